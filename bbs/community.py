@@ -1,0 +1,239 @@
+"""The async front door of the core: what SSH sessions and screens may ask of it.
+
+Every call that touches the database or hashes a secret runs in a worker thread,
+so one member's login or save never stalls the shared event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
+
+from sqlmodel import Session
+
+from bbs import accounts
+from bbs.accounts import AccountError, MemberView, PublicKeyInfo
+from bbs.config import Settings
+from bbs.db import Database
+from bbs.login_guard import LoginGuard
+from bbs.models import ColourMode, Role
+from bbs.notices import WHAT_WE_STORE, install_default_texts, read_text_file
+from bbs.passwords import (
+    PasswordError,
+    PasswordService,
+    check_new_password,
+    new_recovery_code,
+    normalise_recovery_code,
+)
+from bbs.pseudonyms import Pseudonym, validate_pseudonym
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+GUIDELINES_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    """A new member and the recovery code to show them once."""
+
+    member: MemberView
+    recovery_code: str
+
+
+class Community:
+    """One BBS: its store, its secrets and its texts, shared by every session."""
+
+    def __init__(self, settings: Settings, database: Database | None = None) -> None:
+        self.settings = settings
+        self.database = database or Database(settings.database_url)
+        self.passwords = PasswordService(settings.argon2)
+        self.guard = LoginGuard(settings.login)
+        self._db_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bbs-db")
+        verifies = max(1, settings.login.max_concurrent_verifies)
+        self._hash_pool = ThreadPoolExecutor(max_workers=verifies, thread_name_prefix="bbs-hash")
+        self._verify_slots = asyncio.Semaphore(verifies)
+
+    # -- plumbing ---------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Create the data directory's files and bring the schema up to date (blocking)."""
+        self.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        install_default_texts(self.settings.data_dir)
+        self.database.migrate()
+
+    async def _db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db_pool, functools.partial(fn, *args, **kwargs))
+
+    async def _hash(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        # Each argon2 call holds ~64 MiB: the semaphore bounds memory as well as CPU.
+        async with self._verify_slots:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(
+                self._hash_pool, functools.partial(fn, *args, **kwargs)
+            )
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        with self.database.read() as session:
+            return fn(session)
+
+    def _write(self, fn: Callable[[Session], T]) -> T:
+        with self.database.write() as session:
+            return fn(session)
+
+    def close(self) -> None:
+        self._db_pool.shutdown(wait=True)
+        self._hash_pool.shutdown(wait=True)
+        self.database.dispose()
+
+    # -- texts ------------------------------------------------------------------------
+    async def help_text(self) -> str:
+        return await asyncio.to_thread(read_text_file, self.settings.help_path, "help.txt")
+
+    async def guidelines_text(self) -> str:
+        return await asyncio.to_thread(
+            read_text_file, self.settings.guidelines_path, "guidelines.txt"
+        )
+
+    @staticmethod
+    def what_we_store_text() -> str:
+        return WHAT_WE_STORE
+
+    # -- logging in -------------------------------------------------------------------
+    async def authenticate_password(self, pseudonym: str, password: str) -> MemberView | None:
+        """The member if the password is right; unknown names cost the same as known ones."""
+        credentials = await self._db(
+            self._read, lambda s: accounts.get_credentials(s, pseudonym)
+        )
+        stored = credentials.password_hash if credentials else None
+        ok = await self._hash(self.passwords.verify, stored, password)
+        if not ok or credentials is None:
+            return None
+        return await self._db(
+            self._read, lambda s: accounts.get_member_by_id(s, credentials.member_id)
+        )
+
+    async def member_for_key(self, pseudonym: str, fingerprint: str) -> MemberView | None:
+        return await self._db(
+            self._read, lambda s: accounts.member_for_key(s, pseudonym, fingerprint)
+        )
+
+    async def record_login(self, member_id: int, fingerprint: str | None) -> None:
+        await self._db(self._write, lambda s: accounts.record_login(s, member_id, fingerprint))
+
+    async def member(self, member_id: int) -> MemberView | None:
+        return await self._db(self._read, lambda s: accounts.get_member_by_id(s, member_id))
+
+    # -- signing up -------------------------------------------------------------------
+    async def check_pseudonym(self, raw: str) -> Pseudonym:
+        """Validate a wished-for pseudonym; raises PseudonymError or AccountError kindly."""
+        pseudonym = validate_pseudonym(raw)
+        if await self._db(self._read, lambda s: accounts.pseudonym_taken(s, pseudonym)):
+            raise AccountError("That name, or one that looks just like it, is taken. Try another.")
+        return pseudonym
+
+    async def sign_up(
+        self,
+        raw_pseudonym: str,
+        password: str,
+        repeated: str,
+        *,
+        key: PublicKeyInfo | None = None,
+        role: Role = Role.MEMBER,
+        source: str | None = None,
+    ) -> SignUpResult:
+        """Create a member with an argon2id password and a one-time recovery code.
+
+        `source` is the salted connection source; sign-ups from one are rate-limited.
+        """
+        if source is not None and not self.guard.signup_allowed(source):
+            raise AccountError(
+                "Several accounts were made from your connection in the last hour, which is "
+                "our limit. Please try again later."
+            )
+        pseudonym = await self.check_pseudonym(raw_pseudonym)
+        check_new_password(password, repeated)
+        code = new_recovery_code()
+        password_hash = await self._hash(self.passwords.hash, password)
+        recovery_hash = await self._hash(self.passwords.hash, normalise_recovery_code(code))
+
+        def create(session: Session) -> MemberView:
+            member = accounts.create_member(
+                session,
+                pseudonym=pseudonym,
+                password_hash=password_hash,
+                recovery_hash=recovery_hash,
+                role=role,
+                key=key,
+            )
+            return member
+
+        member = await self._db(self._write, create)
+        if source is not None:
+            self.guard.record_signup(source)
+        log.info("member signed up", extra={"member_id": member.id, "with_key": key is not None})
+        return SignUpResult(member, code)
+
+    async def reset_password(
+        self,
+        raw_pseudonym: str,
+        recovery_code: str,
+        password: str,
+        repeated: str,
+        *,
+        source: str | None = None,
+    ) -> SignUpResult:
+        """Use a recovery code to set a new password; a fresh code replaces the used one.
+
+        Wrong codes count as failed logins for the source, and slow it down the same way.
+        """
+        check_new_password(password, repeated)
+        if source is not None:
+            await asyncio.sleep(self.guard.penalty(source))
+        credentials = await self._db(
+            self._read, lambda s: accounts.get_credentials(s, raw_pseudonym)
+        )
+        stored = credentials.recovery_hash if credentials else None
+        if not await self._hash(
+            self.passwords.verify, stored, normalise_recovery_code(recovery_code)
+        ) or credentials is None:
+            if source is not None:
+                self.guard.record_failure(source)
+            raise AccountError("That name and recovery code do not match.")
+        new_code = new_recovery_code()
+        password_hash = await self._hash(self.passwords.hash, password)
+        recovery_hash = await self._hash(self.passwords.hash, normalise_recovery_code(new_code))
+        await self._db(
+            self._write,
+            lambda s: accounts.set_password(
+                s,
+                member_id=credentials.member_id,
+                password_hash=password_hash,
+                recovery_hash=recovery_hash,
+            ),
+        )
+        member = await self.member(credentials.member_id)
+        assert member is not None
+        log.info("password reset with recovery code", extra={"member_id": member.id})
+        return SignUpResult(member, new_code)
+
+    # -- settings ---------------------------------------------------------------------
+    async def update_display(
+        self, member_id: int, *, colour_mode: ColourMode, mouse: bool
+    ) -> MemberView:
+        return await self._db(
+            self._write,
+            lambda s: accounts.update_display_settings(
+                s, member_id, colour_mode=colour_mode, mouse=mouse
+            ),
+        )
+
+
+__all__ = ["AccountError", "Community", "PasswordError", "SignUpResult"]

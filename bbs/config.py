@@ -1,0 +1,167 @@
+"""Settings for one BBS installation, read from the data directory's config.toml."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 2222
+DEFAULT_DATA_DIR = "bbs-data"
+CONFIG_FILE = "config.toml"
+
+
+def default_data_dir() -> Path:
+    """The data directory used when none is given: $BBS_DATA_DIR or ./bbs-data."""
+    return Path(os.environ.get("BBS_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+class ConfigError(ValueError):
+    """The configuration file holds a value we cannot use."""
+
+
+@dataclass(frozen=True)
+class Argon2Cost:
+    """argon2id cost parameters; the defaults are argon2-cffi's (RFC 9106 low-memory)."""
+
+    time_cost: int = 3
+    memory_cost_kib: int = 65536
+    parallelism: int = 4
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """Abuse limits at the SSH door, anchored on OpenSSH's defaults."""
+
+    max_auth_tries: int = 6
+    # Public keys offered by an agent are tried one by one; allow more of those.
+    max_key_tries: int = 12
+    login_grace_seconds: float = 30.0
+    # MaxStartups start:rate:full for unauthenticated connections.
+    startups_begin: int = 10
+    startups_rate: int = 30
+    startups_full: int = 100
+    unauthenticated_per_source: int = 10
+    max_concurrent_verifies: int = 2
+    # Failures from one source before answers start slowing down.
+    free_failures_per_source: int = 3
+    max_penalty_seconds: float = 30.0
+    failure_memory_seconds: float = 3600.0
+    signup_seconds: float = 900.0
+    signups_per_source_per_hour: int = 3
+    max_sessions: int = 1000
+    max_sessions_per_member: int = 4
+
+
+@dataclass(frozen=True)
+class TerminalLimits:
+    """What a client may ask of its terminal and what it may send us."""
+
+    max_width: int = 400
+    max_height: int = 150
+    # A client that stops reading is cut off once this much output waits for it.
+    max_output_buffer: int = 4 * 1024 * 1024
+    # Input beyond this per second is dropped (a keystroke flood, not a person).
+    max_input_bytes_per_second: int = 256 * 1024
+    keepalive_seconds: float = 60.0
+    idle_timeout_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything one running BBS needs to know about where and how it runs."""
+
+    data_dir: Path
+    database_url: str
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    community_name: str = "Harbour"
+    argon2: Argon2Cost = field(default_factory=Argon2Cost)
+    login: LoginLimits = field(default_factory=LoginLimits)
+    terminal: TerminalLimits = field(default_factory=TerminalLimits)
+    moderation: Mapping[str, Any] = field(default_factory=dict)
+    log_level: str = "INFO"
+
+    @property
+    def host_key_path(self) -> Path:
+        return self.data_dir / "ssh_host_ed25519_key"
+
+    @property
+    def help_path(self) -> Path:
+        return self.data_dir / "help.txt"
+
+    @property
+    def guidelines_path(self) -> Path:
+        return self.data_dir / "guidelines.txt"
+
+
+def sqlite_url(data_dir: Path) -> str:
+    """The embedded default database: one SQLite file in the data directory."""
+    return f"sqlite:///{(data_dir / 'bbs.sqlite3').resolve()}"
+
+
+def _section(cls: type[Any], raw: object, name: str) -> Any:
+    if raw is None:
+        return cls()
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"[{name}] must be a table")
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"[{name}] has an unknown setting {key!r}")
+        default = getattr(cls(), key)
+        if isinstance(default, float) and isinstance(value, int | float) and not isinstance(
+            value, bool
+        ):
+            value = float(value)
+        elif type(value) is not type(default):
+            raise ConfigError(f"[{name}] {key} must be a {type(default).__name__}")
+        values[key] = value
+    return cls(**values)
+
+
+def load_settings(
+    data_dir: Path | None = None,
+    *,
+    database_url: str | None = None,
+    host: str | None = None,
+    port: int | None = None,
+) -> Settings:
+    """Read config.toml from the data directory (if any) and apply command-line overrides."""
+    data_dir = (data_dir or default_data_dir()).absolute()
+    raw: dict[str, Any] = {}
+    path = data_dir / CONFIG_FILE
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: {error}") from error
+    server = raw.get("server", {})
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=str(
+            database_url
+            or os.environ.get("BBS_DATABASE_URL")
+            or server.get("database_url")
+            or sqlite_url(data_dir)
+        ),
+        host=str(host or server.get("host", DEFAULT_HOST)),
+        port=int(port if port is not None else server.get("port", DEFAULT_PORT)),
+        community_name=str(server.get("community_name", "Harbour")),
+        argon2=_section(Argon2Cost, raw.get("argon2"), "argon2"),
+        login=_section(LoginLimits, raw.get("login"), "login"),
+        terminal=_section(TerminalLimits, raw.get("terminal"), "terminal"),
+        moderation=dict(raw.get("moderation", {})),
+        log_level=str(server.get("log_level", "INFO")).upper(),
+    )
+    return settings
+
+
+def with_overrides(settings: Settings, **changes: Any) -> Settings:
+    """A copy of the settings with some fields replaced (used by tests and benchmarks)."""
+    return replace(settings, **changes)

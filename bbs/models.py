@@ -1,0 +1,99 @@
+"""Database tables (SQLModel). Times are stored in UTC and always come back timezone-aware."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import DateTime, Dialect, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A UTC timestamp: SQLite drops tzinfo and PostgreSQL keeps it; both come back aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use an aware UTC time")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Role(StrEnum):
+    """What a member may do: members post, moderators review, sysops run the place."""
+
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    SYSOP = "sysop"
+
+
+class ColourMode(StrEnum):
+    """A member's colour choice; auto follows TERM, COLORTERM and NO_COLOR."""
+
+    AUTO = "auto"
+    SIXTEEN = "16"
+    MONOCHROME = "mono"
+
+
+class Member(SQLModel, table=True):
+    """A person, known only by the pseudonym they chose."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    pseudonym: str = Field(max_length=64)
+    # NFKC + casefold: unique, so "Robin" and "robin" are one member.
+    pseudonym_key: str = Field(max_length=128, unique=True, index=True)
+    # Confusable skeleton: blocks "r0bin" beside "robin".
+    skeleton: str = Field(max_length=128, index=True)
+    password_hash: str = Field(max_length=256)
+    recovery_hash: str = Field(max_length=256)
+    role: str = Field(default=Role.MEMBER.value, max_length=16)
+    colour_mode: str = Field(default=ColourMode.AUTO.value, max_length=8)
+    mouse: bool = Field(default=True)
+    guidelines_version: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class MemberKey(SQLModel, table=True):
+    """An SSH public key that logs a member in; a key belongs to one member only."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    algorithm: str = Field(max_length=64)
+    # SHA256 fingerprint as OpenSSH prints it.
+    fingerprint: str = Field(max_length=128, unique=True)
+    public_key: str = Field(max_length=16384)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ModerationExample(SQLModel, table=True):
+    """A text labelled by a person (a sysop's decision), for retraining the model."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=20000)
+    harassment: bool = Field(default=False)
+    spam: bool = Field(default=False)
+    crisis: bool = Field(default=False)
+    source: str = Field(default="decision", max_length=32)
+    decided_by_id: int | None = Field(
+        default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,53 @@
+"""Texts shown to members that come from the core: what we store, help and guidelines files."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+WHAT_WE_STORE = """\
+What we store about you
+=======================
+- The pseudonym you choose. No e-mail, no real name, no phone number.
+- Your password and your recovery code, only as one-way argon2id hashes:
+  nobody here can read them, sysops included.
+- If you choose, the public half of the SSH key you connected with, so it can
+  log you in. Public keys are not secret.
+- What you write here (posts, messages, check-ins) until you delete it or
+  your account, and when you last logged in.
+- Your display settings (colours, mouse).
+
+What we do not store
+====================
+- Your IP address. To slow down password guessing we keep a salted,
+  scrambled form of it in memory for at most an hour; it is never written
+  to disk and is forgotten when the server restarts.
+- Anything from outside this server: there are no trackers, no analytics and
+  no third parties. The moderation model runs here, on this machine.
+
+You can see, export and delete what is kept about you from the Profile menu
+as those pages become available, or ask a sysop."""
+
+
+def _default_text(name: str) -> str:
+    return (resources.files("bbs") / "defaults" / name).read_text(encoding="utf-8")
+
+
+def install_default_texts(data_dir: Path) -> None:
+    """Put editable copies of the help and guidelines texts in the data directory once."""
+    for name in ("help.txt", "guidelines.txt"):
+        target = data_dir / name
+        if not target.exists():
+            tmp = target.with_suffix(".tmp")
+            tmp.write_text(_default_text(name), encoding="utf-8")
+            os.replace(tmp, target)
+
+
+def read_text_file(path: Path, fallback: str) -> str:
+    """The sysop's file if readable, else our default (the help must always show)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return _default_text(fallback)
+    return text if text.strip() else _default_text(fallback)

@@ -1,0 +1,149 @@
+"""BBSApp: the Textual app one SSH session runs, with its colours, help key and screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from rich.color import ColorSystem
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.driver import Driver
+from textual.filter import NoColor
+
+from bbs.accounts import MemberView, PublicKeyInfo
+from bbs.community import Community
+from bbs.models import ColourMode
+from bbs.terminal_caps import ColourDepth, effective_depth
+
+_COLOR_SYSTEMS = {
+    ColourDepth.TRUECOLOR: ColorSystem.TRUECOLOR,
+    ColourDepth.EIGHT_BIT: ColorSystem.EIGHT_BIT,
+    ColourDepth.STANDARD: ColorSystem.STANDARD,
+    ColourDepth.MONOCHROME: ColorSystem.STANDARD,
+}
+
+
+@dataclass
+class SessionContext:
+    """What the SSH layer hands the app: who is here and what their terminal can do."""
+
+    community: Community
+    member: MemberView | None
+    detected_depth: ColourDepth = ColourDepth.EIGHT_BIT
+    offered_key: PublicKeyInfo | None = None
+    source: str = "local"
+    # Told when a sign-up or recovery turns this session into a member's session.
+    on_member: Callable[[MemberView], None] = field(default=lambda _m: None)
+
+
+class BBSApp(App[int]):
+    """One member's BBS. The return code becomes the SSH exit status."""
+
+    TITLE = "BBS"
+    ENABLE_COMMAND_PALETTE = False
+    CSS = """
+    Screen { background: ansi_default; color: ansi_default; }
+    .title { text-style: bold; height: 1; margin: 0 1; }
+    .note { margin: 0 1; color: ansi_bright_black; }
+    .error { margin: 0 1; color: ansi_red; text-style: bold; }
+    .body { margin: 0 1; }
+    Input { border: none; height: 1; padding: 0 1; margin: 0 1 1 1; background: ansi_black; }
+    Input:focus { text-style: underline; }
+    .mono Input:focus { text-style: reverse; }
+    Button { margin: 0 1; min-width: 12; height: 1; border: none; }
+    Button:focus { text-style: reverse; }
+    Label { margin: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", priority=True),
+        Binding("question_mark", "help", "Help"),
+        Binding("ctrl+c", "goodbye", "Goodbye", show=False),
+    ]
+
+    def __init__(
+        self,
+        context: SessionContext,
+        *,
+        driver_class: type[Driver] | None = None,
+        terminal_link: Any = None,
+    ) -> None:
+        super().__init__(driver_class=driver_class, ansi_color=True)
+        self.context = context
+        self.terminal_link = terminal_link
+        self.theme = "ansi-dark"
+        # Said to the member after the screen is restored, on the plain terminal.
+        self.farewell = ""
+        self._no_color = NoColor()
+        self.apply_colour_mode(context.member.colour_mode if context.member else ColourMode.AUTO)
+
+    @property
+    def community(self) -> Community:
+        return self.context.community
+
+    @property
+    def member(self) -> MemberView | None:
+        return self.context.member
+
+    def apply_colour_mode(self, choice: ColourMode) -> None:
+        """Per-session colours: the console's colour system is per app, not per process."""
+        depth = effective_depth(self.context.detected_depth, choice)
+        self.console._color_system = _COLOR_SYSTEMS[depth]
+        mono = depth is ColourDepth.MONOCHROME
+        if mono and self._no_color not in self._filters:
+            self._filters.append(self._no_color)
+        elif not mono and self._no_color in self._filters:
+            self._filters.remove(self._no_color)
+        self.set_class(mono, "mono")
+        if self.is_running:
+            self.refresh(repaint=True, layout=True)
+            self.screen.refresh(repaint=True)
+
+    def get_default_screen(self) -> Any:
+        from screens.menu import MainMenuScreen
+        from screens.signup import WelcomeScreen
+
+        if self.context.member is None:
+            return WelcomeScreen()
+        return MainMenuScreen()
+
+    def on_mount(self) -> None:
+        if self.context.member is None:
+            limit = self.community.settings.login.signup_seconds
+            self.set_timer(limit, self._signup_expired, name="sign-up limit")
+
+    def _signup_expired(self) -> None:
+        if self.context.member is None:
+            self.farewell = (
+                "Sign-up has a time limit and it ran out, so we closed it. Nothing was saved. "
+                "Connect again whenever you are ready."
+            )
+            self.exit(1)
+
+    def signed_in(self, member: MemberView) -> None:
+        """A sign-up or recovery finished: this session now belongs to that member."""
+        self.context.member = member
+        self.context.on_member(member)
+        self.apply_colour_mode(member.colour_mode)
+
+    def show_main_menu(self) -> None:
+        """Leave sign-up behind: the main menu becomes the only screen."""
+        from screens.menu import MainMenuScreen
+
+        # The sign-up screens above the welcome screen go; the welcome screen itself is
+        # the base of the default mode and stays (idle) beneath the menu's own mode.
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.add_mode("menu", MainMenuScreen)
+        self.switch_mode("menu")
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_goodbye(self) -> None:
+        self.farewell = "Goodbye. Take care of yourself."
+        self.exit(0)

@@ -1,0 +1,86 @@
+"""Profile and settings: who you are here, and how the screen looks to you."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Button, Checkbox, RadioButton, RadioSet
+
+from bbs.db import StoreBusyError
+from bbs.models import ColourMode
+from screens.base import BBSScreen
+from screens.widgets import KeyBar, PlainText
+
+_COLOUR_LABELS = {
+    ColourMode.AUTO: "Automatic (from your terminal)",
+    ColourMode.SIXTEEN: "16 colours",
+    ColourMode.MONOCHROME: "Monochrome",
+}
+
+
+class ProfileScreen(BBSScreen[None]):
+    """Colour choice and mouse, saved to the member's profile and applied at once."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("s", "save", "Save", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ProfileScreen RadioSet { border: none; margin: 0 1; height: auto; }
+    ProfileScreen RadioButton.-selected, ProfileScreen RadioButton:focus { text-style: bold; }
+    """
+
+    def compose(self) -> ComposeResult:
+        member = self.bbs.member
+        assert member is not None
+        yield PlainText(f"Profile: {member.pseudonym}", classes="title")
+        since = member.created_at.strftime("%Y-%m-%d")
+        keys = "one SSH key" if member.key_count == 1 else f"{member.key_count} SSH keys"
+        yield PlainText(
+            f"Role: {member.role.value}. Member since {since}. {keys} can log you in.",
+            classes="note",
+        )
+        yield PlainText("Colours", classes="title")
+        with RadioSet(id="colour", compact=True):
+            for mode, label in _COLOUR_LABELS.items():
+                yield RadioButton(label, value=member.colour_mode is mode, id=f"colour-{mode.name}")
+        yield Checkbox("Mouse clicks", value=member.mouse, id="mouse", compact=True)
+        yield PlainText("Mouse changes apply from your next login.", classes="note")
+        yield Button("Save", id="save", compact=True)
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" Up/Down choose  Space select  Tab move  S save  Esc back  F1 help")
+
+    def on_mount(self) -> None:
+        self.query_one("#colour", RadioSet).focus()
+
+    def _chosen_mode(self) -> ColourMode:
+        pressed = self.query_one("#colour", RadioSet).pressed_button
+        if pressed is None or pressed.id is None:
+            return ColourMode.AUTO
+        return ColourMode[pressed.id.removeprefix("colour-")]
+
+    @on(Button.Pressed, "#save")
+    async def action_save(self) -> None:
+        app = self.bbs
+        member = app.member
+        assert member is not None
+        status = self.query_one("#status", PlainText)
+        try:
+            updated = await app.community.update_display(
+                member.id,
+                colour_mode=self._chosen_mode(),
+                mouse=self.query_one("#mouse", Checkbox).value,
+            )
+        except StoreBusyError:
+            status.show("The server is busy right now; your settings were not saved. Try again.")
+            return
+        app.context.member = updated
+        app.apply_colour_mode(updated.colour_mode)
+        status.show("Saved.")
+
+    def action_back(self) -> None:
+        self.dismiss(None)

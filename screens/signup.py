@@ -1,0 +1,252 @@
+"""Arriving as `new`: guidelines and what we store, a pseudonym, a password, a recovery code."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Input
+
+from bbs.accounts import AccountError
+from bbs.community import SignUpResult
+from bbs.db import StoreBusyError
+from bbs.passwords import MAX_PASSWORD_LENGTH, PasswordError
+from bbs.pseudonyms import PseudonymError
+from screens.base import BBSScreen
+from screens.widgets import KeyBar, PlainText, TextField
+
+# What a member may be told about a failed step; anything else is our fault, said kindly.
+_EXPECTED_ERRORS = (AccountError, PasswordError, PseudonymError, StoreBusyError)
+_SORRY = "Something went wrong on our side. Nothing was saved; please try again."
+
+
+class WelcomeScreen(BBSScreen[None]):
+    """Step one: read the guidelines and what we keep, then agree (or leave, or recover)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "agree", "Agree"),
+        Binding("r", "recover", "Recovery code"),
+        Binding("q", "leave", "Leave"),
+        Binding("escape", "leave", "Leave", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    WelcomeScreen #welcome-scroll { height: 1fr; }
+    WelcomeScreen Horizontal { height: 1; margin: 1 0 1 0; }
+    """
+
+    def compose(self) -> ComposeResult:
+        community = self.bbs.community.settings.community_name
+        yield PlainText(f"Welcome to {community}", classes="title")
+        with VerticalScroll(id="welcome-scroll"):
+            yield PlainText("Loading the guidelines...", id="guidelines", classes="body")
+            yield PlainText(self.bbs.community.what_we_store_text(), classes="body")
+        with Horizontal():
+            yield Button("A  I agree, sign me up", id="agree", compact=True)
+            yield Button("R  I have a recovery code", id="recover", compact=True)
+            yield Button("Q  Leave", id="leave", compact=True)
+        yield KeyBar(" A agree  R recovery code  Q leave  Up/Down scroll  F1 help")
+
+    async def on_mount(self) -> None:
+        text = await self.bbs.community.guidelines_text()
+        self.query_one("#guidelines", PlainText).show(text + "\n")
+        self.query_one("#welcome-scroll").focus()
+
+    @on(Button.Pressed, "#agree")
+    def action_agree(self) -> None:
+        self.app.push_screen(SignUpFormScreen())
+
+    @on(Button.Pressed, "#recover")
+    def action_recover(self) -> None:
+        self.app.push_screen(RecoverScreen())
+
+    @on(Button.Pressed, "#leave")
+    def action_leave(self) -> None:
+        app = self.bbs
+        app.farewell = "Goodbye. You are welcome back any time."
+        app.exit(0)
+
+
+class _FormScreen(BBSScreen[None]):
+    """Shared behaviour of the sign-up and recovery forms: errors shown, work off the loop."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+
+    DEFAULT_CSS = """
+    _FormScreen Label, _FormScreen .label { margin: 0 1; height: 1; }
+    _FormScreen #error { height: auto; min-height: 1; }
+    """
+
+    busy = False
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#error", PlainText).show(message)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    @on(TextField.Submitted)
+    def _next_field(self, event: TextField.Submitted) -> None:
+        fields: list[Input] = list(self.query(TextField))
+        index = fields.index(event.input)
+        if index + 1 < len(fields):
+            fields[index + 1].focus()
+        else:
+            self.submit()
+
+    @on(Button.Pressed, "#submit")
+    def _pressed(self) -> None:
+        self.submit()
+
+    def submit(self) -> None:
+        if not self.busy:
+            self.busy = True
+            self.show_error("One moment...")
+            self.run_worker(self._submit(), exclusive=True, group="submit")
+
+    async def _submit(self) -> None:
+        try:
+            result = await self.perform()
+        except _EXPECTED_ERRORS as error:
+            self.show_error(str(error))
+        except Exception:
+            self.log.error("form failed")
+            self.show_error(_SORRY)
+        else:
+            self.bbs.signed_in(result.member)
+            code_screen = RecoveryCodeScreen(result.recovery_code, first_time=self.first_time)
+            self.app.switch_screen(code_screen)
+        finally:
+            self.busy = False
+
+    first_time = True
+
+    async def perform(self) -> SignUpResult:
+        raise NotImplementedError
+
+
+def _password_field(placeholder: str, field_id: str) -> TextField:
+    return TextField(
+        placeholder=placeholder, password=True, id=field_id, max_length=MAX_PASSWORD_LENGTH
+    )
+
+
+class SignUpFormScreen(_FormScreen):
+    """Step two: a pseudonym, a password typed twice, and whether to keep the SSH key."""
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Choose how you will be known here", classes="title")
+        yield PlainText(
+            "A pseudonym of 2 to 24 letters or digits (and _ - .). Not your real name.",
+            classes="note",
+        )
+        yield TextField(placeholder="pseudonym", id="pseudonym", max_length=64)
+        yield PlainText("A password of at least 10 characters, twice.", classes="note")
+        yield _password_field("password", "password")
+        yield _password_field("password again", "repeat")
+        key = self.bbs.context.offered_key
+        if key is not None:
+            yield Checkbox(
+                f"Let my SSH key log me in ({key.algorithm} {key.fingerprint})",
+                value=True,
+                id="keep-key",
+                compact=True,
+            )
+        yield Button("Create my account", id="submit", compact=True)
+        yield PlainText("", id="error", classes="error")
+        yield KeyBar(" Enter next/create  Tab move  Esc back  F1 help")
+
+    def on_mount(self) -> None:
+        self.query_one("#pseudonym", TextField).focus()
+
+    async def perform(self) -> SignUpResult:
+        app = self.bbs
+        keep = self.query("#keep-key")
+        keep_key = bool(keep) and self.query_one("#keep-key", Checkbox).value
+        return await app.community.sign_up(
+            self.query_one("#pseudonym", TextField).value,
+            self.query_one("#password", TextField).value,
+            self.query_one("#repeat", TextField).value,
+            key=app.context.offered_key if keep_key else None,
+            source=app.context.source,
+        )
+
+
+class RecoverScreen(_FormScreen):
+    """Forgot the password: the recovery code sets a new one (and is replaced)."""
+
+    first_time = False
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Use your recovery code", classes="title")
+        yield PlainText(
+            "Type your pseudonym, the recovery code you noted when you joined, "
+            "and a new password twice.",
+            classes="note",
+        )
+        yield TextField(placeholder="pseudonym", id="pseudonym", max_length=64)
+        yield TextField(placeholder="recovery code", id="code", max_length=64)
+        yield _password_field("new password", "password")
+        yield _password_field("new password again", "repeat")
+        yield Button("Set my new password", id="submit", compact=True)
+        yield PlainText("", id="error", classes="error")
+        yield KeyBar(" Enter next/set  Tab move  Esc back  F1 help")
+
+    def on_mount(self) -> None:
+        self.query_one("#pseudonym", TextField).focus()
+
+    async def perform(self) -> SignUpResult:
+        app = self.bbs
+        return await app.community.reset_password(
+            self.query_one("#pseudonym", TextField).value,
+            self.query_one("#code", TextField).value,
+            self.query_one("#password", TextField).value,
+            self.query_one("#repeat", TextField).value,
+            source=app.context.source,
+        )
+
+
+class RecoveryCodeScreen(BBSScreen[None]):
+    """The one time a recovery code is shown: it is the only way back without e-mail."""
+
+    DEFAULT_CSS = """
+    RecoveryCodeScreen .code { margin: 1 4; text-style: bold; height: 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "done", "Continue")]
+
+    def __init__(self, code: str, *, first_time: bool) -> None:
+        super().__init__()
+        self.code = code
+        self.first_time = first_time
+
+    def compose(self) -> ComposeResult:
+        member = self.bbs.member
+        name = member.pseudonym if member else ""
+        title = f"Welcome, {name}" if self.first_time else f"New password set, {name}"
+        yield PlainText(title, classes="title")
+        yield PlainText(
+            "Here is your recovery code. Write it down somewhere safe now: it is shown only "
+            "this once, and it is the only way back in if you forget your password, because "
+            "we keep no e-mail address for you.",
+            classes="body",
+        )
+        yield PlainText(self.code, id="recovery-code", classes="code")
+        port = self.bbs.community.settings.port
+        yield PlainText(
+            f"Next time, connect the same way as now with your name instead of 'new', "
+            f"for example:  ssh -p {port} {name}@<this host>",
+            classes="note",
+        )
+        yield Button("I have noted it, continue", id="done", compact=True)
+        yield KeyBar(" Enter continue  F1 help")
+
+    def on_mount(self) -> None:
+        self.query_one("#done", Button).focus()
+
+    @on(Button.Pressed, "#done")
+    def action_done(self) -> None:
+        self.bbs.show_main_menu()

@@ -1,0 +1,242 @@
+"""The `bbs` command: serve, admin and moderation subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bbs import accounts
+from bbs.accounts import AccountError
+from bbs.config import ConfigError, Settings, default_data_dir, load_settings
+from bbs.db import Database, StoreBusyError
+from bbs.models import Role
+from bbs.passwords import (
+    PasswordError,
+    PasswordService,
+    check_new_password,
+    new_recovery_code,
+    normalise_recovery_code,
+)
+from bbs.pseudonyms import PseudonymError, validate_pseudonym
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="data directory (database, host key, texts); default $BBS_DATA_DIR or ./bbs-data",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: SQLite in the "
+        "data directory, or $BBS_DATABASE_URL)",
+    )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(
+        args.data_dir or default_data_dir(),
+        database_url=args.database_url,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+
+
+def _database(args: argparse.Namespace) -> tuple[Settings, Database]:
+    settings = _settings(args)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    database = Database(settings.database_url, pool_size=1)
+    database.migrate()
+    return settings, database
+
+
+# -- serve ----------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    from server.logs import configure_logging
+    from server.ssh_server import serve_forever
+
+    settings = _settings(args)
+    configure_logging(settings.log_level)
+    try:
+        asyncio.run(serve_forever(settings))
+    except OSError as error:
+        _err(f"bbs serve: cannot listen on {settings.host}:{settings.port}: {error.strerror}")
+        return 1
+    return 0
+
+
+# -- admin user ... -------------------------------------------------------------------
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    second = getpass.getpass("Password again: ")
+    check_new_password(first, second)
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    settings, database = _database(args)
+    # The host chooses here: reserved names such as "sysop" are theirs to give.
+    pseudonym = validate_pseudonym(args.name, allow_reserved=True)
+    password = _read_password(args)
+    check_new_password(password, password)
+    hasher = PasswordService(settings.argon2)
+    code = new_recovery_code()
+    with database.write() as session:
+        member = accounts.create_member(
+            session,
+            pseudonym=pseudonym,
+            password_hash=hasher.hash(password),
+            recovery_hash=hasher.hash(normalise_recovery_code(code)),
+            role=Role(args.role),
+        )
+    _out(f"Added {member.pseudonym} ({member.role.value}).")
+    _out(f"Recovery code (give it to them, it is shown only once): {code}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    database = _database(args)[1]
+    with database.read() as session:
+        members = accounts.list_members(session)
+    _out(f"{'pseudonym':<26}{'role':<11}{'joined':<12}last login")
+    for m in members:
+        last = m.last_login_at.strftime("%Y-%m-%d %H:%M") if m.last_login_at else "-"
+        _out(f"{m.pseudonym:<26}{m.role.value:<11}{m.created_at:%Y-%m-%d}  {last}")
+    return 0
+
+
+def cmd_user_role(args: argparse.Namespace) -> int:
+    database = _database(args)[1]
+    with database.write() as session:
+        member = accounts.set_role(session, args.name, Role(args.role))
+    _out(f"{member.pseudonym} is now {member.role.value}.")
+    return 0
+
+
+def cmd_user_key_add(args: argparse.Namespace) -> int:
+    import asyncssh
+
+    from server.ssh_server import key_info
+
+    database = _database(args)[1]
+    try:
+        key = asyncssh.read_public_key(str(args.keyfile))
+    except (OSError, ValueError, asyncssh.KeyImportError) as error:
+        _err(f"Cannot read a public key from {args.keyfile}: {error}")
+        return 1
+    with database.write() as session:
+        member = accounts.get_member(session, args.name)
+        if member is None:
+            raise AccountError(f"No member is called {args.name!r}.")
+        accounts.bind_key(session, member_id=member.id, key=key_info(key))
+    _out(f"Key {key.get_fingerprint('sha256')} now logs in {member.pseudonym}.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    database = _database(args)[1]
+    target = Path(args.target)
+    if target.exists():
+        _err(f"{target} exists; choose a new file name.")
+        return 1
+    database.backup(target)
+    _out(f"Backed up to {target}.")
+    return 0
+
+
+# -- the parser -----------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bbs", description="A peer-support BBS that lives in the terminal, reached over SSH."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = sub.add_parser("serve", help="run the SSH server", description="Run the SSH server.")
+    serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port to listen on (default 2222)")
+    _data_dir_option(serve)
+    serve.set_defaults(func=cmd_serve)
+
+    admin = sub.add_parser("admin", help="manage members and the store (works while serving)")
+    admin_sub = admin.add_subparsers(dest="admin_command", metavar="WHAT", required=True)
+    user = admin_sub.add_parser("user", help="members: add, list, role, key")
+    user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+
+    add = user_sub.add_parser("add", help="add a member (for example the first sysop)")
+    add.add_argument("name", help="pseudonym")
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.MEMBER.value)
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from one line of stdin"
+    )
+    _data_dir_option(add)
+    add.set_defaults(func=cmd_user_add)
+
+    lst = user_sub.add_parser("list", help="list members")
+    _data_dir_option(lst)
+    lst.set_defaults(func=cmd_user_list)
+
+    role = user_sub.add_parser("role", help="set a member's role")
+    role.add_argument("name")
+    role.add_argument("role", choices=[r.value for r in Role])
+    _data_dir_option(role)
+    role.set_defaults(func=cmd_user_role)
+
+    key = user_sub.add_parser("key", help="SSH keys that log a member in")
+    key_sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    key_add = key_sub.add_parser("add", help="let a public key file log the member in")
+    key_add.add_argument("name")
+    key_add.add_argument("keyfile", type=Path, help="an OpenSSH public key file (.pub)")
+    _data_dir_option(key_add)
+    key_add.set_defaults(func=cmd_user_key_add)
+
+    backup = admin_sub.add_parser("backup", help="copy the SQLite database safely while serving")
+    backup.add_argument("target", help="new file to write")
+    _data_dir_option(backup)
+    backup.set_defaults(func=cmd_backup)
+
+    moderation = sub.add_parser("moderation", help="the local moderation model")
+    try:
+        from moderation.cli import register
+    except ImportError:  # pragma: no cover - the package ships with the project
+        moderation.set_defaults(func=lambda _a: 1)
+    else:
+        register(moderation)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Handler | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return func(args)
+    except (AccountError, PasswordError, PseudonymError, ConfigError, StoreBusyError) as error:
+        _err(f"bbs: {error}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

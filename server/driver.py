@@ -1,0 +1,281 @@
+"""A Textual driver that speaks to one SSH channel, in-process, on the shared event loop.
+
+Improves on shared/reference/ssh_driver.py: output is bounded (a reader that stops
+reading is cut off, nobody else waits), mouse reporting is clicks only, window sizes
+are clamped and resize storms coalesced, input is rate-limited and parsed in slices
+so a 1 MB paste never stalls the loop, and the parser cannot keep a dead app alive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from codecs import getincrementaldecoder
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from textual import events
+from textual._xterm_parser import XTermParser
+from textual.driver import Driver
+from textual.geometry import Size
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+# Parse at most this many characters per loop pass; others' sessions run in between.
+INPUT_SLICE = 4096
+# Input waiting to be parsed beyond this is dropped (with a note to the member).
+MAX_PENDING_INPUT = 1024 * 1024
+# Window changes arriving faster than this are folded into one resize.
+RESIZE_COALESCE_SECONDS = 0.05
+# How long a lone ESC waits to see if a sequence follows (as Textual's own drivers).
+ESCAPE_TIMEOUT_SECONDS = 0.11
+
+
+class TerminalChannel(Protocol):
+    """What the driver needs from an SSH channel (asyncssh's SSHServerChannel fits)."""
+
+    def write(self, data: bytes) -> None: ...
+
+    def get_write_buffer_size(self) -> int: ...
+
+
+@dataclass
+class TerminalLink:
+    """Everything one session's driver needs, handed over by the SSH session."""
+
+    channel: TerminalChannel
+    width: int
+    height: int
+    max_width: int = 400
+    max_height: int = 150
+    mouse: bool = True
+    max_output_buffer: int = 4 * 1024 * 1024
+    max_input_bytes_per_second: int = 256 * 1024
+    # Called when the client stops reading and its buffer is full: the session ends.
+    on_overflow: Callable[[], None] = lambda: None
+    # Called once when input had to be dropped (a flood), so the UI can say so kindly.
+    on_input_dropped: Callable[[], None] = lambda: None
+    bytes_written: int = 0
+    driver: SSHDriver | None = field(default=None, repr=False)
+
+    def clamp(self, width: int, height: int) -> tuple[int, int]:
+        """A window size we are willing to draw: a 65535x65535 request gets our maximum."""
+        return (
+            max(10, min(int(width) or 80, self.max_width)),
+            max(4, min(int(height) or 24, self.max_height)),
+        )
+
+
+class _SessionParser(XTermParser):
+    """XTermParser without the class-wide lru_cache that keeps dead parsers and apps alive."""
+
+    def _parse_extended_key(self, sequence: str) -> list[events.Key] | None:  # type: ignore[override]
+        uncached: Any = XTermParser._parse_extended_key.__wrapped__
+        result: list[events.Key] | None = uncached(self, sequence)
+        return result
+
+
+class SSHDriver(Driver):
+    """Driver for one App; the App carries the TerminalLink as `terminal_link`."""
+
+    def __init__(
+        self,
+        app: App[Any],
+        *,
+        debug: bool = False,
+        mouse: bool = True,
+        size: tuple[int, int] | None = None,
+    ) -> None:
+        link: TerminalLink = app.terminal_link  # type: ignore[attr-defined]
+        self._link = link
+        super().__init__(
+            app, debug=debug, mouse=mouse and link.mouse, size=link.clamp(link.width, link.height)
+        )
+        link.driver = self
+        self._parser: _SessionParser | None = _SessionParser(debug=False)
+        self._decode = getincrementaldecoder("utf-8")("replace").decode
+        self._out: list[str] = []
+        self._flush_scheduled = False
+        self._pending: deque[str] = deque()
+        self._pending_chars = 0
+        self._draining = False
+        self._tick_handle: asyncio.TimerHandle | None = None
+        self._resize_handle: asyncio.TimerHandle | None = None
+        self._input_enabled = False
+        self._closed = False
+        self._bucket = float(link.max_input_bytes_per_second)
+        self._bucket_time = time.monotonic()
+        self._dropped_reported = False
+
+    # -- output ---------------------------------------------------------------------
+    def write(self, data: str) -> None:
+        # Everything written in one loop pass (a whole frame, synchronized-output
+        # markers included) leaves in one channel write.
+        if self._closed:
+            return
+        self._out.append(data)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        self._flush_scheduled = False
+        if not self._out or self._closed:
+            self._out.clear()
+            return
+        data = "".join(self._out).encode("utf-8", "replace")
+        self._out.clear()
+        try:
+            backlog = self._link.channel.get_write_buffer_size()
+            if backlog + len(data) > self._link.max_output_buffer:
+                # This client stopped reading; buffering more would cost everyone memory.
+                self._closed = True
+                self._link.on_overflow()
+                return
+            self._link.channel.write(data)
+            self._link.bytes_written += len(data)
+        except (BrokenPipeError, ConnectionError, OSError):
+            self._closed = True
+
+    def open_url(self, url: str, new_tab: bool = True) -> None:
+        """Links are shown, never opened on the server."""
+
+    # -- application mode -----------------------------------------------------------
+    def start_application_mode(self) -> None:
+        write = self.write
+        write("\x1b[?1049h")  # alternate screen
+        if self._mouse:
+            # Clicks and wheel only, SGR encoded: no stream of motion reports.
+            write("\x1b[?1000h\x1b[?1006h")
+        write("\x1b[?25l")  # hide the cursor; Textual draws its own, without blinking
+        write("\x1b[?2026$p")  # does the terminal support synchronized output?
+        write("\x1b[?2004h")  # bracketed paste
+        write("\x1b[?7l")  # no autowrap
+        self._input_enabled = True
+        width, height = self._size or (80, 24)
+        size = Size(width, height)
+        self._app.post_message(events.Resize(size, size))
+
+    def disable_input(self) -> None:
+        self._input_enabled = False
+        for handle in (self._tick_handle, self._resize_handle):
+            if handle is not None:
+                handle.cancel()
+        self._tick_handle = self._resize_handle = None
+        self._pending.clear()
+        self._pending_chars = 0
+
+    def stop_application_mode(self) -> None:
+        self.disable_input()
+        self._release_parser()
+        write = self.write
+        write("\x1b[?2004l\x1b[?7h")
+        if self._mouse:
+            write("\x1b[?1000l\x1b[?1006l")
+        write("\x1b[?1049l\x1b[?25h\x1b[0m")
+        self.flush()
+
+    def close(self) -> None:
+        self.disable_input()
+        self._release_parser()
+        self._link.driver = None
+
+    def _release_parser(self) -> None:
+        parser, self._parser = self._parser, None
+        if parser is not None:
+            # The generator's frame holds the last key event, whose sender is the app.
+            parser._gen.close()
+            parser._tokens.clear()
+
+    # -- input ----------------------------------------------------------------------
+    def send_message(self, message: Message) -> None:
+        # There is no input thread: we are on the loop already.
+        self._app.post_message(message)
+
+    def _take_tokens(self, size: int) -> bool:
+        now = time.monotonic()
+        rate = float(self._link.max_input_bytes_per_second)
+        self._bucket = min(rate, self._bucket + (now - self._bucket_time) * rate)
+        self._bucket_time = now
+        if size > self._bucket:
+            return False
+        self._bucket -= size
+        return True
+
+    def _dropped(self) -> None:
+        if not self._dropped_reported:
+            self._dropped_reported = True
+            self._link.on_input_dropped()
+
+    def feed(self, data: bytes) -> None:
+        """Bytes from the client: decoded, rate-limited and queued for parsing."""
+        if not self._input_enabled or self._parser is None:
+            return
+        if not self._take_tokens(len(data)):
+            self._dropped()
+            return
+        text = self._decode(data)
+        if not text:
+            return
+        if self._pending_chars + len(text) > MAX_PENDING_INPUT:
+            self._dropped()
+            return
+        self._pending.append(text)
+        self._pending_chars += len(text)
+        if not self._draining:
+            self._draining = True
+            self._drain()
+
+    def _drain(self) -> None:
+        # Parse one slice now, schedule the rest for later loop passes.
+        parser = self._parser
+        if parser is None or not self._input_enabled:
+            self._draining = False
+            return
+        budget = INPUT_SLICE
+        while self._pending and budget > 0:
+            chunk = self._pending.popleft()
+            if len(chunk) > budget:
+                self._pending.appendleft(chunk[budget:])
+                chunk = chunk[:budget]
+            self._pending_chars -= len(chunk)
+            budget -= len(chunk)
+            for event in parser.feed(chunk):
+                self.process_message(event)
+        if self._pending:
+            self._loop.call_soon(self._drain)
+        else:
+            self._draining = False
+            self._dropped_reported = False
+        self._schedule_tick()
+
+    def _schedule_tick(self) -> None:
+        # A lone ESC might start a sequence; the parser waits, and we wake it up
+        # only when it is actually waiting (idle costs nothing).
+        parser = self._parser
+        if parser is not None and parser._timeout_time is not None and self._tick_handle is None:
+            self._tick_handle = self._loop.call_later(ESCAPE_TIMEOUT_SECONDS, self._tick)
+
+    def _tick(self) -> None:
+        self._tick_handle = None
+        if not self._input_enabled or self._parser is None:
+            return
+        for event in self._parser.tick():
+            self.process_message(event)
+        self._schedule_tick()
+
+    def resize(self, width: int, height: int) -> None:
+        """A window change from the client: clamped, and storms folded into one."""
+        self._size = self._link.clamp(width, height)
+        if self._resize_handle is None and self._input_enabled:
+            self._resize_handle = self._loop.call_later(RESIZE_COALESCE_SECONDS, self._apply_size)
+
+    def _apply_size(self) -> None:
+        self._resize_handle = None
+        width, height = self._size or (80, 24)
+        size = Size(width, height)
+        self._app.post_message(events.Resize(size, size))

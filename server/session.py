@@ -1,0 +1,199 @@
+"""One SSH channel: a pty, a Textual app behind our driver, and a clean end whatever happens."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import asyncssh
+
+from bbs.accounts import MemberView, PublicKeyInfo
+from bbs.terminal_caps import detect_colour_depth
+from screens.app import BBSApp, SessionContext
+from server.driver import SSHDriver, TerminalLink
+
+if TYPE_CHECKING:
+    from server.ssh_server import BBSServer, SessionRegistry
+
+log = logging.getLogger(__name__)
+
+# Every app ever started, weakly: tests and benchmarks prove none outlives its connection.
+LIVE_APPS: weakref.WeakSet[BBSApp] = weakref.WeakSet()
+
+NEEDS_TERMINAL = (
+    "This BBS is a full-screen program and needs a terminal. "
+    "Connect with: ssh -t -p {port} {user}@HOST\r\n"
+)
+FLOOD_NOTE = "You sent a lot very quickly, so some of it was skipped."
+
+
+class BBSSession(asyncssh.SSHServerSession[bytes]):
+    """The session behind one SSH channel: runs the member's app until either side leaves."""
+
+    def __init__(
+        self,
+        registry: SessionRegistry,
+        *,
+        server: BBSServer,
+        member: MemberView | None,
+        username: str,
+        offered_key: PublicKeyInfo | None,
+        source: str,
+    ) -> None:
+        self._registry = registry
+        self._server = server
+        self._member = member
+        self._username = username
+        self._offered_key = offered_key
+        self._source = source
+        self._chan: asyncssh.SSHServerChannel[bytes] | None = None
+        self._term: str | None = None
+        self._size = (80, 24)
+        self._has_pty = False
+        self._command: str | None = None
+        self._link: TerminalLink | None = None
+        self._app: BBSApp | None = None
+        self.task: asyncio.Task[None] | None = None
+        self._closing = False
+
+    # -- asyncssh callbacks -----------------------------------------------------------
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+        self._chan = chan
+
+    def pty_requested(
+        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Any
+    ) -> bool:
+        self._has_pty = True
+        self._term = term_type
+        width, height = term_size[0], term_size[1]
+        self._size = (width or 80, height or 24)
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        self._command = command
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        return False
+
+    def session_started(self) -> None:
+        assert self._chan is not None
+        if self._command is not None or not self._has_pty:
+            # Not a terminal session, or a command we do not offer: say how to connect.
+            port = self._registry.settings.port
+            user = self._username if self._member else "new"
+            self._chan.write(NEEDS_TERMINAL.format(port=port, user=user).encode())
+            self._chan.exit(1)
+            return
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def data_received(self, data: bytes, datatype: int | None) -> None:
+        link = self._link
+        if link is not None and link.driver is not None:
+            link.driver.feed(data)
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        link = self._link
+        if link is not None and link.driver is not None:
+            link.driver.resize(width, height)
+        else:
+            self._size = (width or 80, height or 24)
+
+    def eof_received(self) -> bool:
+        self._end_app()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._closing = True
+        self._end_app()
+        if self.task is None:
+            # No app ever ran (no pty, or a command): nothing else will say we ended.
+            self._registry.session_ended(self)
+
+    # -- the app ----------------------------------------------------------------------
+    def _end_app(self) -> None:
+        app = self._app
+        if app is not None and app.is_running:
+            app.exit(0)
+
+    def _overflow(self) -> None:
+        # A client that stops reading is cut off; nobody else waits for it.
+        log.info("closing a session whose client stopped reading")
+        self._closing = True
+        if self._chan is not None:
+            self._chan.abort()
+        self._end_app()
+
+    def _input_dropped(self) -> None:
+        app = self._app
+        if app is not None and app.is_running:
+            app.notify(FLOOD_NOTE, severity="warning", markup=False)
+
+    def _became_member(self, member: MemberView) -> None:
+        self._member = member
+        self._registry.member_arrived(self, member)
+
+    def goodbye(self, line: str) -> None:
+        """Server shutdown: end the app and leave a last line on the member's terminal."""
+        app = self._app
+        if app is not None:
+            app.farewell = line
+            if app.is_running:
+                app.exit(0)
+
+    async def _run(self) -> None:
+        assert self._chan is not None
+        chan = self._chan
+        settings = self._registry.settings
+        environment = dict(chan.get_environment())
+        context = SessionContext(
+            community=self._registry.community,
+            member=self._member,
+            detected_depth=detect_colour_depth(self._term, environment),
+            offered_key=self._offered_key,
+            source=self._source,
+            on_member=self._became_member,
+        )
+        limits = settings.terminal
+        link = TerminalLink(
+            channel=chan,
+            width=self._size[0],
+            height=self._size[1],
+            max_width=limits.max_width,
+            max_height=limits.max_height,
+            mouse=self._member.mouse if self._member else True,
+            max_output_buffer=limits.max_output_buffer,
+            max_input_bytes_per_second=limits.max_input_bytes_per_second,
+            on_overflow=self._overflow,
+            on_input_dropped=self._input_dropped,
+        )
+        self._link = link
+        app = BBSApp(context, driver_class=SSHDriver, terminal_link=link)
+        self._app = app
+        LIVE_APPS.add(app)
+        if self._member is not None:
+            self._registry.member_arrived(self, self._member)
+        status = 1
+        try:
+            await app.run_async(mouse=link.mouse)
+            status = app.return_code if app.return_code is not None else 0
+        except Exception:
+            log.exception("session app failed")
+        finally:
+            farewell = app.farewell
+            self._registry.session_ended(self)
+            self._app = None
+            self._link = None
+            link.driver = None
+            if not self._closing:
+                try:
+                    if farewell:
+                        chan.write(farewell.encode() + b"\r\n")
+                    chan.exit(status)
+                except (OSError, asyncssh.Error):
+                    pass

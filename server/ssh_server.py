@@ -1,0 +1,310 @@
+"""The SSH door: host key, authentication with OpenSSH-style limits, sessions, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from bbs.accounts import MemberView, PublicKeyInfo
+from bbs.community import Community
+from bbs.config import Settings, with_overrides
+from bbs.pseudonyms import normalize_pseudonym
+from bbs.text_safety import clean_text
+from server.session import BBSSession
+
+log = logging.getLogger(__name__)
+
+SIGNUP_NAME = "new"
+SHUTDOWN_LINE = (
+    "The BBS is shutting down for a moment. Everything you saw saved is safe. Goodbye for now."
+)
+
+
+def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
+    """The server's ed25519 host key, made once (mode 0600) and kept across restarts."""
+    if path.exists():
+        return asyncssh.read_private_key(str(path))
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key.export_private_key())
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    path.with_suffix(".pub").write_bytes(key.export_public_key())
+    return key
+
+
+def key_info(key: asyncssh.SSHKey) -> PublicKeyInfo:
+    """The core's view of an SSH public key."""
+    return PublicKeyInfo(
+        algorithm=key.get_algorithm(),
+        fingerprint=key.get_fingerprint("sha256"),
+        openssh=key.export_public_key("openssh").decode().strip(),
+    )
+
+
+@dataclass
+class SessionRegistry:
+    """Every live session, so shutdown can say goodbye and limits can be counted."""
+
+    settings: Settings
+    community: Community
+    sessions: set[BBSSession] = field(default_factory=set)
+    per_member: Counter[int] = field(default_factory=Counter)
+    _members: dict[BBSSession, int] = field(default_factory=dict)
+
+    def member_arrived(self, session: BBSSession, member: MemberView) -> None:
+        if session not in self._members:
+            self._members[session] = member.id
+            self.per_member[member.id] += 1
+
+    def session_ended(self, session: BBSSession) -> None:
+        self.sessions.discard(session)
+        member_id = self._members.pop(session, None)
+        if member_id is not None:
+            self.per_member[member_id] -= 1
+            if self.per_member[member_id] <= 0:
+                del self.per_member[member_id]
+
+
+class BBSServer(asyncssh.SSHServer):
+    """One SSH connection's authentication and session requests."""
+
+    def __init__(self, registry: SessionRegistry) -> None:
+        self._registry = registry
+        self._community = registry.community
+        self._guard = registry.community.guard
+        self._limits = registry.settings.login
+        self._conn: asyncssh.SSHServerConnection | None = None
+        self._source = "unknown"
+        self._admitted = False
+        self._username = ""
+        self._member: MemberView | None = None
+        self._pending_key: asyncssh.SSHKey | None = None
+        self._auth_key: PublicKeyInfo | None = None
+        self._password_failures = 0
+        self._key_failures = 0
+
+    # -- connection -------------------------------------------------------------------
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self._conn = conn
+        peer = conn.get_extra_info("peername")
+        address = str(peer[0]) if peer else "unknown"
+        self._source = self._guard.source_key(address)
+        admission = self._guard.admit(self._source)
+        if not admission.allowed:
+            log.info("connection refused at the door: %s", admission.reason)
+            asyncio.get_running_loop().call_soon(
+                conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS, admission.reason
+            )
+            return
+        self._admitted = True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._release_admission()
+        self._conn = None
+
+    def _release_admission(self) -> None:
+        if self._admitted:
+            self._admitted = False
+            self._guard.finished_authenticating(self._source)
+
+    def begin_auth(self, username: str) -> bool:
+        self._username = username
+        return True
+
+    def auth_completed(self) -> None:
+        self._release_admission()
+
+    # -- public keys ------------------------------------------------------------------
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    async def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        # Called for the client's query and again for its signed attempt; the last key
+        # accepted before success is the one that actually authenticated.
+        if username == SIGNUP_NAME:
+            self._pending_key = key
+            return True
+        info = key_info(key)
+        member = await self._community.member_for_key(username, info.fingerprint)
+        if member is None:
+            self._key_failures += 1
+            if self._key_failures >= self._limits.max_key_tries:
+                self._too_many()
+            return False
+        self._pending_key = key
+        self._member = member
+        return True
+
+    # -- passwords --------------------------------------------------------------------
+    def password_auth_supported(self) -> bool:
+        return True
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        if username == SIGNUP_NAME:
+            self._pending_key = None
+            return True
+        return await self._check_password(username, password)
+
+    async def _check_password(self, username: str, password: str) -> bool:
+        await asyncio.sleep(self._guard.penalty(self._source))
+        member = await self._community.authenticate_password(username, password)
+        if member is None:
+            self._guard.record_failure(self._source)
+            self._password_failures += 1
+            log.info("failed password login")
+            if self._password_failures >= self._limits.max_auth_tries:
+                self._too_many()
+            return False
+        self._pending_key = None
+        self._member = member
+        return True
+
+    def _too_many(self) -> None:
+        if self._conn is not None:
+            self._conn.disconnect(
+                asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures"
+            )
+
+    # -- keyboard-interactive: sign-up without credentials, a password prompt otherwise --
+    def kbdint_auth_supported(self) -> bool:
+        return True
+
+    def get_kbdint_challenge(self, username: str, lang: str, submethods: str) -> Any:
+        if username == SIGNUP_NAME:
+            self._pending_key = None
+            return True
+        return ("", "", "", [("Password: ", False)])
+
+    async def validate_kbdint_response(self, username: str, responses: Any) -> Any:
+        if username == SIGNUP_NAME:
+            return True
+        if len(responses) != 1:
+            return False
+        return await self._check_password(username, str(responses[0]))
+
+    # -- sessions ---------------------------------------------------------------------
+    def session_requested(self) -> Any:
+        registry = self._registry
+        limits = self._limits
+        if len(registry.sessions) >= limits.max_sessions:
+            return False
+        member = self._member if self._username != SIGNUP_NAME else None
+        if member is not None and registry.per_member[member.id] >= limits.max_sessions_per_member:
+            return False
+        offered = key_info(self._pending_key) if self._pending_key is not None else None
+        session = BBSSession(
+            registry,
+            server=self,
+            member=member,
+            username=self._username,
+            offered_key=offered if member is None else None,
+            source=self._source,
+        )
+        registry.sessions.add(session)
+        if member is not None:
+            fingerprint = offered.fingerprint if offered else None
+            asyncio.get_running_loop().create_task(
+                self._community.record_login(member.id, fingerprint)
+            )
+        return session
+
+
+@dataclass
+class RunningServer:
+    """A listening BBS, for the CLI, tests and benchmarks."""
+
+    acceptor: asyncssh.SSHAcceptor
+    registry: SessionRegistry
+    host_key: asyncssh.SSHKey
+
+    @property
+    def port(self) -> int:
+        return int(self.acceptor.get_port())
+
+    async def shutdown(self, goodbye: str = SHUTDOWN_LINE, *, grace: float = 3.0) -> None:
+        """Stop accepting, say goodbye to everyone, wait for their apps to finish."""
+        self.acceptor.close()
+        for session in list(self.registry.sessions):
+            session.goodbye(goodbye)
+        running = [s.task for s in self.registry.sessions if s.task is not None]
+        if running:
+            await asyncio.wait(running, timeout=grace)
+        await self.acceptor.wait_closed()
+        await asyncio.to_thread(self.registry.community.close)
+
+
+async def start_server(settings: Settings, community: Community | None = None) -> RunningServer:
+    """Prepare the data directory and database, then listen. Returns once listening."""
+    community = community or Community(settings)
+    await asyncio.to_thread(community.prepare)
+    # Build the text-cleaning tables now, not during the first member's first screen.
+    await asyncio.to_thread(clean_text, "\x1b")
+    host_key = await asyncio.to_thread(load_or_create_host_key, settings.host_key_path)
+    registry = SessionRegistry(settings, community)
+    acceptor = await asyncssh.listen(
+        settings.host,
+        settings.port,
+        server_host_keys=[host_key],
+        server_factory=lambda: BBSServer(registry),
+        login_timeout=settings.login.login_grace_seconds,
+        keepalive_interval=settings.terminal.keepalive_seconds,
+        keepalive_count_max=3,
+        encoding=None,
+        line_editor=False,
+        allow_scp=False,
+        agent_forwarding=False,
+        x11_forwarding=False,
+        allow_pty=True,
+        reuse_address=True,
+    )
+    if settings.port == 0:
+        # Listening on a free port (tests, benchmarks): tell members the real one.
+        actual = with_overrides(settings, port=int(acceptor.get_port()))
+        registry.settings = community.settings = actual
+    return RunningServer(acceptor, registry, host_key)
+
+
+async def serve_forever(settings: Settings) -> None:
+    """`bbs serve`: listen until SIGINT or SIGTERM, then shut down cleanly."""
+    from server.textual_patches import apply_textual_patches
+
+    apply_textual_patches()
+    running = await start_server(settings)
+    fingerprint = running.host_key.get_fingerprint("sha256")
+    port = running.port
+    log.info("listening", extra={"host": settings.host, "port": port})
+    announce = (
+        f"BBS listening on {settings.host}:{port}\n"
+        f"Data directory: {settings.data_dir}\n"
+        f"Host key fingerprint: ED25519 {fingerprint}\n"
+        f"Sign up:  ssh -p {port} new@{_connect_host(settings.host)}\n"
+        f"Log in:   ssh -p {port} PSEUDONYM@{_connect_host(settings.host)}\n"
+    )
+    os.write(1, announce.encode())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    os.write(1, b"Shutting down: saying goodbye to everyone online...\n")
+    await running.shutdown()
+    os.write(1, b"Stopped.\n")
+
+
+def _connect_host(host: str) -> str:
+    return "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0", "::", "") else host
+
+
+__all__ = ["SIGNUP_NAME", "BBSServer", "RunningServer", "normalize_pseudonym", "start_server"]

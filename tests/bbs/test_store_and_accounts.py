@@ -1,0 +1,208 @@
+"""The store and accounts, on SQLite and (when BBS_TEST_POSTGRES_URL is set) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
+
+from bbs import accounts
+from bbs.accounts import AccountError, PublicKeyInfo
+from bbs.db import Database, StoreBusyError, alembic_config
+from bbs.models import ColourMode, Member, Role
+from bbs.pseudonyms import validate_pseudonym
+
+POSTGRES_URL = os.environ.get("BBS_TEST_POSTGRES_URL")
+
+
+def _postgres_database() -> Iterator[Database]:
+    if not POSTGRES_URL:
+        pytest.skip("set BBS_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    database = Database(url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+        db.migrate()
+        yield db
+        db.dispose()
+    else:
+        for db in _postgres_database():
+            db.migrate()
+            yield db
+
+
+def _add(database: Database, name: str, role: Role = Role.MEMBER,
+         key: PublicKeyInfo | None = None) -> accounts.MemberView:
+    with database.write() as session:
+        return accounts.create_member(
+            session, pseudonym=validate_pseudonym(name), password_hash="h", recovery_hash="r",
+            role=role, key=key,
+        )
+
+
+KEY = PublicKeyInfo("ssh-ed25519", "SHA256:abc", "ssh-ed25519 AAAA")
+
+
+def test_migrations_match_the_models(database: Database) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with database.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+    assert database.current_revision() is not None
+    assert alembic_config(database.url).get_main_option("script_location")
+
+
+def test_member_round_trip_with_aware_utc_times(database: Database) -> None:
+    created = _add(database, "Robin", key=KEY)
+    with database.read() as session:
+        found = accounts.get_member(session, "ROBIN")
+    assert found is not None and found.id == created.id
+    assert found.created_at.tzinfo is not None
+    assert found.created_at.utcoffset() == UTC.utcoffset(None)
+    assert found.key_count == 1
+    assert found.colour_mode is ColourMode.AUTO
+
+
+def test_names_and_lookalikes_are_unique(database: Database) -> None:
+    _add(database, "Robin")
+    for name in ("robin", "R0bin", "ROBIN"):
+        with pytest.raises(AccountError), database.write() as session:
+            accounts.create_member(
+                session, pseudonym=validate_pseudonym(name), password_hash="h", recovery_hash="r"
+            )
+
+
+def test_a_key_belongs_to_one_member_only(database: Database) -> None:
+    first = _add(database, "Alder", key=KEY)
+    second = _add(database, "Birch")
+    with pytest.raises(AccountError), database.write() as session:
+        accounts.bind_key(session, member_id=second.id, key=KEY)
+    with database.read() as session:
+        assert accounts.member_for_key(session, "alder", KEY.fingerprint) is not None
+        assert accounts.member_for_key(session, "birch", KEY.fingerprint) is None
+        assert accounts.member_for_key(session, "nobody", KEY.fingerprint) is None
+    assert first.id != second.id
+
+
+def test_roles_and_listing(database: Database) -> None:
+    _add(database, "Cedar")
+    with database.write() as session:
+        accounts.set_role(session, "cedar", Role.MODERATOR)
+    with database.read() as session:
+        [member] = accounts.list_members(session)
+    assert member.role is Role.MODERATOR and member.is_staff
+    with pytest.raises(AccountError), database.write() as session:
+        accounts.set_role(session, "nobody", Role.SYSOP)
+
+
+def test_a_failed_write_leaves_nothing_half_written(database: Database) -> None:
+    with pytest.raises(RuntimeError), database.write() as session:
+        session.add(Member(pseudonym="Half", pseudonym_key="half", skeleton="half",
+                           password_hash="h", recovery_hash="r"))
+        session.flush()
+        raise RuntimeError("crash mid-transaction")
+    with database.read() as session:
+        assert accounts.get_member(session, "half") is None
+
+
+def test_naive_datetimes_are_refused(database: Database) -> None:
+    with pytest.raises(Exception, match="naive"), database.write() as session:
+        session.add(Member(pseudonym="N", pseudonym_key="n", skeleton="n", password_hash="h",
+                           recovery_hash="r", created_at=datetime(2020, 1, 1)))
+        session.flush()
+
+
+def test_sqlite_is_tuned_for_safety(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'tuned.sqlite3'}")
+    db.migrate()
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    db.dispose()
+
+
+def test_a_locked_sqlite_database_gives_a_clear_busy_error(tmp_path: Path) -> None:
+    path = tmp_path / "locked.sqlite3"
+    db = Database(f"sqlite:///{path}", busy_timeout_ms=200)
+    db.migrate()
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreBusyError, match="busy"), db.write() as session:
+            session.add(Member(pseudonym="L", pseudonym_key="l", skeleton="l",
+                               password_hash="h", recovery_hash="r"))
+            session.flush()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        db.dispose()
+
+
+def test_concurrent_writers_wait_instead_of_failing(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'busy.sqlite3'}", pool_size=8)
+    db.migrate()
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(10):
+                with db.write() as session:
+                    # Read, then write, in one transaction: BEGIN IMMEDIATE makes it safe.
+                    accounts.get_member(session, f"w{n}x{i}")
+                    accounts.create_member(
+                        session, pseudonym=validate_pseudonym(f"w{n}x{i}"),
+                        password_hash="h", recovery_hash="r",
+                    )
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with db.read() as session:
+        assert len(accounts.list_members(session)) == 60
+    db.dispose()
+
+
+def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    db.migrate()
+    _add(db, "Rowan")
+    target = tmp_path / "copy.sqlite3"
+    db.backup(target)
+    copy = Database(f"sqlite:///{target}")
+    with copy.read() as session:
+        assert accounts.get_member(session, "rowan") is not None
+    copy.dispose()
+    db.dispose()

@@ -1,0 +1,157 @@
+"""Pilot tests for sign-up, recovery, the main menu, help and the colour setting."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from bbs.community import Community
+from bbs.models import ColourMode
+from bbs.terminal_caps import ColourDepth
+from screens.app import BBSApp, SessionContext
+from screens.menu import MainMenuScreen
+from screens.signup import RecoveryCodeScreen, SignUpFormScreen, WelcomeScreen
+from screens.widgets import PlainText
+
+PASSWORD = "a long enough password"
+
+
+def _text(app: BBSApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, PlainText).render())
+
+
+async def _fill_signup(pilot, name: str, password: str = PASSWORD, repeat: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("a")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SignUpFormScreen)
+    pilot.app.screen.query_one("#pseudonym", Input).value = name
+    pilot.app.screen.query_one("#password", Input).value = password
+    pilot.app.screen.query_one("#repeat", Input).value = repeat
+    pilot.app.screen.query_one("#repeat", Input).focus()
+    await pilot.press("enter")
+    for _ in range(50):
+        await pilot.pause(0.02)
+        if not pilot.app.screen.busy if isinstance(pilot.app.screen, SignUpFormScreen) else True:
+            break
+
+
+async def test_signup_walks_from_guidelines_to_main_menu(community: Community) -> None:
+    members: list[str] = []
+    app = BBSApp(SessionContext(community, None, on_member=lambda m: members.append(m.pseudonym)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.pause(0.1)
+        assert "Community guidelines" in _text(app, "#guidelines")
+        await _fill_signup(pilot, "River")
+        assert isinstance(app.screen, RecoveryCodeScreen)
+        code = app.screen.code
+        assert code in _text(app, "#recovery-code")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainMenuScreen)
+        assert "River" in _text(app, "#greeting")
+        assert len(app.screen_stack) == 1
+    assert members == ["River"]
+
+
+async def test_signup_explains_mismatched_and_short_passwords(community: Community) -> None:
+    app = BBSApp(SessionContext(community, None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _fill_signup(pilot, "Willow", PASSWORD, PASSWORD + "x")
+        assert "not the same" in _text(app, "#error")
+        await _fill_signup_again(pilot, "Willow", "short", "short")
+        assert "at least 10" in _text(app, "#error")
+        assert isinstance(app.screen, SignUpFormScreen)
+
+
+async def _fill_signup_again(pilot, name: str, password: str, repeat: str) -> None:  # type: ignore[no-untyped-def]
+    screen = pilot.app.screen
+    screen.query_one("#pseudonym", Input).value = name
+    screen.query_one("#password", Input).value = password
+    screen.query_one("#repeat", Input).value = repeat
+    screen.query_one("#repeat", Input).focus()
+    await pilot.press("enter")
+    await pilot.pause(0.2)
+
+
+async def test_signup_refuses_markup_and_lookalike_names(community: Community) -> None:
+    await community.sign_up("Robin", PASSWORD, PASSWORD)
+    app = BBSApp(SessionContext(community, None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _fill_signup(pilot, "R0bin")
+        assert "taken" in _text(app, "#error") or "close" in _text(app, "#error")
+        await _fill_signup_again(pilot, "[@click=app.quit]x", PASSWORD, PASSWORD)
+        assert app.is_running
+        assert isinstance(app.screen, SignUpFormScreen)
+        await _fill_signup_again(pilot, "admin", PASSWORD, PASSWORD)
+        assert isinstance(app.screen, SignUpFormScreen)
+        await _fill_signup_again(pilot, "x" * 10_000, PASSWORD, PASSWORD)
+        assert isinstance(app.screen, SignUpFormScreen)
+
+
+async def test_recovery_code_sets_a_new_password(community: Community) -> None:
+    result = await community.sign_up("Ash", PASSWORD, PASSWORD)
+    app = BBSApp(SessionContext(community, None))
+    new_password = "another long password"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#pseudonym", Input).value = "ash"
+        screen.query_one("#code", Input).value = result.recovery_code.lower()
+        screen.query_one("#password", Input).value = new_password
+        screen.query_one("#repeat", Input).value = new_password
+        screen.query_one("#repeat", Input).focus()
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, RecoveryCodeScreen):
+                break
+        assert isinstance(app.screen, RecoveryCodeScreen)
+        assert app.screen.code != result.recovery_code
+    assert await community.authenticate_password("Ash", new_password) is not None
+    assert await community.authenticate_password("Ash", PASSWORD) is None
+
+
+async def test_menu_help_and_goodbye(community: Community) -> None:
+    member = (await community.sign_up("Fern", PASSWORD, PASSWORD)).member
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, MainMenuScreen)
+        await pilot.press("f1")
+        await pilot.pause(0.1)
+        assert "crisis" in _text(app, "#help-text").lower()
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await pilot.pause(0.1)
+        assert "988" in _text(app, "#help-text")
+        await pilot.press("escape")
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_help_is_one_key_away_from_sign_up_fields(community: Community) -> None:
+    app = BBSApp(SessionContext(community, None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("question_mark")  # typed into the focused pseudonym field
+        assert app.screen.query_one("#pseudonym", Input).value == "?"
+        await pilot.press("f1")
+        await pilot.pause(0.1)
+        assert "crisis" in _text(app, "#help-text").lower()
+
+
+async def test_colour_setting_is_saved_and_applied(community: Community) -> None:
+    member = (await community.sign_up("Moss", PASSWORD, PASSWORD)).member
+    app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one("#colour-MONOCHROME").value = True  # type: ignore[attr-defined]
+        await pilot.press("s")
+        await pilot.pause(0.2)
+        assert "Saved" in _text(app, "#status")
+        assert app.has_class("mono")
+    saved = await community.member(member.id)
+    assert saved is not None and saved.colour_mode is ColourMode.MONOCHROME
