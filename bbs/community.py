@@ -21,6 +21,8 @@ from bbs.accounts import AccountError, MemberView, PublicKeyInfo
 from bbs.config import Settings
 from bbs.db import Database
 from bbs.login_guard import LoginGuard
+from bbs.moderation_gate import ModerationGate
+from bbs.moderation_policy import ModerationThresholds, TextScorer
 from bbs.models import ColourMode, Role
 from bbs.notices import WHAT_WE_STORE, install_default_texts, read_text_file
 from bbs.passwords import (
@@ -51,9 +53,18 @@ class SignUpResult:
 class Community:
     """One BBS: its store, its secrets and its texts, shared by every session."""
 
-    def __init__(self, settings: Settings, database: Database | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database | None = None,
+        *,
+        scorer: TextScorer | None = None,
+    ) -> None:
         self.settings = settings
         self.database = database or Database(settings.database_url)
+        self.moderation = ModerationGate(
+            scorer, ModerationThresholds.from_mapping(settings.moderation)
+        )
         self.passwords = PasswordService(settings.argon2)
         self.guard = LoginGuard(settings.login)
         self._db_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bbs-db")
@@ -89,6 +100,7 @@ class Community:
             return fn(session)
 
     def close(self) -> None:
+        self.moderation.close()
         self._db_pool.shutdown(wait=True)
         self._hash_pool.shutdown(wait=True)
         self.database.dispose()

@@ -102,7 +102,8 @@ class Database:
         with self.engine.begin() as conn:
             config = alembic_config(self.url)
             config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            # "heads": features may add migrations side by side before a merge revision.
+            command.upgrade(config, "heads")
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:

@@ -30,6 +30,7 @@ class MainMenuScreen(BBSScreen[None]):
 
     DEFAULT_CSS = """
     MainMenuScreen OptionList { border: none; height: auto; max-height: 12; margin: 1 1 0 1; }
+    MainMenuScreen OptionList:focus { border: none; }
     MainMenuScreen OptionList > .option-list--option-highlighted { text-style: reverse; }
     """
 

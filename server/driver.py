@@ -22,6 +22,8 @@ from textual.driver import Driver
 from textual.geometry import Size
 from textual.message import Message
 
+from server.frame_filter import FrameFilter
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -97,6 +99,8 @@ class SSHDriver(Driver):
         )
         link.driver = self
         self._parser: _SessionParser | None = _SessionParser(debug=False)
+        width, height = self._size or (80, 24)
+        self._frames = FrameFilter(width, height)
         self._decode = getincrementaldecoder("utf-8")("replace").decode
         self._out: list[str] = []
         self._flush_scheduled = False
@@ -127,8 +131,11 @@ class SSHDriver(Driver):
         if not self._out or self._closed:
             self._out.clear()
             return
-        data = "".join(self._out).encode("utf-8", "replace")
+        text = self._frames.filter("".join(self._out))
         self._out.clear()
+        if not text:
+            return
+        data = text.encode("utf-8", "replace")
         try:
             backlog = self._link.channel.get_write_buffer_size()
             if backlog + len(data) > self._link.max_output_buffer:
@@ -156,9 +163,6 @@ class SSHDriver(Driver):
         write("\x1b[?2004h")  # bracketed paste
         write("\x1b[?7l")  # no autowrap
         self._input_enabled = True
-        width, height = self._size or (80, 24)
-        size = Size(width, height)
-        self._app.post_message(events.Resize(size, size))
 
     def disable_input(self) -> None:
         self._input_enabled = False
@@ -277,5 +281,7 @@ class SSHDriver(Driver):
     def _apply_size(self) -> None:
         self._resize_handle = None
         width, height = self._size or (80, 24)
+        # The terminal may have reflowed or cleared: forget what it showed.
+        self._frames.reset(width, height)
         size = Size(width, height)
         self._app.post_message(events.Resize(size, size))

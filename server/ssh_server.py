@@ -53,6 +53,17 @@ def key_info(key: asyncssh.SSHKey) -> PublicKeyInfo:
     )
 
 
+def _load_moderation_model(settings: Settings) -> Any:
+    """The local moderation model (the data directory's retrained one, else the shipped one)."""
+    try:
+        from moderation.model import load_model
+
+        return load_model(settings.data_dir)
+    except Exception:
+        log.exception("could not load the moderation model; texts will not be scored")
+        return None
+
+
 @dataclass
 class SessionRegistry:
     """Every live session, so shutdown can say goodbye and limits can be counted."""
@@ -92,6 +103,7 @@ class BBSServer(asyncssh.SSHServer):
         self._member: MemberView | None = None
         self._pending_key: asyncssh.SSHKey | None = None
         self._auth_key: PublicKeyInfo | None = None
+        self._key_checked: tuple[str, str] | None = None
         self._password_failures = 0
         self._key_failures = 0
 
@@ -137,6 +149,10 @@ class BBSServer(asyncssh.SSHServer):
             self._pending_key = key
             return True
         info = key_info(key)
+        if self._member is not None and self._key_checked == (username, info.fingerprint):
+            # The signed attempt for the key we just looked up: no second query.
+            self._pending_key = key
+            return True
         member = await self._community.member_for_key(username, info.fingerprint)
         if member is None:
             self._key_failures += 1
@@ -145,6 +161,7 @@ class BBSServer(asyncssh.SSHServer):
             return False
         self._pending_key = key
         self._member = member
+        self._key_checked = (username, info.fingerprint)
         return True
 
     # -- passwords --------------------------------------------------------------------
@@ -251,6 +268,8 @@ async def start_server(settings: Settings, community: Community | None = None) -
     await asyncio.to_thread(community.prepare)
     # Build the text-cleaning tables now, not during the first member's first screen.
     await asyncio.to_thread(clean_text, "\x1b")
+    if community.moderation.scorer is None:
+        community.moderation.set_scorer(await asyncio.to_thread(_load_moderation_model, settings))
     host_key = await asyncio.to_thread(load_or_create_host_key, settings.host_key_path)
     registry = SessionRegistry(settings, community)
     acceptor = await asyncssh.listen(

@@ -1,0 +1,99 @@
+"""Trims what Textual sends before it reaches a slow link.
+
+Textual repaints whole regions, and on start-up it paints the same screen two or three
+times. This filter remembers, per terminal row, the last run of cells written from each
+cursor position, drops a run identical to what the terminal already shows, and turns a
+line's trailing blanks into one erase-to-end-of-line. It never changes what the member
+ends up seeing: anything it does not fully understand passes through untouched and
+makes it forget what it knew.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bbs.text_safety import cell_width
+
+# A cursor move as Textual writes it before each run of cells: ESC [ row ; col H
+_MOVE = re.compile(r"\x1b\[(\d+);(\d+)H")
+# Only SGR sequences are allowed inside a run we reason about.
+_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+# Sequences that change no cell: cursor visibility, synchronized output, pointer shape.
+_HARMLESS = re.compile(r"\x1b\[\?(?:25|2026)[hl]|\x1b\]22;[^\x07\x1b]*(?:\x07|\x1b\\)")
+# Trailing blanks on the terminal's default background, then a reset.
+_TRAILING_BLANKS = re.compile(r"\x1b\[49m( {4,})\x1b\[0m(\n?)$")
+
+
+class FrameFilter:
+    """Per-session memory of what the terminal shows, row by row."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width = width
+        self.height = height
+        self._rows: dict[int, dict[int, str]] = {}
+        self.bytes_in = 0
+        self.bytes_out = 0
+
+    def reset(self, width: int | None = None, height: int | None = None) -> None:
+        """Forget everything (a resize, or a sequence we do not model)."""
+        if width is not None:
+            self.width = width
+        if height is not None:
+            self.height = height
+        self._rows.clear()
+
+    def filter(self, data: str) -> str:
+        self.bytes_in += len(data)
+        moves = list(_MOVE.finditer(data))
+        if not moves:
+            self._check_controls(data)
+            self.bytes_out += len(data)
+            return data
+        out: list[str] = [data[: moves[0].start()]]
+        self._check_controls(out[0])
+        for index, move in enumerate(moves):
+            end = moves[index + 1].start() if index + 1 < len(moves) else len(data)
+            run = data[move.end() : end]
+            row, col = int(move.group(1)), int(move.group(2))
+            out.append(self._run(move.group(0), row, col, run))
+        result = "".join(out)
+        self.bytes_out += len(result)
+        return result
+
+    def _check_controls(self, text: str) -> bool:
+        """True if text holds escapes beyond SGR; forgets everything if any could move cells."""
+        rest = _ESCAPE.sub("", text)
+        if "\x1b" not in rest:
+            return False
+        if "\x1b" in _HARMLESS.sub("", rest):
+            # A clear, scroll, or anything else we do not model.
+            self._rows.clear()
+        return True
+
+    def _run(self, move: str, row: int, col: int, run: str) -> str:
+        if self._check_controls(run) or "\r" in run:
+            self._rows.pop(row, None)
+            return move + run
+        text = _ESCAPE.sub("", run).rstrip("\n")
+        if "\n" in text:
+            self._rows.clear()
+            return move + run
+        cells = self._rows.setdefault(row, {})
+        if cells.get(col) == run:
+            # The terminal shows exactly this already.
+            return ""
+        # This run overwrites whatever earlier runs on the row it overlaps.
+        span_end = col + cell_width(text)
+        for start in list(cells):
+            if start != col and start < span_end and start + self._width_of(cells[start]) > col:
+                del cells[start]
+        cells[col] = run
+        if span_end - 1 == self.width:
+            match = _TRAILING_BLANKS.search(run)
+            if match:
+                run = run[: match.start()] + "\x1b[0m\x1b[K" + match.group(2)
+        return move + run
+
+    @staticmethod
+    def _width_of(run: str) -> int:
+        return cell_width(_ESCAPE.sub("", run).rstrip("\n"))

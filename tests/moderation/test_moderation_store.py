@@ -1,0 +1,108 @@
+"""Versioned models in the data dir: save, current pointer, rollback, retrain keep/reject."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bbs.moderation_policy import LabelledText
+from moderation.dataset import load_seed, split
+from moderation.model import ModerationModel, load_model, train
+from moderation.retrain import retrain
+from moderation.store import SHIPPED_DIR, ModelStore, load_dir, save_dir
+
+
+@pytest.fixture(scope="module")
+def weak_model() -> ModerationModel:
+    # Deliberately worse: trained on a sliver of the training split.
+    train_split, _ = split(load_seed())
+    return train(train_split[::12], calibration_folds=2)
+
+
+def test_save_list_current_rollback(tmp_path: Path, shipped: ModerationModel) -> None:
+    store = ModelStore.for_data_dir(tmp_path)
+    assert store.current() == "shipped" and store.versions() == []
+    assert load_model(tmp_path).meta.get("version") == "shipped"
+    v1 = store.save(shipped)
+    v2 = store.save(shipped)
+    assert (v1, v2) == ("v0001", "v0002")
+    assert store.current() == v2
+    assert [v.name for v in store.versions()] == [v1, v2]
+    assert [v.current for v in store.versions()] == [False, True]
+    assert load_model(tmp_path).meta["version"] == v2
+    assert store.rollback() == v1
+    assert load_model(tmp_path).meta["version"] == v1
+    assert store.rollback() == "shipped"
+    with pytest.raises(ValueError):
+        store.rollback()
+    assert store.rollback(to=v2) == v2
+    with pytest.raises(ValueError):
+        store.rollback(to="v0099")
+    # Every version is still there.
+    assert [v.name for v in store.versions()] == [v1, v2]
+
+
+def test_loaded_model_scores_like_saved(tmp_path: Path, shipped: ModerationModel) -> None:
+    save_dir(shipped, tmp_path / "m")
+    again = load_dir(tmp_path / "m")
+    texts = ["I want to die", "kys", "hello"]
+    assert again.score(texts) == shipped.score(texts)
+
+
+def test_corrupt_version_falls_back(tmp_path: Path, shipped: ModerationModel) -> None:
+    store = ModelStore.for_data_dir(tmp_path)
+    v = store.save(shipped)
+    (store.versions_dir / v / "model.pkl").write_bytes(b"not a pickle")
+    with pytest.raises(ValueError, match="checksum"):
+        store.load(v)
+    # The board keeps running on the shipped model.
+    assert load_model(tmp_path).meta.get("version") == "shipped"
+
+
+def test_retrain_rejects_worse_model(tmp_path: Path, weak_model: ModerationModel) -> None:
+    result = retrain(tmp_path, [], candidate=weak_model)
+    assert not result.kept and result.reasons
+    assert ModelStore.for_data_dir(tmp_path).current() == "shipped"
+    assert ModelStore.for_data_dir(tmp_path).versions() == []
+
+
+def test_retrain_keeps_no_worse_model_and_prior_versions(
+    tmp_path: Path, shipped: ModerationModel
+) -> None:
+    store = ModelStore.for_data_dir(tmp_path)
+    first = store.save(shipped)
+    result = retrain(tmp_path, [], candidate=shipped)
+    assert result.kept and result.version == "v0002"
+    assert store.current() == "v0002"
+    assert [v.name for v in store.versions()] == [first, "v0002"]
+    assert store.rollback() == first
+
+
+def test_retrain_with_decisions_end_to_end(tmp_path: Path) -> None:
+    decisions = [
+        LabelledText("ur posts are trash, go away", harassment=True, spam=False, crisis=False),
+        LabelledText("fuck this rain, so done with it", harassment=False, spam=False, crisis=False),
+        LabelledText("selling cheap phone cases, dm", harassment=False, spam=True, crisis=False),
+        LabelledText("i'm going to end it after work", harassment=False, spam=False, crisis=True),
+    ]
+    result = retrain(tmp_path, decisions)
+    assert result.n_extra == 4
+    store = ModelStore.for_data_dir(tmp_path)
+    if result.kept:
+        assert store.current() == result.version
+        assert load_model(tmp_path).meta["n_extra"] == 4
+    else:
+        assert store.current() == "shipped" and result.reasons
+
+
+def test_shipped_model_is_small() -> None:
+    assert (SHIPPED_DIR / "model.pkl").stat().st_size <= 20 * 1024 * 1024
+
+
+def test_copy_of_data_dir_loads(tmp_path: Path, shipped: ModerationModel) -> None:
+    store = ModelStore.for_data_dir(tmp_path / "a")
+    store.save(shipped)
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    assert load_model(tmp_path / "b").meta["version"] == "v0001"
