@@ -1,0 +1,1 @@
+"""Local moderation model: harassment, spam and crisis scores, explanations, versions."""

@@ -1,0 +1,191 @@
+"""Moderation policy: turns model scores into one action (allow, hold, crisis), stdlib only."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+__all__ = [
+    "HOLD_MESSAGE",
+    "LABELS",
+    "Action",
+    "LabelledText",
+    "ModerationThresholds",
+    "Scores",
+    "TextScorer",
+    "crisis_message",
+    "decide",
+    "hold_message",
+]
+
+LABELS: tuple[str, str, str] = ("harassment", "spam", "crisis")
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Probabilities in [0, 1] that a text is harassment, spam, or written by someone in crisis."""
+
+    harassment: float
+    spam: float
+    crisis: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {"harassment": self.harassment, "spam": self.spam, "crisis": self.crisis}
+
+
+class Action(StrEnum):
+    """What happens to a message after scoring."""
+
+    ALLOW = "allow"
+    # Not shown to others until a person reviews it.
+    HOLD = "hold"
+    # Published as written; the author privately gets crisis lines, moderators get an alert.
+    CRISIS = "crisis"
+
+
+@dataclass(frozen=True)
+class ModerationThresholds:
+    """Score at or above which a label triggers its action.
+
+    Defaults were tuned on the seed validation split (see moderation/MODEL_CARD.md): crisis
+    is low because a missed person in danger costs far more than an unneeded kind message;
+    harassment and spam are higher because holding ordinary venting drives members away.
+    """
+
+    harassment: float = 0.45
+    spam: float = 0.6
+    crisis: float = 0.25
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            _check_unit_interval(f.name, getattr(self, f.name))
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> ModerationThresholds:
+        """Build thresholds from configuration; missing keys keep their defaults.
+
+        Raises ValueError naming the key when a key is unknown or a value is not a number
+        in [0, 1].
+        """
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(str(k) for k in data if k not in known)
+        if unknown:
+            raise ValueError(
+                f"unknown moderation threshold(s): {', '.join(unknown)}; "
+                f"expected some of: {', '.join(sorted(known))}"
+            )
+        values: dict[str, float] = {}
+        for key, raw in data.items():
+            values[key] = _parse_threshold(key, raw)
+        return cls(**values)
+
+
+def _parse_threshold(key: str, raw: object) -> float:
+    # bool is an int subclass: "true" in a config file is a mistake, not 1.0.
+    if isinstance(raw, bool):
+        raise ValueError(f"moderation threshold {key!r} must be a number in [0, 1], got {raw!r}")
+    if isinstance(raw, int | float):
+        value = float(raw)
+    elif isinstance(raw, str):
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ValueError(
+                f"moderation threshold {key!r} must be a number in [0, 1], got {raw!r}"
+            ) from None
+    else:
+        raise ValueError(
+            f"moderation threshold {key!r} must be a number in [0, 1], "
+            f"got {type(raw).__name__} {raw!r}"
+        )
+    _check_unit_interval(key, value)
+    return value
+
+
+def _check_unit_interval(key: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"moderation threshold {key!r} must be a number in [0, 1], got {value!r}")
+    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"moderation threshold {key!r} must be between 0 and 1, got {value!r}")
+
+
+def _over(score: float, threshold: float) -> bool:
+    # NaN compares false everywhere; a broken score must not silently count as "safe" for
+    # crisis, but it also must not hold a message, so NaN is treated as 0 for every label.
+    return math.isfinite(score) and score >= threshold
+
+
+def decide(scores: Scores, thresholds: ModerationThresholds | None = None) -> Action:
+    """Pick the one action for a message from its scores.
+
+    Crisis wins over everything: a person in danger is never held or hidden for their own
+    words, even when the same words also read as hostile (people in crisis are often angry).
+    """
+    t = thresholds if thresholds is not None else ModerationThresholds()
+    if _over(scores.crisis, t.crisis):
+        return Action.CRISIS
+    if _over(scores.harassment, t.harassment) or _over(scores.spam, t.spam):
+        return Action.HOLD
+    return Action.ALLOW
+
+
+@runtime_checkable
+class TextScorer(Protocol):
+    """Anything that scores texts and explains a score (the moderation model satisfies it)."""
+
+    def score(self, texts: Sequence[str]) -> list[Scores]:
+        """Scores for each text, in order; never raises on odd input."""
+        ...
+
+    def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
+        """For each label, the terms that pushed its score up most, strongest first."""
+        ...
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """A text with its three labels, e.g. learned from a sysop's decision on a held post."""
+
+    text: str
+    harassment: bool
+    spam: bool
+    crisis: bool
+
+
+HOLD_MESSAGE = (
+    "Your message hasn't been shown to others yet. Our automatic check paused it so that a "
+    "person can take a look - this happens now and then, and it doesn't mean you did anything "
+    "wrong. A moderator will review it soon, and if it's fine it will appear just as you wrote "
+    "it. Thank you for your patience."
+)
+
+
+def hold_message() -> str:
+    """The kind, non-accusatory note an author sees when their message is held for review."""
+    return HOLD_MESSAGE
+
+
+def crisis_message(crisis_lines: str) -> str:
+    """The calm, private note an author sees when their words sound like they are in danger.
+
+    `crisis_lines` is the community's own list of crisis lines (from its help file); it is
+    included as given.
+    """
+    lines = crisis_lines.strip()
+    if not lines:
+        lines = "Your local emergency number, if you are in danger right now."
+    return (
+        "Your message is posted, just as you wrote it. Only you can see this note.\n"
+        "\n"
+        "It sounds like things may be really hard right now. You're not in trouble, and you "
+        "don't have to face this alone. If you are thinking about ending your life, want to "
+        "hurt yourself, or are not safe where you are, you can talk to someone right now:\n"
+        "\n"
+        f"{lines}\n"
+        "\n"
+        "A moderator has been let know so that someone here can check in with you. The help "
+        "screen has these lines any time you need them."
+    )
