@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Input
+from textual.widgets import Button, Checkbox
 
 from bbs.accounts import AccountError
 from bbs.community import SignUpResult
@@ -89,13 +89,9 @@ class _FormScreen(BBSScreen[None]):
         self.dismiss(None)
 
     @on(TextField.Submitted)
-    def _next_field(self, event: TextField.Submitted) -> None:
-        fields: list[Input] = list(self.query(TextField))
-        index = fields.index(event.input)
-        if index + 1 < len(fields):
-            fields[index + 1].focus()
-        else:
-            self.submit()
+    def _last_field_entered(self) -> None:
+        # Enter in any earlier field moves to the next one (TextField does that itself).
+        self.submit()
 
     @on(Button.Pressed, "#submit")
     def _pressed(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Input, Static
@@ -25,9 +26,41 @@ class PlainText(Static):
 
 
 class TextField(Input):
-    """An Input whose cursor does not blink: an idle member costs zero bytes a second."""
+    """An Input whose cursor does not blink (an idle member costs zero bytes a second),
+    and which says so when a paste is too long instead of dropping it silently."""
 
     cursor_blink = reactive(False, init=False)
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not self and isinstance(focused, TextField):
+            # Typed ahead before focus moved on (a slow link delivers keys in bursts):
+            # the key belongs to the field that has focus now.
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.key == "enter":
+            fields = [f for f in self.screen.query(TextField) if f.display and not f.disabled]
+            if self in fields and fields.index(self) + 1 < len(fields):
+                # Move on at once, not when a Submitted message is handled later, so the
+                # keys already queued behind this Enter follow it to the next field.
+                event.stop()
+                event.prevent_default()
+                self.screen.set_focus(fields[fields.index(self) + 1])
+
+    def _on_paste(self, event: events.Paste) -> None:
+        line = event.text.splitlines()[0] if event.text else ""
+        room = self.max_length - len(self.value) if self.max_length else None
+        if room is not None and len(line) > room:
+            event.stop()
+            event.prevent_default()
+            self.notify(
+                f"That paste is longer than this field takes ({self.max_length} characters), "
+                "so nothing was pasted.",
+                severity="warning",
+                markup=False,
+            )
 
 
 class KeyBar(Static):

@@ -1,0 +1,140 @@
+"""Bad input at the door and in sign-up: clear messages or clean closes, everyone else fine."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from typing import Any
+
+import asyncssh
+import pytest
+
+from bbs.config import LoginLimits, Settings, with_overrides
+from server.ssh_server import RunningServer
+
+PASSWORD = "correct horse battery"
+COLOUR_SGR = re.compile(rb"\x1b\[[0-9;]*(?:3[0-7]|4[0-7]|9[0-7]|10[0-7]|38;[25]|48;[25])[;m]")
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return with_overrides(settings, login=LoginLimits(login_grace_seconds=3.0))
+
+
+async def _member(connect: Any, name: str) -> None:
+    term = await connect("new")
+    await term.wait_for("I agree")
+    await term.type("a")
+    await term.wait_for("Choose how you will be known here")
+    await term.type(name + "\r" + PASSWORD + "\r" + PASSWORD + "\r")
+    await term.wait_for_match(r"[A-Z2-9]{5}(-[A-Z2-9]{5}){4}", timeout=15)
+    await term.close()
+
+
+async def test_a_client_that_never_authenticates_is_closed_after_the_grace_time(
+    server: RunningServer, connect: Any
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    banner = await reader.readline()
+    assert banner.startswith(b"SSH-2.0-")
+    # Say nothing more: the server hangs up once the grace time is over.
+    rest = await asyncio.wait_for(reader.read(), timeout=10)
+    assert isinstance(rest, bytes)
+    writer.close()
+    # Meanwhile others are served as usual.
+    term = await connect("new")
+    await term.wait_for("I agree")
+
+
+async def test_a_huge_paste_into_the_password_field_is_refused_with_a_note(
+    connect: Any,
+) -> None:
+    term = await connect("new")
+    await term.wait_for("I agree")
+    await term.type("a")
+    await term.wait_for("Choose how you will be known here")
+    await term.type("Paster\r")
+    term.send(b"\x1b[200~" + b"p" * 10_000 + b"\x1b[201~")
+    await term.wait_for("longer than this field")
+    # The member can carry on as if nothing happened.
+    await term.type(PASSWORD + "\r" + PASSWORD + "\r")
+    await term.wait_for_match(r"[A-Z2-9]{5}(-[A-Z2-9]{5}){4}", timeout=15)
+
+
+async def test_markup_and_escapes_in_a_pseudonym_are_refused_kindly(connect: Any) -> None:
+    term = await connect("new")
+    await term.wait_for("I agree")
+    await term.type("a")
+    await term.wait_for("Choose how you will be known here")
+    term.send("[@click=app.quit]x\x1b]52;c;aGk=\x07\r")
+    await term.type(PASSWORD + "\r" + PASSWORD + "\r")
+    screen = await term.wait_for("Choose how you will be known here")
+    assert not term.closed.is_set()
+    assert re.search(r"letters|character|not allowed|can't|cannot", screen, re.I), screen
+    assert b"\x1b]52" not in bytes(term.received)
+
+
+async def test_leaving_in_the_middle_of_sign_up_saves_nothing(
+    connect: Any, server: RunningServer
+) -> None:
+    term = await connect("new")
+    await term.wait_for("I agree")
+    await term.type("a")
+    await term.wait_for("Choose how you will be known here")
+    await term.type("Halfway\r" + PASSWORD)
+    await term.close()
+    await asyncio.sleep(0.2)
+    community = server.registry.community
+    with pytest.raises(asyncssh.PermissionDenied):
+        await connect("halfway", password=PASSWORD)
+    assert await community.authenticate_password("halfway", PASSWORD) is None
+    again = await connect("new")
+    await again.wait_for("I agree")
+
+
+async def test_one_member_on_two_connections(connect: Any) -> None:
+    await _member(connect, "Twice")
+    first = await connect("twice", password=PASSWORD)
+    second = await connect("twice", password=PASSWORD)
+    await first.wait_for("welcome, Twice")
+    await second.wait_for("welcome, Twice")
+    await first.type("q")
+    assert await first.wait_closed() == 0
+    await second.type("p")
+    await second.wait_for("Profile: Twice")
+
+
+async def test_vt100_and_no_color_get_no_colours_but_256_colour_terminals_do(
+    connect: Any,
+) -> None:
+    plain = await connect("new", term_type="vt100")
+    await plain.wait_for("I agree")
+    await asyncio.sleep(0.3)
+    assert not COLOUR_SGR.search(bytes(plain.received))
+
+    coloured = await connect("new", term_type="xterm-256color")
+    await coloured.wait_for("I agree")
+    await asyncio.sleep(0.3)
+    assert COLOUR_SGR.search(bytes(coloured.received))
+
+    no_color = await connect("new", env={"NO_COLOR": "1"})
+    await no_color.wait_for("I agree")
+    await asyncio.sleep(0.3)
+    assert not COLOUR_SGR.search(bytes(no_color.received))
+
+
+async def test_unauthenticated_connections_are_capped_per_source(
+    server: RunningServer, settings: Settings
+) -> None:
+    limit = settings.login.unauthenticated_per_source
+    sockets = []
+    for _ in range(limit + 5):
+        sock = socket.create_connection(("127.0.0.1", server.port))
+        sockets.append(sock)
+    await asyncio.sleep(0.5)
+    assert server.registry.community.guard.unauthenticated_total <= limit
+    for sock in sockets:
+        sock.close()
+    await asyncio.sleep(0.3)
+    assert server.registry.community.guard.unauthenticated_total == 0

@@ -1,0 +1,175 @@
+"""Our Textual driver over an SSH channel: bounded output, throttled input, clamped sizes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from server.driver import SSHDriver, TerminalLink
+from server.textual_patches import apply_textual_patches
+
+
+class Channel:
+    def __init__(self, backlog: int = 0) -> None:
+        self.data = bytearray()
+        self.backlog = backlog
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def get_write_buffer_size(self) -> int:
+        return self.backlog
+
+
+class Recorder(App[None]):
+    """A tiny app that records what the driver delivers."""
+
+    def __init__(self, link: TerminalLink) -> None:
+        super().__init__(driver_class=SSHDriver)
+        self.terminal_link = link
+        self.keys: list[str] = []
+        self.pastes: list[str] = []
+        self.sizes: list[tuple[int, int]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("hello")
+
+    def on_key(self, event: events.Key) -> None:
+        self.keys.append(event.key)
+
+    def on_paste(self, event: events.Paste) -> None:
+        self.pastes.append(event.text)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.sizes.append((event.size.width, event.size.height))
+
+
+async def run_with(link: TerminalLink, script: Callable[[Recorder], Awaitable[None]]) -> Recorder:
+    apply_textual_patches()
+    app = Recorder(link)
+
+    async def drive() -> None:
+        await asyncio.sleep(0.2)
+        try:
+            await script(app)
+        finally:
+            app.exit()
+
+    task = asyncio.get_running_loop().create_task(drive())
+    await app.run_async()
+    await task
+    return app
+
+
+def _driver(link: TerminalLink) -> SSHDriver:
+    assert link.driver is not None
+    return link.driver
+
+
+async def test_keys_and_a_lone_escape_arrive() -> None:
+    link = TerminalLink(Channel(), 80, 24)
+
+    async def script(app: Recorder) -> None:
+        _driver(link).feed(b"ab")
+        _driver(link).feed(b"\x1b")
+        await asyncio.sleep(0.3)
+
+    app = await run_with(link, script)
+    assert app.keys[:3] == ["a", "b", "escape"]
+
+
+async def test_bracketed_paste_arrives_whole_and_in_slices() -> None:
+    link = TerminalLink(Channel(), 80, 24)
+    text = "line\n" * 4000  # 20,000 characters: parsed over several loop passes
+
+    async def script(app: Recorder) -> None:
+        _driver(link).feed(b"\x1b[200~" + text.encode() + b"\x1b[201~")
+        await asyncio.sleep(0.5)
+
+    app = await run_with(link, script)
+    assert app.pastes == [text]
+
+
+async def test_a_keystroke_flood_is_dropped_and_said_once() -> None:
+    dropped: list[int] = []
+    link = TerminalLink(Channel(), 80, 24, max_input_bytes_per_second=10_000,
+                        on_input_dropped=lambda: dropped.append(1))
+
+    async def script(app: Recorder) -> None:
+        for _ in range(100):
+            _driver(link).feed(b"x" * 1000)
+        await asyncio.sleep(0.3)
+
+    app = await run_with(link, script)
+    assert len(dropped) == 1
+    assert 5 <= app.keys.count("x") <= 11_000
+
+
+async def test_a_client_that_stops_reading_is_cut_off_not_buffered() -> None:
+    overflowed: list[int] = []
+    channel = Channel(backlog=10_000_000)
+    link = TerminalLink(channel, 80, 24, max_output_buffer=1_000_000,
+                        on_overflow=lambda: overflowed.append(1))
+
+    async def script(app: Recorder) -> None:
+        app.refresh()
+        await asyncio.sleep(0.1)
+
+    await run_with(link, script)
+    assert overflowed
+    assert len(channel.data) == 0
+
+
+async def test_window_sizes_are_clamped_and_storms_coalesced() -> None:
+    link = TerminalLink(Channel(), 65535, 65535)
+
+    async def script(app: Recorder) -> None:
+        assert app.size.width == 400 and app.size.height == 150
+        before = len(app.sizes)
+        for n in range(1000):
+            _driver(link).resize(80 + n % 7, 24)
+        _driver(link).resize(100, 30)
+        await asyncio.sleep(0.3)
+        assert len(app.sizes) - before <= 3
+        assert app.sizes[-1] == (100, 30)
+
+    await run_with(link, script)
+
+
+async def test_idle_sends_nothing() -> None:
+    channel = Channel()
+    link = TerminalLink(channel, 80, 24)
+
+    async def script(app: Recorder) -> None:
+        await asyncio.sleep(0.5)
+        before = len(channel.data)
+        await asyncio.sleep(1.5)
+        assert len(channel.data) == before
+
+    await run_with(link, script)
+
+
+async def test_the_event_loop_is_not_stalled_by_a_big_paste() -> None:
+    link = TerminalLink(Channel(), 80, 24, max_input_bytes_per_second=2_000_000)
+    lateness: list[float] = []
+
+    async def ticker() -> None:
+        for _ in range(150):
+            start = time.perf_counter()
+            await asyncio.sleep(0.002)
+            lateness.append(time.perf_counter() - start - 0.002)
+
+    async def script(app: Recorder) -> None:
+        tick = asyncio.get_running_loop().create_task(ticker())
+        _driver(link).feed(b"\x1b[200~" + b"y" * 500_000 + b"\x1b[201~")
+        await tick
+
+    app: Any = await run_with(link, script)
+    assert max(lateness) < 0.25, f"loop stalled {max(lateness) * 1000:.0f} ms"
+    assert app.pastes and len(app.pastes[0]) == 500_000

@@ -1,0 +1,148 @@
+"""The frame filter sends less but never changes what the terminal ends up showing."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pyte
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bbs.community import Community
+from server.driver import SSHDriver, TerminalLink
+from server.frame_filter import FrameFilter
+from server.textual_patches import apply_textual_patches
+
+
+def _screen(chunks: list[str], width: int = 40, height: int = 6) -> list[str]:
+    screen = pyte.Screen(width, height)
+    stream = pyte.Stream(screen)
+    for chunk in chunks:
+        stream.feed(chunk)
+    return list(screen.display)
+
+
+def _filtered(chunks: list[str], width: int = 40, height: int = 6) -> tuple[list[str], int]:
+    frames = FrameFilter(width, height)
+    out = [frames.filter(c) for c in chunks]
+    return out, sum(map(len, out))
+
+
+def test_an_identical_repaint_sends_nothing() -> None:
+    frame = "\x1b[1;1H\x1b[1mHello\x1b[0m\x1b[49m" + " " * 35 + "\x1b[0m\n\x1b[2;3Hthere"
+    out, _ = _filtered([frame, frame])
+    assert out[1] == ""
+    assert _screen(out) == _screen([frame, frame])
+
+
+def test_trailing_blanks_become_one_erase_to_end_of_line() -> None:
+    before = "\x1b[1;1H" + "x" * 40
+    frame = "\x1b[1;1Hhi\x1b[49m" + " " * 38 + "\x1b[0m\n"
+    out, _ = _filtered([before, frame])
+    assert "\x1b[K" in out[1] and len(out[1]) < len(frame)
+    assert _screen(out) == _screen([before, frame])
+
+
+def test_a_clear_screen_makes_it_forget() -> None:
+    frame = "\x1b[1;1Habc"
+    out, _ = _filtered([frame, "\x1b[2J", frame])
+    assert out[2] == frame
+    assert _screen(out) == _screen([frame, "\x1b[2J", frame])
+
+
+def test_an_overlapping_run_invalidates_what_it_covered() -> None:
+    chunks = ["\x1b[1;1Habcdef", "\x1b[1;3HXY", "\x1b[1;1Habcdef"]
+    out, _ = _filtered(chunks)
+    assert out[2] == chunks[2]
+    assert _screen(out) == _screen(chunks)
+
+
+RUN = st.builds(
+    lambda row, col, text, sgr, blanks: f"\x1b[{row};{col}H{sgr}{text}\x1b[49m{' ' * blanks}\x1b[0m",
+    st.integers(1, 6),
+    st.integers(1, 40),
+    st.text(alphabet="ab 界x", max_size=12),
+    st.sampled_from(["", "\x1b[1m", "\x1b[38;5;3m", "\x1b[7;35;49m"]),
+    st.integers(0, 10),
+)
+CONTROL = st.sampled_from(["\x1b[?25l", "\x1b[?2026h", "\x1b[?2026l", "\x1b[2J", "\x1b[H"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(RUN, RUN, RUN, CONTROL), max_size=30))
+def test_any_sequence_of_runs_ends_on_the_same_screen(chunks: list[str]) -> None:
+    width = 40
+    # Runs that would wrap past the right edge are not what Textual sends.
+    chunks = [c for c in chunks if not c.startswith("\x1b[") or "H" not in c or _fits(c, width)]
+    out, _ = _filtered(chunks, width)
+    assert _screen(out, width) == _screen(chunks, width)
+
+
+def _fits(chunk: str, width: int) -> bool:
+    from bbs.text_safety import cell_width
+
+    move = re.match(r"\x1b\[(\d+);(\d+)H", chunk)
+    if move is None:
+        return True
+    text = re.sub(r"\x1b\[[0-9;]*m", "", chunk[move.end():])
+    return int(move.group(2)) - 1 + cell_width(text) <= width
+
+
+class _Channel:
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+
+async def _run_app(community: Community, filtered: bool) -> bytes:
+    from screens.app import BBSApp, SessionContext
+
+    apply_textual_patches()
+    member = (await community.sign_up(f"Frame{int(filtered)}", "x" * 12, "x" * 12)).member
+    channel = _Channel()
+    link = TerminalLink(channel, 80, 24)
+    app = BBSApp(SessionContext(community, member), driver_class=SSHDriver, terminal_link=link)
+
+    async def drive() -> None:
+        await asyncio.sleep(0.4)
+        for key in (b"p", b"\x1b", b"?", b"\x1b"):
+            assert link.driver is not None
+            link.driver.feed(key)
+            await asyncio.sleep(0.3)
+        app.exit()
+
+    task = asyncio.get_running_loop().create_task(drive())
+    if not filtered:
+        original = FrameFilter.filter
+        FrameFilter.filter = lambda self, data: data  # type: ignore[method-assign]
+    try:
+        await app.run_async()
+    finally:
+        if not filtered:
+            FrameFilter.filter = original  # type: ignore[method-assign]
+    await task
+    return bytes(channel.data)
+
+
+async def test_a_real_session_looks_the_same_with_and_without_the_filter(
+    community: Community, tmp_path: Path
+) -> None:
+    raw = await _run_app(community, filtered=False)
+    trimmed = await _run_app(community, filtered=True)
+    raw_screen = pyte.Screen(80, 24)
+    pyte.ByteStream(raw_screen).feed(raw[: raw.rfind(b"\x1b[?1049l")])
+    trimmed_screen = pyte.Screen(80, 24)
+    pyte.ByteStream(trimmed_screen).feed(trimmed[: trimmed.rfind(b"\x1b[?1049l")])
+    # Same final screen apart from the name and the visit time.
+    def normal(lines: list[str]) -> list[str]:
+        return [re.sub(r"Frame\d|\d\d:\d\d", "#", line) for line in lines]
+
+    assert normal(raw_screen.display) == normal(trimmed_screen.display)
+    assert len(trimmed) < len(raw) * 0.7
