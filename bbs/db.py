@@ -17,13 +17,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
+from bbs.errors import StoreBusyError
+
 log = logging.getLogger(__name__)
 
+__all__ = ["Database", "StoreBusyError", "alembic_config"]
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
-
-
-class StoreBusyError(RuntimeError):
-    """The database stayed locked longer than we wait; the caller should say so and retry."""
 
 
 def _is_sqlite(url: str) -> bool:

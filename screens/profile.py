@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Button, Checkbox, RadioButton, RadioSet
 
-from bbs.db import StoreBusyError
+from bbs.errors import StoreBusyError
 from bbs.models import ColourMode
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText

@@ -12,7 +12,7 @@ from textual.widgets import Button, Checkbox
 
 from bbs.accounts import AccountError
 from bbs.community import SignUpResult
-from bbs.db import StoreBusyError
+from bbs.errors import StoreBusyError
 from bbs.passwords import MAX_PASSWORD_LENGTH, PasswordError
 from bbs.pseudonyms import PseudonymError
 from screens.base import BBSScreen

@@ -303,7 +303,7 @@ async def serve_forever(settings: Settings) -> None:
     running = await start_server(settings)
     fingerprint = running.host_key.get_fingerprint("sha256")
     port = running.port
-    log.info("listening", extra={"host": settings.host, "port": port})
+    log.info("listening", extra={"port": port})
     announce = (
         f"BBS listening on {settings.host}:{port}\n"
         f"Data directory: {settings.data_dir}\n"

@@ -153,3 +153,18 @@ def connect(server: RunningServer) -> Any:
     yield _connect
     for terminal in opened:
         terminal.conn.close()
+
+
+@pytest.fixture
+def ssh_to() -> Any:
+    """open_terminal(port, username, ...) for servers a test starts itself."""
+    opened: list[Terminal] = []
+
+    async def _open(port: int, username: str, **kwargs: Any) -> Terminal:
+        terminal = await open_terminal(port, username, **kwargs)
+        opened.append(terminal)
+        return terminal
+
+    yield _open
+    for terminal in opened:
+        terminal.conn.close()

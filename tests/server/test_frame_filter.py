@@ -59,8 +59,12 @@ def test_an_overlapping_run_invalidates_what_it_covered() -> None:
     assert _screen(out) == _screen(chunks)
 
 
+def _run_text(row: int, col: int, text: str, sgr: str, blanks: int) -> str:
+    return f"\x1b[{row};{col}H{sgr}{text}\x1b[49m{' ' * blanks}\x1b[0m"
+
+
 RUN = st.builds(
-    lambda row, col, text, sgr, blanks: f"\x1b[{row};{col}H{sgr}{text}\x1b[49m{' ' * blanks}\x1b[0m",
+    _run_text,
     st.integers(1, 6),
     st.integers(1, 40),
     st.text(alphabet="ab 界x", max_size=12),
