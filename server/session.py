@@ -41,6 +41,7 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         username: str,
         offered_key: PublicKeyInfo | None,
         source: str,
+        refusal: str | None = None,
     ) -> None:
         self._registry = registry
         self._server = server
@@ -48,6 +49,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._username = username
         self._offered_key = offered_key
         self._source = source
+        # Set when a limit turns this session away: said in one line, then exit status 1.
+        self._refusal = refusal
         self._chan: asyncssh.SSHServerChannel[bytes] | None = None
         self._term: str | None = None
         self._size = (80, 24)
@@ -83,6 +86,10 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
 
     def session_started(self) -> None:
         assert self._chan is not None
+        if self._refusal is not None:
+            self._chan.write(self._refusal.encode() + b"\r\n")
+            self._chan.exit(1)
+            return
         if self._command is not None or not self._has_pty:
             # Not a terminal session, or a command we do not offer: say how to connect.
             port = self._registry.settings.port

@@ -215,11 +215,18 @@ class BBSServer(asyncssh.SSHServer):
     def session_requested(self) -> Any:
         registry = self._registry
         limits = self._limits
-        if len(registry.sessions) >= limits.max_sessions:
-            return False
         member = self._member if self._username != SIGNUP_NAME else None
-        if member is not None and registry.per_member[member.id] >= limits.max_sessions_per_member:
-            return False
+        refusal = None
+        if len(registry.sessions) >= limits.max_sessions:
+            refusal = "The BBS is full right now. Please try again in a few minutes."
+        elif (
+            member is not None
+            and registry.per_member[member.id] >= limits.max_sessions_per_member
+        ):
+            refusal = (
+                f"You already have {limits.max_sessions_per_member} sessions open here; "
+                "please close one first."
+            )
         offered = key_info(self._pending_key) if self._pending_key is not None else None
         session = BBSSession(
             registry,
@@ -228,9 +235,10 @@ class BBSServer(asyncssh.SSHServer):
             username=self._username,
             offered_key=offered if member is None else None,
             source=self._source,
+            refusal=refusal,
         )
         registry.sessions.add(session)
-        if member is not None:
+        if member is not None and refusal is None:
             fingerprint = offered.fingerprint if offered else None
             asyncio.get_running_loop().create_task(
                 self._community.record_login(member.id, fingerprint)

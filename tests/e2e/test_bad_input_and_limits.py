@@ -138,3 +138,22 @@ async def test_unauthenticated_connections_are_capped_per_source(
         sock.close()
     await asyncio.sleep(0.3)
     assert server.registry.community.guard.unauthenticated_total == 0
+
+
+async def test_too_many_sessions_for_one_member_get_a_clear_line(
+    connect: Any, server: RunningServer
+) -> None:
+    await _member(connect, "Many")
+    limit = server.registry.settings.login.max_sessions_per_member
+    open_ones = []
+    for _ in range(limit):
+        term = await connect("many", password=PASSWORD)
+        await term.wait_for("welcome, Many")
+        open_ones.append(term)
+    extra = await connect("many", password=PASSWORD)
+    assert await extra.wait_closed() == 1
+    assert b"sessions open here" in bytes(extra.received)
+    await open_ones[0].close()
+    await asyncio.sleep(0.3)
+    again = await connect("many", password=PASSWORD)
+    await again.wait_for("welcome, Many")
