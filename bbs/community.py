@@ -21,9 +21,9 @@ from bbs.accounts import AccountError, MemberView, PublicKeyInfo
 from bbs.config import Settings
 from bbs.db import Database
 from bbs.login_guard import LoginGuard
+from bbs.models import ColourMode, Role
 from bbs.moderation_gate import ModerationGate
 from bbs.moderation_policy import ModerationThresholds, TextScorer
-from bbs.models import ColourMode, Role
 from bbs.notices import WHAT_WE_STORE, install_default_texts, read_text_file
 from bbs.passwords import (
     PasswordError,

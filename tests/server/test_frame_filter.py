@@ -21,7 +21,11 @@ def _screen(chunks: list[str], width: int = 40, height: int = 6) -> list[str]:
     stream = pyte.Stream(screen)
     for chunk in chunks:
         stream.feed(chunk)
-    return list(screen.display)
+    # Not screen.display: pyte raises on a wide character whose second half was
+    # overwritten; read the cells themselves instead.
+    return [
+        "".join(screen.buffer[y][x].data or "?" for x in range(width)) for y in range(height)
+    ]
 
 
 def _filtered(chunks: list[str], width: int = 40, height: int = 6) -> tuple[list[str], int]:
