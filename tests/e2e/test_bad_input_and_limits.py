@@ -157,3 +157,14 @@ async def test_too_many_sessions_for_one_member_get_a_clear_line(
     await asyncio.sleep(0.3)
     again = await connect("many", password=PASSWORD)
     await again.wait_for("welcome, Many")
+
+
+async def test_an_idle_member_in_a_text_field_costs_zero_bytes(connect: Any) -> None:
+    term = await connect("new")
+    await term.wait_for("I agree")
+    await term.type("a")
+    await term.wait_for("Choose how you will be known here")
+    await asyncio.sleep(0.5)
+    before = len(term.received)
+    await asyncio.sleep(2.0)
+    assert len(term.received) == before

@@ -173,3 +173,32 @@ async def test_the_event_loop_is_not_stalled_by_a_big_paste() -> None:
     app: Any = await run_with(link, script)
     assert max(lateness) < 0.25, f"loop stalled {max(lateness) * 1000:.0f} ms"
     assert app.pastes and len(app.pastes[0]) == 500_000
+
+
+async def test_synchronized_output_is_used_once_the_terminal_says_it_supports_it() -> None:
+    channel = Channel()
+    link = TerminalLink(channel, 80, 24)
+
+    async def script(app: Recorder) -> None:
+        assert b"\x1b[?2026$p" in channel.data  # the question
+        assert b"\x1b[?2026h" not in channel.data
+        _driver(link).feed(b"\x1b[?2026;1$y")  # the terminal's answer: supported
+        await asyncio.sleep(0.1)
+        app.query_one(Static).update("changed")
+        await asyncio.sleep(0.2)
+        assert b"\x1b[?2026h" in channel.data and b"\x1b[?2026l" in channel.data
+
+    await run_with(link, script)
+
+
+async def test_mouse_reporting_is_clicks_only_and_optional() -> None:
+    with_mouse, without = Channel(), Channel()
+
+    async def nothing(app: Recorder) -> None:
+        await asyncio.sleep(0.05)
+
+    await run_with(TerminalLink(with_mouse, 80, 24), nothing)
+    await run_with(TerminalLink(without, 80, 24, mouse=False), nothing)
+    assert b"\x1b[?1000h" in with_mouse.data and b"\x1b[?1006h" in with_mouse.data
+    assert b"\x1b[?1003h" not in with_mouse.data and b"\x1b[?1002h" not in with_mouse.data
+    assert b"\x1b[?1000h" not in without.data
