@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -16,6 +17,8 @@ from bbs.accounts import MemberView, PublicKeyInfo
 from bbs.community import Community
 from bbs.models import ColourMode
 from bbs.terminal_caps import ColourDepth, effective_depth
+
+log = logging.getLogger(__name__)
 
 _COLOR_SYSTEMS = {
     ColourDepth.TRUECOLOR: ColorSystem.TRUECOLOR,
@@ -137,6 +140,17 @@ class BBSApp(App[int]):
             self.pop_screen()
         self.add_mode("menu", MainMenuScreen)
         self.switch_mode("menu")
+
+    def _fatal_error(self) -> None:
+        # Textual's own handler renders the traceback with local variables to the
+        # server's stderr: that could print a password or a private message. Log the
+        # stack without locals, and tell the member plainly.
+        log.error("session app crashed", exc_info=self._exception)
+        self.farewell = (
+            "Sorry, something went wrong on our side and this session had to close. "
+            "Anything you saw saved is safe. Please connect again."
+        )
+        self._close_messages_no_wait()
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

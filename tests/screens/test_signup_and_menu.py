@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from bbs.community import Community
@@ -155,3 +156,28 @@ async def test_colour_setting_is_saved_and_applied(community: Community) -> None
         assert app.has_class("mono")
     saved = await community.member(member.id)
     assert saved is not None and saved.colour_mode is ColourMode.MONOCHROME
+
+
+async def test_a_crash_is_logged_without_locals_and_the_member_told(
+    community: Community, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    member = (await community.sign_up("Crash", PASSWORD, PASSWORD)).member
+    app = BBSApp(SessionContext(community, member))
+    secret = "my-secret-password-123"
+
+    def boom() -> None:
+        password = secret  # noqa: F841 - a local a traceback with locals would print
+        raise RuntimeError("boom")
+
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.call_later(boom)
+            await pilot.pause(0.2)
+    except RuntimeError:
+        pass
+    assert app.return_code == 1
+    assert "something went wrong on our side" in app.farewell
+    app._print_error_renderables()
+    out, err = capfd.readouterr()
+    assert "session app crashed" in caplog.text
+    assert secret not in caplog.text + out + err
