@@ -53,11 +53,16 @@ class ModerationThresholds:
     Defaults were tuned on the seed validation split (see moderation/MODEL_CARD.md): crisis
     is low because a missed person in danger costs far more than an unneeded kind message;
     harassment and spam are higher because holding ordinary venting drives members away.
+    `crisis_certain` is the crisis score that wins even when harassment scores higher.
     """
 
     harassment: float = 0.45
     spam: float = 0.6
-    crisis: float = 0.25
+    # The highest threshold at which the shipped model reaches crisis recall >= 0.95 on the
+    # seed validation split (fewest hard negatives flagged among those that do).
+    crisis: float = 0.22
+    # A crisis score at or above this wins even over a higher harassment score (see decide).
+    crisis_certain: float = 0.5
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -118,16 +123,28 @@ def _over(score: float, threshold: float) -> bool:
     return math.isfinite(score) and score >= threshold
 
 
+def _score(value: float) -> float:
+    return value if math.isfinite(value) else 0.0
+
+
 def decide(scores: Scores, thresholds: ModerationThresholds | None = None) -> Action:
     """Pick the one action for a message from its scores.
 
-    Crisis wins over everything: a person in danger is never held or hidden for their own
-    words, even when the same words also read as hostile (people in crisis are often angry).
+    Crisis wins for the writer's own words: a person in danger is never held or hidden for
+    them, even when the same words also read as hostile (people in crisis are often angry,
+    and "I hate myself, I'm worthless" is aimed at no one else). The one exception is a text
+    the model reads mainly as harassment of others with only a moderate crisis score, e.g.
+    "I'll find out where you live": it is held when harassment is over its threshold and
+    above the crisis score, unless the crisis score is at least `crisis_certain`.
     """
     t = thresholds if thresholds is not None else ModerationThresholds()
+    harassment = _over(scores.harassment, t.harassment)
     if _over(scores.crisis, t.crisis):
-        return Action.CRISIS
-    if _over(scores.harassment, t.harassment) or _over(scores.spam, t.spam):
+        crisis, hostile = _score(scores.crisis), _score(scores.harassment)
+        if not harassment or crisis >= hostile or crisis >= t.crisis_certain:
+            return Action.CRISIS
+        return Action.HOLD
+    if harassment or _over(scores.spam, t.spam):
         return Action.HOLD
     return Action.ALLOW
 

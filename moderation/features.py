@@ -122,6 +122,119 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b(?:rates?|study|studies|report|research|statistics|article|"
         r"documentary|prevention|awareness|estimates?|guidelines|podcast|lecture|training)\b",
     ),
+    # Third pass: what tells a final goodbye from "night all", an idiom from a wish, an urge
+    # being fought now from reassurance, a story from the present.
+    (
+        "[final goodbye]",
+        r"\b(?:for good|forever|for the last time|never coming back|not coming back|"
+        r"won't be (?:here|around|back)|at peace|better this way|(?:it's|it is|it was) not your"
+        r" fault|don't be sad|i tried|goodbye (?:world|everyone|all|friends)|my last (?:message|"
+        r"post|check.?in|night|update)|last time you'll|this is (?:it|goodbye|my goodbye))",
+    ),
+    (
+        "[temporary goodbye]",
+        r"\b(?:see (?:you|ya|y'all)|back (?:in|on|soon|tomorrow|next|later)|for (?:a bit|a while|"
+        r"now|a few|the (?:night|weekend|day))|talk (?:soon|tomorrow|later)|night all|goodnight|"
+        r"good night|night night|(?:off|going|head\w*) (?:to bed|to sleep|offline)|logging off|"
+        r"signing off|brb|holiday|vacation|a break|early shift)\b",
+    ),
+    (
+        "[my death as fact]",
+        r"\b(?:when i'm (?:gone|dead)|after i'm gone|by the time (?:anyone"
+        r"|you) reads?|(?:i'll|i will)"
+        r" (?:already )?be (?:gone|dead|at peace)|where i'm going|won't need (?:it|any)|won't be"
+        r" (?:alive|here tomorrow|around (?:after|much longer))"
+        r"|not (?:going to|gonna) be (?:around|"
+        r"here)|last night on earth)",
+    ),
+    (
+        "[putting affairs in order]",
+        r"\b(?:giv(?:e|ing) (?:my )?(?:things|stuff|belongings|cat|dog) (?:away|to)|wrote (?:a )?"
+        r"(?:note|letters?)|written (?:a )?(?:note|letters?)"
+        r"|made (?:my )?peace|said (?:my )?goodbyes?"
+        r"|everything is sorted|made (?:up )?my mind|(?:i've|i have) decided|a date in my head)",
+    ),
+    (
+        "[passive wish]",
+        r"\b(?:hope|hoping|wish|praying|pray)\b[^.!?]{0,25}?\b(?:don't|do not|won't|never|not)"
+        r" (?:wake|survive|make it|come back)|\b(?:sleep|go to sleep) (?:forever|and never)|"
+        r"\bnever wak(?:e|ing) up|\b(?:rather|better) (?:be )?(?:dead|die)",
+    ),
+    (
+        "[urge fought now]",
+        r"\b(?:trying|try|fighting|struggling|holding on)\b[^.!?]{0,15}?\b(?:not to|to not|"
+        r"against)\b[^.!?]{0,10}?\b(?:hurt|harm|cut|self harm|do (?:it|anything)|act)|\b(?:fight|"
+        r"fighting|resist|resisting) (?:the|these|my|this) urges?\b|\burges? (?:is|are) (?:so |"
+        r"really )?(?:strong|bad|back|winning)",
+    ),
+    (
+        "[reassurance]",
+        r"\b(?:not|never|no|don't|won't|isn't|haven't|didn't)\b[^.!?]{0,25}?\b(?:going to (?:hurt|"
+        r"kill|end|do)|thinking (?:about|of) (?:ending|suicide"
+        r"|killing|hurting)|plans? to|act(?:ed)?"
+        r" on|in danger|an emergency|a crisis)|\bi(?:'m| am) safe\b|\bi promise\b|\bpassed\b|"
+        r"\bjust (?:need(?:ed)? to|want(?:ed)? to) (?:vent|rant|say|talk|cry|get)",
+    ),
+    (
+        "[doing better now]",
+        r"\b(?:i'm|i am|i feel|feeling|doing) (?:safe|okay|ok|fine|better|so much better|well|"
+        r"good|alright|happy|proud)\b[^.!?]{0,12}?\b(?:now|these days|today|at last|again)\b|"
+        r"\b(?:glad|grateful|happy) (?:to be|i'm|i am|i was|i'm still) (?:alive|here|wrong)"
+        r"|\bit gets better\b|\bi survived\b|\bi made it\b",
+    ),
+    (
+        "[idiom]",
+        r"\b(?:(?:is|are|was|were|be|'s) (?:literally )?(?:killing|murdering|destroying) (?:me|"
+        r"us)|death of (?:me|us)|(?:could|would|will|going to|i'd) (?:literally )?(?:die|kill) "
+        r"(?:for|of)|dying (?:of|to|for)|dead (?:tired|on my feet|inside)|died (?:inside|"
+        r"laughing)|die of (?:embarrassment|laughter|boredom|shame)|to die for|kill me now|"
+        r"killed it|killing it|so hungry i could|will to live left)",
+    ),
+    (
+        "[past act or wish]",
+        r"\b(?:tried|attempted|wanted|planned|used to|nearly|almost|was going|thought about|"
+        r"spent (?:years|months))\b[^.!?]{0,25}?\b(?:die|dying|dead|end (?:it|my life|things)|"
+        r"kill(?:ing)? myself|suicide|hurt(?:ing)? myself|self harm\w*|take my (?:own )?life)\b"
+        r"|\b(?:at|when i was) (?:1\d|2\d|3\d|a (?:teen|kid|teenager))\b|\bnow i(?:'m| am)\b",
+    ),
+    (
+        "[finality]",
+        r"\b(?:(?:be|am|i'm) (?:finished|done) with (?:it all|life|living|everything|all of it)|"
+        r"(?:want|need) (?:it|everything|this) (?:all )?to be over"
+        r"|ready to (?:go|rest|be finished)|"
+        r"for good|permanently|check(?:ing)? out|let go|can't undo|make it (?:stop|official)|"
+        r"give up on (?:life|living|everything)|giving up\. on)",
+    ),
+    (
+        "[asks about own ideation]",
+        r"\b(?:is it normal|does anyone else|anyone else|am i the only one|how do (?:people|you))"
+        r"\b[^?]{0,40}?\b(?:suicid\w*|die|dying|dead|kill(?:ing)? (?:myself|themselves)|hurt"
+        r"(?:ing)? (?:myself|themselves)|self harm\w*|(?:want|be) alive)",
+    ),
+    ("[laughing]", r"\b(?:lol|lmao|haha\w*|rofl|jk)\b|😂|💀|🤣"),
+    (
+        "[ordinary thing ends]",
+        r"\bend(?:ing)? (?:this|the|my|our|that|a) (?:\w+ )?(?:week|day|month|semester|term|shift|"
+        r"job|friendship|relationship|contract|call|meeting|streak|lease|chapter|conversation|"
+        r"marriage|subscription|season|diet)\b|\bend of (?:the|this) (?:week|day|month|term)",
+    ),
+    (
+        "[no point / no way out]",
+        r"\b(?:no (?:point|reason|way out|future|hope)|what's the point|pointless|nothing (?:left|"
+        r"to live for)|run out of reasons|no reasons? (?:to|left)|not worth it)",
+    ),
+    (
+        "[danger at home]",
+        r"\b(?:hiding|locked (?:in|out|me)|won't let me (?:leave|go|out)|nowhere (?:else )?to go|"
+        r"scared (?:to go home|of what (?:he|she|they))|terrified|grabbed me|pushed me|threw me|"
+        r"took my (?:phone|keys)|checks my phone|comes into my room|after me|going to (?:hurt|kill|"
+        r"beat) me|will (?:hurt|kill|beat) me|hurt(?:s|ing)? me|hits? me|beat(?:s)? me)\b",
+    ),
+    (
+        "[how to help someone]",
+        r"\bhow (?:do|can|should|would) (?:i|we|you) (?:ask|help|support|talk|tell|approach|"
+        r"look after|respond)\b",
+    ),
     ("[question]", r"\?"),
     ("[second person]", r"\b(?:you|your|you're|yourself|mentionuser)\b"),
     ("[link]", r"\burllink\b"),
@@ -152,6 +265,7 @@ class PatternFeatures:
         self._compiled = [re.compile(p) for _, p in self.patterns]
         k = len(self.patterns)
         self._pairs = [(a, b) for a in range(k) for b in range(a + 1, k)]
+        self._pair_index = {pair: k + n for n, pair in enumerate(self._pairs)}
 
     @property
     def names(self) -> list[str]:
@@ -161,20 +275,25 @@ class PatternFeatures:
     def __len__(self) -> int:
         return len(self.patterns) + len(self._pairs)
 
+    def columns(self, text: str) -> list[int]:
+        """Indices of the features one normalised text switches on (patterns, then pairs)."""
+        hits = [j for j, rx in enumerate(self._compiled) if rx.search(text)]
+        cols = list(hits)
+        pair_index = self._pair_index
+        for x, a in enumerate(hits):
+            for b in hits[x + 1 :]:
+                cols.append(pair_index[(a, b)])
+        return cols
+
     def transform(self, normalised: Sequence[str]) -> sparse.csr_matrix:
-        k = len(self.patterns)
-        pair_index = {pair: k + n for n, pair in enumerate(self._pairs)}
-        rows: list[int] = []
-        cols: list[int] = []
-        for i, text in enumerate(normalised):
-            hits = [j for j, rx in enumerate(self._compiled) if rx.search(text)]
-            for x, a in enumerate(hits):
-                rows.append(i)
-                cols.append(a)
-                for b in hits[x + 1 :]:
-                    rows.append(i)
-                    cols.append(pair_index[(a, b)])
-        data: np.ndarray[Any, Any] = np.ones(len(rows), dtype=np.float32)
+        indptr = [0]
+        indices: list[int] = []
+        for text in normalised:
+            indices.extend(self.columns(text))
+            indptr.append(len(indices))
+        data: np.ndarray[Any, Any] = np.ones(len(indices), dtype=np.float32)
         return sparse.csr_matrix(
-            (data, (rows, cols)), shape=(len(normalised), len(self)), dtype=np.float32
+            (data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
+            shape=(len(normalised), len(self)),
+            dtype=np.float32,
         )

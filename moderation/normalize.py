@@ -61,7 +61,10 @@ _SLANG: dict[str, str] = {
     "tmr": "tomorrow", "gr8": "great", "h8": "hate", "l8r": "later", "m8": "mate",
     "4ever": "forever", "ne1": "anyone", "some1": "someone", "any1": "anyone",
     "no1": "no one", "every1": "everyone", "urself": "yourself", "yourslef": "yourself",
-    "myslef": "myself",
+    "myslef": "myself", "abt": "about", "bout": "about", "s/h": "self harm",
+    "tn": "tonight", "rly": "really", "srsly": "seriously", "ngl": "not going to lie",
+    "fr": "for real", "imma": "i'm going to", "livin": "living", "ded": "dead",
+    "wanna": "want to", "gonna": "going to", "tryna": "trying to", "gotta": "got to",
     # Abbreviations that matter for the labels.
     "kys": "kill yourself", "kms": "kill myself", "stfu": "shut the fuck up",
     "gtfo": "get the fuck out", "foad": "fuck off and die", "sh": "self harm",

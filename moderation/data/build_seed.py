@@ -35,6 +35,11 @@ def lines(block: str) -> list[str]:
     return [ln.strip() for ln in block.strip().splitlines() if ln.strip()]
 
 
+def paragraphs(block: str) -> list[str]:
+    """One entry per paragraph (entries separated by a blank line), wrapped lines joined."""
+    return [" ".join(p.split()) for p in block.strip().split("\n\n") if p.strip()]
+
+
 # ---------------------------------------------------------------------------------------
 # Crisis: the writer is in danger now.
 # ---------------------------------------------------------------------------------------
@@ -1420,6 +1425,974 @@ you deserve to live a life without pain
 """)
 
 
+# ---------------------------------------------------------------------------------------
+# Third pass: wider wording for the cases the second model still got wrong on held-out
+# and challenge text (indirect ideation, final goodbyes, danger at home, urges now; and
+# the look-alikes: recovery stories, reassurance, ordinary goodbyes, dark jokes). Written
+# sentence by sentence in different voices and structures, not by swapping one word.
+# ---------------------------------------------------------------------------------------
+CRISIS_INDIRECT = lines("""
+finished writing my note tonight and hid it in my drawer
+I've written letters to my family for after I'm gone
+not sure I'll still be around by next month, and that feels like relief
+there's no point anymore. I'm done pretending there is
+what's even the point of me. I'm going to stop trying to stay
+I've been giving my things away this week so nobody has to sort them later
+I keep imagining my funeral and it feels peaceful, I want it to happen
+I looked at my kids tonight and thought they'd be better off without me. I mean it
+it's like I'm already gone and my body just hasn't caught up. I want to finish it
+I've made a decision and I feel weirdly calm about it now
+I don't plan on seeing my birthday next month
+I told my sister I love her today because I won't get another chance
+I just need the noise to stop forever and I know how to make it stop
+everything is sorted now, my cat has somewhere to go, I'm ready
+I keep thinking the world would be quieter without me in it and tonight I want to make it quieter
+I'm not afraid of dying anymore, I'm afraid of waking up tomorrow
+I'm counting down the days and there aren't many left
+my bags aren't packed for a trip, they're packed so my family doesn't have to
+I've been saying sorry to people all day because I'm not staying
+if I'm honest I've already decided. this week
+I'm so tired of existing that not existing looks like the only rest I'll get
+I cancelled my therapy because there's no point where I'm headed
+no point in making plans for christmas, I won't be around for it
+I don't need help, I just need it to be over, and soon it will be
+I feel like a ghost already, might as well make it official
+it would be kinder to everyone if I just stopped being here, and I'm going to
+I'm past the point of wanting help. I just want to go
+the thought of ending my life is the only thing that calms me down now
+I keep rehearsing how I'll say goodbye to my mum without her noticing
+I've stopped taking care of anything because I won't be here to need it
+there's a date in my head now and it's getting closer
+life is a debt I'm done paying, I'm checking out
+I've been sleeping all day hoping I won't have to wake up again, and tonight I want to make sure
+every day I wake up disappointed that I'm still alive
+why am I still here. I don't want to be. I'm going to fix that
+honestly death is starting to look like a friend and I'm going to meet it
+I've run out of reasons and I've run out of time, this is it
+I've decided tonight is my last night
+I can't see myself alive at the end of this month
+I'm giving up on everything, even on staying alive
+nothing is ever going to get better so I'm ending this
+I'm going to disappear tonight and not come back
+I want to go to sleep and never come back and I'm going to make that happen
+I just want everything to go black forever
+I'd rather be dead than face tomorrow
+I'd rather die than go through another night like this
+I really feel like dying right now
+living feels impossible and dying feels like the only thing I can still choose
+I'm begging anyone, I don't want to be alive right now and I'm scared of what I'll do
+the pull to end it is stronger than anything else tonight
+it's not a cry for help, I've made up my mind to die
+I wish I was never born and tonight I want to undo it
+I think this is my last night on earth
+I can't live with myself anymore, I'm going to end it
+this pain is never going to end unless I end me
+I'm hoping I just don't survive tonight
+my life insurance would do more good than me, I keep thinking about making it happen
+""")
+
+CRISIS_CHATSTYLE = lines("""
+cant do this anymore fr. want to die
+lowkey want to die rn and its not a joke
+ngl i dont wanna be alive anymore
+im so done. like done done. bye
+want to kms so bad tonight
+i wanna unalive so bad rn
+idk why im still here tbh i wanna go
+srsly thinking abt ending it all tonight
+no point anymore. gonna end it
+everything sucks and i wanna die fr fr
+i rly wanna hurt myself rn
+urges to sh are so bad rn pls talk to me
+cant stop thinking bout ending my life
+lol anyway i dont plan on waking up tmrw
+not joking i want to die tonight
+kinda want to not exist anymore 🙃
+wanna disappear forever 😞
+i'm gonna end it tn
+i want 2 die
+i wanna die 😭😭😭
+gonna hurt myself again tonight idc anymore
+pls someone im scared im gonna do something to myself
+ok so i think tonights the night. thx for everything
+im not gonna be around after tonight. ly all
+no1 would care if i died so whats stopping me
+sitting here crying, want to end it so bad
+tired of livin. just want out
+life aint worth it anymore. done
+i h8 being alive, wanna die
+i want 2 kms
+imma end it all tonight, sorry guys
+d0nt w4nt t0 l1ve anym0re
+i w@nt to d1e
+su1c1dal rn pls help
+wanna k1ll mys3lf
+i keep wanting to c*t again
+thinking abt s/h rn and idk if i can stop
+💔 done with life. goodbye
+just want to sleep forever 😴⚰️
+whats the point of anything. i want out for good
+i am so close to giving up on living fr
+""")
+
+CRISIS_SELFHARM_NOW = lines("""
+the urge to hurt myself is winning tonight
+I'm holding on by a thread, the urge to self harm keeps getting louder
+I want to hurt myself so badly that my hands are shaking
+I hurt myself earlier today and I want to do it again
+I just hurt myself for the first time in months and I can't tell anyone at home
+I need to feel pain right now, I want to hurt my body
+I started self harming again this week and it's getting worse every night
+urges are so strong I locked myself in the bathroom
+I'm sitting on the floor trying not to hurt myself and losing
+I want to punish my body for everything, right now, tonight
+please distract me, I really want to self harm
+relapsed with self harm after two years, it happened an hour ago
+I did it again just now, I'm bleeding and I feel nothing
+every night this week I've hurt myself and I don't know how to stop
+I'm fighting the urge to hurt myself and I'm so tired of fighting
+my arms are a mess from this week and I want to do more
+I'm going to self harm tonight, I can feel it coming
+it's getting harder to resist the urge to hurt myself every day
+the only thing I want right now is to hurt myself
+I started hurting myself again after the fight and I can't stop
+the self harm is getting worse and I'm scared
+""")
+
+CRISIS_DANGER_NOW = lines("""
+my partner is screaming and throwing things and I'm scared he'll hurt me tonight
+I'm locked in my room because my dad is drunk and said he'd hurt me
+my mum's new husband hits me and he's home all weekend
+he told me if I ever leave he'll find me and kill me, and he's getting worse
+my boyfriend won't let me leave and took my keys, I'm scared
+my girlfriend hits me when she's angry and she's angry right now
+my parents beat me when I get bad grades and report cards came out today
+I'm hiding in the garden because my brother is after me again
+my wife threatened to hurt me tonight and I'm sleeping in the car
+there's a man outside my window again and the police haven't come
+I'm scared to go to sleep, my husband said he'll hurt me while I sleep
+my step dad comes into my room at night and I don't feel safe
+he grabbed me by the throat again tonight and I don't know where to go
+my dad said he's going to kill me when he finds out, and he finds out tonight
+my ex keeps turning up at my work and said I'll regret leaving him, I'm terrified
+I'm not allowed to leave the house and he checks my phone, I'm scared of what he'll do
+my uncle hurt me again and I have to stay at his house until sunday
+my mum hits me and says it's my fault, it happened again today
+someone in my house is hurting me and I can't tell anyone
+I'm in danger at home and I don't know who to call
+my partner pushed me down the stairs tonight and says I'm overreacting
+my flatmate threatened to kill me and I have nowhere else to go tonight
+he said next time he won't stop, and I think next time is tonight
+my dad locked me out in the cold and said he'll beat me if I knock
+I'm being hurt at home and I'm scared it will get worse tonight
+my family found out I'm gay and my brother says he'll hurt me, I'm at home with him now
+""")
+
+CRISIS_GOODBYE_MORE = lines("""
+I just wanted to say thank you to everyone here before I go. you were kind to me
+this is the last time you'll hear from me, take care of each other
+bye everyone, I'm not coming back this time. it's not your fault
+I love you all. please don't be sad. it's better this way
+thank you for trying to help me. I'm sorry I couldn't stay
+this is my goodbye. I won't be posting again, or doing anything again
+I'm leaving for good tonight and I'm not scared anymore
+see you on the other side, friends
+when you read this I'll already be at peace
+I've said goodbye to the people who matter. now you. goodbye
+I'm logging off for the last time. forever. thank you for everything
+please look after my cat, I won't be able to anymore
+tell my mum I'm sorry and that it wasn't her fault
+my last message here, I wanted someone to know I tried
+I won't be at the check-in circle on sunday. or ever. thank you all
+final update on my goals: I'm giving up on all of them, and on everything. goodbye
+ok. this is it. goodbye
+""")
+
+CRISIS_OTHER_MORE = lines("""
+my best friend just sent me a goodbye message and now she's not answering, what do I do
+my son says he wants to die and locked himself in his room, please help
+my flatmate just told me she hurt herself badly and won't let me call anyone
+my friend posted that tonight is his last night and nobody can reach him
+""")
+
+# Look-alikes of crisis: past tense, reassurance, everyday goodbyes, dark humour.
+RECOVERY_MORE = lines("""
+a year ago I wrote a goodbye note. tonight I'm writing my wedding vows
+I used to count the days until I could end it. now I count days clean, 212 today
+there was a time I wanted to die every day. that time is over and I'm grateful
+I remember thinking the world would be better without me. I'm so glad I was wrong
+I used to hurt myself to get through the night. I haven't needed to in two years
+my attempt was six years ago. I went back to college and I'm graduating in june
+back when I was self harming I never thought I'd wear short sleeves again. wore them today
+I spent most of my teens wanting to disappear. I'm 30 now and I really like my life
+when I was in the psych ward I didn't think I'd see 25. I turned 25 yesterday
+I haven't had a single suicidal thought in months. I didn't think that was possible
+my old notes from the worst year are hard to read. I'm not that person anymore
+I was sure I wouldn't survive that winter. it's spring and I'm still here
+I got through the anniversary of my attempt without crying this year
+it's been a long time since I felt like dying. therapy really worked for me
+I used to dream about not waking up. now I set two alarms because I'm excited for work
+my scars are old and white now. they're part of my story, not my present
+the last time I hurt myself was 2020 and I'm proud of every day since
+I was suicidal through most of my divorce. two years on, I'm okay, really okay
+I nearly ended my life at 19. I'm 41 now and I'm a grandad
+my abusive ex used to threaten to kill me. I've been safe for three years now
+I left a violent home at 17. I've got my own place now and it's peaceful
+back in school I cut a lot. I talk to teenagers about it now as a youth worker
+I once said goodbye to everyone on a forum like this. someone called for help and I'm glad they did
+the darkest part of my life was wanting to be dead. it passed, slowly, with help
+I wanted to die after my son was born. postnatal depression is real and treatable and I'm better now
+my first year sober I thought about suicide a lot. five years later I don't
+the urges to self harm used to be constant. now they're rare and I know what to do
+I attempted when I was 15, I'm sharing because someone here might need to hear that it gets better
+I survived. that's all. I survived and it's been four years
+I'm one year free from self harm today and I bought myself a plant
+I was in a really bad place last spring. I'm not there anymore
+reading my old posts from when I wanted to die. so proud of how far I've come
+""")
+
+REASSURANCE_MORE = lines("""
+I'm not going to hurt myself. I just need to rant for a minute
+please don't worry, I'm not going to do anything, I'm just really sad
+no, I'm not suicidal. I'm just exhausted and nobody listens
+I'm safe. I'm sad but I'm safe
+I promise I'm not going to hurt myself, I just wanted somewhere to say how bad today was
+I'm not thinking about ending anything, I'm thinking about ending this terrible week
+not in danger, not hurting myself, just lonely and wanted to talk
+I had a wobble but I'm safe and I've called my friend
+I don't want to die, I want things to be different. big difference
+I'm not going anywhere, don't worry. just feel rubbish
+this is a vent, not an emergency. I'm okay, ish
+I get why my post sounded worrying but I'm safe, I was just being dramatic
+I'm not going to kill myself, I'm going to kill my ex's playlist on spotify lol
+no self harm urges today, just general sadness
+I'm sad but I have no plans to hurt myself, I have my safety plan and I'm using it
+thanks for checking on me, I'm not in danger, just needed to cry it out
+the thoughts came and went and I didn't act on them, I'm okay now
+I used my coping plan tonight and the urge passed, I'm safe in bed
+I felt like hurting myself earlier but I called the helpline and it passed, I'm ok now
+I'm definitely not suicidal, I just hate mondays with a passion
+I'm fine, I'm not going to hurt myself, I'm just angry at the world
+""")
+
+GOODBYE_MORE = lines("""
+goodnight all, logging off
+night everyone, thanks for the company tonight 💙
+right, that's me for today, bye all
+I'm heading off now, see you tomorrow
+bye for now, going to try and sleep
+signing off, take care of yourselves
+logging off for the weekend, be kind to yourselves
+ok I'm going, talk soon
+I'm off to bed, night night
+this is my last post for a while, taking a social media break, back in march
+saying goodbye to this board for a bit, moving house, will be back
+I'm leaving the sunday circle as host, thank you all, I'll still pop in
+last check in before my surgery, see you on the other side of it!
+goodbye 2023, you were rough, hello new year
+I said goodbye to my therapist today, our sessions are finished and I'm doing well
+I won't be around much this week, my sister is visiting
+farewell party at work today, it's my last day, feeling emotional
+deleting my twitter, this place is better for me
+bye all, early shift tomorrow
+gotta go, the baby's awake
+thanks everyone, I'm going to go for a walk now, bye
+gonna log off and read a book, night
+brb making tea
+going offline for a few days to reset, I'm okay, just need a break from screens
+""")
+
+VENT_THIRD = lines("""
+there's no point studying for this exam, I'm going to fail it anyway
+I feel so hopeless about finding a place to live in this city
+honestly what's the point of dating apps, nobody replies
+everything is pointless at work, nobody reads my reports
+I'm so done with being ill all the time, this flu won't go
+I'm just so sad today, no reason, just sad
+I can't stop crying about the breakup but I know I'll get through it
+my anxiety is killing me this week but I'm still going to work
+I feel like I'm falling apart at the seams but I'm holding on
+I hate my life some days, but today I got out of bed and that counts
+why does nobody ever ask how I'm doing
+I'm exhausted by my own brain
+feeling really low since the move, I miss my friends
+I'm so angry I could punch a wall, my landlord is a joke
+I'm drowning in debt and it keeps me up at night
+I don't want to do anything today, just lie here
+it feels like the walls are closing in at work
+I keep messing everything up and I'm sick of myself
+I'm not coping well with the new job, I cry most evenings
+the depression fog is thick today, I feel like a zombie
+I'm so lonely that I talk to my plants
+I hate feeling like this, so flat and grey
+my mood is in the bin and I can't drag it out
+no one gets how hard it is to just exist with anxiety
+sometimes I feel invisible in my own family
+I'm tired of being the one who always reaches out first
+everything went wrong today, I just want to go to bed and start again tomorrow
+I feel stuck in a life I didn't choose
+I've been in a slump for weeks and I don't know how to get out
+I hate that I'm still this sad about something that happened years ago
+I wanted to scream at my boss today
+I feel like such a burden when I ask for help
+I can't sleep and it's making everything worse
+it's hard to see the point of trying when I keep getting rejected
+I'm struggling with the darkness this winter but I have a light box now
+I feel like I'm losing myself in this relationship
+I'm just done with today, done done
+I'm heartbroken and I don't know how to stop thinking about her
+I'm ashamed of how much I've been drinking, going to talk to my GP
+I'm in such a bad mood, everyone is annoying me
+I want to disappear from this group chat, it's so much drama
+honestly I feel dead inside at this job
+I'm not okay but I know it will pass
+""")
+
+DARK_HUMOUR = lines("""
+this exam is literally killing me 😭
+if I have to sit through one more meeting I will actually die lol
+my boss is going to kill me, I deleted the spreadsheet
+I want to die of embarrassment, I waved at someone who wasn't waving at me
+statistics homework makes me want to jump out of my chair and run away lol
+kill me, the wifi is down again
+the revision timetable is going to be the end of me
+I'm going to die if this queue doesn't move
+I'd rather die than do another group project lol
+my calves are dead after leg day
+this heat is killing me, 34 degrees in the office
+my tamagotchi died, rip
+ugh I could just die, I sent the text to the wrong person
+mum will literally murder me if I'm late again
+my will to live left when they announced a surprise quiz lol
+I'm dead 💀 this thread is too funny
+RIP my sleep schedule
+this spreadsheet will be the death of me
+I'd kill for a nap right now
+my feet are dying in these boots
+these deadlines are murdering me
+when the teacher said "pop quiz" I died inside
+my social battery is dead, going home
+coffee or death, those are my options this morning
+I'm going to scream into a pillow, this coursework is endless
+I nearly killed myself laughing at that video
+the new manager is a nightmare, she'll be the death of us all lol
+my houseplants keep dying, I'm a plant murderer
+killing it at the gym lately 💪
+I'm so hungry I could die
+""")
+
+SUPPORT_THIRD = lines("""
+if you're having thoughts of ending your life, please tell someone tonight, you deserve support
+hey, I saw your post. are you safe? you can tell me if you're thinking about suicide
+please don't give up, the feeling that there's no point is the depression lying to you
+I know it feels like everyone would be better off without you, but they wouldn't. we wouldn't
+the urge to hurt yourself can pass if you ride it out, text me if you want company
+when I wanted to die, what helped was telling one person. could you tell one person?
+please stay, even if it's just for tonight
+you said goodbye in your last post and we're all worried, please reply if you can
+if your partner is hurting you, you deserve to be safe, there are people who can help you leave
+I'm so sorry you feel like dying. thank you for telling us. can you call a crisis line now?
+suicide isn't the answer, please let someone help you carry this
+"I don't want to be here anymore" - I've felt that too, and I'm glad I stayed. please stay
+nobody here would be better off without you
+you're not a burden, you're a person in pain, and that's different
+your life matters, even on the days it doesn't feel like it
+please put some distance between you and anything you could hurt yourself with tonight
+we've let the mods know so someone can check on you, you're not alone
+have you got a safety plan? let's go through it together
+""")
+
+NEWS_MORE = lines("""
+the government published new suicide statistics today and rates in young women are up
+our charity's annual report says calls about self harm doubled
+I'm writing my dissertation on suicide prevention in prisons
+good thread on twitter about how to talk to teenagers about self harm
+the coroner's report said the death was a suicide, the article was very respectful
+there's a new study on domestic violence during the holidays
+the film handles suicide really carefully, there's a helpline at the end
+my nursing course covered suicide risk assessment today
+the podcast interviewed a man who survived an attempt and now campaigns for men's mental health
+statistics on self harm in under 18s are really worrying
+how should the media report on suicide? interesting panel tonight
+the hotline volunteer training covers what to do if someone says they want to die
+""")
+
+MEDICATION_MORE = lines("""
+my psychiatrist is switching me from sertraline to mirtazapine, nervous about it
+anyone else on lamotrigine? the rash warning freaked me out
+I keep forgetting my evening dose, any tips?
+the antidepressant finally kicked in after six weeks, I feel lighter
+my pharmacist said not to drink on my new meds so no wine for me
+the side effects are getting better, just a bit of nausea now
+I'm coming off my meds with my doctor's help, slowly
+my meds make me so tired I could sleep all day
+is it okay to take ibuprofen with sertraline? going to ask the pharmacist
+got my prescription renewed without a fight for once
+the lithium levels came back fine, relief
+my new sleeping tablets give me weird dreams
+I'm scared my meds are making me numb, going to bring it up at review
+anyone know if citalopram affects your appetite?
+""")
+
+GRIEF_MORE = lines("""
+my mum died a year ago today and I've been crying since I woke up
+I lost my friend to suicide in the summer and I keep rereading our messages
+the hospice called, my dad doesn't have long. I'm sitting with him
+I still can't believe my brother is gone, it's been three months
+my grandad's funeral was today. I read a poem and didn't fall apart
+since my wife died I talk to her photo every night
+my dog was put to sleep this morning and I'm wrecked
+losing someone to suicide leaves so many questions, the support group helps
+it's my son's birthday and he isn't here to see it
+I miss my nan's voice so much
+""")
+
+HAR_INDIRECT_THREAT = lines("""
+give me a day and I'll have your home address
+I'll work out which house is yours and pay you a visit
+I know what street you live on, keep talking
+it would be a shame if your address ended up online
+you won't feel so brave when I turn up at your door
+I've got your number now, sleep well
+I know which school your kids go to
+keep posting and see what happens to you
+I'll turn your life into a nightmare
+people like you have accidents
+I'm going to find you, it's only a matter of time
+you'd better hope we never meet in real life
+I can find out who you are in five minutes, test me
+one day you'll be walking home and I'll be there
+remember my name, because you'll be seeing me
+I'll be waiting outside your work tomorrow
+wouldn't it be awful if someone told your family what you post here
+enjoy your last few days of peace
+I'm screenshotting everything and coming after you
+I'd watch my back if I were you
+you have no idea who you're messing with, I will end you
+I will ruin your life, mark my words
+see you soon 🙂 I know where you are
+your days on this board are numbered and so are your days outside it
+I hope your house burns down with you in it
+someone should teach you a lesson you won't forget
+""")
+
+HAR_HATE_MORE = lines("""
+people like you should be wiped out
+your kind doesn't belong in this country or on this board
+you people are subhuman
+gay people are an abomination and shouldn't be here
+trans people are sick in the head and should be kept away from kids
+black people are criminals, everyone knows it
+women belong in the kitchen, not on a forum
+all muslims should be deported
+jews control everything and you're one of them
+immigrants are parasites
+disabled people are useless eaters
+those people breed like rats
+mentally ill people should be locked away forever, starting with you
+your religion is a disease
+gypsies are thieves, every one of them
+you lot are a plague on this country
+""")
+
+HAR_INCITE_MORE = lines("""
+if you're so sad just end it and stop whining
+nobody would miss you if you were gone, so go
+why are you still here, just do it already
+the world has one too many of you, fix that
+do the world a favour and stop breathing
+you should've finished the job last time
+go die somewhere quiet
+honestly just kill yourself lol
+maybe try not existing, it'd help everyone
+I hope you relapse and don't come back
+""")
+
+CRISIS_FOURTH = lines("""
+every morning I'm angry that I woke up, and I don't want to do it again
+I keep asking God to take me in my sleep and tonight I mean it more than ever
+I've started saying goodbye to people without them realising
+I'm so ready for it all to be over. tonight feels right
+I don't belong in this world and I'm going to leave it
+nobody will have to worry about me after this weekend
+I hope this is the last time I ever have to feel anything
+I want to die and I'm not saying that for attention, I'm saying it because it's true
+I've been fantasising about my own death all day and it feels like a plan now
+honestly I think I'm going to do it this time
+my head keeps saying it's time to go and I'm too tired to argue
+I feel like I've already left and just need to finish the job
+I just want the world to forget I existed, and I'm going to make it easy for them
+the only exit I can see is the permanent one
+I'm going to stop fighting tonight. I'm sorry
+I'm not going to make it through this. I don't want to
+I've spent all evening thinking about ending everything and I can't stop
+what's the point in staying. I'm leaving, for real this time
+I feel like I'm at the edge and I want to let go
+I think I'm going to kill myself and I'm scared but also relieved
+every part of me wants to not be alive anymore
+I'm so sick of living that I've stopped caring what happens to me tonight
+I'm a burden, I've always been a burden, and I'm going to fix that tonight
+it's hard to explain but I feel like my time is up and I'm okay with making it up
+I've been crying for hours and I just want to die
+I want to end it but I'm scared, please can someone talk to me
+I'm so close to giving up on life, closer than I've ever been
+I hate waking up. I wish I just wouldn't anymore, and I'm thinking about making sure
+I want to go to sleep tonight and for that to be it
+I'm not safe with myself tonight
+I don't trust myself to stay alive tonight
+I'm worried I won't stop myself this time
+I'm done. with everything. with being alive
+I keep thinking about how peaceful it would be to be dead, and I want that now
+I can't bear another day. I'm ending my life
+I'm writing this so somebody knows. I'm not going to be here tomorrow
+I don't want to exist anymore and I'm starting to plan for it
+living is too hard and I'm choosing to stop
+nothing will change so I'm checking out for good
+I'm going to hurt myself really badly tonight, I can feel it
+I can't stop the urges tonight and I'm scared I'll go too far
+I need to self harm so badly it's all I can think about
+I just harmed myself and I'm shaking, I don't know what to do
+my self harm is out of control this week and tonight is the worst
+""")
+
+DANGER_FOURTH = lines("""
+my husband has been threatening to kill me and he just came home
+I'm scared for my safety right now, my partner is out of control
+my dad just beat me and said there's more when he gets back
+my girlfriend said she'll hurt me if I go to sleep
+someone is banging on my door and shouting that they'll kill me
+my brother has been hurting me and my parents don't believe me, he's home now
+my ex is parked outside my house right now and won't leave
+I'm hiding at a friend's because my partner said he'll hurt me when I come home
+my mum screams that she'll kill me and tonight she grabbed me
+""")
+
+GOODBYE_FOURTH = lines("""
+thank you for everything, all of you. I'm going now
+I'm sorry for everything. goodbye for real
+this is the end for me. thank you for the kindness
+this is my last check-in. I won't need the goal tracker anymore
+it's time for me to go. look after yourselves
+I'm signing off for good. you won't hear from me again
+don't look for me tomorrow. I'll be gone
+I'm done with this life. goodbye friends
+""")
+
+VENT_FOURTH = lines("""
+I'm done with this job, I'm done with this city, I'm done with my ex. done done
+I give up on trying to get a GP appointment, the phone lines are hopeless
+I can't go on like this with no sleep, I'm booking a doctor's appointment
+I want to disappear under my duvet and never come out lol
+sometimes I wish I could just vanish from social media for a year
+I don't want to be here, at this wedding, with these people
+I want to stop existing on mondays specifically
+I just want to stop feeling so tired all the time
+I'm tired of everything, but I'm still going
+there's no point arguing with my dad, he never listens
+I feel like nothing I do matters at work
+I'm so sad that I can't even cry anymore, just numb
+I'm fed up of feeling like a failure
+I hate myself today but I know tomorrow will be different
+my brain keeps telling me I'm useless and I'm trying not to listen
+I feel hopeless today, but I've felt this before and it passed
+I wish I could sleep for a week and wake up with everything fixed
+I feel so alone even in a room full of people
+I'm struggling so much with the loneliness since my divorce
+I'm sick of being sad, I want to feel like me again
+it's been a horrible year, honestly, and I'm just limping to the end of it
+I'm barely keeping my head above water with work and kids
+I can't stand my own company some days
+I'm not in a good place but I'm talking to my therapist about it
+ugh, my life is such a mess right now
+everything hurts and I'm tired, gonna rest
+the dread before monday is so bad I can't enjoy sundays
+I feel like my life is on pause and everyone else is moving
+I don't see the point in going to the party, everyone there hates me anyway
+I'm so over being anxious about everything
+""")
+
+RECOVERY_FOURTH = lines("""
+I'm still here. two years ago I didn't think I would be, and I'm so glad
+my goodbye post from three years ago is still up. I'm so grateful I didn't go through with it
+I used to pray not to wake up. now I pray for my kids to sleep through the night lol
+I tried to end it at 22. now I'm 30, married and I have a garden
+self harm was how I coped in my teens, I learned other ways and I'm proud of that
+I was in a violent relationship for years. I'm out and I'm safe and I'm rebuilding
+it's the anniversary of the night I nearly died. I spent it with friends eating pizza
+I'm a suicide attempt survivor and today I'm celebrating being alive
+I used to think I'd never see 18. I'm 26 today
+I'm so glad the version of me who wanted to die didn't win
+the scars have faded and so has the pain, mostly
+I've been suicidal before, so I know how heavy it is. it did lift, for me
+""")
+
+SUPPORT_FOURTH = lines("""
+please don't say goodbye, we want you here tomorrow and the day after
+if you're thinking of ending your life tonight, please call a crisis line or message a mod
+your post worried me, are you thinking about killing yourself? you can tell me
+it sounds like you're in danger at home, please call the police if you can
+hey, you said you want to die. I'm here and I'm listening
+the thought that everyone would be better off without you is the illness talking
+you don't have to act on the urge to self harm tonight, you can ride it out with us
+sending you so much love. please stay safe tonight and talk to someone
+""")
+
+IDIOM_FOURTH = lines("""
+I'm literally going to die if I have to hear that song one more time
+this cough will be the death of me
+I could murder a cup of tea
+my group project partner is killing me slowly lol
+I'm going to kill my brother, he ate my leftovers
+I almost died laughing at the meeting today
+this commute is going to kill me one day lol
+being an adult is killing me, who knew bills were so boring
+I'm dying to see the new film
+""")
+
+CRISIS_FIFTH = lines("""
+how do you get through a day when all you want is to die? asking because I can't
+does anyone else think about killing themselves all the time? I can't make it stop tonight
+how do people keep going when they don't want to be alive? I don't think I can
+I'm ready to be done with life, completely done
+I want to be finished with all of it, for good
+I just want it to be over. not the week, everything. me
+nobody needs to stop me, I just wanted one person to know
+no one can change my mind now, I've thought about it for months and I'm ready
+I'm tired of being alive and I'm ready to rest for good
+I want to let go of everything and not come back
+I don't want help anymore, I want to be gone
+I slipped tonight and self harmed after weeks of being okay, and I want to keep going
+self harmed three times this week now and it's not stopping
+I've been thinking about death constantly and it's getting worse every day
+I keep thinking about not being alive, all day, every day, and today it's loud
+it's getting harder to stay alive every day
+the suicidal thoughts are back and stronger than before
+I'm having really dark thoughts about ending my life tonight
+can't stop picturing my own funeral and wanting it to happen
+I'm giving up. on therapy, on meds, on living
+I want to check out of life permanently
+I've had enough. I'm going to make it stop for good
+I feel like dying is the only thing I have left to do
+my life feels over already, I just want to make it official
+tonight I'm going to do something I can't undo
+I don't think I'm going to be alive much longer and I've accepted it
+I can't keep myself safe anymore, I'm scared
+I'm in a really dangerous place in my head right now
+there's nothing keeping me here anymore
+I'm sure now that I want to die
+I can't imagine being alive next year and I don't want to be
+he's drunk and he broke my phone and said I won't leave this house, I'm using my brother's tablet
+my dad took my phone and said if I tell anyone he'll hurt me, I'm scared to go home from school
+she keeps hitting me and says no one will believe me, and she's home now
+""")
+
+HARD_FIFTH = lines("""
+is it normal to feel so tired on sertraline? asking for me
+does anyone else get sad on sunday evenings?
+how do people cope with loneliness after a breakup?
+am I the only one who finds christmas really hard?
+I'm ready to be finished with this essay, three more paragraphs
+I just want this exam season to be over
+can't wait for this day to be over, bed is calling
+I'm ready to go home, this shift has been endless
+I'm finished with that friendship and I feel lighter
+I'm letting go of the idea that I have to be perfect
+I'm giving up sugar for a month, wish me luck
+I've had enough of this rain, I'm moving to spain lol
+please don't try to talk me out of dying my hair green
+don't talk me out of quitting my job, I've decided
+I'm tired of being the only adult in this house who does the dishes
+I'm so exhausted by this week, ready to rest all weekend
+I keep thinking about my grandad's funeral, it was a year ago today
+I think about death a lot since my mum died, it makes me want to live better
+we talked about death and dying in philosophy class, heavy stuff
+the hospital chaplain talked to us about dying with dignity for nan
+I relapsed on sugar again lol, back to day one
+hurt my knee again at football, third time this season
+I feel like giving up on this puzzle, 1000 pieces is too many
+my plants died again, I give up on gardening
+I want to let go of my anger at my dad, working on it in therapy
+nothing keeps me in this town anymore, I'm moving in the spring
+I'm done with my degree! graduation next week!
+this is the last day of my old life, new job tomorrow 😬
+my life felt over after the divorce, but a year on I'm rebuilding
+I used to want to die and now I just want a nap lol, progress
+""")
+
+CRISIS_ANGRY_MORE = lines("""
+fuck every one of you, you never listened and tonight I'm ending it
+you lot are useless, I asked for help for weeks and now I'm going to kill myself
+thanks for nothing, assholes. I won't be around to bother you after tonight
+none of you give a shit so why should I stay alive
+screw you all, I'm done living, happy now?
+this whole board is fake, nobody cares, I'm going to end my life and you can all pretend you're sad
+go to hell, every one of you, I want to die and you don't care
+""")
+
+CRISIS_SELF_HATE = lines("""
+I hate myself, I'm worthless and I want to die
+I'm a useless piece of shit and the world would be better without me, I'm going to end it
+I'm so disgusting and pathetic, I don't deserve to live
+I'm an ugly stupid waste of space and I want to kill myself
+I'm such a failure, everyone hates me, I want to disappear forever tonight
+I'm a burden and a loser and I don't want to be alive anymore
+I deserve to hurt, I'm worthless, I want to hurt myself tonight
+I hate everything about me and I want it all to end
+""")
+
+SELF_HATE_NEGATIVE = lines("""
+I hate myself today but I'm going to be kind to myself anyway
+I feel worthless at work but my therapist says that's the depression talking
+I called myself a useless idiot again, trying to stop that habit
+I'm such a loser, I missed the last bus again lol
+ugh I hate myself for eating the whole cake
+I feel pathetic for crying at an advert
+I'm my own worst enemy, working on it
+""")
+
+CRISIS_SEVENTH = lines("""
+I self harmed again this evening after eight months clean and I want to keep going
+broke my streak today, hurt myself, and the urge hasn't gone
+first time hurting myself since the summer, it happened tonight and I'm frightened
+after a whole year clean I hurt myself this afternoon and I can't stop thinking about doing it again
+it's better for everyone if I'm not here, I love you all, goodbye
+please don't be sad when I'm gone, it's what I want
+you've all been so kind. it's not enough anymore. I'm sorry. goodbye
+I've told everyone I love them today so they have that to remember
+I gave my best friend my favourite jacket today, I won't need it
+I've stopped replying to everyone because I'm leaving soon, for good
+I feel such peace now that I've decided to die
+can't stop shaking, I want to die so much right now
+it's too much, I want to kill myself, I can't be here anymore
+I've been holding on for my mum but I can't anymore, I want to end it
+I'm 16 and I don't want to live anymore, nobody at home knows
+I don't think I'll be alive by the end of the week, and I don't want to be
+the bad thoughts are telling me to end it and I'm too tired to fight them
+I'm so scared of how badly I want to die tonight
+my partner is threatening me again and I'm locked in the car, I don't know where to go
+he broke the door down last time and he's shouting outside it now
+""")
+
+HARD_SEVENTH = lines("""
+staying alive was the bravest thing I did last year, and I'm still proud of it
+how can I tell if my friend is suicidal? she's been quiet lately
+how do I ask my dad if he's having dark thoughts? he lost his job
+what should I say if someone tells me they want to die? I want to be ready
+can't wait for this term to end, so ready for the holidays
+I don't want to be at this family dinner, everyone is arguing, going home soon
+my heart is broken but I'm going to be okay, my friends are amazing
+there's no point arguing with the bank, I'll go in person tomorrow
+no point crying over spilled milk, off to the shop
+I'm drowning in laundry lol
+I can't keep up with my emails, they're drowning me
+I'm so done with this flu, day six
+I just want to hibernate until spring
+I'm going to stop going to that gym, the people are awful
+I hurt myself falling off my bike, nothing serious, just a bruised ego
+my sister self harmed when we were teenagers and we talk about it openly now
+I love you all, thanks for the birthday messages! 🎂
+please don't be sad that I'm leaving the sunday group, I'll still be on the boards
+I'm giving my old clothes to charity, decluttering feels great
+I told my mum I love her today, we've been getting on so much better
+I gave my sister my old guitar, she's going to learn
+the self harm awareness talk at school was really good, my daughter came home and talked to me
+my friend told me she used to self harm and I didn't know what to say, any advice?
+I'm so angry I want to scream but I'm okay, going for a run
+I really want to quit my job today, one of those days
+I'm broken hearted, she moved out today, I'll be alright eventually
+I haven't felt like hurting myself in ages and today was no different, just tired
+last night was rough but I used my safety plan and I'm okay this morning
+my brain said some dark things last night, but I talked to the crisis line and I'm okay now
+I was scared I'd relapse with self harm over christmas but I didn't, proud of that
+""")
+
+HAR_MOCK_MORE = lines("""
+keep crying, nobody will ever care about you, loser
+go on, post another sad story, we're all laughing
+lmao your therapist must dread seeing you
+no wonder everyone leaves you, look at yourself
+another relapse? what a surprise, junkie
+""")
+
+# Longer posts, several sentences each, in the voices of different members: real posts mix
+# context, feeling and the one sentence that matters.
+CRISIS_LONG = paragraphs("""
+I've been on this board for two years and you've all helped me so much. but the last month
+has been the worst of my life. I lost my job, my partner left, and I can't see any way
+forward. I've decided I'm going to end my life this weekend. I just wanted to say thank you
+
+I don't really know how to start this. work is fine, my family is fine, on paper everything
+is fine. but every night I lie in bed and think about dying, and tonight it feels different,
+like I actually want to do it
+
+so my mum found out I'm gay and she said I'm not her son anymore. my stepdad said if I come
+home he'll hurt me. I'm at the bus station and I have nowhere to go and I'm scared
+
+sorry this is long. I've been self harming again since january. I told my therapist I'd
+stopped but I haven't. tonight it's really bad, the urges won't stop and I'm scared I'm
+going to really hurt myself
+
+I'm 58 and I've never posted anything like this. since my wife died I don't see the point in
+carrying on. the kids are grown. I've been thinking about ending it and I've started getting
+my affairs in order
+
+it started as a normal day. then my boss called me in and it all fell apart. I got home and
+I just sat in the dark. I keep thinking everyone would be better off if I was dead. I don't
+want to be here tomorrow
+
+my boyfriend has been getting worse for months. tonight he hit me in front of my daughter
+and said next time he'll finish it. he's asleep now. I'm typing this in the bathroom and I
+don't know what to do
+
+everyone keeps telling me it gets better. it hasn't. eleven years of meds and therapy and
+hospital and it hasn't. I'm done waiting. I'm going to kill myself, I just wanted one place
+to say it honestly
+
+I keep writing and deleting this. I'm in uni, I'm failing everything, I haven't left my room
+in a week, and I've been planning how to end my life. I'm scared because part of me really
+wants to
+
+I'm not being dramatic. I really don't want to be alive anymore. I haven't eaten properly in
+days and I've stopped answering my phone. I think tonight might be it
+
+hi, I'm new. I found this place searching for something else. I've been feeling like a
+burden to everyone and I want to die. I don't know why I'm telling strangers but I can't
+tell anyone I know
+
+it's been a year since the accident and I still can't cope. I keep hurting myself to make
+the memories stop and tonight I can't stop. I need someone to talk to
+
+my dad is an alcoholic and when he drinks he gets violent. he's been drinking since lunch
+and my mum is out. he already threw a plate at me. I'm hiding in my room with the door
+locked
+
+I thought I was getting better. I was doing my goals, I was checking in every day. then
+today it all came back and I cut again, and now I can't stop thinking about dying
+""")
+
+HARD_LONG = paragraphs("""
+I've been on this board for two years and I wanted to say thank you. when I joined I was in
+a really dark place and didn't want to be alive. today I got my first full-time job in three
+years. you all helped me get here
+
+I don't really know how to start this. work has been awful, my partner and I are fighting,
+and I feel like I'm failing at everything. I'm not in danger, I just feel really low and
+needed to write it down somewhere
+
+so my mum found out I'm gay and she took it better than I expected. she cried a bit but she
+hugged me. I was so scared for years and it was okay. posting because someone here might
+need to hear that
+
+sorry this is long. I used to self harm in my teens and I've been clean for six years.
+lately the old thoughts have popped up a bit because of stress, but I told my therapist and
+we made a plan. I'm okay, just wanted to be honest
+
+I'm 58 and I've never posted anything like this. since my wife died the house is so quiet.
+I'm not coping brilliantly but I've joined a grief group and my daughter visits on sundays.
+one day at a time
+
+it started as a normal day. then my boss called me in and I got made redundant. I got home
+and cried for an hour. I'm scared about money but I've updated my CV and my sister is
+helping. just needed to vent
+
+my boyfriend and I broke up tonight. it wasn't violent or anything, we just want different
+things. I'm sad and I've eaten a whole tub of ice cream. I'll be okay, I think
+
+everyone keeps telling me it gets better and honestly, slowly, it has. eleven years of meds
+and therapy and there are still bad weeks, but I have more good days than bad now
+
+I keep writing and deleting this. I'm in uni, I'm behind on everything, and I haven't left
+my room much this week. I'm going to email my tutor tomorrow and ask for an extension. wish
+me luck
+
+I'm not being dramatic but this week has been the worst. the car broke, the boiler broke,
+and I think I'm getting the flu. I'm going to hide under a blanket and watch films all
+weekend
+
+hi, I'm new. I found this place through my therapist. I've had depression for a few years
+and I'm looking for people who get it. not in crisis, just lonely. nice to meet you all
+
+it's been a year since the accident. I still get flashbacks but they're less often now. I
+did a memorial walk today with friends and it felt right
+
+my dad was an alcoholic when I was growing up and it was scary. he's been sober for ten
+years now and we're slowly rebuilding. we had lunch today and it was nice
+
+I thought I was getting better and then I had a bad day today and cried at work. but I
+remembered what my therapist said, bad days aren't relapses. I'm going to bed early and
+trying again tomorrow
+
+my nephew asked me why people die by suicide after a boy at his school died. I didn't know
+what to say. we talked about feelings and asking for help. how do you all explain it to
+kids?
+
+my best friend used to say she wanted to die and I never knew what to do. she's doing well
+now and we talk about it openly, but I wish I'd known then what I know now
+
+our group did a session on safety plans today. it was heavy, talking about what to do if you
+feel suicidal, but I think everyone found it useful
+""")
+
+# Reported speech: support that quotes the words of abusers, members reporting abuse they
+# received, and friendly teasing. These read like incitement or crisis word by word.
+SUPPORT_QUOTING = lines("""
+don't listen to anyone who says you should die, they're cruel and wrong
+people who tell you to kill yourself are the ones with the problem, not you
+whoever told you to kys should be banned, I'm so sorry
+if someone says "go die" to you here, report it, the mods will act fast
+nobody deserves to be told to kill themselves, least of all you
+the troll who said the world is better without you is lying
+ignore the people saying you should end it, we want you here
+I'm sorry someone told you to hurt yourself, that's abuse and it's not okay
+when my bully told me to kill myself I reported him and it helped, you can too
+anyone telling you that you'd be better off dead is wrong
+""")
+
+QUOTED_ABUSE_MORE = lines("""
+my ex told me to kill myself and I believed him for years
+someone messaged me "kys" after my post, I've reported it
+a guy at school said I should die and everyone laughed, it still stings
+my stepmum used to say the family would be better off without me. I know now it wasn't true
+my brother told me to go kill myself during an argument, he apologised but it hurt
+I got a comment saying I should end it, mods please check
+someone in the game chat told me to kys, I muted them
+my dad once said he wished I'd never been born. I'm working through it in therapy
+an anonymous account keeps telling me to hurt myself, how do I block it?
+people online told me to die when I came out, this board is much kinder
+""")
+
+BANTER_MORE = lines("""
+hope you have a great day you absolute weirdo lol
+you nerd, of course you read the whole manual
+shut up, you did not run 10k before breakfast, you maniac
+you're such a dork, I love it
+oi you muppet, drink some water
+you big idiot, you should've told us it was your birthday!
+you lunatic, a cold shower at 6am? respect
+stop being so modest you clown, you smashed it
+you absolute goblin, three pizzas?? 😂
+ok show-off, well done on the promotion
+""")
+
+# Links and products shared by members in context: not ads.
+NONSPAM_LINKS = lines("""
+this breathing exercise video really helped me tonight https://www.youtube.com/watch?v=aXItOY0sLRY
+found a lovely article on sleep and anxiety: https://www.mind.org.uk/information-support/
+the stupid parking company fined me again, appealing it
+here's the form for the walking group: https://forms.gle/walkgroup2024
+my therapist sent me this worksheet, sharing in case it helps https://www.getselfhelp.co.uk/
+this playlist gets me through bad nights https://open.spotify.com/playlist/37i9dQZF1DX3Ogo9pFvBkY
+the NHS page on panic attacks is clear and short: https://www.nhs.uk/mental-health/conditions/panic-disorder/
+anyone tried the free version of this journaling app? link: https://daylio.net
+useful thread on grief from the forum archive www.ourbbs.org/boards/grief/1123
+my local library has free e-books, this site lets you borrow them: https://libbyapp.com
+the council's cost of living help page is here https://www.gov.uk/cost-of-living
+the annoying bank charged me twice, on hold for an hour
+a guided meditation that helped my panic https://www.youtube.com/watch?v=inpok4MKVLM
+this comic about depression made me feel seen https://hyperboleandahalf.blogspot.com
+""")
+
+
 # Emoji and openers matched to the tone of each kind.
 EMOJI = {
     "sad": ["😞", "😔", "😢", "💔", "😭", "🥀", "😩", ":(", ":'("],
@@ -1767,6 +2740,46 @@ def build() -> list[dict[str, object]]:
     b.variants("supportive_more", NONE, SUPPORT_MORE, "warm", 1.3, "warm")
     b.variants("hard_negative_not_in_danger_more", NONE, NEGATION_MORE, "sad", 1.4, "sad")
     b.variants("goodbye_ordinary", NONE, BYE_NEGATIVE, "happy", 1.3, "happy")
+    # Third pass.
+    b.variants("crisis_indirect", CRI, CRISIS_INDIRECT, "crisis", 1.3, "sad")
+    b.variants("crisis_chat_style", CRI, CRISIS_CHATSTYLE, "crisis", 1.0, "sad")
+    b.variants("crisis_selfharm_now", CRI, CRISIS_SELFHARM_NOW, "crisis", 1.3, "sad")
+    b.variants("crisis_danger_now", CRI, CRISIS_DANGER_NOW, "crisis", 1.2, "none")
+    b.variants("crisis_goodbye_more", CRI, CRISIS_GOODBYE_MORE, "crisis", 1.3, "warm")
+    b.variants("crisis_other_more", CRI, CRISIS_OTHER_MORE, "crisis", 1.0)
+    b.variants("recovery_more", NONE, RECOVERY_MORE, "happy", 1.3, "warm")
+    b.variants("reassurance_not_in_danger", NONE, REASSURANCE_MORE, "sad", 1.3, "sad")
+    b.variants("goodbye_ordinary_more", NONE, GOODBYE_MORE, "happy", 1.2, "happy")
+    b.variants("hard_negative_venting_third", NONE, VENT_THIRD, "sad", 1.3, "sad")
+    b.variants("idiom_dark_humour", NONE, DARK_HUMOUR, "happy", 1.3, "happy")
+    b.variants("supportive_third", NONE, SUPPORT_THIRD, "warm", 1.2, "warm")
+    b.variants("news_stats_more", NONE, NEWS_MORE, "happy", 1.0)
+    b.variants("medication_more", NONE, MEDICATION_MORE, "happy", 1.0, "happy")
+    b.variants("grief_more", NONE, GRIEF_MORE, "sad", 1.2, "sad")
+    b.variants("harassment_indirect_threat", HAR, HAR_INDIRECT_THREAT, "hostile", 1.5, "hostile")
+    b.variants("harassment_hate_more", HAR, HAR_HATE_MORE, "hostile", 1.5, "hostile")
+    b.variants("harassment_incitement_more", HAR, HAR_INCITE_MORE, "hostile", 1.5, "hostile")
+    b.variants("crisis_fourth", CRI, CRISIS_FOURTH, "crisis", 1.3, "sad")
+    b.variants("crisis_danger_fourth", CRI, DANGER_FOURTH, "crisis", 1.2, "none")
+    b.variants("crisis_goodbye_fourth", CRI, GOODBYE_FOURTH, "crisis", 1.3, "warm")
+    b.variants("hard_negative_venting_fourth", NONE, VENT_FOURTH, "sad", 1.3, "sad")
+    b.variants("recovery_fourth", NONE, RECOVERY_FOURTH, "happy", 1.3, "warm")
+    b.variants("supportive_fourth", NONE, SUPPORT_FOURTH, "warm", 1.2, "warm")
+    b.variants("idiom_fourth", NONE, IDIOM_FOURTH, "happy", 1.3, "happy")
+    b.variants("crisis_fifth", CRI, CRISIS_FIFTH, "crisis", 1.3, "sad")
+    b.variants("hard_negative_fifth", NONE, HARD_FIFTH, "sad", 1.3, "sad")
+    b.variants("crisis_angry_more", CRI_HAR, CRISIS_ANGRY_MORE, "hostile", 1.3)
+    b.variants("crisis_self_hate", CRI, CRISIS_SELF_HATE, "crisis", 1.3, "sad")
+    b.variants("self_hate_not_in_danger", NONE, SELF_HATE_NEGATIVE, "sad", 1.3, "sad")
+    b.variants("crisis_seventh", CRI, CRISIS_SEVENTH, "crisis", 1.3, "sad")
+    b.variants("hard_negative_seventh", NONE, HARD_SEVENTH, "sad", 1.3, "sad")
+    b.variants("harassment_mocking_more", HAR, HAR_MOCK_MORE, "hostile", 1.5, "hostile")
+    b.variants("crisis_long", CRI, CRISIS_LONG, "crisis", 1.0, "sad")
+    b.variants("hard_negative_long", NONE, HARD_LONG, "sad", 1.0, "sad")
+    b.variants("supportive_quoting_abuse", NONE, SUPPORT_QUOTING, "warm", 1.3, "warm")
+    b.variants("quoted_abuse_more", NONE, QUOTED_ABUSE_MORE, "sad", 1.3, "sad")
+    b.variants("banter_more", NONE, BANTER_MORE, "happy", 1.3, "happy")
+    b.variants("not_spam_links_more", NONE, NONSPAM_LINKS, "happy", 1.2, "happy")
     return b.rows
 
 
