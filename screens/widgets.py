@@ -48,6 +48,15 @@ class TextField(Input):
                 event.stop()
                 event.prevent_default()
                 self.screen.set_focus(fields[fields.index(self) + 1])
+            return
+        bindings = self._bindings.key_to_bindings.get(event.key)
+        if bindings and not event.is_printable:
+            # Textual runs a field's own key bindings (Ctrl+U, Ctrl+W, Home...) only after
+            # the keys queued behind them; a burst like Ctrl+U then text would lose the
+            # text. Run them here, in the order the member typed.
+            event.stop()
+            event.prevent_default()
+            await self.run_action(bindings[0].action)
 
     def _on_paste(self, event: events.Paste) -> None:
         line = event.text.splitlines()[0] if event.text else ""

@@ -202,3 +202,34 @@ async def test_mouse_reporting_is_clicks_only_and_optional() -> None:
     assert b"\x1b[?1000h" in with_mouse.data and b"\x1b[?1006h" in with_mouse.data
     assert b"\x1b[?1003h" not in with_mouse.data and b"\x1b[?1002h" not in with_mouse.data
     assert b"\x1b[?1000h" not in without.data
+
+
+async def test_field_shortcuts_and_text_typed_in_one_burst_keep_their_order() -> None:
+    from screens.widgets import TextField
+
+    class Form(App[None]):
+        def __init__(self, link: TerminalLink) -> None:
+            super().__init__(driver_class=SSHDriver)
+            self.terminal_link = link
+
+        def compose(self) -> ComposeResult:
+            yield TextField(id="one")
+            yield TextField(id="two")
+
+    apply_textual_patches()
+    link = TerminalLink(Channel(), 80, 24)
+    app = Form(link)
+
+    async def drive() -> None:
+        await asyncio.sleep(0.2)
+        # old text, Ctrl+U (clear), new text, Enter, text for the second field: one burst.
+        _driver(link).feed(b"old\x15new\rsecond")
+        await asyncio.sleep(0.3)
+        values.extend(app.query_one(f"#{n}", TextField).value for n in ("one", "two"))
+        app.exit()
+
+    values: list[str] = []
+    task = asyncio.get_running_loop().create_task(drive())
+    await app.run_async()
+    await task
+    assert values == ["new", "second"]
