@@ -18,8 +18,10 @@ from sqlmodel import Session
 
 from bbs import accounts
 from bbs.accounts import AccountError, MemberView, PublicKeyInfo
+from bbs.board_service import BoardService
 from bbs.config import Settings
 from bbs.db import Database
+from bbs.events import LocalEventBus
 from bbs.login_guard import LoginGuard
 from bbs.models import ColourMode, Role
 from bbs.moderation_gate import ModerationGate
@@ -71,6 +73,21 @@ class Community:
         verifies = max(1, settings.login.max_concurrent_verifies)
         self._hash_pool = ThreadPoolExecutor(max_workers=verifies, thread_name_prefix="bbs-hash")
         self._verify_slots = asyncio.Semaphore(verifies)
+        # Boards, threads, private messages and search: the front door for those screens.
+        self.boards = BoardService(self)
+        # Live rooms: the bus for everything live, and the rooms front door for screens.
+        self.events = LocalEventBus()
+        from bbs.room_service import RoomService
+
+        self.rooms = RoomService(self)
+        # Moderation work: review queue, sanctions, audit log, sysop settings.
+        from bbs.admin_service import AdminService
+
+        self.admin = AdminService(self)
+        # Goals, check-ins, partners and the companion.
+        from bbs.goal_service import GoalService
+
+        self.goals = GoalService(self)
 
     # -- plumbing ---------------------------------------------------------------------
     def prepare(self) -> None:
@@ -78,6 +95,7 @@ class Community:
         self.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         install_default_texts(self.settings.data_dir)
         self.database.migrate()
+        self.boards.ensure_default_boards()
 
     async def _db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()

@@ -85,6 +85,8 @@ class Settings:
     terminal: TerminalLimits = field(default_factory=TerminalLimits)
     moderation: Mapping[str, Any] = field(default_factory=dict)
     log_level: str = "INFO"
+    # Live rooms: history older than this many days is purged ([rooms] retention_days).
+    room_retention_days: int = 30
 
     @property
     def host_key_path(self) -> Path:
@@ -158,6 +160,7 @@ def load_settings(
         terminal=_section(TerminalLimits, raw.get("terminal"), "terminal"),
         moderation=dict(raw.get("moderation", {})),
         log_level=str(server.get("log_level", "INFO")).upper(),
+        room_retention_days=int(raw.get("rooms", {}).get("retention_days", 30)),
     )
     return settings
 

@@ -51,3 +51,10 @@ def read_text_file(path: Path, fallback: str) -> str:
     except OSError:
         return _default_text(fallback)
     return text if text.strip() else _default_text(fallback)
+
+
+def write_text_file(path: Path, text: str) -> None:
+    """Replace a sysop-editable text (help, guidelines) atomically: readers never see half."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

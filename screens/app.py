@@ -122,7 +122,7 @@ class BBSApp(App[int]):
                 "Sign-up has a time limit and it ran out, so we closed it. Nothing was saved. "
                 "Connect again whenever you are ready."
             )
-            self.exit(1)
+            self.exit(return_code=1)
 
     def signed_in(self, member: MemberView) -> None:
         """A sign-up or recovery finished: this session now belongs to that member."""

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
+from bbs.errors import StoreBusyError
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText
 
@@ -19,18 +20,31 @@ class HelpScreen(BBSScreen[None]):
         Binding("escape", "close", "Back"),
         Binding("q", "close", "Back", show=False),
         Binding("f1", "close", "Back", show=False),
+        Binding("l", "moderation_log", "Moderation log", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         yield PlainText("Help and crisis lines", classes="title")
         with VerticalScroll(id="help-scroll"):
             yield PlainText("Loading...", id="help-text", classes="body")
-        yield KeyBar(" Esc back   Up/Down/PgUp/PgDn scroll")
+        yield KeyBar(" Esc back   Up/Down/PgUp/PgDn scroll   L moderation log")
 
     async def on_mount(self) -> None:
         text = await self.bbs.community.help_text()
+        # The sysop's on-call note (admin screen): who is around to help right now.
+        try:
+            on_call = await self.bbs.community.admin.on_call_note()
+        except StoreBusyError:
+            on_call = ""  # the help text itself must always show
+        if on_call.strip():
+            text = f"On call now: {on_call.strip()}\n\n{text}"
         self.query_one("#help-text", PlainText).show(text)
         self.query_one("#help-scroll").focus()
+
+    def action_moderation_log(self) -> None:
+        from screens.moderation_notices import PublicLogScreen
+
+        self.app.push_screen(PublicLogScreen())
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -11,14 +11,31 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from screens.base import BBSScreen
+from screens.goals import CHECK_IN_BINDINGS, CheckInsDue
+from screens.home import NEWS_BINDINGS, WhatsNew
+from screens.moderation_notices import NOTICE_BINDINGS, ModerationNews
+from screens.rooms import RoomEventsToday
 from screens.widgets import KeyBar, PlainText
 
 # Sections in menu order: key, action, label. Later sections add themselves here.
 SECTIONS: list[tuple[str, str, str]] = [
+    ("b", "boards", "Boards"),
+    ("m", "messages", "Messages"),
+    ("s", "search", "Search"),
+    ("r", "rooms", "Rooms"),
+    ("g", "goals", "Goals and check-ins"),
     ("p", "profile", "Profile and settings"),
     ("h", "help", "Help and crisis lines"),
+    ("a", "admin", "Admin"),
     ("q", "goodbye", "Goodbye"),
 ]
+# Sections only moderators and sysops see (each one checks the role again server-side).
+STAFF_SECTIONS = {"admin"}
+
+
+def sections_for(is_staff: bool) -> list[tuple[str, str, str]]:
+    """The menu a member sees: staff sections only for moderators and sysops."""
+    return [s for s in SECTIONS if is_staff or s[1] not in STAFF_SECTIONS]
 
 
 class MainMenuScreen(BBSScreen[None]):
@@ -26,7 +43,7 @@ class MainMenuScreen(BBSScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key, action, label, show=False) for key, action, label in SECTIONS
-    ]
+    ] + NEWS_BINDINGS + CHECK_IN_BINDINGS + NOTICE_BINDINGS
 
     DEFAULT_CSS = """
     MainMenuScreen OptionList { border: none; height: auto; max-height: 12; margin: 1 1 0 1; }
@@ -40,11 +57,16 @@ class MainMenuScreen(BBSScreen[None]):
         community = self.bbs.community.settings.community_name
         yield PlainText(f"{community}: welcome, {name}", classes="title", id="greeting")
         yield PlainText(self._last_visit_line(), classes="note", id="last-visit")
+        yield WhatsNew(id="whats-new")
+        yield RoomEventsToday(id="room-events-today")
+        yield CheckInsDue(id="checkins-due")
+        shown = sections_for(member is not None and member.is_staff)
+        yield ModerationNews(id="moderation-news")
         yield OptionList(
-            *(Option(f"{key.upper()}  {label}", id=action) for key, action, label in SECTIONS),
+            *(Option(f"{key.upper()}  {label}", id=action) for key, action, label in shown),
             id="menu",
         )
-        yield KeyBar(" " + "  ".join(f"{k.upper()} {label.split()[0]}" for k, _a, label in SECTIONS)
+        yield KeyBar(" " + "  ".join(f"{k.upper()} {label.split()[0]}" for k, _a, label in shown)
                      + "  F1 help")
 
     def _last_visit_line(self) -> str:
@@ -57,6 +79,57 @@ class MainMenuScreen(BBSScreen[None]):
     async def _chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             await self.run_action(event.option.id)
+
+    def action_rooms(self) -> None:
+        from screens.rooms import RoomListScreen
+
+        self.app.push_screen(RoomListScreen())
+
+    async def on_screen_resume(self) -> None:
+        self.query_one(ModerationNews).reload()
+        news = self.query_one(WhatsNew)
+        news.run_worker(news.refresh_news(), exclusive=True, group="news")
+        due = self.query_one(CheckInsDue)
+        due.run_worker(due.refresh_due(), exclusive=True, group="due")
+
+    async def action_news(self, number: int) -> None:
+        await self.query_one(WhatsNew).open(number)
+
+    def action_boards(self) -> None:
+        from screens.boards import BoardsScreen
+
+        self.app.push_screen(BoardsScreen())
+
+    def action_messages(self) -> None:
+        from screens.messages import MessagesScreen
+
+        self.app.push_screen(MessagesScreen())
+
+    def action_search(self) -> None:
+        from screens.boards import SearchScreen
+
+        self.app.push_screen(SearchScreen())
+
+    def action_goals(self) -> None:
+        from screens.goals import GoalsScreen
+
+        self.app.push_screen(GoalsScreen())
+
+    async def action_check_in(self) -> None:
+        from screens.goals import quick_check_in
+
+        await quick_check_in(self)
+
+    def action_admin(self) -> None:
+        member = self.bbs.member
+        if member is None or not member.is_staff:
+            return
+        from screens.admin import ReviewQueueScreen
+
+        self.app.push_screen(ReviewQueueScreen())
+
+    def action_notices(self) -> None:
+        self.query_one(ModerationNews).open()
 
     def action_profile(self) -> None:
         from screens.profile import ProfileScreen

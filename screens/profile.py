@@ -12,6 +12,7 @@ from textual.widgets import Button, Checkbox, RadioButton, RadioSet
 from bbs.errors import StoreBusyError
 from bbs.models import ColourMode
 from screens.base import BBSScreen
+from screens.goals import ProfileBadges
 from screens.widgets import KeyBar, PlainText
 
 _COLOUR_LABELS = {
@@ -44,6 +45,7 @@ class ProfileScreen(BBSScreen[None]):
             f"Role: {member.role.value}. Member since {since}. {keys} can log you in.",
             classes="note",
         )
+        yield ProfileBadges(classes="note", id="profile-badges")
         yield PlainText("Colours", classes="title")
         with RadioSet(id="colour", compact=True):
             for mode, label in _COLOUR_LABELS.items():

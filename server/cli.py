@@ -8,9 +8,11 @@ import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bbs import accounts
 from bbs.accounts import AccountError
+from bbs.boards import PostError
 from bbs.config import ConfigError, Settings, default_data_dir, load_settings
 from bbs.db import Database, StoreBusyError
 from bbs.models import Role
@@ -162,6 +164,53 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- admin board ... ------------------------------------------------------------------
+def cmd_board(args: argparse.Namespace) -> int:
+    from bbs import boards
+
+    database = _database(args)[1]
+    action = args.board_command
+    with database.write() as session:
+        if action == "add":
+            board = boards.add_board(session, args.name, args.description)
+        elif action == "rename":
+            board = boards.rename_board(session, args.name, args.new_name)
+        elif action == "move":
+            board = boards.move_board(session, args.name, args.position)
+        elif action in ("archive", "unarchive"):
+            board = boards.archive_board(session, args.name, action == "archive")
+        else:
+            _out(f"{'#':<4}{'board':<42}state")
+            for number, b in enumerate(boards.all_boards(session), start=1):
+                _out(f"{number:<4}{b.name:<42}{'archived' if b.archived else 'open'}")
+            return 0
+    state = "archived" if board.archived else "open"
+    _out(f"Board {board.name!r} ({state}).")
+    return 0
+
+
+def _board_parser(admin_sub: Any) -> None:
+    board = admin_sub.add_parser("board", help="boards: add, rename, move, archive, list")
+    board_sub = board.add_subparsers(dest="board_command", metavar="ACTION", required=True)
+    add = board_sub.add_parser("add", help="add a board at the end of the list")
+    add.add_argument("name")
+    add.add_argument("--description", default="", help="one line shown under the name")
+    rename = board_sub.add_parser("rename", help="rename a board")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    move = board_sub.add_parser("move", help="put a board at a position (1 = first)")
+    move.add_argument("name")
+    move.add_argument("position", type=int)
+    archive = board_sub.add_parser("archive", help="close a board (read-only, off the list)")
+    archive.add_argument("name")
+    unarchive = board_sub.add_parser("unarchive", help="open an archived board again")
+    unarchive.add_argument("name")
+    lst = board_sub.add_parser("list", help="list boards, archived ones too")
+    for sub in (add, rename, move, archive, unarchive, lst):
+        _data_dir_option(sub)
+        sub.set_defaults(func=cmd_board)
+
+
 # -- the parser -----------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -207,10 +256,20 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_option(key_add)
     key_add.set_defaults(func=cmd_user_key_add)
 
+    _board_parser(admin_sub)
+
     backup = admin_sub.add_parser("backup", help="copy the SQLite database safely while serving")
     backup.add_argument("target", help="new file to write")
     _data_dir_option(backup)
     backup.set_defaults(func=cmd_backup)
+
+    from server.room_cli import register as register_rooms
+
+    register_rooms(admin_sub, _data_dir_option)
+
+    from server.admin_cli import register as register_admin
+
+    register_admin(admin_sub, _data_dir_option)
 
     moderation = sub.add_parser("moderation", help="the local moderation model")
     try:
@@ -231,7 +290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return func(args)
-    except (AccountError, PasswordError, PseudonymError, ConfigError, StoreBusyError) as error:
+    except (AccountError, PasswordError, PseudonymError, ConfigError, StoreBusyError,
+            PostError) as error:
         _err(f"bbs: {error}")
         return 1
     except KeyboardInterrupt:

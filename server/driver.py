@@ -33,8 +33,14 @@ INPUT_SLICE = 4096
 MAX_PENDING_INPUT = 1024 * 1024
 # Window changes arriving faster than this are folded into one resize.
 RESIZE_COALESCE_SECONDS = 0.05
+PASTE_END = b"\x1b[201~"
 # How long a lone ESC waits to see if a sequence follows (as Textual's own drivers).
 ESCAPE_TIMEOUT_SECONDS = 0.11
+
+
+def scroll_sequence(top: int, bottom: int, count: int) -> str:
+    """Rows top..bottom (0-based) move up by `count`; the cursor ends at home, margins reset."""
+    return f"\x1b[{top + 1};{bottom + 1}r\x1b[{top + 1};1H\x1b[{count}M\x1b[r"
 
 
 class TerminalChannel(Protocol):
@@ -84,6 +90,10 @@ class _SessionParser(XTermParser):
 class SSHDriver(Driver):
     """Driver for one App; the App carries the TerminalLink as `terminal_link`."""
 
+    # Widgets that only ever append at the bottom (the room feed) may shift rows with
+    # `scroll_rows` instead of having Textual repaint their whole region.
+    supports_scroll_regions = True
+
     def __init__(
         self,
         app: App[Any],
@@ -114,6 +124,7 @@ class SSHDriver(Driver):
         self._bucket = float(link.max_input_bytes_per_second)
         self._bucket_time = time.monotonic()
         self._dropped_reported = False
+        self._paste_cut = False
 
     # -- output ---------------------------------------------------------------------
     def write(self, data: str) -> None:
@@ -147,6 +158,14 @@ class SSHDriver(Driver):
             self._link.bytes_written += len(data)
         except (BrokenPipeError, ConnectionError, OSError):
             self._closed = True
+
+    def scroll_rows(self, top: int, bottom: int, count: int) -> None:
+        """Shift screen rows top..bottom (0-based, inclusive) up by `count`, blanking the last.
+
+        Terminal scroll region (DECSTBM) plus delete-line: every VT100-descended terminal
+        has both. The frame filter recognises this exact sequence and shifts its memory.
+        """
+        self.write(scroll_sequence(top, bottom, count))
 
     def open_url(self, url: str, new_tab: bool = True) -> None:
         """Links are shown, never opened on the server."""
@@ -219,14 +238,26 @@ class SSHDriver(Driver):
         """Bytes from the client: decoded, rate-limited and queued for parsing."""
         if not self._input_enabled or self._parser is None:
             return
-        if not self._take_tokens(len(data)):
-            self._dropped()
+        if not self._take_tokens(len(data)) or (
+            self._pending_chars + len(data) > MAX_PENDING_INPUT
+        ):
+            self._drop(data)
             return
-        text = self._decode(data)
+        self._queue(self._decode(data))
+
+    def _drop(self, data: bytes) -> None:
+        """Too much input: skip it, but never leave the parser stuck inside a paste."""
+        self._dropped()
+        # A paste cut in the middle must not arrive half (the member would think all of
+        # it did) and its end marker must not be lost (later typing would join the paste).
+        self._paste_cut = True
+        end = data.rfind(PASTE_END)
+        if end >= 0:
+            self._decode(b"", final=True)
+            self._queue(data[end:].decode("utf-8", "replace"))
+
+    def _queue(self, text: str) -> None:
         if not text:
-            return
-        if self._pending_chars + len(text) > MAX_PENDING_INPUT:
-            self._dropped()
             return
         self._pending.append(text)
         self._pending_chars += len(text)
@@ -249,7 +280,7 @@ class SSHDriver(Driver):
             self._pending_chars -= len(chunk)
             budget -= len(chunk)
             for event in parser.feed(chunk):
-                self.process_message(event)
+                self._deliver(event)
         if self._pending:
             self._loop.call_soon(self._drain)
         else:
@@ -269,8 +300,17 @@ class SSHDriver(Driver):
         if not self._input_enabled or self._parser is None:
             return
         for event in self._parser.tick():
-            self.process_message(event)
+            self._deliver(event)
         self._schedule_tick()
+
+    def _deliver(self, event: Message) -> None:
+        if self._paste_cut:
+            # The first event after input was dropped: a paste that lost its middle is
+            # skipped whole (the member was told input was skipped).
+            self._paste_cut = False
+            if isinstance(event, events.Paste):
+                return
+        self.process_message(event)
 
     def resize(self, width: int, height: int) -> None:
         """A window change from the client: clamped, and storms folded into one."""

@@ -5,7 +5,8 @@ times. This filter remembers, per terminal row, the last run of cells written fr
 cursor position, drops a run identical to what the terminal already shows, and turns a
 line's trailing blanks into one erase-to-end-of-line. It never changes what the member
 ends up seeing: anything it does not fully understand passes through untouched and
-makes it forget what it knew.
+makes it forget what it knew. One sequence it does model: a scroll of a band of rows
+(`server.driver.scroll_sequence`), after which it remembers the rows shifted up.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ _MOVE = re.compile(r"\x1b\[(\d+);(\d+)H")
 _ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # Sequences that change no cell: cursor visibility, synchronized output, pointer shape.
 _HARMLESS = re.compile(r"\x1b\[\?(?:25|2026)[hl]|\x1b\]22;[^\x07\x1b]*(?:\x07|\x1b\\)")
+# A band of rows shifted up: DECSTBM, cursor to the band's top, delete lines, reset margins.
+_SCROLL = re.compile(r"\x1b\[(\d+);(\d+)r\x1b\[(\d+);1H\x1b\[(\d+)M\x1b\[r")
 # Trailing blanks on the terminal's default background, then a reset.
 _TRAILING_BLANKS = re.compile(r"\x1b\[49m( {4,})\x1b\[0m(\n?)$")
 
@@ -43,6 +46,39 @@ class FrameFilter:
         self._rows.clear()
 
     def filter(self, data: str) -> str:
+        if "r\x1b[" not in data:
+            return self._filter(data)
+        # Scrolls split the data: what comes before one is filtered against the rows as
+        # they were, what comes after against the rows shifted.
+        out: list[str] = []
+        start = 0
+        for scroll in _SCROLL.finditer(data):
+            top, bottom, home, count = (int(g) for g in scroll.groups())
+            out.append(self._filter(data[start : scroll.start()]))
+            self.bytes_in += len(scroll.group(0))
+            self.bytes_out += len(scroll.group(0))
+            out.append(scroll.group(0))
+            if home == top and 1 <= top <= bottom and count > 0:
+                self._shift(top, bottom, count)
+            else:
+                self._rows.clear()
+            start = scroll.end()
+        out.append(self._filter(data[start:]))
+        return "".join(out)
+
+    def _shift(self, top: int, bottom: int, count: int) -> None:
+        """Rows top..bottom (1-based) moved up by `count`; the freed bottom rows are blank."""
+        rows = self._rows
+        for row in range(top, bottom + 1):
+            source = row + count
+            if source <= bottom and source in rows:
+                rows[row] = rows.pop(source)
+            else:
+                rows.pop(row, None)
+
+    def _filter(self, data: str) -> str:
+        if not data:
+            return data
         self.bytes_in += len(data)
         moves = list(_MOVE.finditer(data))
         if not moves:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -16,7 +17,6 @@ import asyncssh
 from bbs.accounts import MemberView, PublicKeyInfo
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
-from bbs.pseudonyms import normalize_pseudonym
 from bbs.text_safety import clean_text
 from server.session import BBSSession
 
@@ -106,6 +106,8 @@ class BBSServer(asyncssh.SSHServer):
         self._key_checked: tuple[str, str] | None = None
         self._password_failures = 0
         self._key_failures = 0
+        # Set at authentication for a suspended member: said in one line, then exit 1.
+        self._login_block: str | None = None
 
     # -- connection -------------------------------------------------------------------
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
@@ -153,7 +155,8 @@ class BBSServer(asyncssh.SSHServer):
             # The signed attempt for the key we just looked up: no second query.
             self._pending_key = key
             return True
-        member = await self._community.member_for_key(username, info.fingerprint)
+        member = await self._refuse_banned(
+            await self._community.member_for_key(username, info.fingerprint))
         if member is None:
             self._key_failures += 1
             if self._key_failures >= self._limits.max_key_tries:
@@ -176,7 +179,8 @@ class BBSServer(asyncssh.SSHServer):
 
     async def _check_password(self, username: str, password: str) -> bool:
         await asyncio.sleep(self._guard.penalty(self._source))
-        member = await self._community.authenticate_password(username, password)
+        member = await self._refuse_banned(
+            await self._community.authenticate_password(username, password))
         if member is None:
             self._guard.record_failure(self._source)
             self._password_failures += 1
@@ -187,6 +191,13 @@ class BBSServer(asyncssh.SSHServer):
         self._pending_key = None
         self._member = member
         return True
+
+    async def _refuse_banned(self, member: MemberView | None) -> MemberView | None:
+        """A banned pseudonym and its keys fail exactly like a wrong password or key."""
+        if member is None or await self._community.admin.is_banned(member.id):
+            return None
+        self._login_block = await self._community.admin.login_block(member.id)
+        return member
 
     def _too_many(self) -> None:
         if self._conn is not None:
@@ -217,7 +228,9 @@ class BBSServer(asyncssh.SSHServer):
         limits = self._limits
         member = self._member if self._username != SIGNUP_NAME else None
         refusal = None
-        if len(registry.sessions) >= limits.max_sessions:
+        if member is not None and self._login_block is not None:
+            refusal = self._login_block
+        elif len(registry.sessions) >= limits.max_sessions:
             refusal = "The BBS is full right now. Please try again in a few minutes."
         elif (
             member is not None
@@ -278,6 +291,11 @@ async def start_server(settings: Settings, community: Community | None = None) -
     await asyncio.to_thread(clean_text, "\x1b")
     if community.moderation.scorer is None:
         community.moderation.set_scorer(await asyncio.to_thread(_load_moderation_model, settings))
+    # The sysop's model panel: status, retrain (in a child process) and roll back.
+    from server.model_ops import ServerModelOperations
+
+    community.admin.model_ops = ServerModelOperations(
+        settings.data_dir, community.moderation, lambda: _load_moderation_model(settings))
     host_key = await asyncio.to_thread(load_or_create_host_key, settings.host_key_path)
     registry = SessionRegistry(settings, community)
     acceptor = await asyncssh.listen(
@@ -309,6 +327,10 @@ async def serve_forever(settings: Settings) -> None:
 
     apply_textual_patches()
     running = await start_server(settings)
+    # Everything loaded so far (modules, the model, CSS) lives as long as the process:
+    # keep it out of the cyclic collector's full passes, which pause every session.
+    gc.collect()
+    gc.freeze()
     fingerprint = running.host_key.get_fingerprint("sha256")
     port = running.port
     log.info("listening", extra={"port": port})
@@ -334,4 +356,4 @@ def _connect_host(host: str) -> str:
     return "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0", "::", "") else host
 
 
-__all__ = ["SIGNUP_NAME", "BBSServer", "RunningServer", "normalize_pseudonym", "start_server"]
+__all__ = ["SIGNUP_NAME", "BBSServer", "RunningServer", "start_server"]

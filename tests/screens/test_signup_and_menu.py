@@ -181,3 +181,16 @@ async def test_a_crash_is_logged_without_locals_and_the_member_told(
     out, err = capfd.readouterr()
     assert "session app crashed" in caplog.text
     assert secret not in caplog.text + out + err
+
+
+async def test_sign_up_has_its_own_time_limit(community: Community) -> None:
+    from dataclasses import replace
+
+    community.settings = replace(
+        community.settings, login=replace(community.settings.login, signup_seconds=0.3)
+    )
+    app = BBSApp(SessionContext(community, None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.6)
+    assert app.return_code == 1
+    assert "time limit" in app.farewell

@@ -101,14 +101,20 @@ async def test_a_keystroke_flood_is_dropped_and_said_once() -> None:
     link = TerminalLink(Channel(), 80, 24, max_input_bytes_per_second=10_000,
                         on_input_dropped=lambda: dropped.append(1))
 
+    elapsed: list[float] = []
+
     async def script(app: Recorder) -> None:
+        start = time.monotonic()
         for _ in range(100):
             _driver(link).feed(b"x" * 1000)
+        elapsed.append(time.monotonic() - start)
         await asyncio.sleep(0.3)
 
     app = await run_with(link, script)
     assert len(dropped) == 1
-    assert 5 <= app.keys.count("x") <= 11_000
+    # The first second's budget, plus what refilled while the flood was being fed.
+    allowed = 10_000 + 10_000 * elapsed[0] + 1000
+    assert 5 <= app.keys.count("x") <= allowed < 100_000
 
 
 async def test_a_client_that_stops_reading_is_cut_off_not_buffered() -> None:
@@ -233,3 +239,22 @@ async def test_field_shortcuts_and_text_typed_in_one_burst_keep_their_order() ->
     await app.run_async()
     await task
     assert values == ["new", "second"]
+
+
+async def test_a_paste_cut_by_the_input_limit_is_skipped_whole_and_typing_goes_on() -> None:
+    dropped: list[int] = []
+    link = TerminalLink(Channel(), 80, 24, max_input_bytes_per_second=50_000,
+                        on_input_dropped=lambda: dropped.append(1))
+
+    async def script(app: Recorder) -> None:
+        _driver(link).feed(b"\x1b[200~" + b"a" * 40_000)  # fits the budget
+        _driver(link).feed(b"b" * 40_000)  # over budget: dropped
+        _driver(link).feed(b"c" * 100 + b"\x1b[201~xy")  # still over; its end marker counts
+        await asyncio.sleep(0.3)
+        _driver(link).feed(b"z")
+        await asyncio.sleep(0.2)
+
+    app = await run_with(link, script)
+    assert dropped
+    assert app.pastes == []
+    assert app.keys[-3:] == ["x", "y", "z"]

@@ -1,0 +1,331 @@
+"""The async front door of the admin core, for the admin screens, the SSH door and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
+
+from sqlmodel import Session
+
+from bbs import admin, boards, rooms, sanctions
+from bbs.admin import AuditFilter, AuditView, Decision, MemberRecord, QueueItem
+from bbs.boards import BoardView
+from bbs.events import Event, event_type
+from bbs.notices import write_text_file
+from bbs.rooms import RoomView
+from bbs.sanctions import NoticeView, SanctionKind
+from bbs.text_safety import clean_text
+
+if TYPE_CHECKING:
+    from bbs.community import Community
+    from bbs.dashboard import DashboardStats
+
+T = TypeVar("T")
+
+STAFF_TOPIC = "staff"
+ANNOUNCE_TOPIC = "announcements"
+ON_CALL_KEY = "on_call_note"
+BANNER_KEY = "announcement"
+
+
+@event_type
+@dataclass(frozen=True)
+class StaffAlert(Event):
+    """Told to moderators online: something new waits in the queue."""
+
+    kind: ClassVar[str] = "staff_alert"
+    about: str
+    text: str
+
+
+@event_type
+@dataclass(frozen=True)
+class AccessChanged(Event):
+    """Told to a member's own sessions: a suspension or ban now applies to them."""
+
+    kind: ClassVar[str] = "access_changed"
+    member_id: int
+
+
+def member_topic(member_id: int) -> str:
+    """The topic a member's sessions hear about sanctions on."""
+    return f"member:{member_id}"
+
+
+@event_type
+@dataclass(frozen=True)
+class AnnouncementChanged(Event):
+    """Told to everyone online: the banner changed (empty: taken down)."""
+
+    kind: ClassVar[str] = "announcement"
+    text: str
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """The moderation model as the sysop's model panel shows it."""
+
+    current: str
+    versions: tuple[str, ...]
+    # Lines such as "harassment ROC-AUC 0.97 recall 0.91", from the version's manifest.
+    evaluation: tuple[str, ...]
+    examples_used: int
+    decisions_total: int = 0
+
+    @property
+    def decisions_since(self) -> int:
+        """Sysop decisions gathered since the model in use was trained."""
+        return max(0, self.decisions_total - self.examples_used)
+
+
+class ModelOperations(Protocol):
+    """What the model panel needs, provided by the server (the core never imports sklearn)."""
+
+    async def status(self) -> ModelStatus: ...
+
+    async def retrain(self, on_line: Callable[[str], None]) -> bool: ...
+
+    async def rollback(self) -> str: ...
+
+
+class AdminService:
+    """Queue, actions, appeals, audit, lookups and sysop settings, off the event loop."""
+
+    def __init__(self, community: Community) -> None:
+        self._community = community
+        # Set by the server when the moderation model is loaded; None in a bare core.
+        self.model_ops: ModelOperations | None = None
+
+    async def _read(self, fn: Callable[[Session], T]) -> T:
+        c = self._community
+        return await c._db(c._read, fn)
+
+    async def _write(self, fn: Callable[[Session], T]) -> T:
+        c = self._community
+        return await c._db(c._write, fn)
+
+    # -- the SSH door -----------------------------------------------------------------
+    async def is_banned(self, member_id: int) -> bool:
+        return await self._read(lambda s: sanctions.is_banned(s, member_id))
+
+    async def login_block(self, member_id: int) -> str | None:
+        """One line for a suspended (or banned) member at login, else None."""
+        return await self._read(lambda s: sanctions.login_block(s, member_id))
+
+    # -- the queue ----------------------------------------------------------------------
+    async def queue(self, actor_id: int, *, limit: int = 50) -> list[QueueItem]:
+        return await self._read(lambda s: admin.review_queue(s, actor_id=actor_id, limit=limit))
+
+    async def terms_behind(self, text: str) -> str:
+        """The model's strongest terms for a text, in one line for the reviewer."""
+        verdict = await self._community.moderation.check(text, explain=True)
+        parts = [f"{label}: " + ", ".join(term for term, _w in terms[:4])
+                 for label, terms in verdict.why.items() if terms]
+        return "; ".join(parts)
+
+    async def reason_categories(self) -> list[str]:
+        return await self._read(admin.reason_categories)
+
+    async def decide(self, actor_id: int, flag_id: int, decision: Decision, *,
+                     category: str = "", reason: str = "", length: timedelta | None = None,
+                     support: str = "") -> AuditView:
+        return self._enforce(await self._write(lambda s: admin.decide(
+            s, actor_id=actor_id, flag_id=flag_id, decision=decision, category=category,
+            reason=reason, length=length, support=support)))
+
+    async def sanction(self, actor_id: int, pseudonym: str, kind: SanctionKind, *,
+                       category: str = "", reason: str = "",
+                       length: timedelta | None = None) -> AuditView:
+        return self._enforce(await self._write(lambda s: admin.sanction_member(
+            s, actor_id=actor_id, pseudonym=pseudonym, kind=kind, category=category,
+            reason=reason, length=length)))
+
+    def _enforce(self, entry: AuditView) -> AuditView:
+        """A suspension or ban ends the member's open sessions too, not only future logins."""
+        if entry.action in (SanctionKind.SUSPEND.value, SanctionKind.BAN.value) and (
+                entry.member_id is not None):
+            self._community.events.publish(member_topic(entry.member_id),
+                                           AccessChanged(entry.member_id))
+        return entry
+
+    async def lift(self, actor_id: int, pseudonym: str, kind: SanctionKind | None = None, *,
+                   category: str = "", reason: str = "") -> AuditView:
+        return await self._write(lambda s: admin.lift(
+            s, actor_id=actor_id, pseudonym=pseudonym, kind=kind, category=category,
+            reason=reason))
+
+    async def crisis_waiting(self) -> int:
+        return await self._read(admin.open_crisis_alerts)
+
+    def alert_staff(self, about: str, text: str) -> int:
+        """Tell moderators online; returns how many sessions heard it (0: it waits)."""
+        return self._community.events.publish(STAFF_TOPIC, StaffAlert(about, text))
+
+    # -- members' side ------------------------------------------------------------------
+    async def notices(self, member_id: int) -> list[NoticeView]:
+        return await self._read(lambda s: sanctions.unseen_notices(s, member_id))
+
+    async def mark_seen(self, member_id: int, notice_ids: list[int]) -> None:
+        await self._write(lambda s: sanctions.mark_notices_seen(s, member_id, notice_ids))
+
+    async def appeal(self, member_id: int, audit_id: int, message: str) -> int:
+        flag_id = await self._write(lambda s: admin.appeal(
+            s, member_id=member_id, audit_id=audit_id, message=message))
+        self.alert_staff("appeal", "A member appealed a moderator's action.")
+        return flag_id
+
+    async def public_log(self) -> list[AuditView]:
+        return await self._read(admin.public_log)
+
+    # -- audit and lookup ---------------------------------------------------------------
+    async def audit(self, actor_id: int, filters: AuditFilter | None = None) -> list[AuditView]:
+        return await self._read(lambda s: admin.audit_log(s, actor_id=actor_id,
+                                                          filters=filters))
+
+    async def member_record(self, actor_id: int, pseudonym: str) -> MemberRecord:
+        return await self._read(lambda s: admin.member_record(s, actor_id=actor_id,
+                                                              pseudonym=pseudonym))
+
+    async def add_note(self, actor_id: int, pseudonym: str, text: str) -> None:
+        await self._write(lambda s: admin.add_note(s, actor_id=actor_id, pseudonym=pseudonym,
+                                                   text=text))
+
+    # -- sysop settings -----------------------------------------------------------------
+    async def setting(self, key: str) -> str:
+        return await self._read(lambda s: admin.get_setting(s, key))
+
+    async def set_setting(self, actor_id: int, key: str, value: str) -> None:
+        def change(s: Session) -> None:
+            actor = admin.require_staff(s, actor_id, sysop=True)
+            admin.put_setting(s, key, value)
+            admin.audit_action(s, actor=actor, action=Decision.SETTING.value, reason=key,
+                         detail=value[:120])
+
+        await self._write(change)
+        if key == BANNER_KEY:
+            self._community.events.publish(ANNOUNCE_TOPIC, AnnouncementChanged(value))
+
+    async def on_call_note(self) -> str:
+        return await self.setting(ON_CALL_KEY)
+
+    async def dashboard(self, actor_id: int) -> DashboardStats:
+        from bbs.dashboard import dashboard
+
+        return await self._read(lambda s: dashboard(s, actor_id=actor_id))
+
+    # -- the model panel ----------------------------------------------------------------
+    def _ops(self) -> ModelOperations:
+        if self.model_ops is None:
+            raise admin.AdminError("The model panel is not available in this process.")
+        return self.model_ops
+
+    async def model_status(self, actor_id: int) -> ModelStatus:
+        await self._read(lambda s: admin.require_staff(s, actor_id, sysop=True))
+        status = await self._ops().status()
+        total = await self._read(admin.decisions_recorded)
+        return dataclasses.replace(status, decisions_total=total)
+
+    async def retrain_model(self, actor_id: int, on_line: Callable[[str], None]) -> bool:
+        """Retrain from the seed set and sysop decisions; True if the new model was kept."""
+        await self._read(lambda s: admin.require_staff(s, actor_id, sysop=True))
+        kept = await self._ops().retrain(on_line)
+        await self._write(lambda s: admin.audit_action(
+            s, actor=admin.require_staff(s, actor_id, sysop=True), action="retrain",
+            reason="model panel", detail="kept the new model" if kept else "kept the old model"))
+        return kept
+
+    async def rollback_model(self, actor_id: int) -> str:
+        await self._read(lambda s: admin.require_staff(s, actor_id, sysop=True))
+        now_current = await self._ops().rollback()
+        await self._write(lambda s: admin.audit_action(
+            s, actor=admin.require_staff(s, actor_id, sysop=True), action="rollback",
+            reason="model panel", detail=f"model now {now_current}"))
+        return now_current
+
+    async def set_help_text(self, actor_id: int, text: str) -> None:
+        """Replace the help and crisis lines text members see behind F1."""
+        await self._read(lambda s: admin.require_staff(s, actor_id, sysop=True))
+        cleaned = clean_text(text).strip()
+        if not cleaned:
+            raise admin.AdminError("The help text cannot be empty: it holds the crisis lines.")
+        await asyncio.to_thread(write_text_file, self._community.settings.help_path,
+                                cleaned + "\n")
+        await self._write(lambda s: admin.audit_action(
+            s, actor=admin.require_staff(s, actor_id, sysop=True),
+            action=Decision.SETTING.value, reason="help text", detail=cleaned[:120]))
+
+    # -- boards and rooms ---------------------------------------------------------------
+    async def places(self, actor_id: int) -> tuple[list[BoardView], list[RoomView]]:
+        """Every board and room, archived and closed ones too, for sysops."""
+        def read(s: Session) -> tuple[list[BoardView], list[RoomView]]:
+            admin.require_staff(s, actor_id, sysop=True)
+            return (boards.all_boards(s),
+                    rooms.list_rooms(s, member_id=None, staff=True, include_closed=True))
+
+        return await self._read(read)
+
+    async def change_place(self, actor_id: int, change: str, *, board: str = "",
+                           room_id: int = 0, value: str = "") -> str:
+        """Add, rename or archive a board; add a room, set its topic, close or reopen it.
+
+        Raises AdminError, PostError or RoomError (all ValueErrors) with a message to show.
+        """
+        def write(s: Session) -> tuple[str, RoomView | None]:
+            actor = admin.require_staff(s, actor_id, sysop=True)
+            room: RoomView | None = None
+            if change == "add_board":
+                done = f"board {boards.add_board(s, value).name} added"
+            elif change == "rename_board":
+                done = f"board {board} renamed {boards.rename_board(s, board, value).name}"
+            elif change == "archive_board":
+                view = next(b for b in boards.all_boards(s) if b.name == board)
+                after = boards.archive_board(s, board, not view.archived)
+                done = f"board {board} {'archived' if after.archived else 'reopened'}"
+            elif change == "add_room":
+                room = rooms.create_room(s, name=value)
+                done = f"room {room.name} added"
+            elif change == "room_topic":
+                room = rooms.update_room(s, room_id, topic=value)
+                done = f"room {room.name} topic set"
+            elif change == "close_room":
+                current = rooms.get_room(s, room_id)
+                if current is None:
+                    raise admin.AdminError("That room no longer exists.")
+                room = rooms.update_room(s, room_id, closed=not current.closed)
+                done = f"room {room.name} {'closed' if room.closed else 'reopened'}"
+            else:
+                raise admin.AdminError(f"Unknown change {change!r}.")
+            admin.audit_action(s, actor=actor, action=Decision.SETTING.value, reason=change,
+                               detail=done)
+            return done, room
+
+        done, room = await self._write(write)
+        if room is not None:
+            # People inside the room see the new topic or the closing at once.
+            self._community.rooms.room_changed(room)
+        return done
+
+    # -- guidelines ---------------------------------------------------------------------
+    async def needs_agreement(self, member_id: int) -> bool:
+        return await self._read(lambda s: admin.needs_agreement(s, member_id))
+
+    async def agree(self, member_id: int) -> None:
+        await self._write(lambda s: admin.agree_to_guidelines(s, member_id))
+
+    async def publish_guidelines(self, actor_id: int, text: str) -> int:
+        """Replace the guidelines text and start a new version everyone agrees to again."""
+        await self._read(lambda s: admin.require_staff(s, actor_id, sysop=True))
+        cleaned = clean_text(text).strip()
+        if not cleaned:
+            raise admin.AdminError("The guidelines cannot be empty.")
+        await asyncio.to_thread(write_text_file, self._community.settings.guidelines_path,
+                                cleaned + "\n")
+        return await self._write(lambda s: admin.publish_guidelines_version(s,
+                                                                            actor_id=actor_id))
+
+
+__all__ = ["AdminService", "AnnouncementChanged", "ModelOperations", "ModelStatus", "StaffAlert"]

@@ -1,0 +1,117 @@
+"""The moderation queue: model holds, crisis alerts and member reports, crisis first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index
+from sqlmodel import Field, Session, SQLModel
+
+from bbs.models import UTCDateTime, utcnow
+
+REASON_MAX = 500
+
+
+class FlagKind(StrEnum):
+    """Why something is in the queue; the admin screen lists crisis first."""
+
+    CRISIS = "crisis"
+    HOLD = "hold"
+    REPORT = "report"
+    # A member appealing a moderator's action once (the admin screen).
+    APPEAL = "appeal"
+
+
+class FlagTarget(StrEnum):
+    """What kind of thing a flag points at."""
+
+    POST = "post"
+    MESSAGE = "message"
+    ROOM_LINE = "room_line"
+    # Goals: a check-in note (crisis alerts) and a cheer between partners (holds).
+    CHECK_IN = "check_in"
+    CHEER = "cheer"
+    # An appeal points at the audit entry of the action appealed.
+    ACTION = "action"
+
+
+class ModerationFlag(SQLModel, table=True):
+    """One item for moderators: what, whose, why, and whether someone has dealt with it."""
+
+    __table_args__ = (Index("ix_moderationflag_open", "resolved", "priority", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    # 0 = crisis, 1 = hold, 2 = report: ordering by it puts people in danger first.
+    priority: int = Field(default=2)
+    target_kind: str = Field(max_length=16)
+    target_id: int
+    author_id: int | None = Field(
+        default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
+    )
+    reporter_id: int | None = Field(
+        default=None, foreign_key="member.id", ondelete="SET NULL"
+    )
+    reason: str = Field(default="", max_length=REASON_MAX)
+    # The model's scores as "harassment=0.12 spam=0.01 crisis=0.80", for the reviewer.
+    scores: str = Field(default="", max_length=200)
+    resolved: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+_PRIORITY = {FlagKind.CRISIS: 0, FlagKind.HOLD: 1, FlagKind.REPORT: 2, FlagKind.APPEAL: 2}
+
+
+def add_flag(
+    session: Session,
+    *,
+    kind: FlagKind,
+    target_kind: FlagTarget,
+    target_id: int,
+    author_id: int | None,
+    reporter_id: int | None = None,
+    reason: str = "",
+    scores: str = "",
+) -> int:
+    """Queue one item for moderators; returns its id."""
+    flag = ModerationFlag(
+        kind=kind.value,
+        priority=_PRIORITY[kind],
+        target_kind=target_kind.value,
+        target_id=target_id,
+        author_id=author_id,
+        reporter_id=reporter_id,
+        reason=reason[:REASON_MAX],
+        scores=scores[:200],
+    )
+    session.add(flag)
+    session.flush()
+    assert flag.id is not None
+    return flag.id
+
+
+# -- review (the admin screen) ---------------------------------------------------------
+# Added for the sysop review queue: each owning module describes and moderates its own
+# rows through these shapes, so the admin core never writes another feature's tables.
+@dataclass(frozen=True)
+class ModeratedItem:
+    """What a reviewer sees of a flagged thing: its text, where it is, what surrounds it."""
+
+    text: str
+    where: str
+    context: tuple[str, ...] = ()
+    status: str = ""
+    exists: bool = True
+
+
+GONE = ModeratedItem(text="", where="(no longer exists)", exists=False)
+
+
+class ReviewOutcome(StrEnum):
+    """A moderator's decision on a flagged thing."""
+
+    SHOW = "show"  # visible to everyone (approve)
+    HIDE = "hide"  # off the board, kept; the author still sees it as held
+    DELETE = "delete"  # gone, a placeholder stays where threads need one

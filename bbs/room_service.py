@@ -1,0 +1,501 @@
+"""The rooms front door for screens: enter, speak, commands, presence, moderation, retention."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlmodel import Session
+
+from bbs import flags, rooms
+from bbs.accounts import MemberView
+from bbs.events import Event, Subscription, event_type
+from bbs.models import utcnow
+from bbs.moderation_policy import Action, crisis_message, hold_message
+from bbs.pseudonyms import normalize_pseudonym
+from bbs.room_live import FloodControl, FloodReason, Presence, PresenceEntry
+from bbs.rooms import LineView, RoomError, RoomEventView, RoomView
+from bbs.sanctions import posting_block
+from bbs.text_safety import clean_line
+
+if TYPE_CHECKING:
+    from bbs.community import Community
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# A paste of more lines than this is not chat: it gets a hint instead.
+MAX_PASTE_LINES = 3
+# How often a throttled member is told so: once per spell, not once per line.
+THROTTLE_NOTE_SECONDS = 5.0
+PURGE_EVERY_SECONDS = 3600.0
+_MENTION = re.compile(r"@([^\s@,.;:!?()\[\]{}<>\"']{1,64})")
+
+HELP_LINE = "/me /away /who /ignore NAME /report NAME /help  PgUp/PgDn history  Esc leave"
+HELP_TEXT = (
+    "Commands: /me ACTION (say it as an action) · /away [NOTE] and /back · /who (who is here) "
+    "· /ignore NAME and /unignore NAME (hide someone's lines from you) · /offline and "
+    "/online (appear offline or not) · /report NAME [REASON] (their last line goes to the "
+    "moderators) · /leave. Hosts and staff: /topic TEXT, /slow SECONDS, /invite NAME; "
+    "staff: /close. "
+    "Mention someone with @name. Lines are up to 500 characters; F1 opens help and crisis lines."
+)
+
+
+def room_topic(room_id: int) -> str:
+    """The bus topic of a room (also its LISTEN/NOTIFY channel name)."""
+    return f"room.{room_id}"
+
+
+# -- events ---------------------------------------------------------------------------
+@event_type
+@dataclass(frozen=True)
+class RoomLineEvent(Event):
+    """A line said in a room; `mentions` are normalised pseudonyms."""
+
+    kind = "room.line"
+    room_id: int
+    line_id: int
+    member_id: int | None
+    author: str
+    line_kind: str
+    text: str
+    at: str
+    mentions: tuple[str, ...] = ()
+
+
+@event_type
+@dataclass(frozen=True)
+class RoomPresenceEvent(Event):
+    """Someone came, went, stepped away or came back."""
+
+    kind = "room.presence"
+    room_id: int
+    member_id: int
+    name: str
+    state: str
+
+
+@event_type
+@dataclass(frozen=True)
+class RoomChangedEvent(Event):
+    """A room's topic, slow mode or open state changed."""
+
+    kind = "room.changed"
+    room_id: int
+    topic: str
+    slow_mode_seconds: int
+    closed: bool
+    by: str = ""
+
+
+@event_type
+@dataclass(frozen=True)
+class ModerationAlertEvent(Event):
+    """Something in a room needs a moderator (crisis first); published on MODERATION_TOPIC."""
+
+    kind = "moderation.alert"
+    flag: str
+    room_id: int
+    line_id: int
+    author: str
+
+
+# Live admin screens subscribe here; the stored flag is the record either way.
+MODERATION_TOPIC = "moderation"
+
+
+# -- results --------------------------------------------------------------------------
+@dataclass
+class RoomVisit:
+    """One session inside one room: what the screen holds between enter and leave."""
+
+    room: RoomView
+    member: MemberView
+    history: list[LineView]
+    events: list[RoomEventView]
+    ignored: set[int] = field(default_factory=set)
+    hidden: bool = False
+    left: bool = False
+    mention_key: str = ""
+
+    def __post_init__(self) -> None:
+        self.mention_key = normalize_pseudonym(self.member.pseudonym)
+
+    def mentions_me(self, event: RoomLineEvent) -> bool:
+        return self.mention_key in event.mentions
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the speaker alone sees after a line or a command.
+
+    `notes` go to their feed; `crisis` is the private resources text to show at once;
+    `leave` asks the screen to leave the room; `keep_input` means the text was not taken.
+    """
+
+    notes: tuple[str, ...] = ()
+    crisis: str = ""
+    leave: bool = False
+    keep_input: bool = False
+    line: LineView | None = None
+
+
+def paste_hint(line_count: int) -> str:
+    return (
+        f"That paste had {line_count} lines, so it was not sent. Rooms take one line at a "
+        "time; longer pieces fit better as a board post."
+    )
+
+
+def mentions_in(text: str) -> tuple[str, ...]:
+    found = {normalize_pseudonym(m.rstrip("-_")) for m in _MENTION.findall(text)}
+    return tuple(sorted(m for m in found if m))
+
+
+class RoomService:
+    """Rooms for one community: everything here is safe to call from any session's screen."""
+
+    def __init__(self, community: Community) -> None:
+        self._community = community
+        self.presence = Presence()
+        self.flood = FloodControl()
+        self._ready = False
+        self._last_purge = 0.0
+        self._throttle_told: dict[int, float] = {}
+        # Rooms closed while people are inside: their visits still hold the open room.
+        self._closed_live: set[int] = set()
+
+    # -- plumbing ---------------------------------------------------------------------
+    async def _read(self, fn: Callable[[Session], T]) -> T:
+        c = self._community
+        return await c._db(c._read, fn)
+
+    async def _write(self, fn: Callable[[Session], T]) -> T:
+        c = self._community
+        return await c._db(c._write, fn)
+
+    def _publish(self, room_id: int, event: Event) -> None:
+        self._community.events.publish(room_topic(room_id), event)
+
+    async def ensure_ready(self) -> None:
+        """Seed the default rooms once, and purge expired history at most hourly."""
+        if not self._ready:
+            await self._write(rooms.seed_default_rooms)
+            self._ready = True
+        now = time.monotonic()
+        if now - self._last_purge > PURGE_EVERY_SECONDS:
+            self._last_purge = now
+            # Memory of members who have gone quiet is not worth keeping.
+            self.flood.forget_idle(now=now)
+            self._throttle_told = {m: t for m, t in self._throttle_told.items()
+                                   if now - t < THROTTLE_NOTE_SECONDS}
+            await self.purge_expired()
+
+    async def purge_expired(self) -> int:
+        days = self._community.settings.room_retention_days
+        cutoff = utcnow() - timedelta(days=days)
+        purged = await self._write(lambda s: rooms.purge_lines_before(s, cutoff))
+        if purged:
+            log.info("purged expired room history", extra={"lines": purged})
+        return purged
+
+    # -- listing ----------------------------------------------------------------------
+    async def list_rooms(self, member: MemberView) -> list[tuple[RoomView, int]]:
+        """Rooms this member may enter, each with how many people are in it now."""
+        await self.ensure_ready()
+        found = await self._read(
+            lambda s: rooms.list_rooms(s, member_id=member.id, staff=member.is_staff))
+        return [(room, self.presence.count(room.id)) for room in found]
+
+    async def rooms_to_rejoin(self, member: MemberView) -> list[int]:
+        """Rooms the member was in when their connection dropped."""
+        return await self._read(lambda s: rooms.rooms_inside(s, member.id))
+
+    async def events_today(self, room_id: int | None = None) -> list[RoomEventView]:
+        """Scheduled sessions from now to the end of today (UTC), running ones included."""
+        now = utcnow()
+        end = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        return await self._read(lambda s: rooms.events_between(s, now, end, room_id))
+
+    async def upcoming_events(self, room_id: int, days: int = 7) -> list[RoomEventView]:
+        now = utcnow()
+        return await self._read(
+            lambda s: rooms.events_between(s, now, now + timedelta(days=days), room_id))
+
+    # -- entering and leaving ---------------------------------------------------------
+    async def enter(self, room_id: int, member: MemberView) -> RoomVisit:
+        """Go into a room: history, scheduled sessions, and a presence announcement."""
+        await self.ensure_ready()
+
+        def load(s: Session) -> tuple[RoomView, list[LineView], set[int], bool]:
+            room = rooms.may_enter(s, room_id, member_id=member.id, staff=member.is_staff)
+            rooms.set_inside(s, room_id, member.id, True)
+            return (room, rooms.recent_lines(s, room_id), rooms.ignored_ids(s, member.id),
+                    rooms.appear_offline(s, member.id))
+
+        room, history, ignored, hidden = await self._write(load)
+        events = await self.upcoming_events(room_id)
+        visit = RoomVisit(room, member, history, events, ignored, hidden)
+        if self.presence.join(room_id, member.id, member.pseudonym, hidden=hidden) and not hidden:
+            self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym, "join"))
+        return visit
+
+    def subscribe(self, visit: RoomVisit, on_event: Callable[[], None]) -> Subscription:
+        """The room's live events for this visit, in a bounded queue of its own."""
+        return self._community.events.subscribe(
+            room_topic(visit.room.id), maxsize=512, on_event=on_event)
+
+    def depart(self, visit: RoomVisit) -> None:
+        """Presence out (the session ended, cleanly or not); keeps the rejoin mark."""
+        if visit.left:
+            return
+        visit.left = True
+        if self.presence.leave(visit.room.id, visit.member.id) and not visit.hidden:
+            self._publish(visit.room.id, RoomPresenceEvent(
+                visit.room.id, visit.member.id, visit.member.pseudonym, "leave"))
+
+    async def leave(self, visit: RoomVisit) -> None:
+        """Leave on purpose: presence out, and no rejoin next time."""
+        self.depart(visit)
+        await self._write(lambda s: rooms.set_inside(s, visit.room.id, visit.member.id, False))
+
+    def who(self, room_id: int) -> list[PresenceEntry]:
+        return self.presence.who(room_id)
+
+    # -- speaking ---------------------------------------------------------------------
+    def _may_steer(self, visit: RoomVisit) -> bool:
+        """Staff, or the host of a session running now, may set topic and slow mode."""
+        if visit.member.is_staff:
+            return True
+        now = utcnow()
+        return any(e.host_id == visit.member.id and e.running(now) for e in visit.events)
+
+    async def submit(self, visit: RoomVisit, raw: str) -> Reply:
+        """A line typed in the room: a command, or something to say."""
+        lines = [part for part in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+                 if part.strip()]
+        if len(lines) > MAX_PASTE_LINES:
+            return Reply((paste_hint(len(lines)),), keep_input=False)
+        text = " ".join(part.strip() for part in lines)
+        if text.startswith("/") and not text.startswith("//"):
+            return await self.command(visit, text)
+        if text.startswith("//"):
+            text = text[1:]
+        return await self.say(visit, text)
+
+    async def say(self, visit: RoomVisit, raw: str, *, kind: str = "say") -> Reply:
+        """Flood control, then the moderation gate, then the store, then everyone's screen."""
+        if visit.left:
+            return Reply(("You are not in this room any more.",))
+        room = visit.room
+        if room.closed or room.id in self._closed_live:
+            return Reply((f"{room.name} is closed.",))
+        text = clean_line(raw).strip()
+        verdict = self.flood.check(
+            visit.member.id, room.id, text, slow_mode_seconds=room.slow_mode_seconds,
+            exempt_from_slow_mode=self._may_steer(visit))
+        if not verdict.ok:
+            return self._flood_reply(visit, verdict.reason, verdict.retry_after, len(text))
+        member = visit.member
+        # A muted member can read but not speak (the admin screen's mute).
+        muted = await self._read(lambda s: posting_block(s, member.id))
+        if muted is not None:
+            return Reply((muted,), keep_input=True)
+        moderation = await self._community.moderation.check(text)
+        held = moderation.action is Action.HOLD
+
+        def store(s: Session) -> LineView:
+            line = rooms.add_line(s, room_id=room.id, member_id=member.id,
+                                  author=member.pseudonym, kind=kind, text=text, held=held)
+            if moderation.action is not Action.ALLOW:
+                flags.add_flag(
+                    s,
+                    kind=flags.FlagKind.HOLD if held else flags.FlagKind.CRISIS,
+                    target_kind=flags.FlagTarget.ROOM_LINE,
+                    target_id=line.id,
+                    author_id=member.id,
+                    reason=f"room {room.name}",
+                    scores=" ".join(f"{k}={v:.2f}"
+                                    for k, v in moderation.scores.as_dict().items()),
+                )
+            return line
+
+        line = await self._write(store)
+        if moderation.action is not Action.ALLOW:
+            self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
+                "hold" if held else "crisis", room.id, line.id, member.pseudonym))
+        if held:
+            return Reply((hold_message(),), line=line)
+        self._publish(room.id, RoomLineEvent(
+            room.id, line.id, member.id, member.pseudonym, kind, text, line.at.isoformat(),
+            mentions_in(text)))
+        if moderation.action is Action.CRISIS:
+            log.warning("crisis language in a room: moderators alerted",
+                        extra={"room_id": room.id, "line_id": line.id})
+            return Reply(crisis=crisis_message(await self._community.help_text()), line=line)
+        return Reply(line=line)
+
+    def _flood_reply(self, visit: RoomVisit, reason: FloodReason, wait: float,
+                     length: int) -> Reply:
+        if reason is FloodReason.EMPTY:
+            return Reply()
+        if reason is FloodReason.TOO_LONG:
+            return Reply((f"Lines can be up to {self.flood.max_chars} characters; that one "
+                          f"has {length}. Try splitting it.",), keep_input=True)
+        if reason is FloodReason.DUPLICATE:
+            return Reply(("You just said that; it was not sent twice.",))
+        seconds = max(1, round(wait))
+        if reason is FloodReason.SLOW_MODE:
+            return Reply((f"Slow mode is on here: you can speak again in {seconds} s.",),
+                         keep_input=True)
+        now = time.monotonic()
+        if now - self._throttle_told.get(visit.member.id, 0.0) < THROTTLE_NOTE_SECONDS:
+            return Reply(keep_input=True)
+        self._throttle_told[visit.member.id] = now
+        return Reply((f"That is a lot of lines quickly, so the room gets a breather: try again "
+                      f"in {seconds} s. Nothing you sent was shown twice.",), keep_input=True)
+
+    # -- commands ---------------------------------------------------------------------
+    async def command(self, visit: RoomVisit, text: str) -> Reply:
+        name, _, arg = text[1:].partition(" ")
+        name = name.lower()
+        arg = arg.strip()
+        room_id = visit.room.id
+        member = visit.member
+        if name == "me":
+            if not arg:
+                return Reply(("Type an action after /me, e.g. /me waves.",))
+            return await self.say(visit, arg, kind="me")
+        if name in ("help", "h", "?"):
+            return Reply((HELP_TEXT,))
+        if name == "who":
+            return Reply((self.who_line(room_id),))
+        if name == "away":
+            note = clean_line(arg, 80)
+            self.presence.set_away(room_id, member.id, True, note)
+            if not visit.hidden:
+                self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
+                                                         "away"))
+            return Reply(("You are marked away; /back when you return.",))
+        if name == "back":
+            self.presence.set_away(room_id, member.id, False)
+            if not visit.hidden:
+                self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
+                                                         "back"))
+            return Reply(("Welcome back.",))
+        if name in ("ignore", "unignore"):
+            return await self._ignore(visit, arg, name == "ignore")
+        if name in ("offline", "online"):
+            return await self._offline(visit, name == "offline")
+        if name == "report":
+            return await self._report(visit, arg)
+        if name in ("leave", "quit", "part"):
+            return Reply(leave=True)
+        if name == "close":
+            if not member.is_staff:
+                return Reply(("Only staff can close a room.",))
+            room = await self._write(lambda s: rooms.update_room(s, room_id, closed=True))
+            self.room_changed(room, by=member.pseudonym)
+            return Reply()
+        if name in ("topic", "slow", "invite"):
+            if not self._may_steer(visit):
+                return Reply(("Only staff, or the host of a session while it runs, can do that.",))
+            return await self._steer(visit, name, arg)
+        return Reply((f"There is no /{clean_line(name, 20)} command. /help lists them.",))
+
+    def who_line(self, room_id: int) -> str:
+        here = self.presence.who(room_id)
+        if not here:
+            return "Nobody else is here right now."
+        names = [e.name + (" (away)" if e.away else "") for e in here]
+        return f"Here now ({len(names)}): " + ", ".join(names)
+
+    async def _ignore(self, visit: RoomVisit, name: str, on: bool) -> Reply:
+        if not name:
+            return Reply((f"Type a name: /{'ignore' if on else 'unignore'} NAME",))
+        found = await self._read(lambda s: rooms.member_id_by_name(s, name))
+        if found is None or found[0] == visit.member.id:
+            return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
+        other_id, other_name = found
+        await self._write(lambda s: rooms.set_ignored(s, visit.member.id, other_id, on))
+        if on:
+            visit.ignored.add(other_id)
+            return Reply((f"You will not see {other_name}'s lines. /unignore {other_name} "
+                          "undoes it.",))
+        visit.ignored.discard(other_id)
+        return Reply((f"You see {other_name}'s lines again.",))
+
+    async def _offline(self, visit: RoomVisit, hidden: bool) -> Reply:
+        member = visit.member
+        await self._write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
+        visit.hidden = hidden
+        for room_id in self.presence.set_hidden(member.id, hidden):
+            self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
+                                                     "leave" if hidden else "join"))
+        if hidden:
+            return Reply(("You appear offline: you are not listed, and your lines still show "
+                          "your name.",))
+        return Reply(("You appear online again.",))
+
+    async def _report(self, visit: RoomVisit, arg: str) -> Reply:
+        name, _, reason = arg.partition(" ")
+        if not name:
+            return Reply(("Type whose line to report: /report NAME [reason]",))
+        found = await self._read(lambda s: rooms.member_id_by_name(s, name))
+        if found is None:
+            return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
+        other_id, other_name = found
+        room_id = visit.room.id
+
+        def report(s: Session) -> int | None:
+            line = rooms.last_line_by(s, room_id, other_id)
+            if line is None:
+                return None
+            flags.add_flag(s, kind=flags.FlagKind.REPORT, target_kind=flags.FlagTarget.ROOM_LINE,
+                           target_id=line.id, author_id=other_id, reporter_id=visit.member.id,
+                           reason=clean_line(reason, 400) or f"reported in {visit.room.name}")
+            return line.id
+
+        line_id = await self._write(report)
+        if line_id is None:
+            return Reply((f"{other_name} has said nothing here to report.",))
+        self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
+            "report", room_id, line_id, other_name))
+        return Reply((f"Thank you. {other_name}'s last line here went to the moderators.",))
+
+    async def _steer(self, visit: RoomVisit, name: str, arg: str) -> Reply:
+        room_id = visit.room.id
+        if name == "invite":
+            found = await self._read(lambda s: rooms.member_id_by_name(s, arg))
+            if found is None:
+                return Reply((f"Nobody is called {clean_line(arg, 64)}.",))
+            await self._write(lambda s: rooms.invite(s, room_id, found[0]))
+            return Reply((f"{found[1]} is invited to {visit.room.name}.",))
+        try:
+            if name == "topic":
+                room = await self._write(lambda s: rooms.update_room(s, room_id, topic=arg))
+            else:
+                seconds = int(arg or "0")
+                room = await self._write(
+                    lambda s: rooms.update_room(s, room_id, slow_mode_seconds=seconds))
+        except ValueError as error:
+            message = str(error) if isinstance(error, RoomError) else "Slow mode takes seconds."
+            return Reply((message,))
+        self.room_changed(room, by=visit.member.pseudonym)
+        return Reply()
+
+    def room_changed(self, room: RoomView, by: str = "") -> None:
+        """Tell everyone in the room about a new topic, slow mode or closing."""
+        if room.closed:
+            self._closed_live.add(room.id)
+        else:
+            self._closed_live.discard(room.id)
+        self._publish(room.id, RoomChangedEvent(room.id, room.topic, room.slow_mode_seconds,
+                                                room.closed, by))

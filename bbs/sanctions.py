@@ -1,0 +1,228 @@
+"""Sanctions on members (warn, mute, suspend, ban), what they are told, and enforcing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Index
+from sqlmodel import Field, Session, SQLModel, col, or_, select
+
+from bbs.models import UTCDateTime, utcnow
+
+REASON_MAX = 500
+_FOREVER = datetime.max.replace(tzinfo=UTC)
+NOTICE_MAX = 2000
+
+
+class SanctionKind(StrEnum):
+    """What a moderator did to a member; warnings only count, the others restrict."""
+
+    WARN = "warn"
+    MUTE = "mute"
+    SUSPEND = "suspend"
+    BAN = "ban"
+
+
+class Sanction(SQLModel, table=True):
+    """One sanction: in force from `created_at` until `ends_at` (None: for good) or lifted."""
+
+    __table_args__ = (Index("ix_sanction_member_kind", "member_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    kind: str = Field(max_length=16)
+    category: str = Field(default="", max_length=64)
+    reason: str = Field(default="", max_length=REASON_MAX)
+    created_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lifted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lifted_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+
+
+class ModerationNotice(SQLModel, table=True):
+    """Something a member is told about a moderator's action (no silent removals).
+
+    `audit_id` is the action it is about, so the member can appeal that action once.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    text: str = Field(max_length=NOTICE_MAX)
+    audit_id: int | None = Field(default=None)
+    appealable: bool = Field(default=False)
+    seen: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+@dataclass(frozen=True)
+class SanctionView:
+    """A sanction as screens and the CLI show it."""
+
+    id: int
+    member_id: int
+    kind: SanctionKind
+    category: str
+    reason: str
+    created_at: datetime
+    ends_at: datetime | None
+    lifted_at: datetime | None
+
+    def in_force(self, now: datetime) -> bool:
+        if self.lifted_at is not None:
+            return False
+        return self.ends_at is None or self.ends_at > now
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    id: int
+    text: str
+    audit_id: int | None
+    appealable: bool
+    created_at: datetime
+
+
+def sanction_view(row: Sanction) -> SanctionView:
+    assert row.id is not None
+    return SanctionView(row.id, row.member_id, SanctionKind(row.kind), row.category, row.reason,
+                        row.created_at, row.ends_at, row.lifted_at)
+
+
+def until_text(ends_at: datetime | None) -> str:
+    """How an end time reads to a member: a UTC time, or "further notice"."""
+    if ends_at is None:
+        return "further notice"
+    return ends_at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def why_text(category: str, reason: str) -> str:
+    return ": ".join(part for part in (category, reason) if part) or "no reason given"
+
+
+def active_sanctions(session: Session, member_id: int, now: datetime | None = None
+                     ) -> list[SanctionView]:
+    """The restricting sanctions in force now (warnings excluded), newest first."""
+    now = now or utcnow()
+    rows = session.exec(
+        select(Sanction)
+        .where(Sanction.member_id == member_id, col(Sanction.kind) != SanctionKind.WARN.value,
+               col(Sanction.lifted_at).is_(None),
+               or_(col(Sanction.ends_at).is_(None), col(Sanction.ends_at) > now))
+        .order_by(col(Sanction.id).desc())
+    ).all()
+    return [sanction_view(r) for r in rows]
+
+
+def _strongest(sanctions: list[SanctionView], kinds: tuple[SanctionKind, ...]
+               ) -> SanctionView | None:
+    for kind in kinds:
+        found = [s for s in sanctions if s.kind is kind]
+        if found:
+            # The one that lasts longest is the one the member needs to hear about.
+            return max(found, key=lambda s: s.ends_at or _FOREVER)
+    return None
+
+
+def is_banned(session: Session, member_id: int, now: datetime | None = None) -> bool:
+    """A ban refuses the pseudonym and its keys at the SSH door, like a wrong password."""
+    return any(s.kind is SanctionKind.BAN for s in active_sanctions(session, member_id, now))
+
+
+def login_block(session: Session, member_id: int, now: datetime | None = None) -> str | None:
+    """One line for a member who may not log in now (suspended), else None.
+
+    Bans are refused earlier, at authentication; a banned member who gets this far
+    (a session open when the ban came) is told plainly as well.
+    """
+    found = _strongest(active_sanctions(session, member_id, now),
+                       (SanctionKind.BAN, SanctionKind.SUSPEND))
+    if found is None:
+        return None
+    if found.kind is SanctionKind.BAN:
+        return f"This account is banned because {why_text(found.category, found.reason)}."
+    return (f"Your account is suspended until {until_text(found.ends_at)} because "
+            f"{why_text(found.category, found.reason)}.")
+
+
+def posting_block(session: Session, member_id: int, now: datetime | None = None) -> str | None:
+    """Why this member may not post, chat, message or cheer now (muted), else None."""
+    found = _strongest(active_sanctions(session, member_id, now),
+                       (SanctionKind.BAN, SanctionKind.SUSPEND, SanctionKind.MUTE))
+    if found is None:
+        return None
+    return (f"You are muted until {until_text(found.ends_at)} because "
+            f"{why_text(found.category, found.reason)}. You can still read everything; "
+            "your text is kept so nothing is lost.")
+
+
+# Warnings add up: the moderator is offered the next step, never forced to take it.
+ESCALATION: tuple[tuple[SanctionKind, timedelta], ...] = (
+    (SanctionKind.MUTE, timedelta(hours=24)),
+    (SanctionKind.SUSPEND, timedelta(days=7)),
+    (SanctionKind.SUSPEND, timedelta(days=30)),
+)
+WARNING_MEMORY = timedelta(days=180)
+
+
+def warning_count(session: Session, member_id: int, now: datetime | None = None) -> int:
+    """Warnings in the last half year that were not lifted."""
+    since = (now or utcnow()) - WARNING_MEMORY
+    rows = session.exec(select(Sanction.id).where(
+        Sanction.member_id == member_id, Sanction.kind == SanctionKind.WARN.value,
+        col(Sanction.lifted_at).is_(None), col(Sanction.created_at) >= since)).all()
+    return len(rows)
+
+
+def suggested_step(warnings: int) -> str:
+    """What the warnings so far suggest, in words for the moderator."""
+    if warnings <= 0:
+        return "no warnings: a warning would be the first step"
+    kind, length = ESCALATION[min(warnings, len(ESCALATION)) - 1]
+    days = length.days
+    span = f"{days} d" if days >= 2 else f"{int(length.total_seconds() // 3600)} h"
+    plural = "s" if warnings != 1 else ""
+    return f"{warnings} warning{plural}: suggest {kind.value} for {span}"
+
+
+# -- notices ----------------------------------------------------------------------------
+def add_notice(session: Session, *, member_id: int, text: str, audit_id: int | None = None,
+               appealable: bool = False) -> int:
+    row = ModerationNotice(member_id=member_id, text=text[:NOTICE_MAX], audit_id=audit_id,
+                           appealable=appealable)
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def unseen_notices(session: Session, member_id: int) -> list[NoticeView]:
+    rows = session.exec(select(ModerationNotice).where(
+        ModerationNotice.member_id == member_id, col(ModerationNotice.seen).is_(False))
+        .order_by(col(ModerationNotice.id))).all()
+    return [NoticeView(r.id, r.text, r.audit_id, r.appealable, r.created_at) for r in rows
+            if r.id is not None]
+
+
+def mark_notices_seen(session: Session, member_id: int, notice_ids: list[int]) -> None:
+    for row in session.exec(select(ModerationNotice).where(
+            ModerationNotice.member_id == member_id,
+            col(ModerationNotice.id).in_(notice_ids))).all():
+        row.seen = True
+        session.add(row)
+    session.flush()
+
+
+def parse_length(text: str) -> timedelta | None:
+    """A length as moderators type it: "90m", "24h", "7d", "2w"; empty means the default."""
+    raw = text.strip().lower().replace(" ", "")
+    if not raw:
+        return None
+    units = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
+             "w": timedelta(weeks=1)}
+    number, unit = raw[:-1], raw[-1]
+    if unit not in units or not number.isdigit() or not 0 < int(number) <= 100_000:
+        raise ValueError("Write a length like 90m, 24h, 7d or 2w.")
+    return int(number) * units[unit]

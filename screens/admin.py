@@ -1,0 +1,730 @@
+"""The admin screens: review queue, the reason dialog, audit log and member lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from bbs.admin import AdminError, AuditFilter, AuditView, Decision, QueueItem
+from bbs.errors import StoreBusyError
+from bbs.flags import FlagKind
+from bbs.models import utcnow
+from bbs.sanctions import SanctionKind, parse_length
+from bbs.text_safety import clean_line, truncate_display
+from screens.base import BBSScreen
+from screens.widgets import KeyBar, PlainText, TextField, literal
+
+# What each key does on a queue item, and what the dialog asks for it.
+QUEUE_KEYS: tuple[tuple[str, Decision, str], ...] = (
+    ("a", Decision.APPROVE, "approve"),
+    ("h", Decision.HIDE, "hide"),
+    ("d", Decision.DELETE, "delete"),
+    ("w", Decision.WARN, "warn"),
+    ("m", Decision.MUTE, "mute"),
+    ("s", Decision.SUSPEND, "suspend"),
+    ("b", Decision.BAN, "ban"),
+    ("k", Decision.ACKNOWLEDGE, "acknowledge"),
+    ("u", Decision.UPHOLD, "uphold"),
+    ("o", Decision.OVERTURN, "overturn"),
+)
+_TIMED = (Decision.MUTE, Decision.SUSPEND)
+
+
+def ago(when: datetime, now: datetime | None = None) -> str:
+    """A short age: 5m, 3h, 2d."""
+    seconds = max(0, int(((now or utcnow()) - when).total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 86400}d"
+
+
+@dataclass(frozen=True)
+class ReasonChoice:
+    """What the moderator chose in the reason dialog."""
+
+    category: str
+    reason: str
+    length: timedelta | None = None
+    support: str = ""
+
+
+class ReasonDialog(ModalScreen[ReasonChoice | None]):
+    """Pick a category (Up/Down, Enter), add words, confirm with Enter; Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    ReasonDialog { align: center middle; }
+    ReasonDialog > VerticalScroll { width: 76; height: auto; max-height: 22;
+        border: solid ansi_bright_black; background: ansi_default; }
+    ReasonDialog OptionList { height: auto; max-height: 9; border: none; margin: 0 1; }
+    ReasonDialog OptionList:focus { border: none; }
+    ReasonDialog OptionList > .option-list--option-highlighted { text-style: reverse; }
+    """
+
+    def __init__(self, title: str, categories: list[str], *, ask_length: bool = False,
+                 ask_support: bool = False, reason_needed: bool = True) -> None:
+        super().__init__()
+        self.title_text = title
+        self.categories = categories
+        self.ask_length = ask_length
+        self.ask_support = ask_support
+        self.reason_needed = reason_needed
+        self.category = ""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield PlainText(self.title_text, classes="title")
+            if self.reason_needed:
+                yield PlainText("Category (Up/Down, Enter): none chosen yet", id="category",
+                                classes="note")
+                yield OptionList(*(Option(literal(c), id=f"c{i}")
+                                   for i, c in enumerate(self.categories)), id="categories")
+            yield TextField(placeholder="Reason in your own words", id="reason",
+                            max_length=500)
+            if self.ask_length:
+                yield TextField(placeholder="How long: 24h, 7d, 30d (empty: the default)",
+                                id="length", max_length=12)
+            if self.ask_support:
+                yield TextField(placeholder="Private supportive message, with resources "
+                                "(optional)", id="support", max_length=1000)
+            yield PlainText("", id="dialog-error", classes="error")
+            yield KeyBar(" Enter next/confirm   Esc cancel")
+
+    def on_mount(self) -> None:
+        if self.reason_needed:
+            self.query_one("#categories", OptionList).focus()
+        else:
+            self.query_one("#reason", TextField).focus()
+
+    @on(OptionList.OptionSelected, "#categories")
+    def _category(self, event: OptionList.OptionSelected) -> None:
+        self.category = self.categories[event.option_index]
+        self.query_one("#category", PlainText).show(f"Category: {self.category}")
+        self.query_one("#reason", TextField).focus()
+
+    @on(TextField.Submitted)
+    def _submitted(self, event: TextField.Submitted) -> None:
+        fields = [f for f in self.query(TextField) if f.display]
+        if event.input is not fields[-1]:
+            return
+        reason = self.query_one("#reason", TextField).value.strip()
+        if self.reason_needed and not self.category and not reason:
+            self.query_one("#dialog-error", PlainText).show(
+                "Every action needs a reason: choose a category or write one.")
+            return
+        length = None
+        if self.ask_length:
+            try:
+                length = parse_length(self.query_one("#length", TextField).value)
+            except ValueError as error:
+                self.query_one("#dialog-error", PlainText).show(str(error))
+                return
+        support = self.query_one("#support", TextField).value if self.ask_support else ""
+        self.dismiss(ReasonChoice(self.category, reason, length, support))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def describe_item(item: QueueItem, terms: str = "") -> str:
+    """Everything about one queue item, as plain lines (shown literally)."""
+    lines = [f"{item.kind.value.upper()}  {item.target_kind} by {item.author}, "
+             f"{ago(item.created_at)} ago", f"Where: {item.item.where}"]
+    if item.kind is FlagKind.REPORT:
+        lines.append(f"Reported by {item.reporter or '(gone)'}: {item.reason}")
+    elif item.reason and item.kind is not FlagKind.APPEAL:
+        lines.append(f"Note: {item.reason}")
+    if item.scores:
+        lines.append(f"Model scores: {item.scores}")
+    if terms:
+        lines.append(f"Terms behind them: {terms}")
+    lines.append("")
+    lines.append("Appeal message:" if item.kind is FlagKind.APPEAL else "Text:")
+    lines.extend("  " + line for line in (item.item.text or "(empty)").splitlines())
+    if item.item.context:
+        lines.append("")
+        lines.append("Around it:")
+        lines.extend("  " + line for line in item.item.context)
+    if item.history or item.suggestion:
+        lines.append("")
+        lines.append(f"Author's history ({item.suggestion}):")
+        lines.extend("  " + line for line in item.history)
+    return "\n".join(lines)
+
+
+class ReviewQueueScreen(BBSScreen[None]):
+    """The review queue: crisis first, then reports, appeals and holds; one key per action."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(key, f"decide('{d.value}')", label, show=False) for key, d, label in QUEUE_KEYS),
+        Binding("r", "reload", "Reload", show=False),
+        Binding("l", "lookup", "Member lookup", show=False),
+        Binding("t", "audit", "Audit log", show=False),
+        Binding("c", "community", "Community settings", show=False),
+        Binding("g", "dashboard", "Dashboard", show=False),
+        Binding("p", "model_panel", "Model panel", show=False),
+        Binding("e", "places", "Boards and rooms", show=False),
+        Binding("escape", "back", "Back", show=False),
+    ]
+    DEFAULT_CSS = """
+    ReviewQueueScreen #queue { height: auto; max-height: 7; border: none; margin: 0 1; }
+    ReviewQueueScreen #queue:focus { border: none; }
+    ReviewQueueScreen #queue > .option-list--option-highlighted { text-style: reverse; }
+    ReviewQueueScreen #detail-scroll { height: 1fr; margin: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[QueueItem] = []
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Review queue", classes="title", id="queue-title")
+        yield PlainText("L lookup  T audit  C community  E boards/rooms  G dashboard  "
+                        "P model  R reload", classes="note")
+        yield OptionList(id="queue")
+        with VerticalScroll(id="detail-scroll"):
+            yield PlainText("", id="detail")
+        yield KeyBar(" A ok H hide D del W warn M mute S susp B ban K ack U/O appeal "
+                     "Esc")
+
+    async def on_mount(self) -> None:
+        await self.load()
+
+    def on_screen_resume(self) -> None:
+        self.run_worker(self.load(), exclusive=True, group="load")
+
+    def _staff_id(self) -> int | None:
+        member = self.bbs.member
+        return member.id if member is not None and member.is_staff else None
+
+    async def load(self) -> None:
+        actor = self._staff_id()
+        title = self.query_one("#queue-title", PlainText)
+        if actor is None:
+            title.show("Only moderators and sysops can use this screen.")
+            return
+        try:
+            self.items = await self.bbs.community.admin.queue(actor)
+        except (AdminError, StoreBusyError) as error:
+            title.show(str(error))
+            return
+        crisis = sum(1 for i in self.items if i.kind is FlagKind.CRISIS)
+        title.show(f"Review queue: {len(self.items)} open, {crisis} crisis")
+        queue = self.query_one("#queue", OptionList)
+        queue.clear_options()
+        queue.add_options([Option(literal(self._line(i)), id=f"f{i.flag_id}")
+                           for i in self.items])
+        if self.items:
+            queue.highlighted = 0
+            queue.focus()
+        else:
+            self.query_one("#detail", PlainText).show("Nothing waiting. Thank you.")
+
+    @staticmethod
+    def _line(item: QueueItem) -> str:
+        text = clean_line(item.item.text.replace("\n", " "))
+        head = f"{item.kind.value[:6].upper():<7}{ago(item.created_at):>4} {item.author[:14]}: "
+        return head + truncate_display(text, 72 - len(head))
+
+    def current(self) -> QueueItem | None:
+        index = self.query_one("#queue", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.items):
+            return None
+        return self.items[index]
+
+    @on(OptionList.OptionHighlighted, "#queue")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        item = self.current()
+        if item is None:
+            return
+        self.query_one("#detail", PlainText).show(describe_item(item))
+        if item.kind in (FlagKind.HOLD, FlagKind.CRISIS) and item.item.text:
+            self._explain(item)
+
+    @work(exclusive=True, group="explain")
+    async def _explain(self, item: QueueItem) -> None:
+        terms = await self.bbs.community.admin.terms_behind(item.item.text)
+        if terms and self.current() is item:
+            self.query_one("#detail", PlainText).show(describe_item(item, terms))
+
+    @work(exclusive=True, group="dialog")
+    async def action_decide(self, value: str) -> None:
+        decision = Decision(value)
+        item = self.current()
+        actor = self._staff_id()
+        if item is None or actor is None:
+            return
+        if item.kind is FlagKind.CRISIS and decision is not Decision.ACKNOWLEDGE:
+            self.notify("A crisis alert is never a strike: press K to acknowledge it.",
+                        markup=False)
+            return
+        categories = await self.bbs.community.admin.reason_categories()
+        crisis = decision is Decision.ACKNOWLEDGE and item.kind is FlagKind.CRISIS
+        choice = await self.app.push_screen_wait(ReasonDialog(
+            f"{decision.value.capitalize()}: {item.target_kind} by {item.author}",
+            categories, ask_length=decision in _TIMED, ask_support=crisis,
+            reason_needed=not crisis))
+        if choice is None:
+            return
+        try:
+            entry = await self.bbs.community.admin.decide(
+                actor, item.flag_id, decision, category=choice.category, reason=choice.reason,
+                length=choice.length, support=choice.support)
+        except (AdminError, StoreBusyError) as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self.notify(f"Done: {entry.action} ({entry.member or 'no member'}). "
+                    "It is in the audit log.", markup=False)
+        await self.load()
+
+    async def action_reload(self) -> None:
+        await self.load()
+
+    def action_lookup(self) -> None:
+        item = self.current()
+        self.app.push_screen(MemberLookupScreen(item.author if item else ""))
+
+    def action_audit(self) -> None:
+        self.app.push_screen(AuditLogScreen())
+
+    def action_community(self) -> None:
+        member = self.bbs.member
+        if member is None or member.role.value != "sysop":
+            self.notify("Community settings are for sysops.", markup=False)
+            return
+        self.app.push_screen(CommunitySettingsScreen())
+
+    def action_places(self) -> None:
+        member = self.bbs.member
+        if member is None or member.role.value != "sysop":
+            self.notify("Boards and rooms are managed by sysops.", markup=False)
+            return
+        self.app.push_screen(PlacesScreen())
+
+    def action_model_panel(self) -> None:
+        member = self.bbs.member
+        if member is None or member.role.value != "sysop":
+            self.notify("The model panel is for sysops.", markup=False)
+            return
+        from screens.model_panel import ModelPanelScreen
+
+        self.app.push_screen(ModelPanelScreen())
+
+    def action_dashboard(self) -> None:
+        from screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen())
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def audit_line(e: AuditView) -> str:
+    why = ": ".join(p for p in (e.category, e.reason) if p)
+    line = (f"{e.created_at:%m-%d %H:%M} {e.actor[:10]:<10} {e.action[:8]:<8} "
+            f"{e.member[:10]:<10} {why}" + (f" | {e.detail}" if e.detail else ""))
+    # One entry a line at 80 columns; the CSV export keeps everything in full.
+    return truncate_display(clean_line(line), 74)
+
+
+def parse_filter(text: str) -> AuditFilter:
+    """"mod:NAME member:NAME action:ban since:2026-11-01 until:2026-11-30" (any, any order)."""
+    values: dict[str, str] = {}
+    for word in text.split():
+        key, _, value = word.partition(":")
+        if not value or key not in ("mod", "member", "action", "since", "until"):
+            raise ValueError("Filter words are mod:NAME member:NAME action:WHAT "
+                             "since:YYYY-MM-DD until:YYYY-MM-DD")
+        values[key] = value
+
+    def day(key: str) -> datetime | None:
+        if key not in values:
+            return None
+        return datetime.strptime(values[key], "%Y-%m-%d").replace(tzinfo=UTC)
+
+    return AuditFilter(moderator=values.get("mod"), member=values.get("member"),
+                       action=values.get("action"), since=day("since"), until=day("until"))
+
+
+class AuditLogScreen(BBSScreen[None]):
+    """The audit log, newest first, with a filter line."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Audit log", classes="title")
+        yield TextField(placeholder="Filter: mod:NAME member:NAME action:ban since:2026-11-01",
+                        id="filter", max_length=200)
+        with VerticalScroll(id="audit-scroll"):
+            yield PlainText("", id="audit", classes="body")
+        yield KeyBar(" Enter apply filter   Up/Down scroll   Esc back")
+
+    async def on_mount(self) -> None:
+        await self.load("")
+
+    @on(TextField.Submitted, "#filter")
+    async def _filter(self, event: TextField.Submitted) -> None:
+        await self.load(event.value)
+
+    async def load(self, text: str) -> None:
+        member = self.bbs.member
+        out = self.query_one("#audit", PlainText)
+        if member is None or not member.is_staff:
+            out.show("Only moderators and sysops can use this screen.")
+            return
+        try:
+            entries = await self.bbs.community.admin.audit(member.id, parse_filter(text))
+        except (ValueError, StoreBusyError) as error:
+            out.show(str(error))
+            return
+        out.show("\n".join(audit_line(e) for e in entries) or "No entries match.")
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+# Plain letters work once the record has focus (Enter moves it there; / goes back to the name).
+_LOOKUP_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("w", "warn", "warn"), ("m", "mute", "mute"), ("s", "suspend", "suspend"),
+    ("b", "ban", "ban"), ("u", "lift", "lift"), ("n", "note", "note"),
+)
+
+
+class MemberLookupScreen(BBSScreen[None]):
+    """Look a member up: profile, sanctions, flags, notes, posts; act on them with a reason."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(key, f"act('{what}')", label, show=False) for key, what, label in _LOOKUP_KEYS),
+        Binding("slash", "find", "Find", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, name: str = "") -> None:
+        super().__init__()
+        self.start_name = name
+        self.name_shown = ""
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Member lookup", classes="title")
+        yield TextField(value=self.start_name, placeholder="Pseudonym", id="who", max_length=64)
+        with VerticalScroll(id="record-scroll", can_focus=True):
+            yield PlainText("", id="record", classes="body")
+        yield KeyBar(" Enter look up  W warn M mute S suspend B ban U lift N note  / name  Esc")
+
+    async def on_mount(self) -> None:
+        if self.start_name:
+            await self.load(self.start_name)
+
+    @on(TextField.Submitted, "#who")
+    async def _who(self, event: TextField.Submitted) -> None:
+        await self.load(event.value)
+
+    async def load(self, name: str) -> None:
+        member = self.bbs.member
+        out = self.query_one("#record", PlainText)
+        if member is None or not member.is_staff:
+            out.show("Only moderators and sysops can use this screen.")
+            return
+        try:
+            r = await self.bbs.community.admin.member_record(member.id, name)
+        except (AdminError, StoreBusyError) as error:
+            out.show(str(error))
+            return
+        self.name_shown = r.pseudonym
+        now = utcnow()
+        last = f"{r.last_login_at:%Y-%m-%d}" if r.last_login_at else "never"
+        lines = [f"{r.pseudonym} ({r.role}), joined {r.created_at:%Y-%m-%d}, last login {last}",
+                 f"Warnings: {r.suggestion}; reports made: {r.reports_made}", "", "Sanctions:"]
+        lines += [f"  {s.created_at:%Y-%m-%d} {s.kind.value} "
+                  f"{'IN FORCE' if s.in_force(now) else 'ended'}: {s.category} {s.reason}"
+                  for s in r.sanctions] or ["  none"]
+        lines += ["", "Private moderator notes:"] + [f"  {n}" for n in r.notes or ("none",)]
+        lines += ["", "Flags:"] + [f"  {f}" for f in r.flags or ("none",)]
+        lines += ["", "Recent posts:"] + [f"  {p}" for p in r.posts or ("none",)]
+        out.show("\n".join(lines))
+        self.query_one("#record-scroll").focus()
+
+    def action_find(self) -> None:
+        self.query_one("#who", TextField).focus()
+
+    @work(exclusive=True, group="dialog")
+    async def action_act(self, what: str) -> None:
+        member = self.bbs.member
+        if member is None or not member.is_staff or not self.name_shown:
+            self.notify("Look a member up first.", markup=False)
+            return
+        admin = self.bbs.community.admin
+        note = what == "note"
+        choice = await self.app.push_screen_wait(ReasonDialog(
+            f"{what.capitalize()}: {self.name_shown}",
+            [] if note else await admin.reason_categories(),
+            ask_length=what in ("mute", "suspend"), reason_needed=not note))
+        if choice is None:
+            return
+        try:
+            if note:
+                await admin.add_note(member.id, self.name_shown, choice.reason)
+            elif what == "lift":
+                await admin.lift(member.id, self.name_shown, category=choice.category,
+                                 reason=choice.reason)
+            else:
+                await admin.sanction(member.id, self.name_shown, SanctionKind(what),
+                                     category=choice.category, reason=choice.reason,
+                                     length=choice.length)
+        except (AdminError, StoreBusyError) as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self.notify(f"Done: {what} {self.name_shown}. It is in the audit log.", markup=False)
+        await self.load(self.name_shown)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+# Field id, setting key, label: each saved on its own with Enter.
+_SETTING_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("announcement", "announcement", "Announcement banner for everyone (empty: none)"),
+    ("on-call", "on_call_note", "On-call note shown in Help (e.g. who is around tonight)"),
+    ("reasons", "reason_categories", "Reason categories, separated by commas"),
+    ("public-log", "public_moderation_log", "Public moderation log, names hidden: on or off"),
+)
+
+
+class CommunitySettingsScreen(BBSScreen[None]):
+    """Sysops: banner, on-call note, reason categories, public log, guidelines and help.
+
+    Ctrl+S saves what changed; changed guidelines start a version members agree to again.
+    Ctrl+E switches the editor between the guidelines and the help and crisis lines.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+e", "switch_text", "Switch text", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+    DEFAULT_CSS = """
+    CommunitySettingsScreen TextField { margin: 0 1 0 1; }
+    CommunitySettingsScreen TextArea { height: 1fr; margin: 0 1; border: none; }
+    """
+    TEXTS: ClassVar[dict[str, str]] = {
+        "guidelines": "Guidelines (members agree again when they change):",
+        "help": "Help and crisis lines (shown behind F1):",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: dict[str, str] = {}
+        self.texts: dict[str, str] = {}
+        self.editing = "guidelines"
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        yield PlainText("Community settings (sysops)", classes="title")
+        for field_id, _key, label in _SETTING_FIELDS:
+            yield PlainText(label, classes="note")
+            yield TextField(id=field_id, max_length=1000)
+        yield PlainText(self.TEXTS["guidelines"], classes="note", id="editor-label")
+        yield TextArea(id="text-editor", soft_wrap=True)
+        yield KeyBar(" Tab next  Ctrl+E guidelines/help  Ctrl+S save what changed  Esc back")
+
+    def _values(self) -> dict[str, str]:
+        from textual.widgets import TextArea
+
+        values = {f: self.query_one(f"#{f}", TextField).value.strip()
+                  for f, _k, _l in _SETTING_FIELDS}
+        self.texts[self.editing] = self.query_one(TextArea).text
+        values.update({k: v.strip() for k, v in self.texts.items()})
+        return values
+
+    async def on_mount(self) -> None:
+        from textual.widgets import TextArea
+
+        admin = self.bbs.community.admin
+        for field_id, key, _label in _SETTING_FIELDS:
+            value = await admin.setting(key)
+            if field_id == "reasons":
+                value = ", ".join(await admin.reason_categories())
+            if field_id == "public-log":
+                value = value or "off"
+            self.query_one(f"#{field_id}", TextField).value = value
+        self.texts = {"guidelines": await self.bbs.community.guidelines_text(),
+                      "help": await self.bbs.community.help_text()}
+        self.query_one(TextArea).text = self.texts["guidelines"]
+        self.loaded = self._values()
+        self.query_one("#announcement", TextField).focus()
+
+    def action_switch_text(self) -> None:
+        from textual.widgets import TextArea
+
+        editor = self.query_one(TextArea)
+        self.texts[self.editing] = editor.text
+        self.editing = "help" if self.editing == "guidelines" else "guidelines"
+        editor.text = self.texts[self.editing]
+        self.query_one("#editor-label", PlainText).show(self.TEXTS[self.editing])
+        editor.focus()
+
+    async def action_save(self) -> None:
+        member = self.bbs.member
+        if member is None:
+            return
+        values = self._values()
+        if values["public-log"] not in ("on", "off"):
+            self.notify("Public moderation log: type on or off.", markup=False)
+            return
+        admin = self.bbs.community.admin
+        saved: list[str] = []
+        try:
+            for field_id, key, _label in _SETTING_FIELDS:
+                value = values[field_id]
+                if value == self.loaded.get(field_id):
+                    continue
+                if field_id == "reasons":
+                    value = "\n".join(p.strip() for p in value.split(",") if p.strip())
+                await admin.set_setting(member.id, key, value)
+                saved.append(field_id)
+            if values["help"] != self.loaded.get("help"):
+                await admin.set_help_text(member.id, values["help"])
+                saved.append("help")
+            if values["guidelines"] != self.loaded.get("guidelines"):
+                version = await admin.publish_guidelines(member.id, values["guidelines"])
+                saved.append(f"guidelines (version {version})")
+        except (AdminError, StoreBusyError) as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self.loaded = values
+        self.notify(("Saved: " + ", ".join(saved) + ". It is in the audit log.") if saved
+                    else "Nothing changed.", markup=False)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class _Place:
+    kind: str  # "board" or "room"
+    name: str
+    room_id: int = 0
+
+
+class PlacesScreen(BBSScreen[None]):
+    """Sysops: boards and rooms. N new board, M new room, E rename/topic, X archive/close."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "ask('add_board')", "New board", show=False),
+        Binding("m", "ask('add_room')", "New room", show=False),
+        Binding("e", "ask('edit')", "Rename or topic", show=False),
+        Binding("x", "archive_or_close", "Archive or close", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+    DEFAULT_CSS = """
+    PlacesScreen #places { height: 1fr; border: none; margin: 0 1; }
+    PlacesScreen #places:focus { border: none; }
+    PlacesScreen #places > .option-list--option-highlighted { text-style: reverse; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.places: list[_Place] = []
+        self.pending = ""
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Boards and rooms (sysops)", classes="title")
+        yield OptionList(id="places")
+        yield PlainText("", id="place-prompt", classes="note")
+        yield TextField(id="place-input", max_length=200)
+        yield KeyBar(" N new board  M new room  E rename/topic  X archive/close  Esc back")
+
+    async def on_mount(self) -> None:
+        self.query_one("#place-input", TextField).display = False
+        await self.load()
+
+    async def load(self) -> None:
+        member = self.bbs.member
+        if member is None:
+            return
+        try:
+            board_list, room_list = await self.bbs.community.admin.places(member.id)
+        except (AdminError, StoreBusyError) as error:
+            self.query_one("#place-prompt", PlainText).show(str(error))
+            return
+        self.places = [_Place("board", b.name) for b in board_list] + [
+            _Place("room", r.name, r.id) for r in room_list]
+        labels = [f"Board  {b.name}{'  (archived)' if b.archived else ''}" for b in board_list]
+        labels += [f"Room   {r.name}{'  (closed)' if r.closed else ''}  {r.topic}"
+                   for r in room_list]
+        places = self.query_one("#places", OptionList)
+        places.clear_options()
+        places.add_options([Option(literal(truncate_display(clean_line(label), 74)))
+                            for label in labels])
+        if self.places:
+            places.highlighted = 0
+        places.focus()
+
+    def _current(self) -> _Place | None:
+        index = self.query_one("#places", OptionList).highlighted
+        return self.places[index] if index is not None and index < len(self.places) else None
+
+    def action_ask(self, what: str) -> None:
+        place = self._current()
+        if what == "edit":
+            if place is None:
+                return
+            what = "rename_board" if place.kind == "board" else "room_topic"
+        prompts = {"add_board": "Name of the new board (Enter adds, Esc cancels):",
+                   "add_room": "Name of the new room (Enter adds, Esc cancels):",
+                   "rename_board": f"New name for the board {place.name if place else ''}:",
+                   "room_topic": f"New topic for the room {place.name if place else ''}:"}
+        self.pending = what
+        self.query_one("#place-prompt", PlainText).show(prompts[what])
+        field = self.query_one("#place-input", TextField)
+        field.value = ""
+        field.display = True
+        field.focus()
+
+    @on(TextField.Submitted, "#place-input")
+    async def _entered(self, event: TextField.Submitted) -> None:
+        await self._change(self.pending, event.value)
+        self.pending = ""
+        event.input.display = False
+
+    async def action_archive_or_close(self) -> None:
+        place = self._current()
+        if place is not None:
+            await self._change("archive_board" if place.kind == "board" else "close_room", "")
+
+    async def _change(self, change: str, value: str) -> None:
+        member = self.bbs.member
+        place = self._current()
+        if member is None or not change:
+            return
+        try:
+            done = await self.bbs.community.admin.change_place(
+                member.id, change, board=place.name if place else "",
+                room_id=place.room_id if place else 0, value=value)
+        except (ValueError, StoreBusyError) as error:
+            self.query_one("#place-prompt", PlainText).show(str(error))
+            return
+        self.query_one("#place-prompt", PlainText).show(f"Done: {done}.")
+        await self.load()
+
+    def action_back(self) -> None:
+        field = self.query_one("#place-input", TextField)
+        if field.display:
+            field.display = False
+            self.pending = ""
+            self.query_one("#place-prompt", PlainText).show("")
+            self.query_one("#places", OptionList).focus()
+            return
+        self.dismiss(None)

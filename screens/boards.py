@@ -1,0 +1,645 @@
+"""Boards: the board list, a board's threads, a thread's posts, reactions and search."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from bbs.blocks import BlockKind
+from bbs.boards import REACTIONS, PostError, PostStatus, PostView, ThreadPage, ThreadView
+from bbs.errors import StoreBusyError
+from bbs.search import SearchHit
+from bbs.text_safety import clean_line, clean_text, truncate_display
+from screens.base import BBSScreen
+from screens.compose import (
+    AskScreen,
+    ComposeScreen,
+    ComposeTarget,
+    ConfirmScreen,
+    show_outcome,
+)
+from screens.widgets import KeyBar, PlainText, TextField
+
+BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
+
+LIST_CSS = """
+{name} OptionList {{ border: none; height: 1fr; margin: 0 1; }}
+{name} OptionList:focus {{ border: none; }}
+{name} OptionList > .option-list--option-highlighted {{ text-style: reverse; }}
+"""
+
+
+def _when(post_time: object) -> str:
+    from datetime import datetime
+
+    assert isinstance(post_time, datetime)
+    return post_time.strftime("%Y-%m-%d %H:%M")
+
+
+def _line(*parts: str | tuple[str, str]) -> Content:
+    """One line from pieces of untrusted text (cleaned), each optionally styled."""
+    pieces: list[Content] = []
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        piece = Content(clean_line(text))
+        pieces.append(piece.stylize(style) if style else piece)
+    return Content("").join(pieces)
+
+
+class BoardsScreen(BBSScreen[None]):
+    """Every open board with its unread count; Enter opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("f", "follow", "Follow"),
+        Binding("slash,s", "search", "Search"),
+        Binding("w", "warnings", "Warnings"),
+    ]
+    DEFAULT_CSS = LIST_CSS.format(name="BoardsScreen")
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Boards", classes="title")
+        yield OptionList(id="boards")
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" Enter open  F follow  / search  W content warnings  Esc back  F1 help")
+
+    async def on_mount(self) -> None:
+        await self.reload()
+        self.query_one("#boards", OptionList).focus()
+
+    async def on_screen_resume(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
+        member = self.bbs.member
+        assert member is not None
+        try:
+            listing = await self.bbs.community.boards.board_list(member.id)
+        except StoreBusyError:
+            self.query_one("#status", PlainText).show(BUSY)
+            return
+        options = self.query_one("#boards", OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        for board in listing:
+            name = truncate_display(board.name, 24)
+            unread = f"{board.unread} new" if board.unread else ""
+            prompt = _line(
+                (name.ljust(26), "bold" if board.unread else ""),
+                f"{board.threads:>5} thread{'' if board.threads == 1 else 's'}  ".ljust(15),
+                (f"{unread:<10}", "bold"),
+                " following" if board.following else "",
+            )
+            options.add_option(Option(prompt, id=str(board.id)))
+        if listing:
+            options.highlighted = min(keep or 0, len(listing) - 1)
+
+    @on(OptionList.OptionSelected, "#boards")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.push_screen(ThreadListScreen(int(event.option.id)))
+
+    async def action_follow(self) -> None:
+        options = self.query_one("#boards", OptionList)
+        if options.highlighted is None:
+            return
+        option = options.get_option_at_index(options.highlighted)
+        member = self.bbs.member
+        assert member is not None and option.id is not None
+        following = "following" in str(option.prompt)
+        await self.bbs.community.boards.follow(member.id, "board", int(option.id), not following)
+        self.query_one("#status", PlainText).show(
+            "Stopped following that board." if following
+            else "Following: new threads there will show on your home screen.")
+        await self.reload()
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchScreen())
+
+    def action_warnings(self) -> None:
+        self.app.push_screen(WarningPrefsScreen())
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class ThreadListScreen(BBSScreen[None]):
+    """A board's threads, most recently active first, one page at a time."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("n", "new_thread", "New thread"),
+        Binding("right_square_bracket,pagedown", "older", "Older", show=False),
+        Binding("left_square_bracket,pageup", "newer", "Newer", show=False),
+        Binding("f", "follow", "Follow"),
+    ]
+    DEFAULT_CSS = LIST_CSS.format(name="ThreadListScreen")
+
+    def __init__(self, board_id: int) -> None:
+        super().__init__()
+        self.board_id = board_id
+        self.board_name = ""
+        self._older: int | None = None
+        self._newer: int | None = None
+        self._cursor: tuple[int | None, int | None] = (None, None)
+        self._following = False
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("", classes="title", id="board-title")
+        yield OptionList(id="threads")
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" Enter read  N new thread  ]/[ older/newer page  F follow  Esc back")
+
+    async def on_mount(self) -> None:
+        await self.load()
+        self.query_one("#threads", OptionList).focus()
+
+    async def on_screen_resume(self) -> None:
+        await self.load(*self._cursor)
+
+    async def load(self, before: int | None = None, after: int | None = None) -> None:
+        member = self.bbs.member
+        assert member is not None
+        try:
+            page = await self.bbs.community.boards.thread_list(member.id, self.board_id,
+                                                               before=before, after=after)
+        except (PostError, StoreBusyError) as error:
+            self.query_one("#status", PlainText).show(str(error))
+            return
+        self._cursor = (before, after)
+        self._older, self._newer = page.older, page.newer
+        self._following = page.board.following
+        self.board_name = page.board.name
+        self.query_one("#board-title", PlainText).show(
+            page.board.name + (" (following)" if page.board.following else ""))
+        options = self.query_one("#threads", OptionList)
+        options.clear_options()
+        for thread in page.threads:
+            options.add_option(Option(_thread_line(thread), id=str(thread.id)))
+        if not page.threads:
+            self.query_one("#status", PlainText).show("No threads yet. Press N to start one.")
+        else:
+            pages = ("] older" if page.older else "") + ("  [ newer" if page.newer else "")
+            self.query_one("#status", PlainText).show(pages.strip())
+            options.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#threads")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.push_screen(ThreadScreen(int(event.option.id)))
+
+    async def action_older(self) -> None:
+        if self._older is not None:
+            await self.load(before=self._older)
+
+    async def action_newer(self) -> None:
+        if self._newer is not None:
+            await self.load(after=self._newer)
+
+    @work(exclusive=True, group="dialog")
+    async def action_new_thread(self) -> None:
+        target = ComposeTarget("thread", self.board_id, f"New thread in {self.board_name}",
+                               with_title=True)
+        outcome = await self.app.push_screen_wait(ComposeScreen(target))
+        await show_outcome(self, outcome)
+
+    async def action_follow(self) -> None:
+        member = self.bbs.member
+        assert member is not None
+        await self.bbs.community.boards.follow(member.id, "board", self.board_id,
+                                               not self._following)
+        await self.load(*self._cursor)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _thread_line(thread: ThreadView) -> Content:
+    marker = ("* ", "bold") if thread.unread else "  "
+    title = "(a member you blocked)" if thread.blocked else thread.title
+    warning = f" [CW: {truncate_display(thread.warning, 20)}]" if thread.warning else ""
+    held = " (held for review)" if thread.status is PostStatus.HELD else ""
+    width = 44 - len(warning) - len(held)
+    plural = "" if thread.post_count == 1 else "s"
+    counts = f"{thread.post_count} post{plural}" + (
+        f", {thread.unread} new" if thread.unread else "")
+    return _line(marker, (truncate_display(title, max(10, width)), "bold" if thread.unread else ""),
+                 warning, held, "  ", truncate_display(thread.author, 14), "  ", counts)
+
+
+class PostWidget(Static, can_focus=True):
+    """One post; warned and blocked posts are folded until the reader opens them."""
+
+    DEFAULT_CSS = """
+    PostWidget { height: auto; margin: 0 0 1 0; padding: 0 1; border-left: blank; }
+    PostWidget:focus { border-left: thick ansi_default; }
+    """
+
+    def __init__(self, post: PostView) -> None:
+        super().__init__(markup=False)
+        self.post = post
+        self.opened = not post.collapsed
+        self.update(self.render_post())
+
+    def render_post(self) -> Content:
+        post = self.post
+        header = _line((f"#{post.seq} ", "bold"), (post.author, "bold"), "  ",
+                       _when(post.created_at), "  (edited)" if post.edited else "")
+        parts = [header]
+        if post.status is PostStatus.DELETED:
+            parts.append(Content("(This post was deleted by its author.)").stylize("italic"))
+        else:
+            if post.status is PostStatus.HELD:
+                parts.append(Content("(Held for review: only you can see this for now.)")
+                             .stylize("italic"))
+            if post.warning:
+                parts.append(_line(("Content warning: ", "bold"), post.warning))
+            if not self.opened:
+                why = ("You blocked this member. Press O to show it anyway."
+                       if post.collapsed == "blocked"
+                       else "Folded because of the warning. Press O to open it.")
+                parts.append(Content(why).stylize("italic"))
+            else:
+                parts.append(Content(clean_text(post.body)))
+            if post.reactions:
+                parts.append(_line(*("  ".join(f"{r.label} {r.count}" + (" (you)" if r.mine
+                                                                         else "")
+                                               for r in post.reactions),)))
+        return Content("\n").join(parts)
+
+    def toggle_open(self) -> None:
+        self.opened = not self.opened
+        self.update(self.render_post())
+
+
+class ThreadScreen(BBSScreen[None]):
+    """A thread, a page of posts at a time, opening at the first unread post."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("up,k", "move(-1)", "Previous post", show=False),
+        Binding("down,j", "move(1)", "Next post", show=False),
+        Binding("r", "reply", "Reply"),
+        Binding("c", "quote", "Quote"),
+        Binding("o,enter", "open", "Open"),
+        Binding("a", "react", "React"),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+        Binding("exclamation_mark", "report", "Report"),
+        Binding("b", "block", "Block"),
+        Binding("f", "follow", "Follow"),
+        Binding("n,pagedown,right_square_bracket", "next_page", "Next page", show=False),
+        Binding("p,pageup,left_square_bracket", "previous_page", "Previous page", show=False),
+    ]
+    DEFAULT_CSS = """
+    ThreadScreen #posts { height: 1fr; }
+    """
+
+    def __init__(self, thread_id: int, *, at_seq: int | None = None) -> None:
+        super().__init__()
+        self.thread_id = thread_id
+        self.page: ThreadPage | None = None
+        self._at_seq = at_seq
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("", classes="title", id="thread-title")
+        yield VerticalScroll(id="posts")
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" R reply C quote A react O open E edit D delete ! report B block"
+                     " F follow N/P page")
+
+    async def on_mount(self) -> None:
+        after = None if self._at_seq is None else max(0, self._at_seq - 1)
+        await self.load(after_seq=after)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#status", PlainText).show(text)
+
+    async def load(self, *, after_seq: int | None = None, before_seq: int | None = None,
+                   focus_seq: int | None = None) -> None:
+        member = self.bbs.member
+        assert member is not None
+        try:
+            page = await self.bbs.community.boards.thread_page(
+                member.id, self.thread_id, after_seq=after_seq, before_seq=before_seq)
+        except (PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        first_unread = page.last_read_seq + 1
+        self.page = page
+        thread = page.thread
+        where = f"  ({thread.board_name}{', following' if thread.following else ''})"
+        warning = f"  [CW: {truncate_display(thread.warning, 24)}]" if thread.warning else ""
+        room = max(20, 76 - len(where) - len(warning))
+        self.query_one("#thread-title", PlainText).show(
+            truncate_display(clean_line(thread.title), room) + warning + where)
+        box = self.query_one("#posts", VerticalScroll)
+        await box.remove_children()
+        widgets = [PostWidget(p) for p in page.posts]
+        await box.mount_all(widgets)
+        if not widgets:
+            self._say("Nothing to show here.")
+            return
+        wanted = focus_seq if focus_seq is not None else first_unread
+        target = next((w for w in widgets if w.post.seq >= wanted), widgets[-1])
+        target.focus()
+        box.scroll_to_widget(target, top=True, animate=False)
+        more = ("N next page" if page.has_after else "") + (
+            "  P previous page" if page.has_before else "")
+        unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
+        self._say((f"{unread} new. " if unread else "") + more.strip())
+
+    def _focused(self) -> PostWidget | None:
+        focused = self.focused
+        return focused if isinstance(focused, PostWidget) else None
+
+    def action_move(self, step: int) -> None:
+        widgets = list(self.query(PostWidget))
+        if not widgets:
+            return
+        current = self._focused()
+        index = widgets.index(current) if current in widgets else 0
+        index = max(0, min(len(widgets) - 1, index + step))
+        widgets[index].focus()
+        self.query_one("#posts", VerticalScroll).scroll_to_widget(widgets[index],
+                                                                  animate=False)
+
+    async def action_next_page(self) -> None:
+        if self.page and self.page.has_after and self.page.posts:
+            await self.load(after_seq=self.page.posts[-1].seq)
+
+    async def action_previous_page(self) -> None:
+        if self.page and self.page.has_before and self.page.posts:
+            await self.load(before_seq=self.page.posts[0].seq,
+                            focus_seq=self.page.posts[0].seq - 1)
+
+    def action_open(self) -> None:
+        widget = self._focused()
+        if widget is not None and widget.post.collapsed:
+            widget.toggle_open()
+
+    async def _open_editor(self, target: ComposeTarget, *, body: str = "", title: str = "",
+                       warning: str = "") -> None:
+        outcome = await self.app.push_screen_wait(
+            ComposeScreen(target, body=body, title=title, warning=warning))
+        if outcome is None:
+            return
+        await show_outcome(self, outcome)
+        focus = outcome.post.seq if outcome.post else 1
+        # The page that ends with the new post, so the reply is seen in its context.
+        await self.load(before_seq=focus + 1, focus_seq=focus)
+
+    @work(exclusive=True, group="dialog")
+    async def action_reply(self) -> None:
+        if self.page is None:
+            return
+        await self._open_editor(ComposeTarget("reply", self.thread_id,
+                                          f"Reply to: {self.page.thread.title}"))
+
+    @work(exclusive=True, group="dialog")
+    async def action_quote(self) -> None:
+        widget = self._focused()
+        if self.page is None or widget is None or widget.post.status is PostStatus.DELETED:
+            return
+        quoted = "\n".join("> " + line for line in widget.post.body.splitlines()[:20])
+        await self._open_editor(ComposeTarget("reply", self.thread_id,
+                                          f"Reply to: {self.page.thread.title}"),
+                            body=f"{widget.post.author} wrote:\n{quoted}\n\n")
+
+    @work(exclusive=True, group="dialog")
+    async def action_edit(self) -> None:
+        widget = self._focused()
+        if widget is None or not widget.post.mine or widget.post.status is PostStatus.DELETED:
+            self._say("Move to one of your own posts to edit it.")
+            return
+        first = widget.post.seq == 1
+        assert self.page is not None
+        await self._open_editor(
+            ComposeTarget("edit", widget.post.id, f"Edit post #{widget.post.seq}",
+                          with_title=first),
+            body=widget.post.body, warning=widget.post.warning,
+            title=self.page.thread.title if first else "")
+
+    @work(exclusive=True, group="dialog")
+    async def action_delete(self) -> None:
+        widget = self._focused()
+        member = self.bbs.member
+        if widget is None or member is None or not widget.post.mine:
+            self._say("Move to one of your own posts to delete it.")
+            return
+        if not await self.app.push_screen_wait(ConfirmScreen(
+                "Delete this post? Its words go for good; a note that it was deleted stays.")):
+            return
+        try:
+            await self.bbs.community.boards.delete(member.id, widget.post.id)
+        except (PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        await self.load(after_seq=widget.post.seq - 1, focus_seq=widget.post.seq)
+
+    @work(exclusive=True, group="dialog")
+    async def action_react(self) -> None:
+        widget = self._focused()
+        member = self.bbs.member
+        if widget is None or member is None or widget.post.status is not PostStatus.VISIBLE:
+            return
+        kind = await self.app.push_screen_wait(ReactionScreen(widget.post))
+        if kind is None:
+            return
+        try:
+            on_now = await self.bbs.community.boards.react(member.id, widget.post.id, kind)
+        except (PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        label = dict(REACTIONS)[kind]
+        self._say(f"You sent '{label}'." if on_now else f"You took back '{label}'.")
+        await self.load(after_seq=widget.post.seq - 1, focus_seq=widget.post.seq)
+
+    @work(exclusive=True, group="dialog")
+    async def action_report(self) -> None:
+        widget = self._focused()
+        member = self.bbs.member
+        if widget is None or member is None:
+            return
+        reason = await self.app.push_screen_wait(AskScreen(
+            "What is wrong with this post? A moderator will look at it. "
+            "The author is not told who reported it."))
+        if not reason:
+            return
+        try:
+            await self.bbs.community.boards.report_post(member.id, widget.post.id, reason)
+        except (PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        self._say("Thank you. A moderator will look at it.")
+
+    @work(exclusive=True, group="dialog")
+    async def action_block(self) -> None:
+        widget = self._focused()
+        member = self.bbs.member
+        if widget is None or member is None or widget.post.author_id is None or widget.post.mine:
+            return
+        service = self.bbs.community.boards
+        blocked, _muted = await service.is_blocked(member.id, widget.post.author_id)
+        question = (f"Unblock {clean_line(widget.post.author)}?" if blocked else
+                    f"Block {clean_line(widget.post.author)}? Their posts fold up for you, and "
+                    "they cannot message, mention or react to you. They are not told.")
+        if not await self.app.push_screen_wait(ConfirmScreen(question)):
+            return
+        await service.set_block(member.id, widget.post.author_id, BlockKind.BLOCK, not blocked)
+        await self.load(after_seq=max(0, self.page.posts[0].seq - 1) if self.page else 0,
+                        focus_seq=widget.post.seq)
+
+    async def action_follow(self) -> None:
+        member = self.bbs.member
+        if self.page is None or member is None:
+            return
+        following = self.page.thread.following
+        await self.bbs.community.boards.follow(member.id, "thread", self.thread_id,
+                                               not following)
+        self._say("Stopped following this thread." if following else
+                  "Following: replies will show on your home screen.")
+        first = self.page.posts[0].seq if self.page.posts else 1
+        await self.load(after_seq=first - 1, focus_seq=first)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class ReactionScreen(ModalScreen[str | None]):
+    """Pick a reaction (1-4); shows who has reacted already."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"pick('{kind}')", label, show=False)
+          for n, (kind, label) in enumerate(REACTIONS, start=1)),
+        Binding("escape", "pick('')", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    ReactionScreen { align: center middle; }
+    ReactionScreen > Vertical { width: 70; height: auto; border: round ansi_default;
+                                padding: 0 1; background: ansi_default; }
+    """
+
+    def __init__(self, post: PostView) -> None:
+        super().__init__()
+        self.post = post
+
+    def compose(self) -> ComposeResult:
+        counts = {r.kind: r for r in self.post.reactions}
+        with Vertical():
+            yield PlainText("React to this post (again to take it back)", classes="title")
+            for n, (kind, label) in enumerate(REACTIONS, start=1):
+                found = counts.get(kind)
+                who = ""
+                if found:
+                    names = ", ".join(found.who[:5]) + (" and others" if found.count > 5 else "")
+                    who = f"  {found.count}: {names}"
+                yield PlainText(f"{n}  {label}{who}", id=f"reaction-{kind}")
+            yield PlainText("1-4 choose   Esc cancel", classes="note")
+
+    def action_pick(self, kind: str) -> None:
+        self.dismiss(kind or None)
+
+
+class WarningPrefsScreen(BBSScreen[None]):
+    """Choose how content warnings fold: all of them, or only the ones listed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Content warnings", classes="title")
+        yield PlainText("Posts with a warning start folded so you can choose to open them.",
+                        classes="note")
+        yield Checkbox("Open warned posts for me, except the warnings listed below",
+                       id="expand", compact=True)
+        yield PlainText("Always fold these warnings (separate with commas):", classes="body")
+        yield TextField(id="always", max_length=400)
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" Tab move  Space tick  Ctrl+S save  Esc back  F1 help")
+
+    async def on_mount(self) -> None:
+        member = self.bbs.member
+        assert member is not None
+        prefs = await self.bbs.community.boards.reader_prefs(member.id)
+        self.query_one("#expand", Checkbox).value = prefs.expand_warnings
+        self.query_one("#always", TextField).value = ", ".join(prefs.always_collapsed)
+        self.query_one("#expand", Checkbox).focus()
+
+    @on(Input.Submitted, "#always")
+    async def action_save(self) -> None:
+        member = self.bbs.member
+        assert member is not None
+        words = self.query_one("#always", TextField).value.split(",")
+        await self.bbs.community.boards.set_reader_prefs(
+            member.id, expand_warnings=self.query_one("#expand", Checkbox).value,
+            always_collapsed=words)
+        self.query_one("#status", PlainText).show("Saved.")
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def hit_line(hit: SearchHit) -> Content:
+    """A search result: where it is, then the snippet with matching words in reverse."""
+    where = _line((truncate_display(hit.thread_title, 40), "bold"), "  ",
+                  truncate_display(hit.board_name, 16), "  ", truncate_display(hit.author, 14))
+    snippet = Content(hit.snippet)
+    for start, end in hit.spans:
+        snippet = snippet.stylize("reverse", start, end)
+    return Content("\n").join([where, Content("  ") + snippet])
+
+
+class SearchScreen(BBSScreen[None]):
+    """Search every board you can read; results ranked, matching words highlighted."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+    DEFAULT_CSS = LIST_CSS.format(name="SearchScreen")
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Search the boards", classes="title")
+        yield TextField(placeholder="words to find, then Enter", id="query", max_length=200)
+        yield OptionList(id="results")
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" Enter search / open  Tab to results  Esc back  F1 help")
+
+    def on_mount(self) -> None:
+        self.query_one("#query", TextField).focus()
+
+    @on(Input.Submitted, "#query")
+    async def _search(self, event: Input.Submitted) -> None:
+        member = self.bbs.member
+        assert member is not None
+        try:
+            hits = await self.bbs.community.boards.search(member.id, event.value)
+        except StoreBusyError:
+            self.query_one("#status", PlainText).show(BUSY)
+            return
+        results = self.query_one("#results", OptionList)
+        results.clear_options()
+        for hit in hits:
+            results.add_option(Option(hit_line(hit), id=f"{hit.thread_id}:{hit.seq}"))
+        self.query_one("#status", PlainText).show(
+            f"{len(hits)} found." if hits else "Nothing found. Try fewer or other words.")
+        if hits:
+            results.highlighted = 0
+            results.focus()
+
+    @on(OptionList.OptionSelected, "#results")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            thread_id, _, seq = event.option.id.partition(":")
+            self.app.push_screen(ThreadScreen(int(thread_id), at_seq=int(seq)))
+
+    def action_back(self) -> None:
+        self.dismiss(None)

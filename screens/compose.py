@@ -1,0 +1,361 @@
+"""Writing: the compose screen (threads, replies, edits, messages) and small dialogs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Input, TextArea
+
+from bbs.board_service import Outcome
+from bbs.boards import BODY_MAX, TITLE_MAX, WARNING_MAX, PostError
+from bbs.errors import StoreBusyError
+from bbs.text_safety import clean_text
+from screens.base import BBSScreen
+from screens.widgets import KeyBar, PlainText, TextField
+
+log = logging.getLogger(__name__)
+
+# Saved this long after typing stops: often enough that a dropped line loses little,
+# rarely enough that a fast typist does not write to the database every key.
+DRAFT_DELAY = 2.0
+# Pastes beyond this are refused whole (with a message): a 5 MB paste is a mistake,
+# and laying it out would stall everyone's screen.
+PASTE_MAX = BODY_MAX * 2
+
+# Draft saves that outlive their screen (a connection dropped mid-compose).
+_PENDING: set[asyncio.Task[None]] = set()
+
+ComposeMode = Literal["thread", "reply", "edit", "pm"]
+
+
+class PostEditor(TextArea):
+    """A multi-line editor whose cursor does not blink, and which refuses giant pastes."""
+
+    cursor_blink = reactive(False, init=False)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        if len(event.text) + len(self.text) > PASTE_MAX:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TooLong(len(event.text)))
+        # Otherwise TextArea's own handler (Textual calls each class's in turn) pastes it.
+
+    class TooLong(Message):
+        def __init__(self, size: int) -> None:
+            super().__init__()
+            self.size = size
+
+
+@dataclass(frozen=True)
+class ComposeTarget:
+    """What is being written, and where it goes."""
+
+    mode: ComposeMode
+    # Board (thread), thread (reply), post (edit) or member (pm).
+    target_id: int
+    label: str
+    with_title: bool = False
+
+    @property
+    def context(self) -> str:
+        kind = {"thread": "thread", "reply": "reply", "edit": "edit", "pm": "pm"}[self.mode]
+        return f"{kind}:{self.target_id}"
+
+    @classmethod
+    def from_context(cls, context: str, label: str, with_title: bool) -> ComposeTarget | None:
+        kind, _, number = context.partition(":")
+        if kind not in ("thread", "reply", "edit", "pm") or not number.isdigit():
+            return None
+        return cls(kind, int(number), label, with_title or kind == "thread")  # type: ignore[arg-type]
+
+
+class ComposeScreen(BBSScreen[Outcome | None]):
+    """A title, an optional content warning and a multi-line body; preview; drafts kept."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "send", "Send", priority=True),
+        Binding("f2", "preview", "Preview", priority=True),
+        Binding("escape", "leave", "Leave", priority=True),
+    ]
+
+    DEFAULT_CSS = """
+    ComposeScreen #body { height: 1fr; margin: 0 1; border: none; padding: 0 1; }
+    ComposeScreen #body:focus { border: none; }
+    ComposeScreen #preview { height: 1fr; margin: 0 1; display: none; }
+    ComposeScreen.previewing #preview { display: block; }
+    ComposeScreen.previewing #body { display: none; }
+    ComposeScreen Input { margin: 0 1; }
+    ComposeScreen #status { height: auto; max-height: 4; }
+    """
+
+    def __init__(self, target: ComposeTarget, *, title: str = "", body: str = "",
+                 warning: str = "") -> None:
+        super().__init__()
+        self.target = target
+        self._initial = (title, body, warning)
+        self._timer: Timer | None = None
+        self._dirty = False
+        self._sending = False
+        self._sent = False
+        self._latest = (title, body, warning)
+
+    def compose(self) -> ComposeResult:
+        yield PlainText(self.target.label, classes="title", id="compose-title")
+        title, body, warning = self._initial
+        if self.target.with_title:
+            yield TextField(title, placeholder="Title", id="title", max_length=TITLE_MAX)
+        yield TextField(warning, placeholder="Content warning (optional), e.g. relapse",
+                        id="warning", max_length=WARNING_MAX)
+        yield PostEditor(body, id="body", soft_wrap=True, tab_behavior="focus")
+        with VerticalScroll(id="preview"):
+            yield PlainText("", id="preview-text", classes="body")
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" Ctrl+S send  F2 preview  Tab next field  Esc leave (draft kept)  F1 help")
+
+    async def on_mount(self) -> None:
+        self.query_one("#body", PostEditor).focus()
+        if not any(self._initial):
+            member = self.bbs.member
+            assert member is not None
+            draft = await self.bbs.community.boards.draft(member.id, self.target.context)
+            if draft is not None:
+                self._fill(draft.title, draft.body, draft.warning)
+                self._say("Your unsent draft is back, just as you left it.")
+        editor = self.query_one("#body", PostEditor)
+        editor.move_cursor(editor.document.end)
+
+    def _fill(self, title: str, body: str, warning: str) -> None:
+        if self.target.with_title:
+            self.query_one("#title", TextField).value = title[:TITLE_MAX]
+        self.query_one("#warning", TextField).value = warning[:WARNING_MAX]
+        self.query_one("#body", PostEditor).load_text(body)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#status", PlainText).show(text)
+
+    def _values(self) -> tuple[str, str, str]:
+        title = self.query_one("#title", TextField).value if self.target.with_title else ""
+        return (title, self.query_one("#body", PostEditor).text,
+                self.query_one("#warning", TextField).value)
+
+    # -- drafts -----------------------------------------------------------------------
+    @on(TextArea.Changed)
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self._dirty = True
+        # Kept current so that an unmount (its widgets already gone) can still save it.
+        self._latest = self._values()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DRAFT_DELAY, self._save_draft, name="draft")
+
+    @on(PostEditor.TooLong)
+    def _too_long(self, event: PostEditor.TooLong) -> None:
+        self._say(f"That paste is {event.size:,} characters; a post takes up to "
+                  f"{BODY_MAX:,}, so nothing was pasted. Your text is unchanged.")
+
+    async def _save_draft(self) -> None:
+        if not self._dirty or self._sent:
+            return
+        self._dirty = False
+        title, body, warning = self._values()
+        await self._store_draft(title, body, warning)
+
+    async def _store_draft(self, title: str, body: str, warning: str) -> None:
+        member = self.bbs.member
+        if member is None:
+            return
+        service = self.bbs.community.boards
+        try:
+            if not (title.strip() or body.strip()):
+                await service.discard_draft(member.id, self.target.context)
+            else:
+                await service.save_draft(member.id, self.target.context,
+                                         label=self.target.label, title=title, body=body,
+                                         warning=warning)
+        except StoreBusyError:
+            self._dirty = True
+
+    def on_unmount(self) -> None:
+        # A dropped connection unmounts us: keep whatever was typed since the last save.
+        if not self._dirty or self._sent:
+            return
+        member = self.bbs.member
+        if member is None:
+            return
+        title, body, warning = self._latest
+        if not (title.strip() or body.strip()):
+            return
+        task = asyncio.get_running_loop().create_task(
+            self.bbs.community.boards.save_draft(member.id, self.target.context,
+                                                 label=self.target.label, title=title,
+                                                 body=body, warning=warning))
+        _PENDING.add(task)
+        task.add_done_callback(_PENDING.discard)
+
+    # -- actions ----------------------------------------------------------------------
+    def action_preview(self) -> None:
+        previewing = not self.has_class("previewing")
+        self.set_class(previewing, "previewing")
+        if previewing:
+            title, body, warning = self._values()
+            lines = []
+            if title:
+                lines.append(title)
+            if warning:
+                lines.append(f"Content warning: {warning}")
+            lines.append(clean_text(body))
+            self.query_one("#preview-text", PlainText).show("\n\n".join(lines))
+            self._say("Preview: this is how others will see it. F2 to keep writing.")
+        else:
+            self.query_one("#body", PostEditor).focus()
+            self._say("")
+
+    async def action_leave(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        title, body, warning = self._values()
+        await self._store_draft(title, body, warning)
+        self._dirty = False
+        self.dismiss(None)
+
+    async def action_send(self) -> None:
+        if self._sending:
+            return
+        member = self.bbs.member
+        assert member is not None
+        service = self.bbs.community.boards
+        title, body, warning = self._values()
+        self._sending = True
+        self._say("Sending...")
+        target = self.target
+        try:
+            if target.mode == "thread":
+                outcome = await service.create_thread(member.id, target.target_id, title=title,
+                                                      body=body, warning=warning)
+            elif target.mode == "reply":
+                outcome = await service.reply(member.id, target.target_id, body=body,
+                                              warning=warning)
+            elif target.mode == "edit":
+                outcome = await service.edit(member.id, target.target_id, body=body,
+                                             warning=warning,
+                                             title=title if target.with_title else None)
+            else:
+                outcome = await service.send_message(member.id, target.target_id, body)
+        except PostError as error:
+            self._say(str(error))
+            if "draft" in str(error):
+                await self._store_draft(title, body, warning)
+            return
+        except StoreBusyError:
+            self._say("The server is busy right now; nothing was lost. Try again in a moment.")
+            return
+        finally:
+            self._sending = False
+        self._sent = True
+        if self._timer is not None:
+            self._timer.stop()
+        self.dismiss(outcome)
+
+
+class NoteScreen(ModalScreen[None]):
+    """A private note to the author (held for review, or crisis lines), closed with Enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,escape,space", "close", "Close"),
+    ]
+    DEFAULT_CSS = """
+    NoteScreen { align: center middle; }
+    NoteScreen > Vertical { width: 76; height: auto; max-height: 22; border: round ansi_default;
+                            padding: 0 1; background: ansi_default; }
+    NoteScreen VerticalScroll { height: auto; max-height: 18; }
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            with VerticalScroll():
+                yield PlainText(self.text, id="note-text")
+            yield PlainText("Enter to close", classes="note")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class AskScreen(ModalScreen[str | None]):
+    """One line of input (a reason for a report, a member's name); Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    AskScreen { align: center middle; }
+    AskScreen > Vertical { width: 70; height: auto; border: round ansi_default; padding: 0 1;
+                           background: ansi_default; }
+    AskScreen Input { margin: 1 0 0 0; }
+    """
+
+    def __init__(self, question: str, *, max_length: int = 200) -> None:
+        super().__init__()
+        self.question = question
+        self.max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield PlainText(self.question)
+            yield TextField(id="answer", max_length=self.max_length)
+            yield PlainText("Enter to send, Esc to cancel", classes="note")
+
+    def on_mount(self) -> None:
+        self.query_one("#answer", TextField).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes-or-no question; Y confirms, anything else cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical { width: 60; height: auto; border: round ansi_default;
+                               padding: 0 1; background: ansi_default; }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield PlainText(self.question)
+            yield PlainText("Y yes   N no", classes="note")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+async def show_outcome(screen: Screen[Any], outcome: Outcome | None) -> None:
+    """Tell the author privately what happened, when there is something to tell."""
+    if outcome is not None and outcome.note:
+        await screen.app.push_screen(NoteScreen(outcome.note))

@@ -1,0 +1,264 @@
+"""Private messages: conversations, one conversation, who may write to you, block and mute."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from bbs.blocks import BlockKind
+from bbs.boards import PostError, PostStatus
+from bbs.errors import StoreBusyError
+from bbs.messages import WHO_LABELS, MessagePage, MessageView, WhoMayWrite
+from bbs.text_safety import clean_text, truncate_display
+from screens.base import BBSScreen
+from screens.boards import BUSY, LIST_CSS, _line, _when
+from screens.compose import AskScreen, ComposeScreen, ComposeTarget, ConfirmScreen, show_outcome
+from screens.widgets import KeyBar, PlainText
+
+_WHO_ORDER = [WhoMayWrite.EVERYONE, WhoMayWrite.TALKED, WhoMayWrite.NOBODY]
+
+
+class MessagesScreen(BBSScreen[None]):
+    """Your conversations, newest first; N writes to someone new."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("n", "new", "New message"),
+        Binding("w", "who", "Who may write"),
+    ]
+    DEFAULT_CSS = LIST_CSS.format(name="MessagesScreen")
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Private messages", classes="title")
+        yield PlainText("", id="who", classes="note")
+        yield OptionList(id="conversations")
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" Enter open  N new message  W who may write to me  Esc back  F1 help")
+
+    async def on_mount(self) -> None:
+        await self.reload()
+        self.query_one("#conversations", OptionList).focus()
+
+    async def on_screen_resume(self) -> None:
+        await self.reload()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#status", PlainText).show(text)
+
+    async def reload(self) -> None:
+        member = self.bbs.member
+        assert member is not None
+        service = self.bbs.community.boards
+        try:
+            conversations = await service.conversations(member.id)
+            who = await service.who_may_write(member.id)
+        except StoreBusyError:
+            self._say(BUSY)
+            return
+        self.query_one("#who", PlainText).show(
+            f"Who may start a conversation with you: {WHO_LABELS[who]} (W to change)")
+        options = self.query_one("#conversations", OptionList)
+        options.clear_options()
+        for c in conversations:
+            state = " (blocked)" if c.blocked else " (muted)" if c.muted else ""
+            prompt = _line((truncate_display(c.partner, 24).ljust(26), "bold" if c.unread else ""),
+                           _when(c.last_at), (f"  {c.unread} new" if c.unread else "", "bold"),
+                           state)
+            options.add_option(Option(prompt, id=str(c.id)))
+        if not conversations:
+            self._say("No conversations yet. Press N to write to someone.")
+        else:
+            options.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#conversations")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.push_screen(ConversationScreen(int(event.option.id)))
+
+    @work(exclusive=True, group="dialog")
+    async def action_new(self) -> None:
+        member = self.bbs.member
+        assert member is not None
+        name = await self.app.push_screen_wait(AskScreen("Write to whom? (their pseudonym)",
+                                                         max_length=64))
+        if not name:
+            return
+        service = self.bbs.community.boards
+        try:
+            partner_id, partner = await service.find_member_id(name)
+            await service.check_may_write(member.id, partner_id)
+        except (PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        outcome = await self.app.push_screen_wait(
+            ComposeScreen(ComposeTarget("pm", partner_id, f"Message to {partner}")))
+        await show_outcome(self, outcome)
+
+    async def action_who(self) -> None:
+        member = self.bbs.member
+        assert member is not None
+        service = self.bbs.community.boards
+        current = await service.who_may_write(member.id)
+        chosen = _WHO_ORDER[(_WHO_ORDER.index(current) + 1) % len(_WHO_ORDER)]
+        await service.set_who_may_write(member.id, chosen)
+        self._say(f"Now: {WHO_LABELS[chosen]} may start a conversation with you.")
+        await self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class MessageWidget(Static, can_focus=True):
+    """One private message."""
+
+    DEFAULT_CSS = """
+    MessageWidget { height: auto; margin: 0 0 1 0; padding: 0 1; border-left: blank; }
+    MessageWidget:focus { border-left: thick ansi_default; }
+    """
+
+    def __init__(self, message: MessageView) -> None:
+        super().__init__(markup=False)
+        self.message = message
+        parts = [_line((message.sender, "bold"), "  ", _when(message.created_at))]
+        if message.status is PostStatus.HELD:
+            parts.append(Content("(Held for review: not delivered yet.)").stylize("italic"))
+        parts.append(Content(clean_text(message.body)))
+        self.update(Content("\n").join(parts))
+
+
+class ConversationScreen(BBSScreen[None]):
+    """One conversation, newest page first; R replies, B blocks, M mutes, ! reports."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("r", "reply", "Reply"),
+        Binding("b", "block", "Block"),
+        Binding("m", "mute", "Mute"),
+        Binding("exclamation_mark", "report", "Report"),
+        Binding("p,pageup", "older", "Older", show=False),
+        Binding("up,k", "move(-1)", "Previous", show=False),
+        Binding("down,j", "move(1)", "Next", show=False),
+    ]
+    DEFAULT_CSS = "ConversationScreen #messages { height: 1fr; }"
+
+    def __init__(self, conversation_id: int) -> None:
+        super().__init__()
+        self.conversation_id = conversation_id
+        self.page: MessagePage | None = None
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("", classes="title", id="partner")
+        yield VerticalScroll(id="messages")
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" R reply  P older  ! report  B block  M mute  Esc back  F1 help")
+
+    async def on_mount(self) -> None:
+        await self.load()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#status", PlainText).show(text)
+
+    async def load(self, before_id: int | None = None) -> None:
+        member = self.bbs.member
+        assert member is not None
+        try:
+            page = await self.bbs.community.boards.messages(member.id, self.conversation_id,
+                                                            before_id=before_id)
+        except (PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        self.page = page
+        c = page.conversation
+        state = " (blocked)" if c.blocked else " (muted)" if c.muted else ""
+        self.query_one("#partner", PlainText).show(f"Conversation with {c.partner}{state}")
+        box = self.query_one("#messages", VerticalScroll)
+        await box.remove_children()
+        widgets = [MessageWidget(m) for m in page.messages]
+        await box.mount_all(widgets)
+        if widgets:
+            widgets[-1].focus()
+            box.scroll_end(animate=False)
+        self._say("P older messages" if page.has_before else "")
+
+    def action_move(self, step: int) -> None:
+        widgets = list(self.query(MessageWidget))
+        if not widgets:
+            return
+        current = self.focused
+        index = widgets.index(current) if current in widgets else len(widgets) - 1
+        index = max(0, min(len(widgets) - 1, index + step))
+        widgets[index].focus()
+        self.query_one("#messages", VerticalScroll).scroll_to_widget(widgets[index],
+                                                                     animate=False)
+
+    async def action_older(self) -> None:
+        if self.page and self.page.has_before and self.page.messages:
+            await self.load(before_id=self.page.messages[0].id)
+
+    @work(exclusive=True, group="dialog")
+    async def action_reply(self) -> None:
+        member = self.bbs.member
+        if self.page is None or member is None:
+            return
+        c = self.page.conversation
+        try:
+            await self.bbs.community.boards.check_may_write(member.id, c.partner_id)
+        except (PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        outcome = await self.app.push_screen_wait(
+            ComposeScreen(ComposeTarget("pm", c.partner_id, f"Message to {c.partner}")))
+        await show_outcome(self, outcome)
+        await self.load()
+
+    async def _toggle(self, kind: BlockKind) -> None:
+        member = self.bbs.member
+        if self.page is None or member is None:
+            return
+        c = self.page.conversation
+        service = self.bbs.community.boards
+        blocked, muted = await service.is_blocked(member.id, c.partner_id)
+        on_now = blocked if kind is BlockKind.BLOCK else muted
+        if kind is BlockKind.BLOCK and not on_now and not await self.app.push_screen_wait(
+                ConfirmScreen(f"Block {c.partner}? They cannot message, mention or react to "
+                              "you, and their posts fold up for you. They are not told.")):
+            return
+        await service.set_block(member.id, c.partner_id, kind, not on_now)
+        verb = "Blocked" if kind is BlockKind.BLOCK else "Muted"
+        self._say(f"{verb} {c.partner}." if not on_now else f"No longer {verb.lower()}.")
+        await self.load()
+
+    @work(exclusive=True, group="dialog")
+    async def action_block(self) -> None:
+        await self._toggle(BlockKind.BLOCK)
+
+    @work(exclusive=True, group="dialog")
+    async def action_mute(self) -> None:
+        await self._toggle(BlockKind.MUTE)
+
+    @work(exclusive=True, group="dialog")
+    async def action_report(self) -> None:
+        member = self.bbs.member
+        focused = self.focused
+        if member is None or not isinstance(focused, MessageWidget):
+            return
+        reason = await self.app.push_screen_wait(AskScreen(
+            "What is wrong with this message? A moderator will look at it."))
+        if not reason:
+            return
+        try:
+            await self.bbs.community.boards.report_message(member.id, focused.message.id, reason)
+        except (PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        self._say("Thank you. A moderator will look at it.")
+
+    def action_back(self) -> None:
+        self.dismiss(None)

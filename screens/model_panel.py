@@ -1,0 +1,106 @@
+"""The sysop's model panel: the model in use, its evaluation, retrain with progress, roll back."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import ProgressBar
+
+from bbs.admin import AdminError
+from bbs.errors import StoreBusyError
+from screens.base import BBSScreen
+from screens.widgets import KeyBar, PlainText
+
+OUTPUT_LINES = 12
+
+
+class ModelPanelScreen(BBSScreen[None]):
+    """T retrains (in a child process, never on the shared loop), B rolls back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "retrain", "Retrain"),
+        Binding("b", "rollback", "Roll back"),
+        Binding("escape", "back", "Back"),
+    ]
+    DEFAULT_CSS = """
+    ModelPanelScreen ProgressBar { margin: 0 1; height: 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.busy = False
+        self.output: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Moderation model (sysops)", classes="title")
+        with VerticalScroll(id="model-scroll"):
+            yield PlainText("Reading...", id="model-status", classes="body")
+            yield PlainText("", id="model-output", classes="body")
+        bar = ProgressBar(total=None, show_eta=False, id="model-progress")
+        bar.display = False
+        yield bar
+        yield KeyBar(" T retrain from decisions   B roll back   Esc back")
+
+    async def on_mount(self) -> None:
+        await self.load()
+
+    async def load(self) -> None:
+        member = self.bbs.member
+        out = self.query_one("#model-status", PlainText)
+        if member is None:
+            return
+        try:
+            st = await self.bbs.community.admin.model_status(member.id)
+        except (AdminError, StoreBusyError) as error:
+            out.show(str(error))
+            return
+        lines = [f"In use: {st.current}    versions kept: {', '.join(st.versions)}",
+                 f"Sysop decisions gathered: {st.decisions_total}, "
+                 f"{st.decisions_since} since this model was trained", "",
+                 "Evaluation (seed validation split):"]
+        lines += [f"  {line}" for line in st.evaluation]
+        out.show("\n".join(lines))
+
+    def _line(self, line: str) -> None:
+        self.output = [*self.output, line][-OUTPUT_LINES:]
+        self.query_one("#model-output", PlainText).show("\n".join(self.output))
+
+    @work(exclusive=True, group="model")
+    async def action_retrain(self) -> None:
+        await self._operate(retrain=True)
+
+    @work(exclusive=True, group="model")
+    async def action_rollback(self) -> None:
+        await self._operate(retrain=False)
+
+    async def _operate(self, *, retrain: bool) -> None:
+        member = self.bbs.member
+        if member is None or self.busy:
+            return
+        self.busy = True
+        bar = self.query_one("#model-progress", ProgressBar)
+        bar.display = True
+        self.output = []
+        self._line("Retraining: this takes a minute or two..." if retrain
+                   else "Rolling back...")
+        admin = self.bbs.community.admin
+        try:
+            if retrain:
+                kept = await admin.retrain_model(member.id, self._line)
+                self._line("The new model is in use." if kept
+                           else "The new model was no better, so the current one stays.")
+            else:
+                self._line(f"Now using {await admin.rollback_model(member.id)}.")
+        except (AdminError, StoreBusyError, ValueError) as error:
+            self._line(str(error))
+        finally:
+            self.busy = False
+            bar.display = False
+        await self.load()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

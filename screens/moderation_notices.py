@@ -1,0 +1,298 @@
+"""On the home screen: the sysop's banner, what moderators did about me (appeal once), alerts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from bbs.admin import AdminError
+from bbs.admin_service import (
+    ANNOUNCE_TOPIC,
+    BANNER_KEY,
+    STAFF_TOPIC,
+    AccessChanged,
+    member_topic,
+)
+from bbs.errors import StoreBusyError
+from bbs.events import Subscription
+from bbs.sanctions import NoticeView
+from bbs.text_safety import clean_line, truncate_display
+from screens.base import BBSScreen
+from screens.widgets import KeyBar, PlainText, TextField, literal
+
+NOTICE_BINDINGS: list[BindingType] = [
+    Binding("n", "notices", "Notes from moderators", show=False)]
+
+
+class ModerationNews(Static):
+    """Up to three lines: the banner, notes from moderators, and (staff) alerts waiting."""
+
+    DEFAULT_CSS = """
+    ModerationNews { height: auto; max-height: 3; margin: 1 1 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.notices: list[NoticeView] = []
+        self._subscriptions: list[Subscription] = []
+        self._shown = ""
+        self._crisis_seen = 0
+        # Nothing to say takes no room on a 24-line home screen.
+        self.display = False
+
+    def on_mount(self) -> None:
+        screen = self.screen
+        assert isinstance(screen, BBSScreen)
+        member = screen.bbs.member
+        events = screen.bbs.community.events
+        topics = [ANNOUNCE_TOPIC] + ([STAFF_TOPIC] if member and member.is_staff else [])
+        if member is not None:
+            topics.append(member_topic(member.id))
+        # Live: a new banner or a new alert shows at once for everyone online.
+        self._subscriptions = [events.subscribe(t, on_event=self._changed) for t in topics]
+        if member and member.is_staff:
+            # Crisis alerts are raised by every feature; a slow look each minute catches
+            # them all without touching their code (no bytes are sent unless it changed).
+            self.set_interval(60, self._changed, name="crisis alerts")
+        self.reload()
+        self.run_worker(self._guidelines_changed(), group="guidelines")
+
+    async def _guidelines_changed(self) -> None:
+        """The guidelines changed since this member agreed: show them and ask again."""
+        screen = self.screen
+        assert isinstance(screen, BBSScreen)
+        member = screen.bbs.member
+        if member is None:
+            return
+        try:
+            if await screen.bbs.community.admin.needs_agreement(member.id):
+                text = await screen.bbs.community.guidelines_text()
+                self.app.push_screen(GuidelinesAgainScreen(text))
+        except StoreBusyError:
+            return
+
+    def on_unmount(self) -> None:
+        for subscription in self._subscriptions:
+            subscription.unsubscribe()
+        self._subscriptions = []
+
+    def _changed(self) -> None:
+        access = False
+        for subscription in self._subscriptions:
+            access = access or any(isinstance(e, AccessChanged) for e in subscription.drain())
+        if self.is_attached:
+            self.reload()
+            if access:
+                self._check_access()
+
+    @work(group="access")
+    async def _check_access(self) -> None:
+        """Suspended or banned while here: say why in one line, and end the session."""
+        screen = self.screen
+        assert isinstance(screen, BBSScreen)
+        member = screen.bbs.member
+        if member is None:
+            return
+        line = await screen.bbs.community.admin.login_block(member.id)
+        if line is not None:
+            screen.bbs.farewell = line
+            screen.bbs.exit(1, return_code=1)
+
+    @work(exclusive=True, group="moderation-news")
+    async def reload(self) -> None:
+        """Read the banner, notices and alerts again, in a worker (one at a time)."""
+        await self.refresh_news()
+
+    async def refresh_news(self) -> None:
+        screen = self.screen
+        assert isinstance(screen, BBSScreen)
+        member = screen.bbs.member
+        if member is None:
+            return
+        admin = screen.bbs.community.admin
+        try:
+            banner = await admin.setting(BANNER_KEY)
+            self.notices = await admin.notices(member.id)
+            crisis = await admin.crisis_waiting() if member.is_staff else 0
+        except StoreBusyError:
+            return
+        if crisis > self._crisis_seen:
+            # A new alert while this moderator is here: say so wherever they are.
+            self.app.notify(f"{crisis} crisis alert{'s' if crisis != 1 else ''} waiting in "
+                            "the review queue (A on the home screen).", markup=False,
+                            severity="warning")
+        self._crisis_seen = crisis
+        lines: list[Content] = []
+        if banner.strip():
+            lines.append(Content("Announcement: ").stylize("bold")
+                         + literal(truncate_display(clean_line(banner), 62)))
+        if self.notices:
+            count = len(self.notices)
+            lines.append(Content(f"{count} note{'s' if count != 1 else ''} from the moderators "
+                                 "for you: press N to read.").stylize("bold"))
+        if crisis:
+            lines.append(Content(f"{crisis} crisis alert{'s' if crisis != 1 else ''} waiting: "
+                                 "press A to review.").stylize("bold reverse"))
+        shown = Content("\n").join(lines)
+        if shown.plain != self._shown:
+            self._shown = shown.plain
+            self.update(shown)
+            self.display = bool(lines)
+
+    def open(self) -> None:
+        if self.notices:
+            self.app.push_screen(NoticesScreen(self.notices), lambda _r: self._changed())
+
+
+class NoticesScreen(BBSScreen[None]):
+    """What moderators did about my posts or account and why; appeal each action once."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "appeal", "Appeal", show=False),
+        Binding("escape", "back", "Back"),
+    ]
+    DEFAULT_CSS = """
+    NoticesScreen OptionList { height: 1fr; border: none; margin: 0 1; }
+    NoticesScreen OptionList:focus { border: none; }
+    NoticesScreen OptionList > .option-list--option-highlighted { text-style: reverse; }
+    """
+
+    def __init__(self, notices: list[NoticeView]) -> None:
+        super().__init__()
+        self.notices = notices
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Notes from the moderators", classes="title")
+        yield OptionList(*(Option(literal(f"{n.created_at:%Y-%m-%d %H:%M}  {n.text}"),
+                                  id=f"n{n.id}") for n in self.notices), id="notices")
+        yield TextField(placeholder="Why you think this was a mistake (Enter sends)",
+                        id="appeal", max_length=500)
+        yield PlainText("", id="notice-status", classes="note")
+        yield KeyBar(" P appeal the chosen note (once)   Esc back")
+
+    def on_mount(self) -> None:
+        self.query_one("#appeal", TextField).display = False
+        self.query_one("#notices", OptionList).focus()
+
+    def _chosen(self) -> NoticeView | None:
+        index = self.query_one("#notices", OptionList).highlighted
+        return self.notices[index] if index is not None and index < len(self.notices) else None
+
+    def action_appeal(self) -> None:
+        notice = self._chosen()
+        status = self.query_one("#notice-status", PlainText)
+        if notice is None or not notice.appealable or notice.audit_id is None:
+            status.show("That note is not about an action you can appeal.")
+            return
+        field = self.query_one("#appeal", TextField)
+        field.display = True
+        field.focus()
+
+    @on(TextField.Submitted, "#appeal")
+    def _send(self, event: TextField.Submitted) -> None:
+        self._send_appeal(event.value)
+
+    @work(exclusive=True, group="appeal")
+    async def _send_appeal(self, text: str) -> None:
+        notice = self._chosen()
+        member = self.bbs.member
+        status = self.query_one("#notice-status", PlainText)
+        if notice is None or notice.audit_id is None or member is None:
+            return
+        try:
+            await self.bbs.community.admin.appeal(member.id, notice.audit_id, text)
+        except (AdminError, StoreBusyError) as error:
+            status.show(str(error))
+            return
+        field = self.query_one("#appeal", TextField)
+        field.value = ""
+        field.display = False
+        status.show("Your appeal is with the moderators; another moderator will look at it.")
+        self.query_one("#notices", OptionList).focus()
+
+    async def action_back(self) -> None:
+        member = self.bbs.member
+        if member is not None:
+            try:
+                await self.bbs.community.admin.mark_seen(member.id, [n.id for n in self.notices])
+            except StoreBusyError:
+                pass
+        self.dismiss(None)
+
+
+class GuidelinesAgainScreen(BBSScreen[None]):
+    """The community guidelines changed: read them, and agree (A) or leave for now (Q)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "agree", "I agree"),
+        Binding("q", "leave", "Leave for now"),
+    ]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("The community guidelines have changed", classes="title")
+        yield PlainText("Please read them again; they apply to everyone here.",
+                        classes="note")
+        with VerticalScroll(id="guidelines-scroll"):
+            yield PlainText(self.text, id="guidelines", classes="body")
+        yield KeyBar(" A I agree   Q leave for now   Up/Down scroll")
+
+    def on_mount(self) -> None:
+        self.query_one("#guidelines-scroll").focus()
+
+    async def action_agree(self) -> None:
+        member = self.bbs.member
+        if member is not None:
+            try:
+                await self.bbs.community.admin.agree(member.id)
+            except StoreBusyError:
+                self.notify("The BBS is busy; please press A again.", markup=False)
+                return
+        self.dismiss(None)
+
+    def action_leave(self) -> None:
+        self.bbs.action_goodbye()
+
+
+class PublicLogScreen(BBSScreen[None]):
+    """The member-facing moderation log (when a sysop turns it on): what, why, never who."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Moderation log", classes="title")
+        yield PlainText("What moderators did and why. Moderators' names are not shown.",
+                        classes="note")
+        with VerticalScroll(id="public-log-scroll"):
+            yield PlainText("Reading...", id="public-log", classes="body")
+        yield KeyBar(" Up/Down scroll   Esc back")
+
+    async def on_mount(self) -> None:
+        out = self.query_one("#public-log", PlainText)
+        try:
+            entries = await self.bbs.community.admin.public_log()
+        except StoreBusyError:
+            out.show("The BBS is busy; please try again in a moment.")
+            return
+        if not entries:
+            out.show("This community does not publish its moderation log.")
+            return
+        out.show("\n".join(
+            truncate_display(clean_line(
+                f"{e.created_at:%Y-%m-%d} {e.action} {e.member}: "
+                + (": ".join(p for p in (e.category, e.reason) if p) or "no reason given")), 74)
+            for e in entries))
+        self.query_one("#public-log-scroll").focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,633 @@
+"""Live rooms: the room list, the room, and RoomFeed, a chat feed cheap enough for 100 readers.
+
+RoomFeed keeps pre-rendered rows (Strips, cached per width) in a ring buffer and shows
+the newest at the bottom. When lines arrive while nothing covers the feed, it does not
+ask Textual to repaint its region: it asks the driver to shift the feed's rows up with a
+terminal scroll region and writes only the new rows. Bursts are coalesced into one
+frame per COALESCE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.events import Key, Paste
+from textual.geometry import Region
+from textual.screen import ModalScreen
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from bbs.events import Subscription
+from bbs.room_service import (
+    HELP_LINE,
+    MAX_PASTE_LINES,
+    RoomChangedEvent,
+    RoomLineEvent,
+    RoomPresenceEvent,
+    RoomVisit,
+    paste_hint,
+)
+from bbs.rooms import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomView
+from bbs.text_safety import clean_line, truncate_display
+from screens.base import BBSScreen
+from screens.widgets import KeyBar, PlainText, TextField
+
+# At most one feed frame per this interval under load; a lone line goes out at once.
+COALESCE_SECONDS = 0.05
+# Presence changes (joins, leaves) redraw the "here" line at most this often.
+PRESENCE_SECONDS = 1.0
+# Lines kept in the feed for scrolling back; history on entry is 100 of them.
+FEED_LINES = 400
+# Join and leave lines appear in the feed only in rooms smaller than this.
+QUIET_JOIN_LIMIT = 20
+
+
+# -- the feed -------------------------------------------------------------------------
+@dataclass
+class FeedEntry:
+    """One line of the feed and its rows, rendered once per width (and shared by readers)."""
+
+    content: Content
+    rows: dict[int, tuple[Strip, ...]] = field(default_factory=dict)
+
+    def rows_for(self, width: int) -> tuple[Strip, ...]:
+        rows = self.rows.get(width)
+        if rows is None:
+            lines = self.content.wrap(max(1, width)) or [Content("")]
+            rows = tuple(
+                Strip(line.render_segments()).adjust_cell_length(width) for line in lines
+            )
+            if len(self.rows) >= 4:
+                self.rows.clear()
+            self.rows[width] = rows
+        return rows
+
+
+# Everyone in a room gets the same line: build its entry (and rows) once, not once per
+# reader. Fewer long-lived objects per line also means shorter full garbage collections.
+_SHARED_ENTRIES: OrderedDict[tuple[int, bool, str, str, str, str], FeedEntry] = OrderedDict()
+SHARED_ENTRY_LIMIT = 4096
+
+
+def shared_line_entry(line_id: int, author: str, text: str, kind: str, at: str, *,
+                      mention: bool = False) -> FeedEntry:
+    """`line_entry` for a stored line, cached by line id (and content: ids of other stores)."""
+    key = (line_id, mention, author, text, kind, at)
+    entry = _SHARED_ENTRIES.get(key)
+    if entry is None:
+        entry = _SHARED_ENTRIES[key] = line_entry(author, text, kind, at, mention=mention)
+        if len(_SHARED_ENTRIES) > SHARED_ENTRY_LIMIT:
+            _SHARED_ENTRIES.popitem(last=False)
+    return entry
+
+
+def _erase_trailing_blanks(rendered: str) -> str:
+    """A row's unstyled trailing spaces as one erase-to-end-of-line (the row starts blank)."""
+    text = rendered.rstrip(" ")
+    if len(rendered) - len(text) < 4:
+        return rendered
+    # Every styled segment ends in a reset, so the erase uses the default background.
+    return text + "\x1b[K"
+
+
+def line_entry(author: str, text: str, kind: str, at: str, *, mention: bool = False) -> FeedEntry:
+    """A member's line, literal: names and text are cleaned and never parsed as markup."""
+    name = clean_line(author, 64)
+    body = clean_line(text, MAX_LINE_CHARS)
+    stamp = (at[11:16] + " ") if len(at) >= 16 else ""
+    text_style = "bold" if mention else ""
+    if kind == "me":
+        content = Content.assemble((stamp, "dim"), ("* ", "dim"), (name, "bold"), " ",
+                                   (body, text_style or "italic"))
+    else:
+        content = Content.assemble((stamp, "dim"), (name, "bold"), ": ", (body, text_style))
+    if mention:
+        content = Content.assemble(("» ", "bold reverse"), content)
+    return FeedEntry(content)
+
+
+def note_entry(text: str) -> FeedEntry:
+    """A note only this member sees (a hint, a held line, a command's answer)."""
+    return FeedEntry(Content.assemble(("-- ", "dim"), (clean_line(text), "italic")))
+
+
+class RoomFeed(Widget):
+    """The newest lines at the bottom; PgUp/PgDn look back through what is kept."""
+
+    DEFAULT_CSS = """
+    RoomFeed { height: 1fr; width: 100%; background: ansi_default; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._entries: deque[FeedEntry] = deque(maxlen=FEED_LINES)
+        self._rows: list[Strip] = []
+        self._rows_width = -1
+        self.scroll_back = 0
+        self.unseen = 0
+        # Rows added to the buffer but not yet on the terminal, waiting for a layout.
+        self._unsent = 0
+        self._retries = 0
+        self._retry_handle: asyncio.Handle | None = None
+        # How each update went out, for tests and the benchmark's curiosity.
+        self.fast_updates = 0
+        self.full_updates = 0
+
+    # -- content ----------------------------------------------------------------------
+    def _ensure_rows(self, width: int) -> None:
+        if width != self._rows_width:
+            self._rows = [row for entry in self._entries for row in entry.rows_for(width)]
+            self._rows_width = width
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.size
+        self._ensure_rows(width)
+        index = len(self._rows) - height - self.scroll_back + y
+        if 0 <= index < len(self._rows):
+            return self._rows[index]
+        return Strip.blank(width)
+
+    def append(self, entries: list[FeedEntry]) -> None:
+        """Add lines at the bottom: scrolled in place when safe, else a normal repaint."""
+        if not entries:
+            return
+        width = self.size.width
+        # Entries beyond FEED_LINES drop off the front; their rows go when _rows is trimmed.
+        self._entries.extend(entries)
+        if width <= 0 or self._rows_width != width:
+            # Never drawn at this width: rebuild the rows.
+            self._rows_width = -1
+            self._repaint()
+            return
+        new_rows = [row for entry in entries for row in entry.rows_for(width)]
+        self._rows.extend(new_rows)
+        if len(self._rows) > 4 * FEED_LINES:
+            del self._rows[: len(self._rows) - 2 * FEED_LINES]
+        if self.scroll_back:
+            # The reader is looking back: keep their view still and count what is new.
+            self.scroll_back += len(new_rows)
+            self.unseen += len(entries)
+            return
+        self._unsent += len(new_rows)
+        self._send()
+
+    def _repaint(self) -> None:
+        self._unsent = 0
+        self._retries = 0
+        self.full_updates += 1
+        self.refresh()
+
+    def _send(self) -> None:
+        if not self._unsent or not self.is_attached:
+            return
+        width, height = self.size
+        outcome = self._scroll_in_place(self._unsent, width, height)
+        if outcome == "sent":
+            self._unsent = 0
+            self._retries = 0
+        elif outcome == "later" and self._retries < 5:
+            # A layout is pending (the member's own input just changed): try again shortly
+            # rather than repainting the whole feed.
+            self._retries += 1
+            if self._retry_handle is None:
+                self._retry_handle = asyncio.get_running_loop().call_later(
+                    0.02, self._retry, context=contextvars.copy_context())
+        else:
+            self._repaint()
+
+    def _retry(self) -> None:
+        self._retry_handle = None
+        self._send()
+
+    def _scroll_in_place(self, count: int, width: int, height: int) -> str:
+        app = self.app
+        driver: Any = app._driver
+        screen = self.screen
+        if (
+            not getattr(driver, "supports_scroll_regions", False)
+            or count >= height
+            or app.screen is not screen
+            or app._notifications
+            or not self.display
+        ):
+            return "repaint"
+        if screen._layout_required or self._repaint_required:
+            return "later"
+        region = self.region
+        if region.x != 0 or region.width != app.size.width or region.height != height:
+            # A scroll region spans whole rows: only a full-width feed can use one.
+            return "repaint"
+        driver.scroll_rows(region.y, region.bottom - 1, count)
+        # Every cached line moved: drop Textual's per-widget cache, render only the new rows.
+        self._styles_cache.clear()
+        strips = self.render_lines(Region(0, height - count, width, count))
+        console = app.console
+        top = region.bottom - count + 1
+        driver.write("".join(
+            f"\x1b[{top + i};1H" + _erase_trailing_blanks(strip.render(console))
+            for i, strip in enumerate(strips)
+        ))
+        self.fast_updates += 1
+        return "sent"
+
+    def page(self, direction: int) -> None:
+        """Look back (direction -1) or forward (+1) by a screenful."""
+        height = max(1, self.size.height - 1)
+        self._ensure_rows(self.size.width)
+        most = max(0, len(self._rows) - self.size.height)
+        self.scroll_back = min(most, max(0, self.scroll_back - direction * height))
+        if self.scroll_back == 0:
+            self.unseen = 0
+        self._repaint()
+
+    def to_bottom(self) -> None:
+        self.scroll_back = 0
+        self.unseen = 0
+        self._repaint()
+
+    def on_unmount(self) -> None:
+        if self._retry_handle is not None:
+            self._retry_handle.cancel()
+            self._retry_handle = None
+
+    def visible_text(self) -> str:
+        """What the feed shows, as plain text (for tests)."""
+        return "\n".join(self.render_line(y).text for y in range(self.size.height))
+
+
+# -- the input ------------------------------------------------------------------------
+class RoomInput(TextField):
+    """One line to say; a paste of many lines becomes a hint instead of a flood."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder="Say something, or /help", max_length=MAX_LINE_CHARS,
+                         id=id)
+
+    async def _on_key(self, event: Key) -> None:
+        # Enter is taken here, in order with the keys typed before it. As a binding it
+        # would bubble to the app first, and keys typed after it (a fast typist, a flood)
+        # would land on this line before it was sent.
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            value, self.value = self.value, ""
+            self.post_message(self.Submitted(self, value, None))
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: Paste) -> None:
+        lines = [line for line in event.text.splitlines() if line.strip()]
+        event.stop()
+        event.prevent_default()
+        if len(lines) > MAX_PASTE_LINES:
+            screen = self.screen
+            if isinstance(screen, RoomScreen):
+                screen.show_notes([paste_hint(len(lines))])
+            return
+        text = clean_line(" ".join(line.strip() for line in lines))
+        self.insert_text_at_cursor(text[: max(0, MAX_LINE_CHARS - len(self.value))])
+
+
+# -- the room -------------------------------------------------------------------------
+class CrisisNoteScreen(ModalScreen[None]):
+    """Private resources, shown at once to a member whose line sounded like danger."""
+
+    DEFAULT_CSS = """
+    CrisisNoteScreen { align: center middle; }
+    CrisisNoteScreen > #crisis-box { width: 90%; max-width: 76; height: auto; max-height: 90%;
+        border: round ansi_yellow; background: ansi_black; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,space", "close", "Close"),
+    ]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        yield PlainText(self._text + "\n\nEnter closes this note.", id="crisis-box")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class RoomScreen(BBSScreen[None]):
+    """One room: topic, who is here, the feed, a line to type and the keys that work."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Leave"),
+        Binding("pageup", "page(-1)", "Back", show=False),
+        Binding("pagedown", "page(1)", "Forward", show=False),
+        Binding("ctrl+end", "bottom", "Newest", show=False),
+    ]
+    DEFAULT_CSS = """
+    RoomScreen #room-topic { height: 1; text-style: bold; }
+    RoomScreen #room-presence { height: 1; color: ansi_bright_black; }
+    RoomScreen #room-status { height: 1; color: ansi_bright_black; }
+    RoomScreen RoomInput { margin: 0; }
+    """
+
+    def __init__(self, visit: RoomVisit) -> None:
+        super().__init__()
+        self.visit = visit
+        self._subscription: Subscription | None = None
+        self._bus_context: contextvars.Context | None = None
+        self._room_loop: asyncio.AbstractEventLoop | None = None
+        self._flush_handle: asyncio.Handle | None = None
+        self._last_flush = 0.0
+        self._presence_handle: asyncio.Handle | None = None
+        self._status = ""
+
+    def compose(self) -> ComposeResult:
+        yield PlainText(self._topic_line(), id="room-topic")
+        yield PlainText("", id="room-presence")
+        yield RoomFeed(id="feed")
+        yield PlainText("", id="room-status")
+        yield RoomInput(id="say")
+        yield KeyBar(" " + HELP_LINE + "  F1 help")
+
+    @property
+    def feed(self) -> RoomFeed:
+        return self.query_one("#feed", RoomFeed)
+
+    def on_mount(self) -> None:
+        visit = self.visit
+        self._room_loop = asyncio.get_running_loop()
+        # Bus callbacks run in the publisher's session; our flush must run in ours
+        # (Textual finds "the app" through a context variable).
+        self._bus_context = contextvars.copy_context()
+        rooms = self.bbs.community.rooms
+        self._subscription = rooms.subscribe(visit, self._on_bus)
+        entries = [
+            shared_line_entry(line.id, line.author, line.text, line.kind, line.at.isoformat(),
+                              mention=self._mentions_me(line))
+            for line in visit.history if line.member_id not in visit.ignored
+        ]
+        entries.append(note_entry(f"You are in {visit.room.name}. /help lists what you can do."))
+        for event in visit.events[:2]:
+            entries.append(note_entry("Scheduled: " + event.describe()))
+        self.feed.append(entries)
+        self._update_presence()
+        self.query_one("#say", RoomInput).focus()
+
+    def _mentions_me(self, line: LineView) -> bool:
+        from bbs.room_service import mentions_in
+
+        return line.member_id != self.visit.member.id and self.visit.mention_key in mentions_in(
+            line.text)
+
+    def on_unmount(self) -> None:
+        for handle in (self._flush_handle, self._presence_handle):
+            if handle is not None:
+                handle.cancel()
+        if self._subscription is not None:
+            self._subscription.unsubscribe()
+            self._subscription = None
+        self.bbs.community.rooms.depart(self.visit)
+
+    # -- live events ------------------------------------------------------------------
+    def _on_bus(self) -> None:
+        # Called synchronously by whoever published: schedule, never work, here.
+        if self._flush_handle is not None or self._room_loop is None:
+            return
+        wait = COALESCE_SECONDS - (time.monotonic() - self._last_flush)
+        loop, context = self._room_loop, self._bus_context
+        if wait <= 0:
+            self._flush_handle = loop.call_soon(self._flush, context=context)
+        else:
+            self._flush_handle = loop.call_later(wait, self._flush, context=context)
+
+    def _flush(self) -> None:
+        self._flush_handle = None
+        self._last_flush = time.monotonic()
+        subscription = self._subscription
+        if subscription is None or not self.is_attached:
+            return
+        overflowed = subscription.overflowed
+        events = subscription.drain()
+        visit = self.visit
+        entries: list[FeedEntry] = []
+        if overflowed:
+            entries.append(note_entry("Some lines were skipped while your screen caught up."))
+        mentioned = False
+        presence_changed = False
+        quiet = self.bbs.community.rooms.presence.count(visit.room.id) < QUIET_JOIN_LIMIT
+        for event in events:
+            if isinstance(event, RoomLineEvent):
+                if event.member_id in visit.ignored:
+                    continue
+                mention = event.member_id != visit.member.id and visit.mentions_me(event)
+                mentioned = mentioned or mention
+                entries.append(shared_line_entry(event.line_id, event.author, event.text,
+                                                 event.line_kind, event.at, mention=mention))
+            elif isinstance(event, RoomPresenceEvent):
+                presence_changed = True
+                if quiet and event.member_id != visit.member.id and event.state in (
+                        "join", "leave"):
+                    verb = "came in" if event.state == "join" else "left"
+                    entries.append(note_entry(f"{clean_line(event.name, 64)} {verb}."))
+            elif isinstance(event, RoomChangedEvent):
+                self._room_changed(event, entries)
+        if mentioned:
+            # A bell is the cheapest announcement there is: one byte.
+            self.app.bell()
+            self._set_status("You were mentioned.")
+        self.feed.append(entries)
+        if presence_changed:
+            self._schedule_presence()
+        if self.feed.unseen:
+            self._set_status(f"{self.feed.unseen} new lines below: Ctrl+End to jump.")
+
+    def _room_changed(self, event: RoomChangedEvent, entries: list[FeedEntry]) -> None:
+        old = self.visit.room
+        room = replace(old, topic=event.topic, slow_mode_seconds=event.slow_mode_seconds,
+                       closed=event.closed)
+        self.visit.room = room
+        by = clean_line(event.by, 64)
+        if room.topic != old.topic:
+            entries.append(note_entry(f"{by or 'A host'} set the topic: {room.topic}"))
+        if room.slow_mode_seconds != old.slow_mode_seconds:
+            entries.append(note_entry(
+                f"Slow mode: one line per {room.slow_mode_seconds} s." if room.slow_mode_seconds
+                else "Slow mode is off."))
+        if room.closed:
+            entries.append(note_entry("This room has been closed. Esc takes you back."))
+            self.query_one("#say", RoomInput).disabled = True
+        self.query_one("#room-topic", PlainText).show(self._topic_line())
+
+    def _schedule_presence(self) -> None:
+        if self._presence_handle is None and self._room_loop is not None:
+            self._presence_handle = self._room_loop.call_later(
+                PRESENCE_SECONDS, self._update_presence, context=self._bus_context)
+
+    def _update_presence(self) -> None:
+        self._presence_handle = None
+        if not self.is_attached:
+            return
+        here = self.bbs.community.rooms.who(self.visit.room.id)
+        names = [e.name + (" (away)" if e.away else "") for e in here]
+        line = f"Here ({len(names)}): " + ", ".join(names) if names else "Nobody else is here."
+        self.query_one("#room-presence", PlainText).show(truncate_display(clean_line(line), 300))
+
+    def _topic_line(self) -> str:
+        room = self.visit.room
+        slow = f"  [slow mode {room.slow_mode_seconds} s]" if room.slow_mode_seconds else ""
+        private = "  (private)" if room.private else ""
+        topic = f": {room.topic}" if room.topic else ""
+        return f"# {room.name}{private}{topic}{slow}"
+
+    def _set_status(self, text: str) -> None:
+        if text != self._status:
+            self._status = text
+            self.query_one("#room-status", PlainText).show(text)
+
+    def show_notes(self, notes: list[str] | tuple[str, ...]) -> None:
+        """Notes only this member sees, at the bottom of the feed."""
+        self.feed.append([note_entry(n) for n in notes])
+
+    # -- typing -----------------------------------------------------------------------
+    @on(Input.Submitted, "#say")
+    async def _submitted(self, event: Input.Submitted) -> None:
+        field = self.query_one("#say", RoomInput)
+        text = event.value
+        if not text.strip():
+            return
+        reply = await self.bbs.community.rooms.submit(self.visit, text)
+        if reply.keep_input and not field.value:
+            field.value = text
+            field.cursor_position = len(text)
+        if reply.notes:
+            self.show_notes(reply.notes)
+        if reply.crisis:
+            self.app.push_screen(CrisisNoteScreen(reply.crisis))
+        if reply.leave:
+            await self.action_leave()
+
+    def action_page(self, direction: int) -> None:
+        self.feed.page(direction)
+        if self.feed.scroll_back == 0:
+            self._set_status("")
+
+    def action_bottom(self) -> None:
+        self.feed.to_bottom()
+        self._set_status("")
+
+    async def action_leave(self) -> None:
+        await self.bbs.community.rooms.leave(self.visit)
+        self.dismiss(None)
+
+
+# -- the list of rooms ----------------------------------------------------------------
+class RoomListScreen(BBSScreen[None]):
+    """Rooms this member may enter, how many are in each, and today's scheduled sessions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("f5", "reload", "Reload", show=False),
+    ]
+    DEFAULT_CSS = """
+    RoomListScreen OptionList { border: none; height: auto; max-height: 14; margin: 1 1 0 1; }
+    RoomListScreen OptionList:focus { border: none; }
+    RoomListScreen OptionList > .option-list--option-highlighted { text-style: reverse; }
+    """
+    def __init__(self) -> None:
+        super().__init__()
+        self._rooms: list[RoomView] = []
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Rooms", classes="title")
+        yield PlainText("Live chat. Pick a room and press Enter.", classes="note")
+        yield OptionList(id="rooms")
+        yield PlainText("", classes="note", id="room-events")
+        yield PlainText("", classes="error", id="error")
+        yield KeyBar(" Enter join  Esc back  F1 help")
+
+    async def on_mount(self) -> None:
+        await self._load()
+        member = self.bbs.member
+        if member is None:
+            return
+        # A room the member did not leave on purpose (a dropped connection): straight back in.
+        remembered = await self.bbs.community.rooms.rooms_to_rejoin(member)
+        if remembered and any(r.id == remembered[0] for r in self._rooms):
+            await self.enter(remembered[0])
+
+    async def _load(self) -> None:
+        member = self.bbs.member
+        if member is None:
+            return
+        rooms = self.bbs.community.rooms
+        listed = await rooms.list_rooms(member)
+        self._rooms = [room for room, _count in listed]
+        options = self.query_one("#rooms", OptionList)
+        options.clear_options()
+        for room, count in listed:
+            label = f"{room.name} ({count} here)" + (" · private" if room.private else "")
+            if room.topic:
+                label += f" — {room.topic}"
+            options.add_option(Option(Content(truncate_display(clean_line(label), 200)),
+                                      id=str(room.id)))
+        if listed:
+            options.highlighted = 0
+        options.focus()
+        events = await rooms.events_today()
+        self.query_one("#room-events", PlainText).show(events_today_text(events))
+
+    @on(OptionList.OptionSelected, "#rooms")
+    async def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            await self.enter(int(event.option.id))
+
+    async def enter(self, room_id: int) -> None:
+        member = self.bbs.member
+        if member is None:
+            return
+        try:
+            visit = await self.bbs.community.rooms.enter(room_id, member)
+        except RoomError as error:
+            self.query_one("#error", PlainText).show(str(error))
+            return
+        self.query_one("#error", PlainText).show("")
+        await self.app.push_screen(RoomScreen(visit), callback=self._returned)
+
+    async def _returned(self, _result: None) -> None:
+        await self._load()
+
+    async def action_reload(self) -> None:
+        await self._load()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def events_today_text(events: list[RoomEventView]) -> str:
+    """Today's scheduled sessions as a few lines (for the room list and the home screen)."""
+    if not events:
+        return ""
+    return "Today: " + " · ".join(event.describe() for event in events[:4])
+
+
+class RoomEventsToday(PlainText):
+    """One line for the home screen: today's scheduled room sessions (empty if none)."""
+
+    DEFAULT_CSS = """
+    RoomEventsToday { height: auto; max-height: 3; margin: 0 1; }
+    """
+
+    async def on_mount(self) -> None:
+        app: Any = self.app
+        events = await app.community.rooms.events_today()
+        self.show(events_today_text(events))
+        self.display = bool(events)

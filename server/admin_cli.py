@@ -1,0 +1,215 @@
+"""`bbs admin queue|warn|mute|suspend|ban|lift|audit|note|set`: the admin screen's CLI twins."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bbs import admin
+from bbs.admin import AdminError, AuditFilter, AuditView
+from bbs.config import default_data_dir, load_settings
+from bbs.db import Database
+from bbs.models import Member, Role
+from bbs.pseudonyms import normalize_pseudonym
+from bbs.sanctions import SanctionKind, parse_length
+
+Handler = Callable[[argparse.Namespace], int]
+# `bbs admin set KEY VALUE`: what a sysop may set from the command line, and its setting.
+SETTINGS = {"on-call": "on_call_note", "announcement": "announcement",
+            "reasons": "reason_categories", "public-log": admin.PUBLIC_LOG_SWITCH}
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+@contextmanager
+def _database(args: argparse.Namespace) -> Iterator[Database]:
+    settings = load_settings(args.data_dir or default_data_dir(), database_url=args.database_url)
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        database.migrate()
+        yield database
+    finally:
+        database.dispose()
+
+
+def _actor(session: Session, name: str | None) -> int:
+    """The sysop the command acts as: --as NAME, else the first sysop (the host's account)."""
+    if name:
+        member = session.exec(select(Member).where(
+            Member.pseudonym_key == normalize_pseudonym(name))).first()
+    else:
+        member = session.exec(select(Member).where(Member.role == Role.SYSOP.value)
+                              .order_by(col(Member.id))).first()
+    if member is None or member.id is None:
+        raise AdminError("No sysop to act as: add one with `bbs admin user add NAME --role "
+                         "sysop`, or name one with --as.")
+    return member.id
+
+
+def _guarded(handler: Handler) -> Handler:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except (AdminError, ValueError) as error:
+            sys.stderr.write(f"bbs: {error}\n")
+            return 1
+
+    return run
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC) if text else None
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    with _database(args) as database, database.read() as session:
+        items = admin.review_queue(session, actor_id=_actor(session, args.as_name))
+    _out(f"{'flag':<6}{'kind':<8}{'age':<18}{'author':<16}{'what':<10}text")
+    for i in items:
+        text = i.item.text.replace("\n", " ")[:40]
+        _out(f"{i.flag_id:<6}{i.kind.value:<8}{i.created_at:%Y-%m-%d %H:%M}  "
+             f"{i.author[:15]:<16}{i.target_kind[:9]:<10}{text}")
+    _out(f"{len(items)} open.")
+    return 0
+
+
+def cmd_sanction(args: argparse.Namespace) -> int:
+    kind = SanctionKind(args.admin_command)
+    length = parse_length(args.length) if getattr(args, "length", None) else None
+    with _database(args) as database, database.write() as session:
+        entry = admin.sanction_member(session, actor_id=_actor(session, args.as_name),
+                                      pseudonym=args.name, kind=kind, category=args.category,
+                                      reason=args.reason, length=length)
+    _out(f"{entry.action}: {entry.member} {entry.detail}".rstrip() + ". The member is told.")
+    return 0
+
+
+def cmd_lift(args: argparse.Namespace) -> int:
+    kind = SanctionKind(args.kind) if args.kind else None
+    with _database(args) as database, database.write() as session:
+        entry = admin.lift(session, actor_id=_actor(session, args.as_name), pseudonym=args.name,
+                           kind=kind, category=args.category, reason=args.reason)
+    _out(f"lift: {entry.member} ({entry.detail}). The member is told.")
+    return 0
+
+
+def _entries(args: argparse.Namespace) -> list[AuditView]:
+    filters = AuditFilter(moderator=args.moderator, member=args.member, action=args.action,
+                          since=_when(args.since), until=_when(args.until))
+    with _database(args) as database, database.read() as session:
+        return admin.audit_log(session, actor_id=_actor(session, args.as_name), filters=filters,
+                               limit=100_000)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    if args.export is not None:
+        return _export(args, args.export)
+    entries = _entries(args)
+    for e in reversed(entries):
+        why = ": ".join(p for p in (e.category, e.reason) if p)
+        _out(f"{e.created_at:%Y-%m-%d %H:%M}  {e.actor:<14} {e.action:<11} {e.member:<14} "
+             f"{why}  {e.detail}".rstrip())
+    _out(f"{len(entries)} entries.")
+    return 0
+
+
+def _export(args: argparse.Namespace, target: Path) -> int:
+    text = admin.audit_csv(_entries(args))
+    tmp = target.with_name(target.name + ".tmp")
+    # The log names members and moderators: readable by the host only.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    os.replace(tmp, target)
+    _out(f"Wrote {max(0, text.count(chr(10)) - 1)} entries to {target}.")
+    return 0
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    with _database(args) as database, database.write() as session:
+        admin.add_note(session, actor_id=_actor(session, args.as_name), pseudonym=args.name,
+                       text=args.text)
+    _out("Note kept (moderators only see it).")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    value = args.value.replace("\\n", "\n")
+    with _database(args) as database, database.write() as session:
+        actor = admin.require_staff(session, _actor(session, args.as_name), sysop=True)
+        admin.put_setting(session, SETTINGS[args.key], value)
+        admin.audit_action(session, actor=actor, action=admin.Decision.SETTING.value,
+                           reason=SETTINGS[args.key], detail=value[:120])
+    _out(f"{args.key} set." if value else f"{args.key} cleared.")
+    return 0
+
+
+def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add the moderation subcommands to `bbs admin`."""
+
+    def common(parser: argparse.ArgumentParser, handler: Handler) -> None:
+        parser.add_argument("--as", dest="as_name", default=None,
+                            help="the moderator or sysop acting (default: the first sysop)")
+        data_dir_option(parser)
+        parser.set_defaults(func=_guarded(handler))
+
+    common(admin_sub.add_parser("queue", help="the review queue, crisis alerts first"),
+           cmd_queue)
+    for kind, blurb in (("warn", "warn a member"),
+                        ("mute", "mute a member for a time (they can read, not post)"),
+                        ("suspend", "suspend a member for a time (no login)"),
+                        ("ban", "ban a member (pseudonym and keys refused)")):
+        p = admin_sub.add_parser(kind, help=blurb)
+        p.add_argument("name")
+        p.add_argument("--reason", required=True, help="why, in words the member will read")
+        p.add_argument("--category", default="", help="a reason category, e.g. Spam")
+        if kind in ("mute", "suspend"):
+            p.add_argument("--for", dest="length", default=None,
+                           help="how long: 90m, 24h, 7d, 2w (default 24h mute, 7d suspend)")
+        common(p, cmd_sanction)
+    lift = admin_sub.add_parser("lift", help="lift a member's mute, suspension or ban")
+    lift.add_argument("name")
+    lift.add_argument("--reason", required=True)
+    lift.add_argument("--category", default="")
+    lift.add_argument("--kind", choices=[k.value for k in SanctionKind], default=None,
+                      help="lift only this kind (default: everything that restricts)")
+    common(lift, cmd_lift)
+    audit = admin_sub.add_parser("audit", help="the audit log; `audit export FILE` writes CSV")
+    audit.add_argument("export_word", nargs="?", choices=["export"], help=argparse.SUPPRESS)
+    audit.add_argument("file", nargs="?", type=Path, help="CSV file to write (with export)")
+    audit.add_argument("--moderator", default=None)
+    audit.add_argument("--member", default=None)
+    audit.add_argument("--action", default=None, help="e.g. hide, ban, approve")
+    audit.add_argument("--since", default=None, help="YYYY-MM-DD (UTC)")
+    audit.add_argument("--until", default=None, help="YYYY-MM-DD (UTC), exclusive")
+    common(audit, _audit_entry)
+    note = admin_sub.add_parser("note", help="a private moderator note on a member")
+    note.add_argument("name")
+    note.add_argument("text")
+    common(note, cmd_note)
+    setting = admin_sub.add_parser("set", help="on-call note, announcement banner, reason "
+                                   "categories (one a line, \\n between), public-log on|off")
+    setting.add_argument("key", choices=sorted(SETTINGS))
+    setting.add_argument("value", help="the text ('' clears it)")
+    common(setting, cmd_set)
+
+
+def _audit_entry(args: argparse.Namespace) -> int:
+    if args.export_word == "export":
+        if args.file is None:
+            raise AdminError("Say where to write: bbs admin audit export FILE")
+        args.export = args.file
+    else:
+        args.export = None
+    return cmd_audit(args)

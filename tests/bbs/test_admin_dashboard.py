@@ -1,0 +1,99 @@
+"""The dashboard's numbers and charts, trending terms, and guidelines versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bbs import accounts, admin, boards, dashboard
+from bbs.admin import AdminError
+from bbs.boards import PostingRules
+from bbs.db import Database
+from bbs.models import Member, Role, utcnow
+from bbs.moderation_policy import Action
+from bbs.pseudonyms import validate_pseudonym
+
+NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'dash.sqlite3'}")
+    database.migrate()
+    with database.write() as session:
+        boards.ensure_default_boards(session)
+    yield database
+    database.dispose()
+
+
+def _member(db: Database, name: str, role: Role = Role.MEMBER) -> int:
+    with db.write() as session:
+        view = accounts.create_member(session, pseudonym=validate_pseudonym(name),
+                                      password_hash="h", recovery_hash="r", role=role)
+        member = session.get(Member, view.id)
+        assert member is not None
+        member.created_at = utcnow() - timedelta(days=3)
+    return view.id
+
+
+def test_sparkline_scales_to_the_largest_value() -> None:
+    assert dashboard.sparkline([0, 0, 0]) == "▁▁▁"
+    assert dashboard.sparkline([0, 7, 14]) == "▁▅█"
+    assert len(dashboard.sparkline([1] * 14)) == 14
+
+
+def test_trending_terms_rise_above_their_usual_level() -> None:
+    this_week = ["exams are coming and sleep is bad", "exams again, cannot sleep",
+                 "exams exams", "my garden is lovely"]
+    before = ["sleep was bad", "sleep again", "sleep sleep", "sleep is hard"] * 3
+    top = dashboard.trending_terms(this_week, before, weeks_before=4)
+    assert top[0] == ("exams", 3)
+    assert ("sleep", 2) in top and top.index(("sleep", 2)) > 0
+    assert all(term not in dashboard.STOPWORDS for term, _n in top)
+
+
+def test_dashboard_counts_activity_queue_and_rates(db: Database) -> None:
+    sysop = _member(db, "Harbourmaster", Role.SYSOP)
+    author = _member(db, "Fern")
+    with db.read() as session:
+        board_id = boards.all_boards(session)[0].id
+    with db.write() as session:
+        for body, action in (("exams tomorrow", Action.ALLOW), ("exams again", Action.ALLOW),
+                             ("rude words", Action.HOLD)):
+            boards.create_thread(session, author_id=author, board_id=board_id,
+                                 text=boards.clean_post("t", body, ""), action=action,
+                                 rules=NO_WAIT)
+        fern = session.get(Member, author)
+        assert fern is not None
+        fern.last_login_at = utcnow() - timedelta(days=3)
+    with db.read() as session:
+        stats = dashboard.dashboard(session, actor_id=sysop)
+    assert stats.members == 2 and stats.active_today == 1 and stats.active_week == 2
+    assert stats.posts[-1] == 3 and len(stats.posts) == dashboard.DAYS
+    assert stats.holds[-1] == 1 and stats.queue_open == 1 and stats.queue_oldest is not None
+    assert stats.hold_rate == pytest.approx(1 / 3)
+    assert ("exams", 2) in stats.trending
+    with pytest.raises(AdminError), db.read() as session:
+        dashboard.dashboard(session, actor_id=author)
+
+
+def test_guidelines_change_asks_every_member_to_agree_again(db: Database) -> None:
+    sysop = _member(db, "Harbourmaster", Role.SYSOP)
+    member = _member(db, "Fern")
+    with db.read() as session:
+        assert not admin.needs_agreement(session, member)
+    with pytest.raises(AdminError), db.write() as session:
+        admin.publish_guidelines_version(session, actor_id=member)
+    with db.write() as session:
+        assert admin.publish_guidelines_version(session, actor_id=sysop) == 2
+    with db.read() as session:
+        assert admin.needs_agreement(session, member)
+    with db.write() as session:
+        admin.agree_to_guidelines(session, member)
+    with db.read() as session:
+        assert not admin.needs_agreement(session, member)
+        [entry] = admin.audit_log(session, actor_id=sysop)
+    assert entry.detail == "guidelines version 2"

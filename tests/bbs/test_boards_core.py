@@ -1,0 +1,428 @@
+"""Boards, threads, posts, search, drafts and messages in the core, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, select
+
+from bbs import accounts, blocks, boards, messages, search
+from bbs.blocks import BlockKind
+from bbs.boards import PostError, PostingRules, PostStatus
+from bbs.db import Database
+from bbs.flags import ModerationFlag
+from bbs.messages import WhoMayWrite
+from bbs.models import Member, utcnow
+from bbs.moderation_policy import Action
+from bbs.pseudonyms import validate_pseudonym
+
+POSTGRES_URL = os.environ.get("BBS_TEST_POSTGRES_URL")
+NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
+
+
+def _postgres_database() -> Iterator[Database]:
+    if not POSTGRES_URL:
+        pytest.skip("set BBS_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    database = Database(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'boards.sqlite3'}")
+        database.migrate()
+        yield database
+        database.dispose()
+    else:
+        for database in _postgres_database():
+            database.migrate()
+            yield database
+
+
+def _member(db: Database, name: str, *, age: timedelta = timedelta(days=3)) -> int:
+    with db.write() as session:
+        view = accounts.create_member(session, pseudonym=validate_pseudonym(name),
+                                      password_hash="h", recovery_hash="r")
+        member = session.get(Member, view.id)
+        assert member is not None
+        member.created_at = utcnow() - age
+        session.add(member)
+    return view.id
+
+
+def _board(db: Database, name: str = "Anxiety") -> int:
+    with db.read() as session:
+        return next(b.id for b in boards.all_boards(session) if b.name == name)
+
+
+def _thread(db: Database, author: int, title: str = "Hello", body: str = "First post",
+            *, warning: str = "", action: Action = Action.ALLOW, board: str = "Anxiety"
+            ) -> boards.PostView:
+    board_id = _board(db, board)
+    with db.write() as session:
+        return boards.create_thread(
+            session, author_id=author, board_id=board_id,
+            text=boards.clean_post(title, body, warning), action=action, rules=NO_WAIT)
+
+
+def _reply(db: Database, author: int, thread_id: int, body: str = "A reply", *,
+           action: Action = Action.ALLOW, warning: str = "") -> boards.PostView:
+    with db.write() as session:
+        return boards.create_reply(session, author_id=author, thread_id=thread_id,
+                                   text=boards.clean_post(None, body, warning), action=action,
+                                   rules=NO_WAIT)
+
+
+def _page(db: Database, member: int, thread_id: int, **kw: int) -> boards.ThreadPage:
+    with db.read() as session:
+        return boards.thread_page(session, member_id=member, thread_id=thread_id, **kw)
+
+
+def _flags(db: Database) -> list[tuple[str, int]]:
+    with db.read() as session:
+        return [(f.kind, f.target_id) for f in session.exec(select(ModerationFlag)).all()]
+
+
+def test_default_boards_exist_once_and_sysops_manage_them(db: Database) -> None:
+    with db.write() as session:
+        assert boards.ensure_default_boards(session) == 0  # the migration seeded them
+        names = [b.name for b in boards.all_boards(session)]
+        assert names[:3] == ["Introductions", "Anxiety", "Low mood"] and len(names) == 8
+        boards.add_board(session, "Grief", "Loss and missing people")
+        boards.rename_board(session, "grief", "Grief and loss")
+        boards.move_board(session, "Grief and loss", 1)
+        boards.archive_board(session, "Off-topic")
+        with pytest.raises(PostError):
+            boards.add_board(session, "anxiety")
+    with db.read() as session:
+        listed = [b.name for b in boards.board_list(session, member_id=1)]
+    assert listed[0] == "Grief and loss" and "Off-topic" not in listed
+
+
+def test_unread_counts_and_jump_to_first_unread(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    first = _thread(db, alice)
+    for n in range(4):
+        _reply(db, alice, first.thread_id, f"reply {n}")
+    with db.read() as session:
+        anxiety = next(b for b in boards.board_list(session, member_id=bea) if b.name == "Anxiety")
+        mine = next(b for b in boards.board_list(session, member_id=alice) if b.name == "Anxiety")
+    assert (anxiety.threads, anxiety.unread) == (1, 5)
+    assert mine.unread == 0
+    page = _page(db, bea, first.thread_id, limit=2)
+    assert [p.seq for p in page.posts] == [1, 2] and page.has_after
+    with db.write() as session:
+        boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=3)
+        boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=1)  # no going back
+    page = _page(db, bea, first.thread_id)
+    assert page.posts[0].seq == 4 and page.last_read_seq == 3 and page.has_before
+    with db.read() as session:
+        listing = boards.thread_list(session, member_id=bea, board_id=_board(db))
+    assert listing.threads[0].unread == 2
+
+
+def test_pages_are_keyset_both_ways(db: Database) -> None:
+    alice = _member(db, "Alice")
+    made = [_thread(db, alice, f"thread {n}") for n in range(5)]
+    with db.read() as session:
+        one = boards.thread_list(session, member_id=alice, board_id=_board(db), limit=2)
+        two = boards.thread_list(session, member_id=alice, board_id=_board(db), limit=2,
+                                 before=one.older)
+        back = boards.thread_list(session, member_id=alice, board_id=_board(db), limit=2,
+                                  after=two.newer)
+    assert [t.title for t in one.threads] == ["thread 4", "thread 3"]
+    assert [t.title for t in two.threads] == ["thread 2", "thread 1"]
+    assert [t.title for t in back.threads] == ["thread 4", "thread 3"]
+    for n in range(6):
+        _reply(db, alice, made[0].thread_id, f"r{n}")
+    page = _page(db, alice, made[0].thread_id, after_seq=0, limit=3)
+    before = _page(db, alice, made[0].thread_id, before_seq=7, limit=3)
+    assert [p.seq for p in page.posts] == [1, 2, 3]
+    assert [p.seq for p in before.posts] == [4, 5, 6] and before.has_before
+
+
+@pytest.mark.parametrize(("title", "body", "warning", "needle"), [
+    ("x" * 121, "body", "", "up to 120"),
+    ("", "body", "", "needs a title"),
+    ("title", "   \n\n  ", "", "empty"),
+    ("title", "y" * 20_001, "", "20,000"),
+    ("title", "z" * 5_000_000, "", "still in the editor"),
+    ("title", "body", "w" * 81, "warnings can be up to"),
+])
+def test_bad_posts_get_a_kind_message(title: str, body: str, warning: str, needle: str) -> None:
+    with pytest.raises(PostError, match=needle):
+        boards.clean_post(title, body, warning)
+
+
+def test_hostile_text_is_stored_literal_and_clean() -> None:
+    cleaned = boards.clean_post("\x1b]52;c;aGk=\x07T\u202eitle[/]",
+                                "b\x9b2Jody\x1bP+q\x1b\\ [@click=app.quit]", "")
+    assert "\x1b" not in cleaned.title + cleaned.body and "\u202e" not in cleaned.title
+    assert "\x9b" not in cleaned.body and "[@click=app.quit]" in cleaned.body
+    assert cleaned.title.endswith("Title[/]")
+
+
+def test_posting_too_fast_is_refused_with_the_wait(db: Database) -> None:
+    old, new = _member(db, "Oak"), _member(db, "Sprout", age=timedelta(hours=1))
+    rules = PostingRules()
+    board = _board(db)
+    now = utcnow()
+    with db.write() as session:
+        boards.create_thread(session, author_id=old, board_id=board,
+                             text=boards.clean_post("t", "b", ""), action=Action.ALLOW,
+                             rules=rules, now=now)
+        boards.create_thread(session, author_id=new, board_id=board,
+                             text=boards.clean_post("t", "b", ""), action=Action.ALLOW,
+                             rules=rules, now=now)
+    for member, later, ok in ((old, 3, False), (old, 6, True), (new, 20, False), (new, 31, True)):
+        with db.write() as session:
+            attempt = lambda s=session, m=member, t=later: boards.create_thread(  # noqa: E731
+                s, author_id=m, board_id=board, text=boards.clean_post("t", "b", ""),
+                action=Action.ALLOW, rules=rules, now=now + timedelta(seconds=t))
+            if ok:
+                attempt()
+            else:
+                with pytest.raises(PostError, match="wait"):
+                    attempt()
+
+
+def test_held_posts_are_hidden_from_others_and_flagged(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    held_thread = _thread(db, alice, "held", "nasty", action=Action.HOLD)
+    ok = _thread(db, alice, "ok")
+    held_reply = _reply(db, alice, ok.thread_id, "held reply", action=Action.HOLD)
+    crisis = _reply(db, alice, ok.thread_id, "I can't go on", action=Action.CRISIS)
+    with db.read() as session:
+        others = boards.thread_list(session, member_id=bea, board_id=_board(db))
+        own = boards.thread_list(session, member_id=alice, board_id=_board(db))
+        with pytest.raises(PostError):
+            boards.get_thread(session, member_id=bea, thread_id=held_thread.thread_id)
+    assert [t.title for t in others.threads] == ["ok"]
+    assert {t.title for t in own.threads} == {"ok", "held"}
+    assert [p.id for p in _page(db, bea, ok.thread_id, after_seq=0).posts] == [ok.id, crisis.id]
+    assert held_reply.id in [p.id for p in _page(db, alice, ok.thread_id, after_seq=0).posts]
+    flags = _flags(db)
+    assert ("hold", held_thread.id) in flags and ("hold", held_reply.id) in flags
+    assert ("crisis", crisis.id) in flags
+    # A held post is not news to anyone but its author: it is not counted as unread.
+    with db.read() as session:
+        [listed] = boards.thread_list(session, member_id=bea, board_id=_board(db)).threads
+        [board] = [b for b in boards.board_list(session, member_id=bea) if b.name == "Anxiety"]
+    assert listed.unread == 2 and board.unread == 2
+
+
+def test_edit_within_window_is_marked_and_moderated_again(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    post = _thread(db, alice)
+    with db.write() as session:
+        with pytest.raises(PostError, match="own"):
+            boards.edit_post(session, member_id=bea, post_id=post.id,
+                             text=boards.clean_post(None, "mine now", ""), action=Action.ALLOW)
+        edited = boards.edit_post(session, member_id=alice, post_id=post.id,
+                                  text=boards.clean_post("Hello again", "better words", ""),
+                                  action=Action.HOLD)
+    assert edited.edited and edited.status is PostStatus.HELD
+    assert ("hold", post.id) in _flags(db)
+    with db.write() as session, pytest.raises(PostError, match="30 minutes"):
+        boards.edit_post(session, member_id=alice, post_id=post.id,
+                         text=boards.clean_post(None, "late", ""), action=Action.ALLOW,
+                         now=utcnow() + timedelta(minutes=31))
+
+
+def test_delete_leaves_a_placeholder_and_replies_to_a_gone_thread_fail(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    post = _thread(db, alice)
+    reply = _reply(db, bea, post.thread_id)
+    with db.write() as session:
+        boards.delete_post(session, member_id=bea, post_id=reply.id)
+    [first, gone] = _page(db, alice, post.thread_id, after_seq=0).posts
+    assert gone.status is PostStatus.DELETED and gone.body == ""
+    lonely = _thread(db, alice, "lonely")
+    with db.write() as session:
+        boards.delete_post(session, member_id=alice, post_id=lonely.id)
+    with pytest.raises(PostError, match="removed while you were writing"):
+        _reply(db, bea, lonely.thread_id)
+    assert first.status is PostStatus.VISIBLE
+
+
+def test_reactions_count_who_and_blocks(db: Database) -> None:
+    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    post = _thread(db, alice)
+    with db.write() as session:
+        assert boards.toggle_reaction(session, member_id=bea, post_id=post.id, kind="hug")
+        assert boards.toggle_reaction(session, member_id=cy, post_id=post.id, kind="hug")
+        assert boards.toggle_reaction(session, member_id=bea, post_id=post.id, kind="proud")
+        assert not boards.toggle_reaction(session, member_id=bea, post_id=post.id, kind="proud")
+        with pytest.raises(PostError):
+            boards.toggle_reaction(session, member_id=bea, post_id=post.id, kind="angry")
+        blocks.set_block(session, member_id=alice, other_id=cy, kind=BlockKind.BLOCK, on=True)
+        with pytest.raises(PostError):
+            boards.toggle_reaction(session, member_id=cy, post_id=post.id, kind="thanks")
+    [seen] = _page(db, bea, post.thread_id, after_seq=0).posts
+    [hug] = seen.reactions
+    assert (hug.label, hug.count, hug.who, hug.mine) == ("hug", 2, ("Bea", "Cy"), True)
+
+
+def test_mentions_replies_and_followed_boards_reach_home_but_not_past_blocks(db: Database) -> None:
+    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    with db.write() as session:
+        boards.set_follow(session, member_id=bea, kind="board", target_id=_board(db), on=True)
+        blocks.set_block(session, member_id=bea, other_id=cy, kind=BlockKind.BLOCK, on=True)
+    post = _thread(db, alice, "New here", "hi @bea and @nobody and @ALICE")
+    _reply(db, bea, post.thread_id, "welcome @alice")
+    _reply(db, cy, post.thread_id, "hey @Bea")
+    with db.read() as session:
+        bea_news = boards.whats_new(session, member_id=bea)
+        alice_news = boards.whats_new(session, member_id=alice)
+    assert [(n.kind, n.actor) for n in bea_news] == [("mention", "Alice")]
+    assert [(n.kind, n.actor) for n in alice_news] == [("reply", "Cy"), ("mention", "Bea")]
+    _page(db, alice, post.thread_id)
+    with db.write() as session:
+        boards.mark_news_seen(session, member_id=alice, thread_id=post.thread_id)
+        assert boards.whats_new(session, member_id=alice) == []
+
+
+def test_content_warnings_collapse_as_the_reader_chose(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    post = _thread(db, alice, warning="self-harm mention")
+    _reply(db, alice, post.thread_id, "about a relapse", warning="Relapse")
+    first, second = _page(db, bea, post.thread_id, after_seq=0).posts
+    assert (first.collapsed, second.collapsed) == ("self-harm mention", "Relapse")
+    with db.write() as session:
+        boards.set_reader_prefs(session, bea, expand_warnings=True, always_collapsed=["relapse"])
+    first, second = _page(db, bea, post.thread_id, after_seq=0).posts
+    assert (first.collapsed, second.collapsed) == ("", "Relapse")
+
+
+def test_blocked_members_posts_are_collapsed_for_the_blocker(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    post = _thread(db, alice)
+    with db.write() as session:
+        blocks.set_block(session, member_id=bea, other_id=alice, kind=BlockKind.BLOCK, on=True)
+    assert _page(db, bea, post.thread_id, after_seq=0).posts[0].collapsed == "blocked"
+    assert _page(db, alice, post.thread_id, after_seq=0).posts[0].collapsed == ""
+
+
+def test_search_ranks_highlights_and_respects_visibility(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    _thread(db, alice, "Sleep hygiene", "Nothing helps my insomnia, insomnia every night",
+            board="Sleep")
+    other = _thread(db, alice, "Walks", "A walk helped my insomnia once")
+    _thread(db, alice, "Hidden", "insomnia secret", action=Action.HOLD)
+    with db.read() as session:
+        hits = search.search_posts(session, member_id=bea, query='"Insomnia*" ^ -')
+    assert len(hits) == 2 and other.id in [h.post_id for h in hits]
+    top = hits[0]
+    assert top.board_name == "Sleep"
+    assert {top.snippet[a:b].lower() for a, b in top.spans} == {"insomnia"}
+    with db.write() as session:
+        boards.delete_post(session, member_id=alice, post_id=other.id)
+        assert len(search.search_posts(session, member_id=bea, query="insomnia")) == 1
+        assert search.search_posts(session, member_id=bea, query="  ") == []
+
+
+def test_reports_go_to_the_queue(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    post = _thread(db, alice)
+    with db.write() as session:
+        with pytest.raises(PostError, match="few words"):
+            boards.report_post(session, reporter_id=bea, post_id=post.id, reason=" ")
+        boards.report_post(session, reporter_id=bea, post_id=post.id, reason="unkind")
+    assert ("report", post.id) in _flags(db)
+
+
+def test_drafts_are_kept_until_sent(db: Database) -> None:
+    alice = _member(db, "Alice")
+    with db.write() as session:
+        boards.save_draft(session, member_id=alice, context="reply:1", label="Reply",
+                          title="", body="half a thought", warning="")
+        boards.save_draft(session, member_id=alice, context="reply:1", label="Reply",
+                          title="", body="a whole thought", warning="")
+    with db.read() as session:
+        [draft] = boards.drafts(session, member_id=alice)
+    assert draft.body == "a whole thought"
+    with db.write() as session:
+        boards.delete_draft(session, member_id=alice, context="reply:1")
+        assert boards.get_draft(session, member_id=alice, context="reply:1") is None
+
+
+def _send(session: Session, sender: int, recipient: int, body: str = "hi",
+          action: Action = Action.ALLOW) -> messages.MessageView:
+    return messages.send_message(session, sender_id=sender, recipient_id=recipient, body=body,
+                                 action=action, rules=NO_WAIT)
+
+
+def test_private_messages_respect_privacy_blocks_and_new_accounts(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    newbie = _member(db, "Newbie", age=timedelta(hours=2))
+    with db.write() as session:
+        with pytest.raises(PostError, match="first day"):
+            _send(session, newbie, alice)
+        _send(session, alice, newbie, "welcome!")
+        _send(session, newbie, alice, "thanks")  # replying is fine on day one
+        messages.set_who_may_write(session, bea, WhoMayWrite.TALKED)
+        with pytest.raises(PostError, match="not taking"):
+            _send(session, alice, bea)
+        _send(session, bea, alice, "hello alice")
+        _send(session, alice, bea, "hello bea")  # bea wrote first, so alice may answer
+        messages.set_who_may_write(session, bea, WhoMayWrite.NOBODY)
+        with pytest.raises(PostError, match="not taking"):
+            _send(session, alice, bea)
+        messages.set_who_may_write(session, bea, WhoMayWrite.EVERYONE)
+        blocks.set_block(session, member_id=bea, other_id=alice, kind=BlockKind.BLOCK, on=True)
+        with pytest.raises(PostError, match="not taking"):
+            _send(session, alice, bea)
+        with pytest.raises(PostError, match="yourself"):
+            _send(session, alice, alice)
+
+
+def test_held_messages_reach_only_the_sender_and_reports_queue(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    with db.write() as session:
+        _send(session, alice, bea, "kind words")
+        held = _send(session, alice, bea, "cruel words", Action.HOLD)
+        [conv] = messages.conversations(session, member_id=bea)
+        assert conv.unread == 1 and conv.partner == "Alice"
+        seen = messages.message_page(session, member_id=bea, conversation_id=conv.id)
+        mine = messages.message_page(session, member_id=alice, conversation_id=conv.id)
+        assert [m.body for m in seen.messages] == ["kind words"]
+        assert [m.body for m in mine.messages] == ["kind words", "cruel words"]
+        assert messages.conversations(session, member_id=bea)[0].unread == 0
+        messages.report_message(session, reporter_id=bea, message_id=seen.messages[0].id,
+                                reason="creepy")
+    flags = _flags(db)
+    assert ("hold", held.id) in flags and ("report", seen.messages[0].id) in flags
+
+
+def test_sysops_manage_boards_from_the_command_line(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from server.cli import main
+
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main(["admin", "board", "add", "Grief", "--description", "Loss", *data]) == 0
+    assert main(["admin", "board", "move", "grief", "1", *data]) == 0
+    assert main(["admin", "board", "rename", "Grief", "Grief and loss", *data]) == 0
+    assert main(["admin", "board", "archive", "Wins", *data]) == 0
+    assert main(["admin", "board", "archive", "No such board", *data]) == 1
+    capsys.readouterr()
+    assert main(["admin", "board", "list", *data]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "Grief and loss" in lines[1] and any("Wins" in x and "archived" in x for x in lines)

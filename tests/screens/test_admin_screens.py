@@ -1,0 +1,425 @@
+"""Pilot tests for the admin screens: the queue, an action with a reason, notices and appeals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from textual.widgets import OptionList
+
+from bbs import admin, boards, rooms, sanctions
+from bbs.accounts import MemberView
+from bbs.admin_service import ModelStatus
+from bbs.boards import PostingRules, PostStatus
+from bbs.community import Community
+from bbs.models import Role
+from bbs.moderation_policy import Action
+from screens.admin import MemberLookupScreen, ReasonDialog, ReviewQueueScreen
+from screens.app import BBSApp, SessionContext
+from screens.menu import MainMenuScreen
+from screens.moderation_notices import ModerationNews, NoticesScreen
+from screens.widgets import PlainText, TextField
+
+PASSWORD = "a long enough password"
+HOSTILE = "[b]you[/b] are [@click=app.quit]nothing[/] \x1b]52;c;aGk=\x07"
+NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
+
+
+async def _member(community: Community, name: str, role: Role = Role.MEMBER) -> MemberView:
+    return (await community.sign_up(name, PASSWORD, PASSWORD, role=role)).member
+
+
+def _post(community: Community, author: int, body: str, action: Action) -> int:
+    with community.database.read() as session:
+        board_id = boards.all_boards(session)[0].id
+    with community.database.write() as session:
+        return boards.create_thread(session, author_id=author, board_id=board_id,
+                                    text=boards.clean_post("Title", body, ""), action=action,
+                                    scores="harassment=0.93 spam=0.01 crisis=0.01",
+                                    rules=NO_WAIT).id
+
+
+def _text(app: BBSApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, PlainText).render())
+
+
+async def _settle(pilot, screen_type: type) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if isinstance(pilot.app.screen, screen_type):
+            return
+    raise AssertionError(f"never reached {screen_type.__name__}: {pilot.app.screen}")
+
+
+async def test_admin_is_on_the_menu_for_staff_only(community: Community) -> None:
+    member = await _member(community, "Wren")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        options = app.screen.query_one("#menu", OptionList)
+        assert "admin" not in [options.get_option_at_index(i).id
+                               for i in range(options.option_count)]
+        await pilot.press("a")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, MainMenuScreen)
+    mod = await _member(community, "Keeper", Role.MODERATOR)
+    app = BBSApp(SessionContext(community, mod))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await _settle(pilot, ReviewQueueScreen)
+
+
+async def test_queue_shows_crisis_first_and_hostile_text_literally(community: Community) -> None:
+    mod = await _member(community, "Keeper", Role.MODERATOR)
+    troll = await _member(community, "Thorn")
+    _post(community, troll.id, HOSTILE, Action.HOLD)
+    _post(community, troll.id, "I can't do this any more", Action.CRISIS)
+    app = BBSApp(SessionContext(community, mod))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "crisis" in str(app.screen.query_one(ModerationNews).render()):
+                break
+        assert "1 crisis alert waiting" in str(
+            app.screen.query_one(ModerationNews).render())
+        await pilot.press("a")
+        await _settle(pilot, ReviewQueueScreen)
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, ReviewQueueScreen)
+        assert [i.kind.value for i in screen.items] == ["crisis", "hold"]
+        assert "2 open, 1 crisis" in _text(app, "#queue-title")
+        assert "any more" in _text(app, "#detail")
+        await pilot.press("down")
+        await pilot.pause(0.1)
+        detail = _text(app, "#detail")
+        assert "[b]you[/b] are [@click=app.quit]nothing[/]" in detail
+        assert "\x1b" not in detail and "harassment=0.93" in detail
+        # A crisis alert cannot be struck: W on it does nothing but explain.
+        await pilot.press("up", "w")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, ReviewQueueScreen)
+        assert app.is_running
+
+
+async def test_hide_with_a_reason_from_the_queue(community: Community) -> None:
+    mod = await _member(community, "Keeper", Role.MODERATOR)
+    troll = await _member(community, "Thorn")
+    post = _post(community, troll.id, "you are worthless", Action.HOLD)
+    app = BBSApp(SessionContext(community, mod))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ReviewQueueScreen())
+        await _settle(pilot, ReviewQueueScreen)
+        await pilot.pause(0.1)
+        await pilot.press("h")
+        await _settle(pilot, ReasonDialog)
+        # No reason at all is refused, kindly.
+        app.screen.query_one("#reason", TextField).focus()
+        await pilot.press("enter")
+        await pilot.pause(0.05)
+        assert "needs a reason" in _text(app, "#dialog-error")
+        app.screen.query_one("#categories", OptionList).focus()
+        await pilot.press("enter")  # the first category: Harassment
+        await pilot.pause(0.05)
+        await pilot.press(*"name-calling", "enter")
+        await _settle(pilot, ReviewQueueScreen)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            screen = app.screen
+            if isinstance(screen, ReviewQueueScreen) and not screen.items:
+                break
+        assert "0 open" in _text(app, "#queue-title")
+    with community.database.read() as session:
+        stored = session.get(boards.Post, post)
+        assert stored is not None and stored.status == PostStatus.HELD.value
+        [entry] = admin.audit_log(session, actor_id=mod.id)
+        notices = sanctions.unseen_notices(session, troll.id)
+    assert (entry.action, entry.actor, entry.category, entry.reason) == (
+        "hide", "Keeper", "Harassment", "name-calling")
+    assert "Harassment: name-calling" in notices[0].text
+
+
+async def test_member_reads_a_notice_and_appeals_once(community: Community) -> None:
+    mod = await _member(community, "Keeper", Role.MODERATOR)
+    troll = await _member(community, "Thorn")
+    with community.database.write() as session:
+        admin.sanction_member(session, actor_id=mod.id, pseudonym="Thorn",
+                              kind=sanctions.SanctionKind.WARN, category="Spam")
+    app = BBSApp(SessionContext(community, troll))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "note" in str(app.screen.query_one(ModerationNews).render()):
+                break
+        assert "1 note from the moderators" in str(
+            app.screen.query_one(ModerationNews).render())
+        await pilot.press("n")
+        await _settle(pilot, NoticesScreen)
+        await pilot.press("p")
+        await pilot.pause(0.05)
+        await pilot.press(*"it was a link to a helpline", "enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "with the moderators" in _text(app, "#notice-status"):
+                break
+        assert "with the moderators" in _text(app, "#notice-status")
+        await pilot.press("escape")
+        await _settle(pilot, MainMenuScreen)
+    with community.database.read() as session:
+        [item] = admin.review_queue(session, actor_id=mod.id)
+        assert sanctions.unseen_notices(session, troll.id) == []
+    assert item.kind.value == "appeal" and item.item.text == "it was a link to a helpline"
+
+
+async def test_lookup_mutes_a_member_with_a_reason(community: Community) -> None:
+    mod = await _member(community, "Keeper", Role.MODERATOR)
+    troll = await _member(community, "Thorn")
+    app = BBSApp(SessionContext(community, mod))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(MemberLookupScreen("Thorn"))
+        await _settle(pilot, MemberLookupScreen)
+        await pilot.pause(0.2)
+        assert "Thorn (member)" in _text(app, "#record")
+        await pilot.press("m")
+        await _settle(pilot, ReasonDialog)
+        await pilot.press("down", "enter")  # Spam
+        await pilot.pause(0.05)
+        await pilot.press(*"link flood", "tab")
+        app.screen.query_one("#length", TextField).focus()
+        await pilot.press(*"2h", "enter")
+        await _settle(pilot, MemberLookupScreen)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "IN FORCE" in _text(app, "#record"):
+                break
+        assert "mute IN FORCE: Spam link flood" in _text(app, "#record")
+    with community.database.read() as session:
+        assert sanctions.posting_block(session, troll.id) is not None
+
+
+async def test_on_call_note_shows_in_help_and_banner_reaches_members_online(
+        community: Community) -> None:
+    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
+    member = await _member(community, "Wren")
+    await community.admin.set_setting(sysop.id, "on_call_note", "Sam is on call until 2am")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        news = app.screen.query_one(ModerationNews)
+        assert "Announcement" not in str(news.render())
+        await community.admin.set_setting(sysop.id, "announcement", "Board tidy-up on Sunday")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "Board tidy-up on Sunday" in str(news.render()):
+                break
+        assert "Announcement: Board tidy-up on Sunday" in str(news.render())
+        await pilot.press("f1")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "On call now" in _text(app, "#help-text"):
+                break
+        assert "On call now: Sam is on call until 2am" in _text(app, "#help-text")
+
+
+async def test_changed_guidelines_are_agreed_to_again(community: Community) -> None:
+    from screens.moderation_notices import GuidelinesAgainScreen
+
+    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
+    member = await _member(community, "Wren")
+    await community.admin.publish_guidelines(sysop.id, "Be kind. New rule: no diet talk.")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot, GuidelinesAgainScreen)
+        assert "no diet talk" in _text(app, "#guidelines")
+        await pilot.press("a")
+        await _settle(pilot, MainMenuScreen)
+    assert not await community.admin.needs_agreement(member.id)
+
+
+async def test_dashboard_and_community_settings_at_80x24(community: Community) -> None:
+    from screens.admin import CommunitySettingsScreen
+    from screens.dashboard import DashboardScreen
+
+    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
+    author = await _member(community, "Fern")
+    _post(community, author.id, "exams tomorrow", Action.ALLOW)
+    _post(community, author.id, "exams again", Action.HOLD)
+    app = BBSApp(SessionContext(community, sysop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ReviewQueueScreen())
+        await _settle(pilot, ReviewQueueScreen)
+        await pilot.press("g")
+        await _settle(pilot, DashboardScreen)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "Posts" in _text(app, "#dashboard"):
+                break
+        text = _text(app, "#dashboard")
+        assert "Queue 1 open" in text and "Posts" in text and "█" in text
+        assert all(len(line) <= 78 for line in text.splitlines())
+        await pilot.press("escape")
+        await _settle(pilot, ReviewQueueScreen)
+        await pilot.press("c")
+        await _settle(pilot, CommunitySettingsScreen)
+        await pilot.pause(0.1)
+        app.screen.query_one("#on-call", TextField).value = "Ash tonight"
+        await pilot.press("ctrl+s")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if await community.admin.on_call_note() == "Ash tonight":
+                break
+        from textual.widgets import TextArea
+
+        await pilot.press("ctrl+e")
+        await pilot.pause(0.05)
+        assert "Help and crisis lines" in _text(app, "#editor-label")
+        app.screen.query_one(TextArea).text = "Call 116 123 any time."
+        await pilot.press("ctrl+s")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "116 123" in await community.help_text():
+                break
+    assert await community.admin.on_call_note() == "Ash tonight"
+    assert (await community.help_text()).strip() == "Call 116 123 any time."
+    assert not await community.admin.needs_agreement(author.id)  # guidelines unchanged
+
+
+async def test_a_member_suspended_while_online_is_told_why_and_leaves(
+        community: Community) -> None:
+    mod = await _member(community, "Keeper", Role.MODERATOR)
+    member = await _member(community, "Wren")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        await community.admin.sanction(mod.id, "Wren", sanctions.SanctionKind.SUSPEND,
+                                       reason="cooling off", length=timedelta(days=2))
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.return_code is not None:
+                break
+    assert app.return_code == 1
+    assert "suspended until" in app.farewell and "cooling off" in app.farewell
+
+
+class FakeModelOps:
+    """Stands in for the server's model operations (a real retrain takes minutes)."""
+
+    def __init__(self) -> None:
+        self.current = "shipped"
+
+    async def status(self) -> ModelStatus:
+        return ModelStatus(self.current, ("shipped", "v0001"), ("harassment ROC-AUC 0.970",),
+                           examples_used=1 if self.current == "v0001" else 0)
+
+    async def retrain(self, on_line: Callable[[str], None]) -> bool:
+        on_line("examples from sysop decisions: 2")
+        self.current = "v0001"
+        return True
+
+    async def rollback(self) -> str:
+        self.current = "shipped"
+        return self.current
+
+
+async def test_model_panel_retrains_and_rolls_back_with_audit(community: Community) -> None:
+    from screens.model_panel import ModelPanelScreen
+
+    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
+    troll = await _member(community, "Thorn")
+    for body in ("held one", "held two"):
+        flag_post = _post(community, troll.id, body, Action.HOLD)
+        with community.database.read() as session:
+            [item] = [i for i in admin.review_queue(session, actor_id=sysop.id)
+                      if i.target_id == flag_post]
+        await community.admin.decide(sysop.id, item.flag_id, admin.Decision.HIDE,
+                                     category="Harassment")
+    community.admin.model_ops = FakeModelOps()
+    app = BBSApp(SessionContext(community, sysop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ModelPanelScreen())
+        await _settle(pilot, ModelPanelScreen)
+        await pilot.pause(0.1)
+        assert "2 since this model was trained" in _text(app, "#model-status")
+        await pilot.press("t")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "In use: v0001" in _text(app, "#model-status"):
+                break
+        assert "1 since this model was trained" in _text(app, "#model-status")
+        assert "new model is in use" in _text(app, "#model-output")
+        await pilot.press("b")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "In use: shipped" in _text(app, "#model-status"):
+                break
+        assert "Now using shipped" in _text(app, "#model-output")
+    with community.database.read() as session:
+        actions = [e.action for e in admin.audit_log(session, actor_id=sysop.id)]
+    assert actions[:2] == ["rollback", "retrain"]
+
+
+async def test_members_read_the_public_log_from_help_without_moderator_names(
+        community: Community) -> None:
+    from screens.moderation_notices import PublicLogScreen
+
+    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
+    member = await _member(community, "Wren")
+    await _member(community, "Thorn")
+    await community.admin.sanction(sysop.id, "Thorn", sanctions.SanctionKind.WARN,
+                                   category="Spam", reason="link flood")
+    await community.admin.set_setting(sysop.id, admin.PUBLIC_LOG_SWITCH, "on")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause(0.1)
+        await pilot.press("l")
+        await _settle(pilot, PublicLogScreen)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "warn" in _text(app, "#public-log"):
+                break
+        text = _text(app, "#public-log")
+    assert "warn Thorn: Spam: link flood" in text and "Harbourmaster" not in text
+
+
+async def test_sysop_adds_and_archives_a_board_and_closes_a_room(community: Community) -> None:
+    from screens.admin import PlacesScreen
+
+    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
+    mod = await _member(community, "Keeper", Role.MODERATOR)
+    with community.database.write() as session:
+        rooms.seed_default_rooms(session)
+    app = BBSApp(SessionContext(community, sysop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(PlacesScreen())
+        await _settle(pilot, PlacesScreen)
+        await pilot.pause(0.1)
+        await pilot.press("n")
+        await pilot.press(*"Grief", "enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "Done" in _text(app, "#place-prompt"):
+                break
+        screen = app.screen
+        assert isinstance(screen, PlacesScreen)
+        names = [p.name for p in screen.places]
+        assert "Grief" in names
+        screen.query_one("#places", OptionList).highlighted = names.index("Grief")
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        assert "board Grief archived" in _text(app, "#place-prompt")
+        rooms_at = [i for i, p in enumerate(screen.places) if p.kind == "room"]
+        screen.query_one("#places", OptionList).highlighted = rooms_at[0]
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        assert "room Lobby closed" in _text(app, "#place-prompt")
+    with community.database.read() as session:
+        grief = [b for b in boards.all_boards(session) if b.name == "Grief"]
+        assert grief and grief[0].archived
+        assert [e.reason for e in admin.audit_log(session, actor_id=sysop.id)][-1] == "add_board"
+    # Moderators review; only sysops shape the place.
+    try:
+        await community.admin.places(mod.id)
+    except admin.AdminError:
+        pass
+    else:
+        raise AssertionError("a moderator could list places for change")

@@ -1,0 +1,255 @@
+"""Pilot tests: composing, drafts, content warnings, reactions, unread marks and the home screen."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.widgets import OptionList
+
+from bbs.accounts import MemberView
+from bbs.boards import PostError, PostingRules
+from bbs.community import Community
+from screens.app import BBSApp, SessionContext
+from screens.boards import BoardsScreen, PostWidget, ThreadListScreen, ThreadScreen
+from screens.compose import ComposeScreen, NoteScreen, PostEditor
+from screens.home import WhatsNew
+from screens.menu import MainMenuScreen
+from screens.widgets import PlainText, TextField
+
+PASSWORD = "a long enough password"
+NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
+
+
+async def _members(community: Community, *names: str) -> list[MemberView]:
+    community.boards.rules = NO_WAIT
+    return [(await community.sign_up(n, PASSWORD, PASSWORD)).member for n in names]
+
+
+async def _board_id(community: Community, member: MemberView, name: str) -> int:
+    return next(b.id for b in await community.boards.board_list(member.id) if b.name == name)
+
+
+def _text(app: BBSApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, PlainText).render())
+
+
+async def _settle(pilot, until, tries: int = 100) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(tries):
+        await pilot.pause(0.02)
+        if until():
+            return
+    raise AssertionError(f"never settled on {pilot.app.screen}")
+
+
+async def _open_board(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("b")
+    await _settle(pilot, lambda: isinstance(app.screen, BoardsScreen)
+                  and app.screen.query_one("#boards", OptionList).option_count > 0)
+    options = app.screen.query_one("#boards", OptionList)
+    index = next(i for i in range(options.option_count)
+                 if str(options.get_option_at_index(i).prompt).startswith(name))
+    options.highlighted = index
+    await pilot.press("enter")
+    await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
+
+
+async def test_compose_a_thread_with_errors_kept_text_and_preview(community: Community) -> None:
+    [robin] = await _members(community, "Robin")
+    app = BBSApp(SessionContext(community, robin))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_board(pilot, "Sleep")
+        await pilot.press("n")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        screen = app.screen
+        editor = screen.query_one("#body", PostEditor)
+        assert editor.cursor_blink is False
+        editor.insert("Cannot sleep [/] \x1b[2J again")
+        await pilot.press("ctrl+s")
+        await _settle(pilot, lambda: "needs a title" in _text(app, "#status"))
+        assert "Cannot sleep" in editor.text  # nothing lost
+        screen.query_one("#title", TextField).value = "Nights"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Cannot sleep [/] [2J again" in _text(app, "#preview-text")
+        await pilot.press("f2")
+        await pilot.press("ctrl+s")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
+        await _settle(pilot, lambda: app.screen.query_one("#threads", OptionList).option_count == 1)
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and len(app.screen.query(PostWidget)) == 1)
+        assert "Cannot sleep [/] [2J again" in str(app.screen.query_one(PostWidget).render())
+
+
+async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
+        community: Community) -> None:
+    [robin] = await _members(community, "Robin")
+    app = BBSApp(SessionContext(community, robin))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_board(pilot, "Wins")
+        await pilot.press("n")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        app.screen.query_one("#body", PostEditor).insert("I went outside today")
+        await pilot.press("escape")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
+    [draft] = await community.boards.drafts(robin.id)
+    assert draft.body == "I went outside today"
+    app = BBSApp(SessionContext(community, robin))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot, lambda: "Unsent draft" in str(app.screen.query_one(WhatsNew).render()))
+        await pilot.press("1")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
+                      and "outside" in app.screen.query_one("#body", PostEditor).text)
+        app.screen.query_one("#title", TextField).value = "Outside"
+        await pilot.press("ctrl+s")
+        await _settle(pilot, lambda: isinstance(app.screen, MainMenuScreen))
+    assert await community.boards.drafts(robin.id) == []
+
+
+async def test_warned_posts_open_on_purpose_and_reactions_count(community: Community) -> None:
+    ash, bo = await _members(community, "Ash", "Bo")
+    board = await _board_id(community, ash, "Recovery")
+    await community.boards.create_thread(ash.id, board, title="Day 30",
+                                         body="The details of the relapse", warning="relapse")
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_board(pilot, "Recovery")
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and len(app.screen.query(PostWidget)) == 1)
+        post = app.screen.query_one(PostWidget)
+        assert "relapse" in str(post.render()) and "The details" not in str(post.render())
+        await pilot.press("o")
+        await pilot.pause()
+        assert "The details of the relapse" in str(post.render())
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("1")
+        await _settle(pilot, lambda: "hug 1 (you)" in str(
+            app.screen.query_one(PostWidget).render()))
+
+
+async def test_unread_marks_clear_when_read_and_home_shows_replies(community: Community) -> None:
+    ash, bo = await _members(community, "Ash", "Bo")
+    board = await _board_id(community, ash, "Anxiety")
+    started = await community.boards.create_thread(ash.id, board, title="Panic at work",
+                                                   body="It happened again")
+    assert started.post is not None
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        await _settle(pilot, lambda: isinstance(app.screen, BoardsScreen)
+                      and app.screen.query_one("#boards", OptionList).option_count > 0)
+        listing = app.screen.query_one("#boards", OptionList)
+        anxiety = next(str(listing.get_option_at_index(i).prompt)
+                       for i in range(listing.option_count)
+                       if str(listing.get_option_at_index(i).prompt).startswith("Anxiety"))
+        assert "1 new" in anxiety
+        await pilot.press("escape")
+        await _open_board(pilot, "Anxiety")
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and len(app.screen.query(PostWidget)) == 1)
+        await pilot.press("r")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        app.screen.query_one("#body", PostEditor).insert("You are not alone, @Ash")
+        await pilot.press("ctrl+s")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and len(app.screen.query(PostWidget)) == 2)
+    [board_view] = [b for b in await community.boards.board_list(bo.id) if b.name == "Anxiety"]
+    assert board_view.unread == 0
+    app = BBSApp(SessionContext(community, ash))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot, lambda: "Bo mentioned you" in str(
+            app.screen.query_one(WhatsNew).render()))
+        await pilot.press("1")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and len(app.screen.query(PostWidget)) >= 1)
+        assert app.screen.focused is not None
+        assert "not alone" in str(app.screen.focused.render())  # type: ignore[attr-defined]
+
+
+async def test_crisis_posts_are_published_and_the_author_gets_lines(
+        community: Community) -> None:
+    from bbs.moderation_policy import Scores
+
+    class CrisisScorer:
+        def score(self, texts: list[str]) -> list[Scores]:
+            return [Scores(0.0, 0.0, 0.9 if "end it" in t else 0.0) for t in texts]
+
+        def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
+            return {}
+
+    community.moderation.set_scorer(CrisisScorer())
+    [robin] = await _members(community, "Robin")
+    app = BBSApp(SessionContext(community, robin))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_board(pilot, "Low mood")
+        await pilot.press("n")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        app.screen.query_one("#title", TextField).value = "Tonight"
+        app.screen.query_one("#body", PostEditor).insert("I want to end it tonight")
+        await pilot.press("ctrl+s")
+        await _settle(pilot, lambda: isinstance(app.screen, NoteScreen))
+        assert "988" in _text(app, "#note-text") and "posted" in _text(app, "#note-text")
+
+
+async def test_a_dropped_connection_mid_compose_keeps_the_draft(community: Community) -> None:
+    import asyncio
+
+    [robin] = await _members(community, "Robin")
+    app = BBSApp(SessionContext(community, robin))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_board(pilot, "Habits")
+        await pilot.press("n")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        await pilot.press(*"day one")
+        app.exit(1)  # what a dropped SSH connection does, before the debounced save
+    for _ in range(50):
+        if await community.boards.drafts(robin.id):
+            break
+        await asyncio.sleep(0.02)
+    [draft] = await community.boards.drafts(robin.id)
+    assert draft.body == "day one" and draft.context.startswith("thread:")
+
+
+async def test_private_messages_from_home_to_conversation_and_block(
+        community: Community) -> None:
+    from bbs.boards import PostingRules as Rules
+    from screens.messages import ConversationScreen, MessagesScreen, MessageWidget
+
+    ash, bo = await _members(community, "Ash", "Bo")
+    # Day-old accounts: new ones may not start conversations.
+    community.boards.rules = Rules(interval=timedelta(0), new_account_interval=timedelta(0),
+                                   new_account_age=timedelta(0))
+    app = BBSApp(SessionContext(community, ash))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await _settle(pilot, lambda: isinstance(app.screen, MessagesScreen))
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"bo", "enter")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        app.screen.query_one("#body", PostEditor).insert("How did the interview go?")
+        await pilot.press("ctrl+s")
+        await _settle(pilot, lambda: isinstance(app.screen, MessagesScreen)
+                      and app.screen.query_one("#conversations", OptionList).option_count == 1)
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot, lambda: "1 new private message" in str(
+            app.screen.query_one(WhatsNew).render()))
+        await pilot.press("1")
+        await _settle(pilot, lambda: isinstance(app.screen, MessagesScreen)
+                      and app.screen.query_one("#conversations", OptionList).option_count == 1)
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, ConversationScreen)
+                      and len(app.screen.query(MessageWidget)) == 1)
+        assert "interview" in str(app.screen.query_one(MessageWidget).render())
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press("y")
+        await _settle(pilot, lambda: "(blocked)" in _text(app, "#partner"))
+    with pytest.raises(PostError, match="not taking"):
+        await community.boards.send_message(ash.id, bo.id, "hello?")

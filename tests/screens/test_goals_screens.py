@@ -1,0 +1,188 @@
+"""Pilot tests for goals: creating a goal, the one-key check-in, charts and partners' views."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList, Static
+
+from bbs.community import Community
+from bbs.streaks import CheckInStatus
+from screens.app import BBSApp, SessionContext
+from screens.goals import (
+    CheckInReplyScreen,
+    CheckInScreen,
+    CheckInsDue,
+    GoalDetailScreen,
+    GoalFormScreen,
+    GoalsScreen,
+)
+from screens.menu import MainMenuScreen
+from screens.widgets import PlainText, TextField
+
+PASSWORD = "a long enough password"
+
+
+async def _member(community: Community, name: str) -> BBSApp:
+    member = (await community.sign_up(name, PASSWORD, PASSWORD)).member
+    return BBSApp(SessionContext(community, member))
+
+
+async def _until(pilot, check, tries: int = 300) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(tries):
+        await pilot.pause(0.02)
+        if check():
+            return
+    raise AssertionError(f"never happened; screen is {pilot.app.screen!r}")
+
+
+def _text(app: BBSApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_a_goal_is_created_from_the_form_and_listed(community: Community) -> None:
+    app = await _member(community, "Fern")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await pilot.press("n")
+        await _until(pilot, lambda: isinstance(app.screen, GoalFormScreen))
+        await pilot.press(*"Walk after lunch", "enter", "enter")  # title, category kept
+        app.screen.query_one("#cadence", TextField).value = "1000"
+        await pilot.press("enter", "enter", "enter", "enter")
+        await _until(pilot, lambda: "1 to 7" in _text(app, "#error"))
+        assert isinstance(app.screen, GoalFormScreen)  # nothing lost, still on the form
+        app.screen.query_one("#cadence").value = "3"  # type: ignore[attr-defined]
+        await app.screen.action_save()  # type: ignore[attr-defined]
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                     and "Walk after lunch" in str(app.screen.query_one(OptionList)
+                                                   .get_option_at_index(0).prompt))
+        prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "3x a week" in prompt and "0/3 this week" in prompt
+    goals = await community.goals.goals(app.member.id)  # type: ignore[union-attr]
+    assert [g.goal.title for g in goals] == ["Walk after lunch"]
+
+
+async def test_one_key_check_in_from_home_shows_streak_and_companion(
+        community: Community) -> None:
+    app = await _member(community, "Hazel")
+    assert app.member is not None
+    await community.goals.create_goal(app.member.id, title="Lights out by 11",
+                                      category="sleep")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, MainMenuScreen)
+        await _until(pilot, lambda: bool(app.screen.query_one(CheckInsDue).due))
+        due = _text(app, "#checkins-due")
+        assert "(automated)" in due and "Lights out by 11" in due and "C check in" in due
+        await pilot.press("c")
+        await _until(pilot, lambda: isinstance(app.screen, CheckInReplyScreen))
+        assert "Streak: 1 day" in _text(app, "#reply-summary")
+        companion = _text(app, "#companion")
+        assert companion.startswith("Companion (automated):") and "First check-in" in companion
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, MainMenuScreen)
+                     and not app.screen.query_one(CheckInsDue).due)
+        # Checked in already: C again adds nothing twice, it opens the goals instead.
+        await pilot.press("c")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+    goals = await community.goals.goals(app.member.id)
+    assert goals[0].progress.total_check_ins == 1
+
+
+async def test_check_in_form_low_mood_brings_help_forward_and_chart_shows_it(
+        community: Community) -> None:
+    app = await _member(community, "Iris")
+    assert app.member is not None
+    await community.goals.create_goal(app.member.id, title="Text a friend", category="social")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                     and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+        await pilot.press("c")
+        await _until(pilot, lambda: isinstance(app.screen, CheckInScreen))
+        await pilot.press("p", "2", "left", "n", *"rough day", "enter")
+        await _until(pilot, lambda: isinstance(app.screen, CheckInReplyScreen))
+        assert "yesterday" not in _text(app, "#reply-summary")  # dates are spelled out
+        assert "partial" in _text(app, "#reply-summary")
+        assert "talk to" in _text(app, "#help-lines")
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, GoalDetailScreen)
+                     and "Mood" in _text(app, "#detail"))
+        detail = _text(app, "#detail")
+        assert "□" in detail and "partial" in detail and "rough day" in detail
+        assert "▃" in detail  # mood 2 as a bar, with its digit under it
+    history = await community.goals.detail(app.member.id, (await community.goals.goals(
+        app.member.id))[0].goal.id)
+    assert [c.status for c in history.recent] == [CheckInStatus.PARTIAL]
+    assert history.recent[0].mood == 2
+
+
+async def test_screens_fit_80x24_with_member_text_kept_literal(community: Community) -> None:
+    app = await _member(community, "Juniper")
+    assert app.member is not None
+    await community.goals.create_goal(app.member.id, title="[b]bold[/] [@click=app.quit]x[/]")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                     and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+        prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "[b]bold[/]" in prompt and "[@click=app.quit]" in prompt
+        assert isinstance(app.screen.query_one("#reminder"), PlainText)
+
+
+def test_chart_glyphs_differ_without_colour() -> None:
+    from datetime import date
+
+    from bbs.streaks import DayMark
+    from screens.goals import chart
+
+    day = date(2026, 11, 16)  # a Monday
+    marks = [DayMark(day, CheckInStatus.DONE, 5, False),
+             DayMark(day.replace(day=17), CheckInStatus.PARTIAL, 3, False),
+             DayMark(day.replace(day=18), CheckInStatus.MISSED, 1, False),
+             DayMark(day.replace(day=19), None, None, True),
+             DayMark(day.replace(day=20), None, None, False)]
+    lines = chart(marks).plain.splitlines()
+    assert lines[1] == "Days  ■ □ x z · "
+    assert lines[2] == "      M T W T F"
+    assert lines[3] == "Mood  █ ▅ ▁ · ·"
+    assert lines[4] == "      5 3 1"
+
+
+async def test_settings_refuse_unknown_zones_and_the_companion_can_be_turned_off(
+        community: Community) -> None:
+    from textual.widgets import Checkbox
+
+    from screens.goals import GoalSettingsScreen
+
+    app = await _member(community, "Kale")
+    assert app.member is not None
+    await community.goals.create_goal(app.member.id, title="Drink water")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await pilot.press("s")
+        await _until(pilot, lambda: isinstance(app.screen, GoalSettingsScreen)
+                     and app.screen.query_one("#time-zone").value == "UTC")  # type: ignore[attr-defined]
+        zone = app.screen.query_one("#time-zone", TextField)
+        zone.value = "Mars/Base"
+        await pilot.press("enter")
+        await _until(pilot, lambda: "don't know a time zone" in _text(app, "#status"))
+        zone.value = "America/Chicago"
+        app.screen.query_one("#companion", Checkbox).value = False
+        await pilot.press("enter")
+        await _until(pilot, lambda: "Saved" in _text(app, "#status"))
+        await pilot.press("escape")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                     and app.screen.summaries)  # type: ignore[attr-defined]
+        await pilot.press("a")
+        await _until(pilot, lambda: "Archive this goal" in str(
+            app.screen.query_one(PlainText).render()))
+        await pilot.press("y")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                     and not app.screen.summaries)  # type: ignore[attr-defined]
+        await pilot.press("v")
+        await _until(pilot, lambda: len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+    prefs = await community.goals.settings(app.member.id)
+    assert (prefs.time_zone, prefs.companion) == ("America/Chicago", False)
+    assert (await community.goals.greeting(app.member.id, "Kale")).text == ""

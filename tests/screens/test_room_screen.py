@@ -1,0 +1,213 @@
+"""Pilot tests for the room list and the room: history, lines, commands, paste hints, presence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import select
+from textual.events import Key, Paste
+
+from bbs.community import Community
+from bbs.flags import ModerationFlag
+from bbs.moderation_policy import Scores
+from bbs.room_service import MODERATION_TOPIC, ModerationAlertEvent
+from screens.app import BBSApp, SessionContext
+from screens.rooms import RoomFeed, RoomInput, RoomListScreen, RoomScreen
+from screens.widgets import PlainText
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture(autouse=True)
+def _flag_table(community: Community) -> Iterator[None]:
+    yield
+
+
+async def _member(community: Community, name: str):  # type: ignore[no-untyped-def]
+    return (await community.sign_up(name, PASSWORD, PASSWORD)).member
+
+
+def _feed(app: BBSApp) -> str:
+    return app.screen.query_one(RoomFeed).visible_text()
+
+
+async def _enter_lobby(pilot, app: BBSApp) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("r")
+    for _ in range(50):
+        await pilot.pause(0.02)
+        if isinstance(app.screen, RoomListScreen) and app.screen._rooms:
+            break
+    await pilot.press("enter")
+    for _ in range(50):
+        await pilot.pause(0.02)
+        if isinstance(app.screen, RoomScreen):
+            break
+    assert isinstance(app.screen, RoomScreen)
+
+
+async def _say(pilot, app: BBSApp, text: str) -> None:  # type: ignore[no-untyped-def]
+    field = app.screen.query_one(RoomInput)
+    field.value = text
+    await pilot.press("enter")
+    await pilot.pause(0.15)
+
+
+async def test_a_line_said_shows_in_the_feed_with_history_on_entry(community: Community) -> None:
+    member = await _member(community, "Wren")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _enter_lobby(pilot, app)
+        assert "You are in Lobby" in _feed(app)
+        await _say(pilot, app, "hello [bold]there[/] \x1b]52;c;eHl6\x07 friend")
+        text = _feed(app)
+        assert "Wren: hello [bold]there[/] ]52;c;eHl6 friend" in text
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, RoomListScreen)
+        await pilot.press("enter")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, RoomScreen):
+                break
+        assert "hello [bold]there[/]" in _feed(app)
+
+
+async def test_commands_answer_privately(community: Community) -> None:
+    member = await _member(community, "Heron")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _enter_lobby(pilot, app)
+        await _say(pilot, app, "/help")
+        assert "/ignore NAME" in _feed(app)
+        await _say(pilot, app, "/me waves")
+        assert "* Heron waves" in _feed(app)
+        await _say(pilot, app, "/who")
+        assert "Here now (1): Heron" in _feed(app)
+        await _say(pilot, app, "/away making tea")
+        await pilot.pause(1.2)
+        assert "Heron (away)" in str(app.screen.query_one("#room-presence", PlainText).render())
+        await _say(pilot, app, "/nonsense")
+        assert "no /nonsense command" in _feed(app)
+
+
+async def test_a_big_paste_becomes_a_hint_and_a_small_one_a_line(community: Community) -> None:
+    member = await _member(community, "Finch")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _enter_lobby(pilot, app)
+        field = app.screen.query_one(RoomInput)
+        field.post_message(Paste("line\n" * 200_000))
+        await pilot.pause(0.2)
+        assert "paste had 200000 lines" in _feed(app)
+        assert field.value == ""
+        field.post_message(Paste("one\ntwo"))
+        await pilot.pause(0.1)
+        assert field.value == "one two"
+
+
+async def test_two_members_see_each_other_and_ignore_works(community: Community) -> None:
+    one = await _member(community, "Alder")
+    two = await _member(community, "Birch")
+    app_one = BBSApp(SessionContext(community, one))
+    app_two = BBSApp(SessionContext(community, two))
+    async with app_one.run_test(size=(80, 24)) as p1, app_two.run_test(size=(80, 24)) as p2:
+        await _enter_lobby(p1, app_one)
+        await _enter_lobby(p2, app_two)
+        await p1.pause(0.1)
+        assert "Birch came in" in _feed(app_one)
+        await _say(p1, app_one, "hi @birch")
+        await p2.pause(0.2)
+        assert "» " in _feed(app_two) and "Alder: hi @birch" in _feed(app_two)
+        await _say(p2, app_two, "/ignore alder")
+        await _say(p1, app_one, "can you hear me")
+        await p2.pause(0.2)
+        assert "can you hear me" not in _feed(app_two)
+        assert "can you hear me" in _feed(app_one)
+
+
+async def test_crisis_line_is_posted_and_writer_gets_resources(community: Community) -> None:
+    class CrisisScorer:
+        def score(self, texts):  # type: ignore[no-untyped-def]
+            return [Scores(0.0, 0.0, 0.99) for _ in texts]
+
+        def explain(self, text, top=5):  # type: ignore[no-untyped-def]
+            return {}
+
+    community.moderation.set_scorer(CrisisScorer())
+    alerts = community.events.subscribe(MODERATION_TOPIC)
+    member = await _member(community, "Rowan")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _enter_lobby(pilot, app)
+        feed_screen = app.screen
+        await _say(pilot, app, "i do not want to be here anymore")
+        await pilot.pause(0.2)
+        assert "Only you can see this note" in str(app.screen.query_one("#crisis-box").render())
+        await pilot.press("enter")
+        assert "Rowan: i do not want to be here anymore" in feed_screen.query_one(
+            RoomFeed).visible_text()
+    with community.database.read() as session:
+        flags = [(f.kind, f.target_kind) for f in session.exec(select(ModerationFlag)).all()]
+    assert flags == [("crisis", "room_line")]
+    [alert] = alerts.drain()
+    assert isinstance(alert, ModerationAlertEvent) and alert.flag == "crisis"
+
+
+async def test_keys_typed_in_a_burst_send_one_line_per_enter(community: Community) -> None:
+    member = await _member(community, "Quill")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _enter_lobby(pilot, app)
+        for char in "ab\rcd\ref\r":
+            app.post_message(Key("enter" if char == "\r" else char, char))
+        await pilot.pause(0.4)
+        text = _feed(app)
+        assert "Quill: ab" in text and "Quill: cd" in text and "Quill: ef" in text
+        assert "abcd" not in text
+
+
+async def test_a_dropped_member_goes_straight_back_into_their_room(community: Community) -> None:
+    member = await _member(community, "Sorrel")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _enter_lobby(pilot, app)
+        await _say(pilot, app, "brb, wifi")
+    # The app ended without Esc (a dropped connection): presence is gone, the room remembered.
+    assert community.rooms.who(1) == []
+    again = BBSApp(SessionContext(community, member))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if isinstance(again.screen, RoomScreen):
+                break
+        assert isinstance(again.screen, RoomScreen)
+        assert "Sorrel: brb, wifi" in _feed(again)
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+    assert await community.rooms.rooms_to_rejoin(member) == []
+
+
+async def test_todays_sessions_show_on_the_home_screen_and_in_the_room(
+    community: Community,
+) -> None:
+    from datetime import timedelta
+
+    from bbs.models import utcnow
+    from bbs.rooms import add_event
+    from screens.menu import MainMenuScreen
+
+    member = await _member(community, "Tansy")
+    await community.rooms.ensure_ready()
+    with community.database.write() as s:
+        add_event(s, room_id=1, starts_at=utcnow() + timedelta(minutes=1),
+                  topic="Evening check-in", host_id=member.id)
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, MainMenuScreen)
+        line = str(app.screen.query_one("#room-events-today", PlainText).render())
+        assert "Evening check-in" in line and "host Tansy" in line
+        await _enter_lobby(pilot, app)
+        assert "Scheduled: " in _feed(app) and "Evening check-in" in _feed(app)

@@ -1,0 +1,77 @@
+"""Scrolling a band of rows: the frame filter remembers shifted rows and the screen stays exact."""
+
+from __future__ import annotations
+
+import random
+
+import pyte
+
+from server.driver import scroll_sequence
+from server.frame_filter import FrameFilter
+
+WIDTH, HEIGHT = 30, 10
+TOP, BOTTOM = 2, 7  # the feed band, 0-based rows
+
+
+def _screen(chunks: list[str]) -> list[str]:
+    screen = pyte.Screen(WIDTH, HEIGHT)
+    stream = pyte.Stream(screen)
+    for chunk in chunks:
+        stream.feed(chunk)
+    return list(screen.display)
+
+
+def _row(y: int, text: str) -> str:
+    text = text.ljust(WIDTH)[:WIDTH]
+    return f"\x1b[{y + 1};1H\x1b[1m{text[:8]}\x1b[0m{text[8:]}"
+
+
+def _full_frame(lines: list[str]) -> str:
+    """What Textual would send to repaint everything: every row, top to bottom."""
+    rows = ["title", "here: a, b", *lines[-(BOTTOM - TOP + 1):], "> input", "keys"]
+    rows += [""] * (HEIGHT - len(rows))
+    return "".join(_row(y, text) for y, text in enumerate(rows))
+
+
+def test_scrolling_then_repainting_shows_exactly_what_a_full_repaint_shows() -> None:
+    rng = random.Random(5)
+    lines = [f"line {i} " + "x" * rng.randrange(10) for i in range(6)]
+    plain: list[str] = [_full_frame(lines)]
+    frames = FrameFilter(WIDTH, HEIGHT)
+    filtered: list[str] = [frames.filter(plain[0])]
+    for step in range(40):
+        count = rng.choice((1, 1, 1, 2, 3))
+        new = [f"new {step}.{j} " + "y" * rng.randrange(12) for j in range(count)]
+        lines += new
+        # The fast path: shift the band, write only the new bottom rows.
+        fast = scroll_sequence(TOP, BOTTOM, count) + "".join(
+            _row(BOTTOM - count + 1 + j, text) for j, text in enumerate(new))
+        plain.append(fast)
+        filtered.append(frames.filter(fast))
+        assert _screen(filtered) == _screen(plain) == _screen([_full_frame(lines)])
+        if step % 7 == 0:
+            # Now and then Textual repaints everything: the filter must know the band moved,
+            # so it sends nothing for rows the terminal already shows.
+            repaint = _full_frame(lines)
+            plain.append(repaint)
+            out = frames.filter(repaint)
+            filtered.append(out)
+            assert out == "", out
+            assert _screen(filtered) == _screen(plain)
+
+
+def test_a_scroll_costs_the_sequence_and_the_new_row_only() -> None:
+    frames = FrameFilter(WIDTH, HEIGHT)
+    frames.filter(_full_frame(["a", "b", "c"]))
+    fast = scroll_sequence(TOP, BOTTOM, 1) + _row(BOTTOM, "d")
+    assert frames.filter(fast) == fast
+    assert len(scroll_sequence(TOP, BOTTOM, 1)) < 24
+
+
+def test_an_unrecognised_scroll_makes_the_filter_forget() -> None:
+    frames = FrameFilter(WIDTH, HEIGHT)
+    frame = _full_frame(["a"])
+    frames.filter(frame)
+    odd = "\x1b[3;8r\x1b[5;1H\x1b[1M\x1b[r"  # delete-line not at the band's top
+    assert frames.filter(odd) == odd
+    assert frames.filter(frame) == frame
