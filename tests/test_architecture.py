@@ -78,3 +78,42 @@ def test_mypy_strict_is_clean() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_notifications_never_parse_markup() -> None:
+    """notify() parses console markup by default: member text in one would be live markup."""
+    for path in (ROOT / "screens").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "notify"
+            ):
+                markup = [k for k in node.keywords if k.arg == "markup"]
+                assert markup and isinstance(markup[0].value, ast.Constant) and (
+                    markup[0].value.value is False
+                ), f"{path.name}:{node.lineno} notify() without markup=False"
+
+
+def test_widgets_given_text_do_not_parse_markup() -> None:
+    """Static/Label/Button with a computed string must say markup=False (or take Content)."""
+    risky = {"Static", "Label", "Button"}
+    for path in (ROOT / "screens").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id not in risky or not node.args:
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.Constant):
+                continue  # our own fixed wording
+            if isinstance(first, ast.Call) and getattr(first.func, "id", "") in (
+                "Content", "literal", "Text"
+            ):
+                continue
+            markup = [k for k in node.keywords if k.arg == "markup"]
+            assert markup and isinstance(markup[0].value, ast.Constant) and (
+                markup[0].value.value is False
+            ), f"{path.name}:{node.lineno} {node.func.id}() of computed text parses markup"
