@@ -66,8 +66,10 @@ class MainMenuScreen(BBSScreen[None]):
             *(Option(f"{key.upper()}  {label}", id=action) for key, action, label in shown),
             id="menu",
         )
-        yield KeyBar(" " + "  ".join(f"{k.upper()} {label.split()[0]}" for k, _a, label in shown)
-                     + "  F1 help")
+        # The sections are listed above with their names; the bar only reminds of keys,
+        # so it fits 80 columns however many sections there are.
+        keys = " ".join(k.upper() for k, _a, _l in shown)
+        yield KeyBar(f" Keys: {keys}   1-9 open what is new   F1 help")
 
     def _last_visit_line(self) -> str:
         member = self.bbs.member
