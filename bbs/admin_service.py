@@ -112,6 +112,16 @@ class AdminService:
     async def is_banned(self, member_id: int) -> bool:
         return await self._read(lambda s: sanctions.is_banned(s, member_id))
 
+    async def login_status(self, member_id: int) -> tuple[bool, str | None]:
+        """At login, in one query: is the member banned, and if suspended, the line to show."""
+
+        def status(session: Session) -> tuple[bool, str | None]:
+            if sanctions.is_banned(session, member_id):
+                return True, None
+            return False, sanctions.login_block(session, member_id)
+
+        return await self._read(status)
+
     async def login_block(self, member_id: int) -> str | None:
         """One line for a suspended (or banned) member at login, else None."""
         return await self._read(lambda s: sanctions.login_block(s, member_id))

@@ -69,7 +69,7 @@ class Community:
         )
         self.passwords = PasswordService(settings.argon2)
         self.guard = LoginGuard(settings.login)
-        self._db_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bbs-db")
+        self._db_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bbs-db")
         verifies = max(1, settings.login.max_concurrent_verifies)
         self._hash_pool = ThreadPoolExecutor(max_workers=verifies, thread_name_prefix="bbs-hash")
         self._verify_slots = asyncio.Semaphore(verifies)

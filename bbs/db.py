@@ -58,7 +58,7 @@ class Database:
     """An engine for the configured URL, with separate read and write sessions."""
 
     def __init__(
-        self, url: str, *, pool_size: int = 5, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+        self, url: str, *, pool_size: int = 8, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
     ) -> None:
         self.url = url
         self.is_sqlite = _is_sqlite(url)

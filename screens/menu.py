@@ -41,6 +41,8 @@ def sections_for(is_staff: bool) -> list[tuple[str, str, str]]:
 class MainMenuScreen(BBSScreen[None]):
     """First screen after login; every section one key away."""
 
+    _shown_once = False
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key, action, label, show=False) for key, action, label in SECTIONS
     ] + NEWS_BINDINGS + CHECK_IN_BINDINGS + NOTICE_BINDINGS
@@ -88,6 +90,11 @@ class MainMenuScreen(BBSScreen[None]):
         self.app.push_screen(RoomListScreen())
 
     async def on_screen_resume(self) -> None:
+        if not self._shown_once:
+            # The first resume comes with mounting, and each widget loads itself on
+            # mount: loading again now would repaint the first screen several times.
+            self._shown_once = True
+            return
         self.query_one(ModerationNews).reload()
         news = self.query_one(WhatsNew)
         news.run_worker(news.refresh_news(), exclusive=True, group="news")

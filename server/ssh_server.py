@@ -194,10 +194,10 @@ class BBSServer(asyncssh.SSHServer):
 
     async def _refuse_banned(self, member: MemberView | None) -> MemberView | None:
         """A banned pseudonym and its keys fail exactly like a wrong password or key."""
-        if member is None or await self._community.admin.is_banned(member.id):
+        if member is None:
             return None
-        self._login_block = await self._community.admin.login_block(member.id)
-        return member
+        banned, self._login_block = await self._community.admin.login_status(member.id)
+        return None if banned else member
 
     def _too_many(self) -> None:
         if self._conn is not None:
