@@ -30,7 +30,7 @@ HARNESS = r"""
 import asyncio, gc, json, sys
 from pathlib import Path
 from bbs.config import load_settings, with_overrides, LoginLimits
-from server.ssh_server import start_server
+from server.ssh_server import start_server, tune_garbage_collector
 from server.session import LIVE_APPS
 from server.textual_patches import apply_textual_patches
 
@@ -57,6 +57,7 @@ async def main():
     settings = with_overrides(settings, login=LoginLimits(max_sessions_per_member=10000,
         startups_begin=50, startups_full=200, unauthenticated_per_source=50))
     running = await start_server(settings)
+    tune_garbage_collector()  # as `bbs serve` does
     print(json.dumps({"port": running.port}), flush=True)
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
