@@ -26,15 +26,8 @@ from screens.compose import (
     ConfirmScreen,
     show_outcome,
 )
-from screens.widgets import KeyBar, PlainText, TextField
-
-BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
-
-LIST_CSS = """
-{name} OptionList {{ border: none; height: 1fr; margin: 0 1; }}
-{name} OptionList:focus {{ border: none; }}
-{name} OptionList > .option-list--option-highlighted {{ text-style: reverse; }}
-"""
+from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, TextField
+from screens.widgets import styled_line as _line
 
 
 def _when(post_time: object) -> str:
@@ -42,16 +35,6 @@ def _when(post_time: object) -> str:
 
     assert isinstance(post_time, datetime)
     return post_time.strftime("%Y-%m-%d %H:%M")
-
-
-def _line(*parts: str | tuple[str, str]) -> Content:
-    """One line from pieces of untrusted text (cleaned), each optionally styled."""
-    pieces: list[Content] = []
-    for part in parts:
-        text, style = (part, "") if isinstance(part, str) else part
-        piece = Content(clean_line(text))
-        pieces.append(piece.stylize(style) if style else piece)
-    return Content("").join(pieces)
 
 
 class BoardsScreen(BBSScreen[None]):

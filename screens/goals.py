@@ -35,15 +35,8 @@ from bbs.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen, NoteScreen
-from screens.widgets import KeyBar, PlainText, TextField
-
-BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
-
-LIST_CSS = """
-{name} OptionList {{ border: none; height: 1fr; margin: 0 1; }}
-{name} OptionList:focus {{ border: none; }}
-{name} OptionList > .option-list--option-highlighted {{ text-style: reverse; }}
-"""
+from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, TextField
+from screens.widgets import styled_line as _line
 
 # Chart glyphs: shape and letter carry the meaning; colour only repeats it.
 GLYPHS: dict[CheckInStatus | None, tuple[str, str]] = {
@@ -61,16 +54,6 @@ MOOD_WORDS = {1: "very low", 2: "low", 3: "okay", 4: "good", 5: "very good"}
 
 # Bound on the home screen: the one-key check-in.
 CHECK_IN_BINDINGS: list[BindingType] = [Binding("c", "check_in", "Check in", show=False)]
-
-
-def _line(*parts: str | tuple[str, str]) -> Content:
-    """One line from pieces of text (cleaned), each optionally styled."""
-    pieces: list[Content] = []
-    for part in parts:
-        text, style = (part, "") if isinstance(part, str) else part
-        piece = Content(clean_line(text))
-        pieces.append(piece.stylize(style) if style else piece)
-    return Content("").join(pieces)
 
 
 def _plural(n: int, unit: str) -> str:

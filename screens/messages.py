@@ -18,9 +18,10 @@ from bbs.errors import StoreBusyError
 from bbs.messages import WHO_LABELS, MessagePage, MessageView, WhoMayWrite
 from bbs.text_safety import clean_text, truncate_display
 from screens.base import BBSScreen
-from screens.boards import BUSY, LIST_CSS, _line, _when
+from screens.boards import _when
 from screens.compose import AskScreen, ComposeScreen, ComposeTarget, ConfirmScreen, show_outcome
-from screens.widgets import KeyBar, PlainText
+from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText
+from screens.widgets import styled_line as _line
 
 _WHO_ORDER = [WhoMayWrite.EVERYONE, WhoMayWrite.TALKED, WhoMayWrite.NOBODY]
 

@@ -7,12 +7,31 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from bbs.text_safety import clean_text
+from bbs.text_safety import clean_line, clean_text
+
+BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
+
+# Lists that fill the screen, with a highlight that shows in monochrome too.
+LIST_CSS = """
+{name} OptionList {{ border: none; height: 1fr; margin: 0 1; }}
+{name} OptionList:focus {{ border: none; }}
+{name} OptionList > .option-list--option-highlighted {{ text-style: reverse; }}
+"""
 
 
 def literal(text: str) -> Content:
     """Text shown exactly as written: no markup, no escape sequences, no bidi tricks."""
     return Content(clean_text(text))
+
+
+def styled_line(*parts: str | tuple[str, str]) -> Content:
+    """One line from pieces of untrusted text (cleaned), each optionally styled."""
+    pieces: list[Content] = []
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        piece = Content(clean_line(text))
+        pieces.append(piece.stylize(style) if style else piece)
+    return Content("").join(pieces)
 
 
 class PlainText(Static):

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
 
 from bbs import accounts, blocks, boards, messages, search
@@ -22,39 +18,12 @@ from bbs.models import Member, utcnow
 from bbs.moderation_policy import Action
 from bbs.pseudonyms import validate_pseudonym
 
-POSTGRES_URL = os.environ.get("BBS_TEST_POSTGRES_URL")
 NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
 
 
-def _postgres_database() -> Iterator[Database]:
-    if not POSTGRES_URL:
-        pytest.skip("set BBS_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    database = Database(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'boards.sqlite3'}")
-        database.migrate()
-        yield database
-        database.dispose()
-    else:
-        for database in _postgres_database():
-            database.migrate()
-            yield database
+@pytest.fixture
+def db(store: Database) -> Database:
+    return store
 
 
 def _member(db: Database, name: str, *, age: timedelta = timedelta(days=3)) -> int:

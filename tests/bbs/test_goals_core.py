@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +20,6 @@ from bbs.moderation_policy import Scores
 from bbs.streaks import CheckInStatus, GoalError
 
 PASSWORD = "a long enough password"
-POSTGRES_URL = os.environ.get("BBS_TEST_POSTGRES_URL", "")
 
 
 class WordScorer:
@@ -100,33 +98,14 @@ def two_connections(request: pytest.FixtureRequest, settings: Settings, tmp_path
     """Two communities (two engines, two pools) on one database: like two server processes."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-        cleanup = None
     else:
-        if not POSTGRES_URL:
-            pytest.skip("set BBS_TEST_POSTGRES_URL to run against PostgreSQL")
-        import uuid
-
-        from sqlalchemy import create_engine, text
-
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        sep = "&" if "?" in POSTGRES_URL else "?"
-        url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-
-        def cleanup() -> None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
+        url = request.getfixturevalue("postgres_url")
     first = Community(settings, Database(url))
     first.prepare()
     second = Community(settings, Database(url))
     yield first, second
     first.close()
     second.close()
-    if cleanup is not None:
-        cleanup()
 
 
 async def test_two_connections_checking_in_at_once_store_one_row(

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 from bbs import accounts
@@ -20,39 +16,10 @@ from bbs.db import Database, StoreBusyError, alembic_config
 from bbs.models import ColourMode, Member, Role
 from bbs.pseudonyms import validate_pseudonym
 
-POSTGRES_URL = os.environ.get("BBS_TEST_POSTGRES_URL")
 
-
-def _postgres_database() -> Iterator[Database]:
-    if not POSTGRES_URL:
-        pytest.skip("set BBS_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    database = Database(url)
-    try:
-        yield database
-    finally:
-        database.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-        db.migrate()
-        yield db
-        db.dispose()
-    else:
-        for db in _postgres_database():
-            db.migrate()
-            yield db
+@pytest.fixture
+def database(store: Database) -> Database:
+    return store
 
 
 def _add(database: Database, name: str, role: Role = Role.MEMBER,

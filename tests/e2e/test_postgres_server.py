@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
 from server.ssh_server import RunningServer, start_server
 from server.textual_patches import apply_textual_patches
 
-POSTGRES_URL = os.environ.get("BBS_TEST_POSTGRES_URL")
 PASSWORD = "a long postgres password"
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
-    if not POSTGRES_URL:
-        pytest.skip("set BBS_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)")
-    schema = f"e2e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
-
-@pytest.fixture
-async def pg_server(settings: Settings, pg_url: str) -> AsyncIterator[RunningServer]:
+async def pg_server(settings: Settings, postgres_url: str) -> AsyncIterator[RunningServer]:
     apply_textual_patches()
-    pg_settings = with_overrides(settings, database_url=pg_url)
+    pg_settings = with_overrides(settings, database_url=postgres_url)
     running = await start_server(pg_settings, Community(pg_settings))
     try:
         yield running
