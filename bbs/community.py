@@ -117,6 +117,14 @@ class Community:
         with self.database.write() as session:
             return fn(session)
 
+    async def read(self, fn: Callable[[Session], T]) -> T:
+        """Run fn with a read session in a worker thread: the front door's services use it."""
+        return await self._db(self._read, fn)
+
+    async def write(self, fn: Callable[[Session], T]) -> T:
+        """Run fn in one write transaction in a worker thread."""
+        return await self._db(self._write, fn)
+
     def close(self) -> None:
         self.moderation.close()
         self._db_pool.shutdown(wait=True)
@@ -139,33 +147,33 @@ class Community:
     # -- logging in -------------------------------------------------------------------
     async def authenticate_password(self, pseudonym: str, password: str) -> MemberView | None:
         """The member if the password is right; unknown names cost the same as known ones."""
-        credentials = await self._db(
-            self._read, lambda s: accounts.get_credentials(s, pseudonym)
+        credentials = await self.read(
+            lambda s: accounts.get_credentials(s, pseudonym)
         )
         stored = credentials.password_hash if credentials else None
         ok = await self._hash(self.passwords.verify, stored, password)
         if not ok or credentials is None:
             return None
-        return await self._db(
-            self._read, lambda s: accounts.get_member_by_id(s, credentials.member_id)
+        return await self.read(
+            lambda s: accounts.get_member_by_id(s, credentials.member_id)
         )
 
     async def member_for_key(self, pseudonym: str, fingerprint: str) -> MemberView | None:
-        return await self._db(
-            self._read, lambda s: accounts.member_for_key(s, pseudonym, fingerprint)
+        return await self.read(
+            lambda s: accounts.member_for_key(s, pseudonym, fingerprint)
         )
 
     async def record_login(self, member_id: int, fingerprint: str | None) -> None:
-        await self._db(self._write, lambda s: accounts.record_login(s, member_id, fingerprint))
+        await self.write(lambda s: accounts.record_login(s, member_id, fingerprint))
 
     async def member(self, member_id: int) -> MemberView | None:
-        return await self._db(self._read, lambda s: accounts.get_member_by_id(s, member_id))
+        return await self.read(lambda s: accounts.get_member_by_id(s, member_id))
 
     # -- signing up -------------------------------------------------------------------
     async def check_pseudonym(self, raw: str) -> Pseudonym:
         """Validate a wished-for pseudonym; raises PseudonymError or AccountError kindly."""
         pseudonym = validate_pseudonym(raw)
-        if await self._db(self._read, lambda s: accounts.pseudonym_taken(s, pseudonym)):
+        if await self.read(lambda s: accounts.pseudonym_taken(s, pseudonym)):
             raise AccountError("That name, or one that looks just like it, is taken. Try another.")
         return pseudonym
 
@@ -205,7 +213,7 @@ class Community:
             )
             return member
 
-        member = await self._db(self._write, create)
+        member = await self.write(create)
         if source is not None:
             self.guard.record_signup(source)
         log.info("member signed up", extra={"member_id": member.id, "with_key": key is not None})
@@ -227,8 +235,8 @@ class Community:
         check_new_password(password, repeated)
         if source is not None:
             await asyncio.sleep(self.guard.penalty(source))
-        credentials = await self._db(
-            self._read, lambda s: accounts.get_credentials(s, raw_pseudonym)
+        credentials = await self.read(
+            lambda s: accounts.get_credentials(s, raw_pseudonym)
         )
         stored = credentials.recovery_hash if credentials else None
         if not await self._hash(
@@ -240,8 +248,7 @@ class Community:
         new_code = new_recovery_code()
         password_hash = await self._hash(self.passwords.hash, password)
         recovery_hash = await self._hash(self.passwords.hash, normalise_recovery_code(new_code))
-        await self._db(
-            self._write,
+        await self.write(
             lambda s: accounts.set_password(
                 s,
                 member_id=credentials.member_id,
@@ -258,8 +265,7 @@ class Community:
     async def update_display(
         self, member_id: int, *, colour_mode: ColourMode, mouse: bool
     ) -> MemberView:
-        return await self._db(
-            self._write,
+        return await self.write(
             lambda s: accounts.update_display_settings(
                 s, member_id, colour_mode=colour_mode, mouse=mouse
             ),

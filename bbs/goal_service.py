@@ -90,30 +90,22 @@ class GoalService:
     def __init__(self, community: Community) -> None:
         self._community = community
 
-    async def _read(self, fn: Callable[[Session], T]) -> T:
-        c = self._community
-        return await c._db(c._read, fn)
-
-    async def _write(self, fn: Callable[[Session], T]) -> T:
-        c = self._community
-        return await c._db(c._write, fn)
-
     # -- settings ---------------------------------------------------------------------
     async def settings(self, member_id: int) -> GoalSettingsView:
-        return await self._read(lambda s: goals.goal_settings(s, member_id))
+        return await self._community.read(lambda s: goals.goal_settings(s, member_id))
 
     async def set_settings(self, member_id: int, *, time_zone: str, companion: bool
                            ) -> GoalSettingsView:
-        return await self._write(lambda s: goals.set_goal_settings(
+        return await self._community.write(lambda s: goals.set_goal_settings(
             s, member_id, time_zone=time_zone, companion=companion))
 
     # -- goals ------------------------------------------------------------------------
     async def goals(self, member_id: int, *, archived: bool = False) -> list[GoalSummary]:
-        return await self._read(lambda s: goals.goal_list(s, member_id=member_id,
+        return await self._community.read(lambda s: goals.goal_list(s, member_id=member_id,
                                                           archived=archived))
 
     async def detail(self, viewer_id: int, goal_id: int) -> GoalDetail:
-        return await self._read(lambda s: goals.goal_detail(s, viewer_id=viewer_id,
+        return await self._community.read(lambda s: goals.goal_detail(s, viewer_id=viewer_id,
                                                             goal_id=goal_id))
 
     @staticmethod
@@ -124,21 +116,21 @@ class GoalService:
     async def create_goal(self, member_id: int, **fields: str) -> GoalView:
         """Check and store a new goal; raises GoalError with a kind message."""
         draft = await self.clean(**fields)
-        return await self._write(lambda s: goals.create_goal(s, member_id=member_id,
+        return await self._community.write(lambda s: goals.create_goal(s, member_id=member_id,
                                                              draft=draft))
 
     async def update_goal(self, member_id: int, goal_id: int, **fields: str) -> GoalView:
         draft = await self.clean(**fields)
-        return await self._write(lambda s: goals.update_goal(s, member_id=member_id,
+        return await self._community.write(lambda s: goals.update_goal(s, member_id=member_id,
                                                              goal_id=goal_id, draft=draft))
 
     async def archive_goal(self, member_id: int, goal_id: int, archived: bool = True
                            ) -> GoalView:
-        return await self._write(lambda s: goals.archive_goal(
+        return await self._community.write(lambda s: goals.archive_goal(
             s, member_id=member_id, goal_id=goal_id, archived=archived))
 
     async def badges(self, member_id: int) -> list[BadgeView]:
-        return await self._read(lambda s: goals.member_badges(s, member_id))
+        return await self._community.read(lambda s: goals.member_badges(s, member_id))
 
     # -- check-ins and the companion --------------------------------------------------
     async def greeting(self, member_id: int, name: str) -> Greeting:
@@ -146,12 +138,12 @@ class GoalService:
             return (goals.due_goals(s, member_id=member_id), goals.goal_settings(s, member_id),
                     goals.member_today(s, member_id))
 
-        due, prefs, today = await self._read(run)
+        due, prefs, today = await self._community.read(run)
         text = companion.greeting(name, due, today) if prefs.companion else ""
         return Greeting(due, text)
 
     async def today(self, member_id: int) -> date:
-        return await self._read(lambda s: goals.member_today(s, member_id))
+        return await self._community.read(lambda s: goals.member_today(s, member_id))
 
     async def check_in(
         self,
@@ -193,7 +185,7 @@ class GoalService:
             return result, goals.goal_settings(s, member_id)
 
         try:
-            result, prefs = await self._write(run)
+            result, prefs = await self._community.write(run)
         except IntegrityError:
             # Another connection checked in for the same day between our read and our write.
             today = await self.today(member_id)
@@ -221,37 +213,38 @@ class GoalService:
 
     # -- rest days --------------------------------------------------------------------
     async def rest(self, member_id: int, days: int) -> RestRange:
-        return await self._write(lambda s: goals.start_rest(s, member_id=member_id, days=days))
+        return await self._community.write(
+            lambda s: goals.start_rest(s, member_id=member_id, days=days))
 
     async def end_rest(self, member_id: int) -> bool:
-        return await self._write(lambda s: goals.end_rest(s, member_id=member_id))
+        return await self._community.write(lambda s: goals.end_rest(s, member_id=member_id))
 
     async def resting_until(self, member_id: int) -> date | None:
-        return await self._read(lambda s: goals.resting_until(s, member_id=member_id))
+        return await self._community.read(lambda s: goals.resting_until(s, member_id=member_id))
 
     # -- partners and cheers ----------------------------------------------------------
     async def partnerships(self, member_id: int) -> list[PartnershipView]:
-        return await self._read(lambda s: goals.partnerships(s, member_id))
+        return await self._community.read(lambda s: goals.partnerships(s, member_id))
 
     async def invite(self, member_id: int, pseudonym: str) -> PartnershipView:
-        return await self._write(lambda s: goals.invite_partner(s, member_id=member_id,
+        return await self._community.write(lambda s: goals.invite_partner(s, member_id=member_id,
                                                                 pseudonym=pseudonym))
 
     async def answer(self, member_id: int, partnership_id: int, accept: bool) -> PartnershipView:
-        return await self._write(lambda s: goals.answer_invitation(
+        return await self._community.write(lambda s: goals.answer_invitation(
             s, member_id=member_id, partnership_id=partnership_id, accept=accept))
 
     async def end_partnership(self, member_id: int, partnership_id: int) -> None:
-        await self._write(lambda s: goals.end_partnership(s, member_id=member_id,
+        await self._community.write(lambda s: goals.end_partnership(s, member_id=member_id,
                                                           partnership_id=partnership_id))
 
     async def partner_goals(self, viewer_id: int, partner_id: int) -> list[GoalSummary]:
-        return await self._read(lambda s: goals.partner_goals(s, viewer_id=viewer_id,
+        return await self._community.read(lambda s: goals.partner_goals(s, viewer_id=viewer_id,
                                                               partner_id=partner_id))
 
     async def shared_goals(self, viewer_id: int, other_id: int) -> list[GoalSummary]:
         """A partner's shared goals, or anyone's community goals."""
-        return await self._read(lambda s: goals.shared_goals(s, viewer_id=viewer_id,
+        return await self._community.read(lambda s: goals.shared_goals(s, viewer_id=viewer_id,
                                                              other_id=other_id))
 
     async def find_member(self, pseudonym: str) -> tuple[int, str]:
@@ -260,16 +253,16 @@ class GoalService:
             view = accounts.get_member_by_id(s, member_id)
             return member_id, view.pseudonym if view else ""
 
-        return await self._read(run)
+        return await self._community.read(run)
 
     async def cheer(self, sender_id: int, recipient_id: int, body: str, *,
                     goal_id: int | None = None) -> CheerOutcome:
         """Check, score, then store a cheer; held ones wait for a moderator."""
-        await self._read(lambda s: goals.check_may_cheer(s, sender_id=sender_id,
+        await self._community.read(lambda s: goals.check_may_cheer(s, sender_id=sender_id,
                                                          recipient_id=recipient_id))
         cleaned = await asyncio.to_thread(goals.clean_cheer, body)
         verdict = await self._community.moderation.check(cleaned, explain=False)
-        cheer = await self._write(lambda s: goals.send_cheer(
+        cheer = await self._community.write(lambda s: goals.send_cheer(
             s, sender_id=sender_id, recipient_id=recipient_id, body=cleaned,
             action=verdict.action, scores=_scores(verdict), goal_id=goal_id))
         if not cheer.held:
@@ -284,7 +277,7 @@ class GoalService:
         return CheerOutcome(cheer, note)
 
     async def cheers(self, member_id: int, *, mark_seen: bool = True) -> list[CheerView]:
-        method = self._write if mark_seen else self._read
+        method = self._community.write if mark_seen else self._community.read
         return await method(lambda s: goals.cheers_for(s, member_id=member_id,
                                                        mark_seen=mark_seen))
 
@@ -294,4 +287,4 @@ class GoalService:
                                                 on_event=on_event)
 
     async def unseen_cheers(self, member_id: int) -> int:
-        return await self._read(lambda s: goals.unseen_cheers(s, member_id=member_id))
+        return await self._community.read(lambda s: goals.unseen_cheers(s, member_id=member_id))

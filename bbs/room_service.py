@@ -173,21 +173,13 @@ class RoomService:
         self._closed_live: set[int] = set()
 
     # -- plumbing ---------------------------------------------------------------------
-    async def _read(self, fn: Callable[[Session], T]) -> T:
-        c = self._community
-        return await c._db(c._read, fn)
-
-    async def _write(self, fn: Callable[[Session], T]) -> T:
-        c = self._community
-        return await c._db(c._write, fn)
-
     def _publish(self, room_id: int, event: Event) -> None:
         self._community.events.publish(room_topic(room_id), event)
 
     async def ensure_ready(self) -> None:
         """Seed the default rooms once, and purge expired history at most hourly."""
         if not self._ready:
-            await self._write(rooms.seed_default_rooms)
+            await self._community.write(rooms.seed_default_rooms)
             self._ready = True
         now = time.monotonic()
         if now - self._last_purge > PURGE_EVERY_SECONDS:
@@ -201,7 +193,7 @@ class RoomService:
     async def purge_expired(self) -> int:
         days = self._community.settings.room_retention_days
         cutoff = utcnow() - timedelta(days=days)
-        purged = await self._write(lambda s: rooms.purge_lines_before(s, cutoff))
+        purged = await self._community.write(lambda s: rooms.purge_lines_before(s, cutoff))
         if purged:
             log.info("purged expired room history", extra={"lines": purged})
         return purged
@@ -210,23 +202,23 @@ class RoomService:
     async def list_rooms(self, member: MemberView) -> list[tuple[RoomView, int]]:
         """Rooms this member may enter, each with how many people are in it now."""
         await self.ensure_ready()
-        found = await self._read(
+        found = await self._community.read(
             lambda s: rooms.list_rooms(s, member_id=member.id, staff=member.is_staff))
         return [(room, self.presence.count(room.id)) for room in found]
 
     async def rooms_to_rejoin(self, member: MemberView) -> list[int]:
         """Rooms the member was in when their connection dropped."""
-        return await self._read(lambda s: rooms.rooms_inside(s, member.id))
+        return await self._community.read(lambda s: rooms.rooms_inside(s, member.id))
 
     async def events_today(self, room_id: int | None = None) -> list[RoomEventView]:
         """Scheduled sessions from now to the end of today (UTC), running ones included."""
         now = utcnow()
         end = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        return await self._read(lambda s: rooms.events_between(s, now, end, room_id))
+        return await self._community.read(lambda s: rooms.events_between(s, now, end, room_id))
 
     async def upcoming_events(self, room_id: int, days: int = 7) -> list[RoomEventView]:
         now = utcnow()
-        return await self._read(
+        return await self._community.read(
             lambda s: rooms.events_between(s, now, now + timedelta(days=days), room_id))
 
     # -- entering and leaving ---------------------------------------------------------
@@ -240,7 +232,7 @@ class RoomService:
             return (room, rooms.recent_lines(s, room_id), rooms.ignored_ids(s, member.id),
                     rooms.appear_offline(s, member.id))
 
-        room, history, ignored, hidden = await self._write(load)
+        room, history, ignored, hidden = await self._community.write(load)
         events = await self.upcoming_events(room_id)
         visit = RoomVisit(room, member, history, events, ignored, hidden)
         if self.presence.join(room_id, member.id, member.pseudonym, hidden=hidden) and not hidden:
@@ -264,7 +256,8 @@ class RoomService:
     async def leave(self, visit: RoomVisit) -> None:
         """Leave on purpose: presence out, and no rejoin next time."""
         self.depart(visit)
-        await self._write(lambda s: rooms.set_inside(s, visit.room.id, visit.member.id, False))
+        await self._community.write(
+            lambda s: rooms.set_inside(s, visit.room.id, visit.member.id, False))
 
     def who(self, room_id: int) -> list[PresenceEntry]:
         return self.presence.who(room_id)
@@ -305,7 +298,7 @@ class RoomService:
             return self._flood_reply(visit, verdict.reason, verdict.retry_after, len(text))
         member = visit.member
         # A muted member can read but not speak (the admin screen's mute).
-        muted = await self._read(lambda s: posting_block(s, member.id))
+        muted = await self._community.read(lambda s: posting_block(s, member.id))
         if muted is not None:
             return Reply((muted,), keep_input=True)
         moderation = await self._community.moderation.check(text)
@@ -327,7 +320,7 @@ class RoomService:
                 )
             return line
 
-        line = await self._write(store)
+        line = await self._community.write(store)
         if moderation.action is not Action.ALLOW:
             self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
                 "hold" if held else "crisis", room.id, line.id, member.pseudonym))
@@ -401,7 +394,7 @@ class RoomService:
         if name == "close":
             if not member.is_staff:
                 return Reply(("Only staff can close a room.",))
-            room = await self._write(lambda s: rooms.update_room(s, room_id, closed=True))
+            room = await self._community.write(lambda s: rooms.update_room(s, room_id, closed=True))
             self.room_changed(room, by=member.pseudonym)
             return Reply()
         if name in ("topic", "slow", "invite"):
@@ -420,11 +413,11 @@ class RoomService:
     async def _ignore(self, visit: RoomVisit, name: str, on: bool) -> Reply:
         if not name:
             return Reply((f"Type a name: /{'ignore' if on else 'unignore'} NAME",))
-        found = await self._read(lambda s: rooms.member_id_by_name(s, name))
+        found = await self._community.read(lambda s: rooms.member_id_by_name(s, name))
         if found is None or found[0] == visit.member.id:
             return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
         other_id, other_name = found
-        await self._write(lambda s: rooms.set_ignored(s, visit.member.id, other_id, on))
+        await self._community.write(lambda s: rooms.set_ignored(s, visit.member.id, other_id, on))
         if on:
             visit.ignored.add(other_id)
             return Reply((f"You will not see {other_name}'s lines. /unignore {other_name} "
@@ -434,7 +427,7 @@ class RoomService:
 
     async def _offline(self, visit: RoomVisit, hidden: bool) -> Reply:
         member = visit.member
-        await self._write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
+        await self._community.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
         visit.hidden = hidden
         for room_id in self.presence.set_hidden(member.id, hidden):
             self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
@@ -448,7 +441,7 @@ class RoomService:
         name, _, reason = arg.partition(" ")
         if not name:
             return Reply(("Type whose line to report: /report NAME [reason]",))
-        found = await self._read(lambda s: rooms.member_id_by_name(s, name))
+        found = await self._community.read(lambda s: rooms.member_id_by_name(s, name))
         if found is None:
             return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
         other_id, other_name = found
@@ -463,7 +456,7 @@ class RoomService:
                            reason=clean_line(reason, 400) or f"reported in {visit.room.name}")
             return line.id
 
-        line_id = await self._write(report)
+        line_id = await self._community.write(report)
         if line_id is None:
             return Reply((f"{other_name} has said nothing here to report.",))
         self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
@@ -473,17 +466,18 @@ class RoomService:
     async def _steer(self, visit: RoomVisit, name: str, arg: str) -> Reply:
         room_id = visit.room.id
         if name == "invite":
-            found = await self._read(lambda s: rooms.member_id_by_name(s, arg))
+            found = await self._community.read(lambda s: rooms.member_id_by_name(s, arg))
             if found is None:
                 return Reply((f"Nobody is called {clean_line(arg, 64)}.",))
-            await self._write(lambda s: rooms.invite(s, room_id, found[0]))
+            await self._community.write(lambda s: rooms.invite(s, room_id, found[0]))
             return Reply((f"{found[1]} is invited to {visit.room.name}.",))
         try:
             if name == "topic":
-                room = await self._write(lambda s: rooms.update_room(s, room_id, topic=arg))
+                room = await self._community.write(
+                    lambda s: rooms.update_room(s, room_id, topic=arg))
             else:
                 seconds = int(arg or "0")
-                room = await self._write(
+                room = await self._community.write(
                     lambda s: rooms.update_room(s, room_id, slow_mode_seconds=seconds))
         except ValueError as error:
             message = str(error) if isinstance(error, RoomError) else "Slow mode takes seconds."
