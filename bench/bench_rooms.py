@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import re
 import statistics
@@ -25,6 +24,7 @@ import time
 from pathlib import Path
 
 import asyncssh
+from server_process import ServerProcess
 
 HARNESS = r"""
 import asyncio, gc, json, sys
@@ -88,45 +88,6 @@ def cpu_seconds(pid: int) -> float:
     """utime + stime of a process, in seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
-
-
-class ServerProcess:
-    """The server in a child process, answering 'stats' on its stdin."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.proc: asyncio.subprocess.Process | None = None
-        self.port = 0
-
-    async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", HARNESS, str(self.data_dir),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=None if os.environ.get("BENCH_DEBUG") else asyncio.subprocess.DEVNULL,
-        )
-        self.port = json.loads(await self._line())["port"]
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    async def _line(self) -> str:
-        assert self.proc is not None and self.proc.stdout is not None
-        return (await asyncio.wait_for(self.proc.stdout.readline(), 60)).decode()
-
-    async def stats(self) -> dict[str, int]:
-        assert self.proc is not None and self.proc.stdin is not None
-        self.proc.stdin.write(b"stats\n")
-        await self.proc.stdin.drain()
-        result: dict[str, int] = json.loads(await self._line())
-        return result
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.stdin is not None:
-            self.proc.stdin.write(b"quit\n")
-            await self.proc.stdin.drain()
-            await asyncio.wait_for(self.proc.wait(), 30)
 
 
 class Member:
@@ -242,7 +203,7 @@ async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> N
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         credentials = prepare_members(data_dir, count)
-        server = ServerProcess(data_dir)
+        server = ServerProcess(data_dir, HARNESS)
         await server.start()
         rows: list[tuple[str, str, str]] = []
         members = [Member(name, key) for name, key in credentials]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import tempfile
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 import asyncssh
+from server_process import ServerProcess
 
 HARNESS = r"""
 import asyncio, gc, json, sys, resource
@@ -58,44 +58,6 @@ asyncio.run(main())
 """
 
 COMPLETE_MARK = b"F1 help"
-
-
-class ServerProcess:
-    """The server in a child process, answering 'stats' on its stdin."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.proc: asyncio.subprocess.Process | None = None
-        self.port = 0
-
-    async def start(self) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            HARNESS,
-            str(self.data_dir),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        self.port = json.loads(await self._line())["port"]
-
-    async def _line(self) -> str:
-        assert self.proc is not None and self.proc.stdout is not None
-        return (await asyncio.wait_for(self.proc.stdout.readline(), 60)).decode()
-
-    async def stats(self) -> dict[str, int]:
-        assert self.proc is not None and self.proc.stdin is not None
-        self.proc.stdin.write(b"stats\n")
-        await self.proc.stdin.drain()
-        result: dict[str, int] = json.loads(await self._line())
-        return result
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.stdin is not None:
-            self.proc.stdin.write(b"quit\n")
-            await self.proc.stdin.drain()
-            await asyncio.wait_for(self.proc.wait(), 30)
 
 
 class Session:
@@ -198,7 +160,7 @@ async def run(levels: list[int], paint_count: int, idle_seconds: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         key = prepare_member(data_dir)
-        server = ServerProcess(data_dir)
+        server = ServerProcess(data_dir, HARNESS)
         await server.start()
         rows: list[tuple[str, str, str]] = []
         try:
