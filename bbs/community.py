@@ -22,6 +22,7 @@ from bbs.board_service import BoardService
 from bbs.config import Settings
 from bbs.db import Database
 from bbs.events import LocalEventBus
+from bbs.home import HomeSnapshot, load_home
 from bbs.login_guard import LoginGuard
 from bbs.models import ColourMode, Role
 from bbs.moderation_gate import ModerationGate
@@ -168,6 +169,11 @@ class Community:
 
     async def member(self, member_id: int) -> MemberView | None:
         return await self.read(lambda s: accounts.get_member_by_id(s, member_id))
+
+    async def home(self, member: MemberView) -> HomeSnapshot:
+        """The home screen's data, read in one transaction (raises StoreBusyError)."""
+        return await self.read(lambda s: load_home(
+            s, member_id=member.id, name=member.pseudonym, is_staff=member.is_staff))
 
     # -- signing up -------------------------------------------------------------------
     async def check_pseudonym(self, raw: str) -> Pseudonym:

@@ -35,6 +35,11 @@ def rss_kib():
     return 0
 
 async def main():
+    import os
+    profile = None
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        profile = cProfile.Profile()
     apply_textual_patches()
     settings = load_settings(Path(sys.argv[1]), port=0)
     settings = with_overrides(settings, login=LoginLimits(max_sessions_per_member=10000,
@@ -42,6 +47,8 @@ async def main():
     running = await start_server(settings)
     tune_garbage_collector()  # as `bbs serve` does
     print(json.dumps({"port": running.port}), flush=True)
+    if profile is not None:
+        profile.enable()
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -50,8 +57,13 @@ async def main():
         if not line or line.strip() == b"quit":
             break
         gc.collect()
+        usage = resource.getrusage(resource.RUSAGE_SELF)
         print(json.dumps({"rss_kib": rss_kib(), "live_apps": len(LIVE_APPS),
-                          "sessions": len(running.registry.sessions)}), flush=True)
+                          "sessions": len(running.registry.sessions),
+                          "cpu_ms": int((usage.ru_utime + usage.ru_stime) * 1000)}), flush=True)
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(os.environ["BENCH_PROFILE"])
     await running.shutdown(grace=1.0)
 
 asyncio.run(main())
@@ -182,7 +194,9 @@ async def run(levels: list[int], paint_count: int, idle_seconds: float) -> None:
                 await asyncio.sleep(0.5)
 
             # First paint: 100 sessions opened 8 at a time, each timed from its own connect.
+            cpu_before = (await server.stats())["cpu_ms"]
             sessions = await open_many(server.port, key, paint_count, 8)
+            cpu_per_session = ((await server.stats())["cpu_ms"] - cpu_before) / paint_count
             paints = sorted(s.first_paint or 0.0 for s in sessions)
             p50 = statistics.median(paints) * 1000
             p95 = paints[max(0, int(len(paints) * 0.95) - 1)] * 1000
@@ -202,6 +216,13 @@ async def run(levels: list[int], paint_count: int, idle_seconds: float) -> None:
                     "  of which SSH connect + key auth, p50 / p95",
                     f"{statistics.median(auth) * 1000:.0f} / "
                     f"{auth[max(0, int(len(auth) * 0.95) - 1)] * 1000:.0f} ms",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    "  server CPU per session start (auth, app, home data)",
+                    f"{cpu_per_session:.1f} ms",
                     "",
                 )
             )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -15,6 +18,7 @@ from textual.filter import NoColor
 
 from bbs.accounts import MemberView, PublicKeyInfo
 from bbs.community import Community
+from bbs.home import HomeSnapshot
 from bbs.models import ColourMode
 from bbs.terminal_caps import ColourDepth, effective_depth
 
@@ -39,6 +43,8 @@ class SessionContext:
     source: str = "local"
     # Told when a sign-up or recovery turns this session into a member's session.
     on_member: Callable[[MemberView], None] = field(default=lambda _m: None)
+    # The home screen's data, read while the session started (the home screen takes it).
+    home: HomeSnapshot | None = None
 
 
 class BBSApp(App[int]):
@@ -114,7 +120,18 @@ class BBSApp(App[int]):
     def on_mount(self) -> None:
         if self.context.member is None:
             limit = self.community.settings.login.signup_seconds
-            self.set_timer(limit, self._signup_expired, name="sign-up limit")
+            # Not a Textual timer: a cancelled asyncio timer stays in the loop's queue until
+            # its time would have come, holding whatever it refers to. This one refers to
+            # the app only weakly and runs in an empty context, so a visitor who leaves
+            # does not keep their whole app alive for the sign-up limit.
+            this = weakref.ref(self)
+
+            def expired() -> None:
+                app = this()
+                if app is not None and app.is_running:
+                    app.call_next(app._signup_expired)
+
+            asyncio.get_running_loop().call_later(limit, expired, context=contextvars.Context())
 
     def _signup_expired(self) -> None:
         if self.context.member is None:

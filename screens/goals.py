@@ -21,7 +21,7 @@ from bbs.boards import PostError
 from bbs.companion import badge_words
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
-from bbs.goal_service import CheckInOutcome, CheerEvent
+from bbs.goal_service import CheckInOutcome, CheerEvent, Greeting
 from bbs.goals import (
     CATEGORIES,
     NOTE_MAX,
@@ -951,7 +951,7 @@ class CheckInsDue(Static):
         self._cheers: Subscription | None = None
 
     def on_mount(self) -> None:
-        self.run_worker(self.refresh_due(), exclusive=True, group="due")
+        # The home screen hands over what is due (one read for the whole screen).
         screen = self.screen
         assert isinstance(screen, BBSScreen)
         member = screen.bbs.member
@@ -989,6 +989,9 @@ class CheckInsDue(Static):
             greeting = await screen.bbs.community.goals.greeting(member.id, member.pseudonym)
         except StoreBusyError:
             return
+        self.show_greeting(greeting)
+
+    def show_greeting(self, greeting: Greeting) -> None:
         self.due = greeting.due
         lines: list[Content] = []
         if greeting.text:

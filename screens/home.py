@@ -8,6 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Static
 
+from bbs.boards import DraftView, NewsItem
 from bbs.errors import StoreBusyError
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
@@ -42,10 +43,8 @@ class WhatsNew(Static):
         super().__init__("", id=id, markup=False)
         self.items: list[_Item] = []
 
-    def on_mount(self) -> None:
-        self.run_worker(self.refresh_news(), exclusive=True, group="news")
-
     async def refresh_news(self) -> None:
+        """Read this member's news again (the home screen usually hands it over instead)."""
         screen = self.screen
         assert isinstance(screen, BBSScreen)
         member = screen.bbs.member
@@ -58,6 +57,9 @@ class WhatsNew(Static):
             unread_mail = await service.unread_messages(member.id)
         except StoreBusyError:
             return
+        self.show_news(news, drafts, unread_mail)
+
+    def show_news(self, news: list[NewsItem], drafts: list[DraftView], unread_mail: int) -> None:
         items: list[_Item] = []
         if unread_mail:
             plural = "s" if unread_mail != 1 else ""

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
+from bbs.errors import StoreBusyError
+from bbs.home import HomeSnapshot
 from screens.base import BBSScreen
 from screens.goals import CHECK_IN_BINDINGS, CheckInsDue
 from screens.home import NEWS_BINDINGS, WhatsNew
 from screens.moderation_notices import NOTICE_BINDINGS, ModerationNews
 from screens.rooms import RoomEventsToday
-from screens.widgets import KeyBar, PlainText
+from screens.widgets import KeyBar, KeyMenu, PlainText
 
 # Sections in menu order: key, action, label. Later sections add themselves here.
 SECTIONS: list[tuple[str, str, str]] = [
@@ -42,15 +42,14 @@ class MainMenuScreen(BBSScreen[None]):
     """First screen after login; every section one key away."""
 
     _shown_once = False
+    _asked_to_agree = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key, action, label, show=False) for key, action, label in SECTIONS
     ] + NEWS_BINDINGS + CHECK_IN_BINDINGS + NOTICE_BINDINGS
 
     DEFAULT_CSS = """
-    MainMenuScreen OptionList { border: none; height: auto; max-height: 12; margin: 1 1 0 1; }
-    MainMenuScreen OptionList:focus { border: none; }
-    MainMenuScreen OptionList > .option-list--option-highlighted { text-style: reverse; }
+    MainMenuScreen KeyMenu { margin: 1 1 0 1; }
     """
 
     def compose(self) -> ComposeResult:
@@ -64,10 +63,8 @@ class MainMenuScreen(BBSScreen[None]):
         yield CheckInsDue(id="checkins-due")
         shown = sections_for(member is not None and member.is_staff)
         yield ModerationNews(id="moderation-news")
-        yield OptionList(
-            *(Option(f"{key.upper()}  {label}", id=action) for key, action, label in shown),
-            id="menu",
-        )
+        yield KeyMenu([(action, f" {key.upper()}  {label} ") for key, action, label in shown],
+                      id="menu")
         # The sections are listed above with their names; the bar only reminds of keys,
         # so it fits 80 columns however many sections there are.
         keys = " ".join(k.upper() for k, _a, _l in shown)
@@ -79,27 +76,59 @@ class MainMenuScreen(BBSScreen[None]):
             return "Good to have you here."
         return "Last visit: " + member.last_login_at.strftime("%Y-%m-%d %H:%M UTC")
 
-    @on(OptionList.OptionSelected, "#menu")
-    async def _chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            await self.run_action(event.option.id)
+    @on(KeyMenu.Chosen, "#menu")
+    async def _chosen(self, event: KeyMenu.Chosen) -> None:
+        await self.run_action(event.action)
 
     def action_rooms(self) -> None:
         from screens.rooms import RoomListScreen
 
         self.app.push_screen(RoomListScreen())
 
+    def on_mount(self) -> None:
+        # The session read the home screen's data while the app was starting: shown now,
+        # before the first layout, the first screen is drawn once and complete.
+        context = self.bbs.context
+        snapshot, context.home = context.home, None
+        if snapshot is not None:
+            self._show_home(snapshot)
+        else:
+            self._load_home()
+
     async def on_screen_resume(self) -> None:
         if not self._shown_once:
-            # The first resume comes with mounting, and each widget loads itself on
-            # mount: loading again now would repaint the first screen several times.
+            # The first resume comes with mounting, which has shown the data already.
             self._shown_once = True
             return
-        self.query_one(ModerationNews).reload()
-        news = self.query_one(WhatsNew)
-        news.run_worker(news.refresh_news(), exclusive=True, group="news")
-        due = self.query_one(CheckInsDue)
-        due.run_worker(due.refresh_due(), exclusive=True, group="due")
+        self._load_home()
+
+    @work(exclusive=True, group="home")
+    async def _load_home(self) -> None:
+        member = self.bbs.member
+        if member is None:
+            return
+        try:
+            snapshot = await self.bbs.community.home(member)
+        except StoreBusyError:
+            return  # what is shown stays; the next visit to the home screen tries again
+        self._show_home(snapshot)
+
+    def _show_home(self, home: HomeSnapshot) -> None:
+        self.query_one(WhatsNew).show_news(home.news, home.drafts, home.unread_mail)
+        self.query_one(RoomEventsToday).show_events(home.events_today)
+        self.query_one(CheckInsDue).show_greeting(home.greeting)
+        self.query_one(ModerationNews).show_news(home.banner, home.notices, home.crisis_waiting)
+        if home.needs_agreement and not self._asked_to_agree:
+            self._asked_to_agree = True
+            self._agree_again()
+
+    @work(group="guidelines")
+    async def _agree_again(self) -> None:
+        """The guidelines changed since this member agreed: show them and ask again."""
+        from screens.moderation_notices import GuidelinesAgainScreen
+
+        text = await self.bbs.community.guidelines_text()
+        self.app.push_screen(GuidelinesAgainScreen(text))
 
     async def action_news(self, number: int) -> None:
         await self.query_one(WhatsNew).open(number)

@@ -61,22 +61,7 @@ class ModerationNews(Static):
             # Crisis alerts are raised by every feature; a slow look each minute catches
             # them all without touching their code (no bytes are sent unless it changed).
             self.set_interval(60, self._changed, name="crisis alerts")
-        self.reload()
-        self.run_worker(self._guidelines_changed(), group="guidelines")
-
-    async def _guidelines_changed(self) -> None:
-        """The guidelines changed since this member agreed: show them and ask again."""
-        screen = self.screen
-        assert isinstance(screen, BBSScreen)
-        member = screen.bbs.member
-        if member is None:
-            return
-        try:
-            if await screen.bbs.community.admin.needs_agreement(member.id):
-                text = await screen.bbs.community.guidelines_text()
-                self.app.push_screen(GuidelinesAgainScreen(text))
-        except StoreBusyError:
-            return
+        # The home screen hands over the first banner, notes and alerts (one read).
 
     def on_unmount(self) -> None:
         for subscription in self._subscriptions:
@@ -119,10 +104,14 @@ class ModerationNews(Static):
         admin = screen.bbs.community.admin
         try:
             banner = await admin.setting(BANNER_KEY)
-            self.notices = await admin.notices(member.id)
+            notices = await admin.notices(member.id)
             crisis = await admin.crisis_waiting() if member.is_staff else 0
         except StoreBusyError:
             return
+        self.show_news(banner, notices, crisis)
+
+    def show_news(self, banner: str, notices: list[NoticeView], crisis: int) -> None:
+        self.notices = notices
         if crisis > self._crisis_seen:
             # A new alert while this moderator is here: say so wherever they are.
             self.app.notify(f"{crisis} crisis alert{'s' if crisis != 1 else ''} waiting in "

@@ -626,8 +626,10 @@ class RoomEventsToday(PlainText):
     RoomEventsToday { height: auto; max-height: 3; margin: 0 1; }
     """
 
-    async def on_mount(self) -> None:
-        app: Any = self.app
-        events = await app.community.rooms.events_today()
+    def on_mount(self) -> None:
+        # Nothing today takes no room; the home screen hands over today's events.
+        self.display = False
+
+    def show_events(self, events: list[RoomEventView]) -> None:
         self.show(events_today_text(events))
         self.display = bool(events)

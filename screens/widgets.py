@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from bbs.text_safety import clean_line, clean_text
@@ -100,3 +106,68 @@ class KeyBar(Static):
 
     def __init__(self, keys: str, *, id: str | None = None) -> None:
         super().__init__(Content(keys), id=id, markup=False)
+
+
+class KeyMenu(Widget, can_focus=True):
+    """A short menu of fixed entries: Up/Down (or a click) to choose, Enter to open.
+
+    Drawn as one block of text, so a home screen with a menu costs one widget's render
+    instead of a scrolling list's machinery; every entry also has a key of its own.
+    """
+
+    DEFAULT_CSS = """
+    KeyMenu { height: auto; width: 100%; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("down", "move(1)", "Next", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "choose", "Open", show=False),
+    ]
+
+    highlighted: reactive[int] = reactive(0)
+
+    class Chosen(Message):
+        """An entry was chosen; `action` is its id."""
+
+        def __init__(self, menu: KeyMenu, action: str) -> None:
+            super().__init__()
+            self.menu = menu
+            self.action = action
+
+        @property
+        def control(self) -> KeyMenu:
+            return self.menu
+
+    def __init__(self, entries: list[tuple[str, str]], *, id: str | None = None) -> None:
+        """`entries`: (action, label) pairs, shown in order."""
+        super().__init__(id=id)
+        self.entries = entries
+
+    def render(self) -> Content:
+        lines = []
+        for index, (_action, label) in enumerate(self.entries):
+            line = Content(label)
+            lines.append(line.stylize("reverse") if index == self.highlighted else line)
+        return Content("\n").join(lines)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.entries)
+
+    def action_move(self, step: int) -> None:
+        if self.entries:
+            self.highlighted = (self.highlighted + step) % len(self.entries)
+
+    def action_jump(self, index: int) -> None:
+        if self.entries:
+            self.highlighted = index % len(self.entries)
+
+    def action_choose(self) -> None:
+        if self.entries:
+            self.post_message(self.Chosen(self, self.entries[self.highlighted][0]))
+
+    def on_click(self, event: events.Click) -> None:
+        if 0 <= event.y < len(self.entries):
+            self.highlighted = event.y
+            self.action_choose()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import asyncssh
 
 from bbs.accounts import MemberView, PublicKeyInfo
+from bbs.errors import StoreBusyError
 from bbs.terminal_caps import detect_colour_depth
 from screens.app import BBSApp, SessionContext
 from server.driver import SSHDriver, TerminalLink
@@ -158,8 +159,18 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         chan = self._chan
         settings = self._registry.settings
         environment = dict(chan.get_environment())
+        community = self._registry.community
+        home = None
+        if self._member is not None:
+            # One read for the whole home screen before the app starts: its first frame
+            # is then complete, instead of five partial frames as each part arrives.
+            try:
+                home = await community.home(self._member)
+            except StoreBusyError:
+                home = None  # the home screen reads it again itself
         context = SessionContext(
-            community=self._registry.community,
+            community=community,
+            home=home,
             member=self._member,
             detected_depth=detect_colour_depth(self._term, environment),
             offered_key=self._offered_key,

@@ -13,6 +13,10 @@ from sqlalchemy import create_engine, text
 from bbs.community import Community
 from bbs.config import Argon2Cost, Settings, load_settings, with_overrides
 from bbs.db import Database
+from server.textual_patches import apply_textual_patches
+
+# Screens are tested as they run in the server: with its process-wide Textual patches.
+apply_textual_patches()
 
 # Real argon2id, at a cost a test suite can afford; production keeps argon2-cffi's defaults.
 FAST_ARGON2 = Argon2Cost(time_cost=1, memory_cost_kib=1024, parallelism=1)

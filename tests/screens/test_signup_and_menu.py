@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from textual.widgets import Input
 
@@ -9,9 +11,10 @@ from bbs.community import Community
 from bbs.models import ColourMode
 from bbs.terminal_caps import ColourDepth
 from screens.app import BBSApp, SessionContext
+from screens.boards import SearchScreen
 from screens.menu import MainMenuScreen
 from screens.signup import RecoveryCodeScreen, SignUpFormScreen, WelcomeScreen
-from screens.widgets import PlainText
+from screens.widgets import KeyMenu, PlainText
 
 PASSWORD = "a long enough password"
 
@@ -194,3 +197,47 @@ async def test_sign_up_has_its_own_time_limit(community: Community) -> None:
         await pilot.pause(0.6)
     assert app.return_code == 1
     assert "time limit" in app.farewell
+
+
+async def test_menu_keys_arrows_and_enter_open_sections(community: Community) -> None:
+    member = (await community.sign_up("Moss", PASSWORD, PASSWORD)).member
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        menu = app.screen.query_one("#menu", KeyMenu)
+        assert app.screen.focused is menu
+        actions = [action for action, _label in menu.entries]
+        assert actions[:3] == ["boards", "messages", "search"]
+        assert "admin" not in actions  # a member, not staff
+        await pilot.press("down", "down")
+        assert menu.highlighted == 2
+        await pilot.press("up", "up", "up")
+        assert menu.highlighted == len(actions) - 1  # wraps to Goodbye
+        await pilot.press("home", "down", "down", "enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, SearchScreen):
+                break
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_home_is_drawn_once_and_complete_from_the_sessions_snapshot(
+    community: Community,
+) -> None:
+    member = (await community.sign_up("Reed", PASSWORD, PASSWORD)).member
+    snapshot = await community.home(member)
+    app = BBSApp(SessionContext(community, member, home=snapshot))
+    frames: list[object] = []
+    original = app._display
+
+    def counting(screen: Any, update: Any) -> None:
+        if update is not None:
+            frames.append(update)
+        original(screen, update)
+
+    app._display = counting  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        # One layout, one frame, already complete: no second pass as parts arrive.
+        assert len(frames) == 1
+        assert "Nothing new for you" in str(app.screen.query_one("#whats-new").render())
+        assert app.context.home is None  # taken once; later visits read afresh

@@ -150,4 +150,6 @@ async def test_a_real_session_looks_the_same_with_and_without_the_filter(
     pyte.ByteStream(trimmed_screen).feed(trimmed[: trimmed.rfind(b"\x1b[?1049l")])
     assert raw_screen.display == trimmed_screen.display
     assert "Choose how you will be known here" in "\n".join(trimmed_screen.display)
-    assert len(trimmed) < len(raw) * 0.7
+    # Textual no longer draws a new screen twice (server/textual_patches.py), so there is
+    # less to drop than there was; the unchanged rows of each frame still go.
+    assert len(trimmed) < len(raw) * 0.8

@@ -1,0 +1,58 @@
+"""The home screen's data in one read: what is new, drafts, mail, today's room events,
+check-ins due, the banner, moderators' notes, crisis alerts (staff) and the guidelines step.
+
+Gathered in one transaction and one worker-thread hop, so the first screen a member sees
+is drawn once, complete, instead of filling in piece by piece (each piece a layout and a
+frame of its own, for every member logging in at once).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from bbs import admin, boards, companion, goals, messages, rooms, sanctions
+from bbs.admin_service import BANNER_KEY
+from bbs.boards import DraftView, NewsItem
+from bbs.goal_service import Greeting
+from bbs.models import utcnow
+from bbs.rooms import RoomEventView
+from bbs.sanctions import NoticeView
+
+
+@dataclass(frozen=True)
+class HomeSnapshot:
+    """Everything the home screen shows, read at one moment."""
+
+    news: list[NewsItem]
+    drafts: list[DraftView]
+    unread_mail: int
+    events_today: list[RoomEventView]
+    greeting: Greeting
+    banner: str
+    notices: list[NoticeView]
+    crisis_waiting: int
+    needs_agreement: bool
+
+
+def load_home(session: Session, *, member_id: int, name: str, is_staff: bool) -> HomeSnapshot:
+    """Read the home screen's data for one member (a read transaction)."""
+    now = utcnow()
+    end_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    due = goals.due_goals(session, member_id=member_id)
+    prefs = goals.goal_settings(session, member_id)
+    today = goals.member_today(session, member_id)
+    text = companion.greeting(name, due, today) if prefs.companion else ""
+    return HomeSnapshot(
+        news=boards.whats_new(session, member_id=member_id),
+        drafts=boards.drafts(session, member_id=member_id),
+        unread_mail=messages.unread_total(session, member_id=member_id),
+        events_today=rooms.events_between(session, now, end_of_day, None),
+        greeting=Greeting(due, text),
+        banner=admin.get_setting(session, BANNER_KEY),
+        notices=sanctions.unseen_notices(session, member_id),
+        crisis_waiting=admin.open_crisis_alerts(session) if is_staff else 0,
+        needs_agreement=admin.needs_agreement(session, member_id),
+    )
