@@ -89,6 +89,14 @@ class Community:
         from bbs.goal_service import GoalService
 
         self.goals = GoalService(self)
+        # Personal suggestions and peer matching (opt-in); the server injects the engine.
+        from bbs.suggestion_service import SuggestionService
+
+        self.suggestions = SuggestionService(self)
+        # The resource library: coping strategies, favourites, sysop edits.
+        from bbs.resource_service import ResourceService
+
+        self.resources = ResourceService(self)
 
     # -- plumbing ---------------------------------------------------------------------
     def prepare(self) -> None:
@@ -97,6 +105,7 @@ class Community:
         install_default_texts(self.settings.data_dir)
         self.database.migrate()
         self.boards.ensure_default_boards()
+        self.resources.ensure_defaults()
 
     async def _db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
@@ -128,6 +137,7 @@ class Community:
 
     def close(self) -> None:
         self.moderation.close()
+        self.suggestions.close()
         self._db_pool.shutdown(wait=True)
         self._hash_pool.shutdown(wait=True)
         self.database.dispose()

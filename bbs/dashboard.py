@@ -1,4 +1,4 @@
-"""The sysop dashboard's numbers: activity per day, queue health, rates and trending terms."""
+"""The sysop dashboard's numbers: activity per day, queue health, rates, trends and themes."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bbs.flags import FlagKind, ModerationFlag
 from bbs.goals import CheckIn
 from bbs.models import Member, utcnow
 from bbs.rooms import RoomLine
+from bbs.suggestions import trending_themes
 
 DAYS = 14
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -53,6 +54,8 @@ class DashboardStats:
     flag_rate: float
     hold_rate: float
     trending: tuple[tuple[str, int], ...]
+    # Named themes (the suggestions engine's, from threads' cached themes) this week.
+    themes: tuple[tuple[str, int], ...] = ()
 
 
 def sparkline(values: Sequence[int]) -> str:
@@ -128,4 +131,5 @@ def dashboard(session: Session, *, actor_id: int, now: datetime | None = None
         queue_open=open_count, queue_oldest=oldest,
         flag_rate=sum(flags[-7:]) / written if written else 0.0,
         hold_rate=sum(holds[-7:]) / written if written else 0.0,
-        trending=trending_terms(this_week, before, weeks_before=4))
+        trending=trending_terms(this_week, before, weeks_before=4),
+        themes=trending_themes(session, now=now))

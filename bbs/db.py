@@ -107,7 +107,9 @@ class Database:
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            # Side-by-side feature migrations (before their merge) are several heads.
+            heads = MigrationContext.configure(conn).get_current_heads()
+            return ",".join(sorted(heads)) or None
 
     def backup(self, target: Path) -> None:
         """A consistent copy of a SQLite database, safe while the server runs."""

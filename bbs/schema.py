@@ -12,8 +12,10 @@ import bbs.flags
 import bbs.goals
 import bbs.messages
 import bbs.models
+import bbs.resources
 import bbs.rooms
 import bbs.sanctions
+import bbs.suggestions
 
 # Exported so that each import above counts as used (they register tables on import).
 __all__ = ["bbs"]

@@ -175,6 +175,7 @@ class ReviewQueueScreen(BBSScreen[None]):
         Binding("g", "dashboard", "Dashboard", show=False),
         Binding("p", "model_panel", "Model panel", show=False),
         Binding("e", "places", "Boards and rooms", show=False),
+        Binding("i", "resources", "Resource library", show=False),
         Binding("escape", "back", "Back", show=False),
     ]
     DEFAULT_CSS = """
@@ -196,7 +197,7 @@ class ReviewQueueScreen(BBSScreen[None]):
         with VerticalScroll(id="detail-scroll"):
             yield PlainText("", id="detail")
         yield KeyBar(" A ok H hide D del W warn M mute S susp B ban K ack U/O appeal "
-                     "Esc")
+                     "I library Esc")
 
     async def on_mount(self) -> None:
         await self.load()
@@ -311,6 +312,15 @@ class ReviewQueueScreen(BBSScreen[None]):
             self.notify("Boards and rooms are managed by sysops.", markup=False)
             return
         self.app.push_screen(PlacesScreen())
+
+    def action_resources(self) -> None:
+        member = self.bbs.member
+        if member is None or member.role.value != "sysop":
+            self.notify("The resource library is managed by sysops.", markup=False)
+            return
+        from screens.resources_admin import ResourceAdminScreen
+
+        self.app.push_screen(ResourceAdminScreen())
 
     def action_model_panel(self) -> None:
         member = self.bbs.member

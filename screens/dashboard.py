@@ -42,6 +42,14 @@ def dashboard_text(d: DashboardStats) -> str:
         lines.append("  " + row.rstrip())
     else:
         lines.append("Trending this week: nothing stands out yet.")
+    themes = ""
+    for theme, n in d.themes:
+        piece = f"{theme} ({n})"
+        if len(themes) + len(piece) + 3 > 76 - 28:
+            break
+        themes += ("   " if themes else "") + piece
+    lines.append(f"Themes this week (threads): {themes}" if themes
+                 else "Themes this week: none stand out yet.")
     return "\n".join(lines)
 
 

@@ -21,13 +21,16 @@ class HelpScreen(BBSScreen[None]):
         Binding("q", "close", "Back", show=False),
         Binding("f1", "close", "Back", show=False),
         Binding("l", "moderation_log", "Moderation log", show=False),
+        Binding("r", "resources", "Resource library", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         yield PlainText("Help and crisis lines", classes="title")
+        yield PlainText("R  Resource library: grounding, breathing, sleep and other self-help",
+                        classes="note", id="help-resources")
         with VerticalScroll(id="help-scroll"):
             yield PlainText("Loading...", id="help-text", classes="body")
-        yield KeyBar(" Esc back   Up/Down/PgUp/PgDn scroll   L moderation log")
+        yield KeyBar(" Esc back   Up/Down/PgUp/PgDn scroll   R resource library   L moderation log")
 
     async def on_mount(self) -> None:
         text = await self.bbs.community.help_text()
@@ -45,6 +48,11 @@ class HelpScreen(BBSScreen[None]):
         from screens.moderation_notices import PublicLogScreen
 
         self.app.push_screen(PublicLogScreen())
+
+    def action_resources(self) -> None:
+        from screens.resources import ResourceLibraryScreen
+
+        self.app.push_screen(ResourceLibraryScreen())
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -24,6 +24,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("s", "search", "Search"),
     ("r", "rooms", "Rooms"),
     ("g", "goals", "Goals and check-ins"),
+    ("f", "suggestions", "For you: suggestions and peers"),
     ("p", "profile", "Profile and settings"),
     ("h", "help", "Help and crisis lines"),
     ("a", "admin", "Admin"),
@@ -168,6 +169,11 @@ class MainMenuScreen(BBSScreen[None]):
 
     def action_notices(self) -> None:
         self.query_one(ModerationNews).open()
+
+    def action_suggestions(self) -> None:
+        from screens.suggestions import ForYouScreen
+
+        self.app.push_screen(ForYouScreen())
 
     def action_profile(self) -> None:
         from screens.profile import ProfileScreen

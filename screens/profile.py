@@ -28,6 +28,7 @@ class ProfileScreen(BBSScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("s", "save", "Save", show=False),
+        Binding("f", "suggestions", "Suggestions", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -54,7 +55,7 @@ class ProfileScreen(BBSScreen[None]):
         yield PlainText("Mouse changes apply from your next login.", classes="note")
         yield Button("Save", id="save", compact=True)
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Up/Down choose  Space select  Tab move  S save  Esc back  F1 help")
+        yield KeyBar(" Up/Down choose  Space select  S save  F for you  Esc back")
 
     def on_mount(self) -> None:
         self.query_one("#colour", RadioSet).focus()
@@ -83,6 +84,11 @@ class ProfileScreen(BBSScreen[None]):
         app.context.member = updated
         app.apply_colour_mode(updated.colour_mode)
         status.show("Saved.")
+
+    def action_suggestions(self) -> None:
+        from screens.suggestions import SuggestionSettingsScreen
+
+        self.app.push_screen(SuggestionSettingsScreen())
 
     def action_back(self) -> None:
         self.dismiss(None)

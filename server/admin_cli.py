@@ -203,6 +203,7 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     setting.add_argument("key", choices=sorted(SETTINGS))
     setting.add_argument("value", help="the text ('' clears it)")
     common(setting, cmd_set)
+    _register_resources(admin_sub, data_dir_option)
 
 
 def _audit_entry(args: argparse.Namespace) -> int:
@@ -213,3 +214,126 @@ def _audit_entry(args: argparse.Namespace) -> int:
     else:
         args.export = None
     return cmd_audit(args)
+
+
+# -- `bbs admin resource list|show|add|edit|retire|restore`: the resource library ---------
+_BODY_READ_MAX = 64 * 4000  # far beyond a body's limit: enough to say how long it was
+
+
+def _read_body(source: str) -> str:
+    """A body from a file, or from standard input when the file is "-"."""
+    from bbs.resources import ResourceError
+
+    try:
+        if source == "-":
+            return sys.stdin.read(_BODY_READ_MAX)
+        with open(source, encoding="utf-8", errors="replace") as handle:
+            return handle.read(_BODY_READ_MAX)
+    except OSError as error:
+        raise ResourceError(f"Could not read the body from {source}: {error.strerror}.") from None
+
+
+def _resource_line(record: Any) -> str:
+    from bbs.text_safety import clean_line
+
+    view = record.view
+    state = "retired" if record.retired else "shown"
+    return (f"{view.id:<5}{state:<9}{clean_line(view.slug)[:28]:<29}"
+            f"{clean_line(view.title)[:40]:<41}{clean_line(', '.join(view.tags))}").rstrip()
+
+
+def cmd_resource(args: argparse.Namespace) -> int:
+    from bbs import resources
+    from bbs.text_safety import clean_line, clean_text
+
+    what = args.resource_command
+    with _database(args) as database:
+        # The default set is written the first time, as `bbs serve` would, so an entry
+        # added here before the first start never stands in for the whole library.
+        with database.write() as session:
+            resources.seed_default_resources(session)
+        if what == "list":
+            with database.read() as session:
+                records = [r for r in resources.all_resources(session)
+                           if args.all or not r.retired]
+            _out(f"{'id':<5}{'state':<9}{'slug':<29}{'title':<41}tags")
+            for record in records:
+                _out(_resource_line(record))
+            _out(f"{len(records)} entries.")
+            return 0
+        if what == "show":
+            with database.read() as session:
+                record = resources.find_resource(session, args.key)
+            view = record.view
+            _out(_resource_line(record))
+            _out(f"Source: {clean_line(view.source)}\n\n{clean_text(view.body)}")
+            return 0
+        body = _read_body(args.body_file) if getattr(args, "body_file", None) else None
+        with database.write() as session:
+            actor = _actor(session, args.as_name)
+            if what == "add":
+                if body is None:
+                    raise resources.ResourceError(
+                        "Give the body with --body-file FILE (or --body-file - for stdin).")
+                view = resources.add_resource(session, actor_id=actor, title=args.title,
+                                              body=body, source=args.source, tags=args.tags,
+                                              slug=args.slug or "")
+                _out(f"Added {view.id} ({view.slug}): {clean_line(view.title)}.")
+                return 0
+            record = resources.find_resource(session, args.key)
+            if what == "edit":
+                if all(v is None for v in (args.title, args.tags, args.source, body)):
+                    raise resources.ResourceError(
+                        "Nothing to change: give --title, --tags, --source or --body-file.")
+                view = resources.edit_resource(session, actor_id=actor,
+                                               resource_id=record.view.id, title=args.title,
+                                               body=body, source=args.source, tags=args.tags)
+                _out(f"Saved {view.id} ({view.slug}): {clean_line(view.title)}.")
+                return 0
+            done = resources.retire_resource(session, actor_id=actor,
+                                             resource_id=record.view.id,
+                                             retired=what == "retire")
+            _out(f"{'Retired' if done.retired else 'Restored'} {done.view.id} "
+                 f"({done.view.slug}): {clean_line(done.view.title)}.")
+            return 0
+
+
+def _register_resources(admin_sub: Any,
+                        data_dir_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    resource = admin_sub.add_parser(
+        "resource", help="the resource library: list, show, add, edit, retire, restore")
+    sub = resource.add_subparsers(dest="resource_command", metavar="ACTION", required=True)
+
+    def common(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--as", dest="as_name", default=None,
+                            help="the sysop acting (default: the first sysop)")
+        data_dir_option(parser)
+        parser.set_defaults(func=_guarded(cmd_resource))
+
+    listing = sub.add_parser("list", help="entries members see (--all: retired ones too)")
+    listing.add_argument("--all", action="store_true", help="include retired entries")
+    common(listing)
+    show = sub.add_parser("show", help="one entry in full")
+    show.add_argument("key", help="the entry's number or slug")
+    common(show)
+    add = sub.add_parser("add", help="add an entry (audited)")
+    add.add_argument("--title", required=True, help="up to 80 characters")
+    add.add_argument("--tags", required=True, help='comma-separated, e.g. "sleep, anxiety"')
+    add.add_argument("--source", required=True,
+                     help='an honest source line, e.g. "Written for this community"')
+    add.add_argument("--body-file", required=True,
+                     help="file with the body (up to 4,000 characters); - reads stdin")
+    add.add_argument("--slug", default=None, help="short name (default: from the title)")
+    common(add)
+    edit = sub.add_parser("edit", help="change an entry's fields (audited)")
+    edit.add_argument("key", help="the entry's number or slug")
+    edit.add_argument("--title", default=None)
+    edit.add_argument("--tags", default=None)
+    edit.add_argument("--source", default=None)
+    edit.add_argument("--body-file", default=None, help="file with the new body; - reads stdin")
+    common(edit)
+    for name, blurb in (("retire", "hide an entry from members (audited; can be restored)"),
+                        ("restore", "bring a retired entry back (audited)")):
+        p = sub.add_parser(name, help=blurb)
+        p.add_argument("key", help="the entry's number or slug")
+        common(p)

@@ -53,6 +53,17 @@ def key_info(key: asyncssh.SSHKey) -> PublicKeyInfo:
     )
 
 
+def _load_theme_engine() -> Any:
+    """The suggestions' theme engine (scikit-learn); None leaves suggestions without themes."""
+    try:
+        from suggest.engine import SeedThemeEngine
+
+        return SeedThemeEngine()
+    except Exception:
+        log.exception("could not load the suggestions engine; suggestions stay empty")
+        return None
+
+
 def _load_moderation_model(settings: Settings) -> Any:
     """The local moderation model (the data directory's retrained one, else the shipped one)."""
     try:
@@ -280,6 +291,7 @@ class RunningServer:
         if running:
             await asyncio.wait(running, timeout=grace)
         await self.acceptor.wait_closed()
+        await self.registry.community.suggestions.stop()
         await asyncio.to_thread(self.registry.community.close)
 
 
@@ -296,6 +308,10 @@ async def start_server(settings: Settings, community: Community | None = None) -
 
     community.admin.model_ops = ServerModelOperations(
         settings.data_dir, community.moderation, lambda: _load_moderation_model(settings))
+    # Personal suggestions: the engine, and its refresher off the event loop.
+    if community.suggestions.engine is None:
+        community.suggestions.set_engine(await asyncio.to_thread(_load_theme_engine))
+    community.suggestions.start()
     host_key = await asyncio.to_thread(load_or_create_host_key, settings.host_key_path)
     registry = SessionRegistry(settings, community)
     acceptor = await asyncssh.listen(

@@ -1,0 +1,274 @@
+"""The resource library: coping strategies and self-help exercises, with favourites."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from bbs.errors import StoreBusyError
+from bbs.resources import ResourceError, ResourceView, library_tags, with_tag
+from bbs.text_safety import cell_width, clean_line, truncate_display
+from screens.base import BBSScreen
+from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, styled_line
+
+FAVOURITE_MARK = "*"
+
+
+def tags_text(tags: tuple[str, ...], width: int) -> str:
+    """As many whole tags as fit in `width` cells, then "…" if some were left out."""
+    shown: list[str] = []
+    for index, tag in enumerate(tags):
+        more = index < len(tags) - 1
+        candidate = ", ".join([*shown, clean_line(tag)]) + (", …" if more else "")
+        if cell_width(candidate) > width:
+            break
+        shown.append(clean_line(tag))
+    text = ", ".join(shown)
+    if len(shown) < len(tags):
+        text = f"{text}, …" if shown else truncate_display(clean_line(tags[0]), width)
+    return text
+
+
+def resource_line(view: ResourceView, favourite: bool) -> Content:
+    """One entry in a list, within 77 cells: a favourite mark, the title, then its tags."""
+    mark = FAVOURITE_MARK if favourite else " "
+    title = truncate_display(clean_line(view.title), 38).ljust(39)
+    tags = tags_text(view.tags, 36)
+    return styled_line((mark + " ", "bold"), (title, "bold" if favourite else ""), (tags, "dim"))
+
+
+def _member_id(screen: BBSScreen[Any]) -> int | None:
+    member = screen.bbs.member
+    return member.id if member is not None else None
+
+
+class TagPickerScreen(ModalScreen[str | None]):
+    """Pick one tag to show only the entries that have it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    TagPickerScreen { align: center middle; }
+    TagPickerScreen > Vertical { width: 44; height: auto; max-height: 20;
+                                 border: round ansi_default; background: ansi_default;
+                                 padding: 0 1; }
+    TagPickerScreen OptionList { border: none; height: auto; max-height: 16; }
+    TagPickerScreen OptionList > .option-list--option-highlighted { text-style: reverse; }
+    """
+
+    def __init__(self, tags: list[tuple[str, int]]) -> None:
+        super().__init__()
+        self.tags = tags
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield PlainText("Show entries tagged:", classes="title")
+            yield OptionList(*[Option(styled_line(f"{tag} ({n})"), id=f"t{i}")
+                               for i, (tag, n) in enumerate(self.tags)], id="tags")
+            yield PlainText("Enter choose  Esc cancel", classes="note")
+
+    def on_mount(self) -> None:
+        self.query_one("#tags", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#tags")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.tags[event.option_index][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ResourceReadScreen(BBSScreen[None]):
+    """One entry to read, in a scroll view; F keeps it as a favourite (or lets it go)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
+        Binding("f", "favourite", "Favourite"),
+    ]
+    DEFAULT_CSS = """
+    ResourceReadScreen #resource-scroll { height: 1fr; margin: 1 1 0 1; }
+    """
+
+    def __init__(self, view: ResourceView, favourite: bool) -> None:
+        super().__init__()
+        self.entry = view
+        self.favourite = favourite
+
+    def compose(self) -> ComposeResult:
+        yield PlainText(self.entry.title, classes="title", id="resource-title")
+        yield PlainText("Tags: " + ", ".join(self.entry.tags), classes="note", id="resource-tags")
+        with VerticalScroll(id="resource-scroll"):
+            yield PlainText(self.entry.body, id="resource-body", classes="body")
+            yield PlainText("\nSource: " + self.entry.source, id="resource-source",
+                            classes="note")
+        yield PlainText("", id="resource-status", classes="note")
+        yield KeyBar(" Esc back   F favourite   Up/Down/PgUp/PgDn scroll   F1 help")
+
+    def on_mount(self) -> None:
+        self._show_state("")
+        self.query_one("#resource-scroll").focus()
+
+    def _show_state(self, prefix: str) -> None:
+        state = ("One of your favourites (F to remove)." if self.favourite
+                 else "F keeps this in your favourites.")
+        self.query_one("#resource-status", PlainText).show(f"{prefix}{state}")
+
+    async def action_favourite(self) -> None:
+        member_id = _member_id(self)
+        if member_id is None:
+            return
+        try:
+            self.favourite = await self.bbs.community.resources.set_favourite(
+                member_id, self.entry.id, not self.favourite)
+        except (ResourceError, StoreBusyError) as error:
+            self.query_one("#resource-status", PlainText).show(str(error))
+            return
+        self._show_state("Saved. " if self.favourite else "Removed. ")
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class ResourceLibraryScreen(BBSScreen[None]):
+    """Every entry with its tags; filter by a tag or by favourites, Enter to read."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("f", "favourite", "Favourite"),
+        Binding("t", "pick_tag", "Tag"),
+        Binding("v", "favourites_only", "Favourites"),
+        Binding("a", "show_all", "All"),
+    ]
+    DEFAULT_CSS = LIST_CSS.format(name="ResourceLibraryScreen")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.library: list[ResourceView] = []
+        self.favourites: set[int] = set()
+        self.shown: list[ResourceView] = []
+        self.tag: str | None = None
+        self.only_favourites = False
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Resource library", classes="title", id="library-title")
+        yield PlainText("Coping strategies and self-help exercises. They are not a substitute "
+                        "for care: if you are in danger, the crisis lines are under F1.",
+                        classes="note")
+        yield PlainText("", id="library-filter", classes="note")
+        yield OptionList(id="resources")
+        yield PlainText("", id="library-status", classes="note")
+        yield KeyBar(" Enter read  F favourite  T tag  V favourites  A all  Esc back  F1 help")
+
+    async def on_mount(self) -> None:
+        await self.reload()
+        self.query_one("#resources", OptionList).focus()
+
+    async def on_screen_resume(self) -> None:
+        await self.reload()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#library-status", PlainText).show(text)
+
+    async def reload(self) -> None:
+        service = self.bbs.community.resources
+        member_id = _member_id(self)
+        try:
+            self.library = await service.library()
+            self.favourites = (await service.favourite_ids(member_id)
+                               if member_id is not None else set())
+        except StoreBusyError:
+            self._say(BUSY)
+            return
+        self._show()
+
+    def _show(self) -> None:
+        shown = self.library
+        if self.tag is not None:
+            shown = with_tag(shown, self.tag)
+        if self.only_favourites:
+            shown = [v for v in shown if v.id in self.favourites]
+        self.shown = shown
+        parts = ["Your favourites" if self.only_favourites else "All entries"]
+        if self.tag is not None:
+            parts.append(f"tagged {self.tag}")
+        self.query_one("#library-filter", PlainText).show(
+            f"{' '.join(parts)}: {len(shown)} of {len(self.library)}.")
+        options = self.query_one("#resources", OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        for view in shown:
+            options.add_option(Option(resource_line(view, view.id in self.favourites),
+                                      id=f"r{view.id}"))
+        if not shown:
+            empty = ("No favourites yet. Open an entry and press F to keep it here."
+                     if self.only_favourites else
+                     "Nothing here yet." if not self.library else
+                     "No entries match. Press A to show them all.")
+            options.add_option(Option(Content(empty), disabled=True))
+        else:
+            options.highlighted = min(keep, len(shown) - 1) if keep is not None else 0
+
+    def _selected(self) -> ResourceView | None:
+        index = self.query_one("#resources", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.shown):
+            return None
+        return self.shown[index]
+
+    @on(OptionList.OptionSelected, "#resources")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if 0 <= event.option_index < len(self.shown):
+            view = self.shown[event.option_index]
+            self.app.push_screen(ResourceReadScreen(view, view.id in self.favourites))
+
+    async def action_favourite(self) -> None:
+        view = self._selected()
+        member_id = _member_id(self)
+        if view is None or member_id is None:
+            return
+        on_now = view.id not in self.favourites
+        try:
+            kept = await self.bbs.community.resources.set_favourite(member_id, view.id, on_now)
+        except (ResourceError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        if kept:
+            self.favourites.add(view.id)
+        else:
+            self.favourites.discard(view.id)
+        self._say(("Kept in your favourites: " if kept else "Removed from favourites: ")
+                  + clean_line(view.title))
+        self._show()
+
+    @work(exclusive=True, group="dialog")
+    async def action_pick_tag(self) -> None:
+        tags = library_tags(self.library)
+        if not tags:
+            return
+        counts = [(t, len(with_tag(self.library, t))) for t in tags]
+        chosen = await self.app.push_screen_wait(TagPickerScreen(counts))
+        if chosen is not None:
+            self.tag = chosen
+            self.query_one("#resources", OptionList).highlighted = None
+            self._show()
+
+    def action_favourites_only(self) -> None:
+        self.only_favourites = not self.only_favourites
+        self.query_one("#resources", OptionList).highlighted = None
+        self._show()
+
+    def action_show_all(self) -> None:
+        self.tag = None
+        self.only_favourites = False
+        self.query_one("#resources", OptionList).highlighted = None
+        self._show()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,233 @@
+"""Sysops look after the resource library: add, edit, retire and restore entries."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from bbs.admin import AdminError
+from bbs.errors import StoreBusyError
+from bbs.resources import (
+    BODY_MAX,
+    SOURCE_MAX,
+    TITLE_MAX,
+    ResourceError,
+    ResourceRecord,
+    ResourceView,
+)
+from bbs.text_safety import clean_line, truncate_display
+from screens.base import BBSScreen
+from screens.compose import ConfirmScreen, PostEditor
+from screens.resources import ResourceReadScreen, tags_text
+from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, TextField, styled_line
+
+_PROBLEMS = (ResourceError, AdminError, StoreBusyError)
+
+
+def record_line(record: ResourceRecord) -> Content:
+    """One entry in the sysop's list, within 76 cells: state, title, tags."""
+    view = record.view
+    state = "retired " if record.retired else "        "
+    title = truncate_display(clean_line(view.title), 36).ljust(37)
+    tags = tags_text(view.tags, 30)
+    return styled_line((state, "bold"), (title, "dim" if record.retired else ""), (tags, "dim"))
+
+
+class ResourceFormScreen(BBSScreen[ResourceView | None]):
+    """A new entry or changes to one; Ctrl+S saves, and a refusal keeps everything typed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel", priority=True),
+    ]
+    DEFAULT_CSS = """
+    ResourceFormScreen .field-label { margin: 0 1; height: 1; }
+    ResourceFormScreen PostEditor { height: 1fr; margin: 0 1; border: none; }
+    ResourceFormScreen PostEditor:focus { border: none; }
+    """
+
+    def __init__(self, entry: ResourceView | None) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def _original(self) -> tuple[str, str, str, str]:
+        e = self.entry
+        if e is None:
+            return ("", "", "Written for this community", "")
+        return (e.title, ", ".join(e.tags), e.source, e.body)
+
+    def compose(self) -> ComposeResult:
+        title, tags, source, body = self._original()
+        yield PlainText("Edit resource" if self.entry else "New resource", classes="title")
+        yield PlainText(f"Title (up to {TITLE_MAX} characters)", classes="field-label")
+        yield TextField(title, id="res-title", max_length=TITLE_MAX * 2)
+        yield PlainText("Tags, separated by commas (e.g. sleep, anxiety)", classes="field-label")
+        yield TextField(tags, id="res-tags", max_length=400)
+        yield PlainText("Source line (honest: where it comes from)", classes="field-label")
+        yield TextField(source, id="res-source", max_length=SOURCE_MAX * 2)
+        yield PlainText(f"Body (up to {BODY_MAX:,} characters; plain text)",
+                        classes="field-label")
+        yield PostEditor(body, id="res-body", soft_wrap=True, tab_behavior="focus")
+        yield PlainText("", id="res-error", classes="error")
+        yield KeyBar(" Tab next field   Ctrl+S save   Esc cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#res-title", TextField).focus()
+
+    def values(self) -> tuple[str, str, str, str]:
+        return (self.query_one("#res-title", TextField).value,
+                self.query_one("#res-tags", TextField).value,
+                self.query_one("#res-source", TextField).value,
+                self.query_one("#res-body", PostEditor).text)
+
+    @on(Input.Submitted, "#res-source")
+    def _to_body(self, _event: Input.Submitted) -> None:
+        self.query_one("#res-body", PostEditor).focus()
+
+    @on(PostEditor.TooLong)
+    def _too_long(self, event: PostEditor.TooLong) -> None:
+        self._error(f"That paste is {event.size:,} characters, far beyond the "
+                    f"{BODY_MAX:,} a resource takes, so nothing was pasted.")
+
+    def _error(self, text: str) -> None:
+        self.query_one("#res-error", PlainText).show(text)
+
+    async def action_save(self) -> None:
+        member = self.bbs.member
+        if member is None:
+            return
+        title, tags, source, body = self.values()
+        service = self.bbs.community.resources
+        try:
+            if self.entry is None:
+                saved = await service.add(member.id, title=title, body=body, source=source,
+                                          tags=tags)
+            else:
+                saved = await service.edit(member.id, self.entry.id, title=title, body=body,
+                                           source=source, tags=tags)
+        except _PROBLEMS as error:
+            self._error(str(error))
+            return
+        self.dismiss(saved)
+
+    @work(exclusive=True, group="dialog")
+    async def action_cancel(self) -> None:
+        if self.values() != self._original() and not await self.app.push_screen_wait(
+                ConfirmScreen("Leave without saving? What you typed here will be lost.")):
+            return
+        self.dismiss(None)
+
+
+class ResourceAdminScreen(BBSScreen[None]):
+    """Every entry, retired ones too: N new, E edit, X retire or restore, Enter read."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit"),
+        Binding("x", "retire", "Retire/restore"),
+    ]
+    DEFAULT_CSS = LIST_CSS.format(name="ResourceAdminScreen")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[ResourceRecord] = []
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Resource library (sysops)", classes="title", id="res-admin-title")
+        yield PlainText("Retired entries stay here and can be restored; members' favourites "
+                        "come back with them.", classes="note")
+        yield OptionList(id="res-records")
+        yield PlainText("", id="res-admin-status", classes="note")
+        yield KeyBar(" Enter read  N new  E edit  X retire/restore  Esc back")
+
+    async def on_mount(self) -> None:
+        await self.reload()
+        self.query_one("#res-records", OptionList).focus()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#res-admin-status", PlainText).show(text)
+
+    def _actor(self) -> int | None:
+        member = self.bbs.member
+        return member.id if member is not None else None
+
+    async def reload(self) -> None:
+        actor = self._actor()
+        if actor is None:
+            return
+        try:
+            self.records = await self.bbs.community.resources.all(actor)
+        except _PROBLEMS as error:
+            self._say(BUSY if isinstance(error, StoreBusyError) else str(error))
+            return
+        retired = sum(1 for r in self.records if r.retired)
+        self.query_one("#res-admin-title", PlainText).show(
+            f"Resource library (sysops): {len(self.records) - retired} shown, {retired} retired")
+        options = self.query_one("#res-records", OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        options.add_options([Option(record_line(r), id=f"r{r.view.id}") for r in self.records])
+        if not self.records:
+            options.add_option(Option(Content("No entries. Press N to write one."),
+                                      disabled=True))
+        else:
+            options.highlighted = min(keep, len(self.records) - 1) if keep is not None else 0
+
+    def _selected(self) -> ResourceRecord | None:
+        index = self.query_one("#res-records", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.records):
+            return None
+        return self.records[index]
+
+    @on(OptionList.OptionSelected, "#res-records")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if 0 <= event.option_index < len(self.records):
+            self.app.push_screen(ResourceReadScreen(self.records[event.option_index].view,
+                                                    False))
+
+    @work(exclusive=True, group="dialog")
+    async def action_new(self) -> None:
+        saved = await self.app.push_screen_wait(ResourceFormScreen(None))
+        if saved is not None:
+            self._say(f"Added: {clean_line(saved.title)}. It is in the audit log.")
+            await self.reload()
+
+    @work(exclusive=True, group="dialog")
+    async def action_edit(self) -> None:
+        record = self._selected()
+        if record is None:
+            return
+        saved = await self.app.push_screen_wait(ResourceFormScreen(record.view))
+        if saved is not None:
+            self._say(f"Saved: {clean_line(saved.title)}.")
+            await self.reload()
+
+    @work(exclusive=True, group="dialog")
+    async def action_retire(self) -> None:
+        record = self._selected()
+        actor = self._actor()
+        if record is None or actor is None:
+            return
+        title = truncate_display(clean_line(record.view.title), 40)
+        question = (f"Restore {title!r} to the library?" if record.retired else
+                    f"Retire {title!r}? Members stop seeing it; you can restore it later.")
+        if not await self.app.push_screen_wait(ConfirmScreen(question)):
+            return
+        try:
+            done = await self.bbs.community.resources.retire(actor, record.view.id,
+                                                             retired=not record.retired)
+        except _PROBLEMS as error:
+            self._say(str(error))
+            return
+        self._say(("Retired: " if done.retired else "Restored: ") + title)
+        await self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

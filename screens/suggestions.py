@@ -1,0 +1,313 @@
+"""For you: personal suggestions with their reasons, peers with shared themes, and the opt-in."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Checkbox, OptionList
+from textual.widgets.option_list import Option
+
+from bbs.boards import PostError
+from bbs.errors import StoreBusyError
+from bbs.streaks import GoalError
+from bbs.suggestions import ForYou, PeerMatch, Suggestion, SuggestionError
+from bbs.text_safety import truncate_display
+from screens.base import BBSScreen
+from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, styled_line
+
+KIND_LABELS = {"board": "Board", "thread": "Thread", "resource": "Resource"}
+OFF_TEXT = ("Suggestions are off. Press O to read what they use and to turn them on; "
+            "until then nothing is read for them.")
+
+
+def suggestion_prompt(s: Suggestion) -> Content:
+    """Two lines: kind and title, then the reason (and the board of a thread)."""
+    where = f" on {truncate_display(s.where, 20)}" if s.where else ""
+    first = styled_line((f"{KIND_LABELS.get(s.kind, s.kind):<9}", "bold"),
+                        truncate_display(s.title, 60))
+    second = styled_line(" " * 9, (s.why + where, "italic"))
+    return Content("\n").join([first, second])
+
+
+def peer_prompt(p: PeerMatch) -> Content:
+    return styled_line((f"{truncate_display(p.pseudonym, 24):<26}", "bold"),
+                       "shares: " + ", ".join(p.shared))
+
+
+class ForYouScreen(BBSScreen[None]):
+    """Suggestions (Enter opens, D dismisses) and peers (I invite, M message); Tab between."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("d", "dismiss_item", "Dismiss"),
+        Binding("i", "invite", "Invite"),
+        Binding("m", "message", "Message"),
+        Binding("o", "settings", "Settings"),
+        Binding("r", "reload", "Reload", show=False),
+    ]
+    DEFAULT_CSS = LIST_CSS.format(name="ForYouScreen") + """
+    ForYouScreen #peers { height: auto; max-height: 6; }
+    ForYouScreen #suggestions { height: 1fr; }
+    ForYouScreen .heading { margin: 0 1; text-style: bold; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: ForYou | None = None
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("For you", classes="title")
+        yield PlainText("Working it out...", id="message", classes="note")
+        yield OptionList(id="suggestions")
+        yield PlainText("People working on similar things", id="peers-heading",
+                        classes="heading")
+        yield OptionList(id="peers")
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" Enter open  D dismiss  Tab peers  I invite  M message  O settings"
+                     "  Esc back")
+
+    async def on_mount(self) -> None:
+        self.query_one("#suggestions", OptionList).focus()
+        self.reload()
+
+    async def on_screen_resume(self) -> None:
+        if self.shown is not None:
+            self.reload()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#status", PlainText).show(text)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    @work(exclusive=True, group="for-you")
+    async def reload(self) -> None:
+        member = self.bbs.member
+        assert member is not None
+        try:
+            shown = await self.bbs.community.suggestions.for_you(member.id)
+        except StoreBusyError:
+            self._say(BUSY)
+            return
+        self.show(shown)
+
+    def show(self, shown: ForYou) -> None:
+        self.shown = shown
+        message = shown.message if shown.enabled else OFF_TEXT
+        if shown.enabled and shown.themes and not shown.message:
+            message = "Your themes: " + ", ".join(shown.themes[:5])
+        self.query_one("#message", PlainText).show(message)
+        options = self.query_one("#suggestions", OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        for s in shown.suggestions:
+            options.add_option(Option(suggestion_prompt(s), id=f"{s.kind}:{s.item_id}"))
+        if shown.suggestions:
+            options.highlighted = min(keep or 0, len(shown.suggestions) - 1)
+        peers = self.query_one("#peers", OptionList)
+        keep = peers.highlighted
+        peers.clear_options()
+        for p in shown.peers:
+            peers.add_option(Option(peer_prompt(p), id=str(p.member_id)))
+        if shown.peers:
+            peers.highlighted = min(keep or 0, len(shown.peers) - 1)
+        heading = self.query_one("#peers-heading", PlainText)
+        if not shown.peers_enabled:
+            heading.show("Peer matching is off (O to change).")
+        elif not shown.peers:
+            heading.show("People working on similar things: nobody yet.")
+        else:
+            heading.show("People working on similar things (I invite, M message)")
+        peers.display = bool(shown.peers)
+
+    def _current(self) -> Suggestion | None:
+        options = self.query_one("#suggestions", OptionList)
+        if self.shown is None or options.highlighted is None:
+            return None
+        index = options.highlighted
+        return self.shown.suggestions[index] if index < len(self.shown.suggestions) else None
+
+    def _current_peer(self) -> PeerMatch | None:
+        peers = self.query_one("#peers", OptionList)
+        if self.shown is None or peers.highlighted is None or not self.shown.peers:
+            return None
+        return self.shown.peers[min(peers.highlighted, len(self.shown.peers) - 1)]
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    async def _open(self, event: OptionList.OptionSelected) -> None:
+        if self.shown is None or event.option_index >= len(self.shown.suggestions):
+            return
+        await self.open(self.shown.suggestions[event.option_index])
+
+    async def open(self, s: Suggestion) -> None:
+        if s.kind == "board":
+            from screens.boards import ThreadListScreen
+
+            self.app.push_screen(ThreadListScreen(s.item_id))
+        elif s.kind == "thread":
+            from screens.boards import ThreadScreen
+
+            self.app.push_screen(ThreadScreen(s.item_id))
+        elif s.kind == "resource":
+            from screens.resources import ResourceReadScreen
+
+            member = self.bbs.member
+            library = self.bbs.community.resources
+            try:
+                view = await library.get(s.item_id)
+                favourite = member is not None and s.item_id in await library.favourite_ids(
+                    member.id)
+            except StoreBusyError:
+                self._say(BUSY)
+                return
+            if view is None:
+                self._say("That resource is no longer in the library.")
+                return
+            self.app.push_screen(ResourceReadScreen(view, favourite))
+
+    async def action_dismiss_item(self) -> None:
+        member = self.bbs.member
+        peer = self._current_peer()
+        if member is not None and peer is not None and self.query_one("#peers").has_focus:
+            try:
+                await self.bbs.community.suggestions.dismiss(member.id, "peer", peer.member_id)
+            except (SuggestionError, StoreBusyError) as error:
+                self._say(str(error) if isinstance(error, SuggestionError) else BUSY)
+                return
+            self._say(f"{peer.pseudonym} will not be suggested to you again.")
+            self.reload()
+            return
+        s = self._current()
+        if member is None or s is None:
+            return
+        try:
+            await self.bbs.community.suggestions.dismiss(member.id, s.kind, s.item_id, s.theme)
+        except SuggestionError as error:
+            self._say(str(error))
+            return
+        except StoreBusyError:
+            self._say(BUSY)
+            return
+        self._say(f"Dismissed: it will not come back, and {s.theme or 'its theme'} "
+                  "will weigh a little less.")
+        self.reload()
+
+    async def action_invite(self) -> None:
+        member = self.bbs.member
+        peer = self._current_peer()
+        if member is None or peer is None:
+            self._say("Choose someone in the peers list first (Tab).")
+            return
+        try:
+            await self.bbs.community.suggestions.invite_peer(member.id, peer.member_id)
+        except (SuggestionError, GoalError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        self._say(f"Invitation sent to {peer.pseudonym}. They can accept it in their "
+                  "partner list.")
+
+    @work(exclusive=True, group="dialog")
+    async def action_message(self) -> None:
+        member = self.bbs.member
+        peer = self._current_peer()
+        if member is None or peer is None:
+            self._say("Choose someone in the peers list first (Tab).")
+            return
+        try:
+            name = await self.bbs.community.suggestions.peer_to_write(member.id, peer.member_id)
+        except (SuggestionError, PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        from screens.compose import ComposeScreen, ComposeTarget, show_outcome
+
+        outcome = await self.app.push_screen_wait(
+            ComposeScreen(ComposeTarget("pm", peer.member_id, f"Message to {name}")))
+        await show_outcome(self, outcome)
+
+    def action_settings(self) -> None:
+        self.app.push_screen(SuggestionSettingsScreen())
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class SuggestionSettingsScreen(BBSScreen[None]):
+    """The plain statement of what suggestions use, and the two yes-or-no choices."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+    DEFAULT_CSS = """
+    SuggestionSettingsScreen #statement { height: 1fr; margin: 0 1; }
+    SuggestionSettingsScreen Checkbox { margin: 0 1; }
+    SuggestionSettingsScreen Button { margin: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield PlainText("Suggestions and peer matching", classes="title")
+        with VerticalScroll(id="statement"):
+            yield PlainText(self.bbs.community.suggestions.opt_in_text(), id="opt-in-text")
+        yield Checkbox("Suggestions for me", value=False, id="suggestions-on", compact=True)
+        yield Checkbox("Peer matching (needs suggestions on)", value=False, id="peers-on",
+                       compact=True)
+        yield Button("Save", id="save", compact=True)
+        yield PlainText("", id="status", classes="note")
+        yield KeyBar(" Space tick  Tab move  Enter/Ctrl+S save  Esc back  F1 help")
+
+    async def on_mount(self) -> None:
+        self.query_one("#suggestions-on", Checkbox).focus()
+        member = self.bbs.member
+        assert member is not None
+        try:
+            current = await self.bbs.community.suggestions.settings(member.id)
+        except StoreBusyError:
+            self._say(BUSY)
+            return
+        self.query_one("#suggestions-on", Checkbox).value = current.suggestions
+        self.query_one("#peers-on", Checkbox).value = current.peers
+        self._was_on = current.suggestions
+
+    _was_on = False
+
+    def _say(self, text: str) -> None:
+        self.query_one("#status", PlainText).show(text)
+
+    @on(Button.Pressed, "#save")
+    def _pressed(self) -> None:
+        self.action_save()
+
+    @work(exclusive=True, group="save")
+    async def action_save(self) -> None:
+        member = self.bbs.member
+        assert member is not None
+        wanted = self.query_one("#suggestions-on", Checkbox).value
+        peers = self.query_one("#peers-on", Checkbox).value
+        if self._was_on and not wanted:
+            from screens.compose import ConfirmScreen
+
+            if not await self.app.push_screen_wait(ConfirmScreen(
+                    "Turn suggestions off? Everything they learned about you is deleted.")):
+                return
+        try:
+            saved = await self.bbs.community.suggestions.set_settings(
+                member.id, suggestions_on=wanted, peers=peers)
+        except (SuggestionError, StoreBusyError) as error:
+            self._say(str(error) if isinstance(error, SuggestionError) else BUSY)
+            return
+        self._was_on = saved.suggestions
+        self.query_one("#peers-on", Checkbox).value = saved.peers
+        if not saved.suggestions:
+            self._say("Saved. Suggestions are off" + (
+                "; what they had learned is deleted." if not wanted else "."))
+        else:
+            self._say("Saved. Suggestions are on" + (
+                " and peer matching is on." if saved.peers else "; peer matching is off."))
+
+    def action_back(self) -> None:
+        self.dismiss(None)

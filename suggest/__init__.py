@@ -1,0 +1,1 @@
+"""Personal suggestions' theme engine (scikit-learn), injected into the core by the server."""

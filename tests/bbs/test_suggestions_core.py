@@ -1,0 +1,330 @@
+"""Suggestions in the core: opt-in, opt-out deletion, explanations, dismissal, peer privacy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from bbs.blocks import BlockKind
+from bbs.community import Community
+from bbs.config import Settings, with_overrides
+from bbs.streaks import CheckInStatus
+from bbs.suggestions import (
+    NO_THEMES,
+    NOTHING_YET,
+    OPT_IN_TEXT,
+    SuggestionDismissal,
+    SuggestionError,
+    SuggestionProfile,
+)
+from suggest.engine import SeedThemeEngine
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def town(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Community]:
+    """A community with the theme engine and no posting intervals, on SQLite and again on
+    PostgreSQL when BBS_TEST_POSTGRES_URL is set."""
+    if request.param == "postgresql":
+        settings = with_overrides(settings, database_url=request.getfixturevalue("postgres_url"))
+    community = Community(settings)
+    community.prepare()
+    community.suggestions.set_engine(SeedThemeEngine())
+    community.boards.rules = type(community.boards.rules)(
+        interval=timedelta(0), new_account_interval=timedelta(0))
+    yield community
+    community.close()
+
+
+async def _member(community: Community, name: str) -> int:
+    return (await community.sign_up(name, PASSWORD, PASSWORD)).member.id
+
+
+async def _board(community: Community, member_id: int, name: str) -> int:
+    return next(b.id for b in await community.boards.board_list(member_id) if b.name == name)
+
+
+async def _post(community: Community, member_id: int, board: str, title: str, body: str
+                ) -> int:
+    outcome = await community.boards.create_thread(
+        member_id, await _board(community, member_id, board), title=title, body=body)
+    assert outcome.post is not None
+    return outcome.post.thread_id
+
+
+async def _opt_in(community: Community, member_id: int, *, peers: bool = False) -> None:
+    await community.suggestions.set_settings(member_id, suggestions_on=True, peers=peers)
+
+
+def _count(community: Community, model: type, member_id: int) -> int:
+    with community.database.read() as s:
+        return len(s.exec(select(model).where(model.member_id == member_id)).all())  # type: ignore[attr-defined]
+
+
+async def test_suggestions_and_peer_matching_are_off_until_a_member_says_yes(
+        town: Community) -> None:
+    me = await _member(town, "Ada")
+    await _post(town, me, "Sleep", "Awake at 3am", "I cannot sleep, insomnia every night.")
+    settings = await town.suggestions.settings(me)
+    assert not settings.suggestions and not settings.peers
+    shown = await town.suggestions.for_you(me)
+    assert not shown.enabled and shown.suggestions == ()
+    await town.suggestions.refresh_pass()  # the background pass reads no one who said no
+    assert _count(town, SuggestionProfile, me) == 0
+    # Peer matching alone is not possible: it needs suggestions on.
+    view = await town.suggestions.set_settings(me, suggestions_on=False, peers=True)
+    assert not view.peers
+    assert "Nothing leaves" in OPT_IN_TEXT and "check-in notes" in OPT_IN_TEXT
+
+
+async def test_a_sleep_post_brings_the_sleep_board_and_says_why(town: Community) -> None:
+    me = await _member(town, "Bea")
+    await _post(town, me, "Off-topic", "Nights", "I cannot sleep. Awake at 3am, so tired, "
+                "insomnia again.")
+    await _opt_in(town, me)
+    shown = await town.suggestions.for_you(me)
+    boards = [s for s in shown.suggestions if s.kind == "board"]
+    assert boards[0].title == "Sleep"
+    assert boards[0].why == "because you wrote about sleep"
+    assert shown.themes[0] == "sleep"
+
+
+async def test_a_goal_explains_itself_as_a_goal(town: Community) -> None:
+    me = await _member(town, "Cai")
+    await town.goals.create_goal(me, title="Stay off the booze", category="sobriety")
+    await _opt_in(town, me)
+    shown = await town.suggestions.for_you(me)
+    recovery = next(s for s in shown.suggestions if s.title == "Recovery")
+    assert recovery.why == "because your goal is sobriety"
+
+
+async def test_nothing_written_is_an_honest_nothing_yet(town: Community) -> None:
+    me = await _member(town, "Dee")
+    await _opt_in(town, me)
+    shown = await town.suggestions.for_you(me)
+    assert shown.enabled and shown.message == NOTHING_YET and shown.suggestions == ()
+
+
+async def test_another_language_falls_back_to_popular_places_and_says_so(
+        town: Community) -> None:
+    me = await _member(town, "Eli")
+    await _post(town, me, "Off-topic", "Nuits", "Je ne dors plus, je me réveille à trois heures.")
+    await _post(town, me, "Off-topic", "眠れない", "毎晩三時に目が覚めます。")
+    await _opt_in(town, me)
+    shown = await town.suggestions.for_you(me)
+    assert shown.message == NO_THEMES
+    assert shown.suggestions and all(s.why for s in shown.suggestions)
+    assert {s.why for s in shown.suggestions} <= {"popular here this month",
+                                                   "a good place to start"}
+
+
+async def test_turning_suggestions_off_deletes_what_they_learned(town: Community) -> None:
+    me = await _member(town, "Fay")
+    await _post(town, me, "Sleep", "Awake", "insomnia and nightmares, awake all night")
+    await _opt_in(town, me)
+    shown = await town.suggestions.for_you(me)
+    first = shown.suggestions[0]
+    await town.suggestions.dismiss(me, first.kind, first.item_id, first.theme)
+    assert _count(town, SuggestionProfile, me) == 1
+    assert _count(town, SuggestionDismissal, me) == 1
+    await town.suggestions.set_settings(me, suggestions_on=False, peers=False)
+    assert _count(town, SuggestionProfile, me) == 0
+    assert _count(town, SuggestionDismissal, me) == 0
+    assert not (await town.suggestions.for_you(me)).enabled
+    with pytest.raises(SuggestionError):
+        await town.suggestions.dismiss(me, "board", 1, "sleep")
+
+
+async def test_a_dismissed_item_never_comes_back_and_its_theme_weighs_less(
+        town: Community) -> None:
+    me = await _member(town, "Gus")
+    other = await _member(town, "Hope")
+    thread = await _post(town, other, "Sleep", "Sleep routine", "A bedtime routine for insomnia")
+    await _post(town, me, "Off-topic", "Two things", "I cannot sleep at night, insomnia. "
+                "And work: my boss and my job and the office shifts.")
+    await _post(town, me, "Off-topic", "Nights", "Awake again at 4am, so tired, no sleep.")
+    await _opt_in(town, me)
+    before = await town.suggestions.for_you(me)
+    assert before.themes[:2] == ("sleep", "work")
+    sleep_board = next(s for s in before.suggestions if s.title == "Sleep")
+    sleep_thread = next(s for s in before.suggestions if s.item_id == thread)
+    await town.suggestions.dismiss(me, "board", sleep_board.item_id, sleep_board.theme)
+    await town.suggestions.dismiss(me, "thread", sleep_thread.item_id, sleep_thread.theme)
+    after = await town.suggestions.for_you(me)
+    assert {(s.kind, s.item_id) for s in after.suggestions}.isdisjoint(
+        {("board", sleep_board.item_id), ("thread", thread)})
+    # Two dismissals for sleep: work now weighs more for this member than sleep does.
+    assert after.themes[:2] == ("work", "sleep")
+
+
+async def test_threads_respect_holds_blocks_and_authors(town: Community) -> None:
+    me = await _member(town, "Hal")
+    other = await _member(town, "Ivy")
+    blocked = await _member(town, "Jo")
+    await _post(town, me, "Sleep", "My nights", "insomnia, awake at 3am, tired")
+    open_thread = await _post(town, other, "Sleep", "Sleep hygiene that helped",
+                              "A bedtime routine and no caffeine helped my insomnia.")
+    blocked_thread = await _post(town, blocked, "Sleep", "Nightmares",
+                                 "Nightmares wake me, I cannot sleep after.")
+    warned = await town.boards.create_thread(
+        other, await _board(town, other, "Sleep"), title="Bad nights",
+        body="insomnia and nightmares every night", warning="self-harm")
+    assert warned.post is not None
+    held = await _post(town, other, "Sleep", "Sleepless", "awake at 3am, insomnia, tired")
+    with town.database.write() as s:
+        from bbs.boards import Thread
+
+        row = s.get(Thread, held)
+        assert row is not None
+        row.status = "held"  # as the moderation gate holds a thread for review
+        s.add(row)
+    await town.boards.set_block(blocked, me, BlockKind.BLOCK, True)
+    await _opt_in(town, me)
+    shown = await town.suggestions.for_you(me)
+    threads = {s.item_id for s in shown.suggestions if s.kind == "thread"}
+    assert held not in threads
+    assert open_thread in threads
+    assert blocked_thread not in threads
+    assert warned.post.thread_id not in threads  # content warnings are opened by choice
+    assert all(s.title != "My nights" for s in shown.suggestions)  # not my own thread
+
+
+async def test_new_writing_refreshes_in_the_background_pass(town: Community) -> None:
+    me = await _member(town, "Kit")
+    await _opt_in(town, me)
+    assert (await town.suggestions.for_you(me)).message == NOTHING_YET
+    await _post(town, me, "Off-topic", "Grief", "My mum died last month and the grief is heavy.")
+    assert await town.suggestions.refresh_pass() == 1
+    shown = await town.suggestions.for_you(me)
+    assert "grief" in shown.themes
+
+
+async def test_thousands_of_posts_read_only_the_most_recent(town: Community) -> None:
+    from bbs import suggestions
+
+    me = await _member(town, "Lou")
+    board = await _board(town, me, "Off-topic")
+    with town.database.write() as s:
+        from bbs.boards import Post, Thread
+
+        thread = Thread(board_id=board, author_id=me, title="Diary", post_count=3000)
+        s.add(thread)
+        s.flush()
+        for seq in range(1, 3001):
+            s.add(Post(thread_id=thread.id, seq=seq, author_id=me,  # type: ignore[arg-type]
+                       body=f"day {seq}: could not sleep, awake all night"))
+    with town.database.read() as s:
+        texts = suggestions.member_texts(s, me)
+    assert len(texts.texts) == suggestions.MAX_POSTS
+    await _opt_in(town, me)
+    assert (await town.suggestions.for_you(me)).themes[0] == "sleep"
+
+
+# -- peers ----------------------------------------------------------------------------
+async def _sleepers(town: Community, names: list[str], *, peers: bool = True) -> list[int]:
+    ids = []
+    for name in names:
+        member = await _member(town, name)
+        await _post(town, member, "Sleep", f"{name}'s nights",
+                    "Insomnia again, awake at 3am, so tired. Any sleep routine tips?")
+        await _opt_in(town, member, peers=peers)
+        ids.append(member)
+    await town.suggestions.refresh_pass()
+    return ids
+
+
+async def test_peers_are_matched_only_when_both_opted_in(town: Community) -> None:
+    me, friend = await _sleepers(town, ["Max", "Ned"])
+    shy = await _member(town, "Oli")
+    await _post(town, shy, "Sleep", "Nights", "Insomnia, awake at 3am, cannot sleep.")
+    # Shy opted in to suggestions but not to peer matching.
+    await _opt_in(town, shy, peers=False)
+    await town.suggestions.refresh_pass()
+    shown = await town.suggestions.for_you(me)
+    names = {p.pseudonym for p in shown.peers}
+    assert names == {"Ned"}
+    assert shown.peers[0].shared == ("sleep",)
+    # A member without peer matching sees nobody either.
+    assert (await town.suggestions.for_you(shy)).peers == ()
+    # And once Ned turns peer matching off, he is gone at once.
+    await town.suggestions.set_settings(friend, suggestions_on=True, peers=False)
+    assert (await town.suggestions.for_you(me)).peers == ()
+
+
+async def test_blocked_members_are_never_matched(town: Community) -> None:
+    me, _friend, other = await _sleepers(town, ["Pam", "Quin", "Ray"])
+    await town.boards.set_block(other, me, BlockKind.BLOCK, True)
+    names = {p.pseudonym for p in (await town.suggestions.for_you(me)).peers}
+    assert names == {"Quin"}
+    assert "Pam" not in {p.pseudonym for p in (await town.suggestions.for_you(other)).peers}
+
+
+async def test_private_check_in_notes_of_others_never_show_as_shared_themes(
+        town: Community) -> None:
+    me = await _member(town, "Sal")
+    await _post(town, me, "Off-topic", "Loss", "Grief since my dad died; I miss him.")
+    await _post(town, me, "Sleep", "Nights", "Insomnia, awake at 3am.")
+    other = await _member(town, "Tam")
+    await _post(town, other, "Sleep", "Nights", "Insomnia, awake at 3am, tired.")
+    goal = await town.goals.create_goal(other, title="Walk daily")
+    await town.goals.check_in(other, goal.id, CheckInStatus.DONE,
+                              note="grief today, my dad died, funeral, miss him so much")
+    await _opt_in(town, me, peers=True)
+    await _opt_in(town, other, peers=True)
+    await town.suggestions.refresh_pass()
+    [match] = (await town.suggestions.for_you(me)).peers
+    assert match.pseudonym == "Tam"
+    assert "grief" not in match.shared and match.shared == ("sleep",)
+    # Tam's own suggestions may use Tam's notes: they are Tam's.
+    assert "grief" in (await town.suggestions.for_you(other)).themes
+
+
+async def test_a_private_goal_is_not_a_shared_theme_but_a_community_goal_is(
+        town: Community) -> None:
+    me = await _member(town, "Uma")
+    await town.goals.create_goal(me, title="Stay sober", category="sobriety",
+                                 visibility="community")
+    hidden = await _member(town, "Val")
+    await town.goals.create_goal(hidden, title="Stay sober", category="sobriety")
+    shown = await _member(town, "Wes")
+    await town.goals.create_goal(shown, title="Stay sober", category="sobriety",
+                                 visibility="community")
+    for m in (me, hidden, shown):
+        await _opt_in(town, m, peers=True)
+    await town.suggestions.refresh_pass()
+    assert {p.pseudonym for p in (await town.suggestions.for_you(me)).peers} == {"Wes"}
+
+
+async def test_invite_and_message_go_through_goals_and_message_rules(town: Community) -> None:
+    from bbs.boards import PostError
+    from bbs.messages import WhoMayWrite
+
+    me, friend = await _sleepers(town, ["Xia", "Yan"])
+    partnership = await town.suggestions.invite_peer(me, friend)
+    assert partnership.other == "Yan"
+    await town.boards.set_who_may_write(friend, WhoMayWrite.NOBODY)
+    with pytest.raises(PostError):
+        await town.suggestions.peer_to_write(me, friend)
+    outsider = await _member(town, "Zed")
+    with pytest.raises(SuggestionError):
+        await town.suggestions.invite_peer(me, outsider)
+
+
+async def test_the_dashboard_names_this_weeks_themes_from_threads(town: Community) -> None:
+    from bbs.models import Role
+
+    sysop = (await town.sign_up("Harbour", PASSWORD, PASSWORD, role=Role.SYSOP)).member.id
+    writer = await _member(town, "Ash")
+    for title in ("Awake at 3am", "Insomnia again", "No sleep"):
+        await _post(town, writer, "Off-topic", title, "cannot sleep, awake all night, tired")
+    await _post(town, writer, "Off-topic", "Boss", "my boss and my job and the office")
+    stats = await town.admin.dashboard(sysop)
+    assert stats.themes == ()  # nobody opted in, but threads are public: the pass reads them
+    await town.suggestions.refresh_pass()
+    stats = await town.admin.dashboard(sysop)
+    assert stats.themes[0] == ("sleep", 3)
+    assert ("work", 1) in stats.themes
