@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_, select
 
-from bbs.models import ColourMode, Member, MemberKey, Role, utcnow
+from bbs.models import ColourMode, Member, MemberKey, RetiredPseudonym, Role, utcnow
 from bbs.pseudonyms import Pseudonym, normalize_pseudonym
 
 
@@ -95,13 +95,38 @@ def get_credentials(session: Session, pseudonym: str) -> Credentials | None:
 
 
 def pseudonym_taken(session: Session, pseudonym: Pseudonym) -> bool:
-    """True when the name, or a lookalike of it, already belongs to someone."""
+    """True when the name, or a lookalike of it, belongs to someone or was recently retired.
+
+    A deleted account's name (and anything that looks like it) stays unavailable for a
+    while, so nobody can step into a departed member's name while people still know it.
+    """
     found = session.exec(
         select(Member.id).where(
             or_(Member.pseudonym_key == pseudonym.key, Member.skeleton == pseudonym.skeleton)
         )
     ).first()
-    return found is not None
+    if found is not None:
+        return True
+    retired = session.exec(
+        select(RetiredPseudonym.id).where(
+            or_(
+                RetiredPseudonym.pseudonym_key == pseudonym.key,
+                RetiredPseudonym.skeleton == pseudonym.skeleton,
+            ),
+            col(RetiredPseudonym.until) > utcnow(),
+        )
+    ).first()
+    return retired is not None
+
+
+def retire_pseudonym(session: Session, member_id: int, until: datetime) -> None:
+    """Hold a member's name (key and skeleton) back from sign-up until `until`."""
+    member = session.get(Member, member_id)
+    if member is None:
+        return
+    session.add(
+        RetiredPseudonym(pseudonym_key=member.pseudonym_key, skeleton=member.skeleton, until=until)
+    )
 
 
 def member_for_key(session: Session, pseudonym: str, fingerprint: str) -> MemberView | None:
@@ -177,6 +202,27 @@ def list_keys(session: Session, member_id: int) -> list[PublicKeyInfo]:
     return [PublicKeyInfo(r.algorithm, r.fingerprint, r.public_key) for r in rows]
 
 
+def remove_key(session: Session, *, member_id: int, fingerprint: str) -> bool:
+    """Stop a key logging the member in; False if it was not theirs."""
+    key = session.exec(
+        select(MemberKey).where(
+            MemberKey.member_id == member_id, MemberKey.fingerprint == fingerprint
+        )
+    ).first()
+    if key is None:
+        return False
+    session.delete(key)
+    session.flush()
+    return True
+
+
+def get_credentials_by_id(session: Session, member_id: int) -> Credentials | None:
+    member = session.get(Member, member_id)
+    if member is None or member.id is None:
+        return None
+    return Credentials(member.id, member.password_hash, member.recovery_hash)
+
+
 def list_members(session: Session) -> list[MemberView]:
     members = session.exec(select(Member).order_by(col(Member.pseudonym_key))).all()
     return [_view(m) for m in members]
@@ -233,3 +279,12 @@ def update_display_settings(
     member.mouse = mouse
     session.add(member)
     return _view(member)
+
+
+def set_recovery(session: Session, *, member_id: int, recovery_hash: str) -> None:
+    """Replace the member's recovery code (its hash); the old code stops working."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise AccountError("That account no longer exists.")
+    member.recovery_hash = recovery_hash
+    session.add(member)

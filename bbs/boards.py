@@ -504,7 +504,8 @@ def _thread_views(session: Session, member_id: int,
         assert thread.id is not None
         views.append(ThreadView(
             id=thread.id, board_id=thread.board_id, board_name=board_name, title=thread.title,
-            warning=thread.warning, author=author or "(gone)", author_id=thread.author_id,
+            warning=thread.warning, author=author or "a former member",
+            author_id=thread.author_id,
             status=PostStatus(thread.status), post_count=thread.post_count,
             unread=max(0, thread.post_count - (read or 0)), last_post_at=thread.last_post_at,
             created_at=thread.created_at, following=thread.id in followed,
@@ -646,7 +647,8 @@ def thread_page(
             else:
                 collapsed = collapse_reason(post.warning, prefs)
         posts.append(PostView(
-            id=post.id, thread_id=post.thread_id, seq=post.seq, author=author or "(gone)",
+            id=post.id, thread_id=post.thread_id, seq=post.seq,
+            author=author or "a former member",
             author_id=post.author_id,
             body="" if status is PostStatus.DELETED else post.body,
             warning=post.warning, status=status, created_at=post.created_at,
@@ -924,7 +926,7 @@ def get_post(session: Session, *, member_id: int, post_id: int) -> PostView:
     post, author = row
     if post.status == PostStatus.HELD.value and post.author_id != member_id:
         raise PostError("That post no longer exists.")
-    return _post_view(post, author or "(gone)", member_id)
+    return _post_view(post, author or "a former member", member_id)
 
 
 def toggle_reaction(session: Session, *, member_id: int, post_id: int, kind: str) -> bool:
@@ -1060,7 +1062,7 @@ def review_post(session: Session, *, post_id: int) -> ModeratedItem:
         Post.thread_id == thread.id, col(Post.seq) >= post.seq - 2,
         col(Post.seq) <= post.seq + 1, Post.id != post.id,
         Post.status == PostStatus.VISIBLE.value).order_by(col(Post.seq))).all()
-    context = tuple(f"#{p.seq} {name or '(gone)'}: {p.body[:300]}" for p, name in rows)
+    context = tuple(f"#{p.seq} {name or 'a former member'}: {p.body[:300]}" for p, name in rows)
     text = (thread.title + "\n" + post.body) if post.seq == 1 else post.body
     return ModeratedItem(text=text, where=where, context=context, status=post.status)
 
@@ -1098,4 +1100,4 @@ def posts_by(session: Session, *, author_id: int, limit: int = 10) -> list[PostV
     rows = session.exec(select(Post, Member.pseudonym).join(
         Member, col(Member.id) == Post.author_id, isouter=True).where(
         Post.author_id == author_id).order_by(col(Post.id).desc()).limit(limit)).all()
-    return [_post_view(p, name or "(gone)", -1) for p, name in rows]
+    return [_post_view(p, name or "a former member", -1) for p, name in rows]

@@ -93,6 +93,10 @@ class Community:
         from bbs.suggestion_service import SuggestionService
 
         self.suggestions = SuggestionService(self)
+        # Privacy: what we store, export, keys and passwords, sessions, deleting an account.
+        from bbs.privacy_service import PrivacyService
+
+        self.privacy = PrivacyService(self)
         # The resource library: coping strategies, favourites, sysop edits.
         from bbs.resource_service import ResourceService
 

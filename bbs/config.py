@@ -87,6 +87,10 @@ class Settings:
     log_level: str = "INFO"
     # Live rooms: history older than this many days is purged ([rooms] retention_days).
     room_retention_days: int = 30
+    # Logs: kept this many days when written to a file ([logs] retention_days), then
+    # deleted; with no [logs] file they go to stderr and the service manager keeps them.
+    log_retention_days: int = 14
+    log_file: str = ""
 
     @property
     def host_key_path(self) -> Path:
@@ -127,6 +131,15 @@ def _section(cls: type[Any], raw: object, name: str) -> Any:
     return cls(**values)
 
 
+def _positive_days(section: object, name: str, default: int = 14) -> int:
+    if not isinstance(section, Mapping):
+        raise ConfigError(f"[{name}] must be a table")
+    value = section.get("retention_days", default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"[{name}] retention_days must be a whole number of days, 1 or more")
+    return value
+
+
 def load_settings(
     data_dir: Path | None = None,
     *,
@@ -161,6 +174,8 @@ def load_settings(
         moderation=dict(raw.get("moderation", {})),
         log_level=str(server.get("log_level", "INFO")).upper(),
         room_retention_days=int(raw.get("rooms", {}).get("retention_days", 30)),
+        log_retention_days=_positive_days(raw.get("logs", {}), "logs"),
+        log_file=str(raw.get("logs", {}).get("file", "")),
     )
     return settings
 

@@ -97,3 +97,16 @@ class ModerationExample(SQLModel, table=True):
         default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RetiredPseudonym(SQLModel, table=True):
+    """A deleted member's name, held back from sign-up for a while (lookalikes too).
+
+    Only the normalised key and the confusable skeleton are kept, never the password,
+    keys or anything else of the account, and the row is ignored once `until` passes.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    pseudonym_key: str = Field(max_length=128, index=True)
+    skeleton: str = Field(max_length=128, index=True)
+    until: datetime = Field(sa_type=UTCDateTime, index=True)

@@ -249,7 +249,10 @@ class RoomService:
         if visit.left:
             return
         visit.left = True
-        if self.presence.leave(visit.room.id, visit.member.id) and not visit.hidden:
+        # Appear offline may have been switched from another session (the privacy screen).
+        entry = self.presence.entry(visit.room.id, visit.member.id)
+        hidden = entry.hidden if entry is not None else visit.hidden
+        if self.presence.leave(visit.room.id, visit.member.id) and not hidden:
             self._publish(visit.room.id, RoomPresenceEvent(
                 visit.room.id, visit.member.id, visit.member.pseudonym, "leave"))
 
@@ -424,6 +427,13 @@ class RoomService:
                           "undoes it.",))
         visit.ignored.discard(other_id)
         return Reply((f"You see {other_name}'s lines again.",))
+
+    async def set_appear_offline(self, member: MemberView, hidden: bool) -> None:
+        """The privacy screen's switch: saved, and applied in every room at once."""
+        await self._community.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
+        for room_id in self.presence.set_hidden(member.id, hidden):
+            self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
+                                                     "leave" if hidden else "join"))
 
     async def _offline(self, visit: RoomVisit, hidden: bool) -> Reply:
         member = visit.member

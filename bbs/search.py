@@ -132,6 +132,6 @@ def search_posts(session: Session, *, member_id: int, query: str,
     hits = []
     for pid, tid, seq, title, board, author, body in session.execute(text(sql), params).all():
         snippet, spans = _snippet(body, terms)
-        hits.append(SearchHit(int(pid), int(tid), int(seq), title, board, author or "(gone)",
-                              snippet, spans))
+        hits.append(SearchHit(int(pid), int(tid), int(seq), title, board,
+                              author or "a former member", snippet, spans))
     return hits

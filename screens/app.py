@@ -15,6 +15,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.filter import NoColor
+from textual.notifications import SeverityLevel
 
 from bbs.accounts import MemberView, PublicKeyInfo
 from bbs.community import Community
@@ -45,6 +46,8 @@ class SessionContext:
     on_member: Callable[[MemberView], None] = field(default=lambda _m: None)
     # The home screen's data, read while the session started (the home screen takes it).
     home: HomeSnapshot | None = None
+    # This session's id in the server's directory: the privacy screen marks "this one".
+    session_id: str = ""
 
 
 class BBSApp(App[int]):
@@ -69,6 +72,9 @@ class BBSApp(App[int]):
         Binding("f1", "help", "Help", priority=True),
         Binding("question_mark", "help", "Help"),
         Binding("ctrl+c", "goodbye", "Goodbye", show=False),
+        # Quick-hide: one key swaps the screen for a neutral one, and back. F12 and
+        # Ctrl+\ reach us from every terminal and are never typed as text.
+        Binding("f12,ctrl+backslash", "quick_hide", "Hide", show=False, priority=True),
     ]
 
     def __init__(
@@ -85,6 +91,8 @@ class BBSApp(App[int]):
         # Said to the member after the screen is restored, on the plain terminal.
         self.farewell = ""
         self._no_color = NoColor()
+        # While quick-hidden, notifications wait here instead of showing on the neutral screen.
+        self._hidden_notes: list[tuple[str, str, SeverityLevel, float | None]] = []
         self.apply_colour_mode(context.member.colour_mode if context.member else ColourMode.AUTO)
 
     @property
@@ -174,6 +182,41 @@ class BBSApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    @property
+    def quick_hidden(self) -> bool:
+        from screens.privacy import QuickHideScreen
+
+        return isinstance(self.screen, QuickHideScreen)
+
+    def action_quick_hide(self) -> None:
+        """Hide at once behind a neutral screen; the same key brings everything back."""
+        from screens.privacy import QuickHideScreen
+
+        if isinstance(self.screen, QuickHideScreen):
+            self.pop_screen()
+            notes, self._hidden_notes = self._hidden_notes, []
+            for message, title, severity, timeout in notes:
+                super().notify(message, title=title, severity=severity, timeout=timeout,
+                               markup=False)
+            return
+        self.clear_notifications()
+        self.push_screen(QuickHideScreen())
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is literal text; while quick-hidden, it waits to be shown."""
+        if self.is_running and self.quick_hidden:
+            self._hidden_notes = [*self._hidden_notes, (message, title, severity, timeout)][-20:]
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_goodbye(self) -> None:
         self.farewell = "Goodbye. Take care of yourself."

@@ -25,7 +25,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("r", "rooms", "Rooms"),
     ("g", "goals", "Goals and check-ins"),
     ("f", "suggestions", "For you: suggestions and peers"),
-    ("p", "profile", "Profile and settings"),
+    ("p", "profile", "Profile and privacy"),
     ("h", "help", "Help and crisis lines"),
     ("a", "admin", "Admin"),
     ("q", "goodbye", "Goodbye"),

@@ -29,6 +29,7 @@ class ProfileScreen(BBSScreen[None]):
         Binding("escape", "back", "Back"),
         Binding("s", "save", "Save", show=False),
         Binding("f", "suggestions", "Suggestions", show=False),
+        Binding("p", "privacy", "Privacy", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -55,7 +56,9 @@ class ProfileScreen(BBSScreen[None]):
         yield PlainText("Mouse changes apply from your next login.", classes="note")
         yield Button("Save", id="save", compact=True)
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Up/Down choose  Space select  S save  F for you  Esc back")
+        yield PlainText("P: privacy and your data (export, password, keys, sessions, "
+                        "delete account).", classes="note")
+        yield KeyBar(" Up/Down choose  Space select  S save  F for you  P privacy  Esc back")
 
     def on_mount(self) -> None:
         self.query_one("#colour", RadioSet).focus()
@@ -89,6 +92,11 @@ class ProfileScreen(BBSScreen[None]):
         from screens.suggestions import SuggestionSettingsScreen
 
         self.app.push_screen(SuggestionSettingsScreen())
+
+    def action_privacy(self) -> None:
+        from screens.privacy import PrivacyScreen
+
+        self.app.push_screen(PrivacyScreen())
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -203,6 +203,7 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     setting.add_argument("key", choices=sorted(SETTINGS))
     setting.add_argument("value", help="the text ('' clears it)")
     common(setting, cmd_set)
+    _register_export(admin_sub, data_dir_option)
     _register_resources(admin_sub, data_dir_option)
 
 
@@ -214,6 +215,40 @@ def _audit_entry(args: argparse.Namespace) -> int:
     else:
         args.export = None
     return cmd_audit(args)
+
+
+# -- `bbs admin export NAME [--output FILE]`: a member's data, as they would download it --
+def cmd_member_export(args: argparse.Namespace) -> int:
+    from bbs import accounts, privacy
+
+    with _database(args) as database, database.read() as session:
+        member = accounts.get_member(session, args.name)
+        if member is None:
+            raise AdminError(f"No member is called {args.name!r}.")
+        text = privacy.export_json(session, member.id)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    target: Path = args.output
+    tmp = target.with_name(target.name + ".tmp")
+    # A member's private messages and check-ins: readable by the host only.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, target)
+    sys.stderr.write(f"Wrote {member.pseudonym}'s data to {target}.\n")
+    return 0
+
+
+def _register_export(admin_sub: Any,
+                     data_dir_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    export = admin_sub.add_parser(
+        "export", help="everything of one member's as JSON (what `ssh NAME@host export` gives)")
+    export.add_argument("name")
+    export.add_argument("--output", "-o", type=Path, default=None,
+                        help="file to write (mode 0600); default: standard output")
+    data_dir_option(export)
+    export.set_defaults(func=_guarded(cmd_member_export))
 
 
 # -- `bbs admin resource list|show|add|edit|retire|restore`: the resource library ---------

@@ -74,7 +74,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.ssh_server import serve_forever
 
     settings = _settings(args)
-    configure_logging(settings.log_level)
+    log_file = settings.data_dir / settings.log_file if settings.log_file else None
+    configure_logging(settings.log_level, file=log_file,
+                      retention_days=settings.log_retention_days)
     try:
         asyncio.run(serve_forever(settings))
     except OSError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,8 @@ import asyncssh
 
 from bbs.accounts import MemberView, PublicKeyInfo
 from bbs.errors import StoreBusyError
+from bbs.models import utcnow
+from bbs.privacy_service import SessionInfo
 from bbs.terminal_caps import detect_colour_depth
 from screens.app import BBSApp, SessionContext
 from server.driver import SSHDriver, TerminalLink
@@ -28,6 +31,9 @@ NEEDS_TERMINAL = (
     "Connect with: ssh -t -p {port} {user}@HOST\r\n"
 )
 FLOOD_NOTE = "You sent a lot very quickly, so some of it was skipped."
+# `ssh NAME@host export > mine.json`: the one command a logged-in member may run.
+EXPORT_COMMAND = "export"
+EXPORT_FAILED = "Sorry, the export could not be made just now; nothing was changed. Try again.\r\n"
 
 
 class BBSSession(asyncssh.SSHServerSession[bytes]):
@@ -61,6 +67,17 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._app: BBSApp | None = None
         self.task: asyncio.Task[None] | None = None
         self._closing = False
+        # For the member's own list of sessions (privacy screen): no address, ever.
+        self.session_id = secrets.token_hex(6)
+        self.started_at = utcnow()
+
+    def info(self) -> SessionInfo:
+        """This session as the member's session list shows it."""
+        width, height = self._size
+        link = self._link
+        if link is not None:
+            width, height = link.clamp(width, height)
+        return SessionInfo(self.session_id, self.started_at, width, height)
 
     # -- asyncssh callbacks -----------------------------------------------------------
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
@@ -91,6 +108,11 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             self._chan.write(self._refusal.encode() + b"\r\n")
             self._chan.exit(1)
             return
+        if (self._command is not None and self._command.strip() == EXPORT_COMMAND
+                and self._member is not None):
+            # With or without a pty: the member's data as JSON on stdout, then exit 0.
+            self.task = asyncio.get_running_loop().create_task(self._export(self._member))
+            return
         if self._command is not None or not self._has_pty:
             # Not a terminal session, or a command we do not offer: say how to connect.
             port = self._registry.settings.port
@@ -109,8 +131,7 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         link = self._link
         if link is not None and link.driver is not None:
             link.driver.resize(width, height)
-        else:
-            self._size = (width or 80, height or 24)
+        self._size = (width or 80, height or 24)
 
     def eof_received(self) -> bool:
         self._end_app()
@@ -122,6 +143,29 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         if self.task is None:
             # No app ever ran (no pty, or a command): nothing else will say we ended.
             self._registry.session_ended(self)
+
+    async def _export(self, member: MemberView) -> None:
+        chan = self._chan
+        assert chan is not None
+        status = 0
+        try:
+            data = (await self._registry.community.privacy.export_json(member.id)).encode()
+        except Exception:
+            log.exception("export failed", extra={"member_id": member.id})
+            data, status = b"", 1
+        finally:
+            self._registry.session_ended(self)
+        if self._closing:
+            return
+        try:
+            if status == 0:
+                chan.write(data)
+                log.info("member exported their data", extra={"member_id": member.id})
+            else:
+                chan.write_stderr(EXPORT_FAILED.encode())
+            chan.exit(status)
+        except (OSError, asyncssh.Error):
+            pass
 
     # -- the app ----------------------------------------------------------------------
     def _end_app(self) -> None:
@@ -175,6 +219,7 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             detected_depth=detect_colour_depth(self._term, environment),
             offered_key=self._offered_key,
             source=self._source,
+            session_id=self.session_id,
             on_member=self._became_member,
         )
         limits = settings.terminal

@@ -17,6 +17,7 @@ import asyncssh
 from bbs.accounts import MemberView, PublicKeyInfo
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
+from bbs.privacy_service import SessionInfo
 from bbs.text_safety import clean_text
 from server.session import BBSSession
 
@@ -89,6 +90,23 @@ class SessionRegistry:
         if session not in self._members:
             self._members[session] = member.id
             self.per_member[member.id] += 1
+
+    # -- bbs.privacy_service.SessionDirectory: a member's own live sessions ------------
+    def sessions_of(self, member_id: int) -> list[SessionInfo]:
+        return [s.info() for s, m in self._members.items() if m == member_id]
+
+    def end_session(self, member_id: int, session_id: str, farewell: str) -> bool:
+        for session, owner in list(self._members.items()):
+            if owner == member_id and session.session_id == session_id:
+                session.goodbye(farewell)
+                return True
+        return False
+
+    def end_member_sessions(self, member_id: int, farewell: str) -> int:
+        mine = [s for s, owner in list(self._members.items()) if owner == member_id]
+        for session in mine:
+            session.goodbye(farewell)
+        return len(mine)
 
     def session_ended(self, session: BBSSession) -> None:
         self.sessions.discard(session)
@@ -314,6 +332,10 @@ async def start_server(settings: Settings, community: Community | None = None) -
     community.suggestions.start()
     host_key = await asyncio.to_thread(load_or_create_host_key, settings.host_key_path)
     registry = SessionRegistry(settings, community)
+    # The privacy screen lists and ends a member's own sessions through the registry.
+    community.privacy.directory = registry
+    # Chat retention holds even if nobody opens Rooms for a while after a restart.
+    await community.rooms.purge_expired()
     acceptor = await asyncssh.listen(
         settings.host,
         settings.port,

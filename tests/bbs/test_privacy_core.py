@@ -1,0 +1,441 @@
+"""Privacy in the core: what we store, the export, deleting an account, keys, passwords,
+the recovery code and appearing offline, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, SQLModel, select
+
+from bbs import blocks, boards, messages, privacy, rooms
+from bbs.accounts import AccountError
+from bbs.admin import AuditEntry
+from bbs.blocks import BlockKind
+from bbs.boards import Follow, Post, PostingRules, PostStatus, Thread
+from bbs.community import Community
+from bbs.config import Settings, with_overrides
+from bbs.goals import CheckIn, Goal, Partnership
+from bbs.messages import Conversation, PrivateMessage
+from bbs.models import MemberKey, RetiredPseudonym, utcnow
+from bbs.moderation_policy import Action
+from bbs.passwords import PasswordError
+from bbs.privacy import DeleteChoice
+from bbs.privacy_service import SessionInfo, parse_public_key
+from bbs.resources import Resource, ResourceFavourite
+from bbs.rooms import RoomLine
+from bbs.streaks import CheckInStatus
+
+PASSWORD = "a long enough password"
+NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0),
+                       new_account_age=timedelta(0))
+SECRET = "only-for-willow-and-ash"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def pcommunity(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Community]:
+    """A community on SQLite, and again on PostgreSQL when BBS_TEST_POSTGRES_URL is set."""
+    if request.param == "postgresql":
+        settings = with_overrides(settings, database_url=request.getfixturevalue("postgres_url"))
+    c = Community(settings)
+    c.prepare()
+    yield c
+    c.close()
+
+
+def _key_line(seed: int, comment: str = "laptop") -> str:
+    blob = struct.pack(">I", 11) + b"ssh-ed25519" + struct.pack(">I", 32) + bytes([seed]) * 32
+    return f"ssh-ed25519 {base64.b64encode(blob).decode()} {comment}"
+
+
+async def _join(c: Community, name: str) -> int:
+    return (await c.sign_up(name, PASSWORD, PASSWORD)).member.id
+
+
+async def _fill(c: Community) -> dict[str, int]:
+    """Willow writes everywhere; Ash and Rowan write to and around her."""
+    ids = {}
+    for name in ("Willow", "Ash", "Rowan"):
+        ids[name] = await _join(c, name)
+    w, a, r = ids["Willow"], ids["Ash"], ids["Rowan"]
+
+    def write(s: Session) -> None:
+        board = next(b.id for b in boards.all_boards(s) if b.name == "Anxiety")
+        t1 = boards.create_thread(s, author_id=w, board_id=board, text=boards.clean_post(
+            "Willow's thread", "my first post", ""), action=Action.ALLOW, rules=NO_WAIT)
+        boards.create_reply(s, author_id=a, thread_id=t1.thread_id, text=boards.clean_post(
+            None, "Ash replies to Willow", ""), action=Action.ALLOW, rules=NO_WAIT)
+        t2 = boards.create_thread(s, author_id=a, board_id=board, text=boards.clean_post(
+            "Ash's thread", "ash opens", ""), action=Action.ALLOW, rules=NO_WAIT)
+        boards.create_reply(s, author_id=w, thread_id=t2.thread_id, text=boards.clean_post(
+            None, "willow answers ash", ""), action=Action.ALLOW, rules=NO_WAIT)
+        boards.toggle_reaction(s, member_id=w, post_id=t2.id, kind="hug")
+        boards.set_follow(s, member_id=w, kind="thread", target_id=t2.thread_id, on=True)
+        boards.save_draft(s, member_id=w, context="reply:1", label="a draft", title="",
+                          body="unsent words", warning="")
+        boards.report_post(s, reporter_id=w, post_id=t2.id, reason="just checking")
+        messages.send_message(s, sender_id=w, recipient_id=a, body="hello ash",
+                              action=Action.ALLOW, rules=NO_WAIT)
+        messages.send_message(s, sender_id=a, recipient_id=w, body=SECRET,
+                              action=Action.ALLOW, rules=NO_WAIT)
+        # A conversation Willow is not in: none of it may reach her export.
+        messages.send_message(s, sender_id=a, recipient_id=r, body="ash to rowan, private",
+                              action=Action.ALLOW, rules=NO_WAIT)
+        blocks.set_block(s, member_id=w, other_id=r, kind=BlockKind.MUTE, on=True)
+        # Rowan blocks Willow: Rowan's choice, not Willow's data.
+        blocks.set_block(s, member_id=r, other_id=w, kind=BlockKind.BLOCK, on=True)
+        resource = Resource(slug="privacy-test-entry", title="Box breathing", body="In, hold.")
+        s.add(resource)
+        s.flush()
+        s.add(ResourceFavourite(member_id=w, resource_id=resource.id or 0))
+        rooms.seed_default_rooms(s)
+        room = rooms.list_rooms(s, member_id=None, staff=True)[0]
+        rooms.add_line(s, room_id=room.id, member_id=w, author="Willow", kind="say",
+                       text="hi room")
+        rooms.add_line(s, room_id=room.id, member_id=a, author="Ash", kind="say",
+                       text="ash in the room")
+
+    await c.write(write)
+    goal = await c.goals.create_goal(w, title="Walk daily")
+    await c.goals.check_in(w, goal.id, CheckInStatus.DONE, days_ago=0, note="felt good")
+    await c.goals.check_in(w, goal.id, CheckInStatus.DONE, days_ago=1)
+    invite = await c.goals.invite(w, "Ash")
+    await c.goals.answer(a, invite.id, True)
+    await c.goals.cheer(a, w, "go willow")
+    other = await c.goals.create_goal(a, title="Ash's private goal")
+    await c.goals.check_in(a, other.id, CheckInStatus.DONE, days_ago=0, note="ash note")
+    await c.privacy.add_key(w, _key_line(1))
+    return ids
+
+
+async def test_what_we_store_counts_match_the_tables(pcommunity: Community) -> None:
+    c = pcommunity
+    ids = await _fill(c)
+    w = ids["Willow"]
+    counts = await c.privacy.counts(w)
+    with c.database.read() as s:
+        assert counts.posts == len(s.exec(select(Post).where(Post.author_id == w)).all()) == 2
+        assert counts.threads == 1
+        assert counts.check_ins == len(s.exec(select(CheckIn).where(
+            CheckIn.member_id == w)).all()) == 2
+        assert counts.goals == 1
+        assert counts.keys == len(s.exec(select(MemberKey).where(
+            MemberKey.member_id == w)).all()) == 1
+    assert (counts.messages_sent, counts.messages_received, counts.conversations) == (1, 1, 1)
+    assert (counts.reactions, counts.drafts) == (1, 1)
+    with c.database.read() as s:
+        # Starting a thread follows it: her own thread and Ash's, which she followed.
+        assert counts.follows == len(s.exec(select(Follow).where(Follow.member_id == w)).all())
+    assert counts.follows == 2
+    assert (counts.partners, counts.cheers_received, counts.room_lines) == (1, 1, 1)
+    assert (counts.reports_filed, counts.blocks, counts.favourites) == (1, 1, 1)
+    text = await c.privacy.what_we_store(w)
+    assert "2 posts and 1 thread" in text
+    assert "1 private message you sent and 1 you received" in text
+    assert "1 goal, 2 check-ins, 1 partnership" in text
+    assert "No IP addresses" in text
+    assert f"after {c.settings.room_retention_days} days" in text
+    # Logs go to stderr by default; with a file, the page names its retention.
+    assert "service manager" in text
+    c.settings = with_overrides(c.settings, log_file="bbs.log", log_retention_days=9)
+    assert "deleted after 9 days" in await c.privacy.what_we_store(w)
+
+
+async def test_export_holds_everything_of_theirs_and_nothing_private_of_others(
+        pcommunity: Community) -> None:
+    c = pcommunity
+    ids = await _fill(c)
+    doc = json.loads(await c.privacy.export_json(ids["Willow"]))
+    assert doc["format"] == 1
+    assert doc["member"]["pseudonym"] == "Willow"
+    assert [p["body"] for p in doc["posts"]] == ["my first post", "willow answers ash"]
+    assert [t["title"] for t in doc["threads"]] == ["Willow's thread"]
+    [conversation] = doc["conversations"]
+    assert conversation["with"] == "Ash"
+    assert [(m["from"], m["body"]) for m in conversation["messages"]] == [
+        ("you", "hello ash"), ("Ash", SECRET)]
+    [goal] = doc["goals"]
+    assert goal["title"] == "Walk daily" and len(goal["check_ins"]) == 2
+    assert {ci["note"] for ci in goal["check_ins"]} == {"felt good", ""}
+    assert doc["partnerships"][0]["with"] == "Ash"
+    assert doc["cheers_received"][0]["body"] == "go willow"
+    assert doc["reactions"][0]["kind"] == "hug" and doc["follows"] and doc["drafts"]
+    assert doc["drafts"][0]["body"] == "unsent words"
+    assert [line["text"] for line in doc["room_lines"]] == ["hi room"]
+    assert doc["blocks"] == [{"member": "Rowan", "kind": "mute",
+                              "created_at": doc["blocks"][0]["created_at"]}]
+    assert doc["reports_filed"][0]["reason"] == "just checking"
+    assert [f["title"] for f in doc["resource_favourites"]] == ["Box breathing"]
+    [key] = doc["keys"]
+    assert key["fingerprint"].startswith("SHA256:") and "public_key" not in key
+    text = json.dumps(doc)
+    # Nothing of other members' private life: their conversations, goals, blocks, hashes.
+    for private in ("ash to rowan, private", "Ash's private goal", "ash note",
+                    "ash in the room", "ash opens", "argon2", "password"):
+        assert private not in text, private
+    assert '"block"' not in text  # Rowan's block of Willow stays Rowan's
+
+
+def test_every_column_pointing_at_a_member_is_exported_or_left_out_on_purpose() -> None:
+    import bbs.schema  # noqa: F401  (every table)
+
+    found = {f"{table.name}.{column.name}"
+             for table in SQLModel.metadata.sorted_tables for column in table.columns
+             for fk in column.foreign_keys if fk.column.table.name == "member"}
+    placed = privacy.EXPORTED_COLUMNS | set(privacy.NOT_EXPORTED_COLUMNS)
+    assert found - placed == set(), "decide whether the export includes these"
+    assert privacy.EXPORTED_COLUMNS.isdisjoint(privacy.NOT_EXPORTED_COLUMNS)
+
+
+@pytest.mark.parametrize("choice", [DeleteChoice.REMOVE, DeleteChoice.ANONYMISE])
+async def test_delete_account_removes_or_anonymises(pcommunity: Community,
+                                                    choice: DeleteChoice) -> None:
+    c = pcommunity
+    ids = await _fill(c)
+    w, a = ids["Willow"], ids["Ash"]
+    willow = await c.member(w)
+    assert willow is not None
+    # A moderator's audit entry about Willow must survive her leaving.
+    with c.database.write() as s:
+        s.add(AuditEntry(action="warn", member_id=w, member_name="Willow", reason="test"))
+    with pytest.raises(AccountError, match="type your name"):
+        await c.privacy.delete_account(willow, "Willo", choice)
+    assert await c.member(w) is not None
+    done = await c.privacy.delete_account(willow, " willow ", choice)
+    assert done.pseudonym == "Willow" and done.posts == 2
+    assert await c.member(w) is None
+    with c.database.read() as s:
+        assert s.exec(select(MemberKey).where(MemberKey.member_id == w)).all() == []
+        assert s.exec(select(Goal).where(Goal.member_id == w)).all() == []
+        assert s.exec(select(CheckIn).where(CheckIn.member_id == w)).all() == []
+        assert s.exec(select(Partnership)).all() == []
+        # Her conversation with Ash is gone on both sides; Ash and Rowan's stays.
+        assert [m.body for m in s.exec(select(PrivateMessage)).all()] == [
+            "ash to rowan, private"]
+        assert len(s.exec(select(Conversation)).all()) == 1
+        rows = [(p.body, p.id, p.author_id, p.status) for p in s.exec(select(Post)).all()]
+        posts = {body: rest for body, *rest in rows}
+        titles = {t.title for t in s.exec(select(Thread)).all()}
+        audit = [(e.action, e.member_id, e.member_name) for e in s.exec(
+            select(AuditEntry).order_by(AuditEntry.id)).all()]  # type: ignore[arg-type]
+        lines = [(ln.author, ln.text) for ln in s.exec(select(RoomLine)).all()]
+    assert audit == [("warn", None, "Willow"), ("account_deleted", None, "Willow")]
+    # Other people's posts are untouched either way.
+    assert posts["Ash replies to Willow"][1] == a
+    assert posts["ash opens"][1] == a
+    if choice is DeleteChoice.REMOVE:
+        assert "my first post" not in posts and "willow answers ash" not in posts
+        deleted = [r for r in rows if r[3] == PostStatus.DELETED.value]
+        assert [(body, author) for body, _id, author, _s in deleted] == [("", None), ("", None)]
+        assert privacy.REMOVED_TITLE in titles and "Willow's thread" not in titles
+        assert [text for _author, text in lines] == ["ash in the room"]
+    else:
+        kept_id, author_id, status = posts["my first post"]
+        assert author_id is None and status == PostStatus.VISIBLE.value
+        with c.database.read() as s:
+            view = boards.get_post(s, member_id=a, post_id=kept_id or 0)
+        assert view.author == privacy.FORMER_MEMBER
+        assert {author for author, _text in lines} == {"Ash", privacy.FORMER_MEMBER}
+    # Ash's partner view and cheers still work without her.
+    assert await c.goals.cheers(a) == []
+
+
+async def test_deleted_name_and_lookalikes_are_blocked_for_30_days(
+        pcommunity: Community) -> None:
+    c = pcommunity
+    w = await _join(c, "Willow")
+    willow = await c.member(w)
+    assert willow is not None
+    await c.privacy.delete_account(willow, "Willow", DeleteChoice.ANONYMISE)
+    for lookalike in ("Willow", "WILLOW", "W1llow", "wiIlow"):
+        with pytest.raises(AccountError, match="taken"):
+            await c.sign_up(lookalike, PASSWORD, PASSWORD)
+    with c.database.read() as s:
+        [row] = s.exec(select(RetiredPseudonym)).all()
+        assert timedelta(days=29) < row.until - utcnow() <= timedelta(days=30)
+    # Once the 30 days pass, the name is free again.
+    with c.database.write() as s:
+        retired = s.exec(select(RetiredPseudonym)).one()
+        retired.until = utcnow() - timedelta(seconds=1)
+        s.add(retired)
+    assert (await c.sign_up("Willow", PASSWORD, PASSWORD)).member.pseudonym == "Willow"
+
+
+async def test_change_password_needs_the_current_one(pcommunity: Community) -> None:
+    c = pcommunity
+    w = await _join(c, "Willow")
+    with pytest.raises(AccountError, match="not your current password"):
+        await c.privacy.change_password(w, "wrong password!", "a new long password",
+                                        "a new long password")
+    with pytest.raises(PasswordError):
+        await c.privacy.change_password(w, PASSWORD, "short", "short")
+    assert await c.authenticate_password("Willow", PASSWORD) is not None
+    await c.privacy.change_password(w, PASSWORD, "a new long password", "a new long password")
+    assert await c.authenticate_password("Willow", PASSWORD) is None
+    assert await c.authenticate_password("Willow", "a new long password") is not None
+
+
+async def test_regenerated_recovery_code_replaces_the_old_one(pcommunity: Community) -> None:
+    c = pcommunity
+    first = await c.sign_up("Willow", PASSWORD, PASSWORD)
+    with pytest.raises(AccountError):
+        await c.privacy.regenerate_recovery_code(first.member.id, "not it at all")
+    code = await c.privacy.regenerate_recovery_code(first.member.id, PASSWORD)
+    assert code != first.recovery_code
+    with pytest.raises(AccountError, match="do not match"):
+        await c.reset_password("Willow", first.recovery_code, "another password 1",
+                               "another password 1")
+    result = await c.reset_password("Willow", code, "another password 1", "another password 1")
+    assert result.member.id == first.member.id
+
+
+async def test_keys_are_added_from_a_pasted_line_and_removed(pcommunity: Community) -> None:
+    c = pcommunity
+    w = await _join(c, "Willow")
+    a = await _join(c, "Ash")
+    line = _key_line(7, "my laptop")
+    info = await c.privacy.add_key(w, line)
+    [key] = await c.privacy.keys(w)
+    assert key.fingerprint == info.fingerprint and key.comment == "my laptop"
+    assert await c.member_for_key("Willow", info.fingerprint) is not None
+    with pytest.raises(AccountError, match="another account"):
+        await c.privacy.add_key(a, line)
+    for bad in ("", "hello", "ssh-ed25519 !!!", "-----BEGIN OPENSSH PRIVATE KEY-----",
+                "ssh-rsa " + _key_line(1).split()[1]):
+        with pytest.raises(AccountError):
+            await c.privacy.add_key(w, bad)
+    assert not await c.privacy.remove_key(a, info.fingerprint)
+    assert await c.privacy.remove_key(w, info.fingerprint)
+    assert await c.privacy.keys(w) == []
+    assert await c.member_for_key("Willow", info.fingerprint) is None
+
+
+def test_parsed_fingerprints_match_openssh() -> None:
+    asyncssh = pytest.importorskip("asyncssh")
+    key = asyncssh.generate_private_key("ssh-ed25519", comment="me@host")
+    line = key.export_public_key("openssh").decode()
+    assert parse_public_key(line).fingerprint == key.get_fingerprint("sha256")
+
+
+async def test_appear_offline_hides_presence(pcommunity: Community) -> None:
+    c = pcommunity
+    w = await _join(c, "Willow")
+    a = await _join(c, "Ash")
+    willow, ash = await c.member(w), await c.member(a)
+    assert willow is not None and ash is not None
+    [(room, _n), *_rest] = await c.rooms.list_rooms(ash)
+    await c.rooms.enter(room.id, willow)
+    await c.rooms.enter(room.id, ash)
+    names = {e.name for e in c.rooms.presence.who(room.id)}
+    assert names == {"Willow", "Ash"}
+    assert not await c.privacy.appear_offline(w)
+    await c.privacy.set_appear_offline(willow, True)
+    assert await c.privacy.appear_offline(w)
+    assert {e.name for e in c.rooms.presence.who(room.id)} == {"Ash"}
+    assert dict(await c.rooms.list_rooms(ash))[room] == 1
+    # A later visit stays hidden: the choice is saved, not just applied.
+    await c.rooms.enter(room.id, willow)
+    assert {e.name for e in c.rooms.presence.who(room.id)} == {"Ash"}
+    await c.privacy.set_appear_offline(willow, False)
+    assert {e.name for e in c.rooms.presence.who(room.id)} == {"Willow", "Ash"}
+
+
+class FakeDirectory:
+    def __init__(self) -> None:
+        now = utcnow()
+        self.live = {1: [SessionInfo("a", now, 80, 24), SessionInfo("b", now, 120, 40)]}
+        self.ended: list[tuple[int, str]] = []
+
+    def sessions_of(self, member_id: int) -> list[SessionInfo]:
+        return list(self.live.get(member_id, []))
+
+    def end_session(self, member_id: int, session_id: str, farewell: str) -> bool:
+        mine = [s for s in self.live.get(member_id, []) if s.session_id == session_id]
+        self.ended += [(member_id, s.session_id) for s in mine]
+        return bool(mine)
+
+    def end_member_sessions(self, member_id: int, farewell: str) -> int:
+        mine = self.live.pop(member_id, [])
+        self.ended += [(member_id, s.session_id) for s in mine]
+        return len(mine)
+
+
+async def test_sessions_are_listed_and_ended_through_the_directory(
+        community: Community) -> None:
+    directory = FakeDirectory()
+    community.privacy.directory = directory
+    w = await _join(community, "Willow")
+    directory.live[w] = directory.live.pop(1)
+    assert [s.session_id for s in community.privacy.sessions(w)] == ["a", "b"]
+    assert not community.privacy.end_session(w + 1, "a")
+    assert community.privacy.end_session(w, "b")
+    willow = await community.member(w)
+    assert willow is not None
+    await community.privacy.delete_account(willow, "Willow", DeleteChoice.REMOVE)
+    assert sorted(directory.ended) == [(w, "a"), (w, "b"), (w, "b")]
+
+
+def test_config_reads_log_retention(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from bbs.config import ConfigError, load_settings
+
+    assert isinstance(tmp_path, Path)
+    assert load_settings(tmp_path).log_retention_days == 14
+    (tmp_path / "config.toml").write_text('[logs]\nretention_days = 3\nfile = "bbs.log"\n')
+    loaded = load_settings(tmp_path)
+    assert (loaded.log_retention_days, loaded.log_file) == (3, "bbs.log")
+    (tmp_path / "config.toml").write_text("[logs]\nretention_days = 0\n")
+    with pytest.raises(ConfigError, match="retention_days"):
+        load_settings(tmp_path)
+
+
+def test_members_table_keeps_no_address() -> None:
+    import bbs.schema  # noqa: F401
+
+    columns = {f"{t.name}.{c.name}" for t in SQLModel.metadata.sorted_tables for c in t.columns}
+    assert "member.pseudonym" in columns
+    names = {c.split(".")[1] for c in columns}
+    assert names & {"ip", "ip_address", "address", "peername", "remote_addr", "host_addr"} == set()
+
+
+def test_the_throttle_key_is_salted_in_memory_and_failures_expire() -> None:
+    from bbs.config import LoginLimits
+    from bbs.login_guard import LoginGuard
+
+    now = [1000.0]
+    limits = LoginLimits(free_failures_per_source=0, failure_memory_seconds=3600.0)
+    guard = LoginGuard(limits, clock=lambda: now[0])
+    key = guard.source_key("203.0.113.7")
+    assert "203" not in key and "113" not in key
+    # Another process (another salt) cannot link its keys to these.
+    assert LoginGuard(limits).source_key("203.0.113.7") != key
+    guard.record_failure(key)
+    assert guard.penalty(key) > 0
+    now[0] += 3601.0
+    assert guard.penalty(key) == 0.0
+
+
+async def test_room_history_past_retention_is_purged(community: Community) -> None:
+    w = await _join(community, "Willow")
+
+    def lines(s: Session) -> None:
+        rooms.seed_default_rooms(s)
+        room = rooms.list_rooms(s, member_id=None, staff=True)[0]
+        for text, age in (("old words", 31), ("recent words", 29)):
+            rooms.add_line(s, room_id=room.id, member_id=w, author="Willow", kind="say",
+                           text=text)
+            line = s.exec(select(RoomLine).where(RoomLine.text == text)).one()
+            line.created_at = utcnow() - timedelta(days=age)
+            s.add(line)
+
+    await community.write(lines)
+    assert community.settings.room_retention_days == 30
+    assert await community.rooms.purge_expired() == 1
+    with community.database.read() as s:
+        assert [ln.text for ln in s.exec(select(RoomLine)).all()] == ["recent words"]
+    assert (await community.privacy.counts(w)).room_lines == 1

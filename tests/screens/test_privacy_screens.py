@@ -1,0 +1,215 @@
+"""Pilot tests for privacy: reaching it, deleting an account (the name must be typed),
+what we store, password and sessions, and quick-hide hiding and restoring the screen."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList, Static
+
+from bbs.community import Community
+from bbs.models import utcnow
+from bbs.privacy_service import SessionInfo
+from screens.app import BBSApp, SessionContext
+from screens.menu import MainMenuScreen
+from screens.privacy import (
+    ChangePasswordScreen,
+    DeleteAccountScreen,
+    PrivacyScreen,
+    QuickHideScreen,
+    SessionsScreen,
+    WhatWeStoreScreen,
+)
+from screens.profile import ProfileScreen
+from screens.widgets import TextField
+
+PASSWORD = "a long enough password"
+
+
+async def _app(community: Community, name: str, session_id: str = "") -> BBSApp:
+    member = (await community.sign_up(name, PASSWORD, PASSWORD)).member
+    return BBSApp(SessionContext(community, member, session_id=session_id))
+
+
+async def _until(pilot, check, tries: int = 300) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(tries):
+        await pilot.pause(0.02)
+        if check():
+            return
+    raise AssertionError(f"never happened; screen is {pilot.app.screen!r}")
+
+
+def _screen_text(app: BBSApp) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query(Static))
+
+
+async def _open_privacy(app: BBSApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    await _until(pilot, lambda: isinstance(app.screen, MainMenuScreen))
+    await pilot.press("p")
+    await _until(pilot, lambda: isinstance(app.screen, ProfileScreen))
+    await pilot.press("p")
+    await _until(pilot, lambda: isinstance(app.screen, PrivacyScreen))
+
+
+async def test_delete_needs_the_name_typed_then_ends_the_session(community: Community) -> None:
+    app = await _app(community, "Willow")
+    member_id = app.member.id  # type: ignore[union-attr]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_privacy(app, pilot)
+        assert "export > mine.json" in _screen_text(app)
+        await pilot.press("d")
+        await _until(pilot, lambda: isinstance(app.screen, DeleteAccountScreen))
+        assert "cannot be undone" in _screen_text(app)
+        await pilot.press("down", "space")  # keep posts, anonymised
+        field = app.screen.query_one("#confirm", TextField)
+        field.focus()
+        await pilot.press(*"Willo", "enter")
+        await _until(pilot, lambda: "type your name" in _screen_text(app))
+        assert field.value == "Willo"  # nothing typed is lost
+        assert await community.member(member_id) is not None
+        field.value = ""
+        await pilot.press(*"willow", "enter")
+        await _until(pilot, lambda: not app.is_running)
+    assert await community.member(member_id) is None
+    assert "deleted" in app.farewell
+    from bbs.accounts import AccountError
+
+    try:
+        await community.sign_up("Willow", PASSWORD, PASSWORD)
+    except AccountError:
+        pass
+    else:
+        raise AssertionError("a deleted name could be signed up at once")
+
+
+async def test_quick_hide_hides_everything_and_the_same_key_restores(
+        community: Community) -> None:
+    app = await _app(community, "Fern")
+    name = community.settings.community_name
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_privacy(app, pilot)
+        for key in ("f12", "ctrl+backslash"):
+            await pilot.press(key)
+            await _until(pilot, lambda: isinstance(app.screen, QuickHideScreen))
+            shown = _screen_text(app)
+            assert "System status" in shown
+            assert name not in shown and "Fern" not in shown and "Privacy" not in shown
+            # Notifications wait while hidden; typing does nothing.
+            app.notify("A cheer from Ash", markup=False)
+            await pilot.press("d", "q")
+            await pilot.pause(0.05)
+            assert isinstance(app.screen, QuickHideScreen)
+            assert not app._notifications  # type: ignore[attr-defined]
+            await pilot.press(key)
+            await _until(pilot, lambda: isinstance(app.screen, PrivacyScreen))
+            assert len(app._notifications) == 1  # type: ignore[attr-defined]
+            app.clear_notifications()
+        # Hiding works on top of a form too, and keeps what was typed.
+        await pilot.press("c")
+        await _until(pilot, lambda: isinstance(app.screen, ChangePasswordScreen))
+        await pilot.press(*"half typed")
+        await pilot.press("f12")
+        await _until(pilot, lambda: isinstance(app.screen, QuickHideScreen))
+        await pilot.press("f12")
+        await _until(pilot, lambda: isinstance(app.screen, ChangePasswordScreen))
+        assert app.screen.query_one("#current", TextField).value == "half typed"
+
+
+async def test_what_we_store_and_password_change(community: Community) -> None:
+    app = await _app(community, "Rowan")
+    goal = await community.goals.create_goal(app.member.id, title="Sleep")  # type: ignore[union-attr]
+    assert goal
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_privacy(app, pilot)
+        await pilot.press("w")
+        await _until(pilot, lambda: isinstance(app.screen, WhatWeStoreScreen)
+                     and "1 goal" in _screen_text(app))
+        assert "No IP addresses" in _screen_text(app)
+        await pilot.press("escape")
+        await _until(pilot, lambda: isinstance(app.screen, PrivacyScreen))
+        await pilot.press("c")
+        await _until(pilot, lambda: isinstance(app.screen, ChangePasswordScreen))
+        await pilot.press(*"wrong password", "enter", *"new long password 1", "enter",
+                          *"new long password 1", "enter")
+        await _until(pilot, lambda: "not your current password" in _screen_text(app))
+        app.screen.query_one("#current", TextField).value = PASSWORD
+        await app.screen.action_save()  # type: ignore[attr-defined]
+        await _until(pilot, lambda: isinstance(app.screen, PrivacyScreen))
+    assert await community.authenticate_password("Rowan", "new long password 1") is not None
+
+
+class OneDirectory:
+    def __init__(self, member_id: int) -> None:
+        now = utcnow()
+        self.member_id = member_id
+        self.live = [SessionInfo("mine", now, 80, 24), SessionInfo("other", now, 132, 43)]
+
+    def sessions_of(self, member_id: int) -> list[SessionInfo]:
+        return list(self.live) if member_id == self.member_id else []
+
+    def end_session(self, member_id: int, session_id: str, farewell: str) -> bool:
+        before = len(self.live)
+        self.live = [s for s in self.live if s.session_id != session_id]
+        return len(self.live) < before
+
+    def end_member_sessions(self, member_id: int, farewell: str) -> int:
+        return 0
+
+
+async def test_sessions_list_marks_this_one_and_ends_another(community: Community) -> None:
+    app = await _app(community, "Birch", session_id="mine")
+    directory = OneDirectory(app.member.id)  # type: ignore[union-attr]
+    community.privacy.directory = directory
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_privacy(app, pilot)
+        await pilot.press("s")
+        await _until(pilot, lambda: isinstance(app.screen, SessionsScreen))
+        listing = app.screen.query_one(OptionList)
+        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(2)]
+        assert "(this one)" in prompts[0] and "132x43" in prompts[1]
+        await pilot.press("e")  # the first is this one: refused kindly
+        await _until(pilot, lambda: "That is this session" in _screen_text(app))
+        await pilot.press("down", "e")
+        await _until(pilot, lambda: "Ended." in _screen_text(app))
+    assert [s.session_id for s in directory.live] == ["mine"]
+
+
+async def test_keys_are_added_and_removed_and_a_new_code_is_shown_once(
+        community: Community) -> None:
+    import asyncssh
+
+    from screens.compose import AskScreen, ConfirmScreen
+    from screens.privacy import KeysScreen, NewRecoveryCodeScreen
+
+    line = asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode().strip()
+    app = await _app(community, "Hazel")
+    member_id = app.member.id  # type: ignore[union-attr]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_privacy(app, pilot)
+        await pilot.press("k")
+        await _until(pilot, lambda: isinstance(app.screen, KeysScreen)
+                     and "No keys yet" in _screen_text(app))
+        await pilot.press("a")
+        await _until(pilot, lambda: isinstance(app.screen, AskScreen))
+        await pilot.press(*"not a key", "enter")
+        await _until(pilot, lambda: "does not look like a public key" in _screen_text(app))
+        await pilot.press("a")
+        await _until(pilot, lambda: isinstance(app.screen, AskScreen))
+        app.screen.query_one(TextField).value = line
+        await pilot.press("enter")
+        await _until(pilot, lambda: "now logs you in" in _screen_text(app))
+        assert len(await community.privacy.keys(member_id)) == 1
+        await pilot.press("d")
+        await _until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await _until(pilot, lambda: "Removed." in _screen_text(app))
+        assert await community.privacy.keys(member_id) == []
+        await pilot.press("escape")
+        await _until(pilot, lambda: isinstance(app.screen, PrivacyScreen))
+        await pilot.press("r")
+        await _until(pilot, lambda: isinstance(app.screen, NewRecoveryCodeScreen))
+        await pilot.press(*PASSWORD, "enter")
+        await _until(pilot, lambda: "shown only this once" in _screen_text(app))
+        code = str(app.screen.query_one("#code", Static).render()).strip()
+        assert len(code) >= 8
+    reset = await community.reset_password("Hazel", code, "brand new password",
+                                           "brand new password")
+    assert reset.member.id == member_id
