@@ -333,8 +333,9 @@ class ThreadScreen(BBSScreen[None]):
             return
         wanted = focus_seq if focus_seq is not None else first_unread
         target = next((w for w in widgets if w.post.seq >= wanted), widgets[-1])
-        target.focus()
-        box.scroll_to_widget(target, top=True, animate=False)
+        target.focus(scroll_visible=False)
+        # After the next refresh: just mounted, the posts have no layout to scroll to yet.
+        self.call_after_refresh(box.scroll_to_widget, target, top=True, animate=False)
         more = ("N next page" if page.has_after else "") + (
             "  P previous page" if page.has_before else "")
         unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
