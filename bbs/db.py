@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -17,13 +18,31 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
-from bbs.errors import StoreBusyError
+from bbs.errors import StoreBusyError, StoreFullError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Database", "StoreBusyError", "alembic_config"]
+__all__ = ["Database", "StoreBusyError", "StoreFullError", "alembic_config"]
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# SQLite's own ceiling for max_page_count: "no limit" in practice.
+SQLITE_NO_PAGE_LIMIT = 4294967294
+# PostgreSQL's SQLSTATE for "disk full" (class 53, insufficient resources).
+PG_DISK_FULL = "53100"
+
+
+def store_error(error: OperationalError) -> StoreBusyError | None:
+    """The core's error for a full or locked store, or None for anything else."""
+    orig = error.orig
+    text = str(orig).lower()
+    if (getattr(orig, "sqlstate", None) == PG_DISK_FULL
+            or getattr(orig, "sqlite_errorname", None) == "SQLITE_FULL"
+            or "database or disk is full" in text):
+        log.error("the store is full: writes fail until space returns")
+        return StoreFullError()
+    if "locked" in text or "busy" in text:
+        return StoreBusyError("the database is busy; please try again")
+    return None
 
 
 def _is_sqlite(url: str) -> bool:
@@ -58,10 +77,22 @@ class Database:
     """An engine for the configured URL, with separate read and write sessions."""
 
     def __init__(
-        self, url: str, *, pool_size: int = 8, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+        self,
+        url: str,
+        *,
+        pool_size: int = 8,
+        busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+        max_size_bytes: int | None = None,
     ) -> None:
         self.url = url
         self.is_sqlite = _is_sqlite(url)
+        self._max_pages = SQLITE_NO_PAGE_LIMIT
+        # SQLite has one writer at a time. Writers of this process take turns on this lock
+        # (woken as soon as it is free) instead of polling SQLite's busy handler, whose
+        # sleeps let a waiter lose again and again until busy_timeout ("database is
+        # locked"). Other processes still meet us through busy_timeout.
+        self._write_turn = threading.RLock()
+        self._write_wait = busy_timeout_ms / 1000
         if self.is_sqlite:
             self.engine: Engine = create_engine(
                 url,
@@ -71,31 +102,85 @@ class Database:
             )
             event.listen(self.engine, "connect", _sqlite_pragmas(busy_timeout_ms))
             event.listen(self.engine, "begin", _sqlite_on_begin)
+            event.listen(self.engine, "checkout", self._apply_size_limit)
+            if max_size_bytes is not None:
+                self.set_size_limit(max_size_bytes)
         else:
             self.engine = create_engine(
                 url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True
             )
         self._write_engine = self.engine.execution_options(bbs_write=True)
 
+    # -- a size cap (SQLite): for hosts with a small disk, and for full-disk tests ------
+    def set_size_limit(self, max_bytes: int | None) -> None:
+        """Cap the SQLite file's size; past it, writes fail with StoreFullError.
+
+        SQLite's max_page_count, applied to every pooled connection at its next use; None
+        lifts the cap. A full disk behaves the same way, so tests use this to simulate one.
+        """
+        if not self.is_sqlite:
+            raise ValueError("a size cap is for SQLite; PostgreSQL has its own quotas")
+        if max_bytes is None:
+            self._max_pages = SQLITE_NO_PAGE_LIMIT
+            return
+        with self.engine.connect() as conn:
+            page_size = int(conn.exec_driver_sql("PRAGMA page_size").scalar_one())
+        self._max_pages = max(1, max_bytes // page_size)
+
+    def _apply_size_limit(self, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get("bbs_max_pages") != self._max_pages:
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA max_page_count={int(self._max_pages)}")
+            cursor.close()
+            record.info["bbs_max_pages"] = self._max_pages
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; nothing it does is committed."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+        except OperationalError as error:
+            mapped = store_error(error)
+            if mapped is None:
+                raise
+            raise mapped from error
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction, committed when the block ends without an exception."""
+        """A write transaction, committed when the block ends without an exception.
+
+        Raises StoreBusyError if the store stayed locked, StoreFullError if it could not
+        grow; either way the whole transaction is rolled back, nothing half-written.
+        """
+        if not self.is_sqlite:
+            with self._session_for_write() as session:
+                yield session
+            return
+        if not self._write_turn.acquire(timeout=self._write_wait):
+            raise StoreBusyError("the database is busy; please try again")
+        try:
+            with self._session_for_write() as session:
+                # BEGIN IMMEDIATE now: the write lock is held before the caller's code runs,
+                # so times it takes (a post's created_at) follow the order of commits.
+                session.connection()
+                yield session
+        finally:
+            self._write_turn.release()
+
+    @contextmanager
+    def _session_for_write(self) -> Iterator[Session]:
         try:
             with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
                 yield session
         except OperationalError as error:
-            if "locked" in str(error).lower() or "busy" in str(error).lower():
-                raise StoreBusyError("the database is busy; please try again") from error
-            raise
+            mapped = store_error(error)
+            if mapped is None:
+                raise
+            raise mapped from error
 
     def migrate(self) -> None:
         """Bring the schema up to the newest migration (creating it on first start)."""

@@ -5,3 +5,17 @@ from __future__ import annotations
 
 class StoreBusyError(RuntimeError):
     """The database stayed locked longer than we wait; the caller should say so and retry."""
+
+
+class StoreFullError(StoreBusyError):
+    """The database could not grow (disk full, or the configured size cap reached).
+
+    A StoreBusyError too, so every handler that keeps a member's text on a busy store
+    keeps it here as well; its message is written to be shown to the member as it is.
+    """
+
+    MESSAGE = ("The server could not save right now, as its storage is full; "
+               "your text is kept. Please try again later.")
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)

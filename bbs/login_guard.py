@@ -26,6 +26,8 @@ class Admission:
 
     allowed: bool
     reason: str = ""
+    # Hand back to finished_authenticating(): names this connection's slot.
+    ticket: int = 0
 
 
 class LoginGuard:
@@ -45,6 +47,9 @@ class LoginGuard:
         self._failures: dict[str, deque[float]] = {}
         self._signups: dict[str, deque[float]] = {}
         self._unauthenticated: dict[str, int] = {}
+        # Each admitted connection's slot, oldest first per source, with how to end it.
+        self._slots: dict[str, dict[int, Callable[[], None] | None]] = {}
+        self._next_ticket = 0
         self.unauthenticated_total = 0
 
     def source_key(self, address: str) -> str:
@@ -52,29 +57,80 @@ class LoginGuard:
         return hashlib.blake2b(address.encode(), key=self._salt, digest_size=12).hexdigest()
 
     # -- unauthenticated connections (MaxStartups start:rate:full) ------------------
-    def admit(self, source: str) -> Admission:
-        """Decide whether a new connection from this source may try to log in."""
+    def admit(self, source: str, on_evict: Callable[[], None] | None = None) -> Admission:
+        """Decide whether a new connection from this source may try to log in.
+
+        OpenSSH's MaxStartups alone lets a few addresses that open connections and say
+        nothing lock everyone else out. So a source with no connection waiting gets a
+        fair share: while another source holds two or more slots, it is admitted, and
+        if every slot is taken the hoarder's oldest connection is ended (`on_evict`,
+        given when that connection was admitted) to make room. The caps still hold.
+        """
         limits = self.limits
-        if self._unauthenticated.get(source, 0) >= limits.unauthenticated_per_source:
+        held = self._unauthenticated.get(source, 0)
+        if held >= limits.unauthenticated_per_source:
             return Admission(False, "too many connections from your address are logging in")
-        total = self.unauthenticated_total
-        if total >= limits.startups_full:
-            return Admission(False, "the server is busy; please try again in a minute")
-        if total >= limits.startups_begin:
-            span = max(1, limits.startups_full - limits.startups_begin)
-            drop = limits.startups_rate + (100 - limits.startups_rate) * (
-                (total - limits.startups_begin) / span
-            )
-            if self._rng.random() * 100 < drop:
-                return Admission(False, "the server is busy; please try again in a minute")
         if self.penalty(source) >= limits.max_penalty_seconds:
             return Admission(False, "too many failed logins from your address; wait a little")
-        self._unauthenticated[source] = self._unauthenticated.get(source, 0) + 1
+        total = self.unauthenticated_total
+        hoarder = self._hoarder() if held == 0 and total >= limits.startups_begin else None
+        if hoarder is not None and total >= limits.startups_full:
+            if not self._evict_oldest(hoarder):
+                hoarder = None
+        if hoarder is None:
+            if total >= limits.startups_full:
+                return Admission(False, "the server is busy; please try again in a minute")
+            if total >= limits.startups_begin:
+                span = max(1, limits.startups_full - limits.startups_begin)
+                drop = limits.startups_rate + (100 - limits.startups_rate) * (
+                    (total - limits.startups_begin) / span
+                )
+                if self._rng.random() * 100 < drop:
+                    return Admission(False, "the server is busy; please try again in a minute")
+        self._unauthenticated[source] = held + 1
         self.unauthenticated_total += 1
-        return Admission(True)
+        self._next_ticket += 1
+        self._slots.setdefault(source, {})[self._next_ticket] = on_evict
+        return Admission(True, ticket=self._next_ticket)
 
-    def finished_authenticating(self, source: str) -> None:
-        """A connection admitted by admit() has logged in or gone away."""
+    def _hoarder(self) -> str | None:
+        """The source holding the most slots, if it holds two or more."""
+        if not self._unauthenticated:
+            return None
+        source, count = max(self._unauthenticated.items(), key=lambda item: item[1])
+        return source if count >= 2 else None
+
+    def _evict_oldest(self, source: str) -> bool:
+        """End the oldest connection from `source` that can be ended; False if none can."""
+        slots = self._slots.get(source, {})
+        ticket = next((t for t, end in slots.items() if end is not None), None)
+        if ticket is None:
+            return False
+        end = slots[ticket]
+        self._release(source, ticket)
+        assert end is not None
+        end()
+        return True
+
+    def finished_authenticating(self, source: str, ticket: int | None = None) -> None:
+        """A connection admitted by admit() has logged in or gone away.
+
+        With its ticket, a slot already given up (the connection was evicted) is not
+        counted twice; without one, any slot of that source is released.
+        """
+        slots = self._slots.get(source, {})
+        if ticket is None:
+            ticket = next(iter(slots), None)
+        elif ticket not in slots:
+            return
+        self._release(source, ticket)
+
+    def _release(self, source: str, ticket: int | None) -> None:
+        slots = self._slots.get(source)
+        if slots is not None and ticket is not None:
+            slots.pop(ticket, None)
+            if not slots:
+                del self._slots[source]
         count = self._unauthenticated.get(source, 0)
         if count <= 1:
             self._unauthenticated.pop(source, None)

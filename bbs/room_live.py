@@ -180,6 +180,14 @@ class FloodControl:
         state.last_in_room[room_id] = now
         return FloodVerdict(FloodReason.OK)
 
+    def unsay(self, member_id: int, text: str) -> None:
+        """A line that could not be saved was not said: the same line may be sent again."""
+        state = self._members.get(member_id)
+        if state is not None:
+            key = " ".join(text.strip().casefold().split())
+            state.recent = deque((item for item in state.recent if item[1] != key),
+                                 maxlen=state.recent.maxlen)
+
     def forget_idle(self, older_than: float = 3600.0, now: float | None = None) -> None:
         """Drop state of members who have not spoken for a while (bounded memory)."""
         now = time.monotonic() if now is None else now

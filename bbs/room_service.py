@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from bbs import flags, rooms
 from bbs.accounts import MemberView
+from bbs.errors import StoreBusyError
 from bbs.events import Event, Subscription, event_type
 from bbs.models import utcnow
 from bbs.moderation_policy import Action, crisis_message, hold_message
@@ -323,7 +324,12 @@ class RoomService:
                 )
             return line
 
-        line = await self._community.write(store)
+        try:
+            line = await self._community.write(store)
+        except StoreBusyError:
+            # Not saved, so not said: sending the same line again is not a duplicate.
+            self.flood.unsay(member.id, text)
+            raise
         if moderation.action is not Action.ALLOW:
             self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
                 "hold" if held else "crisis", room.id, line.id, member.pseudonym))

@@ -19,7 +19,7 @@ from textual.widgets import Input, TextArea
 
 from bbs.board_service import Outcome
 from bbs.boards import BODY_MAX, TITLE_MAX, WARNING_MAX, PostError
-from bbs.errors import StoreBusyError
+from bbs.errors import StoreBusyError, StoreFullError
 from bbs.text_safety import clean_text
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText, TextField
@@ -257,6 +257,9 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             self._say(str(error))
             if "draft" in str(error):
                 await self._store_draft(title, body, warning)
+            return
+        except StoreFullError as error:  # a full disk: the editor keeps the text
+            self._say(str(error))
             return
         except StoreBusyError:
             self._say("The server is busy right now; nothing was lost. Try again in a moment.")

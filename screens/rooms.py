@@ -28,6 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from bbs.errors import StoreBusyError, StoreFullError
 from bbs.events import Subscription
 from bbs.room_service import (
     HELP_LINE,
@@ -41,7 +42,7 @@ from bbs.room_service import (
 from bbs.rooms import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomView
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
-from screens.widgets import KeyBar, PlainText, TextField
+from screens.widgets import BUSY, KeyBar, PlainText, TextField
 
 # At most one feed frame per this interval under load; a lone line goes out at once.
 COALESCE_SECONDS = 0.05
@@ -504,7 +505,15 @@ class RoomScreen(BBSScreen[None]):
         text = event.value
         if not text.strip():
             return
-        reply = await self.bbs.community.rooms.submit(self.visit, text)
+        try:
+            reply = await self.bbs.community.rooms.submit(self.visit, text)
+        except StoreBusyError as error:
+            # Not saved, so not said: the line goes back in the box to try again.
+            if not field.value:
+                field.value = text
+                field.cursor_position = len(text)
+            self.show_notes([str(error) if isinstance(error, StoreFullError) else BUSY])
+            return
         if reply.keep_input and not field.value:
             field.value = text
             field.cursor_position = len(text)

@@ -28,7 +28,10 @@ if TYPE_CHECKING:
     from textual.app import App
 
 # Parse at most this many characters per loop pass; others' sessions run in between.
-INPUT_SLICE = 4096
+INPUT_SLICE = 2048
+# Hand the app at most this many events per loop pass: it handles everything queued
+# without yielding, at ~0.1-0.3 ms a key, so a long queue would hold everyone up.
+EVENTS_PER_PASS = 32
 # Input waiting to be parsed beyond this is dropped (with a note to the member).
 MAX_PENDING_INPUT = 1024 * 1024
 # Window changes arriving faster than this are folded into one resize.
@@ -63,6 +66,12 @@ class TerminalLink:
     mouse: bool = True
     max_output_buffer: int = 4 * 1024 * 1024
     max_input_bytes_per_second: int = 256 * 1024
+    # Keys, clicks and other input events (a paste is one) beyond a burst of this many,
+    # then this many a second, are dropped: each costs the app 0.1-0.3 ms, so 256 KiB of
+    # keystrokes a second would keep the shared loop busy for a minute. A fast typist
+    # makes 15 a second; the burst lets a terminal without bracketed paste paste a page.
+    max_input_events_per_second: int = 1000
+    max_input_event_burst: int = 16384
     # Called when the client stops reading and its buffer is full: the session ends.
     on_overflow: Callable[[], None] = lambda: None
     # Called once when input had to be dropped (a flood), so the UI can say so kindly.
@@ -115,6 +124,7 @@ class SSHDriver(Driver):
         self._out: list[str] = []
         self._flush_scheduled = False
         self._pending: deque[str] = deque()
+        self._ready: deque[Message] = deque()
         self._pending_chars = 0
         self._draining = False
         self._tick_handle: asyncio.TimerHandle | None = None
@@ -123,6 +133,8 @@ class SSHDriver(Driver):
         self._closed = False
         self._bucket = float(link.max_input_bytes_per_second)
         self._bucket_time = time.monotonic()
+        self._event_bucket = float(link.max_input_event_burst)
+        self._event_bucket_time = self._bucket_time
         self._dropped_reported = False
         self._paste_cut = False
 
@@ -191,6 +203,7 @@ class SSHDriver(Driver):
         self._tick_handle = self._resize_handle = None
         self._pending.clear()
         self._pending_chars = 0
+        self._ready.clear()
 
     def stop_application_mode(self) -> None:
         self.disable_input()
@@ -229,6 +242,14 @@ class SSHDriver(Driver):
         self._bucket -= size
         return True
 
+    def _refill_events(self) -> float:
+        now = time.monotonic()
+        rate = float(self._link.max_input_events_per_second)
+        self._event_bucket = min(float(self._link.max_input_event_burst),
+                                 self._event_bucket + (now - self._event_bucket_time) * rate)
+        self._event_bucket_time = now
+        return self._event_bucket
+
     def _dropped(self) -> None:
         if not self._dropped_reported:
             self._dropped_reported = True
@@ -238,9 +259,12 @@ class SSHDriver(Driver):
         """Bytes from the client: decoded, rate-limited and queued for parsing."""
         if not self._input_enabled or self._parser is None:
             return
-        if not self._take_tokens(len(data)) or (
-            self._pending_chars + len(data) > MAX_PENDING_INPUT
+        if (
+            self._refill_events() < 1
+            or not self._take_tokens(len(data))
+            or self._pending_chars + len(data) > MAX_PENDING_INPUT
         ):
+            # Out of events for now: dropped before parsing, which costs the loop too.
             self._drop(data)
             return
         self._queue(self._decode(data))
@@ -266,27 +290,45 @@ class SSHDriver(Driver):
             self._drain()
 
     def _drain(self) -> None:
-        # Parse one slice now, schedule the rest for later loop passes.
+        # Parse one slice now, hand the app a few events, schedule the rest for later
+        # loop passes.
         parser = self._parser
         if parser is None or not self._input_enabled:
             self._draining = False
             return
+        if self._pending and self._refill_events() < 1:
+            self._discard_pending()
         budget = INPUT_SLICE
-        while self._pending and budget > 0:
+        ready = self._ready
+        while self._pending and budget > 0 and len(ready) < EVENTS_PER_PASS:
             chunk = self._pending.popleft()
             if len(chunk) > budget:
                 self._pending.appendleft(chunk[budget:])
                 chunk = chunk[:budget]
             self._pending_chars -= len(chunk)
             budget -= len(chunk)
-            for event in parser.feed(chunk):
-                self._deliver(event)
-        if self._pending:
+            ready.extend(parser.feed(chunk))
+        delivered = 0
+        while ready and delivered < EVENTS_PER_PASS:
+            delivered += self._deliver(ready.popleft())
+        if self._pending or ready:
             self._loop.call_soon(self._drain)
         else:
             self._draining = False
             self._dropped_reported = False
         self._schedule_tick()
+
+    def _discard_pending(self) -> None:
+        """Out of input events: skip what waits unparsed (but not a paste's end marker)."""
+        text = "".join(self._pending)
+        self._pending.clear()
+        self._pending_chars = 0
+        self._dropped()
+        self._paste_cut = True
+        end = text.rfind(PASTE_END.decode())
+        if end >= 0:
+            self._pending.append(text[end:])
+            self._pending_chars = len(text) - end
 
     def _schedule_tick(self) -> None:
         # A lone ESC might start a sequence; the parser waits, and we wake it up
@@ -299,18 +341,29 @@ class SSHDriver(Driver):
         self._tick_handle = None
         if not self._input_enabled or self._parser is None:
             return
-        for event in self._parser.tick():
-            self._deliver(event)
-        self._schedule_tick()
+        # Behind anything already parsed, so keys keep their order.
+        self._ready.extend(self._parser.tick())
+        if self._ready and not self._draining:
+            self._draining = True
+            self._drain()
+        else:
+            self._schedule_tick()
 
-    def _deliver(self, event: Message) -> None:
+    def _deliver(self, event: Message) -> int:
+        """Hand one event to the app; 1 if it went, 0 if it was skipped."""
+        if self._refill_events() < 1:
+            # A flood of keys (or clicks) that got past the byte limit: the rest is skipped.
+            self._dropped()
+            return 0
+        self._event_bucket -= 1
         if self._paste_cut:
             # The first event after input was dropped: a paste that lost its middle is
             # skipped whole (the member was told input was skipped).
             self._paste_cut = False
             if isinstance(event, events.Paste):
-                return
+                return 0
         self.process_message(event)
+        return 1
 
     def resize(self, width: int, height: int) -> None:
         """A window change from the client: clamped, and storms folded into one."""

@@ -128,6 +128,7 @@ class BBSServer(asyncssh.SSHServer):
         self._conn: asyncssh.SSHServerConnection | None = None
         self._source = "unknown"
         self._admitted = False
+        self._ticket = 0
         self._username = ""
         self._member: MemberView | None = None
         self._pending_key: asyncssh.SSHKey | None = None
@@ -144,7 +145,7 @@ class BBSServer(asyncssh.SSHServer):
         peer = conn.get_extra_info("peername")
         address = str(peer[0]) if peer else "unknown"
         self._source = self._guard.source_key(address)
-        admission = self._guard.admit(self._source)
+        admission = self._guard.admit(self._source, on_evict=self._evicted)
         if not admission.allowed:
             log.info("connection refused at the door: %s", admission.reason)
             asyncio.get_running_loop().call_soon(
@@ -152,6 +153,7 @@ class BBSServer(asyncssh.SSHServer):
             )
             return
         self._admitted = True
+        self._ticket = admission.ticket
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._release_admission()
@@ -160,7 +162,15 @@ class BBSServer(asyncssh.SSHServer):
     def _release_admission(self) -> None:
         if self._admitted:
             self._admitted = False
-            self._guard.finished_authenticating(self._source)
+            self._guard.finished_authenticating(self._source, self._ticket)
+
+    def _evicted(self) -> None:
+        # The door needed this slot for a source with none (see LoginGuard.admit).
+        self._admitted = False
+        if self._conn is not None:
+            asyncio.get_running_loop().call_soon(
+                self._conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                "the server is busy; please try again in a minute")
 
     def begin_auth(self, username: str) -> bool:
         self._username = username

@@ -1,0 +1,468 @@
+"""Mixed load under abuse: 40 members in rooms and boards, a flooder, a slow reader, a brute-forcer.
+
+The real server (start_server, as `bbs serve` runs it, with its moderation model) runs in
+a child process on a free loopback port. Real asyncssh clients with a pty:
+  - 20 members in the Lobby, each saying a line every 4-8 s; every line's token is looked
+    for in the other 19 members' output bytes (post-to-visible per recipient);
+  - 20 members on a board thread (already 31 posts long, so their pages start full),
+    each replying every 8-15 s through the compose screen,
+    seen through a pyte terminal: post-to-visible is Ctrl+S until the post shows on the
+    thread page with the editor gone;
+  - a flooder in the Lobby (from 127.0.0.3): every second a 32 KB keystroke burst, a
+    200-line paste and 20 chat lines;
+  - a slow reader in the Lobby (127.0.0.4) that never reads what it is sent;
+  - a brute-forcer (127.0.0.2) trying wrong passwords for a real member, in a loop.
+The server process reports its RSS, its gc-tracked objects (a leak keeps growing them; caches
+filling to their bounds level off) and its event loop's lateness (a 10 ms ticker).
+--abusers picks which abusers run ('' for none: the same load without abuse, to compare).
+
+    .venv/bin/python bench/bench_abuse.py [--seconds 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncssh
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench_rooms import Member, percentile
+from crash_safety import Screen
+from server_process import ServerProcess
+
+HARNESS = r"""
+import asyncio, gc, json, sys, time
+from pathlib import Path
+from bbs.config import load_settings, with_overrides, LoginLimits
+from server.ssh_server import start_server, tune_garbage_collector
+from server.textual_patches import apply_textual_patches
+
+def rss_kib():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+lateness = []
+
+async def ticker():
+    loop = asyncio.get_running_loop()
+    while True:
+        before = loop.time()
+        await asyncio.sleep(0.01)
+        lateness.append((loop.time() - before - 0.01) * 1000)
+
+async def main():
+    apply_textual_patches()
+    settings = load_settings(Path(sys.argv[1]), port=0)
+    # Many members log in from 127.0.0.1 at once; per-source abuse limits stay as shipped.
+    settings = with_overrides(settings, login=LoginLimits(startups_begin=50, startups_full=200,
+                                                          unauthenticated_per_source=50))
+    running = await start_server(settings)
+    tune_garbage_collector()
+    tick = asyncio.get_running_loop().create_task(ticker())
+    print(json.dumps({"port": running.port}), flush=True)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while True:
+        line = await reader.readline()
+        if not line or line.strip() == b"quit":
+            break
+        gc.collect()
+        kinds = {}
+        for obj in gc.get_objects():
+            name = type(obj).__name__
+            if name in ("ComposeScreen", "ThreadScreen", "PostWidget", "RoomScreen", "App",
+                        "BBSApp", "Strip", "Segment"):
+                kinds[name] = kinds.get(name, 0) + 1
+        objects = len(gc.get_objects())
+        ordered = sorted(lateness) or [0.0]
+        p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+        print(json.dumps({"rss_kib": rss_kib(), "sessions": len(running.registry.sessions),
+                          "lag_p99_ms": round(p99, 1), "lag_max_ms": round(ordered[-1], 1),
+                          "ticks": len(lateness), "objects": objects, "kinds": kinds}),
+              flush=True)
+        lateness.clear()
+    tick.cancel()
+    await running.shutdown(grace=1.0)
+
+asyncio.run(main())
+"""
+
+CTRL_S = "\x13"
+THREAD_TITLE = "How was your week"
+BRUTE_TARGET = "board00"
+
+
+@dataclass
+class Poster:
+    """A board member replying through the compose screen."""
+
+    name: str
+    key: asyncssh.SSHKey
+    screen: Screen | None = None
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    sent: int = 0
+
+    async def open(self, port: int) -> None:
+        conn = await asyncssh.connect(
+            "127.0.0.1", port, username=self.name, client_keys=[self.key], known_hosts=None,
+            agent_path=None, preferred_auth=("publickey",))
+        process = await conn.create_process(term_type="xterm-256color", term_size=(80, 24),
+                                            encoding=None)
+        self.screen = Screen(conn, process)
+        await self.screen.wait("welcome, ", timeout=60)
+        self.screen.send("b")
+        await self.screen.wait("Introductions", timeout=30)
+        self.screen.send("\r")
+        await self.screen.wait(THREAD_TITLE, timeout=30)
+        self.screen.send("\r")
+        await self.screen.wait(f"{THREAD_TITLE}  (Introductions", timeout=30)
+
+    async def post(self, index: int) -> None:
+        screen = self.screen
+        assert screen is not None
+        token = f"bp{index:06d}q"
+        try:
+            screen.send("r")
+            await screen.wait("Reply to:")
+            screen.send(f"a calmer day today {token}")
+            await screen.wait(token)
+            started = time.perf_counter()
+            screen.send(CTRL_S)
+            await screen.wait(token, gone="Reply to:")
+            self.latencies.append((time.perf_counter() - started) * 1000)
+            self.sent += 1
+        except (TimeoutError, ConnectionError) as error:
+            self.errors.append(str(error))
+            screen.send("\x1b")  # leave the editor (the draft is kept), try again later
+
+    async def close(self) -> None:
+        if self.screen is not None:
+            self.screen.close()
+
+
+def prepare(data_dir: Path, rooms: int, boards: int) -> tuple[
+        list[tuple[str, asyncssh.SSHKey]], list[Poster], dict[str, asyncssh.SSHKey]]:
+    """Members with keys (and a week old, so posting intervals are the grown-up ones)."""
+    from bbs import accounts
+    from bbs.community import Community
+    from bbs.config import load_settings
+    from bbs.pseudonyms import validate_pseudonym
+    from server.ssh_server import key_info
+
+    community = Community(load_settings(data_dir, port=0))
+    community.prepare()
+    people: dict[str, asyncssh.SSHKey] = {}
+    names = ([f"room{i:02d}" for i in range(rooms)] + [f"board{i:02d}" for i in range(boards)]
+             + ["flooder", "slowreader"])
+    with community.database.write() as session:
+        ids = []
+        for name in names:
+            key = asyncssh.generate_private_key("ssh-ed25519")
+            ids.append(accounts.create_member(
+                session, pseudonym=validate_pseudonym(name), password_hash="x",
+                recovery_hash="x", key=key_info(key)).id)
+            people[name] = key
+
+    async def thread() -> None:
+        # A thread already a page long (20 posts a page): members' pages start at their
+        # steady size, so memory growth measures the load, not a thread filling a page.
+        from datetime import timedelta
+
+        from bbs.boards import PostingRules
+
+        community.boards.rules = PostingRules(interval=timedelta(0),
+                                              new_account_interval=timedelta(0))
+        board = (await community.boards.board_list(ids[0]))[0]
+        first = await community.boards.create_thread(
+            ids[0], board.id, title=THREAD_TITLE, body="Share one thing that went all right.")
+        assert first.post is not None
+        for n in range(30):
+            await community.boards.reply(ids[n % len(ids)], first.post.thread_id,
+                                         body=f"Earlier this week, small win number {n}.")
+
+    asyncio.run(thread())
+    community.close()
+    conn = sqlite3.connect(data_dir / "bbs.sqlite3")
+    conn.execute("UPDATE member SET created_at = datetime('now', '-7 days')")
+    conn.execute("UPDATE post SET created_at = datetime('now', '-1 days')")
+    conn.commit()
+    conn.close()
+    chatters = [(n, people[n]) for n in names[:rooms]]
+    posters = [Poster(n, people[n]) for n in names[rooms:rooms + boards]]
+    return chatters, posters, people
+
+
+async def open_from(port: int, name: str, key: asyncssh.SSHKey, source: str
+                    ) -> tuple[asyncssh.SSHClientConnection, asyncssh.SSHClientProcess[bytes]]:
+    conn = await asyncssh.connect("127.0.0.1", port, username=name, client_keys=[key],
+                                  known_hosts=None, agent_path=None,
+                                  preferred_auth=("publickey",), local_addr=(source, 0))
+    process = await conn.create_process(term_type="xterm-256color", term_size=(80, 24),
+                                        encoding=None)
+    return conn, process
+
+
+async def wait_bytes(process: asyncssh.SSHClientProcess[bytes], needle: bytes,
+                     timeout: float = 30) -> None:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while needle not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(needle)
+        seen = seen[-4096:] + await asyncio.wait_for(process.stdout.read(65536), left)
+
+
+@dataclass
+class Abuse:
+    flood_bytes: int = 0
+    spam_lines: int = 0
+    brute_attempts: int = 0
+    brute_refused_at_door: int = 0
+    brute_endings: dict[str, int] = field(default_factory=dict)
+    slow_reader_cut_off: bool = False
+    flooder_cut_off: bool = False
+
+
+async def flooder(port: int, key: asyncssh.SSHKey, stop: asyncio.Event, abuse: Abuse) -> None:
+    conn, process = await open_from(port, "flooder", key, "127.0.0.3")
+
+    async def drain() -> None:
+        try:
+            while await process.stdout.read(65536):
+                pass
+        except (asyncssh.Error, OSError):
+            pass
+        abuse.flooder_cut_off = not stop.is_set()
+
+    await wait_bytes(process, b"welcome, ")
+    process.stdin.write(b"r")
+    await wait_bytes(process, b"Lobby (")
+    process.stdin.write(b"\r")
+    await wait_bytes(process, b"You are in Lobby")
+    drainer = asyncio.ensure_future(drain())
+    paste = b"\x1b[200~" + b"\n".join(b"paste line %d" % i for i in range(200)) + b"\x1b[201~"
+    n = 0
+    try:
+        while not stop.is_set():
+            burst = b"x" * 32768 + b"\r" + paste
+            for _ in range(20):
+                n += 1
+                burst += b"spam spam spam %d\r" % n
+            process.stdin.write(burst)
+            abuse.flood_bytes += len(burst)
+            abuse.spam_lines += 20
+            await asyncio.sleep(1.0)
+    except (asyncssh.Error, OSError, BrokenPipeError):
+        pass
+    conn.close()
+    drainer.cancel()
+
+
+async def slow_reader(port: int, key: asyncssh.SSHKey, stop: asyncio.Event,
+                      abuse: Abuse) -> None:
+    conn, process = await open_from(port, "slowreader", key, "127.0.0.4")
+    await wait_bytes(process, b"welcome, ")
+    process.stdin.write(b"r")
+    await wait_bytes(process, b"Lobby (")
+    process.stdin.write(b"\r")
+    await wait_bytes(process, b"You are in Lobby")
+    # From here on it never reads again; the server must cut it off, not buffer forever.
+    closed = asyncio.ensure_future(conn.wait_closed())
+    done, _ = await asyncio.wait([closed, asyncio.ensure_future(stop.wait())],
+                                 return_when=asyncio.FIRST_COMPLETED)
+    abuse.slow_reader_cut_off = closed in done
+    conn.close()
+
+
+async def brute_forcer(port: int, stop: asyncio.Event, abuse: Abuse) -> None:
+    while not stop.is_set():
+        abuse.brute_attempts += 1
+        try:
+            conn = await asyncio.wait_for(asyncssh.connect(
+                "127.0.0.1", port, username=BRUTE_TARGET, password=f"guess{abuse.brute_attempts}",
+                client_keys=[], known_hosts=None, agent_path=None,
+                preferred_auth=("password",), local_addr=("127.0.0.2", 0)), 40)
+            conn.close()
+        except asyncssh.PermissionDenied:
+            pass
+        except (asyncssh.Error, OSError, TimeoutError) as error:
+            abuse.brute_refused_at_door += 1
+            abuse.brute_endings[type(error).__name__] = (
+                abuse.brute_endings.get(type(error).__name__, 0) + 1)
+            await asyncio.sleep(0.2)
+
+
+async def run(seconds: float, rooms: int, boards: int, abusers_on: set[str]
+              ) -> list[tuple[str, str, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        chatters_info, posters, people = await asyncio.to_thread(prepare, data_dir, rooms, boards)
+        server = ServerProcess(data_dir, HARNESS)
+        await server.start()
+        chatters = [Member(name, key) for name, key in chatters_info]
+        rows: list[tuple[str, str, str]] = []
+        try:
+            gate = asyncio.Semaphore(8)
+
+            async def enter_room(member: Member) -> None:
+                async with gate:
+                    await member.enter_lobby(server.port)
+
+            async def enter_board(poster: Poster) -> None:
+                async with gate:
+                    await poster.open(server.port)
+
+            await asyncio.gather(*(enter_room(m) for m in chatters),
+                                 *(enter_board(p) for p in posters))
+            await asyncio.sleep(2.0)
+            base = await server.stats()
+            stop = asyncio.Event()
+            abuse = Abuse()
+            abusers = []
+            if "flooder" in abusers_on:
+                abusers.append(asyncio.ensure_future(
+                    flooder(server.port, people["flooder"], stop, abuse)))
+            if "slowreader" in abusers_on:
+                abusers.append(asyncio.ensure_future(
+                    slow_reader(server.port, people["slowreader"], stop, abuse)))
+            if "brute" in abusers_on:
+                abusers.append(asyncio.ensure_future(brute_forcer(server.port, stop, abuse)))
+            rng = random.Random(11)
+            sent: dict[int, tuple[float, int]] = {}
+            counter = [0]
+
+            async def chat(i: int, member: Member) -> None:
+                await asyncio.sleep(rng.uniform(0, 6))
+                while not stop.is_set():
+                    k = counter[0]
+                    counter[0] += 1
+                    sent[k] = (time.perf_counter(), i)
+                    member.send(f"one small step at a time tok{k:06d}z\r")
+                    await asyncio.sleep(rng.uniform(4, 8))
+
+            post_index = [0]
+
+            async def post(poster: Poster) -> None:
+                await asyncio.sleep(rng.uniform(0, 10))
+                while not stop.is_set():
+                    post_index[0] += 1
+                    await poster.post(post_index[0])
+                    await asyncio.sleep(rng.uniform(8, 15))
+
+            t0 = time.perf_counter()
+            load = [asyncio.ensure_future(chat(i, m)) for i, m in enumerate(chatters)]
+            load += [asyncio.ensure_future(post(p)) for p in posters]
+            await asyncio.sleep(seconds / 2)
+            middle = await server.stats()
+            await asyncio.sleep(seconds / 2)
+            stop.set()
+            await asyncio.wait(load, timeout=60)
+            await asyncio.sleep(5.0)  # the last lines land
+            end = await server.stats()
+            elapsed = time.perf_counter() - t0
+            if abusers:
+                await asyncio.wait(abusers, timeout=60)
+
+            latencies = []
+            missing = 0
+            for k, (at, sender) in sent.items():
+                for j, m in enumerate(chatters):
+                    if j == sender:
+                        continue
+                    if k in m.arrivals:
+                        latencies.append((m.arrivals[k] - at) * 1000)
+                    else:
+                        missing += 1
+            post_lat = [v for p in posters for v in p.latencies]
+            post_errors = [e for p in posters for e in p.errors]
+            rows.append(("run (load, then 5 s for the last lines)", f"{elapsed:.0f} s", ""))
+            rows.append(("abusers", ", ".join(sorted(abusers_on)) or "none", ""))
+            rows.append(("members: in the Lobby / on a board thread", f"{rooms} / {boards}", ""))
+            rows.append(("room lines said / deliveries seen",
+                         f"{len(sent)} / {len(latencies)}", ""))
+            if latencies:
+                rows.append(("room line to others' screens p95",
+                             f"{percentile(latencies, 0.95):.0f} ms", ""))
+                rows.append(("room line to others' screens p99",
+                             f"{percentile(latencies, 0.99):.0f} ms", "<= 1000 ms"))
+            rows.append(("board posts accepted", str(len(post_lat)), ""))
+            if post_lat:
+                rows.append(("board post Ctrl+S to shown on thread p95",
+                             f"{percentile(post_lat, 0.95):.0f} ms", ""))
+                rows.append(("board post Ctrl+S to shown on thread p99",
+                             f"{percentile(post_lat, 0.99):.0f} ms", "<= 1000 ms"))
+            rows.append(("errors for well-behaved members (lost deliveries + failed posts)",
+                         f"{missing} + {len(post_errors)}", "0"))
+            rows.append(("server RSS: start of abuse / middle / end",
+                         f"{base['rss_kib'] / 1024:.0f} / {middle['rss_kib'] / 1024:.0f} / "
+                         f"{end['rss_kib'] / 1024:.0f} MiB", ""))
+            rows.append(("server memory growth under abuse",
+                         f"{(end['rss_kib'] - base['rss_kib']) / 1024:.1f} MiB", "<= 50 MiB"))
+            rows.append(("gc-tracked objects: start / middle / end",
+                         f"{base['objects']} / {middle['objects']} / {end['objects']}", ""))
+            if os.environ.get("BENCH_DEBUG"):
+                print("kinds", base["kinds"], middle["kinds"], end["kinds"], file=sys.stderr)
+            rows.append(("event-loop stall (10 ms ticker) p99, 1st / 2nd half",
+                         f"{middle['lag_p99_ms']:.0f} / {end['lag_p99_ms']:.0f} ms", ""))
+            rows.append(("event-loop stall max, 1st / 2nd half",
+                         f"{middle['lag_max_ms']:.0f} / {end['lag_max_ms']:.0f} ms", ""))
+            rows.append(("flooder: bytes sent / chat lines tried",
+                         f"{abuse.flood_bytes / 1e6:.1f} MB / {abuse.spam_lines}", ""))
+            rows.append(("flooder cut off", "yes" if abuse.flooder_cut_off else "no", ""))
+            rows.append(("slow reader cut off", "yes" if abuse.slow_reader_cut_off else "no",
+                         "yes"))
+            rows.append(("brute-forcer: connections tried / ended without a verdict",
+                         f"{abuse.brute_attempts} / {abuse.brute_refused_at_door}", ""))
+            if abuse.brute_endings:
+                rows.append(("  how they ended", ", ".join(
+                    f"{k} {v}" for k, v in sorted(abuse.brute_endings.items())), ""))
+            rows.append(("sessions left at the end (40 members)", str(end["sessions"]), ""))
+            firsts = [p.errors[0] for p in posters if p.errors]
+            if firsts:
+                print(f"first post error of {len(firsts)} posters (screen):\n{firsts[0]}",
+                      file=sys.stderr)
+        finally:
+            for m in chatters:
+                await m.close()
+            for p in posters:
+                await p.close()
+            await server.stop()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument("--seconds", type=float, default=120.0)
+    parser.add_argument("--rooms", type=int, default=20, help="members chatting in the Lobby")
+    parser.add_argument("--boards", type=int, default=20, help="members posting on a board")
+    parser.add_argument("--abusers", default="flooder,slowreader,brute",
+                        help="comma-separated: flooder, slowreader, brute ('' for none)")
+    args = parser.parse_args()
+    abusers = {a for a in args.abusers.split(",") if a}
+    rows = asyncio.run(asyncio.wait_for(run(args.seconds, args.rooms, args.boards, abusers),
+                                        args.seconds + 600))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'measured':>24}  target")
+    print(f"{'-' * width}  {'-' * 24}  ------")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>24}  {target}")
+
+
+if __name__ == "__main__":
+    main()

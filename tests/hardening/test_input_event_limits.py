@@ -1,0 +1,108 @@
+"""The driver's input-event limits: a keystroke flood cannot hold the shared event loop.
+
+Each key costs the app 0.1-0.3 ms and Textual handles everything queued without
+yielding, so the driver hands the app a few events per loop pass and drops keys beyond
+a burst and a rate (bytes alone were limited before: 256 KiB of keys a second).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Callable
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from server.driver import EVENTS_PER_PASS, SSHDriver, TerminalLink
+from server.textual_patches import apply_textual_patches
+
+
+class Channel:
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+
+class Keys(App[None]):
+    def __init__(self, link: TerminalLink) -> None:
+        super().__init__(driver_class=SSHDriver)
+        self.terminal_link = link
+        self.keys: list[str] = []
+        self.pastes: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("keys")
+
+    def on_key(self, event: events.Key) -> None:
+        self.keys.append(event.key)
+
+    def on_paste(self, event: events.Paste) -> None:
+        self.pastes.append(event.text)
+
+
+async def _run(link: TerminalLink, script: Callable[[Keys], Awaitable[None]]) -> Keys:
+    apply_textual_patches()
+    app = Keys(link)
+
+    async def drive() -> None:
+        await asyncio.sleep(0.2)
+        try:
+            await script(app)
+        finally:
+            app.exit()
+
+    task = asyncio.get_running_loop().create_task(drive())
+    await app.run_async()
+    await task
+    return app
+
+
+def _driver(link: TerminalLink) -> SSHDriver:
+    assert link.driver is not None
+    return link.driver
+
+
+async def test_a_burst_of_keys_reaches_the_app_a_few_at_a_time() -> None:
+    link = TerminalLink(Channel(), 80, 24, max_input_bytes_per_second=1_000_000)
+    steps: list[int] = []
+
+    async def script(app: Keys) -> None:
+        _driver(link).feed(b"k" * 3000)
+        # Between two of our turns on the loop, the app got only a pass's worth.
+        while len(app.keys) < 3000:
+            steps.append(len(app.keys))
+            await asyncio.sleep(0)
+        steps.append(len(app.keys))
+
+    app = await _run(link, script)
+    assert app.keys == ["k"] * 3000
+    jumps = [b - a for a, b in itertools.pairwise(steps)]
+    assert max(jumps) <= 2 * EVENTS_PER_PASS, max(jumps)
+
+
+async def test_keys_beyond_the_burst_are_dropped_said_once_and_typing_resumes() -> None:
+    dropped: list[int] = []
+    link = TerminalLink(Channel(), 80, 24, max_input_events_per_second=20,
+                        max_input_event_burst=100, on_input_dropped=lambda: dropped.append(1))
+
+    async def script(app: Keys) -> None:
+        for _ in range(20):
+            _driver(link).feed(b"x" * 500)  # 10,000 keys at once
+        await asyncio.sleep(0.3)
+        assert 100 <= len(app.keys) < 200, len(app.keys)
+        await asyncio.sleep(0.5)  # ten events' worth of refill
+        _driver(link).feed(b"yz")
+        _driver(link).feed(b"\x1b[200~a paste is one event\x1b[201~")
+        await asyncio.sleep(0.3)
+
+    app = await _run(link, script)
+    assert len(dropped) == 1
+    assert app.keys[-2:] == ["y", "z"]
+    assert app.pastes == ["a paste is one event"]
