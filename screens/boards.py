@@ -26,7 +26,7 @@ from screens.compose import (
     ConfirmScreen,
     show_outcome,
 )
-from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, TextField
+from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, TextField, Tick
 from screens.widgets import styled_line as _line
 
 
@@ -545,8 +545,8 @@ class WarningPrefsScreen(BBSScreen[None]):
         yield PlainText("Content warnings", classes="title")
         yield PlainText("Posts with a warning start folded so you can choose to open them.",
                         classes="note")
-        yield Checkbox("Open warned posts for me, except the warnings listed below",
-                       id="expand", compact=True)
+        yield Tick("Open warned posts for me, except the warnings listed below",
+                   id="expand")
         yield PlainText("Always fold these warnings (separate with commas):", classes="body")
         yield TextField(id="always", max_length=400)
         yield PlainText("", id="status", classes="note")

@@ -35,7 +35,7 @@ from bbs.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen, NoteScreen
-from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, TextField
+from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, TextField, Tick
 from screens.widgets import styled_line as _line
 
 # Chart glyphs: shape and letter carry the meaning; colour only repeats it.
@@ -898,8 +898,8 @@ class GoalSettingsScreen(BBSScreen[None]):
         yield PlainText("Your time zone, like Europe/Berlin or America/Chicago. Your days, "
                         "check-ins and streaks follow it.", classes="note")
         yield TextField("", id="time-zone", max_length=64)
-        yield Checkbox("Check-in companion (automated greetings and encouragement)",
-                       value=True, id="companion", compact=True)
+        yield Tick("Check-in companion (automated greetings and encouragement)",
+                   value=True, id="companion")
         yield PlainText("Help lines after a low mood or a worrying note are always shown.",
                         classes="note")
         yield Button("Save", id="save", compact=True)

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Input, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from bbs.accounts import AccountError, MemberView
@@ -20,7 +20,16 @@ from bbs.privacy import DeleteChoice, KeyView
 from bbs.privacy_service import SessionInfo
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen
-from screens.widgets import BUSY, LIST_CSS, KeyBar, KeyMenu, PlainText, TextField, styled_line
+from screens.widgets import (
+    BUSY,
+    LIST_CSS,
+    Choice,
+    KeyBar,
+    KeyMenu,
+    PlainText,
+    TextField,
+    styled_line,
+)
 
 QUICK_HIDE_KEYS = "f12,ctrl+backslash"
 QUICK_HIDE_NAME = "F12 or Ctrl+\\"
@@ -430,10 +439,10 @@ class DeleteAccountScreen(BBSScreen[None]):
             classes="body")
         yield PlainText("Your posts on the boards:", classes="note")
         with RadioSet(id="choice", compact=True):
-            yield RadioButton("Remove them (a short placeholder keeps replies readable)",
-                              value=True, id="choice-remove")
-            yield RadioButton('Keep them, shown as written by "a former member"',
-                              id="choice-anonymise")
+            yield Choice("Remove them (a short placeholder keeps replies readable)",
+                         value=True, id="choice-remove")
+            yield Choice('Keep them, shown as written by "a former member"',
+                         id="choice-anonymise")
         yield PlainText(f"To confirm, type your name ({name}) and press Enter:", classes="note")
         yield TextField("", id="confirm", max_length=128)
         yield PlainText("", id="status", classes="error")

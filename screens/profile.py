@@ -7,13 +7,13 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Button, Checkbox, RadioButton, RadioSet
+from textual.widgets import Button, Checkbox, RadioSet
 
 from bbs.errors import StoreBusyError
 from bbs.models import ColourMode
 from screens.base import BBSScreen
 from screens.goals import ProfileBadges
-from screens.widgets import KeyBar, PlainText
+from screens.widgets import Choice, KeyBar, PlainText, Tick
 
 _COLOUR_LABELS = {
     ColourMode.AUTO: "Automatic (from your terminal)",
@@ -51,8 +51,8 @@ class ProfileScreen(BBSScreen[None]):
         yield PlainText("Colours", classes="title")
         with RadioSet(id="colour", compact=True):
             for mode, label in _COLOUR_LABELS.items():
-                yield RadioButton(label, value=member.colour_mode is mode, id=f"colour-{mode.name}")
-        yield Checkbox("Mouse clicks", value=member.mouse, id="mouse", compact=True)
+                yield Choice(label, value=member.colour_mode is mode, id=f"colour-{mode.name}")
+        yield Tick("Mouse clicks", value=member.mouse, id="mouse")
         yield PlainText("Mouse changes apply from your next login.", classes="note")
         yield Button("Save", id="save", compact=True)
         yield PlainText("", id="status", classes="note")

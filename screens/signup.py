@@ -16,7 +16,7 @@ from bbs.errors import StoreBusyError
 from bbs.passwords import MAX_PASSWORD_LENGTH, PasswordError
 from bbs.pseudonyms import PseudonymError
 from screens.base import BBSScreen
-from screens.widgets import KeyBar, PlainText, TextField
+from screens.widgets import KeyBar, PlainText, TextField, Tick
 
 # What a member may be told about a failed step; anything else is our fault, said kindly.
 _EXPECTED_ERRORS = (AccountError, PasswordError, PseudonymError, StoreBusyError)
@@ -145,11 +145,10 @@ class SignUpFormScreen(_FormScreen):
         yield _password_field("password again", "repeat")
         key = self.bbs.context.offered_key
         if key is not None:
-            yield Checkbox(
+            yield Tick(
                 f"Let my SSH key log me in ({key.algorithm} {key.fingerprint})",
                 value=True,
                 id="keep-key",
-                compact=True,
             )
         yield Button("Create my account", id="submit", compact=True)
         yield PlainText("", id="error", classes="error")

@@ -18,7 +18,7 @@ from bbs.streaks import GoalError
 from bbs.suggestions import ForYou, PeerMatch, Suggestion, SuggestionError
 from bbs.text_safety import truncate_display
 from screens.base import BBSScreen
-from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, styled_line
+from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, Tick, styled_line
 
 KIND_LABELS = {"board": "Board", "thread": "Thread", "resource": "Resource"}
 OFF_TEXT = ("Suggestions are off. Press O to read what they use and to turn them on; "
@@ -253,9 +253,8 @@ class SuggestionSettingsScreen(BBSScreen[None]):
         yield PlainText("Suggestions and peer matching", classes="title")
         with VerticalScroll(id="statement"):
             yield PlainText(self.bbs.community.suggestions.opt_in_text(), id="opt-in-text")
-        yield Checkbox("Suggestions for me", value=False, id="suggestions-on", compact=True)
-        yield Checkbox("Peer matching (needs suggestions on)", value=False, id="peers-on",
-                       compact=True)
+        yield Tick("Suggestions for me", value=False, id="suggestions-on")
+        yield Tick("Peer matching (needs suggestions on)", value=False, id="peers-on")
         yield Button("Save", id="save", compact=True)
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" Space tick  Tab move  Enter/Ctrl+S save  Esc back  F1 help")

@@ -11,7 +11,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Checkbox, Input, RadioButton, Static
 
 from bbs.text_safety import clean_line, clean_text
 
@@ -95,6 +95,41 @@ class TextField(Input):
                 severity="warning",
                 markup=False,
             )
+
+
+class Tick(Checkbox):
+    """A checkbox that reads without colour: "x" when on, blank when off.
+
+    Textual's Checkbox always draws an X and tells on from off by colour alone, which a
+    monochrome terminal (or a member who cannot tell green from grey) cannot see. Up and
+    Down move between the choices on a form, as they do in every other list here.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "app.focus_previous", "Previous", show=False),
+        Binding("down", "app.focus_next", "Next", show=False),
+    ]
+
+    def __init__(self, label: str, value: bool = False, *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(Content(label), value, id=id, classes=classes, compact=True)
+        self.BUTTON_INNER = "x" if value else " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "x" if self.value else " "
+        super().watch_value()
+
+
+class Choice(RadioButton):
+    """A radio button that reads without colour: a dot on the chosen one only."""
+
+    def __init__(self, label: str, value: bool = False, *, id: str | None = None) -> None:
+        super().__init__(Content(label), value, id=id)
+        self.BUTTON_INNER = "●" if value else " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "●" if self.value else " "
+        super().watch_value()
 
 
 class KeyBar(Static):

@@ -161,6 +161,31 @@ async def test_colour_setting_is_saved_and_applied(community: Community) -> None
     assert saved is not None and saved.colour_mode is ColourMode.MONOCHROME
 
 
+async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
+        community: Community) -> None:
+    from textual.widgets import Checkbox, RadioButton
+
+    member = (await community.sign_up("Fern", PASSWORD, PASSWORD)).member
+    app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        mouse = app.screen.query_one("#mouse", Checkbox)
+        chosen = app.screen.query_one("#colour-AUTO", RadioButton)
+        other = app.screen.query_one("#colour-MONOCHROME", RadioButton)
+        # On and off differ in the glyph itself, not only in its colour.
+        assert "x" in str(mouse.render())
+        assert "●" in str(chosen.render()) and "●" not in str(other.render())
+        mouse.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert mouse.value is False and "x" not in str(mouse.render())
+        await pilot.press("down")
+        assert app.screen.focused is app.screen.query_one("#save")
+        await pilot.press("shift+tab", "up")
+        assert app.screen.focused is app.screen.query_one("#colour")
+
+
 async def test_a_crash_is_logged_without_locals_and_the_member_told(
     community: Community, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
