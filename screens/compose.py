@@ -124,7 +124,13 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         yield KeyBar(" Ctrl+S send  F2 preview  Tab next field  Esc leave (draft kept)  F1 help")
 
     async def on_mount(self) -> None:
-        self.query_one("#body", PostEditor).focus()
+        # A new thread starts at its title, the first field on the screen; a reply (or a
+        # thread whose title is already there) starts in the text.
+        title_first = self.target.with_title and not self._initial[0]
+        if title_first:
+            self.query_one("#title", TextField).focus()
+        else:
+            self.query_one("#body", PostEditor).focus()
         if not any(self._initial):
             member = self.bbs.member
             assert member is not None
@@ -132,6 +138,8 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             if draft is not None:
                 self._fill(draft.title, draft.body, draft.warning)
                 self._say("Your unsent draft is back, just as you left it.")
+                if title_first and draft.title:
+                    self.query_one("#body", PostEditor).focus()
         editor = self.query_one("#body", PostEditor)
         editor.move_cursor(editor.document.end)
 

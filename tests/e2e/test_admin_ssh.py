@@ -18,7 +18,7 @@ from bbs.moderation_policy import Scores
 from server.ssh_server import RunningServer, key_info
 
 PASSWORD = "correct horse battery"
-SHIFT_TAB = "\x1b[Z"
+TAB = "\t"
 CTRL_S = "\x13"
 
 
@@ -67,10 +67,10 @@ async def test_sysop_hides_a_held_post_author_is_told_then_banned_author_refused
     await thorn.wait_for("No threads yet")
     await thorn.type("n")
     await thorn.wait_for("New thread in Introductions")
-    await thorn.type("you are all worthless")
-    await thorn.type(SHIFT_TAB + SHIFT_TAB)
-    await asyncio.sleep(0.3)
     await thorn.type("About you")
+    await thorn.type(TAB + TAB)
+    await asyncio.sleep(0.3)
+    await thorn.type("you are all worthless")
     await thorn.type(CTRL_S)
     await thorn.wait_for("hasn't been shown to others yet")
 

@@ -14,7 +14,7 @@ from bbs.community import Community
 from server.ssh_server import RunningServer
 
 PASSWORD = "correct horse battery"
-SHIFT_TAB = "\x1b[Z"
+TAB = "\t"
 CTRL_S = "\x13"
 DOWN = "\x1b[B"
 
@@ -40,11 +40,11 @@ async def test_a_post_is_unread_for_another_member_who_opens_and_replies(
     await alder.wait_for("No threads yet")
     await alder.type("n")
     await alder.wait_for("New thread in Anxiety")
-    await alder.type("My chest gets tight before meetings")
-    await alder.type(SHIFT_TAB)
-    await alder.type(SHIFT_TAB)
-    await asyncio.sleep(0.3)
+    # A new thread starts at its title; Tab goes on to the warning, then the text.
     await alder.type("Meetings and panic")
+    await alder.type(TAB + TAB)
+    await asyncio.sleep(0.3)
+    await alder.type("My chest gets tight before meetings")
     await alder.type(CTRL_S)
     await alder.wait_for("Meetings and panic")
     await alder.wait_for("1 post")
@@ -112,6 +112,8 @@ async def test_hostile_strings_reach_another_member_as_literal_text_only(
     await term_a.wait_for("T ]52;c;")
     await term_a.type("n")
     await term_a.wait_for("New thread in Wins")
+    await term_a.type(TAB + TAB)  # from the title to the text
+    await asyncio.sleep(0.3)
     term_a.send(b"\x1b[200~" + b"x" * 100_000 + b"\x1b[201~")
     await term_a.wait_for("so nothing was", timeout=20)
 

@@ -11,7 +11,7 @@ from bbs.community import Community
 from server.ssh_server import RunningServer
 
 PASSWORD = "correct horse battery"
-SHIFT_TAB = "\x1b[Z"
+TAB = "\t"
 CTRL_S = "\x13"
 ESC = "\x1b"
 
@@ -47,10 +47,9 @@ async def test_a_member_opts_in_writes_about_sleep_and_is_offered_sleep_help(
     await term.wait_for("No threads yet")
     await term.type("n")
     await term.wait_for("New thread in Introductions")
-    await term.type("Hello. I cannot sleep: awake at 3am most nights, insomnia, so tired.")
-    await term.type(SHIFT_TAB)
-    await term.type(SHIFT_TAB)
     await term.type("Hi from a night owl")
+    await term.type(TAB + TAB)
+    await term.type("Hello. I cannot sleep: awake at 3am most nights, insomnia, so tired.")
     await term.type(CTRL_S)
     await term.wait_for("1 post")
     await term.type(ESC)

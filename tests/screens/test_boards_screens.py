@@ -83,6 +83,39 @@ async def test_compose_a_thread_with_errors_kept_text_and_preview(community: Com
         assert "Cannot sleep [/] [2J again" in str(app.screen.query_one(PostWidget).render())
 
 
+async def test_a_new_thread_is_typed_title_first_and_a_reply_straight_into_the_text(
+        community: Community) -> None:
+    ash, bo = await _members(community, "Ash", "Bo")
+    board = await _board_id(community, ash, "Sleep")
+    await community.boards.create_thread(ash.id, board, title="Awake again", body="3am")
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_board(pilot, "Sleep")
+        await pilot.press("n")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        await pilot.press(*"Nights", "tab", "tab", *"hard")
+        await pilot.pause()
+        assert app.screen.query_one("#title", TextField).value == "Nights"
+        assert app.screen.query_one("#warning", TextField).value == ""
+        assert app.screen.query_one("#body", PostEditor).text == "hard"
+        await pilot.press("escape")  # the draft is kept
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
+        await pilot.press("n")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
+                      and app.screen.query_one("#title", TextField).value == "Nights")
+        # The draft already has its title: carry on in the text.
+        assert isinstance(app.screen.focused, PostEditor)
+        await pilot.press("escape")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
+        await _settle(pilot, lambda: app.screen.query_one("#threads", OptionList).option_count)
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and len(app.screen.query(PostWidget)) == 1)
+        await pilot.press("r")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        assert isinstance(app.screen.focused, PostEditor)
+
+
 async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
         community: Community) -> None:
     [robin] = await _members(community, "Robin")
@@ -205,14 +238,15 @@ async def test_a_dropped_connection_mid_compose_keeps_the_draft(community: Commu
         await _open_board(pilot, "Habits")
         await pilot.press("n")
         await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
-        await pilot.press(*"day one")
+        await pilot.press(*"Day 1", "tab", "tab", *"day one")
         app.exit(1)  # what a dropped SSH connection does, before the debounced save
     for _ in range(50):
         if await community.boards.drafts(robin.id):
             break
         await asyncio.sleep(0.02)
     [draft] = await community.boards.drafts(robin.id)
-    assert draft.body == "day one" and draft.context.startswith("thread:")
+    assert draft.title == "Day 1" and draft.body == "day one"
+    assert draft.context.startswith("thread:")
 
 
 async def test_private_messages_from_home_to_conversation_and_block(
