@@ -65,8 +65,13 @@ class TerminalLimits:
     max_height: int = 150
     # A client that stops reading is cut off once this much output waits for it.
     max_output_buffer: int = 4 * 1024 * 1024
-    # Input beyond this per second is dropped (a keystroke flood, not a person).
-    max_input_bytes_per_second: int = 256 * 1024
+    # Input beyond a burst, then a rate, is dropped before it is parsed (a flood, not a
+    # person): bytes (a pasted post is 20,000 characters at most) and input events (keys,
+    # clicks; a bracketed paste is one).
+    max_input_bytes_per_second: int = 64 * 1024
+    max_input_byte_burst: int = 256 * 1024
+    max_input_events_per_second: int = 200
+    max_input_event_burst: int = 4096
     keepalive_seconds: float = 60.0
     idle_timeout_seconds: float = 0.0
 

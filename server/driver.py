@@ -34,11 +34,42 @@ INPUT_SLICE = 2048
 EVENTS_PER_PASS = 32
 # Input waiting to be parsed beyond this is dropped (with a note to the member).
 MAX_PENDING_INPUT = 1024 * 1024
+# A bracketed paste longer than this is cut off and skipped whole: the parser would hold
+# an unterminated one in memory for ever.
+MAX_PASTE_BYTES = 1024 * 1024
 # Window changes arriving faster than this are folded into one resize.
 RESIZE_COALESCE_SECONDS = 0.05
+PASTE_START = b"\x1b[200~"
 PASTE_END = b"\x1b[201~"
 # How long a lone ESC waits to see if a sequence follows (as Textual's own drivers).
 ESCAPE_TIMEOUT_SECONDS = 0.11
+
+
+def input_cost(data: bytes, in_paste: bool) -> tuple[int, bool, int]:
+    """What parsing `data` may cost in input events, before it is parsed.
+
+    Outside a bracketed paste every byte may be a key (an escape sequence is several
+    bytes and one key, so this errs on the safe side); a paste is one event however long.
+    Returns the cost, whether the data ends inside a paste, and how many of its bytes
+    are paste content. A paste marker split across two reads is not seen: its content
+    then counts as keys, which only makes a long one more likely to be skipped.
+    """
+    cost = pasted = 0
+    i, n = 0, len(data)
+    while i < n:
+        if in_paste:
+            j = data.find(PASTE_END, i)
+            if j < 0:
+                return cost, True, pasted + n - i
+            pasted += j - i
+            i, in_paste = j + len(PASTE_END), False
+        else:
+            j = data.find(PASTE_START, i)
+            if j < 0:
+                return cost + n - i, False, pasted
+            cost += j - i + 1
+            i, in_paste = j + len(PASTE_START), True
+    return cost, in_paste, pasted
 
 
 def scroll_sequence(top: int, bottom: int, count: int) -> str:
@@ -65,13 +96,17 @@ class TerminalLink:
     max_height: int = 150
     mouse: bool = True
     max_output_buffer: int = 4 * 1024 * 1024
-    max_input_bytes_per_second: int = 256 * 1024
+    # Bytes beyond a burst of this many, then this many a second, are dropped unparsed:
+    # parsing costs the shared loop about 0.8 us a byte of paste and 12 us a byte of keys.
+    # The burst takes a whole post pasted at once (20,000 characters, many times over).
+    max_input_bytes_per_second: int = 64 * 1024
+    max_input_byte_burst: int = 256 * 1024
     # Keys, clicks and other input events (a paste is one) beyond a burst of this many,
-    # then this many a second, are dropped: each costs the app 0.1-0.3 ms, so 256 KiB of
-    # keystrokes a second would keep the shared loop busy for a minute. A fast typist
-    # makes 15 a second; the burst lets a terminal without bracketed paste paste a page.
-    max_input_events_per_second: int = 1000
-    max_input_event_burst: int = 16384
+    # then this many a second, are dropped before they are parsed: each key costs the
+    # app 0.1-0.3 ms. A fast typist makes 15 a second and a held arrow key 30-50; the
+    # burst lets a terminal without bracketed paste paste a page as keys.
+    max_input_events_per_second: int = 200
+    max_input_event_burst: int = 4096
     # Called when the client stops reading and its buffer is full: the session ends.
     on_overflow: Callable[[], None] = lambda: None
     # Called once when input had to be dropped (a flood), so the UI can say so kindly.
@@ -131,12 +166,15 @@ class SSHDriver(Driver):
         self._resize_handle: asyncio.TimerHandle | None = None
         self._input_enabled = False
         self._closed = False
-        self._bucket = float(link.max_input_bytes_per_second)
+        self._bucket = float(link.max_input_byte_burst)
         self._bucket_time = time.monotonic()
         self._event_bucket = float(link.max_input_event_burst)
         self._event_bucket_time = self._bucket_time
         self._dropped_reported = False
         self._paste_cut = False
+        # Where the input stands as the parser will see it: inside a paste, and how long.
+        self._in_paste = False
+        self._paste_bytes = 0
 
     # -- output ---------------------------------------------------------------------
     def write(self, data: str) -> None:
@@ -235,7 +273,8 @@ class SSHDriver(Driver):
     def _take_tokens(self, size: int) -> bool:
         now = time.monotonic()
         rate = float(self._link.max_input_bytes_per_second)
-        self._bucket = min(rate, self._bucket + (now - self._bucket_time) * rate)
+        self._bucket = min(float(self._link.max_input_byte_burst),
+                           self._bucket + (now - self._bucket_time) * rate)
         self._bucket_time = now
         if size > self._bucket:
             return False
@@ -256,17 +295,25 @@ class SSHDriver(Driver):
             self._link.on_input_dropped()
 
     def feed(self, data: bytes) -> None:
-        """Bytes from the client: decoded, rate-limited and queued for parsing."""
+        """Bytes from the client: rate-limited, decoded and queued for parsing.
+
+        Input over the limits is dropped before it is parsed: parsing a flood costs the
+        shared loop as much as handling it would.
+        """
         if not self._input_enabled or self._parser is None:
             return
+        cost, in_paste, pasted = input_cost(data, self._in_paste)
+        paste_bytes = (self._paste_bytes if self._in_paste else 0) + pasted
         if (
-            self._refill_events() < 1
-            or not self._take_tokens(len(data))
+            cost > self._refill_events()
+            or paste_bytes > MAX_PASTE_BYTES
             or self._pending_chars + len(data) > MAX_PENDING_INPUT
+            or not self._take_tokens(len(data))
         ):
-            # Out of events for now: dropped before parsing, which costs the loop too.
             self._drop(data)
             return
+        self._event_bucket -= cost
+        self._in_paste, self._paste_bytes = in_paste, paste_bytes if in_paste else 0
         self._queue(self._decode(data))
 
     def _drop(self, data: bytes) -> None:
@@ -274,11 +321,16 @@ class SSHDriver(Driver):
         self._dropped()
         # A paste cut in the middle must not arrive half (the member would think all of
         # it did) and its end marker must not be lost (later typing would join the paste).
-        self._paste_cut = True
+        # Keys dropped on their own leave the next paste alone.
+        if self._in_paste or PASTE_START in data:
+            self._paste_cut = True
         end = data.rfind(PASTE_END)
         if end >= 0:
             self._decode(b"", final=True)
-            self._queue(data[end:].decode("utf-8", "replace"))
+            tail = data[end:]
+            _cost, self._in_paste, _pasted = input_cost(tail, True)
+            self._paste_bytes = 0
+            self._queue(tail.decode("utf-8", "replace"))
 
     def _queue(self, text: str) -> None:
         if not text:
@@ -296,8 +348,6 @@ class SSHDriver(Driver):
         if parser is None or not self._input_enabled:
             self._draining = False
             return
-        if self._pending and self._refill_events() < 1:
-            self._discard_pending()
         budget = INPUT_SLICE
         ready = self._ready
         while self._pending and budget > 0 and len(ready) < EVENTS_PER_PASS:
@@ -317,18 +367,6 @@ class SSHDriver(Driver):
             self._draining = False
             self._dropped_reported = False
         self._schedule_tick()
-
-    def _discard_pending(self) -> None:
-        """Out of input events: skip what waits unparsed (but not a paste's end marker)."""
-        text = "".join(self._pending)
-        self._pending.clear()
-        self._pending_chars = 0
-        self._dropped()
-        self._paste_cut = True
-        end = text.rfind(PASTE_END.decode())
-        if end >= 0:
-            self._pending.append(text[end:])
-            self._pending_chars = len(text) - end
 
     def _schedule_tick(self) -> None:
         # A lone ESC might start a sequence; the parser waits, and we wake it up
@@ -350,12 +388,7 @@ class SSHDriver(Driver):
             self._schedule_tick()
 
     def _deliver(self, event: Message) -> int:
-        """Hand one event to the app; 1 if it went, 0 if it was skipped."""
-        if self._refill_events() < 1:
-            # A flood of keys (or clicks) that got past the byte limit: the rest is skipped.
-            self._dropped()
-            return 0
-        self._event_bucket -= 1
+        """Hand one event to the app (paid for when its bytes came in); 1 if it went."""
         if self._paste_cut:
             # The first event after input was dropped: a paste that lost its middle is
             # skipped whole (the member was told input was skipped).

@@ -232,6 +232,9 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             mouse=self._member.mouse if self._member else True,
             max_output_buffer=limits.max_output_buffer,
             max_input_bytes_per_second=limits.max_input_bytes_per_second,
+            max_input_byte_burst=limits.max_input_byte_burst,
+            max_input_events_per_second=limits.max_input_events_per_second,
+            max_input_event_burst=limits.max_input_event_burst,
             on_overflow=self._overflow,
             on_input_dropped=self._input_dropped,
         )

@@ -106,7 +106,8 @@ async def test_hostile_lines_reach_others_as_literal_text(
     # The ESC reaches the input as a key (alt+]); what arrives is only printable text.
     await viv.wait_for("52;c;ZXZpbA==b evil [red]x[/] [2Jc31m")
     await asyncio.sleep(0.3)
-    await mal.type("x" * 10_000 + "\r")
+    # Typed, not pasted: within the driver's allowance of keys, far over a line's length.
+    await mal.type("x" * 3_000 + "\r")
     await viv.wait_for("x" * 80)
     await asyncio.sleep(0.3)
     # ~200 KB: under the driver's input rate limit (a 1 MB paste is covered by the Pilot test).
