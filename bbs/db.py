@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +15,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
@@ -47,6 +49,14 @@ def store_error(error: OperationalError) -> StoreBusyError | None:
 
 def _is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def _write_lock_path(url: str) -> Path | None:
+    """Beside a SQLite file, the lock file its writing processes take turns on."""
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name + ".write-lock")
 
 
 def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
@@ -93,6 +103,12 @@ class Database:
         # locked"). Other processes still meet us through busy_timeout.
         self._write_turn = threading.RLock()
         self._write_wait = busy_timeout_ms / 1000
+        # Processes (the server, `bbs admin`, a second tool) take turns the same way, on a
+        # lock file the kernel queues them on: SQLite's own busy handler polls with
+        # growing sleeps, and a process that writes without pause starves the others.
+        self._lock_path = _write_lock_path(url) if self.is_sqlite else None
+        self._lock_fd: int | None = None
+        self._turn_depth = 0
         if self.is_sqlite:
             self.engine: Engine = create_engine(
                 url,
@@ -160,8 +176,7 @@ class Database:
             with self._session_for_write() as session:
                 yield session
             return
-        if not self._write_turn.acquire(timeout=self._write_wait):
-            raise StoreBusyError("the database is busy; please try again")
+        self._take_turn()
         try:
             with self._session_for_write() as session:
                 # BEGIN IMMEDIATE now: the write lock is held before the caller's code runs,
@@ -169,7 +184,28 @@ class Database:
                 session.connection()
                 yield session
         finally:
-            self._write_turn.release()
+            self._end_turn()
+
+    def _take_turn(self) -> None:
+        if not self._write_turn.acquire(timeout=self._write_wait):
+            raise StoreBusyError("the database is busy; please try again")
+        if self._turn_depth == 0 and self._lock_path is not None:
+            try:
+                if self._lock_fd is None:
+                    self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+                # One thread of this process waits here at a time (the others wait on
+                # _write_turn); holders keep it for one transaction only.
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            except OSError:
+                # No lock file (a read-only directory): SQLite's busy_timeout still guards.
+                log.warning("could not take the write lock file %s", self._lock_path)
+        self._turn_depth += 1
+
+    def _end_turn(self) -> None:
+        self._turn_depth -= 1
+        if self._turn_depth == 0 and self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        self._write_turn.release()
 
     @contextmanager
     def _session_for_write(self) -> Iterator[Session]:
@@ -210,6 +246,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
 
 def alembic_config(url: str) -> Config:
