@@ -116,6 +116,35 @@ async def test_a_new_thread_is_typed_title_first_and_a_reply_straight_into_the_t
         assert isinstance(app.screen.focused, PostEditor)
 
 
+async def test_an_editor_is_freed_once_its_post_is_sent(community: Community) -> None:
+    import gc
+    import weakref
+
+    ash, bo = await _members(community, "Ash", "Bo")
+    board = await _board_id(community, ash, "Sleep")
+    await community.boards.create_thread(ash.id, board, title="Awake again", body="3am")
+    app = BBSApp(SessionContext(community, bo))
+    editors: list[weakref.ref[PostEditor]] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_board(pilot, "Sleep")
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and len(app.screen.query(PostWidget)) == 1)
+        for n in (2, 3):
+            await pilot.press("r")
+            await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+            editors.append(weakref.ref(app.screen.query_one("#body", PostEditor)))
+            await pilot.press(*"me too")
+            await pilot.press("ctrl+s")
+            await _settle(pilot, lambda n=n: isinstance(app.screen, ThreadScreen)
+                          and len(app.screen.query(PostWidget)) == n)
+        await pilot.pause()
+        gc.collect()
+        # Textual keeps a TextArea watching the app's theme until the theme changes; the
+        # server's patches let it go with its screen, undo history and all.
+        assert [ref() for ref in editors] == [None, None]
+
+
 async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
         community: Community) -> None:
     [robin] = await _members(community, "Robin")
