@@ -64,7 +64,7 @@ class TerminalLimits:
     max_width: int = 400
     max_height: int = 150
     # A client that stops reading is cut off once this much output waits for it.
-    max_output_buffer: int = 4 * 1024 * 1024
+    max_output_buffer: int = 1024 * 1024
     # Input beyond a burst, then a rate, is dropped before it is parsed (a flood, not a
     # person): bytes (a pasted post is 20,000 characters at most) and input events (keys,
     # clicks; a bracketed paste is one).

@@ -7,7 +7,7 @@ abuses it from many loopback source addresses (Linux routes all of 127/8 to lo):
   then a member logging in from 127.0.0.99;
 - 10 sources x 20 wrong passwords (default penalties: this phase takes ~35 s);
 - 1000 window changes a second for 2 s;
-- a client that stops reading (default 4 MiB buffer, default 2 MiB SSH window);
+- a client that stops reading (default 1 MiB buffer, default 2 MiB SSH window);
 - a 1 MiB keystroke flood while another member makes round trips.
 
 It prints a table: what held, how long members waited, and the server's event-loop
@@ -365,7 +365,7 @@ async def slow_reader(server: ServerProcess) -> list[Row]:
     slow.conn.close()
     return [
         ("slow reader: cut off after", f"{ms(cut_after)} ({resizes} repaints asked)",
-         "4 MiB buffer + 2 MiB window"),
+         "1 MiB buffer + 2 MiB window"),
         ("slow reader: bytes it got when it read again",
          f"{len(slow.received) / 1024:.0f} KiB", "< window + buffer"),
         ("slow reader: other member's round trip max",

@@ -95,7 +95,7 @@ class TerminalLink:
     max_width: int = 400
     max_height: int = 150
     mouse: bool = True
-    max_output_buffer: int = 4 * 1024 * 1024
+    max_output_buffer: int = 1024 * 1024
     # Bytes beyond a burst of this many, then this many a second, are dropped unparsed:
     # parsing costs the shared loop about 0.8 us a byte of paste and 12 us a byte of keys.
     # The burst takes a whole post pasted at once (20,000 characters, many times over).

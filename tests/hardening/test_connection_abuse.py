@@ -33,7 +33,7 @@ WAIT = 10.0
 def settings(settings: Settings) -> Settings:
     # Penalties as the defaults (3 free failures, then doubling from 0.5 s) but capped at
     # 1 s, so a source is refused at the door after its 6th failure instead of 30 s later.
-    # A client that stops reading is cut off at 256 KiB (4 MiB by default) to keep it short.
+    # A client that stops reading is cut off at 256 KiB (1 MiB by default) to keep it short.
     return with_overrides(settings, login=LoginLimits(max_penalty_seconds=1.0),
                           terminal=TerminalLimits(max_output_buffer=256 * 1024))
 
