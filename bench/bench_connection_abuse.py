@@ -367,7 +367,7 @@ async def slow_reader(server: ServerProcess) -> list[Row]:
         ("slow reader: cut off after", f"{ms(cut_after)} ({resizes} repaints asked)",
          "1 MiB buffer + 2 MiB window"),
         ("slow reader: bytes it got when it read again",
-         f"{len(slow.received) / 1024:.0f} KiB", "< window + buffer"),
+         f"{len(slow.received) / 1024:.0f} KiB", "bounded: SSH window + socket buffers"),
         ("slow reader: other member's round trip max",
          ms(max(trips)) if trips else "-", ""),
         ("slow reader: loop stall max", f"{lag_max} ms", ""),
