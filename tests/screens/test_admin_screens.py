@@ -46,7 +46,8 @@ def _text(app: BBSApp, selector: str) -> str:
 async def _settle(pilot, screen_type: type) -> None:  # type: ignore[no-untyped-def]
     for _ in range(400):  # generous: the whole suite shares two cores
         await pilot.pause(0.02)
-        if isinstance(pilot.app.screen, screen_type):
+        # Pushed is not enough: under load its widgets may not be mounted yet.
+        if isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted:
             return
     raise AssertionError(f"never reached {screen_type.__name__}: {pilot.app.screen}")
 

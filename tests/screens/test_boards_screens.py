@@ -34,11 +34,16 @@ def _text(app: BBSApp, selector: str) -> str:
     return str(app.screen.query_one(selector, PlainText).render())
 
 
-async def _settle(pilot, until, tries: int = 100) -> None:  # type: ignore[no-untyped-def]
+async def _settle(pilot, until, tries: int = 250) -> None:  # type: ignore[no-untyped-def]
+    from textual.css.query import NoMatches
+
     for _ in range(tries):
         await pilot.pause(0.02)
-        if until():
-            return
+        try:
+            if until():
+                return
+        except NoMatches:  # the screen is up but its widgets are not mounted yet
+            pass
     raise AssertionError(f"never settled on {pilot.app.screen}")
 
 
@@ -92,7 +97,8 @@ async def test_a_new_thread_is_typed_title_first_and_a_reply_straight_into_the_t
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Sleep")
         await pilot.press("n")
-        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
+                      and isinstance(app.screen.focused, TextField))
         await pilot.press(*"Nights", "tab", "tab", *"hard")
         await pilot.pause()
         assert app.screen.query_one("#title", TextField).value == "Nights"
@@ -112,7 +118,8 @@ async def test_a_new_thread_is_typed_title_first_and_a_reply_straight_into_the_t
         await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
                       and len(app.screen.query(PostWidget)) == 1)
         await pilot.press("r")
-        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
+                      and app.screen.focused is not None)
         assert isinstance(app.screen.focused, PostEditor)
 
 
@@ -132,7 +139,8 @@ async def test_an_editor_is_freed_once_its_post_is_sent(community: Community) ->
                       and len(app.screen.query(PostWidget)) == 1)
         for n in (2, 3):
             await pilot.press("r")
-            await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+            await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
+                          and isinstance(app.screen.focused, PostEditor))
             editors.append(weakref.ref(app.screen.query_one("#body", PostEditor)))
             await pilot.press(*"me too")
             await pilot.press("ctrl+s")
@@ -266,7 +274,8 @@ async def test_a_dropped_connection_mid_compose_keeps_the_draft(community: Commu
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Habits")
         await pilot.press("n")
-        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
+                      and isinstance(app.screen.focused, TextField))
         await pilot.press(*"Day 1", "tab", "tab", *"day one")
         app.exit(1)  # what a dropped SSH connection does, before the debounced save
     for _ in range(50):

@@ -169,7 +169,10 @@ async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
     app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
-        await pilot.pause()
+        for _ in range(250):
+            await pilot.pause(0.02)
+            if app.screen.query("#mouse"):
+                break
         mouse = app.screen.query_one("#mouse", Checkbox)
         chosen = app.screen.query_one("#colour-AUTO", RadioButton)
         other = app.screen.query_one("#colour-MONOCHROME", RadioButton)
