@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,10 @@ from bbs.community import Community
 from bbs.config import Argon2Cost, Settings, load_settings, with_overrides
 from bbs.db import Database
 from server.textual_patches import apply_textual_patches
+
+# Helpers shared by tests in several folders (driver_harness.py) are imported by name.
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
 
 # Screens are tested as they run in the server: with its process-wide Textual patches.
 apply_textual_patches()

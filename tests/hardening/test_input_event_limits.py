@@ -9,79 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Awaitable, Callable
 
-from textual import events
-from textual.app import App, ComposeResult
-from textual.widgets import Static
+from driver_harness import Channel, Recorder, driver_of, run_with
 
-from server.driver import EVENTS_PER_PASS, MAX_PASTE_BYTES, SSHDriver, TerminalLink
-from server.textual_patches import apply_textual_patches
-
-
-class Channel:
-    def __init__(self) -> None:
-        self.data = bytearray()
-
-    def write(self, data: bytes) -> None:
-        self.data += data
-
-    def get_write_buffer_size(self) -> int:
-        return 0
-
-
-class Keys(App[None]):
-    def __init__(self, link: TerminalLink) -> None:
-        super().__init__(driver_class=SSHDriver)
-        self.terminal_link = link
-        self.keys: list[str] = []
-        self.pastes: list[str] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static("keys")
-
-    def on_key(self, event: events.Key) -> None:
-        self.keys.append(event.key)
-
-    def on_paste(self, event: events.Paste) -> None:
-        self.pastes.append(event.text)
-
-
-async def _run(link: TerminalLink, script: Callable[[Keys], Awaitable[None]]) -> Keys:
-    apply_textual_patches()
-    app = Keys(link)
-
-    async def drive() -> None:
-        await asyncio.sleep(0.2)
-        try:
-            await script(app)
-        finally:
-            app.exit()
-
-    task = asyncio.get_running_loop().create_task(drive())
-    await app.run_async()
-    await task
-    return app
-
-
-def _driver(link: TerminalLink) -> SSHDriver:
-    assert link.driver is not None
-    return link.driver
+from server.driver import EVENTS_PER_PASS, MAX_PASTE_BYTES, TerminalLink
 
 
 async def test_a_burst_of_keys_reaches_the_app_a_few_at_a_time() -> None:
     link = TerminalLink(Channel(), 80, 24, max_input_bytes_per_second=1_000_000)
     steps: list[int] = []
 
-    async def script(app: Keys) -> None:
-        _driver(link).feed(b"k" * 3000)
+    async def script(app: Recorder) -> None:
+        driver_of(link).feed(b"k" * 3000)
         # Between two of our turns on the loop, the app got only a pass's worth.
         while len(app.keys) < 3000:
             steps.append(len(app.keys))
             await asyncio.sleep(0)
         steps.append(len(app.keys))
 
-    app = await _run(link, script)
+    app = await run_with(link, script)
     assert app.keys == ["k"] * 3000
     jumps = [b - a for a, b in itertools.pairwise(steps)]
     assert max(jumps) <= 2 * EVENTS_PER_PASS, max(jumps)
@@ -92,17 +38,17 @@ async def test_keys_beyond_the_burst_are_dropped_said_once_and_typing_resumes() 
     link = TerminalLink(Channel(), 80, 24, max_input_events_per_second=20,
                         max_input_event_burst=100, on_input_dropped=lambda: dropped.append(1))
 
-    async def script(app: Keys) -> None:
+    async def script(app: Recorder) -> None:
         for _ in range(200):
-            _driver(link).feed(b"x" * 50)  # 10,000 keys at once
+            driver_of(link).feed(b"x" * 50)  # 10,000 keys at once
         await asyncio.sleep(0.3)
         assert 100 <= len(app.keys) < 200, len(app.keys)
         await asyncio.sleep(0.5)  # ten events' worth of refill
-        _driver(link).feed(b"yz")
-        _driver(link).feed(b"\x1b[200~a paste is one event\x1b[201~")
+        driver_of(link).feed(b"yz")
+        driver_of(link).feed(b"\x1b[200~a paste is one event\x1b[201~")
         await asyncio.sleep(0.3)
 
-    app = await _run(link, script)
+    app = await run_with(link, script)
     assert len(dropped) == 1
     assert app.keys[-2:] == ["y", "z"]
     assert app.pastes == ["a paste is one event"]
@@ -112,15 +58,15 @@ async def test_a_read_bigger_than_the_allowance_is_skipped_whole_before_parsing(
     dropped: list[int] = []
     link = TerminalLink(Channel(), 80, 24, on_input_dropped=lambda: dropped.append(1))
 
-    async def script(app: Keys) -> None:
-        _driver(link).feed(b"q" * 32 * 1024)  # a flooder's burst: over the 4,096 allowed
+    async def script(app: Recorder) -> None:
+        driver_of(link).feed(b"q" * 32 * 1024)  # a flooder's burst: over the 4,096 allowed
         await asyncio.sleep(0.2)
         assert app.keys == []  # none of it was parsed into keys
-        _driver(link).feed(b"\x1b[200~" + b"a long paste " * 5000 + b"\x1b[201~")
-        _driver(link).feed(b"ok")
+        driver_of(link).feed(b"\x1b[200~" + b"a long paste " * 5000 + b"\x1b[201~")
+        driver_of(link).feed(b"ok")
         await asyncio.sleep(0.3)
 
-    app = await _run(link, script)
+    app = await run_with(link, script)
     assert dropped == [1]
     assert app.pastes == ["a long paste " * 5000]  # a paste is one event, however long
     assert app.keys == ["o", "k"]
@@ -133,8 +79,8 @@ async def test_an_endless_paste_is_held_to_a_bound_and_skipped() -> None:
                         on_input_dropped=lambda: dropped.append(1))
     piece = b"p" * (256 * 1024)
 
-    async def script(app: Keys) -> None:
-        driver = _driver(link)
+    async def script(app: Recorder) -> None:
+        driver = driver_of(link)
         driver.feed(b"\x1b[200~" + piece)
         for _ in range(2 * MAX_PASTE_BYTES // len(piece)):
             driver.feed(piece)  # the paste never ends; past the bound it is dropped
@@ -146,7 +92,7 @@ async def test_an_endless_paste_is_held_to_a_bound_and_skipped() -> None:
                 break
             await asyncio.sleep(0.05)
 
-    app = await _run(link, script)
+    app = await run_with(link, script)
     assert dropped == [1]
     assert app.pastes == []  # it lost its middle, so none of it is pasted
     assert app.keys == ["h", "i"]

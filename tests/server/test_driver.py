@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from textual import events
+from driver_harness import Channel, Recorder, driver_of, run_with
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
@@ -15,69 +14,12 @@ from server.driver import SSHDriver, TerminalLink
 from server.textual_patches import apply_textual_patches
 
 
-class Channel:
-    def __init__(self, backlog: int = 0) -> None:
-        self.data = bytearray()
-        self.backlog = backlog
-
-    def write(self, data: bytes) -> None:
-        self.data += data
-
-    def get_write_buffer_size(self) -> int:
-        return self.backlog
-
-
-class Recorder(App[None]):
-    """A tiny app that records what the driver delivers."""
-
-    def __init__(self, link: TerminalLink) -> None:
-        super().__init__(driver_class=SSHDriver)
-        self.terminal_link = link
-        self.keys: list[str] = []
-        self.pastes: list[str] = []
-        self.sizes: list[tuple[int, int]] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static("hello")
-
-    def on_key(self, event: events.Key) -> None:
-        self.keys.append(event.key)
-
-    def on_paste(self, event: events.Paste) -> None:
-        self.pastes.append(event.text)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.sizes.append((event.size.width, event.size.height))
-
-
-async def run_with(link: TerminalLink, script: Callable[[Recorder], Awaitable[None]]) -> Recorder:
-    apply_textual_patches()
-    app = Recorder(link)
-
-    async def drive() -> None:
-        await asyncio.sleep(0.2)
-        try:
-            await script(app)
-        finally:
-            app.exit()
-
-    task = asyncio.get_running_loop().create_task(drive())
-    await app.run_async()
-    await task
-    return app
-
-
-def _driver(link: TerminalLink) -> SSHDriver:
-    assert link.driver is not None
-    return link.driver
-
-
 async def test_keys_and_a_lone_escape_arrive() -> None:
     link = TerminalLink(Channel(), 80, 24)
 
     async def script(app: Recorder) -> None:
-        _driver(link).feed(b"ab")
-        _driver(link).feed(b"\x1b")
+        driver_of(link).feed(b"ab")
+        driver_of(link).feed(b"\x1b")
         await asyncio.sleep(0.3)
 
     app = await run_with(link, script)
@@ -89,7 +31,7 @@ async def test_bracketed_paste_arrives_whole_and_in_slices() -> None:
     text = "line\n" * 4000  # 20,000 characters: parsed over several loop passes
 
     async def script(app: Recorder) -> None:
-        _driver(link).feed(b"\x1b[200~" + text.encode() + b"\x1b[201~")
+        driver_of(link).feed(b"\x1b[200~" + text.encode() + b"\x1b[201~")
         await asyncio.sleep(0.5)
 
     app = await run_with(link, script)
@@ -107,7 +49,7 @@ async def test_a_keystroke_flood_is_dropped_and_said_once() -> None:
     async def script(app: Recorder) -> None:
         start = time.monotonic()
         for _ in range(100):
-            _driver(link).feed(b"x" * 1000)
+            driver_of(link).feed(b"x" * 1000)
         elapsed.append(time.monotonic() - start)
         await asyncio.sleep(0.3)
 
@@ -140,8 +82,8 @@ async def test_window_sizes_are_clamped_and_storms_coalesced() -> None:
         assert app.size.width == 400 and app.size.height == 150
         before = len(app.sizes)
         for n in range(1000):
-            _driver(link).resize(80 + n % 7, 24)
-        _driver(link).resize(100, 30)
+            driver_of(link).resize(80 + n % 7, 24)
+        driver_of(link).resize(100, 30)
         await asyncio.sleep(0.3)
         assert len(app.sizes) - before <= 3
         assert app.sizes[-1] == (100, 30)
@@ -175,7 +117,7 @@ async def test_the_event_loop_is_not_stalled_by_a_big_paste() -> None:
 
     async def script(app: Recorder) -> None:
         tick = asyncio.get_running_loop().create_task(ticker())
-        _driver(link).feed(b"\x1b[200~" + b"y" * 500_000 + b"\x1b[201~")
+        driver_of(link).feed(b"\x1b[200~" + b"y" * 500_000 + b"\x1b[201~")
         await tick
 
     app: Any = await run_with(link, script)
@@ -190,7 +132,7 @@ async def test_synchronized_output_is_used_once_the_terminal_says_it_supports_it
     async def script(app: Recorder) -> None:
         assert b"\x1b[?2026$p" in channel.data  # the question
         assert b"\x1b[?2026h" not in channel.data
-        _driver(link).feed(b"\x1b[?2026;1$y")  # the terminal's answer: supported
+        driver_of(link).feed(b"\x1b[?2026;1$y")  # the terminal's answer: supported
         await asyncio.sleep(0.1)
         app.query_one(Static).update("changed")
         await asyncio.sleep(0.2)
@@ -231,7 +173,7 @@ async def test_field_shortcuts_and_text_typed_in_one_burst_keep_their_order() ->
     async def drive() -> None:
         await asyncio.sleep(0.2)
         # old text, Ctrl+U (clear), new text, Enter, text for the second field: one burst.
-        _driver(link).feed(b"old\x15new\rsecond")
+        driver_of(link).feed(b"old\x15new\rsecond")
         await asyncio.sleep(0.3)
         values.extend(app.query_one(f"#{n}", TextField).value for n in ("one", "two"))
         app.exit()
@@ -250,11 +192,11 @@ async def test_a_paste_cut_by_the_input_limit_is_skipped_whole_and_typing_goes_o
                         on_input_dropped=lambda: dropped.append(1))
 
     async def script(app: Recorder) -> None:
-        _driver(link).feed(b"\x1b[200~" + b"a" * 40_000)  # fits the budget
-        _driver(link).feed(b"b" * 40_000)  # over budget: dropped
-        _driver(link).feed(b"c" * 100 + b"\x1b[201~xy")  # still over; its end marker counts
+        driver_of(link).feed(b"\x1b[200~" + b"a" * 40_000)  # fits the budget
+        driver_of(link).feed(b"b" * 40_000)  # over budget: dropped
+        driver_of(link).feed(b"c" * 100 + b"\x1b[201~xy")  # still over; its end marker counts
         await asyncio.sleep(0.3)
-        _driver(link).feed(b"z")
+        driver_of(link).feed(b"z")
         await asyncio.sleep(0.2)
 
     app = await run_with(link, script)

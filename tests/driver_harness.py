@@ -1,0 +1,70 @@
+"""A fake SSH channel and a tiny recording app, for tests that drive SSHDriver directly."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from server.driver import SSHDriver, TerminalLink
+from server.textual_patches import apply_textual_patches
+
+
+class Channel:
+    def __init__(self, backlog: int = 0) -> None:
+        self.data = bytearray()
+        self.backlog = backlog
+
+    def write(self, data: bytes) -> None:
+        self.data += data
+
+    def get_write_buffer_size(self) -> int:
+        return self.backlog
+
+
+class Recorder(App[None]):
+    """A tiny app that records what the driver delivers."""
+
+    def __init__(self, link: TerminalLink) -> None:
+        super().__init__(driver_class=SSHDriver)
+        self.terminal_link = link
+        self.keys: list[str] = []
+        self.pastes: list[str] = []
+        self.sizes: list[tuple[int, int]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("hello")
+
+    def on_key(self, event: events.Key) -> None:
+        self.keys.append(event.key)
+
+    def on_paste(self, event: events.Paste) -> None:
+        self.pastes.append(event.text)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.sizes.append((event.size.width, event.size.height))
+
+
+async def run_with(link: TerminalLink, script: Callable[[Recorder], Awaitable[None]]) -> Recorder:
+    apply_textual_patches()
+    app = Recorder(link)
+
+    async def drive() -> None:
+        await asyncio.sleep(0.2)
+        try:
+            await script(app)
+        finally:
+            app.exit()
+
+    task = asyncio.get_running_loop().create_task(drive())
+    await app.run_async()
+    await task
+    return app
+
+
+def driver_of(link: TerminalLink) -> SSHDriver:
+    assert link.driver is not None
+    return link.driver
