@@ -1,0 +1,48 @@
+"""The process-wide Textual patches keep Textual's behaviour while sharing or deferring work."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from rich.segment import Segment
+from textual.app import App
+from textual.strip import Strip
+
+from server.textual_patches import apply_textual_patches
+
+
+def test_the_patches_are_written_for_the_pinned_textual() -> None:
+    # They reach into Textual's internals: a new Textual needs them checked again.
+    assert version("textual") == "8.2.8"
+
+
+def _made(strip: Strip, name: str) -> bool:
+    """Whether the strip's cache `name` exists yet (read past the patch's lazy slot)."""
+    try:
+        Strip.__dict__[name]._slot.__get__(strip, Strip)
+    except AttributeError:
+        return False
+    return True
+
+
+def test_a_strip_makes_its_caches_only_when_used_and_still_caches() -> None:
+    apply_textual_patches()
+    strip = Strip([Segment("hello world")])
+    assert not any(_made(strip, name) for name in ("_crop_cache", "_divide_cache"))
+    first = strip.crop(0, 5)
+    assert first.text == "hello" and strip.crop(0, 5) is first
+    assert [s.text for s in strip.divide([3, 6])] == ["hel", "lo "]
+    assert _made(strip, "_crop_cache") and not _made(strip, "_style_cache")
+
+
+def test_apps_share_theme_tokens_without_sharing_their_lists() -> None:
+    apply_textual_patches()
+    one, two = App(), App()
+    for app in (one, two):
+        app.stylesheet.set_variables(app.get_css_variables())
+    a, b = one.stylesheet._variable_tokens, two.stylesheet._variable_tokens
+    assert a == b and a is not b
+    name = next(iter(a))
+    a[name].append(a[name][0])  # what Textual's substitution may do to one app's lists
+    assert len(b[name]) == len(a[name]) - 1
+    assert len(App().stylesheet._variable_tokens.get(name, [])) in (0, len(b[name]))
