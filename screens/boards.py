@@ -258,6 +258,15 @@ class PostWidget(Static, can_focus=True):
                                                for r in post.reactions),)))
         return Content("\n").join(parts)
 
+    def show(self, post: PostView) -> None:
+        """The same post as it is now (edited, reacted to, deleted, folded or not)."""
+        if post == self.post:
+            return
+        if post.collapsed != self.post.collapsed:
+            self.opened = not post.collapsed
+        self.post = post
+        self.update(self.render_post())
+
     def toggle_open(self) -> None:
         self.opened = not self.opened
         self.update(self.render_post())
@@ -325,9 +334,7 @@ class ThreadScreen(BBSScreen[None]):
         self.query_one("#thread-title", PlainText).show(
             truncate_display(clean_line(thread.title), room) + warning + where)
         box = self.query_one("#posts", VerticalScroll)
-        await box.remove_children()
-        widgets = [PostWidget(p) for p in page.posts]
-        await box.mount_all(widgets)
+        widgets = await self._show_posts(box, page.posts)
         if not widgets:
             self._say("Nothing to show here.")
             return
@@ -340,6 +347,37 @@ class ThreadScreen(BBSScreen[None]):
             "  P previous page" if page.has_before else "")
         unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
         self._say((f"{unread} new. " if unread else "") + more.strip())
+
+    async def _show_posts(self, box: VerticalScroll,
+                          posts: tuple[PostView, ...]) -> list[PostWidget]:
+        """Show `posts` in order, keeping the widgets of posts already on the page.
+
+        After a reply, the new page is mostly the old one: its posts keep their widgets
+        (and whether the reader opened them), changed ones are redrawn, and only the
+        posts new to the page are made and mounted. Less to draw and to throw away.
+        """
+        wanted = {post.id for post in posts}
+        old = {w.post.id: w for w in box.query_children(PostWidget)}
+        gone = [w for post_id, w in old.items() if post_id not in wanted]
+        if gone:
+            await box.remove_children(gone)
+        widgets: list[PostWidget] = []
+        run: list[PostWidget] = []  # new widgets waiting to go in before `kept`
+        for post in posts:
+            kept = old.get(post.id)
+            if kept is None:
+                run.append(PostWidget(post))
+                continue
+            if run:
+                await box.mount_all(run, before=kept)
+                widgets += run
+                run = []
+            kept.show(post)
+            widgets.append(kept)
+        if run:
+            await box.mount_all(run)
+            widgets += run
+        return widgets
 
     def _focused(self) -> PostWidget | None:
         focused = self.focused

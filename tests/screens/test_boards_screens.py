@@ -153,6 +153,36 @@ async def test_an_editor_is_freed_once_its_post_is_sent(community: Community) ->
         assert [ref() for ref in editors] == [None, None]
 
 
+async def test_a_reply_keeps_the_page_s_other_posts_and_moves_it_on_by_one(
+        community: Community) -> None:
+    ash, bo = await _members(community, "Ash", "Bo")
+    board = await _board_id(community, ash, "Sleep")
+    first = await community.boards.create_thread(ash.id, board, title="Nights", body="post 1")
+    assert first.post is not None
+    for n in range(2, 21):  # exactly one full page
+        await community.boards.reply(ash.id, first.post.thread_id, body=f"post {n}")
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_board(pilot, "Sleep")
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and len(app.screen.query(PostWidget)) == 20)
+        before = {w.post.seq: w for w in app.screen.query(PostWidget)}
+        await pilot.press("r")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
+                      and isinstance(app.screen.focused, PostEditor))
+        await pilot.press(*"post 21", "ctrl+s")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and app.screen.query(PostWidget).last().post.seq == 21)
+        after = list(app.screen.query(PostWidget))
+        # The page that ends with the reply: posts 2-21 in order, 2-20 the same widgets.
+        assert [w.post.seq for w in after] == list(range(2, 22))
+        assert all(w is before[w.post.seq] for w in after[:-1])
+        assert 1 not in {w.post.seq for w in after} and after[-1] not in before.values()
+        assert "post 21" in str(after[-1].render())
+        assert app.screen.focused is after[-1]
+
+
 async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
         community: Community) -> None:
     [robin] = await _members(community, "Robin")
@@ -199,6 +229,9 @@ async def test_warned_posts_open_on_purpose_and_reactions_count(community: Commu
         await pilot.press("1")
         await _settle(pilot, lambda: "hug 1 (you)" in str(
             app.screen.query_one(PostWidget).render()))
+        # The page read again after the reaction keeps the post as the reader left it: open.
+        assert app.screen.query_one(PostWidget) is post
+        assert "The details of the relapse" in str(post.render())
 
 
 async def test_unread_marks_clear_when_read_and_home_shows_replies(community: Community) -> None:
