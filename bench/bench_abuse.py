@@ -54,6 +54,35 @@ def rss_kib():
             return int(line.split()[1])
     return 0
 
+def heap_kib():
+    # Where the RSS sits: malloc in use / malloc free but held / pymalloc arenas (KiB).
+    import ctypes, os, tempfile
+
+    class Mallinfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost")]
+
+    libc = ctypes.CDLL(None)
+    libc.mallinfo2.restype = Mallinfo2
+    info = libc.mallinfo2()
+    with tempfile.TemporaryFile() as out:
+        saved = os.dup(2)
+        os.dup2(out.fileno(), 2)
+        try:
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    arenas = 0
+    for line in text.splitlines():
+        if line.startswith("# arenas allocated current"):
+            arenas = int(line.split("=")[1].replace(",", ""))
+    return {"malloc_used": (info.uordblks + info.hblkhd) // 1024,
+            "malloc_free": info.fordblks // 1024, "pymalloc": arenas * 1024}
+
 lateness = []
 DEBUG = bool(__import__("os").environ.get("BENCH_DEBUG"))
 
@@ -89,6 +118,7 @@ async def main():
         if not line or line.strip() == b"quit":
             break
         measuring[0] = True
+        collections = [g["collections"] for g in gc.get_stats()]
         gc.collect()
         kinds = {}
         for obj in gc.get_objects():
@@ -101,7 +131,8 @@ async def main():
         p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
         print(json.dumps({"rss_kib": rss_kib(), "sessions": len(running.registry.sessions),
                           "lag_p99_ms": round(p99, 1), "lag_max_ms": round(ordered[-1], 1),
-                          "ticks": len(lateness), "objects": objects, "kinds": kinds}),
+                          "ticks": len(lateness), "objects": objects, "kinds": kinds,
+                          "heap": heap_kib(), "collections": collections}),
               flush=True)
         lateness.clear()
     tick.cancel()
@@ -209,6 +240,9 @@ def prepare(data_dir: Path, rooms: int, boards: int) -> tuple[
     conn = sqlite3.connect(data_dir / "bbs.sqlite3")
     conn.execute("UPDATE member SET created_at = datetime('now', '-7 days')")
     conn.execute("UPDATE post SET created_at = datetime('now', '-1 days')")
+    # Nobody has read the thread yet (writing the earlier posts marked them read for their
+    # authors): every member opens it at post 1, on a full page, as they will see it later.
+    conn.execute("DELETE FROM readmark")
     conn.commit()
     conn.close()
     chatters = [(n, people[n]) for n in names[:rooms]]
@@ -442,8 +476,15 @@ async def run(seconds: float, rooms: int, boards: int, abusers_on: set[str]
             if os.environ.get("BENCH_DEBUG"):
                 # What grew most (object counts by type), start to end.
                 grew = sorted(((end["kinds"].get(k, 0) - base["kinds"].get(k, 0), k)
-                               for k in end["kinds"]), reverse=True)[:25]
+                               for k in end["kinds"]), reverse=True)[:80]
                 print("grew most:", ", ".join(f"{k} +{n}" for n, k in grew), file=sys.stderr)
+                for when, stats in (("start", base), ("middle", middle), ("end", end)):
+                    print(when, {k: f"{v / 1024:.1f} MiB" for k, v in stats["heap"].items()},
+                          f"rss {stats['rss_kib'] / 1024:.1f} MiB",
+                          "gc passes by generation", stats["collections"], file=sys.stderr)
+                    print("  screens and widgets:", {k: stats["kinds"].get(k, 0) for k in (
+                        "ComposeScreen", "ThreadScreen", "PostWidget", "RoomScreen", "BBSApp",
+                        "TextArea", "StylesCache")}, file=sys.stderr)
             rows.append(("event-loop stall (10 ms ticker) p99, 1st / 2nd half",
                          f"{middle['lag_p99_ms']:.0f} / {end['lag_p99_ms']:.0f} ms", ""))
             rows.append(("event-loop stall max, 1st / 2nd half",
