@@ -34,6 +34,7 @@ def apply_textual_patches() -> None:
     _quiet_empty_toast_rack()
     _skip_layouts_already_done()
     _release_text_area_watchers()
+    _inner_outer_without_the_cache()
     _applied = True
 
 
@@ -207,6 +208,36 @@ def _release_text_area_watchers() -> None:
             watchers[:] = [(node, callback) for node, callback in watchers if node is not self]
 
     TextArea._on_unmount = _on_unmount  # type: ignore[method-assign]
+
+
+def _inner_outer_without_the_cache() -> None:
+    """Remembering two background styles no longer keeps dead widgets' rendered lines.
+
+    StylesCache.get_inner_outer is an instance method under lru_cache(1024), so its key
+    holds the StylesCache itself: the last 1,024 widgets' line caches (every Strip they
+    drew) stayed alive after the widgets were gone. Each reply on a thread mounts a post
+    widget for every reader, so the abuse benchmark kept ~700 of them. The two styles
+    depend only on the two colours, so they are cached on those alone.
+    """
+    from functools import lru_cache
+
+    from textual._styles_cache import StylesCache
+    from textual.color import Color
+    from textual.style import Style
+
+    @lru_cache(1024)
+    def inner_outer(base_background: Color, background: Color) -> tuple[Style, Style]:
+        return (
+            Style(background=base_background + background),
+            Style(background=base_background),
+        )
+
+    def get_inner_outer(
+        _self: StylesCache, base_background: Color, background: Color
+    ) -> tuple[Style, Style]:
+        return inner_outer(base_background, background)
+
+    StylesCache.get_inner_outer = get_inner_outer  # type: ignore[method-assign,assignment]
 
 
 def _skip_same_size_relayout() -> None:

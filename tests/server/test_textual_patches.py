@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import weakref
 from importlib.metadata import version
 
 from rich.segment import Segment
+from textual._styles_cache import StylesCache
 from textual.app import App
+from textual.color import Color
 from textual.strip import Strip
+from textual.style import Style
 
 from server.textual_patches import apply_textual_patches
 
@@ -46,3 +50,15 @@ def test_apps_share_theme_tokens_without_sharing_their_lists() -> None:
     a[name].append(a[name][0])  # what Textual's substitution may do to one app's lists
     assert len(b[name]) == len(a[name]) - 1
     assert len(App().stylesheet._variable_tokens.get(name, [])) in (0, len(b[name]))
+
+
+def test_a_gone_widget_s_rendered_lines_are_not_kept_by_the_background_cache() -> None:
+    apply_textual_patches()
+    cache = StylesCache()
+    base, background = Color(10, 20, 30), Color(200, 100, 50, 0.5)
+    inner, outer = cache.get_inner_outer(base, background)
+    assert inner == Style(background=base + background) and outer == Style(background=base)
+    assert StylesCache().get_inner_outer(base, background) == (inner, outer)
+    gone = weakref.ref(cache)
+    del cache
+    assert gone() is None
