@@ -267,6 +267,12 @@ class PostWidget(Static, can_focus=True):
         self.post = post
         self.update(self.render_post())
 
+    def reuse(self, post: PostView) -> None:
+        """Show another post in this widget, folded or not as that post comes."""
+        self.post = post
+        self.opened = not post.collapsed
+        self.update(self.render_post())
+
     def toggle_open(self) -> None:
         self.opened = not self.opened
         self.update(self.render_post())
@@ -350,33 +356,44 @@ class ThreadScreen(BBSScreen[None]):
 
     async def _show_posts(self, box: VerticalScroll,
                           posts: tuple[PostView, ...]) -> list[PostWidget]:
-        """Show `posts` in order, keeping the widgets of posts already on the page.
+        """Show `posts` in order, reusing the widgets already on the page.
 
-        After a reply, the new page is mostly the old one: its posts keep their widgets
-        (and whether the reader opened them), changed ones are redrawn, and only the
-        posts new to the page are made and mounted. Less to draw and to throw away.
+        A post still on the page keeps its widget (and whether the reader opened it);
+        a post new to the page takes the widget of one that left, so moving through a
+        thread or replying in a busy one redraws a few widgets instead of throwing away
+        a page of them (dead widgets wait for the cyclic collector, and a page of them
+        per reply was most of the server's memory growth under load). Only when the page
+        grows are widgets made; only when it shrinks are they removed.
         """
         wanted = {post.id for post in posts}
-        old = {w.post.id: w for w in box.query_children(PostWidget)}
-        gone = [w for post_id, w in old.items() if post_id not in wanted]
-        if gone:
-            await box.remove_children(gone)
+        current = list(box.query_children(PostWidget))
+        old = {w.post.id: w for w in current}
+        spare = [w for w in current if w.post.id not in wanted]
+        spare.reverse()  # reused from the top of the old page down
         widgets: list[PostWidget] = []
-        run: list[PostWidget] = []  # new widgets waiting to go in before `kept`
+        made: list[PostWidget] = []
         for post in posts:
-            kept = old.get(post.id)
-            if kept is None:
-                run.append(PostWidget(post))
-                continue
-            if run:
-                await box.mount_all(run, before=kept)
-                widgets += run
-                run = []
-            kept.show(post)
-            widgets.append(kept)
-        if run:
-            await box.mount_all(run)
-            widgets += run
+            widget = old.get(post.id)
+            if widget is not None:
+                widget.show(post)
+            elif spare:
+                widget = spare.pop()
+                widget.reuse(post)
+            else:
+                widget = PostWidget(post)
+                made.append(widget)
+            widgets.append(widget)
+        if spare:
+            await box.remove_children(spare)
+        if made:
+            await box.mount_all(made)
+        order = list(box.query_children(PostWidget))
+        if order != widgets:
+            for index, widget in enumerate(widgets):
+                if order[index] is not widget:
+                    box.move_child(widget, before=order[index])
+                    order.remove(widget)
+                    order.insert(index, widget)
         return widgets
 
     def _focused(self) -> PostWidget | None:

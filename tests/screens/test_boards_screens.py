@@ -175,12 +175,53 @@ async def test_a_reply_keeps_the_page_s_other_posts_and_moves_it_on_by_one(
         await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
                       and app.screen.query(PostWidget).last().post.seq == 21)
         after = list(app.screen.query(PostWidget))
-        # The page that ends with the reply: posts 2-21 in order, 2-20 the same widgets.
+        # The page that ends with the reply: posts 2-21 in order, 2-20 the same widgets,
+        # and the reply shown in the widget post 1 left behind (moved to the end).
         assert [w.post.seq for w in after] == list(range(2, 22))
         assert all(w is before[w.post.seq] for w in after[:-1])
-        assert 1 not in {w.post.seq for w in after} and after[-1] not in before.values()
-        assert "post 21" in str(after[-1].render())
+        assert after[-1] is before[1]
+        assert "post 21" in str(after[-1].render()) and "post 1\n" not in str(
+            after[-1].render())
         assert app.screen.focused is after[-1]
+
+
+async def test_turning_pages_reuses_widgets_and_folds_what_the_new_post_needs(
+        community: Community) -> None:
+    ash, bo = await _members(community, "Ash", "Bo")
+    board = await _board_id(community, ash, "Sleep")
+    first = await community.boards.create_thread(ash.id, board, title="Nights",
+                                                 body="post 1", warning="rough night")
+    assert first.post is not None
+    for n in range(2, 26):  # a full page of 20, then 5 more
+        await community.boards.reply(ash.id, first.post.thread_id, body=f"post {n}",
+                                     warning="relapse" if n == 23 else "")
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_board(pilot, "Sleep")
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and len(app.screen.query(PostWidget)) == 20)
+        page_one = list(app.screen.query(PostWidget))
+        app.screen.action_open()  # post 1 is folded; the reader opens it
+        await pilot.pause()
+        assert "post 1" in str(page_one[0].render())
+        await pilot.press("n")
+        await _settle(pilot, lambda: app.screen.query(PostWidget).first().post.seq == 21)
+        page_two = list(app.screen.query(PostWidget))
+        # Five posts shown in five of the old widgets, in order; the other fifteen gone.
+        assert [w.post.seq for w in page_two] == [21, 22, 23, 24, 25]
+        assert all(w in page_one for w in page_two)
+        shown = [f"post {w.post.seq}" in str(w.render()) for w in page_two]
+        # Post 23 has a warning: folded, whatever the widget showed before.
+        assert shown == [True, True, False, True, True]
+        assert "relapse" in str(page_two[2].render())
+        await pilot.press("p")
+        await _settle(pilot, lambda: len(app.screen.query(PostWidget)) == 20)
+        back = list(app.screen.query(PostWidget))
+        assert [w.post.seq for w in back] == list(range(1, 21))
+        # Post 1 is folded again: a fresh look at it, not the old widget's opened state.
+        assert "rough night" in str(back[0].render())
+        assert "post 1" not in str(back[0].render())
 
 
 async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
