@@ -35,6 +35,7 @@ def apply_textual_patches() -> None:
     _skip_layouts_already_done()
     _release_text_area_watchers()
     _inner_outer_without_the_cache()
+    _box_models_of_the_current_layout()
     _applied = True
 
 
@@ -238,6 +239,36 @@ def _inner_outer_without_the_cache() -> None:
         return inner_outer(base_background, background)
 
     StylesCache.get_inner_outer = get_inner_outer  # type: ignore[method-assign,assignment]
+
+
+class _LayoutUpdates:
+    """Widget._layout_updates, which drops the widget's box models when it moves on.
+
+    Each widget caches up to 16 box models, keyed on (among other things) its count of
+    layout updates. The count only goes up, so a model made before the latest update can
+    never be used again, yet stays until pushed out: a post widget redrawn for a new
+    post, or a chat feed taking lines, keeps 16 dead models (with their Fractions).
+    """
+
+    __slots__ = ()
+
+    def __get__(self, widget: Any, owner: type | None = None) -> int:
+        if widget is None:
+            return 0
+        count: int = widget.__dict__["_bbs_layout_updates"]
+        return count
+
+    def __set__(self, widget: Any, count: int) -> None:
+        widget.__dict__["_bbs_layout_updates"] = count
+        cache = widget.__dict__.get("_box_model_cache")
+        if cache is not None:
+            cache.clear()
+
+
+def _box_models_of_the_current_layout() -> None:
+    from textual.widget import Widget
+
+    Widget._layout_updates = _LayoutUpdates()  # type: ignore[assignment]
 
 
 def _skip_same_size_relayout() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 from importlib.metadata import version
+from typing import Any
 
 from rich.segment import Segment
 from textual._styles_cache import StylesCache
@@ -11,6 +12,7 @@ from textual.app import App
 from textual.color import Color
 from textual.strip import Strip
 from textual.style import Style
+from textual.widgets import Static
 
 from server.textual_patches import apply_textual_patches
 
@@ -62,3 +64,23 @@ def test_a_gone_widget_s_rendered_lines_are_not_kept_by_the_background_cache() -
     gone = weakref.ref(cache)
     del cache
     assert gone() is None
+
+
+async def test_a_widget_keeps_only_box_models_of_its_current_layout() -> None:
+    apply_textual_patches()
+
+    class Grows(App[None]):
+        def compose(self) -> Any:
+            yield Static("one line", id="text")
+
+    app = Grows()
+    async with app.run_test(size=(40, 10)) as pilot:
+        text = app.query_one("#text", Static)
+        for n in range(2, 30):
+            text.update("\n".join(["line"] * (n % 5 + 1)))
+            await pilot.pause()
+        assert text.size.height == 29 % 5 + 1  # still laid out as its content asks
+        assert len(text._box_model_cache) <= 2
+        before = text._layout_updates
+        text.refresh(layout=True)
+        assert text._layout_updates == before + 1 and len(text._box_model_cache) == 0
