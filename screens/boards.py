@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import ClassVar
 
 from textual import on, work
@@ -347,8 +348,7 @@ class ThreadScreen(BBSScreen[None]):
         wanted = focus_seq if focus_seq is not None else first_unread
         target = next((w for w in widgets if w.post.seq >= wanted), widgets[-1])
         target.focus(scroll_visible=False)
-        # After the next refresh: just mounted, the posts have no layout to scroll to yet.
-        self.call_after_refresh(box.scroll_to_widget, target, top=True, animate=False)
+        self._scroll_when_laid_out(box, target)
         more = ("N next page" if page.has_after else "") + (
             "  P previous page" if page.has_before else "")
         unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
@@ -395,6 +395,31 @@ class ThreadScreen(BBSScreen[None]):
                     order.remove(widget)
                     order.insert(index, widget)
         return widgets
+
+    def _scroll_when_laid_out(self, box: VerticalScroll, target: PostWidget,
+                              tries: int = 20) -> None:
+        """Scroll `target` to the top of the page once the page has been laid out again.
+
+        Where a widget is comes from the last layout: a post just shown in a reused
+        widget is still where that widget was on the old page, and a new one is nowhere.
+        A refresh is not always a layout (the page asks for its layout from its own idle
+        moment, which can come after the screen's), so this waits until no layout is
+        pending and the posts' places run down the page in their order.
+        """
+
+        def laid_out() -> bool:
+            if self._layout_required or box._layout_required or target._layout_required:
+                return False
+            tops = [w.virtual_region.y for w in box.query_children(PostWidget)]
+            return all(a < b for a, b in pairwise(tops))
+
+        def attempt(left: int) -> None:
+            if left and not laid_out():
+                self.call_after_refresh(attempt, left - 1)
+                return
+            box.scroll_to_widget(target, top=True, animate=False)
+
+        self.call_after_refresh(attempt, tries)
 
     def _focused(self) -> PostWidget | None:
         focused = self.focused

@@ -185,6 +185,35 @@ async def test_a_reply_keeps_the_page_s_other_posts_and_moves_it_on_by_one(
         assert app.screen.focused is after[-1]
 
 
+async def test_a_reply_far_down_a_busy_thread_is_scrolled_into_view(
+        community: Community) -> None:
+    ash, bo = await _members(community, "Ash", "Bo")
+    board = await _board_id(community, ash, "Sleep")
+    first = await community.boards.create_thread(ash.id, board, title="Nights", body="post 1")
+    assert first.post is not None
+    for n in range(2, 32):  # Bo opens at post 1; the page after the reply is 13-32
+        await community.boards.reply(ash.id, first.post.thread_id, body=f"post {n}")
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_board(pilot, "Sleep")
+        await pilot.press("enter")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and len(app.screen.query(PostWidget)) == 20)
+        await pilot.press("r")
+        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
+                      and isinstance(app.screen.focused, PostEditor))
+        await pilot.press(*"my reply", "ctrl+s")
+        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                      and app.screen.query(PostWidget).last().post.seq == 32)
+        reply = app.screen.query(PostWidget).last()
+        box = app.screen.query_one("#posts")
+        # Shown in a widget that sat near the top of the old page: the view follows it.
+        await _settle(pilot, lambda: box.region.contains_region(reply.region))
+        await pilot.pause(0.3)
+        assert box.region.contains_region(reply.region)
+        assert app.screen.focused is reply
+
+
 async def test_turning_pages_reuses_widgets_and_folds_what_the_new_post_needs(
         community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
