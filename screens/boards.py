@@ -227,10 +227,10 @@ class PostWidget(Static, can_focus=True):
     PostWidget:focus { border-left: thick ansi_default; }
     """
 
-    def __init__(self, post: PostView) -> None:
+    def __init__(self, post: PostView, *, opened: bool | None = None) -> None:
         super().__init__(markup=False)
         self.post = post
-        self.opened = not post.collapsed
+        self.opened = not post.collapsed if opened is None else opened
         self.update(self.render_post())
 
     def render_post(self) -> Content:
@@ -259,19 +259,12 @@ class PostWidget(Static, can_focus=True):
                                                for r in post.reactions),)))
         return Content("\n").join(parts)
 
-    def show(self, post: PostView) -> None:
-        """The same post as it is now (edited, reacted to, deleted, folded or not)."""
-        if post == self.post:
+    def show(self, post: PostView, *, opened: bool) -> None:
+        """Show `post` (this one as it is now, or another), opened or folded; redraw if new."""
+        if post == self.post and opened == self.opened:
             return
-        if post.collapsed != self.post.collapsed:
-            self.opened = not post.collapsed
         self.post = post
-        self.update(self.render_post())
-
-    def reuse(self, post: PostView) -> None:
-        """Show another post in this widget, folded or not as that post comes."""
-        self.post = post
-        self.opened = not post.collapsed
+        self.opened = opened
         self.update(self.render_post())
 
     def toggle_open(self) -> None:
@@ -356,44 +349,34 @@ class ThreadScreen(BBSScreen[None]):
 
     async def _show_posts(self, box: VerticalScroll,
                           posts: tuple[PostView, ...]) -> list[PostWidget]:
-        """Show `posts` in order, reusing the widgets already on the page.
+        """Show `posts` in order in the widgets already on the page, one post per place.
 
-        A post still on the page keeps its widget (and whether the reader opened it);
-        a post new to the page takes the widget of one that left, so moving through a
-        thread or replying in a busy one redraws a few widgets instead of throwing away
-        a page of them (dead widgets wait for the cyclic collector, and a page of them
-        per reply was most of the server's memory growth under load). Only when the page
-        grows are widgets made; only when it shrinks are they removed.
+        The page's widgets stay where they are and take the posts now in their places;
+        a post still on the page stays as the reader left it (opened or folded). Moving
+        through a thread or replying in a busy one redraws the page's widgets instead of
+        throwing them away (dead widgets wait for the cyclic collector, and a page of them
+        per reply was most of the server's memory growth under load). Widgets are made
+        only when the page grows and removed only when it shrinks.
         """
-        wanted = {post.id for post in posts}
         current = list(box.query_children(PostWidget))
-        old = {w.post.id: w for w in current}
-        spare = [w for w in current if w.post.id not in wanted]
-        spare.reverse()  # reused from the top of the old page down
+        left_as = {w.post.id: (w.post.collapsed, w.opened) for w in current}
         widgets: list[PostWidget] = []
         made: list[PostWidget] = []
-        for post in posts:
-            widget = old.get(post.id)
-            if widget is not None:
-                widget.show(post)
-            elif spare:
-                widget = spare.pop()
-                widget.reuse(post)
+        for place, post in enumerate(posts):
+            collapsed, opened = left_as.get(post.id, (post.collapsed, not post.collapsed))
+            if collapsed != post.collapsed:  # folded or unfolded since: as it comes now
+                opened = not post.collapsed
+            if place < len(current):
+                widget = current[place]
+                widget.show(post, opened=opened)
             else:
-                widget = PostWidget(post)
+                widget = PostWidget(post, opened=opened)
                 made.append(widget)
             widgets.append(widget)
-        if spare:
-            await box.remove_children(spare)
+        if len(current) > len(posts):
+            await box.remove_children(current[len(posts):])
         if made:
             await box.mount_all(made)
-        order = list(box.query_children(PostWidget))
-        if order != widgets:
-            for index, widget in enumerate(widgets):
-                if order[index] is not widget:
-                    box.move_child(widget, before=order[index])
-                    order.remove(widget)
-                    order.insert(index, widget)
         return widgets
 
     def _scroll_when_laid_out(self, box: VerticalScroll, target: PostWidget,

@@ -153,21 +153,25 @@ async def test_an_editor_is_freed_once_its_post_is_sent(community: Community) ->
         assert [ref() for ref in editors] == [None, None]
 
 
-async def test_a_reply_keeps_the_page_s_other_posts_and_moves_it_on_by_one(
+async def test_a_reply_keeps_the_page_s_widgets_and_moves_it_on_by_one(
         community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
     board = await _board_id(community, ash, "Sleep")
     first = await community.boards.create_thread(ash.id, board, title="Nights", body="post 1")
     assert first.post is not None
-    for n in range(2, 21):  # exactly one full page
-        await community.boards.reply(ash.id, first.post.thread_id, body=f"post {n}")
+    for n in range(2, 21):  # exactly one full page; post 5 folded behind a warning
+        await community.boards.reply(ash.id, first.post.thread_id, body=f"post {n}",
+                                     warning="relapse" if n == 5 else "")
     app = BBSApp(SessionContext(community, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Sleep")
         await pilot.press("enter")
         await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
                       and len(app.screen.query(PostWidget)) == 20)
-        before = {w.post.seq: w for w in app.screen.query(PostWidget)}
+        before = list(app.screen.query(PostWidget))
+        before[4].focus()
+        await pilot.press("o")  # Bo opens post 5
+        await _settle(pilot, lambda: "post 5" in str(before[4].render()))
         await pilot.press("r")
         await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
                       and isinstance(app.screen.focused, PostEditor))
@@ -175,13 +179,12 @@ async def test_a_reply_keeps_the_page_s_other_posts_and_moves_it_on_by_one(
         await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
                       and app.screen.query(PostWidget).last().post.seq == 21)
         after = list(app.screen.query(PostWidget))
-        # The page that ends with the reply: posts 2-21 in order, 2-20 the same widgets,
-        # and the reply shown in the widget post 1 left behind (moved to the end).
+        # The page that ends with the reply: posts 2-21 in order, in the same 20 widgets.
         assert [w.post.seq for w in after] == list(range(2, 22))
-        assert all(w is before[w.post.seq] for w in after[:-1])
-        assert after[-1] is before[1]
-        assert "post 21" in str(after[-1].render()) and "post 1\n" not in str(
-            after[-1].render())
+        assert after == before
+        assert [f"post {w.post.seq}" in str(w.render()) for w in after] == [True] * 20
+        # Post 5, now fourth on the page, is still open as Bo left it.
+        assert after[3].post.seq == 5 and after[3].opened
         assert app.screen.focused is after[-1]
 
 
@@ -237,9 +240,9 @@ async def test_turning_pages_reuses_widgets_and_folds_what_the_new_post_needs(
         await pilot.press("n")
         await _settle(pilot, lambda: app.screen.query(PostWidget).first().post.seq == 21)
         page_two = list(app.screen.query(PostWidget))
-        # Five posts shown in five of the old widgets, in order; the other fifteen gone.
+        # Five posts shown in the first five of the old widgets; the other fifteen gone.
         assert [w.post.seq for w in page_two] == [21, 22, 23, 24, 25]
-        assert all(w in page_one for w in page_two)
+        assert page_two == page_one[:5]
         shown = [f"post {w.post.seq}" in str(w.render()) for w in page_two]
         # Post 23 has a warning: folded, whatever the widget showed before.
         assert shown == [True, True, False, True, True]
@@ -248,7 +251,8 @@ async def test_turning_pages_reuses_widgets_and_folds_what_the_new_post_needs(
         await _settle(pilot, lambda: len(app.screen.query(PostWidget)) == 20)
         back = list(app.screen.query(PostWidget))
         assert [w.post.seq for w in back] == list(range(1, 21))
-        # Post 1 is folded again: a fresh look at it, not the old widget's opened state.
+        assert back[:5] == page_two
+        # Post 1 is folded again: a fresh look at it, not the old page's opened state.
         assert "rough night" in str(back[0].render())
         assert "post 1" not in str(back[0].render())
 
