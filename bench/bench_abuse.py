@@ -15,6 +15,10 @@ a child process on a free loopback port. Real asyncssh clients with a pty:
 The server process reports its RSS, its gc-tracked objects (a leak keeps growing them; caches
 filling to their bounds level off) and its event loop's lateness (a 10 ms ticker).
 --abusers picks which abusers run ('' for none: the same load without abuse, to compare).
+BENCH_DEBUG=1 also prints where the memory sits (malloc in use and free, pymalloc arenas
+and the bytes live in them), what the full collection at each sample freed, by type, the
+RSS steps over time, and each failed post's step and screens. BENCH_GC=a,b,c sets other
+collector thresholds; BENCH_FULL_GC_EVERY=N adds a full collection every N seconds.
 
     .venv/bin/python bench/bench_abuse.py [--seconds 120]
 """
@@ -42,7 +46,7 @@ from crash_safety import Screen
 from server_process import ServerProcess
 
 HARNESS = r"""
-import asyncio, gc, json, sys, time
+import asyncio, gc, json, os, sys, time
 from pathlib import Path
 from bbs.config import load_settings, with_overrides, LoginLimits
 from server.ssh_server import start_server, tune_garbage_collector
@@ -76,15 +80,19 @@ def heap_kib():
             os.close(saved)
         out.seek(0)
         text = out.read().decode(errors="replace")
-    arenas = 0
+    arenas = live = 0
     for line in text.splitlines():
         if line.startswith("# arenas allocated current"):
             arenas = int(line.split("=")[1].replace(",", ""))
+        if line.startswith("# bytes in allocated blocks"):
+            live = int(line.split("=")[1].replace(",", ""))
     return {"malloc_used": (info.uordblks + info.hblkhd) // 1024,
-            "malloc_free": info.fordblks // 1024, "pymalloc": arenas * 1024}
+            "malloc_free": info.fordblks // 1024, "pymalloc": arenas * 1024,
+            "pymalloc_live": live // 1024}
 
 lateness = []
-DEBUG = bool(__import__("os").environ.get("BENCH_DEBUG"))
+series = []
+DEBUG = bool(os.environ.get("BENCH_DEBUG"))
 
 measuring = [False]
 
@@ -99,6 +107,8 @@ async def ticker():
             measuring[0] = False
             continue
         lateness.append((loop.time() - before - 0.01) * 1000)
+        if DEBUG and len(lateness) % 10 == 0:
+            series.append((round(loop.time(), 1), rss_kib() // 1024))
 
 async def main():
     apply_textual_patches()
@@ -108,7 +118,20 @@ async def main():
                                                           unauthenticated_per_source=50))
     running = await start_server(settings)
     tune_garbage_collector()
+    if os.environ.get("BENCH_GC"):  # other collector thresholds, to compare
+        gc.set_threshold(*map(int, os.environ["BENCH_GC"].split(",")))
     tick = asyncio.get_running_loop().create_task(ticker())
+    every = float(os.environ.get("BENCH_FULL_GC_EVERY", "0"))  # a full collection every N s
+
+    async def full_gc():
+        while True:
+            await asyncio.sleep(every)
+            started = time.perf_counter()
+            gc.collect()
+            full_times.append((time.perf_counter() - started) * 1000)
+    full_times = []
+    if every:
+        asyncio.get_running_loop().create_task(full_gc())
     print(json.dumps({"port": running.port}), flush=True)
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
@@ -119,7 +142,21 @@ async def main():
             break
         measuring[0] = True
         collections = [g["collections"] for g in gc.get_stats()]
+        started = time.perf_counter()
+        garbage = {}
+        if DEBUG:
+            gc.set_debug(gc.DEBUG_SAVEALL)
         gc.collect()
+        full_ms = (time.perf_counter() - started) * 1000
+        if DEBUG:
+            gc.set_debug(0)
+            for obj in gc.garbage:
+                name = type(obj).__name__
+                count, size = garbage.get(name, (0, 0))
+                garbage[name] = (count + 1, size + sys.getsizeof(obj))
+            gc.garbage.clear()
+            gc.collect()
+            garbage = dict(sorted(garbage.items(), key=lambda kv: -kv[1][1])[:40])
         kinds = {}
         for obj in gc.get_objects():
             name = type(obj).__name__
@@ -132,9 +169,13 @@ async def main():
         print(json.dumps({"rss_kib": rss_kib(), "sessions": len(running.registry.sessions),
                           "lag_p99_ms": round(p99, 1), "lag_max_ms": round(ordered[-1], 1),
                           "ticks": len(lateness), "objects": objects, "kinds": kinds,
-                          "heap": heap_kib(), "collections": collections}),
+                          "heap": heap_kib(), "collections": collections,
+                          "series": series[:], "full_gc_ms": round(full_ms, 1), "garbage": garbage,
+                          "periodic_ms": [round(t) for t in full_times]}),
               flush=True)
         lateness.clear()
+        series.clear()
+        full_times.clear()
     tick.cancel()
     await running.shutdown(grace=1.0)
 
@@ -142,6 +183,8 @@ asyncio.run(main())
 """
 
 CTRL_S = "\x13"
+DEBUG = bool(os.environ.get("BENCH_DEBUG"))
+POST_TIMES: list[float] = []
 THREAD_TITLE = "How was your week"
 BRUTE_TARGET = "board00"
 
@@ -176,17 +219,26 @@ class Poster:
         screen = self.screen
         assert screen is not None
         token = f"bp{index:06d}q"
+        step = "r"
+        snaps = []
         try:
             screen.send("r")
             await screen.wait("Reply to:")
+            snaps.append(screen.text())
+            step = "typed"
             screen.send(f"a calmer day today {token}")
             await screen.wait(token)
+            snaps.append(screen.text())
+            step = "ctrl+s"
             started = time.perf_counter()
+            POST_TIMES.append(time.monotonic())
             screen.send(CTRL_S)
             await screen.wait(token, gone="Reply to:")
             self.latencies.append((time.perf_counter() - started) * 1000)
             self.sent += 1
         except (TimeoutError, ConnectionError) as error:
+            if DEBUG:
+                error = TimeoutError(f"{self.name} at {step}: {error}\n" + "\n--\n".join(snaps))
             self.errors.append(str(error))
             screen.send("\x1b")  # leave the editor (the draft is kept), try again later
 
@@ -475,13 +527,25 @@ async def run(seconds: float, rooms: int, boards: int, abusers_on: set[str]
                          f"{base['objects']} / {middle['objects']} / {end['objects']}", ""))
             if os.environ.get("BENCH_DEBUG"):
                 # What grew most (object counts by type), start to end.
+                print("posts sent at:", " ".join(f"{t:.1f}" for t in POST_TIMES),
+                      file=sys.stderr)
                 grew = sorted(((end["kinds"].get(k, 0) - base["kinds"].get(k, 0), k)
                                for k in end["kinds"]), reverse=True)[:80]
                 print("grew most:", ", ".join(f"{k} +{n}" for n, k in grew), file=sys.stderr)
                 for when, stats in (("start", base), ("middle", middle), ("end", end)):
                     print(when, {k: f"{v / 1024:.1f} MiB" for k, v in stats["heap"].items()},
                           f"rss {stats['rss_kib'] / 1024:.1f} MiB",
-                          "gc passes by generation", stats["collections"], file=sys.stderr)
+                          "gc passes by generation", stats["collections"],
+                          f"full collection {stats['full_gc_ms']} ms",
+                          "periodic", stats["periodic_ms"], file=sys.stderr)
+                    steps = []
+                    last = None
+                    for at, mib in stats["series"]:
+                        if last is None or mib != last:
+                            steps.append(f"{at:.1f}:{mib}")
+                            last = mib
+                    print("  rss steps (loop time: MiB):", " ".join(steps), file=sys.stderr)
+                    print("  garbage (count, bytes):", stats["garbage"], file=sys.stderr)
                     print("  screens and widgets:", {k: stats["kinds"].get(k, 0) for k in (
                         "ComposeScreen", "ThreadScreen", "PostWidget", "RoomScreen", "BBSApp",
                         "TextArea", "StylesCache")}, file=sys.stderr)
