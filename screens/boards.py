@@ -383,11 +383,11 @@ class ThreadScreen(BBSScreen[None]):
                               tries: int = 20) -> None:
         """Scroll `target` to the top of the page once the page has been laid out again.
 
-        Where a widget is comes from the last layout: a post just shown in a reused
-        widget is still where that widget was on the old page, and a new one is nowhere.
-        A refresh is not always a layout (the page asks for its layout from its own idle
-        moment, which can come after the screen's), so this waits until no layout is
-        pending and the posts' places run down the page in their order.
+        Where a widget is comes from the last layout: widgets that took posts of other
+        lengths keep their old places until then, and a new widget has none. A refresh
+        is not always a layout (the page asks for its layout from its own idle moment,
+        which can come after the screen's), so this waits until no layout is pending
+        (Textual's own flags) and the posts' places run down the page in their order.
         """
 
         def laid_out() -> bool:

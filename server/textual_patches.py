@@ -216,9 +216,9 @@ def _inner_outer_without_the_cache() -> None:
 
     StylesCache.get_inner_outer is an instance method under lru_cache(1024), so its key
     holds the StylesCache itself: the last 1,024 widgets' line caches (every Strip they
-    drew) stayed alive after the widgets were gone. Each reply on a thread mounts a post
-    widget for every reader, so the abuse benchmark kept ~700 of them. The two styles
-    depend only on the two colours, so they are cached on those alone.
+    drew) stayed alive after the widgets were gone: the abuse benchmark, whose replies
+    each rebuilt the replier's thread page, kept ~700 of them. The two styles depend
+    only on the two colours, so they are cached on those alone.
     """
     from functools import lru_cache
 
