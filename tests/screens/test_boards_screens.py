@@ -60,6 +60,40 @@ async def _open_board(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
     await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
 
 
+async def _nights(community: Community, author: MemberView, posts: int,
+                  warnings: dict[int, str] | None = None) -> None:
+    """A thread "Nights" on Sleep of `posts` posts reading "post N", some behind warnings."""
+    warnings = warnings or {}
+    board = await _board_id(community, author, "Sleep")
+    first = await community.boards.create_thread(author.id, board, title="Nights",
+                                                 body="post 1", warning=warnings.get(1, ""))
+    assert first.post is not None
+    for n in range(2, posts + 1):
+        await community.boards.reply(author.id, first.post.thread_id, body=f"post {n}",
+                                     warning=warnings.get(n, ""))
+
+
+async def _open_thread(pilot, board: str, shown: int) -> list[PostWidget]:  # type: ignore[no-untyped-def]
+    """Open the board's first thread; the widgets of the `shown` posts on its page."""
+    app = pilot.app
+    await _open_board(pilot, board)
+    await pilot.press("enter")
+    await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                  and len(app.screen.query(PostWidget)) == shown)
+    return list(app.screen.query(PostWidget))
+
+
+async def _reply(pilot, text: str, seq: int) -> None:  # type: ignore[no-untyped-def]
+    """Reply on the open thread through the editor; back on the page ending with post `seq`."""
+    app = pilot.app
+    await pilot.press("r")
+    await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
+                  and isinstance(app.screen.focused, PostEditor))
+    await pilot.press(*text, "ctrl+s")
+    await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                  and app.screen.query(PostWidget).last().post.seq == seq)
+
+
 async def test_compose_a_thread_with_errors_kept_text_and_preview(community: Community) -> None:
     [robin] = await _members(community, "Robin")
     app = BBSApp(SessionContext(community, robin))
@@ -156,28 +190,14 @@ async def test_an_editor_is_freed_once_its_post_is_sent(community: Community) ->
 async def test_a_reply_keeps_the_page_s_widgets_and_moves_it_on_by_one(
         community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
-    board = await _board_id(community, ash, "Sleep")
-    first = await community.boards.create_thread(ash.id, board, title="Nights", body="post 1")
-    assert first.post is not None
-    for n in range(2, 21):  # exactly one full page; post 5 folded behind a warning
-        await community.boards.reply(ash.id, first.post.thread_id, body=f"post {n}",
-                                     warning="relapse" if n == 5 else "")
+    await _nights(community, ash, 20, {5: "relapse"})  # exactly one full page
     app = BBSApp(SessionContext(community, bo))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_board(pilot, "Sleep")
-        await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and len(app.screen.query(PostWidget)) == 20)
-        before = list(app.screen.query(PostWidget))
+        before = await _open_thread(pilot, "Sleep", 20)
         before[4].focus()
         await pilot.press("o")  # Bo opens post 5
         await _settle(pilot, lambda: "post 5" in str(before[4].render()))
-        await pilot.press("r")
-        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
-                      and isinstance(app.screen.focused, PostEditor))
-        await pilot.press(*"post 21", "ctrl+s")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and app.screen.query(PostWidget).last().post.seq == 21)
+        await _reply(pilot, "post 21", 21)
         after = list(app.screen.query(PostWidget))
         # The page that ends with the reply: posts 2-21 in order, in the same 20 widgets.
         assert [w.post.seq for w in after] == list(range(2, 22))
@@ -191,23 +211,11 @@ async def test_a_reply_keeps_the_page_s_widgets_and_moves_it_on_by_one(
 async def test_a_reply_far_down_a_busy_thread_is_scrolled_into_view(
         community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
-    board = await _board_id(community, ash, "Sleep")
-    first = await community.boards.create_thread(ash.id, board, title="Nights", body="post 1")
-    assert first.post is not None
-    for n in range(2, 32):  # Bo opens at post 1; the page after the reply is 13-32
-        await community.boards.reply(ash.id, first.post.thread_id, body=f"post {n}")
+    await _nights(community, ash, 31)  # Bo opens at post 1; the page after the reply is 13-32
     app = BBSApp(SessionContext(community, bo))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_board(pilot, "Sleep")
-        await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and len(app.screen.query(PostWidget)) == 20)
-        await pilot.press("r")
-        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
-                      and isinstance(app.screen.focused, PostEditor))
-        await pilot.press(*"my reply", "ctrl+s")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and app.screen.query(PostWidget).last().post.seq == 32)
+        await _open_thread(pilot, "Sleep", 20)
+        await _reply(pilot, "my reply", 32)
         reply = app.screen.query(PostWidget).last()
         box = app.screen.query_one("#posts")
         # Shown in a widget that sat near the top of the old page: the view follows it.
@@ -220,20 +228,11 @@ async def test_a_reply_far_down_a_busy_thread_is_scrolled_into_view(
 async def test_turning_pages_reuses_widgets_and_folds_what_the_new_post_needs(
         community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
-    board = await _board_id(community, ash, "Sleep")
-    first = await community.boards.create_thread(ash.id, board, title="Nights",
-                                                 body="post 1", warning="rough night")
-    assert first.post is not None
-    for n in range(2, 26):  # a full page of 20, then 5 more
-        await community.boards.reply(ash.id, first.post.thread_id, body=f"post {n}",
-                                     warning="relapse" if n == 23 else "")
+    # A full page of 20, then 5 more.
+    await _nights(community, ash, 25, {1: "rough night", 23: "relapse"})
     app = BBSApp(SessionContext(community, bo))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open_board(pilot, "Sleep")
-        await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and len(app.screen.query(PostWidget)) == 20)
-        page_one = list(app.screen.query(PostWidget))
+        page_one = await _open_thread(pilot, "Sleep", 20)
         app.screen.action_open()  # post 1 is folded; the reader opens it
         await pilot.pause()
         assert "post 1" in str(page_one[0].render())
