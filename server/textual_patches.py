@@ -233,12 +233,7 @@ def _inner_outer_without_the_cache() -> None:
             Style(background=base_background),
         )
 
-    def get_inner_outer(
-        _self: StylesCache, base_background: Color, background: Color
-    ) -> tuple[Style, Style]:
-        return inner_outer(base_background, background)
-
-    StylesCache.get_inner_outer = get_inner_outer  # type: ignore[method-assign,assignment]
+    StylesCache.get_inner_outer = staticmethod(inner_outer)  # type: ignore[method-assign,assignment]
 
 
 class _LayoutUpdates:
