@@ -227,10 +227,10 @@ class PostWidget(Static, can_focus=True):
     PostWidget:focus { border-left: thick ansi_default; }
     """
 
-    def __init__(self, post: PostView, *, opened: bool | None = None) -> None:
+    def __init__(self, post: PostView, *, opened: bool) -> None:
         super().__init__(markup=False)
         self.post = post
-        self.opened = not post.collapsed if opened is None else opened
+        self.opened = opened
         self.update(self.render_post())
 
     def render_post(self) -> Content:
