@@ -13,7 +13,15 @@ from sqlalchemy import case
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from bbs import boards, goals, messages, rooms
-from bbs.flags import GONE, FlagKind, FlagTarget, ModeratedItem, ModerationFlag, ReviewOutcome
+from bbs.flags import (
+    GONE,
+    FlagKind,
+    FlagTarget,
+    ModeratedItem,
+    ModerationFlag,
+    ReviewOutcome,
+    announce_flag,
+)
 from bbs.models import Member, Role, UTCDateTime, utcnow
 from bbs.moderation_examples import record_decision
 from bbs.pseudonyms import normalize_pseudonym
@@ -613,6 +621,7 @@ def appeal(session: Session, *, member_id: int, audit_id: int, message: str) -> 
     session.add(flag)
     session.flush()
     assert flag.id is not None
+    announce_flag(session, flag)
     return flag.id
 
 

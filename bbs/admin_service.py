@@ -15,6 +15,7 @@ from bbs import admin, boards, rooms, sanctions
 from bbs.admin import AuditFilter, AuditView, Decision, MemberRecord, QueueItem
 from bbs.boards import BoardView
 from bbs.events import Event, event_type
+from bbs.flags import STAFF_TOPIC, StaffAlert
 from bbs.notices import write_text_file
 from bbs.rooms import RoomView
 from bbs.sanctions import NoticeView, SanctionKind
@@ -26,20 +27,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-STAFF_TOPIC = "staff"
 ANNOUNCE_TOPIC = "announcements"
 ON_CALL_KEY = "on_call_note"
 BANNER_KEY = "announcement"
-
-
-@event_type
-@dataclass(frozen=True)
-class StaffAlert(Event):
-    """Told to moderators online: something new waits in the queue."""
-
-    kind: ClassVar[str] = "staff_alert"
-    about: str
-    text: str
 
 
 @event_type
@@ -176,10 +166,8 @@ class AdminService:
         await self._community.write(lambda s: sanctions.mark_notices_seen(s, member_id, notice_ids))
 
     async def appeal(self, member_id: int, audit_id: int, message: str) -> int:
-        flag_id = await self._community.write(lambda s: admin.appeal(
+        return await self._community.write(lambda s: admin.appeal(
             s, member_id=member_id, audit_id=audit_id, message=message))
-        self.alert_staff("appeal", "A member appealed a moderator's action.")
-        return flag_id
 
     async def public_log(self) -> list[AuditView]:
         return await self._community.read(admin.public_log)

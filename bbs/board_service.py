@@ -85,7 +85,7 @@ class BoardService:
     # -- setup ------------------------------------------------------------------------
     def ensure_default_boards(self) -> int:
         """Blocking: seed the default boards on first start."""
-        return self._community._write(boards.ensure_default_boards)
+        return self._community._write(boards.ensure_default_boards)[0]
 
     # -- reading ----------------------------------------------------------------------
     async def board_list(self, member_id: int) -> list[BoardView]:

@@ -21,7 +21,7 @@ from bbs.accounts import AccountError, MemberView, PublicKeyInfo
 from bbs.board_service import BoardService
 from bbs.config import Settings
 from bbs.db import Database
-from bbs.events import LocalEventBus
+from bbs.events import Event, LocalEventBus, take_announcements
 from bbs.home import HomeSnapshot, load_home
 from bbs.login_guard import LoginGuard
 from bbs.models import ColourMode, Role
@@ -127,17 +127,26 @@ class Community:
         with self.database.read() as session:
             return fn(session)
 
-    def _write(self, fn: Callable[[Session], T]) -> T:
+    def _write(self, fn: Callable[[Session], T]) -> tuple[T, list[tuple[str, Event]]]:
         with self.database.write() as session:
-            return fn(session)
+            result = fn(session)
+            announced = take_announcements(session)
+        return result, announced
 
     async def read(self, fn: Callable[[Session], T]) -> T:
         """Run fn with a read session in a worker thread: the front door's services use it."""
         return await self._db(self._read, fn)
 
     async def write(self, fn: Callable[[Session], T]) -> T:
-        """Run fn in one write transaction in a worker thread."""
-        return await self._db(self._write, fn)
+        """Run fn in one write transaction in a worker thread.
+
+        What the transaction announced (`bbs.events.announce`) is published here, on the
+        event loop, once it has committed.
+        """
+        result, announced = await self._db(self._write, fn)
+        for topic, event in announced:
+            self.events.publish(topic, event)
+        return result
 
     def close(self) -> None:
         self.moderation.close()

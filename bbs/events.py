@@ -20,12 +20,14 @@ Multi-node hosting (several SSH processes over one PostgreSQL) can put a
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
+import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field, fields
-from typing import ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,12 @@ class Subscription:
     Use it as an async iterator, or give `on_event` (called, without arguments, when the
     queue goes from empty to non-empty) and `drain()` the queue yourself: that costs no
     task and no wake-up per event, which matters with hundreds of sessions in a room.
+
+    `on_event` runs in the subscriber's own context, never the publisher's: a subscription
+    made inside a running event loop remembers that loop and the context variables of
+    the code that subscribed (for a Textual widget: its own app), and each wake-up is
+    scheduled there. A member's action thereby never runs another member's screen code
+    with the wrong app, member or permissions. Outside a loop it is called at once.
     """
 
     def __init__(
@@ -92,6 +100,17 @@ class Subscription:
         self._bus: LocalEventBus | None = bus
         self._on_event = on_event
         self._wakeup: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._context: contextvars.Context | None = None
+        self._thread = 0
+        if on_event is not None:
+            try:
+                self._loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self._loop = None
+            else:
+                self._context = contextvars.copy_context()
+                self._thread = threading.get_ident()
 
     @property
     def closed(self) -> bool:
@@ -107,12 +126,26 @@ class Subscription:
         self._queue.append(event)
         if was_empty:
             if self._on_event is not None:
-                try:
-                    self._on_event()
-                except Exception:
-                    log.exception("event subscriber callback failed")
+                self._schedule()
             if self._wakeup is not None:
                 self._wakeup.set()
+
+    def _schedule(self) -> None:
+        loop = self._loop
+        if loop is None:
+            self._deliver()
+        elif threading.get_ident() == self._thread:
+            loop.call_soon(self._deliver, context=self._context)
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(self._deliver, context=self._context)
+
+    def _deliver(self) -> None:
+        if self._on_event is None or self.closed:
+            return
+        try:
+            self._on_event()
+        except Exception:
+            log.exception("event subscriber callback failed")
 
     def drain(self) -> list[Event]:
         """Every queued event, oldest first; clears the overflow mark."""
@@ -126,6 +159,7 @@ class Subscription:
         if bus is not None:
             bus._remove(self)
         self._queue.clear()
+        self._on_event = None
         if self._wakeup is not None:
             self._wakeup.set()
 
@@ -141,6 +175,29 @@ class Subscription:
                 await self._wakeup.wait()
                 continue
             yield self._queue.popleft()
+
+
+class _HasInfo(Protocol):
+    @property
+    def info(self) -> dict[Any, Any]: ...
+
+
+_OUTBOX = "bbs_outbox"
+
+
+def announce(session: _HasInfo, topic: str, event: Event) -> None:
+    """Publish `event` once the session's transaction has committed, never if it rolls back.
+
+    Core functions run in worker threads inside a transaction; they say what happened
+    here and the store's front door publishes it on the event loop after the commit.
+    """
+    session.info.setdefault(_OUTBOX, []).append((topic, event))
+
+
+def take_announcements(session: _HasInfo) -> list[tuple[str, Event]]:
+    """The events `announce` queued on this session, oldest first (and forget them)."""
+    pending: list[tuple[str, Event]] = session.info.pop(_OUTBOX, [])
+    return pending
 
 
 class EventBus(Protocol):
@@ -202,7 +259,9 @@ __all__ = [
     "EventBus",
     "LocalEventBus",
     "Subscription",
+    "announce",
     "decode_event",
     "encode_event",
     "event_type",
+    "take_announcements",
 ]

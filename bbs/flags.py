@@ -5,11 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel
 
+from bbs.events import Event, announce, event_type
 from bbs.models import UTCDateTime, utcnow
+
+# Moderators' sessions listen here: a new queue item (a crisis alert first of all) shows
+# on every open moderator screen at once, not at the next look.
+STAFF_TOPIC = "staff"
 
 REASON_MAX = 500
 
@@ -61,6 +67,28 @@ class ModerationFlag(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+@event_type
+@dataclass(frozen=True)
+class StaffAlert(Event):
+    """Told to moderators online: something new waits in the queue (`about`: its kind)."""
+
+    kind: ClassVar[str] = "staff_alert"
+    about: str
+    text: str
+
+
+def announce_flag(session: Session, flag: ModerationFlag) -> None:
+    """Tell moderators online about a new queue item once its transaction commits."""
+    about = FlagKind(flag.kind)
+    text = {
+        FlagKind.CRISIS: "Crisis alert: someone may be in danger. Press A, then review.",
+        FlagKind.HOLD: "A post is held for review.",
+        FlagKind.REPORT: "A member reported something.",
+        FlagKind.APPEAL: "A member appealed a moderator's action.",
+    }[about]
+    announce(session, STAFF_TOPIC, StaffAlert(about.value, text))
+
+
 _PRIORITY = {FlagKind.CRISIS: 0, FlagKind.HOLD: 1, FlagKind.REPORT: 2, FlagKind.APPEAL: 2}
 
 
@@ -89,6 +117,7 @@ def add_flag(
     session.add(flag)
     session.flush()
     assert flag.id is not None
+    announce_flag(session, flag)
     return flag.id
 
 

@@ -24,7 +24,7 @@ class ResourceService:
 
     def ensure_defaults(self) -> int:
         """Blocking: write the default set the first time the community starts."""
-        return self._community._write(resources.seed_default_resources)
+        return self._community._write(resources.seed_default_resources)[0]
 
     # -- members ----------------------------------------------------------------------
     async def library(self) -> list[ResourceView]:

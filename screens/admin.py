@@ -16,7 +16,8 @@ from textual.widgets.option_list import Option
 
 from bbs.admin import AdminError, AuditFilter, AuditView, Decision, QueueItem
 from bbs.errors import StoreBusyError
-from bbs.flags import FlagKind
+from bbs.events import Subscription
+from bbs.flags import STAFF_TOPIC, FlagKind
 from bbs.models import utcnow
 from bbs.sanctions import SanctionKind, parse_length
 from bbs.text_safety import clean_line, truncate_display
@@ -188,6 +189,7 @@ class ReviewQueueScreen(BBSScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[QueueItem] = []
+        self._staff: Subscription | None = None
 
     def compose(self) -> ComposeResult:
         yield PlainText("Review queue", classes="title", id="queue-title")
@@ -200,7 +202,22 @@ class ReviewQueueScreen(BBSScreen[None]):
                      "I library Esc")
 
     async def on_mount(self) -> None:
+        # New items (a crisis alert first of all) appear here as they arrive; the bus runs
+        # `_queue_changed` in this moderator's own session.
+        self._staff = self.bbs.community.events.subscribe(
+            STAFF_TOPIC, maxsize=32, on_event=self._queue_changed)
         await self.load()
+
+    def on_unmount(self) -> None:
+        if self._staff is not None:
+            self._staff.unsubscribe()
+            self._staff = None
+
+    def _queue_changed(self) -> None:
+        if self._staff is not None:
+            self._staff.drain()
+        if self.is_attached:
+            self.run_worker(self.load(), exclusive=True, group="load")
 
     def on_screen_resume(self) -> None:
         self.run_worker(self.load(), exclusive=True, group="load")
@@ -223,11 +240,16 @@ class ReviewQueueScreen(BBSScreen[None]):
         crisis = sum(1 for i in self.items if i.kind is FlagKind.CRISIS)
         title.show(f"Review queue: {len(self.items)} open, {crisis} crisis")
         queue = self.query_one("#queue", OptionList)
+        # A reload (a new item arrived) keeps the moderator on the item they were reading.
+        was = queue.highlighted
+        chosen = queue.get_option_at_index(was).id if was is not None and (
+            0 <= was < queue.option_count) else None
         queue.clear_options()
         queue.add_options([Option(literal(self._line(i)), id=f"f{i.flag_id}")
                            for i in self.items])
         if self.items:
-            queue.highlighted = 0
+            ids = [f"f{i.flag_id}" for i in self.items]
+            queue.highlighted = ids.index(chosen) if chosen in ids else 0
             queue.focus()
         else:
             self.query_one("#detail", PlainText).show("Nothing waiting. Thank you.")

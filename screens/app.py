@@ -18,7 +18,10 @@ from textual.filter import NoColor
 from textual.notifications import SeverityLevel
 
 from bbs.accounts import MemberView, PublicKeyInfo
+from bbs.admin_service import AccessChanged, member_topic
 from bbs.community import Community
+from bbs.errors import StoreBusyError
+from bbs.events import Subscription
 from bbs.home import HomeSnapshot
 from bbs.models import ColourMode
 from bbs.terminal_caps import ColourDepth, effective_depth
@@ -93,6 +96,7 @@ class BBSApp(App[int]):
         self._no_color = NoColor()
         # While quick-hidden, notifications wait here instead of showing on the neutral screen.
         self._hidden_notes: list[tuple[str, str, SeverityLevel, float | None]] = []
+        self._access: Subscription | None = None
         self.apply_colour_mode(context.member.colour_mode if context.member else ColourMode.AUTO)
 
     @property
@@ -126,6 +130,8 @@ class BBSApp(App[int]):
         return MainMenuScreen()
 
     def on_mount(self) -> None:
+        if self.context.member is not None:
+            self._watch_access(self.context.member)
         if self.context.member is None:
             limit = self.community.settings.login.signup_seconds
             # Not a Textual timer: a cancelled asyncio timer stays in the loop's queue until
@@ -154,6 +160,44 @@ class BBSApp(App[int]):
         self.context.member = member
         self.context.on_member(member)
         self.apply_colour_mode(member.colour_mode)
+        self._watch_access(member)
+
+    # -- sanctions reach the member's open sessions -------------------------------------
+    def _watch_access(self, member: MemberView) -> None:
+        """Hear about a suspension or ban of this member while the session is open."""
+        if self._access is not None:
+            self._access.unsubscribe()
+        # Subscribed here, so the bus runs `_access_changed` in this session's own context.
+        self._access = self.community.events.subscribe(
+            member_topic(member.id), maxsize=8, on_event=self._access_changed)
+
+    def _access_changed(self) -> None:
+        access = self._access
+        if access is not None and any(isinstance(e, AccessChanged) for e in access.drain()):
+            self.run_worker(self._check_access(), group="access", exclusive=True)
+
+    async def _check_access(self) -> None:
+        """Suspended or banned while here: say why in one line, and end the session."""
+        member = self.context.member
+        if member is None:
+            return
+        try:
+            line = await self.community.admin.login_block(member.id)
+        except StoreBusyError:
+            # The store is busy for a moment: look again shortly rather than not at all.
+            self.set_timer(1.0, self._access_changed_again)
+            return
+        if line is not None:
+            self.farewell = line
+            self.exit(1, return_code=1)
+
+    def _access_changed_again(self) -> None:
+        self.run_worker(self._check_access(), group="access", exclusive=True)
+
+    def on_unmount(self) -> None:
+        if self._access is not None:
+            self._access.unsubscribe()
+            self._access = None
 
     def show_main_menu(self) -> None:
         """Leave sign-up behind: the main menu becomes the only screen."""

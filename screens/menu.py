@@ -108,17 +108,19 @@ class MainMenuScreen(BBSScreen[None]):
         member = self.bbs.member
         if member is None:
             return
+        reads = self.query_one(ModerationNews).reads_started
         try:
             snapshot = await self.bbs.community.home(member)
         except StoreBusyError:
             return  # what is shown stays; the next visit to the home screen tries again
-        self._show_home(snapshot)
+        self._show_home(snapshot, news_reads=reads)
 
-    def _show_home(self, home: HomeSnapshot) -> None:
+    def _show_home(self, home: HomeSnapshot, *, news_reads: int | None = None) -> None:
         self.query_one(WhatsNew).show_news(home.news, home.drafts, home.unread_mail)
         self.query_one(RoomEventsToday).show_events(home.events_today)
         self.query_one(CheckInsDue).show_greeting(home.greeting)
-        self.query_one(ModerationNews).show_news(home.banner, home.notices, home.crisis_waiting)
+        self.query_one(ModerationNews).show_news(home.banner, home.notices, home.crisis_waiting,
+                                                 read_after=news_reads)
         if home.needs_agreement and not self._asked_to_agree:
             self._asked_to_agree = True
             self._agree_again()

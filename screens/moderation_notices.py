@@ -16,16 +16,18 @@ from bbs.admin import AdminError
 from bbs.admin_service import (
     ANNOUNCE_TOPIC,
     BANNER_KEY,
-    STAFF_TOPIC,
-    AccessChanged,
     member_topic,
 )
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
+from bbs.flags import STAFF_TOPIC, StaffAlert
 from bbs.sanctions import NoticeView
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText, TextField, literal
+
+# A crisis alert stays on screen this long (a toast over whatever screen is open).
+CRISIS_ALERT_SECONDS = 60.0
 
 NOTICE_BINDINGS: list[BindingType] = [
     Binding("n", "notices", "Notes from moderators", show=False)]
@@ -44,6 +46,9 @@ class ModerationNews(Static):
         self._subscriptions: list[Subscription] = []
         self._shown = ""
         self._crisis_seen = 0
+        # Counts the news's own reads: a home snapshot read before the latest of them is
+        # older than what they show, and must not overwrite it (see `reads_started`).
+        self.reads_started = 0
         # Nothing to say takes no room on a 24-line home screen.
         self.display = False
 
@@ -55,12 +60,9 @@ class ModerationNews(Static):
         topics = [ANNOUNCE_TOPIC] + ([STAFF_TOPIC] if member and member.is_staff else [])
         if member is not None:
             topics.append(member_topic(member.id))
-        # Live: a new banner or a new alert shows at once for everyone online.
+        # Live: a new banner, a note from moderators or a new queue item (a crisis alert
+        # first of all) shows at once. The bus runs `_changed` in this session's context.
         self._subscriptions = [events.subscribe(t, on_event=self._changed) for t in topics]
-        if member and member.is_staff:
-            # Crisis alerts are raised by every feature; a slow look each minute catches
-            # them all without touching their code (no bytes are sent unless it changed).
-            self.set_interval(60, self._changed, name="crisis alerts")
         # The home screen hands over the first banner, notes and alerts (one read).
 
     def on_unmount(self) -> None:
@@ -69,26 +71,19 @@ class ModerationNews(Static):
         self._subscriptions = []
 
     def _changed(self) -> None:
-        access = False
+        crisis = 0
         for subscription in self._subscriptions:
-            access = access or any(isinstance(e, AccessChanged) for e in subscription.drain())
-        if self.is_attached:
-            self.reload()
-            if access:
-                self._check_access()
-
-    @work(group="access")
-    async def _check_access(self) -> None:
-        """Suspended or banned while here: say why in one line, and end the session."""
-        screen = self.screen
-        assert isinstance(screen, BBSScreen)
-        member = screen.bbs.member
-        if member is None:
+            for event in subscription.drain():
+                crisis += isinstance(event, StaffAlert) and event.about == "crisis"
+        if not self.is_attached:
             return
-        line = await screen.bbs.community.admin.login_block(member.id)
-        if line is not None:
-            screen.bbs.farewell = line
-            screen.bbs.exit(1, return_code=1)
+        if crisis:
+            # Wherever the moderator is, before any read: someone may be in danger.
+            self.app.notify("Crisis alert: someone may be in danger. Press A on the home "
+                            "screen to review.", title="Crisis alert", severity="error",
+                            timeout=CRISIS_ALERT_SECONDS, markup=False)
+            self._crisis_seen += crisis
+        self.reload()
 
     @work(exclusive=True, group="moderation-news")
     async def reload(self) -> None:
@@ -96,6 +91,7 @@ class ModerationNews(Static):
         await self.refresh_news()
 
     async def refresh_news(self) -> None:
+        self.reads_started += 1
         screen = self.screen
         assert isinstance(screen, BBSScreen)
         member = screen.bbs.member
@@ -110,13 +106,19 @@ class ModerationNews(Static):
             return
         self.show_news(banner, notices, crisis)
 
-    def show_news(self, banner: str, notices: list[NoticeView], crisis: int) -> None:
+    def show_news(self, banner: str, notices: list[NoticeView], crisis: int, *,
+                  read_after: int | None = None) -> None:
+        """Show what was read; `read_after` (a `reads_started` value) drops a stale read."""
+        if read_after is not None and read_after != self.reads_started:
+            return
         self.notices = notices
         if crisis > self._crisis_seen:
-            # A new alert while this moderator is here: say so wherever they are.
+            # Alerts that arrived while this moderator was away from the bus (a fresh
+            # login, or after a busy moment): say so wherever they are.
             self.app.notify(f"{crisis} crisis alert{'s' if crisis != 1 else ''} waiting in "
                             "the review queue (A on the home screen).", markup=False,
-                            severity="warning")
+                            title="Crisis alert", severity="error",
+                            timeout=CRISIS_ALERT_SECONDS)
         self._crisis_seen = crisis
         lines: list[Content] = []
         if banner.strip():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from bbs.community import Community
 from bbs.config import Argon2Cost, Settings, load_settings, with_overrides
 from bbs.db import Database
+from bbs.moderation_policy import Scores
 from server.textual_patches import apply_textual_patches
 
 # Helpers shared by tests in several folders (driver_harness.py) are imported by name.
@@ -78,3 +79,23 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     database.migrate()
     yield database
     database.dispose()
+
+
+class WordScorer:
+    """A stand-in moderation model: "idiot" is abuse, "end it all" a crisis, "pills" spam."""
+
+    def score(self, texts: Sequence[str]) -> list[Scores]:
+        return [Scores(0.9 if "idiot" in t else 0.0, 0.9 if "cheap pills" in t else 0.0,
+                       0.9 if "end it all" in t else 0.0) for t in texts]
+
+    def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
+        return {}
+
+
+@pytest.fixture
+def scored_community(settings: Settings) -> Iterator[Community]:
+    """A community whose texts pass `WordScorer`, so tests choose what is flagged."""
+    c = Community(settings, scorer=WordScorer())
+    c.prepare()
+    yield c
+    c.close()
