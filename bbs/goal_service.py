@@ -191,13 +191,15 @@ class GoalService:
             today = await self.today(member_id)
             raise goals.already_checked_in(day or today - timedelta(days=days_ago),
                                            today) from None
+        if crisis:
+            # The crisis note alone, calm: no cheering, no milestone, no offer to share.
+            help_text = companion.crisis_note(await self._community.help_text())
+            return CheckInOutcome(result, "", help_text, crisis=True)
         answer = companion.reply(result)
         help_text = ""
-        if crisis:
-            help_text = companion.crisis_note(await self._community.help_text())
-        elif answer.offer_help:
+        if answer.offer_help:
             help_text = companion.low_mood_help(await self._community.help_text())
-        return CheckInOutcome(result, answer.text if prefs.companion else "", help_text, crisis)
+        return CheckInOutcome(result, answer.text if prefs.companion else "", help_text, False)
 
     async def announce(self, member_id: int, badge: BadgeView, unit: str) -> Outcome:
         """Share a milestone on the Wins board: only ever when the member asks for it."""

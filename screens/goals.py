@@ -543,6 +543,12 @@ class CheckInReplyScreen(ModalScreen[None]):
         o = self.outcome
         r = o.result
         p = r.after
+        if o.crisis:
+            # Someone may be in danger: the crisis note alone, with nothing cheerful beside it.
+            with Vertical(), VerticalScroll():
+                yield PlainText(o.help, id="help-lines")
+            yield PlainText("Enter close", classes="note", id="reply-keys")
+            return
         with Vertical():
             with VerticalScroll():
                 yield PlainText(f"Checked in for {r.check_in.local_date:%A %d %B}: "
@@ -566,7 +572,7 @@ class CheckInReplyScreen(ModalScreen[None]):
     @work(exclusive=True, group="share")
     async def action_share(self) -> None:
         r = self.outcome.result
-        if not r.new_badges or self.shared:
+        if not r.new_badges or self.shared or self.outcome.crisis:
             return
         app: Any = self.app
         badge = r.new_badges[-1]

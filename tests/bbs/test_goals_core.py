@@ -311,3 +311,19 @@ async def test_community_goals_show_progress_to_all_but_moods_and_notes_to_partn
     assert await community.goals.shared_goals(quinn, pia) == []
     with pytest.raises(GoalError):
         await community.goals.detail(quinn, open_goal.id)
+
+
+async def test_a_crisis_check_in_gets_the_crisis_note_alone(settings: Settings) -> None:
+    community = Community(settings, scorer=WordScorer())
+    community.prepare()
+    try:
+        me = await _member(community, "Hawthorn")
+        goal = await community.goals.create_goal(me, title="Get outside")
+        # A first check-in earns a badge: normally a milestone and an offer to share it.
+        outcome = await community.goals.check_in(me, goal.id, CheckInStatus.DONE,
+                                                 note="I want to end it all tonight")
+        assert outcome.crisis and outcome.result.new_badges
+        assert outcome.companion == ""  # no "a fresh start is still a start", no milestone
+        assert "not in trouble" in outcome.help and "Milestone" not in outcome.help
+    finally:
+        community.close()

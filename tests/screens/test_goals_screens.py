@@ -186,3 +186,27 @@ async def test_settings_refuse_unknown_zones_and_the_companion_can_be_turned_off
     prefs = await community.goals.settings(app.member.id)
     assert (prefs.time_zone, prefs.companion) == ("America/Chicago", False)
     assert (await community.goals.greeting(app.member.id, "Kale")).text == ""
+
+
+async def test_a_crisis_check_in_note_shows_the_crisis_note_alone(
+        scored_community: Community) -> None:
+    app = await _member(scored_community, "Rowan")
+    assert app.member is not None
+    await scored_community.goals.create_goal(app.member.id, title="Walk", category="movement")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                     and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+        await pilot.press("c")
+        await _until(pilot, lambda: isinstance(app.screen, CheckInScreen))
+        await pilot.press("d", "n", *"I want to end it all tonight", "enter")
+        await _until(pilot, lambda: isinstance(app.screen, CheckInReplyScreen))
+        screen = app.screen
+        assert "not in trouble" in _text(app, "#help-lines")
+        assert not screen.query("#companion") and not screen.query("#reply-summary")
+        assert "Wins" not in _text(app, "#reply-keys")
+        await pilot.press("w")  # no share offer, and the key does nothing
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+    posts = await scored_community.boards.search(app.member.id, "Milestone")
+    assert posts == []
