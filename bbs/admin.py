@@ -27,6 +27,7 @@ from bbs.moderation_examples import record_decision
 from bbs.pseudonyms import normalize_pseudonym
 from bbs.sanctions import (
     REASON_MAX,
+    ModerationNotice,
     Sanction,
     SanctionKind,
     SanctionView,
@@ -601,7 +602,35 @@ def lift(session: Session, *, actor_id: int, pseudonym: str, kind: SanctionKind 
 
 
 # -- appeals --------------------------------------------------------------------------------
-def appeal(session: Session, *, member_id: int, audit_id: int, message: str) -> int:
+@dataclass(frozen=True)
+class AppealSent:
+    """An appeal in the queue, and who will decide it (what the member is told)."""
+
+    flag_id: int
+    # False when the moderator who acted is the only one who can decide it.
+    another_moderator: bool
+
+    @property
+    def message(self) -> str:
+        if self.another_moderator:
+            return ("Your appeal is with the moderators; a moderator other than the one who "
+                    "acted will decide it.")
+        return ("Your appeal is with the moderators. This community has no other moderator, "
+                "so the moderator who acted will look at it again, with your words in front "
+                "of them.")
+
+
+def _other_deciders(session: Session, *, actor_id: int | None, member_id: int | None) -> int:
+    """Moderators and sysops who could decide an appeal other than the one who acted."""
+    query = select(func.count()).select_from(Member).where(
+        col(Member.role).in_([Role.MODERATOR.value, Role.SYSOP.value]))
+    for excluded in (actor_id, member_id):
+        if excluded is not None:
+            query = query.where(Member.id != excluded)
+    return int(session.exec(query).one())
+
+
+def appeal(session: Session, *, member_id: int, audit_id: int, message: str) -> AppealSent:
     """A member appeals an action about them, once; it lands in the queue."""
     entry = session.get(AuditEntry, audit_id)
     if entry is None or entry.member_id != member_id:
@@ -619,10 +648,27 @@ def appeal(session: Session, *, member_id: int, audit_id: int, message: str) -> 
                           target_kind=FlagTarget.ACTION.value, target_id=audit_id,
                           author_id=member_id, reason=text)
     session.add(flag)
+    # The one appeal is used: the notices about this action no longer offer it.
+    for notice in session.exec(select(ModerationNotice).where(
+            ModerationNotice.member_id == member_id, ModerationNotice.audit_id == audit_id)):
+        notice.appealable = False
+        session.add(notice)
     session.flush()
     assert flag.id is not None
     announce_flag(session, flag)
-    return flag.id
+    others = _other_deciders(session, actor_id=entry.actor_id, member_id=member_id)
+    return AppealSent(flag.id, another_moderator=others > 0)
+
+
+# How a member reads the action they appealed against.
+_APPEALED_ACTION = {
+    Decision.HIDE.value: "the hiding of your post",
+    Decision.DELETE.value: "the removal of your post",
+    Decision.WARN.value: "the warning",
+    Decision.MUTE.value: "the mute",
+    Decision.SUSPEND.value: "the suspension",
+    Decision.BAN.value: "the ban",
+}
 
 
 def _decide_appeal(session: Session, *, actor: Member, flag: ModerationFlag,
@@ -633,12 +679,12 @@ def _decide_appeal(session: Session, *, actor: Member, flag: ModerationFlag,
     original = session.get(AuditEntry, flag.target_id)
     if original is None:
         raise AdminError("The action appealed no longer exists.")
+    alone = False
     if original.actor_id == actor.id:
-        others = session.exec(select(func.count()).select_from(Member).where(
-            col(Member.role).in_([Role.MODERATOR.value, Role.SYSOP.value]),
-            Member.id != actor.id)).one()
-        if int(others) > 0:
-            raise AdminError("Another moderator should decide the appeal of your own action.")
+        if _other_deciders(session, actor_id=actor.id, member_id=flag.author_id) > 0:
+            raise AdminError("Another moderator should decide the appeal of your own action: "
+                             "the member was promised someone else would look at it.")
+        alone = True
     member = session.get(Member, flag.author_id) if flag.author_id else None
     if decision is Decision.OVERTURN:
         if original.sanction_id is not None:
@@ -658,16 +704,19 @@ def _decide_appeal(session: Session, *, actor: Member, flag: ModerationFlag,
                          category=category, reason=reason,
                          detail=f"appeal of {original.action} #{original.id}")
     if member is not None and member.id is not None:
+        what = _APPEALED_ACTION.get(original.action, f"the {original.action}")
         if decision is Decision.UPHOLD:
-            result = "upheld: the action stands"
+            result = f"Your appeal against {what} was not accepted: the action stands"
         elif original.action == Decision.DELETE.value:
             # Deleted words are gone for good; the decision is withdrawn all the same.
-            result = "accepted: the decision is withdrawn, though the removed text is gone"
+            result = (f"Your appeal against {what} was accepted: the decision is withdrawn, "
+                      "though the removed text is gone")
         else:
-            result = "accepted: the action was undone"
+            result = f"Your appeal against {what} was accepted: the action was undone"
+        who = (" The moderator who acted decided it, as this community has no other."
+               if alone else "")
         add_notice(session, member_id=member.id,
-                   text=f"Your appeal against a {original.action} was {result}, because "
-                        f"{why_text(category, reason)}.")
+                   text=f"{result}, because {why_text(category, reason)}.{who}")
     return _audit_view(entry)
 
 

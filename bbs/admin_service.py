@@ -165,7 +165,7 @@ class AdminService:
     async def mark_seen(self, member_id: int, notice_ids: list[int]) -> None:
         await self._community.write(lambda s: sanctions.mark_notices_seen(s, member_id, notice_ids))
 
-    async def appeal(self, member_id: int, audit_id: int, message: str) -> int:
+    async def appeal(self, member_id: int, audit_id: int, message: str) -> admin.AppealSent:
         return await self._community.write(lambda s: admin.appeal(
             s, member_id=member_id, audit_id=audit_id, message=message))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
@@ -198,14 +199,16 @@ class NoticesScreen(BBSScreen[None]):
         if notice is None or notice.audit_id is None or member is None:
             return
         try:
-            await self.bbs.community.admin.appeal(member.id, notice.audit_id, text)
+            sent = await self.bbs.community.admin.appeal(member.id, notice.audit_id, text)
         except (AdminError, StoreBusyError) as error:
             status.show(str(error))
             return
+        self.notices = [replace(n, appealable=False) if n.audit_id == notice.audit_id else n
+                        for n in self.notices]
         field = self.query_one("#appeal", TextField)
         field.value = ""
         field.display = False
-        status.show("Your appeal is with the moderators; another moderator will look at it.")
+        status.show(sent.message)
         self.query_one("#notices", OptionList).focus()
 
     async def action_back(self) -> None:

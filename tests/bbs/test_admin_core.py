@@ -290,7 +290,9 @@ def test_appeal_once_lands_in_queue_for_another_moderator(
         entry = admin.sanction_member(session, actor_id=mod, pseudonym="Troll",
                                       kind=SanctionKind.MUTE, reason="too much")
     with db.write() as session:
-        flag = admin.appeal(session, member_id=troll, audit_id=entry.id, message="I was joking")
+        sent = admin.appeal(session, member_id=troll, audit_id=entry.id, message="I was joking")
+    flag = sent.flag_id
+    assert sent.another_moderator and "other than the one who acted" in sent.message
     with pytest.raises(AdminError, match="already appealed"), db.write() as session:
         admin.appeal(session, member_id=troll, audit_id=entry.id, message="again")
     with pytest.raises(AdminError, match="Another moderator"), db.write() as session:
@@ -305,6 +307,46 @@ def test_appeal_once_lands_in_queue_for_another_moderator(
     with db.read() as session:
         assert sanctions.posting_block(session, troll) is None
     assert any("appeal" in n and "undone" in n for n in _notices(db, troll))
+
+
+def test_appeal_wording_is_consistent_and_the_one_appeal_is_used_up(
+        db: Database, people: tuple[int, int, int]) -> None:
+    sysop, mod, troll = people
+    with db.write() as session:
+        entry = admin.sanction_member(session, actor_id=mod, pseudonym="Troll",
+                                      kind=SanctionKind.WARN, reason="name-calling")
+    with db.read() as session:
+        assert [n.appealable for n in sanctions.unseen_notices(session, troll)] == [True]
+    with db.write() as session:
+        sent = admin.appeal(session, member_id=troll, audit_id=entry.id, message="context?")
+    with db.read() as session:
+        # The export reads the same rows: the used appeal is no longer offered anywhere.
+        assert [n.appealable for n in sanctions.unseen_notices(session, troll)] == [False]
+    with db.write() as session:
+        admin.decide(session, actor_id=sysop, flag_id=sent.flag_id, decision=Decision.UPHOLD,
+                     reason="the words were aimed at a member")
+    [last] = _notices(db, troll)[-1:]
+    assert last.startswith("Your appeal against the warning was not accepted: the action "
+                           "stands, because")
+    assert "upheld" not in last
+
+
+def test_with_no_other_moderator_the_one_who_acted_decides_and_everyone_is_told(
+        db: Database) -> None:
+    only = _member(db, "Solo", Role.SYSOP)
+    member = _member(db, "Fen")
+    with db.write() as session:
+        entry = admin.sanction_member(session, actor_id=only, pseudonym="Fen",
+                                      kind=SanctionKind.MUTE, reason="flooding")
+    with db.write() as session:
+        sent = admin.appeal(session, member_id=member, audit_id=entry.id, message="sorry")
+    assert not sent.another_moderator and "no other moderator" in sent.message
+    with db.write() as session:
+        admin.decide(session, actor_id=only, flag_id=sent.flag_id, decision=Decision.OVERTURN,
+                     reason="fair")
+    with db.read() as session:
+        texts = [n.text for n in sanctions.unseen_notices(session, member)]
+    assert "accepted: the action was undone" in texts[-1] and "no other" in texts[-1]
 
 
 def test_room_lines_messages_and_cheers_are_moderated_through_their_modules(
