@@ -91,6 +91,8 @@ class FloodReason(StrEnum):
     DUPLICATE = "duplicate"
     SLOW_MODE = "slow_mode"
     THROTTLED = "throttled"
+    # Kept sending after being asked to wait: muted in every room for a short while.
+    COOLING_OFF = "cooling_off"
 
 
 @dataclass(frozen=True)
@@ -134,17 +136,30 @@ class _MemberFlood:
     bucket: TokenBucket
     recent: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=4))
     last_in_room: dict[int, float] = field(default_factory=dict)
+    # When recent lines were refused for coming too fast or repeating (a bounded window).
+    refusals: deque[float] = field(default_factory=deque)
+    cooling_until: float = 0.0
 
 
 class FloodControl:
-    """Per-member token bucket, duplicate suppression, a length limit and per-room slow mode."""
+    """Per-member token bucket, duplicate suppression, a length limit and per-room slow mode.
+
+    A member who keeps sending after being asked to wait (`refusal_limit` refused lines
+    within `refusal_seconds`) is muted in every room for `cool_off_seconds`: their lines
+    are then refused at once, before any other work, and they are told so once.
+    """
 
     def __init__(self, *, lines: int = 5, per_seconds: float = 10.0,
-                 duplicate_seconds: float = 60.0, max_chars: int = MAX_LINE_CHARS) -> None:
+                 duplicate_seconds: float = 60.0, max_chars: int = MAX_LINE_CHARS,
+                 refusal_limit: int = 20, refusal_seconds: float = 60.0,
+                 cool_off_seconds: float = 300.0) -> None:
         self.lines = lines
         self.per_seconds = per_seconds
         self.duplicate_seconds = duplicate_seconds
         self.max_chars = max_chars
+        self.refusal_limit = refusal_limit
+        self.refusal_seconds = refusal_seconds
+        self.cool_off_seconds = cool_off_seconds
         self._members: dict[int, _MemberFlood] = {}
 
     def _state(self, member_id: int) -> _MemberFlood:
@@ -164,21 +179,35 @@ class FloodControl:
         if len(text) > self.max_chars:
             return FloodVerdict(FloodReason.TOO_LONG)
         state = self._state(member_id)
+        if now < state.cooling_until:
+            return FloodVerdict(FloodReason.COOLING_OFF, state.cooling_until - now)
         key = " ".join(stripped.casefold().split())
         for at, said in state.recent:
             if said == key and now - at < self.duplicate_seconds:
-                return FloodVerdict(FloodReason.DUPLICATE, self.duplicate_seconds - (now - at))
+                return self._refused(state, now, FloodVerdict(
+                    FloodReason.DUPLICATE, self.duplicate_seconds - (now - at)))
         if slow_mode_seconds > 0 and not exempt_from_slow_mode:
             last = state.last_in_room.get(room_id)
             if last is not None and now - last < slow_mode_seconds:
                 return FloodVerdict(FloodReason.SLOW_MODE, slow_mode_seconds - (now - last))
         wait = state.bucket.wait_time(now)
         if wait > 0:
-            return FloodVerdict(FloodReason.THROTTLED, wait)
+            return self._refused(state, now, FloodVerdict(FloodReason.THROTTLED, wait))
         state.bucket.take(now)
         state.recent.append((now, key))
         state.last_in_room[room_id] = now
         return FloodVerdict(FloodReason.OK)
+
+    def _refused(self, state: _MemberFlood, now: float, verdict: FloodVerdict) -> FloodVerdict:
+        refusals = state.refusals
+        refusals.append(now)
+        while refusals and now - refusals[0] > self.refusal_seconds:
+            refusals.popleft()
+        if len(refusals) < self.refusal_limit:
+            return verdict
+        refusals.clear()
+        state.cooling_until = now + self.cool_off_seconds
+        return FloodVerdict(FloodReason.COOLING_OFF, self.cool_off_seconds)
 
     def unsay(self, member_id: int, text: str) -> None:
         """A line that could not be saved was not said: the same line may be sent again."""
@@ -192,5 +221,5 @@ class FloodControl:
         """Drop state of members who have not spoken for a while (bounded memory)."""
         now = time.monotonic() if now is None else now
         for member_id in [m for m, s in self._members.items()
-                          if now - s.bucket.stamp > older_than]:
+                          if now - s.bucket.stamp > older_than and now >= s.cooling_until]:
             del self._members[member_id]

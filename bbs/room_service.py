@@ -170,6 +170,8 @@ class RoomService:
         self._ready = False
         self._last_purge = 0.0
         self._throttle_told: dict[int, float] = {}
+        # Until when each cooling-off member has been told (told once per cooling off).
+        self._cooling_told: dict[int, float] = {}
         # Rooms closed while people are inside: their visits still hold the open room.
         self._closed_live: set[int] = set()
 
@@ -189,6 +191,7 @@ class RoomService:
             self.flood.forget_idle(now=now)
             self._throttle_told = {m: t for m, t in self._throttle_told.items()
                                    if now - t < THROTTLE_NOTE_SECONDS}
+            self._cooling_told = {m: t for m, t in self._cooling_told.items() if t > now}
             await self.purge_expired()
 
     async def purge_expired(self) -> int:
@@ -354,6 +357,17 @@ class RoomService:
         if reason is FloodReason.DUPLICATE:
             return Reply(("You just said that; it was not sent twice.",))
         seconds = max(1, round(wait))
+        if reason is FloodReason.COOLING_OFF:
+            now = time.monotonic()
+            told = self._cooling_told.get(visit.member.id, 0.0)
+            if now < told:
+                return Reply(keep_input=True)  # said once already; nothing more to add
+            self._cooling_told[visit.member.id] = now + wait
+            minutes = max(1, round(wait / 60))
+            return Reply((f"You kept sending lines after being asked to wait, so you are muted "
+                          f"in the rooms for {minutes} minute{'s' if minutes != 1 else ''}. You "
+                          "can still read along. This is automatic and is not a warning on "
+                          "your record.",), keep_input=True)
         if reason is FloodReason.SLOW_MODE:
             return Reply((f"Slow mode is on here: you can speak again in {seconds} s.",),
                          keep_input=True)

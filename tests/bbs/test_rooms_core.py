@@ -134,6 +134,28 @@ def test_token_bucket_allows_five_lines_in_ten_seconds() -> None:
     assert not flood.check(1, 1, "again", now=102.7).ok
 
 
+def test_a_member_who_keeps_flooding_is_muted_in_rooms_for_a_while() -> None:
+    flood = FloodControl(refusal_limit=10, refusal_seconds=60.0, cool_off_seconds=300.0)
+    reasons = [flood.check(1, 1, f"spam {i}", now=100.0 + i * 0.05).reason for i in range(15)]
+    assert reasons[:5] == [FloodReason.OK] * 5
+    assert reasons[5:14] == [FloodReason.THROTTLED] * 9
+    assert reasons[14] is FloodReason.COOLING_OFF  # the tenth refusal in a minute
+    # Muted for five minutes, even once the bucket has refilled; then welcome back.
+    later = flood.check(1, 2, "calm now", now=200.0)
+    assert later.reason is FloodReason.COOLING_OFF and 200 <= later.retry_after <= 201
+    assert flood.check(2, 1, "someone else", now=200.0).ok
+    assert flood.check(1, 1, "calm now", now=401.0).ok
+
+
+def test_refusals_spread_over_time_never_add_up_to_a_mute() -> None:
+    flood = FloodControl(refusal_limit=10, refusal_seconds=60.0)
+    now = 0.0
+    for _ in range(40):  # one refused line every ten seconds, for several minutes
+        assert flood.check(1, 1, "same again", now=now).reason in (
+            FloodReason.OK, FloodReason.DUPLICATE)
+        now += 10.0
+
+
 def test_duplicates_length_and_blank_lines() -> None:
     flood = FloodControl()
     assert flood.check(1, 1, "Hello there", now=1.0).ok

@@ -93,6 +93,8 @@ async def test_twenty_members_chat_while_a_flooder_is_slowed(
     shown = [i for i in range(50) if f"Flood: flood {i}" in seen]
     assert 1 <= len(shown) <= 6, shown
     await flooder.wait_for("Member03: calm line from three")
+    # Forty-odd refusals in a few seconds: the flooder is muted in the rooms, and told.
+    await flooder.wait_for("so you are muted in the")
 
 
 async def test_hostile_lines_reach_others_as_literal_text(
