@@ -326,6 +326,11 @@ def report_message(session: Session, *, reporter_id: int, message_id: int, reaso
 
 
 # -- moderators (the admin screen's review queue) --------------------------------------
+# How many earlier messages of the conversation a reviewer sees; "What we store" and the
+# default guidelines tell members this number in words.
+REVIEW_CONTEXT = 3
+
+
 def review_message(session: Session, *, message_id: int) -> ModeratedItem:
     """A private message as a reviewer sees it, with the few messages before it."""
     message = session.get(PrivateMessage, message_id)
@@ -337,7 +342,7 @@ def review_message(session: Session, *, message_id: int) -> ModeratedItem:
     other = conv.high_id if message.sender_id == conv.low_id else conv.low_id
     rows = session.exec(select(PrivateMessage).where(
         PrivateMessage.conversation_id == conv.id, col(PrivateMessage.id) < message_id)
-        .order_by(col(PrivateMessage.id).desc()).limit(3)).all()
+        .order_by(col(PrivateMessage.id).desc()).limit(REVIEW_CONTEXT)).all()
     context = tuple(f"{names.get(m.sender_id, '(gone)')}: {m.body[:300]}"
                     for m in reversed(rows))
     return ModeratedItem(text=message.body, where=f"private message to {names.get(other, '?')}",

@@ -18,6 +18,13 @@ What we store about you
   your account, and when you last logged in.
 - Your display settings (colours, mouse).
 
+Who can read your private messages
+==================================
+- The member you write to, and you.
+- Moderators, only when a message is reported or held by the moderation
+  model: to judge it fairly they see that message and the three messages
+  before it in the same conversation. Nobody else, and never otherwise.
+
 What we do not store
 ====================
 - Your IP address. To slow down password guessing we keep a salted,
@@ -27,7 +34,7 @@ What we do not store
   no third parties. The moderation model runs here, on this machine.
 
 You can see, export and delete what is kept about you from the Profile menu
-as those pages become available, or ask a sysop."""
+(P, then P again), or ask a sysop."""
 
 
 def _default_text(name: str) -> str:

@@ -439,3 +439,12 @@ async def test_room_history_past_retention_is_purged(community: Community) -> No
     with community.database.read() as s:
         assert [ln.text for ln in s.exec(select(RoomLine)).all()] == ["recent words"]
     assert (await community.privacy.counts(w)).room_lines == 1
+
+
+def test_members_are_told_what_moderators_see_of_a_flagged_private_message() -> None:
+    from bbs import messages
+    from bbs.notices import WHAT_WE_STORE, _default_text
+
+    words = {3: "three"}[messages.REVIEW_CONTEXT]
+    for text in (WHAT_WE_STORE, _default_text("guidelines.txt")):
+        assert f"the {words} messages before it" in " ".join(text.split())
