@@ -38,6 +38,7 @@ from bbs.sanctions import (
     warning_count,
     why_text,
 )
+from bbs.sysop_settings import get_setting, put_setting
 from bbs.text_safety import clean_line, clean_text
 
 # The reason categories a moderator picks from (plus free text); a sysop may replace them.
@@ -122,14 +123,6 @@ class ModeratorNote(SQLModel, table=True):
     author_name: str = Field(default="", max_length=64)
     text: str = Field(max_length=NOTE_MAX)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class AdminSetting(SQLModel, table=True):
-    """A sysop-set value: the on-call note, reason categories, the banner, switches."""
-
-    key: str = Field(primary_key=True, max_length=64)
-    value: str = Field(default="", max_length=4000)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # -- views ----------------------------------------------------------------------------------
@@ -222,19 +215,6 @@ def _clean_reason(category: str, reason: str) -> tuple[str, str]:
 
 
 # -- settings -------------------------------------------------------------------------------
-def get_setting(session: Session, key: str, default: str = "") -> str:
-    row = session.get(AdminSetting, key)
-    return row.value if row is not None else default
-
-
-def put_setting(session: Session, key: str, value: str) -> None:
-    row = session.get(AdminSetting, key) or AdminSetting(key=key)
-    row.value = value[:4000]
-    row.updated_at = utcnow()
-    session.add(row)
-    session.flush()
-
-
 def reason_categories(session: Session) -> list[str]:
     """The configured reason categories (one a line in the setting), else the defaults."""
     raw = get_setting(session, "reason_categories")

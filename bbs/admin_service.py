@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
 from sqlmodel import Session
 
-from bbs import admin, boards, rooms, sanctions
+from bbs import admin, boards, rooms, sanctions, sysop_settings
 from bbs.admin import AuditFilter, AuditView, Decision, MemberRecord, QueueItem
 from bbs.boards import BoardView
 from bbs.events import Event, event_type
@@ -188,12 +188,12 @@ class AdminService:
 
     # -- sysop settings -----------------------------------------------------------------
     async def setting(self, key: str) -> str:
-        return await self._community.read(lambda s: admin.get_setting(s, key))
+        return await self._community.read(lambda s: sysop_settings.get_setting(s, key))
 
     async def set_setting(self, actor_id: int, key: str, value: str) -> None:
         def change(s: Session) -> None:
             actor = admin.require_staff(s, actor_id, sysop=True)
-            admin.put_setting(s, key, value)
+            sysop_settings.put_setting(s, key, value)
             admin.audit_action(s, actor=actor, action=Decision.SETTING.value, reason=key,
                          detail=value[:120])
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bbs import admin, boards, companion, goals, messages, rooms, sanctions
+from bbs import admin, boards, companion, goals, messages, rooms, sanctions, sysop_settings
 from bbs.admin_service import BANNER_KEY
 from bbs.boards import DraftView, NewsItem
 from bbs.goal_service import Greeting
@@ -51,7 +51,7 @@ def load_home(session: Session, *, member_id: int, name: str, is_staff: bool) ->
         unread_mail=messages.unread_total(session, member_id=member_id),
         events_today=rooms.events_between(session, now, end_of_day, None),
         greeting=Greeting(due, text),
-        banner=admin.get_setting(session, BANNER_KEY),
+        banner=sysop_settings.get_setting(session, BANNER_KEY),
         notices=sanctions.unseen_notices(session, member_id),
         crisis_waiting=admin.open_crisis_alerts(session) if is_staff else 0,
         needs_agreement=admin.needs_agreement(session, member_id),

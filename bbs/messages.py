@@ -12,10 +12,11 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from bbs.blocks import has_blocked, has_muted
 from bbs.boards import BODY_MAX, PAGE_SIZE, PostError, PostingRules, PostStatus
 from bbs.flags import GONE, FlagKind, FlagTarget, ModeratedItem, ReviewOutcome, add_flag
-from bbs.models import Member, UTCDateTime, utcnow
+from bbs.models import Member, Role, UTCDateTime, utcnow
 from bbs.moderation_policy import Action
 from bbs.pseudonyms import normalize_pseudonym
 from bbs.sanctions import posting_block
+from bbs.sysop_settings import new_member_message_wait
 from bbs.text_safety import clean_line, clean_text
 
 # Said the same way for "nobody", "only people I've talked with" and a block, so that a
@@ -152,14 +153,25 @@ def check_may_write(session: Session, *, sender_id: int, recipient_id: int,
     if has_blocked(session, recipient_id, sender_id):
         raise refused
     they_wrote = _has_written(session, conv_id, recipient_id)
+    if not they_wrote and sender.role not in (Role.MODERATOR.value, Role.SYSOP.value):
+        # The sender's own reason comes first: it is the one they can do something about.
+        wait = new_member_message_wait(session)
+        joined = sender.created_at if sender.created_at.tzinfo else sender.created_at.replace(
+            tzinfo=now.tzinfo)
+        if now - joined < wait:
+            raise PostError(new_member_wait_message(joined + wait, wait))
     who = who_may_write(session, recipient_id)
     if who is WhoMayWrite.NOBODY or (who is WhoMayWrite.TALKED and not they_wrote):
         raise refused
-    if not they_wrote and now - sender.created_at < rules.new_account_age:
-        raise PostError(
-            "New accounts can start private conversations after their first day here. "
-            "Until then you can reply when someone writes to you, and post on the boards."
-        )
+
+
+def new_member_wait_message(lifts_at: datetime, wait: timedelta) -> str:
+    """Why a new member cannot start a conversation yet, and when that changes."""
+    hours = round(wait.total_seconds() / 3600)
+    return (f"New members here can start private conversations after their first {hours} "
+            f"hour{'s' if hours != 1 else ''}: yours open at {lifts_at:%Y-%m-%d %H:%M} UTC. "
+            "Until then you can reply when someone writes to you, and post on the boards. "
+            "This is a community setting against spam, not about the person you chose.")
 
 
 def _check_rate(session: Session, sender: Member, rules: PostingRules, now: datetime) -> None:

@@ -19,8 +19,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
-from bbs.admin import audit_action, get_setting, put_setting, require_staff
+from bbs.admin import audit_action, require_staff
 from bbs.models import UTCDateTime, utcnow
+from bbs.sysop_settings import get_setting, put_setting
 from bbs.text_safety import clean_line, clean_text
 
 TITLE_MAX = 80

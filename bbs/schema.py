@@ -16,6 +16,7 @@ import bbs.resources
 import bbs.rooms
 import bbs.sanctions
 import bbs.suggestions
+import bbs.sysop_settings
 
 # Exported so that each import above counts as used (they register tables on import).
 __all__ = ["bbs"]

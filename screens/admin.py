@@ -20,6 +20,11 @@ from bbs.events import Subscription
 from bbs.flags import STAFF_TOPIC, FlagKind
 from bbs.models import utcnow
 from bbs.sanctions import SanctionKind, parse_length
+from bbs.sysop_settings import (
+    DEFAULT_NEW_MEMBER_MESSAGE_HOURS,
+    NEW_MEMBER_MESSAGE_HOURS,
+    parse_message_hours,
+)
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText, TextField, literal
@@ -530,6 +535,8 @@ _SETTING_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("on-call", "on_call_note", "On-call note shown in Help (e.g. who is around tonight)"),
     ("reasons", "reason_categories", "Reason categories, separated by commas"),
     ("public-log", "public_moderation_log", "Public moderation log, names hidden: on or off"),
+    ("message-hours", NEW_MEMBER_MESSAGE_HOURS,
+     "Hours before new members may start private messages (0: at once; staff never wait)"),
 )
 
 
@@ -590,6 +597,8 @@ class CommunitySettingsScreen(BBSScreen[None]):
                 value = ", ".join(await admin.reason_categories())
             if field_id == "public-log":
                 value = value or "off"
+            if field_id == "message-hours":
+                value = value or str(DEFAULT_NEW_MEMBER_MESSAGE_HOURS)
             self.query_one(f"#{field_id}", TextField).value = value
         self.texts = {"guidelines": await self.bbs.community.guidelines_text(),
                       "help": await self.bbs.community.help_text()}
@@ -614,6 +623,11 @@ class CommunitySettingsScreen(BBSScreen[None]):
         values = self._values()
         if values["public-log"] not in ("on", "off"):
             self.notify("Public moderation log: type on or off.", markup=False)
+            return
+        try:
+            values["message-hours"] = str(parse_message_hours(values["message-hours"]))
+        except ValueError as error:
+            self.notify(f"New members' private messages: {error}", markup=False)
             return
         admin = self.bbs.community.admin
         saved: list[str] = []

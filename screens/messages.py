@@ -74,7 +74,10 @@ class MessagesScreen(BBSScreen[None]):
                            state)
             options.add_option(Option(prompt, id=str(c.id)))
         if not conversations:
-            self._say("No conversations yet. Press N to write to someone.")
+            # In the list, not the status line: the status keeps what the member was told
+            # (a refusal, "sent") across this reload.
+            options.add_option(Option(Content("No conversations yet. Press N to write to "
+                                              "someone."), disabled=True))
         else:
             options.highlighted = 0
 

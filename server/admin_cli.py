@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bbs import admin
+from bbs import admin, sysop_settings
 from bbs.admin import AdminError, AuditFilter, AuditView
 from bbs.config import default_data_dir, load_settings
 from bbs.db import Database
@@ -24,7 +24,8 @@ from bbs.sanctions import SanctionKind, parse_length
 Handler = Callable[[argparse.Namespace], int]
 # `bbs admin set KEY VALUE`: what a sysop may set from the command line, and its setting.
 SETTINGS = {"on-call": "on_call_note", "announcement": "announcement",
-            "reasons": "reason_categories", "public-log": admin.PUBLIC_LOG_SWITCH}
+            "reasons": "reason_categories", "public-log": admin.PUBLIC_LOG_SWITCH,
+            "new-member-message-hours": sysop_settings.NEW_MEMBER_MESSAGE_HOURS}
 
 
 def _out(text: str) -> None:
@@ -146,9 +147,15 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 def cmd_set(args: argparse.Namespace) -> int:
     value = args.value.replace("\\n", "\n")
+    if args.key == "new-member-message-hours":
+        try:
+            value = str(sysop_settings.parse_message_hours(value))
+        except ValueError as error:
+            sys.stderr.write(f"{error}\n")
+            return 2
     with _database(args) as database, database.write() as session:
         actor = admin.require_staff(session, _actor(session, args.as_name), sysop=True)
-        admin.put_setting(session, SETTINGS[args.key], value)
+        sysop_settings.put_setting(session, SETTINGS[args.key], value)
         admin.audit_action(session, actor=actor, action=admin.Decision.SETTING.value,
                            reason=SETTINGS[args.key], detail=value[:120])
     _out(f"{args.key} set." if value else f"{args.key} cleared.")
@@ -199,7 +206,8 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     note.add_argument("text")
     common(note, cmd_note)
     setting = admin_sub.add_parser("set", help="on-call note, announcement banner, reason "
-                                   "categories (one a line, \\n between), public-log on|off")
+                                   "categories (one a line, \\n between), public-log on|off, "
+                                   "new-member-message-hours (0-720, default 24)")
     setting.add_argument("key", choices=sorted(SETTINGS))
     setting.add_argument("value", help="the text ('' clears it)")
     common(setting, cmd_set)

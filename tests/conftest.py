@@ -99,3 +99,4 @@ def scored_community(settings: Settings) -> Iterator[Community]:
     c.prepare()
     yield c
     c.close()
+

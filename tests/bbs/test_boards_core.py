@@ -14,7 +14,7 @@ from bbs.boards import PostError, PostingRules, PostStatus
 from bbs.db import Database
 from bbs.flags import ModerationFlag
 from bbs.messages import WhoMayWrite
-from bbs.models import Member, utcnow
+from bbs.models import Member, Role, utcnow
 from bbs.moderation_policy import Action
 from bbs.pseudonyms import validate_pseudonym
 
@@ -343,7 +343,7 @@ def test_private_messages_respect_privacy_blocks_and_new_accounts(db: Database) 
     alice, bea = _member(db, "Alice"), _member(db, "Bea")
     newbie = _member(db, "Newbie", age=timedelta(hours=2))
     with db.write() as session:
-        with pytest.raises(PostError, match="first day"):
+        with pytest.raises(PostError, match="first 24 hours: yours open at"):
             _send(session, newbie, alice)
         _send(session, alice, newbie, "welcome!")
         _send(session, newbie, alice, "thanks")  # replying is fine on day one
@@ -361,6 +361,30 @@ def test_private_messages_respect_privacy_blocks_and_new_accounts(db: Database) 
             _send(session, alice, bea)
         with pytest.raises(PostError, match="yourself"):
             _send(session, alice, alice)
+
+
+def test_the_new_member_wait_is_a_community_setting_staff_never_wait(db: Database) -> None:
+    from bbs import sysop_settings
+
+    alice = _member(db, "Alice")
+    newbie = _member(db, "Newbie", age=timedelta(hours=2))
+    keeper = _member(db, "Keeper", age=timedelta(minutes=5))
+    fresh = _member(db, "Fresh", age=timedelta(minutes=1))
+    with db.write() as session:
+        session.get(Member, keeper).role = Role.MODERATOR.value  # type: ignore[union-attr]
+        messages.set_who_may_write(session, alice, WhoMayWrite.TALKED)
+        # The newcomer hears their own reason first, not that Alice is "not taking" it.
+        with pytest.raises(PostError, match="not about the person you chose"):
+            _send(session, newbie, alice)
+        messages.set_who_may_write(session, alice, WhoMayWrite.EVERYONE)
+        _send(session, keeper, alice, "welcome from the moderators")
+        sysop_settings.put_setting(session, sysop_settings.NEW_MEMBER_MESSAGE_HOURS, "1")
+        _send(session, newbie, alice, "an hour was enough here")
+        sysop_settings.put_setting(session, sysop_settings.NEW_MEMBER_MESSAGE_HOURS, "0")
+        _send(session, fresh, alice, "no wait at all")
+    with pytest.raises(ValueError, match="0 to 720"):
+        sysop_settings.parse_message_hours("1000")
+    assert sysop_settings.parse_message_hours(" 48h ") == 48
 
 
 def test_held_messages_reach_only_the_sender_and_reports_queue(db: Database) -> None:

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, SQLModel, select
+from support import let_new_members_write
 
 from bbs import blocks, boards, messages, privacy, rooms
 from bbs.accounts import AccountError
@@ -43,6 +44,7 @@ def pcommunity(request: pytest.FixtureRequest, settings: Settings) -> Iterator[C
         settings = with_overrides(settings, database_url=request.getfixturevalue("postgres_url"))
     c = Community(settings)
     c.prepare()
+    let_new_members_write(c.database)
     yield c
     c.close()
 

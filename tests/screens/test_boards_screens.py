@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from support import let_new_members_write
 from textual.widgets import OptionList
 
 from bbs.accounts import MemberView
@@ -402,6 +403,7 @@ async def test_private_messages_from_home_to_conversation_and_block(
     # Day-old accounts: new ones may not start conversations.
     community.boards.rules = Rules(interval=timedelta(0), new_account_interval=timedelta(0),
                                    new_account_age=timedelta(0))
+    let_new_members_write(community.database)
     app = BBSApp(SessionContext(community, ash))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("m")
@@ -413,14 +415,15 @@ async def test_private_messages_from_home_to_conversation_and_block(
         app.screen.query_one("#body", PostEditor).insert("How did the interview go?")
         await pilot.press("ctrl+s")
         await _settle(pilot, lambda: isinstance(app.screen, MessagesScreen)
-                      and app.screen.query_one("#conversations", OptionList).option_count == 1)
+                      and "Bo" in _first_option(app, "#conversations"))
+        assert "No conversations" not in _text(app, "#status")
     app = BBSApp(SessionContext(community, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot, lambda: "1 new private message" in str(
             app.screen.query_one(WhatsNew).render()))
         await pilot.press("1")
         await _settle(pilot, lambda: isinstance(app.screen, MessagesScreen)
-                      and app.screen.query_one("#conversations", OptionList).option_count == 1)
+                      and "Ash" in _first_option(app, "#conversations"))
         await pilot.press("enter")
         await _settle(pilot, lambda: isinstance(app.screen, ConversationScreen)
                       and len(app.screen.query(MessageWidget)) == 1)
@@ -431,3 +434,28 @@ async def test_private_messages_from_home_to_conversation_and_block(
         await _settle(pilot, lambda: "(blocked)" in _text(app, "#partner"))
     with pytest.raises(PostError, match="not taking"):
         await community.boards.send_message(ash.id, bo.id, "hello?")
+
+
+def _first_option(app: BBSApp, selector: str) -> str:
+    options = app.screen.query_one(selector, OptionList)
+    return str(options.get_option_at_index(0).prompt) if options.option_count else ""
+
+
+async def test_a_new_member_is_told_why_they_cannot_start_a_conversation_yet(
+        community: Community) -> None:
+    from screens.messages import MessagesScreen
+
+    newbie, _bo = await _members(community, "Newbie", "Bo")
+    app = BBSApp(SessionContext(community, newbie))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        await _settle(pilot, lambda: isinstance(app.screen, MessagesScreen)
+                      and "No conversations yet" in _first_option(app, "#conversations"))
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"bo", "enter")
+        await _settle(pilot, lambda: "first 24 hours" in _text(app, "#status"))
+        # The list reloads when the question closes; what the member was told stays.
+        await app.screen.reload()  # type: ignore[attr-defined]
+        status = _text(app, "#status")
+        assert "yours open at" in status and "not about the person you chose" in status

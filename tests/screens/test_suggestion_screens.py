@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from support import let_new_members_write
 from textual.widgets import Checkbox, OptionList, Static
 
 from bbs.community import Community
@@ -22,6 +23,7 @@ def _ready(community: Community) -> None:
     community.suggestions.set_engine(SeedThemeEngine())
     community.boards.rules = type(community.boards.rules)(
         interval=timedelta(0), new_account_interval=timedelta(0))
+    let_new_members_write(community.database)
 
 
 async def _member(community: Community, name: str) -> BBSApp:

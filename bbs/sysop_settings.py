@@ -1,0 +1,57 @@
+"""Community settings a sysop changes while the server runs (admin screen, `bbs admin set`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Field, Session, SQLModel
+
+from bbs.models import UTCDateTime, utcnow
+
+# Hours a new member waits before starting private conversations (replies are always fine).
+NEW_MEMBER_MESSAGE_HOURS = "new_member_message_hours"
+DEFAULT_NEW_MEMBER_MESSAGE_HOURS = 24
+MAX_NEW_MEMBER_MESSAGE_HOURS = 24 * 30
+
+
+class AdminSetting(SQLModel, table=True):
+    """A sysop-set value: the on-call note, reason categories, the banner, switches."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="", max_length=4000)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def get_setting(session: Session, key: str, default: str = "") -> str:
+    row = session.get(AdminSetting, key)
+    return row.value if row is not None else default
+
+
+def put_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(AdminSetting, key) or AdminSetting(key=key)
+    row.value = value[:4000]
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+
+
+def parse_message_hours(raw: str) -> int:
+    """The new-member wait as the sysop typed it; raises ValueError with a kind message."""
+    text = raw.strip().lower().removesuffix("h").strip()
+    try:
+        hours = int(text)
+    except ValueError:
+        raise ValueError("Type a number of hours, for example 24, or 0 for no wait.") from None
+    if not 0 <= hours <= MAX_NEW_MEMBER_MESSAGE_HOURS:
+        raise ValueError(f"The wait can be 0 to {MAX_NEW_MEMBER_MESSAGE_HOURS} hours.")
+    return hours
+
+
+def new_member_message_wait(session: Session) -> timedelta:
+    """How long a new member waits before starting a private conversation."""
+    raw = get_setting(session, NEW_MEMBER_MESSAGE_HOURS)
+    try:
+        return timedelta(hours=parse_message_hours(raw)) if raw.strip() else timedelta(
+            hours=DEFAULT_NEW_MEMBER_MESSAGE_HOURS)
+    except ValueError:
+        return timedelta(hours=DEFAULT_NEW_MEMBER_MESSAGE_HOURS)
