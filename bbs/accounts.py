@@ -52,6 +52,12 @@ class Credentials:
     recovery_hash: str
 
 
+def _key_count(session: Session, member_id: int | None) -> int:
+    return int(session.exec(
+        select(func.count()).select_from(MemberKey).where(MemberKey.member_id == member_id)
+    ).one())
+
+
 def _view(member: Member, key_count: int = 0) -> MemberView:
     assert member.id is not None
     return MemberView(
@@ -76,15 +82,12 @@ def get_member(session: Session, pseudonym: str) -> MemberView | None:
     member = _by_name(session, pseudonym)
     if member is None:
         return None
-    keys = session.exec(
-        select(func.count()).select_from(MemberKey).where(MemberKey.member_id == member.id)
-    ).one()
-    return _view(member, int(keys))
+    return _view(member, _key_count(session, member.id))
 
 
 def get_member_by_id(session: Session, member_id: int) -> MemberView | None:
     member = session.get(Member, member_id)
-    return None if member is None else _view(member)
+    return None if member is None else _view(member, _key_count(session, member_id))
 
 
 def get_credentials(session: Session, pseudonym: str) -> Credentials | None:
@@ -139,7 +142,7 @@ def member_for_key(session: Session, pseudonym: str, fingerprint: str) -> Member
             MemberKey.member_id == member.id, MemberKey.fingerprint == fingerprint
         )
     ).first()
-    return None if key is None else _view(member)
+    return None if key is None else _view(member, _key_count(session, member.id))
 
 
 def create_member(
@@ -278,7 +281,7 @@ def update_display_settings(
     member.colour_mode = colour_mode.value
     member.mouse = mouse
     session.add(member)
-    return _view(member)
+    return _view(member, _key_count(session, member_id))
 
 
 def set_recovery(session: Session, *, member_id: int, recovery_hash: str) -> None:

@@ -3,7 +3,7 @@ appearing offline, deleting the account; and the quick-hide screen."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from bbs.accounts import AccountError, MemberView
 from bbs.errors import StoreBusyError
-from bbs.passwords import PasswordError
+from bbs.passwords import MIN_PASSWORD_LENGTH, PasswordError
 from bbs.privacy import DeleteChoice, KeyView
 from bbs.privacy_service import SessionInfo
 from screens.base import BBSScreen
@@ -35,7 +35,7 @@ QUICK_HIDE_KEYS = "f12,ctrl+backslash"
 QUICK_HIDE_NAME = "F12 or Ctrl+\\"
 
 
-def _member(screen: BBSScreen[None]) -> MemberView:
+def _member(screen: BBSScreen[Any]) -> MemberView:
     member = screen.bbs.member
     assert member is not None
     return member
@@ -108,7 +108,11 @@ class PrivacyScreen(BBSScreen[None]):
         self.app.push_screen(WhatWeStoreScreen())
 
     def action_password(self) -> None:
-        self.app.push_screen(ChangePasswordScreen())
+        def changed(done: bool | None) -> None:
+            if done:
+                self.query_one("#status", PlainText).show(PASSWORD_CHANGED)
+
+        self.app.push_screen(ChangePasswordScreen(), changed)
 
     def action_keys(self) -> None:
         self.app.push_screen(KeysScreen())
@@ -169,7 +173,11 @@ class WhatWeStoreScreen(BBSScreen[None]):
         self.dismiss(None)
 
 
-class ChangePasswordScreen(BBSScreen[None]):
+PASSWORD_CHANGED = ("Your password is changed. Use the new one next time you log in; "
+                    "your recovery code and SSH keys still work.")
+
+
+class ChangePasswordScreen(BBSScreen[bool]):
     """Current password, then the new one twice; Enter moves on and saves after the last."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -181,7 +189,8 @@ class ChangePasswordScreen(BBSScreen[None]):
         yield PlainText("Change password", classes="title")
         yield PlainText("Current password", classes="note")
         yield TextField(password=True, id="current", max_length=1024)
-        yield PlainText("New password (at least 12 characters; a few words work well)",
+        yield PlainText(f"New password (at least {MIN_PASSWORD_LENGTH} characters; a few "
+                        "words work well)",
                         classes="note")
         yield TextField(password=True, id="new", max_length=1024)
         yield PlainText("New password again", classes="note")
@@ -193,7 +202,12 @@ class ChangePasswordScreen(BBSScreen[None]):
         self.query_one("#current", TextField).focus()
 
     @on(Input.Submitted)
-    async def _submitted(self, _event: Input.Submitted) -> None:
+    async def _submitted(self, event: Input.Submitted) -> None:
+        # Enter moves to the next field, and saves from the last one.
+        order = ["current", "new", "repeat"]
+        if event.input.id in order[:-1]:
+            self.query_one(f"#{order[order.index(event.input.id) + 1]}", TextField).focus()
+            return
         await self.action_save()
 
     async def action_save(self) -> None:
@@ -210,11 +224,11 @@ class ChangePasswordScreen(BBSScreen[None]):
             return
         for field in fields:
             field.value = ""
-        self.notify("Your password is changed. Use the new one next time.", markup=False)
-        self.dismiss(None)
+        self.notify(PASSWORD_CHANGED, markup=False)
+        self.dismiss(True)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)
 
 
 class NewRecoveryCodeScreen(BBSScreen[None]):

@@ -127,12 +127,14 @@ async def test_what_we_store_and_password_change(community: Community) -> None:
         await _until(pilot, lambda: isinstance(app.screen, PrivacyScreen))
         await pilot.press("c")
         await _until(pilot, lambda: isinstance(app.screen, ChangePasswordScreen))
+        assert "at least 10 characters" in _screen_text(app)  # what sign-up and the check use
         await pilot.press(*"wrong password", "enter", *"new long password 1", "enter",
                           *"new long password 1", "enter")
         await _until(pilot, lambda: "not your current password" in _screen_text(app))
         app.screen.query_one("#current", TextField).value = PASSWORD
         await app.screen.action_save()  # type: ignore[attr-defined]
-        await _until(pilot, lambda: isinstance(app.screen, PrivacyScreen))
+        await _until(pilot, lambda: isinstance(app.screen, PrivacyScreen)
+                     and "Your password is changed" in _screen_text(app))
     assert await community.authenticate_password("Rowan", "new long password 1") is not None
 
 
