@@ -77,7 +77,9 @@ def test_a_key_belongs_to_one_member_only(database: Database) -> None:
     with pytest.raises(AccountError), database.write() as session:
         accounts.bind_key(session, member_id=second.id, key=KEY)
     with database.read() as session:
-        assert accounts.member_for_key(session, "alder", KEY.fingerprint) is not None
+        by_key = accounts.member_for_key(session, "alder", KEY.fingerprint)
+        # The profile says how many keys can log in: a key login counts its own key.
+        assert by_key is not None and by_key.key_count == 1
         assert accounts.member_for_key(session, "birch", KEY.fingerprint) is None
         assert accounts.member_for_key(session, "nobody", KEY.fingerprint) is None
     assert first.id != second.id
