@@ -7,6 +7,7 @@ so one member's login or save never stalls the shared event loop.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable
@@ -196,7 +197,8 @@ class Community:
     async def home(self, member: MemberView) -> HomeSnapshot:
         """The home screen's data, read in one transaction (raises StoreBusyError)."""
         return await self.read(lambda s: load_home(
-            s, member_id=member.id, name=member.pseudonym, is_staff=member.is_staff))
+            s, member_id=member.id, name=member.pseudonym, is_staff=member.is_staff,
+            first_visit=member.last_login_at is None))
 
     # -- signing up -------------------------------------------------------------------
     async def check_pseudonym(self, raw: str) -> Pseudonym:
@@ -246,7 +248,8 @@ class Community:
         if source is not None:
             self.guard.record_signup(source)
         log.info("member signed up", extra={"member_id": member.id, "with_key": key is not None})
-        return SignUpResult(member, code)
+        # A session's member view carries the visit before this one: there is none yet.
+        return SignUpResult(dataclasses.replace(member, last_login_at=None), code)
 
     async def reset_password(
         self,

@@ -19,6 +19,8 @@ _GREETINGS = (
     "Hi {name}, welcome back.",
     "Hello again, {name}.",
 )
+_FIRST_HELLO = ("Welcome, {name}. When you set a goal (G on this screen), I'll help you keep "
+                "track of it.")
 _NOTHING_DUE = (
     "Nothing is due today. Rest counts too.",
     "You're all caught up for today.",
@@ -66,9 +68,15 @@ def _unit(n: int, unit: str) -> str:
     return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
-def greeting(name: str, due: Sequence[GoalSummary], today: date) -> str:
+def greeting(name: str, due: Sequence[GoalSummary], today: date, *,
+             first_visit: bool = False) -> str:
     """What the companion says on login: hello, and what is due today."""
-    hello = _pick(_GREETINGS, name, today).format(name=name)
+    if first_visit and not due:
+        return label(_FIRST_HELLO.format(name=name))
+    if first_visit:
+        hello = f"Welcome, {name}."
+    else:
+        hello = _pick(_GREETINGS, name, today).format(name=name)
     if not due:
         return label(f"{hello} {_pick(_NOTHING_DUE, name, today)}")
     if len(due) == 1:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint, or_
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from bbs.blocks import has_blocked
 from bbs.flags import GONE, FlagKind, FlagTarget, ModeratedItem, ReviewOutcome, add_flag
@@ -759,6 +759,13 @@ def partnerships(session: Session, member_id: int) -> list[PartnershipView]:
                                         v.status is not PartnerStatus.ACTIVE, v.other.lower()))
 
 
+def pending_invitations(session: Session, member_id: int) -> int:
+    """Partner invitations waiting for this member's answer."""
+    return int(session.exec(select(func.count()).select_from(Partnership).where(
+        Partnership.invitee_id == member_id,
+        Partnership.status == PartnerStatus.PENDING.value)).one())
+
+
 def partner_goals(session: Session, *, viewer_id: int, partner_id: int,
                   now: datetime | None = None) -> list[GoalSummary]:
     """The goals a partner shares, with progress in their own time zone."""
@@ -869,9 +876,9 @@ def cheers_for(session: Session, *, member_id: int, limit: int = 20, mark_seen: 
 
 
 def unseen_cheers(session: Session, *, member_id: int) -> int:
-    return len(session.exec(select(Cheer.id).where(
+    return int(session.exec(select(func.count()).select_from(Cheer).where(
         Cheer.recipient_id == member_id, Cheer.status == CheerStatus.VISIBLE.value,
-        col(Cheer.seen).is_(False))).all())
+        col(Cheer.seen).is_(False))).one())
 
 
 # -- moderators (the admin screen's review queue) --------------------------------------

@@ -29,6 +29,9 @@ class HomeSnapshot:
     news: list[NewsItem]
     drafts: list[DraftView]
     unread_mail: int
+    # Partner invitations waiting for an answer, and cheers not yet read.
+    invitations: int
+    cheers: int
     events_today: list[RoomEventView]
     greeting: Greeting
     banner: str
@@ -37,18 +40,21 @@ class HomeSnapshot:
     needs_agreement: bool
 
 
-def load_home(session: Session, *, member_id: int, name: str, is_staff: bool) -> HomeSnapshot:
+def load_home(session: Session, *, member_id: int, name: str, is_staff: bool,
+              first_visit: bool = False) -> HomeSnapshot:
     """Read the home screen's data for one member (a read transaction)."""
     now = utcnow()
     end_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     due = goals.due_goals(session, member_id=member_id)
     prefs = goals.goal_settings(session, member_id)
     today = goals.member_today(session, member_id)
-    text = companion.greeting(name, due, today) if prefs.companion else ""
+    text = companion.greeting(name, due, today, first_visit=first_visit) if prefs.companion else ""
     return HomeSnapshot(
         news=boards.whats_new(session, member_id=member_id),
         drafts=boards.drafts(session, member_id=member_id),
         unread_mail=messages.unread_total(session, member_id=member_id),
+        invitations=goals.pending_invitations(session, member_id),
+        cheers=goals.unseen_cheers(session, member_id=member_id),
         events_today=rooms.events_between(session, now, end_of_day, None),
         greeting=Greeting(due, text),
         banner=sysop_settings.get_setting(session, BANNER_KEY),

@@ -9,9 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from bbs.boards import DraftView, NewsItem
-from bbs.errors import StoreBusyError
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen
 from screens.compose import ComposeScreen, ComposeTarget, show_outcome
 
 NEWS_MAX = 9
@@ -30,6 +28,7 @@ class _Item:
     draft_label: str = ""
     draft_title: bool = False
     messages: bool = False
+    partners: bool = False
 
 
 class WhatsNew(Static):
@@ -43,27 +42,19 @@ class WhatsNew(Static):
         super().__init__("", id=id, markup=False)
         self.items: list[_Item] = []
 
-    async def refresh_news(self) -> None:
-        """Read this member's news again (the home screen usually hands it over instead)."""
-        screen = self.screen
-        assert isinstance(screen, BBSScreen)
-        member = screen.bbs.member
-        if member is None:
-            return
-        service = screen.bbs.community.boards
-        try:
-            news = await service.whats_new(member.id)
-            drafts = await service.drafts(member.id)
-            unread_mail = await service.unread_messages(member.id)
-        except StoreBusyError:
-            return
-        self.show_news(news, drafts, unread_mail)
-
-    def show_news(self, news: list[NewsItem], drafts: list[DraftView], unread_mail: int) -> None:
+    def show_news(self, news: list[NewsItem], drafts: list[DraftView], unread_mail: int, *,
+                  invitations: int = 0, cheers: int = 0) -> None:
         items: list[_Item] = []
         if unread_mail:
             plural = "s" if unread_mail != 1 else ""
             items.append(_Item(f"{unread_mail} new private message{plural}", messages=True))
+        if invitations:
+            items.append(_Item(
+                f"{invitations} accountability partner invitation"
+                f"{'s' if invitations != 1 else ''} waiting for your answer", partners=True))
+        if cheers:
+            items.append(_Item(f"{cheers} new cheer{'s' if cheers != 1 else ''} from your "
+                               "partners", partners=True))
         for d in drafts[:2]:
             items.append(_Item(f"Unsent draft: {d.label}", draft_context=d.context,
                                draft_label=d.label, draft_title=bool(d.title)))
@@ -100,6 +91,10 @@ class WhatsNew(Static):
             from screens.messages import MessagesScreen
 
             await app.push_screen(MessagesScreen())
+        elif item.partners:
+            from screens.goals import PartnersScreen
+
+            await app.push_screen(PartnersScreen())
         elif item.thread_id is not None:
             from screens.boards import ThreadScreen
 

@@ -116,7 +116,8 @@ class MainMenuScreen(BBSScreen[None]):
         self._show_home(snapshot, news_reads=reads)
 
     def _show_home(self, home: HomeSnapshot, *, news_reads: int | None = None) -> None:
-        self.query_one(WhatsNew).show_news(home.news, home.drafts, home.unread_mail)
+        self.query_one(WhatsNew).show_news(home.news, home.drafts, home.unread_mail,
+                                           invitations=home.invitations, cheers=home.cheers)
         self.query_one(RoomEventsToday).show_events(home.events_today)
         self.query_one(CheckInsDue).show_greeting(home.greeting)
         self.query_one(ModerationNews).show_news(home.banner, home.notices, home.crisis_waiting,

@@ -210,3 +210,38 @@ async def test_a_crisis_check_in_note_shows_the_crisis_note_alone(
         await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
     posts = await scored_community.boards.search(app.member.id, "Milestone")
     assert posts == []
+
+
+async def test_home_lists_partner_invitations_and_cheers_and_opens_partners(
+        community: Community) -> None:
+    from screens.goals import PartnersScreen
+    from screens.home import WhatsNew
+
+    ivy = (await community.sign_up("Ivy", PASSWORD, PASSWORD)).member
+    jay = (await community.sign_up("Jay", PASSWORD, PASSWORD)).member
+    kit = (await community.sign_up("Kit", PASSWORD, PASSWORD)).member
+    invite = await community.goals.invite(jay.id, "Ivy")
+    await community.goals.invite(kit.id, "Ivy")
+    app = BBSApp(SessionContext(community, ivy))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: "2 accountability partner invitations waiting" in _text(
+            app, "#whats-new"))
+        await pilot.press("1")
+        await _until(pilot, lambda: isinstance(app.screen, PartnersScreen))
+    await community.goals.answer(ivy.id, invite.id, True)
+    await community.goals.cheer(jay.id, ivy.id, "You've got this!")
+    app = BBSApp(SessionContext(community, ivy))
+    async with app.run_test(size=(80, 24)) as pilot:
+        news = app.screen.query_one(WhatsNew)
+        await _until(pilot, lambda: "1 new cheer from your partners" in str(news.render()))
+        assert "1 accountability partner invitation waiting" in str(news.render())
+
+
+async def test_a_new_member_is_welcomed_not_greeted_again(community: Community) -> None:
+    signed = await community.sign_up("Newt", PASSWORD, PASSWORD)
+    assert signed.member.last_login_at is None
+    app = BBSApp(SessionContext(community, signed.member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: "Welcome, Newt" in _text(app, "#checkins-due"))
+        assert "again" not in _text(app, "#checkins-due")
+        assert _text(app, "#last-visit") == "Good to have you here."
