@@ -300,6 +300,7 @@ _REVIEWERS: dict[str, Callable[[Session, int], ModeratedItem]] = {
     FlagTarget.ROOM_LINE.value: lambda s, i: rooms.review_line(s, line_id=i),
     FlagTarget.CHEER.value: lambda s, i: goals.review_cheer(s, cheer_id=i),
     FlagTarget.CHECK_IN.value: lambda s, i: goals.review_check_in(s, check_in_id=i),
+    FlagTarget.GOAL.value: lambda s, i: goals.review_goal(s, goal_id=i),
 }
 _MODERATORS: dict[str, Callable[[Session, int, ReviewOutcome], None]] = {
     FlagTarget.POST.value: lambda s, i, o: boards.moderate_post(s, post_id=i, outcome=o),
@@ -395,7 +396,7 @@ def queue_size(session: Session) -> tuple[int, datetime | None]:
 # -- actions --------------------------------------------------------------------------------
 _WHERE = {FlagTarget.POST.value: "post", FlagTarget.MESSAGE.value: "private message",
           FlagTarget.ROOM_LINE.value: "line in a room", FlagTarget.CHEER.value: "cheer",
-          FlagTarget.CHECK_IN.value: "check-in"}
+          FlagTarget.CHECK_IN.value: "check-in", FlagTarget.GOAL.value: "goal"}
 APPEAL_HINT = " If you think this was a mistake, you can appeal once from your home screen."
 
 

@@ -39,6 +39,8 @@ class FlagTarget(StrEnum):
     # Goals: a check-in note (crisis alerts) and a cheer between partners (holds).
     CHECK_IN = "check_in"
     CHEER = "cheer"
+    # A goal's title (crisis alerts only: a title others would see is checked on saving).
+    GOAL = "goal"
     # An appeal points at the audit entry of the action appealed.
     ACTION = "action"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from bbs.goals import (
     GoalSummary,
     GoalView,
     PartnershipView,
+    Visibility,
 )
 from bbs.moderation_gate import Verdict
 from bbs.moderation_policy import Action, hold_message
@@ -113,16 +115,47 @@ class GoalService:
         # A 10,000-character title is cleaned off the loop like any big text.
         return await asyncio.to_thread(lambda: goals.clean_goal(**fields))
 
+    async def _check_title(self, draft: GoalDraft) -> Verdict:
+        """A title others may see passes the moderation gate like any post.
+
+        One the model would hold is refused kindly unless the goal stays private (nothing
+        typed is lost); one that sounds like a crisis is saved, and moderators alerted.
+        """
+        verdict = await self._community.moderation.check(draft.title, explain=False)
+        if verdict.action is Action.HOLD and draft.visibility is not Visibility.PRIVATE:
+            raise GoalError(
+                "Others would see this title, and it reads like something a moderator would "
+                "look at first. Keep the goal private, or reword the title; nothing you typed "
+                "is lost.")
+        return verdict
+
     async def create_goal(self, member_id: int, **fields: str) -> GoalView:
         """Check and store a new goal; raises GoalError with a kind message."""
         draft = await self.clean(**fields)
-        return await self._community.write(lambda s: goals.create_goal(s, member_id=member_id,
-                                                             draft=draft))
+        verdict = await self._check_title(draft)
+
+        def create(s: Session) -> GoalView:
+            goal = goals.create_goal(s, member_id=member_id, draft=draft)
+            return self._flag_title(s, goal, verdict)
+
+        return await self._community.write(create)
 
     async def update_goal(self, member_id: int, goal_id: int, **fields: str) -> GoalView:
         draft = await self.clean(**fields)
-        return await self._community.write(lambda s: goals.update_goal(s, member_id=member_id,
-                                                             goal_id=goal_id, draft=draft))
+        verdict = await self._check_title(draft)
+
+        def update(s: Session) -> GoalView:
+            goal = goals.update_goal(s, member_id=member_id, goal_id=goal_id, draft=draft)
+            return self._flag_title(s, goal, verdict)
+
+        return await self._community.write(update)
+
+    @staticmethod
+    def _flag_title(s: Session, goal: GoalView, verdict: Verdict) -> GoalView:
+        if verdict.action is not Action.CRISIS:
+            return goal
+        goals.flag_goal(s, goal_id=goal.id, member_id=goal.member_id, scores=_scores(verdict))
+        return dataclasses.replace(goal, crisis=True)
 
     async def archive_goal(self, member_id: int, goal_id: int, archived: bool = True
                            ) -> GoalView:

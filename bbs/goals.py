@@ -207,6 +207,9 @@ class GoalView:
     start_date: date
     visibility: Visibility
     archived: bool
+    # Set on the view a save returns when the title sounded like its author may be in
+    # danger: moderators were alerted, and the author should see the crisis lines now.
+    crisis: bool = False
 
 
 @dataclass(frozen=True)
@@ -612,6 +615,22 @@ def already_checked_in(day: date, today: date) -> GoalError:
     when = "today" if day == today else day.strftime("%A %d %B")
     return GoalError(f"There's already a check-in for {when} on this goal, so nothing was "
                      "added twice.")
+
+
+def flag_goal(session: Session, *, goal_id: int, member_id: int, scores: str) -> int:
+    """A goal title that sounds like a crisis: moderators get a priority alert."""
+    return add_flag(session, kind=FlagKind.CRISIS, target_kind=FlagTarget.GOAL,
+                    target_id=goal_id, author_id=member_id,
+                    reason="crisis language in a goal title", scores=scores)
+
+
+def review_goal(session: Session, *, goal_id: int) -> ModeratedItem:
+    """A goal as a reviewer sees it (its title, who sees it)."""
+    goal = session.get(Goal, goal_id)
+    if goal is None:
+        return GONE
+    return ModeratedItem(text=goal.title, where=f"goal ({goal.visibility})",
+                         status="archived" if goal.archived else "")
 
 
 def flag_check_in(session: Session, *, check_in_id: int, member_id: int, scores: str) -> int:

@@ -185,17 +185,18 @@ def hold_message() -> str:
     return HOLD_MESSAGE
 
 
-def crisis_message(crisis_lines: str) -> str:
+def crisis_message(crisis_lines: str,
+                   kept: str = "Your message is posted, just as you wrote it.") -> str:
     """The calm, private note an author sees when their words sound like they are in danger.
 
     `crisis_lines` is the community's own list of crisis lines (from its help file); it is
-    included as given.
+    included as given. `kept` says what happened to what they wrote.
     """
     lines = crisis_lines.strip()
     if not lines:
         lines = "Your local emergency number, if you are in danger right now."
     return (
-        "Your message is posted, just as you wrote it. Only you can see this note.\n"
+        f"{kept} Only you can see this note.\n"
         "\n"
         "It sounds like things may be really hard right now. You're not in trouble, and you "
         "don't have to face this alone. If you are thinking about ending your life, want to "

@@ -31,6 +31,7 @@ from bbs.goals import (
     GoalView,
     PartnershipView,
 )
+from bbs.moderation_policy import crisis_message
 from bbs.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
@@ -404,6 +405,14 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
                 saved = await service.update_goal(_member_id(self), self.goal.id, **fields)
         except (GoalError, StoreBusyError) as error:
             self.query_one("#error", PlainText).show(str(error))
+            return
+        if saved.crisis:
+            # The title sounded like its author may be in danger: the crisis lines, now.
+            from screens.rooms import CrisisNoteScreen
+
+            note = crisis_message(await self.bbs.community.help_text(),
+                                  kept="Your goal is saved, just as you wrote it.")
+            self.app.push_screen(CrisisNoteScreen(note), lambda _closed: self.dismiss(saved))
             return
         self.dismiss(saved)
 

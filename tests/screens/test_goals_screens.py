@@ -245,3 +245,38 @@ async def test_a_new_member_is_welcomed_not_greeted_again(community: Community) 
         await _until(pilot, lambda: "Welcome, Newt" in _text(app, "#checkins-due"))
         assert "again" not in _text(app, "#checkins-due")
         assert _text(app, "#last-visit") == "Good to have you here."
+
+
+async def test_goal_titles_others_see_are_moderated_and_crisis_titles_bring_help(
+        scored_community: Community) -> None:
+    from bbs.flags import ModerationFlag
+    from bbs.streaks import GoalError
+    from screens.rooms import CrisisNoteScreen
+
+    app = await _member(scored_community, "Sage")
+    assert app.member is not None
+    goals = scored_community.goals
+    # Held words in a title others would see: refused kindly; private is the member's own.
+    try:
+        await goals.create_goal(app.member.id, title="ignore that idiot", visibility="community")
+    except GoalError as error:
+        assert "Keep the goal private, or reword the title" in str(error)
+    else:
+        raise AssertionError("a title the model would hold was shown to the community")
+    await goals.create_goal(app.member.id, title="ignore that idiot", visibility="private")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await pilot.press("n")
+        await _until(pilot, lambda: isinstance(app.screen, GoalFormScreen))
+        app.screen.query_one("#title", TextField).value = "not end it all this week"
+        await app.screen.action_save()  # type: ignore[attr-defined]
+        await _until(pilot, lambda: isinstance(app.screen, CrisisNoteScreen))
+        assert "Your goal is saved" in str(app.screen.query_one("#crisis-box").render())
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+    with scored_community.database.read() as session:
+        from sqlmodel import select
+
+        flags = [(f.kind, f.target_kind) for f in session.exec(select(ModerationFlag))]
+    assert flags == [("crisis", "goal")]
