@@ -528,6 +528,7 @@ def delete_account(session: Session, *, member_id: int, confirm: str, choice: De
         # Kept lines read "a former member" (the line stores its author's name).
         session.execute(update(RoomLine).where(col(RoomLine.member_id) == member_id)
                         .values(author=FORMER_MEMBER))
+    _scrub_quotes(session, name, removed=choice is DeleteChoice.REMOVE)
     until = now + timedelta(days=RETIRE_DAYS)
     accounts.retire_pseudonym(session, member_id, until)
     session.add(AuditEntry(action=DELETED_ACTION, member_name=name,
@@ -538,6 +539,47 @@ def delete_account(session: Session, *, member_id: int, confirm: str, choice: De
     session.flush()
     session.expunge_all()
     return DeletedAccount(member_id, name, choice, len(posts), until)
+
+
+def unquote(body: str, name: str, *, removed: bool) -> str:
+    """A post's body with quotes of `name` ("NAME wrote:" then "> " lines) made anonymous.
+
+    The attribution becomes "a former member wrote:"; when the member removed their
+    posts, the quoted words go too (one "> (removed by its author)" line stays).
+    """
+    attribution = f"{name} wrote:"
+    out: list[str] = []
+    quoting = False
+    for line in body.split("\n"):
+        if line == attribution:
+            out.append(f"{FORMER_MEMBER} wrote:")
+            quoting = removed
+            if removed:
+                out.append("> (removed by its author)")
+            continue
+        if quoting and line.startswith(">"):
+            continue
+        quoting = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def _scrub_quotes(session: Session, name: str, *, removed: bool) -> None:
+    """Other members' posts that quote the departing member no longer name (or quote) them."""
+    pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = session.exec(select(Post, Thread).join(Thread, col(Thread.id) == Post.thread_id).where(
+        col(Post.body).like(pattern + " wrote:%", escape="\\"))).all()
+    for post, thread in rows:
+        body = unquote(post.body, name, removed=removed)
+        if body == post.body:
+            continue
+        post.body = body
+        session.add(post)
+        assert post.id is not None
+        if post.status == PostStatus.VISIBLE.value:
+            search.unindex_post(session, post.id)
+            search.index_post(session, post.id,
+                              (thread.title + "\n" if post.seq == 1 else "") + body)
 
 
 # Referenced so the tables' modules count as used (the export test lists them).

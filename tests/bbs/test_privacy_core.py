@@ -450,3 +450,40 @@ def test_members_are_told_what_moderators_see_of_a_flagged_private_message() -> 
     words = {3: "three"}[messages.REVIEW_CONTEXT]
     for text in (WHAT_WE_STORE, _default_text("guidelines.txt")):
         assert f"the {words} messages before it" in " ".join(text.split())
+
+
+@pytest.mark.parametrize("choice", [DeleteChoice.REMOVE, DeleteChoice.ANONYMISE])
+async def test_a_deleted_members_name_leaves_other_members_quotes(
+        pcommunity: Community, choice: DeleteChoice) -> None:
+    c = pcommunity
+    willow, ash = await _join(c, "Willow"), await _join(c, "Ash")
+
+    def write(s: Session) -> int:
+        board = next(b.id for b in boards.all_boards(s) if b.name == "Anxiety")
+        first = boards.create_thread(s, author_id=willow, board_id=board, text=boards.clean_post(
+            "Nights", "the nights are long\nand quiet", ""), action=Action.ALLOW, rules=NO_WAIT)
+        reply = boards.create_reply(s, author_id=ash, thread_id=first.thread_id,
+                                    text=boards.clean_post(
+                                        None, "Willow wrote:\n> the nights are long\n> and "
+                                        "quiet\n\nSame here, hang on.", ""),
+                                    action=Action.ALLOW, rules=NO_WAIT)
+        return reply.id
+
+    reply_id = await c.write(write)
+    member = await c.member(willow)
+    assert member is not None
+    await c.privacy.delete_account(member, "Willow", choice)
+    with c.database.read() as s:
+        body = boards.get_post(s, member_id=ash, post_id=reply_id).body
+    assert "Willow" not in body and body.startswith("a former member wrote:\n")
+    assert body.endswith("Same here, hang on.")
+    quoted = "the nights are long" in body
+    assert quoted is (choice is DeleteChoice.ANONYMISE)
+    assert not [h for h in await c.boards.search(ash, "Willow")]
+
+
+def test_unquote_leaves_other_quotes_and_look_alike_lines_alone() -> None:
+    body = "Rowan wrote:\n> hi\nWillow wrote: not a quote line\nWillow wrote:\n> bye\nok"
+    assert privacy.unquote(body, "Willow", removed=True) == (
+        "Rowan wrote:\n> hi\nWillow wrote: not a quote line\na former member wrote:\n"
+        "> (removed by its author)\nok")
