@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlmodel import Session
@@ -112,6 +114,30 @@ class ModerationAlertEvent(Event):
 MODERATION_TOPIC = "moderation"
 
 
+@event_type
+@dataclass(frozen=True)
+class SessionStartingEvent(Event):
+    """A scheduled session starts now: said in its room and to everyone online."""
+
+    kind = "room.session_starting"
+    room_id: int
+    room_name: str
+    topic: str
+    host: str
+    minutes: int
+
+    def describe(self) -> str:
+        host = f", hosted by {self.host}" if self.host else ""
+        return (f"Starting now in {self.room_name}: {self.topic}{host} "
+                f"({self.minutes} min).")
+
+
+# Everyone online hears here when a scheduled session starts (the home screen listens).
+SESSIONS_TOPIC = "room_sessions"
+# How often the server looks for sessions that have just started.
+SCHEDULE_CHECK_SECONDS = 20.0
+
+
 # -- results --------------------------------------------------------------------------
 @dataclass
 class RoomVisit:
@@ -172,8 +198,47 @@ class RoomService:
         self._throttle_told: dict[int, float] = {}
         # Until when each cooling-off member has been told (told once per cooling off).
         self._cooling_told: dict[int, float] = {}
+        self._schedule: asyncio.Task[None] | None = None
         # Rooms closed while people are inside: their visits still hold the open room.
         self._closed_live: set[int] = set()
+
+    # -- scheduled sessions start ------------------------------------------------------
+    async def announce_starting(self, after: datetime, until: datetime) -> int:
+        """Announce the sessions that started in (after, until]; returns how many."""
+        starting = await self._community.read(lambda s: rooms.events_starting(s, after, until))
+        for e in starting:
+            event = SessionStartingEvent(e.room_id, e.room_name, e.topic, e.host_name,
+                                         e.duration_minutes)
+            self._publish(e.room_id, event)
+            self._community.events.publish(SESSIONS_TOPIC, event)
+        return len(starting)
+
+    async def _watch_schedule(self, interval: float) -> None:
+        # Sessions that started before this server did are not announced late.
+        last = utcnow()
+        while True:
+            await asyncio.sleep(interval)
+            now = utcnow()
+            try:
+                await self.announce_starting(last, now)
+            except StoreBusyError:
+                continue  # the same window is looked at again next time
+            except Exception:
+                log.exception("announcing scheduled sessions failed")
+            last = now
+
+    def start(self, interval: float = SCHEDULE_CHECK_SECONDS) -> None:
+        """Start announcing scheduled sessions as they begin (the server calls this)."""
+        if self._schedule is None:
+            self._schedule = asyncio.get_running_loop().create_task(
+                self._watch_schedule(interval), name="room-sessions")
+
+    async def stop(self) -> None:
+        if self._schedule is not None:
+            self._schedule.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._schedule
+            self._schedule = None
 
     # -- plumbing ---------------------------------------------------------------------
     def _publish(self, room_id: int, event: Event) -> None:

@@ -345,6 +345,27 @@ def add_event(session: Session, *, room_id: int, starts_at: datetime, topic: str
                          host_id, host.pseudonym if host else "", topic)
 
 
+def remove_event(session: Session, event_id: int) -> RoomEventView:
+    """Cancel a scheduled session; returns what it was (raises RoomError if unknown)."""
+    event = session.get(RoomEvent, event_id)
+    if event is None:
+        raise RoomError(f"There is no scheduled session #{event_id}.")
+    room = _room(session, event.room_id)
+    host = session.get(Member, event.host_id) if event.host_id is not None else None
+    assert event.id is not None and room.id is not None
+    view = RoomEventView(event.id, room.id, room.name, event.starts_at, event.duration_minutes,
+                         event.host_id, host.pseudonym if host else "", event.topic)
+    session.delete(event)
+    session.flush()
+    return view
+
+
+def events_starting(session: Session, after: datetime, until: datetime) -> list[RoomEventView]:
+    """Sessions whose start falls in (after, until], in rooms still open: to announce."""
+    return [e for e in events_between(session, after, until + timedelta(microseconds=1))
+            if after < e.starts_at <= until]
+
+
 def events_between(session: Session, start: datetime, end: datetime,
                    room_id: int | None = None) -> list[RoomEventView]:
     """Sessions overlapping [start, end), soonest first (only in rooms still open)."""

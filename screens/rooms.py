@@ -33,10 +33,12 @@ from bbs.events import Subscription
 from bbs.room_service import (
     HELP_LINE,
     MAX_PASTE_LINES,
+    SESSIONS_TOPIC,
     RoomChangedEvent,
     RoomLineEvent,
     RoomPresenceEvent,
     RoomVisit,
+    SessionStartingEvent,
     paste_hint,
 )
 from bbs.rooms import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomView
@@ -441,6 +443,8 @@ class RoomScreen(BBSScreen[None]):
                     entries.append(note_entry(f"{clean_line(event.name, 64)} {verb}."))
             elif isinstance(event, RoomChangedEvent):
                 self._room_changed(event, entries)
+            elif isinstance(event, SessionStartingEvent):
+                entries.append(note_entry(event.describe()))
         if mentioned:
             # A bell is the cheapest announcement there is: one byte.
             self.app.bell()
@@ -635,9 +639,32 @@ class RoomEventsToday(PlainText):
     RoomEventsToday { height: auto; max-height: 3; margin: 0 1; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._starting: Subscription | None = None
+
     def on_mount(self) -> None:
         # Nothing today takes no room; the home screen hands over today's events.
         self.display = False
+        # The home screen lives as long as the session: a session starting is said on
+        # whatever screen the member is on (the bus runs `_started` in this session).
+        screen = self.screen
+        assert isinstance(screen, BBSScreen)
+        self._starting = screen.bbs.community.events.subscribe(
+            SESSIONS_TOPIC, maxsize=8, on_event=self._started)
+
+    def on_unmount(self) -> None:
+        if self._starting is not None:
+            self._starting.unsubscribe()
+            self._starting = None
+
+    def _started(self) -> None:
+        if self._starting is None:
+            return
+        for event in self._starting.drain():
+            if isinstance(event, SessionStartingEvent):
+                self.app.notify(event.describe() + " Press R on the home screen for rooms.",
+                                title="Room session", timeout=20, markup=False)
 
     def show_events(self, events: list[RoomEventView]) -> None:
         self.show(events_today_text(events))

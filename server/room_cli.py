@@ -140,6 +140,14 @@ def cmd_event_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_event_remove(args: argparse.Namespace) -> int:
+    database = _database(args)
+    with database.write() as session:
+        event = rooms.remove_event(session, args.id)
+    _out(f"Cancelled #{event.id}: {event.describe()}.")
+    return 0
+
+
 def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add `room` and its actions under `bbs admin`."""
     room = admin_sub.add_parser("room", help="live rooms: list, add, theme, close, events")
@@ -185,6 +193,12 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     event_add.add_argument("--minutes", type=int, default=60, help="how long it runs")
     data_dir_option(event_add)
     event_add.set_defaults(func=_guarded(cmd_event_add))
+    event_remove = event_sub.add_parser(
+        "remove", help="cancel a scheduled session by its number (`bbs admin room list` "
+        "shows them)")
+    event_remove.add_argument("id", type=int, help="the session's number, e.g. 3 for #3")
+    data_dir_option(event_remove)
+    event_remove.set_defaults(func=_guarded(cmd_event_remove))
 
 
 __all__ = ["register"]

@@ -320,6 +320,7 @@ class RunningServer:
             await asyncio.wait(running, timeout=grace)
         await self.acceptor.wait_closed()
         await self.registry.community.suggestions.stop()
+        await self.registry.community.rooms.stop()
         await asyncio.to_thread(self.registry.community.close)
 
 
@@ -340,6 +341,8 @@ async def start_server(settings: Settings, community: Community | None = None) -
     if community.suggestions.engine is None:
         community.suggestions.set_engine(await asyncio.to_thread(_load_theme_engine))
     community.suggestions.start()
+    # Scheduled room sessions are announced as they begin.
+    community.rooms.start()
     host_key = await asyncio.to_thread(load_or_create_host_key, settings.host_key_path)
     registry = SessionRegistry(settings, community)
     # The privacy screen lists and ends a member's own sessions through the registry.

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 from textual.events import Key, Paste
 
+from bbs import rooms
 from bbs.community import Community
 from bbs.flags import ModerationFlag
 from bbs.moderation_policy import Scores
@@ -211,3 +212,50 @@ async def test_todays_sessions_show_on_the_home_screen_and_in_the_room(
         assert "Evening check-in" in line and "host Tansy" in line
         await _enter_lobby(pilot, app)
         assert "Scheduled: " in _feed(app) and "Evening check-in" in _feed(app)
+
+
+async def test_a_scheduled_session_starting_is_said_in_its_room_and_to_everyone_online(
+        community: Community) -> None:
+    from datetime import timedelta
+
+    from bbs.models import utcnow
+
+    here = (await community.sign_up("Hazel", "a long enough password",
+                                    "a long enough password")).member
+    away = (await community.sign_up("Wren", "a long enough password",
+                                    "a long enough password")).member
+    [(lobby, _n), *_] = await community.rooms.list_rooms(here)
+    start = utcnow()
+    with community.database.write() as s:
+        rooms.add_event(s, room_id=lobby.id, starts_at=start, topic="Sunday circle",
+                        host_id=here.id)
+    inside = BBSApp(SessionContext(community, here))
+    home = BBSApp(SessionContext(community, away))
+    async with inside.run_test(size=(80, 24)) as pilot, home.run_test(size=(80, 24)) as other:
+        await pilot.press("r")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if isinstance(inside.screen, RoomListScreen) and inside.screen.query("#rooms"):
+                break
+        await pilot.press("enter")
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if isinstance(inside.screen, RoomScreen) and inside.screen.is_mounted:
+                break
+        said = await community.rooms.announce_starting(start - timedelta(seconds=1), start)
+        assert said == 1
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if "Starting now in Lobby: Sunday circle" in inside.screen.query_one(
+                    RoomFeed).visible_text():
+                break
+        else:
+            raise AssertionError("the room never heard its session start")
+        for _ in range(300):
+            await other.pause(0.02)
+            if any("Sunday circle" in n.message for n in home._notifications):
+                break
+        else:
+            raise AssertionError("the member on the home screen was never told")
+        # Announced once: the next look finds nothing new in its window.
+        assert await community.rooms.announce_starting(start, start + timedelta(seconds=20)) == 0

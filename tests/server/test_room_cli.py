@@ -49,3 +49,18 @@ def test_room_admin_commands_change_the_store(
         [event] = events_between(s, start, start.replace(day=7))
         assert event.duration_minutes == 90 and event.room_name == "Check-in circle"
     database.dispose()
+
+
+def test_a_scheduled_session_can_be_cancelled_from_the_shell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    code, out = _run(capsys, data, "event", "add", "Lobby", "2030-01-06 19:00", "Quiz night")
+    assert code == 0
+    number = int(out.split("#", 1)[1].split(":", 1)[0])
+    code, out = _run(capsys, data, "event", "remove", str(number))
+    assert code == 0 and "Cancelled" in out and "Quiz night" in out
+    code, out = _run(capsys, data, "event", "remove", str(number))
+    assert code == 1 and f"no scheduled session #{number}" in out
+    code, out = _run(capsys, data, "list", "--days", "3650")
+    assert "Quiz night" not in out
