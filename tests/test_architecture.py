@@ -4,7 +4,6 @@ and code that passes ruff and mypy --strict."""
 from __future__ import annotations
 
 import ast
-import pkgutil
 import shutil
 import subprocess
 import sys
@@ -15,45 +14,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _modules(package: str) -> list[str]:
-    path = ROOT / package
-    names = [package]
-    for info in pkgutil.walk_packages([str(path)], prefix=f"{package}."):
-        if ".migrations" not in info.name:
-            names.append(info.name)
-    return names
-
-
-def test_the_core_imports_no_ui_ssh_or_model_library() -> None:
-    code = (
-        "import importlib, sys\n"
-        f"for name in {_modules('bbs')!r}:\n"
-        "    importlib.import_module(name)\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('textual', 'asyncssh', 'sklearn', 'rich'))\n"
-        "print(','.join(bad))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=True)
-    assert result.stdout.strip() == ""
-
-
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-    return found
-
-
-def test_screens_never_touch_the_database_or_ssh() -> None:
-    forbidden = ("sqlmodel", "sqlalchemy", "bbs.db", "asyncssh", "server")
-    for path in (ROOT / "screens").glob("*.py"):
-        bad = [m for m in _imports(path) if m.split(".")[0] in forbidden or m in forbidden]
-        assert not bad, f"{path.name} imports {bad}"
+def test_import_contracts_hold() -> None:
+    """The layer rules in pyproject.toml ([tool.importlinter]), checked by import-linter."""
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert lint is not None, "import-linter is one of the test dependencies"
+    result = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "broken" in result.stdout and " 0 broken" in result.stdout
 
 
 def test_no_print_in_server_code() -> None:
