@@ -108,8 +108,11 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             self._chan.write(self._refusal.encode() + b"\r\n")
             self._chan.exit(1)
             return
-        if (self._command is not None and self._command.strip() == EXPORT_COMMAND
-                and self._member is not None):
+        if (
+            self._command is not None
+            and self._command.strip() == EXPORT_COMMAND
+            and self._member is not None
+        ):
             # With or without a pty: the member's data as JSON on stdout, then exit 0.
             self.task = asyncio.get_running_loop().create_task(self._export(self._member))
             return
@@ -134,8 +137,12 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._size = (width or 80, height or 24)
 
     def eof_received(self) -> bool:
+        # The client has nothing more to send (`ssh -n`, `< /dev/null`, a here-string, or
+        # a terminal closed): the app ends, but our side stays open until we have said
+        # what we have to say. Returning False would make asyncssh send our EOF at once,
+        # and the export written after it would fail silently and never exit.
         self._end_app()
-        return False
+        return True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closing = True
@@ -163,6 +170,12 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
                 log.info("member exported their data", extra={"member_id": member.id})
             else:
                 chan.write_stderr(EXPORT_FAILED.encode())
+        except (OSError, asyncssh.Error):
+            log.info("the export could not be written", extra={"member_id": member.id})
+            status = 1
+        try:
+            # Always said, even when writing failed: a client waiting for the exit status
+            # would otherwise wait for ever.
             chan.exit(status)
         except (OSError, asyncssh.Error):
             pass
