@@ -9,14 +9,16 @@ so a 1 MB paste never stalls the loop, and the parser cannot keep a dead app ali
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from codecs import getincrementaldecoder
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from textual import events
+from textual import constants, events
+from textual._parser import ParseEOF, ParseTimeout, Peek1, Read1, TokenCallback
 from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.geometry import Size
@@ -43,6 +45,8 @@ PASTE_START = b"\x1b[200~"
 PASTE_END = b"\x1b[201~"
 # How long a lone ESC waits to see if a sequence follows (as Textual's own drivers).
 ESCAPE_TIMEOUT_SECONDS = 0.11
+PASTE_START_TEXT = PASTE_START.decode()
+PASTE_END_TEXT = PASTE_END.decode()
 
 
 def input_cost(data: bytes, in_paste: bool) -> tuple[int, bool, int]:
@@ -123,12 +127,82 @@ class TerminalLink:
 
 
 class _SessionParser(XTermParser):
-    """XTermParser without the class-wide lru_cache that keeps dead parsers and apps alive."""
+    """XTermParser without the class-wide lru_cache that keeps dead parsers and apps alive,
+    and with bracketed pastes taken as data.
+
+    Textual's parser reads escape sequences inside a paste as it does outside one: a
+    sequence it cannot name (most of them, and any over 32 characters) comes out as keys,
+    ESC as "^", ahead of the paste they were part of. Here the paste markers are found
+    before Textual's parser sees them, and everything between them is one Paste event,
+    whole and in place; the rest goes through Textual's parser unchanged.
+    """
 
     def _parse_extended_key(self, sequence: str) -> list[events.Key] | None:  # type: ignore[override]
         uncached: Any = XTermParser._parse_extended_key.__wrapped__
         result: list[events.Key] | None = uncached(self, sequence)
         return result
+
+    def parse(self, token_callback: TokenCallback[Message]) -> Generator[Read1 | Peek1, str, None]:
+        ESC = "\x1b"
+        textual = XTermParser.parse(self, token_callback)
+        # What Textual's parser asks for next (it only ever reads, never peeks).
+        request: Read1 | Peek1 = next(textual)
+        # Characters that may begin a paste marker, held back from Textual's parser.
+        held = ""
+        # Inside a paste: its text so far.
+        paste: list[str] | None = None
+        end = len(PASTE_END_TEXT)
+
+        def give(text: str) -> Read1 | Peek1:
+            awaiting = request
+            for char in text:
+                awaiting = textual.send(char)
+            return awaiting
+
+        while True:
+            if paste is not None:
+                try:
+                    char = yield self.read1()
+                except ParseEOF:
+                    return
+                paste.append(char)
+                if char == "~" and "".join(paste[-end:]) == PASTE_END_TEXT:
+                    del paste[-end:]
+                    token_callback(events.Paste("".join(paste).replace("\x00", "")))
+                    paste = None
+                continue
+            try:
+                # While holding, wait as Textual waits after an ESC: a lone ESC is a key.
+                char = yield (self.read1(constants.ESCAPE_DELAY) if held else request)
+            except ParseTimeout:
+                request, held = give(held), ""
+                if request.timeout is not None:
+                    request = textual.throw(ParseTimeout())
+                continue
+            except ParseEOF:
+                request, held = give(held), ""
+                with contextlib.suppress(StopIteration):
+                    textual.throw(ParseEOF())
+                return
+            if not held and char != ESC:
+                request = textual.send(char)
+                continue
+            candidate = held + char
+            if candidate == PASTE_START_TEXT:
+                held, paste = "", []
+                if request.timeout is not None:
+                    # A sequence Textual was still reading ends here, as it would at an ESC.
+                    request = textual.throw(ParseTimeout())
+            elif PASTE_START_TEXT.startswith(candidate):
+                held = candidate
+            else:
+                # Not a paste after all: Textual's parser gets it all, in order.
+                request = give(held)
+                held = ""
+                if char == ESC:
+                    held = ESC
+                else:
+                    request = textual.send(char)
 
 
 class SSHDriver(Driver):
@@ -273,8 +347,9 @@ class SSHDriver(Driver):
     def _take_tokens(self, size: int) -> bool:
         now = time.monotonic()
         rate = float(self._link.max_input_bytes_per_second)
-        self._bucket = min(float(self._link.max_input_byte_burst),
-                           self._bucket + (now - self._bucket_time) * rate)
+        self._bucket = min(
+            float(self._link.max_input_byte_burst), self._bucket + (now - self._bucket_time) * rate
+        )
         self._bucket_time = now
         if size > self._bucket:
             return False
@@ -284,8 +359,10 @@ class SSHDriver(Driver):
     def _refill_events(self) -> float:
         now = time.monotonic()
         rate = float(self._link.max_input_events_per_second)
-        self._event_bucket = min(float(self._link.max_input_event_burst),
-                                 self._event_bucket + (now - self._event_bucket_time) * rate)
+        self._event_bucket = min(
+            float(self._link.max_input_event_burst),
+            self._event_bucket + (now - self._event_bucket_time) * rate,
+        )
         self._event_bucket_time = now
         return self._event_bucket
 
