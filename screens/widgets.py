@@ -51,9 +51,12 @@ class PlainText(Static):
         self.update(literal(text))
 
 
+ONE_LINE_KEPT = "Only the first line of that paste was kept: this field takes one line."
+
+
 class TextField(Input):
     """An Input whose cursor does not blink (an idle member costs zero bytes a second),
-    which holds and shows only safe text, and which says so when a paste is too long.
+    which holds and shows only safe text, and which says what a paste lost.
 
     Whatever comes in (typed, pasted, or set) is cleaned as posts are (`clean_line`):
     control characters (C0, C1, DEL, ESC), bidi overrides and zero-width spaces are
@@ -116,6 +119,8 @@ class TextField(Input):
             return
         if line:
             self.replace(line, start, end)
+        if len(lines) > 1:
+            self.notify(ONE_LINE_KEPT, severity="warning", markup=False)
 
 
 class SafeTextArea(TextArea):

@@ -1,8 +1,8 @@
-"""Text fields hold and show only safe text (issue 16).
+"""Text fields hold and show only safe text, and say what a paste lost (issue 16).
 
 A pasted C1 OSC sequence in a field used to set the member's own window title, a C1 CSI
 could clear the screen, and DEL, bidi overrides, zero-width spaces and ESC were drawn as
-they were.
+they were. Single-line fields kept the first line of a paste without a word.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.events import Paste
 
 from screens.compose import PostEditor
-from screens.widgets import SafeTextArea, TextField
+from screens.widgets import ONE_LINE_KEPT, SafeTextArea, TextField
 
 # OSC (set the title) and CSI (clear the screen) as C1 bytes, DEL, a lone ESC, a bidi
 # override, a zero-width space, a BEL and a backspace: none may be held or drawn.
@@ -85,3 +85,18 @@ async def test_editors_hold_only_safe_text_with_newlines_and_joiners_kept() -> N
         assert body.text == "ok]52;c;aGk=loaded"
         await pilot.press("end", "\x7f")  # DEL as a key is backspace, not a character
         assert "\x7f" not in body.text
+
+
+async def test_a_single_line_field_says_when_a_paste_lost_its_other_lines() -> None:
+    app = Fields()
+    async with app.run_test() as pilot:
+        line = app.query_one("#line", TextField)
+        line.focus()
+        app.post_message(Paste("\nfirst line\nsecond line\n"))
+        await pilot.pause()
+        assert line.value == "first line"
+        assert [n.message for n in app._notifications] == [ONE_LINE_KEPT]
+        app.post_message(Paste("just one line\n"))
+        await pilot.pause()
+        assert line.value == "first linejust one line"
+        assert len(app._notifications) == 1  # nothing lost, nothing said
