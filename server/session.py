@@ -65,6 +65,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._command: str | None = None
         self._link: TerminalLink | None = None
         self._app: BBSApp | None = None
+        # The client will send nothing more (EOF): a session app has nobody to serve.
+        self._input_ended = False
         self.task: asyncio.Task[None] | None = None
         self._closing = False
         # For the member's own list of sessions (privacy screen): no address, ever.
@@ -141,6 +143,7 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         # a terminal closed): the app ends, but our side stays open until we have said
         # what we have to say. Returning False would make asyncssh send our EOF at once,
         # and the export written after it would fail silently and never exit.
+        self._input_ended = True
         self._end_app()
         return True
 
@@ -254,6 +257,10 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._link = link
         app = BBSApp(context, driver_class=SSHDriver, terminal_link=link)
         self._app = app
+        if self._input_ended:
+            # EOF came while the app was being prepared (`ssh -tt -n`): it ends as soon
+            # as it starts, rather than waiting for keys that can never come.
+            app.exit(0)
         LIVE_APPS.add(app)
         if self._member is not None:
             self._registry.member_arrived(self, self._member)

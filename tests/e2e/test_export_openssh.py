@@ -119,3 +119,15 @@ async def test_openssh_export_with_an_open_pipe_for_input_still_ends(
             await proc.wait()
     assert status == 0
     assert json.loads(out.decode())["member"]["pseudonym"] == "Willow"
+
+
+async def test_openssh_terminal_session_with_no_input_ends_instead_of_waiting(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    # `ssh -tt -n`: a terminal, but standard input is /dev/null, so OpenSSH sends EOF
+    # before the app has even started. Nobody can ever type: the session ends, status 0.
+    identity = await _member_with_key(server, tmp_path)
+    args = _ssh(server.port, identity, "-tt", "-n")
+    args.remove("export")
+    status, _out, err = await _run(args, stdin=None)
+    assert status == 0, err
