@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
@@ -22,7 +21,7 @@ from bbs.boards import BODY_MAX, TITLE_MAX, WARNING_MAX, PostError
 from bbs.errors import StoreBusyError, StoreFullError
 from bbs.text_safety import clean_text
 from screens.base import BBSScreen
-from screens.widgets import KeyBar, PlainText, TextField
+from screens.widgets import KeyBar, PlainText, SafeTextArea, TextField
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +38,8 @@ _PENDING: set[asyncio.Task[None]] = set()
 ComposeMode = Literal["thread", "reply", "edit", "pm"]
 
 
-class PostEditor(TextArea):
-    """A multi-line editor whose cursor does not blink, and which refuses giant pastes."""
-
-    cursor_blink = reactive(False, init=False)
+class PostEditor(SafeTextArea):
+    """A multi-line editor that holds only safe text, and which refuses giant pastes."""
 
     async def _on_paste(self, event: events.Paste) -> None:
         if len(event.text) + len(self.text) > PASTE_MAX:
@@ -99,8 +96,9 @@ class ComposeScreen(BBSScreen[Outcome | None]):
     ComposeScreen #status { height: auto; max-height: 4; }
     """
 
-    def __init__(self, target: ComposeTarget, *, title: str = "", body: str = "",
-                 warning: str = "") -> None:
+    def __init__(
+        self, target: ComposeTarget, *, title: str = "", body: str = "", warning: str = ""
+    ) -> None:
         super().__init__()
         self.target = target
         self._initial = (title, body, warning)
@@ -115,8 +113,12 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         title, body, warning = self._initial
         if self.target.with_title:
             yield TextField(title, placeholder="Title", id="title", max_length=TITLE_MAX)
-        yield TextField(warning, placeholder="Content warning (optional), e.g. relapse",
-                        id="warning", max_length=WARNING_MAX)
+        yield TextField(
+            warning,
+            placeholder="Content warning (optional), e.g. relapse",
+            id="warning",
+            max_length=WARNING_MAX,
+        )
         yield PostEditor(body, id="body", soft_wrap=True, tab_behavior="focus")
         with VerticalScroll(id="preview"):
             yield PlainText("", id="preview-text", classes="body")
@@ -154,8 +156,11 @@ class ComposeScreen(BBSScreen[Outcome | None]):
 
     def _values(self) -> tuple[str, str, str]:
         title = self.query_one("#title", TextField).value if self.target.with_title else ""
-        return (title, self.query_one("#body", PostEditor).text,
-                self.query_one("#warning", TextField).value)
+        return (
+            title,
+            self.query_one("#body", PostEditor).text,
+            self.query_one("#warning", TextField).value,
+        )
 
     # -- drafts -----------------------------------------------------------------------
     @on(TextArea.Changed)
@@ -170,8 +175,10 @@ class ComposeScreen(BBSScreen[Outcome | None]):
 
     @on(PostEditor.TooLong)
     def _too_long(self, event: PostEditor.TooLong) -> None:
-        self._say(f"That paste is {event.size:,} characters; a post takes up to "
-                  f"{BODY_MAX:,}, so nothing was pasted. Your text is unchanged.")
+        self._say(
+            f"That paste is {event.size:,} characters; a post takes up to "
+            f"{BODY_MAX:,}, so nothing was pasted. Your text is unchanged."
+        )
 
     async def _save_draft(self) -> None:
         if not self._dirty or self._sent:
@@ -189,9 +196,14 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             if not (title.strip() or body.strip()):
                 await service.discard_draft(member.id, self.target.context)
             else:
-                await service.save_draft(member.id, self.target.context,
-                                         label=self.target.label, title=title, body=body,
-                                         warning=warning)
+                await service.save_draft(
+                    member.id,
+                    self.target.context,
+                    label=self.target.label,
+                    title=title,
+                    body=body,
+                    warning=warning,
+                )
         except StoreBusyError:
             self._dirty = True
 
@@ -206,9 +218,15 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         if not (title.strip() or body.strip()):
             return
         task = asyncio.get_running_loop().create_task(
-            self.bbs.community.boards.save_draft(member.id, self.target.context,
-                                                 label=self.target.label, title=title,
-                                                 body=body, warning=warning))
+            self.bbs.community.boards.save_draft(
+                member.id,
+                self.target.context,
+                label=self.target.label,
+                title=title,
+                body=body,
+                warning=warning,
+            )
+        )
         _PENDING.add(task)
         task.add_done_callback(_PENDING.discard)
 
@@ -250,15 +268,21 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         target = self.target
         try:
             if target.mode == "thread":
-                outcome = await service.create_thread(member.id, target.target_id, title=title,
-                                                      body=body, warning=warning)
+                outcome = await service.create_thread(
+                    member.id, target.target_id, title=title, body=body, warning=warning
+                )
             elif target.mode == "reply":
-                outcome = await service.reply(member.id, target.target_id, body=body,
-                                              warning=warning)
+                outcome = await service.reply(
+                    member.id, target.target_id, body=body, warning=warning
+                )
             elif target.mode == "edit":
-                outcome = await service.edit(member.id, target.target_id, body=body,
-                                             warning=warning,
-                                             title=title if target.with_title else None)
+                outcome = await service.edit(
+                    member.id,
+                    target.target_id,
+                    body=body,
+                    warning=warning,
+                    title=title if target.with_title else None,
+                )
             else:
                 outcome = await service.send_message(member.id, target.target_id, body)
         except PostError as error:

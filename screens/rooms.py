@@ -293,13 +293,28 @@ class RoomInput(TextField):
         lines = [line for line in event.text.splitlines() if line.strip()]
         event.stop()
         event.prevent_default()
+        screen = self.screen
         if len(lines) > MAX_PASTE_LINES:
-            screen = self.screen
             if isinstance(screen, RoomScreen):
                 screen.show_notes([paste_hint(len(lines))])
             return
         text = clean_line(" ".join(line.strip() for line in lines))
-        self.insert_text_at_cursor(text[: max(0, MAX_LINE_CHARS - len(self.value))])
+        room = max(0, MAX_LINE_CHARS - len(self.value))
+        self.insert_text_at_cursor(text[:room])
+        if len(text) > room and isinstance(screen, RoomScreen):
+            # Never cut silently: say what was kept, and where longer text fits.
+            screen.show_notes([paste_cut_note(room)])
+
+
+def paste_cut_note(kept: int) -> str:
+    """What a member is told when a paste does not fit in the room line."""
+    board = "for longer text, write a board post (Boards: B on the home screen)."
+    if kept == 0:
+        return f"The line is full ({MAX_LINE_CHARS} characters), so nothing was pasted; {board}"
+    return (
+        f"Only the first {kept:,} characters of that paste fit in a room line "
+        f"({MAX_LINE_CHARS} at most); {board}"
+    )
 
 
 # -- the room -------------------------------------------------------------------------

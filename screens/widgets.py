@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
@@ -11,7 +11,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, RadioButton, Static
+from textual.widgets import Checkbox, Input, RadioButton, Static, TextArea
+from textual.widgets.text_area import Edit, EditResult
 
 from bbs.text_safety import clean_line, clean_text
 
@@ -50,11 +51,27 @@ class PlainText(Static):
         self.update(literal(text))
 
 
+ONE_LINE_KEPT = "Only the first line of that paste was kept: this field takes one line."
+
+
 class TextField(Input):
     """An Input whose cursor does not blink (an idle member costs zero bytes a second),
-    and which says so when a paste is too long instead of dropping it silently."""
+    which holds and shows only safe text, and which says what a paste lost.
+
+    Whatever comes in (typed, pasted, or set) is cleaned as posts are (`clean_line`):
+    control characters (C0, C1, DEL, ESC), bidi overrides and zero-width spaces are
+    dropped, ZWJ and ZWNJ kept, so the field never echoes an escape sequence to the
+    member's own terminal. A password field keeps what was typed, exactly (SSH password
+    logins compare it as sent), and only ever shows dots.
+    """
 
     cursor_blink = reactive(False, init=False)
+
+    def validate_value(self, value: str) -> str:
+        return value if self.password else clean_line(value)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(text if self.password else clean_line(text), start, end)
 
     async def _on_key(self, event: events.Key) -> None:
         focused = self.screen.focused
@@ -84,17 +101,48 @@ class TextField(Input):
             await self.run_action(bindings[0].action)
 
     def _on_paste(self, event: events.Paste) -> None:
-        line = event.text.splitlines()[0] if event.text else ""
-        room = self.max_length - len(self.value) if self.max_length else None
+        event.stop()
+        event.prevent_default()
+        lines = [line for line in event.text.splitlines() if line.strip()]
+        line = lines[0] if lines else ""
+        if not self.password:
+            line = clean_line(line)
+        start, end = sorted(self.selection)
+        room = self.max_length - len(self.value) + (end - start) if self.max_length else None
         if room is not None and len(line) > room:
-            event.stop()
-            event.prevent_default()
             self.notify(
                 f"That paste is longer than this field takes ({self.max_length} characters), "
                 "so nothing was pasted.",
                 severity="warning",
                 markup=False,
             )
+            return
+        if line:
+            self.replace(line, start, end)
+        if len(lines) > 1:
+            self.notify(ONE_LINE_KEPT, severity="warning", markup=False)
+
+
+class SafeTextArea(TextArea):
+    """A TextArea that holds and shows only safe text, cleaned as posts are (`clean_text`):
+    whatever is typed, pasted or loaded loses control characters (C0, C1, DEL, ESC),
+    bidi overrides and zero-width spaces; newlines, ZWJ, ZWNJ and variation selectors
+    stay. Its cursor does not blink."""
+
+    cursor_blink = reactive(False, init=False)
+
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
+        super().__init__(clean_text(text), **kwargs)
+
+    def load_text(self, text: str) -> None:
+        super().load_text(clean_text(text))
+
+    def edit(self, edit: Edit) -> EditResult:
+        # Every change (typing, a paste, insert() and replace()) comes through here.
+        text = clean_text(edit.text)
+        if text != edit.text:
+            edit = Edit(text, edit.from_location, edit.to_location, edit.maintain_selection_offset)
+        return super().edit(edit)
 
 
 class Tick(Checkbox):
@@ -110,8 +158,9 @@ class Tick(Checkbox):
         Binding("down", "app.focus_next", "Next", show=False),
     ]
 
-    def __init__(self, label: str, value: bool = False, *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, label: str, value: bool = False, *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(Content(label), value, id=id, classes=classes, compact=True)
         self.BUTTON_INNER = "x" if value else " "
 

@@ -9,14 +9,16 @@ so a 1 MB paste never stalls the loop, and the parser cannot keep a dead app ali
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from codecs import getincrementaldecoder
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from textual import events
+from textual import constants, events
+from textual._parser import ParseEOF, ParseTimeout, Peek1, Read1, TokenCallback
 from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.geometry import Size
@@ -26,6 +28,7 @@ from server.frame_filter import FrameFilter
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.dom import DOMNode
 
 # Parse at most this many characters per loop pass; others' sessions run in between.
 INPUT_SLICE = 2048
@@ -43,6 +46,14 @@ PASTE_START = b"\x1b[200~"
 PASTE_END = b"\x1b[201~"
 # How long a lone ESC waits to see if a sequence follows (as Textual's own drivers).
 ESCAPE_TIMEOUT_SECONDS = 0.11
+# A key or paste handed to the app is followed until it has been handled before the next
+# input goes (see _Follower). Every this often, a wait that has not ended is looked at:
+# a screen that closed with the key still queued never reports it handled.
+FOLLOW_CHECK_SECONDS = 0.05
+# After this long the next input goes anyway: order is worth a wait, not a frozen session.
+FOLLOW_GIVE_UP_SECONDS = 2.0
+PASTE_START_TEXT = PASTE_START.decode()
+PASTE_END_TEXT = PASTE_END.decode()
 
 
 def input_cost(data: bytes, in_paste: bool) -> tuple[int, bool, int]:
@@ -123,12 +134,120 @@ class TerminalLink:
 
 
 class _SessionParser(XTermParser):
-    """XTermParser without the class-wide lru_cache that keeps dead parsers and apps alive."""
+    """XTermParser without the class-wide lru_cache that keeps dead parsers and apps alive,
+    and with bracketed pastes taken as data.
+
+    Textual's parser reads escape sequences inside a paste as it does outside one: a
+    sequence it cannot name (most of them, and any over 32 characters) comes out as keys,
+    ESC as "^", ahead of the paste they were part of. Here the paste markers are found
+    before Textual's parser sees them, and everything between them is one Paste event,
+    whole and in place; the rest goes through Textual's parser unchanged.
+    """
 
     def _parse_extended_key(self, sequence: str) -> list[events.Key] | None:  # type: ignore[override]
         uncached: Any = XTermParser._parse_extended_key.__wrapped__
         result: list[events.Key] | None = uncached(self, sequence)
         return result
+
+    def parse(self, token_callback: TokenCallback[Message]) -> Generator[Read1 | Peek1, str, None]:
+        ESC = "\x1b"
+        textual = XTermParser.parse(self, token_callback)
+        # What Textual's parser asks for next (it only ever reads, never peeks).
+        request: Read1 | Peek1 = next(textual)
+        # Characters that may begin a paste marker, held back from Textual's parser.
+        held = ""
+        # Inside a paste: its text so far.
+        paste: list[str] | None = None
+        end = len(PASTE_END_TEXT)
+
+        def give(text: str) -> Read1 | Peek1:
+            awaiting = request
+            for char in text:
+                awaiting = textual.send(char)
+            return awaiting
+
+        while True:
+            if paste is not None:
+                try:
+                    char = yield self.read1()
+                except ParseEOF:
+                    return
+                paste.append(char)
+                if char == "~" and "".join(paste[-end:]) == PASTE_END_TEXT:
+                    del paste[-end:]
+                    token_callback(events.Paste("".join(paste).replace("\x00", "")))
+                    paste = None
+                continue
+            try:
+                # While holding, wait as Textual waits after an ESC: a lone ESC is a key.
+                char = yield (self.read1(constants.ESCAPE_DELAY) if held else request)
+            except ParseTimeout:
+                request, held = give(held), ""
+                if request.timeout is not None:
+                    request = textual.throw(ParseTimeout())
+                continue
+            except ParseEOF:
+                request, held = give(held), ""
+                with contextlib.suppress(StopIteration):
+                    textual.throw(ParseEOF())
+                return
+            if not held and char != ESC:
+                request = textual.send(char)
+                continue
+            candidate = held + char
+            if candidate == PASTE_START_TEXT:
+                held, paste = "", []
+                if request.timeout is not None:
+                    # A sequence Textual was still reading ends here, as it would at an ESC.
+                    request = textual.throw(ParseTimeout())
+            elif PASTE_START_TEXT.startswith(candidate):
+                held = candidate
+            else:
+                # Not a paste after all: Textual's parser gets it all, in order.
+                request = give(held)
+                held = ""
+                if char == ESC:
+                    held = ESC
+                else:
+                    request = textual.send(char)
+
+
+class _Follower:
+    """Follows one key or paste through the app, hop by hop, until it has been handled.
+
+    Textual's app hands a key to the focused widget through that widget's queue, and runs
+    the ordinary bindings (Tab, Shift+Tab, a screen's keys) only when the key has bubbled
+    back up to the app; priority bindings (Ctrl+S) run at once, before keys handed over
+    earlier have been handled. Handing the app a burst at once ("name<Tab>password", a
+    paste then Ctrl+S) therefore let keys land in the field that had focus before, and a
+    send run before the paste was in the text. So the driver hands over one key or paste,
+    and the next only when this one has been handled.
+
+    It is followed with a callback queued behind it at each widget it reaches (a queue is
+    first in, first out): when the callback runs there, the key has been handled there and
+    has either stopped or been passed to the parent. Then, unless it was plain typing
+    taken by a field, one more pass along the path the next key will take (focus up to
+    the app) lets what it set off settle first: a screen it opened gets its focus, a form
+    it submitted closes.
+    """
+
+    # Textual's invoke() reads this instead of inspecting the callback's signature.
+    _param_count = 0
+    FIRST, PATH, SETTLE = range(3)
+
+    __slots__ = ("driver", "event", "pump", "stage", "started", "typing")
+
+    def __init__(self, driver: SSHDriver, event: Message, started: float, typing: bool) -> None:
+        self.driver = driver
+        self.event = event
+        # A key the focused field types in: handled once it has stopped there.
+        self.typing = typing
+        self.pump: DOMNode | None = None
+        self.stage = self.FIRST
+        self.started = started
+
+    def __call__(self) -> None:
+        self.driver._hop(self)
 
 
 class SSHDriver(Driver):
@@ -175,6 +294,9 @@ class SSHDriver(Driver):
         # Where the input stands as the parser will see it: inside a paste, and how long.
         self._in_paste = False
         self._paste_bytes = 0
+        # The key or paste handed to the app and not yet handled; nothing follows it.
+        self._following: _Follower | None = None
+        self._follow_check: asyncio.TimerHandle | None = None
 
     # -- output ---------------------------------------------------------------------
     def write(self, data: str) -> None:
@@ -235,10 +357,11 @@ class SSHDriver(Driver):
 
     def disable_input(self) -> None:
         self._input_enabled = False
-        for handle in (self._tick_handle, self._resize_handle):
+        for handle in (self._tick_handle, self._resize_handle, self._follow_check):
             if handle is not None:
                 handle.cancel()
-        self._tick_handle = self._resize_handle = None
+        self._tick_handle = self._resize_handle = self._follow_check = None
+        self._following = None
         self._pending.clear()
         self._pending_chars = 0
         self._ready.clear()
@@ -273,8 +396,9 @@ class SSHDriver(Driver):
     def _take_tokens(self, size: int) -> bool:
         now = time.monotonic()
         rate = float(self._link.max_input_bytes_per_second)
-        self._bucket = min(float(self._link.max_input_byte_burst),
-                           self._bucket + (now - self._bucket_time) * rate)
+        self._bucket = min(
+            float(self._link.max_input_byte_burst), self._bucket + (now - self._bucket_time) * rate
+        )
         self._bucket_time = now
         if size > self._bucket:
             return False
@@ -284,8 +408,10 @@ class SSHDriver(Driver):
     def _refill_events(self) -> float:
         now = time.monotonic()
         rate = float(self._link.max_input_events_per_second)
-        self._event_bucket = min(float(self._link.max_input_event_burst),
-                                 self._event_bucket + (now - self._event_bucket_time) * rate)
+        self._event_bucket = min(
+            float(self._link.max_input_event_burst),
+            self._event_bucket + (now - self._event_bucket_time) * rate,
+        )
         self._event_bucket_time = now
         return self._event_bucket
 
@@ -342,8 +468,9 @@ class SSHDriver(Driver):
             self._drain()
 
     def _drain(self) -> None:
-        # Parse one slice now, hand the app a few events, schedule the rest for later
-        # loop passes.
+        # Parse one slice now, hand the app what it may have, schedule the rest for later
+        # loop passes. While a key or paste is being followed, nothing more is handed
+        # over: its end (_followed) drains again.
         parser = self._parser
         if parser is None or not self._input_enabled:
             self._draining = False
@@ -359,9 +486,32 @@ class SSHDriver(Driver):
             budget -= len(chunk)
             ready.extend(parser.feed(chunk))
         delivered = 0
+        # Keys the focused field types in go to it back to back (they stop there, and its
+        # queue keeps their order); the last of such a run is followed, so that the key
+        # after it (Tab, Ctrl+S) waits until they are all in.
+        run_end: Message | None = None
         while ready and delivered < EVENTS_PER_PASS:
-            delivered += self._deliver(ready.popleft())
-        if self._pending or ready:
+            event = ready[0]
+            typing = self._typed_into_focus(event)
+            if run_end is not None and not typing:
+                self._follow(run_end, typing=True)
+                run_end = None
+            following = self._following
+            if following is not None and not (typing and following.typing):
+                break
+            ready.popleft()
+            if not self._deliver(event):
+                continue
+            delivered += 1
+            if typing:
+                run_end = event
+            elif isinstance(event, (events.Key, events.Paste)):
+                self._follow(event, typing=False)
+        if run_end is not None:
+            self._follow(run_end, typing=True)
+        if self._following is not None:
+            pass  # still draining: _followed carries on
+        elif self._pending or ready:
             self._loop.call_soon(self._drain)
         else:
             self._draining = False
@@ -397,6 +547,114 @@ class SSHDriver(Driver):
                 return 0
         self.process_message(event)
         return 1
+
+    # -- one key at a time: see _Follower ------------------------------------------------
+    def _typed_into_focus(self, event: Message) -> bool:
+        """Will this key be typed into the focused field, and stop there?"""
+        if not isinstance(event, events.Key):
+            return False
+        try:
+            focused = self._app.focused
+        except Exception:
+            return False
+        return focused is not None and focused.check_consume_key(event.key, event.character)
+
+    def _follow(self, event: Message, *, typing: bool) -> None:
+        # A later key of a run of typing replaces the follower of the one before it: both
+        # take the same path, in order, so when it is in, so are they.
+        follower = _Follower(self, event, self._loop.time(), typing)
+        self._following = follower
+        # Behind the event in the app's queue: runs once the app has looked at it.
+        self._hop_to(follower, self._app)
+        if self._following is follower and self._follow_check is None:
+            self._follow_check = self._loop.call_later(FOLLOW_CHECK_SECONDS, self._check_follow)
+
+    def _hop_to(self, follower: _Follower, pump: DOMNode) -> None:
+        follower.pump = pump
+        if not pump.post_message(events.Callback(callback=follower)):
+            self._followed(follower)  # closing: nothing there will handle anything
+
+    def _hop(self, follower: _Follower) -> None:
+        """The event has been handled at `follower.pump`; where does it go next?"""
+        if follower is not self._following:
+            return  # given up on, or input ended
+        app = self._app
+        pump, event = follower.pump, follower.event
+        if follower.stage == _Follower.FIRST:
+            if not event.is_forwarded:
+                self._settle(follower)  # a priority binding took it at the app
+                return
+            follower.stage = _Follower.PATH
+            # Where App.on_event just forwarded it: nothing ran in between.
+            self._hop_to(follower, app.focused or app.screen)
+            return
+        if pump is None or pump is app:
+            if follower.stage == _Follower.PATH:
+                self._settle(follower)  # back at the app, whose bindings ran
+            else:
+                self._followed(follower)
+            return
+        parent = pump.parent
+        if follower.stage == _Follower.SETTLE:
+            self._hop_to(follower, parent if parent is not None else app)
+            return
+        # As MessagePump._on_message decides whether to bubble: a screen marks it stopped
+        # as it passes it to the app that sent it, so that alone does not mean it stopped.
+        if (
+            not event.bubble
+            or parent is None
+            or not (pump.is_parent_active and pump.is_attached)
+            or (event._stop_propagation and event._sender is not parent)
+        ):
+            # Taken here. Typing or a paste taken by a field sets nothing off worth
+            # waiting for.
+            if follower.typing or isinstance(event, events.Paste):
+                self._followed(follower)
+            else:
+                self._settle(follower)
+            return
+        self._hop_to(follower, parent)
+
+    def _settle(self, follower: _Follower) -> None:
+        follower.stage = _Follower.SETTLE
+        app = self._app
+        try:
+            start: DOMNode = app.focused or app.screen
+        except Exception:
+            self._followed(follower)  # no screen: the app is ending
+            return
+        self._hop_to(follower, start)
+
+    def _followed(self, follower: _Follower) -> None:
+        if follower is not self._following:
+            return
+        self._following = None
+        if self._follow_check is not None:
+            self._follow_check.cancel()
+            self._follow_check = None
+        if self._input_enabled:
+            self._loop.call_soon(self._drain)
+        else:
+            self._draining = False
+
+    def _check_follow(self) -> None:
+        self._follow_check = None
+        follower = self._following
+        if follower is None:
+            return
+        pump = follower.pump
+        gone = (
+            pump is None
+            or pump._closing
+            or pump._closed
+            or (pump is not self._app and pump.parent is None)
+        )
+        if gone or self._loop.time() - follower.started > FOLLOW_GIVE_UP_SECONDS:
+            # Its callback went down with a closed screen, or the app is busy elsewhere:
+            # the next input goes now rather than never.
+            self._followed(follower)
+            return
+        self._follow_check = self._loop.call_later(FOLLOW_CHECK_SECONDS, self._check_follow)
 
     def resize(self, width: int, height: int) -> None:
         """A window change from the client: clamped, and storms folded into one."""

@@ -65,6 +65,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._command: str | None = None
         self._link: TerminalLink | None = None
         self._app: BBSApp | None = None
+        # The client will send nothing more (EOF): a session app has nobody to serve.
+        self._input_ended = False
         self.task: asyncio.Task[None] | None = None
         self._closing = False
         # For the member's own list of sessions (privacy screen): no address, ever.
@@ -108,8 +110,11 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             self._chan.write(self._refusal.encode() + b"\r\n")
             self._chan.exit(1)
             return
-        if (self._command is not None and self._command.strip() == EXPORT_COMMAND
-                and self._member is not None):
+        if (
+            self._command is not None
+            and self._command.strip() == EXPORT_COMMAND
+            and self._member is not None
+        ):
             # With or without a pty: the member's data as JSON on stdout, then exit 0.
             self.task = asyncio.get_running_loop().create_task(self._export(self._member))
             return
@@ -134,8 +139,13 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._size = (width or 80, height or 24)
 
     def eof_received(self) -> bool:
+        # The client has nothing more to send (`ssh -n`, `< /dev/null`, a here-string, or
+        # a terminal closed): the app ends, but our side stays open until we have said
+        # what we have to say. Returning False would make asyncssh send our EOF at once,
+        # and the export written after it would fail silently and never exit.
+        self._input_ended = True
         self._end_app()
-        return False
+        return True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closing = True
@@ -163,6 +173,12 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
                 log.info("member exported their data", extra={"member_id": member.id})
             else:
                 chan.write_stderr(EXPORT_FAILED.encode())
+        except (OSError, asyncssh.Error):
+            log.info("the export could not be written", extra={"member_id": member.id})
+            status = 1
+        try:
+            # Always said, even when writing failed: a client waiting for the exit status
+            # would otherwise wait for ever.
             chan.exit(status)
         except (OSError, asyncssh.Error):
             pass
@@ -241,6 +257,10 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._link = link
         app = BBSApp(context, driver_class=SSHDriver, terminal_link=link)
         self._app = app
+        if self._input_ended:
+            # EOF came while the app was being prepared (`ssh -tt -n`): it ends as soon
+            # as it starts, rather than waiting for keys that can never come.
+            app.exit(0)
         LIVE_APPS.add(app)
         if self._member is not None:
             self._registry.member_arrived(self, self._member)

@@ -34,15 +34,19 @@ class Recorder(App[None]):
         self.keys: list[str] = []
         self.pastes: list[str] = []
         self.sizes: list[tuple[int, int]] = []
+        # Keys and pastes in the order they arrived.
+        self.inputs: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         yield Static("hello")
 
     def on_key(self, event: events.Key) -> None:
         self.keys.append(event.key)
+        self.inputs.append(("key", event.key))
 
     def on_paste(self, event: events.Paste) -> None:
         self.pastes.append(event.text)
+        self.inputs.append(("paste", event.text))
 
     def on_resize(self, event: events.Resize) -> None:
         self.sizes.append((event.size.width, event.size.height))
@@ -68,3 +72,14 @@ async def run_with(link: TerminalLink, script: Callable[[Recorder], Awaitable[No
 def driver_of(link: TerminalLink) -> SSHDriver:
     assert link.driver is not None
     return link.driver
+
+
+async def wait_until(
+    condition: Callable[[], object], timeout: float = 10.0, what: str = "the condition"
+) -> None:
+    """Wait on a condition (checked every loop pass or so), never a fixed time."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.005)

@@ -69,7 +69,6 @@ async def test_sysop_hides_a_held_post_author_is_told_then_banned_author_refused
     await thorn.wait_for("New thread in Introductions")
     await thorn.type("About you")
     await thorn.type(TAB + TAB)
-    await asyncio.sleep(0.3)
     await thorn.type("you are all worthless")
     await thorn.type(CTRL_S)
     await thorn.wait_for("hasn't been shown to others yet")

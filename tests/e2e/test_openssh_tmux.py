@@ -46,10 +46,25 @@ class TmuxSSH:
             "-o NumberOfPasswordPrompts=3",
             "-F /dev/null",
         ]
-        command = f"ssh -tt -p {port} {' '.join(o for o in options if o)} {user}@127.0.0.1; " \
-                  "echo EXIT=$?; sleep 30"
-        await _tmux("new-session", "-d", "-s", self.name, "-x", "80", "-y", "24",
-                    "env", "TERM=xterm-256color", "sh", "-c", command)
+        command = (
+            f"ssh -tt -p {port} {' '.join(o for o in options if o)} {user}@127.0.0.1; "
+            "echo EXIT=$?; sleep 30"
+        )
+        await _tmux(
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "env",
+            "TERM=xterm-256color",
+            "sh",
+            "-c",
+            command,
+        )
 
     async def screen(self) -> str:
         return await _tmux("capture-pane", "-p", "-t", self.name)
@@ -144,3 +159,18 @@ async def test_openssh_signup_quit_login_and_wrong_password(
     assert "EXIT=255" in screen
     assert attempts == 6
     assert "Too many authentication failures" in screen or "Permission denied" in screen
+
+
+async def test_openssh_signup_pasted_with_tabs_fills_each_field(
+    server: RunningServer, tmux: list[TmuxSSH]
+) -> None:
+    # A password manager's "name<Tab>password<Tab>password<Enter>": one write to the pty.
+    signup = _window(tmux)
+    await signup.start(server.port, "new")
+    await signup.wait_for("I agree")
+    await signup.keys("a")
+    await signup.wait_for("Choose how you will be known here")
+    await _tmux("send-keys", "-t", signup.name, "-l", f"Egret\t{PASSWORD}\t{PASSWORD}\r")
+    await signup.wait_for(RECOVERY_CODE)
+    member = await server.registry.community.authenticate_password("egret", PASSWORD)
+    assert member is not None and member.pseudonym == "Egret"

@@ -107,6 +107,23 @@ async def test_a_big_paste_becomes_a_hint_and_a_small_one_a_line(community: Comm
         assert field.value == "one two"
 
 
+async def test_a_paste_longer_than_a_room_line_is_cut_with_a_word(community: Community) -> None:
+    member = await _member(community, "Linnet")
+    app = BBSApp(SessionContext(community, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _enter_lobby(pilot, app)
+        field = app.screen.query_one(RoomInput)
+        field.post_message(Paste("x" * 700))
+        for _ in range(250):  # breaks as soon as the note shows
+            await pilot.pause(0.02)
+            if "Only the first 500" in _feed(app):
+                break
+        assert field.value == "x" * 500
+        feed = " ".join(_feed(app).split())
+        assert "Only the first 500 characters of that paste fit in a room line" in feed
+        assert "board post" in feed
+
+
 async def test_two_members_see_each_other_and_ignore_works(community: Community) -> None:
     one = await _member(community, "Alder")
     two = await _member(community, "Birch")
