@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Index, UniqueConstraint, and_, func, or_
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -17,7 +18,7 @@ from bbs.flags import GONE, FlagKind, FlagTarget, ModeratedItem, ReviewOutcome, 
 from bbs.models import Member, UTCDateTime, utcnow
 from bbs.moderation_policy import Action
 from bbs.pseudonyms import normalize_pseudonym
-from bbs.sanctions import posting_block
+from bbs.sanctions import posting_block, why_text
 from bbs.text_safety import clean_line, clean_text
 
 TITLE_MAX = 120
@@ -25,6 +26,9 @@ BODY_MAX = 20_000
 WARNING_MAX = 80
 BOARD_NAME_MAX = 40
 PAGE_SIZE = 20
+# Posts already read shown before the first unread one, so a reply is read with what it
+# answers (the thread's first post is shown above them too).
+CONTEXT_POSTS = 2
 # Mentions past this many in one post notify nobody further: a post is not a broadcast.
 MENTIONS_MAX = 10
 
@@ -56,11 +60,17 @@ class PostError(ValueError):
 
 
 class PostStatus(StrEnum):
-    """Visible to all, held for review (author only), or deleted (a placeholder stays)."""
+    """Visible to all, held for review (author only), deleted by its author or removed by
+    the moderators (a placeholder stays for either)."""
 
     VISIBLE = "visible"
     HELD = "held"
     DELETED = "deleted"
+    REMOVED = "removed"
+
+
+# A post whose words are gone: its author deleted it, or the moderators removed it.
+GONE_STATUSES = (PostStatus.DELETED, PostStatus.REMOVED)
 
 
 @dataclass(frozen=True)
@@ -255,6 +265,8 @@ class PostView:
     mine: bool = False
     # Why the reader sees it folded up: "" (open), or the warning, or "blocked".
     collapsed: str = ""
+    # Why the moderators removed it, for its author only ("" for everyone else).
+    removed_because: str = ""
 
     @property
     def edited(self) -> bool:
@@ -268,6 +280,9 @@ class ThreadPage:
     has_before: bool
     has_after: bool
     last_read_seq: int
+    # The thread's first post, shown above a page that starts further on (a thread opened
+    # at its unread posts): a reply is never shown without its question.
+    first: PostView | None = None
 
 
 @dataclass(frozen=True)
@@ -448,22 +463,28 @@ def _visible_to(viewer_id: int):  # type: ignore[no-untyped-def]
     return or_(col(Thread.status) == PostStatus.VISIBLE.value, col(Thread.author_id) == viewer_id)
 
 
-def _seen_or_hidden(member_id: int):  # type: ignore[no-untyped-def]
-    """Posts of a thread that are not unread for the member: read ones, and others' held ones.
+def _held_from_others(member_id: int, *, unread_only: bool):  # type: ignore[no-untyped-def]
+    """How many of a thread's posts are others' held posts, which the member cannot see.
 
-    Held posts by others are invisible to the member and must not count as unread. The
-    subquery walks ix_post_status_thread_seq over held posts only: nearly always none.
+    They are neither posts nor unread posts for the member: counting them would give away
+    that something is held. The subquery walks ix_post_status_thread_seq over held posts
+    only: nearly always none.
     """
-    read = func.coalesce(ReadMark.last_read_seq, 0)
-    held = (
-        select(func.count()).select_from(Post)
-        .where(col(Post.status) == PostStatus.HELD.value, col(Post.thread_id) == Thread.id,
-               col(Post.seq) > read,
-               or_(col(Post.author_id).is_(None), col(Post.author_id) != member_id))
-        .correlate(Thread, ReadMark)
-        .scalar_subquery()
-    )
-    return read + held
+    conditions = [col(Post.status) == PostStatus.HELD.value, col(Post.thread_id) == Thread.id,
+                  or_(col(Post.author_id).is_(None), col(Post.author_id) != member_id)]
+    if unread_only:
+        conditions.append(col(Post.seq) > func.coalesce(ReadMark.last_read_seq, 0))
+    return (
+        select(func.count()).select_from(Post).where(*conditions)
+        .correlate(Thread, ReadMark) if unread_only else
+        select(func.count()).select_from(Post).where(*conditions).correlate(Thread)
+    ).scalar_subquery()
+
+
+def _seen_or_hidden(member_id: int):  # type: ignore[no-untyped-def]
+    """Posts of a thread that are not unread for the member: read ones, and others' held ones."""
+    return func.coalesce(ReadMark.last_read_seq, 0) + _held_from_others(member_id,
+                                                                       unread_only=True)
 
 
 def board_list(session: Session, *, member_id: int) -> list[BoardView]:
@@ -496,17 +517,19 @@ def get_board(session: Session, board_id: int, member_id: int) -> BoardView:
 
 
 def _thread_views(session: Session, member_id: int,
-                  rows: Sequence[tuple[Thread, str | None, str, int | None]]) -> list[ThreadView]:
+                  rows: Sequence[tuple[Thread, str | None, str, int | None, int | None]]
+                  ) -> list[ThreadView]:
     followed = _followed(session, member_id, "thread")
     blocked = blocked_ids(session, member_id)
     views = []
-    for thread, author, board_name, read in rows:
+    for thread, author, board_name, read, hidden in rows:
         assert thread.id is not None
         views.append(ThreadView(
             id=thread.id, board_id=thread.board_id, board_name=board_name, title=thread.title,
             warning=thread.warning, author=author or "a former member",
             author_id=thread.author_id,
-            status=PostStatus(thread.status), post_count=thread.post_count,
+            status=PostStatus(thread.status),
+            post_count=max(0, thread.post_count - (hidden or 0)),
             unread=max(0, thread.post_count - (read or 0)), last_post_at=thread.last_post_at,
             created_at=thread.created_at, following=thread.id in followed,
             blocked=thread.author_id in blocked,
@@ -516,7 +539,8 @@ def _thread_views(session: Session, member_id: int,
 
 def _thread_query(member_id: int):  # type: ignore[no-untyped-def]
     return (
-        select(Thread, Member.pseudonym, Board.name, _seen_or_hidden(member_id))
+        select(Thread, Member.pseudonym, Board.name,  # type: ignore[call-overload]
+               _seen_or_hidden(member_id), _held_from_others(member_id, unread_only=False))
         .join(Board, col(Board.id) == Thread.board_id)
         .join(Member, col(Member.id) == Thread.author_id, isouter=True)
         .join(ReadMark, and_(col(ReadMark.thread_id) == Thread.id,
@@ -602,60 +626,134 @@ def collapse_reason(warning: str, prefs: ReaderPrefsView) -> str:
     return ""
 
 
+def _readable(member_id: int, thread_id: int, is_staff: bool) -> list[Any]:
+    """Conditions on Post for the posts of a thread the member may read."""
+    conditions: list[Any] = [col(Post.thread_id) == thread_id]
+    if not is_staff:
+        conditions.append(or_(col(Post.status) != PostStatus.HELD.value,
+                              col(Post.author_id) == member_id))
+    return conditions
+
+
+def _count(session: Session, *conditions: Any) -> int:
+    return int(session.exec(select(func.count()).select_from(Post).where(*conditions)).one())
+
+
 def thread_page(
     session: Session, *, member_id: int, thread_id: int, after_seq: int | None = None,
-    before_seq: int | None = None, limit: int = PAGE_SIZE, is_staff: bool = False,
+    before_seq: int | None = None, at_seq: int | None = None, with_first: bool | None = None,
+    limit: int = PAGE_SIZE, is_staff: bool = False,
 ) -> ThreadPage:
-    """One page of posts (keyset on the post number). With no cursor: from the first unread."""
+    """One page of the posts the member may read (keyset on the post number).
+
+    `after_seq` and `before_seq` page on from a post. With neither, the thread opens: at
+    `at_seq` (a search result, a mention) or else at the first post the member has not
+    read, each with up to CONTEXT_POSTS posts before it; on the last page when all is
+    read. A page that opens past the first post carries the first post as `first`, so a
+    reply is never shown without its question (`with_first` asks for it, or not, on any
+    page). Others' held posts are not there at all: not as posts, not as unread.
+    """
     thread = get_thread(session, member_id=member_id, thread_id=thread_id)
     mark = session.get(ReadMark, (member_id, thread_id))
     last_read = mark.last_read_seq if mark else 0
+    readable = _readable(member_id, thread_id, is_staff)
+    opening = after_seq is None and before_seq is None
+    if opening:
+        target = at_seq
+        if target is None:
+            target = session.exec(select(Post.seq).where(*readable, col(Post.seq) > last_read)
+                                  .order_by(col(Post.seq)).limit(1)).first()
+        if target is None:
+            before_seq = thread.post_count + 1  # all read: the last page
+        else:
+            context = session.exec(select(Post.seq).where(*readable, col(Post.seq) < target)
+                                   .order_by(col(Post.seq).desc()).limit(CONTEXT_POSTS)).all()
+            start = min(context, default=target)
+            # Leaving out only the first post would show it apart from what follows it.
+            after_seq = 0 if _count(session, *readable, col(Post.seq) < start) <= 1 else start - 1
     query = select(Post, Member.pseudonym).join(
         Member, col(Member.id) == Post.author_id, isouter=True
-    ).where(Post.thread_id == thread_id)
-    if not is_staff:
-        query = query.where(or_(col(Post.status) != PostStatus.HELD.value,
-                                col(Post.author_id) == member_id))
+    ).where(*readable)
     if before_seq is not None:
         rows = list(session.exec(query.where(col(Post.seq) < before_seq)
                                  .order_by(col(Post.seq).desc()).limit(limit + 1)).all())
         has_before = len(rows) > limit
         rows = rows[:limit][::-1]
-        has_after = before_seq <= thread.post_count
+        has_after = _count(session, *readable, col(Post.seq) >= before_seq) > 0
     else:
-        start = after_seq
-        if start is None:
-            # Open at the first unread post, or on the last page when all is read.
-            start = last_read if last_read < thread.post_count else max(
-                0, thread.post_count - limit)
-        rows = list(session.exec(query.where(col(Post.seq) > start)
+        assert after_seq is not None
+        rows = list(session.exec(query.where(col(Post.seq) > after_seq)
                                  .order_by(col(Post.seq)).limit(limit + 1)).all())
         has_after = len(rows) > limit
         rows = rows[:limit]
-        has_before = start > 0
+        has_before = _count(session, *readable, col(Post.seq) <= after_seq) > 0
+    first_row = None
+    if (opening if with_first is None else with_first) and rows and has_before:
+        first_row = session.exec(query.order_by(col(Post.seq)).limit(1)).first()
+        if first_row is not None:
+            # Earlier pages hold what lies between the first post and this page.
+            has_before = _count(session, *readable, col(Post.seq) > first_row[0].seq,
+                                col(Post.seq) < rows[0][0].seq) > 0
     prefs = reader_prefs(session, member_id)
     blocked = blocked_ids(session, member_id)
-    reactions = _reactions_for(session, member_id, [p.id for p, _a in rows if p.id is not None])
-    posts = []
-    for post, author in rows:
-        assert post.id is not None
-        status = PostStatus(post.status)
-        collapsed = ""
-        if status is not PostStatus.DELETED:
-            if post.author_id in blocked:
-                collapsed = "blocked"
-            else:
-                collapsed = collapse_reason(post.warning, prefs)
-        posts.append(PostView(
-            id=post.id, thread_id=post.thread_id, seq=post.seq,
-            author=author or "a former member",
-            author_id=post.author_id,
-            body="" if status is PostStatus.DELETED else post.body,
-            warning=post.warning, status=status, created_at=post.created_at,
-            edited_at=post.edited_at, reactions=reactions.get(post.id, ()),
-            mine=post.author_id == member_id, collapsed=collapsed,
-        ))
-    return ThreadPage(thread, tuple(posts), has_before, has_after, last_read)
+    shown = [*([first_row] if first_row is not None else []), *rows]
+    reactions = _reactions_for(session, member_id, [p.id for p, _a in shown if p.id is not None])
+    removals = _removal_reasons(session, member_id, [p for p, _a in shown])
+    views = [_page_post(post, author, member_id, blocked, prefs, reactions, removals)
+             for post, author in shown]
+    first = views.pop(0) if first_row is not None else None
+    return ThreadPage(thread, tuple(views), has_before, has_after, last_read, first)
+
+
+def _page_post(post: Post, author: str | None, member_id: int, blocked: set[int],
+               prefs: ReaderPrefsView, reactions: dict[int, tuple[ReactionCount, ...]],
+               removals: dict[int, str]) -> PostView:
+    assert post.id is not None
+    status = PostStatus(post.status)
+    collapsed = ""
+    if status not in GONE_STATUSES:
+        if post.author_id in blocked:
+            collapsed = "blocked"
+        else:
+            collapsed = collapse_reason(post.warning, prefs)
+    return PostView(
+        id=post.id, thread_id=post.thread_id, seq=post.seq,
+        author=author or "a former member",
+        author_id=post.author_id,
+        body="" if status in GONE_STATUSES else post.body,
+        warning=post.warning, status=status, created_at=post.created_at,
+        edited_at=post.edited_at, reactions=reactions.get(post.id, ()),
+        mine=post.author_id == member_id, collapsed=collapsed,
+        removed_because=removals.get(post.id, ""),
+    )
+
+
+def _removal_reasons(session: Session, member_id: int, posts: Sequence[Post]) -> dict[int, str]:
+    """Why the moderators removed the member's own posts among `posts` (their audit entry).
+
+    Only a removed post's author is told why; everyone else sees that it was removed.
+    """
+    wanted = [p.id for p in posts if p.id is not None and p.author_id == member_id
+              and p.status == PostStatus.REMOVED.value]
+    if not wanted:
+        return {}
+    # The audit log lives with the moderators' code, which builds on this module.
+    from bbs.admin import AuditEntry
+
+    reasons: dict[int, str] = {}
+    for entry in session.exec(select(AuditEntry).where(
+            AuditEntry.target_kind == "post", col(AuditEntry.target_id).in_(wanted),
+            AuditEntry.action == "delete").order_by(col(AuditEntry.id))).all():
+        if entry.target_id is not None:
+            reasons[entry.target_id] = why_text(entry.category, entry.reason)
+    return reasons
+
+
+def search_posts(session: Session, *, member_id: int, query: str) -> list[search.SearchHit]:
+    """Search as this member reads: posts behind a warning they fold stay folded."""
+    prefs = reader_prefs(session, member_id)
+    return search.search_posts(session, member_id=member_id, query=query,
+                               folds=lambda warning: bool(collapse_reason(warning, prefs)))
 
 
 def _reactions_for(session: Session, member_id: int, post_ids: list[int]
@@ -847,7 +945,7 @@ def _post_view(post: Post, author: str, viewer: int) -> PostView:
 
 def _own_post(session: Session, member_id: int, post_id: int) -> Post:
     post = session.get(Post, post_id)
-    if post is None or post.status == PostStatus.DELETED.value:
+    if post is None or post.status in GONE_STATUSES:
         raise PostError("That post no longer exists.")
     if post.author_id != member_id:
         raise PostError("You can only change your own posts.")
@@ -909,8 +1007,9 @@ def delete_post(session: Session, *, member_id: int, post_id: int) -> None:
     search.unindex_post(session, post.id)
     thread = session.get(Thread, post.thread_id)
     if thread is not None and post.seq == 1:
+        gone = [g.value for g in GONE_STATUSES]
         others = session.exec(select(func.count()).select_from(Post).where(
-            Post.thread_id == thread.id, col(Post.status) != PostStatus.DELETED.value)).one()
+            Post.thread_id == thread.id, col(Post.status).not_in(gone))).one()
         if int(others) == 0:
             # A thread with nothing left in it goes from the board entirely.
             thread.status = PostStatus.DELETED.value
@@ -1068,10 +1167,14 @@ def review_post(session: Session, *, post_id: int) -> ModeratedItem:
 
 
 def moderate_post(session: Session, *, post_id: int, outcome: ReviewOutcome) -> None:
-    """A moderator shows (approves), hides or deletes a post; a first post carries its thread."""
+    """A moderator shows (approves), hides or removes a post; a first post carries its thread.
+
+    A removed post keeps a placeholder that says the moderators removed it (its author
+    also reads why, from the audit log); its words are gone, like a deleted post's.
+    """
     post = session.get(Post, post_id)
     thread = session.get(Thread, post.thread_id) if post is not None else None
-    if post is None or thread is None or post.status == PostStatus.DELETED.value:
+    if post is None or thread is None or post.status in GONE_STATUSES:
         return
     assert post.id is not None
     search.unindex_post(session, post.id)
@@ -1085,11 +1188,13 @@ def moderate_post(session: Session, *, post_id: int, outcome: ReviewOutcome) -> 
     elif outcome is ReviewOutcome.HIDE:
         post.status = PostStatus.HELD.value
     else:
-        post.status = PostStatus.DELETED.value
+        post.status = PostStatus.REMOVED.value
         post.body = ""
         post.warning = ""
     if post.seq == 1:
-        thread.status = post.status
+        # A thread is visible, held or deleted: a removed first post takes its thread away.
+        thread.status = (PostStatus.DELETED.value if post.status == PostStatus.REMOVED.value
+                         else post.status)
     session.add(post)
     session.add(thread)
     session.flush()

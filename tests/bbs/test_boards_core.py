@@ -102,7 +102,9 @@ def test_unread_counts_and_jump_to_first_unread(db: Database) -> None:
         boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=3)
         boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=1)  # no going back
     page = _page(db, bea, first.thread_id)
-    assert page.posts[0].seq == 4 and page.last_read_seq == 3 and page.has_before
+    # Opened at the first unread post (4) with the posts before it: from the first post.
+    assert [p.seq for p in page.posts] == [1, 2, 3, 4, 5] and page.last_read_seq == 3
+    assert page.first is None and not page.has_before
     with db.read() as session:
         listing = boards.thread_list(session, member_id=bea, board_id=_board(db))
     assert listing.threads[0].unread == 2
@@ -126,6 +128,59 @@ def test_pages_are_keyset_both_ways(db: Database) -> None:
     before = _page(db, alice, made[0].thread_id, before_seq=7, limit=3)
     assert [p.seq for p in page.posts] == [1, 2, 3]
     assert [p.seq for p in before.posts] == [4, 5, 6] and before.has_before
+
+
+def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context(
+        db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    first = _thread(db, alice, body="the question")
+    for n in range(2, 31):
+        _reply(db, alice, first.thread_id, f"post {n}")
+    with db.write() as session:
+        boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=25)
+    page = _page(db, bea, first.thread_id)
+    # The question, then two posts already read, then the five unread ones.
+    assert page.first is not None and page.first.body == "the question"
+    assert [p.seq for p in page.posts] == list(range(24, 31))
+    assert page.has_before and not page.has_after
+    # All read: the last page, still under its question.
+    with db.write() as session:
+        boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=30)
+    page = _page(db, bea, first.thread_id)
+    assert page.first is not None and page.first.seq == 1
+    assert [p.seq for p in page.posts] == list(range(11, 31)) and page.has_before
+    # Opened at a post (a search result): that post with the two before it.
+    page = _page(db, bea, first.thread_id, at_seq=15)
+    assert page.first is not None and [p.seq for p in page.posts][:3] == [13, 14, 15]
+    # Paging on shows no first post apart; asking for it keeps it on a page read again.
+    assert _page(db, bea, first.thread_id, after_seq=12).first is None
+    again = _page(db, bea, first.thread_id, after_seq=12, with_first=True)
+    assert again.first is not None and again.first.seq == 1
+    previous = _page(db, bea, first.thread_id, before_seq=13)
+    assert [p.seq for p in previous.posts] == list(range(1, 13)) and not previous.has_before
+
+
+def test_a_thread_whose_only_unread_post_is_held_opens_on_what_can_be_read(
+        db: Database) -> None:
+    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    first = _thread(db, alice)
+    _reply(db, alice, first.thread_id, "a reply")
+    with db.write() as session:
+        boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=2)
+    _reply(db, cy, first.thread_id, "held for review", action=Action.HOLD)
+    page = _page(db, bea, first.thread_id)
+    assert [p.seq for p in page.posts] == [1, 2]
+    assert not page.has_after and not page.has_before
+    # Nothing gives the held post away: not the counts, not a next page.
+    with db.read() as session:
+        [listed] = boards.thread_list(session, member_id=bea, board_id=_board(db)).threads
+        [board] = [b for b in boards.board_list(session, member_id=bea) if b.name == "Anxiety"]
+        [own] = boards.thread_list(session, member_id=cy, board_id=_board(db)).threads
+    assert (listed.post_count, listed.unread, board.unread) == (2, 0, 0)
+    assert _page(db, bea, first.thread_id, before_seq=2).has_after is True
+    assert _page(db, bea, first.thread_id, before_seq=3).has_after is False
+    assert own.post_count == 3  # its author sees it, held
+    assert [p.seq for p in _page(db, cy, first.thread_id, after_seq=0).posts] == [1, 2, 3]
 
 
 @pytest.mark.parametrize(("title", "body", "warning", "needle"), [
@@ -232,6 +287,35 @@ def test_delete_leaves_a_placeholder_and_replies_to_a_gone_thread_fail(db: Datab
     assert first.status is PostStatus.VISIBLE
 
 
+def test_a_post_the_moderators_removed_says_so_and_tells_its_author_why(
+        db: Database) -> None:
+    from bbs import admin
+    from bbs.admin import Decision
+    from bbs.models import Role
+
+    alice, bea, keeper = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Keeper")
+    with db.write() as session:
+        moderator = session.get(Member, keeper)
+        assert moderator is not None
+        moderator.role = Role.MODERATOR.value
+        session.add(moderator)
+    post = _thread(db, alice)
+    reply = _reply(db, alice, post.thread_id, "something cruel")
+    with db.write() as session:
+        flag = boards.report_post(session, reporter_id=bea, post_id=reply.id, reason="cruel")
+    with db.write() as session:
+        admin.decide(session, actor_id=keeper, flag_id=flag, decision=Decision.DELETE,
+                     category="Harassment", reason="name-calling")
+    [_, seen_by_bea] = _page(db, bea, post.thread_id, after_seq=0).posts
+    [_, seen_by_alice] = _page(db, alice, post.thread_id, after_seq=0).posts
+    assert seen_by_bea.status is PostStatus.REMOVED and seen_by_bea.body == ""
+    assert seen_by_bea.removed_because == ""
+    assert seen_by_alice.removed_because == "Harassment: name-calling"
+    # Gone for good: its author can no longer edit or delete it.
+    with db.write() as session, pytest.raises(PostError, match="no longer exists"):
+        boards.delete_post(session, member_id=alice, post_id=reply.id)
+
+
 def test_reactions_count_who_and_blocks(db: Database) -> None:
     alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
     post = _thread(db, alice)
@@ -306,6 +390,22 @@ def test_search_ranks_highlights_and_respects_visibility(db: Database) -> None:
         boards.delete_post(session, member_id=alice, post_id=other.id)
         assert len(search.search_posts(session, member_id=bea, query="insomnia")) == 1
         assert search.search_posts(session, member_id=bea, query="  ") == []
+
+
+def test_search_keeps_a_warned_post_folded_as_the_reader_chose(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    _thread(db, alice, "Bad night", "The relapse details, insomnia and all", warning="relapse")
+    _thread(db, alice, "Walks", "A walk helped my insomnia once")
+    with db.read() as session:
+        hits = boards.search_posts(session, member_id=bea, query="insomnia")
+    folded = next(h for h in hits if h.thread_title == "Bad night")
+    assert folded.folded and folded.warning == "relapse"
+    assert folded.snippet == "" and folded.spans == ()
+    assert not next(h for h in hits if h.thread_title == "Walks").folded
+    with db.write() as session:
+        boards.set_reader_prefs(session, bea, expand_warnings=True, always_collapsed=[])
+        [opened] = [h for h in boards.search_posts(session, member_id=bea, query="relapse")]
+    assert not opened.folded and "relapse" in opened.snippet
 
 
 def test_reports_go_to_the_queue(db: Database) -> None:
