@@ -431,3 +431,96 @@ async def test_private_messages_from_home_to_conversation_and_block(
         await _settle(pilot, lambda: "(blocked)" in _text(app, "#partner"))
     with pytest.raises(PostError, match="not taking"):
         await community.boards.send_message(ash.id, bo.id, "hello?")
+
+
+def _screen_text(app: BBSApp) -> str:
+    """The screen as drawn: what the member sees, not what widgets would render."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def _held_reply(community: Community, author: MemberView, thread_id: int) -> None:
+    from bbs import boards
+    from bbs.moderation_policy import Action
+
+    with community.database.write() as session:
+        boards.create_reply(session, author_id=author.id, thread_id=thread_id,
+                            text=boards.clean_post(None, "held words", ""), action=Action.HOLD,
+                            rules=NO_WAIT)
+
+
+async def test_a_thread_whose_only_unread_post_is_held_opens_on_what_there_is(
+        community: Community) -> None:
+    ash, bo, cy = await _members(community, "Ash", "Bo", "Cy")
+    await _nights(community, ash, 2)
+    [listed] = (await community.boards.thread_list(
+        bo.id, await _board_id(community, bo, "Sleep"))).threads
+    await community.boards.thread_page(bo.id, listed.id, before_seq=10**9)  # Bo read it all
+    await _held_reply(community, cy, listed.id)
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        await _settle(pilot, lambda: isinstance(app.screen, BoardsScreen)
+                      and "Sleep" in _screen_text(app))
+        sleep = next(line for line in _screen_text(app).splitlines() if "Sleep" in line)
+        assert "new" not in sleep  # nothing there for Bo: no count gives the held post away
+        await pilot.press("escape")
+        await _open_board(pilot, "Sleep")
+        await _settle(pilot, lambda: "Nights" in _screen_text(app))
+        line = next(line for line in _screen_text(app).splitlines() if "Nights" in line)
+        assert "2 posts" in line and "new" not in line
+        widgets = await _open_thread_here(pilot, 2)
+        assert [w.post.seq for w in widgets] == [1, 2]
+        assert "Nothing to show here" not in _text(app, "#status")
+        assert "held words" not in _screen_text(app)
+
+
+async def _open_thread_here(pilot, shown: int) -> list[PostWidget]:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("enter")
+    await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
+                  and len(app.screen.query(PostWidget)) == shown)
+    return list(app.screen.query(PostWidget))
+
+
+async def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context(
+        community: Community) -> None:
+    ash, bo = await _members(community, "Ash", "Bo")
+    await _nights(community, ash, 30)
+    [listed] = (await community.boards.thread_list(
+        bo.id, await _board_id(community, bo, "Sleep"))).threads
+    await community.boards.thread_page(bo.id, listed.id, after_seq=5)  # Bo read up to 25
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widgets = await _open_thread(pilot, "Sleep", 8)
+        # The question, then the two posts before the first unread one, then the unread.
+        assert [w.post.seq for w in widgets] == [1, *range(24, 31)]
+        assert "earlier pages" in str(widgets[0].render())
+        assert app.screen.focused is widgets[3]  # post 26, the first unread
+        await _settle(pilot, lambda: "post 26" in _screen_text(app))
+        assert "5 new" in _text(app, "#status")
+
+
+async def test_a_post_removed_by_the_moderators_says_so_and_its_author_reads_why(
+        community: Community) -> None:
+    from bbs.admin import Decision
+    from bbs.models import Role
+
+    ash, bo = await _members(community, "Ash", "Bo")
+    keeper = (await community.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.MODERATOR)).member
+    await _nights(community, ash, 2)
+    [listed] = (await community.boards.thread_list(
+        bo.id, await _board_id(community, bo, "Sleep"))).threads
+    page = await community.boards.thread_page(bo.id, listed.id, after_seq=0, mark_read=False)
+    await community.boards.report_post(bo.id, page.posts[1].id, "cruel")
+    [item] = await community.admin.queue(keeper.id)
+    await community.admin.decide(keeper.id, item.flag_id, Decision.DELETE,
+                                 category="Harassment", reason="[b]name-calling[/b]")
+    for member, why in ((bo, False), (ash, True)):
+        app = BBSApp(SessionContext(community, member))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _open_thread(pilot, "Sleep", 2)
+            await _settle(pilot, lambda: "removed by the moderators" in _screen_text(pilot.app))
+            screen = _screen_text(app)
+            assert "deleted by its author" not in screen and "post 2" not in screen
+            assert ("Harassment: [b]name-calling[/b]" in screen) is why, screen
