@@ -293,8 +293,9 @@ def _skip_same_size_relayout() -> None:
 
     # A layout also records how big each widget's content is, and that record asks for
     # another whole layout, in case scroll bars must now appear. A widget that cannot
-    # scroll has none; a container whose content fitted before and fits now keeps its
-    # bars as they are. Either way that second layout would be the same as the first.
+    # scroll has none; one whose CSS fixes its bars (no `auto` overflow) keeps them
+    # whatever its content; a container whose content fitted before and fits now keeps
+    # its bars as they are. Each way that second layout would be the same as the first.
     size_updated = Widget._size_updated
 
     def _size_updated(
@@ -303,7 +304,9 @@ def _skip_same_size_relayout() -> None:
     ) -> bool:
         if layout:
             before = self.virtual_size
+            styles = self.styles
             if not self.is_scrollable or (
+                    styles.overflow_x != "auto" and styles.overflow_y != "auto") or (
                     virtual_size.width <= size.width and virtual_size.height <= size.height
                     and before.width <= size.width and before.height <= size.height):
                 layout = False

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import pyte
+import pytest
 from driver_harness import Channel
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
@@ -25,17 +26,24 @@ class Growing(App[None]):
     """A status line above a column of texts, each as tall as its lines."""
 
     def __init__(
-        self, status: list[str], texts: list[list[str]], link: TerminalLink | None = None
+        self,
+        status: list[str],
+        texts: list[list[str]],
+        link: TerminalLink | None = None,
+        overflow: str = "auto",
     ) -> None:
         super().__init__(driver_class=SSHDriver if link is not None else None)
         if link is not None:
             self.terminal_link = link
         self.status = status
         self.texts = texts
+        self.overflow = overflow
 
     def compose(self) -> ComposeResult:
         yield Static("\n".join(self.status), id="status", markup=False)
-        with VerticalScroll(id="column"):
+        column = VerticalScroll(id="column")
+        column.styles.overflow_y = self.overflow  # type: ignore[assignment]
+        with column:
             for n, lines in enumerate(self.texts):
                 yield Static("\n".join(lines), id=f"text{n}", markup=False)
 
@@ -70,9 +78,9 @@ async def _wait(condition: Any, what: str, seconds: float = 5.0) -> None:
     raise AssertionError(f"never {what}")
 
 
-async def _fresh_render(status: list[str], texts: list[list[str]]) -> list[str]:
+async def _fresh_render(status: list[str], texts: list[list[str]], overflow: str) -> list[str]:
     """What a new screen showing the same text draws (nothing cached, nothing skipped)."""
-    app = Growing(list(status), [list(t) for t in texts])
+    app = Growing(list(status), [list(t) for t in texts], overflow=overflow)
     async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
         await pilot.pause()
         return [
@@ -81,7 +89,11 @@ async def _fresh_render(status: list[str], texts: list[list[str]]) -> list[str]:
         ]
 
 
-async def test_growing_texts_are_drawn_whole_on_a_busy_loop() -> None:
+@pytest.mark.parametrize("overflow", ["auto", "scroll"])
+async def test_growing_texts_are_drawn_whole_on_a_busy_loop(overflow: str) -> None:
+    """Texts grow (past the view, in time) while the loop is busy elsewhere; after each
+    change the screen sent must be the one a fresh screen draws. `scroll` keeps the
+    column's scroll bar whatever its content, as the thread page's does."""
     apply_textual_patches()
     rng = random.Random(16)
     status = ["status"]
@@ -91,6 +103,7 @@ async def test_growing_texts_are_drawn_whole_on_a_busy_loop() -> None:
         list(status),
         [list(t) for t in texts],
         TerminalLink(channel=channel, width=WIDTH, height=HEIGHT),
+        overflow,
     )
     terminal = pyte.Screen(WIDTH, HEIGHT)
     stream = pyte.ByteStream(terminal)
@@ -107,7 +120,7 @@ async def test_growing_texts_are_drawn_whole_on_a_busy_loop() -> None:
         await asyncio.to_thread(time.sleep, 0.002)
         # back from it, one text grows (or starts again short).
         lines = texts[place]
-        if len(lines) >= 4:
+        if len(lines) >= 9:  # four texts of up to nine lines: past the view, then back
             del lines[:-1]
         lines.append(f"text {place} line {len(lines)}")
         app.query_one(f"#text{place}", Static).update("\n".join(lines))
@@ -115,13 +128,13 @@ async def test_growing_texts_are_drawn_whole_on_a_busy_loop() -> None:
     async def drive() -> None:
         try:
             await _wait(lambda: app.is_running and _settled(app), "started")
-            for round_ in range(16):
+            for round_ in range(24):
                 await grow(rng.randrange(PLACES), busy=round_ % 4 != 3)
                 await _wait(lambda: _settled(app), "settled")
                 stream.feed(bytes(channel.data))
                 channel.data.clear()
                 sent = [line.rstrip() for line in terminal.display]
-                fresh = await _fresh_render(status, texts)
+                fresh = await _fresh_render(status, texts, overflow)
                 if sent != fresh:
                     wrong.append(
                         f"round {round_}, sent:\n"
