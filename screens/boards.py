@@ -366,7 +366,9 @@ class ThreadScreen(BBSScreen[None]):
         Binding("p,pageup,left_square_bracket", "previous_page", "Previous page", show=False),
     ]
     DEFAULT_CSS = """
-    ThreadScreen #posts { height: 1fr; }
+    /* Its scroll bar always shown: the first layout of a page is then its last (a bar
+       appearing would lay the page out, and draw it, again). */
+    ThreadScreen #posts { height: 1fr; overflow-y: scroll; }
     """
 
     def __init__(self, thread_id: int, *, at_seq: int | None = None) -> None:
@@ -413,21 +415,24 @@ class ThreadScreen(BBSScreen[None]):
             truncate_display(clean_line(thread.title), room) + warning + where)
         box = self.query_one("#posts", PostsBox)
         wanted = focus_seq if focus_seq is not None else first_unread
-        # Pinned before the posts are shown: the first layout that has them places them.
-        box.pin(wanted)
         shown = ((page.first,) if page.first is not None else ()) + page.posts
-        widgets = await self._show_posts(box, shown, gap=page.first is not None and
-                                         page.has_before)
-        if not widgets:
-            self._say(" ".join(part for part in (note, "Nothing to show here.") if part))
-            return
-        target = next((w for w in widgets if w.post.seq >= wanted), widgets[-1])
-        target.focus(scroll_visible=False)
-        more = ("N next page" if page.has_after else "") + (
-            "  P previous page" if page.has_before else "")
-        unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
-        self._say(" ".join(part for part in (note, f"{unread} new." if unread else "",
-                                             more.strip()) if part))
+        # The page is drawn once, complete: posts, focus and status together, with the
+        # post to read first pinned to the top of the view in the layout that places it.
+        with self.app.batch_update():
+            box.pin(wanted)
+            widgets = await self._show_posts(box, shown, gap=page.first is not None and
+                                             page.has_before)
+            if widgets:
+                target = next((w for w in widgets if w.post.seq >= wanted), widgets[-1])
+                self.set_focus(target, scroll_visible=False)
+                more = ("N next page" if page.has_after else "") + (
+                    "  P previous page" if page.has_before else "")
+                unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
+                self._say(" ".join(part for part in (note, f"{unread} new." if unread else "",
+                                                     more.strip()) if part))
+            else:
+                self._say(" ".join(part for part in (note, "Nothing to show here.") if part))
+        self.check_idle()  # the screen's update waited for the batch: now it may run
 
     async def _reload(self, *, focus_seq: int, note: str = "") -> None:
         """Read the page on screen again (after a reaction, a block, a follow)."""
