@@ -33,7 +33,7 @@ def apply_textual_patches() -> None:
     _skip_same_size_relayout()
     _quiet_empty_toast_rack()
     # No patch drops a Layout or Update message. One that skipped layouts "already done"
-    # saved ~10 ms of CPU a session start but left grown widgets at their old height: a
+    # saved a few ms of CPU a session start but left grown widgets at their old height: a
     # full layout that runs after a widget changes and before the widget's idle moment
     # still uses its parents' cached arrangement (tests/server/test_layout_under_load.py).
     _release_text_area_watchers()
