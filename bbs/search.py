@@ -23,8 +23,7 @@ SQLITE_CREATE = (
     "body, tokenize = 'unicode61 remove_diacritics 2')"
 )
 POSTGRES_INDEX = (
-    "CREATE INDEX IF NOT EXISTS ix_post_fts_body ON post "
-    "USING gin (to_tsvector('simple', body))"
+    "CREATE INDEX IF NOT EXISTS ix_post_fts_body ON post USING gin (to_tsvector('simple', body))"
 )
 
 
@@ -53,8 +52,10 @@ def _is_sqlite(session: Session) -> bool:
 def index_post(session: Session, post_id: int, body: str) -> None:
     """Make a visible post findable (SQLite; PostgreSQL indexes the column itself)."""
     if _is_sqlite(session):
-        session.execute(text("INSERT INTO post_fts(rowid, body) VALUES (:id, :body)"),
-                        {"id": post_id, "body": body})
+        session.execute(
+            text("INSERT INTO post_fts(rowid, body) VALUES (:id, :body)"),
+            {"id": post_id, "body": body},
+        )
 
 
 def unindex_post(session: Session, post_id: int) -> None:
@@ -83,7 +84,7 @@ def _snippet(body: str, terms: list[str]) -> tuple[str, tuple[tuple[int, int], .
     lowered = flat.casefold()
     first = min((i for i in (lowered.find(t) for t in terms) if i >= 0), default=0)
     start = max(0, first - SNIPPET_CHARS // 3)
-    piece = flat[start:start + SNIPPET_CHARS]
+    piece = flat[start : start + SNIPPET_CHARS]
     if start > 0:
         piece = "…" + piece
     if start + SNIPPET_CHARS < len(flat):
@@ -91,9 +92,14 @@ def _snippet(body: str, terms: list[str]) -> tuple[str, tuple[tuple[int, int], .
     return piece, highlight_spans(piece, terms)
 
 
-def search_posts(session: Session, *, member_id: int, query: str,
-                 limit: int = RESULTS_MAX,
-                 folds: Callable[[str], bool] = lambda _warning: False) -> list[SearchHit]:
+def search_posts(
+    session: Session,
+    *,
+    member_id: int,
+    query: str,
+    limit: int = RESULTS_MAX,
+    folds: Callable[[str], bool] = lambda _warning: False,
+) -> list[SearchHit]:
     """Visible posts in open boards matching every word of `query`, best first.
 
     Words match as prefixes ("sleep" finds "sleeping"). On SQLite the ranking covers the
@@ -142,7 +148,18 @@ def search_posts(session: Session, *, member_id: int, query: str,
     for pid, tid, seq, title, board, author, body, warning in rows:
         folded = bool(warning) and folds(warning)
         snippet, spans = ("", ()) if folded else _snippet(body, terms)
-        hits.append(SearchHit(int(pid), int(tid), int(seq), title, board,
-                              author or "a former member", snippet, spans, warning or "",
-                              folded))
+        hits.append(
+            SearchHit(
+                int(pid),
+                int(tid),
+                int(seq),
+                title,
+                board,
+                author or "a former member",
+                snippet,
+                spans,
+                warning or "",
+                folded,
+            )
+        )
     return hits

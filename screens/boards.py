@@ -112,8 +112,10 @@ class BoardsScreen(BBSScreen[None]):
         following = "following" in str(option.prompt)
         await self.bbs.community.boards.follow(member.id, "board", int(option.id), not following)
         self.query_one("#status", PlainText).show(
-            "Stopped following that board." if following
-            else "Following: new threads there will show on your home screen.")
+            "Stopped following that board."
+            if following
+            else "Following: new threads there will show on your home screen."
+        )
         await self.reload()
 
     def action_search(self) -> None:
@@ -164,8 +166,9 @@ class ThreadListScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            page = await self.bbs.community.boards.thread_list(member.id, self.board_id,
-                                                               before=before, after=after)
+            page = await self.bbs.community.boards.thread_list(
+                member.id, self.board_id, before=before, after=after
+            )
         except (PostError, StoreBusyError) as error:
             self.query_one("#status", PlainText).show(str(error))
             return
@@ -174,7 +177,8 @@ class ThreadListScreen(BBSScreen[None]):
         self._following = page.board.following
         self.board_name = page.board.name
         self.query_one("#board-title", PlainText).show(
-            page.board.name + (" (following)" if page.board.following else ""))
+            page.board.name + (" (following)" if page.board.following else "")
+        )
         options = self.query_one("#threads", OptionList)
         options.clear_options()
         for thread in page.threads:
@@ -201,16 +205,18 @@ class ThreadListScreen(BBSScreen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_new_thread(self) -> None:
-        target = ComposeTarget("thread", self.board_id, f"New thread in {self.board_name}",
-                               with_title=True)
+        target = ComposeTarget(
+            "thread", self.board_id, f"New thread in {self.board_name}", with_title=True
+        )
         outcome = await self.app.push_screen_wait(ComposeScreen(target))
         await show_outcome(self, outcome)
 
     async def action_follow(self) -> None:
         member = self.bbs.member
         assert member is not None
-        await self.bbs.community.boards.follow(member.id, "board", self.board_id,
-                                               not self._following)
+        await self.bbs.community.boards.follow(
+            member.id, "board", self.board_id, not self._following
+        )
         await self.load(*self._cursor)
 
     def action_back(self) -> None:
@@ -225,9 +231,18 @@ def _thread_line(thread: ThreadView) -> Content:
     width = 44 - len(warning) - len(held)
     plural = "" if thread.post_count == 1 else "s"
     counts = f"{thread.post_count} post{plural}" + (
-        f", {thread.unread} new" if thread.unread else "")
-    return _line(marker, (truncate_display(title, max(10, width)), "bold" if thread.unread else ""),
-                 warning, held, "  ", truncate_display(thread.author, 14), "  ", counts)
+        f", {thread.unread} new" if thread.unread else ""
+    )
+    return _line(
+        marker,
+        (truncate_display(title, max(10, width)), "bold" if thread.unread else ""),
+        warning,
+        held,
+        "  ",
+        truncate_display(thread.author, 14),
+        "  ",
+        counts,
+    )
 
 
 class PostWidget(Static, can_focus=True):
@@ -247,36 +262,53 @@ class PostWidget(Static, can_focus=True):
 
     def render_post(self) -> Content:
         post = self.post
-        header = _line((f"#{post.seq} ", "bold"), (post.author, "bold"), "  ",
-                       _when(post.created_at), "  (edited)" if post.edited else "")
+        header = _line(
+            (f"#{post.seq} ", "bold"),
+            (post.author, "bold"),
+            "  ",
+            _when(post.created_at),
+            "  (edited)" if post.edited else "",
+        )
         parts = [header]
         if post.status is PostStatus.DELETED:
             parts.append(Content("(This post was deleted by its author.)").stylize("italic"))
         elif post.status is PostStatus.REMOVED:
             parts.append(Content("(This post was removed by the moderators.)").stylize("italic"))
             if post.removed_because:
-                parts.append(_line(("Why, shown only to you: ", "italic"),
-                                   clean_line(post.removed_because)))
+                parts.append(
+                    _line(("Why, shown only to you: ", "italic"), clean_line(post.removed_because))
+                )
         else:
             if post.status is PostStatus.HELD:
-                parts.append(Content("(Held for review: only you can see this for now.)")
-                             .stylize("italic"))
+                parts.append(
+                    Content("(Held for review: only you can see this for now.)").stylize("italic")
+                )
             if post.warning:
                 parts.append(_line(("Content warning: ", "bold"), post.warning))
             if not self.opened:
-                why = ("You blocked this member. Press O to show it anyway."
-                       if post.collapsed == "blocked"
-                       else "Folded because of the warning. Press O to open it.")
+                why = (
+                    "You blocked this member. Press O to show it anyway."
+                    if post.collapsed == "blocked"
+                    else "Folded because of the warning. Press O to open it."
+                )
                 parts.append(Content(why).stylize("italic"))
             else:
                 parts.append(Content(clean_text(post.body)))
             if post.reactions:
-                parts.append(_line(*("  ".join(f"{r.label} {r.count}" + (" (you)" if r.mine
-                                                                         else "")
-                                               for r in post.reactions),)))
+                parts.append(
+                    _line(
+                        *(
+                            "  ".join(
+                                f"{r.label} {r.count}" + (" (you)" if r.mine else "")
+                                for r in post.reactions
+                            ),
+                        )
+                    )
+                )
         if self.gap:
-            parts.append(Content("(Replies in between are on earlier pages: P goes back.)")
-                         .stylize("italic"))
+            parts.append(
+                Content("(Replies in between are on earlier pages: P goes back.)").stylize("italic")
+            )
         return Content("\n").join(parts)
 
     def show(self, post: PostView, *, opened: bool, gap: bool = False) -> None:
@@ -329,8 +361,14 @@ class PostsBox(VerticalScroll):
 
     def _scroll_to_pin(self, arrangement: DockArrangeResult, size: Size) -> None:
         # Each post's region in the page and its widget, top to bottom.
-        posts = sorted(((p.region, p.widget) for p in arrangement.placements
-                        if isinstance(p.widget, PostWidget)), key=lambda placed: placed[0].y)
+        posts = sorted(
+            (
+                (p.region, p.widget)
+                for p in arrangement.placements
+                if isinstance(p.widget, PostWidget)
+            ),
+            key=lambda placed: placed[0].y,
+        )
         if not posts or self._pinned is None:
             return
         wanted = self._pinned
@@ -381,8 +419,9 @@ class ThreadScreen(BBSScreen[None]):
         yield PlainText("", classes="title", id="thread-title")
         yield PostsBox(id="posts")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" R reply C quote A react O open E edit D delete ! report B block"
-                     " F follow N/P page")
+        yield KeyBar(
+            " R reply C quote A react O open E edit D delete ! report B block F follow N/P page"
+        )
 
     async def on_mount(self) -> None:
         # Opened: at the given post, or at the first unread one; with the first post above.
@@ -391,17 +430,29 @@ class ThreadScreen(BBSScreen[None]):
     def _say(self, text: str) -> None:
         self.query_one("#status", PlainText).show(text)
 
-    async def load(self, *, after_seq: int | None = None, before_seq: int | None = None,
-                   at_seq: int | None = None, focus_seq: int | None = None,
-                   with_first: bool | None = None, note: str = "") -> None:
+    async def load(
+        self,
+        *,
+        after_seq: int | None = None,
+        before_seq: int | None = None,
+        at_seq: int | None = None,
+        focus_seq: int | None = None,
+        with_first: bool | None = None,
+        note: str = "",
+    ) -> None:
         """Show a page (see BoardService.thread_page) with post `focus_seq` (else the first
         unread post, else the last) at the top of the view, and `note` kept in the status."""
         member = self.bbs.member
         assert member is not None
         try:
             page = await self.bbs.community.boards.thread_page(
-                member.id, self.thread_id, after_seq=after_seq, before_seq=before_seq,
-                at_seq=at_seq, with_first=with_first)
+                member.id,
+                self.thread_id,
+                after_seq=after_seq,
+                before_seq=before_seq,
+                at_seq=at_seq,
+                with_first=with_first,
+            )
         except (PostError, StoreBusyError) as error:
             self._say(" ".join(part for part in (note, str(error)) if part))
             return
@@ -412,7 +463,8 @@ class ThreadScreen(BBSScreen[None]):
         warning = f"  [CW: {truncate_display(thread.warning, 24)}]" if thread.warning else ""
         room = max(20, 76 - len(where) - len(warning))
         self.query_one("#thread-title", PlainText).show(
-            truncate_display(clean_line(thread.title), room) + warning + where)
+            truncate_display(clean_line(thread.title), room) + warning + where
+        )
         box = self.query_one("#posts", PostsBox)
         wanted = focus_seq if focus_seq is not None else first_unread
         shown = ((page.first,) if page.first is not None else ()) + page.posts
@@ -420,16 +472,23 @@ class ThreadScreen(BBSScreen[None]):
         # post to read first pinned to the top of the view in the layout that places it.
         with self.app.batch_update():
             box.pin(wanted)
-            widgets = await self._show_posts(box, shown, gap=page.first is not None and
-                                             page.has_before)
+            widgets = await self._show_posts(
+                box, shown, gap=page.first is not None and page.has_before
+            )
             if widgets:
                 target = next((w for w in widgets if w.post.seq >= wanted), widgets[-1])
                 self.set_focus(target, scroll_visible=False)
                 more = ("N next page" if page.has_after else "") + (
-                    "  P previous page" if page.has_before else "")
+                    "  P previous page" if page.has_before else ""
+                )
                 unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
-                self._say(" ".join(part for part in (note, f"{unread} new." if unread else "",
-                                                     more.strip()) if part))
+                self._say(
+                    " ".join(
+                        part
+                        for part in (note, f"{unread} new." if unread else "", more.strip())
+                        if part
+                    )
+                )
             else:
                 self._say(" ".join(part for part in (note, "Nothing to show here.") if part))
         self.check_idle()  # the screen's update waited for the batch: now it may run
@@ -439,11 +498,16 @@ class ThreadScreen(BBSScreen[None]):
         if self.page is None or not self.page.posts:
             await self.load(at_seq=focus_seq, focus_seq=focus_seq, note=note)
             return
-        await self.load(after_seq=self.page.posts[0].seq - 1, focus_seq=focus_seq,
-                        with_first=self.page.first is not None, note=note)
+        await self.load(
+            after_seq=self.page.posts[0].seq - 1,
+            focus_seq=focus_seq,
+            with_first=self.page.first is not None,
+            note=note,
+        )
 
-    async def _show_posts(self, box: PostsBox, posts: tuple[PostView, ...], *,
-                          gap: bool = False) -> list[PostWidget]:
+    async def _show_posts(
+        self, box: PostsBox, posts: tuple[PostView, ...], *, gap: bool = False
+    ) -> list[PostWidget]:
         """Show `posts` in order in the widgets already on the page, one post per place.
 
         The page's widgets stay where they are and take the posts now in their places;
@@ -471,7 +535,7 @@ class ThreadScreen(BBSScreen[None]):
                 made.append(widget)
             widgets.append(widget)
         if len(current) > len(posts):
-            await box.remove_children(current[len(posts):])
+            await box.remove_children(current[len(posts) :])
         if made:
             await box.mount_all(made)
         return widgets
@@ -498,18 +562,19 @@ class ThreadScreen(BBSScreen[None]):
 
     async def action_previous_page(self) -> None:
         if self.page and self.page.has_before and self.page.posts:
-            await self.load(before_seq=self.page.posts[0].seq,
-                            focus_seq=self.page.posts[0].seq - 1)
+            await self.load(before_seq=self.page.posts[0].seq, focus_seq=self.page.posts[0].seq - 1)
 
     def action_open(self) -> None:
         widget = self._focused()
         if widget is not None and widget.post.collapsed:
             widget.toggle_open()
 
-    async def _open_editor(self, target: ComposeTarget, *, body: str = "", title: str = "",
-                       warning: str = "") -> None:
+    async def _open_editor(
+        self, target: ComposeTarget, *, body: str = "", title: str = "", warning: str = ""
+    ) -> None:
         outcome = await self.app.push_screen_wait(
-            ComposeScreen(target, body=body, title=title, warning=warning))
+            ComposeScreen(target, body=body, title=title, warning=warning)
+        )
         if outcome is None:
             return
         await show_outcome(self, outcome)
@@ -521,8 +586,9 @@ class ThreadScreen(BBSScreen[None]):
     async def action_reply(self) -> None:
         if self.page is None:
             return
-        await self._open_editor(ComposeTarget("reply", self.thread_id,
-                                          f"Reply to: {self.page.thread.title}"))
+        await self._open_editor(
+            ComposeTarget("reply", self.thread_id, f"Reply to: {self.page.thread.title}")
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_quote(self) -> None:
@@ -530,9 +596,10 @@ class ThreadScreen(BBSScreen[None]):
         if self.page is None or widget is None or widget.post.status in GONE_STATUSES:
             return
         quoted = "\n".join("> " + line for line in widget.post.body.splitlines()[:20])
-        await self._open_editor(ComposeTarget("reply", self.thread_id,
-                                          f"Reply to: {self.page.thread.title}"),
-                            body=f"{widget.post.author} wrote:\n{quoted}\n\n")
+        await self._open_editor(
+            ComposeTarget("reply", self.thread_id, f"Reply to: {self.page.thread.title}"),
+            body=f"{widget.post.author} wrote:\n{quoted}\n\n",
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_edit(self) -> None:
@@ -543,10 +610,13 @@ class ThreadScreen(BBSScreen[None]):
         first = widget.post.seq == 1
         assert self.page is not None
         await self._open_editor(
-            ComposeTarget("edit", widget.post.id, f"Edit post #{widget.post.seq}",
-                          with_title=first),
-            body=widget.post.body, warning=widget.post.warning,
-            title=self.page.thread.title if first else "")
+            ComposeTarget(
+                "edit", widget.post.id, f"Edit post #{widget.post.seq}", with_title=first
+            ),
+            body=widget.post.body,
+            warning=widget.post.warning,
+            title=self.page.thread.title if first else "",
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_delete(self) -> None:
@@ -555,8 +625,11 @@ class ThreadScreen(BBSScreen[None]):
         if widget is None or member is None or not widget.post.mine:
             self._say("Move to one of your own posts to delete it.")
             return
-        if not await self.app.push_screen_wait(ConfirmScreen(
-                "Delete this post? Its words go for good; a note that it was deleted stays.")):
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(
+                "Delete this post? Its words go for good; a note that it was deleted stays."
+            )
+        ):
             return
         try:
             await self.bbs.community.boards.delete(member.id, widget.post.id)
@@ -581,8 +654,10 @@ class ThreadScreen(BBSScreen[None]):
             return
         label = dict(REACTIONS)[kind]
         # Said with the page read again, so the reload does not wipe it out.
-        await self._reload(focus_seq=widget.post.seq,
-                           note=f"You sent '{label}'." if on_now else f"You took back '{label}'.")
+        await self._reload(
+            focus_seq=widget.post.seq,
+            note=f"You sent '{label}'." if on_now else f"You took back '{label}'.",
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_report(self) -> None:
@@ -590,9 +665,12 @@ class ThreadScreen(BBSScreen[None]):
         member = self.bbs.member
         if widget is None or member is None:
             return
-        reason = await self.app.push_screen_wait(AskScreen(
-            "What is wrong with this post? A moderator will look at it. "
-            "The author is not told who reported it."))
+        reason = await self.app.push_screen_wait(
+            AskScreen(
+                "What is wrong with this post? A moderator will look at it. "
+                "The author is not told who reported it."
+            )
+        )
         if not reason:
             return
         try:
@@ -610,28 +688,34 @@ class ThreadScreen(BBSScreen[None]):
             return
         service = self.bbs.community.boards
         blocked, _muted = await service.is_blocked(member.id, widget.post.author_id)
-        question = (f"Unblock {clean_line(widget.post.author)}?" if blocked else
-                    f"Block {clean_line(widget.post.author)}? Their posts fold up for you, and "
-                    "they cannot message, mention or react to you. They are not told.")
+        question = (
+            f"Unblock {clean_line(widget.post.author)}?"
+            if blocked
+            else f"Block {clean_line(widget.post.author)}? Their posts fold up for you, and "
+            "they cannot message, mention or react to you. They are not told."
+        )
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         await service.set_block(member.id, widget.post.author_id, BlockKind.BLOCK, not blocked)
         name = clean_line(widget.post.author)
-        await self._reload(focus_seq=widget.post.seq,
-                           note=f"You unblocked {name}." if blocked else f"You blocked {name}.")
+        await self._reload(
+            focus_seq=widget.post.seq,
+            note=f"You unblocked {name}." if blocked else f"You blocked {name}.",
+        )
 
     async def action_follow(self) -> None:
         member = self.bbs.member
         if self.page is None or member is None:
             return
         following = self.page.thread.following
-        await self.bbs.community.boards.follow(member.id, "thread", self.thread_id,
-                                               not following)
+        await self.bbs.community.boards.follow(member.id, "thread", self.thread_id, not following)
         focused = self._focused()
         await self._reload(
             focus_seq=focused.post.seq if focused else self.page.last_read_seq + 1,
-            note="Stopped following this thread." if following else
-                 "Following: replies will show on your home screen.")
+            note="Stopped following this thread."
+            if following
+            else "Following: replies will show on your home screen.",
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -641,8 +725,10 @@ class ReactionScreen(ModalScreen[str | None]):
     """Pick a reaction (1-4); shows who has reacted already."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"pick('{kind}')", label, show=False)
-          for n, (kind, label) in enumerate(REACTIONS, start=1)),
+        *(
+            Binding(str(n), f"pick('{kind}')", label, show=False)
+            for n, (kind, label) in enumerate(REACTIONS, start=1)
+        ),
         Binding("escape", "pick('')", "Cancel"),
     ]
     DEFAULT_CSS = """
@@ -682,10 +768,10 @@ class WarningPrefsScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Content warnings", classes="title")
-        yield PlainText("Posts with a warning start folded so you can choose to open them.",
-                        classes="note")
-        yield Tick("Open warned posts for me, except the warnings listed below",
-                   id="expand")
+        yield PlainText(
+            "Posts with a warning start folded so you can choose to open them.", classes="note"
+        )
+        yield Tick("Open warned posts for me, except the warnings listed below", id="expand")
         yield PlainText("Always fold these warnings (separate with commas):", classes="body")
         yield TextField(id="always", max_length=400)
         yield PlainText("", id="status", classes="note")
@@ -705,8 +791,10 @@ class WarningPrefsScreen(BBSScreen[None]):
         assert member is not None
         words = self.query_one("#always", TextField).value.split(",")
         await self.bbs.community.boards.set_reader_prefs(
-            member.id, expand_warnings=self.query_one("#expand", Checkbox).value,
-            always_collapsed=words)
+            member.id,
+            expand_warnings=self.query_one("#expand", Checkbox).value,
+            always_collapsed=words,
+        )
         self.query_one("#status", PlainText).show("Saved.")
 
     def action_back(self) -> None:
@@ -716,12 +804,25 @@ class WarningPrefsScreen(BBSScreen[None]):
 def hit_line(hit: SearchHit) -> Content:
     """A search result: where it is, then the snippet with matching words in reverse; a
     post the reader keeps folded shows its warning instead, as on the thread page."""
-    where = _line((truncate_display(hit.thread_title, 40), "bold"), "  ",
-                  truncate_display(hit.board_name, 16), "  ", truncate_display(hit.author, 14))
+    where = _line(
+        (truncate_display(hit.thread_title, 40), "bold"),
+        "  ",
+        truncate_display(hit.board_name, 16),
+        "  ",
+        truncate_display(hit.author, 14),
+    )
     if hit.folded:
-        return Content("\n").join([where, _line(
-            "  ", ("Content warning: ", "bold"), truncate_display(clean_line(hit.warning), 40),
-            ("  (folded: Enter opens the thread)", "italic"))])
+        return Content("\n").join(
+            [
+                where,
+                _line(
+                    "  ",
+                    ("Content warning: ", "bold"),
+                    truncate_display(clean_line(hit.warning), 40),
+                    ("  (folded: Enter opens the thread)", "italic"),
+                ),
+            ]
+        )
     snippet = Content(hit.snippet)
     for start, end in hit.spans:
         snippet = snippet.stylize("reverse", start, end)
@@ -768,7 +869,8 @@ class SearchScreen(BBSScreen[None]):
             results.add_option(Option(hit_line(hit), id=f"{hit.thread_id}:{hit.seq}"))
         self._listed = event.value
         self.query_one("#status", PlainText).show(
-            f"{len(hits)} found." if hits else "Nothing found. Try fewer or other words.")
+            f"{len(hits)} found." if hits else "Nothing found. Try fewer or other words."
+        )
         if hits:
             results.highlighted = 0
             # At once, not after the messages already queued: a key typed behind this

@@ -161,9 +161,15 @@ class _LazyCache:
 
 
 # Strip's caches and their sizes, as textual 8.2.8 makes them in Strip.__init__.
-_STRIP_CACHES = {"_divide_cache": 4, "_crop_cache": 16, "_style_cache": 16,
-                 "_filter_cache": 4, "_line_length_cache": 4, "_crop_extend_cache": 4,
-                 "_offsets_cache": 4}
+_STRIP_CACHES = {
+    "_divide_cache": 4,
+    "_crop_cache": 16,
+    "_style_cache": 16,
+    "_filter_cache": 4,
+    "_line_length_cache": 4,
+    "_crop_extend_cache": 4,
+    "_offsets_cache": 4,
+}
 
 
 def _lazy_strip_caches() -> None:
@@ -299,16 +305,25 @@ def _skip_same_size_relayout() -> None:
     size_updated = Widget._size_updated
 
     def _size_updated(
-        self: Widget, size: Size, virtual_size: Size, container_size: Size,
+        self: Widget,
+        size: Size,
+        virtual_size: Size,
+        container_size: Size,
         layout: bool = True,
     ) -> bool:
         if layout:
             before = self.virtual_size
             styles = self.styles
-            if not self.is_scrollable or (
-                    styles.overflow_x != "auto" and styles.overflow_y != "auto") or (
-                    virtual_size.width <= size.width and virtual_size.height <= size.height
-                    and before.width <= size.width and before.height <= size.height):
+            if (
+                not self.is_scrollable
+                or (styles.overflow_x != "auto" and styles.overflow_y != "auto")
+                or (
+                    virtual_size.width <= size.width
+                    and virtual_size.height <= size.height
+                    and before.width <= size.width
+                    and before.height <= size.height
+                )
+            ):
                 layout = False
         return size_updated(self, size, virtual_size, container_size, layout)
 

@@ -28,8 +28,9 @@ def db(store: Database) -> Database:
 
 def _member(db: Database, name: str, *, age: timedelta = timedelta(days=3)) -> int:
     with db.write() as session:
-        view = accounts.create_member(session, pseudonym=validate_pseudonym(name),
-                                      password_hash="h", recovery_hash="r")
+        view = accounts.create_member(
+            session, pseudonym=validate_pseudonym(name), password_hash="h", recovery_hash="r"
+        )
         member = session.get(Member, view.id)
         assert member is not None
         member.created_at = utcnow() - age
@@ -42,22 +43,46 @@ def _board(db: Database, name: str = "Anxiety") -> int:
         return next(b.id for b in boards.all_boards(session) if b.name == name)
 
 
-def _thread(db: Database, author: int, title: str = "Hello", body: str = "First post",
-            *, warning: str = "", action: Action = Action.ALLOW, board: str = "Anxiety"
-            ) -> boards.PostView:
+def _thread(
+    db: Database,
+    author: int,
+    title: str = "Hello",
+    body: str = "First post",
+    *,
+    warning: str = "",
+    action: Action = Action.ALLOW,
+    board: str = "Anxiety",
+) -> boards.PostView:
     board_id = _board(db, board)
     with db.write() as session:
         return boards.create_thread(
-            session, author_id=author, board_id=board_id,
-            text=boards.clean_post(title, body, warning), action=action, rules=NO_WAIT)
+            session,
+            author_id=author,
+            board_id=board_id,
+            text=boards.clean_post(title, body, warning),
+            action=action,
+            rules=NO_WAIT,
+        )
 
 
-def _reply(db: Database, author: int, thread_id: int, body: str = "A reply", *,
-           action: Action = Action.ALLOW, warning: str = "") -> boards.PostView:
+def _reply(
+    db: Database,
+    author: int,
+    thread_id: int,
+    body: str = "A reply",
+    *,
+    action: Action = Action.ALLOW,
+    warning: str = "",
+) -> boards.PostView:
     with db.write() as session:
-        return boards.create_reply(session, author_id=author, thread_id=thread_id,
-                                   text=boards.clean_post(None, body, warning), action=action,
-                                   rules=NO_WAIT)
+        return boards.create_reply(
+            session,
+            author_id=author,
+            thread_id=thread_id,
+            text=boards.clean_post(None, body, warning),
+            action=action,
+            rules=NO_WAIT,
+        )
 
 
 def _page(db: Database, member: int, thread_id: int, **kw: int) -> boards.ThreadPage:
@@ -115,10 +140,12 @@ def test_pages_are_keyset_both_ways(db: Database) -> None:
     made = [_thread(db, alice, f"thread {n}") for n in range(5)]
     with db.read() as session:
         one = boards.thread_list(session, member_id=alice, board_id=_board(db), limit=2)
-        two = boards.thread_list(session, member_id=alice, board_id=_board(db), limit=2,
-                                 before=one.older)
-        back = boards.thread_list(session, member_id=alice, board_id=_board(db), limit=2,
-                                  after=two.newer)
+        two = boards.thread_list(
+            session, member_id=alice, board_id=_board(db), limit=2, before=one.older
+        )
+        back = boards.thread_list(
+            session, member_id=alice, board_id=_board(db), limit=2, after=two.newer
+        )
     assert [t.title for t in one.threads] == ["thread 4", "thread 3"]
     assert [t.title for t in two.threads] == ["thread 2", "thread 1"]
     assert [t.title for t in back.threads] == ["thread 4", "thread 3"]
@@ -130,8 +157,7 @@ def test_pages_are_keyset_both_ways(db: Database) -> None:
     assert [p.seq for p in before.posts] == [4, 5, 6] and before.has_before
 
 
-def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context(
-        db: Database) -> None:
+def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context(db: Database) -> None:
     alice, bea = _member(db, "Alice"), _member(db, "Bea")
     first = _thread(db, alice, body="the question")
     for n in range(2, 31):
@@ -160,8 +186,7 @@ def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context(
     assert [p.seq for p in previous.posts] == list(range(1, 13)) and not previous.has_before
 
 
-def test_a_thread_whose_only_unread_post_is_held_opens_on_what_can_be_read(
-        db: Database) -> None:
+def test_a_thread_whose_only_unread_post_is_held_opens_on_what_can_be_read(db: Database) -> None:
     alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
     first = _thread(db, alice)
     _reply(db, alice, first.thread_id, "a reply")
@@ -183,22 +208,26 @@ def test_a_thread_whose_only_unread_post_is_held_opens_on_what_can_be_read(
     assert [p.seq for p in _page(db, cy, first.thread_id, after_seq=0).posts] == [1, 2, 3]
 
 
-@pytest.mark.parametrize(("title", "body", "warning", "needle"), [
-    ("x" * 121, "body", "", "up to 120"),
-    ("", "body", "", "needs a title"),
-    ("title", "   \n\n  ", "", "empty"),
-    ("title", "y" * 20_001, "", "20,000"),
-    ("title", "z" * 5_000_000, "", "still in the editor"),
-    ("title", "body", "w" * 81, "warnings can be up to"),
-])
+@pytest.mark.parametrize(
+    ("title", "body", "warning", "needle"),
+    [
+        ("x" * 121, "body", "", "up to 120"),
+        ("", "body", "", "needs a title"),
+        ("title", "   \n\n  ", "", "empty"),
+        ("title", "y" * 20_001, "", "20,000"),
+        ("title", "z" * 5_000_000, "", "still in the editor"),
+        ("title", "body", "w" * 81, "warnings can be up to"),
+    ],
+)
 def test_bad_posts_get_a_kind_message(title: str, body: str, warning: str, needle: str) -> None:
     with pytest.raises(PostError, match=needle):
         boards.clean_post(title, body, warning)
 
 
 def test_hostile_text_is_stored_literal_and_clean() -> None:
-    cleaned = boards.clean_post("\x1b]52;c;aGk=\x07T\u202eitle[/]",
-                                "b\x9b2Jody\x1bP+q\x1b\\ [@click=app.quit]", "")
+    cleaned = boards.clean_post(
+        "\x1b]52;c;aGk=\x07T\u202eitle[/]", "b\x9b2Jody\x1bP+q\x1b\\ [@click=app.quit]", ""
+    )
     assert "\x1b" not in cleaned.title + cleaned.body and "\u202e" not in cleaned.title
     assert "\x9b" not in cleaned.body and "[@click=app.quit]" in cleaned.body
     assert cleaned.title.endswith("Title[/]")
@@ -210,17 +239,35 @@ def test_posting_too_fast_is_refused_with_the_wait(db: Database) -> None:
     board = _board(db)
     now = utcnow()
     with db.write() as session:
-        boards.create_thread(session, author_id=old, board_id=board,
-                             text=boards.clean_post("t", "b", ""), action=Action.ALLOW,
-                             rules=rules, now=now)
-        boards.create_thread(session, author_id=new, board_id=board,
-                             text=boards.clean_post("t", "b", ""), action=Action.ALLOW,
-                             rules=rules, now=now)
+        boards.create_thread(
+            session,
+            author_id=old,
+            board_id=board,
+            text=boards.clean_post("t", "b", ""),
+            action=Action.ALLOW,
+            rules=rules,
+            now=now,
+        )
+        boards.create_thread(
+            session,
+            author_id=new,
+            board_id=board,
+            text=boards.clean_post("t", "b", ""),
+            action=Action.ALLOW,
+            rules=rules,
+            now=now,
+        )
     for member, later, ok in ((old, 3, False), (old, 6, True), (new, 20, False), (new, 31, True)):
         with db.write() as session:
             attempt = lambda s=session, m=member, t=later: boards.create_thread(  # noqa: E731
-                s, author_id=m, board_id=board, text=boards.clean_post("t", "b", ""),
-                action=Action.ALLOW, rules=rules, now=now + timedelta(seconds=t))
+                s,
+                author_id=m,
+                board_id=board,
+                text=boards.clean_post("t", "b", ""),
+                action=Action.ALLOW,
+                rules=rules,
+                now=now + timedelta(seconds=t),
+            )
             if ok:
                 attempt()
             else:
@@ -258,17 +305,31 @@ def test_edit_within_window_is_marked_and_moderated_again(db: Database) -> None:
     post = _thread(db, alice)
     with db.write() as session:
         with pytest.raises(PostError, match="own"):
-            boards.edit_post(session, member_id=bea, post_id=post.id,
-                             text=boards.clean_post(None, "mine now", ""), action=Action.ALLOW)
-        edited = boards.edit_post(session, member_id=alice, post_id=post.id,
-                                  text=boards.clean_post("Hello again", "better words", ""),
-                                  action=Action.HOLD)
+            boards.edit_post(
+                session,
+                member_id=bea,
+                post_id=post.id,
+                text=boards.clean_post(None, "mine now", ""),
+                action=Action.ALLOW,
+            )
+        edited = boards.edit_post(
+            session,
+            member_id=alice,
+            post_id=post.id,
+            text=boards.clean_post("Hello again", "better words", ""),
+            action=Action.HOLD,
+        )
     assert edited.edited and edited.status is PostStatus.HELD
     assert ("hold", post.id) in _flags(db)
     with db.write() as session, pytest.raises(PostError, match="30 minutes"):
-        boards.edit_post(session, member_id=alice, post_id=post.id,
-                         text=boards.clean_post(None, "late", ""), action=Action.ALLOW,
-                         now=utcnow() + timedelta(minutes=31))
+        boards.edit_post(
+            session,
+            member_id=alice,
+            post_id=post.id,
+            text=boards.clean_post(None, "late", ""),
+            action=Action.ALLOW,
+            now=utcnow() + timedelta(minutes=31),
+        )
 
 
 def test_delete_leaves_a_placeholder_and_replies_to_a_gone_thread_fail(db: Database) -> None:
@@ -287,8 +348,7 @@ def test_delete_leaves_a_placeholder_and_replies_to_a_gone_thread_fail(db: Datab
     assert first.status is PostStatus.VISIBLE
 
 
-def test_a_post_the_moderators_removed_says_so_and_tells_its_author_why(
-        db: Database) -> None:
+def test_a_post_the_moderators_removed_says_so_and_tells_its_author_why(db: Database) -> None:
     from bbs import admin
     from bbs.admin import Decision
     from bbs.models import Role
@@ -304,8 +364,14 @@ def test_a_post_the_moderators_removed_says_so_and_tells_its_author_why(
     with db.write() as session:
         flag = boards.report_post(session, reporter_id=bea, post_id=reply.id, reason="cruel")
     with db.write() as session:
-        admin.decide(session, actor_id=keeper, flag_id=flag, decision=Decision.DELETE,
-                     category="Harassment", reason="name-calling")
+        admin.decide(
+            session,
+            actor_id=keeper,
+            flag_id=flag,
+            decision=Decision.DELETE,
+            category="Harassment",
+            reason="name-calling",
+        )
     [_, seen_by_bea] = _page(db, bea, post.thread_id, after_seq=0).posts
     [_, seen_by_alice] = _page(db, alice, post.thread_id, after_seq=0).posts
     assert seen_by_bea.status is PostStatus.REMOVED and seen_by_bea.body == ""
@@ -376,8 +442,9 @@ def test_blocked_members_posts_are_collapsed_for_the_blocker(db: Database) -> No
 
 def test_search_ranks_highlights_and_respects_visibility(db: Database) -> None:
     alice, bea = _member(db, "Alice"), _member(db, "Bea")
-    _thread(db, alice, "Sleep hygiene", "Nothing helps my insomnia, insomnia every night",
-            board="Sleep")
+    _thread(
+        db, alice, "Sleep hygiene", "Nothing helps my insomnia, insomnia every night", board="Sleep"
+    )
     other = _thread(db, alice, "Walks", "A walk helped my insomnia once")
     _thread(db, alice, "Hidden", "insomnia secret", action=Action.HOLD)
     with db.read() as session:
@@ -421,10 +488,24 @@ def test_reports_go_to_the_queue(db: Database) -> None:
 def test_drafts_are_kept_until_sent(db: Database) -> None:
     alice = _member(db, "Alice")
     with db.write() as session:
-        boards.save_draft(session, member_id=alice, context="reply:1", label="Reply",
-                          title="", body="half a thought", warning="")
-        boards.save_draft(session, member_id=alice, context="reply:1", label="Reply",
-                          title="", body="a whole thought", warning="")
+        boards.save_draft(
+            session,
+            member_id=alice,
+            context="reply:1",
+            label="Reply",
+            title="",
+            body="half a thought",
+            warning="",
+        )
+        boards.save_draft(
+            session,
+            member_id=alice,
+            context="reply:1",
+            label="Reply",
+            title="",
+            body="a whole thought",
+            warning="",
+        )
     with db.read() as session:
         [draft] = boards.drafts(session, member_id=alice)
     assert draft.body == "a whole thought"
@@ -433,10 +514,12 @@ def test_drafts_are_kept_until_sent(db: Database) -> None:
         assert boards.get_draft(session, member_id=alice, context="reply:1") is None
 
 
-def _send(session: Session, sender: int, recipient: int, body: str = "hi",
-          action: Action = Action.ALLOW) -> messages.MessageView:
-    return messages.send_message(session, sender_id=sender, recipient_id=recipient, body=body,
-                                 action=action, rules=NO_WAIT)
+def _send(
+    session: Session, sender: int, recipient: int, body: str = "hi", action: Action = Action.ALLOW
+) -> messages.MessageView:
+    return messages.send_message(
+        session, sender_id=sender, recipient_id=recipient, body=body, action=action, rules=NO_WAIT
+    )
 
 
 def test_private_messages_respect_privacy_blocks_and_new_accounts(db: Database) -> None:
@@ -475,14 +558,16 @@ def test_held_messages_reach_only_the_sender_and_reports_queue(db: Database) -> 
         assert [m.body for m in seen.messages] == ["kind words"]
         assert [m.body for m in mine.messages] == ["kind words", "cruel words"]
         assert messages.conversations(session, member_id=bea)[0].unread == 0
-        messages.report_message(session, reporter_id=bea, message_id=seen.messages[0].id,
-                                reason="creepy")
+        messages.report_message(
+            session, reporter_id=bea, message_id=seen.messages[0].id, reason="creepy"
+        )
     flags = _flags(db)
     assert ("hold", held.id) in flags and ("report", seen.messages[0].id) in flags
 
 
-def test_sysops_manage_boards_from_the_command_line(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_sysops_manage_boards_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from server.cli import main
 
     data = ["--data-dir", str(tmp_path / "data")]

@@ -21,15 +21,15 @@ DOWN = "\x1b[B"
 
 async def _member(server: RunningServer, name: str) -> int:
     community: Community = server.registry.community
-    community.boards.rules = PostingRules(interval=timedelta(0),
-                                          new_account_interval=timedelta(0))
+    community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     # Scoring is tested elsewhere; here the model must not hold the test's own words.
     community.moderation.set_scorer(None)
     return (await community.sign_up(name, PASSWORD, PASSWORD)).member.id
 
 
 async def test_a_post_is_unread_for_another_member_who_opens_and_replies(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     await _member(server, "Alder")
     await _member(server, "Birch")
     alder = await connect("alder", password=PASSWORD)
@@ -90,15 +90,17 @@ HOSTILE = [
 
 
 async def test_hostile_strings_reach_another_member_as_literal_text_only(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     alder = await _member(server, "Alder")
     await _member(server, "Birch")
     community: Community = server.registry.community
     boards = await community.boards.board_list(alder)
     wins = next(b.id for b in boards if b.name == "Wins")
     body = "\n".join(HOSTILE) + "\nEND-MARKER"
-    await community.boards.create_thread(alder, wins, title="T " + "".join(HOSTILE[:3]) + "[/]",
-                                         body=body)
+    await community.boards.create_thread(
+        alder, wins, title="T " + "".join(HOSTILE[:3]) + "[/]", body=body
+    )
 
     # A 1 MB line is refused by the post limits (and by the driver's input flood limit, over
     # SSH); a 100 KB paste gets through the driver and is refused whole, with a message.
@@ -147,8 +149,9 @@ async def _nights(server: RunningServer, author: int, posts: int, *, warning: st
     """A thread "Nights" on Sleep of `posts` posts reading "post N"; its id."""
     community: Community = server.registry.community
     sleep = next(b.id for b in await community.boards.board_list(author) if b.name == "Sleep")
-    first = await community.boards.create_thread(author, sleep, title="Nights", body="post 1",
-                                                 warning=warning)
+    first = await community.boards.create_thread(
+        author, sleep, title="Nights", body="post 1", warning=warning
+    )
     assert first.post is not None
     for n in range(2, posts + 1):
         await community.boards.reply(author, first.post.thread_id, body=f"post {n}")
@@ -164,7 +167,8 @@ async def _open_sleep_thread(terminal: Any) -> None:
 
 
 async def test_the_last_page_of_a_long_thread_is_drawn_once_at_its_place(
-        connect: Any, server: RunningServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    connect: Any, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import pyte
 
     from server.frame_filter import FrameFilter
@@ -201,7 +205,8 @@ async def test_the_last_page_of_a_long_thread_is_drawn_once_at_its_place(
 
 
 async def test_a_reaction_shows_on_the_post_and_its_confirmation_stays(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     alder = await _member(server, "Alder")
     await _member(server, "Birch")
     await _nights(server, alder, 1, warning="relapse")
@@ -221,7 +226,8 @@ async def test_a_reaction_shows_on_the_post_and_its_confirmation_stays(
 
 
 async def test_search_keeps_warned_posts_folded_in_its_results(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     alder = await _member(server, "Alder")
     await _member(server, "Birch")
     await _nights(server, alder, 1, warning="relapse")
@@ -238,7 +244,8 @@ async def test_search_keeps_warned_posts_folded_in_its_results(
 
 
 async def test_one_enter_opens_a_search_result_even_typed_ahead(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     alder = await _member(server, "Alder")
     await _member(server, "Birch")
     await _nights(server, alder, 3)
