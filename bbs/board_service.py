@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlmodel import Session
 
-from bbs import blocks, boards, messages, search
+from bbs import blocks, boards, messages
 from bbs.blocks import BlockKind
 from bbs.boards import (
     BoardView,
@@ -97,12 +97,14 @@ class BoardService:
             s, member_id=member_id, board_id=board_id, before=before, after=after))
 
     async def thread_page(self, member_id: int, thread_id: int, *, after_seq: int | None = None,
-                          before_seq: int | None = None, mark_read: bool = True) -> ThreadPage:
-        """A page of posts; the member's read mark moves to the last post on it."""
+                          before_seq: int | None = None, at_seq: int | None = None,
+                          with_first: bool | None = None, mark_read: bool = True) -> ThreadPage:
+        """A page of posts (see boards.thread_page); the read mark moves to its last post."""
 
         def run(s: Session) -> ThreadPage:
             page = boards.thread_page(s, member_id=member_id, thread_id=thread_id,
-                                      after_seq=after_seq, before_seq=before_seq)
+                                      after_seq=after_seq, before_seq=before_seq, at_seq=at_seq,
+                                      with_first=with_first)
             if mark_read and page.posts:
                 boards.mark_read(s, member_id=member_id, thread_id=thread_id,
                                  seq=page.posts[-1].seq)
@@ -123,8 +125,8 @@ class BoardService:
         return await self._community.read(lambda s: boards.whats_new(s, member_id=member_id))
 
     async def search(self, member_id: int, query: str) -> list[SearchHit]:
-        return await self._community.read(lambda s: search.search_posts(s, member_id=member_id,
-                                                              query=query))
+        return await self._community.read(lambda s: boards.search_posts(s, member_id=member_id,
+                                                                        query=query))
 
     # -- writing ----------------------------------------------------------------------
     async def create_thread(self, member_id: int, board_id: int, *, title: str, body: str,

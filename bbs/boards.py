@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Index, UniqueConstraint, and_, func, or_
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -17,7 +18,7 @@ from bbs.flags import GONE, FlagKind, FlagTarget, ModeratedItem, ReviewOutcome, 
 from bbs.models import Member, UTCDateTime, utcnow
 from bbs.moderation_policy import Action
 from bbs.pseudonyms import normalize_pseudonym
-from bbs.sanctions import posting_block
+from bbs.sanctions import posting_block, why_text
 from bbs.text_safety import clean_line, clean_text
 
 TITLE_MAX = 120
@@ -25,6 +26,9 @@ BODY_MAX = 20_000
 WARNING_MAX = 80
 BOARD_NAME_MAX = 40
 PAGE_SIZE = 20
+# Posts already read shown before the first unread one, so a reply is read with what it
+# answers (the thread's first post is shown above them too).
+CONTEXT_POSTS = 2
 # Mentions past this many in one post notify nobody further: a post is not a broadcast.
 MENTIONS_MAX = 10
 
@@ -56,11 +60,17 @@ class PostError(ValueError):
 
 
 class PostStatus(StrEnum):
-    """Visible to all, held for review (author only), or deleted (a placeholder stays)."""
+    """Visible to all, held for review (author only), deleted by its author or removed by
+    the moderators (a placeholder stays for either)."""
 
     VISIBLE = "visible"
     HELD = "held"
     DELETED = "deleted"
+    REMOVED = "removed"
+
+
+# A post whose words are gone: its author deleted it, or the moderators removed it.
+GONE_STATUSES = (PostStatus.DELETED, PostStatus.REMOVED)
 
 
 @dataclass(frozen=True)
@@ -255,6 +265,8 @@ class PostView:
     mine: bool = False
     # Why the reader sees it folded up: "" (open), or the warning, or "blocked".
     collapsed: str = ""
+    # Why the moderators removed it, for its author only ("" for everyone else).
+    removed_because: str = ""
 
     @property
     def edited(self) -> bool:
@@ -268,6 +280,9 @@ class ThreadPage:
     has_before: bool
     has_after: bool
     last_read_seq: int
+    # The thread's first post, shown above a page that starts further on (a thread opened
+    # at its unread posts): a reply is never shown without its question.
+    first: PostView | None = None
 
 
 @dataclass(frozen=True)
@@ -354,11 +369,20 @@ def _status_for(action: Action) -> PostStatus:
 
 
 # -- boards (sysops) ------------------------------------------------------------------
-def _board_view(board: Board, threads: int = 0, unread: int = 0, following: bool = False
-                ) -> BoardView:
+def _board_view(
+    board: Board, threads: int = 0, unread: int = 0, following: bool = False
+) -> BoardView:
     assert board.id is not None
-    return BoardView(board.id, board.name, board.description, board.position, board.archived,
-                     threads, unread, following)
+    return BoardView(
+        board.id,
+        board.name,
+        board.description,
+        board.position,
+        board.archived,
+        threads,
+        unread,
+        following,
+    )
 
 
 def _board_by_name(session: Session, name: str) -> Board | None:
@@ -393,8 +417,9 @@ def add_board(session: Session, name: str, description: str = "") -> BoardView:
     if _board_by_name(session, clean_name) is not None:
         raise PostError(f"A board called {clean_name!r} exists already.")
     last = session.exec(select(func.max(Board.position))).one()
-    board = Board(name=clean_name, description=clean_line(description)[:200],
-                  position=(last or 0) + 1)
+    board = Board(
+        name=clean_name, description=clean_line(description)[:200], position=(last or 0) + 1
+    )
     session.add(board)
     session.flush()
     return _board_view(board)
@@ -417,9 +442,11 @@ def rename_board(session: Session, name: str, new_name: str) -> BoardView:
 def move_board(session: Session, name: str, position: int) -> BoardView:
     """Put a board at `position` (1 = first) and renumber the rest in order."""
     board = _require_board(session, name)
-    boards = [b for b in session.exec(select(Board).order_by(col(Board.position),
-                                                             col(Board.id))).all()
-              if b.id != board.id]
+    boards = [
+        b
+        for b in session.exec(select(Board).order_by(col(Board.position), col(Board.id))).all()
+        if b.id != board.id
+    ]
     index = max(0, min(len(boards), position - 1))
     boards.insert(index, board)
     for number, b in enumerate(boards):
@@ -448,22 +475,30 @@ def _visible_to(viewer_id: int):  # type: ignore[no-untyped-def]
     return or_(col(Thread.status) == PostStatus.VISIBLE.value, col(Thread.author_id) == viewer_id)
 
 
-def _seen_or_hidden(member_id: int):  # type: ignore[no-untyped-def]
-    """Posts of a thread that are not unread for the member: read ones, and others' held ones.
+def _held_from_others(member_id: int, *, unread_only: bool):  # type: ignore[no-untyped-def]
+    """How many of a thread's posts are others' held posts, which the member cannot see.
 
-    Held posts by others are invisible to the member and must not count as unread. The
-    subquery walks ix_post_status_thread_seq over held posts only: nearly always none.
+    They are neither posts nor unread posts for the member: counting them would give away
+    that something is held. The subquery walks ix_post_status_thread_seq over held posts
+    only: nearly always none.
     """
-    read = func.coalesce(ReadMark.last_read_seq, 0)
-    held = (
-        select(func.count()).select_from(Post)
-        .where(col(Post.status) == PostStatus.HELD.value, col(Post.thread_id) == Thread.id,
-               col(Post.seq) > read,
-               or_(col(Post.author_id).is_(None), col(Post.author_id) != member_id))
-        .correlate(Thread, ReadMark)
-        .scalar_subquery()
-    )
-    return read + held
+    conditions = [
+        col(Post.status) == PostStatus.HELD.value,
+        col(Post.thread_id) == Thread.id,
+        or_(col(Post.author_id).is_(None), col(Post.author_id) != member_id),
+    ]
+    if unread_only:
+        conditions.append(col(Post.seq) > func.coalesce(ReadMark.last_read_seq, 0))
+    return (
+        select(func.count()).select_from(Post).where(*conditions).correlate(Thread, ReadMark)
+        if unread_only
+        else select(func.count()).select_from(Post).where(*conditions).correlate(Thread)
+    ).scalar_subquery()
+
+
+def _seen_or_hidden(member_id: int):  # type: ignore[no-untyped-def]
+    """Posts of a thread that are not unread for the member: read ones, and others' held ones."""
+    return func.coalesce(ReadMark.last_read_seq, 0) + _held_from_others(member_id, unread_only=True)
 
 
 def board_list(session: Session, *, member_id: int) -> list[BoardView]:
@@ -471,10 +506,16 @@ def board_list(session: Session, *, member_id: int) -> list[BoardView]:
     unread = func.coalesce(func.sum(Thread.post_count - _seen_or_hidden(member_id)), 0)
     rows = session.exec(
         select(Board, func.count(col(Thread.id)), unread)
-        .join(Thread, and_(col(Thread.board_id) == Board.id,
-                           col(Thread.status) == PostStatus.VISIBLE.value), isouter=True)
-        .join(ReadMark, and_(col(ReadMark.thread_id) == Thread.id,
-                             col(ReadMark.member_id) == member_id), isouter=True)
+        .join(
+            Thread,
+            and_(col(Thread.board_id) == Board.id, col(Thread.status) == PostStatus.VISIBLE.value),
+            isouter=True,
+        )
+        .join(
+            ReadMark,
+            and_(col(ReadMark.thread_id) == Thread.id, col(ReadMark.member_id) == member_id),
+            isouter=True,
+        )
         .where(col(Board.archived).is_(False))
         .group_by(col(Board.id))
         .order_by(col(Board.position), col(Board.id))
@@ -484,8 +525,13 @@ def board_list(session: Session, *, member_id: int) -> list[BoardView]:
 
 
 def _followed(session: Session, member_id: int, kind: str) -> set[int]:
-    return set(session.exec(select(Follow.target_id).where(
-        Follow.member_id == member_id, Follow.target_kind == kind)).all())
+    return set(
+        session.exec(
+            select(Follow.target_id).where(
+                Follow.member_id == member_id, Follow.target_kind == kind
+            )
+        ).all()
+    )
 
 
 def get_board(session: Session, board_id: int, member_id: int) -> BoardView:
@@ -495,38 +541,64 @@ def get_board(session: Session, board_id: int, member_id: int) -> BoardView:
     return _board_view(board, following=board_id in _followed(session, member_id, "board"))
 
 
-def _thread_views(session: Session, member_id: int,
-                  rows: Sequence[tuple[Thread, str | None, str, int | None]]) -> list[ThreadView]:
+def _thread_views(
+    session: Session,
+    member_id: int,
+    rows: Sequence[tuple[Thread, str | None, str, int | None, int | None]],
+) -> list[ThreadView]:
     followed = _followed(session, member_id, "thread")
     blocked = blocked_ids(session, member_id)
     views = []
-    for thread, author, board_name, read in rows:
+    for thread, author, board_name, read, hidden in rows:
         assert thread.id is not None
-        views.append(ThreadView(
-            id=thread.id, board_id=thread.board_id, board_name=board_name, title=thread.title,
-            warning=thread.warning, author=author or "a former member",
-            author_id=thread.author_id,
-            status=PostStatus(thread.status), post_count=thread.post_count,
-            unread=max(0, thread.post_count - (read or 0)), last_post_at=thread.last_post_at,
-            created_at=thread.created_at, following=thread.id in followed,
-            blocked=thread.author_id in blocked,
-        ))
+        views.append(
+            ThreadView(
+                id=thread.id,
+                board_id=thread.board_id,
+                board_name=board_name,
+                title=thread.title,
+                warning=thread.warning,
+                author=author or "a former member",
+                author_id=thread.author_id,
+                status=PostStatus(thread.status),
+                post_count=max(0, thread.post_count - (hidden or 0)),
+                unread=max(0, thread.post_count - (read or 0)),
+                last_post_at=thread.last_post_at,
+                created_at=thread.created_at,
+                following=thread.id in followed,
+                blocked=thread.author_id in blocked,
+            )
+        )
     return views
 
 
 def _thread_query(member_id: int):  # type: ignore[no-untyped-def]
     return (
-        select(Thread, Member.pseudonym, Board.name, _seen_or_hidden(member_id))
+        select(
+            Thread,
+            Member.pseudonym,
+            Board.name,  # type: ignore[call-overload]
+            _seen_or_hidden(member_id),
+            _held_from_others(member_id, unread_only=False),
+        )
         .join(Board, col(Board.id) == Thread.board_id)
         .join(Member, col(Member.id) == Thread.author_id, isouter=True)
-        .join(ReadMark, and_(col(ReadMark.thread_id) == Thread.id,
-                             col(ReadMark.member_id) == member_id), isouter=True)
+        .join(
+            ReadMark,
+            and_(col(ReadMark.thread_id) == Thread.id, col(ReadMark.member_id) == member_id),
+            isouter=True,
+        )
     )
 
 
 def thread_list(
-    session: Session, *, member_id: int, board_id: int, before: int | None = None,
-    after: int | None = None, limit: int = PAGE_SIZE,
+    session: Session,
+    *,
+    member_id: int,
+    board_id: int,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = PAGE_SIZE,
 ) -> ThreadListPage:
     """One page of a board's threads, most recently active first (keyset on last post).
 
@@ -535,8 +607,11 @@ def thread_list(
     board = get_board(session, board_id, member_id)
     query = _thread_query(member_id).where(Thread.board_id == board_id, _visible_to(member_id))
     if after is not None:
-        query = query.where(col(Thread.last_post_id) > after).order_by(
-            col(Thread.last_post_id)).limit(limit + 1)
+        query = (
+            query.where(col(Thread.last_post_id) > after)
+            .order_by(col(Thread.last_post_id))
+            .limit(limit + 1)
+        )
         rows = list(session.exec(query).all())
         more_newer = len(rows) > limit
         rows = rows[:limit][::-1]
@@ -602,64 +677,199 @@ def collapse_reason(warning: str, prefs: ReaderPrefsView) -> str:
     return ""
 
 
+def _readable(member_id: int, thread_id: int, is_staff: bool) -> list[Any]:
+    """Conditions on Post for the posts of a thread the member may read."""
+    conditions: list[Any] = [col(Post.thread_id) == thread_id]
+    if not is_staff:
+        conditions.append(
+            or_(col(Post.status) != PostStatus.HELD.value, col(Post.author_id) == member_id)
+        )
+    return conditions
+
+
+def _count(session: Session, *conditions: Any) -> int:
+    return int(session.exec(select(func.count()).select_from(Post).where(*conditions)).one())
+
+
 def thread_page(
-    session: Session, *, member_id: int, thread_id: int, after_seq: int | None = None,
-    before_seq: int | None = None, limit: int = PAGE_SIZE, is_staff: bool = False,
+    session: Session,
+    *,
+    member_id: int,
+    thread_id: int,
+    after_seq: int | None = None,
+    before_seq: int | None = None,
+    at_seq: int | None = None,
+    with_first: bool | None = None,
+    limit: int = PAGE_SIZE,
+    is_staff: bool = False,
 ) -> ThreadPage:
-    """One page of posts (keyset on the post number). With no cursor: from the first unread."""
+    """One page of the posts the member may read (keyset on the post number).
+
+    `after_seq` and `before_seq` page on from a post. With neither, the thread opens: at
+    `at_seq` (a search result, a mention) or else at the first post the member has not
+    read, each with up to CONTEXT_POSTS posts before it; on the last page when all is
+    read. A page that opens past the first post carries the first post as `first`, so a
+    reply is never shown without its question (`with_first` asks for it, or not, on any
+    page). Others' held posts are not there at all: not as posts, not as unread.
+    """
     thread = get_thread(session, member_id=member_id, thread_id=thread_id)
     mark = session.get(ReadMark, (member_id, thread_id))
     last_read = mark.last_read_seq if mark else 0
-    query = select(Post, Member.pseudonym).join(
-        Member, col(Member.id) == Post.author_id, isouter=True
-    ).where(Post.thread_id == thread_id)
-    if not is_staff:
-        query = query.where(or_(col(Post.status) != PostStatus.HELD.value,
-                                col(Post.author_id) == member_id))
+    readable = _readable(member_id, thread_id, is_staff)
+    opening = after_seq is None and before_seq is None
+    if opening:
+        target = at_seq
+        if target is None:
+            target = session.exec(
+                select(Post.seq)
+                .where(*readable, col(Post.seq) > last_read)
+                .order_by(col(Post.seq))
+                .limit(1)
+            ).first()
+        if target is None:
+            before_seq = thread.post_count + 1  # all read: the last page
+        else:
+            context = session.exec(
+                select(Post.seq)
+                .where(*readable, col(Post.seq) < target)
+                .order_by(col(Post.seq).desc())
+                .limit(CONTEXT_POSTS)
+            ).all()
+            start = min(context, default=target)
+            # Leaving out only the first post would show it apart from what follows it.
+            after_seq = 0 if _count(session, *readable, col(Post.seq) < start) <= 1 else start - 1
+    query = (
+        select(Post, Member.pseudonym)
+        .join(Member, col(Member.id) == Post.author_id, isouter=True)
+        .where(*readable)
+    )
     if before_seq is not None:
-        rows = list(session.exec(query.where(col(Post.seq) < before_seq)
-                                 .order_by(col(Post.seq).desc()).limit(limit + 1)).all())
+        rows = list(
+            session.exec(
+                query.where(col(Post.seq) < before_seq)
+                .order_by(col(Post.seq).desc())
+                .limit(limit + 1)
+            ).all()
+        )
         has_before = len(rows) > limit
         rows = rows[:limit][::-1]
-        has_after = before_seq <= thread.post_count
+        has_after = _count(session, *readable, col(Post.seq) >= before_seq) > 0
     else:
-        start = after_seq
-        if start is None:
-            # Open at the first unread post, or on the last page when all is read.
-            start = last_read if last_read < thread.post_count else max(
-                0, thread.post_count - limit)
-        rows = list(session.exec(query.where(col(Post.seq) > start)
-                                 .order_by(col(Post.seq)).limit(limit + 1)).all())
+        assert after_seq is not None
+        rows = list(
+            session.exec(
+                query.where(col(Post.seq) > after_seq).order_by(col(Post.seq)).limit(limit + 1)
+            ).all()
+        )
         has_after = len(rows) > limit
         rows = rows[:limit]
-        has_before = start > 0
+        has_before = _count(session, *readable, col(Post.seq) <= after_seq) > 0
+    first_row = None
+    if (opening if with_first is None else with_first) and rows and has_before:
+        first_row = session.exec(query.order_by(col(Post.seq)).limit(1)).first()
+        if first_row is not None:
+            # Earlier pages hold what lies between the first post and this page.
+            has_before = (
+                _count(
+                    session,
+                    *readable,
+                    col(Post.seq) > first_row[0].seq,
+                    col(Post.seq) < rows[0][0].seq,
+                )
+                > 0
+            )
     prefs = reader_prefs(session, member_id)
     blocked = blocked_ids(session, member_id)
-    reactions = _reactions_for(session, member_id, [p.id for p, _a in rows if p.id is not None])
-    posts = []
-    for post, author in rows:
-        assert post.id is not None
-        status = PostStatus(post.status)
-        collapsed = ""
-        if status is not PostStatus.DELETED:
-            if post.author_id in blocked:
-                collapsed = "blocked"
-            else:
-                collapsed = collapse_reason(post.warning, prefs)
-        posts.append(PostView(
-            id=post.id, thread_id=post.thread_id, seq=post.seq,
-            author=author or "a former member",
-            author_id=post.author_id,
-            body="" if status is PostStatus.DELETED else post.body,
-            warning=post.warning, status=status, created_at=post.created_at,
-            edited_at=post.edited_at, reactions=reactions.get(post.id, ()),
-            mine=post.author_id == member_id, collapsed=collapsed,
-        ))
-    return ThreadPage(thread, tuple(posts), has_before, has_after, last_read)
+    shown = [*([first_row] if first_row is not None else []), *rows]
+    reactions = _reactions_for(session, member_id, [p.id for p, _a in shown if p.id is not None])
+    removals = _removal_reasons(session, member_id, [p for p, _a in shown])
+    views = [
+        _page_post(post, author, member_id, blocked, prefs, reactions, removals)
+        for post, author in shown
+    ]
+    first = views.pop(0) if first_row is not None else None
+    return ThreadPage(thread, tuple(views), has_before, has_after, last_read, first)
 
 
-def _reactions_for(session: Session, member_id: int, post_ids: list[int]
-                   ) -> dict[int, tuple[ReactionCount, ...]]:
+def _page_post(
+    post: Post,
+    author: str | None,
+    member_id: int,
+    blocked: set[int],
+    prefs: ReaderPrefsView,
+    reactions: dict[int, tuple[ReactionCount, ...]],
+    removals: dict[int, str],
+) -> PostView:
+    assert post.id is not None
+    status = PostStatus(post.status)
+    collapsed = ""
+    if status not in GONE_STATUSES:
+        if post.author_id in blocked:
+            collapsed = "blocked"
+        else:
+            collapsed = collapse_reason(post.warning, prefs)
+    return PostView(
+        id=post.id,
+        thread_id=post.thread_id,
+        seq=post.seq,
+        author=author or "a former member",
+        author_id=post.author_id,
+        body="" if status in GONE_STATUSES else post.body,
+        warning=post.warning,
+        status=status,
+        created_at=post.created_at,
+        edited_at=post.edited_at,
+        reactions=reactions.get(post.id, ()),
+        mine=post.author_id == member_id,
+        collapsed=collapsed,
+        removed_because=removals.get(post.id, ""),
+    )
+
+
+def _removal_reasons(session: Session, member_id: int, posts: Sequence[Post]) -> dict[int, str]:
+    """Why the moderators removed the member's own posts among `posts` (their audit entry).
+
+    Only a removed post's author is told why; everyone else sees that it was removed.
+    """
+    wanted = [
+        p.id
+        for p in posts
+        if p.id is not None and p.author_id == member_id and p.status == PostStatus.REMOVED.value
+    ]
+    if not wanted:
+        return {}
+    # The audit log lives with the moderators' code, which builds on this module.
+    from bbs.admin import AuditEntry
+
+    reasons: dict[int, str] = {}
+    for entry in session.exec(
+        select(AuditEntry)
+        .where(
+            AuditEntry.target_kind == "post",
+            col(AuditEntry.target_id).in_(wanted),
+            AuditEntry.action == "delete",
+        )
+        .order_by(col(AuditEntry.id))
+    ).all():
+        if entry.target_id is not None:
+            reasons[entry.target_id] = why_text(entry.category, entry.reason)
+    return reasons
+
+
+def search_posts(session: Session, *, member_id: int, query: str) -> list[search.SearchHit]:
+    """Search as this member reads: posts behind a warning they fold stay folded."""
+    prefs = reader_prefs(session, member_id)
+    return search.search_posts(
+        session,
+        member_id=member_id,
+        query=query,
+        folds=lambda warning: bool(collapse_reason(warning, prefs)),
+    )
+
+
+def _reactions_for(
+    session: Session, member_id: int, post_ids: list[int]
+) -> dict[int, tuple[ReactionCount, ...]]:
     if not post_ids:
         return {}
     rows = session.exec(
@@ -674,9 +884,15 @@ def _reactions_for(session: Session, member_id: int, post_ids: list[int]
     result: dict[int, tuple[ReactionCount, ...]] = {}
     for post_id, kinds in grouped.items():
         result[post_id] = tuple(
-            ReactionCount(kind, label, len(kinds[kind]), tuple(n for _i, n in kinds[kind]),
-                          any(i == member_id for i, _n in kinds[kind]))
-            for kind, label in REACTIONS if kind in kinds
+            ReactionCount(
+                kind,
+                label,
+                len(kinds[kind]),
+                tuple(n for _i, n in kinds[kind]),
+                any(i == member_id for i, _n in kinds[kind]),
+            )
+            for kind, label in REACTIONS
+            if kind in kinds
         )
     return result
 
@@ -694,8 +910,7 @@ def mark_read(session: Session, *, member_id: int, thread_id: int, seq: int) -> 
 
 # -- writing --------------------------------------------------------------------------
 def _check_rate(session: Session, author: Member, rules: PostingRules, now: datetime) -> None:
-    last = session.exec(select(func.max(Post.created_at)).where(
-        Post.author_id == author.id)).one()
+    last = session.exec(select(func.max(Post.created_at)).where(Post.author_id == author.id)).one()
     young = now - author.created_at < rules.new_account_age
     interval = rules.new_account_interval if young else rules.interval
     if last is None:
@@ -723,31 +938,64 @@ def _author(session: Session, author_id: int) -> Member:
 
 
 def _after_publish(
-    session: Session, *, author_id: int, thread: Thread, post: Post, text: CleanPost,
-    action: Action, scores: str, new_thread: bool,
+    session: Session,
+    *,
+    author_id: int,
+    thread: Thread,
+    post: Post,
+    text: CleanPost,
+    action: Action,
+    scores: str,
+    new_thread: bool,
 ) -> None:
     """Flags, search index and notifications for a freshly written post."""
     assert post.id is not None and thread.id is not None
     if action is Action.HOLD:
-        add_flag(session, kind=FlagKind.HOLD, target_kind=FlagTarget.POST, target_id=post.id,
-                 author_id=author_id, scores=scores)
+        add_flag(
+            session,
+            kind=FlagKind.HOLD,
+            target_kind=FlagTarget.POST,
+            target_id=post.id,
+            author_id=author_id,
+            scores=scores,
+        )
         return
     if action is Action.CRISIS:
-        add_flag(session, kind=FlagKind.CRISIS, target_kind=FlagTarget.POST,
-                 target_id=post.id, author_id=author_id, scores=scores)
+        add_flag(
+            session,
+            kind=FlagKind.CRISIS,
+            target_kind=FlagTarget.POST,
+            target_id=post.id,
+            author_id=author_id,
+            scores=scores,
+        )
     search.index_post(session, post.id, (text.title + "\n" if new_thread else "") + text.body)
-    _notify(session, author_id=author_id, thread=thread, post=post, mentions=text.mentions,
-            new_thread=new_thread)
+    _notify(
+        session,
+        author_id=author_id,
+        thread=thread,
+        post=post,
+        mentions=text.mentions,
+        new_thread=new_thread,
+    )
 
 
-def _notify(session: Session, *, author_id: int, thread: Thread, post: Post,
-            mentions: Sequence[str], new_thread: bool) -> None:
+def _notify(
+    session: Session,
+    *,
+    author_id: int,
+    thread: Thread,
+    post: Post,
+    mentions: Sequence[str],
+    new_thread: bool,
+) -> None:
     assert thread.id is not None and post.id is not None
     targets: dict[int, str] = {}
     if mentions:
         keys = [normalize_pseudonym(m) for m in mentions]
-        for member_id in session.exec(select(Member.id).where(
-                col(Member.pseudonym_key).in_(keys))).all():
+        for member_id in session.exec(
+            select(Member.id).where(col(Member.pseudonym_key).in_(keys))
+        ).all():
             if member_id is not None:
                 targets.setdefault(member_id, "mention")
     if not new_thread and thread.author_id is not None:
@@ -756,20 +1004,36 @@ def _notify(session: Session, *, author_id: int, thread: Thread, post: Post,
         kind, target = "board", thread.board_id
     else:
         kind, target = "thread", thread.id
-    for follower in session.exec(select(Follow.member_id).where(
-            Follow.target_kind == kind, Follow.target_id == target)).all():
+    for follower in session.exec(
+        select(Follow.member_id).where(Follow.target_kind == kind, Follow.target_id == target)
+    ).all():
         targets.setdefault(follower, "new_thread" if new_thread else "reply")
     for member_id, why in targets.items():
         if member_id == author_id or has_muted(session, member_id, author_id):
             continue
-        session.add(Notification(member_id=member_id, kind=why, actor_id=author_id,
-                                 thread_id=thread.id, post_id=post.id, seq=post.seq))
+        session.add(
+            Notification(
+                member_id=member_id,
+                kind=why,
+                actor_id=author_id,
+                thread_id=thread.id,
+                post_id=post.id,
+                seq=post.seq,
+            )
+        )
     session.flush()
 
 
 def create_thread(
-    session: Session, *, author_id: int, board_id: int, text: CleanPost, action: Action,
-    scores: str = "", rules: PostingRules | None = None, now: datetime | None = None,
+    session: Session,
+    *,
+    author_id: int,
+    board_id: int,
+    text: CleanPost,
+    action: Action,
+    scores: str = "",
+    rules: PostingRules | None = None,
+    now: datetime | None = None,
 ) -> PostView:
     """Start a thread with its first post, as the moderation gate decided."""
     now = now or utcnow()
@@ -779,14 +1043,28 @@ def create_thread(
         raise PostError("That board is closed for new posts now. Your text is still here.")
     _check_rate(session, author, rules or PostingRules(), now)
     status = _status_for(action)
-    thread = Thread(board_id=board_id, author_id=author_id, title=text.title,
-                    warning=text.warning, status=status.value, post_count=1,
-                    last_post_at=now, created_at=now)
+    thread = Thread(
+        board_id=board_id,
+        author_id=author_id,
+        title=text.title,
+        warning=text.warning,
+        status=status.value,
+        post_count=1,
+        last_post_at=now,
+        created_at=now,
+    )
     session.add(thread)
     session.flush()
     assert thread.id is not None
-    post = Post(thread_id=thread.id, seq=1, author_id=author_id, body=text.body,
-                warning=text.warning, status=status.value, created_at=now)
+    post = Post(
+        thread_id=thread.id,
+        seq=1,
+        author_id=author_id,
+        body=text.body,
+        warning=text.warning,
+        status=status.value,
+        created_at=now,
+    )
     session.add(post)
     session.flush()
     assert post.id is not None
@@ -794,21 +1072,39 @@ def create_thread(
     session.add(thread)
     session.add(Follow(member_id=author_id, target_kind="thread", target_id=thread.id))
     session.add(ReadMark(member_id=author_id, thread_id=thread.id, last_read_seq=1))
-    _after_publish(session, author_id=author_id, thread=thread, post=post, text=text,
-                   action=action, scores=scores, new_thread=True)
+    _after_publish(
+        session,
+        author_id=author_id,
+        thread=thread,
+        post=post,
+        text=text,
+        action=action,
+        scores=scores,
+        new_thread=True,
+    )
     return _post_view(post, author.pseudonym, author_id)
 
 
 def create_reply(
-    session: Session, *, author_id: int, thread_id: int, text: CleanPost, action: Action,
-    scores: str = "", rules: PostingRules | None = None, now: datetime | None = None,
+    session: Session,
+    *,
+    author_id: int,
+    thread_id: int,
+    text: CleanPost,
+    action: Action,
+    scores: str = "",
+    rules: PostingRules | None = None,
+    now: datetime | None = None,
 ) -> PostView:
     """Add a reply to a thread, as the moderation gate decided."""
     now = now or utcnow()
     author = _author(session, author_id)
     thread = session.get(Thread, thread_id)
-    if thread is None or thread.status == PostStatus.DELETED.value or (
-            thread.status == PostStatus.HELD.value and thread.author_id != author_id):
+    if (
+        thread is None
+        or thread.status == PostStatus.DELETED.value
+        or (thread.status == PostStatus.HELD.value and thread.author_id != author_id)
+    ):
         raise PostError(
             "That thread was removed while you were writing, so your reply could not be "
             "posted. Your text is kept as a draft."
@@ -822,8 +1118,15 @@ def create_reply(
     if not session.get_bind().dialect.name == "sqlite":
         session.refresh(thread, with_for_update=True)
     thread.post_count += 1
-    post = Post(thread_id=thread_id, seq=thread.post_count, author_id=author_id,
-                body=text.body, warning=text.warning, status=status.value, created_at=now)
+    post = Post(
+        thread_id=thread_id,
+        seq=thread.post_count,
+        author_id=author_id,
+        body=text.body,
+        warning=text.warning,
+        status=status.value,
+        created_at=now,
+    )
     session.add(post)
     session.flush()
     assert post.id is not None
@@ -832,22 +1135,39 @@ def create_reply(
         thread.last_post_at = now
     session.add(thread)
     mark_read(session, member_id=author_id, thread_id=thread_id, seq=post.seq)
-    _after_publish(session, author_id=author_id, thread=thread, post=post, text=text,
-                   action=action, scores=scores, new_thread=False)
+    _after_publish(
+        session,
+        author_id=author_id,
+        thread=thread,
+        post=post,
+        text=text,
+        action=action,
+        scores=scores,
+        new_thread=False,
+    )
     return _post_view(post, author.pseudonym, author_id)
 
 
 def _post_view(post: Post, author: str, viewer: int) -> PostView:
     assert post.id is not None
-    return PostView(id=post.id, thread_id=post.thread_id, seq=post.seq, author=author,
-                    author_id=post.author_id, body=post.body, warning=post.warning,
-                    status=PostStatus(post.status), created_at=post.created_at,
-                    edited_at=post.edited_at, mine=post.author_id == viewer)
+    return PostView(
+        id=post.id,
+        thread_id=post.thread_id,
+        seq=post.seq,
+        author=author,
+        author_id=post.author_id,
+        body=post.body,
+        warning=post.warning,
+        status=PostStatus(post.status),
+        created_at=post.created_at,
+        edited_at=post.edited_at,
+        mine=post.author_id == viewer,
+    )
 
 
 def _own_post(session: Session, member_id: int, post_id: int) -> Post:
     post = session.get(Post, post_id)
-    if post is None or post.status == PostStatus.DELETED.value:
+    if post is None or post.status in GONE_STATUSES:
         raise PostError("That post no longer exists.")
     if post.author_id != member_id:
         raise PostError("You can only change your own posts.")
@@ -855,8 +1175,15 @@ def _own_post(session: Session, member_id: int, post_id: int) -> Post:
 
 
 def edit_post(
-    session: Session, *, member_id: int, post_id: int, text: CleanPost, action: Action,
-    scores: str = "", rules: PostingRules | None = None, now: datetime | None = None,
+    session: Session,
+    *,
+    member_id: int,
+    post_id: int,
+    text: CleanPost,
+    action: Action,
+    scores: str = "",
+    rules: PostingRules | None = None,
+    now: datetime | None = None,
 ) -> PostView:
     """Change your own post within the edit window; it is marked edited and moderated again."""
     now = now or utcnow()
@@ -886,14 +1213,27 @@ def edit_post(
     assert post.id is not None
     search.unindex_post(session, post.id)
     if action is Action.HOLD:
-        add_flag(session, kind=FlagKind.HOLD, target_kind=FlagTarget.POST, target_id=post.id,
-                 author_id=member_id, scores=scores)
+        add_flag(
+            session,
+            kind=FlagKind.HOLD,
+            target_kind=FlagTarget.POST,
+            target_id=post.id,
+            author_id=member_id,
+            scores=scores,
+        )
     else:
         if action is Action.CRISIS:
-            add_flag(session, kind=FlagKind.CRISIS, target_kind=FlagTarget.POST,
-                     target_id=post.id, author_id=member_id, scores=scores)
-        search.index_post(session, post.id,
-                          (thread.title + "\n" if post.seq == 1 else "") + post.body)
+            add_flag(
+                session,
+                kind=FlagKind.CRISIS,
+                target_kind=FlagTarget.POST,
+                target_id=post.id,
+                author_id=member_id,
+                scores=scores,
+            )
+        search.index_post(
+            session, post.id, (thread.title + "\n" if post.seq == 1 else "") + post.body
+        )
     author = _author(session, member_id)
     return _post_view(post, author.pseudonym, member_id)
 
@@ -909,8 +1249,12 @@ def delete_post(session: Session, *, member_id: int, post_id: int) -> None:
     search.unindex_post(session, post.id)
     thread = session.get(Thread, post.thread_id)
     if thread is not None and post.seq == 1:
-        others = session.exec(select(func.count()).select_from(Post).where(
-            Post.thread_id == thread.id, col(Post.status) != PostStatus.DELETED.value)).one()
+        gone = [g.value for g in GONE_STATUSES]
+        others = session.exec(
+            select(func.count())
+            .select_from(Post)
+            .where(Post.thread_id == thread.id, col(Post.status).not_in(gone))
+        ).one()
         if int(others) == 0:
             # A thread with nothing left in it goes from the board entirely.
             thread.status = PostStatus.DELETED.value
@@ -919,8 +1263,11 @@ def delete_post(session: Session, *, member_id: int, post_id: int) -> None:
 
 
 def get_post(session: Session, *, member_id: int, post_id: int) -> PostView:
-    row = session.exec(select(Post, Member.pseudonym).join(
-        Member, col(Member.id) == Post.author_id, isouter=True).where(Post.id == post_id)).first()
+    row = session.exec(
+        select(Post, Member.pseudonym)
+        .join(Member, col(Member.id) == Post.author_id, isouter=True)
+        .where(Post.id == post_id)
+    ).first()
     if row is None:
         raise PostError("That post no longer exists.")
     post, author = row
@@ -957,9 +1304,15 @@ def report_post(session: Session, *, reporter_id: int, post_id: int, reason: str
     post = session.get(Post, post_id)
     if post is None:
         raise PostError("That post no longer exists.")
-    return add_flag(session, kind=FlagKind.REPORT, target_kind=FlagTarget.POST,
-                    target_id=post_id, author_id=post.author_id, reporter_id=reporter_id,
-                    reason=why)
+    return add_flag(
+        session,
+        kind=FlagKind.REPORT,
+        target_kind=FlagTarget.POST,
+        target_id=post_id,
+        author_id=post.author_id,
+        reporter_id=reporter_id,
+        reason=why,
+    )
 
 
 def set_follow(session: Session, *, member_id: int, kind: str, target_id: int, on: bool) -> None:
@@ -984,8 +1337,11 @@ def whats_new(session: Session, *, member_id: int, limit: int = 9) -> list[NewsI
         .join(Thread, col(Thread.id) == Notification.thread_id)
         .join(Board, col(Board.id) == Thread.board_id)
         .join(actor, actor.c.id == Notification.actor_id, isouter=True)
-        .where(Notification.member_id == member_id, col(Notification.seen).is_(False),
-               col(Thread.status) != PostStatus.DELETED.value)
+        .where(
+            Notification.member_id == member_id,
+            col(Notification.seen).is_(False),
+            col(Thread.status) != PostStatus.DELETED.value,
+        )
         .order_by(col(Notification.id).desc())
         .limit(limit * 2)
     ).all()
@@ -994,57 +1350,76 @@ def whats_new(session: Session, *, member_id: int, limit: int = 9) -> list[NewsI
         if note.actor_id in blocked:
             continue
         assert note.id is not None
-        items.append(NewsItem(note.id, note.kind, who or "someone", note.thread_id, title,
-                              board, note.seq))
+        items.append(
+            NewsItem(note.id, note.kind, who or "someone", note.thread_id, title, board, note.seq)
+        )
     return items[:limit]
 
 
 def mark_news_seen(session: Session, *, member_id: int, thread_id: int) -> None:
     """Everything new in a thread counts as seen once the member opens it."""
-    for note in session.exec(select(Notification).where(
-            Notification.member_id == member_id, Notification.thread_id == thread_id,
-            col(Notification.seen).is_(False))).all():
+    for note in session.exec(
+        select(Notification).where(
+            Notification.member_id == member_id,
+            Notification.thread_id == thread_id,
+            col(Notification.seen).is_(False),
+        )
+    ).all():
         note.seen = True
         session.add(note)
     session.flush()
 
 
 # -- drafts ---------------------------------------------------------------------------
-def save_draft(session: Session, *, member_id: int, context: str, label: str, title: str,
-               body: str, warning: str) -> None:
+def save_draft(
+    session: Session,
+    *,
+    member_id: int,
+    context: str,
+    label: str,
+    title: str,
+    body: str,
+    warning: str,
+) -> None:
     """Keep unsent writing (cut at generous limits: a 5 MB paste is not kept whole)."""
-    draft = session.exec(select(Draft).where(Draft.member_id == member_id,
-                                             Draft.context == context)).first()
+    draft = session.exec(
+        select(Draft).where(Draft.member_id == member_id, Draft.context == context)
+    ).first()
     if draft is None:
         draft = Draft(member_id=member_id, context=context[:40])
     draft.label = clean_line(label)[:200]
-    draft.title = title[:TITLE_MAX * 4]
-    draft.body = body[:BODY_MAX * 4]
-    draft.warning = warning[:WARNING_MAX * 4]
+    draft.title = title[: TITLE_MAX * 4]
+    draft.body = body[: BODY_MAX * 4]
+    draft.warning = warning[: WARNING_MAX * 4]
     draft.updated_at = utcnow()
     session.add(draft)
     session.flush()
 
 
 def drafts(session: Session, *, member_id: int) -> list[DraftView]:
-    rows = session.exec(select(Draft).where(Draft.member_id == member_id)
-                        .order_by(col(Draft.updated_at).desc())).all()
+    rows = session.exec(
+        select(Draft).where(Draft.member_id == member_id).order_by(col(Draft.updated_at).desc())
+    ).all()
     return [DraftView(d.context, d.label, d.title, d.body, d.warning, d.updated_at) for d in rows]
 
 
 def get_draft(session: Session, *, member_id: int, context: str) -> DraftView | None:
-    d = session.exec(select(Draft).where(Draft.member_id == member_id,
-                                         Draft.context == context)).first()
-    return None if d is None else DraftView(d.context, d.label, d.title, d.body, d.warning,
-                                            d.updated_at)
+    d = session.exec(
+        select(Draft).where(Draft.member_id == member_id, Draft.context == context)
+    ).first()
+    return (
+        None
+        if d is None
+        else DraftView(d.context, d.label, d.title, d.body, d.warning, d.updated_at)
+    )
 
 
 def delete_draft(session: Session, *, member_id: int, context: str) -> None:
-    for d in session.exec(select(Draft).where(Draft.member_id == member_id,
-                                              Draft.context == context)).all():
+    for d in session.exec(
+        select(Draft).where(Draft.member_id == member_id, Draft.context == context)
+    ).all():
         session.delete(d)
     session.flush()
-
 
 
 # -- moderators (the admin screen's review queue) --------------------------------------
@@ -1055,41 +1430,55 @@ def review_post(session: Session, *, post_id: int) -> ModeratedItem:
     if post is None or thread is None:
         return GONE
     board = session.get(Board, thread.board_id)
-    where = (f"board {board.name if board else '?'}, thread “{thread.title}”, "
-             f"post #{post.seq}")
-    rows = session.exec(select(Post, Member.pseudonym).join(
-        Member, col(Member.id) == Post.author_id, isouter=True).where(
-        Post.thread_id == thread.id, col(Post.seq) >= post.seq - 2,
-        col(Post.seq) <= post.seq + 1, Post.id != post.id,
-        Post.status == PostStatus.VISIBLE.value).order_by(col(Post.seq))).all()
+    where = f"board {board.name if board else '?'}, thread “{thread.title}”, post #{post.seq}"
+    rows = session.exec(
+        select(Post, Member.pseudonym)
+        .join(Member, col(Member.id) == Post.author_id, isouter=True)
+        .where(
+            Post.thread_id == thread.id,
+            col(Post.seq) >= post.seq - 2,
+            col(Post.seq) <= post.seq + 1,
+            Post.id != post.id,
+            Post.status == PostStatus.VISIBLE.value,
+        )
+        .order_by(col(Post.seq))
+    ).all()
     context = tuple(f"#{p.seq} {name or 'a former member'}: {p.body[:300]}" for p, name in rows)
     text = (thread.title + "\n" + post.body) if post.seq == 1 else post.body
     return ModeratedItem(text=text, where=where, context=context, status=post.status)
 
 
 def moderate_post(session: Session, *, post_id: int, outcome: ReviewOutcome) -> None:
-    """A moderator shows (approves), hides or deletes a post; a first post carries its thread."""
+    """A moderator shows (approves), hides or removes a post; a first post carries its thread.
+
+    A removed post keeps a placeholder that says the moderators removed it (its author
+    also reads why, from the audit log); its words are gone, like a deleted post's.
+    """
     post = session.get(Post, post_id)
     thread = session.get(Thread, post.thread_id) if post is not None else None
-    if post is None or thread is None or post.status == PostStatus.DELETED.value:
+    if post is None or thread is None or post.status in GONE_STATUSES:
         return
     assert post.id is not None
     search.unindex_post(session, post.id)
     if outcome is ReviewOutcome.SHOW:
         post.status = PostStatus.VISIBLE.value
-        search.index_post(session, post.id,
-                          (thread.title + "\n" if post.seq == 1 else "") + post.body)
+        search.index_post(
+            session, post.id, (thread.title + "\n" if post.seq == 1 else "") + post.body
+        )
         if post.id > thread.last_post_id:
             thread.last_post_id = post.id
             thread.last_post_at = post.created_at
     elif outcome is ReviewOutcome.HIDE:
         post.status = PostStatus.HELD.value
     else:
-        post.status = PostStatus.DELETED.value
+        post.status = PostStatus.REMOVED.value
         post.body = ""
         post.warning = ""
     if post.seq == 1:
-        thread.status = post.status
+        # A thread is visible, held or deleted: a removed first post takes its thread away.
+        thread.status = (
+            PostStatus.DELETED.value if post.status == PostStatus.REMOVED.value else post.status
+        )
     session.add(post)
     session.add(thread)
     session.flush()
@@ -1097,7 +1486,11 @@ def moderate_post(session: Session, *, post_id: int, outcome: ReviewOutcome) -> 
 
 def posts_by(session: Session, *, author_id: int, limit: int = 10) -> list[PostView]:
     """A member's latest posts in any state, for moderators looking the member up."""
-    rows = session.exec(select(Post, Member.pseudonym).join(
-        Member, col(Member.id) == Post.author_id, isouter=True).where(
-        Post.author_id == author_id).order_by(col(Post.id).desc()).limit(limit)).all()
+    rows = session.exec(
+        select(Post, Member.pseudonym)
+        .join(Member, col(Member.id) == Post.author_id, isouter=True)
+        .where(Post.author_id == author_id)
+        .order_by(col(Post.id).desc())
+        .limit(limit)
+    ).all()
     return [_post_view(p, name or "a former member", -1) for p, name in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -22,8 +23,7 @@ SQLITE_CREATE = (
     "body, tokenize = 'unicode61 remove_diacritics 2')"
 )
 POSTGRES_INDEX = (
-    "CREATE INDEX IF NOT EXISTS ix_post_fts_body ON post "
-    "USING gin (to_tsvector('simple', body))"
+    "CREATE INDEX IF NOT EXISTS ix_post_fts_body ON post USING gin (to_tsvector('simple', body))"
 )
 
 
@@ -39,6 +39,10 @@ class SearchHit:
     author: str
     snippet: str
     spans: tuple[tuple[int, int], ...]
+    # The post's content warning, and whether this reader has it folded: a folded post's
+    # words stay out of its result (no snippet), as they stay folded on its thread page.
+    warning: str = ""
+    folded: bool = False
 
 
 def _is_sqlite(session: Session) -> bool:
@@ -48,8 +52,10 @@ def _is_sqlite(session: Session) -> bool:
 def index_post(session: Session, post_id: int, body: str) -> None:
     """Make a visible post findable (SQLite; PostgreSQL indexes the column itself)."""
     if _is_sqlite(session):
-        session.execute(text("INSERT INTO post_fts(rowid, body) VALUES (:id, :body)"),
-                        {"id": post_id, "body": body})
+        session.execute(
+            text("INSERT INTO post_fts(rowid, body) VALUES (:id, :body)"),
+            {"id": post_id, "body": body},
+        )
 
 
 def unindex_post(session: Session, post_id: int) -> None:
@@ -78,7 +84,7 @@ def _snippet(body: str, terms: list[str]) -> tuple[str, tuple[tuple[int, int], .
     lowered = flat.casefold()
     first = min((i for i in (lowered.find(t) for t in terms) if i >= 0), default=0)
     start = max(0, first - SNIPPET_CHARS // 3)
-    piece = flat[start:start + SNIPPET_CHARS]
+    piece = flat[start : start + SNIPPET_CHARS]
     if start > 0:
         piece = "…" + piece
     if start + SNIPPET_CHARS < len(flat):
@@ -86,12 +92,20 @@ def _snippet(body: str, terms: list[str]) -> tuple[str, tuple[tuple[int, int], .
     return piece, highlight_spans(piece, terms)
 
 
-def search_posts(session: Session, *, member_id: int, query: str,
-                 limit: int = RESULTS_MAX) -> list[SearchHit]:
+def search_posts(
+    session: Session,
+    *,
+    member_id: int,
+    query: str,
+    limit: int = RESULTS_MAX,
+    folds: Callable[[str], bool] = lambda _warning: False,
+) -> list[SearchHit]:
     """Visible posts in open boards matching every word of `query`, best first.
 
     Words match as prefixes ("sleep" finds "sleeping"). On SQLite the ranking covers the
-    newest RECENT_MATCHES matches; PostgreSQL ranks them all with ts_rank.
+    newest RECENT_MATCHES matches; PostgreSQL ranks them all with ts_rank. `folds` says
+    whether the reader keeps a post with that content warning folded: its result then
+    shows no words of it.
     """
     terms = query_terms(query)
     if not terms:
@@ -109,7 +123,7 @@ def search_posts(session: Session, *, member_id: int, query: str,
         # RECENT_MATCHES newest matches instead (FTS5 stops walking there), ~5 ms.
         params["recent"] = RECENT_MATCHES
         sql = (
-            "SELECT p.id, p.thread_id, p.seq, t.title, b.name, m.pseudonym, p.body "
+            "SELECT p.id, p.thread_id, p.seq, t.title, b.name, m.pseudonym, p.body, p.warning "
             "FROM (SELECT rowid AS id, bm25(post_fts) AS score FROM post_fts "
             "WHERE post_fts MATCH :match ORDER BY rowid DESC LIMIT :recent) hit "
             "JOIN post p ON p.id = hit.id "
@@ -121,7 +135,7 @@ def search_posts(session: Session, *, member_id: int, query: str,
     else:
         params["q"] = " ".join(terms)
         sql = (
-            "SELECT p.id, p.thread_id, p.seq, t.title, b.name, m.pseudonym, p.body "
+            "SELECT p.id, p.thread_id, p.seq, t.title, b.name, m.pseudonym, p.body, p.warning "
             "FROM post p JOIN thread t ON t.id = p.thread_id JOIN board b ON b.id = t.board_id "
             "LEFT JOIN member m ON m.id = p.author_id "
             "WHERE to_tsvector('simple', p.body) @@ plainto_tsquery('simple', :q) "
@@ -130,8 +144,22 @@ def search_posts(session: Session, *, member_id: int, query: str,
             "plainto_tsquery('simple', :q)) DESC, p.id DESC LIMIT :limit"
         )
     hits = []
-    for pid, tid, seq, title, board, author, body in session.execute(text(sql), params).all():
-        snippet, spans = _snippet(body, terms)
-        hits.append(SearchHit(int(pid), int(tid), int(seq), title, board,
-                              author or "a former member", snippet, spans))
+    rows = session.execute(text(sql), params).all()
+    for pid, tid, seq, title, board, author, body, warning in rows:
+        folded = bool(warning) and folds(warning)
+        snippet, spans = ("", ()) if folded else _snippet(body, terms)
+        hits.append(
+            SearchHit(
+                int(pid),
+                int(tid),
+                int(seq),
+                title,
+                board,
+                author or "a former member",
+                snippet,
+                spans,
+                warning or "",
+                folded,
+            )
+        )
     return hits

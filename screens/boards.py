@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
 from typing import ClassVar
 
 from textual import on, work
@@ -10,12 +9,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.layout import DockArrangeResult
 from textual.screen import ModalScreen
+from textual.scrollbar import ScrollBar
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbs.blocks import BlockKind
-from bbs.boards import REACTIONS, PostError, PostStatus, PostView, ThreadPage, ThreadView
+from bbs.boards import (
+    GONE_STATUSES,
+    REACTIONS,
+    PostError,
+    PostStatus,
+    PostView,
+    ThreadPage,
+    ThreadView,
+)
 from bbs.errors import StoreBusyError
 from bbs.search import SearchHit
 from bbs.text_safety import clean_line, clean_text, truncate_display
@@ -101,8 +112,10 @@ class BoardsScreen(BBSScreen[None]):
         following = "following" in str(option.prompt)
         await self.bbs.community.boards.follow(member.id, "board", int(option.id), not following)
         self.query_one("#status", PlainText).show(
-            "Stopped following that board." if following
-            else "Following: new threads there will show on your home screen.")
+            "Stopped following that board."
+            if following
+            else "Following: new threads there will show on your home screen."
+        )
         await self.reload()
 
     def action_search(self) -> None:
@@ -153,8 +166,9 @@ class ThreadListScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            page = await self.bbs.community.boards.thread_list(member.id, self.board_id,
-                                                               before=before, after=after)
+            page = await self.bbs.community.boards.thread_list(
+                member.id, self.board_id, before=before, after=after
+            )
         except (PostError, StoreBusyError) as error:
             self.query_one("#status", PlainText).show(str(error))
             return
@@ -163,7 +177,8 @@ class ThreadListScreen(BBSScreen[None]):
         self._following = page.board.following
         self.board_name = page.board.name
         self.query_one("#board-title", PlainText).show(
-            page.board.name + (" (following)" if page.board.following else ""))
+            page.board.name + (" (following)" if page.board.following else "")
+        )
         options = self.query_one("#threads", OptionList)
         options.clear_options()
         for thread in page.threads:
@@ -190,16 +205,18 @@ class ThreadListScreen(BBSScreen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_new_thread(self) -> None:
-        target = ComposeTarget("thread", self.board_id, f"New thread in {self.board_name}",
-                               with_title=True)
+        target = ComposeTarget(
+            "thread", self.board_id, f"New thread in {self.board_name}", with_title=True
+        )
         outcome = await self.app.push_screen_wait(ComposeScreen(target))
         await show_outcome(self, outcome)
 
     async def action_follow(self) -> None:
         member = self.bbs.member
         assert member is not None
-        await self.bbs.community.boards.follow(member.id, "board", self.board_id,
-                                               not self._following)
+        await self.bbs.community.boards.follow(
+            member.id, "board", self.board_id, not self._following
+        )
         await self.load(*self._cursor)
 
     def action_back(self) -> None:
@@ -214,9 +231,18 @@ def _thread_line(thread: ThreadView) -> Content:
     width = 44 - len(warning) - len(held)
     plural = "" if thread.post_count == 1 else "s"
     counts = f"{thread.post_count} post{plural}" + (
-        f", {thread.unread} new" if thread.unread else "")
-    return _line(marker, (truncate_display(title, max(10, width)), "bold" if thread.unread else ""),
-                 warning, held, "  ", truncate_display(thread.author, 14), "  ", counts)
+        f", {thread.unread} new" if thread.unread else ""
+    )
+    return _line(
+        marker,
+        (truncate_display(title, max(10, width)), "bold" if thread.unread else ""),
+        warning,
+        held,
+        "  ",
+        truncate_display(thread.author, 14),
+        "  ",
+        counts,
+    )
 
 
 class PostWidget(Static, can_focus=True):
@@ -227,44 +253,71 @@ class PostWidget(Static, can_focus=True):
     PostWidget:focus { border-left: thick ansi_default; }
     """
 
-    def __init__(self, post: PostView, *, opened: bool) -> None:
+    def __init__(self, post: PostView, *, opened: bool, gap: bool = False) -> None:
         super().__init__(markup=False)
         self.post = post
         self.opened = opened
+        self.gap = gap
         self.update(self.render_post())
 
     def render_post(self) -> Content:
         post = self.post
-        header = _line((f"#{post.seq} ", "bold"), (post.author, "bold"), "  ",
-                       _when(post.created_at), "  (edited)" if post.edited else "")
+        header = _line(
+            (f"#{post.seq} ", "bold"),
+            (post.author, "bold"),
+            "  ",
+            _when(post.created_at),
+            "  (edited)" if post.edited else "",
+        )
         parts = [header]
         if post.status is PostStatus.DELETED:
             parts.append(Content("(This post was deleted by its author.)").stylize("italic"))
+        elif post.status is PostStatus.REMOVED:
+            parts.append(Content("(This post was removed by the moderators.)").stylize("italic"))
+            if post.removed_because:
+                parts.append(
+                    _line(("Why, shown only to you: ", "italic"), clean_line(post.removed_because))
+                )
         else:
             if post.status is PostStatus.HELD:
-                parts.append(Content("(Held for review: only you can see this for now.)")
-                             .stylize("italic"))
+                parts.append(
+                    Content("(Held for review: only you can see this for now.)").stylize("italic")
+                )
             if post.warning:
                 parts.append(_line(("Content warning: ", "bold"), post.warning))
             if not self.opened:
-                why = ("You blocked this member. Press O to show it anyway."
-                       if post.collapsed == "blocked"
-                       else "Folded because of the warning. Press O to open it.")
+                why = (
+                    "You blocked this member. Press O to show it anyway."
+                    if post.collapsed == "blocked"
+                    else "Folded because of the warning. Press O to open it."
+                )
                 parts.append(Content(why).stylize("italic"))
             else:
                 parts.append(Content(clean_text(post.body)))
             if post.reactions:
-                parts.append(_line(*("  ".join(f"{r.label} {r.count}" + (" (you)" if r.mine
-                                                                         else "")
-                                               for r in post.reactions),)))
+                parts.append(
+                    _line(
+                        *(
+                            "  ".join(
+                                f"{r.label} {r.count}" + (" (you)" if r.mine else "")
+                                for r in post.reactions
+                            ),
+                        )
+                    )
+                )
+        if self.gap:
+            parts.append(
+                Content("(Replies in between are on earlier pages: P goes back.)").stylize("italic")
+            )
         return Content("\n").join(parts)
 
-    def show(self, post: PostView, *, opened: bool) -> None:
+    def show(self, post: PostView, *, opened: bool, gap: bool = False) -> None:
         """Show `post` (this one as it is now, or another), opened or folded; redraw if new."""
-        if post == self.post and opened == self.opened:
+        if post == self.post and opened == self.opened and gap == self.gap:
             return
         self.post = post
         self.opened = opened
+        self.gap = gap
         self.update(self.render_post())
 
     def toggle_open(self) -> None:
@@ -272,8 +325,67 @@ class PostWidget(Static, can_focus=True):
         self.update(self.render_post())
 
 
+class PostsBox(VerticalScroll):
+    """A thread page's posts, drawn at their final place from the page's first frame.
+
+    `pin` names the post to read first. Each arrangement of the posts (the layout itself)
+    scrolls so that post is at the top of the view, or the view starts at the page's top
+    when that post fits on screen with everything above it, so no frame is ever drawn at
+    the top of a page that belongs further down. Scrolling the page by hand (or moving
+    to another post) lets go of the pin. Where a post will be is only known in the layout:
+    scrolling after it draws the page twice, first at the wrong place.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._pinned: int | None = None
+
+    def pin(self, seq: int) -> None:
+        """Keep post `seq` (or the first after it, or the last post) at the top of the view."""
+        self._pinned = seq
+        self.refresh(layout=True)
+
+    def unpin(self) -> None:
+        self._pinned = None
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        # Pinning sets the offset without watchers: any change seen here is someone else's.
+        super().watch_scroll_y(old_value, new_value)
+        self._pinned = None
+
+    def arrange(self, size: Size, optimal: bool = False) -> DockArrangeResult:
+        arrangement = super().arrange(size, optimal)
+        if self._pinned is not None:
+            self._scroll_to_pin(arrangement, size)
+        return arrangement
+
+    def _scroll_to_pin(self, arrangement: DockArrangeResult, size: Size) -> None:
+        # Each post's region in the page and its widget, top to bottom.
+        posts = sorted(
+            (
+                (p.region, p.widget)
+                for p in arrangement.placements
+                if isinstance(p.widget, PostWidget)
+            ),
+            key=lambda placed: placed[0].y,
+        )
+        if not posts or self._pinned is None:
+            return
+        wanted = self._pinned
+        region = next((r for r, w in posts if w.post.seq >= wanted), posts[-1][0])
+        top = posts[0][0].y
+        y = top if region.bottom - top <= size.height else region.y
+        y = max(0, min(y, arrangement.spatial_map.total_region.bottom - size.height))
+        if y != self.scroll_y:
+            self.set_reactive(Widget.scroll_y, float(y))
+            self.set_reactive(Widget.scroll_target_y, float(y))
+            if self.show_vertical_scrollbar:
+                self.vertical_scrollbar.set_reactive(ScrollBar.position, float(y))
+
+
 class ThreadScreen(BBSScreen[None]):
-    """A thread, a page of posts at a time, opening at the first unread post."""
+    """A thread, a page of posts at a time, opening at the first unread post: under the
+    thread's first post and after the posts just before it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
@@ -292,7 +404,9 @@ class ThreadScreen(BBSScreen[None]):
         Binding("p,pageup,left_square_bracket", "previous_page", "Previous page", show=False),
     ]
     DEFAULT_CSS = """
-    ThreadScreen #posts { height: 1fr; }
+    /* Its scroll bar always shown: the first layout of a page is then its last (a bar
+       appearing would lay the page out, and draw it, again). */
+    ThreadScreen #posts { height: 1fr; overflow-y: scroll; }
     """
 
     def __init__(self, thread_id: int, *, at_seq: int | None = None) -> None:
@@ -303,27 +417,44 @@ class ThreadScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("", classes="title", id="thread-title")
-        yield VerticalScroll(id="posts")
+        yield PostsBox(id="posts")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" R reply C quote A react O open E edit D delete ! report B block"
-                     " F follow N/P page")
+        yield KeyBar(
+            " R reply C quote A react O open E edit D delete ! report B block F follow N/P page"
+        )
 
     async def on_mount(self) -> None:
-        after = None if self._at_seq is None else max(0, self._at_seq - 1)
-        await self.load(after_seq=after)
+        # Opened: at the given post, or at the first unread one; with the first post above.
+        await self.load(at_seq=self._at_seq, focus_seq=self._at_seq)
 
     def _say(self, text: str) -> None:
         self.query_one("#status", PlainText).show(text)
 
-    async def load(self, *, after_seq: int | None = None, before_seq: int | None = None,
-                   focus_seq: int | None = None) -> None:
+    async def load(
+        self,
+        *,
+        after_seq: int | None = None,
+        before_seq: int | None = None,
+        at_seq: int | None = None,
+        focus_seq: int | None = None,
+        with_first: bool | None = None,
+        note: str = "",
+    ) -> None:
+        """Show a page (see BoardService.thread_page) with post `focus_seq` (else the first
+        unread post, else the last) at the top of the view, and `note` kept in the status."""
         member = self.bbs.member
         assert member is not None
         try:
             page = await self.bbs.community.boards.thread_page(
-                member.id, self.thread_id, after_seq=after_seq, before_seq=before_seq)
+                member.id,
+                self.thread_id,
+                after_seq=after_seq,
+                before_seq=before_seq,
+                at_seq=at_seq,
+                with_first=with_first,
+            )
         except (PostError, StoreBusyError) as error:
-            self._say(str(error))
+            self._say(" ".join(part for part in (note, str(error)) if part))
             return
         first_unread = page.last_read_seq + 1
         self.page = page
@@ -332,23 +463,51 @@ class ThreadScreen(BBSScreen[None]):
         warning = f"  [CW: {truncate_display(thread.warning, 24)}]" if thread.warning else ""
         room = max(20, 76 - len(where) - len(warning))
         self.query_one("#thread-title", PlainText).show(
-            truncate_display(clean_line(thread.title), room) + warning + where)
-        box = self.query_one("#posts", VerticalScroll)
-        widgets = await self._show_posts(box, page.posts)
-        if not widgets:
-            self._say("Nothing to show here.")
-            return
+            truncate_display(clean_line(thread.title), room) + warning + where
+        )
+        box = self.query_one("#posts", PostsBox)
         wanted = focus_seq if focus_seq is not None else first_unread
-        target = next((w for w in widgets if w.post.seq >= wanted), widgets[-1])
-        target.focus(scroll_visible=False)
-        self._scroll_when_laid_out(box, target)
-        more = ("N next page" if page.has_after else "") + (
-            "  P previous page" if page.has_before else "")
-        unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
-        self._say((f"{unread} new. " if unread else "") + more.strip())
+        shown = ((page.first,) if page.first is not None else ()) + page.posts
+        # The page is drawn once, complete: posts, focus and status together, with the
+        # post to read first pinned to the top of the view in the layout that places it.
+        with self.app.batch_update():
+            box.pin(wanted)
+            widgets = await self._show_posts(
+                box, shown, gap=page.first is not None and page.has_before
+            )
+            if widgets:
+                target = next((w for w in widgets if w.post.seq >= wanted), widgets[-1])
+                self.set_focus(target, scroll_visible=False)
+                more = ("N next page" if page.has_after else "") + (
+                    "  P previous page" if page.has_before else ""
+                )
+                unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
+                self._say(
+                    " ".join(
+                        part
+                        for part in (note, f"{unread} new." if unread else "", more.strip())
+                        if part
+                    )
+                )
+            else:
+                self._say(" ".join(part for part in (note, "Nothing to show here.") if part))
+        self.check_idle()  # the screen's update waited for the batch: now it may run
 
-    async def _show_posts(self, box: VerticalScroll,
-                          posts: tuple[PostView, ...]) -> list[PostWidget]:
+    async def _reload(self, *, focus_seq: int, note: str = "") -> None:
+        """Read the page on screen again (after a reaction, a block, a follow)."""
+        if self.page is None or not self.page.posts:
+            await self.load(at_seq=focus_seq, focus_seq=focus_seq, note=note)
+            return
+        await self.load(
+            after_seq=self.page.posts[0].seq - 1,
+            focus_seq=focus_seq,
+            with_first=self.page.first is not None,
+            note=note,
+        )
+
+    async def _show_posts(
+        self, box: PostsBox, posts: tuple[PostView, ...], *, gap: bool = False
+    ) -> list[PostWidget]:
         """Show `posts` in order in the widgets already on the page, one post per place.
 
         The page's widgets stay where they are and take the posts now in their places;
@@ -356,7 +515,9 @@ class ThreadScreen(BBSScreen[None]):
         through a thread or replying in a busy one redraws the page's widgets instead of
         throwing them away (dead widgets wait for the cyclic collector, and a page of them
         per reply was most of the server's memory growth under load). Widgets are made
-        only when the page grows and removed only when it shrinks.
+        only when the page grows and removed only when it shrinks. `gap` marks the first
+        post as standing apart from the posts after it (the thread's first post, shown
+        above a page further on).
         """
         current = list(box.query_children(PostWidget))
         left_as = {w.post.id: (w.post.collapsed, w.opened) for w in current}
@@ -368,41 +529,16 @@ class ThreadScreen(BBSScreen[None]):
                 opened = not post.collapsed
             if place < len(current):
                 widget = current[place]
-                widget.show(post, opened=opened)
+                widget.show(post, opened=opened, gap=gap and place == 0)
             else:
-                widget = PostWidget(post, opened=opened)
+                widget = PostWidget(post, opened=opened, gap=gap and place == 0)
                 made.append(widget)
             widgets.append(widget)
         if len(current) > len(posts):
-            await box.remove_children(current[len(posts):])
+            await box.remove_children(current[len(posts) :])
         if made:
             await box.mount_all(made)
         return widgets
-
-    def _scroll_when_laid_out(self, box: VerticalScroll, target: PostWidget,
-                              tries: int = 20) -> None:
-        """Scroll `target` to the top of the page once the page has been laid out again.
-
-        Where a widget is comes from the last layout: widgets that took posts of other
-        lengths keep their old places until then, and a new widget has none. A refresh
-        is not always a layout (the page asks for its layout from its own idle moment,
-        which can come after the screen's), so this waits until no layout is pending
-        (Textual's own flags) and the posts' places run down the page in their order.
-        """
-
-        def laid_out() -> bool:
-            if self._layout_required or box._layout_required or target._layout_required:
-                return False
-            tops = [w.virtual_region.y for w in box.query_children(PostWidget)]
-            return all(a < b for a, b in pairwise(tops))
-
-        def attempt(left: int) -> None:
-            if left and not laid_out():
-                self.call_after_refresh(attempt, left - 1)
-                return
-            box.scroll_to_widget(target, top=True, animate=False)
-
-        self.call_after_refresh(attempt, tries)
 
     def _focused(self) -> PostWidget | None:
         focused = self.focused
@@ -415,9 +551,10 @@ class ThreadScreen(BBSScreen[None]):
         current = self._focused()
         index = widgets.index(current) if current in widgets else 0
         index = max(0, min(len(widgets) - 1, index + step))
+        box = self.query_one("#posts", PostsBox)
+        box.unpin()
         widgets[index].focus()
-        self.query_one("#posts", VerticalScroll).scroll_to_widget(widgets[index],
-                                                                  animate=False)
+        box.scroll_to_widget(widgets[index], animate=False)
 
     async def action_next_page(self) -> None:
         if self.page and self.page.has_after and self.page.posts:
@@ -425,18 +562,19 @@ class ThreadScreen(BBSScreen[None]):
 
     async def action_previous_page(self) -> None:
         if self.page and self.page.has_before and self.page.posts:
-            await self.load(before_seq=self.page.posts[0].seq,
-                            focus_seq=self.page.posts[0].seq - 1)
+            await self.load(before_seq=self.page.posts[0].seq, focus_seq=self.page.posts[0].seq - 1)
 
     def action_open(self) -> None:
         widget = self._focused()
         if widget is not None and widget.post.collapsed:
             widget.toggle_open()
 
-    async def _open_editor(self, target: ComposeTarget, *, body: str = "", title: str = "",
-                       warning: str = "") -> None:
+    async def _open_editor(
+        self, target: ComposeTarget, *, body: str = "", title: str = "", warning: str = ""
+    ) -> None:
         outcome = await self.app.push_screen_wait(
-            ComposeScreen(target, body=body, title=title, warning=warning))
+            ComposeScreen(target, body=body, title=title, warning=warning)
+        )
         if outcome is None:
             return
         await show_outcome(self, outcome)
@@ -448,32 +586,37 @@ class ThreadScreen(BBSScreen[None]):
     async def action_reply(self) -> None:
         if self.page is None:
             return
-        await self._open_editor(ComposeTarget("reply", self.thread_id,
-                                          f"Reply to: {self.page.thread.title}"))
+        await self._open_editor(
+            ComposeTarget("reply", self.thread_id, f"Reply to: {self.page.thread.title}")
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_quote(self) -> None:
         widget = self._focused()
-        if self.page is None or widget is None or widget.post.status is PostStatus.DELETED:
+        if self.page is None or widget is None or widget.post.status in GONE_STATUSES:
             return
         quoted = "\n".join("> " + line for line in widget.post.body.splitlines()[:20])
-        await self._open_editor(ComposeTarget("reply", self.thread_id,
-                                          f"Reply to: {self.page.thread.title}"),
-                            body=f"{widget.post.author} wrote:\n{quoted}\n\n")
+        await self._open_editor(
+            ComposeTarget("reply", self.thread_id, f"Reply to: {self.page.thread.title}"),
+            body=f"{widget.post.author} wrote:\n{quoted}\n\n",
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_edit(self) -> None:
         widget = self._focused()
-        if widget is None or not widget.post.mine or widget.post.status is PostStatus.DELETED:
+        if widget is None or not widget.post.mine or widget.post.status in GONE_STATUSES:
             self._say("Move to one of your own posts to edit it.")
             return
         first = widget.post.seq == 1
         assert self.page is not None
         await self._open_editor(
-            ComposeTarget("edit", widget.post.id, f"Edit post #{widget.post.seq}",
-                          with_title=first),
-            body=widget.post.body, warning=widget.post.warning,
-            title=self.page.thread.title if first else "")
+            ComposeTarget(
+                "edit", widget.post.id, f"Edit post #{widget.post.seq}", with_title=first
+            ),
+            body=widget.post.body,
+            warning=widget.post.warning,
+            title=self.page.thread.title if first else "",
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_delete(self) -> None:
@@ -482,15 +625,18 @@ class ThreadScreen(BBSScreen[None]):
         if widget is None or member is None or not widget.post.mine:
             self._say("Move to one of your own posts to delete it.")
             return
-        if not await self.app.push_screen_wait(ConfirmScreen(
-                "Delete this post? Its words go for good; a note that it was deleted stays.")):
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(
+                "Delete this post? Its words go for good; a note that it was deleted stays."
+            )
+        ):
             return
         try:
             await self.bbs.community.boards.delete(member.id, widget.post.id)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
-        await self.load(after_seq=widget.post.seq - 1, focus_seq=widget.post.seq)
+        await self._reload(focus_seq=widget.post.seq, note="Your post is deleted.")
 
     @work(exclusive=True, group="dialog")
     async def action_react(self) -> None:
@@ -507,8 +653,11 @@ class ThreadScreen(BBSScreen[None]):
             self._say(str(error))
             return
         label = dict(REACTIONS)[kind]
-        self._say(f"You sent '{label}'." if on_now else f"You took back '{label}'.")
-        await self.load(after_seq=widget.post.seq - 1, focus_seq=widget.post.seq)
+        # Said with the page read again, so the reload does not wipe it out.
+        await self._reload(
+            focus_seq=widget.post.seq,
+            note=f"You sent '{label}'." if on_now else f"You took back '{label}'.",
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_report(self) -> None:
@@ -516,9 +665,12 @@ class ThreadScreen(BBSScreen[None]):
         member = self.bbs.member
         if widget is None or member is None:
             return
-        reason = await self.app.push_screen_wait(AskScreen(
-            "What is wrong with this post? A moderator will look at it. "
-            "The author is not told who reported it."))
+        reason = await self.app.push_screen_wait(
+            AskScreen(
+                "What is wrong with this post? A moderator will look at it. "
+                "The author is not told who reported it."
+            )
+        )
         if not reason:
             return
         try:
@@ -536,26 +688,34 @@ class ThreadScreen(BBSScreen[None]):
             return
         service = self.bbs.community.boards
         blocked, _muted = await service.is_blocked(member.id, widget.post.author_id)
-        question = (f"Unblock {clean_line(widget.post.author)}?" if blocked else
-                    f"Block {clean_line(widget.post.author)}? Their posts fold up for you, and "
-                    "they cannot message, mention or react to you. They are not told.")
+        question = (
+            f"Unblock {clean_line(widget.post.author)}?"
+            if blocked
+            else f"Block {clean_line(widget.post.author)}? Their posts fold up for you, and "
+            "they cannot message, mention or react to you. They are not told."
+        )
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         await service.set_block(member.id, widget.post.author_id, BlockKind.BLOCK, not blocked)
-        await self.load(after_seq=max(0, self.page.posts[0].seq - 1) if self.page else 0,
-                        focus_seq=widget.post.seq)
+        name = clean_line(widget.post.author)
+        await self._reload(
+            focus_seq=widget.post.seq,
+            note=f"You unblocked {name}." if blocked else f"You blocked {name}.",
+        )
 
     async def action_follow(self) -> None:
         member = self.bbs.member
         if self.page is None or member is None:
             return
         following = self.page.thread.following
-        await self.bbs.community.boards.follow(member.id, "thread", self.thread_id,
-                                               not following)
-        self._say("Stopped following this thread." if following else
-                  "Following: replies will show on your home screen.")
-        first = self.page.posts[0].seq if self.page.posts else 1
-        await self.load(after_seq=first - 1, focus_seq=first)
+        await self.bbs.community.boards.follow(member.id, "thread", self.thread_id, not following)
+        focused = self._focused()
+        await self._reload(
+            focus_seq=focused.post.seq if focused else self.page.last_read_seq + 1,
+            note="Stopped following this thread."
+            if following
+            else "Following: replies will show on your home screen.",
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -565,8 +725,10 @@ class ReactionScreen(ModalScreen[str | None]):
     """Pick a reaction (1-4); shows who has reacted already."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"pick('{kind}')", label, show=False)
-          for n, (kind, label) in enumerate(REACTIONS, start=1)),
+        *(
+            Binding(str(n), f"pick('{kind}')", label, show=False)
+            for n, (kind, label) in enumerate(REACTIONS, start=1)
+        ),
         Binding("escape", "pick('')", "Cancel"),
     ]
     DEFAULT_CSS = """
@@ -606,10 +768,10 @@ class WarningPrefsScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Content warnings", classes="title")
-        yield PlainText("Posts with a warning start folded so you can choose to open them.",
-                        classes="note")
-        yield Tick("Open warned posts for me, except the warnings listed below",
-                   id="expand")
+        yield PlainText(
+            "Posts with a warning start folded so you can choose to open them.", classes="note"
+        )
+        yield Tick("Open warned posts for me, except the warnings listed below", id="expand")
         yield PlainText("Always fold these warnings (separate with commas):", classes="body")
         yield TextField(id="always", max_length=400)
         yield PlainText("", id="status", classes="note")
@@ -629,8 +791,10 @@ class WarningPrefsScreen(BBSScreen[None]):
         assert member is not None
         words = self.query_one("#always", TextField).value.split(",")
         await self.bbs.community.boards.set_reader_prefs(
-            member.id, expand_warnings=self.query_one("#expand", Checkbox).value,
-            always_collapsed=words)
+            member.id,
+            expand_warnings=self.query_one("#expand", Checkbox).value,
+            always_collapsed=words,
+        )
         self.query_one("#status", PlainText).show("Saved.")
 
     def action_back(self) -> None:
@@ -638,9 +802,27 @@ class WarningPrefsScreen(BBSScreen[None]):
 
 
 def hit_line(hit: SearchHit) -> Content:
-    """A search result: where it is, then the snippet with matching words in reverse."""
-    where = _line((truncate_display(hit.thread_title, 40), "bold"), "  ",
-                  truncate_display(hit.board_name, 16), "  ", truncate_display(hit.author, 14))
+    """A search result: where it is, then the snippet with matching words in reverse; a
+    post the reader keeps folded shows its warning instead, as on the thread page."""
+    where = _line(
+        (truncate_display(hit.thread_title, 40), "bold"),
+        "  ",
+        truncate_display(hit.board_name, 16),
+        "  ",
+        truncate_display(hit.author, 14),
+    )
+    if hit.folded:
+        return Content("\n").join(
+            [
+                where,
+                _line(
+                    "  ",
+                    ("Content warning: ", "bold"),
+                    truncate_display(clean_line(hit.warning), 40),
+                    ("  (folded: Enter opens the thread)", "italic"),
+                ),
+            ]
+        )
     snippet = Content(hit.snippet)
     for start, end in hit.spans:
         snippet = snippet.stylize("reverse", start, end)
@@ -653,18 +835,28 @@ class SearchScreen(BBSScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
     DEFAULT_CSS = LIST_CSS.format(name="SearchScreen")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._listed = ""  # the query whose results are listed
+
     def compose(self) -> ComposeResult:
         yield PlainText("Search the boards", classes="title")
         yield TextField(placeholder="words to find, then Enter", id="query", max_length=200)
         yield OptionList(id="results")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter search / open  Tab to results  Esc back  F1 help")
+        yield KeyBar(" Enter search / open  Tab results or words  Esc back  F1 help")
 
     def on_mount(self) -> None:
         self.query_one("#query", TextField).focus()
 
     @on(Input.Submitted, "#query")
     async def _search(self, event: Input.Submitted) -> None:
+        results = self.query_one("#results", OptionList)
+        if event.value == self._listed and results.highlighted is not None:
+            # These words' results are listed already: this Enter (typed before the list
+            # took the focus, say) opens the one highlighted, as Enter on the list does.
+            self._open_option(results.get_option_at_index(results.highlighted).id)
+            return
         member = self.bbs.member
         assert member is not None
         try:
@@ -672,20 +864,26 @@ class SearchScreen(BBSScreen[None]):
         except StoreBusyError:
             self.query_one("#status", PlainText).show(BUSY)
             return
-        results = self.query_one("#results", OptionList)
         results.clear_options()
         for hit in hits:
             results.add_option(Option(hit_line(hit), id=f"{hit.thread_id}:{hit.seq}"))
+        self._listed = event.value
         self.query_one("#status", PlainText).show(
-            f"{len(hits)} found." if hits else "Nothing found. Try fewer or other words.")
+            f"{len(hits)} found." if hits else "Nothing found. Try fewer or other words."
+        )
         if hits:
             results.highlighted = 0
-            results.focus()
+            # At once, not after the messages already queued: a key typed behind this
+            # Enter belongs to the list.
+            self.set_focus(results)
 
     @on(OptionList.OptionSelected, "#results")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            thread_id, _, seq = event.option.id.partition(":")
+        self._open_option(event.option.id)
+
+    def _open_option(self, option_id: str | None) -> None:
+        if option_id:
+            thread_id, _, seq = option_id.partition(":")
             self.app.push_screen(ThreadScreen(int(thread_id), at_seq=int(seq)))
 
     def action_back(self) -> None:

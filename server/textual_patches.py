@@ -32,7 +32,10 @@ def apply_textual_patches() -> None:
     _lazy_strip_caches()
     _skip_same_size_relayout()
     _quiet_empty_toast_rack()
-    _skip_layouts_already_done()
+    # No patch drops a Layout or Update message. One that skipped layouts "already done"
+    # saved a few ms of CPU a session start but left grown widgets at their old height: a
+    # full layout that runs after a widget changes and before the widget's idle moment
+    # still uses its parents' cached arrangement (tests/server/test_layout_under_load.py).
     _release_text_area_watchers()
     _inner_outer_without_the_cache()
     _box_models_of_the_current_layout()
@@ -158,9 +161,15 @@ class _LazyCache:
 
 
 # Strip's caches and their sizes, as textual 8.2.8 makes them in Strip.__init__.
-_STRIP_CACHES = {"_divide_cache": 4, "_crop_cache": 16, "_style_cache": 16,
-                 "_filter_cache": 4, "_line_length_cache": 4, "_crop_extend_cache": 4,
-                 "_offsets_cache": 4}
+_STRIP_CACHES = {
+    "_divide_cache": 4,
+    "_crop_cache": 16,
+    "_style_cache": 16,
+    "_filter_cache": 4,
+    "_line_length_cache": 4,
+    "_crop_extend_cache": 4,
+    "_offsets_cache": 4,
+}
 
 
 def _lazy_strip_caches() -> None:
@@ -290,19 +299,31 @@ def _skip_same_size_relayout() -> None:
 
     # A layout also records how big each widget's content is, and that record asks for
     # another whole layout, in case scroll bars must now appear. A widget that cannot
-    # scroll has none; a container whose content fitted before and fits now keeps its
-    # bars as they are. Either way that second layout would be the same as the first.
+    # scroll has none; one whose CSS fixes its bars (no `auto` overflow) keeps them
+    # whatever its content; a container whose content fitted before and fits now keeps
+    # its bars as they are. Each way that second layout would be the same as the first.
     size_updated = Widget._size_updated
 
     def _size_updated(
-        self: Widget, size: Size, virtual_size: Size, container_size: Size,
+        self: Widget,
+        size: Size,
+        virtual_size: Size,
+        container_size: Size,
         layout: bool = True,
     ) -> bool:
         if layout:
             before = self.virtual_size
-            if not self.is_scrollable or (
-                    virtual_size.width <= size.width and virtual_size.height <= size.height
-                    and before.width <= size.width and before.height <= size.height):
+            styles = self.styles
+            if (
+                not self.is_scrollable
+                or (styles.overflow_x != "auto" and styles.overflow_y != "auto")
+                or (
+                    virtual_size.width <= size.width
+                    and virtual_size.height <= size.height
+                    and before.width <= size.width
+                    and before.height <= size.height
+                )
+            ):
                 layout = False
         return size_updated(self, size, virtual_size, container_size, layout)
 
@@ -326,99 +347,3 @@ def _quiet_empty_toast_rack() -> None:
         original(self, notifications)
 
     ToastRack.show = show  # type: ignore[method-assign]
-
-
-def _skip_layouts_already_done() -> None:
-    """A widget's request for layout that a full layout has since covered is dropped.
-
-    Widgets ask for layout by message, on their first idle moment. When a screen comes
-    up, every new widget asks, and the screen's own first full layout (which already
-    includes them) usually runs before those messages are read: each screen shown was
-    laid out and drawn twice. Each request is stamped with the screen's count of full
-    layouts when the widget asked; one asked for before the latest full layout (and
-    not asked for again since) is already done.
-    """
-    from textual import messages
-    from textual.screen import Screen
-    from textual.widget import Widget
-
-    refresh_layout = Screen._refresh_layout
-
-    def _refresh_layout(self: Screen[Any], size: Any = None, scroll: bool = False) -> None:
-        full = not (scroll and not self._layout_widgets)
-        if full and (self.outer_size if size is None else size):
-            # Counted before it runs: what widgets ask during this layout (a scroll bar
-            # appearing, say) carries the new count and still gets its layout.
-            setattr(self, "_bbs_layouts", getattr(self, "_bbs_layouts", 0) + 1)  # noqa: B010
-            self._layout_required = False
-        refresh_layout(self, size, scroll)
-
-    widget_refresh = Widget.refresh
-
-    def refresh(
-        self: Widget, *regions: Any, repaint: bool = True, layout: bool = False,
-        recompose: bool = False,
-    ) -> Widget:
-        if layout or repaint:
-            # Stamped at every request: a request after a layout is never taken as done.
-            try:
-                stamp = getattr(self.screen, "_bbs_layouts", 0)
-            except Exception:  # not on a screen yet: never skipped
-                stamp = -1
-            if layout:
-                setattr(self, "_bbs_layout_asked", stamp)  # noqa: B010
-            if repaint:
-                setattr(self, "_bbs_paint_asked", stamp)  # noqa: B010
-        return widget_refresh(self, *regions, repaint=repaint, layout=layout,
-                              recompose=recompose)
-
-    original_init = messages.Layout.__init__
-
-    def layout_init(self: messages.Layout, widget: Any) -> None:
-        original_init(self, widget)
-        setattr(self, "_bbs_stamp", getattr(widget, "_bbs_layout_asked", -1))  # noqa: B010
-
-    update_init = messages.Update.__init__
-
-    def update_init_stamped(self: messages.Update, widget: Any) -> None:
-        update_init(self, widget)
-        setattr(self, "_bbs_stamp", getattr(widget, "_bbs_paint_asked", -1))  # noqa: B010
-
-    on_update = Screen._on_update
-
-    async def _on_update(self: Screen[Any], message: messages.Update) -> None:
-        # A screen's first layout draws every widget on it whole: a repaint asked for
-        # before it (content set while mounting, focus given) is already on screen.
-        if getattr(message, "_bbs_stamp", -1) == 0 and getattr(self, "_bbs_layouts", 0) >= 1:
-            message.stop()
-            message.prevent_default()
-            return
-        await on_update(self, message)
-
-    on_layout = Screen._on_layout
-
-    async def _on_layout(self: Screen[Any], message: messages.Layout) -> None:
-        stamp = getattr(message, "_bbs_stamp", -1)
-        if 0 <= stamp < getattr(self, "_bbs_layouts", 0):
-            message.stop()
-            message.prevent_default()
-            return
-        await on_layout(self, message)
-
-    on_resume = Screen._on_screen_resume
-
-    def _on_screen_resume(self: Screen[Any], event: Any) -> None:
-        # A screen shown for the first time is laid out and drawn whole, then asks to be
-        # drawn whole once more; that second drawing is the first one again.
-        before = getattr(self, "_bbs_layouts", 0)
-        on_resume(self, event)
-        if getattr(self, "_bbs_layouts", 0) != before:
-            self._repaint_required = False
-
-    Screen._refresh_layout = _refresh_layout  # type: ignore[method-assign]
-    Screen._on_screen_resume = _on_screen_resume  # type: ignore[method-assign]
-    Widget.refresh = refresh  # type: ignore[method-assign,assignment]
-    messages.Layout.__init__ = layout_init  # type: ignore[method-assign]
-    Screen._on_layout = _on_layout  # type: ignore[method-assign]
-    messages.Update.__init__ = update_init_stamped  # type: ignore[method-assign]
-    Screen._on_update = _on_update  # type: ignore[method-assign]

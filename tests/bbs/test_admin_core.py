@@ -138,7 +138,7 @@ def test_approve_shows_a_held_post_tells_the_author_and_is_audited(
 
 
 @pytest.mark.parametrize(("decision", "status"), [(Decision.HIDE, PostStatus.HELD),
-                                                   (Decision.DELETE, PostStatus.DELETED)])
+                                                   (Decision.DELETE, PostStatus.REMOVED)])
 def test_hide_and_delete_take_a_post_down_and_tell_why(
         db: Database, people: tuple[int, int, int], decision: Decision,
         status: PostStatus) -> None:

@@ -28,8 +28,9 @@ def db(store: Database) -> Database:
 
 def _member(db: Database, name: str, *, age: timedelta = timedelta(days=3)) -> int:
     with db.write() as session:
-        view = accounts.create_member(session, pseudonym=validate_pseudonym(name),
-                                      password_hash="h", recovery_hash="r")
+        view = accounts.create_member(
+            session, pseudonym=validate_pseudonym(name), password_hash="h", recovery_hash="r"
+        )
         member = session.get(Member, view.id)
         assert member is not None
         member.created_at = utcnow() - age
@@ -42,22 +43,46 @@ def _board(db: Database, name: str = "Anxiety") -> int:
         return next(b.id for b in boards.all_boards(session) if b.name == name)
 
 
-def _thread(db: Database, author: int, title: str = "Hello", body: str = "First post",
-            *, warning: str = "", action: Action = Action.ALLOW, board: str = "Anxiety"
-            ) -> boards.PostView:
+def _thread(
+    db: Database,
+    author: int,
+    title: str = "Hello",
+    body: str = "First post",
+    *,
+    warning: str = "",
+    action: Action = Action.ALLOW,
+    board: str = "Anxiety",
+) -> boards.PostView:
     board_id = _board(db, board)
     with db.write() as session:
         return boards.create_thread(
-            session, author_id=author, board_id=board_id,
-            text=boards.clean_post(title, body, warning), action=action, rules=NO_WAIT)
+            session,
+            author_id=author,
+            board_id=board_id,
+            text=boards.clean_post(title, body, warning),
+            action=action,
+            rules=NO_WAIT,
+        )
 
 
-def _reply(db: Database, author: int, thread_id: int, body: str = "A reply", *,
-           action: Action = Action.ALLOW, warning: str = "") -> boards.PostView:
+def _reply(
+    db: Database,
+    author: int,
+    thread_id: int,
+    body: str = "A reply",
+    *,
+    action: Action = Action.ALLOW,
+    warning: str = "",
+) -> boards.PostView:
     with db.write() as session:
-        return boards.create_reply(session, author_id=author, thread_id=thread_id,
-                                   text=boards.clean_post(None, body, warning), action=action,
-                                   rules=NO_WAIT)
+        return boards.create_reply(
+            session,
+            author_id=author,
+            thread_id=thread_id,
+            text=boards.clean_post(None, body, warning),
+            action=action,
+            rules=NO_WAIT,
+        )
 
 
 def _page(db: Database, member: int, thread_id: int, **kw: int) -> boards.ThreadPage:
@@ -102,7 +127,9 @@ def test_unread_counts_and_jump_to_first_unread(db: Database) -> None:
         boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=3)
         boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=1)  # no going back
     page = _page(db, bea, first.thread_id)
-    assert page.posts[0].seq == 4 and page.last_read_seq == 3 and page.has_before
+    # Opened at the first unread post (4) with the posts before it: from the first post.
+    assert [p.seq for p in page.posts] == [1, 2, 3, 4, 5] and page.last_read_seq == 3
+    assert page.first is None and not page.has_before
     with db.read() as session:
         listing = boards.thread_list(session, member_id=bea, board_id=_board(db))
     assert listing.threads[0].unread == 2
@@ -113,10 +140,12 @@ def test_pages_are_keyset_both_ways(db: Database) -> None:
     made = [_thread(db, alice, f"thread {n}") for n in range(5)]
     with db.read() as session:
         one = boards.thread_list(session, member_id=alice, board_id=_board(db), limit=2)
-        two = boards.thread_list(session, member_id=alice, board_id=_board(db), limit=2,
-                                 before=one.older)
-        back = boards.thread_list(session, member_id=alice, board_id=_board(db), limit=2,
-                                  after=two.newer)
+        two = boards.thread_list(
+            session, member_id=alice, board_id=_board(db), limit=2, before=one.older
+        )
+        back = boards.thread_list(
+            session, member_id=alice, board_id=_board(db), limit=2, after=two.newer
+        )
     assert [t.title for t in one.threads] == ["thread 4", "thread 3"]
     assert [t.title for t in two.threads] == ["thread 2", "thread 1"]
     assert [t.title for t in back.threads] == ["thread 4", "thread 3"]
@@ -128,22 +157,77 @@ def test_pages_are_keyset_both_ways(db: Database) -> None:
     assert [p.seq for p in before.posts] == [4, 5, 6] and before.has_before
 
 
-@pytest.mark.parametrize(("title", "body", "warning", "needle"), [
-    ("x" * 121, "body", "", "up to 120"),
-    ("", "body", "", "needs a title"),
-    ("title", "   \n\n  ", "", "empty"),
-    ("title", "y" * 20_001, "", "20,000"),
-    ("title", "z" * 5_000_000, "", "still in the editor"),
-    ("title", "body", "w" * 81, "warnings can be up to"),
-])
+def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    first = _thread(db, alice, body="the question")
+    for n in range(2, 31):
+        _reply(db, alice, first.thread_id, f"post {n}")
+    with db.write() as session:
+        boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=25)
+    page = _page(db, bea, first.thread_id)
+    # The question, then two posts already read, then the five unread ones.
+    assert page.first is not None and page.first.body == "the question"
+    assert [p.seq for p in page.posts] == list(range(24, 31))
+    assert page.has_before and not page.has_after
+    # All read: the last page, still under its question.
+    with db.write() as session:
+        boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=30)
+    page = _page(db, bea, first.thread_id)
+    assert page.first is not None and page.first.seq == 1
+    assert [p.seq for p in page.posts] == list(range(11, 31)) and page.has_before
+    # Opened at a post (a search result): that post with the two before it.
+    page = _page(db, bea, first.thread_id, at_seq=15)
+    assert page.first is not None and [p.seq for p in page.posts][:3] == [13, 14, 15]
+    # Paging on shows no first post apart; asking for it keeps it on a page read again.
+    assert _page(db, bea, first.thread_id, after_seq=12).first is None
+    again = _page(db, bea, first.thread_id, after_seq=12, with_first=True)
+    assert again.first is not None and again.first.seq == 1
+    previous = _page(db, bea, first.thread_id, before_seq=13)
+    assert [p.seq for p in previous.posts] == list(range(1, 13)) and not previous.has_before
+
+
+def test_a_thread_whose_only_unread_post_is_held_opens_on_what_can_be_read(db: Database) -> None:
+    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    first = _thread(db, alice)
+    _reply(db, alice, first.thread_id, "a reply")
+    with db.write() as session:
+        boards.mark_read(session, member_id=bea, thread_id=first.thread_id, seq=2)
+    _reply(db, cy, first.thread_id, "held for review", action=Action.HOLD)
+    page = _page(db, bea, first.thread_id)
+    assert [p.seq for p in page.posts] == [1, 2]
+    assert not page.has_after and not page.has_before
+    # Nothing gives the held post away: not the counts, not a next page.
+    with db.read() as session:
+        [listed] = boards.thread_list(session, member_id=bea, board_id=_board(db)).threads
+        [board] = [b for b in boards.board_list(session, member_id=bea) if b.name == "Anxiety"]
+        [own] = boards.thread_list(session, member_id=cy, board_id=_board(db)).threads
+    assert (listed.post_count, listed.unread, board.unread) == (2, 0, 0)
+    assert _page(db, bea, first.thread_id, before_seq=2).has_after is True
+    assert _page(db, bea, first.thread_id, before_seq=3).has_after is False
+    assert own.post_count == 3  # its author sees it, held
+    assert [p.seq for p in _page(db, cy, first.thread_id, after_seq=0).posts] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "warning", "needle"),
+    [
+        ("x" * 121, "body", "", "up to 120"),
+        ("", "body", "", "needs a title"),
+        ("title", "   \n\n  ", "", "empty"),
+        ("title", "y" * 20_001, "", "20,000"),
+        ("title", "z" * 5_000_000, "", "still in the editor"),
+        ("title", "body", "w" * 81, "warnings can be up to"),
+    ],
+)
 def test_bad_posts_get_a_kind_message(title: str, body: str, warning: str, needle: str) -> None:
     with pytest.raises(PostError, match=needle):
         boards.clean_post(title, body, warning)
 
 
 def test_hostile_text_is_stored_literal_and_clean() -> None:
-    cleaned = boards.clean_post("\x1b]52;c;aGk=\x07T\u202eitle[/]",
-                                "b\x9b2Jody\x1bP+q\x1b\\ [@click=app.quit]", "")
+    cleaned = boards.clean_post(
+        "\x1b]52;c;aGk=\x07T\u202eitle[/]", "b\x9b2Jody\x1bP+q\x1b\\ [@click=app.quit]", ""
+    )
     assert "\x1b" not in cleaned.title + cleaned.body and "\u202e" not in cleaned.title
     assert "\x9b" not in cleaned.body and "[@click=app.quit]" in cleaned.body
     assert cleaned.title.endswith("Title[/]")
@@ -155,17 +239,35 @@ def test_posting_too_fast_is_refused_with_the_wait(db: Database) -> None:
     board = _board(db)
     now = utcnow()
     with db.write() as session:
-        boards.create_thread(session, author_id=old, board_id=board,
-                             text=boards.clean_post("t", "b", ""), action=Action.ALLOW,
-                             rules=rules, now=now)
-        boards.create_thread(session, author_id=new, board_id=board,
-                             text=boards.clean_post("t", "b", ""), action=Action.ALLOW,
-                             rules=rules, now=now)
+        boards.create_thread(
+            session,
+            author_id=old,
+            board_id=board,
+            text=boards.clean_post("t", "b", ""),
+            action=Action.ALLOW,
+            rules=rules,
+            now=now,
+        )
+        boards.create_thread(
+            session,
+            author_id=new,
+            board_id=board,
+            text=boards.clean_post("t", "b", ""),
+            action=Action.ALLOW,
+            rules=rules,
+            now=now,
+        )
     for member, later, ok in ((old, 3, False), (old, 6, True), (new, 20, False), (new, 31, True)):
         with db.write() as session:
             attempt = lambda s=session, m=member, t=later: boards.create_thread(  # noqa: E731
-                s, author_id=m, board_id=board, text=boards.clean_post("t", "b", ""),
-                action=Action.ALLOW, rules=rules, now=now + timedelta(seconds=t))
+                s,
+                author_id=m,
+                board_id=board,
+                text=boards.clean_post("t", "b", ""),
+                action=Action.ALLOW,
+                rules=rules,
+                now=now + timedelta(seconds=t),
+            )
             if ok:
                 attempt()
             else:
@@ -203,17 +305,31 @@ def test_edit_within_window_is_marked_and_moderated_again(db: Database) -> None:
     post = _thread(db, alice)
     with db.write() as session:
         with pytest.raises(PostError, match="own"):
-            boards.edit_post(session, member_id=bea, post_id=post.id,
-                             text=boards.clean_post(None, "mine now", ""), action=Action.ALLOW)
-        edited = boards.edit_post(session, member_id=alice, post_id=post.id,
-                                  text=boards.clean_post("Hello again", "better words", ""),
-                                  action=Action.HOLD)
+            boards.edit_post(
+                session,
+                member_id=bea,
+                post_id=post.id,
+                text=boards.clean_post(None, "mine now", ""),
+                action=Action.ALLOW,
+            )
+        edited = boards.edit_post(
+            session,
+            member_id=alice,
+            post_id=post.id,
+            text=boards.clean_post("Hello again", "better words", ""),
+            action=Action.HOLD,
+        )
     assert edited.edited and edited.status is PostStatus.HELD
     assert ("hold", post.id) in _flags(db)
     with db.write() as session, pytest.raises(PostError, match="30 minutes"):
-        boards.edit_post(session, member_id=alice, post_id=post.id,
-                         text=boards.clean_post(None, "late", ""), action=Action.ALLOW,
-                         now=utcnow() + timedelta(minutes=31))
+        boards.edit_post(
+            session,
+            member_id=alice,
+            post_id=post.id,
+            text=boards.clean_post(None, "late", ""),
+            action=Action.ALLOW,
+            now=utcnow() + timedelta(minutes=31),
+        )
 
 
 def test_delete_leaves_a_placeholder_and_replies_to_a_gone_thread_fail(db: Database) -> None:
@@ -230,6 +346,40 @@ def test_delete_leaves_a_placeholder_and_replies_to_a_gone_thread_fail(db: Datab
     with pytest.raises(PostError, match="removed while you were writing"):
         _reply(db, bea, lonely.thread_id)
     assert first.status is PostStatus.VISIBLE
+
+
+def test_a_post_the_moderators_removed_says_so_and_tells_its_author_why(db: Database) -> None:
+    from bbs import admin
+    from bbs.admin import Decision
+    from bbs.models import Role
+
+    alice, bea, keeper = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Keeper")
+    with db.write() as session:
+        moderator = session.get(Member, keeper)
+        assert moderator is not None
+        moderator.role = Role.MODERATOR.value
+        session.add(moderator)
+    post = _thread(db, alice)
+    reply = _reply(db, alice, post.thread_id, "something cruel")
+    with db.write() as session:
+        flag = boards.report_post(session, reporter_id=bea, post_id=reply.id, reason="cruel")
+    with db.write() as session:
+        admin.decide(
+            session,
+            actor_id=keeper,
+            flag_id=flag,
+            decision=Decision.DELETE,
+            category="Harassment",
+            reason="name-calling",
+        )
+    [_, seen_by_bea] = _page(db, bea, post.thread_id, after_seq=0).posts
+    [_, seen_by_alice] = _page(db, alice, post.thread_id, after_seq=0).posts
+    assert seen_by_bea.status is PostStatus.REMOVED and seen_by_bea.body == ""
+    assert seen_by_bea.removed_because == ""
+    assert seen_by_alice.removed_because == "Harassment: name-calling"
+    # Gone for good: its author can no longer edit or delete it.
+    with db.write() as session, pytest.raises(PostError, match="no longer exists"):
+        boards.delete_post(session, member_id=alice, post_id=reply.id)
 
 
 def test_reactions_count_who_and_blocks(db: Database) -> None:
@@ -292,8 +442,9 @@ def test_blocked_members_posts_are_collapsed_for_the_blocker(db: Database) -> No
 
 def test_search_ranks_highlights_and_respects_visibility(db: Database) -> None:
     alice, bea = _member(db, "Alice"), _member(db, "Bea")
-    _thread(db, alice, "Sleep hygiene", "Nothing helps my insomnia, insomnia every night",
-            board="Sleep")
+    _thread(
+        db, alice, "Sleep hygiene", "Nothing helps my insomnia, insomnia every night", board="Sleep"
+    )
     other = _thread(db, alice, "Walks", "A walk helped my insomnia once")
     _thread(db, alice, "Hidden", "insomnia secret", action=Action.HOLD)
     with db.read() as session:
@@ -306,6 +457,22 @@ def test_search_ranks_highlights_and_respects_visibility(db: Database) -> None:
         boards.delete_post(session, member_id=alice, post_id=other.id)
         assert len(search.search_posts(session, member_id=bea, query="insomnia")) == 1
         assert search.search_posts(session, member_id=bea, query="  ") == []
+
+
+def test_search_keeps_a_warned_post_folded_as_the_reader_chose(db: Database) -> None:
+    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    _thread(db, alice, "Bad night", "The relapse details, insomnia and all", warning="relapse")
+    _thread(db, alice, "Walks", "A walk helped my insomnia once")
+    with db.read() as session:
+        hits = boards.search_posts(session, member_id=bea, query="insomnia")
+    folded = next(h for h in hits if h.thread_title == "Bad night")
+    assert folded.folded and folded.warning == "relapse"
+    assert folded.snippet == "" and folded.spans == ()
+    assert not next(h for h in hits if h.thread_title == "Walks").folded
+    with db.write() as session:
+        boards.set_reader_prefs(session, bea, expand_warnings=True, always_collapsed=[])
+        [opened] = [h for h in boards.search_posts(session, member_id=bea, query="relapse")]
+    assert not opened.folded and "relapse" in opened.snippet
 
 
 def test_reports_go_to_the_queue(db: Database) -> None:
@@ -321,10 +488,24 @@ def test_reports_go_to_the_queue(db: Database) -> None:
 def test_drafts_are_kept_until_sent(db: Database) -> None:
     alice = _member(db, "Alice")
     with db.write() as session:
-        boards.save_draft(session, member_id=alice, context="reply:1", label="Reply",
-                          title="", body="half a thought", warning="")
-        boards.save_draft(session, member_id=alice, context="reply:1", label="Reply",
-                          title="", body="a whole thought", warning="")
+        boards.save_draft(
+            session,
+            member_id=alice,
+            context="reply:1",
+            label="Reply",
+            title="",
+            body="half a thought",
+            warning="",
+        )
+        boards.save_draft(
+            session,
+            member_id=alice,
+            context="reply:1",
+            label="Reply",
+            title="",
+            body="a whole thought",
+            warning="",
+        )
     with db.read() as session:
         [draft] = boards.drafts(session, member_id=alice)
     assert draft.body == "a whole thought"
@@ -333,10 +514,12 @@ def test_drafts_are_kept_until_sent(db: Database) -> None:
         assert boards.get_draft(session, member_id=alice, context="reply:1") is None
 
 
-def _send(session: Session, sender: int, recipient: int, body: str = "hi",
-          action: Action = Action.ALLOW) -> messages.MessageView:
-    return messages.send_message(session, sender_id=sender, recipient_id=recipient, body=body,
-                                 action=action, rules=NO_WAIT)
+def _send(
+    session: Session, sender: int, recipient: int, body: str = "hi", action: Action = Action.ALLOW
+) -> messages.MessageView:
+    return messages.send_message(
+        session, sender_id=sender, recipient_id=recipient, body=body, action=action, rules=NO_WAIT
+    )
 
 
 def test_private_messages_respect_privacy_blocks_and_new_accounts(db: Database) -> None:
@@ -399,14 +582,16 @@ def test_held_messages_reach_only_the_sender_and_reports_queue(db: Database) -> 
         assert [m.body for m in seen.messages] == ["kind words"]
         assert [m.body for m in mine.messages] == ["kind words", "cruel words"]
         assert messages.conversations(session, member_id=bea)[0].unread == 0
-        messages.report_message(session, reporter_id=bea, message_id=seen.messages[0].id,
-                                reason="creepy")
+        messages.report_message(
+            session, reporter_id=bea, message_id=seen.messages[0].id, reason="creepy"
+        )
     flags = _flags(db)
     assert ("hold", held.id) in flags and ("report", seen.messages[0].id) in flags
 
 
-def test_sysops_manage_boards_from_the_command_line(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_sysops_manage_boards_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from server.cli import main
 
     data = ["--data-dir", str(tmp_path / "data")]

@@ -21,15 +21,15 @@ DOWN = "\x1b[B"
 
 async def _member(server: RunningServer, name: str) -> int:
     community: Community = server.registry.community
-    community.boards.rules = PostingRules(interval=timedelta(0),
-                                          new_account_interval=timedelta(0))
+    community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     # Scoring is tested elsewhere; here the model must not hold the test's own words.
     community.moderation.set_scorer(None)
     return (await community.sign_up(name, PASSWORD, PASSWORD)).member.id
 
 
 async def test_a_post_is_unread_for_another_member_who_opens_and_replies(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     await _member(server, "Alder")
     await _member(server, "Birch")
     alder = await connect("alder", password=PASSWORD)
@@ -89,15 +89,17 @@ HOSTILE = [
 
 
 async def test_hostile_strings_reach_another_member_as_literal_text_only(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     alder = await _member(server, "Alder")
     await _member(server, "Birch")
     community: Community = server.registry.community
     boards = await community.boards.board_list(alder)
     wins = next(b.id for b in boards if b.name == "Wins")
     body = "\n".join(HOSTILE) + "\nEND-MARKER"
-    await community.boards.create_thread(alder, wins, title="T " + "".join(HOSTILE[:3]) + "[/]",
-                                         body=body)
+    await community.boards.create_thread(
+        alder, wins, title="T " + "".join(HOSTILE[:3]) + "[/]", body=body
+    )
 
     # A 1 MB line is refused by the post limits (and by the driver's input flood limit, over
     # SSH); a 100 KB paste gets through the driver and is refused whole, with a message.
@@ -139,3 +141,117 @@ async def test_hostile_strings_reach_another_member_as_literal_text_only(
     assert "\x07" not in decoded
     assert "\u202e" not in decoded and "\u2066" not in decoded and "\u200b" not in decoded
     assert not birch.closed.is_set()
+
+
+async def _nights(server: RunningServer, author: int, posts: int, *, warning: str = "") -> int:
+    """A thread "Nights" on Sleep of `posts` posts reading "post N"; its id."""
+    community: Community = server.registry.community
+    sleep = next(b.id for b in await community.boards.board_list(author) if b.name == "Sleep")
+    first = await community.boards.create_thread(
+        author, sleep, title="Nights", body="post 1", warning=warning
+    )
+    assert first.post is not None
+    for n in range(2, posts + 1):
+        await community.boards.reply(author, first.post.thread_id, body=f"post {n}")
+    return first.post.thread_id
+
+
+async def _open_sleep_thread(terminal: Any) -> None:
+    await terminal.type("b")
+    await terminal.wait_for("Sleep")
+    await terminal.type(DOWN * 4 + "\r")  # Sleep, the fifth board
+    await terminal.wait_for("Nights")
+    await terminal.type("\r")
+
+
+async def test_the_last_page_of_a_long_thread_is_drawn_once_at_its_place(
+    connect: Any, server: RunningServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyte
+
+    from server.frame_filter import FrameFilter
+
+    alder = await _member(server, "Alder")
+    birch = await _member(server, "Birch")
+    thread = await _nights(server, alder, 30)
+    community: Community = server.registry.community
+    await community.boards.thread_page(birch, thread, before_seq=10**9)  # all read
+    frames: list[str] = []  # each one channel write: what the client is sent, frame by frame
+    original = FrameFilter.filter
+
+    def recording(self: FrameFilter, data: str) -> str:
+        sent = original(self, data)
+        frames.append(sent)
+        return sent
+
+    monkeypatch.setattr(FrameFilter, "filter", recording)
+    term = await connect("birch", password=PASSWORD)
+    await term.wait_for("welcome, Birch")
+    await _open_sleep_thread(term)
+    await term.wait_for("post 30")
+    await term.wait_for("P previous page")  # the status comes with the page: it is settled
+    screen = pyte.Screen(80, 24)
+    stream = pyte.Stream(screen)
+    drawn: list[str] = []
+    for frame in frames:
+        stream.feed(frame)
+        drawn.append("\n".join(screen.display))
+    assert "post 30" in drawn[-1] and "post 11" not in drawn[-1]
+    # The page starts at post 11 (under the thread's first post) but opens at its end:
+    # no frame ever showed its top.
+    assert not [d for d in drawn if "post 11" in d or "#11 " in d]
+
+
+async def test_a_reaction_shows_on_the_post_and_its_confirmation_stays(
+    connect: Any, server: RunningServer
+) -> None:
+    alder = await _member(server, "Alder")
+    await _member(server, "Birch")
+    await _nights(server, alder, 1, warning="relapse")
+    term = await connect("birch", password=PASSWORD)
+    await term.wait_for("welcome, Birch")
+    await _open_sleep_thread(term)
+    await term.wait_for("Press O to open it")
+    await term.type("o")
+    await term.wait_for("post 1")
+    await term.type("a")
+    await term.wait_for("React to this post")
+    await term.type("1")
+    # The post grows by its reaction line on screen, and the confirmation is still
+    # there once the page has been read again (the reaction count comes with it).
+    screen = await term.wait_for("hug 1 (you)")
+    assert "You sent 'hug'." in screen, screen
+
+
+async def test_search_keeps_warned_posts_folded_in_its_results(
+    connect: Any, server: RunningServer
+) -> None:
+    alder = await _member(server, "Alder")
+    await _member(server, "Birch")
+    await _nights(server, alder, 1, warning="relapse")
+    term = await connect("birch", password=PASSWORD)
+    await term.wait_for("welcome, Birch")
+    await term.type("s")
+    await term.wait_for("Search the boards")
+    await term.type("post\r")
+    screen = await term.wait_for("1 found")
+    assert "Content warning: relapse" in screen and "post 1" not in screen, screen
+    await term.type("\r")
+    await term.wait_for("#1 Alder")
+    await term.wait_for("Press O to open it")  # opened at the post, folded as in the result
+
+
+async def test_one_enter_opens_a_search_result_even_typed_ahead(
+    connect: Any, server: RunningServer
+) -> None:
+    alder = await _member(server, "Alder")
+    await _member(server, "Birch")
+    await _nights(server, alder, 3)
+    term = await connect("birch", password=PASSWORD)
+    await term.wait_for("welcome, Birch")
+    await term.type("s")
+    await term.wait_for("Search the boards")
+    # Words, Enter, and Enter again at once, before the results are drawn (a quick
+    # typist, a slow link): that second Enter opens the first result.
+    term.send("post 2\r\r")
+    await term.wait_for("#2 Alder")

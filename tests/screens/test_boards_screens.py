@@ -51,27 +51,38 @@ async def _settle(pilot, until, tries: int = 250) -> None:  # type: ignore[no-un
 async def _open_board(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
     app = pilot.app
     await pilot.press("b")
-    await _settle(pilot, lambda: isinstance(app.screen, BoardsScreen)
-                  and app.screen.query_one("#boards", OptionList).option_count > 0)
+    await _settle(
+        pilot,
+        lambda: (
+            isinstance(app.screen, BoardsScreen)
+            and app.screen.query_one("#boards", OptionList).option_count > 0
+        ),
+    )
     options = app.screen.query_one("#boards", OptionList)
-    index = next(i for i in range(options.option_count)
-                 if str(options.get_option_at_index(i).prompt).startswith(name))
+    index = next(
+        i
+        for i in range(options.option_count)
+        if str(options.get_option_at_index(i).prompt).startswith(name)
+    )
     options.highlighted = index
     await pilot.press("enter")
     await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
 
 
-async def _nights(community: Community, author: MemberView, posts: int,
-                  warnings: dict[int, str] | None = None) -> None:
+async def _nights(
+    community: Community, author: MemberView, posts: int, warnings: dict[int, str] | None = None
+) -> None:
     """A thread "Nights" on Sleep of `posts` posts reading "post N", some behind warnings."""
     warnings = warnings or {}
     board = await _board_id(community, author, "Sleep")
-    first = await community.boards.create_thread(author.id, board, title="Nights",
-                                                 body="post 1", warning=warnings.get(1, ""))
+    first = await community.boards.create_thread(
+        author.id, board, title="Nights", body="post 1", warning=warnings.get(1, "")
+    )
     assert first.post is not None
     for n in range(2, posts + 1):
-        await community.boards.reply(author.id, first.post.thread_id, body=f"post {n}",
-                                     warning=warnings.get(n, ""))
+        await community.boards.reply(
+            author.id, first.post.thread_id, body=f"post {n}", warning=warnings.get(n, "")
+        )
 
 
 async def _open_thread(pilot, board: str, shown: int) -> list[PostWidget]:  # type: ignore[no-untyped-def]
@@ -79,8 +90,10 @@ async def _open_thread(pilot, board: str, shown: int) -> list[PostWidget]:  # ty
     app = pilot.app
     await _open_board(pilot, board)
     await pilot.press("enter")
-    await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                  and len(app.screen.query(PostWidget)) == shown)
+    await _settle(
+        pilot,
+        lambda: isinstance(app.screen, ThreadScreen) and len(app.screen.query(PostWidget)) == shown,
+    )
     return list(app.screen.query(PostWidget))
 
 
@@ -88,11 +101,20 @@ async def _reply(pilot, text: str, seq: int) -> None:  # type: ignore[no-untyped
     """Reply on the open thread through the editor; back on the page ending with post `seq`."""
     app = pilot.app
     await pilot.press("r")
-    await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
-                  and isinstance(app.screen.focused, PostEditor))
+    await _settle(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ComposeScreen) and isinstance(app.screen.focused, PostEditor)
+        ),
+    )
     await pilot.press(*text, "ctrl+s")
-    await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                  and app.screen.query(PostWidget).last().post.seq == seq)
+    await _settle(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ThreadScreen)
+            and app.screen.query(PostWidget).last().post.seq == seq
+        ),
+    )
 
 
 async def test_compose_a_thread_with_errors_kept_text_and_preview(community: Community) -> None:
@@ -118,13 +140,16 @@ async def test_compose_a_thread_with_errors_kept_text_and_preview(community: Com
         await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
         await _settle(pilot, lambda: app.screen.query_one("#threads", OptionList).option_count == 1)
         await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and len(app.screen.query(PostWidget)) == 1)
+        await _settle(
+            pilot,
+            lambda: isinstance(app.screen, ThreadScreen) and len(app.screen.query(PostWidget)) == 1,
+        )
         assert "Cannot sleep [/] [2J again" in str(app.screen.query_one(PostWidget).render())
 
 
 async def test_a_new_thread_is_typed_title_first_and_a_reply_straight_into_the_text(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
     board = await _board_id(community, ash, "Sleep")
     await community.boards.create_thread(ash.id, board, title="Awake again", body="3am")
@@ -132,8 +157,12 @@ async def test_a_new_thread_is_typed_title_first_and_a_reply_straight_into_the_t
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Sleep")
         await pilot.press("n")
-        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
-                      and isinstance(app.screen.focused, TextField))
+        await _settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ComposeScreen) and isinstance(app.screen.focused, TextField)
+            ),
+        )
         await pilot.press(*"Nights", "tab", "tab", *"hard")
         await pilot.pause()
         assert app.screen.query_one("#title", TextField).value == "Nights"
@@ -142,19 +171,27 @@ async def test_a_new_thread_is_typed_title_first_and_a_reply_straight_into_the_t
         await pilot.press("escape")  # the draft is kept
         await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
         await pilot.press("n")
-        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
-                      and app.screen.query_one("#title", TextField).value == "Nights")
+        await _settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ComposeScreen)
+                and app.screen.query_one("#title", TextField).value == "Nights"
+            ),
+        )
         # The draft already has its title: carry on in the text.
         assert isinstance(app.screen.focused, PostEditor)
         await pilot.press("escape")
         await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
         await _settle(pilot, lambda: app.screen.query_one("#threads", OptionList).option_count)
         await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and len(app.screen.query(PostWidget)) == 1)
+        await _settle(
+            pilot,
+            lambda: isinstance(app.screen, ThreadScreen) and len(app.screen.query(PostWidget)) == 1,
+        )
         await pilot.press("r")
-        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
-                      and app.screen.focused is not None)
+        await _settle(
+            pilot, lambda: isinstance(app.screen, ComposeScreen) and app.screen.focused is not None
+        )
         assert isinstance(app.screen.focused, PostEditor)
 
 
@@ -170,17 +207,28 @@ async def test_an_editor_is_freed_once_its_post_is_sent(community: Community) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Sleep")
         await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and len(app.screen.query(PostWidget)) == 1)
+        await _settle(
+            pilot,
+            lambda: isinstance(app.screen, ThreadScreen) and len(app.screen.query(PostWidget)) == 1,
+        )
         for n in (2, 3):
             await pilot.press("r")
-            await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
-                          and isinstance(app.screen.focused, PostEditor))
+            await _settle(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, ComposeScreen)
+                    and isinstance(app.screen.focused, PostEditor)
+                ),
+            )
             editors.append(weakref.ref(app.screen.query_one("#body", PostEditor)))
             await pilot.press(*"me too")
             await pilot.press("ctrl+s")
-            await _settle(pilot, lambda n=n: isinstance(app.screen, ThreadScreen)
-                          and len(app.screen.query(PostWidget)) == n)
+            await _settle(
+                pilot,
+                lambda n=n: (
+                    isinstance(app.screen, ThreadScreen) and len(app.screen.query(PostWidget)) == n
+                ),
+            )
         await pilot.pause()
         gc.collect()
         # Textual keeps a TextArea watching the app's theme until the theme changes; the
@@ -189,7 +237,8 @@ async def test_an_editor_is_freed_once_its_post_is_sent(community: Community) ->
 
 
 async def test_a_reply_keeps_the_page_s_widgets_and_moves_it_on_by_one(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
     await _nights(community, ash, 20, {5: "relapse"})  # exactly one full page
     app = BBSApp(SessionContext(community, bo))
@@ -209,8 +258,7 @@ async def test_a_reply_keeps_the_page_s_widgets_and_moves_it_on_by_one(
         assert app.screen.focused is after[-1]
 
 
-async def test_a_reply_far_down_a_busy_thread_is_scrolled_into_view(
-        community: Community) -> None:
+async def test_a_reply_far_down_a_busy_thread_is_scrolled_into_view(community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
     await _nights(community, ash, 31)  # Bo opens at post 1; the page after the reply is 13-32
     app = BBSApp(SessionContext(community, bo))
@@ -227,7 +275,8 @@ async def test_a_reply_far_down_a_busy_thread_is_scrolled_into_view(
 
 
 async def test_turning_pages_reuses_widgets_and_folds_what_the_new_post_needs(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
     # A full page of 20, then 5 more.
     await _nights(community, ash, 25, {1: "rough night", 23: "relapse"})
@@ -258,7 +307,8 @@ async def test_turning_pages_reuses_widgets_and_folds_what_the_new_post_needs(
 
 
 async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     [robin] = await _members(community, "Robin")
     app = BBSApp(SessionContext(community, robin))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -274,8 +324,13 @@ async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot, lambda: "Unsent draft" in str(app.screen.query_one(WhatsNew).render()))
         await pilot.press("1")
-        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
-                      and "outside" in app.screen.query_one("#body", PostEditor).text)
+        await _settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ComposeScreen)
+                and "outside" in app.screen.query_one("#body", PostEditor).text
+            ),
+        )
         app.screen.query_one("#title", TextField).value = "Outside"
         await pilot.press("ctrl+s")
         await _settle(pilot, lambda: isinstance(app.screen, MainMenuScreen))
@@ -285,14 +340,17 @@ async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
 async def test_warned_posts_open_on_purpose_and_reactions_count(community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
     board = await _board_id(community, ash, "Recovery")
-    await community.boards.create_thread(ash.id, board, title="Day 30",
-                                         body="The details of the relapse", warning="relapse")
+    await community.boards.create_thread(
+        ash.id, board, title="Day 30", body="The details of the relapse", warning="relapse"
+    )
     app = BBSApp(SessionContext(community, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Recovery")
         await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and len(app.screen.query(PostWidget)) == 1)
+        await _settle(
+            pilot,
+            lambda: isinstance(app.screen, ThreadScreen) and len(app.screen.query(PostWidget)) == 1,
+        )
         post = app.screen.query_one(PostWidget)
         assert "relapse" in str(post.render()) and "The details" not in str(post.render())
         await pilot.press("o")
@@ -301,8 +359,9 @@ async def test_warned_posts_open_on_purpose_and_reactions_count(community: Commu
         await pilot.press("a")
         await pilot.pause()
         await pilot.press("1")
-        await _settle(pilot, lambda: "hug 1 (you)" in str(
-            app.screen.query_one(PostWidget).render()))
+        await _settle(
+            pilot, lambda: "hug 1 (you)" in str(app.screen.query_one(PostWidget).render())
+        )
         # The page read again after the reaction keeps the post as the reader left it: open.
         assert app.screen.query_one(PostWidget) is post
         assert "The details of the relapse" in str(post.render())
@@ -311,45 +370,59 @@ async def test_warned_posts_open_on_purpose_and_reactions_count(community: Commu
 async def test_unread_marks_clear_when_read_and_home_shows_replies(community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
     board = await _board_id(community, ash, "Anxiety")
-    started = await community.boards.create_thread(ash.id, board, title="Panic at work",
-                                                   body="It happened again")
+    started = await community.boards.create_thread(
+        ash.id, board, title="Panic at work", body="It happened again"
+    )
     assert started.post is not None
     app = BBSApp(SessionContext(community, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("b")
-        await _settle(pilot, lambda: isinstance(app.screen, BoardsScreen)
-                      and app.screen.query_one("#boards", OptionList).option_count > 0)
+        await _settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, BoardsScreen)
+                and app.screen.query_one("#boards", OptionList).option_count > 0
+            ),
+        )
         listing = app.screen.query_one("#boards", OptionList)
-        anxiety = next(str(listing.get_option_at_index(i).prompt)
-                       for i in range(listing.option_count)
-                       if str(listing.get_option_at_index(i).prompt).startswith("Anxiety"))
+        anxiety = next(
+            str(listing.get_option_at_index(i).prompt)
+            for i in range(listing.option_count)
+            if str(listing.get_option_at_index(i).prompt).startswith("Anxiety")
+        )
         assert "1 new" in anxiety
         await pilot.press("escape")
         await _open_board(pilot, "Anxiety")
         await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and len(app.screen.query(PostWidget)) == 1)
+        await _settle(
+            pilot,
+            lambda: isinstance(app.screen, ThreadScreen) and len(app.screen.query(PostWidget)) == 1,
+        )
         await pilot.press("r")
         await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
         app.screen.query_one("#body", PostEditor).insert("You are not alone, @Ash")
         await pilot.press("ctrl+s")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and len(app.screen.query(PostWidget)) == 2)
+        await _settle(
+            pilot,
+            lambda: isinstance(app.screen, ThreadScreen) and len(app.screen.query(PostWidget)) == 2,
+        )
     [board_view] = [b for b in await community.boards.board_list(bo.id) if b.name == "Anxiety"]
     assert board_view.unread == 0
     app = BBSApp(SessionContext(community, ash))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot, lambda: "Bo mentioned you" in str(
-            app.screen.query_one(WhatsNew).render()))
+        await _settle(
+            pilot, lambda: "Bo mentioned you" in str(app.screen.query_one(WhatsNew).render())
+        )
         await pilot.press("1")
-        await _settle(pilot, lambda: isinstance(app.screen, ThreadScreen)
-                      and len(app.screen.query(PostWidget)) >= 1)
+        await _settle(
+            pilot,
+            lambda: isinstance(app.screen, ThreadScreen) and len(app.screen.query(PostWidget)) >= 1,
+        )
         assert app.screen.focused is not None
         assert "not alone" in str(app.screen.focused.render())  # type: ignore[attr-defined]
 
 
-async def test_crisis_posts_are_published_and_the_author_gets_lines(
-        community: Community) -> None:
+async def test_crisis_posts_are_published_and_the_author_gets_lines(community: Community) -> None:
     from bbs.moderation_policy import Scores
 
     class CrisisScorer:
@@ -381,8 +454,12 @@ async def test_a_dropped_connection_mid_compose_keeps_the_draft(community: Commu
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Habits")
         await pilot.press("n")
-        await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen)
-                      and isinstance(app.screen.focused, TextField))
+        await _settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ComposeScreen) and isinstance(app.screen.focused, TextField)
+            ),
+        )
         await pilot.press(*"Day 1", "tab", "tab", *"day one")
         app.exit(1)  # what a dropped SSH connection does, before the debounced save
     for _ in range(50):
@@ -394,15 +471,15 @@ async def test_a_dropped_connection_mid_compose_keeps_the_draft(community: Commu
     assert draft.context.startswith("thread:")
 
 
-async def test_private_messages_from_home_to_conversation_and_block(
-        community: Community) -> None:
+async def test_private_messages_from_home_to_conversation_and_block(community: Community) -> None:
     from bbs.boards import PostingRules as Rules
     from screens.messages import ConversationScreen, MessagesScreen, MessageWidget
 
     ash, bo = await _members(community, "Ash", "Bo")
     # Day-old accounts: new ones may not start conversations.
-    community.boards.rules = Rules(interval=timedelta(0), new_account_interval=timedelta(0),
-                                   new_account_age=timedelta(0))
+    community.boards.rules = Rules(
+        interval=timedelta(0), new_account_interval=timedelta(0), new_account_age=timedelta(0)
+    )
     let_new_members_write(community.database)
     app = BBSApp(SessionContext(community, ash))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -414,19 +491,35 @@ async def test_private_messages_from_home_to_conversation_and_block(
         await _settle(pilot, lambda: isinstance(app.screen, ComposeScreen))
         app.screen.query_one("#body", PostEditor).insert("How did the interview go?")
         await pilot.press("ctrl+s")
-        await _settle(pilot, lambda: isinstance(app.screen, MessagesScreen)
-                      and "Bo" in _first_option(app, "#conversations"))
+        await _settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, MessagesScreen)
+                and "Bo" in _first_option(app, "#conversations")
+            ),
+        )
         assert "No conversations" not in _text(app, "#status")
     app = BBSApp(SessionContext(community, bo))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot, lambda: "1 new private message" in str(
-            app.screen.query_one(WhatsNew).render()))
+        await _settle(
+            pilot, lambda: "1 new private message" in str(app.screen.query_one(WhatsNew).render())
+        )
         await pilot.press("1")
-        await _settle(pilot, lambda: isinstance(app.screen, MessagesScreen)
-                      and "Ash" in _first_option(app, "#conversations"))
+        await _settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, MessagesScreen)
+                and "Ash" in _first_option(app, "#conversations")
+            ),
+        )
         await pilot.press("enter")
-        await _settle(pilot, lambda: isinstance(app.screen, ConversationScreen)
-                      and len(app.screen.query(MessageWidget)) == 1)
+        await _settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ConversationScreen)
+                and len(app.screen.query(MessageWidget)) == 1
+            ),
+        )
         assert "interview" in str(app.screen.query_one(MessageWidget).render())
         await pilot.press("b")
         await pilot.pause()
@@ -442,15 +535,21 @@ def _first_option(app: BBSApp, selector: str) -> str:
 
 
 async def test_a_new_member_is_told_why_they_cannot_start_a_conversation_yet(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     from screens.messages import MessagesScreen
 
     newbie, _bo = await _members(community, "Newbie", "Bo")
     app = BBSApp(SessionContext(community, newbie))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("m")
-        await _settle(pilot, lambda: isinstance(app.screen, MessagesScreen)
-                      and "No conversations yet" in _first_option(app, "#conversations"))
+        await _settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, MessagesScreen)
+                and "No conversations yet" in _first_option(app, "#conversations")
+            ),
+        )
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"bo", "enter")
@@ -459,3 +558,115 @@ async def test_a_new_member_is_told_why_they_cannot_start_a_conversation_yet(
         await app.screen.reload()  # type: ignore[attr-defined]
         status = _text(app, "#status")
         assert "yours open at" in status and "not about the person you chose" in status
+
+
+def _screen_text(app: BBSApp) -> str:
+    """The screen as drawn: what the member sees, not what widgets would render."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def _held_reply(community: Community, author: MemberView, thread_id: int) -> None:
+    from bbs import boards
+    from bbs.moderation_policy import Action
+
+    with community.database.write() as session:
+        boards.create_reply(
+            session,
+            author_id=author.id,
+            thread_id=thread_id,
+            text=boards.clean_post(None, "held words", ""),
+            action=Action.HOLD,
+            rules=NO_WAIT,
+        )
+
+
+async def test_a_thread_whose_only_unread_post_is_held_opens_on_what_there_is(
+    community: Community,
+) -> None:
+    ash, bo, cy = await _members(community, "Ash", "Bo", "Cy")
+    await _nights(community, ash, 2)
+    [listed] = (
+        await community.boards.thread_list(bo.id, await _board_id(community, bo, "Sleep"))
+    ).threads
+    await community.boards.thread_page(bo.id, listed.id, before_seq=10**9)  # Bo read it all
+    await _held_reply(community, cy, listed.id)
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("b")
+        await _settle(
+            pilot, lambda: isinstance(app.screen, BoardsScreen) and "Sleep" in _screen_text(app)
+        )
+        sleep = next(line for line in _screen_text(app).splitlines() if "Sleep" in line)
+        assert "new" not in sleep  # nothing there for Bo: no count gives the held post away
+        await pilot.press("escape")
+        await _open_board(pilot, "Sleep")
+        await _settle(pilot, lambda: "Nights" in _screen_text(app))
+        line = next(line for line in _screen_text(app).splitlines() if "Nights" in line)
+        assert "2 posts" in line and "new" not in line
+        widgets = await _open_thread_here(pilot, 2)
+        assert [w.post.seq for w in widgets] == [1, 2]
+        assert "Nothing to show here" not in _text(app, "#status")
+        assert "held words" not in _screen_text(app)
+
+
+async def _open_thread_here(pilot, shown: int) -> list[PostWidget]:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await pilot.press("enter")
+    await _settle(
+        pilot,
+        lambda: isinstance(app.screen, ThreadScreen) and len(app.screen.query(PostWidget)) == shown,
+    )
+    return list(app.screen.query(PostWidget))
+
+
+async def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context(
+    community: Community,
+) -> None:
+    ash, bo = await _members(community, "Ash", "Bo")
+    await _nights(community, ash, 30)
+    [listed] = (
+        await community.boards.thread_list(bo.id, await _board_id(community, bo, "Sleep"))
+    ).threads
+    await community.boards.thread_page(bo.id, listed.id, after_seq=5)  # Bo read up to 25
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        widgets = await _open_thread(pilot, "Sleep", 8)
+        # The question, then the two posts before the first unread one, then the unread.
+        assert [w.post.seq for w in widgets] == [1, *range(24, 31)]
+        assert "earlier pages" in str(widgets[0].render())
+        assert app.screen.focused is widgets[3]  # post 26, the first unread
+        await _settle(pilot, lambda: "post 26" in _screen_text(app))
+        assert "5 new" in _text(app, "#status")
+
+
+async def test_a_post_removed_by_the_moderators_says_so_and_its_author_reads_why(
+    community: Community,
+) -> None:
+    from bbs.admin import Decision
+    from bbs.models import Role
+
+    ash, bo = await _members(community, "Ash", "Bo")
+    keeper = (await community.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.MODERATOR)).member
+    await _nights(community, ash, 2)
+    [listed] = (
+        await community.boards.thread_list(bo.id, await _board_id(community, bo, "Sleep"))
+    ).threads
+    page = await community.boards.thread_page(bo.id, listed.id, after_seq=0, mark_read=False)
+    await community.boards.report_post(bo.id, page.posts[1].id, "cruel")
+    [item] = await community.admin.queue(keeper.id)
+    await community.admin.decide(
+        keeper.id,
+        item.flag_id,
+        Decision.DELETE,
+        category="Harassment",
+        reason="[b]name-calling[/b]",
+    )
+    for member, why in ((bo, False), (ash, True)):
+        app = BBSApp(SessionContext(community, member))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _open_thread(pilot, "Sleep", 2)
+            await _settle(pilot, lambda: "removed by the moderators" in _screen_text(pilot.app))
+            screen = _screen_text(app)
+            assert "deleted by its author" not in screen and "post 2" not in screen
+            assert ("Harassment: [b]name-calling[/b]" in screen) is why, screen
