@@ -71,8 +71,9 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     ReasonDialog { align: center middle; }
-    ReasonDialog > VerticalScroll { width: 76; height: auto; max-height: 22;
+    ReasonDialog > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 90%;
         border: solid ansi_bright_black; background: ansi_default; }
+    ReasonDialog .title { dock: top; }
     ReasonDialog OptionList { height: auto; max-height: 9; border: none; margin: 0 1; }
     ReasonDialog OptionList:focus { border: none; }
     ReasonDialog OptionList > .option-list--option-highlighted { text-style: reverse; }

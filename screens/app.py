@@ -61,6 +61,9 @@ class BBSApp(App[int]):
     CSS = """
     Screen { background: ansi_default; color: ansi_default; }
     .title { text-style: bold; height: 1; margin: 0 1; }
+    /* A screen's title stays at the top while the rest scrolls (a 40x12 terminal). */
+    Screen > .title { dock: top; }
+    .heading { text-style: bold; height: 1; margin: 0 1; }
     .note { margin: 0 1; color: ansi_bright_black; }
     .error { margin: 0 1; color: ansi_red; text-style: bold; }
     .body { margin: 0 1; }

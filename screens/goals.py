@@ -193,8 +193,8 @@ class GoalsScreen(BBSScreen[None]):
         yield PlainText("", id="reminder", classes="note")
         yield OptionList(id="goals")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter open C check in N new E edit A archive V archived P partners"
-                     " R rest S set")
+        yield KeyBar(" Enter open  C check in  N new goal  E edit  A archive  Esc back  F1 help\n"
+                     " P partners  R rest days  S settings  V archived goals")
 
     async def on_mount(self) -> None:
         await self.reload()

@@ -56,7 +56,7 @@ class TagPickerScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     TagPickerScreen { align: center middle; }
-    TagPickerScreen > Vertical { width: 44; height: auto; max-height: 20;
+    TagPickerScreen > Vertical { width: 44; max-width: 100%; height: auto; max-height: 90%;
                                  border: round ansi_default; background: ansi_default;
                                  padding: 0 1; }
     TagPickerScreen OptionList { border: none; height: auto; max-height: 16; }
