@@ -8,6 +8,9 @@ not covered, and with a blank cell after its last key (a bar that runs into the 
 column cannot be told from one that was cut). Opened again on a 40x12 terminal, the
 screen's title must still be on screen, at its start.
 
+In monochrome, every list on every screen must show its chosen row without colour: in
+reverse, or with a marker.
+
 To add a screen, add a `Case`. `test_every_screen_has_a_case` fails until you do. The
 checks read the text the widgets hold, so a translated app (longer words, other scripts)
 runs the same checks unchanged.
@@ -33,7 +36,7 @@ from support import let_new_members_write
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import OptionList
+from textual.widgets import OptionList, RadioSet
 
 import screens
 from bbs.accounts import MemberView, PublicKeyInfo
@@ -47,7 +50,7 @@ from bbs.streaks import CheckInStatus
 from bbs.terminal_caps import ColourDepth
 from screens.app import BBSApp, SessionContext
 from screens.base import BBSScreen
-from screens.widgets import KeyBar
+from screens.widgets import KeyBar, KeyMenu
 
 PASSWORD = "a long enough password"
 NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
@@ -638,6 +641,23 @@ def _rows(app: BBSApp, region: Region) -> list[str]:
     ]
 
 
+def _marked_rows(app: BBSApp, region: Region) -> list[str]:
+    """Rows of `region` that stand out without colour: drawn in reverse, or with a marker."""
+    strips = app.screen._compositor.render_strips()
+    marked = []
+    for y in range(region.y, min(region.bottom, len(strips))):
+        strip = strips[y].crop(region.x, region.right)
+        # Letters in reverse, not a scroll bar's blocks.
+        reversed_cells = sum(
+            len(seg.text)
+            for seg in strip
+            if seg.style is not None and seg.style.reverse and any(c.isalnum() for c in seg.text)
+        )
+        if reversed_cells or strip.text.lstrip().startswith(("> ", "\u25b8 ", "\u203a ")):
+            marked.append(strip.text)
+    return marked
+
+
 def _squeezed(text: str) -> str:
     return "".join(text.split())
 
@@ -673,6 +693,35 @@ def key_problems(app: BBSApp, case: Case) -> list[str]:
             problems.append(f"{text!r} does not fit its lines: it wraps to {drawn!r}")
         elif drawn and drawn[-1].rstrip() == drawn[-1]:
             problems.append(f"{text!r} runs into the last column, so it reads as cut: {drawn!r}")
+    return problems
+
+
+def list_problems(app: BBSApp) -> list[str]:
+    """Lists whose chosen row cannot be seen without colour (empty: none)."""
+    problems = []
+    for options in app.screen.query(OptionList):
+        index = options.highlighted
+        if not options.display or index is None or options.option_count < 1:
+            continue
+        prompt = str(options.get_option_at_index(index).prompt).strip()
+        marked = _marked_rows(app, options.content_region)
+        start = _squeezed(prompt.splitlines()[0] if prompt else "")[:12]
+        if not any(start in _squeezed(row) for row in marked):
+            problems.append(
+                f"list #{options.id}: the chosen row {prompt[:40]!r} is not marked "
+                f"(marked rows: {marked!r})"
+            )
+        elif options.option_count > 1 and len(marked) >= options.option_count:
+            problems.append(f"list #{options.id}: every row is marked: {marked!r}")
+    for radios in app.screen.query(RadioSet):
+        for chosen in radios.query(".-selected"):
+            label = str(chosen.render()).strip()
+            marked = _marked_rows(app, chosen.region)
+            if radios.has_focus and not marked:
+                problems.append(f"choices #{radios.id}: the cursor on {label!r} is not marked")
+    for menu in app.screen.query(KeyMenu):
+        if not _marked_rows(app, menu.content_region):
+            problems.append(f"menu #{menu.id}: no entry is marked")
     return problems
 
 
@@ -813,6 +862,15 @@ async def test_keys_whole_at_80x24(world: World, case: Case) -> None:
         await _open(pilot, world, case)
         app.clear_notifications()
         await _until(pilot, lambda: key_problems(app, case))
+
+
+@pytest.mark.parametrize("case", _params("lists"))
+async def test_chosen_row_marked_in_monochrome(world: World, case: Case) -> None:
+    """Every list shows which row is chosen without colour: in reverse, or with a marker."""
+    app = _app(world, case, mono=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, world, case)
+        await _until(pilot, lambda: list_problems(app))
 
 
 @pytest.mark.parametrize("case", _params("title"))
