@@ -78,6 +78,7 @@ class _FormScreen(BBSScreen[None]):
     DEFAULT_CSS = """
     _FormScreen Label, _FormScreen .label { margin: 0 1; height: 1; }
     _FormScreen #error { height: auto; min-height: 1; }
+    _FormScreen #key-fingerprint { margin: 0 1 0 4; }
     """
 
     busy = False
@@ -145,11 +146,10 @@ class SignUpFormScreen(_FormScreen):
         yield _password_field("password again", "repeat")
         key = self.bbs.context.offered_key
         if key is not None:
-            yield Tick(
-                f"Let my SSH key log me in ({key.algorithm} {key.fingerprint})",
-                value=True,
-                id="keep-key",
-            )
+            yield Tick("Let the SSH key I connected with log me in:", value=True, id="keep-key")
+            # On a line of its own, so 80 columns show all of it (it wraps when narrower).
+            yield PlainText(f"{key.algorithm} {key.fingerprint}", id="key-fingerprint",
+                            classes="note")
         yield Button("Create my account", id="submit", compact=True)
         yield PlainText("", id="error", classes="error")
         yield KeyBar(" Enter next/create  Tab move  Esc back  F1 help")

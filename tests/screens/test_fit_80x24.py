@@ -221,6 +221,8 @@ class Case:
     ready: Callable[[Screen[Any]], bool] = _always
     # The key lines: every KeyBar, plus these selectors (a modal's own key note).
     keys: tuple[str, ...] = ()
+    # Texts that must be drawn whole at 80x24 (wrapped is fine, cut is not).
+    whole: tuple[str, ...] = ()
     # What must stay on screen at 40x12 (None: the screen has no title by design).
     title: str | None = ".title"
     label: str = ""
@@ -323,6 +325,8 @@ def _cases() -> list[Case]:
             _opener(lambda w, a: signup.SignUpFormScreen()),
             viewer="visitor",
             offered_key=True,
+            # The key the member is asked about, in full: it is how they recognise it.
+            whole=(f"ssh-ed25519 {FINGERPRINT}",),
         ),
         Case(signup.RecoverScreen, _opener(lambda w, a: signup.RecoverScreen()), viewer="visitor"),
         Case(
@@ -693,6 +697,10 @@ def key_problems(app: BBSApp, case: Case) -> list[str]:
             problems.append(f"{text!r} does not fit its lines: it wraps to {drawn!r}")
         elif drawn and drawn[-1].rstrip() == drawn[-1]:
             problems.append(f"{text!r} runs into the last column, so it reads as cut: {drawn!r}")
+    screen_text = _squeezed(" ".join(_rows(app, whole)))
+    problems += [
+        f"{text!r} is not drawn whole" for text in case.whole if _squeezed(text) not in screen_text
+    ]
     return problems
 
 
@@ -856,7 +864,7 @@ def _params(test: str) -> list[Any]:
 
 @pytest.mark.parametrize("case", _params("keys"))
 async def test_keys_whole_at_80x24(world: World, case: Case) -> None:
-    """Every key line is drawn whole at 80x24 (in monochrome, as some members see it)."""
+    """Every key line, and the texts a case names, drawn whole at 80x24 (in monochrome)."""
     app = _app(world, case, mono=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, world, case)
