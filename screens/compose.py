@@ -117,6 +117,8 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             yield TextField(title, placeholder="Title", id="title", max_length=TITLE_MAX)
         yield TextField(warning, placeholder="Content warning (optional), e.g. relapse",
                         id="warning", max_length=WARNING_MAX)
+        yield PlainText("Your message:" if self.target.mode == "pm" else "Your post:",
+                        classes="note", id="body-label")
         yield PostEditor(body, id="body", soft_wrap=True, tab_behavior="focus")
         with VerticalScroll(id="preview"):
             yield PlainText("", id="preview-text", classes="body")

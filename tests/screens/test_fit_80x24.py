@@ -50,7 +50,7 @@ from bbs.streaks import CheckInStatus
 from bbs.terminal_caps import ColourDepth
 from screens.app import BBSApp, SessionContext
 from screens.base import BBSScreen
-from screens.widgets import KeyBar, KeyMenu
+from screens.widgets import KeyBar, KeyMenu, PlainText
 
 PASSWORD = "a long enough password"
 NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
@@ -888,6 +888,29 @@ async def test_title_stays_at_40x12(world: World, case: Case) -> None:
     async with app.run_test(size=(40, 12)) as pilot:
         await _open(pilot, world, case)
         await _until(pilot, lambda: title_problems(app, case))
+
+
+@pytest.mark.parametrize("mode", ["thread", "pm"])
+async def test_the_compose_body_has_a_label(world: World, mode: str) -> None:
+    """The text field a member writes in says what it is, on the line above it."""
+    from screens.compose import ComposeScreen, ComposeTarget, PostEditor
+
+    target_id = world.board_id if mode == "thread" else world.partner.id
+    target = ComposeTarget(mode, target_id, "Writing", with_title=mode == "thread")
+    case = Case(ComposeScreen, _opener(lambda w, a: ComposeScreen(target)))
+    app = _app(world, case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, world, case)
+
+        def labelled() -> list[str]:
+            body = app.screen.query_one(PostEditor).region
+            above, _region = app.screen.get_widget_at(body.x, body.y - 1)
+            label = str(above.render()).strip() if isinstance(above, PlainText) else ""
+            if not label:
+                return [f"above the body is {above!r}, not a label"]
+            return []
+
+        await _until(pilot, labelled)
 
 
 def _screen_classes() -> set[type[Screen[Any]]]:
