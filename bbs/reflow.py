@@ -33,7 +33,7 @@ _UNDERLINE = re.compile(r"\s*([=\-~_*#])\1{2,}\s*")
 _CLOSERS = "\"'”’)]»"
 _SENTENCE_END = ".!?:"
 _CONTINUES = ",;"
-_OPENERS = "(["
+_OPENERS = "("
 
 
 def _indent(line: str) -> int:

@@ -20,6 +20,7 @@ from textual.widgets import Input, TextArea
 from bbs.board_service import Outcome
 from bbs.boards import BODY_MAX, TITLE_MAX, WARNING_MAX, PostError
 from bbs.errors import StoreBusyError, StoreFullError
+from bbs.reflow import reflow
 from bbs.text_safety import clean_text
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText, TextField
@@ -302,7 +303,7 @@ class NoteScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             with VerticalScroll():
-                yield PlainText(self.text, id="note-text")
+                yield PlainText(reflow(self.text), id="note-text")
             yield PlainText("Enter to close", classes="note")
 
     def action_close(self) -> None:

@@ -31,6 +31,7 @@ from bbs.goals import (
     GoalView,
     PartnershipView,
 )
+from bbs.reflow import reflow
 from bbs.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
@@ -546,7 +547,7 @@ class CheckInReplyScreen(ModalScreen[None]):
         if o.crisis:
             # Someone may be in danger: the crisis note alone, with nothing cheerful beside it.
             with Vertical(), VerticalScroll():
-                yield PlainText(o.help, id="help-lines")
+                yield PlainText(reflow(o.help), id="help-lines")
             yield PlainText("Enter close", classes="note", id="reply-keys")
             return
         with Vertical():
@@ -559,7 +560,7 @@ class CheckInReplyScreen(ModalScreen[None]):
                     yield PlainText(o.companion, id="companion")
                 if o.help:
                     yield PlainText("", classes="note")
-                    yield PlainText(o.help, id="help-lines")
+                    yield PlainText(reflow(o.help), id="help-lines")
             keys = "Enter close"
             if r.new_badges:
                 keys = ("W share this milestone on the Wins board (only if you want)   "

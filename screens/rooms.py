@@ -31,6 +31,7 @@ from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError, StoreFullError
 from bbs.events import Subscription
+from bbs.reflow import reflow
 from bbs.room_service import (
     HELP_LINE,
     MAX_PASTE_LINES,
@@ -323,7 +324,7 @@ class CrisisNoteScreen(ModalScreen[None]):
         # The crisis lines scroll inside the box; the way out stays on screen below them.
         with Vertical(id="crisis-note"):
             with VerticalScroll(id="crisis-scroll"):
-                yield PlainText(self._text, id="crisis-box")
+                yield PlainText(reflow(self._text), id="crisis-box")
             yield PlainText("Enter close   Up/Down scroll", classes="note", id="crisis-keys")
 
     def on_mount(self) -> None:

@@ -15,6 +15,7 @@ from bbs.community import SignUpResult
 from bbs.errors import StoreBusyError
 from bbs.passwords import MAX_PASSWORD_LENGTH, PasswordError
 from bbs.pseudonyms import PseudonymError
+from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText, TextField, Tick
 
@@ -43,7 +44,8 @@ class WelcomeScreen(BBSScreen[None]):
         yield PlainText(f"Welcome to {community}", classes="title")
         with VerticalScroll(id="welcome-scroll"):
             yield PlainText("Loading the guidelines...", id="guidelines", classes="body")
-            yield PlainText(self.bbs.community.what_we_store_text(), classes="body")
+            yield PlainText(reflow(self.bbs.community.what_we_store_text()), classes="body",
+                            id="what-we-store")
         with Horizontal():
             yield Button("A  I agree, sign me up", id="agree", compact=True)
             yield Button("R  I have a recovery code", id="recover", compact=True)
@@ -52,7 +54,7 @@ class WelcomeScreen(BBSScreen[None]):
 
     async def on_mount(self) -> None:
         text = await self.bbs.community.guidelines_text()
-        self.query_one("#guidelines", PlainText).show(text + "\n")
+        self.query_one("#guidelines", PlainText).show(reflow(text) + "\n")
         self.query_one("#welcome-scroll").focus()
 
     @on(Button.Pressed, "#agree")

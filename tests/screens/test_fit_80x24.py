@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from importlib import import_module
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,10 @@ async def _world(community: Community) -> World:
     world.ids["check_in"] = await goals.check_in(
         wren.id, goal.id, CheckInStatus.DONE, mood=3, note="Screens off at ten, read a book."
     )
+    walk = (await goals.goals(wren.id))[-1].goal
+    world.ids["crisis_check_in"] = await goals.check_in(
+        wren.id, walk.id, CheckInStatus.MISSED, mood=1, note="Some days I want to end it all."
+    )
     # Moderation: a warning for Wren (a note to read), notes and a sanction for Thorn.
     admin = community.admin
     await admin.sanction(
@@ -223,6 +228,8 @@ class Case:
     keys: tuple[str, ...] = ()
     # Texts that must be drawn whole at 80x24 (wrapped is fine, cut is not).
     whole: tuple[str, ...] = ()
+    # Widgets showing long prose (help, guidelines, notes): wrapped without ragged lines.
+    prose: tuple[str, ...] = ()
     # What must stay on screen at 40x12 (None: the screen has no title by design).
     title: str | None = ".title"
     label: str = ""
@@ -318,7 +325,11 @@ def _cases() -> list[Case]:
     return [
         # Arriving and signing up.
         Case(
-            signup.WelcomeScreen, _first, viewer="visitor", ready=_shows("#guidelines", "Loading")
+            signup.WelcomeScreen,
+            _first,
+            viewer="visitor",
+            ready=_shows("#guidelines", "Loading"),
+            prose=("#guidelines", "#what-we-store"),
         ),
         Case(
             signup.SignUpFormScreen,
@@ -344,6 +355,7 @@ def _cases() -> list[Case]:
             help.HelpScreen,
             _opener(lambda w, a: help.HelpScreen()),
             ready=_shows("#help-text", "Loading"),
+            prose=("#help-text",),
         ),
         Case(
             moderation_notices.PublicLogScreen,
@@ -362,6 +374,7 @@ def _cases() -> list[Case]:
                     w.community.guidelines_text(), moderation_notices.GuidelinesAgainScreen
                 )
             ),
+            prose=("#guidelines",),
         ),
         # Boards.
         Case(
@@ -423,6 +436,7 @@ def _cases() -> list[Case]:
             ),
             keys=(".note",),
             title=None,
+            prose=("#note-text",),
         ),
         Case(
             compose.AskScreen,
@@ -471,6 +485,7 @@ def _cases() -> list[Case]:
             ),
             keys=("#crisis-keys",),
             title=None,
+            prose=("#crisis-box",),
         ),
         # Goals.
         Case(
@@ -490,6 +505,14 @@ def _cases() -> list[Case]:
             _opener(lambda w, a: goals.CheckInReplyScreen(w.ids["check_in"])),
             keys=("#reply-keys",),
             title=None,
+        ),
+        Case(
+            goals.CheckInReplyScreen,
+            _opener(lambda w, a: goals.CheckInReplyScreen(w.ids["crisis_check_in"])),
+            keys=("#reply-keys",),
+            title=None,
+            label="crisis",
+            prose=("#help-lines",),
         ),
         Case(
             goals.GoalDetailScreen,
@@ -524,7 +547,12 @@ def _cases() -> list[Case]:
         ),
         Case(profile.ProfileScreen, _opener(lambda w, a: profile.ProfileScreen())),
         Case(privacy.PrivacyScreen, _opener(lambda w, a: privacy.PrivacyScreen())),
-        Case(privacy.WhatWeStoreScreen, _opener(lambda w, a: privacy.WhatWeStoreScreen())),
+        Case(
+            privacy.WhatWeStoreScreen,
+            _opener(lambda w, a: privacy.WhatWeStoreScreen()),
+            ready=_shows("#stored", "Reading"),
+            prose=("#stored",),
+        ),
         Case(privacy.ChangePasswordScreen, _opener(lambda w, a: privacy.ChangePasswordScreen())),
         Case(privacy.NewRecoveryCodeScreen, _opener(lambda w, a: privacy.NewRecoveryCodeScreen())),
         Case(privacy.KeysScreen, _opener(lambda w, a: privacy.KeysScreen())),
@@ -733,6 +761,36 @@ def list_problems(app: BBSApp) -> list[str]:
     return problems
 
 
+def ragged_lines(app: BBSApp, case: Case) -> list[str]:
+    """Drawn lines of long texts that end early though the next line's first word fits.
+
+    That is what a hard-wrapped source looks like when a narrower box wraps it again:
+    "...or someone is hurting you," alone, then "please contact emergency services...".
+    """
+    problems = []
+    for selector in case.prose:
+        found = list(app.screen.query(selector))
+        if not found:
+            problems.append(f"no {selector} on this screen")
+            continue
+        text = found[0]
+        region = text.content_region
+        for ancestor in text.ancestors:
+            if isinstance(ancestor, Widget) and not isinstance(ancestor, Screen):
+                region = region.intersection(ancestor.region)  # what the scroll shows
+        rows = [row.rstrip() for row in _rows(app, region)]
+        for row, following in pairwise(rows):
+            words = following.split()
+            if (
+                row.strip()
+                and words
+                and words[0][:1].islower()
+                and len(row) + 1 + len(words[0]) <= region.width
+            ):
+                problems.append(f"{selector}: {row.strip()!r} ends before {words[0]!r}")
+    return problems
+
+
 def title_problems(app: BBSApp, case: Case) -> list[str]:
     """The title has scrolled away, or is not drawn where it starts (empty: it is there)."""
     if case.title is None:
@@ -879,6 +937,15 @@ async def test_chosen_row_marked_in_monochrome(world: World, case: Case) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, world, case)
         await _until(pilot, lambda: list_problems(app))
+
+
+@pytest.mark.parametrize("case", [p for p in _params("prose") if p.values[0].prose])
+async def test_long_texts_wrap_without_ragged_lines(world: World, case: Case) -> None:
+    """Help, crisis notes, guidelines and what we store read as paragraphs at 80x24."""
+    app = _app(world, case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, world, case)
+        await _until(pilot, lambda: ragged_lines(app, case))
 
 
 @pytest.mark.parametrize("case", _params("title"))
