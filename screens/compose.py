@@ -291,7 +291,8 @@ class NoteScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = """
     NoteScreen { align: center middle; }
-    NoteScreen > Vertical { width: 76; height: auto; max-height: 22; border: round ansi_default;
+    NoteScreen > Vertical { width: 76; max-width: 100%; height: auto; max-height: 22;
+                            border: round ansi_default;
                             padding: 0 1; background: ansi_default; }
     NoteScreen VerticalScroll { height: auto; max-height: 18; }
     """

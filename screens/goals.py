@@ -529,7 +529,7 @@ class CheckInReplyScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = """
     CheckInReplyScreen { align: center middle; }
-    CheckInReplyScreen > Vertical { width: 76; height: auto; max-height: 22;
+    CheckInReplyScreen > Vertical { width: 76; max-width: 100%; height: auto; max-height: 22;
                                     border: round ansi_default; padding: 0 1;
                                     background: ansi_default; }
     CheckInReplyScreen VerticalScroll { height: auto; max-height: 17; }

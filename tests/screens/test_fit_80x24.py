@@ -791,6 +791,17 @@ def ragged_lines(app: BBSApp, case: Case) -> list[str]:
     return problems
 
 
+def too_wide(app: BBSApp, case: Case) -> list[str]:
+    """Long texts running off the sides of the screen (their lines would be cut)."""
+    problems = []
+    for selector in case.prose:
+        for text in app.screen.query(selector):
+            region = text.region
+            if region.x < 0 or region.right > app.size.width:
+                problems.append(f"{selector} is wider than the {app.size} screen: {region}")
+    return problems
+
+
 def title_problems(app: BBSApp, case: Case) -> list[str]:
     """The title has scrolled away, or is not drawn where it starts (empty: it is there)."""
     if case.title is None:
@@ -950,11 +961,12 @@ async def test_long_texts_wrap_without_ragged_lines(world: World, case: Case) ->
 
 @pytest.mark.parametrize("case", _params("title"))
 async def test_title_stays_at_40x12(world: World, case: Case) -> None:
-    """Opened on a 40x12 terminal, the screen still shows where the member is."""
+    """Opened on a 40x12 terminal, the screen still shows where the member is, and its
+    long texts (crisis lines among them) are as wide as the screen at most."""
     app = _app(world, case)
     async with app.run_test(size=(40, 12)) as pilot:
         await _open(pilot, world, case)
-        await _until(pilot, lambda: title_problems(app, case))
+        await _until(pilot, lambda: title_problems(app, case) + too_wide(app, case))
 
 
 @pytest.mark.parametrize("mode", ["thread", "pm"])
