@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import pkgutil
+import re
 import shutil
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -694,6 +695,11 @@ def _squeezed(text: str) -> str:
     return "".join(text.split())
 
 
+# A bar's way-out or help key with no word after it ("... I library Esc"): it reads as a
+# bar cut short, and the member is left guessing.
+UNSAID = re.compile(r"\b(Esc|F1|Tab|Enter)(\s{2,}|\s*$)")
+
+
 def key_lines(screen: Screen[Any], case: Case) -> list[Widget]:
     lines: list[Widget] = list(screen.query(KeyBar))
     for selector in case.keys:
@@ -725,6 +731,8 @@ def key_problems(app: BBSApp, case: Case) -> list[str]:
             problems.append(f"{text!r} does not fit its lines: it wraps to {drawn!r}")
         elif drawn and drawn[-1].rstrip() == drawn[-1]:
             problems.append(f"{text!r} runs into the last column, so it reads as cut: {drawn!r}")
+        if isinstance(line, KeyBar) and UNSAID.search(text):
+            problems.append(f"{text!r}: a key that does not say what it does reads as cut")
     screen_text = _squeezed(" ".join(_rows(app, whole)))
     problems += [
         f"{text!r} is not drawn whole" for text in case.whole if _squeezed(text) not in screen_text
