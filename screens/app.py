@@ -72,6 +72,8 @@ class BBSApp(App[int]):
     RadioSet:focus > RadioButton.-selected > .toggle--label {
         text-style: reverse; color: ansi_default; background: ansi_default;
     }
+    /* Notifications stand above a key bar of up to two lines, never over it. */
+    ToastRack { margin-bottom: 2; }
     .note { margin: 0 1; color: ansi_bright_black; }
     .error { margin: 0 1; color: ansi_red; text-style: bold; }
     .body { margin: 0 1; }

@@ -70,9 +70,11 @@ class TagPickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield PlainText("Show entries tagged:", classes="title")
+            # The keys above the list: a notification at the foot of the screen cannot
+            # cover them.
+            yield PlainText("Enter choose  Esc cancel", classes="note")
             yield OptionList(*[Option(styled_line(f"{tag} ({n})"), id=f"t{i}")
                                for i, (tag, n) in enumerate(self.tags)], id="tags")
-            yield PlainText("Enter choose  Esc cancel", classes="note")
 
     def on_mount(self) -> None:
         self.query_one("#tags", OptionList).focus()

@@ -39,6 +39,7 @@ from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import OptionList, RadioSet
+from textual.widgets._toast import Toast
 
 import screens
 from bbs.accounts import MemberView, PublicKeyInfo
@@ -50,8 +51,10 @@ from bbs.moderation_policy import Scores, crisis_message
 from bbs.sanctions import SanctionKind
 from bbs.streaks import CheckInStatus
 from bbs.terminal_caps import ColourDepth
+from bbs.text_safety import cell_width
 from screens.app import BBSApp, SessionContext
 from screens.base import BBSScreen
+from screens.privacy import QuickHideScreen
 from screens.widgets import KeyBar, KeyMenu, PlainText
 
 PASSWORD = "a long enough password"
@@ -725,12 +728,20 @@ def key_problems(app: BBSApp, case: Case) -> list[str]:
             problems.append(f"{text!r} is partly outside the {app.size} screen: {line.region}")
             continue
         drawn = _rows(app, region)
-        if _squeezed(" ".join(drawn)) != _squeezed(text):
-            problems.append(f"{text!r} is drawn as {drawn!r}")
-        elif isinstance(line, KeyBar) and len(drawn) != len(text.splitlines()):
+        wanted = text.split("\n")
+        if len(drawn) == len(wanted):
+            # Each line on its own row: exactly its cells, then one blank cell to show it ends.
+            for y, want in enumerate(wanted, start=region.y):
+                width = cell_width(want)
+                shown = _rows(app, Region(region.x, y, min(width + 1, region.width), 1))[0]
+                if shown.rstrip() != want.rstrip():
+                    problems.append(f"{want!r} is drawn as {shown!r}")
+                elif width >= region.width:
+                    problems.append(f"{want!r} runs into the last column, so it reads as cut")
+        elif isinstance(line, KeyBar):
             problems.append(f"{text!r} does not fit its lines: it wraps to {drawn!r}")
-        elif drawn and drawn[-1].rstrip() == drawn[-1]:
-            problems.append(f"{text!r} runs into the last column, so it reads as cut: {drawn!r}")
+        elif _squeezed(" ".join(drawn)) != _squeezed(text):
+            problems.append(f"{text!r} is drawn as {drawn!r}")
         if isinstance(line, KeyBar) and UNSAID.search(text):
             problems.append(f"{text!r}: a key that does not say what it does reads as cut")
     screen_text = _squeezed(" ".join(_rows(app, whole)))
@@ -833,7 +844,7 @@ def title_problems(app: BBSApp, case: Case) -> list[str]:
     return []
 
 
-async def _until(pilot: Any, check: Callable[[], list[str]], timeout: float = 5.0) -> None:
+async def _until(pilot: Any, check: Callable[[], list[str]], timeout: float = 10.0) -> None:
     """Wait until `check` finds no problem; fail with what it found last."""
     deadline = time.monotonic() + timeout
     problems = ["never checked"]
@@ -941,12 +952,27 @@ def _params(test: str) -> list[Any]:
 
 @pytest.mark.parametrize("case", _params("keys"))
 async def test_keys_whole_at_80x24(world: World, case: Case) -> None:
-    """Every key line, and the texts a case names, drawn whole at 80x24 (in monochrome)."""
+    """Every key line, and the texts a case names, drawn whole at 80x24 (in monochrome),
+    also while a notification is up (a crisis alert stays for a minute)."""
     app = _app(world, case, mono=True)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await _open(pilot, world, case)
         app.clear_notifications()
-        await _until(pilot, lambda: key_problems(app, case))
+        app.notify(
+            "Crisis alert: someone may be in danger. Press A on the home screen to review.",
+            title="Crisis alert",
+            severity="error",
+            timeout=60,
+        )
+
+        def shown_with_keys() -> list[str]:
+            if case.screen is QuickHideScreen:
+                return []  # notifications wait until the screen comes back
+            if not any(toast.region for toast in app.screen.query(Toast)):
+                return ["waiting for the notification to show"]
+            return key_problems(app, case)
+
+        await _until(pilot, shown_with_keys)
 
 
 @pytest.mark.parametrize("case", _params("lists"))
