@@ -32,6 +32,7 @@ from bbs.sanctions import (
     SanctionKind,
     SanctionView,
     add_notice,
+    because,
     sanction_view,
     suggested_step,
     until_text,
@@ -442,14 +443,14 @@ def _sanction(session: Session, *, actor: Member, member: Member, kind: Sanction
     detail = "" if kind is SanctionKind.WARN else f"until {until_text(ends)}"
     entry = audit_action(session, actor=actor, action=kind.value, member=member, flag=flag,
                          category=category, reason=reason, detail=detail, sanction_id=row.id)
-    why = why_text(category, reason)
+    why = because(category, reason)
     told = {
-        SanctionKind.WARN: f"A moderator has warned you because {why}.",
-        SanctionKind.MUTE: (f"A moderator has muted you until {until_text(ends)} because {why}. "
+        SanctionKind.WARN: f"A moderator has warned you {why}",
+        SanctionKind.MUTE: (f"A moderator has muted you until {until_text(ends)} {why} "
                             "You can still read everything, but not post or chat."),
         SanctionKind.SUSPEND: (f"A moderator has suspended your account until "
-                               f"{until_text(ends)} because {why}."),
-        SanctionKind.BAN: f"A moderator has banned your account because {why}.",
+                               f"{until_text(ends)} {why}"),
+        SanctionKind.BAN: f"A moderator has banned your account {why}",
     }[kind]
     if kind is SanctionKind.WARN:
         count = warning_count(session, member.id or 0, now)
@@ -509,7 +510,7 @@ def decide(session: Session, *, actor_id: int, flag_id: int, decision: Decision,
                          category=category, reason=reason, detail=excerpt)
     if author is not None and author.id is not None:
         what = _WHERE.get(flag.target_kind, "text")
-        why = why_text(category, reason)
+        why = because(category, reason)
         if decision is Decision.APPROVE:
             if flag.kind == FlagKind.HOLD.value:
                 add_notice(session, member_id=author.id,
@@ -518,7 +519,7 @@ def decide(session: Session, *, actor_id: int, flag_id: int, decision: Decision,
         else:
             verb = "hid" if decision is Decision.HIDE else "removed"
             add_notice(session, member_id=author.id,
-                       text=f"A moderator {verb} your {what} ({item.where}) because {why}."
+                       text=f"A moderator {verb} your {what} ({item.where}) {why}"
                             + APPEAL_HINT, audit_id=entry.id, appealable=True)
     return _audit_view(entry)
 
@@ -578,7 +579,7 @@ def lift(session: Session, *, actor_id: int, pseudonym: str, kind: SanctionKind 
     entry = audit_action(session, actor=actor, action=Decision.LIFT.value, member=member,
                          category=category, reason=reason, detail=f"lifted {kinds}")
     add_notice(session, member_id=member.id,
-               text=f"A moderator lifted your {kinds} because {why_text(category, reason)}.")
+               text=f"A moderator lifted your {kinds} {because(category, reason)}")
     return _audit_view(entry)
 
 
@@ -697,7 +698,7 @@ def _decide_appeal(session: Session, *, actor: Member, flag: ModerationFlag,
         who = (" The moderator who acted decided it, as this community has no other."
                if alone else "")
         add_notice(session, member_id=member.id,
-                   text=f"{result}, because {why_text(category, reason)}.{who}")
+                   text=f"{result}, {because(category, reason)}{who}")
     return _audit_view(entry)
 
 

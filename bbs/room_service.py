@@ -40,7 +40,7 @@ THROTTLE_NOTE_SECONDS = 5.0
 PURGE_EVERY_SECONDS = 3600.0
 _MENTION = re.compile(r"@([^\s@,.;:!?()\[\]{}<>\"']{1,64})")
 
-HELP_LINE = "/me /away /who /ignore NAME /report NAME /help  PgUp/PgDn history  Esc leave"
+HELP_LINE = "/help /me /who /ignore NAME /report NAME  PgUp history  Esc leave"
 HELP_TEXT = (
     "Commands: /me ACTION (say it as an action) · /away [NOTE] and /back · /who (who is here) "
     "· /ignore NAME and /unignore NAME (hide someone's lines from you) · /offline and "

@@ -102,6 +102,27 @@ def why_text(category: str, reason: str) -> str:
     return ": ".join(part for part in (category, reason) if part) or "no reason given"
 
 
+_STOPS = (".", "!", "?", "…")
+_CLOSING = "\"'”’)]»"
+
+
+def full_stop(text: str) -> str:
+    """`text` ended as a sentence: a period added only when it has no stop of its own.
+
+    A moderator's reason often ends with its own period ("Name-calling."), a question
+    or an exclamation; a template's period after it made "..", "?." and "!.".
+    """
+    text = text.rstrip()
+    if text.rstrip(_CLOSING).endswith(_STOPS):
+        return text
+    return text + "."
+
+
+def because(category: str, reason: str) -> str:
+    """"because <category: reason>." with exactly one stop at its end."""
+    return "because " + full_stop(why_text(category, reason))
+
+
 def active_sanctions(session: Session, member_id: int, now: datetime | None = None
                      ) -> list[SanctionView]:
     """The restricting sanctions in force now (warnings excluded), newest first."""
@@ -142,9 +163,9 @@ def login_block(session: Session, member_id: int, now: datetime | None = None) -
     if found is None:
         return None
     if found.kind is SanctionKind.BAN:
-        return f"This account is banned because {why_text(found.category, found.reason)}."
-    return (f"Your account is suspended until {until_text(found.ends_at)} because "
-            f"{why_text(found.category, found.reason)}.")
+        return f"This account is banned {because(found.category, found.reason)}"
+    return (f"Your account is suspended until {until_text(found.ends_at)} "
+            f"{because(found.category, found.reason)}")
 
 
 def posting_block(session: Session, member_id: int, now: datetime | None = None) -> str | None:
@@ -153,8 +174,8 @@ def posting_block(session: Session, member_id: int, now: datetime | None = None)
                        (SanctionKind.BAN, SanctionKind.SUSPEND, SanctionKind.MUTE))
     if found is None:
         return None
-    return (f"You are muted until {until_text(found.ends_at)} because "
-            f"{why_text(found.category, found.reason)}. You can still read everything; "
+    return (f"You are muted until {until_text(found.ends_at)} "
+            f"{because(found.category, found.reason)} You can still read everything; "
             "your text is kept so nothing is lost.")
 
 

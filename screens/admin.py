@@ -71,8 +71,9 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     ReasonDialog { align: center middle; }
-    ReasonDialog > VerticalScroll { width: 76; height: auto; max-height: 22;
+    ReasonDialog > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 90%;
         border: solid ansi_bright_black; background: ansi_default; }
+    ReasonDialog .title { dock: top; }
     ReasonDialog OptionList { height: auto; max-height: 9; border: none; margin: 0 1; }
     ReasonDialog OptionList:focus { border: none; }
     ReasonDialog OptionList > .option-list--option-highlighted { text-style: reverse; }
@@ -203,8 +204,9 @@ class ReviewQueueScreen(BBSScreen[None]):
         yield OptionList(id="queue")
         with VerticalScroll(id="detail-scroll"):
             yield PlainText("", id="detail")
-        yield KeyBar(" A ok H hide D del W warn M mute S susp B ban K ack U/O appeal "
-                     "I library Esc")
+        yield KeyBar(" A approve  H hide  D delete  W warn  M mute  S suspend  B ban"
+                     "  K acknowledge\n"
+                     " U/O uphold or overturn an appeal  I resource library  Esc back  F1 help")
 
     async def on_mount(self) -> None:
         # New items (a crisis alert first of all) appear here as they arrive; the bus runs
@@ -457,7 +459,8 @@ class MemberLookupScreen(BBSScreen[None]):
         yield TextField(value=self.start_name, placeholder="Pseudonym", id="who", max_length=64)
         with VerticalScroll(id="record-scroll", can_focus=True):
             yield PlainText("", id="record", classes="body")
-        yield KeyBar(" Enter look up  W warn M mute S suspend B ban U lift N note  / name  Esc")
+        yield KeyBar(" Enter look up  W warn M mute S suspend B ban U lift N note  / name"
+                     "  Esc back")
 
     async def on_mount(self) -> None:
         if self.start_name:

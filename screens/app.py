@@ -61,6 +61,19 @@ class BBSApp(App[int]):
     CSS = """
     Screen { background: ansi_default; color: ansi_default; }
     .title { text-style: bold; height: 1; margin: 0 1; }
+    /* A screen's title stays at the top while the rest scrolls (a 40x12 terminal). */
+    Screen > .title { dock: top; }
+    .heading { text-style: bold; height: 1; margin: 0 1; }
+    /* The chosen row of a list, and the cursor in a set of choices, read without colour. */
+    OptionList > .option-list--option-highlighted,
+    OptionList:focus > .option-list--option-highlighted {
+        text-style: reverse; color: ansi_default; background: ansi_default;
+    }
+    RadioSet:focus > RadioButton.-selected > .toggle--label {
+        text-style: reverse; color: ansi_default; background: ansi_default;
+    }
+    /* Notifications stand above a key bar of up to two lines, never over it. */
+    ToastRack { margin-bottom: 2; }
     .note { margin: 0 1; color: ansi_bright_black; }
     .error { margin: 0 1; color: ansi_red; text-style: bold; }
     .body { margin: 0 1; }

@@ -19,6 +19,7 @@ from textual.widgets import Input, TextArea
 from bbs.board_service import Outcome
 from bbs.boards import BODY_MAX, TITLE_MAX, WARNING_MAX, PostError
 from bbs.errors import StoreBusyError, StoreFullError
+from bbs.reflow import reflow
 from bbs.text_safety import clean_text
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText, SafeTextArea, TextField
@@ -119,6 +120,8 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             id="warning",
             max_length=WARNING_MAX,
         )
+        yield PlainText("Your message:" if self.target.mode == "pm" else "Your post:",
+                        classes="note", id="body-label")
         yield PostEditor(body, id="body", soft_wrap=True, tab_behavior="focus")
         with VerticalScroll(id="preview"):
             yield PlainText("", id="preview-text", classes="body")
@@ -312,7 +315,8 @@ class NoteScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = """
     NoteScreen { align: center middle; }
-    NoteScreen > Vertical { width: 76; height: auto; max-height: 22; border: round ansi_default;
+    NoteScreen > Vertical { width: 76; max-width: 100%; height: auto; max-height: 22;
+                            border: round ansi_default;
                             padding: 0 1; background: ansi_default; }
     NoteScreen VerticalScroll { height: auto; max-height: 18; }
     """
@@ -324,7 +328,7 @@ class NoteScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             with VerticalScroll():
-                yield PlainText(self.text, id="note-text")
+                yield PlainText(reflow(self.text), id="note-text")
             yield PlainText("Enter to close", classes="note")
 
     def action_close(self) -> None:

@@ -32,6 +32,7 @@ from bbs.goals import (
     PartnershipView,
 )
 from bbs.moderation_policy import crisis_message
+from bbs.reflow import reflow
 from bbs.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
@@ -194,8 +195,8 @@ class GoalsScreen(BBSScreen[None]):
         yield PlainText("", id="reminder", classes="note")
         yield OptionList(id="goals")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter open C check in N new E edit A archive V archived P partners"
-                     " R rest S set")
+        yield KeyBar(" Enter open  C check in  N new goal  E edit  A archive  Esc back  F1 help\n"
+                     " P partners  R rest days  S settings  V archived goals")
 
     async def on_mount(self) -> None:
         await self.reload()
@@ -537,7 +538,7 @@ class CheckInReplyScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = """
     CheckInReplyScreen { align: center middle; }
-    CheckInReplyScreen > Vertical { width: 76; height: auto; max-height: 22;
+    CheckInReplyScreen > Vertical { width: 76; max-width: 100%; height: auto; max-height: 22;
                                     border: round ansi_default; padding: 0 1;
                                     background: ansi_default; }
     CheckInReplyScreen VerticalScroll { height: auto; max-height: 17; }
@@ -555,7 +556,7 @@ class CheckInReplyScreen(ModalScreen[None]):
         if o.crisis:
             # Someone may be in danger: the crisis note alone, with nothing cheerful beside it.
             with Vertical(), VerticalScroll():
-                yield PlainText(o.help, id="help-lines")
+                yield PlainText(reflow(o.help), id="help-lines")
             yield PlainText("Enter close", classes="note", id="reply-keys")
             return
         with Vertical():
@@ -568,7 +569,7 @@ class CheckInReplyScreen(ModalScreen[None]):
                     yield PlainText(o.companion, id="companion")
                 if o.help:
                     yield PlainText("", classes="note")
-                    yield PlainText(o.help, id="help-lines")
+                    yield PlainText(reflow(o.help), id="help-lines")
             keys = "Enter close"
             if r.new_badges:
                 keys = ("W share this milestone on the Wins board (only if you want)   "

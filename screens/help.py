@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
 from bbs.errors import StoreBusyError
+from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText
 
@@ -41,7 +42,8 @@ class HelpScreen(BBSScreen[None]):
             on_call = ""  # the help text itself must always show
         if on_call.strip():
             text = f"On call now: {on_call.strip()}\n\n{text}"
-        self.query_one("#help-text", PlainText).show(text)
+        # Written wrapped; shown as paragraphs the screen wraps at its own width.
+        self.query_one("#help-text", PlainText).show(reflow(text))
         self.query_one("#help-scroll").focus()
 
     def action_moderation_log(self) -> None:

@@ -22,6 +22,7 @@ from bbs.admin_service import (
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
 from bbs.flags import STAFF_TOPIC, StaffAlert
+from bbs.reflow import reflow
 from bbs.sanctions import NoticeView
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
@@ -238,7 +239,7 @@ class GuidelinesAgainScreen(BBSScreen[None]):
         yield PlainText("Please read them again; they apply to everyone here.",
                         classes="note")
         with VerticalScroll(id="guidelines-scroll"):
-            yield PlainText(self.text, id="guidelines", classes="body")
+            yield PlainText(reflow(self.text), id="guidelines", classes="body")
         yield KeyBar(" A I agree   Q leave for now   Up/Down scroll")
 
     def on_mount(self) -> None:

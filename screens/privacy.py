@@ -18,6 +18,7 @@ from bbs.errors import StoreBusyError
 from bbs.passwords import MIN_PASSWORD_LENGTH, PasswordError
 from bbs.privacy import DeleteChoice, KeyView
 from bbs.privacy_service import SessionInfo
+from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen
 from screens.widgets import (
@@ -167,7 +168,7 @@ class WhatWeStoreScreen(BBSScreen[None]):
             self.query_one("#stored", PlainText).show(BUSY)
             return
         text += ("\n\nTo download all of it as JSON:\n  " + privacy.export_command(member))
-        self.query_one("#stored", PlainText).show(text)
+        self.query_one("#stored", PlainText).show(reflow(text))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -48,7 +48,7 @@ class ProfileScreen(BBSScreen[None]):
             classes="note",
         )
         yield ProfileBadges(classes="note", id="profile-badges")
-        yield PlainText("Colours", classes="title")
+        yield PlainText("Colours", classes="heading")
         with RadioSet(id="colour", compact=True):
             for mode, label in _COLOUR_LABELS.items():
                 yield Choice(label, value=member.colour_mode is mode, id=f"colour-{mode.name}")

@@ -56,7 +56,7 @@ class TagPickerScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     TagPickerScreen { align: center middle; }
-    TagPickerScreen > Vertical { width: 44; height: auto; max-height: 20;
+    TagPickerScreen > Vertical { width: 44; max-width: 100%; height: auto; max-height: 90%;
                                  border: round ansi_default; background: ansi_default;
                                  padding: 0 1; }
     TagPickerScreen OptionList { border: none; height: auto; max-height: 16; }
@@ -70,9 +70,11 @@ class TagPickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield PlainText("Show entries tagged:", classes="title")
+            # The keys above the list: a notification at the foot of the screen cannot
+            # cover them.
+            yield PlainText("Enter choose  Esc cancel", classes="note")
             yield OptionList(*[Option(styled_line(f"{tag} ({n})"), id=f"t{i}")
                                for i, (tag, n) in enumerate(self.tags)], id="tags")
-            yield PlainText("Enter choose  Esc cancel", classes="note")
 
     def on_mount(self) -> None:
         self.query_one("#tags", OptionList).focus()

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Key, Paste
 from textual.geometry import Region
@@ -30,6 +31,7 @@ from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError, StoreFullError
 from bbs.events import Subscription
+from bbs.reflow import reflow
 from bbs.room_service import (
     HELP_LINE,
     MAX_PASTE_LINES,
@@ -323,8 +325,9 @@ class CrisisNoteScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     CrisisNoteScreen { align: center middle; }
-    CrisisNoteScreen > #crisis-box { width: 90%; max-width: 76; height: auto; max-height: 90%;
+    CrisisNoteScreen > #crisis-note { width: 90%; max-width: 76; height: 90%;
         border: round ansi_yellow; background: ansi_black; padding: 0 1; }
+    CrisisNoteScreen #crisis-scroll { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,space", "close", "Close"),
@@ -335,7 +338,14 @@ class CrisisNoteScreen(ModalScreen[None]):
         self._text = text
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self._text + "\n\nEnter closes this note.", id="crisis-box")
+        # The crisis lines scroll inside the box; the way out stays on screen below them.
+        with Vertical(id="crisis-note"):
+            with VerticalScroll(id="crisis-scroll"):
+                yield PlainText(reflow(self._text), id="crisis-box")
+            yield PlainText("Enter close   Up/Down scroll", classes="note", id="crisis-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#crisis-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -15,6 +15,7 @@ from bbs.community import SignUpResult
 from bbs.errors import StoreBusyError
 from bbs.passwords import MAX_PASSWORD_LENGTH, PasswordError
 from bbs.pseudonyms import PseudonymError
+from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText, TextField, Tick
 
@@ -43,7 +44,8 @@ class WelcomeScreen(BBSScreen[None]):
         yield PlainText(f"Welcome to {community}", classes="title")
         with VerticalScroll(id="welcome-scroll"):
             yield PlainText("Loading the guidelines...", id="guidelines", classes="body")
-            yield PlainText(self.bbs.community.what_we_store_text(), classes="body")
+            yield PlainText(reflow(self.bbs.community.what_we_store_text()), classes="body",
+                            id="what-we-store")
         with Horizontal():
             yield Button("A  I agree, sign me up", id="agree", compact=True)
             yield Button("R  I have a recovery code", id="recover", compact=True)
@@ -52,7 +54,7 @@ class WelcomeScreen(BBSScreen[None]):
 
     async def on_mount(self) -> None:
         text = await self.bbs.community.guidelines_text()
-        self.query_one("#guidelines", PlainText).show(text + "\n")
+        self.query_one("#guidelines", PlainText).show(reflow(text) + "\n")
         self.query_one("#welcome-scroll").focus()
 
     @on(Button.Pressed, "#agree")
@@ -78,6 +80,7 @@ class _FormScreen(BBSScreen[None]):
     DEFAULT_CSS = """
     _FormScreen Label, _FormScreen .label { margin: 0 1; height: 1; }
     _FormScreen #error { height: auto; min-height: 1; }
+    _FormScreen #key-fingerprint { margin: 0 1 0 4; }
     """
 
     busy = False
@@ -145,11 +148,10 @@ class SignUpFormScreen(_FormScreen):
         yield _password_field("password again", "repeat")
         key = self.bbs.context.offered_key
         if key is not None:
-            yield Tick(
-                f"Let my SSH key log me in ({key.algorithm} {key.fingerprint})",
-                value=True,
-                id="keep-key",
-            )
+            yield Tick("Let the SSH key I connected with log me in:", value=True, id="keep-key")
+            # On a line of its own, so 80 columns show all of it (it wraps when narrower).
+            yield PlainText(f"{key.algorithm} {key.fingerprint}", id="key-fingerprint",
+                            classes="note")
         yield Button("Create my account", id="submit", compact=True)
         yield PlainText("", id="error", classes="error")
         yield KeyBar(" Enter next/create  Tab move  Esc back  F1 help")

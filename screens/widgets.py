@@ -182,10 +182,14 @@ class Choice(RadioButton):
 
 
 class KeyBar(Static):
-    """One line naming the keys that work here."""
+    """The keys that work here: one line, or more where the text says so with newlines.
+
+    Its height follows its text, so a terminal too narrow for a line wraps it instead of
+    cutting keys off (tests/screens/test_fit_80x24.py holds every bar to its lines at 80x24).
+    """
 
     DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: 1; width: 100%; text-style: reverse; }
+    KeyBar { dock: bottom; height: auto; width: 100%; text-style: reverse; }
     """
 
     def __init__(self, keys: str, *, id: str | None = None) -> None:

@@ -39,6 +39,7 @@ def apply_textual_patches() -> None:
     _release_text_area_watchers()
     _inner_outer_without_the_cache()
     _box_models_of_the_current_layout()
+    _keep_reverse_in_visual_styles()
     _applied = True
 
 
@@ -347,3 +348,41 @@ def _quiet_empty_toast_rack() -> None:
         original(self, notifications)
 
     ToastRack.show = show  # type: ignore[method-assign]
+
+
+def _keep_reverse_in_visual_styles() -> None:
+    """`text-style: reverse` reaches what widgets draw from their component styles.
+
+    Textual 8.2.8's `Widget.get_visual_style` (which lists, choices and toggles draw
+    their rows with) keeps bold, dim, italic, underline and strike from `text-style`,
+    and drops reverse. Every "the chosen row in reverse" rule was ignored, and the
+    chosen row of a list showed by colour alone: nothing at all on a monochrome terminal.
+    """
+    from dataclasses import replace
+
+    from textual.widget import Widget
+
+    original = Widget.get_visual_style
+
+    def get_visual_style(self: Widget, *component_classes: str,
+                         partial: bool = False) -> Any:
+        cache: dict[Any, Any] = self._visual_style_cache  # keyed as the original keys it
+        cache_key = (self._pseudo_classes_cache_key, component_classes, partial)
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return cached
+        style = original(self, *component_classes, partial=partial)
+        # The same styles, in the same order, that the original sums its text style from.
+        nodes = [self] if partial else list(reversed(self.ancestors_with_self))
+        layers = [node.styles for node in nodes]
+        layers += [nodes[-1].get_component_styles(name) for name in component_classes]
+        reverse = None
+        for styles in layers:
+            if styles.text_style.reverse is not None:
+                reverse = styles.text_style.reverse
+        if reverse:
+            style = replace(style, reverse=True)
+            cache[cache_key] = style
+        return style
+
+    Widget.get_visual_style = get_visual_style  # type: ignore[method-assign]

@@ -1,0 +1,162 @@
+"""What moderators' actions tell a member ends each sentence once: never "..", "?." or "!."."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bbs import accounts, admin, boards, sanctions
+from bbs.admin import Decision
+from bbs.boards import PostingRules
+from bbs.db import Database
+from bbs.flags import ModerationFlag
+from bbs.models import Member, Role, utcnow
+from bbs.moderation_policy import Action
+from bbs.pseudonyms import validate_pseudonym
+from bbs.sanctions import SanctionKind, full_stop
+
+NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
+
+# How moderators write reasons: with and without a closing stop, asking, exclaiming,
+# trailing off, quoting, in brackets, with trailing spaces; and no reason at all.
+REASONS = [
+    "",
+    "name-calling",
+    "Name-calling in a support thread.",
+    "Was this really needed?",
+    "Please stop!",
+    "See the rules...",
+    'He was told "stop."',
+    "(rule 3.)",
+    "Spam link.  ",
+]
+CATEGORIES = ["", "Harassment"]
+# A sentence stopped twice: "..", "?.", "!.", an ellipsis and a period ("....", "….") or a
+# stop, a closing quote or bracket, then a period ('"stop.".', "(rule 3.).").
+DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)|\.{4,}|[?!…]\.|[.!?…][\"'”’)\]]+\.|\.\s\.")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'notices.sqlite3'}")
+    database.migrate()
+    with database.write() as session:
+        boards.ensure_default_boards(session)
+    yield database
+    database.dispose()
+
+
+def _member(db: Database, name: str, role: Role = Role.MEMBER) -> int:
+    with db.write() as session:
+        view = accounts.create_member(
+            session,
+            pseudonym=validate_pseudonym(name),
+            password_hash="h",
+            recovery_hash="r",
+            role=role,
+        )
+        member = session.get(Member, view.id)
+        assert member is not None
+        member.created_at = utcnow() - timedelta(days=3)
+    return view.id
+
+
+def _held_post(db: Database, author: int) -> int:
+    with db.read() as session:
+        board_id = boards.all_boards(session)[0].id
+    with db.write() as session:
+        post = boards.create_thread(
+            session,
+            author_id=author,
+            board_id=board_id,
+            text=boards.clean_post("Title", "you idiot", ""),
+            action=Action.HOLD,
+            scores="harassment=0.91",
+            rules=NO_WAIT,
+        )
+        flag = session.exec(select(ModerationFlag).where(ModerationFlag.target_id == post.id)).one()
+        assert flag.id is not None
+        return flag.id
+
+
+def _all_notices(db: Database, category: str, reason: str) -> list[str]:
+    """Every notice and refusal a member can be shown for one reason, through the core."""
+    sysop = _member(db, "Harbourmaster", Role.SYSOP)
+    mod = _member(db, "Keeper", Role.MODERATOR)
+    member = _member(db, "Fen")
+    said = {"category": category, "reason": reason}
+    held = [_held_post(db, member), _held_post(db, member)]
+    texts: list[str] = []
+    actions = {}
+    for kind, told in (
+        (SanctionKind.MUTE, sanctions.posting_block),
+        (SanctionKind.SUSPEND, sanctions.login_block),
+        (SanctionKind.BAN, sanctions.login_block),
+        (SanctionKind.WARN, None),
+    ):
+        with db.write() as session:
+            actions[kind] = admin.sanction_member(
+                session, actor_id=mod, pseudonym="Fen", kind=kind, length=timedelta(days=1), **said
+            )
+        if told is not None:
+            with db.read() as session:
+                texts.append(told(session, member) or "")
+    with db.write() as session:
+        admin.lift(session, actor_id=mod, pseudonym="Fen", **said)
+    for flag, decision in zip(held, (Decision.HIDE, Decision.DELETE), strict=True):
+        with db.write() as session:
+            admin.decide(session, actor_id=mod, flag_id=flag, decision=decision, **said)
+    for kind, decision in (
+        (SanctionKind.WARN, Decision.UPHOLD),
+        (SanctionKind.MUTE, Decision.OVERTURN),
+    ):
+        with db.write() as session:
+            sent = admin.appeal(
+                session, member_id=member, audit_id=actions[kind].id, message="context?"
+            )
+        with db.write() as session:
+            admin.decide(session, actor_id=sysop, flag_id=sent.flag_id, decision=decision, **said)
+    with db.read() as session:
+        texts += [n.text for n in sanctions.unseen_notices(session, member)]
+    return texts
+
+
+@pytest.mark.parametrize(
+    ("category", "reason"),
+    [
+        (category, reason)
+        for category in CATEGORIES
+        for reason in REASONS
+        if category or reason  # every action needs a category or a reason
+    ],
+)
+def test_no_notice_ends_a_sentence_twice(db: Database, category: str, reason: str) -> None:
+    texts = _all_notices(db, category, reason)
+    assert len(texts) >= 12 and all(texts)
+    for text in texts:
+        assert not DOUBLE_STOP.search(text), text
+        assert text.rstrip().endswith((".", "!", "?", ")", '"', "…")), text
+
+
+@pytest.mark.parametrize(
+    ("text", "ended"),
+    [
+        ("no reason given", "no reason given."),
+        ("Spam.", "Spam."),
+        ("Really?", "Really?"),
+        ("Stop!", "Stop!"),
+        ("See the rules...", "See the rules..."),
+        ("See the rules…", "See the rules…"),
+        ('He said "stop."', 'He said "stop."'),
+        ("(rule 3.)", "(rule 3.)"),
+        ("(rule 3)", "(rule 3)."),
+        ("trailing space.  ", "trailing space."),
+    ],
+)
+def test_full_stop_adds_a_period_only_when_the_sentence_has_none(text: str, ended: str) -> None:
+    assert full_stop(text) == ended
