@@ -420,7 +420,8 @@ class ThreadScreen(BBSScreen[None]):
         yield PostsBox(id="posts")
         yield PlainText("", id="status", classes="note")
         yield KeyBar(
-            " R reply C quote A react O open E edit D delete ! report B block F follow N/P page"
+            " R reply  C quote  A react  O open  E edit  D delete  N/P next/previous page\n"
+            " ! report  B block  F follow  Esc back  F1 help"
         )
 
     async def on_mount(self) -> None:

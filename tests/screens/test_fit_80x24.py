@@ -397,13 +397,6 @@ def _cases() -> list[Case]:
             boards.ThreadScreen,
             _opener(lambda w, a: boards.ThreadScreen(w.thread_id)),
             ready=lambda s: bool(s.query(boards.PostWidget)),
-            # Its key bar is rewritten on another branch (issue 16): screens/boards.py.
-            known=(
-                (
-                    "keys",
-                    "the thread screen's key bar is fixed in screens/boards.py on another branch",
-                ),
-            ),
         ),
         Case(
             boards.ReactionScreen,
