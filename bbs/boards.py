@@ -67,10 +67,14 @@ class PostStatus(StrEnum):
     HELD = "held"
     DELETED = "deleted"
     REMOVED = "removed"
+    # Hidden by the moderators after review: a decision, not a wait. Only its author sees it.
+    HIDDEN = "hidden"
 
 
 # A post whose words are gone: its author deleted it, or the moderators removed it.
 GONE_STATUSES = (PostStatus.DELETED, PostStatus.REMOVED)
+# Seen by their author alone: held for review, or hidden by the moderators.
+AUTHOR_ONLY = (PostStatus.HELD.value, PostStatus.HIDDEN.value)
 
 
 @dataclass(frozen=True)
@@ -483,7 +487,7 @@ def _held_from_others(member_id: int, *, unread_only: bool):  # type: ignore[no-
     only: nearly always none.
     """
     conditions = [
-        col(Post.status) == PostStatus.HELD.value,
+        col(Post.status).in_(AUTHOR_ONLY),
         col(Post.thread_id) == Thread.id,
         or_(col(Post.author_id).is_(None), col(Post.author_id) != member_id),
     ]
@@ -639,7 +643,7 @@ def get_thread(session: Session, *, member_id: int, thread_id: int) -> ThreadVie
     if row is None:
         raise PostError("That thread no longer exists.")
     thread = row[0]
-    if thread.status == PostStatus.HELD.value and thread.author_id != member_id:
+    if thread.status in AUTHOR_ONLY and thread.author_id != member_id:
         raise PostError("That thread no longer exists.")
     return _thread_views(session, member_id, [row])[0]
 
@@ -682,7 +686,7 @@ def _readable(member_id: int, thread_id: int, is_staff: bool) -> list[Any]:
     conditions: list[Any] = [col(Post.thread_id) == thread_id]
     if not is_staff:
         conditions.append(
-            or_(col(Post.status) != PostStatus.HELD.value, col(Post.author_id) == member_id)
+            or_(col(Post.status).not_in(AUTHOR_ONLY), col(Post.author_id) == member_id)
         )
     return conditions
 
@@ -827,14 +831,17 @@ def _page_post(
 
 
 def _removal_reasons(session: Session, member_id: int, posts: Sequence[Post]) -> dict[int, str]:
-    """Why the moderators removed the member's own posts among `posts` (their audit entry).
+    """Why the moderators removed or hid the member's own posts among `posts` (the audit log).
 
-    Only a removed post's author is told why; everyone else sees that it was removed.
+    Only the post's author is told why; everyone else sees that it was removed (a hidden
+    post they do not see at all). A sanction taken from the queue hides the post it was
+    about, so its entry says why too.
     """
+    decided = (PostStatus.REMOVED.value, PostStatus.HIDDEN.value)
     wanted = [
         p.id
         for p in posts
-        if p.id is not None and p.author_id == member_id and p.status == PostStatus.REMOVED.value
+        if p.id is not None and p.author_id == member_id and p.status in decided
     ]
     if not wanted:
         return {}
@@ -847,7 +854,7 @@ def _removal_reasons(session: Session, member_id: int, posts: Sequence[Post]) ->
         .where(
             AuditEntry.target_kind == "post",
             col(AuditEntry.target_id).in_(wanted),
-            AuditEntry.action == "delete",
+            col(AuditEntry.action).in_(("delete", "hide", "warn", "mute", "suspend", "ban")),
         )
         .order_by(col(AuditEntry.id))
     ).all():
@@ -1103,7 +1110,7 @@ def create_reply(
     if (
         thread is None
         or thread.status == PostStatus.DELETED.value
-        or (thread.status == PostStatus.HELD.value and thread.author_id != author_id)
+        or (thread.status in AUTHOR_ONLY and thread.author_id != author_id)
     ):
         raise PostError(
             "That thread was removed while you were writing, so your reply could not be "
@@ -1271,7 +1278,7 @@ def get_post(session: Session, *, member_id: int, post_id: int) -> PostView:
     if row is None:
         raise PostError("That post no longer exists.")
     post, author = row
-    if post.status == PostStatus.HELD.value and post.author_id != member_id:
+    if post.status in AUTHOR_ONLY and post.author_id != member_id:
         raise PostError("That post no longer exists.")
     return _post_view(post, author or "a former member", member_id)
 
@@ -1469,7 +1476,7 @@ def moderate_post(session: Session, *, post_id: int, outcome: ReviewOutcome) -> 
             thread.last_post_id = post.id
             thread.last_post_at = post.created_at
     elif outcome is ReviewOutcome.HIDE:
-        post.status = PostStatus.HELD.value
+        post.status = PostStatus.HIDDEN.value
     else:
         post.status = PostStatus.REMOVED.value
         post.body = ""

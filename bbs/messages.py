@@ -374,7 +374,7 @@ def moderate_message(session: Session, *, message_id: int, outcome: ReviewOutcom
             conv.last_at = message.created_at
             session.add(conv)
     elif outcome is ReviewOutcome.HIDE:
-        message.status = PostStatus.HELD.value
+        message.status = PostStatus.HIDDEN.value
     else:
         message.status = PostStatus.DELETED.value
         message.body = ""

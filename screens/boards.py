@@ -227,7 +227,8 @@ def _thread_line(thread: ThreadView) -> Content:
     marker = ("* ", "bold") if thread.unread else "  "
     title = "(a member you blocked)" if thread.blocked else thread.title
     warning = f" [CW: {truncate_display(thread.warning, 20)}]" if thread.warning else ""
-    held = " (held for review)" if thread.status is PostStatus.HELD else ""
+    held = {PostStatus.HELD: " (held for review)", PostStatus.HIDDEN: " (hidden by the moderators)"
+            }.get(thread.status, "")
     width = 44 - len(warning) - len(held)
     plural = "" if thread.post_count == 1 else "s"
     counts = f"{thread.post_count} post{plural}" + (
@@ -283,6 +284,14 @@ class PostWidget(Static, can_focus=True):
                 parts.append(
                     Content("(Held for review: only you can see this for now.)").stylize("italic")
                 )
+            elif post.status is PostStatus.HIDDEN:
+                parts.append(
+                    Content("(Hidden by the moderators: only you can see it.)").stylize("italic")
+                )
+                if post.removed_because:
+                    parts.append(
+                        _line(("Why: ", "italic"), clean_line(post.removed_because))
+                    )
             if post.warning:
                 parts.append(_line(("Content warning: ", "bold"), post.warning))
             if not self.opened:

@@ -133,6 +133,8 @@ class MessageWidget(Static, can_focus=True):
         parts = [_line((message.sender, "bold"), "  ", _when(message.created_at))]
         if message.status is PostStatus.HELD:
             parts.append(Content("(Held for review: not delivered yet.)").stylize("italic"))
+        elif message.status is PostStatus.HIDDEN:
+            parts.append(Content("(Hidden by the moderators: not delivered.)").stylize("italic"))
         parts.append(Content(clean_text(message.body)))
         self.update(Content("\n").join(parts))
 

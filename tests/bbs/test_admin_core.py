@@ -137,7 +137,7 @@ def test_approve_shows_a_held_post_tells_the_author_and_is_audited(
         assert not example.harassment and example.decided_by_id == sysop
 
 
-@pytest.mark.parametrize(("decision", "status"), [(Decision.HIDE, PostStatus.HELD),
+@pytest.mark.parametrize(("decision", "status"), [(Decision.HIDE, PostStatus.HIDDEN),
                                                    (Decision.DELETE, PostStatus.REMOVED)])
 def test_hide_and_delete_take_a_post_down_and_tell_why(
         db: Database, people: tuple[int, int, int], decision: Decision,
@@ -228,7 +228,7 @@ def test_ban_from_the_queue_hides_the_text_and_bans(db: Database,
     with db.read() as session:
         assert sanctions.is_banned(session, troll)
         [entry] = admin.audit_log(session, actor_id=sysop, filters=AuditFilter(action="ban"))
-    assert _status(db, post) == PostStatus.HELD.value
+    assert _status(db, post) == PostStatus.HIDDEN.value
     assert entry.member == "Troll" and "hateful" in entry.detail
     [notice] = _notices(db, troll)
     assert "banned" in notice and "your post (board" in notice and "Hate" in notice
@@ -433,9 +433,31 @@ def test_hide_then_approve_round_trips_a_thread(db: Database,
         boards.moderate_post(session, post_id=post, outcome=boards.ReviewOutcome.HIDE)
     with db.read() as session:
         thread = session.get(boards.Thread, _thread_of(db, post))
-        assert thread is not None and thread.status == PostStatus.HELD.value
+        assert thread is not None and thread.status == PostStatus.HIDDEN.value
         assert boards.review_post(session, post_id=post).text.endswith("round trip")
     with db.write() as session:
         boards.moderate_post(session, post_id=post, outcome=boards.ReviewOutcome.SHOW)
     assert _status(db, post) == PostStatus.VISIBLE.value
     assert CleanPost  # the shape posts are written in
+
+
+def test_a_sanction_from_the_queue_settles_the_held_post_it_came_from(
+        db: Database, people: tuple[int, int, int]) -> None:
+    sysop, _mod, troll = people
+    post = _post(db, troll, "you are all worthless", Action.HOLD)
+    flag = _flag_for(db, post)
+    with db.write() as session:
+        admin.decide(session, actor_id=sysop, flag_id=flag, decision=Decision.WARN,
+                     category="Harassment", reason="insults")
+    # Decided: hidden by the moderators, no longer waiting "held for review" forever.
+    assert _status(db, post) == PostStatus.HIDDEN.value
+    with db.read() as session:
+        assert admin.review_queue(session, actor_id=sysop) == []
+        mine = boards.get_post(session, member_id=troll, post_id=post)
+        with pytest.raises(boards.PostError):
+            boards.get_post(session, member_id=sysop, post_id=post)
+        page = boards.thread_page(session, member_id=troll, thread_id=mine.thread_id,
+                                  after_seq=0)
+    assert mine.status is PostStatus.HIDDEN
+    [shown] = [p for p in page.posts if p.id == post]
+    assert "insults" in shown.removed_because

@@ -132,7 +132,7 @@ async def test_hide_with_a_reason_from_the_queue(community: Community) -> None:
         assert "0 open" in _text(app, "#queue-title")
     with community.database.read() as session:
         stored = session.get(boards.Post, post)
-        assert stored is not None and stored.status == PostStatus.HELD.value
+        assert stored is not None and stored.status == PostStatus.HIDDEN.value
         [entry] = admin.audit_log(session, actor_id=mod.id)
         notices = sanctions.unseen_notices(session, troll.id)
     assert (entry.action, entry.actor, entry.category, entry.reason) == (
