@@ -172,7 +172,10 @@ class Follow(SQLModel, table=True):
 class Notification(SQLModel, table=True):
     """Something new for one member: a mention, a reply, a new thread in a followed board."""
 
-    __table_args__ = (Index("ix_notification_member_seen", "member_id", "seen", "id"),)
+    __table_args__ = (
+        Index("ix_notification_member_seen", "member_id", "seen", "id"),
+        Index("ix_notification_post_id", "post_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
@@ -364,8 +367,13 @@ def clean_post(title: str | None, body: str, warning: str) -> CleanPost:
             f"Content warnings can be up to {WARNING_MAX} characters; "
             f"yours has {len(cleaned_warning)}."
         )
-    mentions = tuple(dict.fromkeys(m.rstrip(".-") for m in _MENTION.findall(cleaned_body)))
-    return CleanPost(cleaned_title, cleaned_body, cleaned_warning, mentions[:MENTIONS_MAX])
+    return CleanPost(cleaned_title, cleaned_body, cleaned_warning, mentions_in_body(cleaned_body))
+
+
+def mentions_in_body(body: str) -> tuple[str, ...]:
+    """The @names a post's body mentions, in order, each once (at most MENTIONS_MAX)."""
+    mentions = tuple(dict.fromkeys(m.rstrip(".-") for m in _MENTION.findall(body)))
+    return mentions[:MENTIONS_MAX]
 
 
 def _status_for(action: Action) -> PostStatus:
@@ -995,7 +1003,13 @@ def _notify(
     post: Post,
     mentions: Sequence[str],
     new_thread: bool,
+    mentions_only: bool = False,
 ) -> None:
+    """Tell mentioned members, the thread's author and followers, once per member and post.
+
+    Called when a post is published: at once, or when a moderator approves a held post.
+    An edit calls it with `mentions_only`, so names newly added are told, nobody twice.
+    """
     assert thread.id is not None and post.id is not None
     targets: dict[int, str] = {}
     if mentions:
@@ -1005,18 +1019,22 @@ def _notify(
         ).all():
             if member_id is not None:
                 targets.setdefault(member_id, "mention")
-    if not new_thread and thread.author_id is not None:
-        targets.setdefault(thread.author_id, "reply")
-    if new_thread:
-        kind, target = "board", thread.board_id
-    else:
-        kind, target = "thread", thread.id
-    for follower in session.exec(
-        select(Follow.member_id).where(Follow.target_kind == kind, Follow.target_id == target)
-    ).all():
-        targets.setdefault(follower, "new_thread" if new_thread else "reply")
+    if not mentions_only:
+        if not new_thread and thread.author_id is not None:
+            targets.setdefault(thread.author_id, "reply")
+        if new_thread:
+            kind, target = "board", thread.board_id
+        else:
+            kind, target = "thread", thread.id
+        for follower in session.exec(
+            select(Follow.member_id).where(Follow.target_kind == kind, Follow.target_id == target)
+        ).all():
+            targets.setdefault(follower, "new_thread" if new_thread else "reply")
+    told = set(
+        session.exec(select(Notification.member_id).where(Notification.post_id == post.id)).all()
+    )
     for member_id, why in targets.items():
-        if member_id == author_id or has_muted(session, member_id, author_id):
+        if member_id == author_id or member_id in told or has_muted(session, member_id, author_id):
             continue
         session.add(
             Notification(
@@ -1241,6 +1259,9 @@ def edit_post(
         search.index_post(
             session, post.id, (thread.title + "\n" if post.seq == 1 else "") + post.body
         )
+        # Names added by the edit are told now; those told before are not told again.
+        _notify(session, author_id=member_id, thread=thread, post=post,
+                mentions=text.mentions, new_thread=post.seq == 1, mentions_only=True)
     author = _author(session, member_id)
     return _post_view(post, author.pseudonym, member_id)
 
@@ -1468,6 +1489,7 @@ def moderate_post(session: Session, *, post_id: int, outcome: ReviewOutcome) -> 
     assert post.id is not None
     search.unindex_post(session, post.id)
     if outcome is ReviewOutcome.SHOW:
+        first_published = post.status == PostStatus.HELD.value
         post.status = PostStatus.VISIBLE.value
         search.index_post(
             session, post.id, (thread.title + "\n" if post.seq == 1 else "") + post.body
@@ -1475,6 +1497,11 @@ def moderate_post(session: Session, *, post_id: int, outcome: ReviewOutcome) -> 
         if post.id > thread.last_post_id:
             thread.last_post_id = post.id
             thread.last_post_at = post.created_at
+        if first_published and post.author_id is not None:
+            # Held until now: its mentions, the reply to the thread's author and the
+            # followers' news go out as they would have when it was written.
+            _notify(session, author_id=post.author_id, thread=thread, post=post,
+                    mentions=mentions_in_body(post.body), new_thread=post.seq == 1)
     elif outcome is ReviewOutcome.HIDE:
         post.status = PostStatus.HIDDEN.value
     else:

@@ -419,6 +419,44 @@ def test_mentions_replies_and_followed_boards_reach_home_but_not_past_blocks(db:
         assert boards.whats_new(session, member_id=alice) == []
 
 
+def test_a_held_reply_tells_its_mentions_and_the_thread_author_when_approved(
+    db: Database,
+) -> None:
+    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    post = _thread(db, alice, "Rough week", "anyone else?")
+    held = _reply(db, cy, post.thread_id, "same here @bea", action=Action.HOLD)
+    with db.read() as session:
+        assert boards.whats_new(session, member_id=bea) == []
+        assert boards.whats_new(session, member_id=alice) == []
+    with db.write() as session:
+        boards.moderate_post(session, post_id=held.id, outcome=boards.ReviewOutcome.SHOW)
+    with db.read() as session:
+        assert [(n.kind, n.actor) for n in boards.whats_new(session, member_id=bea)] == [
+            ("mention", "Cy")
+        ]
+        assert [(n.kind, n.actor) for n in boards.whats_new(session, member_id=alice)] == [
+            ("reply", "Cy")
+        ]
+    # Approving again (after a hide and a change of mind) tells nobody twice.
+    with db.write() as session:
+        boards.moderate_post(session, post_id=held.id, outcome=boards.ReviewOutcome.HIDE)
+        boards.moderate_post(session, post_id=held.id, outcome=boards.ReviewOutcome.SHOW)
+    with db.read() as session:
+        assert len(boards.whats_new(session, member_id=bea)) == 1
+
+
+def test_an_edit_tells_newly_mentioned_members_and_nobody_twice(db: Database) -> None:
+    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    post = _thread(db, alice, "Plans", "walk tomorrow, @bea?")
+    with db.write() as session:
+        boards.edit_post(session, member_id=alice, post_id=post.id,
+                         text=boards.clean_post("Plans", "walk tomorrow, @bea and @cy?", ""),
+                         action=Action.ALLOW, rules=NO_WAIT)
+    with db.read() as session:
+        assert [n.kind for n in boards.whats_new(session, member_id=cy)] == ["mention"]
+        assert [n.kind for n in boards.whats_new(session, member_id=bea)] == ["mention"]
+
+
 def test_content_warnings_collapse_as_the_reader_chose(db: Database) -> None:
     alice, bea = _member(db, "Alice"), _member(db, "Bea")
     post = _thread(db, alice, warning="self-harm mention")
