@@ -30,6 +30,7 @@ from bbs.goals import (
     GoalSummary,
     GoalView,
     PartnershipView,
+    Visibility,
 )
 from bbs.moderation_policy import crisis_message
 from bbs.reflow import reflow
@@ -37,7 +38,7 @@ from bbs.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen, NoteScreen
-from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, TextField, Tick
+from screens.widgets import BUSY, LIST_CSS, ChoiceField, KeyBar, PlainText, TextField, Tick
 from screens.widgets import styled_line as _line
 
 # Chart glyphs: shape and letter carry the meaning; colour only repeats it.
@@ -367,8 +368,8 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         yield PlainText("Edit goal" if g else "New goal", classes="title")
         yield PlainText(f"Title (up to {TITLE_MAX} characters)", classes="field-label")
         yield TextField(g.title if g else "", id="title", max_length=TITLE_MAX * 2)
-        yield PlainText("Category: " + ", ".join(CATEGORIES), classes="field-label")
-        yield TextField(g.category if g else "custom", id="category", max_length=16)
+        yield PlainText("Category (Left/Right to choose)", classes="field-label")
+        yield ChoiceField(CATEGORIES, g.category if g else "custom", id="category")
         yield PlainText("How often: daily, weekly, or times a week (1-7)",
                         classes="field-label")
         cadence = ""
@@ -380,8 +381,9 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         yield TextField(g.measure if g else "", id="measure", max_length=16)
         yield PlainText("Target per check-in (optional, a number)", classes="field-label")
         yield TextField(str(g.target) if g and g.target else "", id="target", max_length=8)
-        yield PlainText("Who sees it: private, partners or community", classes="field-label")
-        yield TextField(g.visibility.value if g else "private", id="visibility", max_length=16)
+        yield PlainText("Who sees it (Left/Right to choose)", classes="field-label")
+        yield ChoiceField([v.value for v in Visibility], g.visibility.value if g else "private",
+                          id="visibility")
         yield PlainText("", id="error", classes="error")
         yield KeyBar(" Enter next / save   Ctrl+S save   Esc cancel   F1 help")
 
@@ -389,10 +391,13 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         self.query_one("#title", TextField).focus()
 
     def _value(self, name: str) -> str:
-        return self.query_one(f"#{name}", TextField).value
+        field = self.query_one(f"#{name}")
+        assert isinstance(field, (TextField, ChoiceField))
+        return field.value
 
     @on(Input.Submitted)
-    async def _submitted(self, _event: Input.Submitted) -> None:
+    @on(ChoiceField.Submitted)
+    async def _submitted(self, _event: Input.Submitted | ChoiceField.Submitted) -> None:
         await self.action_save()
 
     async def action_save(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from textual import events
@@ -83,7 +84,7 @@ class TextField(Input):
             focused.post_message(events.Key(event.key, event.character))
             return
         if event.key == "enter":
-            fields = [f for f in self.screen.query(TextField) if f.display and not f.disabled]
+            fields = form_fields(self.screen)
             if self in fields and fields.index(self) + 1 < len(fields):
                 # Move on at once, not when a Submitted message is handled later, so the
                 # keys already queued behind this Enter follow it to the next field.
@@ -194,6 +195,87 @@ class KeyBar(Static):
 
     def __init__(self, keys: str, *, id: str | None = None) -> None:
         super().__init__(Content(keys), id=id, markup=False)
+
+
+def form_fields(screen: Widget) -> list[Widget]:
+    """A form's fields in order (text fields and choice rows that are shown and enabled)."""
+    return [f for f in screen.query("TextField, ChoiceField") if f.display and not f.disabled]
+
+
+class ChoiceField(Widget, can_focus=True):
+    """One of a few fixed values on one line: Left/Right or a first letter change it.
+
+    The chosen value is in brackets (and reverse while focused), so it reads without
+    colour and by screen reader. Enter moves to the next field of the form, as in a text
+    field, and from the last one sends `Submitted`.
+    """
+
+    DEFAULT_CSS = """
+    ChoiceField { height: 1; margin: 0 1 0 1; padding: 0 1; }
+    ChoiceField:focus { text-style: bold; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "step(-1)", "Previous", show=False),
+        Binding("right,space", "step(1)", "Next", show=False),
+        Binding("enter", "next_field", "Next field", show=False),
+    ]
+
+    value: reactive[str] = reactive("")
+
+    class Submitted(Message):
+        """Enter on the form's last field."""
+
+        def __init__(self, field: ChoiceField) -> None:
+            super().__init__()
+            self.field = field
+
+        @property
+        def control(self) -> ChoiceField:
+            return self.field
+
+    def __init__(self, options: Sequence[str], value: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.options = list(options)
+        self.set_reactive(ChoiceField.value, value if value in self.options else self.options[0])
+
+    def render(self) -> Content:
+        parts = []
+        for option in self.options:
+            if option == self.value:
+                chosen = Content(f"[{option}]").stylize("bold")
+                parts.append(chosen.stylize("reverse") if self.has_focus else chosen)
+            else:
+                parts.append(Content(f" {option} "))
+        return Content(" ").join(parts)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def action_step(self, step: int) -> None:
+        index = self.options.index(self.value)
+        self.value = self.options[(index + step) % len(self.options)]
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.is_printable and event.character != " ":
+            letter = event.character.lower()
+            start = self.options.index(self.value)
+            # A first letter chooses the next option starting with it.
+            for offset in range(1, len(self.options) + 1):
+                option = self.options[(start + offset) % len(self.options)]
+                if option.lower().startswith(letter):
+                    self.value = option
+                    event.stop()
+                    break
+
+    def action_next_field(self) -> None:
+        fields = form_fields(self.screen)
+        if self in fields and fields.index(self) + 1 < len(fields):
+            self.screen.set_focus(fields[fields.index(self) + 1])
+        else:
+            self.post_message(self.Submitted(self))
 
 
 class KeyMenu(Widget, can_focus=True):

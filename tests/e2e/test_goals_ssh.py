@@ -26,13 +26,13 @@ async def test_goal_check_in_streak_companion_and_partner_view(
     await term.type("n")
     await term.wait_for("New goal")
     await term.type("Stretch in the morning\r")  # title
-    await term.type("\r\r\r\r")  # category, cadence, measure and target as they are
-    # Ctrl+U clears "private" on its own: Input runs its binding after keys queued behind it.
-    await asyncio.sleep(0.3)
-    await term.type("\x15")
-    await asyncio.sleep(0.3)
-    await term.type("partners\r")  # the last field: Enter saves
+    # Category a choice: M for movement; cadence, measure and target as they are.
+    await term.type("m\r\r\r\r")
+    # Who sees it, a choice too: Right from private is partners; the last field: Enter saves.
+    await term.type("\x1b[C\r")
     await term.wait_for("Goal set: Stretch in the morning")
+    [made] = await community.goals.goals(rowan.id)
+    assert (made.goal.category, made.goal.visibility.value) == ("movement", "partners")
     await term.type("c")
     await term.wait_for("Check in: Stretch in the morning")
     await term.type("d4\r")
