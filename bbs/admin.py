@@ -530,8 +530,9 @@ def _acknowledge(session: Session, *, actor: Member, flag: ModerationFlag, suppo
     item = _describe(session, flag)
     support = clean_text(support).strip()[:SUPPORT_MAX]
     _resolve_target(session, flag)
-    if item.text.strip():
-        # A person confirmed crisis language: the model learns it (never as a strike).
+    if item.text.strip() and flag.reporter_id is None:
+        # A person confirmed crisis language the model found: it learns it (never as a
+        # strike). A member's worry about someone says nothing about the words themselves.
         record_decision(session, text=item.text, harassment=False, spam=False, crisis=True,
                         decided_by_id=actor.id)
     entry = audit_action(session, actor=actor, action=Decision.ACKNOWLEDGE.value, member=member,

@@ -171,6 +171,17 @@ class BoardService:
         return await self._community.write(lambda s: boards.toggle_reaction(
             s, member_id=member_id, post_id=post_id, kind=kind))
 
+    async def raise_concern(self, member_id: int, post_id: int, note: str = "") -> None:
+        """"I'm worried about this person" about a post's author: a crisis alert."""
+        await self._community.write(lambda s: boards.raise_concern_for_post(
+            s, member_id=member_id, post_id=post_id, note=note))
+
+    async def raise_concern_about_message(self, member_id: int, message_id: int,
+                                          note: str = "") -> None:
+        """The same about the sender of a private message."""
+        await self._community.write(lambda s: messages.raise_concern_for_message(
+            s, member_id=member_id, message_id=message_id, note=note))
+
     async def report_post(self, member_id: int, post_id: int, reason: str) -> None:
         await self._community.write(lambda s: boards.report_post(
             s, reporter_id=member_id, post_id=post_id, reason=reason))

@@ -14,7 +14,15 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs import search
 from bbs.blocks import blocked_ids, has_blocked, has_muted
-from bbs.flags import GONE, FlagKind, FlagTarget, ModeratedItem, ReviewOutcome, add_flag
+from bbs.flags import (
+    GONE,
+    FlagKind,
+    FlagTarget,
+    ModeratedItem,
+    ReviewOutcome,
+    add_flag,
+    raise_concern,
+)
 from bbs.models import Member, UTCDateTime, utcnow
 from bbs.moderation_policy import Action
 from bbs.pseudonyms import normalize_pseudonym
@@ -1322,6 +1330,21 @@ def toggle_reaction(session: Session, *, member_id: int, post_id: int, kind: str
     session.add(Reaction(post_id=post_id, member_id=member_id, kind=kind))
     session.flush()
     return True
+
+
+def raise_concern_for_post(session: Session, *, member_id: int, post_id: int,
+                           note: str = "") -> int:
+    """"I'm worried about this person": a crisis alert about a post's author (see flags)."""
+    post = session.get(Post, post_id)
+    unseen = (*AUTHOR_ONLY, *(g.value for g in GONE_STATUSES))
+    if post is None or (post.status in unseen and post.author_id != member_id):
+        raise PostError("That post no longer exists.")
+    try:
+        return raise_concern(session, target_kind=FlagTarget.POST, target_id=post_id,
+                             author_id=post.author_id, reporter_id=member_id,
+                             note=clean_line(note, 400))
+    except ValueError as error:
+        raise PostError(str(error)) from None
 
 
 def report_post(session: Session, *, reporter_id: int, post_id: int, reason: str) -> int:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from sqlalchemy import Index
-from sqlmodel import Field, Session, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.events import Event, announce, event_type
 from bbs.models import UTCDateTime, utcnow
@@ -89,6 +89,48 @@ def announce_flag(session: Session, flag: ModerationFlag) -> None:
         FlagKind.APPEAL: "A member appealed a moderator's action.",
     }[about]
     announce(session, STAFF_TOPIC, StaffAlert(about.value, text))
+
+
+CONCERN_PREFIX = "A member is worried about this person"
+
+
+def raise_concern(
+    session: Session,
+    *,
+    target_kind: FlagTarget,
+    target_id: int,
+    author_id: int | None,
+    reporter_id: int,
+    note: str = "",
+) -> int:
+    """A member is worried about the person who wrote something: a crisis alert.
+
+    Never a report against the writer: moderators can only acknowledge it (and send
+    support), it is no strike, and the writer is not told who asked. One concern per
+    member and thing while it is open.
+    """
+    if author_id is not None and author_id == reporter_id:
+        raise ValueError("That is your own writing: if you are struggling, F1 has people "
+                         "you can talk to right now.")
+    earlier = session.exec(select(ModerationFlag.id).where(
+        ModerationFlag.kind == FlagKind.CRISIS.value,
+        ModerationFlag.target_kind == target_kind.value,
+        ModerationFlag.target_id == target_id,
+        ModerationFlag.reporter_id == reporter_id,
+        col(ModerationFlag.resolved).is_(False))).first()
+    if earlier is not None:
+        return earlier
+    why = CONCERN_PREFIX + (f": {note.strip()}" if note.strip() else ".")
+    return add_flag(session, kind=FlagKind.CRISIS, target_kind=target_kind,
+                    target_id=target_id, author_id=author_id, reporter_id=reporter_id,
+                    reason=why)
+
+
+CONCERN_THANKS = (
+    "Thank you for looking out for them. The moderators have a priority alert and will "
+    "check in with them; they are not told who asked. If someone is in danger right now, "
+    "F1 lists crisis lines you can call for them, or for yourself."
+)
 
 
 _PRIORITY = {FlagKind.CRISIS: 0, FlagKind.HOLD: 1, FlagKind.REPORT: 2, FlagKind.APPEAL: 2}

@@ -11,7 +11,15 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.blocks import has_blocked, has_muted
 from bbs.boards import BODY_MAX, PAGE_SIZE, PostError, PostingRules, PostStatus
-from bbs.flags import GONE, FlagKind, FlagTarget, ModeratedItem, ReviewOutcome, add_flag
+from bbs.flags import (
+    GONE,
+    FlagKind,
+    FlagTarget,
+    ModeratedItem,
+    ReviewOutcome,
+    add_flag,
+    raise_concern,
+)
 from bbs.models import Member, Role, UTCDateTime, utcnow
 from bbs.moderation_policy import Action
 from bbs.pseudonyms import normalize_pseudonym
@@ -322,6 +330,21 @@ def message_page(session: Session, *, member_id: int, conversation_id: int,
         session.add(conv)
         session.flush()
     return MessagePage(view, messages, has_before)
+
+
+def raise_concern_for_message(session: Session, *, member_id: int, message_id: int,
+                              note: str = "") -> int:
+    """"I'm worried about this person": a crisis alert about a message's sender."""
+    message = session.get(PrivateMessage, message_id)
+    conv = session.get(Conversation, message.conversation_id) if message else None
+    if message is None or conv is None or member_id not in (conv.low_id, conv.high_id):
+        raise PostError("That message no longer exists.")
+    try:
+        return raise_concern(session, target_kind=FlagTarget.MESSAGE, target_id=message_id,
+                             author_id=message.sender_id, reporter_id=member_id,
+                             note=clean_line(note, 400))
+    except ValueError as error:
+        raise PostError(str(error)) from None
 
 
 def report_message(session: Session, *, reporter_id: int, message_id: int, reason: str) -> int:

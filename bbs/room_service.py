@@ -45,7 +45,9 @@ HELP_TEXT = (
     "Commands: /me ACTION (say it as an action) · /away [NOTE] and /back · /who (who is here) "
     "· /ignore NAME and /unignore NAME (hide someone's lines from you) · /offline and "
     "/online (appear offline or not) · /report NAME [REASON] (their last line goes to the "
-    "moderators) · /leave. Hosts and staff: /topic TEXT, /slow SECONDS, /invite NAME; "
+    "moderators) · /worried NAME [WHY] (you are worried about them: the moderators get a "
+    "priority alert, never a report against them) · /leave. Hosts and staff: /topic TEXT, "
+    "/slow SECONDS, /invite NAME; "
     "staff: /close. "
     "Mention someone with @name. Lines are up to 500 characters; F1 opens help and crisis lines."
 )
@@ -477,6 +479,8 @@ class RoomService:
             return await self._offline(visit, name == "offline")
         if name == "report":
             return await self._report(visit, arg)
+        if name in ("worried", "concern"):
+            return await self._concern(visit, arg)
         if name in ("leave", "quit", "part"):
             return Reply(leave=True)
         if name == "close":
@@ -557,6 +561,32 @@ class RoomService:
         self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
             "report", room_id, line_id, other_name))
         return Reply((f"Thank you. {other_name}'s last line here went to the moderators.",))
+
+    async def _concern(self, visit: RoomVisit, arg: str) -> Reply:
+        """"/worried NAME [what worries you]": a crisis alert about them, never a report."""
+        name, _, note = arg.partition(" ")
+        if not name:
+            return Reply(("Type who you are worried about: /worried NAME [what worries you]",))
+        found = await self._community.read(lambda s: rooms.member_id_by_name(s, name))
+        if found is None:
+            return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
+        other_id, other_name = found
+        if other_id == visit.member.id:
+            return Reply(("If you are struggling, F1 has people you can talk to right now.",))
+        room_id = visit.room.id
+
+        def concern(s: Session) -> int | None:
+            line = rooms.last_line_by(s, room_id, other_id)
+            if line is None:
+                return None
+            return flags.raise_concern(s, target_kind=flags.FlagTarget.ROOM_LINE,
+                                       target_id=line.id, author_id=other_id,
+                                       reporter_id=visit.member.id, note=clean_line(note, 400))
+
+        if await self._community.write(concern) is None:
+            return Reply((f"{other_name} has said nothing here yet; if they are in danger, "
+                          "F1 lists crisis lines you can call for them.",))
+        return Reply((flags.CONCERN_THANKS,))
 
     async def _steer(self, visit: RoomVisit, name: str, arg: str) -> Reply:
         room_id = visit.room.id

@@ -28,6 +28,7 @@ from bbs.boards import (
     ThreadView,
 )
 from bbs.errors import StoreBusyError
+from bbs.flags import CONCERN_THANKS
 from bbs.search import SearchHit
 from bbs.text_safety import clean_line, clean_text, truncate_display
 from screens.base import BBSScreen
@@ -407,6 +408,7 @@ class ThreadScreen(BBSScreen[None]):
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
         Binding("exclamation_mark", "report", "Report"),
+        Binding("w", "worried", "Worried about them"),
         Binding("b", "block", "Block"),
         Binding("f", "follow", "Follow"),
         Binding("n,pagedown,right_square_bracket", "next_page", "Next page", show=False),
@@ -430,7 +432,7 @@ class ThreadScreen(BBSScreen[None]):
         yield PlainText("", id="status", classes="note")
         yield KeyBar(
             " R reply  C quote  A react  O open  E edit  D delete  N/P next/previous page\n"
-            " ! report  B block  F follow  Esc back  F1 help"
+            " W worried about them  ! report  B block  F follow  Esc back  F1 help"
         )
 
     async def on_mount(self) -> None:
@@ -689,6 +691,29 @@ class ThreadScreen(BBSScreen[None]):
             self._say(str(error))
             return
         self._say("Thank you. A moderator will look at it.")
+
+    @work(exclusive=True, group="dialog")
+    async def action_worried(self) -> None:
+        """A member is worried about a post's author: a crisis alert, never a report."""
+        widget = self._focused()
+        member = self.bbs.member
+        if widget is None or member is None:
+            return
+        note = await self.app.push_screen_wait(
+            AskScreen(
+                f"Worried about {widget.post.author}? Moderators get a priority alert and "
+                "check in with them; they are not told who asked. What worries you "
+                "(optional, Enter sends, Esc cancels)?"
+            )
+        )
+        if note is None:
+            return
+        try:
+            await self.bbs.community.boards.raise_concern(member.id, widget.post.id, note)
+        except (PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        self._say(CONCERN_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_block(self) -> None:

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from bbs.blocks import BlockKind
 from bbs.boards import PostError, PostStatus
 from bbs.errors import StoreBusyError
+from bbs.flags import CONCERN_THANKS
 from bbs.messages import WHO_LABELS, MessagePage, MessageView, WhoMayWrite
 from bbs.text_safety import clean_text, truncate_display
 from screens.base import BBSScreen
@@ -148,6 +149,7 @@ class ConversationScreen(BBSScreen[None]):
         Binding("b", "block", "Block"),
         Binding("m", "mute", "Mute"),
         Binding("exclamation_mark", "report", "Report"),
+        Binding("w", "worried", "Worried about them"),
         Binding("p,pageup", "older", "Older", show=False),
         Binding("up,k", "move(-1)", "Previous", show=False),
         Binding("down,j", "move(1)", "Next", show=False),
@@ -163,7 +165,8 @@ class ConversationScreen(BBSScreen[None]):
         yield PlainText("", classes="title", id="partner")
         yield VerticalScroll(id="messages")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" R reply  P older  ! report  B block  M mute  Esc back  F1 help")
+        yield KeyBar(" R reply  P older  W worried about them  ! report  B block  M mute\n"
+                     " Esc back  F1 help")
 
     async def on_mount(self) -> None:
         await self.load()
@@ -265,6 +268,35 @@ class ConversationScreen(BBSScreen[None]):
             self._say(str(error))
             return
         self._say("Thank you. A moderator will look at it.")
+
+    @work(exclusive=True, group="dialog")
+    async def action_worried(self) -> None:
+        """Worried about the person writing: a crisis alert for moderators, never a report."""
+        member = self.bbs.member
+        if self.page is None or member is None:
+            return
+        c = self.page.conversation
+        theirs = [m for m in self.page.messages if m.sender == c.partner]
+        focused = self.focused
+        if isinstance(focused, MessageWidget) and focused.message.sender == c.partner:
+            chosen = focused.message
+        elif theirs:
+            chosen = theirs[-1]
+        else:
+            self._say(f"{c.partner} has not written here yet.")
+            return
+        note = await self.app.push_screen_wait(AskScreen(
+            f"Worried about {c.partner}? Moderators get a priority alert and check in with "
+            "them; they are not told who asked. What worries you (optional, Enter sends)?"))
+        if note is None:
+            return
+        try:
+            await self.bbs.community.boards.raise_concern_about_message(member.id, chosen.id,
+                                                                        note)
+        except (PostError, StoreBusyError) as error:
+            self._say(str(error))
+            return
+        self._say(CONCERN_THANKS)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -461,3 +461,31 @@ def test_a_sanction_from_the_queue_settles_the_held_post_it_came_from(
     assert mine.status is PostStatus.HIDDEN
     [shown] = [p for p in page.posts if p.id == post]
     assert "insults" in shown.removed_because
+
+
+def test_a_members_worry_is_a_crisis_alert_never_a_report_against_the_writer(
+        db: Database, people: tuple[int, int, int]) -> None:
+    sysop, mod, troll = people
+    post = _post(db, troll, "everything is grey lately")
+    with db.write() as session:
+        first = boards.raise_concern_for_post(session, member_id=mod, post_id=post,
+                                              note="they sound far away")
+        again = boards.raise_concern_for_post(session, member_id=mod, post_id=post)
+        with pytest.raises(boards.PostError, match="your own writing"):
+            boards.raise_concern_for_post(session, member_id=troll, post_id=post)
+    assert first == again
+    with db.read() as session:
+        [item] = admin.review_queue(session, actor_id=sysop)
+        assert admin.open_crisis_alerts(session) == 1
+    assert item.kind is FlagKind.CRISIS and "worried about this person" in item.reason
+    with pytest.raises(AdminError, match="never a strike"), db.write() as session:
+        admin.decide(session, actor_id=sysop, flag_id=first, decision=Decision.WARN)
+    with db.write() as session:
+        admin.decide(session, actor_id=sysop, flag_id=first, decision=Decision.ACKNOWLEDGE,
+                     support="Checking in: how are you doing tonight?")
+    with db.read() as session:
+        # No strike, and the writer's words are not taken as crisis language to learn.
+        assert session.exec(select(sanctions.Sanction)).all() == []
+        assert session.exec(select(ModerationExample)).all() == []
+    assert _status(db, post) == PostStatus.VISIBLE.value
+    assert [n for n in _notices(db, troll) if "report" in n.lower()] == []

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from bbs.community import Community
 from bbs.config import load_settings
@@ -296,6 +297,30 @@ async def test_reports_and_paste_hints(community: Community) -> None:
     await community.rooms.leave(a)
     assert await community.rooms.rooms_to_rejoin(ash) == []
     assert await community.rooms.rooms_to_rejoin(oak) == [1]
+
+
+async def test_worried_about_someone_in_a_room_raises_a_crisis_alert(
+    community: Community,
+) -> None:
+    from bbs import admin
+    from bbs.flags import FlagKind, ModerationFlag
+
+    ash = (await community.sign_up("Ash", PASSWORD, PASSWORD)).member
+    oak = (await community.sign_up("Oak", PASSWORD, PASSWORD)).member
+    a = await community.rooms.enter(1, ash)
+    b = await community.rooms.enter(1, oak)
+    quiet = await community.rooms.submit(a, "/worried oak")
+    assert "has said nothing here yet" in quiet.notes[0]
+    await community.rooms.submit(b, "whatever, it doesn't matter anymore")
+    reply = await community.rooms.submit(a, "/worried Oak they went quiet")
+    assert "priority alert" in reply.notes[0] and "not told who asked" in reply.notes[0]
+    mine = await community.rooms.submit(a, "/worried ash")
+    assert "F1" in mine.notes[0]
+    with community.database.read() as s:
+        [flag] = s.exec(select(ModerationFlag)).all()
+        assert (flag.kind, flag.reporter_id, flag.author_id) == (FlagKind.CRISIS.value, ash.id,
+                                                                   oak.id)
+        assert admin.open_crisis_alerts(s) == 1
 
 
 async def test_joining_and_leaving_a_hundred_times_leaves_nothing_behind(

@@ -670,3 +670,22 @@ async def test_a_post_removed_by_the_moderators_says_so_and_its_author_reads_why
             screen = _screen_text(app)
             assert "deleted by its author" not in screen and "post 2" not in screen
             assert ("Harassment: [b]name-calling[/b]" in screen) is why, screen
+
+
+async def test_w_on_a_post_tells_the_moderators_someone_is_worried_about_its_author(
+    community: Community,
+) -> None:
+    from bbs import admin
+    from screens.compose import AskScreen
+
+    ash, bo = await _members(community, "Ash", "Bo")
+    await _nights(community, ash, 1)
+    app = BBSApp(SessionContext(community, bo))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_thread(pilot, "Sleep", 1)
+        await pilot.press("w")
+        await _settle(pilot, lambda: isinstance(app.screen, AskScreen))
+        await pilot.press(*"quiet lately", "enter")
+        await _settle(pilot, lambda: "priority alert" in _text(app, "#status"))
+    with community.database.read() as session:
+        assert admin.open_crisis_alerts(session) == 1
