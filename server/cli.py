@@ -74,6 +74,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.ssh_server import serve_forever
 
     settings = _settings(args)
+    # SQLite: one server per database file, for the server's whole life (bbs.node_lock).
+    from bbs.node_lock import NodeLockError, hold_server_lock
+
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        node_lock = hold_server_lock(settings.database_url)
+    except NodeLockError as error:
+        _err(f"bbs serve: {error}")
+        return 1
     log_file = settings.data_dir / settings.log_file if settings.log_file else None
     configure_logging(settings.log_level, file=log_file,
                       retention_days=settings.log_retention_days)
@@ -82,6 +91,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as error:
         _err(f"bbs serve: cannot listen on {settings.host}:{settings.port}: {error.strerror}")
         return 1
+    finally:
+        node_lock.release()
     return 0
 
 
