@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -96,6 +97,12 @@ class Settings:
     # deleted; with no [logs] file they go to stderr and the service manager keeps them.
     log_retention_days: int = 14
     log_file: str = ""
+    # Behind a TCP load balancer ([server] proxy_protocol, trusted_proxies): connections
+    # come only from these addresses or networks, each with a PROXY protocol v2 header.
+    proxy_protocol: bool = False
+    trusted_proxies: tuple[str, ...] = ()
+    # Set by `bbs serve --workers N` for its worker processes (SO_REUSEPORT), not a setting.
+    reuse_port: bool = False
 
     @property
     def host_key_path(self) -> Path:
@@ -145,6 +152,27 @@ def _positive_days(section: object, name: str, default: int = 14) -> int:
     return value
 
 
+def _proxy_settings(server: Mapping[str, Any]) -> tuple[bool, tuple[str, ...]]:
+    """[server] proxy_protocol and trusted_proxies, checked."""
+    enabled = server.get("proxy_protocol", False)
+    if not isinstance(enabled, bool):
+        raise ConfigError("[server] proxy_protocol must be true or false")
+    proxies = server.get("trusted_proxies", [])
+    if not isinstance(proxies, list) or not all(isinstance(p, str) for p in proxies):
+        raise ConfigError('[server] trusted_proxies must be a list of addresses, e.g. '
+                          '["127.0.0.1", "10.0.0.0/8"]')
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(f"[server] trusted_proxies: {proxy!r} is not an IP address "
+                              "or network") from None
+    if enabled and not proxies:
+        raise ConfigError("[server] proxy_protocol = true needs trusted_proxies: the "
+                          "addresses of the load balancers allowed to connect")
+    return enabled, tuple(proxies)
+
+
 def load_settings(
     data_dir: Path | None = None,
     *,
@@ -162,6 +190,7 @@ def load_settings(
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: {error}") from error
     server = raw.get("server", {})
+    proxy_protocol, trusted_proxies = _proxy_settings(server)
     settings = Settings(
         data_dir=data_dir,
         database_url=str(
@@ -181,6 +210,8 @@ def load_settings(
         room_retention_days=int(raw.get("rooms", {}).get("retention_days", 30)),
         log_retention_days=_positive_days(raw.get("logs", {}), "logs"),
         log_file=str(raw.get("logs", {}).get("file", "")),
+        proxy_protocol=proxy_protocol,
+        trusted_proxies=trusted_proxies,
     )
     return settings
 
