@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
+import socket
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -78,6 +80,55 @@ class TerminalLimits:
 
 
 @dataclass(frozen=True)
+class ClusterSettings:
+    """Several nodes serving one community from one PostgreSQL database ([cluster]).
+
+    Allowed only with PostgreSQL. Live events and presence across nodes read these.
+    """
+
+    # How this node is named in presence and logs; empty: the host's name. Each process
+    # adds its id (node_id), so workers of `bbs serve --workers` stay distinct.
+    node_name: str = ""
+    # A node refreshes its live sessions this often...
+    heartbeat_seconds: float = 15.0
+    # ...and another node's sessions not refreshed for this long are gone (a crashed node).
+    presence_timeout_seconds: float = 45.0
+    # The LISTEN connection reconnects after 1 s, doubling up to this, when it is lost.
+    listen_reconnect_max_seconds: float = 30.0
+
+    def node_id(self) -> str:
+        """This process's name among the nodes: node name (or host name) and process id."""
+        return f"{self.node_name or socket.gethostname()}:{os.getpid()}"
+
+
+_NODE_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _cluster_settings(raw: object, database_url: str) -> ClusterSettings | None:
+    """The [cluster] section, checked; None when there is none."""
+    if raw is None:
+        return None
+    if database_url.startswith("sqlite"):
+        raise ConfigError(
+            "[cluster] is for several nodes on one PostgreSQL database, and this community "
+            "uses SQLite, which one process serves. Remove [cluster], or move the community "
+            "to PostgreSQL (`bbs admin migrate-to-postgres URL`) and set [server] "
+            "database_url.")
+    cluster: ClusterSettings = _section(ClusterSettings, raw, "cluster")
+    if cluster.node_name and not _NODE_NAME.fullmatch(cluster.node_name):
+        raise ConfigError("[cluster] node_name takes 1 to 64 letters, digits, '.', '_' or '-'")
+    for name in ("heartbeat_seconds", "presence_timeout_seconds",
+                 "listen_reconnect_max_seconds"):
+        if getattr(cluster, name) <= 0:
+            raise ConfigError(f"[cluster] {name} must be more than 0")
+    if cluster.presence_timeout_seconds <= cluster.heartbeat_seconds:
+        raise ConfigError(
+            "[cluster] presence_timeout_seconds must be longer than heartbeat_seconds "
+            "(three heartbeats is usual), or live members would vanish between heartbeats")
+    return cluster
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything one running BBS needs to know about where and how it runs."""
 
@@ -103,6 +154,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # Set by `bbs serve --workers N` for its worker processes (SO_REUSEPORT), not a setting.
     reuse_port: bool = False
+    # Several nodes on one PostgreSQL ([cluster]); None: this process is the only node.
+    cluster: ClusterSettings | None = None
 
     @property
     def host_key_path(self) -> Path:
@@ -213,6 +266,9 @@ def load_settings(
         proxy_protocol=proxy_protocol,
         trusted_proxies=trusted_proxies,
     )
+    if "cluster" in raw:
+        settings = replace(settings, cluster=_cluster_settings(
+            raw["cluster"], settings.database_url))
     return settings
 
 
