@@ -33,6 +33,10 @@ def _listeners(port: int) -> int:
     return count
 
 
+def _cmdline(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_text()
+
+
 async def _serve(
     data_dir: Path, *args: str, env: dict[str, str] | None = None
 ) -> asyncio.subprocess.Process:
@@ -81,7 +85,7 @@ async def test_three_workers_share_the_port_on_postgresql(
         assert _listeners(port) == 3  # one SO_REUSEPORT socket per worker
         # The database URL is in the workers' environment, not on their command lines.
         for pid in found.groups():
-            assert "postgresql" not in Path(f"/proc/{pid}/cmdline").read_text()
+            assert "postgresql" not in _cmdline(int(pid))
         terms = [await ssh_to(port, "new") for _ in range(6)]
         for term in terms:
             await term.wait_for("I agree")
