@@ -302,6 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_admin(admin_sub, _data_dir_option)
 
+    from server.migrate_cli import register as register_move
+
+    register_move(admin_sub, _data_dir_option)
+
     moderation = sub.add_parser("moderation", help="the local moderation model")
     try:
         from moderation.cli import register
