@@ -255,7 +255,8 @@ class _HeaderReader(asyncio.Protocol):
             self._hand_over(header)
 
     def eof_received(self) -> bool:
-        self._fail("the connection closed before its PROXY header")
+        # A balancer's plain TCP health check does this every few seconds: not a warning.
+        self._fail("the connection closed before its PROXY header", level=logging.INFO)
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -266,9 +267,9 @@ class _HeaderReader(asyncio.Protocol):
             self._timer.cancel()
             self._timer = None
 
-    def _fail(self, reason: str) -> None:
+    def _fail(self, reason: str, *, level: int = logging.WARNING) -> None:
         self._cancel_timer()
-        log.warning("connection refused: %s", reason)
+        log.log(level, "connection refused: %s", reason)
         if self._transport is not None:
             self._transport.abort()
 
