@@ -109,8 +109,10 @@ class Community:
         self.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         install_default_texts(self.settings.data_dir)
         self.database.migrate()
-        self.boards.ensure_default_boards()
-        self.resources.ensure_defaults()
+        # Nodes started together on one new database: one seeds, the others then find it done.
+        with self.database.one_at_a_time("seed"):
+            self.boards.ensure_default_boards()
+            self.resources.ensure_defaults()
 
     async def _db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()

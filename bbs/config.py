@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
+import socket
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -77,6 +80,55 @@ class TerminalLimits:
 
 
 @dataclass(frozen=True)
+class ClusterSettings:
+    """Several nodes serving one community from one PostgreSQL database ([cluster]).
+
+    Allowed only with PostgreSQL. Live events and presence across nodes read these.
+    """
+
+    # How this node is named in presence and logs; empty: the host's name. Each process
+    # adds its id (node_id), so workers of `bbs serve --workers` stay distinct.
+    node_name: str = ""
+    # A node refreshes its live sessions this often...
+    heartbeat_seconds: float = 15.0
+    # ...and another node's sessions not refreshed for this long are gone (a crashed node).
+    presence_timeout_seconds: float = 45.0
+    # The LISTEN connection reconnects after 1 s, doubling up to this, when it is lost.
+    listen_reconnect_max_seconds: float = 30.0
+
+    def node_id(self) -> str:
+        """This process's name among the nodes: node name (or host name) and process id."""
+        return f"{self.node_name or socket.gethostname()}:{os.getpid()}"
+
+
+_NODE_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _cluster_settings(raw: object, database_url: str) -> ClusterSettings | None:
+    """The [cluster] section, checked; None when there is none."""
+    if raw is None:
+        return None
+    if database_url.startswith("sqlite"):
+        raise ConfigError(
+            "[cluster] is for several nodes on one PostgreSQL database, and this community "
+            "uses SQLite, which one process serves. Remove [cluster], or move the community "
+            "to PostgreSQL (`bbs admin migrate-to-postgres URL`) and set [server] "
+            "database_url.")
+    cluster: ClusterSettings = _section(ClusterSettings, raw, "cluster")
+    if cluster.node_name and not _NODE_NAME.fullmatch(cluster.node_name):
+        raise ConfigError("[cluster] node_name takes 1 to 64 letters, digits, '.', '_' or '-'")
+    for name in ("heartbeat_seconds", "presence_timeout_seconds",
+                 "listen_reconnect_max_seconds"):
+        if getattr(cluster, name) <= 0:
+            raise ConfigError(f"[cluster] {name} must be more than 0")
+    if cluster.presence_timeout_seconds <= cluster.heartbeat_seconds:
+        raise ConfigError(
+            "[cluster] presence_timeout_seconds must be longer than heartbeat_seconds "
+            "(three heartbeats is usual), or live members would vanish between heartbeats")
+    return cluster
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything one running BBS needs to know about where and how it runs."""
 
@@ -96,6 +148,14 @@ class Settings:
     # deleted; with no [logs] file they go to stderr and the service manager keeps them.
     log_retention_days: int = 14
     log_file: str = ""
+    # Behind a TCP load balancer ([server] proxy_protocol, trusted_proxies): connections
+    # come only from these addresses or networks, each with a PROXY protocol v2 header.
+    proxy_protocol: bool = False
+    trusted_proxies: tuple[str, ...] = ()
+    # Set by `bbs serve --workers N` for its worker processes (SO_REUSEPORT), not a setting.
+    reuse_port: bool = False
+    # Several nodes on one PostgreSQL ([cluster]); None: this process is the only node.
+    cluster: ClusterSettings | None = None
 
     @property
     def host_key_path(self) -> Path:
@@ -145,6 +205,27 @@ def _positive_days(section: object, name: str, default: int = 14) -> int:
     return value
 
 
+def _proxy_settings(server: Mapping[str, Any]) -> tuple[bool, tuple[str, ...]]:
+    """[server] proxy_protocol and trusted_proxies, checked."""
+    enabled = server.get("proxy_protocol", False)
+    if not isinstance(enabled, bool):
+        raise ConfigError("[server] proxy_protocol must be true or false")
+    proxies = server.get("trusted_proxies", [])
+    if not isinstance(proxies, list) or not all(isinstance(p, str) for p in proxies):
+        raise ConfigError('[server] trusted_proxies must be a list of addresses, e.g. '
+                          '["127.0.0.1", "10.0.0.0/8"]')
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(f"[server] trusted_proxies: {proxy!r} is not an IP address "
+                              "or network") from None
+    if enabled and not proxies:
+        raise ConfigError("[server] proxy_protocol = true needs trusted_proxies: the "
+                          "addresses of the load balancers allowed to connect")
+    return enabled, tuple(proxies)
+
+
 def load_settings(
     data_dir: Path | None = None,
     *,
@@ -162,6 +243,7 @@ def load_settings(
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: {error}") from error
     server = raw.get("server", {})
+    proxy_protocol, trusted_proxies = _proxy_settings(server)
     settings = Settings(
         data_dir=data_dir,
         database_url=str(
@@ -181,7 +263,12 @@ def load_settings(
         room_retention_days=int(raw.get("rooms", {}).get("retention_days", 30)),
         log_retention_days=_positive_days(raw.get("logs", {}), "logs"),
         log_file=str(raw.get("logs", {}).get("file", "")),
+        proxy_protocol=proxy_protocol,
+        trusted_proxies=trusted_proxies,
     )
+    if "cluster" in raw:
+        settings = replace(settings, cluster=_cluster_settings(
+            raw["cluster"], settings.database_url))
     return settings
 
 

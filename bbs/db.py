@@ -15,7 +15,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, event, make_url
+from sqlalchemy import Engine, event, make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
@@ -29,6 +29,9 @@ __all__ = ["Database", "StoreBusyError", "StoreFullError", "alembic_config"]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # SQLite's own ceiling for max_page_count: "no limit" in practice.
 SQLITE_NO_PAGE_LIMIT = 4294967294
+# The first key of every advisory lock this program takes ("bbs" in ASCII); the second
+# names the job (Database.one_at_a_time).
+ADVISORY_NAMESPACE = 0x626273
 # PostgreSQL's SQLSTATE for "disk full" (class 53, insufficient resources).
 PG_DISK_FULL = "53100"
 
@@ -219,12 +222,43 @@ class Database:
             raise mapped from error
 
     def migrate(self) -> None:
-        """Bring the schema up to the newest migration (creating it on first start)."""
-        with self.engine.begin() as conn:
+        """Bring the schema up to the newest migration (creating it on first start).
+
+        One process at a time: nodes started together on an empty database would each
+        try to create the same tables.
+        """
+        with self.one_at_a_time("migrate"), self.engine.begin() as conn:
             config = alembic_config(self.url)
             config.attributes["connection"] = conn
             # "heads": features may add migrations side by side before a merge revision.
             command.upgrade(config, "heads")
+
+    @contextmanager
+    def one_at_a_time(self, job: str) -> Iterator[None]:
+        """Run the block in one process at a time, across every node on this database.
+
+        PostgreSQL: a session advisory lock named by the job and the schema, held on a
+        connection of its own (so the block's transactions commit as usual) and released
+        if the process dies. SQLite: the write turn every process on the file takes.
+        For start-up work (migrations, seeding): other nodes wait, however long it takes.
+        """
+        if self.is_sqlite:
+            self._take_turn()
+            try:
+                yield
+            finally:
+                self._end_turn()
+            return
+        key = f"{ADVISORY_NAMESPACE}, hashtext(coalesce(current_schema(), '') || ':' || :job)"
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if not conn.execute(text(f"SELECT pg_try_advisory_lock({key})"),
+                                {"job": job}).scalar_one():
+                log.info("another node is running %s; waiting for it to finish", job)
+                conn.execute(text(f"SELECT pg_advisory_lock({key})"), {"job": job})
+            try:
+                yield
+            finally:
+                conn.execute(text(f"SELECT pg_advisory_unlock({key})"), {"job": job})
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:

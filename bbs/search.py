@@ -1,8 +1,16 @@
-"""Full-text search over posts: SQLite FTS5, or PostgreSQL's own full text search."""
+"""Full-text search over posts: SQLite FTS5, or PostgreSQL's own full text search.
+
+Both stores search alike: every word of a query must match, each as a prefix ("sleep"
+finds "sleeping"), accents are ignored ("cafe" finds "café"), and a thread's title is
+searched with its opening post. SQLite's FTS5 table (tokenizer `unicode61
+remove_diacritics 2`) and PostgreSQL's post_fts table of tsvectors (normalised by
+bbs_search_document, see migration 0012) are both written here, by index_post.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,15 +24,6 @@ RESULTS_MAX = 20
 # Search ranks this many of the newest matching posts (all of them, for rarer words).
 RECENT_MATCHES = 2000
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-# Created by hand in the migration (Alembic autogenerate skips names containing "_fts").
-SQLITE_CREATE = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS post_fts USING fts5("
-    "body, tokenize = 'unicode61 remove_diacritics 2')"
-)
-POSTGRES_INDEX = (
-    "CREATE INDEX IF NOT EXISTS ix_post_fts_body ON post USING gin (to_tsvector('simple', body))"
-)
 
 
 @dataclass(frozen=True)
@@ -50,10 +49,18 @@ def _is_sqlite(session: Session) -> bool:
 
 
 def index_post(session: Session, post_id: int, body: str) -> None:
-    """Make a visible post findable (SQLite; PostgreSQL indexes the column itself)."""
+    """Make a visible post findable; an opening post's `body` starts with its title."""
     if _is_sqlite(session):
         session.execute(
             text("INSERT INTO post_fts(rowid, body) VALUES (:id, :body)"),
+            {"id": post_id, "body": body},
+        )
+    else:
+        session.execute(
+            text(
+                "INSERT INTO post_fts (post_id, document) VALUES (:id, bbs_search_document(:body)) "
+                "ON CONFLICT (post_id) DO UPDATE SET document = excluded.document"
+            ),
             {"id": post_id, "body": body},
         )
 
@@ -62,26 +69,76 @@ def unindex_post(session: Session, post_id: int) -> None:
     """Take a post out of search (deleted, held or about to be re-indexed after an edit)."""
     if _is_sqlite(session):
         session.execute(text("DELETE FROM post_fts WHERE rowid = :id"), {"id": post_id})
+    else:
+        session.execute(text("DELETE FROM post_fts WHERE post_id = :id"), {"id": post_id})
+
+
+def rebuild_index(session: Session) -> int:
+    """Index every visible post afresh (after a bulk copy); returns how many are indexed."""
+    document = "CASE WHEN p.seq = 1 THEN t.title || :newline || p.body ELSE p.body END"
+    source = "FROM post p JOIN thread t ON t.id = p.thread_id WHERE p.status = 'visible'"
+    session.execute(text("DELETE FROM post_fts"))
+    if _is_sqlite(session):
+        insert = f"INSERT INTO post_fts (rowid, body) SELECT p.id, {document} {source}"
+    else:
+        insert = (
+            f"INSERT INTO post_fts (post_id, document) "
+            f"SELECT p.id, bbs_search_document({document}) {source}"
+        )
+    return int(session.connection().execute(text(insert), {"newline": "\n"}).rowcount)
 
 
 def query_terms(query: str) -> list[str]:
-    """The words of a query, lower-cased; everything else (quotes, operators) is dropped."""
-    return [w.casefold() for w in _WORD.findall(clean_line(query))][:8]
+    """The words of a query, lower-cased; everything else (quotes, operators) is dropped.
+
+    A "word" of underscores alone is dropped too: neither store indexes one.
+    """
+    words = (w.casefold() for w in _WORD.findall(clean_line(query)))
+    return [w for w in words if w.strip("_")][:8]
+
+
+def prefix_tsquery(terms: list[str]) -> str:
+    """PostgreSQL tsquery text requiring every term as a prefix: 'sleep':* & 'tips':*.
+
+    Each term is a quoted lexeme (quotes and backslashes escaped as tsquery requires), so
+    a member's words never become operators; the text is still passed as a bound value.
+    """
+    quoted = ("'" + t.replace("\\", "\\\\").replace("'", "''") + "':*" for t in terms)
+    return " & ".join(quoted)
+
+
+def fold(value: str) -> str:
+    """Lower-case without accents, one character for each character of `value`.
+
+    So that positions found in the folded text are positions in the original (snippets
+    and highlights), a character whose folding would change the length is only lowered.
+    """
+    out = []
+    for char in value:
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)
+        ).casefold()
+        if len(base) != 1:
+            base = char.lower() if len(char.lower()) == 1 else char
+        out.append(base)
+    return "".join(out)
 
 
 def highlight_spans(snippet: str, terms: list[str]) -> tuple[tuple[int, int], ...]:
     """Spans of words in `snippet` that start with a query term (as the index matches)."""
+    folded_terms = [fold(t) for t in terms]
     spans = []
     for match in _WORD.finditer(snippet):
-        word = match.group(0).casefold()
-        if any(word.startswith(t) for t in terms):
+        word = fold(match.group(0))
+        if any(word.startswith(t) for t in folded_terms):
             spans.append((match.start(), match.end()))
     return tuple(spans)
 
 
 def _snippet(body: str, terms: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
     flat = clean_line(body)
-    lowered = flat.casefold()
+    lowered = fold(flat)
+    terms = [fold(t) for t in terms]
     first = min((i for i in (lowered.find(t) for t in terms) if i >= 0), default=0)
     start = max(0, first - SNIPPET_CHARS // 3)
     piece = flat[start : start + SNIPPET_CHARS]
@@ -102,8 +159,9 @@ def search_posts(
 ) -> list[SearchHit]:
     """Visible posts in open boards matching every word of `query`, best first.
 
-    Words match as prefixes ("sleep" finds "sleeping"). On SQLite the ranking covers the
-    newest RECENT_MATCHES matches; PostgreSQL ranks them all with ts_rank. `folds` says
+    Words match as prefixes ("sleep" finds "sleeping"), accents aside ("cafe" finds
+    "café"), in the body or, for an opening post, its thread's title. Both stores rank the
+    newest RECENT_MATCHES matches (bm25 on SQLite, ts_rank on PostgreSQL). `folds` says
     whether the reader keeps a post with that content warning folded: its result then
     shows no words of it.
     """
@@ -133,15 +191,19 @@ def search_posts(
             "ORDER BY hit.score LIMIT :limit"
         )
     else:
-        params["q"] = " ".join(terms)
+        params["q"] = prefix_tsquery(terms)
+        params["recent"] = RECENT_MATCHES
+        # As on SQLite: the RECENT_MATCHES newest matches, ranked (stored tsvectors).
         sql = (
             "SELECT p.id, p.thread_id, p.seq, t.title, b.name, m.pseudonym, p.body, p.warning "
-            "FROM post p JOIN thread t ON t.id = p.thread_id JOIN board b ON b.id = t.board_id "
+            "FROM (SELECT f.post_id AS id, ts_rank(f.document, q.query) AS score "
+            "FROM post_fts f, (SELECT bbs_search_query(:q) AS query) q "
+            "WHERE f.document @@ q.query ORDER BY f.post_id DESC LIMIT :recent) hit "
+            "JOIN post p ON p.id = hit.id "
+            "JOIN thread t ON t.id = p.thread_id JOIN board b ON b.id = t.board_id "
             "LEFT JOIN member m ON m.id = p.author_id "
-            "WHERE to_tsvector('simple', p.body) @@ plainto_tsquery('simple', :q) "
-            f"AND {visible} "
-            "ORDER BY ts_rank(to_tsvector('simple', p.body), "
-            "plainto_tsquery('simple', :q)) DESC, p.id DESC LIMIT :limit"
+            f"WHERE {visible} "
+            "ORDER BY hit.score DESC, p.id DESC LIMIT :limit"
         )
     hits = []
     rows = session.execute(text(sql), params).all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import getpass
 import sys
 from collections.abc import Callable, Sequence
@@ -74,6 +75,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.ssh_server import serve_forever
 
     settings = _settings(args)
+    if args.workers is not None:
+        # N processes sharing the port (server/workers.py); each is a `serve --worker`.
+        from server.workers import WorkersError, check_workers, run_workers
+
+        try:
+            check_workers(settings, args.workers)
+        except WorkersError as error:
+            _err(f"bbs serve: {error}")
+            return 1
+        return run_workers(settings, args.workers)
+    if args.worker:
+        settings = dataclasses.replace(settings, reuse_port=True)
+    # SQLite: one server per database file, for the server's whole life (bbs.node_lock).
+    from bbs.node_lock import NodeLockError, hold_server_lock
+
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        node_lock = hold_server_lock(settings.database_url)
+    except NodeLockError as error:
+        _err(f"bbs serve: {error}")
+        return 1
     log_file = settings.data_dir / settings.log_file if settings.log_file else None
     configure_logging(settings.log_level, file=log_file,
                       retention_days=settings.log_retention_days)
@@ -82,6 +104,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as error:
         _err(f"bbs serve: cannot listen on {settings.host}:{settings.port}: {error.strerror}")
         return 1
+    finally:
+        node_lock.release()
     return 0
 
 
@@ -223,6 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the SSH server", description="Run the SSH server.")
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default 2222)")
+    serve.add_argument(
+        "--workers", type=int, default=None, metavar="N",
+        help="run N server processes sharing the port (PostgreSQL only; README, Several nodes)",
+    )
+    serve.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     _data_dir_option(serve)
     serve.set_defaults(func=cmd_serve)
 
@@ -272,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     from server.admin_cli import register as register_admin
 
     register_admin(admin_sub, _data_dir_option)
+
+    from server.migrate_cli import register as register_move
+
+    register_move(admin_sub, _data_dir_option)
 
     moderation = sub.add_parser("moderation", help="the local moderation model")
     try:

@@ -349,6 +349,9 @@ async def start_server(settings: Settings, community: Community | None = None) -
     community.privacy.directory = registry
     # Chat retention holds even if nobody opens Rooms for a while after a restart.
     await community.rooms.purge_expired()
+    # The front door: PROXY protocol v2 behind a load balancer, a port shared by workers.
+    from server.proxy_protocol import listen_options
+
     acceptor = await asyncssh.listen(
         settings.host,
         settings.port,
@@ -364,6 +367,7 @@ async def start_server(settings: Settings, community: Community | None = None) -
         x11_forwarding=False,
         allow_pty=True,
         reuse_address=True,
+        **listen_options(settings),
     )
     if settings.port == 0:
         # Listening on a free port (tests, benchmarks): tell members the real one.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from bbs.community import Community
 from bbs.config import Argon2Cost, Settings, load_settings, with_overrides
@@ -59,6 +60,12 @@ def postgres_url() -> Iterator[str]:
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        # Search's accent folding uses unaccent (migration 0011). Installed once in public,
+        # as a host's DBA would: created inside a test schema, it would be dropped with it.
+        try:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public"))
+        except DBAPIError:
+            pass  # not available here: the migration falls back to its own folding
     separator = "&" if "?" in base else "?"
     try:
         yield f"{base}{separator}options=-csearch_path%3D{schema}"
