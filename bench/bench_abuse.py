@@ -141,6 +141,7 @@ async def main():
         if not line or line.strip() == b"quit":
             break
         measuring[0] = True
+        cpu_s = time.process_time()  # before this request's own collection and walk
         collections = [g["collections"] for g in gc.get_stats()]
         started = time.perf_counter()
         garbage = {}
@@ -166,7 +167,8 @@ async def main():
         objects = len(gc.get_objects())
         ordered = sorted(lateness) or [0.0]
         p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-        print(json.dumps({"rss_kib": rss_kib(), "sessions": len(running.registry.sessions),
+        print(json.dumps({"rss_kib": rss_kib(), "cpu_s": cpu_s,
+                          "sessions": len(running.registry.sessions),
                           "lag_p99_ms": round(p99, 1), "lag_max_ms": round(ordered[-1], 1),
                           "ticks": len(lateness), "objects": objects, "kinds": kinds,
                           "heap": heap_kib(), "collections": collections,
@@ -333,15 +335,20 @@ class Abuse:
     brute_endings: dict[str, int] = field(default_factory=dict)
     slow_reader_cut_off: bool = False
     flooder_cut_off: bool = False
+    flooder_muted: bool = False
 
 
 async def flooder(port: int, key: asyncssh.SSHKey, stop: asyncio.Event, abuse: Abuse) -> None:
     conn, process = await open_from(port, "flooder", key, "127.0.0.3")
 
     async def drain() -> None:
+        tail = b""
         try:
-            while await process.stdout.read(65536):
-                pass
+            while chunk := await process.stdout.read(65536):
+                # The room tells a flooder who keeps going that they are muted for a while.
+                if not abuse.flooder_muted and b"muted" in tail[-64:] + chunk:
+                    abuse.flooder_muted = True
+                tail = chunk
         except (asyncssh.Error, OSError):
             pass
         abuse.flooder_cut_off = not stop.is_set()
@@ -477,12 +484,14 @@ async def run(seconds: float, rooms: int, boards: int, abusers_on: set[str]
             load += [asyncio.ensure_future(post(p)) for p in posters]
             await asyncio.sleep(seconds / 2)
             middle = await server.stats()
+            t_middle = time.perf_counter()
             await asyncio.sleep(seconds / 2)
             stop.set()
             await asyncio.wait(load, timeout=60)
             await asyncio.sleep(5.0)  # the last lines land
             end = await server.stats()
             elapsed = time.perf_counter() - t0
+            t_end = time.perf_counter()
             if abusers:
                 await asyncio.wait(abusers, timeout=60)
 
@@ -556,6 +565,12 @@ async def run(seconds: float, rooms: int, boards: int, abusers_on: set[str]
             rows.append(("flooder: bytes sent / chat lines tried",
                          f"{abuse.flood_bytes / 1e6:.1f} MB / {abuse.spam_lines}", ""))
             rows.append(("flooder cut off", "yes" if abuse.flooder_cut_off else "no", ""))
+            rows.append(("flooder muted in the rooms (and told)",
+                         "yes" if abuse.flooder_muted else "no", ""))
+            rows.append(("server CPU per second of load, 1st / 2nd half",
+                         f"{(middle['cpu_s'] - base['cpu_s']) / (t_middle - t0) * 1000:.0f} / "
+                         f"{(end['cpu_s'] - middle['cpu_s']) / (t_end - t_middle) * 1000:.0f} ms",
+                         ""))
             rows.append(("slow reader cut off", "yes" if abuse.slow_reader_cut_off else "no",
                          "yes"))
             rows.append(("brute-forcer: connections tried / ended without a verdict",
