@@ -53,7 +53,7 @@ class ColourMode(StrEnum):
 
 
 class FrontEnd(StrEnum):
-    """How a member's sessions look: the full screen, or plain lines (screen readers, slow links)."""
+    """How a member's sessions look: the full screen, or plain lines (screen readers)."""
 
     FULL = "full"
     PLAIN = "plain"
