@@ -20,10 +20,10 @@ from plain.layout import rows
 
 # -- what members read (one place, for a later translation pass) ----------------------
 MORE_PROMPT = "-- More: Enter for more, Q to stop: "
-WAITING = "({count} more lines waiting: press Enter to read them.)"
+WAITING = "({count} more lines: Enter shows them.)"
 SKIPPED = "({count} earlier lines were skipped: there were too many to keep.)"
 HIDDEN_LINE = "System status: all services are operating normally."
-BACK_AGAIN = "You are back. Lines that arrived meanwhile follow, then your prompt again."
+BACK_AGAIN = "You are back."
 HELP_WORDS = frozenset({"help", "?", "/?"})
 HIDE_WORD = "hide"
 BACK_WORD = "back"
@@ -85,13 +85,17 @@ class Console:
         if self.hidden or not self._live_ok or self._queue:
             self._keep(new, bell)
             return
-        room = self.page - 1 - self._since_input
+        # Room for the prompt's row, and for the note that more is waiting.
+        room = self.page - 1 - self._since_input - self._note_rows()
         if len(new) <= room:
             if bell:
                 self.io.bell()
             self._write(new)
             return
         self._keep(new, bell)
+
+    def _note_rows(self) -> int:
+        return len(self.rows(WAITING.format(count=QUEUE_LIMIT)))
 
     def _keep(self, new: list[str], bell: bool) -> None:
         for i, row in enumerate(new):
@@ -109,7 +113,7 @@ class Console:
         if self._skipped:
             self._write(self.rows(SKIPPED.format(count=self._skipped)))
             self._skipped = 0
-        room = self.page - 2 - self._since_input
+        room = self.page - 1 - self._since_input - self._note_rows()
         shown: list[str] = []
         bell = False
         while self._queue and len(shown) < room:
