@@ -133,17 +133,20 @@ class Console:
         return len(self._queue)
 
     # -- in ---------------------------------------------------------------------------
-    async def ask(self, prompt: str, *, secret: bool = False, live: bool = True) -> str:
+    async def ask(
+        self, prompt: str, *, secret: bool = False, live: bool = True, initial: str = ""
+    ) -> str:
         """The member's answer to `prompt`; help and hide are handled here, then asked again.
 
-        With `live`, lines arriving meanwhile print above the line being typed.
+        With `live`, lines arriving meanwhile print above the line being typed. `initial`
+        is text already typed (a line that was not taken, kept to send again).
         """
         while True:
             if live and not self.hidden:
                 self._flush()
             self._live_ok = live and not secret
             try:
-                line = await self.io.read_line(prompt, secret=secret)
+                line = await self.io.read_line(prompt, secret=secret, initial=initial)
             finally:
                 self._live_ok = False
                 self._since_input = 0

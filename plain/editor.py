@@ -25,6 +25,8 @@ PASTE_START = "[200~"
 PASTE_END = ESC + "[201~"
 # A line (or a paste) longer than this keeps its first part only.
 MAX_LINE_CHARS = 24_000
+# An OSC or DCS string longer than this is not one a terminal sends: typing resumes.
+MAX_STRING = 512
 
 
 class Kind(StrEnum):
@@ -95,8 +97,9 @@ class LineEditor:
         return len(self._raw)
 
     # -- reading a line ---------------------------------------------------------------
-    def begin(self, prompt: str, *, secret: bool = False) -> str:
-        """Show `prompt` and handle anything typed ahead; returns the text to send."""
+    def begin(self, prompt: str, *, secret: bool = False, initial: str = "") -> str:
+        """Show `prompt` (and `initial` text, as if typed) and handle anything typed ahead;
+        returns the text to send."""
         self.active = True
         self._secret = secret
         self._buffer = ""
@@ -109,6 +112,8 @@ class LineEditor:
         self._prompt_row = rows[-1]
         self._row = rows[-1]
         out = "\r\n".join(rows)
+        if initial:
+            out += self._insert(initial)
         return out + self._process()
 
     def feed(self, text: str) -> str:
@@ -135,6 +140,16 @@ class LineEditor:
         self._buffer = ""
         self._row = ""
         return "\r\n" if self.echo else ""
+
+    @property
+    def in_escape(self) -> bool:
+        """An Esc was the last thing typed: it may start a sequence, or be a lone Esc."""
+        return self._state is _State.ESC
+
+    def escape_timeout(self) -> None:
+        """No sequence followed the Esc in time: it was a lone Esc, and is dropped."""
+        if self._state is _State.ESC:
+            self._state = _State.TEXT
 
     def drop_pending(self) -> None:
         """Forget input typed ahead (a flood)."""
@@ -204,10 +219,17 @@ class LineEditor:
             elif state is _State.SS3:
                 self._state = _State.TEXT
             elif state is _State.STRING:
+                self._sequence += char
                 if char == "\x07":
                     self._state = _State.TEXT
                 elif char == ESC:
                     self._state = _State.STRING_ESC
+                elif char in "\r\n" or len(self._sequence) > MAX_STRING:
+                    # Not a terminal's answer after all (those never hold a line end):
+                    # typing goes on as typing.
+                    self._state = _State.TEXT
+                    if char in "\r\n":
+                        out.append(self._key(char))
             elif state is _State.STRING_ESC:
                 self._state = _State.TEXT if char == "\\" else _State.STRING
         self._raw = raw[i:]
@@ -219,7 +241,7 @@ class LineEditor:
         elif char == "O":
             self._state = _State.SS3
         elif char in "]PX^_":
-            self._state = _State.STRING
+            self._state, self._sequence = _State.STRING, ""
         elif char == ESC:
             self._state = _State.ESC
         else:

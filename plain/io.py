@@ -42,8 +42,9 @@ class LineIO(Protocol):
         """One BEL: a mention in a room."""
         ...
 
-    async def read_line(self, prompt: str, *, secret: bool = False) -> str:
-        """Show `prompt` and return the line typed (echoed unless `secret`).
+    async def read_line(self, prompt: str, *, secret: bool = False, initial: str = "") -> str:
+        """Show `prompt` and return the line typed (echoed unless `secret`); `initial` is
+        text already in the line, to edit or send again.
 
         A bracketed paste arrives as text and may hold newlines. Raises Hangup when the
         connection ends and EndOfInput for Ctrl+C, or Ctrl+D on an empty line.

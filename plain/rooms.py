@@ -31,7 +31,8 @@ NO_ROOMS = "There are no rooms open to you right now."
 TODAY = "Today: {events}"
 ROOMS_PROMPT = "Rooms: type a room's number to go in, or 0 to go back (Enter lists them): "
 ROOMS_HINT = "Type one of the room numbers shown, or 0."
-ENTERED = "You are in {name}{topic}."
+ENTERED = "You are in {name}."
+TOPIC_NOW = " Topic: {topic}"
 SLOW = " Slow mode: one line per {seconds} s."
 HOW = (
     "Type a line and press Enter to say it. /me and words say them as an action, /who "
@@ -59,7 +60,7 @@ HELP_MORE = (
 )
 SKIPPED = "Some lines were skipped while your screen caught up."
 LEFT = "You left {name}."
-NOT_SENT = "Your line was not sent: {why} Type it again when you are ready."
+NOT_SENT = "Your line was not sent: {why} It is still there; Enter sends it again."
 LEAVE_WORDS = frozenset({"leave", "/leave", "/quit", "/part"})
 HISTORY_WORD = "/history"
 
@@ -136,8 +137,10 @@ class Room:
         self._subscription = rooms.subscribe(visit, self._arrived)
         try:
             await self._enter_text()
+            kept = ""
             while not self.closed:
-                line = await s.console.ask(ROOM_PROMPT)
+                line = await s.console.ask(ROOM_PROMPT, initial=kept)
+                kept = ""
                 if self.closed:
                     break
                 text = line.strip()
@@ -149,7 +152,8 @@ class Room:
                 if text.lower() == HISTORY_WORD:
                     await self._history(all_lines=True)
                     continue
-                if await self._submit(line):
+                leave, kept = await self._submit(line)
+                if leave:
                     left = True
                     break
         finally:
@@ -211,21 +215,22 @@ class Room:
             return
         self._mine.append(text)
 
-    async def _submit(self, line: str) -> bool:
-        """Say a line (or run a command); True when it asks to leave the room."""
+    async def _submit(self, line: str) -> tuple[bool, str]:
+        """Say a line (or run a command): whether to leave the room, and the text to keep
+        in the line for another try when it was not taken (muted, slow mode, busy)."""
         s = self.s
         self._expect(line)
         try:
             reply = await s.services.rooms.submit(self.visit, line)
         except StoreBusyError as error:
             await s.console.say(NOT_SENT.format(why=error_text(error)))
-            return False
+            return False, line
         if reply.notes:
             notes = [note + ("\n" + HELP_MORE if note == HELP_TEXT else "") for note in reply.notes]
             await s.console.say("\n".join(notes))
         if reply.crisis:
             await s.console.say(reply.crisis)
-        return reply.leave
+        return reply.leave, line.strip() if reply.keep_input else ""
 
     # -- live -------------------------------------------------------------------------
     def _arrived(self) -> None:

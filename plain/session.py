@@ -8,6 +8,7 @@ by cancelling that task (server shutdown, a suspension, the account deleted else
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -76,6 +77,11 @@ NOTICE_ARRIVED = (
     "(Enter alone at the main menu lists the choices)."
 )
 HELP_TITLE = "Help and crisis lines"
+PLAIN_KEYS = (
+    "In plain line mode: help or ? at any prompt shows this; hide hides the screen and back "
+    "brings it back; Enter alone lists the choices again; 0 goes back. (Keys such as F1 or "
+    "F12 below are for the full screen.)"
+)
 ON_CALL = "On call now: {note}"
 HELP_AFTER = "That was the help. Your prompt follows again."
 GUIDELINES_CHANGED = (
@@ -317,7 +323,7 @@ class PlainSession:
             on_call = ""
         if on_call:
             text = ON_CALL.format(note=on_call) + "\n\n" + text
-        await self.console.say(HELP_TITLE + "\n\n" + text.strip())
+        await self.console.say(HELP_TITLE + "\n" + PLAIN_KEYS + "\n\n" + text.strip())
         await self.console.say(HELP_AFTER)
 
     # -- what arrives by itself -------------------------------------------------------
@@ -333,8 +339,8 @@ class PlainSession:
             topics["staff"] = STAFF_TOPIC
         for name, topic in topics.items():
             self._subscriptions[name] = self.services.subscribe(
-                topic, lambda name=name: self._arrived(name), maxsize=16
-            )  # type: ignore[misc]
+                topic, functools.partial(self._arrived, name), maxsize=16
+            )
 
     def _arrived(self, name: str) -> None:
         """Called by the bus in this session's own context: only schedules or prints."""

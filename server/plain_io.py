@@ -34,6 +34,8 @@ FULL_COMMAND = "full"
 DUMB_TERMINALS = frozenset({"dumb"})
 
 FLOOD_NOTE = "You sent a lot very quickly, so some of it was skipped."
+# How long a lone Esc waits to see if a sequence follows (as the full screen's driver).
+ESCAPE_TIMEOUT_SECONDS = 0.11
 SORRY = (
     "Sorry, something went wrong on our side and this session had to close. Anything "
     "you saw saved is safe. Please connect again."
@@ -101,6 +103,7 @@ class SSHLineIO:
         self._flush_scheduled = False
         self._closed = False
         self._eof = False
+        self._escape_timer: asyncio.TimerHandle | None = None
         self._on_overflow = on_overflow
         self._bucket = float(limits.max_input_byte_burst)
         self._bucket_time = time.monotonic()
@@ -129,14 +132,14 @@ class SSHLineIO:
     def bell(self) -> None:
         self._send("\a")
 
-    async def read_line(self, prompt: str, *, secret: bool = False) -> str:
+    async def read_line(self, prompt: str, *, secret: bool = False, initial: str = "") -> str:
         if self._closed or (self._eof and not self._editor.pending_input):
             raise Hangup
         if self._future is not None:
             raise RuntimeError("one line at a time")
         future = self._future = asyncio.get_running_loop().create_future()
         try:
-            self._send(self._editor.begin(prompt, secret=secret))
+            self._send(self._editor.begin(prompt, secret=secret, initial=initial))
             self._check_done()
             if self._eof and not future.done():
                 future.set_result(None)
@@ -168,6 +171,14 @@ class SSHLineIO:
         self._told_flood = False
         self._send(self._editor.feed(self._decode(data)))
         self._check_done()
+        if self._editor.in_escape and self._escape_timer is None:
+            self._escape_timer = asyncio.get_running_loop().call_later(
+                ESCAPE_TIMEOUT_SECONDS, self._lone_escape
+            )
+
+    def _lone_escape(self) -> None:
+        self._escape_timer = None
+        self._editor.escape_timeout()
 
     def resize(self, width: int, height: int) -> None:
         self._size = self._clamp(width, height)
@@ -193,6 +204,9 @@ class SSHLineIO:
     def hangup(self) -> None:
         """The connection ended: a waiting read raises Hangup, and so does any later one."""
         self._closed = True
+        if self._escape_timer is not None:
+            self._escape_timer.cancel()
+            self._escape_timer = None
         future = self._future
         if future is not None and not future.done():
             future.set_result(None)

@@ -29,7 +29,7 @@ class MemoryIO:
     def bell(self) -> None:
         self.bells += 1
 
-    async def read_line(self, prompt: str, *, secret: bool = False) -> str:
+    async def read_line(self, prompt: str, *, secret: bool = False, initial: str = "") -> str:
         self.prompts.append(prompt)
         self.out.append(f"<{prompt.strip()}>")
         self.waiting.set()
@@ -55,7 +55,7 @@ def rows_between_answers(out: list[str]) -> list[int]:
             current = 0
         elif not row.startswith("<"):
             current += 1
-    return counts + [current]
+    return [*counts, current]
 
 
 async def test_long_text_stops_at_more_and_q_stops_it() -> None:

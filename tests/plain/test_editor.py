@@ -105,6 +105,24 @@ def test_escape_sequences_are_neither_echoed_nor_kept() -> None:
     assert "\x1b" not in out and out == "abcdefg\r\n"
 
 
+def test_a_lone_escape_is_dropped_once_nothing_follows_it() -> None:
+    editor = LineEditor(80)
+    editor.begin("> ")
+    assert editor.feed("\x1b") == "" and editor.in_escape
+    editor.escape_timeout()  # the SSH side calls this when no sequence came in time
+    assert editor.feed("hi\r") == "hi\r\n"
+    done = editor.take()
+    assert done is not None and done.text == "hi"
+
+
+def test_a_string_sequence_never_swallows_the_line_end() -> None:
+    editor = LineEditor(80)
+    editor.begin("> ")
+    editor.feed("\x1b]11;rgb:0000/0000/0000 and then typing\r")
+    done = editor.take()
+    assert done is not None and done.kind is Kind.LINE and done.text == ""
+
+
 def test_a_bracketed_paste_is_text_and_may_hold_lines() -> None:
     editor = LineEditor(80)
     editor.begin("> ")
@@ -205,9 +223,32 @@ def test_without_echo_nothing_is_sent_back() -> None:
     assert out == "> "
 
 
-KEYS = st.sampled_from(["a", "é", "界", "\r", "\n", "\x7f", "\x08", "\x15", "\x17", "\x1b",
-                        "\x1b[A", "\x1b[200~", "\x1b[201~", "\x1bO", "\x9b", "\x00", "\t",
-                        "\x07", "\u202e", " ", "\x1b]52;c;", "\x1b\\"])
+KEYS = st.sampled_from(
+    [
+        "a",
+        "é",
+        "界",
+        "\r",
+        "\n",
+        "\x7f",
+        "\x08",
+        "\x15",
+        "\x17",
+        "\x1b",
+        "\x1b[A",
+        "\x1b[200~",
+        "\x1b[201~",
+        "\x1bO",
+        "\x9b",
+        "\x00",
+        "\t",
+        "\x07",
+        "\u202e",
+        " ",
+        "\x1b]52;c;",
+        "\x1b\\",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
