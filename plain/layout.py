@@ -9,6 +9,7 @@ terminal's last column (a terminal that wraps at once would otherwise add blank 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bbs.text_safety import cell_width, clean_text
 
@@ -116,6 +117,22 @@ def wrap_paragraph(line: str, width: int) -> list[str]:
 def rows(text: str, width: int) -> list[str]:
     """`text` as terminal rows: cleaned, marks made ASCII, each row at most `width` cells."""
     width = max(8, width)
+    if len(text) <= CACHED_CHARS:
+        # Everyone in a room gets the same line at the same width: laid out once.
+        return list(_cached_rows(text, width))
+    return _rows(text, width)
+
+
+# Texts up to this long (room lines, notes, prompts) are laid out once per width.
+CACHED_CHARS = 600
+
+
+@lru_cache(maxsize=2048)
+def _cached_rows(text: str, width: int) -> tuple[str, ...]:
+    return tuple(_rows(text, width))
+
+
+def _rows(text: str, width: int) -> list[str]:
     out: list[str] = []
     for line in plain(text).split("\n"):
         out.extend(wrap_paragraph(line, width))

@@ -127,6 +127,9 @@ class Room:
         self.visit = visit
         self.closed = False
         self._subscription: Subscription | None = None
+        # The history from before this visit, as rows for /history (the visit's own copy
+        # of the lines is let go once shown: a room full of readers need not keep it).
+        self._earlier: list[str] = []
         # What this session said and has not seen come back yet: not printed twice.
         self._mine: deque[str] = deque(maxlen=OWN_LINES)
 
