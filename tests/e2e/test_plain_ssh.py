@@ -14,6 +14,7 @@ import re
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from support import let_new_members_write
 
 from bbs.boards import PostingRules
 from bbs.community import Community
+from bbs.config import with_overrides
 from bbs.models import FrontEnd, Role
 from bbs.sanctions import SanctionKind
 from server.plain_io import LIVE_PLAIN
@@ -131,6 +133,18 @@ async def test_recovery_with_the_code_in_line_mode(plain: Connect, server: Runni
     await new.answer(MENU, "0")
     assert await new.wait_closed() == 0
     assert await community.authenticate_password("Heron", "a brand new password") is not None
+
+
+async def test_sign_up_has_its_time_limit_in_line_mode(
+    plain: Connect, server: RunningServer
+) -> None:
+    community = server.registry.community
+    community.settings = with_overrides(
+        community.settings, login=replace(community.settings.login, signup_seconds=1.0)
+    )
+    new = await plain("new")
+    await new.expect("Sign-up has a time limit and it ran out", timeout=10)
+    assert await new.wait_closed() == 1
 
 
 async def test_the_profile_choice_and_the_commands_choose_the_front_end(
@@ -532,6 +546,7 @@ async def test_privacy_what_we_store_export_password_and_delete(
 ) -> None:
     await _member(server, "Rail")
     term = await _login(plain, "Rail")
+    other = await _login(plain, "Rail")
     term.send("9\r")
     read = await term.answer("Profile: type a number", "2")
     assert "Profile: Rail. Role: member." in read and "10. Delete my account" in read
@@ -545,6 +560,16 @@ async def test_privacy_what_we_store_export_password_and_delete(
     await term.answer("New password, at least 10 characters (not shown): ", "another long one")
     await term.answer("The new password again: ", "another long one")
     await term.expect("Your password is changed.")
+    # Your sessions: this one marked, the other one ended from here.
+    term.send("7\r")
+    read = await term.answer("Sessions: E and a number ends that session", "e2")
+    assert "1. Since" in read and "2. Since" in read
+    assert read.count("(this one)") == 1 and "window 80 by 24" in read
+    assert "2. Since" not in read.split("(this one)")[0]  # the older one, this, is first
+    await other.expect("You ended this session from another one.")
+    assert await other.wait_closed() == 0
+    await term.expect("Ended.")
+    await term.answer("Sessions: E and a number", "0")
     term.send("10\r")
     await term.answer("Type 1 or 2, or 0 to go back without deleting: ", "2")
     await term.answer("To confirm, type your name (Rail), or 0 to go back: ", "Robin")
