@@ -29,14 +29,27 @@ NO_STREAK = "No streak yet"
 STREAK = "Streak {current} (best {best})"
 RESTING_UNTIL = "Resting until {day}: streaks wait for you (R ends the rest)."
 LIST_PROMPT = (
-    "Goals: a goal's number to see it, C and a number to check in (like C1), N "
-    "new goal, P partners and cheers, R rest, S settings, V archived, 0 back: "
+    "Goals: a goal's number to see it, C and a number to check in (like C1), E and a "
+    "number to edit, N new goal, P partners and cheers, R rest, S settings, V archived, "
+    "0 back: "
 )
 ARCHIVED_PROMPT = (
     "Archived goals: a goal's number to see it, A and a number to bring it back, "
     "V for your goals, 0 back: "
 )
-LIST_HINT = "Type a goal's number, C and a number, N, P, R, S, V or 0."
+LIST_HINT = "Type a goal's number, C or E and a number, N, P, R, S, V or 0."
+EDIT_TITLE = "Edit {title}. Enter keeps what is in brackets."
+KEEP = " [{value}]: "
+EDIT_SAVED = "Saved."
+NONE_WORD = "none"
+EDIT_QUESTIONS = {
+    "title": "Title",
+    "category": "Category ({choices})",
+    "cadence": "How often (daily, weekly, or times a week from 1 to 7)",
+    "measure": "Measured in (minutes, count, or none)",
+    "target": "Target per check-in (a number, or none)",
+    "visibility": "Who sees it (private, partners or community)",
+}
 SEEN_BY = {
     "private": "private",
     "partners": "shared with partners",
@@ -210,6 +223,9 @@ async def run(s: PlainSession) -> None:
             await check_in(s, chosen.goal)
         elif word in ("a", "archive") and chosen is not None:
             await archive(s, chosen.goal)
+            listed = False
+        elif word in ("e", "edit") and chosen is not None and not archived:
+            await edit_goal(s, chosen.goal)
             listed = False
         elif archived:
             await console.say(LIST_HINT)
@@ -402,6 +418,35 @@ async def new_goal(s: PlainSession) -> None:
         await console.say(crisis_message(await s.services.help_text(), kept=GOAL_SAVED_CRISIS))
         return
     await console.say(GOAL_SET.format(title=saved.title))
+
+
+async def edit_goal(s: PlainSession, goal: GoalView) -> None:
+    """Each field asked again, showing what it is now; Enter keeps it."""
+    console = s.console
+    cadence = (
+        str(goal.cadence.times)
+        if goal.cadence.kind.value == "per_week"
+        else goal.cadence.kind.value
+    )
+    now = {
+        "title": goal.title,
+        "category": goal.category,
+        "cadence": cadence,
+        "measure": goal.measure or NONE_WORD,
+        "target": str(goal.target) if goal.target else NONE_WORD,
+        "visibility": goal.visibility.value,
+    }
+    await console.say(EDIT_TITLE.format(title=goal.title))
+    fields: dict[str, str] = {}
+    for name, question in EDIT_QUESTIONS.items():
+        asked = question.format(choices=", ".join(CATEGORIES))
+        answer = (await console.ask(asked + KEEP.format(value=now[name]))).strip() or now[name]
+        fields[name] = "" if answer.lower() == NONE_WORD else answer
+    saved = await s.services.goals.update_goal(s.member.id, goal.id, **fields)
+    if saved.crisis:
+        await console.say(crisis_message(await s.services.help_text(), kept=GOAL_SAVED_CRISIS))
+        return
+    await console.say(EDIT_SAVED)
 
 
 async def archive(s: PlainSession, goal: GoalView) -> None:

@@ -4,6 +4,7 @@ being typed; the member's own lines are not printed again (their typing already 
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bbs.errors import StoreBusyError
@@ -275,8 +276,6 @@ class Room:
             self.s.console.live("\n".join(lines), bell=mentioned)
 
     def _changed(self, event: RoomChangedEvent) -> list[str]:
-        from dataclasses import replace
-
         old = self.visit.room
         room = replace(
             old, topic=event.topic, slow_mode_seconds=event.slow_mode_seconds, closed=event.closed

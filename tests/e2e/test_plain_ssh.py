@@ -468,7 +468,16 @@ async def test_goals_check_in_with_mood_and_note_and_the_companion_answers(
     term.send("1\r")
     read = await term.expect("Goal: C to check in")
     assert "25 minutes, mood 4: Sunny by the river" in read
-    term.send("0\r0\r")
+    term.send("0\r")
+    # Editing: Enter keeps each field as it is.
+    await term.answer("Goals: a goal's number", "e1")
+    await term.answer("Title [Walk outside]: ", "Walk by the river")
+    for field in ("Category", "How often", "Measured in", "Target", "Who sees it"):
+        await term.answer(field, "")
+    await term.expect("Saved.")
+    read = await term.expect("Goals: a goal's number")
+    assert "1. Walk by the river: daily, private. Streak 1 day (best 1). Done for today." in read
+    term.send("0\r")
     await term.expect(MENU)
 
 
