@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
 
@@ -31,6 +32,8 @@ STOP_WORDS = frozenset({"q", "quit", "stop"})
 
 # Lines kept for the member while they read something else or are hidden.
 QUEUE_LIMIT = 500
+# Text longer than this is cleaned and wrapped in a worker thread.
+LAYOUT_IN_THREAD = 20_000
 
 
 class Console:
@@ -63,7 +66,11 @@ class Console:
 
     async def say(self, text: str = "") -> bool:
         """Write `text`, stopping at "more" each screenful; False if the member said stop."""
-        pending = self.rows(text)
+        if len(text) > LAYOUT_IN_THREAD:
+            # A page of long posts is laid out off the shared event loop.
+            pending = await asyncio.to_thread(self.rows, text)
+        else:
+            pending = self.rows(text)
         while pending:
             room = self.page - self._since_input
             if room <= 0:

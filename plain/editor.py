@@ -112,7 +112,8 @@ class LineEditor:
         self._prompt_row = rows[-1]
         self._row = rows[-1]
         out = "\r\n".join(rows)
-        if initial:
+        if initial and not self._raw:
+            # Text kept from a line that was not taken; typing ahead since replaces it.
             out += self._insert(initial)
         return out + self._process()
 

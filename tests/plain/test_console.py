@@ -166,3 +166,12 @@ def test_layout_wraps_long_words_and_keeps_blank_lines() -> None:
     assert rows("x" * 25 + "\n\nend", 10) == ["x" * 10, "x" * 10, "x" * 5, "", "end"]
     assert rows("“Quoted” — and… done", 40) == ['"Quoted" - and... done']
     assert rows("\x1b[31mred\x1b[0m", 40) == ["[31mred[0m"]
+
+
+async def test_a_very_long_text_is_laid_out_off_the_loop_and_still_paged() -> None:
+    io = MemoryIO(width=40, height=10)
+    console = Console(io)
+    task = asyncio.ensure_future(console.say("word " * 6000))
+    await io.answer("q")
+    assert await asyncio.wait_for(task, 5) is False
+    assert all(len(row) <= 39 for row in io.out if not row.startswith(("<", "[")))

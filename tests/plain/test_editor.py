@@ -170,6 +170,18 @@ def test_input_typed_ahead_waits_for_the_next_prompt() -> None:
     assert second is not None and second.text == "3" and out == "Second: 3\r\n"
 
 
+def test_initial_text_is_shown_as_if_typed_unless_typing_came_ahead() -> None:
+    editor = LineEditor(80)
+    assert editor.begin("> ", initial="kept line") == "> kept line"
+    editor.feed(" again\r")
+    done = editor.take()
+    assert done is not None and done.text == "kept line again"
+    editor.feed("newer\r")
+    editor.begin("> ", initial="kept line")
+    done = editor.take()
+    assert done is not None and done.text == "newer"
+
+
 def test_secret_input_is_not_echoed() -> None:
     editor = LineEditor(80)
     out = editor.begin("Password: ", secret=True)
