@@ -30,6 +30,7 @@ LIVE_APPS: weakref.WeakSet[BBSApp] = weakref.WeakSet()
 NEEDS_TERMINAL = (
     "This BBS is a full-screen program and needs a terminal. "
     "Connect with: ssh -t -p {port} {user}@HOST\r\n"
+    "Or in plain lines (screen readers, slow links): ssh -p {port} {user}@HOST plain\r\n"
 )
 FLOOD_NOTE = "You sent a lot very quickly, so some of it was skipped."
 # `ssh NAME@host export > mine.json`: the one command a logged-in member may run.
