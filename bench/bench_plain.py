@@ -15,6 +15,8 @@ A plain reader presses Enter when the room says more lines are waiting (a screen
 came in since they last typed), as a person reading along would; that is in the figures.
 
     .venv/bin/python bench/bench_plain.py [--members 50] [--rate 5] [--seconds 30]
+
+BENCH_PROFILE=/tmp/p writes a cProfile of each server to /tmp/p.xterm-256color and /tmp/p.dumb.
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ def rss_kib():
     return 0
 
 async def main():
+    import os
+    profile = None
+    if os.environ.get("BENCH_PROFILE_FILE"):
+        import cProfile
+        profile = cProfile.Profile()
     apply_textual_patches()
     settings = load_settings(Path(sys.argv[1]), port=0)
     settings = with_overrides(settings, login=LoginLimits(max_sessions_per_member=10000,
@@ -56,6 +63,8 @@ async def main():
     running = await start_server(settings)
     tune_garbage_collector()  # as `bbs serve` does
     print(json.dumps({"port": running.port}), flush=True)
+    if profile is not None:
+        profile.enable()
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -67,6 +76,9 @@ async def main():
         print(json.dumps({"rss_kib": rss_kib(), "live_apps": len(LIVE_APPS),
                           "live_plain": len(LIVE_PLAIN),
                           "sessions": len(running.registry.sessions)}), flush=True)
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(os.environ["BENCH_PROFILE_FILE"])
     await running.shutdown(grace=1.0)
 
 asyncio.run(main())
@@ -240,6 +252,9 @@ async def measure(mode: Mode, count: int, rate: float, seconds: float) -> dict[s
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         credentials = prepare_members(data_dir, count)
+        if os.environ.get("BENCH_PROFILE"):
+            # BENCH_PROFILE=/tmp/p writes /tmp/p.xterm-256color and /tmp/p.dumb (cProfile).
+            os.environ["BENCH_PROFILE_FILE"] = f"{os.environ['BENCH_PROFILE']}.{mode.term}"
         server = ServerProcess(data_dir, HARNESS)
         await server.start()
         members = [Member(name, key, mode) for name, key in credentials]

@@ -248,7 +248,7 @@ class Room:
         mentioned = False
         if overflowed:
             lines.append(SKIPPED)
-        quiet = rooms.presence.count(visit.room.id) < QUIET_JOIN_LIMIT
+        quiet: bool | None = None  # worked out only when someone comes or goes
         for event in subscription.drain():
             if isinstance(event, RoomLineEvent):
                 if event.member_id in visit.ignored:
@@ -261,6 +261,8 @@ class Room:
                 )
                 lines.append(line_text(event.author, event.text, event.line_kind))
             elif isinstance(event, RoomPresenceEvent):
+                if quiet is None:
+                    quiet = rooms.presence.count(visit.room.id) < QUIET_JOIN_LIMIT
                 if (
                     quiet
                     and event.member_id != visit.member.id
