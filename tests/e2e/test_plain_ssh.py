@@ -350,8 +350,8 @@ async def test_a_room_line_arrives_with_who_said_it_and_keeps_a_half_typed_line(
     await finch.expect("Grebe: hello everyone\n> I was just typ")
     finch.send("ing this\r")
     await grebe.expect("Finch: I was just typing this")
-    # Nothing is shown twice: Finch's own line is not printed back to Finch.
-    await asyncio.sleep(0)
+    # Nothing is shown twice: Finch's own line is not printed back to Finch (checked
+    # below, once later lines have come).
     grebe.send("/me waves\r")
     await finch.expect("* Grebe waves")
     finch.send("/who\r")
@@ -426,7 +426,9 @@ async def test_hide_prints_one_neutral_line_until_back(
     hidden_at = len(kite.text())
     lark.send("a line while Kite is away\r")
     await lark.expect(ROOM)
-    await asyncio.sleep(0.3)  # a line that must not arrive: give it the chance to
+    # The line reached Kite's session, which keeps it while hidden (and prints nothing).
+    console = _plain_console(server, "Kite")
+    await _until(lambda: console.waiting > 0)
     assert "Lark" not in kite.text()[hidden_at:]
     kite.send("back\r")
     await kite.expect("You are back.")
@@ -436,6 +438,24 @@ async def test_hide_prints_one_neutral_line_until_back(
     tail = kite.text()[:hidden_at].rstrip("\n").split("\n")
     assert tail[-1].startswith("System status")
     assert tail[-23:-1] == [""] * 22  # the screen above was emptied by blank rows
+
+
+def _plain_console(server: RunningServer, name: str) -> Any:
+    for session in server.registry.sessions:
+        run = session._plain
+        member = session._member
+        if run is not None and run.session is not None and member and member.pseudonym == name:
+            return run.session.console
+    raise AssertionError(f"no plain session of {name}")
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("the condition never came true")
+        await asyncio.sleep(0.02)
 
 
 # -- goals ----------------------------------------------------------------------------
