@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_, select
 
-from bbs.models import ColourMode, Member, MemberKey, RetiredPseudonym, Role, utcnow
+from bbs.models import ColourMode, FrontEnd, Member, MemberKey, RetiredPseudonym, Role, utcnow
 from bbs.pseudonyms import Pseudonym, normalize_pseudonym
 
 
@@ -37,6 +37,7 @@ class MemberView:
     created_at: datetime
     last_login_at: datetime | None
     key_count: int = 0
+    front_end: FrontEnd = FrontEnd.FULL
 
     @property
     def is_staff(self) -> bool:
@@ -69,6 +70,7 @@ def _view(member: Member, key_count: int = 0) -> MemberView:
         created_at=member.created_at,
         last_login_at=member.last_login_at,
         key_count=key_count,
+        front_end=FrontEnd(member.front_end),
     )
 
 
@@ -280,6 +282,16 @@ def update_display_settings(
         raise AccountError("That account no longer exists.")
     member.colour_mode = colour_mode.value
     member.mouse = mouse
+    session.add(member)
+    return _view(member, _key_count(session, member_id))
+
+
+def set_front_end(session: Session, member_id: int, front_end: FrontEnd) -> MemberView:
+    """Remember which front end the member's next plain `ssh NAME@host` opens."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise AccountError("That account no longer exists.")
+    member.front_end = front_end.value
     session.add(member)
     return _view(member, _key_count(session, member_id))
 

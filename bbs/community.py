@@ -25,7 +25,7 @@ from bbs.db import Database
 from bbs.events import Event, LocalEventBus, take_announcements
 from bbs.home import HomeSnapshot, load_home
 from bbs.login_guard import LoginGuard
-from bbs.models import ColourMode, Role
+from bbs.models import ColourMode, FrontEnd, Role
 from bbs.moderation_gate import ModerationGate
 from bbs.moderation_policy import ModerationThresholds, TextScorer
 from bbs.notices import WHAT_WE_STORE, install_default_texts, read_text_file
@@ -304,6 +304,10 @@ class Community:
                 s, member_id, colour_mode=colour_mode, mouse=mouse
             ),
         )
+
+    async def set_front_end(self, member_id: int, front_end: FrontEnd) -> MemberView:
+        """Full screen or plain lines, from the member's next login (the profile's choice)."""
+        return await self.write(lambda s: accounts.set_front_end(s, member_id, front_end))
 
 
 __all__ = ["AccountError", "Community", "PasswordError", "SignUpResult"]

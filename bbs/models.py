@@ -52,6 +52,13 @@ class ColourMode(StrEnum):
     MONOCHROME = "mono"
 
 
+class FrontEnd(StrEnum):
+    """How a member's sessions look: the full screen, or plain lines (screen readers)."""
+
+    FULL = "full"
+    PLAIN = "plain"
+
+
 class Member(SQLModel, table=True):
     """A person, known only by the pseudonym they chose."""
 
@@ -66,6 +73,8 @@ class Member(SQLModel, table=True):
     role: str = Field(default=Role.MEMBER.value, max_length=16)
     colour_mode: str = Field(default=ColourMode.AUTO.value, max_length=8)
     mouse: bool = Field(default=True)
+    # The front end a plain `ssh NAME@host` opens (a command or TERM=dumb can choose too).
+    front_end: str = Field(default=FrontEnd.FULL.value, max_length=8)
     guidelines_version: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -16,7 +16,7 @@ What we store about you
   log you in. Public keys are not secret.
 - What you write here (posts, messages, check-ins) until you delete it or
   your account, and when you last logged in.
-- Your display settings (colours, mouse).
+- Your display settings (colours, mouse, full screen or plain lines).
 
 Who can read your private messages
 ==================================

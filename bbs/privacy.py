@@ -395,7 +395,8 @@ def export_member(session: Session, member_id: int) -> dict[str, Any]:
             "guidelines_version": member.guidelines_version,
         },
         "settings": {
-            "display": {"colour_mode": member.colour_mode, "mouse": member.mouse},
+            "display": {"colour_mode": member.colour_mode, "mouse": member.mouse,
+                        "front_end": member.front_end},
             "reader": one(ReaderPrefs),
             "messages": one(MessagePrefs),
             "goals": one(GoalSettings),

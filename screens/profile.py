@@ -10,11 +10,13 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Button, Checkbox, RadioSet
 
 from bbs.errors import StoreBusyError
-from bbs.models import ColourMode
+from bbs.models import ColourMode, FrontEnd
 from screens.base import BBSScreen
 from screens.goals import ProfileBadges
 from screens.widgets import Choice, KeyBar, PlainText, Tick
 
+# A second front end of plain lines (see plain/): screen readers, braille, the slowest links.
+_PLAIN_LABEL = "Plain line mode from my next login (screen readers, slow links)"
 _COLOUR_LABELS = {
     ColourMode.AUTO: "Automatic (from your terminal)",
     ColourMode.SIXTEEN: "16 colours",
@@ -54,6 +56,7 @@ class ProfileScreen(BBSScreen[None]):
                 yield Choice(label, value=member.colour_mode is mode, id=f"colour-{mode.name}")
         yield Tick("Mouse clicks", value=member.mouse, id="mouse")
         yield PlainText("Mouse changes apply from your next login.", classes="note")
+        yield Tick(_PLAIN_LABEL, value=member.front_end is FrontEnd.PLAIN, id="plain-mode")
         yield Button("Save", id="save", compact=True)
         yield PlainText("", id="status", classes="note")
         yield PlainText("P: privacy and your data (export, password, keys, sessions, "
@@ -81,6 +84,10 @@ class ProfileScreen(BBSScreen[None]):
                 colour_mode=self._chosen_mode(),
                 mouse=self.query_one("#mouse", Checkbox).value,
             )
+            front_end = (FrontEnd.PLAIN if self.query_one("#plain-mode", Checkbox).value
+                         else FrontEnd.FULL)
+            if front_end is not updated.front_end:
+                updated = await app.community.set_front_end(member.id, front_end)
         except StoreBusyError:
             status.show("The server is busy right now; your settings were not saved. Try again.")
             return

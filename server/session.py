@@ -12,11 +12,12 @@ import asyncssh
 
 from bbs.accounts import MemberView, PublicKeyInfo
 from bbs.errors import StoreBusyError
-from bbs.models import utcnow
+from bbs.models import FrontEnd, utcnow
 from bbs.privacy_service import SessionInfo
 from bbs.terminal_caps import detect_colour_depth
 from screens.app import BBSApp, SessionContext
 from server.driver import SSHDriver, TerminalLink
+from server.plain_io import PlainRun, SSHLineIO, front_end_for
 
 if TYPE_CHECKING:
     from server.ssh_server import BBSServer, SessionRegistry
@@ -29,6 +30,7 @@ LIVE_APPS: weakref.WeakSet[BBSApp] = weakref.WeakSet()
 NEEDS_TERMINAL = (
     "This BBS is a full-screen program and needs a terminal. "
     "Connect with: ssh -t -p {port} {user}@HOST\r\n"
+    "Or in plain lines (screen readers, slow links): ssh -p {port} {user}@HOST plain\r\n"
 )
 FLOOD_NOTE = "You sent a lot very quickly, so some of it was skipped."
 # `ssh NAME@host export > mine.json`: the one command a logged-in member may run.
@@ -67,6 +69,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._app: BBSApp | None = None
         # The client will send nothing more (EOF): a session app has nobody to serve.
         self._input_ended = False
+        # The plain line front end, when this session runs it instead of the full screen.
+        self._plain: PlainRun | None = None
         self.task: asyncio.Task[None] | None = None
         self._closing = False
         # For the member's own list of sessions (privacy screen): no address, ever.
@@ -118,16 +122,21 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             # With or without a pty: the member's data as JSON on stdout, then exit 0.
             self.task = asyncio.get_running_loop().create_task(self._export(self._member))
             return
-        if self._command is not None or not self._has_pty:
+        front_end = front_end_for(self._command, self._term, self._has_pty, self._member)
+        if front_end is None:
             # Not a terminal session, or a command we do not offer: say how to connect.
             port = self._registry.settings.port
             user = self._username if self._member else "new"
             self._chan.write(NEEDS_TERMINAL.format(port=port, user=user).encode())
             self._chan.exit(1)
             return
-        self.task = asyncio.get_running_loop().create_task(self._run())
+        run = self._run_plain() if front_end is FrontEnd.PLAIN else self._run()
+        self.task = asyncio.get_running_loop().create_task(run)
 
     def data_received(self, data: bytes, datatype: int | None) -> None:
+        if self._plain is not None:
+            self._plain.io.feed(data)
+            return
         link = self._link
         if link is not None and link.driver is not None:
             link.driver.feed(data)
@@ -136,9 +145,15 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         link = self._link
         if link is not None and link.driver is not None:
             link.driver.resize(width, height)
+        if self._plain is not None:
+            self._plain.io.resize(width, height)
         self._size = (width or 80, height or 24)
 
     def eof_received(self) -> bool:
+        if self._plain is not None:
+            # Piped input (`ssh host plain < lines`): read what came, answer, then exit.
+            self._plain.io.eof()
+            return True
         # The client has nothing more to send (`ssh -n`, `< /dev/null`, a here-string, or
         # a terminal closed): the app ends, but our side stays open until we have said
         # what we have to say. Returning False would make asyncssh send our EOF at once,
@@ -185,6 +200,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
 
     # -- the app ----------------------------------------------------------------------
     def _end_app(self) -> None:
+        if self._plain is not None:
+            self._plain.hangup()
         app = self._app
         if app is not None and app.is_running:
             app.exit(0)
@@ -208,11 +225,42 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
 
     def goodbye(self, line: str) -> None:
         """Server shutdown: end the app and leave a last line on the member's terminal."""
+        if self._plain is not None:
+            self._plain.end(line)
         app = self._app
         if app is not None:
             app.farewell = line
             if app.is_running:
                 app.exit(0)
+
+    async def _run_plain(self) -> None:
+        """The plain line front end (plain/): lines in, lines out, no escape sequences."""
+        from plain.services import Services
+        from plain.session import PlainContext
+
+        assert self._chan is not None
+        chan = self._chan
+        io = SSHLineIO(chan, self._registry.settings.terminal, width=self._size[0],
+                       height=self._size[1], echo=self._has_pty, on_overflow=self._overflow)
+        run = self._plain = PlainRun(io)
+        if self._member is not None:
+            self._registry.member_arrived(self, self._member)
+        context = PlainContext(
+            services=Services(self._registry.community), member=self._member,
+            offered_key=self._offered_key, source=self._source, session_id=self.session_id,
+            on_member=self._became_member)
+        status = 1
+        try:
+            status = await run.run(context)
+        finally:
+            self._registry.session_ended(self)
+            self._plain = None
+            if not self._closing:
+                try:
+                    io.finish(run.farewell)
+                    chan.exit(status)
+                except (OSError, asyncssh.Error):
+                    pass
 
     async def _run(self) -> None:
         assert self._chan is not None

@@ -184,9 +184,36 @@ async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
         await pilot.pause()
         assert mouse.value is False and "x" not in str(mouse.render())
         await pilot.press("down")
+        assert app.screen.focused is app.screen.query_one("#plain-mode")
+        await pilot.press("down")
         assert app.screen.focused is app.screen.query_one("#save")
-        await pilot.press("shift+tab", "up")
+        await pilot.press("shift+tab", "up", "up")
         assert app.screen.focused is app.screen.query_one("#colour")
+
+
+async def test_plain_line_mode_is_chosen_on_the_profile_and_remembered(
+        community: Community) -> None:
+    from textual.widgets import Checkbox
+
+    from bbs.models import FrontEnd
+
+    member = (await community.sign_up("Sedge", PASSWORD, PASSWORD)).member
+    assert member.front_end is FrontEnd.FULL
+    app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        for _ in range(250):
+            await pilot.pause(0.02)
+            if app.screen.query("#plain-mode"):
+                break
+        tick = app.screen.query_one("#plain-mode", Checkbox)
+        assert tick.value is False and "Plain line mode" in str(tick.label)
+        tick.value = True
+        await pilot.press("s")
+        await pilot.pause(0.2)
+        assert "Saved" in _text(app, "#status")
+    saved = await community.member(member.id)
+    assert saved is not None and saved.front_end is FrontEnd.PLAIN
 
 
 async def test_a_crash_is_logged_without_locals_and_the_member_told(

@@ -1,0 +1,592 @@
+"""Boards in line mode: boards, threads, reading page by page, writing, reactions, search.
+
+A post with a content warning (or by someone the reader blocked) is printed folded: its
+header and warning, and the number to type to open it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bbs.blocks import BlockKind
+from bbs.board_service import Outcome
+from bbs.boards import BODY_MAX, REACTIONS, PostStatus, PostView, ThreadPage, ThreadView
+from plain.forms import (
+    SEND_ERRORS,
+    command,
+    confirm,
+    error_text,
+    numbered,
+    read_body,
+    send_again,
+)
+
+if TYPE_CHECKING:
+    from plain.session import PlainSession
+
+# -- what members read ----------------------------------------------------------------
+BOARDS_TITLE = "Boards:"
+BOARD_LINE = "{name}: {description} {threads} thread{ts}{unread}{following}"
+UNREAD = ", {count} unread"
+FOLLOWING = ", following"
+BOARDS_PROMPT = (
+    "Boards: type a board's number, S to search, W for content warnings, or 0 "
+    "to go back (Enter lists them again): "
+)
+BOARDS_HINT = "Type one of the numbers shown, S, W or 0."
+THREADS_TITLE = "{board}{following}: threads, most recently active first."
+NO_THREADS = "No threads here yet. Type N to start one."
+THREAD_LINE = "{title}, by {author}. {posts} post{ps}{unread}.{warning}{held}{blocked}"
+THREAD_WARNING = " Content warning: {warning}."
+THREAD_HELD = " Held for review."
+THREAD_BLOCKED = " You blocked its starter."
+THREADS_PROMPT = (
+    "Threads: type a thread's number to read it, N for a new thread, {pages}F to "
+    "follow or unfollow this board, 0 to go back: "
+)
+OLDER = "O for older threads, "
+NEWER = "L for newer threads, "
+THREADS_HINT = "Type a thread's number, N, F or 0{pages}."
+FOLLOWING_BOARD = "Following {board}: new threads there show under What is new."
+UNFOLLOWED_BOARD = "Stopped following {board}."
+THREAD_TITLE = "{title} (in {board}). {posts} post{ps}.{warning}"
+POST_HEADER = "Post {seq} by {author}, {when}{edited}:"
+EDITED = ", edited"
+POST_DELETED = "(This post was deleted by its author.)"
+POST_HELD = "(Held for review: only you can see this for now.)"
+POST_WARNING = "Content warning: {warning}."
+POST_FOLDED = "Folded because of the warning: type {seq} to open it."
+POST_BLOCKED = "You blocked this member: type {seq} to show it anyway."
+REACTION_LINE = "Reactions: {reactions}."
+REACTION_MINE = " (yours)"
+THREAD_PROMPT = "Thread: Enter for the next posts, R to reply, K for all commands, 0 to go back: "
+THREAD_KEYS = (
+    "In a thread you can type:\n"
+    "Enter or N: the next posts. P: the posts before.\n"
+    "A post's number, like 3: open that post if it is folded (or read it again).\n"
+    "R: reply. Q and a number, like Q3: reply quoting that post.\n"
+    "A and a number, like A3: react to that post (hug, me too, proud of you, thank you).\n"
+    "X and a number: report that post to the moderators.\n"
+    "E and a number: edit your post. D and a number: delete your post.\n"
+    "B and a number: block or unblock that post's author.\n"
+    "F: follow or unfollow this thread. 0: back to the threads."
+)
+END_OF_THREAD = "That is the last post for now. R replies; 0 goes back."
+START_OF_THREAD = "This is the first page."
+NO_SUCH_POST = "There is no post {seq} on this page. Type K for the commands."
+NEW_THREAD_TITLE = "New thread in {board}."
+TITLE_PROMPT = "Title (up to 120 characters), or 0 to go back: "
+WARNING_PROMPT = (
+    "Content warning, if your post needs one (for example: self-harm), or Enter for none: "
+)
+BODY_INTRO_THREAD = "Now the text of your first post."
+BODY_INTRO_REPLY = "Your reply to {title}."
+BODY_INTRO_QUOTE = "Your reply begins with the quote from post {seq}; type what follows it."
+QUOTE_HEAD = "{author} wrote:"
+POSTED_THREAD = "Your thread is posted."
+POSTED_REPLY = "Your reply is posted as post {seq}."
+EDIT_INTRO = "Post {seq} now reads as below. Type the whole new text."
+EDIT_WARNING_PROMPT = (
+    "Content warning (now: {warning}): Enter keeps it, type none to remove it, or type a new one: "
+)
+EDITED_DONE = "Post {seq} is changed."
+NOT_YOURS = "Post {seq} is not yours; you can edit and delete only your own posts."
+DELETE_QUESTION = "Delete post {seq}? Its words go for good; a note that it was deleted stays."
+DELETED_DONE = "Post {seq} is deleted."
+REACT_TITLE = "React to post {seq} by {author}:"
+REACT_PROMPT = "Type a reaction's number (the same again takes it back), or 0: "
+REACTED = "You sent {label}."
+UNREACTED = "You took back {label}."
+REPORT_PROMPT = (
+    "What is wrong with post {seq}? A moderator will look at it; the author is "
+    "not told who reported it. Type the reason, or 0 to go back: "
+)
+REPORTED = "Thank you. A moderator will look at it."
+BLOCK_QUESTION = (
+    "Block {name}? Their posts fold up for you, and they cannot message, mention "
+    "or react to you. They are not told."
+)
+UNBLOCK_QUESTION = "Unblock {name}?"
+BLOCKED_DONE = "{name} is blocked."
+UNBLOCKED_DONE = "{name} is unblocked."
+FOLLOWING_THREAD = "Following this thread: replies show under What is new."
+UNFOLLOWED_THREAD = "Stopped following this thread."
+NEWS_TITLE = "What is new for you:"
+NO_NEWS = "Nothing new for you on the boards right now."
+NEWS_MENTION = "{actor} mentioned you in {title} ({board})"
+NEWS_THREAD = "New thread {title} in {board}"
+NEWS_REPLY = "{actor} replied in {title} ({board})"
+NEWS_PROMPT = "Type a number to read it, or 0 to go back: "
+SEARCH_PROMPT = "Search the boards: type words to find, or 0 to go back: "
+SEARCH_NONE = "Nothing found. Try fewer or other words."
+SEARCH_FOUND = "{count} found:"
+HIT_LINE = "{title} ({board}), post {seq} by {author}: {snippet}"
+HITS_PROMPT = "Type a number to read it, S to search again, or 0 to go back: "
+WARNINGS_TITLE = "Content warnings: posts with a warning start folded so you choose to open them."
+WARNINGS_NOW_ALL = "Now: every post with a warning starts folded."
+WARNINGS_NOW_SOME = "Now: warned posts open for you, except warnings with these words: {words}."
+WARNINGS_CHOICES = [
+    "Fold every post with a warning",
+    "Open warned posts for me, except the warnings I list",
+]
+WARNINGS_PROMPT = "Type 1 or 2, or 0 to keep things as they are: "
+WARNINGS_WORDS = (
+    "Which warnings should always stay folded? Words separated by commas (Enter for none): "
+)
+WARNINGS_SAVED = "Saved."
+NONE_WORD = "none"
+
+
+def when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+# -- boards ---------------------------------------------------------------------------
+async def run(s: PlainSession) -> None:
+    """The list of boards, then a board's threads."""
+    console, boards = s.console, s.services.boards
+    listed = False
+    while True:
+        found = await boards.board_list(s.member.id)
+        if not listed:
+            listed = True
+            await console.say(
+                BOARDS_TITLE
+                + "\n"
+                + numbered(
+                    [
+                        BOARD_LINE.format(
+                            name=b.name,
+                            description=b.description,
+                            threads=b.threads,
+                            ts=_s(b.threads),
+                            unread=UNREAD.format(count=b.unread) if b.unread else "",
+                            following=FOLLOWING if b.following else "",
+                        )
+                        for b in found
+                    ]
+                )
+            )
+        answer = command(await console.ask(BOARDS_PROMPT))
+        if answer.back:
+            return
+        if answer.empty:
+            listed = False
+        elif answer.word in ("s", "search") and answer.number is None:
+            await search(s)
+        elif answer.word in ("w", "warnings") and answer.number is None:
+            await warnings(s)
+        elif not answer.word and answer.number is not None and 1 <= answer.number <= len(found):
+            await threads(s, found[answer.number - 1].id)
+            await console.say(BOARDS_TITLE.rstrip(":") + ".")
+        else:
+            await console.say(BOARDS_HINT)
+
+
+async def threads(s: PlainSession, board_id: int) -> None:
+    """One board's threads, a page at a time; N starts a new thread."""
+    console, boards = s.console, s.services.boards
+    cursor: tuple[int | None, int | None] = (None, None)
+    listed = False
+    while True:
+        page = await boards.thread_list(s.member.id, board_id, before=cursor[0], after=cursor[1])
+        board = page.board
+        if not listed:
+            listed = True
+            lines = [
+                THREADS_TITLE.format(
+                    board=board.name, following=" (following)" if board.following else ""
+                )
+            ]
+            if page.threads:
+                lines.append(numbered([_thread_line(t) for t in page.threads]))
+            else:
+                lines.append(NO_THREADS)
+            await console.say("\n".join(lines))
+        pages = (OLDER if page.older else "") + (NEWER if page.newer else "")
+        answer = command(await console.ask(THREADS_PROMPT.format(pages=pages)))
+        if answer.back:
+            return
+        if answer.empty:
+            listed = False
+        elif answer.word in ("n", "new") and answer.number is None:
+            await new_thread(s, board.id, board.name)
+            listed = False
+        elif answer.word in ("o", "older") and page.older is not None:
+            cursor, listed = (page.older, None), False
+        elif answer.word in ("l", "newer") and page.newer is not None:
+            cursor, listed = (None, page.newer), False
+        elif answer.word in ("f", "follow") and answer.number is None:
+            await boards.follow(s.member.id, "board", board.id, not board.following)
+            said = UNFOLLOWED_BOARD if board.following else FOLLOWING_BOARD
+            await console.say(said.format(board=board.name))
+        elif (
+            not answer.word
+            and answer.number is not None
+            and 1 <= answer.number <= len(page.threads)
+        ):
+            await read_thread(s, page.threads[answer.number - 1].id)
+            listed = False
+        else:
+            await console.say(THREADS_HINT.format(pages=", O" if page.older else ""))
+
+
+def _thread_line(t: ThreadView) -> str:
+    return THREAD_LINE.format(
+        title=t.title,
+        author=t.author,
+        posts=t.post_count,
+        ps=_s(t.post_count),
+        unread=UNREAD.format(count=t.unread) if t.unread else "",
+        warning=THREAD_WARNING.format(warning=t.warning) if t.warning else "",
+        held=THREAD_HELD if t.status is PostStatus.HELD else "",
+        blocked=THREAD_BLOCKED if t.blocked else "",
+    )
+
+
+# -- a thread -------------------------------------------------------------------------
+def post_text(post: PostView, *, opened: bool) -> str:
+    """One post as lines: header, states, warning, the body or how to open it, reactions."""
+    lines = [
+        POST_HEADER.format(
+            seq=post.seq,
+            author=post.author,
+            when=when(post.created_at),
+            edited=EDITED if post.edited else "",
+        )
+    ]
+    if post.status is PostStatus.DELETED:
+        lines.append(POST_DELETED)
+        return "\n".join(lines)
+    if post.status is PostStatus.HELD:
+        lines.append(POST_HELD)
+    if post.warning:
+        lines.append(POST_WARNING.format(warning=post.warning))
+    if post.collapsed and not opened:
+        folded = POST_BLOCKED if post.collapsed == "blocked" else POST_FOLDED
+        lines.append(folded.format(seq=post.seq))
+    else:
+        lines.append(post.body)
+    if post.reactions:
+        lines.append(
+            REACTION_LINE.format(
+                reactions=", ".join(
+                    f"{r.label} {r.count}" + (REACTION_MINE if r.mine else "")
+                    for r in post.reactions
+                )
+            )
+        )
+    return "\n".join(lines)
+
+
+class _Thread:
+    """What the reader holds while in one thread."""
+
+    def __init__(self, s: PlainSession, thread_id: int) -> None:
+        self.s = s
+        self.thread_id = thread_id
+        self.page: ThreadPage | None = None
+
+    async def load(
+        self, *, after_seq: int | None = None, before_seq: int | None = None
+    ) -> ThreadPage:
+        self.page = await self.s.services.boards.thread_page(
+            self.s.member.id, self.thread_id, after_seq=after_seq, before_seq=before_seq
+        )
+        return self.page
+
+    async def show(self, page: ThreadPage) -> None:
+        await self.s.console.say("\n\n".join(post_text(p, opened=False) for p in page.posts))
+
+    def post(self, seq: int | None) -> PostView | None:
+        if self.page is None or seq is None:
+            return None
+        return next((p for p in self.page.posts if p.seq == seq), None)
+
+
+async def read_thread(s: PlainSession, thread_id: int, *, at_seq: int | None = None) -> None:
+    """Read a thread from the first unread post (or `at_seq`), a page at a time."""
+    console = s.console
+    reader = _Thread(s, thread_id)
+    page = await reader.load(after_seq=at_seq - 1 if at_seq else None)
+    thread = page.thread
+    await console.say(
+        THREAD_TITLE.format(
+            title=thread.title,
+            board=thread.board_name,
+            posts=thread.post_count,
+            ps=_s(thread.post_count),
+            warning=THREAD_WARNING.format(warning=thread.warning) if thread.warning else "",
+        )
+    )
+    await reader.show(page)
+    while True:
+        answer = command(await console.ask(THREAD_PROMPT))
+        page = reader.page or page
+        word, number = answer.word, answer.number
+        if answer.back:
+            return
+        if answer.empty or (word in ("n", "next") and number is None):
+            if page.has_after and page.posts:
+                await reader.show(await reader.load(after_seq=page.posts[-1].seq))
+            else:
+                await console.say(END_OF_THREAD)
+        elif word in ("p", "previous") and number is None:
+            if page.has_before and page.posts:
+                await reader.show(await reader.load(before_seq=page.posts[0].seq))
+            else:
+                await console.say(START_OF_THREAD)
+        elif word in ("k", "keys", "commands"):
+            await console.say(THREAD_KEYS)
+        elif word in ("r", "reply") and number is None:
+            await reply(s, reader)
+        elif word in ("f", "follow") and number is None:
+            following = page.thread.following
+            await s.services.boards.follow(s.member.id, "thread", thread_id, not following)
+            await console.say(UNFOLLOWED_THREAD if following else FOLLOWING_THREAD)
+            await reader.load(after_seq=page.posts[0].seq - 1 if page.posts else None)
+        elif number is not None and word in (
+            "",
+            "a",
+            "react",
+            "x",
+            "report",
+            "e",
+            "edit",
+            "d",
+            "delete",
+            "b",
+            "block",
+            "q",
+            "quote",
+        ):
+            post = reader.post(number)
+            if post is None:
+                await console.say(NO_SUCH_POST.format(seq=number))
+            elif word == "":
+                await console.say(post_text(post, opened=True))
+            else:
+                await _on_post(s, reader, word, post)
+        else:
+            await console.say(THREAD_KEYS)
+
+
+async def _on_post(s: PlainSession, reader: _Thread, word: str, post: PostView) -> None:
+    console, boards, member = s.console, s.services.boards, s.member
+    if word in ("a", "react"):
+        await react(s, reader, post)
+    elif word in ("x", "report"):
+        reason = (await console.ask(REPORT_PROMPT.format(seq=post.seq))).strip()
+        if reason and reason != "0":
+            await boards.report_post(member.id, post.id, reason)
+            await console.say(REPORTED)
+    elif word in ("q", "quote"):
+        await reply(s, reader, quote=post)
+    elif word in ("e", "edit", "d", "delete") and not post.mine:
+        await console.say(NOT_YOURS.format(seq=post.seq))
+    elif word in ("e", "edit"):
+        await edit(s, reader, post)
+    elif word in ("d", "delete"):
+        if await confirm(console, DELETE_QUESTION.format(seq=post.seq)):
+            await boards.delete(member.id, post.id)
+            await console.say(DELETED_DONE.format(seq=post.seq))
+            await reader.load(after_seq=post.seq - 1)
+    elif word in ("b", "block") and post.author_id is not None and not post.mine:
+        blocked, _muted = await boards.is_blocked(member.id, post.author_id)
+        question = UNBLOCK_QUESTION if blocked else BLOCK_QUESTION
+        if await confirm(console, question.format(name=post.author)):
+            await boards.set_block(member.id, post.author_id, BlockKind.BLOCK, not blocked)
+            await console.say(
+                (UNBLOCKED_DONE if blocked else BLOCKED_DONE).format(name=post.author)
+            )
+
+
+async def react(s: PlainSession, reader: _Thread, post: PostView) -> None:
+    console = s.console
+    if post.status is not PostStatus.VISIBLE:
+        await console.say(NO_SUCH_POST.format(seq=post.seq))
+        return
+    await console.say(
+        REACT_TITLE.format(seq=post.seq, author=post.author)
+        + "\n"
+        + numbered([label for _kind, label in REACTIONS])
+    )
+    answer = command(await console.ask(REACT_PROMPT))
+    if answer.word or answer.number is None or not 1 <= answer.number <= len(REACTIONS):
+        return
+    kind, label = REACTIONS[answer.number - 1]
+    on_now = await s.services.boards.react(s.member.id, post.id, kind)
+    await console.say((REACTED if on_now else UNREACTED).format(label=label))
+    await reader.load(after_seq=post.seq - 1)
+
+
+async def tell_outcome(s: PlainSession, outcome: Outcome, done: str) -> None:
+    """The crisis note or the hold note when there is one (at once), else `done`."""
+    await s.console.say(outcome.note if outcome.note else done)
+
+
+async def reply(s: PlainSession, reader: _Thread, *, quote: PostView | None = None) -> None:
+    console = s.console
+    page = reader.page
+    if page is None:
+        return
+    intro = BODY_INTRO_REPLY.format(title=page.thread.title)
+    start = ""
+    if quote is not None and quote.status is not PostStatus.DELETED:
+        quoted = "\n".join("> " + line for line in quote.body.splitlines()[:20])
+        start = QUOTE_HEAD.format(author=quote.author) + "\n" + quoted + "\n\n"
+        intro = BODY_INTRO_QUOTE.format(seq=quote.seq)
+    warning = (await console.ask(WARNING_PROMPT)).strip()
+    body = await read_body(console, intro, limit=BODY_MAX)
+    if body is None:
+        return
+    while True:
+        try:
+            outcome = await s.services.boards.reply(
+                s.member.id, reader.thread_id, body=start + body, warning=warning
+            )
+        except SEND_ERRORS as error:
+            await console.say(error_text(error))
+            if await send_again(console):
+                continue
+            return
+        seq = outcome.post.seq if outcome.post else 0
+        await tell_outcome(s, outcome, POSTED_REPLY.format(seq=seq))
+        await reader.load(before_seq=seq + 1)
+        return
+
+
+async def new_thread(s: PlainSession, board_id: int, board_name: str) -> None:
+    console = s.console
+    await console.say(NEW_THREAD_TITLE.format(board=board_name))
+    title = (await console.ask(TITLE_PROMPT)).strip()
+    if not title or title == "0":
+        return
+    warning = (await console.ask(WARNING_PROMPT)).strip()
+    body = await read_body(console, BODY_INTRO_THREAD, limit=BODY_MAX)
+    if body is None:
+        return
+    while True:
+        try:
+            outcome = await s.services.boards.create_thread(
+                s.member.id, board_id, title=title, body=body, warning=warning
+            )
+        except SEND_ERRORS as error:
+            await console.say(error_text(error))
+            if await send_again(console):
+                continue
+            return
+        await tell_outcome(s, outcome, POSTED_THREAD)
+        return
+
+
+async def edit(s: PlainSession, reader: _Thread, post: PostView) -> None:
+    console = s.console
+    await console.say(EDIT_INTRO.format(seq=post.seq) + "\n" + post.body)
+    warning = post.warning
+    if post.warning:
+        answer = (await console.ask(EDIT_WARNING_PROMPT.format(warning=post.warning))).strip()
+        if answer.lower() == NONE_WORD:
+            warning = ""
+        elif answer:
+            warning = answer
+    else:
+        warning = (await console.ask(WARNING_PROMPT)).strip()
+    body = await read_body(console, "", limit=BODY_MAX)
+    if body is None:
+        return
+    title = reader.page.thread.title if reader.page is not None and post.seq == 1 else None
+    outcome = await s.services.boards.edit(
+        s.member.id, post.id, body=body, warning=warning, title=title
+    )
+    await tell_outcome(s, outcome, EDITED_DONE.format(seq=post.seq))
+    await reader.load(after_seq=post.seq - 1)
+
+
+# -- what is new, search, warnings ----------------------------------------------------
+async def whats_new(s: PlainSession) -> None:
+    console = s.console
+    while True:
+        news = await s.services.boards.whats_new(s.member.id)
+        if not news:
+            await console.say(NO_NEWS)
+            return
+        lines = []
+        for n in news:
+            text = NEWS_REPLY
+            if n.kind == "mention":
+                text = NEWS_MENTION
+            elif n.kind == "new_thread":
+                text = NEWS_THREAD
+            lines.append(text.format(actor=n.actor, title=n.thread_title, board=n.board_name))
+        await console.say(NEWS_TITLE + "\n" + numbered(lines))
+        answer = command(await console.ask(NEWS_PROMPT))
+        if answer.back or answer.empty:
+            return
+        if not answer.word and answer.number is not None and 1 <= answer.number <= len(news):
+            item = news[answer.number - 1]
+            await read_thread(s, item.thread_id, at_seq=item.seq)
+
+
+async def search(s: PlainSession) -> None:
+    console = s.console
+    while True:
+        query = (await console.ask(SEARCH_PROMPT)).strip()
+        if not query or query == "0":
+            return
+        hits = await s.services.boards.search(s.member.id, query)
+        if not hits:
+            await console.say(SEARCH_NONE)
+            continue
+        await console.say(
+            SEARCH_FOUND.format(count=len(hits))
+            + "\n"
+            + numbered(
+                [
+                    HIT_LINE.format(
+                        title=h.thread_title,
+                        board=h.board_name,
+                        seq=h.seq,
+                        author=h.author,
+                        snippet=h.snippet,
+                    )
+                    for h in hits
+                ]
+            )
+        )
+        while True:
+            answer = command(await console.ask(HITS_PROMPT))
+            if answer.back:
+                return
+            if answer.word in ("s", "search") or answer.empty:
+                break
+            if not answer.word and answer.number is not None and 1 <= answer.number <= len(hits):
+                hit = hits[answer.number - 1]
+                await read_thread(s, hit.thread_id, at_seq=hit.seq)
+
+
+async def warnings(s: PlainSession) -> None:
+    console, boards = s.console, s.services.boards
+    prefs = await boards.reader_prefs(s.member.id)
+    now = (
+        WARNINGS_NOW_SOME.format(words=", ".join(prefs.always_collapsed) or NONE_WORD)
+        if prefs.expand_warnings
+        else WARNINGS_NOW_ALL
+    )
+    await console.say(WARNINGS_TITLE + "\n" + now + "\n" + numbered(WARNINGS_CHOICES))
+    answer = command(await console.ask(WARNINGS_PROMPT))
+    if answer.number == 1 and not answer.word:
+        await boards.set_reader_prefs(
+            s.member.id, expand_warnings=False, always_collapsed=prefs.always_collapsed
+        )
+    elif answer.number == 2 and not answer.word:
+        words = [w.strip() for w in (await console.ask(WARNINGS_WORDS)).split(",") if w.strip()]
+        await boards.set_reader_prefs(s.member.id, expand_warnings=True, always_collapsed=words)
+    else:
+        return
+    await console.say(WARNINGS_SAVED)

@@ -1,0 +1,178 @@
+"""For you in line mode: suggestions with their reasons, people with shared themes, and the
+plain opt-in (nothing is read for suggestions until the member says yes)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bbs.suggestions import ForYou, Suggestion
+from plain.forms import KIND_ERRORS, command, confirm, error_text, numbered
+
+if TYPE_CHECKING:
+    from plain.session import PlainSession
+
+# -- what members read ----------------------------------------------------------------
+TITLE = "For you:"
+OFF = (
+    "Suggestions are off. Type O to read what they use and to turn them on; until then "
+    "nothing is read for them."
+)
+THEMES = "Your themes: {themes}."
+KINDS = {"board": "Board", "thread": "Thread", "resource": "Resource"}
+SUGGESTION_LINE = "{kind}: {title}{where}. {why}."
+ON_BOARD = " (on {board})"
+NO_SUGGESTIONS = "Nothing to suggest yet."
+PEERS_TITLE = "People working on similar things:"
+PEER_LINE = "{name}, shares: {themes}"
+PEERS_OFF = "Peer matching is off (O to change)."
+NO_PEERS = "People working on similar things: nobody yet."
+PROMPT = (
+    "For you: a suggestion's number opens it, D and a number dismisses it; P and a "
+    "person's number: I invite, M message, DP dismiss (like I1); O settings, 0 back: "
+)
+HINT = "Type a suggestion's number, D and a number, I, M or DP and a person's number, O or 0."
+DISMISSED = "Dismissed: it will not come back, and {theme} will weigh a little less."
+ITS_THEME = "its theme"
+PEER_DISMISSED = "{name} will not be suggested to you again."
+INVITED = "Invitation sent to {name}. They can accept it in their partner list."
+GONE = "That resource is no longer in the library."
+NOW = "Now: suggestions {suggestions}, peer matching {peers}."
+ON = "on"
+OFF_WORD = "off"
+ASK_SUGGESTIONS = "Turn suggestions on? (No turns them off and deletes what they learned.)"
+ASK_PEERS = (
+    "Turn peer matching on too? Others who also said yes may see your pseudonym and "
+    "the themes you share."
+)
+SAVED = "Saved."
+
+
+async def run(s: PlainSession) -> None:
+    console = s.console
+    shown = await s.services.suggestions.for_you(s.member.id)
+    await console.say(_text(shown))
+    while True:
+        answer = command(await console.ask(PROMPT))
+        word, number = answer.word, answer.number
+        if answer.back:
+            return
+        try:
+            if answer.empty:
+                pass
+            elif word in ("o", "settings") and number is None:
+                await settings(s)
+            elif not word and number is not None and 1 <= number <= len(shown.suggestions):
+                await open_suggestion(s, shown.suggestions[number - 1])
+                continue
+            elif (
+                word in ("d", "dismiss")
+                and number is not None
+                and 1 <= number <= len(shown.suggestions)
+            ):
+                item = shown.suggestions[number - 1]
+                await s.services.suggestions.dismiss(
+                    s.member.id, item.kind, item.item_id, item.theme
+                )
+                await console.say(DISMISSED.format(theme=item.theme or ITS_THEME))
+            elif (
+                word in ("i", "m", "dp") and number is not None and 1 <= number <= len(shown.peers)
+            ):
+                await _peer(s, word, shown, number - 1)
+            else:
+                await console.say(HINT)
+                continue
+        except KIND_ERRORS as error:
+            await console.say(error_text(error))
+            continue
+        shown = await s.services.suggestions.for_you(s.member.id)
+        await console.say(_text(shown))
+
+
+def _text(shown: ForYou) -> str:
+    lines = [TITLE]
+    if not shown.enabled:
+        lines.append(OFF)
+        return "\n".join(lines)
+    if shown.message:
+        lines.append(shown.message)
+    elif shown.themes:
+        lines.append(THEMES.format(themes=", ".join(shown.themes[:5])))
+    if shown.suggestions:
+        lines.append(
+            numbered(
+                [
+                    SUGGESTION_LINE.format(
+                        kind=KINDS.get(x.kind, x.kind),
+                        title=x.title,
+                        where=ON_BOARD.format(board=x.where) if x.where else "",
+                        why=x.why,
+                    )
+                    for x in shown.suggestions
+                ]
+            )
+        )
+    elif not shown.message:
+        lines.append(NO_SUGGESTIONS)
+    if not shown.peers_enabled:
+        lines.append(PEERS_OFF)
+    elif not shown.peers:
+        lines.append(NO_PEERS)
+    else:
+        lines.append(PEERS_TITLE)
+        lines.append(
+            numbered(
+                [
+                    PEER_LINE.format(name=p.pseudonym, themes=", ".join(p.shared))
+                    for p in shown.peers
+                ]
+            )
+        )
+    return "\n".join(lines)
+
+
+async def _peer(s: PlainSession, word: str, shown: ForYou, index: int) -> None:
+    peer = shown.peers[index]
+    service = s.services.suggestions
+    if word == "i":
+        await service.invite_peer(s.member.id, peer.member_id)
+        await s.console.say(INVITED.format(name=peer.pseudonym))
+    elif word == "m":
+        from plain.messages import send_to
+
+        name = await service.peer_to_write(s.member.id, peer.member_id)
+        await send_to(s, peer.member_id, name)
+    else:
+        await service.dismiss(s.member.id, "peer", peer.member_id)
+        await s.console.say(PEER_DISMISSED.format(name=peer.pseudonym))
+
+
+async def open_suggestion(s: PlainSession, item: Suggestion) -> None:
+    from plain import boards, helpdesk
+
+    if item.kind == "board":
+        await boards.threads(s, item.item_id)
+    elif item.kind == "thread":
+        await boards.read_thread(s, item.item_id)
+    elif item.kind == "resource":
+        entry = await s.services.resources.get(item.item_id)
+        if entry is None:
+            await s.console.say(GONE)
+            return
+        await helpdesk.read_entry(s, entry)
+
+
+async def settings(s: PlainSession) -> None:
+    console, service = s.console, s.services.suggestions
+    current = await service.settings(s.member.id)
+    await console.say(
+        service.opt_in_text()
+        + "\n\n"
+        + NOW.format(
+            suggestions=ON if current.suggestions else OFF_WORD,
+            peers=ON if current.peers else OFF_WORD,
+        )
+    )
+    on = await confirm(console, ASK_SUGGESTIONS)
+    peers = on and await confirm(console, ASK_PEERS)
+    await service.set_settings(s.member.id, suggestions_on=on, peers=peers)
+    await console.say(SAVED)

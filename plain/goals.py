@@ -1,0 +1,578 @@
+"""Goals and check-ins in line mode: goals, checking in (how, mood, note), the companion's
+words, the crisis note alone when a note sounds like danger, rest days, partners, cheers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from bbs.goal_service import CheckInOutcome
+from bbs.goals import CATEGORIES, NOTE_MAX, GoalDetail, GoalSummary, GoalView
+from bbs.moderation_policy import crisis_message
+from bbs.streaks import CheckInStatus, Progress
+from plain.forms import KIND_ERRORS, command, confirm, error_text, numbered
+
+if TYPE_CHECKING:
+    from plain.session import PlainSession
+
+# -- what members read ----------------------------------------------------------------
+TITLE = "Goals and check-ins:"
+ARCHIVED_TITLE = "Archived goals:"
+NO_GOALS = "No goals yet. Type N to set one."
+NO_ARCHIVED = "No archived goals."
+GOAL_LINE = "{title}: {cadence}, {seen}. {streak}.{today}"
+DUE = " Due today."
+DONE_TODAY = " Done for today."
+RESTING = " Resting."
+THIS_WEEK = " {done} of {required} this week."
+NO_STREAK = "No streak yet"
+STREAK = "Streak {current} (best {best})"
+RESTING_UNTIL = "Resting until {day}: streaks wait for you (R ends the rest)."
+LIST_PROMPT = (
+    "Goals: a goal's number to see it, C and a number to check in (like C1), E and a "
+    "number to edit, N new goal, P partners and cheers, R rest, S settings, V archived, "
+    "0 back: "
+)
+ARCHIVED_PROMPT = (
+    "Archived goals: a goal's number to see it, A and a number to bring it back, "
+    "V for your goals, 0 back: "
+)
+LIST_HINT = "Type a goal's number, C or E and a number, N, P, R, S, V or 0."
+EDIT_TITLE = "Edit {title}. Enter keeps what is in brackets."
+KEEP = " [{value}]: "
+EDIT_SAVED = "Saved."
+NONE_WORD = "none"
+EDIT_QUESTIONS = {
+    "title": "Title",
+    "category": "Category ({choices})",
+    "cadence": "How often (daily, weekly, or times a week from 1 to 7)",
+    "measure": "Measured in (minutes, count, or none)",
+    "target": "Target per check-in (a number, or none)",
+    "visibility": "Who sees it (private, partners or community)",
+}
+SEEN_BY = {
+    "private": "private",
+    "partners": "shared with partners",
+    "community": "shared with partners and the community",
+}
+MOOD_WORDS = {1: "very low", 2: "low", 3: "okay", 4: "good", 5: "very good"}
+DETAIL_TITLE = "{title}"
+DETAIL_WHAT = "{category}, {cadence}{measure}{target}, {seen}. Since {since}. Owner: {owner}."
+DETAIL_STREAK = "{streak}. {checkins} check-in{s} in all."
+DETAIL_DAYS = (
+    "Last {days} days: {done} done, {partial} partial, {missed} missed, {rest} "
+    "resting, {none} with nothing noted."
+)
+DETAIL_MOOD = "Mood: {average} of 5 on average over the last 7 days{trend}."
+DETAIL_NO_MOOD = "Mood: none noted in the last 7 days."
+UP_FROM = ", up from {before}"
+DOWN_FROM = ", down from {before}; be gentle with yourself"
+SAME = ", about the same as the week before"
+BADGES = "Badges: {badges}."
+RECENT = "Recent check-ins:"
+RECENT_LINE = "{day}: {status}{value}{mood}{note}"
+DETAIL_PROMPT = "Goal: C to check in, A to archive or bring back, 0 back: "
+OTHERS_PROMPT = "Goal: X to cheer {owner}, 0 back: "
+DETAIL_HINT = "Type C, A or 0."
+CHECK_TITLE = "Check in: {title}."
+HOW_PROMPT = "How did it go? Type D for done, P for partial, M for missed, or 0 to stop: "
+HOW_AGAIN = "Please type D, P or M (or 0 to stop)."
+MOOD_PROMPT = "Your mood, from 1 (very low) to 5 (very good), or Enter to leave it out: "
+MOOD_AGAIN = "A mood is a number from 1 to 5, or Enter to leave it out."
+VALUE_PROMPT = "How many {measure}? A whole number, or Enter to leave it out: "
+VALUE_AGAIN = "The value is a whole number, like 20. Or Enter to leave it out."
+DAY_PROMPT = "Which day? Enter for today, Y for yesterday, or 2 for the day before yesterday: "
+NOTE_PROMPT = "A note, if you like (up to {max} characters), or Enter for none: "
+CHECKED = "Checked in for {day}: {status}. {streak}."
+SHARE_PROMPT = (
+    "A new milestone! Type W to share it on the Wins board (only if you want), or Enter to go on: "
+)
+SHARED = "Shared on the Wins board."
+HELD_SHARE = "Held for a moderator to look at first."
+NEW_TITLE = "A new goal."
+TITLE_PROMPT = "Title (up to 120 characters), or 0 to go back: "
+CATEGORY_PROMPT = "Category: {choices}. Type one, or Enter for custom: "
+CADENCE_PROMPT = "How often: daily, weekly, or a number of times a week (1 to 7). Enter for daily: "
+MEASURE_PROMPT = "Measured in minutes or count, or Enter for neither: "
+TARGET_PROMPT = "Target per check-in (a number), or Enter for none: "
+VISIBILITY_PROMPT = "Who sees it: private, partners or community. Enter for private: "
+GOAL_SET = "Goal set: {title}. C and its number checks in."
+GOAL_SAVED_CRISIS = "Your goal is saved, just as you wrote it."
+ARCHIVE_QUESTION = (
+    "Archive this goal? Its check-ins and badges are kept, and you can bring "
+    "it back from the archived goals (V)."
+)
+ARCHIVED = "Archived."
+RESTORED = "Brought back."
+END_REST_QUESTION = "End your rest now?"
+REST_ENDED = "Welcome back. Check-ins are due again from today."
+REST_PROMPT = (
+    "Rest for how many days, starting today (1 to 30)? Streaks wait while you rest; "
+    "nothing is due. Or 0 to go back: "
+)
+REST_AGAIN = "Please give a number of days from 1 to 30."
+RESTING_NOW = "Resting until {day}. Take care of yourself."
+SETTINGS_NOW = "Your time zone is {zone}; the companion is {state}."
+ON = "on"
+OFF = "off"
+ZONE_PROMPT = (
+    "Time zone, like Europe/Paris or America/Chicago (days and streaks follow it). "
+    "Enter keeps {zone}: "
+)
+COMPANION_QUESTION = "Should the check-in companion speak (automated greetings and encouragement)?"
+PARTNERS_TITLE = "Accountability partners and cheers:"
+CHEERS_TITLE = "Cheers for you:"
+CHEER_LINE = "{sender} on {goal}: {body}"
+NO_PARTNERS = "No partners yet. Type I to invite someone."
+PARTNER_LINE = "{name}: {state}"
+PARTNER_STATES = {
+    "active": "partners",
+    "pending_in": "invited you (Y and the number accepts, N declines)",
+    "pending_out": "invited, waiting for an answer",
+}
+PARTNERS_PROMPT = (
+    "Partners: I to invite someone, Y or N and a number to answer, G and a "
+    "number for their goals, X and a number to cheer, E and a number to end, "
+    "0 back: "
+)
+PARTNERS_HINT = "Type I, or Y, N, G, X or E with a partner's number, or 0."
+INVITE_PROMPT = "Invite whom? Their pseudonym, or 0 to go back: "
+INVITED = "Invitation sent to {name}."
+ACCEPTED = "You and {name} are partners now."
+DECLINED = "Declined."
+END_QUESTION = "End your partnership with {name}?"
+ENDED = "Ended."
+THEIR_GOALS = "{name}'s shared goals:"
+NO_SHARED = "{name} shares no goals with you."
+CHEER_PROMPT = "Your cheer for {name} (up to 200 characters), or Enter to go back: "
+CHEER_SENT = "Cheer sent to {name}."
+
+STATUS_KEYS = {
+    "d": CheckInStatus.DONE,
+    "done": CheckInStatus.DONE,
+    "p": CheckInStatus.PARTIAL,
+    "partial": CheckInStatus.PARTIAL,
+    "m": CheckInStatus.MISSED,
+    "missed": CheckInStatus.MISSED,
+}
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def streak_text(p: Progress) -> str:
+    if p.current_streak == 0 and p.best_streak == 0:
+        return NO_STREAK
+    return STREAK.format(current=_plural(p.current_streak, p.unit), best=p.best_streak)
+
+
+def today_text(p: Progress) -> str:
+    if p.resting_today:
+        return RESTING
+    if p.required > 1:
+        return THIS_WEEK.format(done=p.this_period, required=p.required)
+    if p.period_met:
+        return DONE_TODAY
+    return DUE if p.due_today else ""
+
+
+def goal_line(summary: GoalSummary) -> str:
+    g, p = summary.goal, summary.progress
+    return GOAL_LINE.format(
+        title=g.title,
+        cadence=g.cadence.describe(),
+        seen=SEEN_BY[g.visibility.value],
+        streak=streak_text(p),
+        today=today_text(p),
+    )
+
+
+async def run(s: PlainSession) -> None:
+    console, goals, member = s.console, s.services.goals, s.member
+    archived = False
+    listed = False
+    while True:
+        summaries = await goals.goals(member.id, archived=archived)
+        if not listed:
+            listed = True
+            lines = [ARCHIVED_TITLE if archived else TITLE]
+            resting = None if archived else await goals.resting_until(member.id)
+            if resting is not None:
+                lines.append(RESTING_UNTIL.format(day=f"{resting:%a %d %b}"))
+            if summaries:
+                lines.append(numbered([goal_line(x) for x in summaries]))
+            else:
+                lines.append(NO_ARCHIVED if archived else NO_GOALS)
+            await console.say("\n".join(lines))
+        answer = command(await console.ask(ARCHIVED_PROMPT if archived else LIST_PROMPT))
+        word, number = answer.word, answer.number
+        chosen = (
+            summaries[number - 1] if number is not None and 1 <= number <= len(summaries) else None
+        )
+        if answer.back:
+            return
+        if answer.empty:
+            listed = False
+        elif word in ("v", "archived") and number is None:
+            archived, listed = not archived, False
+        elif not word and chosen is not None:
+            await detail(s, chosen.goal.id)
+            listed = False
+        elif word in ("c", "check") and chosen is not None and not archived:
+            await check_in(s, chosen.goal)
+        elif word in ("a", "archive") and chosen is not None:
+            await archive(s, chosen.goal)
+            listed = False
+        elif word in ("e", "edit") and chosen is not None and not archived:
+            await edit_goal(s, chosen.goal)
+            listed = False
+        elif archived:
+            await console.say(LIST_HINT)
+        elif word in ("n", "new") and number is None:
+            await new_goal(s)
+            listed = False
+        elif word in ("p", "partners") and number is None:
+            await partners(s)
+        elif word in ("r", "rest") and number is None:
+            await rest(s)
+            listed = False
+        elif word in ("s", "settings") and number is None:
+            await settings(s)
+        else:
+            await console.say(LIST_HINT)
+
+
+def detail_text(d: GoalDetail) -> str:
+    g, p = d.summary.goal, d.summary.progress
+    counts = Counter(
+        "rest" if m.resting and m.status is None else (m.status.value if m.status else "none")
+        for m in d.marks
+    )
+    lines = [
+        DETAIL_TITLE.format(title=g.title),
+        DETAIL_WHAT.format(
+            category=g.category,
+            cadence=g.cadence.describe(),
+            measure=f", measured in {g.measure}" if g.measure else "",
+            target=f", target {g.target}" if g.target else "",
+            seen=SEEN_BY[g.visibility.value],
+            since=f"{g.start_date:%d %b %Y}",
+            owner=d.owner,
+        ),
+        DETAIL_STREAK.format(
+            streak=streak_text(p),
+            checkins=p.total_check_ins,
+            s="" if p.total_check_ins == 1 else "s",
+        )
+        + today_text(p),
+        DETAIL_DAYS.format(
+            days=len(d.marks),
+            done=counts["done"],
+            partial=counts["partial"],
+            missed=counts["missed"],
+            rest=counts["rest"],
+            none=counts["none"],
+        ),
+    ]
+    recent = [m.mood for m in d.marks[-7:] if m.mood]
+    earlier = [m.mood for m in d.marks[-14:-7] if m.mood]
+    if recent:
+        now = sum(recent) / len(recent)
+        trend = ""
+        if earlier:
+            before = sum(earlier) / len(earlier)
+            trend = (
+                UP_FROM if now - before >= 0.5 else DOWN_FROM if before - now >= 0.5 else SAME
+            ).format(before=f"{before:.1f}")
+        lines.append(DETAIL_MOOD.format(average=f"{now:.1f}", trend=trend))
+    else:
+        lines.append(DETAIL_NO_MOOD)
+    if d.badges:
+        lines.append(BADGES.format(badges=", ".join(b.label(p.unit) for b in d.badges)))
+    if d.recent:
+        lines.append(RECENT)
+        for c in d.recent[:5]:
+            lines.append(
+                RECENT_LINE.format(
+                    day=f"{c.local_date:%a %d %b}",
+                    status=c.status.value,
+                    value=f", {c.value} {g.measure}" if c.value is not None else "",
+                    mood=f", mood {c.mood}" if c.mood else "",
+                    note=f": {c.note}" if c.note else "",
+                )
+            )
+    return "\n".join(lines)
+
+
+async def detail(s: PlainSession, goal_id: int) -> None:
+    console = s.console
+    while True:
+        d = await s.services.goals.detail(s.member.id, goal_id)
+        goal = d.summary.goal
+        mine = goal.member_id == s.member.id
+        await console.say(detail_text(d))
+        prompt = DETAIL_PROMPT if mine else OTHERS_PROMPT.format(owner=d.owner)
+        answer = command(await console.ask(prompt))
+        if answer.back or answer.empty:
+            return
+        if mine and answer.word in ("c", "check") and not goal.archived:
+            await check_in(s, goal)
+        elif mine and answer.word in ("a", "archive"):
+            await archive(s, goal)
+            return
+        elif not mine and answer.word in ("x", "cheer"):
+            await cheer(s, goal.member_id, d.owner, goal.id)
+            return
+        else:
+            await console.say(DETAIL_HINT)
+
+
+async def check_in(s: PlainSession, goal: GoalView) -> None:
+    """How it went, mood, value, day and note; then the companion, or the crisis note alone."""
+    console = s.console
+    await console.say(CHECK_TITLE.format(title=goal.title))
+    while True:
+        how = (await console.ask(HOW_PROMPT)).strip().lower()
+        if how in ("0", "back", "cancel"):
+            return
+        if how in STATUS_KEYS:
+            status = STATUS_KEYS[how]
+            break
+        await console.say(HOW_AGAIN)
+    mood: int | None = None
+    while True:
+        answer = (await console.ask(MOOD_PROMPT)).strip()
+        if not answer:
+            break
+        if answer.isdigit() and 1 <= int(answer) <= 5:
+            mood = int(answer)
+            break
+        await console.say(MOOD_AGAIN)
+    value: int | None = None
+    if goal.measure:
+        while True:
+            answer = (await console.ask(VALUE_PROMPT.format(measure=goal.measure))).strip()
+            if not answer:
+                break
+            if answer.isdigit() and len(answer) <= 8:
+                value = int(answer)
+                break
+            await console.say(VALUE_AGAIN)
+    day = (await console.ask(DAY_PROMPT)).strip().lower()
+    days_ago = {"y": 1, "yesterday": 1, "2": 2}.get(day, 0)
+    note = await console.ask(NOTE_PROMPT.format(max=NOTE_MAX))
+    outcome = await s.services.goals.check_in(
+        s.member.id, goal.id, status, days_ago=days_ago, value=value, mood=mood, note=note
+    )
+    await tell_check_in(s, outcome)
+
+
+async def tell_check_in(s: PlainSession, o: CheckInOutcome) -> None:
+    console = s.console
+    if o.crisis:
+        # Someone may be in danger: the crisis note alone, with nothing cheerful beside it.
+        await console.say(o.help)
+        return
+    r, p = o.result, o.result.after
+    lines = [
+        CHECKED.format(
+            day=f"{r.check_in.local_date:%A %d %B}",
+            status=r.check_in.status.value,
+            streak=streak_text(p),
+        )
+    ]
+    if o.companion:
+        lines.append(o.companion)
+    if o.help:
+        lines.append("")
+        lines.append(o.help)
+    await console.say("\n".join(lines))
+    if r.new_badges:
+        answer = (await console.ask(SHARE_PROMPT)).strip().lower()
+        if answer in ("w", "share"):
+            outcome = await s.services.goals.announce(s.member.id, r.new_badges[-1], p.unit)
+            await console.say(HELD_SHARE if outcome.held else SHARED)
+
+
+async def new_goal(s: PlainSession) -> None:
+    console = s.console
+    await console.say(NEW_TITLE)
+    title = (await console.ask(TITLE_PROMPT)).strip()
+    if not title or title == "0":
+        return
+    fields = {
+        "title": title,
+        "category": (await console.ask(CATEGORY_PROMPT.format(choices=", ".join(CATEGORIES))))
+        .strip()
+        .lower()
+        or "custom",
+        "cadence": (await console.ask(CADENCE_PROMPT)).strip().lower() or "daily",
+        "measure": (await console.ask(MEASURE_PROMPT)).strip().lower(),
+        "target": (await console.ask(TARGET_PROMPT)).strip(),
+        "visibility": (await console.ask(VISIBILITY_PROMPT)).strip().lower() or "private",
+    }
+    saved = await s.services.goals.create_goal(s.member.id, **fields)
+    if saved.crisis:
+        # The title sounded like its author may be in danger: the crisis lines, now.
+        await console.say(crisis_message(await s.services.help_text(), kept=GOAL_SAVED_CRISIS))
+        return
+    await console.say(GOAL_SET.format(title=saved.title))
+
+
+async def edit_goal(s: PlainSession, goal: GoalView) -> None:
+    """Each field asked again, showing what it is now; Enter keeps it."""
+    console = s.console
+    cadence = (
+        str(goal.cadence.times)
+        if goal.cadence.kind.value == "per_week"
+        else goal.cadence.kind.value
+    )
+    now = {
+        "title": goal.title,
+        "category": goal.category,
+        "cadence": cadence,
+        "measure": goal.measure or NONE_WORD,
+        "target": str(goal.target) if goal.target else NONE_WORD,
+        "visibility": goal.visibility.value,
+    }
+    await console.say(EDIT_TITLE.format(title=goal.title))
+    fields: dict[str, str] = {}
+    for name, question in EDIT_QUESTIONS.items():
+        asked = question.format(choices=", ".join(CATEGORIES))
+        answer = (await console.ask(asked + KEEP.format(value=now[name]))).strip() or now[name]
+        fields[name] = "" if answer.lower() == NONE_WORD else answer
+    saved = await s.services.goals.update_goal(s.member.id, goal.id, **fields)
+    if saved.crisis:
+        await console.say(crisis_message(await s.services.help_text(), kept=GOAL_SAVED_CRISIS))
+        return
+    await console.say(EDIT_SAVED)
+
+
+async def archive(s: PlainSession, goal: GoalView) -> None:
+    if not goal.archived and not await confirm(s.console, ARCHIVE_QUESTION):
+        return
+    await s.services.goals.archive_goal(s.member.id, goal.id, archived=not goal.archived)
+    await s.console.say(RESTORED if goal.archived else ARCHIVED)
+
+
+async def rest(s: PlainSession) -> None:
+    console, goals, member = s.console, s.services.goals, s.member
+    if await goals.resting_until(member.id) is not None:
+        if await confirm(console, END_REST_QUESTION):
+            await goals.end_rest(member.id)
+            await console.say(REST_ENDED)
+        return
+    while True:
+        answer = (await console.ask(REST_PROMPT)).strip()
+        if not answer or answer == "0":
+            return
+        if answer.isdigit() and 1 <= int(answer) <= 30:
+            break
+        await console.say(REST_AGAIN)
+    resting = await goals.rest(member.id, int(answer))
+    await console.say(RESTING_NOW.format(day=f"{resting.end:%a %d %b}"))
+
+
+async def settings(s: PlainSession) -> None:
+    console, goals, member = s.console, s.services.goals, s.member
+    prefs = await goals.settings(member.id)
+    await console.say(
+        SETTINGS_NOW.format(zone=prefs.time_zone, state=ON if prefs.companion else OFF)
+    )
+    zone = (await console.ask(ZONE_PROMPT.format(zone=prefs.time_zone))).strip() or prefs.time_zone
+    companion = await confirm(console, COMPANION_QUESTION)
+    saved = await goals.set_settings(member.id, time_zone=zone, companion=companion)
+    await console.say(
+        SETTINGS_NOW.format(zone=saved.time_zone, state=ON if saved.companion else OFF)
+    )
+
+
+async def partners(s: PlainSession) -> None:
+    console, goals, member = s.console, s.services.goals, s.member
+    listed = False
+    while True:
+        found = await goals.partnerships(member.id)
+        if not listed:
+            listed = True
+            lines = []
+            cheers = await goals.cheers(member.id, mark_seen=True)
+            if cheers:
+                lines.append(CHEERS_TITLE)
+                lines.extend(
+                    CHEER_LINE.format(sender=c.sender, goal=c.goal_title or "-", body=c.body)
+                    for c in cheers[:10]
+                )
+            lines.append(PARTNERS_TITLE)
+            if found:
+                lines.append(
+                    numbered(
+                        [
+                            PARTNER_LINE.format(
+                                name=p.other, state=_state(p.status.value, p.incoming)
+                            )
+                            for p in found
+                        ]
+                    )
+                )
+            else:
+                lines.append(NO_PARTNERS)
+            await console.say("\n".join(lines))
+        answer = command(await console.ask(PARTNERS_PROMPT))
+        word, number = answer.word, answer.number
+        chosen = found[number - 1] if number is not None and 1 <= number <= len(found) else None
+        if answer.back:
+            return
+        try:
+            if answer.empty:
+                listed = False
+            elif word in ("i", "invite") and number is None:
+                name = (await console.ask(INVITE_PROMPT)).strip()
+                if name and name != "0":
+                    made = await goals.invite(member.id, name)
+                    await console.say(INVITED.format(name=made.other))
+                    listed = False
+            elif chosen is None:
+                await console.say(PARTNERS_HINT)
+            elif word in ("y", "yes", "accept"):
+                await goals.answer(member.id, chosen.id, True)
+                await console.say(ACCEPTED.format(name=chosen.other))
+                listed = False
+            elif word in ("n", "no", "decline"):
+                await goals.answer(member.id, chosen.id, False)
+                await console.say(DECLINED)
+                listed = False
+            elif word in ("e", "end"):
+                if await confirm(console, END_QUESTION.format(name=chosen.other)):
+                    await goals.end_partnership(member.id, chosen.id)
+                    await console.say(ENDED)
+                    listed = False
+            elif word in ("g", "goals"):
+                shared = await goals.partner_goals(member.id, chosen.other_id)
+                await console.say(
+                    THEIR_GOALS.format(name=chosen.other)
+                    + "\n"
+                    + numbered([goal_line(x) for x in shared])
+                    if shared
+                    else NO_SHARED.format(name=chosen.other)
+                )
+            elif word in ("x", "cheer"):
+                await cheer(s, chosen.other_id, chosen.other, None)
+            else:
+                await console.say(PARTNERS_HINT)
+        except KIND_ERRORS as error:
+            await console.say(error_text(error))
+
+
+def _state(status: str, incoming: bool) -> str:
+    if status == "pending":
+        return PARTNER_STATES["pending_in" if incoming else "pending_out"]
+    return PARTNER_STATES.get(status, status)
+
+
+async def cheer(s: PlainSession, recipient_id: int, name: str, goal_id: int | None) -> None:
+    body = (await s.console.ask(CHEER_PROMPT.format(name=name))).strip()
+    if not body or body == "0":
+        return
+    outcome = await s.services.goals.cheer(s.member.id, recipient_id, body, goal_id=goal_id)
+    await s.console.say(outcome.note or CHEER_SENT.format(name=name))

@@ -1,0 +1,130 @@
+"""Help in line mode: crisis lines and the sysop's help, the resource library, the public
+moderation log. (`help` or `?` at any prompt shows the help and crisis lines too.)"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bbs.resources import ResourceView
+from plain.forms import command, numbered
+
+if TYPE_CHECKING:
+    from plain.session import PlainSession
+
+# -- what members read ----------------------------------------------------------------
+PROMPT = (
+    "Help: R for the resource library (grounding, breathing, sleep and other "
+    "self-help), L for the moderation log, H to read the help again, 0 back: "
+)
+HINT = "Type R, L, H or 0."
+LIBRARY_TITLE = "The resource library:"
+LIBRARY_EMPTY = "The library is empty right now."
+ENTRY_LINE = "{title}{favourite} ({tags})"
+FAVOURITE = ", a favourite"
+LIBRARY_PROMPT = (
+    "Library: type an entry's number to read it, F and a number to keep it as a "
+    "favourite (or let it go), V for favourites only, A for all, 0 back: "
+)
+LIBRARY_HINT = "Type an entry's number, F and a number, V, A or 0."
+ENTRY = "{title}\nTags: {tags}\n\n{body}\n\nSource: {source}"
+KEPT = "{title} is one of your favourites now."
+LET_GO = "{title} is no longer a favourite."
+NO_FAVOURITES = "No favourites yet: F and an entry's number keeps one."
+LOG_TITLE = "Moderation log: what moderators did and why. Moderators' names are not shown."
+LOG_OFF = "This community does not publish its moderation log."
+LOG_LINE = "{day} {action} {member}: {why}"
+NO_REASON = "no reason given"
+
+
+async def run(s: PlainSession) -> None:
+    await s.show_help()
+    console = s.console
+    while True:
+        answer = command(await console.ask(PROMPT))
+        if answer.back or answer.empty:
+            return
+        if answer.word in ("r", "resources", "library"):
+            await library(s)
+        elif answer.word in ("l", "log"):
+            await public_log(s)
+        elif answer.word == "h":
+            await s.show_help()
+        else:
+            await console.say(HINT)
+
+
+async def library(s: PlainSession) -> None:
+    console, resources, member = s.console, s.services.resources, s.member
+    only_favourites = False
+    listed = False
+    entries: list[ResourceView] = []
+    while True:
+        favourites = await resources.favourite_ids(member.id)
+        if not listed:
+            listed = True
+            entries = await (
+                resources.favourites(member.id) if only_favourites else resources.library()
+            )
+            if not entries:
+                await console.say(NO_FAVOURITES if only_favourites else LIBRARY_EMPTY)
+            else:
+                await console.say(
+                    LIBRARY_TITLE
+                    + "\n"
+                    + numbered(
+                        [
+                            ENTRY_LINE.format(
+                                title=e.title,
+                                favourite=FAVOURITE if e.id in favourites else "",
+                                tags=", ".join(e.tags),
+                            )
+                            for e in entries
+                        ]
+                    )
+                )
+        answer = command(await console.ask(LIBRARY_PROMPT))
+        number = answer.number
+        chosen = entries[number - 1] if number is not None and 1 <= number <= len(entries) else None
+        if answer.back:
+            return
+        if answer.empty:
+            listed = False
+        elif answer.word in ("v", "favourites"):
+            only_favourites, listed = True, False
+        elif answer.word in ("a", "all"):
+            only_favourites, listed = False, False
+        elif not answer.word and chosen is not None:
+            await read_entry(s, chosen)
+        elif answer.word in ("f", "favourite") and chosen is not None:
+            now = await resources.set_favourite(member.id, chosen.id, chosen.id not in favourites)
+            await console.say((KEPT if now else LET_GO).format(title=chosen.title))
+        else:
+            await console.say(LIBRARY_HINT)
+
+
+async def read_entry(s: PlainSession, entry: ResourceView) -> None:
+    await s.console.say(
+        ENTRY.format(
+            title=entry.title, tags=", ".join(entry.tags), body=entry.body, source=entry.source
+        )
+    )
+
+
+async def public_log(s: PlainSession) -> None:
+    entries = await s.services.admin.public_log()
+    if not entries:
+        await s.console.say(LOG_OFF)
+        return
+    await s.console.say(
+        LOG_TITLE
+        + "\n"
+        + "\n".join(
+            LOG_LINE.format(
+                day=f"{e.created_at:%Y-%m-%d}",
+                action=e.action,
+                member=e.member,
+                why=": ".join(p for p in (e.category, e.reason) if p) or NO_REASON,
+            )
+            for e in entries
+        )
+    )

@@ -1,0 +1,69 @@
+"""Notes from the moderators in line mode: what they did about my posts or account, and
+why; each action may be appealed once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from plain.forms import command, numbered
+
+if TYPE_CHECKING:
+    from plain.session import PlainSession
+
+# -- what members read ----------------------------------------------------------------
+TITLE = "Notes from the moderators:"
+NONE = "There are no notes from the moderators for you."
+LINE = "{when}: {text}{appeal}"
+APPEALABLE = " (P and this number appeals)"
+PROMPT = "Notes: type P and a number to appeal that action (once), or 0 to go back: "
+HINT = "Type P and a note's number, or 0."
+NOT_APPEALABLE = "That note is not about an action you can appeal."
+WHY_PROMPT = (
+    "Why do you think this was a mistake? Type it in one line (up to 500 "
+    "characters), or 0 to go back: "
+)
+
+
+async def run(s: PlainSession) -> None:
+    console, admin, member = s.console, s.services.admin, s.member
+    notices = await admin.notices(member.id)
+    if not notices:
+        await console.say(NONE)
+        return
+    await console.say(
+        TITLE
+        + "\n"
+        + numbered(
+            [
+                LINE.format(
+                    when=f"{n.created_at:%Y-%m-%d %H:%M}",
+                    text=n.text,
+                    appeal=APPEALABLE if n.appealable and n.audit_id is not None else "",
+                )
+                for n in notices
+            ]
+        )
+    )
+    while True:
+        answer = command(await console.ask(PROMPT))
+        if answer.back or answer.empty:
+            # Read: the home screen stops counting them.
+            await admin.mark_seen(member.id, [n.id for n in notices])
+            return
+        number = answer.number
+        if answer.word not in ("p", "appeal") or number is None or not 1 <= number <= len(notices):
+            await console.say(HINT)
+            continue
+        notice = notices[number - 1]
+        if not notice.appealable or notice.audit_id is None:
+            await console.say(NOT_APPEALABLE)
+            continue
+        why = (await console.ask(WHY_PROMPT)).strip()
+        if not why or why == "0":
+            continue
+        sent = await admin.appeal(member.id, notice.audit_id, why)
+        notices = [
+            replace(n, appealable=False) if n.audit_id == notice.audit_id else n for n in notices
+        ]
+        await console.say(sent.message)

@@ -1,0 +1,300 @@
+"""Profile and privacy in line mode: the front end, what we store, export, password,
+recovery code, SSH keys, sessions, appearing offline, and deleting the account."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bbs.accounts import AccountError
+from bbs.models import FrontEnd
+from bbs.passwords import PasswordError
+from bbs.privacy import DeleteChoice
+from bbs.privacy_service import ACCOUNT_DELETED_FAREWELL
+from plain.forms import KIND_ERRORS, command, confirm, error_text, numbered
+from plain.session import Goodbye
+
+if TYPE_CHECKING:
+    from plain.session import PlainSession
+
+# -- what members read ----------------------------------------------------------------
+TITLE = "Profile: {name}. Role: {role}. Member since {since}. {keys} can log you in."
+ONE_KEY = "One SSH key"
+KEYS = "{count} SSH keys"
+MENU = [
+    "Front end: now {front_end}. Choose which one your next login opens",
+    "What we store about you",
+    "Export your data",
+    "Change your password",
+    "A new recovery code",
+    "SSH keys that log you in",
+    "Your sessions",
+    "Appear offline in rooms: now {offline}",
+    "Suggestions for you: settings",
+    "Delete my account",
+]
+PLAIN_NAME = "plain lines"
+FULL_NAME = "the full screen"
+YES = "yes"
+NO = "no"
+PROMPT = "Profile: type a number, or 0 to go back (Enter lists the choices): "
+HINT = "Type one of the numbers shown, or 0."
+FRONT_END_HOW = (
+    "Which front end should your next plain login (ssh NAME@host) open? 1: plain "
+    "lines, like this (for screen readers, braille displays and slow links). 2: "
+    "the full screen. Whatever you choose, ssh -t NAME@host plain and ssh -t "
+    "NAME@host full open either one."
+)
+FRONT_END_PROMPT = "Type 1 or 2, or 0 to keep {front_end}: "
+FRONT_END_SAVED = "Saved: your next login opens {front_end}."
+EXPORT = (
+    "Everything of yours as one JSON file: run this on your own computer, with your usual "
+    "login (it writes mine.json there):\n{command}"
+)
+CURRENT_PASSWORD = "Your current password (not shown): "
+NEW_PASSWORD = "New password, at least 10 characters (not shown): "
+REPEAT_PASSWORD = "The new password again: "
+PASSWORD_CHANGED = "Your password is changed."
+CODE_QUESTION = "A new recovery code replaces the old one, which stops working. Make a new one now?"
+NEW_CODE = (
+    "Your new recovery code. Write it down somewhere safe now: it is shown only this "
+    "once.\n\n{code}\n"
+)
+KEYS_TITLE = "SSH keys that log you in:"
+NO_KEYS = "No SSH keys: only your password logs you in."
+KEY_LINE = "{algorithm} {fingerprint}{comment}, added {added}{used}"
+KEY_USED = ", last used {when}"
+KEYS_PROMPT = (
+    "Keys: A to add one (paste the line of your .pub file), R and a number to remove one, 0 back: "
+)
+KEYS_HINT = "Type A, R and a key's number, or 0."
+PASTE_KEY = "Paste your public key line (it starts with ssh-ed25519 or ssh-rsa), or 0: "
+KEY_ADDED = "Added: {fingerprint} can log you in."
+REMOVE_KEY = "Remove {fingerprint}? It will not log you in any more (your password still does)."
+KEY_REMOVED = "Removed."
+SESSIONS_TITLE = "Your sessions now:"
+SESSION_LINE = "Since {since}, window {width} by {height}{this}"
+THIS_ONE = " (this one)"
+SESSIONS_PROMPT = "Sessions: E and a number ends that session, or 0 to go back: "
+SESSION_ENDED = "Ended."
+SESSION_GONE = "That session had already ended."
+OFFLINE_QUESTION = (
+    "Appear offline? Rooms then leave you out of who is here; your lines still show your name."
+)
+OFFLINE_NOW = "You appear offline now."
+ONLINE_NOW = "You appear online again."
+DELETE_HOW = (
+    "Delete my account. Take your time; nothing happens until you type your name. "
+    "Deleting cannot be undone. Your private messages, goals, check-ins, "
+    "partnerships, keys and settings are removed, and your sessions end. Your name "
+    "cannot be used by anyone for 30 days. You can export your data first (choice "
+    "3).\nYour posts on the boards:\n1. Remove them (a short placeholder keeps "
+    'replies readable)\n2. Keep them, shown as written by "a former member"'
+)
+DELETE_CHOICE = "Type 1 or 2, or 0 to go back without deleting: "
+DELETE_CONFIRM = "To confirm, type your name ({name}), or 0 to go back: "
+NOT_DELETED = "Your account was not deleted."
+
+
+def _front_end_name(front_end: FrontEnd) -> str:
+    return PLAIN_NAME if front_end is FrontEnd.PLAIN else FULL_NAME
+
+
+async def run(s: PlainSession) -> None:
+    console, privacy = s.console, s.services.privacy
+    listed = False
+    while True:
+        member = s.member
+        if not listed:
+            listed = True
+            offline = await privacy.appear_offline(member.id)
+            keys = ONE_KEY if member.key_count == 1 else KEYS.format(count=member.key_count)
+            await console.say(
+                TITLE.format(
+                    name=member.pseudonym,
+                    role=member.role.value,
+                    since=f"{member.created_at:%Y-%m-%d}",
+                    keys=keys,
+                )
+                + "\n"
+                + numbered(
+                    [
+                        item.format(
+                            front_end=_front_end_name(member.front_end),
+                            offline=YES if offline else NO,
+                        )
+                        for item in MENU
+                    ]
+                )
+            )
+        answer = command(await console.ask(PROMPT))
+        if answer.back:
+            return
+        if answer.empty:
+            listed = False
+            continue
+        if answer.word or answer.number is None or not 1 <= answer.number <= len(MENU):
+            await console.say(HINT)
+            continue
+        try:
+            await _choice(s, answer.number)
+        except KIND_ERRORS as error:
+            await console.say(error_text(error))
+        if answer.number in (1, 8):
+            listed = False
+
+
+async def _choice(s: PlainSession, number: int) -> None:
+    console, privacy, member = s.console, s.services.privacy, s.member
+    if number == 1:
+        await _front_end(s)
+    elif number == 2:
+        await console.say(await privacy.what_we_store(member.id))
+    elif number == 3:
+        await console.say(EXPORT.format(command=privacy.export_command(member)))
+    elif number == 4:
+        current = await console.ask(CURRENT_PASSWORD, secret=True)
+        new = await console.ask(NEW_PASSWORD, secret=True)
+        repeated = await console.ask(REPEAT_PASSWORD, secret=True)
+        await privacy.change_password(member.id, current, new, repeated)
+        await console.say(PASSWORD_CHANGED)
+    elif number == 5:
+        if await confirm(console, CODE_QUESTION):
+            current = await console.ask(CURRENT_PASSWORD, secret=True)
+            code = await privacy.regenerate_recovery_code(member.id, current)
+            await console.say(NEW_CODE.format(code=code))
+    elif number == 6:
+        await _keys(s)
+    elif number == 7:
+        await _sessions(s)
+    elif number == 8:
+        hidden = await privacy.appear_offline(member.id)
+        if hidden or await confirm(console, OFFLINE_QUESTION):
+            await privacy.set_appear_offline(member, not hidden)
+            await console.say(ONLINE_NOW if hidden else OFFLINE_NOW)
+    elif number == 9:
+        from plain.foryou import settings
+
+        await settings(s)
+    elif number == 10:
+        await _delete(s)
+
+
+async def _front_end(s: PlainSession) -> None:
+    console, member = s.console, s.member
+    await console.say(FRONT_END_HOW)
+    answer = command(
+        await console.ask(FRONT_END_PROMPT.format(front_end=_front_end_name(member.front_end)))
+    )
+    if answer.word or answer.number not in (1, 2):
+        return
+    chosen = FrontEnd.PLAIN if answer.number == 1 else FrontEnd.FULL
+    s.context.member = await s.services.set_front_end(member.id, chosen)
+    await console.say(FRONT_END_SAVED.format(front_end=_front_end_name(chosen)))
+
+
+async def _keys(s: PlainSession) -> None:
+    console, privacy = s.console, s.services.privacy
+    listed = False
+    while True:
+        keys = await privacy.keys(s.member.id)
+        if not listed:
+            listed = True
+            await console.say(
+                KEYS_TITLE
+                + "\n"
+                + numbered(
+                    [
+                        KEY_LINE.format(
+                            algorithm=k.algorithm,
+                            fingerprint=k.fingerprint,
+                            comment=f" ({k.comment})" if k.comment else "",
+                            added=f"{k.created_at:%Y-%m-%d}",
+                            used=KEY_USED.format(when=f"{k.last_used_at:%Y-%m-%d}")
+                            if k.last_used_at
+                            else "",
+                        )
+                        for k in keys
+                    ]
+                )
+                if keys
+                else NO_KEYS
+            )
+        answer = command(await console.ask(KEYS_PROMPT))
+        if answer.back:
+            return
+        try:
+            if answer.word in ("a", "add") and answer.number is None:
+                line = (await console.ask(PASTE_KEY)).strip()
+                if line and line != "0":
+                    added = await privacy.add_key(s.member.id, line)
+                    await console.say(KEY_ADDED.format(fingerprint=added.fingerprint))
+                    listed = False
+            elif (
+                answer.word in ("r", "remove")
+                and answer.number is not None
+                and 1 <= answer.number <= len(keys)
+            ):
+                key = keys[answer.number - 1]
+                if await confirm(console, REMOVE_KEY.format(fingerprint=key.fingerprint)):
+                    await privacy.remove_key(s.member.id, key.fingerprint)
+                    await console.say(KEY_REMOVED)
+                    listed = False
+            elif answer.empty:
+                listed = False
+            else:
+                await console.say(KEYS_HINT)
+        except AccountError as error:
+            await console.say(str(error))
+
+
+async def _sessions(s: PlainSession) -> None:
+    console, privacy = s.console, s.services.privacy
+    while True:
+        sessions = privacy.sessions(s.member.id)
+        await console.say(
+            SESSIONS_TITLE
+            + "\n"
+            + numbered(
+                [
+                    SESSION_LINE.format(
+                        since=f"{x.started_at:%Y-%m-%d %H:%M} UTC",
+                        width=x.width,
+                        height=x.height,
+                        this=THIS_ONE if x.session_id == s.context.session_id else "",
+                    )
+                    for x in sessions
+                ]
+            )
+        )
+        answer = command(await console.ask(SESSIONS_PROMPT))
+        if answer.back or answer.empty:
+            return
+        if (
+            answer.word in ("e", "end")
+            and answer.number is not None
+            and 1 <= answer.number <= len(sessions)
+        ):
+            ended = privacy.end_session(s.member.id, sessions[answer.number - 1].session_id)
+            await console.say(SESSION_ENDED if ended else SESSION_GONE)
+
+
+async def _delete(s: PlainSession) -> None:
+    console, member = s.console, s.member
+    await console.say(DELETE_HOW)
+    answer = command(await console.ask(DELETE_CHOICE))
+    if answer.word or answer.number not in (1, 2):
+        await console.say(NOT_DELETED)
+        return
+    choice = DeleteChoice.REMOVE if answer.number == 1 else DeleteChoice.ANONYMISE
+    while True:
+        typed = (await console.ask(DELETE_CONFIRM.format(name=member.pseudonym))).strip()
+        if not typed or typed == "0":
+            await console.say(NOT_DELETED)
+            return
+        try:
+            await s.services.privacy.delete_account(member, typed, choice)
+        except (AccountError, PasswordError) as error:
+            await console.say(str(error))
+            continue
+        # The server ended this session's other windows; this one says goodbye now.
+        raise Goodbye(ACCOUNT_DELETED_FAREWELL)

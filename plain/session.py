@@ -1,0 +1,378 @@
+"""One member's plain session: sign-up or welcome, the main menu, what arrives live, goodbye.
+
+Each section lives in its own module (boards, messages, rooms, goals, ...) and works
+with the `PlainSession` it is given. The SSH side runs `PlainSession.run` and ends it
+by cancelling that task (server shutdown, a suspension, the account deleted elsewhere).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bbs.accounts import MemberView, PublicKeyInfo
+from bbs.admin_service import ANNOUNCE_TOPIC, AccessChanged, member_topic
+from bbs.errors import StoreBusyError
+from bbs.events import Subscription
+from bbs.flags import STAFF_TOPIC, StaffAlert
+from bbs.goal_service import CheerEvent, cheer_topic
+from bbs.home import HomeSnapshot
+from bbs.room_service import SESSIONS_TOPIC, SessionStartingEvent
+from plain.console import Console
+from plain.forms import KIND_ERRORS, command, error_text, numbered
+from plain.io import EndOfInput, Hangup, LineIO
+from plain.services import Services
+
+log = logging.getLogger(__name__)
+
+# -- what members read ----------------------------------------------------------------
+WELCOME = "{community}: welcome, {name}."
+LAST_VISIT = "Last visit: {when} UTC."
+FIRST_VISIT = "Good to have you here."
+HOW_IT_WORKS = (
+    "This is plain line mode. At any prompt, type help (or ?) for help and crisis "
+    "lines, or hide to hide the screen (back brings it back)."
+)
+ANNOUNCEMENT = "Announcement: {text}"
+UNREAD_MAIL = "You have {count} unread private message{s} (choice 3)."
+INVITATIONS = "{count} accountability partner invitation{s} waiting for your answer (Goals, P)."
+CHEERS = "{count} new cheer{s} from your partners (Goals, X)."
+NEWS_COUNT = "{count} new thing{s} for you on the boards (choice 1)."
+NOTICES_COUNT = "{count} note{s} from the moderators for you (choice 10)."
+CRISIS_WAITING = (
+    "{count} crisis alert{s} waiting in the review queue. Review it on the "
+    "full screen: ssh -t NAME@host full"
+)
+TODAY = "Today in the rooms: {events}"
+MENU_TITLE = "Main menu:"
+MENU_PROMPT = "Main menu: type a number and press Enter (Enter alone lists the choices): "
+MENU_ITEMS = {
+    "news": "What is new for you{count}",
+    "boards": "Boards",
+    "messages": "Private messages{count}",
+    "search": "Search the boards",
+    "rooms": "Rooms: live chat",
+    "goals": "Goals and check-ins",
+    "foryou": "For you: suggestions and people",
+    "help": "Help, crisis lines and the resource library",
+    "profile": "Profile, privacy and your data",
+    "notices": "Notes from the moderators{count}",
+}
+GOODBYE_ITEM = "0. Goodbye"
+MENU_HINT = "Type one of the numbers shown (0 says goodbye)."
+GOODBYE = "Goodbye. Take care of yourself."
+SORRY = (
+    "Sorry, something went wrong on our side. Nothing you saw saved was lost; you are "
+    "back at the main menu."
+)
+CHEER_ARRIVED = "A cheer from {sender}: {body}"
+CRISIS_ALERT = (
+    "Crisis alert: someone may be in danger. Review it on the full screen: ssh -t NAME@host full"
+)
+NOTICE_ARRIVED = (
+    "There is news from the moderators or the sysop. The main menu shows it "
+    "(Enter alone at the main menu lists the choices)."
+)
+HELP_TITLE = "Help and crisis lines"
+PLAIN_KEYS = (
+    "In plain line mode: help or ? at any prompt shows this; hide hides the screen and back "
+    "brings it back; Enter alone lists the choices again; 0 goes back. (Keys such as F1 or "
+    "F12 below are for the full screen.)"
+)
+ON_CALL = "On call now: {note}"
+HELP_AFTER = "That was the help. Your prompt follows again."
+GUIDELINES_CHANGED = (
+    "The community guidelines have changed. Please read them again; they apply to everyone here."
+)
+AGREE_PROMPT = "Type A to agree and go on, or Q to leave for now: "
+AGREE_AGAIN = "Please type A to agree, or Q to leave."
+LEFT_FOR_NOW = "Goodbye for now. The guidelines will be here when you come back."
+
+
+def plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+class Goodbye(Exception):
+    """End the session, saying `farewell` on the way out."""
+
+    def __init__(self, farewell: str = GOODBYE, status: int = 0) -> None:
+        super().__init__(farewell)
+        self.farewell = farewell
+        self.status = status
+
+
+@dataclass
+class PlainContext:
+    """What the SSH side hands over: who is here (if anyone yet) and how they connected."""
+
+    services: Services
+    member: MemberView | None
+    offered_key: PublicKeyInfo | None = None
+    source: str = "local"
+    session_id: str = ""
+    # Told when a sign-up or recovery turns this session into a member's session.
+    on_member: Callable[[MemberView], None] = field(default=lambda _m: None)
+    # The home data, read while the session started.
+    home: HomeSnapshot | None = None
+
+
+class PlainSession:
+    """The line front end for one connection."""
+
+    def __init__(self, io: LineIO, context: PlainContext) -> None:
+        self.io = io
+        self.context = context
+        self.services = context.services
+        self.console = Console(io)
+        self.console.on_help = self.show_help
+        self.farewell = ""
+        self.status = 0
+        self._subscriptions: dict[str, Subscription] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        # Set by the SSH side: ends the run from outside (it cancels the session's task).
+        self.on_end: Callable[[], None] = lambda: None
+        self._menu_shown = False
+
+    @property
+    def member(self) -> MemberView:
+        member = self.context.member
+        assert member is not None, "only after sign-up or login"
+        return member
+
+    def became(self, member: MemberView) -> None:
+        """A sign-up or recovery: this session now belongs to `member`."""
+        self.context.member = member
+        self.context.on_member(member)
+
+    # -- the whole session ------------------------------------------------------------
+    async def run(self) -> int:
+        """Run until the member says goodbye or leaves; returns the exit status."""
+        try:
+            if self.context.member is None:
+                from plain.signup import arrive
+
+                await arrive(self)
+            await self._welcome()
+            await self._main_menu()
+        except Goodbye as goodbye:
+            self.farewell, self.status = goodbye.farewell, goodbye.status
+        except EndOfInput:
+            self.farewell = GOODBYE
+        except Hangup:
+            pass
+        finally:
+            self.close()
+        return self.status
+
+    def close(self) -> None:
+        for subscription in self._subscriptions.values():
+            subscription.unsubscribe()
+        self._subscriptions = {}
+        for task in self._tasks:
+            task.cancel()
+
+    def spawn(self, work: Awaitable[None]) -> None:
+        """Background work of this session (cancelled with it)."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- arriving ---------------------------------------------------------------------
+    async def _welcome(self) -> None:
+        member = self.member
+        self._listen(member)
+        home, self.context.home = self.context.home, None
+        if home is None:
+            try:
+                home = await self.services.home(member)
+            except StoreBusyError:
+                home = None
+        lines = [WELCOME.format(community=self.services.community_name, name=member.pseudonym)]
+        if member.last_login_at is not None:
+            lines.append(LAST_VISIT.format(when=member.last_login_at.strftime("%Y-%m-%d %H:%M")))
+        else:
+            lines.append(FIRST_VISIT)
+        lines.append(HOW_IT_WORKS)
+        if home is not None:
+            lines.extend(self._home_lines(home))
+        await self.console.say("\n".join(lines))
+        if home is not None and home.needs_agreement:
+            await self._agree_again()
+
+    def _home_lines(self, home: HomeSnapshot) -> list[str]:
+        from plain.rooms import events_line
+
+        lines = []
+        if home.banner.strip():
+            lines.append(ANNOUNCEMENT.format(text=home.banner.strip()))
+        if home.greeting.text:
+            lines.append(home.greeting.text)
+        if home.events_today:
+            lines.append(TODAY.format(events=events_line(home.events_today)))
+        if home.news:
+            lines.append(NEWS_COUNT.format(count=len(home.news), s=plural(len(home.news))))
+        if home.unread_mail:
+            lines.append(UNREAD_MAIL.format(count=home.unread_mail, s=plural(home.unread_mail)))
+        if home.invitations:
+            lines.append(INVITATIONS.format(count=home.invitations, s=plural(home.invitations)))
+        if home.cheers:
+            lines.append(CHEERS.format(count=home.cheers, s=plural(home.cheers)))
+        if home.notices:
+            lines.append(NOTICES_COUNT.format(count=len(home.notices), s=plural(len(home.notices))))
+        if home.crisis_waiting:
+            lines.append(
+                CRISIS_WAITING.format(count=home.crisis_waiting, s=plural(home.crisis_waiting))
+            )
+        return lines
+
+    async def _agree_again(self) -> None:
+        text = await self.services.guidelines_text()
+        await self.console.say(GUIDELINES_CHANGED + "\n\n" + text)
+        while True:
+            answer = (await self.console.ask(AGREE_PROMPT)).strip().lower()
+            if answer in ("a", "agree", "yes", "y"):
+                await self.services.admin.agree(self.member.id)
+                return
+            if answer in ("q", "quit", "leave"):
+                raise Goodbye(LEFT_FOR_NOW)
+            await self.console.say(AGREE_AGAIN)
+
+    # -- the main menu ----------------------------------------------------------------
+    async def _main_menu(self) -> None:
+        while True:
+            choices = await self._menu_choices()
+            keys = [key for key, _label in choices]
+            if not self._menu_shown:
+                self._menu_shown = True
+                await self.console.say(
+                    MENU_TITLE
+                    + "\n"
+                    + numbered([label for _key, label in choices])
+                    + "\n"
+                    + GOODBYE_ITEM
+                )
+            answer = command(await self.console.ask(MENU_PROMPT))
+            if answer.empty:
+                self._menu_shown = False
+                continue
+            if answer.back or answer.word in ("goodbye", "bye", "quit", "exit"):
+                raise Goodbye(GOODBYE)
+            if answer.word or answer.number is None or not 1 <= answer.number <= len(keys):
+                await self.console.say(MENU_HINT)
+                continue
+            await self.open_section(keys[answer.number - 1])
+
+    async def _menu_choices(self) -> list[tuple[str, str]]:
+        member = self.member
+        news = mail = notes = 0
+        try:
+            news = len(await self.services.boards.whats_new(member.id))
+            mail = await self.services.boards.unread_messages(member.id)
+            notes = len(await self.services.admin.notices(member.id))
+        except StoreBusyError:
+            pass
+        counts = {"news": news, "messages": mail, "notices": notes}
+        choices = []
+        for key, label in MENU_ITEMS.items():
+            if key == "notices" and not notes:
+                continue
+            count = counts.get(key, 0)
+            choices.append((key, label.format(count=f" ({count} new)" if count else "")))
+        return choices
+
+    async def open_section(self, key: str) -> None:
+        """Run one section; a kind error or a busy store is said, and the menu comes back."""
+        from plain import boards, foryou, goals, helpdesk, messages, notices, profile, rooms
+
+        sections: dict[str, Callable[[PlainSession], Awaitable[None]]] = {
+            "news": boards.whats_new,
+            "boards": boards.run,
+            "messages": messages.run,
+            "search": boards.search,
+            "rooms": rooms.run,
+            "goals": goals.run,
+            "foryou": foryou.run,
+            "help": helpdesk.run,
+            "profile": profile.run,
+            "notices": notices.run,
+        }
+        try:
+            await sections[key](self)
+        except (Goodbye, EndOfInput, Hangup, asyncio.CancelledError):
+            raise
+        except KIND_ERRORS as error:
+            await self.console.say(error_text(error))
+        except StoreBusyError as error:
+            await self.console.say(error_text(error))
+        except Exception:
+            log.exception("plain section failed", extra={"section": key})
+            await self.console.say(SORRY)
+        await self.console.say(MENU_TITLE.rstrip(":") + ".")
+
+    # -- help, from any prompt --------------------------------------------------------
+    async def show_help(self) -> None:
+        """The help text and crisis lines, with the on-call note first when there is one."""
+        text = await self.services.help_text()
+        try:
+            on_call = (await self.services.admin.on_call_note()).strip()
+        except StoreBusyError:
+            on_call = ""
+        if on_call:
+            text = ON_CALL.format(note=on_call) + "\n\n" + text
+        await self.console.say(HELP_TITLE + "\n" + PLAIN_KEYS + "\n\n" + text.strip())
+        await self.console.say(HELP_AFTER)
+
+    # -- what arrives by itself -------------------------------------------------------
+    def _listen(self, member: MemberView) -> None:
+        """Suspensions end the session; cheers, sessions starting and alerts are said."""
+        topics = {
+            "member": member_topic(member.id),
+            "cheers": cheer_topic(member.id),
+            "sessions": SESSIONS_TOPIC,
+            "announce": ANNOUNCE_TOPIC,
+        }
+        if member.is_staff:
+            topics["staff"] = STAFF_TOPIC
+        for name, topic in topics.items():
+            self._subscriptions[name] = self.services.subscribe(
+                topic, functools.partial(self._arrived, name), maxsize=16
+            )
+
+    def _arrived(self, name: str) -> None:
+        """Called by the bus in this session's own context: only schedules or prints."""
+        subscription = self._subscriptions.get(name)
+        if subscription is None:
+            return
+        events = subscription.drain()
+        if name == "member" and any(isinstance(e, AccessChanged) for e in events):
+            self.spawn(self._check_access())
+        elif name in ("member", "announce") and events:
+            self.console.live(NOTICE_ARRIVED)
+        for event in events:
+            if isinstance(event, CheerEvent):
+                self.console.live(CHEER_ARRIVED.format(sender=event.sender, body=event.body))
+            elif isinstance(event, SessionStartingEvent):
+                self.console.live(event.describe())
+            elif isinstance(event, StaffAlert) and event.about == "crisis":
+                self.console.live(CRISIS_ALERT, bell=True)
+
+    async def _check_access(self) -> None:
+        """Suspended or banned while here: say why in one line, and end the session."""
+        try:
+            line = await self.services.admin.login_block(self.member.id)
+        except StoreBusyError:
+            await asyncio.sleep(1.0)
+            line = await self.services.admin.login_block(self.member.id)
+        if line is not None:
+            self.end(line, status=1)
+
+    # -- ending -----------------------------------------------------------------------
+    def end(self, farewell: str, *, status: int = 0) -> None:
+        """End the session from outside its own flow (the SSH side cancels the run)."""
+        self.farewell = farewell
+        self.status = status
+        self.on_end()

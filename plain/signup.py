@@ -1,0 +1,175 @@
+"""Arriving as `new` in line mode: guidelines and what we store, agree, a pseudonym, a
+password twice, keep the SSH key or not, and the recovery code shown once. Or recovery."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from bbs.accounts import AccountError
+from bbs.community import SignUpResult
+from bbs.errors import StoreBusyError
+from bbs.passwords import PasswordError, check_new_password
+from bbs.pseudonyms import PseudonymError
+from plain.forms import confirm, error_text
+from plain.session import Goodbye
+
+if TYPE_CHECKING:
+    from plain.session import PlainSession
+
+# -- what members read ----------------------------------------------------------------
+WELCOME = "Welcome to {community}."
+INTRO = (
+    "Before you join, please read the community guidelines and what we store about "
+    "you. They follow now; Enter shows more when a screenful is read."
+)
+CHOOSE = "Type A to agree and sign up, R if you have a recovery code, or Q to leave: "
+CHOOSE_AGAIN = "Please type A, R or Q."
+LEAVING = "Goodbye. You are welcome back any time."
+EXPIRED = (
+    "Sign-up has a time limit and it ran out, so we closed it. Nothing was saved. "
+    "Connect again whenever you are ready."
+)
+NAME_HOW = (
+    "Choose how you will be known here: a pseudonym of 2 to 24 letters or digits "
+    "(and _ - .). Not your real name. Type 0 to go back."
+)
+NAME_PROMPT = "Pseudonym: "
+PASSWORD_HOW = "Now a password of at least 10 characters. It is not shown as you type."
+PASSWORD_PROMPT = "Password: "
+REPEAT_PROMPT = "The same password again: "
+KEY_QUESTION = (
+    "You connected with an SSH key ({algorithm} {fingerprint}). May that key log "
+    "you in next time, without the password?"
+)
+ONE_MOMENT = "One moment..."
+RECOVER_HOW = (
+    "Use your recovery code: type your pseudonym, the recovery code you noted when "
+    "you joined, and a new password twice. Type 0 to go back."
+)
+RECOVER_NAME = "Your pseudonym: "
+CODE_PROMPT = "Your recovery code: "
+NEW_PASSWORD = "New password (not shown as you type): "
+TOO_MANY = "That did not work three times, so we stop here. Connect again to try once more."
+WELCOME_NEW = "Welcome, {name}."
+NEW_PASSWORD_SET = "New password set, {name}."
+CODE_HOW = (
+    "Here is your recovery code. Write it down somewhere safe now: it is shown only "
+    "this once, and it is the only way back in if you forget your password, because "
+    "we keep no e-mail address for you."
+)
+NEXT_TIME = (
+    "Next time, connect the same way with your name instead of new, for example: "
+    "ssh -t -p {port} {name}@HOST plain"
+)
+NOTED_PROMPT = "Press Enter when you have noted it: "
+BACK = frozenset({"0", "back", "cancel"})
+TRIES = 3
+
+
+async def arrive(s: PlainSession) -> None:
+    """Sign up or recover within the sign-up time limit; the session then has its member."""
+    try:
+        async with asyncio.timeout(s.services.signup_seconds):
+            result, first = await _arrive(s)
+    except TimeoutError:
+        raise Goodbye(EXPIRED, status=1) from None
+    s.became(result.member)
+    title = WELCOME_NEW if first else NEW_PASSWORD_SET
+    await s.console.say(
+        "\n".join(
+            [
+                title.format(name=result.member.pseudonym),
+                CODE_HOW,
+                "",
+                result.recovery_code,
+                "",
+                NEXT_TIME.format(port=s.services.port, name=result.member.pseudonym),
+            ]
+        )
+    )
+    await s.console.ask(NOTED_PROMPT)
+
+
+async def _arrive(s: PlainSession) -> tuple[SignUpResult, bool]:
+    console = s.console
+    guidelines = await s.services.guidelines_text()
+    await console.say(WELCOME.format(community=s.services.community_name) + "\n" + INTRO)
+    if await console.say(guidelines.strip()):
+        await console.say("\n" + s.services.what_we_store_text())
+    while True:
+        answer = (await console.ask(CHOOSE)).strip().lower()
+        if answer in ("a", "agree", "yes", "y"):
+            result = await _sign_up(s)
+            if result is not None:
+                return result, True
+        elif answer in ("r", "recover", "recovery"):
+            result = await _recover(s)
+            if result is not None:
+                return result, False
+        elif answer in ("q", "quit", "leave", "0"):
+            raise Goodbye(LEAVING)
+        else:
+            await console.say(CHOOSE_AGAIN)
+
+
+async def _password(s: PlainSession, prompt: str) -> tuple[str, str]:
+    while True:
+        password = await s.console.ask(prompt, secret=True)
+        repeated = await s.console.ask(REPEAT_PROMPT, secret=True)
+        try:
+            check_new_password(password, repeated)
+        except PasswordError as error:
+            await s.console.say(str(error))
+            continue
+        return password, repeated
+
+
+async def _sign_up(s: PlainSession) -> SignUpResult | None:
+    console = s.console
+    await console.say(NAME_HOW)
+    while True:
+        name = (await console.ask(NAME_PROMPT)).strip()
+        if name.lower() in BACK:
+            return None
+        try:
+            await s.services.check_pseudonym(name)
+        except (PseudonymError, AccountError, StoreBusyError) as error:
+            await console.say(error_text(error))
+            continue
+        await console.say(PASSWORD_HOW)
+        password, repeated = await _password(s, PASSWORD_PROMPT)
+        key = s.context.offered_key
+        if key is not None and not await confirm(
+            console, KEY_QUESTION.format(algorithm=key.algorithm, fingerprint=key.fingerprint)
+        ):
+            key = None
+        await console.say(ONE_MOMENT)
+        try:
+            return await s.services.sign_up(
+                name, password, repeated, key=key, source=s.context.source
+            )
+        except (PseudonymError, AccountError, PasswordError, StoreBusyError) as error:
+            # The name went meanwhile, or too many sign-ups from here: said, and asked again.
+            await console.say(error_text(error) + "\n" + NAME_HOW)
+
+
+async def _recover(s: PlainSession) -> SignUpResult | None:
+    console = s.console
+    await console.say(RECOVER_HOW)
+    for _attempt in range(TRIES):
+        name = (await console.ask(RECOVER_NAME)).strip()
+        if name.lower() in BACK:
+            return None
+        code = (await console.ask(CODE_PROMPT)).strip()
+        if code.lower() in BACK:
+            return None
+        password, repeated = await _password(s, NEW_PASSWORD)
+        await console.say(ONE_MOMENT)
+        try:
+            return await s.services.reset_password(
+                name, code, password, repeated, source=s.context.source
+            )
+        except (AccountError, PasswordError, StoreBusyError) as error:
+            await console.say(error_text(error))
+    raise Goodbye(TOO_MANY, status=1)
