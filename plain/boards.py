@@ -54,7 +54,12 @@ THREAD_TITLE = "{title} (in {board}). {posts} post{ps}.{warning}"
 POST_HEADER = "Post {seq} by {author}, {when}{edited}:"
 EDITED = ", edited"
 POST_DELETED = "(This post was deleted by its author.)"
+POST_REMOVED = "(This post was removed by the moderators.)"
+POST_REMOVED_WHY = "Why, shown only to you: {reason}"
 POST_HELD = "(Held for review: only you can see this for now.)"
+POST_HIDDEN = "(Hidden by the moderators: only you can see it.)"
+POST_HIDDEN_WHY = "Why: {reason}"
+NEW_FROM_HERE = "-- New since you last read: --"
 POST_WARNING = "Content warning: {warning}."
 POST_FOLDED = "Folded because of the warning: type {seq} to open it."
 POST_BLOCKED = "You blocked this member: type {seq} to show it anyway."
@@ -263,8 +268,17 @@ def post_text(post: PostView, *, opened: bool) -> str:
     if post.status is PostStatus.DELETED:
         lines.append(POST_DELETED)
         return "\n".join(lines)
+    if post.status is PostStatus.REMOVED:
+        lines.append(POST_REMOVED)
+        if post.removed_because:
+            lines.append(POST_REMOVED_WHY.format(reason=post.removed_because))
+        return "\n".join(lines)
     if post.status is PostStatus.HELD:
         lines.append(POST_HELD)
+    elif post.status is PostStatus.HIDDEN:
+        lines.append(POST_HIDDEN)
+        if post.removed_because:
+            lines.append(POST_HIDDEN_WHY.format(reason=post.removed_because))
     if post.warning:
         lines.append(POST_WARNING.format(warning=post.warning))
     if post.collapsed and not opened:
@@ -301,7 +315,17 @@ class _Thread:
         return self.page
 
     async def show(self, page: ThreadPage) -> None:
-        await self.s.console.say("\n\n".join(post_text(p, opened=False) for p in page.posts))
+        """Print a page; when it opens with already-read posts for context, a line marks
+        where the unread ones begin."""
+        first_unread = page.last_read_seq + 1
+        first_new = next((p.seq for p in page.posts if p.seq >= first_unread), None)
+        context = bool(page.posts) and page.posts[0].seq < first_unread
+        parts: list[str] = []
+        for p in page.posts:
+            if context and p.seq == first_new:
+                parts.append(NEW_FROM_HERE)
+            parts.append(post_text(p, opened=False))
+        await self.s.console.say("\n\n".join(parts))
 
     def post(self, seq: int | None) -> PostView | None:
         if self.page is None or seq is None:

@@ -112,7 +112,7 @@ class Supervisor:
             await self.stop()
             return 1
         first = (banners[0] or "").splitlines(keepends=True)
-        pids = ", ".join(str(p.pid) for p in self.procs.values())
+        pids = ", ".join(str(self.procs[i].pid) for i in range(self.count))
         first[0] = (
             f"BBS listening on {self.settings.host}:{self.settings.port} with "
             f"{self.count} workers (processes {pids})\n"

@@ -253,7 +253,8 @@ async def test_boards_threads_folded_warnings_reactions_replies_and_pages(
     await alder.expect("Nothing new for you on the boards right now.")
     await alder.expect(MENU)
 
-    # Many posts: pages of 20 from the first unread, "more" between screenfuls.
+    # Many posts: pages from the first unread with the two posts before it for context
+    # (a line marks where the new ones begin), "more" between screenfuls.
     page = await community.boards.thread_list(birch_id, 2)
     for i in range(3, 26):
         await community.boards.reply(birch_id, page.threads[0].id, body=f"Numbered reply {i}.")
@@ -262,8 +263,9 @@ async def test_boards_threads_folded_warnings_reactions_replies_and_pages(
     await alder.answer("Threads: type", "1")
     read = await alder.page_through("Thread: Enter for the next posts")
     assert "-- More" in read
-    assert "Post 3 by Birch" in read and "Post 2 by" not in read
-    assert "Numbered reply 22." in read and "Numbered reply 23." not in read
+    assert read.index("Post 2 by") < read.index("New since you last read")
+    assert read.index("New since you last read") < read.index("Post 3 by Birch")
+    assert "Numbered reply 20." in read and "Numbered reply 21." not in read
     alder.send("\r")
     read = await alder.page_through("Thread: Enter for the next posts")
     assert "Numbered reply 23." in read and "Numbered reply 25." in read

@@ -91,7 +91,10 @@ async def test_three_workers_share_the_port_on_postgresql(
             await term.wait_for("I agree")
             await term.close()
         # A worker that dies is replaced.
-        os.kill(int(found.group(2)), signal.SIGKILL)
+        try:
+            os.kill(int(found.group(2)), signal.SIGKILL)
+        except ProcessLookupError:
+            pytest.fail("worker 2 had already ended before it was killed")
         deadline = time.monotonic() + 60
         assert proc.stdout is not None
         restarted = ""
@@ -100,7 +103,8 @@ async def test_three_workers_share_the_port_on_postgresql(
         assert "worker 2 restarted" in restarted
         assert _listeners(port) == 3
     finally:
-        proc.send_signal(signal.SIGTERM)
+        if proc.returncode is None:  # else it ended by itself: what it said is below
+            proc.send_signal(signal.SIGTERM)
         out, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, err.decode()[-2000:]
     assert "Stopped." in out.decode()
