@@ -8,7 +8,14 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from bbs.moderation_policy import Action, ModerationThresholds, Scores, TextScorer, decide
+from bbs.moderation_policy import (
+    Action,
+    ModerationThresholds,
+    Scores,
+    TextScorer,
+    TrustsText,
+    decide,
+)
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +33,13 @@ class Verdict:
 
     @property
     def held(self) -> bool:
-        return self.action is Action.HOLD
+        """Waits for a moderator before others see it (HOLD or CRISIS_HOLD)."""
+        return self.action.holds
 
     @property
     def crisis(self) -> bool:
-        return self.action is Action.CRISIS
+        """The author gets the crisis lines, moderators a crisis alert."""
+        return self.action.is_crisis
 
 
 UNSCORED = Verdict(Action.ALLOW, Scores(0.0, 0.0, 0.0))
@@ -52,9 +61,18 @@ class ModerationGate:
         self.thresholds = thresholds or ModerationThresholds()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bbs-moderation")
         self._warned = False
+        self._trusted = ""
 
     def set_scorer(self, scorer: TextScorer | None) -> None:
         self.scorer = scorer
+        self.set_trusted_text(self._trusted)
+
+    def set_trusted_text(self, text: str) -> None:
+        """The community's help text: its crisis lines and resource links never count
+        toward spam when a member shares them (kept across a model reload)."""
+        self._trusted = text
+        if isinstance(self.scorer, TrustsText):
+            self.scorer.set_trusted_text(text)
 
     def _check_now(self, text: str, explain: bool) -> Verdict:
         scorer = self.scorer

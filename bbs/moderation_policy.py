@@ -9,19 +9,24 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 __all__ = [
+    "CRISIS_HOLD_KEPT",
     "HOLD_MESSAGE",
     "LABELS",
+    "RETIRED_THRESHOLDS",
     "Action",
     "LabelledText",
     "ModerationThresholds",
     "Scores",
     "TextScorer",
+    "TrustsText",
     "crisis_message",
     "decide",
     "hold_message",
 ]
 
 LABELS: tuple[str, str, str] = ("harassment", "spam", "crisis")
+# Threshold names older configuration files may still carry; accepted and ignored.
+RETIRED_THRESHOLDS = frozenset({"crisis_certain"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class Scores:
     harassment: float
     spam: float
     crisis: float
+    # The language the text was read as (an ISO 639-1 code such as "es"), "" when unknown.
+    lang: str = ""
 
     def as_dict(self) -> dict[str, float]:
         return {"harassment": self.harassment, "spam": self.spam, "crisis": self.crisis}
@@ -44,6 +51,21 @@ class Action(StrEnum):
     HOLD = "hold"
     # Published as written; the author privately gets crisis lines, moderators get an alert.
     CRISIS = "crisis"
+    # Crisis words that are also harassment over its threshold: the author privately gets
+    # the crisis lines and a word that a person will read it soon; moderators get a crisis
+    # alert at the top of the queue; the text waits for them (appending crisis words to
+    # abuse never publishes the abuse).
+    CRISIS_HOLD = "crisis_hold"
+
+    @property
+    def holds(self) -> bool:
+        """Whether the text waits for a moderator before others see it."""
+        return self in (Action.HOLD, Action.CRISIS_HOLD)
+
+    @property
+    def is_crisis(self) -> bool:
+        """Whether the author gets the crisis lines and moderators a crisis alert."""
+        return self in (Action.CRISIS, Action.CRISIS_HOLD)
 
 
 @dataclass(frozen=True)
@@ -61,8 +83,6 @@ class ModerationThresholds:
     # The highest threshold at which the shipped model reaches crisis recall >= 0.95 on the
     # seed validation split (fewest hard negatives flagged among those that do).
     crisis: float = 0.22
-    # A crisis score at or above this wins even over a higher harassment score (see decide).
-    crisis_certain: float = 0.5
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -76,6 +96,9 @@ class ModerationThresholds:
         in [0, 1].
         """
         known = {f.name for f in fields(cls)}
+        # Retired: a crisis text that is also harassment now always waits for a moderator
+        # while its writer gets the crisis lines (see decide), so no score overrides that.
+        data = {k: v for k, v in data.items() if k not in RETIRED_THRESHOLDS}
         unknown = sorted(str(k) for k in data if k not in known)
         if unknown:
             raise ValueError(
@@ -130,20 +153,18 @@ def _score(value: float) -> float:
 def decide(scores: Scores, thresholds: ModerationThresholds | None = None) -> Action:
     """Pick the one action for a message from its scores.
 
-    Crisis wins for the writer's own words: a person in danger is never held or hidden for
-    them, even when the same words also read as hostile (people in crisis are often angry,
-    and "I hate myself, I'm worthless" is aimed at no one else). The one exception is a text
-    the model reads mainly as harassment of others with only a moderate crisis score, e.g.
-    "I'll find out where you live": it is held when harassment is over its threshold and
-    above the crisis score, unless the crisis score is at least `crisis_certain`.
+    A text at or above the crisis threshold is never held on its own account: the writer's
+    words are published and they privately get the crisis lines (people in crisis are often
+    angry, and "I hate myself, I'm worthless" is aimed at no one else). Only when
+    harassment is also over its threshold does the text wait for a moderator, as a crisis
+    alert at the top of the queue, while its writer at once gets the crisis lines
+    (CRISIS_HOLD): crisis words appended to abuse never get the abuse published. Spam never
+    outranks crisis.
     """
     t = thresholds if thresholds is not None else ModerationThresholds()
     harassment = _over(scores.harassment, t.harassment)
     if _over(scores.crisis, t.crisis):
-        crisis, hostile = _score(scores.crisis), _score(scores.harassment)
-        if not harassment or crisis >= hostile or crisis >= t.crisis_certain:
-            return Action.CRISIS
-        return Action.HOLD
+        return Action.CRISIS_HOLD if harassment else Action.CRISIS
     if harassment or _over(scores.spam, t.spam):
         return Action.HOLD
     return Action.ALLOW
@@ -159,6 +180,16 @@ class TextScorer(Protocol):
 
     def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
         """For each label, the terms that pushed its score up most, strongest first."""
+        ...
+
+
+@runtime_checkable
+class TrustsText(Protocol):
+    """A scorer told the community's own help text (crisis lines, resources), whose numbers
+    and links never count toward spam when a member shares them."""
+
+    def set_trusted_text(self, text: str) -> None:
+        """Replace the trusted text."""
         ...
 
 
@@ -185,8 +216,16 @@ def hold_message() -> str:
     return HOLD_MESSAGE
 
 
-def crisis_message(crisis_lines: str,
-                   kept: str = "Your message is posted, just as you wrote it.") -> str:
+# What a writer whose crisis words also read as harassment is told happened to them: never
+# that a rule was broken.
+CRISIS_HOLD_KEPT = (
+    "A person from our moderation team will read your message soon, before others see it."
+)
+
+
+def crisis_message(
+    crisis_lines: str, kept: str = "Your message is posted, just as you wrote it."
+) -> str:
     """The calm, private note an author sees when their words sound like they are in danger.
 
     `crisis_lines` is the community's own list of crisis lines (from its help file); it is

@@ -32,36 +32,36 @@ T = ModerationThresholds(harassment=0.5, spam=0.6, crisis=0.3)
         (Scores(0.5, 0.0, 0.0), Action.HOLD),
         (Scores(0.0, 0.6, 0.0), Action.HOLD),
         (Scores(0.0, 0.0, 0.3), Action.CRISIS),
-        # Crisis wins over harassment: the writer's own words are never held.
-        (Scores(0.99, 0.0, 0.9), Action.CRISIS),
+        # Crisis alone is published with the crisis lines, never held for its own words.
         (Scores(0.4, 0.0, 0.35), Action.CRISIS),  # harassment under its threshold
-        (Scores(0.6, 0.0, 0.6), Action.CRISIS),  # crisis at least as high as harassment
-        (Scores(0.7, 0.0, 0.8), Action.CRISIS),
-        (Scores(0.9, 0.0, 0.5), Action.CRISIS),  # crisis_certain: a likely crisis wins
         (Scores(0.3, 0.99, 0.31), Action.CRISIS),  # spam never outranks crisis
-        # Mainly harassment of others with a moderate crisis score is held.
-        (Scores(0.99, 0.99, 0.31), Action.HOLD),
-        (Scores(0.45 + 0.2, 0.0, 0.4), Action.HOLD),
+        # Crisis and harassment both over: it waits for a person, the writer gets the lines.
+        (Scores(0.99, 0.0, 0.9), Action.CRISIS_HOLD),
+        (Scores(0.6, 0.0, 0.6), Action.CRISIS_HOLD),
+        (Scores(0.99, 0.99, 0.31), Action.CRISIS_HOLD),
+        (Scores(0.5, 0.0, 0.3), Action.CRISIS_HOLD),
     ],
 )
 def test_decide(scores: Scores, action: Action) -> None:
     assert decide(scores, T) is action
 
 
-def test_crisis_certain_is_configurable() -> None:
-    s = Scores(0.9, 0.0, 0.5)
-    assert decide(s, T) is Action.CRISIS
-    strict = ModerationThresholds(harassment=0.5, spam=0.6, crisis=0.3, crisis_certain=0.95)
-    assert decide(s, strict) is Action.HOLD
-    t = ModerationThresholds.from_mapping({"crisis_certain": "0.7"})
-    assert t.crisis_certain == 0.7
-    with pytest.raises(ValueError, match="crisis_certain"):
-        ModerationThresholds.from_mapping({"crisis_certain": 1.5})
+def test_action_predicates() -> None:
+    assert [a for a in Action if a.holds] == [Action.HOLD, Action.CRISIS_HOLD]
+    assert [a for a in Action if a.is_crisis] == [Action.CRISIS, Action.CRISIS_HOLD]
+
+
+def test_a_retired_threshold_in_an_old_config_is_accepted_and_ignored() -> None:
+    t = ModerationThresholds.from_mapping({"crisis_certain": "0.7", "crisis": 0.3})
+    assert t.crisis == 0.3
+    with pytest.raises(ValueError, match="crisis_cert"):
+        ModerationThresholds.from_mapping({"crisis_cert": 0.5})
 
 
 def test_nan_harassment_never_blocks_crisis() -> None:
     assert decide(Scores(math.nan, 0.0, 0.31), T) is Action.CRISIS
     assert decide(Scores(0.9, 0.0, math.nan), T) is Action.HOLD
+    assert decide(Scores(0.9, 0.0, 0.31), T) is Action.CRISIS_HOLD
 
 
 def test_decide_default_thresholds_and_nan() -> None:
@@ -71,7 +71,7 @@ def test_decide_default_thresholds_and_nan() -> None:
 
 
 def test_action_values() -> None:
-    assert [a.value for a in Action] == ["allow", "hold", "crisis"]
+    assert [a.value for a in Action] == ["allow", "hold", "crisis", "crisis_hold"]
     assert Action("hold") is Action.HOLD
 
 
