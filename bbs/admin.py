@@ -402,9 +402,14 @@ APPEAL_HINT = " If you think this was a mistake, you can appeal once from your h
 
 
 def _resolve_target(session: Session, flag: ModerationFlag) -> None:
-    """Close every open flag on the same thing (reports and holds alike): decided once."""
+    """Close every open flag of the same family on the same thing, decided once: reports
+    and holds together; crisis alerts together. Acknowledging a crisis alert never settles
+    whether a held text is shown, nor does deciding that answer the alert."""
+    crisis = FlagKind.CRISIS.value
+    family = (col(ModerationFlag.kind) == crisis if flag.kind == crisis
+              else col(ModerationFlag.kind).not_in((crisis, FlagKind.APPEAL.value)))
     for other in session.exec(select(ModerationFlag).where(
-            col(ModerationFlag.resolved).is_(False), ModerationFlag.kind != FlagKind.APPEAL.value,
+            col(ModerationFlag.resolved).is_(False), family,
             ModerationFlag.target_kind == flag.target_kind,
             ModerationFlag.target_id == flag.target_id)).all():
         other.resolved = True

@@ -246,6 +246,7 @@ class AdminService:
             raise admin.AdminError("The help text cannot be empty: it holds the crisis lines.")
         await asyncio.to_thread(write_text_file, self._community.settings.help_path,
                                 cleaned + "\n")
+        await self._community.help_text()  # the moderation gate trusts the new lines
         await self._community.write(lambda s: admin.audit_action(
             s, actor=admin.require_staff(s, actor_id, sysop=True),
             action=Decision.SETTING.value, reason="help text", detail=cleaned[:120]))

@@ -25,7 +25,7 @@ from bbs.boards import (
 )
 from bbs.messages import ConversationView, MessagePage, MessageView, WhoMayWrite
 from bbs.moderation_gate import Verdict
-from bbs.moderation_policy import Action, crisis_message, hold_message
+from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action, crisis_message, hold_message
 from bbs.search import SearchHit
 
 if TYPE_CHECKING:
@@ -45,12 +45,11 @@ class Outcome:
 
     @property
     def held(self) -> bool:
-        return self.action is Action.HOLD
+        return self.action.holds
 
 
 def _scores(verdict: Verdict) -> str:
-    s = verdict.scores
-    return f"harassment={s.harassment:.2f} spam={s.spam:.2f} crisis={s.crisis:.2f}"
+    return verdict.scores.summary()
 
 
 def _and_drop_draft(session: Session, member_id: int, context: str, result: T) -> T:
@@ -69,6 +68,8 @@ class BoardService:
     async def _note(self, verdict: Verdict) -> str:
         if verdict.action is Action.HOLD:
             return hold_message()
+        if verdict.action is Action.CRISIS_HOLD:
+            return crisis_message(await self._community.help_text(), kept=CRISIS_HOLD_KEPT)
         if verdict.action is Action.CRISIS:
             return crisis_message(await self._community.help_text())
         return ""

@@ -385,7 +385,7 @@ def mentions_in_body(body: str) -> tuple[str, ...]:
 
 
 def _status_for(action: Action) -> PostStatus:
-    return PostStatus.HELD if action is Action.HOLD else PostStatus.VISIBLE
+    return PostStatus.HELD if action.holds else PostStatus.VISIBLE
 
 
 # -- boards (sysops) ------------------------------------------------------------------
@@ -973,7 +973,16 @@ def _after_publish(
 ) -> None:
     """Flags, search index and notifications for a freshly written post."""
     assert post.id is not None and thread.id is not None
-    if action is Action.HOLD:
+    if action.is_crisis:
+        add_flag(
+            session,
+            kind=FlagKind.CRISIS,
+            target_kind=FlagTarget.POST,
+            target_id=post.id,
+            author_id=author_id,
+            scores=scores,
+        )
+    if action.holds:
         add_flag(
             session,
             kind=FlagKind.HOLD,
@@ -983,15 +992,6 @@ def _after_publish(
             scores=scores,
         )
         return
-    if action is Action.CRISIS:
-        add_flag(
-            session,
-            kind=FlagKind.CRISIS,
-            target_kind=FlagTarget.POST,
-            target_id=post.id,
-            author_id=author_id,
-            scores=scores,
-        )
     search.index_post(session, post.id, (text.title + "\n" if new_thread else "") + text.body)
     _notify(
         session,
@@ -1245,7 +1245,16 @@ def edit_post(
     session.flush()
     assert post.id is not None
     search.unindex_post(session, post.id)
-    if action is Action.HOLD:
+    if action.is_crisis:
+        add_flag(
+            session,
+            kind=FlagKind.CRISIS,
+            target_kind=FlagTarget.POST,
+            target_id=post.id,
+            author_id=member_id,
+            scores=scores,
+        )
+    if action.holds:
         add_flag(
             session,
             kind=FlagKind.HOLD,
@@ -1255,15 +1264,6 @@ def edit_post(
             scores=scores,
         )
     else:
-        if action is Action.CRISIS:
-            add_flag(
-                session,
-                kind=FlagKind.CRISIS,
-                target_kind=FlagTarget.POST,
-                target_id=post.id,
-                author_id=member_id,
-                scores=scores,
-            )
         search.index_post(
             session, post.id, (thread.title + "\n" if post.seq == 1 else "") + post.body
         )

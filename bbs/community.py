@@ -160,7 +160,13 @@ class Community:
 
     # -- texts ------------------------------------------------------------------------
     async def help_text(self) -> str:
-        return await asyncio.to_thread(read_text_file, self.settings.help_path, "help.txt")
+        """The help and crisis lines text (behind F1). Whenever it has changed (the admin
+        screen, or the file edited by hand), the moderation gate is told: the numbers and
+        links in it never count toward spam when a member shares them."""
+        text = await asyncio.to_thread(read_text_file, self.settings.help_path, "help.txt")
+        if text != self.moderation.trusted_text:
+            self.moderation.set_trusted_text(text)
+        return text
 
     async def guidelines_text(self) -> str:
         return await asyncio.to_thread(

@@ -63,7 +63,8 @@ class ModerationFlag(SQLModel, table=True):
         default=None, foreign_key="member.id", ondelete="SET NULL"
     )
     reason: str = Field(default="", max_length=REASON_MAX)
-    # The model's scores as "harassment=0.12 spam=0.01 crisis=0.80", for the reviewer.
+    # The model's scores and the language it read, as "harassment=0.12 spam=0.01
+    # crisis=0.80 lang=es" (Scores.summary), for the reviewer.
     scores: str = Field(default="", max_length=200)
     resolved: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

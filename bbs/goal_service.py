@@ -27,7 +27,7 @@ from bbs.goals import (
     Visibility,
 )
 from bbs.moderation_gate import Verdict
-from bbs.moderation_policy import Action, hold_message
+from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action, hold_message
 from bbs.streaks import CheckInStatus, GoalError, RestRange
 
 if TYPE_CHECKING:
@@ -83,7 +83,14 @@ class Greeting:
 
 def _scores(verdict: Verdict) -> str:
     s = verdict.scores
-    return f"harassment={s.harassment:.2f} spam={s.spam:.2f} crisis={s.crisis:.2f}"
+    return s.summary()
+
+
+def _private_if_held(draft: GoalDraft, verdict: Verdict) -> GoalDraft:
+    """A crisis title that also reads as harassment stays with its author for now."""
+    if verdict.action is Action.CRISIS_HOLD and draft.visibility is not Visibility.PRIVATE:
+        return dataclasses.replace(draft, visibility=Visibility.PRIVATE)
+    return draft
 
 
 class GoalService:
@@ -122,6 +129,10 @@ class GoalService:
         typed is lost); one that sounds like a crisis is saved, and moderators alerted.
         """
         verdict = await self._community.moderation.check(draft.title, explain=False)
+        if verdict.action is Action.CRISIS_HOLD:
+            # Never refused: its author may be in danger. Saved, kept to its author until a
+            # moderator has looked (who is alerted), with the crisis lines shown at once.
+            return verdict
         if verdict.action is Action.HOLD and draft.visibility is not Visibility.PRIVATE:
             raise GoalError(
                 "Others would see this title, and it reads like something a moderator would "
@@ -133,6 +144,7 @@ class GoalService:
         """Check and store a new goal; raises GoalError with a kind message."""
         draft = await self.clean(**fields)
         verdict = await self._check_title(draft)
+        draft = _private_if_held(draft, verdict)
 
         def create(s: Session) -> GoalView:
             goal = goals.create_goal(s, member_id=member_id, draft=draft)
@@ -143,6 +155,7 @@ class GoalService:
     async def update_goal(self, member_id: int, goal_id: int, **fields: str) -> GoalView:
         draft = await self.clean(**fields)
         verdict = await self._check_title(draft)
+        draft = _private_if_held(draft, verdict)
 
         def update(s: Session) -> GoalView:
             goal = goals.update_goal(s, member_id=member_id, goal_id=goal_id, draft=draft)
@@ -152,7 +165,7 @@ class GoalService:
 
     @staticmethod
     def _flag_title(s: Session, goal: GoalView, verdict: Verdict) -> GoalView:
-        if verdict.action is not Action.CRISIS:
+        if not verdict.crisis:
             return goal
         goals.flag_goal(s, goal_id=goal.id, member_id=goal.member_id, scores=_scores(verdict))
         return dataclasses.replace(goal, crisis=True)
@@ -199,9 +212,9 @@ class GoalService:
         cleaned = await asyncio.to_thread(goals.clean_note, note)
         verdict = (await self._community.moderation.check(cleaned, explain=False)
                    if cleaned else None)
-        crisis = verdict is not None and verdict.action is Action.CRISIS
+        crisis = verdict is not None and verdict.crisis
         # A note the model would hold stays with its author: partners see the check-in only.
-        shared = verdict is None or verdict.action is not Action.HOLD
+        shared = verdict is None or not verdict.held
 
         def run(s: Session) -> tuple[CheckInResult, GoalSettingsView]:
             when = day
@@ -306,9 +319,10 @@ class GoalService:
         note = ""
         if verdict.action is Action.HOLD:
             note = hold_message()
-        elif verdict.action is Action.CRISIS:
+        elif verdict.crisis:
+            kept = CRISIS_HOLD_KEPT if verdict.held else "Your cheer is sent."
             note = companion.crisis_note(await self._community.help_text()).replace(
-                "Your check-in is saved.", "Your cheer is sent.")
+                "Your check-in is saved.", kept)
         return CheerOutcome(cheer, note)
 
     async def cheers(self, member_id: int, *, mark_seen: bool = True) -> list[CheerView]:

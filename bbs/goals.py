@@ -856,14 +856,14 @@ def send_cheer(
         if goal is None or goal.member_id != recipient_id or not _may_see(session, sender_id,
                                                                            goal):
             goal_id = None
-    held = action is Action.HOLD
+    held = action.holds
     row = Cheer(sender_id=sender_id, recipient_id=recipient_id, goal_id=goal_id, body=cleaned,
                 status=(CheerStatus.HELD if held else CheerStatus.VISIBLE).value)
     session.add(row)
     session.flush()
     assert row.id is not None
-    if action is not Action.ALLOW:
-        kind = FlagKind.HOLD if held else FlagKind.CRISIS
+    kinds = ([FlagKind.CRISIS] if action.is_crisis else []) + ([FlagKind.HOLD] if held else [])
+    for kind in kinds:
         add_flag(session, kind=kind, target_kind=FlagTarget.CHEER, target_id=row.id,
                  author_id=sender_id, reason=f"model: cheer {kind.value}", scores=scores)
     return _cheer_view(session, row)

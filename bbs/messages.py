@@ -229,7 +229,7 @@ def send_message(session: Session, *, sender_id: int, recipient_id: int, body: s
         session.add(conv)
         session.flush()
     assert conv.id is not None
-    status = PostStatus.HELD if action is Action.HOLD else PostStatus.VISIBLE
+    status = PostStatus.HELD if action.holds else PostStatus.VISIBLE
     message = PrivateMessage(conversation_id=conv.id, sender_id=sender_id, body=body,
                              status=status.value, created_at=now)
     session.add(message)
@@ -243,10 +243,11 @@ def send_message(session: Session, *, sender_id: int, recipient_id: int, body: s
     else:
         conv.high_read_id = message.id
     session.add(conv)
-    if action is not Action.ALLOW:
-        add_flag(session, kind=FlagKind.HOLD if action is Action.HOLD else FlagKind.CRISIS,
-                 target_kind=FlagTarget.MESSAGE, target_id=message.id, author_id=sender_id,
-                 scores=scores)
+    kinds = ([FlagKind.CRISIS] if action.is_crisis else []) + (
+        [FlagKind.HOLD] if action.holds else [])
+    for kind in kinds:
+        add_flag(session, kind=kind, target_kind=FlagTarget.MESSAGE, target_id=message.id,
+                 author_id=sender_id, scores=scores)
     session.flush()
     return MessageView(message.id, sender.pseudonym, True, body, status, now)
 

@@ -67,6 +67,10 @@ class ModerationGate:
         self.scorer = scorer
         self.set_trusted_text(self._trusted)
 
+    @property
+    def trusted_text(self) -> str:
+        return self._trusted
+
     def set_trusted_text(self, text: str) -> None:
         """The community's help text: its crisis lines and resource links never count
         toward spam when a member shares them (kept across a model reload)."""

@@ -42,6 +42,11 @@ class Scores:
     def as_dict(self) -> dict[str, float]:
         return {"harassment": self.harassment, "spam": self.spam, "crisis": self.crisis}
 
+    def summary(self) -> str:
+        """As a reviewer reads them: "harassment=0.12 spam=0.01 crisis=0.80 lang=es"."""
+        scores = " ".join(f"{k}={v:.2f}" for k, v in self.as_dict().items())
+        return f"{scores} lang={self.lang}" if self.lang else scores
+
 
 class Action(StrEnum):
     """What happens to a message after scoring."""

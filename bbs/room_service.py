@@ -19,7 +19,7 @@ from bbs.accounts import MemberView
 from bbs.errors import StoreBusyError
 from bbs.events import Event, Subscription, event_type
 from bbs.models import utcnow
-from bbs.moderation_policy import Action, crisis_message, hold_message
+from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action, crisis_message, hold_message
 from bbs.pseudonyms import normalize_pseudonym
 from bbs.room_live import FloodControl, FloodReason, Presence, PresenceEntry
 from bbs.rooms import LineView, RoomError, RoomEventView, RoomView
@@ -376,21 +376,22 @@ class RoomService:
         if muted is not None:
             return Reply((muted,), keep_input=True)
         moderation = await self._community.moderation.check(text)
-        held = moderation.action is Action.HOLD
+        held = moderation.held
 
         def store(s: Session) -> LineView:
             line = rooms.add_line(s, room_id=room.id, member_id=member.id,
                                   author=member.pseudonym, kind=kind, text=text, held=held)
-            if moderation.action is not Action.ALLOW:
+            kinds = ([flags.FlagKind.CRISIS] if moderation.crisis else []) + (
+                [flags.FlagKind.HOLD] if held else [])
+            for flag_kind in kinds:
                 flags.add_flag(
                     s,
-                    kind=flags.FlagKind.HOLD if held else flags.FlagKind.CRISIS,
+                    kind=flag_kind,
                     target_kind=flags.FlagTarget.ROOM_LINE,
                     target_id=line.id,
                     author_id=member.id,
                     reason=f"room {room.name}",
-                    scores=" ".join(f"{k}={v:.2f}"
-                                    for k, v in moderation.scores.as_dict().items()),
+                    scores=moderation.scores.summary(),
                 )
             return line
 
@@ -402,7 +403,12 @@ class RoomService:
             raise
         if moderation.action is not Action.ALLOW:
             self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
-                "hold" if held else "crisis", room.id, line.id, member.pseudonym))
+                "crisis" if moderation.crisis else "hold", room.id, line.id, member.pseudonym))
+        if moderation.action is Action.CRISIS_HOLD:
+            log.warning("crisis language in a held room line: moderators alerted",
+                        extra={"room_id": room.id, "line_id": line.id})
+            return Reply(crisis=crisis_message(await self._community.help_text(),
+                                               kept=CRISIS_HOLD_KEPT), line=line)
         if held:
             return Reply((hold_message(),), line=line)
         self._publish(room.id, RoomLineEvent(

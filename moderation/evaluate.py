@@ -79,7 +79,7 @@ class EvalReport:
 
 def _expected(ex: Example) -> Action:
     if ex.crisis:
-        return Action.CRISIS
+        return Action.CRISIS_HOLD if ex.harassment else Action.CRISIS
     if ex.harassment or ex.spam:
         return Action.HOLD
     return Action.ALLOW
@@ -111,12 +111,19 @@ def evaluate_predictions(
             positives=int(y.sum()),
             n=len(y),
         )
-    actions = [decide(Scores(*map(float, row)), thresholds) for row in probs]
+    actions = [
+        decide(Scores(float(row[0]), float(row[1]), float(row[2])), thresholds) for row in probs
+    ]
     hard = [i for i, ex in enumerate(examples) if is_hard_negative(ex)]
-    held = sum(1 for i in hard if actions[i] is Action.HOLD)
-    crisis = sum(1 for i in hard if actions[i] is Action.CRISIS)
+    held = sum(1 for i in hard if actions[i].holds)
+    crisis = sum(1 for i in hard if actions[i].is_crisis)
     errors = [
-        (ex.text, _expected(ex).value, actions[i].value, Scores(*map(float, probs[i])))
+        (
+            ex.text,
+            _expected(ex).value,
+            actions[i].value,
+            Scores(float(probs[i][0]), float(probs[i][1]), float(probs[i][2])),
+        )
         for i, ex in enumerate(examples)
         if actions[i] is not _expected(ex)
     ]
