@@ -22,7 +22,7 @@ from bbs.accounts import AccountError, MemberView, PublicKeyInfo
 from bbs.board_service import BoardService
 from bbs.config import Settings
 from bbs.db import Database
-from bbs.events import Event, LocalEventBus, take_announcements
+from bbs.events import Event, EventBus, LocalEventBus, take_announcements
 from bbs.home import HomeSnapshot, load_home
 from bbs.login_guard import LoginGuard
 from bbs.models import ColourMode, FrontEnd, Role
@@ -78,7 +78,16 @@ class Community:
         # Boards, threads, private messages and search: the front door for those screens.
         self.boards = BoardService(self)
         # Live rooms: the bus for everything live, and the rooms front door for screens.
-        self.events = LocalEventBus()
+        # Several nodes on one PostgreSQL ([cluster], or `bbs serve --workers`) share it
+        # through LISTEN/NOTIFY once `start_live()` has run; one process keeps it local.
+        self.events: EventBus = LocalEventBus()
+        if settings.cluster is not None and not settings.database_url.startswith("sqlite"):
+            from bbs.events_postgres import PostgresEventBus
+
+            self.events = PostgresEventBus(
+                settings.database_url,
+                reconnect_max=settings.cluster.listen_reconnect_max_seconds,
+            )
         from bbs.room_service import RoomService
 
         self.rooms = RoomService(self)
@@ -150,6 +159,19 @@ class Community:
         for topic, event in announced:
             self.events.publish(topic, event)
         return result
+
+    async def start_live(self) -> None:
+        """Join the other nodes' live events (with [cluster]); nothing to do alone."""
+        from bbs.events_postgres import PostgresEventBus
+
+        if isinstance(self.events, PostgresEventBus):
+            await self.events.start()
+
+    async def stop_live(self) -> None:
+        from bbs.events_postgres import PostgresEventBus
+
+        if isinstance(self.events, PostgresEventBus):
+            await self.events.close()
 
     def close(self) -> None:
         self.moderation.close()

@@ -14,7 +14,7 @@ from typing import Any
 from bbs import accounts
 from bbs.accounts import AccountError
 from bbs.boards import PostError
-from bbs.config import ConfigError, Settings, default_data_dir, load_settings
+from bbs.config import ClusterSettings, ConfigError, Settings, default_data_dir, load_settings
 from bbs.db import Database, StoreBusyError
 from bbs.models import Role
 from bbs.passwords import (
@@ -86,7 +86,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 1
         return run_workers(settings, args.workers)
     if args.worker:
-        settings = dataclasses.replace(settings, reuse_port=True)
+        # Workers are nodes of one community: they share live events (bbs.events_postgres).
+        settings = dataclasses.replace(
+            settings, reuse_port=True, cluster=settings.cluster or ClusterSettings()
+        )
     # SQLite: one server per database file, for the server's whole life (bbs.node_lock).
     from bbs.node_lock import NodeLockError, hold_server_lock
 

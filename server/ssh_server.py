@@ -321,6 +321,7 @@ class RunningServer:
         await self.acceptor.wait_closed()
         await self.registry.community.suggestions.stop()
         await self.registry.community.rooms.stop()
+        await self.registry.community.stop_live()
         await asyncio.to_thread(self.registry.community.close)
 
 
@@ -333,6 +334,7 @@ async def start_server(settings: Settings, community: Community | None = None) -
     if community.moderation.scorer is None:
         community.moderation.set_scorer(await asyncio.to_thread(_load_moderation_model, settings))
     await community.help_text()  # the help text's crisis lines never count toward spam
+    await community.start_live()  # several nodes: live events through PostgreSQL
     # The sysop's model panel: status, retrain (in a child process) and roll back.
     from server.model_ops import ServerModelOperations
 

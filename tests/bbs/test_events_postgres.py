@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
 
+import psycopg
 import pytest
 
+from bbs.community import Community
+from bbs.config import ClusterSettings, Settings
 from bbs.events_postgres import PostgresEventBus, libpq_url
 from bbs.room_service import RoomLineEvent, RoomPresenceEvent
 
@@ -27,8 +34,9 @@ async def test_an_event_published_on_one_node_reaches_subscribers_on_both() -> N
     try:
         here, there = one.subscribe("room.1"), two.subscribe("room.1")
         elsewhere = two.subscribe("room.2")
-        line = RoomLineEvent(1, 5, 7, "Ash", "say", "héllo ✨", "2026-01-01T00:00:00+00:00",
-                             ("oak",))
+        line = RoomLineEvent(
+            1, 5, 7, "Ash", "say", "héllo ✨", "2026-01-01T00:00:00+00:00", ("oak",)
+        )
         one.publish("room.1", line)
         one.publish("room.1", RoomPresenceEvent(1, 7, "Ash", "away"))
         for _ in range(100):
@@ -42,3 +50,75 @@ async def test_an_event_published_on_one_node_reaches_subscribers_on_both() -> N
     finally:
         await one.close()
         await two.close()
+
+
+async def _until(condition: Callable[[], bool], what: str, seconds: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.02)
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="set BBS_TEST_POSTGRES_URL")
+async def test_a_node_whose_listening_connection_is_killed_listens_again() -> None:
+    assert POSTGRES_URL
+    channel = f"bbs_events_test_{uuid.uuid4().hex[:8]}"
+    one = PostgresEventBus(POSTGRES_URL, channel=channel, reconnect_max=1.0)
+    two = PostgresEventBus(POSTGRES_URL, channel=channel, reconnect_max=1.0)
+    await one.start()
+    await two.start()
+    try:
+        there = two.subscribe("room.1")
+        async with await psycopg.AsyncConnection.connect(
+            libpq_url(POSTGRES_URL), autocommit=True
+        ) as admin:
+            # Every connection listening on this channel (both nodes' listeners) is cut.
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s",
+                (f'LISTEN "{channel}"',),
+            )
+        await _until(lambda: two.reconnects >= 1 and two.listening, "node two to listen again")
+        line = RoomLineEvent(1, 5, 7, "Ash", "say", "back", "2026-01-01T00:00:00+00:00")
+        one.publish("room.1", line)
+        await _until(lambda: len(there._queue) == 1, "the line on node two")
+        assert there.drain() == [line]
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_two_communities_with_cluster_settings_share_room_lines_and_alerts(
+    postgres_url: str, settings: Settings, tmp_path: Path
+) -> None:
+    nodes = []
+    for name in ("a", "b"):
+        node = Community(
+            dataclasses.replace(
+                settings,
+                data_dir=tmp_path / name,
+                database_url=postgres_url,
+                cluster=ClusterSettings(node_name=name),
+            )
+        )
+        await asyncio.to_thread(node.prepare)
+        await node.start_live()
+        nodes.append(node)
+    a, b = nodes
+    try:
+        assert isinstance(a.events, PostgresEventBus)
+        ash = (await a.sign_up("Ash", "a long enough password", "a long enough password")).member
+        oak = (await b.sign_up("Oak", "a long enough password", "a long enough password")).member
+        on_a = await a.rooms.enter(1, ash)
+        on_b = await b.rooms.enter(1, oak)
+        heard = b.rooms.subscribe(on_b, lambda: None)
+        await a.rooms.submit(on_a, "hello from node a")
+        await _until(
+            lambda: any(e.kind == "room.line" for e in list(heard._queue)), "the line on node b"
+        )
+        [line] = [e for e in heard.drain() if isinstance(e, RoomLineEvent)]
+        assert (line.author, line.text) == ("Ash", "hello from node a")
+    finally:
+        for node in nodes:
+            await node.rooms.stop()
+            await node.stop_live()
+            await asyncio.to_thread(node.close)
