@@ -20,6 +20,7 @@ from sqlmodel import Session
 from bbs import accounts
 from bbs.accounts import AccountError, MemberView, PublicKeyInfo
 from bbs.board_service import BoardService
+from bbs.cluster import Singletons
 from bbs.config import Settings
 from bbs.db import Database
 from bbs.events import Event, EventBus, LocalEventBus, take_announcements
@@ -81,7 +82,9 @@ class Community:
         # Several nodes on one PostgreSQL ([cluster], or `bbs serve --workers`) share it
         # through LISTEN/NOTIFY once `start_live()` has run; one process keeps it local.
         self.events: EventBus = LocalEventBus()
-        if settings.cluster is not None and not settings.database_url.startswith("sqlite"):
+        clustered = settings.cluster is not None and not settings.database_url.startswith("sqlite")
+        self._singletons = Singletons(settings.database_url if clustered else None)
+        if settings.cluster is not None and clustered:
             from bbs.events_postgres import PostgresEventBus
 
             self.events = PostgresEventBus(
@@ -160,6 +163,11 @@ class Community:
             self.events.publish(topic, event)
         return result
 
+    @property
+    def singletons(self) -> Singletons:
+        """Which single jobs (announcing sessions, refreshing suggestions) this node runs."""
+        return self._singletons
+
     async def start_live(self) -> None:
         """Join the other nodes' live events (with [cluster]); nothing to do alone."""
         from bbs.events_postgres import PostgresEventBus
@@ -172,6 +180,7 @@ class Community:
 
         if isinstance(self.events, PostgresEventBus):
             await self.events.close()
+        await self._singletons.close()
 
     def close(self) -> None:
         self.moderation.close()

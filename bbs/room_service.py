@@ -221,6 +221,9 @@ class RoomService:
         while True:
             await asyncio.sleep(interval)
             now = utcnow()
+            if not await self._community.singletons.runs("room-sessions"):
+                last = now  # another node announces them
+                continue
             try:
                 await self.announce_starting(last, now)
             except StoreBusyError:

@@ -233,7 +233,9 @@ class SuggestionService:
     async def _run(self, interval: float) -> None:
         while True:
             try:
-                await self.refresh_pass()
+                # With several nodes, one refreshes for everyone.
+                if await self._community.singletons.runs("suggestions"):
+                    await self.refresh_pass()
             except StoreBusyError:
                 log.info("suggestions refresh skipped: the store is busy")
             except Exception:
