@@ -17,7 +17,7 @@ from typing import ParamSpec, TypeVar
 
 from sqlmodel import Session
 
-from bbs import accounts
+from bbs import accounts, rooms
 from bbs.accounts import AccountError, MemberView, PublicKeyInfo
 from bbs.board_service import BoardService
 from bbs.cluster import Singletons
@@ -122,9 +122,12 @@ class Community:
         install_default_texts(self.settings.data_dir)
         self.database.migrate()
         # Nodes started together on one new database: one seeds, the others then find it done.
+        # Rooms too: seeded on first visit, two visits at once on PostgreSQL could both
+        # find none and both insert them.
         with self.database.one_at_a_time("seed"):
             self.boards.ensure_default_boards()
             self.resources.ensure_defaults()
+            self._write(rooms.seed_default_rooms)
 
     async def _db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()

@@ -185,8 +185,7 @@ def test_mentions_are_normalised_names() -> None:
 
 # -- the store ------------------------------------------------------------------------
 def test_default_rooms_are_seeded_once(community: Community) -> None:
-    with community.database.write() as s:
-        assert seed_default_rooms(s) == len(DEFAULT_ROOMS)
+    # Seeded when the community was prepared (one node at a time), never again.
     with community.database.write() as s:
         assert seed_default_rooms(s) == 0
         names = [r.name for r in list_rooms(s, member_id=None, staff=False)]
@@ -203,7 +202,7 @@ async def test_private_rooms_need_an_invitation(community: Community) -> None:
         may_enter(s, room.id, member_id=ash.id, staff=False)
     with community.database.read() as s:
         assert may_enter(s, room.id, member_id=ash.id, staff=True).name == "Alumni"
-        assert [r.name for r in list_rooms(s, member_id=ash.id, staff=False)] == []
+        assert "Alumni" not in [r.name for r in list_rooms(s, member_id=ash.id, staff=False)]
     from bbs.rooms import invite
 
     with community.database.write() as s:
