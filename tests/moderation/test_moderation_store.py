@@ -9,18 +9,10 @@ from pathlib import Path
 import pytest
 
 from bbs.moderation_policy import LabelledText
-from moderation.dataset import Example, load_training, split
+from moderation.dataset import Example
 from moderation.model import ModerationModel, load_model
 from moderation.retrain import retrain
 from moderation.store import SHIPPED_DIR, ModelStore, load_dir, save_dir
-from moderation.train import train
-
-
-@pytest.fixture(scope="module")
-def weak_model() -> ModerationModel:
-    # Deliberately worse: trained on a sliver of the training split.
-    train_split, _ = split(load_training())
-    return train(train_split[::25], folds=2)
 
 
 def test_save_list_current_rollback(tmp_path: Path, shipped: ModerationModel) -> None:
