@@ -44,28 +44,43 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def bench_single(model: ModerationModel, texts: list[str]) -> tuple[float, float, float]:
+def bench_single(
+    model: ModerationModel, texts: list[str]
+) -> tuple[float, float, float, float, float]:
+    """Wall-clock p50/p99/max, and CPU-time p50/p99 (this process only: on a shared
+    machine, wall-clock tails include time other work held the core)."""
     for t in texts[:50]:
         model.score([t])  # warm caches
     times: list[float] = []
+    cpu: list[float] = []
     for i in range(SINGLE_RUNS):
         text = texts[(i * 7919) % len(texts)]
         start = time.perf_counter()
+        c0 = time.thread_time()
         model.score([text])
+        cpu.append((time.thread_time() - c0) * 1000)
         times.append((time.perf_counter() - start) * 1000)
-    return percentile(times, 0.5), percentile(times, 0.99), max(times)
+    return (
+        percentile(times, 0.5),
+        percentile(times, 0.99),
+        max(times),
+        percentile(cpu, 0.5),
+        percentile(cpu, 0.99),
+    )
 
 
-def bench_batch(model: ModerationModel, texts: list[str]) -> float:
+def bench_batch(model: ModerationModel, texts: list[str]) -> tuple[float, float]:
+    """Texts per second of wall-clock time and of this thread's CPU time."""
     done = 0
     start = time.perf_counter()
+    c0 = time.thread_time()
     i = 0
     while time.perf_counter() - start < BATCH_SECONDS:
         batch = [texts[(i + k) % len(texts)] for k in range(BATCH_SIZE)]
         i += BATCH_SIZE
         model.score(batch)
         done += len(batch)
-    return done / (time.perf_counter() - start)
+    return done / (time.perf_counter() - start), done / (time.thread_time() - c0)
 
 
 async def bench_stall(model: ModerationModel, texts: list[str], batch: int) -> tuple[float, float]:
@@ -109,18 +124,21 @@ def main() -> None:
     rows.append(("RSS after loading + scoring (fresh process)", f"{rss} MiB"))
     rows.append(("scikit-learn imported by scoring", "yes" if sk == "True" else "no"))
 
-    p50, p99, worst = bench_single(model, texts)
-    rows.append(("one text p50", f"{p50:.3f} ms"))
-    rows.append(("one text p99", f"{p99:.3f} ms (target <= 2 ms)"))
+    p50, p99, worst, cpu50, cpu99 = bench_single(model, texts)
+    rows.append(("one text p50", f"{p50:.3f} ms (CPU time {cpu50:.3f} ms)"))
+    rows.append(("one text p99", f"{p99:.3f} ms (CPU time {cpu99:.3f} ms) (target <= 2 ms)"))
     rows.append(("one text max", f"{worst:.3f} ms"))
     long_text = " ".join(texts)[:100_000]
     start = time.perf_counter()
     model.score([long_text])
     rows.append(("one 100,000-char text", f"{(time.perf_counter() - start) * 1000:.1f} ms"))
 
-    rate = bench_batch(model, texts)
+    rate, cpu_rate = bench_batch(model, texts)
     rows.append(
-        (f"batch throughput ({BATCH_SIZE}/batch)", f"{rate:,.0f} texts/s (target >= 5,000)")
+        (
+            f"batch throughput ({BATCH_SIZE}/batch)",
+            f"{rate:,.0f} texts/s (per CPU second {cpu_rate:,.0f}) (target >= 5,000)",
+        )
     )
 
     for batch in (1, 64):

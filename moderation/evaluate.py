@@ -163,9 +163,16 @@ def evaluate_predictions(
     ]
     rates = _policy_rates(examples, actions, hard)
     by_lang: dict[str, dict[str, tuple[float, int]]] = {}
-    for lang in sorted({ex.lang for ex in examples}):
-        sel = [i for i, ex in enumerate(examples) if ex.lang == lang]
-        by_lang[lang] = _policy_rates([examples[i] for i in sel], [actions[i] for i in sel], hard)
+    langs = sorted({ex.lang for ex in examples})
+    groups = [(lang, {lang}) for lang in langs]
+    if len(langs) > 2:
+        # The four non-English languages together, where one alone holds too few texts.
+        groups.append(("non-en", set(langs) - {"en"}))
+    for group_name, members in groups:
+        sel = [i for i, ex in enumerate(examples) if ex.lang in members]
+        by_lang[group_name] = _policy_rates(
+            [examples[i] for i in sel], [actions[i] for i in sel], hard
+        )
     errors = [
         (
             ex.text,
@@ -388,7 +395,7 @@ def targets(s: SetMetrics) -> list[tuple[str, str, bool]]:
     add("crisis precision >= 0.70 (policy)", s.crisis_precision, s.crisis_precision >= 0.70)
     for lang, r in s.by_lang.items():
         rate, n = r["crisis recall"]
-        if n >= MIN_GROUP:
+        if n >= MIN_GROUP and lang != "non-en":
             add(f"crisis recall {lang} >= 0.90", rate, rate >= 0.90)
     rows.append(
         (
@@ -488,7 +495,14 @@ def model_card(
         f"- Features ({meta.get('n_features', '?')} columns): hashed char_wb 2-5-grams "
         "(2^18 buckets) and hashed word 1-2-grams (2^18, crc32), tf-idf with sublinear tf and "
         "l2 per block; the English phrase patterns kept by the audit below, with their pairwise "
-        "ANDs (English text only; none is language-neutral any more); the language read.",
+        "ANDs (on English or unsure text; `[question]` on any). The language read is not a "
+        'feature: as a one-hot, "too short to tell" learned to mean harassment.',
+        "- Appended crisis: "
+        f"{meta.get('n_augmented', '?')} training texts are built from the training split by "
+        "appending a crisis text of the same language to abuse (labelled harassment and "
+        "crisis) or to venting and look-alikes (crisis only), so crisis words appended to "
+        "abuse give CRISIS_HOLD instead of diluting the abuse. Thresholds are chosen on the "
+        "written texts only.",
         "- One logistic regression per label (liblinear, balanced class weights, "
         f"C={meta.get('C', {})}); Platt calibration on out-of-fold decision values "
         f"({meta.get('cv_folds', '?')} group folds of the training split).",
@@ -539,6 +553,19 @@ def model_card(
         "sessions from the same label rules; real posts will differ. Retraining from sysop "
         "decisions (`bbs moderation retrain`) is how it improves.",
         "- No native speaker reviewed the non-English texts (see the datasheets).",
+        "- Crisis is recall-first: at the threshold that finds >= 95% of crisis texts out of "
+        "fold, many look-alikes (recovery stories, dark idioms, ordinary goodbyes) also get "
+        "the private crisis note, more in es/fr/de/pt, which have about 1,000 training texts "
+        "each against 9,000 in English. The note is kind and hides nothing, but the <= 5% "
+        "target is missed; more look-alike training text is the way forward.",
+        "- Harassment is held at a threshold that holds <= 2% of unlabelled training texts; "
+        "at that point about 7 in 10 harassment texts are held (target 0.85, missed): short "
+        "insults without context and group hate in other languages are the misses.",
+        "- Tried and not kept (compared on training-data folds or the validation split "
+        "only): harassment as the highest of each sentence's score (out-of-fold recall at 2% "
+        "unlabelled fell from 0.75 to 0.49); scoring harassment on the text without its "
+        "crisis sentences (held 11 instead of 3 crisis texts of the validation split); "
+        "per-language crisis offsets (no gain); a language one-hot feature (a proxy).",
         "- Long texts are scored on their first 6,000 and last 2,000 characters.",
         "",
     ]

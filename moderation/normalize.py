@@ -144,12 +144,20 @@ def safe_text(text: object) -> str:
     return text
 
 
+_ASCII_CONTROLS = {c: (" " if chr(c) in "\t\n\r\x0b\x0c" else None) for c in [*range(32), 127]}
+
+
 def fold_for_lang(text: object) -> str:
     """Capped, NFKC, case-folded text with invisible characters dropped; accents kept.
 
     This is what the language identifier reads: accents (ñ, ç, ã, ß) tell the languages apart.
     """
-    text = unicodedata.normalize("NFKC", _cap(safe_text(text)))
+    text = _cap(safe_text(text))
+    if text.isascii():
+        # Fast path, same result: ASCII is NFKC already and its only invisible characters
+        # are the C0 controls and DEL.
+        return text.translate(_ASCII_CONTROLS).lower()
+    text = unicodedata.normalize("NFKC", text)
     # Drop zero-width joiners, bidi controls and other invisible format characters, plus
     # control characters, which split words without being seen.
     text = "".join(
@@ -161,6 +169,8 @@ def fold_for_lang(text: object) -> str:
 
 
 def _strip_marks(text: str) -> str:
+    if text.isascii():
+        return text  # no marks, no lookalikes
     # Strip accents and stacked combining marks ("zalgo") that disguise letters.
     text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
