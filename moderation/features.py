@@ -346,7 +346,7 @@ DROP_REASONS: dict[str, str] = {
     "[contact me]": 'dropped: spam proxy ("DM me", a phone number are not spam)',
     "[money]": "dropped: spam proxy (talking about money is not spam)",
     "[hard sell]": 'dropped: spam proxy ("free" peer groups, "order" food)',
-    "[second person]": 'dropped: harassment proxy ("you" in support and grief)',
+    "[second person]": "dropped (by the issue; 2.1x here): the first model's harassment proxy",
 }
 # Patterns that read no English words and so run on text in any language.
 NEUTRAL_PATTERNS: frozenset[str] = frozenset({"[question]"})
