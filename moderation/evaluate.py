@@ -548,7 +548,7 @@ def model_card(
         "## Limits",
         "",
         "- A bag of n-grams and phrase patterns: indirect goodbyes, sarcasm and quoted abuse "
-        "remain the hardest cases; see the misses above.",
+        "remain the hardest cases (see the per-language figures above).",
         "- The written training data and the independent set were both written by AI helper "
         "sessions from the same label rules; real posts will differ. Retraining from sysop "
         "decisions (`bbs moderation retrain`) is how it improves.",
