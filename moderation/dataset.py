@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bbs.moderation_policy import LABELS, LabelledText
@@ -19,16 +19,19 @@ __all__ = [
     "is_hard_negative",
     "load_examples",
     "load_seed",
+    "load_training",
     "split",
 ]
 
 DATA_DIR = Path(__file__).with_name("data")
 SEED_PATH = DATA_DIR / "seed.jsonl"
 CHALLENGE_PATH = DATA_DIR / "challenge.jsonl"
+WRITTEN_DIR = DATA_DIR / "written"
+INDEPENDENT_DIR = DATA_DIR / "independent"
 VALIDATION_FRACTION = 0.2
 
 # Kinds with no label that are not hard: small talk says little about false positives.
-_EASY_NEGATIVE_KINDS = frozenset({"everyday_chat"})
+_EASY_NEGATIVE_KINDS = frozenset({"everyday_chat", "benign"})
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class Example:
     crisis: bool
     kind: str = "unknown"
     group: str = ""
+    # The language it is written in (the seed set is English) and its pattern family.
+    lang: str = "en"
+    family: str = ""
 
     def label(self, name: str) -> bool:
         return bool(getattr(self, name))
@@ -94,6 +100,8 @@ def load_examples(path: Path) -> list[Example]:
                     kind=kind,
                     # Without a group every row stands alone.
                     group=str(row.get("group") or f"{kind}:{n}"),
+                    lang=str(row.get("lang") or "en"),
+                    family=str(row.get("family") or ""),
                 )
             )
     return out
@@ -101,6 +109,19 @@ def load_examples(path: Path) -> list[Example]:
 
 def load_seed() -> list[Example]:
     return load_examples(SEED_PATH)
+
+
+def load_training() -> list[Example]:
+    """All training data: the seed set and every file in data/written/ (five languages).
+
+    Never the independent test set (data/independent/), which is only ever evaluated on.
+    Groups are prefixed with their file so that two files' group ids never collide.
+    """
+    out = load_seed()
+    for path in sorted(WRITTEN_DIR.glob("*.jsonl")):
+        for ex in load_examples(path):
+            out.append(replace(ex, group=f"{path.stem}:{ex.group}"))
+    return out
 
 
 def _bucket(group: str) -> float:

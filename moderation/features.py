@@ -1,15 +1,98 @@
-"""Hand-written phrase patterns (who, what, when) added to the n-gram features of the model."""
+"""Features of the model, numpy only: hashed character and word n-grams, phrase patterns.
+
+Nothing here imports scikit-learn: the server scores with these functions and the weights
+in the model files; training (moderation.train) builds its matrices with the same code.
+"""
 
 from __future__ import annotations
 
+import itertools
 import re
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
-__all__ = ["PATTERNS", "PatternFeatures"]
+__all__ = [
+    "CHAR_BITS",
+    "DROPPED_PATTERNS",
+    "DROP_REASONS",
+    "NEUTRAL_PATTERNS",
+    "PATTERNS",
+    "WORD_BITS",
+    "PatternFeatures",
+    "char_grams",
+    "word_grams",
+]
+
+# Hashed feature spaces (2^bits buckets each). The hash is our own (FNV-style polynomial
+# over code points, then Fibonacci mixing) in wrapping uint64 arithmetic: stable across
+# Python runs, platforms and library versions, unlike Python's hash().
+CHAR_BITS = 18
+WORD_BITS = 18
+CHAR_NGRAMS = (2, 3, 4, 5)
+_PRIME = np.uint64(1099511628211)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_WORD_RE = re.compile(r"[\w']+")
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def char_grams(
+    docs: Sequence[str], ngrams: Sequence[int] = CHAR_NGRAMS, bits: int = CHAR_BITS
+) -> tuple[IntArray, IntArray, IntArray, list[list[str]]]:
+    """Character n-grams inside word boundaries (like char_wb: each word padded with one
+    space), hashed, for a whole batch at once.
+
+    Returns (doc index, bucket, word index within its doc) per n-gram occurrence, and the
+    words of each doc (for explanations).
+    """
+    words_per_doc = [d.split() for d in docs]
+    flat = [w for ws in words_per_doc for w in ws]
+    empty = np.zeros(0, dtype=np.int64)
+    if not flat:
+        return empty, empty, empty, words_per_doc
+    joined = "".join(f" {w} " for w in flat)
+    cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(w) + 2 for w in flat), dtype=np.int64, count=len(flat))
+    seg = np.repeat(np.arange(len(flat), dtype=np.int64), lengths)
+    doc_of_word = np.repeat(
+        np.arange(len(docs), dtype=np.int64),
+        np.fromiter((len(ws) for ws in words_per_doc), dtype=np.int64, count=len(docs)),
+    )
+    first_word = np.concatenate([[0], np.cumsum([len(ws) for ws in words_per_doc])])[:-1]
+    docs_out: list[IntArray] = []
+    buckets_out: list[IntArray] = []
+    words_out: list[IntArray] = []
+    h = cps.copy()
+    shift = np.uint64(64 - bits)
+    for n in range(1, max(ngrams) + 1):
+        if n > 1:
+            if len(h) <= 1:
+                break
+            h = h[:-1] * _PRIME + cps[n - 1 :]
+        if n not in ngrams:
+            continue
+        valid = seg[: len(h)] == seg[n - 1 :]
+        hv = (h[valid] ^ np.uint64(n)) * _MIX
+        buckets_out.append((hv >> shift).astype(np.int64))
+        w = seg[: len(h)][valid]
+        words_out.append(w)
+        docs_out.append(doc_of_word[w])
+    doc = np.concatenate(docs_out)
+    word = np.concatenate(words_out)
+    return doc, np.concatenate(buckets_out), word - first_word[doc], words_per_doc
+
+
+def word_grams(doc: str, bits: int = WORD_BITS) -> tuple[list[int], list[str]]:
+    """Hashed word unigrams and bigrams of one normalised text (crc32, stable), and their
+    readable forms."""
+    words = _WORD_RE.findall(doc)
+    grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    mask = (1 << bits) - 1
+    return [zlib.crc32(g.encode("utf-8", "replace")) & mask for g in grams], grams
+
 
 # Why patterns as well as n-grams: a crisis is a person (I), a wish or act (die, hurt myself)
 # and a time (now, again, tonight) in one clause; recovery, support and news use the same
@@ -236,7 +319,14 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"look after|respond)\b",
     ),
     ("[question]", r"\?"),
-    ("[second person]", r"\b(?:you|your|you're|yourself|mentionuser)\b"),
+)
+
+
+# Dropped after the pattern audit (moderation/MODEL_CARD.md): each fired on 6-28x more spam
+# than hard negatives while not being spam itself (helplines share links and numbers, free
+# peer groups say "free", members talk about money), so the model learned them as proxies.
+# "[second person]" (you/your) was dropped before, for the same reason with harassment.
+DROPPED_PATTERNS: tuple[tuple[str, str], ...] = (
     ("[link]", r"\burllink\b"),
     (
         "[contact me]",
@@ -249,7 +339,17 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b(?:buy|order|click|claim|sign up|subscribe|limited|offer|discount|"
         r"cheap|guaranteed|no prescription|free)\b",
     ),
+    ("[second person]", r"\b(?:you|your|you're|yourself|mentionuser)\b"),
 )
+DROP_REASONS: dict[str, str] = {
+    "[link]": "dropped: spam proxy (a link is not spam; helplines share links)",
+    "[contact me]": 'dropped: spam proxy ("DM me", a phone number are not spam)',
+    "[money]": "dropped: spam proxy (talking about money is not spam)",
+    "[hard sell]": 'dropped: spam proxy ("free" peer groups, "order" food)',
+    "[second person]": "dropped (by the issue; 2.1x here): the first model's harassment proxy",
+}
+# Patterns that read no English words and so run on text in any language.
+NEUTRAL_PATTERNS: frozenset[str] = frozenset({"[question]"})
 
 
 class PatternFeatures:
@@ -258,11 +358,18 @@ class PatternFeatures:
     The pairs are what a linear model cannot build itself: "death word" is strong evidence
     of crisis alone, and the pair "death word & past time" lets the model learn that the
     two together read as recovery. Rebuilt from the pattern sources stored with a model.
+    English patterns run only on text read as English (or of unsure language).
     """
 
-    def __init__(self, patterns: Sequence[tuple[str, str]] = PATTERNS) -> None:
+    def __init__(
+        self,
+        patterns: Sequence[tuple[str, str]] = PATTERNS,
+        neutral: frozenset[str] = NEUTRAL_PATTERNS,
+    ) -> None:
         self.patterns: tuple[tuple[str, str], ...] = tuple((n, p) for n, p in patterns)
+        self.neutral = frozenset(n for n, _ in self.patterns if n in neutral)
         self._compiled = [re.compile(p) for _, p in self.patterns]
+        self._neutral_idx = [j for j, (n, _) in enumerate(self.patterns) if n in self.neutral]
         k = len(self.patterns)
         self._pairs = [(a, b) for a in range(k) for b in range(a + 1, k)]
         self._pair_index = {pair: k + n for n, pair in enumerate(self._pairs)}
@@ -275,25 +382,19 @@ class PatternFeatures:
     def __len__(self) -> int:
         return len(self.patterns) + len(self._pairs)
 
-    def columns(self, text: str) -> list[int]:
+    def hits(self, text: str, english: bool = True) -> list[int]:
+        """Indices of the single patterns one normalised text matches."""
+        compiled = self._compiled
+        if english:
+            return [j for j, rx in enumerate(compiled) if rx.search(text)]
+        return [j for j in self._neutral_idx if compiled[j].search(text)]
+
+    def columns(self, text: str, english: bool = True) -> list[int]:
         """Indices of the features one normalised text switches on (patterns, then pairs)."""
-        hits = [j for j, rx in enumerate(self._compiled) if rx.search(text)]
+        hits = self.hits(text, english)
         cols = list(hits)
         pair_index = self._pair_index
         for x, a in enumerate(hits):
             for b in hits[x + 1 :]:
                 cols.append(pair_index[(a, b)])
         return cols
-
-    def transform(self, normalised: Sequence[str]) -> sparse.csr_matrix:
-        indptr = [0]
-        indices: list[int] = []
-        for text in normalised:
-            indices.extend(self.columns(text))
-            indptr.append(len(indices))
-        data: np.ndarray[Any, Any] = np.ones(len(indices), dtype=np.float32)
-        return sparse.csr_matrix(
-            (data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
-            shape=(len(normalised), len(self)),
-            dtype=np.float32,
-        )

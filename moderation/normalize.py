@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
-__all__ = ["MAX_CHARS", "normalize", "safe_text"]
+__all__ = ["MAX_CHARS", "TrustedItems", "fold_for_lang", "normalize", "safe_text", "trusted_items"]
 
 # Longer texts keep their head and tail: wall-of-text spam and long posts are decided by
 # what they open and close with, and scoring 100,000 characters would stall a worker.
@@ -143,7 +144,19 @@ def safe_text(text: object) -> str:
     return text
 
 
-def _fold(text: str) -> str:
+_ASCII_CONTROLS = {c: (" " if chr(c) in "\t\n\r\x0b\x0c" else None) for c in [*range(32), 127]}
+
+
+def fold_for_lang(text: object) -> str:
+    """Capped, NFKC, case-folded text with invisible characters dropped; accents kept.
+
+    This is what the language identifier reads: accents (ñ, ç, ã, ß) tell the languages apart.
+    """
+    text = _cap(safe_text(text))
+    if text.isascii():
+        # Fast path, same result: ASCII is NFKC already and its only invisible characters
+        # are the C0 controls and DEL.
+        return text.translate(_ASCII_CONTROLS).lower()
     text = unicodedata.normalize("NFKC", text)
     # Drop zero-width joiners, bidi controls and other invisible format characters, plus
     # control characters, which split words without being seen.
@@ -152,11 +165,73 @@ def _fold(text: str) -> str:
         for ch in text
         if unicodedata.category(ch) not in ("Cf", "Cc", "Co", "Cn") or ch in "\t\n\r\x0b\x0c"
     )
-    text = text.casefold()
+    return text.casefold()
+
+
+def _strip_marks(text: str) -> str:
+    if text.isascii():
+        return text  # no marks, no lookalikes
     # Strip accents and stacked combining marks ("zalgo") that disguise letters.
     text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return text.translate(_CONFUSABLE_TABLE)
+
+
+@dataclass(frozen=True)
+class TrustedItems:
+    """Hosts and numbers from the community's own help text: shared by a member, they are
+    resources, not spam, so they become neutral tokens before any feature sees them."""
+
+    hosts: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+
+
+_NO_TRUST = TrustedItems()
+# Any run of digits (with the separators phone numbers use); trusted ones need 3+ digits.
+_NUMBER = re.compile(r"(?<![\w])\+?\d(?:[ .\-()/]{0,2}\d)*(?![\w])")
+
+
+def _host(url: str) -> str:
+    host = re.sub(r"^(?:https?|ftp)://", "", url).split("/", 1)[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def trusted_items(text: str) -> TrustedItems:
+    """The links, domains, e-mail domains and numbers (3+ digits) found in `text`."""
+    folded = _strip_marks(fold_for_lang(text))
+    hosts = {_host(m.group(0)).rstrip(".,;:!?)") for m in _URL.finditer(folded)}
+    hosts |= {m.group(0).split("@", 1)[1] for m in _EMAIL.finditer(folded)}
+    numbers = {re.sub(r"\D", "", m.group(0)) for m in _NUMBER.finditer(folded)}
+    return TrustedItems(
+        frozenset(h for h in hosts if "." in h), frozenset(n for n in numbers if len(n) >= 3)
+    )
+
+
+def _is_trusted_host(host: str, trusted: TrustedItems) -> bool:
+    host = host.rstrip(".,;:!?)")
+    return any(host == h or host.endswith("." + h) for h in trusted.hosts)
+
+
+def _mask_trusted(folded: str, trusted: TrustedItems) -> str:
+    if trusted.hosts:
+
+        def url(m: re.Match[str]) -> str:
+            return " trustedres " if _is_trusted_host(_host(m.group(0)), trusted) else m.group(0)
+
+        def email(m: re.Match[str]) -> str:
+            host = m.group(0).split("@", 1)[1]
+            return " trustedres " if _is_trusted_host(host, trusted) else m.group(0)
+
+        folded = _EMAIL.sub(email, folded)
+        folded = _URL.sub(url, folded)
+    if trusted.numbers:
+
+        def number(m: re.Match[str]) -> str:
+            digits = re.sub(r"\D", "", m.group(0))
+            return " trustedres " if digits in trusted.numbers else m.group(0)
+
+        folded = _NUMBER.sub(number, folded)
+    return folded
 
 
 def _url_words(match: re.Match[str]) -> str:
@@ -192,33 +267,38 @@ def _unmask(core: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=8192)
-def _norm_token(token: str) -> str:
-    if token in _SLANG:
+def _norm_token(token: str, english: bool = True) -> str:
+    """One whitespace token. The shorthand table, the masked-word list and the word list
+    for stretched letters are English: other languages get only the language-free steps
+    (spaced-out letters joined, leetspeak inside words, 3+ repeated letters cut to two)."""
+    if english and token in _SLANG:
         return _SLANG[token]
     lead, core, trail = _EDGE_PUNCT.match(token).groups()  # type: ignore[union-attr]
     if not core:
         return token
-    if core in _SLANG:
+    if english and core in _SLANG:
         return lead + _SLANG[core] + trail
     if _SEPARATED.match(core):
         joined = re.sub(r"[^a-z]", "", core)
-        return lead + _segment(joined) + trail
-    unmasked = _unmask(core)
-    if unmasked is not None:
-        return lead + unmasked + trail
+        return lead + (_segment(joined) if english else joined) + trail
+    if english:
+        unmasked = _unmask(core)
+        if unmasked is not None:
+            return lead + unmasked + trail
     if core[0] == "@" and len(core) > 2:
         # "@name" is a mention (a message aimed at someone) unless it spells a word ("@ss").
         decoded = core.translate(_LEET_TABLE)
-        return lead + (decoded if decoded in _LEXICON else "mentionuser") + trail
+        return lead + (decoded if english and decoded in _LEXICON else "mentionuser") + trail
     if (
         _HAS_LETTER.search(core)
         and any(ch in _LEET_CHARS for ch in core)
         and not _UNIT_NUMBER.match(core)
     ):
         core = core.translate(_LEET_TABLE)
-        core = _SLANG.get(core, core)
+        if english:
+            core = _SLANG.get(core, core)
     if _REPEAT3.search(core):
-        core = _destretch(core)
+        core = _destretch(core) if english else _REPEAT3.sub(r"\1\1", core)
     return lead + core + trail
 
 
@@ -239,7 +319,7 @@ def _destretch(word: str) -> str:
 
 @functools.lru_cache(maxsize=2048)
 def _segment(joined: str) -> str:
-    """Split letters that were spaced out back into words, fewest words first."""
+    """Split letters that were spaced out back into English words, fewest words first."""
     n = len(joined)
     if n > 60:
         return joined
@@ -266,14 +346,17 @@ def _segment(joined: str) -> str:
 _SPACED_LEET = frozenset("0134578@$")
 
 
-def _join_spaced(tokens: list[str]) -> list[str]:
-    """Join runs of 3+ single letters ("k i l l") and re-split them into words."""
+def _join_spaced(tokens: list[str], english: bool = True) -> list[str]:
+    """Join runs of 3+ single letters ("k i l l", "m u e r t e"); in English, re-split them
+    into words ("k i l l y o u r s e l f" -> "kill yourself"), in other languages keep the
+    run as one word."""
     out: list[str] = []
     run: list[str] = []
 
     def flush() -> None:
         if len(run) >= 3 and any(ch.isalpha() for ch in run):
-            out.append(_segment("".join(_LEET.get(ch, ch) for ch in run)))
+            joined = "".join(_LEET.get(ch, ch) for ch in run)
+            out.append(_segment(joined) if english else joined)
         else:
             out.extend(run)
         run.clear()
@@ -294,19 +377,28 @@ def _cap(text: str) -> str:
     return text[:_HEAD] + " " + text[-_TAIL:]
 
 
-def normalize(text: object) -> str:
-    """Canonical lower-case form of a message for features and explanations.
-
-    Never raises: any str (even with lone surrogates or binary garbage) gives a str.
-    """
-    raw = _cap(safe_text(text))
-    folded = _fold(raw)
+def normalize_folded(folded: str, english: bool = True, trusted: TrustedItems = _NO_TRUST) -> str:
+    """normalize() for text already through fold_for_lang()."""
+    folded = _strip_marks(folded)
+    if trusted.hosts or trusted.numbers:
+        folded = _mask_trusted(folded, trusted)
     folded = _EMAIL.sub(" emailaddr ", folded)
     folded = _URL.sub(_url_words, folded)
     folded = _PHONE.sub(" phonenum ", folded)
     folded = _MONEY.sub(" moneyamount ", folded)
     tokens = folded.split()
     if sum(1 for t in tokens if len(t) == 1) >= 3:
-        tokens = _join_spaced(tokens)
-    normed = [_norm_token(t) for t in tokens]
+        tokens = _join_spaced(tokens, english)
+    normed = [_norm_token(t, english) for t in tokens]
     return _WS.sub(" ", " ".join(normed)).strip()
+
+
+def normalize(text: object, english: bool = True, trusted: TrustedItems = _NO_TRUST) -> str:
+    """Canonical lower-case form of a message for features and explanations.
+
+    `english` switches on the English-only steps (chat shorthand such as "u" -> "you",
+    masked and stretched English words, English re-splitting of spaced-out letters); the
+    model sets it from the language it reads the text as. Never raises: any str (even with
+    lone surrogates or binary garbage) gives a str.
+    """
+    return normalize_folded(fold_for_lang(text), english, trusted)

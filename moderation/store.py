@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
 import os
-import pickle
 import re
 import shutil
 import tempfile
@@ -14,64 +13,42 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sklearn
-
-from moderation.model import ModerationModel
+from moderation.model import ARRAYS_FILE, MANIFEST_FILE, ModerationModel
 
 __all__ = [
     "SHIPPED_DIR",
     "ModelStore",
     "VersionInfo",
+    "atomic_write",
     "load_dir",
     "load_shipped",
     "save_dir",
 ]
 
+log = logging.getLogger(__name__)
+
 SHIPPED_DIR = Path(__file__).with_name("model")
-MODEL_FILE = "model.pkl"
-MANIFEST_FILE = "manifest.json"
+MODEL_FILE = ARRAYS_FILE
+# Models before format 2 were pickles. They are never loaded (a pickle runs code, and it
+# tied the model to one scikit-learn version): a version holding one is skipped.
+LEGACY_PICKLE = "model.pkl"
 _VERSION_RE = re.compile(r"^v(\d{4,})$")
 
 
 def save_dir(model: ModerationModel, directory: Path, extra: dict[str, Any] | None = None) -> None:
-    """Write model.pkl and manifest.json (with the file's sha256) into `directory`."""
-    directory.mkdir(parents=True, exist_ok=True)
-    payload = pickle.dumps(model.state(), protocol=pickle.HIGHEST_PROTOCOL)
-    manifest: dict[str, Any] = {
-        "sha256": hashlib.sha256(payload).hexdigest(),
-        "bytes": len(payload),
-        "sklearn_version": sklearn.__version__,
-        "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "meta": model.meta,
-    }
-    if extra:
-        manifest.update(extra)
-    _atomic_write(directory / MODEL_FILE, payload)
-    _atomic_write(directory / MANIFEST_FILE, json.dumps(manifest, indent=2).encode("utf-8"))
+    """Write model.npz and manifest.json (with the arrays' sha256) into `directory`."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    model.save(directory, {"saved_at": stamp, **(extra or {})})
 
 
 def load_dir(directory: Path) -> ModerationModel:
-    """Load a model directory, refusing a file whose checksum or scikit-learn version differs.
-
-    Model files are pickles: load only ones this project wrote (the package or the sysop's own
-    data directory), never one from a member.
-    """
-    manifest = json.loads((directory / MANIFEST_FILE).read_text(encoding="utf-8"))
-    payload = (directory / MODEL_FILE).read_bytes()
-    if hashlib.sha256(payload).hexdigest() != manifest.get("sha256"):
-        raise ValueError(f"{directory / MODEL_FILE}: checksum does not match its manifest")
-    if manifest.get("sklearn_version") != sklearn.__version__:
-        # Pickled estimators do not load reliably across scikit-learn versions.
+    """Load a model directory (JSON + .npz, no pickle), refusing a mismatched checksum."""
+    if not (directory / MODEL_FILE).is_file() and (directory / LEGACY_PICKLE).is_file():
         raise ValueError(
-            f"{directory}: saved with scikit-learn {manifest.get('sklearn_version')}, "
-            f"running {sklearn.__version__}"
+            f"{directory} holds an old pickled model, which is no longer loaded; "
+            "retrain (`bbs moderation train` or `retrain`) to replace it"
         )
-    state = pickle.loads(payload)
-    if not isinstance(state, dict):
-        raise ValueError(f"{directory / MODEL_FILE}: not a moderation model")
-    model = ModerationModel.from_state(state)
-    model.meta.setdefault("source", str(directory))
-    return model
+    return ModerationModel.load(directory)
 
 
 def load_shipped() -> ModerationModel:
@@ -80,7 +57,7 @@ def load_shipped() -> ModerationModel:
     return model
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     # Write-then-rename, so a crash never leaves a half-written model or pointer behind.
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -178,7 +155,7 @@ class ModelStore:
         with history.open("a", encoding="utf-8") as f:
             stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             f.write(f"{stamp} {self.current()} -> {name}\n")
-        _atomic_write(self.pointer, (name + "\n").encode("utf-8"))
+        atomic_write(self.pointer, (name + "\n").encode("utf-8"))
 
     def rollback(self, to: str | None = None) -> str:
         """Point CURRENT at `to`, or at the version before the current one (or shipped)."""
@@ -191,6 +168,23 @@ class ModelStore:
             to = older[-1] if older else self.SHIPPED
         self.set_current(to)
         return to
+
+    def warn_about_pickles(self) -> None:
+        """Say in the log when versions here are old pickles, which are never loaded."""
+        if not self.versions_dir.is_dir():
+            return
+        old = sorted(
+            p.name
+            for p in self.versions_dir.iterdir()
+            if (p / LEGACY_PICKLE).is_file() and not (p / MODEL_FILE).is_file()
+        )
+        if old:
+            log.warning(
+                "moderation: %s in %s are old pickled models and are not loaded; the shipped "
+                "model is used until you retrain (`bbs moderation retrain` or `train`)",
+                ", ".join(old),
+                self.versions_dir,
+            )
 
     def load(self, name: str) -> ModerationModel:
         if name == self.SHIPPED:

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from bbs.moderation_policy import LabelledText
-from moderation.dataset import load_seed, split
-from moderation.model import ModerationModel, load_model, train
+from moderation.dataset import Example
+from moderation.model import ModerationModel, load_model
 from moderation.retrain import retrain
 from moderation.store import SHIPPED_DIR, ModelStore, load_dir, save_dir
-
-
-@pytest.fixture(scope="module")
-def weak_model() -> ModerationModel:
-    # Deliberately worse: trained on a sliver of the training split.
-    train_split, _ = split(load_seed())
-    return train(train_split[::12], calibration_folds=2)
 
 
 def test_save_list_current_rollback(tmp_path: Path, shipped: ModerationModel) -> None:
@@ -54,7 +48,7 @@ def test_loaded_model_scores_like_saved(tmp_path: Path, shipped: ModerationModel
 def test_corrupt_version_falls_back(tmp_path: Path, shipped: ModerationModel) -> None:
     store = ModelStore.for_data_dir(tmp_path)
     v = store.save(shipped)
-    (store.versions_dir / v / "model.pkl").write_bytes(b"not a pickle")
+    (store.versions_dir / v / "model.npz").write_bytes(b"not numpy")
     with pytest.raises(ValueError, match="checksum"):
         store.load(v)
     # The board keeps running on the shipped model.
@@ -64,6 +58,9 @@ def test_corrupt_version_falls_back(tmp_path: Path, shipped: ModerationModel) ->
 def test_retrain_rejects_worse_model(tmp_path: Path, weak_model: ModerationModel) -> None:
     result = retrain(tmp_path, [], candidate=weak_model)
     assert not result.kept and result.reasons
+    # The output names the label and the figure that decided.
+    assert result.decision.startswith("refused by ")
+    assert any(word in result.decision for word in ("harassment", "spam", "crisis", "hard"))
     assert ModelStore.for_data_dir(tmp_path).current() == "shipped"
     assert ModelStore.for_data_dir(tmp_path).versions() == []
 
@@ -80,7 +77,19 @@ def test_retrain_keeps_no_worse_model_and_prior_versions(
     assert store.rollback() == first
 
 
-def test_retrain_with_decisions_end_to_end(tmp_path: Path) -> None:
+def test_retrain_with_decisions_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, weak_model: ModerationModel
+) -> None:
+    import moderation.train
+
+    seen: list[int] = []
+
+    def small(extra: Sequence[Example] = ()) -> ModerationModel:
+        # The shipped recipe takes a minute or two; the wiring is what is under test here.
+        seen.append(len(extra))
+        return weak_model
+
+    monkeypatch.setattr(moderation.train, "train_default_model", small)
     decisions = [
         LabelledText("ur posts are trash, go away", harassment=True, spam=False, crisis=False),
         LabelledText("fuck this rain, so done with it", harassment=False, spam=False, crisis=False),
@@ -88,17 +97,14 @@ def test_retrain_with_decisions_end_to_end(tmp_path: Path) -> None:
         LabelledText("i'm going to end it after work", harassment=False, spam=False, crisis=True),
     ]
     result = retrain(tmp_path, decisions)
-    assert result.n_extra == 4
+    assert result.n_extra == 4 and seen == [4]
     store = ModelStore.for_data_dir(tmp_path)
-    if result.kept:
-        assert store.current() == result.version
-        assert load_model(tmp_path).meta["n_extra"] == 4
-    else:
-        assert store.current() == "shipped" and result.reasons
+    assert not result.kept and store.current() == "shipped" and result.reasons
 
 
 def test_shipped_model_is_small() -> None:
-    assert (SHIPPED_DIR / "model.pkl").stat().st_size <= 20 * 1024 * 1024
+    size = sum(p.stat().st_size for p in SHIPPED_DIR.iterdir() if p.is_file())
+    assert size <= 20 * 1024 * 1024
 
 
 def test_copy_of_data_dir_loads(tmp_path: Path, shipped: ModerationModel) -> None:
@@ -106,3 +112,20 @@ def test_copy_of_data_dir_loads(tmp_path: Path, shipped: ModerationModel) -> Non
     store.save(shipped)
     shutil.copytree(tmp_path / "a", tmp_path / "b")
     assert load_model(tmp_path / "b").meta["version"] == "v0001"
+
+
+def test_old_pickle_version_is_never_loaded(
+    tmp_path: Path, shipped: ModerationModel, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = ModelStore.for_data_dir(tmp_path)
+    old = store.versions_dir / "v0001"
+    old.mkdir(parents=True)
+    (old / "manifest.json").write_text("{}", encoding="utf-8")
+    (old / "model.pkl").write_bytes(b"\x80\x04 old pickle")
+    (store.root / "CURRENT").write_text("v0001\n", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        model = load_model(tmp_path)
+    assert model.meta["version"] == "shipped"
+    assert "not loaded" in caplog.text and "retrain" in caplog.text
+    with pytest.raises(ValueError, match="pickle"):
+        load_dir(old)
