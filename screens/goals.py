@@ -415,7 +415,8 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
             # The title sounded like its author may be in danger: the crisis lines, now.
             from screens.rooms import CrisisNoteScreen
 
-            self.app.push_screen(CrisisNoteScreen(saved.crisis_words), lambda _closed: self.dismiss(saved))
+            self.app.push_screen(CrisisNoteScreen(saved.crisis_words),
+                                 lambda _closed: self.dismiss(saved))
             return
         self.dismiss(saved)
 
