@@ -141,8 +141,9 @@ def crisis_note(
     """
     _ = translator(lang).gettext
     lines = crisis_lines.strip() or _(NO_CRISIS_LINES)
+    only_you = _("Only you can see this note.")
     return (
-        f"{_(kept)} {_('Only you can see this note.')}\n"
+        f"{_(kept)} {only_you}\n"
         "\n"
         + _(
             "What you wrote sounds like things may be really hard right now. You're not in "

@@ -247,8 +247,9 @@ def crisis_message(
     """
     _ = translator(lang).gettext
     lines = crisis_lines.strip() or _(NO_CRISIS_LINES)
+    only_you = _("Only you can see this note.")
     return (
-        f"{_(kept)} {_('Only you can see this note.')}\n"
+        f"{_(kept)} {only_you}\n"
         "\n"
         + _(
             "It sounds like things may be really hard right now. You're not in trouble, and "
