@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from support import let_new_members_write
 from sqlalchemy import create_engine, text
+from support import let_new_members_write
 
 from bbs.accounts import AccountError
 from bbs.community import Community
