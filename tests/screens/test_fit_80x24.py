@@ -48,8 +48,8 @@ import screens
 from bbs.accounts import MemberView, PublicKeyInfo
 from bbs.boards import PostingRules
 from bbs.community import Community
-from bbs.i18n import LANGUAGES
 from bbs.config import Argon2Cost, Settings, load_settings, with_overrides
+from bbs.i18n import LANGUAGES
 from bbs.models import Role
 from bbs.moderation_policy import Scores, crisis_message
 from bbs.sanctions import SanctionKind
