@@ -14,8 +14,8 @@ import pyte
 import pytest
 
 from bbs.community import Community
-from screens.signup import LANGUAGE_TITLE as LANGUAGE_QUESTION
 from bbs.config import Settings
+from screens.signup import LANGUAGE_TITLE as LANGUAGE_QUESTION
 from server.ssh_server import RunningServer, start_server
 from server.textual_patches import apply_textual_patches
 
