@@ -106,9 +106,9 @@ class WelcomeScreen(BBSScreen[None]):
             yield PlainText(reflow(self.bbs.community.what_we_store_text()), classes="body",
                             id="what-we-store")
         with Horizontal():
-            yield Button(_("A  I agree, sign me up"), id="agree", compact=True)
-            yield Button(_("R  I have a recovery code"), id="recover", compact=True)
-            yield Button(_("Q  Leave"), id="leave", compact=True)
+            yield Button(literal(_("A  I agree, sign me up")), id="agree", compact=True)
+            yield Button(literal(_("R  I have a recovery code")), id="recover", compact=True)
+            yield Button(literal(_("Q  Leave")), id="leave", compact=True)
         yield KeyBar(_(" A agree  R recovery code  Q leave  Esc language  Up/Down scroll  F1 help"))
 
     async def on_mount(self) -> None:
@@ -216,7 +216,7 @@ class SignUpFormScreen(_FormScreen):
             # On a line of its own, so 80 columns show all of it (it wraps when narrower).
             yield PlainText(f"{key.algorithm} {key.fingerprint}", id="key-fingerprint",
                             classes="note")
-        yield Button(_("Create my account"), id="submit", compact=True)
+        yield Button(literal(_("Create my account")), id="submit", compact=True)
         yield PlainText("", id="error", classes="error")
         yield KeyBar(_(" Enter next/create  Tab move  Esc back  F1 help"))
 
@@ -254,7 +254,7 @@ class RecoverScreen(_FormScreen):
         yield TextField(placeholder=_("recovery code"), id="code", max_length=64)
         yield _password_field(_("new password"), "password")
         yield _password_field(_("new password again"), "repeat")
-        yield Button(_("Set my new password"), id="submit", compact=True)
+        yield Button(literal(_("Set my new password")), id="submit", compact=True)
         yield PlainText("", id="error", classes="error")
         yield KeyBar(_(" Enter next/set  Tab move  Esc back  F1 help"))
 
@@ -305,7 +305,7 @@ class RecoveryCodeScreen(BBSScreen[None]):
               "for example:  ssh -p {port} {name}@<this host>").format(port=port, name=name),
             classes="note",
         )
-        yield Button(_("I have noted it, continue"), id="done", compact=True)
+        yield Button(literal(_("I have noted it, continue")), id="done", compact=True)
         yield KeyBar(_(" Enter continue  F1 help"))
 
     def on_mount(self) -> None:

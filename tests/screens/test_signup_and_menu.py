@@ -198,8 +198,11 @@ async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
         await pilot.press("down")
         assert app.screen.focused is app.screen.query_one("#plain-mode")
         await pilot.press("down")
+        # The languages, on one row: Tab leaves them (their arrows move between languages).
+        assert app.screen.focused is app.screen.query_one("#language")
+        await pilot.press("tab")
         assert app.screen.focused is app.screen.query_one("#save")
-        await pilot.press("shift+tab", "up", "up")
+        await pilot.press("shift+tab", "shift+tab", "up", "up")
         assert app.screen.focused is app.screen.query_one("#colour")
 
 
