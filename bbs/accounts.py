@@ -38,6 +38,7 @@ class MemberView:
     last_login_at: datetime | None
     key_count: int = 0
     front_end: FrontEnd = FrontEnd.FULL
+    language: str = "en"
 
     @property
     def is_staff(self) -> bool:
@@ -71,6 +72,7 @@ def _view(member: Member, key_count: int = 0) -> MemberView:
         last_login_at=member.last_login_at,
         key_count=key_count,
         front_end=FrontEnd(member.front_end),
+        language=member.language,
     )
 
 
@@ -155,6 +157,7 @@ def create_member(
     recovery_hash: str,
     role: Role = Role.MEMBER,
     key: PublicKeyInfo | None = None,
+    language: str = "en",
 ) -> MemberView:
     """Add a member; raises AccountError when the name or a lookalike is taken."""
     if pseudonym_taken(session, pseudonym):
@@ -166,6 +169,7 @@ def create_member(
         password_hash=password_hash,
         recovery_hash=recovery_hash,
         role=role.value,
+        language=language,
         # Signing up is the first visit.
         last_login_at=utcnow(),
     )
@@ -294,6 +298,22 @@ def set_front_end(session: Session, member_id: int, front_end: FrontEnd) -> Memb
     member.front_end = front_end.value
     session.add(member)
     return _view(member, _key_count(session, member_id))
+
+
+def set_language(session: Session, member_id: int, language: str) -> MemberView:
+    """The language the member reads the board in (a code from bbs.i18n.LANGUAGES)."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise AccountError("That account no longer exists.")
+    member.language = language
+    session.add(member)
+    return _view(member, _key_count(session, member_id))
+
+
+def member_language(session: Session, member_id: int) -> str:
+    """The member's language; English for a member who is gone."""
+    language = session.exec(select(Member.language).where(Member.id == member_id)).first()
+    return language or "en"
 
 
 def set_recovery(session: Session, *, member_id: int, recovery_hash: str) -> None:

@@ -25,7 +25,7 @@ from bbs.boards import (
 )
 from bbs.messages import ConversationView, MessagePage, MessageView, WhoMayWrite
 from bbs.moderation_gate import Verdict
-from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action, crisis_message, hold_message
+from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action
 from bbs.search import SearchHit
 
 if TYPE_CHECKING:
@@ -65,13 +65,15 @@ class BoardService:
         self._community = community
         self.rules = PostingRules()
 
-    async def _note(self, verdict: Verdict) -> str:
+    async def _note(self, verdict: Verdict, member_id: int) -> str:
+        # In the writer's language, and the crisis lines in their text's language too.
         if verdict.action is Action.HOLD:
-            return hold_message()
+            return await self._community.hold_words(member_id)
         if verdict.action is Action.CRISIS_HOLD:
-            return crisis_message(await self._community.help_text(), kept=CRISIS_HOLD_KEPT)
+            return await self._community.crisis_words(
+                member_id, text_lang=verdict.scores.lang, kept=CRISIS_HOLD_KEPT)
         if verdict.action is Action.CRISIS:
-            return crisis_message(await self._community.help_text())
+            return await self._community.crisis_words(member_id, text_lang=verdict.scores.lang)
         return ""
 
     async def _clean(self, title: str | None, body: str, warning: str) -> CleanPost:
@@ -140,7 +142,7 @@ class BoardService:
                                                           boards.create_thread(
             s, author_id=member_id, board_id=board_id, text=text, action=verdict.action,
             scores=_scores(verdict), rules=self.rules)))
-        return Outcome(verdict.action, await self._note(verdict), post=post)
+        return Outcome(verdict.action, await self._note(verdict, member_id), post=post)
 
     async def reply(self, member_id: int, thread_id: int, *, body: str,
                     warning: str = "") -> Outcome:
@@ -151,7 +153,7 @@ class BoardService:
                                                           boards.create_reply(
             s, author_id=member_id, thread_id=thread_id, text=text, action=verdict.action,
             scores=_scores(verdict), rules=self.rules)))
-        return Outcome(verdict.action, await self._note(verdict), post=post)
+        return Outcome(verdict.action, await self._note(verdict, member_id), post=post)
 
     async def edit(self, member_id: int, post_id: int, *, body: str, warning: str = "",
                    title: str | None = None) -> Outcome:
@@ -162,7 +164,7 @@ class BoardService:
                                                           boards.edit_post(
             s, member_id=member_id, post_id=post_id, text=text, action=verdict.action,
             scores=_scores(verdict), rules=self.rules)))
-        return Outcome(verdict.action, await self._note(verdict), post=post)
+        return Outcome(verdict.action, await self._note(verdict, member_id), post=post)
 
     async def delete(self, member_id: int, post_id: int) -> None:
         await self._community.write(
@@ -254,7 +256,7 @@ class BoardService:
                                                           messages.send_message(
             s, sender_id=member_id, recipient_id=recipient_id, body=cleaned,
             action=verdict.action, scores=_scores(verdict), rules=self.rules)))
-        return Outcome(verdict.action, await self._note(verdict), message=sent)
+        return Outcome(verdict.action, await self._note(verdict, member_id), message=sent)
 
     async def report_message(self, member_id: int, message_id: int, reason: str) -> None:
         await self._community.write(lambda s: messages.report_message(

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, Protocol, TypeVar
 
 from sqlmodel import Session
 
@@ -25,11 +25,23 @@ from bbs.config import Settings
 from bbs.db import Database
 from bbs.events import Event, EventBus, LocalEventBus, take_announcements
 from bbs.home import HomeSnapshot, load_home
+from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 from bbs.login_guard import LoginGuard
 from bbs.models import ColourMode, FrontEnd, Role
 from bbs.moderation_gate import ModerationGate
-from bbs.moderation_policy import ModerationThresholds, TextScorer
-from bbs.notices import WHAT_WE_STORE, install_default_texts, read_text_file
+from bbs.moderation_policy import (
+    POSTED_KEPT,
+    ModerationThresholds,
+    TextScorer,
+    crisis_message,
+    hold_message,
+)
+from bbs.notices import (
+    WHAT_WE_STORE,
+    install_default_texts,
+    read_optional_text_file,
+    read_text_file,
+)
 from bbs.passwords import (
     PasswordError,
     PasswordService,
@@ -45,6 +57,13 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 GUIDELINES_VERSION = 1
+
+
+class CrisisNote(Protocol):
+    """Builds one language's crisis note: moderation_policy.crisis_message or
+    companion.crisis_note."""
+
+    def __call__(self, crisis_lines: str, kept: str = ..., *, lang: str = ...) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -193,14 +212,57 @@ class Community:
         self.database.dispose()
 
     # -- texts ------------------------------------------------------------------------
-    async def help_text(self) -> str:
-        """The help and crisis lines text (behind F1). Whenever it has changed (the admin
-        screen, or the file edited by hand), the moderation gate is told: the numbers and
-        links in it never count toward spam when a member shares them."""
-        text = await asyncio.to_thread(read_text_file, self.settings.help_path, "help.txt")
-        if text != self.moderation.trusted_text:
-            self.moderation.set_trusted_text(text)
-        return text
+    def _help_texts(self) -> dict[str, str]:
+        # Blocking: every language's help, each falling back to the default (help.txt).
+        default = read_text_file(self.settings.help_path, "help.txt")
+        texts = {DEFAULT_LANGUAGE: default}
+        for lang in LANGUAGES:
+            if lang != DEFAULT_LANGUAGE:
+                path = self.settings.help_path_for(lang)
+                texts[lang] = read_optional_text_file(path) or default
+        return texts
+
+    async def help_text(self, lang: str | None = None) -> str:
+        """The help and crisis lines text (behind F1) in `lang`, else the default (help.txt).
+
+        Whenever any language's text has changed (the admin screen, or a file edited by
+        hand), the moderation gate is told: the numbers and links in every one of them never
+        count toward spam when a member shares them.
+        """
+        texts = await asyncio.to_thread(self._help_texts)
+        trusted = "\n\n".join(dict.fromkeys(texts.values()))
+        if trusted != self.moderation.trusted_text:
+            self.moderation.set_trusted_text(trusted)
+        return texts[normalise_language(lang)]
+
+    async def member_language(self, member_id: int) -> str:
+        """The language the member reads the board in (English for one who is gone)."""
+        return await self.read(lambda s: accounts.member_language(s, member_id))
+
+    async def crisis_words(
+        self,
+        member_id: int,
+        *,
+        text_lang: str = "",
+        kept: str = POSTED_KEPT,
+        note: CrisisNote = crisis_message,
+    ) -> str:
+        """The private crisis note for a member, with the help lines, in their language.
+
+        When the text was written in another language we have help for (`text_lang`, the
+        language the moderation model read it as), the same note follows in that language
+        too: a person in crisis may read their own words' language best. `kept` is an
+        English message marked with `N_`; `note` builds one language's note.
+        """
+        lang = await self.member_language(member_id)
+        words = [note(await self.help_text(lang), kept, lang=lang)]
+        if text_lang in LANGUAGES and text_lang != lang:
+            words.append(note(await self.help_text(text_lang), kept, lang=text_lang))
+        return "\n\n".join(words)
+
+    async def hold_words(self, member_id: int) -> str:
+        """The kind note for a held message, in the member's language."""
+        return hold_message(await self.member_language(member_id))
 
     async def guidelines_text(self) -> str:
         return await asyncio.to_thread(
@@ -259,10 +321,12 @@ class Community:
         key: PublicKeyInfo | None = None,
         role: Role = Role.MEMBER,
         source: str | None = None,
+        language: str = DEFAULT_LANGUAGE,
     ) -> SignUpResult:
         """Create a member with an argon2id password and a one-time recovery code.
 
         `source` is the salted connection source; sign-ups from one are rate-limited.
+        `language` is the one they chose first (one of bbs.i18n.LANGUAGES).
         """
         if source is not None and not self.guard.signup_allowed(source):
             raise AccountError(
@@ -283,6 +347,7 @@ class Community:
                 recovery_hash=recovery_hash,
                 role=role,
                 key=key,
+                language=normalise_language(language),
             )
             return member
 
@@ -344,6 +409,12 @@ class Community:
                 s, member_id, colour_mode=colour_mode, mouse=mouse
             ),
         )
+
+    async def set_language(self, member_id: int, language: str) -> MemberView:
+        """The language the member reads the board in, from now on (the profile's choice)."""
+        if language not in LANGUAGES:
+            raise AccountError("That language is not one we have.")
+        return await self.write(lambda s: accounts.set_language(s, member_id, language))
 
     async def set_front_end(self, member_id: int, front_end: FrontEnd) -> MemberView:
         """Full screen or plain lines, from the member's next login (the profile's choice)."""

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bbs.goals import BadgeView, CheckInResult, GoalSummary
+from bbs.i18n import DEFAULT_LANGUAGE, N_, translator
+from bbs.moderation_policy import NO_CRISIS_LINES
 from bbs.streaks import CheckInStatus
 
 LABEL = "(automated)"
@@ -124,32 +126,48 @@ def reply(result: CheckInResult) -> CompanionReply:
     return CompanionReply(label(" ".join(parts)), offer_help=low)
 
 
-def crisis_note(crisis_lines: str) -> str:
-    """Private words for a check-in note that sounds like the member may be in danger."""
-    lines = crisis_lines.strip() or "Your local emergency number, if you are in danger right now."
+CHECK_IN_SAVED = N_("Your check-in is saved.")
+CHEER_SENT = N_("Your cheer is sent.")
+GOAL_SAVED = N_("Your goal is saved, just as you wrote it.")
+
+
+def crisis_note(
+    crisis_lines: str, kept: str = CHECK_IN_SAVED, *, lang: str = DEFAULT_LANGUAGE
+) -> str:
+    """Private words for a check-in note that sounds like the member may be in danger.
+
+    `kept` (an English message marked with `N_`) says what happened to what they wrote;
+    the whole note, `kept` included, is in `lang`.
+    """
+    _ = translator(lang).gettext
+    lines = crisis_lines.strip() or _(NO_CRISIS_LINES)
+    only_you = _("Only you can see this note.")
     return (
-        "Your check-in is saved. Only you can see this note.\n"
+        f"{_(kept)} {only_you}\n"
         "\n"
-        "What you wrote sounds like things may be really hard right now. You're not in "
-        "trouble, and you don't have to face this alone. If you are thinking about ending your "
-        "life, want to hurt yourself, or are not safe where you are, you can talk to someone "
-        "right now:\n"
-        "\n"
-        f"{lines}\n"
-        "\n"
-        "A moderator has been let know so that someone here can check in with you. The help "
-        "screen (F1) has these lines any time you need them."
+        + _(
+            "What you wrote sounds like things may be really hard right now. You're not in "
+            "trouble, and you don't have to face this alone. If you are thinking about ending "
+            "your life, want to hurt yourself, or are not safe where you are, you can talk to "
+            "someone right now:"
+        )
+        + f"\n\n{lines}\n\n"
+        + _(
+            "A moderator has been let know so that someone here can check in with you. The "
+            "help screen (F1) has these lines any time you need them."
+        )
     )
 
 
-def low_mood_help(crisis_lines: str) -> str:
+def low_mood_help(crisis_lines: str, *, lang: str = DEFAULT_LANGUAGE) -> str:
     """The help lines, offered gently after a low mood (not an alarm: no one was alerted)."""
-    lines = crisis_lines.strip() or "Your local emergency number, if you are in danger right now."
+    _ = translator(lang).gettext
+    lines = crisis_lines.strip() or _(NO_CRISIS_LINES)
     return (
-        "Hard days happen, and you reached out by checking in. If you'd like to talk to "
-        "someone, these people are there for it:\n"
-        "\n"
-        f"{lines}\n"
-        "\n"
-        "Your partners and the boards are here too. F1 shows this any time."
+        _(
+            "Hard days happen, and you reached out by checking in. If you'd like to talk to "
+            "someone, these people are there for it:"
+        )
+        + f"\n\n{lines}\n\n"
+        + _("Your partners and the boards are here too. F1 shows this any time.")
     )

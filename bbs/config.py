@@ -165,6 +165,10 @@ class Settings:
     def help_path(self) -> Path:
         return self.data_dir / "help.txt"
 
+    def help_path_for(self, lang: str) -> Path:
+        """The help and crisis lines in one language: help.txt is English and the default."""
+        return self.help_path if lang == "en" else self.data_dir / f"help.{lang}.txt"
+
     @property
     def guidelines_path(self) -> Path:
         return self.data_dir / "guidelines.txt"

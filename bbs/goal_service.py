@@ -27,7 +27,7 @@ from bbs.goals import (
     Visibility,
 )
 from bbs.moderation_gate import Verdict
-from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action, hold_message
+from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action
 from bbs.streaks import CheckInStatus, GoalError, RestRange
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class GoalService:
             goal = goals.create_goal(s, member_id=member_id, draft=draft)
             return self._flag_title(s, goal, verdict)
 
-        return await self._community.write(create)
+        return await self._with_crisis_words(await self._community.write(create), verdict)
 
     async def update_goal(self, member_id: int, goal_id: int, **fields: str) -> GoalView:
         draft = await self.clean(**fields)
@@ -161,7 +161,14 @@ class GoalService:
             goal = goals.update_goal(s, member_id=member_id, goal_id=goal_id, draft=draft)
             return self._flag_title(s, goal, verdict)
 
-        return await self._community.write(update)
+        return await self._with_crisis_words(await self._community.write(update), verdict)
+
+    async def _with_crisis_words(self, goal: GoalView, verdict: Verdict) -> GoalView:
+        if not goal.crisis:
+            return goal
+        words = await self._community.crisis_words(
+            goal.member_id, text_lang=verdict.scores.lang, kept=companion.GOAL_SAVED)
+        return dataclasses.replace(goal, crisis_words=words)
 
     @staticmethod
     def _flag_title(s: Session, goal: GoalView, verdict: Verdict) -> GoalView:
@@ -239,12 +246,15 @@ class GoalService:
                                            today) from None
         if crisis:
             # The crisis note alone, calm: no cheering, no milestone, no offer to share.
-            help_text = companion.crisis_note(await self._community.help_text())
+            help_text = await self._community.crisis_words(
+                member_id, text_lang=verdict.scores.lang if verdict else "",
+                kept=companion.CHECK_IN_SAVED, note=companion.crisis_note)
             return CheckInOutcome(result, "", help_text, crisis=True)
         answer = companion.reply(result)
         help_text = ""
         if answer.offer_help:
-            help_text = companion.low_mood_help(await self._community.help_text())
+            lang = await self._community.member_language(member_id)
+            help_text = companion.low_mood_help(await self._community.help_text(lang), lang=lang)
         return CheckInOutcome(result, answer.text if prefs.companion else "", help_text, False)
 
     async def announce(self, member_id: int, badge: BadgeView, unit: str) -> Outcome:
@@ -318,11 +328,11 @@ class GoalService:
                 cheer.id, cheer.sender, cheer.body))
         note = ""
         if verdict.action is Action.HOLD:
-            note = hold_message()
+            note = await self._community.hold_words(sender_id)
         elif verdict.crisis:
-            kept = CRISIS_HOLD_KEPT if verdict.held else "Your cheer is sent."
-            note = companion.crisis_note(await self._community.help_text()).replace(
-                "Your check-in is saved.", kept)
+            kept = CRISIS_HOLD_KEPT if verdict.held else companion.CHEER_SENT
+            note = await self._community.crisis_words(
+                sender_id, text_lang=verdict.scores.lang, kept=kept, note=companion.crisis_note)
         return CheerOutcome(cheer, note)
 
     async def cheers(self, member_id: int, *, mark_seen: bool = True) -> list[CheerView]:

@@ -210,6 +210,8 @@ class GoalView:
     # Set on the view a save returns when the title sounded like its author may be in
     # danger: moderators were alerted, and the author should see the crisis lines now.
     crisis: bool = False
+    # With `crisis`: the private note with the crisis lines, in the author's language.
+    crisis_words: str = ""
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,8 @@ class Member(SQLModel, table=True):
     mouse: bool = Field(default=True)
     # The front end a plain `ssh NAME@host` opens (a command or TERM=dumb can choose too).
     front_end: str = Field(default=FrontEnd.FULL.value, max_length=8)
+    # The language the member reads the board in: one of bbs.i18n.LANGUAGES.
+    language: str = Field(default="en", max_length=8)
     guidelines_version: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,4 +1,5 @@
-"""Moderation policy: turns model scores into one action (allow, hold, crisis), stdlib only."""
+"""Moderation policy: turns model scores into one action (allow, hold, crisis), stdlib only
+(bbs.i18n, for the notes in the member's language, is stdlib too)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from bbs.i18n import DEFAULT_LANGUAGE, N_, translator
+
 __all__ = [
     "CRISIS_HOLD_KEPT",
     "HOLD_MESSAGE",
     "LABELS",
+    "NO_CRISIS_LINES",
+    "POSTED_KEPT",
     "RETIRED_THRESHOLDS",
     "Action",
     "LabelledText",
@@ -208,7 +213,7 @@ class LabelledText:
     crisis: bool
 
 
-HOLD_MESSAGE = (
+HOLD_MESSAGE = N_(
     "Your message hasn't been shown to others yet. Our automatic check paused it so that a "
     "person can take a look - this happens now and then, and it doesn't mean you did anything "
     "wrong. A moderator will review it soon, and if it's fine it will appear just as you wrote "
@@ -216,38 +221,45 @@ HOLD_MESSAGE = (
 )
 
 
-def hold_message() -> str:
+def hold_message(lang: str = DEFAULT_LANGUAGE) -> str:
     """The kind, non-accusatory note an author sees when their message is held for review."""
-    return HOLD_MESSAGE
+    return translator(lang).gettext(HOLD_MESSAGE)
 
 
 # What a writer whose crisis words also read as harassment is told happened to them: never
 # that a rule was broken.
-CRISIS_HOLD_KEPT = (
+CRISIS_HOLD_KEPT = N_(
     "A person from our moderation team will read your message soon, before others see it."
 )
+POSTED_KEPT = N_("Your message is posted, just as you wrote it.")
+# When the help file is empty: never send a member in danger nowhere.
+NO_CRISIS_LINES = N_("Your local emergency number, if you are in danger right now.")
 
 
 def crisis_message(
-    crisis_lines: str, kept: str = "Your message is posted, just as you wrote it."
+    crisis_lines: str, kept: str = POSTED_KEPT, *, lang: str = DEFAULT_LANGUAGE
 ) -> str:
     """The calm, private note an author sees when their words sound like they are in danger.
 
-    `crisis_lines` is the community's own list of crisis lines (from its help file); it is
-    included as given. `kept` says what happened to what they wrote.
+    `crisis_lines` is the community's own list of crisis lines (from its help file, in
+    `lang`); it is included as given. `kept` (an English message marked with `N_`) says what
+    happened to what they wrote; it is translated here, with the rest, into `lang`.
     """
-    lines = crisis_lines.strip()
-    if not lines:
-        lines = "Your local emergency number, if you are in danger right now."
+    _ = translator(lang).gettext
+    lines = crisis_lines.strip() or _(NO_CRISIS_LINES)
+    only_you = _("Only you can see this note.")
     return (
-        f"{kept} Only you can see this note.\n"
+        f"{_(kept)} {only_you}\n"
         "\n"
-        "It sounds like things may be really hard right now. You're not in trouble, and you "
-        "don't have to face this alone. If you are thinking about ending your life, want to "
-        "hurt yourself, or are not safe where you are, you can talk to someone right now:\n"
-        "\n"
-        f"{lines}\n"
-        "\n"
-        "A moderator has been let know so that someone here can check in with you. The help "
-        "screen has these lines any time you need them."
+        + _(
+            "It sounds like things may be really hard right now. You're not in trouble, and "
+            "you don't have to face this alone. If you are thinking about ending your life, "
+            "want to hurt yourself, or are not safe where you are, you can talk to someone "
+            "right now:"
+        )
+        + f"\n\n{lines}\n\n"
+        + _(
+            "A moderator has been let know so that someone here can check in with you. The "
+            "help screen has these lines any time you need them."
+        )
     )

@@ -6,6 +6,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
 WHAT_WE_STORE = """\
 What we store about you
 =======================
@@ -41,9 +43,17 @@ def _default_text(name: str) -> str:
     return (resources.files("bbs") / "defaults" / name).read_text(encoding="utf-8")
 
 
+# The help in each translated language; help.txt is the English one and every fallback.
+TRANSLATED_HELP = tuple(f"help.{lang}.txt" for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
+
+
 def install_default_texts(data_dir: Path) -> None:
-    """Put editable copies of the help and guidelines texts in the data directory once."""
-    for name in ("help.txt", "guidelines.txt"):
+    """Put editable copies of the help and guidelines texts in the data directory.
+
+    Each file is copied where it is missing (first start, or an upgrade that brought a new
+    language) and never over one that is there: the sysop's edits are theirs.
+    """
+    for name in ("help.txt", "guidelines.txt", *TRANSLATED_HELP):
         target = data_dir / name
         if not target.exists():
             tmp = target.with_suffix(".tmp")
@@ -58,6 +68,15 @@ def read_text_file(path: Path, fallback: str) -> str:
     except OSError:
         return _default_text(fallback)
     return text if text.strip() else _default_text(fallback)
+
+
+def read_optional_text_file(path: Path) -> str:
+    """The sysop's file if readable and not empty, else "" (the caller falls back)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    return text if text.strip() else ""
 
 
 def write_text_file(path: Path, text: str) -> None:

@@ -19,7 +19,7 @@ from bbs.accounts import MemberView
 from bbs.errors import StoreBusyError
 from bbs.events import Event, Subscription, event_type
 from bbs.models import utcnow
-from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action, crisis_message, hold_message
+from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action
 from bbs.pseudonyms import normalize_pseudonym
 from bbs.room_live import FloodControl, FloodReason, Presence, PresenceEntry
 from bbs.rooms import LineView, RoomError, RoomEventView, RoomView
@@ -410,17 +410,18 @@ class RoomService:
         if moderation.action is Action.CRISIS_HOLD:
             log.warning("crisis language in a held room line: moderators alerted",
                         extra={"room_id": room.id, "line_id": line.id})
-            return Reply(crisis=crisis_message(await self._community.help_text(),
-                                               kept=CRISIS_HOLD_KEPT), line=line)
+            return Reply(crisis=await self._community.crisis_words(
+                member.id, text_lang=moderation.scores.lang, kept=CRISIS_HOLD_KEPT), line=line)
         if held:
-            return Reply((hold_message(),), line=line)
+            return Reply((await self._community.hold_words(member.id),), line=line)
         self._publish(room.id, RoomLineEvent(
             room.id, line.id, member.id, member.pseudonym, kind, text, line.at.isoformat(),
             mentions_in(text)))
         if moderation.action is Action.CRISIS:
             log.warning("crisis language in a room: moderators alerted",
                         extra={"room_id": room.id, "line_id": line.id})
-            return Reply(crisis=crisis_message(await self._community.help_text()), line=line)
+            return Reply(crisis=await self._community.crisis_words(
+                member.id, text_lang=moderation.scores.lang), line=line)
         return Reply(line=line)
 
     def _flood_reply(self, visit: RoomVisit, reason: FloodReason, wait: float,

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from bbs.goal_service import CheckInOutcome
 from bbs.goals import CATEGORIES, NOTE_MAX, GoalDetail, GoalSummary, GoalView
-from bbs.moderation_policy import crisis_message
 from bbs.streaks import CheckInStatus, Progress
 from plain.forms import KIND_ERRORS, command, confirm, error_text, numbered
 
@@ -97,7 +96,6 @@ MEASURE_PROMPT = "Measured in minutes or count, or Enter for neither: "
 TARGET_PROMPT = "Target per check-in (a number), or Enter for none: "
 VISIBILITY_PROMPT = "Who sees it: private, partners or community. Enter for private: "
 GOAL_SET = "Goal set: {title}. C and its number checks in."
-GOAL_SAVED_CRISIS = "Your goal is saved, just as you wrote it."
 ARCHIVE_QUESTION = (
     "Archive this goal? Its check-ins and badges are kept, and you can bring "
     "it back from the archived goals (V)."
@@ -415,7 +413,7 @@ async def new_goal(s: PlainSession) -> None:
     saved = await s.services.goals.create_goal(s.member.id, **fields)
     if saved.crisis:
         # The title sounded like its author may be in danger: the crisis lines, now.
-        await console.say(crisis_message(await s.services.help_text(), kept=GOAL_SAVED_CRISIS))
+        await console.say(saved.crisis_words)
         return
     await console.say(GOAL_SET.format(title=saved.title))
 
@@ -444,7 +442,7 @@ async def edit_goal(s: PlainSession, goal: GoalView) -> None:
         fields[name] = "" if answer.lower() == NONE_WORD else answer
     saved = await s.services.goals.update_goal(s.member.id, goal.id, **fields)
     if saved.crisis:
-        await console.say(crisis_message(await s.services.help_text(), kept=GOAL_SAVED_CRISIS))
+        await console.say(saved.crisis_words)
         return
     await console.say(EDIT_SAVED)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bbs.accounts import AccountError
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
 from bbs.models import FrontEnd
 from bbs.passwords import PasswordError
 from bbs.privacy import DeleteChoice
@@ -31,6 +32,7 @@ MENU = [
     "Appear offline in rooms: now {offline}",
     "Suggestions for you: settings",
     "Delete my account",
+    "Language: now {language}",
 ]
 PLAIN_NAME = "plain lines"
 FULL_NAME = "the full screen"
@@ -93,6 +95,9 @@ DELETE_HOW = (
 DELETE_CHOICE = "Type 1 or 2, or 0 to go back without deleting: "
 DELETE_CONFIRM = "To confirm, type your name ({name}), or 0 to go back: "
 NOT_DELETED = "Your account was not deleted."
+LANGUAGE_HOW = "Language · Idioma · Langue · Sprache · Idioma\n{choices}"
+LANGUAGE_PROMPT = "1-5, 0 = {language}: "
+LANGUAGE_SAVED = N_("Saved: the board speaks {language} to you from now on.")
 
 
 def _front_end_name(front_end: FrontEnd) -> str:
@@ -121,6 +126,7 @@ async def run(s: PlainSession) -> None:
                         item.format(
                             front_end=_front_end_name(member.front_end),
                             offline=YES if offline else NO,
+                            language=LANGUAGE_NAMES[member.language],
                         )
                         for item in MENU
                     ]
@@ -139,7 +145,7 @@ async def run(s: PlainSession) -> None:
             await _choice(s, answer.number)
         except KIND_ERRORS as error:
             await console.say(error_text(error))
-        if answer.number in (1, 8):
+        if answer.number in (1, 8, 11):
             listed = False
 
 
@@ -177,6 +183,24 @@ async def _choice(s: PlainSession, number: int) -> None:
         await settings(s)
     elif number == 10:
         await _delete(s)
+    elif number == 11:
+        await _language(s)
+
+
+async def _language(s: PlainSession) -> None:
+    """Each language in its own name; the help and crisis lines follow the choice."""
+    console, member = s.console, s.member
+    choices = "\n".join(f"{n}: {LANGUAGE_NAMES[lang]}" for n, lang in enumerate(LANGUAGES, 1))
+    await console.say(LANGUAGE_HOW.format(choices=choices))
+    answer = command(
+        await console.ask(LANGUAGE_PROMPT.format(language=LANGUAGE_NAMES[member.language])))
+    if answer.word or answer.number is None or not 1 <= answer.number <= len(LANGUAGES):
+        return
+    chosen = LANGUAGES[answer.number - 1]
+    s.context.member = await s.services.set_language(member.id, chosen)
+    s.language = chosen
+    await console.say(
+        translator(chosen).gettext(LANGUAGE_SAVED).format(language=LANGUAGE_NAMES[chosen]))
 
 
 async def _front_end(s: PlainSession) -> None:

@@ -78,8 +78,9 @@ class Services:
     def signup_seconds(self) -> float:
         return float(self._community.settings.login.signup_seconds)
 
-    async def help_text(self) -> str:
-        return await self._community.help_text()
+    async def help_text(self, lang: str | None = None) -> str:
+        """The help and crisis lines in `lang` (the default help when None)."""
+        return await self._community.help_text(lang)
 
     async def guidelines_text(self) -> str:
         return await self._community.guidelines_text()
@@ -99,8 +100,11 @@ class Services:
         *,
         key: PublicKeyInfo | None,
         source: str,
+        language: str = "en",
     ) -> SignUpResult:
-        return await self._community.sign_up(pseudonym, password, repeated, key=key, source=source)
+        return await self._community.sign_up(
+            pseudonym, password, repeated, key=key, source=source, language=language
+        )
 
     async def reset_password(
         self, pseudonym: str, code: str, password: str, repeated: str, *, source: str
@@ -114,6 +118,9 @@ class Services:
 
     async def home(self, member: MemberView) -> HomeSnapshot:
         return await self._community.home(member)
+
+    async def set_language(self, member_id: int, language: str) -> MemberView:
+        return await self._community.set_language(member_id, language)
 
     async def set_front_end(self, member_id: int, front_end: FrontEnd) -> MemberView:
         return await self._community.set_front_end(member_id, front_end)

@@ -20,6 +20,7 @@ from bbs.events import Subscription
 from bbs.flags import STAFF_TOPIC, StaffAlert
 from bbs.goal_service import CheerEvent, cheer_topic
 from bbs.home import HomeSnapshot
+from bbs.i18n import DEFAULT_LANGUAGE
 from bbs.room_service import SESSIONS_TOPIC, SessionStartingEvent
 from plain.console import Console
 from plain.forms import KIND_ERRORS, command, error_text, numbered
@@ -118,6 +119,8 @@ class PlainContext:
     on_member: Callable[[MemberView], None] = field(default=lambda _m: None)
     # The home data, read while the session started.
     home: HomeSnapshot | None = None
+    # The language the SSH client's LANG / LC_ALL / LC_MESSAGES asked for, if one of ours.
+    preferred_language: str | None = None
 
 
 class PlainSession:
@@ -136,6 +139,9 @@ class PlainSession:
         # Set by the SSH side: ends the run from outside (it cancels the session's task).
         self.on_end: Callable[[], None] = lambda: None
         self._menu_shown = False
+        # A member's own language; a visitor's, once chosen, or what their client asked for.
+        self.language = (context.member.language if context.member
+                         else context.preferred_language or DEFAULT_LANGUAGE)
 
     @property
     def member(self) -> MemberView:
@@ -147,6 +153,7 @@ class PlainSession:
         """A sign-up or recovery: this session now belongs to `member`."""
         self.context.member = member
         self.context.on_member(member)
+        self.language = member.language
 
     # -- the whole session ------------------------------------------------------------
     async def run(self) -> int:
@@ -316,7 +323,7 @@ class PlainSession:
     # -- help, from any prompt --------------------------------------------------------
     async def show_help(self) -> None:
         """The help text and crisis lines, with the on-call note first when there is one."""
-        text = await self.services.help_text()
+        text = await self.services.help_text(self.language)
         try:
             on_call = (await self.services.admin.on_call_note()).strip()
         except StoreBusyError:

@@ -4,11 +4,13 @@ password twice, keep the SSH key or not, and the recovery code shown once. Or re
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bbs.accounts import AccountError
 from bbs.community import SignUpResult
 from bbs.errors import StoreBusyError
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
 from bbs.passwords import PasswordError, check_new_password
 from bbs.pseudonyms import PseudonymError
 from plain.forms import confirm, error_text
@@ -18,87 +20,120 @@ if TYPE_CHECKING:
     from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
-WELCOME = "Welcome to {community}."
-INTRO = (
+WELCOME = N_("Welcome to {community}.")
+INTRO = N_(
     "Before you join, please read the community guidelines and what we store about "
     "you. They follow now; Enter shows more when a screenful is read."
 )
-CHOOSE = "Type A to agree and sign up, R if you have a recovery code, or Q to leave: "
-CHOOSE_AGAIN = "Please type A, R or Q."
-LEAVING = "Goodbye. You are welcome back any time."
-EXPIRED = (
+CHOOSE = N_("Type A to agree and sign up, R if you have a recovery code, or Q to leave: ")
+CHOOSE_AGAIN = N_("Please type A, R or Q.")
+LEAVING = N_("Goodbye. You are welcome back any time.")
+EXPIRED = N_(
     "Sign-up has a time limit and it ran out, so we closed it. Nothing was saved. "
     "Connect again whenever you are ready."
 )
-NAME_HOW = (
+NAME_HOW = N_(
     "Choose how you will be known here: a pseudonym of 2 to 24 letters or digits "
     "(and _ - .). Not your real name. Type 0 to go back."
 )
-NAME_PROMPT = "Pseudonym: "
-PASSWORD_HOW = "Now a password of at least 10 characters. It is not shown as you type."
-PASSWORD_PROMPT = "Password: "
-REPEAT_PROMPT = "The same password again: "
-KEY_QUESTION = (
+NAME_PROMPT = N_("Pseudonym: ")
+PASSWORD_HOW = N_("Now a password of at least 10 characters. It is not shown as you type.")
+PASSWORD_PROMPT = N_("Password: ")
+REPEAT_PROMPT = N_("The same password again: ")
+KEY_QUESTION = N_(
     "You connected with an SSH key ({algorithm} {fingerprint}). May that key log "
     "you in next time, without the password?"
 )
-ONE_MOMENT = "One moment..."
-RECOVER_HOW = (
+ONE_MOMENT = N_("One moment...")
+RECOVER_HOW = N_(
     "Use your recovery code: type your pseudonym, the recovery code you noted when "
     "you joined, and a new password twice. Type 0 to go back."
 )
-RECOVER_NAME = "Your pseudonym: "
-CODE_PROMPT = "Your recovery code: "
-NEW_PASSWORD = "New password (not shown as you type): "
-TOO_MANY = "That did not work three times, so we stop here. Connect again to try once more."
-WELCOME_NEW = "Welcome, {name}."
-NEW_PASSWORD_SET = "New password set, {name}."
-CODE_HOW = (
+RECOVER_NAME = N_("Your pseudonym: ")
+CODE_PROMPT = N_("Your recovery code: ")
+NEW_PASSWORD = N_("New password (not shown as you type): ")
+TOO_MANY = N_("That did not work three times, so we stop here. Connect again to try once more.")
+WELCOME_NEW = N_("Welcome, {name}.")
+NEW_PASSWORD_SET = N_("New password set, {name}.")
+CODE_HOW = N_(
     "Here is your recovery code. Write it down somewhere safe now: it is shown only "
     "this once, and it is the only way back in if you forget your password, because "
     "we keep no e-mail address for you."
 )
-NEXT_TIME = (
+NEXT_TIME = N_(
     "Next time, connect the same way with your name instead of new, for example: "
     "ssh -t -p {port} {name}@HOST plain"
 )
-NOTED_PROMPT = "Press Enter when you have noted it: "
+NOTED_PROMPT = N_("Press Enter when you have noted it: ")
+# Asked before anything else, so in every language at once; each named in its own words.
+LANGUAGE_QUESTION = "Language · Idioma · Langue · Sprache · Idioma"
+LANGUAGE_PROMPT = "1-5, Enter = {current}: "
 BACK = frozenset({"0", "back", "cancel"})
 TRIES = 3
+
+
+def _t(s: PlainSession) -> Callable[[str], str]:
+    return translator(s.language).gettext
 
 
 async def arrive(s: PlainSession) -> None:
     """Sign up or recover within the sign-up time limit; the session then has its member."""
     try:
         async with asyncio.timeout(s.services.signup_seconds):
+            await choose_language(s)
             result, first = await _arrive(s)
     except TimeoutError:
-        raise Goodbye(EXPIRED, status=1) from None
+        raise Goodbye(_t(s)(EXPIRED), status=1) from None
     s.became(result.member)
-    title = WELCOME_NEW if first else NEW_PASSWORD_SET
+    _ = _t(s)
+    title = _(WELCOME_NEW) if first else _(NEW_PASSWORD_SET)
     await s.console.say(
         "\n".join(
             [
                 title.format(name=result.member.pseudonym),
-                CODE_HOW,
+                _(CODE_HOW),
                 "",
                 result.recovery_code,
                 "",
-                NEXT_TIME.format(port=s.services.port, name=result.member.pseudonym),
+                _(NEXT_TIME).format(port=s.services.port, name=result.member.pseudonym),
             ]
         )
     )
-    await s.console.ask(NOTED_PROMPT)
+    await s.console.ask(_(NOTED_PROMPT))
+
+
+async def choose_language(s: PlainSession) -> None:
+    """The first question: the language of sign-up and of the board (Enter keeps the one
+    the SSH client asked for, or English)."""
+    choices = "\n".join(
+        f"{n}: {LANGUAGE_NAMES[lang]}" for n, lang in enumerate(LANGUAGES, start=1)
+    )
+    await s.console.say(LANGUAGE_QUESTION + "\n" + choices)
+    while True:
+        answer = (await s.console.ask(
+            LANGUAGE_PROMPT.format(current=LANGUAGE_NAMES[s.language]))).strip().lower()
+        if not answer:
+            return
+        if answer.isdigit() and 1 <= int(answer) <= len(LANGUAGES):
+            s.language = LANGUAGES[int(answer) - 1]
+            return
+        named = [lang for lang in LANGUAGES
+                 if answer in (lang, LANGUAGE_NAMES[lang].lower())]
+        if named:
+            s.language = named[0]
+            return
 
 
 async def _arrive(s: PlainSession) -> tuple[SignUpResult, bool]:
     console = s.console
+    _ = _t(s)
     guidelines = await s.services.guidelines_text()
-    await console.say(WELCOME.format(community=s.services.community_name) + "\n" + INTRO)
+    await console.say(
+        _(WELCOME).format(community=s.services.community_name) + "\n" + _(INTRO))
     if await console.say(guidelines.strip()):
         await console.say("\n" + s.services.what_we_store_text())
     while True:
-        answer = (await console.ask(CHOOSE)).strip().lower()
+        answer = (await console.ask(_(CHOOSE))).strip().lower()
         if answer in ("a", "agree", "yes", "y"):
             result = await _sign_up(s)
             if result is not None:
@@ -108,15 +143,15 @@ async def _arrive(s: PlainSession) -> tuple[SignUpResult, bool]:
             if result is not None:
                 return result, False
         elif answer in ("q", "quit", "leave", "0"):
-            raise Goodbye(LEAVING)
+            raise Goodbye(_(LEAVING))
         else:
-            await console.say(CHOOSE_AGAIN)
+            await console.say(_(CHOOSE_AGAIN))
 
 
 async def _password(s: PlainSession, prompt: str) -> tuple[str, str]:
     while True:
         password = await s.console.ask(prompt, secret=True)
-        repeated = await s.console.ask(REPEAT_PROMPT, secret=True)
+        repeated = await s.console.ask(_t(s)(REPEAT_PROMPT), secret=True)
         try:
             check_new_password(password, repeated)
         except PasswordError as error:
@@ -127,9 +162,10 @@ async def _password(s: PlainSession, prompt: str) -> tuple[str, str]:
 
 async def _sign_up(s: PlainSession) -> SignUpResult | None:
     console = s.console
-    await console.say(NAME_HOW)
+    _ = _t(s)
+    await console.say(_(NAME_HOW))
     while True:
-        name = (await console.ask(NAME_PROMPT)).strip()
+        name = (await console.ask(_(NAME_PROMPT))).strip()
         if name.lower() in BACK:
             return None
         try:
@@ -137,39 +173,40 @@ async def _sign_up(s: PlainSession) -> SignUpResult | None:
         except (PseudonymError, AccountError, StoreBusyError) as error:
             await console.say(error_text(error))
             continue
-        await console.say(PASSWORD_HOW)
-        password, repeated = await _password(s, PASSWORD_PROMPT)
+        await console.say(_(PASSWORD_HOW))
+        password, repeated = await _password(s, _(PASSWORD_PROMPT))
         key = s.context.offered_key
         if key is not None and not await confirm(
-            console, KEY_QUESTION.format(algorithm=key.algorithm, fingerprint=key.fingerprint)
+            console, _(KEY_QUESTION).format(algorithm=key.algorithm, fingerprint=key.fingerprint)
         ):
             key = None
-        await console.say(ONE_MOMENT)
+        await console.say(_(ONE_MOMENT))
         try:
             return await s.services.sign_up(
-                name, password, repeated, key=key, source=s.context.source
+                name, password, repeated, key=key, source=s.context.source, language=s.language
             )
         except (PseudonymError, AccountError, PasswordError, StoreBusyError) as error:
             # The name went meanwhile, or too many sign-ups from here: said, and asked again.
-            await console.say(error_text(error) + "\n" + NAME_HOW)
+            await console.say(error_text(error) + "\n" + _(NAME_HOW))
 
 
 async def _recover(s: PlainSession) -> SignUpResult | None:
     console = s.console
-    await console.say(RECOVER_HOW)
+    _ = _t(s)
+    await console.say(_(RECOVER_HOW))
     for _attempt in range(TRIES):
-        name = (await console.ask(RECOVER_NAME)).strip()
+        name = (await console.ask(_(RECOVER_NAME))).strip()
         if name.lower() in BACK:
             return None
-        code = (await console.ask(CODE_PROMPT)).strip()
+        code = (await console.ask(_(CODE_PROMPT))).strip()
         if code.lower() in BACK:
             return None
-        password, repeated = await _password(s, NEW_PASSWORD)
-        await console.say(ONE_MOMENT)
+        password, repeated = await _password(s, _(NEW_PASSWORD))
+        await console.say(_(ONE_MOMENT))
         try:
             return await s.services.reset_password(
                 name, code, password, repeated, source=s.context.source
             )
         except (AccountError, PasswordError, StoreBusyError) as error:
             await console.say(error_text(error))
-    raise Goodbye(TOO_MANY, status=1)
+    raise Goodbye(_(TOO_MANY), status=1)

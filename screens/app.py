@@ -23,6 +23,7 @@ from bbs.community import Community
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
 from bbs.home import HomeSnapshot
+from bbs.i18n import DEFAULT_LANGUAGE, translator
 from bbs.models import ColourMode
 from bbs.terminal_caps import ColourDepth, effective_depth
 
@@ -51,6 +52,9 @@ class SessionContext:
     home: HomeSnapshot | None = None
     # This session's id in the server's directory: the privacy screen marks "this one".
     session_id: str = ""
+    # The language the SSH client's LANG / LC_ALL / LC_MESSAGES asked for (sign-up's first
+    # choice), when it is one of ours.
+    preferred_language: str | None = None
 
 
 class BBSApp(App[int]):
@@ -110,6 +114,9 @@ class BBSApp(App[int]):
         # While quick-hidden, notifications wait here instead of showing on the neutral screen.
         self._hidden_notes: list[tuple[str, str, SeverityLevel, float | None]] = []
         self._access: Subscription | None = None
+        # A member's own language; a visitor's, once chosen, or what their client asked for.
+        self.language = (context.member.language if context.member
+                         else context.preferred_language or DEFAULT_LANGUAGE)
         self.apply_colour_mode(context.member.colour_mode if context.member else ColourMode.AUTO)
 
     @property
@@ -119,6 +126,10 @@ class BBSApp(App[int]):
     @property
     def member(self) -> MemberView | None:
         return self.context.member
+
+    def gettext(self, message: str) -> str:
+        """`message` in this session's language (see bbs.i18n)."""
+        return translator(self.language).gettext(message)
 
     def apply_colour_mode(self, choice: ColourMode) -> None:
         """Per-session colours: the console's colour system is per app, not per process."""
@@ -136,10 +147,10 @@ class BBSApp(App[int]):
 
     def get_default_screen(self) -> Any:
         from screens.menu import MainMenuScreen
-        from screens.signup import WelcomeScreen
+        from screens.signup import LanguageScreen
 
         if self.context.member is None:
-            return WelcomeScreen()
+            return LanguageScreen()
         return MainMenuScreen()
 
     def on_mount(self) -> None:
@@ -162,7 +173,7 @@ class BBSApp(App[int]):
 
     def _signup_expired(self) -> None:
         if self.context.member is None:
-            self.farewell = (
+            self.farewell = self.gettext(
                 "Sign-up has a time limit and it ran out, so we closed it. Nothing was saved. "
                 "Connect again whenever you are ready."
             )
@@ -172,6 +183,7 @@ class BBSApp(App[int]):
         """A sign-up or recovery finished: this session now belongs to that member."""
         self.context.member = member
         self.context.on_member(member)
+        self.language = member.language
         self.apply_colour_mode(member.colour_mode)
         self._watch_access(member)
 

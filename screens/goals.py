@@ -32,7 +32,6 @@ from bbs.goals import (
     PartnershipView,
     Visibility,
 )
-from bbs.moderation_policy import crisis_message
 from bbs.reflow import reflow
 from bbs.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.text_safety import clean_line, truncate_display
@@ -416,9 +415,8 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
             # The title sounded like its author may be in danger: the crisis lines, now.
             from screens.rooms import CrisisNoteScreen
 
-            note = crisis_message(await self.bbs.community.help_text(),
-                                  kept="Your goal is saved, just as you wrote it.")
-            self.app.push_screen(CrisisNoteScreen(note), lambda _closed: self.dismiss(saved))
+            self.app.push_screen(CrisisNoteScreen(saved.crisis_words),
+                                 lambda _closed: self.dismiss(saved))
             return
         self.dismiss(saved)
 

@@ -26,7 +26,7 @@ class HelpScreen(BBSScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Help and crisis lines", classes="title")
+        yield PlainText(self.bbs.gettext("Help and crisis lines"), classes="title")
         yield PlainText("R  Resource library: grounding, breathing, sleep and other self-help",
                         classes="note", id="help-resources")
         with VerticalScroll(id="help-scroll"):
@@ -34,7 +34,8 @@ class HelpScreen(BBSScreen[None]):
         yield KeyBar(" Esc back   Up/Down/PgUp/PgDn scroll   R resource library   L moderation log")
 
     async def on_mount(self) -> None:
-        text = await self.bbs.community.help_text()
+        # In the member's language (a visitor's: the one chosen at sign-up).
+        text = await self.bbs.community.help_text(self.bbs.language)
         # The sysop's on-call note (admin screen): who is around to help right now.
         try:
             on_call = await self.bbs.community.admin.on_call_note()

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Button, Checkbox, RadioSet
 
 from bbs.errors import StoreBusyError
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES
 from bbs.models import ColourMode, FrontEnd
 from screens.base import BBSScreen
 from screens.goals import ProfileBadges
@@ -37,6 +38,8 @@ class ProfileScreen(BBSScreen[None]):
     DEFAULT_CSS = """
     ProfileScreen RadioSet { border: none; margin: 0 1; height: auto; }
     ProfileScreen RadioButton.-selected, ProfileScreen RadioButton:focus { text-style: bold; }
+    ProfileScreen #language { layout: horizontal; margin: 1 1 0 1; }
+    ProfileScreen #language RadioButton { width: auto; margin-right: 1; }
     """
 
     def compose(self) -> ComposeResult:
@@ -57,6 +60,11 @@ class ProfileScreen(BBSScreen[None]):
         yield Tick("Mouse clicks", value=member.mouse, id="mouse")
         yield PlainText("Mouse changes apply from your next login.", classes="note")
         yield Tick(_PLAIN_LABEL, value=member.front_end is FrontEnd.PLAIN, id="plain-mode")
+        # Each language in its own name, on one line: the form fits 24 lines.
+        with RadioSet(id="language", compact=True):
+            for lang in LANGUAGES:
+                yield Choice(LANGUAGE_NAMES[lang], value=member.language == lang,
+                             id=f"language-{lang}")
         yield Button("Save", id="save", compact=True)
         yield PlainText("", id="status", classes="note")
         yield PlainText("P: privacy and your data (export, password, keys, sessions, "
@@ -65,6 +73,12 @@ class ProfileScreen(BBSScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#colour", RadioSet).focus()
+
+    def _chosen_language(self, now: str) -> str:
+        pressed = self.query_one("#language", RadioSet).pressed_button
+        if pressed is None or pressed.id is None:
+            return now
+        return pressed.id.removeprefix("language-")
 
     def _chosen_mode(self) -> ColourMode:
         pressed = self.query_one("#colour", RadioSet).pressed_button
@@ -88,10 +102,14 @@ class ProfileScreen(BBSScreen[None]):
                          else FrontEnd.FULL)
             if front_end is not updated.front_end:
                 updated = await app.community.set_front_end(member.id, front_end)
+            language = self._chosen_language(updated.language)
+            if language != updated.language:
+                updated = await app.community.set_language(member.id, language)
         except StoreBusyError:
             status.show("The server is busy right now; your settings were not saved. Try again.")
             return
         app.context.member = updated
+        app.language = updated.language
         app.apply_colour_mode(updated.colour_mode)
         status.show("Saved.")
 

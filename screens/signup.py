@@ -8,20 +8,77 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox
+from textual.widgets import Button, Checkbox, OptionList
+from textual.widgets.option_list import Option
 
 from bbs.accounts import AccountError
 from bbs.community import SignUpResult
 from bbs.errors import StoreBusyError
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bbs.passwords import MAX_PASSWORD_LENGTH, PasswordError
 from bbs.pseudonyms import PseudonymError
 from bbs.reflow import reflow
 from screens.base import BBSScreen
-from screens.widgets import KeyBar, PlainText, TextField, Tick
+from screens.widgets import KeyBar, PlainText, TextField, Tick, literal
 
 # What a member may be told about a failed step; anything else is our fault, said kindly.
 _EXPECTED_ERRORS = (AccountError, PasswordError, PseudonymError, StoreBusyError)
-_SORRY = "Something went wrong on our side. Nothing was saved; please try again."
+_SORRY = N_("Something went wrong on our side. Nothing was saved; please try again.")
+# Every language's own word for "language": the question is read before any is chosen.
+LANGUAGE_TITLE = "Language · Idioma · Langue · Sprache · Idioma"
+LANGUAGE_KEYS = " Up/Down  Enter OK  1-5  Q leave  F1 help"
+
+
+class LanguageScreen(BBSScreen[None]):
+    """Step zero: the language of sign-up and of the board, each named in its own words.
+
+    The one the SSH client's locale asked for (LANG, LC_ALL) is chosen already.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, len(LANGUAGES) + 1)),
+        Binding("q", "leave", "Leave", show=False),
+        Binding("escape", "leave", "Leave", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    LanguageScreen OptionList { height: auto; border: none; margin: 1 1; }
+    LanguageScreen OptionList:focus { border: none; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield PlainText(LANGUAGE_TITLE, classes="title")
+        yield OptionList(
+            *(Option(literal(f"{n}  {LANGUAGE_NAMES[lang]}"), id=lang)
+              for n, lang in enumerate(LANGUAGES, start=1)),
+            id="languages",
+        )
+        yield KeyBar(LANGUAGE_KEYS)
+
+    def on_mount(self) -> None:
+        options = self.query_one("#languages", OptionList)
+        options.highlighted = LANGUAGES.index(self.bbs.language)
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#languages")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.choose(event.option.id or LANGUAGES[0])
+
+    def action_pick(self, index: int) -> None:
+        self.choose(LANGUAGES[index])
+
+    def choose(self, lang: str) -> None:
+        """Sign-up goes on in `lang`; Escape on the next screen comes back here."""
+        self.bbs.language = lang
+        self.app.push_screen(WelcomeScreen())
+
+    def action_leave(self) -> None:
+        app = self.bbs
+        app.farewell = app.gettext(LEAVING)
+        app.exit(0)
+
+
+LEAVING = N_("Goodbye. You are welcome back any time.")
 
 
 class WelcomeScreen(BBSScreen[None]):
@@ -31,7 +88,7 @@ class WelcomeScreen(BBSScreen[None]):
         Binding("a", "agree", "Agree"),
         Binding("r", "recover", "Recovery code"),
         Binding("q", "leave", "Leave"),
-        Binding("escape", "leave", "Leave", show=False),
+        Binding("escape", "languages", "Languages", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -40,17 +97,19 @@ class WelcomeScreen(BBSScreen[None]):
     """
 
     def compose(self) -> ComposeResult:
+        _ = self.bbs.gettext
         community = self.bbs.community.settings.community_name
-        yield PlainText(f"Welcome to {community}", classes="title")
+        yield PlainText(_("Welcome to {community}").format(community=community),
+                        classes="title")
         with VerticalScroll(id="welcome-scroll"):
-            yield PlainText("Loading the guidelines...", id="guidelines", classes="body")
+            yield PlainText(_("Loading the guidelines..."), id="guidelines", classes="body")
             yield PlainText(reflow(self.bbs.community.what_we_store_text()), classes="body",
                             id="what-we-store")
         with Horizontal():
-            yield Button("A  I agree, sign me up", id="agree", compact=True)
-            yield Button("R  I have a recovery code", id="recover", compact=True)
-            yield Button("Q  Leave", id="leave", compact=True)
-        yield KeyBar(" A agree  R recovery code  Q leave  Up/Down scroll  F1 help")
+            yield Button(literal(_("A  I agree, sign me up")), id="agree", compact=True)
+            yield Button(literal(_("R  I have a recovery code")), id="recover", compact=True)
+            yield Button(literal(_("Q  Leave")), id="leave", compact=True)
+        yield KeyBar(_(" A agree  R recovery code  Q leave  Esc language  Up/Down scroll  F1 help"))
 
     async def on_mount(self) -> None:
         text = await self.bbs.community.guidelines_text()
@@ -68,8 +127,11 @@ class WelcomeScreen(BBSScreen[None]):
     @on(Button.Pressed, "#leave")
     def action_leave(self) -> None:
         app = self.bbs
-        app.farewell = "Goodbye. You are welcome back any time."
+        app.farewell = app.gettext(LEAVING)
         app.exit(0)
+
+    def action_languages(self) -> None:
+        self.dismiss(None)
 
 
 class _FormScreen(BBSScreen[None]):
@@ -103,7 +165,7 @@ class _FormScreen(BBSScreen[None]):
     def submit(self) -> None:
         if not self.busy:
             self.busy = True
-            self.show_error("One moment...")
+            self.show_error(self.bbs.gettext("One moment..."))
             self.run_worker(self._submit(), exclusive=True, group="submit")
 
     async def _submit(self) -> None:
@@ -113,7 +175,7 @@ class _FormScreen(BBSScreen[None]):
             self.show_error(str(error))
         except Exception:
             self.log.error("form failed")
-            self.show_error(_SORRY)
+            self.show_error(self.bbs.gettext(_SORRY))
         else:
             self.bbs.signed_in(result.member)
             code_screen = RecoveryCodeScreen(result.recovery_code, first_time=self.first_time)
@@ -137,24 +199,26 @@ class SignUpFormScreen(_FormScreen):
     """Step two: a pseudonym, a password typed twice, and whether to keep the SSH key."""
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Choose how you will be known here", classes="title")
+        _ = self.bbs.gettext
+        yield PlainText(_("Choose how you will be known here"), classes="title")
         yield PlainText(
-            "A pseudonym of 2 to 24 letters or digits (and _ - .). Not your real name.",
+            _("A pseudonym of 2 to 24 letters or digits (and _ - .). Not your real name."),
             classes="note",
         )
-        yield TextField(placeholder="pseudonym", id="pseudonym", max_length=64)
-        yield PlainText("A password of at least 10 characters, twice.", classes="note")
-        yield _password_field("password", "password")
-        yield _password_field("password again", "repeat")
+        yield TextField(placeholder=_("pseudonym"), id="pseudonym", max_length=64)
+        yield PlainText(_("A password of at least 10 characters, twice."), classes="note")
+        yield _password_field(_("password"), "password")
+        yield _password_field(_("password again"), "repeat")
         key = self.bbs.context.offered_key
         if key is not None:
-            yield Tick("Let the SSH key I connected with log me in:", value=True, id="keep-key")
+            yield Tick(_("Let the SSH key I connected with log me in:"), value=True,
+                       id="keep-key")
             # On a line of its own, so 80 columns show all of it (it wraps when narrower).
             yield PlainText(f"{key.algorithm} {key.fingerprint}", id="key-fingerprint",
                             classes="note")
-        yield Button("Create my account", id="submit", compact=True)
+        yield Button(literal(_("Create my account")), id="submit", compact=True)
         yield PlainText("", id="error", classes="error")
-        yield KeyBar(" Enter next/create  Tab move  Esc back  F1 help")
+        yield KeyBar(_(" Enter next/create  Tab move  Esc back  F1 help"))
 
     def on_mount(self) -> None:
         self.query_one("#pseudonym", TextField).focus()
@@ -169,6 +233,7 @@ class SignUpFormScreen(_FormScreen):
             self.query_one("#repeat", TextField).value,
             key=app.context.offered_key if keep_key else None,
             source=app.context.source,
+            language=app.language,
         )
 
 
@@ -178,19 +243,20 @@ class RecoverScreen(_FormScreen):
     first_time = False
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Use your recovery code", classes="title")
+        _ = self.bbs.gettext
+        yield PlainText(_("Use your recovery code"), classes="title")
         yield PlainText(
-            "Type your pseudonym, the recovery code you noted when you joined, "
-            "and a new password twice.",
+            _("Type your pseudonym, the recovery code you noted when you joined, "
+              "and a new password twice."),
             classes="note",
         )
-        yield TextField(placeholder="pseudonym", id="pseudonym", max_length=64)
-        yield TextField(placeholder="recovery code", id="code", max_length=64)
-        yield _password_field("new password", "password")
-        yield _password_field("new password again", "repeat")
-        yield Button("Set my new password", id="submit", compact=True)
+        yield TextField(placeholder=_("pseudonym"), id="pseudonym", max_length=64)
+        yield TextField(placeholder=_("recovery code"), id="code", max_length=64)
+        yield _password_field(_("new password"), "password")
+        yield _password_field(_("new password again"), "repeat")
+        yield Button(literal(_("Set my new password")), id="submit", compact=True)
         yield PlainText("", id="error", classes="error")
-        yield KeyBar(" Enter next/set  Tab move  Esc back  F1 help")
+        yield KeyBar(_(" Enter next/set  Tab move  Esc back  F1 help"))
 
     def on_mount(self) -> None:
         self.query_one("#pseudonym", TextField).focus()
@@ -221,25 +287,26 @@ class RecoveryCodeScreen(BBSScreen[None]):
         self.first_time = first_time
 
     def compose(self) -> ComposeResult:
+        _ = self.bbs.gettext
         member = self.bbs.member
         name = member.pseudonym if member else ""
-        title = f"Welcome, {name}" if self.first_time else f"New password set, {name}"
-        yield PlainText(title, classes="title")
+        title = _("Welcome, {name}") if self.first_time else _("New password set, {name}")
+        yield PlainText(title.format(name=name), classes="title")
         yield PlainText(
-            "Here is your recovery code. Write it down somewhere safe now: it is shown only "
-            "this once, and it is the only way back in if you forget your password, because "
-            "we keep no e-mail address for you.",
+            _("Here is your recovery code. Write it down somewhere safe now: it is shown only "
+              "this once, and it is the only way back in if you forget your password, because "
+              "we keep no e-mail address for you."),
             classes="body",
         )
         yield PlainText(self.code, id="recovery-code", classes="code")
         port = self.bbs.community.settings.port
         yield PlainText(
-            f"Next time, connect the same way as now with your name instead of 'new', "
-            f"for example:  ssh -p {port} {name}@<this host>",
+            _("Next time, connect the same way as now with your name instead of 'new', "
+              "for example:  ssh -p {port} {name}@<this host>").format(port=port, name=name),
             classes="note",
         )
-        yield Button("I have noted it, continue", id="done", compact=True)
-        yield KeyBar(" Enter continue  F1 help")
+        yield Button(literal(_("I have noted it, continue")), id="done", compact=True)
+        yield KeyBar(_(" Enter continue  F1 help"))
 
     def on_mount(self) -> None:
         self.query_one("#done", Button).focus()

@@ -12,6 +12,7 @@ import asyncssh
 
 from bbs.accounts import MemberView, PublicKeyInfo
 from bbs.errors import StoreBusyError
+from bbs.i18n import language_from_environment
 from bbs.models import FrontEnd, utcnow
 from bbs.privacy_service import SessionInfo
 from bbs.terminal_caps import detect_colour_depth
@@ -248,7 +249,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         context = PlainContext(
             services=Services(self._registry.community), member=self._member,
             offered_key=self._offered_key, source=self._source, session_id=self.session_id,
-            on_member=self._became_member)
+            on_member=self._became_member,
+            preferred_language=language_from_environment(dict(chan.get_environment())))
         status = 1
         try:
             status = await run.run(context)
@@ -285,6 +287,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             source=self._source,
             session_id=self.session_id,
             on_member=self._became_member,
+            # OpenSSH sends LANG and LC_* with `SendEnv LANG LC_*` (Debian's default).
+            preferred_language=language_from_environment(environment),
         )
         limits = settings.terminal
         link = TerminalLink(

@@ -194,8 +194,10 @@ async def open_plain(
     command: str | None = None,
     size: tuple[int, int] = (80, 24),
     allow_utf8: bool = False,
+    env: dict[str, str] | None = None,
 ) -> PlainTerminal:
-    """An asyncssh client session: a pty with `term_type` (None: no pty) and a command."""
+    """An asyncssh client session: a pty with `term_type` (None: no pty) and a command
+    (`env`: the variables the client sends, as OpenSSH's SendEnv does)."""
     if username == "new" and password is None:
         password = ""
     conn = await asyncssh.connect(
@@ -211,7 +213,8 @@ async def open_plain(
         else ("publickey", "password"),
     )
     process = await conn.create_process(
-        command, term_type=term_type, term_size=size if term_type else None, encoding=None
+        command, term_type=term_type, term_size=size if term_type else None, encoding=None,
+        env=env or {},
     )
     terminal = PlainTerminal(
         conn, process, width=size[0], allow_utf8=allow_utf8, echo=term_type is not None

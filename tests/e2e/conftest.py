@@ -15,6 +15,7 @@ import pytest
 
 from bbs.community import Community
 from bbs.config import Settings
+from screens.signup import LANGUAGE_TITLE as LANGUAGE_QUESTION
 from server.ssh_server import RunningServer, start_server
 from server.textual_patches import apply_textual_patches
 
@@ -84,6 +85,12 @@ class Terminal:
                 break
             await asyncio.sleep(0.02)
         raise AssertionError(f"{pattern!r} never appeared on screen:\n{self.text()}")
+
+    async def past_language(self) -> str:
+        """Sign-up asks the language first: choose English (1) and wait for the guidelines."""
+        await self.wait_for(LANGUAGE_QUESTION)
+        self.send("1")
+        return await self.wait_for("I agree")
 
     async def wait_closed(self, timeout: float = 10.0) -> int | None:
         await asyncio.wait_for(self.closed.wait(), timeout)

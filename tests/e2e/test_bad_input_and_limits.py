@@ -24,7 +24,7 @@ def settings(settings: Settings) -> Settings:
 
 async def _member(connect: Any, name: str) -> None:
     term = await connect("new")
-    await term.wait_for("I agree")
+    await term.past_language()
     await term.type("a")
     await term.wait_for("Choose how you will be known here")
     await term.type(name + "\r" + PASSWORD + "\r" + PASSWORD + "\r")
@@ -44,14 +44,14 @@ async def test_a_client_that_never_authenticates_is_closed_after_the_grace_time(
     writer.close()
     # Meanwhile others are served as usual.
     term = await connect("new")
-    await term.wait_for("I agree")
+    await term.past_language()
 
 
 async def test_a_huge_paste_into_the_password_field_is_refused_with_a_note(
     connect: Any,
 ) -> None:
     term = await connect("new")
-    await term.wait_for("I agree")
+    await term.past_language()
     await term.type("a")
     await term.wait_for("Choose how you will be known here")
     await term.type("Paster\r")
@@ -64,7 +64,7 @@ async def test_a_huge_paste_into_the_password_field_is_refused_with_a_note(
 
 async def test_markup_and_escapes_in_a_pseudonym_are_refused_kindly(connect: Any) -> None:
     term = await connect("new")
-    await term.wait_for("I agree")
+    await term.past_language()
     await term.type("a")
     await term.wait_for("Choose how you will be known here")
     term.send("[@click=app.quit]x\x1b]52;c;aGk=\x07\r")
@@ -79,7 +79,7 @@ async def test_leaving_in_the_middle_of_sign_up_saves_nothing(
     connect: Any, server: RunningServer
 ) -> None:
     term = await connect("new")
-    await term.wait_for("I agree")
+    await term.past_language()
     await term.type("a")
     await term.wait_for("Choose how you will be known here")
     await term.type("Halfway\r" + PASSWORD)
@@ -90,7 +90,7 @@ async def test_leaving_in_the_middle_of_sign_up_saves_nothing(
         await connect("halfway", password=PASSWORD)
     assert await community.authenticate_password("halfway", PASSWORD) is None
     again = await connect("new")
-    await again.wait_for("I agree")
+    await again.past_language()
 
 
 async def test_one_member_on_two_connections(connect: Any) -> None:
@@ -109,17 +109,17 @@ async def test_vt100_and_no_color_get_no_colours_but_256_colour_terminals_do(
     connect: Any,
 ) -> None:
     plain = await connect("new", term_type="vt100")
-    await plain.wait_for("I agree")
+    await plain.past_language()
     await asyncio.sleep(0.3)
     assert not COLOUR_SGR.search(bytes(plain.received))
 
     coloured = await connect("new", term_type="xterm-256color")
-    await coloured.wait_for("I agree")
+    await coloured.past_language()
     await asyncio.sleep(0.3)
     assert COLOUR_SGR.search(bytes(coloured.received))
 
     no_color = await connect("new", env={"NO_COLOR": "1"})
-    await no_color.wait_for("I agree")
+    await no_color.past_language()
     await asyncio.sleep(0.3)
     assert not COLOUR_SGR.search(bytes(no_color.received))
 
@@ -161,7 +161,7 @@ async def test_too_many_sessions_for_one_member_get_a_clear_line(
 
 async def test_an_idle_member_in_a_text_field_costs_zero_bytes(connect: Any) -> None:
     term = await connect("new")
-    await term.wait_for("I agree")
+    await term.past_language()
     await term.type("a")
     await term.wait_for("Choose how you will be known here")
     await asyncio.sleep(0.5)

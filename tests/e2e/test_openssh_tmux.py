@@ -79,6 +79,12 @@ class TmuxSSH:
             await asyncio.sleep(0.1)
         raise AssertionError(f"{pattern!r} never appeared in the ssh window:\n{screen}")
 
+    async def past_language(self) -> str:
+        """Sign-up asks the language first: choose English (1) and wait for the guidelines."""
+        await self.wait_for("Language")
+        await self.keys("1")
+        return await self.wait_for("I agree")
+
     async def keys(self, *keys: str) -> None:
         await _tmux("send-keys", "-t", self.name, *keys)
         await asyncio.sleep(0.15)
@@ -110,7 +116,7 @@ async def test_openssh_signup_quit_login_and_wrong_password(
 ) -> None:
     signup = _window(tmux)
     await signup.start(server.port, "new")
-    await signup.wait_for("I agree")
+    await signup.past_language()
     await signup.keys("a")
     await signup.wait_for("Choose how you will be known here")
     await signup.literal("Heron")
@@ -167,7 +173,7 @@ async def test_openssh_signup_pasted_with_tabs_fills_each_field(
     # A password manager's "name<Tab>password<Tab>password<Enter>": one write to the pty.
     signup = _window(tmux)
     await signup.start(server.port, "new")
-    await signup.wait_for("I agree")
+    await signup.past_language()
     await signup.keys("a")
     await signup.wait_for("Choose how you will be known here")
     await _tmux("send-keys", "-t", signup.name, "-l", f"Egret\t{PASSWORD}\t{PASSWORD}\r")

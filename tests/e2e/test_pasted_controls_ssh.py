@@ -33,7 +33,7 @@ async def test_a_paste_into_a_signup_field_echoes_no_control_character(
     connect: Any, server: RunningServer
 ) -> None:
     term = await connect("new")
-    await term.wait_for("I agree")
+    await term.past_language()
     term.send("a")
     await term.wait_for("Choose how you will be known here")
     before = len(term.received)

@@ -39,6 +39,7 @@ MENU = "Main menu: type a number"
 # The room's prompt, at the start of its row (help texts hold "> " too).
 ROOM = "\n> "
 CRISIS = "I want to kill myself tonight"
+LANGUAGE_PROMPT = "1-5, Enter = English: "
 
 Connect = Callable[..., Awaitable[PlainTerminal]]
 
@@ -83,6 +84,9 @@ async def test_sign_up_in_line_mode_then_log_in_with_the_password(
 ) -> None:
     key = asyncssh.generate_private_key("ssh-ed25519")
     new = await plain("new", client_keys=[key], term_type="xterm-256color", command="plain")
+    # The language first, each named in its own words; Enter keeps English.
+    read = await new.answer(LANGUAGE_PROMPT, "")
+    assert "1: English" in read and "2: Español" in read and "5: Português" in read
     read = await new.expect("Welcome to Harbour.")
     await new.expect("Community guidelines")
     # The guidelines and what we store page; nothing scrolls away unread.
@@ -121,6 +125,7 @@ async def test_recovery_with_the_code_in_line_mode(plain: Connect, server: Runni
     community = _community(server)
     code = (await community.sign_up("Heron", PASSWORD, PASSWORD)).recovery_code
     new = await plain("new")
+    await new.answer(LANGUAGE_PROMPT, "1")
     await new.page_through("Type A to agree")
     new.send("r\r")
     await new.answer("Your pseudonym: ", "heron")

@@ -28,7 +28,7 @@ async def pg_server(settings: Settings, postgres_url: str) -> AsyncIterator[Runn
 async def test_sign_up_and_log_in_on_postgresql(pg_server: RunningServer, ssh_to: object) -> None:
     open_terminal = ssh_to
     term = await open_terminal(pg_server.port, "new")  # type: ignore[operator]
-    await term.wait_for("I agree")
+    await term.past_language()
     await term.type("a")
     await term.wait_for("Choose how you will be known here")
     await term.type("Pelican\r" + PASSWORD + "\r" + PASSWORD + "\r")

@@ -113,7 +113,7 @@ async def test_a_session_through_the_proxy(proxied: Any, ssh_to: Any) -> None:
     server = await proxied()
     relay = await _relay(server, lambda: build_v2(CLIENT, ("127.0.0.1", server.port)))
     term = await ssh_to(relay.port, "new")
-    await term.wait_for("I agree")
+    await term.past_language()
     await term.close()
     await relay.close()
 
@@ -132,7 +132,7 @@ async def test_a_local_header_keeps_the_proxy_address(proxied: Any, ssh_to: Any)
     server = await proxied()
     relay = await _relay(server, lambda: build_v2(None))
     term = await ssh_to(relay.port, "new")
-    await term.wait_for("I agree")
+    await term.past_language()
     await term.close()
     for _ in range(server.registry.settings.login.free_failures_per_source + 1):
         await _fail_login(relay.port)

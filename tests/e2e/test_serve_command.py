@@ -58,7 +58,7 @@ async def test_first_start_restart_and_goodbye_on_sigterm(tmp_path: Path, ssh_to
         assert (data_dir / "help.txt").exists()
 
         term = await ssh_to(port, "new")
-        await term.wait_for("I agree")
+        await term.past_language()
     except BaseException:
         proc.kill()
         raise

@@ -27,7 +27,7 @@ async def test_signup_typed_in_one_burst_with_tabs_fills_each_field(
     connect: Any, server: RunningServer
 ) -> None:
     term = await connect("new")
-    await term.wait_for("I agree")
+    await term.past_language()
     term.send("a")
     await term.wait_for("Choose how you will be known here")
     term.send("Heron" + TAB + PASSWORD + TAB + PASSWORD + "\r")

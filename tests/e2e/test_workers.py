@@ -88,7 +88,7 @@ async def test_three_workers_share_the_port_on_postgresql(
             assert "postgresql" not in _cmdline(int(pid))
         terms = [await ssh_to(port, "new") for _ in range(6)]
         for term in terms:
-            await term.wait_for("I agree")
+            await term.past_language()
             await term.close()
         # A worker that dies is replaced.
         try:

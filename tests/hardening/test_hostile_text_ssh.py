@@ -110,7 +110,7 @@ async def test_hostile_names_are_refused_kindly_or_cleaned(server: RunningServer
 
 async def test_a_hostile_pseudonym_at_ssh_sign_up_gets_a_kind_message(connect: Any) -> None:
     term = await connect("new", size=SIZE)
-    await term.wait_for("I agree")
+    await term.past_language()
     await term.type("a")
     await term.wait_for("Choose how you will be known here")
     term.send("\u0430dmin\r")  # the UI's own path: the lookalike of a reserved name

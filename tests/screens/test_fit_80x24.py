@@ -49,6 +49,7 @@ from bbs.accounts import MemberView, PublicKeyInfo
 from bbs.boards import PostingRules
 from bbs.community import Community
 from bbs.config import Argon2Cost, Settings, load_settings, with_overrides
+from bbs.i18n import LANGUAGES
 from bbs.models import Role
 from bbs.moderation_policy import Scores, crisis_message
 from bbs.sanctions import SanctionKind
@@ -242,12 +243,15 @@ class Case:
     title: str | None = ".title"
     label: str = ""
     offered_key: bool = False
+    # The session's language (sign-up in each of bbs.i18n.LANGUAGES).
+    language: str = "en"
     # Known failures fixed on another branch: (test name, reason), run as strict xfail.
     known: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
-        return self.screen.__name__ + (f"-{self.label}" if self.label else "")
+        language = "" if self.language == "en" else f"-{self.language}"
+        return self.screen.__name__ + (f"-{self.label}" if self.label else "") + language
 
 
 async def _first(_world: World, _app: BBSApp) -> None:
@@ -328,32 +332,43 @@ def _cases() -> list[Case]:
     async def help_lines(world: World, app: BBSApp) -> str:
         return await world.community.help_text()
 
-    return [
-        # Arriving and signing up.
-        Case(
-            signup.WelcomeScreen,
-            _first,
-            viewer="visitor",
-            ready=_shows("#guidelines", "Loading"),
-            prose=("#guidelines", "#what-we-store"),
-        ),
-        Case(
-            signup.SignUpFormScreen,
-            _opener(lambda w, a: signup.SignUpFormScreen()),
-            viewer="visitor",
-            offered_key=True,
-            # The key the member is asked about, in full: it is how they recognise it.
-            whole=(f"ssh-ed25519 {FINGERPRINT}",),
-        ),
-        Case(signup.RecoverScreen, _opener(lambda w, a: signup.RecoverScreen()), viewer="visitor"),
-        Case(
-            signup.RecoveryCodeScreen,
-            _opener(
-                lambda w, a: signup.RecoveryCodeScreen(
-                    "7KQ2M-XW9PA-RT4EH-N3CJD-5BVGF", first_time=True
-                )
+    def signing_up(language: str) -> list[Case]:
+        return [
+            Case(
+                signup.WelcomeScreen,
+                _opener(lambda w, a: signup.WelcomeScreen()),
+                viewer="visitor",
+                ready=_shows("#guidelines", "Loading", "Cargando", "Chargement", "geladen",
+                             "Carregando"),
+                prose=("#guidelines", "#what-we-store"),
+                language=language,
             ),
-        ),
+            Case(
+                signup.SignUpFormScreen,
+                _opener(lambda w, a: signup.SignUpFormScreen()),
+                viewer="visitor",
+                offered_key=True,
+                # The key the member is asked about, in full: it is how they recognise it.
+                whole=(f"ssh-ed25519 {FINGERPRINT}",),
+                language=language,
+            ),
+            Case(signup.RecoverScreen, _opener(lambda w, a: signup.RecoverScreen()),
+                 viewer="visitor", language=language),
+            Case(
+                signup.RecoveryCodeScreen,
+                _opener(
+                    lambda w, a: signup.RecoveryCodeScreen(
+                        "7KQ2M-XW9PA-RT4EH-N3CJD-5BVGF", first_time=True
+                    )
+                ),
+                language=language,
+            ),
+        ]
+
+    return [
+        # Arriving and signing up: the language first, then each step in every language.
+        Case(signup.LanguageScreen, _first, viewer="visitor", ready=_has_options("#languages")),
+        *(case for language in LANGUAGES for case in signing_up(language)),
         # Home and help.
         Case(menu.MainMenuScreen, _first, label="member"),
         Case(menu.MainMenuScreen, _first, viewer="sysop", label="sysop"),
@@ -904,7 +919,7 @@ def world(template: Template, tmp_path: Path) -> Iterator[World]:
 def _app(world: World, case: Case, *, mono: bool = False) -> BBSApp:
     viewer = {"wren": world.wren, "sysop": world.sysop, "visitor": None}[case.viewer]
     key = PublicKeyInfo("ssh-ed25519", FINGERPRINT, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA")
-    return BBSApp(
+    app = BBSApp(
         SessionContext(
             world.community,
             viewer,
@@ -912,6 +927,8 @@ def _app(world: World, case: Case, *, mono: bool = False) -> BBSApp:
             detected_depth=ColourDepth.MONOCHROME if mono else ColourDepth.EIGHT_BIT,
         )
     )
+    app.language = case.language
+    return app
 
 
 async def _open(pilot: Any, world: World, case: Case) -> Screen[Any]:

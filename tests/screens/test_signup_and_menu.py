@@ -13,7 +13,7 @@ from bbs.terminal_caps import ColourDepth
 from screens.app import BBSApp, SessionContext
 from screens.boards import SearchScreen
 from screens.menu import MainMenuScreen
-from screens.signup import RecoveryCodeScreen, SignUpFormScreen, WelcomeScreen
+from screens.signup import LanguageScreen, RecoveryCodeScreen, SignUpFormScreen, WelcomeScreen
 from screens.widgets import KeyMenu, PlainText
 
 PASSWORD = "a long enough password"
@@ -23,7 +23,16 @@ def _text(app: BBSApp, selector: str) -> str:
     return str(app.screen.query_one(selector, PlainText).render())
 
 
+async def _past_language(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Sign-up asks the language first; Enter takes the one chosen already (English)."""
+    if isinstance(pilot.app.screen, LanguageScreen):
+        await pilot.press("enter")
+        await pilot.pause()
+    assert isinstance(pilot.app.screen, WelcomeScreen)
+
+
 async def _fill_signup(pilot, name: str, password: str = PASSWORD, repeat: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    await _past_language(pilot)
     await pilot.press("a")
     await pilot.pause()
     assert isinstance(pilot.app.screen, SignUpFormScreen)
@@ -42,7 +51,8 @@ async def test_signup_walks_from_guidelines_to_main_menu(community: Community) -
     members: list[str] = []
     app = BBSApp(SessionContext(community, None, on_member=lambda m: members.append(m.pseudonym)))
     async with app.run_test(size=(80, 24)) as pilot:
-        assert isinstance(app.screen, WelcomeScreen)
+        assert isinstance(app.screen, LanguageScreen)
+        await _past_language(pilot)
         await pilot.pause(0.1)
         assert "Community guidelines" in _text(app, "#guidelines")
         await _fill_signup(pilot, "River")
@@ -97,6 +107,7 @@ async def test_recovery_code_sets_a_new_password(community: Community) -> None:
     app = BBSApp(SessionContext(community, None))
     new_password = "another long password"
     async with app.run_test(size=(80, 24)) as pilot:
+        await _past_language(pilot)
         await pilot.press("r")
         await pilot.pause()
         screen = app.screen
@@ -137,6 +148,7 @@ async def test_menu_help_and_goodbye(community: Community) -> None:
 async def test_help_is_one_key_away_from_sign_up_fields(community: Community) -> None:
     app = BBSApp(SessionContext(community, None))
     async with app.run_test(size=(80, 24)) as pilot:
+        await _past_language(pilot)
         await pilot.press("a")
         await pilot.pause()
         await pilot.press("question_mark")  # typed into the focused pseudonym field
@@ -186,8 +198,11 @@ async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
         await pilot.press("down")
         assert app.screen.focused is app.screen.query_one("#plain-mode")
         await pilot.press("down")
+        # The languages, on one row: Tab leaves them (their arrows move between languages).
+        assert app.screen.focused is app.screen.query_one("#language")
+        await pilot.press("tab")
         assert app.screen.focused is app.screen.query_one("#save")
-        await pilot.press("shift+tab", "up", "up")
+        await pilot.press("shift+tab", "shift+tab", "up", "up")
         assert app.screen.focused is app.screen.query_one("#colour")
 
 

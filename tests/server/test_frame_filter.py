@@ -115,12 +115,13 @@ async def _run_app(community: Community, filtered: bool) -> bytes:
     apply_textual_patches()
     channel = _Channel()
     link = TerminalLink(channel, 80, 24)
-    # A newcomer's session: the welcome screen, the recovery form, help, and back.
+    # A newcomer's session: the language (English), the welcome screen, the recovery
+    # form, help, and back.
     app = BBSApp(SessionContext(community, None), driver_class=SSHDriver, terminal_link=link)
 
     async def drive() -> None:
         await asyncio.sleep(0.4)
-        for key in (b"r", b"\x1b", b"?", b"\x1b", b"a"):
+        for key in (b"\r", b"r", b"\x1b", b"?", b"\x1b", b"a"):
             assert link.driver is not None
             link.driver.feed(key)
             await asyncio.sleep(0.3)

@@ -1,0 +1,136 @@
+"""The catalogues are complete and current, and the core speaks each member's language."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, LOCALE_DIR, language_from_environment, translator
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
+# Translations that are rightly the same as their English source, per language.
+SAME_AS_ENGLISH: dict[str, set[str]] = {
+    "de": {"Pseudonym: "},
+}
+PLACEHOLDER = re.compile(r"\{\w*\}")
+
+
+def _catalogue(lang: str):  # type: ignore[no-untyped-def]
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "bbs.po").open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+def _source_messages() -> set[str]:
+    # What the code marks today (the keywords pybabel extract uses: _ and N_).
+    found: set[str] = set()
+    for package in ("bbs", "screens", "plain"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / package, keywords={"_": None, "N_": None}, method_map=[("**.py", "python")]
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_the_five_languages_are_named_in_their_own_words() -> None:
+    assert LANGUAGES == ("en", "es", "fr", "de", "pt")
+    assert [LANGUAGE_NAMES[lang] for lang in LANGUAGES] == [
+        "English",
+        "Español",
+        "Français",
+        "Deutsch",
+        "Português",
+    ]
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_catalogue_translates_every_message_and_none_is_fuzzy(lang: str) -> None:
+    catalogue = _catalogue(lang)
+    entries = {m.id: m for m in catalogue if m.id}
+    missing = sorted(_source_messages() - set(entries))
+    assert not missing, f"{lang}: not in the catalogue (run the update command): {missing}"
+    for message in entries.values():
+        assert not message.fuzzy, f"{lang}: fuzzy: {message.id!r}"
+        assert message.string, f"{lang}: untranslated: {message.id!r}"
+        if message.string == message.id:
+            assert message.id in SAME_AS_ENGLISH.get(lang, set()), (
+                f"{lang}: identical to the English: {message.id!r}"
+            )
+        assert sorted(PLACEHOLDER.findall(message.string)) == sorted(
+            PLACEHOLDER.findall(message.id)
+        ), f"{lang}: placeholders differ: {message.id!r}"
+        assert message.string.endswith(" ") == message.id.endswith(" "), (
+            f"{lang}: a prompt's closing space: {message.id!r}"
+        )
+    # Nothing obsolete lingers either.
+    assert not catalogue.obsolete
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_shipped_mo_files_match_their_po_files(lang: str) -> None:
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    with (folder / "bbs.mo").open("rb") as f:
+        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+    written = {m.id: m.string for m in _catalogue(lang) if m.id}
+    assert compiled == written, f"{lang}: run pybabel compile -D bbs -d bbs/locale"
+
+
+def test_a_translation_reaches_the_member_and_english_is_the_fallback() -> None:
+    assert translator("es").gettext("Crear mi cuenta") == "Crear mi cuenta"
+    assert translator("es").gettext("Create my account") == "Crear mi cuenta"
+    assert translator("de").gettext("Create my account") == "Mein Konto anlegen"
+    assert translator("xx").gettext("Create my account") == "Create my account"
+    assert translator("en").gettext("Create my account") == "Create my account"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "es_ES.UTF-8"}, "es"),
+        ({"LANG": "fr_CA.UTF-8"}, "fr"),
+        ({"LANG": "de_DE@euro"}, "de"),
+        ({"LANG": "en_GB.UTF-8", "LC_MESSAGES": "pt_BR.UTF-8"}, "pt"),
+        ({"LANG": "es_MX.UTF-8", "LC_ALL": "de_AT.UTF-8"}, "de"),
+        ({"LANG": "C.UTF-8"}, None),
+        ({"LANG": "POSIX"}, None),
+        ({"LANG": "ja_JP.UTF-8"}, None),
+        ({"TERM": "xterm"}, None),
+    ],
+)
+def test_the_ssh_clients_locale_names_a_language(env: dict[str, str], expected: str | None) -> None:
+    assert language_from_environment(env) == expected
+
+
+def test_the_babel_commands_in_the_readme_run(tmp_path: Path) -> None:
+    # The extract command the README gives finds every message the catalogues hold.
+    pot = tmp_path / "bbs.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "N_",
+            "--no-location",
+            "--sort-output",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with pot.open("rb") as f:
+        extracted = {m.id for m in read_po(f) if m.id}
+    assert extracted == {m.id for m in _catalogue("es") if m.id}
