@@ -1,7 +1,7 @@
 """live events: the table several nodes share their live events through (PostgreSQL only)
 
 Revision ID: 0015_live_events
-Revises: 0013
+Revises: 0014_language
 Create Date: 2026-12-04 04:00:00.000000
 
 Written by hand. `live_event` holds what happens live (room lines, presence, alerts) for a
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0015_live_events"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014_language"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
