@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -37,11 +38,18 @@ async def wait_until(
 async def settle(
     pilot: Pilot[Any], predicate: Callable[[], object], what: str, timeout: float = 10.0
 ) -> None:
-    """Let a Pilot app run until `predicate()` holds; fail naming `what` after `timeout` s."""
+    """Let a Pilot app run until `predicate()` holds; fail naming `what` after `timeout` s.
+
+    `predicate` may return an awaitable (a store read, say): its result is what counts.
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    await pilot.pause()
-    while not predicate():
+    while True:
+        await pilot.pause()  # the app has handled what was queued, and is idle
+        result = predicate()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await pilot.pause()
