@@ -31,10 +31,11 @@ async def test_an_event_published_on_one_node_reaches_subscribers_on_both() -> N
                              ("oak",))
         one.publish("room.1", line)
         one.publish("room.1", RoomPresenceEvent(1, 7, "Ash", "away"))
-        for _ in range(100):
+        deadline = asyncio.get_running_loop().time() + 15  # NOTIFY crosses connections
+        while asyncio.get_running_loop().time() < deadline:
             if len(there._queue) == 2 and len(here._queue) == 2:
                 break
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)  # poll interval, not a wait for something to happen
         assert there.drain() == here.drain() == [line, RoomPresenceEvent(1, 7, "Ash", "away")]
         assert elsewhere.drain() == []
         with pytest.raises(ValueError):
