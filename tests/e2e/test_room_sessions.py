@@ -187,6 +187,7 @@ async def test_no_room_session_outlives_its_connection(
         return ", ".join(
             f"{type(app.screen).__name__ if app.is_running else 'stopped'} held by "
             + "/".join(sorted({type(r).__name__ for r in gc.get_referrers(app)}))
+            + f" (its exception: {app._exception!r})"
             for app in LIVE_APPS
         )
 
