@@ -57,7 +57,7 @@ async def run_with(link: TerminalLink, script: Callable[[Recorder], Awaitable[No
     app = Recorder(link)
 
     async def drive() -> None:
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: started(app, link), what="the app to start")
         try:
             await script(app)
         finally:
@@ -67,6 +67,19 @@ async def run_with(link: TerminalLink, script: Callable[[Recorder], Awaitable[No
     await app.run_async()
     await task
     return app
+
+
+def started(app: App[object], link: TerminalLink) -> bool:
+    """The app runs behind our driver and its first screen is mounted."""
+    if link.driver is None or not app.is_running or not app.screen_stack:
+        return False
+    return bool(app.screen.is_mounted)
+
+
+def input_idle(link: TerminalLink) -> bool:
+    """Everything fed has been parsed, handed to the app and handled (or dropped)."""
+    driver = link.driver
+    return driver is not None and not driver._draining and not driver._pending
 
 
 def driver_of(link: TerminalLink) -> SSHDriver:
@@ -82,4 +95,4 @@ async def wait_until(
     while not condition():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(0.005)  # poll interval, not a wait for something to happen

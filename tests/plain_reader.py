@@ -128,7 +128,7 @@ class PlainTerminal:
                 raise AssertionError(
                     f"{needle!r} never came. The session read:\n" + self.text()[-3000:]
                 )
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)  # poll interval, not a wait for something to happen
 
     async def expect_any(self, *needles: str, timeout: float = 15.0) -> tuple[str, str]:
         """The first of `needles` to come next, and the text read up to it."""
@@ -144,7 +144,7 @@ class PlainTerminal:
                 raise AssertionError(
                     f"none of {needles!r} came. The session read:\n" + self.text()[-3000:]
                 )
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)  # poll interval, not a wait for something to happen
 
     async def page_through(self, prompt: str, timeout: float = 15.0) -> str:
         """Enter at each "more" until `prompt` comes; everything read on the way."""

@@ -87,7 +87,7 @@ async def test_subscription_is_an_async_iterator() -> None:
         return got
 
     task = asyncio.create_task(first_two())
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # kept: one loop pass, so the reader is waiting before we publish
     bus.publish("room.1", _line(1))
     bus.publish("room.1", _line(2))
     assert await asyncio.wait_for(task, 1) == [1, 2]

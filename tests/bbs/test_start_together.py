@@ -27,7 +27,7 @@ NODE = textwrap.dedent("""
     from bbs.config import load_settings, with_overrides
     settings = load_settings(Path(sys.argv[1]), database_url=sys.argv[2])
     community = Community(settings)
-    time.sleep(max(0.0, float(sys.argv[3]) - time.time()))
+    time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # kept: processes start together
     community.prepare()
     community.close()
     print("up")

@@ -72,7 +72,7 @@ class Terminal:
                 return self.text()
             if self.closed.is_set():
                 break
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)  # poll interval, not a wait for something to happen
         raise AssertionError(f"{needle!r} never appeared on screen:\n{self.text()}")
 
     async def wait_for_match(self, pattern: str, timeout: float = 10.0) -> re.Match[str]:
@@ -83,7 +83,7 @@ class Terminal:
                 return found
             if self.closed.is_set():
                 break
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02)  # poll interval, not a wait for something to happen
         raise AssertionError(f"{pattern!r} never appeared on screen:\n{self.text()}")
 
     async def past_language(self) -> str:
@@ -102,7 +102,7 @@ class Terminal:
 
     async def type(self, text: str) -> None:
         self.send(text)
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.05)  # kept: paces typing like a person's (each call one read)
 
     async def close(self) -> None:
         self.conn.close()

@@ -93,9 +93,9 @@ async def test_sysop_hides_a_held_post_author_is_told_then_banned_author_refused
 
     # The author is told, without the moderator's name, and can appeal from there.
     await thorn.type("\x1b")
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.3)  # kept: Escs spaced past the escape timeout, each a key
     await thorn.type("\x1b")
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.3)  # kept: Escs spaced past the escape timeout, each a key
     await thorn.type("\x1b")
     await thorn.wait_for("1 note from the moderators")
     await thorn.type("n")

@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncssh
 import pytest
+from support import wait_until
 
 from bbs.config import LoginLimits, Settings, with_overrides
 from server.ssh_server import RunningServer
@@ -84,7 +85,7 @@ async def test_leaving_in_the_middle_of_sign_up_saves_nothing(
     await term.wait_for("Choose how you will be known here")
     await term.type("Halfway\r" + PASSWORD)
     await term.close()
-    await asyncio.sleep(0.2)
+    await wait_until(lambda: not server.registry.sessions, "the half-done session to end")
     community = server.registry.community
     with pytest.raises(asyncssh.PermissionDenied):
         await connect("halfway", password=PASSWORD)
@@ -108,19 +109,21 @@ async def test_one_member_on_two_connections(connect: Any) -> None:
 async def test_vt100_and_no_color_get_no_colours_but_256_colour_terminals_do(
     connect: Any,
 ) -> None:
+    # Each negative check waits for a later screen, so the whole first frame has arrived.
     plain = await connect("new", term_type="vt100")
     await plain.past_language()
-    await asyncio.sleep(0.3)
+    await plain.type("a")
+    await plain.wait_for("Choose how you will be known here")
     assert not COLOUR_SGR.search(bytes(plain.received))
 
     coloured = await connect("new", term_type="xterm-256color")
     await coloured.past_language()
-    await asyncio.sleep(0.3)
-    assert COLOUR_SGR.search(bytes(coloured.received))
+    await wait_until(lambda: COLOUR_SGR.search(bytes(coloured.received)), "colours")
 
     no_color = await connect("new", env={"NO_COLOR": "1"})
     await no_color.past_language()
-    await asyncio.sleep(0.3)
+    await no_color.type("a")
+    await no_color.wait_for("Choose how you will be known here")
     assert not COLOUR_SGR.search(bytes(no_color.received))
 
 
@@ -132,12 +135,13 @@ async def test_unauthenticated_connections_are_capped_per_source(
     for _ in range(limit + 5):
         sock = socket.create_connection(("127.0.0.1", server.port))
         sockets.append(sock)
-    await asyncio.sleep(0.5)
-    assert server.registry.community.guard.unauthenticated_total <= limit
+    guard = server.registry.community.guard
+    await wait_until(lambda: guard.unauthenticated_total == limit, "the limit to be reached")
+    assert guard.unauthenticated_total <= limit
     for sock in sockets:
         sock.close()
-    await asyncio.sleep(0.3)
-    assert server.registry.community.guard.unauthenticated_total == 0
+    await wait_until(lambda: guard.unauthenticated_total == 0, "every socket to be let go")
+    assert guard.unauthenticated_total == 0
 
 
 async def test_too_many_sessions_for_one_member_get_a_clear_line(
@@ -154,7 +158,7 @@ async def test_too_many_sessions_for_one_member_get_a_clear_line(
     assert await extra.wait_closed() == 1
     assert b"sessions open here" in bytes(extra.received)
     await open_ones[0].close()
-    await asyncio.sleep(0.3)
+    await wait_until(lambda: len(server.registry.sessions) < limit, "a session to end")
     again = await connect("many", password=PASSWORD)
     await again.wait_for("welcome, Many")
 
@@ -164,7 +168,7 @@ async def test_an_idle_member_in_a_text_field_costs_zero_bytes(connect: Any) -> 
     await term.past_language()
     await term.type("a")
     await term.wait_for("Choose how you will be known here")
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(0.5)  # kept: the screen's last frame may still be finishing (no marker)
     before = len(term.received)
-    await asyncio.sleep(2.0)
+    await asyncio.sleep(2.0)  # kept: a negative check, nothing may be sent while idle
     assert len(term.received) == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import timedelta
 from typing import Any
@@ -125,7 +124,8 @@ async def test_hostile_strings_reach_another_member_as_literal_text_only(
     await birch.wait_for("T ]52;c;")
     await birch.type("\r")
     await birch.wait_for("END-MARKER")
-    await asyncio.sleep(0.3)
+    await birch.wait_for("zerowidth")  # the whole post, not only its end, has been drawn
+    await birch.wait_for("[bold red]loud[/bold red] [/]")
     screen = birch.text()
     assert "[@click=app.quit]click me[/]" in screen
     assert "[bold red]loud[/bold red] [/]" in screen

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
+
+from support import wait_until
 
 from bbs.community import Community
 from bbs.goal_service import cheer_topic
@@ -68,8 +69,9 @@ async def test_goal_check_in_streak_companion_and_partner_view(
 
     # Leaving lets go of the live cheer subscription (and so of the session's app).
     await term.close()
-    for _ in range(100):
-        if community.events.subscriber_count(cheer_topic(rowan.id)) == 0:
-            break
-        await asyncio.sleep(0.05)
+    await wait_until(
+        lambda: community.events.subscriber_count(cheer_topic(rowan.id)) == 0,
+        "the cheer subscription to end",
+        timeout=30,
+    )
     assert community.events.subscriber_count(cheer_topic(rowan.id)) == 0

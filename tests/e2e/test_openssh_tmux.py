@@ -76,7 +76,7 @@ class TmuxSSH:
             screen = await self.screen()
             if re.search(pattern, screen):
                 return screen
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.1)  # poll interval, not a wait for something to happen
         raise AssertionError(f"{pattern!r} never appeared in the ssh window:\n{screen}")
 
     async def past_language(self) -> str:
@@ -87,11 +87,11 @@ class TmuxSSH:
 
     async def keys(self, *keys: str) -> None:
         await _tmux("send-keys", "-t", self.name, *keys)
-        await asyncio.sleep(0.15)
+        await asyncio.sleep(0.15)  # kept: keys paced like a person's (one read each)
 
     async def literal(self, text: str) -> None:
         await _tmux("send-keys", "-t", self.name, "-l", text)
-        await asyncio.sleep(0.15)
+        await asyncio.sleep(0.15)  # kept: keys paced like a person's (one read each)
 
     async def kill(self) -> None:
         await _tmux("kill-session", "-t", self.name)
@@ -160,7 +160,7 @@ async def test_openssh_signup_quit_login_and_wrong_password(
             await wrong.literal("not my password")
             await wrong.keys("Enter")
             attempts += 1
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.2)  # poll interval, not a wait for something to happen
     screen = await wrong.wait_for("EXIT=")
     assert "EXIT=255" in screen
     assert attempts == 6

@@ -22,7 +22,7 @@ from typing import Any
 import asyncssh
 import pytest
 from plain_reader import PlainTerminal, bad_bytes, open_plain
-from support import let_new_members_write
+from support import let_new_members_write, wait_until
 
 from bbs.boards import PostingRules
 from bbs.community import Community
@@ -462,7 +462,7 @@ async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
     while not condition():
         if loop.time() > deadline:
             raise AssertionError("the condition never came true")
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.02)  # poll interval, not a wait for something to happen
 
 
 # -- goals ----------------------------------------------------------------------------
@@ -625,11 +625,12 @@ async def test_no_plain_session_outlives_its_connection(
         await _enter_lobby(term)
         term.conn.close()
         await term.wait_closed()
-    for _ in range(50):
+
+    def all_collected() -> bool:
         gc.collect()
-        if not LIVE_PLAIN and not LIVE_APPS:
-            break
-        await asyncio.sleep(0.1)
+        return not LIVE_PLAIN and not LIVE_APPS
+
+    await wait_until(all_collected, "every plain session to be collected", timeout=30)
     assert len(LIVE_PLAIN) == 0
     assert server.registry.community.rooms.who(1) == []
 
@@ -726,5 +727,5 @@ async def _pane_wait(pane: str, pattern: str, timeout: float = 15.0) -> str:
         screen = await _tmux("capture-pane", "-p", "-t", pane)
         if re.search(pattern, screen):
             return screen
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.1)  # poll interval, not a wait for something to happen
     raise AssertionError(f"{pattern!r} never appeared in the ssh window:\n{screen}")

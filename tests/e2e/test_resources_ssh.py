@@ -43,9 +43,9 @@ async def test_member_reads_the_grounding_entry_and_a_hostile_one_literally(
     # The sysop's entry with markup and escape sequences shows exactly as written.
     await term.type(ESC)
     await term.wait_for("* 5-4-3-2-1 grounding")
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.2)  # kept: spaces the Esc from END's sequence (escape timeout)
     await term.type(END)
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.2)  # kept: the highlight moving has no marker on screen
     await term.type("\r")
     screen = await term.wait_for("still here")
     assert "[bold red]not markup[/] [@click=app.quit]x[/]" in screen

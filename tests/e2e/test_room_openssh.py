@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from support import wait_until
 
 from screens.rooms import RoomScreen
 from server.ssh_server import RunningServer
@@ -45,8 +46,14 @@ async def _wait(pane: str, pattern: str, timeout: float = 15.0) -> str:
         screen = await _tmux("capture-pane", "-p", "-t", pane)
         if re.search(pattern, screen):
             return screen
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.1)  # poll interval, not a wait for something to happen
     raise AssertionError(f"{pattern!r} never appeared in the ssh window:\n{screen}")
+
+
+def _presence_settled(server: RunningServer, count: int) -> bool:
+    screens = [s._app.screen for s in server.registry.sessions if s._app is not None]
+    rooms = [screen for screen in screens if isinstance(screen, RoomScreen)]
+    return len(rooms) == count and all(r._presence_handle is None for r in rooms)
 
 
 async def test_scrolled_feed_in_tmux_matches_the_feed(
@@ -78,14 +85,14 @@ async def test_scrolled_feed_in_tmux_matches_the_feed(
         await term.type("\r")
         await term.wait_for("You are in Lobby")
         senders.append(term)
-    await asyncio.sleep(1.2)
+    # Every presence line has been redrawn (each waits PRESENCE_SECONDS after a join).
+    await wait_until(lambda: _presence_settled(server, 4), "the presence lines to settle")
+    await _wait(pane, "Here \\(4\\)")
     for i in range(12):
         # Some lines wrap, so the feed scrolls by one, two or three rows at a time.
         text = f"line {i} " + "and more words " * (i % 3) * 3
         await senders[i % 3].type(text + "\r")
         await _wait(pane, f"(?m)line {i}( |$)")
-        await asyncio.sleep(0.1)
-    await asyncio.sleep(0.5)
 
     feed = None
     for session in server.registry.sessions:
@@ -94,6 +101,12 @@ async def test_scrolled_feed_in_tmux_matches_the_feed(
             assert isinstance(app.screen, RoomScreen)
             feed = app.screen.feed
     assert feed is not None and feed.fast_updates >= 10
-    screen = (await _tmux("capture-pane", "-p", "-t", pane)).split("\n")
-    shown = [row.rstrip() for row in screen[feed.region.y : feed.region.bottom]]
-    assert shown == [row.rstrip() for row in feed.visible_text().split("\n")]
+    held = [row.rstrip() for row in feed.visible_text().split("\n")]
+    deadline = time.monotonic() + 10
+    while True:  # the pane catches up with the last frame; then it must match exactly
+        screen = (await _tmux("capture-pane", "-p", "-t", pane)).split("\n")
+        shown = [row.rstrip() for row in screen[feed.region.y : feed.region.bottom]]
+        if shown == held or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.1)  # poll interval, not a wait for something to happen
+    assert shown == held

@@ -7,6 +7,8 @@ import gc
 import time
 from typing import Any
 
+from support import wait_until
+
 from screens.rooms import RoomFeed, RoomScreen
 from server.session import LIVE_APPS
 from server.ssh_server import RunningServer
@@ -30,6 +32,25 @@ async def _into_lobby(connect: Any, name: str) -> Any:
     return term
 
 
+def _app_of(server: RunningServer, name: str) -> Any:
+    for session in server.registry.sessions:
+        app = session._app
+        if app is not None and app.member is not None and app.member.pseudonym == name:
+            return app
+    raise AssertionError(f"{name} has no session")
+
+
+def _presence_settled(server: RunningServer, name: str) -> bool:
+    screen = _app_of(server, name).screen
+    return isinstance(screen, RoomScreen) and screen._presence_handle is None
+
+
+def _input_row(server: RunningServer, name: str) -> int:
+    screen = _app_of(server, name).screen
+    assert isinstance(screen, RoomScreen)
+    return int(screen.query_one("#say").region.y)
+
+
 def _feed_of(server: RunningServer, name: str) -> RoomFeed:
     for session in server.registry.sessions:
         app = session._app
@@ -47,23 +68,40 @@ async def test_two_members_see_each_others_lines_cheaply(
     ada = await _into_lobby(connect, "Ada")
     bea = await _into_lobby(connect, "Bea")
     await ada.wait_for("Bea came in")
-    await asyncio.sleep(1.2)  # let the presence line settle
+    # Both presence lines have been redrawn (each redraw waits PRESENCE_SECONDS after a join).
+    for name, term in (("Ada", ada), ("Bea", bea)):
+        await wait_until(
+            lambda name=name: _presence_settled(server, name), f"{name}'s presence update"
+        )
+        await term.wait_for("Here (2): Ada, Bea")
     for i in range(5):
         before = len(bea.received)
         await ada.type(f"line number {i} from ada\r")
         await bea.wait_for(f"Ada: line number {i} from ada")
-        await asyncio.sleep(0.06)
+        await asyncio.sleep(0.06)  # bounds the bytes counted, so waiting less never fails
         # A scrolled line costs a scroll region and the new row, not a repaint of the feed.
         assert len(bea.received) - before < 300, bytes(bea.received[before:])
         await bea.type(f"and {i} from bea\r")
         await ada.wait_for(f"Bea: and {i} from bea")
-        await asyncio.sleep(0.2)  # Bea's own input line repaints; measure Ada's lines alone
+        # Bea's own input line repaints; measure Ada's lines alone, once it has.
+        await bea.wait_for(f"Bea: and {i} from bea")
+        row = _input_row(server, "Bea")
+        await wait_until(
+            lambda row=row: "from bea" not in bea.screen.display[row], "Bea's empty input line"
+        )
     # What the terminal shows is exactly what the feed holds, after the scrolls.
-    await asyncio.sleep(0.3)
     feed = _feed_of(server, "Bea")
     assert feed.fast_updates >= 8
-    rows = bea.screen.display[feed.region.y : feed.region.bottom]
-    assert [r.rstrip() for r in rows] == [r.rstrip() for r in feed.visible_text().split("\n")]
+
+    def shown() -> list[str]:
+        return [r.rstrip() for r in bea.screen.display[feed.region.y : feed.region.bottom]]
+
+    def held() -> list[str]:
+        return [r.rstrip() for r in feed.visible_text().split("\n")]
+
+    await wait_until(
+        lambda: shown() == held(), "the terminal to show the feed", detail=lambda: f"{shown()}"
+    )
 
 
 async def test_twenty_members_chat_while_a_flooder_is_slowed(
@@ -82,19 +120,22 @@ async def test_twenty_members_chat_while_a_flooder_is_slowed(
     flooder = await _into_lobby(connect, "Flood")
     for i in range(50):
         flooder.send(f"flood {i}\r")
-    await asyncio.sleep(0.05)
+    await flooder.wait_for("Flood: flood 0")  # the flood has begun
     started = time.monotonic()
     await terms[3].type("calm line from three\r")
     await asyncio.gather(*(t.wait_for("Member03: calm line from three") for t in terms))
     assert time.monotonic() - started < 5
     await flooder.wait_for("try again in")
-    await asyncio.sleep(0.5)
-    seen = terms[10].text()
-    shown = [i for i in range(50) if f"Flood: flood {i}" in seen]
-    assert 1 <= len(shown) <= 6, shown
     await flooder.wait_for("Member03: calm line from three")
     # Forty-odd refusals in a few seconds: the flooder is muted in the rooms, and told.
     await flooder.wait_for("so you are muted in the")
+    # Lines reach everyone in the order they were said: once a later line has arrived,
+    # every flood line that got through has too.
+    await terms[4].type("marker from four\r")
+    await terms[10].wait_for("Member04: marker from four")
+    seen = terms[10].text()
+    shown = [i for i in range(50) if f"Flood: flood {i}" in seen]
+    assert 1 <= len(shown) <= 6, shown
 
 
 async def test_hostile_lines_reach_others_as_literal_text(
@@ -107,11 +148,11 @@ async def test_hostile_lines_reach_others_as_literal_text(
     await mal.type("a\x1b]52;c;ZXZpbA==\x07b \u202eevil\u202c [red]x[/] \x1b[2Jc\x9b31m\r")
     # The ESC reaches the input as a key (alt+]); what arrives is only printable text.
     await viv.wait_for("52;c;ZXZpbA==b evil [red]x[/] [2Jc31m")
-    await asyncio.sleep(0.3)
+    await mal.wait_for("52;c;ZXZpbA==b evil [red]x[/] [2Jc31m")
     # Typed, not pasted: within the driver's allowance of keys, far over a line's length.
     await mal.type("x" * 3_000 + "\r")
     await viv.wait_for("x" * 80)
-    await asyncio.sleep(0.3)
+    await mal.wait_for("x" * 80)  # its own feed; the input shows fewer than 80
     # ~200 KB: under the driver's input rate limit (a 1 MB paste is covered by the Pilot test).
     mal.send("\x1b[200~" + ("paste line\n" * 18_000) + "\x1b[201~")
     await mal.wait_for("paste had", timeout=30)
@@ -133,16 +174,26 @@ async def test_no_room_session_outlives_its_connection(
     await hal.wait_for("Gus: bye for now")
     await gus.close()
     await hal.close()
-    for _ in range(100):
-        if not server.registry.sessions:
-            break
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(1.2)  # a pending presence update has run or been cancelled
-    for _ in range(100):
+    # The server ends each session in its own time after the client has gone (a loaded
+    # machine may take seconds): wait for that, not for a guess at how long it takes.
+    await wait_until(lambda: not server.registry.sessions, "both sessions to end", timeout=30)
+
+    def all_collected() -> bool:
         gc.collect()
-        if not LIVE_APPS:
-            break
-        await asyncio.sleep(0.1)
+        return not LIVE_APPS
+
+    def still_alive() -> str:
+        gc.collect()
+        return ", ".join(
+            f"{type(app.screen).__name__ if app.is_running else 'stopped'} held by "
+            + "/".join(sorted({type(r).__name__ for r in gc.get_referrers(app)}))
+            + f" (its exception: {app._exception!r})"
+            for app in LIVE_APPS
+        )
+
+    # A cancelled presence timer keeps its app's context until its time would have come
+    # (asyncio drops it then), so each app is collected a second or so after its session.
+    await wait_until(all_collected, "every app to be collected", timeout=30, detail=still_alive)
     community = server.registry.community
     assert community.events.subscriber_count("room.1") == 0
     assert community.rooms.who(1) == []

@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncssh
 import pytest
+from support import wait_until
 
 from server.session import LIVE_APPS
 from server.ssh_server import RunningServer
@@ -81,7 +82,7 @@ async def test_exec_and_no_pty_get_one_line_and_status_1(connect: Any) -> None:
 
 async def test_hostile_window_size_is_clamped(connect: Any) -> None:
     term = await connect("new", size=(65535, 65535))
-    await asyncio.sleep(1.0)
+    await term.wait_for("I agree")  # the first frame (the emulator is 400 x 150 at most)
     assert not term.closed.is_set()
     # The first frame was drawn at our maximum size, not 65535 columns.
     assert max(len(line) for line in bytes(term.received).split(b"\n")) < 20_000
@@ -97,16 +98,14 @@ async def test_no_app_outlives_its_connection(connect: Any, server: RunningServe
 
     for _ in range(5):
         await asyncio.gather(*(one() for _ in range(10)))
-    for _ in range(100):
-        if not server.registry.sessions:
-            break
-        await asyncio.sleep(0.05)
+    await wait_until(lambda: not server.registry.sessions, "every session to end", timeout=30)
+
     # Each app finishes its own shutdown after its connection is gone; under load that
     # can take a moment. Then nothing may keep it alive.
-    for _ in range(100):
+    def all_collected() -> bool:
         gc.collect()
-        if not LIVE_APPS:
-            break
-        await asyncio.sleep(0.1)
+        return not LIVE_APPS
+
+    await wait_until(all_collected, "every app to be collected", timeout=30)
     detail = [type(a.screen).__name__ if a.is_running else "stopped" for a in LIVE_APPS]
     assert len(LIVE_APPS) == 0, f"{len(LIVE_APPS)} apps still alive after 50 sessions: {detail}"

@@ -43,7 +43,7 @@ async def _wait_for(condition: Any, timeout: float = 15.0) -> Any:
         result = await condition()
         if result:
             return result
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.05)  # poll interval, not a wait for something to happen
     raise AssertionError("timed out")
 
 

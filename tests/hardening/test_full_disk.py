@@ -7,7 +7,6 @@ disk does ("database or disk is full", SQLITE_FULL); PostgreSQL's disk-full is S
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -15,11 +14,15 @@ import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from sqlmodel import select
+from support import wait_until
 
+from bbs import boards
 from bbs.boards import PostingRules
 from bbs.community import Community
 from bbs.db import Database, store_error
 from bbs.errors import StoreBusyError, StoreFullError
+from bbs.models import Member
 from server.ssh_server import RunningServer
 
 PASSWORD = "correct horse battery"
@@ -99,6 +102,23 @@ def test_postgres_disk_full_and_sqlite_full_are_store_full_errors() -> None:
     assert store_error(other) is None
 
 
+def _focused_id(server: RunningServer) -> str | None:
+    for session in server.registry.sessions:
+        app = session._app
+        if app is not None and app.focused is not None:
+            return app.focused.id
+    return None
+
+
+def _draft_has(community: Community, text: str) -> bool:
+    with community.database.read() as session:
+        return any(
+            text in draft.body
+            for member in session.exec(select(Member)).all()
+            for draft in boards.drafts(session, member_id=member.id)
+        )
+
+
 async def test_a_member_sees_the_full_disk_keeps_their_text_and_sends_it_later(
         connect: Any, server: RunningServer) -> None:
     community: Community = server.registry.community
@@ -114,17 +134,22 @@ async def test_a_member_sees_the_full_disk_keeps_their_text_and_sends_it_later(
     await alder.wait_for("New thread in Anxiety")
     await alder.type("Meetings and panic")
     await alder.type(TAB + TAB)
-    await asyncio.sleep(0.3)
+    await wait_until(lambda: _focused_id(server) == "body", "the body field to have focus")
     # A long post (pasted), so that saving it needs fresh pages in the store.
     alder.send(("\x1b[200~" + BIG_BODY + " my chest gets tight\x1b[201~").encode())
     await alder.wait_for("my chest gets tight")
-    await asyncio.sleep(2.5)  # the draft is saved before the disk fills
+    # The draft is saved (a timer after the last change) before the disk fills.
+    await wait_until(
+        lambda: _draft_has(community, "my chest gets tight"), "the draft to be saved"
+    )
     before = _counts(community.database)
 
     _fill_to_the_brim(community.database)
     await alder.type(CTRL_S)
     await alder.wait_for("storage is full")
-    await asyncio.sleep(0.3)
+    await wait_until(
+        lambda: "your text is kept" in " ".join(alder.text().split()), "the whole message"
+    )
     screen = " ".join(alder.text().split())  # the message wraps
     assert "your text is kept" in screen
     assert "steady breathing helps me" in screen  # still in the editor

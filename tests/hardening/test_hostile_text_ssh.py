@@ -11,6 +11,7 @@ literal text, and both sessions must still answer afterwards.
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -23,6 +24,7 @@ from hostile_corpus import (
     forbidden_sequences,
     tokenize,
 )
+from support import wait_until
 
 from bbs.accounts import AccountError
 from bbs.boards import PostError, PostingRules
@@ -52,6 +54,20 @@ def _assert_shown(term: Any, items: list[Hostile], *, multiline: bool = False) -
     assert not missing, f"not shown literally: {missing}\n{term.text()}"
 
 
+async def _shows(term: Any, items: list[Hostile], *, multiline: bool = False) -> None:
+    """Wait (with a deadline) until every item is shown literally: a big frame may arrive
+    in several reads after the marker a test waited for."""
+    deadline = time.monotonic() + 10.0
+    while True:
+        try:
+            _assert_shown(term, items, multiline=multiline)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+        await asyncio.sleep(0.02)  # poll interval, not a wait for something to happen
+
+
 def _cut_shown(text: str, flat: str) -> bool:
     """A list column may cut a long title: its start, then an ellipsis, is literal too."""
     return any(text[:k].rstrip() + "\u2026" in flat for k in range(12, len(text)))
@@ -69,6 +85,7 @@ async def _back_to_menu(term: Any, name: str) -> None:
         if f"welcome, {name}" in term.text():
             return
         term.send("\x1b")
+        # Kept: Escs spaced past the driver's escape timeout, so each is a key of its own.
         await asyncio.sleep(0.4)
     await term.wait_for(f"welcome, {name}")
 
@@ -158,8 +175,7 @@ async def test_hostile_text_everywhere_reaches_others_as_literal_text(
     refused = await community.rooms.say(visit, ONE_MB_LINE)
     assert refused.line is None and "up to" in " ".join(refused.notes)
     await viewer.wait_for(f"Alder: {CORPUS[-1].shown}")
-    await asyncio.sleep(0.3)
-    _assert_shown(viewer, CORPUS)
+    await _shows(viewer, CORPUS)
     await community.rooms.leave(visit)
     await _back_to_menu(viewer, "Birch")
 
@@ -178,22 +194,27 @@ async def test_hostile_text_everywhere_reaches_others_as_literal_text(
     await viewer.wait_for("Wins")
     await viewer.type(DOWN * wins_index + "\r")
     await viewer.wait_for("Body of it all")
-    await asyncio.sleep(0.3)
-    # Threads come in pages: the newest here, the oldest one page on.
-    on_first = [h for h in CORPUS if h.tag + " " in viewer.text()]
+    # Threads come in pages: the newest here, the oldest one page on. The first page is
+    # whole once the same ten or more are shown twice running.
+    seen: list[list[Hostile]] = []
+
+    def first_page() -> bool:
+        seen.append([h for h in CORPUS if h.tag + " " in viewer.text()])
+        return len(seen) > 1 and len(seen[-1]) >= 10 and seen[-1] == seen[-2]
+
+    await wait_until(first_page, "the first page of threads", detail=viewer.text)
+    on_first = seen[-1]
     assert len(on_first) >= 10, viewer.text()
     _assert_shown(viewer, on_first)
     await viewer.type("]")
     await viewer.wait_for(CORPUS[0].shown)
-    await asyncio.sleep(0.3)
-    _assert_shown(viewer, [h for h in CORPUS if h not in on_first])
+    await _shows(viewer, [h for h in CORPUS if h not in on_first])
     await viewer.type("[")
     await viewer.wait_for("Body of it all")
-    await asyncio.sleep(0.3)
+    await _shows(viewer, on_first)  # the first page is back before Enter opens its top
     await viewer.type("\r")
     await viewer.wait_for("END-MARKER")
-    await asyncio.sleep(0.3)
-    _assert_shown(viewer, CORPUS, multiline=True)
+    await _shows(viewer, CORPUS, multiline=True)
     await _back_to_menu(viewer, "Birch")
 
     # -- goal titles a partner sees, and cheers ---------------------------------------------
@@ -212,13 +233,11 @@ async def test_hostile_text_everywhere_reaches_others_as_literal_text(
     await viewer.wait_for("Goals and check-ins")
     await viewer.type("p")
     await viewer.wait_for("Cheers for you")
-    await asyncio.sleep(0.3)
-    _assert_shown(viewer, CORPUS)
+    await _shows(viewer, CORPUS)
     await viewer.type("\r")
     await viewer.wait_for("Goals Alder shares with you")
     await viewer.wait_for(CORPUS[-1].shown)
-    await asyncio.sleep(0.3)
-    _assert_shown(viewer, CORPUS)
+    await _shows(viewer, CORPUS)
     # A cheer arriving live is a notification on the open screen.
     await community.goals.cheer(alder.id, birch.id, "H50 live [@click=app.quit]y[/] \x1b]0;t\x07")
     await viewer.wait_for("Alder cheered you on: H50 live [@click=app.quit]y[/] ]0;t")
@@ -233,8 +252,7 @@ async def test_hostile_text_everywhere_reaches_others_as_literal_text(
     await sysop.type("a")
     await sysop.wait_for("Reported by Birch")
     await sysop.wait_for("END-MARKER")
-    await asyncio.sleep(0.3)
-    _assert_shown(sysop, CORPUS, multiline=True)
+    await _shows(sysop, CORPUS, multiline=True)
     assert "H99 ]52;c;AAAA" in _flat(sysop)
     assert len(bytes(sysop.received)) < 2_000_000
     _assert_only_our_sequences(sysop)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from driver_harness import Channel, Recorder, driver_of, run_with
+from driver_harness import Channel, Recorder, driver_of, input_idle, run_with, wait_until
 
 from server.driver import EVENTS_PER_PASS, MAX_PASTE_BYTES, TerminalLink
 
@@ -24,7 +24,7 @@ async def test_a_burst_of_keys_reaches_the_app_a_few_at_a_time() -> None:
         # Between two of our turns on the loop, the app got only a pass's worth.
         while len(app.keys) < 3000:
             steps.append(len(app.keys))
-            await asyncio.sleep(0)
+            await asyncio.sleep(0)  # kept: one loop pass, the unit this test measures
         steps.append(len(app.keys))
 
     app = await run_with(link, script)
@@ -41,12 +41,12 @@ async def test_keys_beyond_the_burst_are_dropped_said_once_and_typing_resumes() 
     async def script(app: Recorder) -> None:
         for _ in range(200):
             driver_of(link).feed(b"x" * 50)  # 10,000 keys at once
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: input_idle(link), what="the allowed keys to be handled")
         assert 100 <= len(app.keys) < 200, len(app.keys)
-        await asyncio.sleep(0.5)  # ten events' worth of refill
+        await asyncio.sleep(0.5)  # kept: ten events' worth of refill (the bucket reads the clock)
         driver_of(link).feed(b"yz")
         driver_of(link).feed(b"\x1b[200~a paste is one event\x1b[201~")
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: app.pastes and input_idle(link), what="y, z and the paste")
 
     app = await run_with(link, script)
     assert len(dropped) == 1
@@ -60,11 +60,11 @@ async def test_a_read_bigger_than_the_allowance_is_skipped_whole_before_parsing(
 
     async def script(app: Recorder) -> None:
         driver_of(link).feed(b"q" * 32 * 1024)  # a flooder's burst: over the 4,096 allowed
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: input_idle(link), what="the driver to be idle")
         assert app.keys == []  # none of it was parsed into keys
         driver_of(link).feed(b"\x1b[200~" + b"a long paste " * 5000 + b"\x1b[201~")
         driver_of(link).feed(b"ok")
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: app.keys[-1:] == ["k"] and input_idle(link), what="o and k")
 
     app = await run_with(link, script)
     assert dropped == [1]
@@ -84,13 +84,11 @@ async def test_an_endless_paste_is_held_to_a_bound_and_skipped() -> None:
         driver.feed(b"\x1b[200~" + piece)
         for _ in range(2 * MAX_PASTE_BYTES // len(piece)):
             driver.feed(piece)  # the paste never ends; past the bound it is dropped
-            await asyncio.sleep(0)
-        await asyncio.sleep(0.3)
+            await asyncio.sleep(0)  # kept: a loop pass between reads, as from a socket
+        await wait_until(lambda: dropped, what="the paste past its bound to be dropped")
         driver.feed(piece + b"\x1b[201~hi")
-        for _ in range(100):  # the megabyte held is parsed a slice a loop pass
-            if app.keys:
-                break
-            await asyncio.sleep(0.05)
+        # The megabyte held is parsed a slice a loop pass.
+        await wait_until(lambda: len(app.keys) >= 2 and input_idle(link), what="h and i")
 
     app = await run_with(link, script)
     assert dropped == [1]

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, text
+from support import wait_until
 
 from bbs.boards import Post, PostingRules
 from bbs.community import Community
@@ -83,7 +84,7 @@ async def test_a_backup_taken_while_members_post_restores_every_accepted_post(
             accepted.append((time.monotonic(), body))
 
     writers = [asyncio.ensure_future(writer(m)) for m in members]
-    await asyncio.sleep(0.5)
+    await wait_until(lambda: len(accepted) >= 5, "five posts before the backup", timeout=30)
     backup = tmp_path / "copy.sqlite3"
     env = {**os.environ, "BBS_DATA_DIR": str(settings.data_dir)}
     began = time.monotonic()
@@ -93,7 +94,7 @@ async def test_a_backup_taken_while_members_post_restores_every_accepted_post(
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     out, _ = await asyncio.wait_for(cli.communicate(), 120)
     ended = time.monotonic()
-    await asyncio.sleep(0.3)
+    await wait_until(lambda: accepted[-1][0] > ended, "a post after the backup", timeout=30)
     stop.set()
     await asyncio.gather(*writers)  # no writer met an error (a locked store would raise)
 

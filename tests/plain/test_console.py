@@ -43,7 +43,7 @@ class MemoryIO:
         self.waiting.clear()
         self.out.append(f"[{text}]")
         self.answers.put_nowait(text)
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # kept: one loop pass, so the console takes the answer
 
 
 def rows_between_answers(out: list[str]) -> list[int]:

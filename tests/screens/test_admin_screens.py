@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from support import settle
 from textual.widgets import OptionList
 
 from bbs import admin, boards, rooms, sanctions
@@ -39,17 +40,25 @@ def _post(community: Community, author: int, body: str, action: Action) -> int:
                                     rules=NO_WAIT).id
 
 
+async def _is(value: Awaitable[object], wanted: object) -> bool:
+    return await value == wanted
+
+
+async def _has(text: Awaitable[str], part: str) -> bool:
+    return part in await text
+
+
 def _text(app: BBSApp, selector: str) -> str:
     return str(app.screen.query_one(selector, PlainText).render())
 
 
 async def _settle(pilot, screen_type: type) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(400):  # generous: the whole suite shares two cores
-        await pilot.pause(0.02)
-        # Pushed is not enough: under load its widgets may not be mounted yet.
-        if isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted:
-            return
-    raise AssertionError(f"never reached {screen_type.__name__}: {pilot.app.screen}")
+    # Pushed is not enough: under load its widgets may not be mounted yet.
+    await settle(
+        pilot,
+        lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted,
+        f"{screen_type.__name__} (at {pilot.app.screen})",
+    )
 
 
 async def test_admin_is_on_the_menu_for_staff_only(community: Community) -> None:
@@ -59,7 +68,7 @@ async def test_admin_is_on_the_menu_for_staff_only(community: Community) -> None
         assert "admin" not in [action for action, _label in
                                app.screen.query_one("#menu", KeyMenu).entries]
         await pilot.press("a")
-        await pilot.pause(0.1)
+        await pilot.pause()  # the key is handled: a negative check, nothing is to appear
         assert isinstance(app.screen, MainMenuScreen)
     mod = await _member(community, "Keeper", Role.MODERATOR)
     app = BBSApp(SessionContext(community, mod))
@@ -77,28 +86,29 @@ async def test_queue_shows_crisis_first_and_hostile_text_literally(community: Co
     _post(community, troll.id, "I can't do this any more", Action.CRISIS)
     app = BBSApp(SessionContext(community, mod))
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if "crisis" in str(app.screen.query_one(ModerationNews).render()):
-                break
+        await settle(
+            pilot,
+            lambda: "crisis" in str(app.screen.query_one(ModerationNews).render()),
+            "'crisis' in str(app.screen.query_one(ModerationNews).render())",
+        )
         assert "1 crisis alert waiting" in str(
             app.screen.query_one(ModerationNews).render())
         await pilot.press("a")
         await _settle(pilot, ReviewQueueScreen)
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: "2 open" in _text(app, "#queue-title"), "the queue to load")
         screen = app.screen
         assert isinstance(screen, ReviewQueueScreen)
         assert [i.kind.value for i in screen.items] == ["crisis", "hold"]
         assert "2 open, 1 crisis" in _text(app, "#queue-title")
         assert "any more" in _text(app, "#detail")
         await pilot.press("down")
-        await pilot.pause(0.1)
+        await settle(pilot, lambda: "harassment=0.93" in _text(app, "#detail"), "the held post")
         detail = _text(app, "#detail")
         assert "[b]you[/b] are [@click=app.quit]nothing[/]" in detail
         assert "\x1b" not in detail and "harassment=0.93" in detail
         # A crisis alert cannot be struck: W on it does nothing but explain.
         await pilot.press("up", "w")
-        await pilot.pause(0.1)
+        await pilot.pause()  # the keys are handled: a negative check, nothing is to change
         assert isinstance(app.screen, ReviewQueueScreen)
         assert app.is_running
 
@@ -111,24 +121,23 @@ async def test_hide_with_a_reason_from_the_queue(community: Community) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ReviewQueueScreen())
         await _settle(pilot, ReviewQueueScreen)
-        await pilot.pause(0.1)
+        await settle(pilot, lambda: app.screen.items, "the queue to load")
         await pilot.press("h")
         await _settle(pilot, ReasonDialog)
         # No reason at all is refused, kindly.
         app.screen.query_one("#reason", TextField).focus()
         await pilot.press("enter")
-        await pilot.pause(0.05)
-        assert "needs a reason" in _text(app, "#dialog-error")
+        await settle(pilot, lambda: "needs a reason" in _text(app, "#dialog-error"), "refusal")
         app.screen.query_one("#categories", OptionList).focus()
         await pilot.press("enter")  # the first category: Harassment
-        await pilot.pause(0.05)
+        await settle(pilot, lambda: app.focused is app.screen.query_one("#reason"), "reason")
         await pilot.press(*"name-calling", "enter")
         await _settle(pilot, ReviewQueueScreen)
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            screen = app.screen
-            if isinstance(screen, ReviewQueueScreen) and not screen.items:
-                break
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, ReviewQueueScreen) and not app.screen.items,
+            "an empty queue",
+        )
         assert "0 open" in _text(app, "#queue-title")
     with community.database.read() as session:
         stored = session.get(boards.Post, post)
@@ -148,21 +157,23 @@ async def test_member_reads_a_notice_and_appeals_once(community: Community) -> N
                               kind=sanctions.SanctionKind.WARN, category="Spam")
     app = BBSApp(SessionContext(community, troll))
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if "note" in str(app.screen.query_one(ModerationNews).render()):
-                break
+        await settle(
+            pilot,
+            lambda: "note" in str(app.screen.query_one(ModerationNews).render()),
+            "'note' in str(app.screen.query_one(ModerationNews).render())",
+        )
         assert "1 note from the moderators" in str(
             app.screen.query_one(ModerationNews).render())
         await pilot.press("n")
         await _settle(pilot, NoticesScreen)
         await pilot.press("p")
-        await pilot.pause(0.05)
+        await settle(pilot, lambda: app.focused is app.screen.query_one("#appeal"), "appeal")
         await pilot.press(*"it was a link to a helpline", "enter")
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if "with the moderators" in _text(app, "#notice-status"):
-                break
+        await settle(
+            pilot,
+            lambda: "with the moderators" in _text(app, "#notice-status"),
+            "'with the moderators' in _text(app, '#notice-status')",
+        )
         assert "with the moderators" in _text(app, "#notice-status")
         await pilot.press("escape")
         await _settle(pilot, MainMenuScreen)
@@ -179,20 +190,20 @@ async def test_lookup_mutes_a_member_with_a_reason(community: Community) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(MemberLookupScreen("Thorn"))
         await _settle(pilot, MemberLookupScreen)
-        await pilot.pause(0.2)
-        assert "Thorn (member)" in _text(app, "#record")
+        await settle(pilot, lambda: "Thorn (member)" in _text(app, "#record"), "the record")
         await pilot.press("m")
         await _settle(pilot, ReasonDialog)
         await pilot.press("down", "enter")  # Spam
-        await pilot.pause(0.05)
+        await settle(pilot, lambda: app.focused is app.screen.query_one("#reason"), "reason")
         await pilot.press(*"link flood", "tab")
         app.screen.query_one("#length", TextField).focus()
         await pilot.press(*"2h", "enter")
         await _settle(pilot, MemberLookupScreen)
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if "IN FORCE" in _text(app, "#record"):
-                break
+        await settle(
+            pilot,
+            lambda: "IN FORCE" in _text(app, "#record"),
+            "'IN FORCE' in _text(app, '#record')",
+        )
         assert "mute IN FORCE: Spam link flood" in _text(app, "#record")
     with community.database.read() as session:
         assert sanctions.posting_block(session, troll.id) is not None
@@ -205,20 +216,22 @@ async def test_on_call_note_shows_in_help_and_banner_reaches_members_online(
     await community.admin.set_setting(sysop.id, "on_call_note", "Sam is on call until 2am")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot, lambda: app.screen.query(ModerationNews), "the menu")
         news = app.screen.query_one(ModerationNews)
         assert "Announcement" not in str(news.render())
         await community.admin.set_setting(sysop.id, "announcement", "Board tidy-up on Sunday")
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if "Board tidy-up on Sunday" in str(news.render()):
-                break
+        await settle(
+            pilot,
+            lambda: "Board tidy-up on Sunday" in str(news.render()),
+            "'Board tidy-up on Sunday' in str(news.render())",
+        )
         assert "Announcement: Board tidy-up on Sunday" in str(news.render())
         await pilot.press("f1")
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if "On call now" in _text(app, "#help-text"):
-                break
+        await settle(
+            pilot,
+            lambda: "On call now" in _text(app, "#help-text"),
+            "'On call now' in _text(app, '#help-text')",
+        )
         assert "On call now: Sam is on call until 2am" in _text(app, "#help-text")
 
 
@@ -251,10 +264,11 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
         await _settle(pilot, ReviewQueueScreen)
         await pilot.press("g")
         await _settle(pilot, DashboardScreen)
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if "Posts" in _text(app, "#dashboard"):
-                break
+        await settle(
+            pilot,
+            lambda: "Posts" in _text(app, "#dashboard"),
+            "'Posts' in _text(app, '#dashboard')",
+        )
         text = _text(app, "#dashboard")
         assert "Queue 1 open" in text and "Posts" in text and "█" in text
         assert all(len(line) <= 78 for line in text.splitlines())
@@ -262,24 +276,20 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
         await _settle(pilot, ReviewQueueScreen)
         await pilot.press("c")
         await _settle(pilot, CommunitySettingsScreen)
-        await pilot.pause(0.1)
+        await settle(pilot, lambda: app.screen.loaded, "the settings to load")
         app.screen.query_one("#on-call", TextField).value = "Ash tonight"
         await pilot.press("ctrl+s")
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if await community.admin.on_call_note() == "Ash tonight":
-                break
+        await settle(
+            pilot, lambda: _is(community.admin.on_call_note(), "Ash tonight"), "the note saved"
+        )
         from textual.widgets import TextArea
 
         await pilot.press("ctrl+e")
-        await pilot.pause(0.05)
+        await settle(pilot, lambda: "Help" in _text(app, "#editor-label"), "the help editor")
         assert "Help and crisis lines" in _text(app, "#editor-label")
         app.screen.query_one(TextArea).text = "Call 116 123 any time."
         await pilot.press("ctrl+s")
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if "116 123" in await community.help_text():
-                break
+        await settle(pilot, lambda: _has(community.help_text(), "116 123"), "help text saved")
     assert await community.admin.on_call_note() == "Ash tonight"
     assert (await community.help_text()).strip() == "Call 116 123 any time."
     assert not await community.admin.needs_agreement(author.id)  # guidelines unchanged
@@ -291,13 +301,10 @@ async def test_a_member_suspended_while_online_is_told_why_and_leaves(
     member = await _member(community, "Wren")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+        await settle(pilot, lambda: app._access is not None, "the app to listen for sanctions")
         await community.admin.sanction(mod.id, "Wren", sanctions.SanctionKind.SUSPEND,
                                        reason="cooling off", length=timedelta(days=2))
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.return_code is not None:
-                break
+        await settle(pilot, lambda: app.return_code is not None, "app.return_code is not None")
     assert app.return_code == 1
     assert "suspended until" in app.farewell and "cooling off" in app.farewell
 
@@ -339,20 +346,22 @@ async def test_model_panel_retrains_and_rolls_back_with_audit(community: Communi
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ModelPanelScreen())
         await _settle(pilot, ModelPanelScreen)
-        await pilot.pause(0.1)
+        await settle(pilot, lambda: "In use" in _text(app, "#model-status"), "the model status")
         assert "2 since this model was trained" in _text(app, "#model-status")
         await pilot.press("t")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if "In use: v0001" in _text(app, "#model-status"):
-                break
+        await settle(
+            pilot,
+            lambda: "In use: v0001" in _text(app, "#model-status"),
+            "'In use: v0001' in _text(app, '#model-status')",
+        )
         assert "1 since this model was trained" in _text(app, "#model-status")
         assert "new model is in use" in _text(app, "#model-output")
         await pilot.press("b")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if "In use: shipped" in _text(app, "#model-status"):
-                break
+        await settle(
+            pilot,
+            lambda: "In use: shipped" in _text(app, "#model-status"),
+            "'In use: shipped' in _text(app, '#model-status')",
+        )
         assert "Now using shipped" in _text(app, "#model-output")
     with community.database.read() as session:
         actions = [e.action for e in admin.audit_log(session, actor_id=sysop.id)]
@@ -372,13 +381,14 @@ async def test_members_read_the_public_log_from_help_without_moderator_names(
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
-        await pilot.pause(0.1)
+        await settle(pilot, lambda: app.screen.query("#help-text"), "the help screen")
         await pilot.press("l")
         await _settle(pilot, PublicLogScreen)
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if "warn" in _text(app, "#public-log"):
-                break
+        await settle(
+            pilot,
+            lambda: "warn" in _text(app, "#public-log"),
+            "'warn' in _text(app, '#public-log')",
+        )
         text = _text(app, "#public-log")
     assert "warn Thorn: Spam: link flood" in text and "Harbourmaster" not in text
 
@@ -394,25 +404,26 @@ async def test_sysop_adds_and_archives_a_board_and_closes_a_room(community: Comm
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(PlacesScreen())
         await _settle(pilot, PlacesScreen)
-        await pilot.pause(0.1)
+        await settle(pilot, lambda: app.screen.places, "the places to load")
         await pilot.press("n")
         await pilot.press(*"Grief", "enter")
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if "Done" in _text(app, "#place-prompt"):
-                break
+        await settle(
+            pilot,
+            lambda: "Done" in _text(app, "#place-prompt"),
+            "'Done' in _text(app, '#place-prompt')",
+        )
         screen = app.screen
         assert isinstance(screen, PlacesScreen)
         names = [p.name for p in screen.places]
         assert "Grief" in names
         screen.query_one("#places", OptionList).highlighted = names.index("Grief")
         await pilot.press("x")
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: "archived" in _text(app, "#place-prompt"), "archived")
         assert "board Grief archived" in _text(app, "#place-prompt")
         rooms_at = [i for i, p in enumerate(screen.places) if p.kind == "room"]
         screen.query_one("#places", OptionList).highlighted = rooms_at[0]
         await pilot.press("x")
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: "closed" in _text(app, "#place-prompt"), "closed")
         assert "room Lobby closed" in _text(app, "#place-prompt")
     with community.database.read() as session:
         grief = [b for b in boards.all_boards(session) if b.name == "Grief"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from support import let_new_members_write
+from support import let_new_members_write, settle
 from textual.widgets import OptionList
 
 from bbs.accounts import MemberView
@@ -38,14 +38,13 @@ def _text(app: BBSApp, selector: str) -> str:
 async def _settle(pilot, until, tries: int = 250) -> None:  # type: ignore[no-untyped-def]
     from textual.css.query import NoMatches
 
-    for _ in range(tries):
-        await pilot.pause(0.02)
+    def ready() -> bool:
         try:
-            if until():
-                return
+            return bool(until())
         except NoMatches:  # the screen is up but its widgets are not mounted yet
-            pass
-    raise AssertionError(f"never settled on {pilot.app.screen}")
+            return False
+
+    await settle(pilot, ready, f"the screen to settle (at {pilot.app.screen})")
 
 
 async def _open_board(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -269,6 +268,7 @@ async def test_a_reply_far_down_a_busy_thread_is_scrolled_into_view(community: C
         box = app.screen.query_one("#posts")
         # Shown in a widget that sat near the top of the old page: the view follows it.
         await _settle(pilot, lambda: box.region.contains_region(reply.region))
+        # Kept: a negative check over time (no later scroll moves the view off the reply).
         await pilot.pause(0.3)
         assert box.region.contains_region(reply.region)
         assert app.screen.focused is reply
@@ -462,10 +462,11 @@ async def test_a_dropped_connection_mid_compose_keeps_the_draft(community: Commu
         )
         await pilot.press(*"Day 1", "tab", "tab", *"day one")
         app.exit(1)  # what a dropped SSH connection does, before the debounced save
-    for _ in range(50):
+    deadline = asyncio.get_running_loop().time() + 10  # the save on exit runs after the app
+    while asyncio.get_running_loop().time() < deadline:
         if await community.boards.drafts(robin.id):
             break
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.02)  # poll interval, not a wait for something to happen
     [draft] = await community.boards.drafts(robin.id)
     assert draft.title == "Day 1" and draft.body == "day one"
     assert draft.context.startswith("thread:")

@@ -866,7 +866,7 @@ async def _until(pilot: Any, check: Callable[[], list[str]], timeout: float = 10
             problems = [repr(error)]
         if not problems:
             return
-        await pilot.pause(0.02)
+        await pilot.pause(0.02)  # poll interval of a deadline loop, not a wait for something
     raise AssertionError(
         "\n".join(problems)
         + "\n\nOn screen:\n"

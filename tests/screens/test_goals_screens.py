@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from support import settle
 from textual.widgets import OptionList, Static
 
 from bbs.community import Community
@@ -27,11 +28,7 @@ async def _member(community: Community, name: str) -> BBSApp:
 
 
 async def _until(pilot, check, tries: int = 300) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        await pilot.pause(0.02)
-        if check():
-            return
-    raise AssertionError(f"never happened; screen is {pilot.app.screen!r}")
+    await settle(pilot, check, f"the check (screen is {pilot.app.screen!r})")
 
 
 def _text(app: BBSApp, selector: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from support import settle
+
 from bbs.accounts import MemberView
 from bbs.community import Community
 from bbs.models import Role
@@ -20,11 +22,7 @@ async def _member(community: Community, name: str, role: Role = Role.MEMBER) -> 
 
 
 async def _until(pilot: Any, check: Callable[[], bool], what: str) -> None:
-    for _ in range(500):  # generous: the suite shares two cores
-        if check():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"never happened: {what}")
+    await settle(pilot, check, what, timeout=20.0)  # generous: the suite shares two cores
 
 
 def _run_in(app: BBSApp, work: Callable[[], Awaitable[object]]) -> None:
@@ -65,7 +63,7 @@ async def test_a_suspension_made_on_a_sysop_screen_ends_the_members_session(
         assert "crisis" not in news._shown
         assert not any("crisis" in t.lower() for t in _toasts(member_app))
         assert staff_app.is_running and not staff_app._exit
-        await staff.pause(0)
+        await staff.pause()
 
 
 async def test_a_banner_change_reloads_each_session_with_its_own_data(
@@ -110,4 +108,4 @@ async def test_a_crisis_alert_reaches_a_moderator_on_any_screen_at_once(
         await _until(staff, lambda: any("Crisis alert" in t for t in _toasts(staff_app)),
                      "the crisis alert on the moderator's screen")
         assert not any("Crisis alert" in t for t in _toasts(writer_app))
-        await theirs.pause(0)
+        await theirs.pause()

@@ -3,6 +3,7 @@ what we store, password and sessions, and quick-hide hiding and restoring the sc
 
 from __future__ import annotations
 
+from support import settle
 from textual.widgets import OptionList, Static
 
 from bbs.community import Community
@@ -30,11 +31,7 @@ async def _app(community: Community, name: str, session_id: str = "") -> BBSApp:
 
 
 async def _until(pilot, check, tries: int = 300) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        await pilot.pause(0.02)
-        if check():
-            return
-    raise AssertionError(f"never happened; screen is {pilot.app.screen!r}")
+    await settle(pilot, check, f"the check (screen is {pilot.app.screen!r})")
 
 
 def _screen_text(app: BBSApp) -> str:
@@ -95,7 +92,7 @@ async def test_quick_hide_hides_everything_and_the_same_key_restores(
             # Notifications wait while hidden; typing does nothing.
             app.notify("A cheer from Ash", markup=False)
             await pilot.press("d", "q")
-            await pilot.pause(0.05)
+            await pilot.pause()  # the keys are handled: a negative check, nothing is to change
             assert isinstance(app.screen, QuickHideScreen)
             assert not app._notifications  # type: ignore[attr-defined]
             await pilot.press(key)

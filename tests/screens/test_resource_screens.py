@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from support import settle
 from textual.widgets import OptionList
 
 from bbs.accounts import MemberView
@@ -26,11 +27,7 @@ async def _member(community: Community, name: str, role: Role = Role.MEMBER) -> 
 
 
 async def _until(pilot, check: Callable[[], bool]) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(400):  # generous: the whole suite shares two cores
-        await pilot.pause(0.02)
-        if check():
-            return
-    raise AssertionError(f"never happened; screen is {pilot.app.screen!r}")
+    await settle(pilot, check, f"the check (screen is {pilot.app.screen!r})")
 
 
 def _text(app: BBSApp, selector: str) -> str:
@@ -122,7 +119,7 @@ async def test_sysop_adds_and_retires_an_entry_and_hostile_text_stays_literal(
         index = next(i for i, r in enumerate(admin_screen.records) if r.view.id == added.id)
         admin_screen.query_one(OptionList).highlighted = index
         await pilot.press("x")
-        await pilot.pause(0.1)
+        await _until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("y")
         await _until(pilot, lambda: "Retired" in _text(app, "#res-admin-status"))
         assert await community.resources.get(added.id) is None
@@ -163,7 +160,7 @@ async def test_members_and_moderators_cannot_manage_the_library(community: Commu
         await pilot.press("a")
         await _until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen))
         await pilot.press("i")
-        await pilot.pause(0.2)
+        await pilot.pause()  # the key is handled: a negative check, no screen is to open
         assert isinstance(app.screen, ReviewQueueScreen)
         # Even a screen pushed by hand gets nothing: the core checks the role.
         app.push_screen(ResourceAdminScreen())

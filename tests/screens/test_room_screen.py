@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlmodel import select
+from support import settle
 from textual.events import Key, Paste
 
 from bbs import rooms
@@ -35,15 +36,15 @@ def _feed(app: BBSApp) -> str:
 
 async def _enter_lobby(pilot, app: BBSApp) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("r")
-    for _ in range(50):
-        await pilot.pause(0.02)
-        if isinstance(app.screen, RoomListScreen) and app.screen._rooms:
-            break
+    await settle(
+        pilot,
+        lambda: isinstance(app.screen, RoomListScreen) and app.screen._rooms,
+        "isinstance(app.screen, RoomListScreen) and app.screen._rooms",
+    )
     await pilot.press("enter")
-    for _ in range(50):
-        await pilot.pause(0.02)
-        if isinstance(app.screen, RoomScreen):
-            break
+    await settle(
+        pilot, lambda: isinstance(app.screen, RoomScreen), "isinstance(app.screen, RoomScreen)"
+    )
     assert isinstance(app.screen, RoomScreen)
 
 
@@ -51,7 +52,12 @@ async def _say(pilot, app: BBSApp, text: str) -> None:  # type: ignore[no-untype
     field = app.screen.query_one(RoomInput)
     field.value = text
     await pilot.press("enter")
-    await pilot.pause(0.15)
+    # Taken: the field is empty again (callers then wait for what they expect to see).
+    await settle(pilot, lambda: field.value == "", f"{text!r} to be sent")
+
+
+async def _shows(pilot, app: BBSApp, text: str) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot, lambda: text in _feed(app), f"{text!r} in the feed")
 
 
 async def test_a_line_said_shows_in_the_feed_with_history_on_entry(community: Community) -> None:
@@ -61,16 +67,15 @@ async def test_a_line_said_shows_in_the_feed_with_history_on_entry(community: Co
         await _enter_lobby(pilot, app)
         assert "You are in Lobby" in _feed(app)
         await _say(pilot, app, "hello [bold]there[/] \x1b]52;c;eHl6\x07 friend")
+        await _shows(pilot, app, "Wren: hello")
         text = _feed(app)
         assert "Wren: hello [bold]there[/] ]52;c;eHl6 friend" in text
         await pilot.press("escape")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, RoomListScreen)
+        await settle(pilot, lambda: isinstance(app.screen, RoomListScreen), "the room list")
         await pilot.press("enter")
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if isinstance(app.screen, RoomScreen):
-                break
+        await settle(
+            pilot, lambda: isinstance(app.screen, RoomScreen), "isinstance(app.screen, RoomScreen)"
+        )
         assert "hello [bold]there[/]" in _feed(app)
 
 
@@ -80,16 +85,20 @@ async def test_commands_answer_privately(community: Community) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
         await _say(pilot, app, "/help")
-        assert "/ignore NAME" in _feed(app)
+        await _shows(pilot, app, "/ignore NAME")
         await _say(pilot, app, "/me waves")
-        assert "* Heron waves" in _feed(app)
+        await _shows(pilot, app, "* Heron waves")
         await _say(pilot, app, "/who")
-        assert "Here now (1): Heron" in _feed(app)
+        await _shows(pilot, app, "Here now (1): Heron")
         await _say(pilot, app, "/away making tea")
-        await pilot.pause(1.2)
-        assert "Heron (away)" in str(app.screen.query_one("#room-presence", PlainText).render())
+        # The presence line is redrawn PRESENCE_SECONDS after a change.
+        await settle(
+            pilot,
+            lambda: "Heron (away)" in str(app.screen.query_one("#room-presence").render()),
+            "Heron (away) in the presence line",
+        )
         await _say(pilot, app, "/nonsense")
-        assert "no /nonsense command" in _feed(app)
+        await _shows(pilot, app, "no /nonsense command")
 
 
 async def test_a_big_paste_becomes_a_hint_and_a_small_one_a_line(community: Community) -> None:
@@ -99,12 +108,11 @@ async def test_a_big_paste_becomes_a_hint_and_a_small_one_a_line(community: Comm
         await _enter_lobby(pilot, app)
         field = app.screen.query_one(RoomInput)
         field.post_message(Paste("line\n" * 200_000))
-        await pilot.pause(0.2)
+        await _shows(pilot, app, "paste had 200000 lines")
         assert "paste had 200000 lines" in _feed(app)
         assert field.value == ""
         field.post_message(Paste("one\ntwo"))
-        await pilot.pause(0.1)
-        assert field.value == "one two"
+        await settle(pilot, lambda: field.value == "one two", "the small paste in the field")
 
 
 async def test_a_paste_longer_than_a_room_line_is_cut_with_a_word(community: Community) -> None:
@@ -114,10 +122,9 @@ async def test_a_paste_longer_than_a_room_line_is_cut_with_a_word(community: Com
         await _enter_lobby(pilot, app)
         field = app.screen.query_one(RoomInput)
         field.post_message(Paste("x" * 700))
-        for _ in range(250):  # breaks as soon as the note shows
-            await pilot.pause(0.02)
-            if "Only the first 500" in _feed(app):
-                break
+        await settle(
+            pilot, lambda: "Only the first 500" in _feed(app), "'Only the first 500' in _feed(app)"
+        )
         assert field.value == "x" * 500
         feed = " ".join(_feed(app).split())
         assert "Only the first 500 characters of that paste fit in a room line" in feed
@@ -132,14 +139,17 @@ async def test_two_members_see_each_other_and_ignore_works(community: Community)
     async with app_one.run_test(size=(80, 24)) as p1, app_two.run_test(size=(80, 24)) as p2:
         await _enter_lobby(p1, app_one)
         await _enter_lobby(p2, app_two)
-        await p1.pause(0.1)
-        assert "Birch came in" in _feed(app_one)
+        await _shows(p1, app_one, "Birch came in")
         await _say(p1, app_one, "hi @birch")
-        await p2.pause(0.2)
-        assert "» " in _feed(app_two) and "Alder: hi @birch" in _feed(app_two)
+        await _shows(p2, app_two, "Alder: hi @birch")
+        assert "» " in _feed(app_two)
         await _say(p2, app_two, "/ignore alder")
+        await _shows(p2, app_two, "You will not see Alder's lines")
         await _say(p1, app_one, "can you hear me")
-        await p2.pause(0.2)
+        await _shows(p1, app_one, "Alder: can you hear me")
+        # Lines arrive in the order said: once Birch's later line is shown, Alder's had its turn.
+        await _say(p2, app_two, "still here")
+        await _shows(p2, app_two, "Birch: still here")
         assert "can you hear me" not in _feed(app_two)
         assert "can you hear me" in _feed(app_one)
 
@@ -160,7 +170,7 @@ async def test_crisis_line_is_posted_and_writer_gets_resources(community: Commun
         await _enter_lobby(pilot, app)
         feed_screen = app.screen
         await _say(pilot, app, "i do not want to be here anymore")
-        await pilot.pause(0.2)
+        await settle(pilot, lambda: app.screen.query("#crisis-box"), "the crisis note")
         assert "Only you can see this note" in str(app.screen.query_one("#crisis-box").render())
         await pilot.press("enter")
         assert "Rowan: i do not want to be here anymore" in feed_screen.query_one(
@@ -179,7 +189,7 @@ async def test_keys_typed_in_a_burst_send_one_line_per_enter(community: Communit
         await _enter_lobby(pilot, app)
         for char in "ab\rcd\ref\r":
             app.post_message(Key("enter" if char == "\r" else char, char))
-        await pilot.pause(0.4)
+        await _shows(pilot, app, "Quill: ef")
         text = _feed(app)
         assert "Quill: ab" in text and "Quill: cd" in text and "Quill: ef" in text
         assert "abcd" not in text
@@ -196,14 +206,15 @@ async def test_a_dropped_member_goes_straight_back_into_their_room(community: Co
     again = BBSApp(SessionContext(community, member))
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if isinstance(again.screen, RoomScreen):
-                break
+        await settle(
+            pilot,
+            lambda: isinstance(again.screen, RoomScreen),
+            "isinstance(again.screen, RoomScreen)",
+        )
         assert isinstance(again.screen, RoomScreen)
         assert "Sorrel: brb, wifi" in _feed(again)
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await settle(pilot, lambda: not isinstance(again.screen, RoomScreen), "leaving the room")
     assert await community.rooms.rooms_to_rejoin(member) == []
 
 
@@ -223,7 +234,12 @@ async def test_todays_sessions_show_on_the_home_screen_and_in_the_room(
                   topic="Evening check-in", host_id=member.id)
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, MainMenuScreen) and "Evening" in str(
+                app.screen.query_one("#room-events-today", PlainText).render()),
+            "today's sessions on the home screen",
+        )
         assert isinstance(app.screen, MainMenuScreen)
         line = str(app.screen.query_one("#room-events-today", PlainText).render())
         assert "Evening check-in" in line and "host Tansy" in line
@@ -250,29 +266,24 @@ async def test_a_scheduled_session_starting_is_said_in_its_room_and_to_everyone_
     home = BBSApp(SessionContext(community, away))
     async with inside.run_test(size=(80, 24)) as pilot, home.run_test(size=(80, 24)) as other:
         await pilot.press("r")
-        for _ in range(300):
-            await pilot.pause(0.02)
-            if isinstance(inside.screen, RoomListScreen) and inside.screen.query("#rooms"):
-                break
+        await settle(
+            pilot,
+            lambda: isinstance(inside.screen, RoomListScreen) and inside.screen.query("#rooms"),
+            "isinstance(inside.screen, RoomListScreen) and inside.screen.query('#rooms')",
+        )
         await pilot.press("enter")
-        for _ in range(300):
-            await pilot.pause(0.02)
-            if isinstance(inside.screen, RoomScreen) and inside.screen.is_mounted:
-                break
+        await settle(
+            pilot,
+            lambda: isinstance(inside.screen, RoomScreen) and inside.screen.is_mounted,
+            "isinstance(inside.screen, RoomScreen) and inside.screen.is_mounted",
+        )
         said = await community.rooms.announce_starting(start - timedelta(seconds=1), start)
         assert said == 1
-        for _ in range(300):
-            await pilot.pause(0.02)
-            if "Starting now in Lobby: Sunday circle" in inside.screen.query_one(
-                    RoomFeed).visible_text():
-                break
-        else:
-            raise AssertionError("the room never heard its session start")
-        for _ in range(300):
-            await other.pause(0.02)
-            if any("Sunday circle" in n.message for n in home._notifications):
-                break
-        else:
-            raise AssertionError("the member on the home screen was never told")
+        await _shows(pilot, inside, "Starting now in Lobby: Sunday circle")
+        await settle(
+            other,
+            lambda: any("Sunday circle" in n.message for n in home._notifications),
+            "the member on the home screen to be told",
+        )
         # Announced once: the next look finds nothing new in its window.
         assert await community.rooms.announce_starting(start, start + timedelta(seconds=20)) == 0

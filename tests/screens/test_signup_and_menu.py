@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support import settle
 from textual.widgets import Input
 
 from bbs.community import Community
@@ -27,8 +28,15 @@ async def _past_language(pilot) -> None:  # type: ignore[no-untyped-def]
     """Sign-up asks the language first; Enter takes the one chosen already (English)."""
     if isinstance(pilot.app.screen, LanguageScreen):
         await pilot.press("enter")
-        await pilot.pause()
-    assert isinstance(pilot.app.screen, WelcomeScreen)
+    await settle(pilot, lambda: isinstance(pilot.app.screen, WelcomeScreen), "the welcome screen")
+
+
+async def _help_shows(pilot, part: str) -> None:  # type: ignore[no-untyped-def]
+    def shown() -> bool:
+        found = pilot.app.screen.query("#help-text")
+        return bool(found) and part in str(found.first().render()).lower()
+
+    await settle(pilot, shown, f"help showing {part!r}")
 
 
 async def _fill_signup(pilot, name: str, password: str = PASSWORD, repeat: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
@@ -41,10 +49,16 @@ async def _fill_signup(pilot, name: str, password: str = PASSWORD, repeat: str =
     pilot.app.screen.query_one("#repeat", Input).value = repeat
     pilot.app.screen.query_one("#repeat", Input).focus()
     await pilot.press("enter")
-    for _ in range(50):
-        await pilot.pause(0.02)
-        if not pilot.app.screen.busy if isinstance(pilot.app.screen, SignUpFormScreen) else True:
-            break
+    await _submitted(pilot)
+
+
+async def _submitted(pilot) -> None:  # type: ignore[no-untyped-def]
+    """The form has been answered: either it is no longer busy, or it has gone."""
+    await settle(
+        pilot,
+        lambda: not isinstance(pilot.app.screen, SignUpFormScreen) or not pilot.app.screen.busy,
+        "the sign-up form to answer",
+    )
 
 
 async def test_signup_walks_from_guidelines_to_main_menu(community: Community) -> None:
@@ -53,7 +67,7 @@ async def test_signup_walks_from_guidelines_to_main_menu(community: Community) -
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, LanguageScreen)
         await _past_language(pilot)
-        await pilot.pause(0.1)
+        await settle(pilot, lambda: "Community" in _text(app, "#guidelines"), "the guidelines")
         assert "Community guidelines" in _text(app, "#guidelines")
         await _fill_signup(pilot, "River")
         assert isinstance(app.screen, RecoveryCodeScreen)
@@ -84,7 +98,7 @@ async def _fill_signup_again(pilot, name: str, password: str, repeat: str) -> No
     screen.query_one("#repeat", Input).value = repeat
     screen.query_one("#repeat", Input).focus()
     await pilot.press("enter")
-    await pilot.pause(0.2)
+    await _submitted(pilot)
 
 
 async def test_signup_refuses_markup_and_lookalike_names(community: Community) -> None:
@@ -117,10 +131,11 @@ async def test_recovery_code_sets_a_new_password(community: Community) -> None:
         screen.query_one("#repeat", Input).value = new_password
         screen.query_one("#repeat", Input).focus()
         await pilot.press("enter")
-        for _ in range(250):  # breaks as soon as ready; generous under load
-            await pilot.pause(0.02)
-            if isinstance(app.screen, RecoveryCodeScreen):
-                break
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, RecoveryCodeScreen),
+            "isinstance(app.screen, RecoveryCodeScreen)",
+        )
         assert isinstance(app.screen, RecoveryCodeScreen)
         assert app.screen.code != result.recovery_code
     assert await community.authenticate_password("Ash", new_password) is not None
@@ -133,11 +148,11 @@ async def test_menu_help_and_goodbye(community: Community) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, MainMenuScreen)
         await pilot.press("f1")
-        await pilot.pause(0.1)
-        assert "crisis" in _text(app, "#help-text").lower()
+        await _help_shows(pilot, "crisis")
+        assert "crisis" in _text(pilot.app, "#help-text").lower()
         await pilot.press("escape")
         await pilot.press("question_mark")
-        await pilot.pause(0.1)
+        await _help_shows(pilot, "988")
         assert "988" in _text(app, "#help-text")
         await pilot.press("escape")
         await pilot.press("q")
@@ -154,8 +169,8 @@ async def test_help_is_one_key_away_from_sign_up_fields(community: Community) ->
         await pilot.press("question_mark")  # typed into the focused pseudonym field
         assert app.screen.query_one("#pseudonym", Input).value == "?"
         await pilot.press("f1")
-        await pilot.pause(0.1)
-        assert "crisis" in _text(app, "#help-text").lower()
+        await _help_shows(pilot, "crisis")
+        assert "crisis" in _text(pilot.app, "#help-text").lower()
 
 
 async def test_colour_setting_is_saved_and_applied(community: Community) -> None:
@@ -166,8 +181,7 @@ async def test_colour_setting_is_saved_and_applied(community: Community) -> None
         await pilot.pause()
         app.screen.query_one("#colour-MONOCHROME").value = True  # type: ignore[attr-defined]
         await pilot.press("s")
-        await pilot.pause(0.2)
-        assert "Saved" in _text(app, "#status")
+        await settle(pilot, lambda: "Saved" in _text(app, "#status"), "the profile to be saved")
         assert app.has_class("mono")
     saved = await community.member(member.id)
     assert saved is not None and saved.colour_mode is ColourMode.MONOCHROME
@@ -181,10 +195,7 @@ async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
     app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
-        for _ in range(250):
-            await pilot.pause(0.02)
-            if app.screen.query("#mouse"):
-                break
+        await settle(pilot, lambda: app.screen.query("#mouse"), "app.screen.query('#mouse')")
         mouse = app.screen.query_one("#mouse", Checkbox)
         chosen = app.screen.query_one("#colour-AUTO", RadioButton)
         other = app.screen.query_one("#colour-MONOCHROME", RadioButton)
@@ -217,16 +228,14 @@ async def test_plain_line_mode_is_chosen_on_the_profile_and_remembered(
     app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
-        for _ in range(250):
-            await pilot.pause(0.02)
-            if app.screen.query("#plain-mode"):
-                break
+        await settle(
+            pilot, lambda: app.screen.query("#plain-mode"), "app.screen.query('#plain-mode')"
+        )
         tick = app.screen.query_one("#plain-mode", Checkbox)
         assert tick.value is False and "Plain line mode" in str(tick.label)
         tick.value = True
         await pilot.press("s")
-        await pilot.pause(0.2)
-        assert "Saved" in _text(app, "#status")
+        await settle(pilot, lambda: "Saved" in _text(app, "#status"), "the profile to be saved")
     saved = await community.member(member.id)
     assert saved is not None and saved.front_end is FrontEnd.PLAIN
 
@@ -245,7 +254,7 @@ async def test_a_crash_is_logged_without_locals_and_the_member_told(
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             app.call_later(boom)
-            await pilot.pause(0.2)
+            await settle(pilot, lambda: app.return_code is not None, "the crash to end the app")
     except RuntimeError:
         pass
     assert app.return_code == 1
@@ -264,7 +273,8 @@ async def test_sign_up_has_its_own_time_limit(community: Community) -> None:
     )
     app = BBSApp(SessionContext(community, None))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.6)
+        # The limit is a real timer (0.3 s): wait for the app to end, however long that is.
+        await settle(pilot, lambda: app.return_code is not None, "the sign-up time limit")
     assert app.return_code == 1
     assert "time limit" in app.farewell
 
@@ -283,10 +293,11 @@ async def test_menu_keys_arrows_and_enter_open_sections(community: Community) ->
         await pilot.press("up", "up", "up")
         assert menu.highlighted == len(actions) - 1  # wraps to Goodbye
         await pilot.press("home", "down", "down", "enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, SearchScreen):
-                break
+        await settle(
+            pilot,
+            lambda: isinstance(app.screen, SearchScreen),
+            "isinstance(app.screen, SearchScreen)",
+        )
         assert isinstance(app.screen, SearchScreen)
 
 
@@ -307,7 +318,8 @@ async def test_home_is_drawn_once_and_complete_from_the_sessions_snapshot(
 
     app._display = recording  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await settle(pilot, lambda: frames, "the first frame")
+        await pilot.pause()  # and the app is idle: any second pass would have been drawn
         # The first frame is already complete: no second pass as parts arrive. (Textual
         # may lay the new screen out again; that draws the same screen, which the
         # driver's frame filter sends as nothing.)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from support import let_new_members_write
+from support import let_new_members_write, settle
 from textual.widgets import Checkbox, OptionList, Static
 
 from bbs.community import Community
@@ -39,11 +39,7 @@ async def _post(community: Community, member_id: int, board: str, title: str, bo
 
 
 async def _until(pilot, check, tries: int = 300) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        await pilot.pause(0.02)
-        if check():
-            return
-    raise AssertionError(f"never happened; screen is {pilot.app.screen!r}")
+    await settle(pilot, check, f"the check (screen is {pilot.app.screen!r})")
 
 
 def _text(app: BBSApp, selector: str) -> str:

@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any
 
-from driver_harness import Channel, Recorder, driver_of, run_with
+from driver_harness import Channel, Recorder, driver_of, input_idle, run_with, started, wait_until
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
@@ -20,7 +20,7 @@ async def test_keys_and_a_lone_escape_arrive() -> None:
     async def script(app: Recorder) -> None:
         driver_of(link).feed(b"ab")
         driver_of(link).feed(b"\x1b")
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: len(app.keys) >= 3, what="a, b and the lone escape")
 
     app = await run_with(link, script)
     assert app.keys[:3] == ["a", "b", "escape"]
@@ -32,7 +32,7 @@ async def test_bracketed_paste_arrives_whole_and_in_slices() -> None:
 
     async def script(app: Recorder) -> None:
         driver_of(link).feed(b"\x1b[200~" + text.encode() + b"\x1b[201~")
-        await asyncio.sleep(0.5)
+        await wait_until(lambda: app.pastes and input_idle(link), what="the paste")
 
     app = await run_with(link, script)
     assert app.pastes == [text]
@@ -51,7 +51,7 @@ async def test_a_keystroke_flood_is_dropped_and_said_once() -> None:
         for _ in range(100):
             driver_of(link).feed(b"x" * 1000)
         elapsed.append(time.monotonic() - start)
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: dropped and input_idle(link), what="the flood to be handled")
 
     app = await run_with(link, script)
     assert len(dropped) == 1
@@ -68,7 +68,7 @@ async def test_a_client_that_stops_reading_is_cut_off_not_buffered() -> None:
 
     async def script(app: Recorder) -> None:
         app.refresh()
-        await asyncio.sleep(0.1)
+        await wait_until(lambda: overflowed, what="the overflow")
 
     await run_with(link, script)
     assert overflowed
@@ -84,7 +84,7 @@ async def test_window_sizes_are_clamped_and_storms_coalesced() -> None:
         for n in range(1000):
             driver_of(link).resize(80 + n % 7, 24)
         driver_of(link).resize(100, 30)
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: app.sizes[-1] == (100, 30), what="the last size")
         assert len(app.sizes) - before <= 3
         assert app.sizes[-1] == (100, 30)
 
@@ -96,9 +96,11 @@ async def test_idle_sends_nothing() -> None:
     link = TerminalLink(channel, 80, 24)
 
     async def script(app: Recorder) -> None:
+        await wait_until(lambda: b"hello" in channel.data, what="the first frame")
+        # Kept: the first frame may still be finishing (no marker for its last byte).
         await asyncio.sleep(0.5)
         before = len(channel.data)
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(1.5)  # kept: a negative check, nothing may be sent while idle
         assert len(channel.data) == before
 
     await run_with(link, script)
@@ -112,7 +114,7 @@ async def test_the_event_loop_is_not_stalled_by_a_big_paste() -> None:
     async def ticker() -> None:
         for _ in range(150):
             start = time.perf_counter()
-            await asyncio.sleep(0.002)
+            await asyncio.sleep(0.002)  # kept: this measures how late the loop wakes us
             lateness.append(time.perf_counter() - start - 0.002)
 
     async def script(app: Recorder) -> None:
@@ -133,9 +135,9 @@ async def test_synchronized_output_is_used_once_the_terminal_says_it_supports_it
         assert b"\x1b[?2026$p" in channel.data  # the question
         assert b"\x1b[?2026h" not in channel.data
         driver_of(link).feed(b"\x1b[?2026;1$y")  # the terminal's answer: supported
-        await asyncio.sleep(0.1)
+        await wait_until(lambda: input_idle(link), what="the answer to be read")
         app.query_one(Static).update("changed")
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: b"\x1b[?2026l" in channel.data, what="a synchronized frame")
         assert b"\x1b[?2026h" in channel.data and b"\x1b[?2026l" in channel.data
 
     await run_with(link, script)
@@ -145,7 +147,7 @@ async def test_mouse_reporting_is_clicks_only_and_optional() -> None:
     with_mouse, without = Channel(), Channel()
 
     async def nothing(app: Recorder) -> None:
-        await asyncio.sleep(0.05)
+        return None  # run_with has waited for the app to start: its modes are set by then
 
     await run_with(TerminalLink(with_mouse, 80, 24), nothing)
     await run_with(TerminalLink(without, 80, 24, mouse=False), nothing)
@@ -171,10 +173,10 @@ async def test_field_shortcuts_and_text_typed_in_one_burst_keep_their_order() ->
     app = Form(link)
 
     async def drive() -> None:
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: started(app, link), what="the form to start")
         # old text, Ctrl+U (clear), new text, Enter, text for the second field: one burst.
         driver_of(link).feed(b"old\x15new\rsecond")
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: input_idle(link), what="the burst to be handled")
         values.extend(app.query_one(f"#{n}", TextField).value for n in ("one", "two"))
         app.exit()
 
@@ -195,9 +197,9 @@ async def test_a_paste_cut_by_the_input_limit_is_skipped_whole_and_typing_goes_o
         driver_of(link).feed(b"\x1b[200~" + b"a" * 40_000)  # fits the budget
         driver_of(link).feed(b"b" * 40_000)  # over budget: dropped
         driver_of(link).feed(b"c" * 100 + b"\x1b[201~xy")  # still over; its end marker counts
-        await asyncio.sleep(0.3)
+        await wait_until(lambda: app.keys[-1:] == ["y"] and input_idle(link), what="x and y")
         driver_of(link).feed(b"z")
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: app.keys[-1:] == ["z"] and input_idle(link), what="z")
 
     app = await run_with(link, script)
     assert dropped

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pyte
+from driver_harness import started, wait_until
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,10 +121,12 @@ async def _run_app(community: Community, filtered: bool) -> bytes:
     app = BBSApp(SessionContext(community, None), driver_class=SSHDriver, terminal_link=link)
 
     async def drive() -> None:
-        await asyncio.sleep(0.4)
+        await wait_until(lambda: started(app, link), what="the app to start")
         for key in (b"\r", b"r", b"\x1b", b"?", b"\x1b", b"a"):
             assert link.driver is not None
             link.driver.feed(key)
+            # Kept: a lone Esc is a key only after the escape timeout, and each screen is
+            # drawn before the next key (both runs must see the same frames).
             await asyncio.sleep(0.3)
         app.exit()
 

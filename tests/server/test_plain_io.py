@@ -79,10 +79,10 @@ async def test_a_line_is_read_echoed_and_written_in_one_write_per_pass() -> None
     channel = Channel()
     io, _ = _io(channel)
     reading = asyncio.ensure_future(io.read_line("Name: "))
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # kept: one loop pass, so the read is waiting (the unit tested)
     io.feed(b"Robin\r")
     assert await reading == "Robin"
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # kept: one loop pass: its writes go out in one
     assert bytes(channel.data) == b"Name: Robin\r\n"
 
 
@@ -91,7 +91,7 @@ async def test_a_client_that_stops_reading_is_cut_off() -> None:
     io, overflowed = _io(channel, max_output_buffer=1000)
     channel.backlog = 990
     io.write("x" * 50)
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # kept: one loop pass, when the write is flushed
     assert overflowed == [True] and not channel.data
     with pytest.raises(Hangup):
         await io.read_line("> ")
@@ -101,10 +101,10 @@ async def test_an_input_flood_is_dropped_and_said_once() -> None:
     channel = Channel()
     io, _ = _io(channel, max_input_byte_burst=100, max_input_bytes_per_second=1)
     reading = asyncio.ensure_future(io.read_line("> "))
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # kept: one loop pass, so the read is waiting
     for _ in range(5):
         io.feed(b"y" * 90)
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # kept: one loop pass, when the note is flushed
     assert bytes(channel.data).count(FLOOD_NOTE.encode()) == 1
     io.feed(b"\r")
     assert await reading == "y" * 90
@@ -126,12 +126,12 @@ async def test_ctrl_c_ends_and_hangup_wakes_a_waiting_read() -> None:
     channel = Channel()
     io, _ = _io(channel)
     reading = asyncio.ensure_future(io.read_line("> "))
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # kept: one loop pass, so the read is waiting
     io.feed(b"\x03")
     with pytest.raises(EndOfInput):
         await reading
     waiting = asyncio.ensure_future(io.read_line("> "))
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # kept: one loop pass, so the read is waiting
     io.hangup()
     with pytest.raises(Hangup):
         await waiting
