@@ -82,7 +82,8 @@ async def test_exec_and_no_pty_get_one_line_and_status_1(connect: Any) -> None:
 
 async def test_hostile_window_size_is_clamped(connect: Any) -> None:
     term = await connect("new", size=(65535, 65535))
-    await term.wait_for("I agree")  # the first frame (the emulator is 400 x 150 at most)
+    # The first frame (the emulator is 400 x 150 at most): the language question.
+    await term.wait_for("Português")
     assert not term.closed.is_set()
     # The first frame was drawn at our maximum size, not 65535 columns.
     assert max(len(line) for line in bytes(term.received).split(b"\n")) < 20_000
