@@ -99,16 +99,15 @@ class Community:
         self.boards = BoardService(self)
         # Live rooms: the bus for everything live, and the rooms front door for screens.
         # Several nodes on one PostgreSQL ([cluster], or `bbs serve --workers`) share it
-        # through LISTEN/NOTIFY once `start_live()` has run; one process keeps it local.
+        # through PostgreSQL once `start_live()` has run; one process keeps it local.
         self.events: EventBus = LocalEventBus()
-        clustered = settings.cluster is not None and not settings.database_url.startswith("sqlite")
-        self._singletons = Singletons(settings.database_url if clustered else None)
-        if settings.cluster is not None and clustered:
+        cluster = None if settings.database_url.startswith("sqlite") else settings.cluster
+        self._singletons = Singletons(settings.database_url if cluster is not None else None)
+        if cluster is not None:
             from bbs.events_postgres import PostgresEventBus
 
             self.events = PostgresEventBus(
-                settings.database_url,
-                reconnect_max=settings.cluster.listen_reconnect_max_seconds,
+                settings.database_url, reconnect_max=cluster.listen_reconnect_max_seconds
             )
         from bbs.room_service import RoomService
 
