@@ -19,10 +19,11 @@ from textual.widgets import Input, TextArea
 from bbs.board_service import Outcome
 from bbs.boards import BODY_MAX, TITLE_MAX, WARNING_MAX, PostError
 from bbs.errors import StoreBusyError, StoreFullError
+from bbs.i18n import N_
 from bbs.reflow import reflow
 from bbs.text_safety import clean_text
 from screens.base import BBSScreen
-from screens.widgets import KeyBar, PlainText, SafeTextArea, TextField
+from screens.widgets import KeyBar, PlainText, SafeTextArea, TextField, session_text
 
 log = logging.getLogger(__name__)
 
@@ -307,6 +308,9 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         self.dismiss(outcome)
 
 
+CLOSE_NOTE = N_("Enter to close")
+
+
 class NoteScreen(ModalScreen[None]):
     """A private note to the author (held for review, or crisis lines), closed with Enter."""
 
@@ -329,7 +333,7 @@ class NoteScreen(ModalScreen[None]):
         with Vertical():
             with VerticalScroll():
                 yield PlainText(reflow(self.text), id="note-text")
-            yield PlainText("Enter to close", classes="note")
+            yield PlainText(session_text(self, CLOSE_NOTE), classes="note")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -31,6 +31,7 @@ from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError, StoreFullError
 from bbs.events import Subscription
+from bbs.i18n import N_
 from bbs.reflow import reflow
 from bbs.room_service import (
     HELP_LINE,
@@ -46,7 +47,7 @@ from bbs.room_service import (
 from bbs.rooms import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomView
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
-from screens.widgets import BUSY, KeyBar, PlainText, TextField
+from screens.widgets import BUSY, KeyBar, PlainText, TextField, session_text
 
 # At most one feed frame per this interval under load; a lone line goes out at once.
 COALESCE_SECONDS = 0.05
@@ -320,6 +321,9 @@ def paste_cut_note(kept: int) -> str:
 
 
 # -- the room -------------------------------------------------------------------------
+CRISIS_NOTE_KEYS = N_("Enter close   Up/Down scroll")
+
+
 class CrisisNoteScreen(ModalScreen[None]):
     """Private resources, shown at once to a member whose line sounded like danger."""
 
@@ -342,7 +346,9 @@ class CrisisNoteScreen(ModalScreen[None]):
         with Vertical(id="crisis-note"):
             with VerticalScroll(id="crisis-scroll"):
                 yield PlainText(reflow(self._text), id="crisis-box")
-            yield PlainText("Enter close   Up/Down scroll", classes="note", id="crisis-keys")
+            yield PlainText(
+                session_text(self, CRISIS_NOTE_KEYS), classes="note", id="crisis-keys"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#crisis-scroll").focus()

@@ -27,6 +27,12 @@ LIST_CSS = """
 """
 
 
+def session_text(widget: Widget, message: str) -> str:
+    """`message` in the language of the session showing `widget` (English elsewhere)."""
+    gettext = getattr(widget.app, "gettext", None)
+    return str(gettext(message)) if callable(gettext) else message
+
+
 def literal(text: str) -> Content:
     """Text shown exactly as written: no markup, no escape sequences, no bidi tricks."""
     return Content(clean_text(text))

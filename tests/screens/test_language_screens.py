@@ -108,3 +108,25 @@ async def test_the_profile_changes_the_language_and_f1_follows(community: Commun
         assert "Alguém com quem conversar" in _text(app, "#help-text")
         assert _text(app, ".title") == "Ajuda e linhas de crise"
     assert await community.member_language(member.id) == "pt"
+
+
+async def test_the_crisis_and_note_boxes_say_their_keys_in_the_members_language(
+    community: Community,
+) -> None:
+    from screens.compose import NoteScreen
+    from screens.rooms import CrisisNoteScreen
+
+    app = BBSApp(SessionContext(community, None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")  # Español
+        await _wait_for(pilot, WelcomeScreen)
+        app.push_screen(CrisisNoteScreen("Una nota."))
+        await _wait_for(pilot, CrisisNoteScreen)
+        assert _text(app, "#crisis-keys") == "Enter cerrar   ↑/↓ desplazar"
+        await pilot.press("enter")
+        await _wait_for(pilot, WelcomeScreen)
+        app.push_screen(NoteScreen("Otra nota."))
+        await _wait_for(pilot, NoteScreen)
+        assert "Enter para cerrar" in [
+            str(t.render()) for t in app.screen.query(PlainText)
+        ]
