@@ -21,6 +21,7 @@ from bbs.flags import (
     ModeratedItem,
     ReviewOutcome,
     add_flag,
+    flag_verdict,
     raise_concern,
 )
 from bbs.models import Member, UTCDateTime, utcnow
@@ -973,24 +974,9 @@ def _after_publish(
 ) -> None:
     """Flags, search index and notifications for a freshly written post."""
     assert post.id is not None and thread.id is not None
-    if action.is_crisis:
-        add_flag(
-            session,
-            kind=FlagKind.CRISIS,
-            target_kind=FlagTarget.POST,
-            target_id=post.id,
-            author_id=author_id,
-            scores=scores,
-        )
+    flag_verdict(session, action, target_kind=FlagTarget.POST, target_id=post.id,
+                 author_id=author_id, scores=scores)
     if action.holds:
-        add_flag(
-            session,
-            kind=FlagKind.HOLD,
-            target_kind=FlagTarget.POST,
-            target_id=post.id,
-            author_id=author_id,
-            scores=scores,
-        )
         return
     search.index_post(session, post.id, (text.title + "\n" if new_thread else "") + text.body)
     _notify(
@@ -1245,25 +1231,9 @@ def edit_post(
     session.flush()
     assert post.id is not None
     search.unindex_post(session, post.id)
-    if action.is_crisis:
-        add_flag(
-            session,
-            kind=FlagKind.CRISIS,
-            target_kind=FlagTarget.POST,
-            target_id=post.id,
-            author_id=member_id,
-            scores=scores,
-        )
-    if action.holds:
-        add_flag(
-            session,
-            kind=FlagKind.HOLD,
-            target_kind=FlagTarget.POST,
-            target_id=post.id,
-            author_id=member_id,
-            scores=scores,
-        )
-    else:
+    flag_verdict(session, action, target_kind=FlagTarget.POST, target_id=post.id,
+                 author_id=member_id, scores=scores)
+    if not action.holds:
         search.index_post(
             session, post.id, (thread.title + "\n" if post.seq == 1 else "") + post.body
         )

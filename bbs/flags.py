@@ -12,6 +12,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.events import Event, announce, event_type
 from bbs.models import UTCDateTime, utcnow
+from bbs.moderation_policy import Action
 
 # Moderators' sessions listen here: a new queue item (a crisis alert first of all) shows
 # on every open moderator screen at once, not at the next look.
@@ -164,6 +165,26 @@ def add_flag(
     assert flag.id is not None
     announce_flag(session, flag)
     return flag.id
+
+
+def flag_verdict(
+    session: Session,
+    action: Action,
+    *,
+    target_kind: FlagTarget,
+    target_id: int,
+    author_id: int | None,
+    scores: str = "",
+    reason: str = "",
+) -> None:
+    """Queue what the model's action asks of moderators: a crisis alert for crisis words,
+    a hold for a text that waits (both for CRISIS_HOLD, each settled on its own)."""
+    kinds = ([FlagKind.CRISIS] if action.is_crisis else []) + (
+        [FlagKind.HOLD] if action.holds else []
+    )
+    for kind in kinds:
+        add_flag(session, kind=kind, target_kind=target_kind, target_id=target_id,
+                 author_id=author_id, reason=reason, scores=scores)
 
 
 # -- review (the admin screen) ---------------------------------------------------------

@@ -10,7 +10,15 @@ from sqlalchemy import Index, UniqueConstraint, or_
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from bbs.blocks import has_blocked
-from bbs.flags import GONE, FlagKind, FlagTarget, ModeratedItem, ReviewOutcome, add_flag
+from bbs.flags import (
+    GONE,
+    FlagKind,
+    FlagTarget,
+    ModeratedItem,
+    ReviewOutcome,
+    add_flag,
+    flag_verdict,
+)
 from bbs.models import Member, UTCDateTime, utcnow
 from bbs.moderation_policy import Action
 from bbs.pseudonyms import normalize_pseudonym
@@ -864,10 +872,8 @@ def send_cheer(
     session.add(row)
     session.flush()
     assert row.id is not None
-    kinds = ([FlagKind.CRISIS] if action.is_crisis else []) + ([FlagKind.HOLD] if held else [])
-    for kind in kinds:
-        add_flag(session, kind=kind, target_kind=FlagTarget.CHEER, target_id=row.id,
-                 author_id=sender_id, reason=f"model: cheer {kind.value}", scores=scores)
+    flag_verdict(session, action, target_kind=FlagTarget.CHEER, target_id=row.id,
+                 author_id=sender_id, reason="model: cheer", scores=scores)
     return _cheer_view(session, row)
 
 

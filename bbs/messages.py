@@ -18,6 +18,7 @@ from bbs.flags import (
     ModeratedItem,
     ReviewOutcome,
     add_flag,
+    flag_verdict,
     raise_concern,
 )
 from bbs.models import Member, Role, UTCDateTime, utcnow
@@ -243,10 +244,7 @@ def send_message(session: Session, *, sender_id: int, recipient_id: int, body: s
     else:
         conv.high_read_id = message.id
     session.add(conv)
-    kinds = ([FlagKind.CRISIS] if action.is_crisis else []) + (
-        [FlagKind.HOLD] if action.holds else [])
-    for kind in kinds:
-        add_flag(session, kind=kind, target_kind=FlagTarget.MESSAGE, target_id=message.id,
+    flag_verdict(session, action, target_kind=FlagTarget.MESSAGE, target_id=message.id,
                  author_id=sender_id, scores=scores)
     session.flush()
     return MessageView(message.id, sender.pseudonym, True, body, status, now)

@@ -384,18 +384,15 @@ class RoomService:
         def store(s: Session) -> LineView:
             line = rooms.add_line(s, room_id=room.id, member_id=member.id,
                                   author=member.pseudonym, kind=kind, text=text, held=held)
-            kinds = ([flags.FlagKind.CRISIS] if moderation.crisis else []) + (
-                [flags.FlagKind.HOLD] if held else [])
-            for flag_kind in kinds:
-                flags.add_flag(
-                    s,
-                    kind=flag_kind,
-                    target_kind=flags.FlagTarget.ROOM_LINE,
-                    target_id=line.id,
-                    author_id=member.id,
-                    reason=f"room {room.name}",
-                    scores=moderation.scores.summary(),
-                )
+            flags.flag_verdict(
+                s,
+                moderation.action,
+                target_kind=flags.FlagTarget.ROOM_LINE,
+                target_id=line.id,
+                author_id=member.id,
+                reason=f"room {room.name}",
+                scores=moderation.scores.summary(),
+            )
             return line
 
         try:
