@@ -35,7 +35,7 @@ from pathlib import Path
 
 import asyncssh
 import psycopg
-from bench_plain import PLAIN, TOKEN, Member, cpu_seconds, percentile
+from bench_plain import PLAIN, TOKEN, Member, cpu_seconds, members_in, percentile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -67,32 +67,6 @@ def _database_url(name: str) -> str:
 def _admin(sql: str) -> None:
     with psycopg.connect(BASE_URL.replace("+psycopg", ""), autocommit=True) as conn:
         conn.execute(sql)
-
-
-def prepare(url: str, count: int) -> list[tuple[str, asyncssh.SSHKey]]:
-    """The schema and members with one key each, written through the core."""
-    from bbs import accounts
-    from bbs.db import Database
-    from bbs.pseudonyms import validate_pseudonym
-    from server.ssh_server import key_info
-
-    database = Database(url)
-    database.migrate()
-    members = []
-    with database.write() as session:
-        for i in range(count):
-            name = f"member{i:03d}"
-            key = asyncssh.generate_private_key("ssh-ed25519")
-            accounts.create_member(
-                session,
-                pseudonym=validate_pseudonym(name),
-                password_hash="x",
-                recovery_hash="x",
-                key=key_info(key),
-            )
-            members.append((name, key))
-    database.dispose()
-    return members
 
 
 class Node:
@@ -253,7 +227,7 @@ async def run(node_count: int, per_node: int, rate: float, seconds: float) -> No
     url = _database_url(name)
     results: list[tuple[int, dict[str, str]]] = []
     try:
-        credentials = await asyncio.to_thread(prepare, url, node_count * per_node)
+        credentials = await asyncio.to_thread(members_in, url, node_count * per_node)
         for n in sorted({1, min(2, node_count), node_count}):
             with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
                 nodes = [Node(Path(tmp), url, f"node{i + 1}") for i in range(n)]

@@ -215,14 +215,19 @@ class Member:
 
 def prepare_members(data_dir: Path, count: int) -> list[tuple[str, asyncssh.SSHKey]]:
     """Members with one key each, written through the core before the server starts."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return members_in(f"sqlite:///{data_dir / 'bbs.sqlite3'}", count)
+
+
+def members_in(url: str, count: int) -> list[tuple[str, asyncssh.SSHKey]]:
+    """The schema at `url` brought up to date, and `count` members with one key each."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from bbs import accounts
     from bbs.db import Database
     from bbs.pseudonyms import validate_pseudonym
     from server.ssh_server import key_info
 
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    database = Database(f"sqlite:///{data_dir / 'bbs.sqlite3'}")
+    database = Database(url)
     database.migrate()
     members = []
     with database.write() as session:
