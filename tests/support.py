@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import inspect
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
 from bbs import sysop_settings
+from bbs.community import Community
+from bbs.config import ClusterSettings, Settings
 from bbs.db import Database
 
 
@@ -53,3 +58,32 @@ async def settle(
             return
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+@contextlib.asynccontextmanager
+async def cluster_nodes(
+    settings: Settings, url: str, root: Path, count: int = 2
+) -> AsyncIterator[list[Community]]:
+    """`count` communities on one PostgreSQL schema with [cluster], live, as several nodes
+    would be; stopped and closed afterwards."""
+    nodes: list[Community] = []
+    try:
+        for i in range(count):
+            name = f"node{i + 1}"
+            node = Community(
+                dataclasses.replace(
+                    settings,
+                    data_dir=root / name,
+                    database_url=url,
+                    cluster=ClusterSettings(node_name=name),
+                )
+            )
+            nodes.append(node)
+            await asyncio.to_thread(node.prepare)
+            await node.start_live()
+        yield nodes
+    finally:
+        for node in nodes:
+            await node.rooms.stop()
+            await node.stop_live()
+            await asyncio.to_thread(node.close)

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from datetime import timedelta
 from pathlib import Path
 
+from support import cluster_nodes
+
 from bbs import rooms
 from bbs.cluster import Singletons
-from bbs.community import Community
-from bbs.config import ClusterSettings, Settings
+from bbs.config import Settings
 from bbs.models import Role, utcnow
 from bbs.room_service import SESSIONS_TOPIC, SessionStartingEvent
 
@@ -49,21 +49,8 @@ async def test_one_node_runs_a_job_and_another_takes_it_when_it_stops(
 async def test_a_scheduled_session_is_announced_once_across_two_nodes(
     postgres_url: str, settings: Settings, tmp_path: Path
 ) -> None:
-    nodes = []
-    for name in ("a", "b"):
-        node = Community(
-            dataclasses.replace(
-                settings,
-                data_dir=tmp_path / name,
-                database_url=postgres_url,
-                cluster=ClusterSettings(node_name=name),
-            )
-        )
-        await asyncio.to_thread(node.prepare)
-        await node.start_live()
-        nodes.append(node)
-    a, b = nodes
-    try:
+    async with cluster_nodes(settings, postgres_url, tmp_path) as nodes:
+        a, b = nodes
         host = (
             await a.sign_up(
                 "Host", "a long enough password", "a long enough password", role=Role.SYSOP
@@ -93,8 +80,3 @@ async def test_a_scheduled_session_is_announced_once_across_two_nodes(
         await asyncio.sleep(1.0)
         said = [e for e in heard.drain() if isinstance(e, SessionStartingEvent)]
         assert len(said) == 1
-    finally:
-        for node in nodes:
-            await node.rooms.stop()
-            await node.stop_live()
-            await asyncio.to_thread(node.close)

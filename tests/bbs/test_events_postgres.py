@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 import pytest
+from support import cluster_nodes
 
-from bbs.community import Community
-from bbs.config import ClusterSettings, Settings
+from bbs.config import Settings
 from bbs.db import Database
 from bbs.events_postgres import PostgresEventBus, libpq_url
 from bbs.room_service import RoomLineEvent, RoomPresenceEvent
@@ -103,21 +102,7 @@ async def test_events_said_while_a_node_was_not_listening_arrive_in_order_after(
 async def test_two_communities_with_cluster_settings_share_room_lines_and_alerts(
     postgres_url: str, settings: Settings, tmp_path: Path
 ) -> None:
-    nodes = []
-    for name in ("a", "b"):
-        node = Community(
-            dataclasses.replace(
-                settings,
-                data_dir=tmp_path / name,
-                database_url=postgres_url,
-                cluster=ClusterSettings(node_name=name),
-            )
-        )
-        await asyncio.to_thread(node.prepare)
-        await node.start_live()
-        nodes.append(node)
-    a, b = nodes
-    try:
+    async with cluster_nodes(settings, postgres_url, tmp_path) as (a, b):
         assert isinstance(a.events, PostgresEventBus)
         ash = (await a.sign_up("Ash", "a long enough password", "a long enough password")).member
         oak = (await b.sign_up("Oak", "a long enough password", "a long enough password")).member
@@ -130,8 +115,3 @@ async def test_two_communities_with_cluster_settings_share_room_lines_and_alerts
         )
         [line] = [e for e in heard.drain() if isinstance(e, RoomLineEvent)]
         assert (line.author, line.text) == ("Ash", "hello from node a")
-    finally:
-        for node in nodes:
-            await node.rooms.stop()
-            await node.stop_live()
-            await asyncio.to_thread(node.close)
