@@ -1,9 +1,11 @@
 """Trims what Textual sends before it reaches a slow link.
 
 Textual repaints whole regions, and on start-up it paints the same screen two or three
-times. This filter remembers, per terminal row, the last run of cells written from each
-cursor position, drops a run identical to what the terminal already shows, and turns a
-line's trailing blanks into one erase-to-end-of-line. It never changes what the member
+times. This filter remembers, per terminal cell, the character and the SGR attributes
+last written there, drops a run of cells identical to what the terminal already shows
+(also when earlier runs that wrote those cells were cut differently: a scrollbar's
+narrow run over a full-width row), and turns a line's trailing blanks into one
+erase-to-end-of-line. It never changes what the member
 ends up seeing: anything it does not fully understand passes through untouched and
 makes it forget what it knew. One sequence it does model: a scroll of a band of rows
 (`server.driver.scroll_sequence`), after which it remembers the rows shifted up.
@@ -33,7 +35,8 @@ class FrameFilter:
     def __init__(self, width: int, height: int) -> None:
         self.width = width
         self.height = height
-        self._rows: dict[int, dict[int, str]] = {}
+        # Row -> column -> (the SGR sequences in force, the character) on the terminal.
+        self._rows: dict[int, dict[int, tuple[str, str]]] = {}
         self.bytes_in = 0
         self.bytes_out = 0
 
@@ -114,22 +117,52 @@ class FrameFilter:
         if "\n" in text:
             self._rows.clear()
             return move + run
-        cells = self._rows.setdefault(row, {})
-        if cells.get(col) == run:
+        if col + cell_width(text) - 1 > self.width:
+            # It wraps onto the next row: beyond what this filter models.
+            self._rows.clear()
+            return move + run
+        cells = _cells(run)
+        if cells is None:
+            # Wide or zero-width characters: not modelled cell by cell; forget the row.
+            self._rows.pop(row, None)
+            return move + run
+        shown = self._rows.setdefault(row, {})
+        if cells and all(shown.get(col + i) == cell for i, cell in enumerate(cells)):
             # The terminal shows exactly this already.
             return ""
-        # This run overwrites whatever earlier runs on the row it overlaps.
-        span_end = col + cell_width(text)
-        for start in list(cells):
-            if start != col and start < span_end and start + self._width_of(cells[start]) > col:
-                del cells[start]
-        cells[col] = run
+        for i, cell in enumerate(cells):
+            shown[col + i] = cell
+        span_end = col + len(cells)
         if span_end - 1 == self.width:
             match = _TRAILING_BLANKS.search(run)
-            if match:
+            # Only blanks on the default background with nothing else in force (a reverse
+            # or underline still set would show on them) are what an erase leaves.
+            if match and all(c == ("\x1b[49m", " ") for c in cells[-len(match.group(1)) :]):
                 run = run[: match.start()] + "\x1b[0m\x1b[K" + match.group(2)
         return move + run
 
-    @staticmethod
-    def _width_of(run: str) -> int:
-        return cell_width(_ESCAPE.sub("", run).rstrip("\n"))
+
+def _cells(run: str) -> list[tuple[str, str]] | None:
+    """What each cell of `run` shows: the SGR sequences in force since the last reset (a
+    run starts reset, as Textual ends every segment with one) and the character. None
+    when a character is not exactly one cell wide."""
+    cells: list[tuple[str, str]] = []
+    style = ""
+    at = 0
+    for escape in _ESCAPE.finditer(run):
+        if not _plain_into(cells, style, run[at : escape.start()]):
+            return None
+        sequence = escape.group(0)
+        style = "" if sequence in ("\x1b[0m", "\x1b[m") else style + sequence
+        at = escape.end()
+    if not _plain_into(cells, style, run[at:].rstrip("\n")):
+        return None
+    return cells
+
+
+def _plain_into(cells: list[tuple[str, str]], style: str, text: str) -> bool:
+    for char in text:
+        if cell_width(char) != 1:
+            return False
+        cells.append((style, char))
+    return True

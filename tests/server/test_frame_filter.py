@@ -64,6 +64,34 @@ def test_an_overlapping_run_invalidates_what_it_covered() -> None:
     assert _screen(out) == _screen(chunks)
 
 
+def test_a_narrow_run_over_a_row_does_not_let_an_identical_repaint_through() -> None:
+    # A scrollbar column repainted over full-width rows, then the same rows again, as
+    # Textual does after a late layout: the terminal already shows every cell.
+    row = "\x1b[2;1H\x1b[1mpost 194\x1b[0m\x1b[49m" + " " * 30 + "\x1b[0m\x1b[39;40m  \x1b[0m\n"
+    scrollbar = "\x1b[2;39H\x1b[39;40m  \x1b[0m\n"
+    out, _ = _filtered([row, scrollbar, row])
+    assert out[1] == "" and out[2] == ""
+    # A narrow run that does change cells is sent, and so is the row written over it.
+    thumb = "\x1b[2;39H\x1b[34;40m▂▂\x1b[0m\n"
+    out, _ = _filtered([row, thumb, row])
+    assert out[1] == thumb and out[2] != ""
+    assert _styled(out) == _styled([row, thumb, row])
+
+
+def _styled(chunks: list[str], width: int = 40, height: int = 6) -> list[list[tuple[object, ...]]]:
+    screen = pyte.Screen(width, height)
+    stream = pyte.Stream(screen)
+    for chunk in chunks:
+        stream.feed(chunk)
+    return [
+        [
+            (c.data, c.fg, c.bg, c.bold, c.reverse)
+            for c in (screen.buffer[y][x] for x in range(width))
+        ]
+        for y in range(height)
+    ]
+
+
 def _run_text(row: int, col: int, text: str, sgr: str, blanks: int) -> str:
     return f"\x1b[{row};{col}H{sgr}{text}\x1b[49m{' ' * blanks}\x1b[0m"
 
@@ -77,6 +105,13 @@ RUN = st.builds(
     st.integers(0, 10),
 )
 CONTROL = st.sampled_from(["\x1b[?25l", "\x1b[?2026h", "\x1b[?2026l", "\x1b[2J", "\x1b[H"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(RUN, RUN, RUN, CONTROL), max_size=30))
+def test_any_sequence_of_runs_ends_with_the_same_colours_and_weights(chunks: list[str]) -> None:
+    out, _ = _filtered(chunks)
+    assert _styled(out) == _styled(chunks)
 
 
 @settings(max_examples=300, deadline=None)
