@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import psycopg
 from psycopg import sql
@@ -124,51 +124,58 @@ class PostgresEventBus:
                 f"live events: could not LISTEN on the database within {START_SECONDS:.0f} s"
             ) from None
 
-    async def _pause(self, delay: float) -> float:
-        await asyncio.sleep(delay)
-        return min(delay * 2, self._reconnect_max)
-
-    async def _listen(self) -> None:
+    async def _connected(
+        self,
+        what: str,
+        work: Callable[[Connection], Awaitable[None]],
+        lost: Callable[[], None] = lambda: None,
+    ) -> None:
+        """Run `work` on a connection of its own, again on a new one whenever it is lost
+        (after 1 s, doubling up to `reconnect_max`), saying so in the log."""
         delay = 1.0
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
                     self._conninfo, autocommit=True
                 ) as conn:
-                    await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
-                    self._listening.set()
                     delay = 1.0
-                    self._wake.set()  # whatever was said while not listening is read now
-                    async for _note in conn.notifies():
-                        self._wake.set()
+                    await work(conn)
             except psycopg.Error as error:
-                log.warning("live events: listening failed (%s); retrying in %.0f s", error, delay)
+                log.warning("live events: %s failed (%s); retrying in %.0f s", what, error, delay)
+            lost()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._reconnect_max)
+
+    async def _listen(self) -> None:
+        async def listen(conn: Connection) -> None:
+            await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
+            self._listening.set()
+            self._wake.set()  # whatever was said while not listening is read now
+            async for _note in conn.notifies():
+                self._wake.set()
+
+        def lost() -> None:
             self._listening.clear()
             self.reconnects += 1
-            delay = await self._pause(delay)
+
+        await self._connected("listening", listen, lost)
 
     async def _read(self) -> None:
         """Deliver what the table holds after the last delivered id, whenever woken."""
-        delay = 1.0
-        while True:
-            try:
-                async with await psycopg.AsyncConnection.connect(
-                    self._conninfo, autocommit=True
-                ) as conn:
-                    delay = 1.0
-                    while True:
-                        if self._gap_since is None:
-                            await self._wake.wait()
-                        else:
-                            # An id is missing: look again shortly, it may be committing.
-                            with contextlib.suppress(TimeoutError):
-                                await asyncio.wait_for(self._wake.wait(), 0.1)
-                        self._wake.clear()
-                        while await self._read_once(conn):
-                            pass
-            except psycopg.Error as error:
-                log.warning("live events: reading failed (%s); retrying in %.0f s", error, delay)
-            delay = await self._pause(delay)
+
+        async def read(conn: Connection) -> None:
+            while True:
+                if self._gap_since is None:
+                    await self._wake.wait()
+                else:
+                    # An id is missing: look again shortly, it may be committing.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), 0.1)
+                self._wake.clear()
+                while await self._read_once(conn):
+                    pass
+
+        await self._connected("reading", read)
 
     async def _read_once(self, conn: Connection) -> bool:
         """One batch; True when there may be more."""
@@ -204,27 +211,23 @@ class PostgresEventBus:
             self._gap_since = None
 
     async def _send(self) -> None:
-        delay = 1.0
         item: tuple[str, str] | None = None
-        while True:
-            try:
-                async with await psycopg.AsyncConnection.connect(
-                    self._conninfo, autocommit=True
-                ) as conn:
-                    delay = 1.0
-                    while True:
-                        if item is None:
-                            item = await self._outbox.get()
-                        topic, body = item
-                        await conn.execute(_SEND, (topic, body, self._channel))
-                        item = None
-                        if time.monotonic() - self._last_purge > PURGE_EVERY_SECONDS:
-                            self._last_purge = time.monotonic()
-                            await conn.execute(_PURGE, (KEEP_SECONDS,))
-            except psycopg.Error as error:
-                # The event in hand is sent again once connected: none is lost to a blip.
-                log.warning("live events: sending failed (%s); retrying in %.0f s", error, delay)
-            delay = await self._pause(delay)
+
+        async def send(conn: Connection) -> None:
+            nonlocal item
+            while True:
+                if item is None:
+                    item = await self._outbox.get()
+                topic, body = item
+                await conn.execute(_SEND, (topic, body, self._channel))
+                # Only now is it sent: an event in hand when the connection is lost is
+                # sent again once connected, so none is lost to a blip.
+                item = None
+                if time.monotonic() - self._last_purge > PURGE_EVERY_SECONDS:
+                    self._last_purge = time.monotonic()
+                    await conn.execute(_PURGE, (KEEP_SECONDS,))
+
+        await self._connected("sending", send)
 
     def publish(self, topic: str, event: Event) -> int:
         """Send the event to every node; returns this node's subscriber count for the topic.
