@@ -32,6 +32,7 @@ from bbs.sanctions import (
     SanctionKind,
     SanctionView,
     add_notice,
+    announce_access,
     because,
     sanction_view,
     suggested_step,
@@ -465,6 +466,8 @@ def _sanction(session: Session, *, actor: Member, member: Member, kind: Sanction
         told += f" It was about {about}, which is no longer shown to others."
     add_notice(session, member_id=member.id or 0, text=told + APPEAL_HINT, audit_id=entry.id,
                appealable=True)
+    if kind is not SanctionKind.WARN:
+        announce_access(session, member.id or 0, kind.value, why_text(category, reason))
     return entry
 
 
@@ -586,6 +589,7 @@ def lift(session: Session, *, actor_id: int, pseudonym: str, kind: SanctionKind 
                          category=category, reason=reason, detail=f"lifted {kinds}")
     add_notice(session, member_id=member.id,
                text=f"A moderator lifted your {kinds} {because(category, reason)}")
+    announce_access(session, member.id, Decision.LIFT.value, why_text(category, reason))
     return _audit_view(entry)
 
 
@@ -681,6 +685,7 @@ def _decide_appeal(session: Session, *, actor: Member, flag: ModerationFlag,
                 row.lifted_at = utcnow()
                 row.lifted_by_id = actor.id
                 session.add(row)
+                announce_access(session, row.member_id, Decision.LIFT.value)
         change = _MODERATORS.get(original.target_kind)
         if change is not None and original.target_id is not None and original.action in (
                 Decision.HIDE.value, Decision.WARN.value, Decision.MUTE.value,

@@ -7,18 +7,18 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sqlmodel import Session
 
 from bbs import admin, boards, rooms, sanctions, sysop_settings
 from bbs.admin import AuditFilter, AuditView, Decision, MemberRecord, QueueItem
 from bbs.boards import BoardView
-from bbs.events import Event, event_type
 from bbs.flags import STAFF_TOPIC, StaffAlert
 from bbs.notices import write_text_file
 from bbs.rooms import RoomView
-from bbs.sanctions import NoticeView, SanctionKind
+from bbs.sanctions import AccessChanged, NoticeArrived, NoticeView, SanctionKind, member_topic
+from bbs.sysop_settings import ANNOUNCE_TOPIC, BANNER_KEY, AnnouncementChanged
 from bbs.text_safety import clean_text
 
 if TYPE_CHECKING:
@@ -27,33 +27,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-ANNOUNCE_TOPIC = "announcements"
 ON_CALL_KEY = "on_call_note"
-BANNER_KEY = "announcement"
-
-
-@event_type
-@dataclass(frozen=True)
-class AccessChanged(Event):
-    """Told to a member's own sessions: a suspension or ban now applies to them."""
-
-    kind: ClassVar[str] = "access_changed"
-    member_id: int
-
-
-def member_topic(member_id: int) -> str:
-    """The topic a member's sessions hear about sanctions on."""
-    return f"member:{member_id}"
-
-
-@event_type
-@dataclass(frozen=True)
-class AnnouncementChanged(Event):
-    """Told to everyone online: the banner changed (empty: taken down)."""
-
-    kind: ClassVar[str] = "announcement"
-    text: str
-
 
 @dataclass(frozen=True)
 class ModelStatus:
@@ -126,24 +100,17 @@ class AdminService:
     async def decide(self, actor_id: int, flag_id: int, decision: Decision, *,
                      category: str = "", reason: str = "", length: timedelta | None = None,
                      support: str = "") -> AuditView:
-        return self._enforce(await self._community.write(lambda s: admin.decide(
+        # A sanction announces itself (bbs.sanctions.AccessChanged) as it commits.
+        return await self._community.write(lambda s: admin.decide(
             s, actor_id=actor_id, flag_id=flag_id, decision=decision, category=category,
-            reason=reason, length=length, support=support)))
+            reason=reason, length=length, support=support))
 
     async def sanction(self, actor_id: int, pseudonym: str, kind: SanctionKind, *,
                        category: str = "", reason: str = "",
                        length: timedelta | None = None) -> AuditView:
-        return self._enforce(await self._community.write(lambda s: admin.sanction_member(
+        return await self._community.write(lambda s: admin.sanction_member(
             s, actor_id=actor_id, pseudonym=pseudonym, kind=kind, category=category,
-            reason=reason, length=length)))
-
-    def _enforce(self, entry: AuditView) -> AuditView:
-        """A suspension or ban ends the member's open sessions too, not only future logins."""
-        if entry.action in (SanctionKind.SUSPEND.value, SanctionKind.BAN.value) and (
-                entry.member_id is not None):
-            self._community.events.publish(member_topic(entry.member_id),
-                                           AccessChanged(entry.member_id))
-        return entry
+            reason=reason, length=length))
 
     async def lift(self, actor_id: int, pseudonym: str, kind: SanctionKind | None = None, *,
                    category: str = "", reason: str = "") -> AuditView:
@@ -197,9 +164,8 @@ class AdminService:
             admin.audit_action(s, actor=actor, action=Decision.SETTING.value, reason=key,
                          detail=value[:120])
 
+        # A new banner announces itself (sysop_settings.AnnouncementChanged) as it commits.
         await self._community.write(change)
-        if key == BANNER_KEY:
-            self._community.events.publish(ANNOUNCE_TOPIC, AnnouncementChanged(value))
 
     async def on_call_note(self) -> str:
         return await self.setting(ON_CALL_KEY)
@@ -321,4 +287,6 @@ class AdminService:
                                                                             actor_id=actor_id))
 
 
-__all__ = ["AdminService", "AnnouncementChanged", "ModelOperations", "ModelStatus", "StaffAlert"]
+__all__ = ["ANNOUNCE_TOPIC", "BANNER_KEY", "AccessChanged", "AdminService",
+           "AnnouncementChanged", "ModelOperations", "ModelStatus", "NoticeArrived", "StaffAlert",
+           "member_topic"]

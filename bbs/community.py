@@ -109,6 +109,10 @@ class Community:
             self.events = PostgresEventBus(
                 settings.database_url, reconnect_max=cluster.listen_reconnect_max_seconds
             )
+        # What `bbs admin` in a shell posts (a sanction, a banner) reaches this node's bus.
+        from bbs.posted_events import PostedEventFollower
+
+        self.posted = PostedEventFollower(self, self._publish_here)
         from bbs.room_service import RoomService
 
         self.rooms = RoomService(self)
@@ -189,16 +193,27 @@ class Community:
         """Which single jobs (announcing sessions, refreshing suggestions) this node runs."""
         return self._singletons
 
+    def _publish_here(self, topic: str, event: Event) -> int:
+        """Publish to this process's subscribers only (every node follows posted events)."""
+        from bbs.events_postgres import PostgresEventBus
+
+        if isinstance(self.events, PostgresEventBus):
+            return self.events.publish_local(topic, event)
+        return self.events.publish(topic, event)
+
     async def start_live(self) -> None:
-        """Join the other nodes' live events (with [cluster]); nothing to do alone."""
+        """Join the other nodes' live events (with [cluster]), and follow what `bbs admin`
+        posts from a shell."""
         from bbs.events_postgres import PostgresEventBus
 
         if isinstance(self.events, PostgresEventBus):
             await self.events.start()
+        await self.posted.start()
 
     async def stop_live(self) -> None:
         from bbs.events_postgres import PostgresEventBus
 
+        await self.posted.stop()
         if isinstance(self.events, PostgresEventBus):
             await self.events.close()
         await self._singletons.close()

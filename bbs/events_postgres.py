@@ -241,6 +241,11 @@ class PostgresEventBus:
             self.dropped += 1
         return self._local.subscriber_count(topic)
 
+    def publish_local(self, topic: str, event: Event) -> int:
+        """Hand the event to this node's subscribers only (each node follows posted events
+        itself: bbs.posted_events)."""
+        return self._local.publish(topic, event)
+
     def subscribe(
         self,
         topic: str,

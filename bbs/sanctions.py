@@ -5,15 +5,52 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel, col, or_, select
 
+from bbs.events import Event, announce, event_type
 from bbs.models import UTCDateTime, utcnow
 
 REASON_MAX = 500
 _FOREVER = datetime.max.replace(tzinfo=UTC)
 NOTICE_MAX = 2000
+
+
+def member_topic(member_id: int) -> str:
+    """The topic a member's own sessions hear about sanctions and notices on."""
+    return f"member:{member_id}"
+
+
+@event_type
+@dataclass(frozen=True)
+class AccessChanged(Event):
+    """Told to a member's own sessions: a sanction on them began or was lifted.
+
+    Each receiving session looks up its own member's access when it arrives (a suspension
+    or ban ends it; a mute applies to the next line); the event only says "look again".
+    """
+
+    kind: ClassVar[str] = "access_changed"
+    member_id: int
+    sanction: str = ""
+    reason: str = ""
+
+
+@event_type
+@dataclass(frozen=True)
+class NoticeArrived(Event):
+    """Told to a member's own sessions: a note from the moderators is waiting."""
+
+    kind: ClassVar[str] = "notice_arrived"
+    member_id: int
+
+
+def announce_access(session: Session, member_id: int, sanction: str, reason: str = "") -> None:
+    """Once this transaction commits, the member's sessions look at their access again."""
+    announce(session, member_topic(member_id),
+             AccessChanged(member_id, sanction, reason[:REASON_MAX]))
 
 
 class SanctionKind(StrEnum):
@@ -216,6 +253,7 @@ def add_notice(session: Session, *, member_id: int, text: str, audit_id: int | N
     session.add(row)
     session.flush()
     assert row.id is not None
+    announce(session, member_topic(member_id), NoticeArrived(member_id))
     return row.id
 
 

@@ -12,6 +12,7 @@ import bbs.flags
 import bbs.goals
 import bbs.messages
 import bbs.models
+import bbs.posted_events
 import bbs.resources
 import bbs.rooms
 import bbs.sanctions

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlmodel import Field, Session, SQLModel
 
+from bbs.events import Event, announce, event_type
 from bbs.models import UTCDateTime, utcnow
+
+# The banner everyone online sees, and the topic its changes are told on.
+BANNER_KEY = "announcement"
+ANNOUNCE_TOPIC = "announcements"
 
 # Hours a new member waits before starting private conversations (replies are always fine).
 NEW_MEMBER_MESSAGE_HOURS = "new_member_message_hours"
 DEFAULT_NEW_MEMBER_MESSAGE_HOURS = 24
 MAX_NEW_MEMBER_MESSAGE_HOURS = 24 * 30
+
+
+@event_type
+@dataclass(frozen=True)
+class AnnouncementChanged(Event):
+    """Told to everyone online: the banner changed (empty: taken down)."""
+
+    kind: ClassVar[str] = "announcement"
+    text: str
 
 
 class AdminSetting(SQLModel, table=True):
@@ -33,6 +49,9 @@ def put_setting(session: Session, key: str, value: str) -> None:
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
+    if key == BANNER_KEY:
+        # Short enough for any bus: sessions read the banner itself again.
+        announce(session, ANNOUNCE_TOPIC, AnnouncementChanged(row.value[:1000]))
 
 
 def parse_message_hours(raw: str) -> int:

@@ -18,6 +18,7 @@ from bbs.admin import AdminError, AuditFilter, AuditView
 from bbs.config import default_data_dir, load_settings
 from bbs.db import Database
 from bbs.models import Member, Role
+from bbs.posted_events import post_announcements
 from bbs.pseudonyms import normalize_pseudonym
 from bbs.sanctions import SanctionKind, parse_length
 
@@ -42,6 +43,19 @@ def _database(args: argparse.Namespace) -> Iterator[Database]:
         yield database
     finally:
         database.dispose()
+
+
+@contextmanager
+def _write(database: Database) -> Iterator[Session]:
+    """A write transaction whose announcements reach the running server.
+
+    A sanction or a new banner announces itself (bbs.events.announce); from a shell there
+    is no bus to publish on, so the events are posted in the same transaction for the
+    server to follow (bbs.posted_events): the suspended member's session ends at once.
+    """
+    with database.write() as session:
+        yield session
+        post_announcements(session)
 
 
 def _actor(session: Session, name: str | None) -> int:
@@ -88,7 +102,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
 def cmd_sanction(args: argparse.Namespace) -> int:
     kind = SanctionKind(args.admin_command)
     length = parse_length(args.length) if getattr(args, "length", None) else None
-    with _database(args) as database, database.write() as session:
+    with _database(args) as database, _write(database) as session:
         entry = admin.sanction_member(session, actor_id=_actor(session, args.as_name),
                                       pseudonym=args.name, kind=kind, category=args.category,
                                       reason=args.reason, length=length)
@@ -98,7 +112,7 @@ def cmd_sanction(args: argparse.Namespace) -> int:
 
 def cmd_lift(args: argparse.Namespace) -> int:
     kind = SanctionKind(args.kind) if args.kind else None
-    with _database(args) as database, database.write() as session:
+    with _database(args) as database, _write(database) as session:
         entry = admin.lift(session, actor_id=_actor(session, args.as_name), pseudonym=args.name,
                            kind=kind, category=args.category, reason=args.reason)
     _out(f"lift: {entry.member} ({entry.detail}). The member is told.")
@@ -138,7 +152,7 @@ def _export(args: argparse.Namespace, target: Path) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    with _database(args) as database, database.write() as session:
+    with _database(args) as database, _write(database) as session:
         admin.add_note(session, actor_id=_actor(session, args.as_name), pseudonym=args.name,
                        text=args.text)
     _out("Note kept (moderators only see it).")
@@ -153,7 +167,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         except ValueError as error:
             sys.stderr.write(f"{error}\n")
             return 2
-    with _database(args) as database, database.write() as session:
+    with _database(args) as database, _write(database) as session:
         actor = admin.require_staff(session, _actor(session, args.as_name), sysop=True)
         sysop_settings.put_setting(session, SETTINGS[args.key], value)
         admin.audit_action(session, actor=actor, action=admin.Decision.SETTING.value,
