@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bbs.accounts import MemberView, PublicKeyInfo
-from bbs.admin_service import ANNOUNCE_TOPIC, AccessChanged, member_topic
+from bbs.admin_service import ANNOUNCE_TOPIC, AccessChanged, NoticeArrived, member_topic
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
 from bbs.flags import STAFF_TOPIC, StaffAlert
@@ -357,7 +357,7 @@ class PlainSession:
         events = subscription.drain()
         if name == "member" and any(isinstance(e, AccessChanged) for e in events):
             self.spawn(self._check_access())
-        elif name in ("member", "announce") and events:
+        if (name == "announce" and events) or any(isinstance(e, NoticeArrived) for e in events):
             self.console.live(NOTICE_ARRIVED)
         for event in events:
             if isinstance(event, CheerEvent):

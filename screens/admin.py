@@ -16,7 +16,6 @@ from textual.widgets.option_list import Option
 
 from bbs.admin import AdminError, AuditFilter, AuditView, Decision, QueueItem
 from bbs.errors import StoreBusyError
-from bbs.events import Subscription
 from bbs.flags import STAFF_TOPIC, FlagKind
 from bbs.models import utcnow
 from bbs.sanctions import SanctionKind, parse_length
@@ -27,6 +26,7 @@ from bbs.sysop_settings import (
 )
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
+from screens.live import Live
 from screens.widgets import KeyBar, PlainText, TextField, literal
 
 # What each key does on a queue item, and what the dialog asks for it.
@@ -195,7 +195,7 @@ class ReviewQueueScreen(BBSScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[QueueItem] = []
-        self._staff: Subscription | None = None
+        self._staff: Live | None = None
 
     def compose(self) -> ComposeResult:
         yield PlainText("Review queue", classes="title", id="queue-title")
@@ -209,20 +209,18 @@ class ReviewQueueScreen(BBSScreen[None]):
                      " U/O uphold or overturn an appeal  I resource library  Esc back  F1 help")
 
     async def on_mount(self) -> None:
-        # New items (a crisis alert first of all) appear here as they arrive; the bus runs
+        # New items (a crisis alert first of all) appear here as they arrive; `Live` runs
         # `_queue_changed` in this moderator's own session.
-        self._staff = self.bbs.community.events.subscribe(
-            STAFF_TOPIC, maxsize=32, on_event=self._queue_changed)
+        self._staff = Live(self, self._queue_changed)
+        self._staff.topic(self.bbs.community.events, STAFF_TOPIC, maxsize=32)
         await self.load()
 
     def on_unmount(self) -> None:
         if self._staff is not None:
-            self._staff.unsubscribe()
+            self._staff.close()
             self._staff = None
 
-    def _queue_changed(self) -> None:
-        if self._staff is not None:
-            self._staff.drain()
+    def _queue_changed(self, _events: object) -> None:
         if self.is_attached:
             self.run_worker(self.load(), exclusive=True, group="load")
 

@@ -18,14 +18,15 @@ from textual.filter import NoColor
 from textual.notifications import SeverityLevel
 
 from bbs.accounts import MemberView, PublicKeyInfo
-from bbs.admin_service import AccessChanged, member_topic
 from bbs.community import Community
 from bbs.errors import StoreBusyError
-from bbs.events import Subscription
+from bbs.events import Event
 from bbs.home import HomeSnapshot
 from bbs.i18n import DEFAULT_LANGUAGE, translator
 from bbs.models import ColourMode
+from bbs.sanctions import AccessChanged, member_topic
 from bbs.terminal_caps import ColourDepth, effective_depth
+from screens.live import Live
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class BBSApp(App[int]):
         self._no_color = NoColor()
         # While quick-hidden, notifications wait here instead of showing on the neutral screen.
         self._hidden_notes: list[tuple[str, str, SeverityLevel, float | None]] = []
-        self._access: Subscription | None = None
+        self._access: Live | None = None
         # A member's own language; a visitor's, once chosen, or what their client asked for.
         self.language = (context.member.language if context.member
                          else context.preferred_language or DEFAULT_LANGUAGE)
@@ -191,18 +192,22 @@ class BBSApp(App[int]):
     def _watch_access(self, member: MemberView) -> None:
         """Hear about a suspension or ban of this member while the session is open."""
         if self._access is not None:
-            self._access.unsubscribe()
-        # Subscribed here, so the bus runs `_access_changed` in this session's own context.
-        self._access = self.community.events.subscribe(
-            member_topic(member.id), maxsize=8, on_event=self._access_changed)
+            self._access.close()
+        # `Live` runs `_access_changed` in this session, whoever made the change.
+        self._access = Live(self, self._access_changed)
+        self._access.topic(self.community.events, member_topic(member.id), maxsize=8)
 
-    def _access_changed(self) -> None:
-        access = self._access
-        if access is not None and any(isinstance(e, AccessChanged) for e in access.drain()):
+    def _access_changed(self, events: list[Event]) -> None:
+        member = self.context.member
+        if member is not None and any(
+                isinstance(e, AccessChanged) and e.member_id == member.id for e in events):
             self.run_worker(self._check_access(), group="access", exclusive=True)
 
     async def _check_access(self) -> None:
-        """Suspended or banned while here: say why in one line, and end the session."""
+        """Suspended or banned while here: say why in one line, and end the session.
+
+        The event only says "look again": this session reads its own member's access.
+        """
         member = self.context.member
         if member is None:
             return
@@ -221,7 +226,7 @@ class BBSApp(App[int]):
 
     def on_unmount(self) -> None:
         if self._access is not None:
-            self._access.unsubscribe()
+            self._access.close()
             self._access = None
 
     def show_main_menu(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, ClassVar
@@ -20,7 +18,7 @@ from textual.widgets.option_list import Option
 from bbs.boards import PostError
 from bbs.companion import badge_words
 from bbs.errors import StoreBusyError
-from bbs.events import Subscription
+from bbs.events import Event
 from bbs.goal_service import CheckInOutcome, CheerEvent, Greeting
 from bbs.goals import (
     CATEGORIES,
@@ -37,6 +35,7 @@ from bbs.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen, NoteScreen
+from screens.live import Live
 from screens.widgets import BUSY, LIST_CSS, ChoiceField, KeyBar, PlainText, TextField, Tick
 from screens.widgets import styled_line as _line
 
@@ -967,7 +966,7 @@ class CheckInsDue(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.due: list[GoalSummary] = []
-        self._cheers: Subscription | None = None
+        self._cheers: Live | None = None
 
     def on_mount(self) -> None:
         # The home screen hands over what is due (one read for the whole screen).
@@ -976,23 +975,18 @@ class CheckInsDue(Static):
         member = screen.bbs.member
         if member is not None:
             # The home screen lives as long as the session: cheers reach it anywhere.
-            loop, context = asyncio.get_running_loop(), contextvars.copy_context()
-
-            def arrived() -> None:
-                loop.call_soon(self._cheered, context=context)
-
-            self._cheers = screen.bbs.community.goals.subscribe_cheers(member.id, arrived)
+            goals = screen.bbs.community.goals
+            self._cheers = Live(self, self._cheered)
+            self._cheers.follow(lambda wake: goals.subscribe_cheers(member.id, wake))
 
     def on_unmount(self) -> None:
         if self._cheers is not None:
-            self._cheers.unsubscribe()
+            self._cheers.close()
             self._cheers = None
 
-    def _cheered(self) -> None:
-        # Scheduled from the publisher's call, in this session's own context.
-        if self._cheers is None:
-            return
-        for event in self._cheers.drain():
+    def _cheered(self, events: list[Event]) -> None:
+        # `Live` runs this in this member's own session, whoever sent the cheer.
+        for event in events:
             if isinstance(event, CheerEvent):
                 self.app.notify(f"{clean_line(event.sender)} cheered you on: "
                                 f"{clean_line(event.body)}", title="Cheer", markup=False,

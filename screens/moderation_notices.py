@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import ClassVar
 
@@ -20,12 +21,13 @@ from bbs.admin_service import (
     member_topic,
 )
 from bbs.errors import StoreBusyError
-from bbs.events import Subscription
+from bbs.events import Event
 from bbs.flags import STAFF_TOPIC, StaffAlert
 from bbs.reflow import reflow
 from bbs.sanctions import NoticeView
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
+from screens.live import Live
 from screens.widgets import KeyBar, PlainText, TextField, literal
 
 # A crisis alert stays on screen this long (a toast over whatever screen is open).
@@ -45,7 +47,7 @@ class ModerationNews(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.notices: list[NoticeView] = []
-        self._subscriptions: list[Subscription] = []
+        self._live: Live | None = None
         self._shown = ""
         self._crisis_seen = 0
         # Counts the news's own reads: a home snapshot read before the latest of them is
@@ -63,20 +65,19 @@ class ModerationNews(Static):
         if member is not None:
             topics.append(member_topic(member.id))
         # Live: a new banner, a note from moderators or a new queue item (a crisis alert
-        # first of all) shows at once. The bus runs `_changed` in this session's context.
-        self._subscriptions = [events.subscribe(t, on_event=self._changed) for t in topics]
+        # first of all) shows at once, read by this session for its own member.
+        self._live = Live(self, self._changed)
+        for topic in topics:
+            self._live.topic(events, topic)
         # The home screen hands over the first banner, notes and alerts (one read).
 
     def on_unmount(self) -> None:
-        for subscription in self._subscriptions:
-            subscription.unsubscribe()
-        self._subscriptions = []
+        if self._live is not None:
+            self._live.close()
+            self._live = None
 
-    def _changed(self) -> None:
-        crisis = 0
-        for subscription in self._subscriptions:
-            for event in subscription.drain():
-                crisis += isinstance(event, StaffAlert) and event.about == "crisis"
+    def _changed(self, events: Sequence[Event] = ()) -> None:
+        crisis = sum(isinstance(e, StaffAlert) and e.about == "crisis" for e in events)
         if not self.is_attached:
             return
         if crisis:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
@@ -30,7 +29,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError, StoreFullError
-from bbs.events import Subscription
+from bbs.events import Event
 from bbs.i18n import N_
 from bbs.reflow import reflow
 from bbs.room_service import (
@@ -47,6 +46,7 @@ from bbs.room_service import (
 from bbs.rooms import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomView
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
+from screens.live import Live
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, session_text
 
 # At most one feed frame per this interval under load; a lone line goes out at once.
@@ -376,11 +376,7 @@ class RoomScreen(BBSScreen[None]):
     def __init__(self, visit: RoomVisit) -> None:
         super().__init__()
         self.visit = visit
-        self._subscription: Subscription | None = None
-        self._bus_context: contextvars.Context | None = None
-        self._room_loop: asyncio.AbstractEventLoop | None = None
-        self._flush_handle: asyncio.Handle | None = None
-        self._last_flush = 0.0
+        self._live: Live | None = None
         self._presence_handle: asyncio.Handle | None = None
         self._status = ""
 
@@ -398,12 +394,11 @@ class RoomScreen(BBSScreen[None]):
 
     def on_mount(self) -> None:
         visit = self.visit
-        self._room_loop = asyncio.get_running_loop()
-        # Bus callbacks run in the publisher's session; our flush must run in ours
-        # (Textual finds "the app" through a context variable).
-        self._bus_context = contextvars.copy_context()
         rooms = self.bbs.community.rooms
-        self._subscription = rooms.subscribe(visit, self._on_bus)
+        # `Live` runs `_flush` in this member's session (another member's line arrives
+        # from their session), at most once a frame.
+        self._live = Live(self, self._flush, coalesce=COALESCE_SECONDS)
+        self._live.follow(lambda wake: rooms.subscribe(visit, wake))
         entries = [
             shared_line_entry(line.id, line.author, line.text, line.kind, line.at.isoformat(),
                               mention=self._mentions_me(line))
@@ -423,34 +418,19 @@ class RoomScreen(BBSScreen[None]):
             line.text)
 
     def on_unmount(self) -> None:
-        for handle in (self._flush_handle, self._presence_handle):
-            if handle is not None:
-                handle.cancel()
-        if self._subscription is not None:
-            self._subscription.unsubscribe()
-            self._subscription = None
+        if self._presence_handle is not None:
+            self._presence_handle.cancel()
+        if self._live is not None:
+            self._live.close()
+            self._live = None
         self.bbs.community.rooms.depart(self.visit)
 
     # -- live events ------------------------------------------------------------------
-    def _on_bus(self) -> None:
-        # Called synchronously by whoever published: schedule, never work, here.
-        if self._flush_handle is not None or self._room_loop is None:
+    def _flush(self, events: list[Event]) -> None:
+        live = self._live
+        if live is None or not self.is_attached:
             return
-        wait = COALESCE_SECONDS - (time.monotonic() - self._last_flush)
-        loop, context = self._room_loop, self._bus_context
-        if wait <= 0:
-            self._flush_handle = loop.call_soon(self._flush, context=context)
-        else:
-            self._flush_handle = loop.call_later(wait, self._flush, context=context)
-
-    def _flush(self) -> None:
-        self._flush_handle = None
-        self._last_flush = time.monotonic()
-        subscription = self._subscription
-        if subscription is None or not self.is_attached:
-            return
-        overflowed = subscription.overflowed
-        events = subscription.drain()
+        overflowed = live.overflowed
         visit = self.visit
         entries: list[FeedEntry] = []
         if overflowed:
@@ -504,9 +484,10 @@ class RoomScreen(BBSScreen[None]):
         self.query_one("#room-topic", PlainText).show(self._topic_line())
 
     def _schedule_presence(self) -> None:
-        if self._presence_handle is None and self._room_loop is not None:
-            self._presence_handle = self._room_loop.call_later(
-                PRESENCE_SECONDS, self._update_presence, context=self._bus_context)
+        if self._presence_handle is None:
+            # Called in this session (from `_flush`): the timer keeps its context.
+            self._presence_handle = asyncio.get_running_loop().call_later(
+                PRESENCE_SECONDS, self._update_presence)
 
     def _update_presence(self) -> None:
         self._presence_handle = None
@@ -672,27 +653,25 @@ class RoomEventsToday(PlainText):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._starting: Subscription | None = None
+        self._starting: Live | None = None
 
     def on_mount(self) -> None:
         # Nothing today takes no room; the home screen hands over today's events.
         self.display = False
         # The home screen lives as long as the session: a session starting is said on
-        # whatever screen the member is on (the bus runs `_started` in this session).
+        # whatever screen the member is on (`Live` runs `_started` in this session).
         screen = self.screen
         assert isinstance(screen, BBSScreen)
-        self._starting = screen.bbs.community.events.subscribe(
-            SESSIONS_TOPIC, maxsize=8, on_event=self._started)
+        self._starting = Live(self, self._started)
+        self._starting.topic(screen.bbs.community.events, SESSIONS_TOPIC, maxsize=8)
 
     def on_unmount(self) -> None:
         if self._starting is not None:
-            self._starting.unsubscribe()
+            self._starting.close()
             self._starting = None
 
-    def _started(self) -> None:
-        if self._starting is None:
-            return
-        for event in self._starting.drain():
+    def _started(self, events: list[Event]) -> None:
+        for event in events:
             if isinstance(event, SessionStartingEvent):
                 self.app.notify(event.describe() + " Press R on the home screen for rooms.",
                                 title="Room session", timeout=20, markup=False)

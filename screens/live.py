@@ -1,0 +1,131 @@
+"""Live events for the app, a screen or a widget, handled in that member's own session.
+
+Every screen and widget that hears the bus does it through `Live`: one mechanism, so work
+caused by another member's action (a sysop's suspension, a line in a room, a cheer) runs
+as the member who receives it, never as the one who caused it.
+
+The bus calls a subscription's wake-up from whatever code published: another member's
+session, the follower of posted events, a timer. `Live` does no work there. It posts one
+callback into the receiving node's own message queue (Textual's `call_later`), so the
+handler runs in that node's task: with its own app, screen and member, in order with its
+other messages, and never after the node has gone. The handler gets every event queued
+since the last call, oldest first.
+
+Use:
+
+    def on_mount(self) -> None:
+        self._live = Live(self, self._news)
+        self._live.topic(bus, ANNOUNCE_TOPIC)
+
+    def on_unmount(self) -> None:
+        self._live.close()
+
+A node that is gone when events arrive closes its `Live` itself as well.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.message_pump import MessagePump
+from textual.widget import Widget
+
+from bbs.events import DEFAULT_QUEUE_SIZE, Event, EventBus, Subscription
+
+Handler = Callable[[list[Event]], Any]
+Subscribe = Callable[[Callable[[], None]], Subscription]
+
+
+class Live:
+    """Subscriptions for one node; the handler runs in that node's own message loop."""
+
+    def __init__(self, node: MessagePump, handler: Handler, *, coalesce: float = 0.0) -> None:
+        self._node = node
+        self._handler = handler
+        # At most one handler call per `coalesce` seconds (a busy room: one frame, not one
+        # per line); 0 calls it as soon as the node gets to it.
+        self._coalesce = coalesce
+        self._subscriptions: list[Subscription] = []
+        self._posted = False
+        self._timer: asyncio.TimerHandle | None = None
+        self._last = 0.0
+        self._closed = False
+        # True while the handler runs if a subscription dropped events for being behind.
+        self.overflowed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def topic(self, bus: EventBus, topic: str, *, maxsize: int = DEFAULT_QUEUE_SIZE) -> None:
+        """Hear `topic` on `bus`."""
+        self.follow(lambda wake: bus.subscribe(topic, maxsize=maxsize, on_event=wake))
+
+    def follow(self, subscribe: Subscribe) -> None:
+        """Hear what a service's own subscribe call gives (it is handed the wake-up)."""
+        if self._closed:
+            return
+        self._subscriptions.append(subscribe(self._arrived))
+
+    def close(self) -> None:
+        """Unsubscribe from everything; nothing more reaches the handler."""
+        self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        for subscription in self._subscriptions:
+            subscription.unsubscribe()
+        self._subscriptions = []
+
+    # -- from the publisher's side: schedule, never work ---------------------------------
+    def _arrived(self) -> None:
+        if self._closed or self._posted or self._timer is not None:
+            return
+        wait = self._coalesce - (time.monotonic() - self._last)
+        if wait > 0:
+            self._timer = asyncio.get_running_loop().call_later(wait, self._post)
+        else:
+            self._post()
+
+    def _post(self) -> None:
+        self._timer = None
+        if self._closed:
+            return
+        # Into the receiving node's own queue: the handler runs in its task and context.
+        self._posted = self._node.call_later(self._deliver)
+        if not self._posted:
+            self.close()  # the node is closing: it hears nothing more
+
+    # -- in the receiving node's own message loop ----------------------------------------
+    def _gone(self) -> bool:
+        node = self._node
+        if isinstance(node, App):
+            return not node.is_running
+        if isinstance(node, Widget):
+            return not node.is_attached
+        return False
+
+    def _deliver(self) -> Any:
+        self._posted = False
+        self._last = time.monotonic()
+        if self._closed:
+            return None
+        if self._gone():
+            self.close()
+            return None
+        events: list[Event] = []
+        overflowed = False
+        for subscription in self._subscriptions:
+            overflowed = overflowed or subscription.overflowed
+            events.extend(subscription.drain())
+        if not events and not overflowed:
+            return None
+        self.overflowed = overflowed
+        return self._handler(events)
+
+
+__all__ = ["Live"]
