@@ -139,6 +139,9 @@ class _MemberFlood:
     # When recent lines were refused for coming too fast or repeating (a bounded window).
     refusals: deque[float] = field(default_factory=deque)
     cooling_until: float = 0.0
+    # The room of the last accepted line and when the member spoke there before it: what
+    # `unsay` puts back.
+    undo_room: tuple[int, float | None] | None = None
 
 
 class FloodControl:
@@ -195,6 +198,7 @@ class FloodControl:
             return self._refused(state, now, FloodVerdict(FloodReason.THROTTLED, wait))
         state.bucket.take(now)
         state.recent.append((now, key))
+        state.undo_room = (room_id, state.last_in_room.get(room_id))
         state.last_in_room[room_id] = now
         return FloodVerdict(FloodReason.OK)
 
@@ -210,12 +214,28 @@ class FloodControl:
         return FloodVerdict(FloodReason.COOLING_OFF, self.cool_off_seconds)
 
     def unsay(self, member_id: int, text: str) -> None:
-        """A line that could not be saved was not said: the same line may be sent again."""
+        """A line accepted here but then refused (a mute) or not saved was not said.
+
+        The same line may be sent again; it takes no share of the member's pace, and the
+        room's slow mode counts from the line before it.
+        """
         state = self._members.get(member_id)
-        if state is not None:
-            key = " ".join(text.strip().casefold().split())
-            state.recent = deque((item for item in state.recent if item[1] != key),
-                                 maxlen=state.recent.maxlen)
+        if state is None:
+            return
+        key = " ".join(text.strip().casefold().split())
+        if not any(item[1] == key for item in state.recent):
+            return
+        state.recent = deque((item for item in state.recent if item[1] != key),
+                             maxlen=state.recent.maxlen)
+        bucket = state.bucket
+        bucket.tokens = min(bucket.capacity, bucket.tokens + 1.0)
+        if state.undo_room is not None:
+            room_id, before = state.undo_room
+            state.undo_room = None
+            if before is None:
+                state.last_in_room.pop(room_id, None)
+            else:
+                state.last_in_room[room_id] = before
 
     def forget_idle(self, older_than: float = 3600.0, now: float | None = None) -> None:
         """Drop state of members who have not spoken for a while (bounded memory)."""

@@ -375,8 +375,11 @@ class RoomService:
             return self._flood_reply(visit, verdict.reason, verdict.retry_after, len(text))
         member = visit.member
         # A muted member can read but not speak (the admin screen's mute).
+        # Read for every line, so a mute (from the admin screen or `bbs admin mute`) holds
+        # from the next one; a refused line was not said (pace, repeats, slow mode).
         muted = await self._community.read(lambda s: posting_block(s, member.id))
         if muted is not None:
+            self.flood.unsay(member.id, text)
             return Reply((muted,), keep_input=True)
         moderation = await self._community.moderation.check(text)
         held = moderation.held

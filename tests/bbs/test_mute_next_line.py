@@ -1,0 +1,50 @@
+"""A mute holds from the member's next room line, and a refused line was not said."""
+
+from __future__ import annotations
+
+from bbs import rooms
+from bbs.community import Community
+from bbs.models import Role
+from bbs.room_live import FloodControl, FloodReason
+from bbs.sanctions import SanctionKind
+
+PASSWORD = "a long enough password"
+
+
+async def test_a_mute_refuses_the_next_line_and_a_lift_lets_the_same_line_through(
+    community: Community,
+) -> None:
+    sysop = (await community.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)).member
+    member = (await community.sign_up("Wren", PASSWORD, PASSWORD)).member
+    room_id = (await community.rooms.list_rooms(member))[0][0].id
+    visit = await community.rooms.enter(room_id, member)
+    assert (await community.rooms.say(visit, "hello all")).line is not None
+
+    await community.admin.sanction(
+        sysop.id, "Wren", SanctionKind.MUTE, category="Spam", reason="too many links"
+    )
+    # More lines than the member's pace allows, all refused for the mute.
+    for _ in range(community.rooms.flood.lines + 2):
+        reply = await community.rooms.say(visit, "are you there?")
+        assert reply.line is None and reply.keep_input
+        assert "muted" in reply.notes[0] and "too many links" in reply.notes[0]
+
+    await community.admin.lift(sysop.id, "Wren", reason="sorted out")
+    # Not a repeat and not too fast: none of the refused lines counted as said.
+    reply = await community.rooms.say(visit, "are you there?")
+    assert reply.line is not None, reply.notes
+    said = await community.read(lambda s: [line.text for line in rooms.recent_lines(s, room_id)])
+    assert said.count("are you there?") == 1
+
+
+def test_unsay_gives_back_the_pace_the_repeat_and_the_slow_mode() -> None:
+    flood = FloodControl(lines=1, per_seconds=60.0)
+    ok = flood.check(1, 7, "first", slow_mode_seconds=30, now=100.0)
+    assert ok.reason is FloodReason.OK
+    second = flood.check(1, 7, "second", slow_mode_seconds=30, now=101.0)
+    assert second.reason is FloodReason.SLOW_MODE
+    flood.unsay(1, "first")
+    assert flood.check(1, 7, "first", slow_mode_seconds=30, now=102.0).reason is FloodReason.OK
+    # Unsaying a line that was never accepted gives nothing back.
+    flood.unsay(1, "never said")
+    assert flood.check(1, 8, "other", now=103.0).reason is FloodReason.THROTTLED
