@@ -213,3 +213,13 @@ async def test_a_suspension_on_the_admin_screen_ends_the_other_members_session(
     await sysop.wait_for("suspend IN FORCE")
     assert not sysop.closed.is_set()
     print(f"\nsuspension on the admin screen ended the session in {took:.2f} s")
+
+
+async def test_a_banner_set_from_the_shell_shows_at_once(
+    connect: Any, live_server: RunningServer
+) -> None:
+    await _members(live_server, "Moss")
+    moss = await _logged_in(connect, "Moss")
+    assert "Announcement:" not in moss.text()
+    await _bbs(live_server, "admin", "set", "announcement", "Picnic at noon")
+    await moss.wait_for("Announcement: Picnic at noon", timeout=ENDS_WITHIN + 3)
