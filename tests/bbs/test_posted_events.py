@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from sqlmodel import Session, select
-from support import wait_until
+from support import cluster_nodes, wait_until
 
 from bbs import accounts, admin, posted_events, sysop_settings
 from bbs.community import Community
+from bbs.config import Settings
 from bbs.db import Database
 from bbs.events import Event, LocalEventBus, announce
 from bbs.models import Role, utcnow
@@ -235,3 +237,42 @@ def test_announce_without_posting_posts_nothing(store: Database) -> None:
         announce(session, "x", NoticeArrived(1))
     with store.read() as session:
         assert posted_events.last_id(session) == 0
+
+
+async def test_every_node_of_a_cluster_hears_the_shell_once(
+    settings: Settings, postgres_url: str, tmp_path: Path
+) -> None:
+    """Each node follows the table itself and publishes to its own sessions only."""
+    async with cluster_nodes(settings, postgres_url, tmp_path) as nodes:
+        sysop = (
+            await nodes[0].sign_up(
+                "Keeper", "a long enough password", "a long enough password", role=Role.SYSOP
+            )
+        ).member
+        member = (
+            await nodes[0].sign_up("Wren", "a long enough password", "a long enough password")
+        ).member
+        heard: list[list[Event]] = [[] for _ in nodes]
+        subscriptions = []
+        for node, got in zip(nodes, heard, strict=True):
+            sub = node.events.subscribe(member_topic(member.id))
+            sub._on_event = (lambda s, g: lambda: g.extend(s.drain()))(sub, got)
+            subscriptions.append(sub)
+        await asyncio.to_thread(_suspend_from_a_shell, nodes[0].database, sysop.id, "spam")
+        await wait_until(
+            lambda: all(any(isinstance(e, AccessChanged) for e in got) for got in heard),
+            "every node hears the suspension",
+        )
+        # A marker sent through the cluster's bus now reaches each node after anything
+        # the nodes sent through it before (delivery follows the table's order): a copy
+        # republished to every node would be heard before it.
+        await wait_until(lambda: all(n.posted.delivered == 2 for n in nodes), "both followed")
+        marker = NoticeArrived(-1)
+        nodes[0].events.publish(member_topic(member.id), marker)
+        await wait_until(lambda: all(marker in got for got in heard), "every node hears the marker")
+        for got in heard:
+            assert [e for e in got if isinstance(e, AccessChanged)] == [
+                AccessChanged(member.id, "suspend", "spam")
+            ]
+        for sub in subscriptions:
+            sub.unsubscribe()
