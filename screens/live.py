@@ -5,11 +5,13 @@ caused by another member's action (a sysop's suspension, a line in a room, a che
 as the member who receives it, never as the one who caused it.
 
 The bus calls a subscription's wake-up from whatever code published: another member's
-session, the follower of posted events, a timer. `Live` does no work there. It posts one
-callback into the receiving node's own message queue (Textual's `call_later`), so the
-handler runs in that node's task: with its own app, screen and member, in order with its
-other messages, and never after the node has gone. The handler gets every event queued
-since the last call, oldest first.
+session, the follower of posted events, a timer. `Live` does no work there. It schedules
+the handler in the receiving node's own context: the context is taken from inside the
+node's own message loop (a callback posted to it with Textual's `call_later` as the `Live`
+is made), so the handler runs with the node's app, screen and member whichever session
+made the subscription, and never after the node has gone. Until that context is known, a
+delivery itself goes through the node's message queue. The handler gets every event
+queued since the last call, oldest first.
 
 Use:
 
@@ -26,9 +28,10 @@ A node that is gone when events arrive closes its `Live` itself as well.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import logging
 import time
 from collections.abc import Callable
-from typing import Any
 
 from textual.app import App
 from textual.message_pump import MessagePump
@@ -36,8 +39,11 @@ from textual.widget import Widget
 
 from bbs.events import DEFAULT_QUEUE_SIZE, Event, EventBus, Subscription
 
-Handler = Callable[[list[Event]], Any]
+# Synchronous, and quick: slow work (a store read) goes to a worker it starts.
+Handler = Callable[[list[Event]], None]
 Subscribe = Callable[[Callable[[], None]], Subscription]
+
+log = logging.getLogger(__name__)
 
 
 class Live:
@@ -54,8 +60,19 @@ class Live:
         self._timer: asyncio.TimerHandle | None = None
         self._last = 0.0
         self._closed = False
+        # The node's own context and loop, taken inside its message loop (`_capture`).
+        self._context: contextvars.Context | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         # True while the handler runs if a subscription dropped events for being behind.
         self.overflowed = False
+        if not node.call_later(self._capture):
+            self._closed = True  # the node is closing: it will hear nothing
+
+    def _capture(self) -> None:
+        # Runs in the node's own message loop: this is the context its handler needs.
+        if self._context is None:
+            self._context = contextvars.copy_context()
+            self._loop = asyncio.get_running_loop()
 
     @property
     def closed(self) -> bool:
@@ -95,7 +112,12 @@ class Live:
         self._timer = None
         if self._closed:
             return
-        # Into the receiving node's own queue: the handler runs in its task and context.
+        if self._context is not None and self._loop is not None:
+            # In the receiving node's own context, without a message through its queue.
+            self._posted = True
+            self._loop.call_soon(self._deliver, context=self._context)
+            return
+        # Through the node's own queue: the handler runs in its task and context.
         self._posted = self._node.call_later(self._deliver)
         if not self._posted:
             self.close()  # the node is closing: it hears nothing more
@@ -109,23 +131,28 @@ class Live:
             return not node.is_attached
         return False
 
-    def _deliver(self) -> Any:
+    def _deliver(self) -> None:
         self._posted = False
         self._last = time.monotonic()
         if self._closed:
-            return None
+            return
+        self._capture()
         if self._gone():
             self.close()
-            return None
+            return
         events: list[Event] = []
         overflowed = False
         for subscription in self._subscriptions:
             overflowed = overflowed or subscription.overflowed
             events.extend(subscription.drain())
         if not events and not overflowed:
-            return None
+            return
         self.overflowed = overflowed
-        return self._handler(events)
+        try:
+            self._handler(events)
+        except Exception:
+            # One widget's mistake never stops the session from hearing the bus.
+            log.exception("live event handler failed")
 
 
 __all__ = ["Live"]
