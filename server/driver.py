@@ -95,11 +95,6 @@ def input_cost(data: bytes, in_paste: bool) -> tuple[int, bool, int]:
     return cost, in_paste, pasted
 
 
-def scroll_sequence(top: int, bottom: int, count: int) -> str:
-    """Rows top..bottom (0-based) move up by `count`; the cursor ends at home, margins reset."""
-    return f"\x1b[{top + 1};{bottom + 1}r\x1b[{top + 1};1H\x1b[{count}M\x1b[r"
-
-
 class TerminalChannel(Protocol):
     """What the driver needs from an SSH channel (asyncssh's SSHServerChannel fits)."""
 
@@ -286,6 +281,8 @@ class SSHDriver(Driver):
         self._frames = FrameFilter(width, height)
         self._decode = getincrementaldecoder("utf-8")("replace").decode
         self._out: list[str] = []
+        # Scrolls asked for this loop pass: where in _out each goes, top, bottom, rows.
+        self._scrolls: list[tuple[int, int, int, int]] = []
         self._flush_scheduled = False
         self._pending: deque[str] = deque()
         self._ready: deque[Message] = deque()
@@ -321,11 +318,27 @@ class SSHDriver(Driver):
 
     def flush(self) -> None:
         self._flush_scheduled = False
-        if not self._out or self._closed:
-            self._out.clear()
+        out, scrolls = self._out, self._scrolls
+        if not (out or scrolls) or self._closed:
+            out.clear()
+            scrolls.clear()
             return
-        text = self._frames.filter("".join(self._out))
-        self._out.clear()
+        frames = self._frames
+        if scrolls:
+            # What comes before a scroll is filtered against the rows as they were, what
+            # comes after against the rows shifted.
+            parts: list[str] = []
+            start = 0
+            for at, top, bottom, rows in scrolls:
+                parts.append(frames.filter("".join(out[start:at])))
+                parts.append(frames.scroll(top, bottom, rows))
+                start = at
+            parts.append(frames.filter("".join(out[start:])))
+            text = "".join(parts)
+            scrolls.clear()
+        else:
+            text = frames.filter("".join(out))
+        out.clear()
         if not text:
             return
         data = text.encode("utf-8", "replace")
@@ -341,13 +354,19 @@ class SSHDriver(Driver):
         except (BrokenPipeError, ConnectionError, OSError):
             self._closed = True
 
-    def scroll_rows(self, top: int, bottom: int, count: int) -> None:
-        """Shift screen rows top..bottom (0-based, inclusive) up by `count`, blanking the last.
+    def scroll_rows(self, top: int, bottom: int, rows: int) -> None:
+        """Shift screen rows top..bottom (0-based, inclusive) up by `rows`, blanking the last.
 
-        Terminal scroll region (DECSTBM) plus delete-line: every VT100-descended terminal
-        has both. The frame filter recognises this exact sequence and shifts its memory.
+        Goes out in order with what is written around it, as a terminal scroll region
+        (DECSTBM) plus delete-line (`scroll_sequence`): every VT100-descended terminal has
+        both. The frame filter is told of the scroll itself and shifts its memory.
         """
-        self.write(scroll_sequence(top, bottom, count))
+        if self._closed:
+            return
+        self._scrolls.append((len(self._out), top, bottom, rows))
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._event_loop.call_soon(self.flush)
 
     def open_url(self, url: str, new_tab: bool = True) -> None:
         """Links are shown, never opened on the server."""

@@ -57,6 +57,7 @@ from screens.textual_compat import (
 )
 from screens.widgets import BBSTextArea
 from server.driver import SSHDriver, TerminalLink
+from server.frame_filter import scroll_sequence
 from tests.driver_harness import Channel, run_with, wait_until
 
 # sha256 of the source of each Textual function a patch replaces or relies on, as in
@@ -292,6 +293,15 @@ async def test_row_scroller_terminal_size_and_set_terminal_size_with_our_driver(
         assert terminal_size(driver) == (60, 14)
         driver.resize(70, 16)  # a window change: the driver sets the size, the app reads it
         await wait_until(lambda: app.size == (70, 16), what="the app to read the new size")
+        # The structured scroll goes out in order with what is written around it.
+        await wait_until(lambda: not driver._out, what="the frame to go out")
+        sent = len(link.channel.data)
+        driver.write("\x1b[1;1Habove")
+        driver.scroll_rows(2, 9, 1)
+        driver.write("\x1b[10;1Hbelow")
+        driver.flush()
+        assert bytes(link.channel.data[sent:]).decode() == (
+            "\x1b[1;1Habove" + scroll_sequence(2, 9, 1) + "\x1b[10;1Hbelow")
 
     await run_with(link, script)
 
@@ -441,3 +451,4 @@ def test_takes_no_arguments() -> None:
 
     assert count_parameters(Callback()) == 0
     assert Callback._param_count == 0  # type: ignore[attr-defined]
+
