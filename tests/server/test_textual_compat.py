@@ -7,10 +7,12 @@ written for, an installer raises TextualChanged, or an accessor's answer is wron
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import inspect
 import weakref
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -452,3 +454,46 @@ def test_takes_no_arguments() -> None:
     assert count_parameters(Callback()) == 0
     assert Callback._param_count == 0  # type: ignore[attr-defined]
 
+
+# -- nothing else reaches in --------------------------------------------------------------
+def _private_names(source: str) -> set[str]:
+    """Private names a module defines: attributes it sets, functions, class attributes."""
+    tree = ast.parse(source)
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    return {name for name in names if name.startswith("_") and not name.startswith("__")}
+
+
+def test_no_module_but_the_compat_module_touches_textual_s_private_attributes() -> None:
+    import rich
+    import textual
+
+    root = Path(__file__).resolve().parents[2]
+    theirs: set[str] = set()
+    for package in (textual, rich):
+        for path in Path(package.__file__).parent.rglob("*.py"):
+            theirs |= _private_names(path.read_text(encoding="utf-8"))
+    ours_files = [p for package in ("bbs", "screens", "server", "plain")
+                  for p in (root / package).rglob("*.py") if p.name != "textual_compat.py"]
+    ours: set[str] = set()
+    for path in ours_files:
+        ours |= _private_names(path.read_text(encoding="utf-8"))
+    found = []
+    for path in ours_files:
+        if path.parts[-2] not in ("screens", "server"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr in theirs - ours) or (
+                isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual._")
+            ) or (isinstance(node, ast.Attribute) and "__" in node.attr.strip("_")):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not found, f"Textual private access outside screens/textual_compat.py: {found}"
