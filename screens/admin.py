@@ -27,7 +27,7 @@ from bbs.sysop_settings import (
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.live import Live
-from screens.widgets import KeyBar, PlainText, TextField, literal
+from screens.widgets import BBSTextArea, KeyBar, PlainText, TextField, literal
 
 # What each key does on a queue item, and what the dialog asks for it.
 QUEUE_KEYS: tuple[tuple[str, Decision, str], ...] = (
@@ -569,14 +569,12 @@ class CommunitySettingsScreen(BBSScreen[None]):
         self.editing = "guidelines"
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import TextArea
-
         yield PlainText("Community settings (sysops)", classes="title")
         for field_id, _key, label in _SETTING_FIELDS:
             yield PlainText(label, classes="note")
             yield TextField(id=field_id, max_length=1000)
         yield PlainText(self.TEXTS["guidelines"], classes="note", id="editor-label")
-        yield TextArea(id="text-editor", soft_wrap=True)
+        yield BBSTextArea(id="text-editor", soft_wrap=True)
         yield KeyBar(" Tab next  Ctrl+E guidelines/help  Ctrl+S save what changed  Esc back")
 
     def _values(self) -> dict[str, str]:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from rich.color import ColorSystem
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.driver import Driver
 from textual.filter import NoColor
@@ -27,6 +26,7 @@ from bbs.models import ColourMode
 from bbs.sanctions import AccessChanged, member_topic
 from bbs.terminal_caps import ColourDepth, effective_depth
 from screens.live import Live
+from screens.textual_compat import QuietCrashApp, set_color_system, use_line_filter
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class SessionContext:
     preferred_language: str | None = None
 
 
-class BBSApp(App[int]):
+class BBSApp(QuietCrashApp[int]):
     """One member's BBS. The return code becomes the SSH exit status."""
 
     TITLE = "BBS"
@@ -135,12 +135,9 @@ class BBSApp(App[int]):
     def apply_colour_mode(self, choice: ColourMode) -> None:
         """Per-session colours: the console's colour system is per app, not per process."""
         depth = effective_depth(self.context.detected_depth, choice)
-        self.console._color_system = _COLOR_SYSTEMS[depth]
+        set_color_system(self.console, _COLOR_SYSTEMS[depth])
         mono = depth is ColourDepth.MONOCHROME
-        if mono and self._no_color not in self._filters:
-            self._filters.append(self._no_color)
-        elif not mono and self._no_color in self._filters:
-            self._filters.remove(self._no_color)
+        use_line_filter(self, self._no_color, mono)
         self.set_class(mono, "mono")
         if self.is_running:
             self.refresh(repaint=True, layout=True)
@@ -240,16 +237,15 @@ class BBSApp(App[int]):
         self.add_mode("menu", MainMenuScreen)
         self.switch_mode("menu")
 
-    def _fatal_error(self) -> None:
+    def crashed(self, error: BaseException | None) -> None:
         # Textual's own handler renders the traceback with local variables to the
         # server's stderr: that could print a password or a private message. Log the
         # stack without locals, and tell the member plainly.
-        log.error("session app crashed", exc_info=self._exception)
+        log.error("session app crashed", exc_info=error)
         self.farewell = (
             "Sorry, something went wrong on our side and this session had to close. "
             "Anything you saw saved is safe. Please connect again."
         )
-        self._close_messages_no_wait()
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

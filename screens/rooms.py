@@ -13,7 +13,7 @@ import asyncio
 import contextvars
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -47,6 +47,13 @@ from bbs.rooms import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomVi
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.live import Live
+from screens.textual_compat import (
+    forget_rendered_lines,
+    has_notifications,
+    layout_pending,
+    repaint_pending,
+    row_scroller,
+)
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, session_text
 
 # At most one feed frame per this interval under load; a lone line goes out at once.
@@ -218,17 +225,17 @@ class RoomFeed(Widget):
 
     def _scroll_in_place(self, count: int, width: int, height: int) -> str:
         app = self.app
-        driver: Any = app._driver
+        driver = row_scroller(app)
         screen = self.screen
         if (
-            not getattr(driver, "supports_scroll_regions", False)
+            driver is None
             or count >= height
             or app.screen is not screen
-            or app._notifications
+            or has_notifications(app)
             or not self.display
         ):
             return "repaint"
-        if screen._layout_required or self._repaint_required:
+        if layout_pending(screen) or repaint_pending(self):
             return "later"
         region = self.region
         if region.x != 0 or region.width != app.size.width or region.height != height:
@@ -236,7 +243,7 @@ class RoomFeed(Widget):
             return "repaint"
         driver.scroll_rows(region.y, region.bottom - 1, count)
         # Every cached line moved: drop Textual's per-widget cache, render only the new rows.
-        self._styles_cache.clear()
+        forget_rendered_lines(self)
         strips = self.render_lines(Region(0, height - count, width, count))
         console = app.console
         top = region.bottom - count + 1

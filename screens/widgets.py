@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Input, RadioButton, Static, TextArea
 from textual.widgets.text_area import Edit, EditResult
 
 from bbs.text_safety import clean_line, clean_text
+from screens.textual_compat import own_key_bindings, stop_watching
 
 BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
 
@@ -98,7 +99,7 @@ class TextField(Input):
                 event.prevent_default()
                 self.screen.set_focus(fields[fields.index(self) + 1])
             return
-        bindings = self._bindings.key_to_bindings.get(event.key)
+        bindings = own_key_bindings(self, event.key)
         if bindings and not event.is_printable:
             # Textual runs a field's own key bindings (Ctrl+U, Ctrl+W, Home...) only after
             # the keys queued behind them; a burst like Ctrl+U then text would lose the
@@ -130,7 +131,24 @@ class TextField(Input):
             self.notify(ONE_LINE_KEPT, severity="warning", markup=False)
 
 
-class SafeTextArea(TextArea):
+class BBSTextArea(TextArea):
+    """A TextArea that lets go of the app's theme when it leaves the screen.
+
+    Every TextArea watches `app.theme`, and Textual prunes the watchers of removed
+    widgets only when the theme next changes, which in a session is never: each editor
+    ever opened (a reply, a new thread, with its whole undo history) stayed alive until
+    the member logged out. About 0.3 MiB a post in the abuse benchmark.
+    """
+
+    def on_unmount(self) -> None:
+        try:
+            app = self.app
+        except Exception:  # no app any more (the session ended): nothing to release
+            return
+        stop_watching(app, "theme", self)
+
+
+class SafeTextArea(BBSTextArea):
     """A TextArea that holds and shows only safe text, cleaned as posts are (`clean_text`):
     whatever is typed, pasted or loaded loses control characters (C0, C1, DEL, ESC),
     bidi overrides and zero-width spaces; newlines, ZWJ, ZWNJ and variation selectors

@@ -18,12 +18,24 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from textual import constants, events
-from textual._parser import ParseEOF, ParseTimeout, Peek1, Read1, TokenCallback
-from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.geometry import Size
 from textual.message import Message
 
+from screens.textual_compat import (
+    ParseEOF,
+    ParseTimeout,
+    Peek1,
+    Read1,
+    TokenCallback,
+    UncachedXTermParser,
+    XTermParser,
+    is_closing,
+    set_terminal_size,
+    stopped_before,
+    takes_no_arguments,
+    terminal_size,
+)
 from server.frame_filter import FrameFilter
 
 if TYPE_CHECKING:
@@ -83,11 +95,6 @@ def input_cost(data: bytes, in_paste: bool) -> tuple[int, bool, int]:
     return cost, in_paste, pasted
 
 
-def scroll_sequence(top: int, bottom: int, count: int) -> str:
-    """Rows top..bottom (0-based) move up by `count`; the cursor ends at home, margins reset."""
-    return f"\x1b[{top + 1};{bottom + 1}r\x1b[{top + 1};1H\x1b[{count}M\x1b[r"
-
-
 class TerminalChannel(Protocol):
     """What the driver needs from an SSH channel (asyncssh's SSHServerChannel fits)."""
 
@@ -133,7 +140,7 @@ class TerminalLink:
         )
 
 
-class _SessionParser(XTermParser):
+class _SessionParser(UncachedXTermParser):
     """XTermParser without the class-wide lru_cache that keeps dead parsers and apps alive,
     and with bracketed pastes taken as data.
 
@@ -143,11 +150,6 @@ class _SessionParser(XTermParser):
     before Textual's parser sees them, and everything between them is one Paste event,
     whole and in place; the rest goes through Textual's parser unchanged.
     """
-
-    def _parse_extended_key(self, sequence: str) -> list[events.Key] | None:  # type: ignore[override]
-        uncached: Any = XTermParser._parse_extended_key.__wrapped__
-        result: list[events.Key] | None = uncached(self, sequence)
-        return result
 
     def parse(self, token_callback: TokenCallback[Message]) -> Generator[Read1 | Peek1, str, None]:
         ESC = "\x1b"
@@ -212,6 +214,7 @@ class _SessionParser(XTermParser):
                     request = textual.send(char)
 
 
+@takes_no_arguments  # Textual's invoke() need not inspect the callback's signature
 class _Follower:
     """Follows one key or paste through the app, hop by hop, until it has been handled.
 
@@ -231,8 +234,6 @@ class _Follower:
     it submitted closes.
     """
 
-    # Textual's invoke() reads this instead of inspecting the callback's signature.
-    _param_count = 0
     FIRST, PATH, SETTLE = range(3)
 
     __slots__ = ("driver", "event", "pump", "stage", "started", "typing")
@@ -271,11 +272,17 @@ class SSHDriver(Driver):
             app, debug=debug, mouse=mouse and link.mouse, size=link.clamp(link.width, link.height)
         )
         link.driver = self
+        # The app and the loop, as this driver uses them (Driver keeps its own copies).
+        self._session_app = app
+        self._event_loop = asyncio.get_running_loop()
+        self._mouse_reporting = mouse and link.mouse
         self._parser: _SessionParser | None = _SessionParser(debug=False)
-        width, height = self._size or (80, 24)
+        width, height = terminal_size(self) or (80, 24)
         self._frames = FrameFilter(width, height)
         self._decode = getincrementaldecoder("utf-8")("replace").decode
         self._out: list[str] = []
+        # Scrolls asked for this loop pass: where in _out each goes, top, bottom, rows.
+        self._scrolls: list[tuple[int, int, int, int]] = []
         self._flush_scheduled = False
         self._pending: deque[str] = deque()
         self._ready: deque[Message] = deque()
@@ -307,15 +314,31 @@ class SSHDriver(Driver):
         self._out.append(data)
         if not self._flush_scheduled:
             self._flush_scheduled = True
-            self._loop.call_soon(self.flush)
+            self._event_loop.call_soon(self.flush)
 
     def flush(self) -> None:
         self._flush_scheduled = False
-        if not self._out or self._closed:
-            self._out.clear()
+        out, scrolls = self._out, self._scrolls
+        if not (out or scrolls) or self._closed:
+            out.clear()
+            scrolls.clear()
             return
-        text = self._frames.filter("".join(self._out))
-        self._out.clear()
+        frames = self._frames
+        if scrolls:
+            # What comes before a scroll is filtered against the rows as they were, what
+            # comes after against the rows shifted.
+            parts: list[str] = []
+            start = 0
+            for at, top, bottom, rows in scrolls:
+                parts.append(frames.filter("".join(out[start:at])))
+                parts.append(frames.scroll(top, bottom, rows))
+                start = at
+            parts.append(frames.filter("".join(out[start:])))
+            text = "".join(parts)
+            scrolls.clear()
+        else:
+            text = frames.filter("".join(out))
+        out.clear()
         if not text:
             return
         data = text.encode("utf-8", "replace")
@@ -331,13 +354,19 @@ class SSHDriver(Driver):
         except (BrokenPipeError, ConnectionError, OSError):
             self._closed = True
 
-    def scroll_rows(self, top: int, bottom: int, count: int) -> None:
-        """Shift screen rows top..bottom (0-based, inclusive) up by `count`, blanking the last.
+    def scroll_rows(self, top: int, bottom: int, rows: int) -> None:
+        """Shift screen rows top..bottom (0-based, inclusive) up by `rows`, blanking the last.
 
-        Terminal scroll region (DECSTBM) plus delete-line: every VT100-descended terminal
-        has both. The frame filter recognises this exact sequence and shifts its memory.
+        Goes out in order with what is written around it, as a terminal scroll region
+        (DECSTBM) plus delete-line (`scroll_sequence`): every VT100-descended terminal has
+        both. The frame filter is told of the scroll itself and shifts its memory.
         """
-        self.write(scroll_sequence(top, bottom, count))
+        if self._closed:
+            return
+        self._scrolls.append((len(self._out), top, bottom, rows))
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._event_loop.call_soon(self.flush)
 
     def open_url(self, url: str, new_tab: bool = True) -> None:
         """Links are shown, never opened on the server."""
@@ -346,7 +375,7 @@ class SSHDriver(Driver):
     def start_application_mode(self) -> None:
         write = self.write
         write("\x1b[?1049h")  # alternate screen
-        if self._mouse:
+        if self._mouse_reporting:
             # Clicks and wheel only, SGR encoded: no stream of motion reports.
             write("\x1b[?1000h\x1b[?1006h")
         write("\x1b[?25l")  # hide the cursor; Textual draws its own, without blinking
@@ -371,7 +400,7 @@ class SSHDriver(Driver):
         self._release_parser()
         write = self.write
         write("\x1b[?2004l\x1b[?7h")
-        if self._mouse:
+        if self._mouse_reporting:
             write("\x1b[?1000l\x1b[?1006l")
         write("\x1b[?1049l\x1b[?25h\x1b[0m")
         self.flush()
@@ -384,14 +413,12 @@ class SSHDriver(Driver):
     def _release_parser(self) -> None:
         parser, self._parser = self._parser, None
         if parser is not None:
-            # The generator's frame holds the last key event, whose sender is the app.
-            parser._gen.close()
-            parser._tokens.clear()
+            parser.release()
 
     # -- input ----------------------------------------------------------------------
     def send_message(self, message: Message) -> None:
         # There is no input thread: we are on the loop already.
-        self._app.post_message(message)
+        self._session_app.post_message(message)
 
     def _take_tokens(self, size: int) -> bool:
         now = time.monotonic()
@@ -512,7 +539,7 @@ class SSHDriver(Driver):
         if self._following is not None:
             pass  # still draining: _followed carries on
         elif self._pending or ready:
-            self._loop.call_soon(self._drain)
+            self._event_loop.call_soon(self._drain)
         else:
             self._draining = False
             self._dropped_reported = False
@@ -522,8 +549,8 @@ class SSHDriver(Driver):
         # A lone ESC might start a sequence; the parser waits, and we wake it up
         # only when it is actually waiting (idle costs nothing).
         parser = self._parser
-        if parser is not None and parser._timeout_time is not None and self._tick_handle is None:
-            self._tick_handle = self._loop.call_later(ESCAPE_TIMEOUT_SECONDS, self._tick)
+        if parser is not None and parser.waiting_for_more and self._tick_handle is None:
+            self._tick_handle = self._event_loop.call_later(ESCAPE_TIMEOUT_SECONDS, self._tick)
 
     def _tick(self) -> None:
         self._tick_handle = None
@@ -554,7 +581,7 @@ class SSHDriver(Driver):
         if not isinstance(event, events.Key):
             return False
         try:
-            focused = self._app.focused
+            focused = self._session_app.focused
         except Exception:
             return False
         return focused is not None and focused.check_consume_key(event.key, event.character)
@@ -562,12 +589,13 @@ class SSHDriver(Driver):
     def _follow(self, event: Message, *, typing: bool) -> None:
         # A later key of a run of typing replaces the follower of the one before it: both
         # take the same path, in order, so when it is in, so are they.
-        follower = _Follower(self, event, self._loop.time(), typing)
+        follower = _Follower(self, event, self._event_loop.time(), typing)
         self._following = follower
         # Behind the event in the app's queue: runs once the app has looked at it.
-        self._hop_to(follower, self._app)
+        self._hop_to(follower, self._session_app)
         if self._following is follower and self._follow_check is None:
-            self._follow_check = self._loop.call_later(FOLLOW_CHECK_SECONDS, self._check_follow)
+            self._follow_check = self._event_loop.call_later(
+                FOLLOW_CHECK_SECONDS, self._check_follow)
 
     def _hop_to(self, follower: _Follower, pump: DOMNode) -> None:
         follower.pump = pump
@@ -578,7 +606,7 @@ class SSHDriver(Driver):
         """The event has been handled at `follower.pump`; where does it go next?"""
         if follower is not self._following:
             return  # given up on, or input ended
-        app = self._app
+        app = self._session_app
         pump, event = follower.pump, follower.event
         if follower.stage == _Follower.FIRST:
             if not event.is_forwarded:
@@ -598,13 +626,12 @@ class SSHDriver(Driver):
         if follower.stage == _Follower.SETTLE:
             self._hop_to(follower, parent if parent is not None else app)
             return
-        # As MessagePump._on_message decides whether to bubble: a screen marks it stopped
-        # as it passes it to the app that sent it, so that alone does not mean it stopped.
+        # As MessagePump._on_message decides whether to bubble.
         if (
             not event.bubble
             or parent is None
             or not (pump.is_parent_active and pump.is_attached)
-            or (event._stop_propagation and event._sender is not parent)
+            or stopped_before(event, parent)
         ):
             # Taken here. Typing or a paste taken by a field sets nothing off worth
             # waiting for.
@@ -617,7 +644,7 @@ class SSHDriver(Driver):
 
     def _settle(self, follower: _Follower) -> None:
         follower.stage = _Follower.SETTLE
-        app = self._app
+        app = self._session_app
         try:
             start: DOMNode = app.focused or app.screen
         except Exception:
@@ -633,7 +660,7 @@ class SSHDriver(Driver):
             self._follow_check.cancel()
             self._follow_check = None
         if self._input_enabled:
-            self._loop.call_soon(self._drain)
+            self._event_loop.call_soon(self._drain)
         else:
             self._draining = False
 
@@ -645,27 +672,27 @@ class SSHDriver(Driver):
         pump = follower.pump
         gone = (
             pump is None
-            or pump._closing
-            or pump._closed
-            or (pump is not self._app and pump.parent is None)
+            or is_closing(pump)
+            or (pump is not self._session_app and pump.parent is None)
         )
-        if gone or self._loop.time() - follower.started > FOLLOW_GIVE_UP_SECONDS:
+        if gone or self._event_loop.time() - follower.started > FOLLOW_GIVE_UP_SECONDS:
             # Its callback went down with a closed screen, or the app is busy elsewhere:
             # the next input goes now rather than never.
             self._followed(follower)
             return
-        self._follow_check = self._loop.call_later(FOLLOW_CHECK_SECONDS, self._check_follow)
+        self._follow_check = self._event_loop.call_later(FOLLOW_CHECK_SECONDS, self._check_follow)
 
     def resize(self, width: int, height: int) -> None:
         """A window change from the client: clamped, and storms folded into one."""
-        self._size = self._link.clamp(width, height)
+        set_terminal_size(self, self._link.clamp(width, height))
         if self._resize_handle is None and self._input_enabled:
-            self._resize_handle = self._loop.call_later(RESIZE_COALESCE_SECONDS, self._apply_size)
+            self._resize_handle = self._event_loop.call_later(
+                RESIZE_COALESCE_SECONDS, self._apply_size)
 
     def _apply_size(self) -> None:
         self._resize_handle = None
-        width, height = self._size or (80, 24)
+        width, height = terminal_size(self) or (80, 24)
         # The terminal may have reflowed or cleared: forget what it showed.
         self._frames.reset(width, height)
         size = Size(width, height)
-        self._app.post_message(events.Resize(size, size))
+        self._session_app.post_message(events.Resize(size, size))

@@ -7,8 +7,8 @@ last written there, drops a run of cells identical to what the terminal already 
 narrow run over a full-width row), and turns a line's trailing blanks into one
 erase-to-end-of-line. It never changes what the member
 ends up seeing: anything it does not fully understand passes through untouched and
-makes it forget what it knew. One sequence it does model: a scroll of a band of rows
-(`server.driver.scroll_sequence`), after which it remembers the rows shifted up.
+makes it forget what it knew. A scroll of a band of rows is not parsed from the data:
+the driver calls `scroll`, which writes the scroll and shifts the rows remembered.
 """
 
 from __future__ import annotations
@@ -23,10 +23,16 @@ _MOVE = re.compile(r"\x1b\[(\d+);(\d+)H")
 _ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # Sequences that change no cell: cursor visibility, synchronized output, pointer shape.
 _HARMLESS = re.compile(r"\x1b\[\?(?:25|2026)[hl]|\x1b\]22;[^\x07\x1b]*(?:\x07|\x1b\\)")
-# A band of rows shifted up: DECSTBM, cursor to the band's top, delete lines, reset margins.
-_SCROLL = re.compile(r"\x1b\[(\d+);(\d+)r\x1b\[(\d+);1H\x1b\[(\d+)M\x1b\[r")
 # Trailing blanks on the terminal's default background, then a reset.
 _TRAILING_BLANKS = re.compile(r"\x1b\[49m( {4,})\x1b\[0m(\n?)$")
+
+
+def scroll_sequence(top: int, bottom: int, rows: int) -> str:
+    """Rows top..bottom (0-based) move up by `rows`: DECSTBM, the cursor to the band's top,
+    delete lines, margins reset (the cursor ends at home). Omitted parameters (the
+    column, a count of one) take their default, 1."""
+    count = "" if rows == 1 else str(rows)
+    return f"\x1b[{top + 1};{bottom + 1}r\x1b[{top + 1}H\x1b[{count}M\x1b[r"
 
 
 class FrameFilter:
@@ -49,25 +55,21 @@ class FrameFilter:
         self._rows.clear()
 
     def filter(self, data: str) -> str:
-        if "r\x1b[" not in data:
-            return self._filter(data)
-        # Scrolls split the data: what comes before one is filtered against the rows as
-        # they were, what comes after against the rows shifted.
-        out: list[str] = []
-        start = 0
-        for scroll in _SCROLL.finditer(data):
-            top, bottom, home, count = (int(g) for g in scroll.groups())
-            out.append(self._filter(data[start : scroll.start()]))
-            self.bytes_in += len(scroll.group(0))
-            self.bytes_out += len(scroll.group(0))
-            out.append(scroll.group(0))
-            if home == top and 1 <= top <= bottom and count > 0:
-                self._shift(top, bottom, count)
-            else:
-                self._rows.clear()
-            start = scroll.end()
-        out.append(self._filter(data[start:]))
-        return "".join(out)
+        """`data` less what the terminal shows already. A scroll region or any other
+        sequence that moves cells passes through and makes the filter forget."""
+        return self._filter(data)
+
+    def scroll(self, top: int, bottom: int, rows: int) -> str:
+        """What to send to shift rows top..bottom (0-based, inclusive) up by `rows`, the
+        freed bottom rows blank; the rows remembered shift with them."""
+        sequence = scroll_sequence(top, bottom, rows)
+        self.bytes_in += len(sequence)
+        self.bytes_out += len(sequence)
+        if 0 <= top <= bottom and rows > 0:
+            self._shift(top + 1, bottom + 1, rows)
+        else:
+            self._rows.clear()
+        return sequence
 
     def _shift(self, top: int, bottom: int, count: int) -> None:
         """Rows top..bottom (1-based) moved up by `count`; the freed bottom rows are blank."""

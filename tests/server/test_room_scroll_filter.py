@@ -6,8 +6,7 @@ import random
 
 import pyte
 
-from server.driver import scroll_sequence
-from server.frame_filter import FrameFilter
+from server.frame_filter import FrameFilter, scroll_sequence
 
 WIDTH, HEIGHT = 30, 10
 TOP, BOTTOM = 2, 7  # the feed band, 0-based rows
@@ -44,10 +43,9 @@ def test_scrolling_then_repainting_shows_exactly_what_a_full_repaint_shows() -> 
         new = [f"new {step}.{j} " + "y" * rng.randrange(12) for j in range(count)]
         lines += new
         # The fast path: shift the band, write only the new bottom rows.
-        fast = scroll_sequence(TOP, BOTTOM, count) + "".join(
-            _row(BOTTOM - count + 1 + j, text) for j, text in enumerate(new))
-        plain.append(fast)
-        filtered.append(frames.filter(fast))
+        rows = "".join(_row(BOTTOM - count + 1 + j, text) for j, text in enumerate(new))
+        plain.append(scroll_sequence(TOP, BOTTOM, count) + rows)
+        filtered.append(frames.scroll(TOP, BOTTOM, count) + frames.filter(rows))
         assert _screen(filtered) == _screen(plain) == _screen([_full_frame(lines)])
         if step % 7 == 0:
             # Now and then Textual repaints everything: the filter must know the band moved,
@@ -63,15 +61,26 @@ def test_scrolling_then_repainting_shows_exactly_what_a_full_repaint_shows() -> 
 def test_a_scroll_costs_the_sequence_and_the_new_row_only() -> None:
     frames = FrameFilter(WIDTH, HEIGHT)
     frames.filter(_full_frame(["a", "b", "c"]))
-    fast = scroll_sequence(TOP, BOTTOM, 1) + _row(BOTTOM, "d")
-    assert frames.filter(fast) == fast
-    assert len(scroll_sequence(TOP, BOTTOM, 1)) < 24
+    assert frames.scroll(TOP, BOTTOM, 1) == scroll_sequence(TOP, BOTTOM, 1)
+    assert frames.filter(_row(BOTTOM, "d")) == _row(BOTTOM, "d")
+    assert len(scroll_sequence(TOP, BOTTOM, 1)) <= 18
 
 
-def test_an_unrecognised_scroll_makes_the_filter_forget() -> None:
+def test_the_scroll_sequence_moves_the_band_as_a_terminal_does() -> None:
+    rows = [f"row {y}" for y in range(HEIGHT)]
+    frame = "".join(_row(y, text) for y, text in enumerate(rows))
+    for count in (1, 2, 3):
+        shown = _screen([frame, scroll_sequence(TOP, BOTTOM, count)])
+        band = rows[TOP + count : BOTTOM + 1] + [""] * count
+        expected = rows[:TOP] + band + rows[BOTTOM + 1 :]
+        assert [line.rstrip() for line in shown] == expected
+
+
+def test_a_scroll_written_as_text_makes_the_filter_forget() -> None:
+    # Only `scroll` is modelled; the same bytes in the data are not parsed back.
     frames = FrameFilter(WIDTH, HEIGHT)
     frame = _full_frame(["a"])
     frames.filter(frame)
-    odd = "\x1b[3;8r\x1b[5;1H\x1b[1M\x1b[r"  # delete-line not at the band's top
-    assert frames.filter(odd) == odd
-    assert frames.filter(frame) == frame
+    for written in (scroll_sequence(TOP, BOTTOM, 1), "\x1b[3;8r\x1b[5;1H\x1b[1M\x1b[r"):
+        assert frames.filter(written) == written
+        assert frames.filter(frame) == frame

@@ -1,0 +1,640 @@
+"""Every use of Textual's private parts, in one place.
+
+Harbour runs many Textual apps in one process over SSH, and a few things that needs
+are not in Textual's public API: the app's driver, whether a layout is pending, a
+console's colour system, the xterm parser's internals, and a handful of process-wide
+patches that share or skip work. Each such touchpoint is a named function or class
+here, and nowhere else in screens/ or server/ reads or writes a private Textual
+attribute. tests/server/test_textual_compat.py has a test per touchpoint, and a hash
+of the source of every function a patch replaces, so a Textual upgrade that moves or
+changes one of them fails loudly instead of quietly doing nothing.
+
+`apply_textual_patches()` installs the patches (once per process). Each checks its
+target first and raises `TextualChanged` if the target is missing or its signature
+differs from what the patch was written for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import textual.app as textual_app
+from rich.color import ColorSystem
+from rich.console import Console
+from textual._parser import ParseEOF, ParseTimeout, Peek1, Read1, TokenCallback
+from textual._xterm_parser import XTermParser
+from textual.app import App
+from textual.binding import Binding
+from textual.events import Key
+from textual.filter import LineFilter
+from textual.message import Message
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+    from textual.driver import Driver
+    from textual.message_pump import MessagePump
+
+__all__ = [
+    "ParseEOF",
+    "ParseTimeout",
+    "Peek1",
+    "QuietCrashApp",
+    "Read1",
+    "RowScroller",
+    "TextualChanged",
+    "TokenCallback",
+    "UncachedXTermParser",
+    "XTermParser",
+    "app_driver",
+    "apply_textual_patches",
+    "forget_rendered_lines",
+    "has_notifications",
+    "is_closing",
+    "layout_pending",
+    "own_key_bindings",
+    "patched_originals",
+    "repaint_pending",
+    "row_scroller",
+    "set_color_system",
+    "set_terminal_size",
+    "stop_watching",
+    "stopped_before",
+    "takes_no_arguments",
+    "terminal_size",
+    "use_line_filter",
+]
+
+ReturnType = TypeVar("ReturnType")
+C = TypeVar("C", bound=type)
+
+
+class TextualChanged(RuntimeError):
+    """Textual no longer has something this module relies on: check it against the new
+    Textual (and its test in tests/server/test_textual_compat.py) before upgrading."""
+
+
+# -- the app and its driver ---------------------------------------------------------------
+class RowScroller(Protocol):
+    """A driver that can shift a band of whole rows up (see server.driver.SSHDriver)."""
+
+    def scroll_rows(self, top: int, bottom: int, rows: int) -> None:
+        """Rows top..bottom (0-based, inclusive) move up by `rows`; the freed rows blank."""
+
+    def write(self, data: str) -> None:
+        """Write terminal output, in order with the scroll."""
+
+
+def app_driver(app: App[Any]) -> Driver | None:
+    """The driver an app is running with (None before it starts and after it ends)."""
+    driver: Driver | None = app._driver
+    return driver
+
+
+def row_scroller(app: App[Any]) -> RowScroller | None:
+    """The app's driver if it can scroll a band of rows in place, else None."""
+    driver: Any = app._driver
+    if driver is None or not getattr(driver, "supports_scroll_regions", False):
+        return None
+    scroller: RowScroller = driver
+    return scroller
+
+
+def has_notifications(app: App[Any]) -> bool:
+    """Whether the app has notifications (toasts) that may be on the screen."""
+    return bool(app._notifications)
+
+
+def layout_pending(node: Widget) -> bool:
+    """Whether a widget or screen has asked for a layout that has not run yet."""
+    return bool(node._layout_required)
+
+
+def repaint_pending(widget: Widget) -> bool:
+    """Whether a widget has asked for a repaint that has not run yet."""
+    return bool(widget._repaint_required)
+
+
+def forget_rendered_lines(widget: Widget) -> None:
+    """Drop the lines Textual cached for a widget, so the next render draws them afresh.
+
+    For a widget that moved its own rows on the terminal (the room feed's scroll)."""
+    widget._styles_cache.clear()
+
+
+def own_key_bindings(widget: Widget, key: str) -> list[Binding]:
+    """The bindings a widget itself (its class's BINDINGS) has for `key`."""
+    bindings: list[Binding] = widget._bindings.key_to_bindings.get(key, [])
+    return bindings
+
+
+def set_color_system(console: Console, system: ColorSystem) -> None:
+    """Set the colour system one app's console renders with (the console is per app)."""
+    console._color_system = system
+
+
+def use_line_filter(app: App[Any], line_filter: LineFilter, on: bool) -> None:
+    """Add (on) or remove a line filter from what this app draws (NoColor, for one)."""
+    filters: list[LineFilter] = app._filters
+    if on and line_filter not in filters:
+        filters.append(line_filter)
+    elif not on and line_filter in filters:
+        filters.remove(line_filter)
+
+
+class QuietCrashApp(App[ReturnType]):
+    """An App whose crash is reported through `crashed`, without Textual's traceback.
+
+    Textual's own handler renders the traceback with local variables (a password, a
+    private message) to the terminal on exit. Here the subclass decides what is logged
+    and said; the app then closes as Textual's handler would close it."""
+
+    def crashed(self, error: BaseException | None) -> None:
+        """The app hit an unhandled exception (`error`) and is about to close."""
+
+    def _fatal_error(self) -> None:
+        self.crashed(self._exception)
+        self._close_messages_no_wait()
+
+
+def stop_watching(obj: DOMNode, attribute: str, node: DOMNode) -> None:
+    """`node` no longer watches `obj.attribute` (Textual drops such watchers only when
+    the attribute next changes)."""
+    watchers = getattr(obj, "__watchers", {}).get(attribute)
+    if watchers:
+        watchers[:] = [(watcher, callback) for watcher, callback in watchers if watcher is not node]
+
+
+# -- the terminal driver ------------------------------------------------------------------
+def terminal_size(driver: Driver) -> tuple[int, int] | None:
+    """The size a driver reports to its app (None: not known yet)."""
+    size: tuple[int, int] | None = driver._size
+    return size
+
+
+def set_terminal_size(driver: Driver, size: tuple[int, int]) -> None:
+    """Set the size the app reads from its driver (App.size reads it on each resize)."""
+    driver._size = size
+
+
+class UncachedXTermParser(XTermParser):
+    """Textual's xterm parser without its class-wide lru_cache, which kept dead parsers
+    (and through their last key, dead apps) alive; and one that can be released."""
+
+    def _parse_extended_key(self, sequence: str) -> list[Key] | None:  # type: ignore[override]
+        uncached: Any = XTermParser._parse_extended_key.__wrapped__
+        result: list[Key] | None = uncached(self, sequence)
+        return result
+
+    @property
+    def waiting_for_more(self) -> bool:
+        """Whether the parser is waiting to see if an escape sequence goes on (call tick)."""
+        return self._timeout_time is not None
+
+    def release(self) -> None:
+        """Let go of everything parsed: the generator's frame holds the last key event,
+        whose sender is the app."""
+        self._gen.close()
+        self._tokens.clear()
+
+
+def stopped_before(event: Message, parent: MessagePump) -> bool:
+    """Whether `event` was stopped where it is, so it will not bubble on to `parent`.
+
+    As MessagePump._on_message decides: a screen marks an event stopped as it passes it
+    to the app that sent it, so that alone does not mean it stopped."""
+    return bool(event._stop_propagation and event._sender is not parent)
+
+
+def is_closing(pump: MessagePump) -> bool:
+    """Whether a widget, screen or app is closing or closed (its queue runs no more)."""
+    return bool(pump._closing or pump._closed)
+
+
+def takes_no_arguments(cls: C) -> C:
+    """Class decorator: Textual calls instances of `cls` as callbacks with no arguments,
+    without inspecting their signature each time."""
+    setattr(cls, "_param_count", 0)  # noqa: B010 (what Textual's count_parameters reads)
+    return cls
+
+
+# -- process-wide patches -----------------------------------------------------------------
+_applied = False
+# What each patch replaced, by name: tests hash their source against the pinned Textual.
+_originals: dict[str, Callable[..., Any]] = {}
+
+
+def patched_originals() -> dict[str, Callable[..., Any]]:
+    """The Textual functions the patches replaced (or rely on), by patch name."""
+    return dict(_originals)
+
+
+def _target(owner: Any, name: str, patch: str) -> Any:
+    """`owner.name` as defined on owner itself, or TextualChanged."""
+    namespace = owner.__dict__ if isinstance(owner, type) else vars(owner)
+    if name not in namespace:
+        where = getattr(owner, "__qualname__", getattr(owner, "__name__", repr(owner)))
+        raise TextualChanged(f"{where}.{name} is gone: patch {patch!r} cannot be installed")
+    return namespace[name]
+
+
+def _method(owner: type, name: str, patch: str, parameters: tuple[str, ...]) -> Any:
+    """The method `owner.name`, checked to take exactly `parameters`, or TextualChanged."""
+    original = _target(owner, name, patch)
+    function = getattr(original, "__wrapped__", original)
+    if isinstance(original, property):
+        function = original.fget
+    found = tuple(inspect.signature(function).parameters)
+    if found != parameters:
+        raise TextualChanged(
+            f"{owner.__qualname__}.{name} now takes {found}, not {parameters}: "
+            f"patch {patch!r} cannot be installed"
+        )
+    _originals[patch] = function
+    return original
+
+
+def apply_textual_patches() -> None:
+    """Install the process-wide patches (once; later calls do nothing).
+
+    Each raises TextualChanged if what it patches is missing or takes other parameters.
+    """
+    global _applied
+    if _applied:
+        return
+    _no_stdout_swap()
+    _share_parsed_css()
+    _share_variable_tokens()
+    _lazy_strip_caches()
+    _skip_same_size_relayout()
+    _quiet_empty_toast_rack()
+    # No patch drops a Layout or Update message. One that skipped layouts "already done"
+    # saved a few ms of CPU a session start but left grown widgets at their old height: a
+    # full layout that runs after a widget changes and before the widget's idle moment
+    # still uses its parents' cached arrangement (tests/server/test_layout_under_load.py).
+    _inner_outer_without_the_cache()
+    _box_models_of_the_current_layout()
+    _keep_reverse_in_visual_styles()
+    _applied = True
+
+
+def _no_stdout_swap() -> None:
+    """Neutralise App's sys.stdout/sys.stderr swap.
+
+    App._process_messages wraps each app's run in redirect_stdout/redirect_stderr,
+    a process-global swap. With many apps whose lifetimes interleave, the restores
+    happen out of order, sys.stdout is left pointing at a dead app's capture object,
+    and that app (with its whole DOM) can never be freed.
+    """
+    patch = "no_stdout_swap"
+    _method(App, "_process_messages", patch, ("self", "ready_callback", "headless",
+                                              "inline", "inline_no_clear", "mouse",
+                                              "terminal_size", "message_hook"))
+    for name in ("redirect_stdout", "redirect_stderr"):
+        _target(textual_app, name, patch)
+
+    def _no_redirect(_target: Any) -> contextlib.nullcontext[None]:
+        return contextlib.nullcontext()
+
+    textual_app.redirect_stdout = _no_redirect  # type: ignore[attr-defined,assignment]
+    textual_app.redirect_stderr = _no_redirect  # type: ignore[attr-defined,assignment]
+
+
+class _SharedRuleCache:
+    """Parsed CSS rules shared by every app in the process, keyed by the CSS variables.
+
+    Each Textual app parses the same stylesheets (ours and every widget's defaults) on
+    start; that was a third of an app's start-up CPU. Parsed rule sets are only read
+    after parsing, so apps with the same theme variables can share them.
+    """
+
+    def __init__(self, limit: int = 512) -> None:
+        self._rules: dict[tuple[object, ...], list[Any]] = {}
+        self._limit = limit
+
+    def lookup(self, stylesheet: Any, key: tuple[object, ...], parse: Any) -> list[Any]:
+        full_key = (_variables_key(stylesheet), *key)
+        rules = self._rules.get(full_key)
+        if rules is None:
+            rules = parse()
+            if len(self._rules) >= self._limit:
+                self._rules.clear()
+            self._rules[full_key] = rules
+        return rules
+
+
+# Each distinct set of CSS variables (a theme in a colour mode) gets a small number once,
+# so the caches below key on an int instead of hashing ~150 variables at every lookup.
+_variable_sets: dict[tuple[tuple[str, str], ...], int] = {}
+
+
+def _variables_key(stylesheet: Any) -> int:
+    """The stylesheet's CSS variables as a key, worked out again only when they change."""
+    variables = stylesheet._variables
+    fingerprint = getattr(stylesheet, "_bbs_variables_key", None)
+    if fingerprint is None or fingerprint[0] is not variables:
+        items = tuple(sorted(variables.items()))
+        number = _variable_sets.setdefault(items, len(_variable_sets))
+        fingerprint = (variables, number)
+        stylesheet._bbs_variables_key = fingerprint
+    key: int = fingerprint[1]
+    return key
+
+
+def _share_parsed_css() -> None:
+    from textual.css.stylesheet import Stylesheet
+
+    cache = _SharedRuleCache()
+    original = _method(Stylesheet, "_parse_rules", "share_parsed_css",
+                       ("self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"))
+    if "_variables" not in inspect.getsource(Stylesheet.__init__):
+        raise TextualChanged("Stylesheet._variables is gone: patch 'share_parsed_css'")
+
+    def _parse_rules(
+        self: Stylesheet,
+        css: str,
+        read_from: Any,
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> list[Any]:
+        key = (css, read_from, is_default_rules, tie_breaker, scope)
+        return cache.lookup(
+            self,
+            key,
+            lambda: original(self, css, read_from, is_default_rules, tie_breaker, scope),
+        )
+
+    Stylesheet._parse_rules = _parse_rules  # type: ignore[method-assign]
+
+
+def _share_variable_tokens() -> None:
+    """Apps with the same theme share the theme's CSS variables, tokenised once.
+
+    Every style string an app parses (a "bold $accent" in a widget) needs the theme's
+    variables as tokens, and each app tokenised all of them again on its first frame:
+    1-2 ms of every session's start (profiled). Each app gets its own lists (Textual's
+    substitution may append to them) over tokens that are shared and never changed.
+    """
+    from textual.css.stylesheet import Stylesheet
+    from textual.css.tokenize import tokenize_values
+
+    _method(Stylesheet, "_variable_tokens", "share_variable_tokens", ("self",))
+    if "self.__variable_tokens" not in inspect.getsource(Stylesheet.__init__):
+        raise TextualChanged(
+            "Stylesheet.__variable_tokens is gone: patch 'share_variable_tokens'")
+
+    shared: dict[int, dict[str, list[Any]]] = {}
+
+    def _variable_tokens(self: Stylesheet) -> dict[str, list[Any]]:
+        tokens: dict[str, list[Any]] | None = self._Stylesheet__variable_tokens  # type: ignore[attr-defined]
+        if tokens is None:
+            key = _variables_key(self)
+            common = shared.get(key)
+            if common is None:
+                if len(shared) >= 16:  # themes and colour modes in use: a handful
+                    shared.clear()
+                common = shared[key] = tokenize_values(self._variables)
+            tokens = {name: list(values) for name, values in common.items()}
+            self._Stylesheet__variable_tokens = tokens  # type: ignore[attr-defined]
+        return tokens
+
+    Stylesheet._variable_tokens = property(_variable_tokens)  # type: ignore[assignment,method-assign]
+
+
+class _LazyCache:
+    """A Strip's cache slot that makes its cache the first time it is used."""
+
+    __slots__ = ("_make", "_size", "_slot")
+
+    def __init__(self, slot: Any, size: int, make: Any) -> None:
+        self._slot = slot
+        self._size = size
+        self._make = make
+
+    def __get__(self, strip: Any, owner: Any = None) -> Any:
+        if strip is None:
+            return self
+        try:
+            return self._slot.__get__(strip, owner)
+        except AttributeError:
+            cache = self._make(self._size)
+            self._slot.__set__(strip, cache)
+            return cache
+
+    def __set__(self, strip: Any, value: Any) -> None:
+        self._slot.__set__(strip, value)
+
+
+# Strip's caches and their sizes, as textual 8.2.8 makes them in Strip.__init__.
+_STRIP_CACHES = {
+    "_divide_cache": 4,
+    "_crop_cache": 16,
+    "_style_cache": 16,
+    "_filter_cache": 4,
+    "_line_length_cache": 4,
+    "_crop_extend_cache": 4,
+    "_offsets_cache": 4,
+}
+
+
+def _lazy_strip_caches() -> None:
+    """A Strip makes its seven little caches when one is first used, not up front.
+
+    Every line of every frame is a Strip, and each made seven caches (fourteen objects)
+    that most never use: a profile of 104 session starts made 13,001 Strips and 92,463
+    caches, churn that also leaves the allocator holding memory.
+    """
+    from textual.cache import FIFOCache
+    from textual.strip import Strip
+
+    patch = "lazy_strip_caches"
+    _method(Strip, "__init__", patch, ("self", "segments", "cell_length"))
+    slots = {name: _target(Strip, name, patch) for name in _STRIP_CACHES}
+
+    def __init__(self: Strip, segments: Any, cell_length: int | None = None) -> None:
+        self._segments = list(segments)
+        self._cell_length = cell_length
+        self._render_cache = None
+        self._link_ids = None
+        self._cell_count = None
+
+    for name, size in _STRIP_CACHES.items():
+        setattr(Strip, name, _LazyCache(slots[name], size, FIFOCache))
+    Strip.__init__ = __init__  # type: ignore[method-assign]
+
+
+def _inner_outer_without_the_cache() -> None:
+    """Remembering two background styles no longer keeps dead widgets' rendered lines.
+
+    StylesCache.get_inner_outer is an instance method under lru_cache(1024), so its key
+    holds the StylesCache itself: the last 1,024 widgets' line caches (every Strip they
+    drew) stayed alive after the widgets were gone: the abuse benchmark, whose replies
+    each rebuilt the replier's thread page, kept ~700 of them. The two styles depend
+    only on the two colours, so they are cached on those alone.
+    """
+    from textual._styles_cache import StylesCache
+    from textual.color import Color
+    from textual.style import Style
+
+    _method(StylesCache, "get_inner_outer", "inner_outer_without_the_cache",
+            ("cls", "base_background", "background"))
+
+    @lru_cache(1024)
+    def inner_outer(base_background: Color, background: Color) -> tuple[Style, Style]:
+        return (
+            Style(background=base_background + background),
+            Style(background=base_background),
+        )
+
+    StylesCache.get_inner_outer = staticmethod(inner_outer)  # type: ignore[method-assign,assignment]
+
+
+class _LayoutUpdates:
+    """Widget._layout_updates, which drops the widget's box models when it moves on.
+
+    Each widget caches up to 16 box models, keyed on (among other things) its count of
+    layout updates. The count only goes up, so a model made before the latest update can
+    never be used again, yet stays until pushed out: a post widget redrawn for a new
+    post, or a chat feed taking lines, keeps 16 dead models (with their Fractions).
+    """
+
+    __slots__ = ()
+
+    def __get__(self, widget: Any, owner: type | None = None) -> int:
+        if widget is None:
+            return 0
+        count: int = widget.__dict__["_bbs_layout_updates"]
+        return count
+
+    def __set__(self, widget: Any, count: int) -> None:
+        widget.__dict__["_bbs_layout_updates"] = count
+        cache = widget.__dict__.get("_box_model_cache")
+        if cache is not None:
+            cache.clear()
+
+
+def _box_models_of_the_current_layout() -> None:
+    patch = "box_models_of_the_current_layout"
+    _method(Widget, "_get_box_model", patch, ("self", "container", "viewport", "width_fraction",
+                                              "height_fraction", "constrain_width",
+                                              "greedy"))
+    source = inspect.getsource(Widget._get_box_model)
+    if "self._layout_updates" not in source or "self._box_model_cache" not in source:
+        raise TextualChanged("Widget's box model cache changed: patch " + repr(patch))
+    Widget._layout_updates = _LayoutUpdates()  # type: ignore[assignment]
+
+
+def _skip_same_size_relayout() -> None:
+    """A screen does not lay out again when nothing about its layout changed.
+
+    A new screen's first layout posts a Resize to the screen itself, and the app posts
+    the terminal's size to it as well: two more full layouts and frames at the same
+    size, for every session that starts. The app already ignores a same-size Resize
+    from the terminal; this makes the screen agree. A real size change still lays out,
+    and a layout something asked for still runs on the screen's update timer.
+    """
+    from textual.geometry import Size
+    from textual.screen import Screen
+
+    original = _method(Screen, "_screen_resized", "skip_same_size_relayout", ("self", "size"))
+    size_updated = _method(Widget, "_size_updated", "skip_same_size_relayout_size_updated",
+                           ("self", "size", "virtual_size", "container_size", "layout"))
+
+    def _screen_resized(self: Screen[Any], size: Size) -> None:
+        if self._size == size and self.is_attached:
+            return  # laid out at this size already; a pending layout runs on its timer
+        original(self, size)
+
+    Screen._screen_resized = _screen_resized  # type: ignore[method-assign]
+
+    # A layout also records how big each widget's content is, and that record asks for
+    # another whole layout, in case scroll bars must now appear. A widget that cannot
+    # scroll has none; one whose CSS fixes its bars (no `auto` overflow) keeps them
+    # whatever its content; a container whose content fitted before and fits now keeps
+    # its bars as they are. Each way that second layout would be the same as the first.
+
+    def _size_updated(
+        self: Widget,
+        size: Size,
+        virtual_size: Size,
+        container_size: Size,
+        layout: bool = True,
+    ) -> bool:
+        if layout:
+            before = self.virtual_size
+            styles = self.styles
+            if (
+                not self.is_scrollable
+                or (styles.overflow_x != "auto" and styles.overflow_y != "auto")
+                or (
+                    virtual_size.width <= size.width
+                    and virtual_size.height <= size.height
+                    and before.width <= size.width
+                    and before.height <= size.height
+                )
+            ):
+                layout = False
+        result: bool = size_updated(self, size, virtual_size, container_size, layout)
+        return result
+
+    Widget._size_updated = _size_updated  # type: ignore[method-assign]
+
+
+def _quiet_empty_toast_rack() -> None:
+    """Showing no notifications on a screen with none does not lay the screen out again.
+
+    Every screen, when it comes up, hands its notifications to its toast rack, which
+    sets `display` even when it is already hidden: a second full layout and frame for
+    every screen shown, toasts or not.
+    """
+    from textual.widgets._toast import ToastRack
+
+    original = _method(ToastRack, "show", "quiet_empty_toast_rack", ("self", "notifications"))
+
+    def show(self: ToastRack, notifications: Any) -> None:
+        if not notifications and not self.display and not self.children:
+            return
+        original(self, notifications)
+
+    ToastRack.show = show  # type: ignore[method-assign]
+
+
+def _keep_reverse_in_visual_styles() -> None:
+    """`text-style: reverse` reaches what widgets draw from their component styles.
+
+    Textual 8.2.8's `Widget.get_visual_style` (which lists, choices and toggles draw
+    their rows with) keeps bold, dim, italic, underline and strike from `text-style`,
+    and drops reverse. Every "the chosen row in reverse" rule was ignored, and the
+    chosen row of a list showed by colour alone: nothing at all on a monochrome terminal.
+    """
+    original = _method(Widget, "get_visual_style", "keep_reverse_in_visual_styles",
+                       ("self", "component_classes", "partial"))
+
+    def get_visual_style(self: Widget, *component_classes: str,
+                         partial: bool = False) -> Any:
+        cache: dict[Any, Any] = self._visual_style_cache  # keyed as the original keys it
+        cache_key = (self._pseudo_classes_cache_key, component_classes, partial)
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return cached
+        style = original(self, *component_classes, partial=partial)
+        # The same styles, in the same order, that the original sums its text style from.
+        nodes = [self] if partial else list(reversed(self.ancestors_with_self))
+        layers = [node.styles for node in nodes]
+        layers += [nodes[-1].get_component_styles(name) for name in component_classes]
+        reverse = None
+        for styles in layers:
+            if styles.text_style.reverse is not None:
+                reverse = styles.text_style.reverse
+        if reverse:
+            style = replace(style, reverse=True)
+            cache[cache_key] = style
+        return style
+
+    Widget.get_visual_style = get_visual_style  # type: ignore[method-assign]

@@ -1,0 +1,499 @@
+"""Every touchpoint in screens/textual_compat.py, tested against the pinned Textual.
+
+A Textual upgrade that renames, moves or rewrites something Harbour reaches into fails
+here, loudly: a patched function's source no longer hashes to what the patch was
+written for, an installer raises TextualChanged, or an accessor's answer is wrong.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import inspect
+import weakref
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.color import ColorSystem
+from rich.segment import Segment
+from textual import events
+from textual._callback import count_parameters
+from textual._styles_cache import StylesCache
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.color import Color
+from textual.css.stylesheet import Stylesheet
+from textual.filter import NoColor
+from textual.message import Message
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.style import Style
+from textual.widget import Widget
+from textual.widgets import Input, Static, TextArea
+from textual.widgets._toast import ToastRack
+
+import screens.textual_compat as compat
+from screens.textual_compat import (
+    QuietCrashApp,
+    TextualChanged,
+    UncachedXTermParser,
+    app_driver,
+    apply_textual_patches,
+    forget_rendered_lines,
+    has_notifications,
+    is_closing,
+    layout_pending,
+    own_key_bindings,
+    patched_originals,
+    repaint_pending,
+    row_scroller,
+    set_color_system,
+    set_terminal_size,
+    stop_watching,
+    stopped_before,
+    takes_no_arguments,
+    terminal_size,
+    use_line_filter,
+)
+from screens.widgets import BBSTextArea
+from server.driver import SSHDriver, TerminalLink
+from server.frame_filter import scroll_sequence
+from tests.driver_harness import Channel, run_with, wait_until
+
+# sha256 of the source of each Textual function a patch replaces or relies on, as in
+# textual 8.2.8. A mismatch means Textual changed it: read the new source, check the
+# patch (screens/textual_compat.py) still does what it says, then update the hash.
+ORIGINALS = {
+    "no_stdout_swap": "7934609529be85befa7fd40b9f41e9268e8097c37d1f7d3c237ca1d66452b4f4",
+    "share_parsed_css": "2f1c2d220b672d1b86c19f185bbffba8f2bbf22d10e779a532cdec8fbd2fe01d",
+    "share_variable_tokens": "91e64845307a01396cf91d257eb21e2983698140bc2c6dbdeb6444fa44b480f1",
+    "lazy_strip_caches": "ce1d8154dca8cfd78cd46aa14a40b23436c94696447efbe74eb17f0e0a4a550d",
+    "skip_same_size_relayout": "9ac8cd9df56307829154c091a9e9b0b4bfa5eece40941ddb994165fe51f5e895",
+    "skip_same_size_relayout_size_updated":
+        "21ffb00b8a9833150e0faafd8ed4854f683814efd042832f4b5eeacc00c01f64",
+    "quiet_empty_toast_rack": "764c33fbdc911fd0bec03abdc23605ef53ff5020e66ac6ab63eb2315c79dbd80",
+    "inner_outer_without_the_cache":
+        "d2509f3e796680df9e74d7abc9df50afba9be6d4903f6731daa037476a17277b",
+    "box_models_of_the_current_layout":
+        "2af27ebacc60142be3782279f67a61898501b40a1238d9307bf0e3670bdba1f6",
+    "keep_reverse_in_visual_styles":
+        "89a34466ed64d4bf6da3c93fed5cd38673ab359b2edf702efa4ab65be0a5048e",
+}
+
+
+def _sha256(function: Any) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+def test_the_compat_module_is_written_for_the_pinned_textual() -> None:
+    # It reaches into Textual's internals: a new Textual needs them checked again.
+    assert version("textual") == "8.2.8"
+
+
+# -- the patches --------------------------------------------------------------------------
+def test_every_patched_original_is_the_source_the_patch_was_written_for() -> None:
+    apply_textual_patches()
+    originals = patched_originals()
+    assert set(originals) == set(ORIGINALS)
+    changed = {name: _sha256(fn) for name, fn in originals.items()
+               if _sha256(fn) != ORIGINALS[name]}
+    assert not changed, f"Textual changed what these patches replace: {changed}"
+
+
+# Each installer, and a target it must find: without it, installing raises TextualChanged.
+INSTALLERS = [
+    (compat._no_stdout_swap, App, "_process_messages"),
+    (compat._share_parsed_css, Stylesheet, "_parse_rules"),
+    (compat._share_variable_tokens, Stylesheet, "_variable_tokens"),
+    (compat._lazy_strip_caches, Strip, "__init__"),
+    (compat._lazy_strip_caches, Strip, "_crop_cache"),
+    (compat._skip_same_size_relayout, Screen, "_screen_resized"),
+    (compat._skip_same_size_relayout, Widget, "_size_updated"),
+    (compat._quiet_empty_toast_rack, ToastRack, "show"),
+    (compat._inner_outer_without_the_cache, StylesCache, "get_inner_outer"),
+    (compat._box_models_of_the_current_layout, Widget, "_get_box_model"),
+    (compat._keep_reverse_in_visual_styles, Widget, "get_visual_style"),
+]
+
+
+@pytest.mark.parametrize(("install", "owner", "name"), INSTALLERS,
+                         ids=[f"{i.__name__}-{n}" for i, _o, n in INSTALLERS])
+def test_a_patch_whose_target_is_gone_refuses_to_install(
+    install: Any, owner: type, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(owner, name)
+    with pytest.raises(TextualChanged, match=name):
+        install()
+
+
+def test_a_patch_whose_target_takes_other_parameters_refuses_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def show(self: ToastRack, notifications: Any, animate: bool) -> None: ...
+
+    monkeypatch.setattr(ToastRack, "show", show)
+    with pytest.raises(TextualChanged, match="animate"):
+        compat._quiet_empty_toast_rack()
+
+
+def test_the_stdout_swap_is_gone() -> None:
+    import textual.app as textual_app
+
+    apply_textual_patches()
+    with textual_app.redirect_stdout(None):  # type: ignore[attr-defined]
+        import sys
+
+        assert sys.stdout is sys.__stdout__ or sys.stdout is not None
+
+
+def test_apps_share_parsed_css() -> None:
+    apply_textual_patches()
+    one, two = App(), App()
+    for app in (one, two):
+        app.stylesheet.set_variables(app.get_css_variables())
+    css = "Static { color: red; }"
+    assert one.stylesheet._parse_rules(css, ("x", "")) is two.stylesheet._parse_rules(
+        css, ("x", ""))
+
+
+def _made(strip: Strip, name: str) -> bool:
+    """Whether the strip's cache `name` exists yet (read past the patch's lazy slot)."""
+    try:
+        Strip.__dict__[name]._slot.__get__(strip, Strip)
+    except AttributeError:
+        return False
+    return True
+
+
+def test_a_strip_makes_its_caches_only_when_used_and_still_caches() -> None:
+    apply_textual_patches()
+    strip = Strip([Segment("hello world")])
+    assert not any(_made(strip, name) for name in ("_crop_cache", "_divide_cache"))
+    first = strip.crop(0, 5)
+    assert first.text == "hello" and strip.crop(0, 5) is first
+    assert [s.text for s in strip.divide([3, 6])] == ["hel", "lo "]
+    assert _made(strip, "_crop_cache") and not _made(strip, "_style_cache")
+
+
+def test_apps_share_theme_tokens_without_sharing_their_lists() -> None:
+    apply_textual_patches()
+    one, two = App(), App()
+    for app in (one, two):
+        app.stylesheet.set_variables(app.get_css_variables())
+    a, b = one.stylesheet._variable_tokens, two.stylesheet._variable_tokens
+    assert a == b and a is not b
+    name = next(iter(a))
+    a[name].append(a[name][0])  # what Textual's substitution may do to one app's lists
+    assert len(b[name]) == len(a[name]) - 1
+    assert len(App().stylesheet._variable_tokens.get(name, [])) in (0, len(b[name]))
+    # Where the patch keeps them is where Textual's own code looks.
+    assert one.stylesheet._Stylesheet__variable_tokens is a  # type: ignore[attr-defined]
+
+
+def test_a_gone_widget_s_rendered_lines_are_not_kept_by_the_background_cache() -> None:
+    apply_textual_patches()
+    cache = StylesCache()
+    base, background = Color(10, 20, 30), Color(200, 100, 50, 0.5)
+    inner, outer = cache.get_inner_outer(base, background)
+    assert inner == Style(background=base + background) and outer == Style(background=base)
+    assert StylesCache().get_inner_outer(base, background) == (inner, outer)
+    gone = weakref.ref(cache)
+    del cache
+    assert gone() is None
+
+
+async def test_a_widget_keeps_only_box_models_of_its_current_layout() -> None:
+    apply_textual_patches()
+
+    class Grows(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("one line", id="text")
+
+    app = Grows()
+    async with app.run_test(size=(40, 10)) as pilot:
+        text = app.query_one("#text", Static)
+        for n in range(2, 30):
+            text.update("\n".join(["line"] * (n % 5 + 1)))
+            await pilot.pause()
+        assert text.size.height == 29 % 5 + 1  # still laid out as its content asks
+        assert len(text._box_model_cache) <= 2
+        before = text._layout_updates
+        text.refresh(layout=True)
+        assert text._layout_updates == before + 1 and len(text._box_model_cache) == 0
+
+
+async def test_a_same_size_resize_does_not_lay_the_screen_out_again() -> None:
+    apply_textual_patches()
+    app = App[None]()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        calls: list[object] = []
+        original = screen._refresh_layout
+        screen._refresh_layout = lambda *a, **k: (calls.append(a), original(*a, **k))[1]  # type: ignore[method-assign]
+        screen._screen_resized(screen.size)
+        assert calls == []
+
+
+def test_an_empty_toast_rack_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    apply_textual_patches()
+    looked: list[object] = []
+    monkeypatch.setattr(ToastRack, "query", lambda self, *a: looked.append(a) or [])
+    rack = ToastRack()
+    rack.display = False
+    rack.show([])  # type: ignore[arg-type]
+    assert looked == [] and not rack.display
+    rack.display = True
+    rack.show([])  # type: ignore[arg-type]
+    assert looked and not rack.display  # a shown rack is still hidden as Textual does
+
+
+async def test_reverse_reaches_a_list_s_chosen_row() -> None:
+    from textual.widgets import OptionList
+
+    apply_textual_patches()
+
+    class Listing(App[None]):
+        CSS = "OptionList > .option-list--option-highlighted { text-style: reverse; }"
+
+        def compose(self) -> ComposeResult:
+            yield OptionList("one", "two")
+
+    app = Listing()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        options = app.query_one(OptionList)
+        style = options.get_visual_style("option-list--option-highlighted")
+        assert style.reverse
+
+
+# -- the app and its driver ---------------------------------------------------------------
+class _Probe(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Input(id="field")
+        yield Static("text", id="text")
+
+
+async def test_app_driver_and_row_scroller_under_a_headless_driver() -> None:
+    app = _Probe()
+    assert app_driver(app) is None
+    async with app.run_test(size=(40, 10)):
+        assert app_driver(app) is not None
+        assert row_scroller(app) is None  # Textual's own drivers cannot scroll a band
+
+
+async def test_row_scroller_terminal_size_and_set_terminal_size_with_our_driver() -> None:
+    link = TerminalLink(channel=Channel(), width=50, height=12)
+
+    async def script(app: Any) -> None:
+        driver = app_driver(app)
+        assert isinstance(driver, SSHDriver) and row_scroller(app) is driver
+        assert terminal_size(driver) == (50, 12) and app.size == (50, 12)
+        set_terminal_size(driver, (60, 14))
+        assert terminal_size(driver) == (60, 14)
+        driver.resize(70, 16)  # a window change: the driver sets the size, the app reads it
+        await wait_until(lambda: app.size == (70, 16), what="the app to read the new size")
+        # The structured scroll goes out in order with what is written around it.
+        await wait_until(lambda: not driver._out, what="the frame to go out")
+        sent = len(link.channel.data)
+        driver.write("\x1b[1;1Habove")
+        driver.scroll_rows(2, 9, 1)
+        driver.write("\x1b[10;1Hbelow")
+        driver.flush()
+        assert bytes(link.channel.data[sent:]).decode() == (
+            "\x1b[1;1Habove" + scroll_sequence(2, 9, 1) + "\x1b[10;1Hbelow")
+
+    await run_with(link, script)
+
+
+async def test_has_notifications() -> None:
+    app = _Probe()
+    async with app.run_test(size=(40, 10)):
+        assert not has_notifications(app)
+        app.notify("hello")
+        await wait_until(lambda: has_notifications(app), what="the notification")
+
+
+async def test_layout_and_repaint_pending() -> None:
+    app = _Probe()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        text = app.query_one("#text", Static)
+        assert not layout_pending(app.screen) and not repaint_pending(text)
+        text.refresh()
+        assert repaint_pending(text)
+        text.refresh(layout=True)
+        assert layout_pending(app.screen) or layout_pending(text)
+        await pilot.pause()
+        assert not layout_pending(app.screen) and not repaint_pending(text)
+
+
+async def test_forget_rendered_lines() -> None:
+    app = _Probe()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        text = app.query_one("#text", Static)
+        assert text._styles_cache._cache
+        forget_rendered_lines(text)
+        assert not text._styles_cache._cache
+
+
+async def test_own_key_bindings() -> None:
+    app = _Probe()
+    async with app.run_test(size=(40, 10)):
+        field = app.query_one("#field", Input)
+        bindings = own_key_bindings(field, "home")
+        assert bindings and all(isinstance(b, Binding) for b in bindings)
+        assert bindings[0].action == "home"
+        assert own_key_bindings(field, "f24") == []
+
+
+def test_set_color_system() -> None:
+    app = App[None]()
+    names = {ColorSystem.STANDARD: "standard", ColorSystem.EIGHT_BIT: "256",
+             ColorSystem.TRUECOLOR: "truecolor"}
+    for system, name in names.items():
+        set_color_system(app.console, system)
+        assert app.console.color_system == name
+
+
+def test_use_line_filter() -> None:
+    app = App[None]()
+    no_color = NoColor()
+    use_line_filter(app, no_color, True)
+    use_line_filter(app, no_color, True)
+    assert app._filters.count(no_color) == 1
+    use_line_filter(app, no_color, False)
+    assert no_color not in app._filters
+
+
+async def test_a_quiet_crash_app_reports_the_error_and_closes() -> None:
+    seen: list[BaseException | None] = []
+
+    class Crashes(QuietCrashApp[int]):
+        def crashed(self, error: BaseException | None) -> None:
+            seen.append(error)
+
+    app = Crashes()
+
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        async with app.run_test(size=(40, 10)) as pilot:
+            app.call_later(boom)
+            await wait_until(lambda: seen, what="the crash to be reported")
+            await pilot.pause()
+    assert isinstance(seen[0], RuntimeError)
+    assert not app._exit_renderables  # no traceback (with locals) printed on exit
+    assert not app.is_running
+
+
+async def test_stop_watching_and_the_editor_lets_go_of_the_theme() -> None:
+    class Editors(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TextArea(id="plain")
+            yield BBSTextArea(id="ours")
+
+    app = Editors()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        plain = app.query_one("#plain", TextArea)
+        ours = app.query_one("#ours", BBSTextArea)
+
+        def watching() -> list[object]:
+            return [node for node, _cb in getattr(app, "__watchers", {}).get("theme", [])]
+
+        assert plain in watching() and ours in watching()
+        stop_watching(app, "theme", plain)
+        assert plain not in watching() and ours in watching()
+        await ours.remove()
+        await pilot.pause()
+        assert ours not in watching()
+
+
+# -- the terminal parser and message plumbing ------------------------------------------------
+def test_the_uncached_parser_parses_keys_waits_after_esc_and_releases() -> None:
+    parser = UncachedXTermParser(debug=False)
+    assert hasattr(UncachedXTermParser.__mro__[1]._parse_extended_key, "__wrapped__")
+    keys = [e.key for e in parser.feed("a\x1b[A\x1b[1;5C") if isinstance(e, events.Key)]
+    assert keys == ["a", "up", "ctrl+right"]
+    assert not parser.waiting_for_more
+    list(parser.feed("\x1b"))
+    assert parser.waiting_for_more
+    parser.release()
+    assert not parser._tokens
+
+
+async def test_stopped_before_and_is_closing() -> None:
+    app = _Probe()
+    async with app.run_test(size=(40, 10)) as pilot:
+        text = app.query_one("#text", Static)
+        screen = app.screen
+        message = Message().set_sender(text)
+        assert not stopped_before(message, screen)
+        message.stop()
+        assert stopped_before(message, screen)
+        message.set_sender(screen)
+        assert not stopped_before(message, screen)  # passed up to its own sender
+        assert not is_closing(text) and not is_closing(app)
+        await text.remove()
+        await pilot.pause()
+        assert is_closing(text)
+
+
+def test_takes_no_arguments() -> None:
+    @takes_no_arguments
+    class Callback:
+        __slots__ = ()
+
+        def __call__(self) -> None: ...
+
+    assert count_parameters(Callback()) == 0
+    assert Callback._param_count == 0  # type: ignore[attr-defined]
+
+
+# -- nothing else reaches in --------------------------------------------------------------
+def _private_names(source: str) -> set[str]:
+    """Private names a module defines: attributes it sets, functions, class attributes."""
+    tree = ast.parse(source)
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            names.add(node.attr)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    return {name for name in names if name.startswith("_") and not name.startswith("__")}
+
+
+def test_no_module_but_the_compat_module_touches_textual_s_private_attributes() -> None:
+    import rich
+    import textual
+
+    root = Path(__file__).resolve().parents[2]
+    theirs: set[str] = set()
+    for package in (textual, rich):
+        for path in Path(package.__file__).parent.rglob("*.py"):
+            theirs |= _private_names(path.read_text(encoding="utf-8"))
+    ours_files = [p for package in ("bbs", "screens", "server", "plain")
+                  for p in (root / package).rglob("*.py") if p.name != "textual_compat.py"]
+    ours: set[str] = set()
+    for path in ours_files:
+        ours |= _private_names(path.read_text(encoding="utf-8"))
+    found = []
+    for path in ours_files:
+        if path.parts[-2] not in ("screens", "server"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and node.attr in theirs - ours) or (
+                isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual._")
+            ) or (isinstance(node, ast.Attribute) and "__" in node.attr.strip("_")):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not found, f"Textual private access outside screens/textual_compat.py: {found}"
