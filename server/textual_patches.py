@@ -40,7 +40,6 @@ def apply_textual_patches() -> None:
     _inner_outer_without_the_cache()
     _box_models_of_the_current_layout()
     _keep_reverse_in_visual_styles()
-    _read_css_files_once()
     _applied = True
 
 
@@ -387,41 +386,3 @@ def _keep_reverse_in_visual_styles() -> None:
         return style
 
     Widget.get_visual_style = get_visual_style  # type: ignore[method-assign]
-
-
-def _read_css_files_once() -> None:
-    """An app's CSS files (CSS_PATH: screens/app.tcss) are read from disk once a process.
-
-    Textual reads them again whenever an app starts: an open and a read (~20 us) at every
-    session's start, for a file that does not change. Their text is kept, keyed by path,
-    and read again only when the file's size or modification time changes (one stat), so
-    an app still gets what is in the file, as Textual's CSS watcher expects in development.
-    Parsing is shared already (_share_parsed_css): the same text parses once.
-    """
-    import os
-    from pathlib import PurePath
-
-    from textual.css.stylesheet import CssSource, Stylesheet
-
-    texts: dict[str, tuple[tuple[int, int], str]] = {}
-    original = Stylesheet.read
-
-    def read(self: Stylesheet, filename: str | PurePath) -> None:
-        path = os.path.abspath(os.path.expanduser(filename))  # as Textual names the source
-        try:
-            info = os.stat(path)
-        except OSError:
-            original(self, filename)  # Textual's own error for a missing file
-            return
-        stamp = (info.st_mtime_ns, info.st_size)
-        known = texts.get(path)
-        if known is None or known[0] != stamp:
-            original(self, filename)
-            if len(texts) >= 64:
-                texts.clear()
-            texts[path] = (stamp, self.source[(path, "")].content)
-            return
-        self.source[(path, "")] = CssSource(known[1], False, 0)
-        self._require_parse = True
-
-    Stylesheet.read = read  # type: ignore[method-assign]
