@@ -26,7 +26,7 @@ from bbs.home import HomeSnapshot
 from bbs.i18n import DEFAULT_LANGUAGE, translator
 from bbs.models import ColourMode
 from bbs.terminal_caps import ColourDepth, effective_depth
-from screens.tcss import APP_CSS
+from screens.tcss import module_css
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,7 @@ class BBSApp(App[int]):
 
     TITLE = "BBS"
     ENABLE_COMMAND_PALETTE = False
-    # Read once per process: the server keeps CSS files' text and parsed rules.
-    CSS_PATH = APP_CSS
+    CSS = module_css(__file__)  # screens/app.tcss, read once per process
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", priority=True),
         Binding("question_mark", "help", "Help"),

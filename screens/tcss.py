@@ -13,7 +13,13 @@ and the class takes its section as its DEFAULT_CSS when it is defined:
 so Textual sees the same DEFAULT_CSS as if it were written inline (scoped to the class,
 below the app's CSS), and a session start reads nothing from disk: the file is read when
 the module is imported, and Textual's parsed rules are shared between apps
-(server/textual_patches.py). The app's own CSS is app.tcss, BBSApp's CSS_PATH.
+(server/textual_patches.py). The app's own CSS is all of app.tcss, read the same way:
+
+    CSS = module_css(__file__)
+
+rather than named in CSS_PATH, which Textual opens and reads again for every app: file
+system calls in every session's start (even a cached copy checked with a stat took 0.2 ms
+of the event loop a session, measured under load with bench/bench_sessions.py).
 """
 
 from __future__ import annotations
@@ -21,10 +27,6 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-
-# The app's own CSS (BBSApp.CSS_PATH), as an absolute path: Textual resolves a relative one
-# against the app's module again for every app.
-APP_CSS = Path(__file__).with_name("app.tcss")
 
 # A section's marker: the whole line, nothing else on it.
 SECTION = re.compile(r"^/\* @class (\w+) \*/[ \t]*$", re.MULTILINE)
@@ -46,6 +48,12 @@ def sections(path: Path) -> dict[str, str]:
             raise ValueError(f"{path}: two sections for {name}")
         found[name] = body.strip()
     return found
+
+
+@cache
+def module_css(module_file: str) -> str:
+    """The whole .tcss file of a module (an app's CSS: screens/app.py -> screens/app.tcss)."""
+    return tcss_path(module_file).read_text(encoding="utf-8")
 
 
 def default_css(module_file: str, class_name: str) -> str:

@@ -3,28 +3,30 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import importlib
 import inspect
 import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
+from typing import Any
 
 import pytest
-import textual.css.stylesheet as stylesheet_module
-from textual.app import App
-from textual.css.errors import StylesheetError
+from textual.app import App, ComposeResult
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 
 import screens
+import screens.app
 from screens.app import BBSApp
-from screens.tcss import APP_CSS, SECTION, sections
-from server.textual_patches import apply_textual_patches
+from screens.tcss import SECTION, module_css, sections
+from screens.widgets import ChoiceField, KeyBar
 
 SCREENS = Path(screens.__file__).parent
 ROOT = SCREENS.parent
 PACKAGES = ["bbs", "screens", "server", "plain", "moderation", "suggest"]
 TCSS = sorted(SCREENS.glob("*.tcss"))
+APP_CSS = SCREENS / "app.tcss"
 SECTIONED = [path for path in TCSS if path != APP_CSS]
 
 
@@ -41,10 +43,10 @@ def _classes_with_default_css(module_name: str) -> dict[str, type[DOMNode]]:
     }
 
 
-def test_there_are_tcss_files_and_the_app_reads_its_own() -> None:
+def test_there_are_tcss_files_and_the_app_s_css_is_its_own() -> None:
     assert APP_CSS in TCSS and len(SECTIONED) >= 10
-    assert BBSApp.CSS_PATH == APP_CSS and APP_CSS.is_absolute()
-    assert not BBSApp.__dict__.get("CSS")
+    assert BBSApp.CSS == module_css(screens.app.__file__) == APP_CSS.read_text(encoding="utf-8")
+    assert BBSApp.CSS_PATH is None  # Textual would read a CSS_PATH file for every app
 
 
 @pytest.mark.parametrize("path", TCSS, ids=lambda path: path.name)
@@ -75,9 +77,10 @@ def test_each_section_is_its_class_s_default_css_and_parses_in_its_scope(path: P
 
 
 def test_no_css_is_written_inline_in_python() -> None:
-    """DEFAULT_CSS comes from its class's section (default_css(__file__, "Name")); an app's
-    CSS from a CSS_PATH file. A CSS string in Python (DEFAULT_CSS = "...", CSS = "...",
-    or a SOMETHING_CSS template) fails here: put it in the module's .tcss file."""
+    """DEFAULT_CSS comes from its class's section (default_css(__file__, "Name")) and an
+    app's CSS from its module's file (module_css(__file__)). A CSS string in Python
+    (DEFAULT_CSS = "...", CSS = "...", or a SOMETHING_CSS template) fails here: put it in
+    the module's .tcss file. So does CSS_PATH, which Textual reads for every app."""
     problems: list[str] = []
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
@@ -96,11 +99,18 @@ def test_no_css_is_written_inline_in_python() -> None:
                             if not (isinstance(node, ast.ClassDef) and value is not None
                                     and _is_its_section(value, node.name)):
                                 problems.append(f"{where}:{stmt.lineno} {name}")
-                        elif name == "CSS" or (name.endswith("_CSS") and value is not None
-                                               and _has_css(value)):
+                        elif name == "CSS":
+                            if not (isinstance(node, ast.ClassDef) and value is not None
+                                    and ast.dump(value) == _MODULE_CSS):
+                                problems.append(f"{where}:{stmt.lineno} {name}")
+                        elif name == "CSS_PATH" or (name.endswith("_CSS") and value is not None
+                                                    and _has_css(value)):
                             problems.append(f"{where}:{stmt.lineno} {name}")
     assert not problems, "CSS written in Python; move it to a .tcss file:\n" + "\n".join(
         problems)
+
+
+_MODULE_CSS = ast.dump(ast.parse("module_css(__file__)", mode="eval").body)
 
 
 def _is_its_section(value: ast.expr, class_name: str) -> bool:
@@ -127,52 +137,27 @@ def test_the_tcss_files_are_package_data() -> None:
         assert any(fnmatch(path.name, pattern) for pattern in patterns), path.name
 
 
-def test_a_css_file_is_read_from_disk_once_until_it_changes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    apply_textual_patches()
+async def test_apps_start_without_reading_css_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The .tcss files are read when the modules are imported, never at a session's start."""
     opened: list[str] = []
+    real_open = builtins.open
 
-    def counting_open(file: str, *args: object, **kwargs: object) -> object:
-        opened.append(str(file))
-        return open(file, *args, **kwargs)  # type: ignore[call-overload]
+    def counting_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file).endswith(".tcss"):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(stylesheet_module, "open", counting_open, raising=False)
-    css = tmp_path / "app.tcss"
-    css.write_text("Screen { color: red; }\n", encoding="utf-8")
-    first, second = Stylesheet(), Stylesheet()
-    first.read(css)
-    second.read(css)
-    assert opened == [str(css)]
-    assert second.source[(str(css), "")] == first.source[(str(css), "")]
-    second.parse()
-    assert len(second.rules) == 1
-
-    css.write_text("Screen { color: blue; }\nLabel { color: red; }\n", encoding="utf-8")
-    third = Stylesheet()
-    third.read(css)
-    assert len(opened) == 2 and "blue" in third.source[(str(css), "")].content
-    (tmp_path / "gone.tcss").unlink(missing_ok=True)
-    with pytest.raises(StylesheetError):
-        Stylesheet().read(tmp_path / "gone.tcss")
-
-
-async def test_apps_read_the_app_css_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A session's start does not go to disk for the app's CSS."""
-    apply_textual_patches()
-    Stylesheet().read(APP_CSS)  # as the first session would
-    opened: list[str] = []
-
-    def counting_open(file: str, *args: object, **kwargs: object) -> object:
-        opened.append(str(file))
-        return open(file, *args, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(stylesheet_module, "open", counting_open, raising=False)
+    monkeypatch.setattr(builtins, "open", counting_open)
 
     class Styled(App[None]):
-        CSS_PATH = APP_CSS
+        CSS = BBSApp.CSS
+
+        def compose(self) -> ComposeResult:
+            yield KeyBar("Q Quit")
+            yield ChoiceField(["one", "two"], "one")
 
     for _ in range(2):
         app = Styled()
         async with app.run_test(size=(40, 10)):
-            assert app.stylesheet.source[(str(APP_CSS), "")].content
+            assert app.query_one(KeyBar).styles.dock == "bottom"
     assert opened == []
