@@ -27,6 +27,7 @@ from bbs.sysop_settings import (
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.live import Live
+from screens.tcss import default_css
 from screens.widgets import BBSTextArea, KeyBar, PlainText, TextField, literal
 
 # What each key does on a queue item, and what the dialog asks for it.
@@ -69,15 +70,7 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
     """Pick a category (Up/Down, Enter), add words, confirm with Enter; Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    ReasonDialog { align: center middle; }
-    ReasonDialog > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 90%;
-        border: solid ansi_bright_black; background: ansi_default; }
-    ReasonDialog .title { dock: top; }
-    ReasonDialog OptionList { height: auto; max-height: 9; border: none; margin: 0 1; }
-    ReasonDialog OptionList:focus { border: none; }
-    ReasonDialog OptionList > .option-list--option-highlighted { text-style: reverse; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ReasonDialog")
 
     def __init__(self, title: str, categories: list[str], *, ask_length: bool = False,
                  ask_support: bool = False, reason_needed: bool = True) -> None:
@@ -185,12 +178,7 @@ class ReviewQueueScreen(BBSScreen[None]):
         Binding("i", "resources", "Resource library", show=False),
         Binding("escape", "back", "Back", show=False),
     ]
-    DEFAULT_CSS = """
-    ReviewQueueScreen #queue { height: auto; max-height: 7; border: none; margin: 0 1; }
-    ReviewQueueScreen #queue:focus { border: none; }
-    ReviewQueueScreen #queue > .option-list--option-highlighted { text-style: reverse; }
-    ReviewQueueScreen #detail-scroll { height: 1fr; margin: 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ReviewQueueScreen")
 
     def __init__(self) -> None:
         super().__init__()
@@ -553,10 +541,7 @@ class CommunitySettingsScreen(BBSScreen[None]):
         Binding("ctrl+e", "switch_text", "Switch text", priority=True),
         Binding("escape", "back", "Back"),
     ]
-    DEFAULT_CSS = """
-    CommunitySettingsScreen TextField { margin: 0 1 0 1; }
-    CommunitySettingsScreen TextArea { height: 1fr; margin: 0 1; border: none; }
-    """
+    DEFAULT_CSS = default_css(__file__, "CommunitySettingsScreen")
     TEXTS: ClassVar[dict[str, str]] = {
         "guidelines": "Guidelines (members agree again when they change):",
         "help": "Help and crisis lines (shown behind F1):",
@@ -673,11 +658,7 @@ class PlacesScreen(BBSScreen[None]):
         Binding("x", "archive_or_close", "Archive or close", show=False),
         Binding("escape", "back", "Back"),
     ]
-    DEFAULT_CSS = """
-    PlacesScreen #places { height: 1fr; border: none; margin: 0 1; }
-    PlacesScreen #places:focus { border: none; }
-    PlacesScreen #places > .option-list--option-highlighted { text-style: reverse; }
-    """
+    DEFAULT_CSS = default_css(__file__, "PlacesScreen")
 
     def __init__(self) -> None:
         super().__init__()

@@ -26,6 +26,7 @@ from bbs.models import ColourMode
 from bbs.sanctions import AccessChanged, member_topic
 from bbs.terminal_caps import ColourDepth, effective_depth
 from screens.live import Live
+from screens.tcss import module_css
 from screens.textual_compat import QuietCrashApp, set_color_system, use_line_filter
 
 log = logging.getLogger(__name__)
@@ -63,32 +64,7 @@ class BBSApp(QuietCrashApp[int]):
 
     TITLE = "BBS"
     ENABLE_COMMAND_PALETTE = False
-    CSS = """
-    Screen { background: ansi_default; color: ansi_default; }
-    .title { text-style: bold; height: 1; margin: 0 1; }
-    /* A screen's title stays at the top while the rest scrolls (a 40x12 terminal). */
-    Screen > .title { dock: top; }
-    .heading { text-style: bold; height: 1; margin: 0 1; }
-    /* The chosen row of a list, and the cursor in a set of choices, read without colour. */
-    OptionList > .option-list--option-highlighted,
-    OptionList:focus > .option-list--option-highlighted {
-        text-style: reverse; color: ansi_default; background: ansi_default;
-    }
-    RadioSet:focus > RadioButton.-selected > .toggle--label {
-        text-style: reverse; color: ansi_default; background: ansi_default;
-    }
-    /* Notifications stand above a key bar of up to two lines, never over it. */
-    ToastRack { margin-bottom: 2; }
-    .note { margin: 0 1; color: ansi_bright_black; }
-    .error { margin: 0 1; color: ansi_red; text-style: bold; }
-    .body { margin: 0 1; }
-    Input { border: none; height: 1; padding: 0 1; margin: 0 1 1 1; background: ansi_black; }
-    Input:focus { text-style: underline; }
-    .mono Input:focus { text-style: reverse; }
-    Button { margin: 0 1; min-width: 12; height: 1; border: none; }
-    Button:focus { text-style: reverse; }
-    Label { margin: 0 1; }
-    """
+    CSS = module_css(__file__)  # screens/app.tcss, read once per process
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", priority=True),
         Binding("question_mark", "help", "Help"),

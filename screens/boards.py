@@ -39,7 +39,8 @@ from screens.compose import (
     ConfirmScreen,
     show_outcome,
 )
-from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, TextField, Tick
+from screens.tcss import default_css
+from screens.widgets import BUSY, KeyBar, PlainText, TextField, Tick
 from screens.widgets import styled_line as _line
 
 
@@ -59,7 +60,7 @@ class BoardsScreen(BBSScreen[None]):
         Binding("slash,s", "search", "Search"),
         Binding("w", "warnings", "Warnings"),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="BoardsScreen")
+    DEFAULT_CSS = default_css(__file__, "BoardsScreen")
 
     def compose(self) -> ComposeResult:
         yield PlainText("Boards", classes="title")
@@ -139,7 +140,7 @@ class ThreadListScreen(BBSScreen[None]):
         Binding("left_square_bracket,pageup", "newer", "Newer", show=False),
         Binding("f", "follow", "Follow"),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="ThreadListScreen")
+    DEFAULT_CSS = default_css(__file__, "ThreadListScreen")
 
     def __init__(self, board_id: int) -> None:
         super().__init__()
@@ -250,10 +251,7 @@ def _thread_line(thread: ThreadView) -> Content:
 class PostWidget(Static, can_focus=True):
     """One post; warned and blocked posts are folded until the reader opens them."""
 
-    DEFAULT_CSS = """
-    PostWidget { height: auto; margin: 0 0 1 0; padding: 0 1; border-left: blank; }
-    PostWidget:focus { border-left: thick ansi_default; }
-    """
+    DEFAULT_CSS = default_css(__file__, "PostWidget")
 
     def __init__(self, post: PostView, *, opened: bool, gap: bool = False) -> None:
         super().__init__(markup=False)
@@ -414,11 +412,7 @@ class ThreadScreen(BBSScreen[None]):
         Binding("n,pagedown,right_square_bracket", "next_page", "Next page", show=False),
         Binding("p,pageup,left_square_bracket", "previous_page", "Previous page", show=False),
     ]
-    DEFAULT_CSS = """
-    /* Its scroll bar always shown: the first layout of a page is then its last (a bar
-       appearing would lay the page out, and draw it, again). */
-    ThreadScreen #posts { height: 1fr; overflow-y: scroll; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ThreadScreen")
 
     def __init__(self, thread_id: int, *, at_seq: int | None = None) -> None:
         super().__init__()
@@ -766,11 +760,7 @@ class ReactionScreen(ModalScreen[str | None]):
         ),
         Binding("escape", "pick('')", "Cancel"),
     ]
-    DEFAULT_CSS = """
-    ReactionScreen { align: center middle; }
-    ReactionScreen > Vertical { width: 70; height: auto; border: round ansi_default;
-                                padding: 0 1; background: ansi_default; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ReactionScreen")
 
     def __init__(self, post: PostView) -> None:
         super().__init__()
@@ -868,7 +858,7 @@ class SearchScreen(BBSScreen[None]):
     """Search every board you can read; results ranked, matching words highlighted."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
-    DEFAULT_CSS = LIST_CSS.format(name="SearchScreen")
+    DEFAULT_CSS = default_css(__file__, "SearchScreen")
 
     def __init__(self) -> None:
         super().__init__()

@@ -23,6 +23,7 @@ from bbs.i18n import N_
 from bbs.reflow import reflow
 from bbs.text_safety import clean_text
 from screens.base import BBSScreen
+from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, SafeTextArea, TextField, session_text
 
 log = logging.getLogger(__name__)
@@ -88,15 +89,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         Binding("escape", "leave", "Leave", priority=True),
     ]
 
-    DEFAULT_CSS = """
-    ComposeScreen #body { height: 1fr; margin: 0 1; border: none; padding: 0 1; }
-    ComposeScreen #body:focus { border: none; }
-    ComposeScreen #preview { height: 1fr; margin: 0 1; display: none; }
-    ComposeScreen.previewing #preview { display: block; }
-    ComposeScreen.previewing #body { display: none; }
-    ComposeScreen Input { margin: 0 1; }
-    ComposeScreen #status { height: auto; max-height: 4; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ComposeScreen")
 
     def __init__(
         self, target: ComposeTarget, *, title: str = "", body: str = "", warning: str = ""
@@ -317,13 +310,7 @@ class NoteScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,escape,space", "close", "Close"),
     ]
-    DEFAULT_CSS = """
-    NoteScreen { align: center middle; }
-    NoteScreen > Vertical { width: 76; max-width: 100%; height: auto; max-height: 22;
-                            border: round ansi_default;
-                            padding: 0 1; background: ansi_default; }
-    NoteScreen VerticalScroll { height: auto; max-height: 18; }
-    """
+    DEFAULT_CSS = default_css(__file__, "NoteScreen")
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -343,12 +330,7 @@ class AskScreen(ModalScreen[str | None]):
     """One line of input (a reason for a report, a member's name); Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    AskScreen { align: center middle; }
-    AskScreen > Vertical { width: 70; height: auto; border: round ansi_default; padding: 0 1;
-                           background: ansi_default; }
-    AskScreen Input { margin: 1 0 0 0; }
-    """
+    DEFAULT_CSS = default_css(__file__, "AskScreen")
 
     def __init__(self, question: str, *, max_length: int = 200) -> None:
         super().__init__()
@@ -379,11 +361,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical { width: 60; height: auto; border: round ansi_default;
-                               padding: 0 1; background: ansi_default; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ConfirmScreen")
 
     def __init__(self, question: str) -> None:
         super().__init__()

@@ -36,7 +36,8 @@ from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen, NoteScreen
 from screens.live import Live
-from screens.widgets import BUSY, LIST_CSS, ChoiceField, KeyBar, PlainText, TextField, Tick
+from screens.tcss import default_css
+from screens.widgets import BUSY, ChoiceField, KeyBar, PlainText, TextField, Tick
 from screens.widgets import styled_line as _line
 
 # Chart glyphs: shape and letter carry the meaning; colour only repeats it.
@@ -182,7 +183,7 @@ class GoalsScreen(BBSScreen[None]):
         Binding("r", "rest", "Rest"),
         Binding("s", "settings", "Settings"),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="GoalsScreen")
+    DEFAULT_CSS = default_css(__file__, "GoalsScreen")
 
     def __init__(self) -> None:
         super().__init__()
@@ -352,10 +353,7 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
-    DEFAULT_CSS = """
-    GoalFormScreen .field-label { margin: 0 1; height: 1; }
-    GoalFormScreen Input { margin: 0 1 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "GoalFormScreen")
 
     def __init__(self, goal: GoalView | None) -> None:
         super().__init__()
@@ -442,11 +440,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
         Binding("enter", "save", "Save"),
         Binding("ctrl+s", "save", "Save", priority=True, show=False),
     ]
-    DEFAULT_CSS = """
-    CheckInScreen #form { margin: 1 1 0 1; height: auto; }
-    CheckInScreen .field-label { margin: 0 1; height: 1; }
-    CheckInScreen Input { margin: 0 1 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "CheckInScreen")
 
     def __init__(self, goal: GoalView) -> None:
         super().__init__()
@@ -538,13 +532,7 @@ class CheckInReplyScreen(ModalScreen[None]):
         Binding("enter,escape", "close", "Close"),
         Binding("w", "share", "Share on Wins"),
     ]
-    DEFAULT_CSS = """
-    CheckInReplyScreen { align: center middle; }
-    CheckInReplyScreen > Vertical { width: 76; max-width: 100%; height: auto; max-height: 22;
-                                    border: round ansi_default; padding: 0 1;
-                                    background: ansi_default; }
-    CheckInReplyScreen VerticalScroll { height: auto; max-height: 17; }
-    """
+    DEFAULT_CSS = default_css(__file__, "CheckInReplyScreen")
 
     def __init__(self, outcome: CheckInOutcome) -> None:
         super().__init__()
@@ -608,9 +596,7 @@ class GoalDetailScreen(BBSScreen[None]):
         Binding("c", "check_in", "Check in"),
         Binding("x", "cheer", "Cheer"),
     ]
-    DEFAULT_CSS = """
-    GoalDetailScreen VerticalScroll { height: 1fr; margin: 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "GoalDetailScreen")
 
     def __init__(self, goal_id: int) -> None:
         super().__init__()
@@ -694,11 +680,7 @@ class PartnersScreen(BBSScreen[None]):
         Binding("c", "cheer", "Cheer"),
         Binding("l", "look_up", "Look up"),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="PartnersScreen").replace("height: 1fr", "height: auto"
-                                                                 ) + """
-    PartnersScreen OptionList { max-height: 9; }
-    PartnersScreen #cheers-scroll { height: 1fr; margin: 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "PartnersScreen")
 
     def __init__(self) -> None:
         super().__init__()
@@ -849,7 +831,7 @@ class PartnerGoalsScreen(BBSScreen[None]):
         Binding("escape", "back", "Back"),
         Binding("c", "cheer", "Cheer"),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="PartnerGoalsScreen")
+    DEFAULT_CSS = default_css(__file__, "PartnerGoalsScreen")
 
     def __init__(self, other_id: int, name: str, *, partner: bool) -> None:
         super().__init__()
@@ -959,9 +941,7 @@ class GoalSettingsScreen(BBSScreen[None]):
 class CheckInsDue(Static):
     """Home screen reminder: the companion's hello and what is due, C to check in."""
 
-    DEFAULT_CSS = """
-    CheckInsDue { height: auto; max-height: 3; margin: 1 1 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "CheckInsDue")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
@@ -1044,9 +1024,7 @@ async def quick_check_in(screen: Screen[Any]) -> None:
 class ProfileBadges(PlainText):
     """The profile's line of badges and the time zone days follow."""
 
-    DEFAULT_CSS = """
-    ProfileBadges { height: auto; max-height: 3; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ProfileBadges")
 
     async def on_mount(self) -> None:
         screen = self.screen

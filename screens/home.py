@@ -11,6 +11,7 @@ from textual.widgets import Static
 from bbs.boards import DraftView, NewsItem
 from bbs.text_safety import clean_line, truncate_display
 from screens.compose import ComposeScreen, ComposeTarget, show_outcome
+from screens.tcss import default_css
 
 NEWS_MAX = 9
 
@@ -34,9 +35,7 @@ class _Item:
 class WhatsNew(Static):
     """Numbered lines, each one key away; refreshed whenever the home screen shows."""
 
-    DEFAULT_CSS = """
-    WhatsNew { height: auto; max-height: 10; margin: 1 1 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "WhatsNew")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)

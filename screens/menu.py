@@ -15,6 +15,7 @@ from screens.goals import CHECK_IN_BINDINGS, CheckInsDue
 from screens.home import NEWS_BINDINGS, WhatsNew
 from screens.moderation_notices import NOTICE_BINDINGS, ModerationNews
 from screens.rooms import RoomEventsToday
+from screens.tcss import default_css
 from screens.widgets import KeyBar, KeyMenu, PlainText
 
 # Sections in menu order: key, action, label. Later sections add themselves here.
@@ -49,9 +50,7 @@ class MainMenuScreen(BBSScreen[None]):
         Binding(key, action, label, show=False) for key, action, label in SECTIONS
     ] + NEWS_BINDINGS + CHECK_IN_BINDINGS + NOTICE_BINDINGS
 
-    DEFAULT_CSS = """
-    MainMenuScreen KeyMenu { margin: 1 1 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "MainMenuScreen")
 
     def compose(self) -> ComposeResult:
         member = self.bbs.member

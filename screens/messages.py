@@ -21,7 +21,8 @@ from bbs.text_safety import clean_text, truncate_display
 from screens.base import BBSScreen
 from screens.boards import _when
 from screens.compose import AskScreen, ComposeScreen, ComposeTarget, ConfirmScreen, show_outcome
-from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText
+from screens.tcss import default_css
+from screens.widgets import BUSY, KeyBar, PlainText
 from screens.widgets import styled_line as _line
 
 _WHO_ORDER = [WhoMayWrite.EVERYONE, WhoMayWrite.TALKED, WhoMayWrite.NOBODY]
@@ -35,7 +36,7 @@ class MessagesScreen(BBSScreen[None]):
         Binding("n", "new", "New message"),
         Binding("w", "who", "Who may write"),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="MessagesScreen")
+    DEFAULT_CSS = default_css(__file__, "MessagesScreen")
 
     def compose(self) -> ComposeResult:
         yield PlainText("Private messages", classes="title")
@@ -123,10 +124,7 @@ class MessagesScreen(BBSScreen[None]):
 class MessageWidget(Static, can_focus=True):
     """One private message."""
 
-    DEFAULT_CSS = """
-    MessageWidget { height: auto; margin: 0 0 1 0; padding: 0 1; border-left: blank; }
-    MessageWidget:focus { border-left: thick ansi_default; }
-    """
+    DEFAULT_CSS = default_css(__file__, "MessageWidget")
 
     def __init__(self, message: MessageView) -> None:
         super().__init__(markup=False)
@@ -154,7 +152,7 @@ class ConversationScreen(BBSScreen[None]):
         Binding("up,k", "move(-1)", "Previous", show=False),
         Binding("down,j", "move(1)", "Next", show=False),
     ]
-    DEFAULT_CSS = "ConversationScreen #messages { height: 1fr; }"
+    DEFAULT_CSS = default_css(__file__, "ConversationScreen")
 
     def __init__(self, conversation_id: int) -> None:
         super().__init__()

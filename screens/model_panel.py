@@ -13,6 +13,7 @@ from textual.widgets import ProgressBar
 from bbs.admin import AdminError
 from bbs.errors import StoreBusyError
 from screens.base import BBSScreen
+from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText
 
 OUTPUT_LINES = 12
@@ -26,9 +27,7 @@ class ModelPanelScreen(BBSScreen[None]):
         Binding("b", "rollback", "Roll back"),
         Binding("escape", "back", "Back"),
     ]
-    DEFAULT_CSS = """
-    ModelPanelScreen ProgressBar { margin: 0 1; height: 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ModelPanelScreen")
 
     def __init__(self) -> None:
         super().__init__()

@@ -28,6 +28,7 @@ from bbs.sanctions import NoticeView
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.live import Live
+from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, literal
 
 # A crisis alert stays on screen this long (a toast over whatever screen is open).
@@ -40,9 +41,7 @@ NOTICE_BINDINGS: list[BindingType] = [
 class ModerationNews(Static):
     """Up to three lines: the banner, notes from moderators, and (staff) alerts waiting."""
 
-    DEFAULT_CSS = """
-    ModerationNews { height: auto; max-height: 3; margin: 1 1 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ModerationNews")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
@@ -152,11 +151,7 @@ class NoticesScreen(BBSScreen[None]):
         Binding("p", "appeal", "Appeal", show=False),
         Binding("escape", "back", "Back"),
     ]
-    DEFAULT_CSS = """
-    NoticesScreen OptionList { height: 1fr; border: none; margin: 0 1; }
-    NoticesScreen OptionList:focus { border: none; }
-    NoticesScreen OptionList > .option-list--option-highlighted { text-style: reverse; }
-    """
+    DEFAULT_CSS = default_css(__file__, "NoticesScreen")
 
     def __init__(self, notices: list[NoticeView]) -> None:
         super().__init__()

@@ -21,9 +21,9 @@ from bbs.privacy_service import SessionInfo
 from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen
+from screens.tcss import default_css
 from screens.widgets import (
     BUSY,
-    LIST_CSS,
     Choice,
     KeyBar,
     KeyMenu,
@@ -55,10 +55,7 @@ class PrivacyScreen(BBSScreen[None]):
         Binding("o", "offline", "Appear offline", show=False),
         Binding("d", "delete", "Delete account", show=False),
     ]
-    DEFAULT_CSS = """
-    PrivacyScreen KeyMenu { margin: 1 1 0 1; }
-    PrivacyScreen #export { margin: 1 1 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "PrivacyScreen")
 
     def __init__(self) -> None:
         super().__init__()
@@ -148,9 +145,7 @@ class WhatWeStoreScreen(BBSScreen[None]):
     """The plain-language page, generated from the member's real data."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "back", "Back")]
-    DEFAULT_CSS = """
-    WhatWeStoreScreen VerticalScroll { height: 1fr; margin: 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "WhatWeStoreScreen")
 
     def compose(self) -> ComposeResult:
         yield PlainText("What we store about you", classes="title")
@@ -236,9 +231,7 @@ class NewRecoveryCodeScreen(BBSScreen[None]):
     """A fresh recovery code, after the current password; shown this once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
-    DEFAULT_CSS = """
-    NewRecoveryCodeScreen .code { margin: 1 4; text-style: bold; height: 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "NewRecoveryCodeScreen")
 
     def compose(self) -> ComposeResult:
         yield PlainText("New recovery code", classes="title")
@@ -291,7 +284,7 @@ class KeysScreen(BBSScreen[None]):
         Binding("a", "add", "Add"),
         Binding("d,delete", "remove", "Remove"),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="KeysScreen")
+    DEFAULT_CSS = default_css(__file__, "KeysScreen")
 
     def __init__(self) -> None:
         super().__init__()
@@ -385,7 +378,7 @@ class SessionsScreen(BBSScreen[None]):
         Binding("e,d", "end", "End session"),
         Binding("r", "reload", "Refresh"),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="SessionsScreen")
+    DEFAULT_CSS = default_css(__file__, "SessionsScreen")
 
     def __init__(self) -> None:
         super().__init__()
@@ -436,12 +429,7 @@ class DeleteAccountScreen(BBSScreen[None]):
     """Deleting the account: a calm warning, a choice about posts, and the name typed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
-    DEFAULT_CSS = """
-    DeleteAccountScreen RadioSet { border: none; margin: 0 1; height: auto; }
-    DeleteAccountScreen RadioButton.-selected, DeleteAccountScreen RadioButton:focus {
-        text-style: bold;
-    }
-    """
+    DEFAULT_CSS = default_css(__file__, "DeleteAccountScreen")
 
     def compose(self) -> ComposeResult:
         name = _member(self).pseudonym
@@ -500,10 +488,7 @@ class DeleteAccountScreen(BBSScreen[None]):
 class QuickHideScreen(Screen[None]):
     """A neutral screen for a shared space: no name, no colour, nothing of the BBS."""
 
-    DEFAULT_CSS = """
-    QuickHideScreen { background: ansi_default; color: ansi_default; }
-    QuickHideScreen Static { margin: 1 2 0 2; }
-    """
+    DEFAULT_CSS = default_css(__file__, "QuickHideScreen")
 
     def compose(self) -> ComposeResult:
         yield Static("System status", markup=False)

@@ -14,6 +14,7 @@ from bbs.i18n import LANGUAGE_NAMES, LANGUAGES
 from bbs.models import ColourMode, FrontEnd
 from screens.base import BBSScreen
 from screens.goals import ProfileBadges
+from screens.tcss import default_css
 from screens.widgets import Choice, KeyBar, PlainText, Tick
 
 # A second front end of plain lines (see plain/): screen readers, braille, the slowest links.
@@ -35,12 +36,7 @@ class ProfileScreen(BBSScreen[None]):
         Binding("p", "privacy", "Privacy", show=False),
     ]
 
-    DEFAULT_CSS = """
-    ProfileScreen RadioSet { border: none; margin: 0 1; height: auto; }
-    ProfileScreen RadioButton.-selected, ProfileScreen RadioButton:focus { text-style: bold; }
-    ProfileScreen #language { layout: horizontal; margin: 1 1 0 1; }
-    ProfileScreen #language RadioButton { width: auto; margin-right: 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ProfileScreen")
 
     def compose(self) -> ComposeResult:
         member = self.bbs.member

@@ -17,7 +17,8 @@ from bbs.errors import StoreBusyError
 from bbs.resources import ResourceError, ResourceView, library_tags, with_tag
 from bbs.text_safety import cell_width, clean_line, truncate_display
 from screens.base import BBSScreen
-from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, styled_line
+from screens.tcss import default_css
+from screens.widgets import BUSY, KeyBar, PlainText, styled_line
 
 FAVOURITE_MARK = "*"
 
@@ -54,14 +55,7 @@ class TagPickerScreen(ModalScreen[str | None]):
     """Pick one tag to show only the entries that have it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    TagPickerScreen { align: center middle; }
-    TagPickerScreen > Vertical { width: 44; max-width: 100%; height: auto; max-height: 90%;
-                                 border: round ansi_default; background: ansi_default;
-                                 padding: 0 1; }
-    TagPickerScreen OptionList { border: none; height: auto; max-height: 16; }
-    TagPickerScreen OptionList > .option-list--option-highlighted { text-style: reverse; }
-    """
+    DEFAULT_CSS = default_css(__file__, "TagPickerScreen")
 
     def __init__(self, tags: list[tuple[str, int]]) -> None:
         super().__init__()
@@ -95,9 +89,7 @@ class ResourceReadScreen(BBSScreen[None]):
         Binding("q", "back", "Back", show=False),
         Binding("f", "favourite", "Favourite"),
     ]
-    DEFAULT_CSS = """
-    ResourceReadScreen #resource-scroll { height: 1fr; margin: 1 1 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ResourceReadScreen")
 
     def __init__(self, view: ResourceView, favourite: bool) -> None:
         super().__init__()
@@ -149,7 +141,7 @@ class ResourceLibraryScreen(BBSScreen[None]):
         Binding("v", "favourites_only", "Favourites"),
         Binding("a", "show_all", "All"),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="ResourceLibraryScreen")
+    DEFAULT_CSS = default_css(__file__, "ResourceLibraryScreen")
 
     def __init__(self) -> None:
         super().__init__()

@@ -25,7 +25,8 @@ from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.compose import ConfirmScreen, PostEditor
 from screens.resources import ResourceReadScreen, tags_text
-from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, TextField, styled_line
+from screens.tcss import default_css
+from screens.widgets import BUSY, KeyBar, PlainText, TextField, styled_line
 
 _PROBLEMS = (ResourceError, AdminError, StoreBusyError)
 
@@ -46,11 +47,7 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel", priority=True),
     ]
-    DEFAULT_CSS = """
-    ResourceFormScreen .field-label { margin: 0 1; height: 1; }
-    ResourceFormScreen PostEditor { height: 1fr; margin: 0 1; border: none; }
-    ResourceFormScreen PostEditor:focus { border: none; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ResourceFormScreen")
 
     def __init__(self, entry: ResourceView | None) -> None:
         super().__init__()
@@ -133,7 +130,7 @@ class ResourceAdminScreen(BBSScreen[None]):
         Binding("e", "edit", "Edit"),
         Binding("x", "retire", "Retire/restore"),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="ResourceAdminScreen")
+    DEFAULT_CSS = default_css(__file__, "ResourceAdminScreen")
 
     def __init__(self) -> None:
         super().__init__()

@@ -47,6 +47,7 @@ from bbs.rooms import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomVi
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.live import Live
+from screens.tcss import default_css
 from screens.textual_compat import (
     forget_rendered_lines,
     has_notifications,
@@ -138,9 +139,7 @@ def note_entry(text: str) -> FeedEntry:
 class RoomFeed(Widget):
     """The newest lines at the bottom; PgUp/PgDn look back through what is kept."""
 
-    DEFAULT_CSS = """
-    RoomFeed { height: 1fr; width: 100%; background: ansi_default; }
-    """
+    DEFAULT_CSS = default_css(__file__, "RoomFeed")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -334,12 +333,7 @@ CRISIS_NOTE_KEYS = N_("Enter close   Up/Down scroll")
 class CrisisNoteScreen(ModalScreen[None]):
     """Private resources, shown at once to a member whose line sounded like danger."""
 
-    DEFAULT_CSS = """
-    CrisisNoteScreen { align: center middle; }
-    CrisisNoteScreen > #crisis-note { width: 90%; max-width: 76; height: 90%;
-        border: round ansi_yellow; background: ansi_black; padding: 0 1; }
-    CrisisNoteScreen #crisis-scroll { height: 1fr; }
-    """
+    DEFAULT_CSS = default_css(__file__, "CrisisNoteScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,space", "close", "Close"),
     ]
@@ -373,12 +367,7 @@ class RoomScreen(BBSScreen[None]):
         Binding("pagedown", "page(1)", "Forward", show=False),
         Binding("ctrl+end", "bottom", "Newest", show=False),
     ]
-    DEFAULT_CSS = """
-    RoomScreen #room-topic { height: 1; text-style: bold; }
-    RoomScreen #room-presence { height: 1; color: ansi_bright_black; }
-    RoomScreen #room-status { height: 1; color: ansi_bright_black; }
-    RoomScreen RoomInput { margin: 0; }
-    """
+    DEFAULT_CSS = default_css(__file__, "RoomScreen")
 
     def __init__(self, visit: RoomVisit) -> None:
         super().__init__()
@@ -569,11 +558,7 @@ class RoomListScreen(BBSScreen[None]):
         Binding("escape", "back", "Back"),
         Binding("f5", "reload", "Reload", show=False),
     ]
-    DEFAULT_CSS = """
-    RoomListScreen OptionList { border: none; height: auto; max-height: 14; margin: 1 1 0 1; }
-    RoomListScreen OptionList:focus { border: none; }
-    RoomListScreen OptionList > .option-list--option-highlighted { text-style: reverse; }
-    """
+    DEFAULT_CSS = default_css(__file__, "RoomListScreen")
     def __init__(self) -> None:
         super().__init__()
         self._rooms: list[RoomView] = []
@@ -654,9 +639,7 @@ def events_today_text(events: list[RoomEventView]) -> str:
 class RoomEventsToday(PlainText):
     """One line for the home screen: today's scheduled room sessions (empty if none)."""
 
-    DEFAULT_CSS = """
-    RoomEventsToday { height: auto; max-height: 3; margin: 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "RoomEventsToday")
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

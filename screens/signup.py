@@ -19,6 +19,7 @@ from bbs.passwords import MAX_PASSWORD_LENGTH, PasswordError
 from bbs.pseudonyms import PseudonymError
 from bbs.reflow import reflow
 from screens.base import BBSScreen
+from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, Tick, literal
 
 # What a member may be told about a failed step; anything else is our fault, said kindly.
@@ -41,10 +42,7 @@ class LanguageScreen(BBSScreen[None]):
         Binding("escape", "leave", "Leave", show=False),
     ]
 
-    DEFAULT_CSS = """
-    LanguageScreen OptionList { height: auto; border: none; margin: 1 1; }
-    LanguageScreen OptionList:focus { border: none; }
-    """
+    DEFAULT_CSS = default_css(__file__, "LanguageScreen")
 
     def compose(self) -> ComposeResult:
         yield PlainText(LANGUAGE_TITLE, classes="title")
@@ -91,10 +89,7 @@ class WelcomeScreen(BBSScreen[None]):
         Binding("escape", "languages", "Languages", show=False),
     ]
 
-    DEFAULT_CSS = """
-    WelcomeScreen #welcome-scroll { height: 1fr; }
-    WelcomeScreen Horizontal { height: 1; margin: 1 0 1 0; }
-    """
+    DEFAULT_CSS = default_css(__file__, "WelcomeScreen")
 
     def compose(self) -> ComposeResult:
         _ = self.bbs.gettext
@@ -139,11 +134,7 @@ class _FormScreen(BBSScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
-    DEFAULT_CSS = """
-    _FormScreen Label, _FormScreen .label { margin: 0 1; height: 1; }
-    _FormScreen #error { height: auto; min-height: 1; }
-    _FormScreen #key-fingerprint { margin: 0 1 0 4; }
-    """
+    DEFAULT_CSS = default_css(__file__, "_FormScreen")
 
     busy = False
 
@@ -275,9 +266,7 @@ class RecoverScreen(_FormScreen):
 class RecoveryCodeScreen(BBSScreen[None]):
     """The one time a recovery code is shown: it is the only way back without e-mail."""
 
-    DEFAULT_CSS = """
-    RecoveryCodeScreen .code { margin: 1 4; text-style: bold; height: 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "RecoveryCodeScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "done", "Continue")]
 

@@ -18,7 +18,8 @@ from bbs.streaks import GoalError
 from bbs.suggestions import ForYou, PeerMatch, Suggestion, SuggestionError
 from bbs.text_safety import truncate_display
 from screens.base import BBSScreen
-from screens.widgets import BUSY, LIST_CSS, KeyBar, PlainText, Tick, styled_line
+from screens.tcss import default_css
+from screens.widgets import BUSY, KeyBar, PlainText, Tick, styled_line
 
 KIND_LABELS = {"board": "Board", "thread": "Thread", "resource": "Resource"}
 OFF_TEXT = ("Suggestions are off. Press O to read what they use and to turn them on; "
@@ -50,11 +51,7 @@ class ForYouScreen(BBSScreen[None]):
         Binding("o", "settings", "Settings"),
         Binding("r", "reload", "Reload", show=False),
     ]
-    DEFAULT_CSS = LIST_CSS.format(name="ForYouScreen") + """
-    ForYouScreen #peers { height: auto; max-height: 6; }
-    ForYouScreen #suggestions { height: 1fr; }
-    ForYouScreen .heading { margin: 0 1; text-style: bold; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ForYouScreen")
 
     def __init__(self) -> None:
         super().__init__()
@@ -243,11 +240,7 @@ class SuggestionSettingsScreen(BBSScreen[None]):
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
-    DEFAULT_CSS = """
-    SuggestionSettingsScreen #statement { height: 1fr; margin: 0 1; }
-    SuggestionSettingsScreen Checkbox { margin: 0 1; }
-    SuggestionSettingsScreen Button { margin: 0 1; }
-    """
+    DEFAULT_CSS = default_css(__file__, "SuggestionSettingsScreen")
 
     def compose(self) -> ComposeResult:
         yield PlainText("Suggestions and peer matching", classes="title")

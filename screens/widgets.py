@@ -16,16 +16,10 @@ from textual.widgets import Checkbox, Input, RadioButton, Static, TextArea
 from textual.widgets.text_area import Edit, EditResult
 
 from bbs.text_safety import clean_line, clean_text
+from screens.tcss import default_css
 from screens.textual_compat import own_key_bindings, stop_watching
 
 BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
-
-# Lists that fill the screen, with a highlight that shows in monochrome too.
-LIST_CSS = """
-{name} OptionList {{ border: none; height: 1fr; margin: 0 1; }}
-{name} OptionList:focus {{ border: none; }}
-{name} OptionList > .option-list--option-highlighted {{ text-style: reverse; }}
-"""
 
 
 def session_text(widget: Widget, message: str) -> str:
@@ -213,9 +207,7 @@ class KeyBar(Static):
     cutting keys off (tests/screens/test_fit_80x24.py holds every bar to its lines at 80x24).
     """
 
-    DEFAULT_CSS = """
-    KeyBar { dock: bottom; height: auto; width: 100%; text-style: reverse; }
-    """
+    DEFAULT_CSS = default_css(__file__, "KeyBar")
 
     def __init__(self, keys: str, *, id: str | None = None) -> None:
         super().__init__(Content(keys), id=id, markup=False)
@@ -234,10 +226,7 @@ class ChoiceField(Widget, can_focus=True):
     field, and from the last one sends `Submitted`.
     """
 
-    DEFAULT_CSS = """
-    ChoiceField { height: 1; margin: 0 1 0 1; padding: 0 1; }
-    ChoiceField:focus { text-style: bold; }
-    """
+    DEFAULT_CSS = default_css(__file__, "ChoiceField")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "step(-1)", "Previous", show=False),
         Binding("right,space", "step(1)", "Next", show=False),
@@ -309,9 +298,7 @@ class KeyMenu(Widget, can_focus=True):
     instead of a scrolling list's machinery; every entry also has a key of its own.
     """
 
-    DEFAULT_CSS = """
-    KeyMenu { height: auto; width: 100%; }
-    """
+    DEFAULT_CSS = default_css(__file__, "KeyMenu")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Previous", show=False),
         Binding("down", "move(1)", "Next", show=False),
