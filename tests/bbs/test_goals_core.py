@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from support import WordScorer, sign_up_id
 
 from bbs import companion, goals
 from bbs.community import Community
@@ -16,25 +17,7 @@ from bbs.config import Settings
 from bbs.db import Database
 from bbs.flags import ModerationFlag
 from bbs.goals import CheckIn, Cheer
-from bbs.moderation_policy import Scores
 from bbs.streaks import CheckInStatus, GoalError
-
-PASSWORD = "a long enough password"
-
-
-class WordScorer:
-    """Scores by keyword, so a test can say which words are a crisis or abuse."""
-
-    def score(self, texts: Sequence[str]) -> list[Scores]:
-        return [Scores(0.9 if "idiot" in t else 0.0, 0.0, 0.9 if "end it all" in t else 0.0)
-                for t in texts]
-
-    def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
-        return {}
-
-
-async def _member(community: Community, name: str) -> int:
-    return (await community.sign_up(name, PASSWORD, PASSWORD)).member.id
 
 
 def _rows(community: Community, model: type) -> list[dict[str, object]]:
@@ -43,7 +26,7 @@ def _rows(community: Community, model: type) -> list[dict[str, object]]:
 
 
 async def test_goal_fields_are_checked_kindly(community: Community) -> None:
-    me = await _member(community, "Ash")
+    me = await sign_up_id(community, "Ash")
     cases = [({"title": "x" * 10_000}, "120"), ({"title": "\x1b\x07\x00\u202e"}, "title"),
              ({"title": "Walk", "cadence": "0"}, "1 to 7"),
              ({"title": "Walk", "cadence": "1000"}, "1 to 7"),
@@ -61,7 +44,7 @@ async def test_goal_fields_are_checked_kindly(community: Community) -> None:
 
 
 async def test_check_ins_in_the_future_or_long_ago_are_refused(community: Community) -> None:
-    me = await _member(community, "Birch")
+    me = await sign_up_id(community, "Birch")
     goal = await community.goals.create_goal(me, title="Sleep by 11", category="sleep")
     today = await community.goals.today(me)
     for day, words in ((today + timedelta(days=1), "hasn't come yet"),
@@ -81,7 +64,7 @@ async def test_check_ins_in_the_future_or_long_ago_are_refused(community: Commun
 
 
 async def test_time_zone_must_exist_and_moves_the_members_day(community: Community) -> None:
-    me = await _member(community, "Cedar")
+    me = await sign_up_id(community, "Cedar")
     for bad in ("Mars/Olympus", "Europe/Atlantis", "../../etc/passwd"):
         with pytest.raises(GoalError, match="time zone"):
             await community.goals.set_settings(me, time_zone=bad, companion=True)
@@ -111,7 +94,7 @@ def two_connections(request: pytest.FixtureRequest, settings: Settings, tmp_path
 async def test_two_connections_checking_in_at_once_store_one_row(
         two_connections: tuple[Community, Community]) -> None:
     a, b = two_connections
-    me = await _member(a, "Dogwood")
+    me = await sign_up_id(a, "Dogwood")
     goal = await a.goals.create_goal(me, title="Walk")
     results = await asyncio.gather(
         *(c.goals.check_in(me, goal.id, CheckInStatus.DONE) for c in (a, b, a, b)),
@@ -126,7 +109,7 @@ async def test_two_connections_checking_in_at_once_store_one_row(
 
 async def test_the_unique_constraint_catches_a_check_in_the_read_missed(
         community: Community, monkeypatch: pytest.MonkeyPatch) -> None:
-    me = await _member(community, "Elm")
+    me = await sign_up_id(community, "Elm")
     goal = await community.goals.create_goal(me, title="Walk")
     await community.goals.check_in(me, goal.id, CheckInStatus.DONE)
     # As if another connection committed between our read and our insert.
@@ -137,7 +120,7 @@ async def test_the_unique_constraint_catches_a_check_in_the_read_missed(
 
 
 async def test_rest_days_keep_the_streak_and_nothing_is_due(community: Community) -> None:
-    me = await _member(community, "Fir")
+    me = await sign_up_id(community, "Fir")
     goal = await community.goals.create_goal(me, title="Run")
     now = datetime.now(UTC)
     with community.database.write() as s:
@@ -155,7 +138,7 @@ async def test_rest_days_keep_the_streak_and_nothing_is_due(community: Community
 
 async def test_badges_for_first_three_and_a_streak_and_sharing_is_a_choice(
         community: Community) -> None:
-    me = await _member(community, "Gorse")
+    me = await sign_up_id(community, "Gorse")
     community.moderation.set_scorer(None)
     goal = await community.goals.create_goal(me, title="Meditate", measure="minutes")
     first = await community.goals.check_in(me, goal.id, CheckInStatus.DONE, days_ago=2, value=5)
@@ -178,7 +161,7 @@ async def test_low_mood_and_crisis_notes_bring_help_and_crisis_alerts_moderators
     community = Community(settings, scorer=WordScorer())
     community.prepare()
     try:
-        me = await _member(community, "Hawthorn")
+        me = await sign_up_id(community, "Hawthorn")
         goal = await community.goals.create_goal(me, title="Get outside")
         low = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED, days_ago=1,
                                              mood=1, note="heavy day")
@@ -205,8 +188,8 @@ async def test_partners_invite_accept_see_shared_goals_cheer_and_end(
     community = Community(settings, scorer=WordScorer())
     community.prepare()
     try:
-        ivy = await _member(community, "Ivy")
-        jay = await _member(community, "Jay")
+        ivy = await sign_up_id(community, "Ivy")
+        jay = await sign_up_id(community, "Jay")
         shared = await community.goals.create_goal(ivy, title="Swim", visibility="partners")
         await community.goals.create_goal(ivy, title="Private one")
         await community.goals.check_in(ivy, shared.id, CheckInStatus.DONE, mood=4)
@@ -252,8 +235,8 @@ async def test_partners_invite_accept_see_shared_goals_cheer_and_end(
 async def test_a_blocked_member_can_neither_invite_nor_cheer(community: Community) -> None:
     from bbs.blocks import BlockKind
 
-    kim = await _member(community, "Kim")
-    lee = await _member(community, "Lee")
+    kim = await sign_up_id(community, "Kim")
+    lee = await sign_up_id(community, "Lee")
     invite = await community.goals.invite(kim, "lee")
     await community.goals.answer(lee, invite.id, True)
     await community.boards.set_block(lee, kim, BlockKind.BLOCK, True)
@@ -267,8 +250,8 @@ async def test_a_blocked_member_can_neither_invite_nor_cheer(community: Communit
 
 
 async def test_a_declined_invitation_cannot_be_repeated_at_once(community: Community) -> None:
-    nia = await _member(community, "Nia")
-    oak = await _member(community, "Oak")
+    nia = await sign_up_id(community, "Nia")
+    oak = await sign_up_id(community, "Oak")
     invite = await community.goals.invite(nia, "oak")
     await community.goals.answer(oak, invite.id, False)
     assert await community.goals.partnerships(nia) == []
@@ -280,7 +263,7 @@ async def test_a_declined_invitation_cannot_be_repeated_at_once(community: Commu
 
 async def test_greeting_names_what_is_due_and_is_silent_when_turned_off(
         community: Community) -> None:
-    me = await _member(community, "Maple")
+    me = await sign_up_id(community, "Maple")
     # The words vary by day (chosen per member and date): any of the "nothing due" ones.
     nothing = (await community.goals.greeting(me, "Maple")).text
     assert any(words in nothing for words in companion._NOTHING_DUE), nothing
@@ -297,8 +280,8 @@ async def test_community_goals_show_progress_to_all_but_moods_and_notes_to_partn
         community: Community) -> None:
     from bbs.blocks import BlockKind
 
-    pia = await _member(community, "Pia")
-    quinn = await _member(community, "Quinn")
+    pia = await sign_up_id(community, "Pia")
+    quinn = await sign_up_id(community, "Quinn")
     open_goal = await community.goals.create_goal(pia, title="Couch to 5k",
                                                   visibility="community")
     await community.goals.create_goal(pia, title="Just mine")
@@ -319,7 +302,7 @@ async def test_a_crisis_check_in_gets_the_crisis_note_alone(settings: Settings) 
     community = Community(settings, scorer=WordScorer())
     community.prepare()
     try:
-        me = await _member(community, "Hawthorn")
+        me = await sign_up_id(community, "Hawthorn")
         goal = await community.goals.create_goal(me, title="Get outside")
         # A first check-in earns a badge: normally a milestone and an offer to share it.
         outcome = await community.goals.check_in(me, goal.id, CheckInStatus.DONE,
