@@ -33,6 +33,9 @@ FAST_ARGON2 = Argon2Cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
 # A password every sign-up in the core and screen tests passes.
 PASSWORD = "a long enough password"
 
+# The password the end-to-end tests type over SSH.
+SSH_PASSWORD = "correct horse battery"
+
 # Posting rules with no wait between posts, for new accounts too.
 NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from support import WordScorer, sign_up_id
+from support import sign_up_id
 
 from bbs import companion, goals
 from bbs.community import Community
@@ -75,17 +74,13 @@ async def test_time_zone_must_exist_and_moves_the_members_day(community: Communi
         assert goals.member_today(s, me, late_utc).isoformat() == "2026-03-02"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def two_connections(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
-                    ) -> Iterator[tuple[Community, Community]]:
-    """Two communities (two engines, two pools) on one database: like two server processes."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    first = Community(settings, Database(url))
+@pytest.fixture
+def two_connections(settings: Settings, store_url: str) -> Iterator[tuple[Community, Community]]:
+    """Two communities (two engines, two pools) on one database: like two server processes,
+    on SQLite and again on PostgreSQL."""
+    first = Community(settings, Database(store_url))
     first.prepare()
-    second = Community(settings, Database(url))
+    second = Community(settings, Database(store_url))
     yield first, second
     first.close()
     second.close()
@@ -157,79 +152,71 @@ async def test_badges_for_first_three_and_a_streak_and_sharing_is_a_choice(
 
 
 async def test_low_mood_and_crisis_notes_bring_help_and_crisis_alerts_moderators(
-        settings: Settings) -> None:
-    community = Community(settings, scorer=WordScorer())
-    community.prepare()
-    try:
-        me = await sign_up_id(community, "Hawthorn")
-        goal = await community.goals.create_goal(me, title="Get outside")
-        low = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED, days_ago=1,
-                                             mood=1, note="heavy day")
-        assert not low.crisis and "talk to" in low.help
-        assert "help screen" in low.companion and "(automated)" in low.companion
-        assert _rows(community, ModerationFlag) == []
-        await community.goals.set_settings(me, time_zone="UTC", companion=False)
-        crisis = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED,
-                                                note="I want to end it all")
-        assert crisis.crisis and crisis.companion == ""  # companion off; help never is
-        assert "not in trouble" in crisis.help
-        for word in ("fail", "should", "lazy"):
-            assert word not in crisis.help.lower() and word not in low.companion.lower()
-        [flag] = _rows(community, ModerationFlag)
-        assert (flag["kind"], flag["target_kind"], flag["author_id"]) == ("crisis", "check_in",
-                                                                          me)
-        assert flag["target_id"] == crisis.result.check_in.id
-    finally:
-        community.close()
+        scored_community: Community) -> None:
+    community = scored_community
+    me = await sign_up_id(community, "Hawthorn")
+    goal = await community.goals.create_goal(me, title="Get outside")
+    low = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED, days_ago=1,
+                                         mood=1, note="heavy day")
+    assert not low.crisis and "talk to" in low.help
+    assert "help screen" in low.companion and "(automated)" in low.companion
+    assert _rows(community, ModerationFlag) == []
+    await community.goals.set_settings(me, time_zone="UTC", companion=False)
+    crisis = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED,
+                                            note="I want to end it all")
+    assert crisis.crisis and crisis.companion == ""  # companion off; help never is
+    assert "not in trouble" in crisis.help
+    for word in ("fail", "should", "lazy"):
+        assert word not in crisis.help.lower() and word not in low.companion.lower()
+    [flag] = _rows(community, ModerationFlag)
+    assert (flag["kind"], flag["target_kind"], flag["author_id"]) == ("crisis", "check_in",
+                                                                      me)
+    assert flag["target_id"] == crisis.result.check_in.id
 
 
 async def test_partners_invite_accept_see_shared_goals_cheer_and_end(
-        settings: Settings) -> None:
-    community = Community(settings, scorer=WordScorer())
-    community.prepare()
-    try:
-        ivy = await sign_up_id(community, "Ivy")
-        jay = await sign_up_id(community, "Jay")
-        shared = await community.goals.create_goal(ivy, title="Swim", visibility="partners")
-        await community.goals.create_goal(ivy, title="Private one")
-        await community.goals.check_in(ivy, shared.id, CheckInStatus.DONE, mood=4)
-        with pytest.raises(GoalError):
-            await community.goals.partner_goals(jay, ivy)
-        with pytest.raises(GoalError, match="no member"):
-            await community.goals.invite(ivy, "nobody")
-        with pytest.raises(GoalError, match="own partner"):
-            await community.goals.invite(ivy, "ivy")
-        invite = await community.goals.invite(ivy, "JAY")
-        with pytest.raises(GoalError, match="waiting"):
-            await community.goals.invite(ivy, "jay")
-        [incoming] = await community.goals.partnerships(jay)
-        assert incoming.incoming and incoming.other == "Ivy"
-        await community.goals.answer(jay, invite.id, True)
-        seen = await community.goals.partner_goals(jay, ivy)
-        assert [s.goal.title for s in seen] == ["Swim"]
-        detail = await community.goals.detail(jay, shared.id)
-        assert detail.recent[0].mood == 4 and detail.owner == "Ivy"
-        # A note the model would hold is the author's alone; the check-in itself is shared.
-        await community.goals.check_in(ivy, shared.id, CheckInStatus.DONE, days_ago=1,
-                                       note="my idiot boss")
-        theirs = (await community.goals.detail(jay, shared.id)).recent
-        mine = (await community.goals.detail(ivy, shared.id)).recent
-        assert [c.note for c in theirs] == ["", ""] and mine[1].note == "my idiot boss"
-        cheer = await community.goals.cheer(jay, ivy, "Proud of you!", goal_id=shared.id)
-        assert not cheer.cheer.held and cheer.note == ""
-        held = await community.goals.cheer(jay, ivy, "you idiot")
-        assert held.cheer.held and "moderator" in held.note
-        assert [c.body for c in await community.goals.cheers(ivy)] == ["Proud of you!"]
-        assert await community.goals.unseen_cheers(ivy) == 0
-        assert [f["target_kind"] for f in _rows(community, ModerationFlag)] == ["cheer"]
-        await community.goals.end_partnership(ivy, invite.id)
-        with pytest.raises(GoalError):
-            await community.goals.detail(jay, shared.id)
-        with pytest.raises(GoalError, match="partners only"):
-            await community.goals.cheer(jay, ivy, "still here")
-        assert len(_rows(community, Cheer)) == 2
-    finally:
-        community.close()
+        scored_community: Community) -> None:
+    community = scored_community
+    ivy = await sign_up_id(community, "Ivy")
+    jay = await sign_up_id(community, "Jay")
+    shared = await community.goals.create_goal(ivy, title="Swim", visibility="partners")
+    await community.goals.create_goal(ivy, title="Private one")
+    await community.goals.check_in(ivy, shared.id, CheckInStatus.DONE, mood=4)
+    with pytest.raises(GoalError):
+        await community.goals.partner_goals(jay, ivy)
+    with pytest.raises(GoalError, match="no member"):
+        await community.goals.invite(ivy, "nobody")
+    with pytest.raises(GoalError, match="own partner"):
+        await community.goals.invite(ivy, "ivy")
+    invite = await community.goals.invite(ivy, "JAY")
+    with pytest.raises(GoalError, match="waiting"):
+        await community.goals.invite(ivy, "jay")
+    [incoming] = await community.goals.partnerships(jay)
+    assert incoming.incoming and incoming.other == "Ivy"
+    await community.goals.answer(jay, invite.id, True)
+    seen = await community.goals.partner_goals(jay, ivy)
+    assert [s.goal.title for s in seen] == ["Swim"]
+    detail = await community.goals.detail(jay, shared.id)
+    assert detail.recent[0].mood == 4 and detail.owner == "Ivy"
+    # A note the model would hold is the author's alone; the check-in itself is shared.
+    await community.goals.check_in(ivy, shared.id, CheckInStatus.DONE, days_ago=1,
+                                   note="my idiot boss")
+    theirs = (await community.goals.detail(jay, shared.id)).recent
+    mine = (await community.goals.detail(ivy, shared.id)).recent
+    assert [c.note for c in theirs] == ["", ""] and mine[1].note == "my idiot boss"
+    cheer = await community.goals.cheer(jay, ivy, "Proud of you!", goal_id=shared.id)
+    assert not cheer.cheer.held and cheer.note == ""
+    held = await community.goals.cheer(jay, ivy, "you idiot")
+    assert held.cheer.held and "moderator" in held.note
+    assert [c.body for c in await community.goals.cheers(ivy)] == ["Proud of you!"]
+    assert await community.goals.unseen_cheers(ivy) == 0
+    assert [f["target_kind"] for f in _rows(community, ModerationFlag)] == ["cheer"]
+    await community.goals.end_partnership(ivy, invite.id)
+    with pytest.raises(GoalError):
+        await community.goals.detail(jay, shared.id)
+    with pytest.raises(GoalError, match="partners only"):
+        await community.goals.cheer(jay, ivy, "still here")
+    assert len(_rows(community, Cheer)) == 2
 
 
 async def test_a_blocked_member_can_neither_invite_nor_cheer(community: Community) -> None:
@@ -298,17 +285,13 @@ async def test_community_goals_show_progress_to_all_but_moods_and_notes_to_partn
         await community.goals.detail(quinn, open_goal.id)
 
 
-async def test_a_crisis_check_in_gets_the_crisis_note_alone(settings: Settings) -> None:
-    community = Community(settings, scorer=WordScorer())
-    community.prepare()
-    try:
-        me = await sign_up_id(community, "Hawthorn")
-        goal = await community.goals.create_goal(me, title="Get outside")
-        # A first check-in earns a badge: normally a milestone and an offer to share it.
-        outcome = await community.goals.check_in(me, goal.id, CheckInStatus.DONE,
-                                                 note="I want to end it all tonight")
-        assert outcome.crisis and outcome.result.new_badges
-        assert outcome.companion == ""  # no "a fresh start is still a start", no milestone
-        assert "not in trouble" in outcome.help and "Milestone" not in outcome.help
-    finally:
-        community.close()
+async def test_a_crisis_check_in_gets_the_crisis_note_alone(scored_community: Community) -> None:
+    community = scored_community
+    me = await sign_up_id(community, "Hawthorn")
+    goal = await community.goals.create_goal(me, title="Get outside")
+    # A first check-in earns a badge: normally a milestone and an offer to share it.
+    outcome = await community.goals.check_in(me, goal.id, CheckInStatus.DONE,
+                                             note="I want to end it all tonight")
+    assert outcome.crisis and outcome.result.new_badges
+    assert outcome.companion == ""  # no "a fresh start is still a start", no milestone
+    assert "not in trouble" in outcome.help and "Milestone" not in outcome.help
