@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from support import sign_up
+from support import FixedScorer, sign_up
 
 from bbs.community import Community
 from bbs.config import load_settings
@@ -262,16 +262,9 @@ async def test_scheduled_sessions_today_and_host_powers(community: Community) ->
 async def test_held_line_is_not_delivered_and_the_author_is_told_kindly(
     community: Community,
 ) -> None:
-    from bbs.moderation_policy import Scores, hold_message
+    from bbs.moderation_policy import hold_message
 
-    class Harsh:
-        def score(self, texts):  # type: ignore[no-untyped-def]
-            return [Scores(0.99, 0.0, 0.0) for _ in texts]
-
-        def explain(self, text, top=5):  # type: ignore[no-untyped-def]
-            return {}
-
-    community.moderation.set_scorer(Harsh())
+    community.moderation.set_scorer(FixedScorer(harassment=0.99))
     ash = await sign_up(community, "Ash")
     visit = await community.rooms.enter(1, ash)
     sub = community.rooms.subscribe(visit, lambda: None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from support import NO_WAIT, board_id, let_new_members_write, settle, sign_up, text_of
+from support import NO_WAIT, board_id, drawn_lines, let_new_members_write, settle, sign_up, text_of
 from textual.widgets import OptionList
 
 from bbs.accounts import MemberView
@@ -552,8 +552,7 @@ async def test_a_new_member_is_told_why_they_cannot_start_a_conversation_yet(
 
 def _screen_text(app: BBSApp) -> str:
     """The screen as drawn: what the member sees, not what widgets would render."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+    return "\n".join(drawn_lines(app.screen))
 
 
 async def _held_reply(community: Community, author: MemberView, thread_id: int) -> None:

@@ -3,7 +3,7 @@ Profile changes it (with F1's help following)."""
 
 from __future__ import annotations
 
-from support import PASSWORD, reach, sign_up, text_of
+from support import PASSWORD, reach, sign_up, text_of, until
 from textual.widgets import Input, OptionList, RadioSet
 
 from bbs.community import Community
@@ -49,11 +49,7 @@ async def test_signing_up_in_spanish_asks_the_language_first_then_speaks_spanish
         await reach(pilot, MainMenuScreen)
         await pilot.press("f1")
         await reach(pilot, HelpScreen)
-        for _ in range(250):
-            if "Alguien con quien hablar" in text_of(app, "#help-text"):
-                break
-            await pilot.pause(0.02)
-        assert "Alguien con quien hablar" in text_of(app, "#help-text")
+        await until(pilot, lambda: "Alguien con quien hablar" in text_of(app, "#help-text"))
     member = await community.authenticate_password("Lucia", PASSWORD)
     assert member is not None and member.language == "es"
 
@@ -88,11 +84,7 @@ async def test_the_profile_changes_the_language_and_f1_follows(community: Commun
         assert text_of(app, "#status") == "Saved."
         await pilot.press("f1")
         await reach(pilot, HelpScreen)
-        for _ in range(250):
-            if "Alguém com quem conversar" in text_of(app, "#help-text"):
-                break
-            await pilot.pause(0.02)
-        assert "Alguém com quem conversar" in text_of(app, "#help-text")
+        await until(pilot, lambda: "Alguém com quem conversar" in text_of(app, "#help-text"))
         assert text_of(app, ".title") == "Ajuda e linhas de crise"
     assert await community.member_language(member.id) == "pt"
 

@@ -6,13 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 from sqlmodel import select
-from support import settle, sign_up
+from support import FixedScorer, settle, sign_up
 from textual.events import Key, Paste
 
 from bbs import rooms
 from bbs.community import Community
 from bbs.flags import ModerationFlag
-from bbs.moderation_policy import Scores
 from bbs.room_service import MODERATION_TOPIC, ModerationAlertEvent
 from screens.app import BBSApp, SessionContext
 from screens.rooms import RoomFeed, RoomInput, RoomListScreen, RoomScreen
@@ -149,14 +148,7 @@ async def test_two_members_see_each_other_and_ignore_works(community: Community)
 
 
 async def test_crisis_line_is_posted_and_writer_gets_resources(community: Community) -> None:
-    class CrisisScorer:
-        def score(self, texts):  # type: ignore[no-untyped-def]
-            return [Scores(0.0, 0.0, 0.99) for _ in texts]
-
-        def explain(self, text, top=5):  # type: ignore[no-untyped-def]
-            return {}
-
-    community.moderation.set_scorer(CrisisScorer())
+    community.moderation.set_scorer(FixedScorer(crisis=0.99))
     alerts = community.events.subscribe(MODERATION_TOPIC)
     member = await sign_up(community, "Rowan")
     app = BBSApp(SessionContext(community, member))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import PASSWORD, settle, sign_up, text_of
+from support import PASSWORD, drawn_lines, settle, sign_up, text_of
 from textual.widgets import Input
 
 from bbs.community import Community
@@ -306,8 +306,7 @@ async def test_home_is_drawn_once_and_complete_from_the_sessions_snapshot(
 
     def recording(screen: Any, update: Any) -> None:
         if update is not None:
-            strips = screen._compositor.render_strips()
-            frames.append("\n".join("".join(s.text for s in strip) for strip in strips))
+            frames.append("\n".join(drawn_lines(screen)))
         original(screen, update)
 
     app._display = recording  # type: ignore[method-assign]
