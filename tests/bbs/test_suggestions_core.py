@@ -57,7 +57,7 @@ async def test_suggestions_and_peer_matching_are_off_until_a_member_says_yes(
 async def test_a_sleep_post_brings_the_sleep_board_and_says_why(town: Community) -> None:
     me = await sign_up_id(town, "Bea")
     await post_in(town, me, "Off-topic", "Nights", "I cannot sleep. Awake at 3am, so tired, "
-                "insomnia again.")
+                  "insomnia again.")
     await _opt_in(town, me)
     shown = await town.suggestions.for_you(me)
     boards = [s for s in shown.suggestions if s.kind == "board"]
@@ -118,7 +118,7 @@ async def test_a_dismissed_item_never_comes_back_and_its_theme_weighs_less(
     other = await sign_up_id(town, "Hope")
     thread = await post_in(town, other, "Sleep", "Sleep routine", "A bedtime routine for insomnia")
     await post_in(town, me, "Off-topic", "Two things", "I cannot sleep at night, insomnia. "
-                "And work: my boss and my job and the office shifts.")
+                  "And work: my boss and my job and the office shifts.")
     await post_in(town, me, "Off-topic", "Nights", "Awake again at 4am, so tired, no sleep.")
     await _opt_in(town, me)
     before = await town.suggestions.for_you(me)
@@ -140,9 +140,9 @@ async def test_threads_respect_holds_blocks_and_authors(town: Community) -> None
     blocked = await sign_up_id(town, "Jo")
     await post_in(town, me, "Sleep", "My nights", "insomnia, awake at 3am, tired")
     open_thread = await post_in(town, other, "Sleep", "Sleep hygiene that helped",
-                              "A bedtime routine and no caffeine helped my insomnia.")
+                                "A bedtime routine and no caffeine helped my insomnia.")
     blocked_thread = await post_in(town, blocked, "Sleep", "Nightmares",
-                                 "Nightmares wake me, I cannot sleep after.")
+                                   "Nightmares wake me, I cannot sleep after.")
     warned = await town.boards.create_thread(
         other, await board_id(town, other, "Sleep"), title="Bad nights",
         body="insomnia and nightmares every night", warning="self-harm")
@@ -203,7 +203,7 @@ async def _sleepers(town: Community, names: list[str], *, peers: bool = True) ->
     for name in names:
         member = await sign_up_id(town, name)
         await post_in(town, member, "Sleep", f"{name}'s nights",
-                    "Insomnia again, awake at 3am, so tired. Any sleep routine tips?")
+                      "Insomnia again, awake at 3am, so tired. Any sleep routine tips?")
         await _opt_in(town, member, peers=peers)
         ids.append(member)
     await town.suggestions.refresh_pass()

@@ -35,8 +35,8 @@ async def test_a_goal_is_created_from_the_form_and_listed(community: Community) 
         app.screen.query_one("#cadence").value = "3"  # type: ignore[attr-defined]
         await app.screen.action_save()  # type: ignore[attr-defined]
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and "Walk after lunch" in str(app.screen.query_one(OptionList)
-                                                   .get_option_at_index(0).prompt))
+                    and "Walk after lunch" in str(app.screen.query_one(OptionList)
+                                                  .get_option_at_index(0).prompt))
         prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "3x a week" in prompt and "0/3 this week" in prompt
     goals = await community.goals.goals(app.member.id)  # type: ignore[union-attr]
@@ -61,7 +61,7 @@ async def test_one_key_check_in_from_home_shows_streak_and_companion(
         assert companion.startswith("Companion (automated):") and "First check-in" in companion
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, MainMenuScreen)
-                     and not app.screen.query_one(CheckInsDue).due)
+                    and not app.screen.query_one(CheckInsDue).due)
         # Checked in already: C again adds nothing twice, it opens the goals instead.
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
@@ -77,7 +77,7 @@ async def test_check_in_form_low_mood_brings_help_forward_and_chart_shows_it(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+                    and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CheckInScreen))
         await pilot.press("p", "2", "left", "n", *"rough day", "enter")
@@ -106,7 +106,7 @@ async def test_screens_fit_80x24_with_member_text_kept_literal(community: Commun
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+                    and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
         prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "[b]bold[/]" in prompt and "[@click=app.quit]" in prompt
         assert isinstance(app.screen.query_one("#reminder"), PlainText)
@@ -145,7 +145,7 @@ async def test_settings_refuse_unknown_zones_and_the_companion_can_be_turned_off
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
         await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, GoalSettingsScreen)
-                     and app.screen.query_one("#time-zone").value == "UTC")  # type: ignore[attr-defined]
+                    and app.screen.query_one("#time-zone").value == "UTC")  # type: ignore[attr-defined]
         zone = app.screen.query_one("#time-zone", TextField)
         zone.value = "Mars/Base"
         await pilot.press("enter")
@@ -156,13 +156,13 @@ async def test_settings_refuse_unknown_zones_and_the_companion_can_be_turned_off
         await until(pilot, lambda: "Saved" in text_of(app, "#status", Static))
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and app.screen.summaries)  # type: ignore[attr-defined]
+                    and app.screen.summaries)  # type: ignore[attr-defined]
         await pilot.press("a")
         await until(pilot, lambda: "Archive this goal" in str(
             app.screen.query_one(PlainText).render()))
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and not app.screen.summaries)  # type: ignore[attr-defined]
+                    and not app.screen.summaries)  # type: ignore[attr-defined]
         await pilot.press("v")
         await until(pilot, lambda: len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
     prefs = await community.goals.settings(app.member.id)
@@ -178,7 +178,7 @@ async def test_a_crisis_check_in_note_shows_the_crisis_note_alone(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+                    and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CheckInScreen))
         await pilot.press("d", "n", *"I want to end it all tonight", "enter")

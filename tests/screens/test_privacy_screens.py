@@ -107,7 +107,7 @@ async def test_what_we_store_and_password_change(community: Community) -> None:
         await _open_privacy(app, pilot)
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, WhatWeStoreScreen)
-                     and "1 goal" in _screen_text(app))
+                    and "1 goal" in _screen_text(app))
         assert "No IP addresses" in _screen_text(app)
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, PrivacyScreen))
@@ -120,7 +120,7 @@ async def test_what_we_store_and_password_change(community: Community) -> None:
         app.screen.query_one("#current", TextField).value = PASSWORD
         await app.screen.action_save()  # type: ignore[attr-defined]
         await until(pilot, lambda: isinstance(app.screen, PrivacyScreen)
-                     and "Your password is changed" in _screen_text(app))
+                    and "Your password is changed" in _screen_text(app))
     assert await community.authenticate_password("Rowan", "new long password 1") is not None
 
 
@@ -174,7 +174,7 @@ async def test_keys_are_added_and_removed_and_a_new_code_is_shown_once(
         await _open_privacy(app, pilot)
         await pilot.press("k")
         await until(pilot, lambda: isinstance(app.screen, KeysScreen)
-                     and "No keys yet" in _screen_text(app))
+                    and "No keys yet" in _screen_text(app))
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, AskScreen))
         await pilot.press(*"not a key", "enter")

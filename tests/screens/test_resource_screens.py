@@ -26,7 +26,7 @@ async def test_help_r_opens_the_library_and_an_entry_can_be_kept(community: Comm
         assert "Resource library" in text_of(app, "#help-resources")
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
-                     and len(app.screen.shown) >= 15)  # type: ignore[attr-defined]
+                    and len(app.screen.shown) >= 15)  # type: ignore[attr-defined]
         prompts = option_prompts(app, "#resources")
         assert prompts[0].lstrip().startswith("5-4-3-2-1 grounding")
         assert "grounding" in prompts[0] and all(len(p) <= 78 for p in prompts)
@@ -74,7 +74,7 @@ async def test_sysop_adds_and_retires_an_entry_and_hostile_text_stays_literal(
         await until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen))
         await pilot.press("i")
         await until(pilot, lambda: isinstance(app.screen, ResourceAdminScreen)
-                     and len(app.screen.records) >= 15)  # type: ignore[attr-defined]
+                    and len(app.screen.records) >= 15)  # type: ignore[attr-defined]
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, ResourceFormScreen))
         await pilot.press(*"Walk round the block", "enter", *"stress, Low Mood", "enter",
@@ -117,7 +117,7 @@ async def test_hostile_body_is_shown_literally_to_members(community: Community) 
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
-                     and len(app.screen.shown) >= 16)  # type: ignore[attr-defined]
+                    and len(app.screen.shown) >= 16)  # type: ignore[attr-defined]
         prompts = option_prompts(app, "#resources")
         index = next(i for i, p in enumerate(prompts) if "[b]Aaa[/b] tricky" in p)
         app.screen.query_one("#resources", OptionList).highlighted = index

@@ -37,7 +37,7 @@ async def test_opt_in_from_for_you_then_sleep_suggestions_open_and_dismiss(
     app = await member_app(community, "Nova")
     assert app.member is not None
     await post_in(community, app.member.id, "Off-topic", "Nights",
-                "I cannot sleep, awake at 3am with insomnia, so tired.")
+                  "I cannot sleep, awake at 3am with insomnia, so tired.")
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, MainMenuScreen)
         await pilot.press("f")
@@ -68,7 +68,7 @@ async def test_opt_in_from_for_you_then_sleep_suggestions_open_and_dismiss(
         await until(pilot, lambda: isinstance(app.screen, ForYouScreen))
         await pilot.press("d")
         await until(pilot, lambda: "Dismissed" in text_of(app, "#status", Static)
-                     and not any(p.startswith("Board") and "Sleep" in p
+                              and not any(p.startswith("Board") and "Sleep" in p
                                  for p in option_prompts(app, "#suggestions")))
 
 
@@ -83,11 +83,11 @@ async def test_profile_reaches_the_settings_and_turning_off_asks_first(
         await until(pilot, lambda: isinstance(app.screen, ProfileScreen))
         await pilot.press("f")
         await until(pilot, lambda: isinstance(app.screen, SuggestionSettingsScreen)
-                     and app.screen.query_one("#peers-on", Checkbox).value)
+                    and app.screen.query_one("#peers-on", Checkbox).value)
         await pilot.press("space")  # untick suggestions
         await pilot.press("ctrl+s")
         await until(pilot, lambda: "Y yes" in str(app.screen.query_one(Static).render())
-                     or len(app.screen_stack) > 3)
+                    or len(app.screen_stack) > 3)
         await pilot.press("y")
         await until(pilot, lambda: "deleted" in text_of(app, "#status", Static))
         assert not app.screen.query_one("#peers-on", Checkbox).value
@@ -118,7 +118,7 @@ async def test_peers_show_shared_themes_and_invite_and_message_keys_work(
         await until(pilot, lambda: "Invitation sent to Quill" in text_of(app, "#status", Static))
         await pilot.press("m")
         await until(pilot, lambda: "New accounts" in text_of(app, "#status", Static)
-                     or isinstance(app.screen, ComposeScreen))
+                              or isinstance(app.screen, ComposeScreen))
     partnerships = await community.goals.partnerships(other.id)
     assert [p.other for p in partnerships] == ["Pax"]
 
@@ -137,7 +137,7 @@ async def test_a_resource_suggestion_opens_in_the_library_reader_literally(
     app = await member_app(community, "Sol")
     assert app.member is not None
     await post_in(community, app.member.id, "Off-topic", "Missing him",
-                "My dad died in spring; the grief and the funeral, I miss him.")
+                  "My dad died in spring; the grief and the funeral, I miss him.")
     await community.suggestions.set_settings(app.member.id, suggestions_on=True, peers=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f")
