@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,20 +13,19 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from bbs.community import Community
-from bbs.config import Argon2Cost, Settings, load_settings, with_overrides
+from bbs.config import Settings, load_settings, with_overrides
 from bbs.db import Database
-from bbs.moderation_policy import Scores
 from server.textual_patches import apply_textual_patches
 
-# Helpers shared by tests in several folders (driver_harness.py) are imported by name.
+# Helpers shared by tests in several folders (support.py, driver_harness.py) are imported
+# by name.
 if str(Path(__file__).parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).parent))
 
 # Screens are tested as they run in the server: with its process-wide Textual patches.
 apply_textual_patches()
 
-# Real argon2id, at a cost a test suite can afford; production keeps argon2-cffi's defaults.
-FAST_ARGON2 = Argon2Cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
+from support import FAST_ARGON2, WordScorer  # noqa: E402  (found through the path above)
 
 
 @pytest.fixture(autouse=True)
@@ -76,27 +75,22 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    """A migrated store, once on SQLite and once on PostgreSQL."""
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL of an empty store, once on SQLite and once on PostgreSQL (skipped without
+    BBS_TEST_POSTGRES_URL)."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    database = Database(url)
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Database]:
+    """A migrated store, once on SQLite and once on PostgreSQL."""
+    database = Database(store_url)
     database.migrate()
     yield database
     database.dispose()
-
-
-class WordScorer:
-    """A stand-in moderation model: "idiot" is abuse, "end it all" a crisis, "pills" spam."""
-
-    def score(self, texts: Sequence[str]) -> list[Scores]:
-        return [Scores(0.9 if "idiot" in t else 0.0, 0.9 if "cheap pills" in t else 0.0,
-                       0.9 if "end it all" in t else 0.0) for t in texts]
-
-    def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
-        return {}
 
 
 @pytest.fixture

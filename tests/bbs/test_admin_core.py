@@ -2,44 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from support import NO_WAIT, add_member
 
-from bbs import accounts, admin, boards, goals, messages, rooms, sanctions
+from bbs import admin, boards, goals, messages, rooms, sanctions
 from bbs.admin import AdminError, AuditFilter, Decision
-from bbs.boards import CleanPost, PostError, PostingRules, PostStatus
+from bbs.boards import CleanPost, PostError, PostStatus
 from bbs.db import Database
 from bbs.flags import FlagKind, FlagTarget, ModerationFlag, add_flag
-from bbs.models import Member, ModerationExample, Role, utcnow
+from bbs.models import ModerationExample, Role, utcnow
 from bbs.moderation_policy import Action
-from bbs.pseudonyms import validate_pseudonym
 from bbs.sanctions import SanctionKind
-
-NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'admin.sqlite3'}")
-    database.migrate()
-    with database.write() as session:
-        boards.ensure_default_boards(session)
-    yield database
-    database.dispose()
-
-
-def _member(db: Database, name: str, role: Role = Role.MEMBER) -> int:
-    with db.write() as session:
-        view = accounts.create_member(session, pseudonym=validate_pseudonym(name),
-                                      password_hash="h", recovery_hash="r", role=role)
-        member = session.get(Member, view.id)
-        assert member is not None
-        member.created_at = utcnow() - timedelta(days=3)
-    return view.id
 
 
 def _post(db: Database, author: int, body: str, action: Action = Action.ALLOW) -> int:
@@ -75,8 +51,8 @@ def _notices(db: Database, member_id: int) -> list[str]:
 
 @pytest.fixture
 def people(db: Database) -> tuple[int, int, int]:
-    return (_member(db, "Harbourmaster", Role.SYSOP), _member(db, "Keeper", Role.MODERATOR),
-            _member(db, "Troll"))
+    return (add_member(db, "Harbourmaster", Role.SYSOP), add_member(db, "Keeper", Role.MODERATOR),
+            add_member(db, "Troll"))
 
 
 def test_queue_lists_crisis_then_reports_then_holds_oldest_first(
@@ -333,8 +309,8 @@ def test_appeal_wording_is_consistent_and_the_one_appeal_is_used_up(
 
 def test_with_no_other_moderator_the_one_who_acted_decides_and_everyone_is_told(
         db: Database) -> None:
-    only = _member(db, "Solo", Role.SYSOP)
-    member = _member(db, "Fen")
+    only = add_member(db, "Solo", Role.SYSOP)
+    member = add_member(db, "Fen")
     with db.write() as session:
         entry = admin.sanction_member(session, actor_id=only, pseudonym="Fen",
                                       kind=SanctionKind.MUTE, reason="flooding")

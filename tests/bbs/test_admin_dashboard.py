@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
+from support import NO_WAIT, add_member
 
-from bbs import accounts, admin, boards, dashboard
+from bbs import admin, boards, dashboard
 from bbs.admin import AdminError
-from bbs.boards import PostingRules
 from bbs.db import Database
 from bbs.models import Member, Role, utcnow
 from bbs.moderation_policy import Action
-from bbs.pseudonyms import validate_pseudonym
-
-NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'dash.sqlite3'}")
-    database.migrate()
-    with database.write() as session:
-        boards.ensure_default_boards(session)
-    yield database
-    database.dispose()
-
-
-def _member(db: Database, name: str, role: Role = Role.MEMBER) -> int:
-    with db.write() as session:
-        view = accounts.create_member(session, pseudonym=validate_pseudonym(name),
-                                      password_hash="h", recovery_hash="r", role=role)
-        member = session.get(Member, view.id)
-        assert member is not None
-        member.created_at = utcnow() - timedelta(days=3)
-    return view.id
 
 
 def test_sparkline_scales_to_the_largest_value() -> None:
@@ -56,8 +31,8 @@ def test_trending_terms_rise_above_their_usual_level() -> None:
 
 
 def test_dashboard_counts_activity_queue_and_rates(db: Database) -> None:
-    sysop = _member(db, "Harbourmaster", Role.SYSOP)
-    author = _member(db, "Fern")
+    sysop = add_member(db, "Harbourmaster", Role.SYSOP)
+    author = add_member(db, "Fern")
     with db.read() as session:
         board_id = boards.all_boards(session)[0].id
     with db.write() as session:
@@ -81,8 +56,8 @@ def test_dashboard_counts_activity_queue_and_rates(db: Database) -> None:
 
 
 def test_guidelines_change_asks_every_member_to_agree_again(db: Database) -> None:
-    sysop = _member(db, "Harbourmaster", Role.SYSOP)
-    member = _member(db, "Fern")
+    sysop = add_member(db, "Harbourmaster", Role.SYSOP)
+    member = add_member(db, "Fern")
     with db.read() as session:
         assert not admin.needs_agreement(session, member)
     with pytest.raises(AdminError), db.write() as session:

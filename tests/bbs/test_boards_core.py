@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
+from support import NO_WAIT, add_member
 
-from bbs import accounts, blocks, boards, messages, search
+from bbs import blocks, boards, messages, search
 from bbs.blocks import BlockKind
 from bbs.boards import PostError, PostingRules, PostStatus
 from bbs.db import Database
@@ -16,26 +17,11 @@ from bbs.flags import ModerationFlag
 from bbs.messages import WhoMayWrite
 from bbs.models import Member, Role, utcnow
 from bbs.moderation_policy import Action
-from bbs.pseudonyms import validate_pseudonym
-
-NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
 
 
 @pytest.fixture
 def db(store: Database) -> Database:
     return store
-
-
-def _member(db: Database, name: str, *, age: timedelta = timedelta(days=3)) -> int:
-    with db.write() as session:
-        view = accounts.create_member(
-            session, pseudonym=validate_pseudonym(name), password_hash="h", recovery_hash="r"
-        )
-        member = session.get(Member, view.id)
-        assert member is not None
-        member.created_at = utcnow() - age
-        session.add(member)
-    return view.id
 
 
 def _board(db: Database, name: str = "Anxiety") -> int:
@@ -112,7 +98,7 @@ def test_default_boards_exist_once_and_sysops_manage_them(db: Database) -> None:
 
 
 def test_unread_counts_and_jump_to_first_unread(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     first = _thread(db, alice)
     for n in range(4):
         _reply(db, alice, first.thread_id, f"reply {n}")
@@ -136,7 +122,7 @@ def test_unread_counts_and_jump_to_first_unread(db: Database) -> None:
 
 
 def test_pages_are_keyset_both_ways(db: Database) -> None:
-    alice = _member(db, "Alice")
+    alice = add_member(db, "Alice")
     made = [_thread(db, alice, f"thread {n}") for n in range(5)]
     with db.read() as session:
         one = boards.thread_list(session, member_id=alice, board_id=_board(db), limit=2)
@@ -158,7 +144,7 @@ def test_pages_are_keyset_both_ways(db: Database) -> None:
 
 
 def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     first = _thread(db, alice, body="the question")
     for n in range(2, 31):
         _reply(db, alice, first.thread_id, f"post {n}")
@@ -187,7 +173,7 @@ def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context(db: D
 
 
 def test_a_thread_whose_only_unread_post_is_held_opens_on_what_can_be_read(db: Database) -> None:
-    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    alice, bea, cy = add_member(db, "Alice"), add_member(db, "Bea"), add_member(db, "Cy")
     first = _thread(db, alice)
     _reply(db, alice, first.thread_id, "a reply")
     with db.write() as session:
@@ -234,7 +220,7 @@ def test_hostile_text_is_stored_literal_and_clean() -> None:
 
 
 def test_posting_too_fast_is_refused_with_the_wait(db: Database) -> None:
-    old, new = _member(db, "Oak"), _member(db, "Sprout", age=timedelta(hours=1))
+    old, new = add_member(db, "Oak"), add_member(db, "Sprout", age=timedelta(hours=1))
     rules = PostingRules()
     board = _board(db)
     now = utcnow()
@@ -276,7 +262,7 @@ def test_posting_too_fast_is_refused_with_the_wait(db: Database) -> None:
 
 
 def test_held_posts_are_hidden_from_others_and_flagged(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     held_thread = _thread(db, alice, "held", "nasty", action=Action.HOLD)
     ok = _thread(db, alice, "ok")
     held_reply = _reply(db, alice, ok.thread_id, "held reply", action=Action.HOLD)
@@ -301,7 +287,7 @@ def test_held_posts_are_hidden_from_others_and_flagged(db: Database) -> None:
 
 
 def test_edit_within_window_is_marked_and_moderated_again(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     post = _thread(db, alice)
     with db.write() as session:
         with pytest.raises(PostError, match="own"):
@@ -333,7 +319,7 @@ def test_edit_within_window_is_marked_and_moderated_again(db: Database) -> None:
 
 
 def test_delete_leaves_a_placeholder_and_replies_to_a_gone_thread_fail(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     post = _thread(db, alice)
     reply = _reply(db, bea, post.thread_id)
     with db.write() as session:
@@ -353,7 +339,7 @@ def test_a_post_the_moderators_removed_says_so_and_tells_its_author_why(db: Data
     from bbs.admin import Decision
     from bbs.models import Role
 
-    alice, bea, keeper = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Keeper")
+    alice, bea, keeper = add_member(db, "Alice"), add_member(db, "Bea"), add_member(db, "Keeper")
     with db.write() as session:
         moderator = session.get(Member, keeper)
         assert moderator is not None
@@ -383,7 +369,7 @@ def test_a_post_the_moderators_removed_says_so_and_tells_its_author_why(db: Data
 
 
 def test_reactions_count_who_and_blocks(db: Database) -> None:
-    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    alice, bea, cy = add_member(db, "Alice"), add_member(db, "Bea"), add_member(db, "Cy")
     post = _thread(db, alice)
     with db.write() as session:
         assert boards.toggle_reaction(session, member_id=bea, post_id=post.id, kind="hug")
@@ -401,7 +387,7 @@ def test_reactions_count_who_and_blocks(db: Database) -> None:
 
 
 def test_mentions_replies_and_followed_boards_reach_home_but_not_past_blocks(db: Database) -> None:
-    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    alice, bea, cy = add_member(db, "Alice"), add_member(db, "Bea"), add_member(db, "Cy")
     with db.write() as session:
         boards.set_follow(session, member_id=bea, kind="board", target_id=_board(db), on=True)
         blocks.set_block(session, member_id=bea, other_id=cy, kind=BlockKind.BLOCK, on=True)
@@ -422,7 +408,7 @@ def test_mentions_replies_and_followed_boards_reach_home_but_not_past_blocks(db:
 def test_a_held_reply_tells_its_mentions_and_the_thread_author_when_approved(
     db: Database,
 ) -> None:
-    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    alice, bea, cy = add_member(db, "Alice"), add_member(db, "Bea"), add_member(db, "Cy")
     post = _thread(db, alice, "Rough week", "anyone else?")
     held = _reply(db, cy, post.thread_id, "same here @bea", action=Action.HOLD)
     with db.read() as session:
@@ -446,7 +432,7 @@ def test_a_held_reply_tells_its_mentions_and_the_thread_author_when_approved(
 
 
 def test_an_edit_tells_newly_mentioned_members_and_nobody_twice(db: Database) -> None:
-    alice, bea, cy = _member(db, "Alice"), _member(db, "Bea"), _member(db, "Cy")
+    alice, bea, cy = add_member(db, "Alice"), add_member(db, "Bea"), add_member(db, "Cy")
     post = _thread(db, alice, "Plans", "walk tomorrow, @bea?")
     with db.write() as session:
         boards.edit_post(session, member_id=alice, post_id=post.id,
@@ -458,7 +444,7 @@ def test_an_edit_tells_newly_mentioned_members_and_nobody_twice(db: Database) ->
 
 
 def test_content_warnings_collapse_as_the_reader_chose(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     post = _thread(db, alice, warning="self-harm mention")
     _reply(db, alice, post.thread_id, "about a relapse", warning="Relapse")
     first, second = _page(db, bea, post.thread_id, after_seq=0).posts
@@ -470,7 +456,7 @@ def test_content_warnings_collapse_as_the_reader_chose(db: Database) -> None:
 
 
 def test_blocked_members_posts_are_collapsed_for_the_blocker(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     post = _thread(db, alice)
     with db.write() as session:
         blocks.set_block(session, member_id=bea, other_id=alice, kind=BlockKind.BLOCK, on=True)
@@ -479,7 +465,7 @@ def test_blocked_members_posts_are_collapsed_for_the_blocker(db: Database) -> No
 
 
 def test_search_ranks_highlights_and_respects_visibility(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     _thread(
         db, alice, "Sleep hygiene", "Nothing helps my insomnia, insomnia every night", board="Sleep"
     )
@@ -498,7 +484,7 @@ def test_search_ranks_highlights_and_respects_visibility(db: Database) -> None:
 
 
 def test_search_keeps_a_warned_post_folded_as_the_reader_chose(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     _thread(db, alice, "Bad night", "The relapse details, insomnia and all", warning="relapse")
     _thread(db, alice, "Walks", "A walk helped my insomnia once")
     with db.read() as session:
@@ -514,7 +500,7 @@ def test_search_keeps_a_warned_post_folded_as_the_reader_chose(db: Database) -> 
 
 
 def test_reports_go_to_the_queue(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     post = _thread(db, alice)
     with db.write() as session:
         with pytest.raises(PostError, match="few words"):
@@ -524,7 +510,7 @@ def test_reports_go_to_the_queue(db: Database) -> None:
 
 
 def test_drafts_are_kept_until_sent(db: Database) -> None:
-    alice = _member(db, "Alice")
+    alice = add_member(db, "Alice")
     with db.write() as session:
         boards.save_draft(
             session,
@@ -561,8 +547,8 @@ def _send(
 
 
 def test_private_messages_respect_privacy_blocks_and_new_accounts(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
-    newbie = _member(db, "Newbie", age=timedelta(hours=2))
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
+    newbie = add_member(db, "Newbie", age=timedelta(hours=2))
     with db.write() as session:
         with pytest.raises(PostError, match="first 24 hours: yours open at"):
             _send(session, newbie, alice)
@@ -587,10 +573,10 @@ def test_private_messages_respect_privacy_blocks_and_new_accounts(db: Database) 
 def test_the_new_member_wait_is_a_community_setting_staff_never_wait(db: Database) -> None:
     from bbs import sysop_settings
 
-    alice = _member(db, "Alice")
-    newbie = _member(db, "Newbie", age=timedelta(hours=2))
-    keeper = _member(db, "Keeper", age=timedelta(minutes=5))
-    fresh = _member(db, "Fresh", age=timedelta(minutes=1))
+    alice = add_member(db, "Alice")
+    newbie = add_member(db, "Newbie", age=timedelta(hours=2))
+    keeper = add_member(db, "Keeper", age=timedelta(minutes=5))
+    fresh = add_member(db, "Fresh", age=timedelta(minutes=1))
     with db.write() as session:
         session.get(Member, keeper).role = Role.MODERATOR.value  # type: ignore[union-attr]
         messages.set_who_may_write(session, alice, WhoMayWrite.TALKED)
@@ -609,7 +595,7 @@ def test_the_new_member_wait_is_a_community_setting_staff_never_wait(db: Databas
 
 
 def test_held_messages_reach_only_the_sender_and_reports_queue(db: Database) -> None:
-    alice, bea = _member(db, "Alice"), _member(db, "Bea")
+    alice, bea = add_member(db, "Alice"), add_member(db, "Bea")
     with db.write() as session:
         _send(session, alice, bea, "kind words")
         held = _send(session, alice, bea, "cruel words", Action.HOLD)

@@ -4,9 +4,8 @@ and each of the two queue items is settled on its own (issue 17)."""
 
 from __future__ import annotations
 
-from support import let_new_members_write
+from support import let_new_members_write, sign_up
 
-from bbs.accounts import MemberView
 from bbs.admin import Decision
 from bbs.boards import PostStatus
 from bbs.community import Community
@@ -14,13 +13,8 @@ from bbs.flags import FlagKind
 from bbs.models import Role
 from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action
 
-PASSWORD = "a long enough password"
 # The stand-in model (tests/conftest.py): "idiot" is abuse, "end it all" a crisis.
 ABUSE_AND_CRISIS = "you idiot, and I want to end it all tonight"
-
-
-async def _member(community: Community, name: str, role: Role = Role.MEMBER) -> MemberView:
-    return (await community.sign_up(name, PASSWORD, PASSWORD, role=role)).member
 
 
 async def _board(community: Community, member_id: int) -> int:
@@ -31,9 +25,9 @@ async def test_a_post_with_crisis_and_abuse_waits_and_its_writer_gets_the_lines(
     scored_community: Community,
 ) -> None:
     community = scored_community
-    writer = await _member(community, "Rowan")
-    reader = await _member(community, "Sorrel")
-    sysop = await _member(community, "Keeper", Role.SYSOP)
+    writer = await sign_up(community, "Rowan")
+    reader = await sign_up(community, "Sorrel")
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
     board = await _board(community, writer.id)
 
     outcome = await community.boards.create_thread(
@@ -72,8 +66,8 @@ async def test_crisis_words_alone_are_published_with_the_lines(
     scored_community: Community,
 ) -> None:
     community = scored_community
-    writer = await _member(community, "Rowan")
-    reader = await _member(community, "Sorrel")
+    writer = await sign_up(community, "Rowan")
+    reader = await sign_up(community, "Sorrel")
     board = await _board(community, writer.id)
 
     outcome = await community.boards.create_thread(
@@ -92,9 +86,9 @@ async def test_a_private_message_with_crisis_and_abuse_waits(
 ) -> None:
     community = scored_community
     let_new_members_write(community.database)
-    writer = await _member(community, "Rowan")
-    reader = await _member(community, "Sorrel")
-    sysop = await _member(community, "Keeper", Role.SYSOP)
+    writer = await sign_up(community, "Rowan")
+    reader = await sign_up(community, "Sorrel")
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
 
     outcome = await community.boards.send_message(writer.id, reader.id, ABUSE_AND_CRISIS)
 
@@ -108,8 +102,8 @@ async def test_a_goal_title_with_crisis_and_abuse_is_saved_private_and_alerted(
     scored_community: Community,
 ) -> None:
     community = scored_community
-    writer = await _member(community, "Rowan")
-    sysop = await _member(community, "Keeper", Role.SYSOP)
+    writer = await sign_up(community, "Rowan")
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
 
     goal = await community.goals.create_goal(
         writer.id,
@@ -146,7 +140,7 @@ async def test_the_help_texts_lines_reach_the_scorer(scored_community: Community
     assert seen and seen[-1].startswith(help_text)
     for lang in ("es", "fr", "de", "pt"):
         assert (await community.help_text(lang)).strip() in seen[-1]
-    sysop = await _member(community, "Keeper", Role.SYSOP)
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
     await community.admin.set_help_text(sysop.id, "Call 988 any time.")
     assert seen[-1].startswith("Call 988 any time.")
 
@@ -155,9 +149,9 @@ async def test_a_room_line_with_crisis_and_abuse_is_not_delivered(
     scored_community: Community,
 ) -> None:
     community = scored_community
-    writer = await _member(community, "Rowan")
-    listener = await _member(community, "Sorrel")
-    sysop = await _member(community, "Keeper", Role.SYSOP)
+    writer = await sign_up(community, "Rowan")
+    listener = await sign_up(community, "Sorrel")
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
     visit = await community.rooms.enter(1, writer)
     other = await community.rooms.enter(1, listener)
     sub = community.rooms.subscribe(other, lambda: None)

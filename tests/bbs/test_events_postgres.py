@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 import pytest
-from support import cluster_nodes
+from support import cluster_nodes, sign_up, wait_until
 
 from bbs.config import Settings
 from bbs.db import Database
@@ -17,6 +16,8 @@ from bbs.events_postgres import PostgresEventBus, libpq_url
 from bbs.room_service import RoomLineEvent, RoomPresenceEvent
 
 POSTGRES_URL = os.environ.get("BBS_TEST_POSTGRES_URL")
+# Events between nodes wait on a listener that may be reconnecting: a generous bound.
+_until = functools.partial(wait_until, timeout=30.0)
 
 
 def test_sqlalchemy_urls_become_libpq_urls() -> None:
@@ -55,13 +56,6 @@ async def test_an_event_published_on_one_node_reaches_subscribers_on_both(
     finally:
         await one.close()
         await two.close()
-
-
-async def _until(condition: Callable[[], bool], what: str, seconds: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.02)
 
 
 async def test_events_said_while_a_node_was_not_listening_arrive_in_order_after(
@@ -104,8 +98,8 @@ async def test_two_communities_with_cluster_settings_share_room_lines_and_alerts
 ) -> None:
     async with cluster_nodes(settings, postgres_url, tmp_path) as (a, b):
         assert isinstance(a.events, PostgresEventBus)
-        ash = (await a.sign_up("Ash", "a long enough password", "a long enough password")).member
-        oak = (await b.sign_up("Oak", "a long enough password", "a long enough password")).member
+        ash = await sign_up(a, "Ash")
+        oak = await sign_up(b, "Oak")
         on_a = await a.rooms.enter(1, ash)
         on_b = await b.rooms.enter(1, oak)
         heard = b.rooms.subscribe(on_b, lambda: None)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from support import sign_up_id
 
 from bbs import companion, goals
 from bbs.community import Community
@@ -16,25 +16,7 @@ from bbs.config import Settings
 from bbs.db import Database
 from bbs.flags import ModerationFlag
 from bbs.goals import CheckIn, Cheer
-from bbs.moderation_policy import Scores
 from bbs.streaks import CheckInStatus, GoalError
-
-PASSWORD = "a long enough password"
-
-
-class WordScorer:
-    """Scores by keyword, so a test can say which words are a crisis or abuse."""
-
-    def score(self, texts: Sequence[str]) -> list[Scores]:
-        return [Scores(0.9 if "idiot" in t else 0.0, 0.0, 0.9 if "end it all" in t else 0.0)
-                for t in texts]
-
-    def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
-        return {}
-
-
-async def _member(community: Community, name: str) -> int:
-    return (await community.sign_up(name, PASSWORD, PASSWORD)).member.id
 
 
 def _rows(community: Community, model: type) -> list[dict[str, object]]:
@@ -43,7 +25,7 @@ def _rows(community: Community, model: type) -> list[dict[str, object]]:
 
 
 async def test_goal_fields_are_checked_kindly(community: Community) -> None:
-    me = await _member(community, "Ash")
+    me = await sign_up_id(community, "Ash")
     cases = [({"title": "x" * 10_000}, "120"), ({"title": "\x1b\x07\x00\u202e"}, "title"),
              ({"title": "Walk", "cadence": "0"}, "1 to 7"),
              ({"title": "Walk", "cadence": "1000"}, "1 to 7"),
@@ -61,7 +43,7 @@ async def test_goal_fields_are_checked_kindly(community: Community) -> None:
 
 
 async def test_check_ins_in_the_future_or_long_ago_are_refused(community: Community) -> None:
-    me = await _member(community, "Birch")
+    me = await sign_up_id(community, "Birch")
     goal = await community.goals.create_goal(me, title="Sleep by 11", category="sleep")
     today = await community.goals.today(me)
     for day, words in ((today + timedelta(days=1), "hasn't come yet"),
@@ -81,7 +63,7 @@ async def test_check_ins_in_the_future_or_long_ago_are_refused(community: Commun
 
 
 async def test_time_zone_must_exist_and_moves_the_members_day(community: Community) -> None:
-    me = await _member(community, "Cedar")
+    me = await sign_up_id(community, "Cedar")
     for bad in ("Mars/Olympus", "Europe/Atlantis", "../../etc/passwd"):
         with pytest.raises(GoalError, match="time zone"):
             await community.goals.set_settings(me, time_zone=bad, companion=True)
@@ -92,17 +74,13 @@ async def test_time_zone_must_exist_and_moves_the_members_day(community: Communi
         assert goals.member_today(s, me, late_utc).isoformat() == "2026-03-02"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def two_connections(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
-                    ) -> Iterator[tuple[Community, Community]]:
-    """Two communities (two engines, two pools) on one database: like two server processes."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    first = Community(settings, Database(url))
+@pytest.fixture
+def two_connections(settings: Settings, store_url: str) -> Iterator[tuple[Community, Community]]:
+    """Two communities (two engines, two pools) on one database: like two server processes,
+    on SQLite and again on PostgreSQL."""
+    first = Community(settings, Database(store_url))
     first.prepare()
-    second = Community(settings, Database(url))
+    second = Community(settings, Database(store_url))
     yield first, second
     first.close()
     second.close()
@@ -111,7 +89,7 @@ def two_connections(request: pytest.FixtureRequest, settings: Settings, tmp_path
 async def test_two_connections_checking_in_at_once_store_one_row(
         two_connections: tuple[Community, Community]) -> None:
     a, b = two_connections
-    me = await _member(a, "Dogwood")
+    me = await sign_up_id(a, "Dogwood")
     goal = await a.goals.create_goal(me, title="Walk")
     results = await asyncio.gather(
         *(c.goals.check_in(me, goal.id, CheckInStatus.DONE) for c in (a, b, a, b)),
@@ -126,7 +104,7 @@ async def test_two_connections_checking_in_at_once_store_one_row(
 
 async def test_the_unique_constraint_catches_a_check_in_the_read_missed(
         community: Community, monkeypatch: pytest.MonkeyPatch) -> None:
-    me = await _member(community, "Elm")
+    me = await sign_up_id(community, "Elm")
     goal = await community.goals.create_goal(me, title="Walk")
     await community.goals.check_in(me, goal.id, CheckInStatus.DONE)
     # As if another connection committed between our read and our insert.
@@ -137,7 +115,7 @@ async def test_the_unique_constraint_catches_a_check_in_the_read_missed(
 
 
 async def test_rest_days_keep_the_streak_and_nothing_is_due(community: Community) -> None:
-    me = await _member(community, "Fir")
+    me = await sign_up_id(community, "Fir")
     goal = await community.goals.create_goal(me, title="Run")
     now = datetime.now(UTC)
     with community.database.write() as s:
@@ -155,7 +133,7 @@ async def test_rest_days_keep_the_streak_and_nothing_is_due(community: Community
 
 async def test_badges_for_first_three_and_a_streak_and_sharing_is_a_choice(
         community: Community) -> None:
-    me = await _member(community, "Gorse")
+    me = await sign_up_id(community, "Gorse")
     community.moderation.set_scorer(None)
     goal = await community.goals.create_goal(me, title="Meditate", measure="minutes")
     first = await community.goals.check_in(me, goal.id, CheckInStatus.DONE, days_ago=2, value=5)
@@ -174,86 +152,78 @@ async def test_badges_for_first_three_and_a_streak_and_sharing_is_a_choice(
 
 
 async def test_low_mood_and_crisis_notes_bring_help_and_crisis_alerts_moderators(
-        settings: Settings) -> None:
-    community = Community(settings, scorer=WordScorer())
-    community.prepare()
-    try:
-        me = await _member(community, "Hawthorn")
-        goal = await community.goals.create_goal(me, title="Get outside")
-        low = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED, days_ago=1,
-                                             mood=1, note="heavy day")
-        assert not low.crisis and "talk to" in low.help
-        assert "help screen" in low.companion and "(automated)" in low.companion
-        assert _rows(community, ModerationFlag) == []
-        await community.goals.set_settings(me, time_zone="UTC", companion=False)
-        crisis = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED,
-                                                note="I want to end it all")
-        assert crisis.crisis and crisis.companion == ""  # companion off; help never is
-        assert "not in trouble" in crisis.help
-        for word in ("fail", "should", "lazy"):
-            assert word not in crisis.help.lower() and word not in low.companion.lower()
-        [flag] = _rows(community, ModerationFlag)
-        assert (flag["kind"], flag["target_kind"], flag["author_id"]) == ("crisis", "check_in",
-                                                                          me)
-        assert flag["target_id"] == crisis.result.check_in.id
-    finally:
-        community.close()
+        scored_community: Community) -> None:
+    community = scored_community
+    me = await sign_up_id(community, "Hawthorn")
+    goal = await community.goals.create_goal(me, title="Get outside")
+    low = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED, days_ago=1,
+                                         mood=1, note="heavy day")
+    assert not low.crisis and "talk to" in low.help
+    assert "help screen" in low.companion and "(automated)" in low.companion
+    assert _rows(community, ModerationFlag) == []
+    await community.goals.set_settings(me, time_zone="UTC", companion=False)
+    crisis = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED,
+                                            note="I want to end it all")
+    assert crisis.crisis and crisis.companion == ""  # companion off; help never is
+    assert "not in trouble" in crisis.help
+    for word in ("fail", "should", "lazy"):
+        assert word not in crisis.help.lower() and word not in low.companion.lower()
+    [flag] = _rows(community, ModerationFlag)
+    assert (flag["kind"], flag["target_kind"], flag["author_id"]) == ("crisis", "check_in",
+                                                                      me)
+    assert flag["target_id"] == crisis.result.check_in.id
 
 
 async def test_partners_invite_accept_see_shared_goals_cheer_and_end(
-        settings: Settings) -> None:
-    community = Community(settings, scorer=WordScorer())
-    community.prepare()
-    try:
-        ivy = await _member(community, "Ivy")
-        jay = await _member(community, "Jay")
-        shared = await community.goals.create_goal(ivy, title="Swim", visibility="partners")
-        await community.goals.create_goal(ivy, title="Private one")
-        await community.goals.check_in(ivy, shared.id, CheckInStatus.DONE, mood=4)
-        with pytest.raises(GoalError):
-            await community.goals.partner_goals(jay, ivy)
-        with pytest.raises(GoalError, match="no member"):
-            await community.goals.invite(ivy, "nobody")
-        with pytest.raises(GoalError, match="own partner"):
-            await community.goals.invite(ivy, "ivy")
-        invite = await community.goals.invite(ivy, "JAY")
-        with pytest.raises(GoalError, match="waiting"):
-            await community.goals.invite(ivy, "jay")
-        [incoming] = await community.goals.partnerships(jay)
-        assert incoming.incoming and incoming.other == "Ivy"
-        await community.goals.answer(jay, invite.id, True)
-        seen = await community.goals.partner_goals(jay, ivy)
-        assert [s.goal.title for s in seen] == ["Swim"]
-        detail = await community.goals.detail(jay, shared.id)
-        assert detail.recent[0].mood == 4 and detail.owner == "Ivy"
-        # A note the model would hold is the author's alone; the check-in itself is shared.
-        await community.goals.check_in(ivy, shared.id, CheckInStatus.DONE, days_ago=1,
-                                       note="my idiot boss")
-        theirs = (await community.goals.detail(jay, shared.id)).recent
-        mine = (await community.goals.detail(ivy, shared.id)).recent
-        assert [c.note for c in theirs] == ["", ""] and mine[1].note == "my idiot boss"
-        cheer = await community.goals.cheer(jay, ivy, "Proud of you!", goal_id=shared.id)
-        assert not cheer.cheer.held and cheer.note == ""
-        held = await community.goals.cheer(jay, ivy, "you idiot")
-        assert held.cheer.held and "moderator" in held.note
-        assert [c.body for c in await community.goals.cheers(ivy)] == ["Proud of you!"]
-        assert await community.goals.unseen_cheers(ivy) == 0
-        assert [f["target_kind"] for f in _rows(community, ModerationFlag)] == ["cheer"]
-        await community.goals.end_partnership(ivy, invite.id)
-        with pytest.raises(GoalError):
-            await community.goals.detail(jay, shared.id)
-        with pytest.raises(GoalError, match="partners only"):
-            await community.goals.cheer(jay, ivy, "still here")
-        assert len(_rows(community, Cheer)) == 2
-    finally:
-        community.close()
+        scored_community: Community) -> None:
+    community = scored_community
+    ivy = await sign_up_id(community, "Ivy")
+    jay = await sign_up_id(community, "Jay")
+    shared = await community.goals.create_goal(ivy, title="Swim", visibility="partners")
+    await community.goals.create_goal(ivy, title="Private one")
+    await community.goals.check_in(ivy, shared.id, CheckInStatus.DONE, mood=4)
+    with pytest.raises(GoalError):
+        await community.goals.partner_goals(jay, ivy)
+    with pytest.raises(GoalError, match="no member"):
+        await community.goals.invite(ivy, "nobody")
+    with pytest.raises(GoalError, match="own partner"):
+        await community.goals.invite(ivy, "ivy")
+    invite = await community.goals.invite(ivy, "JAY")
+    with pytest.raises(GoalError, match="waiting"):
+        await community.goals.invite(ivy, "jay")
+    [incoming] = await community.goals.partnerships(jay)
+    assert incoming.incoming and incoming.other == "Ivy"
+    await community.goals.answer(jay, invite.id, True)
+    seen = await community.goals.partner_goals(jay, ivy)
+    assert [s.goal.title for s in seen] == ["Swim"]
+    detail = await community.goals.detail(jay, shared.id)
+    assert detail.recent[0].mood == 4 and detail.owner == "Ivy"
+    # A note the model would hold is the author's alone; the check-in itself is shared.
+    await community.goals.check_in(ivy, shared.id, CheckInStatus.DONE, days_ago=1,
+                                   note="my idiot boss")
+    theirs = (await community.goals.detail(jay, shared.id)).recent
+    mine = (await community.goals.detail(ivy, shared.id)).recent
+    assert [c.note for c in theirs] == ["", ""] and mine[1].note == "my idiot boss"
+    cheer = await community.goals.cheer(jay, ivy, "Proud of you!", goal_id=shared.id)
+    assert not cheer.cheer.held and cheer.note == ""
+    held = await community.goals.cheer(jay, ivy, "you idiot")
+    assert held.cheer.held and "moderator" in held.note
+    assert [c.body for c in await community.goals.cheers(ivy)] == ["Proud of you!"]
+    assert await community.goals.unseen_cheers(ivy) == 0
+    assert [f["target_kind"] for f in _rows(community, ModerationFlag)] == ["cheer"]
+    await community.goals.end_partnership(ivy, invite.id)
+    with pytest.raises(GoalError):
+        await community.goals.detail(jay, shared.id)
+    with pytest.raises(GoalError, match="partners only"):
+        await community.goals.cheer(jay, ivy, "still here")
+    assert len(_rows(community, Cheer)) == 2
 
 
 async def test_a_blocked_member_can_neither_invite_nor_cheer(community: Community) -> None:
     from bbs.blocks import BlockKind
 
-    kim = await _member(community, "Kim")
-    lee = await _member(community, "Lee")
+    kim = await sign_up_id(community, "Kim")
+    lee = await sign_up_id(community, "Lee")
     invite = await community.goals.invite(kim, "lee")
     await community.goals.answer(lee, invite.id, True)
     await community.boards.set_block(lee, kim, BlockKind.BLOCK, True)
@@ -267,8 +237,8 @@ async def test_a_blocked_member_can_neither_invite_nor_cheer(community: Communit
 
 
 async def test_a_declined_invitation_cannot_be_repeated_at_once(community: Community) -> None:
-    nia = await _member(community, "Nia")
-    oak = await _member(community, "Oak")
+    nia = await sign_up_id(community, "Nia")
+    oak = await sign_up_id(community, "Oak")
     invite = await community.goals.invite(nia, "oak")
     await community.goals.answer(oak, invite.id, False)
     assert await community.goals.partnerships(nia) == []
@@ -280,7 +250,7 @@ async def test_a_declined_invitation_cannot_be_repeated_at_once(community: Commu
 
 async def test_greeting_names_what_is_due_and_is_silent_when_turned_off(
         community: Community) -> None:
-    me = await _member(community, "Maple")
+    me = await sign_up_id(community, "Maple")
     # The words vary by day (chosen per member and date): any of the "nothing due" ones.
     nothing = (await community.goals.greeting(me, "Maple")).text
     assert any(words in nothing for words in companion._NOTHING_DUE), nothing
@@ -297,8 +267,8 @@ async def test_community_goals_show_progress_to_all_but_moods_and_notes_to_partn
         community: Community) -> None:
     from bbs.blocks import BlockKind
 
-    pia = await _member(community, "Pia")
-    quinn = await _member(community, "Quinn")
+    pia = await sign_up_id(community, "Pia")
+    quinn = await sign_up_id(community, "Quinn")
     open_goal = await community.goals.create_goal(pia, title="Couch to 5k",
                                                   visibility="community")
     await community.goals.create_goal(pia, title="Just mine")
@@ -315,17 +285,13 @@ async def test_community_goals_show_progress_to_all_but_moods_and_notes_to_partn
         await community.goals.detail(quinn, open_goal.id)
 
 
-async def test_a_crisis_check_in_gets_the_crisis_note_alone(settings: Settings) -> None:
-    community = Community(settings, scorer=WordScorer())
-    community.prepare()
-    try:
-        me = await _member(community, "Hawthorn")
-        goal = await community.goals.create_goal(me, title="Get outside")
-        # A first check-in earns a badge: normally a milestone and an offer to share it.
-        outcome = await community.goals.check_in(me, goal.id, CheckInStatus.DONE,
-                                                 note="I want to end it all tonight")
-        assert outcome.crisis and outcome.result.new_badges
-        assert outcome.companion == ""  # no "a fresh start is still a start", no milestone
-        assert "not in trouble" in outcome.help and "Milestone" not in outcome.help
-    finally:
-        community.close()
+async def test_a_crisis_check_in_gets_the_crisis_note_alone(scored_community: Community) -> None:
+    community = scored_community
+    me = await sign_up_id(community, "Hawthorn")
+    goal = await community.goals.create_goal(me, title="Get outside")
+    # A first check-in earns a badge: normally a milestone and an offer to share it.
+    outcome = await community.goals.check_in(me, goal.id, CheckInStatus.DONE,
+                                             note="I want to end it all tonight")
+    assert outcome.crisis and outcome.result.new_badges
+    assert outcome.companion == ""  # no "a fresh start is still a start", no milestone
+    assert "not in trouble" in outcome.help and "Milestone" not in outcome.help

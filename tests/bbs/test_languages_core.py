@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
-from support import let_new_members_write
+from support import PASSWORD, let_new_members_write, sign_up
 
 from bbs.accounts import AccountError
 from bbs.community import Community
@@ -18,7 +18,6 @@ from bbs.config import Settings
 from bbs.db import alembic_config
 from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action, Scores
 
-PASSWORD = "a long enough password"
 # Lines only the shipped Spanish / German help has, and one only the English one has.
 ES_LINE = "Alguien con quien hablar, a cualquier hora"
 DE_LINE = "Jemand zum Reden, zu jeder Stunde"
@@ -151,7 +150,7 @@ async def test_crisis_and_hold_notes_elsewhere_follow_the_member(
 ) -> None:
     community = lang_community
     writer = (await community.sign_up("Jonas", PASSWORD, PASSWORD, language="de")).member
-    other = (await community.sign_up("Mara", PASSWORD, PASSWORD)).member
+    other = await sign_up(community, "Mara")
     # A private message held for abuse: the kind note in German.
     held = await community.boards.send_message(writer.id, other.id, "du idiot")
     assert held.action is Action.HOLD

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
+from support import NO_WAIT, PASSWORD
 
 from bbs import accounts, admin, boards, messages, rooms, search
 from bbs.accounts import PublicKeyInfo
@@ -21,8 +22,6 @@ from bbs.pseudonyms import validate_pseudonym
 from bbs.sysop_settings import put_setting
 from server.cli import main
 
-NO_WAIT = boards.PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
-PASSWORD = "a long enough password"
 KEY = PublicKeyInfo("ssh-ed25519", "SHA256:movingkey", "ssh-ed25519 AAAAmoving robin@home")
 
 

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from support import NO_WAIT, add_member
 
-from bbs import accounts, admin, boards, sanctions
+from bbs import admin, boards, sanctions
 from bbs.admin import Decision
-from bbs.boards import PostingRules
 from bbs.db import Database
 from bbs.flags import ModerationFlag
-from bbs.models import Member, Role, utcnow
+from bbs.models import Role
 from bbs.moderation_policy import Action
-from bbs.pseudonyms import validate_pseudonym
 from bbs.sanctions import SanctionKind, full_stop
-
-NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
 
 # How moderators write reasons: with and without a closing stop, asking, exclaiming,
 # trailing off, quoting, in brackets, with trailing spaces; and no reason at all.
@@ -39,31 +34,6 @@ CATEGORIES = ["", "Harassment"]
 # A sentence stopped twice: "..", "?.", "!.", an ellipsis and a period ("....", "….") or a
 # stop, a closing quote or bracket, then a period ('"stop.".', "(rule 3.).").
 DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)|\.{4,}|[?!…]\.|[.!?…][\"'”’)\]]+\.|\.\s\.")
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'notices.sqlite3'}")
-    database.migrate()
-    with database.write() as session:
-        boards.ensure_default_boards(session)
-    yield database
-    database.dispose()
-
-
-def _member(db: Database, name: str, role: Role = Role.MEMBER) -> int:
-    with db.write() as session:
-        view = accounts.create_member(
-            session,
-            pseudonym=validate_pseudonym(name),
-            password_hash="h",
-            recovery_hash="r",
-            role=role,
-        )
-        member = session.get(Member, view.id)
-        assert member is not None
-        member.created_at = utcnow() - timedelta(days=3)
-    return view.id
 
 
 def _held_post(db: Database, author: int) -> int:
@@ -86,9 +56,9 @@ def _held_post(db: Database, author: int) -> int:
 
 def _all_notices(db: Database, category: str, reason: str) -> list[str]:
     """Every notice and refusal a member can be shown for one reason, through the core."""
-    sysop = _member(db, "Harbourmaster", Role.SYSOP)
-    mod = _member(db, "Keeper", Role.MODERATOR)
-    member = _member(db, "Fen")
+    sysop = add_member(db, "Harbourmaster", Role.SYSOP)
+    mod = add_member(db, "Keeper", Role.MODERATOR)
+    member = add_member(db, "Fen")
     said = {"category": category, "reason": reason}
     held = [_held_post(db, member), _held_post(db, member)]
     texts: list[str] = []

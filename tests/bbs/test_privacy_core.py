@@ -6,12 +6,11 @@ from __future__ import annotations
 import base64
 import json
 import struct
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, SQLModel, select
-from support import let_new_members_write
+from support import PASSWORD, let_new_members_write, sign_up_id
 
 from bbs import blocks, boards, messages, privacy, rooms
 from bbs.accounts import AccountError
@@ -19,7 +18,7 @@ from bbs.admin import AuditEntry
 from bbs.blocks import BlockKind
 from bbs.boards import Follow, Post, PostingRules, PostStatus, Thread
 from bbs.community import Community
-from bbs.config import Settings, with_overrides
+from bbs.config import with_overrides
 from bbs.goals import CheckIn, Goal, Partnership
 from bbs.messages import Conversation, PrivateMessage
 from bbs.models import MemberKey, RetiredPseudonym, utcnow
@@ -31,22 +30,16 @@ from bbs.resources import Resource, ResourceFavourite
 from bbs.rooms import RoomLine
 from bbs.streaks import CheckInStatus
 
-PASSWORD = "a long enough password"
 NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0),
                        new_account_age=timedelta(0))
 SECRET = "only-for-willow-and-ash"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def pcommunity(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Community]:
+@pytest.fixture
+def pcommunity(store_community: Community) -> Community:
     """A community on SQLite, and again on PostgreSQL when BBS_TEST_POSTGRES_URL is set."""
-    if request.param == "postgresql":
-        settings = with_overrides(settings, database_url=request.getfixturevalue("postgres_url"))
-    c = Community(settings)
-    c.prepare()
-    let_new_members_write(c.database)
-    yield c
-    c.close()
+    let_new_members_write(store_community.database)
+    return store_community
 
 
 def _key_line(seed: int, comment: str = "laptop") -> str:
@@ -54,15 +47,11 @@ def _key_line(seed: int, comment: str = "laptop") -> str:
     return f"ssh-ed25519 {base64.b64encode(blob).decode()} {comment}"
 
 
-async def _join(c: Community, name: str) -> int:
-    return (await c.sign_up(name, PASSWORD, PASSWORD)).member.id
-
-
 async def _fill(c: Community) -> dict[str, int]:
     """Willow writes everywhere; Ash and Rowan write to and around her."""
     ids = {}
     for name in ("Willow", "Ash", "Rowan"):
-        ids[name] = await _join(c, name)
+        ids[name] = await sign_up_id(c, name)
     w, a, r = ids["Willow"], ids["Ash"], ids["Rowan"]
 
     def write(s: Session) -> None:
@@ -249,7 +238,7 @@ async def test_delete_account_removes_or_anonymises(pcommunity: Community,
 async def test_deleted_name_and_lookalikes_are_blocked_for_30_days(
         pcommunity: Community) -> None:
     c = pcommunity
-    w = await _join(c, "Willow")
+    w = await sign_up_id(c, "Willow")
     willow = await c.member(w)
     assert willow is not None
     await c.privacy.delete_account(willow, "Willow", DeleteChoice.ANONYMISE)
@@ -269,7 +258,7 @@ async def test_deleted_name_and_lookalikes_are_blocked_for_30_days(
 
 async def test_change_password_needs_the_current_one(pcommunity: Community) -> None:
     c = pcommunity
-    w = await _join(c, "Willow")
+    w = await sign_up_id(c, "Willow")
     with pytest.raises(AccountError, match="not your current password"):
         await c.privacy.change_password(w, "wrong password!", "a new long password",
                                         "a new long password")
@@ -297,8 +286,8 @@ async def test_regenerated_recovery_code_replaces_the_old_one(pcommunity: Commun
 
 async def test_keys_are_added_from_a_pasted_line_and_removed(pcommunity: Community) -> None:
     c = pcommunity
-    w = await _join(c, "Willow")
-    a = await _join(c, "Ash")
+    w = await sign_up_id(c, "Willow")
+    a = await sign_up_id(c, "Ash")
     line = _key_line(7, "my laptop")
     info = await c.privacy.add_key(w, line)
     [key] = await c.privacy.keys(w)
@@ -325,8 +314,8 @@ def test_parsed_fingerprints_match_openssh() -> None:
 
 async def test_appear_offline_hides_presence(pcommunity: Community) -> None:
     c = pcommunity
-    w = await _join(c, "Willow")
-    a = await _join(c, "Ash")
+    w = await sign_up_id(c, "Willow")
+    a = await sign_up_id(c, "Ash")
     willow, ash = await c.member(w), await c.member(a)
     assert willow is not None and ash is not None
     [(room, _n), *_rest] = await c.rooms.list_rooms(ash)
@@ -370,7 +359,7 @@ async def test_sessions_are_listed_and_ended_through_the_directory(
         community: Community) -> None:
     directory = FakeDirectory()
     community.privacy.directory = directory
-    w = await _join(community, "Willow")
+    w = await sign_up_id(community, "Willow")
     directory.live[w] = directory.live.pop(1)
     assert [s.session_id for s in community.privacy.sessions(w)] == ["a", "b"]
     assert not community.privacy.end_session(w + 1, "a")
@@ -423,7 +412,7 @@ def test_the_throttle_key_is_salted_in_memory_and_failures_expire() -> None:
 
 
 async def test_room_history_past_retention_is_purged(community: Community) -> None:
-    w = await _join(community, "Willow")
+    w = await sign_up_id(community, "Willow")
 
     def lines(s: Session) -> None:
         rooms.seed_default_rooms(s)
@@ -456,7 +445,7 @@ def test_members_are_told_what_moderators_see_of_a_flagged_private_message() -> 
 async def test_a_deleted_members_name_leaves_other_members_quotes(
         pcommunity: Community, choice: DeleteChoice) -> None:
     c = pcommunity
-    willow, ash = await _join(c, "Willow"), await _join(c, "Ash")
+    willow, ash = await sign_up_id(c, "Willow"), await sign_up_id(c, "Ash")
 
     def write(s: Session) -> int:
         board = next(b.id for b in boards.all_boards(s) if b.name == "Anxiety")

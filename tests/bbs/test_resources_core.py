@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from support import add_member
 
-from bbs import accounts, admin, resources
+from bbs import admin, resources
 from bbs.admin import AdminError, AuditFilter
 from bbs.community import Community
 from bbs.config import Settings
 from bbs.db import Database
 from bbs.models import Role
-from bbs.pseudonyms import validate_pseudonym
 from bbs.resources import Resource, ResourceError
 
 THEMES = {"sleep", "anxiety", "panic", "low mood", "recovery", "cravings", "grounding",
@@ -34,12 +34,6 @@ def db(store: Database) -> Iterator[Database]:
     with store.write() as session:
         resources.seed_default_resources(session)
     yield store
-
-
-def _member(db: Database, name: str, role: Role = Role.MEMBER) -> int:
-    with db.write() as session:
-        return accounts.create_member(session, pseudonym=validate_pseudonym(name),
-                                      password_hash="h", recovery_hash="r", role=role).id
 
 
 def test_default_set_is_useful_and_honest() -> None:
@@ -62,7 +56,7 @@ def test_seeded_once_and_retirement_and_edits_survive_restarts(tmp_path: Path) -
     with database.write() as session:
         made = resources.seed_default_resources(session)
     assert made == len(resources.default_entries())
-    sysop = _member(database, "Keeper", Role.SYSOP)
+    sysop = add_member(database, "Keeper", Role.SYSOP, age=None)
     with database.read() as session:
         library = resources.active_resources(session)
     assert [v.title for v in library] == sorted((v.title for v in library), key=str.casefold)
@@ -115,8 +109,8 @@ def test_community_prepare_seeds_once(settings: Settings) -> None:
 
 
 def test_favourites_per_member_and_retired_ones_come_back(db: Database) -> None:
-    ann, bo = _member(db, "Ann"), _member(db, "Bo")
-    sysop = _member(db, "Keeper", Role.SYSOP)
+    ann, bo = add_member(db, "Ann", age=None), add_member(db, "Bo", age=None)
+    sysop = add_member(db, "Keeper", Role.SYSOP, age=None)
     with db.read() as session:
         first, second = resources.active_resources(session)[:2]
     with db.write() as session:
@@ -141,9 +135,9 @@ def test_favourites_per_member_and_retired_ones_come_back(db: Database) -> None:
 
 
 def test_only_sysops_change_the_library_and_each_change_is_audited(db: Database) -> None:
-    member = _member(db, "Member")
-    moderator = _member(db, "Helper", Role.MODERATOR)
-    sysop = _member(db, "Keeper", Role.SYSOP)
+    member = add_member(db, "Member", age=None)
+    moderator = add_member(db, "Helper", Role.MODERATOR, age=None)
+    sysop = add_member(db, "Keeper", Role.SYSOP, age=None)
     for actor in (member, moderator):
         with db.write() as session, pytest.raises(AdminError, match="Only sysops"):
             resources.add_resource(session, actor_id=actor, title="T", body="B",
@@ -198,7 +192,7 @@ def test_limits_are_inclusive() -> None:
 
 
 def test_hostile_body_is_stored_without_control_characters(db: Database) -> None:
-    sysop = _member(db, "Keeper", Role.SYSOP)
+    sysop = add_member(db, "Keeper", Role.SYSOP, age=None)
     with db.write() as session:
         view = resources.add_resource(session, actor_id=sysop, title="\x1b[31mRed\x1b[0m [b]t",
                                       body=HOSTILE, source="\x07Mine", tags="stress")

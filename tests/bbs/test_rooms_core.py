@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from support import FixedScorer, sign_up
 
 from bbs.community import Community
 from bbs.config import load_settings
@@ -28,8 +29,6 @@ from bbs.rooms import (
     recent_lines,
     seed_default_rooms,
 )
-
-PASSWORD = "a long enough password"
 
 
 def _line(i: int) -> RoomLineEvent:
@@ -193,7 +192,7 @@ def test_default_rooms_are_seeded_once(community: Community) -> None:
 
 
 async def test_private_rooms_need_an_invitation(community: Community) -> None:
-    ash = (await community.sign_up("Ash", PASSWORD, PASSWORD)).member
+    ash = await sign_up(community, "Ash")
     with community.database.write() as s:
         room = create_room(s, name="Alumni", topic="clinic alumni", private=True)
         with pytest.raises(RoomError):
@@ -237,8 +236,8 @@ def test_retention_days_come_from_the_rooms_section(tmp_path: Path) -> None:
 
 
 async def test_scheduled_sessions_today_and_host_powers(community: Community) -> None:
-    host = (await community.sign_up("Juniper", PASSWORD, PASSWORD)).member
-    guest = (await community.sign_up("Linden", PASSWORD, PASSWORD)).member
+    host = await sign_up(community, "Juniper")
+    guest = await sign_up(community, "Linden")
     await community.rooms.ensure_ready()
     now = utcnow()
     with community.database.write() as s:
@@ -263,17 +262,10 @@ async def test_scheduled_sessions_today_and_host_powers(community: Community) ->
 async def test_held_line_is_not_delivered_and_the_author_is_told_kindly(
     community: Community,
 ) -> None:
-    from bbs.moderation_policy import Scores, hold_message
+    from bbs.moderation_policy import hold_message
 
-    class Harsh:
-        def score(self, texts):  # type: ignore[no-untyped-def]
-            return [Scores(0.99, 0.0, 0.0) for _ in texts]
-
-        def explain(self, text, top=5):  # type: ignore[no-untyped-def]
-            return {}
-
-    community.moderation.set_scorer(Harsh())
-    ash = (await community.sign_up("Ash", PASSWORD, PASSWORD)).member
+    community.moderation.set_scorer(FixedScorer(harassment=0.99))
+    ash = await sign_up(community, "Ash")
     visit = await community.rooms.enter(1, ash)
     sub = community.rooms.subscribe(visit, lambda: None)
     reply = await community.rooms.submit(visit, "something nasty")
@@ -284,8 +276,8 @@ async def test_held_line_is_not_delivered_and_the_author_is_told_kindly(
 
 
 async def test_reports_and_paste_hints(community: Community) -> None:
-    ash = (await community.sign_up("Ash", PASSWORD, PASSWORD)).member
-    oak = (await community.sign_up("Oak", PASSWORD, PASSWORD)).member
+    ash = await sign_up(community, "Ash")
+    oak = await sign_up(community, "Oak")
     a = await community.rooms.enter(1, ash)
     b = await community.rooms.enter(1, oak)
     await community.rooms.submit(b, "a line to report")
@@ -304,8 +296,8 @@ async def test_worried_about_someone_in_a_room_raises_a_crisis_alert(
     from bbs import admin
     from bbs.flags import FlagKind, ModerationFlag
 
-    ash = (await community.sign_up("Ash", PASSWORD, PASSWORD)).member
-    oak = (await community.sign_up("Oak", PASSWORD, PASSWORD)).member
+    ash = await sign_up(community, "Ash")
+    oak = await sign_up(community, "Oak")
     a = await community.rooms.enter(1, ash)
     b = await community.rooms.enter(1, oak)
     quiet = await community.rooms.submit(a, "/worried oak")
@@ -325,8 +317,8 @@ async def test_worried_about_someone_in_a_room_raises_a_crisis_alert(
 async def test_joining_and_leaving_a_hundred_times_leaves_nothing_behind(
     community: Community,
 ) -> None:
-    ash = (await community.sign_up("Ash", PASSWORD, PASSWORD)).member
-    oak = (await community.sign_up("Oak", PASSWORD, PASSWORD)).member
+    ash = await sign_up(community, "Ash")
+    oak = await sign_up(community, "Oak")
     watcher = await community.rooms.enter(1, oak)
     seen = community.rooms.subscribe(watcher, lambda: None)
     for _ in range(100):
@@ -346,10 +338,10 @@ async def test_staff_close_a_room_live_and_nobody_can_speak_or_enter(
     from bbs.accounts import set_role
     from bbs.models import Role
 
-    sysop = (await community.sign_up("Warden", PASSWORD, PASSWORD)).member
+    sysop = await sign_up(community, "Warden")
     with community.database.write() as s:
         sysop = set_role(s, "Warden", Role.MODERATOR)
-    ash = (await community.sign_up("Ash", PASSWORD, PASSWORD)).member
+    ash = await sign_up(community, "Ash")
     visit = await community.rooms.enter(3, ash)
     sub = community.rooms.subscribe(visit, lambda: None)
     staff_visit = await community.rooms.enter(3, sysop)

@@ -8,34 +8,20 @@ unaccent extension, its downgrade, and that the GIN index serves the query.
 from __future__ import annotations
 
 import importlib.util
-from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from alembic import command
 from sqlalchemy import text
+from support import NO_WAIT, add_member
 
-from bbs import accounts, boards, search
+from bbs import boards, search
 from bbs.db import Database, alembic_config
-from bbs.models import Member, utcnow
+from bbs.models import utcnow
 from bbs.moderation_policy import Action
-from bbs.pseudonyms import validate_pseudonym
 
-NO_WAIT = boards.PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
 MIGRATION = Path(__file__).parents[2] / "bbs" / "migrations" / "versions" / "0012_search_parity.py"
-
-
-def _member(db: Database, name: str) -> int:
-    with db.write() as session:
-        view = accounts.create_member(
-            session, pseudonym=validate_pseudonym(name), password_hash="h", recovery_hash="r"
-        )
-        member = session.get(Member, view.id)
-        assert member is not None
-        member.created_at = utcnow() - timedelta(days=3)
-        session.add(member)
-    return view.id
 
 
 def _thread(
@@ -72,7 +58,7 @@ def _found(db: Database, member: int, query: str) -> set[int]:
 
 
 def test_words_match_as_prefixes(store: Database) -> None:
-    alice = _member(store, "Alice")
+    alice = add_member(store, "Alice")
     post = _thread(store, alice, "Nights", "I keep sleeping through my alarms")
     assert _found(store, alice, "sleep") == {post.id}
     assert _found(store, alice, "SLEEP alarm") == {post.id}
@@ -81,7 +67,7 @@ def test_words_match_as_prefixes(store: Database) -> None:
 
 
 def test_accents_are_ignored_both_ways(store: Database) -> None:
-    alice = _member(store, "Alice")
+    alice = add_member(store, "Alice")
     cafe = _thread(store, alice, "Mornings", "Met a friend at the café today")
     naive = _thread(store, alice, "Evenings", "A naive plan, but it was CAFE time")
     assert _found(store, alice, "cafe") == {cafe.id, naive.id}
@@ -91,7 +77,7 @@ def test_accents_are_ignored_both_ways(store: Database) -> None:
 
 
 def test_thread_titles_are_searched_with_the_opening_post(store: Database) -> None:
-    alice, bea = _member(store, "Alice"), _member(store, "Bea")
+    alice, bea = add_member(store, "Alice"), add_member(store, "Bea")
     opening = _thread(store, alice, "Insomnia tips wanted", "Anything helps, honestly")
     reply = _reply(store, bea, opening.thread_id, "Warm milk, and no screens")
     assert _found(store, bea, "insomnia") == {opening.id}
@@ -105,7 +91,7 @@ def test_thread_titles_are_searched_with_the_opening_post(store: Database) -> No
 
 
 def test_an_edited_title_is_what_search_finds(store: Database) -> None:
-    alice = _member(store, "Alice")
+    alice = add_member(store, "Alice")
     post = _thread(store, alice, "Insomnia again", "Another long night")
     with store.write() as session:
         boards.edit_post(
@@ -121,7 +107,7 @@ def test_an_edited_title_is_what_search_finds(store: Database) -> None:
 
 
 def test_held_and_deleted_posts_are_not_found(store: Database) -> None:
-    alice, bea = _member(store, "Alice"), _member(store, "Bea")
+    alice, bea = add_member(store, "Alice"), add_member(store, "Bea")
     held = _thread(store, alice, "Quiet", "sleepless and held", action=Action.HOLD)
     shown = _thread(store, alice, "Loud", "sleepless and shown")
     assert _found(store, bea, "sleepless") == {shown.id}
@@ -148,7 +134,7 @@ def test_held_and_deleted_posts_are_not_found(store: Database) -> None:
     ],
 )
 def test_operators_in_a_query_are_only_words(store: Database, query: str) -> None:
-    alice = _member(store, "Alice")
+    alice = add_member(store, "Alice")
     post = _thread(store, alice, "Day and night", "a b night day")
     found = _found(store, alice, query)  # never an error
     if "night" in query:
@@ -156,7 +142,7 @@ def test_operators_in_a_query_are_only_words(store: Database, query: str) -> Non
 
 
 def test_highlights_and_snippets_ignore_accents(store: Database) -> None:
-    alice = _member(store, "Alice")
+    alice = add_member(store, "Alice")
     _thread(store, alice, "Mornings", "Long before anything else, the Café opened early")
     with store.read() as session:
         [hit] = search.search_posts(session, member_id=alice, query="cafe")
@@ -223,7 +209,7 @@ def test_posts_written_before_the_migration_are_found_after_it(postgres_url: str
             command.upgrade(config, "0011_notify")
         post_id = _raw_thread(database, "Café nights", "sleeping badly")
         database.migrate()
-        member = _member(database, "Reader")
+        member = add_member(database, "Reader")
         assert _found(database, member, "cafe sleep") == {post_id}
     finally:
         database.dispose()
@@ -239,7 +225,7 @@ def test_downgrade_and_upgrade_again(postgres_url: str) -> None:
             command.downgrade(config, "0011_notify")
             assert conn.execute(text("SELECT to_regclass('post_fts')")).scalar() is None
         database.migrate()
-        member = _member(database, "Reader")
+        member = add_member(database, "Reader")
         post = _thread(database, member, "Back again", "sleeping fine")
         assert _found(database, member, "sleep") == {post.id}
     finally:
@@ -256,7 +242,7 @@ def test_without_unaccent_latin_accents_are_still_folded(postgres_url: str) -> N
                 conn.exec_driver_sql(statement)
             # The fallback does not go through the text search configuration.
             conn.exec_driver_sql("DROP TEXT SEARCH CONFIGURATION bbs_search")
-        member = _member(database, "Reader")
+        member = add_member(database, "Reader")
         post = _thread(database, member, "Crème brûlée", "Café, naïve, SLEEPING")
         for query in ("creme brulee", "cafe naive", "sleep", "CAFÉ", "caf"):
             assert _found(database, member, query) == {post.id}, query
@@ -285,7 +271,7 @@ def test_the_gin_index_serves_the_search(postgres_url: str) -> None:
 
 
 def test_rebuilding_the_index_finds_the_same_posts(store: Database) -> None:
-    alice = _member(store, "Alice")
+    alice = add_member(store, "Alice")
     opening = _thread(store, alice, "Café mornings", "coffee and sleeping in")
     reply = _reply(store, alice, opening.thread_id, "sleepless here")
     _thread(store, alice, "Held", "sleepy but held", action=Action.HOLD)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import timedelta
-
 import pytest
 from sqlmodel import select
+from support import NO_WAIT, board_id, post_in, sign_up_id
 
 from bbs.blocks import BlockKind
 from bbs.community import Community
-from bbs.config import Settings, with_overrides
 from bbs.streaks import CheckInStatus
 from bbs.suggestions import (
     NO_THEMES,
@@ -22,38 +19,14 @@ from bbs.suggestions import (
 )
 from suggest.engine import SeedThemeEngine
 
-PASSWORD = "a long enough password"
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def town(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Community]:
+@pytest.fixture
+def town(store_community: Community) -> Community:
     """A community with the theme engine and no posting intervals, on SQLite and again on
     PostgreSQL when BBS_TEST_POSTGRES_URL is set."""
-    if request.param == "postgresql":
-        settings = with_overrides(settings, database_url=request.getfixturevalue("postgres_url"))
-    community = Community(settings)
-    community.prepare()
-    community.suggestions.set_engine(SeedThemeEngine())
-    community.boards.rules = type(community.boards.rules)(
-        interval=timedelta(0), new_account_interval=timedelta(0))
-    yield community
-    community.close()
-
-
-async def _member(community: Community, name: str) -> int:
-    return (await community.sign_up(name, PASSWORD, PASSWORD)).member.id
-
-
-async def _board(community: Community, member_id: int, name: str) -> int:
-    return next(b.id for b in await community.boards.board_list(member_id) if b.name == name)
-
-
-async def _post(community: Community, member_id: int, board: str, title: str, body: str
-                ) -> int:
-    outcome = await community.boards.create_thread(
-        member_id, await _board(community, member_id, board), title=title, body=body)
-    assert outcome.post is not None
-    return outcome.post.thread_id
+    store_community.suggestions.set_engine(SeedThemeEngine())
+    store_community.boards.rules = NO_WAIT
+    return store_community
 
 
 async def _opt_in(community: Community, member_id: int, *, peers: bool = False) -> None:
@@ -67,8 +40,8 @@ def _count(community: Community, model: type, member_id: int) -> int:
 
 async def test_suggestions_and_peer_matching_are_off_until_a_member_says_yes(
         town: Community) -> None:
-    me = await _member(town, "Ada")
-    await _post(town, me, "Sleep", "Awake at 3am", "I cannot sleep, insomnia every night.")
+    me = await sign_up_id(town, "Ada")
+    await post_in(town, me, "Sleep", "Awake at 3am", "I cannot sleep, insomnia every night.")
     settings = await town.suggestions.settings(me)
     assert not settings.suggestions and not settings.peers
     shown = await town.suggestions.for_you(me)
@@ -82,9 +55,9 @@ async def test_suggestions_and_peer_matching_are_off_until_a_member_says_yes(
 
 
 async def test_a_sleep_post_brings_the_sleep_board_and_says_why(town: Community) -> None:
-    me = await _member(town, "Bea")
-    await _post(town, me, "Off-topic", "Nights", "I cannot sleep. Awake at 3am, so tired, "
-                "insomnia again.")
+    me = await sign_up_id(town, "Bea")
+    await post_in(town, me, "Off-topic", "Nights", "I cannot sleep. Awake at 3am, so tired, "
+                  "insomnia again.")
     await _opt_in(town, me)
     shown = await town.suggestions.for_you(me)
     boards = [s for s in shown.suggestions if s.kind == "board"]
@@ -94,7 +67,7 @@ async def test_a_sleep_post_brings_the_sleep_board_and_says_why(town: Community)
 
 
 async def test_a_goal_explains_itself_as_a_goal(town: Community) -> None:
-    me = await _member(town, "Cai")
+    me = await sign_up_id(town, "Cai")
     await town.goals.create_goal(me, title="Stay off the booze", category="sobriety")
     await _opt_in(town, me)
     shown = await town.suggestions.for_you(me)
@@ -103,7 +76,7 @@ async def test_a_goal_explains_itself_as_a_goal(town: Community) -> None:
 
 
 async def test_nothing_written_is_an_honest_nothing_yet(town: Community) -> None:
-    me = await _member(town, "Dee")
+    me = await sign_up_id(town, "Dee")
     await _opt_in(town, me)
     shown = await town.suggestions.for_you(me)
     assert shown.enabled and shown.message == NOTHING_YET and shown.suggestions == ()
@@ -111,9 +84,9 @@ async def test_nothing_written_is_an_honest_nothing_yet(town: Community) -> None
 
 async def test_another_language_falls_back_to_popular_places_and_says_so(
         town: Community) -> None:
-    me = await _member(town, "Eli")
-    await _post(town, me, "Off-topic", "Nuits", "Je ne dors plus, je me réveille à trois heures.")
-    await _post(town, me, "Off-topic", "眠れない", "毎晩三時に目が覚めます。")
+    me = await sign_up_id(town, "Eli")
+    await post_in(town, me, "Off-topic", "Nuits", "Je ne dors plus, je me réveille à trois heures.")
+    await post_in(town, me, "Off-topic", "眠れない", "毎晩三時に目が覚めます。")
     await _opt_in(town, me)
     shown = await town.suggestions.for_you(me)
     assert shown.message == NO_THEMES
@@ -123,8 +96,8 @@ async def test_another_language_falls_back_to_popular_places_and_says_so(
 
 
 async def test_turning_suggestions_off_deletes_what_they_learned(town: Community) -> None:
-    me = await _member(town, "Fay")
-    await _post(town, me, "Sleep", "Awake", "insomnia and nightmares, awake all night")
+    me = await sign_up_id(town, "Fay")
+    await post_in(town, me, "Sleep", "Awake", "insomnia and nightmares, awake all night")
     await _opt_in(town, me)
     shown = await town.suggestions.for_you(me)
     first = shown.suggestions[0]
@@ -141,12 +114,12 @@ async def test_turning_suggestions_off_deletes_what_they_learned(town: Community
 
 async def test_a_dismissed_item_never_comes_back_and_its_theme_weighs_less(
         town: Community) -> None:
-    me = await _member(town, "Gus")
-    other = await _member(town, "Hope")
-    thread = await _post(town, other, "Sleep", "Sleep routine", "A bedtime routine for insomnia")
-    await _post(town, me, "Off-topic", "Two things", "I cannot sleep at night, insomnia. "
-                "And work: my boss and my job and the office shifts.")
-    await _post(town, me, "Off-topic", "Nights", "Awake again at 4am, so tired, no sleep.")
+    me = await sign_up_id(town, "Gus")
+    other = await sign_up_id(town, "Hope")
+    thread = await post_in(town, other, "Sleep", "Sleep routine", "A bedtime routine for insomnia")
+    await post_in(town, me, "Off-topic", "Two things", "I cannot sleep at night, insomnia. "
+                  "And work: my boss and my job and the office shifts.")
+    await post_in(town, me, "Off-topic", "Nights", "Awake again at 4am, so tired, no sleep.")
     await _opt_in(town, me)
     before = await town.suggestions.for_you(me)
     assert before.themes[:2] == ("sleep", "work")
@@ -162,19 +135,19 @@ async def test_a_dismissed_item_never_comes_back_and_its_theme_weighs_less(
 
 
 async def test_threads_respect_holds_blocks_and_authors(town: Community) -> None:
-    me = await _member(town, "Hal")
-    other = await _member(town, "Ivy")
-    blocked = await _member(town, "Jo")
-    await _post(town, me, "Sleep", "My nights", "insomnia, awake at 3am, tired")
-    open_thread = await _post(town, other, "Sleep", "Sleep hygiene that helped",
-                              "A bedtime routine and no caffeine helped my insomnia.")
-    blocked_thread = await _post(town, blocked, "Sleep", "Nightmares",
-                                 "Nightmares wake me, I cannot sleep after.")
+    me = await sign_up_id(town, "Hal")
+    other = await sign_up_id(town, "Ivy")
+    blocked = await sign_up_id(town, "Jo")
+    await post_in(town, me, "Sleep", "My nights", "insomnia, awake at 3am, tired")
+    open_thread = await post_in(town, other, "Sleep", "Sleep hygiene that helped",
+                                "A bedtime routine and no caffeine helped my insomnia.")
+    blocked_thread = await post_in(town, blocked, "Sleep", "Nightmares",
+                                   "Nightmares wake me, I cannot sleep after.")
     warned = await town.boards.create_thread(
-        other, await _board(town, other, "Sleep"), title="Bad nights",
+        other, await board_id(town, other, "Sleep"), title="Bad nights",
         body="insomnia and nightmares every night", warning="self-harm")
     assert warned.post is not None
-    held = await _post(town, other, "Sleep", "Sleepless", "awake at 3am, insomnia, tired")
+    held = await post_in(town, other, "Sleep", "Sleepless", "awake at 3am, insomnia, tired")
     with town.database.write() as s:
         from bbs.boards import Thread
 
@@ -194,10 +167,10 @@ async def test_threads_respect_holds_blocks_and_authors(town: Community) -> None
 
 
 async def test_new_writing_refreshes_in_the_background_pass(town: Community) -> None:
-    me = await _member(town, "Kit")
+    me = await sign_up_id(town, "Kit")
     await _opt_in(town, me)
     assert (await town.suggestions.for_you(me)).message == NOTHING_YET
-    await _post(town, me, "Off-topic", "Grief", "My mum died last month and the grief is heavy.")
+    await post_in(town, me, "Off-topic", "Grief", "My mum died last month and the grief is heavy.")
     assert await town.suggestions.refresh_pass() == 1
     shown = await town.suggestions.for_you(me)
     assert "grief" in shown.themes
@@ -206,8 +179,8 @@ async def test_new_writing_refreshes_in_the_background_pass(town: Community) -> 
 async def test_thousands_of_posts_read_only_the_most_recent(town: Community) -> None:
     from bbs import suggestions
 
-    me = await _member(town, "Lou")
-    board = await _board(town, me, "Off-topic")
+    me = await sign_up_id(town, "Lou")
+    board = await board_id(town, me, "Off-topic")
     with town.database.write() as s:
         from bbs.boards import Post, Thread
 
@@ -228,9 +201,9 @@ async def test_thousands_of_posts_read_only_the_most_recent(town: Community) -> 
 async def _sleepers(town: Community, names: list[str], *, peers: bool = True) -> list[int]:
     ids = []
     for name in names:
-        member = await _member(town, name)
-        await _post(town, member, "Sleep", f"{name}'s nights",
-                    "Insomnia again, awake at 3am, so tired. Any sleep routine tips?")
+        member = await sign_up_id(town, name)
+        await post_in(town, member, "Sleep", f"{name}'s nights",
+                      "Insomnia again, awake at 3am, so tired. Any sleep routine tips?")
         await _opt_in(town, member, peers=peers)
         ids.append(member)
     await town.suggestions.refresh_pass()
@@ -239,8 +212,8 @@ async def _sleepers(town: Community, names: list[str], *, peers: bool = True) ->
 
 async def test_peers_are_matched_only_when_both_opted_in(town: Community) -> None:
     me, friend = await _sleepers(town, ["Max", "Ned"])
-    shy = await _member(town, "Oli")
-    await _post(town, shy, "Sleep", "Nights", "Insomnia, awake at 3am, cannot sleep.")
+    shy = await sign_up_id(town, "Oli")
+    await post_in(town, shy, "Sleep", "Nights", "Insomnia, awake at 3am, cannot sleep.")
     # Shy opted in to suggestions but not to peer matching.
     await _opt_in(town, shy, peers=False)
     await town.suggestions.refresh_pass()
@@ -265,11 +238,11 @@ async def test_blocked_members_are_never_matched(town: Community) -> None:
 
 async def test_private_check_in_notes_of_others_never_show_as_shared_themes(
         town: Community) -> None:
-    me = await _member(town, "Sal")
-    await _post(town, me, "Off-topic", "Loss", "Grief since my dad died; I miss him.")
-    await _post(town, me, "Sleep", "Nights", "Insomnia, awake at 3am.")
-    other = await _member(town, "Tam")
-    await _post(town, other, "Sleep", "Nights", "Insomnia, awake at 3am, tired.")
+    me = await sign_up_id(town, "Sal")
+    await post_in(town, me, "Off-topic", "Loss", "Grief since my dad died; I miss him.")
+    await post_in(town, me, "Sleep", "Nights", "Insomnia, awake at 3am.")
+    other = await sign_up_id(town, "Tam")
+    await post_in(town, other, "Sleep", "Nights", "Insomnia, awake at 3am, tired.")
     goal = await town.goals.create_goal(other, title="Walk daily")
     await town.goals.check_in(other, goal.id, CheckInStatus.DONE,
                               note="grief today, my dad died, funeral, miss him so much")
@@ -285,12 +258,12 @@ async def test_private_check_in_notes_of_others_never_show_as_shared_themes(
 
 async def test_a_private_goal_is_not_a_shared_theme_but_a_community_goal_is(
         town: Community) -> None:
-    me = await _member(town, "Uma")
+    me = await sign_up_id(town, "Uma")
     await town.goals.create_goal(me, title="Stay sober", category="sobriety",
                                  visibility="community")
-    hidden = await _member(town, "Val")
+    hidden = await sign_up_id(town, "Val")
     await town.goals.create_goal(hidden, title="Stay sober", category="sobriety")
-    shown = await _member(town, "Wes")
+    shown = await sign_up_id(town, "Wes")
     await town.goals.create_goal(shown, title="Stay sober", category="sobriety",
                                  visibility="community")
     for m in (me, hidden, shown):
@@ -309,7 +282,7 @@ async def test_invite_and_message_go_through_goals_and_message_rules(town: Commu
     await town.boards.set_who_may_write(friend, WhoMayWrite.NOBODY)
     with pytest.raises(PostError):
         await town.suggestions.peer_to_write(me, friend)
-    outsider = await _member(town, "Zed")
+    outsider = await sign_up_id(town, "Zed")
     with pytest.raises(SuggestionError):
         await town.suggestions.invite_peer(me, outsider)
 
@@ -317,11 +290,11 @@ async def test_invite_and_message_go_through_goals_and_message_rules(town: Commu
 async def test_the_dashboard_names_this_weeks_themes_from_threads(town: Community) -> None:
     from bbs.models import Role
 
-    sysop = (await town.sign_up("Harbour", PASSWORD, PASSWORD, role=Role.SYSOP)).member.id
-    writer = await _member(town, "Ash")
+    sysop = await sign_up_id(town, "Harbour", Role.SYSOP)
+    writer = await sign_up_id(town, "Ash")
     for title in ("Awake at 3am", "Insomnia again", "No sleep"):
-        await _post(town, writer, "Off-topic", title, "cannot sleep, awake all night, tired")
-    await _post(town, writer, "Off-topic", "Boss", "my boss and my job and the office")
+        await post_in(town, writer, "Off-topic", title, "cannot sleep, awake all night, tired")
+    await post_in(town, writer, "Off-topic", "Boss", "my boss and my job and the office")
     stats = await town.admin.dashboard(sysop)
     assert stats.themes == ()  # nobody opted in, but threads are public: the pass reads them
     await town.suggestions.refresh_pass()

@@ -11,13 +11,13 @@ from typing import Any
 
 import asyncssh
 import pytest
+from support import SSH_PASSWORD as PASSWORD
 
 from bbs.boards import PostingRules
 from bbs.community import Community
 from bbs.moderation_policy import Scores
 from server.ssh_server import RunningServer, key_info
 
-PASSWORD = "correct horse battery"
 TAB = "\t"
 CTRL_S = "\x13"
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import asyncssh
 import pytest
+from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
 from bbs.config import LoginLimits, Settings, with_overrides
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 COLOUR_SGR = re.compile(rb"\x1b\[[0-9;]*(?:3[0-7]|4[0-7]|9[0-7]|10[0-7]|38;[25]|48;[25])[;m]")
 
 

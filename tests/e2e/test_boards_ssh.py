@@ -7,12 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from support import SSH_PASSWORD as PASSWORD
 
 from bbs.boards import PostError, PostingRules
 from bbs.community import Community
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 TAB = "\t"
 CTRL_S = "\x13"
 DOWN = "\x1b[B"

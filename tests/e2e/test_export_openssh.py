@@ -14,6 +14,7 @@ from pathlib import Path
 
 import asyncssh
 import pytest
+from support import SSH_PASSWORD as PASSWORD
 
 from bbs.community import Community
 from server.ssh_server import RunningServer, key_info
@@ -21,8 +22,6 @@ from server.ssh_server import RunningServer, key_info
 pytestmark = pytest.mark.skipif(
     shutil.which("ssh") is None, reason="needs OpenSSH's ssh (apt-get install openssh-client)"
 )
-
-PASSWORD = "correct horse battery"
 
 
 async def _member_with_key(server: RunningServer, tmp_path: Path) -> Path:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
 from bbs.community import Community
 from bbs.goal_service import cheer_topic
 from server.ssh_server import RunningServer
-
-PASSWORD = "correct horse battery"
 
 
 async def test_goal_check_in_streak_companion_and_partner_view(

@@ -10,13 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 from plain_reader import open_plain
+from support import SSH_PASSWORD as PASSWORD
 
 from bbs.boards import PostingRules
 from bbs.moderation_policy import Scores
 from screens.signup import LANGUAGE_TITLE
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 TAB = "\t"
 CTRL_S = "\x13"
 

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from support import SSH_PASSWORD as PASSWORD
 
 from bbs.community import Community
 from bbs.config import Settings
-
-PASSWORD = "correct horse battery"
 
 
 def _free_port() -> int:

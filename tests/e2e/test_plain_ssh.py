@@ -22,6 +22,7 @@ from typing import Any
 import asyncssh
 import pytest
 from plain_reader import PlainTerminal, bad_bytes, open_plain
+from support import SSH_PASSWORD as PASSWORD
 from support import let_new_members_write, wait_until
 
 from bbs.boards import PostingRules
@@ -33,7 +34,6 @@ from server.plain_io import LIVE_PLAIN
 from server.session import LIVE_APPS
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 RECOVERY_CODE = r"[A-Z2-9]{5}(-[A-Z2-9]{5}){4}"
 MENU = "Main menu: type a number"
 # The room's prompt, at the start of its row (help texts hold "> " too).
@@ -435,7 +435,7 @@ async def test_hide_prints_one_neutral_line_until_back(
     await lark.expect(ROOM)
     # The line reached Kite's session, which keeps it while hidden (and prints nothing).
     console = _plain_console(server, "Kite")
-    await _until(lambda: console.waiting > 0)
+    await wait_until(lambda: console.waiting > 0, "the line to reach the hidden session")
     assert "Lark" not in kite.text()[hidden_at:]
     kite.send("back\r")
     await kite.expect("You are back.")
@@ -454,15 +454,6 @@ def _plain_console(server: RunningServer, name: str) -> Any:
         if run is not None and run.session is not None and member and member.pseudonym == name:
             return run.session.console
     raise AssertionError(f"no plain session of {name}")
-
-
-async def _until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("the condition never came true")
-        await asyncio.sleep(0.02)  # poll interval, not a wait for something to happen
 
 
 # -- goals ----------------------------------------------------------------------------

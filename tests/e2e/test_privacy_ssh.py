@@ -9,12 +9,11 @@ from typing import Any
 
 import asyncssh
 import pytest
+from support import SSH_PASSWORD as PASSWORD
 
 from bbs.accounts import AccountError
 from bbs.community import Community
 from server.ssh_server import RunningServer
-
-PASSWORD = "correct horse battery"
 
 
 async def _setup(server: RunningServer) -> Community:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from support import SSH_PASSWORD as PASSWORD
+
 from bbs.community import Community
 from bbs.models import Role
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 F1 = "\x1bOP"
 ESC = "\x1b"
 END = "\x1b[F"

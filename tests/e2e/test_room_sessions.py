@@ -7,13 +7,12 @@ import gc
 import time
 from typing import Any
 
+from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
 from screens.rooms import RoomFeed, RoomScreen
 from server.session import LIVE_APPS
 from server.ssh_server import RunningServer
-
-PASSWORD = "correct horse battery"
 
 
 async def _members(server: RunningServer, *names: str) -> None:

@@ -8,12 +8,12 @@ from typing import Any
 
 import asyncssh
 import pytest
+from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
 from server.session import LIVE_APPS
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 RECOVERY_CODE = r"[A-Z2-9]{5}(-[A-Z2-9]{5}){4}"
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from support import SSH_PASSWORD as PASSWORD
+
 from bbs import resources
 from bbs.boards import PostingRules
 from bbs.community import Community
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 TAB = "\t"
 CTRL_S = "\x13"
 ESC = "\x1b"

@@ -13,11 +13,12 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from support import SSH_PASSWORD as PASSWORD
+
 from bbs.boards import PostingRules
 from bbs.community import Community
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 RECOVERY_CODE = r"[A-Z2-9]{5}(-[A-Z2-9]{5}){4}"
 TAB, CTRL_S = "\t", "\x13"
 START, END = "\x1b[200~", "\x1b[201~"

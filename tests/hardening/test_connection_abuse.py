@@ -20,11 +20,11 @@ from typing import Any
 import asyncssh
 import pytest
 from hostile_corpus import forbidden_sequences
+from support import SSH_PASSWORD as PASSWORD
 
 from bbs.config import LoginLimits, Settings, TerminalLimits, with_overrides
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 # The ordinary wait of tests/e2e/conftest.py: a functional bound, not a measurement.
 WAIT = 10.0
 

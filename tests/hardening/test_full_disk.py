@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
+from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
 from bbs import boards
@@ -25,7 +26,6 @@ from bbs.errors import StoreBusyError, StoreFullError
 from bbs.models import Member
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 TAB = "\t"
 CTRL_S = "\x13"
 DOWN = "\x1b[B"

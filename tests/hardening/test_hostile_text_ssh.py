@@ -24,6 +24,7 @@ from hostile_corpus import (
     forbidden_sequences,
     tokenize,
 )
+from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
 from bbs.accounts import AccountError
@@ -36,7 +37,6 @@ from bbs.streaks import GoalError
 from bbs.text_safety import clean_line
 from server.ssh_server import RunningServer
 
-PASSWORD = "correct horse battery"
 DOWN = "\x1b[B"
 SHIFT_TAB = "\x1b[Z"
 SIZE = (160, 60)

@@ -17,13 +17,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, text
+from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
 from bbs.boards import Post, PostingRules
 from bbs.community import Community
 from bbs.config import Settings, load_settings, with_overrides
 
-PASSWORD = "correct horse battery"
 FILLER_POSTS = 20_000  # enough that the copy takes a while, so posts land during it
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from support import settle
+from support import NO_WAIT, reach, settle, sign_up, text_of
 from textual.widgets import OptionList
 
 from bbs import admin, boards, rooms, sanctions
-from bbs.accounts import MemberView
 from bbs.admin_service import ModelStatus
-from bbs.boards import PostingRules, PostStatus
+from bbs.boards import PostStatus
 from bbs.community import Community
 from bbs.models import Role
 from bbs.moderation_policy import Action
@@ -19,15 +18,9 @@ from screens.admin import MemberLookupScreen, ReasonDialog, ReviewQueueScreen
 from screens.app import BBSApp, SessionContext
 from screens.menu import MainMenuScreen
 from screens.moderation_notices import ModerationNews, NoticesScreen
-from screens.widgets import KeyMenu, PlainText, TextField
+from screens.widgets import KeyMenu, TextField
 
-PASSWORD = "a long enough password"
 HOSTILE = "[b]you[/b] are [@click=app.quit]nothing[/] \x1b]52;c;aGk=\x07"
-NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
-
-
-async def _member(community: Community, name: str, role: Role = Role.MEMBER) -> MemberView:
-    return (await community.sign_up(name, PASSWORD, PASSWORD, role=role)).member
 
 
 def _post(community: Community, author: int, body: str, action: Action) -> int:
@@ -48,21 +41,8 @@ async def _has(text: Awaitable[str], part: str) -> bool:
     return part in await text
 
 
-def _text(app: BBSApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, PlainText).render())
-
-
-async def _settle(pilot, screen_type: type) -> None:  # type: ignore[no-untyped-def]
-    # Pushed is not enough: under load its widgets may not be mounted yet.
-    await settle(
-        pilot,
-        lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted,
-        f"{screen_type.__name__} (at {pilot.app.screen})",
-    )
-
-
 async def test_admin_is_on_the_menu_for_staff_only(community: Community) -> None:
-    member = await _member(community, "Wren")
+    member = await sign_up(community, "Wren")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         assert "admin" not in [action for action, _label in
@@ -70,18 +50,18 @@ async def test_admin_is_on_the_menu_for_staff_only(community: Community) -> None
         await pilot.press("a")
         await pilot.pause()  # the key is handled: a negative check, nothing is to appear
         assert isinstance(app.screen, MainMenuScreen)
-    mod = await _member(community, "Keeper", Role.MODERATOR)
+    mod = await sign_up(community, "Keeper", Role.MODERATOR)
     app = BBSApp(SessionContext(community, mod))
     async with app.run_test(size=(80, 24)) as pilot:
         assert "admin" in [action for action, _label in
                            app.screen.query_one("#menu", KeyMenu).entries]
         await pilot.press("a")
-        await _settle(pilot, ReviewQueueScreen)
+        await reach(pilot, ReviewQueueScreen)
 
 
 async def test_queue_shows_crisis_first_and_hostile_text_literally(community: Community) -> None:
-    mod = await _member(community, "Keeper", Role.MODERATOR)
-    troll = await _member(community, "Thorn")
+    mod = await sign_up(community, "Keeper", Role.MODERATOR)
+    troll = await sign_up(community, "Thorn")
     _post(community, troll.id, HOSTILE, Action.HOLD)
     _post(community, troll.id, "I can't do this any more", Action.CRISIS)
     app = BBSApp(SessionContext(community, mod))
@@ -94,16 +74,16 @@ async def test_queue_shows_crisis_first_and_hostile_text_literally(community: Co
         assert "1 crisis alert waiting" in str(
             app.screen.query_one(ModerationNews).render())
         await pilot.press("a")
-        await _settle(pilot, ReviewQueueScreen)
-        await settle(pilot, lambda: "2 open" in _text(app, "#queue-title"), "the queue to load")
+        await reach(pilot, ReviewQueueScreen)
+        await settle(pilot, lambda: "2 open" in text_of(app, "#queue-title"), "the queue to load")
         screen = app.screen
         assert isinstance(screen, ReviewQueueScreen)
         assert [i.kind.value for i in screen.items] == ["crisis", "hold"]
-        assert "2 open, 1 crisis" in _text(app, "#queue-title")
-        assert "any more" in _text(app, "#detail")
+        assert "2 open, 1 crisis" in text_of(app, "#queue-title")
+        assert "any more" in text_of(app, "#detail")
         await pilot.press("down")
-        await settle(pilot, lambda: "harassment=0.93" in _text(app, "#detail"), "the held post")
-        detail = _text(app, "#detail")
+        await settle(pilot, lambda: "harassment=0.93" in text_of(app, "#detail"), "the held post")
+        detail = text_of(app, "#detail")
         assert "[b]you[/b] are [@click=app.quit]nothing[/]" in detail
         assert "\x1b" not in detail and "harassment=0.93" in detail
         # A crisis alert cannot be struck: W on it does nothing but explain.
@@ -114,31 +94,31 @@ async def test_queue_shows_crisis_first_and_hostile_text_literally(community: Co
 
 
 async def test_hide_with_a_reason_from_the_queue(community: Community) -> None:
-    mod = await _member(community, "Keeper", Role.MODERATOR)
-    troll = await _member(community, "Thorn")
+    mod = await sign_up(community, "Keeper", Role.MODERATOR)
+    troll = await sign_up(community, "Thorn")
     post = _post(community, troll.id, "you are worthless", Action.HOLD)
     app = BBSApp(SessionContext(community, mod))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ReviewQueueScreen())
-        await _settle(pilot, ReviewQueueScreen)
+        await reach(pilot, ReviewQueueScreen)
         await settle(pilot, lambda: app.screen.items, "the queue to load")
         await pilot.press("h")
-        await _settle(pilot, ReasonDialog)
+        await reach(pilot, ReasonDialog)
         # No reason at all is refused, kindly.
         app.screen.query_one("#reason", TextField).focus()
         await pilot.press("enter")
-        await settle(pilot, lambda: "needs a reason" in _text(app, "#dialog-error"), "refusal")
+        await settle(pilot, lambda: "needs a reason" in text_of(app, "#dialog-error"), "refusal")
         app.screen.query_one("#categories", OptionList).focus()
         await pilot.press("enter")  # the first category: Harassment
         await settle(pilot, lambda: app.focused is app.screen.query_one("#reason"), "reason")
         await pilot.press(*"name-calling", "enter")
-        await _settle(pilot, ReviewQueueScreen)
+        await reach(pilot, ReviewQueueScreen)
         await settle(
             pilot,
             lambda: isinstance(app.screen, ReviewQueueScreen) and not app.screen.items,
             "an empty queue",
         )
-        assert "0 open" in _text(app, "#queue-title")
+        assert "0 open" in text_of(app, "#queue-title")
     with community.database.read() as session:
         stored = session.get(boards.Post, post)
         assert stored is not None and stored.status == PostStatus.HIDDEN.value
@@ -150,8 +130,8 @@ async def test_hide_with_a_reason_from_the_queue(community: Community) -> None:
 
 
 async def test_member_reads_a_notice_and_appeals_once(community: Community) -> None:
-    mod = await _member(community, "Keeper", Role.MODERATOR)
-    troll = await _member(community, "Thorn")
+    mod = await sign_up(community, "Keeper", Role.MODERATOR)
+    troll = await sign_up(community, "Thorn")
     with community.database.write() as session:
         admin.sanction_member(session, actor_id=mod.id, pseudonym="Thorn",
                               kind=sanctions.SanctionKind.WARN, category="Spam")
@@ -165,18 +145,18 @@ async def test_member_reads_a_notice_and_appeals_once(community: Community) -> N
         assert "1 note from the moderators" in str(
             app.screen.query_one(ModerationNews).render())
         await pilot.press("n")
-        await _settle(pilot, NoticesScreen)
+        await reach(pilot, NoticesScreen)
         await pilot.press("p")
         await settle(pilot, lambda: app.focused is app.screen.query_one("#appeal"), "appeal")
         await pilot.press(*"it was a link to a helpline", "enter")
         await settle(
             pilot,
-            lambda: "with the moderators" in _text(app, "#notice-status"),
-            "'with the moderators' in _text(app, '#notice-status')",
+            lambda: "with the moderators" in text_of(app, "#notice-status"),
+            "'with the moderators' in text_of(app, '#notice-status')",
         )
-        assert "with the moderators" in _text(app, "#notice-status")
+        assert "with the moderators" in text_of(app, "#notice-status")
         await pilot.press("escape")
-        await _settle(pilot, MainMenuScreen)
+        await reach(pilot, MainMenuScreen)
     with community.database.read() as session:
         [item] = admin.review_queue(session, actor_id=mod.id)
         assert sanctions.unseen_notices(session, troll.id) == []
@@ -184,35 +164,35 @@ async def test_member_reads_a_notice_and_appeals_once(community: Community) -> N
 
 
 async def test_lookup_mutes_a_member_with_a_reason(community: Community) -> None:
-    mod = await _member(community, "Keeper", Role.MODERATOR)
-    troll = await _member(community, "Thorn")
+    mod = await sign_up(community, "Keeper", Role.MODERATOR)
+    troll = await sign_up(community, "Thorn")
     app = BBSApp(SessionContext(community, mod))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(MemberLookupScreen("Thorn"))
-        await _settle(pilot, MemberLookupScreen)
-        await settle(pilot, lambda: "Thorn (member)" in _text(app, "#record"), "the record")
+        await reach(pilot, MemberLookupScreen)
+        await settle(pilot, lambda: "Thorn (member)" in text_of(app, "#record"), "the record")
         await pilot.press("m")
-        await _settle(pilot, ReasonDialog)
+        await reach(pilot, ReasonDialog)
         await pilot.press("down", "enter")  # Spam
         await settle(pilot, lambda: app.focused is app.screen.query_one("#reason"), "reason")
         await pilot.press(*"link flood", "tab")
         app.screen.query_one("#length", TextField).focus()
         await pilot.press(*"2h", "enter")
-        await _settle(pilot, MemberLookupScreen)
+        await reach(pilot, MemberLookupScreen)
         await settle(
             pilot,
-            lambda: "IN FORCE" in _text(app, "#record"),
-            "'IN FORCE' in _text(app, '#record')",
+            lambda: "IN FORCE" in text_of(app, "#record"),
+            "'IN FORCE' in text_of(app, '#record')",
         )
-        assert "mute IN FORCE: Spam link flood" in _text(app, "#record")
+        assert "mute IN FORCE: Spam link flood" in text_of(app, "#record")
     with community.database.read() as session:
         assert sanctions.posting_block(session, troll.id) is not None
 
 
 async def test_on_call_note_shows_in_help_and_banner_reaches_members_online(
         community: Community) -> None:
-    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
-    member = await _member(community, "Wren")
+    sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
+    member = await sign_up(community, "Wren")
     await community.admin.set_setting(sysop.id, "on_call_note", "Sam is on call until 2am")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -229,24 +209,24 @@ async def test_on_call_note_shows_in_help_and_banner_reaches_members_online(
         await pilot.press("f1")
         await settle(
             pilot,
-            lambda: "On call now" in _text(app, "#help-text"),
-            "'On call now' in _text(app, '#help-text')",
+            lambda: "On call now" in text_of(app, "#help-text"),
+            "'On call now' in text_of(app, '#help-text')",
         )
-        assert "On call now: Sam is on call until 2am" in _text(app, "#help-text")
+        assert "On call now: Sam is on call until 2am" in text_of(app, "#help-text")
 
 
 async def test_changed_guidelines_are_agreed_to_again(community: Community) -> None:
     from screens.moderation_notices import GuidelinesAgainScreen
 
-    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
-    member = await _member(community, "Wren")
+    sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
+    member = await sign_up(community, "Wren")
     await community.admin.publish_guidelines(sysop.id, "Be kind. New rule: no diet talk.")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot, GuidelinesAgainScreen)
-        assert "no diet talk" in _text(app, "#guidelines")
+        await reach(pilot, GuidelinesAgainScreen)
+        assert "no diet talk" in text_of(app, "#guidelines")
         await pilot.press("a")
-        await _settle(pilot, MainMenuScreen)
+        await reach(pilot, MainMenuScreen)
     assert not await community.admin.needs_agreement(member.id)
 
 
@@ -254,28 +234,28 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
     from screens.admin import CommunitySettingsScreen
     from screens.dashboard import DashboardScreen
 
-    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
-    author = await _member(community, "Fern")
+    sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
+    author = await sign_up(community, "Fern")
     _post(community, author.id, "exams tomorrow", Action.ALLOW)
     _post(community, author.id, "exams again", Action.HOLD)
     app = BBSApp(SessionContext(community, sysop))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ReviewQueueScreen())
-        await _settle(pilot, ReviewQueueScreen)
+        await reach(pilot, ReviewQueueScreen)
         await pilot.press("g")
-        await _settle(pilot, DashboardScreen)
+        await reach(pilot, DashboardScreen)
         await settle(
             pilot,
-            lambda: "Posts" in _text(app, "#dashboard"),
-            "'Posts' in _text(app, '#dashboard')",
+            lambda: "Posts" in text_of(app, "#dashboard"),
+            "'Posts' in text_of(app, '#dashboard')",
         )
-        text = _text(app, "#dashboard")
+        text = text_of(app, "#dashboard")
         assert "Queue 1 open" in text and "Posts" in text and "█" in text
         assert all(len(line) <= 78 for line in text.splitlines())
         await pilot.press("escape")
-        await _settle(pilot, ReviewQueueScreen)
+        await reach(pilot, ReviewQueueScreen)
         await pilot.press("c")
-        await _settle(pilot, CommunitySettingsScreen)
+        await reach(pilot, CommunitySettingsScreen)
         await settle(pilot, lambda: app.screen.loaded, "the settings to load")
         app.screen.query_one("#on-call", TextField).value = "Ash tonight"
         await pilot.press("ctrl+s")
@@ -285,8 +265,8 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
         from textual.widgets import TextArea
 
         await pilot.press("ctrl+e")
-        await settle(pilot, lambda: "Help" in _text(app, "#editor-label"), "the help editor")
-        assert "Help and crisis lines" in _text(app, "#editor-label")
+        await settle(pilot, lambda: "Help" in text_of(app, "#editor-label"), "the help editor")
+        assert "Help and crisis lines" in text_of(app, "#editor-label")
         app.screen.query_one(TextArea).text = "Call 116 123 any time."
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: _has(community.help_text(), "116 123"), "help text saved")
@@ -297,8 +277,8 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
 
 async def test_a_member_suspended_while_online_is_told_why_and_leaves(
         community: Community) -> None:
-    mod = await _member(community, "Keeper", Role.MODERATOR)
-    member = await _member(community, "Wren")
+    mod = await sign_up(community, "Keeper", Role.MODERATOR)
+    member = await sign_up(community, "Wren")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app._access is not None, "the app to listen for sanctions")
@@ -332,8 +312,8 @@ class FakeModelOps:
 async def test_model_panel_retrains_and_rolls_back_with_audit(community: Community) -> None:
     from screens.model_panel import ModelPanelScreen
 
-    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
-    troll = await _member(community, "Thorn")
+    sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
+    troll = await sign_up(community, "Thorn")
     for body in ("held one", "held two"):
         flag_post = _post(community, troll.id, body, Action.HOLD)
         with community.database.read() as session:
@@ -345,24 +325,24 @@ async def test_model_panel_retrains_and_rolls_back_with_audit(community: Communi
     app = BBSApp(SessionContext(community, sysop))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ModelPanelScreen())
-        await _settle(pilot, ModelPanelScreen)
-        await settle(pilot, lambda: "In use" in _text(app, "#model-status"), "the model status")
-        assert "2 since this model was trained" in _text(app, "#model-status")
+        await reach(pilot, ModelPanelScreen)
+        await settle(pilot, lambda: "In use" in text_of(app, "#model-status"), "the model status")
+        assert "2 since this model was trained" in text_of(app, "#model-status")
         await pilot.press("t")
         await settle(
             pilot,
-            lambda: "In use: v0001" in _text(app, "#model-status"),
-            "'In use: v0001' in _text(app, '#model-status')",
+            lambda: "In use: v0001" in text_of(app, "#model-status"),
+            "'In use: v0001' in text_of(app, '#model-status')",
         )
-        assert "1 since this model was trained" in _text(app, "#model-status")
-        assert "new model is in use" in _text(app, "#model-output")
+        assert "1 since this model was trained" in text_of(app, "#model-status")
+        assert "new model is in use" in text_of(app, "#model-output")
         await pilot.press("b")
         await settle(
             pilot,
-            lambda: "In use: shipped" in _text(app, "#model-status"),
-            "'In use: shipped' in _text(app, '#model-status')",
+            lambda: "In use: shipped" in text_of(app, "#model-status"),
+            "'In use: shipped' in text_of(app, '#model-status')",
         )
-        assert "Now using shipped" in _text(app, "#model-output")
+        assert "Now using shipped" in text_of(app, "#model-output")
     with community.database.read() as session:
         actions = [e.action for e in admin.audit_log(session, actor_id=sysop.id)]
     assert actions[:2] == ["rollback", "retrain"]
@@ -372,9 +352,9 @@ async def test_members_read_the_public_log_from_help_without_moderator_names(
         community: Community) -> None:
     from screens.moderation_notices import PublicLogScreen
 
-    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
-    member = await _member(community, "Wren")
-    await _member(community, "Thorn")
+    sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
+    member = await sign_up(community, "Wren")
+    await sign_up(community, "Thorn")
     await community.admin.sanction(sysop.id, "Thorn", sanctions.SanctionKind.WARN,
                                    category="Spam", reason="link flood")
     await community.admin.set_setting(sysop.id, admin.PUBLIC_LOG_SWITCH, "on")
@@ -383,34 +363,34 @@ async def test_members_read_the_public_log_from_help_without_moderator_names(
         await pilot.press("f1")
         await settle(pilot, lambda: app.screen.query("#help-text"), "the help screen")
         await pilot.press("l")
-        await _settle(pilot, PublicLogScreen)
+        await reach(pilot, PublicLogScreen)
         await settle(
             pilot,
-            lambda: "warn" in _text(app, "#public-log"),
-            "'warn' in _text(app, '#public-log')",
+            lambda: "warn" in text_of(app, "#public-log"),
+            "'warn' in text_of(app, '#public-log')",
         )
-        text = _text(app, "#public-log")
+        text = text_of(app, "#public-log")
     assert "warn Thorn: Spam: link flood" in text and "Harbourmaster" not in text
 
 
 async def test_sysop_adds_and_archives_a_board_and_closes_a_room(community: Community) -> None:
     from screens.admin import PlacesScreen
 
-    sysop = await _member(community, "Harbourmaster", Role.SYSOP)
-    mod = await _member(community, "Keeper", Role.MODERATOR)
+    sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
+    mod = await sign_up(community, "Keeper", Role.MODERATOR)
     with community.database.write() as session:
         rooms.seed_default_rooms(session)
     app = BBSApp(SessionContext(community, sysop))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(PlacesScreen())
-        await _settle(pilot, PlacesScreen)
+        await reach(pilot, PlacesScreen)
         await settle(pilot, lambda: app.screen.places, "the places to load")
         await pilot.press("n")
         await pilot.press(*"Grief", "enter")
         await settle(
             pilot,
-            lambda: "Done" in _text(app, "#place-prompt"),
-            "'Done' in _text(app, '#place-prompt')",
+            lambda: "Done" in text_of(app, "#place-prompt"),
+            "'Done' in text_of(app, '#place-prompt')",
         )
         screen = app.screen
         assert isinstance(screen, PlacesScreen)
@@ -418,13 +398,13 @@ async def test_sysop_adds_and_archives_a_board_and_closes_a_room(community: Comm
         assert "Grief" in names
         screen.query_one("#places", OptionList).highlighted = names.index("Grief")
         await pilot.press("x")
-        await settle(pilot, lambda: "archived" in _text(app, "#place-prompt"), "archived")
-        assert "board Grief archived" in _text(app, "#place-prompt")
+        await settle(pilot, lambda: "archived" in text_of(app, "#place-prompt"), "archived")
+        assert "board Grief archived" in text_of(app, "#place-prompt")
         rooms_at = [i for i, p in enumerate(screen.places) if p.kind == "room"]
         screen.query_one("#places", OptionList).highlighted = rooms_at[0]
         await pilot.press("x")
-        await settle(pilot, lambda: "closed" in _text(app, "#place-prompt"), "closed")
-        assert "room Lobby closed" in _text(app, "#place-prompt")
+        await settle(pilot, lambda: "closed" in text_of(app, "#place-prompt"), "closed")
+        assert "room Lobby closed" in text_of(app, "#place-prompt")
     with community.database.read() as session:
         grief = [b for b in boards.all_boards(session) if b.name == "Grief"]
         assert grief and grief[0].archived

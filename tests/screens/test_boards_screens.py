@@ -5,34 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from support import let_new_members_write, settle
+from support import NO_WAIT, board_id, drawn_lines, let_new_members_write, settle, sign_up, text_of
 from textual.widgets import OptionList
 
 from bbs.accounts import MemberView
-from bbs.boards import PostError, PostingRules
+from bbs.boards import PostError
 from bbs.community import Community
 from screens.app import BBSApp, SessionContext
 from screens.boards import BoardsScreen, PostWidget, ThreadListScreen, ThreadScreen
 from screens.compose import ComposeScreen, NoteScreen, PostEditor
 from screens.home import WhatsNew
 from screens.menu import MainMenuScreen
-from screens.widgets import PlainText, TextField
-
-PASSWORD = "a long enough password"
-NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
+from screens.widgets import TextField
 
 
 async def _members(community: Community, *names: str) -> list[MemberView]:
     community.boards.rules = NO_WAIT
-    return [(await community.sign_up(n, PASSWORD, PASSWORD)).member for n in names]
-
-
-async def _board_id(community: Community, member: MemberView, name: str) -> int:
-    return next(b.id for b in await community.boards.board_list(member.id) if b.name == name)
-
-
-def _text(app: BBSApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, PlainText).render())
+    return [await sign_up(community, n) for n in names]
 
 
 async def _settle(pilot, until, tries: int = 250) -> None:  # type: ignore[no-untyped-def]
@@ -73,7 +62,7 @@ async def _nights(
 ) -> None:
     """A thread "Nights" on Sleep of `posts` posts reading "post N", some behind warnings."""
     warnings = warnings or {}
-    board = await _board_id(community, author, "Sleep")
+    board = await board_id(community, author.id, "Sleep")
     first = await community.boards.create_thread(
         author.id, board, title="Nights", body="post 1", warning=warnings.get(1, "")
     )
@@ -128,12 +117,12 @@ async def test_compose_a_thread_with_errors_kept_text_and_preview(community: Com
         assert editor.cursor_blink is False
         editor.insert("Cannot sleep [/] \x1b[2J again")
         await pilot.press("ctrl+s")
-        await _settle(pilot, lambda: "needs a title" in _text(app, "#status"))
+        await _settle(pilot, lambda: "needs a title" in text_of(app, "#status"))
         assert "Cannot sleep" in editor.text  # nothing lost
         screen.query_one("#title", TextField).value = "Nights"
         await pilot.press("f2")
         await pilot.pause()
-        assert "Cannot sleep [/] [2J again" in _text(app, "#preview-text")
+        assert "Cannot sleep [/] [2J again" in text_of(app, "#preview-text")
         await pilot.press("f2")
         await pilot.press("ctrl+s")
         await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
@@ -150,7 +139,7 @@ async def test_a_new_thread_is_typed_title_first_and_a_reply_straight_into_the_t
     community: Community,
 ) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
-    board = await _board_id(community, ash, "Sleep")
+    board = await board_id(community, ash.id, "Sleep")
     await community.boards.create_thread(ash.id, board, title="Awake again", body="3am")
     app = BBSApp(SessionContext(community, bo))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -199,7 +188,7 @@ async def test_an_editor_is_freed_once_its_post_is_sent(community: Community) ->
     import weakref
 
     ash, bo = await _members(community, "Ash", "Bo")
-    board = await _board_id(community, ash, "Sleep")
+    board = await board_id(community, ash.id, "Sleep")
     await community.boards.create_thread(ash.id, board, title="Awake again", body="3am")
     app = BBSApp(SessionContext(community, bo))
     editors: list[weakref.ref[PostEditor]] = []
@@ -339,7 +328,7 @@ async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
 
 async def test_warned_posts_open_on_purpose_and_reactions_count(community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
-    board = await _board_id(community, ash, "Recovery")
+    board = await board_id(community, ash.id, "Recovery")
     await community.boards.create_thread(
         ash.id, board, title="Day 30", body="The details of the relapse", warning="relapse"
     )
@@ -369,7 +358,7 @@ async def test_warned_posts_open_on_purpose_and_reactions_count(community: Commu
 
 async def test_unread_marks_clear_when_read_and_home_shows_replies(community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
-    board = await _board_id(community, ash, "Anxiety")
+    board = await board_id(community, ash.id, "Anxiety")
     started = await community.boards.create_thread(
         ash.id, board, title="Panic at work", body="It happened again"
     )
@@ -443,7 +432,7 @@ async def test_crisis_posts_are_published_and_the_author_gets_lines(community: C
         app.screen.query_one("#body", PostEditor).insert("I want to end it tonight")
         await pilot.press("ctrl+s")
         await _settle(pilot, lambda: isinstance(app.screen, NoteScreen))
-        assert "988" in _text(app, "#note-text") and "posted" in _text(app, "#note-text")
+        assert "988" in text_of(app, "#note-text") and "posted" in text_of(app, "#note-text")
 
 
 async def test_a_dropped_connection_mid_compose_keeps_the_draft(community: Community) -> None:
@@ -499,7 +488,7 @@ async def test_private_messages_from_home_to_conversation_and_block(community: C
                 and "Bo" in _first_option(app, "#conversations")
             ),
         )
-        assert "No conversations" not in _text(app, "#status")
+        assert "No conversations" not in text_of(app, "#status")
     app = BBSApp(SessionContext(community, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(
@@ -525,7 +514,7 @@ async def test_private_messages_from_home_to_conversation_and_block(community: C
         await pilot.press("b")
         await pilot.pause()
         await pilot.press("y")
-        await _settle(pilot, lambda: "(blocked)" in _text(app, "#partner"))
+        await _settle(pilot, lambda: "(blocked)" in text_of(app, "#partner"))
     with pytest.raises(PostError, match="not taking"):
         await community.boards.send_message(ash.id, bo.id, "hello?")
 
@@ -554,17 +543,16 @@ async def test_a_new_member_is_told_why_they_cannot_start_a_conversation_yet(
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"bo", "enter")
-        await _settle(pilot, lambda: "first 24 hours" in _text(app, "#status"))
+        await _settle(pilot, lambda: "first 24 hours" in text_of(app, "#status"))
         # The list reloads when the question closes; what the member was told stays.
         await app.screen.reload()  # type: ignore[attr-defined]
-        status = _text(app, "#status")
+        status = text_of(app, "#status")
         assert "yours open at" in status and "not about the person you chose" in status
 
 
 def _screen_text(app: BBSApp) -> str:
     """The screen as drawn: what the member sees, not what widgets would render."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+    return "\n".join(drawn_lines(app.screen))
 
 
 async def _held_reply(community: Community, author: MemberView, thread_id: int) -> None:
@@ -588,7 +576,7 @@ async def test_a_thread_whose_only_unread_post_is_held_opens_on_what_there_is(
     ash, bo, cy = await _members(community, "Ash", "Bo", "Cy")
     await _nights(community, ash, 2)
     [listed] = (
-        await community.boards.thread_list(bo.id, await _board_id(community, bo, "Sleep"))
+        await community.boards.thread_list(bo.id, await board_id(community, bo.id, "Sleep"))
     ).threads
     await community.boards.thread_page(bo.id, listed.id, before_seq=10**9)  # Bo read it all
     await _held_reply(community, cy, listed.id)
@@ -607,7 +595,7 @@ async def test_a_thread_whose_only_unread_post_is_held_opens_on_what_there_is(
         assert "2 posts" in line and "new" not in line
         widgets = await _open_thread_here(pilot, 2)
         assert [w.post.seq for w in widgets] == [1, 2]
-        assert "Nothing to show here" not in _text(app, "#status")
+        assert "Nothing to show here" not in text_of(app, "#status")
         assert "held words" not in _screen_text(app)
 
 
@@ -627,7 +615,7 @@ async def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context
     ash, bo = await _members(community, "Ash", "Bo")
     await _nights(community, ash, 30)
     [listed] = (
-        await community.boards.thread_list(bo.id, await _board_id(community, bo, "Sleep"))
+        await community.boards.thread_list(bo.id, await board_id(community, bo.id, "Sleep"))
     ).threads
     await community.boards.thread_page(bo.id, listed.id, after_seq=5)  # Bo read up to 25
     app = BBSApp(SessionContext(community, bo))
@@ -638,7 +626,7 @@ async def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context
         assert "earlier pages" in str(widgets[0].render())
         assert app.screen.focused is widgets[3]  # post 26, the first unread
         await _settle(pilot, lambda: "post 26" in _screen_text(app))
-        assert "5 new" in _text(app, "#status")
+        assert "5 new" in text_of(app, "#status")
 
 
 async def test_a_post_removed_by_the_moderators_says_so_and_its_author_reads_why(
@@ -648,10 +636,10 @@ async def test_a_post_removed_by_the_moderators_says_so_and_its_author_reads_why
     from bbs.models import Role
 
     ash, bo = await _members(community, "Ash", "Bo")
-    keeper = (await community.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.MODERATOR)).member
+    keeper = await sign_up(community, "Keeper", Role.MODERATOR)
     await _nights(community, ash, 2)
     [listed] = (
-        await community.boards.thread_list(bo.id, await _board_id(community, bo, "Sleep"))
+        await community.boards.thread_list(bo.id, await board_id(community, bo.id, "Sleep"))
     ).threads
     page = await community.boards.thread_page(bo.id, listed.id, after_seq=0, mark_read=False)
     await community.boards.report_post(bo.id, page.posts[1].id, "cruel")
@@ -687,6 +675,6 @@ async def test_w_on_a_post_tells_the_moderators_someone_is_worried_about_its_aut
         await pilot.press("w")
         await _settle(pilot, lambda: isinstance(app.screen, AskScreen))
         await pilot.press(*"quiet lately", "enter")
-        await _settle(pilot, lambda: "priority alert" in _text(app, "#status"))
+        await _settle(pilot, lambda: "priority alert" in text_of(app, "#status"))
     with community.database.read() as session:
         assert admin.open_crisis_alerts(session) == 1

@@ -27,7 +27,7 @@ import pkgutil
 import re
 import shutil
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import let_new_members_write
+from support import FAST_ARGON2, NO_WAIT, PASSWORD, WordScorer, let_new_members_write
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
@@ -46,12 +46,11 @@ from textual.widgets._toast import Toast
 
 import screens
 from bbs.accounts import MemberView, PublicKeyInfo
-from bbs.boards import PostingRules
 from bbs.community import Community
-from bbs.config import Argon2Cost, Settings, load_settings, with_overrides
+from bbs.config import Settings, load_settings, with_overrides
 from bbs.i18n import LANGUAGES
 from bbs.models import Role
-from bbs.moderation_policy import Scores, crisis_message
+from bbs.moderation_policy import crisis_message
 from bbs.sanctions import SanctionKind
 from bbs.streaks import CheckInStatus
 from bbs.terminal_caps import ColourDepth
@@ -61,26 +60,10 @@ from screens.base import BBSScreen
 from screens.privacy import QuickHideScreen
 from screens.widgets import KeyBar, KeyMenu, PlainText
 
-PASSWORD = "a long enough password"
-NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
 # A long pseudonym (24 is the most allowed): names end up in titles and key lines.
 PARTNER = "Alder.Longbottom-Stream"
 # As tests/conftest.py: real argon2id at a test suite's cost.
-FAST_ARGON2 = Argon2Cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
 FINGERPRINT = "SHA256:" + "q3Yx9bT0pL2mN8vR5sW1uZ7kD4fH6jG0aC3eB9nM2xQ"
-
-
-class WordScorer:
-    """As tests/conftest.py: "idiot" is held for review, "end it all" is a crisis."""
-
-    def score(self, texts: Sequence[str]) -> list[Scores]:
-        return [
-            Scores(0.9 if "idiot" in t else 0.0, 0.0, 0.9 if "end it all" in t else 0.0)
-            for t in texts
-        ]
-
-    def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
-        return {}
 
 
 # -- a community with something everywhere -------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support import settle
+from support import PASSWORD, member_app, sign_up, text_of, until
 from textual.widgets import OptionList, Static
 
 from bbs.community import Community
@@ -19,39 +19,24 @@ from screens.goals import (
 from screens.menu import MainMenuScreen
 from screens.widgets import PlainText, TextField
 
-PASSWORD = "a long enough password"
-
-
-async def _member(community: Community, name: str) -> BBSApp:
-    member = (await community.sign_up(name, PASSWORD, PASSWORD)).member
-    return BBSApp(SessionContext(community, member))
-
-
-async def _until(pilot, check, tries: int = 300) -> None:  # type: ignore[no-untyped-def]
-    await settle(pilot, check, f"the check (screen is {pilot.app.screen!r})")
-
-
-def _text(app: BBSApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
 
 async def test_a_goal_is_created_from_the_form_and_listed(community: Community) -> None:
-    app = await _member(community, "Fern")
+    app = await member_app(community, "Fern")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
         await pilot.press("n")
-        await _until(pilot, lambda: isinstance(app.screen, GoalFormScreen))
+        await until(pilot, lambda: isinstance(app.screen, GoalFormScreen))
         await pilot.press(*"Walk after lunch", "enter", "enter")  # title, category kept
         app.screen.query_one("#cadence", TextField).value = "1000"
         await pilot.press("enter", "enter", "enter", "enter")
-        await _until(pilot, lambda: "1 to 7" in _text(app, "#error"))
+        await until(pilot, lambda: "1 to 7" in text_of(app, "#error", Static))
         assert isinstance(app.screen, GoalFormScreen)  # nothing lost, still on the form
         app.screen.query_one("#cadence").value = "3"  # type: ignore[attr-defined]
         await app.screen.action_save()  # type: ignore[attr-defined]
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and "Walk after lunch" in str(app.screen.query_one(OptionList)
-                                                   .get_option_at_index(0).prompt))
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                    and "Walk after lunch" in str(app.screen.query_one(OptionList)
+                                                  .get_option_at_index(0).prompt))
         prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "3x a week" in prompt and "0/3 this week" in prompt
     goals = await community.goals.goals(app.member.id)  # type: ignore[union-attr]
@@ -60,52 +45,52 @@ async def test_a_goal_is_created_from_the_form_and_listed(community: Community) 
 
 async def test_one_key_check_in_from_home_shows_streak_and_companion(
         community: Community) -> None:
-    app = await _member(community, "Hazel")
+    app = await member_app(community, "Hazel")
     assert app.member is not None
     await community.goals.create_goal(app.member.id, title="Lights out by 11",
                                       category="sleep")
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, MainMenuScreen)
-        await _until(pilot, lambda: bool(app.screen.query_one(CheckInsDue).due))
-        due = _text(app, "#checkins-due")
+        await until(pilot, lambda: bool(app.screen.query_one(CheckInsDue).due))
+        due = text_of(app, "#checkins-due", Static)
         assert "(automated)" in due and "Lights out by 11" in due and "C check in" in due
         await pilot.press("c")
-        await _until(pilot, lambda: isinstance(app.screen, CheckInReplyScreen))
-        assert "Streak: 1 day" in _text(app, "#reply-summary")
-        companion = _text(app, "#companion")
+        await until(pilot, lambda: isinstance(app.screen, CheckInReplyScreen))
+        assert "Streak: 1 day" in text_of(app, "#reply-summary", Static)
+        companion = text_of(app, "#companion", Static)
         assert companion.startswith("Companion (automated):") and "First check-in" in companion
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, MainMenuScreen)
-                     and not app.screen.query_one(CheckInsDue).due)
+        await until(pilot, lambda: isinstance(app.screen, MainMenuScreen)
+                    and not app.screen.query_one(CheckInsDue).due)
         # Checked in already: C again adds nothing twice, it opens the goals instead.
         await pilot.press("c")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
     goals = await community.goals.goals(app.member.id)
     assert goals[0].progress.total_check_ins == 1
 
 
 async def test_check_in_form_low_mood_brings_help_forward_and_chart_shows_it(
         community: Community) -> None:
-    app = await _member(community, "Iris")
+    app = await member_app(community, "Iris")
     assert app.member is not None
     await community.goals.create_goal(app.member.id, title="Text a friend", category="social")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                    and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
         await pilot.press("c")
-        await _until(pilot, lambda: isinstance(app.screen, CheckInScreen))
+        await until(pilot, lambda: isinstance(app.screen, CheckInScreen))
         await pilot.press("p", "2", "left", "n", *"rough day", "enter")
-        await _until(pilot, lambda: isinstance(app.screen, CheckInReplyScreen))
-        assert "yesterday" not in _text(app, "#reply-summary")  # dates are spelled out
-        assert "partial" in _text(app, "#reply-summary")
-        assert "talk to" in _text(app, "#help-lines")
+        await until(pilot, lambda: isinstance(app.screen, CheckInReplyScreen))
+        assert "yesterday" not in text_of(app, "#reply-summary", Static)  # dates are spelled out
+        assert "partial" in text_of(app, "#reply-summary", Static)
+        assert "talk to" in text_of(app, "#help-lines", Static)
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, GoalDetailScreen)
-                     and "Mood" in _text(app, "#detail"))
-        detail = _text(app, "#detail")
+        await until(pilot, lambda: isinstance(app.screen, GoalDetailScreen)
+                     and "Mood" in text_of(app, "#detail", Static))
+        detail = text_of(app, "#detail", Static)
         assert "□" in detail and "partial" in detail and "rough day" in detail
         assert "▃" in detail  # mood 2 as a bar, with its digit under it
     history = await community.goals.detail(app.member.id, (await community.goals.goals(
@@ -115,13 +100,13 @@ async def test_check_in_form_low_mood_brings_help_forward_and_chart_shows_it(
 
 
 async def test_screens_fit_80x24_with_member_text_kept_literal(community: Community) -> None:
-    app = await _member(community, "Juniper")
+    app = await member_app(community, "Juniper")
     assert app.member is not None
     await community.goals.create_goal(app.member.id, title="[b]bold[/] [@click=app.quit]x[/]")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                    and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
         prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "[b]bold[/]" in prompt and "[@click=app.quit]" in prompt
         assert isinstance(app.screen.query_one("#reminder"), PlainText)
@@ -152,34 +137,34 @@ async def test_settings_refuse_unknown_zones_and_the_companion_can_be_turned_off
 
     from screens.goals import GoalSettingsScreen
 
-    app = await _member(community, "Kale")
+    app = await member_app(community, "Kale")
     assert app.member is not None
     await community.goals.create_goal(app.member.id, title="Drink water")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
         await pilot.press("s")
-        await _until(pilot, lambda: isinstance(app.screen, GoalSettingsScreen)
-                     and app.screen.query_one("#time-zone").value == "UTC")  # type: ignore[attr-defined]
+        await until(pilot, lambda: isinstance(app.screen, GoalSettingsScreen)
+                    and app.screen.query_one("#time-zone").value == "UTC")  # type: ignore[attr-defined]
         zone = app.screen.query_one("#time-zone", TextField)
         zone.value = "Mars/Base"
         await pilot.press("enter")
-        await _until(pilot, lambda: "don't know a time zone" in _text(app, "#status"))
+        await until(pilot, lambda: "don't know a time zone" in text_of(app, "#status", Static))
         zone.value = "America/Chicago"
         app.screen.query_one("#companion", Checkbox).value = False
         await pilot.press("enter")
-        await _until(pilot, lambda: "Saved" in _text(app, "#status"))
+        await until(pilot, lambda: "Saved" in text_of(app, "#status", Static))
         await pilot.press("escape")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and app.screen.summaries)  # type: ignore[attr-defined]
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                    and app.screen.summaries)  # type: ignore[attr-defined]
         await pilot.press("a")
-        await _until(pilot, lambda: "Archive this goal" in str(
+        await until(pilot, lambda: "Archive this goal" in str(
             app.screen.query_one(PlainText).render()))
         await pilot.press("y")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and not app.screen.summaries)  # type: ignore[attr-defined]
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                    and not app.screen.summaries)  # type: ignore[attr-defined]
         await pilot.press("v")
-        await _until(pilot, lambda: len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+        await until(pilot, lambda: len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
     prefs = await community.goals.settings(app.member.id)
     assert (prefs.time_zone, prefs.companion) == ("America/Chicago", False)
     assert (await community.goals.greeting(app.member.id, "Kale")).text == ""
@@ -187,24 +172,24 @@ async def test_settings_refuse_unknown_zones_and_the_companion_can_be_turned_off
 
 async def test_a_crisis_check_in_note_shows_the_crisis_note_alone(
         scored_community: Community) -> None:
-    app = await _member(scored_community, "Rowan")
+    app = await member_app(scored_community, "Rowan")
     assert app.member is not None
     await scored_community.goals.create_goal(app.member.id, title="Walk", category="movement")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                     and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
+                    and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
         await pilot.press("c")
-        await _until(pilot, lambda: isinstance(app.screen, CheckInScreen))
+        await until(pilot, lambda: isinstance(app.screen, CheckInScreen))
         await pilot.press("d", "n", *"I want to end it all tonight", "enter")
-        await _until(pilot, lambda: isinstance(app.screen, CheckInReplyScreen))
+        await until(pilot, lambda: isinstance(app.screen, CheckInReplyScreen))
         screen = app.screen
-        assert "not in trouble" in _text(app, "#help-lines")
+        assert "not in trouble" in text_of(app, "#help-lines", Static)
         assert not screen.query("#companion") and not screen.query("#reply-summary")
-        assert "Wins" not in _text(app, "#reply-keys")
+        assert "Wins" not in text_of(app, "#reply-keys", Static)
         await pilot.press("w")  # no share offer, and the key does nothing
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
     posts = await scored_community.boards.search(app.member.id, "Milestone")
     assert posts == []
 
@@ -214,23 +199,23 @@ async def test_home_lists_partner_invitations_and_cheers_and_opens_partners(
     from screens.goals import PartnersScreen
     from screens.home import WhatsNew
 
-    ivy = (await community.sign_up("Ivy", PASSWORD, PASSWORD)).member
-    jay = (await community.sign_up("Jay", PASSWORD, PASSWORD)).member
-    kit = (await community.sign_up("Kit", PASSWORD, PASSWORD)).member
+    ivy = await sign_up(community, "Ivy")
+    jay = await sign_up(community, "Jay")
+    kit = await sign_up(community, "Kit")
     invite = await community.goals.invite(jay.id, "Ivy")
     await community.goals.invite(kit.id, "Ivy")
     app = BBSApp(SessionContext(community, ivy))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: "2 accountability partner invitations waiting" in _text(
-            app, "#whats-new"))
+        await until(pilot, lambda: "2 accountability partner invitations waiting" in text_of(
+            app, "#whats-new", Static))
         await pilot.press("1")
-        await _until(pilot, lambda: isinstance(app.screen, PartnersScreen))
+        await until(pilot, lambda: isinstance(app.screen, PartnersScreen))
     await community.goals.answer(ivy.id, invite.id, True)
     await community.goals.cheer(jay.id, ivy.id, "You've got this!")
     app = BBSApp(SessionContext(community, ivy))
     async with app.run_test(size=(80, 24)) as pilot:
         news = app.screen.query_one(WhatsNew)
-        await _until(pilot, lambda: "1 new cheer from your partners" in str(news.render()))
+        await until(pilot, lambda: "1 new cheer from your partners" in str(news.render()))
         assert "1 accountability partner invitation waiting" in str(news.render())
 
 
@@ -239,9 +224,9 @@ async def test_a_new_member_is_welcomed_not_greeted_again(community: Community) 
     assert signed.member.last_login_at is None
     app = BBSApp(SessionContext(community, signed.member))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _until(pilot, lambda: "Welcome, Newt" in _text(app, "#checkins-due"))
-        assert "again" not in _text(app, "#checkins-due")
-        assert _text(app, "#last-visit") == "Good to have you here."
+        await until(pilot, lambda: "Welcome, Newt" in text_of(app, "#checkins-due", Static))
+        assert "again" not in text_of(app, "#checkins-due", Static)
+        assert text_of(app, "#last-visit", Static) == "Good to have you here."
 
 
 async def test_goal_titles_others_see_are_moderated_and_crisis_titles_bring_help(
@@ -250,7 +235,7 @@ async def test_goal_titles_others_see_are_moderated_and_crisis_titles_bring_help
     from bbs.streaks import GoalError
     from screens.rooms import CrisisNoteScreen
 
-    app = await _member(scored_community, "Sage")
+    app = await member_app(scored_community, "Sage")
     assert app.member is not None
     goals = scored_community.goals
     # Held words in a title others would see: refused kindly; private is the member's own.
@@ -263,15 +248,15 @@ async def test_goal_titles_others_see_are_moderated_and_crisis_titles_bring_help
     await goals.create_goal(app.member.id, title="ignore that idiot", visibility="private")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
         await pilot.press("n")
-        await _until(pilot, lambda: isinstance(app.screen, GoalFormScreen))
+        await until(pilot, lambda: isinstance(app.screen, GoalFormScreen))
         app.screen.query_one("#title", TextField).value = "not end it all this week"
         await app.screen.action_save()  # type: ignore[attr-defined]
-        await _until(pilot, lambda: isinstance(app.screen, CrisisNoteScreen))
+        await until(pilot, lambda: isinstance(app.screen, CrisisNoteScreen))
         assert "Your goal is saved" in str(app.screen.query_one("#crisis-box").render())
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
     with scored_community.database.read() as session:
         from sqlmodel import select
 

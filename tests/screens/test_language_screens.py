@@ -3,6 +3,7 @@ Profile changes it (with F1's help following)."""
 
 from __future__ import annotations
 
+from support import PASSWORD, reach, sign_up, text_of, until
 from textual.widgets import Input, OptionList, RadioSet
 
 from bbs.community import Community
@@ -13,23 +14,9 @@ from screens.profile import ProfileScreen
 from screens.signup import LanguageScreen, RecoveryCodeScreen, SignUpFormScreen, WelcomeScreen
 from screens.widgets import KeyBar, PlainText
 
-PASSWORD = "a long enough password"
-
-
-def _text(app: BBSApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, PlainText).render())
-
 
 def _keys(app: BBSApp) -> str:
     return str(app.screen.query_one(KeyBar).render())
-
-
-async def _wait_for(pilot, screen_type: type, tries: int = 250) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted:
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"never reached {screen_type.__name__}; on {pilot.app.screen!r}")
 
 
 async def test_signing_up_in_spanish_asks_the_language_first_then_speaks_spanish(
@@ -43,12 +30,12 @@ async def test_signing_up_in_spanish_asks_the_language_first_then_speaks_spanish
         assert names == ["1  English", "2  Español", "3  Français", "4  Deutsch", "5  Português"]
         assert options.highlighted == 0  # nothing asked for: English
         await pilot.press("down", "enter")
-        await _wait_for(pilot, WelcomeScreen)
-        assert _text(app, ".title").startswith("Te damos la bienvenida a ")
+        await reach(pilot, WelcomeScreen)
+        assert text_of(app, ".title").startswith("Te damos la bienvenida a ")
         assert "A acepto" in _keys(app)
         await pilot.press("a")
-        await _wait_for(pilot, SignUpFormScreen)
-        assert _text(app, ".title") == "Elige cómo te conocerán aquí"
+        await reach(pilot, SignUpFormScreen)
+        assert text_of(app, ".title") == "Elige cómo te conocerán aquí"
         assert app.screen.query_one("#pseudonym", Input).placeholder == "seudónimo"
         assert "Enter siguiente/crear" in _keys(app)
         app.screen.query_one("#pseudonym", Input).value = "Lucia"
@@ -56,17 +43,13 @@ async def test_signing_up_in_spanish_asks_the_language_first_then_speaks_spanish
         app.screen.query_one("#repeat", Input).value = PASSWORD
         app.screen.query_one("#repeat", Input).focus()
         await pilot.press("enter")
-        await _wait_for(pilot, RecoveryCodeScreen)
-        assert _text(app, ".title") == "Te damos la bienvenida, Lucia"
+        await reach(pilot, RecoveryCodeScreen)
+        assert text_of(app, ".title") == "Te damos la bienvenida, Lucia"
         await pilot.press("enter")
-        await _wait_for(pilot, MainMenuScreen)
+        await reach(pilot, MainMenuScreen)
         await pilot.press("f1")
-        await _wait_for(pilot, HelpScreen)
-        for _ in range(250):
-            if "Alguien con quien hablar" in _text(app, "#help-text"):
-                break
-            await pilot.pause(0.02)
-        assert "Alguien con quien hablar" in _text(app, "#help-text")
+        await reach(pilot, HelpScreen)
+        await until(pilot, lambda: "Alguien con quien hablar" in text_of(app, "#help-text"))
     member = await community.authenticate_password("Lucia", PASSWORD)
     assert member is not None and member.language == "es"
 
@@ -78,35 +61,31 @@ async def test_the_ssh_clients_language_is_chosen_already_and_escape_goes_back_t
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.screen.query_one("#languages", OptionList).highlighted == 3
         await pilot.press("enter")
-        await _wait_for(pilot, WelcomeScreen)
-        assert _text(app, ".title").startswith("Willkommen bei ")
+        await reach(pilot, WelcomeScreen)
+        assert text_of(app, ".title").startswith("Willkommen bei ")
         await pilot.press("escape")
-        await _wait_for(pilot, LanguageScreen)
+        await reach(pilot, LanguageScreen)
         await pilot.press("3")  # Français, by its number
-        await _wait_for(pilot, WelcomeScreen)
-        assert _text(app, ".title").startswith("Bienvenue sur ")
+        await reach(pilot, WelcomeScreen)
+        assert text_of(app, ".title").startswith("Bienvenue sur ")
 
 
 async def test_the_profile_changes_the_language_and_f1_follows(community: Community) -> None:
-    member = (await community.sign_up("Joana", PASSWORD, PASSWORD)).member
+    member = await sign_up(community, "Joana")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ProfileScreen())
-        await _wait_for(pilot, ProfileScreen)
+        await reach(pilot, ProfileScreen)
         choices = app.screen.query_one("#language", RadioSet)
         assert choices.pressed_button is not None and choices.pressed_button.id == "language-en"
         app.screen.query_one("#language-pt").value = True  # type: ignore[attr-defined]
         await pilot.pause()
         await app.screen.action_save()  # type: ignore[attr-defined]
-        assert _text(app, "#status") == "Saved."
+        assert text_of(app, "#status") == "Saved."
         await pilot.press("f1")
-        await _wait_for(pilot, HelpScreen)
-        for _ in range(250):
-            if "Alguém com quem conversar" in _text(app, "#help-text"):
-                break
-            await pilot.pause(0.02)
-        assert "Alguém com quem conversar" in _text(app, "#help-text")
-        assert _text(app, ".title") == "Ajuda e linhas de crise"
+        await reach(pilot, HelpScreen)
+        await until(pilot, lambda: "Alguém com quem conversar" in text_of(app, "#help-text"))
+        assert text_of(app, ".title") == "Ajuda e linhas de crise"
     assert await community.member_language(member.id) == "pt"
 
 
@@ -119,14 +98,14 @@ async def test_the_crisis_and_note_boxes_say_their_keys_in_the_members_language(
     app = BBSApp(SessionContext(community, None))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "enter")  # Español
-        await _wait_for(pilot, WelcomeScreen)
+        await reach(pilot, WelcomeScreen)
         app.push_screen(CrisisNoteScreen("Una nota."))
-        await _wait_for(pilot, CrisisNoteScreen)
-        assert _text(app, "#crisis-keys") == "Enter cerrar   ↑/↓ desplazar"
+        await reach(pilot, CrisisNoteScreen)
+        assert text_of(app, "#crisis-keys") == "Enter cerrar   ↑/↓ desplazar"
         await pilot.press("enter")
-        await _wait_for(pilot, WelcomeScreen)
+        await reach(pilot, WelcomeScreen)
         app.push_screen(NoteScreen("Otra nota."))
-        await _wait_for(pilot, NoteScreen)
+        await reach(pilot, NoteScreen)
         assert "Enter para cerrar" in [
             str(t.render()) for t in app.screen.query(PlainText)
         ]

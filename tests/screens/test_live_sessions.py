@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from support import settle
+from support import settle, sign_up
 
-from bbs.accounts import MemberView
 from bbs.community import Community
 from bbs.models import Role
 from bbs.sanctions import SanctionKind
 from screens.app import BBSApp, SessionContext
 from screens.moderation_notices import ModerationNews
-
-PASSWORD = "a long enough password"
-
-
-async def _member(community: Community, name: str, role: Role = Role.MEMBER) -> MemberView:
-    return (await community.sign_up(name, PASSWORD, PASSWORD, role=role)).member
 
 
 async def _until(pilot: Any, check: Callable[[], bool], what: str) -> None:
@@ -41,9 +34,9 @@ def _toasts(app: BBSApp) -> list[str]:
 async def test_a_suspension_made_on_a_sysop_screen_ends_the_members_session(
         scored_community: Community) -> None:
     community = scored_community
-    sysop = await _member(community, "Keeper", Role.SYSOP)
-    member = await _member(community, "Wren")
-    writer = await _member(community, "Ash")
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
+    member = await sign_up(community, "Wren")
+    writer = await sign_up(community, "Ash")
     # A crisis alert is waiting: the sysop's home counts it, a plain member's never may.
     board = (await community.boards.board_list(writer.id))[0]
     await community.boards.create_thread(writer.id, board.id, title="Tonight",
@@ -69,9 +62,9 @@ async def test_a_suspension_made_on_a_sysop_screen_ends_the_members_session(
 async def test_a_banner_change_reloads_each_session_with_its_own_data(
         scored_community: Community) -> None:
     community = scored_community
-    sysop = await _member(community, "Keeper", Role.SYSOP)
-    member = await _member(community, "Wren")
-    writer = await _member(community, "Ash")
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
+    member = await sign_up(community, "Wren")
+    writer = await sign_up(community, "Ash")
     board = (await community.boards.board_list(writer.id))[0]
     await community.boards.create_thread(writer.id, board.id, title="Tonight",
                                          body="I want to end it all")
@@ -93,8 +86,8 @@ async def test_a_banner_change_reloads_each_session_with_its_own_data(
 async def test_a_crisis_alert_reaches_a_moderator_on_any_screen_at_once(
         scored_community: Community) -> None:
     community = scored_community
-    moderator = await _member(community, "Keeper", Role.MODERATOR)
-    writer = await _member(community, "Ash")
+    moderator = await sign_up(community, "Keeper", Role.MODERATOR)
+    writer = await sign_up(community, "Ash")
     board = (await community.boards.board_list(writer.id))[0]
     staff_app = BBSApp(SessionContext(community, moderator))
     writer_app = BBSApp(SessionContext(community, writer))

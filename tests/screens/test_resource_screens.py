@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from support import settle
+from support import option_prompts, sign_up, text_of, until
 from textual.widgets import OptionList
 
-from bbs.accounts import MemberView
 from bbs.community import Community
 from bbs.models import Role
 from screens.admin import ReviewQueueScreen
@@ -15,102 +12,83 @@ from screens.app import BBSApp, SessionContext
 from screens.help import HelpScreen
 from screens.resources import ResourceLibraryScreen, ResourceReadScreen, TagPickerScreen
 from screens.resources_admin import ResourceAdminScreen, ResourceFormScreen
-from screens.widgets import PlainText
 
-PASSWORD = "a long enough password"
 HOSTILE_BODY = ("[bold red]not markup[/] [@click=app.quit]quit[/]\n"
                 "\x1b[2J\x1b]52;c;aGk=\x07escape gone")
 
 
-async def _member(community: Community, name: str, role: Role = Role.MEMBER) -> MemberView:
-    return (await community.sign_up(name, PASSWORD, PASSWORD, role=role)).member
-
-
-async def _until(pilot, check: Callable[[], bool]) -> None:  # type: ignore[no-untyped-def]
-    await settle(pilot, check, f"the check (screen is {pilot.app.screen!r})")
-
-
-def _text(app: BBSApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, PlainText).render())
-
-
-def _prompts(app: BBSApp, selector: str) -> list[str]:
-    options = app.screen.query_one(selector, OptionList)
-    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-
-
 async def test_help_r_opens_the_library_and_an_entry_can_be_kept(community: Community) -> None:
-    member = await _member(community, "Fern")
+    member = await sign_up(community, "Fern")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
-        await _until(pilot, lambda: isinstance(app.screen, HelpScreen))
-        assert "Resource library" in _text(app, "#help-resources")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "Resource library" in text_of(app, "#help-resources")
         await pilot.press("r")
-        await _until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
-                     and len(app.screen.shown) >= 15)  # type: ignore[attr-defined]
-        prompts = _prompts(app, "#resources")
+        await until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
+                    and len(app.screen.shown) >= 15)  # type: ignore[attr-defined]
+        prompts = option_prompts(app, "#resources")
         assert prompts[0].lstrip().startswith("5-4-3-2-1 grounding")
         assert "grounding" in prompts[0] and all(len(p) <= 78 for p in prompts)
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, ResourceReadScreen))
-        assert "Notice 5 things you can see" in _text(app, "#resource-body")
-        assert "Widely used grounding technique" in _text(app, "#resource-source")
+        await until(pilot, lambda: isinstance(app.screen, ResourceReadScreen))
+        assert "Notice 5 things you can see" in text_of(app, "#resource-body")
+        assert "Widely used grounding technique" in text_of(app, "#resource-source")
         await pilot.press("f")
-        await _until(pilot, lambda: _text(app, "#resource-status").startswith("Saved."))
+        await until(pilot, lambda: text_of(app, "#resource-status").startswith("Saved."))
         kept = await community.resources.favourites(member.id)
         assert [v.title for v in kept] == ["5-4-3-2-1 grounding"]
         await pilot.press("escape")
-        await _until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
-                     and _prompts(app, "#resources")[0].startswith("*"))
+        await until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
+                     and option_prompts(app, "#resources")[0].startswith("*"))
         # Favourites only, then a tag filter, then everything again.
         await pilot.press("v")
-        await _until(pilot, lambda: len(_prompts(app, "#resources")) == 1)
-        assert "Your favourites: 1 of" in _text(app, "#library-filter")
+        await until(pilot, lambda: len(option_prompts(app, "#resources")) == 1)
+        assert "Your favourites: 1 of" in text_of(app, "#library-filter")
         await pilot.press("a", "t")
-        await _until(pilot, lambda: isinstance(app.screen, TagPickerScreen))
+        await until(pilot, lambda: isinstance(app.screen, TagPickerScreen))
         picker = app.screen
         assert isinstance(picker, TagPickerScreen)
         picker.query_one(OptionList).highlighted = [t for t, _n in picker.tags].index("cravings")
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
-                     and "tagged cravings" in _text(app, "#library-filter"))
+        await until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
+                     and "tagged cravings" in text_of(app, "#library-filter"))
         shown = app.screen.shown  # type: ignore[attr-defined]
         assert shown and all("cravings" in v.tags for v in shown)
         assert any(v.title == "Urge surfing" for v in shown)
         # F on the list lets the favourite go again.
         await pilot.press("a")
-        await _until(pilot, lambda: "All entries" in _text(app, "#library-filter"))
+        await until(pilot, lambda: "All entries" in text_of(app, "#library-filter"))
         await pilot.press("f")
-        await _until(pilot, lambda: "Removed" in _text(app, "#library-status"))
+        await until(pilot, lambda: "Removed" in text_of(app, "#library-status"))
     assert await community.resources.favourites(member.id) == []
 
 
 async def test_sysop_adds_and_retires_an_entry_and_hostile_text_stays_literal(
     community: Community,
 ) -> None:
-    sysop = await _member(community, "Keeper", Role.SYSOP)
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
     app = BBSApp(SessionContext(community, sysop))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
-        await _until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen))
         await pilot.press("i")
-        await _until(pilot, lambda: isinstance(app.screen, ResourceAdminScreen)
-                     and len(app.screen.records) >= 15)  # type: ignore[attr-defined]
+        await until(pilot, lambda: isinstance(app.screen, ResourceAdminScreen)
+                    and len(app.screen.records) >= 15)  # type: ignore[attr-defined]
         await pilot.press("n")
-        await _until(pilot, lambda: isinstance(app.screen, ResourceFormScreen))
+        await until(pilot, lambda: isinstance(app.screen, ResourceFormScreen))
         await pilot.press(*"Walk round the block", "enter", *"stress, Low Mood", "enter",
                           "enter")
         # An empty body is refused kindly and nothing typed is lost.
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: "write the body" in _text(app, "#res-error"))
+        await until(pilot, lambda: "write the body" in text_of(app, "#res-error"))
         form = app.screen
         assert isinstance(form, ResourceFormScreen)
         assert form.values()[:2] == ("Walk round the block", "stress, Low Mood")
         await pilot.press(*"Ten minutes outside.")
         await pilot.press("ctrl+s")
-        await _until(pilot, lambda: isinstance(app.screen, ResourceAdminScreen)
-                     and "Added" in _text(app, "#res-admin-status"))
+        await until(pilot, lambda: isinstance(app.screen, ResourceAdminScreen)
+                     and "Added" in text_of(app, "#res-admin-status"))
         added = next(v for v in await community.resources.library()
                      if v.title == "Walk round the block")
         assert added.tags == ("stress", "low mood") and added.body == "Ten minutes outside."
@@ -119,51 +97,51 @@ async def test_sysop_adds_and_retires_an_entry_and_hostile_text_stays_literal(
         index = next(i for i, r in enumerate(admin_screen.records) if r.view.id == added.id)
         admin_screen.query_one(OptionList).highlighted = index
         await pilot.press("x")
-        await _until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await until(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
         await pilot.press("y")
-        await _until(pilot, lambda: "Retired" in _text(app, "#res-admin-status"))
+        await until(pilot, lambda: "Retired" in text_of(app, "#res-admin-status"))
         assert await community.resources.get(added.id) is None
-        assert _prompts(app, "#res-records")[-1].startswith("retired")
+        assert option_prompts(app, "#res-records")[-1].startswith("retired")
     log = await community.admin.audit(sysop.id)
     assert {"resource-add", "resource-retire"} <= {e.action for e in log}
 
 
 async def test_hostile_body_is_shown_literally_to_members(community: Community) -> None:
-    sysop = await _member(community, "Keeper", Role.SYSOP)
-    member = await _member(community, "Fern")
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
+    member = await sign_up(community, "Fern")
     entry = await community.resources.add(sysop.id, title="[b]Aaa[/b] tricky", body=HOSTILE_BODY,
                                           source="[i]me[/i]", tags="stress")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
-        await _until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("r")
-        await _until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
-                     and len(app.screen.shown) >= 16)  # type: ignore[attr-defined]
-        prompts = _prompts(app, "#resources")
+        await until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
+                    and len(app.screen.shown) >= 16)  # type: ignore[attr-defined]
+        prompts = option_prompts(app, "#resources")
         index = next(i for i, p in enumerate(prompts) if "[b]Aaa[/b] tricky" in p)
         app.screen.query_one("#resources", OptionList).highlighted = index
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(app.screen, ResourceReadScreen))
-        body = _text(app, "#resource-body")
+        await until(pilot, lambda: isinstance(app.screen, ResourceReadScreen))
+        body = text_of(app, "#resource-body")
         assert body == entry.body
         assert "[bold red]not markup[/] [@click=app.quit]quit[/]" in body
         assert "\x1b" not in body and "escape gone" in body
-        assert "[i]me[/i]" in _text(app, "#resource-source")
+        assert "[i]me[/i]" in text_of(app, "#resource-source")
         assert app.is_running  # the [@click=app.quit] text did nothing
 
 
 async def test_members_and_moderators_cannot_manage_the_library(community: Community) -> None:
-    mod = await _member(community, "Helper", Role.MODERATOR)
+    mod = await sign_up(community, "Helper", Role.MODERATOR)
     app = BBSApp(SessionContext(community, mod))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
-        await _until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen))
         await pilot.press("i")
         await pilot.pause()  # the key is handled: a negative check, no screen is to open
         assert isinstance(app.screen, ReviewQueueScreen)
         # Even a screen pushed by hand gets nothing: the core checks the role.
         app.push_screen(ResourceAdminScreen())
-        await _until(pilot, lambda: isinstance(app.screen, ResourceAdminScreen)
-                     and "Only sysops" in _text(app, "#res-admin-status"))
+        await until(pilot, lambda: isinstance(app.screen, ResourceAdminScreen)
+                     and "Only sysops" in text_of(app, "#res-admin-status"))
         assert app.screen.records == []  # type: ignore[attr-defined]

@@ -6,28 +6,21 @@ from collections.abc import Iterator
 
 import pytest
 from sqlmodel import select
-from support import settle
+from support import FixedScorer, settle, sign_up
 from textual.events import Key, Paste
 
 from bbs import rooms
 from bbs.community import Community
 from bbs.flags import ModerationFlag
-from bbs.moderation_policy import Scores
 from bbs.room_service import MODERATION_TOPIC, ModerationAlertEvent
 from screens.app import BBSApp, SessionContext
 from screens.rooms import RoomFeed, RoomInput, RoomListScreen, RoomScreen
 from screens.widgets import PlainText
 
-PASSWORD = "a long enough password"
-
 
 @pytest.fixture(autouse=True)
 def _flag_table(community: Community) -> Iterator[None]:
     yield
-
-
-async def _member(community: Community, name: str):  # type: ignore[no-untyped-def]
-    return (await community.sign_up(name, PASSWORD, PASSWORD)).member
 
 
 def _feed(app: BBSApp) -> str:
@@ -61,7 +54,7 @@ async def _shows(pilot, app: BBSApp, text: str) -> None:  # type: ignore[no-unty
 
 
 async def test_a_line_said_shows_in_the_feed_with_history_on_entry(community: Community) -> None:
-    member = await _member(community, "Wren")
+    member = await sign_up(community, "Wren")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
@@ -80,7 +73,7 @@ async def test_a_line_said_shows_in_the_feed_with_history_on_entry(community: Co
 
 
 async def test_commands_answer_privately(community: Community) -> None:
-    member = await _member(community, "Heron")
+    member = await sign_up(community, "Heron")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
@@ -102,7 +95,7 @@ async def test_commands_answer_privately(community: Community) -> None:
 
 
 async def test_a_big_paste_becomes_a_hint_and_a_small_one_a_line(community: Community) -> None:
-    member = await _member(community, "Finch")
+    member = await sign_up(community, "Finch")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
@@ -116,7 +109,7 @@ async def test_a_big_paste_becomes_a_hint_and_a_small_one_a_line(community: Comm
 
 
 async def test_a_paste_longer_than_a_room_line_is_cut_with_a_word(community: Community) -> None:
-    member = await _member(community, "Linnet")
+    member = await sign_up(community, "Linnet")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
@@ -132,8 +125,8 @@ async def test_a_paste_longer_than_a_room_line_is_cut_with_a_word(community: Com
 
 
 async def test_two_members_see_each_other_and_ignore_works(community: Community) -> None:
-    one = await _member(community, "Alder")
-    two = await _member(community, "Birch")
+    one = await sign_up(community, "Alder")
+    two = await sign_up(community, "Birch")
     app_one = BBSApp(SessionContext(community, one))
     app_two = BBSApp(SessionContext(community, two))
     async with app_one.run_test(size=(80, 24)) as p1, app_two.run_test(size=(80, 24)) as p2:
@@ -155,16 +148,9 @@ async def test_two_members_see_each_other_and_ignore_works(community: Community)
 
 
 async def test_crisis_line_is_posted_and_writer_gets_resources(community: Community) -> None:
-    class CrisisScorer:
-        def score(self, texts):  # type: ignore[no-untyped-def]
-            return [Scores(0.0, 0.0, 0.99) for _ in texts]
-
-        def explain(self, text, top=5):  # type: ignore[no-untyped-def]
-            return {}
-
-    community.moderation.set_scorer(CrisisScorer())
+    community.moderation.set_scorer(FixedScorer(crisis=0.99))
     alerts = community.events.subscribe(MODERATION_TOPIC)
-    member = await _member(community, "Rowan")
+    member = await sign_up(community, "Rowan")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
@@ -183,7 +169,7 @@ async def test_crisis_line_is_posted_and_writer_gets_resources(community: Commun
 
 
 async def test_keys_typed_in_a_burst_send_one_line_per_enter(community: Community) -> None:
-    member = await _member(community, "Quill")
+    member = await sign_up(community, "Quill")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
@@ -196,7 +182,7 @@ async def test_keys_typed_in_a_burst_send_one_line_per_enter(community: Communit
 
 
 async def test_a_dropped_member_goes_straight_back_into_their_room(community: Community) -> None:
-    member = await _member(community, "Sorrel")
+    member = await sign_up(community, "Sorrel")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
@@ -227,7 +213,7 @@ async def test_todays_sessions_show_on_the_home_screen_and_in_the_room(
     from bbs.rooms import add_event
     from screens.menu import MainMenuScreen
 
-    member = await _member(community, "Tansy")
+    member = await sign_up(community, "Tansy")
     await community.rooms.ensure_ready()
     with community.database.write() as s:
         add_event(s, room_id=1, starts_at=utcnow() + timedelta(minutes=1),

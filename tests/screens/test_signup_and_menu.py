@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import settle
+from support import PASSWORD, drawn_lines, settle, sign_up, text_of
 from textual.widgets import Input
 
 from bbs.community import Community
@@ -15,13 +15,7 @@ from screens.app import BBSApp, SessionContext
 from screens.boards import SearchScreen
 from screens.menu import MainMenuScreen
 from screens.signup import LanguageScreen, RecoveryCodeScreen, SignUpFormScreen, WelcomeScreen
-from screens.widgets import KeyMenu, PlainText
-
-PASSWORD = "a long enough password"
-
-
-def _text(app: BBSApp, selector: str) -> str:
-    return str(app.screen.query_one(selector, PlainText).render())
+from screens.widgets import KeyMenu
 
 
 async def _past_language(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -67,16 +61,16 @@ async def test_signup_walks_from_guidelines_to_main_menu(community: Community) -
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, LanguageScreen)
         await _past_language(pilot)
-        await settle(pilot, lambda: "Community" in _text(app, "#guidelines"), "the guidelines")
-        assert "Community guidelines" in _text(app, "#guidelines")
+        await settle(pilot, lambda: "Community" in text_of(app, "#guidelines"), "the guidelines")
+        assert "Community guidelines" in text_of(app, "#guidelines")
         await _fill_signup(pilot, "River")
         assert isinstance(app.screen, RecoveryCodeScreen)
         code = app.screen.code
-        assert code in _text(app, "#recovery-code")
+        assert code in text_of(app, "#recovery-code")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MainMenuScreen)
-        assert "River" in _text(app, "#greeting")
+        assert "River" in text_of(app, "#greeting")
         assert len(app.screen_stack) == 1
     assert members == ["River"]
 
@@ -85,9 +79,9 @@ async def test_signup_explains_mismatched_and_short_passwords(community: Communi
     app = BBSApp(SessionContext(community, None))
     async with app.run_test(size=(80, 24)) as pilot:
         await _fill_signup(pilot, "Willow", PASSWORD, PASSWORD + "x")
-        assert "not the same" in _text(app, "#error")
+        assert "not the same" in text_of(app, "#error")
         await _fill_signup_again(pilot, "Willow", "short", "short")
-        assert "at least 10" in _text(app, "#error")
+        assert "at least 10" in text_of(app, "#error")
         assert isinstance(app.screen, SignUpFormScreen)
 
 
@@ -106,7 +100,7 @@ async def test_signup_refuses_markup_and_lookalike_names(community: Community) -
     app = BBSApp(SessionContext(community, None))
     async with app.run_test(size=(80, 24)) as pilot:
         await _fill_signup(pilot, "R0bin")
-        assert "taken" in _text(app, "#error") or "close" in _text(app, "#error")
+        assert "taken" in text_of(app, "#error") or "close" in text_of(app, "#error")
         await _fill_signup_again(pilot, "[@click=app.quit]x", PASSWORD, PASSWORD)
         assert app.is_running
         assert isinstance(app.screen, SignUpFormScreen)
@@ -143,17 +137,17 @@ async def test_recovery_code_sets_a_new_password(community: Community) -> None:
 
 
 async def test_menu_help_and_goodbye(community: Community) -> None:
-    member = (await community.sign_up("Fern", PASSWORD, PASSWORD)).member
+    member = await sign_up(community, "Fern")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, MainMenuScreen)
         await pilot.press("f1")
         await _help_shows(pilot, "crisis")
-        assert "crisis" in _text(pilot.app, "#help-text").lower()
+        assert "crisis" in text_of(pilot.app, "#help-text").lower()
         await pilot.press("escape")
         await pilot.press("question_mark")
         await _help_shows(pilot, "988")
-        assert "988" in _text(app, "#help-text")
+        assert "988" in text_of(app, "#help-text")
         await pilot.press("escape")
         await pilot.press("q")
         await pilot.pause()
@@ -170,18 +164,18 @@ async def test_help_is_one_key_away_from_sign_up_fields(community: Community) ->
         assert app.screen.query_one("#pseudonym", Input).value == "?"
         await pilot.press("f1")
         await _help_shows(pilot, "crisis")
-        assert "crisis" in _text(pilot.app, "#help-text").lower()
+        assert "crisis" in text_of(pilot.app, "#help-text").lower()
 
 
 async def test_colour_setting_is_saved_and_applied(community: Community) -> None:
-    member = (await community.sign_up("Moss", PASSWORD, PASSWORD)).member
+    member = await sign_up(community, "Moss")
     app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
         await pilot.pause()
         app.screen.query_one("#colour-MONOCHROME").value = True  # type: ignore[attr-defined]
         await pilot.press("s")
-        await settle(pilot, lambda: "Saved" in _text(app, "#status"), "the profile to be saved")
+        await settle(pilot, lambda: "Saved" in text_of(app, "#status"), "the profile to be saved")
         assert app.has_class("mono")
     saved = await community.member(member.id)
     assert saved is not None and saved.colour_mode is ColourMode.MONOCHROME
@@ -191,7 +185,7 @@ async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
         community: Community) -> None:
     from textual.widgets import Checkbox, RadioButton
 
-    member = (await community.sign_up("Fern", PASSWORD, PASSWORD)).member
+    member = await sign_up(community, "Fern")
     app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
@@ -223,7 +217,7 @@ async def test_plain_line_mode_is_chosen_on_the_profile_and_remembered(
 
     from bbs.models import FrontEnd
 
-    member = (await community.sign_up("Sedge", PASSWORD, PASSWORD)).member
+    member = await sign_up(community, "Sedge")
     assert member.front_end is FrontEnd.FULL
     app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -235,7 +229,7 @@ async def test_plain_line_mode_is_chosen_on_the_profile_and_remembered(
         assert tick.value is False and "Plain line mode" in str(tick.label)
         tick.value = True
         await pilot.press("s")
-        await settle(pilot, lambda: "Saved" in _text(app, "#status"), "the profile to be saved")
+        await settle(pilot, lambda: "Saved" in text_of(app, "#status"), "the profile to be saved")
     saved = await community.member(member.id)
     assert saved is not None and saved.front_end is FrontEnd.PLAIN
 
@@ -243,7 +237,7 @@ async def test_plain_line_mode_is_chosen_on_the_profile_and_remembered(
 async def test_a_crash_is_logged_without_locals_and_the_member_told(
     community: Community, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    member = (await community.sign_up("Crash", PASSWORD, PASSWORD)).member
+    member = await sign_up(community, "Crash")
     app = BBSApp(SessionContext(community, member))
     secret = "my-secret-password-123"
 
@@ -280,7 +274,7 @@ async def test_sign_up_has_its_own_time_limit(community: Community) -> None:
 
 
 async def test_menu_keys_arrows_and_enter_open_sections(community: Community) -> None:
-    member = (await community.sign_up("Moss", PASSWORD, PASSWORD)).member
+    member = await sign_up(community, "Moss")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         menu = app.screen.query_one("#menu", KeyMenu)
@@ -304,7 +298,7 @@ async def test_menu_keys_arrows_and_enter_open_sections(community: Community) ->
 async def test_home_is_drawn_once_and_complete_from_the_sessions_snapshot(
     community: Community,
 ) -> None:
-    member = (await community.sign_up("Reed", PASSWORD, PASSWORD)).member
+    member = await sign_up(community, "Reed")
     snapshot = await community.home(member)
     app = BBSApp(SessionContext(community, member, home=snapshot))
     frames: list[str] = []
@@ -312,8 +306,7 @@ async def test_home_is_drawn_once_and_complete_from_the_sessions_snapshot(
 
     def recording(screen: Any, update: Any) -> None:
         if update is not None:
-            strips = screen._compositor.render_strips()
-            frames.append("\n".join("".join(s.text for s in strip) for strip in strips))
+            frames.append("\n".join(drawn_lines(screen)))
         original(screen, update)
 
     app._display = recording  # type: ignore[method-assign]

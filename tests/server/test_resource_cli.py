@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from support import PASSWORD
 
 from bbs import admin, resources
 from bbs.admin import AuditFilter
@@ -14,8 +15,6 @@ from bbs.config import load_settings
 from bbs.db import Database
 from bbs.models import Role
 from server.cli import main
-
-PASSWORD = "a long enough password"
 
 
 def _run(data_dir: Path, *args: str) -> int:
