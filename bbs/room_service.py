@@ -27,7 +27,12 @@ from bbs.sanctions import posting_block
 from bbs.text_safety import clean_line
 
 if TYPE_CHECKING:
-    from bbs.community import Community
+    from bbs.cluster import Singletons
+    from bbs.config import Settings
+    from bbs.events import EventBus
+    from bbs.moderation_gate import ModerationGate
+    from bbs.store import Store
+    from bbs.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -191,8 +196,22 @@ def mentions_in(text: str) -> tuple[str, ...]:
 class RoomService:
     """Rooms for one community: everything here is safe to call from any session's screen."""
 
-    def __init__(self, community: Community) -> None:
-        self._community = community
+    def __init__(
+        self,
+        *,
+        store: Store,
+        events: EventBus,
+        moderation: ModerationGate,
+        texts: Texts,
+        settings: Settings,
+        singletons: Singletons,
+    ) -> None:
+        self._store = store
+        self._events = events
+        self._moderation = moderation
+        self._texts = texts
+        self._settings = settings
+        self._singletons = singletons
         self.presence = Presence()
         self.flood = FloodControl()
         self._ready = False
@@ -207,12 +226,12 @@ class RoomService:
     # -- scheduled sessions start ------------------------------------------------------
     async def announce_starting(self, after: datetime, until: datetime) -> int:
         """Announce the sessions that started in (after, until]; returns how many."""
-        starting = await self._community.read(lambda s: rooms.events_starting(s, after, until))
+        starting = await self._store.read(lambda s: rooms.events_starting(s, after, until))
         for e in starting:
             event = SessionStartingEvent(e.room_id, e.room_name, e.topic, e.host_name,
                                          e.duration_minutes)
             self._publish(e.room_id, event)
-            self._community.events.publish(SESSIONS_TOPIC, event)
+            self._events.publish(SESSIONS_TOPIC, event)
         return len(starting)
 
     async def _watch_schedule(self, interval: float) -> None:
@@ -221,7 +240,7 @@ class RoomService:
         while True:
             await asyncio.sleep(interval)
             now = utcnow()
-            if not await self._community.singletons.runs("room-sessions"):
+            if not await self._singletons.runs("room-sessions"):
                 last = now  # another node announces them
                 continue
             try:
@@ -247,12 +266,12 @@ class RoomService:
 
     # -- plumbing ---------------------------------------------------------------------
     def _publish(self, room_id: int, event: Event) -> None:
-        self._community.events.publish(room_topic(room_id), event)
+        self._events.publish(room_topic(room_id), event)
 
     async def ensure_ready(self) -> None:
         """Seed the default rooms once, and purge expired history at most hourly."""
         if not self._ready:
-            await self._community.write(rooms.seed_default_rooms)
+            await self._store.write(rooms.seed_default_rooms)
             self._ready = True
         now = time.monotonic()
         if now - self._last_purge > PURGE_EVERY_SECONDS:
@@ -265,9 +284,9 @@ class RoomService:
             await self.purge_expired()
 
     async def purge_expired(self) -> int:
-        days = self._community.settings.room_retention_days
+        days = self._settings.room_retention_days
         cutoff = utcnow() - timedelta(days=days)
-        purged = await self._community.write(lambda s: rooms.purge_lines_before(s, cutoff))
+        purged = await self._store.write(lambda s: rooms.purge_lines_before(s, cutoff))
         if purged:
             log.info("purged expired room history", extra={"lines": purged})
         return purged
@@ -276,23 +295,23 @@ class RoomService:
     async def list_rooms(self, member: MemberView) -> list[tuple[RoomView, int]]:
         """Rooms this member may enter, each with how many people are in it now."""
         await self.ensure_ready()
-        found = await self._community.read(
+        found = await self._store.read(
             lambda s: rooms.list_rooms(s, member_id=member.id, staff=member.is_staff))
         return [(room, self.presence.count(room.id)) for room in found]
 
     async def rooms_to_rejoin(self, member: MemberView) -> list[int]:
         """Rooms the member was in when their connection dropped."""
-        return await self._community.read(lambda s: rooms.rooms_inside(s, member.id))
+        return await self._store.read(lambda s: rooms.rooms_inside(s, member.id))
 
     async def events_today(self, room_id: int | None = None) -> list[RoomEventView]:
         """Scheduled sessions from now to the end of today (UTC), running ones included."""
         now = utcnow()
         end = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        return await self._community.read(lambda s: rooms.events_between(s, now, end, room_id))
+        return await self._store.read(lambda s: rooms.events_between(s, now, end, room_id))
 
     async def upcoming_events(self, room_id: int, days: int = 7) -> list[RoomEventView]:
         now = utcnow()
-        return await self._community.read(
+        return await self._store.read(
             lambda s: rooms.events_between(s, now, now + timedelta(days=days), room_id))
 
     # -- entering and leaving ---------------------------------------------------------
@@ -306,7 +325,7 @@ class RoomService:
             return (room, rooms.recent_lines(s, room_id), rooms.ignored_ids(s, member.id),
                     rooms.appear_offline(s, member.id))
 
-        room, history, ignored, hidden = await self._community.write(load)
+        room, history, ignored, hidden = await self._store.write(load)
         events = await self.upcoming_events(room_id)
         visit = RoomVisit(room, member, history, events, ignored, hidden)
         if self.presence.join(room_id, member.id, member.pseudonym, hidden=hidden) and not hidden:
@@ -315,7 +334,7 @@ class RoomService:
 
     def subscribe(self, visit: RoomVisit, on_event: Callable[[], None]) -> Subscription:
         """The room's live events for this visit, in a bounded queue of its own."""
-        return self._community.events.subscribe(
+        return self._events.subscribe(
             room_topic(visit.room.id), maxsize=512, on_event=on_event)
 
     def depart(self, visit: RoomVisit) -> None:
@@ -333,7 +352,7 @@ class RoomService:
     async def leave(self, visit: RoomVisit) -> None:
         """Leave on purpose: presence out, and no rejoin next time."""
         self.depart(visit)
-        await self._community.write(
+        await self._store.write(
             lambda s: rooms.set_inside(s, visit.room.id, visit.member.id, False))
 
     def who(self, room_id: int) -> list[PresenceEntry]:
@@ -375,10 +394,10 @@ class RoomService:
             return self._flood_reply(visit, verdict.reason, verdict.retry_after, len(text))
         member = visit.member
         # A muted member can read but not speak (the admin screen's mute).
-        muted = await self._community.read(lambda s: posting_block(s, member.id))
+        muted = await self._store.read(lambda s: posting_block(s, member.id))
         if muted is not None:
             return Reply((muted,), keep_input=True)
-        moderation = await self._community.moderation.check(text)
+        moderation = await self._moderation.check(text)
         held = moderation.held
 
         def store(s: Session) -> LineView:
@@ -396,28 +415,28 @@ class RoomService:
             return line
 
         try:
-            line = await self._community.write(store)
+            line = await self._store.write(store)
         except StoreBusyError:
             # Not saved, so not said: sending the same line again is not a duplicate.
             self.flood.unsay(member.id, text)
             raise
         if moderation.action is not Action.ALLOW:
-            self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
+            self._events.publish(MODERATION_TOPIC, ModerationAlertEvent(
                 "crisis" if moderation.crisis else "hold", room.id, line.id, member.pseudonym))
         if moderation.action is Action.CRISIS_HOLD:
             log.warning("crisis language in a held room line: moderators alerted",
                         extra={"room_id": room.id, "line_id": line.id})
-            return Reply(crisis=await self._community.crisis_words(
+            return Reply(crisis=await self._texts.crisis_words(
                 member.id, text_lang=moderation.scores.lang, kept=CRISIS_HOLD_KEPT), line=line)
         if held:
-            return Reply((await self._community.hold_words(member.id),), line=line)
+            return Reply((await self._texts.hold_words(member.id),), line=line)
         self._publish(room.id, RoomLineEvent(
             room.id, line.id, member.id, member.pseudonym, kind, text, line.at.isoformat(),
             mentions_in(text)))
         if moderation.action is Action.CRISIS:
             log.warning("crisis language in a room: moderators alerted",
                         extra={"room_id": room.id, "line_id": line.id})
-            return Reply(crisis=await self._community.crisis_words(
+            return Reply(crisis=await self._texts.crisis_words(
                 member.id, text_lang=moderation.scores.lang), line=line)
         return Reply(line=line)
 
@@ -493,7 +512,7 @@ class RoomService:
         if name == "close":
             if not member.is_staff:
                 return Reply(("Only staff can close a room.",))
-            room = await self._community.write(lambda s: rooms.update_room(s, room_id, closed=True))
+            room = await self._store.write(lambda s: rooms.update_room(s, room_id, closed=True))
             self.room_changed(room, by=member.pseudonym)
             return Reply()
         if name in ("topic", "slow", "invite"):
@@ -512,11 +531,11 @@ class RoomService:
     async def _ignore(self, visit: RoomVisit, name: str, on: bool) -> Reply:
         if not name:
             return Reply((f"Type a name: /{'ignore' if on else 'unignore'} NAME",))
-        found = await self._community.read(lambda s: rooms.member_id_by_name(s, name))
+        found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
         if found is None or found[0] == visit.member.id:
             return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
         other_id, other_name = found
-        await self._community.write(lambda s: rooms.set_ignored(s, visit.member.id, other_id, on))
+        await self._store.write(lambda s: rooms.set_ignored(s, visit.member.id, other_id, on))
         if on:
             visit.ignored.add(other_id)
             return Reply((f"You will not see {other_name}'s lines. /unignore {other_name} "
@@ -526,14 +545,14 @@ class RoomService:
 
     async def set_appear_offline(self, member: MemberView, hidden: bool) -> None:
         """The privacy screen's switch: saved, and applied in every room at once."""
-        await self._community.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
+        await self._store.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
         for room_id in self.presence.set_hidden(member.id, hidden):
             self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
                                                      "leave" if hidden else "join"))
 
     async def _offline(self, visit: RoomVisit, hidden: bool) -> Reply:
         member = visit.member
-        await self._community.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
+        await self._store.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
         visit.hidden = hidden
         for room_id in self.presence.set_hidden(member.id, hidden):
             self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
@@ -547,7 +566,7 @@ class RoomService:
         name, _, reason = arg.partition(" ")
         if not name:
             return Reply(("Type whose line to report: /report NAME [reason]",))
-        found = await self._community.read(lambda s: rooms.member_id_by_name(s, name))
+        found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
         if found is None:
             return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
         other_id, other_name = found
@@ -562,10 +581,10 @@ class RoomService:
                            reason=clean_line(reason, 400) or f"reported in {visit.room.name}")
             return line.id
 
-        line_id = await self._community.write(report)
+        line_id = await self._store.write(report)
         if line_id is None:
             return Reply((f"{other_name} has said nothing here to report.",))
-        self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
+        self._events.publish(MODERATION_TOPIC, ModerationAlertEvent(
             "report", room_id, line_id, other_name))
         return Reply((f"Thank you. {other_name}'s last line here went to the moderators.",))
 
@@ -574,7 +593,7 @@ class RoomService:
         name, _, note = arg.partition(" ")
         if not name:
             return Reply(("Type who you are worried about: /worried NAME [what worries you]",))
-        found = await self._community.read(lambda s: rooms.member_id_by_name(s, name))
+        found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
         if found is None:
             return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
         other_id, other_name = found
@@ -590,7 +609,7 @@ class RoomService:
                                        target_id=line.id, author_id=other_id,
                                        reporter_id=visit.member.id, note=clean_line(note, 400))
 
-        if await self._community.write(concern) is None:
+        if await self._store.write(concern) is None:
             return Reply((f"{other_name} has said nothing here yet; if they are in danger, "
                           "F1 lists crisis lines you can call for them.",))
         return Reply((flags.CONCERN_THANKS,))
@@ -598,18 +617,18 @@ class RoomService:
     async def _steer(self, visit: RoomVisit, name: str, arg: str) -> Reply:
         room_id = visit.room.id
         if name == "invite":
-            found = await self._community.read(lambda s: rooms.member_id_by_name(s, arg))
+            found = await self._store.read(lambda s: rooms.member_id_by_name(s, arg))
             if found is None:
                 return Reply((f"Nobody is called {clean_line(arg, 64)}.",))
-            await self._community.write(lambda s: rooms.invite(s, room_id, found[0]))
+            await self._store.write(lambda s: rooms.invite(s, room_id, found[0]))
             return Reply((f"{found[1]} is invited to {visit.room.name}.",))
         try:
             if name == "topic":
-                room = await self._community.write(
+                room = await self._store.write(
                     lambda s: rooms.update_room(s, room_id, topic=arg))
             else:
                 seconds = int(arg or "0")
-                room = await self._community.write(
+                room = await self._store.write(
                     lambda s: rooms.update_room(s, room_id, slow_mode_seconds=seconds))
         except ValueError as error:
             message = str(error) if isinstance(error, RoomError) else "Slow mode takes seconds."
