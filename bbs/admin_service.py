@@ -97,7 +97,7 @@ class AdminService:
         events: EventBus,
         moderation: ModerationGate,
         texts: Texts,
-        settings: Settings,
+        settings: Callable[[], Settings],
         rooms: RoomService,
     ) -> None:
         self._store = store
@@ -263,7 +263,7 @@ class AdminService:
         cleaned = clean_text(text).strip()
         if not cleaned:
             raise admin.AdminError("The help text cannot be empty: it holds the crisis lines.")
-        await asyncio.to_thread(write_text_file, self._settings.help_path,
+        await asyncio.to_thread(write_text_file, self._settings().help_path,
                                 cleaned + "\n")
         await self._texts.help_text()  # the moderation gate trusts the new lines
         await self._store.write(lambda s: admin.audit_action(
@@ -334,7 +334,7 @@ class AdminService:
         cleaned = clean_text(text).strip()
         if not cleaned:
             raise admin.AdminError("The guidelines cannot be empty.")
-        await asyncio.to_thread(write_text_file, self._settings.guidelines_path,
+        await asyncio.to_thread(write_text_file, self._settings().guidelines_path,
                                 cleaned + "\n")
         return await self._store.write(lambda s: admin.publish_guidelines_version(s,
                                                                             actor_id=actor_id))

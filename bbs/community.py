@@ -19,6 +19,7 @@ from sqlmodel import Session
 from bbs import accounts, rooms
 from bbs.accounts import AccountError, MemberView, PublicKeyInfo
 from bbs.cluster import Singletons
+from bbs.config import Settings
 from bbs.home import HomeSnapshot, load_home
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 from bbs.models import ColourMode, FrontEnd, Role
@@ -54,7 +55,7 @@ class Community:
     """One BBS: its store, its secrets and its texts, shared by every session."""
 
     def __init__(self, services: Services) -> None:
-        self.settings = services.settings
+        self._settings = services.settings
         self.store = services.store
         self.database = services.store.database
         self.moderation = services.moderation
@@ -79,6 +80,15 @@ class Community:
         self.privacy = services.privacy
         # The resource library: coping strategies, favourites, sysop edits.
         self.resources = services.resources
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings.current
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        # Every service reads the new settings from now on.
+        self._settings.current = settings
 
     # -- plumbing ---------------------------------------------------------------------
     def prepare(self) -> None:

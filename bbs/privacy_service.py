@@ -23,6 +23,8 @@ from bbs.passwords import check_new_password, new_recovery_code, normalise_recov
 from bbs.privacy import DeleteChoice, DeletedAccount, KeyView, StoredCounts
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bbs.config import Settings
     from bbs.hashing import Hasher
     from bbs.room_service import RoomService
@@ -119,7 +121,7 @@ class PrivacyService:
         self,
         *,
         store: Store,
-        settings: Settings,
+        settings: Callable[[], Settings],
         hasher: Hasher,
         rooms: RoomService,
     ) -> None:
@@ -136,7 +138,7 @@ class PrivacyService:
     async def what_we_store(self, member_id: int) -> str:
         """The plain-language page, generated from the member's real data."""
         counts = await self.counts(member_id)
-        settings = self._settings
+        settings = self._settings()
         return privacy.describe_storage(
             counts, chat_days=settings.room_retention_days,
             log_days=settings.log_retention_days, logs_to_file=bool(settings.log_file))
@@ -147,7 +149,7 @@ class PrivacyService:
 
     def export_command(self, member: MemberView) -> str:
         """The exact command that downloads the export with the member's usual login."""
-        settings = self._settings
+        settings = self._settings()
         host = settings.host if settings.host not in ("127.0.0.1", "::1", "0.0.0.0", "::", "") \
             else "localhost"
         return f"ssh -p {settings.port} {member.pseudonym}@{host} export > mine.json"

@@ -203,7 +203,7 @@ class RoomService:
         events: EventBus,
         moderation: ModerationGate,
         texts: Texts,
-        settings: Settings,
+        settings: Callable[[], Settings],
         singletons: Singletons,
     ) -> None:
         self._store = store
@@ -284,7 +284,7 @@ class RoomService:
             await self.purge_expired()
 
     async def purge_expired(self) -> int:
-        days = self._settings.room_retention_days
+        days = self._settings().room_retention_days
         cutoff = utcnow() - timedelta(days=days)
         purged = await self._store.write(lambda s: rooms.purge_lines_before(s, cutoff))
         if purged:

@@ -24,11 +24,25 @@ if TYPE_CHECKING:
     from bbs.texts import Texts
 
 
+class LiveSettings:
+    """The settings as they are now, which services read each time (a callable).
+
+    The server replaces them once it knows the port it listens on (port 0 in tests and
+    benchmarks), and tests change them on a running community.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.current = settings
+
+    def __call__(self) -> Settings:
+        return self.current
+
+
 @dataclass(frozen=True)
 class Services:
     """Everything one BBS's sessions share, wired together once."""
 
-    settings: Settings
+    settings: LiveSettings
     store: Store
     # Live events: local to this process, or shared through PostgreSQL with [cluster].
     events: EventBus

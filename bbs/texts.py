@@ -7,6 +7,7 @@ texts take the gate; a member's language comes from the store.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Protocol
 
 from bbs import accounts
@@ -28,18 +29,20 @@ class CrisisNote(Protocol):
 class Texts:
     """Help, guidelines and the crisis and hold notes, in each member's language."""
 
-    def __init__(self, store: Store, settings: Settings, moderation: ModerationGate) -> None:
+    def __init__(
+        self, store: Store, settings: Callable[[], Settings], moderation: ModerationGate
+    ) -> None:
         self._store = store
         self._settings = settings
         self._moderation = moderation
 
     def _help_texts(self) -> dict[str, str]:
         # Blocking: every language's help, each falling back to the default (help.txt).
-        default = read_text_file(self._settings.help_path, "help.txt")
+        default = read_text_file(self._settings().help_path, "help.txt")
         texts = {DEFAULT_LANGUAGE: default}
         for lang in LANGUAGES:
             if lang != DEFAULT_LANGUAGE:
-                path = self._settings.help_path_for(lang)
+                path = self._settings().help_path_for(lang)
                 texts[lang] = read_optional_text_file(path) or default
         return texts
 
@@ -87,7 +90,7 @@ class Texts:
 
     async def guidelines_text(self) -> str:
         return await asyncio.to_thread(
-            read_text_file, self._settings.guidelines_path, "guidelines.txt"
+            read_text_file, self._settings().guidelines_path, "guidelines.txt"
         )
 
     @staticmethod

@@ -21,7 +21,7 @@ from bbs.moderation_policy import ModerationThresholds, TextScorer
 from bbs.privacy_service import PrivacyService
 from bbs.resource_service import ResourceService
 from bbs.room_service import RoomService
-from bbs.services import Services
+from bbs.services import LiveSettings, Services
 from bbs.store import Store
 from bbs.suggestion_service import SuggestionService
 from bbs.texts import Texts
@@ -55,10 +55,11 @@ def build_services(
     scorer: TextScorer | None = None,
 ) -> Services:
     """Every part of one BBS, each given its ports (nothing runs until `prepare`)."""
+    live = LiveSettings(settings)
     events = event_bus(settings)
     store = Store(database or Database(settings.database_url), events)
     moderation = ModerationGate(scorer, ModerationThresholds.from_mapping(settings.moderation))
-    texts = Texts(store, settings, moderation)
+    texts = Texts(store, live, moderation)
     singletons = Singletons(settings.database_url if _cluster(settings) is not None else None)
     # Boards, threads, private messages and search.
     boards = BoardService(store=store, moderation=moderation, texts=texts)
@@ -68,7 +69,7 @@ def build_services(
         events=events,
         moderation=moderation,
         texts=texts,
-        settings=settings,
+        settings=live,
         singletons=singletons,
     )
     # Moderation work: review queue, sanctions, audit log, sysop settings.
@@ -77,7 +78,7 @@ def build_services(
         events=events,
         moderation=moderation,
         texts=texts,
-        settings=settings,
+        settings=live,
         rooms=rooms,
     )
     # Goals, check-ins, partners and the companion.
@@ -85,16 +86,14 @@ def build_services(
         store=store, events=events, moderation=moderation, texts=texts, boards=boards
     )
     # Personal suggestions and peer matching (opt-in); the server injects the engine.
-    suggestions = SuggestionService(
-        store=store, singletons=singletons, goals=goals, boards=boards
-    )
+    suggestions = SuggestionService(store=store, singletons=singletons, goals=goals, boards=boards)
     hasher = Hasher(settings)
     # Privacy: what we store, export, keys and passwords, sessions, deleting an account.
-    privacy = PrivacyService(store=store, settings=settings, hasher=hasher, rooms=rooms)
+    privacy = PrivacyService(store=store, settings=live, hasher=hasher, rooms=rooms)
     # The resource library: coping strategies, favourites, sysop edits.
     resources = ResourceService(store=store)
     return Services(
-        settings=settings,
+        settings=live,
         store=store,
         events=events,
         moderation=moderation,
