@@ -17,6 +17,7 @@ from bbs.config import Argon2Cost, Settings, load_settings, with_overrides
 from bbs.db import Database
 from bbs.moderation_policy import Scores
 from server.textual_patches import apply_textual_patches
+from server.wiring import build_community
 
 # Helpers shared by tests in several folders (driver_harness.py) are imported by name.
 if str(Path(__file__).parent) not in sys.path:
@@ -44,7 +45,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def community(settings: Settings) -> Iterator[Community]:
-    c = Community(settings)
+    c = build_community(settings)
     c.prepare()
     yield c
     c.close()
@@ -102,7 +103,7 @@ class WordScorer:
 @pytest.fixture
 def scored_community(settings: Settings) -> Iterator[Community]:
     """A community whose texts pass `WordScorer`, so tests choose what is flagged."""
-    c = Community(settings, scorer=WordScorer())
+    c = build_community(settings, scorer=WordScorer())
     c.prepare()
     yield c
     c.close()

@@ -16,6 +16,7 @@ from bbs import sysop_settings
 from bbs.community import Community
 from bbs.config import ClusterSettings, Settings
 from bbs.db import Database
+from server.wiring import build_community
 
 
 def let_new_members_write(database: Database) -> None:
@@ -70,7 +71,7 @@ async def cluster_nodes(
     try:
         for i in range(count):
             name = f"node{i + 1}"
-            node = Community(
+            node = build_community(
                 dataclasses.replace(
                     settings,
                     data_dir=root / name,

@@ -18,6 +18,7 @@ from bbs.flags import ModerationFlag
 from bbs.goals import CheckIn, Cheer
 from bbs.moderation_policy import Scores
 from bbs.streaks import CheckInStatus, GoalError
+from server.wiring import build_community
 
 PASSWORD = "a long enough password"
 
@@ -100,9 +101,9 @@ def two_connections(request: pytest.FixtureRequest, settings: Settings, tmp_path
         url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
     else:
         url = request.getfixturevalue("postgres_url")
-    first = Community(settings, Database(url))
+    first = build_community(settings, Database(url))
     first.prepare()
-    second = Community(settings, Database(url))
+    second = build_community(settings, Database(url))
     yield first, second
     first.close()
     second.close()
@@ -175,7 +176,7 @@ async def test_badges_for_first_three_and_a_streak_and_sharing_is_a_choice(
 
 async def test_low_mood_and_crisis_notes_bring_help_and_crisis_alerts_moderators(
         settings: Settings) -> None:
-    community = Community(settings, scorer=WordScorer())
+    community = build_community(settings, scorer=WordScorer())
     community.prepare()
     try:
         me = await _member(community, "Hawthorn")
@@ -202,7 +203,7 @@ async def test_low_mood_and_crisis_notes_bring_help_and_crisis_alerts_moderators
 
 async def test_partners_invite_accept_see_shared_goals_cheer_and_end(
         settings: Settings) -> None:
-    community = Community(settings, scorer=WordScorer())
+    community = build_community(settings, scorer=WordScorer())
     community.prepare()
     try:
         ivy = await _member(community, "Ivy")
@@ -316,7 +317,7 @@ async def test_community_goals_show_progress_to_all_but_moods_and_notes_to_partn
 
 
 async def test_a_crisis_check_in_gets_the_crisis_note_alone(settings: Settings) -> None:
-    community = Community(settings, scorer=WordScorer())
+    community = build_community(settings, scorer=WordScorer())
     community.prepare()
     try:
         me = await _member(community, "Hawthorn")

@@ -30,6 +30,7 @@ from bbs.privacy_service import SessionInfo, parse_public_key
 from bbs.resources import Resource, ResourceFavourite
 from bbs.rooms import RoomLine
 from bbs.streaks import CheckInStatus
+from server.wiring import build_community
 
 PASSWORD = "a long enough password"
 NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0),
@@ -42,7 +43,7 @@ def pcommunity(request: pytest.FixtureRequest, settings: Settings) -> Iterator[C
     """A community on SQLite, and again on PostgreSQL when BBS_TEST_POSTGRES_URL is set."""
     if request.param == "postgresql":
         settings = with_overrides(settings, database_url=request.getfixturevalue("postgres_url"))
-    c = Community(settings)
+    c = build_community(settings)
     c.prepare()
     let_new_members_write(c.database)
     yield c

@@ -20,6 +20,7 @@ from bbs.suggestions import (
     SuggestionError,
     SuggestionProfile,
 )
+from server.wiring import build_community
 from suggest.engine import SeedThemeEngine
 
 PASSWORD = "a long enough password"
@@ -31,7 +32,7 @@ def town(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Communi
     PostgreSQL when BBS_TEST_POSTGRES_URL is set."""
     if request.param == "postgresql":
         settings = with_overrides(settings, database_url=request.getfixturevalue("postgres_url"))
-    community = Community(settings)
+    community = build_community(settings)
     community.prepare()
     community.suggestions.set_engine(SeedThemeEngine())
     community.boards.rules = type(community.boards.rules)(
