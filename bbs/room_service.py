@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +17,6 @@ from bbs import flags, rooms
 from bbs.accounts import MemberView
 from bbs.errors import StoreBusyError
 from bbs.events import Event, Subscription, event_type
-from bbs.models import utcnow
 from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action
 from bbs.pseudonyms import normalize_pseudonym
 from bbs.room_live import FloodControl, FloodReason, Presence, PresenceEntry
@@ -27,6 +25,7 @@ from bbs.sanctions import posting_block
 from bbs.text_safety import clean_line
 
 if TYPE_CHECKING:
+    from bbs.clock import Clock
     from bbs.cluster import Singletons
     from bbs.config import Settings
     from bbs.events import EventBus
@@ -205,6 +204,7 @@ class RoomService:
         texts: Texts,
         settings: Callable[[], Settings],
         singletons: Singletons,
+        clock: Clock,
     ) -> None:
         self._store = store
         self._events = events
@@ -212,6 +212,7 @@ class RoomService:
         self._texts = texts
         self._settings = settings
         self._singletons = singletons
+        self._clock = clock
         self.presence = Presence()
         self.flood = FloodControl()
         self._ready = False
@@ -236,10 +237,10 @@ class RoomService:
 
     async def _watch_schedule(self, interval: float) -> None:
         # Sessions that started before this server did are not announced late.
-        last = utcnow()
+        last = self._clock.now()
         while True:
             await asyncio.sleep(interval)
-            now = utcnow()
+            now = self._clock.now()
             if not await self._singletons.runs("room-sessions"):
                 last = now  # another node announces them
                 continue
@@ -273,7 +274,7 @@ class RoomService:
         if not self._ready:
             await self._store.write(rooms.seed_default_rooms)
             self._ready = True
-        now = time.monotonic()
+        now = self._clock.monotonic()
         if now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
             # Memory of members who have gone quiet is not worth keeping.
@@ -285,7 +286,7 @@ class RoomService:
 
     async def purge_expired(self) -> int:
         days = self._settings().room_retention_days
-        cutoff = utcnow() - timedelta(days=days)
+        cutoff = self._clock.now() - timedelta(days=days)
         purged = await self._store.write(lambda s: rooms.purge_lines_before(s, cutoff))
         if purged:
             log.info("purged expired room history", extra={"lines": purged})
@@ -305,12 +306,12 @@ class RoomService:
 
     async def events_today(self, room_id: int | None = None) -> list[RoomEventView]:
         """Scheduled sessions from now to the end of today (UTC), running ones included."""
-        now = utcnow()
+        now = self._clock.now()
         end = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
         return await self._store.read(lambda s: rooms.events_between(s, now, end, room_id))
 
     async def upcoming_events(self, room_id: int, days: int = 7) -> list[RoomEventView]:
-        now = utcnow()
+        now = self._clock.now()
         return await self._store.read(
             lambda s: rooms.events_between(s, now, now + timedelta(days=days), room_id))
 
@@ -363,7 +364,7 @@ class RoomService:
         """Staff, or the host of a session running now, may set topic and slow mode."""
         if visit.member.is_staff:
             return True
-        now = utcnow()
+        now = self._clock.now()
         return any(e.host_id == visit.member.id and e.running(now) for e in visit.events)
 
     async def submit(self, visit: RoomVisit, raw: str) -> Reply:
@@ -451,7 +452,7 @@ class RoomService:
             return Reply(("You just said that; it was not sent twice.",))
         seconds = max(1, round(wait))
         if reason is FloodReason.COOLING_OFF:
-            now = time.monotonic()
+            now = self._clock.monotonic()
             told = self._cooling_told.get(visit.member.id, 0.0)
             if now < told:
                 return Reply(keep_input=True)  # said once already; nothing more to add
@@ -464,7 +465,7 @@ class RoomService:
         if reason is FloodReason.SLOW_MODE:
             return Reply((f"Slow mode is on here: you can speak again in {seconds} s.",),
                          keep_input=True)
-        now = time.monotonic()
+        now = self._clock.monotonic()
         if now - self._throttle_told.get(visit.member.id, 0.0) < THROTTLE_NOTE_SECONDS:
             return Reply(keep_input=True)
         self._throttle_told[visit.member.id] = now

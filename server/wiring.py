@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bbs.admin_service import AdminService
 from bbs.board_service import BoardService
+from bbs.clock import SystemClock
 from bbs.cluster import Singletons
 from bbs.community import Community
 from bbs.config import ClusterSettings, Settings
@@ -71,6 +72,7 @@ def build_services(
         texts=texts,
         settings=live,
         singletons=singletons,
+        clock=SystemClock(),
     )
     # Moderation work: review queue, sanctions, audit log, sysop settings.
     admin = AdminService(
