@@ -13,6 +13,7 @@ from sqlalchemy import case
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from bbs import boards, goals, messages, rooms
+from bbs.audit import AuditEntry
 from bbs.flags import (
     GONE,
     FlagKind,
@@ -94,28 +95,6 @@ DEFAULT_LENGTHS = {SanctionKind.MUTE: timedelta(hours=24),
 
 
 # -- tables -------------------------------------------------------------------------------
-class AuditEntry(SQLModel, table=True):
-    """One thing a moderator did and why. Names are copied so history outlives accounts."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
-    actor_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
-    actor_name: str = Field(default="", max_length=64)
-    action: str = Field(max_length=24, index=True)
-    member_id: int | None = Field(
-        default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
-    )
-    member_name: str = Field(default="", max_length=64)
-    flag_id: int | None = Field(default=None)
-    target_kind: str = Field(default="", max_length=16)
-    target_id: int | None = Field(default=None)
-    sanction_id: int | None = Field(default=None)
-    category: str = Field(default="", max_length=64)
-    reason: str = Field(default="", max_length=REASON_MAX)
-    # What was acted on, briefly (an excerpt of the text, the length of a mute, ...).
-    detail: str = Field(default="", max_length=500)
-
-
 class ModeratorNote(SQLModel, table=True):
     """A private note about a member, for moderators only."""
 

@@ -22,8 +22,13 @@ from bbs.sysop_settings import ANNOUNCE_TOPIC, BANNER_KEY, AnnouncementChanged
 from bbs.text_safety import clean_text
 
 if TYPE_CHECKING:
-    from bbs.community import Community
+    from bbs.config import Settings
     from bbs.dashboard import DashboardStats
+    from bbs.events import EventBus
+    from bbs.moderation_gate import ModerationGate
+    from bbs.room_service import RoomService
+    from bbs.store import Store
+    from bbs.texts import Texts
 
 T = TypeVar("T")
 
@@ -59,14 +64,28 @@ class ModelOperations(Protocol):
 class AdminService:
     """Queue, actions, appeals, audit, lookups and sysop settings, off the event loop."""
 
-    def __init__(self, community: Community) -> None:
-        self._community = community
+    def __init__(
+        self,
+        *,
+        store: Store,
+        events: EventBus,
+        moderation: ModerationGate,
+        texts: Texts,
+        settings: Callable[[], Settings],
+        rooms: RoomService,
+    ) -> None:
+        self._store = store
+        self._events = events
+        self._moderation = moderation
+        self._texts = texts
+        self._settings = settings
+        self._rooms = rooms
         # Set by the server when the moderation model is loaded; None in a bare core.
         self.model_ops: ModelOperations | None = None
 
     # -- the SSH door -----------------------------------------------------------------
     async def is_banned(self, member_id: int) -> bool:
-        return await self._community.read(lambda s: sanctions.is_banned(s, member_id))
+        return await self._store.read(lambda s: sanctions.is_banned(s, member_id))
 
     async def login_status(self, member_id: int) -> tuple[bool, str | None]:
         """At login, in one query: is the member banned, and if suspended, the line to show."""
@@ -76,86 +95,86 @@ class AdminService:
                 return True, None
             return False, sanctions.login_block(session, member_id)
 
-        return await self._community.read(status)
+        return await self._store.read(status)
 
     async def login_block(self, member_id: int) -> str | None:
         """One line for a suspended (or banned) member at login, else None."""
-        return await self._community.read(lambda s: sanctions.login_block(s, member_id))
+        return await self._store.read(lambda s: sanctions.login_block(s, member_id))
 
     # -- the queue ----------------------------------------------------------------------
     async def queue(self, actor_id: int, *, limit: int = 50) -> list[QueueItem]:
-        return await self._community.read(
+        return await self._store.read(
             lambda s: admin.review_queue(s, actor_id=actor_id, limit=limit))
 
     async def terms_behind(self, text: str) -> str:
         """The model's strongest terms for a text, in one line for the reviewer."""
-        verdict = await self._community.moderation.check(text, explain=True)
+        verdict = await self._moderation.check(text, explain=True)
         parts = [f"{label}: " + ", ".join(term for term, _w in terms[:4])
                  for label, terms in verdict.why.items() if terms]
         return "; ".join(parts)
 
     async def reason_categories(self) -> list[str]:
-        return await self._community.read(admin.reason_categories)
+        return await self._store.read(admin.reason_categories)
 
     async def decide(self, actor_id: int, flag_id: int, decision: Decision, *,
                      category: str = "", reason: str = "", length: timedelta | None = None,
                      support: str = "") -> AuditView:
         # A sanction announces itself (bbs.sanctions.AccessChanged) as it commits.
-        return await self._community.write(lambda s: admin.decide(
+        return await self._store.write(lambda s: admin.decide(
             s, actor_id=actor_id, flag_id=flag_id, decision=decision, category=category,
             reason=reason, length=length, support=support))
 
     async def sanction(self, actor_id: int, pseudonym: str, kind: SanctionKind, *,
                        category: str = "", reason: str = "",
                        length: timedelta | None = None) -> AuditView:
-        return await self._community.write(lambda s: admin.sanction_member(
+        return await self._store.write(lambda s: admin.sanction_member(
             s, actor_id=actor_id, pseudonym=pseudonym, kind=kind, category=category,
             reason=reason, length=length))
 
     async def lift(self, actor_id: int, pseudonym: str, kind: SanctionKind | None = None, *,
                    category: str = "", reason: str = "") -> AuditView:
-        return await self._community.write(lambda s: admin.lift(
+        return await self._store.write(lambda s: admin.lift(
             s, actor_id=actor_id, pseudonym=pseudonym, kind=kind, category=category,
             reason=reason))
 
     async def crisis_waiting(self) -> int:
-        return await self._community.read(admin.open_crisis_alerts)
+        return await self._store.read(admin.open_crisis_alerts)
 
     def alert_staff(self, about: str, text: str) -> int:
         """Tell moderators online; returns how many sessions heard it (0: it waits)."""
-        return self._community.events.publish(STAFF_TOPIC, StaffAlert(about, text))
+        return self._events.publish(STAFF_TOPIC, StaffAlert(about, text))
 
     # -- members' side ------------------------------------------------------------------
     async def notices(self, member_id: int) -> list[NoticeView]:
-        return await self._community.read(lambda s: sanctions.unseen_notices(s, member_id))
+        return await self._store.read(lambda s: sanctions.unseen_notices(s, member_id))
 
     async def mark_seen(self, member_id: int, notice_ids: list[int]) -> None:
-        await self._community.write(lambda s: sanctions.mark_notices_seen(s, member_id, notice_ids))
+        await self._store.write(lambda s: sanctions.mark_notices_seen(s, member_id, notice_ids))
 
     async def appeal(self, member_id: int, audit_id: int, message: str) -> admin.AppealSent:
-        return await self._community.write(lambda s: admin.appeal(
+        return await self._store.write(lambda s: admin.appeal(
             s, member_id=member_id, audit_id=audit_id, message=message))
 
     async def public_log(self) -> list[AuditView]:
-        return await self._community.read(admin.public_log)
+        return await self._store.read(admin.public_log)
 
     # -- audit and lookup ---------------------------------------------------------------
     async def audit(self, actor_id: int, filters: AuditFilter | None = None) -> list[AuditView]:
-        return await self._community.read(lambda s: admin.audit_log(s, actor_id=actor_id,
+        return await self._store.read(lambda s: admin.audit_log(s, actor_id=actor_id,
                                                           filters=filters))
 
     async def member_record(self, actor_id: int, pseudonym: str) -> MemberRecord:
-        return await self._community.read(lambda s: admin.member_record(s, actor_id=actor_id,
+        return await self._store.read(lambda s: admin.member_record(s, actor_id=actor_id,
                                                               pseudonym=pseudonym))
 
     async def add_note(self, actor_id: int, pseudonym: str, text: str) -> None:
-        await self._community.write(
+        await self._store.write(
             lambda s: admin.add_note(s, actor_id=actor_id, pseudonym=pseudonym,
                                                    text=text))
 
     # -- sysop settings -----------------------------------------------------------------
     async def setting(self, key: str) -> str:
-        return await self._community.read(lambda s: sysop_settings.get_setting(s, key))
+        return await self._store.read(lambda s: sysop_settings.get_setting(s, key))
 
     async def set_setting(self, actor_id: int, key: str, value: str) -> None:
         def change(s: Session) -> None:
@@ -165,7 +184,7 @@ class AdminService:
                          detail=value[:120])
 
         # A new banner announces itself (sysop_settings.AnnouncementChanged) as it commits.
-        await self._community.write(change)
+        await self._store.write(change)
 
     async def on_call_note(self) -> str:
         return await self.setting(ON_CALL_KEY)
@@ -173,7 +192,7 @@ class AdminService:
     async def dashboard(self, actor_id: int) -> DashboardStats:
         from bbs.dashboard import dashboard
 
-        return await self._community.read(lambda s: dashboard(s, actor_id=actor_id))
+        return await self._store.read(lambda s: dashboard(s, actor_id=actor_id))
 
     # -- the model panel ----------------------------------------------------------------
     def _ops(self) -> ModelOperations:
@@ -182,38 +201,38 @@ class AdminService:
         return self.model_ops
 
     async def model_status(self, actor_id: int) -> ModelStatus:
-        await self._community.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
+        await self._store.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
         status = await self._ops().status()
-        total = await self._community.read(admin.decisions_recorded)
+        total = await self._store.read(admin.decisions_recorded)
         return dataclasses.replace(status, decisions_total=total)
 
     async def retrain_model(self, actor_id: int, on_line: Callable[[str], None]) -> bool:
         """Retrain from the seed set and sysop decisions; True if the new model was kept."""
-        await self._community.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
+        await self._store.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
         kept = await self._ops().retrain(on_line)
-        await self._community.write(lambda s: admin.audit_action(
+        await self._store.write(lambda s: admin.audit_action(
             s, actor=admin.require_staff(s, actor_id, sysop=True), action="retrain",
             reason="model panel", detail="kept the new model" if kept else "kept the old model"))
         return kept
 
     async def rollback_model(self, actor_id: int) -> str:
-        await self._community.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
+        await self._store.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
         now_current = await self._ops().rollback()
-        await self._community.write(lambda s: admin.audit_action(
+        await self._store.write(lambda s: admin.audit_action(
             s, actor=admin.require_staff(s, actor_id, sysop=True), action="rollback",
             reason="model panel", detail=f"model now {now_current}"))
         return now_current
 
     async def set_help_text(self, actor_id: int, text: str) -> None:
         """Replace the help and crisis lines text members see behind F1."""
-        await self._community.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
+        await self._store.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
         cleaned = clean_text(text).strip()
         if not cleaned:
             raise admin.AdminError("The help text cannot be empty: it holds the crisis lines.")
-        await asyncio.to_thread(write_text_file, self._community.settings.help_path,
+        await asyncio.to_thread(write_text_file, self._settings().help_path,
                                 cleaned + "\n")
-        await self._community.help_text()  # the moderation gate trusts the new lines
-        await self._community.write(lambda s: admin.audit_action(
+        await self._texts.help_text()  # the moderation gate trusts the new lines
+        await self._store.write(lambda s: admin.audit_action(
             s, actor=admin.require_staff(s, actor_id, sysop=True),
             action=Decision.SETTING.value, reason="help text", detail=cleaned[:120]))
 
@@ -225,7 +244,7 @@ class AdminService:
             return (boards.all_boards(s),
                     rooms.list_rooms(s, member_id=None, staff=True, include_closed=True))
 
-        return await self._community.read(read)
+        return await self._store.read(read)
 
     async def change_place(self, actor_id: int, change: str, *, board: str = "",
                            room_id: int = 0, value: str = "") -> str:
@@ -262,28 +281,28 @@ class AdminService:
                                detail=done)
             return done, room
 
-        done, room = await self._community.write(write)
+        done, room = await self._store.write(write)
         if room is not None:
             # People inside the room see the new topic or the closing at once.
-            self._community.rooms.room_changed(room)
+            self._rooms.room_changed(room)
         return done
 
     # -- guidelines ---------------------------------------------------------------------
     async def needs_agreement(self, member_id: int) -> bool:
-        return await self._community.read(lambda s: admin.needs_agreement(s, member_id))
+        return await self._store.read(lambda s: admin.needs_agreement(s, member_id))
 
     async def agree(self, member_id: int) -> None:
-        await self._community.write(lambda s: admin.agree_to_guidelines(s, member_id))
+        await self._store.write(lambda s: admin.agree_to_guidelines(s, member_id))
 
     async def publish_guidelines(self, actor_id: int, text: str) -> int:
         """Replace the guidelines text and start a new version everyone agrees to again."""
-        await self._community.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
+        await self._store.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
         cleaned = clean_text(text).strip()
         if not cleaned:
             raise admin.AdminError("The guidelines cannot be empty.")
-        await asyncio.to_thread(write_text_file, self._community.settings.guidelines_path,
+        await asyncio.to_thread(write_text_file, self._settings().guidelines_path,
                                 cleaned + "\n")
-        return await self._community.write(lambda s: admin.publish_guidelines_version(s,
+        return await self._store.write(lambda s: admin.publish_guidelines_version(s,
                                                                             actor_id=actor_id))
 
 

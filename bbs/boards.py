@@ -13,6 +13,7 @@ from sqlalchemy import Index, UniqueConstraint, and_, func, or_
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs import search
+from bbs.audit import AuditEntry
 from bbs.blocks import blocked_ids, has_blocked, has_muted
 from bbs.flags import (
     GONE,
@@ -862,9 +863,6 @@ def _removal_reasons(session: Session, member_id: int, posts: Sequence[Post]) ->
     ]
     if not wanted:
         return {}
-    # The audit log lives with the moderators' code, which builds on this module.
-    from bbs.admin import AuditEntry
-
     reasons: dict[int, str] = {}
     for entry in session.exec(
         select(AuditEntry)

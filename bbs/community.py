@@ -1,55 +1,41 @@
 """The async front door of the core: what SSH sessions and screens may ask of it.
 
 Every call that touches the database or hashes a secret runs in a worker thread,
-so one member's login or save never stalls the shared event loop.
+so one member's login or save never stalls the shared event loop. The services, the
+store and the event bus are built by the composition root (`server.wiring`) and handed in.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import ParamSpec, Protocol, TypeVar
+from typing import ParamSpec, TypeVar
 
 from sqlmodel import Session
 
 from bbs import accounts, rooms
 from bbs.accounts import AccountError, MemberView, PublicKeyInfo
-from bbs.board_service import BoardService
 from bbs.cluster import Singletons
 from bbs.config import Settings
-from bbs.db import Database
-from bbs.events import Event, EventBus, LocalEventBus, take_announcements
+from bbs.events import Event
 from bbs.home import HomeSnapshot, load_home
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
-from bbs.login_guard import LoginGuard
 from bbs.models import ColourMode, FrontEnd, Role
-from bbs.moderation_gate import ModerationGate
-from bbs.moderation_policy import (
-    POSTED_KEPT,
-    ModerationThresholds,
-    TextScorer,
-    crisis_message,
-    hold_message,
-)
-from bbs.notices import (
-    WHAT_WE_STORE,
-    install_default_texts,
-    read_optional_text_file,
-    read_text_file,
-)
+from bbs.moderation_policy import POSTED_KEPT, crisis_message
+from bbs.notices import install_default_texts
 from bbs.passwords import (
     PasswordError,
-    PasswordService,
     check_new_password,
     new_recovery_code,
     normalise_recovery_code,
 )
+from bbs.posted_events import PostedEventFollower
 from bbs.pseudonyms import Pseudonym, validate_pseudonym
+from bbs.services import Services
+from bbs.texts import CrisisNote, Texts
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +43,6 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 GUIDELINES_VERSION = 1
-
-
-class CrisisNote(Protocol):
-    """Builds one language's crisis note: moderation_policy.crisis_message or
-    companion.crisis_note."""
-
-    def __call__(self, crisis_lines: str, kept: str = ..., *, lang: str = ...) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -77,65 +56,43 @@ class SignUpResult:
 class Community:
     """One BBS: its store, its secrets and its texts, shared by every session."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        database: Database | None = None,
-        *,
-        scorer: TextScorer | None = None,
-    ) -> None:
-        self.settings = settings
-        self.database = database or Database(settings.database_url)
-        self.moderation = ModerationGate(
-            scorer, ModerationThresholds.from_mapping(settings.moderation)
-        )
-        self.passwords = PasswordService(settings.argon2)
-        self.guard = LoginGuard(settings.login)
-        self._db_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bbs-db")
-        verifies = max(1, settings.login.max_concurrent_verifies)
-        self._hash_pool = ThreadPoolExecutor(max_workers=verifies, thread_name_prefix="bbs-hash")
-        self._verify_slots = asyncio.Semaphore(verifies)
+    def __init__(self, services: Services) -> None:
+        self._settings = services.settings
+        self.store = services.store
+        self.database = services.store.database
+        self.moderation = services.moderation
+        self.texts = services.texts
+        self._hasher = services.hasher
+        self.passwords = services.hasher.passwords
+        self.guard = services.guard
+        # Live events: local, or shared through PostgreSQL once `start_live()` has run.
+        self.events = services.events
+        self._singletons = services.singletons
         # Boards, threads, private messages and search: the front door for those screens.
-        self.boards = BoardService(self)
-        # Live rooms: the bus for everything live, and the rooms front door for screens.
-        # Several nodes on one PostgreSQL ([cluster], or `bbs serve --workers`) share it
-        # through PostgreSQL once `start_live()` has run; one process keeps it local.
-        self.events: EventBus = LocalEventBus()
-        cluster = None if settings.database_url.startswith("sqlite") else settings.cluster
-        self._singletons = Singletons(settings.database_url if cluster is not None else None)
-        if cluster is not None:
-            from bbs.events_postgres import PostgresEventBus
-
-            self.events = PostgresEventBus(
-                settings.database_url, reconnect_max=cluster.listen_reconnect_max_seconds
-            )
+        self.boards = services.boards
         # What `bbs admin` in a shell posts (a sanction, a banner) reaches this node's bus.
-        from bbs.posted_events import PostedEventFollower
-
-        self.posted = PostedEventFollower(self, self._publish_here)
-        from bbs.room_service import RoomService
-
-        self.rooms = RoomService(self)
+        self.posted = PostedEventFollower(self.store, self._publish_here)
+        # Live rooms: the rooms front door for screens.
+        self.rooms = services.rooms
         # Moderation work: review queue, sanctions, audit log, sysop settings.
-        from bbs.admin_service import AdminService
-
-        self.admin = AdminService(self)
+        self.admin = services.admin
         # Goals, check-ins, partners and the companion.
-        from bbs.goal_service import GoalService
-
-        self.goals = GoalService(self)
+        self.goals = services.goals
         # Personal suggestions and peer matching (opt-in); the server injects the engine.
-        from bbs.suggestion_service import SuggestionService
-
-        self.suggestions = SuggestionService(self)
+        self.suggestions = services.suggestions
         # Privacy: what we store, export, keys and passwords, sessions, deleting an account.
-        from bbs.privacy_service import PrivacyService
-
-        self.privacy = PrivacyService(self)
+        self.privacy = services.privacy
         # The resource library: coping strategies, favourites, sysop edits.
-        from bbs.resource_service import ResourceService
+        self.resources = services.resources
 
-        self.resources = ResourceService(self)
+    @property
+    def settings(self) -> Settings:
+        return self._settings.current
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        # Every service reads the new settings from now on.
+        self._settings.current = settings
 
     # -- plumbing ---------------------------------------------------------------------
     def prepare(self) -> None:
@@ -149,44 +106,19 @@ class Community:
         with self.database.one_at_a_time("seed"):
             self.boards.ensure_default_boards()
             self.resources.ensure_defaults()
-            self._write(rooms.seed_default_rooms)
-
-    async def _db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._db_pool, functools.partial(fn, *args, **kwargs))
+            self.store.write_blocking(rooms.seed_default_rooms)
 
     async def _hash(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        # Each argon2 call holds ~64 MiB: the semaphore bounds memory as well as CPU.
-        async with self._verify_slots:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(
-                self._hash_pool, functools.partial(fn, *args, **kwargs)
-            )
-
-    def _read(self, fn: Callable[[Session], T]) -> T:
-        with self.database.read() as session:
-            return fn(session)
-
-    def _write(self, fn: Callable[[Session], T]) -> tuple[T, list[tuple[str, Event]]]:
-        with self.database.write() as session:
-            result = fn(session)
-            announced = take_announcements(session)
-        return result, announced
+        return await self._hasher.run(fn, *args, **kwargs)
 
     async def read(self, fn: Callable[[Session], T]) -> T:
-        """Run fn with a read session in a worker thread: the front door's services use it."""
-        return await self._db(self._read, fn)
+        """Run fn with a read session in a worker thread (`Store.read`)."""
+        return await self.store.read(fn)
 
     async def write(self, fn: Callable[[Session], T]) -> T:
-        """Run fn in one write transaction in a worker thread.
-
-        What the transaction announced (`bbs.events.announce`) is published here, on the
-        event loop, once it has committed.
-        """
-        result, announced = await self._db(self._write, fn)
-        for topic, event in announced:
-            self.events.publish(topic, event)
-        return result
+        """Run fn in one write transaction in a worker thread (`Store.write`); what it
+        announced is published once it has committed."""
+        return await self.store.write(fn)
 
     @property
     def singletons(self) -> Singletons:
@@ -221,37 +153,17 @@ class Community:
     def close(self) -> None:
         self.moderation.close()
         self.suggestions.close()
-        self._db_pool.shutdown(wait=True)
-        self._hash_pool.shutdown(wait=True)
-        self.database.dispose()
+        self.store.close()
+        self._hasher.close()
 
-    # -- texts ------------------------------------------------------------------------
-    def _help_texts(self) -> dict[str, str]:
-        # Blocking: every language's help, each falling back to the default (help.txt).
-        default = read_text_file(self.settings.help_path, "help.txt")
-        texts = {DEFAULT_LANGUAGE: default}
-        for lang in LANGUAGES:
-            if lang != DEFAULT_LANGUAGE:
-                path = self.settings.help_path_for(lang)
-                texts[lang] = read_optional_text_file(path) or default
-        return texts
-
+    # -- texts (`bbs.texts.Texts`) ----------------------------------------------------
     async def help_text(self, lang: str | None = None) -> str:
-        """The help and crisis lines text (behind F1) in `lang`, else the default (help.txt).
-
-        Whenever any language's text has changed (the admin screen, or a file edited by
-        hand), the moderation gate is told: the numbers and links in every one of them never
-        count toward spam when a member shares them.
-        """
-        texts = await asyncio.to_thread(self._help_texts)
-        trusted = "\n\n".join(dict.fromkeys(texts.values()))
-        if trusted != self.moderation.trusted_text:
-            self.moderation.set_trusted_text(trusted)
-        return texts[normalise_language(lang)]
+        """The help and crisis lines text (behind F1) in `lang`, else the default."""
+        return await self.texts.help_text(lang)
 
     async def member_language(self, member_id: int) -> str:
         """The language the member reads the board in (English for one who is gone)."""
-        return await self.read(lambda s: accounts.member_language(s, member_id))
+        return await self.texts.member_language(member_id)
 
     async def crisis_words(
         self,
@@ -261,31 +173,19 @@ class Community:
         kept: str = POSTED_KEPT,
         note: CrisisNote = crisis_message,
     ) -> str:
-        """The private crisis note for a member, with the help lines, in their language.
-
-        When the text was written in another language we have help for (`text_lang`, the
-        language the moderation model read it as), the same note follows in that language
-        too: a person in crisis may read their own words' language best. `kept` is an
-        English message marked with `N_`; `note` builds one language's note.
-        """
-        lang = await self.member_language(member_id)
-        words = [note(await self.help_text(lang), kept, lang=lang)]
-        if text_lang in LANGUAGES and text_lang != lang:
-            words.append(note(await self.help_text(text_lang), kept, lang=text_lang))
-        return "\n\n".join(words)
+        """The private crisis note for a member, with the help lines, in their language."""
+        return await self.texts.crisis_words(member_id, text_lang=text_lang, kept=kept, note=note)
 
     async def hold_words(self, member_id: int) -> str:
         """The kind note for a held message, in the member's language."""
-        return hold_message(await self.member_language(member_id))
+        return await self.texts.hold_words(member_id)
 
     async def guidelines_text(self) -> str:
-        return await asyncio.to_thread(
-            read_text_file, self.settings.guidelines_path, "guidelines.txt"
-        )
+        return await self.texts.guidelines_text()
 
     @staticmethod
     def what_we_store_text() -> str:
-        return WHAT_WE_STORE
+        return Texts.what_we_store_text()
 
     # -- logging in -------------------------------------------------------------------
     async def authenticate_password(self, pseudonym: str, password: str) -> MemberView | None:

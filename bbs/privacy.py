@@ -32,7 +32,8 @@ from sqlmodel import Session, SQLModel, col, func, or_, select
 
 from bbs import accounts, search
 from bbs.accounts import AccountError
-from bbs.admin import AuditEntry, ModeratorNote
+from bbs.admin import ModeratorNote
+from bbs.audit import AuditEntry
 from bbs.blocks import MemberBlock
 from bbs.boards import (
     Board,

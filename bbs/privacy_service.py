@@ -23,7 +23,12 @@ from bbs.passwords import check_new_password, new_recovery_code, normalise_recov
 from bbs.privacy import DeleteChoice, DeletedAccount, KeyView, StoredCounts
 
 if TYPE_CHECKING:
-    from bbs.community import Community
+    from collections.abc import Callable
+
+    from bbs.config import Settings
+    from bbs.hashing import Hasher
+    from bbs.room_service import RoomService
+    from bbs.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -112,40 +117,49 @@ def parse_public_key(line: str) -> PublicKeyInfo:
 class PrivacyService:
     """A member's control over their own data; safe to call from any session's screen."""
 
-    def __init__(self, community: Community) -> None:
-        self._community = community
+    def __init__(
+        self,
+        *,
+        store: Store,
+        settings: Callable[[], Settings],
+        hasher: Hasher,
+        rooms: RoomService,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._hasher = hasher
+        self._rooms = rooms
         self.directory: SessionDirectory = NoSessions()
 
     # -- what we store and export -----------------------------------------------------
     async def counts(self, member_id: int) -> StoredCounts:
-        return await self._community.read(lambda s: privacy.stored_counts(s, member_id))
+        return await self._store.read(lambda s: privacy.stored_counts(s, member_id))
 
     async def what_we_store(self, member_id: int) -> str:
         """The plain-language page, generated from the member's real data."""
         counts = await self.counts(member_id)
-        settings = self._community.settings
+        settings = self._settings()
         return privacy.describe_storage(
             counts, chat_days=settings.room_retention_days,
             log_days=settings.log_retention_days, logs_to_file=bool(settings.log_file))
 
     async def export_json(self, member_id: int) -> str:
         """Everything of the member's as one JSON document (format 1)."""
-        return await self._community.read(lambda s: privacy.export_json(s, member_id))
+        return await self._store.read(lambda s: privacy.export_json(s, member_id))
 
     def export_command(self, member: MemberView) -> str:
         """The exact command that downloads the export with the member's usual login."""
-        settings = self._community.settings
+        settings = self._settings()
         host = settings.host if settings.host not in ("127.0.0.1", "::1", "0.0.0.0", "::", "") \
             else "localhost"
         return f"ssh -p {settings.port} {member.pseudonym}@{host} export > mine.json"
 
     # -- passwords and the recovery code ----------------------------------------------
     async def _check_password(self, member_id: int, password: str) -> None:
-        community = self._community
-        credentials = await community.read(
+        credentials = await self._store.read(
             lambda s: accounts.get_credentials_by_id(s, member_id))
         stored = credentials.password_hash if credentials else None
-        if not await community._hash(community.passwords.verify, stored, password):
+        if not await self._hasher.run(self._hasher.passwords.verify, stored, password):
             raise AccountError(WRONG_PASSWORD)
 
     async def change_password(self, member_id: int, current: str, new: str,
@@ -153,37 +167,35 @@ class PrivacyService:
         """A new password, with the current one required; raises PasswordError/AccountError."""
         check_new_password(new, repeated)
         await self._check_password(member_id, current)
-        community = self._community
-        password_hash = await community._hash(community.passwords.hash, new)
-        await community.write(lambda s: accounts.set_password(
+        password_hash = await self._hasher.run(self._hasher.passwords.hash, new)
+        await self._store.write(lambda s: accounts.set_password(
             s, member_id=member_id, password_hash=password_hash))
         log.info("password changed", extra={"member_id": member_id})
 
     async def regenerate_recovery_code(self, member_id: int, current: str) -> str:
         """A fresh recovery code (returned once, to show once); the old one stops working."""
         await self._check_password(member_id, current)
-        community = self._community
         code = new_recovery_code()
-        recovery_hash = await community._hash(community.passwords.hash,
+        recovery_hash = await self._hasher.run(self._hasher.passwords.hash,
                                               normalise_recovery_code(code))
-        await community.write(lambda s: accounts.set_recovery(
+        await self._store.write(lambda s: accounts.set_recovery(
             s, member_id=member_id, recovery_hash=recovery_hash))
         log.info("recovery code replaced", extra={"member_id": member_id})
         return code
 
     # -- keys -------------------------------------------------------------------------
     async def keys(self, member_id: int) -> list[KeyView]:
-        return await self._community.read(lambda s: privacy.list_keys(s, member_id))
+        return await self._store.read(lambda s: privacy.list_keys(s, member_id))
 
     async def add_key(self, member_id: int, line: str) -> PublicKeyInfo:
         """Let a pasted OpenSSH public key log the member in."""
         key = parse_public_key(line)
-        await self._community.write(lambda s: accounts.bind_key(s, member_id=member_id, key=key))
+        await self._store.write(lambda s: accounts.bind_key(s, member_id=member_id, key=key))
         return key
 
     async def remove_key(self, member_id: int, fingerprint: str) -> bool:
         """Stop a key logging the member in (their password still does)."""
-        return await self._community.write(
+        return await self._store.write(
             lambda s: accounts.remove_key(s, member_id=member_id, fingerprint=fingerprint))
 
     # -- live sessions ----------------------------------------------------------------
@@ -196,17 +208,17 @@ class PrivacyService:
 
     # -- appearing offline ------------------------------------------------------------
     async def appear_offline(self, member_id: int) -> bool:
-        return await self._community.read(lambda s: rooms.appear_offline(s, member_id))
+        return await self._store.read(lambda s: rooms.appear_offline(s, member_id))
 
     async def set_appear_offline(self, member: MemberView, hidden: bool) -> None:
         """Leave the member out of "who is here" everywhere, or list them again."""
-        await self._community.rooms.set_appear_offline(member, hidden)
+        await self._rooms.set_appear_offline(member, hidden)
 
     # -- deleting the account ---------------------------------------------------------
     async def delete_account(self, member: MemberView, confirm: str,
                              choice: DeleteChoice) -> DeletedAccount:
         """Delete the account (typing the pseudonym confirms), then end its sessions."""
-        deleted = await self._community.write(lambda s: privacy.delete_account(
+        deleted = await self._store.write(lambda s: privacy.delete_account(
             s, member_id=member.id, confirm=confirm, choice=choice))
         ended = self.directory.end_member_sessions(member.id, ACCOUNT_DELETED_FAREWELL)
         log.info("account deleted by its member",

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +17,6 @@ from bbs import flags, rooms
 from bbs.accounts import MemberView
 from bbs.errors import StoreBusyError
 from bbs.events import Event, Subscription, event_type
-from bbs.models import utcnow
 from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action
 from bbs.pseudonyms import normalize_pseudonym
 from bbs.room_live import FloodControl, FloodReason, Presence, PresenceEntry
@@ -27,7 +25,13 @@ from bbs.sanctions import posting_block
 from bbs.text_safety import clean_line
 
 if TYPE_CHECKING:
-    from bbs.community import Community
+    from bbs.clock import Clock
+    from bbs.cluster import Singletons
+    from bbs.config import Settings
+    from bbs.events import EventBus
+    from bbs.moderation_gate import ModerationGate
+    from bbs.store import Store
+    from bbs.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -191,8 +195,24 @@ def mentions_in(text: str) -> tuple[str, ...]:
 class RoomService:
     """Rooms for one community: everything here is safe to call from any session's screen."""
 
-    def __init__(self, community: Community) -> None:
-        self._community = community
+    def __init__(
+        self,
+        *,
+        store: Store,
+        events: EventBus,
+        moderation: ModerationGate,
+        texts: Texts,
+        settings: Callable[[], Settings],
+        singletons: Singletons,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._events = events
+        self._moderation = moderation
+        self._texts = texts
+        self._settings = settings
+        self._singletons = singletons
+        self._clock = clock
         self.presence = Presence()
         self.flood = FloodControl()
         self._ready = False
@@ -207,21 +227,21 @@ class RoomService:
     # -- scheduled sessions start ------------------------------------------------------
     async def announce_starting(self, after: datetime, until: datetime) -> int:
         """Announce the sessions that started in (after, until]; returns how many."""
-        starting = await self._community.read(lambda s: rooms.events_starting(s, after, until))
+        starting = await self._store.read(lambda s: rooms.events_starting(s, after, until))
         for e in starting:
             event = SessionStartingEvent(e.room_id, e.room_name, e.topic, e.host_name,
                                          e.duration_minutes)
             self._publish(e.room_id, event)
-            self._community.events.publish(SESSIONS_TOPIC, event)
+            self._events.publish(SESSIONS_TOPIC, event)
         return len(starting)
 
     async def _watch_schedule(self, interval: float) -> None:
         # Sessions that started before this server did are not announced late.
-        last = utcnow()
+        last = self._clock.now()
         while True:
             await asyncio.sleep(interval)
-            now = utcnow()
-            if not await self._community.singletons.runs("room-sessions"):
+            now = self._clock.now()
+            if not await self._singletons.runs("room-sessions"):
                 last = now  # another node announces them
                 continue
             try:
@@ -247,14 +267,14 @@ class RoomService:
 
     # -- plumbing ---------------------------------------------------------------------
     def _publish(self, room_id: int, event: Event) -> None:
-        self._community.events.publish(room_topic(room_id), event)
+        self._events.publish(room_topic(room_id), event)
 
     async def ensure_ready(self) -> None:
         """Seed the default rooms once, and purge expired history at most hourly."""
         if not self._ready:
-            await self._community.write(rooms.seed_default_rooms)
+            await self._store.write(rooms.seed_default_rooms)
             self._ready = True
-        now = time.monotonic()
+        now = self._clock.monotonic()
         if now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
             # Memory of members who have gone quiet is not worth keeping.
@@ -265,9 +285,9 @@ class RoomService:
             await self.purge_expired()
 
     async def purge_expired(self) -> int:
-        days = self._community.settings.room_retention_days
-        cutoff = utcnow() - timedelta(days=days)
-        purged = await self._community.write(lambda s: rooms.purge_lines_before(s, cutoff))
+        days = self._settings().room_retention_days
+        cutoff = self._clock.now() - timedelta(days=days)
+        purged = await self._store.write(lambda s: rooms.purge_lines_before(s, cutoff))
         if purged:
             log.info("purged expired room history", extra={"lines": purged})
         return purged
@@ -276,23 +296,23 @@ class RoomService:
     async def list_rooms(self, member: MemberView) -> list[tuple[RoomView, int]]:
         """Rooms this member may enter, each with how many people are in it now."""
         await self.ensure_ready()
-        found = await self._community.read(
+        found = await self._store.read(
             lambda s: rooms.list_rooms(s, member_id=member.id, staff=member.is_staff))
         return [(room, self.presence.count(room.id)) for room in found]
 
     async def rooms_to_rejoin(self, member: MemberView) -> list[int]:
         """Rooms the member was in when their connection dropped."""
-        return await self._community.read(lambda s: rooms.rooms_inside(s, member.id))
+        return await self._store.read(lambda s: rooms.rooms_inside(s, member.id))
 
     async def events_today(self, room_id: int | None = None) -> list[RoomEventView]:
         """Scheduled sessions from now to the end of today (UTC), running ones included."""
-        now = utcnow()
+        now = self._clock.now()
         end = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-        return await self._community.read(lambda s: rooms.events_between(s, now, end, room_id))
+        return await self._store.read(lambda s: rooms.events_between(s, now, end, room_id))
 
     async def upcoming_events(self, room_id: int, days: int = 7) -> list[RoomEventView]:
-        now = utcnow()
-        return await self._community.read(
+        now = self._clock.now()
+        return await self._store.read(
             lambda s: rooms.events_between(s, now, now + timedelta(days=days), room_id))
 
     # -- entering and leaving ---------------------------------------------------------
@@ -306,7 +326,7 @@ class RoomService:
             return (room, rooms.recent_lines(s, room_id), rooms.ignored_ids(s, member.id),
                     rooms.appear_offline(s, member.id))
 
-        room, history, ignored, hidden = await self._community.write(load)
+        room, history, ignored, hidden = await self._store.write(load)
         events = await self.upcoming_events(room_id)
         visit = RoomVisit(room, member, history, events, ignored, hidden)
         if self.presence.join(room_id, member.id, member.pseudonym, hidden=hidden) and not hidden:
@@ -315,7 +335,7 @@ class RoomService:
 
     def subscribe(self, visit: RoomVisit, on_event: Callable[[], None]) -> Subscription:
         """The room's live events for this visit, in a bounded queue of its own."""
-        return self._community.events.subscribe(
+        return self._events.subscribe(
             room_topic(visit.room.id), maxsize=512, on_event=on_event)
 
     def depart(self, visit: RoomVisit) -> None:
@@ -333,7 +353,7 @@ class RoomService:
     async def leave(self, visit: RoomVisit) -> None:
         """Leave on purpose: presence out, and no rejoin next time."""
         self.depart(visit)
-        await self._community.write(
+        await self._store.write(
             lambda s: rooms.set_inside(s, visit.room.id, visit.member.id, False))
 
     def who(self, room_id: int) -> list[PresenceEntry]:
@@ -344,7 +364,7 @@ class RoomService:
         """Staff, or the host of a session running now, may set topic and slow mode."""
         if visit.member.is_staff:
             return True
-        now = utcnow()
+        now = self._clock.now()
         return any(e.host_id == visit.member.id and e.running(now) for e in visit.events)
 
     async def submit(self, visit: RoomVisit, raw: str) -> Reply:
@@ -377,11 +397,11 @@ class RoomService:
         # A muted member can read but not speak (the admin screen's mute).
         # Read for every line, so a mute (from the admin screen or `bbs admin mute`) holds
         # from the next one; a refused line was not said (pace, repeats, slow mode).
-        muted = await self._community.read(lambda s: posting_block(s, member.id))
+        muted = await self._store.read(lambda s: posting_block(s, member.id))
         if muted is not None:
             self.flood.unsay(member.id, text)
             return Reply((muted,), keep_input=True)
-        moderation = await self._community.moderation.check(text)
+        moderation = await self._moderation.check(text)
         held = moderation.held
 
         def store(s: Session) -> LineView:
@@ -399,28 +419,28 @@ class RoomService:
             return line
 
         try:
-            line = await self._community.write(store)
+            line = await self._store.write(store)
         except StoreBusyError:
             # Not saved, so not said: sending the same line again is not a duplicate.
             self.flood.unsay(member.id, text)
             raise
         if moderation.action is not Action.ALLOW:
-            self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
+            self._events.publish(MODERATION_TOPIC, ModerationAlertEvent(
                 "crisis" if moderation.crisis else "hold", room.id, line.id, member.pseudonym))
         if moderation.action is Action.CRISIS_HOLD:
             log.warning("crisis language in a held room line: moderators alerted",
                         extra={"room_id": room.id, "line_id": line.id})
-            return Reply(crisis=await self._community.crisis_words(
+            return Reply(crisis=await self._texts.crisis_words(
                 member.id, text_lang=moderation.scores.lang, kept=CRISIS_HOLD_KEPT), line=line)
         if held:
-            return Reply((await self._community.hold_words(member.id),), line=line)
+            return Reply((await self._texts.hold_words(member.id),), line=line)
         self._publish(room.id, RoomLineEvent(
             room.id, line.id, member.id, member.pseudonym, kind, text, line.at.isoformat(),
             mentions_in(text)))
         if moderation.action is Action.CRISIS:
             log.warning("crisis language in a room: moderators alerted",
                         extra={"room_id": room.id, "line_id": line.id})
-            return Reply(crisis=await self._community.crisis_words(
+            return Reply(crisis=await self._texts.crisis_words(
                 member.id, text_lang=moderation.scores.lang), line=line)
         return Reply(line=line)
 
@@ -435,7 +455,7 @@ class RoomService:
             return Reply(("You just said that; it was not sent twice.",))
         seconds = max(1, round(wait))
         if reason is FloodReason.COOLING_OFF:
-            now = time.monotonic()
+            now = self._clock.monotonic()
             told = self._cooling_told.get(visit.member.id, 0.0)
             if now < told:
                 return Reply(keep_input=True)  # said once already; nothing more to add
@@ -448,7 +468,7 @@ class RoomService:
         if reason is FloodReason.SLOW_MODE:
             return Reply((f"Slow mode is on here: you can speak again in {seconds} s.",),
                          keep_input=True)
-        now = time.monotonic()
+        now = self._clock.monotonic()
         if now - self._throttle_told.get(visit.member.id, 0.0) < THROTTLE_NOTE_SECONDS:
             return Reply(keep_input=True)
         self._throttle_told[visit.member.id] = now
@@ -496,7 +516,7 @@ class RoomService:
         if name == "close":
             if not member.is_staff:
                 return Reply(("Only staff can close a room.",))
-            room = await self._community.write(lambda s: rooms.update_room(s, room_id, closed=True))
+            room = await self._store.write(lambda s: rooms.update_room(s, room_id, closed=True))
             self.room_changed(room, by=member.pseudonym)
             return Reply()
         if name in ("topic", "slow", "invite"):
@@ -515,11 +535,11 @@ class RoomService:
     async def _ignore(self, visit: RoomVisit, name: str, on: bool) -> Reply:
         if not name:
             return Reply((f"Type a name: /{'ignore' if on else 'unignore'} NAME",))
-        found = await self._community.read(lambda s: rooms.member_id_by_name(s, name))
+        found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
         if found is None or found[0] == visit.member.id:
             return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
         other_id, other_name = found
-        await self._community.write(lambda s: rooms.set_ignored(s, visit.member.id, other_id, on))
+        await self._store.write(lambda s: rooms.set_ignored(s, visit.member.id, other_id, on))
         if on:
             visit.ignored.add(other_id)
             return Reply((f"You will not see {other_name}'s lines. /unignore {other_name} "
@@ -529,14 +549,14 @@ class RoomService:
 
     async def set_appear_offline(self, member: MemberView, hidden: bool) -> None:
         """The privacy screen's switch: saved, and applied in every room at once."""
-        await self._community.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
+        await self._store.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
         for room_id in self.presence.set_hidden(member.id, hidden):
             self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
                                                      "leave" if hidden else "join"))
 
     async def _offline(self, visit: RoomVisit, hidden: bool) -> Reply:
         member = visit.member
-        await self._community.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
+        await self._store.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
         visit.hidden = hidden
         for room_id in self.presence.set_hidden(member.id, hidden):
             self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
@@ -550,7 +570,7 @@ class RoomService:
         name, _, reason = arg.partition(" ")
         if not name:
             return Reply(("Type whose line to report: /report NAME [reason]",))
-        found = await self._community.read(lambda s: rooms.member_id_by_name(s, name))
+        found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
         if found is None:
             return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
         other_id, other_name = found
@@ -565,10 +585,10 @@ class RoomService:
                            reason=clean_line(reason, 400) or f"reported in {visit.room.name}")
             return line.id
 
-        line_id = await self._community.write(report)
+        line_id = await self._store.write(report)
         if line_id is None:
             return Reply((f"{other_name} has said nothing here to report.",))
-        self._community.events.publish(MODERATION_TOPIC, ModerationAlertEvent(
+        self._events.publish(MODERATION_TOPIC, ModerationAlertEvent(
             "report", room_id, line_id, other_name))
         return Reply((f"Thank you. {other_name}'s last line here went to the moderators.",))
 
@@ -577,7 +597,7 @@ class RoomService:
         name, _, note = arg.partition(" ")
         if not name:
             return Reply(("Type who you are worried about: /worried NAME [what worries you]",))
-        found = await self._community.read(lambda s: rooms.member_id_by_name(s, name))
+        found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
         if found is None:
             return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
         other_id, other_name = found
@@ -593,7 +613,7 @@ class RoomService:
                                        target_id=line.id, author_id=other_id,
                                        reporter_id=visit.member.id, note=clean_line(note, 400))
 
-        if await self._community.write(concern) is None:
+        if await self._store.write(concern) is None:
             return Reply((f"{other_name} has said nothing here yet; if they are in danger, "
                           "F1 lists crisis lines you can call for them.",))
         return Reply((flags.CONCERN_THANKS,))
@@ -601,18 +621,18 @@ class RoomService:
     async def _steer(self, visit: RoomVisit, name: str, arg: str) -> Reply:
         room_id = visit.room.id
         if name == "invite":
-            found = await self._community.read(lambda s: rooms.member_id_by_name(s, arg))
+            found = await self._store.read(lambda s: rooms.member_id_by_name(s, arg))
             if found is None:
                 return Reply((f"Nobody is called {clean_line(arg, 64)}.",))
-            await self._community.write(lambda s: rooms.invite(s, room_id, found[0]))
+            await self._store.write(lambda s: rooms.invite(s, room_id, found[0]))
             return Reply((f"{found[1]} is invited to {visit.room.name}.",))
         try:
             if name == "topic":
-                room = await self._community.write(
+                room = await self._store.write(
                     lambda s: rooms.update_room(s, room_id, topic=arg))
             else:
                 seconds = int(arg or "0")
-                room = await self._community.write(
+                room = await self._store.write(
                     lambda s: rooms.update_room(s, room_id, slow_mode_seconds=seconds))
         except ValueError as error:
             message = str(error) if isinstance(error, RoomError) else "Slow mode takes seconds."

@@ -6,6 +6,7 @@ A feature that adds tables in a module of its own adds that module's import here
 from __future__ import annotations
 
 import bbs.admin
+import bbs.audit
 import bbs.blocks
 import bbs.boards
 import bbs.flags

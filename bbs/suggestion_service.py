@@ -32,7 +32,10 @@ from bbs.suggestions import (
 )
 
 if TYPE_CHECKING:
-    from bbs.community import Community
+    from bbs.board_service import BoardService
+    from bbs.cluster import Singletons
+    from bbs.goal_service import GoalService
+    from bbs.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +62,18 @@ class _Peers:
 class SuggestionService:
     """Suggestions for one community; the theme engine is injected (`set_engine`)."""
 
-    def __init__(self, community: Community) -> None:
-        self._community = community
+    def __init__(
+        self,
+        *,
+        store: Store,
+        singletons: Singletons,
+        goals: GoalService,
+        boards: BoardService,
+    ) -> None:
+        self._store = store
+        self._singletons = singletons
+        self._goals = goals
+        self._boards = boards
         self.engine: ThemeEngine | None = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bbs-suggest")
         self._peers: _Peers | None = None
@@ -85,12 +98,12 @@ class SuggestionService:
         return suggestions.OPT_IN_TEXT
 
     async def settings(self, member_id: int) -> SuggestionSettingsView:
-        return await self._community.read(lambda s: suggestions.get_settings(s, member_id))
+        return await self._store.read(lambda s: suggestions.get_settings(s, member_id))
 
     async def set_settings(self, member_id: int, *, suggestions_on: bool, peers: bool
                            ) -> SuggestionSettingsView:
         """Say yes or no; no deletes what was learned. Peer matching needs suggestions on."""
-        view = await self._community.write(lambda s: suggestions.set_settings(
+        view = await self._store.write(lambda s: suggestions.set_settings(
             s, member_id, suggestions=suggestions_on, peers=peers))
         self._peers_stale = True
         return view
@@ -119,29 +132,29 @@ class SuggestionService:
             candidates = [(peers.ids[p], similarity) for p, similarity in nearest]
             return replace(shown, peers=suggestions.peer_matches(s, member_id, candidates))
 
-        shown = await self._community.read(run)
+        shown = await self._store.read(run)
         if shown is None:
             await self.refresh_members([member_id], catalog=True)
-            shown = await self._community.read(run)
-        return shown if shown is not None else await self._community.read(
+            shown = await self._store.read(run)
+        return shown if shown is not None else await self._store.read(
             lambda s: suggestions.for_you(s, member_id))
 
     async def dismiss(self, member_id: int, kind: str, item_id: int, theme: str = "") -> None:
-        await self._community.write(lambda s: suggestions.dismiss(
+        await self._store.write(lambda s: suggestions.dismiss(
             s, member_id=member_id, kind=kind, item_id=item_id, theme=theme))
 
     # -- acting on a peer match -------------------------------------------------------
     async def invite_peer(self, member_id: int, peer_id: int) -> PartnershipView:
         """Invite a peer match to be an accountability partner (goals' own rules apply)."""
-        name = await self._community.read(lambda s: suggestions.may_contact(
+        name = await self._store.read(lambda s: suggestions.may_contact(
             s, member_id, peer_id))
-        return await self._community.goals.invite(member_id, name)
+        return await self._goals.invite(member_id, name)
 
     async def peer_to_write(self, member_id: int, peer_id: int) -> str:
         """The peer's pseudonym, once their message settings and blocks allow writing."""
-        name = await self._community.read(lambda s: suggestions.may_contact(
+        name = await self._store.read(lambda s: suggestions.may_contact(
             s, member_id, peer_id))
-        await self._community.boards.check_may_write(member_id, peer_id)
+        await self._boards.check_may_write(member_id, peer_id)
         return name
 
     # -- refreshing -------------------------------------------------------------------
@@ -158,7 +171,7 @@ class SuggestionService:
         if engine is None:
             return
         self._peers_stale = False
-        ids, vectors = await self._community.read(
+        ids, vectors = await self._store.read(
             lambda s: suggestions.peer_vectors(s, engine.themes))
         index = await self._compute(engine.peer_index, vectors)
         self._peers = _Peers(ids, index)
@@ -184,19 +197,19 @@ class SuggestionService:
         async with self._refreshing:
             if catalog:
                 await self._refresh_catalog(engine)
-            batch = await self._community.read(
+            batch = await self._store.read(
                 lambda s: [suggestions.member_texts(s, m) for m in member_ids])
             learned = await self._compute(self._learn, engine, batch)
 
             def store(s: Session) -> int:
                 return sum(suggestions.store_profile(s, m, p, sig) for m, p, sig in learned)
 
-            stored = await self._community.write(store)
+            stored = await self._store.write(store)
         self._peers_stale = True
         return stored
 
     async def _refresh_catalog(self, engine: ThemeEngine) -> int:
-        texts, cursor = await self._community.read(suggestions.catalog_texts)
+        texts, cursor = await self._store.read(suggestions.catalog_texts)
 
         def score(items: list[CatalogText]) -> list[tuple[CatalogText, dict[str, float]]]:
             rows = engine.score_texts([t.text for t in items])
@@ -204,7 +217,7 @@ class SuggestionService:
                     for t, r in zip(items, rows, strict=True)]
 
         scored = await self._compute(score, texts)
-        await self._community.write(lambda s: suggestions.store_catalog(s, scored, cursor))
+        await self._store.write(lambda s: suggestions.store_catalog(s, scored, cursor))
         return sum(1 for t in texts if t.kind == "thread")
 
     async def refresh_pass(self, *, batches: int = BATCHES_PER_PASS) -> int:
@@ -212,7 +225,7 @@ class SuggestionService:
         engine = self.engine
         if engine is None:
             return 0
-        await self._community.write(lambda s: suggestions.mark_new_activity(s))
+        await self._store.write(lambda s: suggestions.mark_new_activity(s))
         for _ in range(batches):
             # A big backlog of threads (a first start on an old database): a batch at a time.
             async with self._refreshing:
@@ -221,7 +234,7 @@ class SuggestionService:
             await asyncio.sleep(BATCH_PAUSE)
         done = 0
         for _ in range(batches):
-            ids = await self._community.read(lambda s: suggestions.dirty_members(s, BATCH))
+            ids = await self._store.read(lambda s: suggestions.dirty_members(s, BATCH))
             if not ids:
                 break
             done += await self.refresh_members(ids)
@@ -234,7 +247,7 @@ class SuggestionService:
         while True:
             try:
                 # With several nodes, one refreshes for everyone.
-                if await self._community.singletons.runs("suggestions"):
+                if await self._singletons.runs("suggestions"):
                     await self.refresh_pass()
             except StoreBusyError:
                 log.info("suggestions refresh skipped: the store is busy")

@@ -253,12 +253,12 @@ def prepare(data_dir: Path, rooms: int, boards: int) -> tuple[
         list[tuple[str, asyncssh.SSHKey]], list[Poster], dict[str, asyncssh.SSHKey]]:
     """Members with keys (and a week old, so posting intervals are the grown-up ones)."""
     from bbs import accounts
-    from bbs.community import Community
     from bbs.config import load_settings
     from bbs.pseudonyms import validate_pseudonym
     from server.ssh_server import key_info
+    from server.wiring import build_community
 
-    community = Community(load_settings(data_dir, port=0))
+    community = build_community(load_settings(data_dir, port=0))
     community.prepare()
     people: dict[str, asyncssh.SSHKey] = {}
     names = ([f"room{i:02d}" for i in range(rooms)] + [f"board{i:02d}" for i in range(boards)]

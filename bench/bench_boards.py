@@ -24,6 +24,7 @@ from bbs.config import Argon2Cost, load_settings, with_overrides
 from bbs.models import utcnow
 from bbs.pseudonyms import validate_pseudonym
 from moderation.model import load_model
+from server.wiring import build_community
 
 BIG_THREAD_POSTS = 50_000
 SMALL_THREADS = 2_500
@@ -162,7 +163,7 @@ async def main() -> None:
                                   argon2=Argon2Cost(time_cost=1, memory_cost_kib=1024,
                                                     parallelism=1))
         model = load_model(None)
-        community = Community(settings, scorer=model)
+        community = build_community(settings, scorer=model)
         community.prepare()
         community.boards.rules = PostingRules(interval=timedelta(0),
                                               new_account_interval=timedelta(0))

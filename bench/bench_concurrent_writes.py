@@ -33,6 +33,7 @@ from bbs.community import Community
 from bbs.config import Argon2Cost, load_settings, with_overrides
 from bbs.pseudonyms import validate_pseudonym
 from bbs.room_live import FloodControl
+from server.wiring import build_community
 
 SECOND_PROCESS = r"""
 import asyncio, json, sys, time
@@ -40,12 +41,13 @@ from datetime import timedelta
 from pathlib import Path
 from bbs.boards import PostingRules
 from bbs.community import Community
+from server.wiring import build_community
 from bbs.config import load_settings
 
 async def main():
     data_dir, thread, member, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), \
         int(sys.argv[4])
-    community = Community(load_settings(data_dir, port=0))
+    community = build_community(load_settings(data_dir, port=0))
     community.boards.rules = PostingRules(interval=timedelta(0),
                                           new_account_interval=timedelta(0))
     community.moderation.set_scorer(None)
@@ -99,7 +101,7 @@ async def run(data_dir: Path, total: int) -> list[Source]:
     settings = with_overrides(load_settings(data_dir, port=0),
                               argon2=Argon2Cost(time_cost=1, memory_cost_kib=1024,
                                                 parallelism=1))
-    community = Community(settings)
+    community = build_community(settings)
     community.boards.rules = PostingRules(interval=timedelta(0),
                                           new_account_interval=timedelta(0))
     community.moderation.set_scorer(None)

@@ -38,7 +38,7 @@ HARNESS = r"""
 import asyncio, json, sys, time
 from pathlib import Path
 from bbs.config import load_settings
-from bbs.community import Community
+from server.wiring import build_community
 from server.ssh_server import start_server, tune_garbage_collector
 from server.textual_patches import apply_textual_patches
 
@@ -51,7 +51,7 @@ def rss_kib():
 async def main():
     apply_textual_patches()
     settings = load_settings(Path(sys.argv[1]), port=0)
-    community = Community(settings)
+    community = build_community(settings)
     running = await start_server(settings, community)
     for name in ("Bench", "Other", "Flood", "Sloth", "Victim"):
         await community.sign_up(name, "correct horse battery", "correct horse battery")

@@ -41,6 +41,7 @@ from bbs.community import Community
 from bbs.config import load_settings
 from bbs.suggestions import SuggestionSettings
 from server.ssh_server import tune_garbage_collector
+from server.wiring import build_community
 from suggest.engine import SeedThemeEngine
 from suggest.loader import load
 from suggest.synthetic import generate
@@ -72,7 +73,7 @@ def quantile(values: list[float], q: float) -> float:
 async def run(members: int, posts: int, samples: int, trace: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(Path(tmp) / "data", port=0)
-        community = Community(settings)
+        community = build_community(settings)
         community.prepare()
         try:
             await _run(community, members, posts, samples, trace)

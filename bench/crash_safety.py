@@ -43,7 +43,7 @@ import asyncio, json, sys
 from datetime import timedelta
 from pathlib import Path
 from bbs.boards import PostingRules
-from bbs.community import Community
+from server.wiring import build_community
 from bbs.config import load_settings
 from server.ssh_server import start_server, tune_garbage_collector
 from server.textual_patches import apply_textual_patches
@@ -51,7 +51,7 @@ from server.textual_patches import apply_textual_patches
 async def main():
     apply_textual_patches()
     settings = load_settings(Path(sys.argv[1]), port=0)
-    community = Community(settings)
+    community = build_community(settings)
     community.boards.rules = PostingRules(interval=timedelta(0),
                                           new_account_interval=timedelta(0))
     running = await start_server(settings, community)
@@ -187,13 +187,13 @@ def prepare(data_dir: Path, count: int) -> list[Author]:
 
     from bbs import accounts
     from bbs.boards import PostingRules
-    from bbs.community import Community
     from bbs.config import load_settings
     from bbs.pseudonyms import validate_pseudonym
     from server.ssh_server import key_info
+    from server.wiring import build_community
 
     settings = load_settings(data_dir, port=0)
-    community = Community(settings)
+    community = build_community(settings)
     community.prepare()
     community.boards.rules = PostingRules(interval=timedelta(0),
                                           new_account_interval=timedelta(0))

@@ -38,6 +38,7 @@ from bbs import resources
 from bbs.community import Community
 from bbs.config import load_settings
 from bbs.suggestions import RECENT_THREADS, _resources
+from server.wiring import build_community
 from suggest.engine import SeedThemeEngine
 from suggest.loader import board_themes, load, thread_themes
 from suggest.synthetic import INTERESTS, generate
@@ -55,7 +56,7 @@ async def evaluate(members: int, posts: int, seed: int, noise: float = 0.15,
                    chitchat: float = 0.15) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(Path(tmp) / "data", port=0)
-        community = Community(settings)
+        community = build_community(settings)
         community.prepare()
         try:
             return await _evaluate(community, members, posts, seed, noise, chitchat)

@@ -20,6 +20,7 @@ from bbs.config import Settings, with_overrides
 from bbs.privacy_service import SessionInfo
 from bbs.text_safety import clean_text
 from server.session import BBSSession
+from server.wiring import build_community
 
 log = logging.getLogger(__name__)
 
@@ -327,7 +328,7 @@ class RunningServer:
 
 async def start_server(settings: Settings, community: Community | None = None) -> RunningServer:
     """Prepare the data directory and database, then listen. Returns once listening."""
-    community = community or Community(settings)
+    community = community or build_community(settings)
     await asyncio.to_thread(community.prepare)
     # Build the text-cleaning tables now, not during the first member's first screen.
     await asyncio.to_thread(clean_text, "\x1b")

@@ -16,6 +16,7 @@ from bbs.community import Community
 from bbs.config import Settings, load_settings, with_overrides
 from bbs.db import Database
 from server.textual_patches import apply_textual_patches
+from server.wiring import build_community
 
 # Helpers shared by tests in several folders (support.py, driver_harness.py) are imported
 # by name.
@@ -43,7 +44,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def community(settings: Settings) -> Iterator[Community]:
-    c = Community(settings)
+    c = build_community(settings)
     c.prepare()
     yield c
     c.close()
@@ -96,7 +97,7 @@ def store(store_url: str) -> Iterator[Database]:
 @pytest.fixture
 def scored_community(settings: Settings) -> Iterator[Community]:
     """A community whose texts pass `WordScorer`, so tests choose what is flagged."""
-    c = Community(settings, scorer=WordScorer())
+    c = build_community(settings, scorer=WordScorer())
     c.prepare()
     yield c
     c.close()

@@ -26,6 +26,7 @@ from bbs.moderation_policy import Scores
 from bbs.pseudonyms import validate_pseudonym
 from screens.app import BBSApp, SessionContext
 from screens.widgets import PlainText
+from server.wiring import build_community
 
 # Real argon2id, at a cost a test suite can afford; production keeps argon2-cffi's defaults.
 FAST_ARGON2 = Argon2Cost(time_cost=1, memory_cost_kib=1024, parallelism=1)
@@ -200,7 +201,7 @@ async def cluster_nodes(
     try:
         for i in range(count):
             name = f"node{i + 1}"
-            node = Community(
+            node = build_community(
                 dataclasses.replace(
                     settings,
                     data_dir=root / name,

@@ -14,6 +14,7 @@ from bbs import boards
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
 from bbs.db import Database
+from server.wiring import build_community
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def store_settings(request: pytest.FixtureRequest, settings: Settings) -> Settin
 @pytest.fixture
 def store_community(store_settings: Settings) -> Iterator[Community]:
     """A prepared community on SQLite, and again on PostgreSQL."""
-    community = Community(store_settings)
+    community = build_community(store_settings)
     community.prepare()
     yield community
     community.close()

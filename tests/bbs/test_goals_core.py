@@ -17,6 +17,7 @@ from bbs.db import Database
 from bbs.flags import ModerationFlag
 from bbs.goals import CheckIn, Cheer
 from bbs.streaks import CheckInStatus, GoalError
+from server.wiring import build_community
 
 
 def _rows(community: Community, model: type) -> list[dict[str, object]]:
@@ -78,9 +79,9 @@ async def test_time_zone_must_exist_and_moves_the_members_day(community: Communi
 def two_connections(settings: Settings, store_url: str) -> Iterator[tuple[Community, Community]]:
     """Two communities (two engines, two pools) on one database: like two server processes,
     on SQLite and again on PostgreSQL."""
-    first = Community(settings, Database(store_url))
+    first = build_community(settings, Database(store_url))
     first.prepare()
-    second = Community(settings, Database(store_url))
+    second = build_community(settings, Database(store_url))
     yield first, second
     first.close()
     second.close()

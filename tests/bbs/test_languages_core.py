@@ -17,6 +17,7 @@ from bbs.community import Community
 from bbs.config import Settings
 from bbs.db import alembic_config
 from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action, Scores
+from server.wiring import build_community
 
 # Lines only the shipped Spanish / German help has, and one only the English one has.
 ES_LINE = "Alguien con quien hablar, a cualquier hora"
@@ -49,7 +50,7 @@ class LanguageScorer:
 
 @pytest.fixture
 def lang_community(settings: Settings) -> Iterator[Community]:
-    c = Community(settings, scorer=LanguageScorer())
+    c = build_community(settings, scorer=LanguageScorer())
     c.prepare()
     let_new_members_write(c.database)
     yield c
@@ -90,7 +91,7 @@ def test_language_helps_are_installed_where_missing_and_never_overwrite_a_sysops
 ) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.help_path_for("es").write_text("Llama al 112. Nuestro número local.", "utf-8")
-    community = Community(settings)
+    community = build_community(settings)
     try:
         community.prepare()  # first start, or an upgrade from before languages
         assert settings.help_path_for("es").read_text("utf-8") == (

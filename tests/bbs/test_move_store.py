@@ -11,7 +11,6 @@ from support import NO_WAIT, PASSWORD
 
 from bbs import accounts, admin, boards, messages, rooms, search
 from bbs.accounts import PublicKeyInfo
-from bbs.community import Community
 from bbs.config import Settings, with_overrides
 from bbs.db import Database
 from bbs.models import Member, utcnow
@@ -21,13 +20,14 @@ from bbs.node_lock import hold_server_lock
 from bbs.pseudonyms import validate_pseudonym
 from bbs.sysop_settings import put_setting
 from server.cli import main
+from server.wiring import build_community
 
 KEY = PublicKeyInfo("ssh-ed25519", "SHA256:movingkey", "ssh-ed25519 AAAAmoving robin@home")
 
 
 def _community(settings: Settings) -> dict[str, int]:
     """A small lived-in SQLite community; returns some ids worth checking after the move."""
-    community = Community(settings)
+    community = build_community(settings)
     community.prepare()
     hasher = community.passwords
     db = community.database
@@ -179,7 +179,7 @@ def test_a_community_moves_whole_and_works_there(settings: Settings, postgres_ur
         target.dispose()
     # A server started on it seeds nothing twice, and the copied password still works.
     pg_settings = with_overrides(settings, database_url=postgres_url)
-    community = Community(pg_settings)
+    community = build_community(pg_settings)
     try:
         community.prepare()
         assert _counts(postgres_url)["board"] == before["board"]
@@ -195,7 +195,7 @@ async def test_the_copied_password_logs_in(settings: Settings, postgres_url: str
         move_to_postgres(source, postgres_url)
     finally:
         source.dispose()
-    community = Community(with_overrides(settings, database_url=postgres_url))
+    community = build_community(with_overrides(settings, database_url=postgres_url))
     try:
         assert await community.authenticate_password("robin", PASSWORD) is not None
         assert await community.authenticate_password("robin", "wrong password") is None

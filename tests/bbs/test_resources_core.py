@@ -16,6 +16,7 @@ from bbs.config import Settings
 from bbs.db import Database
 from bbs.models import Role
 from bbs.resources import Resource, ResourceError
+from server.wiring import build_community
 
 THEMES = {"sleep", "anxiety", "panic", "low mood", "recovery", "cravings", "grounding",
           "breathing", "stress", "loneliness"}
@@ -92,14 +93,14 @@ def test_seeded_once_and_retirement_and_edits_survive_restarts(tmp_path: Path) -
 
 
 def test_community_prepare_seeds_once(settings: Settings) -> None:
-    first = Community(settings)
+    first = build_community(settings)
     first.prepare()
     try:
         with first.database.read() as session:
             n = len(resources.active_resources(session))
     finally:
         first.close()
-    second = Community(settings)
+    second = build_community(settings)
     second.prepare()
     try:
         with second.database.read() as session:

@@ -23,10 +23,10 @@ from bbs.db import Database
 NODE = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from bbs.community import Community
+    from server.wiring import build_community
     from bbs.config import load_settings, with_overrides
     settings = load_settings(Path(sys.argv[1]), database_url=sys.argv[2])
-    community = Community(settings)
+    community = build_community(settings)
     time.sleep(max(0.0, float(sys.argv[3]) - time.time()))  # kept: processes start together
     community.prepare()
     community.close()

@@ -13,17 +13,17 @@ import asyncssh
 import pyte
 import pytest
 
-from bbs.community import Community
 from bbs.config import Settings
 from screens.signup import LANGUAGE_TITLE as LANGUAGE_QUESTION
 from server.ssh_server import RunningServer, start_server
 from server.textual_patches import apply_textual_patches
+from server.wiring import build_community
 
 
 @pytest.fixture
 async def server(settings: Settings) -> AsyncIterator[RunningServer]:
     apply_textual_patches()
-    running = await start_server(settings, Community(settings))
+    running = await start_server(settings, build_community(settings))
     try:
         yield running
     finally:

@@ -21,6 +21,7 @@ from bbs.config import Settings, with_overrides
 from bbs.models import Role
 from server.ssh_server import RunningServer, start_server
 from server.textual_patches import apply_textual_patches
+from server.wiring import build_community
 
 PASSWORD = "correct horse battery"
 # What the issue asks: a suspension or ban ends the member's live sessions within 2 s.
@@ -35,7 +36,7 @@ async def live_server(
     if request.param == "postgresql":
         settings = with_overrides(settings, database_url=request.getfixturevalue("postgres_url"))
     apply_textual_patches()
-    running = await start_server(settings, Community(settings))
+    running = await start_server(settings, build_community(settings))
     try:
         yield running
     finally:

@@ -16,8 +16,8 @@ from typing import Any
 import psycopg
 from support import SSH_PASSWORD as PASSWORD
 
-from bbs.community import Community
 from bbs.config import Settings
+from server.wiring import build_community
 
 
 def _free_port() -> int:
@@ -98,7 +98,7 @@ async def test_a_room_line_said_on_one_node_is_seen_on_the_other(
         two, port_two = await _node(tmp_path / "two", postgres_url, "two")
         nodes.append(two)
         # Members, written through the core into the nodes' shared database.
-        writer = Community(dataclasses.replace(settings, database_url=postgres_url))
+        writer = build_community(dataclasses.replace(settings, database_url=postgres_url))
         try:
             for name in ("Ada", "Bea"):
                 await writer.sign_up(name, PASSWORD, PASSWORD)

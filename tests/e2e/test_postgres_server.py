@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bbs.community import Community
 from bbs.config import Settings, with_overrides
 from server.ssh_server import RunningServer, start_server
 from server.textual_patches import apply_textual_patches
+from server.wiring import build_community
 
 PASSWORD = "a long postgres password"
 
@@ -18,7 +18,7 @@ PASSWORD = "a long postgres password"
 async def pg_server(settings: Settings, postgres_url: str) -> AsyncIterator[RunningServer]:
     apply_textual_patches()
     pg_settings = with_overrides(settings, database_url=postgres_url)
-    running = await start_server(pg_settings, Community(pg_settings))
+    running = await start_server(pg_settings, build_community(pg_settings))
     try:
         yield running
     finally:

@@ -16,11 +16,11 @@ from typing import Any
 import asyncssh
 import pytest
 
-from bbs.community import Community
 from bbs.config import LoginLimits, Settings, with_overrides
 from server.proxy_protocol import build_v2
 from server.ssh_server import RunningServer, start_server
 from server.textual_patches import apply_textual_patches
+from server.wiring import build_community
 
 CLIENT = ("203.0.113.7", 51000)
 
@@ -74,7 +74,7 @@ async def proxied(settings: Settings) -> AsyncIterator[Callable[..., Any]]:
             trusted_proxies=trusted,
             login=LoginLimits(max_penalty_seconds=1.0, **login),
         )
-        server = await start_server(proxy_settings, Community(proxy_settings))
+        server = await start_server(proxy_settings, build_community(proxy_settings))
         running.append(server)
         return server
 

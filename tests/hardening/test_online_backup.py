@@ -23,6 +23,7 @@ from support import wait_until
 from bbs.boards import Post, PostingRules
 from bbs.community import Community
 from bbs.config import Settings, load_settings, with_overrides
+from server.wiring import build_community
 
 FILLER_POSTS = 20_000  # enough that the copy takes a while, so posts land during it
 
@@ -112,7 +113,7 @@ async def test_a_backup_taken_while_members_post_restores_every_accepted_post(
     restored_dir = tmp_path / "restored"
     restored_dir.mkdir()
     shutil.copyfile(backup, restored_dir / "bbs.sqlite3")
-    restored = Community(with_overrides(load_settings(restored_dir, port=0),
+    restored = build_community(with_overrides(load_settings(restored_dir, port=0),
                                         argon2=settings.argon2))
     try:
         await asyncio.to_thread(restored.prepare)

@@ -59,6 +59,7 @@ from screens.app import BBSApp, SessionContext
 from screens.base import BBSScreen
 from screens.privacy import QuickHideScreen
 from screens.widgets import KeyBar, KeyMenu, PlainText
+from server.wiring import build_community
 
 # A long pseudonym (24 is the most allowed): names end up in titles and key lines.
 PARTNER = "Alder.Longbottom-Stream"
@@ -868,7 +869,7 @@ class Template:
 
 def _seed(settings: Settings) -> World:
     async def run() -> World:
-        community = Community(settings, scorer=WordScorer())
+        community = build_community(settings, scorer=WordScorer())
         community.prepare()
         try:
             return await _world(community)
@@ -893,7 +894,7 @@ def world(template: Template, tmp_path: Path) -> Iterator[World]:
     data_dir = tmp_path / "data"
     shutil.copytree(template.data_dir, data_dir)
     settings = with_overrides(load_settings(data_dir, port=0), argon2=FAST_ARGON2)
-    community = Community(settings, scorer=WordScorer())
+    community = build_community(settings, scorer=WordScorer())
     community.prepare()
     yield replace(template.world, community=community)
     community.close()

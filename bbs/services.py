@@ -1,0 +1,61 @@
+"""What a Community is made of: the store, the event bus, the gate, the texts and the
+services, each built once by the composition root (`server.wiring`) and handed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bbs.admin_service import AdminService
+    from bbs.board_service import BoardService
+    from bbs.cluster import Singletons
+    from bbs.config import Settings
+    from bbs.events import EventBus
+    from bbs.goal_service import GoalService
+    from bbs.hashing import Hasher
+    from bbs.login_guard import LoginGuard
+    from bbs.moderation_gate import ModerationGate
+    from bbs.privacy_service import PrivacyService
+    from bbs.resource_service import ResourceService
+    from bbs.room_service import RoomService
+    from bbs.store import Store
+    from bbs.suggestion_service import SuggestionService
+    from bbs.texts import Texts
+
+
+class LiveSettings:
+    """The settings as they are now, which services read each time (a callable).
+
+    The server replaces them once it knows the port it listens on (port 0 in tests and
+    benchmarks), and tests change them on a running community.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.current = settings
+
+    def __call__(self) -> Settings:
+        return self.current
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything one BBS's sessions share, wired together once."""
+
+    settings: LiveSettings
+    store: Store
+    # Live events: local to this process, or shared through PostgreSQL with [cluster].
+    events: EventBus
+    moderation: ModerationGate
+    texts: Texts
+    hasher: Hasher
+    guard: LoginGuard
+    # Which single jobs (announcing sessions, refreshing suggestions) this node runs.
+    singletons: Singletons
+    boards: BoardService
+    rooms: RoomService
+    admin: AdminService
+    goals: GoalService
+    suggestions: SuggestionService
+    privacy: PrivacyService
+    resources: ResourceService

@@ -1,0 +1,72 @@
+"""The store: the database and the worker threads its sessions run in.
+
+Every service reads and writes through it, so no member's query stalls the shared event
+loop, and what a write transaction announced (`bbs.events.announce`) is published on the
+event bus once it has committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import ParamSpec, TypeVar
+
+from sqlmodel import Session
+
+from bbs.db import Database
+from bbs.events import Event, EventBus, take_announcements
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Store:
+    """One database and its pool of worker threads, shared by every service."""
+
+    def __init__(self, database: Database, events: EventBus) -> None:
+        self.database = database
+        self._events = events
+        self._db_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="bbs-db")
+
+    async def _db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db_pool, functools.partial(fn, *args, **kwargs))
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        with self.database.read() as session:
+            return fn(session)
+
+    def _write(self, fn: Callable[[Session], T]) -> tuple[T, list[tuple[str, Event]]]:
+        with self.database.write() as session:
+            result = fn(session)
+            announced = take_announcements(session)
+        return result, announced
+
+    async def read(self, fn: Callable[[Session], T]) -> T:
+        """Run fn with a read session in a worker thread."""
+        return await self._db(self._read, fn)
+
+    async def write(self, fn: Callable[[Session], T]) -> T:
+        """Run fn in one write transaction in a worker thread.
+
+        What the transaction announced (`bbs.events.announce`) is published here, on the
+        event loop, once it has committed.
+        """
+        result, announced = await self._db(self._write, fn)
+        for topic, event in announced:
+            self._events.publish(topic, event)
+        return result
+
+    def write_blocking(self, fn: Callable[[Session], T]) -> T:
+        """Run fn in one write transaction in the calling thread (seeding at start-up).
+
+        Nothing is published: seeding announces nothing, and no event loop may be running.
+        """
+        return self._write(fn)[0]
+
+    def close(self) -> None:
+        """Wait for the worker threads, then let the database's connections go."""
+        self._db_pool.shutdown(wait=True)
+        self.database.dispose()

@@ -1,0 +1,123 @@
+"""The one composition root: builds the store, the event bus, the moderation gate, the
+texts and every service, and hands each exactly what it needs.
+
+Nothing else constructs a service; the server, the tools and the tests all start here.
+"""
+
+from __future__ import annotations
+
+from bbs.admin_service import AdminService
+from bbs.board_service import BoardService
+from bbs.clock import SystemClock
+from bbs.cluster import Singletons
+from bbs.community import Community
+from bbs.config import ClusterSettings, Settings
+from bbs.db import Database
+from bbs.events import EventBus, LocalEventBus
+from bbs.goal_service import GoalService
+from bbs.hashing import Hasher
+from bbs.login_guard import LoginGuard
+from bbs.moderation_gate import ModerationGate
+from bbs.moderation_policy import ModerationThresholds, TextScorer
+from bbs.privacy_service import PrivacyService
+from bbs.resource_service import ResourceService
+from bbs.room_service import RoomService
+from bbs.services import LiveSettings, Services
+from bbs.store import Store
+from bbs.suggestion_service import SuggestionService
+from bbs.texts import Texts
+
+
+def event_bus(settings: Settings) -> EventBus:
+    """The bus for everything live, chosen by configuration.
+
+    Several nodes on one PostgreSQL ([cluster], or `bbs serve --workers`) share it through
+    PostgreSQL once `Community.start_live()` has run; one process keeps it local.
+    """
+    cluster = _cluster(settings)
+    if cluster is None:
+        return LocalEventBus()
+    from bbs.events_postgres import PostgresEventBus
+
+    return PostgresEventBus(
+        settings.database_url, reconnect_max=cluster.listen_reconnect_max_seconds
+    )
+
+
+def _cluster(settings: Settings) -> ClusterSettings | None:
+    # [cluster] means nothing on SQLite, which one process serves.
+    return None if settings.database_url.startswith("sqlite") else settings.cluster
+
+
+def build_services(
+    settings: Settings,
+    database: Database | None = None,
+    *,
+    scorer: TextScorer | None = None,
+) -> Services:
+    """Every part of one BBS, each given its ports (nothing runs until `prepare`)."""
+    live = LiveSettings(settings)
+    events = event_bus(settings)
+    store = Store(database or Database(settings.database_url), events)
+    moderation = ModerationGate(scorer, ModerationThresholds.from_mapping(settings.moderation))
+    texts = Texts(store, live, moderation)
+    singletons = Singletons(settings.database_url if _cluster(settings) is not None else None)
+    # Boards, threads, private messages and search.
+    boards = BoardService(store=store, moderation=moderation, texts=texts)
+    # Live rooms.
+    rooms = RoomService(
+        store=store,
+        events=events,
+        moderation=moderation,
+        texts=texts,
+        settings=live,
+        singletons=singletons,
+        clock=SystemClock(),
+    )
+    # Moderation work: review queue, sanctions, audit log, sysop settings.
+    admin = AdminService(
+        store=store,
+        events=events,
+        moderation=moderation,
+        texts=texts,
+        settings=live,
+        rooms=rooms,
+    )
+    # Goals, check-ins, partners and the companion.
+    goals = GoalService(
+        store=store, events=events, moderation=moderation, texts=texts, boards=boards
+    )
+    # Personal suggestions and peer matching (opt-in); the server injects the engine.
+    suggestions = SuggestionService(store=store, singletons=singletons, goals=goals, boards=boards)
+    hasher = Hasher(settings)
+    # Privacy: what we store, export, keys and passwords, sessions, deleting an account.
+    privacy = PrivacyService(store=store, settings=live, hasher=hasher, rooms=rooms)
+    # The resource library: coping strategies, favourites, sysop edits.
+    resources = ResourceService(store=store)
+    return Services(
+        settings=live,
+        store=store,
+        events=events,
+        moderation=moderation,
+        texts=texts,
+        hasher=hasher,
+        guard=LoginGuard(settings.login),
+        singletons=singletons,
+        boards=boards,
+        rooms=rooms,
+        admin=admin,
+        goals=goals,
+        suggestions=suggestions,
+        privacy=privacy,
+        resources=resources,
+    )
+
+
+def build_community(
+    settings: Settings,
+    database: Database | None = None,
+    *,
+    scorer: TextScorer | None = None,
+) -> Community:
+    """One BBS: its services wired together, behind the Community front door."""
+    return Community(build_services(settings, database, scorer=scorer))

@@ -1,0 +1,43 @@
+"""The composition root: the event bus the configuration chooses, and one store shared."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from bbs.community import Community
+from bbs.config import ClusterSettings, Settings, with_overrides
+from bbs.events import LocalEventBus
+from bbs.events_postgres import PostgresEventBus
+from server.wiring import build_services, event_bus
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/nowhere"
+
+
+def test_one_process_keeps_live_events_local(settings: Settings) -> None:
+    assert isinstance(event_bus(settings), LocalEventBus)
+    # PostgreSQL without [cluster] is still one process.
+    assert isinstance(event_bus(with_overrides(settings, database_url=POSTGRES)), LocalEventBus)
+
+
+def test_a_cluster_shares_live_events_through_postgresql(settings: Settings) -> None:
+    clustered = with_overrides(settings, database_url=POSTGRES, cluster=ClusterSettings())
+    assert isinstance(event_bus(clustered), PostgresEventBus)
+
+
+def test_the_community_and_its_services_share_one_store_bus_and_settings(
+    settings: Settings,
+) -> None:
+    services = build_services(settings)
+    community = Community(services)
+    try:
+        assert community.store is services.store
+        assert community.events is services.events
+        assert community.database is services.store.database
+        assert community.boards is services.boards
+        assert community.suggestions is services.suggestions
+        # A running server learns its port after it is built: every service sees it.
+        community.settings = with_overrides(settings, port=2222)
+        assert services.settings().port == 2222
+        assert "-p 2222" in community.privacy.export_command(SimpleNamespace(pseudonym="Wren"))
+    finally:
+        community.close()
