@@ -394,17 +394,17 @@ class RoomService:
         if not verdict.ok:
             return self._flood_reply(visit, verdict.reason, verdict.retry_after, len(text))
         member = visit.member
-        # A muted member can read but not speak (the admin screen's mute).
-        # Read for every line, so a mute (from the admin screen or `bbs admin mute`) holds
-        # from the next one; a refused line was not said (pace, repeats, slow mode).
-        muted = await self._store.read(lambda s: posting_block(s, member.id))
-        if muted is not None:
-            self.flood.unsay(member.id, text)
-            return Reply((muted,), keep_input=True)
+        # One trip to the model, then one transaction: the mute is read in the same
+        # transaction that stores the line, so a mute (from the admin screen or
+        # `bbs admin mute`) holds from the next line.
         moderation = await self._moderation.check(text)
         held = moderation.held
 
-        def store(s: Session) -> LineView:
+        def store(s: Session) -> LineView | str:
+            # A muted member can read but not speak (the admin screen's mute).
+            muted = posting_block(s, member.id)
+            if muted is not None:
+                return muted
             line = rooms.add_line(s, room_id=room.id, member_id=member.id,
                                   author=member.pseudonym, kind=kind, text=text, held=held)
             flags.flag_verdict(
@@ -419,11 +419,16 @@ class RoomService:
             return line
 
         try:
-            line = await self._store.write(store)
+            stored = await self._store.write(store)
         except StoreBusyError:
             # Not saved, so not said: sending the same line again is not a duplicate.
             self.flood.unsay(member.id, text)
             raise
+        if isinstance(stored, str):
+            # Refused for a mute: not said either (pace, repeats, slow mode).
+            self.flood.unsay(member.id, text)
+            return Reply((stored,), keep_input=True)
+        line = stored
         if moderation.action is not Action.ALLOW:
             self._events.publish(MODERATION_TOPIC, ModerationAlertEvent(
                 "crisis" if moderation.crisis else "hold", room.id, line.id, member.pseudonym))

@@ -48,3 +48,30 @@ def test_unsay_gives_back_the_pace_the_repeat_and_the_slow_mode() -> None:
     # Unsaying a line that was never accepted gives nothing back.
     flood.unsay(1, "never said")
     assert flood.check(1, 8, "other", now=103.0).reason is FloodReason.THROTTLED
+
+
+async def test_a_room_line_is_one_store_transaction_with_the_mute_read_inside_it(
+    community: Community,
+) -> None:
+    member = (await community.sign_up("Finch", PASSWORD, PASSWORD)).member
+    room_id = (await community.rooms.list_rooms(member))[0][0].id
+    visit = await community.rooms.enter(room_id, member)
+    store = community.store
+    calls: list[str] = []
+    read, write = store.read, store.write
+
+    async def counted_read(fn):  # type: ignore[no-untyped-def]
+        calls.append("read")
+        return await read(fn)
+
+    async def counted_write(fn):  # type: ignore[no-untyped-def]
+        calls.append("write")
+        return await write(fn)
+
+    store.read = counted_read  # type: ignore[method-assign]
+    store.write = counted_write  # type: ignore[method-assign]
+    try:
+        assert (await community.rooms.say(visit, "evening, everyone")).line is not None
+    finally:
+        del store.read, store.write
+    assert calls == ["write"]
