@@ -55,9 +55,11 @@ class Credentials:
 
 
 def _key_count(session: Session, member_id: int | None) -> int:
-    return int(session.exec(
-        select(func.count()).select_from(MemberKey).where(MemberKey.member_id == member_id)
-    ).one())
+    return int(
+        session.exec(
+            select(func.count()).select_from(MemberKey).where(MemberKey.member_id == member_id)
+        ).one()
+    )
 
 
 def _view(member: Member, key_count: int = 0) -> MemberView:

@@ -34,6 +34,7 @@ T = TypeVar("T")
 
 ON_CALL_KEY = "on_call_note"
 
+
 @dataclass(frozen=True)
 class ModelStatus:
     """The moderation model as the sysop's model panel shows it."""
@@ -104,38 +105,88 @@ class AdminService:
     # -- the queue ----------------------------------------------------------------------
     async def queue(self, actor_id: int, *, limit: int = 50) -> list[QueueItem]:
         return await self._store.read(
-            lambda s: admin.review_queue(s, actor_id=actor_id, limit=limit))
+            lambda s: admin.review_queue(s, actor_id=actor_id, limit=limit)
+        )
 
     async def terms_behind(self, text: str) -> str:
         """The model's strongest terms for a text, in one line for the reviewer."""
         verdict = await self._moderation.check(text, explain=True)
-        parts = [f"{label}: " + ", ".join(term for term, _w in terms[:4])
-                 for label, terms in verdict.why.items() if terms]
+        parts = [
+            f"{label}: " + ", ".join(term for term, _w in terms[:4])
+            for label, terms in verdict.why.items()
+            if terms
+        ]
         return "; ".join(parts)
 
     async def reason_categories(self) -> list[str]:
         return await self._store.read(admin.reason_categories)
 
-    async def decide(self, actor_id: int, flag_id: int, decision: Decision, *,
-                     category: str = "", reason: str = "", length: timedelta | None = None,
-                     support: str = "") -> AuditView:
+    async def decide(
+        self,
+        actor_id: int,
+        flag_id: int,
+        decision: Decision,
+        *,
+        category: str = "",
+        reason: str = "",
+        length: timedelta | None = None,
+        support: str = "",
+    ) -> AuditView:
         # A sanction announces itself (bbs.sanctions.AccessChanged) as it commits.
-        return await self._store.write(lambda s: admin.decide(
-            s, actor_id=actor_id, flag_id=flag_id, decision=decision, category=category,
-            reason=reason, length=length, support=support))
+        return await self._store.write(
+            lambda s: admin.decide(
+                s,
+                actor_id=actor_id,
+                flag_id=flag_id,
+                decision=decision,
+                category=category,
+                reason=reason,
+                length=length,
+                support=support,
+            )
+        )
 
-    async def sanction(self, actor_id: int, pseudonym: str, kind: SanctionKind, *,
-                       category: str = "", reason: str = "",
-                       length: timedelta | None = None) -> AuditView:
-        return await self._store.write(lambda s: admin.sanction_member(
-            s, actor_id=actor_id, pseudonym=pseudonym, kind=kind, category=category,
-            reason=reason, length=length))
+    async def sanction(
+        self,
+        actor_id: int,
+        pseudonym: str,
+        kind: SanctionKind,
+        *,
+        category: str = "",
+        reason: str = "",
+        length: timedelta | None = None,
+    ) -> AuditView:
+        return await self._store.write(
+            lambda s: admin.sanction_member(
+                s,
+                actor_id=actor_id,
+                pseudonym=pseudonym,
+                kind=kind,
+                category=category,
+                reason=reason,
+                length=length,
+            )
+        )
 
-    async def lift(self, actor_id: int, pseudonym: str, kind: SanctionKind | None = None, *,
-                   category: str = "", reason: str = "") -> AuditView:
-        return await self._store.write(lambda s: admin.lift(
-            s, actor_id=actor_id, pseudonym=pseudonym, kind=kind, category=category,
-            reason=reason))
+    async def lift(
+        self,
+        actor_id: int,
+        pseudonym: str,
+        kind: SanctionKind | None = None,
+        *,
+        category: str = "",
+        reason: str = "",
+    ) -> AuditView:
+        return await self._store.write(
+            lambda s: admin.lift(
+                s,
+                actor_id=actor_id,
+                pseudonym=pseudonym,
+                kind=kind,
+                category=category,
+                reason=reason,
+            )
+        )
 
     async def crisis_waiting(self) -> int:
         return await self._store.read(admin.open_crisis_alerts)
@@ -152,25 +203,28 @@ class AdminService:
         await self._store.write(lambda s: sanctions.mark_notices_seen(s, member_id, notice_ids))
 
     async def appeal(self, member_id: int, audit_id: int, message: str) -> admin.AppealSent:
-        return await self._store.write(lambda s: admin.appeal(
-            s, member_id=member_id, audit_id=audit_id, message=message))
+        return await self._store.write(
+            lambda s: admin.appeal(s, member_id=member_id, audit_id=audit_id, message=message)
+        )
 
     async def public_log(self) -> list[AuditView]:
         return await self._store.read(admin.public_log)
 
     # -- audit and lookup ---------------------------------------------------------------
     async def audit(self, actor_id: int, filters: AuditFilter | None = None) -> list[AuditView]:
-        return await self._store.read(lambda s: admin.audit_log(s, actor_id=actor_id,
-                                                          filters=filters))
+        return await self._store.read(
+            lambda s: admin.audit_log(s, actor_id=actor_id, filters=filters)
+        )
 
     async def member_record(self, actor_id: int, pseudonym: str) -> MemberRecord:
-        return await self._store.read(lambda s: admin.member_record(s, actor_id=actor_id,
-                                                              pseudonym=pseudonym))
+        return await self._store.read(
+            lambda s: admin.member_record(s, actor_id=actor_id, pseudonym=pseudonym)
+        )
 
     async def add_note(self, actor_id: int, pseudonym: str, text: str) -> None:
         await self._store.write(
-            lambda s: admin.add_note(s, actor_id=actor_id, pseudonym=pseudonym,
-                                                   text=text))
+            lambda s: admin.add_note(s, actor_id=actor_id, pseudonym=pseudonym, text=text)
+        )
 
     # -- sysop settings -----------------------------------------------------------------
     async def setting(self, key: str) -> str:
@@ -180,8 +234,9 @@ class AdminService:
         def change(s: Session) -> None:
             actor = admin.require_staff(s, actor_id, sysop=True)
             sysop_settings.put_setting(s, key, value)
-            admin.audit_action(s, actor=actor, action=Decision.SETTING.value, reason=key,
-                         detail=value[:120])
+            admin.audit_action(
+                s, actor=actor, action=Decision.SETTING.value, reason=key, detail=value[:120]
+            )
 
         # A new banner announces itself (sysop_settings.AnnouncementChanged) as it commits.
         await self._store.write(change)
@@ -210,17 +265,29 @@ class AdminService:
         """Retrain from the seed set and sysop decisions; True if the new model was kept."""
         await self._store.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
         kept = await self._ops().retrain(on_line)
-        await self._store.write(lambda s: admin.audit_action(
-            s, actor=admin.require_staff(s, actor_id, sysop=True), action="retrain",
-            reason="model panel", detail="kept the new model" if kept else "kept the old model"))
+        await self._store.write(
+            lambda s: admin.audit_action(
+                s,
+                actor=admin.require_staff(s, actor_id, sysop=True),
+                action="retrain",
+                reason="model panel",
+                detail="kept the new model" if kept else "kept the old model",
+            )
+        )
         return kept
 
     async def rollback_model(self, actor_id: int) -> str:
         await self._store.read(lambda s: admin.require_staff(s, actor_id, sysop=True))
         now_current = await self._ops().rollback()
-        await self._store.write(lambda s: admin.audit_action(
-            s, actor=admin.require_staff(s, actor_id, sysop=True), action="rollback",
-            reason="model panel", detail=f"model now {now_current}"))
+        await self._store.write(
+            lambda s: admin.audit_action(
+                s,
+                actor=admin.require_staff(s, actor_id, sysop=True),
+                action="rollback",
+                reason="model panel",
+                detail=f"model now {now_current}",
+            )
+        )
         return now_current
 
     async def set_help_text(self, actor_id: int, text: str) -> None:
@@ -229,29 +296,39 @@ class AdminService:
         cleaned = clean_text(text).strip()
         if not cleaned:
             raise admin.AdminError("The help text cannot be empty: it holds the crisis lines.")
-        await asyncio.to_thread(write_text_file, self._settings().help_path,
-                                cleaned + "\n")
+        await asyncio.to_thread(write_text_file, self._settings().help_path, cleaned + "\n")
         await self._texts.help_text()  # the moderation gate trusts the new lines
-        await self._store.write(lambda s: admin.audit_action(
-            s, actor=admin.require_staff(s, actor_id, sysop=True),
-            action=Decision.SETTING.value, reason="help text", detail=cleaned[:120]))
+        await self._store.write(
+            lambda s: admin.audit_action(
+                s,
+                actor=admin.require_staff(s, actor_id, sysop=True),
+                action=Decision.SETTING.value,
+                reason="help text",
+                detail=cleaned[:120],
+            )
+        )
 
     # -- boards and rooms ---------------------------------------------------------------
     async def places(self, actor_id: int) -> tuple[list[BoardView], list[RoomView]]:
         """Every board and room, archived and closed ones too, for sysops."""
+
         def read(s: Session) -> tuple[list[BoardView], list[RoomView]]:
             admin.require_staff(s, actor_id, sysop=True)
-            return (boards.all_boards(s),
-                    rooms.list_rooms(s, member_id=None, staff=True, include_closed=True))
+            return (
+                boards.all_boards(s),
+                rooms.list_rooms(s, member_id=None, staff=True, include_closed=True),
+            )
 
         return await self._store.read(read)
 
-    async def change_place(self, actor_id: int, change: str, *, board: str = "",
-                           room_id: int = 0, value: str = "") -> str:
+    async def change_place(
+        self, actor_id: int, change: str, *, board: str = "", room_id: int = 0, value: str = ""
+    ) -> str:
         """Add, rename or archive a board; add a room, set its topic, close or reopen it.
 
         Raises AdminError, PostError or RoomError (all ValueErrors) with a message to show.
         """
+
         def write(s: Session) -> tuple[str, RoomView | None]:
             actor = admin.require_staff(s, actor_id, sysop=True)
             room: RoomView | None = None
@@ -277,8 +354,9 @@ class AdminService:
                 done = f"room {room.name} {'closed' if room.closed else 'reopened'}"
             else:
                 raise admin.AdminError(f"Unknown change {change!r}.")
-            admin.audit_action(s, actor=actor, action=Decision.SETTING.value, reason=change,
-                               detail=done)
+            admin.audit_action(
+                s, actor=actor, action=Decision.SETTING.value, reason=change, detail=done
+            )
             return done, room
 
         done, room = await self._store.write(write)
@@ -300,12 +378,21 @@ class AdminService:
         cleaned = clean_text(text).strip()
         if not cleaned:
             raise admin.AdminError("The guidelines cannot be empty.")
-        await asyncio.to_thread(write_text_file, self._settings().guidelines_path,
-                                cleaned + "\n")
-        return await self._store.write(lambda s: admin.publish_guidelines_version(s,
-                                                                            actor_id=actor_id))
+        await asyncio.to_thread(write_text_file, self._settings().guidelines_path, cleaned + "\n")
+        return await self._store.write(
+            lambda s: admin.publish_guidelines_version(s, actor_id=actor_id)
+        )
 
 
-__all__ = ["ANNOUNCE_TOPIC", "BANNER_KEY", "AccessChanged", "AdminService",
-           "AnnouncementChanged", "ModelOperations", "ModelStatus", "NoticeArrived", "StaffAlert",
-           "member_topic"]
+__all__ = [
+    "ANNOUNCE_TOPIC",
+    "BANNER_KEY",
+    "AccessChanged",
+    "AdminService",
+    "AnnouncementChanged",
+    "ModelOperations",
+    "ModelStatus",
+    "NoticeArrived",
+    "StaffAlert",
+    "member_topic",
+]

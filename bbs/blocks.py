@@ -21,9 +21,7 @@ class MemberBlock(SQLModel, table=True):
     """`member_id` blocks (or mutes) `other_id`; one row per kind."""
 
     member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
-    other_id: int = Field(
-        foreign_key="member.id", primary_key=True, index=True, ondelete="CASCADE"
-    )
+    other_id: int = Field(foreign_key="member.id", primary_key=True, index=True, ondelete="CASCADE")
     kind: str = Field(primary_key=True, max_length=8)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

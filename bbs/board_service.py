@@ -81,7 +81,8 @@ class BoardService:
             return await self._texts.hold_words(member_id)
         if verdict.action is Action.CRISIS_HOLD:
             return await self._texts.crisis_words(
-                member_id, text_lang=verdict.scores.lang, kept=CRISIS_HOLD_KEPT)
+                member_id, text_lang=verdict.scores.lang, kept=CRISIS_HOLD_KEPT
+            )
         if verdict.action is Action.CRISIS:
             return await self._texts.crisis_words(member_id, text_lang=verdict.scores.lang)
         return ""
@@ -93,7 +94,8 @@ class BoardService:
     async def _check(self, text: CleanPost) -> Verdict:
         scored = (text.title + "\n" + text.body) if text.title else text.body
         return await self._moderation.check(
-            (text.warning + "\n" + scored) if text.warning else scored, explain=False)
+            (text.warning + "\n" + scored) if text.warning else scored, explain=False
+        )
 
     # -- setup ------------------------------------------------------------------------
     def ensure_default_boards(self) -> int:
@@ -104,122 +106,210 @@ class BoardService:
     async def board_list(self, member_id: int) -> list[BoardView]:
         return await self._store.read(lambda s: boards.board_list(s, member_id=member_id))
 
-    async def thread_list(self, member_id: int, board_id: int, *, before: int | None = None,
-                          after: int | None = None) -> ThreadListPage:
-        return await self._store.read(lambda s: boards.thread_list(
-            s, member_id=member_id, board_id=board_id, before=before, after=after))
+    async def thread_list(
+        self, member_id: int, board_id: int, *, before: int | None = None, after: int | None = None
+    ) -> ThreadListPage:
+        return await self._store.read(
+            lambda s: boards.thread_list(
+                s, member_id=member_id, board_id=board_id, before=before, after=after
+            )
+        )
 
-    async def thread_page(self, member_id: int, thread_id: int, *, after_seq: int | None = None,
-                          before_seq: int | None = None, at_seq: int | None = None,
-                          with_first: bool | None = None, mark_read: bool = True) -> ThreadPage:
+    async def thread_page(
+        self,
+        member_id: int,
+        thread_id: int,
+        *,
+        after_seq: int | None = None,
+        before_seq: int | None = None,
+        at_seq: int | None = None,
+        with_first: bool | None = None,
+        mark_read: bool = True,
+    ) -> ThreadPage:
         """A page of posts (see boards.thread_page); the read mark moves to its last post."""
 
         def run(s: Session) -> ThreadPage:
-            page = boards.thread_page(s, member_id=member_id, thread_id=thread_id,
-                                      after_seq=after_seq, before_seq=before_seq, at_seq=at_seq,
-                                      with_first=with_first)
+            page = boards.thread_page(
+                s,
+                member_id=member_id,
+                thread_id=thread_id,
+                after_seq=after_seq,
+                before_seq=before_seq,
+                at_seq=at_seq,
+                with_first=with_first,
+            )
             if mark_read and page.posts:
-                boards.mark_read(s, member_id=member_id, thread_id=thread_id,
-                                 seq=page.posts[-1].seq)
+                boards.mark_read(
+                    s, member_id=member_id, thread_id=thread_id, seq=page.posts[-1].seq
+                )
                 boards.mark_news_seen(s, member_id=member_id, thread_id=thread_id)
             return page
 
         return await (self._store.write(run) if mark_read else self._store.read(run))
 
     async def thread(self, member_id: int, thread_id: int) -> ThreadView:
-        return await self._store.read(lambda s: boards.get_thread(s, member_id=member_id,
-                                                            thread_id=thread_id))
+        return await self._store.read(
+            lambda s: boards.get_thread(s, member_id=member_id, thread_id=thread_id)
+        )
 
     async def post(self, member_id: int, post_id: int) -> PostView:
-        return await self._store.read(lambda s: boards.get_post(s, member_id=member_id,
-                                                          post_id=post_id))
+        return await self._store.read(
+            lambda s: boards.get_post(s, member_id=member_id, post_id=post_id)
+        )
 
     async def whats_new(self, member_id: int) -> list[NewsItem]:
         return await self._store.read(lambda s: boards.whats_new(s, member_id=member_id))
 
     async def search(self, member_id: int, query: str) -> list[SearchHit]:
-        return await self._store.read(lambda s: boards.search_posts(s, member_id=member_id,
-                                                                        query=query))
+        return await self._store.read(
+            lambda s: boards.search_posts(s, member_id=member_id, query=query)
+        )
 
     # -- writing ----------------------------------------------------------------------
-    async def create_thread(self, member_id: int, board_id: int, *, title: str, body: str,
-                            warning: str = "") -> Outcome:
+    async def create_thread(
+        self, member_id: int, board_id: int, *, title: str, body: str, warning: str = ""
+    ) -> Outcome:
         """Check, score, then store a new thread; raises PostError with a kind message."""
         text = await self._clean(title, body, warning)
         verdict = await self._check(text)
         post = await self._store.write(
-            lambda s: _and_drop_draft(s, member_id, f"thread:{board_id}",
-                                                          boards.create_thread(
-            s, author_id=member_id, board_id=board_id, text=text, action=verdict.action,
-            scores=_scores(verdict), rules=self.rules)))
+            lambda s: _and_drop_draft(
+                s,
+                member_id,
+                f"thread:{board_id}",
+                boards.create_thread(
+                    s,
+                    author_id=member_id,
+                    board_id=board_id,
+                    text=text,
+                    action=verdict.action,
+                    scores=_scores(verdict),
+                    rules=self.rules,
+                ),
+            )
+        )
         return Outcome(verdict.action, await self._note(verdict, member_id), post=post)
 
-    async def reply(self, member_id: int, thread_id: int, *, body: str,
-                    warning: str = "") -> Outcome:
+    async def reply(
+        self, member_id: int, thread_id: int, *, body: str, warning: str = ""
+    ) -> Outcome:
         text = await self._clean(None, body, warning)
         verdict = await self._check(text)
         post = await self._store.write(
-            lambda s: _and_drop_draft(s, member_id, f"reply:{thread_id}",
-                                                          boards.create_reply(
-            s, author_id=member_id, thread_id=thread_id, text=text, action=verdict.action,
-            scores=_scores(verdict), rules=self.rules)))
+            lambda s: _and_drop_draft(
+                s,
+                member_id,
+                f"reply:{thread_id}",
+                boards.create_reply(
+                    s,
+                    author_id=member_id,
+                    thread_id=thread_id,
+                    text=text,
+                    action=verdict.action,
+                    scores=_scores(verdict),
+                    rules=self.rules,
+                ),
+            )
+        )
         return Outcome(verdict.action, await self._note(verdict, member_id), post=post)
 
-    async def edit(self, member_id: int, post_id: int, *, body: str, warning: str = "",
-                   title: str | None = None) -> Outcome:
+    async def edit(
+        self,
+        member_id: int,
+        post_id: int,
+        *,
+        body: str,
+        warning: str = "",
+        title: str | None = None,
+    ) -> Outcome:
         text = await self._clean(title, body, warning)
         verdict = await self._check(text)
         post = await self._store.write(
-            lambda s: _and_drop_draft(s, member_id, f"edit:{post_id}",
-                                                          boards.edit_post(
-            s, member_id=member_id, post_id=post_id, text=text, action=verdict.action,
-            scores=_scores(verdict), rules=self.rules)))
+            lambda s: _and_drop_draft(
+                s,
+                member_id,
+                f"edit:{post_id}",
+                boards.edit_post(
+                    s,
+                    member_id=member_id,
+                    post_id=post_id,
+                    text=text,
+                    action=verdict.action,
+                    scores=_scores(verdict),
+                    rules=self.rules,
+                ),
+            )
+        )
         return Outcome(verdict.action, await self._note(verdict, member_id), post=post)
 
     async def delete(self, member_id: int, post_id: int) -> None:
         await self._store.write(
-            lambda s: boards.delete_post(s, member_id=member_id, post_id=post_id))
+            lambda s: boards.delete_post(s, member_id=member_id, post_id=post_id)
+        )
 
     async def react(self, member_id: int, post_id: int, kind: str) -> bool:
-        return await self._store.write(lambda s: boards.toggle_reaction(
-            s, member_id=member_id, post_id=post_id, kind=kind))
+        return await self._store.write(
+            lambda s: boards.toggle_reaction(s, member_id=member_id, post_id=post_id, kind=kind)
+        )
 
     async def raise_concern(self, member_id: int, post_id: int, note: str = "") -> None:
-        """"I'm worried about this person" about a post's author: a crisis alert."""
-        await self._store.write(lambda s: boards.raise_concern_for_post(
-            s, member_id=member_id, post_id=post_id, note=note))
+        """ "I'm worried about this person" about a post's author: a crisis alert."""
+        await self._store.write(
+            lambda s: boards.raise_concern_for_post(
+                s, member_id=member_id, post_id=post_id, note=note
+            )
+        )
 
-    async def raise_concern_about_message(self, member_id: int, message_id: int,
-                                          note: str = "") -> None:
+    async def raise_concern_about_message(
+        self, member_id: int, message_id: int, note: str = ""
+    ) -> None:
         """The same about the sender of a private message."""
-        await self._store.write(lambda s: messages.raise_concern_for_message(
-            s, member_id=member_id, message_id=message_id, note=note))
+        await self._store.write(
+            lambda s: messages.raise_concern_for_message(
+                s, member_id=member_id, message_id=message_id, note=note
+            )
+        )
 
     async def report_post(self, member_id: int, post_id: int, reason: str) -> None:
-        await self._store.write(lambda s: boards.report_post(
-            s, reporter_id=member_id, post_id=post_id, reason=reason))
+        await self._store.write(
+            lambda s: boards.report_post(s, reporter_id=member_id, post_id=post_id, reason=reason)
+        )
 
     async def follow(self, member_id: int, kind: str, target_id: int, on: bool) -> None:
-        await self._store.write(lambda s: boards.set_follow(
-            s, member_id=member_id, kind=kind, target_id=target_id, on=on))
+        await self._store.write(
+            lambda s: boards.set_follow(
+                s, member_id=member_id, kind=kind, target_id=target_id, on=on
+            )
+        )
 
     # -- drafts and preferences -------------------------------------------------------
-    async def save_draft(self, member_id: int, context: str, *, label: str, title: str,
-                         body: str, warning: str) -> None:
-        await self._store.write(lambda s: boards.save_draft(
-            s, member_id=member_id, context=context, label=label, title=title, body=body,
-            warning=warning))
+    async def save_draft(
+        self, member_id: int, context: str, *, label: str, title: str, body: str, warning: str
+    ) -> None:
+        await self._store.write(
+            lambda s: boards.save_draft(
+                s,
+                member_id=member_id,
+                context=context,
+                label=label,
+                title=title,
+                body=body,
+                warning=warning,
+            )
+        )
 
     async def draft(self, member_id: int, context: str) -> DraftView | None:
-        return await self._store.read(lambda s: boards.get_draft(s, member_id=member_id,
-                                                           context=context))
+        return await self._store.read(
+            lambda s: boards.get_draft(s, member_id=member_id, context=context)
+        )
 
     async def drafts(self, member_id: int) -> list[DraftView]:
         return await self._store.read(lambda s: boards.drafts(s, member_id=member_id))
 
     async def _drop_draft(self, member_id: int, context: str) -> None:
         await self._store.write(
-            lambda s: boards.delete_draft(s, member_id=member_id, context=context))
+            lambda s: boards.delete_draft(s, member_id=member_id, context=context)
+        )
 
     async def discard_draft(self, member_id: int, context: str) -> None:
         await self._drop_draft(member_id, context)
@@ -227,10 +317,14 @@ class BoardService:
     async def reader_prefs(self, member_id: int) -> ReaderPrefsView:
         return await self._store.read(lambda s: boards.reader_prefs(s, member_id))
 
-    async def set_reader_prefs(self, member_id: int, *, expand_warnings: bool,
-                               always_collapsed: Sequence[str]) -> ReaderPrefsView:
-        return await self._store.write(lambda s: boards.set_reader_prefs(
-            s, member_id, expand_warnings=expand_warnings, always_collapsed=always_collapsed))
+    async def set_reader_prefs(
+        self, member_id: int, *, expand_warnings: bool, always_collapsed: Sequence[str]
+    ) -> ReaderPrefsView:
+        return await self._store.write(
+            lambda s: boards.set_reader_prefs(
+                s, member_id, expand_warnings=expand_warnings, always_collapsed=always_collapsed
+            )
+        )
 
     # -- private messages -------------------------------------------------------------
     async def conversations(self, member_id: int) -> list[ConversationView]:
@@ -239,10 +333,14 @@ class BoardService:
     async def unread_messages(self, member_id: int) -> int:
         return await self._store.read(lambda s: messages.unread_total(s, member_id=member_id))
 
-    async def messages(self, member_id: int, conversation_id: int, *,
-                       before_id: int | None = None) -> MessagePage:
-        return await self._store.write(lambda s: messages.message_page(
-            s, member_id=member_id, conversation_id=conversation_id, before_id=before_id))
+    async def messages(
+        self, member_id: int, conversation_id: int, *, before_id: int | None = None
+    ) -> MessagePage:
+        return await self._store.write(
+            lambda s: messages.message_page(
+                s, member_id=member_id, conversation_id=conversation_id, before_id=before_id
+            )
+        )
 
     async def find_member_id(self, pseudonym: str) -> tuple[int, str]:
         def run(s: Session) -> tuple[int, str]:
@@ -253,8 +351,11 @@ class BoardService:
         return await self._store.read(run)
 
     async def check_may_write(self, member_id: int, recipient_id: int) -> None:
-        await self._store.read(lambda s: messages.check_may_write(
-            s, sender_id=member_id, recipient_id=recipient_id, rules=self.rules))
+        await self._store.read(
+            lambda s: messages.check_may_write(
+                s, sender_id=member_id, recipient_id=recipient_id, rules=self.rules
+            )
+        )
 
     async def send_message(self, member_id: int, recipient_id: int, body: str) -> Outcome:
         """Check who may write, score, then store a private message."""
@@ -262,15 +363,29 @@ class BoardService:
         cleaned = await asyncio.to_thread(messages.clean_message, body)
         verdict = await self._moderation.check(cleaned, explain=False)
         sent = await self._store.write(
-            lambda s: _and_drop_draft(s, member_id, f"pm:{recipient_id}",
-                                                          messages.send_message(
-            s, sender_id=member_id, recipient_id=recipient_id, body=cleaned,
-            action=verdict.action, scores=_scores(verdict), rules=self.rules)))
+            lambda s: _and_drop_draft(
+                s,
+                member_id,
+                f"pm:{recipient_id}",
+                messages.send_message(
+                    s,
+                    sender_id=member_id,
+                    recipient_id=recipient_id,
+                    body=cleaned,
+                    action=verdict.action,
+                    scores=_scores(verdict),
+                    rules=self.rules,
+                ),
+            )
+        )
         return Outcome(verdict.action, await self._note(verdict, member_id), message=sent)
 
     async def report_message(self, member_id: int, message_id: int, reason: str) -> None:
-        await self._store.write(lambda s: messages.report_message(
-            s, reporter_id=member_id, message_id=message_id, reason=reason))
+        await self._store.write(
+            lambda s: messages.report_message(
+                s, reporter_id=member_id, message_id=message_id, reason=reason
+            )
+        )
 
     async def who_may_write(self, member_id: int) -> WhoMayWrite:
         return await self._store.read(lambda s: messages.who_may_write(s, member_id))
@@ -279,12 +394,16 @@ class BoardService:
         await self._store.write(lambda s: messages.set_who_may_write(s, member_id, who))
 
     async def set_block(self, member_id: int, other_id: int, kind: BlockKind, on: bool) -> None:
-        await self._store.write(lambda s: blocks.set_block(
-            s, member_id=member_id, other_id=other_id, kind=kind, on=on))
+        await self._store.write(
+            lambda s: blocks.set_block(s, member_id=member_id, other_id=other_id, kind=kind, on=on)
+        )
 
     async def is_blocked(self, member_id: int, other_id: int) -> tuple[bool, bool]:
         """(blocked, muted) as `member_id` set them for `other_id`."""
-        return await self._store.read(lambda s: (
-            blocks.has_blocked(s, member_id, other_id),
-            blocks.has_muted(s, member_id, other_id)
-            and not blocks.has_blocked(s, member_id, other_id)))
+        return await self._store.read(
+            lambda s: (
+                blocks.has_blocked(s, member_id, other_id),
+                blocks.has_muted(s, member_id, other_id)
+                and not blocks.has_blocked(s, member_id, other_id),
+            )
+        )

@@ -857,9 +857,7 @@ def _removal_reasons(session: Session, member_id: int, posts: Sequence[Post]) ->
     """
     decided = (PostStatus.REMOVED.value, PostStatus.HIDDEN.value)
     wanted = [
-        p.id
-        for p in posts
-        if p.id is not None and p.author_id == member_id and p.status in decided
+        p.id for p in posts if p.id is not None and p.author_id == member_id and p.status in decided
     ]
     if not wanted:
         return {}
@@ -972,8 +970,14 @@ def _after_publish(
 ) -> None:
     """Flags, search index and notifications for a freshly written post."""
     assert post.id is not None and thread.id is not None
-    flag_verdict(session, action, target_kind=FlagTarget.POST, target_id=post.id,
-                 author_id=author_id, scores=scores)
+    flag_verdict(
+        session,
+        action,
+        target_kind=FlagTarget.POST,
+        target_id=post.id,
+        author_id=author_id,
+        scores=scores,
+    )
     if action.holds:
         return
     search.index_post(session, post.id, (text.title + "\n" if new_thread else "") + text.body)
@@ -1229,15 +1233,28 @@ def edit_post(
     session.flush()
     assert post.id is not None
     search.unindex_post(session, post.id)
-    flag_verdict(session, action, target_kind=FlagTarget.POST, target_id=post.id,
-                 author_id=member_id, scores=scores)
+    flag_verdict(
+        session,
+        action,
+        target_kind=FlagTarget.POST,
+        target_id=post.id,
+        author_id=member_id,
+        scores=scores,
+    )
     if not action.holds:
         search.index_post(
             session, post.id, (thread.title + "\n" if post.seq == 1 else "") + post.body
         )
         # Names added by the edit are told now; those told before are not told again.
-        _notify(session, author_id=member_id, thread=thread, post=post,
-                mentions=text.mentions, new_thread=post.seq == 1, mentions_only=True)
+        _notify(
+            session,
+            author_id=member_id,
+            thread=thread,
+            post=post,
+            mentions=text.mentions,
+            new_thread=post.seq == 1,
+            mentions_only=True,
+        )
     author = _author(session, member_id)
     return _post_view(post, author.pseudonym, member_id)
 
@@ -1300,17 +1317,23 @@ def toggle_reaction(session: Session, *, member_id: int, post_id: int, kind: str
     return True
 
 
-def raise_concern_for_post(session: Session, *, member_id: int, post_id: int,
-                           note: str = "") -> int:
-    """"I'm worried about this person": a crisis alert about a post's author (see flags)."""
+def raise_concern_for_post(
+    session: Session, *, member_id: int, post_id: int, note: str = ""
+) -> int:
+    """ "I'm worried about this person": a crisis alert about a post's author (see flags)."""
     post = session.get(Post, post_id)
     unseen = (*AUTHOR_ONLY, *(g.value for g in GONE_STATUSES))
     if post is None or (post.status in unseen and post.author_id != member_id):
         raise PostError("That post no longer exists.")
     try:
-        return raise_concern(session, target_kind=FlagTarget.POST, target_id=post_id,
-                             author_id=post.author_id, reporter_id=member_id,
-                             note=clean_line(note, 400))
+        return raise_concern(
+            session,
+            target_kind=FlagTarget.POST,
+            target_id=post_id,
+            author_id=post.author_id,
+            reporter_id=member_id,
+            note=clean_line(note, 400),
+        )
     except ValueError as error:
         raise PostError(str(error)) from None
 
@@ -1491,8 +1514,14 @@ def moderate_post(session: Session, *, post_id: int, outcome: ReviewOutcome) -> 
         if first_published and post.author_id is not None:
             # Held until now: its mentions, the reply to the thread's author and the
             # followers' news go out as they would have when it was written.
-            _notify(session, author_id=post.author_id, thread=thread, post=post,
-                    mentions=mentions_in_body(post.body), new_thread=post.seq == 1)
+            _notify(
+                session,
+                author_id=post.author_id,
+                thread=thread,
+                post=post,
+                mentions=mentions_in_body(post.body),
+                new_thread=post.seq == 1,
+            )
     elif outcome is ReviewOutcome.HIDE:
         post.status = PostStatus.HIDDEN.value
     else:

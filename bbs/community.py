@@ -190,21 +190,15 @@ class Community:
     # -- logging in -------------------------------------------------------------------
     async def authenticate_password(self, pseudonym: str, password: str) -> MemberView | None:
         """The member if the password is right; unknown names cost the same as known ones."""
-        credentials = await self.read(
-            lambda s: accounts.get_credentials(s, pseudonym)
-        )
+        credentials = await self.read(lambda s: accounts.get_credentials(s, pseudonym))
         stored = credentials.password_hash if credentials else None
         ok = await self._hash(self.passwords.verify, stored, password)
         if not ok or credentials is None:
             return None
-        return await self.read(
-            lambda s: accounts.get_member_by_id(s, credentials.member_id)
-        )
+        return await self.read(lambda s: accounts.get_member_by_id(s, credentials.member_id))
 
     async def member_for_key(self, pseudonym: str, fingerprint: str) -> MemberView | None:
-        return await self.read(
-            lambda s: accounts.member_for_key(s, pseudonym, fingerprint)
-        )
+        return await self.read(lambda s: accounts.member_for_key(s, pseudonym, fingerprint))
 
     async def record_login(self, member_id: int, fingerprint: str | None) -> None:
         await self.write(lambda s: accounts.record_login(s, member_id, fingerprint))
@@ -214,9 +208,15 @@ class Community:
 
     async def home(self, member: MemberView) -> HomeSnapshot:
         """The home screen's data, read in one transaction (raises StoreBusyError)."""
-        return await self.read(lambda s: load_home(
-            s, member_id=member.id, name=member.pseudonym, is_staff=member.is_staff,
-            first_visit=member.last_login_at is None))
+        return await self.read(
+            lambda s: load_home(
+                s,
+                member_id=member.id,
+                name=member.pseudonym,
+                is_staff=member.is_staff,
+                first_visit=member.last_login_at is None,
+            )
+        )
 
     # -- signing up -------------------------------------------------------------------
     async def check_pseudonym(self, raw: str) -> Pseudonym:
@@ -288,13 +288,14 @@ class Community:
         check_new_password(password, repeated)
         if source is not None:
             await asyncio.sleep(self.guard.penalty(source))
-        credentials = await self.read(
-            lambda s: accounts.get_credentials(s, raw_pseudonym)
-        )
+        credentials = await self.read(lambda s: accounts.get_credentials(s, raw_pseudonym))
         stored = credentials.recovery_hash if credentials else None
-        if not await self._hash(
-            self.passwords.verify, stored, normalise_recovery_code(recovery_code)
-        ) or credentials is None:
+        if (
+            not await self._hash(
+                self.passwords.verify, stored, normalise_recovery_code(recovery_code)
+            )
+            or credentials is None
+        ):
             if source is not None:
                 self.guard.record_failure(source)
             raise AccountError("That name and recovery code do not match.")

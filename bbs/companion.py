@@ -21,8 +21,9 @@ _GREETINGS = (
     "Hi {name}, welcome back.",
     "Hello again, {name}.",
 )
-_FIRST_HELLO = ("Welcome, {name}. When you set a goal (G on this screen), I'll help you keep "
-                "track of it.")
+_FIRST_HELLO = (
+    "Welcome, {name}. When you set a goal (G on this screen), I'll help you keep track of it."
+)
 _NOTHING_DUE = (
     "Nothing is due today. Rest counts too.",
     "You're all caught up for today.",
@@ -70,8 +71,9 @@ def _unit(n: int, unit: str) -> str:
     return f"{n} {unit}{'' if n == 1 else 's'}"
 
 
-def greeting(name: str, due: Sequence[GoalSummary], today: date, *,
-             first_visit: bool = False) -> str:
+def greeting(
+    name: str, due: Sequence[GoalSummary], today: date, *, first_visit: bool = False
+) -> str:
     """What the companion says on login: hello, and what is due today."""
     if first_visit and not due:
         return label(_FIRST_HELLO.format(name=name))

@@ -113,18 +113,19 @@ def _cluster_settings(raw: object, database_url: str) -> ClusterSettings | None:
             "[cluster] is for several nodes on one PostgreSQL database, and this community "
             "uses SQLite, which one process serves. Remove [cluster], or move the community "
             "to PostgreSQL (`bbs admin migrate-to-postgres URL`) and set [server] "
-            "database_url.")
+            "database_url."
+        )
     cluster: ClusterSettings = _section(ClusterSettings, raw, "cluster")
     if cluster.node_name and not _NODE_NAME.fullmatch(cluster.node_name):
         raise ConfigError("[cluster] node_name takes 1 to 64 letters, digits, '.', '_' or '-'")
-    for name in ("heartbeat_seconds", "presence_timeout_seconds",
-                 "listen_reconnect_max_seconds"):
+    for name in ("heartbeat_seconds", "presence_timeout_seconds", "listen_reconnect_max_seconds"):
         if getattr(cluster, name) <= 0:
             raise ConfigError(f"[cluster] {name} must be more than 0")
     if cluster.presence_timeout_seconds <= cluster.heartbeat_seconds:
         raise ConfigError(
             "[cluster] presence_timeout_seconds must be longer than heartbeat_seconds "
-            "(three heartbeats is usual), or live members would vanish between heartbeats")
+            "(three heartbeats is usual), or live members would vanish between heartbeats"
+        )
     return cluster
 
 
@@ -190,8 +191,10 @@ def _section(cls: type[Any], raw: object, name: str) -> Any:
         if key not in known:
             raise ConfigError(f"[{name}] has an unknown setting {key!r}")
         default = getattr(cls(), key)
-        if isinstance(default, float) and isinstance(value, int | float) and not isinstance(
-            value, bool
+        if (
+            isinstance(default, float)
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
         ):
             value = float(value)
         elif type(value) is not type(default):
@@ -216,17 +219,21 @@ def _proxy_settings(server: Mapping[str, Any]) -> tuple[bool, tuple[str, ...]]:
         raise ConfigError("[server] proxy_protocol must be true or false")
     proxies = server.get("trusted_proxies", [])
     if not isinstance(proxies, list) or not all(isinstance(p, str) for p in proxies):
-        raise ConfigError('[server] trusted_proxies must be a list of addresses, e.g. '
-                          '["127.0.0.1", "10.0.0.0/8"]')
+        raise ConfigError(
+            '[server] trusted_proxies must be a list of addresses, e.g. ["127.0.0.1", "10.0.0.0/8"]'
+        )
     for proxy in proxies:
         try:
             ipaddress.ip_network(proxy, strict=False)
         except ValueError:
-            raise ConfigError(f"[server] trusted_proxies: {proxy!r} is not an IP address "
-                              "or network") from None
+            raise ConfigError(
+                f"[server] trusted_proxies: {proxy!r} is not an IP address or network"
+            ) from None
     if enabled and not proxies:
-        raise ConfigError("[server] proxy_protocol = true needs trusted_proxies: the "
-                          "addresses of the load balancers allowed to connect")
+        raise ConfigError(
+            "[server] proxy_protocol = true needs trusted_proxies: the "
+            "addresses of the load balancers allowed to connect"
+        )
     return enabled, tuple(proxies)
 
 
@@ -271,8 +278,9 @@ def load_settings(
         trusted_proxies=trusted_proxies,
     )
     if "cluster" in raw:
-        settings = replace(settings, cluster=_cluster_settings(
-            raw["cluster"], settings.database_url))
+        settings = replace(
+            settings, cluster=_cluster_settings(raw["cluster"], settings.database_url)
+        )
     return settings
 
 

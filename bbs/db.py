@@ -40,9 +40,11 @@ def store_error(error: OperationalError) -> StoreBusyError | None:
     """The core's error for a full or locked store, or None for anything else."""
     orig = error.orig
     text = str(orig).lower()
-    if (getattr(orig, "sqlstate", None) == PG_DISK_FULL
-            or getattr(orig, "sqlite_errorname", None) == "SQLITE_FULL"
-            or "database or disk is full" in text):
+    if (
+        getattr(orig, "sqlstate", None) == PG_DISK_FULL
+        or getattr(orig, "sqlite_errorname", None) == "SQLITE_FULL"
+        or "database or disk is full" in text
+    ):
         log.error("the store is full: writes fail until space returns")
         return StoreFullError()
     if "locked" in text or "busy" in text:
@@ -251,8 +253,9 @@ class Database:
             return
         key = f"{ADVISORY_NAMESPACE}, hashtext(coalesce(current_schema(), '') || ':' || :job)"
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            if not conn.execute(text(f"SELECT pg_try_advisory_lock({key})"),
-                                {"job": job}).scalar_one():
+            if not conn.execute(
+                text(f"SELECT pg_try_advisory_lock({key})"), {"job": job}
+            ).scalar_one():
                 log.info("another node is running %s; waiting for it to finish", job)
                 conn.execute(text(f"SELECT pg_advisory_lock({key})"), {"job": job})
             try:

@@ -14,8 +14,10 @@ class StoreFullError(StoreBusyError):
     keeps it here as well; its message is written to be shown to the member as it is.
     """
 
-    MESSAGE = ("The server could not save right now, as its storage is full; "
-               "your text is kept. Please try again later.")
+    MESSAGE = (
+        "The server could not save right now, as its storage is full; "
+        "your text is kept. Please try again later."
+    )
 
     def __init__(self, message: str = MESSAGE) -> None:
         super().__init__(message)

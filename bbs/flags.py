@@ -60,9 +60,7 @@ class ModerationFlag(SQLModel, table=True):
     author_id: int | None = Field(
         default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
     )
-    reporter_id: int | None = Field(
-        default=None, foreign_key="member.id", ondelete="SET NULL"
-    )
+    reporter_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     reason: str = Field(default="", max_length=REASON_MAX)
     # The model's scores and the language it read, as "harassment=0.12 spam=0.01
     # crisis=0.80 lang=es" (Scores.summary), for the reviewer.
@@ -112,20 +110,31 @@ def raise_concern(
     member and thing while it is open.
     """
     if author_id is not None and author_id == reporter_id:
-        raise ValueError("That is your own writing: if you are struggling, F1 has people "
-                         "you can talk to right now.")
-    earlier = session.exec(select(ModerationFlag.id).where(
-        ModerationFlag.kind == FlagKind.CRISIS.value,
-        ModerationFlag.target_kind == target_kind.value,
-        ModerationFlag.target_id == target_id,
-        ModerationFlag.reporter_id == reporter_id,
-        col(ModerationFlag.resolved).is_(False))).first()
+        raise ValueError(
+            "That is your own writing: if you are struggling, F1 has people "
+            "you can talk to right now."
+        )
+    earlier = session.exec(
+        select(ModerationFlag.id).where(
+            ModerationFlag.kind == FlagKind.CRISIS.value,
+            ModerationFlag.target_kind == target_kind.value,
+            ModerationFlag.target_id == target_id,
+            ModerationFlag.reporter_id == reporter_id,
+            col(ModerationFlag.resolved).is_(False),
+        )
+    ).first()
     if earlier is not None:
         return earlier
     why = CONCERN_PREFIX + (f": {note.strip()}" if note.strip() else ".")
-    return add_flag(session, kind=FlagKind.CRISIS, target_kind=target_kind,
-                    target_id=target_id, author_id=author_id, reporter_id=reporter_id,
-                    reason=why)
+    return add_flag(
+        session,
+        kind=FlagKind.CRISIS,
+        target_kind=target_kind,
+        target_id=target_id,
+        author_id=author_id,
+        reporter_id=reporter_id,
+        reason=why,
+    )
 
 
 CONCERN_THANKS = (
@@ -183,8 +192,15 @@ def flag_verdict(
         [FlagKind.HOLD] if action.holds else []
     )
     for kind in kinds:
-        add_flag(session, kind=kind, target_kind=target_kind, target_id=target_id,
-                 author_id=author_id, reason=reason, scores=scores)
+        add_flag(
+            session,
+            kind=kind,
+            target_kind=target_kind,
+            target_id=target_id,
+            author_id=author_id,
+            reason=reason,
+            scores=scores,
+        )
 
 
 # -- review (the admin screen) ---------------------------------------------------------

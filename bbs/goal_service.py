@@ -118,19 +118,25 @@ class GoalService:
     async def settings(self, member_id: int) -> GoalSettingsView:
         return await self._store.read(lambda s: goals.goal_settings(s, member_id))
 
-    async def set_settings(self, member_id: int, *, time_zone: str, companion: bool
-                           ) -> GoalSettingsView:
-        return await self._store.write(lambda s: goals.set_goal_settings(
-            s, member_id, time_zone=time_zone, companion=companion))
+    async def set_settings(
+        self, member_id: int, *, time_zone: str, companion: bool
+    ) -> GoalSettingsView:
+        return await self._store.write(
+            lambda s: goals.set_goal_settings(
+                s, member_id, time_zone=time_zone, companion=companion
+            )
+        )
 
     # -- goals ------------------------------------------------------------------------
     async def goals(self, member_id: int, *, archived: bool = False) -> list[GoalSummary]:
-        return await self._store.read(lambda s: goals.goal_list(s, member_id=member_id,
-                                                          archived=archived))
+        return await self._store.read(
+            lambda s: goals.goal_list(s, member_id=member_id, archived=archived)
+        )
 
     async def detail(self, viewer_id: int, goal_id: int) -> GoalDetail:
-        return await self._store.read(lambda s: goals.goal_detail(s, viewer_id=viewer_id,
-                                                            goal_id=goal_id))
+        return await self._store.read(
+            lambda s: goals.goal_detail(s, viewer_id=viewer_id, goal_id=goal_id)
+        )
 
     @staticmethod
     async def clean(**fields: str) -> GoalDraft:
@@ -152,7 +158,8 @@ class GoalService:
             raise GoalError(
                 "Others would see this title, and it reads like something a moderator would "
                 "look at first. Keep the goal private, or reword the title; nothing you typed "
-                "is lost.")
+                "is lost."
+            )
         return verdict
 
     async def create_goal(self, member_id: int, **fields: str) -> GoalView:
@@ -182,7 +189,8 @@ class GoalService:
         if not goal.crisis:
             return goal
         words = await self._texts.crisis_words(
-            goal.member_id, text_lang=verdict.scores.lang, kept=companion.GOAL_SAVED)
+            goal.member_id, text_lang=verdict.scores.lang, kept=companion.GOAL_SAVED
+        )
         return dataclasses.replace(goal, crisis_words=words)
 
     @staticmethod
@@ -192,10 +200,10 @@ class GoalService:
         goals.flag_goal(s, goal_id=goal.id, member_id=goal.member_id, scores=_scores(verdict))
         return dataclasses.replace(goal, crisis=True)
 
-    async def archive_goal(self, member_id: int, goal_id: int, archived: bool = True
-                           ) -> GoalView:
-        return await self._store.write(lambda s: goals.archive_goal(
-            s, member_id=member_id, goal_id=goal_id, archived=archived))
+    async def archive_goal(self, member_id: int, goal_id: int, archived: bool = True) -> GoalView:
+        return await self._store.write(
+            lambda s: goals.archive_goal(s, member_id=member_id, goal_id=goal_id, archived=archived)
+        )
 
     async def badges(self, member_id: int) -> list[BadgeView]:
         return await self._store.read(lambda s: goals.member_badges(s, member_id))
@@ -203,8 +211,11 @@ class GoalService:
     # -- check-ins and the companion --------------------------------------------------
     async def greeting(self, member_id: int, name: str) -> Greeting:
         def run(s: Session) -> tuple[list[GoalSummary], GoalSettingsView, date]:
-            return (goals.due_goals(s, member_id=member_id), goals.goal_settings(s, member_id),
-                    goals.member_today(s, member_id))
+            return (
+                goals.due_goals(s, member_id=member_id),
+                goals.goal_settings(s, member_id),
+                goals.member_today(s, member_id),
+            )
 
         due, prefs, today = await self._store.read(run)
         text = companion.greeting(name, due, today) if prefs.companion else ""
@@ -232,8 +243,7 @@ class GoalService:
         another connection stored it a moment earlier.
         """
         cleaned = await asyncio.to_thread(goals.clean_note, note)
-        verdict = (await self._moderation.check(cleaned, explain=False)
-                   if cleaned else None)
+        verdict = await self._moderation.check(cleaned, explain=False) if cleaned else None
         crisis = verdict is not None and verdict.crisis
         # A note the model would hold stays with its author: partners see the check-in only.
         shared = verdict is None or not verdict.held
@@ -244,12 +254,21 @@ class GoalService:
                 if not 0 <= days_ago <= goals.BACKFILL_DAYS:
                     raise GoalError("Check-ins can be added for today and the two days before.")
                 when = goals.member_today(s, member_id) - timedelta(days=days_ago)
-            result = goals.record_check_in(s, member_id=member_id, goal_id=goal_id,
-                                           status=status, day=when, value=value, mood=mood,
-                                           note=cleaned, note_shared=shared)
+            result = goals.record_check_in(
+                s,
+                member_id=member_id,
+                goal_id=goal_id,
+                status=status,
+                day=when,
+                value=value,
+                mood=mood,
+                note=cleaned,
+                note_shared=shared,
+            )
             if crisis and verdict is not None:
-                goals.flag_check_in(s, check_in_id=result.check_in.id, member_id=member_id,
-                                    scores=_scores(verdict))
+                goals.flag_check_in(
+                    s, check_in_id=result.check_in.id, member_id=member_id, scores=_scores(verdict)
+                )
             return result, goals.goal_settings(s, member_id)
 
         try:
@@ -257,13 +276,15 @@ class GoalService:
         except IntegrityError:
             # Another connection checked in for the same day between our read and our write.
             today = await self.today(member_id)
-            raise goals.already_checked_in(day or today - timedelta(days=days_ago),
-                                           today) from None
+            raise goals.already_checked_in(day or today - timedelta(days=days_ago), today) from None
         if crisis:
             # The crisis note alone, calm: no cheering, no milestone, no offer to share.
             help_text = await self._texts.crisis_words(
-                member_id, text_lang=verdict.scores.lang if verdict else "",
-                kept=companion.CHECK_IN_SAVED, note=companion.crisis_note)
+                member_id,
+                text_lang=verdict.scores.lang if verdict else "",
+                kept=companion.CHECK_IN_SAVED,
+                note=companion.crisis_note,
+            )
             return CheckInOutcome(result, "", help_text, crisis=True)
         answer = companion.reply(result)
         help_text = ""
@@ -275,8 +296,14 @@ class GoalService:
     async def announce(self, member_id: int, badge: BadgeView, unit: str) -> Outcome:
         """Share a milestone on the Wins board: only ever when the member asks for it."""
         boards = self._boards
-        board = next((b for b in await boards.board_list(member_id)
-                      if b.name == WINS_BOARD and not b.archived), None)
+        board = next(
+            (
+                b
+                for b in await boards.board_list(member_id)
+                if b.name == WINS_BOARD and not b.archived
+            ),
+            None,
+        )
         if board is None:
             raise GoalError("There is no Wins board here to share it on.")
         what = badge.label(unit)
@@ -287,7 +314,8 @@ class GoalService:
     # -- rest days --------------------------------------------------------------------
     async def rest(self, member_id: int, days: int) -> RestRange:
         return await self._store.write(
-            lambda s: goals.start_rest(s, member_id=member_id, days=days))
+            lambda s: goals.start_rest(s, member_id=member_id, days=days)
+        )
 
     async def end_rest(self, member_id: int) -> bool:
         return await self._store.write(lambda s: goals.end_rest(s, member_id=member_id))
@@ -300,25 +328,32 @@ class GoalService:
         return await self._store.read(lambda s: goals.partnerships(s, member_id))
 
     async def invite(self, member_id: int, pseudonym: str) -> PartnershipView:
-        return await self._store.write(lambda s: goals.invite_partner(s, member_id=member_id,
-                                                                pseudonym=pseudonym))
+        return await self._store.write(
+            lambda s: goals.invite_partner(s, member_id=member_id, pseudonym=pseudonym)
+        )
 
     async def answer(self, member_id: int, partnership_id: int, accept: bool) -> PartnershipView:
-        return await self._store.write(lambda s: goals.answer_invitation(
-            s, member_id=member_id, partnership_id=partnership_id, accept=accept))
+        return await self._store.write(
+            lambda s: goals.answer_invitation(
+                s, member_id=member_id, partnership_id=partnership_id, accept=accept
+            )
+        )
 
     async def end_partnership(self, member_id: int, partnership_id: int) -> None:
-        await self._store.write(lambda s: goals.end_partnership(s, member_id=member_id,
-                                                          partnership_id=partnership_id))
+        await self._store.write(
+            lambda s: goals.end_partnership(s, member_id=member_id, partnership_id=partnership_id)
+        )
 
     async def partner_goals(self, viewer_id: int, partner_id: int) -> list[GoalSummary]:
-        return await self._store.read(lambda s: goals.partner_goals(s, viewer_id=viewer_id,
-                                                              partner_id=partner_id))
+        return await self._store.read(
+            lambda s: goals.partner_goals(s, viewer_id=viewer_id, partner_id=partner_id)
+        )
 
     async def shared_goals(self, viewer_id: int, other_id: int) -> list[GoalSummary]:
         """A partner's shared goals, or anyone's community goals."""
-        return await self._store.read(lambda s: goals.shared_goals(s, viewer_id=viewer_id,
-                                                             other_id=other_id))
+        return await self._store.read(
+            lambda s: goals.shared_goals(s, viewer_id=viewer_id, other_id=other_id)
+        )
 
     async def find_member(self, pseudonym: str) -> tuple[int, str]:
         def run(s: Session) -> tuple[int, str]:
@@ -328,37 +363,47 @@ class GoalService:
 
         return await self._store.read(run)
 
-    async def cheer(self, sender_id: int, recipient_id: int, body: str, *,
-                    goal_id: int | None = None) -> CheerOutcome:
+    async def cheer(
+        self, sender_id: int, recipient_id: int, body: str, *, goal_id: int | None = None
+    ) -> CheerOutcome:
         """Check, score, then store a cheer; held ones wait for a moderator."""
-        await self._store.read(lambda s: goals.check_may_cheer(s, sender_id=sender_id,
-                                                         recipient_id=recipient_id))
+        await self._store.read(
+            lambda s: goals.check_may_cheer(s, sender_id=sender_id, recipient_id=recipient_id)
+        )
         cleaned = await asyncio.to_thread(goals.clean_cheer, body)
         verdict = await self._moderation.check(cleaned, explain=False)
-        cheer = await self._store.write(lambda s: goals.send_cheer(
-            s, sender_id=sender_id, recipient_id=recipient_id, body=cleaned,
-            action=verdict.action, scores=_scores(verdict), goal_id=goal_id))
+        cheer = await self._store.write(
+            lambda s: goals.send_cheer(
+                s,
+                sender_id=sender_id,
+                recipient_id=recipient_id,
+                body=cleaned,
+                action=verdict.action,
+                scores=_scores(verdict),
+                goal_id=goal_id,
+            )
+        )
         if not cheer.held:
-            self._events.publish(cheer_topic(recipient_id), CheerEvent(
-                cheer.id, cheer.sender, cheer.body))
+            self._events.publish(
+                cheer_topic(recipient_id), CheerEvent(cheer.id, cheer.sender, cheer.body)
+            )
         note = ""
         if verdict.action is Action.HOLD:
             note = await self._texts.hold_words(sender_id)
         elif verdict.crisis:
             kept = CRISIS_HOLD_KEPT if verdict.held else companion.CHEER_SENT
             note = await self._texts.crisis_words(
-                sender_id, text_lang=verdict.scores.lang, kept=kept, note=companion.crisis_note)
+                sender_id, text_lang=verdict.scores.lang, kept=kept, note=companion.crisis_note
+            )
         return CheerOutcome(cheer, note)
 
     async def cheers(self, member_id: int, *, mark_seen: bool = True) -> list[CheerView]:
         method = self._store.write if mark_seen else self._store.read
-        return await method(lambda s: goals.cheers_for(s, member_id=member_id,
-                                                       mark_seen=mark_seen))
+        return await method(lambda s: goals.cheers_for(s, member_id=member_id, mark_seen=mark_seen))
 
     def subscribe_cheers(self, member_id: int, on_event: Callable[[], None]) -> Subscription:
         """Live cheers for a member's session; `on_event` must only schedule work."""
-        return self._events.subscribe(cheer_topic(member_id), maxsize=16,
-                                                on_event=on_event)
+        return self._events.subscribe(cheer_topic(member_id), maxsize=16, on_event=on_event)
 
     async def unseen_cheers(self, member_id: int) -> int:
         return await self._store.read(lambda s: goals.unseen_cheers(s, member_id=member_id))

@@ -374,9 +374,18 @@ def _goal_view(goal: Goal) -> GoalView:
     assert goal.id is not None
     kind = CadenceKind(goal.cadence)
     times = goal.times_per_week if kind is CadenceKind.PER_WEEK else 1
-    return GoalView(goal.id, goal.member_id, goal.title, goal.category, Cadence(kind, times),
-                    goal.measure, goal.target, goal.start_date, Visibility(goal.visibility),
-                    goal.archived)
+    return GoalView(
+        goal.id,
+        goal.member_id,
+        goal.title,
+        goal.category,
+        Cadence(kind, times),
+        goal.measure,
+        goal.target,
+        goal.start_date,
+        Visibility(goal.visibility),
+        goal.archived,
+    )
 
 
 def _apply(goal: Goal, draft: GoalDraft) -> None:
@@ -393,8 +402,11 @@ def create_goal(
     session: Session, *, member_id: int, draft: GoalDraft, now: datetime | None = None
 ) -> GoalView:
     """A new goal starting today in the member's time zone."""
-    count = len(session.exec(select(Goal.id).where(Goal.member_id == member_id,
-                                                   col(Goal.archived).is_(False))).all())
+    count = len(
+        session.exec(
+            select(Goal.id).where(Goal.member_id == member_id, col(Goal.archived).is_(False))
+        ).all()
+    )
     if count >= GOALS_MAX:
         raise GoalError(f"You have {GOALS_MAX} goals already; archive one to make room.")
     goal = Goal(member_id=member_id, title="", start_date=member_today(session, member_id, now))
@@ -419,8 +431,9 @@ def update_goal(session: Session, *, member_id: int, goal_id: int, draft: GoalDr
     return _goal_view(goal)
 
 
-def archive_goal(session: Session, *, member_id: int, goal_id: int, archived: bool = True
-                 ) -> GoalView:
+def archive_goal(
+    session: Session, *, member_id: int, goal_id: int, archived: bool = True
+) -> GoalView:
     """Archive (or bring back) a goal; its check-ins and badges are kept."""
     goal = _own_goal(session, member_id, goal_id)
     goal.archived = archived
@@ -432,13 +445,17 @@ def archive_goal(session: Session, *, member_id: int, goal_id: int, archived: bo
 def _check_in_view(row: CheckIn, *, owner: bool = True) -> CheckInView:
     assert row.id is not None
     note = row.note if owner or row.note_shared else ""
-    return CheckInView(row.id, row.goal_id, row.local_date, CheckInStatus(row.status), row.value,
-                       row.mood, note)
+    return CheckInView(
+        row.id, row.goal_id, row.local_date, CheckInStatus(row.status), row.value, row.mood, note
+    )
 
 
 def _check_ins(session: Session, goal_id: int) -> list[CheckIn]:
-    return list(session.exec(select(CheckIn).where(CheckIn.goal_id == goal_id)
-                             .order_by(col(CheckIn.local_date))).all())
+    return list(
+        session.exec(
+            select(CheckIn).where(CheckIn.goal_id == goal_id).order_by(col(CheckIn.local_date))
+        ).all()
+    )
 
 
 def _rests(session: Session, member_id: int) -> list[RestRange]:
@@ -446,11 +463,14 @@ def _rests(session: Session, member_id: int) -> list[RestRange]:
     return [RestRange(r.start_date, r.end_date) for r in rows]
 
 
-def _progress(goal: GoalView, rows: list[CheckIn], rests: list[RestRange], today: date
-              ) -> Progress:
-    return progress(goal.cadence, start=goal.start_date, today=today,
-                    check_ins=[(r.local_date, CheckInStatus(r.status)) for r in rows],
-                    rests=rests)
+def _progress(goal: GoalView, rows: list[CheckIn], rests: list[RestRange], today: date) -> Progress:
+    return progress(
+        goal.cadence,
+        start=goal.start_date,
+        today=today,
+        check_ins=[(r.local_date, CheckInStatus(r.status)) for r in rows],
+        rests=rests,
+    )
 
 
 def _summary(session: Session, goal: Goal, today: date, rests: list[RestRange]) -> GoalSummary:
@@ -460,30 +480,37 @@ def _summary(session: Session, goal: Goal, today: date, rests: list[RestRange]) 
     return GoalSummary(view, _progress(view, rows, rests, today), today, last)
 
 
-def goal_list(session: Session, *, member_id: int, archived: bool = False,
-              now: datetime | None = None) -> list[GoalSummary]:
+def goal_list(
+    session: Session, *, member_id: int, archived: bool = False, now: datetime | None = None
+) -> list[GoalSummary]:
     """A member's goals (or archived ones) with today's progress, oldest first."""
     today = member_today(session, member_id, now)
     rests = _rests(session, member_id)
-    goals = session.exec(select(Goal).where(Goal.member_id == member_id,
-                                            Goal.archived == archived)
-                         .order_by(col(Goal.id))).all()
+    goals = session.exec(
+        select(Goal)
+        .where(Goal.member_id == member_id, Goal.archived == archived)
+        .order_by(col(Goal.id))
+    ).all()
     return [_summary(session, g, today, rests) for g in goals]
 
 
-def due_goals(session: Session, *, member_id: int, now: datetime | None = None
-              ) -> list[GoalSummary]:
+def due_goals(
+    session: Session, *, member_id: int, now: datetime | None = None
+) -> list[GoalSummary]:
     """Goals with a check-in due today, in the order they were made."""
     return [s for s in goal_list(session, member_id=member_id, now=now) if s.progress.due_today]
 
 
 def _partners(session: Session, a: int, b: int) -> bool:
-    row = session.exec(select(Partnership.id).where(
-        Partnership.status == PartnerStatus.ACTIVE.value,
-        or_(
-            (col(Partnership.inviter_id) == a) & (col(Partnership.invitee_id) == b),
-            (col(Partnership.inviter_id) == b) & (col(Partnership.invitee_id) == a),
-        ))).first()
+    row = session.exec(
+        select(Partnership.id).where(
+            Partnership.status == PartnerStatus.ACTIVE.value,
+            or_(
+                (col(Partnership.inviter_id) == a) & (col(Partnership.invitee_id) == b),
+                (col(Partnership.inviter_id) == b) & (col(Partnership.invitee_id) == a),
+            ),
+        )
+    ).first()
     return row is not None
 
 
@@ -498,22 +525,28 @@ def _may_see(session: Session, viewer_id: int, goal: Goal) -> bool:
         return False
     if _blocked_either_way(session, viewer_id, goal.member_id):
         return False
-    return goal.visibility == Visibility.COMMUNITY.value or _partners(session, viewer_id,
-                                                                      goal.member_id)
+    return goal.visibility == Visibility.COMMUNITY.value or _partners(
+        session, viewer_id, goal.member_id
+    )
 
 
-def _badge_views(session: Session, goal_ids: list[int], titles: dict[int, str]
-                 ) -> list[BadgeView]:
+def _badge_views(session: Session, goal_ids: list[int], titles: dict[int, str]) -> list[BadgeView]:
     if not goal_ids:
         return []
-    rows = session.exec(select(GoalBadge).where(col(GoalBadge.goal_id).in_(goal_ids))
-                        .order_by(col(GoalBadge.earned_on), col(GoalBadge.id))).all()
-    return [BadgeView(b.goal_id, titles.get(b.goal_id, ""), b.kind, b.threshold, b.earned_on)
-            for b in rows]
+    rows = session.exec(
+        select(GoalBadge)
+        .where(col(GoalBadge.goal_id).in_(goal_ids))
+        .order_by(col(GoalBadge.earned_on), col(GoalBadge.id))
+    ).all()
+    return [
+        BadgeView(b.goal_id, titles.get(b.goal_id, ""), b.kind, b.threshold, b.earned_on)
+        for b in rows
+    ]
 
 
-def goal_detail(session: Session, *, viewer_id: int, goal_id: int,
-                now: datetime | None = None) -> GoalDetail:
+def goal_detail(
+    session: Session, *, viewer_id: int, goal_id: int, now: datetime | None = None
+) -> GoalDetail:
     """One goal as its owner, or a partner it is shared with, sees it."""
     goal = session.get(Goal, goal_id)
     if goal is None or not _may_see(session, viewer_id, goal):
@@ -523,8 +556,12 @@ def goal_detail(session: Session, *, viewer_id: int, goal_id: int,
     rests = _rests(session, goal.member_id)
     summary = _summary(session, goal, today, rests)
     rows = _check_ins(session, summary.goal.id)
-    marks = day_marks(today=today, days=CHART_DAYS, rests=rests,
-                      check_ins=[(r.local_date, CheckInStatus(r.status), r.mood) for r in rows])
+    marks = day_marks(
+        today=today,
+        days=CHART_DAYS,
+        rests=rests,
+        check_ins=[(r.local_date, CheckInStatus(r.status), r.mood) for r in rows],
+    )
     badges = _badge_views(session, [summary.goal.id], {summary.goal.id: goal.title})
     mine = goal.member_id == viewer_id
     recent = [_check_in_view(r, owner=mine) for r in reversed(rows[-7:])]
@@ -546,11 +583,14 @@ def member_badges(session: Session, member_id: int) -> list[BadgeView]:
 def check_in_date(today: date, day: date) -> date:
     """`day` if a check-in may be made for it today; raises GoalError kindly otherwise."""
     if day > today:
-        raise GoalError("That day hasn't come yet. You can check in for today or the two "
-                        "days before it.")
+        raise GoalError(
+            "That day hasn't come yet. You can check in for today or the two days before it."
+        )
     if day < today - timedelta(days=BACKFILL_DAYS):
-        raise GoalError("Check-ins can be added for today and the two days before. Older days "
-                        "stay as they are, and that's fine: today is what counts.")
+        raise GoalError(
+            "Check-ins can be added for today and the two days before. Older days "
+            "stay as they are, and that's fine: today is what counts."
+        )
     return day
 
 
@@ -605,17 +645,28 @@ def record_check_in(
         view = _goal_view(goal)
     rests = _rests(session, member_id)
     before = _progress(view, rows, rests, today)
-    row = CheckIn(goal_id=goal_id, member_id=member_id, local_date=when, status=status.value,
-                  value=value, mood=mood, note=cleaned, note_shared=note_shared)
+    row = CheckIn(
+        goal_id=goal_id,
+        member_id=member_id,
+        local_date=when,
+        status=status.value,
+        value=value,
+        mood=mood,
+        note=cleaned,
+        note_shared=note_shared,
+    )
     session.add(row)
     session.flush()
     after = _progress(view, [*rows, row], rests, today)
-    have = {(b.kind, b.threshold) for b in session.exec(
-        select(GoalBadge).where(GoalBadge.goal_id == goal_id)).all()}
+    have = {
+        (b.kind, b.threshold)
+        for b in session.exec(select(GoalBadge).where(GoalBadge.goal_id == goal_id)).all()
+    }
     new: list[BadgeView] = []
     for kind, n in sorted(reached_milestones(after) - have, key=lambda k: (k[1], k[0])):
-        session.add(GoalBadge(goal_id=goal_id, member_id=member_id, kind=kind, threshold=n,
-                              earned_on=today))
+        session.add(
+            GoalBadge(goal_id=goal_id, member_id=member_id, kind=kind, threshold=n, earned_on=today)
+        )
         new.append(BadgeView(goal_id, goal.title, kind, n, today))
     session.flush()
     return CheckInResult(_check_in_view(row), view, before, after, new, today)
@@ -623,15 +674,22 @@ def record_check_in(
 
 def already_checked_in(day: date, today: date) -> GoalError:
     when = "today" if day == today else day.strftime("%A %d %B")
-    return GoalError(f"There's already a check-in for {when} on this goal, so nothing was "
-                     "added twice.")
+    return GoalError(
+        f"There's already a check-in for {when} on this goal, so nothing was added twice."
+    )
 
 
 def flag_goal(session: Session, *, goal_id: int, member_id: int, scores: str) -> int:
     """A goal title that sounds like a crisis: moderators get a priority alert."""
-    return add_flag(session, kind=FlagKind.CRISIS, target_kind=FlagTarget.GOAL,
-                    target_id=goal_id, author_id=member_id,
-                    reason="crisis language in a goal title", scores=scores)
+    return add_flag(
+        session,
+        kind=FlagKind.CRISIS,
+        target_kind=FlagTarget.GOAL,
+        target_id=goal_id,
+        author_id=member_id,
+        reason="crisis language in a goal title",
+        scores=scores,
+    )
 
 
 def review_goal(session: Session, *, goal_id: int) -> ModeratedItem:
@@ -639,27 +697,38 @@ def review_goal(session: Session, *, goal_id: int) -> ModeratedItem:
     goal = session.get(Goal, goal_id)
     if goal is None:
         return GONE
-    return ModeratedItem(text=goal.title, where=f"goal ({goal.visibility})",
-                         status="archived" if goal.archived else "")
+    return ModeratedItem(
+        text=goal.title,
+        where=f"goal ({goal.visibility})",
+        status="archived" if goal.archived else "",
+    )
 
 
 def flag_check_in(session: Session, *, check_in_id: int, member_id: int, scores: str) -> int:
     """A crisis-sounding note: moderators get a priority alert (the note stays as written)."""
-    return add_flag(session, kind=FlagKind.CRISIS, target_kind=FlagTarget.CHECK_IN,
-                    target_id=check_in_id, author_id=member_id,
-                    reason="crisis language in a check-in note", scores=scores)
+    return add_flag(
+        session,
+        kind=FlagKind.CRISIS,
+        target_kind=FlagTarget.CHECK_IN,
+        target_id=check_in_id,
+        author_id=member_id,
+        reason="crisis language in a check-in note",
+        scores=scores,
+    )
 
 
 # -- rest days ------------------------------------------------------------------------
-def start_rest(session: Session, *, member_id: int, days: int, now: datetime | None = None
-               ) -> RestRange:
+def start_rest(
+    session: Session, *, member_id: int, days: int, now: datetime | None = None
+) -> RestRange:
     """Rest from today for `days` days (1-30): streaks wait, nothing is due."""
     if not 1 <= days <= REST_MAX_DAYS:
         raise GoalError(f"Rest can be from 1 to {REST_MAX_DAYS} days at a time.")
     today = member_today(session, member_id, now)
     end_rest(session, member_id=member_id, now=now)
-    rest = GoalRest(member_id=member_id, start_date=today,
-                    end_date=today + timedelta(days=days - 1))
+    rest = GoalRest(
+        member_id=member_id, start_date=today, end_date=today + timedelta(days=days - 1)
+    )
     session.add(rest)
     session.flush()
     return RestRange(rest.start_date, rest.end_date)
@@ -669,8 +738,9 @@ def end_rest(session: Session, *, member_id: int, now: datetime | None = None) -
     """End a rest that covers today or later; past rest days stay as they were."""
     today = member_today(session, member_id, now)
     ended = False
-    for rest in session.exec(select(GoalRest).where(GoalRest.member_id == member_id,
-                                                    GoalRest.end_date >= today)).all():
+    for rest in session.exec(
+        select(GoalRest).where(GoalRest.member_id == member_id, GoalRest.end_date >= today)
+    ).all():
         ended = True
         if rest.start_date >= today:
             session.delete(rest)
@@ -681,8 +751,7 @@ def end_rest(session: Session, *, member_id: int, now: datetime | None = None) -
     return ended
 
 
-def resting_until(session: Session, *, member_id: int, now: datetime | None = None
-                  ) -> date | None:
+def resting_until(session: Session, *, member_id: int, now: datetime | None = None) -> date | None:
     today = member_today(session, member_id, now)
     ends = [r.end for r in _rests(session, member_id) if r.covers(today)]
     return max(ends) if ends else None
@@ -698,12 +767,15 @@ def find_member_id(session: Session, pseudonym: str) -> int:
 
 
 def _open_between(session: Session, a: int, b: int) -> Partnership | None:
-    return session.exec(select(Partnership).where(
-        col(Partnership.status).in_([PartnerStatus.PENDING.value, PartnerStatus.ACTIVE.value]),
-        or_(
-            (col(Partnership.inviter_id) == a) & (col(Partnership.invitee_id) == b),
-            (col(Partnership.inviter_id) == b) & (col(Partnership.invitee_id) == a),
-        ))).first()
+    return session.exec(
+        select(Partnership).where(
+            col(Partnership.status).in_([PartnerStatus.PENDING.value, PartnerStatus.ACTIVE.value]),
+            or_(
+                (col(Partnership.inviter_id) == a) & (col(Partnership.invitee_id) == b),
+                (col(Partnership.inviter_id) == b) & (col(Partnership.invitee_id) == a),
+            ),
+        )
+    ).first()
 
 
 def invite_partner(session: Session, *, member_id: int, pseudonym: str) -> PartnershipView:
@@ -720,15 +792,21 @@ def invite_partner(session: Session, *, member_id: int, pseudonym: str) -> Partn
         if existing.inviter_id == other_id:
             raise GoalError("They have already invited you: accept it in your partner list.")
         raise GoalError("Your invitation is waiting for their answer.")
-    pending = session.exec(select(Partnership.id).where(
-        Partnership.inviter_id == member_id,
-        Partnership.status == PartnerStatus.PENDING.value)).all()
+    pending = session.exec(
+        select(Partnership.id).where(
+            Partnership.inviter_id == member_id, Partnership.status == PartnerStatus.PENDING.value
+        )
+    ).all()
     if len(pending) >= PENDING_INVITES_MAX:
         raise GoalError("You have many invitations waiting already; give them some time.")
-    declined = session.exec(select(Partnership.id).where(
-        Partnership.inviter_id == member_id, Partnership.invitee_id == other_id,
-        Partnership.status == PartnerStatus.DECLINED.value,
-        col(Partnership.responded_at) >= utcnow() - DECLINE_QUIET)).first()
+    declined = session.exec(
+        select(Partnership.id).where(
+            Partnership.inviter_id == member_id,
+            Partnership.invitee_id == other_id,
+            Partnership.status == PartnerStatus.DECLINED.value,
+            col(Partnership.responded_at) >= utcnow() - DECLINE_QUIET,
+        )
+    ).first()
     if declined is not None:
         raise GoalError("They answered your last invitation recently; please let it rest.")
     row = Partnership(inviter_id=member_id, invitee_id=other_id)
@@ -741,8 +819,13 @@ def _partnership_view(session: Session, row: Partnership, member_id: int) -> Par
     assert row.id is not None
     other_id = row.invitee_id if row.inviter_id == member_id else row.inviter_id
     other = session.get(Member, other_id)
-    return PartnershipView(row.id, other_id, other.pseudonym if other else "",
-                           PartnerStatus(row.status), row.invitee_id == member_id)
+    return PartnershipView(
+        row.id,
+        other_id,
+        other.pseudonym if other else "",
+        PartnerStatus(row.status),
+        row.invitee_id == member_id,
+    )
 
 
 def _my_partnership(session: Session, member_id: int, partnership_id: int) -> Partnership:
@@ -752,8 +835,9 @@ def _my_partnership(session: Session, member_id: int, partnership_id: int) -> Pa
     return row
 
 
-def answer_invitation(session: Session, *, member_id: int, partnership_id: int, accept: bool
-                      ) -> PartnershipView:
+def answer_invitation(
+    session: Session, *, member_id: int, partnership_id: int, accept: bool
+) -> PartnershipView:
     """Accept or decline an invitation addressed to this member."""
     row = _my_partnership(session, member_id, partnership_id)
     if row.invitee_id != member_id or row.status != PartnerStatus.PENDING.value:
@@ -779,38 +863,62 @@ def end_partnership(session: Session, *, member_id: int, partnership_id: int) ->
 
 def partnerships(session: Session, member_id: int) -> list[PartnershipView]:
     """Open partnerships and invitations, incoming invitations first."""
-    rows = session.exec(select(Partnership).where(
-        col(Partnership.status).in_([PartnerStatus.PENDING.value, PartnerStatus.ACTIVE.value]),
-        or_(col(Partnership.inviter_id) == member_id, col(Partnership.invitee_id) == member_id),
-    ).order_by(col(Partnership.id))).all()
+    rows = session.exec(
+        select(Partnership)
+        .where(
+            col(Partnership.status).in_([PartnerStatus.PENDING.value, PartnerStatus.ACTIVE.value]),
+            or_(col(Partnership.inviter_id) == member_id, col(Partnership.invitee_id) == member_id),
+        )
+        .order_by(col(Partnership.id))
+    ).all()
     views = [_partnership_view(session, r, member_id) for r in rows]
-    return sorted(views, key=lambda v: (not (v.incoming and v.status is PartnerStatus.PENDING),
-                                        v.status is not PartnerStatus.ACTIVE, v.other.lower()))
+    return sorted(
+        views,
+        key=lambda v: (
+            not (v.incoming and v.status is PartnerStatus.PENDING),
+            v.status is not PartnerStatus.ACTIVE,
+            v.other.lower(),
+        ),
+    )
 
 
 def pending_invitations(session: Session, member_id: int) -> int:
     """Partner invitations waiting for this member's answer."""
-    return int(session.exec(select(func.count()).select_from(Partnership).where(
-        Partnership.invitee_id == member_id,
-        Partnership.status == PartnerStatus.PENDING.value)).one())
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Partnership)
+            .where(
+                Partnership.invitee_id == member_id,
+                Partnership.status == PartnerStatus.PENDING.value,
+            )
+        ).one()
+    )
 
 
-def partner_goals(session: Session, *, viewer_id: int, partner_id: int,
-                  now: datetime | None = None) -> list[GoalSummary]:
+def partner_goals(
+    session: Session, *, viewer_id: int, partner_id: int, now: datetime | None = None
+) -> list[GoalSummary]:
     """The goals a partner shares, with progress in their own time zone."""
     if not _partners(session, viewer_id, partner_id):
         raise GoalError("You are not partners with this member now.")
     today = member_today(session, partner_id, now)
     rests = _rests(session, partner_id)
-    goals = session.exec(select(Goal).where(
-        Goal.member_id == partner_id, col(Goal.archived).is_(False),
-        col(Goal.visibility).in_([Visibility.PARTNERS.value, Visibility.COMMUNITY.value]),
-    ).order_by(col(Goal.id))).all()
+    goals = session.exec(
+        select(Goal)
+        .where(
+            Goal.member_id == partner_id,
+            col(Goal.archived).is_(False),
+            col(Goal.visibility).in_([Visibility.PARTNERS.value, Visibility.COMMUNITY.value]),
+        )
+        .order_by(col(Goal.id))
+    ).all()
     return [_summary(session, g, today, rests) for g in goals]
 
 
-def shared_goals(session: Session, *, viewer_id: int, other_id: int,
-                 now: datetime | None = None) -> list[GoalSummary]:
+def shared_goals(
+    session: Session, *, viewer_id: int, other_id: int, now: datetime | None = None
+) -> list[GoalSummary]:
     """What `viewer_id` may see of another member's goals: partners see more than others."""
     if _partners(session, viewer_id, other_id):
         return partner_goals(session, viewer_id=viewer_id, partner_id=other_id, now=now)
@@ -818,9 +926,15 @@ def shared_goals(session: Session, *, viewer_id: int, other_id: int,
         return []
     today = member_today(session, other_id, now)
     rests = _rests(session, other_id)
-    goals = session.exec(select(Goal).where(
-        Goal.member_id == other_id, col(Goal.archived).is_(False),
-        Goal.visibility == Visibility.COMMUNITY.value).order_by(col(Goal.id))).all()
+    goals = session.exec(
+        select(Goal)
+        .where(
+            Goal.member_id == other_id,
+            col(Goal.archived).is_(False),
+            Goal.visibility == Visibility.COMMUNITY.value,
+        )
+        .order_by(col(Goal.id))
+    ).all()
     return [_summary(session, g, today, rests) for g in goals]
 
 
@@ -836,7 +950,8 @@ def clean_cheer(body: str) -> str:
 
 def check_may_cheer(session: Session, *, sender_id: int, recipient_id: int) -> None:
     if has_blocked(session, recipient_id, sender_id) or not _partners(
-            session, sender_id, recipient_id):
+        session, sender_id, recipient_id
+    ):
         raise GoalError("You can cheer your partners only.")
 
 
@@ -857,23 +972,35 @@ def send_cheer(
     check_may_cheer(session, sender_id=sender_id, recipient_id=recipient_id)
     cleaned = clean_cheer(body)
     since = utcnow() - timedelta(hours=1)
-    sent = session.exec(select(Cheer.id).where(Cheer.sender_id == sender_id,
-                                               col(Cheer.created_at) >= since)).all()
+    sent = session.exec(
+        select(Cheer.id).where(Cheer.sender_id == sender_id, col(Cheer.created_at) >= since)
+    ).all()
     if len(sent) >= CHEERS_PER_HOUR:
         raise GoalError("You've sent a lot of cheers this hour. Lovely; give it a little while.")
     if goal_id is not None:
         goal = session.get(Goal, goal_id)
-        if goal is None or goal.member_id != recipient_id or not _may_see(session, sender_id,
-                                                                           goal):
+        if goal is None or goal.member_id != recipient_id or not _may_see(session, sender_id, goal):
             goal_id = None
     held = action.holds
-    row = Cheer(sender_id=sender_id, recipient_id=recipient_id, goal_id=goal_id, body=cleaned,
-                status=(CheerStatus.HELD if held else CheerStatus.VISIBLE).value)
+    row = Cheer(
+        sender_id=sender_id,
+        recipient_id=recipient_id,
+        goal_id=goal_id,
+        body=cleaned,
+        status=(CheerStatus.HELD if held else CheerStatus.VISIBLE).value,
+    )
     session.add(row)
     session.flush()
     assert row.id is not None
-    flag_verdict(session, action, target_kind=FlagTarget.CHEER, target_id=row.id,
-                 author_id=sender_id, reason="model: cheer", scores=scores)
+    flag_verdict(
+        session,
+        action,
+        target_kind=FlagTarget.CHEER,
+        target_id=row.id,
+        author_id=sender_id,
+        reason="model: cheer",
+        scores=scores,
+    )
     return _cheer_view(session, row)
 
 
@@ -881,17 +1008,26 @@ def _cheer_view(session: Session, row: Cheer) -> CheerView:
     assert row.id is not None
     sender = session.get(Member, row.sender_id) if row.sender_id is not None else None
     goal = session.get(Goal, row.goal_id) if row.goal_id is not None else None
-    return CheerView(row.id, sender.pseudonym if sender else "a former member",
-                     goal.title if goal else "", row.body, row.status == CheerStatus.HELD.value,
-                     row.created_at)
+    return CheerView(
+        row.id,
+        sender.pseudonym if sender else "a former member",
+        goal.title if goal else "",
+        row.body,
+        row.status == CheerStatus.HELD.value,
+        row.created_at,
+    )
 
 
-def cheers_for(session: Session, *, member_id: int, limit: int = 20, mark_seen: bool = False
-               ) -> list[CheerView]:
+def cheers_for(
+    session: Session, *, member_id: int, limit: int = 20, mark_seen: bool = False
+) -> list[CheerView]:
     """Visible cheers for a member, newest first; held ones are never shown to them."""
-    rows = session.exec(select(Cheer).where(Cheer.recipient_id == member_id,
-                                            Cheer.status == CheerStatus.VISIBLE.value)
-                        .order_by(col(Cheer.id).desc()).limit(limit)).all()
+    rows = session.exec(
+        select(Cheer)
+        .where(Cheer.recipient_id == member_id, Cheer.status == CheerStatus.VISIBLE.value)
+        .order_by(col(Cheer.id).desc())
+        .limit(limit)
+    ).all()
     views = [_cheer_view(session, r) for r in rows]
     if mark_seen:
         for r in rows:
@@ -903,9 +1039,17 @@ def cheers_for(session: Session, *, member_id: int, limit: int = 20, mark_seen: 
 
 
 def unseen_cheers(session: Session, *, member_id: int) -> int:
-    return int(session.exec(select(func.count()).select_from(Cheer).where(
-        Cheer.recipient_id == member_id, Cheer.status == CheerStatus.VISIBLE.value,
-        col(Cheer.seen).is_(False))).one())
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Cheer)
+            .where(
+                Cheer.recipient_id == member_id,
+                Cheer.status == CheerStatus.VISIBLE.value,
+                col(Cheer.seen).is_(False),
+            )
+        ).one()
+    )
 
 
 # -- moderators (the admin screen's review queue) --------------------------------------
@@ -915,9 +1059,11 @@ def review_cheer(session: Session, *, cheer_id: int) -> ModeratedItem:
     if row is None:
         return GONE
     recipient = session.get(Member, row.recipient_id)
-    return ModeratedItem(text=row.body,
-                         where=f"cheer to {recipient.pseudonym if recipient else '?'}",
-                         status=row.status)
+    return ModeratedItem(
+        text=row.body,
+        where=f"cheer to {recipient.pseudonym if recipient else '?'}",
+        status=row.status,
+    )
 
 
 def moderate_cheer(session: Session, *, cheer_id: int, outcome: ReviewOutcome) -> None:
@@ -941,6 +1087,6 @@ def review_check_in(session: Session, *, check_in_id: int) -> ModeratedItem:
         return GONE
     goal = session.get(Goal, row.goal_id)
     mood = f", mood {row.mood}" if row.mood is not None else ""
-    return ModeratedItem(text=row.note,
-                         where=f"check-in on “{goal.title if goal else '?'}”{mood}",
-                         status=row.status)
+    return ModeratedItem(
+        text=row.note, where=f"check-in on “{goal.title if goal else '?'}”{mood}", status=row.status
+    )

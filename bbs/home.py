@@ -40,8 +40,9 @@ class HomeSnapshot:
     needs_agreement: bool
 
 
-def load_home(session: Session, *, member_id: int, name: str, is_staff: bool,
-              first_visit: bool = False) -> HomeSnapshot:
+def load_home(
+    session: Session, *, member_id: int, name: str, is_staff: bool, first_visit: bool = False
+) -> HomeSnapshot:
     """Read the home screen's data for one member (a read transaction)."""
     now = utcnow()
     end_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)

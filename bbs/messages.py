@@ -136,15 +136,24 @@ def find_member(session: Session, pseudonym: str) -> Member:
 def _has_written(session: Session, conversation_id: int | None, sender_id: int) -> bool:
     if conversation_id is None:
         return False
-    found = session.exec(select(PrivateMessage.id).where(
-        PrivateMessage.conversation_id == conversation_id,
-        PrivateMessage.sender_id == sender_id,
-        col(PrivateMessage.status) == PostStatus.VISIBLE.value)).first()
+    found = session.exec(
+        select(PrivateMessage.id).where(
+            PrivateMessage.conversation_id == conversation_id,
+            PrivateMessage.sender_id == sender_id,
+            col(PrivateMessage.status) == PostStatus.VISIBLE.value,
+        )
+    ).first()
     return found is not None
 
 
-def check_may_write(session: Session, *, sender_id: int, recipient_id: int,
-                    rules: PostingRules | None = None, now: datetime | None = None) -> None:
+def check_may_write(
+    session: Session,
+    *,
+    sender_id: int,
+    recipient_id: int,
+    rules: PostingRules | None = None,
+    now: datetime | None = None,
+) -> None:
     """Raise PostError (kindly) unless `sender_id` may send `recipient_id` a message now."""
     rules = rules or PostingRules()
     now = now or utcnow()
@@ -155,8 +164,9 @@ def check_may_write(session: Session, *, sender_id: int, recipient_id: int,
     if sender_id == recipient_id:
         raise PostError("You can't send a private message to yourself.")
     low, high = _pair(sender_id, recipient_id)
-    conv = session.exec(select(Conversation).where(Conversation.low_id == low,
-                                                   Conversation.high_id == high)).first()
+    conv = session.exec(
+        select(Conversation).where(Conversation.low_id == low, Conversation.high_id == high)
+    ).first()
     conv_id = conv.id if conv else None
     refused = PostError(NOT_ACCEPTING.format(name=recipient.pseudonym))
     if has_blocked(session, recipient_id, sender_id):
@@ -165,8 +175,11 @@ def check_may_write(session: Session, *, sender_id: int, recipient_id: int,
     if not they_wrote and sender.role not in (Role.MODERATOR.value, Role.SYSOP.value):
         # The sender's own reason comes first: it is the one they can do something about.
         wait = new_member_message_wait(session)
-        joined = sender.created_at if sender.created_at.tzinfo else sender.created_at.replace(
-            tzinfo=now.tzinfo)
+        joined = (
+            sender.created_at
+            if sender.created_at.tzinfo
+            else sender.created_at.replace(tzinfo=now.tzinfo)
+        )
         if now - joined < wait:
             raise PostError(new_member_wait_message(joined + wait, wait))
     who = who_may_write(session, recipient_id)
@@ -177,15 +190,18 @@ def check_may_write(session: Session, *, sender_id: int, recipient_id: int,
 def new_member_wait_message(lifts_at: datetime, wait: timedelta) -> str:
     """Why a new member cannot start a conversation yet, and when that changes."""
     hours = round(wait.total_seconds() / 3600)
-    return (f"New members here can start private conversations after their first {hours} "
-            f"hour{'s' if hours != 1 else ''}: yours open at {lifts_at:%Y-%m-%d %H:%M} UTC. "
-            "Until then you can reply when someone writes to you, and post on the boards. "
-            "This is a community setting against spam, not about the person you chose.")
+    return (
+        f"New members here can start private conversations after their first {hours} "
+        f"hour{'s' if hours != 1 else ''}: yours open at {lifts_at:%Y-%m-%d %H:%M} UTC. "
+        "Until then you can reply when someone writes to you, and post on the boards. "
+        "This is a community setting against spam, not about the person you chose."
+    )
 
 
 def _check_rate(session: Session, sender: Member, rules: PostingRules, now: datetime) -> None:
-    last = session.exec(select(func.max(PrivateMessage.created_at)).where(
-        PrivateMessage.sender_id == sender.id)).one()
+    last = session.exec(
+        select(func.max(PrivateMessage.created_at)).where(PrivateMessage.sender_id == sender.id)
+    ).one()
     if last is None:
         return
     if last.tzinfo is None:
@@ -194,8 +210,9 @@ def _check_rate(session: Session, sender: Member, rules: PostingRules, now: date
     wait = (rules.new_account_interval if young else rules.interval) - (now - last)
     if wait > timedelta(0):
         seconds = max(1, int(wait.total_seconds() + 0.999))
-        raise PostError(f"Please wait {seconds} more seconds before sending again. "
-                        "Your text is still here.")
+        raise PostError(
+            f"Please wait {seconds} more seconds before sending again. Your text is still here."
+        )
 
 
 def clean_message(body: str) -> str:
@@ -203,19 +220,28 @@ def clean_message(body: str) -> str:
     if not cleaned.strip():
         raise PostError("Your message is empty.")
     if len(cleaned) > BODY_MAX:
-        raise PostError(f"Messages can be up to {BODY_MAX:,} characters; yours has "
-                        f"{len(cleaned):,}. Your text is still in the editor.")
+        raise PostError(
+            f"Messages can be up to {BODY_MAX:,} characters; yours has "
+            f"{len(cleaned):,}. Your text is still in the editor."
+        )
     return cleaned
 
 
-def send_message(session: Session, *, sender_id: int, recipient_id: int, body: str,
-                 action: Action, scores: str = "", rules: PostingRules | None = None,
-                 now: datetime | None = None) -> MessageView:
+def send_message(
+    session: Session,
+    *,
+    sender_id: int,
+    recipient_id: int,
+    body: str,
+    action: Action,
+    scores: str = "",
+    rules: PostingRules | None = None,
+    now: datetime | None = None,
+) -> MessageView:
     """Store a message as the moderation gate decided (held ones only the sender sees)."""
     rules = rules or PostingRules()
     now = now or utcnow()
-    check_may_write(session, sender_id=sender_id, recipient_id=recipient_id, rules=rules,
-                    now=now)
+    check_may_write(session, sender_id=sender_id, recipient_id=recipient_id, rules=rules, now=now)
     sender = session.get(Member, sender_id)
     assert sender is not None
     # A muted member can read but not write (the admin screen's mute).
@@ -223,16 +249,18 @@ def send_message(session: Session, *, sender_id: int, recipient_id: int, body: s
         raise PostError(muted)
     _check_rate(session, sender, rules, now)
     low, high = _pair(sender_id, recipient_id)
-    conv = session.exec(select(Conversation).where(Conversation.low_id == low,
-                                                   Conversation.high_id == high)).first()
+    conv = session.exec(
+        select(Conversation).where(Conversation.low_id == low, Conversation.high_id == high)
+    ).first()
     if conv is None:
         conv = Conversation(low_id=low, high_id=high, last_at=now)
         session.add(conv)
         session.flush()
     assert conv.id is not None
     status = PostStatus.HELD if action.holds else PostStatus.VISIBLE
-    message = PrivateMessage(conversation_id=conv.id, sender_id=sender_id, body=body,
-                             status=status.value, created_at=now)
+    message = PrivateMessage(
+        conversation_id=conv.id, sender_id=sender_id, body=body, status=status.value, created_at=now
+    )
     session.add(message)
     session.flush()
     assert message.id is not None
@@ -244,82 +272,123 @@ def send_message(session: Session, *, sender_id: int, recipient_id: int, body: s
     else:
         conv.high_read_id = message.id
     session.add(conv)
-    flag_verdict(session, action, target_kind=FlagTarget.MESSAGE, target_id=message.id,
-                 author_id=sender_id, scores=scores)
+    flag_verdict(
+        session,
+        action,
+        target_kind=FlagTarget.MESSAGE,
+        target_id=message.id,
+        author_id=sender_id,
+        scores=scores,
+    )
     session.flush()
     return MessageView(message.id, sender.pseudonym, True, body, status, now)
 
 
 def _visible_to(member_id: int):  # type: ignore[no-untyped-def]
-    return or_(col(PrivateMessage.status) == PostStatus.VISIBLE.value,
-               col(PrivateMessage.sender_id) == member_id)
+    return or_(
+        col(PrivateMessage.status) == PostStatus.VISIBLE.value,
+        col(PrivateMessage.sender_id) == member_id,
+    )
 
 
-def _conversation_view(session: Session, conv: Conversation, member_id: int
-                       ) -> ConversationView:
+def _conversation_view(session: Session, conv: Conversation, member_id: int) -> ConversationView:
     assert conv.id is not None
     partner_id = conv.high_id if conv.low_id == member_id else conv.low_id
     partner = session.get(Member, partner_id)
     read = conv.low_read_id if conv.low_id == member_id else conv.high_read_id
-    unread = session.exec(select(func.count()).select_from(PrivateMessage).where(
-        PrivateMessage.conversation_id == conv.id, col(PrivateMessage.id) > read,
-        PrivateMessage.sender_id == partner_id,
-        PrivateMessage.status == PostStatus.VISIBLE.value)).one()
-    return ConversationView(conv.id, partner.pseudonym if partner else "(gone)", partner_id,
-                            conv.last_at, int(unread), has_muted(session, member_id, partner_id),
-                            has_blocked(session, member_id, partner_id))
+    unread = session.exec(
+        select(func.count())
+        .select_from(PrivateMessage)
+        .where(
+            PrivateMessage.conversation_id == conv.id,
+            col(PrivateMessage.id) > read,
+            PrivateMessage.sender_id == partner_id,
+            PrivateMessage.status == PostStatus.VISIBLE.value,
+        )
+    ).one()
+    return ConversationView(
+        conv.id,
+        partner.pseudonym if partner else "(gone)",
+        partner_id,
+        conv.last_at,
+        int(unread),
+        has_muted(session, member_id, partner_id),
+        has_blocked(session, member_id, partner_id),
+    )
 
 
-def conversations(session: Session, *, member_id: int, limit: int = 50
-                  ) -> list[ConversationView]:
+def conversations(session: Session, *, member_id: int, limit: int = 50) -> list[ConversationView]:
     """The member's conversations, most recent first."""
-    rows = session.exec(select(Conversation).where(
-        or_(col(Conversation.low_id) == member_id, col(Conversation.high_id) == member_id),
-        col(Conversation.last_message_id) > 0,
-    ).order_by(col(Conversation.last_at).desc()).limit(limit)).all()
+    rows = session.exec(
+        select(Conversation)
+        .where(
+            or_(col(Conversation.low_id) == member_id, col(Conversation.high_id) == member_id),
+            col(Conversation.last_message_id) > 0,
+        )
+        .order_by(col(Conversation.last_at).desc())
+        .limit(limit)
+    ).all()
     views = [_conversation_view(session, c, member_id) for c in rows]
     # A blocked member's messages do not arrive: the conversation shows nothing new.
-    return [v if not v.blocked else ConversationView(v.id, v.partner, v.partner_id, v.last_at,
-                                                     0, v.muted, True) for v in views]
+    return [
+        v
+        if not v.blocked
+        else ConversationView(v.id, v.partner, v.partner_id, v.last_at, 0, v.muted, True)
+        for v in views
+    ]
 
 
 def unread_total(session: Session, *, member_id: int) -> int:
-    return sum(c.unread for c in conversations(session, member_id=member_id)
-               if not c.muted)
+    return sum(c.unread for c in conversations(session, member_id=member_id) if not c.muted)
 
 
-def conversation_with(session: Session, *, member_id: int, partner_id: int
-                      ) -> ConversationView | None:
+def conversation_with(
+    session: Session, *, member_id: int, partner_id: int
+) -> ConversationView | None:
     low, high = _pair(member_id, partner_id)
-    conv = session.exec(select(Conversation).where(Conversation.low_id == low,
-                                                   Conversation.high_id == high)).first()
+    conv = session.exec(
+        select(Conversation).where(Conversation.low_id == low, Conversation.high_id == high)
+    ).first()
     return None if conv is None else _conversation_view(session, conv, member_id)
 
 
-def message_page(session: Session, *, member_id: int, conversation_id: int,
-                 before_id: int | None = None, limit: int = PAGE_SIZE,
-                 mark_read: bool = True) -> MessagePage:
+def message_page(
+    session: Session,
+    *,
+    member_id: int,
+    conversation_id: int,
+    before_id: int | None = None,
+    limit: int = PAGE_SIZE,
+    mark_read: bool = True,
+) -> MessagePage:
     """The newest page of a conversation (or the page before `before_id`), oldest first."""
     conv = session.get(Conversation, conversation_id)
     if conv is None or member_id not in (conv.low_id, conv.high_id):
         raise PostError("That conversation no longer exists.")
     view = _conversation_view(session, conv, member_id)
-    query = select(PrivateMessage).where(PrivateMessage.conversation_id == conversation_id,
-                                         _visible_to(member_id))
+    query = select(PrivateMessage).where(
+        PrivateMessage.conversation_id == conversation_id, _visible_to(member_id)
+    )
     if view.blocked:
         # Messages sent after the block never reach the blocker.
         query = query.where(PrivateMessage.sender_id == member_id)
     if before_id is not None:
         query = query.where(col(PrivateMessage.id) < before_id)
-    rows = list(session.exec(query.order_by(col(PrivateMessage.id).desc())
-                             .limit(limit + 1)).all())
+    rows = list(session.exec(query.order_by(col(PrivateMessage.id).desc()).limit(limit + 1)).all())
     has_before = len(rows) > limit
     rows = rows[:limit][::-1]
     me = session.get(Member, member_id)
     messages = tuple(
-        MessageView(m.id or 0, (me.pseudonym if me else "") if m.sender_id == member_id
-                    else view.partner, m.sender_id == member_id, m.body,
-                    PostStatus(m.status), m.created_at) for m in rows)
+        MessageView(
+            m.id or 0,
+            (me.pseudonym if me else "") if m.sender_id == member_id else view.partner,
+            m.sender_id == member_id,
+            m.body,
+            PostStatus(m.status),
+            m.created_at,
+        )
+        for m in rows
+    )
     if mark_read and rows and before_id is None:
         newest = max(m.id or 0 for m in rows)
         if conv.low_id == member_id:
@@ -331,17 +400,23 @@ def message_page(session: Session, *, member_id: int, conversation_id: int,
     return MessagePage(view, messages, has_before)
 
 
-def raise_concern_for_message(session: Session, *, member_id: int, message_id: int,
-                              note: str = "") -> int:
-    """"I'm worried about this person": a crisis alert about a message's sender."""
+def raise_concern_for_message(
+    session: Session, *, member_id: int, message_id: int, note: str = ""
+) -> int:
+    """ "I'm worried about this person": a crisis alert about a message's sender."""
     message = session.get(PrivateMessage, message_id)
     conv = session.get(Conversation, message.conversation_id) if message else None
     if message is None or conv is None or member_id not in (conv.low_id, conv.high_id):
         raise PostError("That message no longer exists.")
     try:
-        return raise_concern(session, target_kind=FlagTarget.MESSAGE, target_id=message_id,
-                             author_id=message.sender_id, reporter_id=member_id,
-                             note=clean_line(note, 400))
+        return raise_concern(
+            session,
+            target_kind=FlagTarget.MESSAGE,
+            target_id=message_id,
+            author_id=message.sender_id,
+            reporter_id=member_id,
+            note=clean_line(note, 400),
+        )
     except ValueError as error:
         raise PostError(str(error)) from None
 
@@ -354,9 +429,15 @@ def report_message(session: Session, *, reporter_id: int, message_id: int, reaso
     conv = session.get(Conversation, message.conversation_id) if message else None
     if message is None or conv is None or reporter_id not in (conv.low_id, conv.high_id):
         raise PostError("That message no longer exists.")
-    return add_flag(session, kind=FlagKind.REPORT, target_kind=FlagTarget.MESSAGE,
-                    target_id=message_id, author_id=message.sender_id, reporter_id=reporter_id,
-                    reason=why)
+    return add_flag(
+        session,
+        kind=FlagKind.REPORT,
+        target_kind=FlagTarget.MESSAGE,
+        target_id=message_id,
+        author_id=message.sender_id,
+        reporter_id=reporter_id,
+        reason=why,
+    )
 
 
 # -- moderators (the admin screen's review queue) --------------------------------------
@@ -371,16 +452,27 @@ def review_message(session: Session, *, message_id: int) -> ModeratedItem:
     conv = session.get(Conversation, message.conversation_id) if message else None
     if message is None or conv is None:
         return GONE
-    names = dict(session.exec(select(Member.id, Member.pseudonym).where(
-        col(Member.id).in_([conv.low_id, conv.high_id]))).all())
+    names = dict(
+        session.exec(
+            select(Member.id, Member.pseudonym).where(
+                col(Member.id).in_([conv.low_id, conv.high_id])
+            )
+        ).all()
+    )
     other = conv.high_id if message.sender_id == conv.low_id else conv.low_id
-    rows = session.exec(select(PrivateMessage).where(
-        PrivateMessage.conversation_id == conv.id, col(PrivateMessage.id) < message_id)
-        .order_by(col(PrivateMessage.id).desc()).limit(REVIEW_CONTEXT)).all()
-    context = tuple(f"{names.get(m.sender_id, '(gone)')}: {m.body[:300]}"
-                    for m in reversed(rows))
-    return ModeratedItem(text=message.body, where=f"private message to {names.get(other, '?')}",
-                         context=context, status=message.status)
+    rows = session.exec(
+        select(PrivateMessage)
+        .where(PrivateMessage.conversation_id == conv.id, col(PrivateMessage.id) < message_id)
+        .order_by(col(PrivateMessage.id).desc())
+        .limit(REVIEW_CONTEXT)
+    ).all()
+    context = tuple(f"{names.get(m.sender_id, '(gone)')}: {m.body[:300]}" for m in reversed(rows))
+    return ModeratedItem(
+        text=message.body,
+        where=f"private message to {names.get(other, '?')}",
+        context=context,
+        status=message.status,
+    )
 
 
 def moderate_message(session: Session, *, message_id: int, outcome: ReviewOutcome) -> None:

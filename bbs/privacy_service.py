@@ -33,11 +33,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # The key types OpenSSH and our SSH server both accept for logging in.
-KEY_TYPES = frozenset({
-    "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-    "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com",
-    "sk-ecdsa-sha2-nistp256@openssh.com",
-})
+KEY_TYPES = frozenset(
+    {
+        "ssh-ed25519",
+        "ssh-rsa",
+        "ecdsa-sha2-nistp256",
+        "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521",
+        "sk-ssh-ed25519@openssh.com",
+        "sk-ecdsa-sha2-nistp256@openssh.com",
+    }
+)
 MAX_KEY_LINE = 16_000
 ACCOUNT_DELETED_FAREWELL = (
     "Your account has been deleted. Thank you for being part of this community. "
@@ -89,24 +95,30 @@ def parse_public_key(line: str) -> PublicKeyInfo:
     if not text:
         raise AccountError("Paste a public key line: it starts with ssh-ed25519 or ssh-rsa.")
     if len(text) > MAX_KEY_LINE or "\n" in text or "PRIVATE KEY" in text:
-        raise AccountError("That is not a public key line. Paste the one line of your .pub "
-                           "file (never the private key).")
+        raise AccountError(
+            "That is not a public key line. Paste the one line of your .pub "
+            "file (never the private key)."
+        )
     parts = text.split(None, 2)
     if len(parts) < 2 or parts[0] not in KEY_TYPES:
-        raise AccountError("That does not look like a public key. It should start with "
-                           "ssh-ed25519, ssh-rsa or ecdsa-sha2-..., then a long code.")
+        raise AccountError(
+            "That does not look like a public key. It should start with "
+            "ssh-ed25519, ssh-rsa or ecdsa-sha2-..., then a long code."
+        )
     algorithm, encoded = parts[0], parts[1]
     try:
         blob = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as error:
-        raise AccountError("The long code in that key is damaged; copy the whole line "
-                           "again.") from error
+        raise AccountError(
+            "The long code in that key is damaged; copy the whole line again."
+        ) from error
     if len(blob) < 4:
         raise AccountError("The long code in that key is damaged; copy the whole line again.")
     (length,) = struct.unpack(">I", blob[:4])
-    if blob[4:4 + length] != algorithm.encode():
-        raise AccountError("The long code in that key does not match its type; copy the "
-                           "whole line again.")
+    if blob[4 : 4 + length] != algorithm.encode():
+        raise AccountError(
+            "The long code in that key does not match its type; copy the whole line again."
+        )
     digest = hashlib.sha256(blob).digest()
     fingerprint = "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
     comment = parts[2] if len(parts) > 2 else ""
@@ -140,8 +152,11 @@ class PrivacyService:
         counts = await self.counts(member_id)
         settings = self._settings()
         return privacy.describe_storage(
-            counts, chat_days=settings.room_retention_days,
-            log_days=settings.log_retention_days, logs_to_file=bool(settings.log_file))
+            counts,
+            chat_days=settings.room_retention_days,
+            log_days=settings.log_retention_days,
+            logs_to_file=bool(settings.log_file),
+        )
 
     async def export_json(self, member_id: int) -> str:
         """Everything of the member's as one JSON document (format 1)."""
@@ -150,36 +165,40 @@ class PrivacyService:
     def export_command(self, member: MemberView) -> str:
         """The exact command that downloads the export with the member's usual login."""
         settings = self._settings()
-        host = settings.host if settings.host not in ("127.0.0.1", "::1", "0.0.0.0", "::", "") \
+        host = (
+            settings.host
+            if settings.host not in ("127.0.0.1", "::1", "0.0.0.0", "::", "")
             else "localhost"
+        )
         return f"ssh -p {settings.port} {member.pseudonym}@{host} export > mine.json"
 
     # -- passwords and the recovery code ----------------------------------------------
     async def _check_password(self, member_id: int, password: str) -> None:
-        credentials = await self._store.read(
-            lambda s: accounts.get_credentials_by_id(s, member_id))
+        credentials = await self._store.read(lambda s: accounts.get_credentials_by_id(s, member_id))
         stored = credentials.password_hash if credentials else None
         if not await self._hasher.run(self._hasher.passwords.verify, stored, password):
             raise AccountError(WRONG_PASSWORD)
 
-    async def change_password(self, member_id: int, current: str, new: str,
-                              repeated: str) -> None:
+    async def change_password(self, member_id: int, current: str, new: str, repeated: str) -> None:
         """A new password, with the current one required; raises PasswordError/AccountError."""
         check_new_password(new, repeated)
         await self._check_password(member_id, current)
         password_hash = await self._hasher.run(self._hasher.passwords.hash, new)
-        await self._store.write(lambda s: accounts.set_password(
-            s, member_id=member_id, password_hash=password_hash))
+        await self._store.write(
+            lambda s: accounts.set_password(s, member_id=member_id, password_hash=password_hash)
+        )
         log.info("password changed", extra={"member_id": member_id})
 
     async def regenerate_recovery_code(self, member_id: int, current: str) -> str:
         """A fresh recovery code (returned once, to show once); the old one stops working."""
         await self._check_password(member_id, current)
         code = new_recovery_code()
-        recovery_hash = await self._hasher.run(self._hasher.passwords.hash,
-                                              normalise_recovery_code(code))
-        await self._store.write(lambda s: accounts.set_recovery(
-            s, member_id=member_id, recovery_hash=recovery_hash))
+        recovery_hash = await self._hasher.run(
+            self._hasher.passwords.hash, normalise_recovery_code(code)
+        )
+        await self._store.write(
+            lambda s: accounts.set_recovery(s, member_id=member_id, recovery_hash=recovery_hash)
+        )
         log.info("recovery code replaced", extra={"member_id": member_id})
         return code
 
@@ -196,7 +215,8 @@ class PrivacyService:
     async def remove_key(self, member_id: int, fingerprint: str) -> bool:
         """Stop a key logging the member in (their password still does)."""
         return await self._store.write(
-            lambda s: accounts.remove_key(s, member_id=member_id, fingerprint=fingerprint))
+            lambda s: accounts.remove_key(s, member_id=member_id, fingerprint=fingerprint)
+        )
 
     # -- live sessions ----------------------------------------------------------------
     def sessions(self, member_id: int) -> list[SessionInfo]:
@@ -215,12 +235,16 @@ class PrivacyService:
         await self._rooms.set_appear_offline(member, hidden)
 
     # -- deleting the account ---------------------------------------------------------
-    async def delete_account(self, member: MemberView, confirm: str,
-                             choice: DeleteChoice) -> DeletedAccount:
+    async def delete_account(
+        self, member: MemberView, confirm: str, choice: DeleteChoice
+    ) -> DeletedAccount:
         """Delete the account (typing the pseudonym confirms), then end its sessions."""
-        deleted = await self._store.write(lambda s: privacy.delete_account(
-            s, member_id=member.id, confirm=confirm, choice=choice))
+        deleted = await self._store.write(
+            lambda s: privacy.delete_account(s, member_id=member.id, confirm=confirm, choice=choice)
+        )
         ended = self.directory.end_member_sessions(member.id, ACCOUNT_DELETED_FAREWELL)
-        log.info("account deleted by its member",
-                 extra={"member_id": member.id, "choice": choice.value, "sessions": ended})
+        log.info(
+            "account deleted by its member",
+            extra={"member_id": member.id, "choice": choice.value, "sessions": ended},
+        )
         return deleted

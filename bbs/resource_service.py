@@ -48,45 +48,83 @@ class ResourceService:
     async def set_favourite(self, member_id: int, resource_id: int, on: bool) -> bool:
         """Keep or let go of an entry; returns whether it is now a favourite."""
         return await self._store.write(
-            lambda s: resources.set_favourite(s, member_id, resource_id, on))
+            lambda s: resources.set_favourite(s, member_id, resource_id, on)
+        )
 
     # -- sysops -----------------------------------------------------------------------
     async def all(self, actor_id: int) -> list[ResourceRecord]:
         """Every entry, retired ones too (sysops only)."""
+
         def run(s: Session) -> list[ResourceRecord]:
             require_staff(s, actor_id, sysop=True)
             return resources.all_resources(s)
+
         return await self._store.read(run)
 
     @staticmethod
-    async def check(*, title: str, body: str, source: str,
-                    tags: str | Iterable[str]) -> ResourceDraft:
+    async def check(
+        *, title: str, body: str, source: str, tags: str | Iterable[str]
+    ) -> ResourceDraft:
         """Clean and check fields in a thread (a huge paste never stalls the loop)."""
         return await asyncio.to_thread(
-            lambda: resources.check_draft(title=title, body=body, source=source, tags=tags))
+            lambda: resources.check_draft(title=title, body=body, source=source, tags=tags)
+        )
 
-    async def add(self, actor_id: int, *, title: str, body: str, source: str,
-                  tags: str | Iterable[str], slug: str = "") -> ResourceView:
+    async def add(
+        self,
+        actor_id: int,
+        *,
+        title: str,
+        body: str,
+        source: str,
+        tags: str | Iterable[str],
+        slug: str = "",
+    ) -> ResourceView:
         draft = await self.check(title=title, body=body, source=source, tags=tags)
-        return await self._store.write(lambda s: resources.add_resource(
-            s, actor_id=actor_id, title=draft.title, body=draft.body, source=draft.source,
-            tags=draft.tags, slug=slug))
+        return await self._store.write(
+            lambda s: resources.add_resource(
+                s,
+                actor_id=actor_id,
+                title=draft.title,
+                body=draft.body,
+                source=draft.source,
+                tags=draft.tags,
+                slug=slug,
+            )
+        )
 
-    async def edit(self, actor_id: int, resource_id: int, *, title: str | None = None,
-                   body: str | None = None, source: str | None = None,
-                   tags: str | Iterable[str] | None = None) -> ResourceView:
+    async def edit(
+        self,
+        actor_id: int,
+        resource_id: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        source: str | None = None,
+        tags: str | Iterable[str] | None = None,
+    ) -> ResourceView:
         if body is not None:
             # Cleaned in a thread first, so the write transaction never cleans a huge paste.
             body = await asyncio.to_thread(resources.check_body, body)
-        return await self._store.write(lambda s: resources.edit_resource(
-            s, actor_id=actor_id, resource_id=resource_id, title=title, body=body,
-            source=source, tags=tags))
+        return await self._store.write(
+            lambda s: resources.edit_resource(
+                s,
+                actor_id=actor_id,
+                resource_id=resource_id,
+                title=title,
+                body=body,
+                source=source,
+                tags=tags,
+            )
+        )
 
-    async def retire(self, actor_id: int, resource_id: int, retired: bool = True
-                     ) -> ResourceRecord:
+    async def retire(self, actor_id: int, resource_id: int, retired: bool = True) -> ResourceRecord:
         """Retire an entry, or restore it with retired=False."""
-        return await self._store.write(lambda s: resources.retire_resource(
-            s, actor_id=actor_id, resource_id=resource_id, retired=retired))
+        return await self._store.write(
+            lambda s: resources.retire_resource(
+                s, actor_id=actor_id, resource_id=resource_id, retired=retired
+            )
+        )
 
     async def restore(self, actor_id: int, resource_id: int) -> ResourceRecord:
         """Bring a retired entry back (members' favourites of it come back too)."""

@@ -128,11 +128,14 @@ def clean_tags(raw: str | Iterable[str]) -> tuple[str, ...]:
         if not tag:
             continue
         if len(tag) > TAG_MAX:
-            raise ResourceError(f"The tag {tag[:TAG_MAX]!r}… is long: tags can have up to "
-                                f"{TAG_MAX} characters.")
+            raise ResourceError(
+                f"The tag {tag[:TAG_MAX]!r}… is long: tags can have up to {TAG_MAX} characters."
+            )
         if not all(ch.isalnum() or ch in " -" for ch in tag):
-            raise ResourceError(f"The tag {tag!r} has a character tags cannot use: please use "
-                                "letters, digits, spaces and hyphens, with commas between tags.")
+            raise ResourceError(
+                f"The tag {tag!r} has a character tags cannot use: please use "
+                "letters, digits, spaces and hyphens, with commas between tags."
+            )
         if tag not in found:
             found.append(tag)
     if not found:
@@ -149,8 +152,10 @@ def check_body(body: str) -> str:
     if not clean_body.strip():
         raise ResourceError("Please write the body of the entry: the steps or the idea itself.")
     if len(clean_body) > BODY_MAX:
-        raise ResourceError(f"The body has {len(clean_body):,} characters; the limit is "
-                            f"{BODY_MAX:,}. Please shorten it a little (nothing was saved).")
+        raise ResourceError(
+            f"The body has {len(clean_body):,} characters; the limit is "
+            f"{BODY_MAX:,}. Please shorten it a little (nothing was saved)."
+        )
     return clean_body
 
 
@@ -160,16 +165,21 @@ def check_draft(*, title: str, body: str, source: str, tags: str | Iterable[str]
     if not clean_title:
         raise ResourceError("Please give the entry a title.")
     if len(clean_title) > TITLE_MAX:
-        raise ResourceError(f"The title has {len(clean_title)} characters; the limit is "
-                            f"{TITLE_MAX}. A shorter title is easier to find.")
+        raise ResourceError(
+            f"The title has {len(clean_title)} characters; the limit is "
+            f"{TITLE_MAX}. A shorter title is easier to find."
+        )
     clean_body = check_body(body)
     clean_source = _SPACES.sub(" ", clean_line(source).strip())
     if not clean_source:
-        raise ResourceError("Please give a source line, for example \"Written for this "
-                            "community\" or where the technique comes from.")
+        raise ResourceError(
+            'Please give a source line, for example "Written for this '
+            'community" or where the technique comes from.'
+        )
     if len(clean_source) > SOURCE_MAX:
-        raise ResourceError(f"The source line has {len(clean_source)} characters; the limit "
-                            f"is {SOURCE_MAX}.")
+        raise ResourceError(
+            f"The source line has {len(clean_source)} characters; the limit is {SOURCE_MAX}."
+        )
     tag_tuple = clean_tags(tags)
     if len(",".join(tag_tuple)) > TAGS_FIELD_MAX:
         raise ResourceError("Those tags are too long together; please use fewer or shorter ones.")
@@ -180,7 +190,7 @@ def slugify(title: str) -> str:
     """A short ASCII name for an entry, for the CLI: "Box breathing" -> "box-breathing"."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:SLUG_MAX - 4].strip("-") or "entry"
+    return slug[: SLUG_MAX - 4].strip("-") or "entry"
 
 
 def _unique_slug(session: Session, wanted: str, *, own_id: int | None = None) -> str:
@@ -247,8 +257,9 @@ def with_tag(views: Iterable[ResourceView], tag: str) -> list[ResourceView]:
 
 # -- favourites -----------------------------------------------------------------------------
 def favourite_ids(session: Session, member_id: int) -> set[int]:
-    rows = session.exec(select(ResourceFavourite.resource_id).where(
-        ResourceFavourite.member_id == member_id)).all()
+    rows = session.exec(
+        select(ResourceFavourite.resource_id).where(ResourceFavourite.member_id == member_id)
+    ).all()
     return set(rows)
 
 
@@ -290,23 +301,44 @@ def _row(session: Session, resource_id: int) -> Resource:
     return row
 
 
-def add_resource(session: Session, *, actor_id: int, title: str, body: str, source: str,
-                 tags: str | Iterable[str], slug: str = "") -> ResourceView:
+def add_resource(
+    session: Session,
+    *,
+    actor_id: int,
+    title: str,
+    body: str,
+    source: str,
+    tags: str | Iterable[str],
+    slug: str = "",
+) -> ResourceView:
     """A sysop adds an entry (audited)."""
     actor = require_staff(session, actor_id, sysop=True)
     draft = check_draft(title=title, body=body, source=source, tags=tags)
-    row = Resource(slug=_unique_slug(session, slug or draft.title), title=draft.title,
-                   tags=",".join(draft.tags), body=draft.body, source=draft.source)
+    row = Resource(
+        slug=_unique_slug(session, slug or draft.title),
+        title=draft.title,
+        tags=",".join(draft.tags),
+        body=draft.body,
+        source=draft.source,
+    )
     session.add(row)
     session.flush()
-    audit_action(session, actor=actor, action="resource-add",
-                 detail=f"#{row.id} {row.slug}: {row.title}")
+    audit_action(
+        session, actor=actor, action="resource-add", detail=f"#{row.id} {row.slug}: {row.title}"
+    )
     return _view(row)
 
 
-def edit_resource(session: Session, *, actor_id: int, resource_id: int,
-                  title: str | None = None, body: str | None = None, source: str | None = None,
-                  tags: str | Iterable[str] | None = None) -> ResourceView:
+def edit_resource(
+    session: Session,
+    *,
+    actor_id: int,
+    resource_id: int,
+    title: str | None = None,
+    body: str | None = None,
+    source: str | None = None,
+    tags: str | Iterable[str] | None = None,
+) -> ResourceView:
     """A sysop changes some fields of an entry (None keeps a field); audited."""
     actor = require_staff(session, actor_id, sysop=True)
     row = _row(session, resource_id)
@@ -316,10 +348,16 @@ def edit_resource(session: Session, *, actor_id: int, resource_id: int,
         source=row.source if source is None else source,
         tags=_split_tags(row.tags) if tags is None else tags,
     )
-    changed = [name for name, old, new in (
-        ("title", row.title, draft.title), ("body", row.body, draft.body),
-        ("source", row.source, draft.source), ("tags", row.tags, ",".join(draft.tags)),
-    ) if old != new]
+    changed = [
+        name
+        for name, old, new in (
+            ("title", row.title, draft.title),
+            ("body", row.body, draft.body),
+            ("source", row.source, draft.source),
+            ("tags", row.tags, ",".join(draft.tags)),
+        )
+        if old != new
+    ]
     if not changed:
         return _view(row)
     row.title, row.body, row.source = draft.title, draft.body, draft.source
@@ -327,13 +365,18 @@ def edit_resource(session: Session, *, actor_id: int, resource_id: int,
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
-    audit_action(session, actor=actor, action="resource-edit",
-                 detail=f"#{row.id} {row.slug}: {', '.join(changed)}")
+    audit_action(
+        session,
+        actor=actor,
+        action="resource-edit",
+        detail=f"#{row.id} {row.slug}: {', '.join(changed)}",
+    )
     return _view(row)
 
 
-def retire_resource(session: Session, *, actor_id: int, resource_id: int,
-                    retired: bool = True) -> ResourceRecord:
+def retire_resource(
+    session: Session, *, actor_id: int, resource_id: int, retired: bool = True
+) -> ResourceRecord:
     """A sysop retires an entry (or restores it with retired=False); audited."""
     actor = require_staff(session, actor_id, sysop=True)
     row = _row(session, resource_id)
@@ -343,8 +386,12 @@ def retire_resource(session: Session, *, actor_id: int, resource_id: int,
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
-    audit_action(session, actor=actor, action="resource-retire" if retired else "resource-restore",
-                 detail=f"#{row.id} {row.slug}: {row.title}")
+    audit_action(
+        session,
+        actor=actor,
+        action="resource-retire" if retired else "resource-restore",
+        detail=f"#{row.id} {row.slug}: {row.title}",
+    )
     return _record(row)
 
 
@@ -369,12 +416,22 @@ def seed_default_resources(session: Session) -> int:
     made = 0
     if session.exec(select(func.count()).select_from(Resource)).one() == 0:
         for entry in default_entries():
-            draft = check_draft(title=str(entry["title"]), body=str(entry["body"]),
-                                source=str(entry["source"]), tags=list(entry["tags"]))
+            draft = check_draft(
+                title=str(entry["title"]),
+                body=str(entry["body"]),
+                source=str(entry["source"]),
+                tags=list(entry["tags"]),
+            )
             wanted = str(entry.get("slug") or draft.title)
-            session.add(Resource(slug=_unique_slug(session, wanted), title=draft.title,
-                                 tags=",".join(draft.tags), body=draft.body,
-                                 source=draft.source))
+            session.add(
+                Resource(
+                    slug=_unique_slug(session, wanted),
+                    title=draft.title,
+                    tags=",".join(draft.tags),
+                    body=draft.body,
+                    source=draft.source,
+                )
+            )
             session.flush()
             made += 1
     put_setting(session, SEEDED_SETTING, utcnow().isoformat())

@@ -75,8 +75,9 @@ class Presence:
     def who(self, room_id: int, *, include_hidden: bool = False) -> list[PresenceEntry]:
         """Members in the room, by name; members appearing offline are left out."""
         entries = self._rooms.get(room_id, {}).values()
-        return sorted((e for e in entries if include_hidden or not e.hidden),
-                      key=lambda e: e.name.casefold())
+        return sorted(
+            (e for e in entries if include_hidden or not e.hidden), key=lambda e: e.name.casefold()
+        )
 
     def count(self, room_id: int) -> int:
         return len(self.who(room_id))
@@ -152,10 +153,17 @@ class FloodControl:
     are then refused at once, before any other work, and they are told so once.
     """
 
-    def __init__(self, *, lines: int = 5, per_seconds: float = 10.0,
-                 duplicate_seconds: float = 60.0, max_chars: int = MAX_LINE_CHARS,
-                 refusal_limit: int = 20, refusal_seconds: float = 60.0,
-                 cool_off_seconds: float = 300.0) -> None:
+    def __init__(
+        self,
+        *,
+        lines: int = 5,
+        per_seconds: float = 10.0,
+        duplicate_seconds: float = 60.0,
+        max_chars: int = MAX_LINE_CHARS,
+        refusal_limit: int = 20,
+        refusal_seconds: float = 60.0,
+        cool_off_seconds: float = 300.0,
+    ) -> None:
         self.lines = lines
         self.per_seconds = per_seconds
         self.duplicate_seconds = duplicate_seconds
@@ -169,11 +177,20 @@ class FloodControl:
         state = self._members.get(member_id)
         if state is None:
             state = self._members[member_id] = _MemberFlood(
-                TokenBucket(float(self.lines), self.lines / self.per_seconds))
+                TokenBucket(float(self.lines), self.lines / self.per_seconds)
+            )
         return state
 
-    def check(self, member_id: int, room_id: int, text: str, *, slow_mode_seconds: int = 0,
-              exempt_from_slow_mode: bool = False, now: float | None = None) -> FloodVerdict:
+    def check(
+        self,
+        member_id: int,
+        room_id: int,
+        text: str,
+        *,
+        slow_mode_seconds: int = 0,
+        exempt_from_slow_mode: bool = False,
+        now: float | None = None,
+    ) -> FloodVerdict:
         """Accept (and count) a line, or say why not and when to try again."""
         now = time.monotonic() if now is None else now
         stripped = text.strip()
@@ -187,8 +204,11 @@ class FloodControl:
         key = " ".join(stripped.casefold().split())
         for at, said in state.recent:
             if said == key and now - at < self.duplicate_seconds:
-                return self._refused(state, now, FloodVerdict(
-                    FloodReason.DUPLICATE, self.duplicate_seconds - (now - at)))
+                return self._refused(
+                    state,
+                    now,
+                    FloodVerdict(FloodReason.DUPLICATE, self.duplicate_seconds - (now - at)),
+                )
         if slow_mode_seconds > 0 and not exempt_from_slow_mode:
             last = state.last_in_room.get(room_id)
             if last is not None and now - last < slow_mode_seconds:
@@ -225,8 +245,9 @@ class FloodControl:
         key = " ".join(text.strip().casefold().split())
         if not any(item[1] == key for item in state.recent):
             return
-        state.recent = deque((item for item in state.recent if item[1] != key),
-                             maxlen=state.recent.maxlen)
+        state.recent = deque(
+            (item for item in state.recent if item[1] != key), maxlen=state.recent.maxlen
+        )
         bucket = state.bucket
         bucket.tokens = min(bucket.capacity, bucket.tokens + 1.0)
         if state.undo_room is not None:
@@ -240,6 +261,9 @@ class FloodControl:
     def forget_idle(self, older_than: float = 3600.0, now: float | None = None) -> None:
         """Drop state of members who have not spoken for a while (bounded memory)."""
         now = time.monotonic() if now is None else now
-        for member_id in [m for m, s in self._members.items()
-                          if now - s.bucket.stamp > older_than and now >= s.cooling_until]:
+        for member_id in [
+            m
+            for m, s in self._members.items()
+            if now - s.bucket.stamp > older_than and now >= s.cooling_until
+        ]:
             del self._members[member_id]

@@ -134,8 +134,7 @@ class SessionStartingEvent(Event):
 
     def describe(self) -> str:
         host = f", hosted by {self.host}" if self.host else ""
-        return (f"Starting now in {self.room_name}: {self.topic}{host} "
-                f"({self.minutes} min).")
+        return f"Starting now in {self.room_name}: {self.topic}{host} ({self.minutes} min)."
 
 
 # Everyone online hears here when a scheduled session starts (the home screen listens).
@@ -229,8 +228,9 @@ class RoomService:
         """Announce the sessions that started in (after, until]; returns how many."""
         starting = await self._store.read(lambda s: rooms.events_starting(s, after, until))
         for e in starting:
-            event = SessionStartingEvent(e.room_id, e.room_name, e.topic, e.host_name,
-                                         e.duration_minutes)
+            event = SessionStartingEvent(
+                e.room_id, e.room_name, e.topic, e.host_name, e.duration_minutes
+            )
             self._publish(e.room_id, event)
             self._events.publish(SESSIONS_TOPIC, event)
         return len(starting)
@@ -256,7 +256,8 @@ class RoomService:
         """Start announcing scheduled sessions as they begin (the server calls this)."""
         if self._schedule is None:
             self._schedule = asyncio.get_running_loop().create_task(
-                self._watch_schedule(interval), name="room-sessions")
+                self._watch_schedule(interval), name="room-sessions"
+            )
 
     async def stop(self) -> None:
         if self._schedule is not None:
@@ -279,8 +280,9 @@ class RoomService:
             self._last_purge = now
             # Memory of members who have gone quiet is not worth keeping.
             self.flood.forget_idle(now=now)
-            self._throttle_told = {m: t for m, t in self._throttle_told.items()
-                                   if now - t < THROTTLE_NOTE_SECONDS}
+            self._throttle_told = {
+                m: t for m, t in self._throttle_told.items() if now - t < THROTTLE_NOTE_SECONDS
+            }
             self._cooling_told = {m: t for m, t in self._cooling_told.items() if t > now}
             await self.purge_expired()
 
@@ -297,7 +299,8 @@ class RoomService:
         """Rooms this member may enter, each with how many people are in it now."""
         await self.ensure_ready()
         found = await self._store.read(
-            lambda s: rooms.list_rooms(s, member_id=member.id, staff=member.is_staff))
+            lambda s: rooms.list_rooms(s, member_id=member.id, staff=member.is_staff)
+        )
         return [(room, self.presence.count(room.id)) for room in found]
 
     async def rooms_to_rejoin(self, member: MemberView) -> list[int]:
@@ -313,7 +316,8 @@ class RoomService:
     async def upcoming_events(self, room_id: int, days: int = 7) -> list[RoomEventView]:
         now = self._clock.now()
         return await self._store.read(
-            lambda s: rooms.events_between(s, now, now + timedelta(days=days), room_id))
+            lambda s: rooms.events_between(s, now, now + timedelta(days=days), room_id)
+        )
 
     # -- entering and leaving ---------------------------------------------------------
     async def enter(self, room_id: int, member: MemberView) -> RoomVisit:
@@ -323,8 +327,12 @@ class RoomService:
         def load(s: Session) -> tuple[RoomView, list[LineView], set[int], bool]:
             room = rooms.may_enter(s, room_id, member_id=member.id, staff=member.is_staff)
             rooms.set_inside(s, room_id, member.id, True)
-            return (room, rooms.recent_lines(s, room_id), rooms.ignored_ids(s, member.id),
-                    rooms.appear_offline(s, member.id))
+            return (
+                room,
+                rooms.recent_lines(s, room_id),
+                rooms.ignored_ids(s, member.id),
+                rooms.appear_offline(s, member.id),
+            )
 
         room, history, ignored, hidden = await self._store.write(load)
         events = await self.upcoming_events(room_id)
@@ -335,8 +343,7 @@ class RoomService:
 
     def subscribe(self, visit: RoomVisit, on_event: Callable[[], None]) -> Subscription:
         """The room's live events for this visit, in a bounded queue of its own."""
-        return self._events.subscribe(
-            room_topic(visit.room.id), maxsize=512, on_event=on_event)
+        return self._events.subscribe(room_topic(visit.room.id), maxsize=512, on_event=on_event)
 
     def depart(self, visit: RoomVisit) -> None:
         """Presence out (the session ended, cleanly or not); keeps the rejoin mark."""
@@ -347,14 +354,17 @@ class RoomService:
         entry = self.presence.entry(visit.room.id, visit.member.id)
         hidden = entry.hidden if entry is not None else visit.hidden
         if self.presence.leave(visit.room.id, visit.member.id) and not hidden:
-            self._publish(visit.room.id, RoomPresenceEvent(
-                visit.room.id, visit.member.id, visit.member.pseudonym, "leave"))
+            self._publish(
+                visit.room.id,
+                RoomPresenceEvent(visit.room.id, visit.member.id, visit.member.pseudonym, "leave"),
+            )
 
     async def leave(self, visit: RoomVisit) -> None:
         """Leave on purpose: presence out, and no rejoin next time."""
         self.depart(visit)
         await self._store.write(
-            lambda s: rooms.set_inside(s, visit.room.id, visit.member.id, False))
+            lambda s: rooms.set_inside(s, visit.room.id, visit.member.id, False)
+        )
 
     def who(self, room_id: int) -> list[PresenceEntry]:
         return self.presence.who(room_id)
@@ -369,8 +379,11 @@ class RoomService:
 
     async def submit(self, visit: RoomVisit, raw: str) -> Reply:
         """A line typed in the room: a command, or something to say."""
-        lines = [part for part in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-                 if part.strip()]
+        lines = [
+            part
+            for part in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            if part.strip()
+        ]
         if len(lines) > MAX_PASTE_LINES:
             return Reply((paste_hint(len(lines)),), keep_input=False)
         text = " ".join(part.strip() for part in lines)
@@ -389,8 +402,12 @@ class RoomService:
             return Reply((f"{room.name} is closed.",))
         text = clean_line(raw).strip()
         verdict = self.flood.check(
-            visit.member.id, room.id, text, slow_mode_seconds=room.slow_mode_seconds,
-            exempt_from_slow_mode=self._may_steer(visit))
+            visit.member.id,
+            room.id,
+            text,
+            slow_mode_seconds=room.slow_mode_seconds,
+            exempt_from_slow_mode=self._may_steer(visit),
+        )
         if not verdict.ok:
             return self._flood_reply(visit, verdict.reason, verdict.retry_after, len(text))
         member = visit.member
@@ -405,8 +422,15 @@ class RoomService:
             muted = posting_block(s, member.id)
             if muted is not None:
                 return muted
-            line = rooms.add_line(s, room_id=room.id, member_id=member.id,
-                                  author=member.pseudonym, kind=kind, text=text, held=held)
+            line = rooms.add_line(
+                s,
+                room_id=room.id,
+                member_id=member.id,
+                author=member.pseudonym,
+                kind=kind,
+                text=text,
+                held=held,
+            )
             flags.flag_verdict(
                 s,
                 moderation.action,
@@ -430,32 +454,62 @@ class RoomService:
             return Reply((stored,), keep_input=True)
         line = stored
         if moderation.action is not Action.ALLOW:
-            self._events.publish(MODERATION_TOPIC, ModerationAlertEvent(
-                "crisis" if moderation.crisis else "hold", room.id, line.id, member.pseudonym))
+            self._events.publish(
+                MODERATION_TOPIC,
+                ModerationAlertEvent(
+                    "crisis" if moderation.crisis else "hold", room.id, line.id, member.pseudonym
+                ),
+            )
         if moderation.action is Action.CRISIS_HOLD:
-            log.warning("crisis language in a held room line: moderators alerted",
-                        extra={"room_id": room.id, "line_id": line.id})
-            return Reply(crisis=await self._texts.crisis_words(
-                member.id, text_lang=moderation.scores.lang, kept=CRISIS_HOLD_KEPT), line=line)
+            log.warning(
+                "crisis language in a held room line: moderators alerted",
+                extra={"room_id": room.id, "line_id": line.id},
+            )
+            return Reply(
+                crisis=await self._texts.crisis_words(
+                    member.id, text_lang=moderation.scores.lang, kept=CRISIS_HOLD_KEPT
+                ),
+                line=line,
+            )
         if held:
             return Reply((await self._texts.hold_words(member.id),), line=line)
-        self._publish(room.id, RoomLineEvent(
-            room.id, line.id, member.id, member.pseudonym, kind, text, line.at.isoformat(),
-            mentions_in(text)))
+        self._publish(
+            room.id,
+            RoomLineEvent(
+                room.id,
+                line.id,
+                member.id,
+                member.pseudonym,
+                kind,
+                text,
+                line.at.isoformat(),
+                mentions_in(text),
+            ),
+        )
         if moderation.action is Action.CRISIS:
-            log.warning("crisis language in a room: moderators alerted",
-                        extra={"room_id": room.id, "line_id": line.id})
-            return Reply(crisis=await self._texts.crisis_words(
-                member.id, text_lang=moderation.scores.lang), line=line)
+            log.warning(
+                "crisis language in a room: moderators alerted",
+                extra={"room_id": room.id, "line_id": line.id},
+            )
+            return Reply(
+                crisis=await self._texts.crisis_words(member.id, text_lang=moderation.scores.lang),
+                line=line,
+            )
         return Reply(line=line)
 
-    def _flood_reply(self, visit: RoomVisit, reason: FloodReason, wait: float,
-                     length: int) -> Reply:
+    def _flood_reply(
+        self, visit: RoomVisit, reason: FloodReason, wait: float, length: int
+    ) -> Reply:
         if reason is FloodReason.EMPTY:
             return Reply()
         if reason is FloodReason.TOO_LONG:
-            return Reply((f"Lines can be up to {self.flood.max_chars} characters; that one "
-                          f"has {length}. Try splitting it.",), keep_input=True)
+            return Reply(
+                (
+                    f"Lines can be up to {self.flood.max_chars} characters; that one "
+                    f"has {length}. Try splitting it.",
+                ),
+                keep_input=True,
+            )
         if reason is FloodReason.DUPLICATE:
             return Reply(("You just said that; it was not sent twice.",))
         seconds = max(1, round(wait))
@@ -466,19 +520,30 @@ class RoomService:
                 return Reply(keep_input=True)  # said once already; nothing more to add
             self._cooling_told[visit.member.id] = now + wait
             minutes = max(1, round(wait / 60))
-            return Reply((f"You kept sending lines after being asked to wait, so you are muted "
-                          f"in the rooms for {minutes} minute{'s' if minutes != 1 else ''}. You "
-                          "can still read along. This is automatic and is not a warning on "
-                          "your record.",), keep_input=True)
+            return Reply(
+                (
+                    f"You kept sending lines after being asked to wait, so you are muted "
+                    f"in the rooms for {minutes} minute{'s' if minutes != 1 else ''}. You "
+                    "can still read along. This is automatic and is not a warning on "
+                    "your record.",
+                ),
+                keep_input=True,
+            )
         if reason is FloodReason.SLOW_MODE:
-            return Reply((f"Slow mode is on here: you can speak again in {seconds} s.",),
-                         keep_input=True)
+            return Reply(
+                (f"Slow mode is on here: you can speak again in {seconds} s.",), keep_input=True
+            )
         now = self._clock.monotonic()
         if now - self._throttle_told.get(visit.member.id, 0.0) < THROTTLE_NOTE_SECONDS:
             return Reply(keep_input=True)
         self._throttle_told[visit.member.id] = now
-        return Reply((f"That is a lot of lines quickly, so the room gets a breather: try again "
-                      f"in {seconds} s. Nothing you sent was shown twice.",), keep_input=True)
+        return Reply(
+            (
+                f"That is a lot of lines quickly, so the room gets a breather: try again "
+                f"in {seconds} s. Nothing you sent was shown twice.",
+            ),
+            keep_input=True,
+        )
 
     # -- commands ---------------------------------------------------------------------
     async def command(self, visit: RoomVisit, text: str) -> Reply:
@@ -499,14 +564,16 @@ class RoomService:
             note = clean_line(arg, 80)
             self.presence.set_away(room_id, member.id, True, note)
             if not visit.hidden:
-                self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
-                                                         "away"))
+                self._publish(
+                    room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym, "away")
+                )
             return Reply(("You are marked away; /back when you return.",))
         if name == "back":
             self.presence.set_away(room_id, member.id, False)
             if not visit.hidden:
-                self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
-                                                         "back"))
+                self._publish(
+                    room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym, "back")
+                )
             return Reply(("Welcome back.",))
         if name in ("ignore", "unignore"):
             return await self._ignore(visit, arg, name == "ignore")
@@ -547,8 +614,9 @@ class RoomService:
         await self._store.write(lambda s: rooms.set_ignored(s, visit.member.id, other_id, on))
         if on:
             visit.ignored.add(other_id)
-            return Reply((f"You will not see {other_name}'s lines. /unignore {other_name} "
-                          "undoes it.",))
+            return Reply(
+                (f"You will not see {other_name}'s lines. /unignore {other_name} undoes it.",)
+            )
         visit.ignored.discard(other_id)
         return Reply((f"You see {other_name}'s lines again.",))
 
@@ -556,19 +624,28 @@ class RoomService:
         """The privacy screen's switch: saved, and applied in every room at once."""
         await self._store.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
         for room_id in self.presence.set_hidden(member.id, hidden):
-            self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
-                                                     "leave" if hidden else "join"))
+            self._publish(
+                room_id,
+                RoomPresenceEvent(
+                    room_id, member.id, member.pseudonym, "leave" if hidden else "join"
+                ),
+            )
 
     async def _offline(self, visit: RoomVisit, hidden: bool) -> Reply:
         member = visit.member
         await self._store.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
         visit.hidden = hidden
         for room_id in self.presence.set_hidden(member.id, hidden):
-            self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym,
-                                                     "leave" if hidden else "join"))
+            self._publish(
+                room_id,
+                RoomPresenceEvent(
+                    room_id, member.id, member.pseudonym, "leave" if hidden else "join"
+                ),
+            )
         if hidden:
-            return Reply(("You appear offline: you are not listed, and your lines still show "
-                          "your name.",))
+            return Reply(
+                ("You appear offline: you are not listed, and your lines still show your name.",)
+            )
         return Reply(("You appear online again.",))
 
     async def _report(self, visit: RoomVisit, arg: str) -> Reply:
@@ -585,20 +662,27 @@ class RoomService:
             line = rooms.last_line_by(s, room_id, other_id)
             if line is None:
                 return None
-            flags.add_flag(s, kind=flags.FlagKind.REPORT, target_kind=flags.FlagTarget.ROOM_LINE,
-                           target_id=line.id, author_id=other_id, reporter_id=visit.member.id,
-                           reason=clean_line(reason, 400) or f"reported in {visit.room.name}")
+            flags.add_flag(
+                s,
+                kind=flags.FlagKind.REPORT,
+                target_kind=flags.FlagTarget.ROOM_LINE,
+                target_id=line.id,
+                author_id=other_id,
+                reporter_id=visit.member.id,
+                reason=clean_line(reason, 400) or f"reported in {visit.room.name}",
+            )
             return line.id
 
         line_id = await self._store.write(report)
         if line_id is None:
             return Reply((f"{other_name} has said nothing here to report.",))
-        self._events.publish(MODERATION_TOPIC, ModerationAlertEvent(
-            "report", room_id, line_id, other_name))
+        self._events.publish(
+            MODERATION_TOPIC, ModerationAlertEvent("report", room_id, line_id, other_name)
+        )
         return Reply((f"Thank you. {other_name}'s last line here went to the moderators.",))
 
     async def _concern(self, visit: RoomVisit, arg: str) -> Reply:
-        """"/worried NAME [what worries you]": a crisis alert about them, never a report."""
+        """ "/worried NAME [what worries you]": a crisis alert about them, never a report."""
         name, _, note = arg.partition(" ")
         if not name:
             return Reply(("Type who you are worried about: /worried NAME [what worries you]",))
@@ -614,13 +698,22 @@ class RoomService:
             line = rooms.last_line_by(s, room_id, other_id)
             if line is None:
                 return None
-            return flags.raise_concern(s, target_kind=flags.FlagTarget.ROOM_LINE,
-                                       target_id=line.id, author_id=other_id,
-                                       reporter_id=visit.member.id, note=clean_line(note, 400))
+            return flags.raise_concern(
+                s,
+                target_kind=flags.FlagTarget.ROOM_LINE,
+                target_id=line.id,
+                author_id=other_id,
+                reporter_id=visit.member.id,
+                note=clean_line(note, 400),
+            )
 
         if await self._store.write(concern) is None:
-            return Reply((f"{other_name} has said nothing here yet; if they are in danger, "
-                          "F1 lists crisis lines you can call for them.",))
+            return Reply(
+                (
+                    f"{other_name} has said nothing here yet; if they are in danger, "
+                    "F1 lists crisis lines you can call for them.",
+                )
+            )
         return Reply((flags.CONCERN_THANKS,))
 
     async def _steer(self, visit: RoomVisit, name: str, arg: str) -> Reply:
@@ -633,12 +726,12 @@ class RoomService:
             return Reply((f"{found[1]} is invited to {visit.room.name}.",))
         try:
             if name == "topic":
-                room = await self._store.write(
-                    lambda s: rooms.update_room(s, room_id, topic=arg))
+                room = await self._store.write(lambda s: rooms.update_room(s, room_id, topic=arg))
             else:
                 seconds = int(arg or "0")
                 room = await self._store.write(
-                    lambda s: rooms.update_room(s, room_id, slow_mode_seconds=seconds))
+                    lambda s: rooms.update_room(s, room_id, slow_mode_seconds=seconds)
+                )
         except ValueError as error:
             message = str(error) if isinstance(error, RoomError) else "Slow mode takes seconds."
             return Reply((message,))
@@ -651,5 +744,6 @@ class RoomService:
             self._closed_live.add(room.id)
         else:
             self._closed_live.discard(room.id)
-        self._publish(room.id, RoomChangedEvent(room.id, room.topic, room.slow_mode_seconds,
-                                                room.closed, by))
+        self._publish(
+            room.id, RoomChangedEvent(room.id, room.topic, room.slow_mode_seconds, room.closed, by)
+        )

@@ -154,14 +154,16 @@ class RoomEventView:
 
 def _room_view(room: Room) -> RoomView:
     assert room.id is not None
-    return RoomView(room.id, room.name, room.topic, room.private, room.closed,
-                    room.slow_mode_seconds)
+    return RoomView(
+        room.id, room.name, room.topic, room.private, room.closed, room.slow_mode_seconds
+    )
 
 
 def _line_view(line: RoomLine) -> LineView:
     assert line.id is not None
-    return LineView(line.id, line.room_id, line.member_id, line.author, line.kind, line.text,
-                    line.created_at)
+    return LineView(
+        line.id, line.room_id, line.member_id, line.author, line.kind, line.text, line.created_at
+    )
 
 
 def room_key(name: str) -> str:
@@ -190,8 +192,12 @@ def create_room(session: Session, *, name: str, topic: str = "", private: bool =
     name = clean_room_name(name)
     if session.exec(select(Room).where(Room.name_key == room_key(name))).first():
         raise RoomError(f"A room called {name!r} exists already.")
-    room = Room(name=name, name_key=room_key(name), topic=clean_line(topic, MAX_TOPIC_CHARS),
-                private=private)
+    room = Room(
+        name=name,
+        name_key=room_key(name),
+        topic=clean_line(topic, MAX_TOPIC_CHARS),
+        private=private,
+    )
     session.add(room)
     session.flush()
     return _room_view(room)
@@ -214,18 +220,23 @@ def get_room(session: Session, room_id: int) -> RoomView | None:
     return _room_view(room) if room else None
 
 
-def list_rooms(session: Session, *, member_id: int | None, staff: bool,
-               include_closed: bool = False) -> list[RoomView]:
+def list_rooms(
+    session: Session, *, member_id: int | None, staff: bool, include_closed: bool = False
+) -> list[RoomView]:
     """Rooms this member may see: public ones, private ones they are invited to; staff see all."""
     rooms = session.exec(select(Room).order_by(col(Room.id))).all()
     invited: set[int] = set()
     if member_id is not None and not staff:
-        invited = set(session.exec(
-            select(RoomMember.room_id).where(RoomMember.member_id == member_id,
-                                             col(RoomMember.invited).is_(True))
-        ).all())
+        invited = set(
+            session.exec(
+                select(RoomMember.room_id).where(
+                    RoomMember.member_id == member_id, col(RoomMember.invited).is_(True)
+                )
+            ).all()
+        )
     return [
-        _room_view(r) for r in rooms
+        _room_view(r)
+        for r in rooms
         if (include_closed or not r.closed) and (staff or not r.private or r.id in invited)
     ]
 
@@ -242,8 +253,14 @@ def may_enter(session: Session, room_id: int, *, member_id: int, staff: bool) ->
     return _room_view(room)
 
 
-def update_room(session: Session, room_id: int, *, topic: str | None = None,
-                slow_mode_seconds: int | None = None, closed: bool | None = None) -> RoomView:
+def update_room(
+    session: Session,
+    room_id: int,
+    *,
+    topic: str | None = None,
+    slow_mode_seconds: int | None = None,
+    closed: bool | None = None,
+) -> RoomView:
     room = _room(session, room_id)
     if topic is not None:
         room.topic = clean_line(topic, MAX_TOPIC_CHARS).strip()
@@ -282,18 +299,34 @@ def set_inside(session: Session, room_id: int, member_id: int, inside: bool) -> 
 
 def rooms_inside(session: Session, member_id: int) -> list[int]:
     """Rooms the member was in when they were last here, most recent first."""
-    return list(session.exec(
-        select(RoomMember.room_id)
-        .where(RoomMember.member_id == member_id, col(RoomMember.inside).is_(True))
-        .order_by(col(RoomMember.updated_at).desc())
-    ).all())
+    return list(
+        session.exec(
+            select(RoomMember.room_id)
+            .where(RoomMember.member_id == member_id, col(RoomMember.inside).is_(True))
+            .order_by(col(RoomMember.updated_at).desc())
+        ).all()
+    )
 
 
 # -- lines ----------------------------------------------------------------------------
-def add_line(session: Session, *, room_id: int, member_id: int | None, author: str,
-             kind: str, text: str, held: bool = False) -> LineView:
-    line = RoomLine(room_id=room_id, member_id=member_id, author=author[:64], kind=kind,
-                    text=text[:MAX_LINE_CHARS], held=held)
+def add_line(
+    session: Session,
+    *,
+    room_id: int,
+    member_id: int | None,
+    author: str,
+    kind: str,
+    text: str,
+    held: bool = False,
+) -> LineView:
+    line = RoomLine(
+        room_id=room_id,
+        member_id=member_id,
+        author=author[:64],
+        kind=kind,
+        text=text[:MAX_LINE_CHARS],
+        held=held,
+    )
     session.add(line)
     session.flush()
     return _line_view(line)
@@ -313,8 +346,11 @@ def recent_lines(session: Session, room_id: int, limit: int = HISTORY_LINES) -> 
 def last_line_by(session: Session, room_id: int, member_id: int) -> LineView | None:
     line = session.exec(
         select(RoomLine)
-        .where(RoomLine.room_id == room_id, RoomLine.member_id == member_id,
-               col(RoomLine.held).is_(False))
+        .where(
+            RoomLine.room_id == room_id,
+            RoomLine.member_id == member_id,
+            col(RoomLine.held).is_(False),
+        )
         .order_by(col(RoomLine.id).desc())
     ).first()
     return _line_view(line) if line else None
@@ -327,22 +363,42 @@ def purge_lines_before(session: Session, cutoff: datetime) -> int:
 
 
 # -- scheduled sessions ---------------------------------------------------------------
-def add_event(session: Session, *, room_id: int, starts_at: datetime, topic: str,
-              host_id: int | None, duration_minutes: int = 60) -> RoomEventView:
+def add_event(
+    session: Session,
+    *,
+    room_id: int,
+    starts_at: datetime,
+    topic: str,
+    host_id: int | None,
+    duration_minutes: int = 60,
+) -> RoomEventView:
     room = _room(session, room_id)
     topic = clean_line(topic, MAX_TOPIC_CHARS).strip()
     if not topic:
         raise RoomError("A session needs a topic.")
     if not 5 <= duration_minutes <= 24 * 60:
         raise RoomError("A session lasts 5 minutes to 24 hours.")
-    event = RoomEvent(room_id=room_id, starts_at=starts_at, duration_minutes=duration_minutes,
-                      host_id=host_id, topic=topic)
+    event = RoomEvent(
+        room_id=room_id,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        host_id=host_id,
+        topic=topic,
+    )
     session.add(event)
     session.flush()
     host = session.get(Member, host_id) if host_id is not None else None
     assert event.id is not None and room.id is not None
-    return RoomEventView(event.id, room.id, room.name, event.starts_at, duration_minutes,
-                         host_id, host.pseudonym if host else "", topic)
+    return RoomEventView(
+        event.id,
+        room.id,
+        room.name,
+        event.starts_at,
+        duration_minutes,
+        host_id,
+        host.pseudonym if host else "",
+        topic,
+    )
 
 
 def remove_event(session: Session, event_id: int) -> RoomEventView:
@@ -353,8 +409,16 @@ def remove_event(session: Session, event_id: int) -> RoomEventView:
     room = _room(session, event.room_id)
     host = session.get(Member, event.host_id) if event.host_id is not None else None
     assert event.id is not None and room.id is not None
-    view = RoomEventView(event.id, room.id, room.name, event.starts_at, event.duration_minutes,
-                         event.host_id, host.pseudonym if host else "", event.topic)
+    view = RoomEventView(
+        event.id,
+        room.id,
+        room.name,
+        event.starts_at,
+        event.duration_minutes,
+        event.host_id,
+        host.pseudonym if host else "",
+        event.topic,
+    )
     session.delete(event)
     session.flush()
     return view
@@ -362,21 +426,27 @@ def remove_event(session: Session, event_id: int) -> RoomEventView:
 
 def events_starting(session: Session, after: datetime, until: datetime) -> list[RoomEventView]:
     """Sessions whose start falls in (after, until], in rooms still open: to announce."""
-    return [e for e in events_between(session, after, until + timedelta(microseconds=1))
-            if after < e.starts_at <= until]
+    return [
+        e
+        for e in events_between(session, after, until + timedelta(microseconds=1))
+        if after < e.starts_at <= until
+    ]
 
 
-def events_between(session: Session, start: datetime, end: datetime,
-                   room_id: int | None = None) -> list[RoomEventView]:
+def events_between(
+    session: Session, start: datetime, end: datetime, room_id: int | None = None
+) -> list[RoomEventView]:
     """Sessions overlapping [start, end), soonest first (only in rooms still open)."""
     # A session that started up to a day before `start` may still be running.
     query = (
         select(RoomEvent, Room, Member)
         .join(Room, col(Room.id) == RoomEvent.room_id)
         .join(Member, col(Member.id) == RoomEvent.host_id, isouter=True)
-        .where(col(RoomEvent.starts_at) < end,
-               col(RoomEvent.starts_at) >= start - timedelta(days=1),
-               col(Room.closed).is_(False))
+        .where(
+            col(RoomEvent.starts_at) < end,
+            col(RoomEvent.starts_at) >= start - timedelta(days=1),
+            col(Room.closed).is_(False),
+        )
         .order_by(col(RoomEvent.starts_at))
     )
     if room_id is not None:
@@ -384,9 +454,16 @@ def events_between(session: Session, start: datetime, end: datetime,
     views = []
     for event, room, host in session.exec(query).all():
         assert event.id is not None and room.id is not None
-        view = RoomEventView(event.id, room.id, room.name, event.starts_at,
-                             event.duration_minutes, event.host_id,
-                             host.pseudonym if host else "", event.topic)
+        view = RoomEventView(
+            event.id,
+            room.id,
+            room.name,
+            event.starts_at,
+            event.duration_minutes,
+            event.host_id,
+            host.pseudonym if host else "",
+            event.topic,
+        )
         if view.ends_at > start:
             views.append(view)
     return views
@@ -405,9 +482,9 @@ def set_appear_offline(session: Session, member_id: int, offline: bool) -> None:
 
 
 def ignored_ids(session: Session, member_id: int) -> set[int]:
-    return set(session.exec(
-        select(RoomIgnore.ignored_id).where(RoomIgnore.member_id == member_id)
-    ).all())
+    return set(
+        session.exec(select(RoomIgnore.ignored_id).where(RoomIgnore.member_id == member_id)).all()
+    )
 
 
 def set_ignored(session: Session, member_id: int, ignored_id: int, ignored: bool) -> None:
@@ -434,15 +511,25 @@ def review_line(session: Session, *, line_id: int) -> ModeratedItem:
     if line is None:
         return GONE
     room = session.get(Room, line.room_id)
-    before = session.exec(select(RoomLine).where(
-        RoomLine.room_id == line.room_id, col(RoomLine.id) < line_id)
-        .order_by(col(RoomLine.id).desc()).limit(3)).all()
-    after = session.exec(select(RoomLine).where(
-        RoomLine.room_id == line.room_id, col(RoomLine.id) > line_id)
-        .order_by(col(RoomLine.id)).limit(1)).all()
+    before = session.exec(
+        select(RoomLine)
+        .where(RoomLine.room_id == line.room_id, col(RoomLine.id) < line_id)
+        .order_by(col(RoomLine.id).desc())
+        .limit(3)
+    ).all()
+    after = session.exec(
+        select(RoomLine)
+        .where(RoomLine.room_id == line.room_id, col(RoomLine.id) > line_id)
+        .order_by(col(RoomLine.id))
+        .limit(1)
+    ).all()
     context = tuple(f"{r.author}: {r.text}" for r in [*reversed(before), *after])
-    return ModeratedItem(text=line.text, where=f"room {room.name if room else '?'}",
-                         context=context, status="held" if line.held else "visible")
+    return ModeratedItem(
+        text=line.text,
+        where=f"room {room.name if room else '?'}",
+        context=context,
+        status="held" if line.held else "visible",
+    )
 
 
 def moderate_line(session: Session, *, line_id: int, outcome: ReviewOutcome) -> None:

@@ -49,8 +49,9 @@ class NoticeArrived(Event):
 
 def announce_access(session: Session, member_id: int, sanction: str, reason: str = "") -> None:
     """Once this transaction commits, the member's sessions look at their access again."""
-    announce(session, member_topic(member_id),
-             AccessChanged(member_id, sanction, reason[:REASON_MAX]))
+    announce(
+        session, member_topic(member_id), AccessChanged(member_id, sanction, reason[:REASON_MAX])
+    )
 
 
 class SanctionKind(StrEnum):
@@ -124,8 +125,16 @@ class NoticeView:
 
 def sanction_view(row: Sanction) -> SanctionView:
     assert row.id is not None
-    return SanctionView(row.id, row.member_id, SanctionKind(row.kind), row.category, row.reason,
-                        row.created_at, row.ends_at, row.lifted_at)
+    return SanctionView(
+        row.id,
+        row.member_id,
+        SanctionKind(row.kind),
+        row.category,
+        row.reason,
+        row.created_at,
+        row.ends_at,
+        row.lifted_at,
+    )
 
 
 def until_text(ends_at: datetime | None) -> str:
@@ -156,26 +165,31 @@ def full_stop(text: str) -> str:
 
 
 def because(category: str, reason: str) -> str:
-    """"because <category: reason>." with exactly one stop at its end."""
+    """ "because <category: reason>." with exactly one stop at its end."""
     return "because " + full_stop(why_text(category, reason))
 
 
-def active_sanctions(session: Session, member_id: int, now: datetime | None = None
-                     ) -> list[SanctionView]:
+def active_sanctions(
+    session: Session, member_id: int, now: datetime | None = None
+) -> list[SanctionView]:
     """The restricting sanctions in force now (warnings excluded), newest first."""
     now = now or utcnow()
     rows = session.exec(
         select(Sanction)
-        .where(Sanction.member_id == member_id, col(Sanction.kind) != SanctionKind.WARN.value,
-               col(Sanction.lifted_at).is_(None),
-               or_(col(Sanction.ends_at).is_(None), col(Sanction.ends_at) > now))
+        .where(
+            Sanction.member_id == member_id,
+            col(Sanction.kind) != SanctionKind.WARN.value,
+            col(Sanction.lifted_at).is_(None),
+            or_(col(Sanction.ends_at).is_(None), col(Sanction.ends_at) > now),
+        )
         .order_by(col(Sanction.id).desc())
     ).all()
     return [sanction_view(r) for r in rows]
 
 
-def _strongest(sanctions: list[SanctionView], kinds: tuple[SanctionKind, ...]
-               ) -> SanctionView | None:
+def _strongest(
+    sanctions: list[SanctionView], kinds: tuple[SanctionKind, ...]
+) -> SanctionView | None:
     for kind in kinds:
         found = [s for s in sanctions if s.kind is kind]
         if found:
@@ -195,25 +209,32 @@ def login_block(session: Session, member_id: int, now: datetime | None = None) -
     Bans are refused earlier, at authentication; a banned member who gets this far
     (a session open when the ban came) is told plainly as well.
     """
-    found = _strongest(active_sanctions(session, member_id, now),
-                       (SanctionKind.BAN, SanctionKind.SUSPEND))
+    found = _strongest(
+        active_sanctions(session, member_id, now), (SanctionKind.BAN, SanctionKind.SUSPEND)
+    )
     if found is None:
         return None
     if found.kind is SanctionKind.BAN:
         return f"This account is banned {because(found.category, found.reason)}"
-    return (f"Your account is suspended until {until_text(found.ends_at)} "
-            f"{because(found.category, found.reason)}")
+    return (
+        f"Your account is suspended until {until_text(found.ends_at)} "
+        f"{because(found.category, found.reason)}"
+    )
 
 
 def posting_block(session: Session, member_id: int, now: datetime | None = None) -> str | None:
     """Why this member may not post, chat, message or cheer now (muted), else None."""
-    found = _strongest(active_sanctions(session, member_id, now),
-                       (SanctionKind.BAN, SanctionKind.SUSPEND, SanctionKind.MUTE))
+    found = _strongest(
+        active_sanctions(session, member_id, now),
+        (SanctionKind.BAN, SanctionKind.SUSPEND, SanctionKind.MUTE),
+    )
     if found is None:
         return None
-    return (f"You are muted until {until_text(found.ends_at)} "
-            f"{because(found.category, found.reason)} You can still read everything; "
-            "your text is kept so nothing is lost.")
+    return (
+        f"You are muted until {until_text(found.ends_at)} "
+        f"{because(found.category, found.reason)} You can still read everything; "
+        "your text is kept so nothing is lost."
+    )
 
 
 # Warnings add up: the moderator is offered the next step, never forced to take it.
@@ -228,9 +249,14 @@ WARNING_MEMORY = timedelta(days=180)
 def warning_count(session: Session, member_id: int, now: datetime | None = None) -> int:
     """Warnings in the last half year that were not lifted."""
     since = (now or utcnow()) - WARNING_MEMORY
-    rows = session.exec(select(Sanction.id).where(
-        Sanction.member_id == member_id, Sanction.kind == SanctionKind.WARN.value,
-        col(Sanction.lifted_at).is_(None), col(Sanction.created_at) >= since)).all()
+    rows = session.exec(
+        select(Sanction.id).where(
+            Sanction.member_id == member_id,
+            Sanction.kind == SanctionKind.WARN.value,
+            col(Sanction.lifted_at).is_(None),
+            col(Sanction.created_at) >= since,
+        )
+    ).all()
     return len(rows)
 
 
@@ -246,10 +272,17 @@ def suggested_step(warnings: int) -> str:
 
 
 # -- notices ----------------------------------------------------------------------------
-def add_notice(session: Session, *, member_id: int, text: str, audit_id: int | None = None,
-               appealable: bool = False) -> int:
-    row = ModerationNotice(member_id=member_id, text=text[:NOTICE_MAX], audit_id=audit_id,
-                           appealable=appealable)
+def add_notice(
+    session: Session,
+    *,
+    member_id: int,
+    text: str,
+    audit_id: int | None = None,
+    appealable: bool = False,
+) -> int:
+    row = ModerationNotice(
+        member_id=member_id, text=text[:NOTICE_MAX], audit_id=audit_id, appealable=appealable
+    )
     session.add(row)
     session.flush()
     assert row.id is not None
@@ -258,17 +291,24 @@ def add_notice(session: Session, *, member_id: int, text: str, audit_id: int | N
 
 
 def unseen_notices(session: Session, member_id: int) -> list[NoticeView]:
-    rows = session.exec(select(ModerationNotice).where(
-        ModerationNotice.member_id == member_id, col(ModerationNotice.seen).is_(False))
-        .order_by(col(ModerationNotice.id))).all()
-    return [NoticeView(r.id, r.text, r.audit_id, r.appealable, r.created_at) for r in rows
-            if r.id is not None]
+    rows = session.exec(
+        select(ModerationNotice)
+        .where(ModerationNotice.member_id == member_id, col(ModerationNotice.seen).is_(False))
+        .order_by(col(ModerationNotice.id))
+    ).all()
+    return [
+        NoticeView(r.id, r.text, r.audit_id, r.appealable, r.created_at)
+        for r in rows
+        if r.id is not None
+    ]
 
 
 def mark_notices_seen(session: Session, member_id: int, notice_ids: list[int]) -> None:
-    for row in session.exec(select(ModerationNotice).where(
-            ModerationNotice.member_id == member_id,
-            col(ModerationNotice.id).in_(notice_ids))).all():
+    for row in session.exec(
+        select(ModerationNotice).where(
+            ModerationNotice.member_id == member_id, col(ModerationNotice.id).in_(notice_ids)
+        )
+    ).all():
         row.seen = True
         session.add(row)
     session.flush()
@@ -279,8 +319,12 @@ def parse_length(text: str) -> timedelta | None:
     raw = text.strip().lower().replace(" ", "")
     if not raw:
         return None
-    units = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1),
-             "w": timedelta(weeks=1)}
+    units = {
+        "m": timedelta(minutes=1),
+        "h": timedelta(hours=1),
+        "d": timedelta(days=1),
+        "w": timedelta(weeks=1),
+    }
     number, unit = raw[:-1], raw[-1]
     if unit not in units or not number.isdigit() or not 0 < int(number) <= 100_000:
         raise ValueError("Write a length like 90m, 24h, 7d or 2w.")

@@ -236,12 +236,7 @@ def progress(
     resting = any(r.covers(today) for r in rests)
     this_period = counts.get(current, 0) if today >= start else 0
     checked_today = today in set(shown)
-    due = (
-        today >= start
-        and not resting
-        and not checked_today
-        and this_period < cadence.required
-    )
+    due = today >= start and not resting and not checked_today and this_period < cadence.required
     return Progress(
         current_streak=run,
         best_streak=best,

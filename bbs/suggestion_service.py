@@ -100,11 +100,15 @@ class SuggestionService:
     async def settings(self, member_id: int) -> SuggestionSettingsView:
         return await self._store.read(lambda s: suggestions.get_settings(s, member_id))
 
-    async def set_settings(self, member_id: int, *, suggestions_on: bool, peers: bool
-                           ) -> SuggestionSettingsView:
+    async def set_settings(
+        self, member_id: int, *, suggestions_on: bool, peers: bool
+    ) -> SuggestionSettingsView:
         """Say yes or no; no deletes what was learned. Peer matching needs suggestions on."""
-        view = await self._store.write(lambda s: suggestions.set_settings(
-            s, member_id, suggestions=suggestions_on, peers=peers))
+        view = await self._store.write(
+            lambda s: suggestions.set_settings(
+                s, member_id, suggestions=suggestions_on, peers=peers
+            )
+        )
         self._peers_stale = True
         return view
 
@@ -136,24 +140,28 @@ class SuggestionService:
         if shown is None:
             await self.refresh_members([member_id], catalog=True)
             shown = await self._store.read(run)
-        return shown if shown is not None else await self._store.read(
-            lambda s: suggestions.for_you(s, member_id))
+        return (
+            shown
+            if shown is not None
+            else await self._store.read(lambda s: suggestions.for_you(s, member_id))
+        )
 
     async def dismiss(self, member_id: int, kind: str, item_id: int, theme: str = "") -> None:
-        await self._store.write(lambda s: suggestions.dismiss(
-            s, member_id=member_id, kind=kind, item_id=item_id, theme=theme))
+        await self._store.write(
+            lambda s: suggestions.dismiss(
+                s, member_id=member_id, kind=kind, item_id=item_id, theme=theme
+            )
+        )
 
     # -- acting on a peer match -------------------------------------------------------
     async def invite_peer(self, member_id: int, peer_id: int) -> PartnershipView:
         """Invite a peer match to be an accountability partner (goals' own rules apply)."""
-        name = await self._store.read(lambda s: suggestions.may_contact(
-            s, member_id, peer_id))
+        name = await self._store.read(lambda s: suggestions.may_contact(s, member_id, peer_id))
         return await self._goals.invite(member_id, name)
 
     async def peer_to_write(self, member_id: int, peer_id: int) -> str:
         """The peer's pseudonym, once their message settings and blocks allow writing."""
-        name = await self._store.read(lambda s: suggestions.may_contact(
-            s, member_id, peer_id))
+        name = await self._store.read(lambda s: suggestions.may_contact(s, member_id, peer_id))
         await self._boards.check_may_write(member_id, peer_id)
         return name
 
@@ -171,21 +179,26 @@ class SuggestionService:
         if engine is None:
             return
         self._peers_stale = False
-        ids, vectors = await self._store.read(
-            lambda s: suggestions.peer_vectors(s, engine.themes))
+        ids, vectors = await self._store.read(lambda s: suggestions.peer_vectors(s, engine.themes))
         index = await self._compute(engine.peer_index, vectors)
         self._peers = _Peers(ids, index)
 
-    def _learn(self, engine: ThemeEngine, batch: list[MemberTexts]
-               ) -> list[tuple[int, suggestions.LearnedProfile, str]]:
+    def _learn(
+        self, engine: ThemeEngine, batch: list[MemberTexts]
+    ) -> list[tuple[int, suggestions.LearnedProfile, str]]:
         texts = [piece.text for member in batch for piece in member.texts]
         scores = engine.score_texts(texts)
         learned = []
         start = 0
         for member in batch:
             end = start + len(member.texts)
-            learned.append((member.member_id, suggestions.learn_profile(
-                member.texts, scores[start:end], engine), member.signature))
+            learned.append(
+                (
+                    member.member_id,
+                    suggestions.learn_profile(member.texts, scores[start:end], engine),
+                    member.signature,
+                )
+            )
             start = end
         return learned
 
@@ -198,7 +211,8 @@ class SuggestionService:
             if catalog:
                 await self._refresh_catalog(engine)
             batch = await self._store.read(
-                lambda s: [suggestions.member_texts(s, m) for m in member_ids])
+                lambda s: [suggestions.member_texts(s, m) for m in member_ids]
+            )
             learned = await self._compute(self._learn, engine, batch)
 
             def store(s: Session) -> int:
@@ -213,8 +227,10 @@ class SuggestionService:
 
         def score(items: list[CatalogText]) -> list[tuple[CatalogText, dict[str, float]]]:
             rows = engine.score_texts([t.text for t in items])
-            return [(t, suggestions.item_themes(r, engine.themes))
-                    for t, r in zip(items, rows, strict=True)]
+            return [
+                (t, suggestions.item_themes(r, engine.themes))
+                for t, r in zip(items, rows, strict=True)
+            ]
 
         scored = await self._compute(score, texts)
         await self._store.write(lambda s: suggestions.store_catalog(s, scored, cursor))
@@ -258,8 +274,9 @@ class SuggestionService:
     def start(self, interval: float = REFRESH_SECONDS) -> None:
         """Start the background refresher on the running loop (the server calls this)."""
         if self._task is None and self.engine is not None:
-            self._task = asyncio.get_running_loop().create_task(self._run(interval),
-                                                                name="suggestions-refresh")
+            self._task = asyncio.get_running_loop().create_task(
+                self._run(interval), name="suggestions-refresh"
+            )
 
     async def stop(self) -> None:
         """Cancel the background refresher (and any index rebuild) and wait for them."""

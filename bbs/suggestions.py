@@ -242,14 +242,13 @@ def get_settings(session: Session, member_id: int) -> SuggestionSettingsView:
 
 def forget(session: Session, member_id: int) -> None:
     """Delete everything suggestions learned about a member (profile and dismissals)."""
-    session.exec(delete(SuggestionProfile).where(
-        col(SuggestionProfile.member_id) == member_id))
-    session.exec(delete(SuggestionDismissal).where(
-        col(SuggestionDismissal.member_id) == member_id))
+    session.exec(delete(SuggestionProfile).where(col(SuggestionProfile.member_id) == member_id))
+    session.exec(delete(SuggestionDismissal).where(col(SuggestionDismissal.member_id) == member_id))
 
 
-def set_settings(session: Session, member_id: int, *, suggestions: bool, peers: bool
-                 ) -> SuggestionSettingsView:
+def set_settings(
+    session: Session, member_id: int, *, suggestions: bool, peers: bool
+) -> SuggestionSettingsView:
     """Say yes or no. Peer matching needs suggestions on; off deletes what was learned."""
     if session.get(Member, member_id) is None:
         raise SuggestionError("That member is no longer here.")
@@ -271,12 +270,20 @@ def set_settings(session: Session, member_id: int, *, suggestions: bool, peers: 
 # -- what a member wrote --------------------------------------------------------------
 def _signature(session: Session, member_id: int) -> str:
     """A short digest of what the member has written; it changes when anything does."""
-    posts = session.exec(select(func.max(Post.id), func.count()).where(
-        Post.author_id == member_id, col(Post.status) != PostStatus.DELETED.value)).one()
-    goals = [(g.id, g.visibility, g.archived, g.category, g.title) for g in session.exec(
-        select(Goal).where(Goal.member_id == member_id).order_by(col(Goal.id))).all()]
-    check_in = session.exec(select(func.max(CheckIn.id), func.count()).where(
-        CheckIn.member_id == member_id)).one()
+    posts = session.exec(
+        select(func.max(Post.id), func.count()).where(
+            Post.author_id == member_id, col(Post.status) != PostStatus.DELETED.value
+        )
+    ).one()
+    goals = [
+        (g.id, g.visibility, g.archived, g.category, g.title)
+        for g in session.exec(
+            select(Goal).where(Goal.member_id == member_id).order_by(col(Goal.id))
+        ).all()
+    ]
+    check_in = session.exec(
+        select(func.max(CheckIn.id), func.count()).where(CheckIn.member_id == member_id)
+    ).one()
     raw = json.dumps([list(posts), [list(g) for g in goals], list(check_in)], default=str)
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
@@ -288,20 +295,30 @@ def member_texts(session: Session, member_id: int) -> MemberTexts:
         select(Post, Thread.title, Thread.status)
         .join(Thread, col(Thread.id) == Post.thread_id)
         .where(Post.author_id == member_id, col(Post.status) != PostStatus.DELETED.value)
-        .order_by(col(Post.id).desc()).limit(MAX_POSTS)).all()
+        .order_by(col(Post.id).desc())
+        .limit(MAX_POSTS)
+    ).all()
     for post, title, thread_status in rows:
         text = f"{title}\n{post.body}" if post.seq == 1 else post.body
-        public = (post.status == PostStatus.VISIBLE.value
-                  and thread_status == PostStatus.VISIBLE.value)
+        public = (
+            post.status == PostStatus.VISIBLE.value and thread_status == PostStatus.VISIBLE.value
+        )
         found.texts.append(SourceText("post", text, public))
-    goals = session.exec(select(Goal).where(Goal.member_id == member_id,
-                                            col(Goal.archived).is_(False))).all()
+    goals = session.exec(
+        select(Goal).where(Goal.member_id == member_id, col(Goal.archived).is_(False))
+    ).all()
     for goal in goals:
-        found.texts.append(SourceText("goal", goal.title, goal.visibility
-                                      == Visibility.COMMUNITY.value, goal.category))
-    notes = session.exec(select(CheckIn.note).where(
-        CheckIn.member_id == member_id, CheckIn.note != "")
-        .order_by(col(CheckIn.id).desc()).limit(MAX_CHECK_INS)).all()
+        found.texts.append(
+            SourceText(
+                "goal", goal.title, goal.visibility == Visibility.COMMUNITY.value, goal.category
+            )
+        )
+    notes = session.exec(
+        select(CheckIn.note)
+        .where(CheckIn.member_id == member_id, CheckIn.note != "")
+        .order_by(col(CheckIn.id).desc())
+        .limit(MAX_CHECK_INS)
+    ).all()
     # Check-in notes are never public, even when partners may read them.
     found.texts.extend(SourceText("checkin", note, False) for note in notes)
     return found
@@ -309,8 +326,11 @@ def member_texts(session: Session, member_id: int) -> MemberTexts:
 
 def _why(source: str, theme: str, category: str = "") -> str:
     if source == "goal":
-        return ("because your goal is sobriety" if category == "sobriety"
-                else f"because your goal is about {theme}")
+        return (
+            "because your goal is sobriety"
+            if category == "sobriety"
+            else f"because your goal is about {theme}"
+        )
     if source == "checkin":
         return f"because your check-in notes mention {theme}"
     return f"because you wrote about {theme}"
@@ -320,20 +340,25 @@ def _normalised(totals: dict[str, float]) -> dict[str, float]:
     top = max(totals.values(), default=0.0)
     if top <= 0:
         return {}
-    return {t: round(v / top, 3) for t, v in sorted(totals.items(), key=lambda x: -x[1])
-            if v / top >= MIN_PROFILE_WEIGHT}
+    return {
+        t: round(v / top, 3)
+        for t, v in sorted(totals.items(), key=lambda x: -x[1])
+        if v / top >= MIN_PROFILE_WEIGHT
+    }
 
 
-def learn_profile(texts: Sequence[SourceText], scores: Sequence[Sequence[float]],
-                  engine: ThemeEngine) -> LearnedProfile:
+def learn_profile(
+    texts: Sequence[SourceText], scores: Sequence[Sequence[float]], engine: ThemeEngine
+) -> LearnedProfile:
     """Weigh each text's themes by where it came from; keep why each theme is there."""
     totals: dict[str, float] = {}
     public: dict[str, float] = {}
     best: dict[str, tuple[float, str]] = {}
     for piece, row in zip(texts, scores, strict=True):
         weight = SOURCE_WEIGHTS[piece.source]
-        contributions = {t: s * weight for t, s in zip(engine.themes, row, strict=True)
-                         if s >= MIN_TEXT_SCORE}
+        contributions = {
+            t: s * weight for t, s in zip(engine.themes, row, strict=True) if s >= MIN_TEXT_SCORE
+        }
         if piece.source == "goal":
             named = engine.goal_theme(piece.goal_category)
             if named is not None:
@@ -345,12 +370,12 @@ def learn_profile(texts: Sequence[SourceText], scores: Sequence[Sequence[float]]
             if value > best.get(theme, (0.0, ""))[0]:
                 best[theme] = (value, _why(piece.source, theme, piece.goal_category))
     themes = _normalised(totals)
-    return LearnedProfile(themes, _normalised(public),
-                          {t: best[t][1] for t in themes}, len(texts))
+    return LearnedProfile(themes, _normalised(public), {t: best[t][1] for t in themes}, len(texts))
 
 
-def store_profile(session: Session, member_id: int, learned: LearnedProfile, signature: str
-                  ) -> bool:
+def store_profile(
+    session: Session, member_id: int, learned: LearnedProfile, signature: str
+) -> bool:
     """Keep a freshly learned profile, unless the member turned suggestions off meanwhile."""
     settings = session.get(SuggestionSettings, member_id)
     if settings is None or not settings.suggestions:
@@ -375,8 +400,7 @@ def needs_refresh(session: Session, member_id: int) -> bool:
     if settings is None or not settings.suggestions:
         return False
     profile = session.get(SuggestionProfile, member_id)
-    return (settings.dirty or profile is None
-            or profile.signature != _signature(session, member_id))
+    return settings.dirty or profile is None or profile.signature != _signature(session, member_id)
 
 
 # -- incremental refresh --------------------------------------------------------------
@@ -396,25 +420,40 @@ def _start_cursors(session: Session) -> bool:
     """
     if session.get(SuggestionCursor, "post") is not None:
         return False
-    latest = {"post": session.exec(select(func.max(Post.id))).one(),
-              "goal": session.exec(select(func.max(Goal.id))).one(),
-              "checkin": session.exec(select(func.max(CheckIn.id))).one()}
+    latest = {
+        "post": session.exec(select(func.max(Post.id))).one(),
+        "goal": session.exec(select(func.max(Goal.id))).one(),
+        "checkin": session.exec(select(func.max(CheckIn.id))).one(),
+    }
     for name, value in latest.items():
         session.add(SuggestionCursor(name=name, value=int(value or 0)))
     session.flush()
     return True
 
 
-def _written_after(session: Session, name: str, after: int, limit: int
-                   ) -> Sequence[tuple[int | None, int | None]]:
+def _written_after(
+    session: Session, name: str, after: int, limit: int
+) -> Sequence[tuple[int | None, int | None]]:
     if name == "post":
-        return session.exec(select(Post.id, Post.author_id).where(col(Post.id) > after)
-                            .order_by(col(Post.id)).limit(limit)).all()
+        return session.exec(
+            select(Post.id, Post.author_id)
+            .where(col(Post.id) > after)
+            .order_by(col(Post.id))
+            .limit(limit)
+        ).all()
     if name == "goal":
-        return session.exec(select(Goal.id, Goal.member_id).where(col(Goal.id) > after)
-                            .order_by(col(Goal.id)).limit(limit)).all()
-    return session.exec(select(CheckIn.id, CheckIn.member_id).where(col(CheckIn.id) > after)
-                        .order_by(col(CheckIn.id)).limit(limit)).all()
+        return session.exec(
+            select(Goal.id, Goal.member_id)
+            .where(col(Goal.id) > after)
+            .order_by(col(Goal.id))
+            .limit(limit)
+        ).all()
+    return session.exec(
+        select(CheckIn.id, CheckIn.member_id)
+        .where(col(CheckIn.id) > after)
+        .order_by(col(CheckIn.id))
+        .limit(limit)
+    ).all()
 
 
 def mark_new_activity(session: Session, *, limit: int = 20_000) -> int:
@@ -432,11 +471,14 @@ def mark_new_activity(session: Session, *, limit: int = 20_000) -> int:
     marked = 0
     ids = sorted(authors)
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        settings = session.exec(select(SuggestionSettings).where(
-            col(SuggestionSettings.member_id).in_(chunk),
-            col(SuggestionSettings.suggestions).is_(True),
-            col(SuggestionSettings.dirty).is_(False))).all()
+        chunk = ids[start : start + 500]
+        settings = session.exec(
+            select(SuggestionSettings).where(
+                col(SuggestionSettings.member_id).in_(chunk),
+                col(SuggestionSettings.suggestions).is_(True),
+                col(SuggestionSettings.dirty).is_(False),
+            )
+        ).all()
         for row in settings:
             row.dirty = True
             session.add(row)
@@ -446,9 +488,18 @@ def mark_new_activity(session: Session, *, limit: int = 20_000) -> int:
 
 
 def dirty_members(session: Session, limit: int) -> list[int]:
-    return [int(m) for m in session.exec(select(SuggestionSettings.member_id).where(
-        col(SuggestionSettings.dirty).is_(True), col(SuggestionSettings.suggestions).is_(True))
-        .order_by(col(SuggestionSettings.member_id)).limit(limit)).all()]
+    return [
+        int(m)
+        for m in session.exec(
+            select(SuggestionSettings.member_id)
+            .where(
+                col(SuggestionSettings.dirty).is_(True),
+                col(SuggestionSettings.suggestions).is_(True),
+            )
+            .order_by(col(SuggestionSettings.member_id))
+            .limit(limit)
+        ).all()
+    ]
 
 
 @dataclass(frozen=True)
@@ -470,18 +521,26 @@ def catalog_texts(session: Session, *, batch: int = THREAD_BATCH) -> tuple[list[
     Returns the texts and the thread cursor to store once their themes are kept.
     """
     now = utcnow()
-    texts = [CatalogText("board", b.id or 0, f"{b.name}\n{b.name}\n{b.description}",
-                         b.created_at)
-             for b in session.exec(select(Board).where(col(Board.archived).is_(False))).all()]
-    texts += [CatalogText("resource", rid, f"{title}\n{' '.join(tags)}\n{' '.join(tags)}\n{body}",
-                          now) for rid, title, body, tags in _resources(session)]
+    texts = [
+        CatalogText("board", b.id or 0, f"{b.name}\n{b.name}\n{b.description}", b.created_at)
+        for b in session.exec(select(Board).where(col(Board.archived).is_(False))).all()
+    ]
+    texts += [
+        CatalogText("resource", rid, f"{title}\n{' '.join(tags)}\n{' '.join(tags)}\n{body}", now)
+        for rid, title, body, tags in _resources(session)
+    ]
     cursor = _cursor(session, "thread").value
     rows = session.exec(
         select(Thread.id, Thread.title, Thread.created_at, Post.body)
         .join(Post, and_(col(Post.thread_id) == Thread.id, col(Post.seq) == 1))
-        .where(col(Thread.id) > cursor).order_by(col(Thread.id)).limit(batch)).all()
-    texts += [CatalogText("thread", tid or 0, f"{title}\n{body}", created)
-              for tid, title, created, body in rows]
+        .where(col(Thread.id) > cursor)
+        .order_by(col(Thread.id))
+        .limit(batch)
+    ).all()
+    texts += [
+        CatalogText("thread", tid or 0, f"{title}\n{body}", created)
+        for tid, title, created, body in rows
+    ]
     last = (rows[-1][0] or 0) if rows else cursor
     return texts, last
 
@@ -491,12 +550,16 @@ def item_themes(scores: Sequence[float], themes: Sequence[str]) -> dict[str, flo
     top = max(scores, default=0.0)
     if top < MIN_TEXT_SCORE:
         return {}
-    return {t: round(s / top, 3) for t, s in zip(themes, scores, strict=True)
-            if s >= MIN_TEXT_SCORE and s / top >= 0.3}
+    return {
+        t: round(s / top, 3)
+        for t, s in zip(themes, scores, strict=True)
+        if s >= MIN_TEXT_SCORE and s / top >= 0.3
+    }
 
 
-def store_catalog(session: Session, items: Sequence[tuple[CatalogText, dict[str, float]]],
-                  thread_cursor: int) -> None:
+def store_catalog(
+    session: Session, items: Sequence[tuple[CatalogText, dict[str, float]]], thread_cursor: int
+) -> None:
     now = utcnow()
     for text, themes in items:
         row = session.get(SuggestionItem, (text.kind, text.item_id))
@@ -521,20 +584,23 @@ def _loads(text: str) -> dict[str, float]:
 
 
 def _blocked_either_way(session: Session, member_id: int) -> set[int]:
-    rows = session.exec(select(MemberBlock.member_id, MemberBlock.other_id).where(
-        MemberBlock.kind == BlockKind.BLOCK.value,
-        or_(col(MemberBlock.member_id) == member_id,
-            col(MemberBlock.other_id) == member_id))).all()
+    rows = session.exec(
+        select(MemberBlock.member_id, MemberBlock.other_id).where(
+            MemberBlock.kind == BlockKind.BLOCK.value,
+            or_(col(MemberBlock.member_id) == member_id, col(MemberBlock.other_id) == member_id),
+        )
+    ).all()
     return {int(o) if int(m) == member_id else int(m) for m, o in rows}
 
 
 def _penalties(dismissed: Sequence[SuggestionDismissal]) -> dict[str, float]:
     counts = Counter(d.theme for d in dismissed if d.theme)
-    return {t: DISMISS_FACTOR ** n for t, n in counts.items()}
+    return {t: DISMISS_FACTOR**n for t, n in counts.items()}
 
 
-def _rank(profile: dict[str, float], penalties: dict[str, float], themes: dict[str, float]
-          ) -> tuple[float, str]:
+def _rank(
+    profile: dict[str, float], penalties: dict[str, float], themes: dict[str, float]
+) -> tuple[float, str]:
     best, theme, total = 0.0, "", 0.0
     for t, w in themes.items():
         value = profile.get(t, 0.0) * penalties.get(t, 1.0) * w
@@ -550,16 +616,20 @@ ThreadThemes = dict[int, dict[str, float]]
 THREAD_CACHE_MAX = 50_000
 
 
-def _catalog(session: Session, kind: str, ids: Sequence[int],
-             cache: ThreadThemes | None = None) -> dict[int, dict[str, float]]:
+def _catalog(
+    session: Session, kind: str, ids: Sequence[int], cache: ThreadThemes | None = None
+) -> dict[int, dict[str, float]]:
     found: dict[int, dict[str, float]] = {}
     wanted = list(ids)
     if cache is not None:
         found = {i: cache[i] for i in wanted if i in cache}
         wanted = [i for i in wanted if i not in found]
     if wanted:
-        rows = session.exec(select(SuggestionItem.item_id, SuggestionItem.themes).where(
-            SuggestionItem.kind == kind, col(SuggestionItem.item_id).in_(wanted))).all()
+        rows = session.exec(
+            select(SuggestionItem.item_id, SuggestionItem.themes).where(
+                SuggestionItem.kind == kind, col(SuggestionItem.item_id).in_(wanted)
+            )
+        ).all()
         for item_id, themes in rows:
             found[int(item_id)] = _loads(themes)
         if cache is not None:
@@ -572,42 +642,59 @@ def _catalog(session: Session, kind: str, ids: Sequence[int],
 def _candidates(session: Session, member_id: int) -> list[tuple[str, int, str, str]]:
     """(kind, id, title, where) of everything the member could be offered right now."""
     found: list[tuple[str, int, str, str]] = [
-        ("board", b.id or 0, b.name, "") for b in session.exec(
-            select(Board).where(col(Board.archived).is_(False))
-            .order_by(col(Board.position))).all()]
+        ("board", b.id or 0, b.name, "")
+        for b in session.exec(
+            select(Board).where(col(Board.archived).is_(False)).order_by(col(Board.position))
+        ).all()
+    ]
     found += [("resource", rid, title, "") for rid, title, _b, _t in _resources(session)]
     blocked = _blocked_either_way(session, member_id)
     rows = session.exec(
         select(Thread.id, Thread.title, Thread.author_id, Board.name)
         .join(Board, col(Board.id) == Thread.board_id)
-        .where(col(Thread.status) == PostStatus.VISIBLE.value, col(Board.archived).is_(False),
-               # A thread behind a content warning is opened by choice, never suggested.
-               col(Thread.warning) == "",
-               or_(col(Thread.author_id).is_(None), col(Thread.author_id) != member_id))
-        .order_by(col(Thread.id).desc()).limit(RECENT_THREADS)).all()
-    found += [("thread", tid or 0, title, board) for tid, title, author, board in rows
-              if author not in blocked]
+        .where(
+            col(Thread.status) == PostStatus.VISIBLE.value,
+            col(Board.archived).is_(False),
+            # A thread behind a content warning is opened by choice, never suggested.
+            col(Thread.warning) == "",
+            or_(col(Thread.author_id).is_(None), col(Thread.author_id) != member_id),
+        )
+        .order_by(col(Thread.id).desc())
+        .limit(RECENT_THREADS)
+    ).all()
+    found += [
+        ("thread", tid or 0, title, board)
+        for tid, title, author, board in rows
+        if author not in blocked
+    ]
     return found
 
 
-def _popular(session: Session, candidates: Sequence[tuple[str, int, str, str]]
-             ) -> list[Suggestion]:
+def _popular(session: Session, candidates: Sequence[tuple[str, int, str, str]]) -> list[Suggestion]:
     """Busy boards this month and the first resources: an honest fallback."""
     since = utcnow() - timedelta(days=30)
-    busy = dict(session.exec(select(Thread.board_id, func.count()).where(
-        col(Thread.created_at) >= since, col(Thread.status) == PostStatus.VISIBLE.value)
-        .group_by(col(Thread.board_id))).all())
-    boards = sorted((c for c in candidates if c[0] == "board"),
-                    key=lambda c: -int(busy.get(c[1], 0)))[:3]
-    found = [Suggestion("board", i, title, "popular here this month", "", 0.0)
-             for _k, i, title, _w in boards]
-    found += [Suggestion("resource", i, title, "a good place to start", "", 0.0)
-              for _k, i, title, _w in [c for c in candidates if c[0] == "resource"][:2]]
+    busy = dict(
+        session.exec(
+            select(Thread.board_id, func.count())
+            .where(col(Thread.created_at) >= since, col(Thread.status) == PostStatus.VISIBLE.value)
+            .group_by(col(Thread.board_id))
+        ).all()
+    )
+    boards = sorted(
+        (c for c in candidates if c[0] == "board"), key=lambda c: -int(busy.get(c[1], 0))
+    )[:3]
+    found = [
+        Suggestion("board", i, title, "popular here this month", "", 0.0)
+        for _k, i, title, _w in boards
+    ]
+    found += [
+        Suggestion("resource", i, title, "a good place to start", "", 0.0)
+        for _k, i, title, _w in [c for c in candidates if c[0] == "resource"][:2]
+    ]
     return found
 
 
-def for_you(session: Session, member_id: int, thread_cache: ThreadThemes | None = None
-            ) -> ForYou:
+def for_you(session: Session, member_id: int, thread_cache: ThreadThemes | None = None) -> ForYou:
     """The member's suggestions from what is stored: no engine, no heavy work.
 
     `thread_cache` (a process's thread themes read so far) spares reading them again.
@@ -617,39 +704,52 @@ def for_you(session: Session, member_id: int, thread_cache: ThreadThemes | None 
         return ForYou(False, False)
     profile = session.get(SuggestionProfile, member_id)
     if profile is None:
-        return ForYou(True, settings.peers, "Working out your suggestions; look again in "
-                      "a moment.")
+        return ForYou(True, settings.peers, "Working out your suggestions; look again in a moment.")
     themes = _loads(profile.themes)
     evidence = {k: str(v) for k, v in json.loads(profile.evidence or "{}").items()}
-    dismissed = list(session.exec(select(SuggestionDismissal).where(
-        SuggestionDismissal.member_id == member_id)).all())
+    dismissed = list(
+        session.exec(
+            select(SuggestionDismissal).where(SuggestionDismissal.member_id == member_id)
+        ).all()
+    )
     gone = {(d.kind, d.item_id) for d in dismissed}
     penalties = _penalties(dismissed)
     candidates = [c for c in _candidates(session, member_id) if (c[0], c[1]) not in gone]
     if profile.texts_read == 0:
         return ForYou(True, settings.peers, NOTHING_YET)
     if not themes:
-        return ForYou(True, settings.peers, NO_THEMES,
-                      tuple(s for s in _popular(session, candidates)))
+        return ForYou(
+            True, settings.peers, NO_THEMES, tuple(s for s in _popular(session, candidates))
+        )
     by_kind: dict[str, list[Suggestion]] = {}
-    item_cache = {kind: _catalog(session, kind, [c[1] for c in candidates if c[0] == kind],
-                                 thread_cache if kind == "thread" else None)
-                  for kind in ("board", "thread", "resource")}
+    item_cache = {
+        kind: _catalog(
+            session,
+            kind,
+            [c[1] for c in candidates if c[0] == kind],
+            thread_cache if kind == "thread" else None,
+        )
+        for kind in ("board", "thread", "resource")
+    }
     for kind, item_id, title, where in candidates:
         score, theme = _rank(themes, penalties, item_cache[kind].get(item_id, {}))
         if score <= 0 or not theme:
             continue
         why = evidence.get(theme, f"because you wrote about {theme}")
-        by_kind.setdefault(kind, []).append(Suggestion(kind, item_id, title, why, theme,
-                                                       round(score, 4), where))
+        by_kind.setdefault(kind, []).append(
+            Suggestion(kind, item_id, title, why, theme, round(score, 4), where)
+        )
     chosen: list[Suggestion] = []
     for kind, items in by_kind.items():
         items.sort(key=lambda s: (-s.score, s.item_id if kind != "thread" else -s.item_id))
-        chosen += items[:PER_KIND[kind]]
+        chosen += items[: PER_KIND[kind]]
     chosen.sort(key=lambda s: -s.score)
     ordered = tuple(sorted(themes, key=lambda t: -themes[t] * penalties.get(t, 1.0)))
-    message = "" if chosen else ("Nothing fits yet: the boards and threads here do not "
-                                 "match your themes so far.")
+    message = (
+        ""
+        if chosen
+        else ("Nothing fits yet: the boards and threads here do not match your themes so far.")
+    )
     return ForYou(True, settings.peers, message, tuple(chosen[:SHOWN]), (), ordered)
 
 
@@ -660,8 +760,9 @@ def dismiss(session: Session, *, member_id: int, kind: str, item_id: int, theme:
     if not get_settings(session, member_id).suggestions:
         raise SuggestionError("Suggestions are off, so there is nothing to dismiss.")
     if session.get(SuggestionDismissal, (member_id, kind, item_id)) is None:
-        session.add(SuggestionDismissal(member_id=member_id, kind=kind, item_id=item_id,
-                                        theme=theme[:40]))
+        session.add(
+            SuggestionDismissal(member_id=member_id, kind=kind, item_id=item_id, theme=theme[:40])
+        )
         session.flush()
 
 
@@ -670,11 +771,12 @@ def peer_vectors(session: Session, themes: Sequence[str]) -> tuple[list[int], li
     """Public theme vectors of every member who opted in to peer matching."""
     rows = session.exec(
         select(SuggestionProfile.member_id, SuggestionProfile.public_themes)
-        .join(SuggestionSettings, col(SuggestionSettings.member_id)
-              == SuggestionProfile.member_id)
-        .where(col(SuggestionSettings.suggestions).is_(True),
-               col(SuggestionSettings.peers).is_(True))
-        .order_by(col(SuggestionProfile.member_id))).all()
+        .join(SuggestionSettings, col(SuggestionSettings.member_id) == SuggestionProfile.member_id)
+        .where(
+            col(SuggestionSettings.suggestions).is_(True), col(SuggestionSettings.peers).is_(True)
+        )
+        .order_by(col(SuggestionProfile.member_id))
+    ).all()
     ids: list[int] = []
     vectors: list[list[float]] = []
     for member_id, public in rows:
@@ -691,8 +793,13 @@ def own_vector(session: Session, member_id: int, themes: Sequence[str]) -> list[
     return [weights.get(t, 0.0) for t in themes]
 
 
-def peer_matches(session: Session, member_id: int, candidates: Sequence[tuple[int, float]],
-                 *, limit: int = PEERS_SHOWN) -> tuple[PeerMatch, ...]:
+def peer_matches(
+    session: Session,
+    member_id: int,
+    candidates: Sequence[tuple[int, float]],
+    *,
+    limit: int = PEERS_SHOWN,
+) -> tuple[PeerMatch, ...]:
     """Check nearest-neighbour candidates against what is true now, and name shared themes.
 
     Only members who opted in to peer matching, seen by a member who opted in too; never
@@ -704,29 +811,40 @@ def peer_matches(session: Session, member_id: int, candidates: Sequence[tuple[in
     own = session.get(SuggestionProfile, member_id)
     own_themes = _loads(own.themes) if own else {}
     blocked = _blocked_either_way(session, member_id)
-    dismissed = set(session.exec(select(SuggestionDismissal.item_id).where(
-        SuggestionDismissal.member_id == member_id, SuggestionDismissal.kind == "peer")).all())
-    ids = [i for i, _s in candidates if i != member_id and i not in blocked
-           and i not in dismissed]
+    dismissed = set(
+        session.exec(
+            select(SuggestionDismissal.item_id).where(
+                SuggestionDismissal.member_id == member_id, SuggestionDismissal.kind == "peer"
+            )
+        ).all()
+    )
+    ids = [i for i, _s in candidates if i != member_id and i not in blocked and i not in dismissed]
     if not ids:
         return ()
     rows = session.exec(
         select(SuggestionProfile.member_id, SuggestionProfile.public_themes, Member.pseudonym)
-        .join(SuggestionSettings, col(SuggestionSettings.member_id)
-              == SuggestionProfile.member_id)
+        .join(SuggestionSettings, col(SuggestionSettings.member_id) == SuggestionProfile.member_id)
         .join(Member, col(Member.id) == SuggestionProfile.member_id)
-        .where(col(SuggestionProfile.member_id).in_(ids),
-               col(SuggestionSettings.suggestions).is_(True),
-               col(SuggestionSettings.peers).is_(True))).all()
+        .where(
+            col(SuggestionProfile.member_id).in_(ids),
+            col(SuggestionSettings.suggestions).is_(True),
+            col(SuggestionSettings.peers).is_(True),
+        )
+    ).all()
     found = {int(m): (_loads(p), name) for m, p, name in rows}
     matches: list[PeerMatch] = []
     for other_id, similarity in candidates:
         if other_id not in found or other_id not in ids:
             continue
         public, name = found[other_id]
-        shared = sorted((t for t in public if public[t] >= MIN_SHARED_WEIGHT
-                         and own_themes.get(t, 0.0) >= MIN_SHARED_WEIGHT),
-                        key=lambda t: -min(public[t], own_themes[t]))
+        shared = sorted(
+            (
+                t
+                for t in public
+                if public[t] >= MIN_SHARED_WEIGHT and own_themes.get(t, 0.0) >= MIN_SHARED_WEIGHT
+            ),
+            key=lambda t: -min(public[t], own_themes[t]),
+        )
         if shared:
             matches.append(PeerMatch(other_id, name, tuple(shared[:3]), round(similarity, 3)))
         if len(matches) >= limit:
@@ -739,7 +857,8 @@ def may_contact(session: Session, member_id: int, other_id: int) -> str:
     if not get_settings(session, member_id).peers:
         raise SuggestionError("Turn on peer matching first.")
     if not get_settings(session, other_id).peers or other_id in _blocked_either_way(
-            session, member_id):
+        session, member_id
+    ):
         raise SuggestionError("That member is no longer in peer matching.")
     other = session.get(Member, other_id)
     if other is None:
@@ -748,16 +867,20 @@ def may_contact(session: Session, member_id: int, other_id: int) -> str:
 
 
 # -- trending themes (sysop dashboard) ------------------------------------------------
-def trending_themes(session: Session, *, now: datetime, top: int = 6
-                    ) -> tuple[tuple[str, int], ...]:
+def trending_themes(
+    session: Session, *, now: datetime, top: int = 6
+) -> tuple[tuple[str, int], ...]:
     """Themes of this week's threads, by how many threads, lifted over the weeks before."""
     week = now - timedelta(days=7)
     rows = session.exec(
         select(SuggestionItem.themes, SuggestionItem.created_at)
         .join(Thread, col(Thread.id) == SuggestionItem.item_id)
-        .where(SuggestionItem.kind == "thread",
-               col(SuggestionItem.created_at) >= now - timedelta(days=35),
-               col(Thread.status) == PostStatus.VISIBLE.value)).all()
+        .where(
+            SuggestionItem.kind == "thread",
+            col(SuggestionItem.created_at) >= now - timedelta(days=35),
+            col(Thread.status) == PostStatus.VISIBLE.value,
+        )
+    ).all()
     this_week: Counter[str] = Counter()
     before: Counter[str] = Counter()
     for themes, created in rows:

@@ -70,7 +70,10 @@ def new_member_message_wait(session: Session) -> timedelta:
     """How long a new member waits before starting a private conversation."""
     raw = get_setting(session, NEW_MEMBER_MESSAGE_HOURS)
     try:
-        return timedelta(hours=parse_message_hours(raw)) if raw.strip() else timedelta(
-            hours=DEFAULT_NEW_MEMBER_MESSAGE_HOURS)
+        return (
+            timedelta(hours=parse_message_hours(raw))
+            if raw.strip()
+            else timedelta(hours=DEFAULT_NEW_MEMBER_MESSAGE_HOURS)
+        )
     except ValueError:
         return timedelta(hours=DEFAULT_NEW_MEMBER_MESSAGE_HOURS)

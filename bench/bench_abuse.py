@@ -204,10 +204,17 @@ class Poster:
 
     async def open(self, port: int) -> None:
         conn = await asyncssh.connect(
-            "127.0.0.1", port, username=self.name, client_keys=[self.key], known_hosts=None,
-            agent_path=None, preferred_auth=("publickey",))
-        process = await conn.create_process(term_type="xterm-256color", term_size=(80, 24),
-                                            encoding=None)
+            "127.0.0.1",
+            port,
+            username=self.name,
+            client_keys=[self.key],
+            known_hosts=None,
+            agent_path=None,
+            preferred_auth=("publickey",),
+        )
+        process = await conn.create_process(
+            term_type="xterm-256color", term_size=(80, 24), encoding=None
+        )
         self.screen = Screen(conn, process)
         await self.screen.wait("welcome, ", timeout=60)
         self.screen.send("b")
@@ -249,8 +256,9 @@ class Poster:
             self.screen.close()
 
 
-def prepare(data_dir: Path, rooms: int, boards: int) -> tuple[
-        list[tuple[str, asyncssh.SSHKey]], list[Poster], dict[str, asyncssh.SSHKey]]:
+def prepare(
+    data_dir: Path, rooms: int, boards: int
+) -> tuple[list[tuple[str, asyncssh.SSHKey]], list[Poster], dict[str, asyncssh.SSHKey]]:
     """Members with keys (and a week old, so posting intervals are the grown-up ones)."""
     from bbs import accounts
     from bbs.config import load_settings
@@ -261,15 +269,24 @@ def prepare(data_dir: Path, rooms: int, boards: int) -> tuple[
     community = build_community(load_settings(data_dir, port=0))
     community.prepare()
     people: dict[str, asyncssh.SSHKey] = {}
-    names = ([f"room{i:02d}" for i in range(rooms)] + [f"board{i:02d}" for i in range(boards)]
-             + ["flooder", "slowreader"])
+    names = (
+        [f"room{i:02d}" for i in range(rooms)]
+        + [f"board{i:02d}" for i in range(boards)]
+        + ["flooder", "slowreader"]
+    )
     with community.database.write() as session:
         ids = []
         for name in names:
             key = asyncssh.generate_private_key("ssh-ed25519")
-            ids.append(accounts.create_member(
-                session, pseudonym=validate_pseudonym(name), password_hash="x",
-                recovery_hash="x", key=key_info(key)).id)
+            ids.append(
+                accounts.create_member(
+                    session,
+                    pseudonym=validate_pseudonym(name),
+                    password_hash="x",
+                    recovery_hash="x",
+                    key=key_info(key),
+                ).id
+            )
             people[name] = key
 
     async def thread() -> None:
@@ -279,15 +296,20 @@ def prepare(data_dir: Path, rooms: int, boards: int) -> tuple[
 
         from bbs.boards import PostingRules
 
-        community.boards.rules = PostingRules(interval=timedelta(0),
-                                              new_account_interval=timedelta(0))
+        community.boards.rules = PostingRules(
+            interval=timedelta(0), new_account_interval=timedelta(0)
+        )
         board = (await community.boards.board_list(ids[0]))[0]
         first = await community.boards.create_thread(
-            ids[0], board.id, title=THREAD_TITLE, body="Share one thing that went all right.")
+            ids[0], board.id, title=THREAD_TITLE, body="Share one thing that went all right."
+        )
         assert first.post is not None
         for n in range(30):
-            await community.boards.reply(ids[n % len(ids)], first.post.thread_id,
-                                         body=f"Earlier this week, small win number {n}.")
+            await community.boards.reply(
+                ids[n % len(ids)],
+                first.post.thread_id,
+                body=f"Earlier this week, small win number {n}.",
+            )
 
     asyncio.run(thread())
     community.close()
@@ -300,23 +322,34 @@ def prepare(data_dir: Path, rooms: int, boards: int) -> tuple[
     conn.commit()
     conn.close()
     chatters = [(n, people[n]) for n in names[:rooms]]
-    posters = [Poster(n, people[n]) for n in names[rooms:rooms + boards]]
+    posters = [Poster(n, people[n]) for n in names[rooms : rooms + boards]]
     return chatters, posters, people
 
 
-async def open_from(port: int, name: str, key: asyncssh.SSHKey, source: str,
-                    size: tuple[int, int] = (80, 24),
-                    ) -> tuple[asyncssh.SSHClientConnection, asyncssh.SSHClientProcess[bytes]]:
-    conn = await asyncssh.connect("127.0.0.1", port, username=name, client_keys=[key],
-                                  known_hosts=None, agent_path=None,
-                                  preferred_auth=("publickey",), local_addr=(source, 0))
-    process = await conn.create_process(term_type="xterm-256color", term_size=size,
-                                        encoding=None)
+async def open_from(
+    port: int,
+    name: str,
+    key: asyncssh.SSHKey,
+    source: str,
+    size: tuple[int, int] = (80, 24),
+) -> tuple[asyncssh.SSHClientConnection, asyncssh.SSHClientProcess[bytes]]:
+    conn = await asyncssh.connect(
+        "127.0.0.1",
+        port,
+        username=name,
+        client_keys=[key],
+        known_hosts=None,
+        agent_path=None,
+        preferred_auth=("publickey",),
+        local_addr=(source, 0),
+    )
+    process = await conn.create_process(term_type="xterm-256color", term_size=size, encoding=None)
     return conn, process
 
 
-async def wait_bytes(process: asyncssh.SSHClientProcess[bytes], needle: bytes,
-                     timeout: float = 30) -> None:
+async def wait_bytes(
+    process: asyncssh.SSHClientProcess[bytes], needle: bytes, timeout: float = 30
+) -> None:
     seen = b""
     deadline = time.monotonic() + timeout
     while needle not in seen:
@@ -377,8 +410,7 @@ async def flooder(port: int, key: asyncssh.SSHKey, stop: asyncio.Event, abuse: A
     drainer.cancel()
 
 
-async def slow_reader(port: int, key: asyncssh.SSHKey, stop: asyncio.Event,
-                      abuse: Abuse) -> None:
+async def slow_reader(port: int, key: asyncssh.SSHKey, stop: asyncio.Event, abuse: Abuse) -> None:
     # The biggest window the server allows, so that every repaint is large.
     conn, process = await open_from(port, "slowreader", key, "127.0.0.4", size=(400, 150))
     await wait_bytes(process, b"welcome, ")
@@ -408,22 +440,34 @@ async def brute_forcer(port: int, stop: asyncio.Event, abuse: Abuse) -> None:
     while not stop.is_set():
         abuse.brute_attempts += 1
         try:
-            conn = await asyncio.wait_for(asyncssh.connect(
-                "127.0.0.1", port, username=BRUTE_TARGET, password=f"guess{abuse.brute_attempts}",
-                client_keys=[], known_hosts=None, agent_path=None,
-                preferred_auth=("password",), local_addr=("127.0.0.2", 0)), 40)
+            conn = await asyncio.wait_for(
+                asyncssh.connect(
+                    "127.0.0.1",
+                    port,
+                    username=BRUTE_TARGET,
+                    password=f"guess{abuse.brute_attempts}",
+                    client_keys=[],
+                    known_hosts=None,
+                    agent_path=None,
+                    preferred_auth=("password",),
+                    local_addr=("127.0.0.2", 0),
+                ),
+                40,
+            )
             conn.close()
         except asyncssh.PermissionDenied:
             pass
         except (asyncssh.Error, OSError, TimeoutError) as error:
             abuse.brute_refused_at_door += 1
             abuse.brute_endings[type(error).__name__] = (
-                abuse.brute_endings.get(type(error).__name__, 0) + 1)
+                abuse.brute_endings.get(type(error).__name__, 0) + 1
+            )
             await asyncio.sleep(0.2)
 
 
-async def run(seconds: float, rooms: int, boards: int, abusers_on: set[str]
-              ) -> list[tuple[str, str, str]]:
+async def run(
+    seconds: float, rooms: int, boards: int, abusers_on: set[str]
+) -> list[tuple[str, str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         chatters_info, posters, people = await asyncio.to_thread(prepare, data_dir, rooms, boards)
@@ -442,19 +486,24 @@ async def run(seconds: float, rooms: int, boards: int, abusers_on: set[str]
                 async with gate:
                     await poster.open(server.port)
 
-            await asyncio.gather(*(enter_room(m) for m in chatters),
-                                 *(enter_board(p) for p in posters))
+            await asyncio.gather(
+                *(enter_room(m) for m in chatters), *(enter_board(p) for p in posters)
+            )
             await asyncio.sleep(2.0)
             base = await server.stats()
             stop = asyncio.Event()
             abuse = Abuse()
             abusers = []
             if "flooder" in abusers_on:
-                abusers.append(asyncio.ensure_future(
-                    flooder(server.port, people["flooder"], stop, abuse)))
+                abusers.append(
+                    asyncio.ensure_future(flooder(server.port, people["flooder"], stop, abuse))
+                )
             if "slowreader" in abusers_on:
-                abusers.append(asyncio.ensure_future(
-                    slow_reader(server.port, people["slowreader"], stop, abuse)))
+                abusers.append(
+                    asyncio.ensure_future(
+                        slow_reader(server.port, people["slowreader"], stop, abuse)
+                    )
+                )
             if "brute" in abusers_on:
                 abusers.append(asyncio.ensure_future(brute_forcer(server.port, stop, abuse)))
             rng = random.Random(11)
@@ -510,43 +559,96 @@ async def run(seconds: float, rooms: int, boards: int, abusers_on: set[str]
             rows.append(("run (load, then 5 s for the last lines)", f"{elapsed:.0f} s", ""))
             rows.append(("abusers", ", ".join(sorted(abusers_on)) or "none", ""))
             rows.append(("members: in the Lobby / on a board thread", f"{rooms} / {boards}", ""))
-            rows.append(("room lines said / deliveries seen",
-                         f"{len(sent)} / {len(latencies)}", ""))
+            rows.append(
+                ("room lines said / deliveries seen", f"{len(sent)} / {len(latencies)}", "")
+            )
             if latencies:
-                rows.append(("room line to others' screens p95",
-                             f"{percentile(latencies, 0.95):.0f} ms", ""))
-                rows.append(("room line to others' screens p99",
-                             f"{percentile(latencies, 0.99):.0f} ms", "<= 1000 ms"))
+                rows.append(
+                    (
+                        "room line to others' screens p95",
+                        f"{percentile(latencies, 0.95):.0f} ms",
+                        "",
+                    )
+                )
+                rows.append(
+                    (
+                        "room line to others' screens p99",
+                        f"{percentile(latencies, 0.99):.0f} ms",
+                        "<= 1000 ms",
+                    )
+                )
             rows.append(("board posts accepted", str(len(post_lat)), ""))
             if post_lat:
-                rows.append(("board post Ctrl+S to shown on thread p95",
-                             f"{percentile(post_lat, 0.95):.0f} ms", ""))
-                rows.append(("board post Ctrl+S to shown on thread p99",
-                             f"{percentile(post_lat, 0.99):.0f} ms", "<= 1000 ms"))
-            rows.append(("errors for well-behaved members (lost deliveries + failed posts)",
-                         f"{missing} + {len(post_errors)}", "0"))
-            rows.append(("server RSS: start of abuse / middle / end",
-                         f"{base['rss_kib'] / 1024:.0f} / {middle['rss_kib'] / 1024:.0f} / "
-                         f"{end['rss_kib'] / 1024:.0f} MiB", ""))
-            rows.append(("server memory growth under abuse",
-                         f"{(end['rss_kib'] - base['rss_kib']) / 1024:.1f} MiB", "<= 50 MiB"))
-            rows.append(("  of which in the second half (a leak keeps growing)",
-                         f"{(end['rss_kib'] - middle['rss_kib']) / 1024:.1f} MiB", ""))
-            rows.append(("gc-tracked objects: start / middle / end",
-                         f"{base['objects']} / {middle['objects']} / {end['objects']}", ""))
+                rows.append(
+                    (
+                        "board post Ctrl+S to shown on thread p95",
+                        f"{percentile(post_lat, 0.95):.0f} ms",
+                        "",
+                    )
+                )
+                rows.append(
+                    (
+                        "board post Ctrl+S to shown on thread p99",
+                        f"{percentile(post_lat, 0.99):.0f} ms",
+                        "<= 1000 ms",
+                    )
+                )
+            rows.append(
+                (
+                    "errors for well-behaved members (lost deliveries + failed posts)",
+                    f"{missing} + {len(post_errors)}",
+                    "0",
+                )
+            )
+            rows.append(
+                (
+                    "server RSS: start of abuse / middle / end",
+                    f"{base['rss_kib'] / 1024:.0f} / {middle['rss_kib'] / 1024:.0f} / "
+                    f"{end['rss_kib'] / 1024:.0f} MiB",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    "server memory growth under abuse",
+                    f"{(end['rss_kib'] - base['rss_kib']) / 1024:.1f} MiB",
+                    "<= 50 MiB",
+                )
+            )
+            rows.append(
+                (
+                    "  of which in the second half (a leak keeps growing)",
+                    f"{(end['rss_kib'] - middle['rss_kib']) / 1024:.1f} MiB",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    "gc-tracked objects: start / middle / end",
+                    f"{base['objects']} / {middle['objects']} / {end['objects']}",
+                    "",
+                )
+            )
             if os.environ.get("BENCH_DEBUG"):
                 # What grew most (object counts by type), start to end.
-                print("posts sent at:", " ".join(f"{t:.1f}" for t in POST_TIMES),
-                      file=sys.stderr)
-                grew = sorted(((end["kinds"].get(k, 0) - base["kinds"].get(k, 0), k)
-                               for k in end["kinds"]), reverse=True)[:80]
+                print("posts sent at:", " ".join(f"{t:.1f}" for t in POST_TIMES), file=sys.stderr)
+                grew = sorted(
+                    ((end["kinds"].get(k, 0) - base["kinds"].get(k, 0), k) for k in end["kinds"]),
+                    reverse=True,
+                )[:80]
                 print("grew most:", ", ".join(f"{k} +{n}" for n, k in grew), file=sys.stderr)
                 for when, stats in (("start", base), ("middle", middle), ("end", end)):
-                    print(when, {k: f"{v / 1024:.1f} MiB" for k, v in stats["heap"].items()},
-                          f"rss {stats['rss_kib'] / 1024:.1f} MiB",
-                          "gc passes by generation", stats["collections"],
-                          f"full collection {stats['full_gc_ms']} ms",
-                          "periodic", stats["periodic_ms"], file=sys.stderr)
+                    print(
+                        when,
+                        {k: f"{v / 1024:.1f} MiB" for k, v in stats["heap"].items()},
+                        f"rss {stats['rss_kib'] / 1024:.1f} MiB",
+                        "gc passes by generation",
+                        stats["collections"],
+                        f"full collection {stats['full_gc_ms']} ms",
+                        "periodic",
+                        stats["periodic_ms"],
+                        file=sys.stderr,
+                    )
                     steps = []
                     last = None
                     for at, mib in stats["series"]:
@@ -555,34 +657,84 @@ async def run(seconds: float, rooms: int, boards: int, abusers_on: set[str]
                             last = mib
                     print("  rss steps (loop time: MiB):", " ".join(steps), file=sys.stderr)
                     print("  garbage (count, bytes):", stats["garbage"], file=sys.stderr)
-                    print("  screens and widgets:", {k: stats["kinds"].get(k, 0) for k in (
-                        "ComposeScreen", "ThreadScreen", "PostWidget", "RoomScreen", "BBSApp",
-                        "TextArea", "StylesCache")}, file=sys.stderr)
-            rows.append(("event-loop stall (10 ms ticker) p99, 1st / 2nd half",
-                         f"{middle['lag_p99_ms']:.0f} / {end['lag_p99_ms']:.0f} ms", ""))
-            rows.append(("event-loop stall max, 1st / 2nd half",
-                         f"{middle['lag_max_ms']:.0f} / {end['lag_max_ms']:.0f} ms", ""))
-            rows.append(("flooder: bytes sent / chat lines tried",
-                         f"{abuse.flood_bytes / 1e6:.1f} MB / {abuse.spam_lines}", ""))
+                    print(
+                        "  screens and widgets:",
+                        {
+                            k: stats["kinds"].get(k, 0)
+                            for k in (
+                                "ComposeScreen",
+                                "ThreadScreen",
+                                "PostWidget",
+                                "RoomScreen",
+                                "BBSApp",
+                                "TextArea",
+                                "StylesCache",
+                            )
+                        },
+                        file=sys.stderr,
+                    )
+            rows.append(
+                (
+                    "event-loop stall (10 ms ticker) p99, 1st / 2nd half",
+                    f"{middle['lag_p99_ms']:.0f} / {end['lag_p99_ms']:.0f} ms",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    "event-loop stall max, 1st / 2nd half",
+                    f"{middle['lag_max_ms']:.0f} / {end['lag_max_ms']:.0f} ms",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    "flooder: bytes sent / chat lines tried",
+                    f"{abuse.flood_bytes / 1e6:.1f} MB / {abuse.spam_lines}",
+                    "",
+                )
+            )
             rows.append(("flooder cut off", "yes" if abuse.flooder_cut_off else "no", ""))
-            rows.append(("flooder muted in the rooms (and told)",
-                         "yes" if abuse.flooder_muted else "no", ""))
-            rows.append(("server CPU per second of load, 1st / 2nd half",
-                         f"{(middle['cpu_s'] - base['cpu_s']) / (t_middle - t0) * 1000:.0f} / "
-                         f"{(end['cpu_s'] - middle['cpu_s']) / (t_end - t_middle) * 1000:.0f} ms",
-                         ""))
-            rows.append(("slow reader cut off", "yes" if abuse.slow_reader_cut_off else "no",
-                         "yes"))
-            rows.append(("brute-forcer: connections tried / ended without a verdict",
-                         f"{abuse.brute_attempts} / {abuse.brute_refused_at_door}", ""))
+            rows.append(
+                (
+                    "flooder muted in the rooms (and told)",
+                    "yes" if abuse.flooder_muted else "no",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    "server CPU per second of load, 1st / 2nd half",
+                    f"{(middle['cpu_s'] - base['cpu_s']) / (t_middle - t0) * 1000:.0f} / "
+                    f"{(end['cpu_s'] - middle['cpu_s']) / (t_end - t_middle) * 1000:.0f} ms",
+                    "",
+                )
+            )
+            rows.append(
+                ("slow reader cut off", "yes" if abuse.slow_reader_cut_off else "no", "yes")
+            )
+            rows.append(
+                (
+                    "brute-forcer: connections tried / ended without a verdict",
+                    f"{abuse.brute_attempts} / {abuse.brute_refused_at_door}",
+                    "",
+                )
+            )
             if abuse.brute_endings:
-                rows.append(("  how they ended", ", ".join(
-                    f"{k} {v}" for k, v in sorted(abuse.brute_endings.items())), ""))
+                rows.append(
+                    (
+                        "  how they ended",
+                        ", ".join(f"{k} {v}" for k, v in sorted(abuse.brute_endings.items())),
+                        "",
+                    )
+                )
             rows.append(("sessions left at the end (40 members)", str(end["sessions"]), ""))
             firsts = [p.errors[0] for p in posters if p.errors]
             if firsts:
-                print(f"first post error of {len(firsts)} posters (screen):\n{firsts[0]}",
-                      file=sys.stderr)
+                print(
+                    f"first post error of {len(firsts)} posters (screen):\n{firsts[0]}",
+                    file=sys.stderr,
+                )
         finally:
             for m in chatters:
                 await m.close()
@@ -597,12 +749,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--rooms", type=int, default=20, help="members chatting in the Lobby")
     parser.add_argument("--boards", type=int, default=20, help="members posting on a board")
-    parser.add_argument("--abusers", default="flooder,slowreader,brute",
-                        help="comma-separated: flooder, slowreader, brute ('' for none)")
+    parser.add_argument(
+        "--abusers",
+        default="flooder,slowreader,brute",
+        help="comma-separated: flooder, slowreader, brute ('' for none)",
+    )
     args = parser.parse_args()
     abusers = {a for a in args.abusers.split(",") if a}
-    rows = asyncio.run(asyncio.wait_for(run(args.seconds, args.rooms, args.boards, abusers),
-                                        args.seconds + 600))
+    rows = asyncio.run(
+        asyncio.wait_for(run(args.seconds, args.rooms, args.boards, abusers), args.seconds + 600)
+    )
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'measured':>24}  target")
     print(f"{'-' * width}  {'-' * 24}  ------")

@@ -32,8 +32,10 @@ SMALL_THREAD_POSTS = 20
 PAGE_SAMPLES = 200
 POSTERS = 50
 POSTS_TO_SEND = 2_000
-WORDS = ("sleep anxiety walk breathe morning tired hope friend better today week panic "
-         "meeting calm tea music garden run write journal").split()
+WORDS = (
+    "sleep anxiety walk breathe morning tired hope friend better today week panic "
+    "meeting calm tea music garden run write journal"
+).split()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -51,8 +53,12 @@ def load_board(community: Community) -> tuple[int, int, list[int]]:
     database = community.database
     with database.write() as session:
         members = [
-            accounts.create_member(session, pseudonym=validate_pseudonym(f"member{i}"),
-                                   password_hash="x", recovery_hash="x").id
+            accounts.create_member(
+                session,
+                pseudonym=validate_pseudonym(f"member{i}"),
+                password_hash="x",
+                recovery_hash="x",
+            ).id
             for i in range(POSTERS + 1)
         ]
         board = session.exec(text("SELECT id FROM board WHERE name = 'Anxiety'")).one()[0]  # type: ignore[call-overload]
@@ -60,11 +66,20 @@ def load_board(community: Community) -> tuple[int, int, list[int]]:
     post_id = 0
     with database.write() as session:
         conn = session.connection()
-        threads = [{"board_id": board, "author_id": members[t % len(members)],
-                    "title": f"Thread {t}: " + sentence(rng, 5), "warning": "",
-                    "status": "visible", "post_count": 0, "last_post_id": 0,
-                    "last_post_at": now, "created_at": now}
-                   for t in range(SMALL_THREADS + 1)]
+        threads = [
+            {
+                "board_id": board,
+                "author_id": members[t % len(members)],
+                "title": f"Thread {t}: " + sentence(rng, 5),
+                "warning": "",
+                "status": "visible",
+                "post_count": 0,
+                "last_post_id": 0,
+                "last_post_at": now,
+                "created_at": now,
+            }
+            for t in range(SMALL_THREADS + 1)
+        ]
         conn.execute(insert(Thread), threads)
         thread_ids = [r[0] for r in conn.execute(text("SELECT id FROM thread ORDER BY id"))]
         big = thread_ids[0]
@@ -72,8 +87,9 @@ def load_board(community: Community) -> tuple[int, int, list[int]]:
         counts = {big: BIG_THREAD_POSTS}
         counts.update({t: SMALL_THREAD_POSTS for t in thread_ids[1:]})
         # Interleave as real activity would: the big thread keeps getting replies.
-        order = [big] * BIG_THREAD_POSTS + [t for t in thread_ids[1:]
-                                            for _ in range(SMALL_THREAD_POSTS)]
+        order = [big] * BIG_THREAD_POSTS + [
+            t for t in thread_ids[1:] for _ in range(SMALL_THREAD_POSTS)
+        ]
         rng.shuffle(order)
         seqs = dict.fromkeys(thread_ids, 0)
         last: dict[int, int] = {}
@@ -81,27 +97,40 @@ def load_board(community: Community) -> tuple[int, int, list[int]]:
             seqs[thread_id] += 1
             post_id += 1
             last[thread_id] = post_id
-            rows.append({"id": post_id, "thread_id": thread_id, "seq": seqs[thread_id],
-                         "author_id": members[post_id % len(members)],
-                         "body": sentence(rng), "warning": "", "status": "visible",
-                         "created_at": now})
+            rows.append(
+                {
+                    "id": post_id,
+                    "thread_id": thread_id,
+                    "seq": seqs[thread_id],
+                    "author_id": members[post_id % len(members)],
+                    "body": sentence(rng),
+                    "warning": "",
+                    "status": "visible",
+                    "created_at": now,
+                }
+            )
         for start in range(0, len(rows), 10_000):
-            conn.execute(insert(Post), rows[start:start + 10_000])
+            conn.execute(insert(Post), rows[start : start + 10_000])
         if database.is_sqlite:
             conn.execute(text("INSERT INTO post_fts(rowid, body) SELECT id, body FROM post"))
         for thread_id in thread_ids:
-            conn.execute(text("UPDATE thread SET post_count = :c, last_post_id = :l "
-                              "WHERE id = :t"), {"c": counts[thread_id], "l": last[thread_id],
-                                                 "t": thread_id})
+            conn.execute(
+                text("UPDATE thread SET post_count = :c, last_post_id = :l WHERE id = :t"),
+                {"c": counts[thread_id], "l": last[thread_id], "t": thread_id},
+            )
     return board, big, members
 
 
-async def time_pages(community: Community, member: int, board: int, big: int
-                     ) -> dict[str, list[float]]:
+async def time_pages(
+    community: Community, member: int, board: int, big: int
+) -> dict[str, list[float]]:
     service = community.boards
-    results: dict[str, list[float]] = {"board list (unread counts)": [],
-                                       "thread list page": [], "thread page": [],
-                                       "search": []}
+    results: dict[str, list[float]] = {
+        "board list (unread counts)": [],
+        "thread list page": [],
+        "thread page": [],
+        "search": [],
+    }
     rng = random.Random(3)
     cursor: int | None = None
     for _ in range(PAGE_SAMPLES):
@@ -125,8 +154,9 @@ async def time_pages(community: Community, member: int, board: int, big: int
     return results
 
 
-async def post_under_load(community: Community, members: list[int], big: int
-                          ) -> tuple[float, float, float, int]:
+async def post_under_load(
+    community: Community, members: list[int], big: int
+) -> tuple[float, float, float, int]:
     """Posts accepted a second with moderation on, and the 1 ms ticker's lateness."""
     lateness: list[float] = []
     stop = asyncio.Event()
@@ -159,14 +189,16 @@ async def post_under_load(community: Community, members: list[int], big: int
 
 async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = with_overrides(load_settings(Path(tmp) / "data", port=0),
-                                  argon2=Argon2Cost(time_cost=1, memory_cost_kib=1024,
-                                                    parallelism=1))
+        settings = with_overrides(
+            load_settings(Path(tmp) / "data", port=0),
+            argon2=Argon2Cost(time_cost=1, memory_cost_kib=1024, parallelism=1),
+        )
         model = load_model(None)
         community = build_community(settings, scorer=model)
         community.prepare()
-        community.boards.rules = PostingRules(interval=timedelta(0),
-                                              new_account_interval=timedelta(0))
+        community.boards.rules = PostingRules(
+            interval=timedelta(0), new_account_interval=timedelta(0)
+        )
         start = time.perf_counter()
         board, big, members = await asyncio.to_thread(load_board, community)
         load_seconds = time.perf_counter() - start
@@ -175,16 +207,24 @@ async def main() -> None:
         rate, stall_p99, stall_max, accepted = await post_under_load(community, members, big)
         community.close()
     total = BIG_THREAD_POSTS + SMALL_THREADS * SMALL_THREAD_POSTS
-    print(f"Board with {total:,} posts ({SMALL_THREADS + 1:,} threads, the biggest "
-          f"{BIG_THREAD_POSTS:,} posts), SQLite; bulk load {load_seconds:.1f} s")
+    print(
+        f"Board with {total:,} posts ({SMALL_THREADS + 1:,} threads, the biggest "
+        f"{BIG_THREAD_POSTS:,} posts), SQLite; bulk load {load_seconds:.1f} s"
+    )
     print(f"{'measure':<34}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
     for name, values in pages.items():
-        print(f"{name:<34}{percentile(values, 0.5):>10.2f}{percentile(values, 0.95):>10.2f}"
-              f"{max(values):>10.2f}")
-    print(f"posts accepted with moderation on: {rate:,.0f}/s ({accepted} posts by "
-          f"{POSTERS} members at once)")
-    print(f"event-loop stall while posting: p99 {stall_p99:.1f} ms, max {stall_max:.1f} ms "
-          "(target p99 <= 20 ms)")
+        print(
+            f"{name:<34}{percentile(values, 0.5):>10.2f}{percentile(values, 0.95):>10.2f}"
+            f"{max(values):>10.2f}"
+        )
+    print(
+        f"posts accepted with moderation on: {rate:,.0f}/s ({accepted} posts by "
+        f"{POSTERS} members at once)"
+    )
+    print(
+        f"event-loop stall while posting: p99 {stall_p99:.1f} ms, max {stall_max:.1f} ms "
+        "(target p99 <= 20 ms)"
+    )
 
 
 if __name__ == "__main__":

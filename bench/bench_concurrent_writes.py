@@ -91,33 +91,41 @@ def percentile(values: list[float], share: float) -> float:
 def _prepare(community: Community, members: int) -> list[int]:
     community.prepare()
     with community.database.write() as session:
-        return [accounts.create_member(session, pseudonym=validate_pseudonym(f"writer{i:02d}"),
-                                       password_hash="x", recovery_hash="x").id
-                for i in range(members)]
+        return [
+            accounts.create_member(
+                session,
+                pseudonym=validate_pseudonym(f"writer{i:02d}"),
+                password_hash="x",
+                recovery_hash="x",
+            ).id
+            for i in range(members)
+        ]
 
 
 async def run(data_dir: Path, total: int) -> list[Source]:
     """`total` writes: 60% from this process's Community, 40% from a second process."""
-    settings = with_overrides(load_settings(data_dir, port=0),
-                              argon2=Argon2Cost(time_cost=1, memory_cost_kib=1024,
-                                                parallelism=1))
+    settings = with_overrides(
+        load_settings(data_dir, port=0),
+        argon2=Argon2Cost(time_cost=1, memory_cost_kib=1024, parallelism=1),
+    )
     community = build_community(settings)
-    community.boards.rules = PostingRules(interval=timedelta(0),
-                                          new_account_interval=timedelta(0))
+    community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     community.moderation.set_scorer(None)
-    community.rooms.flood = FloodControl(lines=1_000_000, per_seconds=1.0,
-                                         duplicate_seconds=0.0)
+    community.rooms.flood = FloodControl(lines=1_000_000, per_seconds=1.0, duplicate_seconds=0.0)
     members = await asyncio.to_thread(_prepare, community, 8)
     board = (await community.boards.board_list(members[0]))[0].id
-    first = await community.boards.create_thread(members[0], board, title="Writes",
-                                                 body="Many hands at once.")
+    first = await community.boards.create_thread(
+        members[0], board, title="Writes", body="Many hands at once."
+    )
     assert first.post is not None
     thread = first.post.thread_id
 
-    here_boards, here_rooms, second, cli = (Source("server: board replies (4 at once)"),
-                                            Source("server: room lines (2 at once)"),
-                                            Source("second process: replies (4 at once)"),
-                                            Source("bbs admin commands (2 loops)"))
+    here_boards, here_rooms, second, cli = (
+        Source("server: board replies (4 at once)"),
+        Source("server: room lines (2 at once)"),
+        Source("second process: replies (4 at once)"),
+        Source("bbs admin commands (2 loops)"),
+    )
     mine = total * 6 // 10
     board_writes, room_writes = mine * 2 // 3, mine - mine * 2 // 3
     other_writes = total - mine
@@ -164,8 +172,14 @@ async def run(data_dir: Path, total: int) -> list[Source]:
                 args = ("admin", "user", "role", f"writer0{loop_id}", "member")
             start = time.perf_counter()
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "server.cli", *args, env=env,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+                sys.executable,
+                "-m",
+                "server.cli",
+                *args,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
             out, _ = await proc.communicate()
             cli.latencies.append((time.perf_counter() - start) * 1000)
             if proc.returncode == 0:
@@ -175,23 +189,32 @@ async def run(data_dir: Path, total: int) -> list[Source]:
 
     async def second_process() -> None:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", SECOND_PROCESS, str(data_dir), str(thread), str(members[7]),
-            str(other_writes), stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-c",
+            SECOND_PROCESS,
+            str(data_dir),
+            str(thread),
+            str(members[7]),
+            str(other_writes),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await proc.communicate()
         if proc.returncode != 0:
             second.errors.append(err.decode()[-500:])
             return
         result = json.loads(out.decode().strip().splitlines()[-1])
         second.writes = result["writes"]
-        second.errors = [*result["errors"]] + [""] * (result["error_count"]
-                                                      - len(result["errors"]))
+        second.errors = [*result["errors"]] + [""] * (result["error_count"] - len(result["errors"]))
         second.latencies = result["latencies"]
 
     clis = [asyncio.ensure_future(cli_loop(i)) for i in range(2)]
     try:
-        await asyncio.gather(second_process(), *(board_writer(w) for w in range(4)),
-                             *(room_writer(w) for w in range(2)))
+        await asyncio.gather(
+            second_process(),
+            *(board_writer(w) for w in range(4)),
+            *(room_writer(w) for w in range(2)),
+        )
     finally:
         done.set()
         await asyncio.gather(*clis)
@@ -208,9 +231,11 @@ async def _member(community: Community, member_id: int) -> accounts.MemberView:
 def table(sources: list[Source], seconds: float) -> str:
     lines = [f"{'writer':<38}{'writes':>8}{'errors':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"]
     for s in sources:
-        lines.append(f"{s.name:<38}{s.writes:>8}{len(s.errors):>8}"
-                     f"{percentile(s.latencies, 0.5):>9.1f}{percentile(s.latencies, 0.99):>9.1f}"
-                     f"{max(s.latencies, default=0.0):>9.1f}")
+        lines.append(
+            f"{s.name:<38}{s.writes:>8}{len(s.errors):>8}"
+            f"{percentile(s.latencies, 0.5):>9.1f}{percentile(s.latencies, 0.99):>9.1f}"
+            f"{max(s.latencies, default=0.0):>9.1f}"
+        )
         lines.extend(f"    error: {e}" for e in s.errors[:3])
     total = sum(s.writes for s in sources)
     errors = sum(len(s.errors) for s in sources)
@@ -228,8 +253,12 @@ async def main_async(writes: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
-    parser.add_argument("--writes", type=int, default=10_000,
-                        help="writes by the server and the second process together")
+    parser.add_argument(
+        "--writes",
+        type=int,
+        default=10_000,
+        help="writes by the server and the second process together",
+    )
     args = parser.parse_args()
     raise SystemExit(asyncio.run(asyncio.wait_for(main_async(args.writes), 1200)))
 

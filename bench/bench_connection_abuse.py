@@ -93,8 +93,12 @@ Row = tuple[str, str, str]
 class Term:
     """A pty session seen through pyte."""
 
-    def __init__(self, conn: asyncssh.SSHClientConnection,
-                 process: asyncssh.SSHClientProcess[bytes], size: tuple[int, int]) -> None:
+    def __init__(
+        self,
+        conn: asyncssh.SSHClientConnection,
+        process: asyncssh.SSHClientProcess[bytes],
+        size: tuple[int, int],
+    ) -> None:
         self.conn = conn
         self.process = process
         self.screen = pyte.Screen(*size)
@@ -131,14 +135,29 @@ class Term:
         raise TimeoutError(f"{needle!r} never appeared")
 
 
-async def login(port: int, name: str, source: str, *, read: bool = True,
-                size: tuple[int, int] = (80, 24), window: int = 2 * 1024 * 1024) -> Term:
+async def login(
+    port: int,
+    name: str,
+    source: str,
+    *,
+    read: bool = True,
+    size: tuple[int, int] = (80, 24),
+    window: int = 2 * 1024 * 1024,
+) -> Term:
     conn = await asyncssh.connect(
-        "127.0.0.1", port, username=name, password=PASSWORD, client_keys=[],
-        known_hosts=None, agent_path=None, preferred_auth=("password",),
-        local_addr=(source, 0))
-    process = await conn.create_process(term_type="xterm-256color", term_size=size,
-                                        encoding=None, window=window)
+        "127.0.0.1",
+        port,
+        username=name,
+        password=PASSWORD,
+        client_keys=[],
+        known_hosts=None,
+        agent_path=None,
+        preferred_auth=("password",),
+        local_addr=(source, 0),
+    )
+    process = await conn.create_process(
+        term_type="xterm-256color", term_size=size, encoding=None, window=window
+    )
     term = Term(conn, process, size)
     if read:
         term.start_reading()
@@ -186,8 +205,9 @@ async def silent_connections(server: ServerProcess) -> list[Row]:
     start = time.perf_counter()
     socks: list[socket.socket] = []
     for round_ in range(10):
-        socks += await asyncio.gather(*(one(s, (round_ + i) % 2 == 0)
-                                        for i, s in enumerate(sources)))
+        socks += await asyncio.gather(
+            *(one(s, (round_ + i) % 2 == 0) for i, s in enumerate(sources))
+        )
     opened = time.perf_counter() - start
     await asyncio.sleep(1.0)
     held = sum(await asyncio.gather(*(is_open(s) for s in socks)))
@@ -200,8 +220,11 @@ async def silent_connections(server: ServerProcess) -> list[Row]:
         ("silent: 300 connections from 30 sources opened in", ms(opened), ""),
         ("silent: connections the server still holds", str(held), "<= 100 (startups_full)"),
         ("silent: unauthenticated slots counted", str(during["unauthenticated"]), "<= 100"),
-        ("silent: member from 127.0.0.99 to menu, 5 logins",
-         f"max {ms(max(logins))}, median {ms(statistics.median(logins))}", "< 5 s"),
+        (
+            "silent: member from 127.0.0.99 to menu, 5 logins",
+            f"max {ms(max(logins))}, median {ms(statistics.median(logins))}",
+            "< 5 s",
+        ),
         ("silent: loop stall max / p99", f"{after['lag_max_ms']} / {after['lag_p99_ms']} ms", ""),
     ]
 
@@ -224,9 +247,16 @@ async def brute_force(server: ServerProcess) -> list[Row]:
         client = _Wrong()
         try:
             conn, _ = await asyncssh.create_connection(
-                lambda: client, "127.0.0.1", server.port, username="victim", client_keys=[],
-                known_hosts=None, agent_path=None, preferred_auth=("password",),
-                local_addr=(source, 0))
+                lambda: client,
+                "127.0.0.1",
+                server.port,
+                username="victim",
+                client_keys=[],
+                known_hosts=None,
+                agent_path=None,
+                preferred_auth=("password",),
+                local_addr=(source, 0),
+            )
         except asyncssh.PermissionDenied:
             return "cut", client
         except (asyncssh.Error, OSError):
@@ -257,17 +287,25 @@ async def brute_force(server: ServerProcess) -> list[Row]:
     cuts = sorted({c for r in results for c in r["cut_at"]})
     gaps = sorted(g for r in results for g in r["gaps"])
     return [
-        ("brute: wrong passwords per connection before the cut", ", ".join(map(str, cuts)),
-         "6 (max_auth_tries)"),
-        ("brute: passwords tried / refused at the door, per source",
-         f"{min(r['tries'] for r in results)}-{max(r['tries'] for r in results)} / "
-         f"{min(r['refused'] for r in results)}-{max(r['refused'] for r in results)}", ""),
-        ("brute: longest wait between two tries", ms(gaps[-1] if gaps else 0.0),
-         "doubling from 0.5 s"),
+        (
+            "brute: wrong passwords per connection before the cut",
+            ", ".join(map(str, cuts)),
+            "6 (max_auth_tries)",
+        ),
+        (
+            "brute: passwords tried / refused at the door, per source",
+            f"{min(r['tries'] for r in results)}-{max(r['tries'] for r in results)} / "
+            f"{min(r['refused'] for r in results)}-{max(r['refused'] for r in results)}",
+            "",
+        ),
+        (
+            "brute: longest wait between two tries",
+            ms(gaps[-1] if gaps else 0.0),
+            "doubling from 0.5 s",
+        ),
         ("brute: time for a source's 20 attempts", ms(max(r["elapsed"] for r in results)), ""),
         ("brute: another member's login meanwhile", ms(other), ""),
-        ("brute: loop stall max / p99", f"{stats['lag_max_ms']} / {stats['lag_p99_ms']} ms",
-         ""),
+        ("brute: loop stall max / p99", f"{stats['lag_max_ms']} / {stats['lag_p99_ms']} ms", ""),
     ]
 
 
@@ -313,15 +351,16 @@ async def resize_storm(server: ServerProcess) -> list[Row]:
     term.conn.close()
     return [
         ("resize: 2000 window changes sent in", ms(storm_time), "1000 a second"),
-        ("resize: full repaints drawn (coalesced)", str(storm.count(b"\x1b[1;1H")),
-         "<< 2000"),
+        ("resize: full repaints drawn (coalesced)", str(storm.count(b"\x1b[1;1H")), "<< 2000"),
         ("resize: bytes sent during the storm", f"{len(storm) / 1024:.0f} KiB", ""),
         ("resize: largest row addressed", str(max(r for r, _ in positions)), "<= 150"),
         ("resize: settled after the last change", ms(max(0.0, settle)), ""),
-        ("resize: next screen at the final size", f"{max(r for r, _ in frame)} rows, drawn in "
-         f"{ms(round_trip)}", "43 rows"),
-        ("resize: loop stall max / p99", f"{stats['lag_max_ms']} / {stats['lag_p99_ms']} ms",
-         ""),
+        (
+            "resize: next screen at the final size",
+            f"{max(r for r, _ in frame)} rows, drawn in {ms(round_trip)}",
+            "43 rows",
+        ),
+        ("resize: loop stall max / p99", f"{stats['lag_max_ms']} / {stats['lag_p99_ms']} ms", ""),
     ]
 
 
@@ -364,12 +403,17 @@ async def slow_reader(server: ServerProcess) -> list[Row]:
     other.conn.close()
     slow.conn.close()
     return [
-        ("slow reader: cut off after", f"{ms(cut_after)} ({resizes} repaints asked)",
-         "1 MiB buffer + 2 MiB window"),
-        ("slow reader: bytes it got when it read again",
-         f"{len(slow.received) / 1024:.0f} KiB", "bounded: SSH window + socket buffers"),
-        ("slow reader: other member's round trip max",
-         ms(max(trips)) if trips else "-", ""),
+        (
+            "slow reader: cut off after",
+            f"{ms(cut_after)} ({resizes} repaints asked)",
+            "1 MiB buffer + 2 MiB window",
+        ),
+        (
+            "slow reader: bytes it got when it read again",
+            f"{len(slow.received) / 1024:.0f} KiB",
+            "bounded: SSH window + socket buffers",
+        ),
+        ("slow reader: other member's round trip max", ms(max(trips)) if trips else "-", ""),
         ("slow reader: loop stall max", f"{lag_max} ms", ""),
     ]
 
@@ -409,15 +453,15 @@ async def keystroke_flood(server: ServerProcess) -> list[Row]:
     flooder.conn.close()
     return [
         ("flood: 1 MiB of keystrokes accepted by SSH in", ms(sent_in), ""),
-        ("flood: other member's round trip, idle median", ms(statistics.median(baseline)),
-         ""),
-        ("flood: other member's round trip during, median / max",
-         f"{ms(statistics.median(trips))} / {ms(max(trips))} ({len(trips)} trips)",
-         "< 10 s (test bound)"),
+        ("flood: other member's round trip, idle median", ms(statistics.median(baseline)), ""),
+        (
+            "flood: other member's round trip during, median / max",
+            f"{ms(statistics.median(trips))} / {ms(max(trips))} ({len(trips)} trips)",
+            "< 10 s (test bound)",
+        ),
         ("flood: flooder told input was skipped after", ms(note), ""),
         ("flood: flooder's next line (once quiet) shown after", ms(after), ""),
-        ("flood: loop stall max / p99", f"{stats['lag_max_ms']} / {stats['lag_p99_ms']} ms",
-         ""),
+        ("flood: loop stall max / p99", f"{stats['lag_max_ms']} / {stats['lag_p99_ms']} ms", ""),
     ]
 
 
@@ -433,8 +477,13 @@ async def run(skip_brute_force: bool) -> None:
             rows += await keystroke_flood(server)
             if not skip_brute_force:
                 rows += await brute_force(server)
-            rows.append(("server memory at the end",
-                         f"{(await server.stats())['rss_kib'] / 1024:.0f} MiB", ""))
+            rows.append(
+                (
+                    "server memory at the end",
+                    f"{(await server.stats())['rss_kib'] / 1024:.0f} MiB",
+                    "",
+                )
+            )
         finally:
             await server.stop()
     width = max(len(r[0]) for r in rows)
@@ -447,8 +496,9 @@ async def run(skip_brute_force: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--skip-brute-force", action="store_true",
-                        help="leave out the ~35 s wrong-password phase")
+    parser.add_argument(
+        "--skip-brute-force", action="store_true", help="leave out the ~35 s wrong-password phase"
+    )
     args = parser.parse_args()
     asyncio.run(run(args.skip_brute_force))
 

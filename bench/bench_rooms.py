@@ -107,11 +107,17 @@ class Member:
 
     async def open(self, port: int) -> None:
         self.conn = await asyncssh.connect(
-            "127.0.0.1", port, username=self.name, client_keys=[self.key], known_hosts=None,
-            agent_path=None, preferred_auth=("publickey",),
+            "127.0.0.1",
+            port,
+            username=self.name,
+            client_keys=[self.key],
+            known_hosts=None,
+            agent_path=None,
+            preferred_auth=("publickey",),
         )
         self.process = await self.conn.create_process(
-            term_type="xterm-256color", term_size=(80, 24), encoding=None)
+            term_type="xterm-256color", term_size=(80, 24), encoding=None
+        )
         self._reader = asyncio.get_running_loop().create_task(self._read())
 
     async def _read(self) -> None:
@@ -187,8 +193,13 @@ def prepare_members(data_dir: Path, count: int) -> list[tuple[str, asyncssh.SSHK
         for i in range(count):
             name = f"member{i:03d}"
             key = asyncssh.generate_private_key("ssh-ed25519")
-            accounts.create_member(session, pseudonym=validate_pseudonym(name),
-                                   password_hash="x", recovery_hash="x", key=key_info(key))
+            accounts.create_member(
+                session,
+                pseudonym=validate_pseudonym(name),
+                password_hash="x",
+                recovery_hash="x",
+                key=key_info(key),
+            )
             members.append((name, key))
     database.dispose()
     return members
@@ -248,11 +259,18 @@ async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> N
 
             latencies = [
                 (m.arrivals[k] - sent[k]) * 1000
-                for m in members for k in range(total) if k in m.arrivals
+                for m in members
+                for k in range(total)
+                if k in m.arrivals
             ]
             per_line = sorted(
-                (statistics.median([(m.arrivals[k] - sent[k]) * 1000 for m in members
-                                    if k in m.arrivals] or [0.0]), k)
+                (
+                    statistics.median(
+                        [(m.arrivals[k] - sent[k]) * 1000 for m in members if k in m.arrivals]
+                        or [0.0]
+                    ),
+                    k,
+                )
                 for k in range(total)
             )
             if os.environ.get("BENCH_DEBUG"):
@@ -261,34 +279,75 @@ async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> N
             expected = total * count
             rows.append(("members in the room", str(count), ""))
             rows.append((f"lines said ({rate:g}/s for {seconds:g} s)", str(total), ""))
-            rows.append(("deliveries (line x recipient) seen / expected",
-                         f"{delivered} / {expected}", "all"))
+            rows.append(
+                (
+                    "deliveries (line x recipient) seen / expected",
+                    f"{delivered} / {expected}",
+                    "all",
+                )
+            )
             if latencies:
                 rows.append(("post-to-visible p50", f"{statistics.median(latencies):.0f} ms", ""))
-                rows.append(("post-to-visible p99", f"{percentile(latencies, 0.99):.0f} ms",
-                             "<= 250 ms"))
+                rows.append(
+                    ("post-to-visible p99", f"{percentile(latencies, 0.99):.0f} ms", "<= 250 ms")
+                )
                 rows.append(("post-to-visible max", f"{max(latencies):.0f} ms", ""))
             per = max(1, delivered)
-            rows.append(("screen bytes per delivered line per recipient",
-                         f"{bytes_used / per:.0f} B", "<= 300 B"))
-            rows.append(("server CPU per delivered line per recipient",
-                         f"{cpu_used * 1000 / per:.3f} ms", "<= 1 ms"))
+            rows.append(
+                (
+                    "screen bytes per delivered line per recipient",
+                    f"{bytes_used / per:.0f} B",
+                    "<= 300 B",
+                )
+            )
+            rows.append(
+                (
+                    "server CPU per delivered line per recipient",
+                    f"{cpu_used * 1000 / per:.3f} ms",
+                    "<= 1 ms",
+                )
+            )
             rows.append(("server CPU over the chat", f"{cpu_used:.1f} s of {seconds:g} s", ""))
-            rows.append(("feed updates: scrolled in place / repaints (incl. first paints)",
-                         f"{after_chat['fast']} / {after_chat['full']}", ""))
-            rows.append(("server memory, empty / with the room",
-                         f"{base['rss_kib'] / 1024:.0f} / {in_room['rss_kib'] / 1024:.0f} MiB", ""))
-            rows.append(("memory per member in the room",
-                         f"{(in_room['rss_kib'] - base['rss_kib']) / count / 1024:.2f} MiB", ""))
-            rows.append((f"time for {count} members to log in and enter (8 at a time)",
-                         f"{joined:.1f} s", ""))
+            rows.append(
+                (
+                    "feed updates: scrolled in place / repaints (incl. first paints)",
+                    f"{after_chat['fast']} / {after_chat['full']}",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    "server memory, empty / with the room",
+                    f"{base['rss_kib'] / 1024:.0f} / {in_room['rss_kib'] / 1024:.0f} MiB",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    "memory per member in the room",
+                    f"{(in_room['rss_kib'] - base['rss_kib']) / count / 1024:.2f} MiB",
+                    "",
+                )
+            )
+            rows.append(
+                (
+                    f"time for {count} members to log in and enter (8 at a time)",
+                    f"{joined:.1f} s",
+                    "",
+                )
+            )
 
             await asyncio.sleep(2.0)
             idle_before = sum(m.received for m in members)
             await asyncio.sleep(idle_seconds)
             idle = (sum(m.received for m in members) - idle_before) / idle_seconds / count
-            rows.append((f"idle bytes per second per member (over {idle_seconds:g} s)",
-                         f"{idle:.1f} B/s", "0 B/s"))
+            rows.append(
+                (
+                    f"idle bytes per second per member (over {idle_seconds:g} s)",
+                    f"{idle:.1f} B/s",
+                    "0 B/s",
+                )
+            )
             for m in members:
                 await m.close()
             await asyncio.sleep(2.0)

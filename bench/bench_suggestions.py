@@ -81,8 +81,7 @@ async def run(members: int, posts: int, samples: int, trace: bool) -> None:
             community.close()
 
 
-async def _run(community: Community, members: int, posts: int, samples: int, trace: bool
-               ) -> None:
+async def _run(community: Community, members: int, posts: int, samples: int, trace: bool) -> None:
     rows: list[tuple[str, str]] = []
     load_at_start = os.getloadavg()[0]
     started = time.perf_counter()
@@ -92,8 +91,13 @@ async def _run(community: Community, members: int, posts: int, samples: int, tra
     started = time.perf_counter()
     loaded = load(community.database, synthetic)
     stored = time.perf_counter() - started
-    rows.append(("community", f"{members:,} members, {len(synthetic.posts):,} posts, "
-                              f"{len(synthetic.threads):,} threads"))
+    rows.append(
+        (
+            "community",
+            f"{members:,} members, {len(synthetic.posts):,} posts, "
+            f"{len(synthetic.threads):,} threads",
+        )
+    )
     rows.append(("build (generate + bulk insert)", f"{generated:.1f} s + {stored:.1f} s"))
     # The generated community lives in the store now; as `bbs serve` does at start, collect
     # and freeze what is left so the collector's passes measure the refresh, not the build.
@@ -124,17 +128,30 @@ async def _run(community: Community, members: int, posts: int, samples: int, tra
     rows.append(("refresh: total (incl. thread themes)", f"{total:.1f} s"))
     rows.append(("refresh: per member", f"{total / max(1, refreshed) * 1000:.2f} ms"))
     rows.append(("refresh: longest pass", f"{longest:.2f} s (<= 1,000 members a pass)"))
-    rows.append(("event loop lag during refresh", f"p99 {quantile(lags, 0.99):.1f} ms, "
-                                                  f"max {max(lags, default=0):.1f} ms "
-                                                  "(a 10 ms timer's lateness)"))
-    rows.append(("memory: RSS growth over refresh", f"{rss_after - rss_before:.0f} MiB "
-                                                    f"(RSS now {rss_after:.0f} MiB)"))
+    rows.append(
+        (
+            "event loop lag during refresh",
+            f"p99 {quantile(lags, 0.99):.1f} ms, "
+            f"max {max(lags, default=0):.1f} ms "
+            "(a 10 ms timer's lateness)",
+        )
+    )
+    rows.append(
+        (
+            "memory: RSS growth over refresh",
+            f"{rss_after - rss_before:.0f} MiB (RSS now {rss_after:.0f} MiB)",
+        )
+    )
     if trace:
         # tracemalloc slows Python down several times: one pass of 1,000 members, traced.
         again = loaded.member_ids[:1000]
-        await community.write(lambda s: s.execute(
-            update(SuggestionSettings).where(col(SuggestionSettings.member_id).in_(again))
-            .values(dirty=True)))
+        await community.write(
+            lambda s: s.execute(
+                update(SuggestionSettings)
+                .where(col(SuggestionSettings.member_id).in_(again))
+                .values(dirty=True)
+            )
+        )
         tracemalloc.start()
         done = await service.refresh_pass()
         peak = tracemalloc.get_traced_memory()[1] / 2**20
@@ -157,42 +174,62 @@ async def _run(community: Community, members: int, posts: int, samples: int, tra
         shown_counts.append(len(shown.suggestions))
         peer_counts.append(len(shown.peers))
     rows.append(("showing: members timed", f"{len(times)}"))
-    rows.append(("showing: p50 / p95 / max",
-                 f"{quantile(times, 0.5):.1f} / {quantile(times, 0.95):.1f} / "
-                 f"{max(times):.1f} ms (target <= {TARGET_MS:.0f} ms)"))
-    rows.append(("showing: CPU time p50 / p95",
-                 f"{quantile(cpu, 0.5):.1f} / {quantile(cpu, 0.95):.1f} ms (all threads)"))
-    rows.append(("showing: suggestions / peers shown",
-                 f"{statistics.mean(shown_counts):.1f} / {statistics.mean(peer_counts):.1f}"
-                 " on average"))
+    rows.append(
+        (
+            "showing: p50 / p95 / max",
+            f"{quantile(times, 0.5):.1f} / {quantile(times, 0.95):.1f} / "
+            f"{max(times):.1f} ms (target <= {TARGET_MS:.0f} ms)",
+        )
+    )
+    rows.append(
+        (
+            "showing: CPU time p50 / p95",
+            f"{quantile(cpu, 0.5):.1f} / {quantile(cpu, 0.95):.1f} ms (all threads)",
+        )
+    )
+    rows.append(
+        (
+            "showing: suggestions / peers shown",
+            f"{statistics.mean(shown_counts):.1f} / {statistics.mean(peer_counts):.1f} on average",
+        )
+    )
 
     # One new post: the next pass finds its author and refreshes only them.
-    community.boards.rules = PostingRules(interval=timedelta(0),
-                                          new_account_interval=timedelta(0))
+    community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     author = sample[0]
     boards = await community.boards.board_list(author)
-    await community.boards.create_thread(author, boards[0].id, title="Up at night",
-                                         body="insomnia again, awake at 3am")
+    await community.boards.create_thread(
+        author, boards[0].id, title="Up at night", body="insomnia again, awake at 3am"
+    )
     t0 = time.perf_counter()
     done = await service.refresh_pass()
-    rows.append(("incremental: pass after one new post",
-                 f"{(time.perf_counter() - t0) * 1000:.0f} ms, {done} member refreshed"))
+    rows.append(
+        (
+            "incremental: pass after one new post",
+            f"{(time.perf_counter() - t0) * 1000:.0f} ms, {done} member refreshed",
+        )
+    )
     t0 = time.perf_counter()
     await service.for_you(author)
-    rows.append(("showing right after (already fresh)",
-                 f"{(time.perf_counter() - t0) * 1000:.1f} ms"))
+    rows.append(
+        ("showing right after (already fresh)", f"{(time.perf_counter() - t0) * 1000:.1f} ms")
+    )
 
     load_now = os.getloadavg()[0]
-    rows.append(("machine", f"{os.cpu_count()} CPUs, load average {load_at_start:.1f} at "
-                            f"start, {load_now:.1f} at end (other work shares these CPUs)"))
+    rows.append(
+        (
+            "machine",
+            f"{os.cpu_count()} CPUs, load average {load_at_start:.1f} at "
+            f"start, {load_now:.1f} at end (other work shares these CPUs)",
+        )
+    )
     width = max(len(k) for k, _v in rows) + 2
     print(f"{'measure':<{width}}value")
     for key, value in rows:
         print(f"{key:<{width}}{value}")
     p95 = quantile(times, 0.95)
     print()
-    print(f"showing p95 {'meets' if p95 <= TARGET_MS else 'MISSES'} the {TARGET_MS:.0f} ms "
-          "target.")
+    print(f"showing p95 {'meets' if p95 <= TARGET_MS else 'MISSES'} the {TARGET_MS:.0f} ms target.")
 
 
 def main() -> None:
@@ -201,8 +238,11 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=None)
     parser.add_argument("--posts", type=int, default=None)
     parser.add_argument("--samples", type=int, default=300, help="members timed showing")
-    parser.add_argument("--no-tracemalloc", action="store_true",
-                        help="skip the traced pass (tracemalloc slows Python down)")
+    parser.add_argument(
+        "--no-tracemalloc",
+        action="store_true",
+        help="skip the traced pass (tracemalloc slows Python down)",
+    )
     args = parser.parse_args()
     members = args.members or (1_000 if args.quick else 10_000)
     posts = args.posts or (20_000 if args.quick else 200_000)

@@ -78,8 +78,9 @@ TOKEN = re.compile(r"tok(\d\d)x(\d{5})z")
 class Screen:
     """One member's SSH session through a terminal emulator."""
 
-    def __init__(self, conn: asyncssh.SSHClientConnection,
-                 process: asyncssh.SSHClientProcess[bytes]) -> None:
+    def __init__(
+        self, conn: asyncssh.SSHClientConnection, process: asyncssh.SSHClientProcess[bytes]
+    ) -> None:
         self.conn = conn
         self.process = process
         self.screen = pyte.Screen(80, 24)
@@ -99,8 +100,9 @@ class Screen:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    async def wait(self, check: str | None = None, *, gone: str | None = None,
-                   timeout: float = 30.0) -> None:
+    async def wait(
+        self, check: str | None = None, *, gone: str | None = None, timeout: float = 30.0
+    ) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.text()
@@ -132,14 +134,20 @@ class Author:
 
     async def open(self, port: int) -> Screen:
         conn = await asyncssh.connect(
-            "127.0.0.1", port, username=self.name, client_keys=[self.key], known_hosts=None,
-            agent_path=None, preferred_auth=("publickey",))
-        process = await conn.create_process(term_type="xterm-256color", term_size=(80, 24),
-                                            encoding=None)
+            "127.0.0.1",
+            port,
+            username=self.name,
+            client_keys=[self.key],
+            known_hosts=None,
+            agent_path=None,
+            preferred_auth=("publickey",),
+        )
+        process = await conn.create_process(
+            term_type="xterm-256color", term_size=(80, 24), encoding=None
+        )
         return Screen(conn, process)
 
-    async def post_until_killed(self, port: int, ready: asyncio.Event,
-                                counter: list[int]) -> None:
+    async def post_until_killed(self, port: int, ready: asyncio.Event, counter: list[int]) -> None:
         screen = await self.open(port)
         try:
             await screen.wait("welcome, ", timeout=60)  # a loaded CI machine is slow to start
@@ -195,23 +203,28 @@ def prepare(data_dir: Path, count: int) -> list[Author]:
     settings = load_settings(data_dir, port=0)
     community = build_community(settings)
     community.prepare()
-    community.boards.rules = PostingRules(interval=timedelta(0),
-                                          new_account_interval=timedelta(0))
+    community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     authors = []
     with community.database.write() as session:
         for i in range(count):
             key = asyncssh.generate_private_key("ssh-ed25519")
             name = f"poster{i:02d}"
-            accounts.create_member(session, pseudonym=validate_pseudonym(name),
-                                   password_hash="x", recovery_hash="x", key=key_info(key))
+            accounts.create_member(
+                session,
+                pseudonym=validate_pseudonym(name),
+                password_hash="x",
+                recovery_hash="x",
+                key=key_info(key),
+            )
             authors.append(Author(i, name, key))
 
     async def first_thread() -> None:
         member = await community.member_for_key("poster00", key_info(authors[0].key).fingerprint)
         assert member is not None
         board = (await community.boards.board_list(member.id))[0]
-        await community.boards.create_thread(member.id, board.id, title=THREAD_TITLE,
-                                             body="Say how you are doing, one line a time.")
+        await community.boards.create_thread(
+            member.id, board.id, title=THREAD_TITLE, body="Say how you are doing, one line a time."
+        )
 
     asyncio.run(first_thread())
     community.close()
@@ -232,8 +245,9 @@ def check_store(path: Path, accepted: list[str]) -> tuple[int, list[str], str]:
     return len(accepted) - len(lost), lost, integrity
 
 
-async def run_rounds(data_dir: Path, authors: list[Author], kills: int,
-                     seed: int = 1) -> list[Round]:
+async def run_rounds(
+    data_dir: Path, authors: list[Author], kills: int, seed: int = 1
+) -> list[Round]:
     """Start, let everyone post, SIGKILL at a random moment; check the store; repeat."""
     rng = random.Random(seed)
     rounds: list[Round] = []
@@ -244,8 +258,9 @@ async def run_rounds(data_dir: Path, authors: list[Author], kills: int,
         await server.start()
         ready = asyncio.Event()
         counter = [0, len(authors)]
-        tasks = [asyncio.ensure_future(a.post_until_killed(server.port, ready, counter))
-                 for a in authors]
+        tasks = [
+            asyncio.ensure_future(a.post_until_killed(server.port, ready, counter)) for a in authors
+        ]
         try:
             await asyncio.wait_for(ready.wait(), 60)
         except TimeoutError:
@@ -257,26 +272,33 @@ async def run_rounds(data_dir: Path, authors: list[Author], kills: int,
         await asyncio.wait(tasks, timeout=30)
         accepted = [token for a in authors for token in a.accepted]
         found, lost, integrity = check_store(database, accepted)
-        rounds.append(Round(kill, len(accepted), found, lost, integrity,
-                            time.perf_counter() - started))
+        rounds.append(
+            Round(kill, len(accepted), found, lost, integrity, time.perf_counter() - started)
+        )
     return rounds
 
 
 def table(rounds: list[Round], authors: list[Author]) -> str:
-    lines = [f"{'kill':>4}  {'accepted (total)':>16}  {'found':>6}  {'lost':>5}  "
-             f"{'integrity':<10}  {'round s':>7}"]
+    lines = [
+        f"{'kill':>4}  {'accepted (total)':>16}  {'found':>6}  {'lost':>5}  "
+        f"{'integrity':<10}  {'round s':>7}"
+    ]
     for r in rounds:
-        lines.append(f"{r.kill:>4}  {r.accepted:>16}  {r.found:>6}  {len(r.lost):>5}  "
-                     f"{r.integrity:<10}  {r.seconds:>7.1f}")
+        lines.append(
+            f"{r.kill:>4}  {r.accepted:>16}  {r.found:>6}  {len(r.lost):>5}  "
+            f"{r.integrity:<10}  {r.seconds:>7.1f}"
+        )
     last = rounds[-1]
     sent = sum(a.sent for a in authors)
     for author in authors:
         for failure in author.failures[:1]:
             lines.append(f"{author.name} timed out: {failure}")
-    lines.append(f"total: {len(rounds)} kills, {sent} posts sent, {last.accepted} seen "
-                 f"accepted by their authors, {last.found} found, {len(last.lost)} lost, "
-                 f"integrity {last.integrity}; client timeouts "
-                 f"{sum(len(a.failures) for a in authors)}")
+    lines.append(
+        f"total: {len(rounds)} kills, {sent} posts sent, {last.accepted} seen "
+        f"accepted by their authors, {last.found} found, {len(last.lost)} lost, "
+        f"integrity {last.integrity}; client timeouts "
+        f"{sum(len(a.failures) for a in authors)}"
+    )
     return "\n".join(lines)
 
 

@@ -52,8 +52,9 @@ def resource_relevance(tags: tuple[str, ...], interests: tuple[str, ...]) -> boo
     return any(i in names or i.split()[0] in names for i in interests)
 
 
-async def evaluate(members: int, posts: int, seed: int, noise: float = 0.15,
-                   chitchat: float = 0.15) -> dict[str, float]:
+async def evaluate(
+    members: int, posts: int, seed: int, noise: float = 0.15, chitchat: float = 0.15
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(Path(tmp) / "data", port=0)
         community = build_community(settings)
@@ -64,8 +65,9 @@ async def evaluate(members: int, posts: int, seed: int, noise: float = 0.15,
             community.close()
 
 
-async def _evaluate(community: Community, members: int, posts: int, seed: int, noise: float,
-                    chitchat: float) -> dict[str, float]:
+async def _evaluate(
+    community: Community, members: int, posts: int, seed: int, noise: float, chitchat: float
+) -> dict[str, float]:
     await community.write(resources.seed_default_resources)
     synthetic = generate(members, posts, seed=seed, noise=noise, chitchat=chitchat)
     loaded = load(community.database, synthetic)
@@ -79,8 +81,9 @@ async def _evaluate(community: Community, members: int, posts: int, seed: int, n
     resource_tags = {rid: tags for rid, _t, _b, tags in library}
     interests_of = {loaded.member_ids[m.index]: m.interests for m in synthetic.members}
     rng = random.Random(seed)
-    recent = sorted(((tid, synthetic.threads[i][2]) for i, tid in enumerate(loaded.thread_ids)),
-                    reverse=True)
+    recent = sorted(
+        ((tid, synthetic.threads[i][2]) for i, tid in enumerate(loaded.thread_ids)), reverse=True
+    )
 
     def relevant(kind: str, item_id: int, interests: tuple[str, ...]) -> bool:
         if kind == "board":
@@ -89,8 +92,20 @@ async def _evaluate(community: Community, members: int, posts: int, seed: int, n
             return threads.get(item_id, "") in interests
         return resource_relevance(resource_tags.get(item_id, ()), interests)
 
-    sums = dict.fromkeys(("sugg", "sugg_random", "peer", "peer_random", "sugg_n", "peer_n",
-                          "sugg_members", "peer_members", "boards_only"), 0.0)
+    sums = dict.fromkeys(
+        (
+            "sugg",
+            "sugg_random",
+            "peer",
+            "peer_random",
+            "sugg_n",
+            "peer_n",
+            "sugg_members",
+            "peer_members",
+            "boards_only",
+        ),
+        0.0,
+    )
     sample = rng.sample(loaded.member_ids, min(len(loaded.member_ids), 300))
     for member_id in sample:
         interests = interests_of[member_id]
@@ -100,36 +115,50 @@ async def _evaluate(community: Community, members: int, posts: int, seed: int, n
             sums["sugg"] += sum(relevant(s.kind, s.item_id, interests) for s in top) / K
             sums["sugg_n"] += len(top)
             sums["sugg_members"] += 1
-            pool = ([("board", b) for b in boards]
-                    + [("resource", r) for r in resource_tags]
-                    + [("thread", t) for t, author in recent
-                       if interests_of.get(loaded.member_ids[author]) is not None
-                       and loaded.member_ids[author] != member_id][:RECENT_THREADS])
+            pool = (
+                [("board", b) for b in boards]
+                + [("resource", r) for r in resource_tags]
+                + [
+                    ("thread", t)
+                    for t, author in recent
+                    if interests_of.get(loaded.member_ids[author]) is not None
+                    and loaded.member_ids[author] != member_id
+                ][:RECENT_THREADS]
+            )
             picks = rng.sample(pool, K)
             sums["sugg_random"] += sum(relevant(k, i, interests) for k, i in picks) / K
             board_top = [s for s in shown.suggestions if s.kind == "board"][:3]
-            sums["boards_only"] += sum(boards.get(s.item_id, "") in interests
-                                       for s in board_top) / max(1, len(board_top))
+            sums["boards_only"] += sum(
+                boards.get(s.item_id, "") in interests for s in board_top
+            ) / max(1, len(board_top))
         peers = shown.peers[:K]
         if peers:
-            sums["peer"] += sum(bool(set(interests_of[p.member_id]) & set(interests))
-                                for p in peers) / K
+            sums["peer"] += (
+                sum(bool(set(interests_of[p.member_id]) & set(interests)) for p in peers) / K
+            )
             sums["peer_n"] += len(peers)
             sums["peer_members"] += 1
             others = rng.sample([m for m in loaded.member_ids if m != member_id], K)
-            sums["peer_random"] += sum(bool(set(interests_of[o]) & set(interests))
-                                       for o in others) / K
+            sums["peer_random"] += (
+                sum(bool(set(interests_of[o]) & set(interests)) for o in others) / K
+            )
     n_s = max(1.0, sums["sugg_members"])
     n_p = max(1.0, sums["peer_members"])
     return {
-        "members": float(len(synthetic.members)), "posts": float(len(synthetic.posts)),
-        "threads": float(len(synthetic.threads)), "sampled": float(len(sample)),
+        "members": float(len(synthetic.members)),
+        "posts": float(len(synthetic.posts)),
+        "threads": float(len(synthetic.threads)),
+        "sampled": float(len(sample)),
         "resources": float(len(library)),
-        "sugg_p5": sums["sugg"] / n_s, "sugg_random_p5": sums["sugg_random"] / n_s,
-        "sugg_members": sums["sugg_members"], "sugg_mean_shown": sums["sugg_n"] / n_s,
+        "sugg_p5": sums["sugg"] / n_s,
+        "sugg_random_p5": sums["sugg_random"] / n_s,
+        "sugg_members": sums["sugg_members"],
+        "sugg_mean_shown": sums["sugg_n"] / n_s,
         "boards_p3": sums["boards_only"] / n_s,
-        "peer_p5": sums["peer"] / n_p, "peer_random_p5": sums["peer_random"] / n_p,
-        "peer_members": sums["peer_members"], "peer_mean_shown": sums["peer_n"] / n_p,
+        "peer_p5": sums["peer"] / n_p,
+        "peer_random_p5": sums["peer_random"] / n_p,
+        "peer_members": sums["peer_members"],
+        "peer_mean_shown": sums["peer_n"] / n_p,
     }
 
 
@@ -146,20 +175,28 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    print(f"Synthetic communities of {args.members} members ({len(INTERESTS)} interests, "
-          "1-2 each) and the default resource library, through the shipped pipeline.")
+    print(
+        f"Synthetic communities of {args.members} members ({len(INTERESTS)} interests, "
+        "1-2 each) and the default resource library, through the shipped pipeline."
+    )
     print()
-    print(f"{'scenario (posts)':<29}{'measure':<16}{'pipeline':>9}{'random':>8}{'members':>9}"
-          f"{'shown':>7}")
+    print(
+        f"{'scenario (posts)':<29}{'measure':<16}{'pipeline':>9}{'random':>8}{'members':>9}"
+        f"{'shown':>7}"
+    )
     for name, per_member, noise, chitchat in SCENARIOS:
         posts = int(args.members * per_member)
         r = asyncio.run(evaluate(args.members, posts, args.seed, noise, chitchat))
         label = f"{name} ({int(r['posts'])})"
-        print(f"{label:<29}{'suggestions@5':<16}{r['sugg_p5']:>9.3f}{r['sugg_random_p5']:>8.3f}"
-              f"{int(r['sugg_members']):>9}{r['sugg_mean_shown']:>7.1f}")
+        print(
+            f"{label:<29}{'suggestions@5':<16}{r['sugg_p5']:>9.3f}{r['sugg_random_p5']:>8.3f}"
+            f"{int(r['sugg_members']):>9}{r['sugg_mean_shown']:>7.1f}"
+        )
         print(f"{'':<29}{'boards@<=3':<16}{r['boards_p3']:>9.3f}")
-        print(f"{'':<29}{'peers@5':<16}{r['peer_p5']:>9.3f}{r['peer_random_p5']:>8.3f}"
-              f"{int(r['peer_members']):>9}{r['peer_mean_shown']:>7.1f}")
+        print(
+            f"{'':<29}{'peers@5':<16}{r['peer_p5']:>9.3f}{r['peer_random_p5']:>8.3f}"
+            f"{int(r['peer_members']):>9}{r['peer_mean_shown']:>7.1f}"
+        )
     print()
     print("precision@5 divides by 5 even when fewer are shown (a short list is not rewarded);")
     print("'members' is how many of the evaluated members were shown anything at all;")

@@ -20,8 +20,12 @@ class ServerProcess:
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", self.harness, str(self.data_dir),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-c",
+            self.harness,
+            str(self.data_dir),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
             stderr=None if os.environ.get("BENCH_DEBUG") else asyncio.subprocess.DEVNULL,
         )
         self.port = json.loads(await self._line())["port"]

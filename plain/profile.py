@@ -193,14 +193,16 @@ async def _language(s: PlainSession) -> None:
     choices = "\n".join(f"{n}: {LANGUAGE_NAMES[lang]}" for n, lang in enumerate(LANGUAGES, 1))
     await console.say(LANGUAGE_HOW.format(choices=choices))
     answer = command(
-        await console.ask(LANGUAGE_PROMPT.format(language=LANGUAGE_NAMES[member.language])))
+        await console.ask(LANGUAGE_PROMPT.format(language=LANGUAGE_NAMES[member.language]))
+    )
     if answer.word or answer.number is None or not 1 <= answer.number <= len(LANGUAGES):
         return
     chosen = LANGUAGES[answer.number - 1]
     s.context.member = await s.services.set_language(member.id, chosen)
     s.language = chosen
     await console.say(
-        translator(chosen).gettext(LANGUAGE_SAVED).format(language=LANGUAGE_NAMES[chosen]))
+        translator(chosen).gettext(LANGUAGE_SAVED).format(language=LANGUAGE_NAMES[chosen])
+    )
 
 
 async def _front_end(s: PlainSession) -> None:

@@ -140,8 +140,11 @@ class PlainSession:
         self.on_end: Callable[[], None] = lambda: None
         self._menu_shown = False
         # A member's own language; a visitor's, once chosen, or what their client asked for.
-        self.language = (context.member.language if context.member
-                         else context.preferred_language or DEFAULT_LANGUAGE)
+        self.language = (
+            context.member.language
+            if context.member
+            else context.preferred_language or DEFAULT_LANGUAGE
+        )
 
     @property
     def member(self) -> MemberView:

@@ -105,20 +105,20 @@ async def arrive(s: PlainSession) -> None:
 async def choose_language(s: PlainSession) -> None:
     """The first question: the language of sign-up and of the board (Enter keeps the one
     the SSH client asked for, or English)."""
-    choices = "\n".join(
-        f"{n}: {LANGUAGE_NAMES[lang]}" for n, lang in enumerate(LANGUAGES, start=1)
-    )
+    choices = "\n".join(f"{n}: {LANGUAGE_NAMES[lang]}" for n, lang in enumerate(LANGUAGES, start=1))
     await s.console.say(LANGUAGE_QUESTION + "\n" + choices)
     while True:
-        answer = (await s.console.ask(
-            LANGUAGE_PROMPT.format(current=LANGUAGE_NAMES[s.language]))).strip().lower()
+        answer = (
+            (await s.console.ask(LANGUAGE_PROMPT.format(current=LANGUAGE_NAMES[s.language])))
+            .strip()
+            .lower()
+        )
         if not answer:
             return
         if answer.isdigit() and 1 <= int(answer) <= len(LANGUAGES):
             s.language = LANGUAGES[int(answer) - 1]
             return
-        named = [lang for lang in LANGUAGES
-                 if answer in (lang, LANGUAGE_NAMES[lang].lower())]
+        named = [lang for lang in LANGUAGES if answer in (lang, LANGUAGE_NAMES[lang].lower())]
         if named:
             s.language = named[0]
             return
@@ -128,8 +128,7 @@ async def _arrive(s: PlainSession) -> tuple[SignUpResult, bool]:
     console = s.console
     _ = _t(s)
     guidelines = await s.services.guidelines_text()
-    await console.say(
-        _(WELCOME).format(community=s.services.community_name) + "\n" + _(INTRO))
+    await console.say(_(WELCOME).format(community=s.services.community_name) + "\n" + _(INTRO))
     if await console.say(guidelines.strip()):
         await console.say("\n" + s.services.what_we_store_text())
     while True:

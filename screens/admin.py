@@ -72,8 +72,15 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "ReasonDialog")
 
-    def __init__(self, title: str, categories: list[str], *, ask_length: bool = False,
-                 ask_support: bool = False, reason_needed: bool = True) -> None:
+    def __init__(
+        self,
+        title: str,
+        categories: list[str],
+        *,
+        ask_length: bool = False,
+        ask_support: bool = False,
+        reason_needed: bool = True,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.categories = categories
@@ -86,18 +93,26 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
         with VerticalScroll():
             yield PlainText(self.title_text, classes="title")
             if self.reason_needed:
-                yield PlainText("Category (Up/Down, Enter): none chosen yet", id="category",
-                                classes="note")
-                yield OptionList(*(Option(literal(c), id=f"c{i}")
-                                   for i, c in enumerate(self.categories)), id="categories")
-            yield TextField(placeholder="Reason in your own words", id="reason",
-                            max_length=500)
+                yield PlainText(
+                    "Category (Up/Down, Enter): none chosen yet", id="category", classes="note"
+                )
+                yield OptionList(
+                    *(Option(literal(c), id=f"c{i}") for i, c in enumerate(self.categories)),
+                    id="categories",
+                )
+            yield TextField(placeholder="Reason in your own words", id="reason", max_length=500)
             if self.ask_length:
-                yield TextField(placeholder="How long: 24h, 7d, 30d (empty: the default)",
-                                id="length", max_length=12)
+                yield TextField(
+                    placeholder="How long: 24h, 7d, 30d (empty: the default)",
+                    id="length",
+                    max_length=12,
+                )
             if self.ask_support:
-                yield TextField(placeholder="Private supportive message, with resources "
-                                "(optional)", id="support", max_length=1000)
+                yield TextField(
+                    placeholder="Private supportive message, with resources (optional)",
+                    id="support",
+                    max_length=1000,
+                )
             yield PlainText("", id="dialog-error", classes="error")
             yield KeyBar(" Enter next/confirm   Esc cancel")
 
@@ -121,7 +136,8 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
         reason = self.query_one("#reason", TextField).value.strip()
         if self.reason_needed and not self.category and not reason:
             self.query_one("#dialog-error", PlainText).show(
-                "Every action needs a reason: choose a category or write one.")
+                "Every action needs a reason: choose a category or write one."
+            )
             return
         length = None
         if self.ask_length:
@@ -139,8 +155,11 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
 
 def describe_item(item: QueueItem, terms: str = "") -> str:
     """Everything about one queue item, as plain lines (shown literally)."""
-    lines = [f"{item.kind.value.upper()}  {item.target_kind} by {item.author}, "
-             f"{ago(item.created_at)} ago", f"Where: {item.item.where}"]
+    lines = [
+        f"{item.kind.value.upper()}  {item.target_kind} by {item.author}, "
+        f"{ago(item.created_at)} ago",
+        f"Where: {item.item.where}",
+    ]
     if item.kind is FlagKind.REPORT:
         lines.append(f"Reported by {item.reporter or '(gone)'}: {item.reason}")
     elif item.reason and item.kind is not FlagKind.APPEAL:
@@ -187,14 +206,18 @@ class ReviewQueueScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Review queue", classes="title", id="queue-title")
-        yield PlainText("L lookup  T audit  C community  E boards/rooms  G dashboard  "
-                        "P model  R reload", classes="note")
+        yield PlainText(
+            "L lookup  T audit  C community  E boards/rooms  G dashboard  P model  R reload",
+            classes="note",
+        )
         yield OptionList(id="queue")
         with VerticalScroll(id="detail-scroll"):
             yield PlainText("", id="detail")
-        yield KeyBar(" A approve  H hide  D delete  W warn  M mute  S suspend  B ban"
-                     "  K acknowledge\n"
-                     " U/O uphold or overturn an appeal  I resource library  Esc back  F1 help")
+        yield KeyBar(
+            " A approve  H hide  D delete  W warn  M mute  S suspend  B ban"
+            "  K acknowledge\n"
+            " U/O uphold or overturn an appeal  I resource library  Esc back  F1 help"
+        )
 
     async def on_mount(self) -> None:
         # New items (a crisis alert first of all) appear here as they arrive; `Live` runs
@@ -235,11 +258,13 @@ class ReviewQueueScreen(BBSScreen[None]):
         queue = self.query_one("#queue", OptionList)
         # A reload (a new item arrived) keeps the moderator on the item they were reading.
         was = queue.highlighted
-        chosen = queue.get_option_at_index(was).id if was is not None and (
-            0 <= was < queue.option_count) else None
+        chosen = (
+            queue.get_option_at_index(was).id
+            if was is not None and (0 <= was < queue.option_count)
+            else None
+        )
         queue.clear_options()
-        queue.add_options([Option(literal(self._line(i)), id=f"f{i.flag_id}")
-                           for i in self.items])
+        queue.add_options([Option(literal(self._line(i)), id=f"f{i.flag_id}") for i in self.items])
         if self.items:
             ids = [f"f{i.flag_id}" for i in self.items]
             queue.highlighted = ids.index(chosen) if chosen in ids else 0
@@ -282,26 +307,40 @@ class ReviewQueueScreen(BBSScreen[None]):
         if item is None or actor is None:
             return
         if item.kind is FlagKind.CRISIS and decision is not Decision.ACKNOWLEDGE:
-            self.notify("A crisis alert is never a strike: press K to acknowledge it.",
-                        markup=False)
+            self.notify(
+                "A crisis alert is never a strike: press K to acknowledge it.", markup=False
+            )
             return
         categories = await self.bbs.community.admin.reason_categories()
         crisis = decision is Decision.ACKNOWLEDGE and item.kind is FlagKind.CRISIS
-        choice = await self.app.push_screen_wait(ReasonDialog(
-            f"{decision.value.capitalize()}: {item.target_kind} by {item.author}",
-            categories, ask_length=decision in _TIMED, ask_support=crisis,
-            reason_needed=not crisis))
+        choice = await self.app.push_screen_wait(
+            ReasonDialog(
+                f"{decision.value.capitalize()}: {item.target_kind} by {item.author}",
+                categories,
+                ask_length=decision in _TIMED,
+                ask_support=crisis,
+                reason_needed=not crisis,
+            )
+        )
         if choice is None:
             return
         try:
             entry = await self.bbs.community.admin.decide(
-                actor, item.flag_id, decision, category=choice.category, reason=choice.reason,
-                length=choice.length, support=choice.support)
+                actor,
+                item.flag_id,
+                decision,
+                category=choice.category,
+                reason=choice.reason,
+                length=choice.length,
+                support=choice.support,
+            )
         except (AdminError, StoreBusyError) as error:
             self.notify(str(error), severity="warning", markup=False)
             return
-        self.notify(f"Done: {entry.action} ({entry.member or 'no member'}). "
-                    "It is in the audit log.", markup=False)
+        self.notify(
+            f"Done: {entry.action} ({entry.member or 'no member'}). It is in the audit log.",
+            markup=False,
+        )
         await self.load()
 
     async def action_reload(self) -> None:
@@ -357,20 +396,24 @@ class ReviewQueueScreen(BBSScreen[None]):
 
 def audit_line(e: AuditView) -> str:
     why = ": ".join(p for p in (e.category, e.reason) if p)
-    line = (f"{e.created_at:%m-%d %H:%M} {e.actor[:10]:<10} {e.action[:8]:<8} "
-            f"{e.member[:10]:<10} {why}" + (f" | {e.detail}" if e.detail else ""))
+    line = (
+        f"{e.created_at:%m-%d %H:%M} {e.actor[:10]:<10} {e.action[:8]:<8} "
+        f"{e.member[:10]:<10} {why}" + (f" | {e.detail}" if e.detail else "")
+    )
     # One entry a line at 80 columns; the CSV export keeps everything in full.
     return truncate_display(clean_line(line), 74)
 
 
 def parse_filter(text: str) -> AuditFilter:
-    """"mod:NAME member:NAME action:ban since:2026-11-01 until:2026-11-30" (any, any order)."""
+    """ "mod:NAME member:NAME action:ban since:2026-11-01 until:2026-11-30" (any, any order)."""
     values: dict[str, str] = {}
     for word in text.split():
         key, _, value = word.partition(":")
         if not value or key not in ("mod", "member", "action", "since", "until"):
-            raise ValueError("Filter words are mod:NAME member:NAME action:WHAT "
-                             "since:YYYY-MM-DD until:YYYY-MM-DD")
+            raise ValueError(
+                "Filter words are mod:NAME member:NAME action:WHAT "
+                "since:YYYY-MM-DD until:YYYY-MM-DD"
+            )
         values[key] = value
 
     def day(key: str) -> datetime | None:
@@ -378,8 +421,13 @@ def parse_filter(text: str) -> AuditFilter:
             return None
         return datetime.strptime(values[key], "%Y-%m-%d").replace(tzinfo=UTC)
 
-    return AuditFilter(moderator=values.get("mod"), member=values.get("member"),
-                       action=values.get("action"), since=day("since"), until=day("until"))
+    return AuditFilter(
+        moderator=values.get("mod"),
+        member=values.get("member"),
+        action=values.get("action"),
+        since=day("since"),
+        until=day("until"),
+    )
 
 
 class AuditLogScreen(BBSScreen[None]):
@@ -389,8 +437,11 @@ class AuditLogScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Audit log", classes="title")
-        yield TextField(placeholder="Filter: mod:NAME member:NAME action:ban since:2026-11-01",
-                        id="filter", max_length=200)
+        yield TextField(
+            placeholder="Filter: mod:NAME member:NAME action:ban since:2026-11-01",
+            id="filter",
+            max_length=200,
+        )
         with VerticalScroll(id="audit-scroll"):
             yield PlainText("", id="audit", classes="body")
         yield KeyBar(" Enter apply filter   Up/Down scroll   Esc back")
@@ -421,8 +472,12 @@ class AuditLogScreen(BBSScreen[None]):
 
 # Plain letters work once the record has focus (Enter moves it there; / goes back to the name).
 _LOOKUP_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("w", "warn", "warn"), ("m", "mute", "mute"), ("s", "suspend", "suspend"),
-    ("b", "ban", "ban"), ("u", "lift", "lift"), ("n", "note", "note"),
+    ("w", "warn", "warn"),
+    ("m", "mute", "mute"),
+    ("s", "suspend", "suspend"),
+    ("b", "ban", "ban"),
+    ("u", "lift", "lift"),
+    ("n", "note", "note"),
 )
 
 
@@ -445,8 +500,9 @@ class MemberLookupScreen(BBSScreen[None]):
         yield TextField(value=self.start_name, placeholder="Pseudonym", id="who", max_length=64)
         with VerticalScroll(id="record-scroll", can_focus=True):
             yield PlainText("", id="record", classes="body")
-        yield KeyBar(" Enter look up  W warn M mute S suspend B ban U lift N note  / name"
-                     "  Esc back")
+        yield KeyBar(
+            " Enter look up  W warn M mute S suspend B ban U lift N note  / name  Esc back"
+        )
 
     async def on_mount(self) -> None:
         if self.start_name:
@@ -470,11 +526,17 @@ class MemberLookupScreen(BBSScreen[None]):
         self.name_shown = r.pseudonym
         now = utcnow()
         last = f"{r.last_login_at:%Y-%m-%d}" if r.last_login_at else "never"
-        lines = [f"{r.pseudonym} ({r.role}), joined {r.created_at:%Y-%m-%d}, last login {last}",
-                 f"Warnings: {r.suggestion}; reports made: {r.reports_made}", "", "Sanctions:"]
-        lines += [f"  {s.created_at:%Y-%m-%d} {s.kind.value} "
-                  f"{'IN FORCE' if s.in_force(now) else 'ended'}: {s.category} {s.reason}"
-                  for s in r.sanctions] or ["  none"]
+        lines = [
+            f"{r.pseudonym} ({r.role}), joined {r.created_at:%Y-%m-%d}, last login {last}",
+            f"Warnings: {r.suggestion}; reports made: {r.reports_made}",
+            "",
+            "Sanctions:",
+        ]
+        lines += [
+            f"  {s.created_at:%Y-%m-%d} {s.kind.value} "
+            f"{'IN FORCE' if s.in_force(now) else 'ended'}: {s.category} {s.reason}"
+            for s in r.sanctions
+        ] or ["  none"]
         lines += ["", "Private moderator notes:"] + [f"  {n}" for n in r.notes or ("none",)]
         lines += ["", "Flags:"] + [f"  {f}" for f in r.flags or ("none",)]
         lines += ["", "Recent posts:"] + [f"  {p}" for p in r.posts or ("none",)]
@@ -492,22 +554,32 @@ class MemberLookupScreen(BBSScreen[None]):
             return
         admin = self.bbs.community.admin
         note = what == "note"
-        choice = await self.app.push_screen_wait(ReasonDialog(
-            f"{what.capitalize()}: {self.name_shown}",
-            [] if note else await admin.reason_categories(),
-            ask_length=what in ("mute", "suspend"), reason_needed=not note))
+        choice = await self.app.push_screen_wait(
+            ReasonDialog(
+                f"{what.capitalize()}: {self.name_shown}",
+                [] if note else await admin.reason_categories(),
+                ask_length=what in ("mute", "suspend"),
+                reason_needed=not note,
+            )
+        )
         if choice is None:
             return
         try:
             if note:
                 await admin.add_note(member.id, self.name_shown, choice.reason)
             elif what == "lift":
-                await admin.lift(member.id, self.name_shown, category=choice.category,
-                                 reason=choice.reason)
+                await admin.lift(
+                    member.id, self.name_shown, category=choice.category, reason=choice.reason
+                )
             else:
-                await admin.sanction(member.id, self.name_shown, SanctionKind(what),
-                                     category=choice.category, reason=choice.reason,
-                                     length=choice.length)
+                await admin.sanction(
+                    member.id,
+                    self.name_shown,
+                    SanctionKind(what),
+                    category=choice.category,
+                    reason=choice.reason,
+                    length=choice.length,
+                )
         except (AdminError, StoreBusyError) as error:
             self.notify(str(error), severity="warning", markup=False)
             return
@@ -524,8 +596,11 @@ _SETTING_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("on-call", "on_call_note", "On-call note shown in Help (e.g. who is around tonight)"),
     ("reasons", "reason_categories", "Reason categories, separated by commas"),
     ("public-log", "public_moderation_log", "Public moderation log, names hidden: on or off"),
-    ("message-hours", NEW_MEMBER_MESSAGE_HOURS,
-     "Hours before new members may start private messages (0: at once; staff never wait)"),
+    (
+        "message-hours",
+        NEW_MEMBER_MESSAGE_HOURS,
+        "Hours before new members may start private messages (0: at once; staff never wait)",
+    ),
 )
 
 
@@ -565,8 +640,9 @@ class CommunitySettingsScreen(BBSScreen[None]):
     def _values(self) -> dict[str, str]:
         from textual.widgets import TextArea
 
-        values = {f: self.query_one(f"#{f}", TextField).value.strip()
-                  for f, _k, _l in _SETTING_FIELDS}
+        values = {
+            f: self.query_one(f"#{f}", TextField).value.strip() for f, _k, _l in _SETTING_FIELDS
+        }
         self.texts[self.editing] = self.query_one(TextArea).text
         values.update({k: v.strip() for k, v in self.texts.items()})
         return values
@@ -584,8 +660,10 @@ class CommunitySettingsScreen(BBSScreen[None]):
             if field_id == "message-hours":
                 value = value or str(DEFAULT_NEW_MEMBER_MESSAGE_HOURS)
             self.query_one(f"#{field_id}", TextField).value = value
-        self.texts = {"guidelines": await self.bbs.community.guidelines_text(),
-                      "help": await self.bbs.community.help_text()}
+        self.texts = {
+            "guidelines": await self.bbs.community.guidelines_text(),
+            "help": await self.bbs.community.help_text(),
+        }
         self.query_one(TextArea).text = self.texts["guidelines"]
         self.loaded = self._values()
         self.query_one("#announcement", TextField).focus()
@@ -634,8 +712,12 @@ class CommunitySettingsScreen(BBSScreen[None]):
             self.notify(str(error), severity="warning", markup=False)
             return
         self.loaded = values
-        self.notify(("Saved: " + ", ".join(saved) + ". It is in the audit log.") if saved
-                    else "Nothing changed.", markup=False)
+        self.notify(
+            ("Saved: " + ", ".join(saved) + ". It is in the audit log.")
+            if saved
+            else "Nothing changed.",
+            markup=False,
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -686,14 +768,17 @@ class PlacesScreen(BBSScreen[None]):
             self.query_one("#place-prompt", PlainText).show(str(error))
             return
         self.places = [_Place("board", b.name) for b in board_list] + [
-            _Place("room", r.name, r.id) for r in room_list]
+            _Place("room", r.name, r.id) for r in room_list
+        ]
         labels = [f"Board  {b.name}{'  (archived)' if b.archived else ''}" for b in board_list]
-        labels += [f"Room   {r.name}{'  (closed)' if r.closed else ''}  {r.topic}"
-                   for r in room_list]
+        labels += [
+            f"Room   {r.name}{'  (closed)' if r.closed else ''}  {r.topic}" for r in room_list
+        ]
         places = self.query_one("#places", OptionList)
         places.clear_options()
-        places.add_options([Option(literal(truncate_display(clean_line(label), 74)))
-                            for label in labels])
+        places.add_options(
+            [Option(literal(truncate_display(clean_line(label), 74))) for label in labels]
+        )
         if self.places:
             places.highlighted = 0
         places.focus()
@@ -708,10 +793,12 @@ class PlacesScreen(BBSScreen[None]):
             if place is None:
                 return
             what = "rename_board" if place.kind == "board" else "room_topic"
-        prompts = {"add_board": "Name of the new board (Enter adds, Esc cancels):",
-                   "add_room": "Name of the new room (Enter adds, Esc cancels):",
-                   "rename_board": f"New name for the board {place.name if place else ''}:",
-                   "room_topic": f"New topic for the room {place.name if place else ''}:"}
+        prompts = {
+            "add_board": "Name of the new board (Enter adds, Esc cancels):",
+            "add_room": "Name of the new room (Enter adds, Esc cancels):",
+            "rename_board": f"New name for the board {place.name if place else ''}:",
+            "room_topic": f"New topic for the room {place.name if place else ''}:",
+        }
         self.pending = what
         self.query_one("#place-prompt", PlainText).show(prompts[what])
         field = self.query_one("#place-input", TextField)
@@ -737,8 +824,12 @@ class PlacesScreen(BBSScreen[None]):
             return
         try:
             done = await self.bbs.community.admin.change_place(
-                member.id, change, board=place.name if place else "",
-                room_id=place.room_id if place else 0, value=value)
+                member.id,
+                change,
+                board=place.name if place else "",
+                room_id=place.room_id if place else 0,
+                value=value,
+            )
         except (ValueError, StoreBusyError) as error:
             self.query_one("#place-prompt", PlainText).show(str(error))
             return

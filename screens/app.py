@@ -92,8 +92,11 @@ class BBSApp(QuietCrashApp[int]):
         self._hidden_notes: list[tuple[str, str, SeverityLevel, float | None]] = []
         self._access: Live | None = None
         # A member's own language; a visitor's, once chosen, or what their client asked for.
-        self.language = (context.member.language if context.member
-                         else context.preferred_language or DEFAULT_LANGUAGE)
+        self.language = (
+            context.member.language
+            if context.member
+            else context.preferred_language or DEFAULT_LANGUAGE
+        )
         self.apply_colour_mode(context.member.colour_mode if context.member else ColourMode.AUTO)
 
     @property
@@ -173,7 +176,8 @@ class BBSApp(QuietCrashApp[int]):
     def _access_changed(self, events: list[Event]) -> None:
         member = self.context.member
         if member is not None and any(
-                isinstance(e, AccessChanged) and e.member_id == member.id for e in events):
+            isinstance(e, AccessChanged) and e.member_id == member.id for e in events
+        ):
             self.run_worker(self._check_access(), group="access", exclusive=True)
 
     async def _check_access(self) -> None:
@@ -243,8 +247,9 @@ class BBSApp(QuietCrashApp[int]):
             self.pop_screen()
             notes, self._hidden_notes = self._hidden_notes, []
             for message, title, severity, timeout in notes:
-                super().notify(message, title=title, severity=severity, timeout=timeout,
-                               markup=False)
+                super().notify(
+                    message, title=title, severity=severity, timeout=timeout, markup=False
+                )
             return
         self.clear_notifications()
         self.push_screen(QuickHideScreen())

@@ -229,8 +229,10 @@ def _thread_line(thread: ThreadView) -> Content:
     marker = ("* ", "bold") if thread.unread else "  "
     title = "(a member you blocked)" if thread.blocked else thread.title
     warning = f" [CW: {truncate_display(thread.warning, 20)}]" if thread.warning else ""
-    held = {PostStatus.HELD: " (held for review)", PostStatus.HIDDEN: " (hidden by the moderators)"
-            }.get(thread.status, "")
+    held = {
+        PostStatus.HELD: " (held for review)",
+        PostStatus.HIDDEN: " (hidden by the moderators)",
+    }.get(thread.status, "")
     width = 44 - len(warning) - len(held)
     plural = "" if thread.post_count == 1 else "s"
     counts = f"{thread.post_count} post{plural}" + (
@@ -288,9 +290,7 @@ class PostWidget(Static, can_focus=True):
                     Content("(Hidden by the moderators: only you can see it.)").stylize("italic")
                 )
                 if post.removed_because:
-                    parts.append(
-                        _line(("Why: ", "italic"), clean_line(post.removed_because))
-                    )
+                    parts.append(_line(("Why: ", "italic"), clean_line(post.removed_because)))
             if post.warning:
                 parts.append(_line(("Content warning: ", "bold"), post.warning))
             if not self.opened:

@@ -114,8 +114,11 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             id="warning",
             max_length=WARNING_MAX,
         )
-        yield PlainText("Your message:" if self.target.mode == "pm" else "Your post:",
-                        classes="note", id="body-label")
+        yield PlainText(
+            "Your message:" if self.target.mode == "pm" else "Your post:",
+            classes="note",
+            id="body-label",
+        )
         yield PostEditor(body, id="body", soft_wrap=True, tab_behavior="focus")
         with VerticalScroll(id="preview"):
             yield PlainText("", id="preview-text", classes="body")

@@ -26,8 +26,13 @@ def dashboard_text(d: DashboardStats) -> str:
         "",
         f"{'':<12}{d.days[0]:%m-%d}{'':>{DAYS - 10}}{d.days[-1]:%m-%d}  today  7 days",
     ]
-    for label, series in (("Posts", d.posts), ("Chat lines", d.chat_lines),
-                          ("Check-ins", d.check_ins), ("Flags", d.flags), ("Holds", d.holds)):
+    for label, series in (
+        ("Posts", d.posts),
+        ("Chat lines", d.chat_lines),
+        ("Check-ins", d.check_ins),
+        ("Flags", d.flags),
+        ("Holds", d.holds),
+    ):
         lines.append(f"{label:<12}{sparkline(series)}  {series[-1]:>5}  {sum(series[-7:]):>6}")
     lines.append("")
     if d.trending:
@@ -48,8 +53,11 @@ def dashboard_text(d: DashboardStats) -> str:
         if len(themes) + len(piece) + 3 > 76 - 28:
             break
         themes += ("   " if themes else "") + piece
-    lines.append(f"Themes this week (threads): {themes}" if themes
-                 else "Themes this week: none stand out yet.")
+    lines.append(
+        f"Themes this week (threads): {themes}"
+        if themes
+        else "Themes this week: none stand out yet."
+    )
     return "\n".join(lines)
 
 

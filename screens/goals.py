@@ -50,8 +50,11 @@ GLYPHS: dict[CheckInStatus | None, tuple[str, str]] = {
 REST_GLYPH = ("z", "blue")
 LEGEND = "■ done  □ partial  x missed  z rest  · none"
 MOOD_BARS = " ▁▃▅▇█"
-SEEN_BY = {"private": "private", "partners": "shared with partners",
-           "community": "shared with partners and the community"}
+SEEN_BY = {
+    "private": "private",
+    "partners": "shared with partners",
+    "community": "shared with partners and the community",
+}
 MOOD_WORDS = {1: "very low", 2: "low", 3: "okay", 4: "good", 5: "very good"}
 
 # Bound on the home screen: the one-key check-in.
@@ -84,11 +87,18 @@ def goal_line(summary: GoalSummary) -> Content:
     g, p = summary.goal, summary.progress
     mark = "■" if p.period_met else ("z" if p.resting_today else "·")
     title = truncate_display(clean_line(g.title), 29).ljust(30)
-    streak = (f"{_plural(p.current_streak, p.unit)}, best {p.best_streak}"
-              if p.best_streak else "no streak yet")
+    streak = (
+        f"{_plural(p.current_streak, p.unit)}, best {p.best_streak}"
+        if p.best_streak
+        else "no streak yet"
+    )
     due = period_text(p)
-    return _line((mark + " ", "bold"), (title, "bold" if p.due_today else ""),
-                 f"{g.cadence.describe():<11}{streak:<19}", (due, "bold" if p.due_today else ""))
+    return _line(
+        (mark + " ", "bold"),
+        (title, "bold" if p.due_today else ""),
+        f"{g.cadence.describe():<11}{streak:<19}",
+        (due, "bold" if p.due_today else ""),
+    )
 
 
 def chart(marks: Sequence[DayMark]) -> Content:
@@ -136,14 +146,21 @@ def detail_text(detail: GoalDetail) -> Content:
     g, p = s.goal, s.progress
     measure = f", measured in {g.measure}" if g.measure else ""
     target = f", target {g.target}" if g.target else ""
-    met = (f"{p.met_recently} of {p.counted_recently} recent {p.unit}s met"
-           if p.counted_recently else "no full " + p.unit + " yet")
+    met = (
+        f"{p.met_recently} of {p.counted_recently} recent {p.unit}s met"
+        if p.counted_recently
+        else "no full " + p.unit + " yet"
+    )
     lines = [
         _line((truncate_display(clean_line(g.title), 74), "bold")),
-        _line(f"{g.category}, {g.cadence.describe()}{measure}{target}, "
-              f"{SEEN_BY[g.visibility.value]}. Since {g.start_date:%d %b %Y}."),
-        _line(f"Streak: {_plural(p.current_streak, p.unit)} (best {p.best_streak}). "
-              f"{_plural(p.total_check_ins, 'check-in')}; {met}."),
+        _line(
+            f"{g.category}, {g.cadence.describe()}{measure}{target}, "
+            f"{SEEN_BY[g.visibility.value]}. Since {g.start_date:%d %b %Y}."
+        ),
+        _line(
+            f"Streak: {_plural(p.current_streak, p.unit)} (best {p.best_streak}). "
+            f"{_plural(p.total_check_ins, 'check-in')}; {met}."
+        ),
         _line(("Today: " + (period_text(p) or "nothing due"), "bold" if p.due_today else "")),
         Content(""),
         chart(detail.marks),
@@ -157,8 +174,14 @@ def detail_text(detail: GoalDetail) -> Content:
             value = f" {c.value} {g.measure}" if c.value is not None else ""
             mood = f", mood {c.mood}" if c.mood else ""
             note = f": {c.note}" if c.note else ""
-            lines.append(_line(truncate_display(
-                clean_line(f"{c.local_date:%a %d %b} {c.status.value}{value}{mood}{note}"), 76)))
+            lines.append(
+                _line(
+                    truncate_display(
+                        clean_line(f"{c.local_date:%a %d %b} {c.status.value}{value}{mood}{note}"),
+                        76,
+                    )
+                )
+            )
     return Content("\n").join(lines)
 
 
@@ -195,8 +218,10 @@ class GoalsScreen(BBSScreen[None]):
         yield PlainText("", id="reminder", classes="note")
         yield OptionList(id="goals")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter open  C check in  N new goal  E edit  A archive  Esc back  F1 help\n"
-                     " P partners  R rest days  S settings  V archived goals")
+        yield KeyBar(
+            " Enter open  C check in  N new goal  E edit  A archive  Esc back  F1 help\n"
+            " P partners  R rest days  S settings  V archived goals"
+        )
 
     async def on_mount(self) -> None:
         await self.reload()
@@ -219,7 +244,8 @@ class GoalsScreen(BBSScreen[None]):
             self._say(BUSY)
             return
         self.query_one("#goals-title", PlainText).show(
-            "Archived goals (V to go back)" if self.archived else "Goals and check-ins")
+            "Archived goals (V to go back)" if self.archived else "Goals and check-ins"
+        )
         due = sum(1 for s in self.summaries if s.progress.due_today)
         parts = []
         if resting is not None:
@@ -237,9 +263,16 @@ class GoalsScreen(BBSScreen[None]):
         for s in self.summaries:
             options.add_option(Option(goal_line(s), id=str(s.goal.id)))
         if not self.summaries:
-            options.add_option(Option(Content(
-                "No archived goals." if self.archived
-                else "No goals yet. Press N to set one: small is good."), disabled=True))
+            options.add_option(
+                Option(
+                    Content(
+                        "No archived goals."
+                        if self.archived
+                        else "No goals yet. Press N to set one: small is good."
+                    ),
+                    disabled=True,
+                )
+            )
         elif keep is not None:
             options.highlighted = min(keep, len(self.summaries) - 1)
         else:
@@ -290,14 +323,18 @@ class GoalsScreen(BBSScreen[None]):
         if selected is None:
             return
         bring_back = self.archived
-        question = ("Bring this goal back from the archive?" if bring_back else
-                    "Archive this goal? Its check-ins and badges are kept, and you can bring "
-                    "it back with V.")
+        question = (
+            "Bring this goal back from the archive?"
+            if bring_back
+            else "Archive this goal? Its check-ins and badges are kept, and you can bring "
+            "it back with V."
+        )
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         try:
-            await self.bbs.community.goals.archive_goal(_member_id(self), selected.goal.id,
-                                                        archived=not bring_back)
+            await self.bbs.community.goals.archive_goal(
+                _member_id(self), selected.goal.id, archived=not bring_back
+            )
         except (GoalError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -326,9 +363,13 @@ class GoalsScreen(BBSScreen[None]):
                     self._say("Welcome back. Check-ins are due again from today.")
                 await self.reload()
                 return
-            answer = await self.app.push_screen_wait(AskScreen(
-                "Rest for how many days, starting today (1-30)? Streaks wait while you rest; "
-                "nothing is due.", max_length=2))
+            answer = await self.app.push_screen_wait(
+                AskScreen(
+                    "Rest for how many days, starting today (1-30)? Streaks wait while you rest; "
+                    "nothing is due.",
+                    max_length=2,
+                )
+            )
             if not answer:
                 return
             if not answer.strip().isdigit():
@@ -366,20 +407,23 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         yield TextField(g.title if g else "", id="title", max_length=TITLE_MAX * 2)
         yield PlainText("Category (Left/Right to choose)", classes="field-label")
         yield ChoiceField(CATEGORIES, g.category if g else "custom", id="category")
-        yield PlainText("How often: daily, weekly, or times a week (1-7)",
-                        classes="field-label")
+        yield PlainText("How often: daily, weekly, or times a week (1-7)", classes="field-label")
         cadence = ""
         if g:
-            cadence = str(g.cadence.times) if g.cadence.kind.value == "per_week" else (
-                g.cadence.kind.value)
+            cadence = (
+                str(g.cadence.times)
+                if g.cadence.kind.value == "per_week"
+                else (g.cadence.kind.value)
+            )
         yield TextField(cadence or "daily", id="cadence", max_length=16)
         yield PlainText("Measure (optional): minutes or count", classes="field-label")
         yield TextField(g.measure if g else "", id="measure", max_length=16)
         yield PlainText("Target per check-in (optional, a number)", classes="field-label")
         yield TextField(str(g.target) if g and g.target else "", id="target", max_length=8)
         yield PlainText("Who sees it (Left/Right to choose)", classes="field-label")
-        yield ChoiceField([v.value for v in Visibility], g.visibility.value if g else "private",
-                          id="visibility")
+        yield ChoiceField(
+            [v.value for v in Visibility], g.visibility.value if g else "private", id="visibility"
+        )
         yield PlainText("", id="error", classes="error")
         yield KeyBar(" Enter next / save   Ctrl+S save   Esc cancel   F1 help")
 
@@ -397,8 +441,10 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         await self.action_save()
 
     async def action_save(self) -> None:
-        fields = {name: self._value(name) for name in
-                  ("title", "category", "cadence", "measure", "target", "visibility")}
+        fields = {
+            name: self._value(name)
+            for name in ("title", "category", "cadence", "measure", "target", "visibility")
+        }
         service = self.bbs.community.goals
         try:
             if self.goal is None:
@@ -412,8 +458,9 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
             # The title sounded like its author may be in danger: the crisis lines, now.
             from screens.rooms import CrisisNoteScreen
 
-            self.app.push_screen(CrisisNoteScreen(saved.crisis_words),
-                                 lambda _closed: self.dismiss(saved))
+            self.app.push_screen(
+                CrisisNoteScreen(saved.crisis_words), lambda _closed: self.dismiss(saved)
+            )
             return
         self.dismiss(saved)
 
@@ -472,13 +519,22 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
         day = (self.today or date.today()) - timedelta(days=self.days_ago)
         which = ["today", "yesterday", "2 days ago"][self.days_ago]
         choices = []
-        for status, key in ((CheckInStatus.DONE, "D"), (CheckInStatus.PARTIAL, "P"),
-                            (CheckInStatus.MISSED, "M")):
+        for status, key in (
+            (CheckInStatus.DONE, "D"),
+            (CheckInStatus.PARTIAL, "P"),
+            (CheckInStatus.MISSED, "M"),
+        ):
             label = f"{key} {status.value}"
-            choices.append(Content(f"[{label}]" if status is self.status else f" {label} ")
-                           .stylize("bold reverse" if status is self.status else ""))
-        mood = (f"{self.mood} ({MOOD_WORDS[self.mood]})" if self.mood
-                else "not noted (press 1 very low ... 5 very good)")
+            choices.append(
+                Content(f"[{label}]" if status is self.status else f" {label} ").stylize(
+                    "bold reverse" if status is self.status else ""
+                )
+            )
+        mood = (
+            f"{self.mood} ({MOOD_WORDS[self.mood]})"
+            if self.mood
+            else "not noted (press 1 very low ... 5 very good)"
+        )
         lines = [
             Content(f"Day:   {which}, {day:%A %d %B}   (←/→ to back-fill up to 2 days)"),
             Content("How:   ") + Content(" ").join(choices),
@@ -513,9 +569,14 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
             return
         try:
             outcome = await self.bbs.community.goals.check_in(
-                _member_id(self), self.goal.id, self.status, days_ago=self.days_ago,
-                value=int(raw) if raw else None, mood=self.mood,
-                note=self.query_one("#note", TextField).value)
+                _member_id(self),
+                self.goal.id,
+                self.status,
+                days_ago=self.days_ago,
+                value=int(raw) if raw else None,
+                mood=self.mood,
+                note=self.query_one("#note", TextField).value,
+            )
         except (GoalError, StoreBusyError) as problem:
             error.show(str(problem))
             return
@@ -551,10 +612,12 @@ class CheckInReplyScreen(ModalScreen[None]):
             return
         with Vertical():
             with VerticalScroll():
-                yield PlainText(f"Checked in for {r.check_in.local_date:%A %d %B}: "
-                                f"{r.check_in.status.value}. Streak: "
-                                f"{_plural(p.current_streak, p.unit)} (best {p.best_streak}).",
-                                id="reply-summary")
+                yield PlainText(
+                    f"Checked in for {r.check_in.local_date:%A %d %B}: "
+                    f"{r.check_in.status.value}. Streak: "
+                    f"{_plural(p.current_streak, p.unit)} (best {p.best_streak}).",
+                    id="reply-summary",
+                )
                 if o.companion:
                     yield PlainText(o.companion, id="companion")
                 if o.help:
@@ -562,8 +625,7 @@ class CheckInReplyScreen(ModalScreen[None]):
                     yield PlainText(reflow(o.help), id="help-lines")
             keys = "Enter close"
             if r.new_badges:
-                keys = ("W share this milestone on the Wins board (only if you want)   "
-                        + keys)
+                keys = "W share this milestone on the Wins board (only if you want)   " + keys
             yield PlainText(keys, classes="note", id="reply-keys")
 
     def action_close(self) -> None:
@@ -583,8 +645,14 @@ class CheckInReplyScreen(ModalScreen[None]):
             keys.show(f"{error}  Enter close")
             return
         self.shared = True
-        keys.show(("Held for a moderator to look at first." if outcome.held
-                   else "Shared on the Wins board.") + "  Enter close")
+        keys.show(
+            (
+                "Held for a moderator to look at first."
+                if outcome.held
+                else "Shared on the Wins board."
+            )
+            + "  Enter close"
+        )
 
 
 # -- one goal -------------------------------------------------------------------------
@@ -621,12 +689,12 @@ class GoalDetailScreen(BBSScreen[None]):
             return
         self.query_one("#detail", Static).update(detail_text(self.detail))
         if not self._mine():
-            self.query_one("#detail-keys", KeyBar).update(Content(
-                f" X cheer {clean_line(self.detail.owner)}   Up/Down scroll   Esc back"))
+            self.query_one("#detail-keys", KeyBar).update(
+                Content(f" X cheer {clean_line(self.detail.owner)}   Up/Down scroll   Esc back")
+            )
 
     def _mine(self) -> bool:
-        return self.detail is not None and self.detail.summary.goal.member_id == _member_id(
-            self)
+        return self.detail is not None and self.detail.summary.goal.member_id == _member_id(self)
 
     @work(exclusive=True, group="dialog")
     async def action_check_in(self) -> None:
@@ -648,17 +716,20 @@ class GoalDetailScreen(BBSScreen[None]):
         self.dismiss(None)
 
 
-async def send_cheer(screen: BBSScreen[Any], recipient_id: int, name: str,
-                     goal_id: int | None) -> None:
+async def send_cheer(
+    screen: BBSScreen[Any], recipient_id: int, name: str, goal_id: int | None
+) -> None:
     """Ask for a cheer's words, send it through moderation, and say what happened."""
-    words = await screen.app.push_screen_wait(AskScreen(
-        f"A cheer for {clean_line(name)} (a few kind words, up to 200 characters):"))
+    words = await screen.app.push_screen_wait(
+        AskScreen(f"A cheer for {clean_line(name)} (a few kind words, up to 200 characters):")
+    )
     if not words:
         return
     status = screen.query_one("#status", PlainText)
     try:
-        outcome = await screen.bbs.community.goals.cheer(_member_id(screen), recipient_id,
-                                                         words, goal_id=goal_id)
+        outcome = await screen.bbs.community.goals.cheer(
+            _member_id(screen), recipient_id, words, goal_id=goal_id
+        )
     except (GoalError, StoreBusyError) as error:
         status.show(str(error))
         return
@@ -688,8 +759,11 @@ class PartnersScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Accountability partners", classes="title")
-        yield PlainText("Partners see the goals you share with them (visibility partners or "
-                        "community) and their check-ins, and can cheer you on.", classes="note")
+        yield PlainText(
+            "Partners see the goals you share with them (visibility partners or "
+            "community) and their check-ins, and can cheer you on.",
+            classes="note",
+        )
         yield OptionList(id="partners")
         yield PlainText("", id="status", classes="note")
         with VerticalScroll(id="cheers-scroll"):
@@ -728,8 +802,11 @@ class PartnersScreen(BBSScreen[None]):
                 state = "invitation sent, waiting"
             options.add_option(Option(_line((name, "bold"), state), id=str(p.id)))
         if not self.partners:
-            options.add_option(Option(Content("No partners yet. Press I to invite someone "
-                                              "you trust."), disabled=True))
+            options.add_option(
+                Option(
+                    Content("No partners yet. Press I to invite someone you trust."), disabled=True
+                )
+            )
         else:
             options.highlighted = min(keep or 0, len(self.partners) - 1)
         lines = [Content("Cheers for you:").stylize("bold")]
@@ -756,8 +833,11 @@ class PartnersScreen(BBSScreen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_look_up(self) -> None:
-        name = await self.app.push_screen_wait(AskScreen(
-            "Whose community goals would you like to see? (their pseudonym)", max_length=64))
+        name = await self.app.push_screen_wait(
+            AskScreen(
+                "Whose community goals would you like to see? (their pseudonym)", max_length=64
+            )
+        )
         if not name:
             return
         try:
@@ -765,14 +845,16 @@ class PartnersScreen(BBSScreen[None]):
         except (GoalError, StoreBusyError) as error:
             self._say(str(error))
             return
-        partner = any(p.other_id == other_id and p.status.value == "active"
-                      for p in self.partners)
+        partner = any(p.other_id == other_id and p.status.value == "active" for p in self.partners)
         await self.app.push_screen(PartnerGoalsScreen(other_id, other, partner=partner))
 
     @work(exclusive=True, group="dialog")
     async def action_invite(self) -> None:
-        name = await self.app.push_screen_wait(AskScreen(
-            "Invite whom to be your accountability partner? (their pseudonym)", max_length=64))
+        name = await self.app.push_screen_wait(
+            AskScreen(
+                "Invite whom to be your accountability partner? (their pseudonym)", max_length=64
+            )
+        )
         if not name:
             return
         try:
@@ -792,8 +874,11 @@ class PartnersScreen(BBSScreen[None]):
         except (GoalError, StoreBusyError) as error:
             self._say(str(error))
             return
-        self._say(f"You and {clean_line(p.other)} are partners now." if accept
-                  else "Declined. They are not told why.")
+        self._say(
+            f"You and {clean_line(p.other)} are partners now."
+            if accept
+            else "Declined. They are not told why."
+        )
         await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -801,9 +886,12 @@ class PartnersScreen(BBSScreen[None]):
         p = self._selected()
         if p is None:
             return
-        if not await self.app.push_screen_wait(ConfirmScreen(
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(
                 f"End the partnership with {clean_line(p.other)}? They will no longer see "
-                "your goals.")):
+                "your goals."
+            )
+        ):
             return
         try:
             await self.bbs.community.goals.end_partnership(_member_id(self), p.id)
@@ -841,27 +929,33 @@ class PartnerGoalsScreen(BBSScreen[None]):
         self.summaries: list[GoalSummary] = []
 
     def compose(self) -> ComposeResult:
-        title = (f"Goals {self.other_name} shares with you" if self.partner
-                 else f"{self.other_name}'s goals shared with the community")
+        title = (
+            f"Goals {self.other_name} shares with you"
+            if self.partner
+            else f"{self.other_name}'s goals shared with the community"
+        )
         yield PlainText(title, classes="title")
         yield OptionList(id="partner-goals")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter open   C cheer   Esc back   F1 help" if self.partner
-                     else " Enter open   Esc back   F1 help")
+        yield KeyBar(
+            " Enter open   C cheer   Esc back   F1 help"
+            if self.partner
+            else " Enter open   Esc back   F1 help"
+        )
 
     async def on_mount(self) -> None:
         options = self.query_one("#partner-goals", OptionList)
         try:
             self.summaries = await self.bbs.community.goals.shared_goals(
-                _member_id(self), self.other_id)
+                _member_id(self), self.other_id
+            )
         except (GoalError, StoreBusyError) as error:
             self.query_one("#status", PlainText).show(str(error))
             return
         for s in self.summaries:
             options.add_option(Option(goal_line(s), id=str(s.goal.id)))
         if not self.summaries:
-            options.add_option(Option(Content("No goals are shared with you here."),
-                                      disabled=True))
+            options.add_option(Option(Content("No goals are shared with you here."), disabled=True))
         else:
             options.highlighted = 0
         options.focus()
@@ -876,8 +970,11 @@ class PartnerGoalsScreen(BBSScreen[None]):
         if not self.partner:
             return
         index = self.query_one("#partner-goals", OptionList).highlighted
-        goal_id = (self.summaries[index].goal.id
-                   if index is not None and 0 <= index < len(self.summaries) else None)
+        goal_id = (
+            self.summaries[index].goal.id
+            if index is not None and 0 <= index < len(self.summaries)
+            else None
+        )
         await send_cheer(self, self.other_id, self.other_name, goal_id)
 
     def action_back(self) -> None:
@@ -895,13 +992,18 @@ class GoalSettingsScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Goal settings", classes="title")
-        yield PlainText("Your time zone, like Europe/Berlin or America/Chicago. Your days, "
-                        "check-ins and streaks follow it.", classes="note")
+        yield PlainText(
+            "Your time zone, like Europe/Berlin or America/Chicago. Your days, "
+            "check-ins and streaks follow it.",
+            classes="note",
+        )
         yield TextField("", id="time-zone", max_length=64)
-        yield Tick("Check-in companion (automated greetings and encouragement)",
-                   value=True, id="companion")
-        yield PlainText("Help lines after a low mood or a worrying note are always shown.",
-                        classes="note")
+        yield Tick(
+            "Check-in companion (automated greetings and encouragement)", value=True, id="companion"
+        )
+        yield PlainText(
+            "Help lines after a low mood or a worrying note are always shown.", classes="note"
+        )
         yield Button("Save", id="save", compact=True)
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" Tab move   Space tick   Enter/Ctrl+S save   Esc back   F1 help")
@@ -925,13 +1027,17 @@ class GoalSettingsScreen(BBSScreen[None]):
         status = self.query_one("#status", PlainText)
         try:
             prefs = await self.bbs.community.goals.set_settings(
-                _member_id(self), time_zone=self.query_one("#time-zone", TextField).value,
-                companion=self.query_one("#companion", Checkbox).value)
+                _member_id(self),
+                time_zone=self.query_one("#time-zone", TextField).value,
+                companion=self.query_one("#companion", Checkbox).value,
+            )
         except (GoalError, StoreBusyError) as error:
             status.show(str(error))
             return
-        status.show(f"Saved. Your time zone is {prefs.time_zone}; the companion is "
-                    f"{'on' if prefs.companion else 'off'}.")
+        status.show(
+            f"Saved. Your time zone is {prefs.time_zone}; the companion is "
+            f"{'on' if prefs.companion else 'off'}."
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -968,9 +1074,12 @@ class CheckInsDue(Static):
         # `Live` runs this in this member's own session, whoever sent the cheer.
         for event in events:
             if isinstance(event, CheerEvent):
-                self.app.notify(f"{clean_line(event.sender)} cheered you on: "
-                                f"{clean_line(event.body)}", title="Cheer", markup=False,
-                                timeout=8)
+                self.app.notify(
+                    f"{clean_line(event.sender)} cheered you on: {clean_line(event.body)}",
+                    title="Cheer",
+                    markup=False,
+                    timeout=8,
+                )
 
     async def refresh_due(self) -> None:
         screen = self.screen
@@ -990,12 +1099,13 @@ class CheckInsDue(Static):
         if greeting.text:
             lines.append(Content(clean_line(greeting.text)))
         if self.due:
-            titles = ", ".join(truncate_display(clean_line(s.goal.title), 24)
-                               for s in self.due[:3])
+            titles = ", ".join(truncate_display(clean_line(s.goal.title), 24) for s in self.due[:3])
             more = f" and {len(self.due) - 3} more" if len(self.due) > 3 else ""
-            lines.append(Content("Check-ins due: ").stylize("bold")
-                         + Content(titles + more)
-                         + Content("  (C check in)").stylize("bold"))
+            lines.append(
+                Content("Check-ins due: ").stylize("bold")
+                + Content(titles + more)
+                + Content("  (C check in)").stylize("bold")
+            )
         self.update(Content("\n").join(lines))
         self.display = bool(lines)
 
@@ -1035,8 +1145,9 @@ class ProfileBadges(PlainText):
             prefs = await screen.bbs.community.goals.settings(member_id)
         except StoreBusyError:
             return
-        shown = ", ".join(f"{b.label()} ({truncate_display(clean_line(b.goal_title), 20)})"
-                          for b in badges[-4:])
+        shown = ", ".join(
+            f"{b.label()} ({truncate_display(clean_line(b.goal_title), 20)})" for b in badges[-4:]
+        )
         more = f" and {len(badges) - 4} more" if len(badges) > 4 else ""
         badge_text = f"Badges: {shown}{more}." if badges else "No badges yet."
         self.show(f"{badge_text} Time zone: {prefs.time_zone} (change it in Goals, S).")

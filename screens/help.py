@@ -27,8 +27,11 @@ class HelpScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText(self.bbs.gettext("Help and crisis lines"), classes="title")
-        yield PlainText("R  Resource library: grounding, breathing, sleep and other self-help",
-                        classes="note", id="help-resources")
+        yield PlainText(
+            "R  Resource library: grounding, breathing, sleep and other self-help",
+            classes="note",
+            id="help-resources",
+        )
         with VerticalScroll(id="help-scroll"):
             yield PlainText("Loading...", id="help-text", classes="body")
         yield KeyBar(" Esc back   Up/Down/PgUp/PgDn scroll   R resource library   L moderation log")

@@ -16,8 +16,9 @@ from screens.tcss import default_css
 NEWS_MAX = 9
 
 # Bound on the home screen: 1-9 open the numbered items.
-NEWS_BINDINGS: list[BindingType] = [Binding(str(n), f"news({n})", f"Open item {n}", show=False)
-                 for n in range(1, NEWS_MAX + 1)]
+NEWS_BINDINGS: list[BindingType] = [
+    Binding(str(n), f"news({n})", f"Open item {n}", show=False) for n in range(1, NEWS_MAX + 1)
+]
 
 
 @dataclass(frozen=True)
@@ -41,22 +42,43 @@ class WhatsNew(Static):
         super().__init__("", id=id, markup=False)
         self.items: list[_Item] = []
 
-    def show_news(self, news: list[NewsItem], drafts: list[DraftView], unread_mail: int, *,
-                  invitations: int = 0, cheers: int = 0) -> None:
+    def show_news(
+        self,
+        news: list[NewsItem],
+        drafts: list[DraftView],
+        unread_mail: int,
+        *,
+        invitations: int = 0,
+        cheers: int = 0,
+    ) -> None:
         items: list[_Item] = []
         if unread_mail:
             plural = "s" if unread_mail != 1 else ""
             items.append(_Item(f"{unread_mail} new private message{plural}", messages=True))
         if invitations:
-            items.append(_Item(
-                f"{invitations} accountability partner invitation"
-                f"{'s' if invitations != 1 else ''} waiting for your answer", partners=True))
+            items.append(
+                _Item(
+                    f"{invitations} accountability partner invitation"
+                    f"{'s' if invitations != 1 else ''} waiting for your answer",
+                    partners=True,
+                )
+            )
         if cheers:
-            items.append(_Item(f"{cheers} new cheer{'s' if cheers != 1 else ''} from your "
-                               "partners", partners=True))
+            items.append(
+                _Item(
+                    f"{cheers} new cheer{'s' if cheers != 1 else ''} from your partners",
+                    partners=True,
+                )
+            )
         for d in drafts[:2]:
-            items.append(_Item(f"Unsent draft: {d.label}", draft_context=d.context,
-                               draft_label=d.label, draft_title=bool(d.title)))
+            items.append(
+                _Item(
+                    f"Unsent draft: {d.label}",
+                    draft_context=d.context,
+                    draft_label=d.label,
+                    draft_title=bool(d.title),
+                )
+            )
         for n in news:
             title = truncate_display(clean_line(n.thread_title), 34)
             actor = truncate_display(clean_line(n.actor), 16)
@@ -75,8 +97,10 @@ class WhatsNew(Static):
             return Content("Nothing new for you since your last visit.").stylize("italic")
         lines = [Content("What is new for you (press its number):").stylize("bold")]
         for number, item in enumerate(self.items, start=1):
-            lines.append(Content(f"{number}  ").stylize("bold")
-                         + Content(truncate_display(clean_line(item.text), 72)))
+            lines.append(
+                Content(f"{number}  ").stylize("bold")
+                + Content(truncate_display(clean_line(item.text), 72))
+            )
         return Content("\n").join(lines)
 
     async def open(self, number: int) -> None:
@@ -99,8 +123,9 @@ class WhatsNew(Static):
 
             await app.push_screen(ThreadScreen(item.thread_id, at_seq=item.seq))
         elif item.draft_context is not None:
-            target = ComposeTarget.from_context(item.draft_context, item.draft_label,
-                                                item.draft_title)
+            target = ComposeTarget.from_context(
+                item.draft_context, item.draft_label, item.draft_title
+            )
             if target is not None:
                 app.run_worker(self._write_draft(target), exclusive=True, group="draft")
 

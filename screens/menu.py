@@ -46,9 +46,12 @@ class MainMenuScreen(BBSScreen[None]):
     _shown_once = False
     _asked_to_agree = False
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, action, label, show=False) for key, action, label in SECTIONS
-    ] + NEWS_BINDINGS + CHECK_IN_BINDINGS + NOTICE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = (
+        [Binding(key, action, label, show=False) for key, action, label in SECTIONS]
+        + NEWS_BINDINGS
+        + CHECK_IN_BINDINGS
+        + NOTICE_BINDINGS
+    )
 
     DEFAULT_CSS = default_css(__file__, "MainMenuScreen")
 
@@ -63,8 +66,9 @@ class MainMenuScreen(BBSScreen[None]):
         yield CheckInsDue(id="checkins-due")
         shown = sections_for(member is not None and member.is_staff)
         yield ModerationNews(id="moderation-news")
-        yield KeyMenu([(action, f" {key.upper()}  {label} ") for key, action, label in shown],
-                      id="menu")
+        yield KeyMenu(
+            [(action, f" {key.upper()}  {label} ") for key, action, label in shown], id="menu"
+        )
         # The sections are listed above with their names; the bar only reminds of keys,
         # so it fits 80 columns however many sections there are.
         keys = " ".join(k.upper() for k, _a, _l in shown)
@@ -115,12 +119,18 @@ class MainMenuScreen(BBSScreen[None]):
         self._show_home(snapshot, news_reads=reads)
 
     def _show_home(self, home: HomeSnapshot, *, news_reads: int | None = None) -> None:
-        self.query_one(WhatsNew).show_news(home.news, home.drafts, home.unread_mail,
-                                           invitations=home.invitations, cheers=home.cheers)
+        self.query_one(WhatsNew).show_news(
+            home.news,
+            home.drafts,
+            home.unread_mail,
+            invitations=home.invitations,
+            cheers=home.cheers,
+        )
         self.query_one(RoomEventsToday).show_events(home.events_today)
         self.query_one(CheckInsDue).show_greeting(home.greeting)
-        self.query_one(ModerationNews).show_news(home.banner, home.notices, home.crisis_waiting,
-                                                 read_after=news_reads)
+        self.query_one(ModerationNews).show_news(
+            home.banner, home.notices, home.crisis_waiting, read_after=news_reads
+        )
         if home.needs_agreement and not self._asked_to_agree:
             self._asked_to_agree = True
             self._agree_again()

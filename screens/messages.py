@@ -66,20 +66,25 @@ class MessagesScreen(BBSScreen[None]):
             self._say(BUSY)
             return
         self.query_one("#who", PlainText).show(
-            f"Who may start a conversation with you: {WHO_LABELS[who]} (W to change)")
+            f"Who may start a conversation with you: {WHO_LABELS[who]} (W to change)"
+        )
         options = self.query_one("#conversations", OptionList)
         options.clear_options()
         for c in conversations:
             state = " (blocked)" if c.blocked else " (muted)" if c.muted else ""
-            prompt = _line((truncate_display(c.partner, 24).ljust(26), "bold" if c.unread else ""),
-                           _when(c.last_at), (f"  {c.unread} new" if c.unread else "", "bold"),
-                           state)
+            prompt = _line(
+                (truncate_display(c.partner, 24).ljust(26), "bold" if c.unread else ""),
+                _when(c.last_at),
+                (f"  {c.unread} new" if c.unread else "", "bold"),
+                state,
+            )
             options.add_option(Option(prompt, id=str(c.id)))
         if not conversations:
             # In the list, not the status line: the status keeps what the member was told
             # (a refusal, "sent") across this reload.
-            options.add_option(Option(Content("No conversations yet. Press N to write to "
-                                              "someone."), disabled=True))
+            options.add_option(
+                Option(Content("No conversations yet. Press N to write to someone."), disabled=True)
+            )
         else:
             options.highlighted = 0
 
@@ -92,8 +97,9 @@ class MessagesScreen(BBSScreen[None]):
     async def action_new(self) -> None:
         member = self.bbs.member
         assert member is not None
-        name = await self.app.push_screen_wait(AskScreen("Write to whom? (their pseudonym)",
-                                                         max_length=64))
+        name = await self.app.push_screen_wait(
+            AskScreen("Write to whom? (their pseudonym)", max_length=64)
+        )
         if not name:
             return
         service = self.bbs.community.boards
@@ -104,7 +110,8 @@ class MessagesScreen(BBSScreen[None]):
             self._say(str(error))
             return
         outcome = await self.app.push_screen_wait(
-            ComposeScreen(ComposeTarget("pm", partner_id, f"Message to {partner}")))
+            ComposeScreen(ComposeTarget("pm", partner_id, f"Message to {partner}"))
+        )
         await show_outcome(self, outcome)
 
     async def action_who(self) -> None:
@@ -163,8 +170,9 @@ class ConversationScreen(BBSScreen[None]):
         yield PlainText("", classes="title", id="partner")
         yield VerticalScroll(id="messages")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" R reply  P older  W worried about them  ! report  B block  M mute\n"
-                     " Esc back  F1 help")
+        yield KeyBar(
+            " R reply  P older  W worried about them  ! report  B block  M mute\n Esc back  F1 help"
+        )
 
     async def on_mount(self) -> None:
         await self.load()
@@ -176,8 +184,9 @@ class ConversationScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            page = await self.bbs.community.boards.messages(member.id, self.conversation_id,
-                                                            before_id=before_id)
+            page = await self.bbs.community.boards.messages(
+                member.id, self.conversation_id, before_id=before_id
+            )
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -202,8 +211,7 @@ class ConversationScreen(BBSScreen[None]):
         index = widgets.index(current) if current in widgets else len(widgets) - 1
         index = max(0, min(len(widgets) - 1, index + step))
         widgets[index].focus()
-        self.query_one("#messages", VerticalScroll).scroll_to_widget(widgets[index],
-                                                                     animate=False)
+        self.query_one("#messages", VerticalScroll).scroll_to_widget(widgets[index], animate=False)
 
     async def action_older(self) -> None:
         if self.page and self.page.has_before and self.page.messages:
@@ -221,7 +229,8 @@ class ConversationScreen(BBSScreen[None]):
             self._say(str(error))
             return
         outcome = await self.app.push_screen_wait(
-            ComposeScreen(ComposeTarget("pm", c.partner_id, f"Message to {c.partner}")))
+            ComposeScreen(ComposeTarget("pm", c.partner_id, f"Message to {c.partner}"))
+        )
         await show_outcome(self, outcome)
         await self.load()
 
@@ -233,9 +242,16 @@ class ConversationScreen(BBSScreen[None]):
         service = self.bbs.community.boards
         blocked, muted = await service.is_blocked(member.id, c.partner_id)
         on_now = blocked if kind is BlockKind.BLOCK else muted
-        if kind is BlockKind.BLOCK and not on_now and not await self.app.push_screen_wait(
-                ConfirmScreen(f"Block {c.partner}? They cannot message, mention or react to "
-                              "you, and their posts fold up for you. They are not told.")):
+        if (
+            kind is BlockKind.BLOCK
+            and not on_now
+            and not await self.app.push_screen_wait(
+                ConfirmScreen(
+                    f"Block {c.partner}? They cannot message, mention or react to "
+                    "you, and their posts fold up for you. They are not told."
+                )
+            )
+        ):
             return
         await service.set_block(member.id, c.partner_id, kind, not on_now)
         verb = "Blocked" if kind is BlockKind.BLOCK else "Muted"
@@ -256,8 +272,9 @@ class ConversationScreen(BBSScreen[None]):
         focused = self.focused
         if member is None or not isinstance(focused, MessageWidget):
             return
-        reason = await self.app.push_screen_wait(AskScreen(
-            "What is wrong with this message? A moderator will look at it."))
+        reason = await self.app.push_screen_wait(
+            AskScreen("What is wrong with this message? A moderator will look at it.")
+        )
         if not reason:
             return
         try:
@@ -283,14 +300,16 @@ class ConversationScreen(BBSScreen[None]):
         else:
             self._say(f"{c.partner} has not written here yet.")
             return
-        note = await self.app.push_screen_wait(AskScreen(
-            f"Worried about {c.partner}? Moderators get a priority alert and check in with "
-            "them; they are not told who asked. What worries you (optional, Enter sends)?"))
+        note = await self.app.push_screen_wait(
+            AskScreen(
+                f"Worried about {c.partner}? Moderators get a priority alert and check in with "
+                "them; they are not told who asked. What worries you (optional, Enter sends)?"
+            )
+        )
         if note is None:
             return
         try:
-            await self.bbs.community.boards.raise_concern_about_message(member.id, chosen.id,
-                                                                        note)
+            await self.bbs.community.boards.raise_concern_about_message(member.id, chosen.id, note)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return

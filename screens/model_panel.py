@@ -57,10 +57,13 @@ class ModelPanelScreen(BBSScreen[None]):
         except (AdminError, StoreBusyError) as error:
             out.show(str(error))
             return
-        lines = [f"In use: {st.current}    versions kept: {', '.join(st.versions)}",
-                 f"Sysop decisions gathered: {st.decisions_total}, "
-                 f"{st.decisions_since} since this model was trained", "",
-                 "Evaluation (seed validation split):"]
+        lines = [
+            f"In use: {st.current}    versions kept: {', '.join(st.versions)}",
+            f"Sysop decisions gathered: {st.decisions_total}, "
+            f"{st.decisions_since} since this model was trained",
+            "",
+            "Evaluation (seed validation split):",
+        ]
         lines += [f"  {line}" for line in st.evaluation]
         out.show("\n".join(lines))
 
@@ -84,14 +87,16 @@ class ModelPanelScreen(BBSScreen[None]):
         bar = self.query_one("#model-progress", ProgressBar)
         bar.display = True
         self.output = []
-        self._line("Retraining: this takes a minute or two..." if retrain
-                   else "Rolling back...")
+        self._line("Retraining: this takes a minute or two..." if retrain else "Rolling back...")
         admin = self.bbs.community.admin
         try:
             if retrain:
                 kept = await admin.retrain_model(member.id, self._line)
-                self._line("The new model is in use." if kept
-                           else "The new model was no better, so the current one stays.")
+                self._line(
+                    "The new model is in use."
+                    if kept
+                    else "The new model was no better, so the current one stays."
+                )
             else:
                 self._line(f"Now using {await admin.rollback_model(member.id)}.")
         except (AdminError, StoreBusyError, ValueError) as error:

@@ -34,8 +34,7 @@ from screens.widgets import KeyBar, PlainText, TextField, literal
 # A crisis alert stays on screen this long (a toast over whatever screen is open).
 CRISIS_ALERT_SECONDS = 60.0
 
-NOTICE_BINDINGS: list[BindingType] = [
-    Binding("n", "notices", "Notes from moderators", show=False)]
+NOTICE_BINDINGS: list[BindingType] = [Binding("n", "notices", "Notes from moderators", show=False)]
 
 
 class ModerationNews(Static):
@@ -81,9 +80,13 @@ class ModerationNews(Static):
             return
         if crisis:
             # Wherever the moderator is, before any read: someone may be in danger.
-            self.app.notify("Crisis alert: someone may be in danger. Press A on the home "
-                            "screen to review.", title="Crisis alert", severity="error",
-                            timeout=CRISIS_ALERT_SECONDS, markup=False)
+            self.app.notify(
+                "Crisis alert: someone may be in danger. Press A on the home screen to review.",
+                title="Crisis alert",
+                severity="error",
+                timeout=CRISIS_ALERT_SECONDS,
+                markup=False,
+            )
             self._crisis_seen += crisis
         self.reload()
 
@@ -108,8 +111,9 @@ class ModerationNews(Static):
             return
         self.show_news(banner, notices, crisis)
 
-    def show_news(self, banner: str, notices: list[NoticeView], crisis: int, *,
-                  read_after: int | None = None) -> None:
+    def show_news(
+        self, banner: str, notices: list[NoticeView], crisis: int, *, read_after: int | None = None
+    ) -> None:
         """Show what was read; `read_after` (a `reads_started` value) drops a stale read."""
         if read_after is not None and read_after != self.reads_started:
             return
@@ -117,22 +121,35 @@ class ModerationNews(Static):
         if crisis > self._crisis_seen:
             # Alerts that arrived while this moderator was away from the bus (a fresh
             # login, or after a busy moment): say so wherever they are.
-            self.app.notify(f"{crisis} crisis alert{'s' if crisis != 1 else ''} waiting in "
-                            "the review queue (A on the home screen).", markup=False,
-                            title="Crisis alert", severity="error",
-                            timeout=CRISIS_ALERT_SECONDS)
+            self.app.notify(
+                f"{crisis} crisis alert{'s' if crisis != 1 else ''} waiting in "
+                "the review queue (A on the home screen).",
+                markup=False,
+                title="Crisis alert",
+                severity="error",
+                timeout=CRISIS_ALERT_SECONDS,
+            )
         self._crisis_seen = crisis
         lines: list[Content] = []
         if banner.strip():
-            lines.append(Content("Announcement: ").stylize("bold")
-                         + literal(truncate_display(clean_line(banner), 62)))
+            lines.append(
+                Content("Announcement: ").stylize("bold")
+                + literal(truncate_display(clean_line(banner), 62))
+            )
         if self.notices:
             count = len(self.notices)
-            lines.append(Content(f"{count} note{'s' if count != 1 else ''} from the moderators "
-                                 "for you: press N to read.").stylize("bold"))
+            lines.append(
+                Content(
+                    f"{count} note{'s' if count != 1 else ''} from the moderators "
+                    "for you: press N to read."
+                ).stylize("bold")
+            )
         if crisis:
-            lines.append(Content(f"{crisis} crisis alert{'s' if crisis != 1 else ''} waiting: "
-                                 "press A to review.").stylize("bold reverse"))
+            lines.append(
+                Content(
+                    f"{crisis} crisis alert{'s' if crisis != 1 else ''} waiting: press A to review."
+                ).stylize("bold reverse")
+            )
         shown = Content("\n").join(lines)
         if shown.plain != self._shown:
             self._shown = shown.plain
@@ -159,10 +176,18 @@ class NoticesScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Notes from the moderators", classes="title")
-        yield OptionList(*(Option(literal(f"{n.created_at:%Y-%m-%d %H:%M}  {n.text}"),
-                                  id=f"n{n.id}") for n in self.notices), id="notices")
-        yield TextField(placeholder="Why you think this was a mistake (Enter sends)",
-                        id="appeal", max_length=500)
+        yield OptionList(
+            *(
+                Option(literal(f"{n.created_at:%Y-%m-%d %H:%M}  {n.text}"), id=f"n{n.id}")
+                for n in self.notices
+            ),
+            id="notices",
+        )
+        yield TextField(
+            placeholder="Why you think this was a mistake (Enter sends)",
+            id="appeal",
+            max_length=500,
+        )
         yield PlainText("", id="notice-status", classes="note")
         yield KeyBar(" P appeal the chosen note (once)   Esc back")
 
@@ -200,8 +225,10 @@ class NoticesScreen(BBSScreen[None]):
         except (AdminError, StoreBusyError) as error:
             status.show(str(error))
             return
-        self.notices = [replace(n, appealable=False) if n.audit_id == notice.audit_id else n
-                        for n in self.notices]
+        self.notices = [
+            replace(n, appealable=False) if n.audit_id == notice.audit_id else n
+            for n in self.notices
+        ]
         field = self.query_one("#appeal", TextField)
         field.value = ""
         field.display = False
@@ -232,8 +259,7 @@ class GuidelinesAgainScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("The community guidelines have changed", classes="title")
-        yield PlainText("Please read them again; they apply to everyone here.",
-                        classes="note")
+        yield PlainText("Please read them again; they apply to everyone here.", classes="note")
         with VerticalScroll(id="guidelines-scroll"):
             yield PlainText(reflow(self.text), id="guidelines", classes="body")
         yield KeyBar(" A I agree   Q leave for now   Up/Down scroll")
@@ -262,8 +288,9 @@ class PublicLogScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Moderation log", classes="title")
-        yield PlainText("What moderators did and why. Moderators' names are not shown.",
-                        classes="note")
+        yield PlainText(
+            "What moderators did and why. Moderators' names are not shown.", classes="note"
+        )
         with VerticalScroll(id="public-log-scroll"):
             yield PlainText("Reading...", id="public-log", classes="body")
         yield KeyBar(" Up/Down scroll   Esc back")
@@ -278,11 +305,18 @@ class PublicLogScreen(BBSScreen[None]):
         if not entries:
             out.show("This community does not publish its moderation log.")
             return
-        out.show("\n".join(
-            truncate_display(clean_line(
-                f"{e.created_at:%Y-%m-%d} {e.action} {e.member}: "
-                + (": ".join(p for p in (e.category, e.reason) if p) or "no reason given")), 74)
-            for e in entries))
+        out.show(
+            "\n".join(
+                truncate_display(
+                    clean_line(
+                        f"{e.created_at:%Y-%m-%d} {e.action} {e.member}: "
+                        + (": ".join(p for p in (e.category, e.reason) if p) or "no reason given")
+                    ),
+                    74,
+                )
+                for e in entries
+            )
+        )
         self.query_one("#public-log-scroll").focus()
 
     def action_back(self) -> None:

@@ -76,12 +76,18 @@ class PrivacyScreen(BBSScreen[None]):
     def compose(self) -> ComposeResult:
         member = _member(self)
         yield PlainText("Privacy and your data", classes="title")
-        yield PlainText("Download everything of yours as one JSON file, with your usual login:",
-                        classes="note", id="export-note")
+        yield PlainText(
+            "Download everything of yours as one JSON file, with your usual login:",
+            classes="note",
+            id="export-note",
+        )
         yield PlainText(self.bbs.community.privacy.export_command(member), id="export")
         yield KeyMenu(self._entries(), id="menu")
-        yield PlainText(f"Quick-hide: {QUICK_HIDE_NAME} swaps the screen for a plain one; "
-                        "the same key brings it back.", classes="note")
+        yield PlainText(
+            f"Quick-hide: {QUICK_HIDE_NAME} swaps the screen for a plain one; "
+            "the same key brings it back.",
+            classes="note",
+        )
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" W C K R S O D choose   Enter open   Esc back   F12 hide   F1 help")
 
@@ -134,8 +140,11 @@ class PrivacyScreen(BBSScreen[None]):
             return
         self.offline = wanted
         self._refresh_menu()
-        status.show("You appear offline: rooms do not list you; you can still read and write."
-                    if wanted else "You appear online again.")
+        status.show(
+            "You appear offline: rooms do not list you; you can still read and write."
+            if wanted
+            else "You appear online again."
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -162,15 +171,17 @@ class WhatWeStoreScreen(BBSScreen[None]):
         except StoreBusyError:
             self.query_one("#stored", PlainText).show(BUSY)
             return
-        text += ("\n\nTo download all of it as JSON:\n  " + privacy.export_command(member))
+        text += "\n\nTo download all of it as JSON:\n  " + privacy.export_command(member)
         self.query_one("#stored", PlainText).show(reflow(text))
 
     def action_back(self) -> None:
         self.dismiss(None)
 
 
-PASSWORD_CHANGED = ("Your password is changed. Use the new one next time you log in; "
-                    "your recovery code and SSH keys still work.")
+PASSWORD_CHANGED = (
+    "Your password is changed. Use the new one next time you log in; "
+    "your recovery code and SSH keys still work."
+)
 
 
 class ChangePasswordScreen(BBSScreen[bool]):
@@ -185,9 +196,10 @@ class ChangePasswordScreen(BBSScreen[bool]):
         yield PlainText("Change password", classes="title")
         yield PlainText("Current password", classes="note")
         yield TextField(password=True, id="current", max_length=1024)
-        yield PlainText(f"New password (at least {MIN_PASSWORD_LENGTH} characters; a few "
-                        "words work well)",
-                        classes="note")
+        yield PlainText(
+            f"New password (at least {MIN_PASSWORD_LENGTH} characters; a few words work well)",
+            classes="note",
+        )
         yield TextField(password=True, id="new", max_length=1024)
         yield PlainText("New password again", classes="note")
         yield TextField(password=True, id="repeat", max_length=1024)
@@ -211,7 +223,8 @@ class ChangePasswordScreen(BBSScreen[bool]):
         fields = [self.query_one(f"#{n}", TextField) for n in ("current", "new", "repeat")]
         try:
             await self.bbs.community.privacy.change_password(
-                _member(self).id, fields[0].value, fields[1].value, fields[2].value)
+                _member(self).id, fields[0].value, fields[1].value, fields[2].value
+            )
         except (AccountError, PasswordError) as error:
             status.show(str(error))
             return
@@ -235,8 +248,11 @@ class NewRecoveryCodeScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("New recovery code", classes="title")
-        yield PlainText("A new code replaces your old one, which stops working. Type your "
-                        "password, then Enter.", classes="note")
+        yield PlainText(
+            "A new code replaces your old one, which stops working. Type your "
+            "password, then Enter.",
+            classes="note",
+        )
         yield TextField(password=True, id="current", max_length=1024)
         yield PlainText("", id="code", classes="code")
         yield PlainText("", id="status", classes="error")
@@ -251,7 +267,8 @@ class NewRecoveryCodeScreen(BBSScreen[None]):
         status = self.query_one("#status", PlainText)
         try:
             code = await self.bbs.community.privacy.regenerate_recovery_code(
-                _member(self).id, field.value)
+                _member(self).id, field.value
+            )
         except AccountError as error:
             status.show(str(error))
             return
@@ -264,7 +281,8 @@ class NewRecoveryCodeScreen(BBSScreen[None]):
         self.query_one("#code", PlainText).show(code)
         self.query_one(".note", PlainText).show(
             "Here is your new recovery code. Write it down somewhere safe now: it is shown "
-            "only this once. Esc when you have noted it.")
+            "only this once. Esc when you have noted it."
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -321,8 +339,9 @@ class KeysScreen(BBSScreen[None]):
             if line:
                 self.run_worker(self._add(line), exclusive=True)
 
-        self.app.push_screen(AskScreen("Paste your public key line (ssh-ed25519 AAAA...):",
-                                       max_length=16000), added)
+        self.app.push_screen(
+            AskScreen("Paste your public key line (ssh-ed25519 AAAA...):", max_length=16000), added
+        )
 
     async def _add(self, line: str) -> None:
         status = self.query_one("#status", PlainText)
@@ -347,8 +366,9 @@ class KeysScreen(BBSScreen[None]):
             if yes:
                 self.run_worker(self._remove(key), exclusive=True)
 
-        self.app.push_screen(ConfirmScreen(f"Stop this key logging you in? "
-                                           f"{key.fingerprint} (Y/N)"), answered)
+        self.app.push_screen(
+            ConfirmScreen(f"Stop this key logging you in? {key.fingerprint} (Y/N)"), answered
+        )
 
     async def _remove(self, key: KeyView) -> None:
         status = self.query_one("#status", PlainText)
@@ -386,8 +406,7 @@ class SessionsScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Your active sessions", classes="title")
-        yield PlainText("Each is a connection open now. No addresses are kept.",
-                        classes="note")
+        yield PlainText("Each is a connection open now. No addresses are kept.", classes="note")
         yield OptionList(id="sessions")
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" Up/Down choose   E end session   R refresh   Esc back   F1 help")
@@ -401,8 +420,9 @@ class SessionsScreen(BBSScreen[None]):
         mine = self.bbs.context.session_id
         listing = self.query_one("#sessions", OptionList)
         listing.clear_options()
-        listing.add_options([Option(styled_line(_session_line(s, s.session_id == mine)))
-                             for s in self.sessions])
+        listing.add_options(
+            [Option(styled_line(_session_line(s, s.session_id == mine))) for s in self.sessions]
+        )
         if self.sessions:
             listing.highlighted = 0
         else:
@@ -439,13 +459,16 @@ class DeleteAccountScreen(BBSScreen[None]):
             "be undone. Your private messages, goals, check-ins, partnerships, keys and "
             "settings are removed, and your sessions end. Your name cannot be used by anyone "
             "for 30 days. You can export your data first (see the privacy screen).",
-            classes="body")
+            classes="body",
+        )
         yield PlainText("Your posts on the boards:", classes="note")
         with RadioSet(id="choice", compact=True):
-            yield Choice("Remove them (a short placeholder keeps replies readable)",
-                         value=True, id="choice-remove")
-            yield Choice('Keep them, shown as written by "a former member"',
-                         id="choice-anonymise")
+            yield Choice(
+                "Remove them (a short placeholder keeps replies readable)",
+                value=True,
+                id="choice-remove",
+            )
+            yield Choice('Keep them, shown as written by "a former member"', id="choice-anonymise")
         yield PlainText(f"To confirm, type your name ({name}) and press Enter:", classes="note")
         yield TextField("", id="confirm", max_length=128)
         yield PlainText("", id="status", classes="error")

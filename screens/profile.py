@@ -59,12 +59,15 @@ class ProfileScreen(BBSScreen[None]):
         # Each language in its own name, on one line: the form fits 24 lines.
         with RadioSet(id="language", compact=True):
             for lang in LANGUAGES:
-                yield Choice(LANGUAGE_NAMES[lang], value=member.language == lang,
-                             id=f"language-{lang}")
+                yield Choice(
+                    LANGUAGE_NAMES[lang], value=member.language == lang, id=f"language-{lang}"
+                )
         yield Button("Save", id="save", compact=True)
         yield PlainText("", id="status", classes="note")
-        yield PlainText("P: privacy and your data (export, password, keys, sessions, "
-                        "delete account).", classes="note")
+        yield PlainText(
+            "P: privacy and your data (export, password, keys, sessions, delete account).",
+            classes="note",
+        )
         yield KeyBar(" Up/Down choose  Space select  S save  F for you  P privacy  Esc back")
 
     def on_mount(self) -> None:
@@ -94,8 +97,9 @@ class ProfileScreen(BBSScreen[None]):
                 colour_mode=self._chosen_mode(),
                 mouse=self.query_one("#mouse", Checkbox).value,
             )
-            front_end = (FrontEnd.PLAIN if self.query_one("#plain-mode", Checkbox).value
-                         else FrontEnd.FULL)
+            front_end = (
+                FrontEnd.PLAIN if self.query_one("#plain-mode", Checkbox).value else FrontEnd.FULL
+            )
             if front_end is not updated.front_end:
                 updated = await app.community.set_front_end(member.id, front_end)
             language = self._chosen_language(updated.language)

@@ -67,8 +67,13 @@ class TagPickerScreen(ModalScreen[str | None]):
             # The keys above the list: a notification at the foot of the screen cannot
             # cover them.
             yield PlainText("Enter choose  Esc cancel", classes="note")
-            yield OptionList(*[Option(styled_line(f"{tag} ({n})"), id=f"t{i}")
-                               for i, (tag, n) in enumerate(self.tags)], id="tags")
+            yield OptionList(
+                *[
+                    Option(styled_line(f"{tag} ({n})"), id=f"t{i}")
+                    for i, (tag, n) in enumerate(self.tags)
+                ],
+                id="tags",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#tags", OptionList).focus()
@@ -101,8 +106,7 @@ class ResourceReadScreen(BBSScreen[None]):
         yield PlainText("Tags: " + ", ".join(self.entry.tags), classes="note", id="resource-tags")
         with VerticalScroll(id="resource-scroll"):
             yield PlainText(self.entry.body, id="resource-body", classes="body")
-            yield PlainText("\nSource: " + self.entry.source, id="resource-source",
-                            classes="note")
+            yield PlainText("\nSource: " + self.entry.source, id="resource-source", classes="note")
         yield PlainText("", id="resource-status", classes="note")
         yield KeyBar(" Esc back   F favourite   Up/Down/PgUp/PgDn scroll   F1 help")
 
@@ -111,8 +115,11 @@ class ResourceReadScreen(BBSScreen[None]):
         self.query_one("#resource-scroll").focus()
 
     def _show_state(self, prefix: str) -> None:
-        state = ("One of your favourites (F to remove)." if self.favourite
-                 else "F keeps this in your favourites.")
+        state = (
+            "One of your favourites (F to remove)."
+            if self.favourite
+            else "F keeps this in your favourites."
+        )
         self.query_one("#resource-status", PlainText).show(f"{prefix}{state}")
 
     async def action_favourite(self) -> None:
@@ -121,7 +128,8 @@ class ResourceReadScreen(BBSScreen[None]):
             return
         try:
             self.favourite = await self.bbs.community.resources.set_favourite(
-                member_id, self.entry.id, not self.favourite)
+                member_id, self.entry.id, not self.favourite
+            )
         except (ResourceError, StoreBusyError) as error:
             self.query_one("#resource-status", PlainText).show(str(error))
             return
@@ -153,9 +161,11 @@ class ResourceLibraryScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Resource library", classes="title", id="library-title")
-        yield PlainText("Coping strategies and self-help exercises. They are not a substitute "
-                        "for care: if you are in danger, the crisis lines are under F1.",
-                        classes="note")
+        yield PlainText(
+            "Coping strategies and self-help exercises. They are not a substitute "
+            "for care: if you are in danger, the crisis lines are under F1.",
+            classes="note",
+        )
         yield PlainText("", id="library-filter", classes="note")
         yield OptionList(id="resources")
         yield PlainText("", id="library-status", classes="note")
@@ -176,8 +186,9 @@ class ResourceLibraryScreen(BBSScreen[None]):
         member_id = _member_id(self)
         try:
             self.library = await service.library()
-            self.favourites = (await service.favourite_ids(member_id)
-                               if member_id is not None else set())
+            self.favourites = (
+                await service.favourite_ids(member_id) if member_id is not None else set()
+            )
         except StoreBusyError:
             self._say(BUSY)
             return
@@ -194,18 +205,23 @@ class ResourceLibraryScreen(BBSScreen[None]):
         if self.tag is not None:
             parts.append(f"tagged {self.tag}")
         self.query_one("#library-filter", PlainText).show(
-            f"{' '.join(parts)}: {len(shown)} of {len(self.library)}.")
+            f"{' '.join(parts)}: {len(shown)} of {len(self.library)}."
+        )
         options = self.query_one("#resources", OptionList)
         keep = options.highlighted
         options.clear_options()
         for view in shown:
-            options.add_option(Option(resource_line(view, view.id in self.favourites),
-                                      id=f"r{view.id}"))
+            options.add_option(
+                Option(resource_line(view, view.id in self.favourites), id=f"r{view.id}")
+            )
         if not shown:
-            empty = ("No favourites yet. Open an entry and press F to keep it here."
-                     if self.only_favourites else
-                     "Nothing here yet." if not self.library else
-                     "No entries match. Press A to show them all.")
+            empty = (
+                "No favourites yet. Open an entry and press F to keep it here."
+                if self.only_favourites
+                else "Nothing here yet."
+                if not self.library
+                else "No entries match. Press A to show them all."
+            )
             options.add_option(Option(Content(empty), disabled=True))
         else:
             options.highlighted = min(keep, len(shown) - 1) if keep is not None else 0
@@ -237,8 +253,10 @@ class ResourceLibraryScreen(BBSScreen[None]):
             self.favourites.add(view.id)
         else:
             self.favourites.discard(view.id)
-        self._say(("Kept in your favourites: " if kept else "Removed from favourites: ")
-                  + clean_line(view.title))
+        self._say(
+            ("Kept in your favourites: " if kept else "Removed from favourites: ")
+            + clean_line(view.title)
+        )
         self._show()
 
     @work(exclusive=True, group="dialog")

@@ -68,8 +68,7 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         yield TextField(tags, id="res-tags", max_length=400)
         yield PlainText("Source line (honest: where it comes from)", classes="field-label")
         yield TextField(source, id="res-source", max_length=SOURCE_MAX * 2)
-        yield PlainText(f"Body (up to {BODY_MAX:,} characters; plain text)",
-                        classes="field-label")
+        yield PlainText(f"Body (up to {BODY_MAX:,} characters; plain text)", classes="field-label")
         yield PostEditor(body, id="res-body", soft_wrap=True, tab_behavior="focus")
         yield PlainText("", id="res-error", classes="error")
         yield KeyBar(" Tab next field   Ctrl+S save   Esc cancel")
@@ -78,10 +77,12 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         self.query_one("#res-title", TextField).focus()
 
     def values(self) -> tuple[str, str, str, str]:
-        return (self.query_one("#res-title", TextField).value,
-                self.query_one("#res-tags", TextField).value,
-                self.query_one("#res-source", TextField).value,
-                self.query_one("#res-body", PostEditor).text)
+        return (
+            self.query_one("#res-title", TextField).value,
+            self.query_one("#res-tags", TextField).value,
+            self.query_one("#res-source", TextField).value,
+            self.query_one("#res-body", PostEditor).text,
+        )
 
     @on(Input.Submitted, "#res-source")
     def _to_body(self, _event: Input.Submitted) -> None:
@@ -89,8 +90,10 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
 
     @on(PostEditor.TooLong)
     def _too_long(self, event: PostEditor.TooLong) -> None:
-        self._error(f"That paste is {event.size:,} characters, far beyond the "
-                    f"{BODY_MAX:,} a resource takes, so nothing was pasted.")
+        self._error(
+            f"That paste is {event.size:,} characters, far beyond the "
+            f"{BODY_MAX:,} a resource takes, so nothing was pasted."
+        )
 
     def _error(self, text: str) -> None:
         self.query_one("#res-error", PlainText).show(text)
@@ -103,11 +106,13 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         service = self.bbs.community.resources
         try:
             if self.entry is None:
-                saved = await service.add(member.id, title=title, body=body, source=source,
-                                          tags=tags)
+                saved = await service.add(
+                    member.id, title=title, body=body, source=source, tags=tags
+                )
             else:
-                saved = await service.edit(member.id, self.entry.id, title=title, body=body,
-                                           source=source, tags=tags)
+                saved = await service.edit(
+                    member.id, self.entry.id, title=title, body=body, source=source, tags=tags
+                )
         except _PROBLEMS as error:
             self._error(str(error))
             return
@@ -116,7 +121,8 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
     @work(exclusive=True, group="dialog")
     async def action_cancel(self) -> None:
         if self.values() != self._original() and not await self.app.push_screen_wait(
-                ConfirmScreen("Leave without saving? What you typed here will be lost.")):
+            ConfirmScreen("Leave without saving? What you typed here will be lost.")
+        ):
             return
         self.dismiss(None)
 
@@ -138,8 +144,11 @@ class ResourceAdminScreen(BBSScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield PlainText("Resource library (sysops)", classes="title", id="res-admin-title")
-        yield PlainText("Retired entries stay here and can be restored; members' favourites "
-                        "come back with them.", classes="note")
+        yield PlainText(
+            "Retired entries stay here and can be restored; members' favourites "
+            "come back with them.",
+            classes="note",
+        )
         yield OptionList(id="res-records")
         yield PlainText("", id="res-admin-status", classes="note")
         yield KeyBar(" Enter read  N new  E edit  X retire/restore  Esc back")
@@ -166,14 +175,14 @@ class ResourceAdminScreen(BBSScreen[None]):
             return
         retired = sum(1 for r in self.records if r.retired)
         self.query_one("#res-admin-title", PlainText).show(
-            f"Resource library (sysops): {len(self.records) - retired} shown, {retired} retired")
+            f"Resource library (sysops): {len(self.records) - retired} shown, {retired} retired"
+        )
         options = self.query_one("#res-records", OptionList)
         keep = options.highlighted
         options.clear_options()
         options.add_options([Option(record_line(r), id=f"r{r.view.id}") for r in self.records])
         if not self.records:
-            options.add_option(Option(Content("No entries. Press N to write one."),
-                                      disabled=True))
+            options.add_option(Option(Content("No entries. Press N to write one."), disabled=True))
         else:
             options.highlighted = min(keep, len(self.records) - 1) if keep is not None else 0
 
@@ -186,8 +195,7 @@ class ResourceAdminScreen(BBSScreen[None]):
     @on(OptionList.OptionSelected, "#res-records")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if 0 <= event.option_index < len(self.records):
-            self.app.push_screen(ResourceReadScreen(self.records[event.option_index].view,
-                                                    False))
+            self.app.push_screen(ResourceReadScreen(self.records[event.option_index].view, False))
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
@@ -213,13 +221,17 @@ class ResourceAdminScreen(BBSScreen[None]):
         if record is None or actor is None:
             return
         title = truncate_display(clean_line(record.view.title), 40)
-        question = (f"Restore {title!r} to the library?" if record.retired else
-                    f"Retire {title!r}? Members stop seeing it; you can restore it later.")
+        question = (
+            f"Restore {title!r} to the library?"
+            if record.retired
+            else f"Retire {title!r}? Members stop seeing it; you can restore it later."
+        )
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         try:
-            done = await self.bbs.community.resources.retire(actor, record.view.id,
-                                                             retired=not record.retired)
+            done = await self.bbs.community.resources.retire(
+                actor, record.view.id, retired=not record.retired
+            )
         except _PROBLEMS as error:
             self._say(str(error))
             return

@@ -79,9 +79,7 @@ class FeedEntry:
         rows = self.rows.get(width)
         if rows is None:
             lines = self.content.wrap(max(1, width)) or [Content("")]
-            rows = tuple(
-                Strip(line.render_segments()).adjust_cell_length(width) for line in lines
-            )
+            rows = tuple(Strip(line.render_segments()).adjust_cell_length(width) for line in lines)
             if len(self.rows) >= 4:
                 self.rows.clear()
             self.rows[width] = rows
@@ -94,8 +92,9 @@ _SHARED_ENTRIES: OrderedDict[tuple[int, bool, str, str, str, str], FeedEntry] = 
 SHARED_ENTRY_LIMIT = 4096
 
 
-def shared_line_entry(line_id: int, author: str, text: str, kind: str, at: str, *,
-                      mention: bool = False) -> FeedEntry:
+def shared_line_entry(
+    line_id: int, author: str, text: str, kind: str, at: str, *, mention: bool = False
+) -> FeedEntry:
     """`line_entry` for a stored line, cached by line id (and content: ids of other stores)."""
     key = (line_id, mention, author, text, kind, at)
     entry = _SHARED_ENTRIES.get(key)
@@ -122,8 +121,9 @@ def line_entry(author: str, text: str, kind: str, at: str, *, mention: bool = Fa
     stamp = (at[11:16] + " ") if len(at) >= 16 else ""
     text_style = "bold" if mention else ""
     if kind == "me":
-        content = Content.assemble((stamp, "dim"), ("* ", "dim"), (name, "bold"), " ",
-                                   (body, text_style or "italic"))
+        content = Content.assemble(
+            (stamp, "dim"), ("* ", "dim"), (name, "bold"), " ", (body, text_style or "italic")
+        )
     else:
         content = Content.assemble((stamp, "dim"), (name, "bold"), ": ", (body, text_style))
     if mention:
@@ -214,7 +214,8 @@ class RoomFeed(Widget):
             self._retries += 1
             if self._retry_handle is None:
                 self._retry_handle = asyncio.get_running_loop().call_later(
-                    0.02, self._retry, context=contextvars.copy_context())
+                    0.02, self._retry, context=contextvars.copy_context()
+                )
         else:
             self._repaint()
 
@@ -246,10 +247,12 @@ class RoomFeed(Widget):
         strips = self.render_lines(Region(0, height - count, width, count))
         console = app.console
         top = region.bottom - count + 1
-        driver.write("".join(
-            f"\x1b[{top + i};1H" + _erase_trailing_blanks(strip.render(console))
-            for i, strip in enumerate(strips)
-        ))
+        driver.write(
+            "".join(
+                f"\x1b[{top + i};1H" + _erase_trailing_blanks(strip.render(console))
+                for i, strip in enumerate(strips)
+            )
+        )
         self.fast_updates += 1
         return "sent"
 
@@ -283,8 +286,7 @@ class RoomInput(TextField):
     """One line to say; a paste of many lines becomes a hint instead of a flood."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="Say something, or /help", max_length=MAX_LINE_CHARS,
-                         id=id)
+        super().__init__(placeholder="Say something, or /help", max_length=MAX_LINE_CHARS, id=id)
 
     async def _on_key(self, event: Key) -> None:
         # Enter is taken here, in order with the keys typed before it. As a binding it
@@ -347,9 +349,7 @@ class CrisisNoteScreen(ModalScreen[None]):
         with Vertical(id="crisis-note"):
             with VerticalScroll(id="crisis-scroll"):
                 yield PlainText(reflow(self._text), id="crisis-box")
-            yield PlainText(
-                session_text(self, CRISIS_NOTE_KEYS), classes="note", id="crisis-keys"
-            )
+            yield PlainText(session_text(self, CRISIS_NOTE_KEYS), classes="note", id="crisis-keys")
 
     def on_mount(self) -> None:
         self.query_one("#crisis-scroll").focus()
@@ -396,9 +396,16 @@ class RoomScreen(BBSScreen[None]):
         self._live = Live(self, self._flush, coalesce=COALESCE_SECONDS)
         self._live.follow(lambda wake: rooms.subscribe(visit, wake))
         entries = [
-            shared_line_entry(line.id, line.author, line.text, line.kind, line.at.isoformat(),
-                              mention=self._mentions_me(line))
-            for line in visit.history if line.member_id not in visit.ignored
+            shared_line_entry(
+                line.id,
+                line.author,
+                line.text,
+                line.kind,
+                line.at.isoformat(),
+                mention=self._mentions_me(line),
+            )
+            for line in visit.history
+            if line.member_id not in visit.ignored
         ]
         entries.append(note_entry(f"You are in {visit.room.name}. /help lists what you can do."))
         for event in visit.events[:2]:
@@ -411,7 +418,8 @@ class RoomScreen(BBSScreen[None]):
         from bbs.room_service import mentions_in
 
         return line.member_id != self.visit.member.id and self.visit.mention_key in mentions_in(
-            line.text)
+            line.text
+        )
 
     def on_unmount(self) -> None:
         if self._presence_handle is not None:
@@ -440,12 +448,23 @@ class RoomScreen(BBSScreen[None]):
                     continue
                 mention = event.member_id != visit.member.id and visit.mentions_me(event)
                 mentioned = mentioned or mention
-                entries.append(shared_line_entry(event.line_id, event.author, event.text,
-                                                 event.line_kind, event.at, mention=mention))
+                entries.append(
+                    shared_line_entry(
+                        event.line_id,
+                        event.author,
+                        event.text,
+                        event.line_kind,
+                        event.at,
+                        mention=mention,
+                    )
+                )
             elif isinstance(event, RoomPresenceEvent):
                 presence_changed = True
-                if quiet and event.member_id != visit.member.id and event.state in (
-                        "join", "leave"):
+                if (
+                    quiet
+                    and event.member_id != visit.member.id
+                    and event.state in ("join", "leave")
+                ):
                     verb = "came in" if event.state == "join" else "left"
                     entries.append(note_entry(f"{clean_line(event.name, 64)} {verb}."))
             elif isinstance(event, RoomChangedEvent):
@@ -464,16 +483,21 @@ class RoomScreen(BBSScreen[None]):
 
     def _room_changed(self, event: RoomChangedEvent, entries: list[FeedEntry]) -> None:
         old = self.visit.room
-        room = replace(old, topic=event.topic, slow_mode_seconds=event.slow_mode_seconds,
-                       closed=event.closed)
+        room = replace(
+            old, topic=event.topic, slow_mode_seconds=event.slow_mode_seconds, closed=event.closed
+        )
         self.visit.room = room
         by = clean_line(event.by, 64)
         if room.topic != old.topic:
             entries.append(note_entry(f"{by or 'A host'} set the topic: {room.topic}"))
         if room.slow_mode_seconds != old.slow_mode_seconds:
-            entries.append(note_entry(
-                f"Slow mode: one line per {room.slow_mode_seconds} s." if room.slow_mode_seconds
-                else "Slow mode is off."))
+            entries.append(
+                note_entry(
+                    f"Slow mode: one line per {room.slow_mode_seconds} s."
+                    if room.slow_mode_seconds
+                    else "Slow mode is off."
+                )
+            )
         if room.closed:
             entries.append(note_entry("This room has been closed. Esc takes you back."))
             self.query_one("#say", RoomInput).disabled = True
@@ -483,7 +507,8 @@ class RoomScreen(BBSScreen[None]):
         if self._presence_handle is None:
             # Called in this session (from `_flush`): the timer keeps its context.
             self._presence_handle = asyncio.get_running_loop().call_later(
-                PRESENCE_SECONDS, self._update_presence)
+                PRESENCE_SECONDS, self._update_presence
+            )
 
     def _update_presence(self) -> None:
         self._presence_handle = None
@@ -559,6 +584,7 @@ class RoomListScreen(BBSScreen[None]):
         Binding("f5", "reload", "Reload", show=False),
     ]
     DEFAULT_CSS = default_css(__file__, "RoomListScreen")
+
     def __init__(self) -> None:
         super().__init__()
         self._rooms: list[RoomView] = []
@@ -594,8 +620,9 @@ class RoomListScreen(BBSScreen[None]):
             label = f"{room.name} ({count} here)" + (" · private" if room.private else "")
             if room.topic:
                 label += f" — {room.topic}"
-            options.add_option(Option(Content(truncate_display(clean_line(label), 200)),
-                                      id=str(room.id)))
+            options.add_option(
+                Option(Content(truncate_display(clean_line(label), 200)), id=str(room.id))
+            )
         if listed:
             options.highlighted = 0
         options.focus()
@@ -663,8 +690,12 @@ class RoomEventsToday(PlainText):
     def _started(self, events: list[Event]) -> None:
         for event in events:
             if isinstance(event, SessionStartingEvent):
-                self.app.notify(event.describe() + " Press R on the home screen for rooms.",
-                                title="Room session", timeout=20, markup=False)
+                self.app.notify(
+                    event.describe() + " Press R on the home screen for rooms.",
+                    title="Room session",
+                    timeout=20,
+                    markup=False,
+                )
 
     def show_events(self, events: list[RoomEventView]) -> None:
         self.show(events_today_text(events))

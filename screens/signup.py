@@ -47,8 +47,10 @@ class LanguageScreen(BBSScreen[None]):
     def compose(self) -> ComposeResult:
         yield PlainText(LANGUAGE_TITLE, classes="title")
         yield OptionList(
-            *(Option(literal(f"{n}  {LANGUAGE_NAMES[lang]}"), id=lang)
-              for n, lang in enumerate(LANGUAGES, start=1)),
+            *(
+                Option(literal(f"{n}  {LANGUAGE_NAMES[lang]}"), id=lang)
+                for n, lang in enumerate(LANGUAGES, start=1)
+            ),
             id="languages",
         )
         yield KeyBar(LANGUAGE_KEYS)
@@ -94,12 +96,12 @@ class WelcomeScreen(BBSScreen[None]):
     def compose(self) -> ComposeResult:
         _ = self.bbs.gettext
         community = self.bbs.community.settings.community_name
-        yield PlainText(_("Welcome to {community}").format(community=community),
-                        classes="title")
+        yield PlainText(_("Welcome to {community}").format(community=community), classes="title")
         with VerticalScroll(id="welcome-scroll"):
             yield PlainText(_("Loading the guidelines..."), id="guidelines", classes="body")
-            yield PlainText(reflow(self.bbs.community.what_we_store_text()), classes="body",
-                            id="what-we-store")
+            yield PlainText(
+                reflow(self.bbs.community.what_we_store_text()), classes="body", id="what-we-store"
+            )
         with Horizontal():
             yield Button(literal(_("A  I agree, sign me up")), id="agree", compact=True)
             yield Button(literal(_("R  I have a recovery code")), id="recover", compact=True)
@@ -202,11 +204,11 @@ class SignUpFormScreen(_FormScreen):
         yield _password_field(_("password again"), "repeat")
         key = self.bbs.context.offered_key
         if key is not None:
-            yield Tick(_("Let the SSH key I connected with log me in:"), value=True,
-                       id="keep-key")
+            yield Tick(_("Let the SSH key I connected with log me in:"), value=True, id="keep-key")
             # On a line of its own, so 80 columns show all of it (it wraps when narrower).
-            yield PlainText(f"{key.algorithm} {key.fingerprint}", id="key-fingerprint",
-                            classes="note")
+            yield PlainText(
+                f"{key.algorithm} {key.fingerprint}", id="key-fingerprint", classes="note"
+            )
         yield Button(literal(_("Create my account")), id="submit", compact=True)
         yield PlainText("", id="error", classes="error")
         yield KeyBar(_(" Enter next/create  Tab move  Esc back  F1 help"))
@@ -237,8 +239,10 @@ class RecoverScreen(_FormScreen):
         _ = self.bbs.gettext
         yield PlainText(_("Use your recovery code"), classes="title")
         yield PlainText(
-            _("Type your pseudonym, the recovery code you noted when you joined, "
-              "and a new password twice."),
+            _(
+                "Type your pseudonym, the recovery code you noted when you joined, "
+                "and a new password twice."
+            ),
             classes="note",
         )
         yield TextField(placeholder=_("pseudonym"), id="pseudonym", max_length=64)
@@ -282,16 +286,20 @@ class RecoveryCodeScreen(BBSScreen[None]):
         title = _("Welcome, {name}") if self.first_time else _("New password set, {name}")
         yield PlainText(title.format(name=name), classes="title")
         yield PlainText(
-            _("Here is your recovery code. Write it down somewhere safe now: it is shown only "
-              "this once, and it is the only way back in if you forget your password, because "
-              "we keep no e-mail address for you."),
+            _(
+                "Here is your recovery code. Write it down somewhere safe now: it is shown only "
+                "this once, and it is the only way back in if you forget your password, because "
+                "we keep no e-mail address for you."
+            ),
             classes="body",
         )
         yield PlainText(self.code, id="recovery-code", classes="code")
         port = self.bbs.community.settings.port
         yield PlainText(
-            _("Next time, connect the same way as now with your name instead of 'new', "
-              "for example:  ssh -p {port} {name}@<this host>").format(port=port, name=name),
+            _(
+                "Next time, connect the same way as now with your name instead of 'new', "
+                "for example:  ssh -p {port} {name}@<this host>"
+            ).format(port=port, name=name),
             classes="note",
         )
         yield Button(literal(_("I have noted it, continue")), id="done", compact=True)

@@ -22,22 +22,26 @@ from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, Tick, styled_line
 
 KIND_LABELS = {"board": "Board", "thread": "Thread", "resource": "Resource"}
-OFF_TEXT = ("Suggestions are off. Press O to read what they use and to turn them on; "
-            "until then nothing is read for them.")
+OFF_TEXT = (
+    "Suggestions are off. Press O to read what they use and to turn them on; "
+    "until then nothing is read for them."
+)
 
 
 def suggestion_prompt(s: Suggestion) -> Content:
     """Two lines: kind and title, then the reason (and the board of a thread)."""
     where = f" on {truncate_display(s.where, 20)}" if s.where else ""
-    first = styled_line((f"{KIND_LABELS.get(s.kind, s.kind):<9}", "bold"),
-                        truncate_display(s.title, 60))
+    first = styled_line(
+        (f"{KIND_LABELS.get(s.kind, s.kind):<9}", "bold"), truncate_display(s.title, 60)
+    )
     second = styled_line(" " * 9, (s.why + where, "italic"))
     return Content("\n").join([first, second])
 
 
 def peer_prompt(p: PeerMatch) -> Content:
-    return styled_line((f"{truncate_display(p.pseudonym, 24):<26}", "bold"),
-                       "shares: " + ", ".join(p.shared))
+    return styled_line(
+        (f"{truncate_display(p.pseudonym, 24):<26}", "bold"), "shares: " + ", ".join(p.shared)
+    )
 
 
 class ForYouScreen(BBSScreen[None]):
@@ -61,12 +65,10 @@ class ForYouScreen(BBSScreen[None]):
         yield PlainText("For you", classes="title")
         yield PlainText("Working it out...", id="message", classes="note")
         yield OptionList(id="suggestions")
-        yield PlainText("People working on similar things", id="peers-heading",
-                        classes="heading")
+        yield PlainText("People working on similar things", id="peers-heading", classes="heading")
         yield OptionList(id="peers")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter open  D dismiss  Tab peers  I invite  M message  O settings"
-                     "  Esc back")
+        yield KeyBar(" Enter open  D dismiss  Tab peers  I invite  M message  O settings  Esc back")
 
     async def on_mount(self) -> None:
         self.query_one("#suggestions", OptionList).focus()
@@ -158,7 +160,8 @@ class ForYouScreen(BBSScreen[None]):
             try:
                 view = await library.get(s.item_id)
                 favourite = member is not None and s.item_id in await library.favourite_ids(
-                    member.id)
+                    member.id
+                )
             except StoreBusyError:
                 self._say(BUSY)
                 return
@@ -190,8 +193,10 @@ class ForYouScreen(BBSScreen[None]):
         except StoreBusyError:
             self._say(BUSY)
             return
-        self._say(f"Dismissed: it will not come back, and {s.theme or 'its theme'} "
-                  "will weigh a little less.")
+        self._say(
+            f"Dismissed: it will not come back, and {s.theme or 'its theme'} "
+            "will weigh a little less."
+        )
         self.reload()
 
     async def action_invite(self) -> None:
@@ -205,8 +210,7 @@ class ForYouScreen(BBSScreen[None]):
         except (SuggestionError, GoalError, StoreBusyError) as error:
             self._say(str(error))
             return
-        self._say(f"Invitation sent to {peer.pseudonym}. They can accept it in their "
-                  "partner list.")
+        self._say(f"Invitation sent to {peer.pseudonym}. They can accept it in their partner list.")
 
     @work(exclusive=True, group="dialog")
     async def action_message(self) -> None:
@@ -223,7 +227,8 @@ class ForYouScreen(BBSScreen[None]):
         from screens.compose import ComposeScreen, ComposeTarget, show_outcome
 
         outcome = await self.app.push_screen_wait(
-            ComposeScreen(ComposeTarget("pm", peer.member_id, f"Message to {name}")))
+            ComposeScreen(ComposeTarget("pm", peer.member_id, f"Message to {name}"))
+        )
         await show_outcome(self, outcome)
 
     def action_settings(self) -> None:
@@ -283,23 +288,29 @@ class SuggestionSettingsScreen(BBSScreen[None]):
         if self._was_on and not wanted:
             from screens.compose import ConfirmScreen
 
-            if not await self.app.push_screen_wait(ConfirmScreen(
-                    "Turn suggestions off? Everything they learned about you is deleted.")):
+            if not await self.app.push_screen_wait(
+                ConfirmScreen("Turn suggestions off? Everything they learned about you is deleted.")
+            ):
                 return
         try:
             saved = await self.bbs.community.suggestions.set_settings(
-                member.id, suggestions_on=wanted, peers=peers)
+                member.id, suggestions_on=wanted, peers=peers
+            )
         except (SuggestionError, StoreBusyError) as error:
             self._say(str(error) if isinstance(error, SuggestionError) else BUSY)
             return
         self._was_on = saved.suggestions
         self.query_one("#peers-on", Checkbox).value = saved.peers
         if not saved.suggestions:
-            self._say("Saved. Suggestions are off" + (
-                "; what they had learned is deleted." if not wanted else "."))
+            self._say(
+                "Saved. Suggestions are off"
+                + ("; what they had learned is deleted." if not wanted else ".")
+            )
         else:
-            self._say("Saved. Suggestions are on" + (
-                " and peer matching is on." if saved.peers else "; peer matching is off."))
+            self._say(
+                "Saved. Suggestions are on"
+                + (" and peer matching is on." if saved.peers else "; peer matching is off.")
+            )
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -292,9 +292,21 @@ def _no_stdout_swap() -> None:
     and that app (with its whole DOM) can never be freed.
     """
     patch = "no_stdout_swap"
-    _method(App, "_process_messages", patch, ("self", "ready_callback", "headless",
-                                              "inline", "inline_no_clear", "mouse",
-                                              "terminal_size", "message_hook"))
+    _method(
+        App,
+        "_process_messages",
+        patch,
+        (
+            "self",
+            "ready_callback",
+            "headless",
+            "inline",
+            "inline_no_clear",
+            "mouse",
+            "terminal_size",
+            "message_hook",
+        ),
+    )
     for name in ("redirect_stdout", "redirect_stderr"):
         _target(textual_app, name, patch)
 
@@ -350,8 +362,12 @@ def _share_parsed_css() -> None:
     from textual.css.stylesheet import Stylesheet
 
     cache = _SharedRuleCache()
-    original = _method(Stylesheet, "_parse_rules", "share_parsed_css",
-                       ("self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"))
+    original = _method(
+        Stylesheet,
+        "_parse_rules",
+        "share_parsed_css",
+        ("self", "css", "read_from", "is_default_rules", "tie_breaker", "scope"),
+    )
     if "_variables" not in inspect.getsource(Stylesheet.__init__):
         raise TextualChanged("Stylesheet._variables is gone: patch 'share_parsed_css'")
 
@@ -386,8 +402,7 @@ def _share_variable_tokens() -> None:
 
     _method(Stylesheet, "_variable_tokens", "share_variable_tokens", ("self",))
     if "self.__variable_tokens" not in inspect.getsource(Stylesheet.__init__):
-        raise TextualChanged(
-            "Stylesheet.__variable_tokens is gone: patch 'share_variable_tokens'")
+        raise TextualChanged("Stylesheet.__variable_tokens is gone: patch 'share_variable_tokens'")
 
     shared: dict[int, dict[str, list[Any]]] = {}
 
@@ -482,8 +497,12 @@ def _inner_outer_without_the_cache() -> None:
     from textual.color import Color
     from textual.style import Style
 
-    _method(StylesCache, "get_inner_outer", "inner_outer_without_the_cache",
-            ("cls", "base_background", "background"))
+    _method(
+        StylesCache,
+        "get_inner_outer",
+        "inner_outer_without_the_cache",
+        ("cls", "base_background", "background"),
+    )
 
     @lru_cache(1024)
     def inner_outer(base_background: Color, background: Color) -> tuple[Style, Style]:
@@ -521,9 +540,20 @@ class _LayoutUpdates:
 
 def _box_models_of_the_current_layout() -> None:
     patch = "box_models_of_the_current_layout"
-    _method(Widget, "_get_box_model", patch, ("self", "container", "viewport", "width_fraction",
-                                              "height_fraction", "constrain_width",
-                                              "greedy"))
+    _method(
+        Widget,
+        "_get_box_model",
+        patch,
+        (
+            "self",
+            "container",
+            "viewport",
+            "width_fraction",
+            "height_fraction",
+            "constrain_width",
+            "greedy",
+        ),
+    )
     source = inspect.getsource(Widget._get_box_model)
     if "self._layout_updates" not in source or "self._box_model_cache" not in source:
         raise TextualChanged("Widget's box model cache changed: patch " + repr(patch))
@@ -543,8 +573,12 @@ def _skip_same_size_relayout() -> None:
     from textual.screen import Screen
 
     original = _method(Screen, "_screen_resized", "skip_same_size_relayout", ("self", "size"))
-    size_updated = _method(Widget, "_size_updated", "skip_same_size_relayout_size_updated",
-                           ("self", "size", "virtual_size", "container_size", "layout"))
+    size_updated = _method(
+        Widget,
+        "_size_updated",
+        "skip_same_size_relayout_size_updated",
+        ("self", "size", "virtual_size", "container_size", "layout"),
+    )
 
     def _screen_resized(self: Screen[Any], size: Size) -> None:
         if self._size == size and self.is_attached:
@@ -613,11 +647,14 @@ def _keep_reverse_in_visual_styles() -> None:
     and drops reverse. Every "the chosen row in reverse" rule was ignored, and the
     chosen row of a list showed by colour alone: nothing at all on a monochrome terminal.
     """
-    original = _method(Widget, "get_visual_style", "keep_reverse_in_visual_styles",
-                       ("self", "component_classes", "partial"))
+    original = _method(
+        Widget,
+        "get_visual_style",
+        "keep_reverse_in_visual_styles",
+        ("self", "component_classes", "partial"),
+    )
 
-    def get_visual_style(self: Widget, *component_classes: str,
-                         partial: bool = False) -> Any:
+    def get_visual_style(self: Widget, *component_classes: str, partial: bool = False) -> Any:
         cache: dict[Any, Any] = self._visual_style_cache  # keyed as the original keys it
         cache_key = (self._pseudo_classes_cache_key, component_classes, partial)
         cached = cache.get(cache_key)

@@ -24,9 +24,13 @@ from bbs.sanctions import SanctionKind, parse_length
 
 Handler = Callable[[argparse.Namespace], int]
 # `bbs admin set KEY VALUE`: what a sysop may set from the command line, and its setting.
-SETTINGS = {"on-call": "on_call_note", "announcement": "announcement",
-            "reasons": "reason_categories", "public-log": admin.PUBLIC_LOG_SWITCH,
-            "new-member-message-hours": sysop_settings.NEW_MEMBER_MESSAGE_HOURS}
+SETTINGS = {
+    "on-call": "on_call_note",
+    "announcement": "announcement",
+    "reasons": "reason_categories",
+    "public-log": admin.PUBLIC_LOG_SWITCH,
+    "new-member-message-hours": sysop_settings.NEW_MEMBER_MESSAGE_HOURS,
+}
 
 
 def _out(text: str) -> None:
@@ -61,14 +65,18 @@ def _write(database: Database) -> Iterator[Session]:
 def _actor(session: Session, name: str | None) -> int:
     """The sysop the command acts as: --as NAME, else the first sysop (the host's account)."""
     if name:
-        member = session.exec(select(Member).where(
-            Member.pseudonym_key == normalize_pseudonym(name))).first()
+        member = session.exec(
+            select(Member).where(Member.pseudonym_key == normalize_pseudonym(name))
+        ).first()
     else:
-        member = session.exec(select(Member).where(Member.role == Role.SYSOP.value)
-                              .order_by(col(Member.id))).first()
+        member = session.exec(
+            select(Member).where(Member.role == Role.SYSOP.value).order_by(col(Member.id))
+        ).first()
     if member is None or member.id is None:
-        raise AdminError("No sysop to act as: add one with `bbs admin user add NAME --role "
-                         "sysop`, or name one with --as.")
+        raise AdminError(
+            "No sysop to act as: add one with `bbs admin user add NAME --role "
+            "sysop`, or name one with --as."
+        )
     return member.id
 
 
@@ -93,8 +101,10 @@ def cmd_queue(args: argparse.Namespace) -> int:
     _out(f"{'flag':<6}{'kind':<8}{'age':<18}{'author':<16}{'what':<10}text")
     for i in items:
         text = i.item.text.replace("\n", " ")[:40]
-        _out(f"{i.flag_id:<6}{i.kind.value:<8}{i.created_at:%Y-%m-%d %H:%M}  "
-             f"{i.author[:15]:<16}{i.target_kind[:9]:<10}{text}")
+        _out(
+            f"{i.flag_id:<6}{i.kind.value:<8}{i.created_at:%Y-%m-%d %H:%M}  "
+            f"{i.author[:15]:<16}{i.target_kind[:9]:<10}{text}"
+        )
     _out(f"{len(items)} open.")
     return 0
 
@@ -103,9 +113,15 @@ def cmd_sanction(args: argparse.Namespace) -> int:
     kind = SanctionKind(args.admin_command)
     length = parse_length(args.length) if getattr(args, "length", None) else None
     with _database(args) as database, _write(database) as session:
-        entry = admin.sanction_member(session, actor_id=_actor(session, args.as_name),
-                                      pseudonym=args.name, kind=kind, category=args.category,
-                                      reason=args.reason, length=length)
+        entry = admin.sanction_member(
+            session,
+            actor_id=_actor(session, args.as_name),
+            pseudonym=args.name,
+            kind=kind,
+            category=args.category,
+            reason=args.reason,
+            length=length,
+        )
     _out(f"{entry.action}: {entry.member} {entry.detail}".rstrip() + ". The member is told.")
     return 0
 
@@ -113,18 +129,30 @@ def cmd_sanction(args: argparse.Namespace) -> int:
 def cmd_lift(args: argparse.Namespace) -> int:
     kind = SanctionKind(args.kind) if args.kind else None
     with _database(args) as database, _write(database) as session:
-        entry = admin.lift(session, actor_id=_actor(session, args.as_name), pseudonym=args.name,
-                           kind=kind, category=args.category, reason=args.reason)
+        entry = admin.lift(
+            session,
+            actor_id=_actor(session, args.as_name),
+            pseudonym=args.name,
+            kind=kind,
+            category=args.category,
+            reason=args.reason,
+        )
     _out(f"lift: {entry.member} ({entry.detail}). The member is told.")
     return 0
 
 
 def _entries(args: argparse.Namespace) -> list[AuditView]:
-    filters = AuditFilter(moderator=args.moderator, member=args.member, action=args.action,
-                          since=_when(args.since), until=_when(args.until))
+    filters = AuditFilter(
+        moderator=args.moderator,
+        member=args.member,
+        action=args.action,
+        since=_when(args.since),
+        until=_when(args.until),
+    )
     with _database(args) as database, database.read() as session:
-        return admin.audit_log(session, actor_id=_actor(session, args.as_name), filters=filters,
-                               limit=100_000)
+        return admin.audit_log(
+            session, actor_id=_actor(session, args.as_name), filters=filters, limit=100_000
+        )
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -133,8 +161,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     entries = _entries(args)
     for e in reversed(entries):
         why = ": ".join(p for p in (e.category, e.reason) if p)
-        _out(f"{e.created_at:%Y-%m-%d %H:%M}  {e.actor:<14} {e.action:<11} {e.member:<14} "
-             f"{why}  {e.detail}".rstrip())
+        _out(
+            f"{e.created_at:%Y-%m-%d %H:%M}  {e.actor:<14} {e.action:<11} {e.member:<14} "
+            f"{why}  {e.detail}".rstrip()
+        )
     _out(f"{len(entries)} entries.")
     return 0
 
@@ -153,8 +183,9 @@ def _export(args: argparse.Namespace, target: Path) -> int:
 
 def cmd_note(args: argparse.Namespace) -> int:
     with _database(args) as database, _write(database) as session:
-        admin.add_note(session, actor_id=_actor(session, args.as_name), pseudonym=args.name,
-                       text=args.text)
+        admin.add_note(
+            session, actor_id=_actor(session, args.as_name), pseudonym=args.name, text=args.text
+        )
     _out("Note kept (moderators only see it).")
     return 0
 
@@ -170,8 +201,13 @@ def cmd_set(args: argparse.Namespace) -> int:
     with _database(args) as database, _write(database) as session:
         actor = admin.require_staff(session, _actor(session, args.as_name), sysop=True)
         sysop_settings.put_setting(session, SETTINGS[args.key], value)
-        admin.audit_action(session, actor=actor, action=admin.Decision.SETTING.value,
-                           reason=SETTINGS[args.key], detail=value[:120])
+        admin.audit_action(
+            session,
+            actor=actor,
+            action=admin.Decision.SETTING.value,
+            reason=SETTINGS[args.key],
+            detail=value[:120],
+        )
     _out(f"{args.key} set." if value else f"{args.key} cleared.")
     return 0
 
@@ -180,31 +216,44 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     """Add the moderation subcommands to `bbs admin`."""
 
     def common(parser: argparse.ArgumentParser, handler: Handler) -> None:
-        parser.add_argument("--as", dest="as_name", default=None,
-                            help="the moderator or sysop acting (default: the first sysop)")
+        parser.add_argument(
+            "--as",
+            dest="as_name",
+            default=None,
+            help="the moderator or sysop acting (default: the first sysop)",
+        )
         data_dir_option(parser)
         parser.set_defaults(func=_guarded(handler))
 
-    common(admin_sub.add_parser("queue", help="the review queue, crisis alerts first"),
-           cmd_queue)
-    for kind, blurb in (("warn", "warn a member"),
-                        ("mute", "mute a member for a time (they can read, not post)"),
-                        ("suspend", "suspend a member for a time (no login)"),
-                        ("ban", "ban a member (pseudonym and keys refused)")):
+    common(admin_sub.add_parser("queue", help="the review queue, crisis alerts first"), cmd_queue)
+    for kind, blurb in (
+        ("warn", "warn a member"),
+        ("mute", "mute a member for a time (they can read, not post)"),
+        ("suspend", "suspend a member for a time (no login)"),
+        ("ban", "ban a member (pseudonym and keys refused)"),
+    ):
         p = admin_sub.add_parser(kind, help=blurb)
         p.add_argument("name")
         p.add_argument("--reason", required=True, help="why, in words the member will read")
         p.add_argument("--category", default="", help="a reason category, e.g. Spam")
         if kind in ("mute", "suspend"):
-            p.add_argument("--for", dest="length", default=None,
-                           help="how long: 90m, 24h, 7d, 2w (default 24h mute, 7d suspend)")
+            p.add_argument(
+                "--for",
+                dest="length",
+                default=None,
+                help="how long: 90m, 24h, 7d, 2w (default 24h mute, 7d suspend)",
+            )
         common(p, cmd_sanction)
     lift = admin_sub.add_parser("lift", help="lift a member's mute, suspension or ban")
     lift.add_argument("name")
     lift.add_argument("--reason", required=True)
     lift.add_argument("--category", default="")
-    lift.add_argument("--kind", choices=[k.value for k in SanctionKind], default=None,
-                      help="lift only this kind (default: everything that restricts)")
+    lift.add_argument(
+        "--kind",
+        choices=[k.value for k in SanctionKind],
+        default=None,
+        help="lift only this kind (default: everything that restricts)",
+    )
     common(lift, cmd_lift)
     audit = admin_sub.add_parser("audit", help="the audit log; `audit export FILE` writes CSV")
     audit.add_argument("export_word", nargs="?", choices=["export"], help=argparse.SUPPRESS)
@@ -219,9 +268,12 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     note.add_argument("name")
     note.add_argument("text")
     common(note, cmd_note)
-    setting = admin_sub.add_parser("set", help="on-call note, announcement banner, reason "
-                                   "categories (one a line, \\n between), public-log on|off, "
-                                   "new-member-message-hours (0-720, default 24)")
+    setting = admin_sub.add_parser(
+        "set",
+        help="on-call note, announcement banner, reason "
+        "categories (one a line, \\n between), public-log on|off, "
+        "new-member-message-hours (0-720, default 24)",
+    )
     setting.add_argument("key", choices=sorted(SETTINGS))
     setting.add_argument("value", help="the text ('' clears it)")
     common(setting, cmd_set)
@@ -262,13 +314,20 @@ def cmd_member_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _register_export(admin_sub: Any,
-                     data_dir_option: Callable[[argparse.ArgumentParser], None]) -> None:
+def _register_export(
+    admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser], None]
+) -> None:
     export = admin_sub.add_parser(
-        "export", help="everything of one member's as JSON (what `ssh NAME@host export` gives)")
+        "export", help="everything of one member's as JSON (what `ssh NAME@host export` gives)"
+    )
     export.add_argument("name")
-    export.add_argument("--output", "-o", type=Path, default=None,
-                        help="file to write (mode 0600); default: standard output")
+    export.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        help="file to write (mode 0600); default: standard output",
+    )
     data_dir_option(export)
     export.set_defaults(func=_guarded(cmd_member_export))
 
@@ -295,8 +354,10 @@ def _resource_line(record: Any) -> str:
 
     view = record.view
     state = "retired" if record.retired else "shown"
-    return (f"{view.id:<5}{state:<9}{clean_line(view.slug)[:28]:<29}"
-            f"{clean_line(view.title)[:40]:<41}{clean_line(', '.join(view.tags))}").rstrip()
+    return (
+        f"{view.id:<5}{state:<9}{clean_line(view.slug)[:28]:<29}"
+        f"{clean_line(view.title)[:40]:<41}{clean_line(', '.join(view.tags))}"
+    ).rstrip()
 
 
 def cmd_resource(args: argparse.Namespace) -> int:
@@ -311,8 +372,7 @@ def cmd_resource(args: argparse.Namespace) -> int:
             resources.seed_default_resources(session)
         if what == "list":
             with database.read() as session:
-                records = [r for r in resources.all_resources(session)
-                           if args.all or not r.retired]
+                records = [r for r in resources.all_resources(session) if args.all or not r.retired]
             _out(f"{'id':<5}{'state':<9}{'slug':<29}{'title':<41}tags")
             for record in records:
                 _out(_resource_line(record))
@@ -331,39 +391,58 @@ def cmd_resource(args: argparse.Namespace) -> int:
             if what == "add":
                 if body is None:
                     raise resources.ResourceError(
-                        "Give the body with --body-file FILE (or --body-file - for stdin).")
-                view = resources.add_resource(session, actor_id=actor, title=args.title,
-                                              body=body, source=args.source, tags=args.tags,
-                                              slug=args.slug or "")
+                        "Give the body with --body-file FILE (or --body-file - for stdin)."
+                    )
+                view = resources.add_resource(
+                    session,
+                    actor_id=actor,
+                    title=args.title,
+                    body=body,
+                    source=args.source,
+                    tags=args.tags,
+                    slug=args.slug or "",
+                )
                 _out(f"Added {view.id} ({view.slug}): {clean_line(view.title)}.")
                 return 0
             record = resources.find_resource(session, args.key)
             if what == "edit":
                 if all(v is None for v in (args.title, args.tags, args.source, body)):
                     raise resources.ResourceError(
-                        "Nothing to change: give --title, --tags, --source or --body-file.")
-                view = resources.edit_resource(session, actor_id=actor,
-                                               resource_id=record.view.id, title=args.title,
-                                               body=body, source=args.source, tags=args.tags)
+                        "Nothing to change: give --title, --tags, --source or --body-file."
+                    )
+                view = resources.edit_resource(
+                    session,
+                    actor_id=actor,
+                    resource_id=record.view.id,
+                    title=args.title,
+                    body=body,
+                    source=args.source,
+                    tags=args.tags,
+                )
                 _out(f"Saved {view.id} ({view.slug}): {clean_line(view.title)}.")
                 return 0
-            done = resources.retire_resource(session, actor_id=actor,
-                                             resource_id=record.view.id,
-                                             retired=what == "retire")
-            _out(f"{'Retired' if done.retired else 'Restored'} {done.view.id} "
-                 f"({done.view.slug}): {clean_line(done.view.title)}.")
+            done = resources.retire_resource(
+                session, actor_id=actor, resource_id=record.view.id, retired=what == "retire"
+            )
+            _out(
+                f"{'Retired' if done.retired else 'Restored'} {done.view.id} "
+                f"({done.view.slug}): {clean_line(done.view.title)}."
+            )
             return 0
 
 
-def _register_resources(admin_sub: Any,
-                        data_dir_option: Callable[[argparse.ArgumentParser], None]) -> None:
+def _register_resources(
+    admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser], None]
+) -> None:
     resource = admin_sub.add_parser(
-        "resource", help="the resource library: list, show, add, edit, retire, restore")
+        "resource", help="the resource library: list, show, add, edit, retire, restore"
+    )
     sub = resource.add_subparsers(dest="resource_command", metavar="ACTION", required=True)
 
     def common(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--as", dest="as_name", default=None,
-                            help="the sysop acting (default: the first sysop)")
+        parser.add_argument(
+            "--as", dest="as_name", default=None, help="the sysop acting (default: the first sysop)"
+        )
         data_dir_option(parser)
         parser.set_defaults(func=_guarded(cmd_resource))
 
@@ -376,10 +455,14 @@ def _register_resources(admin_sub: Any,
     add = sub.add_parser("add", help="add an entry (audited)")
     add.add_argument("--title", required=True, help="up to 80 characters")
     add.add_argument("--tags", required=True, help='comma-separated, e.g. "sleep, anxiety"')
-    add.add_argument("--source", required=True,
-                     help='an honest source line, e.g. "Written for this community"')
-    add.add_argument("--body-file", required=True,
-                     help="file with the body (up to 4,000 characters); - reads stdin")
+    add.add_argument(
+        "--source", required=True, help='an honest source line, e.g. "Written for this community"'
+    )
+    add.add_argument(
+        "--body-file",
+        required=True,
+        help="file with the body (up to 4,000 characters); - reads stdin",
+    )
     add.add_argument("--slug", default=None, help="short name (default: from the title)")
     common(add)
     edit = sub.add_parser("edit", help="change an entry's fields (audited)")
@@ -389,8 +472,10 @@ def _register_resources(admin_sub: Any,
     edit.add_argument("--source", default=None)
     edit.add_argument("--body-file", default=None, help="file with the new body; - reads stdin")
     common(edit)
-    for name, blurb in (("retire", "hide an entry from members (audited; can be restored)"),
-                        ("restore", "bring a retired entry back (audited)")):
+    for name, blurb in (
+        ("retire", "hide an entry from members (audited; can be restored)"),
+        ("restore", "bring a retired entry back (audited)"),
+    ):
         p = sub.add_parser(name, help=blurb)
         p.add_argument("key", help="the entry's number or slug")
         common(p)

@@ -100,8 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _err(f"bbs serve: {error}")
         return 1
     log_file = settings.data_dir / settings.log_file if settings.log_file else None
-    configure_logging(settings.log_level, file=log_file,
-                      retention_days=settings.log_retention_days)
+    configure_logging(settings.log_level, file=log_file, retention_days=settings.log_retention_days)
     try:
         asyncio.run(serve_forever(settings))
     except OSError as error:
@@ -251,7 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default 2222)")
     serve.add_argument(
-        "--workers", type=int, default=None, metavar="N",
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
         help="run N server processes sharing the port (PostgreSQL only; README, Several nodes)",
     )
     serve.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -328,8 +330,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return func(args)
-    except (AccountError, PasswordError, PseudonymError, ConfigError, StoreBusyError,
-            PostError) as error:
+    except (
+        AccountError,
+        PasswordError,
+        PseudonymError,
+        ConfigError,
+        StoreBusyError,
+        PostError,
+    ) as error:
         _err(f"bbs: {error}")
         return 1
     except KeyboardInterrupt:

@@ -595,7 +595,8 @@ class SSHDriver(Driver):
         self._hop_to(follower, self._session_app)
         if self._following is follower and self._follow_check is None:
             self._follow_check = self._event_loop.call_later(
-                FOLLOW_CHECK_SECONDS, self._check_follow)
+                FOLLOW_CHECK_SECONDS, self._check_follow
+            )
 
     def _hop_to(self, follower: _Follower, pump: DOMNode) -> None:
         follower.pump = pump
@@ -687,7 +688,8 @@ class SSHDriver(Driver):
         set_terminal_size(self, self._link.clamp(width, height))
         if self._resize_handle is None and self._input_enabled:
             self._resize_handle = self._event_loop.call_later(
-                RESIZE_COALESCE_SECONDS, self._apply_size)
+                RESIZE_COALESCE_SECONDS, self._apply_size
+            )
 
     def _apply_size(self) -> None:
         self._resize_handle = None

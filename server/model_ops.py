@@ -18,8 +18,7 @@ class ServerModelOperations:
     """Retraining runs as `bbs moderation retrain` in a child process: minutes of CPU there
     never stall the event loop every member shares; the new model is loaded afterwards."""
 
-    def __init__(self, data_dir: Path, gate: ModerationGate,
-                 loader: Callable[[], Any]) -> None:
+    def __init__(self, data_dir: Path, gate: ModerationGate, loader: Callable[[], Any]) -> None:
         self._data_dir = data_dir
         self._gate = gate
         self._loader = loader
@@ -37,21 +36,31 @@ class ServerModelOperations:
             f"{label:<11} ROC-AUC {validation[label].get('roc_auc', 0):.3f}  "
             f"recall {validation[label].get('recall', 0):.3f}  "
             f"precision {validation[label].get('precision', 0):.3f}"
-            for label in LABELS if isinstance(validation.get(label), dict))
+            for label in LABELS
+            if isinstance(validation.get(label), dict)
+        )
         return ModelStatus(
             current=current,
             versions=(ModelStore.SHIPPED, *(v.name for v in versions)),
             evaluation=evaluation or ("the shipped model: see moderation/MODEL_CARD.md",),
-            examples_used=int(manifest.get("n_extra", 0)))
+            examples_used=int(manifest.get("n_extra", 0)),
+        )
 
     async def status(self) -> ModelStatus:
         return await asyncio.to_thread(self._status_now)
 
     async def _run(self, *args: str, on_line: Callable[[str], None]) -> int:
         child = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "server.cli", "moderation", *args,
-            "--data-dir", str(self._data_dir),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            sys.executable,
+            "-m",
+            "server.cli",
+            "moderation",
+            *args,
+            "--data-dir",
+            str(self._data_dir),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         assert child.stdout is not None
         async for raw in child.stdout:
             on_line(raw.decode("utf-8", "replace").rstrip())

@@ -70,9 +70,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         _out(f"\nScheduled sessions in the next {args.days} days (UTC):")
         for event in events:
             when = f"{event.starts_at:%Y-%m-%d %H:%M}"
-            _out(f"  #{event.id:<4} {when}  {event.duration_minutes:>3} min"
-                 f"  {event.room_name}: {event.topic}"
-                 + (f" (host {event.host_name})" if event.host_name else ""))
+            _out(
+                f"  #{event.id:<4} {when}  {event.duration_minutes:>3} min"
+                f"  {event.room_name}: {event.topic}"
+                + (f" (host {event.host_name})" if event.host_name else "")
+            )
     return 0
 
 
@@ -106,8 +108,9 @@ def _set_closed(closed: bool) -> Handler:
 def cmd_slow(args: argparse.Namespace) -> int:
     database = _database(args)
     with database.write() as session:
-        room = rooms.update_room(session, _room(session, args.name).id,
-                                 slow_mode_seconds=args.seconds)
+        room = rooms.update_room(
+            session, _room(session, args.name).id, slow_mode_seconds=args.seconds
+        )
     _out(f"{room.name}: slow mode {room.slow_mode_seconds} s.")
     return 0
 
@@ -133,9 +136,14 @@ def cmd_event_add(args: argparse.Namespace) -> int:
     with database.write() as session:
         room = _room(session, args.room)
         host = _member_id(session, args.host) if args.host else None
-        event = rooms.add_event(session, room_id=room.id, starts_at=_when(args.when),
-                                topic=args.topic, host_id=host,
-                                duration_minutes=args.minutes)
+        event = rooms.add_event(
+            session,
+            room_id=room.id,
+            starts_at=_when(args.when),
+            topic=args.topic,
+            host_id=host,
+            duration_minutes=args.minutes,
+        )
     _out(f"Scheduled #{event.id}: {event.describe()} ({event.duration_minutes} min).")
     return 0
 
@@ -154,8 +162,9 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     sub = room.add_subparsers(dest="room_command", metavar="ACTION", required=True)
 
     def action(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text,
-                                                         description=help_text)
+        parser: argparse.ArgumentParser = sub.add_parser(
+            name, help=help_text, description=help_text
+        )
         data_dir_option(parser)
         parser.set_defaults(func=_guarded(handler))
         return parser
@@ -183,9 +192,12 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     event = sub.add_parser("event", help="scheduled sessions in rooms")
     event_sub = event.add_subparsers(dest="event_command", metavar="ACTION", required=True)
     event_add = event_sub.add_parser(
-        "add", help="schedule a session", description="Schedule a session in a room, e.g. "
+        "add",
+        help="schedule a session",
+        description="Schedule a session in a room, e.g. "
         "bbs admin room event add 'Check-in circle' '2026-11-29 19:00' 'Sunday check-in' "
-        "--host robin")
+        "--host robin",
+    )
     event_add.add_argument("room")
     event_add.add_argument("when", help="'YYYY-MM-DD HH:MM', UTC")
     event_add.add_argument("topic")
@@ -194,8 +206,8 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     data_dir_option(event_add)
     event_add.set_defaults(func=_guarded(cmd_event_add))
     event_remove = event_sub.add_parser(
-        "remove", help="cancel a scheduled session by its number (`bbs admin room list` "
-        "shows them)")
+        "remove", help="cancel a scheduled session by its number (`bbs admin room list` shows them)"
+    )
     event_remove.add_argument("id", type=int, help="the session's number, e.g. 3 for #3")
     data_dir_option(event_remove)
     event_remove.set_defaults(func=_guarded(cmd_event_remove))

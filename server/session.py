@@ -241,16 +241,26 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
 
         assert self._chan is not None
         chan = self._chan
-        io = SSHLineIO(chan, self._registry.settings.terminal, width=self._size[0],
-                       height=self._size[1], echo=self._has_pty, on_overflow=self._overflow)
+        io = SSHLineIO(
+            chan,
+            self._registry.settings.terminal,
+            width=self._size[0],
+            height=self._size[1],
+            echo=self._has_pty,
+            on_overflow=self._overflow,
+        )
         run = self._plain = PlainRun(io)
         if self._member is not None:
             self._registry.member_arrived(self, self._member)
         context = PlainContext(
-            services=Services(self._registry.community), member=self._member,
-            offered_key=self._offered_key, source=self._source, session_id=self.session_id,
+            services=Services(self._registry.community),
+            member=self._member,
+            offered_key=self._offered_key,
+            source=self._source,
+            session_id=self.session_id,
             on_member=self._became_member,
-            preferred_language=language_from_environment(dict(chan.get_environment())))
+            preferred_language=language_from_environment(dict(chan.get_environment())),
+        )
         status = 1
         try:
             status = await run.run(context)

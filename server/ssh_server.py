@@ -170,8 +170,10 @@ class BBSServer(asyncssh.SSHServer):
         self._admitted = False
         if self._conn is not None:
             asyncio.get_running_loop().call_soon(
-                self._conn.disconnect, asyncssh.DISC_TOO_MANY_CONNECTIONS,
-                "the server is busy; please try again in a minute")
+                self._conn.disconnect,
+                asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                "the server is busy; please try again in a minute",
+            )
 
     def begin_auth(self, username: str) -> bool:
         self._username = username
@@ -196,7 +198,8 @@ class BBSServer(asyncssh.SSHServer):
             self._pending_key = key
             return True
         member = await self._refuse_banned(
-            await self._community.member_for_key(username, info.fingerprint))
+            await self._community.member_for_key(username, info.fingerprint)
+        )
         if member is None:
             self._key_failures += 1
             if self._key_failures >= self._limits.max_key_tries:
@@ -220,7 +223,8 @@ class BBSServer(asyncssh.SSHServer):
     async def _check_password(self, username: str, password: str) -> bool:
         await asyncio.sleep(self._guard.penalty(self._source))
         member = await self._refuse_banned(
-            await self._community.authenticate_password(username, password))
+            await self._community.authenticate_password(username, password)
+        )
         if member is None:
             self._guard.record_failure(self._source)
             self._password_failures += 1
@@ -273,8 +277,7 @@ class BBSServer(asyncssh.SSHServer):
         elif len(registry.sessions) >= limits.max_sessions:
             refusal = "The BBS is full right now. Please try again in a few minutes."
         elif (
-            member is not None
-            and registry.per_member[member.id] >= limits.max_sessions_per_member
+            member is not None and registry.per_member[member.id] >= limits.max_sessions_per_member
         ):
             refusal = (
                 f"You already have {limits.max_sessions_per_member} sessions open here; "
@@ -340,7 +343,8 @@ async def start_server(settings: Settings, community: Community | None = None) -
     from server.model_ops import ServerModelOperations
 
     community.admin.model_ops = ServerModelOperations(
-        settings.data_dir, community.moderation, lambda: _load_moderation_model(settings))
+        settings.data_dir, community.moderation, lambda: _load_moderation_model(settings)
+    )
     # Personal suggestions: the engine, and its refresher off the event loop.
     if community.suggestions.engine is None:
         community.suggestions.set_engine(await asyncio.to_thread(_load_theme_engine))

@@ -25,11 +25,13 @@ _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Longest first: "ies" before "s". Crude on purpose: seeds and texts are cut the same way.
 _SUFFIXES = ("ingly", "ness", "ing", "ies", "ied", "ed", "ly", "es", "s")
 # Small words mean something only inside a pair ("what if", "break up", "one day at a time").
-_PAIR_ONLY = frozenset("""
+_PAIR_ONLY = frozenset(
+    """
 a about all an and are as at be but by can day do for from get go going i if in into is it
 its just me much my no not of off on one or out so some talk the them this time to too up
 very was what with you your
-""".split())
+""".split()
+)
 
 
 def _stem(word: str) -> str:
@@ -69,15 +71,15 @@ class CosinePeerIndex:
             return []
         vector = np.asarray([query], dtype=np.float32)
         distances, positions = self._index.kneighbors(vector, n_neighbors=min(k, self.size))
-        return [(int(p), float(1.0 - d)) for d, p in zip(distances[0], positions[0],
-                                                          strict=True)]
+        return [(int(p), float(1.0 - d)) for d, p in zip(distances[0], positions[0], strict=True)]
 
 
 class SeedThemeEngine:
     """Scores texts against each theme's seed words (TF-IDF, cosine); thread-safe."""
 
-    def __init__(self, seeds: dict[str, str] | None = None,
-                 goal_categories: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, seeds: dict[str, str] | None = None, goal_categories: dict[str, str] | None = None
+    ) -> None:
         seeds = seeds or THEME_SEEDS
         self.themes: tuple[str, ...] = tuple(seeds)
         self._goal_categories = dict(goal_categories or GOAL_CATEGORY_THEMES)

@@ -29,11 +29,10 @@ class Loaded:
 
 def _chunks(conn: object, table: type, rows: list[dict[str, object]]) -> None:
     for start in range(0, len(rows), CHUNK):
-        conn.execute(insert(table), rows[start:start + CHUNK])  # type: ignore[attr-defined]
+        conn.execute(insert(table), rows[start : start + CHUNK])  # type: ignore[attr-defined]
 
 
-def load(database: Database, community: SyntheticCommunity, *, opt_in: bool = True
-         ) -> Loaded:
+def load(database: Database, community: SyntheticCommunity, *, opt_in: bool = True) -> Loaded:
     """Boards, members, goals, threads and posts; every member opted in when asked."""
     now = utcnow()
     start = now - timedelta(days=20)
@@ -42,25 +41,66 @@ def load(database: Database, community: SyntheticCommunity, *, opt_in: bool = Tr
         existing = {b.name: b.id for b in session.exec(select(Board)).all()}
         for position, (name, description, _theme) in enumerate(BOARDS):
             if name not in existing:
-                conn.execute(insert(Board), [{"name": name, "description": description,
-                                              "position": position, "archived": False,
-                                              "created_at": start}])
+                conn.execute(
+                    insert(Board),
+                    [
+                        {
+                            "name": name,
+                            "description": description,
+                            "position": position,
+                            "archived": False,
+                            "created_at": start,
+                        }
+                    ],
+                )
         boards = {b.name: int(b.id or 0) for b in session.exec(select(Board)).all()}
         first = int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM member")).scalar_one())
-        _chunks(conn, Member, [{
-            "id": first + 1 + m.index, "pseudonym": m.name, "pseudonym_key": m.name,
-            "skeleton": m.name, "password_hash": "x", "recovery_hash": "x", "role": "member",
-            "colour_mode": "auto", "mouse": True, "guidelines_version": 1,
-            "created_at": start, "last_login_at": None} for m in community.members])
+        _chunks(
+            conn,
+            Member,
+            [
+                {
+                    "id": first + 1 + m.index,
+                    "pseudonym": m.name,
+                    "pseudonym_key": m.name,
+                    "skeleton": m.name,
+                    "password_hash": "x",
+                    "recovery_hash": "x",
+                    "role": "member",
+                    "colour_mode": "auto",
+                    "mouse": True,
+                    "guidelines_version": 1,
+                    "created_at": start,
+                    "last_login_at": None,
+                }
+                for m in community.members
+            ],
+        )
         member_ids = [first + 1 + m.index for m in community.members]
-        _chunks(conn, Goal, [{
-            "member_id": member_ids[m.index], "title": title, "category": category,
-            "cadence": "daily", "times_per_week": 1, "measure": "", "target": None,
-            "start_date": date.today(), "visibility": visibility, "archived": False,
-            "created_at": start} for m in community.members
-            for title, category, visibility in m.goals])
-        first_thread = int(conn.execute(
-            text("SELECT COALESCE(MAX(id), 0) FROM thread")).scalar_one())
+        _chunks(
+            conn,
+            Goal,
+            [
+                {
+                    "member_id": member_ids[m.index],
+                    "title": title,
+                    "category": category,
+                    "cadence": "daily",
+                    "times_per_week": 1,
+                    "measure": "",
+                    "target": None,
+                    "start_date": date.today(),
+                    "visibility": visibility,
+                    "archived": False,
+                    "created_at": start,
+                }
+                for m in community.members
+                for title, category, visibility in m.goals
+            ],
+        )
+        first_thread = int(
+            conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM thread")).scalar_one()
+        )
         thread_ids = [first_thread + 1 + i for i in range(len(community.threads))]
         first_post = int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM post")).scalar_one())
         seqs = [0] * len(community.threads)
@@ -75,22 +115,54 @@ def load(database: Database, community: SyntheticCommunity, *, opt_in: bool = Tr
             if post.title:
                 titles[post.thread] = post.title
             # Spread over the last 20 days, oldest first, so "recent" means something.
-            rows.append({"id": post_id, "thread_id": thread_ids[post.thread],
-                         "seq": seqs[post.thread], "author_id": member_ids[post.author],
-                         "body": post.body, "warning": "", "status": "visible",
-                         "created_at": start + timedelta(days=20) * (n / max(1, total)),
-                         "edited_at": None})
-        _chunks(conn, Thread, [{
-            "id": thread_ids[i], "board_id": boards[board], "author_id": member_ids[author],
-            "title": titles[i] or "Untitled", "warning": "", "status": "visible",
-            "post_count": seqs[i], "last_post_id": last[i], "last_post_at": now,
-            "created_at": start + timedelta(days=20) * (i / max(1, len(community.threads)))}
-            for i, (board, _theme, author) in enumerate(community.threads)])
+            rows.append(
+                {
+                    "id": post_id,
+                    "thread_id": thread_ids[post.thread],
+                    "seq": seqs[post.thread],
+                    "author_id": member_ids[post.author],
+                    "body": post.body,
+                    "warning": "",
+                    "status": "visible",
+                    "created_at": start + timedelta(days=20) * (n / max(1, total)),
+                    "edited_at": None,
+                }
+            )
+        _chunks(
+            conn,
+            Thread,
+            [
+                {
+                    "id": thread_ids[i],
+                    "board_id": boards[board],
+                    "author_id": member_ids[author],
+                    "title": titles[i] or "Untitled",
+                    "warning": "",
+                    "status": "visible",
+                    "post_count": seqs[i],
+                    "last_post_id": last[i],
+                    "last_post_at": now,
+                    "created_at": start + timedelta(days=20) * (i / max(1, len(community.threads))),
+                }
+                for i, (board, _theme, author) in enumerate(community.threads)
+            ],
+        )
         _chunks(conn, Post, rows)
         if opt_in:
-            _chunks(conn, SuggestionSettings, [{
-                "member_id": m, "suggestions": True, "peers": True, "dirty": True,
-                "updated_at": now} for m in member_ids])
+            _chunks(
+                conn,
+                SuggestionSettings,
+                [
+                    {
+                        "member_id": m,
+                        "suggestions": True,
+                        "peers": True,
+                        "dirty": True,
+                        "updated_at": now,
+                    }
+                    for m in member_ids
+                ],
+            )
     return Loaded(member_ids, thread_ids, boards)
 
 

@@ -37,30 +37,90 @@ INTERESTS: tuple[str, ...] = tuple(theme for _n, _d, theme in BOARDS if theme)
 
 # Titles and sentences per interest, in members' own words.
 TITLES: dict[str, tuple[str, ...]] = {
-    "sleep": ("Another night staring at the ceiling", "3am again", "How do you switch off?",
-              "Lights out routine", "Too wired to drift off"),
-    "anxiety": ("The what-ifs won't stop", "Nervous about tomorrow", "Always on edge",
-                "Overthinking everything", "Worried sick"),
-    "panic": ("Had one in the supermarket", "Heart going like a drum", "Can't catch my breath",
-              "Attacks are back", "Grounding tips?"),
-    "low mood": ("Grey days", "Can't find the point", "Heavy week", "Flat and empty",
-                 "Crying for no reason"),
-    "recovery": ("Day 12", "Cravings tonight", "Back at meetings", "Slipped last weekend",
-                 "Sober and scared"),
-    "loneliness": ("Nobody to talk to", "Quiet house", "Weekends are the worst",
-                   "Feeling invisible", "Want to belong somewhere"),
-    "grief": ("Missing my mum", "One year since he passed", "The funeral was today",
-              "Grief comes in waves", "Lost my dog"),
-    "stress": ("Everything at once", "Drowning in bills", "Close to burning out",
-               "Exams next week", "Too much on"),
-    "work": ("New manager", "Interview tomorrow", "Got laid off", "Dreading Monday",
-             "Colleagues ignore me"),
-    "relationships": ("We argue all the time", "Broke up last night", "Family dinner dread",
-                      "Trust issues", "Boundaries with my parents"),
-    "exercise": ("First jog in years", "Walked to the park", "Yoga helped today",
-                 "Back at the gym", "Tiny workout"),
-    "eating": ("Skipped meals again", "Binged last night", "Body image day",
-               "Trying regular meals", "Appetite gone"),
+    "sleep": (
+        "Another night staring at the ceiling",
+        "3am again",
+        "How do you switch off?",
+        "Lights out routine",
+        "Too wired to drift off",
+    ),
+    "anxiety": (
+        "The what-ifs won't stop",
+        "Nervous about tomorrow",
+        "Always on edge",
+        "Overthinking everything",
+        "Worried sick",
+    ),
+    "panic": (
+        "Had one in the supermarket",
+        "Heart going like a drum",
+        "Can't catch my breath",
+        "Attacks are back",
+        "Grounding tips?",
+    ),
+    "low mood": (
+        "Grey days",
+        "Can't find the point",
+        "Heavy week",
+        "Flat and empty",
+        "Crying for no reason",
+    ),
+    "recovery": (
+        "Day 12",
+        "Cravings tonight",
+        "Back at meetings",
+        "Slipped last weekend",
+        "Sober and scared",
+    ),
+    "loneliness": (
+        "Nobody to talk to",
+        "Quiet house",
+        "Weekends are the worst",
+        "Feeling invisible",
+        "Want to belong somewhere",
+    ),
+    "grief": (
+        "Missing my mum",
+        "One year since he passed",
+        "The funeral was today",
+        "Grief comes in waves",
+        "Lost my dog",
+    ),
+    "stress": (
+        "Everything at once",
+        "Drowning in bills",
+        "Close to burning out",
+        "Exams next week",
+        "Too much on",
+    ),
+    "work": (
+        "New manager",
+        "Interview tomorrow",
+        "Got laid off",
+        "Dreading Monday",
+        "Colleagues ignore me",
+    ),
+    "relationships": (
+        "We argue all the time",
+        "Broke up last night",
+        "Family dinner dread",
+        "Trust issues",
+        "Boundaries with my parents",
+    ),
+    "exercise": (
+        "First jog in years",
+        "Walked to the park",
+        "Yoga helped today",
+        "Back at the gym",
+        "Tiny workout",
+    ),
+    "eating": (
+        "Skipped meals again",
+        "Binged last night",
+        "Body image day",
+        "Trying regular meals",
+        "Appetite gone",
+    ),
 }
 
 SENTENCES: dict[str, tuple[str, ...]] = {
@@ -176,10 +236,18 @@ SENTENCES: dict[str, tuple[str, ...]] = {
 
 # Words and sentences every community shares: noise that belongs to no theme.
 FILLER: tuple[str, ...] = (
-    "Not sure why I'm posting this.", "Thanks for reading.", "Hope everyone is ok today.",
-    "Anyone else?", "Sorry for the long post.", "It's been a long week.",
-    "I don't really know what to do.", "Any advice welcome.", "Feeling a bit better now.",
-    "Just needed to get it out.", "Hard day.", "Thanks all for being here.",
+    "Not sure why I'm posting this.",
+    "Thanks for reading.",
+    "Hope everyone is ok today.",
+    "Anyone else?",
+    "Sorry for the long post.",
+    "It's been a long week.",
+    "I don't really know what to do.",
+    "Any advice welcome.",
+    "Feeling a bit better now.",
+    "Just needed to get it out.",
+    "Hard day.",
+    "Thanks all for being here.",
 )
 CHITCHAT: tuple[tuple[str, str], ...] = (
     ("Hello everyone", "Hi all, new here. I like gardening and old films."),
@@ -242,8 +310,15 @@ def _body(rng: random.Random, theme: str, noise: float) -> str:
     return " ".join(pieces)
 
 
-def generate(members: int, posts: int, *, seed: int = 7, noise: float = 0.15,
-             chitchat: float = 0.15, replies_per_thread: int = 4) -> SyntheticCommunity:
+def generate(
+    members: int,
+    posts: int,
+    *,
+    seed: int = 7,
+    noise: float = 0.15,
+    chitchat: float = 0.15,
+    replies_per_thread: int = 4,
+) -> SyntheticCommunity:
     """`members` members writing about `posts` posts in all (threads and their replies)."""
     rng = random.Random(seed)
     people: list[SyntheticMember] = []
@@ -273,12 +348,16 @@ def generate(members: int, posts: int, *, seed: int = 7, noise: float = 0.15,
         board = board_of[theme]
         threads.append((board, theme, author))
         thread = len(threads) - 1
-        written.append(SyntheticPost(author, board, rng.choice(TITLES[theme]),
-                                     _body(rng, theme, noise), theme, thread))
+        written.append(
+            SyntheticPost(
+                author, board, rng.choice(TITLES[theme]), _body(rng, theme, noise), theme, thread
+            )
+        )
         for _ in range(rng.randint(0, replies_per_thread * 2)):
             if len(written) >= posts:
                 break
             replier = rng.choice(by_interest[theme])
-            written.append(SyntheticPost(replier, board, "", _body(rng, theme, noise), theme,
-                                         thread))
+            written.append(
+                SyntheticPost(replier, board, "", _body(rng, theme, noise), theme, thread)
+            )
     return SyntheticCommunity(people, written, threads)

@@ -101,4 +101,3 @@ def scored_community(settings: Settings) -> Iterator[Community]:
     c.prepare()
     yield c
     c.close()
-

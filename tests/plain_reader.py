@@ -213,7 +213,10 @@ async def open_plain(
         else ("publickey", "password"),
     )
     process = await conn.create_process(
-        command, term_type=term_type, term_size=size if term_type else None, encoding=None,
+        command,
+        term_type=term_type,
+        term_size=size if term_type else None,
+        encoding=None,
         env=env or {},
     )
     terminal = PlainTerminal(

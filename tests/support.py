@@ -45,8 +45,14 @@ class WordScorer:
     """A stand-in moderation model: "idiot" is abuse, "end it all" a crisis, "cheap pills" spam."""
 
     def score(self, texts: Sequence[str]) -> list[Scores]:
-        return [Scores(0.9 if "idiot" in t else 0.0, 0.9 if "cheap pills" in t else 0.0,
-                       0.9 if "end it all" in t else 0.0) for t in texts]
+        return [
+            Scores(
+                0.9 if "idiot" in t else 0.0,
+                0.9 if "cheap pills" in t else 0.0,
+                0.9 if "end it all" in t else 0.0,
+            )
+            for t in texts
+        ]
 
     def explain(self, text: str, top: int = 5) -> dict[str, list[tuple[str, float]]]:
         return {}
@@ -68,14 +74,22 @@ class FixedScorer:
 
 
 def add_member(
-    database: Database, name: str, role: Role = Role.MEMBER, *,
+    database: Database,
+    name: str,
+    role: Role = Role.MEMBER,
+    *,
     age: timedelta | None = timedelta(days=3),
 ) -> int:
     """A member written straight to the store (placeholder hashes, no sign-up), `age` old
     (as created, with None); its id."""
     with database.write() as session:
-        view = accounts.create_member(session, pseudonym=validate_pseudonym(name),
-                                      password_hash="h", recovery_hash="r", role=role)
+        view = accounts.create_member(
+            session,
+            pseudonym=validate_pseudonym(name),
+            password_hash="h",
+            recovery_hash="r",
+            role=role,
+        )
         if age is not None:
             member = session.get(Member, view.id)
             assert member is not None
@@ -98,12 +112,11 @@ async def board_id(community: Community, member_id: int, name: str) -> int:
     return next(b.id for b in await community.boards.board_list(member_id) if b.name == name)
 
 
-async def post_in(
-    community: Community, member_id: int, board: str, title: str, body: str
-) -> int:
+async def post_in(community: Community, member_id: int, board: str, title: str, body: str) -> int:
     """A thread opened by `member_id` in the board called `board`; its id."""
     outcome = await community.boards.create_thread(
-        member_id, await board_id(community, member_id, board), title=title, body=body)
+        member_id, await board_id(community, member_id, board), title=title, body=body
+    )
     assert outcome.post is not None
     return outcome.post.thread_id
 
@@ -174,7 +187,9 @@ async def settle(
 
 
 async def until(
-    pilot: Pilot[Any], check: Callable[[], object], what: str | None = None,
+    pilot: Pilot[Any],
+    check: Callable[[], object],
+    what: str | None = None,
     timeout: float = 10.0,
 ) -> None:
     """`settle`, naming the screen the wait began on when no `what` is given."""

@@ -21,8 +21,12 @@ def test_sparkline_scales_to_the_largest_value() -> None:
 
 
 def test_trending_terms_rise_above_their_usual_level() -> None:
-    this_week = ["exams are coming and sleep is bad", "exams again, cannot sleep",
-                 "exams exams", "my garden is lovely"]
+    this_week = [
+        "exams are coming and sleep is bad",
+        "exams again, cannot sleep",
+        "exams exams",
+        "my garden is lovely",
+    ]
     before = ["sleep was bad", "sleep again", "sleep sleep", "sleep is hard"] * 3
     top = dashboard.trending_terms(this_week, before, weeks_before=4)
     assert top[0] == ("exams", 3)
@@ -36,11 +40,19 @@ def test_dashboard_counts_activity_queue_and_rates(db: Database) -> None:
     with db.read() as session:
         board_id = boards.all_boards(session)[0].id
     with db.write() as session:
-        for body, action in (("exams tomorrow", Action.ALLOW), ("exams again", Action.ALLOW),
-                             ("rude words", Action.HOLD)):
-            boards.create_thread(session, author_id=author, board_id=board_id,
-                                 text=boards.clean_post("t", body, ""), action=action,
-                                 rules=NO_WAIT)
+        for body, action in (
+            ("exams tomorrow", Action.ALLOW),
+            ("exams again", Action.ALLOW),
+            ("rude words", Action.HOLD),
+        ):
+            boards.create_thread(
+                session,
+                author_id=author,
+                board_id=board_id,
+                text=boards.clean_post("t", body, ""),
+                action=action,
+                rules=NO_WAIT,
+            )
         fern = session.get(Member, author)
         assert fern is not None
         fern.last_login_at = utcnow() - timedelta(days=3)

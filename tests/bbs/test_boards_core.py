@@ -435,9 +435,14 @@ def test_an_edit_tells_newly_mentioned_members_and_nobody_twice(db: Database) ->
     alice, bea, cy = add_member(db, "Alice"), add_member(db, "Bea"), add_member(db, "Cy")
     post = _thread(db, alice, "Plans", "walk tomorrow, @bea?")
     with db.write() as session:
-        boards.edit_post(session, member_id=alice, post_id=post.id,
-                         text=boards.clean_post("Plans", "walk tomorrow, @bea and @cy?", ""),
-                         action=Action.ALLOW, rules=NO_WAIT)
+        boards.edit_post(
+            session,
+            member_id=alice,
+            post_id=post.id,
+            text=boards.clean_post("Plans", "walk tomorrow, @bea and @cy?", ""),
+            action=Action.ALLOW,
+            rules=NO_WAIT,
+        )
     with db.read() as session:
         assert [n.kind for n in boards.whats_new(session, member_id=cy)] == ["mention"]
         assert [n.kind for n in boards.whats_new(session, member_id=bea)] == ["mention"]

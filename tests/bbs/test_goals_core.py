@@ -27,12 +27,15 @@ def _rows(community: Community, model: type) -> list[dict[str, object]]:
 
 async def test_goal_fields_are_checked_kindly(community: Community) -> None:
     me = await sign_up_id(community, "Ash")
-    cases = [({"title": "x" * 10_000}, "120"), ({"title": "\x1b\x07\x00\u202e"}, "title"),
-             ({"title": "Walk", "cadence": "0"}, "1 to 7"),
-             ({"title": "Walk", "cadence": "1000"}, "1 to 7"),
-             ({"title": "Walk", "category": "crypto"}, "Category"),
-             ({"title": "Walk", "target": "20"}, "measure"),
-             ({"title": "Walk", "visibility": "everyone"}, "Visibility")]
+    cases = [
+        ({"title": "x" * 10_000}, "120"),
+        ({"title": "\x1b\x07\x00\u202e"}, "title"),
+        ({"title": "Walk", "cadence": "0"}, "1 to 7"),
+        ({"title": "Walk", "cadence": "1000"}, "1 to 7"),
+        ({"title": "Walk", "category": "crypto"}, "Category"),
+        ({"title": "Walk", "target": "20"}, "measure"),
+        ({"title": "Walk", "visibility": "everyone"}, "Visibility"),
+    ]
     for fields, words in cases:
         with pytest.raises(GoalError) as error:
             await community.goals.create_goal(me, **fields)
@@ -47,9 +50,11 @@ async def test_check_ins_in_the_future_or_long_ago_are_refused(community: Commun
     me = await sign_up_id(community, "Birch")
     goal = await community.goals.create_goal(me, title="Sleep by 11", category="sleep")
     today = await community.goals.today(me)
-    for day, words in ((today + timedelta(days=1), "hasn't come yet"),
-                       (today - timedelta(days=730), "two days before"),
-                       (today - timedelta(days=3), "two days before")):
+    for day, words in (
+        (today + timedelta(days=1), "hasn't come yet"),
+        (today - timedelta(days=730), "two days before"),
+        (today - timedelta(days=3), "two days before"),
+    ):
         with pytest.raises(GoalError) as error:
             await community.goals.check_in(me, goal.id, CheckInStatus.DONE, day=day)
         assert words in str(error.value)
@@ -88,13 +93,15 @@ def two_connections(settings: Settings, store_url: str) -> Iterator[tuple[Commun
 
 
 async def test_two_connections_checking_in_at_once_store_one_row(
-        two_connections: tuple[Community, Community]) -> None:
+    two_connections: tuple[Community, Community],
+) -> None:
     a, b = two_connections
     me = await sign_up_id(a, "Dogwood")
     goal = await a.goals.create_goal(me, title="Walk")
     results = await asyncio.gather(
         *(c.goals.check_in(me, goal.id, CheckInStatus.DONE) for c in (a, b, a, b)),
-        return_exceptions=True)
+        return_exceptions=True,
+    )
     stored = [r for r in results if not isinstance(r, BaseException)]
     refused = [r for r in results if isinstance(r, BaseException)]
     assert len(stored) == 1 and len(refused) == 3
@@ -104,7 +111,8 @@ async def test_two_connections_checking_in_at_once_store_one_row(
 
 
 async def test_the_unique_constraint_catches_a_check_in_the_read_missed(
-        community: Community, monkeypatch: pytest.MonkeyPatch) -> None:
+    community: Community, monkeypatch: pytest.MonkeyPatch
+) -> None:
     me = await sign_up_id(community, "Elm")
     goal = await community.goals.create_goal(me, title="Walk")
     await community.goals.check_in(me, goal.id, CheckInStatus.DONE)
@@ -121,8 +129,13 @@ async def test_rest_days_keep_the_streak_and_nothing_is_due(community: Community
     now = datetime.now(UTC)
     with community.database.write() as s:
         for back in (2, 1):
-            goals.record_check_in(s, member_id=me, goal_id=goal.id, status=CheckInStatus.DONE,
-                                  day=goals.member_today(s, me) - timedelta(days=back))
+            goals.record_check_in(
+                s,
+                member_id=me,
+                goal_id=goal.id,
+                status=CheckInStatus.DONE,
+                day=goals.member_today(s, me) - timedelta(days=back),
+            )
     await community.goals.rest(me, 3)
     with community.database.read() as s:
         later = goals.goal_list(s, member_id=me, now=now + timedelta(days=2))[0].progress
@@ -133,7 +146,8 @@ async def test_rest_days_keep_the_streak_and_nothing_is_due(community: Community
 
 
 async def test_badges_for_first_three_and_a_streak_and_sharing_is_a_choice(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     me = await sign_up_id(community, "Gorse")
     community.moderation.set_scorer(None)
     goal = await community.goals.create_goal(me, title="Meditate", measure="minutes")
@@ -147,36 +161,40 @@ async def test_badges_for_first_three_and_a_streak_and_sharing_is_a_choice(
     wins = next(b for b in await community.boards.board_list(me) if b.name == "Wins")
     assert wins.threads == 0  # nothing is announced unless the member asks
     community.boards.rules = type(community.boards.rules)(
-        interval=timedelta(0), new_account_interval=timedelta(0))
+        interval=timedelta(0), new_account_interval=timedelta(0)
+    )
     outcome = await community.goals.announce(me, third.result.new_badges[0], "day")
     assert outcome.post is not None and "Meditate" in outcome.post.body
 
 
 async def test_low_mood_and_crisis_notes_bring_help_and_crisis_alerts_moderators(
-        scored_community: Community) -> None:
+    scored_community: Community,
+) -> None:
     community = scored_community
     me = await sign_up_id(community, "Hawthorn")
     goal = await community.goals.create_goal(me, title="Get outside")
-    low = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED, days_ago=1,
-                                         mood=1, note="heavy day")
+    low = await community.goals.check_in(
+        me, goal.id, CheckInStatus.MISSED, days_ago=1, mood=1, note="heavy day"
+    )
     assert not low.crisis and "talk to" in low.help
     assert "help screen" in low.companion and "(automated)" in low.companion
     assert _rows(community, ModerationFlag) == []
     await community.goals.set_settings(me, time_zone="UTC", companion=False)
-    crisis = await community.goals.check_in(me, goal.id, CheckInStatus.MISSED,
-                                            note="I want to end it all")
+    crisis = await community.goals.check_in(
+        me, goal.id, CheckInStatus.MISSED, note="I want to end it all"
+    )
     assert crisis.crisis and crisis.companion == ""  # companion off; help never is
     assert "not in trouble" in crisis.help
     for word in ("fail", "should", "lazy"):
         assert word not in crisis.help.lower() and word not in low.companion.lower()
     [flag] = _rows(community, ModerationFlag)
-    assert (flag["kind"], flag["target_kind"], flag["author_id"]) == ("crisis", "check_in",
-                                                                      me)
+    assert (flag["kind"], flag["target_kind"], flag["author_id"]) == ("crisis", "check_in", me)
     assert flag["target_id"] == crisis.result.check_in.id
 
 
 async def test_partners_invite_accept_see_shared_goals_cheer_and_end(
-        scored_community: Community) -> None:
+    scored_community: Community,
+) -> None:
     community = scored_community
     ivy = await sign_up_id(community, "Ivy")
     jay = await sign_up_id(community, "Jay")
@@ -200,8 +218,9 @@ async def test_partners_invite_accept_see_shared_goals_cheer_and_end(
     detail = await community.goals.detail(jay, shared.id)
     assert detail.recent[0].mood == 4 and detail.owner == "Ivy"
     # A note the model would hold is the author's alone; the check-in itself is shared.
-    await community.goals.check_in(ivy, shared.id, CheckInStatus.DONE, days_ago=1,
-                                   note="my idiot boss")
+    await community.goals.check_in(
+        ivy, shared.id, CheckInStatus.DONE, days_ago=1, note="my idiot boss"
+    )
     theirs = (await community.goals.detail(jay, shared.id)).recent
     mine = (await community.goals.detail(ivy, shared.id)).recent
     assert [c.note for c in theirs] == ["", ""] and mine[1].note == "my idiot boss"
@@ -250,7 +269,8 @@ async def test_a_declined_invitation_cannot_be_repeated_at_once(community: Commu
 
 
 async def test_greeting_names_what_is_due_and_is_silent_when_turned_off(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     me = await sign_up_id(community, "Maple")
     # The words vary by day (chosen per member and date): any of the "nothing due" ones.
     nothing = (await community.goals.greeting(me, "Maple")).text
@@ -265,13 +285,13 @@ async def test_greeting_names_what_is_due_and_is_silent_when_turned_off(
 
 
 async def test_community_goals_show_progress_to_all_but_moods_and_notes_to_partners(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     from bbs.blocks import BlockKind
 
     pia = await sign_up_id(community, "Pia")
     quinn = await sign_up_id(community, "Quinn")
-    open_goal = await community.goals.create_goal(pia, title="Couch to 5k",
-                                                  visibility="community")
+    open_goal = await community.goals.create_goal(pia, title="Couch to 5k", visibility="community")
     await community.goals.create_goal(pia, title="Just mine")
     await community.goals.check_in(pia, open_goal.id, CheckInStatus.DONE, mood=2, note="tired")
     seen = await community.goals.shared_goals(quinn, pia)
@@ -291,8 +311,9 @@ async def test_a_crisis_check_in_gets_the_crisis_note_alone(scored_community: Co
     me = await sign_up_id(community, "Hawthorn")
     goal = await community.goals.create_goal(me, title="Get outside")
     # A first check-in earns a badge: normally a milestone and an offer to share it.
-    outcome = await community.goals.check_in(me, goal.id, CheckInStatus.DONE,
-                                             note="I want to end it all tonight")
+    outcome = await community.goals.check_in(
+        me, goal.id, CheckInStatus.DONE, note="I want to end it all tonight"
+    )
     assert outcome.crisis and outcome.result.new_badges
     assert outcome.companion == ""  # no "a fresh start is still a start", no milestone
     assert "not in trouble" in outcome.help and "Milestone" not in outcome.help

@@ -43,8 +43,9 @@ def test_source_keys_are_salted_and_hide_the_address() -> None:
 
 def test_max_startups_drops_randomly_between_begin_and_full() -> None:
     guard = LoginGuard(
-        LoginLimits(startups_begin=10, startups_rate=30, startups_full=100,
-                    unauthenticated_per_source=1000),
+        LoginLimits(
+            startups_begin=10, startups_rate=30, startups_full=100, unauthenticated_per_source=1000
+        ),
         rng=random.Random(7),
     )
     source = guard.source_key("127.0.0.1")

@@ -30,8 +30,9 @@ from bbs.resources import Resource, ResourceFavourite
 from bbs.rooms import RoomLine
 from bbs.streaks import CheckInStatus
 
-NO_WAIT = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0),
-                       new_account_age=timedelta(0))
+NO_WAIT = PostingRules(
+    interval=timedelta(0), new_account_interval=timedelta(0), new_account_age=timedelta(0)
+)
 SECRET = "only-for-willow-and-ash"
 
 
@@ -56,26 +57,65 @@ async def _fill(c: Community) -> dict[str, int]:
 
     def write(s: Session) -> None:
         board = next(b.id for b in boards.all_boards(s) if b.name == "Anxiety")
-        t1 = boards.create_thread(s, author_id=w, board_id=board, text=boards.clean_post(
-            "Willow's thread", "my first post", ""), action=Action.ALLOW, rules=NO_WAIT)
-        boards.create_reply(s, author_id=a, thread_id=t1.thread_id, text=boards.clean_post(
-            None, "Ash replies to Willow", ""), action=Action.ALLOW, rules=NO_WAIT)
-        t2 = boards.create_thread(s, author_id=a, board_id=board, text=boards.clean_post(
-            "Ash's thread", "ash opens", ""), action=Action.ALLOW, rules=NO_WAIT)
-        boards.create_reply(s, author_id=w, thread_id=t2.thread_id, text=boards.clean_post(
-            None, "willow answers ash", ""), action=Action.ALLOW, rules=NO_WAIT)
+        t1 = boards.create_thread(
+            s,
+            author_id=w,
+            board_id=board,
+            text=boards.clean_post("Willow's thread", "my first post", ""),
+            action=Action.ALLOW,
+            rules=NO_WAIT,
+        )
+        boards.create_reply(
+            s,
+            author_id=a,
+            thread_id=t1.thread_id,
+            text=boards.clean_post(None, "Ash replies to Willow", ""),
+            action=Action.ALLOW,
+            rules=NO_WAIT,
+        )
+        t2 = boards.create_thread(
+            s,
+            author_id=a,
+            board_id=board,
+            text=boards.clean_post("Ash's thread", "ash opens", ""),
+            action=Action.ALLOW,
+            rules=NO_WAIT,
+        )
+        boards.create_reply(
+            s,
+            author_id=w,
+            thread_id=t2.thread_id,
+            text=boards.clean_post(None, "willow answers ash", ""),
+            action=Action.ALLOW,
+            rules=NO_WAIT,
+        )
         boards.toggle_reaction(s, member_id=w, post_id=t2.id, kind="hug")
         boards.set_follow(s, member_id=w, kind="thread", target_id=t2.thread_id, on=True)
-        boards.save_draft(s, member_id=w, context="reply:1", label="a draft", title="",
-                          body="unsent words", warning="")
+        boards.save_draft(
+            s,
+            member_id=w,
+            context="reply:1",
+            label="a draft",
+            title="",
+            body="unsent words",
+            warning="",
+        )
         boards.report_post(s, reporter_id=w, post_id=t2.id, reason="just checking")
-        messages.send_message(s, sender_id=w, recipient_id=a, body="hello ash",
-                              action=Action.ALLOW, rules=NO_WAIT)
-        messages.send_message(s, sender_id=a, recipient_id=w, body=SECRET,
-                              action=Action.ALLOW, rules=NO_WAIT)
+        messages.send_message(
+            s, sender_id=w, recipient_id=a, body="hello ash", action=Action.ALLOW, rules=NO_WAIT
+        )
+        messages.send_message(
+            s, sender_id=a, recipient_id=w, body=SECRET, action=Action.ALLOW, rules=NO_WAIT
+        )
         # A conversation Willow is not in: none of it may reach her export.
-        messages.send_message(s, sender_id=a, recipient_id=r, body="ash to rowan, private",
-                              action=Action.ALLOW, rules=NO_WAIT)
+        messages.send_message(
+            s,
+            sender_id=a,
+            recipient_id=r,
+            body="ash to rowan, private",
+            action=Action.ALLOW,
+            rules=NO_WAIT,
+        )
         blocks.set_block(s, member_id=w, other_id=r, kind=BlockKind.MUTE, on=True)
         # Rowan blocks Willow: Rowan's choice, not Willow's data.
         blocks.set_block(s, member_id=r, other_id=w, kind=BlockKind.BLOCK, on=True)
@@ -85,10 +125,10 @@ async def _fill(c: Community) -> dict[str, int]:
         s.add(ResourceFavourite(member_id=w, resource_id=resource.id or 0))
         rooms.seed_default_rooms(s)
         room = rooms.list_rooms(s, member_id=None, staff=True)[0]
-        rooms.add_line(s, room_id=room.id, member_id=w, author="Willow", kind="say",
-                       text="hi room")
-        rooms.add_line(s, room_id=room.id, member_id=a, author="Ash", kind="say",
-                       text="ash in the room")
+        rooms.add_line(s, room_id=room.id, member_id=w, author="Willow", kind="say", text="hi room")
+        rooms.add_line(
+            s, room_id=room.id, member_id=a, author="Ash", kind="say", text="ash in the room"
+        )
 
     await c.write(write)
     goal = await c.goals.create_goal(w, title="Walk daily")
@@ -111,11 +151,15 @@ async def test_what_we_store_counts_match_the_tables(pcommunity: Community) -> N
     with c.database.read() as s:
         assert counts.posts == len(s.exec(select(Post).where(Post.author_id == w)).all()) == 2
         assert counts.threads == 1
-        assert counts.check_ins == len(s.exec(select(CheckIn).where(
-            CheckIn.member_id == w)).all()) == 2
+        assert (
+            counts.check_ins
+            == len(s.exec(select(CheckIn).where(CheckIn.member_id == w)).all())
+            == 2
+        )
         assert counts.goals == 1
-        assert counts.keys == len(s.exec(select(MemberKey).where(
-            MemberKey.member_id == w)).all()) == 1
+        assert (
+            counts.keys == len(s.exec(select(MemberKey).where(MemberKey.member_id == w)).all()) == 1
+        )
     assert (counts.messages_sent, counts.messages_received, counts.conversations) == (1, 1, 1)
     assert (counts.reactions, counts.drafts) == (1, 1)
     with c.database.read() as s:
@@ -137,7 +181,8 @@ async def test_what_we_store_counts_match_the_tables(pcommunity: Community) -> N
 
 
 async def test_export_holds_everything_of_theirs_and_nothing_private_of_others(
-        pcommunity: Community) -> None:
+    pcommunity: Community,
+) -> None:
     c = pcommunity
     ids = await _fill(c)
     doc = json.loads(await c.privacy.export_json(ids["Willow"]))
@@ -148,7 +193,9 @@ async def test_export_holds_everything_of_theirs_and_nothing_private_of_others(
     [conversation] = doc["conversations"]
     assert conversation["with"] == "Ash"
     assert [(m["from"], m["body"]) for m in conversation["messages"]] == [
-        ("you", "hello ash"), ("Ash", SECRET)]
+        ("you", "hello ash"),
+        ("Ash", SECRET),
+    ]
     [goal] = doc["goals"]
     assert goal["title"] == "Walk daily" and len(goal["check_ins"]) == 2
     assert {ci["note"] for ci in goal["check_ins"]} == {"felt good", ""}
@@ -157,16 +204,24 @@ async def test_export_holds_everything_of_theirs_and_nothing_private_of_others(
     assert doc["reactions"][0]["kind"] == "hug" and doc["follows"] and doc["drafts"]
     assert doc["drafts"][0]["body"] == "unsent words"
     assert [line["text"] for line in doc["room_lines"]] == ["hi room"]
-    assert doc["blocks"] == [{"member": "Rowan", "kind": "mute",
-                              "created_at": doc["blocks"][0]["created_at"]}]
+    assert doc["blocks"] == [
+        {"member": "Rowan", "kind": "mute", "created_at": doc["blocks"][0]["created_at"]}
+    ]
     assert doc["reports_filed"][0]["reason"] == "just checking"
     assert [f["title"] for f in doc["resource_favourites"]] == ["Box breathing"]
     [key] = doc["keys"]
     assert key["fingerprint"].startswith("SHA256:") and "public_key" not in key
     text = json.dumps(doc)
     # Nothing of other members' private life: their conversations, goals, blocks, hashes.
-    for private in ("ash to rowan, private", "Ash's private goal", "ash note",
-                    "ash in the room", "ash opens", "argon2", "password"):
+    for private in (
+        "ash to rowan, private",
+        "Ash's private goal",
+        "ash note",
+        "ash in the room",
+        "ash opens",
+        "argon2",
+        "password",
+    ):
         assert private not in text, private
     assert '"block"' not in text  # Rowan's block of Willow stays Rowan's
 
@@ -174,17 +229,22 @@ async def test_export_holds_everything_of_theirs_and_nothing_private_of_others(
 def test_every_column_pointing_at_a_member_is_exported_or_left_out_on_purpose() -> None:
     import bbs.schema  # noqa: F401  (every table)
 
-    found = {f"{table.name}.{column.name}"
-             for table in SQLModel.metadata.sorted_tables for column in table.columns
-             for fk in column.foreign_keys if fk.column.table.name == "member"}
+    found = {
+        f"{table.name}.{column.name}"
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        for fk in column.foreign_keys
+        if fk.column.table.name == "member"
+    }
     placed = privacy.EXPORTED_COLUMNS | set(privacy.NOT_EXPORTED_COLUMNS)
     assert found - placed == set(), "decide whether the export includes these"
     assert privacy.EXPORTED_COLUMNS.isdisjoint(privacy.NOT_EXPORTED_COLUMNS)
 
 
 @pytest.mark.parametrize("choice", [DeleteChoice.REMOVE, DeleteChoice.ANONYMISE])
-async def test_delete_account_removes_or_anonymises(pcommunity: Community,
-                                                    choice: DeleteChoice) -> None:
+async def test_delete_account_removes_or_anonymises(
+    pcommunity: Community, choice: DeleteChoice
+) -> None:
     c = pcommunity
     ids = await _fill(c)
     w, a = ids["Willow"], ids["Ash"]
@@ -205,14 +265,15 @@ async def test_delete_account_removes_or_anonymises(pcommunity: Community,
         assert s.exec(select(CheckIn).where(CheckIn.member_id == w)).all() == []
         assert s.exec(select(Partnership)).all() == []
         # Her conversation with Ash is gone on both sides; Ash and Rowan's stays.
-        assert [m.body for m in s.exec(select(PrivateMessage)).all()] == [
-            "ash to rowan, private"]
+        assert [m.body for m in s.exec(select(PrivateMessage)).all()] == ["ash to rowan, private"]
         assert len(s.exec(select(Conversation)).all()) == 1
         rows = [(p.body, p.id, p.author_id, p.status) for p in s.exec(select(Post)).all()]
         posts = {body: rest for body, *rest in rows}
         titles = {t.title for t in s.exec(select(Thread)).all()}
-        audit = [(e.action, e.member_id, e.member_name) for e in s.exec(
-            select(AuditEntry).order_by(AuditEntry.id)).all()]  # type: ignore[arg-type]
+        audit = [
+            (e.action, e.member_id, e.member_name)
+            for e in s.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
+        ]  # type: ignore[arg-type]
         lines = [(ln.author, ln.text) for ln in s.exec(select(RoomLine)).all()]
     assert audit == [("warn", None, "Willow"), ("account_deleted", None, "Willow")]
     # Other people's posts are untouched either way.
@@ -235,8 +296,7 @@ async def test_delete_account_removes_or_anonymises(pcommunity: Community,
     assert await c.goals.cheers(a) == []
 
 
-async def test_deleted_name_and_lookalikes_are_blocked_for_30_days(
-        pcommunity: Community) -> None:
+async def test_deleted_name_and_lookalikes_are_blocked_for_30_days(pcommunity: Community) -> None:
     c = pcommunity
     w = await sign_up_id(c, "Willow")
     willow = await c.member(w)
@@ -260,8 +320,9 @@ async def test_change_password_needs_the_current_one(pcommunity: Community) -> N
     c = pcommunity
     w = await sign_up_id(c, "Willow")
     with pytest.raises(AccountError, match="not your current password"):
-        await c.privacy.change_password(w, "wrong password!", "a new long password",
-                                        "a new long password")
+        await c.privacy.change_password(
+            w, "wrong password!", "a new long password", "a new long password"
+        )
     with pytest.raises(PasswordError):
         await c.privacy.change_password(w, PASSWORD, "short", "short")
     assert await c.authenticate_password("Willow", PASSWORD) is not None
@@ -278,8 +339,9 @@ async def test_regenerated_recovery_code_replaces_the_old_one(pcommunity: Commun
     code = await c.privacy.regenerate_recovery_code(first.member.id, PASSWORD)
     assert code != first.recovery_code
     with pytest.raises(AccountError, match="do not match"):
-        await c.reset_password("Willow", first.recovery_code, "another password 1",
-                               "another password 1")
+        await c.reset_password(
+            "Willow", first.recovery_code, "another password 1", "another password 1"
+        )
     result = await c.reset_password("Willow", code, "another password 1", "another password 1")
     assert result.member.id == first.member.id
 
@@ -295,8 +357,13 @@ async def test_keys_are_added_from_a_pasted_line_and_removed(pcommunity: Communi
     assert await c.member_for_key("Willow", info.fingerprint) is not None
     with pytest.raises(AccountError, match="another account"):
         await c.privacy.add_key(a, line)
-    for bad in ("", "hello", "ssh-ed25519 !!!", "-----BEGIN OPENSSH PRIVATE KEY-----",
-                "ssh-rsa " + _key_line(1).split()[1]):
+    for bad in (
+        "",
+        "hello",
+        "ssh-ed25519 !!!",
+        "-----BEGIN OPENSSH PRIVATE KEY-----",
+        "ssh-rsa " + _key_line(1).split()[1],
+    ):
         with pytest.raises(AccountError):
             await c.privacy.add_key(w, bad)
     assert not await c.privacy.remove_key(a, info.fingerprint)
@@ -355,8 +422,7 @@ class FakeDirectory:
         return len(mine)
 
 
-async def test_sessions_are_listed_and_ended_through_the_directory(
-        community: Community) -> None:
+async def test_sessions_are_listed_and_ended_through_the_directory(community: Community) -> None:
     directory = FakeDirectory()
     community.privacy.directory = directory
     w = await sign_up_id(community, "Willow")
@@ -418,8 +484,7 @@ async def test_room_history_past_retention_is_purged(community: Community) -> No
         rooms.seed_default_rooms(s)
         room = rooms.list_rooms(s, member_id=None, staff=True)[0]
         for text, age in (("old words", 31), ("recent words", 29)):
-            rooms.add_line(s, room_id=room.id, member_id=w, author="Willow", kind="say",
-                           text=text)
+            rooms.add_line(s, room_id=room.id, member_id=w, author="Willow", kind="say", text=text)
             line = s.exec(select(RoomLine).where(RoomLine.text == text)).one()
             line.created_at = utcnow() - timedelta(days=age)
             s.add(line)
@@ -443,19 +508,31 @@ def test_members_are_told_what_moderators_see_of_a_flagged_private_message() -> 
 
 @pytest.mark.parametrize("choice", [DeleteChoice.REMOVE, DeleteChoice.ANONYMISE])
 async def test_a_deleted_members_name_leaves_other_members_quotes(
-        pcommunity: Community, choice: DeleteChoice) -> None:
+    pcommunity: Community, choice: DeleteChoice
+) -> None:
     c = pcommunity
     willow, ash = await sign_up_id(c, "Willow"), await sign_up_id(c, "Ash")
 
     def write(s: Session) -> int:
         board = next(b.id for b in boards.all_boards(s) if b.name == "Anxiety")
-        first = boards.create_thread(s, author_id=willow, board_id=board, text=boards.clean_post(
-            "Nights", "the nights are long\nand quiet", ""), action=Action.ALLOW, rules=NO_WAIT)
-        reply = boards.create_reply(s, author_id=ash, thread_id=first.thread_id,
-                                    text=boards.clean_post(
-                                        None, "Willow wrote:\n> the nights are long\n> and "
-                                        "quiet\n\nSame here, hang on.", ""),
-                                    action=Action.ALLOW, rules=NO_WAIT)
+        first = boards.create_thread(
+            s,
+            author_id=willow,
+            board_id=board,
+            text=boards.clean_post("Nights", "the nights are long\nand quiet", ""),
+            action=Action.ALLOW,
+            rules=NO_WAIT,
+        )
+        reply = boards.create_reply(
+            s,
+            author_id=ash,
+            thread_id=first.thread_id,
+            text=boards.clean_post(
+                None, "Willow wrote:\n> the nights are long\n> and quiet\n\nSame here, hang on.", ""
+            ),
+            action=Action.ALLOW,
+            rules=NO_WAIT,
+        )
         return reply.id
 
     reply_id = await c.write(write)
@@ -475,4 +552,5 @@ def test_unquote_leaves_other_quotes_and_look_alike_lines_alone() -> None:
     body = "Rowan wrote:\n> hi\nWillow wrote: not a quote line\nWillow wrote:\n> bye\nok"
     assert privacy.unquote(body, "Willow", removed=True) == (
         "Rowan wrote:\n> hi\nWillow wrote: not a quote line\na former member wrote:\n"
-        "> (removed by its author)\nok")
+        "> (removed by its author)\nok"
+    )

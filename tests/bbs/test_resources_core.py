@@ -18,10 +18,22 @@ from bbs.models import Role
 from bbs.resources import Resource, ResourceError
 from server.wiring import build_community
 
-THEMES = {"sleep", "anxiety", "panic", "low mood", "recovery", "cravings", "grounding",
-          "breathing", "stress", "loneliness"}
-HOSTILE = ("\x1b[2J\x1b]52;c;aGk=\x07[bold red]not markup[/] [link=http://x]y[/link]\x9b31m"
-           "\u202eevil\u202c\r\nline two\x00")
+THEMES = {
+    "sleep",
+    "anxiety",
+    "panic",
+    "low mood",
+    "recovery",
+    "cravings",
+    "grounding",
+    "breathing",
+    "stress",
+    "loneliness",
+}
+HOSTILE = (
+    "\x1b[2J\x1b]52;c;aGk=\x07[bold red]not markup[/] [link=http://x]y[/link]\x9b31m"
+    "\u202eevil\u202c\r\nline two\x00"
+)
 
 
 def _db(url: str) -> Database:
@@ -43,8 +55,9 @@ def test_default_set_is_useful_and_honest() -> None:
     tags = {t for e in entries for t in e["tags"]}
     assert THEMES <= tags
     for entry in entries:
-        draft = resources.check_draft(title=entry["title"], body=entry["body"],
-                                      source=entry["source"], tags=entry["tags"])
+        draft = resources.check_draft(
+            title=entry["title"], body=entry["body"], source=entry["source"], tags=entry["tags"]
+        )
         assert draft.title == entry["title"] and draft.body == entry["body"]
         assert "community" in draft.source.lower() or "widely used" in draft.source.lower()
     titles = [e["title"] for e in entries]
@@ -65,8 +78,9 @@ def test_seeded_once_and_retirement_and_edits_survive_restarts(tmp_path: Path) -
     grounding = next(v for v in library if v.slug == "grounding-5-4-3-2-1")
     with database.write() as session:
         resources.retire_resource(session, actor_id=sysop, resource_id=box.id)
-        resources.edit_resource(session, actor_id=sysop, resource_id=grounding.id,
-                                title="Grounding with your senses")
+        resources.edit_resource(
+            session, actor_id=sysop, resource_id=grounding.id, title="Grounding with your senses"
+        )
     database.dispose()
 
     # A restart runs the seeding again: nothing comes back, nothing is doubled.
@@ -141,12 +155,18 @@ def test_only_sysops_change_the_library_and_each_change_is_audited(db: Database)
     sysop = add_member(db, "Keeper", Role.SYSOP, age=None)
     for actor in (member, moderator):
         with db.write() as session, pytest.raises(AdminError, match="Only sysops"):
-            resources.add_resource(session, actor_id=actor, title="T", body="B",
-                                   source="S", tags="sleep")
+            resources.add_resource(
+                session, actor_id=actor, title="T", body="B", source="S", tags="sleep"
+            )
     with db.write() as session:
-        view = resources.add_resource(session, actor_id=sysop, title="Box breathing",
-                                      body="Breathe.", source="Written for this community",
-                                      tags="Breathing, STRESS,  breathing ")
+        view = resources.add_resource(
+            session,
+            actor_id=sysop,
+            title="Box breathing",
+            body="Breathe.",
+            source="Written for this community",
+            tags="Breathing, STRESS,  breathing ",
+        )
     assert view.slug == "box-breathing-2"  # the default entry has the plain slug
     assert view.tags == ("breathing", "stress")
     with db.write() as session:
@@ -168,17 +188,20 @@ def test_only_sysops_change_the_library_and_each_change_is_audited(db: Database)
     assert found.view.body == "Slowly." and not found.retired
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"title": ""}, "title"),
-    ({"title": "x" * 81}, "81 characters; the limit is 80"),
-    ({"body": " \n\t "}, "write the body"),
-    ({"body": "x" * 4001}, "4,001 characters; the limit is 4,000"),
-    ({"source": ""}, "source line"),
-    ({"tags": ""}, "at least one tag"),
-    ({"tags": "sleep; <b>"}, "letters, digits, spaces and hyphens"),
-    ({"tags": "x" * 25}, "up to 24"),
-    ({"tags": ",".join(f"t{i}" for i in range(9))}, "up to 8"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "x" * 81}, "81 characters; the limit is 80"),
+        ({"body": " \n\t "}, "write the body"),
+        ({"body": "x" * 4001}, "4,001 characters; the limit is 4,000"),
+        ({"source": ""}, "source line"),
+        ({"tags": ""}, "at least one tag"),
+        ({"tags": "sleep; <b>"}, "letters, digits, spaces and hyphens"),
+        ({"tags": "x" * 25}, "up to 24"),
+        ({"tags": ",".join(f"t{i}" for i in range(9))}, "up to 8"),
+    ],
+)
 def test_bad_fields_get_kind_messages(fields: dict[str, str], message: str) -> None:
     good = {"title": "Title", "body": "Body", "source": "Source", "tags": "sleep"}
     with pytest.raises(ResourceError, match=message):
@@ -186,8 +209,9 @@ def test_bad_fields_get_kind_messages(fields: dict[str, str], message: str) -> N
 
 
 def test_limits_are_inclusive() -> None:
-    draft = resources.check_draft(title="t" * 80, body="b" * 4000, source="s",
-                                  tags=["low mood", "sleep-well"])
+    draft = resources.check_draft(
+        title="t" * 80, body="b" * 4000, source="s", tags=["low mood", "sleep-well"]
+    )
     assert len(draft.title) == 80 and len(draft.body) == 4000
     assert draft.tags == ("low mood", "sleep-well")
 
@@ -195,8 +219,14 @@ def test_limits_are_inclusive() -> None:
 def test_hostile_body_is_stored_without_control_characters(db: Database) -> None:
     sysop = add_member(db, "Keeper", Role.SYSOP, age=None)
     with db.write() as session:
-        view = resources.add_resource(session, actor_id=sysop, title="\x1b[31mRed\x1b[0m [b]t",
-                                      body=HOSTILE, source="\x07Mine", tags="stress")
+        view = resources.add_resource(
+            session,
+            actor_id=sysop,
+            title="\x1b[31mRed\x1b[0m [b]t",
+            body=HOSTILE,
+            source="\x07Mine",
+            tags="stress",
+        )
     with db.read() as session:
         stored = resources.get_resource(session, view.id)
     assert stored is not None
@@ -210,16 +240,18 @@ def test_hostile_body_is_stored_without_control_characters(db: Database) -> None
 
 
 async def test_service_round_trip(community: Community) -> None:
-    sysop = (await community.sign_up("Keeper", "a long password 1", "a long password 1",
-                                     role=Role.SYSOP)).member.id
+    sysop = (
+        await community.sign_up("Keeper", "a long password 1", "a long password 1", role=Role.SYSOP)
+    ).member.id
     library = await community.resources.library()
     assert len(library) >= 15
     first = library[0]
     assert await community.resources.get(first.id) == first
     assert await community.resources.set_favourite(sysop, first.id, True)
     assert [v.id for v in await community.resources.favourites(sysop)] == [first.id]
-    added = await community.resources.add(sysop, title="Walk", body="Go outside.",
-                                          source="Written for this community", tags="stress")
+    added = await community.resources.add(
+        sysop, title="Walk", body="Go outside.", source="Written for this community", tags="stress"
+    )
     edited = await community.resources.edit(sysop, added.id, body="\n  Go outside \n\n")
     assert edited.body == "  Go outside"  # blank lines and trailing spaces go
     await community.resources.retire(sysop, added.id)

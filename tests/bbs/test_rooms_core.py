@@ -32,8 +32,9 @@ from bbs.rooms import (
 
 
 def _line(i: int) -> RoomLineEvent:
-    return RoomLineEvent(1, i, 7, "Robin", "say", f"line {i}", "2026-01-01T00:00:00+00:00",
-                         ("ash",))
+    return RoomLineEvent(
+        1, i, 7, "Robin", "say", f"line {i}", "2026-01-01T00:00:00+00:00", ("ash",)
+    )
 
 
 # -- the bus --------------------------------------------------------------------------
@@ -152,7 +153,9 @@ def test_refusals_spread_over_time_never_add_up_to_a_mute() -> None:
     now = 0.0
     for _ in range(40):  # one refused line every ten seconds, for several minutes
         assert flood.check(1, 1, "same again", now=now).reason in (
-            FloodReason.OK, FloodReason.DUPLICATE)
+            FloodReason.OK,
+            FloodReason.DUPLICATE,
+        )
         now += 10.0
 
 
@@ -172,8 +175,7 @@ def test_slow_mode_spaces_a_members_lines_unless_exempt() -> None:
     verdict = flood.check(1, 1, "two", slow_mode_seconds=30, now=20.0)
     assert verdict.reason is FloodReason.SLOW_MODE and round(verdict.retry_after) == 20
     assert flood.check(1, 2, "elsewhere", slow_mode_seconds=30, now=20.0).ok
-    assert flood.check(1, 1, "host", slow_mode_seconds=30, exempt_from_slow_mode=True,
-                       now=21.0).ok
+    assert flood.check(1, 1, "host", slow_mode_seconds=30, exempt_from_slow_mode=True, now=21.0).ok
     assert flood.check(1, 1, "three", slow_mode_seconds=30, now=52.0).ok
 
 
@@ -215,12 +217,14 @@ async def test_history_is_the_last_100_visible_lines_and_retention_purges(
 ) -> None:
     await community.rooms.ensure_ready()
     with community.database.write() as s:
-        s.add(RoomLine(room_id=1, author="Old", text="ancient",
-                       created_at=utcnow() - timedelta(days=31)))
+        s.add(
+            RoomLine(
+                room_id=1, author="Old", text="ancient", created_at=utcnow() - timedelta(days=31)
+            )
+        )
         for i in range(120):
             add_line(s, room_id=1, member_id=None, author="Ash", kind="say", text=f"l{i}")
-        add_line(s, room_id=1, member_id=None, author="Ash", kind="say", text="held",
-                 held=True)
+        add_line(s, room_id=1, member_id=None, author="Ash", kind="say", text="held", held=True)
     with community.database.read() as s:
         lines = recent_lines(s, 1)
     assert len(lines) == 100 and lines[-1].text == "l119" and lines[0].text == "l20"
@@ -241,11 +245,11 @@ async def test_scheduled_sessions_today_and_host_powers(community: Community) ->
     await community.rooms.ensure_ready()
     now = utcnow()
     with community.database.write() as s:
-        add_event(s, room_id=2, starts_at=now - timedelta(minutes=5), topic="Check-in",
-                  host_id=host.id)
+        add_event(
+            s, room_id=2, starts_at=now - timedelta(minutes=5), topic="Check-in", host_id=host.id
+        )
         add_event(s, room_id=2, starts_at=now + timedelta(days=3), topic="Later", host_id=None)
-        assert [e.topic for e in events_between(s, now, now + timedelta(hours=1))] == [
-            "Check-in"]
+        assert [e.topic for e in events_between(s, now, now + timedelta(hours=1))] == ["Check-in"]
     visit = await community.rooms.enter(2, host)
     other = await community.rooms.enter(2, guest)
     assert "Check-in" in visit.events[0].describe()
@@ -309,8 +313,11 @@ async def test_worried_about_someone_in_a_room_raises_a_crisis_alert(
     assert "F1" in mine.notes[0]
     with community.database.read() as s:
         [flag] = s.exec(select(ModerationFlag)).all()
-        assert (flag.kind, flag.reporter_id, flag.author_id) == (FlagKind.CRISIS.value, ash.id,
-                                                                   oak.id)
+        assert (flag.kind, flag.reporter_id, flag.author_id) == (
+            FlagKind.CRISIS.value,
+            ash.id,
+            oak.id,
+        )
         assert admin.open_crisis_alerts(s) == 1
 
 

@@ -22,12 +22,17 @@ def database(store: Database) -> Database:
     return store
 
 
-def _add(database: Database, name: str, role: Role = Role.MEMBER,
-         key: PublicKeyInfo | None = None) -> accounts.MemberView:
+def _add(
+    database: Database, name: str, role: Role = Role.MEMBER, key: PublicKeyInfo | None = None
+) -> accounts.MemberView:
     with database.write() as session:
         return accounts.create_member(
-            session, pseudonym=validate_pseudonym(name), password_hash="h", recovery_hash="r",
-            role=role, key=key,
+            session,
+            pseudonym=validate_pseudonym(name),
+            password_hash="h",
+            recovery_hash="r",
+            role=role,
+            key=key,
         )
 
 
@@ -104,8 +109,15 @@ def test_roles_and_listing(database: Database) -> None:
 
 def test_a_failed_write_leaves_nothing_half_written(database: Database) -> None:
     with pytest.raises(RuntimeError), database.write() as session:
-        session.add(Member(pseudonym="Half", pseudonym_key="half", skeleton="half",
-                           password_hash="h", recovery_hash="r"))
+        session.add(
+            Member(
+                pseudonym="Half",
+                pseudonym_key="half",
+                skeleton="half",
+                password_hash="h",
+                recovery_hash="r",
+            )
+        )
         session.flush()
         raise RuntimeError("crash mid-transaction")
     with database.read() as session:
@@ -114,8 +126,16 @@ def test_a_failed_write_leaves_nothing_half_written(database: Database) -> None:
 
 def test_naive_datetimes_are_refused(database: Database) -> None:
     with pytest.raises(Exception, match="naive"), database.write() as session:
-        session.add(Member(pseudonym="N", pseudonym_key="n", skeleton="n", password_hash="h",
-                           recovery_hash="r", created_at=datetime(2020, 1, 1)))
+        session.add(
+            Member(
+                pseudonym="N",
+                pseudonym_key="n",
+                skeleton="n",
+                password_hash="h",
+                recovery_hash="r",
+                created_at=datetime(2020, 1, 1),
+            )
+        )
         session.flush()
 
 
@@ -138,8 +158,15 @@ def test_a_locked_sqlite_database_gives_a_clear_busy_error(tmp_path: Path) -> No
     blocker.execute("BEGIN EXCLUSIVE")
     try:
         with pytest.raises(StoreBusyError, match="busy"), db.write() as session:
-            session.add(Member(pseudonym="L", pseudonym_key="l", skeleton="l",
-                               password_hash="h", recovery_hash="r"))
+            session.add(
+                Member(
+                    pseudonym="L",
+                    pseudonym_key="l",
+                    skeleton="l",
+                    password_hash="h",
+                    recovery_hash="r",
+                )
+            )
             session.flush()
     finally:
         blocker.execute("ROLLBACK")
@@ -159,8 +186,10 @@ def test_concurrent_writers_wait_instead_of_failing(tmp_path: Path) -> None:
                     # Read, then write, in one transaction: BEGIN IMMEDIATE makes it safe.
                     accounts.get_member(session, f"w{n}x{i}")
                     accounts.create_member(
-                        session, pseudonym=validate_pseudonym(f"w{n}x{i}"),
-                        password_hash="h", recovery_hash="r",
+                        session,
+                        pseudonym=validate_pseudonym(f"w{n}x{i}"),
+                        password_hash="h",
+                        recovery_hash="r",
                     )
         except BaseException as error:
             errors.append(error)

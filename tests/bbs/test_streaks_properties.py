@@ -23,9 +23,18 @@ from bbs.streaks import (
 
 # Zones with DST at odd hours (Lord Howe: 30 minutes; Santiago and Havana: at midnight),
 # far from UTC both ways (Kiritimati +14, Pago Pago -11), and without DST.
-ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Lord_Howe",
-         "America/Santiago", "America/Havana", "Pacific/Kiritimati", "Pacific/Pago_Pago",
-         "Asia/Kolkata", "Europe/Berlin"]
+ZONES = [
+    "UTC",
+    "Europe/London",
+    "America/New_York",
+    "Australia/Lord_Howe",
+    "America/Santiago",
+    "America/Havana",
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+    "Asia/Kolkata",
+    "Europe/Berlin",
+]
 
 cadences = st.one_of(
     st.just(Cadence(CadenceKind.DAILY)),
@@ -37,8 +46,9 @@ START = date(2025, 1, 1)
 
 
 @st.composite
-def histories(draw: st.DrawFn) -> tuple[Cadence, date, list[tuple[date, CheckInStatus]],
-                                         list[RestRange]]:
+def histories(
+    draw: st.DrawFn,
+) -> tuple[Cadence, date, list[tuple[date, CheckInStatus]], list[RestRange]]:
     cadence = draw(cadences)
     span = draw(st.integers(0, 120))
     today = START + timedelta(days=span)
@@ -52,8 +62,12 @@ def histories(draw: st.DrawFn) -> tuple[Cadence, date, list[tuple[date, CheckInS
     return cadence, today, check_ins, rests
 
 
-def _oracle_current(cadence: Cadence, today: date, check_ins: list[tuple[date, CheckInStatus]],
-                    rests: list[RestRange]) -> int:
+def _oracle_current(
+    cadence: Cadence,
+    today: date,
+    check_ins: list[tuple[date, CheckInStatus]],
+    rests: list[RestRange],
+) -> int:
     """Walk back from today, period by period: an independent reading of the rules."""
     shown = {d for d, s in check_ins if s is not CheckInStatus.MISSED and START <= d <= today}
     step = timedelta(days=7 if cadence.weekly else 1)
@@ -62,8 +76,11 @@ def _oracle_current(cadence: Cadence, today: date, check_ins: list[tuple[date, C
         return sum(1 for d in shown if cadence.period_start(d) == period) >= cadence.required
 
     def rested(period: date) -> bool:
-        return any(r.covers(period + timedelta(days=i)) for r in rests
-                   for i in range(7 if cadence.weekly else 1))
+        return any(
+            r.covers(period + timedelta(days=i))
+            for r in rests
+            for i in range(7 if cadence.weekly else 1)
+        )
 
     period = cadence.period_start(today)
     streak = 1 if met(period) else 0
@@ -80,7 +97,7 @@ def _oracle_current(cadence: Cadence, today: date, check_ins: list[tuple[date, C
 @settings(max_examples=300, deadline=None)
 @given(histories())
 def test_current_streak_matches_a_walk_back_from_today(
-        history: tuple[Cadence, date, list[tuple[date, CheckInStatus]], list[RestRange]]
+    history: tuple[Cadence, date, list[tuple[date, CheckInStatus]], list[RestRange]],
 ) -> None:
     cadence, today, check_ins, rests = history
     p = progress(cadence, start=START, today=today, check_ins=check_ins, rests=rests)
@@ -93,7 +110,7 @@ def test_current_streak_matches_a_walk_back_from_today(
 @settings(max_examples=200, deadline=None)
 @given(histories())
 def test_rest_keeps_a_streak_without_faking_progress(
-        history: tuple[Cadence, date, list[tuple[date, CheckInStatus]], list[RestRange]]
+    history: tuple[Cadence, date, list[tuple[date, CheckInStatus]], list[RestRange]],
 ) -> None:
     cadence, today, check_ins, rests = history
     without = progress(cadence, start=START, today=today, check_ins=check_ins)
@@ -105,7 +122,8 @@ def test_rest_keeps_a_streak_without_faking_progress(
     assert rested.met_recently == without.met_recently
     assert rested.this_period == without.this_period
     assert {m for m in reached_milestones(rested) if m[0] == "check-ins"} == {
-        m for m in reached_milestones(without) if m[0] == "check-ins"}
+        m for m in reached_milestones(without) if m[0] == "check-ins"
+    }
     if rested.resting_today:
         assert not rested.due_today
 
@@ -113,24 +131,32 @@ def test_rest_keeps_a_streak_without_faking_progress(
 @settings(max_examples=200, deadline=None)
 @given(histories(), st.integers(0, 120), statuses)
 def test_another_check_in_never_lowers_the_best_streak_or_the_total(
-        history: tuple[Cadence, date, list[tuple[date, CheckInStatus]], list[RestRange]],
-        offset: int, status: CheckInStatus) -> None:
+    history: tuple[Cadence, date, list[tuple[date, CheckInStatus]], list[RestRange]],
+    offset: int,
+    status: CheckInStatus,
+) -> None:
     cadence, today, check_ins, rests = history
     day = START + timedelta(days=offset)
     assume(day <= today and day not in {d for d, _s in check_ins})
     before = progress(cadence, start=START, today=today, check_ins=check_ins, rests=rests)
-    after = progress(cadence, start=START, today=today, check_ins=[*check_ins, (day, status)],
-                     rests=rests)
+    after = progress(
+        cadence, start=START, today=today, check_ins=[*check_ins, (day, status)], rests=rests
+    )
     assert after.best_streak >= before.best_streak
     assert after.total_check_ins >= before.total_check_ins
     assert reached_milestones(before) <= reached_milestones(after)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(ZONES), st.dates(date(2020, 1, 1), date(2030, 12, 1)),
-       st.integers(1, 60), st.data())
+@given(
+    st.sampled_from(ZONES),
+    st.dates(date(2020, 1, 1), date(2030, 12, 1)),
+    st.integers(1, 60),
+    st.data(),
+)
 def test_one_check_in_each_local_day_is_an_unbroken_streak_across_dst(
-        zone_name: str, first: date, days: int, data: st.DataObject) -> None:
+    zone_name: str, first: date, days: int, data: st.DataObject
+) -> None:
     """A member checking in once a local day, at any local time, never loses a day to DST."""
     zone = ZoneInfo(zone_name)
     local_dates = []
@@ -144,8 +170,12 @@ def test_one_check_in_each_local_day_is_an_unbroken_streak_across_dst(
         local_dates.append(local_today(instant, zone))
     assert local_dates == [first + timedelta(days=n) for n in range(days)]
     today = local_dates[-1]
-    p = progress(Cadence(CadenceKind.DAILY), start=first, today=today,
-                 check_ins=[(d, CheckInStatus.DONE) for d in local_dates])
+    p = progress(
+        Cadence(CadenceKind.DAILY),
+        start=first,
+        today=today,
+        check_ins=[(d, CheckInStatus.DONE) for d in local_dates],
+    )
     assert p.current_streak == p.best_streak == days
     assert not p.due_today
 
@@ -157,8 +187,7 @@ def test_today_follows_the_members_zone_not_the_servers(now: datetime) -> None:
     # UTC+14 and UTC-11, without DST: 25 hours apart, so often two dates apart.
     assert local_today(now, east) == (now + timedelta(hours=14)).date()
     assert local_today(now, west) == (now - timedelta(hours=11)).date()
-    assert local_today(now, east) - local_today(now, west) in (timedelta(days=1),
-                                                                timedelta(days=2))
+    assert local_today(now, east) - local_today(now, west) in (timedelta(days=1), timedelta(days=2))
     assert local_today(now, ZoneInfo("UTC")) == now.date()
 
 
@@ -177,8 +206,9 @@ def test_cadence_words_and_numbers_parse() -> None:
         Cadence(CadenceKind.PER_WEEK, 0)
 
 
-@pytest.mark.parametrize("name", ["Mars/Olympus_Mons", "../../etc/passwd", "", "UTC\x1b[2J",
-                                  "x" * 200, "Europe/"])
+@pytest.mark.parametrize(
+    "name", ["Mars/Olympus_Mons", "../../etc/passwd", "", "UTC\x1b[2J", "x" * 200, "Europe/"]
+)
 def test_unknown_time_zones_are_refused_kindly(name: str) -> None:
     with pytest.raises(GoalError) as error:
         zone_for(name)
@@ -188,10 +218,13 @@ def test_unknown_time_zones_are_refused_kindly(name: str) -> None:
 def test_weekly_streaks_count_weeks_and_a_partial_week_is_still_open() -> None:
     cadence = Cadence(CadenceKind.PER_WEEK, 2)
     monday = date(2026, 11, 2)
-    done = [(monday, CheckInStatus.DONE), (monday + timedelta(days=3), CheckInStatus.PARTIAL),
-            (monday + timedelta(days=7), CheckInStatus.DONE),
-            (monday + timedelta(days=8), CheckInStatus.DONE),
-            (monday + timedelta(days=14), CheckInStatus.DONE)]
+    done = [
+        (monday, CheckInStatus.DONE),
+        (monday + timedelta(days=3), CheckInStatus.PARTIAL),
+        (monday + timedelta(days=7), CheckInStatus.DONE),
+        (monday + timedelta(days=8), CheckInStatus.DONE),
+        (monday + timedelta(days=14), CheckInStatus.DONE),
+    ]
     p = progress(cadence, start=monday, today=monday + timedelta(days=15), check_ins=done)
     assert (p.current_streak, p.best_streak, p.this_period, p.unit) == (2, 2, 1, "week")
     assert p.due_today

@@ -39,7 +39,8 @@ def _count(community: Community, model: type, member_id: int) -> int:
 
 
 async def test_suggestions_and_peer_matching_are_off_until_a_member_says_yes(
-        town: Community) -> None:
+    town: Community,
+) -> None:
     me = await sign_up_id(town, "Ada")
     await post_in(town, me, "Sleep", "Awake at 3am", "I cannot sleep, insomnia every night.")
     settings = await town.suggestions.settings(me)
@@ -56,8 +57,9 @@ async def test_suggestions_and_peer_matching_are_off_until_a_member_says_yes(
 
 async def test_a_sleep_post_brings_the_sleep_board_and_says_why(town: Community) -> None:
     me = await sign_up_id(town, "Bea")
-    await post_in(town, me, "Off-topic", "Nights", "I cannot sleep. Awake at 3am, so tired, "
-                  "insomnia again.")
+    await post_in(
+        town, me, "Off-topic", "Nights", "I cannot sleep. Awake at 3am, so tired, insomnia again."
+    )
     await _opt_in(town, me)
     shown = await town.suggestions.for_you(me)
     boards = [s for s in shown.suggestions if s.kind == "board"]
@@ -82,8 +84,7 @@ async def test_nothing_written_is_an_honest_nothing_yet(town: Community) -> None
     assert shown.enabled and shown.message == NOTHING_YET and shown.suggestions == ()
 
 
-async def test_another_language_falls_back_to_popular_places_and_says_so(
-        town: Community) -> None:
+async def test_another_language_falls_back_to_popular_places_and_says_so(town: Community) -> None:
     me = await sign_up_id(town, "Eli")
     await post_in(town, me, "Off-topic", "Nuits", "Je ne dors plus, je me réveille à trois heures.")
     await post_in(town, me, "Off-topic", "眠れない", "毎晩三時に目が覚めます。")
@@ -91,8 +92,10 @@ async def test_another_language_falls_back_to_popular_places_and_says_so(
     shown = await town.suggestions.for_you(me)
     assert shown.message == NO_THEMES
     assert shown.suggestions and all(s.why for s in shown.suggestions)
-    assert {s.why for s in shown.suggestions} <= {"popular here this month",
-                                                   "a good place to start"}
+    assert {s.why for s in shown.suggestions} <= {
+        "popular here this month",
+        "a good place to start",
+    }
 
 
 async def test_turning_suggestions_off_deletes_what_they_learned(town: Community) -> None:
@@ -112,13 +115,17 @@ async def test_turning_suggestions_off_deletes_what_they_learned(town: Community
         await town.suggestions.dismiss(me, "board", 1, "sleep")
 
 
-async def test_a_dismissed_item_never_comes_back_and_its_theme_weighs_less(
-        town: Community) -> None:
+async def test_a_dismissed_item_never_comes_back_and_its_theme_weighs_less(town: Community) -> None:
     me = await sign_up_id(town, "Gus")
     other = await sign_up_id(town, "Hope")
     thread = await post_in(town, other, "Sleep", "Sleep routine", "A bedtime routine for insomnia")
-    await post_in(town, me, "Off-topic", "Two things", "I cannot sleep at night, insomnia. "
-                  "And work: my boss and my job and the office shifts.")
+    await post_in(
+        town,
+        me,
+        "Off-topic",
+        "Two things",
+        "I cannot sleep at night, insomnia. And work: my boss and my job and the office shifts.",
+    )
     await post_in(town, me, "Off-topic", "Nights", "Awake again at 4am, so tired, no sleep.")
     await _opt_in(town, me)
     before = await town.suggestions.for_you(me)
@@ -129,7 +136,8 @@ async def test_a_dismissed_item_never_comes_back_and_its_theme_weighs_less(
     await town.suggestions.dismiss(me, "thread", sleep_thread.item_id, sleep_thread.theme)
     after = await town.suggestions.for_you(me)
     assert {(s.kind, s.item_id) for s in after.suggestions}.isdisjoint(
-        {("board", sleep_board.item_id), ("thread", thread)})
+        {("board", sleep_board.item_id), ("thread", thread)}
+    )
     # Two dismissals for sleep: work now weighs more for this member than sleep does.
     assert after.themes[:2] == ("work", "sleep")
 
@@ -139,13 +147,23 @@ async def test_threads_respect_holds_blocks_and_authors(town: Community) -> None
     other = await sign_up_id(town, "Ivy")
     blocked = await sign_up_id(town, "Jo")
     await post_in(town, me, "Sleep", "My nights", "insomnia, awake at 3am, tired")
-    open_thread = await post_in(town, other, "Sleep", "Sleep hygiene that helped",
-                                "A bedtime routine and no caffeine helped my insomnia.")
-    blocked_thread = await post_in(town, blocked, "Sleep", "Nightmares",
-                                   "Nightmares wake me, I cannot sleep after.")
+    open_thread = await post_in(
+        town,
+        other,
+        "Sleep",
+        "Sleep hygiene that helped",
+        "A bedtime routine and no caffeine helped my insomnia.",
+    )
+    blocked_thread = await post_in(
+        town, blocked, "Sleep", "Nightmares", "Nightmares wake me, I cannot sleep after."
+    )
     warned = await town.boards.create_thread(
-        other, await board_id(town, other, "Sleep"), title="Bad nights",
-        body="insomnia and nightmares every night", warning="self-harm")
+        other,
+        await board_id(town, other, "Sleep"),
+        title="Bad nights",
+        body="insomnia and nightmares every night",
+        warning="self-harm",
+    )
     assert warned.post is not None
     held = await post_in(town, other, "Sleep", "Sleepless", "awake at 3am, insomnia, tired")
     with town.database.write() as s:
@@ -188,8 +206,14 @@ async def test_thousands_of_posts_read_only_the_most_recent(town: Community) -> 
         s.add(thread)
         s.flush()
         for seq in range(1, 3001):
-            s.add(Post(thread_id=thread.id, seq=seq, author_id=me,  # type: ignore[arg-type]
-                       body=f"day {seq}: could not sleep, awake all night"))
+            s.add(
+                Post(
+                    thread_id=thread.id,
+                    seq=seq,
+                    author_id=me,  # type: ignore[arg-type]
+                    body=f"day {seq}: could not sleep, awake all night",
+                )
+            )
     with town.database.read() as s:
         texts = suggestions.member_texts(s, me)
     assert len(texts.texts) == suggestions.MAX_POSTS
@@ -202,8 +226,13 @@ async def _sleepers(town: Community, names: list[str], *, peers: bool = True) ->
     ids = []
     for name in names:
         member = await sign_up_id(town, name)
-        await post_in(town, member, "Sleep", f"{name}'s nights",
-                      "Insomnia again, awake at 3am, so tired. Any sleep routine tips?")
+        await post_in(
+            town,
+            member,
+            "Sleep",
+            f"{name}'s nights",
+            "Insomnia again, awake at 3am, so tired. Any sleep routine tips?",
+        )
         await _opt_in(town, member, peers=peers)
         ids.append(member)
     await town.suggestions.refresh_pass()
@@ -237,15 +266,20 @@ async def test_blocked_members_are_never_matched(town: Community) -> None:
 
 
 async def test_private_check_in_notes_of_others_never_show_as_shared_themes(
-        town: Community) -> None:
+    town: Community,
+) -> None:
     me = await sign_up_id(town, "Sal")
     await post_in(town, me, "Off-topic", "Loss", "Grief since my dad died; I miss him.")
     await post_in(town, me, "Sleep", "Nights", "Insomnia, awake at 3am.")
     other = await sign_up_id(town, "Tam")
     await post_in(town, other, "Sleep", "Nights", "Insomnia, awake at 3am, tired.")
     goal = await town.goals.create_goal(other, title="Walk daily")
-    await town.goals.check_in(other, goal.id, CheckInStatus.DONE,
-                              note="grief today, my dad died, funeral, miss him so much")
+    await town.goals.check_in(
+        other,
+        goal.id,
+        CheckInStatus.DONE,
+        note="grief today, my dad died, funeral, miss him so much",
+    )
     await _opt_in(town, me, peers=True)
     await _opt_in(town, other, peers=True)
     await town.suggestions.refresh_pass()
@@ -257,15 +291,18 @@ async def test_private_check_in_notes_of_others_never_show_as_shared_themes(
 
 
 async def test_a_private_goal_is_not_a_shared_theme_but_a_community_goal_is(
-        town: Community) -> None:
+    town: Community,
+) -> None:
     me = await sign_up_id(town, "Uma")
-    await town.goals.create_goal(me, title="Stay sober", category="sobriety",
-                                 visibility="community")
+    await town.goals.create_goal(
+        me, title="Stay sober", category="sobriety", visibility="community"
+    )
     hidden = await sign_up_id(town, "Val")
     await town.goals.create_goal(hidden, title="Stay sober", category="sobriety")
     shown = await sign_up_id(town, "Wes")
-    await town.goals.create_goal(shown, title="Stay sober", category="sobriety",
-                                 visibility="community")
+    await town.goals.create_goal(
+        shown, title="Stay sober", category="sobriety", visibility="community"
+    )
     for m in (me, hidden, shown):
         await _opt_in(town, m, peers=True)
     await town.suggestions.refresh_pass()

@@ -36,25 +36,41 @@ async def _bbs(server: RunningServer, *args: str, stdin: bytes = b"") -> tuple[i
     """The real `bbs` command, against the running server's data directory."""
     env = {**os.environ, "BBS_DATA_DIR": str(server.registry.settings.data_dir)}
     cli = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "server.cli", *args, env=env, stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "server.cli",
+        *args,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     out, _ = await asyncio.wait_for(cli.communicate(stdin), 60)
     return cli.returncode or 0, out.decode()
 
 
 def _prepare(server: RunningServer) -> Community:
     community: Community = server.registry.community
-    community.boards.rules = PostingRules(interval=timedelta(0),
-                                          new_account_interval=timedelta(0))
+    community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     community.moderation.set_scorer(HoldsInsults())
     return community
 
 
 async def test_sysop_hides_a_held_post_author_is_told_then_banned_author_refused(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     community = _prepare(server)
-    code, out = await _bbs(server, "admin", "user", "add", "sysop", "--role", "sysop",
-                           "--password-stdin", stdin=PASSWORD.encode() + b"\n")
+    code, out = await _bbs(
+        server,
+        "admin",
+        "user",
+        "add",
+        "sysop",
+        "--role",
+        "sysop",
+        "--password-stdin",
+        stdin=PASSWORD.encode() + b"\n",
+    )
     assert code == 0, out
     await community.sign_up("Thorn", PASSWORD, PASSWORD)
 
@@ -122,14 +138,25 @@ async def test_sysop_hides_a_held_post_author_is_told_then_banned_author_refused
 
 
 async def test_suspended_member_is_told_until_when_and_leaves_with_status_1(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     community = _prepare(server)
     await community.sign_up("Moss", PASSWORD, PASSWORD)
-    code, out = await _bbs(server, "admin", "user", "add", "sysop", "--role", "sysop",
-                           "--password-stdin", stdin=PASSWORD.encode() + b"\n")
+    code, out = await _bbs(
+        server,
+        "admin",
+        "user",
+        "add",
+        "sysop",
+        "--role",
+        "sysop",
+        "--password-stdin",
+        stdin=PASSWORD.encode() + b"\n",
+    )
     assert code == 0, out
-    code, out = await _bbs(server, "admin", "suspend", "moss", "--for", "7d",
-                           "--reason", "spamming the boards")
+    code, out = await _bbs(
+        server, "admin", "suspend", "moss", "--for", "7d", "--reason", "spamming the boards"
+    )
     assert code == 0, out
     moss = await connect("moss", password=PASSWORD)
     screen = await moss.wait_for("suspended until")
@@ -142,13 +169,23 @@ async def test_suspended_member_is_told_until_when_and_leaves_with_status_1(
 
 
 async def test_a_banned_members_keys_are_refused_like_unknown_ones(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     community = _prepare(server)
     key = asyncssh.generate_private_key("ssh-ed25519")
     await community.sign_up("Bramble", PASSWORD, PASSWORD, key=key_info(key))
     await (await connect("bramble", client_keys=[key])).close()
-    code, out = await _bbs(server, "admin", "user", "add", "sysop", "--role", "sysop",
-                           "--password-stdin", stdin=PASSWORD.encode() + b"\n")
+    code, out = await _bbs(
+        server,
+        "admin",
+        "user",
+        "add",
+        "sysop",
+        "--role",
+        "sysop",
+        "--password-stdin",
+        stdin=PASSWORD.encode() + b"\n",
+    )
     assert code == 0, out
     code, out = await _bbs(server, "admin", "ban", "bramble", "--reason", "threats")
     assert code == 0, out

@@ -13,7 +13,8 @@ from server.ssh_server import RunningServer
 
 
 async def test_goal_check_in_streak_companion_and_partner_view(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     community: Community = server.registry.community
     community.moderation.set_scorer(None)
     rowan = (await community.sign_up("Rowan", PASSWORD, PASSWORD)).member

@@ -27,11 +27,19 @@ async def _setup(server: RunningServer) -> Community:
 
 
 async def _run(port: int, user: str, command: str, *, pty: bool) -> asyncssh.SSHCompletedProcess:
-    async with asyncssh.connect("127.0.0.1", port, username=user, password=PASSWORD,
-                                client_keys=[], known_hosts=None, agent_path=None,
-                                preferred_auth=("password",)) as conn:
-        return await asyncio.wait_for(conn.run(
-            command, term_type="xterm" if pty else None, encoding=None), 20)
+    async with asyncssh.connect(
+        "127.0.0.1",
+        port,
+        username=user,
+        password=PASSWORD,
+        client_keys=[],
+        known_hosts=None,
+        agent_path=None,
+        preferred_auth=("password",),
+    ) as conn:
+        return await asyncio.wait_for(
+            conn.run(command, term_type="xterm" if pty else None, encoding=None), 20
+        )
 
 
 async def test_export_over_ssh_is_that_members_json_only(server: RunningServer) -> None:
@@ -57,15 +65,22 @@ async def test_other_commands_and_wrong_passwords_get_no_export(server: RunningS
     assert isinstance(other.stdout, bytes)
     assert b"needs a terminal" in other.stdout and b"{" not in other.stdout
     with pytest.raises(asyncssh.PermissionDenied):
-        async with asyncssh.connect("127.0.0.1", server.port, username="willow",
-                                    password="not the password", client_keys=[],
-                                    known_hosts=None, agent_path=None,
-                                    preferred_auth=("password",)) as conn:
+        async with asyncssh.connect(
+            "127.0.0.1",
+            server.port,
+            username="willow",
+            password="not the password",
+            client_keys=[],
+            known_hosts=None,
+            agent_path=None,
+            preferred_auth=("password",),
+        ) as conn:
             await conn.run("export")
 
 
 async def test_deleting_over_ssh_ends_every_session_and_blocks_the_name(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     community = await _setup(server)
     other = await connect("willow", password=PASSWORD)
     await other.wait_for("welcome, Willow")

@@ -18,11 +18,17 @@ HOSTILE_BODY = "[bold red]not markup[/] [@click=app.quit]x[/]\n\x1b[2J\x1b]0;pwn
 
 
 async def test_member_reads_the_grounding_entry_and_a_hostile_one_literally(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     community: Community = server.registry.community
     sysop = (await community.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)).member
-    await community.resources.add(sysop.id, title="Zz [b]odd[/b] entry", body=HOSTILE_BODY,
-                                  source="[i]test[/i]", tags="stress")
+    await community.resources.add(
+        sysop.id,
+        title="Zz [b]odd[/b] entry",
+        body=HOSTILE_BODY,
+        source="[i]test[/i]",
+        tags="stress",
+    )
     member = (await community.sign_up("Rowan", PASSWORD, PASSWORD)).member
 
     term = await connect("rowan", password=PASSWORD)
@@ -39,7 +45,8 @@ async def test_member_reads_the_grounding_entry_and_a_hostile_one_literally(
     await term.type("f")
     await term.wait_for("Saved. One of your favourites")
     assert [v.title for v in await community.resources.favourites(member.id)] == [
-        "5-4-3-2-1 grounding"]
+        "5-4-3-2-1 grounding"
+    ]
 
     # The sysop's entry with markup and escape sequences shows exactly as written.
     await term.type(ESC)

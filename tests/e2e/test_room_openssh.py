@@ -62,11 +62,25 @@ async def test_scrolled_feed_in_tmux_matches_the_feed(
     community = server.registry.community
     for name in ("Kestrel", "Plover", "Curlew", "Dunlin"):
         await community.sign_up(name, PASSWORD, PASSWORD)
-    options = ("-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "
-               "-o PubkeyAuthentication=no -o PreferredAuthentications=password -F /dev/null")
-    await _tmux("new-session", "-d", "-s", pane, "-x", "80", "-y", "24", "env",
-                "TERM=xterm-256color", "sh", "-c",
-                f"ssh -tt -p {server.port} {options} kestrel@127.0.0.1; sleep 30")
+    options = (
+        "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "
+        "-o PubkeyAuthentication=no -o PreferredAuthentications=password -F /dev/null"
+    )
+    await _tmux(
+        "new-session",
+        "-d",
+        "-s",
+        pane,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "env",
+        "TERM=xterm-256color",
+        "sh",
+        "-c",
+        f"ssh -tt -p {server.port} {options} kestrel@127.0.0.1; sleep 30",
+    )
     await _wait(pane, "[Pp]assword:")
     await _tmux("send-keys", "-t", pane, "-l", PASSWORD)
     await _tmux("send-keys", "-t", pane, "Enter")

@@ -163,9 +163,7 @@ async def test_hostile_lines_reach_others_as_literal_text(
     assert "x" * 501 not in viv.text().replace("\n", "")
 
 
-async def test_no_room_session_outlives_its_connection(
-    connect: Any, server: RunningServer
-) -> None:
+async def test_no_room_session_outlives_its_connection(connect: Any, server: RunningServer) -> None:
     await _members(server, "Gus", "Hal")
     gus = await _into_lobby(connect, "Gus")
     hal = await _into_lobby(connect, "Hal")

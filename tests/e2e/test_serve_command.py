@@ -24,8 +24,15 @@ def _free_port() -> int:
 async def _serve(data_dir: Path, port: int) -> tuple[asyncio.subprocess.Process, str]:
     env = {**os.environ, "BBS_DATA_DIR": str(data_dir)}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "server.cli", "serve", "--port", str(port),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+        sys.executable,
+        "-m",
+        "server.cli",
+        "serve",
+        "--port",
+        str(port),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
     )
     assert proc.stdout is not None
     lines = []
@@ -85,16 +92,29 @@ async def test_admin_commands_work_while_serving(tmp_path: Path, ssh_to: Any) ->
 
     async def bbs(*args: str, stdin: bytes = b"") -> tuple[int, str]:
         cli = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "server.cli", *args, env=env,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "server.cli",
+            *args,
+            env=env,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
         )
         out, _ = await asyncio.wait_for(cli.communicate(stdin), 60)
         return cli.returncode or 0, out.decode()
 
     try:
-        code, out = await bbs("admin", "user", "add", "sysop", "--role", "sysop",
-                              "--password-stdin", stdin=PASSWORD.encode() + b"\n")
+        code, out = await bbs(
+            "admin",
+            "user",
+            "add",
+            "sysop",
+            "--role",
+            "sysop",
+            "--password-stdin",
+            stdin=PASSWORD.encode() + b"\n",
+        )
         assert code == 0, out
         assert re.search(r"[A-Z2-9]{5}(-[A-Z2-9]{5}){4}", out)
         code, out = await bbs("admin", "user", "list")
@@ -112,11 +132,19 @@ async def test_admin_commands_work_while_serving(tmp_path: Path, ssh_to: Any) ->
 
 
 async def test_help_on_every_command() -> None:
-    for args in (["--help"], ["serve", "--help"], ["admin", "user", "add", "--help"],
-                 ["moderation", "--help"]):
+    for args in (
+        ["--help"],
+        ["serve", "--help"],
+        ["admin", "user", "add", "--help"],
+        ["moderation", "--help"],
+    ):
         cli = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "server.cli", *args,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            sys.executable,
+            "-m",
+            "server.cli",
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
         )
         out, _ = await cli.communicate()
         assert cli.returncode == 0 and b"usage: bbs" in out, args

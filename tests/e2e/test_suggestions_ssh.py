@@ -18,10 +18,10 @@ ESC = "\x1b"
 
 
 async def test_a_member_opts_in_writes_about_sleep_and_is_offered_sleep_help(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     community: Community = server.registry.community
-    community.boards.rules = PostingRules(interval=timedelta(0),
-                                          new_account_interval=timedelta(0))
+    community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     community.moderation.set_scorer(None)
     assert community.suggestions.engine is not None  # the server injected it
     # The resource library's default set (seeded once; a no-op if the server did it).

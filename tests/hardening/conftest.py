@@ -12,7 +12,8 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 _spec = importlib.util.spec_from_file_location(
-    "hardening_e2e_fixtures", HERE.parent / "e2e" / "conftest.py")
+    "hardening_e2e_fixtures", HERE.parent / "e2e" / "conftest.py"
+)
 assert _spec is not None and _spec.loader is not None
 _e2e = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = _e2e

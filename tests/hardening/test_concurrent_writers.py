@@ -15,8 +15,9 @@ WRITES = 2_000
 
 
 def _bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_concurrent_writes_module",
-                                                  BENCH / "bench_concurrent_writes.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_concurrent_writes_module", BENCH / "bench_concurrent_writes.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -25,7 +26,8 @@ def _bench() -> Any:
 
 
 async def test_two_thousand_writes_from_three_kinds_of_writer_meet_no_lock_error(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     bench = _bench()
     data_dir = tmp_path / "data"
     sources = await bench.run(data_dir, WRITES)

@@ -34,8 +34,11 @@ def settings(settings: Settings) -> Settings:
     # Penalties as the defaults (3 free failures, then doubling from 0.5 s) but capped at
     # 1 s, so a source is refused at the door after its 6th failure instead of 30 s later.
     # A client that stops reading is cut off at 256 KiB (1 MiB by default) to keep it short.
-    return with_overrides(settings, login=LoginLimits(max_penalty_seconds=1.0),
-                          terminal=TerminalLimits(max_output_buffer=256 * 1024))
+    return with_overrides(
+        settings,
+        login=LoginLimits(max_penalty_seconds=1.0),
+        terminal=TerminalLimits(max_output_buffer=256 * 1024),
+    )
 
 
 async def _silent(port: int, source: str, *, say_version: bool) -> socket.socket:
@@ -64,15 +67,32 @@ async def _still_open(sock: socket.socket) -> bool:
         return False
 
 
-async def _login(port: int, name: str, source: str = "127.0.0.1", *, read: bool = True,
-                 size: tuple[int, int] = (80, 24), window: int = 2 * 1024 * 1024,
-                 **kwargs: Any) -> Any:
+async def _login(
+    port: int,
+    name: str,
+    source: str = "127.0.0.1",
+    *,
+    read: bool = True,
+    size: tuple[int, int] = (80, 24),
+    window: int = 2 * 1024 * 1024,
+    **kwargs: Any,
+) -> Any:
     terminal_class = importlib.import_module("hardening_e2e_fixtures").Terminal
     conn = await asyncssh.connect(
-        "127.0.0.1", port, username=name, password=PASSWORD, client_keys=[], known_hosts=None,
-        agent_path=None, preferred_auth=("password",), local_addr=(source, 0), **kwargs)
-    process = await conn.create_process(term_type="xterm-256color", term_size=size,
-                                        encoding=None, window=window)
+        "127.0.0.1",
+        port,
+        username=name,
+        password=PASSWORD,
+        client_keys=[],
+        known_hosts=None,
+        agent_path=None,
+        preferred_auth=("password",),
+        local_addr=(source, 0),
+        **kwargs,
+    )
+    process = await conn.create_process(
+        term_type="xterm-256color", term_size=size, encoding=None, window=window
+    )
     term = terminal_class(conn, process, width=size[0], height=size[1])
     if read:
         term.reader = asyncio.get_running_loop().create_task(term._read())
@@ -80,16 +100,20 @@ async def _login(port: int, name: str, source: str = "127.0.0.1", *, read: bool 
 
 
 async def test_300_silent_connections_from_30_sources_hold_no_more_than_the_caps(
-        server: RunningServer, settings: Settings) -> None:
+    server: RunningServer, settings: Settings
+) -> None:
     community = server.registry.community
     await community.sign_up("Quince", PASSWORD, PASSWORD)
     limits = settings.login
     sources = [f"127.0.0.{n}" for n in range(1, 31)]
     socks: list[tuple[str, socket.socket]] = []
     for round_ in range(10):
-        batch = await asyncio.gather(*(
-            _silent(server.port, source, say_version=(round_ + n) % 2 == 0)
-            for n, source in enumerate(sources)))
+        batch = await asyncio.gather(
+            *(
+                _silent(server.port, source, say_version=(round_ + n) % 2 == 0)
+                for n, source in enumerate(sources)
+            )
+        )
         socks.extend(zip(sources, batch, strict=True))
     assert len(socks) == 300
     # The server turns the extra ones away in its own time: look until it has (a hung-up
@@ -133,9 +157,16 @@ async def _guess(port: int, source: str) -> tuple[str, int]:
     client = _WrongPasswords()
     try:
         conn, _ = await asyncssh.create_connection(
-            lambda: client, "127.0.0.1", port, username="victim", client_keys=[],
-            known_hosts=None, agent_path=None, preferred_auth=("password",),
-            local_addr=(source, 0))
+            lambda: client,
+            "127.0.0.1",
+            port,
+            username="victim",
+            client_keys=[],
+            known_hosts=None,
+            agent_path=None,
+            preferred_auth=("password",),
+            local_addr=(source, 0),
+        )
     except asyncssh.PermissionDenied:
         return "cut", client.tries
     except (asyncssh.DisconnectError, asyncssh.ConnectionLost, ConnectionError) as error:
@@ -145,7 +176,8 @@ async def _guess(port: int, source: str) -> tuple[str, int]:
 
 
 async def test_ten_sources_guessing_twenty_passwords_are_cut_at_six_and_slowed(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     community = server.registry.community
     await community.sign_up("Victim", "the real password here", "the real password here")
     await community.sign_up("Quince", PASSWORD, PASSWORD)
@@ -175,12 +207,12 @@ async def test_ten_sources_guessing_twenty_passwords_are_cut_at_six_and_slowed(
 def test_a_fresh_source_takes_a_hoarders_oldest_slot_and_nothing_is_counted_twice() -> None:
     from bbs.login_guard import LoginGuard
 
-    guard = LoginGuard(LoginLimits(startups_begin=4, startups_full=4,
-                                   unauthenticated_per_source=10))
+    guard = LoginGuard(
+        LoginLimits(startups_begin=4, startups_full=4, unauthenticated_per_source=10)
+    )
     hoarder, fresh = guard.source_key("127.0.0.1"), guard.source_key("127.0.0.2")
     ended: list[int] = []
-    tickets = [guard.admit(hoarder, on_evict=functools.partial(ended.append, n))
-               for n in range(6)]
+    tickets = [guard.admit(hoarder, on_evict=functools.partial(ended.append, n)) for n in range(6)]
     assert [t.allowed for t in tickets] == [True] * 4 + [False] * 2
     newcomer = guard.admit(fresh, on_evict=functools.partial(ended.append, 99))
     assert newcomer.allowed and ended == [0]  # the oldest waiting connection made room
@@ -216,7 +248,8 @@ async def _quiet(term: Any, seconds: float = 0.4) -> None:
 
 
 async def test_a_resize_storm_is_clamped_coalesced_and_drawn_at_the_final_size(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     await server.registry.community.sign_up("Rowan", PASSWORD, PASSWORD)
     term = await _login(server.port, "rowan")
     await term.wait_for("welcome, Rowan")
@@ -250,7 +283,8 @@ async def test_a_resize_storm_is_clamped_coalesced_and_drawn_at_the_final_size(
 
 
 async def test_a_client_that_stops_reading_is_cut_off_and_others_carry_on(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     community = server.registry.community
     await community.sign_up("Sloth", PASSWORD, PASSWORD)
     await community.sign_up("Quince", PASSWORD, PASSWORD)
@@ -280,7 +314,8 @@ async def test_a_client_that_stops_reading_is_cut_off_and_others_carry_on(
 
 
 async def test_a_one_megabyte_keystroke_flood_is_throttled_and_others_keep_going(
-        server: RunningServer) -> None:
+    server: RunningServer,
+) -> None:
     community = server.registry.community
     await community.sign_up("Flood", PASSWORD, PASSWORD)
     await community.sign_up("Quince", PASSWORD, PASSWORD)

@@ -37,9 +37,12 @@ def _counts(database: Database) -> tuple[int, int, int]:
     with database.read() as session:
         threads = session.execute(text("SELECT count(*) FROM thread")).scalar_one()
         posts = session.execute(text("SELECT count(*) FROM post")).scalar_one()
-        orphans = session.execute(text(
-            "SELECT count(*) FROM thread t WHERE NOT EXISTS "
-            "(SELECT 1 FROM post p WHERE p.thread_id = t.id AND p.seq = 1)")).scalar_one()
+        orphans = session.execute(
+            text(
+                "SELECT count(*) FROM thread t WHERE NOT EXISTS "
+                "(SELECT 1 FROM post p WHERE p.thread_id = t.id AND p.seq = 1)"
+            )
+        ).scalar_one()
     return threads, posts, orphans
 
 
@@ -52,13 +55,11 @@ def _fill_to_the_brim(database: Database) -> None:
 
 
 def _loosen(community: Community) -> None:
-    community.boards.rules = PostingRules(interval=timedelta(0),
-                                          new_account_interval=timedelta(0))
+    community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     community.moderation.set_scorer(None)
 
 
-async def test_a_full_store_refuses_whole_posts_kindly_and_recovers(
-        community: Community) -> None:
+async def test_a_full_store_refuses_whole_posts_kindly_and_recovers(community: Community) -> None:
     _loosen(community)
     member = (await community.sign_up("Alder", PASSWORD, PASSWORD)).member.id
     board = (await community.boards.board_list(member))[0].id
@@ -120,7 +121,8 @@ def _draft_has(community: Community, text: str) -> bool:
 
 
 async def test_a_member_sees_the_full_disk_keeps_their_text_and_sends_it_later(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     community: Community = server.registry.community
     _loosen(community)
     await community.sign_up("Alder", PASSWORD, PASSWORD)
@@ -139,9 +141,7 @@ async def test_a_member_sees_the_full_disk_keeps_their_text_and_sends_it_later(
     alder.send(("\x1b[200~" + BIG_BODY + " my chest gets tight\x1b[201~").encode())
     await alder.wait_for("my chest gets tight")
     # The draft is saved (a timer after the last change) before the disk fills.
-    await wait_until(
-        lambda: _draft_has(community, "my chest gets tight"), "the draft to be saved"
-    )
+    await wait_until(lambda: _draft_has(community, "my chest gets tight"), "the draft to be saved")
     before = _counts(community.database)
 
     _fill_to_the_brim(community.database)
@@ -174,9 +174,11 @@ def _fill_room_lines_completely(database: Database) -> None:
     Fillers are held lines, which are never shown.
     """
     _fill_to_the_brim(database)
-    fill = text("INSERT INTO roomline (room_id, member_id, author, kind, text, held, created_at) "
-                "SELECT room_id, member_id, author, 'say', :t, 1, created_at FROM roomline "
-                "ORDER BY id DESC LIMIT 1")
+    fill = text(
+        "INSERT INTO roomline (room_id, member_id, author, kind, text, held, created_at) "
+        "SELECT room_id, member_id, author, 'say', :t, 1, created_at FROM roomline "
+        "ORDER BY id DESC LIMIT 1"
+    )
     for size in (400, 100, 20, 1):
         for _ in range(100_000):
             try:
@@ -189,7 +191,8 @@ def _fill_room_lines_completely(database: Database) -> None:
 
 
 async def test_a_room_line_on_a_full_disk_goes_back_in_the_box_and_is_said_later(
-        connect: Any, server: RunningServer) -> None:
+    connect: Any, server: RunningServer
+) -> None:
     community: Community = server.registry.community
     _loosen(community)
     await community.sign_up("Alder", PASSWORD, PASSWORD)
@@ -207,17 +210,17 @@ async def test_a_room_line_on_a_full_disk_goes_back_in_the_box_and_is_said_later
     await alder.wait_for("storage is full")
     await alder.wait_for("a quiet hello to everyone here")  # back in the box, unsaid
     with community.database.read() as session:
-        said = session.execute(text(
-            "SELECT count(*) FROM roomline WHERE text = 'a quiet hello to everyone here'"
-        )).scalar_one()
+        said = session.execute(
+            text("SELECT count(*) FROM roomline WHERE text = 'a quiet hello to everyone here'")
+        ).scalar_one()
     assert said == 0
 
     community.database.set_size_limit(None)
     await alder.type("\r")
     await alder.wait_for("Alder: a quiet hello")
     with community.database.read() as session:
-        said = session.execute(text(
-            "SELECT count(*) FROM roomline WHERE text = 'a quiet hello to everyone here'"
-        )).scalar_one()
+        said = session.execute(
+            text("SELECT count(*) FROM roomline WHERE text = 'a quiet hello to everyone here'")
+        ).scalar_one()
     assert said == 1
     assert not alder.closed.is_set()

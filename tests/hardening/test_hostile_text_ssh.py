@@ -91,9 +91,11 @@ async def _back_to_menu(term: Any, name: str) -> None:
 
 
 def test_the_tokenizer_fails_on_every_hostile_kind_and_passes_our_own() -> None:
-    ours = (b"\x1b[?1049h\x1b[?1000h\x1b[?1006h\x1b[?25l\x1b[?2026$p\x1b[?2004h\x1b[?7l"
-            b"\x1b[1;1H\x1b[38;2;10;20;30;48;5;17;1mhi \xe2\x94\x80\x1b[0m\x1b[K\x1b[2J"
-            b"\x1b[3;20r\x1b[3;1H\x1b[1M\x1b[r\x1b]22;default\x07\r\n")
+    ours = (
+        b"\x1b[?1049h\x1b[?1000h\x1b[?1006h\x1b[?25l\x1b[?2026$p\x1b[?2004h\x1b[?7l"
+        b"\x1b[1;1H\x1b[38;2;10;20;30;48;5;17;1mhi \xe2\x94\x80\x1b[0m\x1b[K\x1b[2J"
+        b"\x1b[3;20r\x1b[3;1H\x1b[1M\x1b[r\x1b]22;default\x07\r\n"
+    )
     assert forbidden_sequences(ours) == []
     assert [t.kind for t in tokenize(b"\x1b[1;1Hx")] == ["csi"]
     # Raw, most of the corpus is caught at the byte level; the rest (erase, SGR, modes a
@@ -101,9 +103,17 @@ def test_the_tokenizer_fails_on_every_hostile_kind_and_passes_our_own() -> None:
     flagged = {h.tag for h in CORPUS if forbidden_sequences(h.text.encode("utf-8"))}
     expected = {f"H{n:02d}" for n in (*range(2, 18), 23, 24)}
     assert expected <= flagged, sorted(expected - flagged)
-    for kind, raw in (("c1", "\x9b".encode()), ("osc", b"\x1b]0;x\x07"), ("dcs", b"\x1bP$qm\x1b\\"),
-                      ("apc", b"\x1b_x\x1b\\"), ("pm", b"\x1b^x\x1b\\"), ("csi", b"\x1b[21t"),
-                      ("esc", b"\x1bc"), ("bad-utf8", b"\x9b31m"), ("c0", b"\x07")):
+    for kind, raw in (
+        ("c1", "\x9b".encode()),
+        ("osc", b"\x1b]0;x\x07"),
+        ("dcs", b"\x1bP$qm\x1b\\"),
+        ("apc", b"\x1b_x\x1b\\"),
+        ("pm", b"\x1b^x\x1b\\"),
+        ("csi", b"\x1b[21t"),
+        ("esc", b"\x1bc"),
+        ("bad-utf8", b"\x9b31m"),
+        ("c0", b"\x07"),
+    ):
         bad = forbidden_sequences(raw)
         assert bad and bad[0].kind == kind, (kind, bad)
 
@@ -120,8 +130,9 @@ async def test_hostile_names_are_refused_kindly_or_cleaned(server: RunningServer
             assert name[:50] not in message or name[:50] == clean_line(name[:50])
         else:
             shown = result.member.pseudonym
-            assert shown == clean_line(shown).strip() and not forbidden_sequences(
-                shown.encode()), repr(shown)
+            assert shown == clean_line(shown).strip() and not forbidden_sequences(shown.encode()), (
+                repr(shown)
+            )
             assert "[" not in shown and "\u0430" not in shown, repr(shown)
 
 
@@ -149,11 +160,11 @@ async def test_a_hostile_pseudonym_at_ssh_sign_up_gets_a_kind_message(connect: A
 
 
 async def test_hostile_text_everywhere_reaches_others_as_literal_text(
-        connect: Any, server: RunningServer, caplog: pytest.LogCaptureFixture) -> None:
+    connect: Any, server: RunningServer, caplog: pytest.LogCaptureFixture
+) -> None:
     community: Community = server.registry.community
     community.moderation.set_scorer(None)  # scoring is tested elsewhere; hold nothing here
-    community.boards.rules = PostingRules(interval=timedelta(0),
-                                          new_account_interval=timedelta(0))
+    community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     community.rooms.flood = FloodControl(lines=1000, per_seconds=1.0)
     alder = (await community.sign_up("Alder", PASSWORD, PASSWORD)).member
     birch = (await community.sign_up("Birch", PASSWORD, PASSWORD)).member
@@ -188,8 +199,7 @@ async def test_hostile_text_everywhere_reaches_others_as_literal_text(
     with pytest.raises(PostError):
         await community.boards.create_thread(alder.id, wins, title="big", body=ONE_MB_LINE)
     body = "\n".join(item.text for item in CORPUS) + "\nEND-MARKER"
-    thread = await community.boards.create_thread(alder.id, wins, title="Body of it all",
-                                                  body=body)
+    thread = await community.boards.create_thread(alder.id, wins, title="Body of it all", body=body)
     await viewer.type("b")
     await viewer.wait_for("Wins")
     await viewer.type(DOWN * wins_index + "\r")
@@ -265,5 +275,8 @@ async def test_hostile_text_everywhere_reaches_others_as_literal_text(
     await sysop.wait_for("welcome, Warden")
     _assert_only_our_sequences(viewer)
     assert not viewer.closed.is_set() and not sysop.closed.is_set()
-    assert not [r for r in caplog.records if r.name.startswith(("server.session", "screens"))
-                and r.levelname in ("ERROR", "CRITICAL")]
+    assert not [
+        r
+        for r in caplog.records
+        if r.name.startswith(("server.session", "screens")) and r.levelname in ("ERROR", "CRITICAL")
+    ]

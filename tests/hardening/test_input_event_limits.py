@@ -35,8 +35,14 @@ async def test_a_burst_of_keys_reaches_the_app_a_few_at_a_time() -> None:
 
 async def test_keys_beyond_the_burst_are_dropped_said_once_and_typing_resumes() -> None:
     dropped: list[int] = []
-    link = TerminalLink(Channel(), 80, 24, max_input_events_per_second=20,
-                        max_input_event_burst=100, on_input_dropped=lambda: dropped.append(1))
+    link = TerminalLink(
+        Channel(),
+        80,
+        24,
+        max_input_events_per_second=20,
+        max_input_event_burst=100,
+        on_input_dropped=lambda: dropped.append(1),
+    )
 
     async def script(app: Recorder) -> None:
         for _ in range(200):
@@ -74,9 +80,14 @@ async def test_a_read_bigger_than_the_allowance_is_skipped_whole_before_parsing(
 
 async def test_an_endless_paste_is_held_to_a_bound_and_skipped() -> None:
     dropped: list[int] = []
-    link = TerminalLink(Channel(), 80, 24, max_input_bytes_per_second=64 * 1024 * 1024,
-                        max_input_byte_burst=64 * 1024 * 1024,
-                        on_input_dropped=lambda: dropped.append(1))
+    link = TerminalLink(
+        Channel(),
+        80,
+        24,
+        max_input_bytes_per_second=64 * 1024 * 1024,
+        max_input_byte_burst=64 * 1024 * 1024,
+        on_input_dropped=lambda: dropped.append(1),
+    )
     piece = b"p" * (256 * 1024)
 
     async def script(app: Recorder) -> None:

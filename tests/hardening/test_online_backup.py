@@ -30,17 +30,34 @@ FILLER_POSTS = 20_000  # enough that the copy takes a while, so posts land durin
 
 def _fill(community: Community, member: int, thread: int) -> None:
     """A big thread, written straight into the tables (the copy then takes real time)."""
-    rows = [{"thread_id": thread, "seq": seq, "author_id": member,
-             "body": f"filler {seq} " + "quiet morning walk by the water " * 12,
-             "warning": "", "status": "visible"} for seq in range(2, FILLER_POSTS + 2)]
+    rows = [
+        {
+            "thread_id": thread,
+            "seq": seq,
+            "author_id": member,
+            "body": f"filler {seq} " + "quiet morning walk by the water " * 12,
+            "warning": "",
+            "status": "visible",
+        }
+        for seq in range(2, FILLER_POSTS + 2)
+    ]
     with community.database.write() as session:
         conn = session.connection()
         conn.execute(insert(Post), rows)
-        conn.execute(text("INSERT INTO post_fts(rowid, body) SELECT id, body FROM post "
-                          "WHERE thread_id = :t AND seq > 1"), {"t": thread})
-        conn.execute(text("UPDATE thread SET post_count = :n, last_post_id = "
-                          "(SELECT max(id) FROM post WHERE thread_id = :t) WHERE id = :t"),
-                     {"n": FILLER_POSTS + 1, "t": thread})
+        conn.execute(
+            text(
+                "INSERT INTO post_fts(rowid, body) SELECT id, body FROM post "
+                "WHERE thread_id = :t AND seq > 1"
+            ),
+            {"t": thread},
+        )
+        conn.execute(
+            text(
+                "UPDATE thread SET post_count = :n, last_post_id = "
+                "(SELECT max(id) FROM post WHERE thread_id = :t) WHERE id = :t"
+            ),
+            {"n": FILLER_POSTS + 1, "t": thread},
+        )
 
 
 def _tokens(path: Path) -> tuple[set[str], str, list[tuple[int, int, int]]]:
@@ -48,27 +65,31 @@ def _tokens(path: Path) -> tuple[set[str], str, list[tuple[int, int, int]]]:
     conn = sqlite3.connect(path)
     try:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        tokens = {row[0] for row in conn.execute(
-            "SELECT body FROM post WHERE body LIKE 'backup token %'")}
+        tokens = {
+            row[0] for row in conn.execute("SELECT body FROM post WHERE body LIKE 'backup token %'")
+        }
         torn = conn.execute(
             "SELECT t.id, t.post_count, count(p.id) FROM thread t "
             "LEFT JOIN post p ON p.thread_id = t.id GROUP BY t.id "
-            "HAVING t.post_count != count(p.id)").fetchall()
+            "HAVING t.post_count != count(p.id)"
+        ).fetchall()
     finally:
         conn.close()
     return tokens, integrity, torn
 
 
 async def test_a_backup_taken_while_members_post_restores_every_accepted_post(
-        community: Community, settings: Settings, tmp_path: Path) -> None:
-    community.boards.rules = PostingRules(interval=timedelta(0),
-                                          new_account_interval=timedelta(0))
+    community: Community, settings: Settings, tmp_path: Path
+) -> None:
+    community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     community.moderation.set_scorer(None)
-    members = [(await community.sign_up(f"Writer{i}", PASSWORD, PASSWORD)).member.id
-               for i in range(5)]
+    members = [
+        (await community.sign_up(f"Writer{i}", PASSWORD, PASSWORD)).member.id for i in range(5)
+    ]
     board = (await community.boards.board_list(members[0]))[0].id
-    first = await community.boards.create_thread(members[0], board, title="Check-ins",
-                                                 body="How is everyone today?")
+    first = await community.boards.create_thread(
+        members[0], board, title="Check-ins", body="How is everyone today?"
+    )
     assert first.post is not None
     thread = first.post.thread_id
     await asyncio.to_thread(_fill, community, members[0], thread)
@@ -91,8 +112,16 @@ async def test_a_backup_taken_while_members_post_restores_every_accepted_post(
     began = time.monotonic()
     before = {body for _at, body in accepted}
     cli = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "server.cli", "admin", "backup", str(backup), env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        sys.executable,
+        "-m",
+        "server.cli",
+        "admin",
+        "backup",
+        str(backup),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     out, _ = await asyncio.wait_for(cli.communicate(), 120)
     ended = time.monotonic()
     await wait_until(lambda: accepted[-1][0] > ended, "a post after the backup", timeout=30)
@@ -113,8 +142,9 @@ async def test_a_backup_taken_while_members_post_restores_every_accepted_post(
     restored_dir = tmp_path / "restored"
     restored_dir.mkdir()
     shutil.copyfile(backup, restored_dir / "bbs.sqlite3")
-    restored = build_community(with_overrides(load_settings(restored_dir, port=0),
-                                        argon2=settings.argon2))
+    restored = build_community(
+        with_overrides(load_settings(restored_dir, port=0), argon2=settings.argon2)
+    )
     try:
         await asyncio.to_thread(restored.prepare)
         restored.moderation.set_scorer(None)

@@ -27,10 +27,15 @@ def _post(community: Community, author: int, body: str, action: Action) -> int:
     with community.database.read() as session:
         board_id = boards.all_boards(session)[0].id
     with community.database.write() as session:
-        return boards.create_thread(session, author_id=author, board_id=board_id,
-                                    text=boards.clean_post("Title", body, ""), action=action,
-                                    scores="harassment=0.93 spam=0.01 crisis=0.01",
-                                    rules=NO_WAIT).id
+        return boards.create_thread(
+            session,
+            author_id=author,
+            board_id=board_id,
+            text=boards.clean_post("Title", body, ""),
+            action=action,
+            scores="harassment=0.93 spam=0.01 crisis=0.01",
+            rules=NO_WAIT,
+        ).id
 
 
 async def _is(value: Awaitable[object], wanted: object) -> bool:
@@ -45,16 +50,18 @@ async def test_admin_is_on_the_menu_for_staff_only(community: Community) -> None
     member = await sign_up(community, "Wren")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "admin" not in [action for action, _label in
-                               app.screen.query_one("#menu", KeyMenu).entries]
+        assert "admin" not in [
+            action for action, _label in app.screen.query_one("#menu", KeyMenu).entries
+        ]
         await pilot.press("a")
         await pilot.pause()  # the key is handled: a negative check, nothing is to appear
         assert isinstance(app.screen, MainMenuScreen)
     mod = await sign_up(community, "Keeper", Role.MODERATOR)
     app = BBSApp(SessionContext(community, mod))
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "admin" in [action for action, _label in
-                           app.screen.query_one("#menu", KeyMenu).entries]
+        assert "admin" in [
+            action for action, _label in app.screen.query_one("#menu", KeyMenu).entries
+        ]
         await pilot.press("a")
         await reach(pilot, ReviewQueueScreen)
 
@@ -71,8 +78,7 @@ async def test_queue_shows_crisis_first_and_hostile_text_literally(community: Co
             lambda: "crisis" in str(app.screen.query_one(ModerationNews).render()),
             "'crisis' in str(app.screen.query_one(ModerationNews).render())",
         )
-        assert "1 crisis alert waiting" in str(
-            app.screen.query_one(ModerationNews).render())
+        assert "1 crisis alert waiting" in str(app.screen.query_one(ModerationNews).render())
         await pilot.press("a")
         await reach(pilot, ReviewQueueScreen)
         await settle(pilot, lambda: "2 open" in text_of(app, "#queue-title"), "the queue to load")
@@ -125,7 +131,11 @@ async def test_hide_with_a_reason_from_the_queue(community: Community) -> None:
         [entry] = admin.audit_log(session, actor_id=mod.id)
         notices = sanctions.unseen_notices(session, troll.id)
     assert (entry.action, entry.actor, entry.category, entry.reason) == (
-        "hide", "Keeper", "Harassment", "name-calling")
+        "hide",
+        "Keeper",
+        "Harassment",
+        "name-calling",
+    )
     assert "Harassment: name-calling" in notices[0].text
 
 
@@ -133,8 +143,13 @@ async def test_member_reads_a_notice_and_appeals_once(community: Community) -> N
     mod = await sign_up(community, "Keeper", Role.MODERATOR)
     troll = await sign_up(community, "Thorn")
     with community.database.write() as session:
-        admin.sanction_member(session, actor_id=mod.id, pseudonym="Thorn",
-                              kind=sanctions.SanctionKind.WARN, category="Spam")
+        admin.sanction_member(
+            session,
+            actor_id=mod.id,
+            pseudonym="Thorn",
+            kind=sanctions.SanctionKind.WARN,
+            category="Spam",
+        )
     app = BBSApp(SessionContext(community, troll))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(
@@ -142,8 +157,7 @@ async def test_member_reads_a_notice_and_appeals_once(community: Community) -> N
             lambda: "note" in str(app.screen.query_one(ModerationNews).render()),
             "'note' in str(app.screen.query_one(ModerationNews).render())",
         )
-        assert "1 note from the moderators" in str(
-            app.screen.query_one(ModerationNews).render())
+        assert "1 note from the moderators" in str(app.screen.query_one(ModerationNews).render())
         await pilot.press("n")
         await reach(pilot, NoticesScreen)
         await pilot.press("p")
@@ -190,7 +204,8 @@ async def test_lookup_mutes_a_member_with_a_reason(community: Community) -> None
 
 
 async def test_on_call_note_shows_in_help_and_banner_reaches_members_online(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
     member = await sign_up(community, "Wren")
     await community.admin.set_setting(sysop.id, "on_call_note", "Sam is on call until 2am")
@@ -275,15 +290,19 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
     assert not await community.admin.needs_agreement(author.id)  # guidelines unchanged
 
 
-async def test_a_member_suspended_while_online_is_told_why_and_leaves(
-        community: Community) -> None:
+async def test_a_member_suspended_while_online_is_told_why_and_leaves(community: Community) -> None:
     mod = await sign_up(community, "Keeper", Role.MODERATOR)
     member = await sign_up(community, "Wren")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app._access is not None, "the app to listen for sanctions")
-        await community.admin.sanction(mod.id, "Wren", sanctions.SanctionKind.SUSPEND,
-                                       reason="cooling off", length=timedelta(days=2))
+        await community.admin.sanction(
+            mod.id,
+            "Wren",
+            sanctions.SanctionKind.SUSPEND,
+            reason="cooling off",
+            length=timedelta(days=2),
+        )
         await settle(pilot, lambda: app.return_code is not None, "app.return_code is not None")
     assert app.return_code == 1
     assert "suspended until" in app.farewell and "cooling off" in app.farewell
@@ -296,8 +315,12 @@ class FakeModelOps:
         self.current = "shipped"
 
     async def status(self) -> ModelStatus:
-        return ModelStatus(self.current, ("shipped", "v0001"), ("harassment ROC-AUC 0.970",),
-                           examples_used=1 if self.current == "v0001" else 0)
+        return ModelStatus(
+            self.current,
+            ("shipped", "v0001"),
+            ("harassment ROC-AUC 0.970",),
+            examples_used=1 if self.current == "v0001" else 0,
+        )
 
     async def retrain(self, on_line: Callable[[str], None]) -> bool:
         on_line("examples from sysop decisions: 2")
@@ -317,10 +340,14 @@ async def test_model_panel_retrains_and_rolls_back_with_audit(community: Communi
     for body in ("held one", "held two"):
         flag_post = _post(community, troll.id, body, Action.HOLD)
         with community.database.read() as session:
-            [item] = [i for i in admin.review_queue(session, actor_id=sysop.id)
-                      if i.target_id == flag_post]
-        await community.admin.decide(sysop.id, item.flag_id, admin.Decision.HIDE,
-                                     category="Harassment")
+            [item] = [
+                i
+                for i in admin.review_queue(session, actor_id=sysop.id)
+                if i.target_id == flag_post
+            ]
+        await community.admin.decide(
+            sysop.id, item.flag_id, admin.Decision.HIDE, category="Harassment"
+        )
     community.admin.model_ops = FakeModelOps()
     app = BBSApp(SessionContext(community, sysop))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -349,14 +376,16 @@ async def test_model_panel_retrains_and_rolls_back_with_audit(community: Communi
 
 
 async def test_members_read_the_public_log_from_help_without_moderator_names(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     from screens.moderation_notices import PublicLogScreen
 
     sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
     member = await sign_up(community, "Wren")
     await sign_up(community, "Thorn")
-    await community.admin.sanction(sysop.id, "Thorn", sanctions.SanctionKind.WARN,
-                                   category="Spam", reason="link flood")
+    await community.admin.sanction(
+        sysop.id, "Thorn", sanctions.SanctionKind.WARN, category="Spam", reason="link flood"
+    )
     await community.admin.set_setting(sysop.id, admin.PUBLIC_LOG_SWITCH, "on")
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:

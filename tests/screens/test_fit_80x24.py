@@ -322,8 +322,9 @@ def _cases() -> list[Case]:
                 signup.WelcomeScreen,
                 _opener(lambda w, a: signup.WelcomeScreen()),
                 viewer="visitor",
-                ready=_shows("#guidelines", "Loading", "Cargando", "Chargement", "geladen",
-                             "Carregando"),
+                ready=_shows(
+                    "#guidelines", "Loading", "Cargando", "Chargement", "geladen", "Carregando"
+                ),
                 prose=("#guidelines", "#what-we-store"),
                 language=language,
             ),
@@ -336,8 +337,12 @@ def _cases() -> list[Case]:
                 whole=(f"ssh-ed25519 {FINGERPRINT}",),
                 language=language,
             ),
-            Case(signup.RecoverScreen, _opener(lambda w, a: signup.RecoverScreen()),
-                 viewer="visitor", language=language),
+            Case(
+                signup.RecoverScreen,
+                _opener(lambda w, a: signup.RecoverScreen()),
+                viewer="visitor",
+                language=language,
+            ),
             Case(
                 signup.RecoveryCodeScreen,
                 _opener(

@@ -34,21 +34,24 @@ async def test_a_goal_is_created_from_the_form_and_listed(community: Community) 
         assert isinstance(app.screen, GoalFormScreen)  # nothing lost, still on the form
         app.screen.query_one("#cadence").value = "3"  # type: ignore[attr-defined]
         await app.screen.action_save()  # type: ignore[attr-defined]
-        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                    and "Walk after lunch" in str(app.screen.query_one(OptionList)
-                                                  .get_option_at_index(0).prompt))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, GoalsScreen)
+                and "Walk after lunch"
+                in str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+            ),
+        )
         prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "3x a week" in prompt and "0/3 this week" in prompt
     goals = await community.goals.goals(app.member.id)  # type: ignore[union-attr]
     assert [g.goal.title for g in goals] == ["Walk after lunch"]
 
 
-async def test_one_key_check_in_from_home_shows_streak_and_companion(
-        community: Community) -> None:
+async def test_one_key_check_in_from_home_shows_streak_and_companion(community: Community) -> None:
     app = await member_app(community, "Hazel")
     assert app.member is not None
-    await community.goals.create_goal(app.member.id, title="Lights out by 11",
-                                      category="sleep")
+    await community.goals.create_goal(app.member.id, title="Lights out by 11", category="sleep")
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, MainMenuScreen)
         await until(pilot, lambda: bool(app.screen.query_one(CheckInsDue).due))
@@ -60,8 +63,12 @@ async def test_one_key_check_in_from_home_shows_streak_and_companion(
         companion = text_of(app, "#companion", Static)
         assert companion.startswith("Companion (automated):") and "First check-in" in companion
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, MainMenuScreen)
-                    and not app.screen.query_one(CheckInsDue).due)
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, MainMenuScreen) and not app.screen.query_one(CheckInsDue).due
+            ),
+        )
         # Checked in already: C again adds nothing twice, it opens the goals instead.
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
@@ -70,14 +77,16 @@ async def test_one_key_check_in_from_home_shows_streak_and_companion(
 
 
 async def test_check_in_form_low_mood_brings_help_forward_and_chart_shows_it(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     app = await member_app(community, "Iris")
     assert app.member is not None
     await community.goals.create_goal(app.member.id, title="Text a friend", category="social")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
-        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                    and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+        await until(
+            pilot, lambda: isinstance(app.screen, GoalsScreen) and len(app.screen.summaries) == 1
+        )  # type: ignore[attr-defined]
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CheckInScreen))
         await pilot.press("p", "2", "left", "n", *"rough day", "enter")
@@ -88,13 +97,19 @@ async def test_check_in_form_low_mood_brings_help_forward_and_chart_shows_it(
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, GoalDetailScreen)
-                     and "Mood" in text_of(app, "#detail", Static))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, GoalDetailScreen)
+                and "Mood" in text_of(app, "#detail", Static)
+            ),
+        )
         detail = text_of(app, "#detail", Static)
         assert "□" in detail and "partial" in detail and "rough day" in detail
         assert "▃" in detail  # mood 2 as a bar, with its digit under it
-    history = await community.goals.detail(app.member.id, (await community.goals.goals(
-        app.member.id))[0].goal.id)
+    history = await community.goals.detail(
+        app.member.id, (await community.goals.goals(app.member.id))[0].goal.id
+    )
     assert [c.status for c in history.recent] == [CheckInStatus.PARTIAL]
     assert history.recent[0].mood == 2
 
@@ -105,8 +120,9 @@ async def test_screens_fit_80x24_with_member_text_kept_literal(community: Commun
     await community.goals.create_goal(app.member.id, title="[b]bold[/] [@click=app.quit]x[/]")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
-        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                    and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+        await until(
+            pilot, lambda: isinstance(app.screen, GoalsScreen) and len(app.screen.summaries) == 1
+        )  # type: ignore[attr-defined]
         prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "[b]bold[/]" in prompt and "[@click=app.quit]" in prompt
         assert isinstance(app.screen.query_one("#reminder"), PlainText)
@@ -119,11 +135,13 @@ def test_chart_glyphs_differ_without_colour() -> None:
     from screens.goals import chart
 
     day = date(2026, 11, 16)  # a Monday
-    marks = [DayMark(day, CheckInStatus.DONE, 5, False),
-             DayMark(day.replace(day=17), CheckInStatus.PARTIAL, 3, False),
-             DayMark(day.replace(day=18), CheckInStatus.MISSED, 1, False),
-             DayMark(day.replace(day=19), None, None, True),
-             DayMark(day.replace(day=20), None, None, False)]
+    marks = [
+        DayMark(day, CheckInStatus.DONE, 5, False),
+        DayMark(day.replace(day=17), CheckInStatus.PARTIAL, 3, False),
+        DayMark(day.replace(day=18), CheckInStatus.MISSED, 1, False),
+        DayMark(day.replace(day=19), None, None, True),
+        DayMark(day.replace(day=20), None, None, False),
+    ]
     lines = chart(marks).plain.splitlines()
     assert lines[1] == "Days  ■ □ x z · "
     assert lines[2] == "      M T W T F"
@@ -132,7 +150,8 @@ def test_chart_glyphs_differ_without_colour() -> None:
 
 
 async def test_settings_refuse_unknown_zones_and_the_companion_can_be_turned_off(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     from textual.widgets import Checkbox
 
     from screens.goals import GoalSettingsScreen
@@ -144,8 +163,13 @@ async def test_settings_refuse_unknown_zones_and_the_companion_can_be_turned_off
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
         await pilot.press("s")
-        await until(pilot, lambda: isinstance(app.screen, GoalSettingsScreen)
-                    and app.screen.query_one("#time-zone").value == "UTC")  # type: ignore[attr-defined]
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, GoalSettingsScreen)
+                and app.screen.query_one("#time-zone").value == "UTC"
+            ),
+        )  # type: ignore[attr-defined]
         zone = app.screen.query_one("#time-zone", TextField)
         zone.value = "Mars/Base"
         await pilot.press("enter")
@@ -155,14 +179,13 @@ async def test_settings_refuse_unknown_zones_and_the_companion_can_be_turned_off
         await pilot.press("enter")
         await until(pilot, lambda: "Saved" in text_of(app, "#status", Static))
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                    and app.screen.summaries)  # type: ignore[attr-defined]
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen) and app.screen.summaries)  # type: ignore[attr-defined]
         await pilot.press("a")
-        await until(pilot, lambda: "Archive this goal" in str(
-            app.screen.query_one(PlainText).render()))
+        await until(
+            pilot, lambda: "Archive this goal" in str(app.screen.query_one(PlainText).render())
+        )
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                    and not app.screen.summaries)  # type: ignore[attr-defined]
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen) and not app.screen.summaries)  # type: ignore[attr-defined]
         await pilot.press("v")
         await until(pilot, lambda: len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
     prefs = await community.goals.settings(app.member.id)
@@ -171,14 +194,16 @@ async def test_settings_refuse_unknown_zones_and_the_companion_can_be_turned_off
 
 
 async def test_a_crisis_check_in_note_shows_the_crisis_note_alone(
-        scored_community: Community) -> None:
+    scored_community: Community,
+) -> None:
     app = await member_app(scored_community, "Rowan")
     assert app.member is not None
     await scored_community.goals.create_goal(app.member.id, title="Walk", category="movement")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
-        await until(pilot, lambda: isinstance(app.screen, GoalsScreen)
-                    and len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
+        await until(
+            pilot, lambda: isinstance(app.screen, GoalsScreen) and len(app.screen.summaries) == 1
+        )  # type: ignore[attr-defined]
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, CheckInScreen))
         await pilot.press("d", "n", *"I want to end it all tonight", "enter")
@@ -195,7 +220,8 @@ async def test_a_crisis_check_in_note_shows_the_crisis_note_alone(
 
 
 async def test_home_lists_partner_invitations_and_cheers_and_opens_partners(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     from screens.goals import PartnersScreen
     from screens.home import WhatsNew
 
@@ -206,8 +232,12 @@ async def test_home_lists_partner_invitations_and_cheers_and_opens_partners(
     await community.goals.invite(kit.id, "Ivy")
     app = BBSApp(SessionContext(community, ivy))
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: "2 accountability partner invitations waiting" in text_of(
-            app, "#whats-new", Static))
+        await until(
+            pilot,
+            lambda: (
+                "2 accountability partner invitations waiting" in text_of(app, "#whats-new", Static)
+            ),
+        )
         await pilot.press("1")
         await until(pilot, lambda: isinstance(app.screen, PartnersScreen))
     await community.goals.answer(ivy.id, invite.id, True)
@@ -230,7 +260,8 @@ async def test_a_new_member_is_welcomed_not_greeted_again(community: Community) 
 
 
 async def test_goal_titles_others_see_are_moderated_and_crisis_titles_bring_help(
-        scored_community: Community) -> None:
+    scored_community: Community,
+) -> None:
     from bbs.flags import ModerationFlag
     from bbs.streaks import GoalError
     from screens.rooms import CrisisNoteScreen

@@ -106,6 +106,4 @@ async def test_the_crisis_and_note_boxes_say_their_keys_in_the_members_language(
         await reach(pilot, WelcomeScreen)
         app.push_screen(NoteScreen("Otra nota."))
         await reach(pilot, NoteScreen)
-        assert "Enter para cerrar" in [
-            str(t.render()) for t in app.screen.query(PlainText)
-        ]
+        assert "Enter para cerrar" in [str(t.render()) for t in app.screen.query(PlainText)]

@@ -32,26 +32,41 @@ def _toasts(app: BBSApp) -> list[str]:
 
 
 async def test_a_suspension_made_on_a_sysop_screen_ends_the_members_session(
-        scored_community: Community) -> None:
+    scored_community: Community,
+) -> None:
     community = scored_community
     sysop = await sign_up(community, "Keeper", Role.SYSOP)
     member = await sign_up(community, "Wren")
     writer = await sign_up(community, "Ash")
     # A crisis alert is waiting: the sysop's home counts it, a plain member's never may.
     board = (await community.boards.board_list(writer.id))[0]
-    await community.boards.create_thread(writer.id, board.id, title="Tonight",
-                                         body="I want to end it all")
+    await community.boards.create_thread(
+        writer.id, board.id, title="Tonight", body="I want to end it all"
+    )
     staff_app = BBSApp(SessionContext(community, sysop))
     member_app = BBSApp(SessionContext(community, member))
-    async with staff_app.run_test(size=(80, 24)) as staff, \
-            member_app.run_test(size=(80, 24)) as mine:
+    async with (
+        staff_app.run_test(size=(80, 24)) as staff,
+        member_app.run_test(size=(80, 24)) as mine,
+    ):
         news = member_app.screen.query_one(ModerationNews)
         await _until(mine, lambda: news.is_mounted, "the member's home is shown")
-        _run_in(staff_app, lambda: community.admin.sanction(
-            sysop.id, "Wren", SanctionKind.SUSPEND, category="harassment",
-            reason="repeated insults", length=None))
-        await _until(mine, lambda: not member_app.is_running or member_app._exit,
-                     "the member's session ended")
+        _run_in(
+            staff_app,
+            lambda: community.admin.sanction(
+                sysop.id,
+                "Wren",
+                SanctionKind.SUSPEND,
+                category="harassment",
+                reason="repeated insults",
+                length=None,
+            ),
+        )
+        await _until(
+            mine,
+            lambda: not member_app.is_running or member_app._exit,
+            "the member's session ended",
+        )
         assert "suspended" in member_app.farewell and "repeated insults" in member_app.farewell
         assert "crisis" not in news._shown
         assert not any("crisis" in t.lower() for t in _toasts(member_app))
@@ -60,23 +75,29 @@ async def test_a_suspension_made_on_a_sysop_screen_ends_the_members_session(
 
 
 async def test_a_banner_change_reloads_each_session_with_its_own_data(
-        scored_community: Community) -> None:
+    scored_community: Community,
+) -> None:
     community = scored_community
     sysop = await sign_up(community, "Keeper", Role.SYSOP)
     member = await sign_up(community, "Wren")
     writer = await sign_up(community, "Ash")
     board = (await community.boards.board_list(writer.id))[0]
-    await community.boards.create_thread(writer.id, board.id, title="Tonight",
-                                         body="I want to end it all")
+    await community.boards.create_thread(
+        writer.id, board.id, title="Tonight", body="I want to end it all"
+    )
     staff_app = BBSApp(SessionContext(community, sysop))
     member_app = BBSApp(SessionContext(community, member))
-    async with staff_app.run_test(size=(80, 24)) as staff, \
-            member_app.run_test(size=(80, 24)) as mine:
+    async with (
+        staff_app.run_test(size=(80, 24)) as staff,
+        member_app.run_test(size=(80, 24)) as mine,
+    ):
         member_news = member_app.screen.query_one(ModerationNews)
         staff_news = staff_app.screen.query_one(ModerationNews)
         await _until(mine, lambda: member_news.is_mounted and staff_news.is_mounted, "homes")
-        _run_in(staff_app, lambda: community.admin.set_setting(
-            sysop.id, "announcement", "Quiet hours tonight"))
+        _run_in(
+            staff_app,
+            lambda: community.admin.set_setting(sysop.id, "announcement", "Quiet hours tonight"),
+        )
         await _until(mine, lambda: "Quiet hours" in member_news._shown, "member banner")
         await _until(staff, lambda: "Quiet hours" in staff_news._shown, "staff banner")
         assert "crisis alert" in staff_news._shown
@@ -84,21 +105,32 @@ async def test_a_banner_change_reloads_each_session_with_its_own_data(
 
 
 async def test_a_crisis_alert_reaches_a_moderator_on_any_screen_at_once(
-        scored_community: Community) -> None:
+    scored_community: Community,
+) -> None:
     community = scored_community
     moderator = await sign_up(community, "Keeper", Role.MODERATOR)
     writer = await sign_up(community, "Ash")
     board = (await community.boards.board_list(writer.id))[0]
     staff_app = BBSApp(SessionContext(community, moderator))
     writer_app = BBSApp(SessionContext(community, writer))
-    async with staff_app.run_test(size=(80, 24)) as staff, \
-            writer_app.run_test(size=(80, 24)) as theirs:
+    async with (
+        staff_app.run_test(size=(80, 24)) as staff,
+        writer_app.run_test(size=(80, 24)) as theirs,
+    ):
         await staff.press("b")  # the moderator is reading the boards, not the home screen
-        await _until(staff, lambda: type(staff_app.screen).__name__ == "BoardsScreen",
-                     "the boards screen")
-        _run_in(writer_app, lambda: community.boards.create_thread(
-            writer.id, board.id, title="Tonight", body="I want to end it all"))
-        await _until(staff, lambda: any("Crisis alert" in t for t in _toasts(staff_app)),
-                     "the crisis alert on the moderator's screen")
+        await _until(
+            staff, lambda: type(staff_app.screen).__name__ == "BoardsScreen", "the boards screen"
+        )
+        _run_in(
+            writer_app,
+            lambda: community.boards.create_thread(
+                writer.id, board.id, title="Tonight", body="I want to end it all"
+            ),
+        )
+        await _until(
+            staff,
+            lambda: any("Crisis alert" in t for t in _toasts(staff_app)),
+            "the crisis alert on the moderator's screen",
+        )
         assert not any("Crisis alert" in t for t in _toasts(writer_app))
         await theirs.pause()

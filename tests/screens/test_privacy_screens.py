@@ -66,8 +66,7 @@ async def test_delete_needs_the_name_typed_then_ends_the_session(community: Comm
         raise AssertionError("a deleted name could be signed up at once")
 
 
-async def test_quick_hide_hides_everything_and_the_same_key_restores(
-        community: Community) -> None:
+async def test_quick_hide_hides_everything_and_the_same_key_restores(community: Community) -> None:
     app = await member_app(community, "Fern")
     name = community.settings.community_name
     async with app.run_test(size=(80, 24)) as pilot:
@@ -106,21 +105,34 @@ async def test_what_we_store_and_password_change(community: Community) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_privacy(app, pilot)
         await pilot.press("w")
-        await until(pilot, lambda: isinstance(app.screen, WhatWeStoreScreen)
-                    and "1 goal" in _screen_text(app))
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, WhatWeStoreScreen) and "1 goal" in _screen_text(app),
+        )
         assert "No IP addresses" in _screen_text(app)
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, PrivacyScreen))
         await pilot.press("c")
         await until(pilot, lambda: isinstance(app.screen, ChangePasswordScreen))
         assert "at least 10 characters" in _screen_text(app)  # what sign-up and the check use
-        await pilot.press(*"wrong password", "enter", *"new long password 1", "enter",
-                          *"new long password 1", "enter")
+        await pilot.press(
+            *"wrong password",
+            "enter",
+            *"new long password 1",
+            "enter",
+            *"new long password 1",
+            "enter",
+        )
         await until(pilot, lambda: "not your current password" in _screen_text(app))
         app.screen.query_one("#current", TextField).value = PASSWORD
         await app.screen.action_save()  # type: ignore[attr-defined]
-        await until(pilot, lambda: isinstance(app.screen, PrivacyScreen)
-                    and "Your password is changed" in _screen_text(app))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, PrivacyScreen)
+                and "Your password is changed" in _screen_text(app)
+            ),
+        )
     assert await community.authenticate_password("Rowan", "new long password 1") is not None
 
 
@@ -161,7 +173,8 @@ async def test_sessions_list_marks_this_one_and_ends_another(community: Communit
 
 
 async def test_keys_are_added_and_removed_and_a_new_code_is_shown_once(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     import asyncssh
 
     from screens.compose import AskScreen, ConfirmScreen
@@ -173,8 +186,9 @@ async def test_keys_are_added_and_removed_and_a_new_code_is_shown_once(
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_privacy(app, pilot)
         await pilot.press("k")
-        await until(pilot, lambda: isinstance(app.screen, KeysScreen)
-                    and "No keys yet" in _screen_text(app))
+        await until(
+            pilot, lambda: isinstance(app.screen, KeysScreen) and "No keys yet" in _screen_text(app)
+        )
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, AskScreen))
         await pilot.press(*"not a key", "enter")
@@ -198,6 +212,7 @@ async def test_keys_are_added_and_removed_and_a_new_code_is_shown_once(
         await until(pilot, lambda: "shown only this once" in _screen_text(app))
         code = str(app.screen.query_one("#code", Static).render()).strip()
         assert len(code) >= 8
-    reset = await community.reset_password("Hazel", code, "brand new password",
-                                           "brand new password")
+    reset = await community.reset_password(
+        "Hazel", code, "brand new password", "brand new password"
+    )
     assert reset.member.id == member_id

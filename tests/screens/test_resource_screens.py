@@ -13,8 +13,9 @@ from screens.help import HelpScreen
 from screens.resources import ResourceLibraryScreen, ResourceReadScreen, TagPickerScreen
 from screens.resources_admin import ResourceAdminScreen, ResourceFormScreen
 
-HOSTILE_BODY = ("[bold red]not markup[/] [@click=app.quit]quit[/]\n"
-                "\x1b[2J\x1b]52;c;aGk=\x07escape gone")
+HOSTILE_BODY = (
+    "[bold red]not markup[/] [@click=app.quit]quit[/]\n\x1b[2J\x1b]52;c;aGk=\x07escape gone"
+)
 
 
 async def test_help_r_opens_the_library_and_an_entry_can_be_kept(community: Community) -> None:
@@ -25,8 +26,10 @@ async def test_help_r_opens_the_library_and_an_entry_can_be_kept(community: Comm
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert "Resource library" in text_of(app, "#help-resources")
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
-                    and len(app.screen.shown) >= 15)  # type: ignore[attr-defined]
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ResourceLibraryScreen) and len(app.screen.shown) >= 15,
+        )  # type: ignore[attr-defined]
         prompts = option_prompts(app, "#resources")
         assert prompts[0].lstrip().startswith("5-4-3-2-1 grounding")
         assert "grounding" in prompts[0] and all(len(p) <= 78 for p in prompts)
@@ -39,8 +42,13 @@ async def test_help_r_opens_the_library_and_an_entry_can_be_kept(community: Comm
         kept = await community.resources.favourites(member.id)
         assert [v.title for v in kept] == ["5-4-3-2-1 grounding"]
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
-                     and option_prompts(app, "#resources")[0].startswith("*"))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ResourceLibraryScreen)
+                and option_prompts(app, "#resources")[0].startswith("*")
+            ),
+        )
         # Favourites only, then a tag filter, then everything again.
         await pilot.press("v")
         await until(pilot, lambda: len(option_prompts(app, "#resources")) == 1)
@@ -51,8 +59,13 @@ async def test_help_r_opens_the_library_and_an_entry_can_be_kept(community: Comm
         assert isinstance(picker, TagPickerScreen)
         picker.query_one(OptionList).highlighted = [t for t, _n in picker.tags].index("cravings")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
-                     and "tagged cravings" in text_of(app, "#library-filter"))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ResourceLibraryScreen)
+                and "tagged cravings" in text_of(app, "#library-filter")
+            ),
+        )
         shown = app.screen.shown  # type: ignore[attr-defined]
         assert shown and all("cravings" in v.tags for v in shown)
         assert any(v.title == "Urge surfing" for v in shown)
@@ -73,12 +86,13 @@ async def test_sysop_adds_and_retires_an_entry_and_hostile_text_stays_literal(
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen))
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, ResourceAdminScreen)
-                    and len(app.screen.records) >= 15)  # type: ignore[attr-defined]
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ResourceAdminScreen) and len(app.screen.records) >= 15,
+        )  # type: ignore[attr-defined]
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, ResourceFormScreen))
-        await pilot.press(*"Walk round the block", "enter", *"stress, Low Mood", "enter",
-                          "enter")
+        await pilot.press(*"Walk round the block", "enter", *"stress, Low Mood", "enter", "enter")
         # An empty body is refused kindly and nothing typed is lost.
         await pilot.press("ctrl+s")
         await until(pilot, lambda: "write the body" in text_of(app, "#res-error"))
@@ -87,10 +101,16 @@ async def test_sysop_adds_and_retires_an_entry_and_hostile_text_stays_literal(
         assert form.values()[:2] == ("Walk round the block", "stress, Low Mood")
         await pilot.press(*"Ten minutes outside.")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, ResourceAdminScreen)
-                     and "Added" in text_of(app, "#res-admin-status"))
-        added = next(v for v in await community.resources.library()
-                     if v.title == "Walk round the block")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ResourceAdminScreen)
+                and "Added" in text_of(app, "#res-admin-status")
+            ),
+        )
+        added = next(
+            v for v in await community.resources.library() if v.title == "Walk round the block"
+        )
         assert added.tags == ("stress", "low mood") and added.body == "Ten minutes outside."
         admin_screen = app.screen
         assert isinstance(admin_screen, ResourceAdminScreen)
@@ -109,15 +129,18 @@ async def test_sysop_adds_and_retires_an_entry_and_hostile_text_stays_literal(
 async def test_hostile_body_is_shown_literally_to_members(community: Community) -> None:
     sysop = await sign_up(community, "Keeper", Role.SYSOP)
     member = await sign_up(community, "Fern")
-    entry = await community.resources.add(sysop.id, title="[b]Aaa[/b] tricky", body=HOSTILE_BODY,
-                                          source="[i]me[/i]", tags="stress")
+    entry = await community.resources.add(
+        sysop.id, title="[b]Aaa[/b] tricky", body=HOSTILE_BODY, source="[i]me[/i]", tags="stress"
+    )
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, ResourceLibraryScreen)
-                    and len(app.screen.shown) >= 16)  # type: ignore[attr-defined]
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ResourceLibraryScreen) and len(app.screen.shown) >= 16,
+        )  # type: ignore[attr-defined]
         prompts = option_prompts(app, "#resources")
         index = next(i for i, p in enumerate(prompts) if "[b]Aaa[/b] tricky" in p)
         app.screen.query_one("#resources", OptionList).highlighted = index
@@ -142,6 +165,11 @@ async def test_members_and_moderators_cannot_manage_the_library(community: Commu
         assert isinstance(app.screen, ReviewQueueScreen)
         # Even a screen pushed by hand gets nothing: the core checks the role.
         app.push_screen(ResourceAdminScreen())
-        await until(pilot, lambda: isinstance(app.screen, ResourceAdminScreen)
-                     and "Only sysops" in text_of(app, "#res-admin-status"))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ResourceAdminScreen)
+                and "Only sysops" in text_of(app, "#res-admin-status")
+            ),
+        )
         assert app.screen.records == []  # type: ignore[attr-defined]

@@ -159,8 +159,10 @@ async def test_crisis_line_is_posted_and_writer_gets_resources(community: Commun
         await settle(pilot, lambda: app.screen.query("#crisis-box"), "the crisis note")
         assert "Only you can see this note" in str(app.screen.query_one("#crisis-box").render())
         await pilot.press("enter")
-        assert "Rowan: i do not want to be here anymore" in feed_screen.query_one(
-            RoomFeed).visible_text()
+        assert (
+            "Rowan: i do not want to be here anymore"
+            in feed_screen.query_one(RoomFeed).visible_text()
+        )
     with community.database.read() as session:
         flags = [(f.kind, f.target_kind) for f in session.exec(select(ModerationFlag)).all()]
     assert flags == [("crisis", "room_line")]
@@ -216,14 +218,21 @@ async def test_todays_sessions_show_on_the_home_screen_and_in_the_room(
     member = await sign_up(community, "Tansy")
     await community.rooms.ensure_ready()
     with community.database.write() as s:
-        add_event(s, room_id=1, starts_at=utcnow() + timedelta(minutes=1),
-                  topic="Evening check-in", host_id=member.id)
+        add_event(
+            s,
+            room_id=1,
+            starts_at=utcnow() + timedelta(minutes=1),
+            topic="Evening check-in",
+            host_id=member.id,
+        )
     app = BBSApp(SessionContext(community, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(
             pilot,
-            lambda: isinstance(app.screen, MainMenuScreen) and "Evening" in str(
-                app.screen.query_one("#room-events-today", PlainText).render()),
+            lambda: (
+                isinstance(app.screen, MainMenuScreen)
+                and "Evening" in str(app.screen.query_one("#room-events-today", PlainText).render())
+            ),
             "today's sessions on the home screen",
         )
         assert isinstance(app.screen, MainMenuScreen)
@@ -234,20 +243,24 @@ async def test_todays_sessions_show_on_the_home_screen_and_in_the_room(
 
 
 async def test_a_scheduled_session_starting_is_said_in_its_room_and_to_everyone_online(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     from datetime import timedelta
 
     from bbs.models import utcnow
 
-    here = (await community.sign_up("Hazel", "a long enough password",
-                                    "a long enough password")).member
-    away = (await community.sign_up("Wren", "a long enough password",
-                                    "a long enough password")).member
+    here = (
+        await community.sign_up("Hazel", "a long enough password", "a long enough password")
+    ).member
+    away = (
+        await community.sign_up("Wren", "a long enough password", "a long enough password")
+    ).member
     [(lobby, _n), *_] = await community.rooms.list_rooms(here)
     start = utcnow()
     with community.database.write() as s:
-        rooms.add_event(s, room_id=lobby.id, starts_at=start, topic="Sunday circle",
-                        host_id=here.id)
+        rooms.add_event(
+            s, room_id=lobby.id, starts_at=start, topic="Sunday circle", host_id=here.id
+        )
     inside = BBSApp(SessionContext(community, here))
     home = BBSApp(SessionContext(community, away))
     async with inside.run_test(size=(80, 24)) as pilot, home.run_test(size=(80, 24)) as other:

@@ -182,7 +182,8 @@ async def test_colour_setting_is_saved_and_applied(community: Community) -> None
 
 
 async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     from textual.widgets import Checkbox, RadioButton
 
     member = await sign_up(community, "Fern")
@@ -212,7 +213,8 @@ async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
 
 
 async def test_plain_line_mode_is_chosen_on_the_profile_and_remembered(
-        community: Community) -> None:
+    community: Community,
+) -> None:
     from textual.widgets import Checkbox
 
     from bbs.models import FrontEnd

@@ -37,9 +37,12 @@ def _stylesheet() -> Stylesheet:
 def _classes_with_default_css(module_name: str) -> dict[str, type[DOMNode]]:
     module = importlib.import_module(module_name)
     return {
-        name: cls for name, cls in vars(module).items()
-        if inspect.isclass(cls) and cls.__module__ == module_name
-        and issubclass(cls, DOMNode) and cls.__dict__.get("DEFAULT_CSS")
+        name: cls
+        for name, cls in vars(module).items()
+        if inspect.isclass(cls)
+        and cls.__module__ == module_name
+        and issubclass(cls, DOMNode)
+        and cls.__dict__.get("DEFAULT_CSS")
     }
 
 
@@ -62,7 +65,8 @@ def test_each_section_is_its_class_s_default_css_and_parses_in_its_scope(path: P
     text = path.read_text(encoding="utf-8")
     preamble = SECTION.split(text)[0]
     assert not _stylesheet()._parse_rules(preamble, (str(path), "preamble")), (
-        "only comments before the first section")
+        "only comments before the first section"
+    )
     found = sections(path)
     classes = _classes_with_default_css(f"screens.{path.stem}")
     assert set(found) == set(classes), "one section per class with DEFAULT_CSS, no more"
@@ -70,8 +74,9 @@ def test_each_section_is_its_class_s_default_css_and_parses_in_its_scope(path: P
         assert cls.__dict__["DEFAULT_CSS"] == found[name]
         stylesheet = _stylesheet()
         scope = cls._css_type_name if cls.__dict__.get("SCOPED_CSS", True) else ""
-        stylesheet.add_source(found[name], read_from=(str(path), name), is_default_css=True,
-                              scope=scope)
+        stylesheet.add_source(
+            found[name], read_from=(str(path), name), is_default_css=True, scope=scope
+        )
         stylesheet.parse()
         assert stylesheet.rules, f"{name}'s section has no rules"
 
@@ -90,24 +95,35 @@ def test_no_css_is_written_inline_in_python() -> None:
                 if not isinstance(node, ast.ClassDef | ast.Module):
                     continue
                 for stmt in node.body:
-                    targets = (stmt.targets if isinstance(stmt, ast.Assign)
-                               else [stmt.target] if isinstance(stmt, ast.AnnAssign) else [])
+                    targets = (
+                        stmt.targets
+                        if isinstance(stmt, ast.Assign)
+                        else [stmt.target]
+                        if isinstance(stmt, ast.AnnAssign)
+                        else []
+                    )
                     names = [t.id for t in targets if isinstance(t, ast.Name)]
                     value = getattr(stmt, "value", None)
                     for name in names:
                         if name == "DEFAULT_CSS":
-                            if not (isinstance(node, ast.ClassDef) and value is not None
-                                    and _is_its_section(value, node.name)):
+                            if not (
+                                isinstance(node, ast.ClassDef)
+                                and value is not None
+                                and _is_its_section(value, node.name)
+                            ):
                                 problems.append(f"{where}:{stmt.lineno} {name}")
                         elif name == "CSS":
-                            if not (isinstance(node, ast.ClassDef) and value is not None
-                                    and ast.dump(value) == _MODULE_CSS):
+                            if not (
+                                isinstance(node, ast.ClassDef)
+                                and value is not None
+                                and ast.dump(value) == _MODULE_CSS
+                            ):
                                 problems.append(f"{where}:{stmt.lineno} {name}")
-                        elif name == "CSS_PATH" or (name.endswith("_CSS") and value is not None
-                                                    and _has_css(value)):
+                        elif name == "CSS_PATH" or (
+                            name.endswith("_CSS") and value is not None and _has_css(value)
+                        ):
                             problems.append(f"{where}:{stmt.lineno} {name}")
-    assert not problems, "CSS written in Python; move it to a .tcss file:\n" + "\n".join(
-        problems)
+    assert not problems, "CSS written in Python; move it to a .tcss file:\n" + "\n".join(problems)
 
 
 _MODULE_CSS = ast.dump(ast.parse("module_css(__file__)", mode="eval").body)
@@ -115,18 +131,26 @@ _MODULE_CSS = ast.dump(ast.parse("module_css(__file__)", mode="eval").body)
 
 def _is_its_section(value: ast.expr, class_name: str) -> bool:
     """`default_css(__file__, "<class_name>")`, exactly."""
-    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
-            and value.func.id == "default_css" and not value.keywords
-            and len(value.args) == 2 and isinstance(value.args[0], ast.Name)
-            and value.args[0].id == "__file__" and isinstance(value.args[1], ast.Constant)
-            and value.args[1].value == class_name)
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id == "default_css"
+        and not value.keywords
+        and len(value.args) == 2
+        and isinstance(value.args[0], ast.Name)
+        and value.args[0].id == "__file__"
+        and isinstance(value.args[1], ast.Constant)
+        and value.args[1].value == class_name
+    )
 
 
 def _has_css(value: ast.expr) -> bool:
     """Whether an expression holds text with a rule's braces (CSS, or a CSS template)."""
-    return any((isinstance(part, ast.Constant) and isinstance(part.value, str)
-                and "{" in part.value) or isinstance(part, ast.JoinedStr)
-               for part in ast.walk(value))
+    return any(
+        (isinstance(part, ast.Constant) and isinstance(part.value, str) and "{" in part.value)
+        or isinstance(part, ast.JoinedStr)
+        for part in ast.walk(value)
+    )
 
 
 def test_the_tcss_files_are_package_data() -> None:

@@ -23,8 +23,13 @@ def data_dir(tmp_path: Path) -> Path:
     database.migrate()
     with database.write() as session:
         for name, role in (("Harbourmaster", Role.SYSOP), ("Thorn", Role.MEMBER)):
-            accounts.create_member(session, pseudonym=validate_pseudonym(name),
-                                   password_hash="h", recovery_hash="r", role=role)
+            accounts.create_member(
+                session,
+                pseudonym=validate_pseudonym(name),
+                password_hash="h",
+                recovery_hash="r",
+                role=role,
+            )
     database.dispose()
     return path
 
@@ -37,8 +42,9 @@ def _database(data_dir: Path) -> Database:
     return Database(load_settings(data_dir).database_url)
 
 
-def test_suspend_lift_and_audit_export(data_dir: Path, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_suspend_lift_and_audit_export(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _run(data_dir, "suspend", "thorn", "--reason", "cooling off", "--for", "3d") == 0
     assert "suspend: Thorn until" in capsys.readouterr().out
     database = _database(data_dir)
@@ -74,8 +80,9 @@ def test_ban_queue_and_settings(data_dir: Path, capsys: pytest.CaptureFixture[st
     database.dispose()
 
 
-def test_refusals_are_one_line_and_status_1(data_dir: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_refusals_are_one_line_and_status_1(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _run(data_dir, "ban", "nobody", "--reason", "x") == 1
     assert _run(data_dir, "lift", "Thorn", "--reason", "x") == 1
     assert _run(data_dir, "mute", "Thorn", "--reason", "x", "--for", "forever") == 1
@@ -85,8 +92,7 @@ def test_refusals_are_one_line_and_status_1(data_dir: Path,
     assert "Only sysops" in err
 
 
-async def test_model_operations_read_the_store_and_refuse_an_empty_rollback(
-        tmp_path: Path) -> None:
+async def test_model_operations_read_the_store_and_refuse_an_empty_rollback(tmp_path: Path) -> None:
     from bbs.moderation_gate import ModerationGate
     from server.model_ops import ServerModelOperations
 

@@ -40,9 +40,14 @@ async def test_bracketed_paste_arrives_whole_and_in_slices() -> None:
 
 async def test_a_keystroke_flood_is_dropped_and_said_once() -> None:
     dropped: list[int] = []
-    link = TerminalLink(Channel(), 80, 24, max_input_bytes_per_second=10_000,
-                        max_input_byte_burst=10_000,
-                        on_input_dropped=lambda: dropped.append(1))
+    link = TerminalLink(
+        Channel(),
+        80,
+        24,
+        max_input_bytes_per_second=10_000,
+        max_input_byte_burst=10_000,
+        on_input_dropped=lambda: dropped.append(1),
+    )
 
     elapsed: list[float] = []
 
@@ -63,8 +68,9 @@ async def test_a_keystroke_flood_is_dropped_and_said_once() -> None:
 async def test_a_client_that_stops_reading_is_cut_off_not_buffered() -> None:
     overflowed: list[int] = []
     channel = Channel(backlog=10_000_000)
-    link = TerminalLink(channel, 80, 24, max_output_buffer=1_000_000,
-                        on_overflow=lambda: overflowed.append(1))
+    link = TerminalLink(
+        channel, 80, 24, max_output_buffer=1_000_000, on_overflow=lambda: overflowed.append(1)
+    )
 
     async def script(app: Recorder) -> None:
         app.refresh()
@@ -107,8 +113,9 @@ async def test_idle_sends_nothing() -> None:
 
 
 async def test_the_event_loop_is_not_stalled_by_a_big_paste() -> None:
-    link = TerminalLink(Channel(), 80, 24, max_input_bytes_per_second=2_000_000,
-                        max_input_byte_burst=2_000_000)
+    link = TerminalLink(
+        Channel(), 80, 24, max_input_bytes_per_second=2_000_000, max_input_byte_burst=2_000_000
+    )
     lateness: list[float] = []
 
     async def ticker() -> None:
@@ -189,9 +196,14 @@ async def test_field_shortcuts_and_text_typed_in_one_burst_keep_their_order() ->
 
 async def test_a_paste_cut_by_the_input_limit_is_skipped_whole_and_typing_goes_on() -> None:
     dropped: list[int] = []
-    link = TerminalLink(Channel(), 80, 24, max_input_bytes_per_second=50_000,
-                        max_input_byte_burst=50_000,
-                        on_input_dropped=lambda: dropped.append(1))
+    link = TerminalLink(
+        Channel(),
+        80,
+        24,
+        max_input_bytes_per_second=50_000,
+        max_input_byte_burst=50_000,
+        on_input_dropped=lambda: dropped.append(1),
+    )
 
     async def script(app: Recorder) -> None:
         driver_of(link).feed(b"\x1b[200~" + b"a" * 40_000)  # fits the budget

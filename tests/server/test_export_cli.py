@@ -26,18 +26,24 @@ def data_dir(tmp_path: Path) -> Path:
         boards.ensure_default_boards(session)
         board = boards.all_boards(session)[0].id
         for name in ("Willow", "Ash"):
-            member = accounts.create_member(session, pseudonym=validate_pseudonym(name),
-                                            password_hash="h", recovery_hash="r")
-            boards.create_thread(session, author_id=member.id, board_id=board,
-                                 text=boards.clean_post(f"{name}'s title", f"{name} wrote this",
-                                                        ""),
-                                 action=Action.ALLOW, rules=PostingRules())
+            member = accounts.create_member(
+                session, pseudonym=validate_pseudonym(name), password_hash="h", recovery_hash="r"
+            )
+            boards.create_thread(
+                session,
+                author_id=member.id,
+                board_id=board,
+                text=boards.clean_post(f"{name}'s title", f"{name} wrote this", ""),
+                action=Action.ALLOW,
+                rules=PostingRules(),
+            )
     database.dispose()
     return path
 
 
-def test_export_to_stdout_holds_that_member_only(data_dir: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_to_stdout_holds_that_member_only(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["admin", "export", "willow", "--data-dir", str(data_dir)]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["format"] == 1 and doc["member"]["pseudonym"] == "Willow"
@@ -45,11 +51,13 @@ def test_export_to_stdout_holds_that_member_only(data_dir: Path,
     assert "Ash wrote this" not in json.dumps(doc)
 
 
-def test_export_to_a_private_file(data_dir: Path, tmp_path: Path,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_to_a_private_file(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "ash.json"
-    assert main(["admin", "export", "Ash", "--output", str(target),
-                 "--data-dir", str(data_dir)]) == 0
+    assert (
+        main(["admin", "export", "Ash", "--output", str(target), "--data-dir", str(data_dir)]) == 0
+    )
     assert "Wrote Ash's data" in capsys.readouterr().err
     assert json.loads(target.read_text(encoding="utf-8"))["member"]["pseudonym"] == "Ash"
     assert target.stat().st_mode & 0o077 == 0

@@ -24,9 +24,7 @@ def _screen(chunks: list[str], width: int = 40, height: int = 6) -> list[str]:
         stream.feed(chunk)
     # Not screen.display: pyte raises on a wide character whose second half was
     # overwritten; read the cells themselves instead.
-    return [
-        "".join(screen.buffer[y][x].data or "?" for x in range(width)) for y in range(height)
-    ]
+    return ["".join(screen.buffer[y][x].data or "?" for x in range(width)) for y in range(height)]
 
 
 def _filtered(chunks: list[str], width: int = 40, height: int = 6) -> tuple[list[str], int]:
@@ -130,7 +128,7 @@ def _fits(chunk: str, width: int) -> bool:
     move = re.match(r"\x1b\[(\d+);(\d+)H", chunk)
     if move is None:
         return True
-    text = re.sub(r"\x1b\[[0-9;]*m", "", chunk[move.end():])
+    text = re.sub(r"\x1b\[[0-9;]*m", "", chunk[move.end() :])
     return int(move.group(2)) - 1 + cell_width(text) <= width
 
 

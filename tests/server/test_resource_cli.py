@@ -22,13 +22,14 @@ def _run(data_dir: Path, *args: str) -> int:
 
 
 async def test_resource_commands_while_the_server_runs(
-    community: Community, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    community: Community,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # `community` is the running server's front door on the same data directory.
     data_dir = community.settings.data_dir
-    sysop = (await community.sign_up("Harbourmaster", PASSWORD, PASSWORD,
-                                     role=Role.SYSOP)).member
+    sysop = (await community.sign_up("Harbourmaster", PASSWORD, PASSWORD, role=Role.SYSOP)).member
     defaults = len(resources.default_entries())
 
     assert _run(data_dir, "list") == 0
@@ -37,16 +38,30 @@ async def test_resource_commands_while_the_server_runs(
 
     body = tmp_path / "body.txt"
     body.write_text("Stand up.\nStretch your arms [b]slowly[/b].\x1b[2J\n", encoding="utf-8")
-    assert _run(data_dir, "add", "--title", "Desk stretch", "--tags", "Stress, body",
-                "--source", "Written for this community", "--body-file", str(body)) == 0
+    assert (
+        _run(
+            data_dir,
+            "add",
+            "--title",
+            "Desk stretch",
+            "--tags",
+            "Stress, body",
+            "--source",
+            "Written for this community",
+            "--body-file",
+            str(body),
+        )
+        == 0
+    )
     assert "Added" in capsys.readouterr().out
     added = next(v for v in await community.resources.library() if v.title == "Desk stretch")
     assert added.slug == "desk-stretch" and added.tags == ("stress", "body")
     assert added.body == "Stand up.\nStretch your arms [b]slowly[/b].[2J"
 
     monkeypatch.setattr("sys.stdin", io.StringIO("Stand, stretch, breathe out slowly.\n"))
-    assert _run(data_dir, "edit", "desk-stretch", "--body-file", "-", "--title",
-                "A desk stretch") == 0
+    assert (
+        _run(data_dir, "edit", "desk-stretch", "--body-file", "-", "--title", "A desk stretch") == 0
+    )
     capsys.readouterr()
     edited = await community.resources.get(added.id)
     assert edited is not None
@@ -66,12 +81,18 @@ async def test_resource_commands_while_the_server_runs(
 
     log = await community.admin.audit(sysop.id, AuditFilter())
     assert [e.action for e in reversed(log)] == [
-        "resource-add", "resource-edit", "resource-retire", "resource-restore"]
+        "resource-add",
+        "resource-edit",
+        "resource-retire",
+        "resource-restore",
+    ]
     assert all(e.actor == "Harbourmaster" for e in log)
 
 
 async def test_refusals_are_kind_one_liners_and_change_nothing(
-    community: Community, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    community: Community,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     data_dir = community.settings.data_dir
     await community.sign_up("Harbourmaster", PASSWORD, PASSWORD, role=Role.SYSOP)
@@ -81,12 +102,48 @@ async def test_refusals_are_kind_one_liners_and_change_nothing(
     good_body = tmp_path / "good.txt"
     good_body.write_text("Fine.", encoding="utf-8")
     cases = [
-        (("add", "--title", "T", "--tags", "sleep", "--source", "S", "--body-file",
-          str(long_body)), "4,001 characters; the limit is 4,000"),
-        (("add", "--title", "T", "--tags", "sleep", "--source", "S", "--body-file",
-          str(tmp_path / "missing.txt")), "Could not read the body"),
-        (("add", "--title", "T", "--tags", "<b>", "--source", "S", "--body-file",
-          str(good_body)), "character tags cannot use"),
+        (
+            (
+                "add",
+                "--title",
+                "T",
+                "--tags",
+                "sleep",
+                "--source",
+                "S",
+                "--body-file",
+                str(long_body),
+            ),
+            "4,001 characters; the limit is 4,000",
+        ),
+        (
+            (
+                "add",
+                "--title",
+                "T",
+                "--tags",
+                "sleep",
+                "--source",
+                "S",
+                "--body-file",
+                str(tmp_path / "missing.txt"),
+            ),
+            "Could not read the body",
+        ),
+        (
+            (
+                "add",
+                "--title",
+                "T",
+                "--tags",
+                "<b>",
+                "--source",
+                "S",
+                "--body-file",
+                str(good_body),
+            ),
+            "character tags cannot use",
+        ),
         (("retire", "no-such-entry"), "There is no resource"),
         (("edit", "box-breathing"), "Nothing to change"),
         (("retire", "box-breathing", "--as", "Wren"), "Only sysops"),
@@ -100,7 +157,8 @@ async def test_refusals_are_kind_one_liners_and_change_nothing(
 
 
 def test_cli_before_the_first_start_keeps_the_default_set(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     data_dir = tmp_path / "fresh"
     data_dir.mkdir()
@@ -110,12 +168,30 @@ def test_cli_before_the_first_start_keeps_the_default_set(
     from bbs.pseudonyms import validate_pseudonym
 
     with database.write() as session:
-        accounts.create_member(session, pseudonym=validate_pseudonym("Harbourmaster"),
-                               password_hash="h", recovery_hash="r", role=Role.SYSOP)
+        accounts.create_member(
+            session,
+            pseudonym=validate_pseudonym("Harbourmaster"),
+            password_hash="h",
+            recovery_hash="r",
+            role=Role.SYSOP,
+        )
     body = tmp_path / "b.txt"
     body.write_text("Walk.", encoding="utf-8")
-    assert _run(data_dir, "add", "--title", "Walk", "--tags", "stress", "--source", "Mine",
-                "--body-file", str(body)) == 0
+    assert (
+        _run(
+            data_dir,
+            "add",
+            "--title",
+            "Walk",
+            "--tags",
+            "stress",
+            "--source",
+            "Mine",
+            "--body-file",
+            str(body),
+        )
+        == 0
+    )
     with database.write() as session:
         assert resources.seed_default_resources(session) == 0  # what `bbs serve` does next
     with database.read() as session:

@@ -27,8 +27,17 @@ def test_room_admin_commands_change_the_store(
     assert _run(capsys, data, "theme", "lobby", "Hello all")[0] == 0
     assert _run(capsys, data, "slow", "Lobby", "15")[0] == 0
     assert _run(capsys, data, "close", "night owls")[0] == 0
-    code, out = _run(capsys, data, "event", "add", "Check-in circle", "2030-01-06 19:00",
-                     "Sunday check-in circle", "--minutes", "90")
+    code, out = _run(
+        capsys,
+        data,
+        "event",
+        "add",
+        "Check-in circle",
+        "2030-01-06 19:00",
+        "Sunday check-in circle",
+        "--minutes",
+        "90",
+    )
     assert code == 0 and "Sunday check-in circle" in out
     code, out = _run(capsys, data, "add", "alumni")
     assert code == 1 and "exists" in out
@@ -42,7 +51,9 @@ def test_room_admin_commands_change_the_store(
         owls = room_by_name(s, "Night owls")
         assert owls is not None and owls.closed
         assert [r.name for r in list_rooms(s, member_id=None, staff=False)] == [
-            "Lobby", "Check-in circle"]
+            "Lobby",
+            "Check-in circle",
+        ]
         from datetime import UTC, datetime
 
         start = datetime(2030, 1, 6, tzinfo=UTC)

@@ -27,7 +27,7 @@ def _row(y: int, text: str) -> str:
 
 def _full_frame(lines: list[str]) -> str:
     """What Textual would send to repaint everything: every row, top to bottom."""
-    rows = ["title", "here: a, b", *lines[-(BOTTOM - TOP + 1):], "> input", "keys"]
+    rows = ["title", "here: a, b", *lines[-(BOTTOM - TOP + 1) :], "> input", "keys"]
     rows += [""] * (HEIGHT - len(rows))
     return "".join(_row(y, text) for y, text in enumerate(rows))
 

@@ -71,15 +71,11 @@ ORIGINALS = {
     "share_variable_tokens": "91e64845307a01396cf91d257eb21e2983698140bc2c6dbdeb6444fa44b480f1",
     "lazy_strip_caches": "ce1d8154dca8cfd78cd46aa14a40b23436c94696447efbe74eb17f0e0a4a550d",
     "skip_same_size_relayout": "9ac8cd9df56307829154c091a9e9b0b4bfa5eece40941ddb994165fe51f5e895",
-    "skip_same_size_relayout_size_updated":
-        "21ffb00b8a9833150e0faafd8ed4854f683814efd042832f4b5eeacc00c01f64",
+    "skip_same_size_relayout_size_updated": "21ffb00b8a9833150e0faafd8ed4854f683814efd042832f4b5eeacc00c01f64",  # noqa: E501
     "quiet_empty_toast_rack": "764c33fbdc911fd0bec03abdc23605ef53ff5020e66ac6ab63eb2315c79dbd80",
-    "inner_outer_without_the_cache":
-        "d2509f3e796680df9e74d7abc9df50afba9be6d4903f6731daa037476a17277b",
-    "box_models_of_the_current_layout":
-        "2af27ebacc60142be3782279f67a61898501b40a1238d9307bf0e3670bdba1f6",
-    "keep_reverse_in_visual_styles":
-        "89a34466ed64d4bf6da3c93fed5cd38673ab359b2edf702efa4ab65be0a5048e",
+    "inner_outer_without_the_cache": "d2509f3e796680df9e74d7abc9df50afba9be6d4903f6731daa037476a17277b",  # noqa: E501
+    "box_models_of_the_current_layout": "2af27ebacc60142be3782279f67a61898501b40a1238d9307bf0e3670bdba1f6",  # noqa: E501
+    "keep_reverse_in_visual_styles": "89a34466ed64d4bf6da3c93fed5cd38673ab359b2edf702efa4ab65be0a5048e",  # noqa: E501
 }
 
 
@@ -97,8 +93,9 @@ def test_every_patched_original_is_the_source_the_patch_was_written_for() -> Non
     apply_textual_patches()
     originals = patched_originals()
     assert set(originals) == set(ORIGINALS)
-    changed = {name: _sha256(fn) for name, fn in originals.items()
-               if _sha256(fn) != ORIGINALS[name]}
+    changed = {
+        name: _sha256(fn) for name, fn in originals.items() if _sha256(fn) != ORIGINALS[name]
+    }
     assert not changed, f"Textual changed what these patches replace: {changed}"
 
 
@@ -118,8 +115,9 @@ INSTALLERS = [
 ]
 
 
-@pytest.mark.parametrize(("install", "owner", "name"), INSTALLERS,
-                         ids=[f"{i.__name__}-{n}" for i, _o, n in INSTALLERS])
+@pytest.mark.parametrize(
+    ("install", "owner", "name"), INSTALLERS, ids=[f"{i.__name__}-{n}" for i, _o, n in INSTALLERS]
+)
 def test_a_patch_whose_target_is_gone_refuses_to_install(
     install: Any, owner: type, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,7 +153,8 @@ def test_apps_share_parsed_css() -> None:
         app.stylesheet.set_variables(app.get_css_variables())
     css = "Static { color: red; }"
     assert one.stylesheet._parse_rules(css, ("x", "")) is two.stylesheet._parse_rules(
-        css, ("x", ""))
+        css, ("x", "")
+    )
 
 
 def _made(strip: Strip, name: str) -> bool:
@@ -303,7 +302,8 @@ async def test_row_scroller_terminal_size_and_set_terminal_size_with_our_driver(
         driver.write("\x1b[10;1Hbelow")
         driver.flush()
         assert bytes(link.channel.data[sent:]).decode() == (
-            "\x1b[1;1Habove" + scroll_sequence(2, 9, 1) + "\x1b[10;1Hbelow")
+            "\x1b[1;1Habove" + scroll_sequence(2, 9, 1) + "\x1b[10;1Hbelow"
+        )
 
     await run_with(link, script)
 
@@ -352,8 +352,11 @@ async def test_own_key_bindings() -> None:
 
 def test_set_color_system() -> None:
     app = App[None]()
-    names = {ColorSystem.STANDARD: "standard", ColorSystem.EIGHT_BIT: "256",
-             ColorSystem.TRUECOLOR: "truecolor"}
+    names = {
+        ColorSystem.STANDARD: "standard",
+        ColorSystem.EIGHT_BIT: "256",
+        ColorSystem.TRUECOLOR: "truecolor",
+    }
     for system, name in names.items():
         set_color_system(app.console, system)
         assert app.console.color_system == name
@@ -481,8 +484,12 @@ def test_no_module_but_the_compat_module_touches_textual_s_private_attributes() 
     for package in (textual, rich):
         for path in Path(package.__file__).parent.rglob("*.py"):
             theirs |= _private_names(path.read_text(encoding="utf-8"))
-    ours_files = [p for package in ("bbs", "screens", "server", "plain")
-                  for p in (root / package).rglob("*.py") if p.name != "textual_compat.py"]
+    ours_files = [
+        p
+        for package in ("bbs", "screens", "server", "plain")
+        for p in (root / package).rglob("*.py")
+        if p.name != "textual_compat.py"
+    ]
     ours: set[str] = set()
     for path in ours_files:
         ours |= _private_names(path.read_text(encoding="utf-8"))
@@ -492,8 +499,12 @@ def test_no_module_but_the_compat_module_touches_textual_s_private_attributes() 
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and node.attr in theirs - ours) or (
-                isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual._")
-            ) or (isinstance(node, ast.Attribute) and "__" in node.attr.strip("_")):
+            if (
+                (isinstance(node, ast.Attribute) and node.attr in theirs - ours)
+                or (
+                    isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual._")
+                )
+                or (isinstance(node, ast.Attribute) and "__" in node.attr.strip("_"))
+            ):
                 found.append(f"{path.relative_to(root)}:{node.lineno}")
     assert not found, f"Textual private access outside screens/textual_compat.py: {found}"

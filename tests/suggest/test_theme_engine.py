@@ -19,16 +19,19 @@ def _top(engine: SeedThemeEngine, text: str) -> str:
     return engine.themes[best] if scores[best] > 0 else ""
 
 
-@pytest.mark.parametrize(("text", "theme"), [
-    ("I can't sleep, awake at 3am every night and exhausted all day", "sleep"),
-    ("Day 40 sober today. The cravings for a drink are quieter", "recovery"),
-    ("My heart was pounding and I couldn't breathe, a panic attack on the bus", "panic"),
-    ("Everything feels grey and heavy, I cry and have no energy", "low mood"),
-    ("My boss piled more onto my workload and the office is tense", "work"),
-    ("My dad died in spring and the grief comes in waves", "grief"),
-    ("Nobody to talk to this weekend, I feel so isolated and alone", "loneliness"),
-    ("Small win: I finally went for that interview and I am proud", "wins"),
-])
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("I can't sleep, awake at 3am every night and exhausted all day", "sleep"),
+        ("Day 40 sober today. The cravings for a drink are quieter", "recovery"),
+        ("My heart was pounding and I couldn't breathe, a panic attack on the bus", "panic"),
+        ("Everything feels grey and heavy, I cry and have no energy", "low mood"),
+        ("My boss piled more onto my workload and the office is tense", "work"),
+        ("My dad died in spring and the grief comes in waves", "grief"),
+        ("Nobody to talk to this weekend, I feel so isolated and alone", "loneliness"),
+        ("Small win: I finally went for that interview and I am proud", "wins"),
+    ],
+)
 def test_plain_texts_find_their_theme(engine: SeedThemeEngine, text: str, theme: str) -> None:
     assert _top(engine, text) == theme
 
@@ -40,10 +43,18 @@ def test_default_board_descriptions_name_their_themes(engine: SeedThemeEngine) -
     assert _top(engine, "Introductions\nSay hello, if you like.") == ""
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "Je ne dors plus la nuit", "眠れない夜が続く", "\x1b[31m\x00\x07 [b]bold[/b]",
-    "\ud800 lone surrogate", "a" * 200_000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "Je ne dors plus la nuit",
+        "眠れない夜が続く",
+        "\x1b[31m\x00\x07 [b]bold[/b]",
+        "\ud800 lone surrogate",
+        "a" * 200_000,
+    ],
+)
 def test_odd_input_scores_zero_without_error(engine: SeedThemeEngine, text: str) -> None:
     [scores] = engine.score_texts([text])
     assert len(scores) == len(THEMES)
@@ -66,8 +77,7 @@ def test_goal_categories_name_themes(engine: SeedThemeEngine) -> None:
 
 
 def test_peer_index_finds_the_nearest_by_cosine() -> None:
-    index = CosinePeerIndex([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.7, 0.7, 0.0],
-                             [0.0, 0.0, 1.0]])
+    index = CosinePeerIndex([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.7, 0.7, 0.0], [0.0, 0.0, 1.0]])
     nearest = index.nearest([1.0, 0.1, 0.0], 2)
     assert [p for p, _s in nearest] == [0, 2]
     assert nearest[0][1] > nearest[1][1] > 0.5
