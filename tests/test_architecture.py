@@ -27,23 +27,38 @@ def test_no_print_in_server_code() -> None:
     for package in ("bbs", "screens", "server", "suggest", "plain"):
         for path in (ROOT / package).rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
-                     and isinstance(n.func, ast.Name) and n.func.id == "print"]
+            calls = [
+                n
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"
+            ]
             assert not calls, f"print() in {path}: it would go into a captured app's stdout"
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None and not (ROOT / ".venv/bin/ruff").exists(),
-                    reason="ruff is not installed")
+def _ruff() -> str:
+    found = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    assert found is not None, "ruff is one of the test dependencies"
+    return found
+
+
 def test_ruff_is_clean() -> None:
-    ruff = shutil.which("ruff") or str(ROOT / ".venv/bin/ruff")
-    result = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([_ruff(), "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_kept() -> None:
+    """Every file is as `ruff format` writes it (run `ruff format .` before committing)."""
+    result = subprocess.run(
+        [_ruff(), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_mypy_strict_is_clean() -> None:
     pytest.importorskip("mypy")
-    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -58,8 +73,10 @@ def test_notifications_never_parse_markup() -> None:
                 and node.func.attr == "notify"
             ):
                 markup = [k for k in node.keywords if k.arg == "markup"]
-                assert markup and isinstance(markup[0].value, ast.Constant) and (
-                    markup[0].value.value is False
+                assert (
+                    markup
+                    and isinstance(markup[0].value, ast.Constant)
+                    and (markup[0].value.value is False)
                 ), f"{path.name}:{node.lineno} notify() without markup=False"
 
 
@@ -77,10 +94,14 @@ def test_widgets_given_text_do_not_parse_markup() -> None:
             if isinstance(first, ast.Constant):
                 continue  # our own fixed wording
             if isinstance(first, ast.Call) and getattr(first.func, "id", "") in (
-                "Content", "literal", "Text"
+                "Content",
+                "literal",
+                "Text",
             ):
                 continue
             markup = [k for k in node.keywords if k.arg == "markup"]
-            assert markup and isinstance(markup[0].value, ast.Constant) and (
-                markup[0].value.value is False
+            assert (
+                markup
+                and isinstance(markup[0].value, ast.Constant)
+                and (markup[0].value.value is False)
             ), f"{path.name}:{node.lineno} {node.func.id}() of computed text parses markup"
