@@ -4,6 +4,7 @@ and code that passes ruff and mypy --strict."""
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -105,3 +106,14 @@ def test_widgets_given_text_do_not_parse_markup() -> None:
                 and isinstance(markup[0].value, ast.Constant)
                 and (markup[0].value.value is False)
             ), f"{path.name}:{node.lineno} {node.func.id}() of computed text parses markup"
+
+
+def test_readme_layout_names_every_core_module_and_no_missing_one() -> None:
+    """README's table of where each concern lives matches bbs/ as it is."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| concern | core modules |") :]
+    table = table[: table.index("\n\n")]
+    named = set(re.findall(r"`([a-z0-9_]+\.py)`", table)) - {"wiring.py"}
+    modules = {p.name for p in (ROOT / "bbs").glob("*.py")} - {"__init__.py"}
+    assert not modules - named, f"bbs modules missing from README's layout: {modules - named}"
+    assert not named - modules, f"README names modules bbs/ lacks: {named - modules}"
