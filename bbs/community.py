@@ -24,7 +24,6 @@ from bbs.events import Event
 from bbs.home import HomeSnapshot, load_home
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 from bbs.models import ColourMode, FrontEnd, Role
-from bbs.moderation_policy import POSTED_KEPT, crisis_message
 from bbs.notices import install_default_texts
 from bbs.passwords import (
     PasswordError,
@@ -35,7 +34,6 @@ from bbs.passwords import (
 from bbs.posted_events import PostedEventFollower
 from bbs.pseudonyms import Pseudonym, validate_pseudonym
 from bbs.services import Services
-from bbs.texts import CrisisNote, Texts
 
 log = logging.getLogger(__name__)
 
@@ -155,37 +153,6 @@ class Community:
         self.suggestions.close()
         self.store.close()
         self._hasher.close()
-
-    # -- texts (`bbs.texts.Texts`) ----------------------------------------------------
-    async def help_text(self, lang: str | None = None) -> str:
-        """The help and crisis lines text (behind F1) in `lang`, else the default."""
-        return await self.texts.help_text(lang)
-
-    async def member_language(self, member_id: int) -> str:
-        """The language the member reads the board in (English for one who is gone)."""
-        return await self.texts.member_language(member_id)
-
-    async def crisis_words(
-        self,
-        member_id: int,
-        *,
-        text_lang: str = "",
-        kept: str = POSTED_KEPT,
-        note: CrisisNote = crisis_message,
-    ) -> str:
-        """The private crisis note for a member, with the help lines, in their language."""
-        return await self.texts.crisis_words(member_id, text_lang=text_lang, kept=kept, note=note)
-
-    async def hold_words(self, member_id: int) -> str:
-        """The kind note for a held message, in the member's language."""
-        return await self.texts.hold_words(member_id)
-
-    async def guidelines_text(self) -> str:
-        return await self.texts.guidelines_text()
-
-    @staticmethod
-    def what_we_store_text() -> str:
-        return Texts.what_we_store_text()
 
     # -- logging in -------------------------------------------------------------------
     async def authenticate_password(self, pseudonym: str, password: str) -> MemberView | None:

@@ -80,13 +80,13 @@ class Services:
 
     async def help_text(self, lang: str | None = None) -> str:
         """The help and crisis lines in `lang` (the default help when None)."""
-        return await self._community.help_text(lang)
+        return await self._community.texts.help_text(lang)
 
     async def guidelines_text(self) -> str:
-        return await self._community.guidelines_text()
+        return await self._community.texts.guidelines_text()
 
     def what_we_store_text(self) -> str:
-        return self._community.what_we_store_text()
+        return self._community.texts.what_we_store_text()
 
     # -- accounts ---------------------------------------------------------------------
     async def check_pseudonym(self, raw: str) -> Pseudonym:

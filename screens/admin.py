@@ -661,8 +661,8 @@ class CommunitySettingsScreen(BBSScreen[None]):
                 value = value or str(DEFAULT_NEW_MEMBER_MESSAGE_HOURS)
             self.query_one(f"#{field_id}", TextField).value = value
         self.texts = {
-            "guidelines": await self.bbs.community.guidelines_text(),
-            "help": await self.bbs.community.help_text(),
+            "guidelines": await self.bbs.community.texts.guidelines_text(),
+            "help": await self.bbs.community.texts.help_text(),
         }
         self.query_one(TextArea).text = self.texts["guidelines"]
         self.loaded = self._values()

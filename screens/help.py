@@ -38,7 +38,7 @@ class HelpScreen(BBSScreen[None]):
 
     async def on_mount(self) -> None:
         # In the member's language (a visitor's: the one chosen at sign-up).
-        text = await self.bbs.community.help_text(self.bbs.language)
+        text = await self.bbs.community.texts.help_text(self.bbs.language)
         # The sysop's on-call note (admin screen): who is around to help right now.
         try:
             on_call = await self.bbs.community.admin.on_call_note()

@@ -140,7 +140,7 @@ class MainMenuScreen(BBSScreen[None]):
         """The guidelines changed since this member agreed: show them and ask again."""
         from screens.moderation_notices import GuidelinesAgainScreen
 
-        text = await self.bbs.community.guidelines_text()
+        text = await self.bbs.community.texts.guidelines_text()
         self.app.push_screen(GuidelinesAgainScreen(text))
 
     async def action_news(self, number: int) -> None:

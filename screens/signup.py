@@ -100,7 +100,9 @@ class WelcomeScreen(BBSScreen[None]):
         with VerticalScroll(id="welcome-scroll"):
             yield PlainText(_("Loading the guidelines..."), id="guidelines", classes="body")
             yield PlainText(
-                reflow(self.bbs.community.what_we_store_text()), classes="body", id="what-we-store"
+                reflow(self.bbs.community.texts.what_we_store_text()),
+                classes="body",
+                id="what-we-store",
             )
         with Horizontal():
             yield Button(literal(_("A  I agree, sign me up")), id="agree", compact=True)
@@ -109,7 +111,7 @@ class WelcomeScreen(BBSScreen[None]):
         yield KeyBar(_(" A agree  R recovery code  Q leave  Esc language  Up/Down scroll  F1 help"))
 
     async def on_mount(self) -> None:
-        text = await self.bbs.community.guidelines_text()
+        text = await self.bbs.community.texts.guidelines_text()
         self.query_one("#guidelines", PlainText).show(reflow(text) + "\n")
         self.query_one("#welcome-scroll").focus()
 

@@ -337,7 +337,7 @@ async def start_server(settings: Settings, community: Community | None = None) -
     await asyncio.to_thread(clean_text, "\x1b")
     if community.moderation.scorer is None:
         community.moderation.set_scorer(await asyncio.to_thread(_load_moderation_model, settings))
-    await community.help_text()  # the help text's crisis lines never count toward spam
+    await community.texts.help_text()  # the help text's crisis lines never count toward spam
     await community.start_live()  # several nodes: live events through PostgreSQL
     # The sysop's model panel: status, retrain (in a child process) and roll back.
     from server.model_ops import ServerModelOperations

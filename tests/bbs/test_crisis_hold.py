@@ -135,11 +135,11 @@ async def test_the_help_texts_lines_reach_the_scorer(scored_community: Community
             seen.append(text)
 
     community.moderation.set_scorer(Trusting())  # type: ignore[arg-type]
-    help_text = await community.help_text()
+    help_text = await community.texts.help_text()
     # Every language's help is trusted, the default (English) one first.
     assert seen and seen[-1].startswith(help_text)
     for lang in ("es", "fr", "de", "pt"):
-        assert (await community.help_text(lang)).strip() in seen[-1]
+        assert (await community.texts.help_text(lang)).strip() in seen[-1]
     sysop = await sign_up(community, "Keeper", Role.SYSOP)
     await community.admin.set_help_text(sysop.id, "Call 988 any time.")
     assert seen[-1].startswith("Call 988 any time.")

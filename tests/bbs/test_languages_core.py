@@ -64,7 +64,7 @@ async def test_the_language_chosen_at_sign_up_is_stored_and_can_be_changed(
     assert member.language == "es"
     assert (await community.member(member.id)).language == "es"  # type: ignore[union-attr]
     changed = await community.set_language(member.id, "fr")
-    assert changed.language == "fr" and await community.member_language(member.id) == "fr"
+    assert changed.language == "fr" and await community.texts.member_language(member.id) == "fr"
     with pytest.raises(AccountError):
         await community.set_language(member.id, "xx")
     # Without a choice, English.
@@ -74,16 +74,16 @@ async def test_the_language_chosen_at_sign_up_is_stored_and_can_be_changed(
 async def test_help_comes_in_each_language_and_falls_back_to_the_default(
     community: Community,
 ) -> None:
-    assert EN_LINE in await community.help_text()
-    assert EN_LINE in await community.help_text("en")
-    assert ES_LINE in await community.help_text("es")
-    assert DE_LINE in await community.help_text("de")
-    assert "findahelpline.com" in await community.help_text("pt")
+    assert EN_LINE in await community.texts.help_text()
+    assert EN_LINE in await community.texts.help_text("en")
+    assert ES_LINE in await community.texts.help_text("es")
+    assert DE_LINE in await community.texts.help_text("de")
+    assert "findahelpline.com" in await community.texts.help_text("pt")
     # A sysop who empties a language's file gets the default help there, not nothing.
     community.settings.help_path_for("fr").write_text("   \n", encoding="utf-8")
-    assert EN_LINE in await community.help_text("fr")
+    assert EN_LINE in await community.texts.help_text("fr")
     # An unknown language is the default.
-    assert EN_LINE in await community.help_text("xx")
+    assert EN_LINE in await community.texts.help_text("xx")
 
 
 def test_language_helps_are_installed_where_missing_and_never_overwrite_a_sysops_edit(

@@ -284,9 +284,9 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
         assert "Help and crisis lines" in text_of(app, "#editor-label")
         app.screen.query_one(TextArea).text = "Call 116 123 any time."
         await pilot.press("ctrl+s")
-        await settle(pilot, lambda: _has(community.help_text(), "116 123"), "help text saved")
+        await settle(pilot, lambda: _has(community.texts.help_text(), "116 123"), "help text saved")
     assert await community.admin.on_call_note() == "Ash tonight"
-    assert (await community.help_text()).strip() == "Call 116 123 any time."
+    assert (await community.texts.help_text()).strip() == "Call 116 123 any time."
     assert not await community.admin.needs_agreement(author.id)  # guidelines unchanged
 
 

@@ -314,7 +314,7 @@ def _cases() -> list[Case]:
         return (await world.community.goals.detail(world.wren.id, world.goal_id)).summary.goal
 
     async def help_lines(world: World, app: BBSApp) -> str:
-        return await world.community.help_text()
+        return await world.community.texts.help_text()
 
     def signing_up(language: str) -> list[Case]:
         return [
@@ -381,7 +381,7 @@ def _cases() -> list[Case]:
             moderation_notices.GuidelinesAgainScreen,
             _opener(
                 lambda w, a: _then(
-                    w.community.guidelines_text(), moderation_notices.GuidelinesAgainScreen
+                    w.community.texts.guidelines_text(), moderation_notices.GuidelinesAgainScreen
                 )
             ),
             prose=("#guidelines",),

@@ -86,7 +86,7 @@ async def test_the_profile_changes_the_language_and_f1_follows(community: Commun
         await reach(pilot, HelpScreen)
         await until(pilot, lambda: "Alguém com quem conversar" in text_of(app, "#help-text"))
         assert text_of(app, ".title") == "Ajuda e linhas de crise"
-    assert await community.member_language(member.id) == "pt"
+    assert await community.texts.member_language(member.id) == "pt"
 
 
 async def test_the_crisis_and_note_boxes_say_their_keys_in_the_members_language(
