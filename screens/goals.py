@@ -212,6 +212,9 @@ class GoalsScreen(BBSScreen[None]):
         super().__init__()
         self.archived = False
         self.summaries: list[GoalSummary] = []
+        # Reloads overlap (a dialog closing resumes the screen while its action reloads
+        # too): only the one started last may draw, or an older read could win.
+        self._reloads = 0
 
     def compose(self) -> ComposeResult:
         yield PlainText("Goals and check-ins", classes="title", id="goals-title")
@@ -236,13 +239,18 @@ class GoalsScreen(BBSScreen[None]):
     async def reload(self) -> None:
         member_id = _member_id(self)
         service = self.bbs.community.goals
+        self._reloads += 1
+        ticket = self._reloads
         try:
-            self.summaries = await service.goals(member_id, archived=self.archived)
+            summaries = await service.goals(member_id, archived=self.archived)
             resting = await service.resting_until(member_id)
             cheers = await service.unseen_cheers(member_id)
         except StoreBusyError:
             self._say(BUSY)
             return
+        if ticket != self._reloads:
+            return  # a later reload draws what is true now
+        self.summaries = summaries
         self.query_one("#goals-title", PlainText).show(
             "Archived goals (V to go back)" if self.archived else "Goals and check-ins"
         )
