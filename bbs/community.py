@@ -16,24 +16,25 @@ from typing import ParamSpec, TypeVar
 
 from sqlmodel import Session
 
-from bbs import accounts, rooms
-from bbs.accounts import AccountError, MemberView, PublicKeyInfo
+from bbs.accounts import members as accounts
+from bbs.accounts.members import AccountError, MemberView, PublicKeyInfo
+from bbs.accounts.passwords import (
+    PasswordError,
+    check_new_password,
+    new_recovery_code,
+    normalise_recovery_code,
+)
+from bbs.accounts.pseudonyms import Pseudonym, validate_pseudonym
 from bbs.cluster import Singletons
 from bbs.config import Settings
 from bbs.events import Event
 from bbs.home import HomeSnapshot, load_home
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 from bbs.models import ColourMode, FrontEnd, Role
-from bbs.notices import install_default_texts
-from bbs.passwords import (
-    PasswordError,
-    check_new_password,
-    new_recovery_code,
-    normalise_recovery_code,
-)
 from bbs.posted_events import PostedEventFollower
-from bbs.pseudonyms import Pseudonym, validate_pseudonym
+from bbs.rooms import records as rooms
 from bbs.services import Services
+from bbs.texts.notices import install_default_texts
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class Community:
         self._singletons = services.singletons
         # Boards, threads, private messages and search: the front door for those screens.
         self.boards = services.boards
+        self.mail = services.mail
         # What `bbs admin` in a shell posts (a sanction, a banner) reaches this node's bus.
         self.posted = PostedEventFollower(self.store, self._publish_here)
         # Live rooms: the rooms front door for screens.

@@ -13,13 +13,20 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from bbs import admin, boards, companion, goals, messages, rooms, sanctions, sysop_settings
-from bbs.admin_service import BANNER_KEY
-from bbs.boards import DraftView, NewsItem
-from bbs.goal_service import Greeting
+from bbs import sysop_settings
+from bbs.admin import review as admin
+from bbs.admin.service import BANNER_KEY
+from bbs.boards import records as boards
+from bbs.boards.records import DraftView, NewsItem
+from bbs.goals import companion
+from bbs.goals import records as goals
+from bbs.goals.service import Greeting
+from bbs.mail import records as messages
 from bbs.models import utcnow
-from bbs.rooms import RoomEventView
-from bbs.sanctions import NoticeView
+from bbs.moderation_queue import sanctions
+from bbs.moderation_queue.sanctions import NoticeView
+from bbs.rooms import records as rooms
+from bbs.rooms.records import RoomEventView
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Integer, Table, func, make_url, select, text
 from sqlmodel import Session, SQLModel
 
 import bbs.schema  # noqa: F401  (registers every table on SQLModel.metadata)
-from bbs import search
+from bbs.boards import search
 from bbs.db import Database, alembic_config
 
 BATCH_ROWS = 1000

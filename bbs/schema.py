@@ -5,19 +5,19 @@ A feature that adds tables in a module of its own adds that module's import here
 
 from __future__ import annotations
 
-import bbs.admin
-import bbs.audit
-import bbs.blocks
-import bbs.boards
-import bbs.flags
-import bbs.goals
-import bbs.messages
+import bbs.accounts.blocks
+import bbs.admin.review
+import bbs.boards.records
+import bbs.goals.records
+import bbs.mail.records
 import bbs.models
+import bbs.moderation_queue.audit
+import bbs.moderation_queue.flags
+import bbs.moderation_queue.sanctions
 import bbs.posted_events
-import bbs.resources
-import bbs.rooms
-import bbs.sanctions
-import bbs.suggestions
+import bbs.resources.records
+import bbs.rooms.records
+import bbs.suggestions.records
 import bbs.sysop_settings
 
 # Exported so that each import above counts as used (they register tables on import).

@@ -7,21 +7,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bbs.admin_service import AdminService
-    from bbs.board_service import BoardService
+    from bbs.accounts.hashing import Hasher
+    from bbs.accounts.login_guard import LoginGuard
+    from bbs.admin.service import AdminService
+    from bbs.boards.service import BoardService
     from bbs.cluster import Singletons
     from bbs.config import Settings
     from bbs.events import EventBus
-    from bbs.goal_service import GoalService
-    from bbs.hashing import Hasher
-    from bbs.login_guard import LoginGuard
-    from bbs.moderation_gate import ModerationGate
-    from bbs.privacy_service import PrivacyService
-    from bbs.resource_service import ResourceService
-    from bbs.room_service import RoomService
+    from bbs.goals.service import GoalService
+    from bbs.mail.service import MailService
+    from bbs.moderation_queue.gate import ModerationGate
+    from bbs.privacy.service import PrivacyService
+    from bbs.resources.service import ResourceService
+    from bbs.rooms.service import RoomService
     from bbs.store import Store
-    from bbs.suggestion_service import SuggestionService
-    from bbs.texts import Texts
+    from bbs.suggestions.service import SuggestionService
+    from bbs.texts.service import Texts
 
 
 class LiveSettings:
@@ -53,6 +54,7 @@ class Services:
     # Which single jobs (announcing sessions, refreshing suggestions) this node runs.
     singletons: Singletons
     boards: BoardService
+    mail: MailService
     rooms: RoomService
     admin: AdminService
     goals: GoalService

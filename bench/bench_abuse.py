@@ -260,9 +260,9 @@ def prepare(
     data_dir: Path, rooms: int, boards: int
 ) -> tuple[list[tuple[str, asyncssh.SSHKey]], list[Poster], dict[str, asyncssh.SSHKey]]:
     """Members with keys (and a week old, so posting intervals are the grown-up ones)."""
-    from bbs import accounts
+    from bbs.accounts import members as accounts
+    from bbs.accounts.pseudonyms import validate_pseudonym
     from bbs.config import load_settings
-    from bbs.pseudonyms import validate_pseudonym
     from server.ssh_server import key_info
     from server.wiring import build_community
 
@@ -294,7 +294,7 @@ def prepare(
         # steady size, so memory growth measures the load, not a thread filling a page.
         from datetime import timedelta
 
-        from bbs.boards import PostingRules
+        from bbs.boards.records import PostingRules
 
         community.boards.rules = PostingRules(
             interval=timedelta(0), new_account_interval=timedelta(0)

@@ -17,12 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text
 
-from bbs import accounts
-from bbs.boards import Post, PostingRules, Thread
+from bbs.accounts import members as accounts
+from bbs.accounts.pseudonyms import validate_pseudonym
+from bbs.boards.records import Post, PostingRules, Thread
 from bbs.community import Community
 from bbs.config import Argon2Cost, load_settings, with_overrides
 from bbs.models import utcnow
-from bbs.pseudonyms import validate_pseudonym
 from moderation.model import load_model
 from server.wiring import build_community
 

@@ -27,19 +27,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bbs import accounts
-from bbs.boards import PostingRules
+from bbs.accounts import members as accounts
+from bbs.accounts.pseudonyms import validate_pseudonym
+from bbs.boards.records import PostingRules
 from bbs.community import Community
 from bbs.config import Argon2Cost, load_settings, with_overrides
-from bbs.pseudonyms import validate_pseudonym
-from bbs.room_live import FloodControl
+from bbs.rooms.live import FloodControl
 from server.wiring import build_community
 
 SECOND_PROCESS = r"""
 import asyncio, json, sys, time
 from datetime import timedelta
 from pathlib import Path
-from bbs.boards import PostingRules
+from bbs.boards.records import PostingRules
 from bbs.community import Community
 from server.wiring import build_community
 from bbs.config import load_settings

@@ -222,9 +222,9 @@ def prepare_members(data_dir: Path, count: int) -> list[tuple[str, asyncssh.SSHK
 def members_in(url: str, count: int) -> list[tuple[str, asyncssh.SSHKey]]:
     """The schema at `url` brought up to date, and `count` members with one key each."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bbs import accounts
+    from bbs.accounts import members as accounts
+    from bbs.accounts.pseudonyms import validate_pseudonym
     from bbs.db import Database
-    from bbs.pseudonyms import validate_pseudonym
     from server.ssh_server import key_info
 
     database = Database(url)

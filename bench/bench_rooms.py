@@ -176,9 +176,9 @@ class Member:
 def prepare_members(data_dir: Path, count: int) -> list[tuple[str, asyncssh.SSHKey]]:
     """Members with one key each, written through the core before the server starts."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bbs import accounts
+    from bbs.accounts import members as accounts
+    from bbs.accounts.pseudonyms import validate_pseudonym
     from bbs.db import Database
-    from bbs.pseudonyms import validate_pseudonym
     from server.ssh_server import key_info
 
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -186,7 +186,7 @@ def prepare_members(data_dir: Path, count: int) -> list[tuple[str, asyncssh.SSHK
     database.migrate()
     # Tables whose migrations other work has not landed yet (moderation queue, sanctions).
 
-    import bbs.room_service  # noqa: F401
+    import bbs.rooms.service  # noqa: F401
 
     members = []
     with database.write() as session:

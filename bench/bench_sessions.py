@@ -133,9 +133,9 @@ class Session:
 def prepare_member(data_dir: Path) -> asyncssh.SSHKey:
     """One member with one key, written through the core before the server starts."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bbs import accounts
+    from bbs.accounts import members as accounts
+    from bbs.accounts.pseudonyms import validate_pseudonym
     from bbs.db import Database
-    from bbs.pseudonyms import validate_pseudonym
     from server.ssh_server import key_info
 
     key = asyncssh.generate_private_key("ssh-ed25519")

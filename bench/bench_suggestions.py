@@ -35,11 +35,11 @@ from sqlmodel import col
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bbs import resources
-from bbs.boards import PostingRules
+from bbs.boards.records import PostingRules
 from bbs.community import Community
 from bbs.config import load_settings
-from bbs.suggestions import SuggestionSettings
+from bbs.resources import records as resources
+from bbs.suggestions.records import SuggestionSettings
 from server.ssh_server import tune_garbage_collector
 from server.wiring import build_community
 from suggest.engine import SeedThemeEngine

@@ -41,11 +41,12 @@ POSTS = 200
 
 def prepare(data_dir: Path) -> asyncssh.SSHKey:
     """A member with one key, and a long thread they have read, written through the core."""
-    from bbs import accounts, boards
+    from bbs.accounts import members as accounts
+    from bbs.accounts.pseudonyms import validate_pseudonym
+    from bbs.boards import records as boards
     from bbs.db import Database
     from bbs.models import Member, utcnow
-    from bbs.moderation_policy import Action
-    from bbs.pseudonyms import validate_pseudonym
+    from bbs.moderation_queue.policy import Action
     from server.ssh_server import key_info
 
     key = asyncssh.generate_private_key("ssh-ed25519")

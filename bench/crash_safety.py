@@ -42,7 +42,7 @@ HARNESS = r"""
 import asyncio, json, sys
 from datetime import timedelta
 from pathlib import Path
-from bbs.boards import PostingRules
+from bbs.boards.records import PostingRules
 from server.wiring import build_community
 from bbs.config import load_settings
 from server.ssh_server import start_server, tune_garbage_collector
@@ -193,10 +193,10 @@ def prepare(data_dir: Path, count: int) -> list[Author]:
     """Members with one key each and the thread they reply to, before any server runs."""
     from datetime import timedelta
 
-    from bbs import accounts
-    from bbs.boards import PostingRules
+    from bbs.accounts import members as accounts
+    from bbs.accounts.pseudonyms import validate_pseudonym
+    from bbs.boards.records import PostingRules
     from bbs.config import load_settings
-    from bbs.pseudonyms import validate_pseudonym
     from server.ssh_server import key_info
     from server.wiring import build_community
 

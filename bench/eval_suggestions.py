@@ -34,10 +34,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bbs import resources
 from bbs.community import Community
 from bbs.config import load_settings
-from bbs.suggestions import RECENT_THREADS, _resources
+from bbs.resources import records as resources
+from bbs.suggestions.records import RECENT_THREADS, _resources
 from server.wiring import build_community
 from suggest.engine import SeedThemeEngine
 from suggest.loader import board_themes, load, thread_themes

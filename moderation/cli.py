@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from bbs.moderation_policy import LabelledText, ModerationThresholds, decide
+from bbs.moderation_queue.policy import LabelledText, ModerationThresholds, decide
 
 __all__ = ["load_decisions", "main", "register"]
 
@@ -27,7 +27,7 @@ def _default_data_dir() -> Path:
 # ---- integration point ----------------------------------------------------------------------
 def load_decisions(data_dir: Path) -> list[LabelledText]:
     """Labelled examples from sysop decisions on held or reported items, from the database."""
-    from bbs.moderation_examples import load_labelled_examples
+    from bbs.moderation_queue.examples import load_labelled_examples
 
     return list(load_labelled_examples(data_dir))
 

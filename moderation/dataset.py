@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bbs.moderation_policy import LABELS, LabelledText
+from bbs.moderation_queue.policy import LABELS, LabelledText
 
 __all__ = [
     "CHALLENGE_PATH",

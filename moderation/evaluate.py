@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
-from bbs.moderation_policy import LABELS, Action, ModerationThresholds, Scores, decide
+from bbs.moderation_queue.policy import LABELS, Action, ModerationThresholds, Scores, decide
 from moderation.dataset import (
     INDEPENDENT_DIR,
     Example,
@@ -446,7 +446,8 @@ def model_card(
         "Local model (numpy at scoring time; scikit-learn only to train) that scores each post "
         "and chat line for `harassment`, `spam` and `crisis` (the writer or someone they tell "
         "of is in danger now), in English, Spanish, French, German and Portuguese. Scores go "
-        "to `bbs.moderation_policy.decide`: allow, hold (harassment, spam), crisis (published, "
+        "to `bbs.moderation_queue.policy.decide`: allow, hold (harassment, spam), crisis "
+        "(published, "
         "the writer privately gets the crisis lines) or crisis-hold (crisis words and "
         "harassment over its threshold: held, and the writer still gets the crisis lines).",
         "",
@@ -520,7 +521,7 @@ def model_card(
         lines.append(f"- {label}: {rules.get(label, '?')} -> {oof.get(label, {})}")
     lines += [
         "",
-        "These are the defaults of `bbs.moderation_policy.ModerationThresholds`.",
+        "These are the defaults of `bbs.moderation_queue.policy.ModerationThresholds`.",
         "",
         "## Data",
         "",

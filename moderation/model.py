@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from bbs.moderation_policy import LABELS, Scores
+from bbs.moderation_queue.policy import LABELS, Scores
 from moderation.features import (
     CHAR_BITS,
     CHAR_NGRAMS,
@@ -174,8 +174,8 @@ class FeatureSpace:
 
 
 class ModerationModel:
-    """Scores texts for harassment, spam and crisis; satisfies bbs.moderation_policy.TextScorer
-    and TrustsText.
+    """Scores texts for harassment, spam and crisis; satisfies
+    bbs.moderation_queue.policy.TextScorer and TrustsText.
 
     Immutable after construction except for the trusted text (swapped whole), so concurrent
     score() calls from worker threads are safe.

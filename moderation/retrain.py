@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bbs.moderation_policy import LabelledText, ModerationThresholds
+from bbs.moderation_queue.policy import LabelledText, ModerationThresholds
 from moderation.dataset import Example
 from moderation.evaluate import (
     AUC_TOLERANCE,

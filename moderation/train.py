@@ -18,7 +18,7 @@ import sklearn
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from bbs.moderation_policy import LABELS
+from bbs.moderation_queue.policy import LABELS
 from moderation.dataset import Example, cv_folds, is_hard_negative, load_training, split
 from moderation.features import (
     DROP_REASONS,

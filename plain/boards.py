@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bbs.blocks import BlockKind
-from bbs.board_service import Outcome
-from bbs.boards import BODY_MAX, REACTIONS, PostStatus, PostView, ThreadPage, ThreadView
+from bbs.accounts.blocks import BlockKind
+from bbs.boards.records import BODY_MAX, REACTIONS, PostStatus, PostView, ThreadPage, ThreadView
+from bbs.boards.service import Outcome
 from plain.forms import (
     SEND_ERRORS,
     command,
@@ -421,10 +421,10 @@ async def _on_post(s: PlainSession, reader: _Thread, word: str, post: PostView) 
             await console.say(DELETED_DONE.format(seq=post.seq))
             await reader.load(after_seq=post.seq - 1)
     elif word in ("b", "block") and post.author_id is not None and not post.mine:
-        blocked, _muted = await boards.is_blocked(member.id, post.author_id)
+        blocked, _muted = await s.services.mail.is_blocked(member.id, post.author_id)
         question = UNBLOCK_QUESTION if blocked else BLOCK_QUESTION
         if await confirm(console, question.format(name=post.author)):
-            await boards.set_block(member.id, post.author_id, BlockKind.BLOCK, not blocked)
+            await s.services.mail.set_block(member.id, post.author_id, BlockKind.BLOCK, not blocked)
             await console.say(
                 (UNBLOCKED_DONE if blocked else BLOCKED_DONE).format(name=post.author)
             )

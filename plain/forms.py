@@ -6,16 +6,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bbs.accounts import AccountError
-from bbs.admin import AdminError
-from bbs.boards import PostError
+from bbs.accounts.members import AccountError
+from bbs.accounts.passwords import PasswordError
+from bbs.accounts.pseudonyms import PseudonymError
+from bbs.boards.records import PostError
 from bbs.errors import StoreBusyError, StoreFullError
-from bbs.passwords import PasswordError
-from bbs.pseudonyms import PseudonymError
-from bbs.resources import ResourceError
-from bbs.rooms import RoomError
-from bbs.streaks import GoalError
-from bbs.suggestions import SuggestionError
+from bbs.goals.streaks import GoalError
+from bbs.moderation_queue.audit import AdminError
+from bbs.resources.records import ResourceError
+from bbs.rooms.records import RoomError
+from bbs.suggestions.records import SuggestionError
 from plain.console import Console
 
 # -- what members read ----------------------------------------------------------------

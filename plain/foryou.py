@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bbs.suggestions import ForYou, Suggestion
+from bbs.suggestions.records import ForYou, Suggestion
 from plain.forms import KIND_ERRORS, command, confirm, error_text, numbered
 
 if TYPE_CHECKING:

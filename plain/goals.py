@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from bbs.goal_service import CheckInOutcome
-from bbs.goals import CATEGORIES, NOTE_MAX, GoalDetail, GoalSummary, GoalView
-from bbs.streaks import CheckInStatus, Progress
+from bbs.goals.records import CATEGORIES, NOTE_MAX, GoalDetail, GoalSummary, GoalView
+from bbs.goals.service import CheckInOutcome
+from bbs.goals.streaks import CheckInStatus, Progress
 from plain.forms import KIND_ERRORS, command, confirm, error_text, numbered
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bbs.resources import ResourceView
+from bbs.resources.records import ResourceView
 from plain.forms import command, numbered
 
 if TYPE_CHECKING:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bbs.blocks import BlockKind
-from bbs.boards import BODY_MAX, PostStatus
-from bbs.messages import WHO_LABELS, MessagePage, WhoMayWrite
+from bbs.accounts.blocks import BlockKind
+from bbs.boards.records import BODY_MAX, PostStatus
+from bbs.mail.records import WHO_LABELS, MessagePage, WhoMayWrite
 from plain.boards import tell_outcome, when
 from plain.forms import SEND_ERRORS, command, confirm, error_text, numbered, read_body, send_again
 
@@ -59,7 +59,7 @@ _WHO_ORDER = [WhoMayWrite.EVERYONE, WhoMayWrite.TALKED, WhoMayWrite.NOBODY]
 
 
 async def run(s: PlainSession) -> None:
-    console, boards, member = s.console, s.services.boards, s.member
+    console, boards, member = s.console, s.services.mail, s.member
     listed = False
     while True:
         conversations = await boards.conversations(member.id)
@@ -110,7 +110,7 @@ async def run(s: PlainSession) -> None:
 
 async def write_to(s: PlainSession, name: str = "") -> None:
     """A new message to someone, by pseudonym (asked for when not given)."""
-    console, boards = s.console, s.services.boards
+    console, boards = s.console, s.services.mail
     if not name:
         name = (await console.ask(TO_WHOM)).strip()
     if not name or name == "0":
@@ -127,7 +127,7 @@ async def send_to(s: PlainSession, partner_id: int, partner: str) -> None:
         return
     while True:
         try:
-            outcome = await s.services.boards.send_message(s.member.id, partner_id, body)
+            outcome = await s.services.mail.send_message(s.member.id, partner_id, body)
         except SEND_ERRORS as error:
             await console.say(error_text(error))
             if await send_again(console):
@@ -157,7 +157,7 @@ def _page_text(page: MessagePage) -> str:
 
 
 async def conversation(s: PlainSession, conversation_id: int) -> None:
-    console, boards, member = s.console, s.services.boards, s.member
+    console, boards, member = s.console, s.services.mail, s.member
     page = await boards.messages(member.id, conversation_id)
     await console.say(_page_text(page))
     while True:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bbs.accounts import AccountError
+from bbs.accounts.members import AccountError
+from bbs.accounts.passwords import PasswordError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
 from bbs.models import FrontEnd
-from bbs.passwords import PasswordError
-from bbs.privacy import DeleteChoice
-from bbs.privacy_service import ACCOUNT_DELETED_FAREWELL
+from bbs.privacy.records import DeleteChoice
+from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
 from plain.forms import KIND_ERRORS, command, confirm, error_text, numbered
 from plain.session import Goodbye
 

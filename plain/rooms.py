@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
-from bbs.room_service import (
+from bbs.rooms.records import LineView, RoomEventView
+from bbs.rooms.service import (
     HELP_TEXT,
     RoomChangedEvent,
     RoomLineEvent,
     RoomPresenceEvent,
     RoomVisit,
 )
-from bbs.rooms import LineView, RoomEventView
 from bbs.text_safety import clean_line
 from plain.forms import command, error_text, numbered
 

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bbs.accounts import MemberView, PublicKeyInfo
-from bbs.admin_service import AdminService
-from bbs.board_service import BoardService
+from bbs.accounts.members import MemberView, PublicKeyInfo
+from bbs.accounts.pseudonyms import Pseudonym
+from bbs.admin.service import AdminService
+from bbs.boards.service import BoardService
 from bbs.community import Community, SignUpResult
 from bbs.events import Subscription
-from bbs.goal_service import GoalService
+from bbs.goals.service import GoalService
 from bbs.home import HomeSnapshot
+from bbs.mail.service import MailService
 from bbs.models import FrontEnd
-from bbs.privacy_service import PrivacyService
-from bbs.pseudonyms import Pseudonym
-from bbs.resource_service import ResourceService
-from bbs.room_service import RoomService
-from bbs.suggestion_service import SuggestionService
+from bbs.privacy.service import PrivacyService
+from bbs.resources.service import ResourceService
+from bbs.rooms.service import RoomService
+from bbs.suggestions.service import SuggestionService
 
 
 class Services:
@@ -34,6 +35,10 @@ class Services:
     @property
     def boards(self) -> BoardService:
         return self._community.boards
+
+    @property
+    def mail(self) -> MailService:
+        return self._community.mail
 
     @property
     def rooms(self) -> RoomService:

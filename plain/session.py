@@ -13,15 +13,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bbs.accounts import MemberView, PublicKeyInfo
-from bbs.admin_service import ANNOUNCE_TOPIC, AccessChanged, NoticeArrived, member_topic
+from bbs.accounts.members import MemberView, PublicKeyInfo
+from bbs.admin.service import ANNOUNCE_TOPIC, AccessChanged, NoticeArrived, member_topic
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
-from bbs.flags import STAFF_TOPIC, StaffAlert
-from bbs.goal_service import CheerEvent, cheer_topic
+from bbs.goals.service import CheerEvent, cheer_topic
 from bbs.home import HomeSnapshot
 from bbs.i18n import DEFAULT_LANGUAGE
-from bbs.room_service import SESSIONS_TOPIC, SessionStartingEvent
+from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
+from bbs.rooms.service import SESSIONS_TOPIC, SessionStartingEvent
 from plain.console import Console
 from plain.forms import KIND_ERRORS, command, error_text, numbered
 from plain.io import EndOfInput, Hangup, LineIO
@@ -281,7 +281,7 @@ class PlainSession:
         news = mail = notes = 0
         try:
             news = len(await self.services.boards.whats_new(member.id))
-            mail = await self.services.boards.unread_messages(member.id)
+            mail = await self.services.mail.unread_messages(member.id)
             notes = len(await self.services.admin.notices(member.id))
         except StoreBusyError:
             pass

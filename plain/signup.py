@@ -7,12 +7,12 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bbs.accounts import AccountError
+from bbs.accounts.members import AccountError
+from bbs.accounts.passwords import PasswordError, check_new_password
+from bbs.accounts.pseudonyms import PseudonymError
 from bbs.community import SignUpResult
 from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
-from bbs.passwords import PasswordError, check_new_password
-from bbs.pseudonyms import PseudonymError
 from plain.forms import confirm, error_text
 from plain.session import Goodbye
 

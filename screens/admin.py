@@ -14,11 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from bbs.admin import AdminError, AuditFilter, AuditView, Decision, QueueItem
+from bbs.admin.review import AuditFilter, AuditView, Decision, QueueItem
 from bbs.errors import StoreBusyError
-from bbs.flags import STAFF_TOPIC, FlagKind
 from bbs.models import utcnow
-from bbs.sanctions import SanctionKind, parse_length
+from bbs.moderation_queue.audit import AdminError
+from bbs.moderation_queue.flags import STAFF_TOPIC, FlagKind
+from bbs.moderation_queue.sanctions import SanctionKind, parse_length
 from bbs.sysop_settings import (
     DEFAULT_NEW_MEMBER_MESSAGE_HOURS,
     NEW_MEMBER_MESSAGE_HOURS,

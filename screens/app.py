@@ -16,14 +16,14 @@ from textual.driver import Driver
 from textual.filter import NoColor
 from textual.notifications import SeverityLevel
 
-from bbs.accounts import MemberView, PublicKeyInfo
+from bbs.accounts.members import MemberView, PublicKeyInfo
 from bbs.community import Community
 from bbs.errors import StoreBusyError
 from bbs.events import Event
 from bbs.home import HomeSnapshot
 from bbs.i18n import DEFAULT_LANGUAGE, translator
 from bbs.models import ColourMode
-from bbs.sanctions import AccessChanged, member_topic
+from bbs.moderation_queue.sanctions import AccessChanged, member_topic
 from bbs.terminal_caps import ColourDepth, effective_depth
 from screens.live import Live
 from screens.tcss import module_css

@@ -17,8 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from bbs.blocks import BlockKind
-from bbs.boards import (
+from bbs.accounts.blocks import BlockKind
+from bbs.boards.records import (
     GONE_STATUSES,
     REACTIONS,
     PostError,
@@ -27,9 +27,9 @@ from bbs.boards import (
     ThreadPage,
     ThreadView,
 )
+from bbs.boards.search import SearchHit
 from bbs.errors import StoreBusyError
-from bbs.flags import CONCERN_THANKS
-from bbs.search import SearchHit
+from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_line, clean_text, truncate_display
 from screens.base import BBSScreen
 from screens.compose import (
@@ -715,7 +715,7 @@ class ThreadScreen(BBSScreen[None]):
         member = self.bbs.member
         if widget is None or member is None or widget.post.author_id is None or widget.post.mine:
             return
-        service = self.bbs.community.boards
+        service = self.bbs.community.mail
         blocked, _muted = await service.is_blocked(member.id, widget.post.author_id)
         question = (
             f"Unblock {clean_line(widget.post.author)}?"

@@ -16,8 +16,8 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
-from bbs.board_service import Outcome
-from bbs.boards import BODY_MAX, TITLE_MAX, WARNING_MAX, PostError
+from bbs.boards.records import BODY_MAX, TITLE_MAX, WARNING_MAX, PostError
+from bbs.boards.service import Outcome
 from bbs.errors import StoreBusyError, StoreFullError
 from bbs.i18n import N_
 from bbs.reflow import reflow
@@ -284,7 +284,8 @@ class ComposeScreen(BBSScreen[Outcome | None]):
                     title=title if target.with_title else None,
                 )
             else:
-                outcome = await service.send_message(member.id, target.target_id, body)
+                mail = self.bbs.community.mail
+                outcome = await mail.send_message(member.id, target.target_id, body)
         except PostError as error:
             self._say(str(error))
             if "draft" in str(error):

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
-from bbs.admin import AdminError
-from bbs.dashboard import DAYS, DashboardStats, sparkline
+from bbs.admin.dashboard import DAYS, DashboardStats, sparkline
 from bbs.errors import StoreBusyError
+from bbs.moderation_queue.audit import AdminError
 from screens.admin import ago
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText

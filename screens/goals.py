@@ -15,12 +15,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from bbs.boards import PostError
-from bbs.companion import badge_words
+from bbs.boards.records import PostError
 from bbs.errors import StoreBusyError
 from bbs.events import Event
-from bbs.goal_service import CheckInOutcome, CheerEvent, Greeting
-from bbs.goals import (
+from bbs.goals.companion import badge_words
+from bbs.goals.records import (
     CATEGORIES,
     NOTE_MAX,
     TITLE_MAX,
@@ -30,8 +29,9 @@ from bbs.goals import (
     PartnershipView,
     Visibility,
 )
+from bbs.goals.service import CheckInOutcome, CheerEvent, Greeting
+from bbs.goals.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.reflow import reflow
-from bbs.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen, NoteScreen

@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Static
 
-from bbs.boards import DraftView, NewsItem
+from bbs.boards.records import DraftView, NewsItem
 from bbs.text_safety import clean_line, truncate_display
 from screens.compose import ComposeScreen, ComposeTarget, show_outcome
 from screens.tcss import default_css

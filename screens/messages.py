@@ -12,11 +12,11 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from bbs.blocks import BlockKind
-from bbs.boards import PostError, PostStatus
+from bbs.accounts.blocks import BlockKind
+from bbs.boards.records import PostError, PostStatus
 from bbs.errors import StoreBusyError
-from bbs.flags import CONCERN_THANKS
-from bbs.messages import WHO_LABELS, MessagePage, MessageView, WhoMayWrite
+from bbs.mail.records import WHO_LABELS, MessagePage, MessageView, WhoMayWrite
+from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_text, truncate_display
 from screens.base import BBSScreen
 from screens.boards import _when
@@ -58,7 +58,7 @@ class MessagesScreen(BBSScreen[None]):
     async def reload(self) -> None:
         member = self.bbs.member
         assert member is not None
-        service = self.bbs.community.boards
+        service = self.bbs.community.mail
         try:
             conversations = await service.conversations(member.id)
             who = await service.who_may_write(member.id)
@@ -102,7 +102,7 @@ class MessagesScreen(BBSScreen[None]):
         )
         if not name:
             return
-        service = self.bbs.community.boards
+        service = self.bbs.community.mail
         try:
             partner_id, partner = await service.find_member_id(name)
             await service.check_may_write(member.id, partner_id)
@@ -117,7 +117,7 @@ class MessagesScreen(BBSScreen[None]):
     async def action_who(self) -> None:
         member = self.bbs.member
         assert member is not None
-        service = self.bbs.community.boards
+        service = self.bbs.community.mail
         current = await service.who_may_write(member.id)
         chosen = _WHO_ORDER[(_WHO_ORDER.index(current) + 1) % len(_WHO_ORDER)]
         await service.set_who_may_write(member.id, chosen)
@@ -184,7 +184,7 @@ class ConversationScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            page = await self.bbs.community.boards.messages(
+            page = await self.bbs.community.mail.messages(
                 member.id, self.conversation_id, before_id=before_id
             )
         except (PostError, StoreBusyError) as error:
@@ -224,7 +224,7 @@ class ConversationScreen(BBSScreen[None]):
             return
         c = self.page.conversation
         try:
-            await self.bbs.community.boards.check_may_write(member.id, c.partner_id)
+            await self.bbs.community.mail.check_may_write(member.id, c.partner_id)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -239,7 +239,7 @@ class ConversationScreen(BBSScreen[None]):
         if self.page is None or member is None:
             return
         c = self.page.conversation
-        service = self.bbs.community.boards
+        service = self.bbs.community.mail
         blocked, muted = await service.is_blocked(member.id, c.partner_id)
         on_now = blocked if kind is BlockKind.BLOCK else muted
         if (
@@ -278,7 +278,7 @@ class ConversationScreen(BBSScreen[None]):
         if not reason:
             return
         try:
-            await self.bbs.community.boards.report_message(member.id, focused.message.id, reason)
+            await self.bbs.community.mail.report_message(member.id, focused.message.id, reason)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -309,7 +309,7 @@ class ConversationScreen(BBSScreen[None]):
         if note is None:
             return
         try:
-            await self.bbs.community.boards.raise_concern_about_message(member.id, chosen.id, note)
+            await self.bbs.community.mail.raise_concern_about_message(member.id, chosen.id, note)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return

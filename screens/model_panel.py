@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import ProgressBar
 
-from bbs.admin import AdminError
 from bbs.errors import StoreBusyError
+from bbs.moderation_queue.audit import AdminError
 from screens.base import BBSScreen
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText

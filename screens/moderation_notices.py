@@ -14,17 +14,17 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from bbs.admin import AdminError
-from bbs.admin_service import (
+from bbs.admin.service import (
     ANNOUNCE_TOPIC,
     BANNER_KEY,
     member_topic,
 )
 from bbs.errors import StoreBusyError
 from bbs.events import Event
-from bbs.flags import STAFF_TOPIC, StaffAlert
+from bbs.moderation_queue.audit import AdminError
+from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
+from bbs.moderation_queue.sanctions import NoticeView
 from bbs.reflow import reflow
-from bbs.sanctions import NoticeView
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.live import Live

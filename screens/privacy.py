@@ -13,11 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from bbs.accounts import AccountError, MemberView
+from bbs.accounts.members import AccountError, MemberView
+from bbs.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordError
 from bbs.errors import StoreBusyError
-from bbs.passwords import MIN_PASSWORD_LENGTH, PasswordError
-from bbs.privacy import DeleteChoice, KeyView
-from bbs.privacy_service import SessionInfo
+from bbs.privacy.records import DeleteChoice, KeyView
+from bbs.privacy.service import SessionInfo
 from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen
@@ -499,7 +499,7 @@ class DeleteAccountScreen(BBSScreen[None]):
         # The server's directory ended this session too; without one (tests), end it here.
         app = self.bbs
         if app.is_running and not app.farewell:
-            from bbs.privacy_service import ACCOUNT_DELETED_FAREWELL
+            from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
 
             app.farewell = ACCOUNT_DELETED_FAREWELL
             app.exit(0)

@@ -14,7 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError
-from bbs.resources import ResourceError, ResourceView, library_tags, with_tag
+from bbs.resources.records import ResourceError, ResourceView, library_tags, with_tag
 from bbs.text_safety import cell_width, clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.tcss import default_css

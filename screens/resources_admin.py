@@ -11,9 +11,9 @@ from textual.content import Content
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from bbs.admin import AdminError
 from bbs.errors import StoreBusyError
-from bbs.resources import (
+from bbs.moderation_queue.audit import AdminError
+from bbs.resources.records import (
     BODY_MAX,
     SOURCE_MAX,
     TITLE_MAX,

@@ -32,7 +32,8 @@ from bbs.errors import StoreBusyError, StoreFullError
 from bbs.events import Event
 from bbs.i18n import N_
 from bbs.reflow import reflow
-from bbs.room_service import (
+from bbs.rooms.records import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomView
+from bbs.rooms.service import (
     HELP_LINE,
     MAX_PASTE_LINES,
     SESSIONS_TOPIC,
@@ -43,7 +44,6 @@ from bbs.room_service import (
     SessionStartingEvent,
     paste_hint,
 )
-from bbs.rooms import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomView
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.live import Live
@@ -415,7 +415,7 @@ class RoomScreen(BBSScreen[None]):
         self.query_one("#say", RoomInput).focus()
 
     def _mentions_me(self, line: LineView) -> bool:
-        from bbs.room_service import mentions_in
+        from bbs.rooms.service import mentions_in
 
         return line.member_id != self.visit.member.id and self.visit.mention_key in mentions_in(
             line.text

@@ -11,12 +11,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, OptionList
 from textual.widgets.option_list import Option
 
-from bbs.accounts import AccountError
+from bbs.accounts.members import AccountError
+from bbs.accounts.passwords import MAX_PASSWORD_LENGTH, PasswordError
+from bbs.accounts.pseudonyms import PseudonymError
 from bbs.community import SignUpResult
 from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
-from bbs.passwords import MAX_PASSWORD_LENGTH, PasswordError
-from bbs.pseudonyms import PseudonymError
 from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.tcss import default_css

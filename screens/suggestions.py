@@ -12,10 +12,10 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, OptionList
 from textual.widgets.option_list import Option
 
-from bbs.boards import PostError
+from bbs.boards.records import PostError
 from bbs.errors import StoreBusyError
-from bbs.streaks import GoalError
-from bbs.suggestions import ForYou, PeerMatch, Suggestion, SuggestionError
+from bbs.goals.streaks import GoalError
+from bbs.suggestions.records import ForYou, PeerMatch, Suggestion, SuggestionError
 from bbs.text_safety import truncate_display
 from screens.base import BBSScreen
 from screens.tcss import default_css

@@ -13,14 +13,16 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bbs import admin, sysop_settings
-from bbs.admin import AdminError, AuditFilter, AuditView
+from bbs import sysop_settings
+from bbs.accounts.pseudonyms import normalize_pseudonym
+from bbs.admin import review as admin
+from bbs.admin.review import AuditFilter, AuditView
 from bbs.config import default_data_dir, load_settings
 from bbs.db import Database
 from bbs.models import Member, Role
+from bbs.moderation_queue.audit import AdminError, audit_action, require_staff
+from bbs.moderation_queue.sanctions import SanctionKind, parse_length
 from bbs.posted_events import post_announcements
-from bbs.pseudonyms import normalize_pseudonym
-from bbs.sanctions import SanctionKind, parse_length
 
 Handler = Callable[[argparse.Namespace], int]
 # `bbs admin set KEY VALUE`: what a sysop may set from the command line, and its setting.
@@ -199,9 +201,9 @@ def cmd_set(args: argparse.Namespace) -> int:
             sys.stderr.write(f"{error}\n")
             return 2
     with _database(args) as database, _write(database) as session:
-        actor = admin.require_staff(session, _actor(session, args.as_name), sysop=True)
+        actor = require_staff(session, _actor(session, args.as_name), sysop=True)
         sysop_settings.put_setting(session, SETTINGS[args.key], value)
-        admin.audit_action(
+        audit_action(
             session,
             actor=actor,
             action=admin.Decision.SETTING.value,
@@ -293,7 +295,8 @@ def _audit_entry(args: argparse.Namespace) -> int:
 
 # -- `bbs admin export NAME [--output FILE]`: a member's data, as they would download it --
 def cmd_member_export(args: argparse.Namespace) -> int:
-    from bbs import accounts, privacy
+    from bbs.accounts import members as accounts
+    from bbs.privacy import records as privacy
 
     with _database(args) as database, database.read() as session:
         member = accounts.get_member(session, args.name)
@@ -338,7 +341,7 @@ _BODY_READ_MAX = 64 * 4000  # far beyond a body's limit: enough to say how long 
 
 def _read_body(source: str) -> str:
     """A body from a file, or from standard input when the file is "-"."""
-    from bbs.resources import ResourceError
+    from bbs.resources.records import ResourceError
 
     try:
         if source == "-":
@@ -361,7 +364,7 @@ def _resource_line(record: Any) -> str:
 
 
 def cmd_resource(args: argparse.Namespace) -> int:
-    from bbs import resources
+    from bbs.resources import records as resources
     from bbs.text_safety import clean_line, clean_text
 
     what = args.resource_command

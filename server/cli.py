@@ -11,20 +11,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bbs import accounts
-from bbs.accounts import AccountError
-from bbs.boards import PostError
-from bbs.config import ClusterSettings, ConfigError, Settings, default_data_dir, load_settings
-from bbs.db import Database, StoreBusyError
-from bbs.models import Role
-from bbs.passwords import (
+from bbs.accounts import members as accounts
+from bbs.accounts.members import AccountError
+from bbs.accounts.passwords import (
     PasswordError,
     PasswordService,
     check_new_password,
     new_recovery_code,
     normalise_recovery_code,
 )
-from bbs.pseudonyms import PseudonymError, validate_pseudonym
+from bbs.accounts.pseudonyms import PseudonymError, validate_pseudonym
+from bbs.boards.records import PostError
+from bbs.config import ClusterSettings, ConfigError, Settings, default_data_dir, load_settings
+from bbs.db import Database, StoreBusyError
+from bbs.models import Role
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -194,7 +194,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 # -- admin board ... ------------------------------------------------------------------
 def cmd_board(args: argparse.Namespace) -> int:
-    from bbs import boards
+    from bbs.boards import records as boards
 
     database = _database(args)[1]
     action = args.board_command

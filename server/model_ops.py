@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bbs.admin_service import ModelStatus
-from bbs.moderation_gate import ModerationGate
+from bbs.admin.service import ModelStatus
+from bbs.moderation_queue.gate import ModerationGate
 
 LABELS = ("harassment", "spam", "crisis")
 

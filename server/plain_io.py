@@ -16,7 +16,7 @@ import weakref
 from codecs import getincrementaldecoder
 from collections.abc import Callable
 
-from bbs.accounts import MemberView
+from bbs.accounts.members import MemberView
 from bbs.config import TerminalLimits
 from bbs.models import FrontEnd
 from plain.editor import Kind, LineEditor

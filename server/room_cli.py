@@ -8,11 +8,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bbs import rooms
 from bbs.config import default_data_dir, load_settings
 from bbs.db import Database
 from bbs.models import utcnow
-from bbs.rooms import RoomError, RoomView
+from bbs.rooms import records as rooms
+from bbs.rooms.records import RoomError, RoomView
 
 Handler = Callable[[argparse.Namespace], int]
 

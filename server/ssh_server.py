@@ -14,10 +14,10 @@ from typing import Any
 
 import asyncssh
 
-from bbs.accounts import MemberView, PublicKeyInfo
+from bbs.accounts.members import MemberView, PublicKeyInfo
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
-from bbs.privacy_service import SessionInfo
+from bbs.privacy.service import SessionInfo
 from bbs.text_safety import clean_text
 from server.session import BBSSession
 from server.wiring import build_community
@@ -92,7 +92,7 @@ class SessionRegistry:
             self._members[session] = member.id
             self.per_member[member.id] += 1
 
-    # -- bbs.privacy_service.SessionDirectory: a member's own live sessions ------------
+    # -- bbs.privacy.service.SessionDirectory: a member's own live sessions ------------
     def sessions_of(self, member_id: int) -> list[SessionInfo]:
         return [s.info() for s, m in self._members.items() if m == member_id]
 

@@ -6,26 +6,27 @@ Nothing else constructs a service; the server, the tools and the tests all start
 
 from __future__ import annotations
 
-from bbs.admin_service import AdminService
-from bbs.board_service import BoardService
+from bbs.accounts.hashing import Hasher
+from bbs.accounts.login_guard import LoginGuard
+from bbs.admin.service import AdminService
+from bbs.boards.service import BoardService
 from bbs.clock import SystemClock
 from bbs.cluster import Singletons
 from bbs.community import Community
 from bbs.config import ClusterSettings, Settings
 from bbs.db import Database
 from bbs.events import EventBus, LocalEventBus
-from bbs.goal_service import GoalService
-from bbs.hashing import Hasher
-from bbs.login_guard import LoginGuard
-from bbs.moderation_gate import ModerationGate
-from bbs.moderation_policy import ModerationThresholds, TextScorer
-from bbs.privacy_service import PrivacyService
-from bbs.resource_service import ResourceService
-from bbs.room_service import RoomService
+from bbs.goals.service import GoalService
+from bbs.mail.service import MailService
+from bbs.moderation_queue.gate import ModerationGate
+from bbs.moderation_queue.policy import ModerationThresholds, TextScorer
+from bbs.privacy.service import PrivacyService
+from bbs.resources.service import ResourceService
+from bbs.rooms.service import RoomService
 from bbs.services import LiveSettings, Services
 from bbs.store import Store
-from bbs.suggestion_service import SuggestionService
-from bbs.texts import Texts
+from bbs.suggestions.service import SuggestionService
+from bbs.texts.service import Texts
 
 
 def event_bus(settings: Settings) -> EventBus:
@@ -64,6 +65,7 @@ def build_services(
     singletons = Singletons(settings.database_url if _cluster(settings) is not None else None)
     # Boards, threads, private messages and search.
     boards = BoardService(store=store, moderation=moderation, texts=texts)
+    mail = MailService(store=store, moderation=moderation, texts=texts, rules=lambda: boards.rules)
     # Live rooms.
     rooms = RoomService(
         store=store,
@@ -88,7 +90,7 @@ def build_services(
         store=store, events=events, moderation=moderation, texts=texts, boards=boards
     )
     # Personal suggestions and peer matching (opt-in); the server injects the engine.
-    suggestions = SuggestionService(store=store, singletons=singletons, goals=goals, boards=boards)
+    suggestions = SuggestionService(store=store, singletons=singletons, goals=goals, mail=mail)
     hasher = Hasher(settings)
     # Privacy: what we store, export, keys and passwords, sessions, deleting an account.
     privacy = PrivacyService(store=store, settings=live, hasher=hasher, rooms=rooms)
@@ -104,6 +106,7 @@ def build_services(
         guard=LoginGuard(settings.login),
         singletons=singletons,
         boards=boards,
+        mail=mail,
         rooms=rooms,
         admin=admin,
         goals=goals,

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from sqlalchemy import insert, text
 from sqlmodel import col, select
 
-from bbs.boards import Board, Post, Thread
+from bbs.boards.records import Board, Post, Thread
 from bbs.db import Database
-from bbs.goals import Goal
+from bbs.goals.records import Goal
 from bbs.models import Member, utcnow
-from bbs.suggestions import SuggestionSettings
+from bbs.suggestions.records import SuggestionSettings
 from suggest.synthetic import BOARDS, SyntheticCommunity
 
 CHUNK = 10_000

@@ -91,7 +91,7 @@ THEME_SEEDS: dict[str, str] = {
         """,
 }
 
-# Goal categories (bbs.goals.CATEGORIES) that name a theme outright.
+# Goal categories (bbs.goals.records.CATEGORIES) that name a theme outright.
 GOAL_CATEGORY_THEMES: dict[str, str] = {
     "sleep": "sleep",
     "sobriety": "recovery",

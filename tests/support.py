@@ -15,15 +15,16 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
-from bbs import accounts, sysop_settings
-from bbs.accounts import MemberView
-from bbs.boards import PostingRules
+from bbs import sysop_settings
+from bbs.accounts import members as accounts
+from bbs.accounts.members import MemberView
+from bbs.accounts.pseudonyms import validate_pseudonym
+from bbs.boards.records import PostingRules
 from bbs.community import Community
 from bbs.config import Argon2Cost, ClusterSettings, Settings
 from bbs.db import Database
 from bbs.models import Member, Role, utcnow
-from bbs.moderation_policy import Scores
-from bbs.pseudonyms import validate_pseudonym
+from bbs.moderation_queue.policy import Scores
 from screens.app import BBSApp, SessionContext
 from screens.widgets import PlainText
 from server.wiring import build_community

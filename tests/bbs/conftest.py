@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bbs import boards
+from bbs.boards import records as boards
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
 from bbs.db import Database

@@ -8,14 +8,20 @@ import pytest
 from sqlmodel import select
 from support import NO_WAIT, add_member
 
-from bbs import admin, boards, goals, messages, rooms, sanctions
-from bbs.admin import AdminError, AuditFilter, Decision
-from bbs.boards import CleanPost, PostError, PostStatus
+from bbs.admin import review as admin
+from bbs.admin.review import AuditFilter, Decision
+from bbs.boards import records as boards
+from bbs.boards.records import CleanPost, PostError, PostStatus
 from bbs.db import Database
-from bbs.flags import FlagKind, FlagTarget, ModerationFlag, add_flag
+from bbs.goals import records as goals
+from bbs.mail import records as messages
 from bbs.models import ModerationExample, Role, utcnow
-from bbs.moderation_policy import Action
-from bbs.sanctions import SanctionKind
+from bbs.moderation_queue import sanctions
+from bbs.moderation_queue.audit import AdminError
+from bbs.moderation_queue.flags import FlagKind, FlagTarget, ModerationFlag, add_flag
+from bbs.moderation_queue.policy import Action
+from bbs.moderation_queue.sanctions import SanctionKind
+from bbs.rooms import records as rooms
 
 
 def _post(db: Database, author: int, body: str, action: Action = Action.ALLOW) -> int:

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from support import NO_WAIT, add_member
 
-from bbs import admin, boards, dashboard
-from bbs.admin import AdminError
+from bbs.admin import review as admin
+from bbs.admin.review import dashboard
+from bbs.boards import records as boards
 from bbs.db import Database
 from bbs.models import Member, Role, utcnow
-from bbs.moderation_policy import Action
+from bbs.moderation_queue.audit import AdminError
+from bbs.moderation_queue.policy import Action
 
 
 def test_sparkline_scales_to_the_largest_value() -> None:

@@ -9,14 +9,16 @@ import pytest
 from sqlmodel import Session, select
 from support import NO_WAIT, add_member
 
-from bbs import blocks, boards, messages, search
-from bbs.blocks import BlockKind
-from bbs.boards import PostError, PostingRules, PostStatus
+from bbs.accounts import blocks
+from bbs.accounts.blocks import BlockKind
+from bbs.boards import records as boards
+from bbs.boards.records import PostError, PostingRules, PostStatus, search
 from bbs.db import Database
-from bbs.flags import ModerationFlag
-from bbs.messages import WhoMayWrite
+from bbs.mail import records as messages
+from bbs.mail.records import WhoMayWrite
 from bbs.models import Member, Role, utcnow
-from bbs.moderation_policy import Action
+from bbs.moderation_queue.flags import ModerationFlag
+from bbs.moderation_queue.policy import Action
 
 
 @pytest.fixture
@@ -335,8 +337,8 @@ def test_delete_leaves_a_placeholder_and_replies_to_a_gone_thread_fail(db: Datab
 
 
 def test_a_post_the_moderators_removed_says_so_and_tells_its_author_why(db: Database) -> None:
-    from bbs import admin
-    from bbs.admin import Decision
+    from bbs.admin import review as admin
+    from bbs.admin.review import Decision
     from bbs.models import Role
 
     alice, bea, keeper = add_member(db, "Alice"), add_member(db, "Bea"), add_member(db, "Keeper")

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from support import let_new_members_write, sign_up
 
-from bbs.admin import Decision
-from bbs.boards import PostStatus
+from bbs.admin.review import Decision
+from bbs.boards.records import PostStatus
 from bbs.community import Community
-from bbs.flags import FlagKind
 from bbs.models import Role
-from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action
+from bbs.moderation_queue.flags import FlagKind
+from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
 
 # The stand-in model (tests/conftest.py): "idiot" is abuse, "end it all" a crisis.
 ABUSE_AND_CRISIS = "you idiot, and I want to end it all tonight"

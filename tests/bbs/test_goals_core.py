@@ -10,13 +10,13 @@ import pytest
 from sqlmodel import select
 from support import sign_up_id
 
-from bbs import companion, goals
 from bbs.community import Community
 from bbs.config import Settings
 from bbs.db import Database
-from bbs.flags import ModerationFlag
-from bbs.goals import CheckIn, Cheer
-from bbs.streaks import CheckInStatus, GoalError
+from bbs.goals import records as goals
+from bbs.goals.records import CheckIn, Cheer, companion
+from bbs.goals.streaks import CheckInStatus, GoalError
+from bbs.moderation_queue.flags import ModerationFlag
 from server.wiring import build_community
 
 
@@ -240,7 +240,7 @@ async def test_partners_invite_accept_see_shared_goals_cheer_and_end(
 
 
 async def test_a_blocked_member_can_neither_invite_nor_cheer(community: Community) -> None:
-    from bbs.blocks import BlockKind
+    from bbs.accounts.blocks import BlockKind
 
     kim = await sign_up_id(community, "Kim")
     lee = await sign_up_id(community, "Lee")
@@ -287,7 +287,7 @@ async def test_greeting_names_what_is_due_and_is_silent_when_turned_off(
 async def test_community_goals_show_progress_to_all_but_moods_and_notes_to_partners(
     community: Community,
 ) -> None:
-    from bbs.blocks import BlockKind
+    from bbs.accounts.blocks import BlockKind
 
     pia = await sign_up_id(community, "Pia")
     quinn = await sign_up_id(community, "Quinn")

@@ -12,11 +12,11 @@ from alembic import command
 from sqlalchemy import create_engine, text
 from support import PASSWORD, let_new_members_write, sign_up
 
-from bbs.accounts import AccountError
+from bbs.accounts.members import AccountError
 from bbs.community import Community
 from bbs.config import Settings
 from bbs.db import alembic_config
-from bbs.moderation_policy import CRISIS_HOLD_KEPT, Action, Scores
+from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action, Scores
 from server.wiring import build_community
 
 # Lines only the shipped Spanish / German help has, and one only the English one has.
@@ -191,7 +191,7 @@ async def test_a_check_in_note_in_crisis_gets_the_companions_note_in_the_members
         target="",
         visibility="private",
     )
-    from bbs.streaks import CheckInStatus
+    from bbs.goals.streaks import CheckInStatus
 
     outcome = await community.goals.check_in(
         member.id, goal.id, status=CheckInStatus.DONE, note="I want to end it all"

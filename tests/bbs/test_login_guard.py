@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
+from bbs.accounts.login_guard import LoginGuard
 from bbs.config import LoginLimits
-from bbs.login_guard import LoginGuard
 
 
 class Clock:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bbs.community import Community
-from bbs.moderation_examples import load_labelled_examples, record_decision
-from bbs.moderation_policy import LabelledText
+from bbs.moderation_queue.examples import load_labelled_examples, record_decision
+from bbs.moderation_queue.policy import LabelledText
 
 
 def test_decisions_round_trip_through_the_data_directory(community: Community) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bbs.moderation_policy import (
+from bbs.moderation_queue.policy import (
     HOLD_MESSAGE,
     Action,
     LabelledText,
@@ -136,7 +136,7 @@ def test_text_scorer_protocol_and_labelled_text() -> None:
 
 def test_policy_imports_no_heavy_dependencies() -> None:
     code = (
-        "import sys, bbs.moderation_policy\n"
+        "import sys, bbs.moderation_queue.policy\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('sklearn', 'textual', 'asyncssh',"
         " 'numpy', 'scipy')]\n"
         "assert not bad, bad\n"

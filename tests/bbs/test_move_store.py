@@ -9,15 +9,20 @@ import pytest
 from sqlalchemy import create_engine, text
 from support import NO_WAIT, PASSWORD
 
-from bbs import accounts, admin, boards, messages, rooms, search
-from bbs.accounts import PublicKeyInfo
+from bbs.accounts import members as accounts
+from bbs.accounts.members import PublicKeyInfo
+from bbs.accounts.pseudonyms import validate_pseudonym
+from bbs.admin import review as admin
+from bbs.boards import records as boards
+from bbs.boards import search
 from bbs.config import Settings, with_overrides
 from bbs.db import Database
+from bbs.mail import records as messages
 from bbs.models import Member, utcnow
-from bbs.moderation_policy import Action
+from bbs.moderation_queue.policy import Action
 from bbs.move_store import MoveError, move_to_postgres, tables_in_order
 from bbs.node_lock import hold_server_lock
-from bbs.pseudonyms import validate_pseudonym
+from bbs.rooms import records as rooms
 from bbs.sysop_settings import put_setting
 from server.cli import main
 from server.wiring import build_community

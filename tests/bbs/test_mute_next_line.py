@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bbs import rooms
 from bbs.community import Community
 from bbs.models import Role
-from bbs.room_live import FloodControl, FloodReason
-from bbs.sanctions import SanctionKind
+from bbs.moderation_queue.sanctions import SanctionKind
+from bbs.rooms import records as rooms
+from bbs.rooms.live import FloodControl, FloodReason
 
 PASSWORD = "a long enough password"
 

@@ -9,13 +9,15 @@ import pytest
 from sqlmodel import select
 from support import NO_WAIT, add_member
 
-from bbs import admin, boards, sanctions
-from bbs.admin import Decision
+from bbs.admin import review as admin
+from bbs.admin.review import Decision
+from bbs.boards import records as boards
 from bbs.db import Database
-from bbs.flags import ModerationFlag
 from bbs.models import Role
-from bbs.moderation_policy import Action
-from bbs.sanctions import SanctionKind, full_stop
+from bbs.moderation_queue import sanctions
+from bbs.moderation_queue.flags import ModerationFlag
+from bbs.moderation_queue.policy import Action
+from bbs.moderation_queue.sanctions import SanctionKind, full_stop
 
 # How moderators write reasons: with and without a closing stop, asking, exclaiming,
 # trailing off, quoting, in brackets, with trailing spaces; and no reason at all.

@@ -12,15 +12,17 @@ import pytest
 from sqlmodel import Session, select
 from support import cluster_nodes, wait_until
 
-from bbs import accounts, admin, posted_events, sysop_settings
+from bbs import posted_events, sysop_settings
+from bbs.accounts import members as accounts
+from bbs.accounts.pseudonyms import validate_pseudonym
+from bbs.admin import review as admin
 from bbs.community import Community
 from bbs.config import Settings
 from bbs.db import Database
 from bbs.events import Event, LocalEventBus, announce
 from bbs.models import Role, utcnow
+from bbs.moderation_queue.sanctions import AccessChanged, NoticeArrived, SanctionKind, member_topic
 from bbs.posted_events import PostedEvent, PostedEventFollower
-from bbs.pseudonyms import validate_pseudonym
-from bbs.sanctions import AccessChanged, NoticeArrived, SanctionKind, member_topic
 
 T = TypeVar("T")
 

@@ -12,23 +12,26 @@ import pytest
 from sqlmodel import Session, SQLModel, select
 from support import PASSWORD, let_new_members_write, sign_up_id
 
-from bbs import blocks, boards, messages, privacy, rooms
-from bbs.accounts import AccountError
-from bbs.admin import AuditEntry
-from bbs.blocks import BlockKind
-from bbs.boards import Follow, Post, PostingRules, PostStatus, Thread
+from bbs.accounts.blocks import BlockKind
+from bbs.accounts.members import AccountError, blocks
+from bbs.accounts.passwords import PasswordError
+from bbs.admin.review import AuditEntry
+from bbs.boards import records as boards
+from bbs.boards.records import Follow, Post, PostingRules, PostStatus, Thread
 from bbs.community import Community
 from bbs.config import with_overrides
-from bbs.goals import CheckIn, Goal, Partnership
-from bbs.messages import Conversation, PrivateMessage
+from bbs.goals.records import CheckIn, Goal, Partnership
+from bbs.goals.streaks import CheckInStatus
+from bbs.mail import records as messages
+from bbs.mail.records import Conversation, PrivateMessage
 from bbs.models import MemberKey, RetiredPseudonym, utcnow
-from bbs.moderation_policy import Action
-from bbs.passwords import PasswordError
-from bbs.privacy import DeleteChoice
-from bbs.privacy_service import SessionInfo, parse_public_key
-from bbs.resources import Resource, ResourceFavourite
-from bbs.rooms import RoomLine
-from bbs.streaks import CheckInStatus
+from bbs.moderation_queue.policy import Action
+from bbs.privacy import records as privacy
+from bbs.privacy.records import DeleteChoice
+from bbs.privacy.service import SessionInfo, parse_public_key
+from bbs.resources.records import Resource, ResourceFavourite
+from bbs.rooms import records as rooms
+from bbs.rooms.records import RoomLine
 
 NO_WAIT = PostingRules(
     interval=timedelta(0), new_account_interval=timedelta(0), new_account_age=timedelta(0)
@@ -461,8 +464,8 @@ def test_members_table_keeps_no_address() -> None:
 
 
 def test_the_throttle_key_is_salted_in_memory_and_failures_expire() -> None:
+    from bbs.accounts.login_guard import LoginGuard
     from bbs.config import LoginLimits
-    from bbs.login_guard import LoginGuard
 
     now = [1000.0]
     limits = LoginLimits(free_failures_per_source=0, failure_memory_seconds=3600.0)
@@ -498,8 +501,8 @@ async def test_room_history_past_retention_is_purged(community: Community) -> No
 
 
 def test_members_are_told_what_moderators_see_of_a_flagged_private_message() -> None:
-    from bbs import messages
-    from bbs.notices import WHAT_WE_STORE, _default_text
+    from bbs.mail import records as messages
+    from bbs.texts.notices import WHAT_WE_STORE, _default_text
 
     words = {3: "three"}[messages.REVIEW_CONTEXT]
     for text in (WHAT_WE_STORE, _default_text("guidelines.txt")):

@@ -1,4 +1,4 @@
-"""Tests for bbs.pseudonyms: who may be called what, and who may not look like whom."""
+"""Tests for bbs.accounts.pseudonyms: who may be called what, and who may not look like whom."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bbs.pseudonyms import (
+from bbs.accounts.pseudonyms import (
     MAX_LENGTH,
     MIN_LENGTH,
     RESERVED,

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bbs.moderation_policy import crisis_message
-from bbs.notices import WHAT_WE_STORE, _default_text
+from bbs.moderation_queue.policy import crisis_message
 from bbs.reflow import reflow
+from bbs.texts.notices import WHAT_WE_STORE, _default_text
 
 
 def test_a_hard_wrapped_paragraph_becomes_one_line() -> None:

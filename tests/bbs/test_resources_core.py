@@ -9,13 +9,15 @@ import pytest
 from sqlmodel import select
 from support import add_member
 
-from bbs import admin, resources
-from bbs.admin import AdminError, AuditFilter
+from bbs.admin import review as admin
+from bbs.admin.review import AuditFilter
 from bbs.community import Community
 from bbs.config import Settings
 from bbs.db import Database
 from bbs.models import Role
-from bbs.resources import Resource, ResourceError
+from bbs.moderation_queue.audit import AdminError
+from bbs.resources import records as resources
+from bbs.resources.records import Resource, ResourceError
 from server.wiring import build_community
 
 THEMES = {

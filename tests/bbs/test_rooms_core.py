@@ -14,9 +14,8 @@ from bbs.community import Community
 from bbs.config import load_settings
 from bbs.events import LocalEventBus, decode_event, encode_event
 from bbs.models import utcnow
-from bbs.room_live import FloodControl, FloodReason, Presence
-from bbs.room_service import RoomLineEvent, RoomPresenceEvent, mentions_in, room_topic
-from bbs.rooms import (
+from bbs.rooms.live import FloodControl, FloodReason, Presence
+from bbs.rooms.records import (
     DEFAULT_ROOMS,
     RoomError,
     RoomLine,
@@ -29,6 +28,7 @@ from bbs.rooms import (
     recent_lines,
     seed_default_rooms,
 )
+from bbs.rooms.service import RoomLineEvent, RoomPresenceEvent, mentions_in, room_topic
 
 
 def _line(i: int) -> RoomLineEvent:
@@ -204,7 +204,7 @@ async def test_private_rooms_need_an_invitation(community: Community) -> None:
     with community.database.read() as s:
         assert may_enter(s, room.id, member_id=ash.id, staff=True).name == "Alumni"
         assert "Alumni" not in [r.name for r in list_rooms(s, member_id=ash.id, staff=False)]
-    from bbs.rooms import invite
+    from bbs.rooms.records import invite
 
     with community.database.write() as s:
         invite(s, room.id, ash.id)
@@ -266,7 +266,7 @@ async def test_scheduled_sessions_today_and_host_powers(community: Community) ->
 async def test_held_line_is_not_delivered_and_the_author_is_told_kindly(
     community: Community,
 ) -> None:
-    from bbs.moderation_policy import hold_message
+    from bbs.moderation_queue.policy import hold_message
 
     community.moderation.set_scorer(FixedScorer(harassment=0.99))
     ash = await sign_up(community, "Ash")
@@ -297,8 +297,8 @@ async def test_reports_and_paste_hints(community: Community) -> None:
 async def test_worried_about_someone_in_a_room_raises_a_crisis_alert(
     community: Community,
 ) -> None:
-    from bbs import admin
-    from bbs.flags import FlagKind, ModerationFlag
+    from bbs.admin import review as admin
+    from bbs.moderation_queue.flags import FlagKind, ModerationFlag
 
     ash = await sign_up(community, "Ash")
     oak = await sign_up(community, "Oak")
@@ -342,7 +342,7 @@ async def test_joining_and_leaving_a_hundred_times_leaves_nothing_behind(
 async def test_staff_close_a_room_live_and_nobody_can_speak_or_enter(
     community: Community,
 ) -> None:
-    from bbs.accounts import set_role
+    from bbs.accounts.members import set_role
     from bbs.models import Role
 
     sysop = await sign_up(community, "Warden")

@@ -16,10 +16,11 @@ from alembic import command
 from sqlalchemy import text
 from support import NO_WAIT, add_member
 
-from bbs import boards, search
+from bbs.boards import records as boards
+from bbs.boards import search
 from bbs.db import Database, alembic_config
 from bbs.models import utcnow
-from bbs.moderation_policy import Action
+from bbs.moderation_queue.policy import Action
 
 MIGRATION = Path(__file__).parents[2] / "bbs" / "migrations" / "versions" / "0012_search_parity.py"
 

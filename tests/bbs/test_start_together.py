@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from bbs.boards import DEFAULT_BOARDS
+from bbs.boards.records import DEFAULT_BOARDS
 from bbs.db import Database
 
 # Each node: import everything first, wait for the common start time, then start up as
@@ -80,7 +80,7 @@ def test_three_nodes_migrate_one_empty_postgresql_at_once(
     reference = Database(f"sqlite:///{single}.sqlite3")
     try:
         reference.migrate()
-        from bbs import resources as library
+        from bbs.resources import records as library
 
         with reference.write() as session:
             expected = library.seed_default_resources(session)

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import SQLModel
 
-from bbs import accounts
-from bbs.accounts import AccountError, PublicKeyInfo
+from bbs.accounts import members as accounts
+from bbs.accounts.members import AccountError, PublicKeyInfo
+from bbs.accounts.pseudonyms import validate_pseudonym
 from bbs.db import Database, StoreBusyError, alembic_config
 from bbs.models import ColourMode, Member, Role
-from bbs.pseudonyms import validate_pseudonym
 
 
 @pytest.fixture

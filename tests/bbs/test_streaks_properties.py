@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bbs.streaks import (
+from bbs.goals.streaks import (
     Cadence,
     CadenceKind,
     CheckInStatus,

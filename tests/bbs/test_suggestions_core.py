@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import select
 from support import NO_WAIT, board_id, post_in, sign_up_id
 
-from bbs.blocks import BlockKind
+from bbs.accounts.blocks import BlockKind
 from bbs.community import Community
-from bbs.streaks import CheckInStatus
-from bbs.suggestions import (
+from bbs.goals.streaks import CheckInStatus
+from bbs.suggestions.records import (
     NO_THEMES,
     NOTHING_YET,
     OPT_IN_TEXT,
@@ -167,7 +167,7 @@ async def test_threads_respect_holds_blocks_and_authors(town: Community) -> None
     assert warned.post is not None
     held = await post_in(town, other, "Sleep", "Sleepless", "awake at 3am, insomnia, tired")
     with town.database.write() as s:
-        from bbs.boards import Thread
+        from bbs.boards.records import Thread
 
         row = s.get(Thread, held)
         assert row is not None
@@ -195,12 +195,12 @@ async def test_new_writing_refreshes_in_the_background_pass(town: Community) -> 
 
 
 async def test_thousands_of_posts_read_only_the_most_recent(town: Community) -> None:
-    from bbs import suggestions
+    from bbs.suggestions import records as suggestions
 
     me = await sign_up_id(town, "Lou")
     board = await board_id(town, me, "Off-topic")
     with town.database.write() as s:
-        from bbs.boards import Post, Thread
+        from bbs.boards.records import Post, Thread
 
         thread = Thread(board_id=board, author_id=me, title="Diary", post_count=3000)
         s.add(thread)
@@ -310,8 +310,8 @@ async def test_a_private_goal_is_not_a_shared_theme_but_a_community_goal_is(
 
 
 async def test_invite_and_message_go_through_goals_and_message_rules(town: Community) -> None:
-    from bbs.boards import PostError
-    from bbs.messages import WhoMayWrite
+    from bbs.boards.records import PostError
+    from bbs.mail.records import WhoMayWrite
 
     me, friend = await _sleepers(town, ["Xia", "Yan"])
     partnership = await town.suggestions.invite_peer(me, friend)

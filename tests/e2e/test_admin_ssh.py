@@ -13,9 +13,9 @@ import asyncssh
 import pytest
 from support import SSH_PASSWORD as PASSWORD
 
-from bbs.boards import PostingRules
+from bbs.boards.records import PostingRules
 from bbs.community import Community
-from bbs.moderation_policy import Scores
+from bbs.moderation_queue.policy import Scores
 from server.ssh_server import RunningServer, key_info
 
 TAB = "\t"

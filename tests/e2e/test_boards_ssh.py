@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from support import SSH_PASSWORD as PASSWORD
 
-from bbs.boards import PostError, PostingRules
+from bbs.boards.records import PostError, PostingRules
 from bbs.community import Community
 from server.ssh_server import RunningServer
 

@@ -8,7 +8,7 @@ from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
 from bbs.community import Community
-from bbs.goal_service import cheer_topic
+from bbs.goals.service import cheer_topic
 from server.ssh_server import RunningServer
 
 

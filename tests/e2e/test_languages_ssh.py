@@ -12,8 +12,8 @@ from typing import Any
 from plain_reader import open_plain
 from support import SSH_PASSWORD as PASSWORD
 
-from bbs.boards import PostingRules
-from bbs.moderation_policy import Scores
+from bbs.boards.records import PostingRules
+from bbs.moderation_queue.policy import Scores
 from screens.signup import LANGUAGE_TITLE
 from server.ssh_server import RunningServer
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bbs import accounts
+from bbs.accounts import members as accounts
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
 from bbs.models import Role

@@ -25,11 +25,11 @@ from plain_reader import PlainTerminal, bad_bytes, open_plain
 from support import SSH_PASSWORD as PASSWORD
 from support import let_new_members_write, wait_until
 
-from bbs.boards import PostingRules
+from bbs.boards.records import PostingRules
 from bbs.community import Community
 from bbs.config import with_overrides
 from bbs.models import FrontEnd, Role
-from bbs.sanctions import SanctionKind
+from bbs.moderation_queue.sanctions import SanctionKind
 from server.plain_io import LIVE_PLAIN
 from server.session import LIVE_APPS
 from server.ssh_server import RunningServer

@@ -11,7 +11,7 @@ import asyncssh
 import pytest
 from support import SSH_PASSWORD as PASSWORD
 
-from bbs.accounts import AccountError
+from bbs.accounts.members import AccountError
 from bbs.community import Community
 from server.ssh_server import RunningServer
 

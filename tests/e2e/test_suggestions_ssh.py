@@ -7,9 +7,9 @@ from typing import Any
 
 from support import SSH_PASSWORD as PASSWORD
 
-from bbs import resources
-from bbs.boards import PostingRules
+from bbs.boards.records import PostingRules
 from bbs.community import Community
+from bbs.resources import records as resources
 from server.ssh_server import RunningServer
 
 TAB = "\t"

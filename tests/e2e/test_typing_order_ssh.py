@@ -15,7 +15,7 @@ from typing import Any
 
 from support import SSH_PASSWORD as PASSWORD
 
-from bbs.boards import PostingRules
+from bbs.boards.records import PostingRules
 from bbs.community import Community
 from server.ssh_server import RunningServer
 

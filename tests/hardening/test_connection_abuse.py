@@ -205,7 +205,7 @@ async def test_ten_sources_guessing_twenty_passwords_are_cut_at_six_and_slowed(
 
 
 def test_a_fresh_source_takes_a_hoarders_oldest_slot_and_nothing_is_counted_twice() -> None:
-    from bbs.login_guard import LoginGuard
+    from bbs.accounts.login_guard import LoginGuard
 
     guard = LoginGuard(
         LoginLimits(startups_begin=4, startups_full=4, unauthenticated_per_source=10)

@@ -18,8 +18,8 @@ from sqlmodel import select
 from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
-from bbs import boards
-from bbs.boards import PostingRules
+from bbs.boards import records as boards
+from bbs.boards.records import PostingRules
 from bbs.community import Community
 from bbs.db import Database, store_error
 from bbs.errors import StoreBusyError, StoreFullError

@@ -27,13 +27,13 @@ from hostile_corpus import (
 from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
-from bbs.accounts import AccountError
-from bbs.boards import PostError, PostingRules
+from bbs.accounts.members import AccountError
+from bbs.accounts.pseudonyms import PseudonymError
+from bbs.boards.records import PostError, PostingRules
 from bbs.community import Community
+from bbs.goals.streaks import GoalError
 from bbs.models import Role
-from bbs.pseudonyms import PseudonymError
-from bbs.room_live import FloodControl
-from bbs.streaks import GoalError
+from bbs.rooms.live import FloodControl
 from bbs.text_safety import clean_line
 from server.ssh_server import RunningServer
 

@@ -20,7 +20,7 @@ from sqlalchemy import insert, text
 from support import SSH_PASSWORD as PASSWORD
 from support import wait_until
 
-from bbs.boards import Post, PostingRules
+from bbs.boards.records import Post, PostingRules
 from bbs.community import Community
 from bbs.config import Settings, load_settings, with_overrides
 from server.wiring import build_community

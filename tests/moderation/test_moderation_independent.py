@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bbs.moderation_policy import Action, ModerationThresholds, Scores, decide
+from bbs.moderation_queue.policy import Action, ModerationThresholds, Scores, decide
 from moderation.model import ModerationModel
 
 NEW_CRISIS = [

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bbs.moderation_policy import Action, ModerationThresholds, Scores, TextScorer, decide
+from bbs.moderation_queue.policy import Action, ModerationThresholds, Scores, TextScorer, decide
 from moderation.model import ModerationModel
 
 CRISIS = [

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bbs.moderation_policy import (
+from bbs.moderation_queue.policy import (
     Action,
     ModerationThresholds,
     TextScorer,

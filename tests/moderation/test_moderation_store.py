@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bbs.moderation_policy import LabelledText
+from bbs.moderation_queue.policy import LabelledText
 from moderation.dataset import Example
 from moderation.model import ModerationModel, load_model
 from moderation.retrain import retrain

@@ -8,12 +8,15 @@ from datetime import timedelta
 from support import NO_WAIT, reach, settle, sign_up, text_of
 from textual.widgets import OptionList
 
-from bbs import admin, boards, rooms, sanctions
-from bbs.admin_service import ModelStatus
-from bbs.boards import PostStatus
+from bbs.admin import review as admin
+from bbs.admin.service import ModelStatus
+from bbs.boards import records as boards
+from bbs.boards.records import PostStatus
 from bbs.community import Community
 from bbs.models import Role
-from bbs.moderation_policy import Action
+from bbs.moderation_queue import sanctions
+from bbs.moderation_queue.policy import Action
+from bbs.rooms import records as rooms
 from screens.admin import MemberLookupScreen, ReasonDialog, ReviewQueueScreen
 from screens.app import BBSApp, SessionContext
 from screens.menu import MainMenuScreen

@@ -8,8 +8,8 @@ import pytest
 from support import NO_WAIT, board_id, drawn_lines, let_new_members_write, settle, sign_up, text_of
 from textual.widgets import OptionList
 
-from bbs.accounts import MemberView
-from bbs.boards import PostError
+from bbs.accounts.members import MemberView
+from bbs.boards.records import PostError
 from bbs.community import Community
 from screens.app import BBSApp, SessionContext
 from screens.boards import BoardsScreen, PostWidget, ThreadListScreen, ThreadScreen
@@ -412,7 +412,7 @@ async def test_unread_marks_clear_when_read_and_home_shows_replies(community: Co
 
 
 async def test_crisis_posts_are_published_and_the_author_gets_lines(community: Community) -> None:
-    from bbs.moderation_policy import Scores
+    from bbs.moderation_queue.policy import Scores
 
     class CrisisScorer:
         def score(self, texts: list[str]) -> list[Scores]:
@@ -462,7 +462,7 @@ async def test_a_dropped_connection_mid_compose_keeps_the_draft(community: Commu
 
 
 async def test_private_messages_from_home_to_conversation_and_block(community: Community) -> None:
-    from bbs.boards import PostingRules as Rules
+    from bbs.boards.records import PostingRules as Rules
     from screens.messages import ConversationScreen, MessagesScreen, MessageWidget
 
     ash, bo = await _members(community, "Ash", "Bo")
@@ -556,8 +556,8 @@ def _screen_text(app: BBSApp) -> str:
 
 
 async def _held_reply(community: Community, author: MemberView, thread_id: int) -> None:
-    from bbs import boards
-    from bbs.moderation_policy import Action
+    from bbs.boards import records as boards
+    from bbs.moderation_queue.policy import Action
 
     with community.database.write() as session:
         boards.create_reply(
@@ -632,7 +632,7 @@ async def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context
 async def test_a_post_removed_by_the_moderators_says_so_and_its_author_reads_why(
     community: Community,
 ) -> None:
-    from bbs.admin import Decision
+    from bbs.admin.review import Decision
     from bbs.models import Role
 
     ash, bo = await _members(community, "Ash", "Bo")
@@ -664,7 +664,7 @@ async def test_a_post_removed_by_the_moderators_says_so_and_its_author_reads_why
 async def test_w_on_a_post_tells_the_moderators_someone_is_worried_about_its_author(
     community: Community,
 ) -> None:
-    from bbs import admin
+    from bbs.admin import review as admin
     from screens.compose import AskScreen
 
     ash, bo = await _members(community, "Ash", "Bo")

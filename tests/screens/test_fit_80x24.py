@@ -45,14 +45,14 @@ from textual.widgets import OptionList, RadioSet
 from textual.widgets._toast import Toast
 
 import screens
-from bbs.accounts import MemberView, PublicKeyInfo
+from bbs.accounts.members import MemberView, PublicKeyInfo
 from bbs.community import Community
 from bbs.config import Settings, load_settings, with_overrides
+from bbs.goals.streaks import CheckInStatus
 from bbs.i18n import LANGUAGES
 from bbs.models import Role
-from bbs.moderation_policy import crisis_message
-from bbs.sanctions import SanctionKind
-from bbs.streaks import CheckInStatus
+from bbs.moderation_queue.policy import crisis_message
+from bbs.moderation_queue.sanctions import SanctionKind
 from bbs.terminal_caps import ColourDepth
 from bbs.text_safety import cell_width
 from screens.app import BBSApp, SessionContext

@@ -6,7 +6,7 @@ from support import PASSWORD, member_app, sign_up, text_of, until
 from textual.widgets import OptionList, Static
 
 from bbs.community import Community
-from bbs.streaks import CheckInStatus
+from bbs.goals.streaks import CheckInStatus
 from screens.app import BBSApp, SessionContext
 from screens.goals import (
     CheckInReplyScreen,
@@ -131,7 +131,7 @@ async def test_screens_fit_80x24_with_member_text_kept_literal(community: Commun
 def test_chart_glyphs_differ_without_colour() -> None:
     from datetime import date
 
-    from bbs.streaks import DayMark
+    from bbs.goals.streaks import DayMark
     from screens.goals import chart
 
     day = date(2026, 11, 16)  # a Monday
@@ -262,8 +262,8 @@ async def test_a_new_member_is_welcomed_not_greeted_again(community: Community) 
 async def test_goal_titles_others_see_are_moderated_and_crisis_titles_bring_help(
     scored_community: Community,
 ) -> None:
-    from bbs.flags import ModerationFlag
-    from bbs.streaks import GoalError
+    from bbs.goals.streaks import GoalError
+    from bbs.moderation_queue.flags import ModerationFlag
     from screens.rooms import CrisisNoteScreen
 
     app = await member_app(scored_community, "Sage")

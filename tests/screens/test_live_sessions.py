@@ -9,7 +9,7 @@ from support import settle, sign_up
 
 from bbs.community import Community
 from bbs.models import Role
-from bbs.sanctions import SanctionKind
+from bbs.moderation_queue.sanctions import SanctionKind
 from screens.app import BBSApp, SessionContext
 from screens.moderation_notices import ModerationNews
 

@@ -8,7 +8,7 @@ from textual.widgets import OptionList, Static
 
 from bbs.community import Community
 from bbs.models import utcnow
-from bbs.privacy_service import SessionInfo
+from bbs.privacy.service import SessionInfo
 from screens.app import BBSApp
 from screens.menu import MainMenuScreen
 from screens.privacy import (
@@ -56,7 +56,7 @@ async def test_delete_needs_the_name_typed_then_ends_the_session(community: Comm
         await until(pilot, lambda: not app.is_running)
     assert await community.member(member_id) is None
     assert "deleted" in app.farewell
-    from bbs.accounts import AccountError
+    from bbs.accounts.members import AccountError
 
     try:
         await community.sign_up("Willow", PASSWORD, PASSWORD)

@@ -9,10 +9,10 @@ from sqlmodel import select
 from support import FixedScorer, settle, sign_up
 from textual.events import Key, Paste
 
-from bbs import rooms
 from bbs.community import Community
-from bbs.flags import ModerationFlag
-from bbs.room_service import MODERATION_TOPIC, ModerationAlertEvent
+from bbs.moderation_queue.flags import ModerationFlag
+from bbs.rooms import records as rooms
+from bbs.rooms.service import MODERATION_TOPIC, ModerationAlertEvent
 from screens.app import BBSApp, SessionContext
 from screens.rooms import RoomFeed, RoomInput, RoomListScreen, RoomScreen
 from screens.widgets import PlainText
@@ -212,7 +212,7 @@ async def test_todays_sessions_show_on_the_home_screen_and_in_the_room(
     from datetime import timedelta
 
     from bbs.models import utcnow
-    from bbs.rooms import add_event
+    from bbs.rooms.records import add_event
     from screens.menu import MainMenuScreen
 
     member = await sign_up(community, "Tansy")

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bbs import accounts, admin, sanctions
+from bbs.accounts import members as accounts
+from bbs.accounts.pseudonyms import validate_pseudonym
+from bbs.admin import review as admin
 from bbs.config import load_settings
 from bbs.db import Database
 from bbs.models import Role
-from bbs.pseudonyms import validate_pseudonym
+from bbs.moderation_queue import sanctions
 from server.cli import main
 
 
@@ -93,7 +95,7 @@ def test_refusals_are_one_line_and_status_1(
 
 
 async def test_model_operations_read_the_store_and_refuse_an_empty_rollback(tmp_path: Path) -> None:
-    from bbs.moderation_gate import ModerationGate
+    from bbs.moderation_queue.gate import ModerationGate
     from server.model_ops import ServerModelOperations
 
     gate = ModerationGate(None)

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bbs import accounts, boards
-from bbs.boards import PostingRules
+from bbs.accounts import members as accounts
+from bbs.accounts.pseudonyms import validate_pseudonym
+from bbs.boards import records as boards
+from bbs.boards.records import PostingRules
 from bbs.config import load_settings
 from bbs.db import Database
-from bbs.moderation_policy import Action
-from bbs.pseudonyms import validate_pseudonym
+from bbs.moderation_queue.policy import Action
 from server.cli import main
 
 

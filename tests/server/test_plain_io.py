@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bbs.accounts import MemberView
+from bbs.accounts.members import MemberView
 from bbs.config import TerminalLimits
 from bbs.models import ColourMode, FrontEnd, Role
 from plain.io import EndOfInput, Hangup

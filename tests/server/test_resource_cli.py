@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from support import PASSWORD
 
-from bbs import admin, resources
-from bbs.admin import AuditFilter
+from bbs.admin import review as admin
+from bbs.admin.review import AuditFilter
 from bbs.community import Community
 from bbs.config import load_settings
 from bbs.db import Database
 from bbs.models import Role
+from bbs.resources import records as resources
 from server.cli import main
 
 
@@ -164,8 +165,8 @@ def test_cli_before_the_first_start_keeps_the_default_set(
     data_dir.mkdir()
     database = Database(load_settings(data_dir).database_url)
     database.migrate()
-    from bbs import accounts
-    from bbs.pseudonyms import validate_pseudonym
+    from bbs.accounts import members as accounts
+    from bbs.accounts.pseudonyms import validate_pseudonym
 
     with database.write() as session:
         accounts.create_member(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bbs.db import Database
-from bbs.rooms import events_between, list_rooms, room_by_name
+from bbs.rooms.records import events_between, list_rooms, room_by_name
 from server.cli import main
 
 

@@ -205,7 +205,7 @@ def upgrade() -> None:
     )
     # ### end Alembic commands ###
 
-    # Full-text search, by hand: FTS5 on SQLite (kept in sync by bbs.boards), an
+    # Full-text search, by hand: FTS5 on SQLite (kept in sync by bbs.boards.records), an
     # expression GIN index on PostgreSQL. Names contain "_fts" so autogenerate skips them.
     if op.get_bind().dialect.name == "sqlite":
         op.execute(

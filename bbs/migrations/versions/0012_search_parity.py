@@ -12,7 +12,7 @@ every word a prefix query, and a thread's title indexed with its opening post.
 PostgreSQL used an expression index on `to_tsvector('simple', body)` with plainto_tsquery:
 no prefixes, no accent folding, no titles. It now mirrors SQLite's shape:
 - post_fts: one stored tsvector per searchable post, written where SQLite writes its FTS5
-  row (bbs.search.index_post), so an opening post's document holds its thread's title;
+  row (bbs.boards.search.index_post), so an opening post's document holds its thread's title;
 - bbs_search_document(text) and bbs_search_query(text): how text and queries are
   normalised. With the unaccent extension (trusted since PostgreSQL 13, so a database
   owner may create it) they use a `bbs_search` text search configuration, `simple` with

@@ -1,0 +1,327 @@
+"""Accounts: members, their keys and roles. Plain functions taking a database session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, or_, select
+
+from bbs.accounts.pseudonyms import Pseudonym, normalize_pseudonym
+from bbs.models import ColourMode, FrontEnd, Member, MemberKey, RetiredPseudonym, Role, utcnow
+
+
+class AccountError(ValueError):
+    """An account change that cannot be made; the message is fit to show the person."""
+
+
+@dataclass(frozen=True)
+class PublicKeyInfo:
+    """An SSH public key as the core sees it (parsed by the SSH layer)."""
+
+    algorithm: str
+    fingerprint: str
+    openssh: str
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A read-only view of a member for the UI and the SSH layer."""
+
+    id: int
+    pseudonym: str
+    role: Role
+    colour_mode: ColourMode
+    mouse: bool
+    created_at: datetime
+    last_login_at: datetime | None
+    key_count: int = 0
+    front_end: FrontEnd = FrontEnd.FULL
+    language: str = "en"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.MODERATOR, Role.SYSOP)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What password and recovery checks need; kept apart from MemberView on purpose."""
+
+    member_id: int
+    password_hash: str
+    recovery_hash: str
+
+
+def _key_count(session: Session, member_id: int | None) -> int:
+    return int(
+        session.exec(
+            select(func.count()).select_from(MemberKey).where(MemberKey.member_id == member_id)
+        ).one()
+    )
+
+
+def _view(member: Member, key_count: int = 0) -> MemberView:
+    assert member.id is not None
+    return MemberView(
+        id=member.id,
+        pseudonym=member.pseudonym,
+        role=Role(member.role),
+        colour_mode=ColourMode(member.colour_mode),
+        mouse=member.mouse,
+        created_at=member.created_at,
+        last_login_at=member.last_login_at,
+        key_count=key_count,
+        front_end=FrontEnd(member.front_end),
+        language=member.language,
+    )
+
+
+def _by_name(session: Session, pseudonym: str) -> Member | None:
+    key = normalize_pseudonym(pseudonym)
+    return session.exec(select(Member).where(Member.pseudonym_key == key)).first()
+
+
+def get_member(session: Session, pseudonym: str) -> MemberView | None:
+    """The member with this pseudonym (any case or width), or None."""
+    member = _by_name(session, pseudonym)
+    if member is None:
+        return None
+    return _view(member, _key_count(session, member.id))
+
+
+def get_member_by_id(session: Session, member_id: int) -> MemberView | None:
+    member = session.get(Member, member_id)
+    return None if member is None else _view(member, _key_count(session, member_id))
+
+
+def get_credentials(session: Session, pseudonym: str) -> Credentials | None:
+    member = _by_name(session, pseudonym)
+    if member is None or member.id is None:
+        return None
+    return Credentials(member.id, member.password_hash, member.recovery_hash)
+
+
+def pseudonym_taken(session: Session, pseudonym: Pseudonym) -> bool:
+    """True when the name, or a lookalike of it, belongs to someone or was recently retired.
+
+    A deleted account's name (and anything that looks like it) stays unavailable for a
+    while, so nobody can step into a departed member's name while people still know it.
+    """
+    found = session.exec(
+        select(Member.id).where(
+            or_(Member.pseudonym_key == pseudonym.key, Member.skeleton == pseudonym.skeleton)
+        )
+    ).first()
+    if found is not None:
+        return True
+    retired = session.exec(
+        select(RetiredPseudonym.id).where(
+            or_(
+                RetiredPseudonym.pseudonym_key == pseudonym.key,
+                RetiredPseudonym.skeleton == pseudonym.skeleton,
+            ),
+            col(RetiredPseudonym.until) > utcnow(),
+        )
+    ).first()
+    return retired is not None
+
+
+def retire_pseudonym(session: Session, member_id: int, until: datetime) -> None:
+    """Hold a member's name (key and skeleton) back from sign-up until `until`."""
+    member = session.get(Member, member_id)
+    if member is None:
+        return
+    session.add(
+        RetiredPseudonym(pseudonym_key=member.pseudonym_key, skeleton=member.skeleton, until=until)
+    )
+
+
+def member_for_key(session: Session, pseudonym: str, fingerprint: str) -> MemberView | None:
+    """The member, if this key is bound to them (and only to them)."""
+    member = _by_name(session, pseudonym)
+    if member is None:
+        return None
+    key = session.exec(
+        select(MemberKey).where(
+            MemberKey.member_id == member.id, MemberKey.fingerprint == fingerprint
+        )
+    ).first()
+    return None if key is None else _view(member, _key_count(session, member.id))
+
+
+def create_member(
+    session: Session,
+    *,
+    pseudonym: Pseudonym,
+    password_hash: str,
+    recovery_hash: str,
+    role: Role = Role.MEMBER,
+    key: PublicKeyInfo | None = None,
+    language: str = "en",
+) -> MemberView:
+    """Add a member; raises AccountError when the name or a lookalike is taken."""
+    if pseudonym_taken(session, pseudonym):
+        raise AccountError("That name, or one that looks just like it, is taken. Try another.")
+    member = Member(
+        pseudonym=pseudonym.display,
+        pseudonym_key=pseudonym.key,
+        skeleton=pseudonym.skeleton,
+        password_hash=password_hash,
+        recovery_hash=recovery_hash,
+        role=role.value,
+        language=language,
+        # Signing up is the first visit.
+        last_login_at=utcnow(),
+    )
+    session.add(member)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise AccountError("That name was taken a moment ago. Try another.") from error
+    assert member.id is not None
+    if key is not None:
+        bind_key(session, member_id=member.id, key=key)
+    return _view(member, 1 if key else 0)
+
+
+def bind_key(session: Session, *, member_id: int, key: PublicKeyInfo) -> None:
+    """Let this key log the member in; a key already bound to another member is refused."""
+    existing = session.exec(
+        select(MemberKey).where(MemberKey.fingerprint == key.fingerprint)
+    ).first()
+    if existing is not None:
+        if existing.member_id == member_id:
+            return
+        raise AccountError("That key already belongs to another account.")
+    session.add(
+        MemberKey(
+            member_id=member_id,
+            algorithm=key.algorithm,
+            fingerprint=key.fingerprint,
+            public_key=key.openssh,
+        )
+    )
+    session.flush()
+
+
+def list_keys(session: Session, member_id: int) -> list[PublicKeyInfo]:
+    rows = session.exec(
+        select(MemberKey).where(MemberKey.member_id == member_id).order_by(col(MemberKey.id))
+    ).all()
+    return [PublicKeyInfo(r.algorithm, r.fingerprint, r.public_key) for r in rows]
+
+
+def remove_key(session: Session, *, member_id: int, fingerprint: str) -> bool:
+    """Stop a key logging the member in; False if it was not theirs."""
+    key = session.exec(
+        select(MemberKey).where(
+            MemberKey.member_id == member_id, MemberKey.fingerprint == fingerprint
+        )
+    ).first()
+    if key is None:
+        return False
+    session.delete(key)
+    session.flush()
+    return True
+
+
+def get_credentials_by_id(session: Session, member_id: int) -> Credentials | None:
+    member = session.get(Member, member_id)
+    if member is None or member.id is None:
+        return None
+    return Credentials(member.id, member.password_hash, member.recovery_hash)
+
+
+def list_members(session: Session) -> list[MemberView]:
+    members = session.exec(select(Member).order_by(col(Member.pseudonym_key))).all()
+    return [_view(m) for m in members]
+
+
+def _require(session: Session, pseudonym: str) -> Member:
+    member = _by_name(session, pseudonym)
+    if member is None:
+        raise AccountError(f"No member is called {pseudonym!r}.")
+    return member
+
+
+def set_role(session: Session, pseudonym: str, role: Role) -> MemberView:
+    member = _require(session, pseudonym)
+    member.role = role.value
+    session.add(member)
+    return _view(member)
+
+
+def set_password(
+    session: Session, *, member_id: int, password_hash: str, recovery_hash: str | None = None
+) -> None:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise AccountError("That account no longer exists.")
+    member.password_hash = password_hash
+    if recovery_hash is not None:
+        member.recovery_hash = recovery_hash
+    session.add(member)
+
+
+def record_login(session: Session, member_id: int, fingerprint: str | None) -> None:
+    """Note when a member last arrived (and with which key); nothing about where from."""
+    now = utcnow()
+    member = session.get(Member, member_id)
+    if member is None:
+        return
+    member.last_login_at = now
+    session.add(member)
+    if fingerprint:
+        key = session.exec(select(MemberKey).where(MemberKey.fingerprint == fingerprint)).first()
+        if key is not None:
+            key.last_used_at = now
+            session.add(key)
+
+
+def update_display_settings(
+    session: Session, member_id: int, *, colour_mode: ColourMode, mouse: bool
+) -> MemberView:
+    member = session.get(Member, member_id)
+    if member is None:
+        raise AccountError("That account no longer exists.")
+    member.colour_mode = colour_mode.value
+    member.mouse = mouse
+    session.add(member)
+    return _view(member, _key_count(session, member_id))
+
+
+def set_front_end(session: Session, member_id: int, front_end: FrontEnd) -> MemberView:
+    """Remember which front end the member's next plain `ssh NAME@host` opens."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise AccountError("That account no longer exists.")
+    member.front_end = front_end.value
+    session.add(member)
+    return _view(member, _key_count(session, member_id))
+
+
+def set_language(session: Session, member_id: int, language: str) -> MemberView:
+    """The language the member reads the board in (a code from bbs.i18n.LANGUAGES)."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise AccountError("That account no longer exists.")
+    member.language = language
+    session.add(member)
+    return _view(member, _key_count(session, member_id))
+
+
+def member_language(session: Session, member_id: int) -> str:
+    """The member's language; English for a member who is gone."""
+    language = session.exec(select(Member.language).where(Member.id == member_id)).first()
+    return language or "en"
+
+
+def set_recovery(session: Session, *, member_id: int, recovery_hash: str) -> None:
+    """Replace the member's recovery code (its hash); the old code stops working."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise AccountError("That account no longer exists.")
+    member.recovery_hash = recovery_hash
+    session.add(member)

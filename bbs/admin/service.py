@@ -1,0 +1,407 @@
+"""The async front door of the admin core, for the admin screens, the SSH door and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from sqlmodel import Session
+
+from bbs import sysop_settings
+from bbs.admin import review as admin
+from bbs.admin.review import AuditFilter, AuditView, Decision, MemberRecord, QueueItem
+from bbs.boards import records as boards
+from bbs.boards.records import BoardView
+from bbs.moderation_queue import sanctions
+from bbs.moderation_queue.audit import AdminError, audit_action, require_staff
+from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
+from bbs.moderation_queue.sanctions import (
+    AccessChanged,
+    NoticeArrived,
+    NoticeView,
+    SanctionKind,
+    member_topic,
+)
+from bbs.rooms import records as rooms
+from bbs.rooms.records import RoomView
+from bbs.sysop_settings import ANNOUNCE_TOPIC, BANNER_KEY, AnnouncementChanged
+from bbs.text_safety import clean_text
+from bbs.texts.notices import write_text_file
+
+if TYPE_CHECKING:
+    from bbs.admin.dashboard import DashboardStats
+    from bbs.config import Settings
+    from bbs.events import EventBus
+    from bbs.moderation_queue.gate import ModerationGate
+    from bbs.rooms.service import RoomService
+    from bbs.store import Store
+    from bbs.texts.service import Texts
+
+T = TypeVar("T")
+
+ON_CALL_KEY = "on_call_note"
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """The moderation model as the sysop's model panel shows it."""
+
+    current: str
+    versions: tuple[str, ...]
+    # Lines such as "harassment ROC-AUC 0.97 recall 0.91", from the version's manifest.
+    evaluation: tuple[str, ...]
+    examples_used: int
+    decisions_total: int = 0
+
+    @property
+    def decisions_since(self) -> int:
+        """Sysop decisions gathered since the model in use was trained."""
+        return max(0, self.decisions_total - self.examples_used)
+
+
+class ModelOperations(Protocol):
+    """What the model panel needs, provided by the server (the core never imports sklearn)."""
+
+    async def status(self) -> ModelStatus: ...
+
+    async def retrain(self, on_line: Callable[[str], None]) -> bool: ...
+
+    async def rollback(self) -> str: ...
+
+
+class AdminService:
+    """Queue, actions, appeals, audit, lookups and sysop settings, off the event loop."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        events: EventBus,
+        moderation: ModerationGate,
+        texts: Texts,
+        settings: Callable[[], Settings],
+        rooms: RoomService,
+    ) -> None:
+        self._store = store
+        self._events = events
+        self._moderation = moderation
+        self._texts = texts
+        self._settings = settings
+        self._rooms = rooms
+        # Set by the server when the moderation model is loaded; None in a bare core.
+        self.model_ops: ModelOperations | None = None
+
+    # -- the SSH door -----------------------------------------------------------------
+    async def is_banned(self, member_id: int) -> bool:
+        return await self._store.read(lambda s: sanctions.is_banned(s, member_id))
+
+    async def login_status(self, member_id: int) -> tuple[bool, str | None]:
+        """At login, in one query: is the member banned, and if suspended, the line to show."""
+
+        def status(session: Session) -> tuple[bool, str | None]:
+            if sanctions.is_banned(session, member_id):
+                return True, None
+            return False, sanctions.login_block(session, member_id)
+
+        return await self._store.read(status)
+
+    async def login_block(self, member_id: int) -> str | None:
+        """One line for a suspended (or banned) member at login, else None."""
+        return await self._store.read(lambda s: sanctions.login_block(s, member_id))
+
+    # -- the queue ----------------------------------------------------------------------
+    async def queue(self, actor_id: int, *, limit: int = 50) -> list[QueueItem]:
+        return await self._store.read(
+            lambda s: admin.review_queue(s, actor_id=actor_id, limit=limit)
+        )
+
+    async def terms_behind(self, text: str) -> str:
+        """The model's strongest terms for a text, in one line for the reviewer."""
+        verdict = await self._moderation.check(text, explain=True)
+        parts = [
+            f"{label}: " + ", ".join(term for term, _w in terms[:4])
+            for label, terms in verdict.why.items()
+            if terms
+        ]
+        return "; ".join(parts)
+
+    async def reason_categories(self) -> list[str]:
+        return await self._store.read(admin.reason_categories)
+
+    async def decide(
+        self,
+        actor_id: int,
+        flag_id: int,
+        decision: Decision,
+        *,
+        category: str = "",
+        reason: str = "",
+        length: timedelta | None = None,
+        support: str = "",
+    ) -> AuditView:
+        # A sanction announces itself (bbs.moderation_queue.sanctions.AccessChanged) as it commits.
+        return await self._store.write(
+            lambda s: admin.decide(
+                s,
+                actor_id=actor_id,
+                flag_id=flag_id,
+                decision=decision,
+                category=category,
+                reason=reason,
+                length=length,
+                support=support,
+            )
+        )
+
+    async def sanction(
+        self,
+        actor_id: int,
+        pseudonym: str,
+        kind: SanctionKind,
+        *,
+        category: str = "",
+        reason: str = "",
+        length: timedelta | None = None,
+    ) -> AuditView:
+        return await self._store.write(
+            lambda s: admin.sanction_member(
+                s,
+                actor_id=actor_id,
+                pseudonym=pseudonym,
+                kind=kind,
+                category=category,
+                reason=reason,
+                length=length,
+            )
+        )
+
+    async def lift(
+        self,
+        actor_id: int,
+        pseudonym: str,
+        kind: SanctionKind | None = None,
+        *,
+        category: str = "",
+        reason: str = "",
+    ) -> AuditView:
+        return await self._store.write(
+            lambda s: admin.lift(
+                s,
+                actor_id=actor_id,
+                pseudonym=pseudonym,
+                kind=kind,
+                category=category,
+                reason=reason,
+            )
+        )
+
+    async def crisis_waiting(self) -> int:
+        return await self._store.read(admin.open_crisis_alerts)
+
+    def alert_staff(self, about: str, text: str) -> int:
+        """Tell moderators online; returns how many sessions heard it (0: it waits)."""
+        return self._events.publish(STAFF_TOPIC, StaffAlert(about, text))
+
+    # -- members' side ------------------------------------------------------------------
+    async def notices(self, member_id: int) -> list[NoticeView]:
+        return await self._store.read(lambda s: sanctions.unseen_notices(s, member_id))
+
+    async def mark_seen(self, member_id: int, notice_ids: list[int]) -> None:
+        await self._store.write(lambda s: sanctions.mark_notices_seen(s, member_id, notice_ids))
+
+    async def appeal(self, member_id: int, audit_id: int, message: str) -> admin.AppealSent:
+        return await self._store.write(
+            lambda s: admin.appeal(s, member_id=member_id, audit_id=audit_id, message=message)
+        )
+
+    async def public_log(self) -> list[AuditView]:
+        return await self._store.read(admin.public_log)
+
+    # -- audit and lookup ---------------------------------------------------------------
+    async def audit(self, actor_id: int, filters: AuditFilter | None = None) -> list[AuditView]:
+        return await self._store.read(
+            lambda s: admin.audit_log(s, actor_id=actor_id, filters=filters)
+        )
+
+    async def member_record(self, actor_id: int, pseudonym: str) -> MemberRecord:
+        return await self._store.read(
+            lambda s: admin.member_record(s, actor_id=actor_id, pseudonym=pseudonym)
+        )
+
+    async def add_note(self, actor_id: int, pseudonym: str, text: str) -> None:
+        await self._store.write(
+            lambda s: admin.add_note(s, actor_id=actor_id, pseudonym=pseudonym, text=text)
+        )
+
+    # -- sysop settings -----------------------------------------------------------------
+    async def setting(self, key: str) -> str:
+        return await self._store.read(lambda s: sysop_settings.get_setting(s, key))
+
+    async def set_setting(self, actor_id: int, key: str, value: str) -> None:
+        def change(s: Session) -> None:
+            actor = require_staff(s, actor_id, sysop=True)
+            sysop_settings.put_setting(s, key, value)
+            audit_action(
+                s, actor=actor, action=Decision.SETTING.value, reason=key, detail=value[:120]
+            )
+
+        # A new banner announces itself (sysop_settings.AnnouncementChanged) as it commits.
+        await self._store.write(change)
+
+    async def on_call_note(self) -> str:
+        return await self.setting(ON_CALL_KEY)
+
+    async def dashboard(self, actor_id: int) -> DashboardStats:
+        from bbs.admin.dashboard import dashboard
+
+        return await self._store.read(lambda s: dashboard(s, actor_id=actor_id))
+
+    # -- the model panel ----------------------------------------------------------------
+    def _ops(self) -> ModelOperations:
+        if self.model_ops is None:
+            raise AdminError("The model panel is not available in this process.")
+        return self.model_ops
+
+    async def model_status(self, actor_id: int) -> ModelStatus:
+        await self._store.read(lambda s: require_staff(s, actor_id, sysop=True))
+        status = await self._ops().status()
+        total = await self._store.read(admin.decisions_recorded)
+        return dataclasses.replace(status, decisions_total=total)
+
+    async def retrain_model(self, actor_id: int, on_line: Callable[[str], None]) -> bool:
+        """Retrain from the seed set and sysop decisions; True if the new model was kept."""
+        await self._store.read(lambda s: require_staff(s, actor_id, sysop=True))
+        kept = await self._ops().retrain(on_line)
+        await self._store.write(
+            lambda s: audit_action(
+                s,
+                actor=require_staff(s, actor_id, sysop=True),
+                action="retrain",
+                reason="model panel",
+                detail="kept the new model" if kept else "kept the old model",
+            )
+        )
+        return kept
+
+    async def rollback_model(self, actor_id: int) -> str:
+        await self._store.read(lambda s: require_staff(s, actor_id, sysop=True))
+        now_current = await self._ops().rollback()
+        await self._store.write(
+            lambda s: audit_action(
+                s,
+                actor=require_staff(s, actor_id, sysop=True),
+                action="rollback",
+                reason="model panel",
+                detail=f"model now {now_current}",
+            )
+        )
+        return now_current
+
+    async def set_help_text(self, actor_id: int, text: str) -> None:
+        """Replace the help and crisis lines text members see behind F1."""
+        await self._store.read(lambda s: require_staff(s, actor_id, sysop=True))
+        cleaned = clean_text(text).strip()
+        if not cleaned:
+            raise AdminError("The help text cannot be empty: it holds the crisis lines.")
+        await asyncio.to_thread(write_text_file, self._settings().help_path, cleaned + "\n")
+        await self._texts.help_text()  # the moderation gate trusts the new lines
+        await self._store.write(
+            lambda s: audit_action(
+                s,
+                actor=require_staff(s, actor_id, sysop=True),
+                action=Decision.SETTING.value,
+                reason="help text",
+                detail=cleaned[:120],
+            )
+        )
+
+    # -- boards and rooms ---------------------------------------------------------------
+    async def places(self, actor_id: int) -> tuple[list[BoardView], list[RoomView]]:
+        """Every board and room, archived and closed ones too, for sysops."""
+
+        def read(s: Session) -> tuple[list[BoardView], list[RoomView]]:
+            require_staff(s, actor_id, sysop=True)
+            return (
+                boards.all_boards(s),
+                rooms.list_rooms(s, member_id=None, staff=True, include_closed=True),
+            )
+
+        return await self._store.read(read)
+
+    async def change_place(
+        self, actor_id: int, change: str, *, board: str = "", room_id: int = 0, value: str = ""
+    ) -> str:
+        """Add, rename or archive a board; add a room, set its topic, close or reopen it.
+
+        Raises AdminError, PostError or RoomError (all ValueErrors) with a message to show.
+        """
+
+        def write(s: Session) -> tuple[str, RoomView | None]:
+            actor = require_staff(s, actor_id, sysop=True)
+            room: RoomView | None = None
+            if change == "add_board":
+                done = f"board {boards.add_board(s, value).name} added"
+            elif change == "rename_board":
+                done = f"board {board} renamed {boards.rename_board(s, board, value).name}"
+            elif change == "archive_board":
+                view = next(b for b in boards.all_boards(s) if b.name == board)
+                after = boards.archive_board(s, board, not view.archived)
+                done = f"board {board} {'archived' if after.archived else 'reopened'}"
+            elif change == "add_room":
+                room = rooms.create_room(s, name=value)
+                done = f"room {room.name} added"
+            elif change == "room_topic":
+                room = rooms.update_room(s, room_id, topic=value)
+                done = f"room {room.name} topic set"
+            elif change == "close_room":
+                current = rooms.get_room(s, room_id)
+                if current is None:
+                    raise AdminError("That room no longer exists.")
+                room = rooms.update_room(s, room_id, closed=not current.closed)
+                done = f"room {room.name} {'closed' if room.closed else 'reopened'}"
+            else:
+                raise AdminError(f"Unknown change {change!r}.")
+            audit_action(s, actor=actor, action=Decision.SETTING.value, reason=change, detail=done)
+            return done, room
+
+        done, room = await self._store.write(write)
+        if room is not None:
+            # People inside the room see the new topic or the closing at once.
+            self._rooms.room_changed(room)
+        return done
+
+    # -- guidelines ---------------------------------------------------------------------
+    async def needs_agreement(self, member_id: int) -> bool:
+        return await self._store.read(lambda s: admin.needs_agreement(s, member_id))
+
+    async def agree(self, member_id: int) -> None:
+        await self._store.write(lambda s: admin.agree_to_guidelines(s, member_id))
+
+    async def publish_guidelines(self, actor_id: int, text: str) -> int:
+        """Replace the guidelines text and start a new version everyone agrees to again."""
+        await self._store.read(lambda s: require_staff(s, actor_id, sysop=True))
+        cleaned = clean_text(text).strip()
+        if not cleaned:
+            raise AdminError("The guidelines cannot be empty.")
+        await asyncio.to_thread(write_text_file, self._settings().guidelines_path, cleaned + "\n")
+        return await self._store.write(
+            lambda s: admin.publish_guidelines_version(s, actor_id=actor_id)
+        )
+
+
+__all__ = [
+    "ANNOUNCE_TOPIC",
+    "BANNER_KEY",
+    "AccessChanged",
+    "AdminService",
+    "AnnouncementChanged",
+    "ModelOperations",
+    "ModelStatus",
+    "NoticeArrived",
+    "StaffAlert",
+    "member_topic",
+]

@@ -1,0 +1,1 @@
+"""Message boards: boards, threads, posts, drafts, reactions, follows and search."""

@@ -1,0 +1,302 @@
+"""The async façade screens use for boards and search: moderation, then storage."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlmodel import Session
+
+from bbs.boards import records as boards
+from bbs.boards.records import (
+    BoardView,
+    CleanPost,
+    DraftView,
+    NewsItem,
+    PostingRules,
+    PostView,
+    ReaderPrefsView,
+    ThreadListPage,
+    ThreadPage,
+    ThreadView,
+)
+from bbs.boards.search import SearchHit
+from bbs.moderation_queue.gate import Verdict
+from bbs.moderation_queue.policy import Action
+
+if TYPE_CHECKING:
+    from bbs.moderation_queue.gate import ModerationGate
+    from bbs.store import Store
+    from bbs.texts.service import Texts
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to something a member wrote, and what to tell them (privately)."""
+
+    action: Action
+    note: str
+    post: PostView | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.action.holds
+
+
+def _scores(verdict: Verdict) -> str:
+    return verdict.scores.summary()
+
+
+def _and_drop_draft(session: Session, member_id: int, context: str, result: T) -> T:
+    # In the same transaction as the post: one commit (one fsync) a post, not two.
+    boards.delete_draft(session, member_id=member_id, context=context)
+    return result
+
+
+class BoardService:
+    """Boards, threads, drafts and search for one community, off the event loop."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        moderation: ModerationGate,
+        texts: Texts,
+    ) -> None:
+        self._store = store
+        self._moderation = moderation
+        self._texts = texts
+        self.rules = PostingRules()
+
+    async def _clean(self, title: str | None, body: str, warning: str) -> CleanPost:
+        # Cleaning a 5 MB paste takes tens of milliseconds: not on the shared loop.
+        return await asyncio.to_thread(boards.clean_post, title, body, warning)
+
+    async def _check(self, text: CleanPost) -> Verdict:
+        scored = (text.title + "\n" + text.body) if text.title else text.body
+        return await self._moderation.check(
+            (text.warning + "\n" + scored) if text.warning else scored, explain=False
+        )
+
+    # -- setup ------------------------------------------------------------------------
+    def ensure_default_boards(self) -> int:
+        """Blocking: seed the default boards on first start."""
+        return self._store.write_blocking(boards.ensure_default_boards)
+
+    # -- reading ----------------------------------------------------------------------
+    async def board_list(self, member_id: int) -> list[BoardView]:
+        return await self._store.read(lambda s: boards.board_list(s, member_id=member_id))
+
+    async def thread_list(
+        self, member_id: int, board_id: int, *, before: int | None = None, after: int | None = None
+    ) -> ThreadListPage:
+        return await self._store.read(
+            lambda s: boards.thread_list(
+                s, member_id=member_id, board_id=board_id, before=before, after=after
+            )
+        )
+
+    async def thread_page(
+        self,
+        member_id: int,
+        thread_id: int,
+        *,
+        after_seq: int | None = None,
+        before_seq: int | None = None,
+        at_seq: int | None = None,
+        with_first: bool | None = None,
+        mark_read: bool = True,
+    ) -> ThreadPage:
+        """A page of posts (see boards.thread_page); the read mark moves to its last post."""
+
+        def run(s: Session) -> ThreadPage:
+            page = boards.thread_page(
+                s,
+                member_id=member_id,
+                thread_id=thread_id,
+                after_seq=after_seq,
+                before_seq=before_seq,
+                at_seq=at_seq,
+                with_first=with_first,
+            )
+            if mark_read and page.posts:
+                boards.mark_read(
+                    s, member_id=member_id, thread_id=thread_id, seq=page.posts[-1].seq
+                )
+                boards.mark_news_seen(s, member_id=member_id, thread_id=thread_id)
+            return page
+
+        return await (self._store.write(run) if mark_read else self._store.read(run))
+
+    async def thread(self, member_id: int, thread_id: int) -> ThreadView:
+        return await self._store.read(
+            lambda s: boards.get_thread(s, member_id=member_id, thread_id=thread_id)
+        )
+
+    async def post(self, member_id: int, post_id: int) -> PostView:
+        return await self._store.read(
+            lambda s: boards.get_post(s, member_id=member_id, post_id=post_id)
+        )
+
+    async def whats_new(self, member_id: int) -> list[NewsItem]:
+        return await self._store.read(lambda s: boards.whats_new(s, member_id=member_id))
+
+    async def search(self, member_id: int, query: str) -> list[SearchHit]:
+        return await self._store.read(
+            lambda s: boards.search_posts(s, member_id=member_id, query=query)
+        )
+
+    # -- writing ----------------------------------------------------------------------
+    async def create_thread(
+        self, member_id: int, board_id: int, *, title: str, body: str, warning: str = ""
+    ) -> Outcome:
+        """Check, score, then store a new thread; raises PostError with a kind message."""
+        text = await self._clean(title, body, warning)
+        verdict = await self._check(text)
+        post = await self._store.write(
+            lambda s: _and_drop_draft(
+                s,
+                member_id,
+                f"thread:{board_id}",
+                boards.create_thread(
+                    s,
+                    author_id=member_id,
+                    board_id=board_id,
+                    text=text,
+                    action=verdict.action,
+                    scores=_scores(verdict),
+                    rules=self.rules,
+                ),
+            )
+        )
+        return Outcome(verdict.action, await self._texts.note_for(verdict, member_id), post=post)
+
+    async def reply(
+        self, member_id: int, thread_id: int, *, body: str, warning: str = ""
+    ) -> Outcome:
+        text = await self._clean(None, body, warning)
+        verdict = await self._check(text)
+        post = await self._store.write(
+            lambda s: _and_drop_draft(
+                s,
+                member_id,
+                f"reply:{thread_id}",
+                boards.create_reply(
+                    s,
+                    author_id=member_id,
+                    thread_id=thread_id,
+                    text=text,
+                    action=verdict.action,
+                    scores=_scores(verdict),
+                    rules=self.rules,
+                ),
+            )
+        )
+        return Outcome(verdict.action, await self._texts.note_for(verdict, member_id), post=post)
+
+    async def edit(
+        self,
+        member_id: int,
+        post_id: int,
+        *,
+        body: str,
+        warning: str = "",
+        title: str | None = None,
+    ) -> Outcome:
+        text = await self._clean(title, body, warning)
+        verdict = await self._check(text)
+        post = await self._store.write(
+            lambda s: _and_drop_draft(
+                s,
+                member_id,
+                f"edit:{post_id}",
+                boards.edit_post(
+                    s,
+                    member_id=member_id,
+                    post_id=post_id,
+                    text=text,
+                    action=verdict.action,
+                    scores=_scores(verdict),
+                    rules=self.rules,
+                ),
+            )
+        )
+        return Outcome(verdict.action, await self._texts.note_for(verdict, member_id), post=post)
+
+    async def delete(self, member_id: int, post_id: int) -> None:
+        await self._store.write(
+            lambda s: boards.delete_post(s, member_id=member_id, post_id=post_id)
+        )
+
+    async def react(self, member_id: int, post_id: int, kind: str) -> bool:
+        return await self._store.write(
+            lambda s: boards.toggle_reaction(s, member_id=member_id, post_id=post_id, kind=kind)
+        )
+
+    async def raise_concern(self, member_id: int, post_id: int, note: str = "") -> None:
+        """ "I'm worried about this person" about a post's author: a crisis alert."""
+        await self._store.write(
+            lambda s: boards.raise_concern_for_post(
+                s, member_id=member_id, post_id=post_id, note=note
+            )
+        )
+
+    async def report_post(self, member_id: int, post_id: int, reason: str) -> None:
+        await self._store.write(
+            lambda s: boards.report_post(s, reporter_id=member_id, post_id=post_id, reason=reason)
+        )
+
+    async def follow(self, member_id: int, kind: str, target_id: int, on: bool) -> None:
+        await self._store.write(
+            lambda s: boards.set_follow(
+                s, member_id=member_id, kind=kind, target_id=target_id, on=on
+            )
+        )
+
+    # -- drafts and preferences -------------------------------------------------------
+    async def save_draft(
+        self, member_id: int, context: str, *, label: str, title: str, body: str, warning: str
+    ) -> None:
+        await self._store.write(
+            lambda s: boards.save_draft(
+                s,
+                member_id=member_id,
+                context=context,
+                label=label,
+                title=title,
+                body=body,
+                warning=warning,
+            )
+        )
+
+    async def draft(self, member_id: int, context: str) -> DraftView | None:
+        return await self._store.read(
+            lambda s: boards.get_draft(s, member_id=member_id, context=context)
+        )
+
+    async def drafts(self, member_id: int) -> list[DraftView]:
+        return await self._store.read(lambda s: boards.drafts(s, member_id=member_id))
+
+    async def _drop_draft(self, member_id: int, context: str) -> None:
+        await self._store.write(
+            lambda s: boards.delete_draft(s, member_id=member_id, context=context)
+        )
+
+    async def discard_draft(self, member_id: int, context: str) -> None:
+        await self._drop_draft(member_id, context)
+
+    async def reader_prefs(self, member_id: int) -> ReaderPrefsView:
+        return await self._store.read(lambda s: boards.reader_prefs(s, member_id))
+
+    async def set_reader_prefs(
+        self, member_id: int, *, expand_warnings: bool, always_collapsed: Sequence[str]
+    ) -> ReaderPrefsView:
+        return await self._store.write(
+            lambda s: boards.set_reader_prefs(
+                s, member_id, expand_warnings=expand_warnings, always_collapsed=always_collapsed
+            )
+        )

@@ -1,0 +1,1 @@
+"""Goals: check-ins, rest days, streaks and badges, the companion, partners and cheers."""

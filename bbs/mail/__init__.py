@@ -1,0 +1,1 @@
+"""Private messages between two members: who may write to whom, conversations, reports."""

@@ -1,0 +1,496 @@
+"""Private messages between two members, who may write to whom, and reports on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint, func, or_
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from bbs.accounts.blocks import has_blocked, has_muted
+from bbs.accounts.pseudonyms import normalize_pseudonym
+from bbs.boards.records import BODY_MAX, PAGE_SIZE, PostError, PostingRules, PostStatus
+from bbs.models import Member, Role, UTCDateTime, utcnow
+from bbs.moderation_queue.flags import (
+    GONE,
+    FlagKind,
+    FlagTarget,
+    ModeratedItem,
+    ReviewOutcome,
+    add_flag,
+    flag_verdict,
+    raise_concern,
+)
+from bbs.moderation_queue.policy import Action
+from bbs.moderation_queue.sanctions import posting_block
+from bbs.sysop_settings import new_member_message_wait
+from bbs.text_safety import clean_line, clean_text
+
+# Said the same way for "nobody", "only people I've talked with" and a block, so that a
+# blocked member cannot tell they were blocked.
+NOT_ACCEPTING = "{name} is not taking private messages from you right now."
+
+
+class WhoMayWrite(StrEnum):
+    """A member's choice of who may start a conversation with them."""
+
+    EVERYONE = "everyone"
+    TALKED = "talked"
+    NOBODY = "nobody"
+
+
+WHO_LABELS = {
+    WhoMayWrite.EVERYONE: "everyone",
+    WhoMayWrite.TALKED: "people I have talked with",
+    WhoMayWrite.NOBODY: "nobody",
+}
+
+
+class MessagePrefs(SQLModel, table=True):
+    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
+    who_may_write: str = Field(default=WhoMayWrite.EVERYONE.value, max_length=16)
+
+
+class Conversation(SQLModel, table=True):
+    """Two members' private conversation; `low_id` < `high_id` so there is one per pair."""
+
+    __table_args__ = (UniqueConstraint("low_id", "high_id", name="uq_conversation_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    low_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    high_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    last_message_id: int = Field(default=0)
+    last_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    low_read_id: int = Field(default=0)
+    high_read_id: int = Field(default=0)
+
+
+class PrivateMessage(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_privatemessage_conversation", "conversation_id", "id"),
+        Index("ix_privatemessage_sender_created", "sender_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE")
+    sender_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
+    body: str = Field(max_length=BODY_MAX)
+    status: str = Field(default=PostStatus.VISIBLE.value, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    id: int
+    partner: str
+    partner_id: int
+    last_at: datetime
+    unread: int
+    muted: bool
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    sender: str
+    mine: bool
+    body: str
+    status: PostStatus
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    conversation: ConversationView
+    messages: tuple[MessageView, ...]
+    has_before: bool
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def who_may_write(session: Session, member_id: int) -> WhoMayWrite:
+    prefs = session.get(MessagePrefs, member_id)
+    return WhoMayWrite(prefs.who_may_write) if prefs else WhoMayWrite.EVERYONE
+
+
+def set_who_may_write(session: Session, member_id: int, who: WhoMayWrite) -> None:
+    prefs = session.get(MessagePrefs, member_id) or MessagePrefs(member_id=member_id)
+    prefs.who_may_write = who.value
+    session.add(prefs)
+    session.flush()
+
+
+def find_member(session: Session, pseudonym: str) -> Member:
+    key = normalize_pseudonym(clean_line(pseudonym).strip().lstrip("@"))
+    member = session.exec(select(Member).where(Member.pseudonym_key == key)).first()
+    if member is None:
+        raise PostError("There is no member by that name. Check the spelling?")
+    return member
+
+
+def _has_written(session: Session, conversation_id: int | None, sender_id: int) -> bool:
+    if conversation_id is None:
+        return False
+    found = session.exec(
+        select(PrivateMessage.id).where(
+            PrivateMessage.conversation_id == conversation_id,
+            PrivateMessage.sender_id == sender_id,
+            col(PrivateMessage.status) == PostStatus.VISIBLE.value,
+        )
+    ).first()
+    return found is not None
+
+
+def check_may_write(
+    session: Session,
+    *,
+    sender_id: int,
+    recipient_id: int,
+    rules: PostingRules | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Raise PostError (kindly) unless `sender_id` may send `recipient_id` a message now."""
+    rules = rules or PostingRules()
+    now = now or utcnow()
+    sender = session.get(Member, sender_id)
+    recipient = session.get(Member, recipient_id)
+    if sender is None or recipient is None:
+        raise PostError("That member is no longer here.")
+    if sender_id == recipient_id:
+        raise PostError("You can't send a private message to yourself.")
+    low, high = _pair(sender_id, recipient_id)
+    conv = session.exec(
+        select(Conversation).where(Conversation.low_id == low, Conversation.high_id == high)
+    ).first()
+    conv_id = conv.id if conv else None
+    refused = PostError(NOT_ACCEPTING.format(name=recipient.pseudonym))
+    if has_blocked(session, recipient_id, sender_id):
+        raise refused
+    they_wrote = _has_written(session, conv_id, recipient_id)
+    if not they_wrote and sender.role not in (Role.MODERATOR.value, Role.SYSOP.value):
+        # The sender's own reason comes first: it is the one they can do something about.
+        wait = new_member_message_wait(session)
+        joined = (
+            sender.created_at
+            if sender.created_at.tzinfo
+            else sender.created_at.replace(tzinfo=now.tzinfo)
+        )
+        if now - joined < wait:
+            raise PostError(new_member_wait_message(joined + wait, wait))
+    who = who_may_write(session, recipient_id)
+    if who is WhoMayWrite.NOBODY or (who is WhoMayWrite.TALKED and not they_wrote):
+        raise refused
+
+
+def new_member_wait_message(lifts_at: datetime, wait: timedelta) -> str:
+    """Why a new member cannot start a conversation yet, and when that changes."""
+    hours = round(wait.total_seconds() / 3600)
+    return (
+        f"New members here can start private conversations after their first {hours} "
+        f"hour{'s' if hours != 1 else ''}: yours open at {lifts_at:%Y-%m-%d %H:%M} UTC. "
+        "Until then you can reply when someone writes to you, and post on the boards. "
+        "This is a community setting against spam, not about the person you chose."
+    )
+
+
+def _check_rate(session: Session, sender: Member, rules: PostingRules, now: datetime) -> None:
+    last = session.exec(
+        select(func.max(PrivateMessage.created_at)).where(PrivateMessage.sender_id == sender.id)
+    ).one()
+    if last is None:
+        return
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=now.tzinfo)
+    young = now - sender.created_at < rules.new_account_age
+    wait = (rules.new_account_interval if young else rules.interval) - (now - last)
+    if wait > timedelta(0):
+        seconds = max(1, int(wait.total_seconds() + 0.999))
+        raise PostError(
+            f"Please wait {seconds} more seconds before sending again. Your text is still here."
+        )
+
+
+def clean_message(body: str) -> str:
+    cleaned = clean_text(body).strip("\n").rstrip()
+    if not cleaned.strip():
+        raise PostError("Your message is empty.")
+    if len(cleaned) > BODY_MAX:
+        raise PostError(
+            f"Messages can be up to {BODY_MAX:,} characters; yours has "
+            f"{len(cleaned):,}. Your text is still in the editor."
+        )
+    return cleaned
+
+
+def send_message(
+    session: Session,
+    *,
+    sender_id: int,
+    recipient_id: int,
+    body: str,
+    action: Action,
+    scores: str = "",
+    rules: PostingRules | None = None,
+    now: datetime | None = None,
+) -> MessageView:
+    """Store a message as the moderation gate decided (held ones only the sender sees)."""
+    rules = rules or PostingRules()
+    now = now or utcnow()
+    check_may_write(session, sender_id=sender_id, recipient_id=recipient_id, rules=rules, now=now)
+    sender = session.get(Member, sender_id)
+    assert sender is not None
+    # A muted member can read but not write (the admin screen's mute).
+    if (muted := posting_block(session, sender_id, now)) is not None:
+        raise PostError(muted)
+    _check_rate(session, sender, rules, now)
+    low, high = _pair(sender_id, recipient_id)
+    conv = session.exec(
+        select(Conversation).where(Conversation.low_id == low, Conversation.high_id == high)
+    ).first()
+    if conv is None:
+        conv = Conversation(low_id=low, high_id=high, last_at=now)
+        session.add(conv)
+        session.flush()
+    assert conv.id is not None
+    status = PostStatus.HELD if action.holds else PostStatus.VISIBLE
+    message = PrivateMessage(
+        conversation_id=conv.id, sender_id=sender_id, body=body, status=status.value, created_at=now
+    )
+    session.add(message)
+    session.flush()
+    assert message.id is not None
+    if status is PostStatus.VISIBLE:
+        conv.last_message_id = message.id
+        conv.last_at = now
+    if sender_id == conv.low_id:
+        conv.low_read_id = message.id
+    else:
+        conv.high_read_id = message.id
+    session.add(conv)
+    flag_verdict(
+        session,
+        action,
+        target_kind=FlagTarget.MESSAGE,
+        target_id=message.id,
+        author_id=sender_id,
+        scores=scores,
+    )
+    session.flush()
+    return MessageView(message.id, sender.pseudonym, True, body, status, now)
+
+
+def _visible_to(member_id: int):  # type: ignore[no-untyped-def]
+    return or_(
+        col(PrivateMessage.status) == PostStatus.VISIBLE.value,
+        col(PrivateMessage.sender_id) == member_id,
+    )
+
+
+def _conversation_view(session: Session, conv: Conversation, member_id: int) -> ConversationView:
+    assert conv.id is not None
+    partner_id = conv.high_id if conv.low_id == member_id else conv.low_id
+    partner = session.get(Member, partner_id)
+    read = conv.low_read_id if conv.low_id == member_id else conv.high_read_id
+    unread = session.exec(
+        select(func.count())
+        .select_from(PrivateMessage)
+        .where(
+            PrivateMessage.conversation_id == conv.id,
+            col(PrivateMessage.id) > read,
+            PrivateMessage.sender_id == partner_id,
+            PrivateMessage.status == PostStatus.VISIBLE.value,
+        )
+    ).one()
+    return ConversationView(
+        conv.id,
+        partner.pseudonym if partner else "(gone)",
+        partner_id,
+        conv.last_at,
+        int(unread),
+        has_muted(session, member_id, partner_id),
+        has_blocked(session, member_id, partner_id),
+    )
+
+
+def conversations(session: Session, *, member_id: int, limit: int = 50) -> list[ConversationView]:
+    """The member's conversations, most recent first."""
+    rows = session.exec(
+        select(Conversation)
+        .where(
+            or_(col(Conversation.low_id) == member_id, col(Conversation.high_id) == member_id),
+            col(Conversation.last_message_id) > 0,
+        )
+        .order_by(col(Conversation.last_at).desc())
+        .limit(limit)
+    ).all()
+    views = [_conversation_view(session, c, member_id) for c in rows]
+    # A blocked member's messages do not arrive: the conversation shows nothing new.
+    return [
+        v
+        if not v.blocked
+        else ConversationView(v.id, v.partner, v.partner_id, v.last_at, 0, v.muted, True)
+        for v in views
+    ]
+
+
+def unread_total(session: Session, *, member_id: int) -> int:
+    return sum(c.unread for c in conversations(session, member_id=member_id) if not c.muted)
+
+
+def conversation_with(
+    session: Session, *, member_id: int, partner_id: int
+) -> ConversationView | None:
+    low, high = _pair(member_id, partner_id)
+    conv = session.exec(
+        select(Conversation).where(Conversation.low_id == low, Conversation.high_id == high)
+    ).first()
+    return None if conv is None else _conversation_view(session, conv, member_id)
+
+
+def message_page(
+    session: Session,
+    *,
+    member_id: int,
+    conversation_id: int,
+    before_id: int | None = None,
+    limit: int = PAGE_SIZE,
+    mark_read: bool = True,
+) -> MessagePage:
+    """The newest page of a conversation (or the page before `before_id`), oldest first."""
+    conv = session.get(Conversation, conversation_id)
+    if conv is None or member_id not in (conv.low_id, conv.high_id):
+        raise PostError("That conversation no longer exists.")
+    view = _conversation_view(session, conv, member_id)
+    query = select(PrivateMessage).where(
+        PrivateMessage.conversation_id == conversation_id, _visible_to(member_id)
+    )
+    if view.blocked:
+        # Messages sent after the block never reach the blocker.
+        query = query.where(PrivateMessage.sender_id == member_id)
+    if before_id is not None:
+        query = query.where(col(PrivateMessage.id) < before_id)
+    rows = list(session.exec(query.order_by(col(PrivateMessage.id).desc()).limit(limit + 1)).all())
+    has_before = len(rows) > limit
+    rows = rows[:limit][::-1]
+    me = session.get(Member, member_id)
+    messages = tuple(
+        MessageView(
+            m.id or 0,
+            (me.pseudonym if me else "") if m.sender_id == member_id else view.partner,
+            m.sender_id == member_id,
+            m.body,
+            PostStatus(m.status),
+            m.created_at,
+        )
+        for m in rows
+    )
+    if mark_read and rows and before_id is None:
+        newest = max(m.id or 0 for m in rows)
+        if conv.low_id == member_id:
+            conv.low_read_id = max(conv.low_read_id, newest)
+        else:
+            conv.high_read_id = max(conv.high_read_id, newest)
+        session.add(conv)
+        session.flush()
+    return MessagePage(view, messages, has_before)
+
+
+def raise_concern_for_message(
+    session: Session, *, member_id: int, message_id: int, note: str = ""
+) -> int:
+    """ "I'm worried about this person": a crisis alert about a message's sender."""
+    message = session.get(PrivateMessage, message_id)
+    conv = session.get(Conversation, message.conversation_id) if message else None
+    if message is None or conv is None or member_id not in (conv.low_id, conv.high_id):
+        raise PostError("That message no longer exists.")
+    try:
+        return raise_concern(
+            session,
+            target_kind=FlagTarget.MESSAGE,
+            target_id=message_id,
+            author_id=message.sender_id,
+            reporter_id=member_id,
+            note=clean_line(note, 400),
+        )
+    except ValueError as error:
+        raise PostError(str(error)) from None
+
+
+def report_message(session: Session, *, reporter_id: int, message_id: int, reason: str) -> int:
+    why = clean_line(reason).strip()
+    if not why:
+        raise PostError("Please say in a few words what is wrong, so a moderator can help.")
+    message = session.get(PrivateMessage, message_id)
+    conv = session.get(Conversation, message.conversation_id) if message else None
+    if message is None or conv is None or reporter_id not in (conv.low_id, conv.high_id):
+        raise PostError("That message no longer exists.")
+    return add_flag(
+        session,
+        kind=FlagKind.REPORT,
+        target_kind=FlagTarget.MESSAGE,
+        target_id=message_id,
+        author_id=message.sender_id,
+        reporter_id=reporter_id,
+        reason=why,
+    )
+
+
+# -- moderators (the admin screen's review queue) --------------------------------------
+# How many earlier messages of the conversation a reviewer sees; "What we store" and the
+# default guidelines tell members this number in words.
+REVIEW_CONTEXT = 3
+
+
+def review_message(session: Session, *, message_id: int) -> ModeratedItem:
+    """A private message as a reviewer sees it, with the few messages before it."""
+    message = session.get(PrivateMessage, message_id)
+    conv = session.get(Conversation, message.conversation_id) if message else None
+    if message is None or conv is None:
+        return GONE
+    names = dict(
+        session.exec(
+            select(Member.id, Member.pseudonym).where(
+                col(Member.id).in_([conv.low_id, conv.high_id])
+            )
+        ).all()
+    )
+    other = conv.high_id if message.sender_id == conv.low_id else conv.low_id
+    rows = session.exec(
+        select(PrivateMessage)
+        .where(PrivateMessage.conversation_id == conv.id, col(PrivateMessage.id) < message_id)
+        .order_by(col(PrivateMessage.id).desc())
+        .limit(REVIEW_CONTEXT)
+    ).all()
+    context = tuple(f"{names.get(m.sender_id, '(gone)')}: {m.body[:300]}" for m in reversed(rows))
+    return ModeratedItem(
+        text=message.body,
+        where=f"private message to {names.get(other, '?')}",
+        context=context,
+        status=message.status,
+    )
+
+
+def moderate_message(session: Session, *, message_id: int, outcome: ReviewOutcome) -> None:
+    """A moderator delivers (approves), holds back or deletes a private message."""
+    message = session.get(PrivateMessage, message_id)
+    conv = session.get(Conversation, message.conversation_id) if message else None
+    if message is None or conv is None or message.status == PostStatus.DELETED.value:
+        return
+    if outcome is ReviewOutcome.SHOW:
+        message.status = PostStatus.VISIBLE.value
+        if message_id > (conv.last_message_id or 0):
+            conv.last_message_id = message_id
+            conv.last_at = message.created_at
+            session.add(conv)
+    elif outcome is ReviewOutcome.HIDE:
+        message.status = PostStatus.HIDDEN.value
+    else:
+        message.status = PostStatus.DELETED.value
+        message.body = ""
+    session.add(message)
+    session.flush()

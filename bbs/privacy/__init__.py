@@ -1,0 +1,1 @@
+"""Privacy: what we store about a member, their export, sessions, and deleting an account."""

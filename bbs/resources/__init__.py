@@ -1,0 +1,1 @@
+"""The resource library: coping strategies and exercises, favourites, sysop edits."""

@@ -1,0 +1,1 @@
+"""Live chat rooms: rooms, lines, invitations, scheduled sessions, presence and flood control."""

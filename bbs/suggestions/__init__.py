@@ -1,0 +1,1 @@
+"""Personal suggestions and peer matching, and their background refresher."""
