@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from support import NO_WAIT, add_member
 
+from bbs.admin import dashboard
 from bbs.admin import review as admin
-from bbs.admin.review import dashboard
 from bbs.boards import records as boards
 from bbs.db import Database
 from bbs.models import Member, Role, utcnow

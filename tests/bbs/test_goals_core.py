@@ -13,8 +13,9 @@ from support import sign_up_id
 from bbs.community import Community
 from bbs.config import Settings
 from bbs.db import Database
+from bbs.goals import companion
 from bbs.goals import records as goals
-from bbs.goals.records import CheckIn, Cheer, companion
+from bbs.goals.records import CheckIn, Cheer
 from bbs.goals.streaks import CheckInStatus, GoalError
 from bbs.moderation_queue.flags import ModerationFlag
 from server.wiring import build_community

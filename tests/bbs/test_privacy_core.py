@@ -12,8 +12,9 @@ import pytest
 from sqlmodel import Session, SQLModel, select
 from support import PASSWORD, let_new_members_write, sign_up_id
 
+from bbs.accounts import blocks
 from bbs.accounts.blocks import BlockKind
-from bbs.accounts.members import AccountError, blocks
+from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import PasswordError
 from bbs.admin.review import AuditEntry
 from bbs.boards import records as boards
