@@ -173,7 +173,7 @@ async def test_threads_respect_holds_blocks_and_authors(town: Community) -> None
         assert row is not None
         row.status = "held"  # as the moderation gate holds a thread for review
         s.add(row)
-    await town.boards.set_block(blocked, me, BlockKind.BLOCK, True)
+    await town.mail.set_block(blocked, me, BlockKind.BLOCK, True)
     await _opt_in(town, me)
     shown = await town.suggestions.for_you(me)
     threads = {s.item_id for s in shown.suggestions if s.kind == "thread"}
@@ -259,7 +259,7 @@ async def test_peers_are_matched_only_when_both_opted_in(town: Community) -> Non
 
 async def test_blocked_members_are_never_matched(town: Community) -> None:
     me, _friend, other = await _sleepers(town, ["Pam", "Quin", "Ray"])
-    await town.boards.set_block(other, me, BlockKind.BLOCK, True)
+    await town.mail.set_block(other, me, BlockKind.BLOCK, True)
     names = {p.pseudonym for p in (await town.suggestions.for_you(me)).peers}
     assert names == {"Quin"}
     assert "Pam" not in {p.pseudonym for p in (await town.suggestions.for_you(other)).peers}
@@ -316,7 +316,7 @@ async def test_invite_and_message_go_through_goals_and_message_rules(town: Commu
     me, friend = await _sleepers(town, ["Xia", "Yan"])
     partnership = await town.suggestions.invite_peer(me, friend)
     assert partnership.other == "Yan"
-    await town.boards.set_who_may_write(friend, WhoMayWrite.NOBODY)
+    await town.mail.set_who_may_write(friend, WhoMayWrite.NOBODY)
     with pytest.raises(PostError):
         await town.suggestions.peer_to_write(me, friend)
     outsider = await sign_up_id(town, "Zed")
