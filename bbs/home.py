@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
@@ -27,6 +28,10 @@ from bbs.moderation_queue import sanctions
 from bbs.moderation_queue.sanctions import NoticeView
 from bbs.rooms import records as rooms
 from bbs.rooms.records import RoomEventView
+
+if TYPE_CHECKING:
+    from bbs.accounts.members import MemberView
+    from bbs.store import Store
 
 
 @dataclass(frozen=True)
@@ -70,3 +75,22 @@ def load_home(
         crisis_waiting=admin.open_crisis_alerts(session) if is_staff else 0,
         needs_agreement=admin.needs_agreement(session, member_id),
     )
+
+
+class HomeService:
+    """The home screen's front door: its data, read in one transaction off the event loop."""
+
+    def __init__(self, *, store: Store) -> None:
+        self._store = store
+
+    async def snapshot(self, member: MemberView) -> HomeSnapshot:
+        """The home screen's data for `member` (raises StoreBusyError)."""
+        return await self._store.read(
+            lambda s: load_home(
+                s,
+                member_id=member.id,
+                name=member.pseudonym,
+                is_staff=member.is_staff,
+                first_visit=member.last_login_at is None,
+            )
+        )

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bbs.accounts.hashing import Hasher
     from bbs.accounts.login_guard import LoginGuard
+    from bbs.accounts.service import AccountService
     from bbs.admin.service import AdminService
     from bbs.boards.service import BoardService
     from bbs.cluster import Singletons
     from bbs.config import Settings
     from bbs.events import EventBus
     from bbs.goals.service import GoalService
+    from bbs.home import HomeService
     from bbs.mail.service import MailService
     from bbs.moderation_queue.gate import ModerationGate
     from bbs.privacy.service import PrivacyService
@@ -61,3 +63,5 @@ class Services:
     suggestions: SuggestionService
     privacy: PrivacyService
     resources: ResourceService
+    accounts: AccountService
+    home: HomeService

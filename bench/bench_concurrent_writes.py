@@ -223,7 +223,7 @@ async def run(data_dir: Path, total: int) -> list[Source]:
 
 
 async def _member(community: Community, member_id: int) -> accounts.MemberView:
-    member = await community.member(member_id)
+    member = await community.accounts.member(member_id)
     assert member is not None
     return member
 

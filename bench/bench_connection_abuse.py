@@ -54,7 +54,7 @@ async def main():
     community = build_community(settings)
     running = await start_server(settings, community)
     for name in ("Bench", "Other", "Flood", "Sloth", "Victim"):
-        await community.sign_up(name, "correct horse battery", "correct horse battery")
+        await community.accounts.sign_up(name, "correct horse battery", "correct horse battery")
     tune_garbage_collector()
     lags = []
 

@@ -219,7 +219,9 @@ def prepare(data_dir: Path, count: int) -> list[Author]:
             authors.append(Author(i, name, key))
 
     async def first_thread() -> None:
-        member = await community.member_for_key("poster00", key_info(authors[0].key).fingerprint)
+        member = await community.accounts.member_for_key(
+            "poster00", key_info(authors[0].key).fingerprint
+        )
         assert member is not None
         board = (await community.boards.board_list(member.id))[0]
         await community.boards.create_thread(

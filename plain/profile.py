@@ -198,7 +198,7 @@ async def _language(s: PlainSession) -> None:
     if answer.word or answer.number is None or not 1 <= answer.number <= len(LANGUAGES):
         return
     chosen = LANGUAGES[answer.number - 1]
-    s.context.member = await s.services.set_language(member.id, chosen)
+    s.context.member = await s.services.accounts.set_language(member.id, chosen)
     s.language = chosen
     await console.say(
         translator(chosen).gettext(LANGUAGE_SAVED).format(language=LANGUAGE_NAMES[chosen])
@@ -214,7 +214,7 @@ async def _front_end(s: PlainSession) -> None:
     if answer.word or answer.number not in (1, 2):
         return
     chosen = FrontEnd.PLAIN if answer.number == 1 else FrontEnd.FULL
-    s.context.member = await s.services.set_front_end(member.id, chosen)
+    s.context.member = await s.services.accounts.set_front_end(member.id, chosen)
     await console.say(FRONT_END_SAVED.format(front_end=_front_end_name(chosen)))
 
 

@@ -22,10 +22,10 @@ from bbs.home import HomeSnapshot
 from bbs.i18n import DEFAULT_LANGUAGE
 from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
 from bbs.rooms.service import SESSIONS_TOPIC, SessionStartingEvent
+from bbs.services import Services
 from plain.console import Console
 from plain.forms import KIND_ERRORS, command, error_text, numbered
 from plain.io import EndOfInput, Hangup, LineIO
-from plain.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -198,10 +198,12 @@ class PlainSession:
         home, self.context.home = self.context.home, None
         if home is None:
             try:
-                home = await self.services.home(member)
+                home = await self.services.home.snapshot(member)
             except StoreBusyError:
                 home = None
-        lines = [WELCOME.format(community=self.services.community_name, name=member.pseudonym)]
+        lines = [
+            WELCOME.format(community=self.services.settings().community_name, name=member.pseudonym)
+        ]
         if member.last_login_at is not None:
             lines.append(LAST_VISIT.format(when=member.last_login_at.strftime("%Y-%m-%d %H:%M")))
         else:
@@ -240,7 +242,7 @@ class PlainSession:
         return lines
 
     async def _agree_again(self) -> None:
-        text = await self.services.guidelines_text()
+        text = await self.services.texts.guidelines_text()
         await self.console.say(GUIDELINES_CHANGED + "\n\n" + text)
         while True:
             answer = (await self.console.ask(AGREE_PROMPT)).strip().lower()
@@ -326,7 +328,7 @@ class PlainSession:
     # -- help, from any prompt --------------------------------------------------------
     async def show_help(self) -> None:
         """The help text and crisis lines, with the on-call note first when there is one."""
-        text = await self.services.help_text(self.language)
+        text = await self.services.texts.help_text(self.language)
         try:
             on_call = (await self.services.admin.on_call_note()).strip()
         except StoreBusyError:
@@ -348,8 +350,8 @@ class PlainSession:
         if member.is_staff:
             topics["staff"] = STAFF_TOPIC
         for name, topic in topics.items():
-            self._subscriptions[name] = self.services.subscribe(
-                topic, functools.partial(self._arrived, name), maxsize=16
+            self._subscriptions[name] = self.services.events.subscribe(
+                topic, maxsize=16, on_event=functools.partial(self._arrived, name)
             )
 
     def _arrived(self, name: str) -> None:

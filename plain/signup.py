@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import PasswordError, check_new_password
 from bbs.accounts.pseudonyms import PseudonymError
-from bbs.community import SignUpResult
+from bbs.accounts.service import SignUpResult
 from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
 from plain.forms import confirm, error_text
@@ -79,7 +79,7 @@ def _t(s: PlainSession) -> Callable[[str], str]:
 async def arrive(s: PlainSession) -> None:
     """Sign up or recover within the sign-up time limit; the session then has its member."""
     try:
-        async with asyncio.timeout(s.services.signup_seconds):
+        async with asyncio.timeout(float(s.services.settings().login.signup_seconds)):
             await choose_language(s)
             result, first = await _arrive(s)
     except TimeoutError:
@@ -95,7 +95,7 @@ async def arrive(s: PlainSession) -> None:
                 "",
                 result.recovery_code,
                 "",
-                _(NEXT_TIME).format(port=s.services.port, name=result.member.pseudonym),
+                _(NEXT_TIME).format(port=s.services.settings().port, name=result.member.pseudonym),
             ]
         )
     )
@@ -127,10 +127,12 @@ async def choose_language(s: PlainSession) -> None:
 async def _arrive(s: PlainSession) -> tuple[SignUpResult, bool]:
     console = s.console
     _ = _t(s)
-    guidelines = await s.services.guidelines_text()
-    await console.say(_(WELCOME).format(community=s.services.community_name) + "\n" + _(INTRO))
+    guidelines = await s.services.texts.guidelines_text()
+    await console.say(
+        _(WELCOME).format(community=s.services.settings().community_name) + "\n" + _(INTRO)
+    )
     if await console.say(guidelines.strip()):
-        await console.say("\n" + s.services.what_we_store_text())
+        await console.say("\n" + s.services.texts.what_we_store_text())
     while True:
         answer = (await console.ask(_(CHOOSE))).strip().lower()
         if answer in ("a", "agree", "yes", "y"):
@@ -168,7 +170,7 @@ async def _sign_up(s: PlainSession) -> SignUpResult | None:
         if name.lower() in BACK:
             return None
         try:
-            await s.services.check_pseudonym(name)
+            await s.services.accounts.check_pseudonym(name)
         except (PseudonymError, AccountError, StoreBusyError) as error:
             await console.say(error_text(error))
             continue
@@ -181,7 +183,7 @@ async def _sign_up(s: PlainSession) -> SignUpResult | None:
             key = None
         await console.say(_(ONE_MOMENT))
         try:
-            return await s.services.sign_up(
+            return await s.services.accounts.sign_up(
                 name, password, repeated, key=key, source=s.context.source, language=s.language
             )
         except (PseudonymError, AccountError, PasswordError, StoreBusyError) as error:
@@ -203,7 +205,7 @@ async def _recover(s: PlainSession) -> SignUpResult | None:
         password, repeated = await _password(s, _(NEW_PASSWORD))
         await console.say(_(ONE_MOMENT))
         try:
-            return await s.services.reset_password(
+            return await s.services.accounts.reset_password(
                 name, code, password, repeated, source=s.context.source
             )
         except (AccountError, PasswordError, StoreBusyError) as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -44,6 +44,13 @@ QUEUE_KEYS: tuple[tuple[str, Decision, str], ...] = (
     ("u", Decision.UPHOLD, "uphold"),
     ("o", Decision.OVERTURN, "overturn"),
 )
+
+if TYPE_CHECKING:
+    from bbs.admin.service import AdminService
+    from bbs.events import EventBus
+    from bbs.resources.service import ResourceService
+    from bbs.texts.service import Texts
+
 _TIMED = (Decision.MUTE, Decision.SUSPEND)
 
 
@@ -200,8 +207,14 @@ class ReviewQueueScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "ReviewQueueScreen")
 
-    def __init__(self) -> None:
+    def __init__(
+        self, *, admin: AdminService, events: EventBus, texts: Texts, resources: ResourceService
+    ) -> None:
         super().__init__()
+        self._admin = admin
+        self._events = events
+        self._texts = texts
+        self._resources = resources
         self.items: list[QueueItem] = []
         self._staff: Live | None = None
 
@@ -224,7 +237,7 @@ class ReviewQueueScreen(BBSScreen[None]):
         # New items (a crisis alert first of all) appear here as they arrive; `Live` runs
         # `_queue_changed` in this moderator's own session.
         self._staff = Live(self, self._queue_changed)
-        self._staff.topic(self.bbs.community.events, STAFF_TOPIC, maxsize=32)
+        self._staff.topic(self._events, STAFF_TOPIC, maxsize=32)
         await self.load()
 
     def on_unmount(self) -> None:
@@ -250,7 +263,7 @@ class ReviewQueueScreen(BBSScreen[None]):
             title.show("Only moderators and sysops can use this screen.")
             return
         try:
-            self.items = await self.bbs.community.admin.queue(actor)
+            self.items = await self._admin.queue(actor)
         except (AdminError, StoreBusyError) as error:
             title.show(str(error))
             return
@@ -296,7 +309,7 @@ class ReviewQueueScreen(BBSScreen[None]):
 
     @work(exclusive=True, group="explain")
     async def _explain(self, item: QueueItem) -> None:
-        terms = await self.bbs.community.admin.terms_behind(item.item.text)
+        terms = await self._admin.terms_behind(item.item.text)
         if terms and self.current() is item:
             self.query_one("#detail", PlainText).show(describe_item(item, terms))
 
@@ -312,7 +325,7 @@ class ReviewQueueScreen(BBSScreen[None]):
                 "A crisis alert is never a strike: press K to acknowledge it.", markup=False
             )
             return
-        categories = await self.bbs.community.admin.reason_categories()
+        categories = await self._admin.reason_categories()
         crisis = decision is Decision.ACKNOWLEDGE and item.kind is FlagKind.CRISIS
         choice = await self.app.push_screen_wait(
             ReasonDialog(
@@ -326,7 +339,7 @@ class ReviewQueueScreen(BBSScreen[None]):
         if choice is None:
             return
         try:
-            entry = await self.bbs.community.admin.decide(
+            entry = await self._admin.decide(
                 actor,
                 item.flag_id,
                 decision,
@@ -349,24 +362,24 @@ class ReviewQueueScreen(BBSScreen[None]):
 
     def action_lookup(self) -> None:
         item = self.current()
-        self.app.push_screen(MemberLookupScreen(item.author if item else ""))
+        self.app.push_screen(MemberLookupScreen(item.author if item else "", admin=self._admin))
 
     def action_audit(self) -> None:
-        self.app.push_screen(AuditLogScreen())
+        self.app.push_screen(AuditLogScreen(admin=self._admin))
 
     def action_community(self) -> None:
         member = self.bbs.member
         if member is None or member.role.value != "sysop":
             self.notify("Community settings are for sysops.", markup=False)
             return
-        self.app.push_screen(CommunitySettingsScreen())
+        self.app.push_screen(CommunitySettingsScreen(admin=self._admin, texts=self._texts))
 
     def action_places(self) -> None:
         member = self.bbs.member
         if member is None or member.role.value != "sysop":
             self.notify("Boards and rooms are managed by sysops.", markup=False)
             return
-        self.app.push_screen(PlacesScreen())
+        self.app.push_screen(PlacesScreen(admin=self._admin))
 
     def action_resources(self) -> None:
         member = self.bbs.member
@@ -375,7 +388,7 @@ class ReviewQueueScreen(BBSScreen[None]):
             return
         from screens.resources_admin import ResourceAdminScreen
 
-        self.app.push_screen(ResourceAdminScreen())
+        self.app.push_screen(ResourceAdminScreen(resources=self._resources))
 
     def action_model_panel(self) -> None:
         member = self.bbs.member
@@ -384,12 +397,12 @@ class ReviewQueueScreen(BBSScreen[None]):
             return
         from screens.model_panel import ModelPanelScreen
 
-        self.app.push_screen(ModelPanelScreen())
+        self.app.push_screen(ModelPanelScreen(admin=self._admin))
 
     def action_dashboard(self) -> None:
         from screens.dashboard import DashboardScreen
 
-        self.app.push_screen(DashboardScreen())
+        self.app.push_screen(DashboardScreen(admin=self._admin))
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -436,6 +449,10 @@ class AuditLogScreen(BBSScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
+    def __init__(self, *, admin: AdminService) -> None:
+        super().__init__()
+        self._admin = admin
+
     def compose(self) -> ComposeResult:
         yield PlainText("Audit log", classes="title")
         yield TextField(
@@ -461,7 +478,7 @@ class AuditLogScreen(BBSScreen[None]):
             out.show("Only moderators and sysops can use this screen.")
             return
         try:
-            entries = await self.bbs.community.admin.audit(member.id, parse_filter(text))
+            entries = await self._admin.audit(member.id, parse_filter(text))
         except (ValueError, StoreBusyError) as error:
             out.show(str(error))
             return
@@ -491,8 +508,9 @@ class MemberLookupScreen(BBSScreen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, name: str = "") -> None:
+    def __init__(self, name: str = "", *, admin: AdminService) -> None:
         super().__init__()
+        self._admin = admin
         self.start_name = name
         self.name_shown = ""
 
@@ -520,7 +538,7 @@ class MemberLookupScreen(BBSScreen[None]):
             out.show("Only moderators and sysops can use this screen.")
             return
         try:
-            r = await self.bbs.community.admin.member_record(member.id, name)
+            r = await self._admin.member_record(member.id, name)
         except (AdminError, StoreBusyError) as error:
             out.show(str(error))
             return
@@ -553,7 +571,7 @@ class MemberLookupScreen(BBSScreen[None]):
         if member is None or not member.is_staff or not self.name_shown:
             self.notify("Look a member up first.", markup=False)
             return
-        admin = self.bbs.community.admin
+        admin = self._admin
         note = what == "note"
         choice = await self.app.push_screen_wait(
             ReasonDialog(
@@ -623,8 +641,10 @@ class CommunitySettingsScreen(BBSScreen[None]):
         "help": "Help and crisis lines (shown behind F1):",
     }
 
-    def __init__(self) -> None:
+    def __init__(self, *, admin: AdminService, texts: Texts) -> None:
         super().__init__()
+        self._admin = admin
+        self._texts = texts
         self.loaded: dict[str, str] = {}
         self.texts: dict[str, str] = {}
         self.editing = "guidelines"
@@ -651,7 +671,7 @@ class CommunitySettingsScreen(BBSScreen[None]):
     async def on_mount(self) -> None:
         from textual.widgets import TextArea
 
-        admin = self.bbs.community.admin
+        admin = self._admin
         for field_id, key, _label in _SETTING_FIELDS:
             value = await admin.setting(key)
             if field_id == "reasons":
@@ -662,8 +682,8 @@ class CommunitySettingsScreen(BBSScreen[None]):
                 value = value or str(DEFAULT_NEW_MEMBER_MESSAGE_HOURS)
             self.query_one(f"#{field_id}", TextField).value = value
         self.texts = {
-            "guidelines": await self.bbs.community.texts.guidelines_text(),
-            "help": await self.bbs.community.texts.help_text(),
+            "guidelines": await self._texts.guidelines_text(),
+            "help": await self._texts.help_text(),
         }
         self.query_one(TextArea).text = self.texts["guidelines"]
         self.loaded = self._values()
@@ -692,7 +712,7 @@ class CommunitySettingsScreen(BBSScreen[None]):
         except ValueError as error:
             self.notify(f"New members' private messages: {error}", markup=False)
             return
-        admin = self.bbs.community.admin
+        admin = self._admin
         saved: list[str] = []
         try:
             for field_id, key, _label in _SETTING_FIELDS:
@@ -743,8 +763,9 @@ class PlacesScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "PlacesScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, admin: AdminService) -> None:
         super().__init__()
+        self._admin = admin
         self.places: list[_Place] = []
         self.pending = ""
 
@@ -764,7 +785,7 @@ class PlacesScreen(BBSScreen[None]):
         if member is None:
             return
         try:
-            board_list, room_list = await self.bbs.community.admin.places(member.id)
+            board_list, room_list = await self._admin.places(member.id)
         except (AdminError, StoreBusyError) as error:
             self.query_one("#place-prompt", PlainText).show(str(error))
             return
@@ -824,7 +845,7 @@ class PlacesScreen(BBSScreen[None]):
         if member is None or not change:
             return
         try:
-            done = await self.bbs.community.admin.change_place(
+            done = await self._admin.change_place(
                 member.id,
                 change,
                 board=place.name if place else "",

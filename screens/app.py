@@ -17,13 +17,13 @@ from textual.filter import NoColor
 from textual.notifications import SeverityLevel
 
 from bbs.accounts.members import MemberView, PublicKeyInfo
-from bbs.community import Community
 from bbs.errors import StoreBusyError
 from bbs.events import Event
 from bbs.home import HomeSnapshot
 from bbs.i18n import DEFAULT_LANGUAGE, translator
 from bbs.models import ColourMode
 from bbs.moderation_queue.sanctions import AccessChanged, member_topic
+from bbs.services import Services
 from bbs.terminal_caps import ColourDepth, effective_depth
 from screens.live import Live
 from screens.tcss import module_css
@@ -41,9 +41,10 @@ _COLOR_SYSTEMS = {
 
 @dataclass
 class SessionContext:
-    """What the SSH layer hands the app: who is here and what their terminal can do."""
+    """What the SSH layer hands the app: the BBS's services, who is here and what their
+    terminal can do."""
 
-    community: Community
+    services: Services
     member: MemberView | None
     detected_depth: ColourDepth = ColourDepth.EIGHT_BIT
     offered_key: PublicKeyInfo | None = None
@@ -83,6 +84,8 @@ class BBSApp(QuietCrashApp[int]):
     ) -> None:
         super().__init__(driver_class=driver_class, ansi_color=True)
         self.context = context
+        # The BBS's services: the app hands each screen the ones it uses.
+        self._services = context.services
         self.terminal_link = terminal_link
         self.theme = "ansi-dark"
         # Said to the member after the screen is restored, on the plain terminal.
@@ -98,10 +101,6 @@ class BBSApp(QuietCrashApp[int]):
             else context.preferred_language or DEFAULT_LANGUAGE
         )
         self.apply_colour_mode(context.member.colour_mode if context.member else ColourMode.AUTO)
-
-    @property
-    def community(self) -> Community:
-        return self.context.community
 
     @property
     def member(self) -> MemberView | None:
@@ -127,14 +126,18 @@ class BBSApp(QuietCrashApp[int]):
         from screens.signup import LanguageScreen
 
         if self.context.member is None:
-            return LanguageScreen()
-        return MainMenuScreen()
+            return LanguageScreen(
+                settings=self._services.settings,
+                texts=self._services.texts,
+                accounts=self._services.accounts,
+            )
+        return MainMenuScreen(services=self._services)
 
     def on_mount(self) -> None:
         if self.context.member is not None:
             self._watch_access(self.context.member)
         if self.context.member is None:
-            limit = self.community.settings.login.signup_seconds
+            limit = self._services.settings().login.signup_seconds
             # Not a Textual timer: a cancelled asyncio timer stays in the loop's queue until
             # its time would have come, holding whatever it refers to. This one refers to
             # the app only weakly and runs in an empty context, so a visitor who leaves
@@ -171,7 +174,7 @@ class BBSApp(QuietCrashApp[int]):
             self._access.close()
         # `Live` runs `_access_changed` in this session, whoever made the change.
         self._access = Live(self, self._access_changed)
-        self._access.topic(self.community.events, member_topic(member.id), maxsize=8)
+        self._access.topic(self._services.events, member_topic(member.id), maxsize=8)
 
     def _access_changed(self, events: list[Event]) -> None:
         member = self.context.member
@@ -189,7 +192,7 @@ class BBSApp(QuietCrashApp[int]):
         if member is None:
             return
         try:
-            line = await self.community.admin.login_block(member.id)
+            line = await self._services.admin.login_block(member.id)
         except StoreBusyError:
             # The store is busy for a moment: look again shortly rather than not at all.
             self.set_timer(1.0, self._access_changed_again)
@@ -214,7 +217,7 @@ class BBSApp(QuietCrashApp[int]):
         # the base of the default mode and stays (idle) beneath the menu's own mode.
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.add_mode("menu", MainMenuScreen)
+        self.add_mode("menu", lambda: MainMenuScreen(services=self._services))
         self.switch_mode("menu")
 
     def crashed(self, error: BaseException | None) -> None:
@@ -231,7 +234,13 @@ class BBSApp(QuietCrashApp[int]):
         from screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(
+                HelpScreen(
+                    texts=self._services.texts,
+                    admin=self._services.admin,
+                    resources=self._services.resources,
+                )
+            )
 
     @property
     def quick_hidden(self) -> bool:

@@ -1,4 +1,5 @@
-"""The base class of our screens: typed access to the session's app and its community."""
+"""The base class of our screens: typed access to the session's app (services come in each
+screen's constructor)."""
 
 from __future__ import annotations
 

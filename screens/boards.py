@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -43,6 +43,10 @@ from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, Tick
 from screens.widgets import styled_line as _line
 
+if TYPE_CHECKING:
+    from bbs.boards.service import BoardService
+    from bbs.mail.service import MailService
+
 
 def _when(post_time: object) -> str:
     from datetime import datetime
@@ -62,6 +66,11 @@ class BoardsScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "BoardsScreen")
 
+    def __init__(self, *, boards: BoardService, mail: MailService) -> None:
+        super().__init__()
+        self._boards = boards
+        self._mail = mail
+
     def compose(self) -> ComposeResult:
         yield PlainText("Boards", classes="title")
         yield OptionList(id="boards")
@@ -79,7 +88,7 @@ class BoardsScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            listing = await self.bbs.community.boards.board_list(member.id)
+            listing = await self._boards.board_list(member.id)
         except StoreBusyError:
             self.query_one("#status", PlainText).show(BUSY)
             return
@@ -102,7 +111,9 @@ class BoardsScreen(BBSScreen[None]):
     @on(OptionList.OptionSelected, "#boards")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.push_screen(ThreadListScreen(int(event.option.id)))
+            self.app.push_screen(
+                ThreadListScreen(int(event.option.id), boards=self._boards, mail=self._mail)
+            )
 
     async def action_follow(self) -> None:
         options = self.query_one("#boards", OptionList)
@@ -112,7 +123,7 @@ class BoardsScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None and option.id is not None
         following = "following" in str(option.prompt)
-        await self.bbs.community.boards.follow(member.id, "board", int(option.id), not following)
+        await self._boards.follow(member.id, "board", int(option.id), not following)
         self.query_one("#status", PlainText).show(
             "Stopped following that board."
             if following
@@ -121,10 +132,10 @@ class BoardsScreen(BBSScreen[None]):
         await self.reload()
 
     def action_search(self) -> None:
-        self.app.push_screen(SearchScreen())
+        self.app.push_screen(SearchScreen(boards=self._boards, mail=self._mail))
 
     def action_warnings(self) -> None:
-        self.app.push_screen(WarningPrefsScreen())
+        self.app.push_screen(WarningPrefsScreen(boards=self._boards))
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -142,8 +153,10 @@ class ThreadListScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "ThreadListScreen")
 
-    def __init__(self, board_id: int) -> None:
+    def __init__(self, board_id: int, *, boards: BoardService, mail: MailService) -> None:
         super().__init__()
+        self._boards = boards
+        self._mail = mail
         self.board_id = board_id
         self.board_name = ""
         self._older: int | None = None
@@ -168,7 +181,7 @@ class ThreadListScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            page = await self.bbs.community.boards.thread_list(
+            page = await self._boards.thread_list(
                 member.id, self.board_id, before=before, after=after
             )
         except (PostError, StoreBusyError) as error:
@@ -195,7 +208,9 @@ class ThreadListScreen(BBSScreen[None]):
     @on(OptionList.OptionSelected, "#threads")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.push_screen(ThreadScreen(int(event.option.id)))
+            self.app.push_screen(
+                ThreadScreen(int(event.option.id), boards=self._boards, mail=self._mail)
+            )
 
     async def action_older(self) -> None:
         if self._older is not None:
@@ -210,15 +225,15 @@ class ThreadListScreen(BBSScreen[None]):
         target = ComposeTarget(
             "thread", self.board_id, f"New thread in {self.board_name}", with_title=True
         )
-        outcome = await self.app.push_screen_wait(ComposeScreen(target))
+        outcome = await self.app.push_screen_wait(
+            ComposeScreen(target, boards=self._boards, mail=self._mail)
+        )
         await show_outcome(self, outcome)
 
     async def action_follow(self) -> None:
         member = self.bbs.member
         assert member is not None
-        await self.bbs.community.boards.follow(
-            member.id, "board", self.board_id, not self._following
-        )
+        await self._boards.follow(member.id, "board", self.board_id, not self._following)
         await self.load(*self._cursor)
 
     def action_back(self) -> None:
@@ -414,8 +429,12 @@ class ThreadScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "ThreadScreen")
 
-    def __init__(self, thread_id: int, *, at_seq: int | None = None) -> None:
+    def __init__(
+        self, thread_id: int, *, at_seq: int | None = None, boards: BoardService, mail: MailService
+    ) -> None:
         super().__init__()
+        self._boards = boards
+        self._mail = mail
         self.thread_id = thread_id
         self.page: ThreadPage | None = None
         self._at_seq = at_seq
@@ -451,7 +470,7 @@ class ThreadScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            page = await self.bbs.community.boards.thread_page(
+            page = await self._boards.thread_page(
                 member.id,
                 self.thread_id,
                 after_seq=after_seq,
@@ -579,7 +598,14 @@ class ThreadScreen(BBSScreen[None]):
         self, target: ComposeTarget, *, body: str = "", title: str = "", warning: str = ""
     ) -> None:
         outcome = await self.app.push_screen_wait(
-            ComposeScreen(target, body=body, title=title, warning=warning)
+            ComposeScreen(
+                target,
+                body=body,
+                title=title,
+                warning=warning,
+                boards=self._boards,
+                mail=self._mail,
+            )
         )
         if outcome is None:
             return
@@ -638,7 +664,7 @@ class ThreadScreen(BBSScreen[None]):
         ):
             return
         try:
-            await self.bbs.community.boards.delete(member.id, widget.post.id)
+            await self._boards.delete(member.id, widget.post.id)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -654,7 +680,7 @@ class ThreadScreen(BBSScreen[None]):
         if kind is None:
             return
         try:
-            on_now = await self.bbs.community.boards.react(member.id, widget.post.id, kind)
+            on_now = await self._boards.react(member.id, widget.post.id, kind)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -680,7 +706,7 @@ class ThreadScreen(BBSScreen[None]):
         if not reason:
             return
         try:
-            await self.bbs.community.boards.report_post(member.id, widget.post.id, reason)
+            await self._boards.report_post(member.id, widget.post.id, reason)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -703,7 +729,7 @@ class ThreadScreen(BBSScreen[None]):
         if note is None:
             return
         try:
-            await self.bbs.community.boards.raise_concern(member.id, widget.post.id, note)
+            await self._boards.raise_concern(member.id, widget.post.id, note)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -715,7 +741,7 @@ class ThreadScreen(BBSScreen[None]):
         member = self.bbs.member
         if widget is None or member is None or widget.post.author_id is None or widget.post.mine:
             return
-        service = self.bbs.community.mail
+        service = self._mail
         blocked, _muted = await service.is_blocked(member.id, widget.post.author_id)
         question = (
             f"Unblock {clean_line(widget.post.author)}?"
@@ -737,7 +763,7 @@ class ThreadScreen(BBSScreen[None]):
         if self.page is None or member is None:
             return
         following = self.page.thread.following
-        await self.bbs.community.boards.follow(member.id, "thread", self.thread_id, not following)
+        await self._boards.follow(member.id, "thread", self.thread_id, not following)
         focused = self._focused()
         await self._reload(
             focus_seq=focused.post.seq if focused else self.page.last_read_seq + 1,
@@ -791,6 +817,10 @@ class WarningPrefsScreen(BBSScreen[None]):
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
 
+    def __init__(self, *, boards: BoardService) -> None:
+        super().__init__()
+        self._boards = boards
+
     def compose(self) -> ComposeResult:
         yield PlainText("Content warnings", classes="title")
         yield PlainText(
@@ -805,7 +835,7 @@ class WarningPrefsScreen(BBSScreen[None]):
     async def on_mount(self) -> None:
         member = self.bbs.member
         assert member is not None
-        prefs = await self.bbs.community.boards.reader_prefs(member.id)
+        prefs = await self._boards.reader_prefs(member.id)
         self.query_one("#expand", Checkbox).value = prefs.expand_warnings
         self.query_one("#always", TextField).value = ", ".join(prefs.always_collapsed)
         self.query_one("#expand", Checkbox).focus()
@@ -815,7 +845,7 @@ class WarningPrefsScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         words = self.query_one("#always", TextField).value.split(",")
-        await self.bbs.community.boards.set_reader_prefs(
+        await self._boards.set_reader_prefs(
             member.id,
             expand_warnings=self.query_one("#expand", Checkbox).value,
             always_collapsed=words,
@@ -860,8 +890,10 @@ class SearchScreen(BBSScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
     DEFAULT_CSS = default_css(__file__, "SearchScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, boards: BoardService, mail: MailService) -> None:
         super().__init__()
+        self._boards = boards
+        self._mail = mail
         self._listed = ""  # the query whose results are listed
 
     def compose(self) -> ComposeResult:
@@ -885,7 +917,7 @@ class SearchScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            hits = await self.bbs.community.boards.search(member.id, event.value)
+            hits = await self._boards.search(member.id, event.value)
         except StoreBusyError:
             self.query_one("#status", PlainText).show(BUSY)
             return
@@ -909,7 +941,9 @@ class SearchScreen(BBSScreen[None]):
     def _open_option(self, option_id: str | None) -> None:
         if option_id:
             thread_id, _, seq = option_id.partition(":")
-            self.app.push_screen(ThreadScreen(int(thread_id), at_seq=int(seq)))
+            self.app.push_screen(
+                ThreadScreen(int(thread_id), at_seq=int(seq), boards=self._boards, mail=self._mail)
+            )
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -25,6 +25,11 @@ from bbs.text_safety import clean_text
 from screens.base import BBSScreen
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, SafeTextArea, TextField, session_text
+
+if TYPE_CHECKING:
+    from bbs.boards.service import BoardService
+    from bbs.mail.service import MailService
+
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +97,18 @@ class ComposeScreen(BBSScreen[Outcome | None]):
     DEFAULT_CSS = default_css(__file__, "ComposeScreen")
 
     def __init__(
-        self, target: ComposeTarget, *, title: str = "", body: str = "", warning: str = ""
+        self,
+        target: ComposeTarget,
+        *,
+        title: str = "",
+        body: str = "",
+        warning: str = "",
+        boards: BoardService,
+        mail: MailService,
     ) -> None:
         super().__init__()
+        self._boards = boards
+        self._mail = mail
         self.target = target
         self._initial = (title, body, warning)
         self._timer: Timer | None = None
@@ -136,7 +150,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         if not any(self._initial):
             member = self.bbs.member
             assert member is not None
-            draft = await self.bbs.community.boards.draft(member.id, self.target.context)
+            draft = await self._boards.draft(member.id, self.target.context)
             if draft is not None:
                 self._fill(draft.title, draft.body, draft.warning)
                 self._say("Your unsent draft is back, just as you left it.")
@@ -191,7 +205,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         member = self.bbs.member
         if member is None:
             return
-        service = self.bbs.community.boards
+        service = self._boards
         try:
             if not (title.strip() or body.strip()):
                 await service.discard_draft(member.id, self.target.context)
@@ -218,7 +232,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         if not (title.strip() or body.strip()):
             return
         task = asyncio.get_running_loop().create_task(
-            self.bbs.community.boards.save_draft(
+            self._boards.save_draft(
                 member.id,
                 self.target.context,
                 label=self.target.label,
@@ -261,7 +275,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             return
         member = self.bbs.member
         assert member is not None
-        service = self.bbs.community.boards
+        service = self._boards
         title, body, warning = self._values()
         self._sending = True
         self._say("Sending...")
@@ -284,7 +298,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
                     title=title if target.with_title else None,
                 )
             else:
-                mail = self.bbs.community.mail
+                mail = self._mail
                 outcome = await mail.send_message(member.id, target.target_id, body)
         except PostError as error:
             self._say(str(error))

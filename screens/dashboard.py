@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +14,9 @@ from bbs.moderation_queue.audit import AdminError
 from screens.admin import ago
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText
+
+if TYPE_CHECKING:
+    from bbs.admin.service import AdminService
 
 
 def dashboard_text(d: DashboardStats) -> str:
@@ -69,6 +72,10 @@ class DashboardScreen(BBSScreen[None]):
         Binding("escape", "back", "Back"),
     ]
 
+    def __init__(self, *, admin: AdminService) -> None:
+        super().__init__()
+        self._admin = admin
+
     def compose(self) -> ComposeResult:
         yield PlainText("Dashboard (last 14 days, UTC)", classes="title")
         with VerticalScroll(id="dashboard-scroll"):
@@ -84,7 +91,7 @@ class DashboardScreen(BBSScreen[None]):
         if member is None:
             return
         try:
-            stats = await self.bbs.community.admin.dashboard(member.id)
+            stats = await self._admin.dashboard(member.id)
         except (AdminError, StoreBusyError) as error:
             out.show(str(error))
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,6 +39,10 @@ from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import BUSY, ChoiceField, KeyBar, PlainText, TextField, Tick
 from screens.widgets import styled_line as _line
+
+if TYPE_CHECKING:
+    from bbs.goals.service import GoalService
+
 
 # Chart glyphs: shape and letter carry the meaning; colour only repeats it.
 GLYPHS: dict[CheckInStatus | None, tuple[str, str]] = {
@@ -208,8 +212,9 @@ class GoalsScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "GoalsScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, goals: GoalService) -> None:
         super().__init__()
+        self._goals = goals
         self.archived = False
         self.summaries: list[GoalSummary] = []
         # Reloads overlap (a dialog closing resumes the screen while its action reloads
@@ -238,7 +243,7 @@ class GoalsScreen(BBSScreen[None]):
 
     async def reload(self) -> None:
         member_id = _member_id(self)
-        service = self.bbs.community.goals
+        service = self._goals
         self._reloads += 1
         ticket = self._reloads
         try:
@@ -295,13 +300,13 @@ class GoalsScreen(BBSScreen[None]):
     @on(OptionList.OptionSelected, "#goals")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.push_screen(GoalDetailScreen(int(event.option.id)))
+            self.app.push_screen(GoalDetailScreen(int(event.option.id), goals=self._goals))
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
         if self.archived:
             return
-        made = await self.app.push_screen_wait(GoalFormScreen(None))
+        made = await self.app.push_screen_wait(GoalFormScreen(None, goals=self._goals))
         if made is not None:
             self._say(f"Goal set: {clean_line(made.title)}. Press C to check in when ready.")
             await self.reload()
@@ -311,7 +316,10 @@ class GoalsScreen(BBSScreen[None]):
         selected = self._selected()
         if selected is None:
             return
-        if await self.app.push_screen_wait(GoalFormScreen(selected.goal)) is not None:
+        if (
+            await self.app.push_screen_wait(GoalFormScreen(selected.goal, goals=self._goals))
+            is not None
+        ):
             self._say("Saved.")
             await self.reload()
 
@@ -320,9 +328,9 @@ class GoalsScreen(BBSScreen[None]):
         selected = self._selected()
         if selected is None or self.archived:
             return
-        outcome = await self.app.push_screen_wait(CheckInScreen(selected.goal))
+        outcome = await self.app.push_screen_wait(CheckInScreen(selected.goal, goals=self._goals))
         if outcome is not None:
-            await self.app.push_screen_wait(CheckInReplyScreen(outcome))
+            await self.app.push_screen_wait(CheckInReplyScreen(outcome, goals=self._goals))
         await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -340,7 +348,7 @@ class GoalsScreen(BBSScreen[None]):
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         try:
-            await self.bbs.community.goals.archive_goal(
+            await self._goals.archive_goal(
                 _member_id(self), selected.goal.id, archived=not bring_back
             )
         except (GoalError, StoreBusyError) as error:
@@ -355,14 +363,14 @@ class GoalsScreen(BBSScreen[None]):
         await self.reload()
 
     def action_partners(self) -> None:
-        self.app.push_screen(PartnersScreen())
+        self.app.push_screen(PartnersScreen(goals=self._goals))
 
     def action_settings(self) -> None:
-        self.app.push_screen(GoalSettingsScreen())
+        self.app.push_screen(GoalSettingsScreen(goals=self._goals))
 
     @work(exclusive=True, group="dialog")
     async def action_rest(self) -> None:
-        service = self.bbs.community.goals
+        service = self._goals
         member_id = _member_id(self)
         try:
             if await service.resting_until(member_id) is not None:
@@ -404,8 +412,9 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
     ]
     DEFAULT_CSS = default_css(__file__, "GoalFormScreen")
 
-    def __init__(self, goal: GoalView | None) -> None:
+    def __init__(self, goal: GoalView | None, *, goals: GoalService) -> None:
         super().__init__()
+        self._goals = goals
         self.goal = goal
 
     def compose(self) -> ComposeResult:
@@ -453,7 +462,7 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
             name: self._value(name)
             for name in ("title", "category", "cadence", "measure", "target", "visibility")
         }
-        service = self.bbs.community.goals
+        service = self._goals
         try:
             if self.goal is None:
                 saved = await service.create_goal(_member_id(self), **fields)
@@ -497,8 +506,9 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
     ]
     DEFAULT_CSS = default_css(__file__, "CheckInScreen")
 
-    def __init__(self, goal: GoalView) -> None:
+    def __init__(self, goal: GoalView, *, goals: GoalService) -> None:
         super().__init__()
+        self._goals = goals
         self.goal = goal
         self.status = CheckInStatus.DONE
         self.mood: int | None = None
@@ -518,7 +528,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
 
     async def on_mount(self) -> None:
         try:
-            self.today = await self.bbs.community.goals.today(_member_id(self))
+            self.today = await self._goals.today(_member_id(self))
         except StoreBusyError:
             self.query_one("#error", PlainText).show(BUSY)
         self._draw()
@@ -576,7 +586,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
             error.show("The value is a whole number, like 20. Or leave it empty.")
             return
         try:
-            outcome = await self.bbs.community.goals.check_in(
+            outcome = await self._goals.check_in(
                 _member_id(self),
                 self.goal.id,
                 self.status,
@@ -603,8 +613,9 @@ class CheckInReplyScreen(ModalScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "CheckInReplyScreen")
 
-    def __init__(self, outcome: CheckInOutcome) -> None:
+    def __init__(self, outcome: CheckInOutcome, *, goals: GoalService) -> None:
         super().__init__()
+        self._goals = goals
         self.outcome = outcome
         self.shared = False
 
@@ -648,7 +659,7 @@ class CheckInReplyScreen(ModalScreen[None]):
         badge = r.new_badges[-1]
         keys = self.query_one("#reply-keys", PlainText)
         try:
-            outcome = await app.community.goals.announce(app.member.id, badge, r.after.unit)
+            outcome = await self._goals.announce(app.member.id, badge, r.after.unit)
         except (GoalError, PostError, StoreBusyError) as error:
             keys.show(f"{error}  Enter close")
             return
@@ -674,8 +685,9 @@ class GoalDetailScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "GoalDetailScreen")
 
-    def __init__(self, goal_id: int) -> None:
+    def __init__(self, goal_id: int, *, goals: GoalService) -> None:
         super().__init__()
+        self._goals = goals
         self.goal_id = goal_id
         self.detail: GoalDetail | None = None
 
@@ -691,7 +703,7 @@ class GoalDetailScreen(BBSScreen[None]):
 
     async def reload(self) -> None:
         try:
-            self.detail = await self.bbs.community.goals.detail(_member_id(self), self.goal_id)
+            self.detail = await self._goals.detail(_member_id(self), self.goal_id)
         except (GoalError, StoreBusyError) as error:
             self.query_one("#detail", Static).update(Content(clean_line(str(error))))
             return
@@ -708,9 +720,11 @@ class GoalDetailScreen(BBSScreen[None]):
     async def action_check_in(self) -> None:
         if self.detail is None or not self._mine() or self.detail.summary.goal.archived:
             return
-        outcome = await self.app.push_screen_wait(CheckInScreen(self.detail.summary.goal))
+        outcome = await self.app.push_screen_wait(
+            CheckInScreen(self.detail.summary.goal, goals=self._goals)
+        )
         if outcome is not None:
-            await self.app.push_screen_wait(CheckInReplyScreen(outcome))
+            await self.app.push_screen_wait(CheckInReplyScreen(outcome, goals=self._goals))
             await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -718,14 +732,14 @@ class GoalDetailScreen(BBSScreen[None]):
         if self.detail is None or self._mine():
             return
         goal = self.detail.summary.goal
-        await send_cheer(self, goal.member_id, self.detail.owner, goal.id)
+        await send_cheer(self, goal.member_id, self.detail.owner, goal.id, goals=self._goals)
 
     def action_back(self) -> None:
         self.dismiss(None)
 
 
 async def send_cheer(
-    screen: BBSScreen[Any], recipient_id: int, name: str, goal_id: int | None
+    screen: BBSScreen[Any], recipient_id: int, name: str, goal_id: int | None, *, goals: GoalService
 ) -> None:
     """Ask for a cheer's words, send it through moderation, and say what happened."""
     words = await screen.app.push_screen_wait(
@@ -735,9 +749,7 @@ async def send_cheer(
         return
     status = screen.query_one("#status", PlainText)
     try:
-        outcome = await screen.bbs.community.goals.cheer(
-            _member_id(screen), recipient_id, words, goal_id=goal_id
-        )
+        outcome = await goals.cheer(_member_id(screen), recipient_id, words, goal_id=goal_id)
     except (GoalError, StoreBusyError) as error:
         status.show(str(error))
         return
@@ -761,8 +773,9 @@ class PartnersScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "PartnersScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, goals: GoalService) -> None:
         super().__init__()
+        self._goals = goals
         self.partners: list[PartnershipView] = []
 
     def compose(self) -> ComposeResult:
@@ -790,7 +803,7 @@ class PartnersScreen(BBSScreen[None]):
 
     async def reload(self) -> None:
         member_id = _member_id(self)
-        service = self.bbs.community.goals
+        service = self._goals
         try:
             self.partners = await service.partnerships(member_id)
             cheers = await service.cheers(member_id)
@@ -835,7 +848,9 @@ class PartnersScreen(BBSScreen[None]):
     def _open(self, _event: OptionList.OptionSelected) -> None:
         p = self._selected()
         if p is not None and p.status.value == "active":
-            self.app.push_screen(PartnerGoalsScreen(p.other_id, p.other, partner=True))
+            self.app.push_screen(
+                PartnerGoalsScreen(p.other_id, p.other, partner=True, goals=self._goals)
+            )
         elif p is not None:
             self._say("Once they accept, you can see each other's shared goals here.")
 
@@ -849,12 +864,14 @@ class PartnersScreen(BBSScreen[None]):
         if not name:
             return
         try:
-            other_id, other = await self.bbs.community.goals.find_member(name)
+            other_id, other = await self._goals.find_member(name)
         except (GoalError, StoreBusyError) as error:
             self._say(str(error))
             return
         partner = any(p.other_id == other_id and p.status.value == "active" for p in self.partners)
-        await self.app.push_screen(PartnerGoalsScreen(other_id, other, partner=partner))
+        await self.app.push_screen(
+            PartnerGoalsScreen(other_id, other, partner=partner, goals=self._goals)
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_invite(self) -> None:
@@ -866,7 +883,7 @@ class PartnersScreen(BBSScreen[None]):
         if not name:
             return
         try:
-            view = await self.bbs.community.goals.invite(_member_id(self), name)
+            view = await self._goals.invite(_member_id(self), name)
         except (GoalError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -878,7 +895,7 @@ class PartnersScreen(BBSScreen[None]):
         if p is None or not p.incoming or p.status.value != "pending":
             return
         try:
-            await self.bbs.community.goals.answer(_member_id(self), p.id, accept)
+            await self._goals.answer(_member_id(self), p.id, accept)
         except (GoalError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -902,7 +919,7 @@ class PartnersScreen(BBSScreen[None]):
         ):
             return
         try:
-            await self.bbs.community.goals.end_partnership(_member_id(self), p.id)
+            await self._goals.end_partnership(_member_id(self), p.id)
         except (GoalError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -914,7 +931,7 @@ class PartnersScreen(BBSScreen[None]):
         p = self._selected()
         if p is None or p.status.value != "active":
             return
-        await send_cheer(self, p.other_id, p.other, None)
+        await send_cheer(self, p.other_id, p.other, None, goals=self._goals)
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -929,8 +946,9 @@ class PartnerGoalsScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "PartnerGoalsScreen")
 
-    def __init__(self, other_id: int, name: str, *, partner: bool) -> None:
+    def __init__(self, other_id: int, name: str, *, partner: bool, goals: GoalService) -> None:
         super().__init__()
+        self._goals = goals
         self.other_id = other_id
         self.other_name = name
         self.partner = partner
@@ -954,9 +972,7 @@ class PartnerGoalsScreen(BBSScreen[None]):
     async def on_mount(self) -> None:
         options = self.query_one("#partner-goals", OptionList)
         try:
-            self.summaries = await self.bbs.community.goals.shared_goals(
-                _member_id(self), self.other_id
-            )
+            self.summaries = await self._goals.shared_goals(_member_id(self), self.other_id)
         except (GoalError, StoreBusyError) as error:
             self.query_one("#status", PlainText).show(str(error))
             return
@@ -971,7 +987,7 @@ class PartnerGoalsScreen(BBSScreen[None]):
     @on(OptionList.OptionSelected, "#partner-goals")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.push_screen(GoalDetailScreen(int(event.option.id)))
+            self.app.push_screen(GoalDetailScreen(int(event.option.id), goals=self._goals))
 
     @work(exclusive=True, group="dialog")
     async def action_cheer(self) -> None:
@@ -983,7 +999,7 @@ class PartnerGoalsScreen(BBSScreen[None]):
             if index is not None and 0 <= index < len(self.summaries)
             else None
         )
-        await send_cheer(self, self.other_id, self.other_name, goal_id)
+        await send_cheer(self, self.other_id, self.other_name, goal_id, goals=self._goals)
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -997,6 +1013,10 @@ class GoalSettingsScreen(BBSScreen[None]):
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
+
+    def __init__(self, *, goals: GoalService) -> None:
+        super().__init__()
+        self._goals = goals
 
     def compose(self) -> ComposeResult:
         yield PlainText("Goal settings", classes="title")
@@ -1018,7 +1038,7 @@ class GoalSettingsScreen(BBSScreen[None]):
 
     async def on_mount(self) -> None:
         try:
-            prefs = await self.bbs.community.goals.settings(_member_id(self))
+            prefs = await self._goals.settings(_member_id(self))
         except StoreBusyError:
             self.query_one("#status", PlainText).show(BUSY)
             return
@@ -1034,7 +1054,7 @@ class GoalSettingsScreen(BBSScreen[None]):
     async def action_save(self) -> None:
         status = self.query_one("#status", PlainText)
         try:
-            prefs = await self.bbs.community.goals.set_settings(
+            prefs = await self._goals.set_settings(
                 _member_id(self),
                 time_zone=self.query_one("#time-zone", TextField).value,
                 companion=self.query_one("#companion", Checkbox).value,
@@ -1057,8 +1077,9 @@ class CheckInsDue(Static):
 
     DEFAULT_CSS = default_css(__file__, "CheckInsDue")
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, goals: GoalService) -> None:
         super().__init__("", id=id, markup=False)
+        self._goals = goals
         self.due: list[GoalSummary] = []
         self._cheers: Live | None = None
 
@@ -1069,7 +1090,7 @@ class CheckInsDue(Static):
         member = screen.bbs.member
         if member is not None:
             # The home screen lives as long as the session: cheers reach it anywhere.
-            goals = screen.bbs.community.goals
+            goals = self._goals
             self._cheers = Live(self, self._cheered)
             self._cheers.follow(lambda wake: goals.subscribe_cheers(member.id, wake))
 
@@ -1096,7 +1117,7 @@ class CheckInsDue(Static):
         if member is None:
             return
         try:
-            greeting = await screen.bbs.community.goals.greeting(member.id, member.pseudonym)
+            greeting = await self._goals.greeting(member.id, member.pseudonym)
         except StoreBusyError:
             return
         self.show_greeting(greeting)
@@ -1118,7 +1139,7 @@ class CheckInsDue(Static):
         self.display = bool(lines)
 
 
-async def quick_check_in(screen: Screen[Any]) -> None:
+async def quick_check_in(screen: Screen[Any], *, goals: GoalService) -> None:
     """The one-key check-in: the first goal due today, marked done, and the reply shown."""
     widgets = screen.query(CheckInsDue)
     if not widgets:
@@ -1126,17 +1147,17 @@ async def quick_check_in(screen: Screen[Any]) -> None:
     due_widget = widgets.first()
     app: Any = screen.app
     if not due_widget.due:
-        app.push_screen(GoalsScreen())
+        app.push_screen(GoalsScreen(goals=goals))
         return
     goal = due_widget.due[0].goal
     try:
-        outcome = await app.community.goals.check_in(app.member.id, goal.id, CheckInStatus.DONE)
+        outcome = await goals.check_in(app.member.id, goal.id, CheckInStatus.DONE)
     except (GoalError, StoreBusyError) as error:
         app.notify(clean_line(str(error)), markup=False)
         await due_widget.refresh_due()
         return
     await due_widget.refresh_due()
-    await app.push_screen(CheckInReplyScreen(outcome))
+    await app.push_screen(CheckInReplyScreen(outcome, goals=goals))
 
 
 class ProfileBadges(PlainText):
@@ -1144,13 +1165,24 @@ class ProfileBadges(PlainText):
 
     DEFAULT_CSS = default_css(__file__, "ProfileBadges")
 
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        goals: GoalService,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(text, id=id, classes=classes)
+        self._goals = goals
+
     async def on_mount(self) -> None:
         screen = self.screen
         assert isinstance(screen, BBSScreen)
         member_id = _member_id(screen)
         try:
-            badges = await screen.bbs.community.goals.badges(member_id)
-            prefs = await screen.bbs.community.goals.settings(member_id)
+            badges = await self._goals.badges(member_id)
+            prefs = await self._goals.settings(member_id)
         except StoreBusyError:
             return
         shown = ", ".join(

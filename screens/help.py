@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,6 +12,11 @@ from bbs.errors import StoreBusyError
 from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText
+
+if TYPE_CHECKING:
+    from bbs.admin.service import AdminService
+    from bbs.resources.service import ResourceService
+    from bbs.texts.service import Texts
 
 
 class HelpScreen(BBSScreen[None]):
@@ -24,6 +29,12 @@ class HelpScreen(BBSScreen[None]):
         Binding("l", "moderation_log", "Moderation log", show=False),
         Binding("r", "resources", "Resource library", show=False),
     ]
+
+    def __init__(self, *, texts: Texts, admin: AdminService, resources: ResourceService) -> None:
+        super().__init__()
+        self._texts = texts
+        self._admin = admin
+        self._resources = resources
 
     def compose(self) -> ComposeResult:
         yield PlainText(self.bbs.gettext("Help and crisis lines"), classes="title")
@@ -38,10 +49,10 @@ class HelpScreen(BBSScreen[None]):
 
     async def on_mount(self) -> None:
         # In the member's language (a visitor's: the one chosen at sign-up).
-        text = await self.bbs.community.texts.help_text(self.bbs.language)
+        text = await self._texts.help_text(self.bbs.language)
         # The sysop's on-call note (admin screen): who is around to help right now.
         try:
-            on_call = await self.bbs.community.admin.on_call_note()
+            on_call = await self._admin.on_call_note()
         except StoreBusyError:
             on_call = ""  # the help text itself must always show
         if on_call.strip():
@@ -53,12 +64,12 @@ class HelpScreen(BBSScreen[None]):
     def action_moderation_log(self) -> None:
         from screens.moderation_notices import PublicLogScreen
 
-        self.app.push_screen(PublicLogScreen())
+        self.app.push_screen(PublicLogScreen(admin=self._admin))
 
     def action_resources(self) -> None:
         from screens.resources import ResourceLibraryScreen
 
-        self.app.push_screen(ResourceLibraryScreen())
+        self.app.push_screen(ResourceLibraryScreen(resources=self._resources))
 
     def action_close(self) -> None:
         self.dismiss(None)

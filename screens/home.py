@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -12,6 +13,12 @@ from bbs.boards.records import DraftView, NewsItem
 from bbs.text_safety import clean_line, truncate_display
 from screens.compose import ComposeScreen, ComposeTarget, show_outcome
 from screens.tcss import default_css
+
+if TYPE_CHECKING:
+    from bbs.boards.service import BoardService
+    from bbs.goals.service import GoalService
+    from bbs.mail.service import MailService
+
 
 NEWS_MAX = 9
 
@@ -38,8 +45,13 @@ class WhatsNew(Static):
 
     DEFAULT_CSS = default_css(__file__, "WhatsNew")
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, *, id: str | None = None, boards: BoardService, mail: MailService, goals: GoalService
+    ) -> None:
         super().__init__("", id=id, markup=False)
+        self._boards = boards
+        self._mail = mail
+        self._goals = goals
         self.items: list[_Item] = []
 
     def show_news(
@@ -113,15 +125,17 @@ class WhatsNew(Static):
         if item.messages:
             from screens.messages import MessagesScreen
 
-            await app.push_screen(MessagesScreen())
+            await app.push_screen(MessagesScreen(mail=self._mail, boards=self._boards))
         elif item.partners:
             from screens.goals import PartnersScreen
 
-            await app.push_screen(PartnersScreen())
+            await app.push_screen(PartnersScreen(goals=self._goals))
         elif item.thread_id is not None:
             from screens.boards import ThreadScreen
 
-            await app.push_screen(ThreadScreen(item.thread_id, at_seq=item.seq))
+            await app.push_screen(
+                ThreadScreen(item.thread_id, at_seq=item.seq, boards=self._boards, mail=self._mail)
+            )
         elif item.draft_context is not None:
             target = ComposeTarget.from_context(
                 item.draft_context, item.draft_label, item.draft_title
@@ -131,5 +145,7 @@ class WhatsNew(Static):
 
     async def _write_draft(self, target: ComposeTarget) -> None:
         screen = self.screen
-        outcome = await screen.app.push_screen_wait(ComposeScreen(target))
+        outcome = await screen.app.push_screen_wait(
+            ComposeScreen(target, boards=self._boards, mail=self._mail)
+        )
         await show_outcome(screen, outcome)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,6 +17,10 @@ from screens.moderation_notices import NOTICE_BINDINGS, ModerationNews
 from screens.rooms import RoomEventsToday
 from screens.tcss import default_css
 from screens.widgets import KeyBar, KeyMenu, PlainText
+
+if TYPE_CHECKING:
+    from bbs.services import Services
+
 
 # Sections in menu order: key, action, label. Later sections add themselves here.
 SECTIONS: list[tuple[str, str, str]] = [
@@ -55,17 +59,28 @@ class MainMenuScreen(BBSScreen[None]):
 
     DEFAULT_CSS = default_css(__file__, "MainMenuScreen")
 
+    def __init__(self, *, services: Services) -> None:
+        super().__init__()
+        self._services = services
+
     def compose(self) -> ComposeResult:
         member = self.bbs.member
         name = member.pseudonym if member else ""
-        community = self.bbs.community.settings.community_name
+        community = self._services.settings().community_name
         yield PlainText(f"{community}: welcome, {name}", classes="title", id="greeting")
         yield PlainText(self._last_visit_line(), classes="note", id="last-visit")
-        yield WhatsNew(id="whats-new")
-        yield RoomEventsToday(id="room-events-today")
-        yield CheckInsDue(id="checkins-due")
+        yield WhatsNew(
+            id="whats-new",
+            boards=self._services.boards,
+            mail=self._services.mail,
+            goals=self._services.goals,
+        )
+        yield RoomEventsToday(id="room-events-today", events=self._services.events)
+        yield CheckInsDue(id="checkins-due", goals=self._services.goals)
         shown = sections_for(member is not None and member.is_staff)
-        yield ModerationNews(id="moderation-news")
+        yield ModerationNews(
+            id="moderation-news", events=self._services.events, admin=self._services.admin
+        )
         yield KeyMenu(
             [(action, f" {key.upper()}  {label} ") for key, action, label in shown], id="menu"
         )
@@ -87,7 +102,7 @@ class MainMenuScreen(BBSScreen[None]):
     def action_rooms(self) -> None:
         from screens.rooms import RoomListScreen
 
-        self.app.push_screen(RoomListScreen())
+        self.app.push_screen(RoomListScreen(rooms=self._services.rooms))
 
     def on_mount(self) -> None:
         # The session read the home screen's data while the app was starting: shown now,
@@ -113,7 +128,7 @@ class MainMenuScreen(BBSScreen[None]):
             return
         reads = self.query_one(ModerationNews).reads_started
         try:
-            snapshot = await self.bbs.community.home(member)
+            snapshot = await self._services.home.snapshot(member)
         except StoreBusyError:
             return  # what is shown stays; the next visit to the home screen tries again
         self._show_home(snapshot, news_reads=reads)
@@ -140,8 +155,8 @@ class MainMenuScreen(BBSScreen[None]):
         """The guidelines changed since this member agreed: show them and ask again."""
         from screens.moderation_notices import GuidelinesAgainScreen
 
-        text = await self.bbs.community.texts.guidelines_text()
-        self.app.push_screen(GuidelinesAgainScreen(text))
+        text = await self._services.texts.guidelines_text()
+        self.app.push_screen(GuidelinesAgainScreen(text, admin=self._services.admin))
 
     async def action_news(self, number: int) -> None:
         await self.query_one(WhatsNew).open(number)
@@ -149,27 +164,27 @@ class MainMenuScreen(BBSScreen[None]):
     def action_boards(self) -> None:
         from screens.boards import BoardsScreen
 
-        self.app.push_screen(BoardsScreen())
+        self.app.push_screen(BoardsScreen(boards=self._services.boards, mail=self._services.mail))
 
     def action_messages(self) -> None:
         from screens.messages import MessagesScreen
 
-        self.app.push_screen(MessagesScreen())
+        self.app.push_screen(MessagesScreen(mail=self._services.mail, boards=self._services.boards))
 
     def action_search(self) -> None:
         from screens.boards import SearchScreen
 
-        self.app.push_screen(SearchScreen())
+        self.app.push_screen(SearchScreen(boards=self._services.boards, mail=self._services.mail))
 
     def action_goals(self) -> None:
         from screens.goals import GoalsScreen
 
-        self.app.push_screen(GoalsScreen())
+        self.app.push_screen(GoalsScreen(goals=self._services.goals))
 
     async def action_check_in(self) -> None:
         from screens.goals import quick_check_in
 
-        await quick_check_in(self)
+        await quick_check_in(self, goals=self._services.goals)
 
     def action_admin(self) -> None:
         member = self.bbs.member
@@ -177,7 +192,14 @@ class MainMenuScreen(BBSScreen[None]):
             return
         from screens.admin import ReviewQueueScreen
 
-        self.app.push_screen(ReviewQueueScreen())
+        self.app.push_screen(
+            ReviewQueueScreen(
+                admin=self._services.admin,
+                events=self._services.events,
+                texts=self._services.texts,
+                resources=self._services.resources,
+            )
+        )
 
     def action_notices(self) -> None:
         self.query_one(ModerationNews).open()
@@ -185,12 +207,26 @@ class MainMenuScreen(BBSScreen[None]):
     def action_suggestions(self) -> None:
         from screens.suggestions import ForYouScreen
 
-        self.app.push_screen(ForYouScreen())
+        self.app.push_screen(
+            ForYouScreen(
+                suggestions=self._services.suggestions,
+                resources=self._services.resources,
+                boards=self._services.boards,
+                mail=self._services.mail,
+            )
+        )
 
     def action_profile(self) -> None:
         from screens.profile import ProfileScreen
 
-        self.app.push_screen(ProfileScreen())
+        self.app.push_screen(
+            ProfileScreen(
+                accounts=self._services.accounts,
+                goals=self._services.goals,
+                privacy=self._services.privacy,
+                suggestions=self._services.suggestions,
+            )
+        )
 
     def action_help(self) -> None:
         self.bbs.action_help()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +25,11 @@ from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText
 from screens.widgets import styled_line as _line
 
+if TYPE_CHECKING:
+    from bbs.boards.service import BoardService
+    from bbs.mail.service import MailService
+
+
 _WHO_ORDER = [WhoMayWrite.EVERYONE, WhoMayWrite.TALKED, WhoMayWrite.NOBODY]
 
 
@@ -37,6 +42,11 @@ class MessagesScreen(BBSScreen[None]):
         Binding("w", "who", "Who may write"),
     ]
     DEFAULT_CSS = default_css(__file__, "MessagesScreen")
+
+    def __init__(self, *, mail: MailService, boards: BoardService) -> None:
+        super().__init__()
+        self._mail = mail
+        self._boards = boards
 
     def compose(self) -> ComposeResult:
         yield PlainText("Private messages", classes="title")
@@ -58,7 +68,7 @@ class MessagesScreen(BBSScreen[None]):
     async def reload(self) -> None:
         member = self.bbs.member
         assert member is not None
-        service = self.bbs.community.mail
+        service = self._mail
         try:
             conversations = await service.conversations(member.id)
             who = await service.who_may_write(member.id)
@@ -91,7 +101,9 @@ class MessagesScreen(BBSScreen[None]):
     @on(OptionList.OptionSelected, "#conversations")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.push_screen(ConversationScreen(int(event.option.id)))
+            self.app.push_screen(
+                ConversationScreen(int(event.option.id), mail=self._mail, boards=self._boards)
+            )
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
@@ -102,7 +114,7 @@ class MessagesScreen(BBSScreen[None]):
         )
         if not name:
             return
-        service = self.bbs.community.mail
+        service = self._mail
         try:
             partner_id, partner = await service.find_member_id(name)
             await service.check_may_write(member.id, partner_id)
@@ -110,14 +122,18 @@ class MessagesScreen(BBSScreen[None]):
             self._say(str(error))
             return
         outcome = await self.app.push_screen_wait(
-            ComposeScreen(ComposeTarget("pm", partner_id, f"Message to {partner}"))
+            ComposeScreen(
+                ComposeTarget("pm", partner_id, f"Message to {partner}"),
+                boards=self._boards,
+                mail=self._mail,
+            )
         )
         await show_outcome(self, outcome)
 
     async def action_who(self) -> None:
         member = self.bbs.member
         assert member is not None
-        service = self.bbs.community.mail
+        service = self._mail
         current = await service.who_may_write(member.id)
         chosen = _WHO_ORDER[(_WHO_ORDER.index(current) + 1) % len(_WHO_ORDER)]
         await service.set_who_may_write(member.id, chosen)
@@ -161,8 +177,10 @@ class ConversationScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "ConversationScreen")
 
-    def __init__(self, conversation_id: int) -> None:
+    def __init__(self, conversation_id: int, *, mail: MailService, boards: BoardService) -> None:
         super().__init__()
+        self._mail = mail
+        self._boards = boards
         self.conversation_id = conversation_id
         self.page: MessagePage | None = None
 
@@ -184,9 +202,7 @@ class ConversationScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            page = await self.bbs.community.mail.messages(
-                member.id, self.conversation_id, before_id=before_id
-            )
+            page = await self._mail.messages(member.id, self.conversation_id, before_id=before_id)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -224,12 +240,16 @@ class ConversationScreen(BBSScreen[None]):
             return
         c = self.page.conversation
         try:
-            await self.bbs.community.mail.check_may_write(member.id, c.partner_id)
+            await self._mail.check_may_write(member.id, c.partner_id)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
         outcome = await self.app.push_screen_wait(
-            ComposeScreen(ComposeTarget("pm", c.partner_id, f"Message to {c.partner}"))
+            ComposeScreen(
+                ComposeTarget("pm", c.partner_id, f"Message to {c.partner}"),
+                boards=self._boards,
+                mail=self._mail,
+            )
         )
         await show_outcome(self, outcome)
         await self.load()
@@ -239,7 +259,7 @@ class ConversationScreen(BBSScreen[None]):
         if self.page is None or member is None:
             return
         c = self.page.conversation
-        service = self.bbs.community.mail
+        service = self._mail
         blocked, muted = await service.is_blocked(member.id, c.partner_id)
         on_now = blocked if kind is BlockKind.BLOCK else muted
         if (
@@ -278,7 +298,7 @@ class ConversationScreen(BBSScreen[None]):
         if not reason:
             return
         try:
-            await self.bbs.community.mail.report_message(member.id, focused.message.id, reason)
+            await self._mail.report_message(member.id, focused.message.id, reason)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -309,7 +329,7 @@ class ConversationScreen(BBSScreen[None]):
         if note is None:
             return
         try:
-            await self.bbs.community.mail.raise_concern_about_message(member.id, chosen.id, note)
+            await self._mail.raise_concern_about_message(member.id, chosen.id, note)
         except (PostError, StoreBusyError) as error:
             self._say(str(error))
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,6 +15,10 @@ from bbs.moderation_queue.audit import AdminError
 from screens.base import BBSScreen
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText
+
+if TYPE_CHECKING:
+    from bbs.admin.service import AdminService
+
 
 OUTPUT_LINES = 12
 
@@ -29,8 +33,9 @@ class ModelPanelScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "ModelPanelScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, admin: AdminService) -> None:
         super().__init__()
+        self._admin = admin
         self.busy = False
         self.output: list[str] = []
 
@@ -53,7 +58,7 @@ class ModelPanelScreen(BBSScreen[None]):
         if member is None:
             return
         try:
-            st = await self.bbs.community.admin.model_status(member.id)
+            st = await self._admin.model_status(member.id)
         except (AdminError, StoreBusyError) as error:
             out.show(str(error))
             return
@@ -88,7 +93,7 @@ class ModelPanelScreen(BBSScreen[None]):
         bar.display = True
         self.output = []
         self._line("Retraining: this takes a minute or two..." if retrain else "Rolling back...")
-        admin = self.bbs.community.admin
+        admin = self._admin
         try:
             if retrain:
                 kept = await admin.retrain_model(member.id, self._line)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,6 +31,11 @@ from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, literal
 
+if TYPE_CHECKING:
+    from bbs.admin.service import AdminService
+    from bbs.events import EventBus
+
+
 # A crisis alert stays on screen this long (a toast over whatever screen is open).
 CRISIS_ALERT_SECONDS = 60.0
 
@@ -42,8 +47,10 @@ class ModerationNews(Static):
 
     DEFAULT_CSS = default_css(__file__, "ModerationNews")
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, events: EventBus, admin: AdminService) -> None:
         super().__init__("", id=id, markup=False)
+        self._events = events
+        self._admin = admin
         self.notices: list[NoticeView] = []
         self._live: Live | None = None
         self._shown = ""
@@ -58,7 +65,7 @@ class ModerationNews(Static):
         screen = self.screen
         assert isinstance(screen, BBSScreen)
         member = screen.bbs.member
-        events = screen.bbs.community.events
+        events = self._events
         topics = [ANNOUNCE_TOPIC] + ([STAFF_TOPIC] if member and member.is_staff else [])
         if member is not None:
             topics.append(member_topic(member.id))
@@ -102,7 +109,7 @@ class ModerationNews(Static):
         member = screen.bbs.member
         if member is None:
             return
-        admin = screen.bbs.community.admin
+        admin = self._admin
         try:
             banner = await admin.setting(BANNER_KEY)
             notices = await admin.notices(member.id)
@@ -158,7 +165,9 @@ class ModerationNews(Static):
 
     def open(self) -> None:
         if self.notices:
-            self.app.push_screen(NoticesScreen(self.notices), lambda _r: self._changed())
+            self.app.push_screen(
+                NoticesScreen(self.notices, admin=self._admin), lambda _r: self._changed()
+            )
 
 
 class NoticesScreen(BBSScreen[None]):
@@ -170,8 +179,9 @@ class NoticesScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "NoticesScreen")
 
-    def __init__(self, notices: list[NoticeView]) -> None:
+    def __init__(self, notices: list[NoticeView], *, admin: AdminService) -> None:
         super().__init__()
+        self._admin = admin
         self.notices = notices
 
     def compose(self) -> ComposeResult:
@@ -221,7 +231,7 @@ class NoticesScreen(BBSScreen[None]):
         if notice is None or notice.audit_id is None or member is None:
             return
         try:
-            sent = await self.bbs.community.admin.appeal(member.id, notice.audit_id, text)
+            sent = await self._admin.appeal(member.id, notice.audit_id, text)
         except (AdminError, StoreBusyError) as error:
             status.show(str(error))
             return
@@ -239,7 +249,7 @@ class NoticesScreen(BBSScreen[None]):
         member = self.bbs.member
         if member is not None:
             try:
-                await self.bbs.community.admin.mark_seen(member.id, [n.id for n in self.notices])
+                await self._admin.mark_seen(member.id, [n.id for n in self.notices])
             except StoreBusyError:
                 pass
         self.dismiss(None)
@@ -253,8 +263,9 @@ class GuidelinesAgainScreen(BBSScreen[None]):
         Binding("q", "leave", "Leave for now"),
     ]
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, admin: AdminService) -> None:
         super().__init__()
+        self._admin = admin
         self.text = text
 
     def compose(self) -> ComposeResult:
@@ -271,7 +282,7 @@ class GuidelinesAgainScreen(BBSScreen[None]):
         member = self.bbs.member
         if member is not None:
             try:
-                await self.bbs.community.admin.agree(member.id)
+                await self._admin.agree(member.id)
             except StoreBusyError:
                 self.notify("The BBS is busy; please press A again.", markup=False)
                 return
@@ -286,6 +297,10 @@ class PublicLogScreen(BBSScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
+    def __init__(self, *, admin: AdminService) -> None:
+        super().__init__()
+        self._admin = admin
+
     def compose(self) -> ComposeResult:
         yield PlainText("Moderation log", classes="title")
         yield PlainText(
@@ -298,7 +313,7 @@ class PublicLogScreen(BBSScreen[None]):
     async def on_mount(self) -> None:
         out = self.query_one("#public-log", PlainText)
         try:
-            entries = await self.bbs.community.admin.public_log()
+            entries = await self._admin.public_log()
         except StoreBusyError:
             out.show("The BBS is busy; please try again in a moment.")
             return

@@ -3,7 +3,7 @@ appearing offline, deleting the account; and the quick-hide screen."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -57,8 +57,9 @@ class PrivacyScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "PrivacyScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, privacy: PrivacyService) -> None:
         super().__init__()
+        self._privacy = privacy
         self.offline = False
 
     def _entries(self) -> list[tuple[str, str]]:
@@ -81,7 +82,7 @@ class PrivacyScreen(BBSScreen[None]):
             classes="note",
             id="export-note",
         )
-        yield PlainText(self.bbs.community.privacy.export_command(member), id="export")
+        yield PlainText(self._privacy.export_command(member), id="export")
         yield KeyMenu(self._entries(), id="menu")
         yield PlainText(
             f"Quick-hide: {QUICK_HIDE_NAME} swaps the screen for a plain one; "
@@ -94,7 +95,7 @@ class PrivacyScreen(BBSScreen[None]):
     async def on_mount(self) -> None:
         self.query_one("#menu", KeyMenu).focus()
         try:
-            self.offline = await self.bbs.community.privacy.appear_offline(_member(self).id)
+            self.offline = await self._privacy.appear_offline(_member(self).id)
         except StoreBusyError:
             return
         self._refresh_menu()
@@ -109,32 +110,32 @@ class PrivacyScreen(BBSScreen[None]):
         await self.run_action(event.action)
 
     def action_stored(self) -> None:
-        self.app.push_screen(WhatWeStoreScreen())
+        self.app.push_screen(WhatWeStoreScreen(privacy=self._privacy))
 
     def action_password(self) -> None:
         def changed(done: bool | None) -> None:
             if done:
                 self.query_one("#status", PlainText).show(PASSWORD_CHANGED)
 
-        self.app.push_screen(ChangePasswordScreen(), changed)
+        self.app.push_screen(ChangePasswordScreen(privacy=self._privacy), changed)
 
     def action_keys(self) -> None:
-        self.app.push_screen(KeysScreen())
+        self.app.push_screen(KeysScreen(privacy=self._privacy))
 
     def action_recovery(self) -> None:
-        self.app.push_screen(NewRecoveryCodeScreen())
+        self.app.push_screen(NewRecoveryCodeScreen(privacy=self._privacy))
 
     def action_sessions(self) -> None:
-        self.app.push_screen(SessionsScreen())
+        self.app.push_screen(SessionsScreen(privacy=self._privacy))
 
     def action_delete(self) -> None:
-        self.app.push_screen(DeleteAccountScreen())
+        self.app.push_screen(DeleteAccountScreen(privacy=self._privacy))
 
     async def action_offline(self) -> None:
         status = self.query_one("#status", PlainText)
         wanted = not self.offline
         try:
-            await self.bbs.community.privacy.set_appear_offline(_member(self), wanted)
+            await self._privacy.set_appear_offline(_member(self), wanted)
         except StoreBusyError:
             status.show(BUSY)
             return
@@ -156,6 +157,10 @@ class WhatWeStoreScreen(BBSScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "back", "Back")]
     DEFAULT_CSS = default_css(__file__, "WhatWeStoreScreen")
 
+    def __init__(self, *, privacy: PrivacyService) -> None:
+        super().__init__()
+        self._privacy = privacy
+
     def compose(self) -> ComposeResult:
         yield PlainText("What we store about you", classes="title")
         with VerticalScroll(id="scroll"):
@@ -165,7 +170,7 @@ class WhatWeStoreScreen(BBSScreen[None]):
     async def on_mount(self) -> None:
         self.query_one("#scroll").focus()
         member = _member(self)
-        privacy = self.bbs.community.privacy
+        privacy = self._privacy
         try:
             text = await privacy.what_we_store(member.id)
         except StoreBusyError:
@@ -183,6 +188,9 @@ PASSWORD_CHANGED = (
     "your recovery code and SSH keys still work."
 )
 
+if TYPE_CHECKING:
+    from bbs.privacy.service import PrivacyService
+
 
 class ChangePasswordScreen(BBSScreen[bool]):
     """Current password, then the new one twice; Enter moves on and saves after the last."""
@@ -191,6 +199,10 @@ class ChangePasswordScreen(BBSScreen[bool]):
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
+
+    def __init__(self, *, privacy: PrivacyService) -> None:
+        super().__init__()
+        self._privacy = privacy
 
     def compose(self) -> ComposeResult:
         yield PlainText("Change password", classes="title")
@@ -222,7 +234,7 @@ class ChangePasswordScreen(BBSScreen[bool]):
         status = self.query_one("#status", PlainText)
         fields = [self.query_one(f"#{n}", TextField) for n in ("current", "new", "repeat")]
         try:
-            await self.bbs.community.privacy.change_password(
+            await self._privacy.change_password(
                 _member(self).id, fields[0].value, fields[1].value, fields[2].value
             )
         except (AccountError, PasswordError) as error:
@@ -246,6 +258,10 @@ class NewRecoveryCodeScreen(BBSScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
     DEFAULT_CSS = default_css(__file__, "NewRecoveryCodeScreen")
 
+    def __init__(self, *, privacy: PrivacyService) -> None:
+        super().__init__()
+        self._privacy = privacy
+
     def compose(self) -> ComposeResult:
         yield PlainText("New recovery code", classes="title")
         yield PlainText(
@@ -266,9 +282,7 @@ class NewRecoveryCodeScreen(BBSScreen[None]):
         field = self.query_one("#current", TextField)
         status = self.query_one("#status", PlainText)
         try:
-            code = await self.bbs.community.privacy.regenerate_recovery_code(
-                _member(self).id, field.value
-            )
+            code = await self._privacy.regenerate_recovery_code(_member(self).id, field.value)
         except AccountError as error:
             status.show(str(error))
             return
@@ -304,8 +318,9 @@ class KeysScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "KeysScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, privacy: PrivacyService) -> None:
         super().__init__()
+        self._privacy = privacy
         self.keys: list[KeyView] = []
 
     def compose(self) -> ComposeResult:
@@ -322,7 +337,7 @@ class KeysScreen(BBSScreen[None]):
     async def _load(self) -> None:
         status = self.query_one("#status", PlainText)
         try:
-            self.keys = await self.bbs.community.privacy.keys(_member(self).id)
+            self.keys = await self._privacy.keys(_member(self).id)
         except StoreBusyError:
             status.show(BUSY)
             return
@@ -346,7 +361,7 @@ class KeysScreen(BBSScreen[None]):
     async def _add(self, line: str) -> None:
         status = self.query_one("#status", PlainText)
         try:
-            key = await self.bbs.community.privacy.add_key(_member(self).id, line)
+            key = await self._privacy.add_key(_member(self).id, line)
         except AccountError as error:
             status.show(str(error))
             return
@@ -373,7 +388,7 @@ class KeysScreen(BBSScreen[None]):
     async def _remove(self, key: KeyView) -> None:
         status = self.query_one("#status", PlainText)
         try:
-            await self.bbs.community.privacy.remove_key(_member(self).id, key.fingerprint)
+            await self._privacy.remove_key(_member(self).id, key.fingerprint)
         except StoreBusyError:
             status.show(BUSY)
             return
@@ -400,8 +415,9 @@ class SessionsScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "SessionsScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, privacy: PrivacyService) -> None:
         super().__init__()
+        self._privacy = privacy
         self.sessions: list[SessionInfo] = []
 
     def compose(self) -> ComposeResult:
@@ -416,7 +432,7 @@ class SessionsScreen(BBSScreen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self.sessions = self.bbs.community.privacy.sessions(_member(self).id)
+        self.sessions = self._privacy.sessions(_member(self).id)
         mine = self.bbs.context.session_id
         listing = self.query_one("#sessions", OptionList)
         listing.clear_options()
@@ -437,7 +453,7 @@ class SessionsScreen(BBSScreen[None]):
         if chosen.session_id == self.bbs.context.session_id:
             status.show("That is this session. To leave, press Ctrl+C or Q on the main menu.")
             return
-        ended = self.bbs.community.privacy.end_session(_member(self).id, chosen.session_id)
+        ended = self._privacy.end_session(_member(self).id, chosen.session_id)
         self.action_reload()
         status.show("Ended." if ended else "That session had already ended.")
 
@@ -450,6 +466,10 @@ class DeleteAccountScreen(BBSScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
     DEFAULT_CSS = default_css(__file__, "DeleteAccountScreen")
+
+    def __init__(self, *, privacy: PrivacyService) -> None:
+        super().__init__()
+        self._privacy = privacy
 
     def compose(self) -> ComposeResult:
         name = _member(self).pseudonym
@@ -489,7 +509,7 @@ class DeleteAccountScreen(BBSScreen[None]):
         typed = self.query_one("#confirm", TextField).value
         member = _member(self)
         try:
-            await self.bbs.community.privacy.delete_account(member, typed, self._choice())
+            await self._privacy.delete_account(member, typed, self._choice())
         except AccountError as error:
             status.show(str(error))
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +16,13 @@ from screens.base import BBSScreen
 from screens.goals import ProfileBadges
 from screens.tcss import default_css
 from screens.widgets import Choice, KeyBar, PlainText, Tick
+
+if TYPE_CHECKING:
+    from bbs.accounts.service import AccountService
+    from bbs.goals.service import GoalService
+    from bbs.privacy.service import PrivacyService
+    from bbs.suggestions.service import SuggestionService
+
 
 # A second front end of plain lines (see plain/): screen readers, braille, the slowest links.
 _PLAIN_LABEL = "Plain line mode from my next login (screen readers, slow links)"
@@ -38,6 +45,20 @@ class ProfileScreen(BBSScreen[None]):
 
     DEFAULT_CSS = default_css(__file__, "ProfileScreen")
 
+    def __init__(
+        self,
+        *,
+        accounts: AccountService,
+        goals: GoalService,
+        privacy: PrivacyService,
+        suggestions: SuggestionService,
+    ) -> None:
+        super().__init__()
+        self._accounts = accounts
+        self._goals = goals
+        self._privacy = privacy
+        self._suggestions = suggestions
+
     def compose(self) -> ComposeResult:
         member = self.bbs.member
         assert member is not None
@@ -48,7 +69,7 @@ class ProfileScreen(BBSScreen[None]):
             f"Role: {member.role.value}. Member since {since}. {keys} can log you in.",
             classes="note",
         )
-        yield ProfileBadges(classes="note", id="profile-badges")
+        yield ProfileBadges(goals=self._goals, classes="note", id="profile-badges")
         yield PlainText("Colours", classes="heading")
         with RadioSet(id="colour", compact=True):
             for mode, label in _COLOUR_LABELS.items():
@@ -92,7 +113,7 @@ class ProfileScreen(BBSScreen[None]):
         assert member is not None
         status = self.query_one("#status", PlainText)
         try:
-            updated = await app.community.update_display(
+            updated = await self._accounts.update_display(
                 member.id,
                 colour_mode=self._chosen_mode(),
                 mouse=self.query_one("#mouse", Checkbox).value,
@@ -101,10 +122,10 @@ class ProfileScreen(BBSScreen[None]):
                 FrontEnd.PLAIN if self.query_one("#plain-mode", Checkbox).value else FrontEnd.FULL
             )
             if front_end is not updated.front_end:
-                updated = await app.community.set_front_end(member.id, front_end)
+                updated = await self._accounts.set_front_end(member.id, front_end)
             language = self._chosen_language(updated.language)
             if language != updated.language:
-                updated = await app.community.set_language(member.id, language)
+                updated = await self._accounts.set_language(member.id, language)
         except StoreBusyError:
             status.show("The server is busy right now; your settings were not saved. Try again.")
             return
@@ -116,12 +137,12 @@ class ProfileScreen(BBSScreen[None]):
     def action_suggestions(self) -> None:
         from screens.suggestions import SuggestionSettingsScreen
 
-        self.app.push_screen(SuggestionSettingsScreen())
+        self.app.push_screen(SuggestionSettingsScreen(suggestions=self._suggestions))
 
     def action_privacy(self) -> None:
         from screens.privacy import PrivacyScreen
 
-        self.app.push_screen(PrivacyScreen())
+        self.app.push_screen(PrivacyScreen(privacy=self._privacy))
 
     def action_back(self) -> None:
         self.dismiss(None)

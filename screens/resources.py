@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +19,10 @@ from bbs.text_safety import cell_width, clean_line, truncate_display
 from screens.base import BBSScreen
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, styled_line
+
+if TYPE_CHECKING:
+    from bbs.resources.service import ResourceService
+
 
 FAVOURITE_MARK = "*"
 
@@ -96,8 +100,9 @@ class ResourceReadScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "ResourceReadScreen")
 
-    def __init__(self, view: ResourceView, favourite: bool) -> None:
+    def __init__(self, view: ResourceView, favourite: bool, *, resources: ResourceService) -> None:
         super().__init__()
+        self._resources = resources
         self.entry = view
         self.favourite = favourite
 
@@ -127,7 +132,7 @@ class ResourceReadScreen(BBSScreen[None]):
         if member_id is None:
             return
         try:
-            self.favourite = await self.bbs.community.resources.set_favourite(
+            self.favourite = await self._resources.set_favourite(
                 member_id, self.entry.id, not self.favourite
             )
         except (ResourceError, StoreBusyError) as error:
@@ -151,8 +156,9 @@ class ResourceLibraryScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "ResourceLibraryScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, resources: ResourceService) -> None:
         super().__init__()
+        self._resources = resources
         self.library: list[ResourceView] = []
         self.favourites: set[int] = set()
         self.shown: list[ResourceView] = []
@@ -182,7 +188,7 @@ class ResourceLibraryScreen(BBSScreen[None]):
         self.query_one("#library-status", PlainText).show(text)
 
     async def reload(self) -> None:
-        service = self.bbs.community.resources
+        service = self._resources
         member_id = _member_id(self)
         try:
             self.library = await service.library()
@@ -236,7 +242,9 @@ class ResourceLibraryScreen(BBSScreen[None]):
     def _open(self, event: OptionList.OptionSelected) -> None:
         if 0 <= event.option_index < len(self.shown):
             view = self.shown[event.option_index]
-            self.app.push_screen(ResourceReadScreen(view, view.id in self.favourites))
+            self.app.push_screen(
+                ResourceReadScreen(view, view.id in self.favourites, resources=self._resources)
+            )
 
     async def action_favourite(self) -> None:
         view = self._selected()
@@ -245,7 +253,7 @@ class ResourceLibraryScreen(BBSScreen[None]):
             return
         on_now = view.id not in self.favourites
         try:
-            kept = await self.bbs.community.resources.set_favourite(member_id, view.id, on_now)
+            kept = await self._resources.set_favourite(member_id, view.id, on_now)
         except (ResourceError, StoreBusyError) as error:
             self._say(str(error))
             return

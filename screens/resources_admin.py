@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +28,10 @@ from screens.resources import ResourceReadScreen, tags_text
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, styled_line
 
+if TYPE_CHECKING:
+    from bbs.resources.service import ResourceService
+
+
 _PROBLEMS = (ResourceError, AdminError, StoreBusyError)
 
 
@@ -49,8 +53,9 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
     ]
     DEFAULT_CSS = default_css(__file__, "ResourceFormScreen")
 
-    def __init__(self, entry: ResourceView | None) -> None:
+    def __init__(self, entry: ResourceView | None, *, resources: ResourceService) -> None:
         super().__init__()
+        self._resources = resources
         self.entry = entry
 
     def _original(self) -> tuple[str, str, str, str]:
@@ -103,7 +108,7 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         if member is None:
             return
         title, tags, source, body = self.values()
-        service = self.bbs.community.resources
+        service = self._resources
         try:
             if self.entry is None:
                 saved = await service.add(
@@ -138,8 +143,9 @@ class ResourceAdminScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "ResourceAdminScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, resources: ResourceService) -> None:
         super().__init__()
+        self._resources = resources
         self.records: list[ResourceRecord] = []
 
     def compose(self) -> ComposeResult:
@@ -169,7 +175,7 @@ class ResourceAdminScreen(BBSScreen[None]):
         if actor is None:
             return
         try:
-            self.records = await self.bbs.community.resources.all(actor)
+            self.records = await self._resources.all(actor)
         except _PROBLEMS as error:
             self._say(BUSY if isinstance(error, StoreBusyError) else str(error))
             return
@@ -195,11 +201,15 @@ class ResourceAdminScreen(BBSScreen[None]):
     @on(OptionList.OptionSelected, "#res-records")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if 0 <= event.option_index < len(self.records):
-            self.app.push_screen(ResourceReadScreen(self.records[event.option_index].view, False))
+            self.app.push_screen(
+                ResourceReadScreen(
+                    self.records[event.option_index].view, False, resources=self._resources
+                )
+            )
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
-        saved = await self.app.push_screen_wait(ResourceFormScreen(None))
+        saved = await self.app.push_screen_wait(ResourceFormScreen(None, resources=self._resources))
         if saved is not None:
             self._say(f"Added: {clean_line(saved.title)}. It is in the audit log.")
             await self.reload()
@@ -209,7 +219,9 @@ class ResourceAdminScreen(BBSScreen[None]):
         record = self._selected()
         if record is None:
             return
-        saved = await self.app.push_screen_wait(ResourceFormScreen(record.view))
+        saved = await self.app.push_screen_wait(
+            ResourceFormScreen(record.view, resources=self._resources)
+        )
         if saved is not None:
             self._say(f"Saved: {clean_line(saved.title)}.")
             await self.reload()
@@ -229,9 +241,7 @@ class ResourceAdminScreen(BBSScreen[None]):
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         try:
-            done = await self.bbs.community.resources.retire(
-                actor, record.view.id, retired=not record.retired
-            )
+            done = await self._resources.retire(actor, record.view.id, retired=not record.retired)
         except _PROBLEMS as error:
             self._say(str(error))
             return

@@ -13,7 +13,7 @@ import asyncio
 import contextvars
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -56,6 +56,10 @@ from screens.textual_compat import (
     row_scroller,
 )
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, session_text
+
+if TYPE_CHECKING:
+    from bbs.events import EventBus
+    from bbs.rooms.service import RoomService
 
 # At most one feed frame per this interval under load; a lone line goes out at once.
 COALESCE_SECONDS = 0.05
@@ -369,8 +373,9 @@ class RoomScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "RoomScreen")
 
-    def __init__(self, visit: RoomVisit) -> None:
+    def __init__(self, visit: RoomVisit, *, rooms: RoomService) -> None:
         super().__init__()
+        self._rooms = rooms
         self.visit = visit
         self._live: Live | None = None
         self._presence_handle: asyncio.Handle | None = None
@@ -390,7 +395,7 @@ class RoomScreen(BBSScreen[None]):
 
     def on_mount(self) -> None:
         visit = self.visit
-        rooms = self.bbs.community.rooms
+        rooms = self._rooms
         # `Live` runs `_flush` in this member's session (another member's line arrives
         # from their session), at most once a frame.
         self._live = Live(self, self._flush, coalesce=COALESCE_SECONDS)
@@ -427,7 +432,7 @@ class RoomScreen(BBSScreen[None]):
         if self._live is not None:
             self._live.close()
             self._live = None
-        self.bbs.community.rooms.depart(self.visit)
+        self._rooms.depart(self.visit)
 
     # -- live events ------------------------------------------------------------------
     def _flush(self, events: list[Event]) -> None:
@@ -441,7 +446,7 @@ class RoomScreen(BBSScreen[None]):
             entries.append(note_entry("Some lines were skipped while your screen caught up."))
         mentioned = False
         presence_changed = False
-        quiet = self.bbs.community.rooms.presence.count(visit.room.id) < QUIET_JOIN_LIMIT
+        quiet = self._rooms.presence.count(visit.room.id) < QUIET_JOIN_LIMIT
         for event in events:
             if isinstance(event, RoomLineEvent):
                 if event.member_id in visit.ignored:
@@ -514,7 +519,7 @@ class RoomScreen(BBSScreen[None]):
         self._presence_handle = None
         if not self.is_attached:
             return
-        here = self.bbs.community.rooms.who(self.visit.room.id)
+        here = self._rooms.who(self.visit.room.id)
         names = [e.name + (" (away)" if e.away else "") for e in here]
         line = f"Here ({len(names)}): " + ", ".join(names) if names else "Nobody else is here."
         self.query_one("#room-presence", PlainText).show(truncate_display(clean_line(line), 300))
@@ -543,7 +548,7 @@ class RoomScreen(BBSScreen[None]):
         if not text.strip():
             return
         try:
-            reply = await self.bbs.community.rooms.submit(self.visit, text)
+            reply = await self._rooms.submit(self.visit, text)
         except StoreBusyError as error:
             # Not saved, so not said: the line goes back in the box to try again.
             if not field.value:
@@ -571,7 +576,7 @@ class RoomScreen(BBSScreen[None]):
         self._set_status("")
 
     async def action_leave(self) -> None:
-        await self.bbs.community.rooms.leave(self.visit)
+        await self._rooms.leave(self.visit)
         self.dismiss(None)
 
 
@@ -585,8 +590,9 @@ class RoomListScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "RoomListScreen")
 
-    def __init__(self) -> None:
+    def __init__(self, *, rooms: RoomService) -> None:
         super().__init__()
+        self._service = rooms
         self._rooms: list[RoomView] = []
 
     def compose(self) -> ComposeResult:
@@ -603,7 +609,7 @@ class RoomListScreen(BBSScreen[None]):
         if member is None:
             return
         # A room the member did not leave on purpose (a dropped connection): straight back in.
-        remembered = await self.bbs.community.rooms.rooms_to_rejoin(member)
+        remembered = await self._service.rooms_to_rejoin(member)
         if remembered and any(r.id == remembered[0] for r in self._rooms):
             await self.enter(remembered[0])
 
@@ -611,7 +617,7 @@ class RoomListScreen(BBSScreen[None]):
         member = self.bbs.member
         if member is None:
             return
-        rooms = self.bbs.community.rooms
+        rooms = self._service
         listed = await rooms.list_rooms(member)
         self._rooms = [room for room, _count in listed]
         options = self.query_one("#rooms", OptionList)
@@ -639,12 +645,12 @@ class RoomListScreen(BBSScreen[None]):
         if member is None:
             return
         try:
-            visit = await self.bbs.community.rooms.enter(room_id, member)
+            visit = await self._service.enter(room_id, member)
         except RoomError as error:
             self.query_one("#error", PlainText).show(str(error))
             return
         self.query_one("#error", PlainText).show("")
-        await self.app.push_screen(RoomScreen(visit), callback=self._returned)
+        await self.app.push_screen(RoomScreen(visit, rooms=self._service), callback=self._returned)
 
     async def _returned(self, _result: None) -> None:
         await self._load()
@@ -668,8 +674,9 @@ class RoomEventsToday(PlainText):
 
     DEFAULT_CSS = default_css(__file__, "RoomEventsToday")
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, events: EventBus) -> None:
         super().__init__(id=id)
+        self._events = events
         self._starting: Live | None = None
 
     def on_mount(self) -> None:
@@ -680,7 +687,7 @@ class RoomEventsToday(PlainText):
         screen = self.screen
         assert isinstance(screen, BBSScreen)
         self._starting = Live(self, self._started)
-        self._starting.topic(screen.bbs.community.events, SESSIONS_TOPIC, maxsize=8)
+        self._starting.topic(self._events, SESSIONS_TOPIC, maxsize=8)
 
     def on_unmount(self) -> None:
         if self._starting is not None:

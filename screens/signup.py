@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,13 +14,21 @@ from textual.widgets.option_list import Option
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import MAX_PASSWORD_LENGTH, PasswordError
 from bbs.accounts.pseudonyms import PseudonymError
-from bbs.community import SignUpResult
+from bbs.accounts.service import SignUpResult
 from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, Tick, literal
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bbs.accounts.service import AccountService
+    from bbs.config import Settings
+    from bbs.texts.service import Texts
+
 
 # What a member may be told about a failed step; anything else is our fault, said kindly.
 _EXPECTED_ERRORS = (AccountError, PasswordError, PseudonymError, StoreBusyError)
@@ -43,6 +51,14 @@ class LanguageScreen(BBSScreen[None]):
     ]
 
     DEFAULT_CSS = default_css(__file__, "LanguageScreen")
+
+    def __init__(
+        self, *, settings: Callable[[], Settings], texts: Texts, accounts: AccountService
+    ) -> None:
+        super().__init__()
+        self._settings = settings
+        self._texts = texts
+        self._accounts = accounts
 
     def compose(self) -> ComposeResult:
         yield PlainText(LANGUAGE_TITLE, classes="title")
@@ -70,7 +86,9 @@ class LanguageScreen(BBSScreen[None]):
     def choose(self, lang: str) -> None:
         """Sign-up goes on in `lang`; Escape on the next screen comes back here."""
         self.bbs.language = lang
-        self.app.push_screen(WelcomeScreen())
+        self.app.push_screen(
+            WelcomeScreen(settings=self._settings, texts=self._texts, accounts=self._accounts)
+        )
 
     def action_leave(self) -> None:
         app = self.bbs
@@ -93,14 +111,22 @@ class WelcomeScreen(BBSScreen[None]):
 
     DEFAULT_CSS = default_css(__file__, "WelcomeScreen")
 
+    def __init__(
+        self, *, settings: Callable[[], Settings], texts: Texts, accounts: AccountService
+    ) -> None:
+        super().__init__()
+        self._settings = settings
+        self._texts = texts
+        self._accounts = accounts
+
     def compose(self) -> ComposeResult:
         _ = self.bbs.gettext
-        community = self.bbs.community.settings.community_name
+        community = self._settings().community_name
         yield PlainText(_("Welcome to {community}").format(community=community), classes="title")
         with VerticalScroll(id="welcome-scroll"):
             yield PlainText(_("Loading the guidelines..."), id="guidelines", classes="body")
             yield PlainText(
-                reflow(self.bbs.community.texts.what_we_store_text()),
+                reflow(self._texts.what_we_store_text()),
                 classes="body",
                 id="what-we-store",
             )
@@ -111,17 +137,17 @@ class WelcomeScreen(BBSScreen[None]):
         yield KeyBar(_(" A agree  R recovery code  Q leave  Esc language  Up/Down scroll  F1 help"))
 
     async def on_mount(self) -> None:
-        text = await self.bbs.community.texts.guidelines_text()
+        text = await self._texts.guidelines_text()
         self.query_one("#guidelines", PlainText).show(reflow(text) + "\n")
         self.query_one("#welcome-scroll").focus()
 
     @on(Button.Pressed, "#agree")
     def action_agree(self) -> None:
-        self.app.push_screen(SignUpFormScreen())
+        self.app.push_screen(SignUpFormScreen(accounts=self._accounts, settings=self._settings))
 
     @on(Button.Pressed, "#recover")
     def action_recover(self) -> None:
-        self.app.push_screen(RecoverScreen())
+        self.app.push_screen(RecoverScreen(accounts=self._accounts, settings=self._settings))
 
     @on(Button.Pressed, "#leave")
     def action_leave(self) -> None:
@@ -141,6 +167,11 @@ class _FormScreen(BBSScreen[None]):
     DEFAULT_CSS = default_css(__file__, "_FormScreen")
 
     busy = False
+
+    def __init__(self, *, accounts: AccountService, settings: Callable[[], Settings]) -> None:
+        super().__init__()
+        self._accounts = accounts
+        self._settings = settings
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", PlainText).show(message)
@@ -173,7 +204,9 @@ class _FormScreen(BBSScreen[None]):
             self.show_error(self.bbs.gettext(_SORRY))
         else:
             self.bbs.signed_in(result.member)
-            code_screen = RecoveryCodeScreen(result.recovery_code, first_time=self.first_time)
+            code_screen = RecoveryCodeScreen(
+                result.recovery_code, first_time=self.first_time, settings=self._settings
+            )
             self.app.switch_screen(code_screen)
         finally:
             self.busy = False
@@ -222,7 +255,7 @@ class SignUpFormScreen(_FormScreen):
         app = self.bbs
         keep = self.query("#keep-key")
         keep_key = bool(keep) and self.query_one("#keep-key", Checkbox).value
-        return await app.community.sign_up(
+        return await self._accounts.sign_up(
             self.query_one("#pseudonym", TextField).value,
             self.query_one("#password", TextField).value,
             self.query_one("#repeat", TextField).value,
@@ -260,7 +293,7 @@ class RecoverScreen(_FormScreen):
 
     async def perform(self) -> SignUpResult:
         app = self.bbs
-        return await app.community.reset_password(
+        return await self._accounts.reset_password(
             self.query_one("#pseudonym", TextField).value,
             self.query_one("#code", TextField).value,
             self.query_one("#password", TextField).value,
@@ -276,8 +309,9 @@ class RecoveryCodeScreen(BBSScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "done", "Continue")]
 
-    def __init__(self, code: str, *, first_time: bool) -> None:
+    def __init__(self, code: str, *, first_time: bool, settings: Callable[[], Settings]) -> None:
         super().__init__()
+        self._settings = settings
         self.code = code
         self.first_time = first_time
 
@@ -296,7 +330,7 @@ class RecoveryCodeScreen(BBSScreen[None]):
             classes="body",
         )
         yield PlainText(self.code, id="recovery-code", classes="code")
-        port = self.bbs.community.settings.port
+        port = self._settings().port
         yield PlainText(
             _(
                 "Next time, connect the same way as now with your name instead of 'new', "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,6 +26,12 @@ OFF_TEXT = (
     "Suggestions are off. Press O to read what they use and to turn them on; "
     "until then nothing is read for them."
 )
+
+if TYPE_CHECKING:
+    from bbs.boards.service import BoardService
+    from bbs.mail.service import MailService
+    from bbs.resources.service import ResourceService
+    from bbs.suggestions.service import SuggestionService
 
 
 def suggestion_prompt(s: Suggestion) -> Content:
@@ -57,8 +63,19 @@ class ForYouScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "ForYouScreen")
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        suggestions: SuggestionService,
+        resources: ResourceService,
+        boards: BoardService,
+        mail: MailService,
+    ) -> None:
         super().__init__()
+        self._suggestions = suggestions
+        self._resources = resources
+        self._boards = boards
+        self._mail = mail
         self.shown: ForYou | None = None
 
     def compose(self) -> ComposeResult:
@@ -89,7 +106,7 @@ class ForYouScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            shown = await self.bbs.community.suggestions.for_you(member.id)
+            shown = await self._suggestions.for_you(member.id)
         except StoreBusyError:
             self._say(BUSY)
             return
@@ -147,16 +164,16 @@ class ForYouScreen(BBSScreen[None]):
         if s.kind == "board":
             from screens.boards import ThreadListScreen
 
-            self.app.push_screen(ThreadListScreen(s.item_id))
+            self.app.push_screen(ThreadListScreen(s.item_id, boards=self._boards, mail=self._mail))
         elif s.kind == "thread":
             from screens.boards import ThreadScreen
 
-            self.app.push_screen(ThreadScreen(s.item_id))
+            self.app.push_screen(ThreadScreen(s.item_id, boards=self._boards, mail=self._mail))
         elif s.kind == "resource":
             from screens.resources import ResourceReadScreen
 
             member = self.bbs.member
-            library = self.bbs.community.resources
+            library = self._resources
             try:
                 view = await library.get(s.item_id)
                 favourite = member is not None and s.item_id in await library.favourite_ids(
@@ -168,14 +185,14 @@ class ForYouScreen(BBSScreen[None]):
             if view is None:
                 self._say("That resource is no longer in the library.")
                 return
-            self.app.push_screen(ResourceReadScreen(view, favourite))
+            self.app.push_screen(ResourceReadScreen(view, favourite, resources=self._resources))
 
     async def action_dismiss_item(self) -> None:
         member = self.bbs.member
         peer = self._current_peer()
         if member is not None and peer is not None and self.query_one("#peers").has_focus:
             try:
-                await self.bbs.community.suggestions.dismiss(member.id, "peer", peer.member_id)
+                await self._suggestions.dismiss(member.id, "peer", peer.member_id)
             except (SuggestionError, StoreBusyError) as error:
                 self._say(str(error) if isinstance(error, SuggestionError) else BUSY)
                 return
@@ -186,7 +203,7 @@ class ForYouScreen(BBSScreen[None]):
         if member is None or s is None:
             return
         try:
-            await self.bbs.community.suggestions.dismiss(member.id, s.kind, s.item_id, s.theme)
+            await self._suggestions.dismiss(member.id, s.kind, s.item_id, s.theme)
         except SuggestionError as error:
             self._say(str(error))
             return
@@ -206,7 +223,7 @@ class ForYouScreen(BBSScreen[None]):
             self._say("Choose someone in the peers list first (Tab).")
             return
         try:
-            await self.bbs.community.suggestions.invite_peer(member.id, peer.member_id)
+            await self._suggestions.invite_peer(member.id, peer.member_id)
         except (SuggestionError, GoalError, StoreBusyError) as error:
             self._say(str(error))
             return
@@ -220,19 +237,23 @@ class ForYouScreen(BBSScreen[None]):
             self._say("Choose someone in the peers list first (Tab).")
             return
         try:
-            name = await self.bbs.community.suggestions.peer_to_write(member.id, peer.member_id)
+            name = await self._suggestions.peer_to_write(member.id, peer.member_id)
         except (SuggestionError, PostError, StoreBusyError) as error:
             self._say(str(error))
             return
         from screens.compose import ComposeScreen, ComposeTarget, show_outcome
 
         outcome = await self.app.push_screen_wait(
-            ComposeScreen(ComposeTarget("pm", peer.member_id, f"Message to {name}"))
+            ComposeScreen(
+                ComposeTarget("pm", peer.member_id, f"Message to {name}"),
+                boards=self._boards,
+                mail=self._mail,
+            )
         )
         await show_outcome(self, outcome)
 
     def action_settings(self) -> None:
-        self.app.push_screen(SuggestionSettingsScreen())
+        self.app.push_screen(SuggestionSettingsScreen(suggestions=self._suggestions))
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -247,10 +268,14 @@ class SuggestionSettingsScreen(BBSScreen[None]):
     ]
     DEFAULT_CSS = default_css(__file__, "SuggestionSettingsScreen")
 
+    def __init__(self, *, suggestions: SuggestionService) -> None:
+        super().__init__()
+        self._suggestions = suggestions
+
     def compose(self) -> ComposeResult:
         yield PlainText("Suggestions and peer matching", classes="title")
         with VerticalScroll(id="statement"):
-            yield PlainText(self.bbs.community.suggestions.opt_in_text(), id="opt-in-text")
+            yield PlainText(self._suggestions.opt_in_text(), id="opt-in-text")
         yield Tick("Suggestions for me", value=False, id="suggestions-on")
         yield Tick("Peer matching (needs suggestions on)", value=False, id="peers-on")
         yield Button("Save", id="save", compact=True)
@@ -262,7 +287,7 @@ class SuggestionSettingsScreen(BBSScreen[None]):
         member = self.bbs.member
         assert member is not None
         try:
-            current = await self.bbs.community.suggestions.settings(member.id)
+            current = await self._suggestions.settings(member.id)
         except StoreBusyError:
             self._say(BUSY)
             return
@@ -293,7 +318,7 @@ class SuggestionSettingsScreen(BBSScreen[None]):
             ):
                 return
         try:
-            saved = await self.bbs.community.suggestions.set_settings(
+            saved = await self._suggestions.set_settings(
                 member.id, suggestions_on=wanted, peers=peers
             )
         except (SuggestionError, StoreBusyError) as error:

@@ -236,7 +236,6 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
 
     async def _run_plain(self) -> None:
         """The plain line front end (plain/): lines in, lines out, no escape sequences."""
-        from plain.services import Services
         from plain.session import PlainContext
 
         assert self._chan is not None
@@ -253,7 +252,7 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         if self._member is not None:
             self._registry.member_arrived(self, self._member)
         context = PlainContext(
-            services=Services(self._registry.community),
+            services=self._registry.community.services,
             member=self._member,
             offered_key=self._offered_key,
             source=self._source,
@@ -279,17 +278,17 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         chan = self._chan
         settings = self._registry.settings
         environment = dict(chan.get_environment())
-        community = self._registry.community
+        services = self._registry.community.services
         home = None
         if self._member is not None:
             # One read for the whole home screen before the app starts: its first frame
             # is then complete, instead of five partial frames as each part arrives.
             try:
-                home = await community.home(self._member)
+                home = await services.home.snapshot(self._member)
             except StoreBusyError:
                 home = None  # the home screen reads it again itself
         context = SessionContext(
-            community=community,
+            services=services,
             home=home,
             member=self._member,
             detected_depth=detect_colour_depth(self._term, environment),

@@ -198,7 +198,7 @@ class BBSServer(asyncssh.SSHServer):
             self._pending_key = key
             return True
         member = await self._refuse_banned(
-            await self._community.member_for_key(username, info.fingerprint)
+            await self._community.accounts.member_for_key(username, info.fingerprint)
         )
         if member is None:
             self._key_failures += 1
@@ -223,7 +223,7 @@ class BBSServer(asyncssh.SSHServer):
     async def _check_password(self, username: str, password: str) -> bool:
         await asyncio.sleep(self._guard.penalty(self._source))
         member = await self._refuse_banned(
-            await self._community.authenticate_password(username, password)
+            await self._community.accounts.authenticate_password(username, password)
         )
         if member is None:
             self._guard.record_failure(self._source)
@@ -297,7 +297,7 @@ class BBSServer(asyncssh.SSHServer):
         if member is not None and refusal is None:
             fingerprint = offered.fingerprint if offered else None
             asyncio.get_running_loop().create_task(
-                self._community.record_login(member.id, fingerprint)
+                self._community.accounts.record_login(member.id, fingerprint)
             )
         return session
 

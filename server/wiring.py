@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bbs.accounts.hashing import Hasher
 from bbs.accounts.login_guard import LoginGuard
+from bbs.accounts.service import AccountService
 from bbs.admin.service import AdminService
 from bbs.boards.service import BoardService
 from bbs.clock import SystemClock
@@ -17,6 +18,7 @@ from bbs.config import ClusterSettings, Settings
 from bbs.db import Database
 from bbs.events import EventBus, LocalEventBus
 from bbs.goals.service import GoalService
+from bbs.home import HomeService
 from bbs.mail.service import MailService
 from bbs.moderation_queue.gate import ModerationGate
 from bbs.moderation_queue.policy import ModerationThresholds, TextScorer
@@ -96,6 +98,9 @@ def build_services(
     privacy = PrivacyService(store=store, settings=live, hasher=hasher, rooms=rooms)
     # The resource library: coping strategies, favourites, sysop edits.
     resources = ResourceService(store=store)
+    guard = LoginGuard(settings.login)
+    # Logging in, signing up, recovery, and a member's own settings.
+    accounts = AccountService(store=store, hasher=hasher, guard=guard)
     return Services(
         settings=live,
         store=store,
@@ -103,7 +108,7 @@ def build_services(
         moderation=moderation,
         texts=texts,
         hasher=hasher,
-        guard=LoginGuard(settings.login),
+        guard=guard,
         singletons=singletons,
         boards=boards,
         mail=mail,
@@ -113,6 +118,8 @@ def build_services(
         suggestions=suggestions,
         privacy=privacy,
         resources=resources,
+        accounts=accounts,
+        home=HomeService(store=store),
     )
 
 

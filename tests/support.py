@@ -100,7 +100,7 @@ def add_member(
 
 async def sign_up(community: Community, name: str, role: Role = Role.MEMBER) -> MemberView:
     """A member signed up through the community, with `PASSWORD`."""
-    return (await community.sign_up(name, PASSWORD, PASSWORD, role=role)).member
+    return (await community.accounts.sign_up(name, PASSWORD, PASSWORD, role=role)).member
 
 
 async def sign_up_id(community: Community, name: str, role: Role = Role.MEMBER) -> int:
@@ -125,7 +125,7 @@ async def post_in(community: Community, member_id: int, board: str, title: str, 
 async def member_app(community: Community, name: str, *, session_id: str = "") -> BBSApp:
     """The app of a session of a newly signed-up member (its home screen, once run)."""
     member = await sign_up(community, name)
-    return BBSApp(SessionContext(community, member, session_id=session_id))
+    return BBSApp(SessionContext(community.services, member, session_id=session_id))
 
 
 def text_of(app: BBSApp, selector: str, kind: type[Static] = PlainText) -> str:

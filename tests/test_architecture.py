@@ -128,3 +128,33 @@ def test_readme_layout_names_every_core_module_and_no_missing_one() -> None:
     }
     assert not modules - named, f"bbs modules missing from README's layout: {modules - named}"
     assert not named - modules, f"README names modules bbs/ lacks: {named - modules}"
+
+
+def _reaches_through_the_community(path: Path) -> list[str]:
+    """Where a module reads an attribute named `community` or imports bbs.community."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr == "community":
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} .community")
+        elif isinstance(node, ast.ImportFrom) and node.module == "bbs.community":
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno} from bbs.community")
+        elif isinstance(node, ast.ImportFrom) and node.module == "bbs":
+            if any(alias.name == "community" for alias in node.names):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} from bbs import community")
+        elif isinstance(node, ast.Import):
+            if any(alias.name.startswith("bbs.community") for alias in node.names):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} import bbs.community")
+    return found
+
+
+def test_front_ends_receive_services_and_never_reach_through_the_community() -> None:
+    """Screens and the line front end are handed the services they use (constructor
+    parameters, the session's `bbs.services.Services`); none reaches a service through
+    the community object, which only runs the BBS's lifecycle."""
+    found = [
+        where
+        for package in ("screens", "plain")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for where in _reaches_through_the_community(path)
+    ]
+    assert not found, "front ends reaching through the community:\n" + "\n".join(found)

@@ -52,7 +52,7 @@ async def test_a_scheduled_session_is_announced_once_across_two_nodes(
     async with cluster_nodes(settings, postgres_url, tmp_path) as nodes:
         a, b = nodes
         host = (
-            await a.sign_up(
+            await a.accounts.sign_up(
                 "Host", "a long enough password", "a long enough password", role=Role.SYSOP
             )
         ).member

@@ -60,15 +60,15 @@ def lang_community(settings: Settings) -> Iterator[Community]:
 async def test_the_language_chosen_at_sign_up_is_stored_and_can_be_changed(
     community: Community,
 ) -> None:
-    member = (await community.sign_up("Lucia", PASSWORD, PASSWORD, language="es")).member
+    member = (await community.accounts.sign_up("Lucia", PASSWORD, PASSWORD, language="es")).member
     assert member.language == "es"
-    assert (await community.member(member.id)).language == "es"  # type: ignore[union-attr]
-    changed = await community.set_language(member.id, "fr")
+    assert (await community.accounts.member(member.id)).language == "es"  # type: ignore[union-attr]
+    changed = await community.accounts.set_language(member.id, "fr")
     assert changed.language == "fr" and await community.texts.member_language(member.id) == "fr"
     with pytest.raises(AccountError):
-        await community.set_language(member.id, "xx")
+        await community.accounts.set_language(member.id, "xx")
     # Without a choice, English.
-    assert (await community.sign_up("Robin", PASSWORD, PASSWORD)).member.language == "en"
+    assert (await community.accounts.sign_up("Robin", PASSWORD, PASSWORD)).member.language == "en"
 
 
 async def test_help_comes_in_each_language_and_falls_back_to_the_default(
@@ -119,7 +119,7 @@ async def test_a_crisis_post_gets_the_lines_in_the_writers_language(
     lang_community: Community,
 ) -> None:
     community = lang_community
-    writer = (await community.sign_up("Lucia", PASSWORD, PASSWORD, language="es")).member
+    writer = (await community.accounts.sign_up("Lucia", PASSWORD, PASSWORD, language="es")).member
     board = (await community.boards.board_list(writer.id))[0].id
     outcome = await community.boards.create_thread(
         writer.id, board, title="esta noche", body="quiero acabar con todo esta noche"
@@ -135,7 +135,7 @@ async def test_a_crisis_in_another_language_gets_the_lines_in_both(
     lang_community: Community,
 ) -> None:
     community = lang_community
-    writer = (await community.sign_up("Amelie", PASSWORD, PASSWORD, language="fr")).member
+    writer = (await community.accounts.sign_up("Amelie", PASSWORD, PASSWORD, language="fr")).member
     board = (await community.boards.board_list(writer.id))[0].id
     outcome = await community.boards.create_thread(
         writer.id, board, title="ce soir", body="quiero acabar con todo"
@@ -150,7 +150,7 @@ async def test_crisis_and_hold_notes_elsewhere_follow_the_member(
     lang_community: Community,
 ) -> None:
     community = lang_community
-    writer = (await community.sign_up("Jonas", PASSWORD, PASSWORD, language="de")).member
+    writer = (await community.accounts.sign_up("Jonas", PASSWORD, PASSWORD, language="de")).member
     other = await sign_up(community, "Mara")
     # A private message held for abuse: the kind note in German.
     held = await community.mail.send_message(writer.id, other.id, "du idiot")
@@ -181,7 +181,7 @@ async def test_a_check_in_note_in_crisis_gets_the_companions_note_in_the_members
     lang_community: Community,
 ) -> None:
     community = lang_community
-    member = (await community.sign_up("Joana", PASSWORD, PASSWORD, language="pt")).member
+    member = (await community.accounts.sign_up("Joana", PASSWORD, PASSWORD, language="pt")).member
     goal = await community.goals.create_goal(
         member.id,
         title="Caminhar",

@@ -34,7 +34,7 @@ def _community(settings: Settings) -> dict[str, int]:
     """A small lived-in SQLite community; returns some ids worth checking after the move."""
     community = build_community(settings)
     community.prepare()
-    hasher = community.passwords
+    hasher = community.services.hasher.passwords
     db = community.database
     try:
         with db.write() as session:
@@ -202,8 +202,8 @@ async def test_the_copied_password_logs_in(settings: Settings, postgres_url: str
         source.dispose()
     community = build_community(with_overrides(settings, database_url=postgres_url))
     try:
-        assert await community.authenticate_password("robin", PASSWORD) is not None
-        assert await community.authenticate_password("robin", "wrong password") is None
+        assert await community.accounts.authenticate_password("robin", PASSWORD) is not None
+        assert await community.accounts.authenticate_password("robin", "wrong password") is None
     finally:
         community.close()
 

@@ -14,8 +14,8 @@ PASSWORD = "a long enough password"
 async def test_a_mute_refuses_the_next_line_and_a_lift_lets_the_same_line_through(
     community: Community,
 ) -> None:
-    sysop = (await community.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)).member
-    member = (await community.sign_up("Wren", PASSWORD, PASSWORD)).member
+    sysop = (await community.accounts.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)).member
+    member = (await community.accounts.sign_up("Wren", PASSWORD, PASSWORD)).member
     room_id = (await community.rooms.list_rooms(member))[0][0].id
     visit = await community.rooms.enter(room_id, member)
     assert (await community.rooms.say(visit, "hello all")).line is not None
@@ -53,7 +53,7 @@ def test_unsay_gives_back_the_pace_the_repeat_and_the_slow_mode() -> None:
 async def test_a_room_line_is_one_store_transaction_with_the_mute_read_inside_it(
     community: Community,
 ) -> None:
-    member = (await community.sign_up("Finch", PASSWORD, PASSWORD)).member
+    member = (await community.accounts.sign_up("Finch", PASSWORD, PASSWORD)).member
     room_id = (await community.rooms.list_rooms(member))[0][0].id
     visit = await community.rooms.enter(room_id, member)
     store = community.store

@@ -204,12 +204,12 @@ async def test_a_missing_id_is_waited_for_then_passed() -> None:
 async def test_a_running_community_hears_the_shell(community: Community) -> None:
     """Community.start_live follows posted events; stop_live stops following."""
     sysop = (
-        await community.sign_up(
+        await community.accounts.sign_up(
             "Keeper", "a long enough password", "a long enough password", role=Role.SYSOP
         )
     ).member
     member = (
-        await community.sign_up("Wren", "a long enough password", "a long enough password")
+        await community.accounts.sign_up("Wren", "a long enough password", "a long enough password")
     ).member
     got: list[Event] = []
     subscription = community.events.subscribe(
@@ -247,12 +247,14 @@ async def test_every_node_of_a_cluster_hears_the_shell_once(
     """Each node follows the table itself and publishes to its own sessions only."""
     async with cluster_nodes(settings, postgres_url, tmp_path) as nodes:
         sysop = (
-            await nodes[0].sign_up(
+            await nodes[0].accounts.sign_up(
                 "Keeper", "a long enough password", "a long enough password", role=Role.SYSOP
             )
         ).member
         member = (
-            await nodes[0].sign_up("Wren", "a long enough password", "a long enough password")
+            await nodes[0].accounts.sign_up(
+                "Wren", "a long enough password", "a long enough password"
+            )
         ).member
         heard: list[list[Event]] = [[] for _ in nodes]
         subscriptions = []

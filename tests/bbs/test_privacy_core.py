@@ -252,17 +252,17 @@ async def test_delete_account_removes_or_anonymises(
     c = pcommunity
     ids = await _fill(c)
     w, a = ids["Willow"], ids["Ash"]
-    willow = await c.member(w)
+    willow = await c.accounts.member(w)
     assert willow is not None
     # A moderator's audit entry about Willow must survive her leaving.
     with c.database.write() as s:
         s.add(AuditEntry(action="warn", member_id=w, member_name="Willow", reason="test"))
     with pytest.raises(AccountError, match="type your name"):
         await c.privacy.delete_account(willow, "Willo", choice)
-    assert await c.member(w) is not None
+    assert await c.accounts.member(w) is not None
     done = await c.privacy.delete_account(willow, " willow ", choice)
     assert done.pseudonym == "Willow" and done.posts == 2
-    assert await c.member(w) is None
+    assert await c.accounts.member(w) is None
     with c.database.read() as s:
         assert s.exec(select(MemberKey).where(MemberKey.member_id == w)).all() == []
         assert s.exec(select(Goal).where(Goal.member_id == w)).all() == []
@@ -303,12 +303,12 @@ async def test_delete_account_removes_or_anonymises(
 async def test_deleted_name_and_lookalikes_are_blocked_for_30_days(pcommunity: Community) -> None:
     c = pcommunity
     w = await sign_up_id(c, "Willow")
-    willow = await c.member(w)
+    willow = await c.accounts.member(w)
     assert willow is not None
     await c.privacy.delete_account(willow, "Willow", DeleteChoice.ANONYMISE)
     for lookalike in ("Willow", "WILLOW", "W1llow", "wiIlow"):
         with pytest.raises(AccountError, match="taken"):
-            await c.sign_up(lookalike, PASSWORD, PASSWORD)
+            await c.accounts.sign_up(lookalike, PASSWORD, PASSWORD)
     with c.database.read() as s:
         [row] = s.exec(select(RetiredPseudonym)).all()
         assert timedelta(days=29) < row.until - utcnow() <= timedelta(days=30)
@@ -317,7 +317,7 @@ async def test_deleted_name_and_lookalikes_are_blocked_for_30_days(pcommunity: C
         retired = s.exec(select(RetiredPseudonym)).one()
         retired.until = utcnow() - timedelta(seconds=1)
         s.add(retired)
-    assert (await c.sign_up("Willow", PASSWORD, PASSWORD)).member.pseudonym == "Willow"
+    assert (await c.accounts.sign_up("Willow", PASSWORD, PASSWORD)).member.pseudonym == "Willow"
 
 
 async def test_change_password_needs_the_current_one(pcommunity: Community) -> None:
@@ -329,24 +329,26 @@ async def test_change_password_needs_the_current_one(pcommunity: Community) -> N
         )
     with pytest.raises(PasswordError):
         await c.privacy.change_password(w, PASSWORD, "short", "short")
-    assert await c.authenticate_password("Willow", PASSWORD) is not None
+    assert await c.accounts.authenticate_password("Willow", PASSWORD) is not None
     await c.privacy.change_password(w, PASSWORD, "a new long password", "a new long password")
-    assert await c.authenticate_password("Willow", PASSWORD) is None
-    assert await c.authenticate_password("Willow", "a new long password") is not None
+    assert await c.accounts.authenticate_password("Willow", PASSWORD) is None
+    assert await c.accounts.authenticate_password("Willow", "a new long password") is not None
 
 
 async def test_regenerated_recovery_code_replaces_the_old_one(pcommunity: Community) -> None:
     c = pcommunity
-    first = await c.sign_up("Willow", PASSWORD, PASSWORD)
+    first = await c.accounts.sign_up("Willow", PASSWORD, PASSWORD)
     with pytest.raises(AccountError):
         await c.privacy.regenerate_recovery_code(first.member.id, "not it at all")
     code = await c.privacy.regenerate_recovery_code(first.member.id, PASSWORD)
     assert code != first.recovery_code
     with pytest.raises(AccountError, match="do not match"):
-        await c.reset_password(
+        await c.accounts.reset_password(
             "Willow", first.recovery_code, "another password 1", "another password 1"
         )
-    result = await c.reset_password("Willow", code, "another password 1", "another password 1")
+    result = await c.accounts.reset_password(
+        "Willow", code, "another password 1", "another password 1"
+    )
     assert result.member.id == first.member.id
 
 
@@ -358,7 +360,7 @@ async def test_keys_are_added_from_a_pasted_line_and_removed(pcommunity: Communi
     info = await c.privacy.add_key(w, line)
     [key] = await c.privacy.keys(w)
     assert key.fingerprint == info.fingerprint and key.comment == "my laptop"
-    assert await c.member_for_key("Willow", info.fingerprint) is not None
+    assert await c.accounts.member_for_key("Willow", info.fingerprint) is not None
     with pytest.raises(AccountError, match="another account"):
         await c.privacy.add_key(a, line)
     for bad in (
@@ -373,7 +375,7 @@ async def test_keys_are_added_from_a_pasted_line_and_removed(pcommunity: Communi
     assert not await c.privacy.remove_key(a, info.fingerprint)
     assert await c.privacy.remove_key(w, info.fingerprint)
     assert await c.privacy.keys(w) == []
-    assert await c.member_for_key("Willow", info.fingerprint) is None
+    assert await c.accounts.member_for_key("Willow", info.fingerprint) is None
 
 
 def test_parsed_fingerprints_match_openssh() -> None:
@@ -387,7 +389,7 @@ async def test_appear_offline_hides_presence(pcommunity: Community) -> None:
     c = pcommunity
     w = await sign_up_id(c, "Willow")
     a = await sign_up_id(c, "Ash")
-    willow, ash = await c.member(w), await c.member(a)
+    willow, ash = await c.accounts.member(w), await c.accounts.member(a)
     assert willow is not None and ash is not None
     [(room, _n), *_rest] = await c.rooms.list_rooms(ash)
     await c.rooms.enter(room.id, willow)
@@ -434,7 +436,7 @@ async def test_sessions_are_listed_and_ended_through_the_directory(community: Co
     assert [s.session_id for s in community.privacy.sessions(w)] == ["a", "b"]
     assert not community.privacy.end_session(w + 1, "a")
     assert community.privacy.end_session(w, "b")
-    willow = await community.member(w)
+    willow = await community.accounts.member(w)
     assert willow is not None
     await community.privacy.delete_account(willow, "Willow", DeleteChoice.REMOVE)
     assert sorted(directory.ended) == [(w, "a"), (w, "b"), (w, "b")]
@@ -540,7 +542,7 @@ async def test_a_deleted_members_name_leaves_other_members_quotes(
         return reply.id
 
     reply_id = await c.write(write)
-    member = await c.member(willow)
+    member = await c.accounts.member(willow)
     assert member is not None
     await c.privacy.delete_account(member, "Willow", choice)
     with c.database.read() as s:

@@ -243,7 +243,9 @@ def test_hostile_body_is_stored_without_control_characters(db: Database) -> None
 
 async def test_service_round_trip(community: Community) -> None:
     sysop = (
-        await community.sign_up("Keeper", "a long password 1", "a long password 1", role=Role.SYSOP)
+        await community.accounts.sign_up(
+            "Keeper", "a long password 1", "a long password 1", role=Role.SYSOP
+        )
     ).member.id
     library = await community.resources.library()
     assert len(library) >= 15

@@ -72,7 +72,7 @@ async def test_sysop_hides_a_held_post_author_is_told_then_banned_author_refused
         stdin=PASSWORD.encode() + b"\n",
     )
     assert code == 0, out
-    await community.sign_up("Thorn", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Thorn", PASSWORD, PASSWORD)
 
     thorn = await connect("thorn", password=PASSWORD)
     await thorn.wait_for("welcome, Thorn")
@@ -141,7 +141,7 @@ async def test_suspended_member_is_told_until_when_and_leaves_with_status_1(
     connect: Any, server: RunningServer
 ) -> None:
     community = _prepare(server)
-    await community.sign_up("Moss", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Moss", PASSWORD, PASSWORD)
     code, out = await _bbs(
         server,
         "admin",
@@ -173,7 +173,7 @@ async def test_a_banned_members_keys_are_refused_like_unknown_ones(
 ) -> None:
     community = _prepare(server)
     key = asyncssh.generate_private_key("ssh-ed25519")
-    await community.sign_up("Bramble", PASSWORD, PASSWORD, key=key_info(key))
+    await community.accounts.sign_up("Bramble", PASSWORD, PASSWORD, key=key_info(key))
     await (await connect("bramble", client_keys=[key])).close()
     code, out = await _bbs(
         server,

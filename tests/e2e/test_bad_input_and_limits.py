@@ -89,7 +89,7 @@ async def test_leaving_in_the_middle_of_sign_up_saves_nothing(
     community = server.registry.community
     with pytest.raises(asyncssh.PermissionDenied):
         await connect("halfway", password=PASSWORD)
-    assert await community.authenticate_password("halfway", PASSWORD) is None
+    assert await community.accounts.authenticate_password("halfway", PASSWORD) is None
     again = await connect("new")
     await again.past_language()
 

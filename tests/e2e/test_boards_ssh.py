@@ -23,7 +23,7 @@ async def _member(server: RunningServer, name: str) -> int:
     community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     # Scoring is tested elsewhere; here the model must not hold the test's own words.
     community.moderation.set_scorer(None)
-    return (await community.sign_up(name, PASSWORD, PASSWORD)).member.id
+    return (await community.accounts.sign_up(name, PASSWORD, PASSWORD)).member.id
 
 
 async def test_a_post_is_unread_for_another_member_who_opens_and_replies(

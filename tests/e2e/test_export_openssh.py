@@ -31,7 +31,7 @@ async def _member_with_key(server: RunningServer, tmp_path: Path) -> Path:
     identity = tmp_path / "id_ed25519"
     identity.write_bytes(key.export_private_key())
     os.chmod(identity, 0o600)
-    await community.sign_up("Willow", PASSWORD, PASSWORD, key=key_info(key))
+    await community.accounts.sign_up("Willow", PASSWORD, PASSWORD, key=key_info(key))
     return identity
 
 

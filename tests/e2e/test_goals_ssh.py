@@ -17,8 +17,8 @@ async def test_goal_check_in_streak_companion_and_partner_view(
 ) -> None:
     community: Community = server.registry.community
     community.moderation.set_scorer(None)
-    rowan = (await community.sign_up("Rowan", PASSWORD, PASSWORD)).member
-    await community.sign_up("Sage", PASSWORD, PASSWORD)
+    rowan = (await community.accounts.sign_up("Rowan", PASSWORD, PASSWORD)).member
+    await community.accounts.sign_up("Sage", PASSWORD, PASSWORD)
 
     term = await connect("rowan", password=PASSWORD)
     await term.wait_for("welcome, Rowan")

@@ -93,7 +93,7 @@ async def test_a_spanish_client_signs_up_in_spanish_and_gets_the_crisis_lines_in
     words = await _wait_words(term, "Solo tú puedes ver esta nota.")
     assert "Tu mensaje está publicado, tal como lo escribiste." in words
     await _wait_words(term, "No has hecho nada malo")
-    member = await server.registry.community.authenticate_password("Lucia", PASSWORD)
+    member = await server.registry.community.accounts.authenticate_password("Lucia", PASSWORD)
     assert member is not None and member.language == "es"
 
 

@@ -68,9 +68,9 @@ async def _bbs(server: RunningServer, *args: str) -> str:
 
 async def _members(server: RunningServer, *names: str) -> Community:
     community: Community = server.registry.community
-    await community.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)
+    await community.accounts.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)
     for name in names:
-        await community.sign_up(name, PASSWORD, PASSWORD)
+        await community.accounts.sign_up(name, PASSWORD, PASSWORD)
     return community
 
 

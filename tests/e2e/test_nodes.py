@@ -101,7 +101,7 @@ async def test_a_room_line_said_on_one_node_is_seen_on_the_other(
         writer = build_community(dataclasses.replace(settings, database_url=postgres_url))
         try:
             for name in ("Ada", "Bea"):
-                await writer.sign_up(name, PASSWORD, PASSWORD)
+                await writer.accounts.sign_up(name, PASSWORD, PASSWORD)
         finally:
             await asyncio.to_thread(writer.close)
         ada = await _into_lobby(ssh_to, port_one, "Ada")

@@ -178,5 +178,5 @@ async def test_openssh_signup_pasted_with_tabs_fills_each_field(
     await signup.wait_for("Choose how you will be known here")
     await _tmux("send-keys", "-t", signup.name, "-l", f"Egret\t{PASSWORD}\t{PASSWORD}\r")
     await signup.wait_for(RECOVERY_CODE)
-    member = await server.registry.community.authenticate_password("egret", PASSWORD)
+    member = await server.registry.community.accounts.authenticate_password("egret", PASSWORD)
     assert member is not None and member.pseudonym == "Egret"

@@ -49,7 +49,7 @@ async def test_a_paste_into_the_post_editor_echoes_no_control_character(
     community = server.registry.community
     community.moderation.set_scorer(None)
     password = "correct horse battery"
-    alder = (await community.sign_up("Alder", password, password)).member.id
+    alder = (await community.accounts.sign_up("Alder", password, password)).member.id
     wins = next(b.id for b in await community.boards.board_list(alder) if b.name == "Wins")
     await community.boards.create_thread(alder, wins, title="Paste here", body="First")
     term = await connect("alder", password=password)

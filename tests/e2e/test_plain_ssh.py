@@ -68,7 +68,7 @@ def _community(server: RunningServer) -> Community:
 
 async def _member(server: RunningServer, name: str, role: Role = Role.MEMBER) -> int:
     community = _community(server)
-    return (await community.sign_up(name, PASSWORD, PASSWORD, role=role)).member.id
+    return (await community.accounts.sign_up(name, PASSWORD, PASSWORD, role=role)).member.id
 
 
 async def _login(plain: Connect, name: str, **kwargs: Any) -> PlainTerminal:
@@ -113,7 +113,7 @@ async def test_sign_up_in_line_mode_then_log_in_with_the_password(
     assert await new.wait_closed() == 0
 
     # TERM=dumb logs in to plain lines with no command; the key was not kept.
-    member = await server.registry.community.member_for_key("Wren", key.get_fingerprint())
+    member = await server.registry.community.accounts.member_for_key("Wren", key.get_fingerprint())
     assert member is None
     again = await _login(plain, "Wren")
     assert "Last visit:" in again.text()
@@ -123,7 +123,7 @@ async def test_sign_up_in_line_mode_then_log_in_with_the_password(
 
 async def test_recovery_with_the_code_in_line_mode(plain: Connect, server: RunningServer) -> None:
     community = _community(server)
-    code = (await community.sign_up("Heron", PASSWORD, PASSWORD)).recovery_code
+    code = (await community.accounts.sign_up("Heron", PASSWORD, PASSWORD)).recovery_code
     new = await plain("new")
     await new.answer(LANGUAGE_PROMPT, "1")
     await new.page_through("Type A to agree")
@@ -137,7 +137,9 @@ async def test_recovery_with_the_code_in_line_mode(plain: Connect, server: Runni
     new.send("\r")
     await new.answer(MENU, "0")
     assert await new.wait_closed() == 0
-    assert await community.authenticate_password("Heron", "a brand new password") is not None
+    assert (
+        await community.accounts.authenticate_password("Heron", "a brand new password") is not None
+    )
 
 
 async def test_sign_up_has_its_time_limit_in_line_mode(
@@ -166,8 +168,8 @@ async def test_the_profile_choice_and_the_commands_choose_the_front_end(
     await term.answer("Profile: type a number", "1")
     await term.answer("Type 1 or 2, or 0 to keep the full screen: ", "1")
     await term.expect("Saved: your next login opens plain lines.")
-    member = await server.registry.community.member(
-        (await server.registry.community.authenticate_password("Egret", PASSWORD)).id
+    member = await server.registry.community.accounts.member(
+        (await server.registry.community.accounts.authenticate_password("Egret", PASSWORD)).id
     )  # type: ignore[union-attr]
     assert member is not None and member.front_end is FrontEnd.PLAIN
     term.conn.close()
@@ -604,7 +606,10 @@ async def test_privacy_what_we_store_export_password_and_delete(
     await term.answer("To confirm, type your name (Rail)", "rail")
     await term.expect("Your account has been deleted.")
     assert await term.wait_closed() == 0
-    assert await server.registry.community.authenticate_password("Rail", "another long one") is None
+    assert (
+        await server.registry.community.accounts.authenticate_password("Rail", "another long one")
+        is None
+    )
 
 
 async def test_no_plain_session_outlives_its_connection(

@@ -19,8 +19,8 @@ from server.ssh_server import RunningServer
 async def _setup(server: RunningServer) -> Community:
     community: Community = server.registry.community
     community.moderation.set_scorer(None)
-    willow = (await community.sign_up("Willow", PASSWORD, PASSWORD)).member
-    ash = (await community.sign_up("Ash", PASSWORD, PASSWORD)).member
+    willow = (await community.accounts.sign_up("Willow", PASSWORD, PASSWORD)).member
+    ash = (await community.accounts.sign_up("Ash", PASSWORD, PASSWORD)).member
     await community.goals.create_goal(willow.id, title="Willow walks")
     await community.goals.create_goal(ash.id, title="Ash's secret goal")
     return community
@@ -104,9 +104,9 @@ async def test_deleting_over_ssh_ends_every_session_and_blocks_the_name(
     assert await term.wait_closed() == 0
     assert b"Your account has been deleted" in term.received
     assert await other.wait_closed() == 0
-    assert await community.member_for_key("Willow", "x") is None
+    assert await community.accounts.member_for_key("Willow", "x") is None
     for name in ("Willow", "wi11ow"):
         with pytest.raises(AccountError, match="taken"):
-            await community.check_pseudonym(name)
+            await community.accounts.check_pseudonym(name)
     with pytest.raises(asyncssh.PermissionDenied):
         await _run(server.port, "willow", "export", pty=False)

@@ -21,7 +21,7 @@ async def test_member_reads_the_grounding_entry_and_a_hostile_one_literally(
     connect: Any, server: RunningServer
 ) -> None:
     community: Community = server.registry.community
-    sysop = (await community.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)).member
+    sysop = (await community.accounts.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)).member
     await community.resources.add(
         sysop.id,
         title="Zz [b]odd[/b] entry",
@@ -29,7 +29,7 @@ async def test_member_reads_the_grounding_entry_and_a_hostile_one_literally(
         source="[i]test[/i]",
         tags="stress",
     )
-    member = (await community.sign_up("Rowan", PASSWORD, PASSWORD)).member
+    member = (await community.accounts.sign_up("Rowan", PASSWORD, PASSWORD)).member
 
     term = await connect("rowan", password=PASSWORD)
     await term.wait_for("welcome, Rowan")

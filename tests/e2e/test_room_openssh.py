@@ -61,7 +61,7 @@ async def test_scrolled_feed_in_tmux_matches_the_feed(
 ) -> None:
     community = server.registry.community
     for name in ("Kestrel", "Plover", "Curlew", "Dunlin"):
-        await community.sign_up(name, PASSWORD, PASSWORD)
+        await community.accounts.sign_up(name, PASSWORD, PASSWORD)
     options = (
         "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "
         "-o PubkeyAuthentication=no -o PreferredAuthentications=password -F /dev/null"

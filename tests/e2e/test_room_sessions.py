@@ -18,7 +18,7 @@ from server.ssh_server import RunningServer
 async def _members(server: RunningServer, *names: str) -> None:
     community = server.registry.community
     for name in names:
-        await community.sign_up(name, PASSWORD, PASSWORD)
+        await community.accounts.sign_up(name, PASSWORD, PASSWORD)
 
 
 async def _into_lobby(connect: Any, name: str) -> Any:

@@ -26,7 +26,7 @@ async def test_a_member_opts_in_writes_about_sleep_and_is_offered_sleep_help(
     assert community.suggestions.engine is not None  # the server injected it
     # The resource library's default set (seeded once; a no-op if the server did it).
     await community.write(resources.seed_default_resources)
-    await community.sign_up("Wren", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Wren", PASSWORD, PASSWORD)
 
     term = await connect("wren", password=PASSWORD)
     await term.wait_for("welcome, Wren")

@@ -34,7 +34,7 @@ async def test_signup_typed_in_one_burst_with_tabs_fills_each_field(
     term.send("Heron" + TAB + PASSWORD + TAB + PASSWORD + "\r")
     await term.wait_for_match(RECOVERY_CODE, timeout=15)
     community: Community = server.registry.community
-    member = await community.authenticate_password("heron", PASSWORD)
+    member = await community.accounts.authenticate_password("heron", PASSWORD)
     assert member is not None and member.pseudonym == "Heron"
 
 
@@ -54,8 +54,8 @@ async def test_ctrl_s_right_after_a_long_paste_sends_all_of_it(
     community: Community = server.registry.community
     community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     community.moderation.set_scorer(None)
-    alder = (await community.sign_up("Alder", PASSWORD, PASSWORD)).member.id
-    await community.sign_up("Birch", PASSWORD, PASSWORD)
+    alder = (await community.accounts.sign_up("Alder", PASSWORD, PASSWORD)).member.id
+    await community.accounts.sign_up("Birch", PASSWORD, PASSWORD)
     boards = await community.boards.board_list(alder)
     wins = next(b.id for b in boards if b.name == "Wins")
     first = (

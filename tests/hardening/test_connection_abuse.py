@@ -103,7 +103,7 @@ async def test_300_silent_connections_from_30_sources_hold_no_more_than_the_caps
     server: RunningServer, settings: Settings
 ) -> None:
     community = server.registry.community
-    await community.sign_up("Quince", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Quince", PASSWORD, PASSWORD)
     limits = settings.login
     sources = [f"127.0.0.{n}" for n in range(1, 31)]
     socks: list[tuple[str, socket.socket]] = []
@@ -179,8 +179,8 @@ async def test_ten_sources_guessing_twenty_passwords_are_cut_at_six_and_slowed(
     server: RunningServer,
 ) -> None:
     community = server.registry.community
-    await community.sign_up("Victim", "the real password here", "the real password here")
-    await community.sign_up("Quince", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Victim", "the real password here", "the real password here")
+    await community.accounts.sign_up("Quince", PASSWORD, PASSWORD)
 
     async def source(n: int) -> list[tuple[str, int]]:
         outcomes: list[tuple[str, int]] = []
@@ -250,7 +250,7 @@ async def _quiet(term: Any, seconds: float = 0.4) -> None:
 async def test_a_resize_storm_is_clamped_coalesced_and_drawn_at_the_final_size(
     server: RunningServer,
 ) -> None:
-    await server.registry.community.sign_up("Rowan", PASSWORD, PASSWORD)
+    await server.registry.community.accounts.sign_up("Rowan", PASSWORD, PASSWORD)
     term = await _login(server.port, "rowan")
     await term.wait_for("welcome, Rowan")
     await _quiet(term)
@@ -286,8 +286,8 @@ async def test_a_client_that_stops_reading_is_cut_off_and_others_carry_on(
     server: RunningServer,
 ) -> None:
     community = server.registry.community
-    await community.sign_up("Sloth", PASSWORD, PASSWORD)
-    await community.sign_up("Quince", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Sloth", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Quince", PASSWORD, PASSWORD)
     other = await _login(server.port, "quince")
     await other.wait_for("welcome, Quince")
     # A small SSH window (asyncssh's is 2 MiB) so the server's own buffer fills sooner.
@@ -317,8 +317,8 @@ async def test_a_one_megabyte_keystroke_flood_is_throttled_and_others_keep_going
     server: RunningServer,
 ) -> None:
     community = server.registry.community
-    await community.sign_up("Flood", PASSWORD, PASSWORD)
-    await community.sign_up("Quince", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Flood", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Quince", PASSWORD, PASSWORD)
     other = await _login(server.port, "quince")
     await other.wait_for("welcome, Quince")
     flooder = await _login(server.port, "flood")

@@ -61,7 +61,7 @@ def _loosen(community: Community) -> None:
 
 async def test_a_full_store_refuses_whole_posts_kindly_and_recovers(community: Community) -> None:
     _loosen(community)
-    member = (await community.sign_up("Alder", PASSWORD, PASSWORD)).member.id
+    member = (await community.accounts.sign_up("Alder", PASSWORD, PASSWORD)).member.id
     board = (await community.boards.board_list(member))[0].id
     first = await community.boards.create_thread(member, board, title="Before", body="hello")
     assert first.post is not None
@@ -125,7 +125,7 @@ async def test_a_member_sees_the_full_disk_keeps_their_text_and_sends_it_later(
 ) -> None:
     community: Community = server.registry.community
     _loosen(community)
-    await community.sign_up("Alder", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Alder", PASSWORD, PASSWORD)
     alder = await connect("alder", password=PASSWORD)
     await alder.wait_for("welcome, Alder")
     await alder.type("b")
@@ -195,7 +195,7 @@ async def test_a_room_line_on_a_full_disk_goes_back_in_the_box_and_is_said_later
 ) -> None:
     community: Community = server.registry.community
     _loosen(community)
-    await community.sign_up("Alder", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Alder", PASSWORD, PASSWORD)
     alder = await connect("alder", password=PASSWORD)
     await alder.wait_for("welcome, Alder")
     await alder.type("r")

@@ -120,10 +120,10 @@ def test_the_tokenizer_fails_on_every_hostile_kind_and_passes_our_own() -> None:
 
 async def test_hostile_names_are_refused_kindly_or_cleaned(server: RunningServer) -> None:
     community: Community = server.registry.community
-    await community.sign_up("Rose", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Rose", PASSWORD, PASSWORD)
     for name in [*HOSTILE_NAMES, "R\u043ese", "ROSE"]:  # and a Cyrillic o in a taken name
         try:
-            result = await community.sign_up(name, PASSWORD, PASSWORD)
+            result = await community.accounts.sign_up(name, PASSWORD, PASSWORD)
         except (PseudonymError, AccountError) as error:
             message = str(getattr(error, "message", "") or error)
             assert 10 < len(message) < 300 and "\x1b" not in message, message
@@ -166,9 +166,9 @@ async def test_hostile_text_everywhere_reaches_others_as_literal_text(
     community.moderation.set_scorer(None)  # scoring is tested elsewhere; hold nothing here
     community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     community.rooms.flood = FloodControl(lines=1000, per_seconds=1.0)
-    alder = (await community.sign_up("Alder", PASSWORD, PASSWORD)).member
-    birch = (await community.sign_up("Birch", PASSWORD, PASSWORD)).member
-    await community.sign_up("Warden", PASSWORD, PASSWORD, role=Role.SYSOP)
+    alder = (await community.accounts.sign_up("Alder", PASSWORD, PASSWORD)).member
+    birch = (await community.accounts.sign_up("Birch", PASSWORD, PASSWORD)).member
+    await community.accounts.sign_up("Warden", PASSWORD, PASSWORD, role=Role.SYSOP)
 
     # -- chat lines in a room, arriving live -------------------------------------------
     viewer = await connect("birch", password=PASSWORD, size=SIZE)

@@ -84,7 +84,8 @@ async def test_a_backup_taken_while_members_post_restores_every_accepted_post(
     community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     community.moderation.set_scorer(None)
     members = [
-        (await community.sign_up(f"Writer{i}", PASSWORD, PASSWORD)).member.id for i in range(5)
+        (await community.accounts.sign_up(f"Writer{i}", PASSWORD, PASSWORD)).member.id
+        for i in range(5)
     ]
     board = (await community.boards.board_list(members[0]))[0].id
     first = await community.boards.create_thread(

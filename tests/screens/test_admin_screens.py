@@ -51,7 +51,7 @@ async def _has(text: Awaitable[str], part: str) -> bool:
 
 async def test_admin_is_on_the_menu_for_staff_only(community: Community) -> None:
     member = await sign_up(community, "Wren")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         assert "admin" not in [
             action for action, _label in app.screen.query_one("#menu", KeyMenu).entries
@@ -60,7 +60,7 @@ async def test_admin_is_on_the_menu_for_staff_only(community: Community) -> None
         await pilot.pause()  # the key is handled: a negative check, nothing is to appear
         assert isinstance(app.screen, MainMenuScreen)
     mod = await sign_up(community, "Keeper", Role.MODERATOR)
-    app = BBSApp(SessionContext(community, mod))
+    app = BBSApp(SessionContext(community.services, mod))
     async with app.run_test(size=(80, 24)) as pilot:
         assert "admin" in [
             action for action, _label in app.screen.query_one("#menu", KeyMenu).entries
@@ -74,7 +74,7 @@ async def test_queue_shows_crisis_first_and_hostile_text_literally(community: Co
     troll = await sign_up(community, "Thorn")
     _post(community, troll.id, HOSTILE, Action.HOLD)
     _post(community, troll.id, "I can't do this any more", Action.CRISIS)
-    app = BBSApp(SessionContext(community, mod))
+    app = BBSApp(SessionContext(community.services, mod))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(
             pilot,
@@ -106,9 +106,16 @@ async def test_hide_with_a_reason_from_the_queue(community: Community) -> None:
     mod = await sign_up(community, "Keeper", Role.MODERATOR)
     troll = await sign_up(community, "Thorn")
     post = _post(community, troll.id, "you are worthless", Action.HOLD)
-    app = BBSApp(SessionContext(community, mod))
+    app = BBSApp(SessionContext(community.services, mod))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(ReviewQueueScreen())
+        app.push_screen(
+            ReviewQueueScreen(
+                admin=community.admin,
+                events=community.events,
+                texts=community.texts,
+                resources=community.resources,
+            )
+        )
         await reach(pilot, ReviewQueueScreen)
         await settle(pilot, lambda: app.screen.items, "the queue to load")
         await pilot.press("h")
@@ -153,7 +160,7 @@ async def test_member_reads_a_notice_and_appeals_once(community: Community) -> N
             kind=sanctions.SanctionKind.WARN,
             category="Spam",
         )
-    app = BBSApp(SessionContext(community, troll))
+    app = BBSApp(SessionContext(community.services, troll))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(
             pilot,
@@ -183,9 +190,9 @@ async def test_member_reads_a_notice_and_appeals_once(community: Community) -> N
 async def test_lookup_mutes_a_member_with_a_reason(community: Community) -> None:
     mod = await sign_up(community, "Keeper", Role.MODERATOR)
     troll = await sign_up(community, "Thorn")
-    app = BBSApp(SessionContext(community, mod))
+    app = BBSApp(SessionContext(community.services, mod))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(MemberLookupScreen("Thorn"))
+        app.push_screen(MemberLookupScreen("Thorn", admin=community.admin))
         await reach(pilot, MemberLookupScreen)
         await settle(pilot, lambda: "Thorn (member)" in text_of(app, "#record"), "the record")
         await pilot.press("m")
@@ -212,7 +219,7 @@ async def test_on_call_note_shows_in_help_and_banner_reaches_members_online(
     sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
     member = await sign_up(community, "Wren")
     await community.admin.set_setting(sysop.id, "on_call_note", "Sam is on call until 2am")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.screen.query(ModerationNews), "the menu")
         news = app.screen.query_one(ModerationNews)
@@ -239,7 +246,7 @@ async def test_changed_guidelines_are_agreed_to_again(community: Community) -> N
     sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
     member = await sign_up(community, "Wren")
     await community.admin.publish_guidelines(sysop.id, "Be kind. New rule: no diet talk.")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await reach(pilot, GuidelinesAgainScreen)
         assert "no diet talk" in text_of(app, "#guidelines")
@@ -256,9 +263,16 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
     author = await sign_up(community, "Fern")
     _post(community, author.id, "exams tomorrow", Action.ALLOW)
     _post(community, author.id, "exams again", Action.HOLD)
-    app = BBSApp(SessionContext(community, sysop))
+    app = BBSApp(SessionContext(community.services, sysop))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(ReviewQueueScreen())
+        app.push_screen(
+            ReviewQueueScreen(
+                admin=community.admin,
+                events=community.events,
+                texts=community.texts,
+                resources=community.resources,
+            )
+        )
         await reach(pilot, ReviewQueueScreen)
         await pilot.press("g")
         await reach(pilot, DashboardScreen)
@@ -296,7 +310,7 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
 async def test_a_member_suspended_while_online_is_told_why_and_leaves(community: Community) -> None:
     mod = await sign_up(community, "Keeper", Role.MODERATOR)
     member = await sign_up(community, "Wren")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app._access is not None, "the app to listen for sanctions")
         await community.admin.sanction(
@@ -352,9 +366,9 @@ async def test_model_panel_retrains_and_rolls_back_with_audit(community: Communi
             sysop.id, item.flag_id, admin.Decision.HIDE, category="Harassment"
         )
     community.admin.model_ops = FakeModelOps()
-    app = BBSApp(SessionContext(community, sysop))
+    app = BBSApp(SessionContext(community.services, sysop))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(ModelPanelScreen())
+        app.push_screen(ModelPanelScreen(admin=community.admin))
         await reach(pilot, ModelPanelScreen)
         await settle(pilot, lambda: "In use" in text_of(app, "#model-status"), "the model status")
         assert "2 since this model was trained" in text_of(app, "#model-status")
@@ -390,7 +404,7 @@ async def test_members_read_the_public_log_from_help_without_moderator_names(
         sysop.id, "Thorn", sanctions.SanctionKind.WARN, category="Spam", reason="link flood"
     )
     await community.admin.set_setting(sysop.id, admin.PUBLIC_LOG_SWITCH, "on")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
         await settle(pilot, lambda: app.screen.query("#help-text"), "the help screen")
@@ -412,9 +426,9 @@ async def test_sysop_adds_and_archives_a_board_and_closes_a_room(community: Comm
     mod = await sign_up(community, "Keeper", Role.MODERATOR)
     with community.database.write() as session:
         rooms.seed_default_rooms(session)
-    app = BBSApp(SessionContext(community, sysop))
+    app = BBSApp(SessionContext(community.services, sysop))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(PlacesScreen())
+        app.push_screen(PlacesScreen(admin=community.admin))
         await reach(pilot, PlacesScreen)
         await settle(pilot, lambda: app.screen.places, "the places to load")
         await pilot.press("n")

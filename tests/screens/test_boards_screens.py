@@ -107,7 +107,7 @@ async def _reply(pilot, text: str, seq: int) -> None:  # type: ignore[no-untyped
 
 async def test_compose_a_thread_with_errors_kept_text_and_preview(community: Community) -> None:
     [robin] = await _members(community, "Robin")
-    app = BBSApp(SessionContext(community, robin))
+    app = BBSApp(SessionContext(community.services, robin))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Sleep")
         await pilot.press("n")
@@ -141,7 +141,7 @@ async def test_a_new_thread_is_typed_title_first_and_a_reply_straight_into_the_t
     ash, bo = await _members(community, "Ash", "Bo")
     board = await board_id(community, ash.id, "Sleep")
     await community.boards.create_thread(ash.id, board, title="Awake again", body="3am")
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Sleep")
         await pilot.press("n")
@@ -190,7 +190,7 @@ async def test_an_editor_is_freed_once_its_post_is_sent(community: Community) ->
     ash, bo = await _members(community, "Ash", "Bo")
     board = await board_id(community, ash.id, "Sleep")
     await community.boards.create_thread(ash.id, board, title="Awake again", body="3am")
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     editors: list[weakref.ref[PostEditor]] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Sleep")
@@ -229,7 +229,7 @@ async def test_a_reply_keeps_the_page_s_widgets_and_moves_it_on_by_one(
 ) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
     await _nights(community, ash, 20, {5: "relapse"})  # exactly one full page
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         before = await _open_thread(pilot, "Sleep", 20)
         before[4].focus()
@@ -249,7 +249,7 @@ async def test_a_reply_keeps_the_page_s_widgets_and_moves_it_on_by_one(
 async def test_a_reply_far_down_a_busy_thread_is_scrolled_into_view(community: Community) -> None:
     ash, bo = await _members(community, "Ash", "Bo")
     await _nights(community, ash, 31)  # Bo opens at post 1; the page after the reply is 13-32
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_thread(pilot, "Sleep", 20)
         await _reply(pilot, "my reply", 32)
@@ -269,7 +269,7 @@ async def test_turning_pages_reuses_widgets_and_folds_what_the_new_post_needs(
     ash, bo = await _members(community, "Ash", "Bo")
     # A full page of 20, then 5 more.
     await _nights(community, ash, 25, {1: "rough night", 23: "relapse"})
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         page_one = await _open_thread(pilot, "Sleep", 20)
         app.screen.action_open()  # post 1 is folded; the reader opens it
@@ -299,7 +299,7 @@ async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
     community: Community,
 ) -> None:
     [robin] = await _members(community, "Robin")
-    app = BBSApp(SessionContext(community, robin))
+    app = BBSApp(SessionContext(community.services, robin))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Wins")
         await pilot.press("n")
@@ -309,7 +309,7 @@ async def test_a_draft_survives_leaving_and_is_offered_on_the_home_screen(
         await _settle(pilot, lambda: isinstance(app.screen, ThreadListScreen))
     [draft] = await community.boards.drafts(robin.id)
     assert draft.body == "I went outside today"
-    app = BBSApp(SessionContext(community, robin))
+    app = BBSApp(SessionContext(community.services, robin))
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot, lambda: "Unsent draft" in str(app.screen.query_one(WhatsNew).render()))
         await pilot.press("1")
@@ -332,7 +332,7 @@ async def test_warned_posts_open_on_purpose_and_reactions_count(community: Commu
     await community.boards.create_thread(
         ash.id, board, title="Day 30", body="The details of the relapse", warning="relapse"
     )
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Recovery")
         await pilot.press("enter")
@@ -363,7 +363,7 @@ async def test_unread_marks_clear_when_read_and_home_shows_replies(community: Co
         ash.id, board, title="Panic at work", body="It happened again"
     )
     assert started.post is not None
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("b")
         await _settle(
@@ -397,7 +397,7 @@ async def test_unread_marks_clear_when_read_and_home_shows_replies(community: Co
         )
     [board_view] = [b for b in await community.boards.board_list(bo.id) if b.name == "Anxiety"]
     assert board_view.unread == 0
-    app = BBSApp(SessionContext(community, ash))
+    app = BBSApp(SessionContext(community.services, ash))
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(
             pilot, lambda: "Bo mentioned you" in str(app.screen.query_one(WhatsNew).render())
@@ -423,7 +423,7 @@ async def test_crisis_posts_are_published_and_the_author_gets_lines(community: C
 
     community.moderation.set_scorer(CrisisScorer())
     [robin] = await _members(community, "Robin")
-    app = BBSApp(SessionContext(community, robin))
+    app = BBSApp(SessionContext(community.services, robin))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Low mood")
         await pilot.press("n")
@@ -439,7 +439,7 @@ async def test_a_dropped_connection_mid_compose_keeps_the_draft(community: Commu
     import asyncio
 
     [robin] = await _members(community, "Robin")
-    app = BBSApp(SessionContext(community, robin))
+    app = BBSApp(SessionContext(community.services, robin))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_board(pilot, "Habits")
         await pilot.press("n")
@@ -471,7 +471,7 @@ async def test_private_messages_from_home_to_conversation_and_block(community: C
         interval=timedelta(0), new_account_interval=timedelta(0), new_account_age=timedelta(0)
     )
     let_new_members_write(community.database)
-    app = BBSApp(SessionContext(community, ash))
+    app = BBSApp(SessionContext(community.services, ash))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("m")
         await _settle(pilot, lambda: isinstance(app.screen, MessagesScreen))
@@ -489,7 +489,7 @@ async def test_private_messages_from_home_to_conversation_and_block(community: C
             ),
         )
         assert "No conversations" not in text_of(app, "#status")
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(
             pilot, lambda: "1 new private message" in str(app.screen.query_one(WhatsNew).render())
@@ -530,7 +530,7 @@ async def test_a_new_member_is_told_why_they_cannot_start_a_conversation_yet(
     from screens.messages import MessagesScreen
 
     newbie, _bo = await _members(community, "Newbie", "Bo")
-    app = BBSApp(SessionContext(community, newbie))
+    app = BBSApp(SessionContext(community.services, newbie))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("m")
         await _settle(
@@ -580,7 +580,7 @@ async def test_a_thread_whose_only_unread_post_is_held_opens_on_what_there_is(
     ).threads
     await community.boards.thread_page(bo.id, listed.id, before_seq=10**9)  # Bo read it all
     await _held_reply(community, cy, listed.id)
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("b")
         await _settle(
@@ -618,7 +618,7 @@ async def test_a_long_thread_opens_with_its_first_post_and_the_unread_in_context
         await community.boards.thread_list(bo.id, await board_id(community, bo.id, "Sleep"))
     ).threads
     await community.boards.thread_page(bo.id, listed.id, after_seq=5)  # Bo read up to 25
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         widgets = await _open_thread(pilot, "Sleep", 8)
         # The question, then the two posts before the first unread one, then the unread.
@@ -652,7 +652,7 @@ async def test_a_post_removed_by_the_moderators_says_so_and_its_author_reads_why
         reason="[b]name-calling[/b]",
     )
     for member, why in ((bo, False), (ash, True)):
-        app = BBSApp(SessionContext(community, member))
+        app = BBSApp(SessionContext(community.services, member))
         async with app.run_test(size=(80, 24)) as pilot:
             await _open_thread(pilot, "Sleep", 2)
             await _settle(pilot, lambda: "removed by the moderators" in _screen_text(pilot.app))
@@ -669,7 +669,7 @@ async def test_w_on_a_post_tells_the_moderators_someone_is_worried_about_its_aut
 
     ash, bo = await _members(community, "Ash", "Bo")
     await _nights(community, ash, 1)
-    app = BBSApp(SessionContext(community, bo))
+    app = BBSApp(SessionContext(community.services, bo))
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_thread(pilot, "Sleep", 1)
         await pilot.press("w")

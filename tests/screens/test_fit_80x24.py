@@ -89,7 +89,7 @@ async def _world(community: Community) -> World:
     let_new_members_write(community.database)
 
     async def join(name: str, role: Role = Role.MEMBER) -> MemberView:
-        return (await community.sign_up(name, PASSWORD, PASSWORD, role=role)).member
+        return (await community.accounts.sign_up(name, PASSWORD, PASSWORD, role=role)).member
 
     world = World(
         community,
@@ -308,7 +308,10 @@ def _cases() -> list[Case]:
         return await world.community.admin.notices(world.wren.id)
 
     async def room(world: World, app: BBSApp) -> Any:
-        return rooms.RoomScreen(await world.community.rooms.enter(world.room_id, world.wren))
+        return rooms.RoomScreen(
+            await world.community.rooms.enter(world.room_id, world.wren),
+            rooms=world.community.rooms,
+        )
 
     async def goal(world: World, app: BBSApp) -> Any:
         return (await world.community.goals.detail(world.wren.id, world.goal_id)).summary.goal
@@ -320,7 +323,13 @@ def _cases() -> list[Case]:
         return [
             Case(
                 signup.WelcomeScreen,
-                _opener(lambda w, a: signup.WelcomeScreen()),
+                _opener(
+                    lambda w, a: signup.WelcomeScreen(
+                        settings=w.community.services.settings,
+                        texts=w.community.texts,
+                        accounts=w.community.accounts,
+                    )
+                ),
                 viewer="visitor",
                 ready=_shows(
                     "#guidelines", "Loading", "Cargando", "Chargement", "geladen", "Carregando"
@@ -330,7 +339,11 @@ def _cases() -> list[Case]:
             ),
             Case(
                 signup.SignUpFormScreen,
-                _opener(lambda w, a: signup.SignUpFormScreen()),
+                _opener(
+                    lambda w, a: signup.SignUpFormScreen(
+                        accounts=w.community.accounts, settings=w.community.services.settings
+                    )
+                ),
                 viewer="visitor",
                 offered_key=True,
                 # The key the member is asked about, in full: it is how they recognise it.
@@ -339,7 +352,11 @@ def _cases() -> list[Case]:
             ),
             Case(
                 signup.RecoverScreen,
-                _opener(lambda w, a: signup.RecoverScreen()),
+                _opener(
+                    lambda w, a: signup.RecoverScreen(
+                        accounts=w.community.accounts, settings=w.community.services.settings
+                    )
+                ),
                 viewer="visitor",
                 language=language,
             ),
@@ -347,7 +364,9 @@ def _cases() -> list[Case]:
                 signup.RecoveryCodeScreen,
                 _opener(
                     lambda w, a: signup.RecoveryCodeScreen(
-                        "7KQ2M-XW9PA-RT4EH-N3CJD-5BVGF", first_time=True
+                        "7KQ2M-XW9PA-RT4EH-N3CJD-5BVGF",
+                        first_time=True,
+                        settings=w.community.services.settings,
                     )
                 ),
                 language=language,
@@ -363,25 +382,37 @@ def _cases() -> list[Case]:
         Case(menu.MainMenuScreen, _first, viewer="sysop", label="sysop"),
         Case(
             help.HelpScreen,
-            _opener(lambda w, a: help.HelpScreen()),
+            _opener(
+                lambda w, a: help.HelpScreen(
+                    texts=w.community.texts,
+                    admin=w.community.admin,
+                    resources=w.community.resources,
+                )
+            ),
             ready=_shows("#help-text", "Loading"),
             prose=("#help-text",),
         ),
         Case(
             moderation_notices.PublicLogScreen,
-            _opener(lambda w, a: moderation_notices.PublicLogScreen()),
+            _opener(lambda w, a: moderation_notices.PublicLogScreen(admin=w.community.admin)),
             ready=_shows("#public-log", "Reading"),
         ),
         Case(
             moderation_notices.NoticesScreen,
-            _opener(lambda w, a: _then(notices(w, a), moderation_notices.NoticesScreen)),
+            _opener(
+                lambda w, a: _then(
+                    notices(w, a),
+                    lambda n: moderation_notices.NoticesScreen(n, admin=w.community.admin),
+                )
+            ),
             ready=_has_options("#notices"),
         ),
         Case(
             moderation_notices.GuidelinesAgainScreen,
             _opener(
                 lambda w, a: _then(
-                    w.community.texts.guidelines_text(), moderation_notices.GuidelinesAgainScreen
+                    w.community.texts.guidelines_text(),
+                    lambda t: moderation_notices.GuidelinesAgainScreen(t, admin=w.community.admin),
                 )
             ),
             prose=("#guidelines",),
@@ -389,17 +420,27 @@ def _cases() -> list[Case]:
         # Boards.
         Case(
             boards.BoardsScreen,
-            _opener(lambda w, a: boards.BoardsScreen()),
+            _opener(
+                lambda w, a: boards.BoardsScreen(boards=w.community.boards, mail=w.community.mail)
+            ),
             ready=_has_options("#boards"),
         ),
         Case(
             boards.ThreadListScreen,
-            _opener(lambda w, a: boards.ThreadListScreen(w.board_id)),
+            _opener(
+                lambda w, a: boards.ThreadListScreen(
+                    w.board_id, boards=w.community.boards, mail=w.community.mail
+                )
+            ),
             ready=_has_options("#threads"),
         ),
         Case(
             boards.ThreadScreen,
-            _opener(lambda w, a: boards.ThreadScreen(w.thread_id)),
+            _opener(
+                lambda w, a: boards.ThreadScreen(
+                    w.thread_id, boards=w.community.boards, mail=w.community.mail
+                )
+            ),
             ready=lambda s: bool(s.query(boards.PostWidget)),
         ),
         Case(
@@ -407,8 +448,16 @@ def _cases() -> list[Case]:
             _opener(lambda w, a: _then(thread_post(w, a), boards.ReactionScreen)),
             keys=(".note",),
         ),
-        Case(boards.WarningPrefsScreen, _opener(lambda w, a: boards.WarningPrefsScreen())),
-        Case(boards.SearchScreen, _opener(lambda w, a: boards.SearchScreen())),
+        Case(
+            boards.WarningPrefsScreen,
+            _opener(lambda w, a: boards.WarningPrefsScreen(boards=w.community.boards)),
+        ),
+        Case(
+            boards.SearchScreen,
+            _opener(
+                lambda w, a: boards.SearchScreen(boards=w.community.boards, mail=w.community.mail)
+            ),
+        ),
         # Writing.
         Case(
             compose.ComposeScreen,
@@ -416,7 +465,9 @@ def _cases() -> list[Case]:
                 lambda w, a: compose.ComposeScreen(
                     compose.ComposeTarget(
                         "thread", w.board_id, "New thread on Sleep", with_title=True
-                    )
+                    ),
+                    boards=w.community.boards,
+                    mail=w.community.mail,
                 )
             ),
             label="thread",
@@ -425,7 +476,9 @@ def _cases() -> list[Case]:
             compose.ComposeScreen,
             _opener(
                 lambda w, a: compose.ComposeScreen(
-                    compose.ComposeTarget("pm", w.partner.id, f"Message to {PARTNER}")
+                    compose.ComposeTarget("pm", w.partner.id, f"Message to {PARTNER}"),
+                    boards=w.community.boards,
+                    mail=w.community.mail,
                 )
             ),
             label="message",
@@ -464,18 +517,26 @@ def _cases() -> list[Case]:
         # Private messages.
         Case(
             messages.MessagesScreen,
-            _opener(lambda w, a: messages.MessagesScreen()),
+            _opener(
+                lambda w, a: messages.MessagesScreen(
+                    mail=w.community.mail, boards=w.community.boards
+                )
+            ),
             ready=_has_options("#conversations"),
         ),
         Case(
             messages.ConversationScreen,
-            _opener(lambda w, a: messages.ConversationScreen(w.conversation_id)),
+            _opener(
+                lambda w, a: messages.ConversationScreen(
+                    w.conversation_id, mail=w.community.mail, boards=w.community.boards
+                )
+            ),
             ready=lambda s: bool(s.query(messages.MessageWidget)),
         ),
         # Rooms.
         Case(
             rooms.RoomListScreen,
-            _opener(lambda w, a: rooms.RoomListScreen()),
+            _opener(lambda w, a: rooms.RoomListScreen(rooms=w.community.rooms)),
             ready=_has_options("#rooms"),
         ),
         Case(rooms.RoomScreen, _opener(room), title="#room-topic"),
@@ -493,25 +554,46 @@ def _cases() -> list[Case]:
         # Goals.
         Case(
             goals.GoalsScreen,
-            _opener(lambda w, a: goals.GoalsScreen()),
+            _opener(lambda w, a: goals.GoalsScreen(goals=w.community.goals)),
             ready=_has_options("#goals"),
         ),
-        Case(goals.GoalFormScreen, _opener(lambda w, a: goals.GoalFormScreen(None)), label="new"),
         Case(
             goals.GoalFormScreen,
-            _opener(lambda w, a: _then(goal(w, a), goals.GoalFormScreen)),
+            _opener(lambda w, a: goals.GoalFormScreen(None, goals=w.community.goals)),
+            label="new",
+        ),
+        Case(
+            goals.GoalFormScreen,
+            _opener(
+                lambda w, a: _then(
+                    goal(w, a), lambda g: goals.GoalFormScreen(g, goals=w.community.goals)
+                )
+            ),
             label="edit",
         ),
-        Case(goals.CheckInScreen, _opener(lambda w, a: _then(goal(w, a), goals.CheckInScreen))),
+        Case(
+            goals.CheckInScreen,
+            _opener(
+                lambda w, a: _then(
+                    goal(w, a), lambda g: goals.CheckInScreen(g, goals=w.community.goals)
+                )
+            ),
+        ),
         Case(
             goals.CheckInReplyScreen,
-            _opener(lambda w, a: goals.CheckInReplyScreen(w.ids["check_in"])),
+            _opener(
+                lambda w, a: goals.CheckInReplyScreen(w.ids["check_in"], goals=w.community.goals)
+            ),
             keys=("#reply-keys",),
             title=None,
         ),
         Case(
             goals.CheckInReplyScreen,
-            _opener(lambda w, a: goals.CheckInReplyScreen(w.ids["crisis_check_in"])),
+            _opener(
+                lambda w, a: goals.CheckInReplyScreen(
+                    w.ids["crisis_check_in"], goals=w.community.goals
+                )
+            ),
             keys=("#reply-keys",),
             title=None,
             label="crisis",
@@ -519,61 +601,115 @@ def _cases() -> list[Case]:
         ),
         Case(
             goals.GoalDetailScreen,
-            _opener(lambda w, a: goals.GoalDetailScreen(w.goal_id)),
+            _opener(lambda w, a: goals.GoalDetailScreen(w.goal_id, goals=w.community.goals)),
             ready=_shows("#detail", "Loading"),
             title=None,
             label="mine",
         ),
         Case(
             goals.GoalDetailScreen,
-            _opener(lambda w, a: goals.GoalDetailScreen(w.partner_goal_id)),
+            _opener(
+                lambda w, a: goals.GoalDetailScreen(w.partner_goal_id, goals=w.community.goals)
+            ),
             ready=_shows("#detail", "Loading"),
             title=None,
             label="partner",
         ),
         Case(
             goals.PartnersScreen,
-            _opener(lambda w, a: goals.PartnersScreen()),
+            _opener(lambda w, a: goals.PartnersScreen(goals=w.community.goals)),
             ready=_has_options("#partners"),
         ),
         Case(
             goals.PartnerGoalsScreen,
-            _opener(lambda w, a: goals.PartnerGoalsScreen(w.partner.id, PARTNER, partner=True)),
+            _opener(
+                lambda w, a: goals.PartnerGoalsScreen(
+                    w.partner.id, PARTNER, partner=True, goals=w.community.goals
+                )
+            ),
             ready=_has_options("#partner-goals"),
         ),
-        Case(goals.GoalSettingsScreen, _opener(lambda w, a: goals.GoalSettingsScreen())),
+        Case(
+            goals.GoalSettingsScreen,
+            _opener(lambda w, a: goals.GoalSettingsScreen(goals=w.community.goals)),
+        ),
         # For you, profile and privacy.
-        Case(suggestions.ForYouScreen, _opener(lambda w, a: suggestions.ForYouScreen())),
+        Case(
+            suggestions.ForYouScreen,
+            _opener(
+                lambda w, a: suggestions.ForYouScreen(
+                    suggestions=w.community.suggestions,
+                    resources=w.community.resources,
+                    boards=w.community.boards,
+                    mail=w.community.mail,
+                )
+            ),
+        ),
         Case(
             suggestions.SuggestionSettingsScreen,
-            _opener(lambda w, a: suggestions.SuggestionSettingsScreen()),
+            _opener(
+                lambda w, a: suggestions.SuggestionSettingsScreen(
+                    suggestions=w.community.suggestions
+                )
+            ),
         ),
-        Case(profile.ProfileScreen, _opener(lambda w, a: profile.ProfileScreen())),
-        Case(privacy.PrivacyScreen, _opener(lambda w, a: privacy.PrivacyScreen())),
+        Case(
+            profile.ProfileScreen,
+            _opener(
+                lambda w, a: profile.ProfileScreen(
+                    accounts=w.community.accounts,
+                    goals=w.community.goals,
+                    privacy=w.community.privacy,
+                    suggestions=w.community.suggestions,
+                )
+            ),
+        ),
+        Case(
+            privacy.PrivacyScreen,
+            _opener(lambda w, a: privacy.PrivacyScreen(privacy=w.community.privacy)),
+        ),
         Case(
             privacy.WhatWeStoreScreen,
-            _opener(lambda w, a: privacy.WhatWeStoreScreen()),
+            _opener(lambda w, a: privacy.WhatWeStoreScreen(privacy=w.community.privacy)),
             ready=_shows("#stored", "Reading"),
             prose=("#stored",),
         ),
-        Case(privacy.ChangePasswordScreen, _opener(lambda w, a: privacy.ChangePasswordScreen())),
-        Case(privacy.NewRecoveryCodeScreen, _opener(lambda w, a: privacy.NewRecoveryCodeScreen())),
-        Case(privacy.KeysScreen, _opener(lambda w, a: privacy.KeysScreen())),
-        Case(privacy.SessionsScreen, _opener(lambda w, a: privacy.SessionsScreen())),
-        Case(privacy.DeleteAccountScreen, _opener(lambda w, a: privacy.DeleteAccountScreen())),
+        Case(
+            privacy.ChangePasswordScreen,
+            _opener(lambda w, a: privacy.ChangePasswordScreen(privacy=w.community.privacy)),
+        ),
+        Case(
+            privacy.NewRecoveryCodeScreen,
+            _opener(lambda w, a: privacy.NewRecoveryCodeScreen(privacy=w.community.privacy)),
+        ),
+        Case(
+            privacy.KeysScreen,
+            _opener(lambda w, a: privacy.KeysScreen(privacy=w.community.privacy)),
+        ),
+        Case(
+            privacy.SessionsScreen,
+            _opener(lambda w, a: privacy.SessionsScreen(privacy=w.community.privacy)),
+        ),
+        Case(
+            privacy.DeleteAccountScreen,
+            _opener(lambda w, a: privacy.DeleteAccountScreen(privacy=w.community.privacy)),
+        ),
         # Quick-hide shows nothing of the BBS, keys included, by design.
         Case(privacy.QuickHideScreen, _opener(lambda w, a: privacy.QuickHideScreen()), title=None),
         # The resource library.
         Case(
             resources.ResourceLibraryScreen,
-            _opener(lambda w, a: resources.ResourceLibraryScreen()),
+            _opener(lambda w, a: resources.ResourceLibraryScreen(resources=w.community.resources)),
             ready=_has_options("#resources"),
         ),
         Case(
             resources.ResourceReadScreen,
             _opener(
                 lambda w, a: _then(
-                    library_entry(w, a), lambda e: resources.ResourceReadScreen(e, False)
+                    library_entry(w, a),
+                    lambda e: resources.ResourceReadScreen(
+                        e, False, resources=w.community.resources
+                    ),
                 )
             ),
         ),
@@ -585,7 +721,14 @@ def _cases() -> list[Case]:
         # The admin screens.
         Case(
             admin.ReviewQueueScreen,
-            _opener(lambda w, a: admin.ReviewQueueScreen()),
+            _opener(
+                lambda w, a: admin.ReviewQueueScreen(
+                    admin=w.community.admin,
+                    events=w.community.events,
+                    texts=w.community.texts,
+                    resources=w.community.resources,
+                )
+            ),
             viewer="sysop",
             ready=_has_options("#queue"),
         ),
@@ -613,46 +756,59 @@ def _cases() -> list[Case]:
         ),
         Case(
             admin.AuditLogScreen,
-            _opener(lambda w, a: admin.AuditLogScreen()),
+            _opener(lambda w, a: admin.AuditLogScreen(admin=w.community.admin)),
             viewer="sysop",
             ready=_shows("#audit"),
         ),
         Case(
             admin.MemberLookupScreen,
-            _opener(lambda w, a: admin.MemberLookupScreen("Thorn")),
+            _opener(lambda w, a: admin.MemberLookupScreen("Thorn", admin=w.community.admin)),
             viewer="sysop",
             ready=_shows("#record"),
         ),
         Case(
             admin.CommunitySettingsScreen,
-            _opener(lambda w, a: admin.CommunitySettingsScreen()),
+            _opener(
+                lambda w, a: admin.CommunitySettingsScreen(
+                    admin=w.community.admin, texts=w.community.texts
+                )
+            ),
             viewer="sysop",
         ),
         Case(
             admin.PlacesScreen,
-            _opener(lambda w, a: admin.PlacesScreen()),
+            _opener(lambda w, a: admin.PlacesScreen(admin=w.community.admin)),
             viewer="sysop",
             ready=_has_options("#places"),
         ),
         Case(
             dashboard.DashboardScreen,
-            _opener(lambda w, a: dashboard.DashboardScreen()),
+            _opener(lambda w, a: dashboard.DashboardScreen(admin=w.community.admin)),
             viewer="sysop",
         ),
         Case(
             model_panel.ModelPanelScreen,
-            _opener(lambda w, a: model_panel.ModelPanelScreen()),
+            _opener(lambda w, a: model_panel.ModelPanelScreen(admin=w.community.admin)),
             viewer="sysop",
         ),
         Case(
             resources_admin.ResourceAdminScreen,
-            _opener(lambda w, a: resources_admin.ResourceAdminScreen()),
+            _opener(
+                lambda w, a: resources_admin.ResourceAdminScreen(resources=w.community.resources)
+            ),
             viewer="sysop",
             ready=_has_options("#res-records"),
         ),
         Case(
             resources_admin.ResourceFormScreen,
-            _opener(lambda w, a: _then(library_entry(w, a), resources_admin.ResourceFormScreen)),
+            _opener(
+                lambda w, a: _then(
+                    library_entry(w, a),
+                    lambda e: resources_admin.ResourceFormScreen(
+                        e, resources=w.community.resources
+                    ),
+                )
+            ),
             viewer="sysop",
         ),
     ]
@@ -910,7 +1066,7 @@ def _app(world: World, case: Case, *, mono: bool = False) -> BBSApp:
     key = PublicKeyInfo("ssh-ed25519", FINGERPRINT, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA")
     app = BBSApp(
         SessionContext(
-            world.community,
+            world.community.services,
             viewer,
             offered_key=key if case.offered_key else None,
             detected_depth=ColourDepth.MONOCHROME if mono else ColourDepth.EIGHT_BIT,
@@ -1011,7 +1167,12 @@ async def test_the_compose_body_has_a_label(world: World, mode: str) -> None:
 
     target_id = world.board_id if mode == "thread" else world.partner.id
     target = ComposeTarget(mode, target_id, "Writing", with_title=mode == "thread")
-    case = Case(ComposeScreen, _opener(lambda w, a: ComposeScreen(target)))
+    case = Case(
+        ComposeScreen,
+        _opener(
+            lambda w, a: ComposeScreen(target, boards=w.community.boards, mail=w.community.mail)
+        ),
+    )
     app = _app(world, case)
     async with app.run_test(size=(80, 24)) as pilot:
         await _open(pilot, world, case)

@@ -230,7 +230,7 @@ async def test_home_lists_partner_invitations_and_cheers_and_opens_partners(
     kit = await sign_up(community, "Kit")
     invite = await community.goals.invite(jay.id, "Ivy")
     await community.goals.invite(kit.id, "Ivy")
-    app = BBSApp(SessionContext(community, ivy))
+    app = BBSApp(SessionContext(community.services, ivy))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(
             pilot,
@@ -242,7 +242,7 @@ async def test_home_lists_partner_invitations_and_cheers_and_opens_partners(
         await until(pilot, lambda: isinstance(app.screen, PartnersScreen))
     await community.goals.answer(ivy.id, invite.id, True)
     await community.goals.cheer(jay.id, ivy.id, "You've got this!")
-    app = BBSApp(SessionContext(community, ivy))
+    app = BBSApp(SessionContext(community.services, ivy))
     async with app.run_test(size=(80, 24)) as pilot:
         news = app.screen.query_one(WhatsNew)
         await until(pilot, lambda: "1 new cheer from your partners" in str(news.render()))
@@ -250,9 +250,9 @@ async def test_home_lists_partner_invitations_and_cheers_and_opens_partners(
 
 
 async def test_a_new_member_is_welcomed_not_greeted_again(community: Community) -> None:
-    signed = await community.sign_up("Newt", PASSWORD, PASSWORD)
+    signed = await community.accounts.sign_up("Newt", PASSWORD, PASSWORD)
     assert signed.member.last_login_at is None
-    app = BBSApp(SessionContext(community, signed.member))
+    app = BBSApp(SessionContext(community.services, signed.member))
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: "Welcome, Newt" in text_of(app, "#checkins-due", Static))
         assert "again" not in text_of(app, "#checkins-due", Static)

@@ -22,7 +22,7 @@ def _keys(app: BBSApp) -> str:
 async def test_signing_up_in_spanish_asks_the_language_first_then_speaks_spanish(
     community: Community,
 ) -> None:
-    app = BBSApp(SessionContext(community, None))
+    app = BBSApp(SessionContext(community.services, None))
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, LanguageScreen)
         options = app.screen.query_one("#languages", OptionList)
@@ -50,14 +50,14 @@ async def test_signing_up_in_spanish_asks_the_language_first_then_speaks_spanish
         await pilot.press("f1")
         await reach(pilot, HelpScreen)
         await until(pilot, lambda: "Alguien con quien hablar" in text_of(app, "#help-text"))
-    member = await community.authenticate_password("Lucia", PASSWORD)
+    member = await community.accounts.authenticate_password("Lucia", PASSWORD)
     assert member is not None and member.language == "es"
 
 
 async def test_the_ssh_clients_language_is_chosen_already_and_escape_goes_back_to_it(
     community: Community,
 ) -> None:
-    app = BBSApp(SessionContext(community, None, preferred_language="de"))
+    app = BBSApp(SessionContext(community.services, None, preferred_language="de"))
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.screen.query_one("#languages", OptionList).highlighted == 3
         await pilot.press("enter")
@@ -72,9 +72,16 @@ async def test_the_ssh_clients_language_is_chosen_already_and_escape_goes_back_t
 
 async def test_the_profile_changes_the_language_and_f1_follows(community: Community) -> None:
     member = await sign_up(community, "Joana")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(ProfileScreen())
+        app.push_screen(
+            ProfileScreen(
+                accounts=community.accounts,
+                goals=community.goals,
+                privacy=community.privacy,
+                suggestions=community.suggestions,
+            )
+        )
         await reach(pilot, ProfileScreen)
         choices = app.screen.query_one("#language", RadioSet)
         assert choices.pressed_button is not None and choices.pressed_button.id == "language-en"
@@ -95,7 +102,7 @@ async def test_the_crisis_and_note_boxes_say_their_keys_in_the_members_language(
     from screens.compose import NoteScreen
     from screens.rooms import CrisisNoteScreen
 
-    app = BBSApp(SessionContext(community, None))
+    app = BBSApp(SessionContext(community.services, None))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("down", "enter")  # Español
         await reach(pilot, WelcomeScreen)

@@ -43,8 +43,8 @@ async def test_a_suspension_made_on_a_sysop_screen_ends_the_members_session(
     await community.boards.create_thread(
         writer.id, board.id, title="Tonight", body="I want to end it all"
     )
-    staff_app = BBSApp(SessionContext(community, sysop))
-    member_app = BBSApp(SessionContext(community, member))
+    staff_app = BBSApp(SessionContext(community.services, sysop))
+    member_app = BBSApp(SessionContext(community.services, member))
     async with (
         staff_app.run_test(size=(80, 24)) as staff,
         member_app.run_test(size=(80, 24)) as mine,
@@ -85,8 +85,8 @@ async def test_a_banner_change_reloads_each_session_with_its_own_data(
     await community.boards.create_thread(
         writer.id, board.id, title="Tonight", body="I want to end it all"
     )
-    staff_app = BBSApp(SessionContext(community, sysop))
-    member_app = BBSApp(SessionContext(community, member))
+    staff_app = BBSApp(SessionContext(community.services, sysop))
+    member_app = BBSApp(SessionContext(community.services, member))
     async with (
         staff_app.run_test(size=(80, 24)) as staff,
         member_app.run_test(size=(80, 24)) as mine,
@@ -111,8 +111,8 @@ async def test_a_crisis_alert_reaches_a_moderator_on_any_screen_at_once(
     moderator = await sign_up(community, "Keeper", Role.MODERATOR)
     writer = await sign_up(community, "Ash")
     board = (await community.boards.board_list(writer.id))[0]
-    staff_app = BBSApp(SessionContext(community, moderator))
-    writer_app = BBSApp(SessionContext(community, writer))
+    staff_app = BBSApp(SessionContext(community.services, moderator))
+    writer_app = BBSApp(SessionContext(community.services, writer))
     async with (
         staff_app.run_test(size=(80, 24)) as staff,
         writer_app.run_test(size=(80, 24)) as theirs,

@@ -50,16 +50,16 @@ async def test_delete_needs_the_name_typed_then_ends_the_session(community: Comm
         await pilot.press(*"Willo", "enter")
         await until(pilot, lambda: "type your name" in _screen_text(app))
         assert field.value == "Willo"  # nothing typed is lost
-        assert await community.member(member_id) is not None
+        assert await community.accounts.member(member_id) is not None
         field.value = ""
         await pilot.press(*"willow", "enter")
         await until(pilot, lambda: not app.is_running)
-    assert await community.member(member_id) is None
+    assert await community.accounts.member(member_id) is None
     assert "deleted" in app.farewell
     from bbs.accounts.members import AccountError
 
     try:
-        await community.sign_up("Willow", PASSWORD, PASSWORD)
+        await community.accounts.sign_up("Willow", PASSWORD, PASSWORD)
     except AccountError:
         pass
     else:
@@ -133,7 +133,9 @@ async def test_what_we_store_and_password_change(community: Community) -> None:
                 and "Your password is changed" in _screen_text(app)
             ),
         )
-    assert await community.authenticate_password("Rowan", "new long password 1") is not None
+    assert (
+        await community.accounts.authenticate_password("Rowan", "new long password 1") is not None
+    )
 
 
 class OneDirectory:
@@ -212,7 +214,7 @@ async def test_keys_are_added_and_removed_and_a_new_code_is_shown_once(
         await until(pilot, lambda: "shown only this once" in _screen_text(app))
         code = str(app.screen.query_one("#code", Static).render()).strip()
         assert len(code) >= 8
-    reset = await community.reset_password(
+    reset = await community.accounts.reset_password(
         "Hazel", code, "brand new password", "brand new password"
     )
     assert reset.member.id == member_id

@@ -20,7 +20,7 @@ HOSTILE_BODY = (
 
 async def test_help_r_opens_the_library_and_an_entry_can_be_kept(community: Community) -> None:
     member = await sign_up(community, "Fern")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
@@ -81,7 +81,7 @@ async def test_sysop_adds_and_retires_an_entry_and_hostile_text_stays_literal(
     community: Community,
 ) -> None:
     sysop = await sign_up(community, "Keeper", Role.SYSOP)
-    app = BBSApp(SessionContext(community, sysop))
+    app = BBSApp(SessionContext(community.services, sysop))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen))
@@ -132,7 +132,7 @@ async def test_hostile_body_is_shown_literally_to_members(community: Community) 
     entry = await community.resources.add(
         sysop.id, title="[b]Aaa[/b] tricky", body=HOSTILE_BODY, source="[i]me[/i]", tags="stress"
     )
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f1")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
@@ -156,7 +156,7 @@ async def test_hostile_body_is_shown_literally_to_members(community: Community) 
 
 async def test_members_and_moderators_cannot_manage_the_library(community: Community) -> None:
     mod = await sign_up(community, "Helper", Role.MODERATOR)
-    app = BBSApp(SessionContext(community, mod))
+    app = BBSApp(SessionContext(community.services, mod))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, ReviewQueueScreen))
@@ -164,7 +164,7 @@ async def test_members_and_moderators_cannot_manage_the_library(community: Commu
         await pilot.pause()  # the key is handled: a negative check, no screen is to open
         assert isinstance(app.screen, ReviewQueueScreen)
         # Even a screen pushed by hand gets nothing: the core checks the role.
-        app.push_screen(ResourceAdminScreen())
+        app.push_screen(ResourceAdminScreen(resources=community.resources))
         await until(
             pilot,
             lambda: (

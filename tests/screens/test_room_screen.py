@@ -55,7 +55,7 @@ async def _shows(pilot, app: BBSApp, text: str) -> None:  # type: ignore[no-unty
 
 async def test_a_line_said_shows_in_the_feed_with_history_on_entry(community: Community) -> None:
     member = await sign_up(community, "Wren")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
         assert "You are in Lobby" in _feed(app)
@@ -74,7 +74,7 @@ async def test_a_line_said_shows_in_the_feed_with_history_on_entry(community: Co
 
 async def test_commands_answer_privately(community: Community) -> None:
     member = await sign_up(community, "Heron")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
         await _say(pilot, app, "/help")
@@ -96,7 +96,7 @@ async def test_commands_answer_privately(community: Community) -> None:
 
 async def test_a_big_paste_becomes_a_hint_and_a_small_one_a_line(community: Community) -> None:
     member = await sign_up(community, "Finch")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
         field = app.screen.query_one(RoomInput)
@@ -110,7 +110,7 @@ async def test_a_big_paste_becomes_a_hint_and_a_small_one_a_line(community: Comm
 
 async def test_a_paste_longer_than_a_room_line_is_cut_with_a_word(community: Community) -> None:
     member = await sign_up(community, "Linnet")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
         field = app.screen.query_one(RoomInput)
@@ -127,8 +127,8 @@ async def test_a_paste_longer_than_a_room_line_is_cut_with_a_word(community: Com
 async def test_two_members_see_each_other_and_ignore_works(community: Community) -> None:
     one = await sign_up(community, "Alder")
     two = await sign_up(community, "Birch")
-    app_one = BBSApp(SessionContext(community, one))
-    app_two = BBSApp(SessionContext(community, two))
+    app_one = BBSApp(SessionContext(community.services, one))
+    app_two = BBSApp(SessionContext(community.services, two))
     async with app_one.run_test(size=(80, 24)) as p1, app_two.run_test(size=(80, 24)) as p2:
         await _enter_lobby(p1, app_one)
         await _enter_lobby(p2, app_two)
@@ -151,7 +151,7 @@ async def test_crisis_line_is_posted_and_writer_gets_resources(community: Commun
     community.moderation.set_scorer(FixedScorer(crisis=0.99))
     alerts = community.events.subscribe(MODERATION_TOPIC)
     member = await sign_up(community, "Rowan")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
         feed_screen = app.screen
@@ -172,7 +172,7 @@ async def test_crisis_line_is_posted_and_writer_gets_resources(community: Commun
 
 async def test_keys_typed_in_a_burst_send_one_line_per_enter(community: Community) -> None:
     member = await sign_up(community, "Quill")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
         for char in "ab\rcd\ref\r":
@@ -185,13 +185,13 @@ async def test_keys_typed_in_a_burst_send_one_line_per_enter(community: Communit
 
 async def test_a_dropped_member_goes_straight_back_into_their_room(community: Community) -> None:
     member = await sign_up(community, "Sorrel")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await _enter_lobby(pilot, app)
         await _say(pilot, app, "brb, wifi")
     # The app ended without Esc (a dropped connection): presence is gone, the room remembered.
     assert community.rooms.who(1) == []
-    again = BBSApp(SessionContext(community, member))
+    again = BBSApp(SessionContext(community.services, member))
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
         await settle(
@@ -225,7 +225,7 @@ async def test_todays_sessions_show_on_the_home_screen_and_in_the_room(
             topic="Evening check-in",
             host_id=member.id,
         )
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(
             pilot,
@@ -250,10 +250,12 @@ async def test_a_scheduled_session_starting_is_said_in_its_room_and_to_everyone_
     from bbs.models import utcnow
 
     here = (
-        await community.sign_up("Hazel", "a long enough password", "a long enough password")
+        await community.accounts.sign_up(
+            "Hazel", "a long enough password", "a long enough password"
+        )
     ).member
     away = (
-        await community.sign_up("Wren", "a long enough password", "a long enough password")
+        await community.accounts.sign_up("Wren", "a long enough password", "a long enough password")
     ).member
     [(lobby, _n), *_] = await community.rooms.list_rooms(here)
     start = utcnow()
@@ -261,8 +263,8 @@ async def test_a_scheduled_session_starting_is_said_in_its_room_and_to_everyone_
         rooms.add_event(
             s, room_id=lobby.id, starts_at=start, topic="Sunday circle", host_id=here.id
         )
-    inside = BBSApp(SessionContext(community, here))
-    home = BBSApp(SessionContext(community, away))
+    inside = BBSApp(SessionContext(community.services, here))
+    home = BBSApp(SessionContext(community.services, away))
     async with inside.run_test(size=(80, 24)) as pilot, home.run_test(size=(80, 24)) as other:
         await pilot.press("r")
         await settle(

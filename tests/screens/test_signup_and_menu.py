@@ -57,7 +57,9 @@ async def _submitted(pilot) -> None:  # type: ignore[no-untyped-def]
 
 async def test_signup_walks_from_guidelines_to_main_menu(community: Community) -> None:
     members: list[str] = []
-    app = BBSApp(SessionContext(community, None, on_member=lambda m: members.append(m.pseudonym)))
+    app = BBSApp(
+        SessionContext(community.services, None, on_member=lambda m: members.append(m.pseudonym))
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, LanguageScreen)
         await _past_language(pilot)
@@ -76,7 +78,7 @@ async def test_signup_walks_from_guidelines_to_main_menu(community: Community) -
 
 
 async def test_signup_explains_mismatched_and_short_passwords(community: Community) -> None:
-    app = BBSApp(SessionContext(community, None))
+    app = BBSApp(SessionContext(community.services, None))
     async with app.run_test(size=(80, 24)) as pilot:
         await _fill_signup(pilot, "Willow", PASSWORD, PASSWORD + "x")
         assert "not the same" in text_of(app, "#error")
@@ -96,8 +98,8 @@ async def _fill_signup_again(pilot, name: str, password: str, repeat: str) -> No
 
 
 async def test_signup_refuses_markup_and_lookalike_names(community: Community) -> None:
-    await community.sign_up("Robin", PASSWORD, PASSWORD)
-    app = BBSApp(SessionContext(community, None))
+    await community.accounts.sign_up("Robin", PASSWORD, PASSWORD)
+    app = BBSApp(SessionContext(community.services, None))
     async with app.run_test(size=(80, 24)) as pilot:
         await _fill_signup(pilot, "R0bin")
         assert "taken" in text_of(app, "#error") or "close" in text_of(app, "#error")
@@ -111,8 +113,8 @@ async def test_signup_refuses_markup_and_lookalike_names(community: Community) -
 
 
 async def test_recovery_code_sets_a_new_password(community: Community) -> None:
-    result = await community.sign_up("Ash", PASSWORD, PASSWORD)
-    app = BBSApp(SessionContext(community, None))
+    result = await community.accounts.sign_up("Ash", PASSWORD, PASSWORD)
+    app = BBSApp(SessionContext(community.services, None))
     new_password = "another long password"
     async with app.run_test(size=(80, 24)) as pilot:
         await _past_language(pilot)
@@ -132,13 +134,13 @@ async def test_recovery_code_sets_a_new_password(community: Community) -> None:
         )
         assert isinstance(app.screen, RecoveryCodeScreen)
         assert app.screen.code != result.recovery_code
-    assert await community.authenticate_password("Ash", new_password) is not None
-    assert await community.authenticate_password("Ash", PASSWORD) is None
+    assert await community.accounts.authenticate_password("Ash", new_password) is not None
+    assert await community.accounts.authenticate_password("Ash", PASSWORD) is None
 
 
 async def test_menu_help_and_goodbye(community: Community) -> None:
     member = await sign_up(community, "Fern")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, MainMenuScreen)
         await pilot.press("f1")
@@ -155,7 +157,7 @@ async def test_menu_help_and_goodbye(community: Community) -> None:
 
 
 async def test_help_is_one_key_away_from_sign_up_fields(community: Community) -> None:
-    app = BBSApp(SessionContext(community, None))
+    app = BBSApp(SessionContext(community.services, None))
     async with app.run_test(size=(80, 24)) as pilot:
         await _past_language(pilot)
         await pilot.press("a")
@@ -169,7 +171,7 @@ async def test_help_is_one_key_away_from_sign_up_fields(community: Community) ->
 
 async def test_colour_setting_is_saved_and_applied(community: Community) -> None:
     member = await sign_up(community, "Moss")
-    app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
+    app = BBSApp(SessionContext(community.services, member, detected_depth=ColourDepth.EIGHT_BIT))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
         await pilot.pause()
@@ -177,7 +179,7 @@ async def test_colour_setting_is_saved_and_applied(community: Community) -> None
         await pilot.press("s")
         await settle(pilot, lambda: "Saved" in text_of(app, "#status"), "the profile to be saved")
         assert app.has_class("mono")
-    saved = await community.member(member.id)
+    saved = await community.accounts.member(member.id)
     assert saved is not None and saved.colour_mode is ColourMode.MONOCHROME
 
 
@@ -187,7 +189,7 @@ async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
     from textual.widgets import Checkbox, RadioButton
 
     member = await sign_up(community, "Fern")
-    app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
+    app = BBSApp(SessionContext(community.services, member, detected_depth=ColourDepth.EIGHT_BIT))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
         await settle(pilot, lambda: app.screen.query("#mouse"), "app.screen.query('#mouse')")
@@ -221,7 +223,7 @@ async def test_plain_line_mode_is_chosen_on_the_profile_and_remembered(
 
     member = await sign_up(community, "Sedge")
     assert member.front_end is FrontEnd.FULL
-    app = BBSApp(SessionContext(community, member, detected_depth=ColourDepth.EIGHT_BIT))
+    app = BBSApp(SessionContext(community.services, member, detected_depth=ColourDepth.EIGHT_BIT))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("p")
         await settle(
@@ -232,7 +234,7 @@ async def test_plain_line_mode_is_chosen_on_the_profile_and_remembered(
         tick.value = True
         await pilot.press("s")
         await settle(pilot, lambda: "Saved" in text_of(app, "#status"), "the profile to be saved")
-    saved = await community.member(member.id)
+    saved = await community.accounts.member(member.id)
     assert saved is not None and saved.front_end is FrontEnd.PLAIN
 
 
@@ -240,7 +242,7 @@ async def test_a_crash_is_logged_without_locals_and_the_member_told(
     community: Community, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
     member = await sign_up(community, "Crash")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     secret = "my-secret-password-123"
 
     def boom() -> None:
@@ -267,7 +269,7 @@ async def test_sign_up_has_its_own_time_limit(community: Community) -> None:
     community.settings = replace(
         community.settings, login=replace(community.settings.login, signup_seconds=0.3)
     )
-    app = BBSApp(SessionContext(community, None))
+    app = BBSApp(SessionContext(community.services, None))
     async with app.run_test(size=(80, 24)) as pilot:
         # The limit is a real timer (0.3 s): wait for the app to end, however long that is.
         await settle(pilot, lambda: app.return_code is not None, "the sign-up time limit")
@@ -277,7 +279,7 @@ async def test_sign_up_has_its_own_time_limit(community: Community) -> None:
 
 async def test_menu_keys_arrows_and_enter_open_sections(community: Community) -> None:
     member = await sign_up(community, "Moss")
-    app = BBSApp(SessionContext(community, member))
+    app = BBSApp(SessionContext(community.services, member))
     async with app.run_test(size=(80, 24)) as pilot:
         menu = app.screen.query_one("#menu", KeyMenu)
         assert app.screen.focused is menu
@@ -301,8 +303,8 @@ async def test_home_is_drawn_once_and_complete_from_the_sessions_snapshot(
     community: Community,
 ) -> None:
     member = await sign_up(community, "Reed")
-    snapshot = await community.home(member)
-    app = BBSApp(SessionContext(community, member, home=snapshot))
+    snapshot = await community.home.snapshot(member)
+    app = BBSApp(SessionContext(community.services, member, home=snapshot))
     frames: list[str] = []
     original = app._display
 

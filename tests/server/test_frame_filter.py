@@ -151,7 +151,9 @@ async def _run_app(community: Community, filtered: bool) -> bytes:
     link = TerminalLink(channel, 80, 24)
     # A newcomer's session: the language (English), the welcome screen, the recovery
     # form, help, and back.
-    app = BBSApp(SessionContext(community, None), driver_class=SSHDriver, terminal_link=link)
+    app = BBSApp(
+        SessionContext(community.services, None), driver_class=SSHDriver, terminal_link=link
+    )
 
     async def drive() -> None:
         await wait_until(lambda: started(app, link), what="the app to start")

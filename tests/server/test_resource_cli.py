@@ -30,7 +30,9 @@ async def test_resource_commands_while_the_server_runs(
 ) -> None:
     # `community` is the running server's front door on the same data directory.
     data_dir = community.settings.data_dir
-    sysop = (await community.sign_up("Harbourmaster", PASSWORD, PASSWORD, role=Role.SYSOP)).member
+    sysop = (
+        await community.accounts.sign_up("Harbourmaster", PASSWORD, PASSWORD, role=Role.SYSOP)
+    ).member
     defaults = len(resources.default_entries())
 
     assert _run(data_dir, "list") == 0
@@ -96,8 +98,8 @@ async def test_refusals_are_kind_one_liners_and_change_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     data_dir = community.settings.data_dir
-    await community.sign_up("Harbourmaster", PASSWORD, PASSWORD, role=Role.SYSOP)
-    await community.sign_up("Wren", PASSWORD, PASSWORD)
+    await community.accounts.sign_up("Harbourmaster", PASSWORD, PASSWORD, role=Role.SYSOP)
+    await community.accounts.sign_up("Wren", PASSWORD, PASSWORD)
     long_body = tmp_path / "long.txt"
     long_body.write_text("x" * 4001, encoding="utf-8")
     good_body = tmp_path / "good.txt"
