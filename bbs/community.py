@@ -64,6 +64,8 @@ class Community:
         self._hasher = services.hasher
         self.passwords = services.hasher.passwords
         self.guard = services.guard
+        # Who is connected now: the server counts its sessions in and out of this port.
+        self.sessions = services.sessions
         # Live events: local, or shared through PostgreSQL once `start_live()` has run.
         self.events = services.events
         self._singletons = services.singletons
@@ -211,7 +213,7 @@ class Community:
         `source` is the salted connection source; sign-ups from one are rate-limited.
         `language` is the one they chose first (one of bbs.i18n.LANGUAGES).
         """
-        if source is not None and not self.guard.signup_allowed(source):
+        if source is not None and not await self.guard.signup_allowed(source):
             raise AccountError(
                 "Several accounts were made from your connection in the last hour, which is "
                 "our limit. Please try again later."
@@ -236,7 +238,7 @@ class Community:
 
         member = await self.write(create)
         if source is not None:
-            self.guard.record_signup(source)
+            await self.guard.record_signup(source)
         log.info("member signed up", extra={"member_id": member.id, "with_key": key is not None})
         # A session's member view carries the visit before this one: there is none yet.
         return SignUpResult(dataclasses.replace(member, last_login_at=None), code)
@@ -256,7 +258,7 @@ class Community:
         """
         check_new_password(password, repeated)
         if source is not None:
-            await asyncio.sleep(self.guard.penalty(source))
+            await asyncio.sleep(await self.guard.penalty(source))
         credentials = await self.read(lambda s: accounts.get_credentials(s, raw_pseudonym))
         stored = credentials.recovery_hash if credentials else None
         if (
@@ -266,7 +268,7 @@ class Community:
             or credentials is None
         ):
             if source is not None:
-                self.guard.record_failure(source)
+                await self.guard.record_failure(source)
             raise AccountError("That name and recovery code do not match.")
         new_code = new_recovery_code()
         password_hash = await self._hash(self.passwords.hash, password)

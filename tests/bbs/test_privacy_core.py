@@ -16,6 +16,7 @@ from bbs.accounts import blocks
 from bbs.accounts.blocks import BlockKind
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import PasswordError
+from bbs.accounts.sessions import SessionInfo
 from bbs.admin.review import AuditEntry
 from bbs.boards import records as boards
 from bbs.boards.records import Follow, Post, PostingRules, PostStatus, Thread
@@ -29,7 +30,7 @@ from bbs.models import MemberKey, RetiredPseudonym, utcnow
 from bbs.moderation_queue.policy import Action
 from bbs.privacy import records as privacy
 from bbs.privacy.records import DeleteChoice
-from bbs.privacy.service import SessionInfo, parse_public_key
+from bbs.privacy.service import parse_public_key
 from bbs.resources.records import Resource, ResourceFavourite
 from bbs.rooms import records as rooms
 from bbs.rooms.records import RoomLine
@@ -406,155 +407,36 @@ async def test_appear_offline_hides_presence(pcommunity: Community) -> None:
     assert {e.name for e in c.rooms.presence.who(room.id)} == {"Willow", "Ash"}
 
 
-class FakeDirectory:
-    def __init__(self) -> None:
-        now = utcnow()
-        self.live = {1: [SessionInfo("a", now, 80, 24), SessionInfo("b", now, 120, 40)]}
-        self.ended: list[tuple[int, str]] = []
+class FakeSession:
+    """A connected session as the server holds one: it remembers being ended."""
 
-    def sessions_of(self, member_id: int) -> list[SessionInfo]:
-        return list(self.live.get(member_id, []))
+    def __init__(self, session_id: str, width: int, height: int) -> None:
+        self.session_id = session_id
+        self.size = (width, height)
+        self.farewells: list[str] = []
 
-    def end_session(self, member_id: int, session_id: str, farewell: str) -> bool:
-        mine = [s for s in self.live.get(member_id, []) if s.session_id == session_id]
-        self.ended += [(member_id, s.session_id) for s in mine]
-        return bool(mine)
+    def info(self) -> SessionInfo:
+        return SessionInfo(self.session_id, utcnow(), *self.size)
 
-    def end_member_sessions(self, member_id: int, farewell: str) -> int:
-        mine = self.live.pop(member_id, [])
-        self.ended += [(member_id, s.session_id) for s in mine]
-        return len(mine)
+    def goodbye(self, line: str) -> None:
+        self.farewells.append(line)
 
 
-async def test_sessions_are_listed_and_ended_through_the_directory(community: Community) -> None:
-    directory = FakeDirectory()
-    community.privacy.directory = directory
+async def test_sessions_are_listed_and_ended_through_the_live_sessions_port(
+    community: Community,
+) -> None:
     w = await sign_up_id(community, "Willow")
-    directory.live[w] = directory.live.pop(1)
-    assert [s.session_id for s in community.privacy.sessions(w)] == ["a", "b"]
-    assert not community.privacy.end_session(w + 1, "a")
-    assert community.privacy.end_session(w, "b")
+    a, b = FakeSession("a", 80, 24), FakeSession("b", 120, 40)
+    community.sessions.arrived(a, w)
+    community.sessions.arrived(b, w)
+    community.sessions.arrived(FakeSession("c", 80, 24), w + 1)
+    listed = await community.privacy.sessions(w)
+    assert [(s.session_id, s.width) for s in listed] == [("a", 80), ("b", 120)]
+    assert not await community.privacy.end_session(w + 1, "a")
+    assert await community.privacy.end_session(w, "b")
+    assert (len(a.farewells), len(b.farewells)) == (0, 1)
     willow = await community.member(w)
     assert willow is not None
     await community.privacy.delete_account(willow, "Willow", DeleteChoice.REMOVE)
-    assert sorted(directory.ended) == [(w, "a"), (w, "b"), (w, "b")]
-
-
-def test_config_reads_log_retention(tmp_path: object) -> None:
-    from pathlib import Path
-
-    from bbs.config import ConfigError, load_settings
-
-    assert isinstance(tmp_path, Path)
-    assert load_settings(tmp_path).log_retention_days == 14
-    (tmp_path / "config.toml").write_text('[logs]\nretention_days = 3\nfile = "bbs.log"\n')
-    loaded = load_settings(tmp_path)
-    assert (loaded.log_retention_days, loaded.log_file) == (3, "bbs.log")
-    (tmp_path / "config.toml").write_text("[logs]\nretention_days = 0\n")
-    with pytest.raises(ConfigError, match="retention_days"):
-        load_settings(tmp_path)
-
-
-def test_members_table_keeps_no_address() -> None:
-    import bbs.schema  # noqa: F401
-
-    columns = {f"{t.name}.{c.name}" for t in SQLModel.metadata.sorted_tables for c in t.columns}
-    assert "member.pseudonym" in columns
-    names = {c.split(".")[1] for c in columns}
-    assert names & {"ip", "ip_address", "address", "peername", "remote_addr", "host_addr"} == set()
-
-
-def test_the_throttle_key_is_salted_in_memory_and_failures_expire() -> None:
-    from bbs.accounts.login_guard import LoginGuard
-    from bbs.config import LoginLimits
-
-    now = [1000.0]
-    limits = LoginLimits(free_failures_per_source=0, failure_memory_seconds=3600.0)
-    guard = LoginGuard(limits, clock=lambda: now[0])
-    key = guard.source_key("203.0.113.7")
-    assert "203" not in key and "113" not in key
-    # Another process (another salt) cannot link its keys to these.
-    assert LoginGuard(limits).source_key("203.0.113.7") != key
-    guard.record_failure(key)
-    assert guard.penalty(key) > 0
-    now[0] += 3601.0
-    assert guard.penalty(key) == 0.0
-
-
-async def test_room_history_past_retention_is_purged(community: Community) -> None:
-    w = await sign_up_id(community, "Willow")
-
-    def lines(s: Session) -> None:
-        rooms.seed_default_rooms(s)
-        room = rooms.list_rooms(s, member_id=None, staff=True)[0]
-        for text, age in (("old words", 31), ("recent words", 29)):
-            rooms.add_line(s, room_id=room.id, member_id=w, author="Willow", kind="say", text=text)
-            line = s.exec(select(RoomLine).where(RoomLine.text == text)).one()
-            line.created_at = utcnow() - timedelta(days=age)
-            s.add(line)
-
-    await community.write(lines)
-    assert community.settings.room_retention_days == 30
-    assert await community.rooms.purge_expired() == 1
-    with community.database.read() as s:
-        assert [ln.text for ln in s.exec(select(RoomLine)).all()] == ["recent words"]
-    assert (await community.privacy.counts(w)).room_lines == 1
-
-
-def test_members_are_told_what_moderators_see_of_a_flagged_private_message() -> None:
-    from bbs.mail import records as messages
-    from bbs.texts.notices import WHAT_WE_STORE, _default_text
-
-    words = {3: "three"}[messages.REVIEW_CONTEXT]
-    for text in (WHAT_WE_STORE, _default_text("guidelines.txt")):
-        assert f"the {words} messages before it" in " ".join(text.split())
-
-
-@pytest.mark.parametrize("choice", [DeleteChoice.REMOVE, DeleteChoice.ANONYMISE])
-async def test_a_deleted_members_name_leaves_other_members_quotes(
-    pcommunity: Community, choice: DeleteChoice
-) -> None:
-    c = pcommunity
-    willow, ash = await sign_up_id(c, "Willow"), await sign_up_id(c, "Ash")
-
-    def write(s: Session) -> int:
-        board = next(b.id for b in boards.all_boards(s) if b.name == "Anxiety")
-        first = boards.create_thread(
-            s,
-            author_id=willow,
-            board_id=board,
-            text=boards.clean_post("Nights", "the nights are long\nand quiet", ""),
-            action=Action.ALLOW,
-            rules=NO_WAIT,
-        )
-        reply = boards.create_reply(
-            s,
-            author_id=ash,
-            thread_id=first.thread_id,
-            text=boards.clean_post(
-                None, "Willow wrote:\n> the nights are long\n> and quiet\n\nSame here, hang on.", ""
-            ),
-            action=Action.ALLOW,
-            rules=NO_WAIT,
-        )
-        return reply.id
-
-    reply_id = await c.write(write)
-    member = await c.member(willow)
-    assert member is not None
-    await c.privacy.delete_account(member, "Willow", choice)
-    with c.database.read() as s:
-        body = boards.get_post(s, member_id=ash, post_id=reply_id).body
-    assert "Willow" not in body and body.startswith("a former member wrote:\n")
-    assert body.endswith("Same here, hang on.")
-    quoted = "the nights are long" in body
-    assert quoted is (choice is DeleteChoice.ANONYMISE)
-    assert not [h for h in await c.boards.search(ash, "Willow")]
-
-
-def test_unquote_leaves_other_quotes_and_look_alike_lines_alone() -> None:
-    body = "Rowan wrote:\n> hi\nWillow wrote: not a quote line\nWillow wrote:\n> bye\nok"
-    assert privacy.unquote(body, "Willow", removed=True) == (
-        "Rowan wrote:\n> hi\nWillow wrote: not a quote line\na former member wrote:\n"
-        "> (removed by its author)\nok"
-    )
+    assert (len(a.farewells), len(b.farewells)) == (1, 2)
+    assert "deleted" in a.farewells[0]

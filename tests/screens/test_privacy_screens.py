@@ -6,9 +6,9 @@ from __future__ import annotations
 from support import PASSWORD, member_app, until
 from textual.widgets import OptionList, Static
 
+from bbs.accounts.sessions import SessionInfo
 from bbs.community import Community
 from bbs.models import utcnow
-from bbs.privacy.service import SessionInfo
 from screens.app import BBSApp
 from screens.menu import MainMenuScreen
 from screens.privacy import (
