@@ -39,6 +39,8 @@ class Community:
         self.texts = services.texts
         self._hasher = services.hasher
         self.guard = services.guard
+        # Who is connected now: the server counts its sessions in and out of this port.
+        self.sessions = services.sessions
         # Live events: local, or shared through PostgreSQL once `start_live()` has run.
         self.events = services.events
         self._singletons = services.singletons

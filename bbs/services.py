@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bbs.accounts.hashing import Hasher
-    from bbs.accounts.login_guard import LoginGuard
+    from bbs.accounts.login_guard import DoorThrottle, LoginGuard
     from bbs.accounts.service import AccountService
+    from bbs.accounts.sessions import LiveSessions
     from bbs.admin.service import AdminService
     from bbs.boards.service import BoardService
+    from bbs.clock import Clock
     from bbs.cluster import Singletons
     from bbs.config import Settings
     from bbs.events import EventBus
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from bbs.moderation_queue.gate import ModerationGate
     from bbs.privacy.service import PrivacyService
     from bbs.resources.service import ResourceService
+    from bbs.rooms.flood import RoomFlood
+    from bbs.rooms.presence import Presence
     from bbs.rooms.service import RoomService
     from bbs.store import Store
     from bbs.suggestions.service import SuggestionService
@@ -52,6 +56,14 @@ class Services:
     moderation: ModerationGate
     texts: Texts
     hasher: Hasher
+    # The time: every port below and every service that reads it takes this one.
+    clock: Clock
+    # Who is in which room, who is connected, and how fast a member or a source may go:
+    # ports kept in this process's memory now (several nodes would share them).
+    presence: Presence
+    sessions: LiveSessions
+    flood: RoomFlood
+    throttle: DoorThrottle
     guard: LoginGuard
     # Which single jobs (announcing sessions, refreshing suggestions) this node runs.
     singletons: Singletons

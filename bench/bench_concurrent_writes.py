@@ -30,9 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bbs.accounts import members as accounts
 from bbs.accounts.pseudonyms import validate_pseudonym
 from bbs.boards.records import PostingRules
+from bbs.clock import SystemClock
 from bbs.community import Community
 from bbs.config import Argon2Cost, load_settings, with_overrides
-from bbs.rooms.live import FloodControl
+from bbs.rooms.flood import FloodControl
 from server.wiring import build_community
 
 SECOND_PROCESS = r"""
@@ -111,7 +112,9 @@ async def run(data_dir: Path, total: int) -> list[Source]:
     community = build_community(settings)
     community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
     community.moderation.set_scorer(None)
-    community.rooms.flood = FloodControl(lines=1_000_000, per_seconds=1.0, duplicate_seconds=0.0)
+    community.rooms.flood = FloodControl(
+        SystemClock(), lines=1_000_000, per_seconds=1.0, duplicate_seconds=0.0
+    )
     members = await asyncio.to_thread(_prepare, community, 8)
     board = (await community.boards.board_list(members[0]))[0].id
     first = await community.boards.create_thread(

@@ -276,7 +276,7 @@ async def _keys(s: PlainSession) -> None:
 async def _sessions(s: PlainSession) -> None:
     console, privacy = s.console, s.services.privacy
     while True:
-        sessions = privacy.sessions(s.member.id)
+        sessions = await privacy.sessions(s.member.id)
         await console.say(
             SESSIONS_TITLE
             + "\n"
@@ -300,7 +300,7 @@ async def _sessions(s: PlainSession) -> None:
             and answer.number is not None
             and 1 <= answer.number <= len(sessions)
         ):
-            ended = privacy.end_session(s.member.id, sessions[answer.number - 1].session_id)
+            ended = await privacy.end_session(s.member.id, sessions[answer.number - 1].session_id)
             await console.say(SESSION_ENDED if ended else SESSION_GONE)
 
 

@@ -15,9 +15,9 @@ from textual.widgets.option_list import Option
 
 from bbs.accounts.members import AccountError, MemberView
 from bbs.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordError
+from bbs.accounts.sessions import SessionInfo
 from bbs.errors import StoreBusyError
 from bbs.privacy.records import DeleteChoice, KeyView
-from bbs.privacy.service import SessionInfo
 from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.compose import AskScreen, ConfirmScreen
@@ -427,12 +427,12 @@ class SessionsScreen(BBSScreen[None]):
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" Up/Down choose   E end session   R refresh   Esc back   F1 help")
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one("#sessions", OptionList).focus()
-        self.action_reload()
+        await self.action_reload()
 
-    def action_reload(self) -> None:
-        self.sessions = self._privacy.sessions(_member(self).id)
+    async def action_reload(self) -> None:
+        self.sessions = await self._privacy.sessions(_member(self).id)
         mine = self.bbs.context.session_id
         listing = self.query_one("#sessions", OptionList)
         listing.clear_options()
@@ -444,7 +444,7 @@ class SessionsScreen(BBSScreen[None]):
         else:
             self.query_one("#status", PlainText).show("No sessions are listed here.")
 
-    def action_end(self) -> None:
+    async def action_end(self) -> None:
         index = self.query_one("#sessions", OptionList).highlighted
         status = self.query_one("#status", PlainText)
         if index is None or not 0 <= index < len(self.sessions):
@@ -453,8 +453,8 @@ class SessionsScreen(BBSScreen[None]):
         if chosen.session_id == self.bbs.context.session_id:
             status.show("That is this session. To leave, press Ctrl+C or Q on the main menu.")
             return
-        ended = self._privacy.end_session(_member(self).id, chosen.session_id)
-        self.action_reload()
+        ended = await self._privacy.end_session(_member(self).id, chosen.session_id)
+        await self.action_reload()
         status.show("Ended." if ended else "That session had already ended.")
 
     def action_back(self) -> None:

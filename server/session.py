@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 import asyncssh
 
 from bbs.accounts.members import MemberView, PublicKeyInfo
+from bbs.accounts.sessions import SessionInfo
 from bbs.errors import StoreBusyError
 from bbs.i18n import language_from_environment
 from bbs.models import FrontEnd, utcnow
-from bbs.privacy.service import SessionInfo
 from bbs.terminal_caps import detect_colour_depth
 from screens.app import BBSApp, SessionContext
 from server.driver import SSHDriver, TerminalLink

@@ -7,7 +7,6 @@ import gc
 import logging
 import os
 import signal
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,9 @@ from typing import Any
 import asyncssh
 
 from bbs.accounts.members import MemberView, PublicKeyInfo
+from bbs.accounts.sessions import LiveSessions
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
-from bbs.privacy.service import SessionInfo
 from bbs.text_safety import clean_text
 from server.session import BBSSession
 from server.wiring import build_community
@@ -79,43 +78,23 @@ def _load_moderation_model(settings: Settings) -> Any:
 
 @dataclass
 class SessionRegistry:
-    """Every live session, so shutdown can say goodbye and limits can be counted."""
+    """Every session this server holds, so shutdown can say goodbye; members' sessions are
+    also counted in the community's live-sessions port (the cap, the privacy screen)."""
 
     settings: Settings
     community: Community
     sessions: set[BBSSession] = field(default_factory=set)
-    per_member: Counter[int] = field(default_factory=Counter)
-    _members: dict[BBSSession, int] = field(default_factory=dict)
+
+    @property
+    def live(self) -> LiveSessions:
+        return self.community.sessions
 
     def member_arrived(self, session: BBSSession, member: MemberView) -> None:
-        if session not in self._members:
-            self._members[session] = member.id
-            self.per_member[member.id] += 1
-
-    # -- bbs.privacy.service.SessionDirectory: a member's own live sessions ------------
-    def sessions_of(self, member_id: int) -> list[SessionInfo]:
-        return [s.info() for s, m in self._members.items() if m == member_id]
-
-    def end_session(self, member_id: int, session_id: str, farewell: str) -> bool:
-        for session, owner in list(self._members.items()):
-            if owner == member_id and session.session_id == session_id:
-                session.goodbye(farewell)
-                return True
-        return False
-
-    def end_member_sessions(self, member_id: int, farewell: str) -> int:
-        mine = [s for s, owner in list(self._members.items()) if owner == member_id]
-        for session in mine:
-            session.goodbye(farewell)
-        return len(mine)
+        self.live.arrived(session, member.id)
 
     def session_ended(self, session: BBSSession) -> None:
         self.sessions.discard(session)
-        member_id = self._members.pop(session, None)
-        if member_id is not None:
-            self.per_member[member_id] -= 1
-            if self.per_member[member_id] <= 0:
-                del self.per_member[member_id]
+        self.live.ended(session)
 
 
 class BBSServer(asyncssh.SSHServer):
@@ -175,8 +154,13 @@ class BBSServer(asyncssh.SSHServer):
                 "the server is busy; please try again in a minute",
             )
 
-    def begin_auth(self, username: str) -> bool:
+    async def begin_auth(self, username: str) -> bool:
         self._username = username
+        # A source that failed too often is turned away before it may try again.
+        refusal = await self._guard.penalised(self._source)
+        if refusal and self._conn is not None:
+            log.info("connection refused at the door: %s", refusal)
+            self._conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, refusal)
         return True
 
     def auth_completed(self) -> None:
@@ -221,12 +205,12 @@ class BBSServer(asyncssh.SSHServer):
         return await self._check_password(username, password)
 
     async def _check_password(self, username: str, password: str) -> bool:
-        await asyncio.sleep(self._guard.penalty(self._source))
+        await asyncio.sleep(await self._guard.penalty(self._source))
         member = await self._refuse_banned(
             await self._community.accounts.authenticate_password(username, password)
         )
         if member is None:
-            self._guard.record_failure(self._source)
+            await self._guard.record_failure(self._source)
             self._password_failures += 1
             log.info("failed password login")
             if self._password_failures >= self._limits.max_auth_tries:
@@ -277,7 +261,8 @@ class BBSServer(asyncssh.SSHServer):
         elif len(registry.sessions) >= limits.max_sessions:
             refusal = "The BBS is full right now. Please try again in a few minutes."
         elif (
-            member is not None and registry.per_member[member.id] >= limits.max_sessions_per_member
+            member is not None
+            and registry.live.count_of(member.id) >= limits.max_sessions_per_member
         ):
             refusal = (
                 f"You already have {limits.max_sessions_per_member} sessions open here; "
@@ -353,8 +338,6 @@ async def start_server(settings: Settings, community: Community | None = None) -
     community.rooms.start()
     host_key = await asyncio.to_thread(load_or_create_host_key, settings.host_key_path)
     registry = SessionRegistry(settings, community)
-    # The privacy screen lists and ends a member's own sessions through the registry.
-    community.privacy.directory = registry
     # Chat retention holds even if nobody opens Rooms for a while after a restart.
     await community.rooms.purge_expired()
     # The front door: PROXY protocol v2 behind a load balancer, a port shared by workers.

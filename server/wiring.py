@@ -7,8 +7,9 @@ Nothing else constructs a service; the server, the tools and the tests all start
 from __future__ import annotations
 
 from bbs.accounts.hashing import Hasher
-from bbs.accounts.login_guard import LoginGuard
+from bbs.accounts.login_guard import LocalDoorThrottle, LoginGuard
 from bbs.accounts.service import AccountService
+from bbs.accounts.sessions import LocalSessions
 from bbs.admin.service import AdminService
 from bbs.boards.service import BoardService
 from bbs.clock import SystemClock
@@ -24,6 +25,8 @@ from bbs.moderation_queue.gate import ModerationGate
 from bbs.moderation_queue.policy import ModerationThresholds, TextScorer
 from bbs.privacy.service import PrivacyService
 from bbs.resources.service import ResourceService
+from bbs.rooms.flood import FloodControl
+from bbs.rooms.presence import LocalPresence
 from bbs.rooms.service import RoomService
 from bbs.services import LiveSettings, Services
 from bbs.store import Store
@@ -60,6 +63,12 @@ def build_services(
 ) -> Services:
     """Every part of one BBS, each given its ports (nothing runs until `prepare`)."""
     live = LiveSettings(settings)
+    clock = SystemClock()
+    # Presence, live sessions and rate limits: in this process's memory, one node.
+    presence = LocalPresence(clock)
+    sessions = LocalSessions(clock)
+    flood = FloodControl(clock)
+    throttle = LocalDoorThrottle(settings.login, clock)
     events = event_bus(settings)
     store = Store(database or Database(settings.database_url), events)
     moderation = ModerationGate(scorer, ModerationThresholds.from_mapping(settings.moderation))
@@ -76,7 +85,9 @@ def build_services(
         texts=texts,
         settings=live,
         singletons=singletons,
-        clock=SystemClock(),
+        clock=clock,
+        presence=presence,
+        flood=flood,
     )
     # Moderation work: review queue, sanctions, audit log, sysop settings.
     admin = AdminService(
@@ -95,10 +106,12 @@ def build_services(
     suggestions = SuggestionService(store=store, singletons=singletons, goals=goals, mail=mail)
     hasher = Hasher(settings)
     # Privacy: what we store, export, keys and passwords, sessions, deleting an account.
-    privacy = PrivacyService(store=store, settings=live, hasher=hasher, rooms=rooms)
+    privacy = PrivacyService(
+        store=store, settings=live, hasher=hasher, rooms=rooms, sessions=sessions
+    )
     # The resource library: coping strategies, favourites, sysop edits.
     resources = ResourceService(store=store)
-    guard = LoginGuard(settings.login)
+    guard = LoginGuard(settings.login, throttle=throttle)
     # Logging in, signing up, recovery, and a member's own settings.
     accounts = AccountService(store=store, hasher=hasher, guard=guard)
     return Services(
@@ -108,6 +121,11 @@ def build_services(
         moderation=moderation,
         texts=texts,
         hasher=hasher,
+        clock=clock,
+        presence=presence,
+        sessions=sessions,
+        flood=flood,
+        throttle=throttle,
         guard=guard,
         singletons=singletons,
         boards=boards,

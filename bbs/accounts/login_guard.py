@@ -1,5 +1,9 @@
 """Per-source throttles at the door: failed logins, unauthenticated connections, sign-ups.
 
+Failed logins and sign-ups go through `DoorThrottle`, the rate-limit port (in-process
+here; several nodes share one). Unauthenticated connections are this process's own
+sockets, so `LoginGuard` counts them itself.
+
 Sources are kept only as a salted hash that lives in memory for this process: no IP
 address is stored anywhere, and the salt is gone on restart.
 """
@@ -9,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
+from bbs.clock import Clock
 from bbs.config import LoginLimits
 
 # Bound the memory an attacker can make us spend on remembering sources.
@@ -31,21 +36,23 @@ class Admission:
 
 
 class LoginGuard:
-    """OpenSSH-style MaxStartups, PerSourcePenalties and a sign-up rate, in memory."""
+    """OpenSSH-style MaxStartups in memory, with the door's throttles (`DoorThrottle`).
+
+    Admitting a connection is sync: asyncssh's `connection_made` cannot wait, and the
+    connections counted are this process's own.
+    """
 
     def __init__(
         self,
         limits: LoginLimits,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        throttle: DoorThrottle,
         rng: random.Random | None = None,
     ) -> None:
         self.limits = limits
-        self._clock = clock
+        self._throttle = throttle
         self._rng = rng or random.Random()
         self._salt = secrets.token_bytes(16)
-        self._failures: dict[str, deque[float]] = {}
-        self._signups: dict[str, deque[float]] = {}
         self._unauthenticated: dict[str, int] = {}
         # Each admitted connection's slot, oldest first per source, with how to end it.
         self._slots: dict[str, dict[int, Callable[[], None] | None]] = {}
@@ -65,13 +72,12 @@ class LoginGuard:
         fair share: while another source holds two or more slots, it is admitted, and
         if every slot is taken the hoarder's oldest connection is ended (`on_evict`,
         given when that connection was admitted) to make room. The caps still hold.
+        A source that failed too often is turned away by `penalised`, once it can wait.
         """
         limits = self.limits
         held = self._unauthenticated.get(source, 0)
         if held >= limits.unauthenticated_per_source:
             return Admission(False, "too many connections from your address are logging in")
-        if self.penalty(source) >= limits.max_penalty_seconds:
-            return Admission(False, "too many failed logins from your address; wait a little")
         total = self.unauthenticated_total
         hoarder = self._hoarder() if held == 0 and total >= limits.startups_begin else None
         if hoarder is not None and total >= limits.startups_full:
@@ -138,9 +144,61 @@ class LoginGuard:
             self._unauthenticated[source] = count - 1
         self.unauthenticated_total = max(0, self.unauthenticated_total - 1)
 
-    # -- failed logins (PerSourcePenalties) --------------------------------------------
+    # -- the throttles (DoorThrottle), for the door's callers --------------------------
+    async def penalised(self, source: str) -> str:
+        """Why this source may not try now (it failed too often), or "" if it may."""
+        if await self._throttle.penalty(source) >= self.limits.max_penalty_seconds:
+            return "too many failed logins from your address; wait a little"
+        return ""
+
+    async def penalty(self, source: str) -> float:
+        return await self._throttle.penalty(source)
+
+    async def record_failure(self, source: str) -> None:
+        await self._throttle.record_failure(source)
+
+    async def signup_allowed(self, source: str) -> bool:
+        return await self._throttle.signup_allowed(source)
+
+    async def record_signup(self, source: str) -> None:
+        await self._throttle.record_signup(source)
+
+
+class DoorThrottle(Protocol):
+    """The door's rate limits per source: failed logins and sign-ups.
+
+    Async: a shared implementation (several nodes) counts them in the database, so a
+    source cannot spread its guesses over the nodes.
+    """
+
+    async def record_failure(self, source: str) -> None:
+        """One failed login (a wrong password or recovery code) from the source."""
+        ...
+
+    async def penalty(self, source: str) -> float:
+        """Seconds to wait before answering this source: doubles per failure past the free ones."""
+        ...
+
+    async def signup_allowed(self, source: str) -> bool:
+        """Whether the source may make another account this hour."""
+        ...
+
+    async def record_signup(self, source: str) -> None:
+        """An account was made from the source."""
+        ...
+
+
+class LocalDoorThrottle:
+    """The door's rate limits in this process's memory (one node)."""
+
+    def __init__(self, limits: LoginLimits, clock: Clock) -> None:
+        self.limits = limits
+        self._clock = clock
+        self._failures: dict[str, deque[float]] = {}
+        self._signups: dict[str, deque[float]] = {}
+
     def _recent(self, table: dict[str, deque[float]], source: str, window: float) -> deque[float]:
-        now = self._clock()
+        now = self._clock.monotonic()
         entries = table.get(source)
         if entries is None:
             if len(table) >= MAX_TRACKED_SOURCES:
@@ -151,7 +209,7 @@ class LoginGuard:
         return entries
 
     def _prune(self, table: dict[str, deque[float]], window: float) -> None:
-        now = self._clock()
+        now = self._clock.monotonic()
         stale = [k for k, v in table.items() if not v or now - v[-1] > window]
         for key in stale:
             del table[key]
@@ -160,13 +218,13 @@ class LoginGuard:
             for key in list(table)[: len(table) // 2]:
                 del table[key]
 
-    def record_failure(self, source: str) -> None:
+    # -- failed logins (PerSourcePenalties) --------------------------------------------
+    async def record_failure(self, source: str) -> None:
         self._recent(self._failures, source, self.limits.failure_memory_seconds).append(
-            self._clock()
+            self._clock.monotonic()
         )
 
-    def penalty(self, source: str) -> float:
-        """Seconds to wait before answering this source: doubles per failure past the free ones."""
+    async def penalty(self, source: str) -> float:
         entries = self._failures.get(source)
         if not entries:
             return 0.0
@@ -177,9 +235,9 @@ class LoginGuard:
         return float(min(self.limits.max_penalty_seconds, 0.5 * 2 ** (excess - 1)))
 
     # -- sign-ups -----------------------------------------------------------------------
-    def signup_allowed(self, source: str) -> bool:
+    async def signup_allowed(self, source: str) -> bool:
         entries = self._recent(self._signups, source, 3600.0)
         return len(entries) < self.limits.signups_per_source_per_hour
 
-    def record_signup(self, source: str) -> None:
-        self._recent(self._signups, source, 3600.0).append(self._clock())
+    async def record_signup(self, source: str) -> None:
+        self._recent(self._signups, source, 3600.0).append(self._clock.monotonic())

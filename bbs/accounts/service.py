@@ -90,7 +90,7 @@ class AccountService:
         `source` is the salted connection source; sign-ups from one are rate-limited.
         `language` is the one they chose first (one of bbs.i18n.LANGUAGES).
         """
-        if source is not None and not self._guard.signup_allowed(source):
+        if source is not None and not await self._guard.signup_allowed(source):
             raise AccountError(
                 "Several accounts were made from your connection in the last hour, which is "
                 "our limit. Please try again later."
@@ -114,7 +114,7 @@ class AccountService:
 
         member = await self._store.write(create)
         if source is not None:
-            self._guard.record_signup(source)
+            await self._guard.record_signup(source)
         log.info("member signed up", extra={"member_id": member.id, "with_key": key is not None})
         # A session's member view carries the visit before this one: there is none yet.
         return SignUpResult(dataclasses.replace(member, last_login_at=None), code)
@@ -134,7 +134,7 @@ class AccountService:
         """
         check_new_password(password, repeated)
         if source is not None:
-            await asyncio.sleep(self._guard.penalty(source))
+            await asyncio.sleep(await self._guard.penalty(source))
         credentials = await self._store.read(lambda s: accounts.get_credentials(s, raw_pseudonym))
         stored = credentials.recovery_hash if credentials else None
         if (
@@ -144,7 +144,7 @@ class AccountService:
             or credentials is None
         ):
             if source is not None:
-                self._guard.record_failure(source)
+                await self._guard.record_failure(source)
             raise AccountError("That name and recovery code do not match.")
         new_code = new_recovery_code()
         password_hash = await self._hasher.run(self._passwords.hash, password)

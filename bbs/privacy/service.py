@@ -1,9 +1,9 @@
 """The privacy front door for screens and the SSH layer: what we store, export, keys,
 passwords, the recovery code, live sessions, appearing offline and deleting an account.
 
-Live sessions belong to the server; the core sees them only through `SessionDirectory`,
-which the server sets (`community.privacy.directory = ...`), so nothing here imports the
-SSH layer and a multi-node directory can replace the in-process one later.
+Live sessions belong to the server; the core sees them only through the `LiveSessions`
+port (`bbs.accounts.sessions`), handed in by the composition root, so nothing here imports
+the SSH layer and a multi-node implementation can replace the in-process one later.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import binascii
 import hashlib
 import logging
 import struct
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from bbs.accounts import members as accounts
 from bbs.accounts.members import AccountError, MemberView, PublicKeyInfo
 from bbs.accounts.passwords import check_new_password, new_recovery_code, normalise_recovery_code
+from bbs.accounts.sessions import LiveSessions, SessionInfo
 from bbs.privacy import records as privacy
 from bbs.privacy.records import DeleteChoice, DeletedAccount, KeyView, StoredCounts
 from bbs.rooms import records as rooms
@@ -53,39 +52,6 @@ ACCOUNT_DELETED_FAREWELL = (
 )
 SESSION_ENDED_FAREWELL = "You ended this session from another one. Goodbye for now."
 WRONG_PASSWORD = "That is not your current password. Nothing was changed."
-
-
-@dataclass(frozen=True)
-class SessionInfo:
-    """One live session of a member, as the privacy screen lists it."""
-
-    session_id: str
-    started_at: datetime
-    width: int
-    height: int
-
-
-class SessionDirectory(Protocol):
-    """Who is connected now: the server provides it, the core asks it."""
-
-    def sessions_of(self, member_id: int) -> list[SessionInfo]: ...
-
-    def end_session(self, member_id: int, session_id: str, farewell: str) -> bool: ...
-
-    def end_member_sessions(self, member_id: int, farewell: str) -> int: ...
-
-
-class NoSessions:
-    """The directory before a server sets one (tests, the CLI): nobody is connected."""
-
-    def sessions_of(self, member_id: int) -> list[SessionInfo]:
-        return []
-
-    def end_session(self, member_id: int, session_id: str, farewell: str) -> bool:
-        return False
-
-    def end_member_sessions(self, member_id: int, farewell: str) -> int:
-        return 0
 
 
 def parse_public_key(line: str) -> PublicKeyInfo:
@@ -138,12 +104,14 @@ class PrivacyService:
         settings: Callable[[], Settings],
         hasher: Hasher,
         rooms: RoomService,
+        sessions: LiveSessions,
     ) -> None:
         self._store = store
         self._settings = settings
         self._hasher = hasher
         self._rooms = rooms
-        self.directory: SessionDirectory = NoSessions()
+        # Who is connected now: the server counts sessions in and out of the same port.
+        self._sessions = sessions
 
     # -- what we store and export -----------------------------------------------------
     async def counts(self, member_id: int) -> StoredCounts:
@@ -221,12 +189,13 @@ class PrivacyService:
         )
 
     # -- live sessions ----------------------------------------------------------------
-    def sessions(self, member_id: int) -> list[SessionInfo]:
-        return sorted(self.directory.sessions_of(member_id), key=lambda s: s.started_at)
+    async def sessions(self, member_id: int) -> list[SessionInfo]:
+        found = await self._sessions.sessions_of(member_id)
+        return sorted(found, key=lambda s: s.started_at)
 
-    def end_session(self, member_id: int, session_id: str) -> bool:
+    async def end_session(self, member_id: int, session_id: str) -> bool:
         """End one of the member's own sessions (never anyone else's)."""
-        return self.directory.end_session(member_id, session_id, SESSION_ENDED_FAREWELL)
+        return await self._sessions.end_session(member_id, session_id, SESSION_ENDED_FAREWELL)
 
     # -- appearing offline ------------------------------------------------------------
     async def appear_offline(self, member_id: int) -> bool:
@@ -244,7 +213,7 @@ class PrivacyService:
         deleted = await self._store.write(
             lambda s: privacy.delete_account(s, member_id=member.id, confirm=confirm, choice=choice)
         )
-        ended = self.directory.end_member_sessions(member.id, ACCOUNT_DELETED_FAREWELL)
+        ended = await self._sessions.end_member_sessions(member.id, ACCOUNT_DELETED_FAREWELL)
         log.info(
             "account deleted by its member",
             extra={"member_id": member.id, "choice": choice.value, "sessions": ended},

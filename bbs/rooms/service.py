@@ -21,7 +21,8 @@ from bbs.moderation_queue import flags
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
 from bbs.moderation_queue.sanctions import posting_block
 from bbs.rooms import records as rooms
-from bbs.rooms.live import FloodControl, FloodReason, Presence, PresenceEntry
+from bbs.rooms.flood import FloodReason, RoomFlood
+from bbs.rooms.presence import Presence, PresenceEntry
 from bbs.rooms.records import LineView, RoomError, RoomEventView, RoomView
 from bbs.text_safety import clean_line
 
@@ -205,6 +206,8 @@ class RoomService:
         settings: Callable[[], Settings],
         singletons: Singletons,
         clock: Clock,
+        presence: Presence,
+        flood: RoomFlood,
     ) -> None:
         self._store = store
         self._events = events
@@ -213,8 +216,9 @@ class RoomService:
         self._settings = settings
         self._singletons = singletons
         self._clock = clock
-        self.presence = Presence()
-        self.flood = FloodControl()
+        # Who is here, and how fast members may speak: ports, in-process on one node.
+        self.presence = presence
+        self.flood = flood
         self._ready = False
         self._last_purge = 0.0
         self._throttle_told: dict[int, float] = {}
@@ -223,6 +227,8 @@ class RoomService:
         self._schedule: asyncio.Task[None] | None = None
         # Rooms closed while people are inside: their visits still hold the open room.
         self._closed_live: set[int] = set()
+        # Sessions' presence being counted out (see `depart`).
+        self._departing: set[asyncio.Task[None]] = set()
 
     # -- scheduled sessions start ------------------------------------------------------
     async def announce_starting(self, after: datetime, until: datetime) -> int:
@@ -280,7 +286,7 @@ class RoomService:
         if now - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = now
             # Memory of members who have gone quiet is not worth keeping.
-            self.flood.forget_idle(now=now)
+            await self.flood.forget_idle()
             self._throttle_told = {
                 m: t for m, t in self._throttle_told.items() if now - t < THROTTLE_NOTE_SECONDS
             }
@@ -338,7 +344,8 @@ class RoomService:
         room, history, ignored, hidden = await self._store.write(load)
         events = await self.upcoming_events(room_id)
         visit = RoomVisit(room, member, history, events, ignored, hidden)
-        if self.presence.join(room_id, member.id, member.pseudonym, hidden=hidden) and not hidden:
+        first = await self.presence.join(room_id, member.id, member.pseudonym, hidden=hidden)
+        if first and not hidden:
             self._publish(room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym, "join"))
         return visit
 
@@ -346,15 +353,26 @@ class RoomService:
         """The room's live events for this visit, in a bounded queue of its own."""
         return self._events.subscribe(room_topic(visit.room.id), maxsize=512, on_event=on_event)
 
-    def depart(self, visit: RoomVisit) -> None:
-        """Presence out (the session ended, cleanly or not); keeps the rejoin mark."""
+    def depart(self, visit: RoomVisit) -> asyncio.Task[None] | None:
+        """Presence out (the session ended, cleanly or not); keeps the rejoin mark.
+
+        Called where nothing can wait (a screen unmounting), so presence is counted out
+        in a task of its own; a caller that can wait awaits the task it returns.
+        """
         if visit.left:
-            return
+            return None
         visit.left = True
+        task = asyncio.get_running_loop().create_task(self._depart(visit))
+        # Kept until done: the loop holds tasks only weakly.
+        self._departing.add(task)
+        task.add_done_callback(self._departing.discard)
+        return task
+
+    async def _depart(self, visit: RoomVisit) -> None:
         # Appear offline may have been switched from another session (the privacy screen).
         entry = self.presence.entry(visit.room.id, visit.member.id)
         hidden = entry.hidden if entry is not None else visit.hidden
-        if self.presence.leave(visit.room.id, visit.member.id) and not hidden:
+        if await self.presence.leave(visit.room.id, visit.member.id) and not hidden:
             self._publish(
                 visit.room.id,
                 RoomPresenceEvent(visit.room.id, visit.member.id, visit.member.pseudonym, "leave"),
@@ -362,7 +380,9 @@ class RoomService:
 
     async def leave(self, visit: RoomVisit) -> None:
         """Leave on purpose: presence out, and no rejoin next time."""
-        self.depart(visit)
+        departing = self.depart(visit)
+        if departing is not None:
+            await departing
         await self._store.write(
             lambda s: rooms.set_inside(s, visit.room.id, visit.member.id, False)
         )
@@ -402,7 +422,7 @@ class RoomService:
         if room.closed or room.id in self._closed_live:
             return Reply((f"{room.name} is closed.",))
         text = clean_line(raw).strip()
-        verdict = self.flood.check(
+        verdict = await self.flood.check(
             visit.member.id,
             room.id,
             text,
@@ -447,11 +467,11 @@ class RoomService:
             stored = await self._store.write(store)
         except StoreBusyError:
             # Not saved, so not said: sending the same line again is not a duplicate.
-            self.flood.unsay(member.id, text)
+            await self.flood.unsay(member.id, text)
             raise
         if isinstance(stored, str):
             # Refused for a mute: not said either (pace, repeats, slow mode).
-            self.flood.unsay(member.id, text)
+            await self.flood.unsay(member.id, text)
             return Reply((stored,), keep_input=True)
         line = stored
         if moderation.action is not Action.ALLOW:
@@ -563,14 +583,14 @@ class RoomService:
             return Reply((self.who_line(room_id),))
         if name == "away":
             note = clean_line(arg, 80)
-            self.presence.set_away(room_id, member.id, True, note)
+            await self.presence.set_away(room_id, member.id, True, note)
             if not visit.hidden:
                 self._publish(
                     room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym, "away")
                 )
             return Reply(("You are marked away; /back when you return.",))
         if name == "back":
-            self.presence.set_away(room_id, member.id, False)
+            await self.presence.set_away(room_id, member.id, False)
             if not visit.hidden:
                 self._publish(
                     room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym, "back")
@@ -624,7 +644,7 @@ class RoomService:
     async def set_appear_offline(self, member: MemberView, hidden: bool) -> None:
         """The privacy screen's switch: saved, and applied in every room at once."""
         await self._store.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
-        for room_id in self.presence.set_hidden(member.id, hidden):
+        for room_id in await self.presence.set_hidden(member.id, hidden):
             self._publish(
                 room_id,
                 RoomPresenceEvent(
@@ -636,7 +656,7 @@ class RoomService:
         member = visit.member
         await self._store.write(lambda s: rooms.set_appear_offline(s, member.id, hidden))
         visit.hidden = hidden
-        for room_id in self.presence.set_hidden(member.id, hidden):
+        for room_id in await self.presence.set_hidden(member.id, hidden):
             self._publish(
                 room_id,
                 RoomPresenceEvent(

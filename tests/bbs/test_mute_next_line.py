@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bbs.clock import ManualClock
 from bbs.community import Community
 from bbs.models import Role
 from bbs.moderation_queue.sanctions import SanctionKind
 from bbs.rooms import records as rooms
-from bbs.rooms.live import FloodControl, FloodReason
+from bbs.rooms.flood import FloodControl, FloodReason
 
 PASSWORD = "a long enough password"
 
@@ -37,17 +38,21 @@ async def test_a_mute_refuses_the_next_line_and_a_lift_lets_the_same_line_throug
     assert said.count("are you there?") == 1
 
 
-def test_unsay_gives_back_the_pace_the_repeat_and_the_slow_mode() -> None:
-    flood = FloodControl(lines=1, per_seconds=60.0)
-    ok = flood.check(1, 7, "first", slow_mode_seconds=30, now=100.0)
+async def test_unsay_gives_back_the_pace_the_repeat_and_the_slow_mode() -> None:
+    clock = ManualClock(monotonic=100.0)
+    flood = FloodControl(clock, lines=1, per_seconds=60.0)
+    ok = await flood.check(1, 7, "first", slow_mode_seconds=30)
     assert ok.reason is FloodReason.OK
-    second = flood.check(1, 7, "second", slow_mode_seconds=30, now=101.0)
+    clock.set(101.0)
+    second = await flood.check(1, 7, "second", slow_mode_seconds=30)
     assert second.reason is FloodReason.SLOW_MODE
-    flood.unsay(1, "first")
-    assert flood.check(1, 7, "first", slow_mode_seconds=30, now=102.0).reason is FloodReason.OK
+    await flood.unsay(1, "first")
+    clock.set(102.0)
+    assert (await flood.check(1, 7, "first", slow_mode_seconds=30)).reason is FloodReason.OK
     # Unsaying a line that was never accepted gives nothing back.
-    flood.unsay(1, "never said")
-    assert flood.check(1, 8, "other", now=103.0).reason is FloodReason.THROTTLED
+    await flood.unsay(1, "never said")
+    clock.set(103.0)
+    assert (await flood.check(1, 8, "other")).reason is FloodReason.THROTTLED
 
 
 async def test_a_room_line_is_one_store_transaction_with_the_mute_read_inside_it(

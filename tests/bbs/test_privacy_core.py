@@ -16,6 +16,7 @@ from bbs.accounts import blocks
 from bbs.accounts.blocks import BlockKind
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import PasswordError
+from bbs.accounts.sessions import SessionInfo
 from bbs.admin.review import AuditEntry
 from bbs.boards import records as boards
 from bbs.boards.records import Follow, Post, PostingRules, PostStatus, Thread
@@ -29,7 +30,7 @@ from bbs.models import MemberKey, RetiredPseudonym, utcnow
 from bbs.moderation_queue.policy import Action
 from bbs.privacy import records as privacy
 from bbs.privacy.records import DeleteChoice
-from bbs.privacy.service import SessionInfo, parse_public_key
+from bbs.privacy.service import parse_public_key
 from bbs.resources.records import Resource, ResourceFavourite
 from bbs.rooms import records as rooms
 from bbs.rooms.records import RoomLine
@@ -408,38 +409,39 @@ async def test_appear_offline_hides_presence(pcommunity: Community) -> None:
     assert {e.name for e in c.rooms.presence.who(room.id)} == {"Willow", "Ash"}
 
 
-class FakeDirectory:
-    def __init__(self) -> None:
-        now = utcnow()
-        self.live = {1: [SessionInfo("a", now, 80, 24), SessionInfo("b", now, 120, 40)]}
-        self.ended: list[tuple[int, str]] = []
+class FakeSession:
+    """A connected session as the server holds one: it remembers being ended."""
 
-    def sessions_of(self, member_id: int) -> list[SessionInfo]:
-        return list(self.live.get(member_id, []))
+    def __init__(self, session_id: str, width: int, height: int) -> None:
+        self.session_id = session_id
+        self.size = (width, height)
+        self.farewells: list[str] = []
 
-    def end_session(self, member_id: int, session_id: str, farewell: str) -> bool:
-        mine = [s for s in self.live.get(member_id, []) if s.session_id == session_id]
-        self.ended += [(member_id, s.session_id) for s in mine]
-        return bool(mine)
+    def info(self) -> SessionInfo:
+        return SessionInfo(self.session_id, utcnow(), *self.size)
 
-    def end_member_sessions(self, member_id: int, farewell: str) -> int:
-        mine = self.live.pop(member_id, [])
-        self.ended += [(member_id, s.session_id) for s in mine]
-        return len(mine)
+    def goodbye(self, line: str) -> None:
+        self.farewells.append(line)
 
 
-async def test_sessions_are_listed_and_ended_through_the_directory(community: Community) -> None:
-    directory = FakeDirectory()
-    community.privacy.directory = directory
+async def test_sessions_are_listed_and_ended_through_the_live_sessions_port(
+    community: Community,
+) -> None:
     w = await sign_up_id(community, "Willow")
-    directory.live[w] = directory.live.pop(1)
-    assert [s.session_id for s in community.privacy.sessions(w)] == ["a", "b"]
-    assert not community.privacy.end_session(w + 1, "a")
-    assert community.privacy.end_session(w, "b")
+    a, b = FakeSession("a", 80, 24), FakeSession("b", 120, 40)
+    community.sessions.arrived(a, w)
+    community.sessions.arrived(b, w)
+    community.sessions.arrived(FakeSession("c", 80, 24), w + 1)
+    listed = await community.privacy.sessions(w)
+    assert [(s.session_id, s.width) for s in listed] == [("a", 80), ("b", 120)]
+    assert not await community.privacy.end_session(w + 1, "a")
+    assert await community.privacy.end_session(w, "b")
+    assert (len(a.farewells), len(b.farewells)) == (0, 1)
     willow = await community.accounts.member(w)
     assert willow is not None
     await community.privacy.delete_account(willow, "Willow", DeleteChoice.REMOVE)
-    assert sorted(directory.ended) == [(w, "a"), (w, "b"), (w, "b")]
+    assert (len(a.farewells), len(b.farewells)) == (1, 2)
+    assert "deleted" in a.farewells[0]
 
 
 def test_config_reads_log_retention(tmp_path: object) -> None:
@@ -466,21 +468,24 @@ def test_members_table_keeps_no_address() -> None:
     assert names & {"ip", "ip_address", "address", "peername", "remote_addr", "host_addr"} == set()
 
 
-def test_the_throttle_key_is_salted_in_memory_and_failures_expire() -> None:
-    from bbs.accounts.login_guard import LoginGuard
+async def test_the_throttle_key_is_salted_in_memory_and_failures_expire() -> None:
+    from bbs.accounts.login_guard import LocalDoorThrottle, LoginGuard
+    from bbs.clock import ManualClock
     from bbs.config import LoginLimits
 
-    now = [1000.0]
+    clock = ManualClock()
     limits = LoginLimits(free_failures_per_source=0, failure_memory_seconds=3600.0)
-    guard = LoginGuard(limits, clock=lambda: now[0])
+    throttle = LocalDoorThrottle(limits, clock)
+    guard = LoginGuard(limits, throttle=throttle)
     key = guard.source_key("203.0.113.7")
     assert "203" not in key and "113" not in key
     # Another process (another salt) cannot link its keys to these.
-    assert LoginGuard(limits).source_key("203.0.113.7") != key
-    guard.record_failure(key)
-    assert guard.penalty(key) > 0
-    now[0] += 3601.0
-    assert guard.penalty(key) == 0.0
+    other = LoginGuard(limits, throttle=LocalDoorThrottle(limits, clock))
+    assert other.source_key("203.0.113.7") != key
+    await throttle.record_failure(key)
+    assert await throttle.penalty(key) > 0
+    clock.advance(3601.0)
+    assert await throttle.penalty(key) == 0.0
 
 
 async def test_room_history_past_retention_is_purged(community: Community) -> None:

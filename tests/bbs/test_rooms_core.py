@@ -10,11 +10,13 @@ import pytest
 from sqlmodel import select
 from support import FixedScorer, sign_up
 
+from bbs.clock import ManualClock
 from bbs.community import Community
 from bbs.config import load_settings
 from bbs.events import LocalEventBus, decode_event, encode_event
 from bbs.models import utcnow
-from bbs.rooms.live import FloodControl, FloodReason, Presence
+from bbs.rooms.flood import FloodControl, FloodReason, FloodVerdict
+from bbs.rooms.presence import LocalPresence
 from bbs.rooms.records import (
     DEFAULT_ROOMS,
     RoomError,
@@ -107,76 +109,123 @@ def test_events_round_trip_through_json_within_the_notify_limit() -> None:
 
 
 # -- presence -------------------------------------------------------------------------
-def test_presence_counts_a_member_once_and_hides_who_appears_offline() -> None:
-    presence = Presence()
-    assert presence.join(1, 10, "Ash", hidden=False)
-    assert not presence.join(1, 10, "Ash", hidden=False)  # a second session
-    assert presence.join(1, 11, "birch", hidden=True)
+async def test_presence_counts_a_member_once_and_hides_who_appears_offline() -> None:
+    presence = LocalPresence(ManualClock())
+    assert await presence.join(1, 10, "Ash", hidden=False)
+    assert not await presence.join(1, 10, "Ash", hidden=False)  # a second session
+    assert await presence.join(1, 11, "birch", hidden=True)
     assert [e.name for e in presence.who(1)] == ["Ash"]
     assert len(presence.who(1, include_hidden=True)) == 2
-    presence.set_away(1, 10, True, "tea")
+    await presence.set_away(1, 10, True, "tea")
     assert presence.who(1)[0].away
-    assert not presence.leave(1, 10)
-    assert presence.leave(1, 10)
-    assert presence.set_hidden(11, False) == [1]
+    assert not await presence.leave(1, 10)
+    assert await presence.leave(1, 10)
+    assert await presence.set_hidden(11, False) == [1]
     assert [e.name for e in presence.who(1)] == ["birch"]
 
 
+async def test_presence_stamps_a_members_first_session_with_the_clock() -> None:
+    clock = ManualClock()
+    presence = LocalPresence(clock)
+    joined = clock.now()
+    await presence.join(1, 10, "Ash", hidden=False)
+    clock.advance(90)
+    await presence.join(1, 10, "Ash", hidden=False)  # a second session keeps the first time
+    await presence.join(2, 10, "Ash", hidden=False)
+    first, other = presence.entry(1, 10), presence.entry(2, 10)
+    assert first is not None and other is not None
+    assert first.since == joined
+    assert other.since == joined + timedelta(seconds=90)
+    assert presence.count(1) == 1 and presence.count(3) == 0
+
+
 # -- flood control --------------------------------------------------------------------
-def test_token_bucket_allows_five_lines_in_ten_seconds() -> None:
-    flood = FloodControl()
-    results = [flood.check(1, 1, f"line {i}", now=100.0 + i * 0.1).reason for i in range(7)]
+async def test_token_bucket_allows_five_lines_in_ten_seconds() -> None:
+    clock = ManualClock()
+    flood = FloodControl(clock)
+
+    async def at(now: float, member: int, text: str) -> FloodVerdict:
+        clock.set(now)
+        return await flood.check(member, 1, text)
+
+    results = [(await at(100.0 + i * 0.1, 1, f"line {i}")).reason for i in range(7)]
     assert results[:5] == [FloodReason.OK] * 5
     assert results[5:] == [FloodReason.THROTTLED] * 2
     # Another member is not affected by the first one's flood.
-    assert flood.check(2, 1, "hello", now=100.7).ok
+    assert (await at(100.7, 2, "hello")).ok
     # Two seconds later one token is back.
-    assert flood.check(1, 1, "later", now=102.6).ok
-    assert not flood.check(1, 1, "again", now=102.7).ok
+    assert (await at(102.6, 1, "later")).ok
+    assert not (await at(102.7, 1, "again")).ok
 
 
-def test_a_member_who_keeps_flooding_is_muted_in_rooms_for_a_while() -> None:
-    flood = FloodControl(refusal_limit=10, refusal_seconds=60.0, cool_off_seconds=300.0)
-    reasons = [flood.check(1, 1, f"spam {i}", now=100.0 + i * 0.05).reason for i in range(15)]
+async def test_a_member_who_keeps_flooding_is_muted_in_rooms_for_a_while() -> None:
+    clock = ManualClock()
+    flood = FloodControl(clock, refusal_limit=10, refusal_seconds=60.0, cool_off_seconds=300.0)
+    reasons = []
+    for i in range(15):
+        clock.set(100.0 + i * 0.05)
+        reasons.append((await flood.check(1, 1, f"spam {i}")).reason)
     assert reasons[:5] == [FloodReason.OK] * 5
     assert reasons[5:14] == [FloodReason.THROTTLED] * 9
     assert reasons[14] is FloodReason.COOLING_OFF  # the tenth refusal in a minute
     # Muted for five minutes, even once the bucket has refilled; then welcome back.
-    later = flood.check(1, 2, "calm now", now=200.0)
+    clock.set(200.0)
+    later = await flood.check(1, 2, "calm now")
     assert later.reason is FloodReason.COOLING_OFF and 200 <= later.retry_after <= 201
-    assert flood.check(2, 1, "someone else", now=200.0).ok
-    assert flood.check(1, 1, "calm now", now=401.0).ok
+    assert (await flood.check(2, 1, "someone else")).ok
+    clock.set(401.0)
+    assert (await flood.check(1, 1, "calm now")).ok
 
 
-def test_refusals_spread_over_time_never_add_up_to_a_mute() -> None:
-    flood = FloodControl(refusal_limit=10, refusal_seconds=60.0)
-    now = 0.0
+async def test_refusals_spread_over_time_never_add_up_to_a_mute() -> None:
+    clock = ManualClock(monotonic=0.0)
+    flood = FloodControl(clock, refusal_limit=10, refusal_seconds=60.0)
     for _ in range(40):  # one refused line every ten seconds, for several minutes
-        assert flood.check(1, 1, "same again", now=now).reason in (
+        assert (await flood.check(1, 1, "same again")).reason in (
             FloodReason.OK,
             FloodReason.DUPLICATE,
         )
-        now += 10.0
+        clock.advance(10.0)
 
 
-def test_duplicates_length_and_blank_lines() -> None:
-    flood = FloodControl()
-    assert flood.check(1, 1, "Hello there", now=1.0).ok
-    assert flood.check(1, 1, "hello   THERE", now=2.0).reason is FloodReason.DUPLICATE
-    assert flood.check(1, 1, "hello there", now=100.0).ok
-    assert flood.check(1, 1, "x" * 501, now=101.0).reason is FloodReason.TOO_LONG
-    assert flood.check(1, 1, "x" * 500, now=101.0).ok
-    assert flood.check(1, 1, "   ", now=102.0).reason is FloodReason.EMPTY
+async def test_duplicates_length_and_blank_lines() -> None:
+    clock = ManualClock(monotonic=1.0)
+    flood = FloodControl(clock)
+    assert (await flood.check(1, 1, "Hello there")).ok
+    clock.set(2.0)
+    assert (await flood.check(1, 1, "hello   THERE")).reason is FloodReason.DUPLICATE
+    clock.set(100.0)
+    assert (await flood.check(1, 1, "hello there")).ok
+    clock.set(101.0)
+    assert (await flood.check(1, 1, "x" * 501)).reason is FloodReason.TOO_LONG
+    assert (await flood.check(1, 1, "x" * 500)).ok
+    clock.set(102.0)
+    assert (await flood.check(1, 1, "   ")).reason is FloodReason.EMPTY
 
 
-def test_slow_mode_spaces_a_members_lines_unless_exempt() -> None:
-    flood = FloodControl()
-    assert flood.check(1, 1, "one", slow_mode_seconds=30, now=10.0).ok
-    verdict = flood.check(1, 1, "two", slow_mode_seconds=30, now=20.0)
+async def test_slow_mode_spaces_a_members_lines_unless_exempt() -> None:
+    clock = ManualClock(monotonic=10.0)
+    flood = FloodControl(clock)
+    assert (await flood.check(1, 1, "one", slow_mode_seconds=30)).ok
+    clock.set(20.0)
+    verdict = await flood.check(1, 1, "two", slow_mode_seconds=30)
     assert verdict.reason is FloodReason.SLOW_MODE and round(verdict.retry_after) == 20
-    assert flood.check(1, 2, "elsewhere", slow_mode_seconds=30, now=20.0).ok
-    assert flood.check(1, 1, "host", slow_mode_seconds=30, exempt_from_slow_mode=True, now=21.0).ok
-    assert flood.check(1, 1, "three", slow_mode_seconds=30, now=52.0).ok
+    assert (await flood.check(1, 2, "elsewhere", slow_mode_seconds=30)).ok
+    clock.set(21.0)
+    assert (await flood.check(1, 1, "host", slow_mode_seconds=30, exempt_from_slow_mode=True)).ok
+    clock.set(52.0)
+    assert (await flood.check(1, 1, "three", slow_mode_seconds=30)).ok
+
+
+async def test_members_quiet_for_an_hour_are_forgotten_unless_cooling_off() -> None:
+    clock = ManualClock(monotonic=0.0)
+    flood = FloodControl(clock, lines=1, per_seconds=60.0)
+    assert (await flood.check(1, 1, "hello")).ok
+    assert (await flood.check(1, 1, "again")).reason is FloodReason.THROTTLED
+    clock.advance(3601.0)
+    await flood.forget_idle()
+    # Forgotten: the same line is no repeat, and a fresh bucket is full.
+    assert (await flood.check(1, 1, "hello")).ok
 
 
 def test_mentions_are_normalised_names() -> None:
@@ -332,7 +381,9 @@ async def test_joining_and_leaving_a_hundred_times_leaves_nothing_behind(
         visit = await community.rooms.enter(1, ash)
         sub = community.rooms.subscribe(visit, lambda: None)
         sub.unsubscribe()
-        community.rooms.depart(visit)
+        departing = community.rooms.depart(visit)
+        assert departing is not None
+        await departing
     assert [e.name for e in community.rooms.who(1)] == ["Oak"]
     assert community.events.subscriber_count(room_topic(1)) == 1
     states = [e.state for e in seen.drain()]  # type: ignore[attr-defined]

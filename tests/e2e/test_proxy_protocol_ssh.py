@@ -104,9 +104,9 @@ async def _fail_login(port: int) -> None:
             pass
 
 
-def _penalised(server: RunningServer, address: str) -> bool:
+async def _penalised(server: RunningServer, address: str) -> bool:
     guard = server.registry.community.guard
-    return guard.penalty(guard.source_key(address)) > 0
+    return await guard.penalty(guard.source_key(address)) > 0
 
 
 async def test_a_session_through_the_proxy(proxied: Any, ssh_to: Any) -> None:
@@ -123,8 +123,8 @@ async def test_login_throttles_see_the_client_address_in_the_header(proxied: Any
     relay = await _relay(server, lambda: build_v2(CLIENT, ("127.0.0.1", server.port)))
     for _ in range(server.registry.settings.login.free_failures_per_source + 1):
         await _fail_login(relay.port)
-    assert _penalised(server, CLIENT[0])
-    assert not _penalised(server, "127.0.0.1")  # the relay's own address
+    assert await _penalised(server, CLIENT[0])
+    assert not await _penalised(server, "127.0.0.1")  # the relay's own address
     await relay.close()
 
 
@@ -136,7 +136,7 @@ async def test_a_local_header_keeps_the_proxy_address(proxied: Any, ssh_to: Any)
     await term.close()
     for _ in range(server.registry.settings.login.free_failures_per_source + 1):
         await _fail_login(relay.port)
-    assert _penalised(server, "127.0.0.1")
+    assert await _penalised(server, "127.0.0.1")
     await relay.close()
 
 
@@ -167,8 +167,8 @@ async def test_an_untrusted_peer_is_never_believed(
             await _fail_login(relay.port)
     assert caplog.text.count("not from a trusted proxy") == 4
     # Cut off before SSH: no login was tried, so no address was throttled at all.
-    assert not _penalised(server, CLIENT[0])
-    assert not _penalised(server, "127.0.0.1")
+    assert not await _penalised(server, CLIENT[0])
+    assert not await _penalised(server, "127.0.0.1")
     await relay.close()
 
 

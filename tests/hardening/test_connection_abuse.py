@@ -205,11 +205,11 @@ async def test_ten_sources_guessing_twenty_passwords_are_cut_at_six_and_slowed(
 
 
 def test_a_fresh_source_takes_a_hoarders_oldest_slot_and_nothing_is_counted_twice() -> None:
-    from bbs.accounts.login_guard import LoginGuard
+    from bbs.accounts.login_guard import LocalDoorThrottle, LoginGuard
+    from bbs.clock import ManualClock
 
-    guard = LoginGuard(
-        LoginLimits(startups_begin=4, startups_full=4, unauthenticated_per_source=10)
-    )
+    limits = LoginLimits(startups_begin=4, startups_full=4, unauthenticated_per_source=10)
+    guard = LoginGuard(limits, throttle=LocalDoorThrottle(limits, ManualClock()))
     hoarder, fresh = guard.source_key("127.0.0.1"), guard.source_key("127.0.0.2")
     ended: list[int] = []
     tickets = [guard.admit(hoarder, on_evict=functools.partial(ended.append, n)) for n in range(6)]

@@ -30,10 +30,11 @@ from support import wait_until
 from bbs.accounts.members import AccountError
 from bbs.accounts.pseudonyms import PseudonymError
 from bbs.boards.records import PostError, PostingRules
+from bbs.clock import SystemClock
 from bbs.community import Community
 from bbs.goals.streaks import GoalError
 from bbs.models import Role
-from bbs.rooms.live import FloodControl
+from bbs.rooms.flood import FloodControl
 from bbs.text_safety import clean_line
 from server.ssh_server import RunningServer
 
@@ -165,7 +166,7 @@ async def test_hostile_text_everywhere_reaches_others_as_literal_text(
     community: Community = server.registry.community
     community.moderation.set_scorer(None)  # scoring is tested elsewhere; hold nothing here
     community.boards.rules = PostingRules(interval=timedelta(0), new_account_interval=timedelta(0))
-    community.rooms.flood = FloodControl(lines=1000, per_seconds=1.0)
+    community.rooms.flood = FloodControl(SystemClock(), lines=1000, per_seconds=1.0)
     alder = (await community.accounts.sign_up("Alder", PASSWORD, PASSWORD)).member
     birch = (await community.accounts.sign_up("Birch", PASSWORD, PASSWORD)).member
     await community.accounts.sign_up("Warden", PASSWORD, PASSWORD, role=Role.SYSOP)

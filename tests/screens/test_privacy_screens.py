@@ -6,9 +6,9 @@ from __future__ import annotations
 from support import PASSWORD, member_app, until
 from textual.widgets import OptionList, Static
 
+from bbs.accounts.sessions import SessionInfo
 from bbs.community import Community
 from bbs.models import utcnow
-from bbs.privacy.service import SessionInfo
 from screens.app import BBSApp
 from screens.menu import MainMenuScreen
 from screens.privacy import (
@@ -138,28 +138,26 @@ async def test_what_we_store_and_password_change(community: Community) -> None:
     )
 
 
-class OneDirectory:
-    def __init__(self, member_id: int) -> None:
-        now = utcnow()
-        self.member_id = member_id
-        self.live = [SessionInfo("mine", now, 80, 24), SessionInfo("other", now, 132, 43)]
+class FakeSession:
+    """A connected session as the server holds one: it remembers being ended."""
 
-    def sessions_of(self, member_id: int) -> list[SessionInfo]:
-        return list(self.live) if member_id == self.member_id else []
+    def __init__(self, session_id: str, width: int, height: int) -> None:
+        self.session_id = session_id
+        self.size = (width, height)
+        self.farewells: list[str] = []
 
-    def end_session(self, member_id: int, session_id: str, farewell: str) -> bool:
-        before = len(self.live)
-        self.live = [s for s in self.live if s.session_id != session_id]
-        return len(self.live) < before
+    def info(self) -> SessionInfo:
+        return SessionInfo(self.session_id, utcnow(), *self.size)
 
-    def end_member_sessions(self, member_id: int, farewell: str) -> int:
-        return 0
+    def goodbye(self, line: str) -> None:
+        self.farewells.append(line)
 
 
 async def test_sessions_list_marks_this_one_and_ends_another(community: Community) -> None:
     app = await member_app(community, "Birch", session_id="mine")
-    directory = OneDirectory(app.member.id)  # type: ignore[union-attr]
-    community.privacy.directory = directory
+    mine, other = FakeSession("mine", 80, 24), FakeSession("other", 132, 43)
+    community.sessions.arrived(mine, app.member.id)  # type: ignore[union-attr]
+    community.sessions.arrived(other, app.member.id)  # type: ignore[union-attr]
     async with app.run_test(size=(80, 24)) as pilot:
         await _open_privacy(app, pilot)
         await pilot.press("s")
@@ -171,7 +169,7 @@ async def test_sessions_list_marks_this_one_and_ends_another(community: Communit
         await until(pilot, lambda: "That is this session" in _screen_text(app))
         await pilot.press("down", "e")
         await until(pilot, lambda: "Ended." in _screen_text(app))
-    assert [s.session_id for s in directory.live] == ["mine"]
+    assert (len(mine.farewells), len(other.farewells)) == (0, 1)
 
 
 async def test_keys_are_added_and_removed_and_a_new_code_is_shown_once(

@@ -1,86 +1,14 @@
-"""What rooms keep in memory per process: presence (who is here, away, hidden) and flood control."""
+"""Flood control for room lines: the rate-limit port rooms use and its in-process form."""
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
+from bbs.clock import Clock
 from bbs.rooms.records import MAX_LINE_CHARS
-
-
-@dataclass
-class PresenceEntry:
-    """One member in one room; several sessions of the same member count once."""
-
-    member_id: int
-    name: str
-    sessions: int = 0
-    away: bool = False
-    away_note: str = ""
-    hidden: bool = False
-
-
-class Presence:
-    """Who is in which room, in this process (a multi-node host shares it over the bus)."""
-
-    def __init__(self) -> None:
-        self._rooms: dict[int, dict[int, PresenceEntry]] = {}
-
-    def join(self, room_id: int, member_id: int, name: str, *, hidden: bool) -> bool:
-        """Count a session in; True if it is the member's first session in the room."""
-        room = self._rooms.setdefault(room_id, {})
-        entry = room.get(member_id)
-        first = entry is None
-        if entry is None:
-            entry = room[member_id] = PresenceEntry(member_id, name)
-        entry.sessions += 1
-        entry.hidden = hidden
-        return first
-
-    def leave(self, room_id: int, member_id: int) -> bool:
-        """Count a session out; True if that was the member's last session in the room."""
-        room = self._rooms.get(room_id)
-        entry = room.get(member_id) if room else None
-        if room is None or entry is None:
-            return False
-        entry.sessions -= 1
-        if entry.sessions > 0:
-            return False
-        del room[member_id]
-        if not room:
-            del self._rooms[room_id]
-        return True
-
-    def set_away(self, room_id: int, member_id: int, away: bool, note: str = "") -> None:
-        entry = self._rooms.get(room_id, {}).get(member_id)
-        if entry is not None:
-            entry.away = away
-            entry.away_note = note if away else ""
-
-    def set_hidden(self, member_id: int, hidden: bool) -> list[int]:
-        """Apply an appear-offline choice everywhere; returns the rooms it changed."""
-        changed = []
-        for room_id, room in self._rooms.items():
-            entry = room.get(member_id)
-            if entry is not None and entry.hidden != hidden:
-                entry.hidden = hidden
-                changed.append(room_id)
-        return changed
-
-    def entry(self, room_id: int, member_id: int) -> PresenceEntry | None:
-        return self._rooms.get(room_id, {}).get(member_id)
-
-    def who(self, room_id: int, *, include_hidden: bool = False) -> list[PresenceEntry]:
-        """Members in the room, by name; members appearing offline are left out."""
-        entries = self._rooms.get(room_id, {}).values()
-        return sorted(
-            (e for e in entries if include_hidden or not e.hidden), key=lambda e: e.name.casefold()
-        )
-
-    def count(self, room_id: int) -> int:
-        return len(self.who(room_id))
 
 
 class FloodReason(StrEnum):
@@ -145,8 +73,41 @@ class _MemberFlood:
     undo_room: tuple[int, float | None] | None = None
 
 
+class RoomFlood(Protocol):
+    """How fast, how long and how often a member may speak in the rooms.
+
+    Async: a shared implementation (several nodes) keeps a member's pace in the database,
+    so a member with sessions on two nodes still gets one pace.
+    """
+
+    # The longest line accepted (a setting, not state: read without waiting).
+    max_chars: int
+
+    async def check(
+        self,
+        member_id: int,
+        room_id: int,
+        text: str,
+        *,
+        slow_mode_seconds: int = 0,
+        exempt_from_slow_mode: bool = False,
+    ) -> FloodVerdict:
+        """Accept (and count) a line, or say why not and when to try again."""
+        ...
+
+    async def unsay(self, member_id: int, text: str) -> None:
+        """A line accepted but then refused (a mute) or not saved was not said."""
+        ...
+
+    async def forget_idle(self, older_than: float = 3600.0) -> None:
+        """Drop what is kept about members who have not spoken for a while."""
+        ...
+
+
 class FloodControl:
-    """Per-member token bucket, duplicate suppression, a length limit and per-room slow mode.
+    """Room flood control in this process's memory (one node).
+
+    Per-member token bucket, duplicate suppression, a length limit and per-room slow mode.
 
     A member who keeps sending after being asked to wait (`refusal_limit` refused lines
     within `refusal_seconds`) is muted in every room for `cool_off_seconds`: their lines
@@ -155,6 +116,7 @@ class FloodControl:
 
     def __init__(
         self,
+        clock: Clock,
         *,
         lines: int = 5,
         per_seconds: float = 10.0,
@@ -171,6 +133,7 @@ class FloodControl:
         self.refusal_limit = refusal_limit
         self.refusal_seconds = refusal_seconds
         self.cool_off_seconds = cool_off_seconds
+        self._clock = clock
         self._members: dict[int, _MemberFlood] = {}
 
     def _state(self, member_id: int) -> _MemberFlood:
@@ -181,7 +144,7 @@ class FloodControl:
             )
         return state
 
-    def check(
+    async def check(
         self,
         member_id: int,
         room_id: int,
@@ -189,10 +152,9 @@ class FloodControl:
         *,
         slow_mode_seconds: int = 0,
         exempt_from_slow_mode: bool = False,
-        now: float | None = None,
     ) -> FloodVerdict:
         """Accept (and count) a line, or say why not and when to try again."""
-        now = time.monotonic() if now is None else now
+        now = self._clock.monotonic()
         stripped = text.strip()
         if not stripped:
             return FloodVerdict(FloodReason.EMPTY)
@@ -233,7 +195,7 @@ class FloodControl:
         state.cooling_until = now + self.cool_off_seconds
         return FloodVerdict(FloodReason.COOLING_OFF, self.cool_off_seconds)
 
-    def unsay(self, member_id: int, text: str) -> None:
+    async def unsay(self, member_id: int, text: str) -> None:
         """A line accepted here but then refused (a mute) or not saved was not said.
 
         The same line may be sent again; it takes no share of the member's pace, and the
@@ -258,9 +220,9 @@ class FloodControl:
             else:
                 state.last_in_room[room_id] = before
 
-    def forget_idle(self, older_than: float = 3600.0, now: float | None = None) -> None:
+    async def forget_idle(self, older_than: float = 3600.0) -> None:
         """Drop state of members who have not spoken for a while (bounded memory)."""
-        now = time.monotonic() if now is None else now
+        now = self._clock.monotonic()
         for member_id in [
             m
             for m, s in self._members.items()
