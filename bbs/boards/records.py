@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -960,35 +960,79 @@ def _author(session: Session, author_id: int) -> Member:
 def _after_publish(
     session: Session,
     *,
-    author_id: int,
+    author: Member,
     thread: Thread,
     post: Post,
     text: CleanPost,
     action: Action,
     scores: str,
-    new_thread: bool,
-) -> None:
-    """Flags, search index and notifications for a freshly written post."""
-    assert post.id is not None and thread.id is not None
+    mentions_only: bool = False,
+) -> PostView:
+    """Flags, search index and notifications for a freshly written or edited post; its view.
+
+    A thread's first post is indexed with the thread's title. An edit passes
+    `mentions_only`, so names newly added are told, nobody twice.
+    """
+    assert post.id is not None and thread.id is not None and author.id is not None
     flag_verdict(
         session,
         action,
         target_kind=FlagTarget.POST,
         target_id=post.id,
-        author_id=author_id,
+        author_id=author.id,
         scores=scores,
     )
-    if action.holds:
-        return
-    search.index_post(session, post.id, (text.title + "\n" if new_thread else "") + text.body)
-    _notify(
-        session,
+    if not action.holds:
+        first = post.seq == 1
+        search.index_post(session, post.id, (thread.title + "\n" if first else "") + post.body)
+        _notify(
+            session,
+            author_id=author.id,
+            thread=thread,
+            post=post,
+            mentions=text.mentions,
+            new_thread=first,
+            mentions_only=mentions_only,
+        )
+    return _post_view(post, author.pseudonym, author.id)
+
+
+def _open_board(session: Session, board_id: int, kept: str) -> Board:
+    board = session.get(Board, board_id)
+    if board is None or board.archived:
+        raise PostError(f"That board is closed for new posts now. {kept}")
+    return board
+
+
+def _add_post(
+    session: Session,
+    *,
+    thread: Thread,
+    seq: int,
+    author_id: int,
+    text: CleanPost,
+    status: PostStatus,
+    now: datetime,
+) -> Post:
+    """Store post `seq` of the thread; a thread's first or a visible post becomes its last."""
+    assert thread.id is not None
+    post = Post(
+        thread_id=thread.id,
+        seq=seq,
         author_id=author_id,
-        thread=thread,
-        post=post,
-        mentions=text.mentions,
-        new_thread=new_thread,
+        body=text.body,
+        warning=text.warning,
+        status=status.value,
+        created_at=now,
     )
+    session.add(post)
+    session.flush()
+    assert post.id is not None
+    if seq == 1 or status is PostStatus.VISIBLE:
+        thread.last_post_id = post.id
+        thread.last_post_at = now
+    session.add(thread)
+    return post
 
 
 def _notify(
@@ -1059,9 +1103,7 @@ def create_thread(
     """Start a thread with its first post, as the moderation gate decided."""
     now = now or utcnow()
     author = _author(session, author_id)
-    board = session.get(Board, board_id)
-    if board is None or board.archived:
-        raise PostError("That board is closed for new posts now. Your text is still here.")
+    _open_board(session, board_id, kept="Your text is still here.")
     _check_rate(session, author, rules or PostingRules(), now)
     status = _status_for(action)
     thread = Thread(
@@ -1077,33 +1119,14 @@ def create_thread(
     session.add(thread)
     session.flush()
     assert thread.id is not None
-    post = Post(
-        thread_id=thread.id,
-        seq=1,
-        author_id=author_id,
-        body=text.body,
-        warning=text.warning,
-        status=status.value,
-        created_at=now,
+    post = _add_post(
+        session, thread=thread, seq=1, author_id=author_id, text=text, status=status, now=now
     )
-    session.add(post)
-    session.flush()
-    assert post.id is not None
-    thread.last_post_id = post.id
-    session.add(thread)
     session.add(Follow(member_id=author_id, target_kind="thread", target_id=thread.id))
     session.add(ReadMark(member_id=author_id, thread_id=thread.id, last_read_seq=1))
-    _after_publish(
-        session,
-        author_id=author_id,
-        thread=thread,
-        post=post,
-        text=text,
-        action=action,
-        scores=scores,
-        new_thread=True,
+    return _after_publish(
+        session, author=author, thread=thread, post=post, text=text, action=action, scores=scores
     )
-    return _post_view(post, author.pseudonym, author_id)
 
 
 def create_reply(
@@ -1130,43 +1153,26 @@ def create_reply(
             "That thread was removed while you were writing, so your reply could not be "
             "posted. Your text is kept as a draft."
         )
-    board = session.get(Board, thread.board_id)
-    if board is None or board.archived:
-        raise PostError("That board is closed for new posts now. Your text is kept as a draft.")
+    _open_board(session, thread.board_id, kept="Your text is kept as a draft.")
     _check_rate(session, author, rules or PostingRules(), now)
     status = _status_for(action)
     # The write lock (BEGIN IMMEDIATE / row lock) makes this read-then-increment safe.
     if not session.get_bind().dialect.name == "sqlite":
         session.refresh(thread, with_for_update=True)
     thread.post_count += 1
-    post = Post(
-        thread_id=thread_id,
+    post = _add_post(
+        session,
+        thread=thread,
         seq=thread.post_count,
         author_id=author_id,
-        body=text.body,
-        warning=text.warning,
-        status=status.value,
-        created_at=now,
-    )
-    session.add(post)
-    session.flush()
-    assert post.id is not None
-    if status is PostStatus.VISIBLE:
-        thread.last_post_id = post.id
-        thread.last_post_at = now
-    session.add(thread)
-    mark_read(session, member_id=author_id, thread_id=thread_id, seq=post.seq)
-    _after_publish(
-        session,
-        author_id=author_id,
-        thread=thread,
-        post=post,
         text=text,
-        action=action,
-        scores=scores,
-        new_thread=False,
+        status=status,
+        now=now,
     )
-    return _post_view(post, author.pseudonym, author_id)
+    mark_read(session, member_id=author_id, thread_id=thread_id, seq=post.seq)
+    return _after_publish(
+        session, author=author, thread=thread, post=post, text=text, action=action, scores=scores
+    )
 
 
 def _post_view(post: Post, author: str, viewer: int) -> PostView:
@@ -1233,30 +1239,16 @@ def edit_post(
     session.flush()
     assert post.id is not None
     search.unindex_post(session, post.id)
-    flag_verdict(
+    return _after_publish(
         session,
-        action,
-        target_kind=FlagTarget.POST,
-        target_id=post.id,
-        author_id=member_id,
+        author=_author(session, member_id),
+        thread=thread,
+        post=post,
+        text=text,
+        action=action,
         scores=scores,
+        mentions_only=True,
     )
-    if not action.holds:
-        search.index_post(
-            session, post.id, (thread.title + "\n" if post.seq == 1 else "") + post.body
-        )
-        # Names added by the edit are told now; those told before are not told again.
-        _notify(
-            session,
-            author_id=member_id,
-            thread=thread,
-            post=post,
-            mentions=text.mentions,
-            new_thread=post.seq == 1,
-            mentions_only=True,
-        )
-    author = _author(session, member_id)
-    return _post_view(post, author.pseudonym, member_id)
 
 
 def delete_post(session: Session, *, member_id: int, post_id: int) -> None:
@@ -1317,6 +1309,57 @@ def toggle_reaction(session: Session, *, member_id: int, post_id: int, kind: str
     return True
 
 
+def concern_about_writing(
+    session: Session,
+    *,
+    member_id: int,
+    target: FlagTarget,
+    target_id: int,
+    author_id: int | None,
+    note: str,
+) -> int:
+    """ "I'm worried about this person" about the writer of a post or a message (see flags)."""
+    try:
+        return raise_concern(
+            session,
+            target_kind=target,
+            target_id=target_id,
+            author_id=author_id,
+            reporter_id=member_id,
+            note=clean_line(note, 400),
+        )
+    except ValueError as error:
+        raise PostError(str(error)) from None
+
+
+def report_writing(
+    session: Session,
+    *,
+    reporter_id: int,
+    target: FlagTarget,
+    target_id: int,
+    reason: str,
+    author_of: Callable[[], int | None],
+) -> int:
+    """A member asks moderators to look at a post or a message; returns the flag's id.
+
+    The reason is checked first; `author_of` then finds the writer (or raises PostError
+    when the reporter may not see the thing any more).
+    """
+    why = clean_line(reason).strip()
+    if not why:
+        raise PostError("Please say in a few words what is wrong, so a moderator can help.")
+    return add_flag(
+        session,
+        kind=FlagKind.REPORT,
+        target_kind=target,
+        target_id=target_id,
+        author_id=author_of(),
+        reporter_id=reporter_id,
+        reason=why,
+    )
+
+
 def raise_concern_for_post(
     session: Session, *, member_id: int, post_id: int, note: str = ""
 ) -> int:
@@ -1325,35 +1368,32 @@ def raise_concern_for_post(
     unseen = (*AUTHOR_ONLY, *(g.value for g in GONE_STATUSES))
     if post is None or (post.status in unseen and post.author_id != member_id):
         raise PostError("That post no longer exists.")
-    try:
-        return raise_concern(
-            session,
-            target_kind=FlagTarget.POST,
-            target_id=post_id,
-            author_id=post.author_id,
-            reporter_id=member_id,
-            note=clean_line(note, 400),
-        )
-    except ValueError as error:
-        raise PostError(str(error)) from None
+    return concern_about_writing(
+        session,
+        member_id=member_id,
+        target=FlagTarget.POST,
+        target_id=post_id,
+        author_id=post.author_id,
+        note=note,
+    )
 
 
 def report_post(session: Session, *, reporter_id: int, post_id: int, reason: str) -> int:
     """A member asks moderators to look at a post; returns the flag's id."""
-    why = clean_line(reason).strip()
-    if not why:
-        raise PostError("Please say in a few words what is wrong, so a moderator can help.")
-    post = session.get(Post, post_id)
-    if post is None:
-        raise PostError("That post no longer exists.")
-    return add_flag(
+
+    def author() -> int | None:
+        post = session.get(Post, post_id)
+        if post is None:
+            raise PostError("That post no longer exists.")
+        return post.author_id
+
+    return report_writing(
         session,
-        kind=FlagKind.REPORT,
-        target_kind=FlagTarget.POST,
-        target_id=post_id,
-        author_id=post.author_id,
         reporter_id=reporter_id,
-        reason=why,
+        target=FlagTarget.POST,
+        target_id=post_id,
+        reason=reason,
+        author_of=author,
     )
 
 

@@ -387,29 +387,17 @@ def add_event(
     )
     session.add(event)
     session.flush()
-    host = session.get(Member, host_id) if host_id is not None else None
+    return _event_view(session, event, room)
+
+
+def _event_view(
+    session: Session, event: RoomEvent, room: Room, host: Member | None = None
+) -> RoomEventView:
+    """A scheduled session as members see it (`host` is looked up when not given)."""
+    if host is None and event.host_id is not None:
+        host = session.get(Member, event.host_id)
     assert event.id is not None and room.id is not None
     return RoomEventView(
-        event.id,
-        room.id,
-        room.name,
-        event.starts_at,
-        duration_minutes,
-        host_id,
-        host.pseudonym if host else "",
-        topic,
-    )
-
-
-def remove_event(session: Session, event_id: int) -> RoomEventView:
-    """Cancel a scheduled session; returns what it was (raises RoomError if unknown)."""
-    event = session.get(RoomEvent, event_id)
-    if event is None:
-        raise RoomError(f"There is no scheduled session #{event_id}.")
-    room = _room(session, event.room_id)
-    host = session.get(Member, event.host_id) if event.host_id is not None else None
-    assert event.id is not None and room.id is not None
-    view = RoomEventView(
         event.id,
         room.id,
         room.name,
@@ -419,6 +407,14 @@ def remove_event(session: Session, event_id: int) -> RoomEventView:
         host.pseudonym if host else "",
         event.topic,
     )
+
+
+def remove_event(session: Session, event_id: int) -> RoomEventView:
+    """Cancel a scheduled session; returns what it was (raises RoomError if unknown)."""
+    event = session.get(RoomEvent, event_id)
+    if event is None:
+        raise RoomError(f"There is no scheduled session #{event_id}.")
+    view = _event_view(session, event, _room(session, event.room_id))
     session.delete(event)
     session.flush()
     return view
@@ -453,17 +449,7 @@ def events_between(
         query = query.where(RoomEvent.room_id == room_id)
     views = []
     for event, room, host in session.exec(query).all():
-        assert event.id is not None and room.id is not None
-        view = RoomEventView(
-            event.id,
-            room.id,
-            room.name,
-            event.starts_at,
-            event.duration_minutes,
-            event.host_id,
-            host.pseudonym if host else "",
-            event.topic,
-        )
+        view = _event_view(session, event, room, host)
         if view.ends_at > start:
             views.append(view)
     return views

@@ -90,7 +90,7 @@ async def test_a_private_message_with_crisis_and_abuse_waits(
     reader = await sign_up(community, "Sorrel")
     sysop = await sign_up(community, "Keeper", Role.SYSOP)
 
-    outcome = await community.boards.send_message(writer.id, reader.id, ABUSE_AND_CRISIS)
+    outcome = await community.mail.send_message(writer.id, reader.id, ABUSE_AND_CRISIS)
 
     assert outcome.action is Action.CRISIS_HOLD and CRISIS_HOLD_KEPT in outcome.note
     assert outcome.message is not None and outcome.message.status is PostStatus.HELD

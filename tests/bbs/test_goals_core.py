@@ -247,7 +247,7 @@ async def test_a_blocked_member_can_neither_invite_nor_cheer(community: Communit
     lee = await sign_up_id(community, "Lee")
     invite = await community.goals.invite(kim, "lee")
     await community.goals.answer(lee, invite.id, True)
-    await community.boards.set_block(lee, kim, BlockKind.BLOCK, True)
+    await community.mail.set_block(lee, kim, BlockKind.BLOCK, True)
     with pytest.raises(GoalError):
         await community.goals.cheer(kim, lee, "go go go")
     await community.goals.end_partnership(lee, invite.id)
@@ -301,7 +301,7 @@ async def test_community_goals_show_progress_to_all_but_moods_and_notes_to_partn
     assert detail.summary.progress.current_streak == 1
     assert detail.recent[0].note == "" and detail.recent[0].mood is None
     assert all(m.mood is None for m in detail.marks)
-    await community.boards.set_block(pia, quinn, BlockKind.BLOCK, True)
+    await community.mail.set_block(pia, quinn, BlockKind.BLOCK, True)
     assert await community.goals.shared_goals(quinn, pia) == []
     with pytest.raises(GoalError):
         await community.goals.detail(quinn, open_goal.id)

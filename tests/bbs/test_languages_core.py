@@ -153,7 +153,7 @@ async def test_crisis_and_hold_notes_elsewhere_follow_the_member(
     writer = (await community.sign_up("Jonas", PASSWORD, PASSWORD, language="de")).member
     other = await sign_up(community, "Mara")
     # A private message held for abuse: the kind note in German.
-    held = await community.boards.send_message(writer.id, other.id, "du idiot")
+    held = await community.mail.send_message(writer.id, other.id, "du idiot")
     assert held.action is Action.HOLD
     assert "Deine Nachricht ist für andere noch nicht sichtbar" in held.note
     # Crisis words that also read as abuse, in English from a German reader: both.

@@ -173,7 +173,7 @@ async def test_threads_respect_holds_blocks_and_authors(town: Community) -> None
         assert row is not None
         row.status = "held"  # as the moderation gate holds a thread for review
         s.add(row)
-    await town.boards.set_block(blocked, me, BlockKind.BLOCK, True)
+    await town.mail.set_block(blocked, me, BlockKind.BLOCK, True)
     await _opt_in(town, me)
     shown = await town.suggestions.for_you(me)
     threads = {s.item_id for s in shown.suggestions if s.kind == "thread"}
@@ -259,7 +259,7 @@ async def test_peers_are_matched_only_when_both_opted_in(town: Community) -> Non
 
 async def test_blocked_members_are_never_matched(town: Community) -> None:
     me, _friend, other = await _sleepers(town, ["Pam", "Quin", "Ray"])
-    await town.boards.set_block(other, me, BlockKind.BLOCK, True)
+    await town.mail.set_block(other, me, BlockKind.BLOCK, True)
     names = {p.pseudonym for p in (await town.suggestions.for_you(me)).peers}
     assert names == {"Quin"}
     assert "Pam" not in {p.pseudonym for p in (await town.suggestions.for_you(other)).peers}

@@ -516,7 +516,7 @@ async def test_private_messages_from_home_to_conversation_and_block(community: C
         await pilot.press("y")
         await _settle(pilot, lambda: "(blocked)" in text_of(app, "#partner"))
     with pytest.raises(PostError, match="not taking"):
-        await community.boards.send_message(ash.id, bo.id, "hello?")
+        await community.mail.send_message(ash.id, bo.id, "hello?")
 
 
 def _first_option(app: BBSApp, selector: str) -> str:

@@ -128,12 +128,13 @@ async def _world(community: Community) -> World:
     await boards.react(wren.id, thread.post.id, "hug")
     await boards.report_post(wren.id, replies[0], "Feels like advertising to me")
     # Private messages, both ways.
-    sent = await boards.send_message(
+    mail = community.mail
+    sent = await mail.send_message(
         partner.id, wren.id, "How did last night go? I am around this evening if you want to talk."
     )
     assert sent.message is not None
-    await boards.send_message(wren.id, partner.id, "Better, thank you. Five hours!")
-    world.conversation_id = (await boards.conversations(wren.id))[0].id
+    await mail.send_message(wren.id, partner.id, "Better, thank you. Five hours!")
+    world.conversation_id = (await mail.conversations(wren.id))[0].id
     # Rooms.
     world.room_id = (await community.rooms.list_rooms(wren))[0][0].id
     # Goals, a partner, cheers.
