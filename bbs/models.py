@@ -6,13 +6,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, TypeDecorator
-from sqlmodel import Field, SQLModel
+from sqlalchemy import DateTime, Dialect, TypeDecorator, func
+from sqlmodel import Field, Session, SQLModel, select
 
 
 def utcnow() -> datetime:
     """Now, in UTC, timezone-aware."""
     return datetime.now(UTC)
+
+
+def count_rows(session: Session, table: type[SQLModel], *where: Any) -> int:
+    """How many rows of `table` meet every condition in `where` (all rows without any)."""
+    return int(session.exec(select(func.count()).select_from(table).where(*where)).one())
 
 
 class UTCDateTime(TypeDecorator[datetime]):

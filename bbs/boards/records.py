@@ -15,7 +15,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from bbs.accounts.blocks import blocked_ids, has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import search
-from bbs.models import Member, UTCDateTime, utcnow
+from bbs.models import Member, UTCDateTime, count_rows, utcnow
 from bbs.moderation_queue.audit import AuditEntry
 from bbs.moderation_queue.flags import (
     GONE,
@@ -710,7 +710,7 @@ def _readable(member_id: int, thread_id: int, is_staff: bool) -> list[Any]:
 
 
 def _count(session: Session, *conditions: Any) -> int:
-    return int(session.exec(select(func.count()).select_from(Post).where(*conditions)).one())
+    return count_rows(session, Post, *conditions)
 
 
 def thread_page(
@@ -1251,24 +1251,27 @@ def edit_post(
     )
 
 
-def delete_post(session: Session, *, member_id: int, post_id: int) -> None:
-    """Delete your own post: its words go, a placeholder stays so replies still make sense."""
-    post = _own_post(session, member_id, post_id)
+def blank_post(session: Session, post: Post) -> None:
+    """Take a post's words away for good: a placeholder stays, and search forgets it."""
     post.status = PostStatus.DELETED.value
     post.body = ""
     post.warning = ""
     session.add(post)
     assert post.id is not None
     search.unindex_post(session, post.id)
+
+
+def delete_post(session: Session, *, member_id: int, post_id: int) -> None:
+    """Delete your own post: its words go, a placeholder stays so replies still make sense."""
+    post = _own_post(session, member_id, post_id)
+    blank_post(session, post)
     thread = session.get(Thread, post.thread_id)
     if thread is not None and post.seq == 1:
         gone = [g.value for g in GONE_STATUSES]
-        others = session.exec(
-            select(func.count())
-            .select_from(Post)
-            .where(Post.thread_id == thread.id, col(Post.status).not_in(gone))
-        ).one()
-        if int(others) == 0:
+        if (
+            count_rows(session, Post, Post.thread_id == thread.id, col(Post.status).not_in(gone))
+            == 0
+        ):
             # A thread with nothing left in it goes from the board entirely.
             thread.status = PostStatus.DELETED.value
             session.add(thread)

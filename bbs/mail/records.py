@@ -20,7 +20,7 @@ from bbs.boards.records import (
     concern_about_writing,
     report_writing,
 )
-from bbs.models import Member, Role, UTCDateTime, utcnow
+from bbs.models import Member, Role, UTCDateTime, count_rows, utcnow
 from bbs.moderation_queue.flags import (
     GONE,
     FlagTarget,
@@ -301,16 +301,14 @@ def _conversation_view(session: Session, conv: Conversation, member_id: int) -> 
     partner_id = conv.high_id if conv.low_id == member_id else conv.low_id
     partner = session.get(Member, partner_id)
     read = conv.low_read_id if conv.low_id == member_id else conv.high_read_id
-    unread = session.exec(
-        select(func.count())
-        .select_from(PrivateMessage)
-        .where(
-            PrivateMessage.conversation_id == conv.id,
-            col(PrivateMessage.id) > read,
-            PrivateMessage.sender_id == partner_id,
-            PrivateMessage.status == PostStatus.VISIBLE.value,
-        )
-    ).one()
+    unread = count_rows(
+        session,
+        PrivateMessage,
+        PrivateMessage.conversation_id == conv.id,
+        col(PrivateMessage.id) > read,
+        PrivateMessage.sender_id == partner_id,
+        PrivateMessage.status == PostStatus.VISIBLE.value,
+    )
     return ConversationView(
         conv.id,
         partner.pseudonym if partner else "(gone)",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, delete, func
+from sqlalchemy import Index, delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.accounts.pseudonyms import normalize_pseudonym
-from bbs.models import Member, UTCDateTime, utcnow
+from bbs.models import Member, UTCDateTime, count_rows, utcnow
 from bbs.moderation_queue.flags import GONE, ModeratedItem, ReviewOutcome
 from bbs.text_safety import clean_line
 
@@ -180,7 +180,7 @@ def clean_room_name(raw: str) -> str:
 # -- rooms ----------------------------------------------------------------------------
 def seed_default_rooms(session: Session) -> int:
     """Create the default rooms the first time (and never again); returns how many were made."""
-    if session.exec(select(func.count()).select_from(Room)).one() > 0:
+    if count_rows(session, Room) > 0:
         return 0
     for name, topic in DEFAULT_ROOMS:
         session.add(Room(name=name, name_key=room_key(name), topic=topic))
