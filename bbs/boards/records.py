@@ -96,6 +96,21 @@ class PostingRules:
     new_account_age: timedelta = timedelta(hours=24)
     edit_window: timedelta = timedelta(minutes=30)
 
+    def seconds_to_wait(
+        self, joined: datetime, last: datetime | None, now: datetime
+    ) -> tuple[int, bool]:
+        """Whole seconds a member who joined at `joined` and last wrote at `last` waits
+        before writing again (0: none), and whether theirs counts as a new account."""
+        young = now - joined < self.new_account_age
+        if last is None:
+            return 0, young
+        if last.tzinfo is None:  # max() over SQLite comes back as a naive UTC value
+            last = last.replace(tzinfo=now.tzinfo)
+        wait = (self.new_account_interval if young else self.interval) - (now - last)
+        if wait <= timedelta(0):
+            return 0, young
+        return max(1, int(wait.total_seconds() + 0.999)), young
+
 
 # -- tables ---------------------------------------------------------------------------
 class Board(SQLModel, table=True):
@@ -432,12 +447,19 @@ def ensure_default_boards(session: Session) -> int:
     return len(DEFAULT_BOARDS)
 
 
-def add_board(session: Session, name: str, description: str = "") -> BoardView:
+def _free_board_name(session: Session, name: str, board_id: int | None = None) -> str:
+    """The cleaned name, if it fits and no other board (than `board_id`) has it."""
     clean_name = clean_line(name).strip()
     if not clean_name or len(clean_name) > BOARD_NAME_MAX:
         raise PostError(f"Board names need 1 to {BOARD_NAME_MAX} characters.")
-    if _board_by_name(session, clean_name) is not None:
+    other = _board_by_name(session, clean_name)
+    if other is not None and other.id != board_id:
         raise PostError(f"A board called {clean_name!r} exists already.")
+    return clean_name
+
+
+def add_board(session: Session, name: str, description: str = "") -> BoardView:
+    clean_name = _free_board_name(session, name)
     last = session.exec(select(func.max(Board.position))).one()
     board = Board(
         name=clean_name, description=clean_line(description)[:200], position=(last or 0) + 1
@@ -449,13 +471,7 @@ def add_board(session: Session, name: str, description: str = "") -> BoardView:
 
 def rename_board(session: Session, name: str, new_name: str) -> BoardView:
     board = _require_board(session, name)
-    clean_name = clean_line(new_name).strip()
-    if not clean_name or len(clean_name) > BOARD_NAME_MAX:
-        raise PostError(f"Board names need 1 to {BOARD_NAME_MAX} characters.")
-    other = _board_by_name(session, clean_name)
-    if other is not None and other.id != board.id:
-        raise PostError(f"A board called {clean_name!r} exists already.")
-    board.name = clean_name
+    board.name = _free_board_name(session, new_name, board.id)
     session.add(board)
     session.flush()
     return _board_view(board)
@@ -931,15 +947,8 @@ def mark_read(session: Session, *, member_id: int, thread_id: int, seq: int) -> 
 # -- writing --------------------------------------------------------------------------
 def _check_rate(session: Session, author: Member, rules: PostingRules, now: datetime) -> None:
     last = session.exec(select(func.max(Post.created_at)).where(Post.author_id == author.id)).one()
-    young = now - author.created_at < rules.new_account_age
-    interval = rules.new_account_interval if young else rules.interval
-    if last is None:
-        return
-    if last.tzinfo is None:  # max() over SQLite comes back as a naive UTC value
-        last = last.replace(tzinfo=now.tzinfo)
-    wait = interval - (now - last)
-    if wait > timedelta(0):
-        seconds = max(1, int(wait.total_seconds() + 0.999))
+    seconds, young = rules.seconds_to_wait(author.created_at, last, now)
+    if seconds:
         why = " (new accounts wait a little longer between posts)" if young else ""
         raise PostError(
             f"Please wait {seconds} more second{'s' if seconds != 1 else ''} before posting "

@@ -207,14 +207,8 @@ def _check_rate(session: Session, sender: Member, rules: PostingRules, now: date
     last = session.exec(
         select(func.max(PrivateMessage.created_at)).where(PrivateMessage.sender_id == sender.id)
     ).one()
-    if last is None:
-        return
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=now.tzinfo)
-    young = now - sender.created_at < rules.new_account_age
-    wait = (rules.new_account_interval if young else rules.interval) - (now - last)
-    if wait > timedelta(0):
-        seconds = max(1, int(wait.total_seconds() + 0.999))
+    seconds, _young = rules.seconds_to_wait(sender.created_at, last, now)
+    if seconds:
         raise PostError(
             f"Please wait {seconds} more seconds before sending again. Your text is still here."
         )
