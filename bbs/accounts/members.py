@@ -17,6 +17,7 @@ from bbs.models import (
     RetiredPseudonym,
     Role,
     count_rows,
+    row_or_raise,
     utcnow,
 )
 
@@ -260,10 +261,7 @@ def set_role(session: Session, pseudonym: str, role: Role) -> MemberView:
 
 def existing_member(session: Session, member_id: int) -> Member:
     """The member's row; AccountError when the account no longer exists."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise AccountError("That account no longer exists.")
-    return member
+    return row_or_raise(session, Member, member_id, AccountError("That account no longer exists."))
 
 
 def _update(session: Session, member_id: int, **values: object) -> MemberView:

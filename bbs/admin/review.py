@@ -16,7 +16,7 @@ from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import records as boards
 from bbs.goals import records as goals
 from bbs.mail import records as messages
-from bbs.models import Member, Role, UTCDateTime, count_rows, utcnow
+from bbs.models import Member, Role, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AdminError, AuditEntry, audit_action, require_staff
 from bbs.moderation_queue.examples import record_decision
 from bbs.moderation_queue.flags import (
@@ -580,9 +580,9 @@ def decide(
 ) -> AuditView:
     """Act on one queue item, with a reason; the member is told and the audit log keeps it."""
     actor = require_staff(session, actor_id)
-    flag = session.get(ModerationFlag, flag_id)
-    if flag is None:
-        raise AdminError("That item is no longer in the queue.")
+    flag = row_or_raise(
+        session, ModerationFlag, flag_id, AdminError("That item is no longer in the queue.")
+    )
     if flag.resolved:
         raise AdminError("Someone has already dealt with that item.")
     if flag.kind == FlagKind.APPEAL.value:
@@ -877,9 +877,9 @@ def _decide_appeal(
     if decision not in (Decision.UPHOLD, Decision.OVERTURN):
         raise AdminError("An appeal is upheld or overturned.")
     category, reason = _clean_reason(category, reason)
-    original = session.get(AuditEntry, flag.target_id)
-    if original is None:
-        raise AdminError("The action appealed no longer exists.")
+    original = row_or_raise(
+        session, AuditEntry, flag.target_id, AdminError("The action appealed no longer exists.")
+    )
     alone = False
     if original.actor_id == actor.id:
         if _other_deciders(session, actor_id=actor.id, member_id=flag.author_id) > 0:

@@ -15,7 +15,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from bbs.accounts.blocks import blocked_ids, has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import search
-from bbs.models import Member, UTCDateTime, count_rows, utcnow
+from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AuditEntry
 from bbs.moderation_queue.flags import (
     GONE,
@@ -573,9 +573,7 @@ def _followed(session: Session, member_id: int, kind: str) -> set[int]:
 
 
 def get_board(session: Session, board_id: int, member_id: int) -> BoardView:
-    board = session.get(Board, board_id)
-    if board is None:
-        raise PostError("That board no longer exists.")
+    board = row_or_raise(session, Board, board_id, PostError("That board no longer exists."))
     return _board_view(board, following=board_id in _followed(session, member_id, "board"))
 
 
@@ -957,9 +955,7 @@ def _check_rate(session: Session, author: Member, rules: PostingRules, now: date
 
 
 def _author(session: Session, author_id: int) -> Member:
-    author = session.get(Member, author_id)
-    if author is None:
-        raise PostError("Your account no longer exists.")
+    author = row_or_raise(session, Member, author_id, PostError("Your account no longer exists."))
     # A muted member can read but not post (the admin screen's mute).
     if (muted := posting_block(session, author_id)) is not None:
         raise PostError(muted)
@@ -1394,9 +1390,7 @@ def report_post(session: Session, *, reporter_id: int, post_id: int, reason: str
     """A member asks moderators to look at a post; returns the flag's id."""
 
     def author() -> int | None:
-        post = session.get(Post, post_id)
-        if post is None:
-            raise PostError("That post no longer exists.")
+        post = row_or_raise(session, Post, post_id, PostError("That post no longer exists."))
         return post.author_id
 
     return report_writing(

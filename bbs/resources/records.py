@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from bbs.models import Member, UTCDateTime, count_rows, utcnow
+from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import audit_action, require_staff
 from bbs.sysop_settings import get_setting, put_setting
 from bbs.text_safety import clean_line, clean_text
@@ -295,10 +295,9 @@ def set_favourite(session: Session, member_id: int, resource_id: int, on: bool) 
 
 # -- sysop work ---------------------------------------------------------------------------------
 def _row(session: Session, resource_id: int) -> Resource:
-    row = session.get(Resource, resource_id)
-    if row is None:
-        raise ResourceError("That entry is not in the library any more.")
-    return row
+    return row_or_raise(
+        session, Resource, resource_id, ResourceError("That entry is not in the library any more.")
+    )
 
 
 def add_resource(

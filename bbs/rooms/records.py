@@ -9,7 +9,7 @@ from sqlalchemy import Index, delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.accounts.pseudonyms import normalize_pseudonym
-from bbs.models import Member, UTCDateTime, count_rows, utcnow
+from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.flags import GONE, ModeratedItem, ReviewOutcome
 from bbs.text_safety import clean_line
 
@@ -204,10 +204,7 @@ def create_room(session: Session, *, name: str, topic: str = "", private: bool =
 
 
 def _room(session: Session, room_id: int) -> Room:
-    room = session.get(Room, room_id)
-    if room is None:
-        raise RoomError("That room does not exist.")
-    return room
+    return row_or_raise(session, Room, room_id, RoomError("That room does not exist."))
 
 
 def room_by_name(session: Session, name: str) -> RoomView | None:
@@ -411,9 +408,9 @@ def _event_view(
 
 def remove_event(session: Session, event_id: int) -> RoomEventView:
     """Cancel a scheduled session; returns what it was (raises RoomError if unknown)."""
-    event = session.get(RoomEvent, event_id)
-    if event is None:
-        raise RoomError(f"There is no scheduled session #{event_id}.")
+    event = row_or_raise(
+        session, RoomEvent, event_id, RoomError(f"There is no scheduled session #{event_id}.")
+    )
     view = _event_view(session, event, _room(session, event.room_id))
     session.delete(event)
     session.flush()

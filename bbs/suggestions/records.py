@@ -28,7 +28,7 @@ from sqlmodel import Field, Session, SQLModel, col, delete, select
 from bbs.accounts.blocks import BlockKind, MemberBlock
 from bbs.boards.records import Board, Post, PostStatus, Thread
 from bbs.goals.records import CheckIn, Goal, Visibility
-from bbs.models import Member, UTCDateTime, utcnow
+from bbs.models import Member, UTCDateTime, row_or_raise, utcnow
 from bbs.resources import records as resources
 
 # Most recent texts read per member: thousands of posts from one member cost no more.
@@ -851,9 +851,9 @@ def may_contact(session: Session, member_id: int, other_id: int) -> str:
         session, member_id
     ):
         raise SuggestionError("That member is no longer in peer matching.")
-    other = session.get(Member, other_id)
-    if other is None:
-        raise SuggestionError("That member is no longer here.")
+    other = row_or_raise(
+        session, Member, other_id, SuggestionError("That member is no longer here.")
+    )
     return other.pseudonym
 
 
