@@ -316,7 +316,7 @@ async def test_invite_and_message_go_through_goals_and_message_rules(town: Commu
     me, friend = await _sleepers(town, ["Xia", "Yan"])
     partnership = await town.suggestions.invite_peer(me, friend)
     assert partnership.other == "Yan"
-    await town.boards.set_who_may_write(friend, WhoMayWrite.NOBODY)
+    await town.mail.set_who_may_write(friend, WhoMayWrite.NOBODY)
     with pytest.raises(PostError):
         await town.suggestions.peer_to_write(me, friend)
     outsider = await sign_up_id(town, "Zed")
