@@ -27,7 +27,7 @@ import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypedDict, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +200,13 @@ def take_announcements(session: _HasInfo) -> list[tuple[str, Event]]:
     return pending
 
 
+class SubscribeOptions(TypedDict, total=False):
+    """How a subscription queues: at most `maxsize` events, `on_event` told of each."""
+
+    maxsize: int
+    on_event: Callable[[], None] | None
+
+
 class EventBus(Protocol):
     """Publish and subscribe by topic; what PostgresEventBus would implement too."""
 
@@ -258,6 +265,7 @@ __all__ = [
     "Event",
     "EventBus",
     "LocalEventBus",
+    "SubscribeOptions",
     "Subscription",
     "announce",
     "decode_event",

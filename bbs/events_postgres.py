@@ -24,15 +24,16 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import Unpack
 
 import psycopg
 from psycopg import sql
 from psycopg.rows import TupleRow
 
 from bbs.events import (
-    DEFAULT_QUEUE_SIZE,
     Event,
     LocalEventBus,
+    SubscribeOptions,
     Subscription,
     decode_event,
     encode_event,
@@ -246,14 +247,9 @@ class PostgresEventBus:
         itself: bbs.posted_events)."""
         return self._local.publish(topic, event)
 
-    def subscribe(
-        self,
-        topic: str,
-        *,
-        maxsize: int = DEFAULT_QUEUE_SIZE,
-        on_event: Callable[[], None] | None = None,
-    ) -> Subscription:
-        return self._local.subscribe(topic, maxsize=maxsize, on_event=on_event)
+    def subscribe(self, topic: str, **options: Unpack[SubscribeOptions]) -> Subscription:
+        """This node's subscribers are the local bus's: events from every node reach them."""
+        return self._local.subscribe(topic, **options)
 
     def subscriber_count(self, topic: str) -> int:
         return self._local.subscriber_count(topic)

@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Dialect, TypeDecorator
-from sqlmodel import Field, SQLModel
+from sqlalchemy import DateTime, Dialect, TypeDecorator, func
+from sqlmodel import Field, Session, SQLModel, select
+
+R = TypeVar("R", bound=SQLModel)
 
 
 def utcnow() -> datetime:
     """Now, in UTC, timezone-aware."""
     return datetime.now(UTC)
+
+
+def row_or_raise(session: Session, table: type[R], key: Any, error: Exception) -> R:
+    """The row of `table` whose primary key is `key`; `error` is raised when there is none."""
+    row = session.get(table, key)
+    if row is None:
+        raise error
+    return row
+
+
+def count_rows(session: Session, table: type[SQLModel], *where: Any) -> int:
+    """How many rows of `table` meet every condition in `where` (all rows without any)."""
+    return int(session.exec(select(func.count()).select_from(table).where(*where)).one())
 
 
 class UTCDateTime(TypeDecorator[datetime]):

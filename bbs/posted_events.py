@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
@@ -93,30 +94,22 @@ class Store(Protocol):
     def write(self, fn: Callable[[Session], T]) -> Awaitable[T]: ...
 
 
+@dataclass(eq=False)
 class PostedEventFollower:
     """Publishes on this process's bus what other processes posted, from start on."""
 
-    def __init__(
-        self,
-        store: Store,
-        publish: Callable[[str, Event], object],
-        *,
-        interval: float = POLL_SECONDS,
-        keep: timedelta = KEEP,
-        purge_every: float = PURGE_EVERY_SECONDS,
-        gap_seconds: float = GAP_SECONDS,
-    ) -> None:
-        self._store = store
-        self._publish = publish
-        self.interval = interval
-        self.keep = keep
-        self.purge_every = purge_every
-        self.gap_seconds = gap_seconds
-        self.last_id = 0
-        self.delivered = 0
-        self._gap_since: float | None = None
-        self._last_purge = 0.0
-        self._task: asyncio.Task[None] | None = None
+    store: Store
+    publish: Callable[[str, Event], object]
+    _: KW_ONLY
+    interval: float = POLL_SECONDS
+    keep: timedelta = KEEP
+    purge_every: float = PURGE_EVERY_SECONDS
+    gap_seconds: float = GAP_SECONDS
+    last_id: int = field(default=0, init=False)
+    delivered: int = field(default=0, init=False)
+    _gap_since: float | None = field(default=None, init=False)
+    _last_purge: float = field(default=0.0, init=False)
+    _task: asyncio.Task[None] | None = field(default=None, init=False)
 
     @property
     def running(self) -> bool:
@@ -126,7 +119,7 @@ class PostedEventFollower:
         """Follow from the newest row now: what was posted before we started is old news."""
         if self._task is not None:
             return
-        self.last_id = await self._store.read(last_id)
+        self.last_id = await self.store.read(last_id)
         self._last_purge = time.monotonic()
         self._task = asyncio.get_running_loop().create_task(self._run(), name="bbs-posted-events")
 
@@ -141,7 +134,7 @@ class PostedEventFollower:
 
     async def poll_once(self) -> int:
         """Publish the rows posted since the last poll; returns how many were published."""
-        rows = await self._store.read(lambda s: rows_after(s, self.last_id))
+        rows = await self.store.read(lambda s: rows_after(s, self.last_id))
         published = 0
         for row_id, topic, body in rows:
             if row_id != self.last_id + 1 and not self._gap_waited():
@@ -153,7 +146,7 @@ class PostedEventFollower:
             except (KeyError, TypeError, ValueError):
                 log.warning("posted event %s could not be read; skipped", row_id)
                 continue
-            self._publish(topic, event)
+            self.publish(topic, event)
             published += 1
         self.delivered += published
         return published
@@ -167,7 +160,7 @@ class PostedEventFollower:
     async def purge_old(self) -> int:
         """Delete rows older than `keep`; returns how many went."""
         cutoff = utcnow() - self.keep
-        return await self._store.write(lambda s: purge(s, cutoff))
+        return await self.store.write(lambda s: purge(s, cutoff))
 
     async def _run(self) -> None:
         while True:

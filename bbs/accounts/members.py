@@ -6,10 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, or_, select
 
 from bbs.accounts.pseudonyms import Pseudonym, normalize_pseudonym
-from bbs.models import ColourMode, FrontEnd, Member, MemberKey, RetiredPseudonym, Role, utcnow
+from bbs.models import (
+    ColourMode,
+    FrontEnd,
+    Member,
+    MemberKey,
+    RetiredPseudonym,
+    Role,
+    count_rows,
+    row_or_raise,
+    utcnow,
+)
 
 
 class AccountError(ValueError):
@@ -55,11 +65,7 @@ class Credentials:
 
 
 def _key_count(session: Session, member_id: int | None) -> int:
-    return int(
-        session.exec(
-            select(func.count()).select_from(MemberKey).where(MemberKey.member_id == member_id)
-        ).one()
-    )
+    return count_rows(session, MemberKey, MemberKey.member_id == member_id)
 
 
 def _view(member: Member, key_count: int = 0) -> MemberView:
@@ -253,12 +259,24 @@ def set_role(session: Session, pseudonym: str, role: Role) -> MemberView:
     return _view(member)
 
 
+def existing_member(session: Session, member_id: int) -> Member:
+    """The member's row; AccountError when the account no longer exists."""
+    return row_or_raise(session, Member, member_id, AccountError("That account no longer exists."))
+
+
+def _update(session: Session, member_id: int, **values: object) -> MemberView:
+    """Change some of the member's own settings; the member as it is now."""
+    member = existing_member(session, member_id)
+    for name, value in values.items():
+        setattr(member, name, value)
+    session.add(member)
+    return _view(member, _key_count(session, member_id))
+
+
 def set_password(
     session: Session, *, member_id: int, password_hash: str, recovery_hash: str | None = None
 ) -> None:
-    member = session.get(Member, member_id)
-    if member is None:
-        raise AccountError("That account no longer exists.")
+    member = existing_member(session, member_id)
     member.password_hash = password_hash
     if recovery_hash is not None:
         member.recovery_hash = recovery_hash
@@ -283,33 +301,17 @@ def record_login(session: Session, member_id: int, fingerprint: str | None) -> N
 def update_display_settings(
     session: Session, member_id: int, *, colour_mode: ColourMode, mouse: bool
 ) -> MemberView:
-    member = session.get(Member, member_id)
-    if member is None:
-        raise AccountError("That account no longer exists.")
-    member.colour_mode = colour_mode.value
-    member.mouse = mouse
-    session.add(member)
-    return _view(member, _key_count(session, member_id))
+    return _update(session, member_id, colour_mode=colour_mode.value, mouse=mouse)
 
 
 def set_front_end(session: Session, member_id: int, front_end: FrontEnd) -> MemberView:
     """Remember which front end the member's next plain `ssh NAME@host` opens."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise AccountError("That account no longer exists.")
-    member.front_end = front_end.value
-    session.add(member)
-    return _view(member, _key_count(session, member_id))
+    return _update(session, member_id, front_end=front_end.value)
 
 
 def set_language(session: Session, member_id: int, language: str) -> MemberView:
     """The language the member reads the board in (a code from bbs.i18n.LANGUAGES)."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise AccountError("That account no longer exists.")
-    member.language = language
-    session.add(member)
-    return _view(member, _key_count(session, member_id))
+    return _update(session, member_id, language=language)
 
 
 def member_language(session: Session, member_id: int) -> str:
@@ -320,8 +322,6 @@ def member_language(session: Session, member_id: int) -> str:
 
 def set_recovery(session: Session, *, member_id: int, recovery_hash: str) -> None:
     """Replace the member's recovery code (its hash); the old code stops working."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise AccountError("That account no longer exists.")
+    member = existing_member(session, member_id)
     member.recovery_hash = recovery_hash
     session.add(member)

@@ -16,7 +16,7 @@ from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import records as boards
 from bbs.goals import records as goals
 from bbs.mail import records as messages
-from bbs.models import Member, Role, UTCDateTime, utcnow
+from bbs.models import Member, Role, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AdminError, AuditEntry, audit_action, require_staff
 from bbs.moderation_queue.examples import record_decision
 from bbs.moderation_queue.flags import (
@@ -353,11 +353,7 @@ def _history(session: Session, member_id: int | None) -> tuple[tuple[str, ...], 
         lines.append(
             f"{row.created_at:%Y-%m-%d} {row.kind} ({state}): {why_text(row.category, row.reason)}"
         )
-    flagged = session.exec(
-        select(func.count())
-        .select_from(ModerationFlag)
-        .where(ModerationFlag.author_id == member_id)
-    ).one()
+    flagged = count_rows(session, ModerationFlag, ModerationFlag.author_id == member_id)
     posts = boards.posts_by(session, author_id=member_id, limit=3)
     lines.append(f"flagged {int(flagged)} time(s) in all")
     lines.extend(f"recent post ({p.status.value}): {p.body[:60]}" for p in posts)
@@ -415,15 +411,11 @@ def review_queue(
 
 
 def open_crisis_alerts(session: Session) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(ModerationFlag)
-            .where(
-                col(ModerationFlag.resolved).is_(False),
-                ModerationFlag.kind == FlagKind.CRISIS.value,
-            )
-        ).one()
+    return count_rows(
+        session,
+        ModerationFlag,
+        col(ModerationFlag.resolved).is_(False),
+        ModerationFlag.kind == FlagKind.CRISIS.value,
     )
 
 
@@ -588,9 +580,9 @@ def decide(
 ) -> AuditView:
     """Act on one queue item, with a reason; the member is told and the audit log keeps it."""
     actor = require_staff(session, actor_id)
-    flag = session.get(ModerationFlag, flag_id)
-    if flag is None:
-        raise AdminError("That item is no longer in the queue.")
+    flag = row_or_raise(
+        session, ModerationFlag, flag_id, AdminError("That item is no longer in the queue.")
+    )
     if flag.resolved:
         raise AdminError("Someone has already dealt with that item.")
     if flag.kind == FlagKind.APPEAL.value:
@@ -885,9 +877,9 @@ def _decide_appeal(
     if decision not in (Decision.UPHOLD, Decision.OVERTURN):
         raise AdminError("An appeal is upheld or overturned.")
     category, reason = _clean_reason(category, reason)
-    original = session.get(AuditEntry, flag.target_id)
-    if original is None:
-        raise AdminError("The action appealed no longer exists.")
+    original = row_or_raise(
+        session, AuditEntry, flag.target_id, AdminError("The action appealed no longer exists.")
+    )
     alone = False
     if original.actor_id == actor.id:
         if _other_deciders(session, actor_id=actor.id, member_id=flag.author_id) > 0:
@@ -990,11 +982,7 @@ def member_record(session: Session, *, actor_id: int, pseudonym: str) -> MemberR
         .order_by(col(ModerationFlag.id).desc())
         .limit(20)
     ).all()
-    reports = session.exec(
-        select(func.count())
-        .select_from(ModerationFlag)
-        .where(ModerationFlag.reporter_id == member.id)
-    ).one()
+    reports = count_rows(session, ModerationFlag, ModerationFlag.reporter_id == member.id)
     notes = session.exec(
         select(ModeratorNote)
         .where(ModeratorNote.member_id == member.id)
@@ -1022,12 +1010,8 @@ def member_record(session: Session, *, actor_id: int, pseudonym: str) -> MemberR
 
 
 def staff_count(session: Session) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Member)
-            .where(col(Member.role).in_([Role.MODERATOR.value, Role.SYSOP.value]))
-        ).one()
+    return count_rows(
+        session, Member, col(Member.role).in_([Role.MODERATOR.value, Role.SYSOP.value])
     )
 
 
@@ -1080,4 +1064,4 @@ def decisions_recorded(session: Session) -> int:
     """Every sysop decision kept as a training example (the model panel's count)."""
     from bbs.models import ModerationExample
 
-    return int(session.exec(select(func.count()).select_from(ModerationExample)).one())
+    return count_rows(session, ModerationExample)

@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, Unpack
 
 from sqlmodel import Session
 
@@ -16,6 +16,7 @@ from bbs.admin import review as admin
 from bbs.admin.review import AuditFilter, AuditView, Decision, MemberRecord, QueueItem
 from bbs.boards import records as boards
 from bbs.boards.records import BoardView
+from bbs.moderated import ModeratedService, WritingPorts
 from bbs.moderation_queue import sanctions
 from bbs.moderation_queue.audit import AdminError, audit_action, require_staff
 from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
@@ -36,10 +37,7 @@ if TYPE_CHECKING:
     from bbs.admin.dashboard import DashboardStats
     from bbs.config import Settings
     from bbs.events import EventBus
-    from bbs.moderation_queue.gate import ModerationGate
     from bbs.rooms.service import RoomService
-    from bbs.store import Store
-    from bbs.texts.service import Texts
 
 T = TypeVar("T")
 
@@ -73,23 +71,19 @@ class ModelOperations(Protocol):
     async def rollback(self) -> str: ...
 
 
-class AdminService:
+class AdminService(ModeratedService):
     """Queue, actions, appeals, audit, lookups and sysop settings, off the event loop."""
 
     def __init__(
         self,
         *,
-        store: Store,
         events: EventBus,
-        moderation: ModerationGate,
-        texts: Texts,
         settings: Callable[[], Settings],
         rooms: RoomService,
+        **ports: Unpack[WritingPorts],
     ) -> None:
-        self._store = store
+        super().__init__(**ports)
         self._events = events
-        self._moderation = moderation
-        self._texts = texts
         self._settings = settings
         self._rooms = rooms
         # Set by the server when the moderation model is loaded; None in a bare core.
@@ -266,58 +260,54 @@ class AdminService:
             raise AdminError("The model panel is not available in this process.")
         return self.model_ops
 
-    async def model_status(self, actor_id: int) -> ModelStatus:
+    async def _require_sysop(self, actor_id: int) -> None:
         await self._store.read(lambda s: require_staff(s, actor_id, sysop=True))
+
+    async def _audit_sysop(self, actor_id: int, action: str, reason: str, detail: str) -> None:
+        """Write the audit entry of a sysop's step taken outside the database."""
+        await self._store.write(
+            lambda s: audit_action(
+                s,
+                actor=require_staff(s, actor_id, sysop=True),
+                action=action,
+                reason=reason,
+                detail=detail,
+            )
+        )
+
+    async def model_status(self, actor_id: int) -> ModelStatus:
+        await self._require_sysop(actor_id)
         status = await self._ops().status()
         total = await self._store.read(admin.decisions_recorded)
         return dataclasses.replace(status, decisions_total=total)
 
     async def retrain_model(self, actor_id: int, on_line: Callable[[str], None]) -> bool:
         """Retrain from the seed set and sysop decisions; True if the new model was kept."""
-        await self._store.read(lambda s: require_staff(s, actor_id, sysop=True))
+        await self._require_sysop(actor_id)
         kept = await self._ops().retrain(on_line)
-        await self._store.write(
-            lambda s: audit_action(
-                s,
-                actor=require_staff(s, actor_id, sysop=True),
-                action="retrain",
-                reason="model panel",
-                detail="kept the new model" if kept else "kept the old model",
-            )
+        await self._audit_sysop(
+            actor_id,
+            "retrain",
+            "model panel",
+            "kept the new model" if kept else "kept the old model",
         )
         return kept
 
     async def rollback_model(self, actor_id: int) -> str:
-        await self._store.read(lambda s: require_staff(s, actor_id, sysop=True))
+        await self._require_sysop(actor_id)
         now_current = await self._ops().rollback()
-        await self._store.write(
-            lambda s: audit_action(
-                s,
-                actor=require_staff(s, actor_id, sysop=True),
-                action="rollback",
-                reason="model panel",
-                detail=f"model now {now_current}",
-            )
-        )
+        await self._audit_sysop(actor_id, "rollback", "model panel", f"model now {now_current}")
         return now_current
 
     async def set_help_text(self, actor_id: int, text: str) -> None:
         """Replace the help and crisis lines text members see behind F1."""
-        await self._store.read(lambda s: require_staff(s, actor_id, sysop=True))
+        await self._require_sysop(actor_id)
         cleaned = clean_text(text).strip()
         if not cleaned:
             raise AdminError("The help text cannot be empty: it holds the crisis lines.")
         await asyncio.to_thread(write_text_file, self._settings().help_path, cleaned + "\n")
         await self._texts.help_text()  # the moderation gate trusts the new lines
-        await self._store.write(
-            lambda s: audit_action(
-                s,
-                actor=require_staff(s, actor_id, sysop=True),
-                action=Decision.SETTING.value,
-                reason="help text",
-                detail=cleaned[:120],
-            )
-        )
+        await self._audit_sysop(actor_id, Decision.SETTING.value, "help text", cleaned[:120])
 
     # -- boards and rooms ---------------------------------------------------------------
     async def places(self, actor_id: int) -> tuple[list[BoardView], list[RoomView]]:
@@ -383,7 +373,7 @@ class AdminService:
 
     async def publish_guidelines(self, actor_id: int, text: str) -> int:
         """Replace the guidelines text and start a new version everyone agrees to again."""
-        await self._store.read(lambda s: require_staff(s, actor_id, sysop=True))
+        await self._require_sysop(actor_id)
         cleaned = clean_text(text).strip()
         if not cleaned:
             raise AdminError("The guidelines cannot be empty.")

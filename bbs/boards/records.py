@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -15,7 +15,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from bbs.accounts.blocks import blocked_ids, has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import search
-from bbs.models import Member, UTCDateTime, utcnow
+from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AuditEntry
 from bbs.moderation_queue.flags import (
     GONE,
@@ -95,6 +95,21 @@ class PostingRules:
     new_account_interval: timedelta = timedelta(seconds=30)
     new_account_age: timedelta = timedelta(hours=24)
     edit_window: timedelta = timedelta(minutes=30)
+
+    def seconds_to_wait(
+        self, joined: datetime, last: datetime | None, now: datetime
+    ) -> tuple[int, bool]:
+        """Whole seconds a member who joined at `joined` and last wrote at `last` waits
+        before writing again (0: none), and whether theirs counts as a new account."""
+        young = now - joined < self.new_account_age
+        if last is None:
+            return 0, young
+        if last.tzinfo is None:  # max() over SQLite comes back as a naive UTC value
+            last = last.replace(tzinfo=now.tzinfo)
+        wait = (self.new_account_interval if young else self.interval) - (now - last)
+        if wait <= timedelta(0):
+            return 0, young
+        return max(1, int(wait.total_seconds() + 0.999)), young
 
 
 # -- tables ---------------------------------------------------------------------------
@@ -432,12 +447,19 @@ def ensure_default_boards(session: Session) -> int:
     return len(DEFAULT_BOARDS)
 
 
-def add_board(session: Session, name: str, description: str = "") -> BoardView:
+def _free_board_name(session: Session, name: str, board_id: int | None = None) -> str:
+    """The cleaned name, if it fits and no other board (than `board_id`) has it."""
     clean_name = clean_line(name).strip()
     if not clean_name or len(clean_name) > BOARD_NAME_MAX:
         raise PostError(f"Board names need 1 to {BOARD_NAME_MAX} characters.")
-    if _board_by_name(session, clean_name) is not None:
+    other = _board_by_name(session, clean_name)
+    if other is not None and other.id != board_id:
         raise PostError(f"A board called {clean_name!r} exists already.")
+    return clean_name
+
+
+def add_board(session: Session, name: str, description: str = "") -> BoardView:
+    clean_name = _free_board_name(session, name)
     last = session.exec(select(func.max(Board.position))).one()
     board = Board(
         name=clean_name, description=clean_line(description)[:200], position=(last or 0) + 1
@@ -449,13 +471,7 @@ def add_board(session: Session, name: str, description: str = "") -> BoardView:
 
 def rename_board(session: Session, name: str, new_name: str) -> BoardView:
     board = _require_board(session, name)
-    clean_name = clean_line(new_name).strip()
-    if not clean_name or len(clean_name) > BOARD_NAME_MAX:
-        raise PostError(f"Board names need 1 to {BOARD_NAME_MAX} characters.")
-    other = _board_by_name(session, clean_name)
-    if other is not None and other.id != board.id:
-        raise PostError(f"A board called {clean_name!r} exists already.")
-    board.name = clean_name
+    board.name = _free_board_name(session, new_name, board.id)
     session.add(board)
     session.flush()
     return _board_view(board)
@@ -557,9 +573,7 @@ def _followed(session: Session, member_id: int, kind: str) -> set[int]:
 
 
 def get_board(session: Session, board_id: int, member_id: int) -> BoardView:
-    board = session.get(Board, board_id)
-    if board is None:
-        raise PostError("That board no longer exists.")
+    board = row_or_raise(session, Board, board_id, PostError("That board no longer exists."))
     return _board_view(board, following=board_id in _followed(session, member_id, "board"))
 
 
@@ -710,7 +724,7 @@ def _readable(member_id: int, thread_id: int, is_staff: bool) -> list[Any]:
 
 
 def _count(session: Session, *conditions: Any) -> int:
-    return int(session.exec(select(func.count()).select_from(Post).where(*conditions)).one())
+    return count_rows(session, Post, *conditions)
 
 
 def thread_page(
@@ -931,15 +945,8 @@ def mark_read(session: Session, *, member_id: int, thread_id: int, seq: int) -> 
 # -- writing --------------------------------------------------------------------------
 def _check_rate(session: Session, author: Member, rules: PostingRules, now: datetime) -> None:
     last = session.exec(select(func.max(Post.created_at)).where(Post.author_id == author.id)).one()
-    young = now - author.created_at < rules.new_account_age
-    interval = rules.new_account_interval if young else rules.interval
-    if last is None:
-        return
-    if last.tzinfo is None:  # max() over SQLite comes back as a naive UTC value
-        last = last.replace(tzinfo=now.tzinfo)
-    wait = interval - (now - last)
-    if wait > timedelta(0):
-        seconds = max(1, int(wait.total_seconds() + 0.999))
+    seconds, young = rules.seconds_to_wait(author.created_at, last, now)
+    if seconds:
         why = " (new accounts wait a little longer between posts)" if young else ""
         raise PostError(
             f"Please wait {seconds} more second{'s' if seconds != 1 else ''} before posting "
@@ -948,9 +955,7 @@ def _check_rate(session: Session, author: Member, rules: PostingRules, now: date
 
 
 def _author(session: Session, author_id: int) -> Member:
-    author = session.get(Member, author_id)
-    if author is None:
-        raise PostError("Your account no longer exists.")
+    author = row_or_raise(session, Member, author_id, PostError("Your account no longer exists."))
     # A muted member can read but not post (the admin screen's mute).
     if (muted := posting_block(session, author_id)) is not None:
         raise PostError(muted)
@@ -960,35 +965,79 @@ def _author(session: Session, author_id: int) -> Member:
 def _after_publish(
     session: Session,
     *,
-    author_id: int,
+    author: Member,
     thread: Thread,
     post: Post,
     text: CleanPost,
     action: Action,
     scores: str,
-    new_thread: bool,
-) -> None:
-    """Flags, search index and notifications for a freshly written post."""
-    assert post.id is not None and thread.id is not None
+    mentions_only: bool = False,
+) -> PostView:
+    """Flags, search index and notifications for a freshly written or edited post; its view.
+
+    A thread's first post is indexed with the thread's title. An edit passes
+    `mentions_only`, so names newly added are told, nobody twice.
+    """
+    assert post.id is not None and thread.id is not None and author.id is not None
     flag_verdict(
         session,
         action,
         target_kind=FlagTarget.POST,
         target_id=post.id,
-        author_id=author_id,
+        author_id=author.id,
         scores=scores,
     )
-    if action.holds:
-        return
-    search.index_post(session, post.id, (text.title + "\n" if new_thread else "") + text.body)
-    _notify(
-        session,
+    if not action.holds:
+        first = post.seq == 1
+        search.index_post(session, post.id, (thread.title + "\n" if first else "") + post.body)
+        _notify(
+            session,
+            author_id=author.id,
+            thread=thread,
+            post=post,
+            mentions=text.mentions,
+            new_thread=first,
+            mentions_only=mentions_only,
+        )
+    return _post_view(post, author.pseudonym, author.id)
+
+
+def _open_board(session: Session, board_id: int, kept: str) -> Board:
+    board = session.get(Board, board_id)
+    if board is None or board.archived:
+        raise PostError(f"That board is closed for new posts now. {kept}")
+    return board
+
+
+def _add_post(
+    session: Session,
+    *,
+    thread: Thread,
+    seq: int,
+    author_id: int,
+    text: CleanPost,
+    status: PostStatus,
+    now: datetime,
+) -> Post:
+    """Store post `seq` of the thread; a thread's first or a visible post becomes its last."""
+    assert thread.id is not None
+    post = Post(
+        thread_id=thread.id,
+        seq=seq,
         author_id=author_id,
-        thread=thread,
-        post=post,
-        mentions=text.mentions,
-        new_thread=new_thread,
+        body=text.body,
+        warning=text.warning,
+        status=status.value,
+        created_at=now,
     )
+    session.add(post)
+    session.flush()
+    assert post.id is not None
+    if seq == 1 or status is PostStatus.VISIBLE:
+        thread.last_post_id = post.id
+        thread.last_post_at = now
+    session.add(thread)
+    return post
 
 
 def _notify(
@@ -1059,9 +1108,7 @@ def create_thread(
     """Start a thread with its first post, as the moderation gate decided."""
     now = now or utcnow()
     author = _author(session, author_id)
-    board = session.get(Board, board_id)
-    if board is None or board.archived:
-        raise PostError("That board is closed for new posts now. Your text is still here.")
+    _open_board(session, board_id, kept="Your text is still here.")
     _check_rate(session, author, rules or PostingRules(), now)
     status = _status_for(action)
     thread = Thread(
@@ -1077,33 +1124,14 @@ def create_thread(
     session.add(thread)
     session.flush()
     assert thread.id is not None
-    post = Post(
-        thread_id=thread.id,
-        seq=1,
-        author_id=author_id,
-        body=text.body,
-        warning=text.warning,
-        status=status.value,
-        created_at=now,
+    post = _add_post(
+        session, thread=thread, seq=1, author_id=author_id, text=text, status=status, now=now
     )
-    session.add(post)
-    session.flush()
-    assert post.id is not None
-    thread.last_post_id = post.id
-    session.add(thread)
     session.add(Follow(member_id=author_id, target_kind="thread", target_id=thread.id))
     session.add(ReadMark(member_id=author_id, thread_id=thread.id, last_read_seq=1))
-    _after_publish(
-        session,
-        author_id=author_id,
-        thread=thread,
-        post=post,
-        text=text,
-        action=action,
-        scores=scores,
-        new_thread=True,
+    return _after_publish(
+        session, author=author, thread=thread, post=post, text=text, action=action, scores=scores
     )
-    return _post_view(post, author.pseudonym, author_id)
 
 
 def create_reply(
@@ -1130,43 +1158,26 @@ def create_reply(
             "That thread was removed while you were writing, so your reply could not be "
             "posted. Your text is kept as a draft."
         )
-    board = session.get(Board, thread.board_id)
-    if board is None or board.archived:
-        raise PostError("That board is closed for new posts now. Your text is kept as a draft.")
+    _open_board(session, thread.board_id, kept="Your text is kept as a draft.")
     _check_rate(session, author, rules or PostingRules(), now)
     status = _status_for(action)
     # The write lock (BEGIN IMMEDIATE / row lock) makes this read-then-increment safe.
     if not session.get_bind().dialect.name == "sqlite":
         session.refresh(thread, with_for_update=True)
     thread.post_count += 1
-    post = Post(
-        thread_id=thread_id,
+    post = _add_post(
+        session,
+        thread=thread,
         seq=thread.post_count,
         author_id=author_id,
-        body=text.body,
-        warning=text.warning,
-        status=status.value,
-        created_at=now,
-    )
-    session.add(post)
-    session.flush()
-    assert post.id is not None
-    if status is PostStatus.VISIBLE:
-        thread.last_post_id = post.id
-        thread.last_post_at = now
-    session.add(thread)
-    mark_read(session, member_id=author_id, thread_id=thread_id, seq=post.seq)
-    _after_publish(
-        session,
-        author_id=author_id,
-        thread=thread,
-        post=post,
         text=text,
-        action=action,
-        scores=scores,
-        new_thread=False,
+        status=status,
+        now=now,
     )
-    return _post_view(post, author.pseudonym, author_id)
+    mark_read(session, member_id=author_id, thread_id=thread_id, seq=post.seq)
+    return _after_publish(
+        session, author=author, thread=thread, post=post, text=text, action=action, scores=scores
+    )
 
 
 def _post_view(post: Post, author: str, viewer: int) -> PostView:
@@ -1233,50 +1244,39 @@ def edit_post(
     session.flush()
     assert post.id is not None
     search.unindex_post(session, post.id)
-    flag_verdict(
+    return _after_publish(
         session,
-        action,
-        target_kind=FlagTarget.POST,
-        target_id=post.id,
-        author_id=member_id,
+        author=_author(session, member_id),
+        thread=thread,
+        post=post,
+        text=text,
+        action=action,
         scores=scores,
+        mentions_only=True,
     )
-    if not action.holds:
-        search.index_post(
-            session, post.id, (thread.title + "\n" if post.seq == 1 else "") + post.body
-        )
-        # Names added by the edit are told now; those told before are not told again.
-        _notify(
-            session,
-            author_id=member_id,
-            thread=thread,
-            post=post,
-            mentions=text.mentions,
-            new_thread=post.seq == 1,
-            mentions_only=True,
-        )
-    author = _author(session, member_id)
-    return _post_view(post, author.pseudonym, member_id)
 
 
-def delete_post(session: Session, *, member_id: int, post_id: int) -> None:
-    """Delete your own post: its words go, a placeholder stays so replies still make sense."""
-    post = _own_post(session, member_id, post_id)
+def blank_post(session: Session, post: Post) -> None:
+    """Take a post's words away for good: a placeholder stays, and search forgets it."""
     post.status = PostStatus.DELETED.value
     post.body = ""
     post.warning = ""
     session.add(post)
     assert post.id is not None
     search.unindex_post(session, post.id)
+
+
+def delete_post(session: Session, *, member_id: int, post_id: int) -> None:
+    """Delete your own post: its words go, a placeholder stays so replies still make sense."""
+    post = _own_post(session, member_id, post_id)
+    blank_post(session, post)
     thread = session.get(Thread, post.thread_id)
     if thread is not None and post.seq == 1:
         gone = [g.value for g in GONE_STATUSES]
-        others = session.exec(
-            select(func.count())
-            .select_from(Post)
-            .where(Post.thread_id == thread.id, col(Post.status).not_in(gone))
-        ).one()
-        if int(others) == 0:
+        if (
+            count_rows(session, Post, Post.thread_id == thread.id, col(Post.status).not_in(gone))
+            == 0
+        ):
             # A thread with nothing left in it goes from the board entirely.
             thread.status = PostStatus.DELETED.value
             session.add(thread)
@@ -1317,6 +1317,57 @@ def toggle_reaction(session: Session, *, member_id: int, post_id: int, kind: str
     return True
 
 
+def concern_about_writing(
+    session: Session,
+    *,
+    member_id: int,
+    target: FlagTarget,
+    target_id: int,
+    author_id: int | None,
+    note: str,
+) -> int:
+    """ "I'm worried about this person" about the writer of a post or a message (see flags)."""
+    try:
+        return raise_concern(
+            session,
+            target_kind=target,
+            target_id=target_id,
+            author_id=author_id,
+            reporter_id=member_id,
+            note=clean_line(note, 400),
+        )
+    except ValueError as error:
+        raise PostError(str(error)) from None
+
+
+def report_writing(
+    session: Session,
+    *,
+    reporter_id: int,
+    target: FlagTarget,
+    target_id: int,
+    reason: str,
+    author_of: Callable[[], int | None],
+) -> int:
+    """A member asks moderators to look at a post or a message; returns the flag's id.
+
+    The reason is checked first; `author_of` then finds the writer (or raises PostError
+    when the reporter may not see the thing any more).
+    """
+    why = clean_line(reason).strip()
+    if not why:
+        raise PostError("Please say in a few words what is wrong, so a moderator can help.")
+    return add_flag(
+        session,
+        kind=FlagKind.REPORT,
+        target_kind=target,
+        target_id=target_id,
+        author_id=author_of(),
+        reporter_id=reporter_id,
+        reason=why,
+    )
+
+
 def raise_concern_for_post(
     session: Session, *, member_id: int, post_id: int, note: str = ""
 ) -> int:
@@ -1325,35 +1376,30 @@ def raise_concern_for_post(
     unseen = (*AUTHOR_ONLY, *(g.value for g in GONE_STATUSES))
     if post is None or (post.status in unseen and post.author_id != member_id):
         raise PostError("That post no longer exists.")
-    try:
-        return raise_concern(
-            session,
-            target_kind=FlagTarget.POST,
-            target_id=post_id,
-            author_id=post.author_id,
-            reporter_id=member_id,
-            note=clean_line(note, 400),
-        )
-    except ValueError as error:
-        raise PostError(str(error)) from None
+    return concern_about_writing(
+        session,
+        member_id=member_id,
+        target=FlagTarget.POST,
+        target_id=post_id,
+        author_id=post.author_id,
+        note=note,
+    )
 
 
 def report_post(session: Session, *, reporter_id: int, post_id: int, reason: str) -> int:
     """A member asks moderators to look at a post; returns the flag's id."""
-    why = clean_line(reason).strip()
-    if not why:
-        raise PostError("Please say in a few words what is wrong, so a moderator can help.")
-    post = session.get(Post, post_id)
-    if post is None:
-        raise PostError("That post no longer exists.")
-    return add_flag(
+
+    def author() -> int | None:
+        post = row_or_raise(session, Post, post_id, PostError("That post no longer exists."))
+        return post.author_id
+
+    return report_writing(
         session,
-        kind=FlagKind.REPORT,
-        target_kind=FlagTarget.POST,
-        target_id=post_id,
-        author_id=post.author_id,
         reporter_id=reporter_id,
-        reason=why,
+        target=FlagTarget.POST,
+        target_id=post_id,
+        reason=reason,
+        author_of=author,
     )
 
 

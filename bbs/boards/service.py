@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from functools import partial
+from typing import TypeVar, Unpack
 
 from sqlmodel import Session
 
@@ -23,13 +24,9 @@ from bbs.boards.records import (
     ThreadView,
 )
 from bbs.boards.search import SearchHit
+from bbs.moderated import ModeratedService, WritingPorts
 from bbs.moderation_queue.gate import Verdict
 from bbs.moderation_queue.policy import Action
-
-if TYPE_CHECKING:
-    from bbs.moderation_queue.gate import ModerationGate
-    from bbs.store import Store
-    from bbs.texts.service import Texts
 
 T = TypeVar("T")
 
@@ -51,25 +48,20 @@ def _scores(verdict: Verdict) -> str:
     return verdict.scores.summary()
 
 
-def _and_drop_draft(session: Session, member_id: int, context: str, result: T) -> T:
-    # In the same transaction as the post: one commit (one fsync) a post, not two.
+def stored_and_draft_dropped(session: Session, member_id: int, context: str, result: T) -> T:
+    """`result` (just stored), with the member's draft `context` deleted.
+
+    In the same transaction as the post or message: one commit (one fsync) each, not two.
+    """
     boards.delete_draft(session, member_id=member_id, context=context)
     return result
 
 
-class BoardService:
+class BoardService(ModeratedService):
     """Boards, threads, drafts and search for one community, off the event loop."""
 
-    def __init__(
-        self,
-        *,
-        store: Store,
-        moderation: ModerationGate,
-        texts: Texts,
-    ) -> None:
-        self._store = store
-        self._moderation = moderation
-        self._texts = texts
+    def __init__(self, **ports: Unpack[WritingPorts]) -> None:
+        super().__init__(**ports)
         self.rules = PostingRules()
 
     async def _clean(self, title: str | None, body: str, warning: str) -> CleanPost:
@@ -78,9 +70,32 @@ class BoardService:
 
     async def _check(self, text: CleanPost) -> Verdict:
         scored = (text.title + "\n" + text.body) if text.title else text.body
-        return await self._moderation.check(
-            (text.warning + "\n" + scored) if text.warning else scored, explain=False
+        return await self._score((text.warning + "\n" + scored) if text.warning else scored)
+
+    async def _publish(
+        self,
+        member_id: int,
+        context: str,
+        text: CleanPost,
+        store: Callable[..., PostView],
+    ) -> Outcome:
+        """Check, score, then store a post through `store`, dropping the draft `context`.
+
+        `store` is a boards writer (create_thread, create_reply, edit_post) with its target
+        already bound; it gets the session, the text, the gate's action and the rules.
+        """
+        verdict = await self._check(text)
+        post = await self._store.write(
+            lambda s: stored_and_draft_dropped(
+                s,
+                member_id,
+                context,
+                store(
+                    s, text=text, action=verdict.action, scores=_scores(verdict), rules=self.rules
+                ),
+            )
         )
+        return Outcome(verdict.action, await self._texts.note_for(verdict, member_id), post=post)
 
     # -- setup ------------------------------------------------------------------------
     def ensure_default_boards(self) -> int:
@@ -155,48 +170,22 @@ class BoardService:
         self, member_id: int, board_id: int, *, title: str, body: str, warning: str = ""
     ) -> Outcome:
         """Check, score, then store a new thread; raises PostError with a kind message."""
-        text = await self._clean(title, body, warning)
-        verdict = await self._check(text)
-        post = await self._store.write(
-            lambda s: _and_drop_draft(
-                s,
-                member_id,
-                f"thread:{board_id}",
-                boards.create_thread(
-                    s,
-                    author_id=member_id,
-                    board_id=board_id,
-                    text=text,
-                    action=verdict.action,
-                    scores=_scores(verdict),
-                    rules=self.rules,
-                ),
-            )
+        return await self._publish(
+            member_id,
+            f"thread:{board_id}",
+            await self._clean(title, body, warning),
+            partial(boards.create_thread, author_id=member_id, board_id=board_id),
         )
-        return Outcome(verdict.action, await self._texts.note_for(verdict, member_id), post=post)
 
     async def reply(
         self, member_id: int, thread_id: int, *, body: str, warning: str = ""
     ) -> Outcome:
-        text = await self._clean(None, body, warning)
-        verdict = await self._check(text)
-        post = await self._store.write(
-            lambda s: _and_drop_draft(
-                s,
-                member_id,
-                f"reply:{thread_id}",
-                boards.create_reply(
-                    s,
-                    author_id=member_id,
-                    thread_id=thread_id,
-                    text=text,
-                    action=verdict.action,
-                    scores=_scores(verdict),
-                    rules=self.rules,
-                ),
-            )
+        return await self._publish(
+            member_id,
+            f"reply:{thread_id}",
+            await self._clean(None, body, warning),
+            partial(boards.create_reply, author_id=member_id, thread_id=thread_id),
         )
-        return Outcome(verdict.action, await self._texts.note_for(verdict, member_id), post=post)
 
     async def edit(
         self,
@@ -207,25 +196,12 @@ class BoardService:
         warning: str = "",
         title: str | None = None,
     ) -> Outcome:
-        text = await self._clean(title, body, warning)
-        verdict = await self._check(text)
-        post = await self._store.write(
-            lambda s: _and_drop_draft(
-                s,
-                member_id,
-                f"edit:{post_id}",
-                boards.edit_post(
-                    s,
-                    member_id=member_id,
-                    post_id=post_id,
-                    text=text,
-                    action=verdict.action,
-                    scores=_scores(verdict),
-                    rules=self.rules,
-                ),
-            )
+        return await self._publish(
+            member_id,
+            f"edit:{post_id}",
+            await self._clean(title, body, warning),
+            partial(boards.edit_post, member_id=member_id, post_id=post_id),
         )
-        return Outcome(verdict.action, await self._texts.note_for(verdict, member_id), post=post)
 
     async def delete(self, member_id: int, post_id: int) -> None:
         await self._store.write(
@@ -281,13 +257,10 @@ class BoardService:
     async def drafts(self, member_id: int) -> list[DraftView]:
         return await self._store.read(lambda s: boards.drafts(s, member_id=member_id))
 
-    async def _drop_draft(self, member_id: int, context: str) -> None:
+    async def discard_draft(self, member_id: int, context: str) -> None:
         await self._store.write(
             lambda s: boards.delete_draft(s, member_id=member_id, context=context)
         )
-
-    async def discard_draft(self, member_id: int, context: str) -> None:
-        await self._drop_draft(member_id, context)
 
     async def reader_prefs(self, member_id: int) -> ReaderPrefsView:
         return await self._store.read(lambda s: boards.reader_prefs(s, member_id))

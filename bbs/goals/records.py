@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint, or_
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.accounts.blocks import has_blocked
 from bbs.accounts.pseudonyms import normalize_pseudonym
@@ -25,7 +25,7 @@ from bbs.goals.streaks import (
     reached_milestones,
     zone_for,
 )
-from bbs.models import Member, UTCDateTime, utcnow
+from bbs.models import Member, UTCDateTime, count_rows, utcnow
 from bbs.moderation_queue.flags import (
     GONE,
     FlagKind,
@@ -679,17 +679,23 @@ def already_checked_in(day: date, today: date) -> GoalError:
     )
 
 
-def flag_goal(session: Session, *, goal_id: int, member_id: int, scores: str) -> int:
-    """A goal title that sounds like a crisis: moderators get a priority alert."""
+def _crisis_alert(
+    session: Session, target: FlagTarget, target_id: int, member_id: int, where: str, scores: str
+) -> int:
     return add_flag(
         session,
         kind=FlagKind.CRISIS,
-        target_kind=FlagTarget.GOAL,
-        target_id=goal_id,
+        target_kind=target,
+        target_id=target_id,
         author_id=member_id,
-        reason="crisis language in a goal title",
+        reason=f"crisis language in {where}",
         scores=scores,
     )
+
+
+def flag_goal(session: Session, *, goal_id: int, member_id: int, scores: str) -> int:
+    """A goal title that sounds like a crisis: moderators get a priority alert."""
+    return _crisis_alert(session, FlagTarget.GOAL, goal_id, member_id, "a goal title", scores)
 
 
 def review_goal(session: Session, *, goal_id: int) -> ModeratedItem:
@@ -706,14 +712,8 @@ def review_goal(session: Session, *, goal_id: int) -> ModeratedItem:
 
 def flag_check_in(session: Session, *, check_in_id: int, member_id: int, scores: str) -> int:
     """A crisis-sounding note: moderators get a priority alert (the note stays as written)."""
-    return add_flag(
-        session,
-        kind=FlagKind.CRISIS,
-        target_kind=FlagTarget.CHECK_IN,
-        target_id=check_in_id,
-        author_id=member_id,
-        reason="crisis language in a check-in note",
-        scores=scores,
+    return _crisis_alert(
+        session, FlagTarget.CHECK_IN, check_in_id, member_id, "a check-in note", scores
     )
 
 
@@ -884,15 +884,11 @@ def partnerships(session: Session, member_id: int) -> list[PartnershipView]:
 
 def pending_invitations(session: Session, member_id: int) -> int:
     """Partner invitations waiting for this member's answer."""
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Partnership)
-            .where(
-                Partnership.invitee_id == member_id,
-                Partnership.status == PartnerStatus.PENDING.value,
-            )
-        ).one()
+    return count_rows(
+        session,
+        Partnership,
+        Partnership.invitee_id == member_id,
+        Partnership.status == PartnerStatus.PENDING.value,
     )
 
 
@@ -902,18 +898,7 @@ def partner_goals(
     """The goals a partner shares, with progress in their own time zone."""
     if not _partners(session, viewer_id, partner_id):
         raise GoalError("You are not partners with this member now.")
-    today = member_today(session, partner_id, now)
-    rests = _rests(session, partner_id)
-    goals = session.exec(
-        select(Goal)
-        .where(
-            Goal.member_id == partner_id,
-            col(Goal.archived).is_(False),
-            col(Goal.visibility).in_([Visibility.PARTNERS.value, Visibility.COMMUNITY.value]),
-        )
-        .order_by(col(Goal.id))
-    ).all()
-    return [_summary(session, g, today, rests) for g in goals]
+    return _open_goals(session, partner_id, (Visibility.PARTNERS, Visibility.COMMUNITY), now)
 
 
 def shared_goals(
@@ -924,14 +909,21 @@ def shared_goals(
         return partner_goals(session, viewer_id=viewer_id, partner_id=other_id, now=now)
     if _blocked_either_way(session, viewer_id, other_id):
         return []
-    today = member_today(session, other_id, now)
-    rests = _rests(session, other_id)
+    return _open_goals(session, other_id, (Visibility.COMMUNITY,), now)
+
+
+def _open_goals(
+    session: Session, owner_id: int, shown: tuple[Visibility, ...], now: datetime | None
+) -> list[GoalSummary]:
+    """The owner's goals not archived and shown as `shown`, with progress in their time."""
+    today = member_today(session, owner_id, now)
+    rests = _rests(session, owner_id)
     goals = session.exec(
         select(Goal)
         .where(
-            Goal.member_id == other_id,
+            Goal.member_id == owner_id,
             col(Goal.archived).is_(False),
-            Goal.visibility == Visibility.COMMUNITY.value,
+            col(Goal.visibility).in_([v.value for v in shown]),
         )
         .order_by(col(Goal.id))
     ).all()
@@ -1039,16 +1031,12 @@ def cheers_for(
 
 
 def unseen_cheers(session: Session, *, member_id: int) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Cheer)
-            .where(
-                Cheer.recipient_id == member_id,
-                Cheer.status == CheerStatus.VISIBLE.value,
-                col(Cheer.seen).is_(False),
-            )
-        ).one()
+    return count_rows(
+        session,
+        Cheer,
+        Cheer.recipient_id == member_id,
+        Cheer.status == CheerStatus.VISIBLE.value,
+        col(Cheer.seen).is_(False),
     )
 
 

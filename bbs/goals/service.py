@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, Unpack
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -29,15 +29,13 @@ from bbs.goals.records import (
     Visibility,
 )
 from bbs.goals.streaks import CheckInStatus, GoalError, RestRange
+from bbs.moderated import ModeratedService, WritingPorts
 from bbs.moderation_queue.gate import Verdict
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
 
 if TYPE_CHECKING:
     from bbs.boards.service import BoardService, Outcome
     from bbs.events import EventBus
-    from bbs.moderation_queue.gate import ModerationGate
-    from bbs.store import Store
-    from bbs.texts.service import Texts
 
 T = TypeVar("T")
 
@@ -98,22 +96,14 @@ def _private_if_held(draft: GoalDraft, verdict: Verdict) -> GoalDraft:
     return draft
 
 
-class GoalService:
+class GoalService(ModeratedService):
     """Goals for one community, off the event loop."""
 
     def __init__(
-        self,
-        *,
-        store: Store,
-        events: EventBus,
-        moderation: ModerationGate,
-        texts: Texts,
-        boards: BoardService,
+        self, *, events: EventBus, boards: BoardService, **ports: Unpack[WritingPorts]
     ) -> None:
-        self._store = store
+        super().__init__(**ports)
         self._events = events
-        self._moderation = moderation
-        self._texts = texts
         self._boards = boards
 
     # -- settings ---------------------------------------------------------------------
@@ -151,7 +141,7 @@ class GoalService:
         One the model would hold is refused kindly unless the goal stays private (nothing
         typed is lost); one that sounds like a crisis is saved, and moderators alerted.
         """
-        verdict = await self._moderation.check(draft.title, explain=False)
+        verdict = await self._score(draft.title)
         if verdict.action is Action.CRISIS_HOLD:
             # Never refused: its author may be in danger. Saved, kept to its author until a
             # moderator has looked (who is alerted), with the crisis lines shown at once.
@@ -245,7 +235,7 @@ class GoalService:
         another connection stored it a moment earlier.
         """
         cleaned = await asyncio.to_thread(goals.clean_note, note)
-        verdict = await self._moderation.check(cleaned, explain=False) if cleaned else None
+        verdict = await self._score(cleaned) if cleaned else None
         crisis = verdict is not None and verdict.crisis
         # A note the model would hold stays with its author: partners see the check-in only.
         shared = verdict is None or not verdict.held
@@ -373,7 +363,7 @@ class GoalService:
             lambda s: goals.check_may_cheer(s, sender_id=sender_id, recipient_id=recipient_id)
         )
         cleaned = await asyncio.to_thread(goals.clean_cheer, body)
-        verdict = await self._moderation.check(cleaned, explain=False)
+        verdict = await self._score(cleaned)
         cheer = await self._store.write(
             lambda s: goals.send_cheer(
                 s,

@@ -11,17 +11,22 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.accounts.blocks import has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
-from bbs.boards.records import BODY_MAX, PAGE_SIZE, PostError, PostingRules, PostStatus
-from bbs.models import Member, Role, UTCDateTime, utcnow
+from bbs.boards.records import (
+    BODY_MAX,
+    PAGE_SIZE,
+    PostError,
+    PostingRules,
+    PostStatus,
+    concern_about_writing,
+    report_writing,
+)
+from bbs.models import Member, Role, UTCDateTime, count_rows, utcnow
 from bbs.moderation_queue.flags import (
     GONE,
-    FlagKind,
     FlagTarget,
     ModeratedItem,
     ReviewOutcome,
-    add_flag,
     flag_verdict,
-    raise_concern,
 )
 from bbs.moderation_queue.policy import Action
 from bbs.moderation_queue.sanctions import posting_block
@@ -202,14 +207,8 @@ def _check_rate(session: Session, sender: Member, rules: PostingRules, now: date
     last = session.exec(
         select(func.max(PrivateMessage.created_at)).where(PrivateMessage.sender_id == sender.id)
     ).one()
-    if last is None:
-        return
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=now.tzinfo)
-    young = now - sender.created_at < rules.new_account_age
-    wait = (rules.new_account_interval if young else rules.interval) - (now - last)
-    if wait > timedelta(0):
-        seconds = max(1, int(wait.total_seconds() + 0.999))
+    seconds, _young = rules.seconds_to_wait(sender.created_at, last, now)
+    if seconds:
         raise PostError(
             f"Please wait {seconds} more seconds before sending again. Your text is still here."
         )
@@ -296,16 +295,14 @@ def _conversation_view(session: Session, conv: Conversation, member_id: int) -> 
     partner_id = conv.high_id if conv.low_id == member_id else conv.low_id
     partner = session.get(Member, partner_id)
     read = conv.low_read_id if conv.low_id == member_id else conv.high_read_id
-    unread = session.exec(
-        select(func.count())
-        .select_from(PrivateMessage)
-        .where(
-            PrivateMessage.conversation_id == conv.id,
-            col(PrivateMessage.id) > read,
-            PrivateMessage.sender_id == partner_id,
-            PrivateMessage.status == PostStatus.VISIBLE.value,
-        )
-    ).one()
+    unread = count_rows(
+        session,
+        PrivateMessage,
+        PrivateMessage.conversation_id == conv.id,
+        col(PrivateMessage.id) > read,
+        PrivateMessage.sender_id == partner_id,
+        PrivateMessage.status == PostStatus.VISIBLE.value,
+    )
     return ConversationView(
         conv.id,
         partner.pseudonym if partner else "(gone)",
@@ -400,43 +397,37 @@ def message_page(
     return MessagePage(view, messages, has_before)
 
 
-def raise_concern_for_message(
-    session: Session, *, member_id: int, message_id: int, note: str = ""
-) -> int:
-    """ "I'm worried about this person": a crisis alert about a message's sender."""
+def _sender_as_seen_by(session: Session, message_id: int, member_id: int) -> int | None:
+    """The sender of a message in one of the member's conversations, else PostError."""
     message = session.get(PrivateMessage, message_id)
     conv = session.get(Conversation, message.conversation_id) if message else None
     if message is None or conv is None or member_id not in (conv.low_id, conv.high_id):
         raise PostError("That message no longer exists.")
-    try:
-        return raise_concern(
-            session,
-            target_kind=FlagTarget.MESSAGE,
-            target_id=message_id,
-            author_id=message.sender_id,
-            reporter_id=member_id,
-            note=clean_line(note, 400),
-        )
-    except ValueError as error:
-        raise PostError(str(error)) from None
+    return message.sender_id
+
+
+def raise_concern_for_message(
+    session: Session, *, member_id: int, message_id: int, note: str = ""
+) -> int:
+    """ "I'm worried about this person": a crisis alert about a message's sender."""
+    return concern_about_writing(
+        session,
+        member_id=member_id,
+        target=FlagTarget.MESSAGE,
+        target_id=message_id,
+        author_id=_sender_as_seen_by(session, message_id, member_id),
+        note=note,
+    )
 
 
 def report_message(session: Session, *, reporter_id: int, message_id: int, reason: str) -> int:
-    why = clean_line(reason).strip()
-    if not why:
-        raise PostError("Please say in a few words what is wrong, so a moderator can help.")
-    message = session.get(PrivateMessage, message_id)
-    conv = session.get(Conversation, message.conversation_id) if message else None
-    if message is None or conv is None or reporter_id not in (conv.low_id, conv.high_id):
-        raise PostError("That message no longer exists.")
-    return add_flag(
+    return report_writing(
         session,
-        kind=FlagKind.REPORT,
-        target_kind=FlagTarget.MESSAGE,
-        target_id=message_id,
-        author_id=message.sender_id,
         reporter_id=reporter_id,
-        reason=why,
+        target=FlagTarget.MESSAGE,
+        target_id=message_id,
+        reason=reason,
+        author_of=lambda: _sender_as_seen_by(session, message_id, reporter_id),
     )
 
 

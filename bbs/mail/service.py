@@ -6,21 +6,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Unpack
 
 from sqlmodel import Session
 
 from bbs.accounts import blocks
 from bbs.accounts.blocks import BlockKind
-from bbs.boards.records import PostingRules, delete_draft
-from bbs.boards.service import Outcome
+from bbs.boards.records import PostingRules
+from bbs.boards.service import Outcome, stored_and_draft_dropped
 from bbs.mail import records as messages
 from bbs.mail.records import ConversationView, MessagePage, MessageView, WhoMayWrite
-
-if TYPE_CHECKING:
-    from bbs.moderation_queue.gate import ModerationGate
-    from bbs.store import Store
-    from bbs.texts.service import Texts
+from bbs.moderated import ModeratedService, WritingPorts
 
 
 @dataclass(frozen=True)
@@ -30,20 +26,11 @@ class MessageOutcome(Outcome):
     message: MessageView | None = None
 
 
-class MailService:
+class MailService(ModeratedService):
     """Private messages for one community, off the event loop."""
 
-    def __init__(
-        self,
-        *,
-        store: Store,
-        moderation: ModerationGate,
-        texts: Texts,
-        rules: Callable[[], PostingRules],
-    ) -> None:
-        self._store = store
-        self._moderation = moderation
-        self._texts = texts
+    def __init__(self, *, rules: Callable[[], PostingRules], **ports: Unpack[WritingPorts]) -> None:
+        super().__init__(**ports)
         # The posting rules are the boards' (how often a member may write), read each time.
         self._rules = rules
 
@@ -91,13 +78,13 @@ class MailService:
         """Check who may write, score, then store a private message."""
         await self.check_may_write(member_id, recipient_id)
         cleaned = await asyncio.to_thread(messages.clean_message, body)
-        verdict = await self._moderation.check(cleaned, explain=False)
+        verdict = await self._score(cleaned)
         sent = await self._store.write(
-            lambda s: _sent_and_draft_dropped(
+            lambda s: stored_and_draft_dropped(
                 s,
                 member_id,
                 f"pm:{recipient_id}",
-                lambda: messages.send_message(
+                messages.send_message(
                     s,
                     sender_id=member_id,
                     recipient_id=recipient_id,
@@ -139,12 +126,3 @@ class MailService:
                 and not blocks.has_blocked(s, member_id, other_id),
             )
         )
-
-
-def _sent_and_draft_dropped(
-    session: Session, member_id: int, context: str, send: Callable[[], MessageView]
-) -> MessageView:
-    # In the same transaction as the message: one commit (one fsync), not two.
-    sent = send()
-    delete_draft(session, member_id=member_id, context=context)
-    return sent

@@ -28,11 +28,11 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlmodel import Session, SQLModel, col, func, or_, select
+from sqlmodel import Session, SQLModel, col, or_, select
 
 from bbs.accounts import members as accounts
 from bbs.accounts.blocks import MemberBlock
-from bbs.accounts.members import AccountError
+from bbs.accounts.members import AccountError, existing_member
 from bbs.admin.review import ModeratorNote
 from bbs.boards import search
 from bbs.boards.records import (
@@ -46,6 +46,7 @@ from bbs.boards.records import (
     ReaderPrefs,
     ReadMark,
     Thread,
+    blank_post,
 )
 from bbs.goals.records import (
     CheckIn,
@@ -58,7 +59,7 @@ from bbs.goals.records import (
     Partnership,
 )
 from bbs.mail.records import Conversation, MessagePrefs, PrivateMessage
-from bbs.models import Member, MemberKey, ModerationExample, utcnow
+from bbs.models import Member, MemberKey, ModerationExample, count_rows, utcnow
 from bbs.moderation_queue.audit import AuditEntry
 from bbs.moderation_queue.flags import ModerationFlag
 from bbs.moderation_queue.sanctions import ModerationNotice, Sanction
@@ -190,17 +191,6 @@ class DeletedAccount:
     blocked_until: datetime
 
 
-def _count(session: Session, model: type[SQLModel], *where: Any) -> int:
-    return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
-
-
-def _member(session: Session, member_id: int) -> Member:
-    member = session.get(Member, member_id)
-    if member is None:
-        raise AccountError("That account no longer exists.")
-    return member
-
-
 def _conversation_ids(session: Session, member_id: int) -> list[int]:
     rows = session.exec(
         select(Conversation.id).where(
@@ -213,12 +203,12 @@ def _conversation_ids(session: Session, member_id: int) -> list[int]:
 # -- what we store ----------------------------------------------------------------------
 def stored_counts(session: Session, member_id: int) -> StoredCounts:
     """Counts of everything kept about the member, from the live tables."""
-    member = _member(session, member_id)
+    member = existing_member(session, member_id)
     conversations = _conversation_ids(session, member_id)
     visible = PostStatus.VISIBLE.value
     received = 0
     if conversations:
-        received = _count(
+        received = count_rows(
             session,
             PrivateMessage,
             col(PrivateMessage.conversation_id).in_(conversations),
@@ -232,45 +222,45 @@ def stored_counts(session: Session, member_id: int) -> StoredCounts:
         pseudonym=member.pseudonym,
         created_at=member.created_at,
         last_login_at=member.last_login_at,
-        threads=_count(
+        threads=count_rows(
             session,
             Thread,
             Thread.author_id == member_id,
             Thread.status != PostStatus.DELETED.value,
         ),
-        posts=_count(
+        posts=count_rows(
             session, Post, Post.author_id == member_id, Post.status != PostStatus.DELETED.value
         ),
-        reactions=_count(session, Reaction, Reaction.member_id == member_id),
-        follows=_count(session, Follow, Follow.member_id == member_id),
-        drafts=_count(session, Draft, Draft.member_id == member_id),
-        notifications=_count(session, Notification, Notification.member_id == member_id),
-        messages_sent=_count(session, PrivateMessage, PrivateMessage.sender_id == member_id),
+        reactions=count_rows(session, Reaction, Reaction.member_id == member_id),
+        follows=count_rows(session, Follow, Follow.member_id == member_id),
+        drafts=count_rows(session, Draft, Draft.member_id == member_id),
+        notifications=count_rows(session, Notification, Notification.member_id == member_id),
+        messages_sent=count_rows(session, PrivateMessage, PrivateMessage.sender_id == member_id),
         messages_received=received,
         conversations=len(conversations),
-        goals=_count(session, Goal, Goal.member_id == member_id),
-        check_ins=_count(session, CheckIn, CheckIn.member_id == member_id),
-        partners=_count(
+        goals=count_rows(session, Goal, Goal.member_id == member_id),
+        check_ins=count_rows(session, CheckIn, CheckIn.member_id == member_id),
+        partners=count_rows(
             session,
             Partnership,
             or_(Partnership.inviter_id == member_id, Partnership.invitee_id == member_id),
         ),
-        cheers_sent=_count(session, Cheer, Cheer.sender_id == member_id),
-        cheers_received=_count(
+        cheers_sent=count_rows(session, Cheer, Cheer.sender_id == member_id),
+        cheers_received=count_rows(
             session,
             Cheer,
             Cheer.recipient_id == member_id,
             Cheer.status == CheerStatus.VISIBLE.value,
         ),
-        room_lines=_count(session, RoomLine, RoomLine.member_id == member_id),
-        reports_filed=_count(session, ModerationFlag, ModerationFlag.reporter_id == member_id),
-        blocks=_count(session, MemberBlock, MemberBlock.member_id == member_id),
+        room_lines=count_rows(session, RoomLine, RoomLine.member_id == member_id),
+        reports_filed=count_rows(session, ModerationFlag, ModerationFlag.reporter_id == member_id),
+        blocks=count_rows(session, MemberBlock, MemberBlock.member_id == member_id),
         keys=len(keys),
         key_logins=sum(1 for k in keys if k.last_used_at is not None),
-        moderation_notices=_count(
+        moderation_notices=count_rows(
             session, ModerationNotice, ModerationNotice.member_id == member_id
         ),
-        favourites=_count(session, ResourceFavourite, ResourceFavourite.member_id == member_id),
+        favourites=count_rows(session, ResourceFavourite, ResourceFavourite.member_id == member_id),
         suggestions_on=bool(suggestion and (suggestion.suggestions or suggestion.peers)),
         appear_offline=bool(pref and pref.appear_offline),
     )
@@ -352,9 +342,20 @@ def _row(obj: SQLModel, *, drop: Iterable[str] = ()) -> dict[str, Any]:
     return {k: _json(v) for k, v in obj.model_dump().items() if k not in skip}
 
 
-def _rows(objs: Iterable[SQLModel], *, drop: Iterable[str] = ()) -> list[dict[str, Any]]:
+def _rows(
+    session: Session,
+    table: type[SQLModel],
+    where: Any,
+    *,
+    order: Any = None,
+    drop: Iterable[str] = (),
+) -> list[dict[str, Any]]:
+    """The rows of `table` that `where` picks (in `order`), as documents without `drop`."""
+    query = select(table).where(where)
+    if order is not None:
+        query = query.order_by(col(order))
     dropped = tuple(drop)
-    return [_row(o, drop=dropped) for o in objs]
+    return [_row(o, drop=dropped) for o in session.exec(query).all()]
 
 
 def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
@@ -367,7 +368,7 @@ def _names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
 
 def export_member(session: Session, member_id: int) -> dict[str, Any]:
     """Everything of the member's, as one JSON-ready document (format EXPORT_FORMAT)."""
-    member = _member(session, member_id)
+    member = existing_member(session, member_id)
     me = member_id
     board_names = {b.id: b.name for b in session.exec(select(Board)).all()}
     threads = session.exec(
@@ -451,18 +452,17 @@ def export_member(session: Session, member_id: int) -> dict[str, Any]:
     goal_docs = []
     for goal in goals:
         doc = _row(goal, drop=("member_id",))
-        doc["check_ins"] = _rows(
-            session.exec(
-                select(CheckIn).where(CheckIn.goal_id == goal.id).order_by(col(CheckIn.local_date))
-            ).all(),
-            drop=("member_id", "goal_id"),
-        )
-        doc["badges"] = _rows(
-            session.exec(
-                select(GoalBadge).where(GoalBadge.goal_id == goal.id).order_by(col(GoalBadge.id))
-            ).all(),
-            drop=("member_id", "goal_id"),
-        )
+        for key, table, order in (
+            ("check_ins", CheckIn, CheckIn.local_date),
+            ("badges", GoalBadge, GoalBadge.id),
+        ):
+            doc[key] = _rows(
+                session,
+                table,
+                table.goal_id == goal.id,
+                order=order,
+                drop=("member_id", "goal_id"),
+            )
         goal_docs.append(doc)
 
     room_names = {r.id: r.name for r in session.exec(select(Room)).all()}
@@ -520,36 +520,21 @@ def export_member(session: Session, member_id: int) -> dict[str, Any]:
             {**_row(p, drop=("author_id",)), "thread_title": thread_titles.get(p.thread_id, "")}
             for p in posts
         ],
-        "reactions": _rows(
-            session.exec(select(Reaction).where(Reaction.member_id == me)).all(),
-            drop=("member_id",),
-        ),
-        "follows": _rows(
-            session.exec(select(Follow).where(Follow.member_id == me)).all(), drop=("member_id",)
-        ),
-        "read_marks": _rows(
-            session.exec(select(ReadMark).where(ReadMark.member_id == me)).all(),
-            drop=("member_id",),
-        ),
+        "reactions": _rows(session, Reaction, Reaction.member_id == me, drop=("member_id",)),
+        "follows": _rows(session, Follow, Follow.member_id == me, drop=("member_id",)),
+        "read_marks": _rows(session, ReadMark, ReadMark.member_id == me, drop=("member_id",)),
         "notifications": _rows(
-            session.exec(
-                select(Notification)
-                .where(Notification.member_id == me)
-                .order_by(col(Notification.id))
-            ).all(),
+            session,
+            Notification,
+            Notification.member_id == me,
+            order=Notification.id,
             drop=("member_id", "actor_id"),
         ),
-        "drafts": _rows(
-            session.exec(select(Draft).where(Draft.member_id == me).order_by(col(Draft.id))).all(),
-            drop=("member_id",),
-        ),
+        "drafts": _rows(session, Draft, Draft.member_id == me, order=Draft.id, drop=("member_id",)),
         "conversations": conversation_docs,
         "goals": goal_docs,
         "rest_days": _rows(
-            session.exec(
-                select(GoalRest).where(GoalRest.member_id == me).order_by(col(GoalRest.id))
-            ).all(),
-            drop=("member_id",),
+            session, GoalRest, GoalRest.member_id == me, order=GoalRest.id, drop=("member_id",)
         ),
         "partnerships": [
             {
@@ -613,17 +598,17 @@ def export_member(session: Session, member_id: int) -> dict[str, Any]:
         ],
         "moderation": {
             "notices": _rows(
-                session.exec(
-                    select(ModerationNotice)
-                    .where(ModerationNotice.member_id == me)
-                    .order_by(col(ModerationNotice.id))
-                ).all(),
+                session,
+                ModerationNotice,
+                ModerationNotice.member_id == me,
+                order=ModerationNotice.id,
                 drop=("member_id", "audit_id"),
             ),
             "sanctions": _rows(
-                session.exec(
-                    select(Sanction).where(Sanction.member_id == me).order_by(col(Sanction.id))
-                ).all(),
+                session,
+                Sanction,
+                Sanction.member_id == me,
+                order=Sanction.id,
                 drop=("member_id", "created_by_id", "lifted_by_id"),
             ),
         },
@@ -639,9 +624,9 @@ def export_member(session: Session, member_id: int) -> dict[str, Any]:
         "suggestions": {
             "learned_themes": json.loads(profile.themes) if profile else {},
             "dismissed": _rows(
-                session.exec(
-                    select(SuggestionDismissal).where(SuggestionDismissal.member_id == me)
-                ).all(),
+                session,
+                SuggestionDismissal,
+                SuggestionDismissal.member_id == me,
                 drop=("member_id",),
             ),
         },
@@ -681,7 +666,7 @@ def delete_account(
 
     `confirm` must be the member's pseudonym (any case or width), typed by them.
     """
-    member = _member(session, member_id)
+    member = existing_member(session, member_id)
     from bbs.accounts.pseudonyms import normalize_pseudonym
 
     if normalize_pseudonym(confirm.strip()) != member.pseudonym_key:
@@ -693,16 +678,11 @@ def delete_account(
     posts = session.exec(select(Post).where(Post.author_id == member_id)).all()
     if choice is DeleteChoice.REMOVE:
         for post in posts:
-            post.status = PostStatus.DELETED.value
-            post.body = ""
-            post.warning = ""
-            session.add(post)
-            assert post.id is not None
-            search.unindex_post(session, post.id)
+            blank_post(session, post)
         for thread in session.exec(select(Thread).where(Thread.author_id == member_id)).all():
             thread.title = REMOVED_TITLE
             thread.warning = ""
-            left = _count(
+            left = count_rows(
                 session,
                 Post,
                 Post.thread_id == thread.id,

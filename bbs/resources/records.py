@@ -17,9 +17,9 @@ from importlib import resources as package_files
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
-from bbs.models import UTCDateTime, utcnow
+from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import audit_action, require_staff
 from bbs.sysop_settings import get_setting, put_setting
 from bbs.text_safety import clean_line, clean_text
@@ -295,10 +295,9 @@ def set_favourite(session: Session, member_id: int, resource_id: int, on: bool) 
 
 # -- sysop work ---------------------------------------------------------------------------------
 def _row(session: Session, resource_id: int) -> Resource:
-    row = session.get(Resource, resource_id)
-    if row is None:
-        raise ResourceError("That entry is not in the library any more.")
-    return row
+    return row_or_raise(
+        session, Resource, resource_id, ResourceError("That entry is not in the library any more.")
+    )
 
 
 def add_resource(
@@ -327,6 +326,14 @@ def add_resource(
         session, actor=actor, action="resource-add", detail=f"#{row.id} {row.slug}: {row.title}"
     )
     return _view(row)
+
+
+def _audited_change(session: Session, actor: Member, row: Resource, action: str, what: str) -> None:
+    """Store a sysop's change to an entry and audit it as "#id slug: what"."""
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    audit_action(session, actor=actor, action=action, detail=f"#{row.id} {row.slug}: {what}")
 
 
 def edit_resource(
@@ -362,15 +369,7 @@ def edit_resource(
         return _view(row)
     row.title, row.body, row.source = draft.title, draft.body, draft.source
     row.tags = ",".join(draft.tags)
-    row.updated_at = utcnow()
-    session.add(row)
-    session.flush()
-    audit_action(
-        session,
-        actor=actor,
-        action="resource-edit",
-        detail=f"#{row.id} {row.slug}: {', '.join(changed)}",
-    )
+    _audited_change(session, actor, row, "resource-edit", ", ".join(changed))
     return _view(row)
 
 
@@ -383,14 +382,8 @@ def retire_resource(
     if (row.retired_at is not None) == retired:
         return _record(row)
     row.retired_at = utcnow() if retired else None
-    row.updated_at = utcnow()
-    session.add(row)
-    session.flush()
-    audit_action(
-        session,
-        actor=actor,
-        action="resource-retire" if retired else "resource-restore",
-        detail=f"#{row.id} {row.slug}: {row.title}",
+    _audited_change(
+        session, actor, row, "resource-retire" if retired else "resource-restore", row.title
     )
     return _record(row)
 
@@ -414,7 +407,7 @@ def seed_default_resources(session: Session) -> int:
     if get_setting(session, SEEDED_SETTING):
         return 0
     made = 0
-    if session.exec(select(func.count()).select_from(Resource)).one() == 0:
+    if count_rows(session, Resource) == 0:
         for entry in default_entries():
             draft = check_draft(
                 title=str(entry["title"]),

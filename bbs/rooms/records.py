@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, delete, func
+from sqlalchemy import Index, delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.accounts.pseudonyms import normalize_pseudonym
-from bbs.models import Member, UTCDateTime, utcnow
+from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.flags import GONE, ModeratedItem, ReviewOutcome
 from bbs.text_safety import clean_line
 
@@ -180,7 +180,7 @@ def clean_room_name(raw: str) -> str:
 # -- rooms ----------------------------------------------------------------------------
 def seed_default_rooms(session: Session) -> int:
     """Create the default rooms the first time (and never again); returns how many were made."""
-    if session.exec(select(func.count()).select_from(Room)).one() > 0:
+    if count_rows(session, Room) > 0:
         return 0
     for name, topic in DEFAULT_ROOMS:
         session.add(Room(name=name, name_key=room_key(name), topic=topic))
@@ -204,10 +204,7 @@ def create_room(session: Session, *, name: str, topic: str = "", private: bool =
 
 
 def _room(session: Session, room_id: int) -> Room:
-    room = session.get(Room, room_id)
-    if room is None:
-        raise RoomError("That room does not exist.")
-    return room
+    return row_or_raise(session, Room, room_id, RoomError("That room does not exist."))
 
 
 def room_by_name(session: Session, name: str) -> RoomView | None:
@@ -387,29 +384,17 @@ def add_event(
     )
     session.add(event)
     session.flush()
-    host = session.get(Member, host_id) if host_id is not None else None
+    return _event_view(session, event, room)
+
+
+def _event_view(
+    session: Session, event: RoomEvent, room: Room, host: Member | None = None
+) -> RoomEventView:
+    """A scheduled session as members see it (`host` is looked up when not given)."""
+    if host is None and event.host_id is not None:
+        host = session.get(Member, event.host_id)
     assert event.id is not None and room.id is not None
     return RoomEventView(
-        event.id,
-        room.id,
-        room.name,
-        event.starts_at,
-        duration_minutes,
-        host_id,
-        host.pseudonym if host else "",
-        topic,
-    )
-
-
-def remove_event(session: Session, event_id: int) -> RoomEventView:
-    """Cancel a scheduled session; returns what it was (raises RoomError if unknown)."""
-    event = session.get(RoomEvent, event_id)
-    if event is None:
-        raise RoomError(f"There is no scheduled session #{event_id}.")
-    room = _room(session, event.room_id)
-    host = session.get(Member, event.host_id) if event.host_id is not None else None
-    assert event.id is not None and room.id is not None
-    view = RoomEventView(
         event.id,
         room.id,
         room.name,
@@ -419,6 +404,14 @@ def remove_event(session: Session, event_id: int) -> RoomEventView:
         host.pseudonym if host else "",
         event.topic,
     )
+
+
+def remove_event(session: Session, event_id: int) -> RoomEventView:
+    """Cancel a scheduled session; returns what it was (raises RoomError if unknown)."""
+    event = row_or_raise(
+        session, RoomEvent, event_id, RoomError(f"There is no scheduled session #{event_id}.")
+    )
+    view = _event_view(session, event, _room(session, event.room_id))
     session.delete(event)
     session.flush()
     return view
@@ -453,17 +446,7 @@ def events_between(
         query = query.where(RoomEvent.room_id == room_id)
     views = []
     for event, room, host in session.exec(query).all():
-        assert event.id is not None and room.id is not None
-        view = RoomEventView(
-            event.id,
-            room.id,
-            room.name,
-            event.starts_at,
-            event.duration_minutes,
-            event.host_id,
-            host.pseudonym if host else "",
-            event.topic,
-        )
+        view = _event_view(session, event, room, host)
         if view.ends_at > start:
             views.append(view)
     return views

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Index, and_, func, or_
 from sqlmodel import Field, Session, SQLModel, col, delete, select
@@ -28,7 +28,7 @@ from sqlmodel import Field, Session, SQLModel, col, delete, select
 from bbs.accounts.blocks import BlockKind, MemberBlock
 from bbs.boards.records import Board, Post, PostStatus, Thread
 from bbs.goals.records import CheckIn, Goal, Visibility
-from bbs.models import Member, UTCDateTime, utcnow
+from bbs.models import Member, UTCDateTime, row_or_raise, utcnow
 from bbs.resources import records as resources
 
 # Most recent texts read per member: thousands of posts from one member cost no more.
@@ -412,6 +412,14 @@ def _cursor(session: Session, name: str) -> SuggestionCursor:
     return row
 
 
+# The writing a refresh reads: each kind's cursor name, its id column and its writer.
+_WRITING: dict[str, tuple[Any, Any]] = {
+    "post": (Post.id, Post.author_id),
+    "goal": (Goal.id, Goal.member_id),
+    "checkin": (CheckIn.id, CheckIn.member_id),
+}
+
+
 def _start_cursors(session: Session) -> bool:
     """Start reading new writing from now, the first time; True if this was the first time.
 
@@ -420,12 +428,8 @@ def _start_cursors(session: Session) -> bool:
     """
     if session.get(SuggestionCursor, "post") is not None:
         return False
-    latest = {
-        "post": session.exec(select(func.max(Post.id))).one(),
-        "goal": session.exec(select(func.max(Goal.id))).one(),
-        "checkin": session.exec(select(func.max(CheckIn.id))).one(),
-    }
-    for name, value in latest.items():
+    for name, (id_column, _writer) in _WRITING.items():
+        value = session.exec(select(func.max(id_column))).one()
         session.add(SuggestionCursor(name=name, value=int(value or 0)))
     session.flush()
     return True
@@ -434,24 +438,11 @@ def _start_cursors(session: Session) -> bool:
 def _written_after(
     session: Session, name: str, after: int, limit: int
 ) -> Sequence[tuple[int | None, int | None]]:
-    if name == "post":
-        return session.exec(
-            select(Post.id, Post.author_id)
-            .where(col(Post.id) > after)
-            .order_by(col(Post.id))
-            .limit(limit)
-        ).all()
-    if name == "goal":
-        return session.exec(
-            select(Goal.id, Goal.member_id)
-            .where(col(Goal.id) > after)
-            .order_by(col(Goal.id))
-            .limit(limit)
-        ).all()
+    id_column, writer = _WRITING[name]
     return session.exec(
-        select(CheckIn.id, CheckIn.member_id)
-        .where(col(CheckIn.id) > after)
-        .order_by(col(CheckIn.id))
+        select(id_column, writer)
+        .where(col(id_column) > after)
+        .order_by(col(id_column))
         .limit(limit)
     ).all()
 
@@ -461,7 +452,7 @@ def mark_new_activity(session: Session, *, limit: int = 20_000) -> int:
     authors: set[int] = set()
     if _start_cursors(session):
         return 0
-    for name in ("post", "goal", "checkin"):
+    for name in _WRITING:
         cursor = _cursor(session, name)
         rows = _written_after(session, name, cursor.value, limit)
         if rows:
@@ -860,9 +851,9 @@ def may_contact(session: Session, member_id: int, other_id: int) -> str:
         session, member_id
     ):
         raise SuggestionError("That member is no longer in peer matching.")
-    other = session.get(Member, other_id)
-    if other is None:
-        raise SuggestionError("That member is no longer here.")
+    other = row_or_raise(
+        session, Member, other_id, SuggestionError("That member is no longer here.")
+    )
     return other.pseudonym
 
 

@@ -1,0 +1,32 @@
+"""What every service that takes members' writing holds: the store, the moderation gate
+and the texts that explain a verdict to the writer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:
+    from bbs.moderation_queue.gate import ModerationGate, Verdict
+    from bbs.store import Store
+    from bbs.texts.service import Texts
+
+
+class WritingPorts(TypedDict):
+    """The keyword arguments a ModeratedService is built with (see server/wiring.py)."""
+
+    store: Store
+    moderation: ModerationGate
+    texts: Texts
+
+
+class ModeratedService:
+    """The base of boards, mail, goals and admin: one place for the ports they share."""
+
+    def __init__(self, *, store: Store, moderation: ModerationGate, texts: Texts) -> None:
+        self._store = store
+        self._moderation = moderation
+        self._texts = texts
+
+    async def _score(self, text: str) -> Verdict:
+        """The gate's verdict on a member's text, without the terms behind it."""
+        return await self._moderation.check(text, explain=False)
