@@ -436,13 +436,17 @@ class RoomService:
         # transaction that stores the line, so a mute (from the admin screen or
         # `bbs admin mute`) holds from the next line.
         moderation = await self._moderation.check(text)
-        held = moderation.held
 
-        def store(s: Session) -> LineView | str:
-            # A muted member can read but not speak (the admin screen's mute).
+        def store(s: Session) -> tuple[LineView, Action] | str:
+            action = moderation.action
+            # A muted member can read but not speak (the admin screen's mute). Crisis
+            # words are never simply refused, though: they wait for a moderator as a
+            # priority crisis alert, and the writer gets the crisis lines at once.
             muted = posting_block(s, member.id)
             if muted is not None:
-                return muted
+                if not action.is_crisis:
+                    return muted
+                action = Action.CRISIS_HOLD
             line = rooms.add_line(
                 s,
                 room_id=room.id,
@@ -450,18 +454,18 @@ class RoomService:
                 author=member.pseudonym,
                 kind=kind,
                 text=text,
-                held=held,
+                held=action.holds,
             )
             flags.flag_verdict(
                 s,
-                moderation.action,
+                action,
                 target_kind=flags.FlagTarget.ROOM_LINE,
                 target_id=line.id,
                 author_id=member.id,
                 reason=f"room {room.name}",
                 scores=moderation.scores.summary(),
             )
-            return line
+            return line, action
 
         try:
             stored = await self._store.write(store)
@@ -473,15 +477,15 @@ class RoomService:
             # Refused for a mute: not said either (pace, repeats, slow mode).
             await self.flood.unsay(member.id, text)
             return Reply((stored,), keep_input=True)
-        line = stored
-        if moderation.action is not Action.ALLOW:
+        line, action = stored
+        if action is not Action.ALLOW:
             self._events.publish(
                 MODERATION_TOPIC,
                 ModerationAlertEvent(
-                    "crisis" if moderation.crisis else "hold", room.id, line.id, member.pseudonym
+                    "crisis" if action.is_crisis else "hold", room.id, line.id, member.pseudonym
                 ),
             )
-        if moderation.action is Action.CRISIS_HOLD:
+        if action is Action.CRISIS_HOLD:
             log.warning(
                 "crisis language in a held room line: moderators alerted",
                 extra={"room_id": room.id, "line_id": line.id},
@@ -492,7 +496,7 @@ class RoomService:
                 ),
                 line=line,
             )
-        if held:
+        if action.holds:
             return Reply((await self._texts.hold_words(member.id),), line=line)
         self._publish(
             room.id,

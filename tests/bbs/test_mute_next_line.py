@@ -5,9 +5,12 @@ from __future__ import annotations
 from bbs.clock import ManualClock
 from bbs.community import Community
 from bbs.models import Role
+from bbs.moderation_queue.flags import FlagKind
+from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT
 from bbs.moderation_queue.sanctions import SanctionKind
 from bbs.rooms import records as rooms
 from bbs.rooms.flood import FloodControl, FloodReason
+from bbs.rooms.service import room_topic
 
 PASSWORD = "a long enough password"
 
@@ -80,3 +83,33 @@ async def test_a_room_line_is_one_store_transaction_with_the_mute_read_inside_it
     finally:
         del store.read, store.write
     assert calls == ["write"]
+
+
+async def test_a_muted_members_crisis_words_wait_for_a_moderator_and_bring_the_lines_at_once(
+    scored_community: Community,
+) -> None:
+    community = scored_community
+    sysop = (await community.accounts.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)).member
+    member = (await community.accounts.sign_up("Sparrow", PASSWORD, PASSWORD)).member
+    room_id = (await community.rooms.list_rooms(member))[0][0].id
+    visit = await community.rooms.enter(room_id, member)
+    await community.admin.sanction(
+        sysop.id, "Sparrow", SanctionKind.MUTE, category="Spam", reason="too many links"
+    )
+    heard = community.events.subscribe(room_topic(room_id), maxsize=16)
+    try:
+        reply = await community.rooms.say(visit, "I want to end it all tonight")
+        # Not refused: kept for a person, with the crisis lines now, and no mute note.
+        assert reply.line is not None
+        assert CRISIS_HOLD_KEPT in reply.crisis and not reply.notes
+        assert heard.drain() == [], "a muted member's line must not reach the room"
+    finally:
+        heard.unsubscribe()
+    shown = await community.read(lambda s: [line.id for line in rooms.recent_lines(s, room_id)])
+    assert reply.line.id not in shown
+    queue = await community.admin.queue(sysop.id)
+    mine = [item for item in queue if item.author == "Sparrow"]
+    assert mine and mine[0].kind is FlagKind.CRISIS and queue[0].kind is FlagKind.CRISIS
+    # Anything else the muted member says is still refused, as before.
+    other = await community.rooms.say(visit, "hello?")
+    assert other.line is None and "muted" in other.notes[0]
