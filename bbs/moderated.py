@@ -3,7 +3,10 @@ and the texts that explain a verdict to the writer."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, TypedDict
+
+from bbs.moderation_queue.policy import Action
 
 if TYPE_CHECKING:
     from bbs.moderation_queue.gate import ModerationGate, Verdict
@@ -30,3 +33,12 @@ class ModeratedService:
     async def _score(self, text: str) -> Verdict:
         """The gate's verdict on a member's text, without the terms behind it."""
         return await self._moderation.check(text, explain=False)
+
+
+def as_stored(verdict: Verdict, held: bool) -> Verdict:
+    """The verdict as the store carried it out. Crisis words from a muted member are
+    not published but wait for a moderator (CRISIS_HOLD), so the writer's note says a
+    person will read them soon."""
+    if verdict.action is Action.CRISIS and held:
+        return dataclasses.replace(verdict, action=Action.CRISIS_HOLD)
+    return verdict

@@ -28,7 +28,7 @@ from bbs.moderation_queue.flags import (
     raise_concern,
 )
 from bbs.moderation_queue.policy import Action
-from bbs.moderation_queue.sanctions import posting_block, why_text
+from bbs.moderation_queue.sanctions import mute_decides, why_text
 from bbs.text_safety import clean_line, clean_text
 
 TITLE_MAX = 120
@@ -954,12 +954,15 @@ def _check_rate(session: Session, author: Member, rules: PostingRules, now: date
         )
 
 
-def _author(session: Session, author_id: int) -> Member:
+def _author(session: Session, author_id: int, action: Action) -> tuple[Member, Action]:
+    """The writer, and the gate's action once any mute is counted: a muted member can
+    read but not post (the admin screen's mute), except that crisis words wait for a
+    moderator instead of being refused."""
     author = row_or_raise(session, Member, author_id, PostError("Your account no longer exists."))
-    # A muted member can read but not post (the admin screen's mute).
-    if (muted := posting_block(session, author_id)) is not None:
+    action, muted = mute_decides(session, author_id, action)
+    if muted is not None:
         raise PostError(muted)
-    return author
+    return author, action
 
 
 def _after_publish(
@@ -1107,7 +1110,7 @@ def create_thread(
 ) -> PostView:
     """Start a thread with its first post, as the moderation gate decided."""
     now = now or utcnow()
-    author = _author(session, author_id)
+    author, action = _author(session, author_id, action)
     _open_board(session, board_id, kept="Your text is still here.")
     _check_rate(session, author, rules or PostingRules(), now)
     status = _status_for(action)
@@ -1147,7 +1150,7 @@ def create_reply(
 ) -> PostView:
     """Add a reply to a thread, as the moderation gate decided."""
     now = now or utcnow()
-    author = _author(session, author_id)
+    author, action = _author(session, author_id, action)
     thread = session.get(Thread, thread_id)
     if (
         thread is None
@@ -1221,6 +1224,7 @@ def edit_post(
     now = now or utcnow()
     rules = rules or PostingRules()
     post = _own_post(session, member_id, post_id)
+    author, action = _author(session, member_id, action)
     if now - post.created_at > rules.edit_window:
         minutes = int(rules.edit_window.total_seconds() // 60)
         raise PostError(
@@ -1246,7 +1250,7 @@ def edit_post(
     search.unindex_post(session, post.id)
     return _after_publish(
         session,
-        author=_author(session, member_id),
+        author=author,
         thread=thread,
         post=post,
         text=text,

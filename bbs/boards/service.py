@@ -17,6 +17,7 @@ from bbs.boards.records import (
     DraftView,
     NewsItem,
     PostingRules,
+    PostStatus,
     PostView,
     ReaderPrefsView,
     ThreadListPage,
@@ -24,7 +25,7 @@ from bbs.boards.records import (
     ThreadView,
 )
 from bbs.boards.search import SearchHit
-from bbs.moderated import ModeratedService, WritingPorts
+from bbs.moderated import ModeratedService, WritingPorts, as_stored
 from bbs.moderation_queue.gate import Verdict
 from bbs.moderation_queue.policy import Action
 
@@ -95,6 +96,7 @@ class BoardService(ModeratedService):
                 ),
             )
         )
+        verdict = as_stored(verdict, post.status is PostStatus.HELD)
         return Outcome(verdict.action, await self._texts.note_for(verdict, member_id), post=post)
 
     # -- setup ------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from bbs.moderation_queue.flags import (
     flag_verdict,
 )
 from bbs.moderation_queue.policy import Action
-from bbs.moderation_queue.sanctions import posting_block
+from bbs.moderation_queue.sanctions import mute_decides
 from bbs.sysop_settings import new_member_message_wait
 from bbs.text_safety import clean_line, clean_text
 
@@ -243,8 +243,10 @@ def send_message(
     check_may_write(session, sender_id=sender_id, recipient_id=recipient_id, rules=rules, now=now)
     sender = session.get(Member, sender_id)
     assert sender is not None
-    # A muted member can read but not write (the admin screen's mute).
-    if (muted := posting_block(session, sender_id, now)) is not None:
+    # A muted member can read but not write (the admin screen's mute); crisis words wait
+    # for a moderator instead of being refused.
+    action, muted = mute_decides(session, sender_id, action, now)
+    if muted is not None:
         raise PostError(muted)
     _check_rate(session, sender, rules, now)
     low, high = _pair(sender_id, recipient_id)

@@ -12,11 +12,11 @@ from sqlmodel import Session
 
 from bbs.accounts import blocks
 from bbs.accounts.blocks import BlockKind
-from bbs.boards.records import PostingRules
+from bbs.boards.records import PostingRules, PostStatus
 from bbs.boards.service import Outcome, stored_and_draft_dropped
 from bbs.mail import records as messages
 from bbs.mail.records import ConversationView, MessagePage, MessageView, WhoMayWrite
-from bbs.moderated import ModeratedService, WritingPorts
+from bbs.moderated import ModeratedService, WritingPorts, as_stored
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,7 @@ class MailService(ModeratedService):
                 ),
             )
         )
+        verdict = as_stored(verdict, sent.status is PostStatus.HELD)
         return MessageOutcome(
             verdict.action, await self._texts.note_for(verdict, member_id), message=sent
         )

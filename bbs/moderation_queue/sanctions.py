@@ -12,6 +12,7 @@ from sqlmodel import Field, Session, SQLModel, col, or_, select
 
 from bbs.events import Event, announce, event_type
 from bbs.models import UTCDateTime, utcnow
+from bbs.moderation_queue.policy import Action
 
 REASON_MAX = 500
 _FOREVER = datetime.max.replace(tzinfo=UTC)
@@ -235,6 +236,23 @@ def posting_block(session: Session, member_id: int, now: datetime | None = None)
         f"{because(found.category, found.reason)} You can still read everything; "
         "your text is kept so nothing is lost."
     )
+
+
+def mute_decides(
+    session: Session, member_id: int, action: Action, now: datetime | None = None
+) -> tuple[Action, str | None]:
+    """What a member's writing gets once any mute is counted: `(action, None)` when they
+    may write; `(action, why)` when a mute refuses it (show `why`, keep their text).
+
+    Crisis words are never simply refused: from a muted member they wait for a moderator
+    as a priority crisis alert (CRISIS_HOLD), and the writer gets the crisis lines at once.
+    """
+    muted = posting_block(session, member_id, now)
+    if muted is None:
+        return action, None
+    if action.is_crisis:
+        return Action.CRISIS_HOLD, None
+    return action, muted
 
 
 # Warnings add up: the moderator is offered the next step, never forced to take it.

@@ -19,7 +19,7 @@ from bbs.errors import StoreBusyError
 from bbs.events import Event, Subscription, event_type
 from bbs.moderation_queue import flags
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
-from bbs.moderation_queue.sanctions import posting_block
+from bbs.moderation_queue.sanctions import mute_decides
 from bbs.rooms import records as rooms
 from bbs.rooms.flood import FloodReason, RoomFlood
 from bbs.rooms.presence import Presence, PresenceEntry
@@ -438,15 +438,11 @@ class RoomService:
         moderation = await self._moderation.check(text)
 
         def store(s: Session) -> tuple[LineView, Action] | str:
-            action = moderation.action
-            # A muted member can read but not speak (the admin screen's mute). Crisis
-            # words are never simply refused, though: they wait for a moderator as a
-            # priority crisis alert, and the writer gets the crisis lines at once.
-            muted = posting_block(s, member.id)
+            # A muted member can read but not speak (the admin screen's mute); crisis
+            # words wait for a moderator instead of being refused.
+            action, muted = mute_decides(s, member.id, moderation.action)
             if muted is not None:
-                if not action.is_crisis:
-                    return muted
-                action = Action.CRISIS_HOLD
+                return muted
             line = rooms.add_line(
                 s,
                 room_id=room.id,

@@ -4,14 +4,16 @@ and each of the two queue items is settled on its own (issue 17)."""
 
 from __future__ import annotations
 
+import pytest
 from support import let_new_members_write, sign_up
 
 from bbs.admin.review import Decision
-from bbs.boards.records import PostStatus
+from bbs.boards.records import PostError, PostStatus
 from bbs.community import Community
 from bbs.models import Role
 from bbs.moderation_queue.flags import FlagKind
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
+from bbs.moderation_queue.sanctions import SanctionKind
 
 # The stand-in model (tests/conftest.py): "idiot" is abuse, "end it all" a crisis.
 ABUSE_AND_CRISIS = "you idiot, and I want to end it all tonight"
@@ -162,3 +164,41 @@ async def test_a_room_line_with_crisis_and_abuse_is_not_delivered(
     assert [e for e in sub.drain() if e.kind == "room.line"] == []
     kinds = {i.kind for i in await community.admin.queue(sysop.id) if i.author == "Rowan"}
     assert kinds == {FlagKind.CRISIS, FlagKind.HOLD}
+
+
+async def test_a_muted_members_crisis_post_and_message_wait_for_a_moderator(
+    scored_community: Community,
+) -> None:
+    """A mute refuses what a member writes, but never crisis words: those wait for a
+    person as a priority crisis alert and the writer gets the crisis lines at once."""
+    community = scored_community
+    let_new_members_write(community.database)
+    writer = await sign_up(community, "Rowan")
+    reader = await sign_up(community, "Sorrel")
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
+    board = await _board(community, writer.id)
+    await community.admin.sanction(
+        sysop.id, "Rowan", SanctionKind.MUTE, category="Spam", reason="too many links"
+    )
+
+    post = await community.boards.create_thread(
+        writer.id, board, title="tonight", body="I want to end it all tonight"
+    )
+    assert post.action is Action.CRISIS_HOLD and CRISIS_HOLD_KEPT in post.note
+    assert post.post is not None and post.post.status is PostStatus.HELD
+    threads = (await community.boards.thread_list(reader.id, board)).threads
+    assert all(t.title != "tonight" for t in threads)
+
+    sent = await community.mail.send_message(writer.id, reader.id, "I want to end it all")
+    assert sent.action is Action.CRISIS_HOLD and CRISIS_HOLD_KEPT in sent.note
+    assert sent.message is not None and sent.message.status is PostStatus.HELD
+
+    queue = await community.admin.queue(sysop.id)
+    assert queue[0].kind is FlagKind.CRISIS
+    kinds = [i.kind for i in queue if i.author == "Rowan"]
+    assert kinds.count(FlagKind.CRISIS) == 2
+    # Anything else stays refused while the mute lasts.
+    with pytest.raises(PostError, match="muted"):
+        await community.boards.create_thread(writer.id, board, title="hi", body="hello all")
+    with pytest.raises(PostError, match="muted"):
+        await community.mail.send_message(writer.id, reader.id, "hello")
