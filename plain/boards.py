@@ -10,13 +10,25 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bbs.accounts.blocks import BlockKind
-from bbs.boards.records import BODY_MAX, REACTIONS, PostStatus, PostView, ThreadPage, ThreadView
+from bbs.boards.records import (
+    BODY_MAX,
+    REACTIONS,
+    BoardView,
+    PostStatus,
+    PostView,
+    ThreadListPage,
+    ThreadPage,
+    ThreadView,
+)
 from bbs.boards.service import Outcome
 from plain.forms import (
     SEND_ERRORS,
+    Command,
     command,
     confirm,
     error_text,
+    list_loop,
+    listing,
     numbered,
     read_body,
     send_again,
@@ -155,90 +167,89 @@ def _s(count: int) -> str:
 async def run(s: PlainSession) -> None:
     """The list of boards, then a board's threads."""
     console, boards = s.console, s.services.boards
-    listed = False
-    while True:
-        found = await boards.board_list(s.member.id)
-        if not listed:
-            listed = True
-            await console.say(
-                BOARDS_TITLE
-                + "\n"
-                + numbered(
-                    [
-                        BOARD_LINE.format(
-                            name=b.name,
-                            description=b.description,
-                            threads=b.threads,
-                            ts=_s(b.threads),
-                            unread=UNREAD.format(count=b.unread) if b.unread else "",
-                            following=FOLLOWING if b.following else "",
-                        )
-                        for b in found
-                    ]
-                )
-            )
-        answer = command(await console.ask(BOARDS_PROMPT))
-        if answer.back:
-            return
-        if answer.empty:
-            listed = False
-        elif answer.word in ("s", "search") and answer.number is None:
+
+    async def load() -> list[BoardView]:
+        return await boards.board_list(s.member.id)
+
+    async def show(found: list[BoardView]) -> str:
+        return listing(BOARDS_TITLE, [_board_line(b) for b in found])
+
+    async def act(answer: Command, found: list[BoardView]) -> bool:
+        chosen = answer.pick(len(found))
+        if answer.is_word("s", "search"):
             await search(s)
-        elif answer.word in ("w", "warnings") and answer.number is None:
+        elif answer.is_word("w", "warnings"):
             await warnings(s)
-        elif not answer.word and answer.number is not None and 1 <= answer.number <= len(found):
-            await threads(s, found[answer.number - 1].id)
+        elif chosen is not None:
+            await threads(s, found[chosen].id)
             await console.say(BOARDS_TITLE.rstrip(":") + ".")
         else:
             await console.say(BOARDS_HINT)
+        return False
+
+    await list_loop(console, load=load, show=show, prompt=lambda _: BOARDS_PROMPT, act=act)
+
+
+def _board_line(b: BoardView) -> str:
+    return BOARD_LINE.format(
+        name=b.name,
+        description=b.description,
+        threads=b.threads,
+        ts=_s(b.threads),
+        unread=UNREAD.format(count=b.unread) if b.unread else "",
+        following=FOLLOWING if b.following else "",
+    )
 
 
 async def threads(s: PlainSession, board_id: int) -> None:
     """One board's threads, a page at a time; N starts a new thread."""
     console, boards = s.console, s.services.boards
     cursor: tuple[int | None, int | None] = (None, None)
-    listed = False
-    while True:
-        page = await boards.thread_list(s.member.id, board_id, before=cursor[0], after=cursor[1])
+
+    async def load() -> ThreadListPage:
+        return await boards.thread_list(s.member.id, board_id, before=cursor[0], after=cursor[1])
+
+    async def show(page: ThreadListPage) -> str:
         board = page.board
-        if not listed:
-            listed = True
-            lines = [
-                THREADS_TITLE.format(
-                    board=board.name, following=" (following)" if board.following else ""
-                )
-            ]
-            if page.threads:
-                lines.append(numbered([_thread_line(t) for t in page.threads]))
-            else:
-                lines.append(NO_THREADS)
-            await console.say("\n".join(lines))
-        pages = (OLDER if page.older else "") + (NEWER if page.newer else "")
-        answer = command(await console.ask(THREADS_PROMPT.format(pages=pages)))
-        if answer.back:
-            return
-        if answer.empty:
-            listed = False
-        elif answer.word in ("n", "new") and answer.number is None:
+        lines = [
+            THREADS_TITLE.format(
+                board=board.name, following=" (following)" if board.following else ""
+            )
+        ]
+        if page.threads:
+            lines.append(numbered([_thread_line(t) for t in page.threads]))
+        else:
+            lines.append(NO_THREADS)
+        return "\n".join(lines)
+
+    def prompt(page: ThreadListPage) -> str:
+        return THREADS_PROMPT.format(
+            pages=(OLDER if page.older else "") + (NEWER if page.newer else "")
+        )
+
+    async def act(answer: Command, page: ThreadListPage) -> bool:
+        nonlocal cursor
+        board = page.board
+        chosen = answer.pick(len(page.threads))
+        if answer.is_word("n", "new"):
             await new_thread(s, board.id, board.name)
-            listed = False
         elif answer.word in ("o", "older") and page.older is not None:
-            cursor, listed = (page.older, None), False
+            cursor = (page.older, None)
         elif answer.word in ("l", "newer") and page.newer is not None:
-            cursor, listed = (None, page.newer), False
-        elif answer.word in ("f", "follow") and answer.number is None:
+            cursor = (None, page.newer)
+        elif answer.is_word("f", "follow"):
             await boards.follow(s.member.id, "board", board.id, not board.following)
             said = UNFOLLOWED_BOARD if board.following else FOLLOWING_BOARD
             await console.say(said.format(board=board.name))
-        elif (
-            not answer.word
-            and answer.number is not None
-            and 1 <= answer.number <= len(page.threads)
-        ):
-            await read_thread(s, page.threads[answer.number - 1].id)
-            listed = False
+            return False
+        elif chosen is not None:
+            await read_thread(s, page.threads[chosen].id)
         else:
             await console.say(THREADS_HINT.format(pages=", O" if page.older else ""))
+            return False
+        return True
+
+    await list_loop(console, load=load, show=show, prompt=prompt, act=act)
 
 
 def _thread_line(t: ThreadView) -> str:
@@ -436,14 +447,15 @@ async def react(s: PlainSession, reader: _Thread, post: PostView) -> None:
         await console.say(NO_SUCH_POST.format(seq=post.seq))
         return
     await console.say(
-        REACT_TITLE.format(seq=post.seq, author=post.author)
-        + "\n"
-        + numbered([label for _kind, label in REACTIONS])
+        listing(
+            REACT_TITLE.format(seq=post.seq, author=post.author),
+            [label for _kind, label in REACTIONS],
+        )
     )
-    answer = command(await console.ask(REACT_PROMPT))
-    if answer.word or answer.number is None or not 1 <= answer.number <= len(REACTIONS):
+    chosen = command(await console.ask(REACT_PROMPT)).pick(len(REACTIONS))
+    if chosen is None:
         return
-    kind, label = REACTIONS[answer.number - 1]
+    kind, label = REACTIONS[chosen]
     on_now = await s.services.boards.react(s.member.id, post.id, kind)
     await console.say((REACTED if on_now else UNREACTED).format(label=label))
     await reader.load(after_seq=post.seq - 1)
@@ -548,12 +560,13 @@ async def whats_new(s: PlainSession) -> None:
             elif n.kind == "new_thread":
                 text = NEWS_THREAD
             lines.append(text.format(actor=n.actor, title=n.thread_title, board=n.board_name))
-        await console.say(NEWS_TITLE + "\n" + numbered(lines))
+        await console.say(listing(NEWS_TITLE, lines))
         answer = command(await console.ask(NEWS_PROMPT))
         if answer.back or answer.empty:
             return
-        if not answer.word and answer.number is not None and 1 <= answer.number <= len(news):
-            item = news[answer.number - 1]
+        chosen = answer.pick(len(news))
+        if chosen is not None:
+            item = news[chosen]
             await read_thread(s, item.thread_id, at_seq=item.seq)
 
 
@@ -567,30 +580,26 @@ async def search(s: PlainSession) -> None:
         if not hits:
             await console.say(SEARCH_NONE)
             continue
-        await console.say(
-            SEARCH_FOUND.format(count=len(hits))
-            + "\n"
-            + numbered(
-                [
-                    HIT_LINE.format(
-                        title=h.thread_title,
-                        board=h.board_name,
-                        seq=h.seq,
-                        author=h.author,
-                        snippet=h.snippet,
-                    )
-                    for h in hits
-                ]
+        lines = [
+            HIT_LINE.format(
+                title=h.thread_title,
+                board=h.board_name,
+                seq=h.seq,
+                author=h.author,
+                snippet=h.snippet,
             )
-        )
+            for h in hits
+        ]
+        await console.say(listing(SEARCH_FOUND.format(count=len(hits)), lines))
         while True:
             answer = command(await console.ask(HITS_PROMPT))
             if answer.back:
                 return
             if answer.word in ("s", "search") or answer.empty:
                 break
-            if not answer.word and answer.number is not None and 1 <= answer.number <= len(hits):
-                hit = hits[answer.number - 1]
+            chosen = answer.pick(len(hits))
+            if chosen is not None:
+                hit = hits[chosen]
                 await read_thread(s, hit.thread_id, at_seq=hit.seq)
 
 

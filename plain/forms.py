@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import PasswordError
@@ -53,6 +54,8 @@ KIND_ERRORS: tuple[type[Exception], ...] = (
 # What may go wrong sending something: said, and the text kept for another try.
 SEND_ERRORS: tuple[type[Exception], ...] = (*KIND_ERRORS, StoreBusyError)
 
+T = TypeVar("T")
+
 _COMMAND = re.compile(r"^\s*([a-z!?/]*)\s*(\d{1,6})?\s*\.?\s*$")
 
 
@@ -74,6 +77,21 @@ class Command:
     def empty(self) -> bool:
         return not self.text.strip()
 
+    def is_word(self, *words: str) -> bool:
+        """One of `words` typed alone, without a number."""
+        return self.word in words and self.number is None
+
+    def index(self, count: int) -> int | None:
+        """The index (from 0) of the item numbered in a list of `count`, whatever the word."""
+        if self.number is None or not 1 <= self.number <= count:
+            return None
+        return self.number - 1
+
+    def pick(self, count: int, *words: str) -> int | None:
+        """The index (from 0) of the item numbered in a list of `count`: a number alone, or
+        after one of `words`; None for anything else."""
+        return self.index(count) if self.word in (words or ("",)) else None
+
 
 def command(answer: str) -> Command:
     """`3`, `r`, `a3`, `a 3` or `react 3` as a word and a number (words in lower case)."""
@@ -89,6 +107,37 @@ def numbered(items: Sequence[str]) -> str:
     """A numbered list, one item a line, numbers right-aligned."""
     width = len(str(len(items)))
     return "\n".join(f"{i:>{width}}. {item}" for i, item in enumerate(items, start=1))
+
+
+def listing(title: str, items: Sequence[str]) -> str:
+    """A title over a numbered list."""
+    return title + "\n" + numbered(items)
+
+
+async def list_loop(
+    console: Console,
+    *,
+    load: Callable[[], Awaitable[T]],
+    show: Callable[[T], Awaitable[str]],
+    prompt: Callable[[T], str],
+    act: Callable[[Command, T], Awaitable[bool]],
+) -> None:
+    """A list and its prompt until the member goes back (0, B or Q).
+
+    `load` runs before every prompt and `show` says the list: at first, after Enter,
+    and whenever `act`, given every other answer, returns True (the list changed).
+    """
+    listed = False
+    while True:
+        loaded = await load()
+        if not listed:
+            listed = True
+            await console.say(await show(loaded))
+        answer = command(await console.ask(prompt(loaded)))
+        if answer.back:
+            return
+        if answer.empty or await act(answer, loaded):
+            listed = False
 
 
 def error_text(error: Exception) -> str:
