@@ -21,18 +21,8 @@ from bbs.boards.records import (
     ThreadView,
 )
 from bbs.boards.service import Outcome
-from plain.forms import (
-    SEND_ERRORS,
-    Command,
-    command,
-    confirm,
-    error_text,
-    list_loop,
-    listing,
-    numbered,
-    read_body,
-    send_again,
-)
+from plain.forms import SEND_ERRORS, confirm, error_text, read_body, send_again
+from plain.menus import Command, command, list_loop, listing, numbered
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -174,20 +164,20 @@ async def run(s: PlainSession) -> None:
     async def show(found: list[BoardView]) -> str:
         return listing(BOARDS_TITLE, [_board_line(b) for b in found])
 
-    async def act(answer: Command, found: list[BoardView]) -> bool:
+    async def act(answer: Command, found: list[BoardView]) -> bool | None:
         chosen = answer.pick(len(found))
         if answer.is_word("s", "search"):
             await search(s)
         elif answer.is_word("w", "warnings"):
             await warnings(s)
-        elif chosen is not None:
+        elif chosen is None:
+            return None
+        else:
             await threads(s, found[chosen].id)
             await console.say(BOARDS_TITLE.rstrip(":") + ".")
-        else:
-            await console.say(BOARDS_HINT)
         return False
 
-    await list_loop(console, load=load, show=show, prompt=lambda _: BOARDS_PROMPT, act=act)
+    await list_loop(console, BOARDS_PROMPT, BOARDS_HINT, load=load, show=show, act=act)
 
 
 def _board_line(b: BoardView) -> str:
@@ -227,7 +217,10 @@ async def threads(s: PlainSession, board_id: int) -> None:
             pages=(OLDER if page.older else "") + (NEWER if page.newer else "")
         )
 
-    async def act(answer: Command, page: ThreadListPage) -> bool:
+    def hint(page: ThreadListPage) -> str:
+        return THREADS_HINT.format(pages=", O" if page.older else "")
+
+    async def act(answer: Command, page: ThreadListPage) -> bool | None:
         nonlocal cursor
         board = page.board
         chosen = answer.pick(len(page.threads))
@@ -245,11 +238,10 @@ async def threads(s: PlainSession, board_id: int) -> None:
         elif chosen is not None:
             await read_thread(s, page.threads[chosen].id)
         else:
-            await console.say(THREADS_HINT.format(pages=", O" if page.older else ""))
-            return False
+            return None
         return True
 
-    await list_loop(console, load=load, show=show, prompt=prompt, act=act)
+    await list_loop(console, prompt, hint, load=load, show=show, act=act)
 
 
 def _thread_line(t: ThreadView) -> str:

@@ -1,11 +1,6 @@
-"""Numbered lists, commands with a number, yes or no, and multi-line text, for every section."""
+"""Yes or no, multi-line text, sending again, and errors told to members, for every section."""
 
 from __future__ import annotations
-
-import re
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
 
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import PasswordError
@@ -36,7 +31,6 @@ BODY_FULL = "That is as long as it can be; type a dot (.) alone on a line to sen
 SEND_AGAIN = "Your text is kept. Type S to try sending it again, or C to cancel: "
 DOT = "."
 CANCEL_WORDS = frozenset({"cancel"})
-BACK_WORDS = frozenset({"0", "b", "back", "q", "quit"})
 
 # Errors whose messages the core wrote for members: shown as they are.
 KIND_ERRORS: tuple[type[Exception], ...] = (
@@ -53,91 +47,6 @@ KIND_ERRORS: tuple[type[Exception], ...] = (
 
 # What may go wrong sending something: said, and the text kept for another try.
 SEND_ERRORS: tuple[type[Exception], ...] = (*KIND_ERRORS, StoreBusyError)
-
-T = TypeVar("T")
-
-_COMMAND = re.compile(r"^\s*([a-z!?/]*)\s*(\d{1,6})?\s*\.?\s*$")
-
-
-@dataclass(frozen=True)
-class Command:
-    """What was typed at a list's prompt: a word (maybe empty) and a number (maybe none)."""
-
-    word: str
-    number: int | None
-    text: str
-
-    @property
-    def back(self) -> bool:
-        return (self.word in BACK_WORDS and self.number is None) or (
-            self.word == "" and self.number == 0
-        )
-
-    @property
-    def empty(self) -> bool:
-        return not self.text.strip()
-
-    def is_word(self, *words: str) -> bool:
-        """One of `words` typed alone, without a number."""
-        return self.word in words and self.number is None
-
-    def index(self, count: int) -> int | None:
-        """The index (from 0) of the item numbered in a list of `count`, whatever the word."""
-        if self.number is None or not 1 <= self.number <= count:
-            return None
-        return self.number - 1
-
-    def pick(self, count: int, *words: str) -> int | None:
-        """The index (from 0) of the item numbered in a list of `count`: a number alone, or
-        after one of `words`; None for anything else."""
-        return self.index(count) if self.word in (words or ("",)) else None
-
-
-def command(answer: str) -> Command:
-    """`3`, `r`, `a3`, `a 3` or `react 3` as a word and a number (words in lower case)."""
-    text = answer.strip()
-    found = _COMMAND.match(text.lower())
-    if found is None:
-        return Command(text.lower(), None, text)
-    word, digits = found.group(1), found.group(2)
-    return Command(word, int(digits) if digits else None, text)
-
-
-def numbered(items: Sequence[str]) -> str:
-    """A numbered list, one item a line, numbers right-aligned."""
-    width = len(str(len(items)))
-    return "\n".join(f"{i:>{width}}. {item}" for i, item in enumerate(items, start=1))
-
-
-def listing(title: str, items: Sequence[str]) -> str:
-    """A title over a numbered list."""
-    return title + "\n" + numbered(items)
-
-
-async def list_loop(
-    console: Console,
-    *,
-    load: Callable[[], Awaitable[T]],
-    show: Callable[[T], Awaitable[str]],
-    prompt: Callable[[T], str],
-    act: Callable[[Command, T], Awaitable[bool]],
-) -> None:
-    """A list and its prompt until the member goes back (0, B or Q).
-
-    `load` runs before every prompt and `show` says the list: at first, after Enter,
-    and whenever `act`, given every other answer, returns True (the list changed).
-    """
-    listed = False
-    while True:
-        loaded = await load()
-        if not listed:
-            listed = True
-            await console.say(await show(loaded))
-        answer = command(await console.ask(prompt(loaded)))
-        if answer.back:
-            return
-        if answer.empty or await act(answer, loaded):
-            listed = False
 
 
 def error_text(error: Exception) -> str:

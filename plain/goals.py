@@ -16,16 +16,8 @@ from bbs.goals.records import (
 )
 from bbs.goals.service import CheckInOutcome
 from bbs.goals.streaks import CheckInStatus, Progress
-from plain.forms import (
-    KIND_ERRORS,
-    Command,
-    command,
-    confirm,
-    error_text,
-    list_loop,
-    listing,
-    numbered,
-)
+from plain.forms import KIND_ERRORS, confirm, error_text
+from plain.menus import Command, command, list_loop, listing, numbered
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -220,12 +212,12 @@ async def run(s: PlainSession) -> None:
             lines.append(NO_ARCHIVED if archived else NO_GOALS)
         return "\n".join(lines)
 
-    async def act(answer: Command, summaries: list[GoalSummary]) -> bool:
+    async def act(answer: Command, summaries: list[GoalSummary]) -> bool | None:
         nonlocal archived
-        word, number = answer.word, answer.number
+        word = answer.word
         index = answer.index(len(summaries))
         chosen = summaries[index] if index is not None else None
-        if word in ("v", "archived") and number is None:
+        if answer.is_word("v", "archived"):
             archived = not archived
         elif not word and chosen is not None:
             await detail(s, chosen.goal.id)
@@ -237,30 +229,25 @@ async def run(s: PlainSession) -> None:
         elif word in ("e", "edit") and chosen is not None and not archived:
             await edit_goal(s, chosen.goal)
         elif archived:
-            await console.say(LIST_HINT)
-            return False
-        elif word in ("n", "new") and number is None:
+            return None
+        elif answer.is_word("n", "new"):
             await new_goal(s)
-        elif word in ("p", "partners") and number is None:
+        elif answer.is_word("p", "partners"):
             await partners(s)
             return False
-        elif word in ("r", "rest") and number is None:
+        elif answer.is_word("r", "rest"):
             await rest(s)
-        elif word in ("s", "settings") and number is None:
+        elif answer.is_word("s", "settings"):
             await settings(s)
             return False
         else:
-            await console.say(LIST_HINT)
-            return False
+            return None
         return True
 
-    await list_loop(
-        console,
-        load=load,
-        show=show,
-        prompt=lambda _: ARCHIVED_PROMPT if archived else LIST_PROMPT,
-        act=act,
-    )
+    def prompt(_summaries: list[GoalSummary]) -> str:
+        return ARCHIVED_PROMPT if archived else LIST_PROMPT
+
+    await list_loop(console, prompt, LIST_HINT, load=load, show=show, act=act)
 
 
 def detail_text(d: GoalDetail) -> str:
@@ -537,30 +524,33 @@ async def partners(s: PlainSession) -> None:
             lines.append(NO_PARTNERS)
         return "\n".join(lines)
 
-    async def act(answer: Command, found: list[PartnershipView]) -> bool:
+    async def act(answer: Command, found: list[PartnershipView]) -> bool | None:
         try:
             return await _on_partner(s, answer, found)
         except KIND_ERRORS as error:
             await console.say(error_text(error))
             return False
 
-    await list_loop(console, load=load, show=show, prompt=lambda _: PARTNERS_PROMPT, act=act)
+    await list_loop(console, PARTNERS_PROMPT, PARTNERS_HINT, load=load, show=show, act=act)
 
 
-async def _on_partner(s: PlainSession, answer: Command, found: list[PartnershipView]) -> bool:
-    """One answer at the partners' prompt; True when the list changed."""
+async def _on_partner(
+    s: PlainSession, answer: Command, found: list[PartnershipView]
+) -> bool | None:
+    """One answer at the partners' prompt; True when the list changed, None when the
+    answer means nothing here."""
     console, goals, member = s.console, s.services.goals, s.member
-    word, number = answer.word, answer.number
+    word = answer.word
     index = answer.index(len(found))
     chosen = found[index] if index is not None else None
-    if word in ("i", "invite") and number is None:
+    if answer.is_word("i", "invite"):
         name = (await console.ask(INVITE_PROMPT)).strip()
         if name and name != "0":
             made = await goals.invite(member.id, name)
             await console.say(INVITED.format(name=made.other))
             return True
     elif chosen is None:
-        await console.say(PARTNERS_HINT)
+        return None
     elif word in ("y", "yes", "accept"):
         await goals.answer(member.id, chosen.id, True)
         await console.say(ACCEPTED.format(name=chosen.other))
@@ -584,7 +574,7 @@ async def _on_partner(s: PlainSession, answer: Command, found: list[PartnershipV
     elif word in ("x", "cheer"):
         await cheer(s, chosen.other_id, chosen.other, None)
     else:
-        await console.say(PARTNERS_HINT)
+        return None
     return False
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bbs.resources.records import ResourceView
-from plain.forms import Command, command, list_loop, listing
+from plain.menus import Command, command, list_loop, listing
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -79,7 +79,7 @@ async def library(s: PlainSession) -> None:
         ]
         return listing(LIBRARY_TITLE, lines)
 
-    async def act(answer: Command, favourites: set[int]) -> bool:
+    async def act(answer: Command, favourites: set[int]) -> bool | None:
         nonlocal only_favourites
         index = answer.index(len(entries))
         chosen = entries[index] if index is not None else None
@@ -95,10 +95,10 @@ async def library(s: PlainSession) -> None:
             now = await resources.set_favourite(member.id, chosen.id, chosen.id not in favourites)
             await console.say((KEPT if now else LET_GO).format(title=chosen.title))
         else:
-            await console.say(LIBRARY_HINT)
+            return None
         return False
 
-    await list_loop(console, load=load, show=show, prompt=lambda _: LIBRARY_PROMPT, act=act)
+    await list_loop(console, LIBRARY_PROMPT, LIBRARY_HINT, load=load, show=show, act=act)
 
 
 async def read_entry(s: PlainSession, entry: ResourceView) -> None:

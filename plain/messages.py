@@ -8,17 +8,8 @@ from bbs.accounts.blocks import BlockKind
 from bbs.boards.records import BODY_MAX, PostStatus
 from bbs.mail.records import WHO_LABELS, ConversationView, MessagePage, WhoMayWrite
 from plain.boards import tell_outcome, when
-from plain.forms import (
-    SEND_ERRORS,
-    Command,
-    command,
-    confirm,
-    error_text,
-    list_loop,
-    listing,
-    read_body,
-    send_again,
-)
+from plain.forms import SEND_ERRORS, confirm, error_text, read_body, send_again
+from plain.menus import Command, command, list_loop, listing
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -80,7 +71,7 @@ async def run(s: PlainSession) -> None:
             return TITLE.format(who=WHO_LABELS[who]) + "\n" + NONE_YET
         return listing(TITLE.format(who=WHO_LABELS[who]), [_line(c) for c in conversations])
 
-    async def act(answer: Command, conversations: list[ConversationView]) -> bool:
+    async def act(answer: Command, conversations: list[ConversationView]) -> bool | None:
         chosen = answer.pick(len(conversations))
         if answer.is_word("n", "new"):
             await write_to(s)
@@ -91,13 +82,12 @@ async def run(s: PlainSession) -> None:
             await boards.set_who_may_write(member.id, chosen_who)
             await console.say(WHO_NOW.format(who=WHO_LABELS[chosen_who]))
             return False
-        if chosen is not None:
-            await conversation(s, conversations[chosen].id)
-            return True
-        await console.say(LIST_HINT)
-        return False
+        if chosen is None:
+            return None
+        await conversation(s, conversations[chosen].id)
+        return True
 
-    await list_loop(console, load=load, show=show, prompt=lambda _: LIST_PROMPT, act=act)
+    await list_loop(console, LIST_PROMPT, LIST_HINT, load=load, show=show, act=act)
 
 
 def _line(c: ConversationView) -> str:

@@ -11,7 +11,8 @@ from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
 from bbs.models import FrontEnd
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
-from plain.forms import KIND_ERRORS, Command, command, confirm, error_text, list_loop, listing
+from plain.forms import KIND_ERRORS, confirm, error_text
+from plain.menus import Command, command, list_loop, listing
 from plain.session import Goodbye
 
 if TYPE_CHECKING:
@@ -129,18 +130,17 @@ async def run(s: PlainSession) -> None:
         ]
         return listing(title, items)
 
-    async def act(answer: Command, _member: MemberView) -> bool:
+    async def act(answer: Command, _member: MemberView) -> bool | None:
         chosen = answer.pick(len(MENU))
         if chosen is None:
-            await console.say(HINT)
-            return False
+            return None
         try:
             await _choice(s, chosen + 1)
         except KIND_ERRORS as error:
             await console.say(error_text(error))
         return chosen + 1 in (1, 8, 11)
 
-    await list_loop(console, load=load, show=show, prompt=lambda _: PROMPT, act=act)
+    await list_loop(console, PROMPT, HINT, load=load, show=show, act=act)
 
 
 async def _choice(s: PlainSession, number: int) -> None:
@@ -222,14 +222,14 @@ async def _keys(s: PlainSession) -> None:
     async def show(keys: list[KeyView]) -> str:
         return listing(KEYS_TITLE, [_key_line(k) for k in keys]) if keys else NO_KEYS
 
-    async def act(answer: Command, keys: list[KeyView]) -> bool:
+    async def act(answer: Command, keys: list[KeyView]) -> bool | None:
         try:
             return await _on_key(s, answer, keys)
         except AccountError as error:
             await console.say(str(error))
             return False
 
-    await list_loop(console, load=load, show=show, prompt=lambda _: KEYS_PROMPT, act=act)
+    await list_loop(console, KEYS_PROMPT, KEYS_HINT, load=load, show=show, act=act)
 
 
 def _key_line(k: KeyView) -> str:
@@ -242,8 +242,9 @@ def _key_line(k: KeyView) -> str:
     )
 
 
-async def _on_key(s: PlainSession, answer: Command, keys: list[KeyView]) -> bool:
-    """One answer at the keys' prompt; True when the keys changed."""
+async def _on_key(s: PlainSession, answer: Command, keys: list[KeyView]) -> bool | None:
+    """One answer at the keys' prompt; True when the keys changed, None when the answer
+    means nothing here."""
     console, privacy = s.console, s.services.privacy
     removing = answer.pick(len(keys), "r", "remove")
     if answer.is_word("a", "add"):
@@ -259,7 +260,7 @@ async def _on_key(s: PlainSession, answer: Command, keys: list[KeyView]) -> bool
             await console.say(KEY_REMOVED)
             return True
     else:
-        await console.say(KEYS_HINT)
+        return None
     return False
 
 

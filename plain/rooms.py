@@ -18,7 +18,8 @@ from bbs.rooms.service import (
     RoomVisit,
 )
 from bbs.text_safety import clean_line
-from plain.forms import Command, error_text, list_loop, listing
+from plain.forms import error_text
+from plain.menus import Command, list_loop, listing
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -91,16 +92,15 @@ async def run(s: PlainSession) -> None:
             lines.append(TODAY.format(events=events_line(events)))
         return "\n".join(lines)
 
-    async def act(answer: Command, found: list[tuple[RoomView, int]]) -> bool:
+    async def act(answer: Command, found: list[tuple[RoomView, int]]) -> bool | None:
         chosen = answer.pick(len(found))
         if chosen is None:
-            await console.say(ROOMS_HINT)
-            return False
+            return None
         visit = await rooms.enter(found[chosen][0].id, member)
         await Room(s, visit).stay()
         return True
 
-    await list_loop(console, load=load, show=show, prompt=lambda _: ROOMS_PROMPT, act=act)
+    await list_loop(console, ROOMS_PROMPT, ROOMS_HINT, load=load, show=show, act=act)
 
 
 def _room_line(room: RoomView, count: int) -> str:
