@@ -16,7 +16,7 @@ from bbs.goals.records import (
 )
 from bbs.goals.service import CheckInOutcome
 from bbs.goals.streaks import CheckInStatus, Progress
-from plain.forms import KIND_ERRORS, confirm, error_text
+from plain.forms import KIND_ERRORS, confirm
 from plain.menus import Command, command, list_loop, listing, numbered
 
 if TYPE_CHECKING:
@@ -525,13 +525,11 @@ async def partners(s: PlainSession) -> None:
         return "\n".join(lines)
 
     async def act(answer: Command, found: list[PartnershipView]) -> bool | None:
-        try:
-            return await _on_partner(s, answer, found)
-        except KIND_ERRORS as error:
-            await console.say(error_text(error))
-            return False
+        return await _on_partner(s, answer, found)
 
-    await list_loop(console, PARTNERS_PROMPT, PARTNERS_HINT, load=load, show=show, act=act)
+    await list_loop(
+        console, PARTNERS_PROMPT, PARTNERS_HINT, load=load, show=show, act=act, errors=KIND_ERRORS
+    )
 
 
 async def _on_partner(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from plain.console import Console
+from plain.forms import error_text
 
 BACK_WORDS = frozenset({"0", "b", "back", "q", "quit"})
 T = TypeVar("T")
@@ -79,13 +80,14 @@ async def list_loop(
     load: Callable[[], Awaitable[T]],
     show: Callable[[T], Awaitable[str]],
     act: Callable[[Command, T], Awaitable[bool | None]],
+    errors: tuple[type[Exception], ...] = (),
 ) -> None:
     """A list and its prompt until the member goes back (0, B or Q).
 
     `load` runs before every prompt and `show` says the list: at first, after Enter,
     and whenever `act`, given every other answer, returns True (the list changed).
     `act` returns False when the list stays as it is, and None when the answer means
-    nothing here: the hint is said.
+    nothing here: the hint is said. `errors` raised by `act` are told, and the list stays.
     """
     listed = False
     while True:
@@ -99,7 +101,11 @@ async def list_loop(
         if answer.empty:
             listed = False
             continue
-        changed = await act(answer, loaded)
+        try:
+            changed = await act(answer, loaded)
+        except errors as error:
+            await console.say(error_text(error))
+            changed = False
         if changed is None:
             await console.say(hint if isinstance(hint, str) else hint(loaded))
         listed = not changed

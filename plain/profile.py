@@ -223,13 +223,11 @@ async def _keys(s: PlainSession) -> None:
         return listing(KEYS_TITLE, [_key_line(k) for k in keys]) if keys else NO_KEYS
 
     async def act(answer: Command, keys: list[KeyView]) -> bool | None:
-        try:
-            return await _on_key(s, answer, keys)
-        except AccountError as error:
-            await console.say(str(error))
-            return False
+        return await _on_key(s, answer, keys)
 
-    await list_loop(console, KEYS_PROMPT, KEYS_HINT, load=load, show=show, act=act)
+    await list_loop(
+        console, KEYS_PROMPT, KEYS_HINT, load=load, show=show, act=act, errors=(AccountError,)
+    )
 
 
 def _key_line(k: KeyView) -> str:
