@@ -25,6 +25,8 @@ from bbs.moderation_queue.sanctions import SanctionKind, parse_length
 from bbs.posted_events import post_announcements
 
 Handler = Callable[[argparse.Namespace], int]
+MODERATOR_ACTING = "the moderator or sysop acting (default: the first sysop)"
+SYSOP_ACTING = "the sysop acting (default: the first sysop)"
 # `bbs admin set KEY VALUE`: what a sysop may set from the command line, and its setting.
 SETTINGS = {
     "on-call": "on_call_note",
@@ -219,14 +221,7 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     """Add the moderation subcommands to `bbs admin`."""
 
     def common(parser: argparse.ArgumentParser, handler: Handler) -> None:
-        parser.add_argument(
-            "--as",
-            dest="as_name",
-            default=None,
-            help="the moderator or sysop acting (default: the first sysop)",
-        )
-        data_dir_option(parser)
-        parser.set_defaults(func=_guarded(handler))
+        _handled_by(parser, handler, data_dir_option, acting=MODERATOR_ACTING)
 
     common(admin_sub.add_parser("queue", help="the review queue, crisis alerts first"), cmd_queue)
     for kind, blurb in (
@@ -278,8 +273,34 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     setting.add_argument("key", choices=sorted(SETTINGS))
     setting.add_argument("value", help="the text ('' clears it)")
     common(setting, cmd_set)
-    _register_export(admin_sub, data_dir_option)
+    export = admin_sub.add_parser(
+        "export", help="everything of one member's as JSON (what `ssh NAME@host export` gives)"
+    )
+    export.add_argument("name")
+    export.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        help="file to write (mode 0600); default: standard output",
+    )
+    _handled_by(export, cmd_member_export, data_dir_option)
     _register_resources(admin_sub, data_dir_option)
+
+
+def _handled_by(
+    parser: argparse.ArgumentParser,
+    handler: Handler,
+    data_dir_option: Callable[[argparse.ArgumentParser], None],
+    *,
+    acting: str | None = None,
+) -> None:
+    """The data directory options and the handler of an admin subcommand, and --as NAME
+    (with `acting` as its help) where someone acts."""
+    if acting is not None:
+        parser.add_argument("--as", dest="as_name", default=None, help=acting)
+    data_dir_option(parser)
+    parser.set_defaults(func=_guarded(handler))
 
 
 def _member_and_reason(
@@ -318,24 +339,6 @@ def cmd_member_export(args: argparse.Namespace) -> int:
     _write_private(args.output, text)
     sys.stderr.write(f"Wrote {member.pseudonym}'s data to {args.output}.\n")
     return 0
-
-
-def _register_export(
-    admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser], None]
-) -> None:
-    export = admin_sub.add_parser(
-        "export", help="everything of one member's as JSON (what `ssh NAME@host export` gives)"
-    )
-    export.add_argument("name")
-    export.add_argument(
-        "--output",
-        "-o",
-        type=Path,
-        default=None,
-        help="file to write (mode 0600); default: standard output",
-    )
-    data_dir_option(export)
-    export.set_defaults(func=_guarded(cmd_member_export))
 
 
 # -- `bbs admin resource list|show|add|edit|retire|restore`: the resource library ---------
@@ -440,11 +443,7 @@ def _register_resources(
     sub = resource.add_subparsers(dest="resource_command", metavar="ACTION", required=True)
 
     def common(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--as", dest="as_name", default=None, help="the sysop acting (default: the first sysop)"
-        )
-        data_dir_option(parser)
-        parser.set_defaults(func=_guarded(cmd_resource))
+        _handled_by(parser, cmd_resource, data_dir_option, acting=SYSOP_ACTING)
 
     listing = sub.add_parser("list", help="entries members see (--all: retired ones too)")
     listing.add_argument("--all", action="store_true", help="include retired entries")
