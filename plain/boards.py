@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 # -- what members read ----------------------------------------------------------------
 BOARDS_TITLE = "Boards:"
-BOARD_LINE = "{name}: {description} {threads} thread{ts}{unread}{following}"
+BOARD_LINE = "{name}: {description} {threads}{following}"
 UNREAD = ", {count} unread"
 FOLLOWING = ", following"
 BOARDS_PROMPT = (
@@ -39,7 +39,7 @@ BOARDS_PROMPT = (
 BOARDS_HINT = "Type one of the numbers shown, S, W or 0."
 THREADS_TITLE = "{board}{following}: threads, most recently active first."
 NO_THREADS = "No threads here yet. Type N to start one."
-THREAD_LINE = "{title}, by {author}. {posts} post{ps}{unread}.{warning}{held}{blocked}"
+THREAD_LINE = "{title}, by {author}. {posts}.{warning}{held}{blocked}"
 THREAD_WARNING = " Content warning: {warning}."
 THREAD_HELD = " Held for review."
 THREAD_BLOCKED = " You blocked its starter."
@@ -52,7 +52,7 @@ NEWER = "L for newer threads, "
 THREADS_HINT = "Type a thread's number, N, F or 0{pages}."
 FOLLOWING_BOARD = "Following {board}: new threads there show under What is new."
 UNFOLLOWED_BOARD = "Stopped following {board}."
-THREAD_TITLE = "{title} (in {board}). {posts} post{ps}.{warning}"
+THREAD_TITLE = "{title} (in {board}). {posts}.{warning}"
 POST_HEADER = "Post {seq} by {author}, {when}{edited}:"
 EDITED = ", edited"
 POST_DELETED = "(This post was deleted by its author.)"
@@ -149,11 +149,22 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"
+def _counted(count: int, noun: str, *, unread: int = 0) -> str:
+    """`3 threads`, `1 post`, and how many of them are unread when some are."""
+    said = f"{count} {noun}{'' if count == 1 else 's'}"
+    return said + UNREAD.format(count=unread) if unread else said
 
 
 # -- boards ---------------------------------------------------------------------------
+def _board_line(b: BoardView) -> str:
+    return BOARD_LINE.format(
+        name=b.name,
+        description=b.description,
+        threads=_counted(b.threads, "thread", unread=b.unread),
+        following=FOLLOWING if b.following else "",
+    )
+
+
 async def run(s: PlainSession) -> None:
     """The list of boards, then a board's threads."""
     console, boards = s.console, s.services.boards
@@ -180,14 +191,14 @@ async def run(s: PlainSession) -> None:
     await list_loop(console, BOARDS_PROMPT, BOARDS_HINT, load=load, show=show, act=act)
 
 
-def _board_line(b: BoardView) -> str:
-    return BOARD_LINE.format(
-        name=b.name,
-        description=b.description,
-        threads=b.threads,
-        ts=_s(b.threads),
-        unread=UNREAD.format(count=b.unread) if b.unread else "",
-        following=FOLLOWING if b.following else "",
+def _thread_line(t: ThreadView) -> str:
+    return THREAD_LINE.format(
+        title=t.title,
+        author=t.author,
+        posts=_counted(t.post_count, "post", unread=t.unread),
+        warning=THREAD_WARNING.format(warning=t.warning) if t.warning else "",
+        held=THREAD_HELD if t.status is PostStatus.HELD else "",
+        blocked=THREAD_BLOCKED if t.blocked else "",
     )
 
 
@@ -242,19 +253,6 @@ async def threads(s: PlainSession, board_id: int) -> None:
         return True
 
     await list_loop(console, prompt, hint, load=load, show=show, act=act)
-
-
-def _thread_line(t: ThreadView) -> str:
-    return THREAD_LINE.format(
-        title=t.title,
-        author=t.author,
-        posts=t.post_count,
-        ps=_s(t.post_count),
-        unread=UNREAD.format(count=t.unread) if t.unread else "",
-        warning=THREAD_WARNING.format(warning=t.warning) if t.warning else "",
-        held=THREAD_HELD if t.status is PostStatus.HELD else "",
-        blocked=THREAD_BLOCKED if t.blocked else "",
-    )
 
 
 # -- a thread -------------------------------------------------------------------------
@@ -346,8 +344,7 @@ async def read_thread(s: PlainSession, thread_id: int, *, at_seq: int | None = N
         THREAD_TITLE.format(
             title=thread.title,
             board=thread.board_name,
-            posts=thread.post_count,
-            ps=_s(thread.post_count),
+            posts=_counted(thread.post_count, "post"),
             warning=THREAD_WARNING.format(warning=thread.warning) if thread.warning else "",
         )
     )
