@@ -6,8 +6,9 @@ header and warning, and the number to type to open it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bbs.accounts.blocks import BlockKind
 from bbs.boards.records import (
@@ -534,6 +535,23 @@ async def edit(s: PlainSession, reader: _Thread, post: PostView) -> None:
 
 
 # -- what is new, search, warnings ----------------------------------------------------
+class _AtPost(Protocol):
+    """A line that points at a post: a piece of news, a search hit."""
+
+    @property
+    def thread_id(self) -> int: ...
+
+    @property
+    def seq(self) -> int: ...
+
+
+async def _open_picked(s: PlainSession, answer: Command, places: Sequence[_AtPost]) -> None:
+    """The thread at the post numbered in `answer`, if it numbers one of `places`."""
+    chosen = answer.pick(len(places))
+    if chosen is not None:
+        await read_thread(s, places[chosen].thread_id, at_seq=places[chosen].seq)
+
+
 async def whats_new(s: PlainSession) -> None:
     console = s.console
     while True:
@@ -553,10 +571,7 @@ async def whats_new(s: PlainSession) -> None:
         answer = command(await console.ask(NEWS_PROMPT))
         if answer.back or answer.empty:
             return
-        chosen = answer.pick(len(news))
-        if chosen is not None:
-            item = news[chosen]
-            await read_thread(s, item.thread_id, at_seq=item.seq)
+        await _open_picked(s, answer, news)
 
 
 async def search(s: PlainSession) -> None:
@@ -586,10 +601,7 @@ async def search(s: PlainSession) -> None:
                 return
             if answer.word in ("s", "search") or answer.empty:
                 break
-            chosen = answer.pick(len(hits))
-            if chosen is not None:
-                hit = hits[chosen]
-                await read_thread(s, hit.thread_id, at_seq=hit.seq)
+            await _open_picked(s, answer, hits)
 
 
 async def warnings(s: PlainSession) -> None:

@@ -159,13 +159,19 @@ async def _password(s: PlainSession, prompt: str) -> tuple[str, str]:
         return password, repeated
 
 
+async def _typed(s: PlainSession, prompt: str) -> str | None:
+    """The answer to `prompt`, stripped; None when the member goes back."""
+    answer = (await s.console.ask(_t(s)(prompt))).strip()
+    return None if answer.lower() in BACK else answer
+
+
 async def _sign_up(s: PlainSession) -> SignUpResult | None:
     console = s.console
     _ = _t(s)
     await console.say(_(NAME_HOW))
     while True:
-        name = (await console.ask(_(NAME_PROMPT))).strip()
-        if name.lower() in BACK:
+        name = await _typed(s, NAME_PROMPT)
+        if name is None:
             return None
         try:
             await s.services.check_pseudonym(name)
@@ -194,11 +200,11 @@ async def _recover(s: PlainSession) -> SignUpResult | None:
     _ = _t(s)
     await console.say(_(RECOVER_HOW))
     for _attempt in range(TRIES):
-        name = (await console.ask(_(RECOVER_NAME))).strip()
-        if name.lower() in BACK:
+        name = await _typed(s, RECOVER_NAME)
+        if name is None:
             return None
-        code = (await console.ask(_(CODE_PROMPT))).strip()
-        if code.lower() in BACK:
+        code = await _typed(s, CODE_PROMPT)
+        if code is None:
             return None
         password, repeated = await _password(s, _(NEW_PASSWORD))
         await console.say(_(ONE_MOMENT))
