@@ -22,7 +22,7 @@ from bbs.boards.records import (
     ThreadView,
 )
 from bbs.boards.service import Outcome
-from plain.forms import SEND_ERRORS, confirm, error_text, read_body, send_again
+from plain.forms import confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing, numbered
 
 if TYPE_CHECKING:
@@ -471,20 +471,17 @@ async def reply(s: PlainSession, reader: _Thread, *, quote: PostView | None = No
     body = await read_body(console, intro, limit=BODY_MAX)
     if body is None:
         return
-    while True:
-        try:
-            outcome = await s.services.boards.reply(
-                s.member.id, reader.thread_id, body=start + body, warning=warning
-            )
-        except SEND_ERRORS as error:
-            await console.say(error_text(error))
-            if await send_again(console):
-                continue
-            return
-        seq = outcome.post.seq if outcome.post else 0
-        await tell_outcome(s, outcome, POSTED_REPLY.format(seq=seq))
-        await reader.load(before_seq=seq + 1)
+    outcome = await send_kept(
+        console,
+        lambda: s.services.boards.reply(
+            s.member.id, reader.thread_id, body=start + body, warning=warning
+        ),
+    )
+    if outcome is None:
         return
+    seq = outcome.post.seq if outcome.post else 0
+    await tell_outcome(s, outcome, POSTED_REPLY.format(seq=seq))
+    await reader.load(before_seq=seq + 1)
 
 
 async def new_thread(s: PlainSession, board_id: int, board_name: str) -> None:
@@ -497,18 +494,14 @@ async def new_thread(s: PlainSession, board_id: int, board_name: str) -> None:
     body = await read_body(console, BODY_INTRO_THREAD, limit=BODY_MAX)
     if body is None:
         return
-    while True:
-        try:
-            outcome = await s.services.boards.create_thread(
-                s.member.id, board_id, title=title, body=body, warning=warning
-            )
-        except SEND_ERRORS as error:
-            await console.say(error_text(error))
-            if await send_again(console):
-                continue
-            return
+    outcome = await send_kept(
+        console,
+        lambda: s.services.boards.create_thread(
+            s.member.id, board_id, title=title, body=body, warning=warning
+        ),
+    )
+    if outcome is not None:
         await tell_outcome(s, outcome, POSTED_THREAD)
-        return
 
 
 async def edit(s: PlainSession, reader: _Thread, post: PostView) -> None:

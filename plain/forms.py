@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import PasswordError
 from bbs.accounts.pseudonyms import PseudonymError
@@ -13,6 +16,8 @@ from bbs.resources.records import ResourceError
 from bbs.rooms.records import RoomError
 from bbs.suggestions.records import SuggestionError
 from plain.console import Console
+
+T = TypeVar("T")
 
 # -- what members read ----------------------------------------------------------------
 BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
@@ -89,6 +94,18 @@ async def read_body(console: Console, intro: str, *, limit: int) -> str | None:
             continue
         lines.extend(line.split("\n"))
         size += len(line) + 1
+
+
+async def send_kept(console: Console, send: Callable[[], Awaitable[T]]) -> T | None:
+    """What `send` returns; when it fails, why is said and the member may try again with
+    the same text. None when they give up."""
+    while True:
+        try:
+            return await send()
+        except SEND_ERRORS as error:
+            await console.say(error_text(error))
+            if not await send_again(console):
+                return None
 
 
 async def send_again(console: Console) -> bool:

@@ -8,7 +8,7 @@ from bbs.accounts.blocks import BlockKind
 from bbs.boards.records import BODY_MAX, PostStatus
 from bbs.mail.records import WHO_LABELS, ConversationView, MessagePage, WhoMayWrite
 from plain.boards import tell_outcome, when
-from plain.forms import SEND_ERRORS, confirm, error_text, read_body, send_again
+from plain.forms import confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing
 
 if TYPE_CHECKING:
@@ -116,16 +116,11 @@ async def send_to(s: PlainSession, partner_id: int, partner: str) -> None:
     body = await read_body(console, BODY_INTRO.format(partner=partner), limit=BODY_MAX)
     if body is None:
         return
-    while True:
-        try:
-            outcome = await s.services.mail.send_message(s.member.id, partner_id, body)
-        except SEND_ERRORS as error:
-            await console.say(error_text(error))
-            if await send_again(console):
-                continue
-            return
+    outcome = await send_kept(
+        console, lambda: s.services.mail.send_message(s.member.id, partner_id, body)
+    )
+    if outcome is not None:
         await tell_outcome(s, outcome, SENT.format(partner=partner))
-        return
 
 
 def _page_text(page: MessagePage) -> str:
