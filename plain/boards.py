@@ -6,7 +6,7 @@ header and warning, and the number to type to open it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -456,8 +456,19 @@ async def tell_outcome(s: PlainSession, outcome: Outcome, done: str) -> None:
     await s.console.say(outcome.note if outcome.note else done)
 
 
+async def _write_post(
+    s: PlainSession, intro: str, send: Callable[[str, str], Awaitable[Outcome]]
+) -> Outcome | None:
+    """A content warning (maybe none) and a post's text, sent by `send(warning, body)` and
+    kept for another try when sending fails; None when the member cancels or gives up."""
+    warning = (await s.console.ask(WARNING_PROMPT)).strip()
+    body = await read_body(s.console, intro, limit=BODY_MAX)
+    if body is None:
+        return None
+    return await send_kept(s.console, lambda: send(warning, body))
+
+
 async def reply(s: PlainSession, reader: _Thread, *, quote: PostView | None = None) -> None:
-    console = s.console
     page = reader.page
     if page is None:
         return
@@ -467,13 +478,10 @@ async def reply(s: PlainSession, reader: _Thread, *, quote: PostView | None = No
         quoted = "\n".join("> " + line for line in quote.body.splitlines()[:20])
         start = QUOTE_HEAD.format(author=quote.author) + "\n" + quoted + "\n\n"
         intro = BODY_INTRO_QUOTE.format(seq=quote.seq)
-    warning = (await console.ask(WARNING_PROMPT)).strip()
-    body = await read_body(console, intro, limit=BODY_MAX)
-    if body is None:
-        return
-    outcome = await send_kept(
-        console,
-        lambda: s.services.boards.reply(
+    outcome = await _write_post(
+        s,
+        intro,
+        lambda warning, body: s.services.boards.reply(
             s.member.id, reader.thread_id, body=start + body, warning=warning
         ),
     )
@@ -490,13 +498,10 @@ async def new_thread(s: PlainSession, board_id: int, board_name: str) -> None:
     title = (await console.ask(TITLE_PROMPT)).strip()
     if not title or title == "0":
         return
-    warning = (await console.ask(WARNING_PROMPT)).strip()
-    body = await read_body(console, BODY_INTRO_THREAD, limit=BODY_MAX)
-    if body is None:
-        return
-    outcome = await send_kept(
-        console,
-        lambda: s.services.boards.create_thread(
+    outcome = await _write_post(
+        s,
+        BODY_INTRO_THREAD,
+        lambda warning, body: s.services.boards.create_thread(
             s.member.id, board_id, title=title, body=body, warning=warning
         ),
     )
