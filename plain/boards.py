@@ -6,28 +6,31 @@ header and warning, and the number to type to open it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bbs.accounts.blocks import BlockKind
-from bbs.boards.records import BODY_MAX, REACTIONS, PostStatus, PostView, ThreadPage, ThreadView
-from bbs.boards.service import Outcome
-from plain.forms import (
-    SEND_ERRORS,
-    command,
-    confirm,
-    error_text,
-    numbered,
-    read_body,
-    send_again,
+from bbs.boards.records import (
+    BODY_MAX,
+    REACTIONS,
+    BoardView,
+    PostStatus,
+    PostView,
+    ThreadListPage,
+    ThreadPage,
+    ThreadView,
 )
+from bbs.boards.service import Outcome
+from plain.forms import confirm, read_body, send_kept
+from plain.menus import Command, command, list_loop, listing, numbered
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
 BOARDS_TITLE = "Boards:"
-BOARD_LINE = "{name}: {description} {threads} thread{ts}{unread}{following}"
+BOARD_LINE = "{name}: {description} {threads}{following}"
 UNREAD = ", {count} unread"
 FOLLOWING = ", following"
 BOARDS_PROMPT = (
@@ -37,7 +40,7 @@ BOARDS_PROMPT = (
 BOARDS_HINT = "Type one of the numbers shown, S, W or 0."
 THREADS_TITLE = "{board}{following}: threads, most recently active first."
 NO_THREADS = "No threads here yet. Type N to start one."
-THREAD_LINE = "{title}, by {author}. {posts} post{ps}{unread}.{warning}{held}{blocked}"
+THREAD_LINE = "{title}, by {author}. {posts}.{warning}{held}{blocked}"
 THREAD_WARNING = " Content warning: {warning}."
 THREAD_HELD = " Held for review."
 THREAD_BLOCKED = " You blocked its starter."
@@ -50,7 +53,7 @@ NEWER = "L for newer threads, "
 THREADS_HINT = "Type a thread's number, N, F or 0{pages}."
 FOLLOWING_BOARD = "Following {board}: new threads there show under What is new."
 UNFOLLOWED_BOARD = "Stopped following {board}."
-THREAD_TITLE = "{title} (in {board}). {posts} post{ps}.{warning}"
+THREAD_TITLE = "{title} (in {board}). {posts}.{warning}"
 POST_HEADER = "Post {seq} by {author}, {when}{edited}:"
 EDITED = ", edited"
 POST_DELETED = "(This post was deleted by its author.)"
@@ -147,111 +150,110 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"
+def _counted(count: int, noun: str, *, unread: int = 0) -> str:
+    """`3 threads`, `1 post`, and how many of them are unread when some are."""
+    said = f"{count} {noun}{'' if count == 1 else 's'}"
+    return said + UNREAD.format(count=unread) if unread else said
 
 
 # -- boards ---------------------------------------------------------------------------
+def _board_line(b: BoardView) -> str:
+    return BOARD_LINE.format(
+        name=b.name,
+        description=b.description,
+        threads=_counted(b.threads, "thread", unread=b.unread),
+        following=FOLLOWING if b.following else "",
+    )
+
+
 async def run(s: PlainSession) -> None:
     """The list of boards, then a board's threads."""
     console, boards = s.console, s.services.boards
-    listed = False
-    while True:
-        found = await boards.board_list(s.member.id)
-        if not listed:
-            listed = True
-            await console.say(
-                BOARDS_TITLE
-                + "\n"
-                + numbered(
-                    [
-                        BOARD_LINE.format(
-                            name=b.name,
-                            description=b.description,
-                            threads=b.threads,
-                            ts=_s(b.threads),
-                            unread=UNREAD.format(count=b.unread) if b.unread else "",
-                            following=FOLLOWING if b.following else "",
-                        )
-                        for b in found
-                    ]
-                )
-            )
-        answer = command(await console.ask(BOARDS_PROMPT))
-        if answer.back:
-            return
-        if answer.empty:
-            listed = False
-        elif answer.word in ("s", "search") and answer.number is None:
+
+    async def load() -> list[BoardView]:
+        return await boards.board_list(s.member.id)
+
+    async def show(found: list[BoardView]) -> str:
+        return listing(BOARDS_TITLE, [_board_line(b) for b in found])
+
+    async def act(answer: Command, found: list[BoardView]) -> bool | None:
+        chosen = answer.pick(len(found))
+        if answer.is_word("s", "search"):
             await search(s)
-        elif answer.word in ("w", "warnings") and answer.number is None:
+        elif answer.is_word("w", "warnings"):
             await warnings(s)
-        elif not answer.word and answer.number is not None and 1 <= answer.number <= len(found):
-            await threads(s, found[answer.number - 1].id)
+        elif chosen is None:
+            return None
+        else:
+            await threads(s, found[chosen].id)
             await console.say(BOARDS_TITLE.rstrip(":") + ".")
-        else:
-            await console.say(BOARDS_HINT)
+        return False
 
-
-async def threads(s: PlainSession, board_id: int) -> None:
-    """One board's threads, a page at a time; N starts a new thread."""
-    console, boards = s.console, s.services.boards
-    cursor: tuple[int | None, int | None] = (None, None)
-    listed = False
-    while True:
-        page = await boards.thread_list(s.member.id, board_id, before=cursor[0], after=cursor[1])
-        board = page.board
-        if not listed:
-            listed = True
-            lines = [
-                THREADS_TITLE.format(
-                    board=board.name, following=" (following)" if board.following else ""
-                )
-            ]
-            if page.threads:
-                lines.append(numbered([_thread_line(t) for t in page.threads]))
-            else:
-                lines.append(NO_THREADS)
-            await console.say("\n".join(lines))
-        pages = (OLDER if page.older else "") + (NEWER if page.newer else "")
-        answer = command(await console.ask(THREADS_PROMPT.format(pages=pages)))
-        if answer.back:
-            return
-        if answer.empty:
-            listed = False
-        elif answer.word in ("n", "new") and answer.number is None:
-            await new_thread(s, board.id, board.name)
-            listed = False
-        elif answer.word in ("o", "older") and page.older is not None:
-            cursor, listed = (page.older, None), False
-        elif answer.word in ("l", "newer") and page.newer is not None:
-            cursor, listed = (None, page.newer), False
-        elif answer.word in ("f", "follow") and answer.number is None:
-            await boards.follow(s.member.id, "board", board.id, not board.following)
-            said = UNFOLLOWED_BOARD if board.following else FOLLOWING_BOARD
-            await console.say(said.format(board=board.name))
-        elif (
-            not answer.word
-            and answer.number is not None
-            and 1 <= answer.number <= len(page.threads)
-        ):
-            await read_thread(s, page.threads[answer.number - 1].id)
-            listed = False
-        else:
-            await console.say(THREADS_HINT.format(pages=", O" if page.older else ""))
+    await list_loop(console, BOARDS_PROMPT, BOARDS_HINT, load=load, show=show, act=act)
 
 
 def _thread_line(t: ThreadView) -> str:
     return THREAD_LINE.format(
         title=t.title,
         author=t.author,
-        posts=t.post_count,
-        ps=_s(t.post_count),
-        unread=UNREAD.format(count=t.unread) if t.unread else "",
+        posts=_counted(t.post_count, "post", unread=t.unread),
         warning=THREAD_WARNING.format(warning=t.warning) if t.warning else "",
         held=THREAD_HELD if t.status is PostStatus.HELD else "",
         blocked=THREAD_BLOCKED if t.blocked else "",
     )
+
+
+async def threads(s: PlainSession, board_id: int) -> None:
+    """One board's threads, a page at a time; N starts a new thread."""
+    console, boards = s.console, s.services.boards
+    cursor: tuple[int | None, int | None] = (None, None)
+
+    async def load() -> ThreadListPage:
+        return await boards.thread_list(s.member.id, board_id, before=cursor[0], after=cursor[1])
+
+    async def show(page: ThreadListPage) -> str:
+        board = page.board
+        lines = [
+            THREADS_TITLE.format(
+                board=board.name, following=" (following)" if board.following else ""
+            )
+        ]
+        if page.threads:
+            lines.append(numbered([_thread_line(t) for t in page.threads]))
+        else:
+            lines.append(NO_THREADS)
+        return "\n".join(lines)
+
+    def prompt(page: ThreadListPage) -> str:
+        return THREADS_PROMPT.format(
+            pages=(OLDER if page.older else "") + (NEWER if page.newer else "")
+        )
+
+    def hint(page: ThreadListPage) -> str:
+        return THREADS_HINT.format(pages=", O" if page.older else "")
+
+    async def act(answer: Command, page: ThreadListPage) -> bool | None:
+        nonlocal cursor
+        board = page.board
+        chosen = answer.pick(len(page.threads))
+        if answer.is_word("n", "new"):
+            await new_thread(s, board.id, board.name)
+        elif answer.word in ("o", "older") and page.older is not None:
+            cursor = (page.older, None)
+        elif answer.word in ("l", "newer") and page.newer is not None:
+            cursor = (None, page.newer)
+        elif answer.is_word("f", "follow"):
+            await boards.follow(s.member.id, "board", board.id, not board.following)
+            said = UNFOLLOWED_BOARD if board.following else FOLLOWING_BOARD
+            await console.say(said.format(board=board.name))
+            return False
+        elif chosen is not None:
+            await read_thread(s, page.threads[chosen].id)
+        else:
+            return None
+        return True
+
+    await list_loop(console, prompt, hint, load=load, show=show, act=act)
 
 
 # -- a thread -------------------------------------------------------------------------
@@ -343,8 +345,7 @@ async def read_thread(s: PlainSession, thread_id: int, *, at_seq: int | None = N
         THREAD_TITLE.format(
             title=thread.title,
             board=thread.board_name,
-            posts=thread.post_count,
-            ps=_s(thread.post_count),
+            posts=_counted(thread.post_count, "post"),
             warning=THREAD_WARNING.format(warning=thread.warning) if thread.warning else "",
         )
     )
@@ -436,14 +437,15 @@ async def react(s: PlainSession, reader: _Thread, post: PostView) -> None:
         await console.say(NO_SUCH_POST.format(seq=post.seq))
         return
     await console.say(
-        REACT_TITLE.format(seq=post.seq, author=post.author)
-        + "\n"
-        + numbered([label for _kind, label in REACTIONS])
+        listing(
+            REACT_TITLE.format(seq=post.seq, author=post.author),
+            [label for _kind, label in REACTIONS],
+        )
     )
-    answer = command(await console.ask(REACT_PROMPT))
-    if answer.word or answer.number is None or not 1 <= answer.number <= len(REACTIONS):
+    chosen = command(await console.ask(REACT_PROMPT)).pick(len(REACTIONS))
+    if chosen is None:
         return
-    kind, label = REACTIONS[answer.number - 1]
+    kind, label = REACTIONS[chosen]
     on_now = await s.services.boards.react(s.member.id, post.id, kind)
     await console.say((REACTED if on_now else UNREACTED).format(label=label))
     await reader.load(after_seq=post.seq - 1)
@@ -454,8 +456,19 @@ async def tell_outcome(s: PlainSession, outcome: Outcome, done: str) -> None:
     await s.console.say(outcome.note if outcome.note else done)
 
 
+async def _write_post(
+    s: PlainSession, intro: str, send: Callable[[str, str], Awaitable[Outcome]]
+) -> Outcome | None:
+    """A content warning (maybe none) and a post's text, sent by `send(warning, body)` and
+    kept for another try when sending fails; None when the member cancels or gives up."""
+    warning = (await s.console.ask(WARNING_PROMPT)).strip()
+    body = await read_body(s.console, intro, limit=BODY_MAX)
+    if body is None:
+        return None
+    return await send_kept(s.console, lambda: send(warning, body))
+
+
 async def reply(s: PlainSession, reader: _Thread, *, quote: PostView | None = None) -> None:
-    console = s.console
     page = reader.page
     if page is None:
         return
@@ -465,24 +478,18 @@ async def reply(s: PlainSession, reader: _Thread, *, quote: PostView | None = No
         quoted = "\n".join("> " + line for line in quote.body.splitlines()[:20])
         start = QUOTE_HEAD.format(author=quote.author) + "\n" + quoted + "\n\n"
         intro = BODY_INTRO_QUOTE.format(seq=quote.seq)
-    warning = (await console.ask(WARNING_PROMPT)).strip()
-    body = await read_body(console, intro, limit=BODY_MAX)
-    if body is None:
+    outcome = await _write_post(
+        s,
+        intro,
+        lambda warning, body: s.services.boards.reply(
+            s.member.id, reader.thread_id, body=start + body, warning=warning
+        ),
+    )
+    if outcome is None:
         return
-    while True:
-        try:
-            outcome = await s.services.boards.reply(
-                s.member.id, reader.thread_id, body=start + body, warning=warning
-            )
-        except SEND_ERRORS as error:
-            await console.say(error_text(error))
-            if await send_again(console):
-                continue
-            return
-        seq = outcome.post.seq if outcome.post else 0
-        await tell_outcome(s, outcome, POSTED_REPLY.format(seq=seq))
-        await reader.load(before_seq=seq + 1)
-        return
+    seq = outcome.post.seq if outcome.post else 0
+    await tell_outcome(s, outcome, POSTED_REPLY.format(seq=seq))
+    await reader.load(before_seq=seq + 1)
 
 
 async def new_thread(s: PlainSession, board_id: int, board_name: str) -> None:
@@ -491,22 +498,15 @@ async def new_thread(s: PlainSession, board_id: int, board_name: str) -> None:
     title = (await console.ask(TITLE_PROMPT)).strip()
     if not title or title == "0":
         return
-    warning = (await console.ask(WARNING_PROMPT)).strip()
-    body = await read_body(console, BODY_INTRO_THREAD, limit=BODY_MAX)
-    if body is None:
-        return
-    while True:
-        try:
-            outcome = await s.services.boards.create_thread(
-                s.member.id, board_id, title=title, body=body, warning=warning
-            )
-        except SEND_ERRORS as error:
-            await console.say(error_text(error))
-            if await send_again(console):
-                continue
-            return
+    outcome = await _write_post(
+        s,
+        BODY_INTRO_THREAD,
+        lambda warning, body: s.services.boards.create_thread(
+            s.member.id, board_id, title=title, body=body, warning=warning
+        ),
+    )
+    if outcome is not None:
         await tell_outcome(s, outcome, POSTED_THREAD)
-        return
 
 
 async def edit(s: PlainSession, reader: _Thread, post: PostView) -> None:
@@ -533,6 +533,23 @@ async def edit(s: PlainSession, reader: _Thread, post: PostView) -> None:
 
 
 # -- what is new, search, warnings ----------------------------------------------------
+class _AtPost(Protocol):
+    """A line that points at a post: a piece of news, a search hit."""
+
+    @property
+    def thread_id(self) -> int: ...
+
+    @property
+    def seq(self) -> int: ...
+
+
+async def _open_picked(s: PlainSession, answer: Command, places: Sequence[_AtPost]) -> None:
+    """The thread at the post numbered in `answer`, if it numbers one of `places`."""
+    chosen = answer.pick(len(places))
+    if chosen is not None:
+        await read_thread(s, places[chosen].thread_id, at_seq=places[chosen].seq)
+
+
 async def whats_new(s: PlainSession) -> None:
     console = s.console
     while True:
@@ -548,13 +565,11 @@ async def whats_new(s: PlainSession) -> None:
             elif n.kind == "new_thread":
                 text = NEWS_THREAD
             lines.append(text.format(actor=n.actor, title=n.thread_title, board=n.board_name))
-        await console.say(NEWS_TITLE + "\n" + numbered(lines))
+        await console.say(listing(NEWS_TITLE, lines))
         answer = command(await console.ask(NEWS_PROMPT))
         if answer.back or answer.empty:
             return
-        if not answer.word and answer.number is not None and 1 <= answer.number <= len(news):
-            item = news[answer.number - 1]
-            await read_thread(s, item.thread_id, at_seq=item.seq)
+        await _open_picked(s, answer, news)
 
 
 async def search(s: PlainSession) -> None:
@@ -567,31 +582,24 @@ async def search(s: PlainSession) -> None:
         if not hits:
             await console.say(SEARCH_NONE)
             continue
-        await console.say(
-            SEARCH_FOUND.format(count=len(hits))
-            + "\n"
-            + numbered(
-                [
-                    HIT_LINE.format(
-                        title=h.thread_title,
-                        board=h.board_name,
-                        seq=h.seq,
-                        author=h.author,
-                        snippet=h.snippet,
-                    )
-                    for h in hits
-                ]
+        lines = [
+            HIT_LINE.format(
+                title=h.thread_title,
+                board=h.board_name,
+                seq=h.seq,
+                author=h.author,
+                snippet=h.snippet,
             )
-        )
+            for h in hits
+        ]
+        await console.say(listing(SEARCH_FOUND.format(count=len(hits)), lines))
         while True:
             answer = command(await console.ask(HITS_PROMPT))
             if answer.back:
                 return
             if answer.word in ("s", "search") or answer.empty:
                 break
-            if not answer.word and answer.number is not None and 1 <= answer.number <= len(hits):
-                hit = hits[answer.number - 1]
-                await read_thread(s, hit.thread_id, at_seq=hit.seq)
+            await _open_picked(s, answer, hits)
 
 
 async def warnings(s: PlainSession) -> None:

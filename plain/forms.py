@@ -1,10 +1,9 @@
-"""Numbered lists, commands with a number, yes or no, and multi-line text, for every section."""
+"""Yes or no, multi-line text, sending again, and errors told to members, for every section."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import PasswordError
@@ -17,6 +16,8 @@ from bbs.resources.records import ResourceError
 from bbs.rooms.records import RoomError
 from bbs.suggestions.records import SuggestionError
 from plain.console import Console
+
+T = TypeVar("T")
 
 # -- what members read ----------------------------------------------------------------
 BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
@@ -35,7 +36,6 @@ BODY_FULL = "That is as long as it can be; type a dot (.) alone on a line to sen
 SEND_AGAIN = "Your text is kept. Type S to try sending it again, or C to cancel: "
 DOT = "."
 CANCEL_WORDS = frozenset({"cancel"})
-BACK_WORDS = frozenset({"0", "b", "back", "q", "quit"})
 
 # Errors whose messages the core wrote for members: shown as they are.
 KIND_ERRORS: tuple[type[Exception], ...] = (
@@ -52,43 +52,6 @@ KIND_ERRORS: tuple[type[Exception], ...] = (
 
 # What may go wrong sending something: said, and the text kept for another try.
 SEND_ERRORS: tuple[type[Exception], ...] = (*KIND_ERRORS, StoreBusyError)
-
-_COMMAND = re.compile(r"^\s*([a-z!?/]*)\s*(\d{1,6})?\s*\.?\s*$")
-
-
-@dataclass(frozen=True)
-class Command:
-    """What was typed at a list's prompt: a word (maybe empty) and a number (maybe none)."""
-
-    word: str
-    number: int | None
-    text: str
-
-    @property
-    def back(self) -> bool:
-        return (self.word in BACK_WORDS and self.number is None) or (
-            self.word == "" and self.number == 0
-        )
-
-    @property
-    def empty(self) -> bool:
-        return not self.text.strip()
-
-
-def command(answer: str) -> Command:
-    """`3`, `r`, `a3`, `a 3` or `react 3` as a word and a number (words in lower case)."""
-    text = answer.strip()
-    found = _COMMAND.match(text.lower())
-    if found is None:
-        return Command(text.lower(), None, text)
-    word, digits = found.group(1), found.group(2)
-    return Command(word, int(digits) if digits else None, text)
-
-
-def numbered(items: Sequence[str]) -> str:
-    """A numbered list, one item a line, numbers right-aligned."""
-    width = len(str(len(items)))
-    return "\n".join(f"{i:>{width}}. {item}" for i, item in enumerate(items, start=1))
 
 
 def error_text(error: Exception) -> str:
@@ -131,6 +94,18 @@ async def read_body(console: Console, intro: str, *, limit: int) -> str | None:
             continue
         lines.extend(line.split("\n"))
         size += len(line) + 1
+
+
+async def send_kept(console: Console, send: Callable[[], Awaitable[T]]) -> T | None:
+    """What `send` returns; when it fails, why is said and the member may try again with
+    the same text. None when they give up."""
+    while True:
+        try:
+            return await send()
+        except SEND_ERRORS as error:
+            await console.say(error_text(error))
+            if not await send_again(console):
+                return None
 
 
 async def send_again(console: Console) -> bool:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bbs.suggestions.records import ForYou, Suggestion
-from plain.forms import KIND_ERRORS, command, confirm, error_text, numbered
+from plain.forms import KIND_ERRORS, confirm, error_text
+from plain.menus import command, numbered
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -53,31 +54,24 @@ async def run(s: PlainSession) -> None:
     await console.say(_text(shown))
     while True:
         answer = command(await console.ask(PROMPT))
-        word, number = answer.word, answer.number
         if answer.back:
             return
         try:
             if answer.empty:
                 pass
-            elif word in ("o", "settings") and number is None:
+            elif answer.is_word("o", "settings"):
                 await settings(s)
-            elif not word and number is not None and 1 <= number <= len(shown.suggestions):
-                await open_suggestion(s, shown.suggestions[number - 1])
+            elif (opened := answer.pick(len(shown.suggestions))) is not None:
+                await open_suggestion(s, shown.suggestions[opened])
                 continue
-            elif (
-                word in ("d", "dismiss")
-                and number is not None
-                and 1 <= number <= len(shown.suggestions)
-            ):
-                item = shown.suggestions[number - 1]
+            elif (dismissed := answer.pick(len(shown.suggestions), "d", "dismiss")) is not None:
+                item = shown.suggestions[dismissed]
                 await s.services.suggestions.dismiss(
                     s.member.id, item.kind, item.item_id, item.theme
                 )
                 await console.say(DISMISSED.format(theme=item.theme or ITS_THEME))
-            elif (
-                word in ("i", "m", "dp") and number is not None and 1 <= number <= len(shown.peers)
-            ):
-                await _peer(s, word, shown, number - 1)
+            elif (peer := answer.pick(len(shown.peers), "i", "m", "dp")) is not None:
+                await _peer(s, answer.word, shown, peer)
             else:
                 await console.say(HINT)
                 continue

@@ -6,10 +6,18 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from bbs.goals.records import CATEGORIES, NOTE_MAX, GoalDetail, GoalSummary, GoalView
+from bbs.goals.records import (
+    CATEGORIES,
+    NOTE_MAX,
+    GoalDetail,
+    GoalSummary,
+    GoalView,
+    PartnershipView,
+)
 from bbs.goals.service import CheckInOutcome
 from bbs.goals.streaks import CheckInStatus, Progress
-from plain.forms import KIND_ERRORS, command, confirm, error_text, numbered
+from plain.forms import KIND_ERRORS, confirm
+from plain.menus import Command, command, list_loop, listing, numbered
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -189,56 +197,57 @@ def goal_line(summary: GoalSummary) -> str:
 async def run(s: PlainSession) -> None:
     console, goals, member = s.console, s.services.goals, s.member
     archived = False
-    listed = False
-    while True:
-        summaries = await goals.goals(member.id, archived=archived)
-        if not listed:
-            listed = True
-            lines = [ARCHIVED_TITLE if archived else TITLE]
-            resting = None if archived else await goals.resting_until(member.id)
-            if resting is not None:
-                lines.append(RESTING_UNTIL.format(day=f"{resting:%a %d %b}"))
-            if summaries:
-                lines.append(numbered([goal_line(x) for x in summaries]))
-            else:
-                lines.append(NO_ARCHIVED if archived else NO_GOALS)
-            await console.say("\n".join(lines))
-        answer = command(await console.ask(ARCHIVED_PROMPT if archived else LIST_PROMPT))
-        word, number = answer.word, answer.number
-        chosen = (
-            summaries[number - 1] if number is not None and 1 <= number <= len(summaries) else None
-        )
-        if answer.back:
-            return
-        if answer.empty:
-            listed = False
-        elif word in ("v", "archived") and number is None:
-            archived, listed = not archived, False
+
+    async def load() -> list[GoalSummary]:
+        return await goals.goals(member.id, archived=archived)
+
+    async def show(summaries: list[GoalSummary]) -> str:
+        lines = [ARCHIVED_TITLE if archived else TITLE]
+        resting = None if archived else await goals.resting_until(member.id)
+        if resting is not None:
+            lines.append(RESTING_UNTIL.format(day=f"{resting:%a %d %b}"))
+        if summaries:
+            lines.append(numbered([goal_line(x) for x in summaries]))
+        else:
+            lines.append(NO_ARCHIVED if archived else NO_GOALS)
+        return "\n".join(lines)
+
+    async def act(answer: Command, summaries: list[GoalSummary]) -> bool | None:
+        nonlocal archived
+        word = answer.word
+        index = answer.index(len(summaries))
+        chosen = summaries[index] if index is not None else None
+        if answer.is_word("v", "archived"):
+            archived = not archived
         elif not word and chosen is not None:
             await detail(s, chosen.goal.id)
-            listed = False
         elif word in ("c", "check") and chosen is not None and not archived:
             await check_in(s, chosen.goal)
+            return False
         elif word in ("a", "archive") and chosen is not None:
             await archive(s, chosen.goal)
-            listed = False
         elif word in ("e", "edit") and chosen is not None and not archived:
             await edit_goal(s, chosen.goal)
-            listed = False
         elif archived:
-            await console.say(LIST_HINT)
-        elif word in ("n", "new") and number is None:
+            return None
+        elif answer.is_word("n", "new"):
             await new_goal(s)
-            listed = False
-        elif word in ("p", "partners") and number is None:
+        elif answer.is_word("p", "partners"):
             await partners(s)
-        elif word in ("r", "rest") and number is None:
+            return False
+        elif answer.is_word("r", "rest"):
             await rest(s)
-            listed = False
-        elif word in ("s", "settings") and number is None:
+        elif answer.is_word("s", "settings"):
             await settings(s)
+            return False
         else:
-            await console.say(LIST_HINT)
+            return None
+        return True
+
+    def prompt(_summaries: list[GoalSummary]) -> str:
+        return ARCHIVED_PROMPT if archived else LIST_PROMPT
+
+    await list_loop(console, prompt, LIST_HINT, load=load, show=show, act=act)
 
 
 def detail_text(d: GoalDetail) -> str:
@@ -488,78 +497,83 @@ async def settings(s: PlainSession) -> None:
 
 async def partners(s: PlainSession) -> None:
     console, goals, member = s.console, s.services.goals, s.member
-    listed = False
-    while True:
-        found = await goals.partnerships(member.id)
-        if not listed:
-            listed = True
-            lines = []
-            cheers = await goals.cheers(member.id, mark_seen=True)
-            if cheers:
-                lines.append(CHEERS_TITLE)
-                lines.extend(
-                    CHEER_LINE.format(sender=c.sender, goal=c.goal_title or "-", body=c.body)
-                    for c in cheers[:10]
+
+    async def load() -> list[PartnershipView]:
+        return await goals.partnerships(member.id)
+
+    async def show(found: list[PartnershipView]) -> str:
+        lines = []
+        cheers = await goals.cheers(member.id, mark_seen=True)
+        if cheers:
+            lines.append(CHEERS_TITLE)
+            lines.extend(
+                CHEER_LINE.format(sender=c.sender, goal=c.goal_title or "-", body=c.body)
+                for c in cheers[:10]
+            )
+        lines.append(PARTNERS_TITLE)
+        if found:
+            lines.append(
+                numbered(
+                    [
+                        PARTNER_LINE.format(name=p.other, state=_state(p.status.value, p.incoming))
+                        for p in found
+                    ]
                 )
-            lines.append(PARTNERS_TITLE)
-            if found:
-                lines.append(
-                    numbered(
-                        [
-                            PARTNER_LINE.format(
-                                name=p.other, state=_state(p.status.value, p.incoming)
-                            )
-                            for p in found
-                        ]
-                    )
-                )
-            else:
-                lines.append(NO_PARTNERS)
-            await console.say("\n".join(lines))
-        answer = command(await console.ask(PARTNERS_PROMPT))
-        word, number = answer.word, answer.number
-        chosen = found[number - 1] if number is not None and 1 <= number <= len(found) else None
-        if answer.back:
-            return
-        try:
-            if answer.empty:
-                listed = False
-            elif word in ("i", "invite") and number is None:
-                name = (await console.ask(INVITE_PROMPT)).strip()
-                if name and name != "0":
-                    made = await goals.invite(member.id, name)
-                    await console.say(INVITED.format(name=made.other))
-                    listed = False
-            elif chosen is None:
-                await console.say(PARTNERS_HINT)
-            elif word in ("y", "yes", "accept"):
-                await goals.answer(member.id, chosen.id, True)
-                await console.say(ACCEPTED.format(name=chosen.other))
-                listed = False
-            elif word in ("n", "no", "decline"):
-                await goals.answer(member.id, chosen.id, False)
-                await console.say(DECLINED)
-                listed = False
-            elif word in ("e", "end"):
-                if await confirm(console, END_QUESTION.format(name=chosen.other)):
-                    await goals.end_partnership(member.id, chosen.id)
-                    await console.say(ENDED)
-                    listed = False
-            elif word in ("g", "goals"):
-                shared = await goals.partner_goals(member.id, chosen.other_id)
-                await console.say(
-                    THEIR_GOALS.format(name=chosen.other)
-                    + "\n"
-                    + numbered([goal_line(x) for x in shared])
-                    if shared
-                    else NO_SHARED.format(name=chosen.other)
-                )
-            elif word in ("x", "cheer"):
-                await cheer(s, chosen.other_id, chosen.other, None)
-            else:
-                await console.say(PARTNERS_HINT)
-        except KIND_ERRORS as error:
-            await console.say(error_text(error))
+            )
+        else:
+            lines.append(NO_PARTNERS)
+        return "\n".join(lines)
+
+    async def act(answer: Command, found: list[PartnershipView]) -> bool | None:
+        return await _on_partner(s, answer, found)
+
+    await list_loop(
+        console, PARTNERS_PROMPT, PARTNERS_HINT, load=load, show=show, act=act, errors=KIND_ERRORS
+    )
+
+
+async def _on_partner(
+    s: PlainSession, answer: Command, found: list[PartnershipView]
+) -> bool | None:
+    """One answer at the partners' prompt; True when the list changed, None when the
+    answer means nothing here."""
+    console, goals, member = s.console, s.services.goals, s.member
+    word = answer.word
+    index = answer.index(len(found))
+    chosen = found[index] if index is not None else None
+    if answer.is_word("i", "invite"):
+        name = (await console.ask(INVITE_PROMPT)).strip()
+        if name and name != "0":
+            made = await goals.invite(member.id, name)
+            await console.say(INVITED.format(name=made.other))
+            return True
+    elif chosen is None:
+        return None
+    elif word in ("y", "yes", "accept"):
+        await goals.answer(member.id, chosen.id, True)
+        await console.say(ACCEPTED.format(name=chosen.other))
+        return True
+    elif word in ("n", "no", "decline"):
+        await goals.answer(member.id, chosen.id, False)
+        await console.say(DECLINED)
+        return True
+    elif word in ("e", "end"):
+        if await confirm(console, END_QUESTION.format(name=chosen.other)):
+            await goals.end_partnership(member.id, chosen.id)
+            await console.say(ENDED)
+            return True
+    elif word in ("g", "goals"):
+        shared = await goals.partner_goals(member.id, chosen.other_id)
+        await console.say(
+            listing(THEIR_GOALS.format(name=chosen.other), [goal_line(x) for x in shared])
+            if shared
+            else NO_SHARED.format(name=chosen.other)
+        )
+    elif word in ("x", "cheer"):
+        await cheer(s, chosen.other_id, chosen.other, None)
+    else:
+        return None
+    return False
 
 
 def _state(status: str, incoming: bool) -> str:

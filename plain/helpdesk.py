@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bbs.resources.records import ResourceView
-from plain.forms import command, numbered
+from plain.menus import Command, command, list_loop, listing
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -56,50 +56,49 @@ async def run(s: PlainSession) -> None:
 async def library(s: PlainSession) -> None:
     console, resources, member = s.console, s.services.resources, s.member
     only_favourites = False
-    listed = False
+    # The entries as last shown: numbers typed refer to them.
     entries: list[ResourceView] = []
-    while True:
-        favourites = await resources.favourite_ids(member.id)
-        if not listed:
-            listed = True
-            entries = await (
-                resources.favourites(member.id) if only_favourites else resources.library()
+
+    async def load() -> set[int]:
+        return await resources.favourite_ids(member.id)
+
+    async def show(favourites: set[int]) -> str:
+        nonlocal entries
+        entries = await (
+            resources.favourites(member.id) if only_favourites else resources.library()
+        )
+        if not entries:
+            return NO_FAVOURITES if only_favourites else LIBRARY_EMPTY
+        lines = [
+            ENTRY_LINE.format(
+                title=e.title,
+                favourite=FAVOURITE if e.id in favourites else "",
+                tags=", ".join(e.tags),
             )
-            if not entries:
-                await console.say(NO_FAVOURITES if only_favourites else LIBRARY_EMPTY)
-            else:
-                await console.say(
-                    LIBRARY_TITLE
-                    + "\n"
-                    + numbered(
-                        [
-                            ENTRY_LINE.format(
-                                title=e.title,
-                                favourite=FAVOURITE if e.id in favourites else "",
-                                tags=", ".join(e.tags),
-                            )
-                            for e in entries
-                        ]
-                    )
-                )
-        answer = command(await console.ask(LIBRARY_PROMPT))
-        number = answer.number
-        chosen = entries[number - 1] if number is not None and 1 <= number <= len(entries) else None
-        if answer.back:
-            return
-        if answer.empty:
-            listed = False
-        elif answer.word in ("v", "favourites"):
-            only_favourites, listed = True, False
-        elif answer.word in ("a", "all"):
-            only_favourites, listed = False, False
-        elif not answer.word and chosen is not None:
+            for e in entries
+        ]
+        return listing(LIBRARY_TITLE, lines)
+
+    async def act(answer: Command, favourites: set[int]) -> bool | None:
+        nonlocal only_favourites
+        index = answer.index(len(entries))
+        chosen = entries[index] if index is not None else None
+        if answer.word in ("v", "favourites"):
+            only_favourites = True
+            return True
+        if answer.word in ("a", "all"):
+            only_favourites = False
+            return True
+        if not answer.word and chosen is not None:
             await read_entry(s, chosen)
         elif answer.word in ("f", "favourite") and chosen is not None:
             now = await resources.set_favourite(member.id, chosen.id, chosen.id not in favourites)
             await console.say((KEPT if now else LET_GO).format(title=chosen.title))
         else:
-            await console.say(LIBRARY_HINT)
+            return None
+        return False
+
+    await list_loop(console, LIBRARY_PROMPT, LIBRARY_HINT, load=load, show=show, act=act)
 
 
 async def read_entry(s: PlainSession, entry: ResourceView) -> None:

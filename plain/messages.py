@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from bbs.accounts.blocks import BlockKind
 from bbs.boards.records import BODY_MAX, PostStatus
-from bbs.mail.records import WHO_LABELS, MessagePage, WhoMayWrite
+from bbs.mail.records import WHO_LABELS, ConversationView, MessagePage, WhoMayWrite
 from plain.boards import tell_outcome, when
-from plain.forms import SEND_ERRORS, command, confirm, error_text, numbered, read_body, send_again
+from plain.forms import confirm, read_body, send_kept
+from plain.menus import Command, command, list_loop, listing
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -60,52 +61,42 @@ _WHO_ORDER = [WhoMayWrite.EVERYONE, WhoMayWrite.TALKED, WhoMayWrite.NOBODY]
 
 async def run(s: PlainSession) -> None:
     console, boards, member = s.console, s.services.mail, s.member
-    listed = False
-    while True:
-        conversations = await boards.conversations(member.id)
-        if not listed:
-            listed = True
-            who = await boards.who_may_write(member.id)
-            lines = [TITLE.format(who=WHO_LABELS[who])]
-            if conversations:
-                lines.append(
-                    numbered(
-                        [
-                            CONVERSATION_LINE.format(
-                                partner=c.partner,
-                                when=when(c.last_at),
-                                unread=UNREAD.format(count=c.unread) if c.unread else "",
-                                state=BLOCKED if c.blocked else MUTED if c.muted else "",
-                            )
-                            for c in conversations
-                        ]
-                    )
-                )
-            else:
-                lines.append(NONE_YET)
-            await console.say("\n".join(lines))
-        answer = command(await console.ask(LIST_PROMPT))
-        if answer.back:
-            return
-        if answer.empty:
-            listed = False
-        elif answer.word in ("n", "new") and answer.number is None:
+
+    async def load() -> list[ConversationView]:
+        return await boards.conversations(member.id)
+
+    async def show(conversations: list[ConversationView]) -> str:
+        who = await boards.who_may_write(member.id)
+        if not conversations:
+            return TITLE.format(who=WHO_LABELS[who]) + "\n" + NONE_YET
+        return listing(TITLE.format(who=WHO_LABELS[who]), [_line(c) for c in conversations])
+
+    async def act(answer: Command, conversations: list[ConversationView]) -> bool | None:
+        chosen = answer.pick(len(conversations))
+        if answer.is_word("n", "new"):
             await write_to(s)
-            listed = False
-        elif answer.word in ("w", "who") and answer.number is None:
+            return True
+        if answer.is_word("w", "who"):
             current = await boards.who_may_write(member.id)
-            chosen = _WHO_ORDER[(_WHO_ORDER.index(current) + 1) % len(_WHO_ORDER)]
-            await boards.set_who_may_write(member.id, chosen)
-            await console.say(WHO_NOW.format(who=WHO_LABELS[chosen]))
-        elif (
-            not answer.word
-            and answer.number is not None
-            and 1 <= answer.number <= len(conversations)
-        ):
-            await conversation(s, conversations[answer.number - 1].id)
-            listed = False
-        else:
-            await console.say(LIST_HINT)
+            chosen_who = _WHO_ORDER[(_WHO_ORDER.index(current) + 1) % len(_WHO_ORDER)]
+            await boards.set_who_may_write(member.id, chosen_who)
+            await console.say(WHO_NOW.format(who=WHO_LABELS[chosen_who]))
+            return False
+        if chosen is None:
+            return None
+        await conversation(s, conversations[chosen].id)
+        return True
+
+    await list_loop(console, LIST_PROMPT, LIST_HINT, load=load, show=show, act=act)
+
+
+def _line(c: ConversationView) -> str:
+    return CONVERSATION_LINE.format(
+        partner=c.partner,
+        when=when(c.last_at),
+        unread=UNREAD.format(count=c.unread) if c.unread else "",
+        state=BLOCKED if c.blocked else MUTED if c.muted else "",
+    )
 
 
 async def write_to(s: PlainSession, name: str = "") -> None:
@@ -125,16 +116,11 @@ async def send_to(s: PlainSession, partner_id: int, partner: str) -> None:
     body = await read_body(console, BODY_INTRO.format(partner=partner), limit=BODY_MAX)
     if body is None:
         return
-    while True:
-        try:
-            outcome = await s.services.mail.send_message(s.member.id, partner_id, body)
-        except SEND_ERRORS as error:
-            await console.say(error_text(error))
-            if await send_again(console):
-                continue
-            return
+    outcome = await send_kept(
+        console, lambda: s.services.mail.send_message(s.member.id, partner_id, body)
+    )
+    if outcome is not None:
         await tell_outcome(s, outcome, SENT.format(partner=partner))
-        return
 
 
 def _page_text(page: MessagePage) -> str:
@@ -165,22 +151,22 @@ async def conversation(s: PlainSession, conversation_id: int) -> None:
         answer = command(await console.ask(CONVERSATION_PROMPT))
         if answer.back:
             return
-        if answer.word in ("r", "reply") and answer.number is None:
+        if answer.is_word("r", "reply"):
             await boards.check_may_write(member.id, c.partner_id)
             await send_to(s, c.partner_id, c.partner)
-        elif answer.word in ("o", "older") and answer.number is None:
+        elif answer.is_word("o", "older"):
             if not page.has_before or not page.messages:
                 await console.say(NO_OLDER)
                 continue
             page = await boards.messages(member.id, conversation_id, before_id=page.messages[0].id)
             await console.say(_page_text(page))
-        elif answer.word in ("b", "block") and answer.number is None:
+        elif answer.is_word("b", "block"):
             blocked, _muted = await boards.is_blocked(member.id, c.partner_id)
             if not blocked and not await confirm(console, BLOCK_QUESTION.format(partner=c.partner)):
                 continue
             await boards.set_block(member.id, c.partner_id, BlockKind.BLOCK, not blocked)
             await console.say(UNBLOCKED_DONE if blocked else BLOCKED_DONE.format(partner=c.partner))
-        elif answer.word in ("m", "mute") and answer.number is None:
+        elif answer.is_word("m", "mute"):
             _blocked, muted = await boards.is_blocked(member.id, c.partner_id)
             await boards.set_block(member.id, c.partner_id, BlockKind.MUTE, not muted)
             await console.say(UNMUTED_DONE if muted else MUTED_DONE.format(partner=c.partner))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from plain.forms import command, numbered
+from plain.menus import command, listing
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -31,31 +31,26 @@ async def run(s: PlainSession) -> None:
     if not notices:
         await console.say(NONE)
         return
-    await console.say(
-        TITLE
-        + "\n"
-        + numbered(
-            [
-                LINE.format(
-                    when=f"{n.created_at:%Y-%m-%d %H:%M}",
-                    text=n.text,
-                    appeal=APPEALABLE if n.appealable and n.audit_id is not None else "",
-                )
-                for n in notices
-            ]
+    lines = [
+        LINE.format(
+            when=f"{n.created_at:%Y-%m-%d %H:%M}",
+            text=n.text,
+            appeal=APPEALABLE if n.appealable and n.audit_id is not None else "",
         )
-    )
+        for n in notices
+    ]
+    await console.say(listing(TITLE, lines))
     while True:
         answer = command(await console.ask(PROMPT))
         if answer.back or answer.empty:
             # Read: the home screen stops counting them.
             await admin.mark_seen(member.id, [n.id for n in notices])
             return
-        number = answer.number
-        if answer.word not in ("p", "appeal") or number is None or not 1 <= number <= len(notices):
+        appealed = answer.pick(len(notices), "p", "appeal")
+        if appealed is None:
             await console.say(HINT)
             continue
-        notice = notices[number - 1]
+        notice = notices[appealed]
         if not notice.appealable or notice.audit_id is None:
             await console.say(NOT_APPEALABLE)
             continue

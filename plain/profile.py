@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bbs.accounts.members import AccountError
+from bbs.accounts.members import AccountError, MemberView
 from bbs.accounts.passwords import PasswordError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
 from bbs.models import FrontEnd
-from bbs.privacy.records import DeleteChoice
+from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
-from plain.forms import KIND_ERRORS, command, confirm, error_text, numbered
+from plain.forms import KIND_ERRORS, confirm, error_text
+from plain.menus import Command, command, list_loop, listing
 from plain.session import Goodbye
 
 if TYPE_CHECKING:
@@ -106,47 +107,40 @@ def _front_end_name(front_end: FrontEnd) -> str:
 
 async def run(s: PlainSession) -> None:
     console, privacy = s.console, s.services.privacy
-    listed = False
-    while True:
-        member = s.member
-        if not listed:
-            listed = True
-            offline = await privacy.appear_offline(member.id)
-            keys = ONE_KEY if member.key_count == 1 else KEYS.format(count=member.key_count)
-            await console.say(
-                TITLE.format(
-                    name=member.pseudonym,
-                    role=member.role.value,
-                    since=f"{member.created_at:%Y-%m-%d}",
-                    keys=keys,
-                )
-                + "\n"
-                + numbered(
-                    [
-                        item.format(
-                            front_end=_front_end_name(member.front_end),
-                            offline=YES if offline else NO,
-                            language=LANGUAGE_NAMES[member.language],
-                        )
-                        for item in MENU
-                    ]
-                )
+
+    async def load() -> MemberView:
+        return s.member
+
+    async def show(member: MemberView) -> str:
+        offline = await privacy.appear_offline(member.id)
+        keys = ONE_KEY if member.key_count == 1 else KEYS.format(count=member.key_count)
+        title = TITLE.format(
+            name=member.pseudonym,
+            role=member.role.value,
+            since=f"{member.created_at:%Y-%m-%d}",
+            keys=keys,
+        )
+        items = [
+            item.format(
+                front_end=_front_end_name(member.front_end),
+                offline=YES if offline else NO,
+                language=LANGUAGE_NAMES[member.language],
             )
-        answer = command(await console.ask(PROMPT))
-        if answer.back:
-            return
-        if answer.empty:
-            listed = False
-            continue
-        if answer.word or answer.number is None or not 1 <= answer.number <= len(MENU):
-            await console.say(HINT)
-            continue
+            for item in MENU
+        ]
+        return listing(title, items)
+
+    async def act(answer: Command, _member: MemberView) -> bool | None:
+        chosen = answer.pick(len(MENU))
+        if chosen is None:
+            return None
         try:
-            await _choice(s, answer.number)
+            await _choice(s, chosen + 1)
         except KIND_ERRORS as error:
             await console.say(error_text(error))
-        if answer.number in (1, 8, 11):
-            listed = False
+        return chosen + 1 in (1, 8, 11)
+
+    await list_loop(console, PROMPT, HINT, load=load, show=show, act=act)
 
 
 async def _choice(s: PlainSession, number: int) -> None:
@@ -195,9 +189,10 @@ async def _language(s: PlainSession) -> None:
     answer = command(
         await console.ask(LANGUAGE_PROMPT.format(language=LANGUAGE_NAMES[member.language]))
     )
-    if answer.word or answer.number is None or not 1 <= answer.number <= len(LANGUAGES):
+    index = answer.pick(len(LANGUAGES))
+    if index is None:
         return
-    chosen = LANGUAGES[answer.number - 1]
+    chosen = LANGUAGES[index]
     s.context.member = await s.services.accounts.set_language(member.id, chosen)
     s.language = chosen
     await console.say(
@@ -220,87 +215,73 @@ async def _front_end(s: PlainSession) -> None:
 
 async def _keys(s: PlainSession) -> None:
     console, privacy = s.console, s.services.privacy
-    listed = False
-    while True:
-        keys = await privacy.keys(s.member.id)
-        if not listed:
-            listed = True
-            await console.say(
-                KEYS_TITLE
-                + "\n"
-                + numbered(
-                    [
-                        KEY_LINE.format(
-                            algorithm=k.algorithm,
-                            fingerprint=k.fingerprint,
-                            comment=f" ({k.comment})" if k.comment else "",
-                            added=f"{k.created_at:%Y-%m-%d}",
-                            used=KEY_USED.format(when=f"{k.last_used_at:%Y-%m-%d}")
-                            if k.last_used_at
-                            else "",
-                        )
-                        for k in keys
-                    ]
-                )
-                if keys
-                else NO_KEYS
-            )
-        answer = command(await console.ask(KEYS_PROMPT))
-        if answer.back:
-            return
-        try:
-            if answer.word in ("a", "add") and answer.number is None:
-                line = (await console.ask(PASTE_KEY)).strip()
-                if line and line != "0":
-                    added = await privacy.add_key(s.member.id, line)
-                    await console.say(KEY_ADDED.format(fingerprint=added.fingerprint))
-                    listed = False
-            elif (
-                answer.word in ("r", "remove")
-                and answer.number is not None
-                and 1 <= answer.number <= len(keys)
-            ):
-                key = keys[answer.number - 1]
-                if await confirm(console, REMOVE_KEY.format(fingerprint=key.fingerprint)):
-                    await privacy.remove_key(s.member.id, key.fingerprint)
-                    await console.say(KEY_REMOVED)
-                    listed = False
-            elif answer.empty:
-                listed = False
-            else:
-                await console.say(KEYS_HINT)
-        except AccountError as error:
-            await console.say(str(error))
+
+    async def load() -> list[KeyView]:
+        return await privacy.keys(s.member.id)
+
+    async def show(keys: list[KeyView]) -> str:
+        return listing(KEYS_TITLE, [_key_line(k) for k in keys]) if keys else NO_KEYS
+
+    async def act(answer: Command, keys: list[KeyView]) -> bool | None:
+        return await _on_key(s, answer, keys)
+
+    await list_loop(
+        console, KEYS_PROMPT, KEYS_HINT, load=load, show=show, act=act, errors=(AccountError,)
+    )
+
+
+def _key_line(k: KeyView) -> str:
+    return KEY_LINE.format(
+        algorithm=k.algorithm,
+        fingerprint=k.fingerprint,
+        comment=f" ({k.comment})" if k.comment else "",
+        added=f"{k.created_at:%Y-%m-%d}",
+        used=KEY_USED.format(when=f"{k.last_used_at:%Y-%m-%d}") if k.last_used_at else "",
+    )
+
+
+async def _on_key(s: PlainSession, answer: Command, keys: list[KeyView]) -> bool | None:
+    """One answer at the keys' prompt; True when the keys changed, None when the answer
+    means nothing here."""
+    console, privacy = s.console, s.services.privacy
+    removing = answer.pick(len(keys), "r", "remove")
+    if answer.is_word("a", "add"):
+        line = (await console.ask(PASTE_KEY)).strip()
+        if line and line != "0":
+            added = await privacy.add_key(s.member.id, line)
+            await console.say(KEY_ADDED.format(fingerprint=added.fingerprint))
+            return True
+    elif removing is not None:
+        key = keys[removing]
+        if await confirm(console, REMOVE_KEY.format(fingerprint=key.fingerprint)):
+            await privacy.remove_key(s.member.id, key.fingerprint)
+            await console.say(KEY_REMOVED)
+            return True
+    else:
+        return None
+    return False
 
 
 async def _sessions(s: PlainSession) -> None:
     console, privacy = s.console, s.services.privacy
     while True:
         sessions = await privacy.sessions(s.member.id)
-        await console.say(
-            SESSIONS_TITLE
-            + "\n"
-            + numbered(
-                [
-                    SESSION_LINE.format(
-                        since=f"{x.started_at:%Y-%m-%d %H:%M} UTC",
-                        width=x.width,
-                        height=x.height,
-                        this=THIS_ONE if x.session_id == s.context.session_id else "",
-                    )
-                    for x in sessions
-                ]
+        lines = [
+            SESSION_LINE.format(
+                since=f"{x.started_at:%Y-%m-%d %H:%M} UTC",
+                width=x.width,
+                height=x.height,
+                this=THIS_ONE if x.session_id == s.context.session_id else "",
             )
-        )
+            for x in sessions
+        ]
+        await console.say(listing(SESSIONS_TITLE, lines))
         answer = command(await console.ask(SESSIONS_PROMPT))
         if answer.back or answer.empty:
             return
-        if (
-            answer.word in ("e", "end")
-            and answer.number is not None
-            and 1 <= answer.number <= len(sessions)
-        ):
-            ended = await privacy.end_session(s.member.id, sessions[answer.number - 1].session_id)
+        ending = answer.pick(len(sessions), "e", "end")
+        if ending is not None:
+            ended = await privacy.end_session(s.member.id, sessions[ending].session_id)
             await console.say(SESSION_ENDED if ended else SESSION_GONE)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
-from bbs.rooms.records import LineView, RoomEventView
+from bbs.rooms.records import LineView, RoomEventView, RoomView
 from bbs.rooms.service import (
     HELP_TEXT,
     RoomChangedEvent,
@@ -18,7 +18,8 @@ from bbs.rooms.service import (
     RoomVisit,
 )
 from bbs.text_safety import clean_line
-from plain.forms import command, error_text, numbered
+from plain.forms import error_text
+from plain.menus import Command, list_loop, listing
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
@@ -77,43 +78,38 @@ def events_line(events: list[RoomEventView]) -> str:
 
 async def run(s: PlainSession) -> None:
     console, rooms, member = s.console, s.services.rooms, s.member
-    listed = False
-    while True:
-        found = await rooms.list_rooms(member)
-        if not listed:
-            listed = True
-            lines = [ROOMS_TITLE]
-            if found:
-                lines.append(
-                    numbered(
-                        [
-                            ROOM_LINE.format(
-                                name=room.name,
-                                count=count,
-                                private=PRIVATE if room.private else "",
-                                topic=TOPIC.format(topic=room.topic) if room.topic else "",
-                            )
-                            for room, count in found
-                        ]
-                    )
-                )
-            else:
-                lines.append(NO_ROOMS)
-            events = await rooms.events_today()
-            if events:
-                lines.append(TODAY.format(events=events_line(events)))
-            await console.say("\n".join(lines))
-        answer = command(await console.ask(ROOMS_PROMPT))
-        if answer.back:
-            return
-        if answer.empty:
-            listed = False
-        elif not answer.word and answer.number is not None and 1 <= answer.number <= len(found):
-            visit = await rooms.enter(found[answer.number - 1][0].id, member)
-            await Room(s, visit).stay()
-            listed = False
+
+    async def load() -> list[tuple[RoomView, int]]:
+        return await rooms.list_rooms(member)
+
+    async def show(found: list[tuple[RoomView, int]]) -> str:
+        if found:
+            lines = [listing(ROOMS_TITLE, [_room_line(room, count) for room, count in found])]
         else:
-            await console.say(ROOMS_HINT)
+            lines = [ROOMS_TITLE, NO_ROOMS]
+        events = await rooms.events_today()
+        if events:
+            lines.append(TODAY.format(events=events_line(events)))
+        return "\n".join(lines)
+
+    async def act(answer: Command, found: list[tuple[RoomView, int]]) -> bool | None:
+        chosen = answer.pick(len(found))
+        if chosen is None:
+            return None
+        visit = await rooms.enter(found[chosen][0].id, member)
+        await Room(s, visit).stay()
+        return True
+
+    await list_loop(console, ROOMS_PROMPT, ROOMS_HINT, load=load, show=show, act=act)
+
+
+def _room_line(room: RoomView, count: int) -> str:
+    return ROOM_LINE.format(
+        name=room.name,
+        count=count,
+        private=PRIVATE if room.private else "",
+        topic=TOPIC.format(topic=room.topic) if room.topic else "",
+    )
 
 
 def line_text(author: str, text: str, kind: str) -> str:

@@ -24,8 +24,9 @@ from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
 from bbs.rooms.service import SESSIONS_TOPIC, SessionStartingEvent
 from bbs.services import Services
 from plain.console import Console
-from plain.forms import KIND_ERRORS, command, error_text, numbered
+from plain.forms import KIND_ERRORS, error_text
 from plain.io import EndOfInput, Hangup, LineIO
+from plain.menus import command, listing
 
 log = logging.getLogger(__name__)
 
@@ -260,23 +261,19 @@ class PlainSession:
             keys = [key for key, _label in choices]
             if not self._menu_shown:
                 self._menu_shown = True
-                await self.console.say(
-                    MENU_TITLE
-                    + "\n"
-                    + numbered([label for _key, label in choices])
-                    + "\n"
-                    + GOODBYE_ITEM
-                )
+                labels = [label for _key, label in choices]
+                await self.console.say(listing(MENU_TITLE, labels) + "\n" + GOODBYE_ITEM)
             answer = command(await self.console.ask(MENU_PROMPT))
             if answer.empty:
                 self._menu_shown = False
                 continue
             if answer.back or answer.word in ("goodbye", "bye", "quit", "exit"):
                 raise Goodbye(GOODBYE)
-            if answer.word or answer.number is None or not 1 <= answer.number <= len(keys):
+            chosen = answer.pick(len(keys))
+            if chosen is None:
                 await self.console.say(MENU_HINT)
                 continue
-            await self.open_section(keys[answer.number - 1])
+            await self.open_section(keys[chosen])
 
     async def _menu_choices(self) -> list[tuple[str, str]]:
         member = self.member

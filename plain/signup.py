@@ -4,7 +4,8 @@ password twice, keep the SSH key or not, and the recovery code shown once. Or re
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bbs.accounts.members import AccountError
@@ -161,13 +162,36 @@ async def _password(s: PlainSession, prompt: str) -> tuple[str, str]:
         return password, repeated
 
 
+async def _typed(s: PlainSession, prompt: str) -> str | None:
+    """The answer to `prompt`, stripped; None when the member goes back."""
+    answer = (await s.console.ask(_t(s)(prompt))).strip()
+    return None if answer.lower() in BACK else answer
+
+
+async def _settled(
+    s: PlainSession,
+    attempt: Callable[[], Awaitable[SignUpResult]],
+    errors: tuple[type[Exception], ...],
+    *,
+    then: str = "",
+) -> SignUpResult | None:
+    """`attempt` made after "One moment..."; None when it fails with one of `errors`, which
+    is said (followed by `then`, when given)."""
+    await s.console.say(_t(s)(ONE_MOMENT))
+    try:
+        return await attempt()
+    except errors as error:
+        await s.console.say(error_text(error) + ("\n" + then if then else ""))
+        return None
+
+
 async def _sign_up(s: PlainSession) -> SignUpResult | None:
     console = s.console
     _ = _t(s)
     await console.say(_(NAME_HOW))
     while True:
-        name = (await console.ask(_(NAME_PROMPT))).strip()
-        if name.lower() in BACK:
+        name = await _typed(s, NAME_PROMPT)
+        if name is None:
             return None
         try:
             await s.services.accounts.check_pseudonym(name)
@@ -181,14 +205,24 @@ async def _sign_up(s: PlainSession) -> SignUpResult | None:
             console, _(KEY_QUESTION).format(algorithm=key.algorithm, fingerprint=key.fingerprint)
         ):
             key = None
-        await console.say(_(ONE_MOMENT))
-        try:
-            return await s.services.accounts.sign_up(
-                name, password, repeated, key=key, source=s.context.source, language=s.language
-            )
-        except (PseudonymError, AccountError, PasswordError, StoreBusyError) as error:
-            # The name went meanwhile, or too many sign-ups from here: said, and asked again.
-            await console.say(error_text(error) + "\n" + _(NAME_HOW))
+        # The name may have gone meanwhile, or too many sign-ups came from here: said, and
+        # the name asked again.
+        result = await _settled(
+            s,
+            partial(
+                s.services.accounts.sign_up,
+                name,
+                password,
+                repeated,
+                key=key,
+                source=s.context.source,
+                language=s.language,
+            ),
+            (PseudonymError, AccountError, PasswordError, StoreBusyError),
+            then=_(NAME_HOW),
+        )
+        if result is not None:
+            return result
 
 
 async def _recover(s: PlainSession) -> SignUpResult | None:
@@ -196,18 +230,25 @@ async def _recover(s: PlainSession) -> SignUpResult | None:
     _ = _t(s)
     await console.say(_(RECOVER_HOW))
     for _attempt in range(TRIES):
-        name = (await console.ask(_(RECOVER_NAME))).strip()
-        if name.lower() in BACK:
+        name = await _typed(s, RECOVER_NAME)
+        if name is None:
             return None
-        code = (await console.ask(_(CODE_PROMPT))).strip()
-        if code.lower() in BACK:
+        code = await _typed(s, CODE_PROMPT)
+        if code is None:
             return None
         password, repeated = await _password(s, _(NEW_PASSWORD))
-        await console.say(_(ONE_MOMENT))
-        try:
-            return await s.services.accounts.reset_password(
-                name, code, password, repeated, source=s.context.source
-            )
-        except (AccountError, PasswordError, StoreBusyError) as error:
-            await console.say(error_text(error))
+        result = await _settled(
+            s,
+            partial(
+                s.services.accounts.reset_password,
+                name,
+                code,
+                password,
+                repeated,
+                source=s.context.source,
+            ),
+            (AccountError, PasswordError, StoreBusyError),
+        )
+        if result is not None:
+            return result
     raise Goodbye(_(TOO_MANY), status=1)

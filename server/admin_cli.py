@@ -25,6 +25,8 @@ from bbs.moderation_queue.sanctions import SanctionKind, parse_length
 from bbs.posted_events import post_announcements
 
 Handler = Callable[[argparse.Namespace], int]
+MODERATOR_ACTING = "the moderator or sysop acting (default: the first sysop)"
+SYSOP_ACTING = "the sysop acting (default: the first sysop)"
 # `bbs admin set KEY VALUE`: what a sysop may set from the command line, and its setting.
 SETTINGS = {
     "on-call": "on_call_note",
@@ -111,34 +113,30 @@ def cmd_queue(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sanction(args: argparse.Namespace) -> int:
-    kind = SanctionKind(args.admin_command)
-    length = parse_length(args.length) if getattr(args, "length", None) else None
+def _on_member(args: argparse.Namespace, act: Callable[..., AuditView], **extra: Any) -> AuditView:
+    """A sanction or a lift on the member NAME, for --reason and --category, audited."""
     with _database(args) as database, _write(database) as session:
-        entry = admin.sanction_member(
+        return act(
             session,
             actor_id=_actor(session, args.as_name),
             pseudonym=args.name,
-            kind=kind,
             category=args.category,
             reason=args.reason,
-            length=length,
+            **extra,
         )
+
+
+def cmd_sanction(args: argparse.Namespace) -> int:
+    kind = SanctionKind(args.admin_command)
+    length = parse_length(args.length) if getattr(args, "length", None) else None
+    entry = _on_member(args, admin.sanction_member, kind=kind, length=length)
     _out(f"{entry.action}: {entry.member} {entry.detail}".rstrip() + ". The member is told.")
     return 0
 
 
 def cmd_lift(args: argparse.Namespace) -> int:
     kind = SanctionKind(args.kind) if args.kind else None
-    with _database(args) as database, _write(database) as session:
-        entry = admin.lift(
-            session,
-            actor_id=_actor(session, args.as_name),
-            pseudonym=args.name,
-            kind=kind,
-            category=args.category,
-            reason=args.reason,
-        )
+    entry = _on_member(args, admin.lift, kind=kind)
     _out(f"lift: {entry.member} ({entry.detail}). The member is told.")
     return 0
 
@@ -171,14 +169,19 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace, target: Path) -> int:
-    text = admin.audit_csv(_entries(args))
+def _write_private(target: Path, text: str, *, newline: str | None = None) -> None:
+    """`text` to `target`, readable by the host only, whole or not at all."""
     tmp = target.with_name(target.name + ".tmp")
-    # The log names members and moderators: readable by the host only.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+    with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
         handle.write(text)
     os.replace(tmp, target)
+
+
+def _export(args: argparse.Namespace, target: Path) -> int:
+    text = admin.audit_csv(_entries(args))
+    # The log names members and moderators: readable by the host only.
+    _write_private(target, text, newline="")
     _out(f"Wrote {max(0, text.count(chr(10)) - 1)} entries to {target}.")
     return 0
 
@@ -218,14 +221,7 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     """Add the moderation subcommands to `bbs admin`."""
 
     def common(parser: argparse.ArgumentParser, handler: Handler) -> None:
-        parser.add_argument(
-            "--as",
-            dest="as_name",
-            default=None,
-            help="the moderator or sysop acting (default: the first sysop)",
-        )
-        data_dir_option(parser)
-        parser.set_defaults(func=_guarded(handler))
+        _handled_by(parser, handler, data_dir_option, acting=MODERATOR_ACTING)
 
     common(admin_sub.add_parser("queue", help="the review queue, crisis alerts first"), cmd_queue)
     for kind, blurb in (
@@ -235,9 +231,9 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
         ("ban", "ban a member (pseudonym and keys refused)"),
     ):
         p = admin_sub.add_parser(kind, help=blurb)
-        p.add_argument("name")
-        p.add_argument("--reason", required=True, help="why, in words the member will read")
-        p.add_argument("--category", default="", help="a reason category, e.g. Spam")
+        _member_and_reason(
+            p, reason="why, in words the member will read", category="a reason category, e.g. Spam"
+        )
         if kind in ("mute", "suspend"):
             p.add_argument(
                 "--for",
@@ -247,9 +243,7 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
             )
         common(p, cmd_sanction)
     lift = admin_sub.add_parser("lift", help="lift a member's mute, suspension or ban")
-    lift.add_argument("name")
-    lift.add_argument("--reason", required=True)
-    lift.add_argument("--category", default="")
+    _member_and_reason(lift)
     lift.add_argument(
         "--kind",
         choices=[k.value for k in SanctionKind],
@@ -279,8 +273,43 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     setting.add_argument("key", choices=sorted(SETTINGS))
     setting.add_argument("value", help="the text ('' clears it)")
     common(setting, cmd_set)
-    _register_export(admin_sub, data_dir_option)
+    export = admin_sub.add_parser(
+        "export", help="everything of one member's as JSON (what `ssh NAME@host export` gives)"
+    )
+    export.add_argument("name")
+    export.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        help="file to write (mode 0600); default: standard output",
+    )
+    _handled_by(export, cmd_member_export, data_dir_option)
     _register_resources(admin_sub, data_dir_option)
+
+
+def _handled_by(
+    parser: argparse.ArgumentParser,
+    handler: Handler,
+    data_dir_option: Callable[[argparse.ArgumentParser], None],
+    *,
+    acting: str | None = None,
+) -> None:
+    """The data directory options and the handler of an admin subcommand, and --as NAME
+    (with `acting` as its help) where someone acts."""
+    if acting is not None:
+        parser.add_argument("--as", dest="as_name", default=None, help=acting)
+    data_dir_option(parser)
+    parser.set_defaults(func=_guarded(handler))
+
+
+def _member_and_reason(
+    parser: argparse.ArgumentParser, *, reason: str | None = None, category: str | None = None
+) -> None:
+    """The member NAME acted on, --reason (required) and --category."""
+    parser.add_argument("name")
+    parser.add_argument("--reason", required=True, help=reason)
+    parser.add_argument("--category", default="", help=category)
 
 
 def _audit_entry(args: argparse.Namespace) -> int:
@@ -306,33 +335,10 @@ def cmd_member_export(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    target: Path = args.output
-    tmp = target.with_name(target.name + ".tmp")
     # A member's private messages and check-ins: readable by the host only.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, target)
-    sys.stderr.write(f"Wrote {member.pseudonym}'s data to {target}.\n")
+    _write_private(args.output, text)
+    sys.stderr.write(f"Wrote {member.pseudonym}'s data to {args.output}.\n")
     return 0
-
-
-def _register_export(
-    admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser], None]
-) -> None:
-    export = admin_sub.add_parser(
-        "export", help="everything of one member's as JSON (what `ssh NAME@host export` gives)"
-    )
-    export.add_argument("name")
-    export.add_argument(
-        "--output",
-        "-o",
-        type=Path,
-        default=None,
-        help="file to write (mode 0600); default: standard output",
-    )
-    data_dir_option(export)
-    export.set_defaults(func=_guarded(cmd_member_export))
 
 
 # -- `bbs admin resource list|show|add|edit|retire|restore`: the resource library ---------
@@ -361,6 +367,11 @@ def _resource_line(record: Any) -> str:
         f"{view.id:<5}{state:<9}{clean_line(view.slug)[:28]:<29}"
         f"{clean_line(view.title)[:40]:<41}{clean_line(', '.join(view.tags))}"
     ).rstrip()
+
+
+def _resource_fields(args: argparse.Namespace, body: str | None) -> dict[str, Any]:
+    """What `add` and `edit` both take (None leaves a field as it is when editing)."""
+    return {"title": args.title, "body": body, "source": args.source, "tags": args.tags}
 
 
 def cmd_resource(args: argparse.Namespace) -> int:
@@ -397,30 +408,19 @@ def cmd_resource(args: argparse.Namespace) -> int:
                         "Give the body with --body-file FILE (or --body-file - for stdin)."
                     )
                 view = resources.add_resource(
-                    session,
-                    actor_id=actor,
-                    title=args.title,
-                    body=body,
-                    source=args.source,
-                    tags=args.tags,
-                    slug=args.slug or "",
+                    session, actor_id=actor, slug=args.slug or "", **_resource_fields(args, body)
                 )
                 _out(f"Added {view.id} ({view.slug}): {clean_line(view.title)}.")
                 return 0
             record = resources.find_resource(session, args.key)
             if what == "edit":
-                if all(v is None for v in (args.title, args.tags, args.source, body)):
+                fields = _resource_fields(args, body)
+                if all(v is None for v in fields.values()):
                     raise resources.ResourceError(
                         "Nothing to change: give --title, --tags, --source or --body-file."
                     )
                 view = resources.edit_resource(
-                    session,
-                    actor_id=actor,
-                    resource_id=record.view.id,
-                    title=args.title,
-                    body=body,
-                    source=args.source,
-                    tags=args.tags,
+                    session, actor_id=actor, resource_id=record.view.id, **fields
                 )
                 _out(f"Saved {view.id} ({view.slug}): {clean_line(view.title)}.")
                 return 0
@@ -443,11 +443,7 @@ def _register_resources(
     sub = resource.add_subparsers(dest="resource_command", metavar="ACTION", required=True)
 
     def common(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--as", dest="as_name", default=None, help="the sysop acting (default: the first sysop)"
-        )
-        data_dir_option(parser)
-        parser.set_defaults(func=_guarded(cmd_resource))
+        _handled_by(parser, cmd_resource, data_dir_option, acting=SYSOP_ACTING)
 
     listing = sub.add_parser("list", help="entries members see (--all: retired ones too)")
     listing.add_argument("--all", action="store_true", help="include retired entries")

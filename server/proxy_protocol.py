@@ -167,50 +167,34 @@ class _ProxiedTransport(asyncio.Transport):
             return self._inner.get_extra_info("peername", default)
         return self._inner.get_extra_info(name, default)
 
-    def is_closing(self) -> bool:
-        return self._inner.is_closing()
 
-    def close(self) -> None:
-        self._inner.close()
+def _forwarded(name: str) -> Callable[..., Any]:
+    def method(self: _ProxiedTransport, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self._inner, name)(*args, **kwargs)
 
-    def abort(self) -> None:
-        self._inner.abort()
+    method.__name__, method.__qualname__ = name, f"_ProxiedTransport.{name}"
+    return method
 
-    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
-        self._inner.set_protocol(protocol)
 
-    def get_protocol(self) -> asyncio.BaseProtocol:
-        return self._inner.get_protocol()
-
-    def is_reading(self) -> bool:
-        return self._inner.is_reading()
-
-    def pause_reading(self) -> None:
-        self._inner.pause_reading()
-
-    def resume_reading(self) -> None:
-        self._inner.resume_reading()
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        self._inner.write(data)
-
-    def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
-        self._inner.writelines(list_of_data)
-
-    def write_eof(self) -> None:
-        self._inner.write_eof()
-
-    def can_write_eof(self) -> bool:
-        return self._inner.can_write_eof()
-
-    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
-        self._inner.set_write_buffer_limits(high, low)
-
-    def get_write_buffer_size(self) -> int:
-        return self._inner.get_write_buffer_size()
-
-    def get_write_buffer_limits(self) -> tuple[int, int]:
-        return self._inner.get_write_buffer_limits()
+# Everything else a transport does is the accepted connection's own.
+for _name in (
+    "is_closing",
+    "close",
+    "abort",
+    "set_protocol",
+    "get_protocol",
+    "is_reading",
+    "pause_reading",
+    "resume_reading",
+    "write",
+    "writelines",
+    "write_eof",
+    "can_write_eof",
+    "set_write_buffer_limits",
+    "get_write_buffer_size",
+    "get_write_buffer_limits",
+):
+    setattr(_ProxiedTransport, _name, _forwarded(_name))
 
 
 SessionFactory = Callable[[str, int], Any]

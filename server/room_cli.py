@@ -161,9 +161,11 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     room = admin_sub.add_parser("room", help="live rooms: list, add, theme, close, events")
     sub = room.add_subparsers(dest="room_command", metavar="ACTION", required=True)
 
-    def action(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = sub.add_parser(
-            name, help=help_text, description=help_text
+    def action(
+        name: str, handler: Handler, help_text: str, *, under: Any = sub, description: str = ""
+    ) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = under.add_parser(
+            name, help=help_text, description=description or help_text
         )
         data_dir_option(parser)
         parser.set_defaults(func=_guarded(handler))
@@ -191,9 +193,11 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
 
     event = sub.add_parser("event", help="scheduled sessions in rooms")
     event_sub = event.add_subparsers(dest="event_command", metavar="ACTION", required=True)
-    event_add = event_sub.add_parser(
+    event_add = action(
         "add",
-        help="schedule a session",
+        cmd_event_add,
+        "schedule a session",
+        under=event_sub,
         description="Schedule a session in a room, e.g. "
         "bbs admin room event add 'Check-in circle' '2026-11-29 19:00' 'Sunday check-in' "
         "--host robin",
@@ -203,14 +207,13 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     event_add.add_argument("topic")
     event_add.add_argument("--host", default=None, help="the member hosting it")
     event_add.add_argument("--minutes", type=int, default=60, help="how long it runs")
-    data_dir_option(event_add)
-    event_add.set_defaults(func=_guarded(cmd_event_add))
-    event_remove = event_sub.add_parser(
-        "remove", help="cancel a scheduled session by its number (`bbs admin room list` shows them)"
+    event_remove = action(
+        "remove",
+        cmd_event_remove,
+        "cancel a scheduled session by its number (`bbs admin room list` shows them)",
+        under=event_sub,
     )
     event_remove.add_argument("id", type=int, help="the session's number, e.g. 3 for #3")
-    data_dir_option(event_remove)
-    event_remove.set_defaults(func=_guarded(cmd_event_remove))
 
 
 __all__ = ["register"]
