@@ -75,6 +75,10 @@ N_REFERENCE = 36
 # Share of the harassment, venting and look-alike training texts that also appear with a
 # crisis text appended (see appended_crisis).
 AUGMENT_SHARE = 0.15
+# Negatives of a label that its fit weighs more than others (sample weights, on top of the
+# balanced class weights), by what they are: crisis texts in the harassment fit, look-alikes
+# (hard negatives other than venting) and sad venting in the crisis fit.
+WEIGHTS: dict[str, dict[str, float]] = {}
 
 
 def _matrix(
@@ -102,12 +106,40 @@ def _weigh(space: FeatureSpace, x_counts: sparse.csr_matrix) -> sparse.csr_matri
     return sparse.csr_matrix((vals, (rows, cols)), shape=x_counts.shape)
 
 
-def _fit(x: sparse.csr_matrix, y: np.ndarray[Any, Any], c: float) -> LogisticRegression:
+def _fit(
+    x: sparse.csr_matrix,
+    y: np.ndarray[Any, Any],
+    c: float,
+    sample_weight: np.ndarray[Any, Any] | None = None,
+) -> LogisticRegression:
     clf = LogisticRegression(
         C=c, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=RANDOM_STATE
     )
-    clf.fit(x, y)
+    clf.fit(x, y, sample_weight=sample_weight)
     return clf
+
+
+def sample_weights(
+    examples: Sequence[Example], weights: dict[str, dict[str, float]] | None = None
+) -> np.ndarray[Any, Any]:
+    """(n, labels) weight of each example in each label's fit (WEIGHTS: which negatives a
+    label's fit must get right more than others)."""
+    rules = WEIGHTS if weights is None else weights
+    out = np.ones((len(examples), len(LABELS)), dtype=np.float64)
+    for li, label in enumerate(LABELS):
+        rule = rules.get(label, {})
+        if not rule:
+            continue
+        for i, e in enumerate(examples):
+            if e.label(label):
+                continue
+            if e.crisis and "crisis" in rule:
+                out[i, li] = rule["crisis"]
+            elif is_hard_negative(e) and e.kind != "sad_venting" and "hard_negative" in rule:
+                out[i, li] = rule["hard_negative"]
+            elif e.kind == "sad_venting" and "sad_venting" in rule:
+                out[i, li] = rule["sad_venting"]
+    return out
 
 
 def _platt(decision: np.ndarray[Any, Any], y: np.ndarray[Any, Any]) -> tuple[float, float]:
@@ -196,6 +228,7 @@ def train(
     folds: int = CV_FOLDS,
     reference: Sequence[Example] = (),
     c: dict[str, float] | None = None,
+    weights: dict[str, dict[str, float]] | None = None,
 ) -> ModerationModel:
     """Fit the model on `examples`; thresholds and calibration from out-of-fold scores.
 
@@ -204,6 +237,7 @@ def train(
     if not examples:
         raise ValueError("cannot train on no examples")
     cs = {**_C, **(c or {})}
+    sw = sample_weights(examples, weights)
     started = time.perf_counter()
     y_all = np.array([[ex.label(n) for n in LABELS] for ex in examples], dtype=np.int8)
     for li, label in enumerate(LABELS):
@@ -236,7 +270,7 @@ def train(
 
     def run(job: tuple[int, list[int], list[int]]) -> LogisticRegression:
         li, tr, _ = job
-        return _fit(x[tr], y_all[tr, li], cs[LABELS[li]])
+        return _fit(x[tr], y_all[tr, li], cs[LABELS[li]], sw[tr, li])
 
     with ThreadPoolExecutor(max_workers=FIT_WORKERS) as pool:
         fitted = list(pool.map(run, jobs))
@@ -280,6 +314,7 @@ def train(
         "sklearn_version": sklearn.__version__,
         "numpy_version": np.__version__,
         "C": cs,
+        "sample_weights": WEIGHTS if weights is None else weights,
         "cv_folds": folds,
         "threshold_rules": THRESHOLD_RULES,
         "threshold_oof": chosen,
