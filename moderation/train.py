@@ -55,17 +55,23 @@ FIT_WORKERS = 2
 CRISIS_TARGET_RECALL = 0.95
 CRISIS_LANG_RECALL = 0.90
 CRISIS_LANG_MIN = 50
-# Harassment and spam: the lowest threshold at which at most this share of the training
-# texts with no label at all (venting, look-alikes, chat) would be held by that label. The
-# two together stay inside the 3% of hard negatives the policy may hold.
-UNLABELLED_HELD_MAX = {"harassment": 0.02, "spam": 0.01}
+# Spam: the lowest threshold at which at most this share of the training texts with no
+# label at all (venting, look-alikes, chat) would be held by it.
+UNLABELLED_HELD_MAX = {"spam": 0.01}
+# Harassment: the lowest threshold at which, through the policy (with the spam and crisis
+# thresholds already chosen), at most these shares of the training split's look-alikes
+# (hard negatives other than venting) and of its sad venting are held out-of-fold: the
+# issue's targets (<= 3% and <= 2%), so harassment is held as often as those allow.
+HARD_NEGATIVE_HELD_MAX = 0.03
+SAD_VENTING_HELD_MAX = 0.02
 THRESHOLD_RULES = {
     "crisis": "highest threshold (0.01 steps) whose out-of-fold crisis recall on the "
     f"training split is >= {CRISIS_TARGET_RECALL} overall and >= {CRISIS_LANG_RECALL} in "
     f"each language with >= {CRISIS_LANG_MIN} crisis texts",
-    "harassment": "lowest threshold (0.01 steps) at which <= "
-    f"{UNLABELLED_HELD_MAX['harassment']:.1%} of the training split's unlabelled texts "
-    "score over it out-of-fold",
+    "harassment": "lowest threshold (0.01 steps) at which, through the policy with the "
+    f"spam and crisis thresholds, <= {HARD_NEGATIVE_HELD_MAX:.0%} of the training split's "
+    f"look-alikes (hard negatives but venting) and <= {SAD_VENTING_HELD_MAX:.0%} of its sad "
+    "venting are held out-of-fold",
     "spam": f"lowest threshold (0.01 steps) at which <= {UNLABELLED_HELD_MAX['spam']:.1%} of "
     "the training split's unlabelled texts score over it out-of-fold",
 }
@@ -191,6 +197,37 @@ def unlabelled_threshold(
     return {"threshold": 0.99}
 
 
+def harassment_threshold(
+    p: np.ndarray[Any, Any],
+    y: np.ndarray[Any, Any],
+    lookalike: np.ndarray[Any, Any],
+    venting: np.ndarray[Any, Any],
+    spam_at: float,
+    crisis_at: float,
+) -> dict[str, Any]:
+    """THRESHOLD_RULES["harassment"] on out-of-fold probabilities (n, 3) in LABELS order.
+
+    Data with neither look-alikes nor venting (a small test set) falls back to <= 2% of the
+    texts not labelled harassment."""
+    if not lookalike.any() and not venting.any():
+        return unlabelled_threshold(p[:, 0], ~y.astype(bool), y, 0.02)
+    # Held whatever harassment does: spam over its threshold and not crisis (crisis wins).
+    spam_held = (p[:, 1] >= spam_at) & (p[:, 2] < crisis_at)
+    yb = y.astype(bool)
+    for t in np.arange(0.01, 0.991, 0.01):
+        held = (p[:, 0] >= t) | spam_held
+        hard = float(held[lookalike].mean()) if lookalike.any() else 0.0
+        sad = float(held[venting].mean()) if venting.any() else 0.0
+        if hard <= HARD_NEGATIVE_HELD_MAX and sad <= SAD_VENTING_HELD_MAX:
+            return {
+                "threshold": round(float(t), 2),
+                "lookalikes_held": round(hard, 4),
+                "venting_held": round(sad, 4),
+                "recall": round(float((p[yb, 0] >= t).mean()) if yb.any() else 0.0, 4),
+            }
+    return {"threshold": 0.99}
+
+
 def pattern_audit(examples: Sequence[Example]) -> list[dict[str, Any]]:
     """How often each hand-written pattern fires per label on the given examples."""
     patterns = PatternFeatures((*PATTERNS, *DROPPED_PATTERNS), NEUTRAL_PATTERNS)
@@ -291,18 +328,24 @@ def train(
         "crisis": crisis_threshold(
             p_own[:, 2], y_own[:, 2], [e.lang for e, o in zip(examples, own, strict=True) if o]
         ),
-        "harassment": unlabelled_threshold(
-            p_own[:, 0], unlabelled, y_own[:, 0], UNLABELLED_HELD_MAX["harassment"]
-        ),
         "spam": unlabelled_threshold(
             p_own[:, 1], unlabelled, y_own[:, 1], UNLABELLED_HELD_MAX["spam"]
         ),
     }
-    weights = np.zeros((space.n_features, len(LABELS)), dtype=np.float32)
+    own_examples = [e for e, o in zip(examples, own, strict=True) if o]
+    chosen["harassment"] = harassment_threshold(
+        p_own,
+        y_own[:, 0],
+        np.array([is_hard_negative(e) and e.kind != "sad_venting" for e in own_examples]),
+        np.array([e.kind == "sad_venting" for e in own_examples]),
+        spam_at=float(chosen["spam"]["threshold"]),
+        crisis_at=float(chosen["crisis"]["threshold"]),
+    )
+    coef = np.zeros((space.n_features, len(LABELS)), dtype=np.float32)
     bias = np.zeros(len(LABELS))
     for li in range(len(LABELS)):
         clf = finals[li]
-        weights[:, li] = clf.coef_[0]
+        coef[:, li] = clf.coef_[0]
         bias[li] = clf.intercept_[0]
     took = time.perf_counter() - started
     meta: dict[str, Any] = {
@@ -321,7 +364,7 @@ def train(
         "reference_texts": _reference_texts(reference) if reference else [],
     }
     thresholds = {label: float(chosen[label]["threshold"]) for label in LABELS}
-    model = ModerationModel(space, weights, bias, calibration, thresholds, meta)
+    model = ModerationModel(space, coef, bias, calibration, thresholds, meta)
     log.info("moderation: trained on %d examples in %.1f s", len(examples), took)
     return model
 
