@@ -6,6 +6,7 @@ in the model files; training (moderation.train) builds its matrices with the sam
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import zlib
@@ -53,9 +54,9 @@ def char_grams(
     empty = np.zeros(0, dtype=np.int64)
     if not flat:
         return empty, empty, empty, words_per_doc
-    joined = "".join(f" {w} " for w in flat)
+    joined = " " + "  ".join(flat) + " "  # each word padded with a space on both sides
     cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    lengths = np.fromiter((len(w) + 2 for w in flat), dtype=np.int64, count=len(flat))
+    lengths = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat)) + 2
     seg = np.repeat(np.arange(len(flat), dtype=np.int64), lengths)
     doc_of_word = np.repeat(
         np.arange(len(docs), dtype=np.int64),
@@ -91,7 +92,14 @@ def word_grams(doc: str, bits: int = WORD_BITS) -> tuple[list[int], list[str]]:
     words = _WORD_RE.findall(doc)
     grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
     mask = (1 << bits) - 1
-    return [zlib.crc32(g.encode("utf-8", "replace")) & mask for g in grams], grams
+    crc = _crc32
+    return [crc(g) & mask for g in grams], grams
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _crc32(gram: str) -> int:
+    # Cached: words and common pairs repeat across a batch (a pure function of the gram).
+    return zlib.crc32(gram.encode("utf-8", "replace"))
 
 
 # Why patterns as well as n-grams: a crisis is a person (I), a wish or act (die, hurt myself)

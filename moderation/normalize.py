@@ -121,6 +121,7 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w])\+?\d(?:[ .\-()]{0,2}\d){6,}(?![\w])")
 _MONEY = re.compile(r"[$€£]\s?\d[\d,.]*k?|\d[\d,.]*\s?(?:usd|eur|gbp|dollars|bucks)\b")
 _WS = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 _EDGE_PUNCT = re.compile(r"^([\"'“”‘’(\[{<]*)(.*?)([\"'“”‘’)\]}>.,;:?!…]*)$", re.S)
 _HAS_LETTER = re.compile(r"[a-z]")
 _UNIT_NUMBER = re.compile(
@@ -302,6 +303,11 @@ def _norm_token(token: str, english: bool = True) -> str:
     return lead + core + trail
 
 
+# Words repeat (Zipf): most tokens of a batch were normalised moments before. _norm_token
+# is a pure function of its arguments, so a bounded cache changes no result.
+_norm_token_cached = functools.lru_cache(maxsize=1 << 16)(_norm_token)
+
+
 def _destretch(word: str) -> str:
     """Shorten "sooooo" to "soo", and to "so"-style single letters when that is a known word."""
     two = _REPEAT3.sub(r"\1\1", word)
@@ -382,14 +388,19 @@ def normalize_folded(folded: str, english: bool = True, trusted: TrustedItems = 
     folded = _strip_marks(folded)
     if trusted.hosts or trusted.numbers:
         folded = _mask_trusted(folded, trusted)
-    folded = _EMAIL.sub(" emailaddr ", folded)
-    folded = _URL.sub(_url_words, folded)
-    folded = _PHONE.sub(" phonenum ", folded)
-    folded = _MONEY.sub(" moneyamount ", folded)
+    # Each pattern needs a character most chat lacks; skipping the scan changes nothing.
+    if "@" in folded:
+        folded = _EMAIL.sub(" emailaddr ", folded)
+    if "." in folded or "://" in folded:
+        folded = _URL.sub(_url_words, folded)
+    if _DIGIT.search(folded):
+        folded = _PHONE.sub(" phonenum ", folded)
+        folded = _MONEY.sub(" moneyamount ", folded)
     tokens = folded.split()
     if sum(1 for t in tokens if len(t) == 1) >= 3:
         tokens = _join_spaced(tokens, english)
-    normed = [_norm_token(t, english) for t in tokens]
+    norm = _norm_token_cached
+    normed = [norm(t, english) for t in tokens]
     return _WS.sub(" ", " ".join(normed)).strip()
 
 

@@ -86,13 +86,14 @@ class ModerationThresholds:
     chosen on out-of-fold scores of its training data only (see moderation/MODEL_CARD.md):
     crisis is the highest threshold still finding >= 95% of crisis texts (>= 90% in each
     language), because a missed person in danger costs far more than an unneeded kind
-    message; harassment and spam the lowest that hold at most 2% and 1% of unlabelled texts,
-    because holding ordinary venting drives members away.
+    message; spam the lowest that holds at most 1% of unlabelled texts, harassment the lowest
+    that then holds at most 3% of look-alikes and 2% of venting, because holding ordinary
+    venting drives members away.
     """
 
     harassment: float = 0.74
-    spam: float = 0.57
-    crisis: float = 0.17
+    spam: float = 0.55
+    crisis: float = 0.16
 
     def __post_init__(self) -> None:
         for f in fields(self):
