@@ -36,7 +36,7 @@ from bbs.moderation_queue.flags import (
     flag_verdict,
 )
 from bbs.moderation_queue.policy import Action
-from bbs.moderation_queue.sanctions import posting_block
+from bbs.moderation_queue.sanctions import mute_decides
 from bbs.text_safety import clean_line
 
 TITLE_MAX = 120
@@ -958,8 +958,10 @@ def send_cheer(
     goal_id: int | None = None,
 ) -> CheerView:
     """Store a cheer as the moderation gate decided: held ones wait for a moderator."""
-    # A muted member can read but not write to others (the admin screen's mute).
-    if (muted := posting_block(session, sender_id)) is not None:
+    # A muted member can read but not write to others (the admin screen's mute); crisis
+    # words wait for a moderator instead of being refused.
+    action, muted = mute_decides(session, sender_id, action)
+    if muted is not None:
         raise GoalError(muted)
     check_may_cheer(session, sender_id=sender_id, recipient_id=recipient_id)
     cleaned = clean_cheer(body)

@@ -29,7 +29,7 @@ from bbs.goals.records import (
     Visibility,
 )
 from bbs.goals.streaks import CheckInStatus, GoalError, RestRange
-from bbs.moderated import ModeratedService, WritingPorts
+from bbs.moderated import ModeratedService, WritingPorts, as_stored
 from bbs.moderation_queue.gate import Verdict
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
 
@@ -379,6 +379,7 @@ class GoalService(ModeratedService):
             self._events.publish(
                 cheer_topic(recipient_id), CheerEvent(cheer.id, cheer.sender, cheer.body)
             )
+        verdict = as_stored(verdict, cheer.held)
         note = ""
         if verdict.action is Action.HOLD:
             note = await self._texts.hold_words(sender_id)

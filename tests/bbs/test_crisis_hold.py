@@ -10,6 +10,7 @@ from support import let_new_members_write, sign_up
 from bbs.admin.review import Decision
 from bbs.boards.records import PostError, PostStatus
 from bbs.community import Community
+from bbs.goals.streaks import GoalError
 from bbs.models import Role
 from bbs.moderation_queue.flags import FlagKind
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
@@ -202,3 +203,26 @@ async def test_a_muted_members_crisis_post_and_message_wait_for_a_moderator(
         await community.boards.create_thread(writer.id, board, title="hi", body="hello all")
     with pytest.raises(PostError, match="muted"):
         await community.mail.send_message(writer.id, reader.id, "hello")
+
+
+async def test_a_muted_partners_crisis_cheer_waits_and_brings_the_lines(
+    scored_community: Community,
+) -> None:
+    community = scored_community
+    ivy = await sign_up(community, "Ivy")
+    jay = await sign_up(community, "Jay")
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
+    invite = await community.goals.invite(ivy.id, "Jay")
+    await community.goals.answer(jay.id, invite.id, True)
+    await community.admin.sanction(
+        sysop.id, "Jay", SanctionKind.MUTE, category="Spam", reason="too many links"
+    )
+
+    cheer = await community.goals.cheer(jay.id, ivy.id, "I want to end it all tonight")
+
+    assert cheer.cheer.held and CRISIS_HOLD_KEPT in cheer.note
+    assert await community.goals.cheers(ivy.id) == []
+    queue = await community.admin.queue(sysop.id)
+    assert queue[0].kind is FlagKind.CRISIS and queue[0].author == "Jay"
+    with pytest.raises(GoalError, match="muted"):
+        await community.goals.cheer(jay.id, ivy.id, "well done!")
