@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -22,7 +23,7 @@ from bbs.errors import StoreBusyError, StoreFullError
 from bbs.i18n import N_
 from bbs.reflow import reflow
 from bbs.text_safety import clean_text
-from screens.base import BBSScreen
+from screens.base import BBSScreen, Got
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, SafeTextArea, TextField, session_text
 
@@ -44,6 +45,9 @@ PASTE_MAX = BODY_MAX * 2
 _PENDING: set[asyncio.Task[None]] = set()
 
 ComposeMode = Literal["thread", "reply", "edit", "pm"]
+T = TypeVar("T")
+
+REPORT_THANKS = "Thank you. A moderator will look at it."
 
 
 class PostEditor(SafeTextArea):
@@ -153,7 +157,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             draft = await self._boards.draft(member.id, self.target.context)
             if draft is not None:
                 self._fill(draft.title, draft.body, draft.warning)
-                self._say("Your unsent draft is back, just as you left it.")
+                self.say("Your unsent draft is back, just as you left it.")
                 if title_first and draft.title:
                     self.query_one("#body", PostEditor).focus()
         editor = self.query_one("#body", PostEditor)
@@ -164,9 +168,6 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             self.query_one("#title", TextField).value = title[:TITLE_MAX]
         self.query_one("#warning", TextField).value = warning[:WARNING_MAX]
         self.query_one("#body", PostEditor).load_text(body)
-
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
 
     def _values(self) -> tuple[str, str, str]:
         title = self.query_one("#title", TextField).value if self.target.with_title else ""
@@ -189,7 +190,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
 
     @on(PostEditor.TooLong)
     def _too_long(self, event: PostEditor.TooLong) -> None:
-        self._say(
+        self.say(
             f"That paste is {event.size:,} characters; a post takes up to "
             f"{BODY_MAX:,}, so nothing was pasted. Your text is unchanged."
         )
@@ -257,10 +258,10 @@ class ComposeScreen(BBSScreen[Outcome | None]):
                 lines.append(f"Content warning: {warning}")
             lines.append(clean_text(body))
             self.query_one("#preview-text", PlainText).show("\n\n".join(lines))
-            self._say("Preview: this is how others will see it. F2 to keep writing.")
+            self.say("Preview: this is how others will see it. F2 to keep writing.")
         else:
             self.query_one("#body", PostEditor).focus()
-            self._say("")
+            self.say("")
 
     async def action_leave(self) -> None:
         if self._timer is not None:
@@ -278,7 +279,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         service = self._boards
         title, body, warning = self._values()
         self._sending = True
-        self._say("Sending...")
+        self.say("Sending...")
         target = self.target
         try:
             if target.mode == "thread":
@@ -301,15 +302,15 @@ class ComposeScreen(BBSScreen[Outcome | None]):
                 mail = self._mail
                 outcome = await mail.send_message(member.id, target.target_id, body)
         except PostError as error:
-            self._say(str(error))
+            self.say(str(error))
             if "draft" in str(error):
                 await self._store_draft(title, body, warning)
             return
         except StoreFullError as error:  # a full disk: the editor keeps the text
-            self._say(str(error))
+            self.say(str(error))
             return
         except StoreBusyError:
-            self._say("The server is busy right now; nothing was lost. Try again in a moment.")
+            self.say("The server is busy right now; nothing was lost. Try again in a moment.")
             return
         finally:
             self._sending = False
@@ -392,6 +393,25 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+async def ask_then(
+    screen: BBSScreen[Any],
+    question: str,
+    send: Callable[[str], Awaitable[T]],
+    *refusals: type[Exception],
+    optional: bool = False,
+    max_length: int = 200,
+) -> Got[T] | None:
+    """Ask `question` (AskScreen), then `send` the answer through `screen.tried`.
+
+    None when the member cancels (Esc, or Enter on nothing unless the answer is
+    `optional`) or the sending is refused (the status line says why).
+    """
+    answer = await screen.app.push_screen_wait(AskScreen(question, max_length=max_length))
+    if answer is None or not (answer or optional):
+        return None
+    return await screen.tried(send(answer), *refusals)
 
 
 async def show_outcome(screen: Screen[Any], outcome: Outcome | None) -> None:

@@ -12,7 +12,7 @@ from bbs.admin.dashboard import DAYS, DashboardStats, sparkline
 from bbs.errors import StoreBusyError
 from bbs.moderation_queue.audit import AdminError
 from screens.admin import ago
-from screens.base import BBSScreen
+from screens.base import PanelScreen
 from screens.widgets import KeyBar, PlainText
 
 if TYPE_CHECKING:
@@ -64,12 +64,11 @@ def dashboard_text(d: DashboardStats) -> str:
     return "\n".join(lines)
 
 
-class DashboardScreen(BBSScreen[None]):
+class DashboardScreen(PanelScreen):
     """Numbers for the last two weeks, read fresh with R."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload"),
-        Binding("escape", "back", "Back"),
     ]
 
     def __init__(self, *, admin: AdminService) -> None:
@@ -96,6 +95,3 @@ class DashboardScreen(BBSScreen[None]):
             out.show(str(error))
             return
         out.show(dashboard_text(stats))
-
-    def action_back(self) -> None:
-        self.dismiss(None)

@@ -33,8 +33,8 @@ from bbs.goals.service import CheckInOutcome, CheerEvent, Greeting
 from bbs.goals.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen
-from screens.compose import AskScreen, ConfirmScreen, NoteScreen
+from screens.base import BBSScreen, LoadingPanel, PanelScreen, ReloadingPanel
+from screens.compose import AskScreen, ConfirmScreen, NoteScreen, ask_then
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import BUSY, ChoiceField, KeyBar, PlainText, TextField, Tick
@@ -196,11 +196,10 @@ def _member_id(screen: BBSScreen[Any]) -> int:
 
 
 # -- the goal list --------------------------------------------------------------------
-class GoalsScreen(BBSScreen[None]):
+class GoalsScreen(ReloadingPanel):
     """A member's goals with streaks and what is due; every action one key away."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("n", "new", "New goal"),
         Binding("c", "check_in", "Check in"),
         Binding("e", "edit", "Edit"),
@@ -211,6 +210,7 @@ class GoalsScreen(BBSScreen[None]):
         Binding("s", "settings", "Settings"),
     ]
     DEFAULT_CSS = default_css(__file__, "GoalsScreen")
+    FOCUS_ID = "goals"
 
     def __init__(self, *, goals: GoalService) -> None:
         super().__init__()
@@ -231,16 +231,6 @@ class GoalsScreen(BBSScreen[None]):
             " P partners  R rest days  S settings  V archived goals"
         )
 
-    async def on_mount(self) -> None:
-        await self.reload()
-        self.query_one("#goals", OptionList).focus()
-
-    async def on_screen_resume(self) -> None:
-        await self.reload()
-
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
-
     async def reload(self) -> None:
         member_id = _member_id(self)
         service = self._goals
@@ -251,7 +241,7 @@ class GoalsScreen(BBSScreen[None]):
             resting = await service.resting_until(member_id)
             cheers = await service.unseen_cheers(member_id)
         except StoreBusyError:
-            self._say(BUSY)
+            self.say(BUSY)
             return
         if ticket != self._reloads:
             return  # a later reload draws what is true now
@@ -292,10 +282,7 @@ class GoalsScreen(BBSScreen[None]):
             options.highlighted = 0
 
     def _selected(self) -> GoalSummary | None:
-        index = self.query_one("#goals", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.summaries):
-            return None
-        return self.summaries[index]
+        return self.highlighted_item("goals", self.summaries)
 
     @on(OptionList.OptionSelected, "#goals")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -308,7 +295,7 @@ class GoalsScreen(BBSScreen[None]):
             return
         made = await self.app.push_screen_wait(GoalFormScreen(None, goals=self._goals))
         if made is not None:
-            self._say(f"Goal set: {clean_line(made.title)}. Press C to check in when ready.")
+            self.say(f"Goal set: {clean_line(made.title)}. Press C to check in when ready.")
             await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -320,7 +307,7 @@ class GoalsScreen(BBSScreen[None]):
             await self.app.push_screen_wait(GoalFormScreen(selected.goal, goals=self._goals))
             is not None
         ):
-            self._say("Saved.")
+            self.say("Saved.")
             await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -352,9 +339,9 @@ class GoalsScreen(BBSScreen[None]):
                 _member_id(self), selected.goal.id, archived=not bring_back
             )
         except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
-        self._say("Brought back." if bring_back else "Archived.")
+        self.say("Brought back." if bring_back else "Archived.")
         await self.reload()
 
     async def action_toggle_archived(self) -> None:
@@ -376,7 +363,7 @@ class GoalsScreen(BBSScreen[None]):
             if await service.resting_until(member_id) is not None:
                 if await self.app.push_screen_wait(ConfirmScreen("End your rest now?")):
                     await service.end_rest(member_id)
-                    self._say("Welcome back. Check-ins are due again from today.")
+                    self.say("Welcome back. Check-ins are due again from today.")
                 await self.reload()
                 return
             answer = await self.app.push_screen_wait(
@@ -389,17 +376,14 @@ class GoalsScreen(BBSScreen[None]):
             if not answer:
                 return
             if not answer.strip().isdigit():
-                self._say("Please give a number of days from 1 to 30.")
+                self.say("Please give a number of days from 1 to 30.")
                 return
             rest = await service.rest(member_id, int(answer.strip()))
         except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
-        self._say(f"Resting until {rest.end:%a %d %b}. Take care of yourself.")
+        self.say(f"Resting until {rest.end:%a %d %b}. Take care of yourself.")
         await self.reload()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 # -- creating and editing -------------------------------------------------------------
@@ -675,15 +659,15 @@ class CheckInReplyScreen(ModalScreen[None]):
 
 
 # -- one goal -------------------------------------------------------------------------
-class GoalDetailScreen(BBSScreen[None]):
+class GoalDetailScreen(LoadingPanel):
     """One goal: streak, progress, the 30-day chart, mood trend, badges and recent notes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("c", "check_in", "Check in"),
         Binding("x", "cheer", "Cheer"),
     ]
     DEFAULT_CSS = default_css(__file__, "GoalDetailScreen")
+    FOCUS_ID = "detail-scroll"
 
     def __init__(self, goal_id: int, *, goals: GoalService) -> None:
         super().__init__()
@@ -696,10 +680,6 @@ class GoalDetailScreen(BBSScreen[None]):
             yield Static("Loading...", id="detail", markup=False)
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" C check in   Up/Down scroll   Esc back   F1 help", id="detail-keys")
-
-    async def on_mount(self) -> None:
-        await self.reload()
-        self.query_one("#detail-scroll").focus()
 
     async def reload(self) -> None:
         try:
@@ -734,36 +714,30 @@ class GoalDetailScreen(BBSScreen[None]):
         goal = self.detail.summary.goal
         await send_cheer(self, goal.member_id, self.detail.owner, goal.id, goals=self._goals)
 
-    def action_back(self) -> None:
-        self.dismiss(None)
-
 
 async def send_cheer(
     screen: BBSScreen[Any], recipient_id: int, name: str, goal_id: int | None, *, goals: GoalService
 ) -> None:
     """Ask for a cheer's words, send it through moderation, and say what happened."""
-    words = await screen.app.push_screen_wait(
-        AskScreen(f"A cheer for {clean_line(name)} (a few kind words, up to 200 characters):")
+    sent = await ask_then(
+        screen,
+        f"A cheer for {clean_line(name)} (a few kind words, up to 200 characters):",
+        lambda words: goals.cheer(_member_id(screen), recipient_id, words, goal_id=goal_id),
+        GoalError,
+        StoreBusyError,
     )
-    if not words:
+    if sent is None:
         return
-    status = screen.query_one("#status", PlainText)
-    try:
-        outcome = await goals.cheer(_member_id(screen), recipient_id, words, goal_id=goal_id)
-    except (GoalError, StoreBusyError) as error:
-        status.show(str(error))
-        return
-    if outcome.note:
-        await screen.app.push_screen(NoteScreen(outcome.note))
-    status.show("Held for a moderator first." if outcome.cheer.held else "Cheer sent.")
+    if sent.value.note:
+        await screen.app.push_screen(NoteScreen(sent.value.note))
+    screen.say("Held for a moderator first." if sent.value.cheer.held else "Cheer sent.")
 
 
 # -- partners -------------------------------------------------------------------------
-class PartnersScreen(BBSScreen[None]):
+class PartnersScreen(ReloadingPanel):
     """Partners and invitations, and the cheers partners sent."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("i", "invite", "Invite"),
         Binding("a", "answer(True)", "Accept"),
         Binding("d", "answer(False)", "Decline"),
@@ -772,6 +746,7 @@ class PartnersScreen(BBSScreen[None]):
         Binding("l", "look_up", "Look up"),
     ]
     DEFAULT_CSS = default_css(__file__, "PartnersScreen")
+    FOCUS_ID = "partners"
 
     def __init__(self, *, goals: GoalService) -> None:
         super().__init__()
@@ -791,16 +766,6 @@ class PartnersScreen(BBSScreen[None]):
             yield Static("", id="cheers", markup=False)
         yield KeyBar(" Enter goals I invite A accept D decline X end C cheer L look up Esc back")
 
-    async def on_mount(self) -> None:
-        await self.reload()
-        self.query_one("#partners", OptionList).focus()
-
-    async def on_screen_resume(self) -> None:
-        await self.reload()
-
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
-
     async def reload(self) -> None:
         member_id = _member_id(self)
         service = self._goals
@@ -808,7 +773,7 @@ class PartnersScreen(BBSScreen[None]):
             self.partners = await service.partnerships(member_id)
             cheers = await service.cheers(member_id)
         except StoreBusyError:
-            self._say(BUSY)
+            self.say(BUSY)
             return
         options = self.query_one("#partners", OptionList)
         keep = options.highlighted
@@ -839,10 +804,7 @@ class PartnersScreen(BBSScreen[None]):
         self.query_one("#cheers", Static).update(Content("\n").join(lines))
 
     def _selected(self) -> PartnershipView | None:
-        index = self.query_one("#partners", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.partners):
-            return None
-        return self.partners[index]
+        return self.highlighted_item("partners", self.partners)
 
     @on(OptionList.OptionSelected, "#partners")
     def _open(self, _event: OptionList.OptionSelected) -> None:
@@ -852,22 +814,21 @@ class PartnersScreen(BBSScreen[None]):
                 PartnerGoalsScreen(p.other_id, p.other, partner=True, goals=self._goals)
             )
         elif p is not None:
-            self._say("Once they accept, you can see each other's shared goals here.")
+            self.say("Once they accept, you can see each other's shared goals here.")
 
     @work(exclusive=True, group="dialog")
     async def action_look_up(self) -> None:
-        name = await self.app.push_screen_wait(
-            AskScreen(
-                "Whose community goals would you like to see? (their pseudonym)", max_length=64
-            )
+        found = await ask_then(
+            self,
+            "Whose community goals would you like to see? (their pseudonym)",
+            self._goals.find_member,
+            GoalError,
+            StoreBusyError,
+            max_length=64,
         )
-        if not name:
+        if found is None:
             return
-        try:
-            other_id, other = await self._goals.find_member(name)
-        except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
-            return
+        other_id, other = found.value
         partner = any(p.other_id == other_id and p.status.value == "active" for p in self.partners)
         await self.app.push_screen(
             PartnerGoalsScreen(other_id, other, partner=partner, goals=self._goals)
@@ -875,19 +836,17 @@ class PartnersScreen(BBSScreen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_invite(self) -> None:
-        name = await self.app.push_screen_wait(
-            AskScreen(
-                "Invite whom to be your accountability partner? (their pseudonym)", max_length=64
-            )
+        invited = await ask_then(
+            self,
+            "Invite whom to be your accountability partner? (their pseudonym)",
+            lambda name: self._goals.invite(_member_id(self), name),
+            GoalError,
+            StoreBusyError,
+            max_length=64,
         )
-        if not name:
+        if invited is None:
             return
-        try:
-            view = await self._goals.invite(_member_id(self), name)
-        except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
-            return
-        self._say(f"Invitation sent to {clean_line(view.other)}.")
+        self.say(f"Invitation sent to {clean_line(invited.value.other)}.")
         await self.reload()
 
     async def action_answer(self, accept: bool) -> None:
@@ -897,9 +856,9 @@ class PartnersScreen(BBSScreen[None]):
         try:
             await self._goals.answer(_member_id(self), p.id, accept)
         except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
-        self._say(
+        self.say(
             f"You and {clean_line(p.other)} are partners now."
             if accept
             else "Declined. They are not told why."
@@ -921,9 +880,9 @@ class PartnersScreen(BBSScreen[None]):
         try:
             await self._goals.end_partnership(_member_id(self), p.id)
         except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
-        self._say("Ended.")
+        self.say("Ended.")
         await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -933,15 +892,11 @@ class PartnersScreen(BBSScreen[None]):
             return
         await send_cheer(self, p.other_id, p.other, None, goals=self._goals)
 
-    def action_back(self) -> None:
-        self.dismiss(None)
 
-
-class PartnerGoalsScreen(BBSScreen[None]):
+class PartnerGoalsScreen(PanelScreen):
     """A partner's shared goals, or any member's community goals; Enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("c", "cheer", "Cheer"),
     ]
     DEFAULT_CSS = default_css(__file__, "PartnerGoalsScreen")
@@ -974,7 +929,7 @@ class PartnerGoalsScreen(BBSScreen[None]):
         try:
             self.summaries = await self._goals.shared_goals(_member_id(self), self.other_id)
         except (GoalError, StoreBusyError) as error:
-            self.query_one("#status", PlainText).show(str(error))
+            self.say(str(error))
             return
         for s in self.summaries:
             options.add_option(Option(goal_line(s), id=str(s.goal.id)))
@@ -1001,16 +956,12 @@ class PartnerGoalsScreen(BBSScreen[None]):
         )
         await send_cheer(self, self.other_id, self.other_name, goal_id, goals=self._goals)
 
-    def action_back(self) -> None:
-        self.dismiss(None)
-
 
 # -- settings -------------------------------------------------------------------------
-class GoalSettingsScreen(BBSScreen[None]):
+class GoalSettingsScreen(PanelScreen):
     """Your time zone (days and streaks follow it) and whether the companion speaks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
 
@@ -1040,7 +991,7 @@ class GoalSettingsScreen(BBSScreen[None]):
         try:
             prefs = await self._goals.settings(_member_id(self))
         except StoreBusyError:
-            self.query_one("#status", PlainText).show(BUSY)
+            self.say(BUSY)
             return
         self.query_one("#time-zone", TextField).value = prefs.time_zone
         self.query_one("#companion", Checkbox).value = prefs.companion
@@ -1066,9 +1017,6 @@ class GoalSettingsScreen(BBSScreen[None]):
             f"Saved. Your time zone is {prefs.time_zone}; the companion is "
             f"{'on' if prefs.companion else 'off'}."
         )
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 # -- the home screen ------------------------------------------------------------------

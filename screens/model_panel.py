@@ -12,7 +12,7 @@ from textual.widgets import ProgressBar
 
 from bbs.errors import StoreBusyError
 from bbs.moderation_queue.audit import AdminError
-from screens.base import BBSScreen
+from screens.base import PanelScreen
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText
 
@@ -23,13 +23,12 @@ if TYPE_CHECKING:
 OUTPUT_LINES = 12
 
 
-class ModelPanelScreen(BBSScreen[None]):
+class ModelPanelScreen(PanelScreen):
     """T retrains (in a child process, never on the shared loop), B rolls back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "retrain", "Retrain"),
         Binding("b", "rollback", "Roll back"),
-        Binding("escape", "back", "Back"),
     ]
     DEFAULT_CSS = default_css(__file__, "ModelPanelScreen")
 
@@ -110,6 +109,3 @@ class ModelPanelScreen(BBSScreen[None]):
             self.busy = False
             bar.display = False
         await self.load()
-
-    def action_back(self) -> None:
-        self.dismiss(None)

@@ -19,7 +19,7 @@ from bbs.errors import StoreBusyError
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.privacy.service import SessionInfo
 from bbs.reflow import reflow
-from screens.base import BBSScreen
+from screens.base import BBSScreen, PanelScreen
 from screens.compose import AskScreen, ConfirmScreen
 from screens.tcss import default_css
 from screens.widgets import (
@@ -42,11 +42,10 @@ def _member(screen: BBSScreen[Any]) -> MemberView:
     return member
 
 
-class PrivacyScreen(BBSScreen[None]):
+class PrivacyScreen(PanelScreen):
     """The hub: each part one key away, the export command always in view."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("w", "stored", "What we store", show=False),
         Binding("c", "password", "Change password", show=False),
         Binding("k", "keys", "Keys", show=False),
@@ -115,7 +114,7 @@ class PrivacyScreen(BBSScreen[None]):
     def action_password(self) -> None:
         def changed(done: bool | None) -> None:
             if done:
-                self.query_one("#status", PlainText).show(PASSWORD_CHANGED)
+                self.say(PASSWORD_CHANGED)
 
         self.app.push_screen(ChangePasswordScreen(privacy=self._privacy), changed)
 
@@ -132,23 +131,16 @@ class PrivacyScreen(BBSScreen[None]):
         self.app.push_screen(DeleteAccountScreen(privacy=self._privacy))
 
     async def action_offline(self) -> None:
-        status = self.query_one("#status", PlainText)
         wanted = not self.offline
-        try:
-            await self._privacy.set_appear_offline(_member(self), wanted)
-        except StoreBusyError:
-            status.show(BUSY)
+        if await self.tried(self._privacy.set_appear_offline(_member(self), wanted)) is None:
             return
         self.offline = wanted
         self._refresh_menu()
-        status.show(
+        self.say(
             "You appear offline: rooms do not list you; you can still read and write."
             if wanted
             else "You appear online again."
         )
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 class WhatWeStoreScreen(BBSScreen[None]):
@@ -231,17 +223,11 @@ class ChangePasswordScreen(BBSScreen[bool]):
         await self.action_save()
 
     async def action_save(self) -> None:
-        status = self.query_one("#status", PlainText)
         fields = [self.query_one(f"#{n}", TextField) for n in ("current", "new", "repeat")]
-        try:
-            await self._privacy.change_password(
-                _member(self).id, fields[0].value, fields[1].value, fields[2].value
-            )
-        except (AccountError, PasswordError) as error:
-            status.show(str(error))
-            return
-        except StoreBusyError:
-            status.show(BUSY)
+        changed = self._privacy.change_password(
+            _member(self).id, fields[0].value, fields[1].value, fields[2].value
+        )
+        if await self.tried(changed, AccountError, PasswordError) is None:
             return
         for field in fields:
             field.value = ""
@@ -252,10 +238,9 @@ class ChangePasswordScreen(BBSScreen[bool]):
         self.dismiss(False)
 
 
-class NewRecoveryCodeScreen(BBSScreen[None]):
+class NewRecoveryCodeScreen(PanelScreen):
     """A fresh recovery code, after the current password; shown this once."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
     DEFAULT_CSS = default_css(__file__, "NewRecoveryCodeScreen")
 
     def __init__(self, *, privacy: PrivacyService) -> None:
@@ -280,26 +265,17 @@ class NewRecoveryCodeScreen(BBSScreen[None]):
     @on(Input.Submitted, "#current")
     async def _make(self, _event: Input.Submitted) -> None:
         field = self.query_one("#current", TextField)
-        status = self.query_one("#status", PlainText)
-        try:
-            code = await self._privacy.regenerate_recovery_code(_member(self).id, field.value)
-        except AccountError as error:
-            status.show(str(error))
-            return
-        except StoreBusyError:
-            status.show(BUSY)
+        made = self._privacy.regenerate_recovery_code(_member(self).id, field.value)
+        if (code := await self.tried(made, AccountError)) is None:
             return
         field.value = ""
         field.display = False
-        status.show("")
-        self.query_one("#code", PlainText).show(code)
+        self.say("")
+        self.query_one("#code", PlainText).show(code.value)
         self.query_one(".note", PlainText).show(
             "Here is your new recovery code. Write it down somewhere safe now: it is shown "
             "only this once. Esc when you have noted it."
         )
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 def _key_line(key: KeyView) -> str:
@@ -308,11 +284,10 @@ def _key_line(key: KeyView) -> str:
     return f"{key.algorithm} {key.fingerprint[:27]}  {used}{comment}"
 
 
-class KeysScreen(BBSScreen[None]):
+class KeysScreen(PanelScreen):
     """The SSH keys that log the member in: A adds a pasted line, D removes the chosen one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("a", "add", "Add"),
         Binding("d,delete", "remove", "Remove"),
     ]
@@ -335,19 +310,16 @@ class KeysScreen(BBSScreen[None]):
         await self._load()
 
     async def _load(self) -> None:
-        status = self.query_one("#status", PlainText)
-        try:
-            self.keys = await self._privacy.keys(_member(self).id)
-        except StoreBusyError:
-            status.show(BUSY)
+        if (keys := await self.tried(self._privacy.keys(_member(self).id))) is None:
             return
+        self.keys = keys.value
         listing = self.query_one("#keys", OptionList)
         listing.clear_options()
         listing.add_options([Option(styled_line(_key_line(k))) for k in self.keys])
         if self.keys:
             listing.highlighted = 0
         else:
-            status.show("No keys yet. A adds one: paste the line of your .pub file.")
+            self.say("No keys yet. A adds one: paste the line of your .pub file.")
 
     async def action_add(self) -> None:
         def added(line: str | None) -> None:
@@ -359,23 +331,15 @@ class KeysScreen(BBSScreen[None]):
         )
 
     async def _add(self, line: str) -> None:
-        status = self.query_one("#status", PlainText)
-        try:
-            key = await self._privacy.add_key(_member(self).id, line)
-        except AccountError as error:
-            status.show(str(error))
-            return
-        except StoreBusyError:
-            status.show(BUSY)
+        added = await self.tried(self._privacy.add_key(_member(self).id, line), AccountError)
+        if added is None:
             return
         await self._load()
-        status.show(f"Added. {key.fingerprint} now logs you in.")
+        self.say(f"Added. {added.value.fingerprint} now logs you in.")
 
     async def action_remove(self) -> None:
-        index = self.query_one("#keys", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.keys):
+        if (key := self.highlighted_item("keys", self.keys)) is None:
             return
-        key = self.keys[index]
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -386,17 +350,10 @@ class KeysScreen(BBSScreen[None]):
         )
 
     async def _remove(self, key: KeyView) -> None:
-        status = self.query_one("#status", PlainText)
-        try:
-            await self._privacy.remove_key(_member(self).id, key.fingerprint)
-        except StoreBusyError:
-            status.show(BUSY)
+        if await self.tried(self._privacy.remove_key(_member(self).id, key.fingerprint)) is None:
             return
         await self._load()
-        status.show("Removed. That key no longer logs you in.")
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        self.say("Removed. That key no longer logs you in.")
 
 
 def _session_line(info: SessionInfo, this: bool) -> str:
@@ -405,11 +362,10 @@ def _session_line(info: SessionInfo, this: bool) -> str:
     return f"since {started}  {info.width}x{info.height}{mark}"
 
 
-class SessionsScreen(BBSScreen[None]):
+class SessionsScreen(PanelScreen):
     """The member's live sessions; E ends the chosen one (not this one)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("e,d", "end", "End session"),
         Binding("r", "reload", "Refresh"),
     ]
@@ -442,29 +398,22 @@ class SessionsScreen(BBSScreen[None]):
         if self.sessions:
             listing.highlighted = 0
         else:
-            self.query_one("#status", PlainText).show("No sessions are listed here.")
+            self.say("No sessions are listed here.")
 
     def action_end(self) -> None:
-        index = self.query_one("#sessions", OptionList).highlighted
-        status = self.query_one("#status", PlainText)
-        if index is None or not 0 <= index < len(self.sessions):
+        if (chosen := self.highlighted_item("sessions", self.sessions)) is None:
             return
-        chosen = self.sessions[index]
         if chosen.session_id == self.bbs.context.session_id:
-            status.show("That is this session. To leave, press Ctrl+C or Q on the main menu.")
+            self.say("That is this session. To leave, press Ctrl+C or Q on the main menu.")
             return
         ended = self._privacy.end_session(_member(self).id, chosen.session_id)
         self.action_reload()
-        status.show("Ended." if ended else "That session had already ended.")
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        self.say("Ended." if ended else "That session had already ended.")
 
 
-class DeleteAccountScreen(BBSScreen[None]):
+class DeleteAccountScreen(PanelScreen):
     """Deleting the account: a calm warning, a choice about posts, and the name typed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
     DEFAULT_CSS = default_css(__file__, "DeleteAccountScreen")
 
     def __init__(self, *, privacy: PrivacyService) -> None:
@@ -523,9 +472,6 @@ class DeleteAccountScreen(BBSScreen[None]):
 
             app.farewell = ACCOUNT_DELETED_FAREWELL
             app.exit(0)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 class QuickHideScreen(Screen[None]):

@@ -18,7 +18,7 @@ from bbs.accounts.service import SignUpResult
 from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bbs.reflow import reflow
-from screens.base import BBSScreen
+from screens.base import BBSScreen, PanelScreen
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, Tick, literal
 
@@ -159,10 +159,8 @@ class WelcomeScreen(BBSScreen[None]):
         self.dismiss(None)
 
 
-class _FormScreen(BBSScreen[None]):
+class _FormScreen(PanelScreen):
     """Shared behaviour of the sign-up and recovery forms: errors shown, work off the loop."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     DEFAULT_CSS = default_css(__file__, "_FormScreen")
 
@@ -175,9 +173,6 @@ class _FormScreen(BBSScreen[None]):
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", PlainText).show(message)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     @on(TextField.Submitted)
     def _last_field_entered(self) -> None:

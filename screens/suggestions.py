@@ -17,7 +17,7 @@ from bbs.errors import StoreBusyError
 from bbs.goals.streaks import GoalError
 from bbs.suggestions.records import ForYou, PeerMatch, Suggestion, SuggestionError
 from bbs.text_safety import truncate_display
-from screens.base import BBSScreen
+from screens.base import PanelScreen
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, Tick, styled_line
 
@@ -50,11 +50,10 @@ def peer_prompt(p: PeerMatch) -> Content:
     )
 
 
-class ForYouScreen(BBSScreen[None]):
+class ForYouScreen(PanelScreen):
     """Suggestions (Enter opens, D dismisses) and peers (I invite, M message); Tab between."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("d", "dismiss_item", "Dismiss"),
         Binding("i", "invite", "Invite"),
         Binding("m", "message", "Message"),
@@ -95,9 +94,6 @@ class ForYouScreen(BBSScreen[None]):
         if self.shown is not None:
             self.reload()
 
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
-
     def action_reload(self) -> None:
         self.reload()
 
@@ -108,7 +104,7 @@ class ForYouScreen(BBSScreen[None]):
         try:
             shown = await self._suggestions.for_you(member.id)
         except StoreBusyError:
-            self._say(BUSY)
+            self.say(BUSY)
             return
         self.show(shown)
 
@@ -180,10 +176,10 @@ class ForYouScreen(BBSScreen[None]):
                     member.id
                 )
             except StoreBusyError:
-                self._say(BUSY)
+                self.say(BUSY)
                 return
             if view is None:
-                self._say("That resource is no longer in the library.")
+                self.say("That resource is no longer in the library.")
                 return
             self.app.push_screen(ResourceReadScreen(view, favourite, resources=self._resources))
 
@@ -194,9 +190,9 @@ class ForYouScreen(BBSScreen[None]):
             try:
                 await self._suggestions.dismiss(member.id, "peer", peer.member_id)
             except (SuggestionError, StoreBusyError) as error:
-                self._say(str(error) if isinstance(error, SuggestionError) else BUSY)
+                self.say(str(error) if isinstance(error, SuggestionError) else BUSY)
                 return
-            self._say(f"{peer.pseudonym} will not be suggested to you again.")
+            self.say(f"{peer.pseudonym} will not be suggested to you again.")
             self.reload()
             return
         s = self._current()
@@ -205,12 +201,12 @@ class ForYouScreen(BBSScreen[None]):
         try:
             await self._suggestions.dismiss(member.id, s.kind, s.item_id, s.theme)
         except SuggestionError as error:
-            self._say(str(error))
+            self.say(str(error))
             return
         except StoreBusyError:
-            self._say(BUSY)
+            self.say(BUSY)
             return
-        self._say(
+        self.say(
             f"Dismissed: it will not come back, and {s.theme or 'its theme'} "
             "will weigh a little less."
         )
@@ -220,26 +216,26 @@ class ForYouScreen(BBSScreen[None]):
         member = self.bbs.member
         peer = self._current_peer()
         if member is None or peer is None:
-            self._say("Choose someone in the peers list first (Tab).")
+            self.say("Choose someone in the peers list first (Tab).")
             return
         try:
             await self._suggestions.invite_peer(member.id, peer.member_id)
         except (SuggestionError, GoalError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
-        self._say(f"Invitation sent to {peer.pseudonym}. They can accept it in their partner list.")
+        self.say(f"Invitation sent to {peer.pseudonym}. They can accept it in their partner list.")
 
     @work(exclusive=True, group="dialog")
     async def action_message(self) -> None:
         member = self.bbs.member
         peer = self._current_peer()
         if member is None or peer is None:
-            self._say("Choose someone in the peers list first (Tab).")
+            self.say("Choose someone in the peers list first (Tab).")
             return
         try:
             name = await self._suggestions.peer_to_write(member.id, peer.member_id)
         except (SuggestionError, PostError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
         from screens.compose import ComposeScreen, ComposeTarget, show_outcome
 
@@ -255,15 +251,11 @@ class ForYouScreen(BBSScreen[None]):
     def action_settings(self) -> None:
         self.app.push_screen(SuggestionSettingsScreen(suggestions=self._suggestions))
 
-    def action_back(self) -> None:
-        self.dismiss(None)
 
-
-class SuggestionSettingsScreen(BBSScreen[None]):
+class SuggestionSettingsScreen(PanelScreen):
     """The plain statement of what suggestions use, and the two yes-or-no choices."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
     DEFAULT_CSS = default_css(__file__, "SuggestionSettingsScreen")
@@ -289,16 +281,13 @@ class SuggestionSettingsScreen(BBSScreen[None]):
         try:
             current = await self._suggestions.settings(member.id)
         except StoreBusyError:
-            self._say(BUSY)
+            self.say(BUSY)
             return
         self.query_one("#suggestions-on", Checkbox).value = current.suggestions
         self.query_one("#peers-on", Checkbox).value = current.peers
         self._was_on = current.suggestions
 
     _was_on = False
-
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
 
     @on(Button.Pressed, "#save")
     def _pressed(self) -> None:
@@ -322,20 +311,17 @@ class SuggestionSettingsScreen(BBSScreen[None]):
                 member.id, suggestions_on=wanted, peers=peers
             )
         except (SuggestionError, StoreBusyError) as error:
-            self._say(str(error) if isinstance(error, SuggestionError) else BUSY)
+            self.say(str(error) if isinstance(error, SuggestionError) else BUSY)
             return
         self._was_on = saved.suggestions
         self.query_one("#peers-on", Checkbox).value = saved.peers
         if not saved.suggestions:
-            self._say(
+            self.say(
                 "Saved. Suggestions are off"
                 + ("; what they had learned is deleted." if not wanted else ".")
             )
         else:
-            self._say(
+            self.say(
                 "Saved. Suggestions are on"
                 + (" and peer matching is on." if saved.peers else "; peer matching is off.")
             )
-
-    def action_back(self) -> None:
-        self.dismiss(None)
