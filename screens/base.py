@@ -15,6 +15,7 @@ from bbs.errors import StoreBusyError
 from screens.widgets import BUSY, PlainText
 
 if TYPE_CHECKING:
+    from bbs.accounts.members import MemberView
     from screens.app import BBSApp
 
 ResultType = TypeVar("ResultType")
@@ -41,6 +42,17 @@ class BBSScreen(Screen[ResultType]):
         app = self.app
         assert isinstance(app, BBSApp)
         return app
+
+    @property
+    def member(self) -> MemberView:
+        """The signed-in member (every screen but sign-up's is shown to one)."""
+        member = self.bbs.member
+        assert member is not None
+        return member
+
+    @property
+    def member_id(self) -> int:
+        return self.member.id
 
     def say(self, text: str) -> None:
         """Show `text` on the status line, literally."""

@@ -79,10 +79,8 @@ class BoardsScreen(ReloadingPanel):
         yield KeyBar(" Enter open  F follow  / search  W content warnings  Esc back  F1 help")
 
     async def reload(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         try:
-            listing = await self._boards.board_list(member.id)
+            listing = await self._boards.board_list(self.member_id)
         except StoreBusyError:
             self.say(BUSY)
             return
@@ -168,11 +166,9 @@ class ThreadListScreen(PanelScreen):
         await self.load(*self._cursor)
 
     async def load(self, before: int | None = None, after: int | None = None) -> None:
-        member = self.bbs.member
-        assert member is not None
         try:
             page = await self._boards.thread_list(
-                member.id, self.board_id, before=before, after=after
+                self.member_id, self.board_id, before=before, after=after
             )
         except (PostError, StoreBusyError) as error:
             self.say(str(error))
@@ -221,9 +217,7 @@ class ThreadListScreen(PanelScreen):
         await show_outcome(self, outcome)
 
     async def action_follow(self) -> None:
-        member = self.bbs.member
-        assert member is not None
-        await self._boards.follow(member.id, "board", self.board_id, not self._following)
+        await self._boards.follow(self.member_id, "board", self.board_id, not self._following)
         await self.load(*self._cursor)
 
 
@@ -450,11 +444,9 @@ class ThreadScreen(PanelScreen):
     ) -> None:
         """Show a page (see BoardService.thread_page) with post `focus_seq` (else the first
         unread post, else the last) at the top of the view, and `note` kept in the status."""
-        member = self.bbs.member
-        assert member is not None
         try:
             page = await self._boards.thread_page(
-                member.id,
+                self.member_id,
                 self.thread_id,
                 after_seq=after_seq,
                 before_seq=before_seq,
@@ -805,20 +797,16 @@ class WarningPrefsScreen(PanelScreen):
         yield KeyBar(" Tab move  Space tick  Ctrl+S save  Esc back  F1 help")
 
     async def on_mount(self) -> None:
-        member = self.bbs.member
-        assert member is not None
-        prefs = await self._boards.reader_prefs(member.id)
+        prefs = await self._boards.reader_prefs(self.member_id)
         self.query_one("#expand", Checkbox).value = prefs.expand_warnings
         self.query_one("#always", TextField).value = ", ".join(prefs.always_collapsed)
         self.query_one("#expand", Checkbox).focus()
 
     @on(Input.Submitted, "#always")
     async def action_save(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         words = self.query_one("#always", TextField).value.split(",")
         await self._boards.set_reader_prefs(
-            member.id,
+            self.member_id,
             expand_warnings=self.query_one("#expand", Checkbox).value,
             always_collapsed=words,
         )
@@ -882,10 +870,8 @@ class SearchScreen(PanelScreen):
             # took the focus, say) opens the one highlighted, as Enter on the list does.
             self._open_option(results.get_option_at_index(results.highlighted).id)
             return
-        member = self.bbs.member
-        assert member is not None
         try:
-            hits = await self._boards.search(member.id, event.value)
+            hits = await self._boards.search(self.member_id, event.value)
         except StoreBusyError:
             self.say(BUSY)
             return

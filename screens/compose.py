@@ -46,6 +46,7 @@ _PENDING: set[asyncio.Task[None]] = set()
 
 ComposeMode = Literal["thread", "reply", "edit", "pm"]
 T = TypeVar("T")
+AnswerType = TypeVar("AnswerType")
 
 REPORT_THANKS = "Thank you. A moderator will look at it."
 
@@ -274,8 +275,6 @@ class ComposeScreen(BBSScreen[Outcome | None]):
     async def action_send(self) -> None:
         if self._sending:
             return
-        member = self.bbs.member
-        assert member is not None
         service = self._boards
         title, body, warning = self._values()
         self._sending = True
@@ -284,15 +283,15 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         try:
             if target.mode == "thread":
                 outcome = await service.create_thread(
-                    member.id, target.target_id, title=title, body=body, warning=warning
+                    self.member_id, target.target_id, title=title, body=body, warning=warning
                 )
             elif target.mode == "reply":
                 outcome = await service.reply(
-                    member.id, target.target_id, body=body, warning=warning
+                    self.member_id, target.target_id, body=body, warning=warning
                 )
             elif target.mode == "edit":
                 outcome = await service.edit(
-                    member.id,
+                    self.member_id,
                     target.target_id,
                     body=body,
                     warning=warning,
@@ -300,7 +299,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
                 )
             else:
                 mail = self._mail
-                outcome = await mail.send_message(member.id, target.target_id, body)
+                outcome = await mail.send_message(self.member_id, target.target_id, body)
         except PostError as error:
             self.say(str(error))
             if "draft" in str(error):
@@ -345,22 +344,39 @@ class NoteScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class AskScreen(ModalScreen[str | None]):
-    """One line of input (a reason for a report, a member's name); Esc cancels."""
+class _QuestionScreen(ModalScreen[AnswerType]):
+    """A question in a box: the question, what answers it (`answer_widgets`), and a
+    note saying how to answer (`HOW`)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = default_css(__file__, "AskScreen")
+    HOW: ClassVar[str]
 
-    def __init__(self, question: str, *, max_length: int = 200) -> None:
+    def __init__(self, question: str) -> None:
         super().__init__()
         self.question = question
-        self.max_length = max_length
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield PlainText(self.question)
-            yield TextField(id="answer", max_length=self.max_length)
-            yield PlainText("Enter to send, Esc to cancel", classes="note")
+            yield from self.answer_widgets()
+            yield PlainText(self.HOW, classes="note")
+
+    def answer_widgets(self) -> ComposeResult:
+        yield from ()
+
+
+class AskScreen(_QuestionScreen[str | None]):
+    """One line of input (a reason for a report, a member's name); Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = default_css(__file__, "AskScreen")
+    HOW = "Enter to send, Esc to cancel"
+
+    def __init__(self, question: str, *, max_length: int = 200) -> None:
+        super().__init__(question)
+        self.max_length = max_length
+
+    def answer_widgets(self) -> ComposeResult:
+        yield TextField(id="answer", max_length=self.max_length)
 
     def on_mount(self) -> None:
         self.query_one("#answer", TextField).focus()
@@ -373,7 +389,7 @@ class AskScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(_QuestionScreen[bool]):
     """A yes-or-no question; Y confirms, anything else cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -381,15 +397,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
     DEFAULT_CSS = default_css(__file__, "ConfirmScreen")
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield PlainText(self.question)
-            yield PlainText("Y yes   N no", classes="note")
+    HOW = "Y yes   N no"
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -189,12 +189,6 @@ def detail_text(detail: GoalDetail) -> Content:
     return Content("\n").join(lines)
 
 
-def _member_id(screen: BBSScreen[Any]) -> int:
-    member = screen.bbs.member
-    assert member is not None
-    return member.id
-
-
 # -- the goal list --------------------------------------------------------------------
 class GoalsScreen(ReloadingPanel):
     """A member's goals with streaks and what is due; every action one key away."""
@@ -232,7 +226,7 @@ class GoalsScreen(ReloadingPanel):
         )
 
     async def reload(self) -> None:
-        member_id = _member_id(self)
+        member_id = self.member_id
         service = self._goals
         self._reloads += 1
         ticket = self._reloads
@@ -336,7 +330,7 @@ class GoalsScreen(ReloadingPanel):
             return
         try:
             await self._goals.archive_goal(
-                _member_id(self), selected.goal.id, archived=not bring_back
+                self.member_id, selected.goal.id, archived=not bring_back
             )
         except (GoalError, StoreBusyError) as error:
             self.say(str(error))
@@ -358,7 +352,7 @@ class GoalsScreen(ReloadingPanel):
     @work(exclusive=True, group="dialog")
     async def action_rest(self) -> None:
         service = self._goals
-        member_id = _member_id(self)
+        member_id = self.member_id
         try:
             if await service.resting_until(member_id) is not None:
                 if await self.app.push_screen_wait(ConfirmScreen("End your rest now?")):
@@ -449,9 +443,9 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         service = self._goals
         try:
             if self.goal is None:
-                saved = await service.create_goal(_member_id(self), **fields)
+                saved = await service.create_goal(self.member_id, **fields)
             else:
-                saved = await service.update_goal(_member_id(self), self.goal.id, **fields)
+                saved = await service.update_goal(self.member_id, self.goal.id, **fields)
         except (GoalError, StoreBusyError) as error:
             self.query_one("#error", PlainText).show(str(error))
             return
@@ -512,7 +506,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
 
     async def on_mount(self) -> None:
         try:
-            self.today = await self._goals.today(_member_id(self))
+            self.today = await self._goals.today(self.member_id)
         except StoreBusyError:
             self.query_one("#error", PlainText).show(BUSY)
         self._draw()
@@ -571,7 +565,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
             return
         try:
             outcome = await self._goals.check_in(
-                _member_id(self),
+                self.member_id,
                 self.goal.id,
                 self.status,
                 days_ago=self.days_ago,
@@ -683,7 +677,7 @@ class GoalDetailScreen(LoadingPanel):
 
     async def reload(self) -> None:
         try:
-            self.detail = await self._goals.detail(_member_id(self), self.goal_id)
+            self.detail = await self._goals.detail(self.member_id, self.goal_id)
         except (GoalError, StoreBusyError) as error:
             self.query_one("#detail", Static).update(Content(clean_line(str(error))))
             return
@@ -694,7 +688,7 @@ class GoalDetailScreen(LoadingPanel):
             )
 
     def _mine(self) -> bool:
-        return self.detail is not None and self.detail.summary.goal.member_id == _member_id(self)
+        return self.detail is not None and self.detail.summary.goal.member_id == self.member_id
 
     @work(exclusive=True, group="dialog")
     async def action_check_in(self) -> None:
@@ -722,7 +716,7 @@ async def send_cheer(
     sent = await ask_then(
         screen,
         f"A cheer for {clean_line(name)} (a few kind words, up to 200 characters):",
-        lambda words: goals.cheer(_member_id(screen), recipient_id, words, goal_id=goal_id),
+        lambda words: goals.cheer(screen.member_id, recipient_id, words, goal_id=goal_id),
         GoalError,
         StoreBusyError,
     )
@@ -767,7 +761,7 @@ class PartnersScreen(ReloadingPanel):
         yield KeyBar(" Enter goals I invite A accept D decline X end C cheer L look up Esc back")
 
     async def reload(self) -> None:
-        member_id = _member_id(self)
+        member_id = self.member_id
         service = self._goals
         try:
             self.partners = await service.partnerships(member_id)
@@ -839,7 +833,7 @@ class PartnersScreen(ReloadingPanel):
         invited = await ask_then(
             self,
             "Invite whom to be your accountability partner? (their pseudonym)",
-            lambda name: self._goals.invite(_member_id(self), name),
+            lambda name: self._goals.invite(self.member_id, name),
             GoalError,
             StoreBusyError,
             max_length=64,
@@ -854,7 +848,7 @@ class PartnersScreen(ReloadingPanel):
         if p is None or not p.incoming or p.status.value != "pending":
             return
         try:
-            await self._goals.answer(_member_id(self), p.id, accept)
+            await self._goals.answer(self.member_id, p.id, accept)
         except (GoalError, StoreBusyError) as error:
             self.say(str(error))
             return
@@ -878,7 +872,7 @@ class PartnersScreen(ReloadingPanel):
         ):
             return
         try:
-            await self._goals.end_partnership(_member_id(self), p.id)
+            await self._goals.end_partnership(self.member_id, p.id)
         except (GoalError, StoreBusyError) as error:
             self.say(str(error))
             return
@@ -927,7 +921,7 @@ class PartnerGoalsScreen(PanelScreen):
     async def on_mount(self) -> None:
         options = self.query_one("#partner-goals", OptionList)
         try:
-            self.summaries = await self._goals.shared_goals(_member_id(self), self.other_id)
+            self.summaries = await self._goals.shared_goals(self.member_id, self.other_id)
         except (GoalError, StoreBusyError) as error:
             self.say(str(error))
             return
@@ -989,7 +983,7 @@ class GoalSettingsScreen(PanelScreen):
 
     async def on_mount(self) -> None:
         try:
-            prefs = await self._goals.settings(_member_id(self))
+            prefs = await self._goals.settings(self.member_id)
         except StoreBusyError:
             self.say(BUSY)
             return
@@ -1006,7 +1000,7 @@ class GoalSettingsScreen(PanelScreen):
         status = self.query_one("#status", PlainText)
         try:
             prefs = await self._goals.set_settings(
-                _member_id(self),
+                self.member_id,
                 time_zone=self.query_one("#time-zone", TextField).value,
                 companion=self.query_one("#companion", Checkbox).value,
             )
@@ -1127,7 +1121,7 @@ class ProfileBadges(PlainText):
     async def on_mount(self) -> None:
         screen = self.screen
         assert isinstance(screen, BBSScreen)
-        member_id = _member_id(screen)
+        member_id = screen.member_id
         try:
             badges = await self._goals.badges(member_id)
             prefs = await self._goals.settings(member_id)

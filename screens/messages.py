@@ -64,12 +64,10 @@ class MessagesScreen(ReloadingPanel):
         yield KeyBar(" Enter open  N new message  W who may write to me  Esc back  F1 help")
 
     async def reload(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         service = self._mail
         try:
-            conversations = await service.conversations(member.id)
-            who = await service.who_may_write(member.id)
+            conversations = await service.conversations(self.member_id)
+            who = await service.who_may_write(self.member_id)
         except StoreBusyError:
             self.say(BUSY)
             return
@@ -105,8 +103,6 @@ class MessagesScreen(ReloadingPanel):
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         name = await self.app.push_screen_wait(
             AskScreen("Write to whom? (their pseudonym)", max_length=64)
         )
@@ -115,7 +111,7 @@ class MessagesScreen(ReloadingPanel):
         service = self._mail
         try:
             partner_id, partner = await service.find_member_id(name)
-            await service.check_may_write(member.id, partner_id)
+            await service.check_may_write(self.member_id, partner_id)
         except (PostError, StoreBusyError) as error:
             self.say(str(error))
             return
@@ -129,12 +125,10 @@ class MessagesScreen(ReloadingPanel):
         await show_outcome(self, outcome)
 
     async def action_who(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         service = self._mail
-        current = await service.who_may_write(member.id)
+        current = await service.who_may_write(self.member_id)
         chosen = _WHO_ORDER[(_WHO_ORDER.index(current) + 1) % len(_WHO_ORDER)]
-        await service.set_who_may_write(member.id, chosen)
+        await service.set_who_may_write(self.member_id, chosen)
         self.say(f"Now: {WHO_LABELS[chosen]} may start a conversation with you.")
         await self.reload()
 
@@ -190,10 +184,10 @@ class ConversationScreen(PanelScreen):
         await self.load()
 
     async def load(self, before_id: int | None = None) -> None:
-        member = self.bbs.member
-        assert member is not None
         try:
-            page = await self._mail.messages(member.id, self.conversation_id, before_id=before_id)
+            page = await self._mail.messages(
+                self.member_id, self.conversation_id, before_id=before_id
+            )
         except (PostError, StoreBusyError) as error:
             self.say(str(error))
             return

@@ -3,7 +3,7 @@ appearing offline, deleting the account; and the quick-hide screen."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
-from bbs.accounts.members import AccountError, MemberView
+from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordError
 from bbs.errors import StoreBusyError
 from bbs.privacy.records import DeleteChoice, KeyView
@@ -34,12 +34,6 @@ from screens.widgets import (
 
 QUICK_HIDE_KEYS = "f12,ctrl+backslash"
 QUICK_HIDE_NAME = "F12 or Ctrl+\\"
-
-
-def _member(screen: BBSScreen[Any]) -> MemberView:
-    member = screen.bbs.member
-    assert member is not None
-    return member
 
 
 class PrivacyScreen(PanelScreen):
@@ -74,7 +68,7 @@ class PrivacyScreen(PanelScreen):
         ]
 
     def compose(self) -> ComposeResult:
-        member = _member(self)
+        member = self.member
         yield PlainText("Privacy and your data", classes="title")
         yield PlainText(
             "Download everything of yours as one JSON file, with your usual login:",
@@ -94,7 +88,7 @@ class PrivacyScreen(PanelScreen):
     async def on_mount(self) -> None:
         self.query_one("#menu", KeyMenu).focus()
         try:
-            self.offline = await self._privacy.appear_offline(_member(self).id)
+            self.offline = await self._privacy.appear_offline(self.member.id)
         except StoreBusyError:
             return
         self._refresh_menu()
@@ -132,7 +126,7 @@ class PrivacyScreen(PanelScreen):
 
     async def action_offline(self) -> None:
         wanted = not self.offline
-        if await self.tried(self._privacy.set_appear_offline(_member(self), wanted)) is None:
+        if await self.tried(self._privacy.set_appear_offline(self.member, wanted)) is None:
             return
         self.offline = wanted
         self._refresh_menu()
@@ -161,7 +155,7 @@ class WhatWeStoreScreen(BBSScreen[None]):
 
     async def on_mount(self) -> None:
         self.query_one("#scroll").focus()
-        member = _member(self)
+        member = self.member
         privacy = self._privacy
         try:
             text = await privacy.what_we_store(member.id)
@@ -225,7 +219,7 @@ class ChangePasswordScreen(BBSScreen[bool]):
     async def action_save(self) -> None:
         fields = [self.query_one(f"#{n}", TextField) for n in ("current", "new", "repeat")]
         changed = self._privacy.change_password(
-            _member(self).id, fields[0].value, fields[1].value, fields[2].value
+            self.member.id, fields[0].value, fields[1].value, fields[2].value
         )
         if await self.tried(changed, AccountError, PasswordError) is None:
             return
@@ -265,7 +259,7 @@ class NewRecoveryCodeScreen(PanelScreen):
     @on(Input.Submitted, "#current")
     async def _make(self, _event: Input.Submitted) -> None:
         field = self.query_one("#current", TextField)
-        made = self._privacy.regenerate_recovery_code(_member(self).id, field.value)
+        made = self._privacy.regenerate_recovery_code(self.member.id, field.value)
         if (code := await self.tried(made, AccountError)) is None:
             return
         field.value = ""
@@ -310,7 +304,7 @@ class KeysScreen(PanelScreen):
         await self._load()
 
     async def _load(self) -> None:
-        if (keys := await self.tried(self._privacy.keys(_member(self).id))) is None:
+        if (keys := await self.tried(self._privacy.keys(self.member.id))) is None:
             return
         self.keys = keys.value
         listing = self.query_one("#keys", OptionList)
@@ -331,7 +325,7 @@ class KeysScreen(PanelScreen):
         )
 
     async def _add(self, line: str) -> None:
-        added = await self.tried(self._privacy.add_key(_member(self).id, line), AccountError)
+        added = await self.tried(self._privacy.add_key(self.member.id, line), AccountError)
         if added is None:
             return
         await self._load()
@@ -350,7 +344,7 @@ class KeysScreen(PanelScreen):
         )
 
     async def _remove(self, key: KeyView) -> None:
-        if await self.tried(self._privacy.remove_key(_member(self).id, key.fingerprint)) is None:
+        if await self.tried(self._privacy.remove_key(self.member.id, key.fingerprint)) is None:
             return
         await self._load()
         self.say("Removed. That key no longer logs you in.")
@@ -388,7 +382,7 @@ class SessionsScreen(PanelScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self.sessions = self._privacy.sessions(_member(self).id)
+        self.sessions = self._privacy.sessions(self.member.id)
         mine = self.bbs.context.session_id
         listing = self.query_one("#sessions", OptionList)
         listing.clear_options()
@@ -406,7 +400,7 @@ class SessionsScreen(PanelScreen):
         if chosen.session_id == self.bbs.context.session_id:
             self.say("That is this session. To leave, press Ctrl+C or Q on the main menu.")
             return
-        ended = self._privacy.end_session(_member(self).id, chosen.session_id)
+        ended = self._privacy.end_session(self.member.id, chosen.session_id)
         self.action_reload()
         self.say("Ended." if ended else "That session had already ended.")
 
@@ -421,7 +415,7 @@ class DeleteAccountScreen(PanelScreen):
         self._privacy = privacy
 
     def compose(self) -> ComposeResult:
-        name = _member(self).pseudonym
+        name = self.member.pseudonym
         yield PlainText("Delete my account", classes="title")
         yield PlainText(
             "Take your time; nothing happens until you type your name below. Deleting cannot "
@@ -456,7 +450,7 @@ class DeleteAccountScreen(PanelScreen):
     async def _confirmed(self, _event: Input.Submitted) -> None:
         status = self.query_one("#status", PlainText)
         typed = self.query_one("#confirm", TextField).value
-        member = _member(self)
+        member = self.member
         try:
             await self._privacy.delete_account(member, typed, self._choice())
         except AccountError as error:

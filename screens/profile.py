@@ -59,8 +59,7 @@ class ProfileScreen(PanelScreen):
         self._suggestions = suggestions
 
     def compose(self) -> ComposeResult:
-        member = self.bbs.member
-        assert member is not None
+        member = self.member
         yield PlainText(f"Profile: {member.pseudonym}", classes="title")
         since = member.created_at.strftime("%Y-%m-%d")
         keys = "one SSH key" if member.key_count == 1 else f"{member.key_count} SSH keys"

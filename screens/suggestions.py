@@ -99,10 +99,8 @@ class ForYouScreen(PanelScreen):
 
     @work(exclusive=True, group="for-you")
     async def reload(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         try:
-            shown = await self._suggestions.for_you(member.id)
+            shown = await self._suggestions.for_you(self.member_id)
         except StoreBusyError:
             self.say(BUSY)
             return
@@ -149,6 +147,13 @@ class ForYouScreen(PanelScreen):
         if self.shown is None or peers.highlighted is None or not self.shown.peers:
             return None
         return self.shown.peers[min(peers.highlighted, len(self.shown.peers) - 1)]
+
+    def _chosen_peer(self) -> PeerMatch | None:
+        """The highlighted peer; None, with a hint on the status line, when there is none."""
+        peer = self._current_peer()
+        if peer is None:
+            self.say("Choose someone in the peers list first (Tab).")
+        return peer
 
     @on(OptionList.OptionSelected, "#suggestions")
     async def _open(self, event: OptionList.OptionSelected) -> None:
@@ -198,13 +203,8 @@ class ForYouScreen(PanelScreen):
         s = self._current()
         if member is None or s is None:
             return
-        try:
-            await self._suggestions.dismiss(member.id, s.kind, s.item_id, s.theme)
-        except SuggestionError as error:
-            self.say(str(error))
-            return
-        except StoreBusyError:
-            self.say(BUSY)
+        dismissed = self._suggestions.dismiss(member.id, s.kind, s.item_id, s.theme)
+        if await self.tried(dismissed, SuggestionError) is None:
             return
         self.say(
             f"Dismissed: it will not come back, and {s.theme or 'its theme'} "
@@ -213,35 +213,25 @@ class ForYouScreen(PanelScreen):
         self.reload()
 
     async def action_invite(self) -> None:
-        member = self.bbs.member
-        peer = self._current_peer()
-        if member is None or peer is None:
-            self.say("Choose someone in the peers list first (Tab).")
+        if (peer := self._chosen_peer()) is None:
             return
-        try:
-            await self._suggestions.invite_peer(member.id, peer.member_id)
-        except (SuggestionError, GoalError, StoreBusyError) as error:
-            self.say(str(error))
+        invited = self._suggestions.invite_peer(self.member_id, peer.member_id)
+        if await self.tried(invited, SuggestionError, GoalError, StoreBusyError) is None:
             return
         self.say(f"Invitation sent to {peer.pseudonym}. They can accept it in their partner list.")
 
     @work(exclusive=True, group="dialog")
     async def action_message(self) -> None:
-        member = self.bbs.member
-        peer = self._current_peer()
-        if member is None or peer is None:
-            self.say("Choose someone in the peers list first (Tab).")
+        if (peer := self._chosen_peer()) is None:
             return
-        try:
-            name = await self._suggestions.peer_to_write(member.id, peer.member_id)
-        except (SuggestionError, PostError, StoreBusyError) as error:
-            self.say(str(error))
+        to_write = self._suggestions.peer_to_write(self.member_id, peer.member_id)
+        if (name := await self.tried(to_write, SuggestionError, PostError, StoreBusyError)) is None:
             return
         from screens.compose import ComposeScreen, ComposeTarget, show_outcome
 
         outcome = await self.app.push_screen_wait(
             ComposeScreen(
-                ComposeTarget("pm", peer.member_id, f"Message to {name}"),
+                ComposeTarget("pm", peer.member_id, f"Message to {name.value}"),
                 boards=self._boards,
                 mail=self._mail,
             )
@@ -276,10 +266,8 @@ class SuggestionSettingsScreen(PanelScreen):
 
     async def on_mount(self) -> None:
         self.query_one("#suggestions-on", Checkbox).focus()
-        member = self.bbs.member
-        assert member is not None
         try:
-            current = await self._suggestions.settings(member.id)
+            current = await self._suggestions.settings(self.member_id)
         except StoreBusyError:
             self.say(BUSY)
             return
@@ -295,8 +283,6 @@ class SuggestionSettingsScreen(PanelScreen):
 
     @work(exclusive=True, group="save")
     async def action_save(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         wanted = self.query_one("#suggestions-on", Checkbox).value
         peers = self.query_one("#peers-on", Checkbox).value
         if self._was_on and not wanted:
@@ -308,7 +294,7 @@ class SuggestionSettingsScreen(PanelScreen):
                 return
         try:
             saved = await self._suggestions.set_settings(
-                member.id, suggestions_on=wanted, peers=peers
+                self.member_id, suggestions_on=wanted, peers=peers
             )
         except (SuggestionError, StoreBusyError) as error:
             self.say(str(error) if isinstance(error, SuggestionError) else BUSY)
