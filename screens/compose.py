@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
@@ -212,16 +212,22 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             if not (title.strip() or body.strip()):
                 await service.discard_draft(member.id, self.target.context)
             else:
-                await service.save_draft(
-                    member.id,
-                    self.target.context,
-                    label=self.target.label,
-                    title=title,
-                    body=body,
-                    warning=warning,
-                )
+                await self._saving_draft(member.id, title, body, warning)
         except StoreBusyError:
             self._dirty = True
+
+    def _saving_draft(
+        self, member_id: int, title: str, body: str, warning: str
+    ) -> Coroutine[Any, Any, None]:
+        """Saving the draft as written (to await, or to finish after the screen is gone)."""
+        return self._boards.save_draft(
+            member_id,
+            self.target.context,
+            label=self.target.label,
+            title=title,
+            body=body,
+            warning=warning,
+        )
 
     def on_unmount(self) -> None:
         # A dropped connection unmounts us: keep whatever was typed since the last save.
@@ -234,14 +240,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         if not (title.strip() or body.strip()):
             return
         task = asyncio.get_running_loop().create_task(
-            self._boards.save_draft(
-                member.id,
-                self.target.context,
-                label=self.target.label,
-                title=title,
-                body=body,
-                warning=warning,
-            )
+            self._saving_draft(member.id, title, body, warning)
         )
         _PENDING.add(task)
         task.add_done_callback(_PENDING.discard)
