@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError
 from screens.widgets import BUSY, PlainText
@@ -65,6 +67,17 @@ class BBSScreen(Screen[ResultType]):
         if index is None or not 0 <= index < len(items):
             return None
         return items[index]
+
+    def fill_list(self, list_id: str, prompts: Sequence[Content], *, empty: str) -> None:
+        """Show `prompts` in the OptionList `list_id`, the first highlighted; with none, say
+        `empty` on the status line."""
+        listing = self.query_one(f"#{list_id}", OptionList)
+        listing.clear_options()
+        listing.add_options([Option(prompt) for prompt in prompts])
+        if prompts:
+            listing.highlighted = 0
+        else:
+            self.say(empty)
 
     async def tried(self, call: Awaitable[T], *refusals: type[Exception]) -> Got[T] | None:
         """Await `call`; None, with the reason on the status line, when it raises one of

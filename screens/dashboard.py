@@ -70,6 +70,7 @@ class DashboardScreen(PanelScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload"),
     ]
+    STATUS_ID = "dashboard"
 
     def __init__(self, *, admin: AdminService) -> None:
         super().__init__()
@@ -86,12 +87,8 @@ class DashboardScreen(PanelScreen):
 
     async def action_reload(self) -> None:
         member = self.bbs.member
-        out = self.query_one("#dashboard", PlainText)
         if member is None:
             return
-        try:
-            stats = await self._admin.dashboard(member.id)
-        except (AdminError, StoreBusyError) as error:
-            out.show(str(error))
-            return
-        out.show(dashboard_text(stats))
+        stats = await self.tried(self._admin.dashboard(member.id), AdminError, StoreBusyError)
+        if stats is not None:
+            self.say(dashboard_text(stats.value))

@@ -31,6 +31,7 @@ class ModelPanelScreen(PanelScreen):
         Binding("b", "rollback", "Roll back"),
     ]
     DEFAULT_CSS = default_css(__file__, "ModelPanelScreen")
+    STATUS_ID = "model-status"
 
     def __init__(self, *, admin: AdminService) -> None:
         super().__init__()
@@ -53,14 +54,12 @@ class ModelPanelScreen(PanelScreen):
 
     async def load(self) -> None:
         member = self.bbs.member
-        out = self.query_one("#model-status", PlainText)
         if member is None:
             return
-        try:
-            st = await self._admin.model_status(member.id)
-        except (AdminError, StoreBusyError) as error:
-            out.show(str(error))
+        status = await self.tried(self._admin.model_status(member.id), AdminError, StoreBusyError)
+        if status is None:
             return
+        st = status.value
         lines = [
             f"In use: {st.current}    versions kept: {', '.join(st.versions)}",
             f"Sysop decisions gathered: {st.decisions_total}, "
@@ -69,7 +68,7 @@ class ModelPanelScreen(PanelScreen):
             "Evaluation (seed validation split):",
         ]
         lines += [f"  {line}" for line in st.evaluation]
-        out.show("\n".join(lines))
+        self.say("\n".join(lines))
 
     def _line(self, line: str) -> None:
         self.output = [*self.output, line][-OUTPUT_LINES:]

@@ -11,7 +11,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, RadioSet, Static
-from textual.widgets.option_list import Option
 
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordError
@@ -88,7 +87,7 @@ class PrivacyScreen(PanelScreen):
     async def on_mount(self) -> None:
         self.query_one("#menu", KeyMenu).focus()
         try:
-            self.offline = await self._privacy.appear_offline(self.member.id)
+            self.offline = await self._privacy.appear_offline(self.member_id)
         except StoreBusyError:
             return
         self._refresh_menu()
@@ -219,7 +218,7 @@ class ChangePasswordScreen(BBSScreen[bool]):
     async def action_save(self) -> None:
         fields = [self.query_one(f"#{n}", TextField) for n in ("current", "new", "repeat")]
         changed = self._privacy.change_password(
-            self.member.id, fields[0].value, fields[1].value, fields[2].value
+            self.member_id, fields[0].value, fields[1].value, fields[2].value
         )
         if await self.tried(changed, AccountError, PasswordError) is None:
             return
@@ -259,7 +258,7 @@ class NewRecoveryCodeScreen(PanelScreen):
     @on(Input.Submitted, "#current")
     async def _make(self, _event: Input.Submitted) -> None:
         field = self.query_one("#current", TextField)
-        made = self._privacy.regenerate_recovery_code(self.member.id, field.value)
+        made = self._privacy.regenerate_recovery_code(self.member_id, field.value)
         if (code := await self.tried(made, AccountError)) is None:
             return
         field.value = ""
@@ -304,16 +303,14 @@ class KeysScreen(PanelScreen):
         await self._load()
 
     async def _load(self) -> None:
-        if (keys := await self.tried(self._privacy.keys(self.member.id))) is None:
+        if (keys := await self.tried(self._privacy.keys(self.member_id))) is None:
             return
         self.keys = keys.value
-        listing = self.query_one("#keys", OptionList)
-        listing.clear_options()
-        listing.add_options([Option(styled_line(_key_line(k))) for k in self.keys])
-        if self.keys:
-            listing.highlighted = 0
-        else:
-            self.say("No keys yet. A adds one: paste the line of your .pub file.")
+        self.fill_list(
+            "keys",
+            [styled_line(_key_line(k)) for k in self.keys],
+            empty="No keys yet. A adds one: paste the line of your .pub file.",
+        )
 
     async def action_add(self) -> None:
         def added(line: str | None) -> None:
@@ -325,7 +322,7 @@ class KeysScreen(PanelScreen):
         )
 
     async def _add(self, line: str) -> None:
-        added = await self.tried(self._privacy.add_key(self.member.id, line), AccountError)
+        added = await self.tried(self._privacy.add_key(self.member_id, line), AccountError)
         if added is None:
             return
         await self._load()
@@ -344,7 +341,7 @@ class KeysScreen(PanelScreen):
         )
 
     async def _remove(self, key: KeyView) -> None:
-        if await self.tried(self._privacy.remove_key(self.member.id, key.fingerprint)) is None:
+        if await self.tried(self._privacy.remove_key(self.member_id, key.fingerprint)) is None:
             return
         await self._load()
         self.say("Removed. That key no longer logs you in.")
@@ -382,17 +379,13 @@ class SessionsScreen(PanelScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self.sessions = self._privacy.sessions(self.member.id)
+        self.sessions = self._privacy.sessions(self.member_id)
         mine = self.bbs.context.session_id
-        listing = self.query_one("#sessions", OptionList)
-        listing.clear_options()
-        listing.add_options(
-            [Option(styled_line(_session_line(s, s.session_id == mine))) for s in self.sessions]
+        self.fill_list(
+            "sessions",
+            [styled_line(_session_line(s, s.session_id == mine)) for s in self.sessions],
+            empty="No sessions are listed here.",
         )
-        if self.sessions:
-            listing.highlighted = 0
-        else:
-            self.say("No sessions are listed here.")
 
     def action_end(self) -> None:
         if (chosen := self.highlighted_item("sessions", self.sessions)) is None:
@@ -400,7 +393,7 @@ class SessionsScreen(PanelScreen):
         if chosen.session_id == self.bbs.context.session_id:
             self.say("That is this session. To leave, press Ctrl+C or Q on the main menu.")
             return
-        ended = self._privacy.end_session(self.member.id, chosen.session_id)
+        ended = self._privacy.end_session(self.member_id, chosen.session_id)
         self.action_reload()
         self.say("Ended." if ended else "That session had already ended.")
 
