@@ -41,7 +41,7 @@ from screens.compose import (
     show_outcome,
 )
 from screens.tcss import default_css
-from screens.widgets import BUSY, KeyBar, PlainText, TextField, Tick
+from screens.widgets import KeyBar, PlainText, TextField, Tick
 from screens.widgets import styled_line as _line
 
 if TYPE_CHECKING:
@@ -79,11 +79,9 @@ class BoardsScreen(ReloadingPanel):
         yield KeyBar(" Enter open  F follow  / search  W content warnings  Esc back  F1 help")
 
     async def reload(self) -> None:
-        try:
-            listing = await self._boards.board_list(self.member_id)
-        except StoreBusyError:
-            self.say(BUSY)
+        if (got := await self.tried(self._boards.board_list(self.member_id))) is None:
             return
+        listing = got.value
         options = self.query_one("#boards", OptionList)
         keep = options.highlighted
         options.clear_options()
@@ -870,11 +868,9 @@ class SearchScreen(PanelScreen):
             # took the focus, say) opens the one highlighted, as Enter on the list does.
             self._open_option(results.get_option_at_index(results.highlighted).id)
             return
-        try:
-            hits = await self._boards.search(self.member_id, event.value)
-        except StoreBusyError:
-            self.say(BUSY)
+        if (got := await self.tried(self._boards.search(self.member_id, event.value))) is None:
             return
+        hits = got.value
         results.clear_options()
         for hit in hits:
             results.add_option(Option(hit_line(hit), id=f"{hit.thread_id}:{hit.seq}"))

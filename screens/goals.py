@@ -982,11 +982,9 @@ class GoalSettingsScreen(PanelScreen):
         yield KeyBar(" Tab move   Space tick   Enter/Ctrl+S save   Esc back   F1 help")
 
     async def on_mount(self) -> None:
-        try:
-            prefs = await self._goals.settings(self.member_id)
-        except StoreBusyError:
-            self.say(BUSY)
+        if (got := await self.tried(self._goals.settings(self.member_id))) is None:
             return
+        prefs = got.value
         self.query_one("#time-zone", TextField).value = prefs.time_zone
         self.query_one("#companion", Checkbox).value = prefs.companion
         self.query_one("#time-zone", TextField).focus()

@@ -99,11 +99,9 @@ class ForYouScreen(PanelScreen):
 
     @work(exclusive=True, group="for-you")
     async def reload(self) -> None:
-        try:
-            shown = await self._suggestions.for_you(self.member_id)
-        except StoreBusyError:
-            self.say(BUSY)
+        if (got := await self.tried(self._suggestions.for_you(self.member_id))) is None:
             return
+        shown = got.value
         self.show(shown)
 
     def show(self, shown: ForYou) -> None:
@@ -266,11 +264,9 @@ class SuggestionSettingsScreen(PanelScreen):
 
     async def on_mount(self) -> None:
         self.query_one("#suggestions-on", Checkbox).focus()
-        try:
-            current = await self._suggestions.settings(self.member_id)
-        except StoreBusyError:
-            self.say(BUSY)
+        if (got := await self.tried(self._suggestions.settings(self.member_id))) is None:
             return
+        current = got.value
         self.query_one("#suggestions-on", Checkbox).value = current.suggestions
         self.query_one("#peers-on", Checkbox).value = current.peers
         self._was_on = current.suggestions
