@@ -26,7 +26,7 @@ from bbs.sysop_settings import (
     parse_message_hours,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen
+from screens.base import BBSScreen, PanelScreen
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import BBSTextArea, KeyBar, PlainText, TextField, literal
@@ -293,10 +293,7 @@ class ReviewQueueScreen(BBSScreen[None]):
         return head + truncate_display(text, 72 - len(head))
 
     def current(self) -> QueueItem | None:
-        index = self.query_one("#queue", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.items):
-            return None
-        return self.items[index]
+        return self.highlighted_item("queue", self.items)
 
     @on(OptionList.OptionHighlighted, "#queue")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -444,10 +441,8 @@ def parse_filter(text: str) -> AuditFilter:
     )
 
 
-class AuditLogScreen(BBSScreen[None]):
+class AuditLogScreen(PanelScreen):
     """The audit log, newest first, with a filter line."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     def __init__(self, *, admin: AdminService) -> None:
         super().__init__()
@@ -484,9 +479,6 @@ class AuditLogScreen(BBSScreen[None]):
             return
         out.show("\n".join(audit_line(e) for e in entries) or "No entries match.")
 
-    def action_back(self) -> None:
-        self.dismiss(None)
-
 
 # Plain letters work once the record has focus (Enter moves it there; / goes back to the name).
 _LOOKUP_KEYS: tuple[tuple[str, str, str], ...] = (
@@ -499,13 +491,12 @@ _LOOKUP_KEYS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class MemberLookupScreen(BBSScreen[None]):
+class MemberLookupScreen(PanelScreen):
     """Look a member up: profile, sanctions, flags, notes, posts; act on them with a reason."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"act('{what}')", label, show=False) for key, what, label in _LOOKUP_KEYS),
         Binding("slash", "find", "Find", show=False),
-        Binding("escape", "back", "Back"),
     ]
 
     def __init__(self, name: str = "", *, admin: AdminService) -> None:
@@ -605,9 +596,6 @@ class MemberLookupScreen(BBSScreen[None]):
         self.notify(f"Done: {what} {self.name_shown}. It is in the audit log.", markup=False)
         await self.load(self.name_shown)
 
-    def action_back(self) -> None:
-        self.dismiss(None)
-
 
 # Field id, setting key, label: each saved on its own with Enter.
 _SETTING_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -623,7 +611,7 @@ _SETTING_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class CommunitySettingsScreen(BBSScreen[None]):
+class CommunitySettingsScreen(PanelScreen):
     """Sysops: banner, on-call note, reason categories, public log, guidelines and help.
 
     Ctrl+S saves what changed; changed guidelines start a version members agree to again.
@@ -633,7 +621,6 @@ class CommunitySettingsScreen(BBSScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+e", "switch_text", "Switch text", priority=True),
-        Binding("escape", "back", "Back"),
     ]
     DEFAULT_CSS = default_css(__file__, "CommunitySettingsScreen")
     TEXTS: ClassVar[dict[str, str]] = {
@@ -739,9 +726,6 @@ class CommunitySettingsScreen(BBSScreen[None]):
             else "Nothing changed.",
             markup=False,
         )
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,41 @@
-"""The base class of our screens: typed access to the session's app (services come in each
-screen's constructor)."""
+"""The base classes of our screens: typed access to the session's app (services come in
+each screen's constructor), the status line, and the screens Esc leaves."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
+from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from bbs.errors import StoreBusyError
+from screens.widgets import BUSY, PlainText
 
 if TYPE_CHECKING:
+    from bbs.accounts.members import MemberView
     from screens.app import BBSApp
 
 ResultType = TypeVar("ResultType")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Got(Generic[T]):
+    """What a call that went through returned (`BBSScreen.tried`)."""
+
+    value: T
 
 
 class BBSScreen(Screen[ResultType]):
     """A screen of BBSApp; `self.bbs` is the app, typed."""
+
+    # The PlainText that `say` writes to.
+    STATUS_ID: ClassVar[str] = "status"
 
     @property
     def bbs(self) -> BBSApp:
@@ -23,3 +44,77 @@ class BBSScreen(Screen[ResultType]):
         app = self.app
         assert isinstance(app, BBSApp)
         return app
+
+    @property
+    def member(self) -> MemberView:
+        """The signed-in member (every screen but sign-up's is shown to one)."""
+        member = self.bbs.member
+        assert member is not None
+        return member
+
+    @property
+    def member_id(self) -> int:
+        return self.member.id
+
+    def say(self, text: str) -> None:
+        """Show `text` on the status line, literally."""
+        self.query_one(f"#{self.STATUS_ID}", PlainText).show(text)
+
+    def highlighted_item(self, list_id: str, items: Sequence[T]) -> T | None:
+        """The item of `items` that the OptionList `list_id` (one option an item) has
+        highlighted, if any."""
+        index = self.query_one(f"#{list_id}", OptionList).highlighted
+        if index is None or not 0 <= index < len(items):
+            return None
+        return items[index]
+
+    def fill_list(self, list_id: str, prompts: Sequence[Content], *, empty: str) -> None:
+        """Show `prompts` in the OptionList `list_id`, the first highlighted; with none, say
+        `empty` on the status line."""
+        listing = self.query_one(f"#{list_id}", OptionList)
+        listing.clear_options()
+        listing.add_options([Option(prompt) for prompt in prompts])
+        if prompts:
+            listing.highlighted = 0
+        else:
+            self.say(empty)
+
+    async def tried(self, call: Awaitable[T], *refusals: type[Exception]) -> Got[T] | None:
+        """Await `call`; None, with the reason on the status line, when it raises one of
+        `refusals` (its own message) or the store is busy (BUSY)."""
+        try:
+            return Got(await call)
+        except refusals as error:
+            self.say(str(error))
+        except StoreBusyError:
+            self.say(BUSY)
+        return None
+
+
+class PanelScreen(BBSScreen[None]):
+    """A screen that Esc leaves, returning nothing (its own BINDINGS add to Esc)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class LoadingPanel(PanelScreen):
+    """A PanelScreen that loads its data (`reload`) when shown, then focuses `FOCUS_ID`."""
+
+    FOCUS_ID: ClassVar[str]
+
+    async def reload(self) -> None:
+        raise NotImplementedError
+
+    async def on_mount(self) -> None:
+        await self.reload()
+        self.query_one(f"#{self.FOCUS_ID}").focus()
+
+
+class ReloadingPanel(LoadingPanel):
+    """A LoadingPanel that loads again whenever it comes back on top."""
+
+    async def on_screen_resume(self) -> None:
+        await self.reload()

@@ -31,16 +31,17 @@ from bbs.boards.search import SearchHit
 from bbs.errors import StoreBusyError
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_line, clean_text, truncate_display
-from screens.base import BBSScreen
+from screens.base import PanelScreen, ReloadingPanel
 from screens.compose import (
-    AskScreen,
+    REPORT_THANKS,
     ComposeScreen,
     ComposeTarget,
     ConfirmScreen,
+    ask_then,
     show_outcome,
 )
 from screens.tcss import default_css
-from screens.widgets import BUSY, KeyBar, PlainText, TextField, Tick
+from screens.widgets import KeyBar, PlainText, TextField, Tick
 from screens.widgets import styled_line as _line
 
 if TYPE_CHECKING:
@@ -55,16 +56,16 @@ def _when(post_time: object) -> str:
     return post_time.strftime("%Y-%m-%d %H:%M")
 
 
-class BoardsScreen(BBSScreen[None]):
+class BoardsScreen(ReloadingPanel):
     """Every open board with its unread count; Enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("f", "follow", "Follow"),
         Binding("slash,s", "search", "Search"),
         Binding("w", "warnings", "Warnings"),
     ]
     DEFAULT_CSS = default_css(__file__, "BoardsScreen")
+    FOCUS_ID = "boards"
 
     def __init__(self, *, boards: BoardService, mail: MailService) -> None:
         super().__init__()
@@ -77,21 +78,10 @@ class BoardsScreen(BBSScreen[None]):
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" Enter open  F follow  / search  W content warnings  Esc back  F1 help")
 
-    async def on_mount(self) -> None:
-        await self.reload()
-        self.query_one("#boards", OptionList).focus()
-
-    async def on_screen_resume(self) -> None:
-        await self.reload()
-
     async def reload(self) -> None:
-        member = self.bbs.member
-        assert member is not None
-        try:
-            listing = await self._boards.board_list(member.id)
-        except StoreBusyError:
-            self.query_one("#status", PlainText).show(BUSY)
+        if (got := await self.tried(self._boards.board_list(self.member_id))) is None:
             return
+        listing = got.value
         options = self.query_one("#boards", OptionList)
         keep = options.highlighted
         options.clear_options()
@@ -124,7 +114,7 @@ class BoardsScreen(BBSScreen[None]):
         assert member is not None and option.id is not None
         following = "following" in str(option.prompt)
         await self._boards.follow(member.id, "board", int(option.id), not following)
-        self.query_one("#status", PlainText).show(
+        self.say(
             "Stopped following that board."
             if following
             else "Following: new threads there will show on your home screen."
@@ -137,15 +127,11 @@ class BoardsScreen(BBSScreen[None]):
     def action_warnings(self) -> None:
         self.app.push_screen(WarningPrefsScreen(boards=self._boards))
 
-    def action_back(self) -> None:
-        self.dismiss(None)
 
-
-class ThreadListScreen(BBSScreen[None]):
+class ThreadListScreen(PanelScreen):
     """A board's threads, most recently active first, one page at a time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("n", "new_thread", "New thread"),
         Binding("right_square_bracket,pagedown", "older", "Older", show=False),
         Binding("left_square_bracket,pageup", "newer", "Newer", show=False),
@@ -178,14 +164,12 @@ class ThreadListScreen(BBSScreen[None]):
         await self.load(*self._cursor)
 
     async def load(self, before: int | None = None, after: int | None = None) -> None:
-        member = self.bbs.member
-        assert member is not None
         try:
             page = await self._boards.thread_list(
-                member.id, self.board_id, before=before, after=after
+                self.member_id, self.board_id, before=before, after=after
             )
         except (PostError, StoreBusyError) as error:
-            self.query_one("#status", PlainText).show(str(error))
+            self.say(str(error))
             return
         self._cursor = (before, after)
         self._older, self._newer = page.older, page.newer
@@ -199,10 +183,10 @@ class ThreadListScreen(BBSScreen[None]):
         for thread in page.threads:
             options.add_option(Option(_thread_line(thread), id=str(thread.id)))
         if not page.threads:
-            self.query_one("#status", PlainText).show("No threads yet. Press N to start one.")
+            self.say("No threads yet. Press N to start one.")
         else:
             pages = ("] older" if page.older else "") + ("  [ newer" if page.newer else "")
-            self.query_one("#status", PlainText).show(pages.strip())
+            self.say(pages.strip())
             options.highlighted = 0
 
     @on(OptionList.OptionSelected, "#threads")
@@ -231,13 +215,8 @@ class ThreadListScreen(BBSScreen[None]):
         await show_outcome(self, outcome)
 
     async def action_follow(self) -> None:
-        member = self.bbs.member
-        assert member is not None
-        await self._boards.follow(member.id, "board", self.board_id, not self._following)
+        await self._boards.follow(self.member_id, "board", self.board_id, not self._following)
         await self.load(*self._cursor)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 def _thread_line(thread: ThreadView) -> Content:
@@ -406,12 +385,11 @@ class PostsBox(VerticalScroll):
                 self.vertical_scrollbar.set_reactive(ScrollBar.position, float(y))
 
 
-class ThreadScreen(BBSScreen[None]):
+class ThreadScreen(PanelScreen):
     """A thread, a page of posts at a time, opening at the first unread post: under the
     thread's first post and after the posts just before it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("up,k", "move(-1)", "Previous post", show=False),
         Binding("down,j", "move(1)", "Next post", show=False),
         Binding("r", "reply", "Reply"),
@@ -452,9 +430,6 @@ class ThreadScreen(BBSScreen[None]):
         # Opened: at the given post, or at the first unread one; with the first post above.
         await self.load(at_seq=self._at_seq, focus_seq=self._at_seq)
 
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
-
     async def load(
         self,
         *,
@@ -467,11 +442,9 @@ class ThreadScreen(BBSScreen[None]):
     ) -> None:
         """Show a page (see BoardService.thread_page) with post `focus_seq` (else the first
         unread post, else the last) at the top of the view, and `note` kept in the status."""
-        member = self.bbs.member
-        assert member is not None
         try:
             page = await self._boards.thread_page(
-                member.id,
+                self.member_id,
                 self.thread_id,
                 after_seq=after_seq,
                 before_seq=before_seq,
@@ -479,7 +452,7 @@ class ThreadScreen(BBSScreen[None]):
                 with_first=with_first,
             )
         except (PostError, StoreBusyError) as error:
-            self._say(" ".join(part for part in (note, str(error)) if part))
+            self.say(" ".join(part for part in (note, str(error)) if part))
             return
         first_unread = page.last_read_seq + 1
         self.page = page
@@ -507,7 +480,7 @@ class ThreadScreen(BBSScreen[None]):
                     "  P previous page" if page.has_before else ""
                 )
                 unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
-                self._say(
+                self.say(
                     " ".join(
                         part
                         for part in (note, f"{unread} new." if unread else "", more.strip())
@@ -515,7 +488,7 @@ class ThreadScreen(BBSScreen[None]):
                     )
                 )
             else:
-                self._say(" ".join(part for part in (note, "Nothing to show here.") if part))
+                self.say(" ".join(part for part in (note, "Nothing to show here.") if part))
         self.check_idle()  # the screen's update waited for the batch: now it may run
 
     async def _reload(self, *, focus_seq: int, note: str = "") -> None:
@@ -637,7 +610,7 @@ class ThreadScreen(BBSScreen[None]):
     async def action_edit(self) -> None:
         widget = self._focused()
         if widget is None or not widget.post.mine or widget.post.status in GONE_STATUSES:
-            self._say("Move to one of your own posts to edit it.")
+            self.say("Move to one of your own posts to edit it.")
             return
         first = widget.post.seq == 1
         assert self.page is not None
@@ -655,7 +628,7 @@ class ThreadScreen(BBSScreen[None]):
         widget = self._focused()
         member = self.bbs.member
         if widget is None or member is None or not widget.post.mine:
-            self._say("Move to one of your own posts to delete it.")
+            self.say("Move to one of your own posts to delete it.")
             return
         if not await self.app.push_screen_wait(
             ConfirmScreen(
@@ -666,7 +639,7 @@ class ThreadScreen(BBSScreen[None]):
         try:
             await self._boards.delete(member.id, widget.post.id)
         except (PostError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
         await self._reload(focus_seq=widget.post.seq, note="Your post is deleted.")
 
@@ -682,7 +655,7 @@ class ThreadScreen(BBSScreen[None]):
         try:
             on_now = await self._boards.react(member.id, widget.post.id, kind)
         except (PostError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
         label = dict(REACTIONS)[kind]
         # Said with the page read again, so the reload does not wipe it out.
@@ -697,20 +670,16 @@ class ThreadScreen(BBSScreen[None]):
         member = self.bbs.member
         if widget is None or member is None:
             return
-        reason = await self.app.push_screen_wait(
-            AskScreen(
-                "What is wrong with this post? A moderator will look at it. "
-                "The author is not told who reported it."
-            )
+        reported = await ask_then(
+            self,
+            "What is wrong with this post? A moderator will look at it. "
+            "The author is not told who reported it.",
+            lambda reason: self._boards.report_post(member.id, widget.post.id, reason),
+            PostError,
+            StoreBusyError,
         )
-        if not reason:
-            return
-        try:
-            await self._boards.report_post(member.id, widget.post.id, reason)
-        except (PostError, StoreBusyError) as error:
-            self._say(str(error))
-            return
-        self._say("Thank you. A moderator will look at it.")
+        if reported is not None:
+            self.say(REPORT_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_worried(self) -> None:
@@ -719,21 +688,18 @@ class ThreadScreen(BBSScreen[None]):
         member = self.bbs.member
         if widget is None or member is None:
             return
-        note = await self.app.push_screen_wait(
-            AskScreen(
-                f"Worried about {widget.post.author}? Moderators get a priority alert and "
-                "check in with them; they are not told who asked. What worries you "
-                "(optional, Enter sends, Esc cancels)?"
-            )
+        raised = await ask_then(
+            self,
+            f"Worried about {widget.post.author}? Moderators get a priority alert and "
+            "check in with them; they are not told who asked. What worries you "
+            "(optional, Enter sends, Esc cancels)?",
+            lambda note: self._boards.raise_concern(member.id, widget.post.id, note),
+            PostError,
+            StoreBusyError,
+            optional=True,
         )
-        if note is None:
-            return
-        try:
-            await self._boards.raise_concern(member.id, widget.post.id, note)
-        except (PostError, StoreBusyError) as error:
-            self._say(str(error))
-            return
-        self._say(CONCERN_THANKS)
+        if raised is not None:
+            self.say(CONCERN_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_block(self) -> None:
@@ -772,9 +738,6 @@ class ThreadScreen(BBSScreen[None]):
             else "Following: replies will show on your home screen.",
         )
 
-    def action_back(self) -> None:
-        self.dismiss(None)
-
 
 class ReactionScreen(ModalScreen[str | None]):
     """Pick a reaction (1-4); shows who has reacted already."""
@@ -809,11 +772,10 @@ class ReactionScreen(ModalScreen[str | None]):
         self.dismiss(kind or None)
 
 
-class WarningPrefsScreen(BBSScreen[None]):
+class WarningPrefsScreen(PanelScreen):
     """Choose how content warnings fold: all of them, or only the ones listed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
 
@@ -833,27 +795,20 @@ class WarningPrefsScreen(BBSScreen[None]):
         yield KeyBar(" Tab move  Space tick  Ctrl+S save  Esc back  F1 help")
 
     async def on_mount(self) -> None:
-        member = self.bbs.member
-        assert member is not None
-        prefs = await self._boards.reader_prefs(member.id)
+        prefs = await self._boards.reader_prefs(self.member_id)
         self.query_one("#expand", Checkbox).value = prefs.expand_warnings
         self.query_one("#always", TextField).value = ", ".join(prefs.always_collapsed)
         self.query_one("#expand", Checkbox).focus()
 
     @on(Input.Submitted, "#always")
     async def action_save(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         words = self.query_one("#always", TextField).value.split(",")
         await self._boards.set_reader_prefs(
-            member.id,
+            self.member_id,
             expand_warnings=self.query_one("#expand", Checkbox).value,
             always_collapsed=words,
         )
-        self.query_one("#status", PlainText).show("Saved.")
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        self.say("Saved.")
 
 
 def hit_line(hit: SearchHit) -> Content:
@@ -884,10 +839,9 @@ def hit_line(hit: SearchHit) -> Content:
     return Content("\n").join([where, Content("  ") + snippet])
 
 
-class SearchScreen(BBSScreen[None]):
+class SearchScreen(PanelScreen):
     """Search every board you can read; results ranked, matching words highlighted."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
     DEFAULT_CSS = default_css(__file__, "SearchScreen")
 
     def __init__(self, *, boards: BoardService, mail: MailService) -> None:
@@ -914,20 +868,14 @@ class SearchScreen(BBSScreen[None]):
             # took the focus, say) opens the one highlighted, as Enter on the list does.
             self._open_option(results.get_option_at_index(results.highlighted).id)
             return
-        member = self.bbs.member
-        assert member is not None
-        try:
-            hits = await self._boards.search(member.id, event.value)
-        except StoreBusyError:
-            self.query_one("#status", PlainText).show(BUSY)
+        if (got := await self.tried(self._boards.search(self.member_id, event.value))) is None:
             return
+        hits = got.value
         results.clear_options()
         for hit in hits:
             results.add_option(Option(hit_line(hit), id=f"{hit.thread_id}:{hit.seq}"))
         self._listed = event.value
-        self.query_one("#status", PlainText).show(
-            f"{len(hits)} found." if hits else "Nothing found. Try fewer or other words."
-        )
+        self.say(f"{len(hits)} found." if hits else "Nothing found. Try fewer or other words.")
         if hits:
             results.highlighted = 0
             # At once, not after the messages already queued: a key typed behind this
@@ -944,6 +892,3 @@ class SearchScreen(BBSScreen[None]):
             self.app.push_screen(
                 ThreadScreen(int(thread_id), at_seq=int(seq), boards=self._boards, mail=self._mail)
             )
-
-    def action_back(self) -> None:
-        self.dismiss(None)

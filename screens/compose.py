@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -22,7 +23,7 @@ from bbs.errors import StoreBusyError, StoreFullError
 from bbs.i18n import N_
 from bbs.reflow import reflow
 from bbs.text_safety import clean_text
-from screens.base import BBSScreen
+from screens.base import BBSScreen, Got
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, SafeTextArea, TextField, session_text
 
@@ -44,6 +45,10 @@ PASTE_MAX = BODY_MAX * 2
 _PENDING: set[asyncio.Task[None]] = set()
 
 ComposeMode = Literal["thread", "reply", "edit", "pm"]
+T = TypeVar("T")
+AnswerType = TypeVar("AnswerType")
+
+REPORT_THANKS = "Thank you. A moderator will look at it."
 
 
 class PostEditor(SafeTextArea):
@@ -153,7 +158,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             draft = await self._boards.draft(member.id, self.target.context)
             if draft is not None:
                 self._fill(draft.title, draft.body, draft.warning)
-                self._say("Your unsent draft is back, just as you left it.")
+                self.say("Your unsent draft is back, just as you left it.")
                 if title_first and draft.title:
                     self.query_one("#body", PostEditor).focus()
         editor = self.query_one("#body", PostEditor)
@@ -164,9 +169,6 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             self.query_one("#title", TextField).value = title[:TITLE_MAX]
         self.query_one("#warning", TextField).value = warning[:WARNING_MAX]
         self.query_one("#body", PostEditor).load_text(body)
-
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
 
     def _values(self) -> tuple[str, str, str]:
         title = self.query_one("#title", TextField).value if self.target.with_title else ""
@@ -189,7 +191,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
 
     @on(PostEditor.TooLong)
     def _too_long(self, event: PostEditor.TooLong) -> None:
-        self._say(
+        self.say(
             f"That paste is {event.size:,} characters; a post takes up to "
             f"{BODY_MAX:,}, so nothing was pasted. Your text is unchanged."
         )
@@ -210,16 +212,22 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             if not (title.strip() or body.strip()):
                 await service.discard_draft(member.id, self.target.context)
             else:
-                await service.save_draft(
-                    member.id,
-                    self.target.context,
-                    label=self.target.label,
-                    title=title,
-                    body=body,
-                    warning=warning,
-                )
+                await self._saving_draft(member.id, title, body, warning)
         except StoreBusyError:
             self._dirty = True
+
+    def _saving_draft(
+        self, member_id: int, title: str, body: str, warning: str
+    ) -> Coroutine[Any, Any, None]:
+        """Saving the draft as written (to await, or to finish after the screen is gone)."""
+        return self._boards.save_draft(
+            member_id,
+            self.target.context,
+            label=self.target.label,
+            title=title,
+            body=body,
+            warning=warning,
+        )
 
     def on_unmount(self) -> None:
         # A dropped connection unmounts us: keep whatever was typed since the last save.
@@ -232,14 +240,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         if not (title.strip() or body.strip()):
             return
         task = asyncio.get_running_loop().create_task(
-            self._boards.save_draft(
-                member.id,
-                self.target.context,
-                label=self.target.label,
-                title=title,
-                body=body,
-                warning=warning,
-            )
+            self._saving_draft(member.id, title, body, warning)
         )
         _PENDING.add(task)
         task.add_done_callback(_PENDING.discard)
@@ -257,10 +258,10 @@ class ComposeScreen(BBSScreen[Outcome | None]):
                 lines.append(f"Content warning: {warning}")
             lines.append(clean_text(body))
             self.query_one("#preview-text", PlainText).show("\n\n".join(lines))
-            self._say("Preview: this is how others will see it. F2 to keep writing.")
+            self.say("Preview: this is how others will see it. F2 to keep writing.")
         else:
             self.query_one("#body", PostEditor).focus()
-            self._say("")
+            self.say("")
 
     async def action_leave(self) -> None:
         if self._timer is not None:
@@ -273,25 +274,23 @@ class ComposeScreen(BBSScreen[Outcome | None]):
     async def action_send(self) -> None:
         if self._sending:
             return
-        member = self.bbs.member
-        assert member is not None
         service = self._boards
         title, body, warning = self._values()
         self._sending = True
-        self._say("Sending...")
+        self.say("Sending...")
         target = self.target
         try:
             if target.mode == "thread":
                 outcome = await service.create_thread(
-                    member.id, target.target_id, title=title, body=body, warning=warning
+                    self.member_id, target.target_id, title=title, body=body, warning=warning
                 )
             elif target.mode == "reply":
                 outcome = await service.reply(
-                    member.id, target.target_id, body=body, warning=warning
+                    self.member_id, target.target_id, body=body, warning=warning
                 )
             elif target.mode == "edit":
                 outcome = await service.edit(
-                    member.id,
+                    self.member_id,
                     target.target_id,
                     body=body,
                     warning=warning,
@@ -299,17 +298,17 @@ class ComposeScreen(BBSScreen[Outcome | None]):
                 )
             else:
                 mail = self._mail
-                outcome = await mail.send_message(member.id, target.target_id, body)
+                outcome = await mail.send_message(self.member_id, target.target_id, body)
         except PostError as error:
-            self._say(str(error))
+            self.say(str(error))
             if "draft" in str(error):
                 await self._store_draft(title, body, warning)
             return
         except StoreFullError as error:  # a full disk: the editor keeps the text
-            self._say(str(error))
+            self.say(str(error))
             return
         except StoreBusyError:
-            self._say("The server is busy right now; nothing was lost. Try again in a moment.")
+            self.say("The server is busy right now; nothing was lost. Try again in a moment.")
             return
         finally:
             self._sending = False
@@ -344,22 +343,39 @@ class NoteScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class AskScreen(ModalScreen[str | None]):
-    """One line of input (a reason for a report, a member's name); Esc cancels."""
+class _QuestionScreen(ModalScreen[AnswerType]):
+    """A question in a box: the question, what answers it (`answer_widgets`), and a
+    note saying how to answer (`HOW`)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = default_css(__file__, "AskScreen")
+    HOW: ClassVar[str]
 
-    def __init__(self, question: str, *, max_length: int = 200) -> None:
+    def __init__(self, question: str) -> None:
         super().__init__()
         self.question = question
-        self.max_length = max_length
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield PlainText(self.question)
-            yield TextField(id="answer", max_length=self.max_length)
-            yield PlainText("Enter to send, Esc to cancel", classes="note")
+            yield from self.answer_widgets()
+            yield PlainText(self.HOW, classes="note")
+
+    def answer_widgets(self) -> ComposeResult:
+        yield from ()
+
+
+class AskScreen(_QuestionScreen[str | None]):
+    """One line of input (a reason for a report, a member's name); Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = default_css(__file__, "AskScreen")
+    HOW = "Enter to send, Esc to cancel"
+
+    def __init__(self, question: str, *, max_length: int = 200) -> None:
+        super().__init__(question)
+        self.max_length = max_length
+
+    def answer_widgets(self) -> ComposeResult:
+        yield TextField(id="answer", max_length=self.max_length)
 
     def on_mount(self) -> None:
         self.query_one("#answer", TextField).focus()
@@ -372,7 +388,7 @@ class AskScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(_QuestionScreen[bool]):
     """A yes-or-no question; Y confirms, anything else cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -380,18 +396,29 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
     DEFAULT_CSS = default_css(__file__, "ConfirmScreen")
-
-    def __init__(self, question: str) -> None:
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield PlainText(self.question)
-            yield PlainText("Y yes   N no", classes="note")
+    HOW = "Y yes   N no"
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+async def ask_then(
+    screen: BBSScreen[Any],
+    question: str,
+    send: Callable[[str], Awaitable[T]],
+    *refusals: type[Exception],
+    optional: bool = False,
+    max_length: int = 200,
+) -> Got[T] | None:
+    """Ask `question` (AskScreen), then `send` the answer through `screen.tried`.
+
+    None when the member cancels (Esc, or Enter on nothing unless the answer is
+    `optional`) or the sending is refused (the status line says why).
+    """
+    answer = await screen.app.push_screen_wait(AskScreen(question, max_length=max_length))
+    if answer is None or not (answer or optional):
+        return None
+    return await screen.tried(send(answer), *refusals)
 
 
 async def show_outcome(screen: Screen[Any], outcome: Outcome | None) -> None:

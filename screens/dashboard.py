@@ -12,7 +12,7 @@ from bbs.admin.dashboard import DAYS, DashboardStats, sparkline
 from bbs.errors import StoreBusyError
 from bbs.moderation_queue.audit import AdminError
 from screens.admin import ago
-from screens.base import BBSScreen
+from screens.base import PanelScreen
 from screens.widgets import KeyBar, PlainText
 
 if TYPE_CHECKING:
@@ -64,13 +64,13 @@ def dashboard_text(d: DashboardStats) -> str:
     return "\n".join(lines)
 
 
-class DashboardScreen(BBSScreen[None]):
+class DashboardScreen(PanelScreen):
     """Numbers for the last two weeks, read fresh with R."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload"),
-        Binding("escape", "back", "Back"),
     ]
+    STATUS_ID = "dashboard"
 
     def __init__(self, *, admin: AdminService) -> None:
         super().__init__()
@@ -87,15 +87,8 @@ class DashboardScreen(BBSScreen[None]):
 
     async def action_reload(self) -> None:
         member = self.bbs.member
-        out = self.query_one("#dashboard", PlainText)
         if member is None:
             return
-        try:
-            stats = await self._admin.dashboard(member.id)
-        except (AdminError, StoreBusyError) as error:
-            out.show(str(error))
-            return
-        out.show(dashboard_text(stats))
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        stats = await self.tried(self._admin.dashboard(member.id), AdminError, StoreBusyError)
+        if stats is not None:
+            self.say(dashboard_text(stats.value))

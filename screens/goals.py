@@ -33,8 +33,8 @@ from bbs.goals.service import CheckInOutcome, CheerEvent, Greeting
 from bbs.goals.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen
-from screens.compose import AskScreen, ConfirmScreen, NoteScreen
+from screens.base import BBSScreen, LoadingPanel, PanelScreen, ReloadingPanel
+from screens.compose import AskScreen, ConfirmScreen, NoteScreen, ask_then
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import BUSY, ChoiceField, KeyBar, PlainText, TextField, Tick
@@ -189,18 +189,11 @@ def detail_text(detail: GoalDetail) -> Content:
     return Content("\n").join(lines)
 
 
-def _member_id(screen: BBSScreen[Any]) -> int:
-    member = screen.bbs.member
-    assert member is not None
-    return member.id
-
-
 # -- the goal list --------------------------------------------------------------------
-class GoalsScreen(BBSScreen[None]):
+class GoalsScreen(ReloadingPanel):
     """A member's goals with streaks and what is due; every action one key away."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("n", "new", "New goal"),
         Binding("c", "check_in", "Check in"),
         Binding("e", "edit", "Edit"),
@@ -211,6 +204,7 @@ class GoalsScreen(BBSScreen[None]):
         Binding("s", "settings", "Settings"),
     ]
     DEFAULT_CSS = default_css(__file__, "GoalsScreen")
+    FOCUS_ID = "goals"
 
     def __init__(self, *, goals: GoalService) -> None:
         super().__init__()
@@ -231,18 +225,8 @@ class GoalsScreen(BBSScreen[None]):
             " P partners  R rest days  S settings  V archived goals"
         )
 
-    async def on_mount(self) -> None:
-        await self.reload()
-        self.query_one("#goals", OptionList).focus()
-
-    async def on_screen_resume(self) -> None:
-        await self.reload()
-
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
-
     async def reload(self) -> None:
-        member_id = _member_id(self)
+        member_id = self.member_id
         service = self._goals
         self._reloads += 1
         ticket = self._reloads
@@ -251,7 +235,7 @@ class GoalsScreen(BBSScreen[None]):
             resting = await service.resting_until(member_id)
             cheers = await service.unseen_cheers(member_id)
         except StoreBusyError:
-            self._say(BUSY)
+            self.say(BUSY)
             return
         if ticket != self._reloads:
             return  # a later reload draws what is true now
@@ -292,10 +276,7 @@ class GoalsScreen(BBSScreen[None]):
             options.highlighted = 0
 
     def _selected(self) -> GoalSummary | None:
-        index = self.query_one("#goals", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.summaries):
-            return None
-        return self.summaries[index]
+        return self.highlighted_item("goals", self.summaries)
 
     @on(OptionList.OptionSelected, "#goals")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -308,7 +289,7 @@ class GoalsScreen(BBSScreen[None]):
             return
         made = await self.app.push_screen_wait(GoalFormScreen(None, goals=self._goals))
         if made is not None:
-            self._say(f"Goal set: {clean_line(made.title)}. Press C to check in when ready.")
+            self.say(f"Goal set: {clean_line(made.title)}. Press C to check in when ready.")
             await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -320,7 +301,7 @@ class GoalsScreen(BBSScreen[None]):
             await self.app.push_screen_wait(GoalFormScreen(selected.goal, goals=self._goals))
             is not None
         ):
-            self._say("Saved.")
+            self.say("Saved.")
             await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -349,12 +330,12 @@ class GoalsScreen(BBSScreen[None]):
             return
         try:
             await self._goals.archive_goal(
-                _member_id(self), selected.goal.id, archived=not bring_back
+                self.member_id, selected.goal.id, archived=not bring_back
             )
         except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
-        self._say("Brought back." if bring_back else "Archived.")
+        self.say("Brought back." if bring_back else "Archived.")
         await self.reload()
 
     async def action_toggle_archived(self) -> None:
@@ -371,12 +352,12 @@ class GoalsScreen(BBSScreen[None]):
     @work(exclusive=True, group="dialog")
     async def action_rest(self) -> None:
         service = self._goals
-        member_id = _member_id(self)
+        member_id = self.member_id
         try:
             if await service.resting_until(member_id) is not None:
                 if await self.app.push_screen_wait(ConfirmScreen("End your rest now?")):
                     await service.end_rest(member_id)
-                    self._say("Welcome back. Check-ins are due again from today.")
+                    self.say("Welcome back. Check-ins are due again from today.")
                 await self.reload()
                 return
             answer = await self.app.push_screen_wait(
@@ -389,17 +370,14 @@ class GoalsScreen(BBSScreen[None]):
             if not answer:
                 return
             if not answer.strip().isdigit():
-                self._say("Please give a number of days from 1 to 30.")
+                self.say("Please give a number of days from 1 to 30.")
                 return
             rest = await service.rest(member_id, int(answer.strip()))
         except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
-        self._say(f"Resting until {rest.end:%a %d %b}. Take care of yourself.")
+        self.say(f"Resting until {rest.end:%a %d %b}. Take care of yourself.")
         await self.reload()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 # -- creating and editing -------------------------------------------------------------
@@ -465,9 +443,9 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         service = self._goals
         try:
             if self.goal is None:
-                saved = await service.create_goal(_member_id(self), **fields)
+                saved = await service.create_goal(self.member_id, **fields)
             else:
-                saved = await service.update_goal(_member_id(self), self.goal.id, **fields)
+                saved = await service.update_goal(self.member_id, self.goal.id, **fields)
         except (GoalError, StoreBusyError) as error:
             self.query_one("#error", PlainText).show(str(error))
             return
@@ -528,7 +506,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
 
     async def on_mount(self) -> None:
         try:
-            self.today = await self._goals.today(_member_id(self))
+            self.today = await self._goals.today(self.member_id)
         except StoreBusyError:
             self.query_one("#error", PlainText).show(BUSY)
         self._draw()
@@ -587,7 +565,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
             return
         try:
             outcome = await self._goals.check_in(
-                _member_id(self),
+                self.member_id,
                 self.goal.id,
                 self.status,
                 days_ago=self.days_ago,
@@ -675,15 +653,15 @@ class CheckInReplyScreen(ModalScreen[None]):
 
 
 # -- one goal -------------------------------------------------------------------------
-class GoalDetailScreen(BBSScreen[None]):
+class GoalDetailScreen(LoadingPanel):
     """One goal: streak, progress, the 30-day chart, mood trend, badges and recent notes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("c", "check_in", "Check in"),
         Binding("x", "cheer", "Cheer"),
     ]
     DEFAULT_CSS = default_css(__file__, "GoalDetailScreen")
+    FOCUS_ID = "detail-scroll"
 
     def __init__(self, goal_id: int, *, goals: GoalService) -> None:
         super().__init__()
@@ -697,13 +675,9 @@ class GoalDetailScreen(BBSScreen[None]):
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" C check in   Up/Down scroll   Esc back   F1 help", id="detail-keys")
 
-    async def on_mount(self) -> None:
-        await self.reload()
-        self.query_one("#detail-scroll").focus()
-
     async def reload(self) -> None:
         try:
-            self.detail = await self._goals.detail(_member_id(self), self.goal_id)
+            self.detail = await self._goals.detail(self.member_id, self.goal_id)
         except (GoalError, StoreBusyError) as error:
             self.query_one("#detail", Static).update(Content(clean_line(str(error))))
             return
@@ -714,7 +688,7 @@ class GoalDetailScreen(BBSScreen[None]):
             )
 
     def _mine(self) -> bool:
-        return self.detail is not None and self.detail.summary.goal.member_id == _member_id(self)
+        return self.detail is not None and self.detail.summary.goal.member_id == self.member_id
 
     @work(exclusive=True, group="dialog")
     async def action_check_in(self) -> None:
@@ -734,36 +708,30 @@ class GoalDetailScreen(BBSScreen[None]):
         goal = self.detail.summary.goal
         await send_cheer(self, goal.member_id, self.detail.owner, goal.id, goals=self._goals)
 
-    def action_back(self) -> None:
-        self.dismiss(None)
-
 
 async def send_cheer(
     screen: BBSScreen[Any], recipient_id: int, name: str, goal_id: int | None, *, goals: GoalService
 ) -> None:
     """Ask for a cheer's words, send it through moderation, and say what happened."""
-    words = await screen.app.push_screen_wait(
-        AskScreen(f"A cheer for {clean_line(name)} (a few kind words, up to 200 characters):")
+    sent = await ask_then(
+        screen,
+        f"A cheer for {clean_line(name)} (a few kind words, up to 200 characters):",
+        lambda words: goals.cheer(screen.member_id, recipient_id, words, goal_id=goal_id),
+        GoalError,
+        StoreBusyError,
     )
-    if not words:
+    if sent is None:
         return
-    status = screen.query_one("#status", PlainText)
-    try:
-        outcome = await goals.cheer(_member_id(screen), recipient_id, words, goal_id=goal_id)
-    except (GoalError, StoreBusyError) as error:
-        status.show(str(error))
-        return
-    if outcome.note:
-        await screen.app.push_screen(NoteScreen(outcome.note))
-    status.show("Held for a moderator first." if outcome.cheer.held else "Cheer sent.")
+    if sent.value.note:
+        await screen.app.push_screen(NoteScreen(sent.value.note))
+    screen.say("Held for a moderator first." if sent.value.cheer.held else "Cheer sent.")
 
 
 # -- partners -------------------------------------------------------------------------
-class PartnersScreen(BBSScreen[None]):
+class PartnersScreen(ReloadingPanel):
     """Partners and invitations, and the cheers partners sent."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("i", "invite", "Invite"),
         Binding("a", "answer(True)", "Accept"),
         Binding("d", "answer(False)", "Decline"),
@@ -772,6 +740,7 @@ class PartnersScreen(BBSScreen[None]):
         Binding("l", "look_up", "Look up"),
     ]
     DEFAULT_CSS = default_css(__file__, "PartnersScreen")
+    FOCUS_ID = "partners"
 
     def __init__(self, *, goals: GoalService) -> None:
         super().__init__()
@@ -791,24 +760,14 @@ class PartnersScreen(BBSScreen[None]):
             yield Static("", id="cheers", markup=False)
         yield KeyBar(" Enter goals I invite A accept D decline X end C cheer L look up Esc back")
 
-    async def on_mount(self) -> None:
-        await self.reload()
-        self.query_one("#partners", OptionList).focus()
-
-    async def on_screen_resume(self) -> None:
-        await self.reload()
-
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
-
     async def reload(self) -> None:
-        member_id = _member_id(self)
+        member_id = self.member_id
         service = self._goals
         try:
             self.partners = await service.partnerships(member_id)
             cheers = await service.cheers(member_id)
         except StoreBusyError:
-            self._say(BUSY)
+            self.say(BUSY)
             return
         options = self.query_one("#partners", OptionList)
         keep = options.highlighted
@@ -839,10 +798,7 @@ class PartnersScreen(BBSScreen[None]):
         self.query_one("#cheers", Static).update(Content("\n").join(lines))
 
     def _selected(self) -> PartnershipView | None:
-        index = self.query_one("#partners", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.partners):
-            return None
-        return self.partners[index]
+        return self.highlighted_item("partners", self.partners)
 
     @on(OptionList.OptionSelected, "#partners")
     def _open(self, _event: OptionList.OptionSelected) -> None:
@@ -852,22 +808,21 @@ class PartnersScreen(BBSScreen[None]):
                 PartnerGoalsScreen(p.other_id, p.other, partner=True, goals=self._goals)
             )
         elif p is not None:
-            self._say("Once they accept, you can see each other's shared goals here.")
+            self.say("Once they accept, you can see each other's shared goals here.")
 
     @work(exclusive=True, group="dialog")
     async def action_look_up(self) -> None:
-        name = await self.app.push_screen_wait(
-            AskScreen(
-                "Whose community goals would you like to see? (their pseudonym)", max_length=64
-            )
+        found = await ask_then(
+            self,
+            "Whose community goals would you like to see? (their pseudonym)",
+            self._goals.find_member,
+            GoalError,
+            StoreBusyError,
+            max_length=64,
         )
-        if not name:
+        if found is None:
             return
-        try:
-            other_id, other = await self._goals.find_member(name)
-        except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
-            return
+        other_id, other = found.value
         partner = any(p.other_id == other_id and p.status.value == "active" for p in self.partners)
         await self.app.push_screen(
             PartnerGoalsScreen(other_id, other, partner=partner, goals=self._goals)
@@ -875,19 +830,17 @@ class PartnersScreen(BBSScreen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_invite(self) -> None:
-        name = await self.app.push_screen_wait(
-            AskScreen(
-                "Invite whom to be your accountability partner? (their pseudonym)", max_length=64
-            )
+        invited = await ask_then(
+            self,
+            "Invite whom to be your accountability partner? (their pseudonym)",
+            lambda name: self._goals.invite(self.member_id, name),
+            GoalError,
+            StoreBusyError,
+            max_length=64,
         )
-        if not name:
+        if invited is None:
             return
-        try:
-            view = await self._goals.invite(_member_id(self), name)
-        except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
-            return
-        self._say(f"Invitation sent to {clean_line(view.other)}.")
+        self.say(f"Invitation sent to {clean_line(invited.value.other)}.")
         await self.reload()
 
     async def action_answer(self, accept: bool) -> None:
@@ -895,11 +848,11 @@ class PartnersScreen(BBSScreen[None]):
         if p is None or not p.incoming or p.status.value != "pending":
             return
         try:
-            await self._goals.answer(_member_id(self), p.id, accept)
+            await self._goals.answer(self.member_id, p.id, accept)
         except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
-        self._say(
+        self.say(
             f"You and {clean_line(p.other)} are partners now."
             if accept
             else "Declined. They are not told why."
@@ -919,11 +872,11 @@ class PartnersScreen(BBSScreen[None]):
         ):
             return
         try:
-            await self._goals.end_partnership(_member_id(self), p.id)
+            await self._goals.end_partnership(self.member_id, p.id)
         except (GoalError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
-        self._say("Ended.")
+        self.say("Ended.")
         await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -933,15 +886,11 @@ class PartnersScreen(BBSScreen[None]):
             return
         await send_cheer(self, p.other_id, p.other, None, goals=self._goals)
 
-    def action_back(self) -> None:
-        self.dismiss(None)
 
-
-class PartnerGoalsScreen(BBSScreen[None]):
+class PartnerGoalsScreen(PanelScreen):
     """A partner's shared goals, or any member's community goals; Enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("c", "cheer", "Cheer"),
     ]
     DEFAULT_CSS = default_css(__file__, "PartnerGoalsScreen")
@@ -972,9 +921,9 @@ class PartnerGoalsScreen(BBSScreen[None]):
     async def on_mount(self) -> None:
         options = self.query_one("#partner-goals", OptionList)
         try:
-            self.summaries = await self._goals.shared_goals(_member_id(self), self.other_id)
+            self.summaries = await self._goals.shared_goals(self.member_id, self.other_id)
         except (GoalError, StoreBusyError) as error:
-            self.query_one("#status", PlainText).show(str(error))
+            self.say(str(error))
             return
         for s in self.summaries:
             options.add_option(Option(goal_line(s), id=str(s.goal.id)))
@@ -1001,16 +950,12 @@ class PartnerGoalsScreen(BBSScreen[None]):
         )
         await send_cheer(self, self.other_id, self.other_name, goal_id, goals=self._goals)
 
-    def action_back(self) -> None:
-        self.dismiss(None)
-
 
 # -- settings -------------------------------------------------------------------------
-class GoalSettingsScreen(BBSScreen[None]):
+class GoalSettingsScreen(PanelScreen):
     """Your time zone (days and streaks follow it) and whether the companion speaks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
 
@@ -1037,11 +982,9 @@ class GoalSettingsScreen(BBSScreen[None]):
         yield KeyBar(" Tab move   Space tick   Enter/Ctrl+S save   Esc back   F1 help")
 
     async def on_mount(self) -> None:
-        try:
-            prefs = await self._goals.settings(_member_id(self))
-        except StoreBusyError:
-            self.query_one("#status", PlainText).show(BUSY)
+        if (got := await self.tried(self._goals.settings(self.member_id))) is None:
             return
+        prefs = got.value
         self.query_one("#time-zone", TextField).value = prefs.time_zone
         self.query_one("#companion", Checkbox).value = prefs.companion
         self.query_one("#time-zone", TextField).focus()
@@ -1055,7 +998,7 @@ class GoalSettingsScreen(BBSScreen[None]):
         status = self.query_one("#status", PlainText)
         try:
             prefs = await self._goals.set_settings(
-                _member_id(self),
+                self.member_id,
                 time_zone=self.query_one("#time-zone", TextField).value,
                 companion=self.query_one("#companion", Checkbox).value,
             )
@@ -1066,9 +1009,6 @@ class GoalSettingsScreen(BBSScreen[None]):
             f"Saved. Your time zone is {prefs.time_zone}; the companion is "
             f"{'on' if prefs.companion else 'off'}."
         )
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 # -- the home screen ------------------------------------------------------------------
@@ -1179,7 +1119,7 @@ class ProfileBadges(PlainText):
     async def on_mount(self) -> None:
         screen = self.screen
         assert isinstance(screen, BBSScreen)
-        member_id = _member_id(screen)
+        member_id = screen.member_id
         try:
             badges = await self._goals.badges(member_id)
             prefs = await self._goals.settings(member_id)

@@ -18,9 +18,17 @@ from bbs.errors import StoreBusyError
 from bbs.mail.records import WHO_LABELS, MessagePage, MessageView, WhoMayWrite
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_text, truncate_display
-from screens.base import BBSScreen
+from screens.base import PanelScreen, ReloadingPanel
 from screens.boards import _when
-from screens.compose import AskScreen, ComposeScreen, ComposeTarget, ConfirmScreen, show_outcome
+from screens.compose import (
+    REPORT_THANKS,
+    AskScreen,
+    ComposeScreen,
+    ComposeTarget,
+    ConfirmScreen,
+    ask_then,
+    show_outcome,
+)
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText
 from screens.widgets import styled_line as _line
@@ -33,15 +41,15 @@ if TYPE_CHECKING:
 _WHO_ORDER = [WhoMayWrite.EVERYONE, WhoMayWrite.TALKED, WhoMayWrite.NOBODY]
 
 
-class MessagesScreen(BBSScreen[None]):
+class MessagesScreen(ReloadingPanel):
     """Your conversations, newest first; N writes to someone new."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("n", "new", "New message"),
         Binding("w", "who", "Who may write"),
     ]
     DEFAULT_CSS = default_css(__file__, "MessagesScreen")
+    FOCUS_ID = "conversations"
 
     def __init__(self, *, mail: MailService, boards: BoardService) -> None:
         super().__init__()
@@ -55,25 +63,13 @@ class MessagesScreen(BBSScreen[None]):
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" Enter open  N new message  W who may write to me  Esc back  F1 help")
 
-    async def on_mount(self) -> None:
-        await self.reload()
-        self.query_one("#conversations", OptionList).focus()
-
-    async def on_screen_resume(self) -> None:
-        await self.reload()
-
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
-
     async def reload(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         service = self._mail
         try:
-            conversations = await service.conversations(member.id)
-            who = await service.who_may_write(member.id)
+            conversations = await service.conversations(self.member_id)
+            who = await service.who_may_write(self.member_id)
         except StoreBusyError:
-            self._say(BUSY)
+            self.say(BUSY)
             return
         self.query_one("#who", PlainText).show(
             f"Who may start a conversation with you: {WHO_LABELS[who]} (W to change)"
@@ -107,8 +103,6 @@ class MessagesScreen(BBSScreen[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         name = await self.app.push_screen_wait(
             AskScreen("Write to whom? (their pseudonym)", max_length=64)
         )
@@ -117,9 +111,9 @@ class MessagesScreen(BBSScreen[None]):
         service = self._mail
         try:
             partner_id, partner = await service.find_member_id(name)
-            await service.check_may_write(member.id, partner_id)
+            await service.check_may_write(self.member_id, partner_id)
         except (PostError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
         outcome = await self.app.push_screen_wait(
             ComposeScreen(
@@ -131,17 +125,12 @@ class MessagesScreen(BBSScreen[None]):
         await show_outcome(self, outcome)
 
     async def action_who(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         service = self._mail
-        current = await service.who_may_write(member.id)
+        current = await service.who_may_write(self.member_id)
         chosen = _WHO_ORDER[(_WHO_ORDER.index(current) + 1) % len(_WHO_ORDER)]
-        await service.set_who_may_write(member.id, chosen)
-        self._say(f"Now: {WHO_LABELS[chosen]} may start a conversation with you.")
+        await service.set_who_may_write(self.member_id, chosen)
+        self.say(f"Now: {WHO_LABELS[chosen]} may start a conversation with you.")
         await self.reload()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 class MessageWidget(Static, can_focus=True):
@@ -161,11 +150,10 @@ class MessageWidget(Static, can_focus=True):
         self.update(Content("\n").join(parts))
 
 
-class ConversationScreen(BBSScreen[None]):
+class ConversationScreen(PanelScreen):
     """One conversation, newest page first; R replies, B blocks, M mutes, ! reports."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("r", "reply", "Reply"),
         Binding("b", "block", "Block"),
         Binding("m", "mute", "Mute"),
@@ -195,16 +183,13 @@ class ConversationScreen(BBSScreen[None]):
     async def on_mount(self) -> None:
         await self.load()
 
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
-
     async def load(self, before_id: int | None = None) -> None:
-        member = self.bbs.member
-        assert member is not None
         try:
-            page = await self._mail.messages(member.id, self.conversation_id, before_id=before_id)
+            page = await self._mail.messages(
+                self.member_id, self.conversation_id, before_id=before_id
+            )
         except (PostError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
         self.page = page
         c = page.conversation
@@ -217,7 +202,7 @@ class ConversationScreen(BBSScreen[None]):
         if widgets:
             widgets[-1].focus()
             box.scroll_end(animate=False)
-        self._say("P older messages" if page.has_before else "")
+        self.say("P older messages" if page.has_before else "")
 
     def action_move(self, step: int) -> None:
         widgets = list(self.query(MessageWidget))
@@ -242,7 +227,7 @@ class ConversationScreen(BBSScreen[None]):
         try:
             await self._mail.check_may_write(member.id, c.partner_id)
         except (PostError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
         outcome = await self.app.push_screen_wait(
             ComposeScreen(
@@ -275,7 +260,7 @@ class ConversationScreen(BBSScreen[None]):
             return
         await service.set_block(member.id, c.partner_id, kind, not on_now)
         verb = "Blocked" if kind is BlockKind.BLOCK else "Muted"
-        self._say(f"{verb} {c.partner}." if not on_now else f"No longer {verb.lower()}.")
+        self.say(f"{verb} {c.partner}." if not on_now else f"No longer {verb.lower()}.")
         await self.load()
 
     @work(exclusive=True, group="dialog")
@@ -292,17 +277,15 @@ class ConversationScreen(BBSScreen[None]):
         focused = self.focused
         if member is None or not isinstance(focused, MessageWidget):
             return
-        reason = await self.app.push_screen_wait(
-            AskScreen("What is wrong with this message? A moderator will look at it.")
+        reported = await ask_then(
+            self,
+            "What is wrong with this message? A moderator will look at it.",
+            lambda reason: self._mail.report_message(member.id, focused.message.id, reason),
+            PostError,
+            StoreBusyError,
         )
-        if not reason:
-            return
-        try:
-            await self._mail.report_message(member.id, focused.message.id, reason)
-        except (PostError, StoreBusyError) as error:
-            self._say(str(error))
-            return
-        self._say("Thank you. A moderator will look at it.")
+        if reported is not None:
+            self.say(REPORT_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_worried(self) -> None:
@@ -318,22 +301,16 @@ class ConversationScreen(BBSScreen[None]):
         elif theirs:
             chosen = theirs[-1]
         else:
-            self._say(f"{c.partner} has not written here yet.")
+            self.say(f"{c.partner} has not written here yet.")
             return
-        note = await self.app.push_screen_wait(
-            AskScreen(
-                f"Worried about {c.partner}? Moderators get a priority alert and check in with "
-                "them; they are not told who asked. What worries you (optional, Enter sends)?"
-            )
+        raised = await ask_then(
+            self,
+            f"Worried about {c.partner}? Moderators get a priority alert and check in with "
+            "them; they are not told who asked. What worries you (optional, Enter sends)?",
+            lambda note: self._mail.raise_concern_about_message(member.id, chosen.id, note),
+            PostError,
+            StoreBusyError,
+            optional=True,
         )
-        if note is None:
-            return
-        try:
-            await self._mail.raise_concern_about_message(member.id, chosen.id, note)
-        except (PostError, StoreBusyError) as error:
-            self._say(str(error))
-            return
-        self._say(CONCERN_THANKS)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        if raised is not None:
+            self.say(CONCERN_THANKS)

@@ -12,7 +12,7 @@ from textual.widgets import ProgressBar
 
 from bbs.errors import StoreBusyError
 from bbs.moderation_queue.audit import AdminError
-from screens.base import BBSScreen
+from screens.base import PanelScreen
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText
 
@@ -23,15 +23,15 @@ if TYPE_CHECKING:
 OUTPUT_LINES = 12
 
 
-class ModelPanelScreen(BBSScreen[None]):
+class ModelPanelScreen(PanelScreen):
     """T retrains (in a child process, never on the shared loop), B rolls back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "retrain", "Retrain"),
         Binding("b", "rollback", "Roll back"),
-        Binding("escape", "back", "Back"),
     ]
     DEFAULT_CSS = default_css(__file__, "ModelPanelScreen")
+    STATUS_ID = "model-status"
 
     def __init__(self, *, admin: AdminService) -> None:
         super().__init__()
@@ -54,14 +54,12 @@ class ModelPanelScreen(BBSScreen[None]):
 
     async def load(self) -> None:
         member = self.bbs.member
-        out = self.query_one("#model-status", PlainText)
         if member is None:
             return
-        try:
-            st = await self._admin.model_status(member.id)
-        except (AdminError, StoreBusyError) as error:
-            out.show(str(error))
+        status = await self.tried(self._admin.model_status(member.id), AdminError, StoreBusyError)
+        if status is None:
             return
+        st = status.value
         lines = [
             f"In use: {st.current}    versions kept: {', '.join(st.versions)}",
             f"Sysop decisions gathered: {st.decisions_total}, "
@@ -70,7 +68,7 @@ class ModelPanelScreen(BBSScreen[None]):
             "Evaluation (seed validation split):",
         ]
         lines += [f"  {line}" for line in st.evaluation]
-        out.show("\n".join(lines))
+        self.say("\n".join(lines))
 
     def _line(self, line: str) -> None:
         self.output = [*self.output, line][-OUTPUT_LINES:]
@@ -110,6 +108,3 @@ class ModelPanelScreen(BBSScreen[None]):
             self.busy = False
             bar.display = False
         await self.load()
-
-    def action_back(self) -> None:
-        self.dismiss(None)

@@ -26,7 +26,7 @@ from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
 from bbs.moderation_queue.sanctions import NoticeView
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen
+from screens.base import BBSScreen, PanelScreen
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, literal
@@ -292,10 +292,8 @@ class GuidelinesAgainScreen(BBSScreen[None]):
         self.bbs.action_goodbye()
 
 
-class PublicLogScreen(BBSScreen[None]):
+class PublicLogScreen(PanelScreen):
     """The member-facing moderation log (when a sysop turns it on): what, why, never who."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     def __init__(self, *, admin: AdminService) -> None:
         super().__init__()
@@ -333,6 +331,3 @@ class PublicLogScreen(BBSScreen[None]):
             )
         )
         self.query_one("#public-log-scroll").focus()
-
-    def action_back(self) -> None:
-        self.dismiss(None)

@@ -3,7 +3,7 @@ appearing offline, deleting the account; and the quick-hide screen."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,15 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, RadioSet, Static
-from textual.widgets.option_list import Option
 
-from bbs.accounts.members import AccountError, MemberView
+from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordError
 from bbs.accounts.sessions import SessionInfo
 from bbs.errors import StoreBusyError
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.reflow import reflow
-from screens.base import BBSScreen
+from screens.base import BBSScreen, PanelScreen
 from screens.compose import AskScreen, ConfirmScreen
 from screens.tcss import default_css
 from screens.widgets import (
@@ -36,17 +35,10 @@ QUICK_HIDE_KEYS = "f12,ctrl+backslash"
 QUICK_HIDE_NAME = "F12 or Ctrl+\\"
 
 
-def _member(screen: BBSScreen[Any]) -> MemberView:
-    member = screen.bbs.member
-    assert member is not None
-    return member
-
-
-class PrivacyScreen(BBSScreen[None]):
+class PrivacyScreen(PanelScreen):
     """The hub: each part one key away, the export command always in view."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("w", "stored", "What we store", show=False),
         Binding("c", "password", "Change password", show=False),
         Binding("k", "keys", "Keys", show=False),
@@ -75,7 +67,7 @@ class PrivacyScreen(BBSScreen[None]):
         ]
 
     def compose(self) -> ComposeResult:
-        member = _member(self)
+        member = self.member
         yield PlainText("Privacy and your data", classes="title")
         yield PlainText(
             "Download everything of yours as one JSON file, with your usual login:",
@@ -95,7 +87,7 @@ class PrivacyScreen(BBSScreen[None]):
     async def on_mount(self) -> None:
         self.query_one("#menu", KeyMenu).focus()
         try:
-            self.offline = await self._privacy.appear_offline(_member(self).id)
+            self.offline = await self._privacy.appear_offline(self.member_id)
         except StoreBusyError:
             return
         self._refresh_menu()
@@ -115,7 +107,7 @@ class PrivacyScreen(BBSScreen[None]):
     def action_password(self) -> None:
         def changed(done: bool | None) -> None:
             if done:
-                self.query_one("#status", PlainText).show(PASSWORD_CHANGED)
+                self.say(PASSWORD_CHANGED)
 
         self.app.push_screen(ChangePasswordScreen(privacy=self._privacy), changed)
 
@@ -132,23 +124,16 @@ class PrivacyScreen(BBSScreen[None]):
         self.app.push_screen(DeleteAccountScreen(privacy=self._privacy))
 
     async def action_offline(self) -> None:
-        status = self.query_one("#status", PlainText)
         wanted = not self.offline
-        try:
-            await self._privacy.set_appear_offline(_member(self), wanted)
-        except StoreBusyError:
-            status.show(BUSY)
+        if await self.tried(self._privacy.set_appear_offline(self.member, wanted)) is None:
             return
         self.offline = wanted
         self._refresh_menu()
-        status.show(
+        self.say(
             "You appear offline: rooms do not list you; you can still read and write."
             if wanted
             else "You appear online again."
         )
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 class WhatWeStoreScreen(BBSScreen[None]):
@@ -169,7 +154,7 @@ class WhatWeStoreScreen(BBSScreen[None]):
 
     async def on_mount(self) -> None:
         self.query_one("#scroll").focus()
-        member = _member(self)
+        member = self.member
         privacy = self._privacy
         try:
             text = await privacy.what_we_store(member.id)
@@ -231,17 +216,11 @@ class ChangePasswordScreen(BBSScreen[bool]):
         await self.action_save()
 
     async def action_save(self) -> None:
-        status = self.query_one("#status", PlainText)
         fields = [self.query_one(f"#{n}", TextField) for n in ("current", "new", "repeat")]
-        try:
-            await self._privacy.change_password(
-                _member(self).id, fields[0].value, fields[1].value, fields[2].value
-            )
-        except (AccountError, PasswordError) as error:
-            status.show(str(error))
-            return
-        except StoreBusyError:
-            status.show(BUSY)
+        changed = self._privacy.change_password(
+            self.member_id, fields[0].value, fields[1].value, fields[2].value
+        )
+        if await self.tried(changed, AccountError, PasswordError) is None:
             return
         for field in fields:
             field.value = ""
@@ -252,10 +231,9 @@ class ChangePasswordScreen(BBSScreen[bool]):
         self.dismiss(False)
 
 
-class NewRecoveryCodeScreen(BBSScreen[None]):
+class NewRecoveryCodeScreen(PanelScreen):
     """A fresh recovery code, after the current password; shown this once."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
     DEFAULT_CSS = default_css(__file__, "NewRecoveryCodeScreen")
 
     def __init__(self, *, privacy: PrivacyService) -> None:
@@ -280,26 +258,17 @@ class NewRecoveryCodeScreen(BBSScreen[None]):
     @on(Input.Submitted, "#current")
     async def _make(self, _event: Input.Submitted) -> None:
         field = self.query_one("#current", TextField)
-        status = self.query_one("#status", PlainText)
-        try:
-            code = await self._privacy.regenerate_recovery_code(_member(self).id, field.value)
-        except AccountError as error:
-            status.show(str(error))
-            return
-        except StoreBusyError:
-            status.show(BUSY)
+        made = self._privacy.regenerate_recovery_code(self.member_id, field.value)
+        if (code := await self.tried(made, AccountError)) is None:
             return
         field.value = ""
         field.display = False
-        status.show("")
-        self.query_one("#code", PlainText).show(code)
+        self.say("")
+        self.query_one("#code", PlainText).show(code.value)
         self.query_one(".note", PlainText).show(
             "Here is your new recovery code. Write it down somewhere safe now: it is shown "
             "only this once. Esc when you have noted it."
         )
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 def _key_line(key: KeyView) -> str:
@@ -308,11 +277,10 @@ def _key_line(key: KeyView) -> str:
     return f"{key.algorithm} {key.fingerprint[:27]}  {used}{comment}"
 
 
-class KeysScreen(BBSScreen[None]):
+class KeysScreen(PanelScreen):
     """The SSH keys that log the member in: A adds a pasted line, D removes the chosen one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("a", "add", "Add"),
         Binding("d,delete", "remove", "Remove"),
     ]
@@ -335,19 +303,14 @@ class KeysScreen(BBSScreen[None]):
         await self._load()
 
     async def _load(self) -> None:
-        status = self.query_one("#status", PlainText)
-        try:
-            self.keys = await self._privacy.keys(_member(self).id)
-        except StoreBusyError:
-            status.show(BUSY)
+        if (keys := await self.tried(self._privacy.keys(self.member_id))) is None:
             return
-        listing = self.query_one("#keys", OptionList)
-        listing.clear_options()
-        listing.add_options([Option(styled_line(_key_line(k))) for k in self.keys])
-        if self.keys:
-            listing.highlighted = 0
-        else:
-            status.show("No keys yet. A adds one: paste the line of your .pub file.")
+        self.keys = keys.value
+        self.fill_list(
+            "keys",
+            [styled_line(_key_line(k)) for k in self.keys],
+            empty="No keys yet. A adds one: paste the line of your .pub file.",
+        )
 
     async def action_add(self) -> None:
         def added(line: str | None) -> None:
@@ -359,23 +322,15 @@ class KeysScreen(BBSScreen[None]):
         )
 
     async def _add(self, line: str) -> None:
-        status = self.query_one("#status", PlainText)
-        try:
-            key = await self._privacy.add_key(_member(self).id, line)
-        except AccountError as error:
-            status.show(str(error))
-            return
-        except StoreBusyError:
-            status.show(BUSY)
+        added = await self.tried(self._privacy.add_key(self.member_id, line), AccountError)
+        if added is None:
             return
         await self._load()
-        status.show(f"Added. {key.fingerprint} now logs you in.")
+        self.say(f"Added. {added.value.fingerprint} now logs you in.")
 
     async def action_remove(self) -> None:
-        index = self.query_one("#keys", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.keys):
+        if (key := self.highlighted_item("keys", self.keys)) is None:
             return
-        key = self.keys[index]
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -386,17 +341,10 @@ class KeysScreen(BBSScreen[None]):
         )
 
     async def _remove(self, key: KeyView) -> None:
-        status = self.query_one("#status", PlainText)
-        try:
-            await self._privacy.remove_key(_member(self).id, key.fingerprint)
-        except StoreBusyError:
-            status.show(BUSY)
+        if await self.tried(self._privacy.remove_key(self.member_id, key.fingerprint)) is None:
             return
         await self._load()
-        status.show("Removed. That key no longer logs you in.")
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        self.say("Removed. That key no longer logs you in.")
 
 
 def _session_line(info: SessionInfo, this: bool) -> str:
@@ -405,11 +353,10 @@ def _session_line(info: SessionInfo, this: bool) -> str:
     return f"since {started}  {info.width}x{info.height}{mark}"
 
 
-class SessionsScreen(BBSScreen[None]):
+class SessionsScreen(PanelScreen):
     """The member's live sessions; E ends the chosen one (not this one)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("e,d", "end", "End session"),
         Binding("r", "reload", "Refresh"),
     ]
@@ -432,39 +379,28 @@ class SessionsScreen(BBSScreen[None]):
         await self.action_reload()
 
     async def action_reload(self) -> None:
-        self.sessions = await self._privacy.sessions(_member(self).id)
+        self.sessions = await self._privacy.sessions(self.member_id)
         mine = self.bbs.context.session_id
-        listing = self.query_one("#sessions", OptionList)
-        listing.clear_options()
-        listing.add_options(
-            [Option(styled_line(_session_line(s, s.session_id == mine))) for s in self.sessions]
+        self.fill_list(
+            "sessions",
+            [styled_line(_session_line(s, s.session_id == mine)) for s in self.sessions],
+            empty="No sessions are listed here.",
         )
-        if self.sessions:
-            listing.highlighted = 0
-        else:
-            self.query_one("#status", PlainText).show("No sessions are listed here.")
 
     async def action_end(self) -> None:
-        index = self.query_one("#sessions", OptionList).highlighted
-        status = self.query_one("#status", PlainText)
-        if index is None or not 0 <= index < len(self.sessions):
+        if (chosen := self.highlighted_item("sessions", self.sessions)) is None:
             return
-        chosen = self.sessions[index]
         if chosen.session_id == self.bbs.context.session_id:
-            status.show("That is this session. To leave, press Ctrl+C or Q on the main menu.")
+            self.say("That is this session. To leave, press Ctrl+C or Q on the main menu.")
             return
-        ended = await self._privacy.end_session(_member(self).id, chosen.session_id)
+        ended = await self._privacy.end_session(self.member_id, chosen.session_id)
         await self.action_reload()
-        status.show("Ended." if ended else "That session had already ended.")
-
-    def action_back(self) -> None:
-        self.dismiss(None)
+        self.say("Ended." if ended else "That session had already ended.")
 
 
-class DeleteAccountScreen(BBSScreen[None]):
+class DeleteAccountScreen(PanelScreen):
     """Deleting the account: a calm warning, a choice about posts, and the name typed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
     DEFAULT_CSS = default_css(__file__, "DeleteAccountScreen")
 
     def __init__(self, *, privacy: PrivacyService) -> None:
@@ -472,7 +408,7 @@ class DeleteAccountScreen(BBSScreen[None]):
         self._privacy = privacy
 
     def compose(self) -> ComposeResult:
-        name = _member(self).pseudonym
+        name = self.member.pseudonym
         yield PlainText("Delete my account", classes="title")
         yield PlainText(
             "Take your time; nothing happens until you type your name below. Deleting cannot "
@@ -507,7 +443,7 @@ class DeleteAccountScreen(BBSScreen[None]):
     async def _confirmed(self, _event: Input.Submitted) -> None:
         status = self.query_one("#status", PlainText)
         typed = self.query_one("#confirm", TextField).value
-        member = _member(self)
+        member = self.member
         try:
             await self._privacy.delete_account(member, typed, self._choice())
         except AccountError as error:
@@ -523,9 +459,6 @@ class DeleteAccountScreen(BBSScreen[None]):
 
             app.farewell = ACCOUNT_DELETED_FAREWELL
             app.exit(0)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 class QuickHideScreen(Screen[None]):

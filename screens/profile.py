@@ -12,7 +12,7 @@ from textual.widgets import Button, Checkbox, RadioSet
 from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES
 from bbs.models import ColourMode, FrontEnd
-from screens.base import BBSScreen
+from screens.base import PanelScreen
 from screens.goals import ProfileBadges
 from screens.tcss import default_css
 from screens.widgets import Choice, KeyBar, PlainText, Tick
@@ -33,11 +33,10 @@ _COLOUR_LABELS = {
 }
 
 
-class ProfileScreen(BBSScreen[None]):
+class ProfileScreen(PanelScreen):
     """Colour choice and mouse, saved to the member's profile and applied at once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("s", "save", "Save", show=False),
         Binding("f", "suggestions", "Suggestions", show=False),
         Binding("p", "privacy", "Privacy", show=False),
@@ -60,8 +59,7 @@ class ProfileScreen(BBSScreen[None]):
         self._suggestions = suggestions
 
     def compose(self) -> ComposeResult:
-        member = self.bbs.member
-        assert member is not None
+        member = self.member
         yield PlainText(f"Profile: {member.pseudonym}", classes="title")
         since = member.created_at.strftime("%Y-%m-%d")
         keys = "one SSH key" if member.key_count == 1 else f"{member.key_count} SSH keys"
@@ -143,6 +141,3 @@ class ProfileScreen(BBSScreen[None]):
         from screens.privacy import PrivacyScreen
 
         self.app.push_screen(PrivacyScreen(privacy=self._privacy))
-
-    def action_back(self) -> None:
-        self.dismiss(None)

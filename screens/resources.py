@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from bbs.errors import StoreBusyError
 from bbs.resources.records import ResourceError, ResourceView, library_tags, with_tag
 from bbs.text_safety import cell_width, clean_line, truncate_display
-from screens.base import BBSScreen
+from screens.base import BBSScreen, PanelScreen, ReloadingPanel
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, styled_line
 
@@ -90,11 +90,10 @@ class TagPickerScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ResourceReadScreen(BBSScreen[None]):
+class ResourceReadScreen(PanelScreen):
     """One entry to read, in a scroll view; F keeps it as a favourite (or lets it go)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),
         Binding("f", "favourite", "Favourite"),
     ]
@@ -140,21 +139,19 @@ class ResourceReadScreen(BBSScreen[None]):
             return
         self._show_state("Saved. " if self.favourite else "Removed. ")
 
-    def action_back(self) -> None:
-        self.dismiss(None)
 
-
-class ResourceLibraryScreen(BBSScreen[None]):
+class ResourceLibraryScreen(ReloadingPanel):
     """Every entry with its tags; filter by a tag or by favourites, Enter to read."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("f", "favourite", "Favourite"),
         Binding("t", "pick_tag", "Tag"),
         Binding("v", "favourites_only", "Favourites"),
         Binding("a", "show_all", "All"),
     ]
     DEFAULT_CSS = default_css(__file__, "ResourceLibraryScreen")
+    STATUS_ID = "library-status"
+    FOCUS_ID = "resources"
 
     def __init__(self, *, resources: ResourceService) -> None:
         super().__init__()
@@ -177,16 +174,6 @@ class ResourceLibraryScreen(BBSScreen[None]):
         yield PlainText("", id="library-status", classes="note")
         yield KeyBar(" Enter read  F favourite  T tag  V favourites  A all  Esc back  F1 help")
 
-    async def on_mount(self) -> None:
-        await self.reload()
-        self.query_one("#resources", OptionList).focus()
-
-    async def on_screen_resume(self) -> None:
-        await self.reload()
-
-    def _say(self, text: str) -> None:
-        self.query_one("#library-status", PlainText).show(text)
-
     async def reload(self) -> None:
         service = self._resources
         member_id = _member_id(self)
@@ -196,7 +183,7 @@ class ResourceLibraryScreen(BBSScreen[None]):
                 await service.favourite_ids(member_id) if member_id is not None else set()
             )
         except StoreBusyError:
-            self._say(BUSY)
+            self.say(BUSY)
             return
         self._show()
 
@@ -233,10 +220,7 @@ class ResourceLibraryScreen(BBSScreen[None]):
             options.highlighted = min(keep, len(shown) - 1) if keep is not None else 0
 
     def _selected(self) -> ResourceView | None:
-        index = self.query_one("#resources", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.shown):
-            return None
-        return self.shown[index]
+        return self.highlighted_item("resources", self.shown)
 
     @on(OptionList.OptionSelected, "#resources")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -255,13 +239,13 @@ class ResourceLibraryScreen(BBSScreen[None]):
         try:
             kept = await self._resources.set_favourite(member_id, view.id, on_now)
         except (ResourceError, StoreBusyError) as error:
-            self._say(str(error))
+            self.say(str(error))
             return
         if kept:
             self.favourites.add(view.id)
         else:
             self.favourites.discard(view.id)
-        self._say(
+        self.say(
             ("Kept in your favourites: " if kept else "Removed from favourites: ")
             + clean_line(view.title)
         )
@@ -289,6 +273,3 @@ class ResourceLibraryScreen(BBSScreen[None]):
         self.only_favourites = False
         self.query_one("#resources", OptionList).highlighted = None
         self._show()
-
-    def action_back(self) -> None:
-        self.dismiss(None)

@@ -22,7 +22,7 @@ from bbs.resources.records import (
     ResourceView,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen
+from screens.base import BBSScreen, LoadingPanel
 from screens.compose import ConfirmScreen, PostEditor
 from screens.resources import ResourceReadScreen, tags_text
 from screens.tcss import default_css
@@ -132,16 +132,17 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         self.dismiss(None)
 
 
-class ResourceAdminScreen(BBSScreen[None]):
+class ResourceAdminScreen(LoadingPanel):
     """Every entry, retired ones too: N new, E edit, X retire or restore, Enter read."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("n", "new", "New"),
         Binding("e", "edit", "Edit"),
         Binding("x", "retire", "Retire/restore"),
     ]
     DEFAULT_CSS = default_css(__file__, "ResourceAdminScreen")
+    STATUS_ID = "res-admin-status"
+    FOCUS_ID = "res-records"
 
     def __init__(self, *, resources: ResourceService) -> None:
         super().__init__()
@@ -159,13 +160,6 @@ class ResourceAdminScreen(BBSScreen[None]):
         yield PlainText("", id="res-admin-status", classes="note")
         yield KeyBar(" Enter read  N new  E edit  X retire/restore  Esc back")
 
-    async def on_mount(self) -> None:
-        await self.reload()
-        self.query_one("#res-records", OptionList).focus()
-
-    def _say(self, text: str) -> None:
-        self.query_one("#res-admin-status", PlainText).show(text)
-
     def _actor(self) -> int | None:
         member = self.bbs.member
         return member.id if member is not None else None
@@ -177,7 +171,7 @@ class ResourceAdminScreen(BBSScreen[None]):
         try:
             self.records = await self._resources.all(actor)
         except _PROBLEMS as error:
-            self._say(BUSY if isinstance(error, StoreBusyError) else str(error))
+            self.say(BUSY if isinstance(error, StoreBusyError) else str(error))
             return
         retired = sum(1 for r in self.records if r.retired)
         self.query_one("#res-admin-title", PlainText).show(
@@ -193,10 +187,7 @@ class ResourceAdminScreen(BBSScreen[None]):
             options.highlighted = min(keep, len(self.records) - 1) if keep is not None else 0
 
     def _selected(self) -> ResourceRecord | None:
-        index = self.query_one("#res-records", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.records):
-            return None
-        return self.records[index]
+        return self.highlighted_item("res-records", self.records)
 
     @on(OptionList.OptionSelected, "#res-records")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -211,7 +202,7 @@ class ResourceAdminScreen(BBSScreen[None]):
     async def action_new(self) -> None:
         saved = await self.app.push_screen_wait(ResourceFormScreen(None, resources=self._resources))
         if saved is not None:
-            self._say(f"Added: {clean_line(saved.title)}. It is in the audit log.")
+            self.say(f"Added: {clean_line(saved.title)}. It is in the audit log.")
             await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -223,7 +214,7 @@ class ResourceAdminScreen(BBSScreen[None]):
             ResourceFormScreen(record.view, resources=self._resources)
         )
         if saved is not None:
-            self._say(f"Saved: {clean_line(saved.title)}.")
+            self.say(f"Saved: {clean_line(saved.title)}.")
             await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -243,10 +234,7 @@ class ResourceAdminScreen(BBSScreen[None]):
         try:
             done = await self._resources.retire(actor, record.view.id, retired=not record.retired)
         except _PROBLEMS as error:
-            self._say(str(error))
+            self.say(str(error))
             return
-        self._say(("Retired: " if done.retired else "Restored: ") + title)
+        self.say(("Retired: " if done.retired else "Restored: ") + title)
         await self.reload()
-
-    def action_back(self) -> None:
-        self.dismiss(None)

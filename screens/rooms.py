@@ -45,7 +45,7 @@ from bbs.rooms.service import (
     paste_hint,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen
+from screens.base import BBSScreen, PanelScreen
 from screens.live import Live
 from screens.tcss import default_css
 from screens.textual_compat import (
@@ -581,11 +581,10 @@ class RoomScreen(BBSScreen[None]):
 
 
 # -- the list of rooms ----------------------------------------------------------------
-class RoomListScreen(BBSScreen[None]):
+class RoomListScreen(PanelScreen):
     """Rooms this member may enter, how many are in each, and today's scheduled sessions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("f5", "reload", "Reload", show=False),
     ]
     DEFAULT_CSS = default_css(__file__, "RoomListScreen")
@@ -657,9 +656,6 @@ class RoomListScreen(BBSScreen[None]):
 
     async def action_reload(self) -> None:
         await self._load()
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 def events_today_text(events: list[RoomEventView]) -> str:

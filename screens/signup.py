@@ -18,7 +18,7 @@ from bbs.accounts.service import SignUpResult
 from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bbs.reflow import reflow
-from screens.base import BBSScreen
+from screens.base import BBSScreen, PanelScreen
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, Tick, literal
 
@@ -38,7 +38,24 @@ LANGUAGE_TITLE = "Language · Idioma · Langue · Sprache · Idioma"
 LANGUAGE_KEYS = " Up/Down  Enter OK  1-5  Q leave  F1 help"
 
 
-class LanguageScreen(BBSScreen[None]):
+class _SignUpStep(BBSScreen[None]):
+    """A step before the member is signed in, with what the steps need; Q leaves."""
+
+    def __init__(
+        self, *, settings: Callable[[], Settings], texts: Texts, accounts: AccountService
+    ) -> None:
+        super().__init__()
+        self._settings = settings
+        self._texts = texts
+        self._accounts = accounts
+
+    def action_leave(self) -> None:
+        app = self.bbs
+        app.farewell = app.gettext(LEAVING)
+        app.exit(0)
+
+
+class LanguageScreen(_SignUpStep):
     """Step zero: the language of sign-up and of the board, each named in its own words.
 
     The one the SSH client's locale asked for (LANG, LC_ALL) is chosen already.
@@ -51,14 +68,6 @@ class LanguageScreen(BBSScreen[None]):
     ]
 
     DEFAULT_CSS = default_css(__file__, "LanguageScreen")
-
-    def __init__(
-        self, *, settings: Callable[[], Settings], texts: Texts, accounts: AccountService
-    ) -> None:
-        super().__init__()
-        self._settings = settings
-        self._texts = texts
-        self._accounts = accounts
 
     def compose(self) -> ComposeResult:
         yield PlainText(LANGUAGE_TITLE, classes="title")
@@ -90,16 +99,11 @@ class LanguageScreen(BBSScreen[None]):
             WelcomeScreen(settings=self._settings, texts=self._texts, accounts=self._accounts)
         )
 
-    def action_leave(self) -> None:
-        app = self.bbs
-        app.farewell = app.gettext(LEAVING)
-        app.exit(0)
-
 
 LEAVING = N_("Goodbye. You are welcome back any time.")
 
 
-class WelcomeScreen(BBSScreen[None]):
+class WelcomeScreen(_SignUpStep):
     """Step one: read the guidelines and what we keep, then agree (or leave, or recover)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -110,14 +114,6 @@ class WelcomeScreen(BBSScreen[None]):
     ]
 
     DEFAULT_CSS = default_css(__file__, "WelcomeScreen")
-
-    def __init__(
-        self, *, settings: Callable[[], Settings], texts: Texts, accounts: AccountService
-    ) -> None:
-        super().__init__()
-        self._settings = settings
-        self._texts = texts
-        self._accounts = accounts
 
     def compose(self) -> ComposeResult:
         _ = self.bbs.gettext
@@ -150,19 +146,12 @@ class WelcomeScreen(BBSScreen[None]):
         self.app.push_screen(RecoverScreen(accounts=self._accounts, settings=self._settings))
 
     @on(Button.Pressed, "#leave")
-    def action_leave(self) -> None:
-        app = self.bbs
-        app.farewell = app.gettext(LEAVING)
-        app.exit(0)
-
     def action_languages(self) -> None:
         self.dismiss(None)
 
 
-class _FormScreen(BBSScreen[None]):
+class _FormScreen(PanelScreen):
     """Shared behaviour of the sign-up and recovery forms: errors shown, work off the loop."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back")]
 
     DEFAULT_CSS = default_css(__file__, "_FormScreen")
 
@@ -175,9 +164,6 @@ class _FormScreen(BBSScreen[None]):
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", PlainText).show(message)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     @on(TextField.Submitted)
     def _last_field_entered(self) -> None:

@@ -17,7 +17,7 @@ from bbs.errors import StoreBusyError
 from bbs.goals.streaks import GoalError
 from bbs.suggestions.records import ForYou, PeerMatch, Suggestion, SuggestionError
 from bbs.text_safety import truncate_display
-from screens.base import BBSScreen
+from screens.base import PanelScreen
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, Tick, styled_line
 
@@ -50,11 +50,10 @@ def peer_prompt(p: PeerMatch) -> Content:
     )
 
 
-class ForYouScreen(BBSScreen[None]):
+class ForYouScreen(PanelScreen):
     """Suggestions (Enter opens, D dismisses) and peers (I invite, M message); Tab between."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("d", "dismiss_item", "Dismiss"),
         Binding("i", "invite", "Invite"),
         Binding("m", "message", "Message"),
@@ -95,21 +94,14 @@ class ForYouScreen(BBSScreen[None]):
         if self.shown is not None:
             self.reload()
 
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
-
     def action_reload(self) -> None:
         self.reload()
 
     @work(exclusive=True, group="for-you")
     async def reload(self) -> None:
-        member = self.bbs.member
-        assert member is not None
-        try:
-            shown = await self._suggestions.for_you(member.id)
-        except StoreBusyError:
-            self._say(BUSY)
+        if (got := await self.tried(self._suggestions.for_you(self.member_id))) is None:
             return
+        shown = got.value
         self.show(shown)
 
     def show(self, shown: ForYou) -> None:
@@ -154,6 +146,13 @@ class ForYouScreen(BBSScreen[None]):
             return None
         return self.shown.peers[min(peers.highlighted, len(self.shown.peers) - 1)]
 
+    def _chosen_peer(self) -> PeerMatch | None:
+        """The highlighted peer; None, with a hint on the status line, when there is none."""
+        peer = self._current_peer()
+        if peer is None:
+            self.say("Choose someone in the peers list first (Tab).")
+        return peer
+
     @on(OptionList.OptionSelected, "#suggestions")
     async def _open(self, event: OptionList.OptionSelected) -> None:
         if self.shown is None or event.option_index >= len(self.shown.suggestions):
@@ -180,10 +179,10 @@ class ForYouScreen(BBSScreen[None]):
                     member.id
                 )
             except StoreBusyError:
-                self._say(BUSY)
+                self.say(BUSY)
                 return
             if view is None:
-                self._say("That resource is no longer in the library.")
+                self.say("That resource is no longer in the library.")
                 return
             self.app.push_screen(ResourceReadScreen(view, favourite, resources=self._resources))
 
@@ -194,58 +193,43 @@ class ForYouScreen(BBSScreen[None]):
             try:
                 await self._suggestions.dismiss(member.id, "peer", peer.member_id)
             except (SuggestionError, StoreBusyError) as error:
-                self._say(str(error) if isinstance(error, SuggestionError) else BUSY)
+                self.say(str(error) if isinstance(error, SuggestionError) else BUSY)
                 return
-            self._say(f"{peer.pseudonym} will not be suggested to you again.")
+            self.say(f"{peer.pseudonym} will not be suggested to you again.")
             self.reload()
             return
         s = self._current()
         if member is None or s is None:
             return
-        try:
-            await self._suggestions.dismiss(member.id, s.kind, s.item_id, s.theme)
-        except SuggestionError as error:
-            self._say(str(error))
+        dismissed = self._suggestions.dismiss(member.id, s.kind, s.item_id, s.theme)
+        if await self.tried(dismissed, SuggestionError) is None:
             return
-        except StoreBusyError:
-            self._say(BUSY)
-            return
-        self._say(
+        self.say(
             f"Dismissed: it will not come back, and {s.theme or 'its theme'} "
             "will weigh a little less."
         )
         self.reload()
 
     async def action_invite(self) -> None:
-        member = self.bbs.member
-        peer = self._current_peer()
-        if member is None or peer is None:
-            self._say("Choose someone in the peers list first (Tab).")
+        if (peer := self._chosen_peer()) is None:
             return
-        try:
-            await self._suggestions.invite_peer(member.id, peer.member_id)
-        except (SuggestionError, GoalError, StoreBusyError) as error:
-            self._say(str(error))
+        invited = self._suggestions.invite_peer(self.member_id, peer.member_id)
+        if await self.tried(invited, SuggestionError, GoalError, StoreBusyError) is None:
             return
-        self._say(f"Invitation sent to {peer.pseudonym}. They can accept it in their partner list.")
+        self.say(f"Invitation sent to {peer.pseudonym}. They can accept it in their partner list.")
 
     @work(exclusive=True, group="dialog")
     async def action_message(self) -> None:
-        member = self.bbs.member
-        peer = self._current_peer()
-        if member is None or peer is None:
-            self._say("Choose someone in the peers list first (Tab).")
+        if (peer := self._chosen_peer()) is None:
             return
-        try:
-            name = await self._suggestions.peer_to_write(member.id, peer.member_id)
-        except (SuggestionError, PostError, StoreBusyError) as error:
-            self._say(str(error))
+        to_write = self._suggestions.peer_to_write(self.member_id, peer.member_id)
+        if (name := await self.tried(to_write, SuggestionError, PostError, StoreBusyError)) is None:
             return
         from screens.compose import ComposeScreen, ComposeTarget, show_outcome
 
         outcome = await self.app.push_screen_wait(
             ComposeScreen(
-                ComposeTarget("pm", peer.member_id, f"Message to {name}"),
+                ComposeTarget("pm", peer.member_id, f"Message to {name.value}"),
                 boards=self._boards,
                 mail=self._mail,
             )
@@ -255,15 +239,11 @@ class ForYouScreen(BBSScreen[None]):
     def action_settings(self) -> None:
         self.app.push_screen(SuggestionSettingsScreen(suggestions=self._suggestions))
 
-    def action_back(self) -> None:
-        self.dismiss(None)
 
-
-class SuggestionSettingsScreen(BBSScreen[None]):
+class SuggestionSettingsScreen(PanelScreen):
     """The plain statement of what suggestions use, and the two yes-or-no choices."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
     DEFAULT_CSS = default_css(__file__, "SuggestionSettingsScreen")
@@ -284,21 +264,14 @@ class SuggestionSettingsScreen(BBSScreen[None]):
 
     async def on_mount(self) -> None:
         self.query_one("#suggestions-on", Checkbox).focus()
-        member = self.bbs.member
-        assert member is not None
-        try:
-            current = await self._suggestions.settings(member.id)
-        except StoreBusyError:
-            self._say(BUSY)
+        if (got := await self.tried(self._suggestions.settings(self.member_id))) is None:
             return
+        current = got.value
         self.query_one("#suggestions-on", Checkbox).value = current.suggestions
         self.query_one("#peers-on", Checkbox).value = current.peers
         self._was_on = current.suggestions
 
     _was_on = False
-
-    def _say(self, text: str) -> None:
-        self.query_one("#status", PlainText).show(text)
 
     @on(Button.Pressed, "#save")
     def _pressed(self) -> None:
@@ -306,8 +279,6 @@ class SuggestionSettingsScreen(BBSScreen[None]):
 
     @work(exclusive=True, group="save")
     async def action_save(self) -> None:
-        member = self.bbs.member
-        assert member is not None
         wanted = self.query_one("#suggestions-on", Checkbox).value
         peers = self.query_one("#peers-on", Checkbox).value
         if self._was_on and not wanted:
@@ -319,23 +290,20 @@ class SuggestionSettingsScreen(BBSScreen[None]):
                 return
         try:
             saved = await self._suggestions.set_settings(
-                member.id, suggestions_on=wanted, peers=peers
+                self.member_id, suggestions_on=wanted, peers=peers
             )
         except (SuggestionError, StoreBusyError) as error:
-            self._say(str(error) if isinstance(error, SuggestionError) else BUSY)
+            self.say(str(error) if isinstance(error, SuggestionError) else BUSY)
             return
         self._was_on = saved.suggestions
         self.query_one("#peers-on", Checkbox).value = saved.peers
         if not saved.suggestions:
-            self._say(
+            self.say(
                 "Saved. Suggestions are off"
                 + ("; what they had learned is deleted." if not wanted else ".")
             )
         else:
-            self._say(
+            self.say(
                 "Saved. Suggestions are on"
                 + (" and peer matching is on." if saved.peers else "; peer matching is off.")
             )
-
-    def action_back(self) -> None:
-        self.dismiss(None)

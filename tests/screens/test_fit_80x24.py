@@ -56,7 +56,6 @@ from bbs.moderation_queue.sanctions import SanctionKind
 from bbs.terminal_caps import ColourDepth
 from bbs.text_safety import cell_width
 from screens.app import BBSApp, SessionContext
-from screens.base import BBSScreen
 from screens.privacy import QuickHideScreen
 from screens.widgets import KeyBar, KeyMenu, PlainText
 from server.wiring import build_community
@@ -1197,7 +1196,7 @@ def _screen_classes() -> set[type[Screen[Any]]]:
                 issubclass(value, Screen)
                 and value.__module__ == module.__name__
                 and not value.__name__.startswith("_")
-                and value is not BBSScreen
+                and module.__name__ != "screens.base"  # the bases, never shown alone
             ):
                 found.add(value)
     return found
