@@ -9,14 +9,9 @@ from typing import TYPE_CHECKING
 
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
+from bbs.rooms.events import RoomChangedEvent, RoomLineEvent, RoomPresenceEvent
 from bbs.rooms.records import LineView, RoomEventView, RoomView
-from bbs.rooms.service import (
-    HELP_TEXT,
-    RoomChangedEvent,
-    RoomLineEvent,
-    RoomPresenceEvent,
-    RoomVisit,
-)
+from bbs.rooms.service import HELP_TEXT, RoomVisit
 from bbs.text_safety import clean_line
 from plain.forms import error_text
 from plain.menus import Command, list_loop, listing

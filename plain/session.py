@@ -21,7 +21,7 @@ from bbs.goals.service import CheerEvent, cheer_topic
 from bbs.home import HomeSnapshot
 from bbs.i18n import DEFAULT_LANGUAGE
 from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
-from bbs.rooms.service import SESSIONS_TOPIC, SessionStartingEvent
+from bbs.rooms.events import SESSIONS_TOPIC, SessionStartingEvent
 from bbs.services import Services
 from plain.console import Console
 from plain.forms import KIND_ERRORS, error_text

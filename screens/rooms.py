@@ -32,18 +32,15 @@ from bbs.errors import StoreBusyError, StoreFullError
 from bbs.events import Event
 from bbs.i18n import N_
 from bbs.reflow import reflow
-from bbs.rooms.records import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomView
-from bbs.rooms.service import (
-    HELP_LINE,
-    MAX_PASTE_LINES,
+from bbs.rooms.events import (
     SESSIONS_TOPIC,
     RoomChangedEvent,
     RoomLineEvent,
     RoomPresenceEvent,
-    RoomVisit,
     SessionStartingEvent,
-    paste_hint,
 )
+from bbs.rooms.records import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomView
+from bbs.rooms.service import HELP_LINE, MAX_PASTE_LINES, RoomVisit, paste_hint
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen, PanelScreen
 from screens.live import Live

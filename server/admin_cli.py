@@ -54,12 +54,13 @@ def _database(args: argparse.Namespace) -> Iterator[Database]:
 
 
 @contextmanager
-def _write(database: Database) -> Iterator[Session]:
+def write_for_server(database: Database) -> Iterator[Session]:
     """A write transaction whose announcements reach the running server.
 
-    A sanction or a new banner announces itself (bbs.events.announce); from a shell there
-    is no bus to publish on, so the events are posted in the same transaction for the
-    server to follow (bbs.posted_events): the suspended member's session ends at once.
+    A sanction, a new banner or a room's change announces itself (bbs.events.announce);
+    from a shell there is no bus to publish on, so the events are posted in the same
+    transaction for the server to follow (bbs.posted_events): the suspended member's
+    session ends at once, and members in a closed room are told.
     """
     with database.write() as session:
         yield session
@@ -115,7 +116,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 def _on_member(args: argparse.Namespace, act: Callable[..., AuditView], **extra: Any) -> AuditView:
     """A sanction or a lift on the member NAME, for --reason and --category, audited."""
-    with _database(args) as database, _write(database) as session:
+    with _database(args) as database, write_for_server(database) as session:
         return act(
             session,
             actor_id=_actor(session, args.as_name),
@@ -187,7 +188,7 @@ def _export(args: argparse.Namespace, target: Path) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    with _database(args) as database, _write(database) as session:
+    with _database(args) as database, write_for_server(database) as session:
         admin.add_note(
             session, actor_id=_actor(session, args.as_name), pseudonym=args.name, text=args.text
         )
@@ -203,7 +204,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         except ValueError as error:
             sys.stderr.write(f"{error}\n")
             return 2
-    with _database(args) as database, _write(database) as session:
+    with _database(args) as database, write_for_server(database) as session:
         actor = require_staff(session, _actor(session, args.as_name), sysop=True)
         sysop_settings.put_setting(session, SETTINGS[args.key], value)
         audit_action(

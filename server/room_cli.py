@@ -13,6 +13,7 @@ from bbs.db import Database
 from bbs.models import utcnow
 from bbs.rooms import records as rooms
 from bbs.rooms.records import RoomError, RoomView
+from server.admin_cli import write_for_server
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -88,16 +89,16 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_theme(args: argparse.Namespace) -> int:
     database = _database(args)
-    with database.write() as session:
+    with write_for_server(database) as session:
         room = rooms.update_room(session, _room(session, args.name).id, topic=args.topic)
-    _out(f"{room.name}: {room.topic} (members see it when they next enter)")
+    _out(f"{room.name}: {room.topic}")
     return 0
 
 
 def _set_closed(closed: bool) -> Handler:
     def handler(args: argparse.Namespace) -> int:
         database = _database(args)
-        with database.write() as session:
+        with write_for_server(database) as session:
             room = rooms.update_room(session, _room(session, args.name).id, closed=closed)
         _out(f"{room.name} is {'closed' if room.closed else 'open again'}.")
         return 0
@@ -107,7 +108,7 @@ def _set_closed(closed: bool) -> Handler:
 
 def cmd_slow(args: argparse.Namespace) -> int:
     database = _database(args)
-    with database.write() as session:
+    with write_for_server(database) as session:
         room = rooms.update_room(
             session, _room(session, args.name).id, slow_mode_seconds=args.seconds
         )

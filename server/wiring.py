@@ -96,7 +96,6 @@ def build_services(
         moderation=moderation,
         texts=texts,
         settings=live,
-        rooms=rooms,
     )
     # Goals, check-ins, partners and the companion.
     goals = GoalService(

@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from bbs.admin.dashboard import DashboardStats
     from bbs.config import Settings
     from bbs.events import EventBus
-    from bbs.rooms.service import RoomService
 
 T = TypeVar("T")
 
@@ -79,13 +78,11 @@ class AdminService(ModeratedService):
         *,
         events: EventBus,
         settings: Callable[[], Settings],
-        rooms: RoomService,
         **ports: Unpack[WritingPorts],
     ) -> None:
         super().__init__(**ports)
         self._events = events
         self._settings = settings
-        self._rooms = rooms
         # Set by the server when the moderation model is loaded; None in a bare core.
         self.model_ops: ModelOperations | None = None
 
@@ -330,9 +327,8 @@ class AdminService(ModeratedService):
         Raises AdminError, PostError or RoomError (all ValueErrors) with a message to show.
         """
 
-        def write(s: Session) -> tuple[str, RoomView | None]:
+        def write(s: Session) -> str:
             actor = require_staff(s, actor_id, sysop=True)
-            room: RoomView | None = None
             if change == "add_board":
                 done = f"board {boards.add_board(s, value).name} added"
             elif change == "rename_board":
@@ -356,13 +352,11 @@ class AdminService(ModeratedService):
             else:
                 raise AdminError(f"Unknown change {change!r}.")
             audit_action(s, actor=actor, action=Decision.SETTING.value, reason=change, detail=done)
-            return done, room
+            return done
 
-        done, room = await self._store.write(write)
-        if room is not None:
-            # People inside the room see the new topic or the closing at once.
-            self._rooms.room_changed(room)
-        return done
+        # People inside the room hear of a new topic or the closing once this commits
+        # (records.update_room announces it).
+        return await self._store.write(write)
 
     # -- guidelines ---------------------------------------------------------------------
     async def needs_agreement(self, member_id: int) -> bool:

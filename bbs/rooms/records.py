@@ -9,8 +9,10 @@ from sqlalchemy import Index, delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.accounts.pseudonyms import normalize_pseudonym
+from bbs.events import announce
 from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.flags import GONE, ModeratedItem, ReviewOutcome
+from bbs.rooms.events import RoomChangedEvent, room_topic
 from bbs.text_safety import clean_line
 
 MAX_LINE_CHARS = 500
@@ -257,7 +259,11 @@ def update_room(
     topic: str | None = None,
     slow_mode_seconds: int | None = None,
     closed: bool | None = None,
+    by: str = "",
 ) -> RoomView:
+    """Change a room's topic, slow mode or open state; the members inside hear of it once
+    the transaction commits (`by`: the pseudonym that changed it, or "" for a sysop's
+    tool), on every node and from a shell too."""
     room = _room(session, room_id)
     if topic is not None:
         room.topic = clean_line(topic, MAX_TOPIC_CHARS).strip()
@@ -269,7 +275,19 @@ def update_room(
         room.closed = closed
     session.add(room)
     session.flush()
-    return _room_view(room)
+    view = _room_view(room)
+    announce(
+        session,
+        room_topic(view.id),
+        RoomChangedEvent(view.id, view.topic, view.slow_mode_seconds, view.closed, by),
+    )
+    return view
+
+
+def room_closed(session: Session, room_id: int) -> bool:
+    """Whether the room is closed now (read in the transaction that would add a line)."""
+    closed = session.exec(select(Room.closed).where(col(Room.id) == room_id)).first()
+    return closed is None or bool(closed)
 
 
 def invite(session: Session, room_id: int, member_id: int) -> None:

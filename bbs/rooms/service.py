@@ -16,11 +16,20 @@ from sqlmodel import Session
 from bbs.accounts.members import MemberView
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.errors import StoreBusyError
-from bbs.events import Event, Subscription, event_type
+from bbs.events import Event, Subscription
 from bbs.moderation_queue import flags
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
 from bbs.moderation_queue.sanctions import mute_decides
 from bbs.rooms import records as rooms
+from bbs.rooms.events import (
+    MODERATION_TOPIC,
+    SESSIONS_TOPIC,
+    ModerationAlertEvent,
+    RoomLineEvent,
+    RoomPresenceEvent,
+    SessionStartingEvent,
+    room_topic,
+)
 from bbs.rooms.flood import FloodReason, RoomFlood
 from bbs.rooms.presence import Presence, PresenceEntry
 from bbs.rooms.records import LineView, RoomError, RoomEventView, RoomView
@@ -59,88 +68,6 @@ HELP_TEXT = (
 )
 
 
-def room_topic(room_id: int) -> str:
-    """The bus topic of a room (also its LISTEN/NOTIFY channel name)."""
-    return f"room.{room_id}"
-
-
-# -- events ---------------------------------------------------------------------------
-@event_type
-@dataclass(frozen=True)
-class RoomLineEvent(Event):
-    """A line said in a room; `mentions` are normalised pseudonyms."""
-
-    kind = "room.line"
-    room_id: int
-    line_id: int
-    member_id: int | None
-    author: str
-    line_kind: str
-    text: str
-    at: str
-    mentions: tuple[str, ...] = ()
-
-
-@event_type
-@dataclass(frozen=True)
-class RoomPresenceEvent(Event):
-    """Someone came, went, stepped away or came back."""
-
-    kind = "room.presence"
-    room_id: int
-    member_id: int
-    name: str
-    state: str
-
-
-@event_type
-@dataclass(frozen=True)
-class RoomChangedEvent(Event):
-    """A room's topic, slow mode or open state changed."""
-
-    kind = "room.changed"
-    room_id: int
-    topic: str
-    slow_mode_seconds: int
-    closed: bool
-    by: str = ""
-
-
-@event_type
-@dataclass(frozen=True)
-class ModerationAlertEvent(Event):
-    """Something in a room needs a moderator (crisis first); published on MODERATION_TOPIC."""
-
-    kind = "moderation.alert"
-    flag: str
-    room_id: int
-    line_id: int
-    author: str
-
-
-# Live admin screens subscribe here; the stored flag is the record either way.
-MODERATION_TOPIC = "moderation"
-
-
-@event_type
-@dataclass(frozen=True)
-class SessionStartingEvent(Event):
-    """A scheduled session starts now: said in its room and to everyone online."""
-
-    kind = "room.session_starting"
-    room_id: int
-    room_name: str
-    topic: str
-    host: str
-    minutes: int
-
-    def describe(self) -> str:
-        host = f", hosted by {self.host}" if self.host else ""
-        return f"Starting now in {self.room_name}: {self.topic}{host} ({self.minutes} min)."
-
-
-# Everyone online hears here when a scheduled session starts (the home screen listens).
-SESSIONS_TOPIC = "room_sessions"
 # How often the server looks for sessions that have just started.
 SCHEDULE_CHECK_SECONDS = 20.0
 
@@ -226,7 +153,6 @@ class RoomService:
         self._cooling_told: dict[int, float] = {}
         self._schedule: asyncio.Task[None] | None = None
         # Rooms closed while people are inside: their visits still hold the open room.
-        self._closed_live: set[int] = set()
         # Sessions' presence being counted out (see `depart`).
         self._departing: set[asyncio.Task[None]] = set()
 
@@ -419,7 +345,7 @@ class RoomService:
         if visit.left:
             return Reply(("You are not in this room any more.",))
         room = visit.room
-        if room.closed or room.id in self._closed_live:
+        if room.closed:
             return Reply((f"{room.name} is closed.",))
         text = clean_line(raw).strip()
         verdict = await self.flood.check(
@@ -443,6 +369,9 @@ class RoomService:
             action, muted = mute_decides(s, member.id, moderation.action)
             if muted is not None:
                 return muted
+            # Closed on another node, or from a shell, before this member's screen heard.
+            if rooms.room_closed(s, room.id):
+                return f"{room.name} is closed."
             line = rooms.add_line(
                 s,
                 room_id=room.id,
@@ -609,8 +538,8 @@ class RoomService:
         if name == "close":
             if not member.is_staff:
                 return Reply(("Only staff can close a room.",))
-            room = await self._store.write(lambda s: rooms.update_room(s, room_id, closed=True))
-            self.room_changed(room, by=member.pseudonym)
+            by = member.pseudonym
+            await self._store.write(lambda s: rooms.update_room(s, room_id, closed=True, by=by))
             return Reply()
         if name in ("topic", "slow", "invite"):
             if not self._may_steer(visit):
@@ -745,26 +674,18 @@ class RoomService:
                 return Reply((f"Nobody is called {clean_line(arg, 64)}.",))
             await self._store.write(lambda s: rooms.invite(s, room_id, found[0]))
             return Reply((f"{found[1]} is invited to {visit.room.name}.",))
+        by = visit.member.pseudonym
         try:
             if name == "topic":
-                room = await self._store.write(lambda s: rooms.update_room(s, room_id, topic=arg))
+                await self._store.write(lambda s: rooms.update_room(s, room_id, topic=arg, by=by))
             else:
                 seconds = int(arg or "0")
-                room = await self._store.write(
-                    lambda s: rooms.update_room(s, room_id, slow_mode_seconds=seconds)
+                await self._store.write(
+                    lambda s: rooms.update_room(s, room_id, slow_mode_seconds=seconds, by=by)
                 )
         except ValueError as error:
             message = str(error) if isinstance(error, RoomError) else "Slow mode takes seconds."
             return Reply((message,))
-        self.room_changed(room, by=visit.member.pseudonym)
+        # Everyone inside, this member too, hears the change from the bus
+        # (records.update_room announces it as it commits).
         return Reply()
-
-    def room_changed(self, room: RoomView, by: str = "") -> None:
-        """Tell everyone in the room about a new topic, slow mode or closing."""
-        if room.closed:
-            self._closed_live.add(room.id)
-        else:
-            self._closed_live.discard(room.id)
-        self._publish(
-            room.id, RoomChangedEvent(room.id, room.topic, room.slow_mode_seconds, room.closed, by)
-        )

@@ -13,7 +13,7 @@ from bbs.cluster import Singletons
 from bbs.config import Settings
 from bbs.models import Role, utcnow
 from bbs.rooms import records as rooms
-from bbs.rooms.service import SESSIONS_TOPIC, SessionStartingEvent
+from bbs.rooms.events import SESSIONS_TOPIC, SessionStartingEvent
 
 
 async def test_one_process_alone_runs_every_job() -> None:

@@ -13,7 +13,7 @@ from support import cluster_nodes, sign_up, wait_until
 from bbs.config import Settings
 from bbs.db import Database
 from bbs.events_postgres import PostgresEventBus, libpq_url
-from bbs.rooms.service import RoomLineEvent, RoomPresenceEvent
+from bbs.rooms.events import RoomLineEvent, RoomPresenceEvent
 
 POSTGRES_URL = os.environ.get("BBS_TEST_POSTGRES_URL")
 # Events between nodes wait on a listener that may be reconnecting: a generous bound.

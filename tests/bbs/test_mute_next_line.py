@@ -9,8 +9,8 @@ from bbs.moderation_queue.flags import FlagKind
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT
 from bbs.moderation_queue.sanctions import SanctionKind
 from bbs.rooms import records as rooms
+from bbs.rooms.events import room_topic
 from bbs.rooms.flood import FloodControl, FloodReason
-from bbs.rooms.service import room_topic
 
 PASSWORD = "a long enough password"
 

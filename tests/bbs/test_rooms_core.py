@@ -15,6 +15,7 @@ from bbs.community import Community
 from bbs.config import load_settings
 from bbs.events import LocalEventBus, decode_event, encode_event
 from bbs.models import utcnow
+from bbs.rooms.events import RoomChangedEvent, RoomLineEvent, RoomPresenceEvent, room_topic
 from bbs.rooms.flood import FloodControl, FloodReason, FloodVerdict
 from bbs.rooms.presence import LocalPresence
 from bbs.rooms.records import (
@@ -30,7 +31,7 @@ from bbs.rooms.records import (
     recent_lines,
     seed_default_rooms,
 )
-from bbs.rooms.service import RoomLineEvent, RoomPresenceEvent, mentions_in, room_topic
+from bbs.rooms.service import mentions_in
 
 
 def _line(i: int) -> RoomLineEvent:
@@ -410,3 +411,51 @@ async def test_staff_close_a_room_live_and_nobody_can_speak_or_enter(
     assert "closed" in (await community.rooms.submit(visit, "still here?")).notes[0]
     with pytest.raises(RoomError, match="closed"):
         await community.rooms.enter(3, ash)
+
+
+async def test_a_room_closed_elsewhere_takes_no_more_lines_even_before_the_news_arrives(
+    community: Community,
+) -> None:
+    # Another node, or `bbs admin room close` in a shell, closes the room: this node's
+    # bus has not carried the news to the member's screen yet, and the visit still says
+    # open; the line is refused by the transaction that would have stored it.
+    from bbs.rooms import records as room_records
+
+    ash = await sign_up(community, "Ash")
+    visit = await community.rooms.enter(3, ash)
+    assert (await community.rooms.submit(visit, "before")).line is not None
+    with community.database.write() as s:
+        room_records.update_room(s, 3, closed=True)
+    assert not visit.room.closed
+    reply = await community.rooms.submit(visit, "after")
+    assert reply.line is None and "is closed" in reply.notes[0]
+    with community.database.read() as s:
+        said = [line.text for line in room_records.recent_lines(s, 3)]
+    assert said == ["before"]
+
+
+async def test_a_rooms_change_is_announced_by_the_transaction_that_makes_it(
+    community: Community,
+) -> None:
+    # The room screen's /topic, the admin screen and the shell all change a room through
+    # records.update_room; whoever is inside hears it once the change commits.
+    from bbs.rooms import records as room_records
+
+    sub = community.events.subscribe(room_topic(3))
+    await community.store.write(
+        lambda s: room_records.update_room(s, 3, topic="Quiet hour", slow_mode_seconds=9, by="Oak")
+    )
+    [changed] = sub.drain()
+    assert isinstance(changed, RoomChangedEvent)
+    assert (changed.topic, changed.slow_mode_seconds, changed.closed, changed.by) == (
+        "Quiet hour",
+        9,
+        False,
+        "Oak",
+    )
+    # Rolled back: never announced.
+    with pytest.raises(RoomError):
+        await community.store.write(
+            lambda s: room_records.update_room(s, 3, topic="x", slow_mode_seconds=-1)
+        )
+    assert sub.drain() == []

@@ -224,3 +224,23 @@ async def test_a_banner_set_from_the_shell_shows_at_once(
     assert "Announcement:" not in moss.text()
     await _bbs(live_server, "admin", "set", "announcement", "Picnic at noon")
     await moss.wait_for("Announcement: Picnic at noon", timeout=ENDS_WITHIN + 3)
+
+
+async def test_a_rooms_topic_slow_mode_and_closing_from_the_shell_reach_the_members_inside(
+    connect: Any, live_server: RunningServer
+) -> None:
+    await _members(live_server, "Ada")
+    ada = await _logged_in(connect, "Ada")
+    await _into_lobby(ada)
+    await _bbs(live_server, "admin", "room", "theme", "Lobby", "Quiet hour")
+    await ada.wait_for("set the topic: Quiet hour", timeout=ENDS_WITHIN + 3)
+    await _bbs(live_server, "admin", "room", "slow", "Lobby", "30")
+    await ada.wait_for("Slow mode: one line per 30 s.", timeout=ENDS_WITHIN + 3)
+    await _bbs(live_server, "admin", "room", "close", "Lobby")
+    await ada.wait_for("This room has been closed", timeout=ENDS_WITHIN + 3)
+    # Closed means closed: nothing more is said there, and nobody new gets in.
+    community: Community = live_server.registry.community
+    with pytest.raises(ValueError, match="closed"):
+        member = await community.read(lambda s: accounts.get_member(s, "Ada"))
+        assert member is not None
+        await community.rooms.enter(1, member)

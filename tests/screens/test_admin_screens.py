@@ -129,12 +129,16 @@ async def test_hide_with_a_reason_from_the_queue(community: Community) -> None:
         await settle(pilot, lambda: app.focused is app.screen.query_one("#reason"), "reason")
         await pilot.press(*"name-calling", "enter")
         await reach(pilot, ReviewQueueScreen)
+        # The list and its title are filled one after the other: wait for both.
         await settle(
             pilot,
-            lambda: isinstance(app.screen, ReviewQueueScreen) and not app.screen.items,
+            lambda: (
+                isinstance(app.screen, ReviewQueueScreen)
+                and not app.screen.items
+                and "0 open" in text_of(app, "#queue-title")
+            ),
             "an empty queue",
         )
-        assert "0 open" in text_of(app, "#queue-title")
     with community.database.read() as session:
         stored = session.get(boards.Post, post)
         assert stored is not None and stored.status == PostStatus.HIDDEN.value

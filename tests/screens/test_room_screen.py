@@ -12,7 +12,7 @@ from textual.events import Key, Paste
 from bbs.community import Community
 from bbs.moderation_queue.flags import ModerationFlag
 from bbs.rooms import records as rooms
-from bbs.rooms.service import MODERATION_TOPIC, ModerationAlertEvent
+from bbs.rooms.events import MODERATION_TOPIC, ModerationAlertEvent
 from screens.app import BBSApp, SessionContext
 from screens.rooms import RoomFeed, RoomInput, RoomListScreen, RoomScreen
 from screens.widgets import PlainText

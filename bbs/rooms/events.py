@@ -1,0 +1,97 @@
+"""What happens in rooms, as events on the bus: lines, presence, changes, alerts, sessions.
+
+Each room has its own topic (`room_topic`); members' screens subscribe to it while they
+are inside. A room's change is announced by the transaction that makes it
+(`records.update_room`), so the room screen, the admin screen and `bbs admin room` in a
+shell all reach the members inside the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bbs.events import Event, event_type
+
+
+def room_topic(room_id: int) -> str:
+    """The bus topic of a room (also its LISTEN/NOTIFY channel name)."""
+    return f"room.{room_id}"
+
+
+# -- events ---------------------------------------------------------------------------
+@event_type
+@dataclass(frozen=True)
+class RoomLineEvent(Event):
+    """A line said in a room; `mentions` are normalised pseudonyms."""
+
+    kind = "room.line"
+    room_id: int
+    line_id: int
+    member_id: int | None
+    author: str
+    line_kind: str
+    text: str
+    at: str
+    mentions: tuple[str, ...] = ()
+
+
+@event_type
+@dataclass(frozen=True)
+class RoomPresenceEvent(Event):
+    """Someone came, went, stepped away or came back."""
+
+    kind = "room.presence"
+    room_id: int
+    member_id: int
+    name: str
+    state: str
+
+
+@event_type
+@dataclass(frozen=True)
+class RoomChangedEvent(Event):
+    """A room's topic, slow mode or open state changed."""
+
+    kind = "room.changed"
+    room_id: int
+    topic: str
+    slow_mode_seconds: int
+    closed: bool
+    by: str = ""
+
+
+@event_type
+@dataclass(frozen=True)
+class ModerationAlertEvent(Event):
+    """Something in a room needs a moderator (crisis first); published on MODERATION_TOPIC."""
+
+    kind = "moderation.alert"
+    flag: str
+    room_id: int
+    line_id: int
+    author: str
+
+
+# Live admin screens subscribe here; the stored flag is the record either way.
+MODERATION_TOPIC = "moderation"
+
+
+@event_type
+@dataclass(frozen=True)
+class SessionStartingEvent(Event):
+    """A scheduled session starts now: said in its room and to everyone online."""
+
+    kind = "room.session_starting"
+    room_id: int
+    room_name: str
+    topic: str
+    host: str
+    minutes: int
+
+    def describe(self) -> str:
+        host = f", hosted by {self.host}" if self.host else ""
+        return f"Starting now in {self.room_name}: {self.topic}{host} ({self.minutes} min)."
+
+
+# Everyone online hears here when a scheduled session starts (the home screen listens).
+SESSIONS_TOPIC = "room_sessions"
