@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from codecs import getincrementaldecoder
 from collections import deque
 from collections.abc import Callable, Generator
@@ -22,6 +21,8 @@ from textual.driver import Driver
 from textual.geometry import Size
 from textual.message import Message
 
+from bbs.clock import Clock, SystemClock
+from bbs.token_bucket import TokenBucket
 from screens.textual_compat import (
     ParseEOF,
     ParseTimeout,
@@ -129,6 +130,8 @@ class TerminalLink:
     on_overflow: Callable[[], None] = lambda: None
     # Called once when input had to be dropped (a flood), so the UI can say so kindly.
     on_input_dropped: Callable[[], None] = lambda: None
+    # What the input limits read the time from (a test's ManualClock moves it).
+    clock: Clock = field(default_factory=SystemClock, repr=False)
     bytes_written: int = 0
     driver: SSHDriver | None = field(default=None, repr=False)
 
@@ -292,10 +295,12 @@ class SSHDriver(Driver):
         self._resize_handle: asyncio.TimerHandle | None = None
         self._input_enabled = False
         self._closed = False
-        self._bucket = float(link.max_input_byte_burst)
-        self._bucket_time = time.monotonic()
-        self._event_bucket = float(link.max_input_event_burst)
-        self._event_bucket_time = self._bucket_time
+        self._input_bytes = TokenBucket(
+            link.max_input_byte_burst, link.max_input_bytes_per_second, link.clock
+        )
+        self._input_events = TokenBucket(
+            link.max_input_event_burst, link.max_input_events_per_second, link.clock
+        )
         self._dropped_reported = False
         self._paste_cut = False
         # Where the input stands as the parser will see it: inside a paste, and how long.
@@ -420,28 +425,6 @@ class SSHDriver(Driver):
         # There is no input thread: we are on the loop already.
         self._session_app.post_message(message)
 
-    def _take_tokens(self, size: int) -> bool:
-        now = time.monotonic()
-        rate = float(self._link.max_input_bytes_per_second)
-        self._bucket = min(
-            float(self._link.max_input_byte_burst), self._bucket + (now - self._bucket_time) * rate
-        )
-        self._bucket_time = now
-        if size > self._bucket:
-            return False
-        self._bucket -= size
-        return True
-
-    def _refill_events(self) -> float:
-        now = time.monotonic()
-        rate = float(self._link.max_input_events_per_second)
-        self._event_bucket = min(
-            float(self._link.max_input_event_burst),
-            self._event_bucket + (now - self._event_bucket_time) * rate,
-        )
-        self._event_bucket_time = now
-        return self._event_bucket
-
     def _dropped(self) -> None:
         if not self._dropped_reported:
             self._dropped_reported = True
@@ -458,14 +441,14 @@ class SSHDriver(Driver):
         cost, in_paste, pasted = input_cost(data, self._in_paste)
         paste_bytes = (self._paste_bytes if self._in_paste else 0) + pasted
         if (
-            cost > self._refill_events()
+            cost > self._input_events.refill()
             or paste_bytes > MAX_PASTE_BYTES
             or self._pending_chars + len(data) > MAX_PENDING_INPUT
-            or not self._take_tokens(len(data))
+            or not self._input_bytes.take(len(data))
         ):
             self._drop(data)
             return
-        self._event_bucket -= cost
+        self._input_events.take(cost)
         self._in_paste, self._paste_bytes = in_paste, paste_bytes if in_paste else 0
         self._queue(self._decode(data))
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import weakref
 from codecs import getincrementaldecoder
 from collections.abc import Callable
 
 from bbs.accounts.members import MemberView
+from bbs.clock import Clock, SystemClock
 from bbs.config import TerminalLimits
 from bbs.models import FrontEnd
+from bbs.token_bucket import TokenBucket
 from plain.editor import Kind, LineEditor
 from plain.io import HIDE_KEY, EndOfInput, Hangup
 from plain.layout import rows
@@ -92,6 +93,7 @@ class SSHLineIO:
         height: int,
         echo: bool,
         on_overflow: Callable[[], None],
+        clock: Clock | None = None,
     ) -> None:
         self._channel = channel
         self._limits = limits
@@ -105,8 +107,9 @@ class SSHLineIO:
         self._eof = False
         self._escape_timer: asyncio.TimerHandle | None = None
         self._on_overflow = on_overflow
-        self._bucket = float(limits.max_input_byte_burst)
-        self._bucket_time = time.monotonic()
+        self._input_bytes = TokenBucket(
+            limits.max_input_byte_burst, limits.max_input_bytes_per_second, clock or SystemClock()
+        )
         self._told_flood = False
         self.bytes_written = 0
 
@@ -161,7 +164,7 @@ class SSHLineIO:
         if self._closed:
             return
         if (
-            not self._take_tokens(len(data))
+            not self._input_bytes.take(len(data))
             or self._editor.pending_input + len(data) > MAX_PENDING_INPUT
         ):
             if not self._told_flood:
@@ -215,19 +218,6 @@ class SSHLineIO:
         future = self._future
         if future is not None and not future.done() and self._editor.done:
             future.set_result(None)
-
-    def _take_tokens(self, size: int) -> bool:
-        now = time.monotonic()
-        limits = self._limits
-        self._bucket = min(
-            float(limits.max_input_byte_burst),
-            self._bucket + (now - self._bucket_time) * limits.max_input_bytes_per_second,
-        )
-        self._bucket_time = now
-        if size > self._bucket:
-            return False
-        self._bucket -= size
-        return True
 
     # -- output -----------------------------------------------------------------------
     def _send(self, text: str) -> None:

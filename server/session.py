@@ -247,6 +247,7 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             height=self._size[1],
             echo=self._has_pty,
             on_overflow=self._overflow,
+            clock=self._registry.community.services.clock,
         )
         run = self._plain = PlainRun(io)
         if self._member is not None:
@@ -314,6 +315,7 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             max_input_event_burst=limits.max_input_event_burst,
             on_overflow=self._overflow,
             on_input_dropped=self._input_dropped,
+            clock=services.clock,
         )
         self._link = link
         app = BBSApp(context, driver_class=SSHDriver, terminal_link=link)

@@ -10,6 +10,7 @@ from driver_harness import Channel, Recorder, driver_of, input_idle, run_with, s
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
+from bbs.clock import ManualClock
 from server.driver import SSHDriver, TerminalLink
 from server.textual_patches import apply_textual_patches
 
@@ -63,6 +64,36 @@ async def test_a_keystroke_flood_is_dropped_and_said_once() -> None:
     # The first second's budget, plus what refilled while the flood was being fed.
     allowed = 10_000 + 10_000 * elapsed[0] + 1000
     assert 5 <= app.keys.count("x") <= allowed < 100_000
+
+
+async def test_the_input_limits_read_the_sessions_clock() -> None:
+    # The byte bucket: a burst of 10,000, refilled at 10,000 a second, by the clock given.
+    clock = ManualClock()
+    dropped: list[int] = []
+    link = TerminalLink(
+        Channel(),
+        80,
+        24,
+        max_input_bytes_per_second=10_000,
+        max_input_byte_burst=10_000,
+        max_input_events_per_second=100_000,
+        max_input_event_burst=100_000,
+        on_input_dropped=lambda: dropped.append(1),
+        clock=clock,
+    )
+
+    async def script(app: Recorder) -> None:
+        for _ in range(11):  # the eleventh thousand is over the burst: dropped
+            driver_of(link).feed(b"x" * 1000)
+        await wait_until(lambda: dropped and input_idle(link), what="the burst")
+        await wait_until(lambda: app.keys.count("x") == 10_000, what="the burst's keys")
+        driver_of(link).feed(b"y")  # no time has passed: still nothing left
+        clock.advance(0.5)  # half a second earns 5,000 bytes
+        driver_of(link).feed(b"z" * 5000)
+        await wait_until(lambda: app.keys.count("z") == 5000, what="half a second's keys")
+
+    app = await run_with(link, script)
+    assert app.keys.count("x") == 10_000 and "y" not in app.keys
 
 
 async def test_a_client_that_stops_reading_is_cut_off_not_buffered() -> None:

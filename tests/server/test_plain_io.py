@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bbs.accounts.members import MemberView
+from bbs.clock import ManualClock
 from bbs.config import TerminalLimits
 from bbs.models import ColourMode, FrontEnd, Role
 from plain.io import EndOfInput, Hangup
@@ -62,7 +63,9 @@ def test_the_output_filter_keeps_cr_lf_and_bel_only() -> None:
     assert safe_output("café ☕") == "café ☕"
 
 
-def _io(channel: Channel, *, echo: bool = True, **limits: int) -> tuple[SSHLineIO, list[bool]]:
+def _io(
+    channel: Channel, *, echo: bool = True, clock: ManualClock | None = None, **limits: int
+) -> tuple[SSHLineIO, list[bool]]:
     overflowed: list[bool] = []
     io = SSHLineIO(
         channel,
@@ -71,6 +74,7 @@ def _io(channel: Channel, *, echo: bool = True, **limits: int) -> tuple[SSHLineI
         height=24,
         echo=echo,
         on_overflow=lambda: overflowed.append(True),
+        clock=clock,
     )
     return io, overflowed
 
@@ -135,3 +139,16 @@ async def test_ctrl_c_ends_and_hangup_wakes_a_waiting_read() -> None:
     io.hangup()
     with pytest.raises(Hangup):
         await waiting
+
+
+async def test_the_input_limit_refills_by_the_sessions_clock() -> None:
+    clock = ManualClock()
+    channel = Channel()
+    io, _ = _io(channel, clock=clock, max_input_byte_burst=100, max_input_bytes_per_second=10)
+    reading = asyncio.ensure_future(io.read_line("> "))
+    await asyncio.sleep(0)  # kept: one loop pass, so the read is waiting
+    io.feed(b"a" * 100)  # the whole burst
+    io.feed(b"b")  # no time has passed: dropped
+    clock.advance(1.0)  # a second earns 10 bytes
+    io.feed(b"c" * 9 + b"\r")
+    assert await reading == "a" * 100 + "c" * 9
