@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bbs.cluster import Singletons
 from bbs.config import Settings
 from bbs.events import Event
+from bbs.events_postgres import libpq_url
 from bbs.posted_events import PostedEventFollower
 from bbs.rooms import records as rooms
 from bbs.services import Services
@@ -48,7 +49,12 @@ class Community:
         self.boards = services.boards
         self.mail = services.mail
         # What `bbs admin` in a shell posts (a sanction, a banner) reaches this node's bus.
-        self.posted = PostedEventFollower(self.store, self._publish_here)
+        url = self.settings.database_url
+        self.posted = PostedEventFollower(
+            self.store,
+            self._publish_here,
+            listen_url=libpq_url(url) if url.startswith("postgresql") else None,
+        )
         # Live rooms: the rooms front door for screens.
         self.rooms = services.rooms
         # Moderation work: review queue, sanctions, audit log, sysop settings.

@@ -3,15 +3,22 @@
 A command run in a shell (`bbs admin suspend NAME`) has no bus of its own to publish on.
 It writes what its transaction announced (`bbs.events.announce`) into `postedevent`, in
 the same transaction as the change itself, so the event exists exactly when the change
-does. The running server follows the table (`PostedEventFollower`: a short poll from the
-newest id it found at start) and publishes each row on its own bus, where the members'
-sessions hear it as if the server had made the change itself. Rows are kept a few
-minutes only: they matter now, not later.
+does. The running server follows the table (`PostedEventFollower`, from the newest id it
+found at start) and publishes each row on its own bus, where the members' sessions hear
+it as if the server had made the change itself. Rows are kept a few minutes only: they
+matter now, not later.
+
+On SQLite the follower looks every half second. On PostgreSQL the posting transaction
+also sends a NOTIFY, which PostgreSQL delivers when (and only if) it commits; each node
+LISTENs on a connection of its own and reads at once, and looks only every few seconds
+otherwise, in case a wake-up was missed while its connection was down. The table stays
+the truth: a notification carries nothing but "look now".
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -19,7 +26,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, text
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.events import Event, decode_event, encode_event, take_announcements
@@ -30,6 +37,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 POLL_SECONDS = 0.5
+# With a LISTEN connection up, the poll is only a fallback.
+LISTENING_POLL_SECONDS = 5.0
+# The NOTIFY channel, named by the community's schema (two communities in one database
+# never wake each other); PostgreSQL cuts names at 63 bytes, so both sides cut too.
+WAKE_CHANNEL = "bbs_posted"
+_CHANNEL_SQL = "left(%s || '_' || current_schema(), 63)"
+_NOTIFY = text("SELECT pg_notify(left(:prefix || '_' || current_schema(), 63), '')")
 KEEP = timedelta(minutes=10)
 PURGE_EVERY_SECONDS = 60.0
 # A missing id may be a transaction still committing (PostgreSQL hands ids out before
@@ -62,6 +76,9 @@ def post_announcements(session: Session) -> int:
         post(session, topic, event)
     if announced:
         session.flush()
+        if session.get_bind().dialect.name == "postgresql":
+            # Sent when this transaction commits; never if it rolls back.
+            session.execute(_NOTIFY, {"prefix": WAKE_CHANNEL})
     return len(announced)
 
 
@@ -101,7 +118,10 @@ class PostedEventFollower:
     store: Store
     publish: Callable[[str, Event], object]
     _: KW_ONLY
+    # A libpq URL: LISTEN there to be woken at once (PostgreSQL); None polls only.
+    listen_url: str | None = None
     interval: float = POLL_SECONDS
+    listening_interval: float = LISTENING_POLL_SECONDS
     keep: timedelta = KEEP
     purge_every: float = PURGE_EVERY_SECONDS
     gap_seconds: float = GAP_SECONDS
@@ -109,7 +129,10 @@ class PostedEventFollower:
     delivered: int = field(default=0, init=False)
     _gap_since: float | None = field(default=None, init=False)
     _last_purge: float = field(default=0.0, init=False)
+    listening: bool = field(default=False, init=False)
     _task: asyncio.Task[None] | None = field(default=None, init=False)
+    _listener: asyncio.Task[None] | None = field(default=None, init=False)
+    _wake: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     @property
     def running(self) -> bool:
@@ -121,16 +144,18 @@ class PostedEventFollower:
             return
         self.last_id = await self.store.read(last_id)
         self._last_purge = time.monotonic()
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="bbs-posted-events")
+        loop = asyncio.get_running_loop()
+        if self.listen_url is not None:
+            self._listener = loop.create_task(self._listen(), name="bbs-posted-listen")
+        self._task = loop.create_task(self._run(), name="bbs-posted-events")
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
+        tasks = [t for t in (self._task, self._listener) if t is not None]
+        self._task = self._listener = None
+        for task in tasks:
             task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.listening = False
 
     async def poll_once(self) -> int:
         """Publish the rows posted since the last poll; returns how many were published."""
@@ -174,7 +199,41 @@ class PostedEventFollower:
             except Exception:
                 # The store is busy or away for a moment: the next poll tries again.
                 log.warning("could not read posted events; trying again", exc_info=True)
-            await asyncio.sleep(self.interval)
+            # Woken by a notification, or looking again after a while (sooner while an
+            # id is missing, or when no notification can come).
+            quiet = self.listening and self._gap_since is None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._wake.wait(), self.listening_interval if quiet else self.interval
+                )
+            self._wake.clear()
+
+    async def _listen(self) -> None:
+        """LISTEN for posting commits; reconnect after 1 s, doubling up to 30 s."""
+        import psycopg
+        from psycopg import sql
+
+        assert self.listen_url is not None
+        delay = 1.0
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    self.listen_url, autocommit=True
+                ) as conn:
+                    row = await (
+                        await conn.execute(f"SELECT {_CHANNEL_SQL}", (WAKE_CHANNEL,))
+                    ).fetchone()
+                    channel = str(row[0]) if row else WAKE_CHANNEL
+                    await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+                    self.listening, delay = True, 1.0
+                    self._wake.set()  # what was posted while not listening is read now
+                    async for _note in conn.notifies():
+                        self._wake.set()
+            except psycopg.Error as error:
+                log.warning("posted events: LISTEN lost (%s); polling meanwhile", error)
+            self.listening = False
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
 
 
 __all__ = [

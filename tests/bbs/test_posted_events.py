@@ -280,3 +280,38 @@ async def test_every_node_of_a_cluster_hears_the_shell_once(
             ]
         for sub in subscriptions:
             sub.unsubscribe()
+
+
+async def test_on_postgresql_a_posting_commit_wakes_the_follower_at_once(
+    postgres_url: str,
+) -> None:
+    """NOTIFY, sent when the shell's transaction commits, wakes the follower: with its
+    fallback poll a minute away, the suspension still arrives within seconds."""
+    from bbs.events_postgres import libpq_url
+
+    database = Database(postgres_url)
+    database.migrate()
+    sysop_id, member_id = _members(database)
+    bus = LocalEventBus()
+    got = _collector(bus, member_topic(member_id))
+    follower = PostedEventFollower(
+        ThreadStore(database),
+        bus.publish,
+        listen_url=libpq_url(postgres_url),
+        interval=60.0,
+        listening_interval=60.0,
+    )
+    await follower.start()
+    try:
+        await wait_until(lambda: follower.listening, "the follower to LISTEN")
+        await wait_until(lambda: follower._wake.is_set() is False, "the first look to finish")
+        await asyncio.to_thread(_suspend_from_a_shell, database, sysop_id, "woken")
+        await wait_until(
+            lambda: AccessChanged(member_id, "suspend", "woken") in got,
+            "the suspension, long before the next poll",
+            timeout=10.0,
+        )
+    finally:
+        await follower.stop()
+        database.dispose()
+    assert not follower.listening
