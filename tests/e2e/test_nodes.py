@@ -1,5 +1,10 @@
-"""Two `bbs serve` nodes on one PostgreSQL database with [cluster]: what one member says
-in a room on one node reaches a member on the other, live, over real SSH."""
+"""`bbs serve` nodes on one PostgreSQL database with [cluster], over real SSH.
+
+Two nodes: what one member says in a room on one node reaches a member on the other,
+live, and again after the database cut both listening connections. Three nodes, started
+together on an empty database, are one community: room lines and mentions, a room's
+topic and closing, a banner, and suspensions from a shell and from a sysop's screen on
+another node (the member's session ends within 2 s)."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import re
 import signal
 import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +129,129 @@ async def test_a_room_line_said_on_one_node_is_seen_on_the_other(
         errors = [await _stop(proc) for proc in nodes]
     for err in errors:
         assert b"Traceback" not in err, err.decode()[-2000:]
+
+
+ENDS_WITHIN = 2.0
+
+
+async def _bbs(url: str, data_dir: Path, *args: str) -> str:
+    """The real `bbs` command in a shell of its own, on the nodes' database."""
+    cli = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "server.cli",
+        *args,
+        env={**os.environ, "BBS_DATA_DIR": str(data_dir), "BBS_DATABASE_URL": url},
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(cli.communicate(), 60)
+    assert cli.returncode == 0, out.decode()
+    return out.decode()
+
+
+async def _logged_in(ssh_to: Any, port: int, name: str) -> Any:
+    term = await ssh_to(port, name.lower(), password=PASSWORD)
+    await term.wait_for("welcome, " + name, timeout=30)
+    return term
+
+
+def _ended_at(term: Any) -> asyncio.Task[float]:
+    async def ended() -> float:
+        await term.closed.wait()
+        return time.time()
+
+    return asyncio.get_running_loop().create_task(ended())
+
+
+async def test_three_nodes_are_one_community(
+    postgres_url: str, settings: Settings, tmp_path: Path, ssh_to: Any
+) -> None:
+    # Started at once on an empty database: migrations and seeding run one node at a
+    # time, and every node comes up.
+    started = await asyncio.gather(
+        *(_node(tmp_path / name, postgres_url, name) for name in ("one", "two", "three")),
+        return_exceptions=True,
+    )
+    procs = [s[0] for s in started if not isinstance(s, BaseException)]
+    try:
+        failed = [s for s in started if isinstance(s, BaseException)]
+        assert not failed, failed
+        ports = [s[1] for s in started if not isinstance(s, BaseException)]
+        writer = build_community(dataclasses.replace(settings, database_url=postgres_url))
+        try:
+            from bbs.models import Role
+
+            keeper = (
+                await writer.accounts.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)
+            ).member
+            for name in ("Ada", "Bea", "Cid", "Moss"):
+                await writer.accounts.sign_up(name, PASSWORD, PASSWORD)
+
+            # One room across three nodes: lines and mentions.
+            ada = await _into_lobby(ssh_to, ports[0], "Ada")
+            bea = await _into_lobby(ssh_to, ports[1], "Bea")
+            cid = await _into_lobby(ssh_to, ports[2], "Cid")
+            await ada.type("hello from node one\r")
+            await bea.wait_for("Ada: hello from node one", timeout=15)
+            await cid.wait_for("Ada: hello from node one", timeout=15)
+            await cid.type("@Ada node three hears you\r")
+            await ada.wait_for("Cid: @Ada node three hears you", timeout=15)
+            await ada.wait_for("You were mentioned.", timeout=15)
+
+            # A banner and a room's topic from a shell reach every node.
+            moss = await _logged_in(ssh_to, ports[1], "Moss")
+            shell = tmp_path / "shell"
+            await _bbs(postgres_url, shell, "admin", "set", "announcement", "Picnic at noon")
+            await moss.wait_for("Announcement: Picnic at noon", timeout=15)
+            await _bbs(postgres_url, shell, "admin", "room", "theme", "Lobby", "Quiet hour")
+            for term in (ada, bea, cid):
+                await term.wait_for("set the topic: Quiet hour", timeout=15)
+
+            # A suspension from a shell ends a session on node two.
+            moss_end = _ended_at(moss)
+            await _bbs(
+                postgres_url, shell, "admin", "suspend", "moss", "--for", "7d", "--reason", "spam"
+            )
+            took = await _took(writer, keeper.id, "Moss", moss_end)
+            print(f"\nshell suspension ended a session on node two in {took:.2f} s")
+
+            # A sysop on node three suspends a member who is on node two.
+            sysop = await _logged_in(ssh_to, ports[2], "Keeper")
+            await sysop.type("a")
+            await sysop.wait_for("Review queue", timeout=15)
+            await sysop.type("l")
+            await sysop.wait_for("Member lookup")
+            await sysop.type("Bea\r")
+            await sysop.wait_for("Bea (member)", timeout=15)
+            await sysop.type("s")
+            await sysop.wait_for("Suspend")
+            await sysop.type("\r")
+            await sysop.wait_for("Category: ")
+            await sysop.type("insults in the lobby\r")
+            bea_end = _ended_at(bea)
+            sysop.send("3d\r")
+            took = await _took(writer, keeper.id, "Bea", bea_end)
+            print(f"screen suspension on node three ended a session on node two in {took:.2f} s")
+
+            # Closed from a shell: closed on every node.
+            await _bbs(postgres_url, shell, "admin", "room", "close", "Lobby")
+            for term in (ada, cid):
+                await term.wait_for("This room has been closed", timeout=15)
+        finally:
+            await asyncio.to_thread(writer.close)
+    finally:
+        errors = [await _stop(proc) for proc in procs]
+    for err in errors:
+        assert b"Traceback" not in err, err.decode()[-2000:]
+
+
+async def _took(writer: Any, sysop_id: int, name: str, end: asyncio.Task[float]) -> float:
+    """Seconds from the sanction's commit to the member's session ending (at most 2)."""
+    ended = await asyncio.wait_for(end, ENDS_WITHIN + 10)
+    record = await writer.admin.member_record(sysop_id, name)
+    made = max(s.created_at for s in record.sanctions).timestamp()
+    took = float(ended - made)
+    assert took <= ENDS_WITHIN, f"{name}'s session ended {took:.2f} s after the sanction"
+    return took
