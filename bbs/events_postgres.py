@@ -96,6 +96,11 @@ class PostgresEventBus:
         self.skipped = 0
 
     @property
+    def application_name(self) -> str:
+        """How this bus's connections name themselves in pg_stat_activity."""
+        return f"bbs live {self._channel}"[:63]
+
+    @property
     def listening(self) -> bool:
         """Whether this node is receiving notifications now."""
         return self._listening.is_set()
@@ -137,7 +142,7 @@ class PostgresEventBus:
         while True:
             try:
                 async with await psycopg.AsyncConnection.connect(
-                    self._conninfo, autocommit=True
+                    self._conninfo, autocommit=True, application_name=self.application_name
                 ) as conn:
                     delay = 1.0
                     await work(conn)

@@ -93,6 +93,45 @@ async def test_events_said_while_a_node_was_not_listening_arrive_in_order_after(
         await two.close()
 
 
+async def test_after_every_connection_is_cut_as_a_restart_would_nothing_is_lost(
+    migrated: str,
+) -> None:
+    """A database restart drops the listener, the reader and the sender of every node at
+    once: each reconnects, and what was said meanwhile arrives once, in order."""
+    one = PostgresEventBus(migrated, reconnect_max=1.0)
+    two = PostgresEventBus(migrated, reconnect_max=1.0)
+    await one.start()
+    await two.start()
+    try:
+        there, here = two.subscribe("room.1"), one.subscribe("room.1")
+        before = RoomLineEvent(1, 0, 7, "Ash", "say", "before", "2026-01-01T00:00:00+00:00")
+        one.publish("room.1", before)
+        await _until(lambda: len(there._queue) == 1 and len(here._queue) == 1, "the first")
+        async with await psycopg.AsyncConnection.connect(
+            libpq_url(migrated), autocommit=True
+        ) as admin:
+            cut = await (
+                await admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = %s",
+                    (one.application_name,),
+                )
+            ).fetchall()
+        assert len(cut) == 6  # three connections a node
+        lines = [
+            RoomLineEvent(1, n, 7, "Ash", "say", f"line {n}", "2026-01-01T00:00:00+00:00")
+            for n in range(1, 21)
+        ]
+        for line in lines:
+            one.publish("room.1", line)
+        await _until(lambda: len(there._queue) >= 21 and len(here._queue) >= 21, "the lines")
+        assert there.drain() == here.drain() == [before, *lines]  # none lost, none twice
+        assert one.reconnects >= 1 and two.reconnects >= 1
+    finally:
+        await one.close()
+        await two.close()
+
+
 async def test_two_communities_with_cluster_settings_share_room_lines_and_alerts(
     postgres_url: str, settings: Settings, tmp_path: Path
 ) -> None:
