@@ -76,6 +76,8 @@ THREAD_KEYS = (
     "R: reply. Q and a number, like Q3: reply quoting that post.\n"
     "A and a number, like A3: react to that post (hug, me too, proud of you, thank you).\n"
     "X and a number: report that post to the moderators.\n"
+    "W and a number: you are worried about that post's author (a priority alert for "
+    "the moderators, never a report).\n"
     "E and a number: edit your post. D and a number: delete your post.\n"
     "B and a number: block or unblock that post's author.\n"
     "F: follow or unfollow this thread. 0: back to the threads."
@@ -111,6 +113,16 @@ REPORT_PROMPT = (
     "not told who reported it. Type the reason, or 0 to go back: "
 )
 REPORTED = "Thank you. A moderator will look at it."
+WORRIED_PROMPT = (
+    "Worried about {name}? The moderators get a priority alert and check in with them; "
+    "they are not told who asked. What worries you (optional: Enter alone sends it "
+    "without a note, 0 goes back)? "
+)
+CONCERN_THANKS = (
+    "Thank you for looking out for them. The moderators have a priority alert and will "
+    "check in with them; they are not told who asked. If someone is in danger right now, "
+    "type help for crisis lines you can call for them, or for yourself."
+)
 BLOCK_QUESTION = (
     "Block {name}? Their posts fold up for you, and they cannot message, mention "
     "or react to you. They are not told."
@@ -381,6 +393,8 @@ async def read_thread(s: PlainSession, thread_id: int, *, at_seq: int | None = N
             "react",
             "x",
             "report",
+            "w",
+            "worried",
             "e",
             "edit",
             "d",
@@ -410,6 +424,11 @@ async def _on_post(s: PlainSession, reader: _Thread, word: str, post: PostView) 
         if reason and reason != "0":
             await boards.report_post(member.id, post.id, reason)
             await console.say(REPORTED)
+    elif word in ("w", "worried"):
+        note = (await console.ask(WORRIED_PROMPT.format(name=post.author))).strip()
+        if note != "0":
+            await boards.raise_concern(member.id, post.id, note)
+            await console.say(CONCERN_THANKS)
     elif word in ("q", "quote"):
         await reply(s, reader, quote=post)
     elif word in ("e", "edit", "d", "delete") and not post.mine:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bbs.accounts.blocks import BlockKind
 from bbs.boards.records import BODY_MAX, PostStatus
 from bbs.mail.records import WHO_LABELS, ConversationView, MessagePage, WhoMayWrite
-from plain.boards import tell_outcome, when
+from plain.boards import CONCERN_THANKS, WORRIED_PROMPT, tell_outcome, when
 from plain.forms import confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing
 
@@ -35,9 +35,10 @@ HELD = "(Held for review: not delivered yet.)"
 OLDER_NOTE = "Older messages: type O."
 CONVERSATION_PROMPT = (
     "Conversation: R to reply, O for older messages, B to block or unblock, "
-    "M to mute or unmute, X and a number to report a message, 0 to go back: "
+    "M to mute or unmute, X and a number to report a message, W if you are worried "
+    "about them, 0 to go back: "
 )
-CONVERSATION_HINT = "Type R, O, B, M, X and a number, or 0."
+CONVERSATION_HINT = "Type R, O, B, M, W, X and a number, or 0."
 NO_OLDER = "There are no older messages."
 BODY_INTRO = "Your message to {partner}."
 SENT = "Sent to {partner}."
@@ -54,6 +55,7 @@ REPORT_PROMPT = (
     "reason, or 0 to go back: "
 )
 REPORTED = "Thank you. A moderator will look at it."
+NOT_WRITTEN_YET = "{partner} has not written here yet."
 NO_SUCH_MESSAGE = "There is no message {number} here."
 
 _WHO_ORDER = [WhoMayWrite.EVERYONE, WhoMayWrite.TALKED, WhoMayWrite.NOBODY]
@@ -170,6 +172,15 @@ async def conversation(s: PlainSession, conversation_id: int) -> None:
             _blocked, muted = await boards.is_blocked(member.id, c.partner_id)
             await boards.set_block(member.id, c.partner_id, BlockKind.MUTE, not muted)
             await console.say(UNMUTED_DONE if muted else MUTED_DONE.format(partner=c.partner))
+        elif answer.is_word("w", "worried"):
+            theirs = [m for m in page.messages if m.sender == c.partner]
+            if not theirs:
+                await console.say(NOT_WRITTEN_YET.format(partner=c.partner))
+                continue
+            note = (await console.ask(WORRIED_PROMPT.format(name=c.partner))).strip()
+            if note != "0":
+                await boards.raise_concern_about_message(member.id, theirs[-1].id, note)
+                await console.say(CONCERN_THANKS)
         elif answer.word in ("x", "report") and answer.number is not None:
             if not 1 <= answer.number <= len(page.messages):
                 await console.say(NO_SUCH_MESSAGE.format(number=answer.number))

@@ -333,6 +333,45 @@ async def test_private_messages_written_read_and_answered(
     await eider.wait_closed()
 
 
+async def test_worried_about_a_posts_author_and_a_messages_sender(
+    plain: Connect, server: RunningServer
+) -> None:
+    """W, as on the full screen: a priority alert for the moderators, never a report."""
+    community = _community(server)
+    keeper = await _member(server, "Keeper", Role.MODERATOR)
+    fen_id = await _member(server, "Fen")
+    gale_id = await _member(server, "Gale")
+    boards = await community.boards.board_list(fen_id)
+    anxiety = next(b for b in boards if b.name == "Anxiety")
+    await community.boards.create_thread(
+        fen_id, anxiety.id, title="Rough week", body="I do not see the point of much lately."
+    )
+    await community.mail.send_message(fen_id, gale_id, "I have been giving my things away.")
+
+    gale = await _login(plain, "Gale")
+    gale.send("2\r")
+    await gale.answer("Boards: type", "2")
+    await gale.answer("Threads: type", "1")
+    await gale.answer("Thread: Enter for the next posts", "k")
+    read = await gale.answer("Thread: Enter", "w1")
+    assert "W and a number: you are worried about that post's author" in read
+    await gale.answer("Worried about Fen?", "they sound very low")
+    await gale.expect("Thank you for looking out for them.")
+    gale.send("0\r0\r0\r")
+    await gale.expect(MENU)
+    gale.send("3\r")
+    await gale.answer("Messages: type", "1")
+    await gale.answer("Conversation: R to reply", "w")
+    await gale.answer("Worried about Fen?", "")
+    await gale.expect("type help for crisis lines")
+
+    queue = await community.admin.queue(keeper)
+    concerns = [q for q in queue if q.author == "Fen"]
+    assert {q.target_kind for q in concerns} == {"post", "message"}
+    assert all(q.kind.value == "crisis" for q in concerns)
+    assert "they sound very low" in " ".join(q.reason for q in concerns)
+
+
 # -- rooms ----------------------------------------------------------------------------
 async def _enter_lobby(term: PlainTerminal) -> None:
     term.send("5\r")
