@@ -115,3 +115,38 @@ async def test_a_rollback_from_the_shell_reaches_the_running_node(
     finally:
         await model.stop()
         await community.stop_live()
+
+
+async def test_the_model_panel_retrains_on_one_node_at_a_time(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections.abc import Callable
+
+    from bbs.cluster import Singletons
+    from bbs.moderation_queue.gate import ModerationGate
+    from server.model_ops import RETRAIN_JOB, ServerModelOperations
+
+    other, mine = Singletons(postgres_url), Singletons(postgres_url)
+    gate = ModerationGate(None)
+    runs: list[tuple[str, ...]] = []
+
+    async def child(*args: str, on_line: Callable[[str], None]) -> int:
+        runs.append(args)  # stands in for minutes of `bbs moderation retrain`
+        on_line("kept: new model saved as v0001 and made current")
+        return 0
+
+    ops = ServerModelOperations(tmp_path, gate, lambda: None, singletons=mine)
+    monkeypatch.setattr(ops, "_run", child)
+    try:
+        assert await other.runs(RETRAIN_JOB)  # another node is retraining
+        said: list[str] = []
+        assert not await ops.retrain(said.append)
+        assert runs == [] and "Another node is retraining" in said[0]
+        await other.release(RETRAIN_JOB)
+        assert await ops.retrain(said.append)
+        assert runs == [("retrain",)]
+        assert await other.runs(RETRAIN_JOB)  # released once done
+    finally:
+        await other.close()
+        await mine.close()
+        gate.close()
