@@ -47,19 +47,31 @@ def _local_sha(store: ModelStore, name: str) -> str | None:
 
 
 def _write_version(store: ModelStore, version: model_versions.StoredVersion) -> None:
-    """Put a version from the database into this node's copy (whole, or not at all)."""
+    """Put a version from the database into this node's copy (whole, or not at all).
+
+    Workers of one `bbs serve --workers N` share a data directory and may copy the same
+    version at once: whoever lands first wins, the others find it there.
+    """
+    digest = hashlib.sha256(version.arrays).hexdigest()
     store.versions_dir.mkdir(parents=True, exist_ok=True)
     target = store.versions_dir / version.name
+    if _local_sha(store, version.name) == digest:
+        return
     if target.exists():
         # This node numbered a model of its own alike: keep it aside, never loaded.
-        aside = target.with_name(f"{version.name}.local-{int(time.time())}")
+        aside = target.with_name(f"{version.name}.local-{int(time.time())}-{os.getpid()}")
         log.warning("moderation: local %s differs from the shared one; kept as %s", target, aside)
-        os.replace(target, aside)
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(target, aside)
     tmp = Path(tempfile.mkdtemp(dir=store.versions_dir, prefix=".incoming-"))
     try:
         (tmp / ARRAYS_FILE).write_bytes(version.arrays)
         (tmp / MANIFEST_FILE).write_text(version.manifest, encoding="utf-8")
         os.replace(tmp, target)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if _local_sha(store, version.name) != digest:
+            raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -150,3 +150,28 @@ async def test_the_model_panel_retrains_on_one_node_at_a_time(
         await other.close()
         await mine.close()
         gate.close()
+
+
+async def test_a_local_version_numbered_like_a_shared_one_is_kept_aside(
+    community: Community, shipped: ModerationModel
+) -> None:
+    import hashlib
+    import json
+
+    from server.model_sync import pull
+
+    data_dir = community.settings.data_dir
+    store = ModelStore.for_data_dir(data_dir)
+    local = await asyncio.to_thread(store.save, shipped)  # this node's own v0001
+    arrays = b"another node's arrays"
+    manifest = json.dumps({"arrays_sha256": hashlib.sha256(arrays).hexdigest()})
+    with community.database.write() as session:
+        model_versions.add_version(session, local, manifest, arrays)
+        model_versions.use(session, local)
+        assert pull(session, data_dir) == local
+    assert (store.versions_dir / local / "model.npz").read_bytes() == arrays
+    kept = [p.name for p in store.versions_dir.iterdir() if p.name.startswith(f"{local}.local-")]
+    assert len(kept) == 1 and (store.versions_dir / kept[0] / "model.npz").is_file()
+    # The database's name is never taken over by this node's different one.
+    with community.database.write() as session, pytest.raises(ValueError, match="other contents"):
+        model_versions.add_version(session, local, "{}", b"yet another")
