@@ -192,3 +192,25 @@ async def test_a_node_started_later_on_other_files_keeps_the_shared_texts(
         assert "The first node's file." in await b.texts.help_text()
     finally:
         b.close()
+
+
+async def test_the_cli_refuses_an_empty_text_and_a_bad_country(
+    community: Community, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await sign_up(community, "Keeper", Role.SYSOP)
+    data_dir = str(community.settings.data_dir)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", "utf-8")
+    assert main(["admin", "help", "set", str(empty), "--data-dir", data_dir]) == 2
+    lines = tmp_path / "lines.txt"
+    lines.write_text("Telefonseelsorge 0800 111 0 111\n", "utf-8")
+    args = ["admin", "help", "set", str(lines), "--lang", "de", "--country", "Germany"]
+    assert main([*args, "--data-dir", data_dir]) == 1
+    assert "two-letter code" in capsys.readouterr().err
+    assert main([*args[:-1], "de", "--data-dir", data_dir]) == 0
+    assert _stored(community)[("help", "de", "DE")].startswith("Telefonseelsorge")
+    capsys.readouterr()
+    show = ["admin", "help", "show", "--lang", "de", "--country", "AT", "--data-dir", data_dir]
+    assert main(show) == 0
+    out = capsys.readouterr()
+    assert "Jemand zum Reden" in out.out and "members read de" in out.err
