@@ -1,5 +1,6 @@
 """Jobs that one node runs for the whole community (announcing scheduled room sessions,
-refreshing suggestions), chosen among several nodes by PostgreSQL advisory locks.
+refreshing suggestions, purging room history, retraining the moderation model), chosen
+among several nodes by PostgreSQL advisory locks.
 
 One node alone runs every job. With [cluster], a node runs a job only while it holds that
 job's session-level advisory lock on a connection of its own; when the node stops or dies,
@@ -42,7 +43,7 @@ class Singletons:
             if job in self._held:
                 await conn.execute("SELECT 1")  # still connected, so the lock still held
                 return True
-            key = zlib.crc32(f"{self._schema}:{job}".encode()) - 2**31
+            key = self._key(job)
             row = await (await conn.execute("SELECT pg_try_advisory_lock(%s)", (key,))).fetchone()
         except psycopg.Error as error:
             log.warning("cluster: could not check who runs %s (%s)", job, error)
@@ -53,6 +54,23 @@ class Singletons:
             self._held.add(job)
             return True
         return False
+
+    async def release(self, job: str) -> None:
+        """Let another node take `job` (one that runs on demand, such as retraining)."""
+        if self._conninfo is None or job not in self._held:
+            return
+        self._held.discard(job)
+        conn = self._conn
+        if conn is None or conn.closed:
+            return
+        try:
+            await conn.execute("SELECT pg_advisory_unlock(%s)", (self._key(job),))
+        except psycopg.Error as error:
+            log.warning("cluster: could not release %s (%s)", job, error)
+            await self.close()
+
+    def _key(self, job: str) -> int:
+        return zlib.crc32(f"{self._schema}:{job}".encode()) - 2**31
 
     async def _connection(self) -> psycopg.AsyncConnection[TupleRow]:
         if self._conn is not None and self._conn.closed:

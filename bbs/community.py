@@ -20,7 +20,7 @@ from bbs.events_postgres import libpq_url
 from bbs.posted_events import PostedEventFollower
 from bbs.rooms import records as rooms
 from bbs.services import Services
-from bbs.texts.notices import install_default_texts
+from bbs.texts import records as shared_texts
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,6 @@ class Community:
     def prepare(self) -> None:
         """Create the data directory's files and bring the schema up to date (blocking)."""
         self.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        install_default_texts(self.settings.data_dir)
         self.database.migrate()
         # Nodes started together on one new database: one seeds, the others then find it done.
         # Rooms too: seeded on first visit, two visits at once on PostgreSQL could both
@@ -94,6 +93,12 @@ class Community:
             self.boards.ensure_default_boards()
             self.resources.ensure_defaults()
             self.store.write_blocking(rooms.seed_default_rooms)
+            # Help and guidelines: from this data directory's files on the upgrade that
+            # brought them into the database, else as shipped; never over a sysop's text.
+            data_dir = self.settings.data_dir
+            added = self.store.write_blocking(lambda s: shared_texts.seed_texts(s, data_dir))
+            if added:
+                log.info("help and guidelines added to the database: %s", ", ".join(added))
 
     async def read(self, fn: Callable[[Session], T]) -> T:
         """Run fn with a read session in a worker thread (`Store.read`)."""

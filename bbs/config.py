@@ -162,12 +162,14 @@ class Settings:
     def host_key_path(self) -> Path:
         return self.data_dir / "ssh_host_ed25519_key"
 
+    # The help and guidelines files of a data directory from before they moved into the
+    # database: read once, as the first seed (bbs.texts.records.seed_texts), then never.
     @property
     def help_path(self) -> Path:
         return self.data_dir / "help.txt"
 
     def help_path_for(self, lang: str) -> Path:
-        """The help and crisis lines in one language: help.txt is English and the default."""
+        """The old help file of one language: help.txt is English."""
         return self.help_path if lang == "en" else self.data_dir / f"help.{lang}.txt"
 
     @property

@@ -10,6 +10,7 @@ import bbs.admin.review
 import bbs.boards.records
 import bbs.goals.records
 import bbs.mail.records
+import bbs.model_versions
 import bbs.models
 import bbs.moderation_queue.audit
 import bbs.moderation_queue.flags
@@ -19,6 +20,7 @@ import bbs.resources.records
 import bbs.rooms.records
 import bbs.suggestions.records
 import bbs.sysop_settings
+import bbs.texts.records
 
 # Exported so that each import above counts as used (they register tables on import).
 __all__ = ["bbs"]

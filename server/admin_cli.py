@@ -1,4 +1,5 @@
-"""`bbs admin queue|warn|mute|suspend|ban|lift|audit|note|set`: the admin screen's CLI twins."""
+"""`bbs admin queue|warn|mute|suspend|ban|lift|audit|note|set|help|guidelines`: the admin
+screen's CLI twins."""
 
 from __future__ import annotations
 
@@ -287,6 +288,7 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     )
     _handled_by(export, cmd_member_export, data_dir_option)
     _register_resources(admin_sub, data_dir_option)
+    _register_texts(admin_sub, data_dir_option)
 
 
 def _handled_by(
@@ -340,6 +342,103 @@ def cmd_member_export(args: argparse.Namespace) -> int:
     _write_private(args.output, text)
     sys.stderr.write(f"Wrote {member.pseudonym}'s data to {args.output}.\n")
     return 0
+
+
+# -- `bbs admin help|guidelines show|set`: the texts every node shows ---------------------
+def _seeded(database: Database, args: argparse.Namespace) -> None:
+    """Seed the texts as a starting server would, so a shell sees what members will."""
+    from bbs.texts.records import seed_texts
+
+    data_dir = load_settings(args.data_dir or default_data_dir()).data_dir
+    with database.write() as session:
+        seed_texts(session, data_dir)
+
+
+def cmd_text_show(args: argparse.Namespace) -> int:
+    from bbs.i18n import DEFAULT_LANGUAGE
+    from bbs.texts.records import all_texts, normalise_country, shipped
+
+    kind = args.text_kind
+    country = normalise_country(getattr(args, "country", ""))
+    with _database(args) as database:
+        _seeded(database, args)
+        with database.read() as session:
+            texts = all_texts(session)
+    for key in ((args.lang, country), (args.lang, ""), (DEFAULT_LANGUAGE, "")):
+        if (kind, *key) in texts:
+            if key != (args.lang, country):
+                sys.stderr.write(
+                    f"(none of its own: members read {'.'.join(k for k in key if k)})\n"
+                )
+            sys.stdout.write(texts[(kind, *key)])
+            return 0
+    sys.stdout.write(shipped(kind, args.lang) or shipped(kind, DEFAULT_LANGUAGE))
+    return 0
+
+
+def cmd_text_set(args: argparse.Namespace) -> int:
+    from bbs.text_safety import clean_text
+    from bbs.texts.records import GUIDELINES, HELP, put_text
+
+    kind = args.text_kind
+    try:
+        raw = sys.stdin.read(_BODY_READ_MAX) if args.file == "-" else args.file.read_text("utf-8")
+    except OSError as error:
+        sys.stderr.write(f"Could not read {args.file}: {error.strerror}.\n")
+        return 2
+    cleaned = clean_text(raw).strip()
+    if not cleaned:
+        sys.stderr.write(f"The {kind} cannot be empty.\n")
+        return 2
+    country = getattr(args, "country", "")
+    with _database(args) as database:
+        _seeded(database, args)
+        with _write(database) as session:
+            actor_id = _actor(session, args.as_name)
+            actor = require_staff(session, actor_id, sysop=True)
+            put_text(session, kind, args.lang, cleaned + "\n", country)
+            if kind == GUIDELINES:
+                version = admin.publish_guidelines_version(session, actor_id=actor_id)
+                done = f"guidelines ({args.lang}) set: version {version}, everyone agrees again."
+            else:
+                where = f"help text {args.lang}" + (f" {country.upper()}" if country else "")
+                audit_action(
+                    session,
+                    actor=actor,
+                    action=admin.Decision.SETTING.value,
+                    reason=where,
+                    detail=cleaned[:120],
+                )
+                done = f"{where} set."
+    _out(done + " Every running node shows it within seconds." if kind == HELP else done)
+    return 0
+
+
+def _register_texts(
+    admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+    for kind, blurb in (
+        ("help", "the help and crisis lines behind F1 (per language, and per country)"),
+        ("guidelines", "the community guidelines shown at sign-up (per language)"),
+    ):
+        parser = admin_sub.add_parser(kind, help=f"{blurb}: show, set FILE")
+        sub = parser.add_subparsers(dest="text_command", required=True)
+        show = sub.add_parser("show", help="print the text members read")
+        change = sub.add_parser("set", help="replace it on every node (audited)")
+        change.add_argument("file", type=Path, help="a UTF-8 text file; - reads stdin")
+        for p in (show, change):
+            p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
+            if kind == "help":
+                p.add_argument(
+                    "--country",
+                    default="",
+                    help="a two-letter country code: the lines shown there instead",
+                )
+            p.set_defaults(text_kind=kind)
+        _handled_by(show, cmd_text_show, data_dir_option)
+        _handled_by(change, cmd_text_set, data_dir_option, acting=SYSOP_ACTING)
 
 
 # -- `bbs admin resource list|show|add|edit|retire|restore`: the resource library ---------

@@ -321,6 +321,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _sharing_the_model(args: argparse.Namespace, func: Handler) -> Handler:
+    """`bbs moderation train|retrain|rollback` start from the model every node shares and
+    share what they make (server.model_sync): every running node loads it."""
+    command = getattr(args, "moderation_command", None)
+    if command not in ("train", "retrain", "rollback") or getattr(args, "ship", False):
+        return func
+
+    def run(args: argparse.Namespace) -> int:
+        from server.model_sync import shared
+
+        settings = load_settings(args.data_dir or default_data_dir())
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        database = Database(settings.database_url, pool_size=1)
+        try:
+            database.migrate()
+            with shared(database, settings.data_dir):
+                return func(args)
+        finally:
+            database.dispose()
+
+    return run
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -328,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
+    func = _sharing_the_model(args, func)
     try:
         return func(args)
     except (

@@ -1,28 +1,50 @@
-"""The model panel's operations: status from the model store, retrain and roll back in a child."""
+"""The model panel's operations: status from the model store, retrain and roll back in a child.
+
+The child (`bbs moderation retrain|rollback`) starts from the version every node shares and
+shares its result through the database (server.model_sync), which every node then loads.
+Retraining runs on one node at a time: the holder of the "model-retrain" single job.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bbs.admin.service import ModelStatus
+from bbs.cluster import Singletons
 from bbs.moderation_queue.gate import ModerationGate
 
 LABELS = ("harassment", "spam", "crisis")
+# The single job (bbs.cluster) a node holds while it retrains.
+RETRAIN_JOB = "model-retrain"
 
 
 class ServerModelOperations:
     """Retraining runs as `bbs moderation retrain` in a child process: minutes of CPU there
     never stall the event loop every member shares; the new model is loaded afterwards."""
 
-    def __init__(self, data_dir: Path, gate: ModerationGate, loader: Callable[[], Any]) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        gate: ModerationGate,
+        loader: Callable[[], Any],
+        *,
+        database_url: str | None = None,
+        singletons: Singletons | None = None,
+        on_loaded: Callable[[str], None] | None = None,
+    ) -> None:
         self._data_dir = data_dir
         self._gate = gate
         self._loader = loader
         self._lock = asyncio.Lock()
+        # The child opens the same database (a --database-url given to `bbs serve` too).
+        self._database_url = database_url
+        self._singletons = singletons or Singletons(None)
+        self._on_loaded = on_loaded
 
     def _status_now(self) -> ModelStatus:
         from moderation.store import ModelStore
@@ -60,6 +82,9 @@ class ServerModelOperations:
             str(self._data_dir),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
+            env={**os.environ, "BBS_DATABASE_URL": self._database_url}
+            if self._database_url
+            else None,
         )
         assert child.stdout is not None
         async for raw in child.stdout:
@@ -68,20 +93,28 @@ class ServerModelOperations:
 
     async def _reload(self) -> None:
         self._gate.set_scorer(await asyncio.to_thread(self._loader))
+        if self._on_loaded is not None:
+            self._on_loaded((await self.status()).current)
 
     async def retrain(self, on_line: Callable[[str], None]) -> bool:
         async with self._lock:
-            lines: list[str] = []
+            if not await self._singletons.runs(RETRAIN_JOB):
+                on_line("Another node is retraining the model now; try again when it is done.")
+                return False
+            try:
+                lines: list[str] = []
 
-            def keep(line: str) -> None:
-                lines.append(line)
-                on_line(line)
+                def keep(line: str) -> None:
+                    lines.append(line)
+                    on_line(line)
 
-            code = await self._run("retrain", on_line=keep)
-            kept = code == 0 and any(line.startswith("kept:") for line in lines)
-            if kept:
-                await self._reload()
-            return kept
+                code = await self._run("retrain", on_line=keep)
+                kept = code == 0 and any(line.startswith("kept:") for line in lines)
+                if kept:
+                    await self._reload()
+                return kept
+            finally:
+                await self._singletons.release(RETRAIN_JOB)
 
     async def rollback(self) -> str:
         async with self._lock:

@@ -9,7 +9,7 @@ import os
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
@@ -20,6 +20,9 @@ from bbs.config import Settings, with_overrides
 from bbs.text_safety import clean_text
 from server.session import BBSSession
 from server.wiring import build_community
+
+if TYPE_CHECKING:
+    from server.model_sync import SharedModel
 
 log = logging.getLogger(__name__)
 
@@ -294,6 +297,7 @@ class RunningServer:
     acceptor: asyncssh.SSHAcceptor
     registry: SessionRegistry
     host_key: asyncssh.SSHKey
+    shared_model: SharedModel | None = None
 
     @property
     def port(self) -> int:
@@ -308,6 +312,8 @@ class RunningServer:
         if running:
             await asyncio.wait(running, timeout=grace)
         await self.acceptor.wait_closed()
+        if self.shared_model is not None:
+            await self.shared_model.stop()
         await self.registry.community.suggestions.stop()
         await self.registry.community.rooms.stop()
         await self.registry.community.stop_live()
@@ -320,15 +326,37 @@ async def start_server(settings: Settings, community: Community | None = None) -
     await asyncio.to_thread(community.prepare)
     # Build the text-cleaning tables now, not during the first member's first screen.
     await asyncio.to_thread(clean_text, "\x1b")
-    if community.moderation.scorer is None:
+    # The moderation model every node shares (server.model_sync): the database's version.
+    from server.model_sync import SharedModel
+
+    injected = community.moderation.scorer is not None
+    shared_model = SharedModel(
+        community.store,
+        community.events,
+        settings.data_dir,
+        community.moderation,
+        lambda: _load_moderation_model(settings),
+    )
+    await shared_model.start()
+    if not injected:
         community.moderation.set_scorer(await asyncio.to_thread(_load_moderation_model, settings))
     await community.texts.help_text()  # the help text's crisis lines never count toward spam
     await community.start_live()  # several nodes: live events through PostgreSQL
+    if not injected:
+        shared_model.follow()  # another node's retrain or rollback is loaded here too
     # The sysop's model panel: status, retrain (in a child process) and roll back.
     from server.model_ops import ServerModelOperations
 
+    def loaded(name: str) -> None:
+        shared_model.loaded = name
+
     community.admin.model_ops = ServerModelOperations(
-        settings.data_dir, community.moderation, lambda: _load_moderation_model(settings)
+        settings.data_dir,
+        community.moderation,
+        lambda: _load_moderation_model(settings),
+        database_url=settings.database_url,
+        singletons=community.singletons,
+        on_loaded=loaded,
     )
     # Personal suggestions: the engine, and its refresher off the event loop.
     if community.suggestions.engine is None:
@@ -364,7 +392,7 @@ async def start_server(settings: Settings, community: Community | None = None) -
         # Listening on a free port (tests, benchmarks): tell members the real one.
         actual = with_overrides(settings, port=int(acceptor.get_port()))
         registry.settings = community.settings = actual
-    return RunningServer(acceptor, registry, host_key)
+    return RunningServer(acceptor, registry, host_key, shared_model)
 
 
 def tune_garbage_collector() -> None:

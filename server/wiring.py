@@ -72,7 +72,7 @@ def build_services(
     events = event_bus(settings)
     store = Store(database or Database(settings.database_url), events)
     moderation = ModerationGate(scorer, ModerationThresholds.from_mapping(settings.moderation))
-    texts = Texts(store, live, moderation)
+    texts = Texts(store, live, moderation, events)
     singletons = Singletons(settings.database_url if _cluster(settings) is not None else None)
     # Boards, threads, private messages and search.
     boards = BoardService(store=store, moderation=moderation, texts=texts)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from bbs.rooms import records as rooms
 from bbs.rooms.records import RoomView
 from bbs.sysop_settings import ANNOUNCE_TOPIC, BANNER_KEY, AnnouncementChanged
 from bbs.text_safety import clean_text
-from bbs.texts.notices import write_text_file
+from bbs.texts import records as shared_texts
 
 if TYPE_CHECKING:
     from bbs.admin.dashboard import DashboardStats
@@ -296,15 +295,29 @@ class AdminService(ModeratedService):
         await self._audit_sysop(actor_id, "rollback", "model panel", f"model now {now_current}")
         return now_current
 
-    async def set_help_text(self, actor_id: int, text: str) -> None:
-        """Replace the help and crisis lines text members see behind F1."""
-        await self._require_sysop(actor_id)
+    async def set_help_text(
+        self, actor_id: int, text: str, *, lang: str = "en", country: str = ""
+    ) -> None:
+        """Replace the help and crisis lines text members see behind F1 (in one language,
+        and for one country where given), on every node."""
         cleaned = clean_text(text).strip()
         if not cleaned:
             raise AdminError("The help text cannot be empty: it holds the crisis lines.")
-        await asyncio.to_thread(write_text_file, self._settings().help_path, cleaned + "\n")
+
+        def write(s: Session) -> None:
+            actor = require_staff(s, actor_id, sysop=True)
+            try:
+                shared_texts.put_text(s, shared_texts.HELP, lang, cleaned + "\n", country)
+            except ValueError as error:
+                raise AdminError(str(error)) from None
+            where = f"help text {lang}" + (f" {country.upper()}" if country else "")
+            audit_action(
+                s, actor=actor, action=Decision.SETTING.value, reason=where, detail=cleaned[:120]
+            )
+
+        await self._store.write(write)
+        self._texts.forget()
         await self._texts.help_text()  # the moderation gate trusts the new lines
-        await self._audit_sysop(actor_id, Decision.SETTING.value, "help text", cleaned[:120])
 
     # -- boards and rooms ---------------------------------------------------------------
     async def places(self, actor_id: int) -> tuple[list[BoardView], list[RoomView]]:
@@ -365,16 +378,24 @@ class AdminService(ModeratedService):
     async def agree(self, member_id: int) -> None:
         await self._store.write(lambda s: admin.agree_to_guidelines(s, member_id))
 
-    async def publish_guidelines(self, actor_id: int, text: str) -> int:
-        """Replace the guidelines text and start a new version everyone agrees to again."""
-        await self._require_sysop(actor_id)
+    async def publish_guidelines(self, actor_id: int, text: str, *, lang: str = "en") -> int:
+        """Replace the guidelines text (on every node) and start a new version everyone
+        agrees to again."""
         cleaned = clean_text(text).strip()
         if not cleaned:
             raise AdminError("The guidelines cannot be empty.")
-        await asyncio.to_thread(write_text_file, self._settings().guidelines_path, cleaned + "\n")
-        return await self._store.write(
-            lambda s: admin.publish_guidelines_version(s, actor_id=actor_id)
-        )
+
+        def write(s: Session) -> int:
+            require_staff(s, actor_id, sysop=True)
+            try:
+                shared_texts.put_text(s, shared_texts.GUIDELINES, lang, cleaned + "\n")
+            except ValueError as error:
+                raise AdminError(str(error)) from None
+            return admin.publish_guidelines_version(s, actor_id=actor_id)
+
+        version = await self._store.write(write)
+        self._texts.forget()
+        return version
 
 
 __all__ = [

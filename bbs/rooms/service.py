@@ -220,6 +220,10 @@ class RoomService:
             await self.purge_expired()
 
     async def purge_expired(self) -> int:
+        """Delete room history past its retention; with several nodes, only the one that
+        runs the "history-purge" job does (bbs.cluster)."""
+        if not await self._singletons.runs("history-purge"):
+            return 0
         days = self._settings().room_retention_days
         cutoff = self._clock.now() - timedelta(days=days)
         purged = await self._store.write(lambda s: rooms.purge_lines_before(s, cutoff))

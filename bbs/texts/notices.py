@@ -1,12 +1,10 @@
-"""Texts shown to members that come from the core: what we store, help and guidelines files."""
+"""Texts shown to members that come from the core: what we store, and the help and guidelines
+that ship (the first seed of the database's own: bbs.texts.records)."""
 
 from __future__ import annotations
 
-import os
 from importlib import resources
 from pathlib import Path
-
-from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 WHAT_WE_STORE = """\
 What we store about you
@@ -39,35 +37,12 @@ You can see, export and delete what is kept about you from the Profile menu
 (P, then P again), or ask a sysop."""
 
 
-def _default_text(name: str) -> str:
+def default_text(name: str) -> str:
+    """A text that ships in the package (bbs/defaults): help.txt, help.es.txt, guidelines.txt."""
     return (resources.files("bbs") / "defaults" / name).read_text(encoding="utf-8")
 
 
-# The help in each translated language; help.txt is the English one and every fallback.
-TRANSLATED_HELP = tuple(f"help.{lang}.txt" for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
-
-
-def install_default_texts(data_dir: Path) -> None:
-    """Put editable copies of the help and guidelines texts in the data directory.
-
-    Each file is copied where it is missing (first start, or an upgrade that brought a new
-    language) and never over one that is there: the sysop's edits are theirs.
-    """
-    for name in ("help.txt", "guidelines.txt", *TRANSLATED_HELP):
-        target = data_dir / name
-        if not target.exists():
-            tmp = target.with_suffix(".tmp")
-            tmp.write_text(_default_text(name), encoding="utf-8")
-            os.replace(tmp, target)
-
-
-def read_text_file(path: Path, fallback: str) -> str:
-    """The sysop's file if readable, else our default (the help must always show)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return _default_text(fallback)
-    return text if text.strip() else _default_text(fallback)
+_default_text = default_text
 
 
 def read_optional_text_file(path: Path) -> str:
@@ -77,10 +52,3 @@ def read_optional_text_file(path: Path) -> str:
     except OSError:
         return ""
     return text if text.strip() else ""
-
-
-def write_text_file(path: Path, text: str) -> None:
-    """Replace a sysop-editable text (help, guidelines) atomically: readers never see half."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -1,17 +1,22 @@
 """The community's texts: help and crisis lines, guidelines, and the notes built from them.
 
-Reading the help text tells the moderation gate which numbers and links to trust, so the
-texts take the gate; a member's language comes from the store.
+The help and guidelines live in the database (bbs.texts.records), shared by every node.
+Each node keeps them in memory and reads them again when a sysop saves one (a
+`TextsChanged` event on the bus, from any node or from `bbs admin` in a shell), and at
+least every CACHE_SECONDS in case an event was lost. Reading the help text tells the
+moderation gate which numbers and links to trust, so the texts take the gate; a member's
+language comes from the store.
 """
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections.abc import Callable
 from typing import Protocol
 
 from bbs.accounts import members as accounts
 from bbs.config import Settings
+from bbs.events import EventBus
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 from bbs.moderation_queue.gate import ModerationGate, Verdict
 from bbs.moderation_queue.policy import (
@@ -22,7 +27,11 @@ from bbs.moderation_queue.policy import (
     hold_message,
 )
 from bbs.store import Store
-from bbs.texts.notices import WHAT_WE_STORE, read_optional_text_file, read_text_file
+from bbs.texts import records
+from bbs.texts.notices import WHAT_WE_STORE
+
+# Texts are read again at least this often, even if no change event arrived.
+CACHE_SECONDS = 60.0
 
 
 class CrisisNote(Protocol):
@@ -36,34 +45,86 @@ class Texts:
     """Help, guidelines and the crisis and hold notes, in each member's language."""
 
     def __init__(
-        self, store: Store, settings: Callable[[], Settings], moderation: ModerationGate
+        self,
+        store: Store,
+        settings: Callable[[], Settings],
+        moderation: ModerationGate,
+        events: EventBus | None = None,
     ) -> None:
         self._store = store
         self._settings = settings
         self._moderation = moderation
+        self._cache: dict[tuple[str, str, str], str] | None = None
+        self._loaded_at = 0.0
+        self._generation = 0
+        # A sysop's save on any node (or from a shell) drops this node's copy.
+        self._changes = (
+            events.subscribe(records.TEXTS_TOPIC, maxsize=16, on_event=self._changed)
+            if events is not None
+            else None
+        )
 
-    def _help_texts(self) -> dict[str, str]:
-        # Blocking: every language's help, each falling back to the default (help.txt).
-        default = read_text_file(self._settings().help_path, "help.txt")
-        texts = {DEFAULT_LANGUAGE: default}
-        for lang in LANGUAGES:
-            if lang != DEFAULT_LANGUAGE:
-                path = self._settings().help_path_for(lang)
-                texts[lang] = read_optional_text_file(path) or default
+    def _changed(self) -> None:
+        if self._changes is not None:
+            self._changes.drain()
+        self.forget()
+
+    def forget(self) -> None:
+        """Read the texts from the database again next time (a sysop changed one)."""
+        self._cache = None
+        self._generation += 1
+
+    async def _texts(self) -> dict[tuple[str, str, str], str]:
+        cache = self._cache
+        if cache is not None and time.monotonic() - self._loaded_at < CACHE_SECONDS:
+            return cache
+        generation = self._generation
+        texts = await self._store.read(records.all_texts)
+        if generation == self._generation:  # no change announced while we read
+            self._cache, self._loaded_at = texts, time.monotonic()
+        self._trust(texts)
         return texts
 
-    async def help_text(self, lang: str | None = None) -> str:
-        """The help and crisis lines text (behind F1) in `lang`, else the default (help.txt).
-
-        Whenever any language's text has changed (the admin screen, or a file edited by
-        hand), the moderation gate is told: the numbers and links in every one of them never
-        count toward spam when a member shares them.
-        """
-        texts = await asyncio.to_thread(self._help_texts)
-        trusted = "\n\n".join(dict.fromkeys(texts.values()))
+    def _trust(self, texts: dict[tuple[str, str, str], str]) -> None:
+        # Every language's and country's help: its numbers and links never count as spam.
+        # The default language's own first, as the gate has always had it.
+        order = sorted(texts, key=lambda k: (k[1] != DEFAULT_LANGUAGE, k[2] != "", k))
+        helps = [texts[k] for k in order if k[0] == records.HELP]
+        trusted = "\n\n".join(dict.fromkeys(helps or [records.shipped(records.HELP, "en")]))
         if trusted != self._moderation.trusted_text:
             self._moderation.set_trusted_text(trusted)
-        return texts[normalise_language(lang)]
+
+    @staticmethod
+    def _pick(texts: dict[tuple[str, str, str], str], kind: str, lang: str, country: str) -> str:
+        for key in (
+            (lang, country),
+            (lang, ""),
+            (DEFAULT_LANGUAGE, country),
+            (DEFAULT_LANGUAGE, ""),
+        ):
+            body = texts.get((kind, *key), "")
+            if body.strip():
+                return body
+        return records.shipped(kind, lang) or records.shipped(kind, DEFAULT_LANGUAGE)
+
+    async def help_text(self, lang: str | None = None, country: str | None = None) -> str:
+        """The help and crisis lines text (behind F1) in `lang`, for `country` where the
+        sysop wrote one for it; else that language's, else the default (English) one.
+
+        Whenever any of them has changed (a sysop's save, on any node), the moderation gate
+        is told: the numbers and links in every one of them never count toward spam when a
+        member shares them.
+        """
+        try:
+            where = records.normalise_country(country)
+        except ValueError:
+            where = ""
+        return self._pick(await self._texts(), records.HELP, normalise_language(lang), where)
+
+    async def help_texts(self) -> dict[tuple[str, str], str]:
+        """Every stored help text by (language, country), for the sysop's tools."""
+        texts = await self._texts()
+        return {(lang, c): body for (kind, lang, c), body in texts.items() if kind == records.HELP}
 
     async def member_language(self, member_id: int) -> str:
         """The language the member reads the board in (English for one who is gone)."""
@@ -108,10 +169,9 @@ class Texts:
             return await self.crisis_words(member_id, text_lang=verdict.scores.lang)
         return ""
 
-    async def guidelines_text(self) -> str:
-        return await asyncio.to_thread(
-            read_text_file, self._settings().guidelines_path, "guidelines.txt"
-        )
+    async def guidelines_text(self, lang: str | None = None) -> str:
+        """The community guidelines in `lang`, else the default (English) ones."""
+        return self._pick(await self._texts(), records.GUIDELINES, normalise_language(lang), "")
 
     @staticmethod
     def what_we_store_text() -> str:

@@ -80,3 +80,37 @@ async def test_a_scheduled_session_is_announced_once_across_two_nodes(
         await asyncio.sleep(1.0)
         said = [e for e in heard.drain() if isinstance(e, SessionStartingEvent)]
         assert len(said) == 1
+
+
+async def test_an_on_demand_job_is_released_for_another_node(postgres_url: str) -> None:
+    one, two = Singletons(postgres_url), Singletons(postgres_url)
+    try:
+        assert await one.runs("model-retrain")
+        assert not await two.runs("model-retrain")  # retraining on one node at a time
+        await one.release("model-retrain")
+        assert await two.runs("model-retrain")
+        assert not await one.runs("model-retrain")
+        await Singletons(None).release("model-retrain")  # one process alone: nothing to do
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_room_history_is_purged_by_one_node_only(
+    postgres_url: str, settings: Settings, tmp_path: Path
+) -> None:
+    async with cluster_nodes(settings, postgres_url, tmp_path) as nodes:
+        a, b = nodes
+        await a.rooms.ensure_ready()
+        assert await a.rooms.purge_expired() == 0  # nothing old yet; a takes the job
+        with a.database.write() as s:
+            s.add(
+                rooms.RoomLine(
+                    room_id=1,
+                    author="Old",
+                    text="ancient",
+                    created_at=utcnow() - timedelta(days=31),
+                )
+            )
+        assert await b.rooms.purge_expired() == 0  # node a purges for everyone
+        assert await a.rooms.purge_expired() == 1

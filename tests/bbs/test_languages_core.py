@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
+from sqlmodel import Session
 from support import PASSWORD, let_new_members_write, sign_up
 
 from bbs.accounts.members import AccountError
@@ -79,8 +80,16 @@ async def test_help_comes_in_each_language_and_falls_back_to_the_default(
     assert ES_LINE in await community.texts.help_text("es")
     assert DE_LINE in await community.texts.help_text("de")
     assert "findahelpline.com" in await community.texts.help_text("pt")
-    # A sysop who empties a language's file gets the default help there, not nothing.
-    community.settings.help_path_for("fr").write_text("   \n", encoding="utf-8")
+    # A language with no help of its own gets the default help there, not nothing.
+    from bbs.texts.records import CommunityText
+
+    def drop_french(session: Session) -> None:
+        row = session.get(CommunityText, ("help", "fr", ""))
+        assert row is not None
+        session.delete(row)
+
+    await community.store.write(drop_french)
+    community.texts.forget()
     assert EN_LINE in await community.texts.help_text("fr")
     # An unknown language is the default.
     assert EN_LINE in await community.texts.help_text("xx")
@@ -89,16 +98,18 @@ async def test_help_comes_in_each_language_and_falls_back_to_the_default(
 def test_language_helps_are_installed_where_missing_and_never_overwrite_a_sysops_edit(
     settings: Settings,
 ) -> None:
+    from bbs.texts.records import all_texts
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.help_path_for("es").write_text("Llama al 112. Nuestro número local.", "utf-8")
     community = build_community(settings)
     try:
         community.prepare()  # first start, or an upgrade from before languages
-        assert settings.help_path_for("es").read_text("utf-8") == (
-            "Llama al 112. Nuestro número local."
-        )
+        with community.database.read() as session:
+            stored = all_texts(session)
+        assert stored[("help", "es", "")] == "Llama al 112. Nuestro número local."
         for lang in ("fr", "de", "pt"):
-            assert "findahelpline.com" in settings.help_path_for(lang).read_text("utf-8")
+            assert "findahelpline.com" in stored[("help", lang, "")]
     finally:
         community.close()
 

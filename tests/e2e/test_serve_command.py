@@ -62,7 +62,8 @@ async def test_first_start_restart_and_goodbye_on_sigterm(tmp_path: Path, ssh_to
         key = data_dir / "ssh_host_ed25519_key"
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
         assert (data_dir / "bbs.sqlite3").exists()
-        assert (data_dir / "help.txt").exists()
+        # Help and guidelines live in the database now, not in files to edit here.
+        assert not (data_dir / "help.txt").exists()
 
         term = await ssh_to(port, "new")
         await term.past_language()
