@@ -393,7 +393,7 @@ def cmd_text_set(args: argparse.Namespace) -> int:
     country = getattr(args, "country", "")
     with _database(args) as database:
         _seeded(database, args)
-        with _write(database) as session:
+        with write_for_server(database) as session:
             actor_id = _actor(session, args.as_name)
             actor = require_staff(session, actor_id, sysop=True)
             put_text(session, kind, args.lang, cleaned + "\n", country)
