@@ -126,15 +126,22 @@ class Community:
         """Join the other nodes' live events (with [cluster]), and follow what `bbs admin`
         posts from a shell."""
         from bbs.events_postgres import PostgresEventBus
+        from bbs.presence_postgres import PostgresPresence
 
         if isinstance(self.events, PostgresEventBus):
             await self.events.start()
+        # Presence and live sessions shared with the other nodes (with [cluster]).
+        if isinstance(self.services.presence, PostgresPresence):
+            await self.services.presence.live.start()
         await self.posted.start()
 
     async def stop_live(self) -> None:
         from bbs.events_postgres import PostgresEventBus
+        from bbs.presence_postgres import PostgresPresence
 
         await self.posted.stop()
+        if isinstance(self.services.presence, PostgresPresence):
+            await self.services.presence.live.stop()
         if isinstance(self.events, PostgresEventBus):
             await self.events.close()
         await self._singletons.close()

@@ -59,7 +59,8 @@ class Services:
     # The time: every port below and every service that reads it takes this one.
     clock: Clock
     # Who is in which room, who is connected, and how fast a member or a source may go:
-    # ports kept in this process's memory now (several nodes would share them).
+    # ports kept in this process's memory; with [cluster], presence and live sessions are
+    # every node's, through PostgreSQL (bbs.presence_postgres).
     presence: Presence
     sessions: LiveSessions
     flood: RoomFlood

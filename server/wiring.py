@@ -9,10 +9,10 @@ from __future__ import annotations
 from bbs.accounts.hashing import Hasher
 from bbs.accounts.login_guard import LocalDoorThrottle, LoginGuard
 from bbs.accounts.service import AccountService
-from bbs.accounts.sessions import LocalSessions
+from bbs.accounts.sessions import LiveSessions, LocalSessions
 from bbs.admin.service import AdminService
 from bbs.boards.service import BoardService
-from bbs.clock import SystemClock
+from bbs.clock import Clock, SystemClock
 from bbs.cluster import Singletons
 from bbs.community import Community
 from bbs.config import ClusterSettings, Settings
@@ -26,7 +26,7 @@ from bbs.moderation_queue.policy import ModerationThresholds, TextScorer
 from bbs.privacy.service import PrivacyService
 from bbs.resources.service import ResourceService
 from bbs.rooms.flood import FloodControl
-from bbs.rooms.presence import LocalPresence
+from bbs.rooms.presence import LocalPresence, Presence
 from bbs.rooms.service import RoomService
 from bbs.services import LiveSettings, Services
 from bbs.store import Store
@@ -50,6 +50,20 @@ def event_bus(settings: Settings) -> EventBus:
     )
 
 
+def live_presence(
+    settings: Settings, events: EventBus, clock: Clock
+) -> tuple[Presence, LiveSessions]:
+    """Who is in which room and who is connected: this process's memory on one node, every
+    node's rows in PostgreSQL with [cluster] (bbs.presence_postgres)."""
+    cluster = _cluster(settings)
+    if cluster is None:
+        return LocalPresence(clock), LocalSessions(clock)
+    from bbs.presence_postgres import ClusterLive
+
+    live = ClusterLive(settings.database_url, cluster, events, clock)
+    return live.presence, live.sessions
+
+
 def _cluster(settings: Settings) -> ClusterSettings | None:
     # [cluster] means nothing on SQLite, which one process serves.
     return None if settings.database_url.startswith("sqlite") else settings.cluster
@@ -64,12 +78,11 @@ def build_services(
     """Every part of one BBS, each given its ports (nothing runs until `prepare`)."""
     live = LiveSettings(settings)
     clock = SystemClock()
-    # Presence, live sessions and rate limits: in this process's memory, one node.
-    presence = LocalPresence(clock)
-    sessions = LocalSessions(clock)
+    # Rate limits: in this process's memory, one node.
     flood = FloodControl(clock)
     throttle = LocalDoorThrottle(settings.login, clock)
     events = event_bus(settings)
+    presence, sessions = live_presence(settings, events, clock)
     store = Store(database or Database(settings.database_url), events)
     moderation = ModerationGate(scorer, ModerationThresholds.from_mapping(settings.moderation))
     texts = Texts(store, live, moderation, events)

@@ -209,10 +209,14 @@ async def reach(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> None:
 
 @contextlib.asynccontextmanager
 async def cluster_nodes(
-    settings: Settings, url: str, root: Path, count: int = 2
+    settings: Settings,
+    url: str,
+    root: Path,
+    count: int = 2,
+    cluster: ClusterSettings | None = None,
 ) -> AsyncIterator[list[Community]]:
-    """`count` communities on one PostgreSQL schema with [cluster], live, as several nodes
-    would be; stopped and closed afterwards."""
+    """`count` communities on one PostgreSQL schema with [cluster] (`cluster`, named
+    node1, node2...), live, as several nodes would be; stopped and closed afterwards."""
     nodes: list[Community] = []
     try:
         for i in range(count):
@@ -222,7 +226,7 @@ async def cluster_nodes(
                     settings,
                     data_dir=root / name,
                     database_url=url,
-                    cluster=ClusterSettings(node_name=name),
+                    cluster=dataclasses.replace(cluster or ClusterSettings(), node_name=name),
                 )
             )
             nodes.append(node)

@@ -11,7 +11,18 @@ import bbs.schema  # noqa: F401  (registers every table on SQLModel.metadata)
 target_metadata = SQLModel.metadata
 
 
-HAND_WRITTEN = frozenset({"live_event", "ix_live_event_at"})
+HAND_WRITTEN = frozenset(
+    {
+        "live_event",
+        "ix_live_event_at",
+        # Live sessions and room presence of several nodes (migration 0017).
+        "live_session",
+        "ix_live_session_member",
+        "ix_live_session_node",
+        "live_presence",
+        "ix_live_presence_room",
+    }
+)
 
 
 def _include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:

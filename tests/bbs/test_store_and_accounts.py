@@ -39,12 +39,24 @@ def _add(
 KEY = PublicKeyInfo("ssh-ed25519", "SHA256:abc", "ssh-ed25519 AAAA")
 
 
+# PostgreSQL's UNLOGGED tables of several nodes (migrations 0015 and 0017), and their indexes.
+_LIVE_TABLES = frozenset(
+    {
+        "live_event",
+        "ix_live_event_at",
+        "live_session",
+        "ix_live_session_member",
+        "ix_live_session_node",
+        "live_presence",
+        "ix_live_presence_room",
+    }
+)
+
+
 def _not_full_text(_obj: object, name: str | None, type_: str, *_: object) -> bool:
     # Hand-written, outside the models: full-text objects ("_fts") and PostgreSQL's
-    # live_event table of several nodes (bbs.events_postgres).
-    if type_ == "table" and name == "live_event":
-        return False
-    if type_ == "index" and name == "ix_live_event_at":
+    # live tables of several nodes (bbs.events_postgres, bbs.presence_postgres).
+    if type_ in ("table", "index") and name in _LIVE_TABLES:
         return False
     return not (type_ in ("table", "index") and name is not None and "_fts" in name)
 

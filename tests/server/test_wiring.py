@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from bbs.clock import SystemClock
 from bbs.community import Community
 from bbs.config import ClusterSettings, Settings, with_overrides
 from bbs.events import LocalEventBus
 from bbs.events_postgres import PostgresEventBus
-from server.wiring import build_services, event_bus
+from server.wiring import build_services, event_bus, live_presence
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/nowhere"
 
@@ -41,3 +42,20 @@ def test_the_community_and_its_services_share_one_store_bus_and_settings(
         assert "-p 2222" in community.privacy.export_command(SimpleNamespace(pseudonym="Wren"))
     finally:
         community.close()
+
+
+def test_a_cluster_shares_presence_and_live_sessions_one_process_keeps_them(
+    settings: Settings,
+) -> None:
+    from bbs.accounts.sessions import LocalSessions
+    from bbs.presence_postgres import PostgresPresence, PostgresSessions
+    from bbs.rooms.presence import LocalPresence
+
+    clock = SystemClock()
+    presence, sessions = live_presence(settings, LocalEventBus(), clock)
+    assert isinstance(presence, LocalPresence) and isinstance(sessions, LocalSessions)
+    clustered = with_overrides(settings, database_url=POSTGRES, cluster=ClusterSettings())
+    presence, sessions = live_presence(clustered, LocalEventBus(), clock)
+    assert isinstance(presence, PostgresPresence) and isinstance(sessions, PostgresSessions)
+    # One node's share of the tables behind both ports.
+    assert presence.live is sessions.live
