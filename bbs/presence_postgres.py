@@ -167,7 +167,10 @@ _SESSIONS_OF = (
     "SELECT node, session_id, member_id, started_at, width, height, "
     f"{_AGE} FROM live_session WHERE member_id = %(member)s AND {_FRESH}"
 )
-_BEAT = "UPDATE {table} SET heartbeat = now() WHERE node = %(node)s"
+_BEAT = (
+    "WITH b AS (UPDATE {table} SET heartbeat = now() WHERE node = %(node)s RETURNING 1)"
+    " SELECT count(*) FROM b"
+)
 _PURGE_PRESENCE = (
     f"DELETE FROM live_presence WHERE NOT ({_FRESH}) RETURNING room_id, member_id, name, hidden"
 )
@@ -500,29 +503,25 @@ class ClusterLive:
         self.ticks += 1
 
     async def _beat_own(self) -> None:
-        beat = await self.execute(
-            f"WITH b AS ({_BEAT.format(table='live_presence')} RETURNING 1) SELECT count(*) FROM b",
-            {},
-        )
-        rows = sum(len(room) for room in self.mine.values())
-        if beat[0][0] != rows:
+        """Refresh this node's rows; rewrite them when the table lost some (a failed write,
+        or another node purged them while this one could not reach the database)."""
+        beat = await self.execute(_BEAT.format(table="live_presence"), {})
+        if beat[0][0] != sum(len(room) for room in self.mine.values()):
             await self._rewrite_own_presence()
-        beat = await self.execute(
-            f"WITH b AS ({_BEAT.format(table='live_session')} RETURNING 1) SELECT count(*) FROM b",
-            {},
-        )
-        sizes = {s.session_id: s.info() for s in self.local}
-        if beat[0][0] != len(self.local):
+        held = [(s, member_id, started, s.info()) for s, (member_id, started) in self.local.items()]
+        beat = await self.execute(_BEAT.format(table="live_session"), {})
+        if beat[0][0] != len(held):
             await self.execute(
                 "DELETE FROM live_session WHERE node = %(node)s AND NOT session_id = ANY(%(ids)s)",
-                {"ids": list(sizes)},
+                {"ids": [info.session_id for *_, info in held]},
             )
             self.written_sizes = {}
-        for session, (member_id, started) in list(self.local.items()):
-            info = sizes[session.session_id]
-            if self.written_sizes.get(info.session_id) != (info.width, info.height):
+        # Sessions whose window changed size (as the other nodes' lists show them).
+        for session, member_id, started, info in held:
+            size = (info.width, info.height)
+            if session in self.local and self.written_sizes.get(info.session_id) != size:
                 await self.execute(_SESSION_UPSERT, self.sessions.params(info, member_id, started))
-                self.written_sizes[info.session_id] = (info.width, info.height)
+                self.written_sizes[info.session_id] = size
 
     async def _rewrite_own_presence(self) -> None:
         """This node's presence rows as its memory holds them (after a lost write, or after

@@ -32,13 +32,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _write_config(data_dir: Path, name: str) -> None:
+def _write_config(data_dir: Path, name: str, cluster: str = "") -> None:
     data_dir.mkdir(parents=True)
-    (data_dir / "config.toml").write_text(f'[cluster]\nnode_name = "{name}"\n')
+    (data_dir / "config.toml").write_text(f'[cluster]\nnode_name = "{name}"\n{cluster}')
 
 
-async def _node(data_dir: Path, url: str, name: str) -> tuple[asyncio.subprocess.Process, int]:
-    _write_config(data_dir, name)
+async def _node(
+    data_dir: Path, url: str, name: str, cluster: str = ""
+) -> tuple[asyncio.subprocess.Process, int]:
+    _write_config(data_dir, name, cluster)
     port = _free_port()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -255,3 +257,40 @@ async def _took(writer: Any, sysop_id: int, name: str, end: asyncio.Task[float])
     took = float(ended - made)
     assert took <= ENDS_WITHIN, f"{name}'s session ended {took:.2f} s after the sanction"
     return took
+
+
+# Short heartbeats: a node killed mid-room is gone from the others within seconds.
+QUICK = "heartbeat_seconds = 0.5\npresence_timeout_seconds = 3\n"
+
+
+async def test_a_node_killed_mid_room_drops_its_members_from_who_on_the_other(
+    postgres_url: str, settings: Settings, tmp_path: Path, ssh_to: Any
+) -> None:
+    one, port_one = await _node(tmp_path / "one", postgres_url, "one", QUICK)
+    nodes = [one]
+    try:
+        two, port_two = await _node(tmp_path / "two", postgres_url, "two", QUICK)
+        nodes.append(two)
+        writer = build_community(dataclasses.replace(settings, database_url=postgres_url))
+        try:
+            for name in ("Ada", "Bea"):
+                await writer.accounts.sign_up(name, PASSWORD, PASSWORD)
+        finally:
+            await asyncio.to_thread(writer.close)
+        await _into_lobby(ssh_to, port_one, "Ada")
+        bea = await _into_lobby(ssh_to, port_two, "Bea")
+        await bea.type("/who\r")
+        await bea.wait_for("Here now (2): Ada, Bea", timeout=15)
+        one.send_signal(signal.SIGKILL)  # no goodbye, no cleanup: its rows stay behind
+        killed = asyncio.get_running_loop().time()
+        # The room hears Ada leave once node two purges node one's rows...
+        await bea.wait_for("Here (1): Bea", timeout=15)
+        # ...and /who no longer lists her, within the (shortened) presence timeout.
+        await bea.type("/who\r")
+        await bea.wait_for("Here now (1): Bea", timeout=15)
+        assert asyncio.get_running_loop().time() - killed < 3 + 2
+    finally:
+        errors = [await _stop(proc) for proc in nodes]
+    # Node one was killed; node two carried on without a fault.
+    for err in errors[1:]:
+        assert b"Traceback" not in err, err.decode()[-2000:]
