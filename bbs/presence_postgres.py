@@ -55,6 +55,8 @@ log = logging.getLogger(__name__)
 
 # Every node hears here about the others' sessions and presence.
 LIVE_TOPIC = "live"
+# A database that does not answer a new connection within this is taken as down.
+CONNECT_SECONDS = 10
 # The shortest wait between two housekeeping rounds (a row about to expire).
 MIN_TICK_SECONDS = 0.1
 
@@ -281,7 +283,9 @@ class ClusterLive:
             if self._conn is not None and self._conn.closed:
                 self._conn = None
             if self._conn is None:
-                self._conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
+                self._conn = await psycopg.AsyncConnection.connect(
+                    self._conninfo, autocommit=True, connect_timeout=CONNECT_SECONDS
+                )
             return self._conn
 
     async def execute(self, query: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:

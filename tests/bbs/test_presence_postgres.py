@@ -205,6 +205,34 @@ async def test_a_node_that_stops_heartbeating_is_gone_after_the_timeout(
         assert await _rows(postgres_url, "live_session") == []
 
 
+async def test_a_node_writes_its_rows_again_when_the_table_lost_them(
+    postgres_url: str, settings: Settings, tmp_path: Path
+) -> None:
+    async with cluster_nodes(settings, postgres_url, tmp_path, cluster=QUICK) as (a, b):
+        ash = await sign_up(a, "Ash")
+        await a.rooms.enter(1, ash)
+        resized = FakeSession("ash")
+        a.sessions.arrived(resized, ash.id)
+        await _until(lambda: b.sessions.count_of(ash.id) == 1, "Ash's session on node b")
+        # Its rows gone (purged while it could not reach the database, say), and the
+        # window resized meanwhile.
+        async with await psycopg.AsyncConnection.connect(
+            libpq_url(postgres_url), autocommit=True
+        ) as conn:
+            await conn.execute("DELETE FROM live_presence")
+            await conn.execute("DELETE FROM live_session")
+        resized.size = (132, 50)
+        ticks = _live(a).ticks
+        await _until(lambda: _live(a).ticks > ticks + 1, "two heartbeats of node a")
+        assert {row[0] for row in await _rows(postgres_url, "live_presence")} == {_live(a).node}
+        await _until(
+            lambda: [s.width for r in _live(b).remote_of(ash.id) for s in [r.info]] == [132],
+            "the new size on node b",
+        )
+        assert [s.width for s in await b.privacy.sessions(ash.id)] == [132]
+        assert _names(b, 1) == {"Ash"}
+
+
 async def test_a_restarting_node_clears_the_rows_it_left(
     postgres_url: str, settings: Settings, tmp_path: Path
 ) -> None:
