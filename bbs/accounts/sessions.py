@@ -40,10 +40,10 @@ class LiveSessions(Protocol):
 
     Counting a session in and out, and the count the door checks, are sync: asyncssh's
     `session_requested` and `connection_lost` cannot wait, nor can the screen that signs
-    a member up. A shared implementation (several nodes) answers them from the sessions
-    this node holds and records them behind. Listing and ending sessions are async: a
-    shared implementation reads the database and asks the node that holds a session to
-    end it.
+    a member up. A shared implementation (several nodes) records them behind and counts
+    from this node's sessions and its copy of the other nodes' (bbs.presence_postgres).
+    Listing and ending sessions are async: a shared implementation reads the database and
+    asks the node that holds a session to end it.
     """
 
     def arrived(self, session: LiveSession, member_id: int) -> None:
