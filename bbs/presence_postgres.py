@@ -33,6 +33,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 
 from bbs.accounts.sessions import LiveSession, SessionInfo
@@ -382,6 +383,11 @@ class ClusterLive:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        conn = self._conn
+        if conn is not None and conn.info.transaction_status != TransactionStatus.IDLE:
+            # A statement was cut short: a new connection says goodbye.
+            with contextlib.suppress(psycopg.Error):
+                await conn.close()
         try:
             rows = await self.execute(_FORGET_NODE_PRESENCE, {"node": self.node})
             await self.execute(_FORGET_NODE_SESSIONS, {"node": self.node})

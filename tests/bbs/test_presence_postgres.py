@@ -258,3 +258,19 @@ async def test_a_restarting_node_clears_the_rows_it_left(
             await again.rooms.stop()
             await again.stop_live()
             await asyncio.to_thread(again.close)
+
+
+async def test_a_node_that_stops_cleanly_takes_its_members_out_at_once(
+    postgres_url: str, settings: Settings, tmp_path: Path
+) -> None:
+    slow = dataclasses.replace(QUICK, presence_timeout_seconds=120.0)
+    async with cluster_nodes(settings, postgres_url, tmp_path, cluster=slow) as (a, b):
+        ash = await sign_up(a, "Ash")
+        await a.rooms.enter(1, ash)
+        a.sessions.arrived(FakeSession("ash"), ash.id)
+        await _until(lambda: _names(b, 1) == {"Ash"}, "Ash on node b")
+        await _until(lambda: b.sessions.count_of(ash.id) == 1, "Ash's session on node b")
+        await _live(a).stop()
+        await _until(lambda: _names(b, 1) == set(), "Ash gone from node b")
+        await _until(lambda: b.sessions.count_of(ash.id) == 0, "Ash's session gone")
+        assert await _rows(postgres_url, "live_presence") == []
