@@ -41,8 +41,8 @@ from bbs.clock import Clock
 from bbs.config import ClusterSettings
 from bbs.events import Event, EventBus, Subscription, event_type
 from bbs.events_postgres import libpq_url
+from bbs.rooms.events import RoomPresenceEvent, room_topic
 from bbs.rooms.presence import PresenceEntry
-from bbs.rooms.service import RoomPresenceEvent, room_topic
 
 __all__ = [
     "LIVE_TOPIC",
@@ -285,7 +285,11 @@ class ClusterLive:
                 self._conn = None
             if self._conn is None:
                 self._conn = await psycopg.AsyncConnection.connect(
-                    self._conninfo, autocommit=True, connect_timeout=CONNECT_SECONDS
+                    self._conninfo,
+                    autocommit=True,
+                    connect_timeout=CONNECT_SECONDS,
+                    # Told apart from the bus's connections in pg_stat_activity.
+                    application_name=f"bbs presence {self.node}"[:63],
                 )
             return self._conn
 

@@ -22,7 +22,7 @@ from bbs.events_postgres import libpq_url
 from bbs.models import utcnow
 from bbs.presence_postgres import ClusterLive, PostgresPresence
 from bbs.privacy.service import DeleteChoice
-from bbs.rooms.service import RoomPresenceEvent
+from bbs.rooms.events import RoomPresenceEvent
 from server.wiring import build_community
 
 # Between nodes, a change waits on the bus: "within a second or two", with room to spare
