@@ -1465,9 +1465,9 @@ def mark_news_seen(session: Session, *, member_id: int, thread_id: int) -> None:
 # -- drafts ---------------------------------------------------------------------------
 def save_draft(
     session: Session,
-    *,
     member_id: int,
     context: str,
+    *,
     label: str,
     title: str,
     body: str,

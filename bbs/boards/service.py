@@ -28,6 +28,7 @@ from bbs.boards.search import SearchHit
 from bbs.moderated import ModeratedService, WritingPorts, as_stored
 from bbs.moderation_queue.gate import Verdict
 from bbs.moderation_queue.policy import Action
+from bbs.store import writes
 
 T = TypeVar("T")
 
@@ -236,20 +237,7 @@ class BoardService(ModeratedService):
         )
 
     # -- drafts and preferences -------------------------------------------------------
-    async def save_draft(
-        self, member_id: int, context: str, *, label: str, title: str, body: str, warning: str
-    ) -> None:
-        await self._store.write(
-            lambda s: boards.save_draft(
-                s,
-                member_id=member_id,
-                context=context,
-                label=label,
-                title=title,
-                body=body,
-                warning=warning,
-            )
-        )
+    save_draft = writes(boards.save_draft)
 
     async def draft(self, member_id: int, context: str) -> DraftView | None:
         return await self._store.read(
