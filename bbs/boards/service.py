@@ -16,6 +16,7 @@ from bbs.boards.records import (
     CleanPost,
     DraftView,
     NewsItem,
+    PageAt,
     PostingRules,
     PostStatus,
     PostView,
@@ -123,24 +124,13 @@ class BoardService(ModeratedService):
         member_id: int,
         thread_id: int,
         *,
-        after_seq: int | None = None,
-        before_seq: int | None = None,
-        at_seq: int | None = None,
-        with_first: bool | None = None,
         mark_read: bool = True,
+        **at: Unpack[PageAt],
     ) -> ThreadPage:
         """A page of posts (see boards.thread_page); the read mark moves to its last post."""
 
         def run(s: Session) -> ThreadPage:
-            page = boards.thread_page(
-                s,
-                member_id=member_id,
-                thread_id=thread_id,
-                after_seq=after_seq,
-                before_seq=before_seq,
-                at_seq=at_seq,
-                with_first=with_first,
-            )
+            page = boards.thread_page(s, member_id=member_id, thread_id=thread_id, **at)
             if mark_read and page.posts:
                 boards.mark_read(
                     s, member_id=member_id, thread_id=thread_id, seq=page.posts[-1].seq
