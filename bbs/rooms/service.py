@@ -558,12 +558,23 @@ class RoomService:
         names = [e.name + (" (away)" if e.away else "") for e in here]
         return f"Here now ({len(names)}): " + ", ".join(names)
 
-    async def _ignore(self, visit: RoomVisit, name: str, on: bool) -> Reply:
+    async def _named(
+        self, name: str, usage: str, *, not_me: int | None = None
+    ) -> tuple[int, str] | Reply:
+        """The member (id, name) a command names, or the reply when it names nobody (or,
+        with `not_me`, the member giving it)."""
         if not name:
-            return Reply((f"Type a name: /{'ignore' if on else 'unignore'} NAME",))
+            return Reply((usage,))
         found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
-        if found is None or found[0] == visit.member.id:
+        if found is None or found[0] == not_me:
             return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
+        return found
+
+    async def _ignore(self, visit: RoomVisit, name: str, on: bool) -> Reply:
+        usage = f"Type a name: /{'ignore' if on else 'unignore'} NAME"
+        found = await self._named(name, usage, not_me=visit.member.id)
+        if isinstance(found, Reply):
+            return found
         other_id, other_name = found
         await self._store.write(lambda s: rooms.set_ignored(s, visit.member.id, other_id, on))
         if on:
@@ -604,11 +615,9 @@ class RoomService:
 
     async def _report(self, visit: RoomVisit, arg: str) -> Reply:
         name, _, reason = arg.partition(" ")
-        if not name:
-            return Reply(("Type whose line to report: /report NAME [reason]",))
-        found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
-        if found is None:
-            return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
+        found = await self._named(name, "Type whose line to report: /report NAME [reason]")
+        if isinstance(found, Reply):
+            return found
         other_id, other_name = found
         room_id = visit.room.id
 
@@ -638,11 +647,11 @@ class RoomService:
     async def _concern(self, visit: RoomVisit, arg: str) -> Reply:
         """ "/worried NAME [what worries you]": a crisis alert about them, never a report."""
         name, _, note = arg.partition(" ")
-        if not name:
-            return Reply(("Type who you are worried about: /worried NAME [what worries you]",))
-        found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
-        if found is None:
-            return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
+        found = await self._named(
+            name, "Type who you are worried about: /worried NAME [what worries you]"
+        )
+        if isinstance(found, Reply):
+            return found
         other_id, other_name = found
         if other_id == visit.member.id:
             return Reply(("If you are struggling, F1 has people you can talk to right now.",))
