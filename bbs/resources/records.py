@@ -168,6 +168,15 @@ class EntryText(TypedDict):
     tags: str | Iterable[str]
 
 
+class EntryChanges(TypedDict, total=False):
+    """The fields a sysop changes (the keywords of `edit_resource`; None keeps a field)."""
+
+    title: str | None
+    body: str | None
+    source: str | None
+    tags: str | Iterable[str] | None
+
+
 def check_draft(*, title: str, body: str, source: str, tags: str | Iterable[str]) -> ResourceDraft:
     """Clean and check an entry's fields; raises ResourceError with a kind message."""
     clean_title = _SPACES.sub(" ", clean_line(title).strip())
