@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, Unpack
 
 from sqlmodel import Session
 
@@ -17,6 +17,7 @@ from bbs.accounts.members import MemberView
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.errors import StoreBusyError
 from bbs.events import Event, Subscription
+from bbs.moderated import ModeratedService, WritingPorts
 from bbs.moderation_queue import flags
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
 from bbs.moderation_queue.sanctions import mute_decides
@@ -40,9 +41,6 @@ if TYPE_CHECKING:
     from bbs.cluster import Singletons
     from bbs.config import Settings
     from bbs.events import EventBus
-    from bbs.moderation_queue.gate import ModerationGate
-    from bbs.store import Store
-    from bbs.texts.service import Texts
 
 log = logging.getLogger(__name__)
 
@@ -120,26 +118,22 @@ def mentions_in(text: str) -> tuple[str, ...]:
     return tuple(sorted(m for m in found if m))
 
 
-class RoomService:
+class RoomService(ModeratedService):
     """Rooms for one community: everything here is safe to call from any session's screen."""
 
     def __init__(
         self,
         *,
-        store: Store,
         events: EventBus,
-        moderation: ModerationGate,
-        texts: Texts,
         settings: Callable[[], Settings],
         singletons: Singletons,
         clock: Clock,
         presence: Presence,
         flood: RoomFlood,
+        **ports: Unpack[WritingPorts],
     ) -> None:
-        self._store = store
+        super().__init__(**ports)
         self._events = events
-        self._moderation = moderation
-        self._texts = texts
         self._settings = settings
         self._singletons = singletons
         self._clock = clock
