@@ -23,7 +23,7 @@ class WritingPorts(TypedDict):
 
 
 class ModeratedService:
-    """The base of boards, mail, goals and admin: one place for the ports they share."""
+    """The base of boards, mail, goals, rooms and admin: one place for the ports they share."""
 
     def __init__(self, *, store: Store, moderation: ModerationGate, texts: Texts) -> None:
         self._store = store

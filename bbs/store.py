@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from sqlmodel import Session
 
@@ -70,3 +70,34 @@ class Store:
         """Wait for the worker threads, then let the database's connections go."""
         self._db_pool.shutdown(wait=True)
         self.database.dispose()
+
+
+class HasStore(Protocol):
+    """A service that reads and writes through its store."""
+
+    _store: Store
+
+
+StoredMethod = Callable[Concatenate[HasStore, P], Coroutine[Any, Any, T]]
+
+
+def reads(fn: Callable[Concatenate[Session, P], T]) -> StoredMethod[P, T]:
+    """A service method that runs record function `fn` in a read session, taking the
+    same arguments as `fn` (less the session): the service need not restate them."""
+
+    async def method(self: HasStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self._store.read(lambda s: fn(s, *args, **kwargs))
+
+    method.__doc__ = fn.__doc__
+    return method
+
+
+def writes(fn: Callable[Concatenate[Session, P], T]) -> StoredMethod[P, T]:
+    """A service method that runs record function `fn` in one write transaction (see
+    `reads`)."""
+
+    async def method(self: HasStore, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self._store.write(lambda s: fn(s, *args, **kwargs))
+
+    method.__doc__ = fn.__doc__
+    return method

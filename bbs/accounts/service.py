@@ -17,7 +17,8 @@ from bbs.accounts.members import AccountError, MemberView, PublicKeyInfo
 from bbs.accounts.passwords import check_new_password, new_recovery_code, normalise_recovery_code
 from bbs.accounts.pseudonyms import Pseudonym, validate_pseudonym
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
-from bbs.models import ColourMode, FrontEnd, Role
+from bbs.models import FrontEnd, Role
+from bbs.store import writes
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -165,14 +166,7 @@ class AccountService:
         return SignUpResult(member, new_code)
 
     # -- a member's own settings ------------------------------------------------------
-    async def update_display(
-        self, member_id: int, *, colour_mode: ColourMode, mouse: bool
-    ) -> MemberView:
-        return await self._store.write(
-            lambda s: accounts.update_display_settings(
-                s, member_id, colour_mode=colour_mode, mouse=mouse
-            ),
-        )
+    update_display = writes(accounts.update_display_settings)
 
     async def set_language(self, member_id: int, language: str) -> MemberView:
         """The language the member reads the board in, from now on (the profile's choice)."""

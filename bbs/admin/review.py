@@ -569,10 +569,10 @@ def _sanction(
 
 def decide(
     session: Session,
-    *,
     actor_id: int,
     flag_id: int,
     decision: Decision,
+    *,
     category: str = "",
     reason: str = "",
     length: timedelta | None = None,
@@ -700,10 +700,10 @@ def _acknowledge(
 
 def sanction_member(
     session: Session,
-    *,
     actor_id: int,
     pseudonym: str,
     kind: SanctionKind,
+    *,
     category: str = "",
     reason: str = "",
     length: timedelta | None = None,
@@ -727,10 +727,10 @@ def sanction_member(
 
 def lift(
     session: Session,
-    *,
     actor_id: int,
     pseudonym: str,
     kind: SanctionKind | None = None,
+    *,
     category: str = "",
     reason: str = "",
 ) -> AuditView:

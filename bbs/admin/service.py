@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol, TypeVar, Unpack
 
 from sqlmodel import Session
@@ -23,11 +22,11 @@ from bbs.moderation_queue.sanctions import (
     AccessChanged,
     NoticeArrived,
     NoticeView,
-    SanctionKind,
     member_topic,
 )
 from bbs.rooms import records as rooms
 from bbs.rooms.records import RoomView
+from bbs.store import writes
 from bbs.sysop_settings import ANNOUNCE_TOPIC, BANNER_KEY, AnnouncementChanged
 from bbs.text_safety import clean_text
 from bbs.texts import records as shared_texts
@@ -122,72 +121,10 @@ class AdminService(ModeratedService):
     async def reason_categories(self) -> list[str]:
         return await self._store.read(admin.reason_categories)
 
-    async def decide(
-        self,
-        actor_id: int,
-        flag_id: int,
-        decision: Decision,
-        *,
-        category: str = "",
-        reason: str = "",
-        length: timedelta | None = None,
-        support: str = "",
-    ) -> AuditView:
-        # A sanction announces itself (bbs.moderation_queue.sanctions.AccessChanged) as it commits.
-        return await self._store.write(
-            lambda s: admin.decide(
-                s,
-                actor_id=actor_id,
-                flag_id=flag_id,
-                decision=decision,
-                category=category,
-                reason=reason,
-                length=length,
-                support=support,
-            )
-        )
-
-    async def sanction(
-        self,
-        actor_id: int,
-        pseudonym: str,
-        kind: SanctionKind,
-        *,
-        category: str = "",
-        reason: str = "",
-        length: timedelta | None = None,
-    ) -> AuditView:
-        return await self._store.write(
-            lambda s: admin.sanction_member(
-                s,
-                actor_id=actor_id,
-                pseudonym=pseudonym,
-                kind=kind,
-                category=category,
-                reason=reason,
-                length=length,
-            )
-        )
-
-    async def lift(
-        self,
-        actor_id: int,
-        pseudonym: str,
-        kind: SanctionKind | None = None,
-        *,
-        category: str = "",
-        reason: str = "",
-    ) -> AuditView:
-        return await self._store.write(
-            lambda s: admin.lift(
-                s,
-                actor_id=actor_id,
-                pseudonym=pseudonym,
-                kind=kind,
-                category=category,
-                reason=reason,
-            )
-        )
+    # A sanction announces itself (bbs.moderation_queue.sanctions.AccessChanged) as it commits.
+    decide = writes(admin.decide)
+    sanction = writes(admin.sanction_member)
+    lift = writes(admin.lift)
 
     async def crisis_waiting(self) -> int:
         return await self._store.read(admin.open_crisis_alerts)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Index, UniqueConstraint, and_, func, or_
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -315,6 +315,15 @@ class ThreadPage:
     # The thread's first post, shown above a page that starts further on (a thread opened
     # at its unread posts): a reply is never shown without its question.
     first: PostView | None = None
+
+
+class PageAt(TypedDict, total=False):
+    """Where a page of a thread starts (the keywords of `thread_page`, which says how)."""
+
+    after_seq: int | None
+    before_seq: int | None
+    at_seq: int | None
+    with_first: bool | None
 
 
 @dataclass(frozen=True)
@@ -1465,9 +1474,9 @@ def mark_news_seen(session: Session, *, member_id: int, thread_id: int) -> None:
 # -- drafts ---------------------------------------------------------------------------
 def save_draft(
     session: Session,
-    *,
     member_id: int,
     context: str,
+    *,
     label: str,
     title: str,
     body: str,

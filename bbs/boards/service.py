@@ -16,6 +16,7 @@ from bbs.boards.records import (
     CleanPost,
     DraftView,
     NewsItem,
+    PageAt,
     PostingRules,
     PostStatus,
     PostView,
@@ -28,6 +29,7 @@ from bbs.boards.search import SearchHit
 from bbs.moderated import ModeratedService, WritingPorts, as_stored
 from bbs.moderation_queue.gate import Verdict
 from bbs.moderation_queue.policy import Action
+from bbs.store import writes
 
 T = TypeVar("T")
 
@@ -122,24 +124,13 @@ class BoardService(ModeratedService):
         member_id: int,
         thread_id: int,
         *,
-        after_seq: int | None = None,
-        before_seq: int | None = None,
-        at_seq: int | None = None,
-        with_first: bool | None = None,
         mark_read: bool = True,
+        **at: Unpack[PageAt],
     ) -> ThreadPage:
         """A page of posts (see boards.thread_page); the read mark moves to its last post."""
 
         def run(s: Session) -> ThreadPage:
-            page = boards.thread_page(
-                s,
-                member_id=member_id,
-                thread_id=thread_id,
-                after_seq=after_seq,
-                before_seq=before_seq,
-                at_seq=at_seq,
-                with_first=with_first,
-            )
+            page = boards.thread_page(s, member_id=member_id, thread_id=thread_id, **at)
             if mark_read and page.posts:
                 boards.mark_read(
                     s, member_id=member_id, thread_id=thread_id, seq=page.posts[-1].seq
@@ -236,20 +227,7 @@ class BoardService(ModeratedService):
         )
 
     # -- drafts and preferences -------------------------------------------------------
-    async def save_draft(
-        self, member_id: int, context: str, *, label: str, title: str, body: str, warning: str
-    ) -> None:
-        await self._store.write(
-            lambda s: boards.save_draft(
-                s,
-                member_id=member_id,
-                context=context,
-                label=label,
-                title=title,
-                body=body,
-                warning=warning,
-            )
-        )
+    save_draft = writes(boards.save_draft)
 
     async def draft(self, member_id: int, context: str) -> DraftView | None:
         return await self._store.read(

@@ -10,7 +10,7 @@ from datetime import date
 from bbs.goals.records import BadgeView, CheckInResult, GoalSummary
 from bbs.goals.streaks import CheckInStatus
 from bbs.i18n import DEFAULT_LANGUAGE, N_, translator
-from bbs.moderation_queue.policy import NO_CRISIS_LINES
+from bbs.moderation_queue.policy import NO_CRISIS_LINES, crisis_message
 
 LABEL = "(automated)"
 
@@ -131,6 +131,16 @@ def reply(result: CheckInResult) -> CompanionReply:
 CHECK_IN_SAVED = N_("Your check-in is saved.")
 CHEER_SENT = N_("Your cheer is sent.")
 GOAL_SAVED = N_("Your goal is saved, just as you wrote it.")
+CHECK_IN_SOUNDS_HARD = N_(
+    "What you wrote sounds like things may be really hard right now. You're not in "
+    "trouble, and you don't have to face this alone. If you are thinking about ending "
+    "your life, want to hurt yourself, or are not safe where you are, you can talk to "
+    "someone right now:"
+)
+CHECK_IN_MODERATOR_TOLD = N_(
+    "A moderator has been let know so that someone here can check in with you. The "
+    "help screen (F1) has these lines any time you need them."
+)
 
 
 def crisis_note(
@@ -141,23 +151,8 @@ def crisis_note(
     `kept` (an English message marked with `N_`) says what happened to what they wrote;
     the whole note, `kept` included, is in `lang`.
     """
-    _ = translator(lang).gettext
-    lines = crisis_lines.strip() or _(NO_CRISIS_LINES)
-    only_you = _("Only you can see this note.")
-    return (
-        f"{_(kept)} {only_you}\n"
-        "\n"
-        + _(
-            "What you wrote sounds like things may be really hard right now. You're not in "
-            "trouble, and you don't have to face this alone. If you are thinking about ending "
-            "your life, want to hurt yourself, or are not safe where you are, you can talk to "
-            "someone right now:"
-        )
-        + f"\n\n{lines}\n\n"
-        + _(
-            "A moderator has been let know so that someone here can check in with you. The "
-            "help screen (F1) has these lines any time you need them."
-        )
+    return crisis_message(
+        crisis_lines, kept, lang=lang, sounds=CHECK_IN_SOUNDS_HARD, told=CHECK_IN_MODERATOR_TOLD
     )
 
 

@@ -27,11 +27,14 @@ from bbs.goals.records import (
     GoalView,
     PartnershipView,
     Visibility,
+    goal_settings,
+    set_goal_settings,
 )
 from bbs.goals.streaks import CheckInStatus, GoalError, RestRange
 from bbs.moderated import ModeratedService, WritingPorts, as_stored
 from bbs.moderation_queue.gate import Verdict
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
+from bbs.store import reads, writes
 
 if TYPE_CHECKING:
     from bbs.boards.service import BoardService, Outcome
@@ -107,17 +110,9 @@ class GoalService(ModeratedService):
         self._boards = boards
 
     # -- settings ---------------------------------------------------------------------
-    async def settings(self, member_id: int) -> GoalSettingsView:
-        return await self._store.read(lambda s: goals.goal_settings(s, member_id))
-
-    async def set_settings(
-        self, member_id: int, *, time_zone: str, companion: bool
-    ) -> GoalSettingsView:
-        return await self._store.write(
-            lambda s: goals.set_goal_settings(
-                s, member_id, time_zone=time_zone, companion=companion
-            )
-        )
+    # The record functions by name: `goals` in this class body is the method below.
+    settings = reads(goal_settings)
+    set_settings = writes(set_goal_settings)
 
     # -- goals ------------------------------------------------------------------------
     async def goals(self, member_id: int, *, archived: bool = False) -> list[GoalSummary]:

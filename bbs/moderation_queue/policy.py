@@ -237,30 +237,35 @@ POSTED_KEPT = N_("Your message is posted, just as you wrote it.")
 NO_CRISIS_LINES = N_("Your local emergency number, if you are in danger right now.")
 
 
+# The crisis note's words around the crisis lines (the companion has its own).
+SOUNDS_HARD = N_(
+    "It sounds like things may be really hard right now. You're not in trouble, and "
+    "you don't have to face this alone. If you are thinking about ending your life, "
+    "want to hurt yourself, or are not safe where you are, you can talk to someone "
+    "right now:"
+)
+MODERATOR_TOLD = N_(
+    "A moderator has been let know so that someone here can check in with you. The "
+    "help screen has these lines any time you need them."
+)
+
+
 def crisis_message(
-    crisis_lines: str, kept: str = POSTED_KEPT, *, lang: str = DEFAULT_LANGUAGE
+    crisis_lines: str,
+    kept: str = POSTED_KEPT,
+    *,
+    lang: str = DEFAULT_LANGUAGE,
+    sounds: str = SOUNDS_HARD,
+    told: str = MODERATOR_TOLD,
 ) -> str:
     """The calm, private note an author sees when their words sound like they are in danger.
 
     `crisis_lines` is the community's own list of crisis lines (from its help file, in
-    `lang`); it is included as given. `kept` (an English message marked with `N_`) says what
-    happened to what they wrote; it is translated here, with the rest, into `lang`.
+    `lang`); it is included as given. `kept`, `sounds` and `told` (English messages marked
+    with `N_`) say what happened to what they wrote, how it sounds and who was told; they
+    are translated here, with the rest, into `lang`.
     """
     _ = translator(lang).gettext
     lines = crisis_lines.strip() or _(NO_CRISIS_LINES)
     only_you = _("Only you can see this note.")
-    return (
-        f"{_(kept)} {only_you}\n"
-        "\n"
-        + _(
-            "It sounds like things may be really hard right now. You're not in trouble, and "
-            "you don't have to face this alone. If you are thinking about ending your life, "
-            "want to hurt yourself, or are not safe where you are, you can talk to someone "
-            "right now:"
-        )
-        + f"\n\n{lines}\n\n"
-        + _(
-            "A moderator has been let know so that someone here can check in with you. The "
-            "help screen has these lines any time you need them."
-        )
-    )
+    return f"{_(kept)} {only_you}\n\n{_(sounds)}\n\n{lines}\n\n{_(told)}"

@@ -343,18 +343,14 @@ def _row(obj: SQLModel, *, drop: Iterable[str] = ()) -> dict[str, Any]:
 
 
 def _rows(
-    session: Session,
-    table: type[SQLModel],
-    where: Any,
-    *,
-    order: Any = None,
-    drop: Iterable[str] = (),
+    session: Session, table: type[SQLModel], *drop: str, order: Any = None, **match: Any
 ) -> list[dict[str, Any]]:
-    """The rows of `table` that `where` picks (in `order`), as documents without `drop`."""
-    query = select(table).where(where)
+    """The rows of `table` whose columns equal `match` (in `order`), as documents without
+    the matched columns (the member's own id, say) or `drop`."""
+    query = select(table).filter_by(**match)
     if order is not None:
         query = query.order_by(col(order))
-    dropped = tuple(drop)
+    dropped = (*match, *drop)
     return [_row(o, drop=dropped) for o in session.exec(query).all()]
 
 
@@ -456,13 +452,7 @@ def export_member(session: Session, member_id: int) -> dict[str, Any]:
             ("check_ins", CheckIn, CheckIn.local_date),
             ("badges", GoalBadge, GoalBadge.id),
         ):
-            doc[key] = _rows(
-                session,
-                table,
-                table.goal_id == goal.id,
-                order=order,
-                drop=("member_id", "goal_id"),
-            )
+            doc[key] = _rows(session, table, "member_id", order=order, goal_id=goal.id)
         goal_docs.append(doc)
 
     room_names = {r.id: r.name for r in session.exec(select(Room)).all()}
@@ -520,22 +510,16 @@ def export_member(session: Session, member_id: int) -> dict[str, Any]:
             {**_row(p, drop=("author_id",)), "thread_title": thread_titles.get(p.thread_id, "")}
             for p in posts
         ],
-        "reactions": _rows(session, Reaction, Reaction.member_id == me, drop=("member_id",)),
-        "follows": _rows(session, Follow, Follow.member_id == me, drop=("member_id",)),
-        "read_marks": _rows(session, ReadMark, ReadMark.member_id == me, drop=("member_id",)),
+        "reactions": _rows(session, Reaction, member_id=me),
+        "follows": _rows(session, Follow, member_id=me),
+        "read_marks": _rows(session, ReadMark, member_id=me),
         "notifications": _rows(
-            session,
-            Notification,
-            Notification.member_id == me,
-            order=Notification.id,
-            drop=("member_id", "actor_id"),
+            session, Notification, "actor_id", order=Notification.id, member_id=me
         ),
-        "drafts": _rows(session, Draft, Draft.member_id == me, order=Draft.id, drop=("member_id",)),
+        "drafts": _rows(session, Draft, order=Draft.id, member_id=me),
         "conversations": conversation_docs,
         "goals": goal_docs,
-        "rest_days": _rows(
-            session, GoalRest, GoalRest.member_id == me, order=GoalRest.id, drop=("member_id",)
-        ),
+        "rest_days": _rows(session, GoalRest, order=GoalRest.id, member_id=me),
         "partnerships": [
             {
                 "with": name(p.invitee_id if p.inviter_id == me else p.inviter_id),
@@ -598,18 +582,10 @@ def export_member(session: Session, member_id: int) -> dict[str, Any]:
         ],
         "moderation": {
             "notices": _rows(
-                session,
-                ModerationNotice,
-                ModerationNotice.member_id == me,
-                order=ModerationNotice.id,
-                drop=("member_id", "audit_id"),
+                session, ModerationNotice, "audit_id", order=ModerationNotice.id, member_id=me
             ),
             "sanctions": _rows(
-                session,
-                Sanction,
-                Sanction.member_id == me,
-                order=Sanction.id,
-                drop=("member_id", "created_by_id", "lifted_by_id"),
+                session, Sanction, "created_by_id", "lifted_by_id", order=Sanction.id, member_id=me
             ),
         },
         "resource_favourites": [
@@ -623,12 +599,7 @@ def export_member(session: Session, member_id: int) -> dict[str, Any]:
         ],
         "suggestions": {
             "learned_themes": json.loads(profile.themes) if profile else {},
-            "dismissed": _rows(
-                session,
-                SuggestionDismissal,
-                SuggestionDismissal.member_id == me,
-                drop=("member_id",),
-            ),
+            "dismissed": _rows(session, SuggestionDismissal, member_id=me),
         },
     }
 

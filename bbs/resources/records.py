@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources as package_files
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -157,6 +157,24 @@ def check_body(body: str) -> str:
             f"{BODY_MAX:,}. Please shorten it a little (nothing was saved)."
         )
     return clean_body
+
+
+class EntryText(TypedDict):
+    """An entry's fields as a sysop types them (the keywords of `check_draft`)."""
+
+    title: str
+    body: str
+    source: str
+    tags: str | Iterable[str]
+
+
+class EntryChanges(TypedDict, total=False):
+    """The fields a sysop changes (the keywords of `edit_resource`; None keeps a field)."""
+
+    title: str | None
+    body: str | None
+    source: str | None
+    tags: str | Iterable[str] | None
 
 
 def check_draft(*, title: str, body: str, source: str, tags: str | Iterable[str]) -> ResourceDraft:

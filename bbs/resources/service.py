@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from sqlmodel import Session
 
 from bbs.moderation_queue.audit import require_staff
 from bbs.resources import records as resources
-from bbs.resources.records import ResourceDraft, ResourceRecord, ResourceView
+from bbs.resources.records import (
+    EntryChanges,
+    EntryText,
+    ResourceDraft,
+    ResourceRecord,
+    ResourceView,
+)
 
 if TYPE_CHECKING:
     from bbs.store import Store
@@ -62,25 +67,14 @@ class ResourceService:
         return await self._store.read(run)
 
     @staticmethod
-    async def check(
-        *, title: str, body: str, source: str, tags: str | Iterable[str]
-    ) -> ResourceDraft:
+    async def check(**entry: Unpack[EntryText]) -> ResourceDraft:
         """Clean and check fields in a thread (a huge paste never stalls the loop)."""
-        return await asyncio.to_thread(
-            lambda: resources.check_draft(title=title, body=body, source=source, tags=tags)
-        )
+        return await asyncio.to_thread(lambda: resources.check_draft(**entry))
 
     async def add(
-        self,
-        actor_id: int,
-        *,
-        title: str,
-        body: str,
-        source: str,
-        tags: str | Iterable[str],
-        slug: str = "",
+        self, actor_id: int, *, slug: str = "", **entry: Unpack[EntryText]
     ) -> ResourceView:
-        draft = await self.check(title=title, body=body, source=source, tags=tags)
+        draft = await self.check(**entry)
         return await self._store.write(
             lambda s: resources.add_resource(
                 s,
@@ -94,27 +88,15 @@ class ResourceService:
         )
 
     async def edit(
-        self,
-        actor_id: int,
-        resource_id: int,
-        *,
-        title: str | None = None,
-        body: str | None = None,
-        source: str | None = None,
-        tags: str | Iterable[str] | None = None,
+        self, actor_id: int, resource_id: int, **changes: Unpack[EntryChanges]
     ) -> ResourceView:
+        body = changes.get("body")
         if body is not None:
             # Cleaned in a thread first, so the write transaction never cleans a huge paste.
-            body = await asyncio.to_thread(resources.check_body, body)
+            changes["body"] = await asyncio.to_thread(resources.check_body, body)
         return await self._store.write(
             lambda s: resources.edit_resource(
-                s,
-                actor_id=actor_id,
-                resource_id=resource_id,
-                title=title,
-                body=body,
-                source=source,
-                tags=tags,
+                s, actor_id=actor_id, resource_id=resource_id, **changes
             )
         )
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, Unpack
 
 from sqlmodel import Session
 
@@ -17,6 +17,7 @@ from bbs.accounts.members import MemberView
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.errors import StoreBusyError
 from bbs.events import Event, Subscription
+from bbs.moderated import ModeratedService, WritingPorts
 from bbs.moderation_queue import flags
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
 from bbs.moderation_queue.sanctions import mute_decides
@@ -40,9 +41,6 @@ if TYPE_CHECKING:
     from bbs.cluster import Singletons
     from bbs.config import Settings
     from bbs.events import EventBus
-    from bbs.moderation_queue.gate import ModerationGate
-    from bbs.store import Store
-    from bbs.texts.service import Texts
 
 log = logging.getLogger(__name__)
 
@@ -120,26 +118,22 @@ def mentions_in(text: str) -> tuple[str, ...]:
     return tuple(sorted(m for m in found if m))
 
 
-class RoomService:
+class RoomService(ModeratedService):
     """Rooms for one community: everything here is safe to call from any session's screen."""
 
     def __init__(
         self,
         *,
-        store: Store,
         events: EventBus,
-        moderation: ModerationGate,
-        texts: Texts,
         settings: Callable[[], Settings],
         singletons: Singletons,
         clock: Clock,
         presence: Presence,
         flood: RoomFlood,
+        **ports: Unpack[WritingPorts],
     ) -> None:
-        self._store = store
+        super().__init__(**ports)
         self._events = events
-        self._moderation = moderation
-        self._texts = texts
         self._settings = settings
         self._singletons = singletons
         self._clock = clock
@@ -558,12 +552,23 @@ class RoomService:
         names = [e.name + (" (away)" if e.away else "") for e in here]
         return f"Here now ({len(names)}): " + ", ".join(names)
 
-    async def _ignore(self, visit: RoomVisit, name: str, on: bool) -> Reply:
+    async def _named(
+        self, name: str, usage: str, *, not_me: int | None = None
+    ) -> tuple[int, str] | Reply:
+        """The member (id, name) a command names, or the reply when it names nobody (or,
+        with `not_me`, the member giving it)."""
         if not name:
-            return Reply((f"Type a name: /{'ignore' if on else 'unignore'} NAME",))
+            return Reply((usage,))
         found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
-        if found is None or found[0] == visit.member.id:
+        if found is None or found[0] == not_me:
             return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
+        return found
+
+    async def _ignore(self, visit: RoomVisit, name: str, on: bool) -> Reply:
+        usage = f"Type a name: /{'ignore' if on else 'unignore'} NAME"
+        found = await self._named(name, usage, not_me=visit.member.id)
+        if isinstance(found, Reply):
+            return found
         other_id, other_name = found
         await self._store.write(lambda s: rooms.set_ignored(s, visit.member.id, other_id, on))
         if on:
@@ -604,11 +609,9 @@ class RoomService:
 
     async def _report(self, visit: RoomVisit, arg: str) -> Reply:
         name, _, reason = arg.partition(" ")
-        if not name:
-            return Reply(("Type whose line to report: /report NAME [reason]",))
-        found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
-        if found is None:
-            return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
+        found = await self._named(name, "Type whose line to report: /report NAME [reason]")
+        if isinstance(found, Reply):
+            return found
         other_id, other_name = found
         room_id = visit.room.id
 
@@ -638,11 +641,11 @@ class RoomService:
     async def _concern(self, visit: RoomVisit, arg: str) -> Reply:
         """ "/worried NAME [what worries you]": a crisis alert about them, never a report."""
         name, _, note = arg.partition(" ")
-        if not name:
-            return Reply(("Type who you are worried about: /worried NAME [what worries you]",))
-        found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
-        if found is None:
-            return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
+        found = await self._named(
+            name, "Type who you are worried about: /worried NAME [what worries you]"
+        )
+        if isinstance(found, Reply):
+            return found
         other_id, other_name = found
         if other_id == visit.member.id:
             return Reply(("If you are struggling, F1 has people you can talk to right now.",))

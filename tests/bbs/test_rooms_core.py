@@ -344,6 +344,24 @@ async def test_reports_and_paste_hints(community: Community) -> None:
     assert await community.rooms.rooms_to_rejoin(oak) == [1]
 
 
+async def test_commands_that_name_someone_say_so_when_they_name_nobody(
+    community: Community,
+) -> None:
+    ash = await sign_up(community, "Ash")
+    a = await community.rooms.enter(1, ash)
+    for command, usage in (
+        ("/report", "Type whose line to report: /report NAME [reason]"),
+        ("/worried", "Type who you are worried about: /worried NAME [what worries you]"),
+        ("/ignore", "Type a name: /ignore NAME"),
+        ("/unignore", "Type a name: /unignore NAME"),
+    ):
+        assert (await community.rooms.submit(a, command)).notes == (usage,)
+        named = await community.rooms.submit(a, f"{command} Rowan")
+        assert named.notes == ("Nobody here is called Rowan.",)
+    # Nobody ignores themselves; reporting or worrying about yourself is another matter.
+    assert (await community.rooms.submit(a, "/ignore ash")).notes == ("Nobody here is called ash.",)
+
+
 async def test_worried_about_someone_in_a_room_raises_a_crisis_alert(
     community: Community,
 ) -> None:
