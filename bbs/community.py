@@ -118,12 +118,15 @@ class Community:
 
         if isinstance(self.events, PostgresEventBus):
             await self.events.start()
+        await self.services.throttle.start()
         await self.posted.start()
 
     async def stop_live(self) -> None:
         from bbs.events_postgres import PostgresEventBus
 
         await self.posted.stop()
+        await self.services.throttle.close()
+        await self.services.flood.close()
         if isinstance(self.events, PostgresEventBus):
             await self.events.close()
         await self._singletons.close()

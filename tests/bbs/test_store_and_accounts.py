@@ -41,10 +41,10 @@ KEY = PublicKeyInfo("ssh-ed25519", "SHA256:abc", "ssh-ed25519 AAAA")
 
 def _not_full_text(_obj: object, name: str | None, type_: str, *_: object) -> bool:
     # Hand-written, outside the models: full-text objects ("_fts") and PostgreSQL's
-    # live_event table of several nodes (bbs.events_postgres).
-    if type_ == "table" and name == "live_event":
+    # live_event table of several nodes (bbs.events_postgres) and their shared throttles.
+    if type_ == "table" and name in ("live_event", "door_salt", "door_hit", "room_flood"):
         return False
-    if type_ == "index" and name == "ix_live_event_at":
+    if type_ == "index" and name in ("ix_live_event_at", "ix_door_hit_source", "ix_door_hit_at"):
         return False
     return not (type_ in ("table", "index") and name is not None and "_fts" in name)
 

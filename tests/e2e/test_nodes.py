@@ -1,5 +1,6 @@
 """Two `bbs serve` nodes on one PostgreSQL database with [cluster]: what one member says
-in a room on one node reaches a member on the other, live, over real SSH."""
+in a room on one node reaches a member on the other, live, over real SSH, and failed
+logins on both add up to one penalty."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import asyncssh
 import psycopg
+import pytest
 from support import SSH_PASSWORD as PASSWORD
 
-from bbs.config import Settings
+from bbs.accounts.door_postgres import PostgresDoorThrottle
+from bbs.clock import SystemClock
+from bbs.config import LoginLimits, Settings
 from server.wiring import build_community
 
 
@@ -120,6 +125,49 @@ async def test_a_room_line_said_on_one_node_is_seen_on_the_other(
         await ada.type("still here after the blip\r")
         await bea.wait_for("Ada: still here after the blip", timeout=15)
     finally:
+        errors = [await _stop(proc) for proc in nodes]
+    for err in errors:
+        assert b"Traceback" not in err, err.decode()[-2000:]
+
+
+async def _fail_login(port: int) -> None:
+    """One wrong password on a connection of its own."""
+    with pytest.raises((asyncssh.PermissionDenied, asyncssh.DisconnectError)):
+        async with asyncssh.connect(
+            "127.0.0.1",
+            port,
+            username="nobody",
+            password="wrong",
+            known_hosts=None,
+            agent_path=None,
+            client_keys=[],
+            preferred_auth="password",
+        ):
+            pass
+
+
+async def test_failed_ssh_logins_on_two_nodes_add_up_to_one_penalty(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    one, port_one = await _node(tmp_path / "one", postgres_url, "one")
+    nodes = [one]
+    # A third party on the same database, reading what the nodes counted, as a node would.
+    observer = PostgresDoorThrottle(postgres_url, LoginLimits(), SystemClock())
+    try:
+        two, port_two = await _node(tmp_path / "two", postgres_url, "two")
+        nodes.append(two)
+        await observer.start()
+        source = observer.source_key("127.0.0.1")
+        for _ in range(2):
+            await _fail_login(port_one)
+        # Two failures (fewer than the free ones) on one node: no penalty yet.
+        assert await observer.penalty(source) == 0.0
+        for _ in range(2):
+            await _fail_login(port_two)
+        # Two more on the other node: together past the free three.
+        assert await observer.penalty(observer.source_key("127.0.0.1")) == 0.5
+    finally:
+        await observer.close()
         errors = [await _stop(proc) for proc in nodes]
     for err in errors:
         assert b"Traceback" not in err, err.decode()[-2000:]
