@@ -3,6 +3,8 @@ on one PostgreSQL (issue 19; set BBS_TEST_POSTGRES_URL)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -238,5 +240,26 @@ async def test_flood_control_falls_back_to_the_nodes_own_when_the_database_is_aw
         for i in range(5):
             assert (await flood.check(1, 1, f"line {i}")).ok
         assert (await flood.check(1, 1, "sixth")).reason is FloodReason.THROTTLED
+    finally:
+        await flood.close()
+
+
+async def test_a_check_cancelled_midway_leaves_the_connection_usable(
+    migrated: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A session that ends while its line is being checked does not cost the others."""
+    caplog.set_level(logging.WARNING)
+    flood = PostgresFlood(migrated, ManualClock())
+    try:
+        assert (await flood.check(1, 1, "warm up")).ok
+        for i in range(30):
+            task = asyncio.create_task(flood.check(2 + i, 1, "cut short"))
+            for _ in range(i % 4):
+                await asyncio.sleep(0)
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        assert (await flood.check(1, 1, "still counted here")).ok
+        assert "did not answer" not in caplog.text
     finally:
         await flood.close()
