@@ -12,6 +12,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from alembic import command
+from sqlalchemy import text
 from support import cluster_nodes, sign_up_id
 
 from bbs.accounts.door_postgres import PostgresDoorThrottle
@@ -19,7 +21,7 @@ from bbs.accounts.login_guard import LoginGuard
 from bbs.clock import ManualClock
 from bbs.community import Community
 from bbs.config import LoginLimits, Settings
-from bbs.db import Database
+from bbs.db import Database, alembic_config
 from bbs.events_postgres import libpq_url
 from bbs.rooms.flood import FloodControl, FloodReason, RoomFlood
 from bbs.rooms.flood_postgres import PostgresFlood
@@ -263,3 +265,18 @@ async def test_a_check_cancelled_midway_leaves_the_connection_usable(
         assert "did not answer" not in caplog.text
     finally:
         await flood.close()
+
+
+def test_the_migration_goes_down_and_up_again(migrated: str) -> None:
+    database = Database(migrated)
+    try:
+        with database.engine.begin() as conn:
+            config = alembic_config(migrated)
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0016_posted_events")
+            for table in ("door_salt", "door_hit", "room_flood"):
+                assert conn.execute(text(f"SELECT to_regclass('{table}')")).scalar() is None
+        database.migrate()
+    finally:
+        database.dispose()
+    assert _count(migrated, "SELECT count(*) FROM room_flood") == 0
