@@ -133,6 +133,7 @@ class Community:
         # Presence and live sessions shared with the other nodes (with [cluster]).
         if isinstance(self.services.presence, PostgresPresence):
             await self.services.presence.live.start()
+        await self.services.throttle.start()
         await self.posted.start()
 
     async def stop_live(self) -> None:
@@ -142,6 +143,8 @@ class Community:
         await self.posted.stop()
         if isinstance(self.services.presence, PostgresPresence):
             await self.services.presence.live.stop()
+        await self.services.throttle.close()
+        await self.services.flood.close()
         if isinstance(self.events, PostgresEventBus):
             await self.events.close()
         await self._singletons.close()

@@ -7,7 +7,7 @@ Nothing else constructs a service; the server, the tools and the tests all start
 from __future__ import annotations
 
 from bbs.accounts.hashing import Hasher
-from bbs.accounts.login_guard import LocalDoorThrottle, LoginGuard
+from bbs.accounts.login_guard import DoorThrottle, LocalDoorThrottle, LoginGuard
 from bbs.accounts.service import AccountService
 from bbs.accounts.sessions import LiveSessions, LocalSessions
 from bbs.admin.service import AdminService
@@ -25,7 +25,7 @@ from bbs.moderation_queue.gate import ModerationGate
 from bbs.moderation_queue.policy import ModerationThresholds, TextScorer
 from bbs.privacy.service import PrivacyService
 from bbs.resources.service import ResourceService
-from bbs.rooms.flood import FloodControl
+from bbs.rooms.flood import FloodControl, RoomFlood
 from bbs.rooms.presence import LocalPresence, Presence
 from bbs.rooms.service import RoomService
 from bbs.services import LiveSettings, Services
@@ -69,6 +69,18 @@ def _cluster(settings: Settings) -> ClusterSettings | None:
     return None if settings.database_url.startswith("sqlite") else settings.cluster
 
 
+def _throttles(settings: Settings, clock: Clock) -> tuple[RoomFlood, DoorThrottle]:
+    """Room flood control and the door's throttles: shared through PostgreSQL by several
+    nodes ([cluster]), else in this process's memory."""
+    if _cluster(settings) is None:
+        return FloodControl(clock), LocalDoorThrottle(settings.login, clock)
+    from bbs.accounts.door_postgres import PostgresDoorThrottle
+    from bbs.rooms.flood_postgres import PostgresFlood
+
+    url = settings.database_url
+    return PostgresFlood(url, clock), PostgresDoorThrottle(url, settings.login, clock)
+
+
 def build_services(
     settings: Settings,
     database: Database | None = None,
@@ -78,9 +90,8 @@ def build_services(
     """Every part of one BBS, each given its ports (nothing runs until `prepare`)."""
     live = LiveSettings(settings)
     clock = SystemClock()
-    # Rate limits: in this process's memory, one node.
-    flood = FloodControl(clock)
-    throttle = LocalDoorThrottle(settings.login, clock)
+    # Rate limits: in this process's memory, or shared with the other nodes.
+    flood, throttle = _throttles(settings, clock)
     events = event_bus(settings)
     presence, sessions = live_presence(settings, events, clock)
     store = Store(database or Database(settings.database_url), events)

@@ -4,8 +4,9 @@ Failed logins and sign-ups go through `DoorThrottle`, the rate-limit port (in-pr
 here; several nodes share one). Unauthenticated connections are this process's own
 sockets, so `LoginGuard` counts them itself.
 
-Sources are kept only as a salted hash that lives in memory for this process: no IP
-address is stored anywhere, and the salt is gone on restart.
+Sources are kept only as a salted hash: no IP address is stored anywhere. One node keeps
+the salt in memory, gone on restart; several nodes share an hourly salt in an UNLOGGED
+table (`bbs.accounts.door_postgres`), so that an address hashes the same on every node.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ class LoginGuard:
         self.limits = limits
         self._throttle = throttle
         self._rng = rng or random.Random()
-        self._salt = secrets.token_bytes(16)
         self._unauthenticated: dict[str, int] = {}
         # Each admitted connection's slot, oldest first per source, with how to end it.
         self._slots: dict[str, dict[int, Callable[[], None] | None]] = {}
@@ -60,8 +60,8 @@ class LoginGuard:
         self.unauthenticated_total = 0
 
     def source_key(self, address: str) -> str:
-        """A short, salted, in-memory-only name for a source address."""
-        return hashlib.blake2b(address.encode(), key=self._salt, digest_size=12).hexdigest()
+        """A short, salted name for a source address (the throttle's salt)."""
+        return self._throttle.source_key(address)
 
     # -- unauthenticated connections (MaxStartups start:rate:full) ------------------
     def admit(self, source: str, on_evict: Callable[[], None] | None = None) -> Admission:
@@ -171,6 +171,16 @@ class DoorThrottle(Protocol):
     source cannot spread its guesses over the nodes.
     """
 
+    def source_key(self, address: str) -> str:
+        """A short, salted, one-way name for a source address (sync: the door cannot wait)."""
+        ...
+
+    async def start(self) -> None:
+        """Get ready on the running loop (a shared salt is fetched here)."""
+        ...
+
+    async def close(self) -> None: ...
+
     async def record_failure(self, source: str) -> None:
         """One failed login (a wrong password or recovery code) from the source."""
         ...
@@ -196,6 +206,17 @@ class LocalDoorThrottle:
         self._clock = clock
         self._failures: dict[str, deque[float]] = {}
         self._signups: dict[str, deque[float]] = {}
+        # In memory for this process only, gone on restart.
+        self._salt = secrets.token_bytes(16)
+
+    def source_key(self, address: str) -> str:
+        return hashlib.blake2b(address.encode(), key=self._salt, digest_size=12).hexdigest()
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
 
     def _recent(self, table: dict[str, deque[float]], source: str, window: float) -> deque[float]:
         now = self._clock.monotonic()

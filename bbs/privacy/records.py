@@ -273,9 +273,16 @@ def _n(count: int, one: str, many: str | None = None) -> str:
 
 
 def describe_storage(
-    counts: StoredCounts, *, chat_days: int, log_days: int, logs_to_file: bool
+    counts: StoredCounts,
+    *,
+    chat_days: int,
+    log_days: int,
+    logs_to_file: bool,
+    shared_salt: bool = False,
 ) -> str:
-    """The page "What we store about you", in plain words, from the counts."""
+    """The page "What we store about you", in plain words, from the counts.
+
+    `shared_salt`: several nodes share the source salt in the database (issue 19)."""
     c = counts
     last = c.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if c.last_login_at else "not yet"
     lines = [
@@ -313,8 +320,15 @@ def describe_storage(
         "",
         "What we do not keep",
         "- No IP addresses. To slow down password guessing we keep a salted, one-way key of "
-        "where a connection came from, in memory only, for at most an hour; it is gone "
-        "when the server restarts.",
+        "where a connection came from, for at most an hour"
+        + (
+            ". This community runs on several servers, so that key and its salt are kept in "
+            "the database, in UNLOGGED tables: left out of its log and backups, but "
+            "PostgreSQL may still write them to disk. The salt is replaced every hour and "
+            "old ones are deleted, after which a key cannot be linked to an address."
+            if shared_salt
+            else ", in memory only; it is gone when the server restarts."
+        ),
         "- No email, phone number, real name or location.",
         "- No record of what you read, beyond how far you have read each thread.",
         "- Server logs never hold passwords, messages or addresses"

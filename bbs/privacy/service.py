@@ -126,6 +126,8 @@ class PrivacyService:
             chat_days=settings.room_retention_days,
             log_days=settings.log_retention_days,
             logs_to_file=bool(settings.log_file),
+            shared_salt=settings.cluster is not None
+            and not settings.database_url.startswith("sqlite"),
         )
 
     async def export_json(self, member_id: int) -> str:

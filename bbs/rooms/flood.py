@@ -60,6 +60,15 @@ class TokenBucket:
         self.stamp = now
 
 
+# A member's last lines, checked for repeats.
+RECENT_LINES = 4
+
+
+def repeat_key(text: str) -> str:
+    """What counts as the same line: case and spacing aside."""
+    return " ".join(text.strip().casefold().split())
+
+
 @dataclass
 class _MemberFlood:
     bucket: TokenBucket
@@ -103,6 +112,8 @@ class RoomFlood(Protocol):
         """Drop what is kept about members who have not spoken for a while."""
         ...
 
+    async def close(self) -> None: ...
+
 
 class FloodControl:
     """Room flood control in this process's memory (one node).
@@ -140,7 +151,8 @@ class FloodControl:
         state = self._members.get(member_id)
         if state is None:
             state = self._members[member_id] = _MemberFlood(
-                TokenBucket(float(self.lines), self.lines / self.per_seconds)
+                TokenBucket(float(self.lines), self.lines / self.per_seconds),
+                recent=deque(maxlen=RECENT_LINES),
             )
         return state
 
@@ -163,7 +175,7 @@ class FloodControl:
         state = self._state(member_id)
         if now < state.cooling_until:
             return FloodVerdict(FloodReason.COOLING_OFF, state.cooling_until - now)
-        key = " ".join(stripped.casefold().split())
+        key = repeat_key(stripped)
         for at, said in state.recent:
             if said == key and now - at < self.duplicate_seconds:
                 return self._refused(
@@ -204,7 +216,7 @@ class FloodControl:
         state = self._members.get(member_id)
         if state is None:
             return
-        key = " ".join(text.strip().casefold().split())
+        key = repeat_key(text)
         if not any(item[1] == key for item in state.recent):
             return
         state.recent = deque(
@@ -229,3 +241,6 @@ class FloodControl:
             if now - s.bucket.stamp > older_than and now >= s.cooling_until
         ]:
             del self._members[member_id]
+
+    async def close(self) -> None:
+        pass

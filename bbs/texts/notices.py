@@ -28,8 +28,11 @@ Who can read your private messages
 What we do not store
 ====================
 - Your IP address. To slow down password guessing we keep a salted,
-  scrambled form of it in memory for at most an hour; it is never written
-  to disk and is forgotten when the server restarts.
+  scrambled form of it for at most an hour. On a single server it stays in
+  memory, is never written to disk and is forgotten when the server restarts.
+  On a community served by several servers it and the salt are kept in
+  UNLOGGED database tables, which PostgreSQL may still write to disk; the salt
+  is replaced every hour and old ones are deleted.
 - Anything from outside this server: there are no trackers, no analytics and
   no third parties. The moderation model runs here, on this machine.
 

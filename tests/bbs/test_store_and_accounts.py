@@ -49,6 +49,12 @@ _LIVE_TABLES = frozenset(
         "ix_live_session_node",
         "live_presence",
         "ix_live_presence_room",
+        # The throttles several nodes share (migration 0018).
+        "door_salt",
+        "door_hit",
+        "ix_door_hit_source",
+        "ix_door_hit_at",
+        "room_flood",
     }
 )
 

@@ -4,7 +4,8 @@ Two nodes: what one member says in a room on one node reaches a member on the ot
 live, and again after the database cut both listening connections. Three nodes, started
 together on an empty database, are one community: room lines and mentions, a room's
 topic and closing, a banner, and suspensions from a shell and from a sysop's screen on
-another node (the member's session ends within 2 s)."""
+another node (the member's session ends within 2 s). Failed logins on two nodes
+add up to one penalty."""
 
 from __future__ import annotations
 
@@ -19,10 +20,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import asyncssh
 import psycopg
+import pytest
 from support import SSH_PASSWORD as PASSWORD
 
-from bbs.config import Settings
+from bbs.accounts.door_postgres import PostgresDoorThrottle
+from bbs.clock import SystemClock
+from bbs.config import LoginLimits, Settings
 from server.wiring import build_community
 
 
@@ -293,4 +298,47 @@ async def test_a_node_killed_mid_room_drops_its_members_from_who_on_the_other(
         errors = [await _stop(proc) for proc in nodes]
     # Node one was killed; node two carried on without a fault.
     for err in errors[1:]:
+        assert b"Traceback" not in err, err.decode()[-2000:]
+
+
+async def _fail_login(port: int) -> None:
+    """One wrong password on a connection of its own."""
+    with pytest.raises((asyncssh.PermissionDenied, asyncssh.DisconnectError)):
+        async with asyncssh.connect(
+            "127.0.0.1",
+            port,
+            username="nobody",
+            password="wrong",
+            known_hosts=None,
+            agent_path=None,
+            client_keys=[],
+            preferred_auth="password",
+        ):
+            pass
+
+
+async def test_failed_ssh_logins_on_two_nodes_add_up_to_one_penalty(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    one, port_one = await _node(tmp_path / "one", postgres_url, "one")
+    nodes = [one]
+    # A third party on the same database, reading what the nodes counted, as a node would.
+    observer = PostgresDoorThrottle(postgres_url, LoginLimits(), SystemClock())
+    try:
+        two, port_two = await _node(tmp_path / "two", postgres_url, "two")
+        nodes.append(two)
+        await observer.start()
+        source = observer.source_key("127.0.0.1")
+        for _ in range(2):
+            await _fail_login(port_one)
+        # Two failures (fewer than the free ones) on one node: no penalty yet.
+        assert await observer.penalty(source) == 0.0
+        for _ in range(2):
+            await _fail_login(port_two)
+        # Two more on the other node: together past the free three.
+        assert await observer.penalty(observer.source_key("127.0.0.1")) == 0.5
+    finally:
+        await observer.close()
+        errors = [await _stop(proc) for proc in nodes]
+    for err in errors:
         assert b"Traceback" not in err, err.decode()[-2000:]

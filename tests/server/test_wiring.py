@@ -25,6 +25,26 @@ def test_a_cluster_shares_live_events_through_postgresql(settings: Settings) -> 
     assert isinstance(event_bus(clustered), PostgresEventBus)
 
 
+def test_a_cluster_shares_the_throttles_and_one_process_keeps_its_own(
+    settings: Settings,
+) -> None:
+    from bbs.accounts.door_postgres import PostgresDoorThrottle
+    from bbs.accounts.login_guard import LocalDoorThrottle
+    from bbs.rooms.flood import FloodControl
+    from bbs.rooms.flood_postgres import PostgresFlood
+
+    alone = build_services(with_overrides(settings, database_url=POSTGRES))
+    assert isinstance(alone.throttle, LocalDoorThrottle)
+    assert isinstance(alone.flood, FloodControl)
+    clustered = build_services(
+        with_overrides(settings, database_url=POSTGRES, cluster=ClusterSettings())
+    )
+    assert isinstance(clustered.throttle, PostgresDoorThrottle)
+    assert isinstance(clustered.flood, PostgresFlood)
+    # The guard names sources with the shared throttle's salt.
+    assert clustered.guard.source_key("10.0.0.1") == clustered.throttle.source_key("10.0.0.1")
+
+
 def test_the_community_and_its_services_share_one_store_bus_and_settings(
     settings: Settings,
 ) -> None:

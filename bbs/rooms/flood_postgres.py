@@ -1,0 +1,141 @@
+"""Room flood control shared by several nodes on one PostgreSQL (`RoomFlood`).
+
+A member's pace (the token bucket, their last lines for repeats, each room's slow mode,
+refusals and cooling off) is one row of the UNLOGGED table `room_flood`, so a member with
+sessions on two nodes gets one pace. A line costs one round trip: the function
+`room_flood_check` (migration 0018) applies `FloodControl`'s rules to the locked row and
+answers. Lines are kept there only as a short hash, for repeats. Times are the wall clock.
+
+When the database does not answer, this node's own `FloodControl` decides meanwhile (and
+the log says so once), so the rooms keep their limits without waiting on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from bbs.clock import Clock
+from bbs.pg_link import Connection, LinkDown, PgLink
+from bbs.rooms.flood import RECENT_LINES, FloodControl, FloodReason, FloodVerdict, repeat_key
+from bbs.rooms.records import MAX_LINE_CHARS
+
+__all__ = ["PostgresFlood"]
+
+
+def _hashed(text: str) -> str:
+    return hashlib.blake2b(repeat_key(text).encode(), digest_size=12).hexdigest()
+
+
+class PostgresFlood:
+    """`FloodControl`'s rules with the state in PostgreSQL (see the module's note)."""
+
+    def __init__(
+        self,
+        url: str,
+        clock: Clock,
+        *,
+        lines: int = 5,
+        per_seconds: float = 10.0,
+        duplicate_seconds: float = 60.0,
+        max_chars: int = MAX_LINE_CHARS,
+        refusal_limit: int = 20,
+        refusal_seconds: float = 60.0,
+        cool_off_seconds: float = 300.0,
+        link: PgLink | None = None,
+    ) -> None:
+        self._clock = clock
+        self._link = link or PgLink(url, "room flood control")
+        # This node's own, for while the database is away; it holds the settings too.
+        self._local = FloodControl(
+            clock,
+            lines=lines,
+            per_seconds=per_seconds,
+            duplicate_seconds=duplicate_seconds,
+            max_chars=max_chars,
+            refusal_limit=refusal_limit,
+            refusal_seconds=refusal_seconds,
+            cool_off_seconds=cool_off_seconds,
+        )
+        self.max_chars = max_chars
+
+    async def check(
+        self,
+        member_id: int,
+        room_id: int,
+        text: str,
+        *,
+        slow_mode_seconds: int = 0,
+        exempt_from_slow_mode: bool = False,
+    ) -> FloodVerdict:
+        if not text.strip():
+            return FloodVerdict(FloodReason.EMPTY)
+        if len(text) > self.max_chars:
+            return FloodVerdict(FloodReason.TOO_LONG)
+        f = self._local
+        args = (
+            member_id,
+            room_id,
+            _hashed(text),
+            self._clock.now().timestamp(),
+            float(slow_mode_seconds),
+            exempt_from_slow_mode,
+            float(f.lines),
+            f.lines / f.per_seconds,
+            f.duplicate_seconds,
+            f.refusal_limit,
+            f.refusal_seconds,
+            f.cool_off_seconds,
+            RECENT_LINES,
+        )
+
+        async def work(conn: Connection) -> tuple[str, float]:
+            cur = await conn.execute(
+                "SELECT reason, retry_after FROM room_flood_check("
+                "%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                args,
+            )
+            row = await cur.fetchone()
+            assert row is not None
+            return str(row[0]), float(row[1])
+
+        try:
+            reason, retry_after = await self._link.run(work)
+        except LinkDown:
+            return await f.check(
+                member_id,
+                room_id,
+                text,
+                slow_mode_seconds=slow_mode_seconds,
+                exempt_from_slow_mode=exempt_from_slow_mode,
+            )
+        return FloodVerdict(FloodReason(reason), retry_after)
+
+    async def unsay(self, member_id: int, text: str) -> None:
+        key = _hashed(text)
+        capacity = float(self._local.lines)
+
+        async def work(conn: Connection) -> None:
+            await conn.execute("SELECT room_flood_unsay(%s, %s, %s)", (member_id, key, capacity))
+
+        try:
+            await self._link.run(work)
+        except LinkDown:
+            await self._local.unsay(member_id, text)
+
+    async def forget_idle(self, older_than: float = 3600.0) -> None:
+        await self._local.forget_idle(older_than)
+        now = self._clock.now().timestamp()
+
+        async def work(conn: Connection) -> None:
+            await conn.execute(
+                "DELETE FROM room_flood WHERE stamp < %s AND cooling_until <= %s",
+                (now - older_than, now),
+            )
+
+        try:
+            await self._link.run(work)
+        except LinkDown:
+            pass
+
+    async def close(self) -> None:
+        await self._link.close()
