@@ -478,7 +478,11 @@ async def test_the_throttle_key_is_salted_in_memory_and_failures_expire() -> Non
     throttle = LocalDoorThrottle(limits, clock)
     guard = LoginGuard(limits, throttle=throttle)
     key = guard.source_key("203.0.113.7")
-    assert "203" not in key and "113" not in key
+    # A keyed hash (24 hex digits), never the address itself; the same address, the same
+    # key, so failures add up. (Digits of the address may turn up in the hex by chance.)
+    assert len(key) == 24 and set(key) <= set("0123456789abcdef")
+    assert "203.0.113" not in key and key == guard.source_key("203.0.113.7")
+    assert guard.source_key("203.0.113.8") != key
     # Another process (another salt) cannot link its keys to these.
     other = LoginGuard(limits, throttle=LocalDoorThrottle(limits, clock))
     assert other.source_key("203.0.113.7") != key
