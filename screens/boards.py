@@ -34,11 +34,10 @@ from bbs.text_safety import clean_line, clean_text, truncate_display
 from screens.base import PanelScreen, ReloadingPanel
 from screens.compose import (
     REPORT_THANKS,
-    ComposeScreen,
     ComposeTarget,
     ConfirmScreen,
     ask_then,
-    show_outcome,
+    write,
 )
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, Tick
@@ -209,10 +208,7 @@ class ThreadListScreen(PanelScreen):
         target = ComposeTarget(
             "thread", self.board_id, f"New thread in {self.board_name}", with_title=True
         )
-        outcome = await self.app.push_screen_wait(
-            ComposeScreen(target, boards=self._boards, mail=self._mail)
-        )
-        await show_outcome(self, outcome)
+        await write(self, target, boards=self._boards, mail=self._mail)
 
     async def action_follow(self) -> None:
         await self._boards.follow(self.member_id, "board", self.board_id, not self._following)
@@ -570,19 +566,17 @@ class ThreadScreen(PanelScreen):
     async def _open_editor(
         self, target: ComposeTarget, *, body: str = "", title: str = "", warning: str = ""
     ) -> None:
-        outcome = await self.app.push_screen_wait(
-            ComposeScreen(
-                target,
-                body=body,
-                title=title,
-                warning=warning,
-                boards=self._boards,
-                mail=self._mail,
-            )
+        outcome = await write(
+            self,
+            target,
+            body=body,
+            title=title,
+            warning=warning,
+            boards=self._boards,
+            mail=self._mail,
         )
         if outcome is None:
             return
-        await show_outcome(self, outcome)
         focus = outcome.post.seq if outcome.post else 1
         # The page that ends with the new post, so the reply is seen in its context.
         await self.load(before_seq=focus + 1, focus_seq=focus)

@@ -425,3 +425,23 @@ async def show_outcome(screen: Screen[Any], outcome: Outcome | None) -> None:
     """Tell the author privately what happened, when there is something to tell."""
     if outcome is not None and outcome.note:
         await screen.app.push_screen(NoteScreen(outcome.note))
+
+
+async def write(
+    screen: Screen[Any],
+    target: ComposeTarget,
+    *,
+    boards: BoardService,
+    mail: MailService,
+    title: str = "",
+    body: str = "",
+    warning: str = "",
+) -> Outcome | None:
+    """Open the compose screen on `target` (starting from `title`, `body` and `warning`)
+    and wait; then tell the author what happened (`show_outcome`). What was sent, if
+    anything."""
+    outcome = await screen.app.push_screen_wait(
+        ComposeScreen(target, title=title, body=body, warning=warning, boards=boards, mail=mail)
+    )
+    await show_outcome(screen, outcome)
+    return outcome

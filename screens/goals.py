@@ -287,22 +287,19 @@ class GoalsScreen(ReloadingPanel):
     async def action_new(self) -> None:
         if self.archived:
             return
-        made = await self.app.push_screen_wait(GoalFormScreen(None, goals=self._goals))
-        if made is not None:
-            self.say(f"Goal set: {clean_line(made.title)}. Press C to check in when ready.")
-            await self.reload()
+        await self.reload_after(
+            GoalFormScreen(None, goals=self._goals),
+            lambda made: f"Goal set: {clean_line(made.title)}. Press C to check in when ready.",
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_edit(self) -> None:
         selected = self._selected()
         if selected is None:
             return
-        if (
-            await self.app.push_screen_wait(GoalFormScreen(selected.goal, goals=self._goals))
-            is not None
-        ):
-            self.say("Saved.")
-            await self.reload()
+        await self.reload_after(
+            GoalFormScreen(selected.goal, goals=self._goals), lambda _goal: "Saved."
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_check_in(self) -> None:

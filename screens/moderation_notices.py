@@ -26,7 +26,7 @@ from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
 from bbs.moderation_queue.sanctions import NoticeView
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen, PanelScreen
+from screens.base import AdminPanel, BBSScreen
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, literal
@@ -292,12 +292,8 @@ class GuidelinesAgainScreen(BBSScreen[None]):
         self.bbs.action_goodbye()
 
 
-class PublicLogScreen(PanelScreen):
+class PublicLogScreen(AdminPanel):
     """The member-facing moderation log (when a sysop turns it on): what, why, never who."""
-
-    def __init__(self, *, admin: AdminService) -> None:
-        super().__init__()
-        self._admin = admin
 
     def compose(self) -> ComposeResult:
         yield PlainText("Moderation log", classes="title")

@@ -200,22 +200,20 @@ class ResourceAdminScreen(LoadingPanel):
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
-        saved = await self.app.push_screen_wait(ResourceFormScreen(None, resources=self._resources))
-        if saved is not None:
-            self.say(f"Added: {clean_line(saved.title)}. It is in the audit log.")
-            await self.reload()
+        await self.reload_after(
+            ResourceFormScreen(None, resources=self._resources),
+            lambda saved: f"Added: {clean_line(saved.title)}. It is in the audit log.",
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_edit(self) -> None:
         record = self._selected()
         if record is None:
             return
-        saved = await self.app.push_screen_wait(
-            ResourceFormScreen(record.view, resources=self._resources)
+        await self.reload_after(
+            ResourceFormScreen(record.view, resources=self._resources),
+            lambda saved: f"Saved: {clean_line(saved.title)}.",
         )
-        if saved is not None:
-            self.say(f"Saved: {clean_line(saved.title)}.")
-            await self.reload()
 
     @work(exclusive=True, group="dialog")
     async def action_retire(self) -> None:

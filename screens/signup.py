@@ -162,6 +162,15 @@ class _FormScreen(PanelScreen):
         self._accounts = accounts
         self._settings = settings
 
+    def form_end(self, button: str, keys: str) -> ComposeResult:
+        """What ends both forms: the submit button, the error line and the key bar."""
+        yield Button(literal(button), id="submit", compact=True)
+        yield PlainText("", id="error", classes="error")
+        yield KeyBar(keys)
+
+    def on_mount(self) -> None:
+        self.query_one("#pseudonym", TextField).focus()
+
     def show_error(self, message: str) -> None:
         self.query_one("#error", PlainText).show(message)
 
@@ -230,12 +239,9 @@ class SignUpFormScreen(_FormScreen):
             yield PlainText(
                 f"{key.algorithm} {key.fingerprint}", id="key-fingerprint", classes="note"
             )
-        yield Button(literal(_("Create my account")), id="submit", compact=True)
-        yield PlainText("", id="error", classes="error")
-        yield KeyBar(_(" Enter next/create  Tab move  Esc back  F1 help"))
-
-    def on_mount(self) -> None:
-        self.query_one("#pseudonym", TextField).focus()
+        yield from self.form_end(
+            _("Create my account"), _(" Enter next/create  Tab move  Esc back  F1 help")
+        )
 
     async def perform(self) -> SignUpResult:
         app = self.bbs
@@ -270,12 +276,9 @@ class RecoverScreen(_FormScreen):
         yield TextField(placeholder=_("recovery code"), id="code", max_length=64)
         yield _password_field(_("new password"), "password")
         yield _password_field(_("new password again"), "repeat")
-        yield Button(literal(_("Set my new password")), id="submit", compact=True)
-        yield PlainText("", id="error", classes="error")
-        yield KeyBar(_(" Enter next/set  Tab move  Esc back  F1 help"))
-
-    def on_mount(self) -> None:
-        self.query_one("#pseudonym", TextField).focus()
+        yield from self.form_end(
+            _("Set my new password"), _(" Enter next/set  Tab move  Esc back  F1 help")
+        )
 
     async def perform(self) -> SignUpResult:
         app = self.bbs

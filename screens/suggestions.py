@@ -225,16 +225,14 @@ class ForYouScreen(PanelScreen):
         to_write = self._suggestions.peer_to_write(self.member_id, peer.member_id)
         if (name := await self.tried(to_write, SuggestionError, PostError, StoreBusyError)) is None:
             return
-        from screens.compose import ComposeScreen, ComposeTarget, show_outcome
+        from screens.compose import ComposeTarget, write
 
-        outcome = await self.app.push_screen_wait(
-            ComposeScreen(
-                ComposeTarget("pm", peer.member_id, f"Message to {name.value}"),
-                boards=self._boards,
-                mail=self._mail,
-            )
+        await write(
+            self,
+            ComposeTarget("pm", peer.member_id, f"Message to {name.value}"),
+            boards=self._boards,
+            mail=self._mail,
         )
-        await show_outcome(self, outcome)
 
     def action_settings(self) -> None:
         self.app.push_screen(SuggestionSettingsScreen(suggestions=self._suggestions))
