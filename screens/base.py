@@ -133,25 +133,18 @@ class LoadingPanel(PanelScreen):
 
 class ListPanel(LoadingPanel):
     """A LoadingPanel whose page is one list (`FOCUS_ID`) under a title (`HEADING`) and
-    an optional note (`NOTE`, which the screen may fill in later), with the status line
-    and the key bar (`KEYS`) below it."""
+    a note (`NOTE`), with the status line and the key bar (`KEYS`) below it."""
 
     HEADING: ClassVar[str]
-    HEADING_ID: ClassVar[str | None] = None
-    NOTE: ClassVar[str | None] = None
-    NOTE_ID: ClassVar[str | None] = None
+    NOTE: ClassVar[str]
     KEYS: ClassVar[str]
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.HEADING, classes="title", id=self.HEADING_ID)
-        if self.NOTE is not None:
-            yield PlainText(self.NOTE, id=self.NOTE_ID, classes="note")
+        yield PlainText(self.HEADING, classes="title")
+        yield PlainText(self.NOTE, classes="note")
         yield OptionList(id=self.FOCUS_ID)
         yield PlainText("", id=self.STATUS_ID, classes="note")
         yield KeyBar(self.KEYS)
-
-    async def action_reload(self) -> None:
-        await self.reload()
 
 
 class ReloadingPanel(LoadingPanel):

@@ -83,6 +83,11 @@ class ComposeTarget:
         return f"{kind}:{self.target_id}"
 
     @classmethod
+    def message(cls, member_id: int, name: str) -> ComposeTarget:
+        """A private message to `member_id`, called `name`."""
+        return cls("pm", member_id, f"Message to {name}")
+
+    @classmethod
     def from_context(cls, context: str, label: str, with_title: bool) -> ComposeTarget | None:
         kind, _, number = context.partition(":")
         if kind not in ("thread", "reply", "edit", "pm") or not number.isdigit():

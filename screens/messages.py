@@ -116,7 +116,7 @@ class MessagesScreen(ReloadingPanel):
             return
         await write(
             self,
-            ComposeTarget("pm", partner_id, f"Message to {partner}"),
+            ComposeTarget.message(partner_id, partner),
             boards=self._boards,
             mail=self._mail,
         )
@@ -228,7 +228,7 @@ class ConversationScreen(PanelScreen):
             return
         await write(
             self,
-            ComposeTarget("pm", c.partner_id, f"Message to {c.partner}"),
+            ComposeTarget.message(c.partner_id, c.partner),
             boards=self._boards,
             mail=self._mail,
         )

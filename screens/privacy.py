@@ -350,6 +350,9 @@ class SessionsScreen(_PrivacyPanel, ListPanel):
     KEYS = " Up/Down choose   E end session   R refresh   Esc back   F1 help"
     sessions: Sequence[SessionInfo] = ()
 
+    async def action_reload(self) -> None:
+        await self.reload()
+
     async def reload(self) -> None:
         self.sessions = await self._privacy.sessions(self.member_id)
         mine = self.bbs.context.session_id

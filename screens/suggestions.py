@@ -229,7 +229,7 @@ class ForYouScreen(PanelScreen):
 
         await write(
             self,
-            ComposeTarget("pm", peer.member_id, f"Message to {name.value}"),
+            ComposeTarget.message(peer.member_id, name.value),
             boards=self._boards,
             mail=self._mail,
         )
