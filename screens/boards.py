@@ -36,7 +36,7 @@ from screens.compose import (
     REPORT_THANKS,
     ComposeTarget,
     ConfirmScreen,
-    ask_then,
+    tell_moderators,
     write,
 )
 from screens.tcss import default_css
@@ -660,40 +660,30 @@ class ThreadScreen(PanelScreen):
 
     @work(exclusive=True, group="dialog")
     async def action_report(self) -> None:
-        widget = self._focused()
-        member = self.bbs.member
-        if widget is None or member is None:
+        if (widget := self._focused()) is None:
             return
-        reported = await ask_then(
+        await tell_moderators(
             self,
             "What is wrong with this post? A moderator will look at it. "
             "The author is not told who reported it.",
-            lambda reason: self._boards.report_post(member.id, widget.post.id, reason),
-            PostError,
-            StoreBusyError,
+            lambda reason: self._boards.report_post(self.member_id, widget.post.id, reason),
+            REPORT_THANKS,
         )
-        if reported is not None:
-            self.say(REPORT_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_worried(self) -> None:
         """A member is worried about a post's author: a crisis alert, never a report."""
-        widget = self._focused()
-        member = self.bbs.member
-        if widget is None or member is None:
+        if (widget := self._focused()) is None:
             return
-        raised = await ask_then(
+        await tell_moderators(
             self,
             f"Worried about {widget.post.author}? Moderators get a priority alert and "
             "check in with them; they are not told who asked. What worries you "
             "(optional, Enter sends, Esc cancels)?",
-            lambda note: self._boards.raise_concern(member.id, widget.post.id, note),
-            PostError,
-            StoreBusyError,
+            lambda note: self._boards.raise_concern(self.member_id, widget.post.id, note),
+            CONCERN_THANKS,
             optional=True,
         )
-        if raised is not None:
-            self.say(CONCERN_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_block(self) -> None:

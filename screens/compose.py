@@ -426,6 +426,21 @@ async def ask_then(
     return await screen.tried(send(answer), *refusals)
 
 
+async def tell_moderators(
+    screen: BBSScreen[Any],
+    question: str,
+    send: Callable[[str], Awaitable[object]],
+    thanks: str,
+    *,
+    optional: bool = False,
+) -> None:
+    """A report or a concern: ask `question` (`ask_then`), `send` the answer, and say
+    `thanks` once it is sent."""
+    sent = await ask_then(screen, question, send, PostError, StoreBusyError, optional=optional)
+    if sent is not None:
+        screen.say(thanks)
+
+
 async def show_outcome(screen: Screen[Any], outcome: Outcome | None) -> None:
     """Tell the author privately what happened, when there is something to tell."""
     if outcome is not None and outcome.note:

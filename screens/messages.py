@@ -25,7 +25,7 @@ from screens.compose import (
     AskScreen,
     ComposeTarget,
     ConfirmScreen,
-    ask_then,
+    tell_moderators,
     write,
 )
 from screens.tcss import default_css
@@ -266,19 +266,15 @@ class ConversationScreen(PanelScreen):
 
     @work(exclusive=True, group="dialog")
     async def action_report(self) -> None:
-        member = self.bbs.member
         focused = self.focused
-        if member is None or not isinstance(focused, MessageWidget):
+        if not isinstance(focused, MessageWidget):
             return
-        reported = await ask_then(
+        await tell_moderators(
             self,
             "What is wrong with this message? A moderator will look at it.",
-            lambda reason: self._mail.report_message(member.id, focused.message.id, reason),
-            PostError,
-            StoreBusyError,
+            lambda reason: self._mail.report_message(self.member_id, focused.message.id, reason),
+            REPORT_THANKS,
         )
-        if reported is not None:
-            self.say(REPORT_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_worried(self) -> None:
@@ -295,14 +291,11 @@ class ConversationScreen(PanelScreen):
         else:
             self.say(f"{c.partner} has not written here yet.")
             return
-        raised = await ask_then(
+        await tell_moderators(
             self,
             f"Worried about {c.partner}? Moderators get a priority alert and check in with "
             "them; they are not told who asked. What worries you (optional, Enter sends)?",
             lambda note: self._mail.raise_concern_about_message(self.member_id, chosen.id, note),
-            PostError,
-            StoreBusyError,
+            CONCERN_THANKS,
             optional=True,
         )
-        if raised is not None:
-            self.say(CONCERN_THANKS)
