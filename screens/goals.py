@@ -189,8 +189,16 @@ def detail_text(detail: GoalDetail) -> Content:
     return Content("\n").join(lines)
 
 
+class _GoalsPanel(PanelScreen):
+    """A panel that works with the goal service alone (goals, partners, settings)."""
+
+    def __init__(self, *, goals: GoalService) -> None:
+        super().__init__()
+        self._goals = goals
+
+
 # -- the goal list --------------------------------------------------------------------
-class GoalsScreen(ReloadingPanel):
+class GoalsScreen(_GoalsPanel, ReloadingPanel):
     """A member's goals with streaks and what is due; every action one key away."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -205,15 +213,11 @@ class GoalsScreen(ReloadingPanel):
     ]
     DEFAULT_CSS = default_css(__file__, "GoalsScreen")
     FOCUS_ID = "goals"
-
-    def __init__(self, *, goals: GoalService) -> None:
-        super().__init__()
-        self._goals = goals
-        self.archived = False
-        self.summaries: list[GoalSummary] = []
-        # Reloads overlap (a dialog closing resumes the screen while its action reloads
-        # too): only the one started last may draw, or an older read could win.
-        self._reloads = 0
+    archived = False
+    summaries: Sequence[GoalSummary] = ()
+    # Reloads overlap (a dialog closing resumes the screen while its action reloads too):
+    # only the one started last may draw, or an older read could win.
+    _reloads = 0
 
     def compose(self) -> ComposeResult:
         yield PlainText("Goals and check-ins", classes="title", id="goals-title")
@@ -306,9 +310,7 @@ class GoalsScreen(ReloadingPanel):
         selected = self._selected()
         if selected is None or self.archived:
             return
-        outcome = await self.app.push_screen_wait(CheckInScreen(selected.goal, goals=self._goals))
-        if outcome is not None:
-            await self.app.push_screen_wait(CheckInReplyScreen(outcome, goals=self._goals))
+        await check_in(self, selected.goal, goals=self._goals)
         await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -649,6 +651,15 @@ class CheckInReplyScreen(ModalScreen[None]):
         )
 
 
+async def check_in(screen: Screen[Any], goal: GoalView, *, goals: GoalService) -> bool:
+    """The check-in form for `goal`, then the companion's reply; whether it was saved."""
+    outcome = await screen.app.push_screen_wait(CheckInScreen(goal, goals=goals))
+    if outcome is None:
+        return False
+    await screen.app.push_screen_wait(CheckInReplyScreen(outcome, goals=goals))
+    return True
+
+
 # -- one goal -------------------------------------------------------------------------
 class GoalDetailScreen(LoadingPanel):
     """One goal: streak, progress, the 30-day chart, mood trend, badges and recent notes."""
@@ -691,11 +702,7 @@ class GoalDetailScreen(LoadingPanel):
     async def action_check_in(self) -> None:
         if self.detail is None or not self._mine() or self.detail.summary.goal.archived:
             return
-        outcome = await self.app.push_screen_wait(
-            CheckInScreen(self.detail.summary.goal, goals=self._goals)
-        )
-        if outcome is not None:
-            await self.app.push_screen_wait(CheckInReplyScreen(outcome, goals=self._goals))
+        if await check_in(self, self.detail.summary.goal, goals=self._goals):
             await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -725,7 +732,7 @@ async def send_cheer(
 
 
 # -- partners -------------------------------------------------------------------------
-class PartnersScreen(ReloadingPanel):
+class PartnersScreen(_GoalsPanel, ReloadingPanel):
     """Partners and invitations, and the cheers partners sent."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -738,11 +745,7 @@ class PartnersScreen(ReloadingPanel):
     ]
     DEFAULT_CSS = default_css(__file__, "PartnersScreen")
     FOCUS_ID = "partners"
-
-    def __init__(self, *, goals: GoalService) -> None:
-        super().__init__()
-        self._goals = goals
-        self.partners: list[PartnershipView] = []
+    partners: Sequence[PartnershipView] = ()
 
     def compose(self) -> ComposeResult:
         yield PlainText("Accountability partners", classes="title")
@@ -949,16 +952,12 @@ class PartnerGoalsScreen(PanelScreen):
 
 
 # -- settings -------------------------------------------------------------------------
-class GoalSettingsScreen(PanelScreen):
+class GoalSettingsScreen(_GoalsPanel):
     """Your time zone (days and streaks follow it) and whether the companion speaks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
-
-    def __init__(self, *, goals: GoalService) -> None:
-        super().__init__()
-        self._goals = goals
 
     def compose(self) -> ComposeResult:
         yield PlainText("Goal settings", classes="title")
