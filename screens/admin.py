@@ -27,7 +27,7 @@ from bbs.sysop_settings import (
     parse_message_hours,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import AdminPanel, BBSScreen, Got, PanelScreen
+from screens.base import SAVE_KEY, AdminPanel, BBSScreen, Got, PanelScreen
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import BBSTextArea, KeyBar, PlainText, TextField, literal
@@ -628,7 +628,7 @@ class CommunitySettingsScreen(PanelScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        SAVE_KEY,
         Binding("ctrl+e", "switch_text", "Switch text", priority=True),
     ]
     DEFAULT_CSS = default_css(__file__, "CommunitySettingsScreen")

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from screens.app import BBSApp
 
 ResultType = TypeVar("ResultType")
+
+# Ctrl+S saves a form, from any of its fields (priority: before a field takes the key).
+SAVE_KEY = Binding("ctrl+s", "save", "Save", priority=True)
 T = TypeVar("T")
 
 

@@ -31,7 +31,7 @@ from bbs.boards.search import SearchHit
 from bbs.errors import StoreBusyError
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_line, clean_text, truncate_display
-from screens.base import PanelScreen, ReloadingPanel
+from screens.base import SAVE_KEY, PanelScreen, ReloadingPanel
 from screens.compose import (
     REPORT_THANKS,
     ComposeTarget,
@@ -759,9 +759,7 @@ class ReactionScreen(ModalScreen[str | None]):
 class WarningPrefsScreen(PanelScreen):
     """Choose how content warnings fold: all of them, or only the ones listed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [SAVE_KEY]
 
     def __init__(self, *, boards: BoardService) -> None:
         super().__init__()

@@ -33,7 +33,7 @@ from bbs.goals.service import CheckInOutcome, CheerEvent, Greeting
 from bbs.goals.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen, LoadingPanel, PanelScreen, ReloadingPanel
+from screens.base import SAVE_KEY, BBSScreen, LoadingPanel, PanelScreen, ReloadingPanel
 from screens.compose import AskScreen, ConfirmScreen, NoteScreen, ask_then
 from screens.live import Live
 from screens.tcss import default_css
@@ -385,7 +385,7 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        SAVE_KEY,
     ]
     DEFAULT_CSS = default_css(__file__, "GoalFormScreen")
 
@@ -955,9 +955,7 @@ class PartnerGoalsScreen(PanelScreen):
 class GoalSettingsScreen(_GoalsPanel):
     """Your time zone (days and streaks follow it) and whether the companion speaks."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [SAVE_KEY]
 
     def compose(self) -> ComposeResult:
         yield PlainText("Goal settings", classes="title")

@@ -19,7 +19,7 @@ from bbs.accounts.sessions import SessionInfo
 from bbs.errors import StoreBusyError
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.reflow import reflow
-from screens.base import BBSScreen, ListPanel, PanelScreen
+from screens.base import SAVE_KEY, BBSScreen, ListPanel, PanelScreen
 from screens.compose import AskScreen, ConfirmScreen
 from screens.tcss import default_css
 from screens.widgets import (
@@ -180,7 +180,7 @@ class ChangePasswordScreen(BBSScreen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        SAVE_KEY,
     ]
 
     def __init__(self, *, privacy: PrivacyService) -> None:

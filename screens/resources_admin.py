@@ -22,7 +22,7 @@ from bbs.resources.records import (
     ResourceView,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen, LoadingPanel
+from screens.base import SAVE_KEY, BBSScreen, LoadingPanel
 from screens.compose import ConfirmScreen, PostEditor
 from screens.resources import ResourceReadScreen, tags_text
 from screens.tcss import default_css
@@ -48,7 +48,7 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
     """A new entry or changes to one; Ctrl+S saves, and a refusal keeps everything typed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        SAVE_KEY,
         Binding("escape", "cancel", "Cancel", priority=True),
     ]
     DEFAULT_CSS = default_css(__file__, "ResourceFormScreen")

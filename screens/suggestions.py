@@ -17,7 +17,7 @@ from bbs.errors import StoreBusyError
 from bbs.goals.streaks import GoalError
 from bbs.suggestions.records import ForYou, PeerMatch, Suggestion, SuggestionError
 from bbs.text_safety import truncate_display
-from screens.base import PanelScreen
+from screens.base import SAVE_KEY, PanelScreen
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, Tick, styled_line
 
@@ -241,9 +241,7 @@ class ForYouScreen(PanelScreen):
 class SuggestionSettingsScreen(PanelScreen):
     """The plain statement of what suggestions use, and the two yes-or-no choices."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [SAVE_KEY]
     DEFAULT_CSS = default_css(__file__, "SuggestionSettingsScreen")
 
     def __init__(self, *, suggestions: SuggestionService) -> None:
