@@ -83,11 +83,6 @@ class ComposeTarget:
         return f"{kind}:{self.target_id}"
 
     @classmethod
-    def message(cls, member_id: int, name: str) -> ComposeTarget:
-        """A private message to `member_id`, called `name`."""
-        return cls("pm", member_id, f"Message to {name}")
-
-    @classmethod
     def from_context(cls, context: str, label: str, with_title: bool) -> ComposeTarget | None:
         kind, _, number = context.partition(":")
         if kind not in ("thread", "reply", "edit", "pm") or not number.isdigit():
@@ -424,6 +419,14 @@ async def ask_then(
     if answer is None or not (answer or optional):
         return None
     return await screen.tried(send(answer), *refusals)
+
+
+async def write_message(
+    screen: Screen[Any], member_id: int, name: str, *, boards: BoardService, mail: MailService
+) -> None:
+    """`write` a private message to `member_id`, called `name`."""
+    target = ComposeTarget("pm", member_id, f"Message to {name}")
+    await write(screen, target, boards=boards, mail=mail)
 
 
 async def tell_moderators(

@@ -23,10 +23,9 @@ from screens.boards import _when
 from screens.compose import (
     REPORT_THANKS,
     AskScreen,
-    ComposeTarget,
     ConfirmScreen,
     tell_moderators,
-    write,
+    write_message,
 )
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText
@@ -114,12 +113,7 @@ class MessagesScreen(ReloadingPanel):
         except (PostError, StoreBusyError) as error:
             self.say(str(error))
             return
-        await write(
-            self,
-            ComposeTarget.message(partner_id, partner),
-            boards=self._boards,
-            mail=self._mail,
-        )
+        await write_message(self, partner_id, partner, boards=self._boards, mail=self._mail)
 
     async def action_who(self) -> None:
         service = self._mail
@@ -226,12 +220,7 @@ class ConversationScreen(PanelScreen):
         may_write = self._mail.check_may_write(self.member_id, c.partner_id)
         if await self.tried(may_write, PostError, StoreBusyError) is None:
             return
-        await write(
-            self,
-            ComposeTarget.message(c.partner_id, c.partner),
-            boards=self._boards,
-            mail=self._mail,
-        )
+        await write_message(self, c.partner_id, c.partner, boards=self._boards, mail=self._mail)
         await self.load()
 
     async def _toggle(self, kind: BlockKind) -> None:

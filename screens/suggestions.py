@@ -225,14 +225,9 @@ class ForYouScreen(PanelScreen):
         to_write = self._suggestions.peer_to_write(self.member_id, peer.member_id)
         if (name := await self.tried(to_write, SuggestionError, PostError, StoreBusyError)) is None:
             return
-        from screens.compose import ComposeTarget, write
+        from screens.compose import write_message
 
-        await write(
-            self,
-            ComposeTarget.message(peer.member_id, name.value),
-            boards=self._boards,
-            mail=self._mail,
-        )
+        await write_message(self, peer.member_id, name.value, boards=self._boards, mail=self._mail)
 
     def action_settings(self) -> None:
         self.app.push_screen(SuggestionSettingsScreen(suggestions=self._suggestions))
