@@ -824,6 +824,7 @@ def hit_line(hit: SearchHit) -> Content:
 class SearchScreen(PanelScreen):
     """Search every board you can read; results ranked, matching words highlighted."""
 
+    AUTO_FOCUS = "#query"
     DEFAULT_CSS = default_css(__file__, "SearchScreen")
 
     def __init__(self, *, boards: BoardService, mail: MailService) -> None:
@@ -838,9 +839,6 @@ class SearchScreen(PanelScreen):
         yield OptionList(id="results")
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" Enter search / open  Tab results or words  Esc back  F1 help")
-
-    def on_mount(self) -> None:
-        self.query_one("#query", TextField).focus()
 
     @on(Input.Submitted, "#query")
     async def _search(self, event: Input.Submitted) -> None:

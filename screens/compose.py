@@ -366,6 +366,7 @@ class _QuestionScreen(ModalScreen[AnswerType]):
 class AskScreen(_QuestionScreen[str | None]):
     """One line of input (a reason for a report, a member's name); Esc cancels."""
 
+    AUTO_FOCUS = "#answer"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "AskScreen")
     HOW = "Enter to send, Esc to cancel"
@@ -376,9 +377,6 @@ class AskScreen(_QuestionScreen[str | None]):
 
     def answer_widgets(self) -> ComposeResult:
         yield TextField(id="answer", max_length=self.max_length)
-
-    def on_mount(self) -> None:
-        self.query_one("#answer", TextField).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

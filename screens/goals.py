@@ -383,6 +383,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
 class GoalFormScreen(BBSScreen[GoalView | None]):
     """Create or edit a goal: Enter moves field to field and saves after the last."""
 
+    AUTO_FOCUS = "#title"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         SAVE_KEY,
@@ -420,9 +421,6 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         )
         yield PlainText("", id="error", classes="error")
         yield KeyBar(" Enter next / save   Ctrl+S save   Esc cancel   F1 help")
-
-    def on_mount(self) -> None:
-        self.query_one("#title", TextField).focus()
 
     def _value(self, name: str) -> str:
         field = self.query_one(f"#{name}")

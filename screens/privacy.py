@@ -178,6 +178,7 @@ PASSWORD_CHANGED = (
 class ChangePasswordScreen(BBSScreen[bool]):
     """Current password, then the new one twice; Enter moves on and saves after the last."""
 
+    AUTO_FOCUS = "#current"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         SAVE_KEY,
@@ -200,9 +201,6 @@ class ChangePasswordScreen(BBSScreen[bool]):
         yield TextField(password=True, id="repeat", max_length=1024)
         yield PlainText("", id="status", classes="error")
         yield KeyBar(" Enter next / save   Ctrl+S save   Esc back   F1 help")
-
-    def on_mount(self) -> None:
-        self.query_one("#current", TextField).focus()
 
     @on(Input.Submitted)
     async def _submitted(self, event: Input.Submitted) -> None:
@@ -232,6 +230,7 @@ class ChangePasswordScreen(BBSScreen[bool]):
 class NewRecoveryCodeScreen(_PrivacyPanel):
     """A fresh recovery code, after the current password; shown this once."""
 
+    AUTO_FOCUS = "#current"
     DEFAULT_CSS = default_css(__file__, "NewRecoveryCodeScreen")
 
     def compose(self) -> ComposeResult:
@@ -245,9 +244,6 @@ class NewRecoveryCodeScreen(_PrivacyPanel):
         yield PlainText("", id="code", classes="code")
         yield PlainText("", id="status", classes="error")
         yield KeyBar(" Enter make a new code   Esc back   F1 help")
-
-    def on_mount(self) -> None:
-        self.query_one("#current", TextField).focus()
 
     @on(Input.Submitted, "#current")
     async def _make(self, _event: Input.Submitted) -> None:
@@ -376,6 +372,7 @@ class SessionsScreen(_PrivacyPanel, ListPanel):
 class DeleteAccountScreen(_PrivacyPanel):
     """Deleting the account: a calm warning, a choice about posts, and the name typed."""
 
+    AUTO_FOCUS = "#choice"
     DEFAULT_CSS = default_css(__file__, "DeleteAccountScreen")
 
     def compose(self) -> ComposeResult:
@@ -400,9 +397,6 @@ class DeleteAccountScreen(_PrivacyPanel):
         yield TextField("", id="confirm", max_length=128)
         yield PlainText("", id="status", classes="error")
         yield KeyBar(" Up/Down choose  Space select  Tab move  Enter delete  Esc back")
-
-    def on_mount(self) -> None:
-        self.query_one("#choice", RadioSet).focus()
 
     def _choice(self) -> DeleteChoice:
         pressed = self.query_one("#choice", RadioSet).pressed_button

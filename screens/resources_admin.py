@@ -47,6 +47,7 @@ def record_line(record: ResourceRecord) -> Content:
 class ResourceFormScreen(BBSScreen[ResourceView | None]):
     """A new entry or changes to one; Ctrl+S saves, and a refusal keeps everything typed."""
 
+    AUTO_FOCUS = "#res-title"
     BINDINGS: ClassVar[list[BindingType]] = [
         SAVE_KEY,
         Binding("escape", "cancel", "Cancel", priority=True),
@@ -77,9 +78,6 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         yield PostEditor(body, id="res-body", soft_wrap=True, tab_behavior="focus")
         yield PlainText("", id="res-error", classes="error")
         yield KeyBar(" Tab next field   Ctrl+S save   Esc cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#res-title", TextField).focus()
 
     def values(self) -> tuple[str, str, str, str]:
         return (

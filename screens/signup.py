@@ -153,6 +153,7 @@ class WelcomeScreen(_SignUpStep):
 class _FormScreen(PanelScreen):
     """Shared behaviour of the sign-up and recovery forms: errors shown, work off the loop."""
 
+    AUTO_FOCUS = "#pseudonym"
     DEFAULT_CSS = default_css(__file__, "_FormScreen")
 
     busy = False
@@ -167,9 +168,6 @@ class _FormScreen(PanelScreen):
         yield Button(literal(button), id="submit", compact=True)
         yield PlainText("", id="error", classes="error")
         yield KeyBar(keys)
-
-    def on_mount(self) -> None:
-        self.query_one("#pseudonym", TextField).focus()
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", PlainText).show(message)
@@ -294,6 +292,7 @@ class RecoverScreen(_FormScreen):
 class RecoveryCodeScreen(BBSScreen[None]):
     """The one time a recovery code is shown: it is the only way back without e-mail."""
 
+    AUTO_FOCUS = "#done"
     DEFAULT_CSS = default_css(__file__, "RecoveryCodeScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "done", "Continue")]
@@ -329,9 +328,6 @@ class RecoveryCodeScreen(BBSScreen[None]):
         )
         yield Button(literal(_("I have noted it, continue")), id="done", compact=True)
         yield KeyBar(_(" Enter continue  F1 help"))
-
-    def on_mount(self) -> None:
-        self.query_one("#done", Button).focus()
 
     @on(Button.Pressed, "#done")
     def action_done(self) -> None:
