@@ -258,6 +258,7 @@ class NoticesScreen(BBSScreen[None]):
 class GuidelinesAgainScreen(BBSScreen[None]):
     """The community guidelines changed: read them, and agree (A) or leave for now (Q)."""
 
+    AUTO_FOCUS = "#guidelines-scroll"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "agree", "I agree"),
         Binding("q", "leave", "Leave for now"),
@@ -274,9 +275,6 @@ class GuidelinesAgainScreen(BBSScreen[None]):
         with VerticalScroll(id="guidelines-scroll"):
             yield PlainText(reflow(self.text), id="guidelines", classes="body")
         yield KeyBar(" A I agree   Q leave for now   Up/Down scroll")
-
-    def on_mount(self) -> None:
-        self.query_one("#guidelines-scroll").focus()
 
     async def action_agree(self) -> None:
         member = self.bbs.member
