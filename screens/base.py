@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     from screens.app import BBSApp
 
 ResultType = TypeVar("ResultType")
+T = TypeVar("T")
 
 # Ctrl+S saves a form, from any of its fields (priority: before a field takes the key).
 SAVE_KEY = Binding("ctrl+s", "save", "Save", priority=True)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
