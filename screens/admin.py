@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -26,7 +27,7 @@ from bbs.sysop_settings import (
     parse_message_hours,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen, PanelScreen
+from screens.base import SAVE_KEY, AdminPanel, BBSScreen, Got, PanelScreen
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import BBSTextArea, KeyBar, PlainText, TextField, literal
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from bbs.texts.service import Texts
 
 _TIMED = (Decision.MUTE, Decision.SUSPEND)
+T = TypeVar("T")
 
 
 def ago(when: datetime, now: datetime | None = None) -> str:
@@ -161,6 +163,29 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
         self.dismiss(None)
 
 
+STAFF_ONLY = "Only moderators and sysops can use this screen."
+
+
+async def staff_read(
+    screen: BBSScreen[Any],
+    out: PlainText,
+    read: Callable[[int], Awaitable[T]],
+    *refusals: type[Exception],
+) -> Got[T] | None:
+    """`read(actor)` for a moderator or sysop (the actor's id); None, with the reason on
+    `out`, for anyone else, or when it raises one of `refusals` or the store is busy."""
+    member = screen.bbs.member
+    if member is None or not member.is_staff:
+        out.show(STAFF_ONLY)
+        return None
+    problems: tuple[type[Exception], ...] = (*refusals, StoreBusyError)
+    try:
+        return Got(await read(member.id))
+    except problems as error:
+        out.show(str(error))
+        return None
+
+
 def describe_item(item: QueueItem, terms: str = "") -> str:
     """Everything about one queue item, as plain lines (shown literally)."""
     lines = [
@@ -257,16 +282,10 @@ class ReviewQueueScreen(BBSScreen[None]):
         return member.id if member is not None and member.is_staff else None
 
     async def load(self) -> None:
-        actor = self._staff_id()
         title = self.query_one("#queue-title", PlainText)
-        if actor is None:
-            title.show("Only moderators and sysops can use this screen.")
+        if (got := await staff_read(self, title, self._admin.queue, AdminError)) is None:
             return
-        try:
-            self.items = await self._admin.queue(actor)
-        except (AdminError, StoreBusyError) as error:
-            title.show(str(error))
-            return
+        self.items = got.value
         crisis = sum(1 for i in self.items if i.kind is FlagKind.CRISIS)
         title.show(f"Review queue: {len(self.items)} open, {crisis} crisis")
         queue = self.query_one("#queue", OptionList)
@@ -364,37 +383,39 @@ class ReviewQueueScreen(BBSScreen[None]):
     def action_audit(self) -> None:
         self.app.push_screen(AuditLogScreen(admin=self._admin))
 
-    def action_community(self) -> None:
+    def _for_sysops(self, refusal: str, screen: Callable[[], Screen[None]]) -> None:
+        """Open `screen()` for a sysop; anyone else is told `refusal`."""
         member = self.bbs.member
         if member is None or member.role.value != "sysop":
-            self.notify("Community settings are for sysops.", markup=False)
+            self.notify(refusal, markup=False)
             return
-        self.app.push_screen(CommunitySettingsScreen(admin=self._admin, texts=self._texts))
+        self.app.push_screen(screen())
+
+    def action_community(self) -> None:
+        self._for_sysops(
+            "Community settings are for sysops.",
+            lambda: CommunitySettingsScreen(admin=self._admin, texts=self._texts),
+        )
 
     def action_places(self) -> None:
-        member = self.bbs.member
-        if member is None or member.role.value != "sysop":
-            self.notify("Boards and rooms are managed by sysops.", markup=False)
-            return
-        self.app.push_screen(PlacesScreen(admin=self._admin))
+        self._for_sysops(
+            "Boards and rooms are managed by sysops.", lambda: PlacesScreen(admin=self._admin)
+        )
 
     def action_resources(self) -> None:
-        member = self.bbs.member
-        if member is None or member.role.value != "sysop":
-            self.notify("The resource library is managed by sysops.", markup=False)
-            return
         from screens.resources_admin import ResourceAdminScreen
 
-        self.app.push_screen(ResourceAdminScreen(resources=self._resources))
+        self._for_sysops(
+            "The resource library is managed by sysops.",
+            lambda: ResourceAdminScreen(resources=self._resources),
+        )
 
     def action_model_panel(self) -> None:
-        member = self.bbs.member
-        if member is None or member.role.value != "sysop":
-            self.notify("The model panel is for sysops.", markup=False)
-            return
         from screens.model_panel import ModelPanelScreen
 
-        self.app.push_screen(ModelPanelScreen(admin=self._admin))
+        self._for_sysops(
+            "The model panel is for sysops.", lambda: ModelPanelScreen(admin=self._admin)
+        )
 
     def action_dashboard(self) -> None:
         from screens.dashboard import DashboardScreen
@@ -441,12 +462,8 @@ def parse_filter(text: str) -> AuditFilter:
     )
 
 
-class AuditLogScreen(PanelScreen):
+class AuditLogScreen(AdminPanel):
     """The audit log, newest first, with a filter line."""
-
-    def __init__(self, *, admin: AdminService) -> None:
-        super().__init__()
-        self._admin = admin
 
     def compose(self) -> ComposeResult:
         yield PlainText("Audit log", classes="title")
@@ -467,17 +484,12 @@ class AuditLogScreen(PanelScreen):
         await self.load(event.value)
 
     async def load(self, text: str) -> None:
-        member = self.bbs.member
         out = self.query_one("#audit", PlainText)
-        if member is None or not member.is_staff:
-            out.show("Only moderators and sysops can use this screen.")
-            return
-        try:
-            entries = await self._admin.audit(member.id, parse_filter(text))
-        except (ValueError, StoreBusyError) as error:
-            out.show(str(error))
-            return
-        out.show("\n".join(audit_line(e) for e in entries) or "No entries match.")
+        entries = await staff_read(
+            self, out, lambda actor: self._admin.audit(actor, parse_filter(text)), ValueError
+        )
+        if entries is not None:
+            out.show("\n".join(audit_line(e) for e in entries.value) or "No entries match.")
 
 
 # Plain letters work once the record has focus (Enter moves it there; / goes back to the name).
@@ -523,16 +535,13 @@ class MemberLookupScreen(PanelScreen):
         await self.load(event.value)
 
     async def load(self, name: str) -> None:
-        member = self.bbs.member
         out = self.query_one("#record", PlainText)
-        if member is None or not member.is_staff:
-            out.show("Only moderators and sysops can use this screen.")
+        got = await staff_read(
+            self, out, lambda actor: self._admin.member_record(actor, name), AdminError
+        )
+        if got is None:
             return
-        try:
-            r = await self._admin.member_record(member.id, name)
-        except (AdminError, StoreBusyError) as error:
-            out.show(str(error))
-            return
+        r = got.value
         self.name_shown = r.pseudonym
         now = utcnow()
         last = f"{r.last_login_at:%Y-%m-%d}" if r.last_login_at else "never"
@@ -619,7 +628,7 @@ class CommunitySettingsScreen(PanelScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        SAVE_KEY,
         Binding("ctrl+e", "switch_text", "Switch text", priority=True),
     ]
     DEFAULT_CSS = default_css(__file__, "CommunitySettingsScreen")

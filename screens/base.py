@@ -3,10 +3,11 @@ each screen's constructor), the status line, and the screens Esc leaves."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
@@ -14,14 +15,18 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError
-from screens.widgets import BUSY, PlainText
+from screens.widgets import BUSY, KeyBar, PlainText
 
 if TYPE_CHECKING:
     from bbs.accounts.members import MemberView
+    from bbs.admin.service import AdminService
     from screens.app import BBSApp
 
 ResultType = TypeVar("ResultType")
 T = TypeVar("T")
+
+# Ctrl+S saves a form, from any of its fields (priority: before a field takes the key).
+SAVE_KEY = Binding("ctrl+s", "save", "Save", priority=True)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,14 @@ class PanelScreen(BBSScreen[None]):
         self.dismiss(None)
 
 
+class AdminPanel(PanelScreen):
+    """A panel that works with the admin service (the staff's pages, the public log)."""
+
+    def __init__(self, *, admin: AdminService) -> None:
+        super().__init__()
+        self._admin = admin
+
+
 class LoadingPanel(PanelScreen):
     """A PanelScreen that loads its data (`reload`) when shown, then focuses `FOCUS_ID`."""
 
@@ -111,6 +124,30 @@ class LoadingPanel(PanelScreen):
     async def on_mount(self) -> None:
         await self.reload()
         self.query_one(f"#{self.FOCUS_ID}").focus()
+
+    async def reload_after(self, dialog: Screen[T | None], said: Callable[[T], str]) -> None:
+        """Show `dialog` and wait; when it returns something, say `said(it)` and load
+        again."""
+        result = await self.app.push_screen_wait(dialog)
+        if result is not None:
+            self.say(said(result))
+            await self.reload()
+
+
+class ListPanel(LoadingPanel):
+    """A LoadingPanel whose page is one list (`FOCUS_ID`) under a title (`HEADING`) and
+    a note (`NOTE`), with the status line and the key bar (`KEYS`) below it."""
+
+    HEADING: ClassVar[str]
+    NOTE: ClassVar[str]
+    KEYS: ClassVar[str]
+
+    def compose(self) -> ComposeResult:
+        yield PlainText(self.HEADING, classes="title")
+        yield PlainText(self.NOTE, classes="note")
+        yield OptionList(id=self.FOCUS_ID)
+        yield PlainText("", id=self.STATUS_ID, classes="note")
+        yield KeyBar(self.KEYS)
 
 
 class ReloadingPanel(LoadingPanel):

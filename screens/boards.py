@@ -31,14 +31,13 @@ from bbs.boards.search import SearchHit
 from bbs.errors import StoreBusyError
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_line, clean_text, truncate_display
-from screens.base import PanelScreen, ReloadingPanel
+from screens.base import SAVE_KEY, PanelScreen, ReloadingPanel
 from screens.compose import (
     REPORT_THANKS,
-    ComposeScreen,
     ComposeTarget,
     ConfirmScreen,
-    ask_then,
-    show_outcome,
+    tell_moderators,
+    write,
 )
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, Tick
@@ -209,10 +208,7 @@ class ThreadListScreen(PanelScreen):
         target = ComposeTarget(
             "thread", self.board_id, f"New thread in {self.board_name}", with_title=True
         )
-        outcome = await self.app.push_screen_wait(
-            ComposeScreen(target, boards=self._boards, mail=self._mail)
-        )
-        await show_outcome(self, outcome)
+        await write(self, target, boards=self._boards, mail=self._mail)
 
     async def action_follow(self) -> None:
         await self._boards.follow(self.member_id, "board", self.board_id, not self._following)
@@ -570,19 +566,17 @@ class ThreadScreen(PanelScreen):
     async def _open_editor(
         self, target: ComposeTarget, *, body: str = "", title: str = "", warning: str = ""
     ) -> None:
-        outcome = await self.app.push_screen_wait(
-            ComposeScreen(
-                target,
-                body=body,
-                title=title,
-                warning=warning,
-                boards=self._boards,
-                mail=self._mail,
-            )
+        outcome = await write(
+            self,
+            target,
+            body=body,
+            title=title,
+            warning=warning,
+            boards=self._boards,
+            mail=self._mail,
         )
         if outcome is None:
             return
-        await show_outcome(self, outcome)
         focus = outcome.post.seq if outcome.post else 1
         # The page that ends with the new post, so the reply is seen in its context.
         await self.load(before_seq=focus + 1, focus_seq=focus)
@@ -666,40 +660,30 @@ class ThreadScreen(PanelScreen):
 
     @work(exclusive=True, group="dialog")
     async def action_report(self) -> None:
-        widget = self._focused()
-        member = self.bbs.member
-        if widget is None or member is None:
+        if (widget := self._focused()) is None:
             return
-        reported = await ask_then(
+        await tell_moderators(
             self,
             "What is wrong with this post? A moderator will look at it. "
             "The author is not told who reported it.",
-            lambda reason: self._boards.report_post(member.id, widget.post.id, reason),
-            PostError,
-            StoreBusyError,
+            lambda reason: self._boards.report_post(self.member_id, widget.post.id, reason),
+            REPORT_THANKS,
         )
-        if reported is not None:
-            self.say(REPORT_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_worried(self) -> None:
         """A member is worried about a post's author: a crisis alert, never a report."""
-        widget = self._focused()
-        member = self.bbs.member
-        if widget is None or member is None:
+        if (widget := self._focused()) is None:
             return
-        raised = await ask_then(
+        await tell_moderators(
             self,
             f"Worried about {widget.post.author}? Moderators get a priority alert and "
             "check in with them; they are not told who asked. What worries you "
             "(optional, Enter sends, Esc cancels)?",
-            lambda note: self._boards.raise_concern(member.id, widget.post.id, note),
-            PostError,
-            StoreBusyError,
+            lambda note: self._boards.raise_concern(self.member_id, widget.post.id, note),
+            CONCERN_THANKS,
             optional=True,
         )
-        if raised is not None:
-            self.say(CONCERN_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_block(self) -> None:
@@ -775,9 +759,7 @@ class ReactionScreen(ModalScreen[str | None]):
 class WarningPrefsScreen(PanelScreen):
     """Choose how content warnings fold: all of them, or only the ones listed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [SAVE_KEY]
 
     def __init__(self, *, boards: BoardService) -> None:
         super().__init__()
@@ -842,6 +824,7 @@ def hit_line(hit: SearchHit) -> Content:
 class SearchScreen(PanelScreen):
     """Search every board you can read; results ranked, matching words highlighted."""
 
+    AUTO_FOCUS = "#query"
     DEFAULT_CSS = default_css(__file__, "SearchScreen")
 
     def __init__(self, *, boards: BoardService, mail: MailService) -> None:
@@ -856,9 +839,6 @@ class SearchScreen(PanelScreen):
         yield OptionList(id="results")
         yield PlainText("", id="status", classes="note")
         yield KeyBar(" Enter search / open  Tab results or words  Esc back  F1 help")
-
-    def on_mount(self) -> None:
-        self.query_one("#query", TextField).focus()
 
     @on(Input.Submitted, "#query")
     async def _search(self, event: Input.Submitted) -> None:

@@ -366,6 +366,7 @@ class _QuestionScreen(ModalScreen[AnswerType]):
 class AskScreen(_QuestionScreen[str | None]):
     """One line of input (a reason for a report, a member's name); Esc cancels."""
 
+    AUTO_FOCUS = "#answer"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "AskScreen")
     HOW = "Enter to send, Esc to cancel"
@@ -376,9 +377,6 @@ class AskScreen(_QuestionScreen[str | None]):
 
     def answer_widgets(self) -> ComposeResult:
         yield TextField(id="answer", max_length=self.max_length)
-
-    def on_mount(self) -> None:
-        self.query_one("#answer", TextField).focus()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -421,7 +419,50 @@ async def ask_then(
     return await screen.tried(send(answer), *refusals)
 
 
+async def write_message(
+    screen: Screen[Any], member_id: int, name: str, *, boards: BoardService, mail: MailService
+) -> None:
+    """`write` a private message to `member_id`, called `name`."""
+    target = ComposeTarget("pm", member_id, f"Message to {name}")
+    await write(screen, target, boards=boards, mail=mail)
+
+
+async def tell_moderators(
+    screen: BBSScreen[Any],
+    question: str,
+    send: Callable[[str], Awaitable[object]],
+    thanks: str,
+    *,
+    optional: bool = False,
+) -> None:
+    """A report or a concern: ask `question` (`ask_then`), `send` the answer, and say
+    `thanks` once it is sent."""
+    sent = await ask_then(screen, question, send, PostError, StoreBusyError, optional=optional)
+    if sent is not None:
+        screen.say(thanks)
+
+
 async def show_outcome(screen: Screen[Any], outcome: Outcome | None) -> None:
     """Tell the author privately what happened, when there is something to tell."""
     if outcome is not None and outcome.note:
         await screen.app.push_screen(NoteScreen(outcome.note))
+
+
+async def write(
+    screen: Screen[Any],
+    target: ComposeTarget,
+    *,
+    boards: BoardService,
+    mail: MailService,
+    title: str = "",
+    body: str = "",
+    warning: str = "",
+) -> Outcome | None:
+    """Open the compose screen on `target` (starting from `title`, `body` and `warning`)
+    and wait; then tell the author what happened (`show_outcome`). What was sent, if
+    anything."""
+    outcome = await screen.app.push_screen_wait(
+        ComposeScreen(target, title=title, body=body, warning=warning, boards=boards, mail=mail)
+    )
+    await show_outcome(screen, outcome)
+    return outcome

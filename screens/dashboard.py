@@ -12,11 +12,11 @@ from bbs.admin.dashboard import DAYS, DashboardStats, sparkline
 from bbs.errors import StoreBusyError
 from bbs.moderation_queue.audit import AdminError
 from screens.admin import ago
-from screens.base import PanelScreen
+from screens.base import AdminPanel
 from screens.widgets import KeyBar, PlainText
 
 if TYPE_CHECKING:
-    from bbs.admin.service import AdminService
+    pass
 
 
 def dashboard_text(d: DashboardStats) -> str:
@@ -64,17 +64,13 @@ def dashboard_text(d: DashboardStats) -> str:
     return "\n".join(lines)
 
 
-class DashboardScreen(PanelScreen):
+class DashboardScreen(AdminPanel):
     """Numbers for the last two weeks, read fresh with R."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reload", "Reload"),
     ]
     STATUS_ID = "dashboard"
-
-    def __init__(self, *, admin: AdminService) -> None:
-        super().__init__()
-        self._admin = admin
 
     def compose(self) -> ComposeResult:
         yield PlainText("Dashboard (last 14 days, UTC)", classes="title")
@@ -86,9 +82,6 @@ class DashboardScreen(PanelScreen):
         await self.action_reload()
 
     async def action_reload(self) -> None:
-        member = self.bbs.member
-        if member is None:
-            return
-        stats = await self.tried(self._admin.dashboard(member.id), AdminError, StoreBusyError)
+        stats = await self.tried(self._admin.dashboard(self.member_id), AdminError, StoreBusyError)
         if stats is not None:
             self.say(dashboard_text(stats.value))

@@ -33,7 +33,7 @@ from bbs.goals.service import CheckInOutcome, CheerEvent, Greeting
 from bbs.goals.streaks import CheckInStatus, DayMark, GoalError, Progress
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen, LoadingPanel, PanelScreen, ReloadingPanel
+from screens.base import SAVE_KEY, BBSScreen, LoadingPanel, PanelScreen, ReloadingPanel
 from screens.compose import AskScreen, ConfirmScreen, NoteScreen, ask_then
 from screens.live import Live
 from screens.tcss import default_css
@@ -189,8 +189,16 @@ def detail_text(detail: GoalDetail) -> Content:
     return Content("\n").join(lines)
 
 
+class _GoalsPanel(PanelScreen):
+    """A panel that works with the goal service alone (goals, partners, settings)."""
+
+    def __init__(self, *, goals: GoalService) -> None:
+        super().__init__()
+        self._goals = goals
+
+
 # -- the goal list --------------------------------------------------------------------
-class GoalsScreen(ReloadingPanel):
+class GoalsScreen(_GoalsPanel, ReloadingPanel):
     """A member's goals with streaks and what is due; every action one key away."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -205,15 +213,11 @@ class GoalsScreen(ReloadingPanel):
     ]
     DEFAULT_CSS = default_css(__file__, "GoalsScreen")
     FOCUS_ID = "goals"
-
-    def __init__(self, *, goals: GoalService) -> None:
-        super().__init__()
-        self._goals = goals
-        self.archived = False
-        self.summaries: list[GoalSummary] = []
-        # Reloads overlap (a dialog closing resumes the screen while its action reloads
-        # too): only the one started last may draw, or an older read could win.
-        self._reloads = 0
+    archived = False
+    summaries: Sequence[GoalSummary] = ()
+    # Reloads overlap (a dialog closing resumes the screen while its action reloads too):
+    # only the one started last may draw, or an older read could win.
+    _reloads = 0
 
     def compose(self) -> ComposeResult:
         yield PlainText("Goals and check-ins", classes="title", id="goals-title")
@@ -287,31 +291,26 @@ class GoalsScreen(ReloadingPanel):
     async def action_new(self) -> None:
         if self.archived:
             return
-        made = await self.app.push_screen_wait(GoalFormScreen(None, goals=self._goals))
-        if made is not None:
-            self.say(f"Goal set: {clean_line(made.title)}. Press C to check in when ready.")
-            await self.reload()
+        await self.reload_after(
+            GoalFormScreen(None, goals=self._goals),
+            lambda made: f"Goal set: {clean_line(made.title)}. Press C to check in when ready.",
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_edit(self) -> None:
         selected = self._selected()
         if selected is None:
             return
-        if (
-            await self.app.push_screen_wait(GoalFormScreen(selected.goal, goals=self._goals))
-            is not None
-        ):
-            self.say("Saved.")
-            await self.reload()
+        await self.reload_after(
+            GoalFormScreen(selected.goal, goals=self._goals), lambda _goal: "Saved."
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_check_in(self) -> None:
         selected = self._selected()
         if selected is None or self.archived:
             return
-        outcome = await self.app.push_screen_wait(CheckInScreen(selected.goal, goals=self._goals))
-        if outcome is not None:
-            await self.app.push_screen_wait(CheckInReplyScreen(outcome, goals=self._goals))
+        await check_in(self, selected.goal, goals=self._goals)
         await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -384,9 +383,10 @@ class GoalsScreen(ReloadingPanel):
 class GoalFormScreen(BBSScreen[GoalView | None]):
     """Create or edit a goal: Enter moves field to field and saves after the last."""
 
+    AUTO_FOCUS = "#title"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        SAVE_KEY,
     ]
     DEFAULT_CSS = default_css(__file__, "GoalFormScreen")
 
@@ -421,9 +421,6 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         )
         yield PlainText("", id="error", classes="error")
         yield KeyBar(" Enter next / save   Ctrl+S save   Esc cancel   F1 help")
-
-    def on_mount(self) -> None:
-        self.query_one("#title", TextField).focus()
 
     def _value(self, name: str) -> str:
         field = self.query_one(f"#{name}")
@@ -652,6 +649,15 @@ class CheckInReplyScreen(ModalScreen[None]):
         )
 
 
+async def check_in(screen: Screen[Any], goal: GoalView, *, goals: GoalService) -> bool:
+    """The check-in form for `goal`, then the companion's reply; whether it was saved."""
+    outcome = await screen.app.push_screen_wait(CheckInScreen(goal, goals=goals))
+    if outcome is None:
+        return False
+    await screen.app.push_screen_wait(CheckInReplyScreen(outcome, goals=goals))
+    return True
+
+
 # -- one goal -------------------------------------------------------------------------
 class GoalDetailScreen(LoadingPanel):
     """One goal: streak, progress, the 30-day chart, mood trend, badges and recent notes."""
@@ -694,11 +700,7 @@ class GoalDetailScreen(LoadingPanel):
     async def action_check_in(self) -> None:
         if self.detail is None or not self._mine() or self.detail.summary.goal.archived:
             return
-        outcome = await self.app.push_screen_wait(
-            CheckInScreen(self.detail.summary.goal, goals=self._goals)
-        )
-        if outcome is not None:
-            await self.app.push_screen_wait(CheckInReplyScreen(outcome, goals=self._goals))
+        if await check_in(self, self.detail.summary.goal, goals=self._goals):
             await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -728,7 +730,7 @@ async def send_cheer(
 
 
 # -- partners -------------------------------------------------------------------------
-class PartnersScreen(ReloadingPanel):
+class PartnersScreen(_GoalsPanel, ReloadingPanel):
     """Partners and invitations, and the cheers partners sent."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -741,11 +743,7 @@ class PartnersScreen(ReloadingPanel):
     ]
     DEFAULT_CSS = default_css(__file__, "PartnersScreen")
     FOCUS_ID = "partners"
-
-    def __init__(self, *, goals: GoalService) -> None:
-        super().__init__()
-        self._goals = goals
-        self.partners: list[PartnershipView] = []
+    partners: Sequence[PartnershipView] = ()
 
     def compose(self) -> ComposeResult:
         yield PlainText("Accountability partners", classes="title")
@@ -952,16 +950,10 @@ class PartnerGoalsScreen(PanelScreen):
 
 
 # -- settings -------------------------------------------------------------------------
-class GoalSettingsScreen(PanelScreen):
+class GoalSettingsScreen(_GoalsPanel):
     """Your time zone (days and streaks follow it) and whether the companion speaks."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-    ]
-
-    def __init__(self, *, goals: GoalService) -> None:
-        super().__init__()
-        self._goals = goals
+    BINDINGS: ClassVar[list[BindingType]] = [SAVE_KEY]
 
     def compose(self) -> ComposeResult:
         yield PlainText("Goal settings", classes="title")

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from bbs.boards.records import DraftView, NewsItem
 from bbs.text_safety import clean_line, truncate_display
-from screens.compose import ComposeScreen, ComposeTarget, show_outcome
+from screens.compose import ComposeTarget, write
 from screens.tcss import default_css
 
 if TYPE_CHECKING:
@@ -144,8 +144,4 @@ class WhatsNew(Static):
                 app.run_worker(self._write_draft(target), exclusive=True, group="draft")
 
     async def _write_draft(self, target: ComposeTarget) -> None:
-        screen = self.screen
-        outcome = await screen.app.push_screen_wait(
-            ComposeScreen(target, boards=self._boards, mail=self._mail)
-        )
-        await show_outcome(screen, outcome)
+        await write(self.screen, target, boards=self._boards, mail=self._mail)

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from bbs.accounts.blocks import BlockKind
 from bbs.boards.records import PostError, PostStatus
 from bbs.errors import StoreBusyError
-from bbs.mail.records import WHO_LABELS, MessagePage, MessageView, WhoMayWrite
+from bbs.mail.records import WHO_LABELS, ConversationView, MessagePage, MessageView, WhoMayWrite
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_text, truncate_display
 from screens.base import PanelScreen, ReloadingPanel
@@ -23,11 +23,9 @@ from screens.boards import _when
 from screens.compose import (
     REPORT_THANKS,
     AskScreen,
-    ComposeScreen,
-    ComposeTarget,
     ConfirmScreen,
-    ask_then,
-    show_outcome,
+    tell_moderators,
+    write_message,
 )
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText
@@ -115,14 +113,7 @@ class MessagesScreen(ReloadingPanel):
         except (PostError, StoreBusyError) as error:
             self.say(str(error))
             return
-        outcome = await self.app.push_screen_wait(
-            ComposeScreen(
-                ComposeTarget("pm", partner_id, f"Message to {partner}"),
-                boards=self._boards,
-                mail=self._mail,
-            )
-        )
-        await show_outcome(self, outcome)
+        await write_message(self, partner_id, partner, boards=self._boards, mail=self._mail)
 
     async def action_who(self) -> None:
         service = self._mail
@@ -218,34 +209,25 @@ class ConversationScreen(PanelScreen):
         if self.page and self.page.has_before and self.page.messages:
             await self.load(before_id=self.page.messages[0].id)
 
+    def _conversation(self) -> ConversationView | None:
+        """The conversation shown, once it has loaded."""
+        return self.page.conversation if self.page is not None else None
+
     @work(exclusive=True, group="dialog")
     async def action_reply(self) -> None:
-        member = self.bbs.member
-        if self.page is None or member is None:
+        if (c := self._conversation()) is None:
             return
-        c = self.page.conversation
-        try:
-            await self._mail.check_may_write(member.id, c.partner_id)
-        except (PostError, StoreBusyError) as error:
-            self.say(str(error))
+        may_write = self._mail.check_may_write(self.member_id, c.partner_id)
+        if await self.tried(may_write, PostError, StoreBusyError) is None:
             return
-        outcome = await self.app.push_screen_wait(
-            ComposeScreen(
-                ComposeTarget("pm", c.partner_id, f"Message to {c.partner}"),
-                boards=self._boards,
-                mail=self._mail,
-            )
-        )
-        await show_outcome(self, outcome)
+        await write_message(self, c.partner_id, c.partner, boards=self._boards, mail=self._mail)
         await self.load()
 
     async def _toggle(self, kind: BlockKind) -> None:
-        member = self.bbs.member
-        if self.page is None or member is None:
+        if (c := self._conversation()) is None:
             return
-        c = self.page.conversation
         service = self._mail
-        blocked, muted = await service.is_blocked(member.id, c.partner_id)
+        blocked, muted = await service.is_blocked(self.member_id, c.partner_id)
         on_now = blocked if kind is BlockKind.BLOCK else muted
         if (
             kind is BlockKind.BLOCK
@@ -258,7 +240,7 @@ class ConversationScreen(PanelScreen):
             )
         ):
             return
-        await service.set_block(member.id, c.partner_id, kind, not on_now)
+        await service.set_block(self.member_id, c.partner_id, kind, not on_now)
         verb = "Blocked" if kind is BlockKind.BLOCK else "Muted"
         self.say(f"{verb} {c.partner}." if not on_now else f"No longer {verb.lower()}.")
         await self.load()
@@ -273,25 +255,20 @@ class ConversationScreen(PanelScreen):
 
     @work(exclusive=True, group="dialog")
     async def action_report(self) -> None:
-        member = self.bbs.member
         focused = self.focused
-        if member is None or not isinstance(focused, MessageWidget):
+        if not isinstance(focused, MessageWidget):
             return
-        reported = await ask_then(
+        await tell_moderators(
             self,
             "What is wrong with this message? A moderator will look at it.",
-            lambda reason: self._mail.report_message(member.id, focused.message.id, reason),
-            PostError,
-            StoreBusyError,
+            lambda reason: self._mail.report_message(self.member_id, focused.message.id, reason),
+            REPORT_THANKS,
         )
-        if reported is not None:
-            self.say(REPORT_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_worried(self) -> None:
         """Worried about the person writing: a crisis alert for moderators, never a report."""
-        member = self.bbs.member
-        if self.page is None or member is None:
+        if self.page is None:
             return
         c = self.page.conversation
         theirs = [m for m in self.page.messages if m.sender == c.partner]
@@ -303,14 +280,11 @@ class ConversationScreen(PanelScreen):
         else:
             self.say(f"{c.partner} has not written here yet.")
             return
-        raised = await ask_then(
+        await tell_moderators(
             self,
             f"Worried about {c.partner}? Moderators get a priority alert and check in with "
             "them; they are not told who asked. What worries you (optional, Enter sends)?",
-            lambda note: self._mail.raise_concern_about_message(member.id, chosen.id, note),
-            PostError,
-            StoreBusyError,
+            lambda note: self._mail.raise_concern_about_message(self.member_id, chosen.id, note),
+            CONCERN_THANKS,
             optional=True,
         )
-        if raised is not None:
-            self.say(CONCERN_THANKS)

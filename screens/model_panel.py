@@ -12,18 +12,18 @@ from textual.widgets import ProgressBar
 
 from bbs.errors import StoreBusyError
 from bbs.moderation_queue.audit import AdminError
-from screens.base import PanelScreen
+from screens.base import AdminPanel
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText
 
 if TYPE_CHECKING:
-    from bbs.admin.service import AdminService
+    pass
 
 
 OUTPUT_LINES = 12
 
 
-class ModelPanelScreen(PanelScreen):
+class ModelPanelScreen(AdminPanel):
     """T retrains (in a child process, never on the shared loop), B rolls back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -32,12 +32,8 @@ class ModelPanelScreen(PanelScreen):
     ]
     DEFAULT_CSS = default_css(__file__, "ModelPanelScreen")
     STATUS_ID = "model-status"
-
-    def __init__(self, *, admin: AdminService) -> None:
-        super().__init__()
-        self._admin = admin
-        self.busy = False
-        self.output: list[str] = []
+    busy = False
+    output: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield PlainText("Moderation model (sysops)", classes="title")
@@ -53,10 +49,9 @@ class ModelPanelScreen(PanelScreen):
         await self.load()
 
     async def load(self) -> None:
-        member = self.bbs.member
-        if member is None:
-            return
-        status = await self.tried(self._admin.model_status(member.id), AdminError, StoreBusyError)
+        status = await self.tried(
+            self._admin.model_status(self.member_id), AdminError, StoreBusyError
+        )
         if status is None:
             return
         st = status.value
@@ -71,7 +66,7 @@ class ModelPanelScreen(PanelScreen):
         self.say("\n".join(lines))
 
     def _line(self, line: str) -> None:
-        self.output = [*self.output, line][-OUTPUT_LINES:]
+        self.output = (*self.output, line)[-OUTPUT_LINES:]
         self.query_one("#model-output", PlainText).show("\n".join(self.output))
 
     @work(exclusive=True, group="model")
@@ -89,7 +84,7 @@ class ModelPanelScreen(PanelScreen):
         self.busy = True
         bar = self.query_one("#model-progress", ProgressBar)
         bar.display = True
-        self.output = []
+        self.output = ()
         self._line("Retraining: this takes a minute or two..." if retrain else "Rolling back...")
         admin = self._admin
         try:

@@ -26,7 +26,7 @@ from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
 from bbs.moderation_queue.sanctions import NoticeView
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen, PanelScreen
+from screens.base import AdminPanel, BBSScreen
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, literal
@@ -258,6 +258,7 @@ class NoticesScreen(BBSScreen[None]):
 class GuidelinesAgainScreen(BBSScreen[None]):
     """The community guidelines changed: read them, and agree (A) or leave for now (Q)."""
 
+    AUTO_FOCUS = "#guidelines-scroll"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "agree", "I agree"),
         Binding("q", "leave", "Leave for now"),
@@ -275,9 +276,6 @@ class GuidelinesAgainScreen(BBSScreen[None]):
             yield PlainText(reflow(self.text), id="guidelines", classes="body")
         yield KeyBar(" A I agree   Q leave for now   Up/Down scroll")
 
-    def on_mount(self) -> None:
-        self.query_one("#guidelines-scroll").focus()
-
     async def action_agree(self) -> None:
         member = self.bbs.member
         if member is not None:
@@ -292,12 +290,8 @@ class GuidelinesAgainScreen(BBSScreen[None]):
         self.bbs.action_goodbye()
 
 
-class PublicLogScreen(PanelScreen):
+class PublicLogScreen(AdminPanel):
     """The member-facing moderation log (when a sysop turns it on): what, why, never who."""
-
-    def __init__(self, *, admin: AdminService) -> None:
-        super().__init__()
-        self._admin = admin
 
     def compose(self) -> ComposeResult:
         yield PlainText("Moderation log", classes="title")

@@ -3,6 +3,7 @@ appearing offline, deleting the account; and the quick-hide screen."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -10,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordError
@@ -18,7 +19,7 @@ from bbs.accounts.sessions import SessionInfo
 from bbs.errors import StoreBusyError
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.reflow import reflow
-from screens.base import BBSScreen, PanelScreen
+from screens.base import SAVE_KEY, BBSScreen, ListPanel, PanelScreen
 from screens.compose import AskScreen, ConfirmScreen
 from screens.tcss import default_css
 from screens.widgets import (
@@ -31,11 +32,22 @@ from screens.widgets import (
     styled_line,
 )
 
+if TYPE_CHECKING:
+    from bbs.privacy.service import PrivacyService
+
 QUICK_HIDE_KEYS = "f12,ctrl+backslash"
 QUICK_HIDE_NAME = "F12 or Ctrl+\\"
 
 
-class PrivacyScreen(PanelScreen):
+class _PrivacyPanel(PanelScreen):
+    """A page of privacy and your data: they all work with the privacy service."""
+
+    def __init__(self, *, privacy: PrivacyService) -> None:
+        super().__init__()
+        self._privacy = privacy
+
+
+class PrivacyScreen(_PrivacyPanel):
     """The hub: each part one key away, the export command always in view."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,11 +60,7 @@ class PrivacyScreen(PanelScreen):
         Binding("d", "delete", "Delete account", show=False),
     ]
     DEFAULT_CSS = default_css(__file__, "PrivacyScreen")
-
-    def __init__(self, *, privacy: PrivacyService) -> None:
-        super().__init__()
-        self._privacy = privacy
-        self.offline = False
+    offline = False
 
     def _entries(self) -> list[tuple[str, str]]:
         state = "on" if self.offline else "off"
@@ -136,15 +144,11 @@ class PrivacyScreen(PanelScreen):
         )
 
 
-class WhatWeStoreScreen(BBSScreen[None]):
+class WhatWeStoreScreen(_PrivacyPanel):
     """The plain-language page, generated from the member's real data."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "back", "Back")]
     DEFAULT_CSS = default_css(__file__, "WhatWeStoreScreen")
-
-    def __init__(self, *, privacy: PrivacyService) -> None:
-        super().__init__()
-        self._privacy = privacy
 
     def compose(self) -> ComposeResult:
         yield PlainText("What we store about you", classes="title")
@@ -164,25 +168,20 @@ class WhatWeStoreScreen(BBSScreen[None]):
         text += "\n\nTo download all of it as JSON:\n  " + privacy.export_command(member)
         self.query_one("#stored", PlainText).show(reflow(text))
 
-    def action_back(self) -> None:
-        self.dismiss(None)
-
 
 PASSWORD_CHANGED = (
     "Your password is changed. Use the new one next time you log in; "
     "your recovery code and SSH keys still work."
 )
 
-if TYPE_CHECKING:
-    from bbs.privacy.service import PrivacyService
-
 
 class ChangePasswordScreen(BBSScreen[bool]):
     """Current password, then the new one twice; Enter moves on and saves after the last."""
 
+    AUTO_FOCUS = "#current"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        SAVE_KEY,
     ]
 
     def __init__(self, *, privacy: PrivacyService) -> None:
@@ -202,9 +201,6 @@ class ChangePasswordScreen(BBSScreen[bool]):
         yield TextField(password=True, id="repeat", max_length=1024)
         yield PlainText("", id="status", classes="error")
         yield KeyBar(" Enter next / save   Ctrl+S save   Esc back   F1 help")
-
-    def on_mount(self) -> None:
-        self.query_one("#current", TextField).focus()
 
     @on(Input.Submitted)
     async def _submitted(self, event: Input.Submitted) -> None:
@@ -231,14 +227,11 @@ class ChangePasswordScreen(BBSScreen[bool]):
         self.dismiss(False)
 
 
-class NewRecoveryCodeScreen(PanelScreen):
+class NewRecoveryCodeScreen(_PrivacyPanel):
     """A fresh recovery code, after the current password; shown this once."""
 
+    AUTO_FOCUS = "#current"
     DEFAULT_CSS = default_css(__file__, "NewRecoveryCodeScreen")
-
-    def __init__(self, *, privacy: PrivacyService) -> None:
-        super().__init__()
-        self._privacy = privacy
 
     def compose(self) -> ComposeResult:
         yield PlainText("New recovery code", classes="title")
@@ -251,9 +244,6 @@ class NewRecoveryCodeScreen(PanelScreen):
         yield PlainText("", id="code", classes="code")
         yield PlainText("", id="status", classes="error")
         yield KeyBar(" Enter make a new code   Esc back   F1 help")
-
-    def on_mount(self) -> None:
-        self.query_one("#current", TextField).focus()
 
     @on(Input.Submitted, "#current")
     async def _make(self, _event: Input.Submitted) -> None:
@@ -277,7 +267,7 @@ def _key_line(key: KeyView) -> str:
     return f"{key.algorithm} {key.fingerprint[:27]}  {used}{comment}"
 
 
-class KeysScreen(PanelScreen):
+class KeysScreen(_PrivacyPanel, ListPanel):
     """The SSH keys that log the member in: A adds a pasted line, D removes the chosen one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -285,24 +275,13 @@ class KeysScreen(PanelScreen):
         Binding("d,delete", "remove", "Remove"),
     ]
     DEFAULT_CSS = default_css(__file__, "KeysScreen")
+    HEADING = "SSH keys that log you in"
+    NOTE = "Your password always works too."
+    FOCUS_ID = "keys"
+    KEYS = " Up/Down choose   A add a key   D remove   Esc back   F1 help"
+    keys: Sequence[KeyView] = ()
 
-    def __init__(self, *, privacy: PrivacyService) -> None:
-        super().__init__()
-        self._privacy = privacy
-        self.keys: list[KeyView] = []
-
-    def compose(self) -> ComposeResult:
-        yield PlainText("SSH keys that log you in", classes="title")
-        yield PlainText("Your password always works too.", classes="note")
-        yield OptionList(id="keys")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Up/Down choose   A add a key   D remove   Esc back   F1 help")
-
-    async def on_mount(self) -> None:
-        self.query_one("#keys", OptionList).focus()
-        await self._load()
-
-    async def _load(self) -> None:
+    async def reload(self) -> None:
         if (keys := await self.tried(self._privacy.keys(self.member_id))) is None:
             return
         self.keys = keys.value
@@ -325,7 +304,7 @@ class KeysScreen(PanelScreen):
         added = await self.tried(self._privacy.add_key(self.member_id, line), AccountError)
         if added is None:
             return
-        await self._load()
+        await self.reload()
         self.say(f"Added. {added.value.fingerprint} now logs you in.")
 
     async def action_remove(self) -> None:
@@ -343,7 +322,7 @@ class KeysScreen(PanelScreen):
     async def _remove(self, key: KeyView) -> None:
         if await self.tried(self._privacy.remove_key(self.member_id, key.fingerprint)) is None:
             return
-        await self._load()
+        await self.reload()
         self.say("Removed. That key no longer logs you in.")
 
 
@@ -353,7 +332,7 @@ def _session_line(info: SessionInfo, this: bool) -> str:
     return f"since {started}  {info.width}x{info.height}{mark}"
 
 
-class SessionsScreen(PanelScreen):
+class SessionsScreen(_PrivacyPanel, ListPanel):
     """The member's live sessions; E ends the chosen one (not this one)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -361,24 +340,16 @@ class SessionsScreen(PanelScreen):
         Binding("r", "reload", "Refresh"),
     ]
     DEFAULT_CSS = default_css(__file__, "SessionsScreen")
-
-    def __init__(self, *, privacy: PrivacyService) -> None:
-        super().__init__()
-        self._privacy = privacy
-        self.sessions: list[SessionInfo] = []
-
-    def compose(self) -> ComposeResult:
-        yield PlainText("Your active sessions", classes="title")
-        yield PlainText("Each is a connection open now. No addresses are kept.", classes="note")
-        yield OptionList(id="sessions")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Up/Down choose   E end session   R refresh   Esc back   F1 help")
-
-    async def on_mount(self) -> None:
-        self.query_one("#sessions", OptionList).focus()
-        await self.action_reload()
+    HEADING = "Your active sessions"
+    NOTE = "Each is a connection open now. No addresses are kept."
+    FOCUS_ID = "sessions"
+    KEYS = " Up/Down choose   E end session   R refresh   Esc back   F1 help"
+    sessions: Sequence[SessionInfo] = ()
 
     async def action_reload(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
         self.sessions = await self._privacy.sessions(self.member_id)
         mine = self.bbs.context.session_id
         self.fill_list(
@@ -394,18 +365,15 @@ class SessionsScreen(PanelScreen):
             self.say("That is this session. To leave, press Ctrl+C or Q on the main menu.")
             return
         ended = await self._privacy.end_session(self.member_id, chosen.session_id)
-        await self.action_reload()
+        await self.reload()
         self.say("Ended." if ended else "That session had already ended.")
 
 
-class DeleteAccountScreen(PanelScreen):
+class DeleteAccountScreen(_PrivacyPanel):
     """Deleting the account: a calm warning, a choice about posts, and the name typed."""
 
+    AUTO_FOCUS = "#choice"
     DEFAULT_CSS = default_css(__file__, "DeleteAccountScreen")
-
-    def __init__(self, *, privacy: PrivacyService) -> None:
-        super().__init__()
-        self._privacy = privacy
 
     def compose(self) -> ComposeResult:
         name = self.member.pseudonym
@@ -429,9 +397,6 @@ class DeleteAccountScreen(PanelScreen):
         yield TextField("", id="confirm", max_length=128)
         yield PlainText("", id="status", classes="error")
         yield KeyBar(" Up/Down choose  Space select  Tab move  Enter delete  Esc back")
-
-    def on_mount(self) -> None:
-        self.query_one("#choice", RadioSet).focus()
 
     def _choice(self) -> DeleteChoice:
         pressed = self.query_one("#choice", RadioSet).pressed_button

@@ -36,6 +36,7 @@ _COLOUR_LABELS = {
 class ProfileScreen(PanelScreen):
     """Colour choice and mouse, saved to the member's profile and applied at once."""
 
+    AUTO_FOCUS = "#colour"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "save", "Save", show=False),
         Binding("f", "suggestions", "Suggestions", show=False),
@@ -88,9 +89,6 @@ class ProfileScreen(PanelScreen):
             classes="note",
         )
         yield KeyBar(" Up/Down choose  Space select  S save  F for you  P privacy  Esc back")
-
-    def on_mount(self) -> None:
-        self.query_one("#colour", RadioSet).focus()
 
     def _chosen_language(self, now: str) -> str:
         pressed = self.query_one("#language", RadioSet).pressed_button

@@ -58,6 +58,7 @@ def _member_id(screen: BBSScreen[Any]) -> int | None:
 class TagPickerScreen(ModalScreen[str | None]):
     """Pick one tag to show only the entries that have it."""
 
+    AUTO_FOCUS = "#tags"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "TagPickerScreen")
 
@@ -78,9 +79,6 @@ class TagPickerScreen(ModalScreen[str | None]):
                 ],
                 id="tags",
             )
-
-    def on_mount(self) -> None:
-        self.query_one("#tags", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#tags")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

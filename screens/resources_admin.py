@@ -22,7 +22,7 @@ from bbs.resources.records import (
     ResourceView,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import BBSScreen, LoadingPanel
+from screens.base import SAVE_KEY, BBSScreen, LoadingPanel
 from screens.compose import ConfirmScreen, PostEditor
 from screens.resources import ResourceReadScreen, tags_text
 from screens.tcss import default_css
@@ -47,8 +47,9 @@ def record_line(record: ResourceRecord) -> Content:
 class ResourceFormScreen(BBSScreen[ResourceView | None]):
     """A new entry or changes to one; Ctrl+S saves, and a refusal keeps everything typed."""
 
+    AUTO_FOCUS = "#res-title"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        SAVE_KEY,
         Binding("escape", "cancel", "Cancel", priority=True),
     ]
     DEFAULT_CSS = default_css(__file__, "ResourceFormScreen")
@@ -77,9 +78,6 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         yield PostEditor(body, id="res-body", soft_wrap=True, tab_behavior="focus")
         yield PlainText("", id="res-error", classes="error")
         yield KeyBar(" Tab next field   Ctrl+S save   Esc cancel")
-
-    def on_mount(self) -> None:
-        self.query_one("#res-title", TextField).focus()
 
     def values(self) -> tuple[str, str, str, str]:
         return (
@@ -200,22 +198,20 @@ class ResourceAdminScreen(LoadingPanel):
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
-        saved = await self.app.push_screen_wait(ResourceFormScreen(None, resources=self._resources))
-        if saved is not None:
-            self.say(f"Added: {clean_line(saved.title)}. It is in the audit log.")
-            await self.reload()
+        await self.reload_after(
+            ResourceFormScreen(None, resources=self._resources),
+            lambda saved: f"Added: {clean_line(saved.title)}. It is in the audit log.",
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_edit(self) -> None:
         record = self._selected()
         if record is None:
             return
-        saved = await self.app.push_screen_wait(
-            ResourceFormScreen(record.view, resources=self._resources)
+        await self.reload_after(
+            ResourceFormScreen(record.view, resources=self._resources),
+            lambda saved: f"Saved: {clean_line(saved.title)}.",
         )
-        if saved is not None:
-            self.say(f"Saved: {clean_line(saved.title)}.")
-            await self.reload()
 
     @work(exclusive=True, group="dialog")
     async def action_retire(self) -> None:

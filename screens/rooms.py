@@ -336,6 +336,7 @@ CRISIS_NOTE_KEYS = N_("Enter close   Up/Down scroll")
 class CrisisNoteScreen(ModalScreen[None]):
     """Private resources, shown at once to a member whose line sounded like danger."""
 
+    AUTO_FOCUS = "#crisis-scroll"
     DEFAULT_CSS = default_css(__file__, "CrisisNoteScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter,space", "close", "Close"),
@@ -351,9 +352,6 @@ class CrisisNoteScreen(ModalScreen[None]):
             with VerticalScroll(id="crisis-scroll"):
                 yield PlainText(reflow(self._text), id="crisis-box")
             yield PlainText(session_text(self, CRISIS_NOTE_KEYS), classes="note", id="crisis-keys")
-
-    def on_mount(self) -> None:
-        self.query_one("#crisis-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -153,6 +153,7 @@ class WelcomeScreen(_SignUpStep):
 class _FormScreen(PanelScreen):
     """Shared behaviour of the sign-up and recovery forms: errors shown, work off the loop."""
 
+    AUTO_FOCUS = "#pseudonym"
     DEFAULT_CSS = default_css(__file__, "_FormScreen")
 
     busy = False
@@ -161,6 +162,12 @@ class _FormScreen(PanelScreen):
         super().__init__()
         self._accounts = accounts
         self._settings = settings
+
+    def form_end(self, button: str, keys: str) -> ComposeResult:
+        """What ends both forms: the submit button, the error line and the key bar."""
+        yield Button(literal(button), id="submit", compact=True)
+        yield PlainText("", id="error", classes="error")
+        yield KeyBar(keys)
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", PlainText).show(message)
@@ -230,12 +237,9 @@ class SignUpFormScreen(_FormScreen):
             yield PlainText(
                 f"{key.algorithm} {key.fingerprint}", id="key-fingerprint", classes="note"
             )
-        yield Button(literal(_("Create my account")), id="submit", compact=True)
-        yield PlainText("", id="error", classes="error")
-        yield KeyBar(_(" Enter next/create  Tab move  Esc back  F1 help"))
-
-    def on_mount(self) -> None:
-        self.query_one("#pseudonym", TextField).focus()
+        yield from self.form_end(
+            _("Create my account"), _(" Enter next/create  Tab move  Esc back  F1 help")
+        )
 
     async def perform(self) -> SignUpResult:
         app = self.bbs
@@ -270,12 +274,9 @@ class RecoverScreen(_FormScreen):
         yield TextField(placeholder=_("recovery code"), id="code", max_length=64)
         yield _password_field(_("new password"), "password")
         yield _password_field(_("new password again"), "repeat")
-        yield Button(literal(_("Set my new password")), id="submit", compact=True)
-        yield PlainText("", id="error", classes="error")
-        yield KeyBar(_(" Enter next/set  Tab move  Esc back  F1 help"))
-
-    def on_mount(self) -> None:
-        self.query_one("#pseudonym", TextField).focus()
+        yield from self.form_end(
+            _("Set my new password"), _(" Enter next/set  Tab move  Esc back  F1 help")
+        )
 
     async def perform(self) -> SignUpResult:
         app = self.bbs
@@ -291,6 +292,7 @@ class RecoverScreen(_FormScreen):
 class RecoveryCodeScreen(BBSScreen[None]):
     """The one time a recovery code is shown: it is the only way back without e-mail."""
 
+    AUTO_FOCUS = "#done"
     DEFAULT_CSS = default_css(__file__, "RecoveryCodeScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "done", "Continue")]
@@ -326,9 +328,6 @@ class RecoveryCodeScreen(BBSScreen[None]):
         )
         yield Button(literal(_("I have noted it, continue")), id="done", compact=True)
         yield KeyBar(_(" Enter continue  F1 help"))
-
-    def on_mount(self) -> None:
-        self.query_one("#done", Button).focus()
 
     @on(Button.Pressed, "#done")
     def action_done(self) -> None:

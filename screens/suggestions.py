@@ -17,7 +17,7 @@ from bbs.errors import StoreBusyError
 from bbs.goals.streaks import GoalError
 from bbs.suggestions.records import ForYou, PeerMatch, Suggestion, SuggestionError
 from bbs.text_safety import truncate_display
-from screens.base import PanelScreen
+from screens.base import SAVE_KEY, PanelScreen
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, Tick, styled_line
 
@@ -225,16 +225,9 @@ class ForYouScreen(PanelScreen):
         to_write = self._suggestions.peer_to_write(self.member_id, peer.member_id)
         if (name := await self.tried(to_write, SuggestionError, PostError, StoreBusyError)) is None:
             return
-        from screens.compose import ComposeScreen, ComposeTarget, show_outcome
+        from screens.compose import write_message
 
-        outcome = await self.app.push_screen_wait(
-            ComposeScreen(
-                ComposeTarget("pm", peer.member_id, f"Message to {name.value}"),
-                boards=self._boards,
-                mail=self._mail,
-            )
-        )
-        await show_outcome(self, outcome)
+        await write_message(self, peer.member_id, name.value, boards=self._boards, mail=self._mail)
 
     def action_settings(self) -> None:
         self.app.push_screen(SuggestionSettingsScreen(suggestions=self._suggestions))
@@ -243,9 +236,7 @@ class ForYouScreen(PanelScreen):
 class SuggestionSettingsScreen(PanelScreen):
     """The plain statement of what suggestions use, and the two yes-or-no choices."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [SAVE_KEY]
     DEFAULT_CSS = default_css(__file__, "SuggestionSettingsScreen")
 
     def __init__(self, *, suggestions: SuggestionService) -> None:
