@@ -206,6 +206,9 @@ async def test_three_nodes_are_one_community(
             await cid.type("@Ada node three hears you\r")
             await ada.wait_for("Cid: @Ada node three hears you", timeout=15)
             await ada.wait_for("You were mentioned.", timeout=15)
+            # Who is here: everyone, whichever node they came through.
+            await bea.type("/who\r")
+            await bea.wait_for("Here now (3): Ada, Bea, Cid", timeout=15)
 
             # A banner and a room's topic from a shell reach every node.
             moss = await _logged_in(ssh_to, ports[1], "Moss")
@@ -268,7 +271,7 @@ async def _took(writer: Any, sysop_id: int, name: str, end: asyncio.Task[float])
 QUICK = "heartbeat_seconds = 0.5\npresence_timeout_seconds = 3\n"
 
 
-async def test_a_node_killed_mid_room_drops_its_members_from_who_on_the_other(
+async def test_a_node_killed_mid_room_drops_its_members_and_they_come_back_on_another(
     postgres_url: str, settings: Settings, tmp_path: Path, ssh_to: Any
 ) -> None:
     one, port_one = await _node(tmp_path / "one", postgres_url, "one", QUICK)
@@ -294,6 +297,21 @@ async def test_a_node_killed_mid_room_drops_its_members_from_who_on_the_other(
         await bea.type("/who\r")
         await bea.wait_for("Here now (1): Bea", timeout=15)
         assert asyncio.get_running_loop().time() - killed < 3 + 2
+        # Ada comes back through node two and into the Lobby, and reads what was said
+        # while she was away: each line once.
+        for n in (1, 2):
+            await bea.type(f"said while you were away {n}\r")
+        await bea.wait_for("Bea: said while you were away 2", timeout=15)
+        ada = await ssh_to(port_two, "ada", password=PASSWORD)
+        await ada.wait_for("welcome, Ada", timeout=30)
+        await ada.type("r")
+        found = await ada.wait_for_match(r"You are in Lobby|Lobby \(", timeout=15)
+        if found.group(0) != "You are in Lobby":  # not taken straight back in: go in
+            await ada.type("\r")
+        screen = await ada.wait_for("Bea: said while you were away 2", timeout=15)
+        for n in (1, 2):
+            assert screen.count(f"Bea: said while you were away {n}") == 1, screen
+        await bea.wait_for("Ada came in", timeout=15)
     finally:
         errors = [await _stop(proc) for proc in nodes]
     # Node one was killed; node two carried on without a fault.
