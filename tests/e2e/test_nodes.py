@@ -2,7 +2,8 @@
 
 Two nodes: what one member says in a room on one node reaches a member on the other,
 live, and again after the database cut both listening connections. Three nodes, started
-together on an empty database, are one community: room lines and mentions, a room's
+together on an empty database, are one community: room lines, mentions and /who, a
+private message written on one and waiting on another, a room's
 topic and closing, a banner, and suspensions from a shell and from a sysop's screen on
 another node (the member's session ends within 2 s). Failed logins on two nodes
 add up to one penalty."""
@@ -23,7 +24,9 @@ from typing import Any
 import asyncssh
 import psycopg
 import pytest
+from plain_reader import open_plain
 from support import SSH_PASSWORD as PASSWORD
+from support import let_new_members_write
 
 from bbs.accounts.door_postgres import PostgresDoorThrottle
 from bbs.clock import SystemClock
@@ -193,8 +196,9 @@ async def test_three_nodes_are_one_community(
             keeper = (
                 await writer.accounts.sign_up("Keeper", PASSWORD, PASSWORD, role=Role.SYSOP)
             ).member
-            for name in ("Ada", "Bea", "Cid", "Moss"):
+            for name in ("Ada", "Bea", "Cid", "Moss", "Dee"):
                 await writer.accounts.sign_up(name, PASSWORD, PASSWORD)
+            let_new_members_write(writer.database)  # minutes-old accounts may write
 
             # One room across three nodes: lines and mentions.
             ada = await _into_lobby(ssh_to, ports[0], "Ada")
@@ -210,8 +214,20 @@ async def test_three_nodes_are_one_community(
             await bea.type("/who\r")
             await bea.wait_for("Here now (3): Ada, Bea, Cid", timeout=15)
 
+            # A private message written on node one (in line mode) waits for Moss, who
+            # logs in on node two.
+            dee = await open_plain(ports[0], "dee", password=PASSWORD)
+            await dee.expect("Main menu: type a number")
+            dee.send("3\r")
+            await dee.answer("Messages: type", "n")
+            await dee.answer("Write to whom?", "moss")
+            await dee.answer("Text, or . to send: ", "Hello from node one")
+            await dee.answer("Text, or . to send: ", ".")
+            await dee.expect("Sent to Moss.")
+            dee.conn.close()
             # A banner and a room's topic from a shell reach every node.
             moss = await _logged_in(ssh_to, ports[1], "Moss")
+            await moss.wait_for("1 new private message", timeout=15)
             shell = tmp_path / "shell"
             await _bbs(postgres_url, shell, "admin", "set", "announcement", "Picnic at noon")
             await moss.wait_for("Announcement: Picnic at noon", timeout=15)
