@@ -3,10 +3,11 @@
 Two nodes: what one member says in a room on one node reaches a member on the other,
 live, and again after the database cut both listening connections. Three nodes, started
 together on an empty database, are one community: room lines, mentions and /who, a
-private message written on one and waiting on another, a room's
-topic and closing, a banner, and suspensions from a shell and from a sysop's screen on
-another node (the member's session ends within 2 s). Failed logins on two nodes
-add up to one penalty."""
+private message written on one and waiting on another, a room's topic and closing, a
+banner, and suspensions from a shell and from a sysop's screen on another node (the
+member's session ends within 2 s). A node killed mid-room: its members leave the others'
+lists and come back through another node. Failed logins on two nodes add up to one
+penalty."""
 
 from __future__ import annotations
 
