@@ -243,7 +243,7 @@ class PlainSession:
         return lines
 
     async def _agree_again(self) -> None:
-        text = await self.services.texts.guidelines_text()
+        text = await self.services.texts.guidelines_text(self.language)
         await self.console.say(GUIDELINES_CHANGED + "\n\n" + text)
         while True:
             answer = (await self.console.ask(AGREE_PROMPT)).strip().lower()

@@ -128,7 +128,7 @@ async def choose_language(s: PlainSession) -> None:
 async def _arrive(s: PlainSession) -> tuple[SignUpResult, bool]:
     console = s.console
     _ = _t(s)
-    guidelines = await s.services.texts.guidelines_text()
+    guidelines = await s.services.texts.guidelines_text(s.language)
     await console.say(
         _(WELCOME).format(community=s.services.settings().community_name) + "\n" + _(INTRO)
     )

@@ -155,7 +155,7 @@ class MainMenuScreen(BBSScreen[None]):
         """The guidelines changed since this member agreed: show them and ask again."""
         from screens.moderation_notices import GuidelinesAgainScreen
 
-        text = await self._services.texts.guidelines_text()
+        text = await self._services.texts.guidelines_text(self.bbs.language)
         self.app.push_screen(GuidelinesAgainScreen(text, admin=self._services.admin))
 
     async def action_news(self, number: int) -> None:

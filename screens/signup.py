@@ -133,7 +133,7 @@ class WelcomeScreen(_SignUpStep):
         yield KeyBar(_(" A agree  R recovery code  Q leave  Esc language  Up/Down scroll  F1 help"))
 
     async def on_mount(self) -> None:
-        text = await self._texts.guidelines_text()
+        text = await self._texts.guidelines_text(self.bbs.language)
         self.query_one("#guidelines", PlainText).show(reflow(text) + "\n")
         self.query_one("#welcome-scroll").focus()
 

@@ -114,3 +114,24 @@ async def test_the_crisis_and_note_boxes_say_their_keys_in_the_members_language(
         app.push_screen(NoteScreen("Otra nota."))
         await reach(pilot, NoteScreen)
         assert "Enter para cerrar" in [str(t.render()) for t in app.screen.query(PlainText)]
+
+
+async def test_sign_up_shows_the_guidelines_in_the_chosen_language_where_a_sysop_wrote_them(
+    community: Community,
+) -> None:
+    from bbs.texts import records as texts
+
+    await community.store.write(
+        lambda s: texts.put_text(s, texts.GUIDELINES, "de", "Seid freundlich zueinander.")
+    )
+    app = BBSApp(SessionContext(community.services, None, preferred_language="de"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # Deutsch, chosen already
+        await reach(pilot, WelcomeScreen)
+        await until(pilot, lambda: "Seid freundlich" in text_of(app, "#guidelines"))
+        await pilot.press("escape")
+        await reach(pilot, LanguageScreen)
+        await pilot.press("3")  # Français: none written, so the community's own (English)
+        await reach(pilot, WelcomeScreen)
+        await until(pilot, lambda: "Seid freundlich" not in text_of(app, "#guidelines"))
+        assert text_of(app, "#guidelines").strip()
