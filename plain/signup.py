@@ -14,6 +14,7 @@ from bbs.accounts.pseudonyms import PseudonymError
 from bbs.accounts.service import SignUpResult
 from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
+from bbs.models import FrontEnd
 from plain.forms import confirm, error_text
 from plain.session import Goodbye
 
@@ -217,6 +218,7 @@ async def _sign_up(s: PlainSession) -> SignUpResult | None:
                 key=key,
                 source=s.context.source,
                 language=s.language,
+                front_end=FrontEnd.PLAIN,
             ),
             (PseudonymError, AccountError, PasswordError, StoreBusyError),
             then=_(NAME_HOW),

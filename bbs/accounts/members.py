@@ -166,6 +166,7 @@ def create_member(
     role: Role = Role.MEMBER,
     key: PublicKeyInfo | None = None,
     language: str = "en",
+    front_end: FrontEnd = FrontEnd.FULL,
 ) -> MemberView:
     """Add a member; raises AccountError when the name or a lookalike is taken."""
     if pseudonym_taken(session, pseudonym):
@@ -178,6 +179,7 @@ def create_member(
         recovery_hash=recovery_hash,
         role=role.value,
         language=language,
+        front_end=front_end.value,
         # Signing up is the first visit.
         last_login_at=utcnow(),
     )

@@ -85,11 +85,14 @@ class AccountService:
         role: Role = Role.MEMBER,
         source: str | None = None,
         language: str = DEFAULT_LANGUAGE,
+        front_end: FrontEnd = FrontEnd.FULL,
     ) -> SignUpResult:
         """Create a member with an argon2id password and a one-time recovery code.
 
         `source` is the salted connection source; sign-ups from one are rate-limited.
-        `language` is the one they chose first (one of bbs.i18n.LANGUAGES).
+        `language` is the one they chose first (one of bbs.i18n.LANGUAGES); `front_end`
+        the one they signed up in, which their next logins open (line mode stays line
+        mode for a screen reader's user).
         """
         if source is not None and not await self._guard.signup_allowed(source):
             raise AccountError(
@@ -111,6 +114,7 @@ class AccountService:
                 role=role,
                 key=key,
                 language=normalise_language(language),
+                front_end=front_end,
             )
 
         member = await self._store.write(create)

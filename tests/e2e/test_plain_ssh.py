@@ -119,6 +119,12 @@ async def test_sign_up_in_line_mode_then_log_in_with_the_password(
     assert "Last visit:" in again.text()
     again.send("0\r")
     assert await again.wait_closed() == 0
+    # Signed up in line mode: line mode it stays, even from a terminal that could draw
+    # the full screen and without the `plain` command.
+    back = await plain("wren", password=PASSWORD, term_type="xterm-256color")
+    await back.expect("Harbour: welcome, Wren.")
+    await back.answer(MENU, "0")
+    assert await back.wait_closed() == 0
 
 
 async def test_recovery_with_the_code_in_line_mode(plain: Connect, server: RunningServer) -> None:
