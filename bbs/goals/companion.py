@@ -21,9 +21,7 @@ _GREETINGS = (
     "Hi {name}, welcome back.",
     "Hello again, {name}.",
 )
-_FIRST_HELLO = (
-    "Welcome, {name}. When you set a goal (G on this screen), I'll help you keep track of it."
-)
+_FIRST_HELLO = "Welcome, {name}. When you set yourself a goal, I'll help you keep track of it."
 _NOTHING_DUE = (
     "Nothing is due today. Rest counts too.",
     "You're all caught up for today.",
