@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from bbs.admin.review import AuditFilter, AuditView, Decision, QueueItem
 from bbs.errors import StoreBusyError
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES
 from bbs.models import utcnow
 from bbs.moderation_queue.audit import AdminError
 from bbs.moderation_queue.flags import STAFF_TOPIC, FlagKind
@@ -624,7 +625,8 @@ class CommunitySettingsScreen(PanelScreen):
     """Sysops: banner, on-call note, reason categories, public log, guidelines and help.
 
     Ctrl+S saves what changed; changed guidelines start a version members agree to again.
-    Ctrl+E switches the editor between the guidelines and the help and crisis lines.
+    Ctrl+E moves the editor from the guidelines to the help and crisis lines in each
+    language (English first), then back to the guidelines.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -632,9 +634,14 @@ class CommunitySettingsScreen(PanelScreen):
         Binding("ctrl+e", "switch_text", "Switch text", priority=True),
     ]
     DEFAULT_CSS = default_css(__file__, "CommunitySettingsScreen")
+    # What the editor holds in turn: the guidelines, then each language's help.
     TEXTS: ClassVar[dict[str, str]] = {
         "guidelines": "Guidelines (members agree again when they change):",
-        "help": "Help and crisis lines (shown behind F1):",
+        **{
+            f"help.{lang}": f"Help and crisis lines in {LANGUAGE_NAMES[lang]} "
+            f"(behind F1 for members reading {LANGUAGE_NAMES[lang]}):"
+            for lang in LANGUAGES
+        },
     }
 
     def __init__(self, *, admin: AdminService, texts: Texts) -> None:
@@ -652,7 +659,7 @@ class CommunitySettingsScreen(PanelScreen):
             yield TextField(id=field_id, max_length=1000)
         yield PlainText(self.TEXTS["guidelines"], classes="note", id="editor-label")
         yield BBSTextArea(id="text-editor", soft_wrap=True)
-        yield KeyBar(" Tab next  Ctrl+E guidelines/help  Ctrl+S save what changed  Esc back")
+        yield KeyBar(" Tab next  Ctrl+E next text  Ctrl+S save what changed  Esc back")
 
     def _values(self) -> dict[str, str]:
         from textual.widgets import TextArea
@@ -677,10 +684,9 @@ class CommunitySettingsScreen(PanelScreen):
             if field_id == "message-hours":
                 value = value or str(DEFAULT_NEW_MEMBER_MESSAGE_HOURS)
             self.query_one(f"#{field_id}", TextField).value = value
-        self.texts = {
-            "guidelines": await self._texts.guidelines_text(),
-            "help": await self._texts.help_text(),
-        }
+        self.texts = {"guidelines": await self._texts.guidelines_text()}
+        for lang in LANGUAGES:
+            self.texts[f"help.{lang}"] = await self._texts.help_text(lang)
         self.query_one(TextArea).text = self.texts["guidelines"]
         self.loaded = self._values()
         self.query_one("#announcement", TextField).focus()
@@ -690,7 +696,8 @@ class CommunitySettingsScreen(PanelScreen):
 
         editor = self.query_one(TextArea)
         self.texts[self.editing] = editor.text
-        self.editing = "help" if self.editing == "guidelines" else "guidelines"
+        order = list(self.TEXTS)
+        self.editing = order[(order.index(self.editing) + 1) % len(order)]
         editor.text = self.texts[self.editing]
         self.query_one("#editor-label", PlainText).show(self.TEXTS[self.editing])
         editor.focus()
@@ -719,9 +726,10 @@ class CommunitySettingsScreen(PanelScreen):
                     value = "\n".join(p.strip() for p in value.split(",") if p.strip())
                 await admin.set_setting(member.id, key, value)
                 saved.append(field_id)
-            if values["help"] != self.loaded.get("help"):
-                await admin.set_help_text(member.id, values["help"])
-                saved.append("help")
+            for lang in LANGUAGES:
+                if values[f"help.{lang}"] != self.loaded.get(f"help.{lang}"):
+                    await admin.set_help_text(member.id, values[f"help.{lang}"], lang=lang)
+                    saved.append(f"help ({LANGUAGE_NAMES[lang]})")
             if values["guidelines"] != self.loaded.get("guidelines"):
                 version = await admin.publish_guidelines(member.id, values["guidelines"])
                 saved.append(f"guidelines (version {version})")

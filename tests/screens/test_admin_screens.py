@@ -302,12 +302,19 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
 
         await pilot.press("ctrl+e")
         await settle(pilot, lambda: "Help" in text_of(app, "#editor-label"), "the help editor")
-        assert "Help and crisis lines" in text_of(app, "#editor-label")
+        assert "Help and crisis lines in English" in text_of(app, "#editor-label")
         app.screen.query_one(TextArea).text = "Call 116 123 any time."
+        await pilot.press("ctrl+e")  # the next language's help: Español
+        await settle(pilot, lambda: "Español" in text_of(app, "#editor-label"), "Spanish help")
+        assert "findahelpline.com" in app.screen.query_one(TextArea).text
+        app.screen.query_one(TextArea).text = "Llama al 024 a cualquier hora."
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: _has(community.texts.help_text(), "116 123"), "help text saved")
     assert await community.admin.on_call_note() == "Ash tonight"
     assert (await community.texts.help_text()).strip() == "Call 116 123 any time."
+    assert (await community.texts.help_text("es")).strip() == "Llama al 024 a cualquier hora."
+    # The other languages are as they were.
+    assert "findahelpline.com" in await community.texts.help_text("fr")
     assert not await community.admin.needs_agreement(author.id)  # guidelines unchanged
 
 
