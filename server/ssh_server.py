@@ -58,7 +58,7 @@ def key_info(key: asyncssh.SSHKey) -> PublicKeyInfo:
 
 
 def _load_theme_engine() -> Any:
-    """The suggestions' theme engine (scikit-learn); None leaves suggestions without themes."""
+    """The suggestions' theme engine (numpy); None leaves suggestions without themes."""
     try:
         from suggest.engine import SeedThemeEngine
 

@@ -2,18 +2,21 @@
 
 Everything runs locally and in memory; nothing is trained on members' texts, so there is
 nothing to leak between members: a text's themes depend on that text and the seeds only.
+
+Plain numpy, computed as scikit-learn's TfidfVectorizer(sublinear_tf=True, norm="l2")
+and NearestNeighbors(metric="cosine") do (a test checks the two agree): importing
+scikit-learn and SciPy for this cost the server about 100 MiB at start.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
-import threading
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.neighbors import NearestNeighbors
 
 from suggest.themes import GOAL_CATEGORY_THEMES, THEME_SEEDS
 
@@ -60,18 +63,20 @@ class CosinePeerIndex:
 
     def __init__(self, vectors: Sequence[Sequence[float]]) -> None:
         self.size = len(vectors)
-        self._index: NearestNeighbors | None = None
-        if self.size:
-            matrix = np.asarray(vectors, dtype=np.float32)
-            self._index = NearestNeighbors(metric="cosine", algorithm="brute").fit(matrix)
+        matrix = np.asarray(vectors, dtype=np.float64).reshape(self.size, -1 if self.size else 0)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        # A vector of zeros is like nothing (similarity 0), as in scikit-learn.
+        self._unit = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
     def nearest(self, query: Sequence[float], k: int) -> list[tuple[int, float]]:
         """(position, similarity) of up to k vectors most like `query`, most alike first."""
-        if self._index is None or k <= 0 or not any(query):
+        if not self.size or k <= 0 or not any(query):
             return []
-        vector = np.asarray([query], dtype=np.float32)
-        distances, positions = self._index.kneighbors(vector, n_neighbors=min(k, self.size))
-        return [(int(p), float(1.0 - d)) for d, p in zip(distances[0], positions[0], strict=True)]
+        vector = np.asarray(query, dtype=np.float64)
+        similarity = self._unit @ (vector / np.linalg.norm(vector))
+        # Most alike first; among equals, the earlier position.
+        order = np.lexsort((np.arange(self.size), -similarity))[: min(k, self.size)]
+        return [(int(p), float(similarity[p])) for p in order]
 
 
 class SeedThemeEngine:
@@ -83,11 +88,26 @@ class SeedThemeEngine:
         seeds = seeds or THEME_SEEDS
         self.themes: tuple[str, ...] = tuple(seeds)
         self._goal_categories = dict(goal_categories or GOAL_CATEGORY_THEMES)
-        # Words that appear in several seeds (e.g. "routine") count for less, through IDF.
-        self._vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, norm="l2")
-        seed_matrix = self._vectorizer.fit_transform(list(seeds.values()))
-        self._themes_t = seed_matrix.T.tocsr()
-        self._lock = threading.Lock()
+        seed_terms = [Counter(analyse(text)) for text in seeds.values()]
+        self._columns = {t: i for i, t in enumerate(sorted(set().union(*seed_terms)))}
+        # Words that appear in several seeds (e.g. "routine") count for less: smoothed IDF.
+        documents = np.zeros(len(self._columns))
+        for terms in seed_terms:
+            for term in terms:
+                documents[self._columns[term]] += 1
+        self._idf = np.log((1 + len(seed_terms)) / (1 + documents)) + 1.0
+        # Read-only after this: threads share it without a lock.
+        self._seeds = np.array([self._vector(terms) for terms in seed_terms])
+
+    def _vector(self, terms: Counter[str]) -> np.ndarray:
+        """A text's TF-IDF over the seeds' words: 1 + ln(count), times IDF, unit length."""
+        vector = np.zeros(len(self._columns))
+        for term, count in terms.items():
+            column = self._columns.get(term)
+            if column is not None:
+                vector[column] = (1.0 + math.log(count)) * self._idf[column]
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm > 0 else vector
 
     def goal_theme(self, category: str) -> str | None:
         """The theme a goal category names outright ("sobriety" -> "recovery"), if any."""
@@ -95,12 +115,10 @@ class SeedThemeEngine:
 
     def score_texts(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
         """For each text, its similarity to each theme in `themes` order (0 to 1)."""
-        if not texts:
-            return []
-        with self._lock:  # the vectorizer is shared between executor threads
-            matrix = self._vectorizer.transform([t[:MAX_TEXT_CHARS] for t in texts])
-        scores = (matrix @ self._themes_t).toarray()
-        return [tuple(float(x) for x in row) for row in scores]
+        return [
+            tuple(float(x) for x in self._seeds @ self._vector(Counter(analyse(text))))
+            for text in texts
+        ]
 
     def peer_index(self, vectors: Sequence[Sequence[float]]) -> CosinePeerIndex:
         return CosinePeerIndex(vectors)

@@ -2,7 +2,7 @@
 
 Off until a member says yes. What is learned (a theme profile, dismissals) belongs to the
 member and is deleted when they turn suggestions off. Themes come from an injected
-`ThemeEngine` (scikit-learn, outside the core); this module only counts, ranks and explains.
+`ThemeEngine` (suggest/, outside the core); this module only counts, ranks and explains.
 
 Privacy rules, kept here in one place:
 - a member's own suggestions may use all their own writing: posts (also held ones), goals

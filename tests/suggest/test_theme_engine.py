@@ -84,3 +84,63 @@ def test_peer_index_finds_the_nearest_by_cosine() -> None:
     assert index.nearest([0.0, 0.0, 0.0], 3) == []  # no themes: nobody is "near"
     assert CosinePeerIndex([]).nearest([1.0], 3) == []
     assert len(index.nearest([0.0, 0.0, 1.0], 10)) == 4
+
+
+def test_scores_and_neighbours_are_scikit_learns(engine: SeedThemeEngine) -> None:
+    """The numpy engine computes what TfidfVectorizer and NearestNeighbors did (it replaced
+    them so that the server need not import scikit-learn and SciPy)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.neighbors import NearestNeighbors
+
+    from suggest.themes import THEME_SEEDS
+
+    texts = [
+        "I can't sleep, awake at 3am every night and exhausted all day",
+        "Day 40 sober today. The cravings for a drink are quieter, one day at a time",
+        "what if it goes wrong at work, my boss, the office, the workload",
+        "grief grief grief and missing my mum, loss, funeral",
+        "",
+        "Je ne dors plus la nuit",
+        "sleep sleeping slept sleepless insomnia routine routine",
+    ]
+    reference = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, norm="l2")
+    seeds = reference.fit_transform(list(THEME_SEEDS.values()))
+    expected = (reference.transform(texts) @ seeds.T.tocsr()).toarray()
+    assert np.allclose(np.array(engine.score_texts(texts)), expected, atol=1e-12)
+
+    rng = np.random.default_rng(7)
+    vectors = rng.random((40, len(engine.themes))) * (rng.random((40, len(engine.themes))) > 0.6)
+    vectors[3] = 0.0  # a member with no themes
+    index = engine.peer_index(vectors.tolist())
+    sk = NearestNeighbors(metric="cosine", algorithm="brute").fit(vectors)
+    for query in vectors[:10]:
+        if not query.any():
+            continue
+        got = index.nearest(query.tolist(), 5)
+        distances, positions = sk.kneighbors([query], n_neighbors=5)
+        assert [p for p, _s in got] == [int(p) for p in positions[0]]
+        assert np.allclose([s for _p, s in got], 1.0 - distances[0], atol=1e-6)
+
+
+def test_the_server_starts_its_theme_engine_without_scikit_learn_or_scipy() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys\n"
+        "import server.ssh_server as s\n"
+        "engine = s._load_theme_engine()\n"
+        "assert engine is not None and engine.score_texts(['I cannot sleep'])\n"
+        "engine.peer_index([[1.0, 0.0], [0.0, 1.0]]).nearest([1.0, 0.0], 1)\n"
+        "print(sorted({k.split('.')[0] for k in sys.modules} & {'sklearn', 'scipy'}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
