@@ -15,6 +15,7 @@ from bbs.accounts.members import AccountError, PublicKeyInfo
 from bbs.accounts.pseudonyms import validate_pseudonym
 from bbs.db import Database, StoreBusyError, alembic_config
 from bbs.models import ColourMode, Member, Role
+from bbs.schema import from_the_models
 
 
 @pytest.fixture
@@ -39,41 +40,13 @@ def _add(
 KEY = PublicKeyInfo("ssh-ed25519", "SHA256:abc", "ssh-ed25519 AAAA")
 
 
-# PostgreSQL's UNLOGGED tables of several nodes (migrations 0015 and 0017), and their indexes.
-_LIVE_TABLES = frozenset(
-    {
-        "live_event",
-        "ix_live_event_at",
-        "live_session",
-        "ix_live_session_member",
-        "ix_live_session_node",
-        "live_presence",
-        "ix_live_presence_room",
-        # The throttles several nodes share (migration 0018).
-        "door_salt",
-        "door_hit",
-        "ix_door_hit_source",
-        "ix_door_hit_at",
-        "room_flood",
-    }
-)
-
-
-def _not_full_text(_obj: object, name: str | None, type_: str, *_: object) -> bool:
-    # Hand-written, outside the models: full-text objects ("_fts") and PostgreSQL's
-    # live tables of several nodes (bbs.events_postgres, bbs.presence_postgres).
-    if type_ in ("table", "index") and name in _LIVE_TABLES:
-        return False
-    return not (type_ in ("table", "index") and name is not None and "_fts" in name)
-
-
 def test_migrations_match_the_models(database: Database) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
     with database.engine.connect() as conn:
         # Full-text tables and indexes ("_fts") are hand-written, as bbs/migrations/env.py says.
-        context = MigrationContext.configure(conn, opts={"include_object": _not_full_text})
+        context = MigrationContext.configure(conn, opts={"include_object": from_the_models})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
     assert database.current_revision() is not None
