@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bbs.suggestions.records import ForYou, Suggestion
-from plain.forms import KIND_ERRORS, confirm, error_text
+from plain.forms import KIND_ERRORS, confirm, error_said
 from plain.menus import command, numbered
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ async def run(s: PlainSession) -> None:
                 await console.say(HINT)
                 continue
         except KIND_ERRORS as error:
-            await console.say(error_text(error))
+            await console.say(error_said(console, error))
             continue
         shown = await s.services.suggestions.for_you(s.member.id)
         await console.say(_text(shown))

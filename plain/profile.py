@@ -11,7 +11,7 @@ from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
 from bbs.models import FrontEnd
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
-from plain.forms import KIND_ERRORS, confirm, error_text
+from plain.forms import KIND_ERRORS, confirm, error_said
 from plain.menus import Command, command, list_loop, listing
 from plain.session import Goodbye
 
@@ -137,7 +137,7 @@ async def run(s: PlainSession) -> None:
         try:
             await _choice(s, chosen + 1)
         except KIND_ERRORS as error:
-            await console.say(error_text(error))
+            await console.say(error_said(console, error))
         return chosen + 1 in (1, 8, 11)
 
     await list_loop(console, PROMPT, HINT, load=load, show=show, act=act)

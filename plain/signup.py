@@ -15,7 +15,7 @@ from bbs.accounts.service import SignUpResult
 from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
 from bbs.models import FrontEnd
-from plain.forms import confirm, error_text
+from plain.forms import confirm, error_said
 from plain.session import Goodbye
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ async def _settled(
     try:
         return await attempt()
     except errors as error:
-        await s.console.say(error_text(error) + ("\n" + then if then else ""))
+        await s.console.say(error_said(s.console, error) + ("\n" + then if then else ""))
         return None
 
 
@@ -197,7 +197,7 @@ async def _sign_up(s: PlainSession) -> SignUpResult | None:
         try:
             await s.services.accounts.check_pseudonym(name)
         except (PseudonymError, AccountError, StoreBusyError) as error:
-            await console.say(error_text(error))
+            await console.say(error_said(s.console, error))
             continue
         await console.say(_(PASSWORD_HOW))
         password, repeated = await _password(s, _(PASSWORD_PROMPT))

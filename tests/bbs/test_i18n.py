@@ -19,6 +19,8 @@ TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 # Translations that are rightly the same as their English source, per language.
 SAME_AS_ENGLISH: dict[str, set[str]] = {
     "de": {"Pseudonym: "},
+    # The word a member types for no (plain line mode's yes/no prompts).
+    "es": {"no"},
 }
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
