@@ -82,14 +82,22 @@ async def test_a_german_client_signs_up_and_reads_line_mode_in_german(
         await term.expect("Systemstatus: Alle Dienste arbeiten normal.")
         term.send("zurück\r")
         await term.expect("Du bist zurück.")
-        await term.answer("Hauptmenü: Tippe eine Nummer", "0")
-        await term.expect("Tschüss. Pass auf dich auf.")
+        # Choosing French on the profile: from then on, line mode speaks French.
+        await term.answer("Hauptmenü: Tippe eine Nummer", "9")
+        read = _words(await term.answer("Profil: Tippe eine Nummer", "11"))
+        assert "11. Sprache (Language): jetzt Deutsch" in read
+        await term.answer("1-5, 0 = Deutsch: ", "3")
+        await term.expect("Enregistré. Langue : Français.")
+        read = _words(await term.answer("Profil : tapez un numéro", "0"))
+        assert "11. Langue (Language) : actuellement Français" in read
+        await term.answer("Menu principal : tapez un numéro", "0")
+        await term.expect("Au revoir. Prenez soin de vous.")
         assert await term.wait_closed() == 0
         term.check()
     finally:
         term.conn.close()
     member = await server.registry.community.accounts.authenticate_password("Amsel", PASSWORD)
-    assert member is not None and member.language == "de"
+    assert member is not None and member.language == "fr"
 
 
 async def test_a_room_line_and_a_check_in_in_french_and_german(server: RunningServer) -> None:
