@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bbs.accounts.members import AccountError, MemberView
 from bbs.accounts.passwords import PasswordError
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bbs.models import FrontEnd
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
@@ -203,9 +203,7 @@ async def _language(s: PlainSession) -> None:
     chosen = LANGUAGES[index]
     s.context.member = await s.services.accounts.set_language(member.id, chosen)
     s.language = chosen
-    await console.say(
-        translator(chosen).gettext(LANGUAGE_SAVED).format(language=LANGUAGE_NAMES[chosen])
-    )
+    await console.say(s.t(LANGUAGE_SAVED).format(language=LANGUAGE_NAMES[chosen]))
 
 
 async def _front_end(s: PlainSession) -> None:
