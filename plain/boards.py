@@ -22,6 +22,7 @@ from bbs.boards.records import (
     ThreadView,
 )
 from bbs.boards.service import Outcome
+from bbs.i18n import N_
 from plain.forms import confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing, numbered
 
@@ -29,47 +30,50 @@ if TYPE_CHECKING:
     from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
-BOARDS_TITLE = "Boards:"
-BOARD_LINE = "{name}: {description} {threads}{following}"
-UNREAD = ", {count} unread"
-FOLLOWING = ", following"
-BOARDS_PROMPT = (
+BOARDS_TITLE = N_("Boards:")
+BOARDS_AGAIN = N_("Boards.")
+BOARD_LINE = N_("{name}: {description} {threads}{following}")
+UNREAD = N_(", {count} unread")
+FOLLOWING = N_(", following")
+BOARDS_PROMPT = N_(
     "Boards: type a board's number, S to search, W for content warnings, or 0 "
     "to go back (Enter lists them again): "
 )
-BOARDS_HINT = "Type one of the numbers shown, S, W or 0."
-THREADS_TITLE = "{board}{following}: threads, most recently active first."
-NO_THREADS = "No threads here yet. Type N to start one."
-THREAD_LINE = "{title}, by {author}. {posts}.{warning}{held}{blocked}"
-THREAD_WARNING = " Content warning: {warning}."
-THREAD_HELD = " Held for review."
-THREAD_BLOCKED = " You blocked its starter."
-THREADS_PROMPT = (
+BOARDS_HINT = N_("Type one of the numbers shown, S, W or 0.")
+THREADS_TITLE = N_("{board}{following}: threads, most recently active first.")
+NO_THREADS = N_("No threads here yet. Type N to start one.")
+THREAD_LINE = N_("{title}, by {author}. {posts}.{warning}{held}{blocked}")
+THREAD_WARNING = N_(" Content warning: {warning}.")
+THREAD_HELD = N_(" Held for review.")
+THREAD_BLOCKED = N_(" You blocked its starter.")
+THREADS_PROMPT = N_(
     "Threads: type a thread's number to read it, N for a new thread, {pages}F to "
     "follow or unfollow this board, 0 to go back: "
 )
-OLDER = "O for older threads, "
-NEWER = "L for newer threads, "
-THREADS_HINT = "Type a thread's number, N, F or 0{pages}."
-FOLLOWING_BOARD = "Following {board}: new threads there show under What is new."
-UNFOLLOWED_BOARD = "Stopped following {board}."
-THREAD_TITLE = "{title} (in {board}). {posts}.{warning}"
-POST_HEADER = "Post {seq} by {author}, {when}{edited}:"
-EDITED = ", edited"
-POST_DELETED = "(This post was deleted by its author.)"
-POST_REMOVED = "(This post was removed by the moderators.)"
-POST_REMOVED_WHY = "Why, shown only to you: {reason}"
-POST_HELD = "(Held for review: only you can see this for now.)"
-POST_HIDDEN = "(Hidden by the moderators: only you can see it.)"
-POST_HIDDEN_WHY = "Why: {reason}"
-NEW_FROM_HERE = "-- New since you last read: --"
-POST_WARNING = "Content warning: {warning}."
-POST_FOLDED = "Folded because of the warning: type {seq} to open it."
-POST_BLOCKED = "You blocked this member: type {seq} to show it anyway."
-REACTION_LINE = "Reactions: {reactions}."
-REACTION_MINE = " (yours)"
-THREAD_PROMPT = "Thread: Enter for the next posts, R to reply, K for all commands, 0 to go back: "
-THREAD_KEYS = (
+OLDER = N_("O for older threads, ")
+NEWER = N_("L for newer threads, ")
+THREADS_HINT = N_("Type a thread's number, N, F or 0{pages}.")
+FOLLOWING_BOARD = N_("Following {board}: new threads there show under What is new.")
+UNFOLLOWED_BOARD = N_("Stopped following {board}.")
+THREAD_TITLE = N_("{title} (in {board}). {posts}.{warning}")
+POST_HEADER = N_("Post {seq} by {author}, {when}{edited}:")
+EDITED = N_(", edited")
+POST_DELETED = N_("(This post was deleted by its author.)")
+POST_REMOVED = N_("(This post was removed by the moderators.)")
+POST_REMOVED_WHY = N_("Why, shown only to you: {reason}")
+POST_HELD = N_("(Held for review: only you can see this for now.)")
+POST_HIDDEN = N_("(Hidden by the moderators: only you can see it.)")
+POST_HIDDEN_WHY = N_("Why: {reason}")
+NEW_FROM_HERE = N_("-- New since you last read: --")
+POST_WARNING = N_("Content warning: {warning}.")
+POST_FOLDED = N_("Folded because of the warning: type {seq} to open it.")
+POST_BLOCKED = N_("You blocked this member: type {seq} to show it anyway.")
+REACTION_LINE = N_("Reactions: {reactions}.")
+REACTION_MINE = N_(" (yours)")
+THREAD_PROMPT = N_(
+    "Thread: Enter for the next posts, R to reply, K for all commands, 0 to go back: "
+)
+THREAD_KEYS = N_(
     "In a thread you can type:\n"
     "Enter or N: the next posts. P: the posts before.\n"
     "A post's number, like 3: open that post if it is folded (or read it again).\n"
@@ -82,99 +86,104 @@ THREAD_KEYS = (
     "B and a number: block or unblock that post's author.\n"
     "F: follow or unfollow this thread. 0: back to the threads."
 )
-END_OF_THREAD = "That is the last post for now. R replies; 0 goes back."
-START_OF_THREAD = "This is the first page."
-NO_SUCH_POST = "There is no post {seq} on this page. Type K for the commands."
-NEW_THREAD_TITLE = "New thread in {board}."
-TITLE_PROMPT = "Title (up to 120 characters), or 0 to go back: "
-WARNING_PROMPT = (
+END_OF_THREAD = N_("That is the last post for now. R replies; 0 goes back.")
+START_OF_THREAD = N_("This is the first page.")
+NO_SUCH_POST = N_("There is no post {seq} on this page. Type K for the commands.")
+NEW_THREAD_TITLE = N_("New thread in {board}.")
+TITLE_PROMPT = N_("Title (up to 120 characters), or 0 to go back: ")
+WARNING_PROMPT = N_(
     "Content warning, if your post needs one (for example: self-harm), or Enter for none: "
 )
-BODY_INTRO_THREAD = "Now the text of your first post."
-BODY_INTRO_REPLY = "Your reply to {title}."
-BODY_INTRO_QUOTE = "Your reply begins with the quote from post {seq}; type what follows it."
-QUOTE_HEAD = "{author} wrote:"
-POSTED_THREAD = "Your thread is posted."
-POSTED_REPLY = "Your reply is posted as post {seq}."
-EDIT_INTRO = "Post {seq} now reads as below. Type the whole new text."
-EDIT_WARNING_PROMPT = (
+BODY_INTRO_THREAD = N_("Now the text of your first post.")
+BODY_INTRO_REPLY = N_("Your reply to {title}.")
+BODY_INTRO_QUOTE = N_("Your reply begins with the quote from post {seq}; type what follows it.")
+QUOTE_HEAD = N_("{author} wrote:")
+POSTED_THREAD = N_("Your thread is posted.")
+POSTED_REPLY = N_("Your reply is posted as post {seq}.")
+EDIT_INTRO = N_("Post {seq} now reads as below. Type the whole new text.")
+EDIT_WARNING_PROMPT = N_(
     "Content warning (now: {warning}): Enter keeps it, type none to remove it, or type a new one: "
 )
-EDITED_DONE = "Post {seq} is changed."
-NOT_YOURS = "Post {seq} is not yours; you can edit and delete only your own posts."
-DELETE_QUESTION = "Delete post {seq}? Its words go for good; a note that it was deleted stays."
-DELETED_DONE = "Post {seq} is deleted."
-REACT_TITLE = "React to post {seq} by {author}:"
-REACT_PROMPT = "Type a reaction's number (the same again takes it back), or 0: "
-REACTED = "You sent {label}."
-UNREACTED = "You took back {label}."
-REPORT_PROMPT = (
+EDITED_DONE = N_("Post {seq} is changed.")
+NOT_YOURS = N_("Post {seq} is not yours; you can edit and delete only your own posts.")
+DELETE_QUESTION = N_("Delete post {seq}? Its words go for good; a note that it was deleted stays.")
+DELETED_DONE = N_("Post {seq} is deleted.")
+REACT_TITLE = N_("React to post {seq} by {author}:")
+REACT_PROMPT = N_("Type a reaction's number (the same again takes it back), or 0: ")
+REACTED = N_("You sent {label}.")
+UNREACTED = N_("You took back {label}.")
+REPORT_PROMPT = N_(
     "What is wrong with post {seq}? A moderator will look at it; the author is "
     "not told who reported it. Type the reason, or 0 to go back: "
 )
-REPORTED = "Thank you. A moderator will look at it."
-WORRIED_PROMPT = (
+REPORTED = N_("Thank you. A moderator will look at it.")
+WORRIED_PROMPT = N_(
     "Worried about {name}? The moderators get a priority alert and check in with them; "
     "they are not told who asked. What worries you (optional: Enter alone sends it "
     "without a note, 0 goes back)? "
 )
-CONCERN_THANKS = (
+CONCERN_THANKS = N_(
     "Thank you for looking out for them. The moderators have a priority alert and will "
     "check in with them; they are not told who asked. If someone is in danger right now, "
     "type help for crisis lines you can call for them, or for yourself."
 )
-BLOCK_QUESTION = (
+BLOCK_QUESTION = N_(
     "Block {name}? Their posts fold up for you, and they cannot message, mention "
     "or react to you. They are not told."
 )
-UNBLOCK_QUESTION = "Unblock {name}?"
-BLOCKED_DONE = "{name} is blocked."
-UNBLOCKED_DONE = "{name} is unblocked."
-FOLLOWING_THREAD = "Following this thread: replies show under What is new."
-UNFOLLOWED_THREAD = "Stopped following this thread."
-NEWS_TITLE = "What is new for you:"
-NO_NEWS = "Nothing new for you on the boards right now."
-NEWS_MENTION = "{actor} mentioned you in {title} ({board})"
-NEWS_THREAD = "New thread {title} in {board}"
-NEWS_REPLY = "{actor} replied in {title} ({board})"
-NEWS_PROMPT = "Type a number to read it, or 0 to go back: "
-SEARCH_PROMPT = "Search the boards: type words to find, or 0 to go back: "
-SEARCH_NONE = "Nothing found. Try fewer or other words."
-SEARCH_FOUND = "{count} found:"
-HIT_LINE = "{title} ({board}), post {seq} by {author}: {snippet}"
-HITS_PROMPT = "Type a number to read it, S to search again, or 0 to go back: "
-WARNINGS_TITLE = "Content warnings: posts with a warning start folded so you choose to open them."
-WARNINGS_NOW_ALL = "Now: every post with a warning starts folded."
-WARNINGS_NOW_SOME = "Now: warned posts open for you, except warnings with these words: {words}."
+UNBLOCK_QUESTION = N_("Unblock {name}?")
+BLOCKED_DONE = N_("{name} is blocked.")
+UNBLOCKED_DONE = N_("{name} is unblocked.")
+FOLLOWING_THREAD = N_("Following this thread: replies show under What is new.")
+UNFOLLOWED_THREAD = N_("Stopped following this thread.")
+NEWS_TITLE = N_("What is new for you:")
+NO_NEWS = N_("Nothing new for you on the boards right now.")
+NEWS_MENTION = N_("{actor} mentioned you in {title} ({board})")
+NEWS_THREAD = N_("New thread {title} in {board}")
+NEWS_REPLY = N_("{actor} replied in {title} ({board})")
+NEWS_PROMPT = N_("Type a number to read it, or 0 to go back: ")
+SEARCH_PROMPT = N_("Search the boards: type words to find, or 0 to go back: ")
+SEARCH_NONE = N_("Nothing found. Try fewer or other words.")
+SEARCH_FOUND = N_("{count} found:")
+HIT_LINE = N_("{title} ({board}), post {seq} by {author}: {snippet}")
+HITS_PROMPT = N_("Type a number to read it, S to search again, or 0 to go back: ")
+WARNINGS_TITLE = N_(
+    "Content warnings: posts with a warning start folded so you choose to open them."
+)
+WARNINGS_NOW_ALL = N_("Now: every post with a warning starts folded.")
+WARNINGS_NOW_SOME = N_("Now: warned posts open for you, except warnings with these words: {words}.")
 WARNINGS_CHOICES = [
-    "Fold every post with a warning",
-    "Open warned posts for me, except the warnings I list",
+    N_("Fold every post with a warning"),
+    N_("Open warned posts for me, except the warnings I list"),
 ]
-WARNINGS_PROMPT = "Type 1 or 2, or 0 to keep things as they are: "
-WARNINGS_WORDS = (
+WARNINGS_PROMPT = N_("Type 1 or 2, or 0 to keep things as they are: ")
+WARNINGS_WORDS = N_(
     "Which warnings should always stay folded? Words separated by commas (Enter for none): "
 )
-WARNINGS_SAVED = "Saved."
-NONE_WORD = "none"
+WARNINGS_SAVED = N_("Saved.")
+NONE_WORD = N_("none")
+THREADS_COUNT = (N_("{count} thread"), N_("{count} threads"))
+POSTS_COUNT = (N_("{count} post"), N_("{count} posts"))
+FOLLOWING_MARK = N_(" (following)")
 
 
 def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _counted(count: int, noun: str, *, unread: int = 0) -> str:
+def _counted(s: PlainSession, forms: tuple[str, str], count: int, *, unread: int = 0) -> str:
     """`3 threads`, `1 post`, and how many of them are unread when some are."""
-    said = f"{count} {noun}{'' if count == 1 else 's'}"
-    return said + UNREAD.format(count=unread) if unread else said
+    said = s.console.counted(forms, count)
+    return said + s.t(UNREAD).format(count=unread) if unread else said
 
 
 # -- boards ---------------------------------------------------------------------------
-def _board_line(b: BoardView) -> str:
-    return BOARD_LINE.format(
+def _board_line(s: PlainSession, b: BoardView) -> str:
+    return s.t(BOARD_LINE).format(
         name=b.name,
         description=b.description,
-        threads=_counted(b.threads, "thread", unread=b.unread),
-        following=FOLLOWING if b.following else "",
+        threads=_counted(s, THREADS_COUNT, b.threads, unread=b.unread),
+        following=s.t(FOLLOWING) if b.following else "",
     )
 
 
@@ -186,7 +195,7 @@ async def run(s: PlainSession) -> None:
         return await boards.board_list(s.member.id)
 
     async def show(found: list[BoardView]) -> str:
-        return listing(BOARDS_TITLE, [_board_line(b) for b in found])
+        return listing(s.t(BOARDS_TITLE), [_board_line(s, b) for b in found])
 
     async def act(answer: Command, found: list[BoardView]) -> bool | None:
         chosen = answer.pick(len(found))
@@ -198,20 +207,20 @@ async def run(s: PlainSession) -> None:
             return None
         else:
             await threads(s, found[chosen].id)
-            await console.say(BOARDS_TITLE.rstrip(":") + ".")
+            await console.say(s.t(BOARDS_AGAIN))
         return False
 
-    await list_loop(console, BOARDS_PROMPT, BOARDS_HINT, load=load, show=show, act=act)
+    await list_loop(console, s.t(BOARDS_PROMPT), s.t(BOARDS_HINT), load=load, show=show, act=act)
 
 
-def _thread_line(t: ThreadView) -> str:
-    return THREAD_LINE.format(
+def _thread_line(s: PlainSession, t: ThreadView) -> str:
+    return s.t(THREAD_LINE).format(
         title=t.title,
         author=t.author,
-        posts=_counted(t.post_count, "post", unread=t.unread),
-        warning=THREAD_WARNING.format(warning=t.warning) if t.warning else "",
-        held=THREAD_HELD if t.status is PostStatus.HELD else "",
-        blocked=THREAD_BLOCKED if t.blocked else "",
+        posts=_counted(s, POSTS_COUNT, t.post_count, unread=t.unread),
+        warning=s.t(THREAD_WARNING).format(warning=t.warning) if t.warning else "",
+        held=s.t(THREAD_HELD) if t.status is PostStatus.HELD else "",
+        blocked=s.t(THREAD_BLOCKED) if t.blocked else "",
     )
 
 
@@ -226,23 +235,23 @@ async def threads(s: PlainSession, board_id: int) -> None:
     async def show(page: ThreadListPage) -> str:
         board = page.board
         lines = [
-            THREADS_TITLE.format(
-                board=board.name, following=" (following)" if board.following else ""
+            s.t(THREADS_TITLE).format(
+                board=board.name, following=s.t(FOLLOWING_MARK) if board.following else ""
             )
         ]
         if page.threads:
-            lines.append(numbered([_thread_line(t) for t in page.threads]))
+            lines.append(numbered([_thread_line(s, t) for t in page.threads]))
         else:
-            lines.append(NO_THREADS)
+            lines.append(s.t(NO_THREADS))
         return "\n".join(lines)
 
     def prompt(page: ThreadListPage) -> str:
-        return THREADS_PROMPT.format(
-            pages=(OLDER if page.older else "") + (NEWER if page.newer else "")
+        return s.t(THREADS_PROMPT).format(
+            pages=(s.t(OLDER) if page.older else "") + (s.t(NEWER) if page.newer else "")
         )
 
     def hint(page: ThreadListPage) -> str:
-        return THREADS_HINT.format(pages=", O" if page.older else "")
+        return s.t(THREADS_HINT).format(pages=", O" if page.older else "")
 
     async def act(answer: Command, page: ThreadListPage) -> bool | None:
         nonlocal cursor
@@ -256,7 +265,7 @@ async def threads(s: PlainSession, board_id: int) -> None:
             cursor = (None, page.newer)
         elif answer.is_word("f", "follow"):
             await boards.follow(s.member.id, "board", board.id, not board.following)
-            said = UNFOLLOWED_BOARD if board.following else FOLLOWING_BOARD
+            said = s.t(UNFOLLOWED_BOARD) if board.following else s.t(FOLLOWING_BOARD)
             await console.say(said.format(board=board.name))
             return False
         elif chosen is not None:
@@ -269,42 +278,42 @@ async def threads(s: PlainSession, board_id: int) -> None:
 
 
 # -- a thread -------------------------------------------------------------------------
-def post_text(post: PostView, *, opened: bool) -> str:
+def post_text(s: PlainSession, post: PostView, *, opened: bool) -> str:
     """One post as lines: header, states, warning, the body or how to open it, reactions."""
     lines = [
-        POST_HEADER.format(
+        s.t(POST_HEADER).format(
             seq=post.seq,
             author=post.author,
             when=when(post.created_at),
-            edited=EDITED if post.edited else "",
+            edited=s.t(EDITED) if post.edited else "",
         )
     ]
     if post.status is PostStatus.DELETED:
-        lines.append(POST_DELETED)
+        lines.append(s.t(POST_DELETED))
         return "\n".join(lines)
     if post.status is PostStatus.REMOVED:
-        lines.append(POST_REMOVED)
+        lines.append(s.t(POST_REMOVED))
         if post.removed_because:
-            lines.append(POST_REMOVED_WHY.format(reason=post.removed_because))
+            lines.append(s.t(POST_REMOVED_WHY).format(reason=post.removed_because))
         return "\n".join(lines)
     if post.status is PostStatus.HELD:
-        lines.append(POST_HELD)
+        lines.append(s.t(POST_HELD))
     elif post.status is PostStatus.HIDDEN:
-        lines.append(POST_HIDDEN)
+        lines.append(s.t(POST_HIDDEN))
         if post.removed_because:
-            lines.append(POST_HIDDEN_WHY.format(reason=post.removed_because))
+            lines.append(s.t(POST_HIDDEN_WHY).format(reason=post.removed_because))
     if post.warning:
-        lines.append(POST_WARNING.format(warning=post.warning))
+        lines.append(s.t(POST_WARNING).format(warning=post.warning))
     if post.collapsed and not opened:
-        folded = POST_BLOCKED if post.collapsed == "blocked" else POST_FOLDED
+        folded = s.t(POST_BLOCKED) if post.collapsed == "blocked" else s.t(POST_FOLDED)
         lines.append(folded.format(seq=post.seq))
     else:
         lines.append(post.body)
     if post.reactions:
         lines.append(
-            REACTION_LINE.format(
+            s.t(REACTION_LINE).format(
                 reactions=", ".join(
-                    f"{r.label} {r.count}" + (REACTION_MINE if r.mine else "")
+                    f"{r.label} {r.count}" + (s.t(REACTION_MINE) if r.mine else "")
                     for r in post.reactions
                 )
             )
@@ -337,8 +346,8 @@ class _Thread:
         parts: list[str] = []
         for p in page.posts:
             if context and p.seq == first_new:
-                parts.append(NEW_FROM_HERE)
-            parts.append(post_text(p, opened=False))
+                parts.append(self.s.t(NEW_FROM_HERE))
+            parts.append(post_text(self.s, p, opened=False))
         await self.s.console.say("\n\n".join(parts))
 
     def post(self, seq: int | None) -> PostView | None:
@@ -354,16 +363,16 @@ async def read_thread(s: PlainSession, thread_id: int, *, at_seq: int | None = N
     page = await reader.load(after_seq=at_seq - 1 if at_seq else None)
     thread = page.thread
     await console.say(
-        THREAD_TITLE.format(
+        s.t(THREAD_TITLE).format(
             title=thread.title,
             board=thread.board_name,
-            posts=_counted(thread.post_count, "post"),
-            warning=THREAD_WARNING.format(warning=thread.warning) if thread.warning else "",
+            posts=_counted(s, POSTS_COUNT, thread.post_count),
+            warning=s.t(THREAD_WARNING).format(warning=thread.warning) if thread.warning else "",
         )
     )
     await reader.show(page)
     while True:
-        answer = command(await console.ask(THREAD_PROMPT))
+        answer = command(await console.ask(s.t(THREAD_PROMPT)))
         page = reader.page or page
         word, number = answer.word, answer.number
         if answer.back:
@@ -372,20 +381,20 @@ async def read_thread(s: PlainSession, thread_id: int, *, at_seq: int | None = N
             if page.has_after and page.posts:
                 await reader.show(await reader.load(after_seq=page.posts[-1].seq))
             else:
-                await console.say(END_OF_THREAD)
+                await console.say(s.t(END_OF_THREAD))
         elif word in ("p", "previous") and number is None:
             if page.has_before and page.posts:
                 await reader.show(await reader.load(before_seq=page.posts[0].seq))
             else:
-                await console.say(START_OF_THREAD)
+                await console.say(s.t(START_OF_THREAD))
         elif word in ("k", "keys", "commands"):
-            await console.say(THREAD_KEYS)
+            await console.say(s.t(THREAD_KEYS))
         elif word in ("r", "reply") and number is None:
             await reply(s, reader)
         elif word in ("f", "follow") and number is None:
             following = page.thread.following
             await s.services.boards.follow(s.member.id, "thread", thread_id, not following)
-            await console.say(UNFOLLOWED_THREAD if following else FOLLOWING_THREAD)
+            await console.say(s.t(UNFOLLOWED_THREAD) if following else s.t(FOLLOWING_THREAD))
             await reader.load(after_seq=page.posts[0].seq - 1 if page.posts else None)
         elif number is not None and word in (
             "",
@@ -406,13 +415,13 @@ async def read_thread(s: PlainSession, thread_id: int, *, at_seq: int | None = N
         ):
             post = reader.post(number)
             if post is None:
-                await console.say(NO_SUCH_POST.format(seq=number))
+                await console.say(s.t(NO_SUCH_POST).format(seq=number))
             elif word == "":
-                await console.say(post_text(post, opened=True))
+                await console.say(post_text(s, post, opened=True))
             else:
                 await _on_post(s, reader, word, post)
         else:
-            await console.say(THREAD_KEYS)
+            await console.say(s.t(THREAD_KEYS))
 
 
 async def _on_post(s: PlainSession, reader: _Thread, word: str, post: PostView) -> None:
@@ -420,53 +429,53 @@ async def _on_post(s: PlainSession, reader: _Thread, word: str, post: PostView) 
     if word in ("a", "react"):
         await react(s, reader, post)
     elif word in ("x", "report"):
-        reason = (await console.ask(REPORT_PROMPT.format(seq=post.seq))).strip()
+        reason = (await console.ask(s.t(REPORT_PROMPT).format(seq=post.seq))).strip()
         if reason and reason != "0":
             await boards.report_post(member.id, post.id, reason)
-            await console.say(REPORTED)
+            await console.say(s.t(REPORTED))
     elif word in ("w", "worried"):
-        note = (await console.ask(WORRIED_PROMPT.format(name=post.author))).strip()
+        note = (await console.ask(s.t(WORRIED_PROMPT).format(name=post.author))).strip()
         if note != "0":
             await boards.raise_concern(member.id, post.id, note)
-            await console.say(CONCERN_THANKS)
+            await console.say(s.t(CONCERN_THANKS))
     elif word in ("q", "quote"):
         await reply(s, reader, quote=post)
     elif word in ("e", "edit", "d", "delete") and not post.mine:
-        await console.say(NOT_YOURS.format(seq=post.seq))
+        await console.say(s.t(NOT_YOURS).format(seq=post.seq))
     elif word in ("e", "edit"):
         await edit(s, reader, post)
     elif word in ("d", "delete"):
-        if await confirm(console, DELETE_QUESTION.format(seq=post.seq)):
+        if await confirm(console, s.t(DELETE_QUESTION).format(seq=post.seq)):
             await boards.delete(member.id, post.id)
-            await console.say(DELETED_DONE.format(seq=post.seq))
+            await console.say(s.t(DELETED_DONE).format(seq=post.seq))
             await reader.load(after_seq=post.seq - 1)
     elif word in ("b", "block") and post.author_id is not None and not post.mine:
         blocked, _muted = await s.services.mail.is_blocked(member.id, post.author_id)
-        question = UNBLOCK_QUESTION if blocked else BLOCK_QUESTION
+        question = s.t(UNBLOCK_QUESTION) if blocked else s.t(BLOCK_QUESTION)
         if await confirm(console, question.format(name=post.author)):
             await s.services.mail.set_block(member.id, post.author_id, BlockKind.BLOCK, not blocked)
             await console.say(
-                (UNBLOCKED_DONE if blocked else BLOCKED_DONE).format(name=post.author)
+                (s.t(UNBLOCKED_DONE) if blocked else s.t(BLOCKED_DONE)).format(name=post.author)
             )
 
 
 async def react(s: PlainSession, reader: _Thread, post: PostView) -> None:
     console = s.console
     if post.status is not PostStatus.VISIBLE:
-        await console.say(NO_SUCH_POST.format(seq=post.seq))
+        await console.say(s.t(NO_SUCH_POST).format(seq=post.seq))
         return
     await console.say(
         listing(
-            REACT_TITLE.format(seq=post.seq, author=post.author),
+            s.t(REACT_TITLE).format(seq=post.seq, author=post.author),
             [label for _kind, label in REACTIONS],
         )
     )
-    chosen = command(await console.ask(REACT_PROMPT)).pick(len(REACTIONS))
+    chosen = command(await console.ask(s.t(REACT_PROMPT))).pick(len(REACTIONS))
     if chosen is None:
         return
     kind, label = REACTIONS[chosen]
     on_now = await s.services.boards.react(s.member.id, post.id, kind)
-    await console.say((REACTED if on_now else UNREACTED).format(label=label))
+    await console.say((s.t(REACTED) if on_now else s.t(UNREACTED)).format(label=label))
     await reader.load(after_seq=post.seq - 1)
 
 
@@ -480,7 +489,7 @@ async def _write_post(
 ) -> Outcome | None:
     """A content warning (maybe none) and a post's text, sent by `send(warning, body)` and
     kept for another try when sending fails; None when the member cancels or gives up."""
-    warning = (await s.console.ask(WARNING_PROMPT)).strip()
+    warning = (await s.console.ask(s.t(WARNING_PROMPT))).strip()
     body = await read_body(s.console, intro, limit=BODY_MAX)
     if body is None:
         return None
@@ -491,12 +500,12 @@ async def reply(s: PlainSession, reader: _Thread, *, quote: PostView | None = No
     page = reader.page
     if page is None:
         return
-    intro = BODY_INTRO_REPLY.format(title=page.thread.title)
+    intro = s.t(BODY_INTRO_REPLY).format(title=page.thread.title)
     start = ""
     if quote is not None and quote.status is not PostStatus.DELETED:
         quoted = "\n".join("> " + line for line in quote.body.splitlines()[:20])
-        start = QUOTE_HEAD.format(author=quote.author) + "\n" + quoted + "\n\n"
-        intro = BODY_INTRO_QUOTE.format(seq=quote.seq)
+        start = s.t(QUOTE_HEAD).format(author=quote.author) + "\n" + quoted + "\n\n"
+        intro = s.t(BODY_INTRO_QUOTE).format(seq=quote.seq)
     outcome = await _write_post(
         s,
         intro,
@@ -507,39 +516,39 @@ async def reply(s: PlainSession, reader: _Thread, *, quote: PostView | None = No
     if outcome is None:
         return
     seq = outcome.post.seq if outcome.post else 0
-    await tell_outcome(s, outcome, POSTED_REPLY.format(seq=seq))
+    await tell_outcome(s, outcome, s.t(POSTED_REPLY).format(seq=seq))
     await reader.load(before_seq=seq + 1)
 
 
 async def new_thread(s: PlainSession, board_id: int, board_name: str) -> None:
     console = s.console
-    await console.say(NEW_THREAD_TITLE.format(board=board_name))
-    title = (await console.ask(TITLE_PROMPT)).strip()
+    await console.say(s.t(NEW_THREAD_TITLE).format(board=board_name))
+    title = (await console.ask(s.t(TITLE_PROMPT))).strip()
     if not title or title == "0":
         return
     outcome = await _write_post(
         s,
-        BODY_INTRO_THREAD,
+        s.t(BODY_INTRO_THREAD),
         lambda warning, body: s.services.boards.create_thread(
             s.member.id, board_id, title=title, body=body, warning=warning
         ),
     )
     if outcome is not None:
-        await tell_outcome(s, outcome, POSTED_THREAD)
+        await tell_outcome(s, outcome, s.t(POSTED_THREAD))
 
 
 async def edit(s: PlainSession, reader: _Thread, post: PostView) -> None:
     console = s.console
-    await console.say(EDIT_INTRO.format(seq=post.seq) + "\n" + post.body)
+    await console.say(s.t(EDIT_INTRO).format(seq=post.seq) + "\n" + post.body)
     warning = post.warning
     if post.warning:
-        answer = (await console.ask(EDIT_WARNING_PROMPT.format(warning=post.warning))).strip()
-        if answer.lower() == NONE_WORD:
+        answer = (await console.ask(s.t(EDIT_WARNING_PROMPT).format(warning=post.warning))).strip()
+        if answer.lower() in console.words(NONE_WORD, NONE_WORD):
             warning = ""
         elif answer:
             warning = answer
     else:
-        warning = (await console.ask(WARNING_PROMPT)).strip()
+        warning = (await console.ask(s.t(WARNING_PROMPT))).strip()
     body = await read_body(console, "", limit=BODY_MAX)
     if body is None:
         return
@@ -547,7 +556,7 @@ async def edit(s: PlainSession, reader: _Thread, post: PostView) -> None:
     outcome = await s.services.boards.edit(
         s.member.id, post.id, body=body, warning=warning, title=title
     )
-    await tell_outcome(s, outcome, EDITED_DONE.format(seq=post.seq))
+    await tell_outcome(s, outcome, s.t(EDITED_DONE).format(seq=post.seq))
     await reader.load(after_seq=post.seq - 1)
 
 
@@ -574,18 +583,18 @@ async def whats_new(s: PlainSession) -> None:
     while True:
         news = await s.services.boards.whats_new(s.member.id)
         if not news:
-            await console.say(NO_NEWS)
+            await console.say(s.t(NO_NEWS))
             return
         lines = []
         for n in news:
-            text = NEWS_REPLY
+            text = s.t(NEWS_REPLY)
             if n.kind == "mention":
-                text = NEWS_MENTION
+                text = s.t(NEWS_MENTION)
             elif n.kind == "new_thread":
-                text = NEWS_THREAD
+                text = s.t(NEWS_THREAD)
             lines.append(text.format(actor=n.actor, title=n.thread_title, board=n.board_name))
-        await console.say(listing(NEWS_TITLE, lines))
-        answer = command(await console.ask(NEWS_PROMPT))
+        await console.say(listing(s.t(NEWS_TITLE), lines))
+        answer = command(await console.ask(s.t(NEWS_PROMPT)))
         if answer.back or answer.empty:
             return
         await _open_picked(s, answer, news)
@@ -594,15 +603,15 @@ async def whats_new(s: PlainSession) -> None:
 async def search(s: PlainSession) -> None:
     console = s.console
     while True:
-        query = (await console.ask(SEARCH_PROMPT)).strip()
+        query = (await console.ask(s.t(SEARCH_PROMPT))).strip()
         if not query or query == "0":
             return
         hits = await s.services.boards.search(s.member.id, query)
         if not hits:
-            await console.say(SEARCH_NONE)
+            await console.say(s.t(SEARCH_NONE))
             continue
         lines = [
-            HIT_LINE.format(
+            s.t(HIT_LINE).format(
                 title=h.thread_title,
                 board=h.board_name,
                 seq=h.seq,
@@ -611,9 +620,9 @@ async def search(s: PlainSession) -> None:
             )
             for h in hits
         ]
-        await console.say(listing(SEARCH_FOUND.format(count=len(hits)), lines))
+        await console.say(listing(s.t(SEARCH_FOUND).format(count=len(hits)), lines))
         while True:
-            answer = command(await console.ask(HITS_PROMPT))
+            answer = command(await console.ask(s.t(HITS_PROMPT)))
             if answer.back:
                 return
             if answer.word in ("s", "search") or answer.empty:
@@ -625,19 +634,27 @@ async def warnings(s: PlainSession) -> None:
     console, boards = s.console, s.services.boards
     prefs = await boards.reader_prefs(s.member.id)
     now = (
-        WARNINGS_NOW_SOME.format(words=", ".join(prefs.always_collapsed) or NONE_WORD)
+        s.t(WARNINGS_NOW_SOME).format(words=", ".join(prefs.always_collapsed) or s.t(NONE_WORD))
         if prefs.expand_warnings
-        else WARNINGS_NOW_ALL
+        else s.t(WARNINGS_NOW_ALL)
     )
-    await console.say(WARNINGS_TITLE + "\n" + now + "\n" + numbered(WARNINGS_CHOICES))
-    answer = command(await console.ask(WARNINGS_PROMPT))
+    await console.say(
+        s.t(WARNINGS_TITLE)
+        + "\n"
+        + now
+        + "\n"
+        + numbered([s.t(choice) for choice in WARNINGS_CHOICES])
+    )
+    answer = command(await console.ask(s.t(WARNINGS_PROMPT)))
     if answer.number == 1 and not answer.word:
         await boards.set_reader_prefs(
             s.member.id, expand_warnings=False, always_collapsed=prefs.always_collapsed
         )
     elif answer.number == 2 and not answer.word:
-        words = [w.strip() for w in (await console.ask(WARNINGS_WORDS)).split(",") if w.strip()]
+        words = [
+            w.strip() for w in (await console.ask(s.t(WARNINGS_WORDS))).split(",") if w.strip()
+        ]
         await boards.set_reader_prefs(s.member.id, expand_warnings=True, always_collapsed=words)
     else:
         return
-    await console.say(WARNINGS_SAVED)
+    await console.say(s.t(WARNINGS_SAVED))

@@ -16,19 +16,23 @@ import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+from bbs.i18n import N_
 from plain.io import HIDE_KEY, LineIO
 from plain.layout import rows
 
-# -- what members read (one place, for a later translation pass) ----------------------
-MORE_PROMPT = "-- More: Enter for more, Q to stop: "
-WAITING = "({count} more lines: Enter shows them.)"
-SKIPPED = "({count} earlier lines were skipped: there were too many to keep.)"
-HIDDEN_LINE = "System status: all services are operating normally."
-BACK_AGAIN = "You are back."
+# -- what members read: marked N_ here, translated by `Console.t` where it is shown ------
+MORE_PROMPT = N_("-- More: Enter for more, Q to stop: ")
+WAITING = N_("({count} more lines: Enter shows them.)")
+SKIPPED = N_("({count} earlier lines were skipped: there were too many to keep.)")
+HIDDEN_LINE = N_("System status: all services are operating normally.")
+BACK_AGAIN = N_("You are back.")
+# The words a member types: the English ones always work, and so do their translations.
 HELP_WORDS = frozenset({"help", "?", "/?"})
-HIDE_WORD = "hide"
-BACK_WORD = "back"
+HELP_WORD = N_("help")
+HIDE_WORD = N_("hide")
+BACK_WORD = N_("back")
 STOP_WORDS = frozenset({"q", "quit", "stop"})
+STOP_WORD = N_("stop")
 
 # Lines kept for the member while they read something else or are hidden.
 QUEUE_LIMIT = 500
@@ -49,6 +53,19 @@ class Console:
         self._live_ok = False
         self._told_waiting = False
         self._in_help = False
+        # The session's language: every message of ours passes here before it is shown.
+        self.t: Callable[[str], str] = str
+
+    def words(self, english: str | frozenset[str], *translated: str) -> frozenset[str]:
+        """What a member may type for a word: the English (always) and its translations
+        in the session's language, in lower case."""
+        base = {english} if isinstance(english, str) else set(english)
+        return frozenset(base | {self.t(word).lower() for word in translated})
+
+    def counted(self, forms: tuple[str, str], count: int, **more: object) -> str:
+        """The first of `forms` (one) for 1, the second for any other count, translated and
+        formatted with `count` (and `more`)."""
+        return self.t(forms[0] if count == 1 else forms[1]).format(count=count, **more)
 
     # -- out --------------------------------------------------------------------------
     @property
@@ -83,8 +100,8 @@ class Console:
 
     async def more(self) -> bool:
         """The "more" prompt: True to go on, False when the member typed Q."""
-        answer = await self.ask(MORE_PROMPT, live=False)
-        return answer.strip().lower() not in STOP_WORDS
+        answer = await self.ask(self.t(MORE_PROMPT), live=False)
+        return answer.strip().lower() not in self.words(STOP_WORDS, STOP_WORD)
 
     def live(self, text: str, *, bell: bool = False) -> None:
         """Something that arrived by itself: shown now if the member is at a prompt."""
@@ -102,7 +119,7 @@ class Console:
         self._keep(new, bell)
 
     def _note_rows(self) -> int:
-        return len(self.rows(WAITING.format(count=QUEUE_LIMIT)))
+        return len(self.rows(self.t(WAITING).format(count=QUEUE_LIMIT)))
 
     def _keep(self, new: list[str], bell: bool) -> None:
         for i, row in enumerate(new):
@@ -112,13 +129,13 @@ class Console:
             self._skipped += 1
         if self._live_ok and not self.hidden and not self._told_waiting:
             self._told_waiting = True
-            self._write(self.rows(WAITING.format(count=len(self._queue))))
+            self._write(self.rows(self.t(WAITING).format(count=len(self._queue))))
 
     def _flush(self) -> None:
         """Before a prompt: a screenful of what waited, and a note if more is waiting."""
         self._told_waiting = False
         if self._skipped:
-            self._write(self.rows(SKIPPED.format(count=self._skipped)))
+            self._write(self.rows(self.t(SKIPPED).format(count=self._skipped)))
             self._skipped = 0
         room = self.page - 1 - self._since_input - self._note_rows()
         shown: list[str] = []
@@ -132,7 +149,7 @@ class Console:
         self._write(shown)
         if self._queue:
             self._told_waiting = True
-            self._write(self.rows(WAITING.format(count=len(self._queue))))
+            self._write(self.rows(self.t(WAITING).format(count=len(self._queue))))
 
     @property
     def waiting(self) -> int:
@@ -160,14 +177,18 @@ class Console:
             if secret:
                 return line
             word = line.strip().lower()
-            if word in HELP_WORDS and self.on_help is not None and not self._in_help:
+            if (
+                word in self.words(HELP_WORDS, HELP_WORD)
+                and self.on_help is not None
+                and not self._in_help
+            ):
                 self._in_help = True
                 try:
                     await self.on_help()
                 finally:
                     self._in_help = False
                 continue
-            if word == HIDE_WORD or line == HIDE_KEY:
+            if word in self.words(HIDE_WORD, HIDE_WORD) or line == HIDE_KEY:
                 await self.hide()
                 continue
             return line
@@ -176,13 +197,13 @@ class Console:
         """A neutral line for a shared space; nothing else is printed until `back`."""
         self.hidden = True
         # Blank rows move what was on the screen out of sight, then the one neutral line.
-        self.io.write("\n" * max(1, self.io.height - 1) + HIDDEN_LINE)
+        self.io.write("\n" * max(1, self.io.height - 1) + self.t(HIDDEN_LINE))
         try:
             while True:
                 line = await self.io.read_line("")
-                if line.strip().lower() == BACK_WORD or line == HIDE_KEY:
+                if line.strip().lower() in self.words(BACK_WORD, BACK_WORD) or line == HIDE_KEY:
                     break
         finally:
             self.hidden = False
             self._since_input = 0
-        self._write(self.rows(BACK_AGAIN))
+        self._write(self.rows(self.t(BACK_AGAIN)))

@@ -11,30 +11,36 @@ from bbs.accounts.pseudonyms import PseudonymError
 from bbs.boards.records import PostError
 from bbs.errors import StoreBusyError, StoreFullError
 from bbs.goals.streaks import GoalError
+from bbs.i18n import N_
 from bbs.moderation_queue.audit import AdminError
 from bbs.resources.records import ResourceError
 from bbs.rooms.records import RoomError
 from bbs.suggestions.records import SuggestionError
-from plain.console import Console
+from plain.console import BACK_WORD, Console
 
 T = TypeVar("T")
 
 # -- what members read ----------------------------------------------------------------
-BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
-YES_NO = "Type Y for yes or N for no: "
-YES_NO_AGAIN = "Please type Y or N."
-NOT_A_CHOICE = "There is no {answer} here. {hint}"
-BODY_HOW = (
+BUSY = N_("The server is busy right now; nothing was lost. Try again in a moment.")
+YES_NO = N_("Type Y for yes or N for no: ")
+YES_NO_AGAIN = N_("Please type Y or N.")
+NOT_A_CHOICE = N_("There is no {answer} here. {hint}")
+BODY_HOW = N_(
     "Type your text. Enter starts a new line. When you have finished, type a dot (.) "
     "alone on a line to send it, or type cancel alone on a line to stop without "
     "sending."
 )
-BODY_PROMPT = "Text, or . to send: "
-BODY_CANCELLED = "Stopped. Nothing was sent."
-BODY_EMPTY = "There is no text yet. Type some, then a dot (.) alone on a line to send it."
-BODY_FULL = "That is as long as it can be; type a dot (.) alone on a line to send it."
-SEND_AGAIN = "Your text is kept. Type S to try sending it again, or C to cancel: "
+BODY_PROMPT = N_("Text, or . to send: ")
+BODY_CANCELLED = N_("Stopped. Nothing was sent.")
+BODY_EMPTY = N_("There is no text yet. Type some, then a dot (.) alone on a line to send it.")
+BODY_FULL = N_("That is as long as it can be; type a dot (.) alone on a line to send it.")
+SEND_AGAIN = N_("Your text is kept. Type S to try sending it again, or C to cancel: ")
 DOT = "."
+# Typed answers: the English always works, and so do the words of the member's language.
+YES_WORDS = (N_("y"), N_("yes"))
+NO_WORDS = (N_("no"), BACK_WORD)
+SEND_WORDS = (N_("send"),)
+CANCEL_WORD = N_("cancel")
 CANCEL_WORDS = frozenset({"cancel"})
 
 # Errors whose messages the core wrote for members: shown as they are.
@@ -63,34 +69,44 @@ def error_text(error: Exception) -> str:
     return str(error)
 
 
+def error_said(console: Console, error: Exception) -> str:
+    """`error_text` in the session's language (the core's own messages stay as written)."""
+    if isinstance(error, StoreBusyError) and not isinstance(error, StoreFullError):
+        return console.t(BUSY)
+    return error_text(error)
+
+
 async def confirm(console: Console, question: str) -> bool:
     await console.say(question)
+    yes = console.words(frozenset({"y", "yes"}), *YES_WORDS)
+    no = console.words(frozenset({"n", "no", "0", "back"}), *NO_WORDS)
     while True:
-        answer = (await console.ask(YES_NO)).strip().lower()
-        if answer in ("y", "yes"):
+        answer = (await console.ask(console.t(YES_NO))).strip().lower()
+        if answer in yes:
             return True
-        if answer in ("n", "no", "0", "back"):
+        if answer in no:
             return False
-        await console.say(YES_NO_AGAIN)
+        await console.say(console.t(YES_NO_AGAIN))
 
 
 async def read_body(console: Console, intro: str, *, limit: int) -> str | None:
     """Lines of text up to a lone dot; None when the member cancels."""
-    await console.say("\n".join(part for part in (intro, BODY_HOW) if part))
+    await console.say("\n".join(part for part in (intro, console.t(BODY_HOW)) if part))
+    cancel = console.words(CANCEL_WORDS, CANCEL_WORD)
     lines: list[str] = []
     size = 0
     while True:
-        line = await console.ask(BODY_PROMPT)
+        line = await console.ask(console.t(BODY_PROMPT))
         if line.strip() == DOT:
             if not "".join(lines).strip():
-                await console.say(BODY_EMPTY)
+                await console.say(console.t(BODY_EMPTY))
                 continue
             return "\n".join(lines)
-        if line.strip().lower() in CANCEL_WORDS and "\n" not in line:
-            await console.say(BODY_CANCELLED)
+        if line.strip().lower() in cancel and "\n" not in line:
+            await console.say(console.t(BODY_CANCELLED))
             return None
         if size >= limit:
-            await console.say(BODY_FULL)
+            await console.say(console.t(BODY_FULL))
             continue
         lines.extend(line.split("\n"))
         size += len(line) + 1
@@ -103,17 +119,19 @@ async def send_kept(console: Console, send: Callable[[], Awaitable[T]]) -> T | N
         try:
             return await send()
         except SEND_ERRORS as error:
-            await console.say(error_text(error))
+            await console.say(error_said(console, error))
             if not await send_again(console):
                 return None
 
 
 async def send_again(console: Console) -> bool:
     """After a failed send: try again (True) or give up (False)."""
+    again = console.words(frozenset({"s", "send", "y", "yes"}), *SEND_WORDS, *YES_WORDS)
+    stop = console.words(frozenset({"c", "cancel", "n", "no", "0"}), CANCEL_WORD, *NO_WORDS)
     while True:
-        answer = (await console.ask(SEND_AGAIN)).strip().lower()
-        if answer in ("s", "send", "y", "yes"):
+        answer = (await console.ask(console.t(SEND_AGAIN))).strip().lower()
+        if answer in again:
             return True
-        if answer in ("c", "cancel", "n", "no", "0"):
-            await console.say(BODY_CANCELLED)
+        if answer in stop:
+            await console.say(console.t(BODY_CANCELLED))
             return False

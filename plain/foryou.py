@@ -5,55 +5,56 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bbs.i18n import N_
 from bbs.suggestions.records import ForYou, Suggestion
-from plain.forms import KIND_ERRORS, confirm, error_text
+from plain.forms import KIND_ERRORS, confirm, error_said
 from plain.menus import command, numbered
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
-TITLE = "For you:"
-OFF = (
+TITLE = N_("For you:")
+OFF = N_(
     "Suggestions are off. Type O to read what they use and to turn them on; until then "
     "nothing is read for them."
 )
-THEMES = "Your themes: {themes}."
-KINDS = {"board": "Board", "thread": "Thread", "resource": "Resource"}
+THEMES = N_("Your themes: {themes}.")
+KINDS = {"board": N_("Board"), "thread": N_("Thread"), "resource": N_("Resource")}
 SUGGESTION_LINE = "{kind}: {title}{where}. {why}."
-ON_BOARD = " (on {board})"
-NO_SUGGESTIONS = "Nothing to suggest yet."
-PEERS_TITLE = "People working on similar things:"
-PEER_LINE = "{name}, shares: {themes}"
-PEERS_OFF = "Peer matching is off (O to change)."
-NO_PEERS = "People working on similar things: nobody yet."
-PROMPT = (
+ON_BOARD = N_(" (on {board})")
+NO_SUGGESTIONS = N_("Nothing to suggest yet.")
+PEERS_TITLE = N_("People working on similar things:")
+PEER_LINE = N_("{name}, shares: {themes}")
+PEERS_OFF = N_("Peer matching is off (O to change).")
+NO_PEERS = N_("People working on similar things: nobody yet.")
+PROMPT = N_(
     "For you: a suggestion's number opens it, D and a number dismisses it; P and a "
     "person's number: I invite, M message, DP dismiss (like I1); O settings, 0 back: "
 )
-HINT = "Type a suggestion's number, D and a number, I, M or DP and a person's number, O or 0."
-DISMISSED = "Dismissed: it will not come back, and {theme} will weigh a little less."
-ITS_THEME = "its theme"
-PEER_DISMISSED = "{name} will not be suggested to you again."
-INVITED = "Invitation sent to {name}. They can accept it in their partner list."
-GONE = "That resource is no longer in the library."
-NOW = "Now: suggestions {suggestions}, peer matching {peers}."
-ON = "on"
-OFF_WORD = "off"
-ASK_SUGGESTIONS = "Turn suggestions on? (No turns them off and deletes what they learned.)"
-ASK_PEERS = (
+HINT = N_("Type a suggestion's number, D and a number, I, M or DP and a person's number, O or 0.")
+DISMISSED = N_("Dismissed: it will not come back, and {theme} will weigh a little less.")
+ITS_THEME = N_("its theme")
+PEER_DISMISSED = N_("{name} will not be suggested to you again.")
+INVITED = N_("Invitation sent to {name}. They can accept it in their partner list.")
+GONE = N_("That resource is no longer in the library.")
+NOW = N_("Now: suggestions {suggestions}, peer matching {peers}.")
+ON = N_("on")
+OFF_WORD = N_("off")
+ASK_SUGGESTIONS = N_("Turn suggestions on? (No turns them off and deletes what they learned.)")
+ASK_PEERS = N_(
     "Turn peer matching on too? Others who also said yes may see your pseudonym and "
     "the themes you share."
 )
-SAVED = "Saved."
+SAVED = N_("Saved.")
 
 
 async def run(s: PlainSession) -> None:
     console = s.console
     shown = await s.services.suggestions.for_you(s.member.id)
-    await console.say(_text(shown))
+    await console.say(_text(s, shown))
     while True:
-        answer = command(await console.ask(PROMPT))
+        answer = command(await console.ask(s.t(PROMPT)))
         if answer.back:
             return
         try:
@@ -69,36 +70,36 @@ async def run(s: PlainSession) -> None:
                 await s.services.suggestions.dismiss(
                     s.member.id, item.kind, item.item_id, item.theme
                 )
-                await console.say(DISMISSED.format(theme=item.theme or ITS_THEME))
+                await console.say(s.t(DISMISSED).format(theme=item.theme or s.t(ITS_THEME)))
             elif (peer := answer.pick(len(shown.peers), "i", "m", "dp")) is not None:
                 await _peer(s, answer.word, shown, peer)
             else:
-                await console.say(HINT)
+                await console.say(s.t(HINT))
                 continue
         except KIND_ERRORS as error:
-            await console.say(error_text(error))
+            await console.say(error_said(console, error))
             continue
         shown = await s.services.suggestions.for_you(s.member.id)
-        await console.say(_text(shown))
+        await console.say(_text(s, shown))
 
 
-def _text(shown: ForYou) -> str:
-    lines = [TITLE]
+def _text(s: PlainSession, shown: ForYou) -> str:
+    lines = [s.t(TITLE)]
     if not shown.enabled:
-        lines.append(OFF)
+        lines.append(s.t(OFF))
         return "\n".join(lines)
     if shown.message:
         lines.append(shown.message)
     elif shown.themes:
-        lines.append(THEMES.format(themes=", ".join(shown.themes[:5])))
+        lines.append(s.t(THEMES).format(themes=", ".join(shown.themes[:5])))
     if shown.suggestions:
         lines.append(
             numbered(
                 [
                     SUGGESTION_LINE.format(
-                        kind=KINDS.get(x.kind, x.kind),
+                        kind=s.t(KINDS[x.kind]) if x.kind in KINDS else x.kind,
                         title=x.title,
-                        where=ON_BOARD.format(board=x.where) if x.where else "",
+                        where=s.t(ON_BOARD).format(board=x.where) if x.where else "",
                         why=x.why,
                     )
                     for x in shown.suggestions
@@ -106,17 +107,17 @@ def _text(shown: ForYou) -> str:
             )
         )
     elif not shown.message:
-        lines.append(NO_SUGGESTIONS)
+        lines.append(s.t(NO_SUGGESTIONS))
     if not shown.peers_enabled:
-        lines.append(PEERS_OFF)
+        lines.append(s.t(PEERS_OFF))
     elif not shown.peers:
-        lines.append(NO_PEERS)
+        lines.append(s.t(NO_PEERS))
     else:
-        lines.append(PEERS_TITLE)
+        lines.append(s.t(PEERS_TITLE))
         lines.append(
             numbered(
                 [
-                    PEER_LINE.format(name=p.pseudonym, themes=", ".join(p.shared))
+                    s.t(PEER_LINE).format(name=p.pseudonym, themes=", ".join(p.shared))
                     for p in shown.peers
                 ]
             )
@@ -129,7 +130,7 @@ async def _peer(s: PlainSession, word: str, shown: ForYou, index: int) -> None:
     service = s.services.suggestions
     if word == "i":
         await service.invite_peer(s.member.id, peer.member_id)
-        await s.console.say(INVITED.format(name=peer.pseudonym))
+        await s.console.say(s.t(INVITED).format(name=peer.pseudonym))
     elif word == "m":
         from plain.messages import send_to
 
@@ -137,7 +138,7 @@ async def _peer(s: PlainSession, word: str, shown: ForYou, index: int) -> None:
         await send_to(s, peer.member_id, name)
     else:
         await service.dismiss(s.member.id, "peer", peer.member_id)
-        await s.console.say(PEER_DISMISSED.format(name=peer.pseudonym))
+        await s.console.say(s.t(PEER_DISMISSED).format(name=peer.pseudonym))
 
 
 async def open_suggestion(s: PlainSession, item: Suggestion) -> None:
@@ -150,7 +151,7 @@ async def open_suggestion(s: PlainSession, item: Suggestion) -> None:
     elif item.kind == "resource":
         entry = await s.services.resources.get(item.item_id)
         if entry is None:
-            await s.console.say(GONE)
+            await s.console.say(s.t(GONE))
             return
         await helpdesk.read_entry(s, entry)
 
@@ -161,12 +162,12 @@ async def settings(s: PlainSession) -> None:
     await console.say(
         service.opt_in_text()
         + "\n\n"
-        + NOW.format(
-            suggestions=ON if current.suggestions else OFF_WORD,
-            peers=ON if current.peers else OFF_WORD,
+        + s.t(NOW).format(
+            suggestions=s.t(ON) if current.suggestions else s.t(OFF_WORD),
+            peers=s.t(ON) if current.peers else s.t(OFF_WORD),
         )
     )
-    on = await confirm(console, ASK_SUGGESTIONS)
-    peers = on and await confirm(console, ASK_PEERS)
+    on = await confirm(console, s.t(ASK_SUGGESTIONS))
+    peers = on and await confirm(console, s.t(ASK_PEERS))
     await service.set_settings(s.member.id, suggestions_on=on, peers=peers)
-    await console.say(SAVED)
+    await console.say(s.t(SAVED))

@@ -4,6 +4,7 @@ words, the crisis note alone when a note sounds like danger, rest days, partners
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bbs.goals.records import (
@@ -16,6 +17,7 @@ from bbs.goals.records import (
 )
 from bbs.goals.service import CheckInOutcome
 from bbs.goals.streaks import CheckInStatus, Progress
+from bbs.i18n import DEFAULT_LANGUAGE, N_
 from plain.forms import KIND_ERRORS, confirm
 from plain.menus import Command, command, list_loop, listing, numbered
 
@@ -23,135 +25,149 @@ if TYPE_CHECKING:
     from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
-TITLE = "Goals and check-ins:"
-ARCHIVED_TITLE = "Archived goals:"
-NO_GOALS = "No goals yet. Type N to set one."
-NO_ARCHIVED = "No archived goals."
+TITLE = N_("Goals and check-ins:")
+ARCHIVED_TITLE = N_("Archived goals:")
+NO_GOALS = N_("No goals yet. Type N to set one.")
+NO_ARCHIVED = N_("No archived goals.")
 GOAL_LINE = "{title}: {cadence}, {seen}. {streak}.{today}"
-DUE = " Due today."
-DONE_TODAY = " Done for today."
-RESTING = " Resting."
-THIS_WEEK = " {done} of {required} this week."
-NO_STREAK = "No streak yet"
-STREAK = "Streak {current} (best {best})"
-RESTING_UNTIL = "Resting until {day}: streaks wait for you (R ends the rest)."
-LIST_PROMPT = (
+DUE = N_(" Due today.")
+DONE_TODAY = N_(" Done for today.")
+RESTING = N_(" Resting.")
+THIS_WEEK = N_(" {done} of {required} this week.")
+NO_STREAK = N_("No streak yet")
+STREAK = N_("Streak {current} (best {best})")
+RESTING_UNTIL = N_("Resting until {day}: streaks wait for you (R ends the rest).")
+LIST_PROMPT = N_(
     "Goals: a goal's number to see it, C and a number to check in (like C1), E and a "
     "number to edit, N new goal, P partners and cheers, R rest, S settings, V archived, "
     "0 back: "
 )
-ARCHIVED_PROMPT = (
+ARCHIVED_PROMPT = N_(
     "Archived goals: a goal's number to see it, A and a number to bring it back, "
     "V for your goals, 0 back: "
 )
-LIST_HINT = "Type a goal's number, C or E and a number, N, P, R, S, V or 0."
-EDIT_TITLE = "Edit {title}. Enter keeps what is in brackets."
+LIST_HINT = N_("Type a goal's number, C or E and a number, N, P, R, S, V or 0.")
+EDIT_TITLE = N_("Edit {title}. Enter keeps what is in brackets.")
 KEEP = " [{value}]: "
-EDIT_SAVED = "Saved."
-NONE_WORD = "none"
+EDIT_SAVED = N_("Saved.")
+NONE_WORD = N_("none")
 EDIT_QUESTIONS = {
-    "title": "Title",
-    "category": "Category ({choices})",
-    "cadence": "How often (daily, weekly, or times a week from 1 to 7)",
-    "measure": "Measured in (minutes, count, or none)",
-    "target": "Target per check-in (a number, or none)",
-    "visibility": "Who sees it (private, partners or community)",
+    "title": N_("Title"),
+    "category": N_("Category ({choices})"),
+    "cadence": N_("How often (daily, weekly, or times a week from 1 to 7)"),
+    "measure": N_("Measured in (minutes, count, or none)"),
+    "target": N_("Target per check-in (a number, or none)"),
+    "visibility": N_("Who sees it (private, partners or community)"),
 }
 SEEN_BY = {
-    "private": "private",
-    "partners": "shared with partners",
-    "community": "shared with partners and the community",
+    "private": N_("private"),
+    "partners": N_("shared with partners"),
+    "community": N_("shared with partners and the community"),
 }
-MOOD_WORDS = {1: "very low", 2: "low", 3: "okay", 4: "good", 5: "very good"}
+# How a check-in went, as said (what is typed stays D, P, M or the English words).
+STATUS_NAMES = {"done": N_("done"), "partial": N_("partial"), "missed": N_("missed")}
+# A streak's length: the unit is the goal's cadence ("day" or "week").
+UNITS = {
+    "day": (N_("{count} day"), N_("{count} days")),
+    "week": (N_("{count} week"), N_("{count} weeks")),
+}
+MEASURED_IN = N_(", measured in {measure}")
+TARGET = N_(", target {target}")
+MOOD = N_(", mood {mood}")
+CHECK_INS = (N_("{count} check-in in all."), N_("{count} check-ins in all."))
 DETAIL_TITLE = "{title}"
-DETAIL_WHAT = "{category}, {cadence}{measure}{target}, {seen}. Since {since}. Owner: {owner}."
-DETAIL_STREAK = "{streak}. {checkins} check-in{s} in all."
-DETAIL_DAYS = (
+DETAIL_WHAT = N_("{category}, {cadence}{measure}{target}, {seen}. Since {since}. Owner: {owner}.")
+DETAIL_STREAK = "{streak}. {checkins}"
+DETAIL_DAYS = N_(
     "Last {days} days: {done} done, {partial} partial, {missed} missed, {rest} "
     "resting, {none} with nothing noted."
 )
-DETAIL_MOOD = "Mood: {average} of 5 on average over the last 7 days{trend}."
-DETAIL_NO_MOOD = "Mood: none noted in the last 7 days."
-UP_FROM = ", up from {before}"
-DOWN_FROM = ", down from {before}; be gentle with yourself"
-SAME = ", about the same as the week before"
-BADGES = "Badges: {badges}."
-RECENT = "Recent check-ins:"
+DETAIL_MOOD = N_("Mood: {average} of 5 on average over the last 7 days{trend}.")
+DETAIL_NO_MOOD = N_("Mood: none noted in the last 7 days.")
+UP_FROM = N_(", up from {before}")
+DOWN_FROM = N_(", down from {before}; be gentle with yourself")
+SAME = N_(", about the same as the week before")
+BADGES = N_("Badges: {badges}.")
+RECENT = N_("Recent check-ins:")
 RECENT_LINE = "{day}: {status}{value}{mood}{note}"
-DETAIL_PROMPT = "Goal: C to check in, A to archive or bring back, 0 back: "
-OTHERS_PROMPT = "Goal: X to cheer {owner}, 0 back: "
-DETAIL_HINT = "Type C, A or 0."
-CHECK_TITLE = "Check in: {title}."
-HOW_PROMPT = "How did it go? Type D for done, P for partial, M for missed, or 0 to stop: "
-HOW_AGAIN = "Please type D, P or M (or 0 to stop)."
-MOOD_PROMPT = "Your mood, from 1 (very low) to 5 (very good), or Enter to leave it out: "
-MOOD_AGAIN = "A mood is a number from 1 to 5, or Enter to leave it out."
-VALUE_PROMPT = "How many {measure}? A whole number, or Enter to leave it out: "
-VALUE_AGAIN = "The value is a whole number, like 20. Or Enter to leave it out."
-DAY_PROMPT = "Which day? Enter for today, Y for yesterday, or 2 for the day before yesterday: "
-NOTE_PROMPT = "A note, if you like (up to {max} characters), or Enter for none: "
-CHECKED = "Checked in for {day}: {status}. {streak}."
-SHARE_PROMPT = (
+DETAIL_PROMPT = N_("Goal: C to check in, A to archive or bring back, 0 back: ")
+OTHERS_PROMPT = N_("Goal: X to cheer {owner}, 0 back: ")
+DETAIL_HINT = N_("Type C, A or 0.")
+CHECK_TITLE = N_("Check in: {title}.")
+HOW_PROMPT = N_("How did it go? Type D for done, P for partial, M for missed, or 0 to stop: ")
+HOW_AGAIN = N_("Please type D, P or M (or 0 to stop).")
+MOOD_PROMPT = N_("Your mood, from 1 (very low) to 5 (very good), or Enter to leave it out: ")
+MOOD_AGAIN = N_("A mood is a number from 1 to 5, or Enter to leave it out.")
+VALUE_PROMPT = N_("How many {measure}? A whole number, or Enter to leave it out: ")
+VALUE_AGAIN = N_("The value is a whole number, like 20. Or Enter to leave it out.")
+DAY_PROMPT = N_("Which day? Enter for today, Y for yesterday, or 2 for the day before yesterday: ")
+NOTE_PROMPT = N_("A note, if you like (up to {max} characters), or Enter for none: ")
+CHECKED = N_("Checked in for {day}: {status}. {streak}.")
+SHARE_PROMPT = N_(
     "A new milestone! Type W to share it on the Wins board (only if you want), or Enter to go on: "
 )
-SHARED = "Shared on the Wins board."
-HELD_SHARE = "Held for a moderator to look at first."
-NEW_TITLE = "A new goal."
-TITLE_PROMPT = "Title (up to 120 characters), or 0 to go back: "
-CATEGORY_PROMPT = "Category: {choices}. Type one, or Enter for custom: "
-CADENCE_PROMPT = "How often: daily, weekly, or a number of times a week (1 to 7). Enter for daily: "
-MEASURE_PROMPT = "Measured in minutes or count, or Enter for neither: "
-TARGET_PROMPT = "Target per check-in (a number), or Enter for none: "
-VISIBILITY_PROMPT = "Who sees it: private, partners or community. Enter for private: "
-GOAL_SET = "Goal set: {title}. C and its number checks in."
-ARCHIVE_QUESTION = (
+SHARED = N_("Shared on the Wins board.")
+HELD_SHARE = N_("Held for a moderator to look at first.")
+NEW_TITLE = N_("A new goal.")
+TITLE_PROMPT = N_("Title (up to 120 characters), or 0 to go back: ")
+CATEGORY_PROMPT = N_("Category: {choices}. Type one, or Enter for custom: ")
+CADENCE_PROMPT = N_(
+    "How often: daily, weekly, or a number of times a week (1 to 7). Enter for daily: "
+)
+MEASURE_PROMPT = N_("Measured in minutes or count, or Enter for neither: ")
+TARGET_PROMPT = N_("Target per check-in (a number), or Enter for none: ")
+VISIBILITY_PROMPT = N_("Who sees it: private, partners or community. Enter for private: ")
+GOAL_SET = N_("Goal set: {title}. C and its number checks in.")
+ARCHIVE_QUESTION = N_(
     "Archive this goal? Its check-ins and badges are kept, and you can bring "
     "it back from the archived goals (V)."
 )
-ARCHIVED = "Archived."
-RESTORED = "Brought back."
-END_REST_QUESTION = "End your rest now?"
-REST_ENDED = "Welcome back. Check-ins are due again from today."
-REST_PROMPT = (
+ARCHIVED = N_("Archived.")
+RESTORED = N_("Brought back.")
+END_REST_QUESTION = N_("End your rest now?")
+REST_ENDED = N_("Welcome back. Check-ins are due again from today.")
+REST_PROMPT = N_(
     "Rest for how many days, starting today (1 to 30)? Streaks wait while you rest; "
     "nothing is due. Or 0 to go back: "
 )
-REST_AGAIN = "Please give a number of days from 1 to 30."
-RESTING_NOW = "Resting until {day}. Take care of yourself."
-SETTINGS_NOW = "Your time zone is {zone}; the companion is {state}."
-ON = "on"
-OFF = "off"
-ZONE_PROMPT = (
+REST_AGAIN = N_("Please give a number of days from 1 to 30.")
+RESTING_NOW = N_("Resting until {day}. Take care of yourself.")
+SETTINGS_NOW = N_("Your time zone is {zone}; the companion is {state}.")
+ON = N_("on")
+OFF = N_("off")
+ZONE_PROMPT = N_(
     "Time zone, like Europe/Paris or America/Chicago (days and streaks follow it). "
     "Enter keeps {zone}: "
 )
-COMPANION_QUESTION = "Should the check-in companion speak (automated greetings and encouragement)?"
-PARTNERS_TITLE = "Accountability partners and cheers:"
-CHEERS_TITLE = "Cheers for you:"
-CHEER_LINE = "{sender} on {goal}: {body}"
-NO_PARTNERS = "No partners yet. Type I to invite someone."
+COMPANION_QUESTION = N_(
+    "Should the check-in companion speak (automated greetings and encouragement)?"
+)
+PARTNERS_TITLE = N_("Accountability partners and cheers:")
+CHEERS_TITLE = N_("Cheers for you:")
+CHEER_LINE = N_("{sender} on {goal}: {body}")
+NO_PARTNERS = N_("No partners yet. Type I to invite someone.")
 PARTNER_LINE = "{name}: {state}"
 PARTNER_STATES = {
-    "active": "partners",
-    "pending_in": "invited you (Y and the number accepts, N declines)",
-    "pending_out": "invited, waiting for an answer",
+    "active": N_("partners"),
+    "pending_in": N_("invited you (Y and the number accepts, N declines)"),
+    "pending_out": N_("invited, waiting for an answer"),
 }
-PARTNERS_PROMPT = (
+PARTNERS_PROMPT = N_(
     "Partners: I to invite someone, Y or N and a number to answer, G and a "
     "number for their goals, X and a number to cheer, E and a number to end, "
     "0 back: "
 )
-PARTNERS_HINT = "Type I, or Y, N, G, X or E with a partner's number, or 0."
-INVITE_PROMPT = "Invite whom? Their pseudonym, or 0 to go back: "
-INVITED = "Invitation sent to {name}."
-ACCEPTED = "You and {name} are partners now."
-DECLINED = "Declined."
-END_QUESTION = "End your partnership with {name}?"
-ENDED = "Ended."
-THEIR_GOALS = "{name}'s shared goals:"
-NO_SHARED = "{name} shares no goals with you."
-CHEER_PROMPT = "Your cheer for {name} (up to 200 characters), or Enter to go back: "
-CHEER_SENT = "Cheer sent to {name}."
+PARTNERS_HINT = N_("Type I, or Y, N, G, X or E with a partner's number, or 0.")
+INVITE_PROMPT = N_("Invite whom? Their pseudonym, or 0 to go back: ")
+INVITED = N_("Invitation sent to {name}.")
+ACCEPTED = N_("You and {name} are partners now.")
+DECLINED = N_("Declined.")
+END_QUESTION = N_("End your partnership with {name}?")
+ENDED = N_("Ended.")
+THEIR_GOALS = N_("{name}'s shared goals:")
+NO_SHARED = N_("{name} shares no goals with you.")
+CHEER_PROMPT = N_("Your cheer for {name} (up to 200 characters), or Enter to go back: ")
+CHEER_SENT = N_("Cheer sent to {name}.")
 
 STATUS_KEYS = {
     "d": CheckInStatus.DONE,
@@ -163,34 +179,49 @@ STATUS_KEYS = {
 }
 
 
-def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit}{'' if n == 1 else 's'}"
+def _length(s: PlainSession, n: int, unit: str) -> str:
+    forms = UNITS.get(unit)
+    return s.console.counted(forms, n) if forms else f"{n} {unit}"
 
 
-def streak_text(p: Progress) -> str:
+def _status(s: PlainSession, status: CheckInStatus) -> str:
+    name = STATUS_NAMES.get(status.value)
+    return s.t(name) if name else status.value
+
+
+def day_text(s: PlainSession, day: date, *, long: bool = False) -> str:
+    """`Mon 04 Dec` (or `Monday 04 December`) in the session's language."""
+    if s.language == DEFAULT_LANGUAGE:
+        return f"{day:%A %d %B}" if long else f"{day:%a %d %b}"
+    from babel.dates import format_date
+
+    return format_date(day, "EEEE d MMMM" if long else "EEE d MMM", locale=s.language)
+
+
+def streak_text(s: PlainSession, p: Progress) -> str:
     if p.current_streak == 0 and p.best_streak == 0:
-        return NO_STREAK
-    return STREAK.format(current=_plural(p.current_streak, p.unit), best=p.best_streak)
+        return s.t(NO_STREAK)
+    return s.t(STREAK).format(current=_length(s, p.current_streak, p.unit), best=p.best_streak)
 
 
-def today_text(p: Progress) -> str:
+def today_text(s: PlainSession, p: Progress) -> str:
     if p.resting_today:
-        return RESTING
+        return s.t(RESTING)
     if p.required > 1:
-        return THIS_WEEK.format(done=p.this_period, required=p.required)
+        return s.t(THIS_WEEK).format(done=p.this_period, required=p.required)
     if p.period_met:
-        return DONE_TODAY
-    return DUE if p.due_today else ""
+        return s.t(DONE_TODAY)
+    return s.t(DUE) if p.due_today else ""
 
 
-def goal_line(summary: GoalSummary) -> str:
+def goal_line(s: PlainSession, summary: GoalSummary) -> str:
     g, p = summary.goal, summary.progress
     return GOAL_LINE.format(
         title=g.title,
         cadence=g.cadence.describe(),
-        seen=SEEN_BY[g.visibility.value],
-        streak=streak_text(p),
-        today=today_text(p),
+        seen=s.t(SEEN_BY[g.visibility.value]),
+        streak=streak_text(s, p),
+        today=today_text(s, p),
     )
 
 
@@ -202,14 +233,14 @@ async def run(s: PlainSession) -> None:
         return await goals.goals(member.id, archived=archived)
 
     async def show(summaries: list[GoalSummary]) -> str:
-        lines = [ARCHIVED_TITLE if archived else TITLE]
+        lines = [s.t(ARCHIVED_TITLE) if archived else s.t(TITLE)]
         resting = None if archived else await goals.resting_until(member.id)
         if resting is not None:
-            lines.append(RESTING_UNTIL.format(day=f"{resting:%a %d %b}"))
+            lines.append(s.t(RESTING_UNTIL).format(day=day_text(s, resting)))
         if summaries:
-            lines.append(numbered([goal_line(x) for x in summaries]))
+            lines.append(numbered([goal_line(s, x) for x in summaries]))
         else:
-            lines.append(NO_ARCHIVED if archived else NO_GOALS)
+            lines.append(s.t(NO_ARCHIVED) if archived else s.t(NO_GOALS))
         return "\n".join(lines)
 
     async def act(answer: Command, summaries: list[GoalSummary]) -> bool | None:
@@ -245,12 +276,12 @@ async def run(s: PlainSession) -> None:
         return True
 
     def prompt(_summaries: list[GoalSummary]) -> str:
-        return ARCHIVED_PROMPT if archived else LIST_PROMPT
+        return s.t(ARCHIVED_PROMPT) if archived else s.t(LIST_PROMPT)
 
-    await list_loop(console, prompt, LIST_HINT, load=load, show=show, act=act)
+    await list_loop(console, prompt, s.t(LIST_HINT), load=load, show=show, act=act)
 
 
-def detail_text(d: GoalDetail) -> str:
+def detail_text(s: PlainSession, d: GoalDetail) -> str:
     g, p = d.summary.goal, d.summary.progress
     counts = Counter(
         "rest" if m.resting and m.status is None else (m.status.value if m.status else "none")
@@ -258,22 +289,21 @@ def detail_text(d: GoalDetail) -> str:
     )
     lines = [
         DETAIL_TITLE.format(title=g.title),
-        DETAIL_WHAT.format(
+        s.t(DETAIL_WHAT).format(
             category=g.category,
             cadence=g.cadence.describe(),
-            measure=f", measured in {g.measure}" if g.measure else "",
-            target=f", target {g.target}" if g.target else "",
-            seen=SEEN_BY[g.visibility.value],
+            measure=s.t(MEASURED_IN).format(measure=g.measure) if g.measure else "",
+            target=s.t(TARGET).format(target=g.target) if g.target else "",
+            seen=s.t(SEEN_BY[g.visibility.value]),
             since=f"{g.start_date:%d %b %Y}",
             owner=d.owner,
         ),
         DETAIL_STREAK.format(
-            streak=streak_text(p),
-            checkins=p.total_check_ins,
-            s="" if p.total_check_ins == 1 else "s",
+            streak=streak_text(s, p),
+            checkins=s.console.counted(CHECK_INS, p.total_check_ins),
         )
-        + today_text(p),
-        DETAIL_DAYS.format(
+        + today_text(s, p),
+        s.t(DETAIL_DAYS).format(
             days=len(d.marks),
             done=counts["done"],
             partial=counts["partial"],
@@ -290,22 +320,26 @@ def detail_text(d: GoalDetail) -> str:
         if earlier:
             before = sum(earlier) / len(earlier)
             trend = (
-                UP_FROM if now - before >= 0.5 else DOWN_FROM if before - now >= 0.5 else SAME
+                s.t(UP_FROM)
+                if now - before >= 0.5
+                else s.t(DOWN_FROM)
+                if before - now >= 0.5
+                else s.t(SAME)
             ).format(before=f"{before:.1f}")
-        lines.append(DETAIL_MOOD.format(average=f"{now:.1f}", trend=trend))
+        lines.append(s.t(DETAIL_MOOD).format(average=f"{now:.1f}", trend=trend))
     else:
-        lines.append(DETAIL_NO_MOOD)
+        lines.append(s.t(DETAIL_NO_MOOD))
     if d.badges:
-        lines.append(BADGES.format(badges=", ".join(b.label(p.unit) for b in d.badges)))
+        lines.append(s.t(BADGES).format(badges=", ".join(b.label(p.unit) for b in d.badges)))
     if d.recent:
-        lines.append(RECENT)
+        lines.append(s.t(RECENT))
         for c in d.recent[:5]:
             lines.append(
                 RECENT_LINE.format(
-                    day=f"{c.local_date:%a %d %b}",
-                    status=c.status.value,
+                    day=day_text(s, c.local_date),
+                    status=_status(s, c.status),
                     value=f", {c.value} {g.measure}" if c.value is not None else "",
-                    mood=f", mood {c.mood}" if c.mood else "",
+                    mood=s.t(MOOD).format(mood=c.mood) if c.mood else "",
                     note=f": {c.note}" if c.note else "",
                 )
             )
@@ -318,8 +352,8 @@ async def detail(s: PlainSession, goal_id: int) -> None:
         d = await s.services.goals.detail(s.member.id, goal_id)
         goal = d.summary.goal
         mine = goal.member_id == s.member.id
-        await console.say(detail_text(d))
-        prompt = DETAIL_PROMPT if mine else OTHERS_PROMPT.format(owner=d.owner)
+        await console.say(detail_text(s, d))
+        prompt = s.t(DETAIL_PROMPT) if mine else s.t(OTHERS_PROMPT).format(owner=d.owner)
         answer = command(await console.ask(prompt))
         if answer.back or answer.empty:
             return
@@ -332,43 +366,43 @@ async def detail(s: PlainSession, goal_id: int) -> None:
             await cheer(s, goal.member_id, d.owner, goal.id)
             return
         else:
-            await console.say(DETAIL_HINT)
+            await console.say(s.t(DETAIL_HINT))
 
 
 async def check_in(s: PlainSession, goal: GoalView) -> None:
     """How it went, mood, value, day and note; then the companion, or the crisis note alone."""
     console = s.console
-    await console.say(CHECK_TITLE.format(title=goal.title))
+    await console.say(s.t(CHECK_TITLE).format(title=goal.title))
     while True:
-        how = (await console.ask(HOW_PROMPT)).strip().lower()
+        how = (await console.ask(s.t(HOW_PROMPT))).strip().lower()
         if how in ("0", "back", "cancel"):
             return
         if how in STATUS_KEYS:
             status = STATUS_KEYS[how]
             break
-        await console.say(HOW_AGAIN)
+        await console.say(s.t(HOW_AGAIN))
     mood: int | None = None
     while True:
-        answer = (await console.ask(MOOD_PROMPT)).strip()
+        answer = (await console.ask(s.t(MOOD_PROMPT))).strip()
         if not answer:
             break
         if answer.isdigit() and 1 <= int(answer) <= 5:
             mood = int(answer)
             break
-        await console.say(MOOD_AGAIN)
+        await console.say(s.t(MOOD_AGAIN))
     value: int | None = None
     if goal.measure:
         while True:
-            answer = (await console.ask(VALUE_PROMPT.format(measure=goal.measure))).strip()
+            answer = (await console.ask(s.t(VALUE_PROMPT).format(measure=goal.measure))).strip()
             if not answer:
                 break
             if answer.isdigit() and len(answer) <= 8:
                 value = int(answer)
                 break
-            await console.say(VALUE_AGAIN)
-    day = (await console.ask(DAY_PROMPT)).strip().lower()
+            await console.say(s.t(VALUE_AGAIN))
+    day = (await console.ask(s.t(DAY_PROMPT))).strip().lower()
     days_ago = {"y": 1, "yesterday": 1, "2": 2}.get(day, 0)
-    note = await console.ask(NOTE_PROMPT.format(max=NOTE_MAX))
+    note = await console.ask(s.t(NOTE_PROMPT).format(max=NOTE_MAX))
     outcome = await s.services.goals.check_in(
         s.member.id, goal.id, status, days_ago=days_ago, value=value, mood=mood, note=note
     )
@@ -383,10 +417,10 @@ async def tell_check_in(s: PlainSession, o: CheckInOutcome) -> None:
         return
     r, p = o.result, o.result.after
     lines = [
-        CHECKED.format(
-            day=f"{r.check_in.local_date:%A %d %B}",
-            status=r.check_in.status.value,
-            streak=streak_text(p),
+        s.t(CHECKED).format(
+            day=day_text(s, r.check_in.local_date, long=True),
+            status=_status(s, r.check_in.status),
+            streak=streak_text(s, p),
         )
     ]
     if o.companion:
@@ -396,35 +430,35 @@ async def tell_check_in(s: PlainSession, o: CheckInOutcome) -> None:
         lines.append(o.help)
     await console.say("\n".join(lines))
     if r.new_badges:
-        answer = (await console.ask(SHARE_PROMPT)).strip().lower()
+        answer = (await console.ask(s.t(SHARE_PROMPT))).strip().lower()
         if answer in ("w", "share"):
             outcome = await s.services.goals.announce(s.member.id, r.new_badges[-1], p.unit)
-            await console.say(HELD_SHARE if outcome.held else SHARED)
+            await console.say(s.t(HELD_SHARE) if outcome.held else s.t(SHARED))
 
 
 async def new_goal(s: PlainSession) -> None:
     console = s.console
-    await console.say(NEW_TITLE)
-    title = (await console.ask(TITLE_PROMPT)).strip()
+    await console.say(s.t(NEW_TITLE))
+    title = (await console.ask(s.t(TITLE_PROMPT))).strip()
     if not title or title == "0":
         return
     fields = {
         "title": title,
-        "category": (await console.ask(CATEGORY_PROMPT.format(choices=", ".join(CATEGORIES))))
+        "category": (await console.ask(s.t(CATEGORY_PROMPT).format(choices=", ".join(CATEGORIES))))
         .strip()
         .lower()
         or "custom",
-        "cadence": (await console.ask(CADENCE_PROMPT)).strip().lower() or "daily",
-        "measure": (await console.ask(MEASURE_PROMPT)).strip().lower(),
-        "target": (await console.ask(TARGET_PROMPT)).strip(),
-        "visibility": (await console.ask(VISIBILITY_PROMPT)).strip().lower() or "private",
+        "cadence": (await console.ask(s.t(CADENCE_PROMPT))).strip().lower() or "daily",
+        "measure": (await console.ask(s.t(MEASURE_PROMPT))).strip().lower(),
+        "target": (await console.ask(s.t(TARGET_PROMPT))).strip(),
+        "visibility": (await console.ask(s.t(VISIBILITY_PROMPT))).strip().lower() or "private",
     }
     saved = await s.services.goals.create_goal(s.member.id, **fields)
     if saved.crisis:
         # The title sounded like its author may be in danger: the crisis lines, now.
         await console.say(saved.crisis_words)
         return
-    await console.say(GOAL_SET.format(title=saved.title))
+    await console.say(s.t(GOAL_SET).format(title=saved.title))
 
 
 async def edit_goal(s: PlainSession, goal: GoalView) -> None:
@@ -439,59 +473,65 @@ async def edit_goal(s: PlainSession, goal: GoalView) -> None:
         "title": goal.title,
         "category": goal.category,
         "cadence": cadence,
-        "measure": goal.measure or NONE_WORD,
-        "target": str(goal.target) if goal.target else NONE_WORD,
+        "measure": goal.measure or s.t(NONE_WORD),
+        "target": str(goal.target) if goal.target else s.t(NONE_WORD),
         "visibility": goal.visibility.value,
     }
-    await console.say(EDIT_TITLE.format(title=goal.title))
+    await console.say(s.t(EDIT_TITLE).format(title=goal.title))
     fields: dict[str, str] = {}
     for name, question in EDIT_QUESTIONS.items():
-        asked = question.format(choices=", ".join(CATEGORIES))
+        asked = s.t(question).format(choices=", ".join(CATEGORIES))
         answer = (await console.ask(asked + KEEP.format(value=now[name]))).strip() or now[name]
-        fields[name] = "" if answer.lower() == NONE_WORD else answer
+        fields[name] = "" if answer.lower() in console.words(NONE_WORD, NONE_WORD) else answer
     saved = await s.services.goals.update_goal(s.member.id, goal.id, **fields)
     if saved.crisis:
         await console.say(saved.crisis_words)
         return
-    await console.say(EDIT_SAVED)
+    await console.say(s.t(EDIT_SAVED))
 
 
 async def archive(s: PlainSession, goal: GoalView) -> None:
-    if not goal.archived and not await confirm(s.console, ARCHIVE_QUESTION):
+    if not goal.archived and not await confirm(s.console, s.t(ARCHIVE_QUESTION)):
         return
     await s.services.goals.archive_goal(s.member.id, goal.id, archived=not goal.archived)
-    await s.console.say(RESTORED if goal.archived else ARCHIVED)
+    await s.console.say(s.t(RESTORED) if goal.archived else s.t(ARCHIVED))
 
 
 async def rest(s: PlainSession) -> None:
     console, goals, member = s.console, s.services.goals, s.member
     if await goals.resting_until(member.id) is not None:
-        if await confirm(console, END_REST_QUESTION):
+        if await confirm(console, s.t(END_REST_QUESTION)):
             await goals.end_rest(member.id)
-            await console.say(REST_ENDED)
+            await console.say(s.t(REST_ENDED))
         return
     while True:
-        answer = (await console.ask(REST_PROMPT)).strip()
+        answer = (await console.ask(s.t(REST_PROMPT))).strip()
         if not answer or answer == "0":
             return
         if answer.isdigit() and 1 <= int(answer) <= 30:
             break
-        await console.say(REST_AGAIN)
+        await console.say(s.t(REST_AGAIN))
     resting = await goals.rest(member.id, int(answer))
-    await console.say(RESTING_NOW.format(day=f"{resting.end:%a %d %b}"))
+    await console.say(s.t(RESTING_NOW).format(day=day_text(s, resting.end)))
 
 
 async def settings(s: PlainSession) -> None:
     console, goals, member = s.console, s.services.goals, s.member
     prefs = await goals.settings(member.id)
     await console.say(
-        SETTINGS_NOW.format(zone=prefs.time_zone, state=ON if prefs.companion else OFF)
+        s.t(SETTINGS_NOW).format(
+            zone=prefs.time_zone, state=s.t(ON) if prefs.companion else s.t(OFF)
+        )
     )
-    zone = (await console.ask(ZONE_PROMPT.format(zone=prefs.time_zone))).strip() or prefs.time_zone
-    companion = await confirm(console, COMPANION_QUESTION)
+    zone = (
+        await console.ask(s.t(ZONE_PROMPT).format(zone=prefs.time_zone))
+    ).strip() or prefs.time_zone
+    companion = await confirm(console, s.t(COMPANION_QUESTION))
     saved = await goals.set_settings(member.id, time_zone=zone, companion=companion)
     await console.say(
-        SETTINGS_NOW.format(zone=saved.time_zone, state=ON if saved.companion else OFF)
+        s.t(SETTINGS_NOW).format(
+            zone=saved.time_zone, state=s.t(ON) if saved.companion else s.t(OFF)
+        )
     )
 
 
@@ -505,30 +545,38 @@ async def partners(s: PlainSession) -> None:
         lines = []
         cheers = await goals.cheers(member.id, mark_seen=True)
         if cheers:
-            lines.append(CHEERS_TITLE)
+            lines.append(s.t(CHEERS_TITLE))
             lines.extend(
-                CHEER_LINE.format(sender=c.sender, goal=c.goal_title or "-", body=c.body)
+                s.t(CHEER_LINE).format(sender=c.sender, goal=c.goal_title or "-", body=c.body)
                 for c in cheers[:10]
             )
-        lines.append(PARTNERS_TITLE)
+        lines.append(s.t(PARTNERS_TITLE))
         if found:
             lines.append(
                 numbered(
                     [
-                        PARTNER_LINE.format(name=p.other, state=_state(p.status.value, p.incoming))
+                        PARTNER_LINE.format(
+                            name=p.other, state=_state(s, p.status.value, p.incoming)
+                        )
                         for p in found
                     ]
                 )
             )
         else:
-            lines.append(NO_PARTNERS)
+            lines.append(s.t(NO_PARTNERS))
         return "\n".join(lines)
 
     async def act(answer: Command, found: list[PartnershipView]) -> bool | None:
         return await _on_partner(s, answer, found)
 
     await list_loop(
-        console, PARTNERS_PROMPT, PARTNERS_HINT, load=load, show=show, act=act, errors=KIND_ERRORS
+        console,
+        s.t(PARTNERS_PROMPT),
+        s.t(PARTNERS_HINT),
+        load=load,
+        show=show,
+        act=act,
+        errors=KIND_ERRORS,
     )
 
 
@@ -542,32 +590,32 @@ async def _on_partner(
     index = answer.index(len(found))
     chosen = found[index] if index is not None else None
     if answer.is_word("i", "invite"):
-        name = (await console.ask(INVITE_PROMPT)).strip()
+        name = (await console.ask(s.t(INVITE_PROMPT))).strip()
         if name and name != "0":
             made = await goals.invite(member.id, name)
-            await console.say(INVITED.format(name=made.other))
+            await console.say(s.t(INVITED).format(name=made.other))
             return True
     elif chosen is None:
         return None
     elif word in ("y", "yes", "accept"):
         await goals.answer(member.id, chosen.id, True)
-        await console.say(ACCEPTED.format(name=chosen.other))
+        await console.say(s.t(ACCEPTED).format(name=chosen.other))
         return True
     elif word in ("n", "no", "decline"):
         await goals.answer(member.id, chosen.id, False)
-        await console.say(DECLINED)
+        await console.say(s.t(DECLINED))
         return True
     elif word in ("e", "end"):
-        if await confirm(console, END_QUESTION.format(name=chosen.other)):
+        if await confirm(console, s.t(END_QUESTION).format(name=chosen.other)):
             await goals.end_partnership(member.id, chosen.id)
-            await console.say(ENDED)
+            await console.say(s.t(ENDED))
             return True
     elif word in ("g", "goals"):
         shared = await goals.partner_goals(member.id, chosen.other_id)
         await console.say(
-            listing(THEIR_GOALS.format(name=chosen.other), [goal_line(x) for x in shared])
+            listing(s.t(THEIR_GOALS).format(name=chosen.other), [goal_line(s, x) for x in shared])
             if shared
-            else NO_SHARED.format(name=chosen.other)
+            else s.t(NO_SHARED).format(name=chosen.other)
         )
     elif word in ("x", "cheer"):
         await cheer(s, chosen.other_id, chosen.other, None)
@@ -576,15 +624,15 @@ async def _on_partner(
     return False
 
 
-def _state(status: str, incoming: bool) -> str:
+def _state(s: PlainSession, status: str, incoming: bool) -> str:
     if status == "pending":
-        return PARTNER_STATES["pending_in" if incoming else "pending_out"]
-    return PARTNER_STATES.get(status, status)
+        return s.t(PARTNER_STATES["pending_in" if incoming else "pending_out"])
+    return s.t(PARTNER_STATES[status]) if status in PARTNER_STATES else status
 
 
 async def cheer(s: PlainSession, recipient_id: int, name: str, goal_id: int | None) -> None:
-    body = (await s.console.ask(CHEER_PROMPT.format(name=name))).strip()
+    body = (await s.console.ask(s.t(CHEER_PROMPT).format(name=name))).strip()
     if not body or body == "0":
         return
     outcome = await s.services.goals.cheer(s.member.id, recipient_id, body, goal_id=goal_id)
-    await s.console.say(outcome.note or CHEER_SENT.format(name=name))
+    await s.console.say(outcome.note or s.t(CHEER_SENT).format(name=name))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bbs.i18n import N_
 from bbs.resources.records import ResourceView
 from plain.menus import Command, command, list_loop, listing
 
@@ -12,35 +13,35 @@ if TYPE_CHECKING:
     from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
-PROMPT = (
+PROMPT = N_(
     "Help: R for the resource library (grounding, breathing, sleep and other "
     "self-help), L for the moderation log, H to read the help again, 0 back: "
 )
-HINT = "Type R, L, H or 0."
-LIBRARY_TITLE = "The resource library:"
-LIBRARY_EMPTY = "The library is empty right now."
+HINT = N_("Type R, L, H or 0.")
+LIBRARY_TITLE = N_("The resource library:")
+LIBRARY_EMPTY = N_("The library is empty right now.")
 ENTRY_LINE = "{title}{favourite} ({tags})"
-FAVOURITE = ", a favourite"
-LIBRARY_PROMPT = (
+FAVOURITE = N_(", a favourite")
+LIBRARY_PROMPT = N_(
     "Library: type an entry's number to read it, F and a number to keep it as a "
     "favourite (or let it go), V for favourites only, A for all, 0 back: "
 )
-LIBRARY_HINT = "Type an entry's number, F and a number, V, A or 0."
-ENTRY = "{title}\nTags: {tags}\n\n{body}\n\nSource: {source}"
-KEPT = "{title} is one of your favourites now."
-LET_GO = "{title} is no longer a favourite."
-NO_FAVOURITES = "No favourites yet: F and an entry's number keeps one."
-LOG_TITLE = "Moderation log: what moderators did and why. Moderators' names are not shown."
-LOG_OFF = "This community does not publish its moderation log."
+LIBRARY_HINT = N_("Type an entry's number, F and a number, V, A or 0.")
+ENTRY = N_("{title}\nTags: {tags}\n\n{body}\n\nSource: {source}")
+KEPT = N_("{title} is one of your favourites now.")
+LET_GO = N_("{title} is no longer a favourite.")
+NO_FAVOURITES = N_("No favourites yet: F and an entry's number keeps one.")
+LOG_TITLE = N_("Moderation log: what moderators did and why. Moderators' names are not shown.")
+LOG_OFF = N_("This community does not publish its moderation log.")
 LOG_LINE = "{day} {action} {member}: {why}"
-NO_REASON = "no reason given"
+NO_REASON = N_("no reason given")
 
 
 async def run(s: PlainSession) -> None:
     await s.show_help()
-    console = s.console
+    console, t = s.console, s.t
     while True:
-        answer = command(await console.ask(PROMPT))
+        answer = command(await console.ask(t(PROMPT)))
         if answer.back or answer.empty:
             return
         if answer.word in ("r", "resources", "library"):
@@ -50,11 +51,11 @@ async def run(s: PlainSession) -> None:
         elif answer.word == "h":
             await s.show_help()
         else:
-            await console.say(HINT)
+            await console.say(t(HINT))
 
 
 async def library(s: PlainSession) -> None:
-    console, resources, member = s.console, s.services.resources, s.member
+    console, resources, member, t = s.console, s.services.resources, s.member, s.t
     only_favourites = False
     # The entries as last shown: numbers typed refer to them.
     entries: list[ResourceView] = []
@@ -68,16 +69,16 @@ async def library(s: PlainSession) -> None:
             resources.favourites(member.id) if only_favourites else resources.library()
         )
         if not entries:
-            return NO_FAVOURITES if only_favourites else LIBRARY_EMPTY
+            return t(NO_FAVOURITES if only_favourites else LIBRARY_EMPTY)
         lines = [
             ENTRY_LINE.format(
                 title=e.title,
-                favourite=FAVOURITE if e.id in favourites else "",
+                favourite=t(FAVOURITE) if e.id in favourites else "",
                 tags=", ".join(e.tags),
             )
             for e in entries
         ]
-        return listing(LIBRARY_TITLE, lines)
+        return listing(t(LIBRARY_TITLE), lines)
 
     async def act(answer: Command, favourites: set[int]) -> bool | None:
         nonlocal only_favourites
@@ -93,17 +94,17 @@ async def library(s: PlainSession) -> None:
             await read_entry(s, chosen)
         elif answer.word in ("f", "favourite") and chosen is not None:
             now = await resources.set_favourite(member.id, chosen.id, chosen.id not in favourites)
-            await console.say((KEPT if now else LET_GO).format(title=chosen.title))
+            await console.say(t(KEPT if now else LET_GO).format(title=chosen.title))
         else:
             return None
         return False
 
-    await list_loop(console, LIBRARY_PROMPT, LIBRARY_HINT, load=load, show=show, act=act)
+    await list_loop(console, t(LIBRARY_PROMPT), t(LIBRARY_HINT), load=load, show=show, act=act)
 
 
 async def read_entry(s: PlainSession, entry: ResourceView) -> None:
     await s.console.say(
-        ENTRY.format(
+        s.t(ENTRY).format(
             title=entry.title, tags=", ".join(entry.tags), body=entry.body, source=entry.source
         )
     )
@@ -112,17 +113,17 @@ async def read_entry(s: PlainSession, entry: ResourceView) -> None:
 async def public_log(s: PlainSession) -> None:
     entries = await s.services.admin.public_log()
     if not entries:
-        await s.console.say(LOG_OFF)
+        await s.console.say(s.t(LOG_OFF))
         return
     await s.console.say(
-        LOG_TITLE
+        s.t(LOG_TITLE)
         + "\n"
         + "\n".join(
             LOG_LINE.format(
                 day=f"{e.created_at:%Y-%m-%d}",
                 action=e.action,
                 member=e.member,
-                why=": ".join(p for p in (e.category, e.reason) if p) or NO_REASON,
+                why=": ".join(p for p in (e.category, e.reason) if p) or s.t(NO_REASON),
             )
             for e in entries
         )

@@ -8,10 +8,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from plain.console import Console
-from plain.forms import error_text
+from bbs.i18n import LANGUAGES, translator
+from plain.console import BACK_WORD, Console
+from plain.forms import error_said
 
-BACK_WORDS = frozenset({"0", "b", "back", "q", "quit"})
+# "back" in every language is understood everywhere (a list's prompt has no language).
+BACK_WORDS = frozenset(
+    {"0", "b", "back", "q", "quit"}
+    | {translator(lang).gettext(BACK_WORD).lower() for lang in LANGUAGES}
+)
 T = TypeVar("T")
 
 _COMMAND = re.compile(r"^\s*([a-z!?/]*)\s*(\d{1,6})?\s*\.?\s*$")
@@ -104,7 +109,7 @@ async def list_loop(
         try:
             changed = await act(answer, loaded)
         except errors as error:
-            await console.say(error_text(error))
+            await console.say(error_said(console, error))
             changed = False
         if changed is None:
             await console.say(hint if isinstance(hint, str) else hint(loaded))

@@ -6,20 +6,21 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from bbs.i18n import N_
 from plain.menus import command, listing
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
-TITLE = "Notes from the moderators:"
-NONE = "There are no notes from the moderators for you."
+TITLE = N_("Notes from the moderators:")
+NONE = N_("There are no notes from the moderators for you.")
 LINE = "{when}: {text}{appeal}"
-APPEALABLE = " (P and this number appeals)"
-PROMPT = "Notes: type P and a number to appeal that action (once), or 0 to go back: "
-HINT = "Type P and a note's number, or 0."
-NOT_APPEALABLE = "That note is not about an action you can appeal."
-WHY_PROMPT = (
+APPEALABLE = N_(" (P and this number appeals)")
+PROMPT = N_("Notes: type P and a number to appeal that action (once), or 0 to go back: ")
+HINT = N_("Type P and a note's number, or 0.")
+NOT_APPEALABLE = N_("That note is not about an action you can appeal.")
+WHY_PROMPT = N_(
     "Why do you think this was a mistake? Type it in one line (up to 500 "
     "characters), or 0 to go back: "
 )
@@ -29,32 +30,32 @@ async def run(s: PlainSession) -> None:
     console, admin, member = s.console, s.services.admin, s.member
     notices = await admin.notices(member.id)
     if not notices:
-        await console.say(NONE)
+        await console.say(s.t(NONE))
         return
     lines = [
         LINE.format(
             when=f"{n.created_at:%Y-%m-%d %H:%M}",
             text=n.text,
-            appeal=APPEALABLE if n.appealable and n.audit_id is not None else "",
+            appeal=s.t(APPEALABLE) if n.appealable and n.audit_id is not None else "",
         )
         for n in notices
     ]
-    await console.say(listing(TITLE, lines))
+    await console.say(listing(s.t(TITLE), lines))
     while True:
-        answer = command(await console.ask(PROMPT))
+        answer = command(await console.ask(s.t(PROMPT)))
         if answer.back or answer.empty:
             # Read: the home screen stops counting them.
             await admin.mark_seen(member.id, [n.id for n in notices])
             return
         appealed = answer.pick(len(notices), "p", "appeal")
         if appealed is None:
-            await console.say(HINT)
+            await console.say(s.t(HINT))
             continue
         notice = notices[appealed]
         if not notice.appealable or notice.audit_id is None:
-            await console.say(NOT_APPEALABLE)
+            await console.say(s.t(NOT_APPEALABLE))
             continue
-        why = (await console.ask(WHY_PROMPT)).strip()
+        why = (await console.ask(s.t(WHY_PROMPT))).strip()
         if not why or why == "0":
             continue
         sent = await admin.appeal(member.id, notice.audit_id, why)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from bbs.accounts.members import AccountError, MemberView
 from bbs.accounts.passwords import PasswordError
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bbs.models import FrontEnd
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
-from plain.forms import KIND_ERRORS, confirm, error_text
+from plain.forms import KIND_ERRORS, confirm, error_said
 from plain.menus import Command, command, list_loop, listing
 from plain.session import Goodbye
 
@@ -19,73 +19,78 @@ if TYPE_CHECKING:
     from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
-TITLE = "Profile: {name}. Role: {role}. Member since {since}. {keys} can log you in."
-ONE_KEY = "One SSH key"
-KEYS = "{count} SSH keys"
+TITLE = N_("Profile: {name}. Role: {role}. Member since {since}. {keys} can log you in.")
+ONE_KEY = N_("One SSH key")
+KEYS = N_("{count} SSH keys")
 MENU = [
-    "Front end: now {front_end}. Choose which one your next login opens",
-    "What we store about you",
-    "Export your data",
-    "Change your password",
-    "A new recovery code",
-    "SSH keys that log you in",
-    "Your sessions",
-    "Appear offline in rooms: now {offline}",
-    "Suggestions for you: settings",
-    "Delete my account",
-    "Language: now {language}",
+    N_("Front end: now {front_end}. Choose which one your next login opens"),
+    N_("What we store about you"),
+    N_("Export your data"),
+    N_("Change your password"),
+    N_("A new recovery code"),
+    N_("SSH keys that log you in"),
+    N_("Your sessions"),
+    N_("Appear offline in rooms: now {offline}"),
+    N_("Suggestions for you: settings"),
+    N_("Delete my account"),
+    # Translated with the English word kept beside it, and the language named in its own
+    # words: someone who chose a language by mistake still finds the way back.
+    N_("Language: now {language}"),
 ]
-PLAIN_NAME = "plain lines"
-FULL_NAME = "the full screen"
-YES = "yes"
-NO = "no"
-PROMPT = "Profile: type a number, or 0 to go back (Enter lists the choices): "
-HINT = "Type one of the numbers shown, or 0."
-FRONT_END_HOW = (
+ROLES = {"member": N_("member"), "moderator": N_("moderator"), "sysop": N_("sysop")}
+PLAIN_NAME = N_("plain lines")
+FULL_NAME = N_("the full screen")
+YES = N_("yes")
+NO = N_("no")
+PROMPT = N_("Profile: type a number, or 0 to go back (Enter lists the choices): ")
+HINT = N_("Type one of the numbers shown, or 0.")
+FRONT_END_HOW = N_(
     "Which front end should your next plain login (ssh NAME@host) open? 1: plain "
     "lines, like this (for screen readers, braille displays and slow links). 2: "
     "the full screen. Whatever you choose, ssh -t NAME@host plain and ssh -t "
     "NAME@host full open either one."
 )
-FRONT_END_PROMPT = "Type 1 or 2, or 0 to keep {front_end}: "
-FRONT_END_SAVED = "Saved: your next login opens {front_end}."
-EXPORT = (
+FRONT_END_PROMPT = N_("Type 1 or 2, or 0 to keep {front_end}: ")
+FRONT_END_SAVED = N_("Saved: your next login opens {front_end}.")
+EXPORT = N_(
     "Everything of yours as one JSON file: run this on your own computer, with your usual "
     "login (it writes mine.json there):\n{command}"
 )
-CURRENT_PASSWORD = "Your current password (not shown): "
-NEW_PASSWORD = "New password, at least 10 characters (not shown): "
-REPEAT_PASSWORD = "The new password again: "
-PASSWORD_CHANGED = "Your password is changed."
-CODE_QUESTION = "A new recovery code replaces the old one, which stops working. Make a new one now?"
-NEW_CODE = (
+CURRENT_PASSWORD = N_("Your current password (not shown): ")
+NEW_PASSWORD = N_("New password, at least 10 characters (not shown): ")
+REPEAT_PASSWORD = N_("The new password again: ")
+PASSWORD_CHANGED = N_("Your password is changed.")
+CODE_QUESTION = N_(
+    "A new recovery code replaces the old one, which stops working. Make a new one now?"
+)
+NEW_CODE = N_(
     "Your new recovery code. Write it down somewhere safe now: it is shown only this "
     "once.\n\n{code}\n"
 )
-KEYS_TITLE = "SSH keys that log you in:"
-NO_KEYS = "No SSH keys: only your password logs you in."
-KEY_LINE = "{algorithm} {fingerprint}{comment}, added {added}{used}"
-KEY_USED = ", last used {when}"
-KEYS_PROMPT = (
+KEYS_TITLE = N_("SSH keys that log you in:")
+NO_KEYS = N_("No SSH keys: only your password logs you in.")
+KEY_LINE = N_("{algorithm} {fingerprint}{comment}, added {added}{used}")
+KEY_USED = N_(", last used {when}")
+KEYS_PROMPT = N_(
     "Keys: A to add one (paste the line of your .pub file), R and a number to remove one, 0 back: "
 )
-KEYS_HINT = "Type A, R and a key's number, or 0."
-PASTE_KEY = "Paste your public key line (it starts with ssh-ed25519 or ssh-rsa), or 0: "
-KEY_ADDED = "Added: {fingerprint} can log you in."
-REMOVE_KEY = "Remove {fingerprint}? It will not log you in any more (your password still does)."
-KEY_REMOVED = "Removed."
-SESSIONS_TITLE = "Your sessions now:"
-SESSION_LINE = "Since {since}, window {width} by {height}{this}"
-THIS_ONE = " (this one)"
-SESSIONS_PROMPT = "Sessions: E and a number ends that session, or 0 to go back: "
-SESSION_ENDED = "Ended."
-SESSION_GONE = "That session had already ended."
-OFFLINE_QUESTION = (
+KEYS_HINT = N_("Type A, R and a key's number, or 0.")
+PASTE_KEY = N_("Paste your public key line (it starts with ssh-ed25519 or ssh-rsa), or 0: ")
+KEY_ADDED = N_("Added: {fingerprint} can log you in.")
+REMOVE_KEY = N_("Remove {fingerprint}? It will not log you in any more (your password still does).")
+KEY_REMOVED = N_("Removed.")
+SESSIONS_TITLE = N_("Your sessions now:")
+SESSION_LINE = N_("Since {since}, window {width} by {height}{this}")
+THIS_ONE = N_(" (this one)")
+SESSIONS_PROMPT = N_("Sessions: E and a number ends that session, or 0 to go back: ")
+SESSION_ENDED = N_("Ended.")
+SESSION_GONE = N_("That session had already ended.")
+OFFLINE_QUESTION = N_(
     "Appear offline? Rooms then leave you out of who is here; your lines still show your name."
 )
-OFFLINE_NOW = "You appear offline now."
-ONLINE_NOW = "You appear online again."
-DELETE_HOW = (
+OFFLINE_NOW = N_("You appear offline now.")
+ONLINE_NOW = N_("You appear online again.")
+DELETE_HOW = N_(
     "Delete my account. Take your time; nothing happens until you type your name. "
     "Deleting cannot be undone. Your private messages, goals, check-ins, "
     "partnerships, keys and settings are removed, and your sessions end. Your name "
@@ -93,16 +98,16 @@ DELETE_HOW = (
     "3).\nYour posts on the boards:\n1. Remove them (a short placeholder keeps "
     'replies readable)\n2. Keep them, shown as written by "a former member"'
 )
-DELETE_CHOICE = "Type 1 or 2, or 0 to go back without deleting: "
-DELETE_CONFIRM = "To confirm, type your name ({name}), or 0 to go back: "
-NOT_DELETED = "Your account was not deleted."
+DELETE_CHOICE = N_("Type 1 or 2, or 0 to go back without deleting: ")
+DELETE_CONFIRM = N_("To confirm, type your name ({name}), or 0 to go back: ")
+NOT_DELETED = N_("Your account was not deleted.")
 LANGUAGE_HOW = "Language · Idioma · Langue · Sprache · Idioma\n{choices}"
 LANGUAGE_PROMPT = "1-5, 0 = {language}: "
 LANGUAGE_SAVED = N_("Saved: the board speaks {language} to you from now on.")
 
 
-def _front_end_name(front_end: FrontEnd) -> str:
-    return PLAIN_NAME if front_end is FrontEnd.PLAIN else FULL_NAME
+def _front_end_name(s: PlainSession, front_end: FrontEnd) -> str:
+    return s.t(PLAIN_NAME) if front_end is FrontEnd.PLAIN else s.t(FULL_NAME)
 
 
 async def run(s: PlainSession) -> None:
@@ -113,17 +118,17 @@ async def run(s: PlainSession) -> None:
 
     async def show(member: MemberView) -> str:
         offline = await privacy.appear_offline(member.id)
-        keys = ONE_KEY if member.key_count == 1 else KEYS.format(count=member.key_count)
-        title = TITLE.format(
+        keys = s.t(ONE_KEY) if member.key_count == 1 else s.t(KEYS).format(count=member.key_count)
+        title = s.t(TITLE).format(
             name=member.pseudonym,
-            role=member.role.value,
+            role=s.t(ROLES[member.role.value]) if member.role.value in ROLES else member.role.value,
             since=f"{member.created_at:%Y-%m-%d}",
             keys=keys,
         )
         items = [
-            item.format(
-                front_end=_front_end_name(member.front_end),
-                offline=YES if offline else NO,
+            s.t(item).format(
+                front_end=_front_end_name(s, member.front_end),
+                offline=s.t(YES) if offline else s.t(NO),
                 language=LANGUAGE_NAMES[member.language],
             )
             for item in MENU
@@ -137,10 +142,13 @@ async def run(s: PlainSession) -> None:
         try:
             await _choice(s, chosen + 1)
         except KIND_ERRORS as error:
-            await console.say(error_text(error))
+            await console.say(error_said(console, error))
         return chosen + 1 in (1, 8, 11)
 
-    await list_loop(console, PROMPT, HINT, load=load, show=show, act=act)
+    # Said afresh each time: choosing a language here changes them at once.
+    await list_loop(
+        console, lambda _m: s.t(PROMPT), lambda _m: s.t(HINT), load=load, show=show, act=act
+    )
 
 
 async def _choice(s: PlainSession, number: int) -> None:
@@ -150,27 +158,27 @@ async def _choice(s: PlainSession, number: int) -> None:
     elif number == 2:
         await console.say(await privacy.what_we_store(member.id))
     elif number == 3:
-        await console.say(EXPORT.format(command=privacy.export_command(member)))
+        await console.say(s.t(EXPORT).format(command=privacy.export_command(member)))
     elif number == 4:
-        current = await console.ask(CURRENT_PASSWORD, secret=True)
-        new = await console.ask(NEW_PASSWORD, secret=True)
-        repeated = await console.ask(REPEAT_PASSWORD, secret=True)
+        current = await console.ask(s.t(CURRENT_PASSWORD), secret=True)
+        new = await console.ask(s.t(NEW_PASSWORD), secret=True)
+        repeated = await console.ask(s.t(REPEAT_PASSWORD), secret=True)
         await privacy.change_password(member.id, current, new, repeated)
-        await console.say(PASSWORD_CHANGED)
+        await console.say(s.t(PASSWORD_CHANGED))
     elif number == 5:
-        if await confirm(console, CODE_QUESTION):
-            current = await console.ask(CURRENT_PASSWORD, secret=True)
+        if await confirm(console, s.t(CODE_QUESTION)):
+            current = await console.ask(s.t(CURRENT_PASSWORD), secret=True)
             code = await privacy.regenerate_recovery_code(member.id, current)
-            await console.say(NEW_CODE.format(code=code))
+            await console.say(s.t(NEW_CODE).format(code=code))
     elif number == 6:
         await _keys(s)
     elif number == 7:
         await _sessions(s)
     elif number == 8:
         hidden = await privacy.appear_offline(member.id)
-        if hidden or await confirm(console, OFFLINE_QUESTION):
+        if hidden or await confirm(console, s.t(OFFLINE_QUESTION)):
             await privacy.set_appear_offline(member, not hidden)
-            await console.say(ONLINE_NOW if hidden else OFFLINE_NOW)
+            await console.say(s.t(ONLINE_NOW) if hidden else s.t(OFFLINE_NOW))
     elif number == 9:
         from plain.foryou import settings
 
@@ -195,22 +203,22 @@ async def _language(s: PlainSession) -> None:
     chosen = LANGUAGES[index]
     s.context.member = await s.services.accounts.set_language(member.id, chosen)
     s.language = chosen
-    await console.say(
-        translator(chosen).gettext(LANGUAGE_SAVED).format(language=LANGUAGE_NAMES[chosen])
-    )
+    await console.say(s.t(LANGUAGE_SAVED).format(language=LANGUAGE_NAMES[chosen]))
 
 
 async def _front_end(s: PlainSession) -> None:
     console, member = s.console, s.member
-    await console.say(FRONT_END_HOW)
+    await console.say(s.t(FRONT_END_HOW))
     answer = command(
-        await console.ask(FRONT_END_PROMPT.format(front_end=_front_end_name(member.front_end)))
+        await console.ask(
+            s.t(FRONT_END_PROMPT).format(front_end=_front_end_name(s, member.front_end))
+        )
     )
     if answer.word or answer.number not in (1, 2):
         return
     chosen = FrontEnd.PLAIN if answer.number == 1 else FrontEnd.FULL
     s.context.member = await s.services.accounts.set_front_end(member.id, chosen)
-    await console.say(FRONT_END_SAVED.format(front_end=_front_end_name(chosen)))
+    await console.say(s.t(FRONT_END_SAVED).format(front_end=_front_end_name(s, chosen)))
 
 
 async def _keys(s: PlainSession) -> None:
@@ -220,23 +228,29 @@ async def _keys(s: PlainSession) -> None:
         return await privacy.keys(s.member.id)
 
     async def show(keys: list[KeyView]) -> str:
-        return listing(KEYS_TITLE, [_key_line(k) for k in keys]) if keys else NO_KEYS
+        return listing(s.t(KEYS_TITLE), [_key_line(s, k) for k in keys]) if keys else s.t(NO_KEYS)
 
     async def act(answer: Command, keys: list[KeyView]) -> bool | None:
         return await _on_key(s, answer, keys)
 
     await list_loop(
-        console, KEYS_PROMPT, KEYS_HINT, load=load, show=show, act=act, errors=(AccountError,)
+        console,
+        s.t(KEYS_PROMPT),
+        s.t(KEYS_HINT),
+        load=load,
+        show=show,
+        act=act,
+        errors=(AccountError,),
     )
 
 
-def _key_line(k: KeyView) -> str:
-    return KEY_LINE.format(
+def _key_line(s: PlainSession, k: KeyView) -> str:
+    return s.t(KEY_LINE).format(
         algorithm=k.algorithm,
         fingerprint=k.fingerprint,
         comment=f" ({k.comment})" if k.comment else "",
         added=f"{k.created_at:%Y-%m-%d}",
-        used=KEY_USED.format(when=f"{k.last_used_at:%Y-%m-%d}") if k.last_used_at else "",
+        used=s.t(KEY_USED).format(when=f"{k.last_used_at:%Y-%m-%d}") if k.last_used_at else "",
     )
 
 
@@ -246,16 +260,16 @@ async def _on_key(s: PlainSession, answer: Command, keys: list[KeyView]) -> bool
     console, privacy = s.console, s.services.privacy
     removing = answer.pick(len(keys), "r", "remove")
     if answer.is_word("a", "add"):
-        line = (await console.ask(PASTE_KEY)).strip()
+        line = (await console.ask(s.t(PASTE_KEY))).strip()
         if line and line != "0":
             added = await privacy.add_key(s.member.id, line)
-            await console.say(KEY_ADDED.format(fingerprint=added.fingerprint))
+            await console.say(s.t(KEY_ADDED).format(fingerprint=added.fingerprint))
             return True
     elif removing is not None:
         key = keys[removing]
-        if await confirm(console, REMOVE_KEY.format(fingerprint=key.fingerprint)):
+        if await confirm(console, s.t(REMOVE_KEY).format(fingerprint=key.fingerprint)):
             await privacy.remove_key(s.member.id, key.fingerprint)
-            await console.say(KEY_REMOVED)
+            await console.say(s.t(KEY_REMOVED))
             return True
     else:
         return None
@@ -267,36 +281,36 @@ async def _sessions(s: PlainSession) -> None:
     while True:
         sessions = await privacy.sessions(s.member.id)
         lines = [
-            SESSION_LINE.format(
+            s.t(SESSION_LINE).format(
                 since=f"{x.started_at:%Y-%m-%d %H:%M} UTC",
                 width=x.width,
                 height=x.height,
-                this=THIS_ONE if x.session_id == s.context.session_id else "",
+                this=s.t(THIS_ONE) if x.session_id == s.context.session_id else "",
             )
             for x in sessions
         ]
-        await console.say(listing(SESSIONS_TITLE, lines))
-        answer = command(await console.ask(SESSIONS_PROMPT))
+        await console.say(listing(s.t(SESSIONS_TITLE), lines))
+        answer = command(await console.ask(s.t(SESSIONS_PROMPT)))
         if answer.back or answer.empty:
             return
         ending = answer.pick(len(sessions), "e", "end")
         if ending is not None:
             ended = await privacy.end_session(s.member.id, sessions[ending].session_id)
-            await console.say(SESSION_ENDED if ended else SESSION_GONE)
+            await console.say(s.t(SESSION_ENDED) if ended else s.t(SESSION_GONE))
 
 
 async def _delete(s: PlainSession) -> None:
     console, member = s.console, s.member
-    await console.say(DELETE_HOW)
-    answer = command(await console.ask(DELETE_CHOICE))
+    await console.say(s.t(DELETE_HOW))
+    answer = command(await console.ask(s.t(DELETE_CHOICE)))
     if answer.word or answer.number not in (1, 2):
-        await console.say(NOT_DELETED)
+        await console.say(s.t(NOT_DELETED))
         return
     choice = DeleteChoice.REMOVE if answer.number == 1 else DeleteChoice.ANONYMISE
     while True:
-        typed = (await console.ask(DELETE_CONFIRM.format(name=member.pseudonym))).strip()
+        typed = (await console.ask(s.t(DELETE_CONFIRM).format(name=member.pseudonym))).strip()
         if not typed or typed == "0":
-            await console.say(NOT_DELETED)
+            await console.say(s.t(NOT_DELETED))
             return
         try:
             await s.services.privacy.delete_account(member, typed, choice)

@@ -4,61 +4,64 @@ being typed; the member's own lines are not printed again (their typing already 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
+from bbs.i18n import N_
 from bbs.rooms.events import RoomChangedEvent, RoomLineEvent, RoomPresenceEvent
 from bbs.rooms.records import LineView, RoomEventView, RoomView
 from bbs.rooms.service import HELP_TEXT, RoomVisit
 from bbs.text_safety import clean_line
-from plain.forms import error_text
+from plain.forms import error_said
 from plain.menus import Command, list_loop, listing
 
 if TYPE_CHECKING:
     from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
-ROOMS_TITLE = "Rooms: live chat."
-ROOM_LINE = "{name}: {count} here{private}{topic}"
-PRIVATE = ", private"
-TOPIC = ". Topic: {topic}"
-NO_ROOMS = "There are no rooms open to you right now."
-TODAY = "Today: {events}"
-ROOMS_PROMPT = "Rooms: type a room's number to go in, or 0 to go back (Enter lists them): "
-ROOMS_HINT = "Type one of the room numbers shown, or 0."
-ENTERED = "You are in {name}."
-TOPIC_NOW = " Topic: {topic}"
-SLOW = " Slow mode: one line per {seconds} s."
-HOW = (
+ROOMS_TITLE = N_("Rooms: live chat.")
+ROOM_LINE = N_("{name}: {count} here{private}{topic}")
+PRIVATE = N_(", private")
+TOPIC = N_(". Topic: {topic}")
+NO_ROOMS = N_("There are no rooms open to you right now.")
+TODAY = N_("Today: {events}")
+ROOMS_PROMPT = N_("Rooms: type a room's number to go in, or 0 to go back (Enter lists them): ")
+ROOMS_HINT = N_("Type one of the room numbers shown, or 0.")
+ENTERED = N_("You are in {name}.")
+TOPIC_NOW = N_(" Topic: {topic}")
+SLOW = N_(" Slow mode: one line per {seconds} s.")
+HOW = N_(
     "Type a line and press Enter to say it. /me and words say them as an action, /who "
     "lists who is here, /history shows the earlier lines, /help lists more, and /leave (or "
     "leave alone on a line) takes you out. New lines appear above your typing."
 )
-EARLIER = "({count} earlier lines: /history shows them.)"
-HISTORY_NONE = "Nothing was said here recently."
-HISTORY_TITLE = "Earlier in {name}:"
-SCHEDULED = "Scheduled: {event}"
+EARLIER = N_("({count} earlier lines: /history shows them.)")
+HISTORY_NONE = N_("Nothing was said here recently.")
+HISTORY_TITLE = N_("Earlier in {name}:")
+SCHEDULED = N_("Scheduled: {event}")
 ROOM_PROMPT = "> "
 SAID = "{name}: {text}"
 ACTION = "* {name} {text}"
 AT = "{time} "
-CAME_IN = "{name} came in."
-WENT = "{name} left."
-TOPIC_SET = "{by} set the topic: {topic}"
-A_HOST = "A host"
-SLOW_ON = "Slow mode: one line per {seconds} s."
-SLOW_OFF = "Slow mode is off."
-CLOSED = "This room has been closed. Press Enter to go back to the list of rooms."
-HELP_MORE = (
+CAME_IN = N_("{name} came in.")
+WENT = N_("{name} left.")
+TOPIC_SET = N_("{by} set the topic: {topic}")
+A_HOST = N_("A host")
+SLOW_ON = N_("Slow mode: one line per {seconds} s.")
+SLOW_OFF = N_("Slow mode is off.")
+CLOSED = N_("This room has been closed. Press Enter to go back to the list of rooms.")
+HELP_MORE = N_(
     "In line mode, help alone on a line (no slash) shows the help and crisis lines, "
     "and /history shows the earlier lines."
 )
-SKIPPED = "Some lines were skipped while your screen caught up."
-LEFT = "You left {name}."
-NOT_SENT = "Your line was not sent: {why} It is still there; Enter sends it again."
+SKIPPED = N_("Some lines were skipped while your screen caught up.")
+LEFT = N_("You left {name}.")
+NOT_SENT = N_("Your line was not sent: {why} It is still there; Enter sends it again.")
 LEAVE_WORDS = frozenset({"leave", "/leave", "/quit", "/part"})
+LEAVE_WORD = N_("leave")
 HISTORY_WORD = "/history"
 
 # Join and leave lines appear only in rooms smaller than this (as on the full screen).
@@ -72,19 +75,19 @@ def events_line(events: list[RoomEventView]) -> str:
 
 
 async def run(s: PlainSession) -> None:
-    console, rooms, member = s.console, s.services.rooms, s.member
+    console, rooms, member, t = s.console, s.services.rooms, s.member, s.t
 
     async def load() -> list[tuple[RoomView, int]]:
         return await rooms.list_rooms(member)
 
     async def show(found: list[tuple[RoomView, int]]) -> str:
         if found:
-            lines = [listing(ROOMS_TITLE, [_room_line(room, count) for room, count in found])]
+            lines = [listing(t(ROOMS_TITLE), [_room_line(t, room, count) for room, count in found])]
         else:
-            lines = [ROOMS_TITLE, NO_ROOMS]
+            lines = [t(ROOMS_TITLE), t(NO_ROOMS)]
         events = await rooms.events_today()
         if events:
-            lines.append(TODAY.format(events=events_line(events)))
+            lines.append(t(TODAY).format(events=events_line(events)))
         return "\n".join(lines)
 
     async def act(answer: Command, found: list[tuple[RoomView, int]]) -> bool | None:
@@ -95,15 +98,15 @@ async def run(s: PlainSession) -> None:
         await Room(s, visit).stay()
         return True
 
-    await list_loop(console, ROOMS_PROMPT, ROOMS_HINT, load=load, show=show, act=act)
+    await list_loop(console, t(ROOMS_PROMPT), t(ROOMS_HINT), load=load, show=show, act=act)
 
 
-def _room_line(room: RoomView, count: int) -> str:
-    return ROOM_LINE.format(
+def _room_line(t: Callable[[str], str], room: RoomView, count: int) -> str:
+    return t(ROOM_LINE).format(
         name=room.name,
         count=count,
-        private=PRIVATE if room.private else "",
-        topic=TOPIC.format(topic=room.topic) if room.topic else "",
+        private=t(PRIVATE) if room.private else "",
+        topic=t(TOPIC).format(topic=room.topic) if room.topic else "",
     )
 
 
@@ -141,7 +144,7 @@ class Room:
                 text = line.strip()
                 if not text:
                     continue
-                if text.lower() in LEAVE_WORDS:
+                if text.lower() in s.console.words(LEAVE_WORDS, LEAVE_WORD):
                     left = True
                     break
                 if text.lower() == HISTORY_WORD:
@@ -160,19 +163,18 @@ class Room:
             else:
                 rooms.depart(visit)  # the session ended: presence out, rejoin kept
         if not self.closed:
-            await s.console.say(LEFT.format(name=visit.room.name))
+            await s.console.say(s.t(LEFT).format(name=visit.room.name))
 
     async def _enter_text(self) -> None:
-        room = self.visit.room
+        room, t = self.visit.room, self.s.t
         lines = [
-            ENTERED.format(
-                name=room.name, topic=TOPIC.format(topic=room.topic) if room.topic else ""
-            )
-            + (SLOW.format(seconds=room.slow_mode_seconds) if room.slow_mode_seconds else "")
+            t(ENTERED).format(name=room.name)
+            + (t(TOPIC_NOW).format(topic=room.topic) if room.topic else "")
+            + (t(SLOW).format(seconds=room.slow_mode_seconds) if room.slow_mode_seconds else "")
         ]
-        lines.append(HOW)
+        lines.append(t(HOW))
         for event in self.visit.events[:2]:
-            lines.append(SCHEDULED.format(event=event.describe()))
+            lines.append(t(SCHEDULED).format(event=event.describe()))
         await self.s.console.say("\n".join(lines))
         await self._history(all_lines=False)
 
@@ -181,18 +183,18 @@ class Room:
 
     async def _history(self, *, all_lines: bool) -> None:
         history = self._visible_history()
-        console = self.s.console
+        console, t = self.s.console, self.s.t
         if not history:
             if all_lines:
-                await console.say(HISTORY_NONE)
+                await console.say(t(HISTORY_NONE))
             return
         room_for = max(3, console.page - 8)
         shown = history if all_lines else history[-room_for:]
         lines = []
         if all_lines:
-            lines.append(HISTORY_TITLE.format(name=self.visit.room.name))
+            lines.append(t(HISTORY_TITLE).format(name=self.visit.room.name))
         elif len(history) > len(shown):
-            lines.append(EARLIER.format(count=len(history) - len(shown)))
+            lines.append(t(EARLIER).format(count=len(history) - len(shown)))
         for line in shown:
             lines.append(
                 AT.format(time=line.at.strftime("%H:%M"))
@@ -218,10 +220,12 @@ class Room:
         try:
             reply = await s.services.rooms.submit(self.visit, line)
         except StoreBusyError as error:
-            await s.console.say(NOT_SENT.format(why=error_text(error)))
+            await s.console.say(s.t(NOT_SENT).format(why=error_said(s.console, error)))
             return False, line
         if reply.notes:
-            notes = [note + ("\n" + HELP_MORE if note == HELP_TEXT else "") for note in reply.notes]
+            notes = [
+                note + ("\n" + s.t(HELP_MORE) if note == HELP_TEXT else "") for note in reply.notes
+            ]
             await s.console.say("\n".join(notes))
         if reply.crisis:
             await s.console.say(reply.crisis)
@@ -237,8 +241,9 @@ class Room:
         visit, rooms = self.visit, self.s.services.rooms
         lines: list[str] = []
         mentioned = False
+        t = self.s.t
         if overflowed:
-            lines.append(SKIPPED)
+            lines.append(t(SKIPPED))
         quiet: bool | None = None  # worked out only when someone comes or goes
         for event in subscription.drain():
             if isinstance(event, RoomLineEvent):
@@ -260,7 +265,7 @@ class Room:
                     and event.state in ("join", "leave")
                 ):
                     lines.append(
-                        (CAME_IN if event.state == "join" else WENT).format(name=event.name)
+                        t(CAME_IN if event.state == "join" else WENT).format(name=event.name)
                     )
             elif isinstance(event, RoomChangedEvent):
                 lines.extend(self._changed(event))
@@ -275,15 +280,16 @@ class Room:
         )
         self.visit.room = room
         lines = []
+        t = self.s.t
         if room.topic != old.topic:
-            lines.append(TOPIC_SET.format(by=event.by or A_HOST, topic=room.topic))
+            lines.append(t(TOPIC_SET).format(by=event.by or t(A_HOST), topic=room.topic))
         if room.slow_mode_seconds != old.slow_mode_seconds:
             lines.append(
-                SLOW_ON.format(seconds=room.slow_mode_seconds)
+                t(SLOW_ON).format(seconds=room.slow_mode_seconds)
                 if room.slow_mode_seconds
-                else SLOW_OFF
+                else t(SLOW_OFF)
             )
         if room.closed:
             self.closed = True
-            lines.append(CLOSED)
+            lines.append(t(CLOSED))
         return lines

@@ -19,83 +19,107 @@ from bbs.errors import StoreBusyError
 from bbs.events import Subscription
 from bbs.goals.service import CheerEvent, cheer_topic
 from bbs.home import HomeSnapshot
-from bbs.i18n import DEFAULT_LANGUAGE
+from bbs.i18n import DEFAULT_LANGUAGE, N_, normalise_language, translator
 from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
 from bbs.rooms.events import SESSIONS_TOPIC, SessionStartingEvent
 from bbs.services import Services
 from plain.console import Console
-from plain.forms import KIND_ERRORS, error_text
+from plain.forms import KIND_ERRORS, error_said
 from plain.io import EndOfInput, Hangup, LineIO
 from plain.menus import command, listing
 
 log = logging.getLogger(__name__)
 
 # -- what members read ----------------------------------------------------------------
-WELCOME = "{community}: welcome, {name}."
-LAST_VISIT = "Last visit: {when} UTC."
-FIRST_VISIT = "Good to have you here."
-HOW_IT_WORKS = (
+WELCOME = N_("{community}: welcome, {name}.")
+LAST_VISIT = N_("Last visit: {when} UTC.")
+FIRST_VISIT = N_("Good to have you here.")
+HOW_IT_WORKS = N_(
     "This is plain line mode. At any prompt, type help (or ?) for help and crisis "
     "lines, or hide to hide the screen (back brings it back)."
 )
-ANNOUNCEMENT = "Announcement: {text}"
-UNREAD_MAIL = "You have {count} unread private message{s} (choice 3)."
-INVITATIONS = "{count} accountability partner invitation{s} waiting for your answer (Goals, P)."
-CHEERS = "{count} new cheer{s} from your partners (Goals, X)."
-NEWS_COUNT = "{count} new thing{s} for you on the boards (choice 1)."
-NOTICES_COUNT = "{count} note{s} from the moderators for you (choice 10)."
-CRISIS_WAITING = (
-    "{count} crisis alert{s} waiting in the review queue. Review it on the "
-    "full screen: ssh -t NAME@host full"
+ANNOUNCEMENT = N_("Announcement: {text}")
+# One message for exactly one, another for any other count (the catalogues hold no plural
+# forms; "{count}" is in both so that each language may say the number where it likes).
+UNREAD_MAIL = (
+    N_("You have {count} unread private message (choice 3)."),
+    N_("You have {count} unread private messages (choice 3)."),
 )
-TODAY = "Today in the rooms: {events}"
-MENU_TITLE = "Main menu:"
-MENU_PROMPT = "Main menu: type a number and press Enter (Enter alone lists the choices): "
+INVITATIONS = (
+    N_("{count} accountability partner invitation waiting for your answer (Goals, P)."),
+    N_("{count} accountability partner invitations waiting for your answer (Goals, P)."),
+)
+CHEERS = (
+    N_("{count} new cheer from your partners (Goals, X)."),
+    N_("{count} new cheers from your partners (Goals, X)."),
+)
+NEWS_COUNT = (
+    N_("{count} new thing for you on the boards (choice 1)."),
+    N_("{count} new things for you on the boards (choice 1)."),
+)
+NOTICES_COUNT = (
+    N_("{count} note from the moderators for you (choice 10)."),
+    N_("{count} notes from the moderators for you (choice 10)."),
+)
+CRISIS_WAITING = (
+    N_(
+        "{count} crisis alert waiting in the review queue. Review it on the "
+        "full screen: ssh -t NAME@host full"
+    ),
+    N_(
+        "{count} crisis alerts waiting in the review queue. Review it on the "
+        "full screen: ssh -t NAME@host full"
+    ),
+)
+TODAY = N_("Today in the rooms: {events}")
+MENU_TITLE = N_("Main menu:")
+MENU_AGAIN = N_("Main menu.")
+MENU_PROMPT = N_("Main menu: type a number and press Enter (Enter alone lists the choices): ")
 MENU_ITEMS = {
-    "news": "What is new for you{count}",
-    "boards": "Boards",
-    "messages": "Private messages{count}",
-    "search": "Search the boards",
-    "rooms": "Rooms: live chat",
-    "goals": "Goals and check-ins",
-    "foryou": "For you: suggestions and people",
-    "help": "Help, crisis lines and the resource library",
-    "profile": "Profile, privacy and your data",
-    "notices": "Notes from the moderators{count}",
+    "news": N_("What is new for you{count}"),
+    "boards": N_("Boards"),
+    "messages": N_("Private messages{count}"),
+    "search": N_("Search the boards"),
+    "rooms": N_("Rooms: live chat"),
+    "goals": N_("Goals and check-ins"),
+    "foryou": N_("For you: suggestions and people"),
+    "help": N_("Help, crisis lines and the resource library"),
+    "profile": N_("Profile, privacy and your data"),
+    "notices": N_("Notes from the moderators{count}"),
 }
-GOODBYE_ITEM = "0. Goodbye"
-MENU_HINT = "Type one of the numbers shown (0 says goodbye)."
-GOODBYE = "Goodbye. Take care of yourself."
-SORRY = (
+NEW_COUNT = N_(" ({count} new)")
+GOODBYE_ITEM = N_("0. Goodbye")
+GOODBYE_WORDS = (N_("goodbye"), N_("bye"))
+MENU_HINT = N_("Type one of the numbers shown (0 says goodbye).")
+GOODBYE = N_("Goodbye. Take care of yourself.")
+SORRY = N_(
     "Sorry, something went wrong on our side. Nothing you saw saved was lost; you are "
     "back at the main menu."
 )
-CHEER_ARRIVED = "A cheer from {sender}: {body}"
-CRISIS_ALERT = (
+CHEER_ARRIVED = N_("A cheer from {sender}: {body}")
+CRISIS_ALERT = N_(
     "Crisis alert: someone may be in danger. Review it on the full screen: ssh -t NAME@host full"
 )
-NOTICE_ARRIVED = (
+NOTICE_ARRIVED = N_(
     "There is news from the moderators or the sysop. The main menu shows it "
     "(Enter alone at the main menu lists the choices)."
 )
-HELP_TITLE = "Help and crisis lines"
-PLAIN_KEYS = (
+HELP_TITLE = N_("Help and crisis lines")
+PLAIN_KEYS = N_(
     "In plain line mode: help or ? at any prompt shows this; hide hides the screen and back "
     "brings it back; Enter alone lists the choices again; 0 goes back. (Keys such as F1 or "
     "F12 below are for the full screen.)"
 )
-ON_CALL = "On call now: {note}"
-HELP_AFTER = "That was the help. Your prompt follows again."
-GUIDELINES_CHANGED = (
+ON_CALL = N_("On call now: {note}")
+HELP_AFTER = N_("That was the help. Your prompt follows again.")
+GUIDELINES_CHANGED = N_(
     "The community guidelines have changed. Please read them again; they apply to everyone here."
 )
-AGREE_PROMPT = "Type A to agree and go on, or Q to leave for now: "
-AGREE_AGAIN = "Please type A to agree, or Q to leave."
-LEFT_FOR_NOW = "Goodbye for now. The guidelines will be here when you come back."
-
-
-def plural(count: int) -> str:
-    return "" if count == 1 else "s"
+AGREE_PROMPT = N_("Type A to agree and go on, or Q to leave for now: ")
+AGREE_AGAIN = N_("Please type A to agree, or Q to leave.")
+AGREE_WORDS = (N_("agree"),)
+LEAVE_WORDS = (N_("leave"),)
+LEFT_FOR_NOW = N_("Goodbye for now. The guidelines will be here when you come back.")
 
 
 class Goodbye(Exception):
@@ -140,12 +164,27 @@ class PlainSession:
         # Set by the SSH side: ends the run from outside (it cancels the session's task).
         self.on_end: Callable[[], None] = lambda: None
         self._menu_shown = False
+        self._language = DEFAULT_LANGUAGE
         # A member's own language; a visitor's, once chosen, or what their client asked for.
         self.language = (
             context.member.language
             if context.member
             else context.preferred_language or DEFAULT_LANGUAGE
         )
+
+    @property
+    def language(self) -> str:
+        """The language everything of ours is said in (it follows the Profile's choice)."""
+        return self._language
+
+    @language.setter
+    def language(self, lang: str) -> None:
+        self._language = normalise_language(lang)
+        self.console.t = translator(self._language).gettext
+
+    def t(self, message: str) -> str:
+        """`message` (marked N_ where it is defined) in the session's language; format after."""
+        return self.console.t(message)
 
     @property
     def member(self) -> MemberView:
@@ -172,7 +211,7 @@ class PlainSession:
         except Goodbye as goodbye:
             self.farewell, self.status = goodbye.farewell, goodbye.status
         except EndOfInput:
-            self.farewell = GOODBYE
+            self.farewell = self.t(GOODBYE)
         except Hangup:
             pass
         finally:
@@ -203,13 +242,17 @@ class PlainSession:
             except StoreBusyError:
                 home = None
         lines = [
-            WELCOME.format(community=self.services.settings().community_name, name=member.pseudonym)
+            self.t(WELCOME).format(
+                community=self.services.settings().community_name, name=member.pseudonym
+            )
         ]
         if member.last_login_at is not None:
-            lines.append(LAST_VISIT.format(when=member.last_login_at.strftime("%Y-%m-%d %H:%M")))
+            lines.append(
+                self.t(LAST_VISIT).format(when=member.last_login_at.strftime("%Y-%m-%d %H:%M"))
+            )
         else:
-            lines.append(FIRST_VISIT)
-        lines.append(HOW_IT_WORKS)
+            lines.append(self.t(FIRST_VISIT))
+        lines.append(self.t(HOW_IT_WORKS))
         if home is not None:
             lines.extend(self._home_lines(home))
         await self.console.say("\n".join(lines))
@@ -219,40 +262,42 @@ class PlainSession:
     def _home_lines(self, home: HomeSnapshot) -> list[str]:
         from plain.rooms import events_line
 
+        t = self.t
         lines = []
         if home.banner.strip():
-            lines.append(ANNOUNCEMENT.format(text=home.banner.strip()))
+            lines.append(t(ANNOUNCEMENT).format(text=home.banner.strip()))
         if home.greeting.text:
             lines.append(home.greeting.text)
         if home.events_today:
-            lines.append(TODAY.format(events=events_line(home.events_today)))
+            lines.append(t(TODAY).format(events=events_line(home.events_today)))
+        counted = self.console.counted
         if home.news:
-            lines.append(NEWS_COUNT.format(count=len(home.news), s=plural(len(home.news))))
+            lines.append(counted(NEWS_COUNT, len(home.news)))
         if home.unread_mail:
-            lines.append(UNREAD_MAIL.format(count=home.unread_mail, s=plural(home.unread_mail)))
+            lines.append(counted(UNREAD_MAIL, home.unread_mail))
         if home.invitations:
-            lines.append(INVITATIONS.format(count=home.invitations, s=plural(home.invitations)))
+            lines.append(counted(INVITATIONS, home.invitations))
         if home.cheers:
-            lines.append(CHEERS.format(count=home.cheers, s=plural(home.cheers)))
+            lines.append(counted(CHEERS, home.cheers))
         if home.notices:
-            lines.append(NOTICES_COUNT.format(count=len(home.notices), s=plural(len(home.notices))))
+            lines.append(counted(NOTICES_COUNT, len(home.notices)))
         if home.crisis_waiting:
-            lines.append(
-                CRISIS_WAITING.format(count=home.crisis_waiting, s=plural(home.crisis_waiting))
-            )
+            lines.append(counted(CRISIS_WAITING, home.crisis_waiting))
         return lines
 
     async def _agree_again(self) -> None:
         text = await self.services.texts.guidelines_text(self.language)
-        await self.console.say(GUIDELINES_CHANGED + "\n\n" + text)
+        await self.console.say(self.t(GUIDELINES_CHANGED) + "\n\n" + text)
+        agree = self.console.words(frozenset({"a", "agree", "yes", "y"}), *AGREE_WORDS)
+        leave = self.console.words(frozenset({"q", "quit", "leave"}), *LEAVE_WORDS)
         while True:
-            answer = (await self.console.ask(AGREE_PROMPT)).strip().lower()
-            if answer in ("a", "agree", "yes", "y"):
+            answer = (await self.console.ask(self.t(AGREE_PROMPT))).strip().lower()
+            if answer in agree:
                 await self.services.admin.agree(self.member.id)
                 return
-            if answer in ("q", "quit", "leave"):
-                raise Goodbye(LEFT_FOR_NOW)
-            await self.console.say(AGREE_AGAIN)
+            if answer in leave:
+                raise Goodbye(self.t(LEFT_FOR_NOW))
+            await self.console.say(self.t(AGREE_AGAIN))
 
     # -- the main menu ----------------------------------------------------------------
     async def _main_menu(self) -> None:
@@ -262,16 +307,21 @@ class PlainSession:
             if not self._menu_shown:
                 self._menu_shown = True
                 labels = [label for _key, label in choices]
-                await self.console.say(listing(MENU_TITLE, labels) + "\n" + GOODBYE_ITEM)
-            answer = command(await self.console.ask(MENU_PROMPT))
+                await self.console.say(
+                    listing(self.t(MENU_TITLE), labels) + "\n" + self.t(GOODBYE_ITEM)
+                )
+            answer = command(await self.console.ask(self.t(MENU_PROMPT)))
             if answer.empty:
                 self._menu_shown = False
                 continue
-            if answer.back or answer.word in ("goodbye", "bye", "quit", "exit"):
-                raise Goodbye(GOODBYE)
+            leaving = self.console.words(
+                frozenset({"goodbye", "bye", "quit", "exit"}), *GOODBYE_WORDS
+            )
+            if answer.back or answer.word in leaving:
+                raise Goodbye(self.t(GOODBYE))
             chosen = answer.pick(len(keys))
             if chosen is None:
-                await self.console.say(MENU_HINT)
+                await self.console.say(self.t(MENU_HINT))
                 continue
             await self.open_section(keys[chosen])
 
@@ -290,7 +340,8 @@ class PlainSession:
             if key == "notices" and not notes:
                 continue
             count = counts.get(key, 0)
-            choices.append((key, label.format(count=f" ({count} new)" if count else "")))
+            new = self.t(NEW_COUNT).format(count=count) if count else ""
+            choices.append((key, self.t(label).format(count=new)))
         return choices
 
     async def open_section(self, key: str) -> None:
@@ -314,13 +365,13 @@ class PlainSession:
         except (Goodbye, EndOfInput, Hangup, asyncio.CancelledError):
             raise
         except KIND_ERRORS as error:
-            await self.console.say(error_text(error))
+            await self.console.say(error_said(self.console, error))
         except StoreBusyError as error:
-            await self.console.say(error_text(error))
+            await self.console.say(error_said(self.console, error))
         except Exception:
             log.exception("plain section failed", extra={"section": key})
-            await self.console.say(SORRY)
-        await self.console.say(MENU_TITLE.rstrip(":") + ".")
+            await self.console.say(self.t(SORRY))
+        await self.console.say(self.t(MENU_AGAIN))
 
     # -- help, from any prompt --------------------------------------------------------
     async def show_help(self) -> None:
@@ -331,9 +382,11 @@ class PlainSession:
         except StoreBusyError:
             on_call = ""
         if on_call:
-            text = ON_CALL.format(note=on_call) + "\n\n" + text
-        await self.console.say(HELP_TITLE + "\n" + PLAIN_KEYS + "\n\n" + text.strip())
-        await self.console.say(HELP_AFTER)
+            text = self.t(ON_CALL).format(note=on_call) + "\n\n" + text
+        await self.console.say(
+            self.t(HELP_TITLE) + "\n" + self.t(PLAIN_KEYS) + "\n\n" + text.strip()
+        )
+        await self.console.say(self.t(HELP_AFTER))
 
     # -- what arrives by itself -------------------------------------------------------
     def _listen(self, member: MemberView) -> None:
@@ -360,14 +413,16 @@ class PlainSession:
         if name == "member" and any(isinstance(e, AccessChanged) for e in events):
             self.spawn(self._check_access())
         if (name == "announce" and events) or any(isinstance(e, NoticeArrived) for e in events):
-            self.console.live(NOTICE_ARRIVED)
+            self.console.live(self.t(NOTICE_ARRIVED))
         for event in events:
             if isinstance(event, CheerEvent):
-                self.console.live(CHEER_ARRIVED.format(sender=event.sender, body=event.body))
+                self.console.live(
+                    self.t(CHEER_ARRIVED).format(sender=event.sender, body=event.body)
+                )
             elif isinstance(event, SessionStartingEvent):
                 self.console.live(event.describe())
             elif isinstance(event, StaffAlert) and event.about == "crisis":
-                self.console.live(CRISIS_ALERT, bell=True)
+                self.console.live(self.t(CRISIS_ALERT), bell=True)
 
     async def _check_access(self) -> None:
         """Suspended or banned while here: say why in one line, and end the session."""

@@ -13,9 +13,9 @@ from bbs.accounts.passwords import PasswordError, check_new_password
 from bbs.accounts.pseudonyms import PseudonymError
 from bbs.accounts.service import SignUpResult
 from bbs.errors import StoreBusyError
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, translator
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bbs.models import FrontEnd
-from plain.forms import confirm, error_text
+from plain.forms import confirm, error_said
 from plain.session import Goodbye
 
 if TYPE_CHECKING:
@@ -74,10 +74,6 @@ BACK = frozenset({"0", "back", "cancel"})
 TRIES = 3
 
 
-def _t(s: PlainSession) -> Callable[[str], str]:
-    return translator(s.language).gettext
-
-
 async def arrive(s: PlainSession) -> None:
     """Sign up or recover within the sign-up time limit; the session then has its member."""
     try:
@@ -85,9 +81,9 @@ async def arrive(s: PlainSession) -> None:
             await choose_language(s)
             result, first = await _arrive(s)
     except TimeoutError:
-        raise Goodbye(_t(s)(EXPIRED), status=1) from None
+        raise Goodbye(s.t(EXPIRED), status=1) from None
     s.became(result.member)
-    _ = _t(s)
+    _ = s.t
     title = _(WELCOME_NEW) if first else _(NEW_PASSWORD_SET)
     await s.console.say(
         "\n".join(
@@ -128,7 +124,7 @@ async def choose_language(s: PlainSession) -> None:
 
 async def _arrive(s: PlainSession) -> tuple[SignUpResult, bool]:
     console = s.console
-    _ = _t(s)
+    _ = s.t
     guidelines = await s.services.texts.guidelines_text(s.language)
     await console.say(
         _(WELCOME).format(community=s.services.settings().community_name) + "\n" + _(INTRO)
@@ -154,7 +150,7 @@ async def _arrive(s: PlainSession) -> tuple[SignUpResult, bool]:
 async def _password(s: PlainSession, prompt: str) -> tuple[str, str]:
     while True:
         password = await s.console.ask(prompt, secret=True)
-        repeated = await s.console.ask(_t(s)(REPEAT_PROMPT), secret=True)
+        repeated = await s.console.ask(s.t(REPEAT_PROMPT), secret=True)
         try:
             check_new_password(password, repeated)
         except PasswordError as error:
@@ -165,7 +161,7 @@ async def _password(s: PlainSession, prompt: str) -> tuple[str, str]:
 
 async def _typed(s: PlainSession, prompt: str) -> str | None:
     """The answer to `prompt`, stripped; None when the member goes back."""
-    answer = (await s.console.ask(_t(s)(prompt))).strip()
+    answer = (await s.console.ask(s.t(prompt))).strip()
     return None if answer.lower() in BACK else answer
 
 
@@ -178,17 +174,17 @@ async def _settled(
 ) -> SignUpResult | None:
     """`attempt` made after "One moment..."; None when it fails with one of `errors`, which
     is said (followed by `then`, when given)."""
-    await s.console.say(_t(s)(ONE_MOMENT))
+    await s.console.say(s.t(ONE_MOMENT))
     try:
         return await attempt()
     except errors as error:
-        await s.console.say(error_text(error) + ("\n" + then if then else ""))
+        await s.console.say(error_said(s.console, error) + ("\n" + then if then else ""))
         return None
 
 
 async def _sign_up(s: PlainSession) -> SignUpResult | None:
     console = s.console
-    _ = _t(s)
+    _ = s.t
     await console.say(_(NAME_HOW))
     while True:
         name = await _typed(s, NAME_PROMPT)
@@ -197,7 +193,7 @@ async def _sign_up(s: PlainSession) -> SignUpResult | None:
         try:
             await s.services.accounts.check_pseudonym(name)
         except (PseudonymError, AccountError, StoreBusyError) as error:
-            await console.say(error_text(error))
+            await console.say(error_said(s.console, error))
             continue
         await console.say(_(PASSWORD_HOW))
         password, repeated = await _password(s, _(PASSWORD_PROMPT))
@@ -229,7 +225,7 @@ async def _sign_up(s: PlainSession) -> SignUpResult | None:
 
 async def _recover(s: PlainSession) -> SignUpResult | None:
     console = s.console
-    _ = _t(s)
+    _ = s.t
     await console.say(_(RECOVER_HOW))
     for _attempt in range(TRIES):
         name = await _typed(s, RECOVER_NAME)

@@ -16,8 +16,13 @@ from dataclasses import dataclass, field
 
 import asyncssh
 
+from bbs.i18n import LANGUAGES, translator
+from plain.console import MORE_PROMPT
+
 ALLOWED = {0x07, 0x0A, 0x0D}
 MORE = "-- More: Enter for more, Q to stop: "
+# The "more" prompt in each language (a session speaks its member's).
+MORES = tuple(dict.fromkeys(translator(lang).gettext(MORE_PROMPT) for lang in LANGUAGES))
 
 
 def bad_bytes(data: bytes) -> list[int]:
@@ -150,7 +155,7 @@ class PlainTerminal:
         """Enter at each "more" until `prompt` comes; everything read on the way."""
         read = ""
         while True:
-            needle, text = await self.expect_any(MORE, prompt, timeout=timeout)
+            needle, text = await self.expect_any(*MORES, prompt, timeout=timeout)
             read += text
             if needle == prompt:
                 return read

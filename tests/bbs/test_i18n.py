@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 # Translations that are rightly the same as their English source, per language.
 SAME_AS_ENGLISH: dict[str, set[str]] = {
-    "de": {"Pseudonym: "},
+    "de": {"Pseudonym: ", "Thread"},
+    # The word a member types for no (plain line mode's yes/no prompts).
+    "es": {"no"},
 }
 PLACEHOLDER = re.compile(r"\{\w*\}")
 

@@ -116,14 +116,15 @@ async def test_a_portuguese_client_in_plain_lines_signs_up_and_gets_the_lines_in
         read = await term.expect("Pressione Enter quando tiver anotado: ")
         assert "Boas-vindas, Joana." in read
         term.send("\r")
-        await term.answer("Main menu: type a number", "2")
-        await term.answer("Boards: type", "3")
-        await term.answer("Threads: type", "n")
-        await term.answer("Title (up to 120 characters)", "Hoje")
-        await term.answer("Content warning", "")
-        await term.answer("Text, or . to send: ", "quero acabar com tudo hoje")
-        await term.answer("Text, or . to send: ", ".")
-        words = " ".join((await term.page_through("Threads: type")).split())
+        # Line mode itself speaks Portuguese too (the core's crisis note already did).
+        await term.answer("Menu principal: digite um número", "2")
+        await term.answer("Fóruns: digite", "3")
+        await term.answer("Conversas: digite", "n")
+        await term.answer("Título (até 120 caracteres)", "Hoje")
+        await term.answer("Aviso de conteúdo", "")
+        await term.answer("Texto, ou . para enviar: ", "quero acabar com tudo hoje")
+        await term.answer("Texto, ou . para enviar: ", ".")
+        words = " ".join((await term.page_through("Conversas: digite")).split())
         assert "A sua mensagem foi publicada, do jeito que você escreveu." in words
         assert "Só você pode ver esta nota." in words
         assert "Você não fez nada de errado" in words and "findahelpline.com" in words

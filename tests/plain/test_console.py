@@ -7,7 +7,9 @@ import asyncio
 
 import pytest
 
+from bbs.i18n import translator
 from plain.console import HIDDEN_LINE, MORE_PROMPT, Console
+from plain.forms import confirm
 from plain.layout import rows
 
 
@@ -160,6 +162,42 @@ async def test_hide_prints_one_neutral_line_and_nothing_more_until_back() -> Non
     assert "Plover: are you there?" in io.out
     await io.answer("done")
     assert await task == "done"
+
+
+async def test_in_spanish_the_words_typed_work_in_spanish_and_in_english() -> None:
+    io = MemoryIO(height=8)
+    console = Console(io)
+    console.t = translator("es").gettext
+    helped = []
+
+    async def on_help() -> None:
+        helped.append(True)
+
+    console.on_help = on_help
+    task = asyncio.ensure_future(console.ask("> "))
+    await io.answer("ayuda")
+    await io.answer("help")
+    await io.answer("ocultar")
+    await asyncio.wait_for(io.waiting.wait(), 2)
+    assert "Estado del sistema: todos los servicios funcionan con normalidad." in io.out
+    await io.answer("volver")
+    await asyncio.wait_for(io.waiting.wait(), 2)
+    assert "Has vuelto." in io.out
+    await io.answer("hide")
+    await io.answer("back")
+    await io.answer("3")
+    assert await task == "3" and len(helped) == 2
+    # Yes and no: the Spanish prompt, and sí (or y) for yes.
+    asked = asyncio.ensure_future(confirm(console, "¿Seguro?"))
+    await io.answer("quizá")
+    await io.answer("sí")
+    assert await asked is True
+    assert (
+        io.prompts[-1] == "Escribe S para sí o N para no: "
+        and "Escribe S o N, por favor." in io.out
+    )
+    assert console.counted(("{count} day", "{count} days"), 1) == "1 día"
+    assert console.counted(("{count} day", "{count} days"), 3) == "3 días"
 
 
 def test_layout_wraps_long_words_and_keeps_blank_lines() -> None:
