@@ -14,6 +14,7 @@ the driver calls `scroll`, which writes the scroll and shifts the rows remembere
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 from bbs.text_safety import cell_width
 
@@ -163,6 +164,11 @@ def _cells(run: str) -> list[tuple[str, str]] | None:
 
 
 def _plain_into(cells: list[tuple[str, str]], style: str, text: str) -> bool:
+    if text.isascii() and text.isprintable():
+        # Printable ASCII is one cell a character (most of every frame): no per-character
+        # width look-up. A session's first frames cost ~400 look-ups a line without this.
+        cells.extend(zip(repeat(style), text))
+        return True
     for char in text:
         if cell_width(char) != 1:
             return False
