@@ -273,6 +273,7 @@ def apply_textual_patches() -> None:
     _lazy_strip_caches()
     _skip_same_size_relayout()
     _quiet_empty_toast_rack()
+    _style_a_new_screen_once()
     # No patch drops a Layout or Update message. One that skipped layouts "already done"
     # saved a few ms of CPU a session start but left grown widgets at their old height: a
     # full layout that runs after a widget changes and before the widget's idle moment
@@ -637,6 +638,55 @@ def _quiet_empty_toast_rack() -> None:
         original(self, notifications)
 
     ToastRack.show = show  # type: ignore[method-assign]
+
+
+def _style_a_new_screen_once() -> None:
+    """A screen shown for the first time is not styled all over again as it comes up.
+
+    Textual styles every node as it is mounted, and then again, all of them, when the
+    screen first resumes, in case the stylesheet changed in between (a widget's default
+    CSS is added when the first widget of its kind mounts): a third of a session start's
+    style work (profiled). Each node now notes the rules it was styled with; on a
+    screen's first resume only the nodes styled with older rules are styled again, so
+    each node ends with the styles the full pass gives it. Class and pseudo-class
+    changes restyle their nodes as they happen, as before, and a screen coming back up
+    (not its first resume) gets Textual's full pass.
+    """
+    from textual import events
+    from textual.css.stylesheet import Stylesheet
+    from textual.screen import Screen
+
+    patch = "style_a_new_screen_once"
+    apply = _method(Stylesheet, "apply", patch, ("self", "node", "animate", "cache"))
+    resume = _method(Screen, "_on_screen_resume", patch + "_resume", ("self", "event"))
+    _method(Stylesheet, "update_nodes", patch + "_update_nodes", ("self", "nodes", "animate"))
+    if "event.refresh_styles" not in inspect.getsource(resume):
+        raise TextualChanged("Screen._on_screen_resume changed: patch " + repr(patch))
+    if "rules_map = self.rules_map" not in inspect.getsource(apply):
+        raise TextualChanged("Stylesheet.apply changed: patch " + repr(patch))
+
+    def apply_noting_the_rules(
+        self: Stylesheet, node: DOMNode, *, animate: bool = False, cache: Any = None
+    ) -> None:
+        apply(self, node, animate=animate, cache=cache)
+        node._bbs_styled_with = self._rules_map  # type: ignore[attr-defined]
+
+    def _on_screen_resume(self: Screen[Any], event: events.ScreenResume) -> None:
+        if event.refresh_styles and self.stack_updates == 0 and self.is_attached:
+            stylesheet = self.app.stylesheet
+            rules = stylesheet.rules_map
+            stale = [
+                node
+                for node in self.walk_children(with_self=True)
+                if getattr(node, "_bbs_styled_with", None) is not rules
+            ]
+            if stale:
+                stylesheet.update_nodes(stale, animate=False)
+            event = events.ScreenResume(refresh_styles=False)
+        resume(self, event)
+
+    Stylesheet.apply = apply_noting_the_rules  # type: ignore[method-assign]
+    Screen._on_screen_resume = _on_screen_resume  # type: ignore[method-assign]
 
 
 def _keep_reverse_in_visual_styles() -> None:
