@@ -381,13 +381,49 @@ def _share_parsed_css() -> None:
         scope: str = "",
     ) -> list[Any]:
         key = (css, read_from, is_default_rules, tie_breaker, scope)
-        return cache.lookup(
-            self,
-            key,
-            lambda: original(self, css, read_from, is_default_rules, tie_breaker, scope),
-        )
+
+        def parse() -> list[Any]:
+            with _own_variable_tokens(self):
+                rules: list[Any] = original(
+                    self, css, read_from, is_default_rules, tie_breaker, scope
+                )
+            return rules
+
+        return cache.lookup(self, key, parse)
 
     Stylesheet._parse_rules = _parse_rules  # type: ignore[method-assign]
+
+
+# Each theme's CSS variables, tokenised once for every app (see _share_variable_tokens).
+_theme_tokens: dict[int, dict[str, list[Any]]] = {}
+_tokens_shared = False
+
+
+def _shared_variable_tokens(stylesheet: Any) -> dict[str, list[Any]]:
+    from textual.css.tokenize import tokenize_values
+
+    key = _variables_key(stylesheet)
+    tokens = _theme_tokens.get(key)
+    if tokens is None:
+        if len(_theme_tokens) >= 16:  # themes and colour modes in use: a handful
+            _theme_tokens.clear()
+        tokens = _theme_tokens[key] = tokenize_values(stylesheet._variables)
+    return tokens
+
+
+@contextlib.contextmanager
+def _own_variable_tokens(stylesheet: Any) -> Any:
+    """While the stylesheet parses CSS, it has lists of its own: Textual's substitution
+    appends to a variable's list when CSS defines a variable of the same name."""
+    if not _tokens_shared:
+        yield  # Textual's own property: each stylesheet has lists of its own anyway
+        return
+    common = _shared_variable_tokens(stylesheet)
+    stylesheet._Stylesheet__variable_tokens = {name: list(v) for name, v in common.items()}
+    try:
+        yield
+    finally:
+        stylesheet._Stylesheet__variable_tokens = None
 
 
 def _share_variable_tokens() -> None:
@@ -395,32 +431,27 @@ def _share_variable_tokens() -> None:
 
     Every style string an app parses (a "bold $accent" in a widget) needs the theme's
     variables as tokens, and each app tokenised all of them again on its first frame:
-    1-2 ms of every session's start (profiled). Each app gets its own lists (Textual's
-    substitution may append to them) over tokens that are shared and never changed.
+    1-2 ms of every session's start (profiled), and ~15 KiB an app kept. Style strings
+    only read them (their tokenizer has no variable definitions), so they read the
+    shared tokens; a stylesheet parsing CSS (a miss in the shared rule cache, see
+    _share_parsed_css) gets lists of its own for that parse, since a CSS variable
+    definition appends to them.
     """
     from textual.css.stylesheet import Stylesheet
-    from textual.css.tokenize import tokenize_values
 
     _method(Stylesheet, "_variable_tokens", "share_variable_tokens", ("self",))
     if "self.__variable_tokens" not in inspect.getsource(Stylesheet.__init__):
         raise TextualChanged("Stylesheet.__variable_tokens is gone: patch 'share_variable_tokens'")
 
-    shared: dict[int, dict[str, list[Any]]] = {}
-
     def _variable_tokens(self: Stylesheet) -> dict[str, list[Any]]:
         tokens: dict[str, list[Any]] | None = self._Stylesheet__variable_tokens  # type: ignore[attr-defined]
         if tokens is None:
-            key = _variables_key(self)
-            common = shared.get(key)
-            if common is None:
-                if len(shared) >= 16:  # themes and colour modes in use: a handful
-                    shared.clear()
-                common = shared[key] = tokenize_values(self._variables)
-            tokens = {name: list(values) for name, values in common.items()}
-            self._Stylesheet__variable_tokens = tokens  # type: ignore[attr-defined]
+            return _shared_variable_tokens(self)  # read only, outside a parse
         return tokens
 
+    global _tokens_shared
     Stylesheet._variable_tokens = property(_variable_tokens)  # type: ignore[assignment,method-assign]
+    _tokens_shared = True
 
 
 class _LazyCache:

@@ -181,19 +181,21 @@ def test_a_strip_makes_its_caches_only_when_used_and_still_caches() -> None:
     assert _made(strip, "_crop_cache") and not _made(strip, "_style_cache")
 
 
-def test_apps_share_theme_tokens_without_sharing_their_lists() -> None:
+def test_apps_share_theme_tokens_and_a_css_parse_gets_lists_of_its_own() -> None:
     apply_textual_patches()
     one, two = App(), App()
     for app in (one, two):
         app.stylesheet.set_variables(app.get_css_variables())
     a, b = one.stylesheet._variable_tokens, two.stylesheet._variable_tokens
-    assert a == b and a is not b
-    name = next(iter(a))
-    a[name].append(a[name][0])  # what Textual's substitution may do to one app's lists
-    assert len(b[name]) == len(a[name]) - 1
-    assert len(App().stylesheet._variable_tokens.get(name, [])) in (0, len(b[name]))
-    # Where the patch keeps them is where Textual's own code looks.
-    assert one.stylesheet._Stylesheet__variable_tokens is a  # type: ignore[attr-defined]
+    assert a is b and "primary" in a  # one set of tokens, read by style strings
+    before = {name: list(tokens) for name, tokens in a.items()}
+    # CSS that defines a theme variable again: Textual's substitution appends to its list.
+    css = "$primary: red;\nStatic.tokens-test { color: $primary; }"
+    [rule] = one.stylesheet._parse_rules(css, ("tokens test", ""))
+    assert rule.styles.color == Color.parse("red")
+    assert {name: list(tokens) for name, tokens in a.items()} == before
+    # Where the patch keeps a parse's own lists is where Textual's own code looks.
+    assert one.stylesheet._Stylesheet__variable_tokens is None  # type: ignore[attr-defined]
 
 
 def test_a_gone_widget_s_rendered_lines_are_not_kept_by_the_background_cache() -> None:
