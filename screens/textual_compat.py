@@ -679,7 +679,8 @@ def _style_a_new_screen_once() -> None:
     CSS is added when the first widget of its kind mounts): a third of a session start's
     style work (profiled). Each node now notes the rules it was styled with; on a
     screen's first resume only the nodes styled with older rules are styled again, so
-    each node ends with the styles the full pass gives it. Class and pseudo-class
+    each node ends with the styles the full pass gives it (and a scroll bar shown, as
+    the full pass styles those too). Class and pseudo-class
     changes restyle their nodes as they happen, as before, and a screen coming back up
     (not its first resume) gets Textual's full pass.
     """
@@ -706,10 +707,20 @@ def _style_a_new_screen_once() -> None:
         if event.refresh_styles and self.stack_updates == 0 and self.is_attached:
             stylesheet = self.app.stylesheet
             rules = stylesheet.rules_map
+            # Styled again as the full pass would: nodes styled with older rules, and
+            # scrollable ones showing a scroll bar (the pass styles their bars too).
             stale = [
                 node
                 for node in self.walk_children(with_self=True)
                 if getattr(node, "_bbs_styled_with", None) is not rules
+                or (
+                    isinstance(node, Widget)
+                    and node.is_scrollable
+                    and (
+                        (node.show_vertical_scrollbar and node.scrollbar_size_vertical)
+                        or (node.show_horizontal_scrollbar and node.scrollbar_size_horizontal)
+                    )
+                )
             ]
             if stale:
                 stylesheet.update_nodes(stale, animate=False)

@@ -24,6 +24,7 @@ from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.color import Color
+from textual.containers import VerticalScroll
 from textual.css.stylesheet import Stylesheet
 from textual.filter import NoColor
 from textual.message import Message
@@ -295,12 +296,15 @@ class _StyledScreen(Screen[None]):
     _StyledScreen Static.warn { color: red; }
     _StyledScreen #second { text-style: bold; }
     _StyledScreen Static:last-child { background: blue; }
+    _StyledScreen VerticalScroll { overflow-y: scroll; height: 3; }
     """
 
     def compose(self) -> ComposeResult:
         yield Static("one", classes="warn")
         yield Static("two", id="second")
         yield Input()
+        with VerticalScroll():
+            yield Static("in a scroller")
 
 
 async def test_a_new_screen_is_styled_once_with_the_styles_a_second_pass_would_give() -> None:
@@ -317,6 +321,9 @@ async def test_a_new_screen_is_styled_once_with_the_styles_a_second_pass_would_g
         assert restyled == []  # the first resume did not style the whole screen again
         once = _styles_of(screen)
         assert any(rules.get("color") for _name, rules in once)  # our CSS reached it
+        scroller = screen.query_one(VerticalScroll)
+        assert scroller._vertical_scrollbar is not None  # its bar was styled, as the pass does
+        assert scroller._vertical_scrollbar._bbs_styled_with is app.stylesheet.rules_map
         original(animate=False)  # what Textual's second pass would have done
         assert _styles_of(screen) == once
 
@@ -342,7 +349,7 @@ async def test_on_a_first_resume_only_nodes_styled_with_older_rules_are_styled_a
         screen.stack_updates = 0  # as if it were its first resume
         second._bbs_styled_with = None  # styled before the stylesheet last changed
         screen._on_screen_resume(events.ScreenResume())
-        assert whole == [] and some == [[second]]
+        assert whole == [] and some == [[second, screen.query_one(VerticalScroll)]]
         assert second._bbs_styled_with is app.stylesheet.rules_map
         screen.stack_updates = 1  # a screen coming back up gets the full pass
         screen._on_screen_resume(events.ScreenResume())
