@@ -5,6 +5,9 @@ of its own), connects real asyncssh clients with a pty and key authentication, a
 prints a table. Bounded in count and time; loopback only.
 
     .venv/bin/python bench/bench_sessions.py [--sessions 1,50,200] [--paint 100]
+
+BENCH_PROFILE=FILE writes a cProfile of the server; BENCH_TRACEMALLOC=FILE appends where the
+server's traced memory went between one measuring point and the next (tracemalloc).
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ async def main():
     print(json.dumps({"port": running.port}), flush=True)
     if profile is not None:
         profile.enable()
+    snapshots = None
+    if os.environ.get("BENCH_TRACEMALLOC"):
+        import tracemalloc
+        tracemalloc.start(1)
+        snapshots = []
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -58,6 +66,20 @@ async def main():
             break
         gc.collect()
         usage = resource.getrusage(resource.RUSAGE_SELF)
+        if snapshots is not None:
+            # Where the memory went between this point and the last: top lines and files.
+            snapshots.append(tracemalloc.take_snapshot())
+            if len(snapshots) > 1:
+                with open(os.environ["BENCH_TRACEMALLOC"], "a") as out:
+                    sessions = len(running.registry.sessions)
+                    for key in ("lineno", "filename"):
+                        diff = snapshots[-1].compare_to(snapshots[-2], key)
+                        total = sum(d.size_diff for d in diff)
+                        out.write(f"== {len(snapshots) - 1}: {sessions} sessions open, "
+                                  f"{total / 1024:+.0f} KiB traced, by {key}\n")
+                        for d in diff[:25]:
+                            out.write(f"{d.size_diff / 1024:+9.1f} KiB {d.count_diff:+7d}  "
+                                      f"{d.traceback[0].filename}:{d.traceback[0].lineno}\n")
         print(json.dumps({"rss_kib": rss_kib(), "live_apps": len(LIVE_APPS),
                           "sessions": len(running.registry.sessions),
                           "cpu_ms": int((usage.ru_utime + usage.ru_stime) * 1000)}), flush=True)

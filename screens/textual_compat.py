@@ -273,6 +273,7 @@ def apply_textual_patches() -> None:
     _lazy_strip_caches()
     _skip_same_size_relayout()
     _quiet_empty_toast_rack()
+    _style_a_new_screen_once()
     # No patch drops a Layout or Update message. One that skipped layouts "already done"
     # saved a few ms of CPU a session start but left grown widgets at their old height: a
     # full layout that runs after a widget changes and before the widget's idle moment
@@ -380,13 +381,49 @@ def _share_parsed_css() -> None:
         scope: str = "",
     ) -> list[Any]:
         key = (css, read_from, is_default_rules, tie_breaker, scope)
-        return cache.lookup(
-            self,
-            key,
-            lambda: original(self, css, read_from, is_default_rules, tie_breaker, scope),
-        )
+
+        def parse() -> list[Any]:
+            with _own_variable_tokens(self):
+                rules: list[Any] = original(
+                    self, css, read_from, is_default_rules, tie_breaker, scope
+                )
+            return rules
+
+        return cache.lookup(self, key, parse)
 
     Stylesheet._parse_rules = _parse_rules  # type: ignore[method-assign]
+
+
+# Each theme's CSS variables, tokenised once for every app (see _share_variable_tokens).
+_theme_tokens: dict[int, dict[str, list[Any]]] = {}
+_tokens_shared = False
+
+
+def _shared_variable_tokens(stylesheet: Any) -> dict[str, list[Any]]:
+    from textual.css.tokenize import tokenize_values
+
+    key = _variables_key(stylesheet)
+    tokens = _theme_tokens.get(key)
+    if tokens is None:
+        if len(_theme_tokens) >= 16:  # themes and colour modes in use: a handful
+            _theme_tokens.clear()
+        tokens = _theme_tokens[key] = tokenize_values(stylesheet._variables)
+    return tokens
+
+
+@contextlib.contextmanager
+def _own_variable_tokens(stylesheet: Any) -> Any:
+    """While the stylesheet parses CSS, it has lists of its own: Textual's substitution
+    appends to a variable's list when CSS defines a variable of the same name."""
+    if not _tokens_shared:
+        yield  # Textual's own property: each stylesheet has lists of its own anyway
+        return
+    common = _shared_variable_tokens(stylesheet)
+    stylesheet._Stylesheet__variable_tokens = {name: list(v) for name, v in common.items()}
+    try:
+        yield
+    finally:
+        stylesheet._Stylesheet__variable_tokens = None
 
 
 def _share_variable_tokens() -> None:
@@ -394,32 +431,27 @@ def _share_variable_tokens() -> None:
 
     Every style string an app parses (a "bold $accent" in a widget) needs the theme's
     variables as tokens, and each app tokenised all of them again on its first frame:
-    1-2 ms of every session's start (profiled). Each app gets its own lists (Textual's
-    substitution may append to them) over tokens that are shared and never changed.
+    1-2 ms of every session's start (profiled), and ~15 KiB an app kept. Style strings
+    only read them (their tokenizer has no variable definitions), so they read the
+    shared tokens; a stylesheet parsing CSS (a miss in the shared rule cache, see
+    _share_parsed_css) gets lists of its own for that parse, since a CSS variable
+    definition appends to them.
     """
     from textual.css.stylesheet import Stylesheet
-    from textual.css.tokenize import tokenize_values
 
     _method(Stylesheet, "_variable_tokens", "share_variable_tokens", ("self",))
     if "self.__variable_tokens" not in inspect.getsource(Stylesheet.__init__):
         raise TextualChanged("Stylesheet.__variable_tokens is gone: patch 'share_variable_tokens'")
 
-    shared: dict[int, dict[str, list[Any]]] = {}
-
     def _variable_tokens(self: Stylesheet) -> dict[str, list[Any]]:
         tokens: dict[str, list[Any]] | None = self._Stylesheet__variable_tokens  # type: ignore[attr-defined]
         if tokens is None:
-            key = _variables_key(self)
-            common = shared.get(key)
-            if common is None:
-                if len(shared) >= 16:  # themes and colour modes in use: a handful
-                    shared.clear()
-                common = shared[key] = tokenize_values(self._variables)
-            tokens = {name: list(values) for name, values in common.items()}
-            self._Stylesheet__variable_tokens = tokens  # type: ignore[attr-defined]
+            return _shared_variable_tokens(self)  # read only, outside a parse
         return tokens
 
+    global _tokens_shared
     Stylesheet._variable_tokens = property(_variable_tokens)  # type: ignore[assignment,method-assign]
+    _tokens_shared = True
 
 
 class _LazyCache:
@@ -637,6 +669,66 @@ def _quiet_empty_toast_rack() -> None:
         original(self, notifications)
 
     ToastRack.show = show  # type: ignore[method-assign]
+
+
+def _style_a_new_screen_once() -> None:
+    """A screen shown for the first time is not styled all over again as it comes up.
+
+    Textual styles every node as it is mounted, and then again, all of them, when the
+    screen first resumes, in case the stylesheet changed in between (a widget's default
+    CSS is added when the first widget of its kind mounts): a third of a session start's
+    style work (profiled). Each node now notes the rules it was styled with; on a
+    screen's first resume only the nodes styled with older rules are styled again, so
+    each node ends with the styles the full pass gives it (and a scroll bar shown, as
+    the full pass styles those too). Class and pseudo-class
+    changes restyle their nodes as they happen, as before, and a screen coming back up
+    (not its first resume) gets Textual's full pass.
+    """
+    from textual import events
+    from textual.css.stylesheet import Stylesheet
+    from textual.screen import Screen
+
+    patch = "style_a_new_screen_once"
+    apply = _method(Stylesheet, "apply", patch, ("self", "node", "animate", "cache"))
+    resume = _method(Screen, "_on_screen_resume", patch + "_resume", ("self", "event"))
+    _method(Stylesheet, "update_nodes", patch + "_update_nodes", ("self", "nodes", "animate"))
+    if "event.refresh_styles" not in inspect.getsource(resume):
+        raise TextualChanged("Screen._on_screen_resume changed: patch " + repr(patch))
+    if "rules_map = self.rules_map" not in inspect.getsource(apply):
+        raise TextualChanged("Stylesheet.apply changed: patch " + repr(patch))
+
+    def apply_noting_the_rules(
+        self: Stylesheet, node: DOMNode, *, animate: bool = False, cache: Any = None
+    ) -> None:
+        apply(self, node, animate=animate, cache=cache)
+        node._bbs_styled_with = self._rules_map  # type: ignore[attr-defined]
+
+    def _on_screen_resume(self: Screen[Any], event: events.ScreenResume) -> None:
+        if event.refresh_styles and self.stack_updates == 0 and self.is_attached:
+            stylesheet = self.app.stylesheet
+            rules = stylesheet.rules_map
+            # Styled again as the full pass would: nodes styled with older rules, and
+            # scrollable ones showing a scroll bar (the pass styles their bars too).
+            stale = [
+                node
+                for node in self.walk_children(with_self=True)
+                if getattr(node, "_bbs_styled_with", None) is not rules
+                or (
+                    isinstance(node, Widget)
+                    and node.is_scrollable
+                    and (
+                        (node.show_vertical_scrollbar and node.scrollbar_size_vertical)
+                        or (node.show_horizontal_scrollbar and node.scrollbar_size_horizontal)
+                    )
+                )
+            ]
+            if stale:
+                stylesheet.update_nodes(stale, animate=False)
+            event = events.ScreenResume(refresh_styles=False)
+        resume(self, event)
+
+    Stylesheet.apply = apply_noting_the_rules  # type: ignore[method-assign]
+    Screen._on_screen_resume = _on_screen_resume  # type: ignore[method-assign]
 
 
 def _keep_reverse_in_visual_styles() -> None:

@@ -14,6 +14,8 @@ the driver calls `scroll`, which writes the scroll and shifts the rows remembere
 from __future__ import annotations
 
 import re
+import sys
+from itertools import repeat
 
 from bbs.text_safety import cell_width
 
@@ -41,8 +43,8 @@ class FrameFilter:
     def __init__(self, width: int, height: int) -> None:
         self.width = width
         self.height = height
-        # Row -> column -> (the SGR sequences in force, the character) on the terminal.
-        self._rows: dict[int, dict[int, tuple[str, str]]] = {}
+        # Row (1-based) -> what the terminal shows on it, where known.
+        self._rows: dict[int, _Row] = {}
         self.bytes_in = 0
         self.bytes_out = 0
 
@@ -124,47 +126,78 @@ class FrameFilter:
             self._rows.clear()
             return move + run
         cells = _cells(run)
-        if cells is None:
+        if cells is None or col < 1:
             # Wide or zero-width characters: not modelled cell by cell; forget the row.
             self._rows.pop(row, None)
             return move + run
-        shown = self._rows.setdefault(row, {})
-        if cells and all(shown.get(col + i) == cell for i, cell in enumerate(cells)):
+        styles, chars = cells
+        start, end = col - 1, col - 1 + len(chars)
+        shown = self._rows.get(row)
+        if shown is None:
+            shown = self._rows[row] = _Row(self.width)
+        elif chars and shown.chars[start:end] == chars and shown.styles[start:end] == styles:
             # The terminal shows exactly this already.
             return ""
-        for i, cell in enumerate(cells):
-            shown[col + i] = cell
-        span_end = col + len(cells)
-        if span_end - 1 == self.width:
+        shown.chars = shown.chars[:start] + chars + shown.chars[end:]
+        shown.styles[start:end] = styles
+        if end == self.width:
             match = _TRAILING_BLANKS.search(run)
             # Only blanks on the default background with nothing else in force (a reverse
             # or underline still set would show on them) are what an erase leaves.
-            if match and all(c == ("\x1b[49m", " ") for c in cells[-len(match.group(1)) :]):
-                run = run[: match.start()] + "\x1b[0m\x1b[K" + match.group(2)
+            if match:
+                blanks = len(match.group(1))
+                if chars.endswith(" " * blanks) and all(
+                    style == "\x1b[49m" for style in styles[-blanks:]
+                ):
+                    run = run[: match.start()] + "\x1b[0m\x1b[K" + match.group(2)
         return move + run
 
 
-def _cells(run: str) -> list[tuple[str, str]] | None:
+class _Row:
+    """One row as the terminal shows it: its characters (UNKNOWN where not known) and the
+    SGR sequences in force on each cell. A string and a list of shared style strings
+    hold a row in about a tenth of the memory a cell-by-cell mapping took."""
+
+    __slots__ = ("chars", "styles")
+
+    def __init__(self, width: int) -> None:
+        self.chars = UNKNOWN * width
+        self.styles: list[str | None] = [None] * width
+
+
+# A cell not known: NUL is never remembered as shown (it is not one cell wide).
+UNKNOWN = "\x00"
+
+
+def _cells(run: str) -> tuple[list[str], str] | None:
     """What each cell of `run` shows: the SGR sequences in force since the last reset (a
-    run starts reset, as Textual ends every segment with one) and the character. None
+    run starts reset, as Textual ends every segment with one), and the characters. None
     when a character is not exactly one cell wide."""
-    cells: list[tuple[str, str]] = []
+    styles: list[str] = []
+    chars: list[str] = []
     style = ""
     at = 0
     for escape in _ESCAPE.finditer(run):
-        if not _plain_into(cells, style, run[at : escape.start()]):
+        text = run[at : escape.start()]
+        if not _one_cell_each(text):
             return None
+        chars.append(text)
+        styles.extend(repeat(style, len(text)))
         sequence = escape.group(0)
-        style = "" if sequence in ("\x1b[0m", "\x1b[m") else style + sequence
+        # Interned: rows of every session share their few style strings.
+        style = "" if sequence in ("\x1b[0m", "\x1b[m") else sys.intern(style + sequence)
         at = escape.end()
-    if not _plain_into(cells, style, run[at:].rstrip("\n")):
+    text = run[at:].rstrip("\n")
+    if not _one_cell_each(text):
         return None
-    return cells
+    chars.append(text)
+    styles.extend(repeat(style, len(text)))
+    return styles, "".join(chars)
 
 
-def _plain_into(cells: list[tuple[str, str]], style: str, text: str) -> bool:
-    for char in text:
-        if cell_width(char) != 1:
-            return False
-        cells.append((style, char))
-    return True
+def _one_cell_each(text: str) -> bool:
+    if text.isascii() and text.isprintable():
+        # Printable ASCII is one cell a character (most of every frame): no per-character
+        # width look-up.
+        return True
+    return all(cell_width(char) == 1 for char in set(text))

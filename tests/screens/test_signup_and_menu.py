@@ -324,3 +324,31 @@ async def test_home_is_drawn_once_and_complete_from_the_sessions_snapshot(
         assert all(frame == frames[0] for frame in frames), frames
         assert "Nothing new for you" in str(app.screen.query_one("#whats-new").render())
         assert app.context.home is None  # taken once; later visits read afresh
+
+
+async def test_first_screens_have_the_styles_a_full_style_pass_gives(community: Community) -> None:
+    # screens.textual_compat skips Textual's second style pass when a screen first comes
+    # up: the home screen and a visitor's first screen look as that pass would make them.
+    from screens.textual_compat import apply_textual_patches
+
+    apply_textual_patches()
+    member = await sign_up(community, "Fern")
+    home = await community.services.home.snapshot(member)
+
+    def styles_of(app: BBSApp) -> list[tuple[str, dict[str, Any]]]:
+        return [
+            (repr(node), dict(node._css_styles.get_rules()))
+            for node in app.screen.walk_children(with_self=True)
+        ]
+
+    for context, first in (
+        (SessionContext(community.services, member, home=home), MainMenuScreen),
+        (SessionContext(community.services, None), LanguageScreen),
+    ):
+        app = BBSApp(context)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, lambda: isinstance(app.screen, first), first.__name__)  # noqa: B023
+            await pilot.pause()
+            once = styles_of(app)
+            app.screen.update_node_styles(animate=False)
+            assert styles_of(app) == once

@@ -24,6 +24,7 @@ from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.color import Color
+from textual.containers import VerticalScroll
 from textual.css.stylesheet import Stylesheet
 from textual.filter import NoColor
 from textual.message import Message
@@ -76,6 +77,9 @@ ORIGINALS = {
     "inner_outer_without_the_cache": "d2509f3e796680df9e74d7abc9df50afba9be6d4903f6731daa037476a17277b",  # noqa: E501
     "box_models_of_the_current_layout": "2af27ebacc60142be3782279f67a61898501b40a1238d9307bf0e3670bdba1f6",  # noqa: E501
     "keep_reverse_in_visual_styles": "89a34466ed64d4bf6da3c93fed5cd38673ab359b2edf702efa4ab65be0a5048e",  # noqa: E501
+    "style_a_new_screen_once": "1faf3687bbba428feb76c648ce131943e14cbb86cfa8f081a18f7edb6cd5fb03",
+    "style_a_new_screen_once_resume": "f39caa8ec4424d3cade603cf3bd714950323ca9bf16e922ba0dcad147fb9b9cf",  # noqa: E501
+    "style_a_new_screen_once_update_nodes": "386367db2e9d8dee93d6f604a5a80d71d2a30093404b7329decb7963de27776b",  # noqa: E501
 }
 
 
@@ -112,6 +116,8 @@ INSTALLERS = [
     (compat._inner_outer_without_the_cache, StylesCache, "get_inner_outer"),
     (compat._box_models_of_the_current_layout, Widget, "_get_box_model"),
     (compat._keep_reverse_in_visual_styles, Widget, "get_visual_style"),
+    (compat._style_a_new_screen_once, Stylesheet, "apply"),
+    (compat._style_a_new_screen_once, Screen, "_on_screen_resume"),
 ]
 
 
@@ -176,19 +182,21 @@ def test_a_strip_makes_its_caches_only_when_used_and_still_caches() -> None:
     assert _made(strip, "_crop_cache") and not _made(strip, "_style_cache")
 
 
-def test_apps_share_theme_tokens_without_sharing_their_lists() -> None:
+def test_apps_share_theme_tokens_and_a_css_parse_gets_lists_of_its_own() -> None:
     apply_textual_patches()
     one, two = App(), App()
     for app in (one, two):
         app.stylesheet.set_variables(app.get_css_variables())
     a, b = one.stylesheet._variable_tokens, two.stylesheet._variable_tokens
-    assert a == b and a is not b
-    name = next(iter(a))
-    a[name].append(a[name][0])  # what Textual's substitution may do to one app's lists
-    assert len(b[name]) == len(a[name]) - 1
-    assert len(App().stylesheet._variable_tokens.get(name, [])) in (0, len(b[name]))
-    # Where the patch keeps them is where Textual's own code looks.
-    assert one.stylesheet._Stylesheet__variable_tokens is a  # type: ignore[attr-defined]
+    assert a is b and "primary" in a  # one set of tokens, read by style strings
+    before = {name: list(tokens) for name, tokens in a.items()}
+    # CSS that defines a theme variable again: Textual's substitution appends to its list.
+    css = "$primary: red;\nStatic.tokens-test { color: $primary; }"
+    [rule] = one.stylesheet._parse_rules(css, ("tokens test", ""))
+    assert rule.styles.color == Color.parse("red")
+    assert {name: list(tokens) for name, tokens in a.items()} == before
+    # Where the patch keeps a parse's own lists is where Textual's own code looks.
+    assert one.stylesheet._Stylesheet__variable_tokens is None  # type: ignore[attr-defined]
 
 
 def test_a_gone_widget_s_rendered_lines_are_not_kept_by_the_background_cache() -> None:
@@ -273,6 +281,79 @@ class _Probe(App[None]):
     def compose(self) -> ComposeResult:
         yield Input(id="field")
         yield Static("text", id="text")
+
+
+def _styles_of(screen: Screen[Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every node's CSS rules as the stylesheet set them."""
+    return [
+        (repr(node), dict(node._css_styles.get_rules()))
+        for node in screen.walk_children(with_self=True)
+    ]
+
+
+class _StyledScreen(Screen[None]):
+    CSS = """
+    _StyledScreen Static.warn { color: red; }
+    _StyledScreen #second { text-style: bold; }
+    _StyledScreen Static:last-child { background: blue; }
+    _StyledScreen VerticalScroll { overflow-y: scroll; height: 3; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("one", classes="warn")
+        yield Static("two", id="second")
+        yield Input()
+        with VerticalScroll():
+            yield Static("in a scroller")
+
+
+async def test_a_new_screen_is_styled_once_with_the_styles_a_second_pass_would_give() -> None:
+    apply_textual_patches()
+    app = App[None]()
+    async with app.run_test(size=(40, 10)) as pilot:
+        screen = _StyledScreen()
+        restyled: list[object] = []
+        original = screen.update_node_styles
+        screen.update_node_styles = lambda *a, **k: (restyled.append(a), original(*a, **k))[1]  # type: ignore[method-assign]
+        await app.push_screen(screen)
+        await wait_until(lambda: screen.stack_updates > 0 and not screen._layout_required)
+        await pilot.pause()
+        assert restyled == []  # the first resume did not style the whole screen again
+        once = _styles_of(screen)
+        assert any(rules.get("color") for _name, rules in once)  # our CSS reached it
+        scroller = screen.query_one(VerticalScroll)
+        assert scroller._vertical_scrollbar is not None  # its bar was styled, as the pass does
+        assert scroller._vertical_scrollbar._bbs_styled_with is app.stylesheet.rules_map
+        original(animate=False)  # what Textual's second pass would have done
+        assert _styles_of(screen) == once
+
+
+async def test_on_a_first_resume_only_nodes_styled_with_older_rules_are_styled_again() -> None:
+    apply_textual_patches()
+    app = App[None]()
+    async with app.run_test(size=(40, 10)) as pilot:
+        screen = _StyledScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        whole: list[object] = []
+        original = screen.update_node_styles
+        screen.update_node_styles = lambda *a, **k: (whole.append(a), original(*a, **k))[1]  # type: ignore[method-assign]
+        some: list[list[Any]] = []
+        update_nodes = app.stylesheet.update_nodes
+        app.stylesheet.update_nodes = lambda nodes, animate=False: (  # type: ignore[method-assign]
+            some.append(list(nodes)),
+            update_nodes(some[-1], animate),
+        )[1]
+        second = screen.query_one("#second")
+        second.styles.color = "green"  # not from CSS: the full pass leaves it too
+        screen.stack_updates = 0  # as if it were its first resume
+        second._bbs_styled_with = None  # styled before the stylesheet last changed
+        screen._on_screen_resume(events.ScreenResume())
+        assert whole == [] and some == [[second, screen.query_one(VerticalScroll)]]
+        assert second._bbs_styled_with is app.stylesheet.rules_map
+        screen.stack_updates = 1  # a screen coming back up gets the full pass
+        screen._on_screen_resume(events.ScreenResume())
+        assert len(whole) == 1
 
 
 async def test_app_driver_and_row_scroller_under_a_headless_driver() -> None:
