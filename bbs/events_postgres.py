@@ -170,6 +170,10 @@ class PostgresEventBus:
         """Deliver what the table holds after the last delivered id, whenever woken."""
 
         async def read(conn: Connection) -> None:
+            # A new connection reads first: a wake-up taken by a read that then failed
+            # (the connection was lost under it) must not leave events unread until the
+            # next notification, which may never come.
+            self._wake.set()
             while True:
                 if self._gap_since is None:
                     await self._wake.wait()

@@ -132,6 +132,43 @@ async def test_after_every_connection_is_cut_as_a_restart_would_nothing_is_lost(
         await two.close()
 
 
+async def test_an_event_whose_read_failed_is_read_again_on_the_new_connection(
+    migrated: str,
+) -> None:
+    """The reader's connection dies unseen; the next notification wakes it, its read
+    fails, and no other notification follows: the event still arrives, read again as
+    soon as the reader has a connection again."""
+    one = PostgresEventBus(migrated, reconnect_max=1.0)
+    two = PostgresEventBus(migrated, reconnect_max=1.0)
+    await one.start()
+    await two.start()
+    try:
+        there = one.subscribe("room.1")
+        first = RoomLineEvent(1, 1, 7, "Ash", "say", "first", "2026-01-01T00:00:00+00:00")
+        two.publish("room.1", first)
+        await _until(lambda: len(there._queue) == 1, "the first line")
+        async with await psycopg.AsyncConnection.connect(
+            libpq_url(migrated), autocommit=True
+        ) as admin:
+            # The readers (both nodes'), idle after their last read: the only bus
+            # connections whose last query is the read.
+            cut = await (
+                await admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = %s AND query LIKE %s",
+                    (one.application_name, "SELECT id, topic, body FROM live_event%"),
+                )
+            ).fetchall()
+        assert len(cut) == 2
+        second = RoomLineEvent(1, 2, 7, "Ash", "say", "second", "2026-01-01T00:00:00+00:00")
+        two.publish("room.1", second)
+        await _until(lambda: len(there._queue) == 2, "the second line, after the reader's loss")
+        assert there.drain() == [first, second]
+    finally:
+        await one.close()
+        await two.close()
+
+
 async def test_two_communities_with_cluster_settings_share_room_lines_and_alerts(
     postgres_url: str, settings: Settings, tmp_path: Path
 ) -> None:
