@@ -12,6 +12,7 @@ import gettext
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 DOMAIN = "bbs"
@@ -92,3 +93,127 @@ def language_from_environment(env: dict[str, str]) -> str | None:
         code = found.group(1).lower()
         return code if code in LANGUAGES else None
     return None
+
+
+# -- messages the core composes, said in each member's language ------------------------
+class Said(str):
+    """A message the core composed, in English, that remembers how it was made.
+
+    It is a `str` (the English, so logs, the shell and tests read it as before) that also
+    keeps its catalogue id (`template`, with `{name}` placeholders), the plural form when
+    it has one, and its parameters; `localise` says it again in a member's language.
+    Build one with `said` or `said_n`, which pybabel extracts like `_` and `ngettext`.
+    """
+
+    template: str
+    plural: str | None
+    number: int | None
+    params: dict[str, object]
+
+    def __new__(
+        cls,
+        template: str,
+        params: dict[str, object] | None = None,
+        *,
+        plural: str | None = None,
+        count: int | None = None,
+    ) -> Said:
+        params = dict(params or {})
+        english = _compose(translator(DEFAULT_LANGUAGE), template, plural, count, params)
+        made = super().__new__(cls, english)
+        made.template, made.plural, made.number, made.params = template, plural, count, params
+        return made
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (self.template, self.params, self.plural, self.number))
+
+
+def _rebuild(
+    template: str, params: dict[str, object], plural: str | None, count: int | None
+) -> Said:
+    return Said(template, params, plural=plural, count=count)
+
+
+def said(template: str, /, **params: object) -> Said:
+    """`template` formatted with `params`: English now, any language later (`localise`).
+
+    Mark every member-facing message the core builds with it; numbers are formatted for
+    the reader's locale, and a parameter that is itself `Said` is translated too.
+    """
+    return Said(template, params)
+
+
+def said_n(singular: str, plural: str, count: int, /, **params: object) -> Said:
+    """As `said`, choosing the plural form for `count` (given to the templates as {count})."""
+    return Said(singular, {"count": count, **params}, plural=plural, count=count)
+
+
+def _param(value: object, tr: Translator) -> object:
+    if isinstance(value, Said):
+        return _compose(tr, value.template, value.plural, value.number, value.params)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value, tr.lang)
+    return value
+
+
+def _compose(
+    tr: Translator,
+    template: str,
+    plural: str | None,
+    count: int | None,
+    params: dict[str, object],
+) -> str:
+    if plural is not None and count is not None:
+        text = tr.ngettext(template, plural, count)
+    else:
+        text = tr.gettext(template) if template else template
+    if not params:
+        return text
+    values = {name: _param(value, tr) for name, value in params.items()}
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        # A translation that names a placeholder wrongly: the English is never wrong.
+        return template.format(**values) if tr.lang != DEFAULT_LANGUAGE else template
+
+
+def localise(message: object, lang: str) -> str:
+    """Whatever the core or a front end says, in `lang`.
+
+    `Said` is composed again from its template; an exception is said by its first
+    argument (so `raise GoalError(said(...))` reaches a member in their language); any
+    other text is looked up in the catalogue as it is (a constant marked with `N_`), and
+    shown unchanged when it is not there (a member's own words are never in it).
+    """
+    if isinstance(message, BaseException):
+        first = message.args[0] if message.args else ""
+        message = first if isinstance(first, str) else str(message)
+    tr = translator(lang)
+    if isinstance(message, Said):
+        return _compose(tr, message.template, message.plural, message.number, message.params)
+    text = str(message)
+    return tr.gettext(text) if text else text
+
+
+def format_number(value: int | float, lang: str) -> str:
+    """A number as a reader of `lang` writes it (1,000 / 1.000 / 1 000)."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=normalise_language(lang)))
+
+
+def format_moment(when: datetime, lang: str, *, time: bool = True) -> str:
+    """A date (and time, in UTC as stored) as a reader of `lang` writes it, short and
+    unambiguous: "4 Dec 2026, 19:05" / "4 dic 2026, 19:05"."""
+    from babel.dates import format_date, format_time
+
+    lang = normalise_language(lang)
+    day = str(format_date(when.date(), "medium", locale=lang))
+    return f"{day}, {format_time(when, 'HH:mm', locale=lang)}" if time else day
+
+
+def format_day(day: date, lang: str, *, long: bool = False) -> str:
+    """A day of the week and date: "Friday 4 December" (long) or "Fri 4 Dec"."""
+    from babel.dates import format_date
+
+    return str(format_date(day, "EEEE d MMMM" if long else "EEE d MMM", locale=lang))

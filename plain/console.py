@@ -54,7 +54,7 @@ class Console:
         self._told_waiting = False
         self._in_help = False
         # The session's language: every message of ours passes here before it is shown.
-        self.t: Callable[[str], str] = str
+        self.t: Callable[[object], str] = str
 
     def words(self, english: str | frozenset[str], *translated: str) -> frozenset[str]:
         """What a member may type for a word: the English (always) and its translations

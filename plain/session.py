@@ -19,7 +19,7 @@ from bbs.errors import StoreBusyError
 from bbs.events import Subscription
 from bbs.goals.service import CheerEvent, cheer_topic
 from bbs.home import HomeSnapshot
-from bbs.i18n import DEFAULT_LANGUAGE, N_, normalise_language, translator
+from bbs.i18n import DEFAULT_LANGUAGE, N_, localise, normalise_language
 from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
 from bbs.rooms.events import SESSIONS_TOPIC, SessionStartingEvent
 from bbs.services import Services
@@ -180,10 +180,11 @@ class PlainSession:
     @language.setter
     def language(self, lang: str) -> None:
         self._language = normalise_language(lang)
-        self.console.t = translator(self._language).gettext
+        self.console.t = functools.partial(localise, lang=self._language)
 
-    def t(self, message: str) -> str:
-        """`message` (marked N_ where it is defined) in the session's language; format after."""
+    def t(self, message: object) -> str:
+        """`message` in the session's language: an N_ constant (format after), a core
+        message built with `said`, or an exception carrying one (bbs.i18n.localise)."""
         return self.console.t(message)
 
     @property

@@ -8,6 +8,7 @@ import logging
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.color import ColorSystem
@@ -20,7 +21,7 @@ from bbs.accounts.members import MemberView, PublicKeyInfo
 from bbs.errors import StoreBusyError
 from bbs.events import Event
 from bbs.home import HomeSnapshot
-from bbs.i18n import DEFAULT_LANGUAGE, translator
+from bbs.i18n import DEFAULT_LANGUAGE, format_moment, localise, translator
 from bbs.models import ColourMode
 from bbs.moderation_queue.sanctions import AccessChanged, member_topic
 from bbs.services import Services
@@ -109,6 +110,19 @@ class BBSApp(QuietCrashApp[int]):
     def gettext(self, message: str) -> str:
         """`message` in this session's language (see bbs.i18n)."""
         return translator(self.language).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The form of a counted message for `count`, in this session's language."""
+        return translator(self.language).ngettext(singular, plural, count)
+
+    def t(self, message: object) -> str:
+        """Anything said to the member, in their language: a constant marked `N_`, a
+        core message built with `said`, or an exception carrying one (bbs.i18n.localise)."""
+        return localise(message, self.language)
+
+    def moment(self, when: datetime, *, time: bool = True) -> str:
+        """A stored date (and time, UTC) as this member's language writes it."""
+        return format_moment(when, self.language, time=time)
 
     def apply_colour_mode(self, choice: ColourMode) -> None:
         """Per-session colours: the console's colour system is per app, not per process."""

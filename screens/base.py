@@ -61,9 +61,15 @@ class BBSScreen(Screen[ResultType]):
     def member_id(self) -> int:
         return self.member.id
 
-    def say(self, text: str) -> None:
-        """Show `text` on the status line, literally."""
-        self.query_one(f"#{self.STATUS_ID}", PlainText).show(text)
+    def t(self, message: object) -> str:
+        """`message` in the member's language (`BBSApp.t`): `N_` constants, `said`
+        messages and the exceptions that carry them."""
+        return self.bbs.t(message)
+
+    def say(self, text: object) -> None:
+        """Show `text` on the status line, literally, in the member's language (`t`):
+        pass a core error itself, not `str(error)`, so its parameters are kept."""
+        self.query_one(f"#{self.STATUS_ID}", PlainText).show(self.t(text))
 
     def highlighted_item(self, list_id: str, items: Sequence[T]) -> T | None:
         """The item of `items` that the OptionList `list_id` (one option an item) has

@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton, Static, TextArea
 from textual.widgets.text_area import Edit, EditResult
 
+from bbs.i18n import DEFAULT_LANGUAGE, localise
 from bbs.text_safety import clean_line, clean_text
 from screens.tcss import default_css
 from screens.textual_compat import own_key_bindings, stop_watching
@@ -22,10 +23,11 @@ from screens.textual_compat import own_key_bindings, stop_watching
 BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
 
 
-def session_text(widget: Widget, message: str) -> str:
-    """`message` in the language of the session showing `widget` (English elsewhere)."""
-    gettext = getattr(widget.app, "gettext", None)
-    return str(gettext(message)) if callable(gettext) else message
+def session_text(widget: Widget, message: object) -> str:
+    """`message` in the language of the session showing `widget` (English elsewhere):
+    an `N_` constant, a `said` message or an exception carrying one."""
+    say = getattr(widget.app, "t", None)
+    return str(say(message)) if callable(say) else localise(message, DEFAULT_LANGUAGE)
 
 
 def literal(text: str) -> Content:
@@ -211,6 +213,12 @@ class KeyBar(Static):
 
     def __init__(self, keys: str, *, id: str | None = None) -> None:
         super().__init__(Content(keys), id=id, markup=False)
+        self._keys = keys
+
+    def on_mount(self) -> None:
+        # Our own words, never a member's: said in the session's language (mark the text
+        # with N_ where it is written so the catalogues carry it).
+        self.update(Content(session_text(self, self._keys)))
 
 
 def form_fields(screen: Widget) -> list[Widget]:

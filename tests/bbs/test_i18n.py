@@ -23,6 +23,9 @@ SAME_AS_ENGLISH: dict[str, set[str]] = {
     "es": {"no"},
 }
 PLACEHOLDER = re.compile(r"\{\w*\}")
+# The README's extraction keywords: -k N_ -k said -k said_n:1,2 (with _ and ngettext).
+KEYWORDS = {"_": None, "N_": None, "said": None, "said_n": (1, 2), "ngettext": (1, 2)}
+README_KEYWORDS = ["-k", "N_", "-k", "said", "-k", "said_n:1,2"]
 
 
 def _catalogue(lang: str):  # type: ignore[no-untyped-def]
@@ -31,11 +34,11 @@ def _catalogue(lang: str):  # type: ignore[no-untyped-def]
 
 
 def _source_messages() -> set[str]:
-    # What the code marks today (the keywords pybabel extract uses: _ and N_).
+    # What the code marks today (the keywords the README's pybabel extract uses).
     found: set[str] = set()
     for package in ("bbs", "screens", "plain"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT / package, keywords={"_": None, "N_": None}, method_map=[("**.py", "python")]
+            ROOT / package, keywords=KEYWORDS, method_map=[("**.py", "python")]
         ):
             found.add(message if isinstance(message, str) else message[0])
     return found
@@ -121,8 +124,7 @@ def test_the_babel_commands_in_the_readme_run(tmp_path: Path) -> None:
             "extract",
             "-F",
             "babel.cfg",
-            "-k",
-            "N_",
+            *README_KEYWORDS,
             "--no-location",
             "--sort-output",
             "-o",
@@ -136,3 +138,19 @@ def test_the_babel_commands_in_the_readme_run(tmp_path: Path) -> None:
     with pot.open("rb") as f:
         extracted = {m.id for m in read_po(f) if m.id}
     assert extracted == {m.id for m in _catalogue("es") if m.id}
+
+
+def test_a_core_message_is_english_as_text_and_said_again_in_each_language() -> None:
+    from bbs.i18n import localise, said, said_n
+
+    # "Create my account" is in every catalogue: a parameter that is itself said is
+    # translated too, numbers follow the reader's locale, and an exception carries it.
+    message = said_n("{count} x {what}", "{count} x {what}", 1200, what=said("Create my account"))
+    assert message == "1,200 x Create my account"
+    assert localise(message, "de") == "1.200 x Mein Konto anlegen"
+    error = ValueError(said("{what}!", what=said("Create my account")))
+    assert str(error) == "Create my account!"
+    assert localise(error, "es") == "Crear mi cuenta!"
+    # Plain text is looked up as it is; a member's own words pass unchanged.
+    assert localise("Create my account", "es") == "Crear mi cuenta"
+    assert localise("my own words", "es") == "my own words"
