@@ -121,7 +121,7 @@ def _file_name(kind: str, lang: str) -> str:
 
 
 def shipped(kind: str, lang: str) -> str:
-    """The text that ships in the package, or '' where none ships (guidelines: English)."""
+    """The text that ships in the package for `lang`, or '' where none ships."""
     try:
         return default_text(_file_name(kind, lang))
     except FileNotFoundError:

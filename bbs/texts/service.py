@@ -170,8 +170,25 @@ class Texts:
         return ""
 
     async def guidelines_text(self, lang: str | None = None) -> str:
-        """The community guidelines in `lang`, else the default (English) ones."""
-        return self._pick(await self._texts(), records.GUIDELINES, normalise_language(lang), "")
+        """The community guidelines in `lang`, else the default (English) ones.
+
+        A translation that ships with the package is shown only while the English ones are
+        the shipped ones too: once a sysop has written their own rules, a member of another
+        language reads those (until the sysop writes them in that language), never stock
+        rules the community no longer keeps.
+        """
+        texts, lang = await self._texts(), normalise_language(lang)
+        kind = records.GUIDELINES
+        mine = texts.get((kind, lang, ""), "")
+        english = texts.get((kind, DEFAULT_LANGUAGE, ""), "")
+        if (
+            lang != DEFAULT_LANGUAGE
+            and mine == records.shipped(kind, lang)
+            and english.strip()
+            and english != records.shipped(kind, DEFAULT_LANGUAGE)
+        ):
+            return english
+        return self._pick(texts, kind, lang, "")
 
     @staticmethod
     def what_we_store_text() -> str:

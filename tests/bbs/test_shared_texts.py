@@ -214,3 +214,21 @@ async def test_the_cli_refuses_an_empty_text_and_a_bad_country(
     assert main(show) == 0
     out = capsys.readouterr()
     assert "Jemand zum Reden" in out.out and "members read de" in out.err
+
+
+async def test_shipped_guidelines_speak_each_language_until_the_sysop_writes_their_own(
+    community: Community,
+) -> None:
+    # A new community: every language reads the shipped rules in its own words.
+    assert "Sei freundlich" in await community.texts.guidelines_text("de")
+    assert "Sé amable" in await community.texts.guidelines_text("es")
+    assert "Be kind. Everyone" in await community.texts.guidelines_text("en")
+    # The sysop writes the community's own rules in English: a German member reads those,
+    # not stock rules the community no longer keeps...
+    sysop = await sign_up(community, "Keeper", Role.SYSOP)
+    await community.admin.publish_guidelines(sysop.id, "Be kind. No diet talk.")
+    assert "No diet talk" in await community.texts.guidelines_text("de")
+    # ...until the sysop writes them in German too.
+    await community.admin.publish_guidelines(sysop.id, "Sei lieb. Kein Diät-Gerede.", lang="de")
+    assert "Kein Diät-Gerede" in await community.texts.guidelines_text("de")
+    assert "No diet talk" in await community.texts.guidelines_text("es")
