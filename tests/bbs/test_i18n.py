@@ -33,6 +33,14 @@ def _catalogue(lang: str):  # type: ignore[no-untyped-def]
         return read_po(f, locale=lang)
 
 
+def _singular(message_id: str | tuple[str, ...]) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def _form(string: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
+    return string if isinstance(string, str) else tuple(string)
+
+
 def _source_messages() -> set[str]:
     # What the code marks today (the keywords the README's pybabel extract uses).
     found: set[str] = set()
@@ -58,22 +66,27 @@ def test_the_five_languages_are_named_in_their_own_words() -> None:
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_catalogue_translates_every_message_and_none_is_fuzzy(lang: str) -> None:
     catalogue = _catalogue(lang)
-    entries = {m.id: m for m in catalogue if m.id}
+    entries = {_singular(m.id): m for m in catalogue if m.id}
     missing = sorted(_source_messages() - set(entries))
     assert not missing, f"{lang}: not in the catalogue (run the update command): {missing}"
-    for message in entries.values():
-        assert not message.fuzzy, f"{lang}: fuzzy: {message.id!r}"
-        assert message.string, f"{lang}: untranslated: {message.id!r}"
-        if message.string == message.id:
-            assert message.id in SAME_AS_ENGLISH.get(lang, set()), (
-                f"{lang}: identical to the English: {message.id!r}"
+    for key, message in entries.items():
+        assert not message.fuzzy, f"{lang}: fuzzy: {key!r}"
+        # A plural's forms: the first says the singular, the others the plural.
+        sources = [message.id] if isinstance(message.id, str) else list(message.id)
+        forms = [message.string] if isinstance(message.string, str) else list(message.string)
+        for index, form in enumerate(forms):
+            source = sources[min(index, len(sources) - 1)]
+            assert form, f"{lang}: untranslated: {key!r}"
+            if form == source:
+                assert source in SAME_AS_ENGLISH.get(lang, set()), (
+                    f"{lang}: identical to the English: {source!r}"
+                )
+            assert sorted(PLACEHOLDER.findall(form)) == sorted(PLACEHOLDER.findall(source)), (
+                f"{lang}: placeholders differ: {source!r}"
             )
-        assert sorted(PLACEHOLDER.findall(message.string)) == sorted(
-            PLACEHOLDER.findall(message.id)
-        ), f"{lang}: placeholders differ: {message.id!r}"
-        assert message.string.endswith(" ") == message.id.endswith(" "), (
-            f"{lang}: a prompt's closing space: {message.id!r}"
-        )
+            assert form.endswith(" ") == source.endswith(" "), (
+                f"{lang}: a prompt's closing space: {source!r}"
+            )
     # Nothing obsolete lingers either.
     assert not catalogue.obsolete
 
@@ -82,8 +95,8 @@ def test_every_catalogue_translates_every_message_and_none_is_fuzzy(lang: str) -
 def test_the_shipped_mo_files_match_their_po_files(lang: str) -> None:
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     with (folder / "bbs.mo").open("rb") as f:
-        compiled = {m.id: m.string for m in read_mo(f) if m.id}
-    written = {m.id: m.string for m in _catalogue(lang) if m.id}
+        compiled = {m.id: _form(m.string) for m in read_mo(f) if m.id}
+    written = {m.id: _form(m.string) for m in _catalogue(lang) if m.id}
     assert compiled == written, f"{lang}: run pybabel compile -D bbs -d bbs/locale"
 
 
@@ -136,8 +149,8 @@ def test_the_babel_commands_in_the_readme_run(tmp_path: Path) -> None:
         capture_output=True,
     )
     with pot.open("rb") as f:
-        extracted = {m.id for m in read_po(f) if m.id}
-    assert extracted == {m.id for m in _catalogue("es") if m.id}
+        extracted = {_singular(m.id) for m in read_po(f) if m.id}
+    assert extracted == {_singular(m.id) for m in _catalogue("es") if m.id}
 
 
 def test_a_core_message_is_english_as_text_and_said_again_in_each_language() -> None:

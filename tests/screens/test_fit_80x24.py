@@ -22,6 +22,7 @@ runs the same checks unchanged.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import pkgutil
 import re
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
 from support import FAST_ARGON2, NO_WAIT, PASSWORD, WordScorer, let_new_members_write
 from textual.geometry import Region
 from textual.screen import Screen
@@ -49,7 +51,7 @@ from bbs.accounts.members import MemberView, PublicKeyInfo
 from bbs.community import Community
 from bbs.config import Settings, load_settings, with_overrides
 from bbs.goals.streaks import CheckInStatus
-from bbs.i18n import LANGUAGES
+from bbs.i18n import LANGUAGES, LOCALE_DIR, translator
 from bbs.models import Role
 from bbs.moderation_queue.policy import crisis_message
 from bbs.moderation_queue.sanctions import SanctionKind
@@ -1157,6 +1159,59 @@ async def test_title_stays_at_40x12(world: World, case: Case) -> None:
     async with app.run_test(size=(40, 12)) as pilot:
         await _open(pilot, world, case)
         await _until(pilot, lambda: title_problems(app, case) + too_wide(app, case))
+
+
+# -- every screen in every language --------------------------------------------------------
+TRANSLATED = tuple(lang for lang in LANGUAGES if lang != "en")
+
+
+@functools.cache
+def _english_sources() -> frozenset[str]:
+    """Every message the catalogues translate (stripped), as written in English."""
+    with (LOCALE_DIR / "bbs.pot").open("rb") as f:
+        ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    return frozenset(i.strip() for i in ids if translator("de").gettext(i) != i)
+
+
+def _in_every_language(test: str) -> list[Any]:
+    return [
+        pytest.param(
+            replace(case, language=lang),
+            id=f"{case.id}-{lang}",
+            marks=[
+                pytest.mark.xfail(strict=True, reason=reason)
+                for name, reason in case.known
+                if name == test
+            ],
+        )
+        for case in CASES
+        if case.language == "en"
+        for lang in TRANSLATED
+    ]
+
+
+def untranslated(app: BBSApp) -> list[str]:
+    """Key lines and titles still showing an English message (empty: none)."""
+    english = _english_sources()
+    problems = []
+    for widget in [*app.screen.query(KeyBar), *app.screen.query(".title")]:
+        text = str(widget.render()).strip()
+        if text in english:
+            problems.append(f"{text!r} is still in English")
+    return problems
+
+
+@pytest.mark.parametrize("case", _in_every_language("keys"))
+async def test_keys_whole_and_translated_at_80x24_in_every_language(
+    world: World, case: Case
+) -> None:
+    """The same check as in English, for every screen in Spanish, French, German and
+    Portuguese (German and French run long): every key line whole at 80x24, and no key
+    line or title left in English."""
+    app = _app(world, case, mono=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, world, case)
+        await _until(pilot, lambda: key_problems(app, case) + untranslated(app))
 
 
 @pytest.mark.parametrize("mode", ["thread", "pm"])
