@@ -96,7 +96,7 @@ class BBSScreen(Screen[ResultType]):
         try:
             return Got(await call)
         except refusals as error:
-            self.say(str(error))
+            self.say(error)
         except StoreBusyError:
             self.say(BUSY)
         return None
@@ -142,15 +142,16 @@ class LoadingPanel(PanelScreen):
 
 class ListPanel(LoadingPanel):
     """A LoadingPanel whose page is one list (`FOCUS_ID`) under a title (`HEADING`) and
-    a note (`NOTE`), with the status line and the key bar (`KEYS`) below it."""
+    a note (`NOTE`), with the status line and the key bar (`KEYS`) below it; the three
+    are marked with `N_` and said in the member's language."""
 
     HEADING: ClassVar[str]
     NOTE: ClassVar[str]
     KEYS: ClassVar[str]
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.HEADING, classes="title")
-        yield PlainText(self.NOTE, classes="note")
+        yield PlainText(self.t(self.HEADING), classes="title")
+        yield PlainText(self.t(self.NOTE), classes="note")
         yield OptionList(id=self.FOCUS_ID)
         yield PlainText("", id=self.STATUS_ID, classes="note")
         yield KeyBar(self.KEYS)

@@ -17,6 +17,7 @@ from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import MIN_PASSWORD_LENGTH, PasswordError
 from bbs.accounts.sessions import SessionInfo
 from bbs.errors import StoreBusyError
+from bbs.i18n import N_
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.reflow import reflow
 from screens.base import SAVE_KEY, BBSScreen, ListPanel, PanelScreen
@@ -29,6 +30,7 @@ from screens.widgets import (
     KeyMenu,
     PlainText,
     TextField,
+    session_text,
     styled_line,
 )
 
@@ -36,7 +38,72 @@ if TYPE_CHECKING:
     from bbs.privacy.service import PrivacyService
 
 QUICK_HIDE_KEYS = "f12,ctrl+backslash"
-QUICK_HIDE_NAME = "F12 or Ctrl+\\"
+QUICK_HIDE_NAME = N_("F12 or Ctrl+\\")
+
+# -- what members read ----------------------------------------------------------------
+PRIVACY_TITLE = N_("Privacy and your data")
+EXPORT_NOTE = N_("Download everything of yours as one JSON file, with your usual login:")
+QUICK_HIDE_NOTE = N_(
+    "Quick-hide: {keys} swaps the screen for a plain one; the same key brings it back."
+)
+PRIVACY_KEYS = N_(" W C K R S O D choose   Enter open   Esc back   F12 hide   F1 help")
+MENU_STORED = N_(" W  What we store about you ")
+MENU_PASSWORD = N_(" C  Change password ")
+MENU_KEYS = N_(" K  SSH keys: list, add, remove ")
+MENU_RECOVERY = N_(" R  New recovery code ")
+MENU_SESSIONS = N_(" S  Active sessions ")
+MENU_OFFLINE_ON = N_(" O  Appear offline: on ")
+MENU_OFFLINE_OFF = N_(" O  Appear offline: off ")
+MENU_DELETE = N_(" D  Delete my account ")
+OFFLINE_NOW = N_("You appear offline: rooms do not list you; you can still read and write.")
+ONLINE_NOW = N_("You appear online again.")
+STORED_TITLE = N_("What we store about you")
+STORED_READING = N_("Reading it from the store...")
+STORED_KEYS = N_(" Up/Down scroll   Esc back   F1 help")
+STORED_EXPORT = N_("To download all of it as JSON:")
+PASSWORD_TITLE = N_("Change password")
+CURRENT_PASSWORD = N_("Current password")
+NEW_PASSWORD = N_("New password (at least {count} characters; a few words work well)")
+REPEAT_PASSWORD = N_("New password again")
+PASSWORD_KEYS = N_(" Enter next / save   Ctrl+S save   Esc back   F1 help")
+CODE_TITLE = N_("New recovery code")
+CODE_HOW = N_(
+    "A new code replaces your old one, which stops working. Type your password, then Enter."
+)
+CODE_KEYS = N_(" Enter make a new code   Esc back   F1 help")
+CODE_SHOWN = N_(
+    "Here is your new recovery code. Write it down somewhere safe now: it is shown "
+    "only this once. Esc when you have noted it."
+)
+KEY_USED = N_("last used {when}")
+KEY_NEVER_USED = N_("never used")
+KEYS_EMPTY = N_("No keys yet. A adds one: paste the line of your .pub file.")
+KEY_ASK = N_("Paste your public key line (ssh-ed25519 AAAA...):")
+KEY_ADDED = N_("Added. {fingerprint} now logs you in.")
+KEY_REMOVE_ASK = N_("Stop this key logging you in? {fingerprint} (Y/N)")
+KEY_REMOVED = N_("Removed. That key no longer logs you in.")
+SESSION_LINE = N_("since {since}  {width}x{height}{this}")
+THIS_SESSION = N_("  (this one)")
+SESSIONS_EMPTY = N_("No sessions are listed here.")
+SESSION_IS_THIS = N_("That is this session. To leave, press Ctrl+C or Q on the main menu.")
+SESSION_ENDED = N_("Ended.")
+SESSION_GONE = N_("That session had already ended.")
+DELETE_TITLE = N_("Delete my account")
+DELETE_HOW = N_(
+    "Take your time; nothing happens until you type your name below. Deleting cannot "
+    "be undone. Your private messages, goals, check-ins, partnerships, keys and "
+    "settings are removed, and your sessions end. Your name cannot be used by anyone "
+    "for 30 days. You can export your data first (see the privacy screen)."
+)
+DELETE_POSTS = N_("Your posts on the boards:")
+DELETE_REMOVE = N_("Remove them (a short placeholder keeps replies readable)")
+DELETE_ANONYMISE = N_('Keep them, shown as written by "a former member"')
+DELETE_CONFIRM = N_("To confirm, type your name ({name}) and press Enter:")
+DELETE_KEYS = N_(" Up/Down choose  Space select  Tab move  Enter delete  Esc back")
+NOT_DELETED = N_("{busy} Your account was not deleted.")
+HIDE_TITLE = N_("System status")
+HIDE_STATUS = N_("All services are operating normally.")
+HIDE_CHECKED = N_("Last checked: a few moments ago.")
 
 
 class _PrivacyPanel(PanelScreen):
@@ -63,34 +130,28 @@ class PrivacyScreen(_PrivacyPanel):
     offline = False
 
     def _entries(self) -> list[tuple[str, str]]:
-        state = "on" if self.offline else "off"
+        t = self.t
         return [
-            ("stored", " W  What we store about you "),
-            ("password", " C  Change password "),
-            ("keys", " K  SSH keys: list, add, remove "),
-            ("recovery", " R  New recovery code "),
-            ("sessions", " S  Active sessions "),
-            ("offline", f" O  Appear offline: {state} "),
-            ("delete", " D  Delete my account "),
+            ("stored", t(MENU_STORED)),
+            ("password", t(MENU_PASSWORD)),
+            ("keys", t(MENU_KEYS)),
+            ("recovery", t(MENU_RECOVERY)),
+            ("sessions", t(MENU_SESSIONS)),
+            ("offline", t(MENU_OFFLINE_ON if self.offline else MENU_OFFLINE_OFF)),
+            ("delete", t(MENU_DELETE)),
         ]
 
     def compose(self) -> ComposeResult:
         member = self.member
-        yield PlainText("Privacy and your data", classes="title")
-        yield PlainText(
-            "Download everything of yours as one JSON file, with your usual login:",
-            classes="note",
-            id="export-note",
-        )
+        yield PlainText(self.t(PRIVACY_TITLE), classes="title")
+        yield PlainText(self.t(EXPORT_NOTE), classes="note", id="export-note")
         yield PlainText(self._privacy.export_command(member), id="export")
         yield KeyMenu(self._entries(), id="menu")
         yield PlainText(
-            f"Quick-hide: {QUICK_HIDE_NAME} swaps the screen for a plain one; "
-            "the same key brings it back.",
-            classes="note",
+            self.t(QUICK_HIDE_NOTE).format(keys=self.t(QUICK_HIDE_NAME)), classes="note"
         )
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" W C K R S O D choose   Enter open   Esc back   F12 hide   F1 help")
+        yield KeyBar(PRIVACY_KEYS)
 
     async def on_mount(self) -> None:
         self.query_one("#menu", KeyMenu).focus()
@@ -137,11 +198,7 @@ class PrivacyScreen(_PrivacyPanel):
             return
         self.offline = wanted
         self._refresh_menu()
-        self.say(
-            "You appear offline: rooms do not list you; you can still read and write."
-            if wanted
-            else "You appear online again."
-        )
+        self.say(OFFLINE_NOW if wanted else ONLINE_NOW)
 
 
 class WhatWeStoreScreen(_PrivacyPanel):
@@ -151,10 +208,10 @@ class WhatWeStoreScreen(_PrivacyPanel):
     DEFAULT_CSS = default_css(__file__, "WhatWeStoreScreen")
 
     def compose(self) -> ComposeResult:
-        yield PlainText("What we store about you", classes="title")
+        yield PlainText(self.t(STORED_TITLE), classes="title")
         with VerticalScroll(id="scroll"):
-            yield PlainText("Reading it from the store...", id="stored")
-        yield KeyBar(" Up/Down scroll   Esc back   F1 help")
+            yield PlainText(self.t(STORED_READING), id="stored")
+        yield KeyBar(STORED_KEYS)
 
     async def on_mount(self) -> None:
         self.query_one("#scroll").focus()
@@ -163,13 +220,14 @@ class WhatWeStoreScreen(_PrivacyPanel):
         try:
             text = await privacy.what_we_store(member.id)
         except StoreBusyError:
-            self.query_one("#stored", PlainText).show(BUSY)
+            self.query_one("#stored", PlainText).show(self.t(BUSY))
             return
-        text += "\n\nTo download all of it as JSON:\n  " + privacy.export_command(member)
-        self.query_one("#stored", PlainText).show(reflow(text))
+        command = privacy.export_command(member)
+        shown = f"{self.t(text)}\n\n{self.t(STORED_EXPORT)}\n  {command}"
+        self.query_one("#stored", PlainText).show(reflow(shown))
 
 
-PASSWORD_CHANGED = (
+PASSWORD_CHANGED = N_(
     "Your password is changed. Use the new one next time you log in; "
     "your recovery code and SSH keys still work."
 )
@@ -189,18 +247,15 @@ class ChangePasswordScreen(BBSScreen[bool]):
         self._privacy = privacy
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Change password", classes="title")
-        yield PlainText("Current password", classes="note")
+        yield PlainText(self.t(PASSWORD_TITLE), classes="title")
+        yield PlainText(self.t(CURRENT_PASSWORD), classes="note")
         yield TextField(password=True, id="current", max_length=1024)
-        yield PlainText(
-            f"New password (at least {MIN_PASSWORD_LENGTH} characters; a few words work well)",
-            classes="note",
-        )
+        yield PlainText(self.t(NEW_PASSWORD).format(count=MIN_PASSWORD_LENGTH), classes="note")
         yield TextField(password=True, id="new", max_length=1024)
-        yield PlainText("New password again", classes="note")
+        yield PlainText(self.t(REPEAT_PASSWORD), classes="note")
         yield TextField(password=True, id="repeat", max_length=1024)
         yield PlainText("", id="status", classes="error")
-        yield KeyBar(" Enter next / save   Ctrl+S save   Esc back   F1 help")
+        yield KeyBar(PASSWORD_KEYS)
 
     @on(Input.Submitted)
     async def _submitted(self, event: Input.Submitted) -> None:
@@ -220,7 +275,7 @@ class ChangePasswordScreen(BBSScreen[bool]):
             return
         for field in fields:
             field.value = ""
-        self.notify(PASSWORD_CHANGED, markup=False)
+        self.notify(self.t(PASSWORD_CHANGED), markup=False)
         self.dismiss(True)
 
     def action_back(self) -> None:
@@ -234,16 +289,12 @@ class NewRecoveryCodeScreen(_PrivacyPanel):
     DEFAULT_CSS = default_css(__file__, "NewRecoveryCodeScreen")
 
     def compose(self) -> ComposeResult:
-        yield PlainText("New recovery code", classes="title")
-        yield PlainText(
-            "A new code replaces your old one, which stops working. Type your "
-            "password, then Enter.",
-            classes="note",
-        )
+        yield PlainText(self.t(CODE_TITLE), classes="title")
+        yield PlainText(self.t(CODE_HOW), classes="note")
         yield TextField(password=True, id="current", max_length=1024)
         yield PlainText("", id="code", classes="code")
         yield PlainText("", id="status", classes="error")
-        yield KeyBar(" Enter make a new code   Esc back   F1 help")
+        yield KeyBar(CODE_KEYS)
 
     @on(Input.Submitted, "#current")
     async def _make(self, _event: Input.Submitted) -> None:
@@ -255,14 +306,17 @@ class NewRecoveryCodeScreen(_PrivacyPanel):
         field.display = False
         self.say("")
         self.query_one("#code", PlainText).show(code.value)
-        self.query_one(".note", PlainText).show(
-            "Here is your new recovery code. Write it down somewhere safe now: it is shown "
-            "only this once. Esc when you have noted it."
-        )
+        self.query_one(".note", PlainText).show(self.t(CODE_SHOWN))
 
 
-def _key_line(key: KeyView) -> str:
-    used = f"last used {key.last_used_at:%Y-%m-%d}" if key.last_used_at else "never used"
+def _key_line(screen: BBSScreen[None], key: KeyView) -> str:
+    """A key's row: its fingerprint, when it was last used (in the member's language) and
+    the comment its owner wrote (their words, kept as they are)."""
+    t = screen.t
+    when = key.last_used_at
+    used = (
+        t(KEY_USED).format(when=screen.bbs.moment(when, time=False)) if when else t(KEY_NEVER_USED)
+    )
     comment = f"  {key.comment}" if key.comment else ""
     return f"{key.algorithm} {key.fingerprint[:27]}  {used}{comment}"
 
@@ -275,10 +329,10 @@ class KeysScreen(_PrivacyPanel, ListPanel):
         Binding("d,delete", "remove", "Remove"),
     ]
     DEFAULT_CSS = default_css(__file__, "KeysScreen")
-    HEADING = "SSH keys that log you in"
-    NOTE = "Your password always works too."
+    HEADING = N_("SSH keys that log you in")
+    NOTE = N_("Your password always works too.")
     FOCUS_ID = "keys"
-    KEYS = " Up/Down choose   A add a key   D remove   Esc back   F1 help"
+    KEYS = N_(" Up/Down choose   A add a key   D remove   Esc back   F1 help")
     keys: Sequence[KeyView] = ()
 
     async def reload(self) -> None:
@@ -287,8 +341,8 @@ class KeysScreen(_PrivacyPanel, ListPanel):
         self.keys = keys.value
         self.fill_list(
             "keys",
-            [styled_line(_key_line(k)) for k in self.keys],
-            empty="No keys yet. A adds one: paste the line of your .pub file.",
+            [styled_line(_key_line(self, k)) for k in self.keys],
+            empty=KEYS_EMPTY,
         )
 
     async def action_add(self) -> None:
@@ -296,16 +350,14 @@ class KeysScreen(_PrivacyPanel, ListPanel):
             if line:
                 self.run_worker(self._add(line), exclusive=True)
 
-        self.app.push_screen(
-            AskScreen("Paste your public key line (ssh-ed25519 AAAA...):", max_length=16000), added
-        )
+        self.app.push_screen(AskScreen(self.t(KEY_ASK), max_length=16000), added)
 
     async def _add(self, line: str) -> None:
         added = await self.tried(self._privacy.add_key(self.member_id, line), AccountError)
         if added is None:
             return
         await self.reload()
-        self.say(f"Added. {added.value.fingerprint} now logs you in.")
+        self.say(self.t(KEY_ADDED).format(fingerprint=added.value.fingerprint))
 
     async def action_remove(self) -> None:
         if (key := self.highlighted_item("keys", self.keys)) is None:
@@ -316,20 +368,24 @@ class KeysScreen(_PrivacyPanel, ListPanel):
                 self.run_worker(self._remove(key), exclusive=True)
 
         self.app.push_screen(
-            ConfirmScreen(f"Stop this key logging you in? {key.fingerprint} (Y/N)"), answered
+            ConfirmScreen(self.t(KEY_REMOVE_ASK).format(fingerprint=key.fingerprint)), answered
         )
 
     async def _remove(self, key: KeyView) -> None:
         if await self.tried(self._privacy.remove_key(self.member_id, key.fingerprint)) is None:
             return
         await self.reload()
-        self.say("Removed. That key no longer logs you in.")
+        self.say(KEY_REMOVED)
 
 
-def _session_line(info: SessionInfo, this: bool) -> str:
-    started = info.started_at.strftime("%Y-%m-%d %H:%M UTC")
-    mark = "  (this one)" if this else ""
-    return f"since {started}  {info.width}x{info.height}{mark}"
+def _session_line(screen: BBSScreen[None], info: SessionInfo, this: bool) -> str:
+    """A session's row: since when (in the member's language), its window, this one."""
+    return screen.t(SESSION_LINE).format(
+        since=screen.bbs.moment(info.started_at),
+        width=info.width,
+        height=info.height,
+        this=screen.t(THIS_SESSION) if this else "",
+    )
 
 
 class SessionsScreen(_PrivacyPanel, ListPanel):
@@ -340,10 +396,10 @@ class SessionsScreen(_PrivacyPanel, ListPanel):
         Binding("r", "reload", "Refresh"),
     ]
     DEFAULT_CSS = default_css(__file__, "SessionsScreen")
-    HEADING = "Your active sessions"
-    NOTE = "Each is a connection open now. No addresses are kept."
+    HEADING = N_("Your active sessions")
+    NOTE = N_("Each is a connection open now. No addresses are kept.")
     FOCUS_ID = "sessions"
-    KEYS = " Up/Down choose   E end session   R refresh   Esc back   F1 help"
+    KEYS = N_(" Up/Down choose   E end session   R refresh   Esc back   F1 help")
     sessions: Sequence[SessionInfo] = ()
 
     async def action_reload(self) -> None:
@@ -354,19 +410,19 @@ class SessionsScreen(_PrivacyPanel, ListPanel):
         mine = self.bbs.context.session_id
         self.fill_list(
             "sessions",
-            [styled_line(_session_line(s, s.session_id == mine)) for s in self.sessions],
-            empty="No sessions are listed here.",
+            [styled_line(_session_line(self, s, s.session_id == mine)) for s in self.sessions],
+            empty=SESSIONS_EMPTY,
         )
 
     async def action_end(self) -> None:
         if (chosen := self.highlighted_item("sessions", self.sessions)) is None:
             return
         if chosen.session_id == self.bbs.context.session_id:
-            self.say("That is this session. To leave, press Ctrl+C or Q on the main menu.")
+            self.say(SESSION_IS_THIS)
             return
         ended = await self._privacy.end_session(self.member_id, chosen.session_id)
         await self.reload()
-        self.say("Ended." if ended else "That session had already ended.")
+        self.say(SESSION_ENDED if ended else SESSION_GONE)
 
 
 class DeleteAccountScreen(_PrivacyPanel):
@@ -377,26 +433,17 @@ class DeleteAccountScreen(_PrivacyPanel):
 
     def compose(self) -> ComposeResult:
         name = self.member.pseudonym
-        yield PlainText("Delete my account", classes="title")
-        yield PlainText(
-            "Take your time; nothing happens until you type your name below. Deleting cannot "
-            "be undone. Your private messages, goals, check-ins, partnerships, keys and "
-            "settings are removed, and your sessions end. Your name cannot be used by anyone "
-            "for 30 days. You can export your data first (see the privacy screen).",
-            classes="body",
-        )
-        yield PlainText("Your posts on the boards:", classes="note")
+        t = self.t
+        yield PlainText(t(DELETE_TITLE), classes="title")
+        yield PlainText(t(DELETE_HOW), classes="body")
+        yield PlainText(t(DELETE_POSTS), classes="note")
         with RadioSet(id="choice", compact=True):
-            yield Choice(
-                "Remove them (a short placeholder keeps replies readable)",
-                value=True,
-                id="choice-remove",
-            )
-            yield Choice('Keep them, shown as written by "a former member"', id="choice-anonymise")
-        yield PlainText(f"To confirm, type your name ({name}) and press Enter:", classes="note")
+            yield Choice(t(DELETE_REMOVE), value=True, id="choice-remove")
+            yield Choice(t(DELETE_ANONYMISE), id="choice-anonymise")
+        yield PlainText(t(DELETE_CONFIRM).format(name=name), classes="note")
         yield TextField("", id="confirm", max_length=128)
         yield PlainText("", id="status", classes="error")
-        yield KeyBar(" Up/Down choose  Space select  Tab move  Enter delete  Esc back")
+        yield KeyBar(DELETE_KEYS)
 
     def _choice(self) -> DeleteChoice:
         pressed = self.query_one("#choice", RadioSet).pressed_button
@@ -412,17 +459,17 @@ class DeleteAccountScreen(_PrivacyPanel):
         try:
             await self._privacy.delete_account(member, typed, self._choice())
         except AccountError as error:
-            status.show(str(error))
+            status.show(self.t(error))
             return
         except StoreBusyError:
-            status.show(BUSY + " Your account was not deleted.")
+            status.show(self.t(NOT_DELETED).format(busy=self.t(BUSY)))
             return
         # The server's directory ended this session too; without one (tests), end it here.
         app = self.bbs
         if app.is_running and not app.farewell:
             from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
 
-            app.farewell = ACCOUNT_DELETED_FAREWELL
+            app.farewell = app.t(ACCOUNT_DELETED_FAREWELL)
             app.exit(0)
 
 
@@ -432,9 +479,10 @@ class QuickHideScreen(Screen[None]):
     DEFAULT_CSS = default_css(__file__, "QuickHideScreen")
 
     def compose(self) -> ComposeResult:
-        yield Static("System status", markup=False)
-        yield Static("All services are operating normally.", markup=False)
-        yield Static("Last checked: a few moments ago.", markup=False)
+        # In the member's language: a page in a language they do not read would stand out.
+        yield Static(session_text(self, HIDE_TITLE), markup=False)
+        yield Static(session_text(self, HIDE_STATUS), markup=False)
+        yield Static(session_text(self, HIDE_CHECKED), markup=False)
 
     def on_mount(self) -> None:
         # Nothing focusable: letters typed here go nowhere.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -30,7 +31,7 @@ from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError, StoreFullError
 from bbs.events import Event
-from bbs.i18n import N_
+from bbs.i18n import N_, said
 from bbs.reflow import reflow
 from bbs.rooms.events import (
     SESSIONS_TOPIC,
@@ -40,7 +41,7 @@ from bbs.rooms.events import (
     SessionStartingEvent,
 )
 from bbs.rooms.records import MAX_LINE_CHARS, LineView, RoomError, RoomEventView, RoomView
-from bbs.rooms.service import HELP_LINE, MAX_PASTE_LINES, RoomVisit, paste_hint
+from bbs.rooms.service import MAX_PASTE_LINES, RoomVisit, paste_hint
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen, PanelScreen
 from screens.live import Live
@@ -283,11 +284,14 @@ class RoomFeed(Widget):
 
 
 # -- the input ------------------------------------------------------------------------
+SAY_PLACEHOLDER = N_("Say something, or /help")
+
+
 class RoomInput(TextField):
     """One line to say; a paste of many lines becomes a hint instead of a flood."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="Say something, or /help", max_length=MAX_LINE_CHARS, id=id)
+    def __init__(self, *, placeholder: str = SAY_PLACEHOLDER, id: str | None = None) -> None:
+        super().__init__(placeholder=placeholder, max_length=MAX_LINE_CHARS, id=id)
 
     async def _on_key(self, event: Key) -> None:
         # Enter is taken here, in order with the keys typed before it. As a binding it
@@ -319,18 +323,41 @@ class RoomInput(TextField):
 
 
 def paste_cut_note(kept: int) -> str:
-    """What a member is told when a paste does not fit in the room line."""
-    board = "for longer text, write a board post (Boards: B on the home screen)."
+    """What a member is told when a paste does not fit in the room line (said again in
+    their language by `RoomScreen.show_notes`)."""
     if kept == 0:
-        return f"The line is full ({MAX_LINE_CHARS} characters), so nothing was pasted; {board}"
-    return (
-        f"Only the first {kept:,} characters of that paste fit in a room line "
-        f"({MAX_LINE_CHARS} at most); {board}"
+        return said(
+            "The line is full ({most} characters), so nothing was pasted; for longer text, "
+            "write a board post (Boards: B on the home screen).",
+            most=MAX_LINE_CHARS,
+        )
+    return said(
+        "Only the first {kept} characters of that paste fit in a room line ({most} at most); "
+        "for longer text, write a board post (Boards: B on the home screen).",
+        kept=kept,
+        most=MAX_LINE_CHARS,
     )
 
 
 # -- the room -------------------------------------------------------------------------
 CRISIS_NOTE_KEYS = N_("Enter close   Up/Down scroll")
+ROOM_KEYS = N_(" /help /me /who /ignore NAME /report NAME  PgUp history  Esc leave  F1 help")
+ENTERED = N_("You are in {name}. /help lists what you can do.")
+SCHEDULED = N_("Scheduled: {event}")
+SKIPPED = N_("Some lines were skipped while your screen caught up.")
+CAME_IN = N_("{name} came in.")
+WENT = N_("{name} left.")
+MENTIONED = N_("You were mentioned.")
+TOPIC_SET = N_("{by} set the topic: {topic}")
+A_HOST = N_("A host")
+SLOW_ON = N_("Slow mode: one line per {seconds} s.")
+SLOW_OFF = N_("Slow mode is off.")
+CLOSED = N_("This room has been closed. Esc takes you back.")
+AWAY = N_("{name} (away)")
+HERE = N_("Here ({count}): {names}")
+NOBODY_HERE = N_("Nobody else is here.")
+PRIVATE_MARK = N_("  (private)")
+SLOW_MARK = N_("  [slow mode {seconds} s]")
 
 
 class CrisisNoteScreen(ModalScreen[None]):
@@ -381,8 +408,8 @@ class RoomScreen(BBSScreen[None]):
         yield PlainText("", id="room-presence")
         yield RoomFeed(id="feed")
         yield PlainText("", id="room-status")
-        yield RoomInput(id="say")
-        yield KeyBar(" " + HELP_LINE + "  F1 help")
+        yield RoomInput(placeholder=self.t(SAY_PLACEHOLDER), id="say")
+        yield KeyBar(ROOM_KEYS)
 
     @property
     def feed(self) -> RoomFeed:
@@ -407,9 +434,9 @@ class RoomScreen(BBSScreen[None]):
             for line in visit.history
             if line.member_id not in visit.ignored
         ]
-        entries.append(note_entry(f"You are in {visit.room.name}. /help lists what you can do."))
+        entries.append(note_entry(self.t(ENTERED).format(name=visit.room.name)))
         for event in visit.events[:2]:
-            entries.append(note_entry("Scheduled: " + event.describe()))
+            entries.append(note_entry(self.t(SCHEDULED).format(event=self.t(event.describe()))))
         self.feed.append(entries)
         self._update_presence()
         self.query_one("#say", RoomInput).focus()
@@ -438,7 +465,7 @@ class RoomScreen(BBSScreen[None]):
         visit = self.visit
         entries: list[FeedEntry] = []
         if overflowed:
-            entries.append(note_entry("Some lines were skipped while your screen caught up."))
+            entries.append(note_entry(self.t(SKIPPED)))
         mentioned = False
         presence_changed = False
         quiet = self._rooms.presence.count(visit.room.id) < QUIET_JOIN_LIMIT
@@ -465,21 +492,29 @@ class RoomScreen(BBSScreen[None]):
                     and event.member_id != visit.member.id
                     and event.state in ("join", "leave")
                 ):
-                    verb = "came in" if event.state == "join" else "left"
-                    entries.append(note_entry(f"{clean_line(event.name, 64)} {verb}."))
+                    said_how = CAME_IN if event.state == "join" else WENT
+                    name = clean_line(event.name, 64)
+                    entries.append(note_entry(self.t(said_how).format(name=name)))
             elif isinstance(event, RoomChangedEvent):
                 self._room_changed(event, entries)
             elif isinstance(event, SessionStartingEvent):
-                entries.append(note_entry(event.describe()))
+                entries.append(note_entry(self.t(event.describe())))
         if mentioned:
             # A bell is the cheapest announcement there is: one byte.
             self.app.bell()
-            self._set_status("You were mentioned.")
+            self._set_status(self.t(MENTIONED))
         self.feed.append(entries)
         if presence_changed:
             self._schedule_presence()
         if self.feed.unseen:
-            self._set_status(f"{self.feed.unseen} new lines below: Ctrl+End to jump.")
+            unseen = self.feed.unseen
+            self._set_status(
+                self.bbs.ngettext(
+                    "{count} new line below: Ctrl+End to jump.",
+                    "{count} new lines below: Ctrl+End to jump.",
+                    unseen,
+                ).format(count=unseen)
+            )
 
     def _room_changed(self, event: RoomChangedEvent, entries: list[FeedEntry]) -> None:
         old = self.visit.room
@@ -488,18 +523,19 @@ class RoomScreen(BBSScreen[None]):
         )
         self.visit.room = room
         by = clean_line(event.by, 64)
+        t = self.t
         if room.topic != old.topic:
-            entries.append(note_entry(f"{by or 'A host'} set the topic: {room.topic}"))
+            entries.append(note_entry(t(TOPIC_SET).format(by=by or t(A_HOST), topic=room.topic)))
         if room.slow_mode_seconds != old.slow_mode_seconds:
             entries.append(
                 note_entry(
-                    f"Slow mode: one line per {room.slow_mode_seconds} s."
+                    t(SLOW_ON).format(seconds=room.slow_mode_seconds)
                     if room.slow_mode_seconds
-                    else "Slow mode is off."
+                    else t(SLOW_OFF)
                 )
             )
         if room.closed:
-            entries.append(note_entry("This room has been closed. Esc takes you back."))
+            entries.append(note_entry(t(CLOSED)))
             self.query_one("#say", RoomInput).disabled = True
         self.query_one("#room-topic", PlainText).show(self._topic_line())
 
@@ -515,14 +551,23 @@ class RoomScreen(BBSScreen[None]):
         if not self.is_attached:
             return
         here = self._rooms.who(self.visit.room.id)
-        names = [e.name + (" (away)" if e.away else "") for e in here]
-        line = f"Here ({len(names)}): " + ", ".join(names) if names else "Nobody else is here."
+        away = self.t(AWAY)
+        names = [away.format(name=e.name) if e.away else e.name for e in here]
+        line = (
+            self.t(HERE).format(count=len(names), names=", ".join(names))
+            if names
+            else self.t(NOBODY_HERE)
+        )
         self.query_one("#room-presence", PlainText).show(truncate_display(clean_line(line), 300))
 
     def _topic_line(self) -> str:
         room = self.visit.room
-        slow = f"  [slow mode {room.slow_mode_seconds} s]" if room.slow_mode_seconds else ""
-        private = "  (private)" if room.private else ""
+        slow = (
+            self.t(SLOW_MARK).format(seconds=room.slow_mode_seconds)
+            if room.slow_mode_seconds
+            else ""
+        )
+        private = self.t(PRIVATE_MARK) if room.private else ""
         topic = f": {room.topic}" if room.topic else ""
         return f"# {room.name}{private}{topic}{slow}"
 
@@ -531,9 +576,10 @@ class RoomScreen(BBSScreen[None]):
             self._status = text
             self.query_one("#room-status", PlainText).show(text)
 
-    def show_notes(self, notes: list[str] | tuple[str, ...]) -> None:
-        """Notes only this member sees, at the bottom of the feed."""
-        self.feed.append([note_entry(n) for n in notes])
+    def show_notes(self, notes: Sequence[object]) -> None:
+        """Notes only this member sees, at the bottom of the feed, in their language: the
+        core's replies (`said`), `N_` constants and errors carrying one."""
+        self.feed.append([note_entry(self.t(n)) for n in notes])
 
     # -- typing -----------------------------------------------------------------------
     @on(Input.Submitted, "#say")
@@ -549,7 +595,7 @@ class RoomScreen(BBSScreen[None]):
             if not field.value:
                 field.value = text
                 field.cursor_position = len(text)
-            self.show_notes([str(error) if isinstance(error, StoreFullError) else BUSY])
+            self.show_notes([error if isinstance(error, StoreFullError) else BUSY])
             return
         if reply.keep_input and not field.value:
             field.value = text
@@ -557,7 +603,7 @@ class RoomScreen(BBSScreen[None]):
         if reply.notes:
             self.show_notes(reply.notes)
         if reply.crisis:
-            self.app.push_screen(CrisisNoteScreen(reply.crisis))
+            self.app.push_screen(CrisisNoteScreen(self.t(reply.crisis)))
         if reply.leave:
             await self.action_leave()
 
@@ -576,6 +622,17 @@ class RoomScreen(BBSScreen[None]):
 
 
 # -- the list of rooms ----------------------------------------------------------------
+ROOMS_TITLE = N_("Rooms")
+ROOMS_NOTE = N_("Live chat. Pick a room and press Enter.")
+ROOMS_KEYS = N_(" Enter join  Esc back  F1 help")
+# {private} is ROOM_PRIVATE or nothing; {topic} is " — " and the room's topic, or nothing.
+ROOM_LABEL = N_("{name} ({count} here){private}{topic}")
+ROOM_PRIVATE = N_(" · private")
+TODAY = N_("Today: {events}")
+SESSION_STARTING = N_("{event} Press R on the home screen for rooms.")
+SESSION_TITLE = N_("Room session")
+
+
 class RoomListScreen(PanelScreen):
     """Rooms this member may enter, how many are in each, and today's scheduled sessions."""
 
@@ -590,12 +647,12 @@ class RoomListScreen(PanelScreen):
         self._rooms: list[RoomView] = []
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Rooms", classes="title")
-        yield PlainText("Live chat. Pick a room and press Enter.", classes="note")
+        yield PlainText(self.t(ROOMS_TITLE), classes="title")
+        yield PlainText(self.t(ROOMS_NOTE), classes="note")
         yield OptionList(id="rooms")
         yield PlainText("", classes="note", id="room-events")
         yield PlainText("", classes="error", id="error")
-        yield KeyBar(" Enter join  Esc back  F1 help")
+        yield KeyBar(ROOMS_KEYS)
 
     async def on_mount(self) -> None:
         await self._load()
@@ -616,10 +673,14 @@ class RoomListScreen(PanelScreen):
         self._rooms = [room for room, _count in listed]
         options = self.query_one("#rooms", OptionList)
         options.clear_options()
+        label_of, private = self.t(ROOM_LABEL), self.t(ROOM_PRIVATE)
         for room, count in listed:
-            label = f"{room.name} ({count} here)" + (" · private" if room.private else "")
-            if room.topic:
-                label += f" — {room.topic}"
+            label = label_of.format(
+                name=room.name,
+                count=count,
+                private=private if room.private else "",
+                topic=f" — {room.topic}" if room.topic else "",
+            )
             options.add_option(
                 Option(Content(truncate_display(clean_line(label), 200)), id=str(room.id))
             )
@@ -627,7 +688,7 @@ class RoomListScreen(PanelScreen):
             options.highlighted = 0
         options.focus()
         events = await rooms.events_today()
-        self.query_one("#room-events", PlainText).show(events_today_text(events))
+        self.query_one("#room-events", PlainText).show(events_today_text(events, self.t))
 
     @on(OptionList.OptionSelected, "#rooms")
     async def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -641,7 +702,7 @@ class RoomListScreen(PanelScreen):
         try:
             visit = await self._service.enter(room_id, member)
         except RoomError as error:
-            self.query_one("#error", PlainText).show(str(error))
+            self.query_one("#error", PlainText).show(self.t(error))
             return
         self.query_one("#error", PlainText).show("")
         await self.app.push_screen(RoomScreen(visit, rooms=self._service), callback=self._returned)
@@ -653,11 +714,12 @@ class RoomListScreen(PanelScreen):
         await self._load()
 
 
-def events_today_text(events: list[RoomEventView]) -> str:
-    """Today's scheduled sessions as a few lines (for the room list and the home screen)."""
+def events_today_text(events: list[RoomEventView], t: Callable[[object], str]) -> str:
+    """Today's scheduled sessions as a few lines (for the room list and the home screen),
+    said by `t` (a screen's `t`: the member's language)."""
     if not events:
         return ""
-    return "Today: " + " · ".join(event.describe() for event in events[:4])
+    return t(TODAY).format(events=" · ".join(t(event.describe()) for event in events[:4]))
 
 
 class RoomEventsToday(PlainText):
@@ -689,12 +751,14 @@ class RoomEventsToday(PlainText):
         for event in events:
             if isinstance(event, SessionStartingEvent):
                 self.app.notify(
-                    event.describe() + " Press R on the home screen for rooms.",
-                    title="Room session",
+                    session_text(self, SESSION_STARTING).format(
+                        event=session_text(self, event.describe())
+                    ),
+                    title=session_text(self, SESSION_TITLE),
                     timeout=20,
                     markup=False,
                 )
 
     def show_events(self, events: list[RoomEventView]) -> None:
-        self.show(events_today_text(events))
+        self.show(events_today_text(events, lambda message: session_text(self, message)))
         self.display = bool(events)

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Checkbox, OptionList
 from textual.widgets.option_list import Option
 
@@ -35,7 +36,7 @@ _EXPECTED_ERRORS = (AccountError, PasswordError, PseudonymError, StoreBusyError)
 _SORRY = N_("Something went wrong on our side. Nothing was saved; please try again.")
 # Every language's own word for "language": the question is read before any is chosen.
 LANGUAGE_TITLE = "Language · Idioma · Langue · Sprache · Idioma"
-LANGUAGE_KEYS = " Up/Down  Enter OK  1-5  Q leave  F1 help"
+LANGUAGE_KEYS = N_(" Up/Down  Enter OK  1-5  Q leave  F1 help")
 
 
 class _SignUpStep(BBSScreen[None]):
@@ -85,6 +86,10 @@ class LanguageScreen(_SignUpStep):
         options.highlighted = LANGUAGES.index(self.bbs.language)
         options.focus()
 
+    def on_screen_resume(self) -> None:
+        # Back from the next step (Escape): the keys in the language chosen last.
+        self.query_one(KeyBar).update(Content(self.t(LANGUAGE_KEYS)))
+
     @on(OptionList.OptionSelected, "#languages")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.choose(event.option.id or LANGUAGES[0])
@@ -122,7 +127,7 @@ class WelcomeScreen(_SignUpStep):
         with VerticalScroll(id="welcome-scroll"):
             yield PlainText(_("Loading the guidelines..."), id="guidelines", classes="body")
             yield PlainText(
-                reflow(self._texts.what_we_store_text()),
+                reflow(self.t(self._texts.what_we_store_text())),
                 classes="body",
                 id="what-we-store",
             )
@@ -191,7 +196,7 @@ class _FormScreen(PanelScreen):
         try:
             result = await self.perform()
         except _EXPECTED_ERRORS as error:
-            self.show_error(str(error))
+            self.show_error(self.t(error))
         except Exception:
             self.log.error("form failed")
             self.show_error(self.bbs.gettext(_SORRY))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from textual import events
@@ -15,12 +15,12 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton, Static, TextArea
 from textual.widgets.text_area import Edit, EditResult
 
-from bbs.i18n import DEFAULT_LANGUAGE, localise
+from bbs.i18n import DEFAULT_LANGUAGE, N_, localise
 from bbs.text_safety import clean_line, clean_text
 from screens.tcss import default_css
 from screens.textual_compat import own_key_bindings, stop_watching
 
-BUSY = "The server is busy right now; nothing was lost. Try again in a moment."
+BUSY = N_("The server is busy right now; nothing was lost. Try again in a moment.")
 
 
 def session_text(widget: Widget, message: object) -> str:
@@ -55,7 +55,10 @@ class PlainText(Static):
         self.update(literal(text))
 
 
-ONE_LINE_KEPT = "Only the first line of that paste was kept: this field takes one line."
+ONE_LINE_KEPT = N_("Only the first line of that paste was kept: this field takes one line.")
+PASTE_TOO_LONG = N_(
+    "That paste is longer than this field takes ({most} characters), so nothing was pasted."
+)
 
 
 class TextField(Input):
@@ -115,8 +118,7 @@ class TextField(Input):
         room = self.max_length - len(self.value) + (end - start) if self.max_length else None
         if room is not None and len(line) > room:
             self.notify(
-                f"That paste is longer than this field takes ({self.max_length} characters), "
-                "so nothing was pasted.",
+                session_text(self, PASTE_TOO_LONG).format(most=self.max_length),
                 severity="warning",
                 markup=False,
             )
@@ -124,7 +126,7 @@ class TextField(Input):
         if line:
             self.replace(line, start, end)
         if len(lines) > 1:
-            self.notify(ONE_LINE_KEPT, severity="warning", markup=False)
+            self.notify(session_text(self, ONE_LINE_KEPT), severity="warning", markup=False)
 
 
 class BBSTextArea(TextArea):
@@ -232,6 +234,10 @@ class ChoiceField(Widget, can_focus=True):
     The chosen value is in brackets (and reverse while focused), so it reads without
     colour and by screen reader. Enter moves to the next field of the form, as in a text
     field, and from the last one sends `Submitted`.
+
+    Each value is shown by its label (`labels`, marked with `N_`; the value itself where
+    none is given), said in the session's language; a first letter goes by what is shown.
+    `value` is always one of `options`, never a translation.
     """
 
     DEFAULT_CSS = default_css(__file__, "ChoiceField")
@@ -254,19 +260,32 @@ class ChoiceField(Widget, can_focus=True):
         def control(self) -> ChoiceField:
             return self.field
 
-    def __init__(self, options: Sequence[str], value: str, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        options: Sequence[str],
+        value: str,
+        *,
+        labels: Mapping[str, str] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.options = list(options)
+        self.labels = dict(labels or {})
         self.set_reactive(ChoiceField.value, value if value in self.options else self.options[0])
+
+    def label(self, option: str) -> str:
+        """What `option` is shown as: its label (or itself) in the session's language."""
+        return session_text(self, self.labels.get(option, option))
 
     def render(self) -> Content:
         parts = []
         for option in self.options:
+            label = clean_line(self.label(option))
             if option == self.value:
-                chosen = Content(f"[{option}]").stylize("bold")
+                chosen = Content(f"[{label}]").stylize("bold")
                 parts.append(chosen.stylize("reverse") if self.has_focus else chosen)
             else:
-                parts.append(Content(f" {option} "))
+                parts.append(Content(f" {label} "))
         return Content(" ").join(parts)
 
     def on_focus(self) -> None:
@@ -286,7 +305,7 @@ class ChoiceField(Widget, can_focus=True):
             # A first letter chooses the next option starting with it.
             for offset in range(1, len(self.options) + 1):
                 option = self.options[(start + offset) % len(self.options)]
-                if option.lower().startswith(letter):
+                if self.label(option).lower().startswith(letter):
                     self.value = option
                     event.stop()
                     break
