@@ -95,8 +95,8 @@ def test_every_catalogue_translates_every_message_and_none_is_fuzzy(lang: str) -
 def test_the_shipped_mo_files_match_their_po_files(lang: str) -> None:
     folder = LOCALE_DIR / lang / "LC_MESSAGES"
     with (folder / "bbs.mo").open("rb") as f:
-        compiled = {m.id: _form(m.string) for m in read_mo(f) if m.id}
-    written = {m.id: _form(m.string) for m in _catalogue(lang) if m.id}
+        compiled = {_form(m.id): _form(m.string) for m in read_mo(f) if m.id}
+    written = {_form(m.id): _form(m.string) for m in _catalogue(lang) if m.id}
     assert compiled == written, f"{lang}: run pybabel compile -D bbs -d bbs/locale"
 
 
