@@ -124,3 +124,32 @@ async def test_messages_and_the_library_speak_spanish(community: Community) -> N
         assert text_of(app, "#library-title") == "Biblioteca de recursos"
         assert text_of(app, "#library-filter").startswith("Todas las entradas: ")
         assert "Enter leer  F favorita" in _keys(app)
+
+
+def test_every_key_bar_of_these_screens_fits_80_columns_in_every_language() -> None:
+    """Each key bar's lines, in every language, fit a terminal 80 columns wide (the
+    bar wraps rather than cut keys, but a wrapped bar takes a row from the page)."""
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_file
+
+    from bbs.i18n import LANGUAGES, translator
+    from bbs.text_safety import cell_width
+
+    root = Path(__file__).resolve().parents[2] / "screens"
+    bars = {
+        message
+        for name in ("boards", "compose", "messages", "resources", "suggestions")
+        for _line, message, _comments, _context in extract_from_file(
+            "python", root / f"{name}.py", keywords={"N_": None}
+        )
+        if isinstance(message, str) and message.startswith(" ") and "Esc " in message
+    }
+    assert len(bars) >= 12
+    for lang in LANGUAGES:
+        for bar in sorted(bars):
+            said = translator(lang).gettext(bar)
+            assert lang == "en" or said != bar, (lang, bar)
+            assert bar.count("\n") <= said.count("\n") <= bar.count("\n") + 1, (lang, said)
+            for line in said.split("\n"):
+                assert cell_width(line) <= 79, (lang, line)
