@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,9 +30,10 @@ from bbs.boards.records import (
 )
 from bbs.boards.search import SearchHit
 from bbs.errors import StoreBusyError
+from bbs.i18n import DEFAULT_LANGUAGE, N_, format_moment, format_number
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_line, clean_text, truncate_display
-from screens.base import SAVE_KEY, PanelScreen, ReloadingPanel
+from screens.base import SAVE_KEY, BBSScreen, PanelScreen, ReloadingPanel
 from screens.compose import (
     REPORT_THANKS,
     ComposeTarget,
@@ -40,19 +42,43 @@ from screens.compose import (
     write,
 )
 from screens.tcss import default_css
-from screens.widgets import KeyBar, PlainText, TextField, Tick
+from screens.widgets import KeyBar, PlainText, TextField, Tick, session_text
 from screens.widgets import styled_line as _line
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bbs.boards.service import BoardService
     from bbs.mail.service import MailService
 
+# A content warning, shortened, after a thread's title.
+WARNING_TAG = N_("[CW: {warning}]")
+CONTENT_WARNING = N_("Content warning: ")
+FOLLOWING = N_(" (following)")
+# The core's reaction labels (bbs.boards.records.REACTIONS), marked here so the
+# catalogues carry them: the screens say them in the reader's language.
+REACTION_NAMES = (N_("hug"), N_("me too"), N_("proud of you"), N_("thank you"))
+# Counts shared with plain/boards.py, whose catalogue entries are one message each (not
+# ngettext pairs: the same msgid cannot be both), chosen by `_counted`.
+THREADS_COUNT = (N_("{count} thread"), N_("{count} threads"))
+POSTS_COUNT = (N_("{count} post"), N_("{count} posts"))
 
-def _when(post_time: object) -> str:
-    from datetime import datetime
 
-    assert isinstance(post_time, datetime)
-    return post_time.strftime("%Y-%m-%d %H:%M")
+def _when(widget: Widget, when: datetime) -> str:
+    """A stored date and time as the language of the session showing `widget` writes it."""
+    moment = getattr(widget.app, "moment", None)
+    return str(moment(when)) if callable(moment) else format_moment(when, DEFAULT_LANGUAGE)
+
+
+def _number(screen: BBSScreen[Any], count: int) -> str:
+    """`count` as the member's language writes numbers (1,000 / 1.000)."""
+    return format_number(count, screen.bbs.language)
+
+
+def _counted(screen: BBSScreen[Any], forms: tuple[str, str], count: int) -> str:
+    """The first of `forms` for 1, the second for any other count, in the member's
+    language, with the count written as they write numbers."""
+    return screen.t(forms[0] if count == 1 else forms[1]).format(count=_number(screen, count))
 
 
 class BoardsScreen(ReloadingPanel):
@@ -70,12 +96,13 @@ class BoardsScreen(ReloadingPanel):
         super().__init__()
         self._boards = boards
         self._mail = mail
+        self._following: set[int] = set()  # the boards listed that the member follows
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Boards", classes="title")
+        yield PlainText(self.t(N_("Boards")), classes="title")
         yield OptionList(id="boards")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter open  F follow  / search  W content warnings  Esc back  F1 help")
+        yield KeyBar(N_(" Enter open  F follow  / search  W content warnings  Esc back  F1 help"))
 
     async def reload(self) -> None:
         if (got := await self.tried(self._boards.board_list(self.member_id))) is None:
@@ -84,14 +111,22 @@ class BoardsScreen(ReloadingPanel):
         options = self.query_one("#boards", OptionList)
         keep = options.highlighted
         options.clear_options()
+        self._following = {board.id for board in listing if board.following}
         for board in listing:
             name = truncate_display(board.name, 24)
-            unread = f"{board.unread} new" if board.unread else ""
+            unread = (
+                self.bbs.ngettext("{count} new", "{count} new", board.unread).format(
+                    count=_number(self, board.unread)
+                )
+                if board.unread
+                else ""
+            )
+            threads = _counted(self, THREADS_COUNT, board.threads)
             prompt = _line(
                 (name.ljust(26), "bold" if board.unread else ""),
-                f"{board.threads:>5} thread{'' if board.threads == 1 else 's'}  ".ljust(15),
+                f"{threads:>13}  ",
                 (f"{unread:<10}", "bold"),
-                " following" if board.following else "",
+                self.t(N_(" following")) if board.following else "",
             )
             options.add_option(Option(prompt, id=str(board.id)))
         if listing:
@@ -111,12 +146,12 @@ class BoardsScreen(ReloadingPanel):
         option = options.get_option_at_index(options.highlighted)
         member = self.bbs.member
         assert member is not None and option.id is not None
-        following = "following" in str(option.prompt)
+        following = int(option.id) in self._following
         await self._boards.follow(member.id, "board", int(option.id), not following)
         self.say(
-            "Stopped following that board."
+            N_("Stopped following that board.")
             if following
-            else "Following: new threads there will show on your home screen."
+            else N_("Following: new threads there will show on your home screen.")
         )
         await self.reload()
 
@@ -153,7 +188,7 @@ class ThreadListScreen(PanelScreen):
         yield PlainText("", classes="title", id="board-title")
         yield OptionList(id="threads")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter read  N new thread  ]/[ older/newer page  F follow  Esc back")
+        yield KeyBar(N_(" Enter read  N new thread  ]/[ older/newer page  F follow  Esc back"))
 
     async def on_mount(self) -> None:
         await self.load()
@@ -168,24 +203,30 @@ class ThreadListScreen(PanelScreen):
                 self.member_id, self.board_id, before=before, after=after
             )
         except (PostError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
         self._cursor = (before, after)
         self._older, self._newer = page.older, page.newer
         self._following = page.board.following
         self.board_name = page.board.name
         self.query_one("#board-title", PlainText).show(
-            page.board.name + (" (following)" if page.board.following else "")
+            page.board.name + (self.t(FOLLOWING) if page.board.following else "")
         )
         options = self.query_one("#threads", OptionList)
         options.clear_options()
         for thread in page.threads:
-            options.add_option(Option(_thread_line(thread), id=str(thread.id)))
+            options.add_option(Option(_thread_line(self, thread), id=str(thread.id)))
         if not page.threads:
-            self.say("No threads yet. Press N to start one.")
+            self.say(N_("No threads yet. Press N to start one."))
         else:
-            pages = ("] older" if page.older else "") + ("  [ newer" if page.newer else "")
-            self.say(pages.strip())
+            if page.older and page.newer:
+                self.say(N_("] older  [ newer"))
+            elif page.older:
+                self.say(N_("] older"))
+            elif page.newer:
+                self.say(N_("[ newer"))
+            else:
+                self.say("")
             options.highlighted = 0
 
     @on(OptionList.OptionSelected, "#threads")
@@ -205,9 +246,8 @@ class ThreadListScreen(PanelScreen):
 
     @work(exclusive=True, group="dialog")
     async def action_new_thread(self) -> None:
-        target = ComposeTarget(
-            "thread", self.board_id, f"New thread in {self.board_name}", with_title=True
-        )
+        label = self.t(N_("New thread in {board}")).format(board=self.board_name)
+        target = ComposeTarget("thread", self.board_id, label, with_title=True)
         await write(self, target, boards=self._boards, mail=self._mail)
 
     async def action_follow(self) -> None:
@@ -215,19 +255,25 @@ class ThreadListScreen(PanelScreen):
         await self.load(*self._cursor)
 
 
-def _thread_line(thread: ThreadView) -> Content:
+def _thread_line(screen: BBSScreen[Any], thread: ThreadView) -> Content:
+    t, ngettext = screen.t, screen.bbs.ngettext
     marker = ("* ", "bold") if thread.unread else "  "
-    title = "(a member you blocked)" if thread.blocked else thread.title
-    warning = f" [CW: {truncate_display(thread.warning, 20)}]" if thread.warning else ""
-    held = {
-        PostStatus.HELD: " (held for review)",
-        PostStatus.HIDDEN: " (hidden by the moderators)",
-    }.get(thread.status, "")
-    width = 44 - len(warning) - len(held)
-    plural = "" if thread.post_count == 1 else "s"
-    counts = f"{thread.post_count} post{plural}" + (
-        f", {thread.unread} new" if thread.unread else ""
+    title = t(N_("(a member you blocked)")) if thread.blocked else thread.title
+    warning = (
+        " " + t(WARNING_TAG).format(warning=truncate_display(thread.warning, 20))
+        if thread.warning
+        else ""
     )
+    held = {
+        PostStatus.HELD: N_(" (held for review)"),
+        PostStatus.HIDDEN: N_(" (hidden by the moderators)"),
+    }.get(thread.status)
+    held = t(held) if held else ""
+    width = 44 - len(warning) - len(held)
+    counts = _counted(screen, POSTS_COUNT, thread.post_count)
+    if thread.unread:
+        unread = ngettext("{count} new", "{count} new", thread.unread)
+        counts += ", " + unread.format(count=_number(screen, thread.unread))
     return _line(
         marker,
         (truncate_display(title, max(10, width)), "bold" if thread.unread else ""),
@@ -254,59 +300,65 @@ class PostWidget(Static, can_focus=True):
 
     def render_post(self) -> Content:
         post = self.post
+
+        def t(message: str) -> str:
+            return session_text(self, message)
+
+        def note(message: str) -> Content:
+            return Content(t(message)).stylize("italic")
+
         header = _line(
             (f"#{post.seq} ", "bold"),
             (post.author, "bold"),
             "  ",
-            _when(post.created_at),
-            "  (edited)" if post.edited else "",
+            _when(self, post.created_at),
+            "  " + t(N_("(edited)")) if post.edited else "",
         )
         parts = [header]
         if post.status is PostStatus.DELETED:
-            parts.append(Content("(This post was deleted by its author.)").stylize("italic"))
+            parts.append(note(N_("(This post was deleted by its author.)")))
         elif post.status is PostStatus.REMOVED:
-            parts.append(Content("(This post was removed by the moderators.)").stylize("italic"))
+            parts.append(note(N_("(This post was removed by the moderators.)")))
             if post.removed_because:
                 parts.append(
-                    _line(("Why, shown only to you: ", "italic"), clean_line(post.removed_because))
+                    _line(
+                        (t(N_("Why, shown only to you: ")), "italic"),
+                        clean_line(post.removed_because),
+                    )
                 )
         else:
             if post.status is PostStatus.HELD:
-                parts.append(
-                    Content("(Held for review: only you can see this for now.)").stylize("italic")
-                )
+                parts.append(note(N_("(Held for review: only you can see this for now.)")))
             elif post.status is PostStatus.HIDDEN:
-                parts.append(
-                    Content("(Hidden by the moderators: only you can see it.)").stylize("italic")
-                )
+                parts.append(note(N_("(Hidden by the moderators: only you can see it.)")))
                 if post.removed_because:
-                    parts.append(_line(("Why: ", "italic"), clean_line(post.removed_because)))
+                    parts.append(
+                        _line((t(N_("Why: ")), "italic"), clean_line(post.removed_because))
+                    )
             if post.warning:
-                parts.append(_line(("Content warning: ", "bold"), post.warning))
+                parts.append(_line((t(CONTENT_WARNING), "bold"), post.warning))
             if not self.opened:
-                why = (
-                    "You blocked this member. Press O to show it anyway."
-                    if post.collapsed == "blocked"
-                    else "Folded because of the warning. Press O to open it."
+                parts.append(
+                    note(
+                        N_("You blocked this member. Press O to show it anyway.")
+                        if post.collapsed == "blocked"
+                        else N_("Folded because of the warning. Press O to open it.")
+                    )
                 )
-                parts.append(Content(why).stylize("italic"))
             else:
                 parts.append(Content(clean_text(post.body)))
             if post.reactions:
+                mine = t(N_(" (you)"))
                 parts.append(
                     _line(
-                        *(
-                            "  ".join(
-                                f"{r.label} {r.count}" + (" (you)" if r.mine else "")
-                                for r in post.reactions
-                            ),
+                        "  ".join(
+                            f"{t(r.label)} {r.count}" + (mine if r.mine else "")
+                            for r in post.reactions
                         )
                     )
                 )
         if self.gap:
-            parts.append(
-                Content("(Replies in between are on earlier pages: P goes back.)").stylize("italic")
-            )
+            parts.append(note(N_("(Replies in between are on earlier pages: P goes back.)")))
         return Content("\n").join(parts)
 
     def show(self, post: PostView, *, opened: bool, gap: bool = False) -> None:
@@ -418,8 +470,10 @@ class ThreadScreen(PanelScreen):
         yield PostsBox(id="posts")
         yield PlainText("", id="status", classes="note")
         yield KeyBar(
-            " R reply  C quote  A react  O open  E edit  D delete  N/P next/previous page\n"
-            " W worried about them  ! report  B block  F follow  Esc back  F1 help"
+            N_(
+                " R reply  C quote  A react  O open  E edit  D delete  N/P next/previous page\n"
+                " W worried about them  ! report  B block  F follow  Esc back  F1 help"
+            )
         )
 
     async def on_mount(self) -> None:
@@ -448,13 +502,18 @@ class ThreadScreen(PanelScreen):
                 with_first=with_first,
             )
         except (PostError, StoreBusyError) as error:
-            self.say(" ".join(part for part in (note, str(error)) if part))
+            self.say(" ".join(part for part in (note, self.t(error)) if part))
             return
         first_unread = page.last_read_seq + 1
         self.page = page
         thread = page.thread
-        where = f"  ({thread.board_name}{', following' if thread.following else ''})"
-        warning = f"  [CW: {truncate_display(thread.warning, 24)}]" if thread.warning else ""
+        following = self.t(N_(", following")) if thread.following else ""
+        where = f"  ({thread.board_name}{following})"
+        warning = (
+            "  " + self.t(WARNING_TAG).format(warning=truncate_display(thread.warning, 24))
+            if thread.warning
+            else ""
+        )
         room = max(20, 76 - len(where) - len(warning))
         self.query_one("#thread-title", PlainText).show(
             truncate_display(clean_line(thread.title), room) + warning + where
@@ -472,19 +531,27 @@ class ThreadScreen(PanelScreen):
             if widgets:
                 target = next((w for w in widgets if w.post.seq >= wanted), widgets[-1])
                 self.set_focus(target, scroll_visible=False)
-                more = ("N next page" if page.has_after else "") + (
-                    "  P previous page" if page.has_before else ""
+                more = (
+                    N_("N next page  P previous page")
+                    if page.has_after and page.has_before
+                    else N_("N next page")
+                    if page.has_after
+                    else N_("P previous page")
+                    if page.has_before
+                    else ""
                 )
                 unread = sum(1 for w in widgets if w.post.seq >= first_unread and not w.post.mine)
-                self.say(
-                    " ".join(
-                        part
-                        for part in (note, f"{unread} new." if unread else "", more.strip())
-                        if part
+                new = (
+                    self.bbs.ngettext("{count} new.", "{count} new.", unread).format(
+                        count=_number(self, unread)
                     )
+                    if unread
+                    else ""
                 )
+                self.say(" ".join(part for part in (note, new, self.t(more)) if part))
             else:
-                self.say(" ".join(part for part in (note, "Nothing to show here.") if part))
+                nothing = self.t(N_("Nothing to show here."))
+                self.say(" ".join(part for part in (note, nothing) if part))
         self.check_idle()  # the screen's update waited for the batch: now it may run
 
     async def _reload(self, *, focus_seq: int, note: str = "") -> None:
@@ -585,9 +652,7 @@ class ThreadScreen(PanelScreen):
     async def action_reply(self) -> None:
         if self.page is None:
             return
-        await self._open_editor(
-            ComposeTarget("reply", self.thread_id, f"Reply to: {self.page.thread.title}")
-        )
+        await self._open_editor(ComposeTarget("reply", self.thread_id, self._reply_label()))
 
     @work(exclusive=True, group="dialog")
     async def action_quote(self) -> None:
@@ -595,23 +660,28 @@ class ThreadScreen(PanelScreen):
         if self.page is None or widget is None or widget.post.status in GONE_STATUSES:
             return
         quoted = "\n".join("> " + line for line in widget.post.body.splitlines()[:20])
+        # The attribution stays in English: it is stored in the post, and deleting an
+        # account finds "NAME wrote:" there to make the quote anonymous (bbs.privacy).
         await self._open_editor(
-            ComposeTarget("reply", self.thread_id, f"Reply to: {self.page.thread.title}"),
+            ComposeTarget("reply", self.thread_id, self._reply_label()),
             body=f"{widget.post.author} wrote:\n{quoted}\n\n",
         )
+
+    def _reply_label(self) -> str:
+        assert self.page is not None
+        return self.t(N_("Reply to: {title}")).format(title=self.page.thread.title)
 
     @work(exclusive=True, group="dialog")
     async def action_edit(self) -> None:
         widget = self._focused()
         if widget is None or not widget.post.mine or widget.post.status in GONE_STATUSES:
-            self.say("Move to one of your own posts to edit it.")
+            self.say(N_("Move to one of your own posts to edit it."))
             return
         first = widget.post.seq == 1
         assert self.page is not None
+        label = self.t(N_("Edit post #{seq}")).format(seq=widget.post.seq)
         await self._open_editor(
-            ComposeTarget(
-                "edit", widget.post.id, f"Edit post #{widget.post.seq}", with_title=first
-            ),
+            ComposeTarget("edit", widget.post.id, label, with_title=first),
             body=widget.post.body,
             warning=widget.post.warning,
             title=self.page.thread.title if first else "",
@@ -622,20 +692,22 @@ class ThreadScreen(PanelScreen):
         widget = self._focused()
         member = self.bbs.member
         if widget is None or member is None or not widget.post.mine:
-            self.say("Move to one of your own posts to delete it.")
+            self.say(N_("Move to one of your own posts to delete it."))
             return
         if not await self.app.push_screen_wait(
             ConfirmScreen(
-                "Delete this post? Its words go for good; a note that it was deleted stays."
+                self.t(
+                    N_("Delete this post? Its words go for good; a note that it was deleted stays.")
+                )
             )
         ):
             return
         try:
             await self._boards.delete(member.id, widget.post.id)
         except (PostError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
-        await self._reload(focus_seq=widget.post.seq, note="Your post is deleted.")
+        await self._reload(focus_seq=widget.post.seq, note=self.t(N_("Your post is deleted.")))
 
     @work(exclusive=True, group="dialog")
     async def action_react(self) -> None:
@@ -649,14 +721,12 @@ class ThreadScreen(PanelScreen):
         try:
             on_now = await self._boards.react(member.id, widget.post.id, kind)
         except (PostError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
-        label = dict(REACTIONS)[kind]
+        label = self.t(dict(REACTIONS)[kind])
+        said = N_("You sent '{reaction}'.") if on_now else N_("You took back '{reaction}'.")
         # Said with the page read again, so the reload does not wipe it out.
-        await self._reload(
-            focus_seq=widget.post.seq,
-            note=f"You sent '{label}'." if on_now else f"You took back '{label}'.",
-        )
+        await self._reload(focus_seq=widget.post.seq, note=self.t(said).format(reaction=label))
 
     @work(exclusive=True, group="dialog")
     async def action_report(self) -> None:
@@ -664,8 +734,12 @@ class ThreadScreen(PanelScreen):
             return
         await tell_moderators(
             self,
-            "What is wrong with this post? A moderator will look at it. "
-            "The author is not told who reported it.",
+            self.t(
+                N_(
+                    "What is wrong with this post? A moderator will look at it. "
+                    "The author is not told who reported it."
+                )
+            ),
             lambda reason: self._boards.report_post(self.member_id, widget.post.id, reason),
             REPORT_THANKS,
         )
@@ -677,9 +751,13 @@ class ThreadScreen(PanelScreen):
             return
         await tell_moderators(
             self,
-            f"Worried about {widget.post.author}? Moderators get a priority alert and "
-            "check in with them; they are not told who asked. What worries you "
-            "(optional, Enter sends, Esc cancels)?",
+            self.t(
+                N_(
+                    "Worried about {name}? Moderators get a priority alert and "
+                    "check in with them; they are not told who asked. What worries you "
+                    "(optional, Enter sends, Esc cancels)?"
+                )
+            ).format(name=widget.post.author),
             lambda note: self._boards.raise_concern(self.member_id, widget.post.id, note),
             CONCERN_THANKS,
             optional=True,
@@ -693,20 +771,20 @@ class ThreadScreen(PanelScreen):
             return
         service = self._mail
         blocked, _muted = await service.is_blocked(member.id, widget.post.author_id)
+        name = clean_line(widget.post.author)
         question = (
-            f"Unblock {clean_line(widget.post.author)}?"
+            N_("Unblock {name}?")
             if blocked
-            else f"Block {clean_line(widget.post.author)}? Their posts fold up for you, and "
-            "they cannot message, mention or react to you. They are not told."
+            else N_(
+                "Block {name}? Their posts fold up for you, and "
+                "they cannot message, mention or react to you. They are not told."
+            )
         )
-        if not await self.app.push_screen_wait(ConfirmScreen(question)):
+        if not await self.app.push_screen_wait(ConfirmScreen(self.t(question).format(name=name))):
             return
         await service.set_block(member.id, widget.post.author_id, BlockKind.BLOCK, not blocked)
-        name = clean_line(widget.post.author)
-        await self._reload(
-            focus_seq=widget.post.seq,
-            note=f"You unblocked {name}." if blocked else f"You blocked {name}.",
-        )
+        note = N_("You unblocked {name}.") if blocked else N_("You blocked {name}.")
+        await self._reload(focus_seq=widget.post.seq, note=self.t(note).format(name=name))
 
     async def action_follow(self) -> None:
         member = self.bbs.member
@@ -717,9 +795,11 @@ class ThreadScreen(PanelScreen):
         focused = self._focused()
         await self._reload(
             focus_seq=focused.post.seq if focused else self.page.last_read_seq + 1,
-            note="Stopped following this thread."
-            if following
-            else "Following: replies will show on your home screen.",
+            note=self.t(
+                N_("Stopped following this thread.")
+                if following
+                else N_("Following: replies will show on your home screen.")
+            ),
         )
 
 
@@ -741,16 +821,22 @@ class ReactionScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         counts = {r.kind: r for r in self.post.reactions}
+
+        def t(message: str) -> str:
+            return session_text(self, message)
+
         with Vertical():
-            yield PlainText("React to this post (again to take it back)", classes="title")
+            yield PlainText(t(N_("React to this post (again to take it back)")), classes="title")
             for n, (kind, label) in enumerate(REACTIONS, start=1):
                 found = counts.get(kind)
                 who = ""
                 if found:
-                    names = ", ".join(found.who[:5]) + (" and others" if found.count > 5 else "")
+                    names = ", ".join(found.who[:5])
+                    if found.count > 5:
+                        names = t(N_("{names} and others")).format(names=names)
                     who = f"  {found.count}: {names}"
-                yield PlainText(f"{n}  {label}{who}", id=f"reaction-{kind}")
-            yield PlainText("1-4 choose   Esc cancel", classes="note")
+                yield PlainText(f"{n}  {t(label)}{who}", id=f"reaction-{kind}")
+            yield PlainText(t(N_("1-4 choose   Esc cancel")), classes="note")
 
     def action_pick(self, kind: str) -> None:
         self.dismiss(kind or None)
@@ -766,15 +852,20 @@ class WarningPrefsScreen(PanelScreen):
         self._boards = boards
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Content warnings", classes="title")
+        yield PlainText(self.t(N_("Content warnings")), classes="title")
         yield PlainText(
-            "Posts with a warning start folded so you can choose to open them.", classes="note"
+            self.t(N_("Posts with a warning start folded so you can choose to open them.")),
+            classes="note",
         )
-        yield Tick("Open warned posts for me, except the warnings listed below", id="expand")
-        yield PlainText("Always fold these warnings (separate with commas):", classes="body")
+        yield Tick(
+            self.t(N_("Open warned posts for me, except the warnings listed below")), id="expand"
+        )
+        yield PlainText(
+            self.t(N_("Always fold these warnings (separate with commas):")), classes="body"
+        )
         yield TextField(id="always", max_length=400)
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Tab move  Space tick  Ctrl+S save  Esc back  F1 help")
+        yield KeyBar(N_(" Tab move  Space tick  Ctrl+S save  Esc back  F1 help"))
 
     async def on_mount(self) -> None:
         prefs = await self._boards.reader_prefs(self.member_id)
@@ -790,12 +881,13 @@ class WarningPrefsScreen(PanelScreen):
             expand_warnings=self.query_one("#expand", Checkbox).value,
             always_collapsed=words,
         )
-        self.say("Saved.")
+        self.say(N_("Saved."))
 
 
-def hit_line(hit: SearchHit) -> Content:
+def hit_line(hit: SearchHit, t: Callable[[str], str] = str) -> Content:
     """A search result: where it is, then the snippet with matching words in reverse; a
-    post the reader keeps folded shows its warning instead, as on the thread page."""
+    post the reader keeps folded shows its warning instead, as on the thread page (`t`
+    says our words in the reader's language)."""
     where = _line(
         (truncate_display(hit.thread_title, 40), "bold"),
         "  ",
@@ -809,9 +901,9 @@ def hit_line(hit: SearchHit) -> Content:
                 where,
                 _line(
                     "  ",
-                    ("Content warning: ", "bold"),
+                    (t(CONTENT_WARNING), "bold"),
                     truncate_display(clean_line(hit.warning), 40),
-                    ("  (folded: Enter opens the thread)", "italic"),
+                    ("  " + t(N_("(folded: Enter opens the thread)")), "italic"),
                 ),
             ]
         )
@@ -834,11 +926,13 @@ class SearchScreen(PanelScreen):
         self._listed = ""  # the query whose results are listed
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Search the boards", classes="title")
-        yield TextField(placeholder="words to find, then Enter", id="query", max_length=200)
+        yield PlainText(self.t(N_("Search the boards")), classes="title")
+        yield TextField(
+            placeholder=self.t(N_("words to find, then Enter")), id="query", max_length=200
+        )
         yield OptionList(id="results")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter search / open  Tab results or words  Esc back  F1 help")
+        yield KeyBar(N_(" Enter search / open  Tab results or words  Esc back  F1 help"))
 
     @on(Input.Submitted, "#query")
     async def _search(self, event: Input.Submitted) -> None:
@@ -853,9 +947,15 @@ class SearchScreen(PanelScreen):
         hits = got.value
         results.clear_options()
         for hit in hits:
-            results.add_option(Option(hit_line(hit), id=f"{hit.thread_id}:{hit.seq}"))
+            results.add_option(Option(hit_line(hit, self.t), id=f"{hit.thread_id}:{hit.seq}"))
         self._listed = event.value
-        self.say(f"{len(hits)} found." if hits else "Nothing found. Try fewer or other words.")
+        self.say(
+            self.bbs.ngettext("{count} found.", "{count} found.", len(hits)).format(
+                count=_number(self, len(hits))
+            )
+            if hits
+            else N_("Nothing found. Try fewer or other words.")
+        )
         if hits:
             results.highlighted = 0
             # At once, not after the messages already queued: a key typed behind this

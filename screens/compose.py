@@ -20,7 +20,7 @@ from textual.widgets import Input, TextArea
 from bbs.boards.records import BODY_MAX, TITLE_MAX, WARNING_MAX, PostError
 from bbs.boards.service import Outcome
 from bbs.errors import StoreBusyError, StoreFullError
-from bbs.i18n import N_
+from bbs.i18n import N_, format_number
 from bbs.reflow import reflow
 from bbs.text_safety import clean_text
 from screens.base import BBSScreen, Got
@@ -48,7 +48,7 @@ ComposeMode = Literal["thread", "reply", "edit", "pm"]
 T = TypeVar("T")
 AnswerType = TypeVar("AnswerType")
 
-REPORT_THANKS = "Thank you. A moderator will look at it."
+REPORT_THANKS = N_("Thank you. A moderator will look at it.")
 
 
 class PostEditor(SafeTextArea):
@@ -126,15 +126,17 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         yield PlainText(self.target.label, classes="title", id="compose-title")
         title, body, warning = self._initial
         if self.target.with_title:
-            yield TextField(title, placeholder="Title", id="title", max_length=TITLE_MAX)
+            yield TextField(
+                title, placeholder=self.t(N_("Title")), id="title", max_length=TITLE_MAX
+            )
         yield TextField(
             warning,
-            placeholder="Content warning (optional), e.g. relapse",
+            placeholder=self.t(N_("Content warning (optional), e.g. relapse")),
             id="warning",
             max_length=WARNING_MAX,
         )
         yield PlainText(
-            "Your message:" if self.target.mode == "pm" else "Your post:",
+            self.t(N_("Your message:") if self.target.mode == "pm" else N_("Your post:")),
             classes="note",
             id="body-label",
         )
@@ -142,7 +144,9 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         with VerticalScroll(id="preview"):
             yield PlainText("", id="preview-text", classes="body")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Ctrl+S send  F2 preview  Tab next field  Esc leave (draft kept)  F1 help")
+        yield KeyBar(
+            N_(" Ctrl+S send  F2 preview  Tab next field  Esc leave (draft kept)  F1 help")
+        )
 
     async def on_mount(self) -> None:
         # A new thread starts at its title, the first field on the screen; a reply (or a
@@ -158,7 +162,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             draft = await self._boards.draft(member.id, self.target.context)
             if draft is not None:
                 self._fill(draft.title, draft.body, draft.warning)
-                self.say("Your unsent draft is back, just as you left it.")
+                self.say(N_("Your unsent draft is back, just as you left it."))
                 if title_first and draft.title:
                     self.query_one("#body", PostEditor).focus()
         editor = self.query_one("#body", PostEditor)
@@ -191,9 +195,16 @@ class ComposeScreen(BBSScreen[Outcome | None]):
 
     @on(PostEditor.TooLong)
     def _too_long(self, event: PostEditor.TooLong) -> None:
+        language = self.bbs.language
         self.say(
-            f"That paste is {event.size:,} characters; a post takes up to "
-            f"{BODY_MAX:,}, so nothing was pasted. Your text is unchanged."
+            self.t(
+                N_(
+                    "That paste is {size} characters; a post takes up to "
+                    "{most}, so nothing was pasted. Your text is unchanged."
+                )
+            ).format(
+                size=format_number(event.size, language), most=format_number(BODY_MAX, language)
+            )
         )
 
     async def _save_draft(self) -> None:
@@ -255,10 +266,10 @@ class ComposeScreen(BBSScreen[Outcome | None]):
             if title:
                 lines.append(title)
             if warning:
-                lines.append(f"Content warning: {warning}")
+                lines.append(self.t(N_("Content warning: {warning}")).format(warning=warning))
             lines.append(clean_text(body))
             self.query_one("#preview-text", PlainText).show("\n\n".join(lines))
-            self.say("Preview: this is how others will see it. F2 to keep writing.")
+            self.say(N_("Preview: this is how others will see it. F2 to keep writing."))
         else:
             self.query_one("#body", PostEditor).focus()
             self.say("")
@@ -277,7 +288,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         service = self._boards
         title, body, warning = self._values()
         self._sending = True
-        self.say("Sending...")
+        self.say(N_("Sending..."))
         target = self.target
         try:
             if target.mode == "thread":
@@ -300,15 +311,16 @@ class ComposeScreen(BBSScreen[Outcome | None]):
                 mail = self._mail
                 outcome = await mail.send_message(self.member_id, target.target_id, body)
         except PostError as error:
-            self.say(str(error))
+            self.say(error)
+            # The English says so when the text was kept as a draft.
             if "draft" in str(error):
                 await self._store_draft(title, body, warning)
             return
         except StoreFullError as error:  # a full disk: the editor keeps the text
-            self.say(str(error))
+            self.say(error)
             return
         except StoreBusyError:
-            self.say("The server is busy right now; nothing was lost. Try again in a moment.")
+            self.say(N_("The server is busy right now; nothing was lost. Try again in a moment."))
             return
         finally:
             self._sending = False
@@ -336,7 +348,8 @@ class NoteScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             with VerticalScroll():
-                yield PlainText(reflow(self.text), id="note-text")
+                # Ours (the core's note, `said` or marked with N_): in the reader's language.
+                yield PlainText(reflow(session_text(self, self.text)), id="note-text")
             yield PlainText(session_text(self, CLOSE_NOTE), classes="note")
 
     def action_close(self) -> None:
@@ -345,7 +358,9 @@ class NoteScreen(ModalScreen[None]):
 
 class _QuestionScreen(ModalScreen[AnswerType]):
     """A question in a box: the question, what answers it (`answer_widgets`), and a
-    note saying how to answer (`HOW`)."""
+    note saying how to answer (`HOW`). Both are said in the reader's language: pass the
+    question translated (with a member's words as its parameters), or as an `N_`
+    constant, a `said` message."""
 
     HOW: ClassVar[str]
 
@@ -355,9 +370,9 @@ class _QuestionScreen(ModalScreen[AnswerType]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield PlainText(self.question)
+            yield PlainText(session_text(self, self.question))
             yield from self.answer_widgets()
-            yield PlainText(self.HOW, classes="note")
+            yield PlainText(session_text(self, self.HOW), classes="note")
 
     def answer_widgets(self) -> ComposeResult:
         yield from ()
@@ -369,7 +384,7 @@ class AskScreen(_QuestionScreen[str | None]):
     AUTO_FOCUS = "#answer"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "AskScreen")
-    HOW = "Enter to send, Esc to cancel"
+    HOW = N_("Enter to send, Esc to cancel")
 
     def __init__(self, question: str, *, max_length: int = 200) -> None:
         super().__init__(question)
@@ -394,7 +409,7 @@ class ConfirmScreen(_QuestionScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
     DEFAULT_CSS = default_css(__file__, "ConfirmScreen")
-    HOW = "Y yes   N no"
+    HOW = N_("Y yes   N no")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -423,7 +438,8 @@ async def write_message(
     screen: Screen[Any], member_id: int, name: str, *, boards: BoardService, mail: MailService
 ) -> None:
     """`write` a private message to `member_id`, called `name`."""
-    target = ComposeTarget("pm", member_id, f"Message to {name}")
+    label = session_text(screen, N_("Message to {name}")).format(name=name)
+    target = ComposeTarget("pm", member_id, label)
     await write(screen, target, boards=boards, mail=mail)
 
 

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from bbs.accounts.blocks import BlockKind
 from bbs.boards.records import PostError, PostStatus
 from bbs.errors import StoreBusyError
+from bbs.i18n import N_, format_number
 from bbs.mail.records import WHO_LABELS, ConversationView, MessagePage, MessageView, WhoMayWrite
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_text, truncate_display
@@ -28,7 +29,7 @@ from screens.compose import (
     write_message,
 )
 from screens.tcss import default_css
-from screens.widgets import BUSY, KeyBar, PlainText
+from screens.widgets import BUSY, KeyBar, PlainText, session_text
 from screens.widgets import styled_line as _line
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 
 
 _WHO_ORDER = [WhoMayWrite.EVERYONE, WhoMayWrite.TALKED, WhoMayWrite.NOBODY]
+BLOCKED = N_(" (blocked)")
+MUTED = N_(" (muted)")
 
 
 class MessagesScreen(ReloadingPanel):
@@ -55,11 +58,11 @@ class MessagesScreen(ReloadingPanel):
         self._boards = boards
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Private messages", classes="title")
+        yield PlainText(self.t(N_("Private messages")), classes="title")
         yield PlainText("", id="who", classes="note")
         yield OptionList(id="conversations")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter open  N new message  W who may write to me  Esc back  F1 help")
+        yield KeyBar(N_(" Enter open  N new message  W who may write to me  Esc back  F1 help"))
 
     async def reload(self) -> None:
         service = self._mail
@@ -70,16 +73,26 @@ class MessagesScreen(ReloadingPanel):
             self.say(BUSY)
             return
         self.query_one("#who", PlainText).show(
-            f"Who may start a conversation with you: {WHO_LABELS[who]} (W to change)"
+            self.t(N_("Who may start a conversation with you: {who} (W to change)")).format(
+                who=self.t(WHO_LABELS[who])
+            )
         )
         options = self.query_one("#conversations", OptionList)
         options.clear_options()
         for c in conversations:
-            state = " (blocked)" if c.blocked else " (muted)" if c.muted else ""
+            state = self.t(BLOCKED) if c.blocked else self.t(MUTED) if c.muted else ""
+            unread = (
+                "  "
+                + self.bbs.ngettext("{count} new", "{count} new", c.unread).format(
+                    count=format_number(c.unread, self.bbs.language)
+                )
+                if c.unread
+                else ""
+            )
             prompt = _line(
                 (truncate_display(c.partner, 24).ljust(26), "bold" if c.unread else ""),
-                _when(c.last_at),
-                (f"  {c.unread} new" if c.unread else "", "bold"),
+                _when(self, c.last_at),
+                (unread, "bold"),
                 state,
             )
             options.add_option(Option(prompt, id=str(c.id)))
@@ -87,7 +100,10 @@ class MessagesScreen(ReloadingPanel):
             # In the list, not the status line: the status keeps what the member was told
             # (a refusal, "sent") across this reload.
             options.add_option(
-                Option(Content("No conversations yet. Press N to write to someone."), disabled=True)
+                Option(
+                    Content(self.t(N_("No conversations yet. Press N to write to someone."))),
+                    disabled=True,
+                )
             )
         else:
             options.highlighted = 0
@@ -102,7 +118,7 @@ class MessagesScreen(ReloadingPanel):
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
         name = await self.app.push_screen_wait(
-            AskScreen("Write to whom? (their pseudonym)", max_length=64)
+            AskScreen(self.t(N_("Write to whom? (their pseudonym)")), max_length=64)
         )
         if not name:
             return
@@ -111,7 +127,7 @@ class MessagesScreen(ReloadingPanel):
             partner_id, partner = await service.find_member_id(name)
             await service.check_may_write(self.member_id, partner_id)
         except (PostError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
         await write_message(self, partner_id, partner, boards=self._boards, mail=self._mail)
 
@@ -120,7 +136,11 @@ class MessagesScreen(ReloadingPanel):
         current = await service.who_may_write(self.member_id)
         chosen = _WHO_ORDER[(_WHO_ORDER.index(current) + 1) % len(_WHO_ORDER)]
         await service.set_who_may_write(self.member_id, chosen)
-        self.say(f"Now: {WHO_LABELS[chosen]} may start a conversation with you.")
+        self.say(
+            self.t(N_("Now: {who} may start a conversation with you.")).format(
+                who=self.t(WHO_LABELS[chosen])
+            )
+        )
         await self.reload()
 
 
@@ -132,11 +152,13 @@ class MessageWidget(Static, can_focus=True):
     def __init__(self, message: MessageView) -> None:
         super().__init__(markup=False)
         self.message = message
-        parts = [_line((message.sender, "bold"), "  ", _when(message.created_at))]
-        if message.status is PostStatus.HELD:
-            parts.append(Content("(Held for review: not delivered yet.)").stylize("italic"))
-        elif message.status is PostStatus.HIDDEN:
-            parts.append(Content("(Hidden by the moderators: not delivered.)").stylize("italic"))
+        parts = [_line((message.sender, "bold"), "  ", _when(self, message.created_at))]
+        held = {
+            PostStatus.HELD: N_("(Held for review: not delivered yet.)"),
+            PostStatus.HIDDEN: N_("(Hidden by the moderators: not delivered.)"),
+        }.get(message.status)
+        if held:
+            parts.append(Content(session_text(self, held)).stylize("italic"))
         parts.append(Content(clean_text(message.body)))
         self.update(Content("\n").join(parts))
 
@@ -168,7 +190,10 @@ class ConversationScreen(PanelScreen):
         yield VerticalScroll(id="messages")
         yield PlainText("", id="status", classes="note")
         yield KeyBar(
-            " R reply  P older  W worried about them  ! report  B block  M mute\n Esc back  F1 help"
+            N_(
+                " R reply  P older  W worried about them  ! report  B block  M mute\n"
+                " Esc back  F1 help"
+            )
         )
 
     async def on_mount(self) -> None:
@@ -180,12 +205,14 @@ class ConversationScreen(PanelScreen):
                 self.member_id, self.conversation_id, before_id=before_id
             )
         except (PostError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
         self.page = page
         c = page.conversation
-        state = " (blocked)" if c.blocked else " (muted)" if c.muted else ""
-        self.query_one("#partner", PlainText).show(f"Conversation with {c.partner}{state}")
+        state = self.t(BLOCKED) if c.blocked else self.t(MUTED) if c.muted else ""
+        self.query_one("#partner", PlainText).show(
+            self.t(N_("Conversation with {name}")).format(name=c.partner) + state
+        )
         box = self.query_one("#messages", VerticalScroll)
         await box.remove_children()
         widgets = [MessageWidget(m) for m in page.messages]
@@ -193,7 +220,7 @@ class ConversationScreen(PanelScreen):
         if widgets:
             widgets[-1].focus()
             box.scroll_end(animate=False)
-        self.say("P older messages" if page.has_before else "")
+        self.say(N_("P older messages") if page.has_before else "")
 
     def action_move(self, step: int) -> None:
         widgets = list(self.query(MessageWidget))
@@ -234,15 +261,22 @@ class ConversationScreen(PanelScreen):
             and not on_now
             and not await self.app.push_screen_wait(
                 ConfirmScreen(
-                    f"Block {c.partner}? They cannot message, mention or react to "
-                    "you, and their posts fold up for you. They are not told."
+                    self.t(
+                        N_(
+                            "Block {partner}? They cannot message, mention or react to "
+                            "you, and their posts fold up for you. They are not told."
+                        )
+                    ).format(partner=c.partner)
                 )
             )
         ):
             return
         await service.set_block(self.member_id, c.partner_id, kind, not on_now)
-        verb = "Blocked" if kind is BlockKind.BLOCK else "Muted"
-        self.say(f"{verb} {c.partner}." if not on_now else f"No longer {verb.lower()}.")
+        if kind is BlockKind.BLOCK:
+            said = N_("No longer blocked.") if on_now else N_("Blocked {partner}.")
+        else:
+            said = N_("No longer muted.") if on_now else N_("Muted {partner}.")
+        self.say(self.t(said).format(partner=c.partner))
         await self.load()
 
     @work(exclusive=True, group="dialog")
@@ -260,7 +294,7 @@ class ConversationScreen(PanelScreen):
             return
         await tell_moderators(
             self,
-            "What is wrong with this message? A moderator will look at it.",
+            self.t(N_("What is wrong with this message? A moderator will look at it.")),
             lambda reason: self._mail.report_message(self.member_id, focused.message.id, reason),
             REPORT_THANKS,
         )
@@ -278,12 +312,16 @@ class ConversationScreen(PanelScreen):
         elif theirs:
             chosen = theirs[-1]
         else:
-            self.say(f"{c.partner} has not written here yet.")
+            self.say(self.t(N_("{name} has not written here yet.")).format(name=c.partner))
             return
         await tell_moderators(
             self,
-            f"Worried about {c.partner}? Moderators get a priority alert and check in with "
-            "them; they are not told who asked. What worries you (optional, Enter sends)?",
+            self.t(
+                N_(
+                    "Worried about {name}? Moderators get a priority alert and check in with "
+                    "them; they are not told who asked. What worries you (optional, Enter sends)?"
+                )
+            ).format(name=c.partner),
             lambda note: self._mail.raise_concern_about_message(self.member_id, chosen.id, note),
             CONCERN_THANKS,
             optional=True,

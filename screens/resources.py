@@ -14,11 +14,12 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError
+from bbs.i18n import N_, format_number
 from bbs.resources.records import ResourceError, ResourceView, library_tags, with_tag
 from bbs.text_safety import cell_width, clean_line, truncate_display
 from screens.base import BBSScreen, PanelScreen, ReloadingPanel
 from screens.tcss import default_css
-from screens.widgets import BUSY, KeyBar, PlainText, styled_line
+from screens.widgets import BUSY, KeyBar, PlainText, session_text, styled_line
 
 if TYPE_CHECKING:
     from bbs.resources.service import ResourceService
@@ -68,10 +69,10 @@ class TagPickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield PlainText("Show entries tagged:", classes="title")
+            yield PlainText(session_text(self, N_("Show entries tagged:")), classes="title")
             # The keys above the list: a notification at the foot of the screen cannot
             # cover them.
-            yield PlainText("Enter choose  Esc cancel", classes="note")
+            yield PlainText(session_text(self, N_("Enter choose  Esc cancel")), classes="note")
             yield OptionList(
                 *[
                     Option(styled_line(f"{tag} ({n})"), id=f"t{i}")
@@ -105,24 +106,33 @@ class ResourceReadScreen(PanelScreen):
 
     def compose(self) -> ComposeResult:
         yield PlainText(self.entry.title, classes="title", id="resource-title")
-        yield PlainText("Tags: " + ", ".join(self.entry.tags), classes="note", id="resource-tags")
+        tags = self.t(N_("Tags: {tags}")).format(tags=", ".join(self.entry.tags))
+        yield PlainText(tags, classes="note", id="resource-tags")
         with VerticalScroll(id="resource-scroll"):
             yield PlainText(self.entry.body, id="resource-body", classes="body")
-            yield PlainText("\nSource: " + self.entry.source, id="resource-source", classes="note")
+            source = self.t(N_("Source: {source}")).format(source=self.entry.source)
+            yield PlainText("\n" + source, id="resource-source", classes="note")
         yield PlainText("", id="resource-status", classes="note")
-        yield KeyBar(" Esc back   F favourite   Up/Down/PgUp/PgDn scroll   F1 help")
+        yield KeyBar(N_(" Esc back   F favourite   Up/Down/PgUp/PgDn scroll   F1 help"))
 
     def on_mount(self) -> None:
-        self._show_state("")
+        self._show_state()
         self.query_one("#resource-scroll").focus()
 
-    def _show_state(self, prefix: str) -> None:
-        state = (
-            "One of your favourites (F to remove)."
-            if self.favourite
-            else "F keeps this in your favourites."
-        )
-        self.query_one("#resource-status", PlainText).show(f"{prefix}{state}")
+    def _show_state(self, *, changed: bool = False) -> None:
+        if self.favourite:
+            state = (
+                N_("Saved. One of your favourites (F to remove).")
+                if changed
+                else N_("One of your favourites (F to remove).")
+            )
+        else:
+            state = (
+                N_("Removed. F keeps this in your favourites.")
+                if changed
+                else N_("F keeps this in your favourites.")
+            )
+        self.query_one("#resource-status", PlainText).show(self.t(state))
 
     async def action_favourite(self) -> None:
         member_id = _member_id(self)
@@ -133,9 +143,9 @@ class ResourceReadScreen(PanelScreen):
                 member_id, self.entry.id, not self.favourite
             )
         except (ResourceError, StoreBusyError) as error:
-            self.query_one("#resource-status", PlainText).show(str(error))
+            self.query_one("#resource-status", PlainText).show(self.t(error))
             return
-        self._show_state("Saved. " if self.favourite else "Removed. ")
+        self._show_state(changed=True)
 
 
 class ResourceLibraryScreen(ReloadingPanel):
@@ -161,16 +171,20 @@ class ResourceLibraryScreen(ReloadingPanel):
         self.only_favourites = False
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Resource library", classes="title", id="library-title")
+        yield PlainText(self.t(N_("Resource library")), classes="title", id="library-title")
         yield PlainText(
-            "Coping strategies and self-help exercises. They are not a substitute "
-            "for care: if you are in danger, the crisis lines are under F1.",
+            self.t(
+                N_(
+                    "Coping strategies and self-help exercises. They are not a substitute "
+                    "for care: if you are in danger, the crisis lines are under F1."
+                )
+            ),
             classes="note",
         )
         yield PlainText("", id="library-filter", classes="note")
         yield OptionList(id="resources")
         yield PlainText("", id="library-status", classes="note")
-        yield KeyBar(" Enter read  F favourite  T tag  V favourites  A all  Esc back  F1 help")
+        yield KeyBar(N_(" Enter read  F favourite  T tag  V favourites  A all  Esc back  F1 help"))
 
     async def reload(self) -> None:
         service = self._resources
@@ -192,11 +206,25 @@ class ResourceLibraryScreen(ReloadingPanel):
         if self.only_favourites:
             shown = [v for v in shown if v.id in self.favourites]
         self.shown = shown
-        parts = ["Your favourites" if self.only_favourites else "All entries"]
-        if self.tag is not None:
-            parts.append(f"tagged {self.tag}")
+        if self.tag is None:
+            which = (
+                N_("Your favourites: {shown} of {total}.")
+                if self.only_favourites
+                else N_("All entries: {shown} of {total}.")
+            )
+        else:
+            which = (
+                N_("Your favourites tagged {tag}: {shown} of {total}.")
+                if self.only_favourites
+                else N_("All entries tagged {tag}: {shown} of {total}.")
+            )
+        language = self.bbs.language
         self.query_one("#library-filter", PlainText).show(
-            f"{' '.join(parts)}: {len(shown)} of {len(self.library)}."
+            self.t(which).format(
+                tag=self.tag,
+                shown=format_number(len(shown), language),
+                total=format_number(len(self.library), language),
+            )
         )
         options = self.query_one("#resources", OptionList)
         keep = options.highlighted
@@ -207,13 +235,13 @@ class ResourceLibraryScreen(ReloadingPanel):
             )
         if not shown:
             empty = (
-                "No favourites yet. Open an entry and press F to keep it here."
+                N_("No favourites yet. Open an entry and press F to keep it here.")
                 if self.only_favourites
-                else "Nothing here yet."
+                else N_("Nothing here yet.")
                 if not self.library
-                else "No entries match. Press A to show them all."
+                else N_("No entries match. Press A to show them all.")
             )
-            options.add_option(Option(Content(empty), disabled=True))
+            options.add_option(Option(Content(self.t(empty)), disabled=True))
         else:
             options.highlighted = min(keep, len(shown) - 1) if keep is not None else 0
 
@@ -237,16 +265,18 @@ class ResourceLibraryScreen(ReloadingPanel):
         try:
             kept = await self._resources.set_favourite(member_id, view.id, on_now)
         except (ResourceError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
         if kept:
             self.favourites.add(view.id)
         else:
             self.favourites.discard(view.id)
-        self.say(
-            ("Kept in your favourites: " if kept else "Removed from favourites: ")
-            + clean_line(view.title)
+        said = (
+            N_("Kept in your favourites: {title}")
+            if kept
+            else N_("Removed from favourites: {title}")
         )
+        self.say(self.t(said).format(title=clean_line(view.title)))
         self._show()
 
     @work(exclusive=True, group="dialog")

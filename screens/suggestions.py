@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -15,14 +16,15 @@ from textual.widgets.option_list import Option
 from bbs.boards.records import PostError
 from bbs.errors import StoreBusyError
 from bbs.goals.streaks import GoalError
+from bbs.i18n import N_
 from bbs.suggestions.records import ForYou, PeerMatch, Suggestion, SuggestionError
 from bbs.text_safety import truncate_display
 from screens.base import SAVE_KEY, PanelScreen
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, Tick, styled_line
 
-KIND_LABELS = {"board": "Board", "thread": "Thread", "resource": "Resource"}
-OFF_TEXT = (
+KIND_LABELS = {"board": N_("Board"), "thread": N_("Thread"), "resource": N_("Resource")}
+OFF_TEXT = N_(
     "Suggestions are off. Press O to read what they use and to turn them on; "
     "until then nothing is read for them."
 )
@@ -34,20 +36,21 @@ if TYPE_CHECKING:
     from bbs.suggestions.service import SuggestionService
 
 
-def suggestion_prompt(s: Suggestion) -> Content:
-    """Two lines: kind and title, then the reason (and the board of a thread)."""
-    where = f" on {truncate_display(s.where, 20)}" if s.where else ""
-    first = styled_line(
-        (f"{KIND_LABELS.get(s.kind, s.kind):<9}", "bold"), truncate_display(s.title, 60)
-    )
-    second = styled_line(" " * 9, (s.why + where, "italic"))
+def suggestion_prompt(s: Suggestion, t: Callable[[object], str] = str) -> Content:
+    """Two lines: kind and title, then the reason (and the board of a thread); `t` says
+    our words (the kind, the reason) in the reader's language, never the title."""
+    why = t(s.why)
+    if s.where:
+        why = t(N_("{why} on {board}")).format(why=why, board=truncate_display(s.where, 20))
+    kind = truncate_display(t(KIND_LABELS.get(s.kind, s.kind)), 9)
+    first = styled_line((f"{kind:<10}", "bold"), truncate_display(s.title, 60))
+    second = styled_line(" " * 10, (why, "italic"))
     return Content("\n").join([first, second])
 
 
-def peer_prompt(p: PeerMatch) -> Content:
-    return styled_line(
-        (f"{truncate_display(p.pseudonym, 24):<26}", "bold"), "shares: " + ", ".join(p.shared)
-    )
+def peer_prompt(p: PeerMatch, t: Callable[[object], str] = str) -> Content:
+    shared = t(N_("shares: {themes}")).format(themes=", ".join(t(theme) for theme in p.shared))
+    return styled_line((f"{truncate_display(p.pseudonym, 24):<26}", "bold"), shared)
 
 
 class ForYouScreen(PanelScreen):
@@ -78,13 +81,17 @@ class ForYouScreen(PanelScreen):
         self.shown: ForYou | None = None
 
     def compose(self) -> ComposeResult:
-        yield PlainText("For you", classes="title")
-        yield PlainText("Working it out...", id="message", classes="note")
+        yield PlainText(self.t(N_("For you")), classes="title")
+        yield PlainText(self.t(N_("Working it out...")), id="message", classes="note")
         yield OptionList(id="suggestions")
-        yield PlainText("People working on similar things", id="peers-heading", classes="heading")
+        yield PlainText(
+            self.t(N_("People working on similar things")), id="peers-heading", classes="heading"
+        )
         yield OptionList(id="peers")
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Enter open  D dismiss  Tab peers  I invite  M message  O settings  Esc back")
+        yield KeyBar(
+            N_(" Enter open  D dismiss  Tab peers  I invite  M message  O settings  Esc back")
+        )
 
     async def on_mount(self) -> None:
         self.query_one("#suggestions", OptionList).focus()
@@ -106,31 +113,32 @@ class ForYouScreen(PanelScreen):
 
     def show(self, shown: ForYou) -> None:
         self.shown = shown
-        message = shown.message if shown.enabled else OFF_TEXT
+        message = self.t(shown.message if shown.enabled else OFF_TEXT)
         if shown.enabled and shown.themes and not shown.message:
-            message = "Your themes: " + ", ".join(shown.themes[:5])
+            themes = ", ".join(self.t(theme) for theme in shown.themes[:5])
+            message = self.t(N_("Your themes: {themes}")).format(themes=themes)
         self.query_one("#message", PlainText).show(message)
         options = self.query_one("#suggestions", OptionList)
         keep = options.highlighted
         options.clear_options()
         for s in shown.suggestions:
-            options.add_option(Option(suggestion_prompt(s), id=f"{s.kind}:{s.item_id}"))
+            options.add_option(Option(suggestion_prompt(s, self.t), id=f"{s.kind}:{s.item_id}"))
         if shown.suggestions:
             options.highlighted = min(keep or 0, len(shown.suggestions) - 1)
         peers = self.query_one("#peers", OptionList)
         keep = peers.highlighted
         peers.clear_options()
         for p in shown.peers:
-            peers.add_option(Option(peer_prompt(p), id=str(p.member_id)))
+            peers.add_option(Option(peer_prompt(p, self.t), id=str(p.member_id)))
         if shown.peers:
             peers.highlighted = min(keep or 0, len(shown.peers) - 1)
         heading = self.query_one("#peers-heading", PlainText)
         if not shown.peers_enabled:
-            heading.show("Peer matching is off (O to change).")
+            heading.show(self.t(N_("Peer matching is off (O to change).")))
         elif not shown.peers:
-            heading.show("People working on similar things: nobody yet.")
+            heading.show(self.t(N_("People working on similar things: nobody yet.")))
         else:
-            heading.show("People working on similar things (I invite, M message)")
+            heading.show(self.t(N_("People working on similar things (I invite, M message)")))
         peers.display = bool(shown.peers)
 
     def _current(self) -> Suggestion | None:
@@ -150,7 +158,7 @@ class ForYouScreen(PanelScreen):
         """The highlighted peer; None, with a hint on the status line, when there is none."""
         peer = self._current_peer()
         if peer is None:
-            self.say("Choose someone in the peers list first (Tab).")
+            self.say(N_("Choose someone in the peers list first (Tab)."))
         return peer
 
     @on(OptionList.OptionSelected, "#suggestions")
@@ -182,7 +190,7 @@ class ForYouScreen(PanelScreen):
                 self.say(BUSY)
                 return
             if view is None:
-                self.say("That resource is no longer in the library.")
+                self.say(N_("That resource is no longer in the library."))
                 return
             self.app.push_screen(ResourceReadScreen(view, favourite, resources=self._resources))
 
@@ -193,9 +201,11 @@ class ForYouScreen(PanelScreen):
             try:
                 await self._suggestions.dismiss(member.id, "peer", peer.member_id)
             except (SuggestionError, StoreBusyError) as error:
-                self.say(str(error) if isinstance(error, SuggestionError) else BUSY)
+                self.say(error if isinstance(error, SuggestionError) else BUSY)
                 return
-            self.say(f"{peer.pseudonym} will not be suggested to you again.")
+            self.say(
+                self.t(N_("{name} will not be suggested to you again.")).format(name=peer.pseudonym)
+            )
             self.reload()
             return
         s = self._current()
@@ -205,8 +215,11 @@ class ForYouScreen(PanelScreen):
         if await self.tried(dismissed, SuggestionError) is None:
             return
         self.say(
-            f"Dismissed: it will not come back, and {s.theme or 'its theme'} "
-            "will weigh a little less."
+            self.t(
+                N_("Dismissed: it will not come back, and {theme} will weigh a little less.")
+                if s.theme
+                else N_("Dismissed: it will not come back, and its theme will weigh a little less.")
+            ).format(theme=self.t(s.theme) if s.theme else "")
         )
         self.reload()
 
@@ -216,7 +229,11 @@ class ForYouScreen(PanelScreen):
         invited = self._suggestions.invite_peer(self.member_id, peer.member_id)
         if await self.tried(invited, SuggestionError, GoalError, StoreBusyError) is None:
             return
-        self.say(f"Invitation sent to {peer.pseudonym}. They can accept it in their partner list.")
+        self.say(
+            self.t(
+                N_("Invitation sent to {name}. They can accept it in their partner list.")
+            ).format(name=peer.pseudonym)
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_message(self) -> None:
@@ -244,14 +261,14 @@ class SuggestionSettingsScreen(PanelScreen):
         self._suggestions = suggestions
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Suggestions and peer matching", classes="title")
+        yield PlainText(self.t(N_("Suggestions and peer matching")), classes="title")
         with VerticalScroll(id="statement"):
-            yield PlainText(self._suggestions.opt_in_text(), id="opt-in-text")
-        yield Tick("Suggestions for me", value=False, id="suggestions-on")
-        yield Tick("Peer matching (needs suggestions on)", value=False, id="peers-on")
-        yield Button("Save", id="save", compact=True)
+            yield PlainText(self.t(self._suggestions.opt_in_text()), id="opt-in-text")
+        yield Tick(self.t(N_("Suggestions for me")), value=False, id="suggestions-on")
+        yield Tick(self.t(N_("Peer matching (needs suggestions on)")), value=False, id="peers-on")
+        yield Button(self.t(N_("Save")), id="save", compact=True)
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Space tick  Tab move  Enter/Ctrl+S save  Esc back  F1 help")
+        yield KeyBar(N_(" Space tick  Tab move  Enter/Ctrl+S save  Esc back  F1 help"))
 
     async def on_mount(self) -> None:
         self.query_one("#suggestions-on", Checkbox).focus()
@@ -276,7 +293,11 @@ class SuggestionSettingsScreen(PanelScreen):
             from screens.compose import ConfirmScreen
 
             if not await self.app.push_screen_wait(
-                ConfirmScreen("Turn suggestions off? Everything they learned about you is deleted.")
+                ConfirmScreen(
+                    self.t(
+                        N_("Turn suggestions off? Everything they learned about you is deleted.")
+                    )
+                )
             ):
                 return
         try:
@@ -284,17 +305,19 @@ class SuggestionSettingsScreen(PanelScreen):
                 self.member_id, suggestions_on=wanted, peers=peers
             )
         except (SuggestionError, StoreBusyError) as error:
-            self.say(str(error) if isinstance(error, SuggestionError) else BUSY)
+            self.say(error if isinstance(error, SuggestionError) else BUSY)
             return
         self._was_on = saved.suggestions
         self.query_one("#peers-on", Checkbox).value = saved.peers
         if not saved.suggestions:
             self.say(
-                "Saved. Suggestions are off"
-                + ("; what they had learned is deleted." if not wanted else ".")
+                N_("Saved. Suggestions are off; what they had learned is deleted.")
+                if not wanted
+                else N_("Saved. Suggestions are off.")
             )
         else:
             self.say(
-                "Saved. Suggestions are on"
-                + (" and peer matching is on." if saved.peers else "; peer matching is off.")
+                N_("Saved. Suggestions are on and peer matching is on.")
+                if saved.peers
+                else N_("Saved. Suggestions are on; peer matching is off.")
             )
