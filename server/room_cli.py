@@ -85,7 +85,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     database = _database(args)
-    with database.write() as session:
+    # A room marked with a language is announced to the running server's lists.
+    with write_for_server(database) as session:
         room = rooms.create_room(
             session,
             name=args.name,
