@@ -48,6 +48,7 @@ from bbs.boards.records import (
     Thread,
     blank_post,
 )
+from bbs.countries import country_name
 from bbs.goals.records import (
     CheckIn,
     Cheer,
@@ -58,6 +59,7 @@ from bbs.goals.records import (
     GoalSettings,
     Partnership,
 )
+from bbs.i18n import LANGUAGE_NAMES
 from bbs.mail.records import Conversation, MessagePrefs, PrivateMessage
 from bbs.models import Member, MemberKey, ModerationExample, count_rows, utcnow
 from bbs.moderation_queue.audit import AuditEntry
@@ -322,10 +324,10 @@ def describe_storage(
             else "off; nothing is learned about you."
         ),
         "- Appear offline: " + ("on." if c.appear_offline else "off."),
-        f"- Your language ({c.language}) and "
+        f"- Your language ({LANGUAGE_NAMES.get(c.language, c.language)}) and "
         + (
-            f"your country ({c.country}), which you gave so that help shows its crisis "
-            "lines; you can remove it on the Profile."
+            f"your country ({country_name(c.country, 'en')}, {c.country}), which you gave "
+            "so that help shows its crisis lines; you can remove it on the Profile."
             if c.country
             else "no country: you have not given one (it is optional, and only chooses "
             "which crisis lines help shows)."

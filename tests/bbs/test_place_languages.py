@@ -435,11 +435,11 @@ async def test_the_export_and_what_we_store_name_the_language_and_country(
 ) -> None:
     member = (await community.accounts.sign_up("Jonas", PASSWORD, PASSWORD, language="de")).member
     page = await community.privacy.what_we_store(member.id)
-    assert "Your language (de) and no country" in page
+    assert "Your language (Deutsch) and no country" in page
     assert "real name or location." in page
     await community.accounts.set_country(member.id, "AT")
     page = await community.privacy.what_we_store(member.id)
-    assert "your country (AT)" in page and "beyond the country you gave" in page
+    assert "your country (Austria, AT)" in page and "beyond the country you gave" in page
     doc = json.loads(await community.privacy.export_json(member.id))
     assert (doc["member"]["language"], doc["member"]["country"]) == ("de", "AT")
     assert "Your country only if you give it" in community.texts.what_we_store_text()
