@@ -92,6 +92,9 @@ class Member(SQLModel, table=True):
     front_end: str = Field(default=FrontEnd.FULL.value, max_length=8)
     # The language the member reads the board in: one of bbs.i18n.LANGUAGES.
     language: str = Field(default="en", max_length=8)
+    # The country the member said they are in (ISO 3166-1 alpha-2, upper case), or '' when
+    # not said: the help shows that country's crisis lines where the sysop wrote them.
+    country: str = Field(default="", max_length=2)
     guidelines_version: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

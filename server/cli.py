@@ -25,6 +25,7 @@ from bbs.boards.records import PostError
 from bbs.config import ClusterSettings, ConfigError, Settings, default_data_dir, load_settings
 from bbs.db import Database, StoreBusyError
 from bbs.models import Role
+from bbs.places import LANGUAGE_CHOICES, for_whom
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -195,12 +196,18 @@ def cmd_backup(args: argparse.Namespace) -> int:
 # -- admin board ... ------------------------------------------------------------------
 def cmd_board(args: argparse.Namespace) -> int:
     from bbs.boards import records as boards
+    from server.admin_cli import write_for_server
 
     database = _database(args)[1]
     action = args.board_command
-    with database.write() as session:
+    # A board's new language reaches the running server's board lists (bbs.places).
+    with write_for_server(database) as session:
         if action == "add":
-            board = boards.add_board(session, args.name, args.description)
+            board = boards.add_board(session, args.name, args.description, args.language)
+        elif action == "language":
+            board = boards.set_board_language(session, args.name, args.language)
+            _out(f"Board {board.name!r}: {for_whom(board.language)}.")
+            return 0
         elif action == "rename":
             board = boards.rename_board(session, args.name, args.new_name)
         elif action == "move":
@@ -208,9 +215,10 @@ def cmd_board(args: argparse.Namespace) -> int:
         elif action in ("archive", "unarchive"):
             board = boards.archive_board(session, args.name, action == "archive")
         else:
-            _out(f"{'#':<4}{'board':<42}state")
+            _out(f"{'#':<4}{'board':<42}{'state':<10}language")
             for number, b in enumerate(boards.all_boards(session), start=1):
-                _out(f"{number:<4}{b.name:<42}{'archived' if b.archived else 'open'}")
+                state = "archived" if b.archived else "open"
+                _out(f"{number:<4}{b.name:<42}{state:<10}{b.language or 'any'}")
             return 0
     state = "archived" if board.archived else "open"
     _out(f"Board {board.name!r} ({state}).")
@@ -218,11 +226,20 @@ def cmd_board(args: argparse.Namespace) -> int:
 
 
 def _board_parser(admin_sub: Any) -> None:
-    board = admin_sub.add_parser("board", help="boards: add, rename, move, archive, list")
+    board = admin_sub.add_parser("board", help="boards: add, rename, move, archive, language, list")
     board_sub = board.add_subparsers(dest="board_command", metavar="ACTION", required=True)
     add = board_sub.add_parser("add", help="add a board at the end of the list")
     add.add_argument("name")
     add.add_argument("--description", default="", help="one line shown under the name")
+    add.add_argument("--language", default="", help=f"the language it is for: {LANGUAGE_CHOICES}")
+    language = board_sub.add_parser(
+        "language",
+        help="mark a board with the language it is for (members reading it find it first)",
+        description="Mark a board with a language, e.g. bbs admin board language Ansiedad es; "
+        "- or any clears it.",
+    )
+    language.add_argument("name")
+    language.add_argument("language", help=LANGUAGE_CHOICES)
     rename = board_sub.add_parser("rename", help="rename a board")
     rename.add_argument("name")
     rename.add_argument("new_name")
@@ -234,7 +251,7 @@ def _board_parser(admin_sub: Any) -> None:
     unarchive = board_sub.add_parser("unarchive", help="open an archived board again")
     unarchive.add_argument("name")
     lst = board_sub.add_parser("list", help="list boards, archived ones too")
-    for sub in (add, rename, move, archive, unarchive, lst):
+    for sub in (add, rename, move, archive, unarchive, language, lst):
         _data_dir_option(sub)
         sub.set_defaults(func=cmd_board)
 

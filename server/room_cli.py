@@ -11,6 +11,7 @@ from typing import Any
 from bbs.config import default_data_dir, load_settings
 from bbs.db import Database
 from bbs.models import utcnow
+from bbs.places import LANGUAGE_CHOICES, for_whom
 from bbs.rooms import records as rooms
 from bbs.rooms.records import RoomError, RoomView
 from server.admin_cli import write_for_server
@@ -63,10 +64,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         found = rooms.list_rooms(session, member_id=None, staff=True, include_closed=True)
         now = utcnow()
         events = rooms.events_between(session, now, now + timedelta(days=args.days))
-    _out(f"{'room':<24}{'state':<16}{'slow':>6}  topic")
+    _out(f"{'room':<24}{'state':<16}{'slow':>6}  {'lang':<5} topic")
     for room in found:
         state = ("closed" if room.closed else "open") + (", private" if room.private else "")
-        _out(f"{room.name:<24}{state:<16}{room.slow_mode_seconds:>5}s  {room.topic}")
+        _out(
+            f"{room.name:<24}{state:<16}{room.slow_mode_seconds:>5}s  "
+            f"{room.language or 'any':<5} {room.topic}"
+        )
     if events:
         _out(f"\nScheduled sessions in the next {args.days} days (UTC):")
         for event in events:
@@ -81,9 +85,25 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     database = _database(args)
-    with database.write() as session:
-        room = rooms.create_room(session, name=args.name, topic=args.topic, private=args.private)
+    # A room marked with a language is announced to the running server's lists.
+    with write_for_server(database) as session:
+        room = rooms.create_room(
+            session,
+            name=args.name,
+            topic=args.topic,
+            private=args.private,
+            language=args.language,
+        )
     _out(f"Added {room.name}" + (" (private: invite members)." if room.private else "."))
+    return 0
+
+
+def cmd_language(args: argparse.Namespace) -> int:
+    database = _database(args)
+    # Members inside hear of it, and every node's room lists (bbs.places), once it commits.
+    with write_for_server(database) as session:
+        room = rooms.update_room(session, _room(session, args.name).id, language=args.language)
+    _out(f"{room.name}: {for_whom(room.language)}.")
     return 0
 
 
@@ -159,7 +179,9 @@ def cmd_event_remove(args: argparse.Namespace) -> int:
 
 def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add `room` and its actions under `bbs admin`."""
-    room = admin_sub.add_parser("room", help="live rooms: list, add, theme, close, events")
+    room = admin_sub.add_parser(
+        "room", help="live rooms: list, add, theme, language, close, events"
+    )
     sub = room.add_subparsers(dest="room_command", metavar="ACTION", required=True)
 
     def action(
@@ -178,6 +200,7 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     add.add_argument("name")
     add.add_argument("--topic", default="", help="what the room is for")
     add.add_argument("--private", action="store_true", help="only invited members may enter")
+    add.add_argument("--language", default="", help=f"the language it is for: {LANGUAGE_CHOICES}")
     theme = action("theme", cmd_theme, "set a room's topic")
     theme.add_argument("name")
     theme.add_argument("topic")
@@ -185,6 +208,15 @@ def register(admin_sub: Any, data_dir_option: Callable[[argparse.ArgumentParser]
     close.add_argument("name")
     reopen = action("reopen", _set_closed(False), "open a closed room again")
     reopen.add_argument("name")
+    language = action(
+        "language",
+        cmd_language,
+        "mark a room with the language it is for (members reading it find it first)",
+        description="Mark a room with a language, e.g. bbs admin room language Lobby de; "
+        "- or any clears it.",
+    )
+    language.add_argument("name")
+    language.add_argument("language", help=LANGUAGE_CHOICES)
     slow = action("slow", cmd_slow, "set slow mode: seconds between one member's lines")
     slow.add_argument("name")
     slow.add_argument("seconds", type=int)

@@ -49,6 +49,8 @@ class MemberView:
     key_count: int = 0
     front_end: FrontEnd = FrontEnd.FULL
     language: str = "en"
+    # ISO 3166-1 alpha-2 (upper case), or '' when the member has not said (bbs.countries).
+    country: str = ""
 
     @property
     def is_staff(self) -> bool:
@@ -81,6 +83,7 @@ def _view(member: Member, key_count: int = 0) -> MemberView:
         key_count=key_count,
         front_end=FrontEnd(member.front_end),
         language=member.language,
+        country=member.country,
     )
 
 
@@ -167,6 +170,7 @@ def create_member(
     key: PublicKeyInfo | None = None,
     language: str = "en",
     front_end: FrontEnd = FrontEnd.FULL,
+    country: str = "",
 ) -> MemberView:
     """Add a member; raises AccountError when the name or a lookalike is taken."""
     if pseudonym_taken(session, pseudonym):
@@ -179,6 +183,7 @@ def create_member(
         recovery_hash=recovery_hash,
         role=role.value,
         language=language,
+        country=country,
         front_end=front_end.value,
         # Signing up is the first visit.
         last_login_at=utcnow(),
@@ -320,6 +325,22 @@ def member_language(session: Session, member_id: int) -> str:
     """The member's language; English for a member who is gone."""
     language = session.exec(select(Member.language).where(Member.id == member_id)).first()
     return language or "en"
+
+
+def set_country(session: Session, member_id: int, country: str) -> MemberView:
+    """The country the member says they are in (a checked code, bbs.countries), or ''."""
+    return _update(session, member_id, country=country)
+
+
+def member_language_and_country(session: Session, member_id: int) -> tuple[str, str]:
+    """The member's language and country, for their help and crisis lines; English and
+    no country for a member who is gone."""
+    row = session.exec(
+        select(Member.language, Member.country).where(Member.id == member_id)
+    ).first()
+    if row is None:
+        return "en", ""
+    return row[0] or "en", row[1] or ""
 
 
 def set_recovery(session: Session, *, member_id: int, recovery_hash: str) -> None:

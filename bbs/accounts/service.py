@@ -16,7 +16,8 @@ from bbs.accounts import members as accounts
 from bbs.accounts.members import AccountError, MemberView, PublicKeyInfo
 from bbs.accounts.passwords import check_new_password, new_recovery_code, normalise_recovery_code
 from bbs.accounts.pseudonyms import Pseudonym, validate_pseudonym
-from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
+from bbs.countries import is_country, normalise_country
+from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, said
 from bbs.models import FrontEnd, Role
 from bbs.store import writes
 
@@ -28,6 +29,22 @@ if TYPE_CHECKING:
     from bbs.store import Store
 
 log = logging.getLogger(__name__)
+
+
+def checked_country(country: str | None) -> str:
+    """A member's country as stored: '' (not said) or a known ISO 3166-1 alpha-2 code in
+    upper case (`bbs.texts.records.normalise_country`, then Babel's list of countries).
+
+    Raises AccountError with a message the front ends say in the member's language."""
+    try:
+        code = normalise_country(country)
+    except ValueError:
+        raise AccountError(
+            said("A country is given as its two-letter code, such as DE or BR, or left empty.")
+        ) from None
+    if code and not is_country(code):
+        raise AccountError(said("We do not know the country {code}. Try another code.", code=code))
+    return code
 
 
 @dataclass(frozen=True)
@@ -86,14 +103,17 @@ class AccountService:
         source: str | None = None,
         language: str = DEFAULT_LANGUAGE,
         front_end: FrontEnd = FrontEnd.FULL,
+        country: str = "",
     ) -> SignUpResult:
         """Create a member with an argon2id password and a one-time recovery code.
 
         `source` is the salted connection source; sign-ups from one are rate-limited.
         `language` is the one they chose first (one of bbs.i18n.LANGUAGES); `front_end`
         the one they signed up in, which their next logins open (line mode stays line
-        mode for a screen reader's user).
+        mode for a screen reader's user); `country` the one they said, if any (checked as
+        `set_country` checks it).
         """
+        country = checked_country(country)
         if source is not None and not await self._guard.signup_allowed(source):
             raise AccountError(
                 "Several accounts were made from your connection in the last hour, which is "
@@ -115,6 +135,7 @@ class AccountService:
                 key=key,
                 language=normalise_language(language),
                 front_end=front_end,
+                country=country,
             )
 
         member = await self._store.write(create)
@@ -177,6 +198,13 @@ class AccountService:
         if language not in LANGUAGES:
             raise AccountError("That language is not one we have.")
         return await self._store.write(lambda s: accounts.set_language(s, member_id, language))
+
+    async def set_country(self, member_id: int, country: str) -> MemberView:
+        """The country the member says they are in (an ISO 3166 code such as DE or BR, any
+        case), or '' to say none: the help shows that country's crisis lines where the
+        sysop wrote them. Raises AccountError, said in the member's language."""
+        code = checked_country(country)
+        return await self._store.write(lambda s: accounts.set_country(s, member_id, code))
 
     async def set_front_end(self, member_id: int, front_end: FrontEnd) -> MemberView:
         """Full screen or plain lines, from the member's next login (the profile's choice)."""

@@ -270,29 +270,52 @@ class AdminService(ModeratedService):
         return await self._store.read(read)
 
     async def change_place(
-        self, actor_id: int, change: str, *, board: str = "", room_id: int = 0, value: str = ""
+        self,
+        actor_id: int,
+        change: str,
+        *,
+        board: str = "",
+        room_id: int = 0,
+        value: str = "",
+        language: str | None = None,
     ) -> str:
-        """Add, rename or archive a board; add a room, set its topic, close or reopen it.
+        """Add, rename, archive or mark a board with a language; add a room, set its topic
+        or language, close or reopen it.
 
-        Raises AdminError, PostError or RoomError (all ValueErrors) with a message to show.
+        `language` (one of bbs.i18n.LANGUAGES, or '' / '-' / 'any' for any) goes with
+        "add_board", "rename_board", "add_room" and "room_topic" where given; the changes
+        "board_language" and "room_language" take the code as `value`. Raises AdminError,
+        PostError or RoomError (all ValueErrors) with a message to show.
         """
 
         def write(s: Session) -> str:
             actor = require_staff(s, actor_id, sysop=True)
+
+            def marked(code: str) -> str:
+                return "" if language is None else f", language {code or 'any'}"
+
             if change == "add_board":
-                done = f"board {boards.add_board(s, value).name} added"
+                added = boards.add_board(s, value, language=language or "")
+                done = f"board {added.name} added{marked(added.language)}"
             elif change == "rename_board":
-                done = f"board {board} renamed {boards.rename_board(s, board, value).name}"
+                renamed = boards.rename_board(s, board, value, language)
+                done = f"board {board} renamed {renamed.name}{marked(renamed.language)}"
+            elif change == "board_language":
+                marked_board = boards.set_board_language(s, board, value)
+                done = f"board {board} language {marked_board.language or 'any'}"
             elif change == "archive_board":
                 view = next(b for b in boards.all_boards(s) if b.name == board)
                 after = boards.archive_board(s, board, not view.archived)
                 done = f"board {board} {'archived' if after.archived else 'reopened'}"
             elif change == "add_room":
-                room = rooms.create_room(s, name=value)
-                done = f"room {room.name} added"
+                room = rooms.create_room(s, name=value, language=language or "")
+                done = f"room {room.name} added{marked(room.language)}"
             elif change == "room_topic":
-                room = rooms.update_room(s, room_id, topic=value)
-                done = f"room {room.name} topic set"
+                room = rooms.update_room(s, room_id, topic=value, language=language)
+                done = f"room {room.name} topic set{marked(room.language)}"
+            elif change == "room_language":
+                room = rooms.update_room(s, room_id, language=value)
+                done = f"room {room.name} language {room.language or 'any'}"
             elif change == "close_room":
                 current = rooms.get_room(s, room_id)
                 if current is None:
@@ -305,7 +328,8 @@ class AdminService(ModeratedService):
             return done
 
         # People inside the room hear of a new topic or the closing once this commits
-        # (records.update_room announces it).
+        # (records.update_room announces it); every node's board and room lists hear of a
+        # new language (bbs.places.PLACES_TOPIC).
         return await self._store.write(write)
 
     # -- guidelines ---------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 from sqlalchemy import Index, UniqueConstraint, and_, func, or_
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from bbs import places
 from bbs.accounts.blocks import blocked_ids, has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import search
@@ -121,6 +122,8 @@ class Board(SQLModel, table=True):
     description: str = Field(default="", max_length=200)
     position: int = Field(default=0)
     archived: bool = Field(default=False)
+    # The language the board is for (one of bbs.i18n.LANGUAGES), or '' for any.
+    language: str = Field(default="", max_length=8)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -251,6 +254,8 @@ class BoardView:
     threads: int = 0
     unread: int = 0
     following: bool = False
+    # One of bbs.i18n.LANGUAGES, or '' for any language (bbs.places).
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -428,6 +433,7 @@ def _board_view(
         threads,
         unread,
         following,
+        board.language,
     )
 
 
@@ -467,22 +473,60 @@ def _free_board_name(session: Session, name: str, board_id: int | None = None) -
     return clean_name
 
 
-def add_board(session: Session, name: str, description: str = "") -> BoardView:
+def _language(code: str) -> str:
+    try:
+        return places.place_language(code)
+    except ValueError as error:
+        raise PostError(*error.args) from None
+
+
+def _announce_language(session: Session, board: Board) -> None:
+    assert board.id is not None
+    places.announce_place(session, places.BOARD, board.id, board.name, board.language)
+
+
+def add_board(session: Session, name: str, description: str = "", language: str = "") -> BoardView:
+    """A new board at the end of the list; `language` one of bbs.i18n.LANGUAGES or ''
+    (any; '-' and 'any' say so too)."""
     clean_name = _free_board_name(session, name)
+    language = _language(language)
     last = session.exec(select(func.max(Board.position))).one()
     board = Board(
-        name=clean_name, description=clean_line(description)[:200], position=(last or 0) + 1
+        name=clean_name,
+        description=clean_line(description)[:200],
+        position=(last or 0) + 1,
+        language=language,
     )
     session.add(board)
     session.flush()
+    if language:
+        _announce_language(session, board)
     return _board_view(board)
 
 
-def rename_board(session: Session, name: str, new_name: str) -> BoardView:
+def rename_board(
+    session: Session, name: str, new_name: str, language: str | None = None
+) -> BoardView:
+    """A board's new name (and its language, where given)."""
     board = _require_board(session, name)
     board.name = _free_board_name(session, new_name, board.id)
+    if language is not None:
+        board.language = _language(language)
     session.add(board)
     session.flush()
+    if language is not None:
+        _announce_language(session, board)
+    return _board_view(board)
+
+
+def set_board_language(session: Session, name: str, language: str) -> BoardView:
+    """Mark a board with a language ('' / '-' / 'any': for any language); every node's
+    board lists hear of it once the transaction commits (bbs.places.PLACES_TOPIC)."""
+    board = _require_board(session, name)
+    board.language = _language(language)
+    session.add(board)
+    session.flush()
+    _announce_language(session, board)
     return _board_view(board)
 
 

@@ -10,6 +10,7 @@ from typing import TypeVar, Unpack
 
 from sqlmodel import Session
 
+from bbs import places
 from bbs.boards import records as boards
 from bbs.boards.records import (
     BoardView,
@@ -107,8 +108,11 @@ class BoardService(ModeratedService):
         return self._store.write_blocking(boards.ensure_default_boards)
 
     # -- reading ----------------------------------------------------------------------
-    async def board_list(self, member_id: int) -> list[BoardView]:
-        return await self._store.read(lambda s: boards.board_list(s, member_id=member_id))
+    async def board_list(self, member_id: int, *, first_language: str = "") -> list[BoardView]:
+        """Open boards in the sysop's order, each with its counts for the member; with
+        `first_language` (the member's), the boards marked with it come first."""
+        found = await self._store.read(lambda s: boards.board_list(s, member_id=member_id))
+        return places.language_first(found, first_language)
 
     async def thread_list(
         self, member_id: int, board_id: int, *, before: int | None = None, after: int | None = None

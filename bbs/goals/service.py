@@ -276,8 +276,10 @@ class GoalService(ModeratedService):
         answer = companion.reply(result)
         help_text = ""
         if answer.offer_help:
-            lang = await self._texts.member_language(member_id)
-            help_text = companion.low_mood_help(await self._texts.help_text(lang), lang=lang)
+            lang, country = await self._texts.member_language_and_country(member_id)
+            help_text = companion.low_mood_help(
+                await self._texts.help_text(lang, country), lang=lang
+            )
         return CheckInOutcome(result, answer.text if prefs.companion else "", help_text, False)
 
     async def announce(self, member_id: int, badge: BadgeView, unit: str) -> Outcome:

@@ -48,6 +48,7 @@ from bbs.boards.records import (
     Thread,
     blank_post,
 )
+from bbs.countries import country_name
 from bbs.goals.records import (
     CheckIn,
     Cheer,
@@ -58,6 +59,7 @@ from bbs.goals.records import (
     GoalSettings,
     Partnership,
 )
+from bbs.i18n import LANGUAGE_NAMES
 from bbs.mail.records import Conversation, MessagePrefs, PrivateMessage
 from bbs.models import Member, MemberKey, ModerationExample, count_rows, utcnow
 from bbs.moderation_queue.audit import AuditEntry
@@ -167,6 +169,9 @@ class StoredCounts:
     favourites: int
     suggestions_on: bool
     appear_offline: bool
+    # The language the member reads in, and the country they said ('' when none).
+    language: str = "en"
+    country: str = ""
 
 
 @dataclass(frozen=True)
@@ -263,6 +268,8 @@ def stored_counts(session: Session, member_id: int) -> StoredCounts:
         favourites=count_rows(session, ResourceFavourite, ResourceFavourite.member_id == member_id),
         suggestions_on=bool(suggestion and (suggestion.suggestions or suggestion.peers)),
         appear_offline=bool(pref and pref.appear_offline),
+        language=member.language,
+        country=member.country,
     )
 
 
@@ -317,6 +324,14 @@ def describe_storage(
             else "off; nothing is learned about you."
         ),
         "- Appear offline: " + ("on." if c.appear_offline else "off."),
+        f"- Your language ({LANGUAGE_NAMES.get(c.language, c.language)}) and "
+        + (
+            f"your country ({country_name(c.country, 'en')}, {c.country}), which you gave "
+            "so that help shows its crisis lines; you can remove it on the Profile."
+            if c.country
+            else "no country: you have not given one (it is optional, and only chooses "
+            "which crisis lines help shows)."
+        ),
         "",
         "What we do not keep",
         "- No IP addresses. To slow down password guessing we keep a salted, one-way key of "
@@ -329,7 +344,8 @@ def describe_storage(
             if shared_salt
             else ", in memory only; it is gone when the server restarts."
         ),
-        "- No email, phone number, real name or location.",
+        "- No email, phone number, real name or location"
+        + (" beyond the country you gave." if c.country else "."),
         "- No record of what you read, beyond how far you have read each thread.",
         "- Server logs never hold passwords, messages or addresses"
         + (
@@ -491,6 +507,8 @@ def export_member(session: Session, member_id: int) -> dict[str, Any]:
             "created_at": _json(member.created_at),
             "last_login_at": _json(member.last_login_at),
             "guidelines_version": member.guidelines_version,
+            "language": member.language,
+            "country": member.country,
         },
         "settings": {
             "display": {

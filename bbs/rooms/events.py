@@ -50,7 +50,7 @@ class RoomPresenceEvent(Event):
 @event_type
 @dataclass(frozen=True)
 class RoomChangedEvent(Event):
-    """A room's topic, slow mode or open state changed."""
+    """A room's topic, slow mode, open state or language changed."""
 
     kind = "room.changed"
     room_id: int
@@ -58,6 +58,8 @@ class RoomChangedEvent(Event):
     slow_mode_seconds: int
     closed: bool
     by: str = ""
+    # One of bbs.i18n.LANGUAGES, or '' for any language.
+    language: str = ""
 
 
 @event_type

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Index, delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from bbs import places
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.events import announce
 from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
@@ -43,6 +44,8 @@ class Room(SQLModel, table=True):
     private: bool = Field(default=False)
     closed: bool = Field(default=False)
     slow_mode_seconds: int = Field(default=0)
+    # The language the room is for (one of bbs.i18n.LANGUAGES), or '' for any.
+    language: str = Field(default="", max_length=8)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -114,6 +117,8 @@ class RoomView:
     private: bool
     closed: bool
     slow_mode_seconds: int
+    # One of bbs.i18n.LANGUAGES, or '' for any language (bbs.places).
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,13 @@ class RoomEventView:
 def _room_view(room: Room) -> RoomView:
     assert room.id is not None
     return RoomView(
-        room.id, room.name, room.topic, room.private, room.closed, room.slow_mode_seconds
+        room.id,
+        room.name,
+        room.topic,
+        room.private,
+        room.closed,
+        room.slow_mode_seconds,
+        room.language,
     )
 
 
@@ -190,7 +201,17 @@ def seed_default_rooms(session: Session) -> int:
     return len(DEFAULT_ROOMS)
 
 
-def create_room(session: Session, *, name: str, topic: str = "", private: bool = False) -> RoomView:
+def _language(code: str) -> str:
+    try:
+        return places.place_language(code)
+    except ValueError as error:
+        raise RoomError(*error.args) from None
+
+
+def create_room(
+    session: Session, *, name: str, topic: str = "", private: bool = False, language: str = ""
+) -> RoomView:
+    """A new room; `language` one of bbs.i18n.LANGUAGES or '' (any; '-' and 'any' too)."""
     name = clean_room_name(name)
     if session.exec(select(Room).where(Room.name_key == room_key(name))).first():
         raise RoomError(f"A room called {name!r} exists already.")
@@ -199,10 +220,14 @@ def create_room(session: Session, *, name: str, topic: str = "", private: bool =
         name_key=room_key(name),
         topic=clean_line(topic, MAX_TOPIC_CHARS),
         private=private,
+        language=_language(language),
     )
     session.add(room)
     session.flush()
-    return _room_view(room)
+    view = _room_view(room)
+    if view.language:
+        places.announce_place(session, places.ROOM, view.id, view.name, view.language)
+    return view
 
 
 def _room(session: Session, room_id: int) -> Room:
@@ -259,11 +284,13 @@ def update_room(
     topic: str | None = None,
     slow_mode_seconds: int | None = None,
     closed: bool | None = None,
+    language: str | None = None,
     by: str = "",
 ) -> RoomView:
-    """Change a room's topic, slow mode or open state; the members inside hear of it once
-    the transaction commits (`by`: the pseudonym that changed it, or "" for a sysop's
-    tool), on every node and from a shell too."""
+    """Change a room's topic, slow mode, open state or language; the members inside hear
+    of it once the transaction commits (`by`: the pseudonym that changed it, or "" for a
+    sysop's tool), on every node and from a shell too. A new language is also announced
+    to every node's room lists (bbs.places.PLACES_TOPIC)."""
     room = _room(session, room_id)
     if topic is not None:
         room.topic = clean_line(topic, MAX_TOPIC_CHARS).strip()
@@ -273,14 +300,20 @@ def update_room(
         room.slow_mode_seconds = slow_mode_seconds
     if closed is not None:
         room.closed = closed
+    if language is not None:
+        room.language = _language(language)
     session.add(room)
     session.flush()
     view = _room_view(room)
     announce(
         session,
         room_topic(view.id),
-        RoomChangedEvent(view.id, view.topic, view.slow_mode_seconds, view.closed, by),
+        RoomChangedEvent(
+            view.id, view.topic, view.slow_mode_seconds, view.closed, by, view.language
+        ),
     )
+    if language is not None:
+        places.announce_place(session, places.ROOM, view.id, view.name, view.language)
     return view
 
 

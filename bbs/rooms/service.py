@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar, Unpack
 
 from sqlmodel import Session
 
+from bbs import places
 from bbs.accounts.members import MemberView
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.errors import StoreBusyError
@@ -226,13 +227,19 @@ class RoomService(ModeratedService):
         return purged
 
     # -- listing ----------------------------------------------------------------------
-    async def list_rooms(self, member: MemberView) -> list[tuple[RoomView, int]]:
-        """Rooms this member may enter, each with how many people are in it now."""
+    async def list_rooms(
+        self, member: MemberView, *, first_language: str = ""
+    ) -> list[tuple[RoomView, int]]:
+        """Rooms this member may enter, each with how many people are in it now; with
+        `first_language` (the member's), the rooms marked with it come first."""
         await self.ensure_ready()
         found = await self._store.read(
             lambda s: rooms.list_rooms(s, member_id=member.id, staff=member.is_staff)
         )
-        return [(room, self.presence.count(room.id)) for room in found]
+        return [
+            (room, self.presence.count(room.id))
+            for room in places.language_first(found, first_language)
+        ]
 
     async def rooms_to_rejoin(self, member: MemberView) -> list[int]:
         """Rooms the member was in when their connection dropped."""

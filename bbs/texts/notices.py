@@ -16,7 +16,9 @@ What we store about you
   log you in. Public keys are not secret.
 - What you write here (posts, messages, check-ins) until you delete it or
   your account, and when you last logged in.
-- Your display settings (colours, mouse, full screen or plain lines).
+- Your display settings (colours, mouse, full screen or plain lines) and
+  your language. Your country only if you give it (it is optional): it
+  chooses which crisis lines the help shows you.
 
 Who can read your private messages
 ==================================

@@ -22,6 +22,7 @@ from typing import ClassVar
 from sqlalchemy import delete
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from bbs.countries import normalise_country
 from bbs.events import Event, announce, event_type
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from bbs.models import UTCDateTime, utcnow
@@ -57,14 +58,6 @@ class CommunityText(SQLModel, table=True):
     country: str = Field(default="", primary_key=True, max_length=2)
     body: str = Field(max_length=MAX_TEXT)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-def normalise_country(country: str | None) -> str:
-    """'' (any country) or a two-letter code in upper case; raises ValueError otherwise."""
-    code = (country or "").strip().upper()
-    if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
-        raise ValueError("A country is a two-letter code such as DE or BR (or none).")
-    return code
 
 
 def check_language(lang: str) -> str:

@@ -121,6 +121,15 @@ class Texts:
             where = ""
         return self._pick(await self._texts(), records.HELP, normalise_language(lang), where)
 
+    async def member_help(self, member_id: int) -> str:
+        """The help and crisis lines for this member: their country's in their language
+        where the sysop wrote one, else their language's, else the default (English).
+
+        What the front ends show behind F1 / `help`, read from the store each time so a
+        change of language or country on the Profile counts at once."""
+        lang, country = await self.member_language_and_country(member_id)
+        return await self.help_text(lang, country)
+
     async def help_texts(self) -> dict[tuple[str, str], str]:
         """Every stored help text by (language, country), for the sysop's tools."""
         texts = await self._texts()
@@ -130,6 +139,10 @@ class Texts:
         """The language the member reads the board in (English for one who is gone)."""
         return await self._store.read(lambda s: accounts.member_language(s, member_id))
 
+    async def member_language_and_country(self, member_id: int) -> tuple[str, str]:
+        """The member's language and the country they said ('' when none)."""
+        return await self._store.read(lambda s: accounts.member_language_and_country(s, member_id))
+
     async def crisis_words(
         self,
         member_id: int,
@@ -138,17 +151,19 @@ class Texts:
         kept: str = POSTED_KEPT,
         note: CrisisNote = crisis_message,
     ) -> str:
-        """The private crisis note for a member, with the help lines, in their language.
+        """The private crisis note for a member, with the help lines, in their language
+        and for their country where the sysop wrote lines for it (as `member_help`).
 
         When the text was written in another language we have help for (`text_lang`, the
         language the moderation model read it as), the same note follows in that language
-        too: a person in crisis may read their own words' language best. `kept` is an
-        English message marked with `N_`; `note` builds one language's note.
+        too (for the same country): a person in crisis may read their own words' language
+        best. `kept` is an English message marked with `N_`; `note` builds one language's
+        note.
         """
-        lang = await self.member_language(member_id)
-        words = [note(await self.help_text(lang), kept, lang=lang)]
+        lang, country = await self.member_language_and_country(member_id)
+        words = [note(await self.help_text(lang, country), kept, lang=lang)]
         if text_lang in LANGUAGES and text_lang != lang:
-            words.append(note(await self.help_text(text_lang), kept, lang=text_lang))
+            words.append(note(await self.help_text(text_lang, country), kept, lang=text_lang))
         return "\n\n".join(words)
 
     async def hold_words(self, member_id: int) -> str:
