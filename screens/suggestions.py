@@ -266,7 +266,7 @@ class SuggestionSettingsScreen(PanelScreen):
             yield PlainText(self.t(self._suggestions.opt_in_text()), id="opt-in-text")
         yield Tick(self.t(N_("Suggestions for me")), value=False, id="suggestions-on")
         yield Tick(self.t(N_("Peer matching (needs suggestions on)")), value=False, id="peers-on")
-        yield Button(self.t(N_("Save")), id="save", compact=True)
+        yield Button(Content(self.t(N_("Save"))), id="save", compact=True)
         yield PlainText("", id="status", classes="note")
         yield KeyBar(N_(" Space tick  Tab move  Enter/Ctrl+S save  Esc back  F1 help"))
 
