@@ -30,7 +30,7 @@ from bbs.boards.records import (
 )
 from bbs.boards.search import SearchHit
 from bbs.errors import StoreBusyError
-from bbs.i18n import DEFAULT_LANGUAGE, N_, format_moment, format_number
+from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, N_, format_moment, format_number
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_line, clean_text, truncate_display
 from screens.base import SAVE_KEY, BBSScreen, PanelScreen, ReloadingPanel
@@ -105,7 +105,9 @@ class BoardsScreen(ReloadingPanel):
         yield KeyBar(N_(" Enter open  F follow  / search  W content warnings  Esc back  F1 help"))
 
     async def reload(self) -> None:
-        if (got := await self.tried(self._boards.board_list(self.member_id))) is None:
+        # Boards marked with the member's language come first (issue 20: finding one's people).
+        listed = self._boards.board_list(self.member_id, first_language=self.bbs.language)
+        if (got := await self.tried(listed)) is None:
             return
         listing = got.value
         options = self.query_one("#boards", OptionList)
@@ -127,6 +129,8 @@ class BoardsScreen(ReloadingPanel):
                 f"{threads:>13}  ",
                 (f"{unread:<10}", "bold"),
                 self.t(N_(" following")) if board.following else "",
+                # A language's own name, so its speakers find it whatever they read in.
+                f"  · {LANGUAGE_NAMES[board.language]}" if board.language in LANGUAGE_NAMES else "",
             )
             options.add_option(Option(prompt, id=str(board.id)))
         if listing:

@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError, StoreFullError
 from bbs.events import Event
-from bbs.i18n import N_, said
+from bbs.i18n import LANGUAGE_NAMES, N_, said
 from bbs.reflow import reflow
 from bbs.rooms.events import (
     SESSIONS_TOPIC,
@@ -353,6 +353,8 @@ A_HOST = N_("A host")
 SLOW_ON = N_("Slow mode: one line per {seconds} s.")
 SLOW_OFF = N_("Slow mode is off.")
 CLOSED = N_("This room has been closed. Esc takes you back.")
+LANGUAGE_NOW = N_("This room's language is now {language}.")
+ANY_LANGUAGE_NOW = N_("This room is now open to every language.")
 AWAY = N_("{name} (away)")
 HERE = N_("Here ({count}): {names}")
 NOBODY_HERE = N_("Nobody else is here.")
@@ -519,7 +521,11 @@ class RoomScreen(BBSScreen[None]):
     def _room_changed(self, event: RoomChangedEvent, entries: list[FeedEntry]) -> None:
         old = self.visit.room
         room = replace(
-            old, topic=event.topic, slow_mode_seconds=event.slow_mode_seconds, closed=event.closed
+            old,
+            topic=event.topic,
+            slow_mode_seconds=event.slow_mode_seconds,
+            closed=event.closed,
+            language=event.language,
         )
         self.visit.room = room
         by = clean_line(event.by, 64)
@@ -532,6 +538,14 @@ class RoomScreen(BBSScreen[None]):
                     t(SLOW_ON).format(seconds=room.slow_mode_seconds)
                     if room.slow_mode_seconds
                     else t(SLOW_OFF)
+                )
+            )
+        if room.language != old.language:
+            entries.append(
+                note_entry(
+                    t(LANGUAGE_NOW).format(language=LANGUAGE_NAMES[room.language])
+                    if room.language in LANGUAGE_NAMES
+                    else t(ANY_LANGUAGE_NOW)
                 )
             )
         if room.closed:
@@ -669,14 +683,15 @@ class RoomListScreen(PanelScreen):
         if member is None:
             return
         rooms = self._service
-        listed = await rooms.list_rooms(member)
+        listed = await rooms.list_rooms(member, first_language=self.bbs.language)
         self._rooms = [room for room, _count in listed]
         options = self.query_one("#rooms", OptionList)
         options.clear_options()
         label_of, private = self.t(ROOM_LABEL), self.t(ROOM_PRIVATE)
         for room, count in listed:
+            mark = LANGUAGE_NAMES.get(room.language, "")
             label = label_of.format(
-                name=room.name,
+                name=f"{room.name} · {mark}" if mark else room.name,
                 count=count,
                 private=private if room.private else "",
                 topic=f" — {room.topic}" if room.topic else "",
