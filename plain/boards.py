@@ -22,7 +22,7 @@ from bbs.boards.records import (
     ThreadView,
 )
 from bbs.boards.service import Outcome
-from bbs.i18n import N_
+from bbs.i18n import N_, Said, said_n
 from plain.forms import confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing, numbered
 
@@ -162,8 +162,6 @@ WARNINGS_WORDS = N_(
 )
 WARNINGS_SAVED = N_("Saved.")
 NONE_WORD = N_("none")
-THREADS_COUNT = (N_("{count} thread"), N_("{count} threads"))
-POSTS_COUNT = (N_("{count} post"), N_("{count} posts"))
 FOLLOWING_MARK = N_(" (following)")
 
 
@@ -171,10 +169,18 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _counted(s: PlainSession, forms: tuple[str, str], count: int, *, unread: int = 0) -> str:
+def _threads(count: int) -> Said:
+    return said_n("{count} thread", "{count} threads", count)
+
+
+def _posts(count: int) -> Said:
+    return said_n("{count} post", "{count} posts", count)
+
+
+def _counted(s: PlainSession, counted: Said, *, unread: int = 0) -> str:
     """`3 threads`, `1 post`, and how many of them are unread when some are."""
-    said = s.console.counted(forms, count)
-    return said + s.t(UNREAD).format(count=unread) if unread else said
+    text = s.t(counted)
+    return text + s.t(UNREAD).format(count=unread) if unread else text
 
 
 # -- boards ---------------------------------------------------------------------------
@@ -182,7 +188,7 @@ def _board_line(s: PlainSession, b: BoardView) -> str:
     return s.t(BOARD_LINE).format(
         name=b.name,
         description=b.description,
-        threads=_counted(s, THREADS_COUNT, b.threads, unread=b.unread),
+        threads=_counted(s, _threads(b.threads), unread=b.unread),
         following=s.t(FOLLOWING) if b.following else "",
     )
 
@@ -217,7 +223,7 @@ def _thread_line(s: PlainSession, t: ThreadView) -> str:
     return s.t(THREAD_LINE).format(
         title=t.title,
         author=t.author,
-        posts=_counted(s, POSTS_COUNT, t.post_count, unread=t.unread),
+        posts=_counted(s, _posts(t.post_count), unread=t.unread),
         warning=s.t(THREAD_WARNING).format(warning=t.warning) if t.warning else "",
         held=s.t(THREAD_HELD) if t.status is PostStatus.HELD else "",
         blocked=s.t(THREAD_BLOCKED) if t.blocked else "",
@@ -313,7 +319,7 @@ def post_text(s: PlainSession, post: PostView, *, opened: bool) -> str:
         lines.append(
             s.t(REACTION_LINE).format(
                 reactions=", ".join(
-                    f"{r.label} {r.count}" + (s.t(REACTION_MINE) if r.mine else "")
+                    f"{s.t(r.label)} {r.count}" + (s.t(REACTION_MINE) if r.mine else "")
                     for r in post.reactions
                 )
             )
@@ -366,7 +372,7 @@ async def read_thread(s: PlainSession, thread_id: int, *, at_seq: int | None = N
         s.t(THREAD_TITLE).format(
             title=thread.title,
             board=thread.board_name,
-            posts=_counted(s, POSTS_COUNT, thread.post_count),
+            posts=_counted(s, _posts(thread.post_count)),
             warning=s.t(THREAD_WARNING).format(warning=thread.warning) if thread.warning else "",
         )
     )
@@ -467,7 +473,7 @@ async def react(s: PlainSession, reader: _Thread, post: PostView) -> None:
     await console.say(
         listing(
             s.t(REACT_TITLE).format(seq=post.seq, author=post.author),
-            [label for _kind, label in REACTIONS],
+            [s.t(label) for _kind, label in REACTIONS],
         )
     )
     chosen = command(await console.ask(s.t(REACT_PROMPT))).pick(len(REACTIONS))
@@ -475,13 +481,13 @@ async def react(s: PlainSession, reader: _Thread, post: PostView) -> None:
         return
     kind, label = REACTIONS[chosen]
     on_now = await s.services.boards.react(s.member.id, post.id, kind)
-    await console.say((s.t(REACTED) if on_now else s.t(UNREACTED)).format(label=label))
+    await console.say((s.t(REACTED) if on_now else s.t(UNREACTED)).format(label=s.t(label)))
     await reader.load(after_seq=post.seq - 1)
 
 
 async def tell_outcome(s: PlainSession, outcome: Outcome, done: str) -> None:
     """The crisis note or the hold note when there is one (at once), else `done`."""
-    await s.console.say(outcome.note if outcome.note else done)
+    await s.console.say(s.t(outcome.note) if outcome.note else done)
 
 
 async def _write_post(
