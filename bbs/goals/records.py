@@ -257,9 +257,10 @@ class BadgeView:
             if self.threshold == 1:
                 return said("First check-in")
             return said_n("{count} check-in", "{count} check-ins", self.threshold)
+        # Streak badges start at 3 periods: the template is always plural.
         if unit == "week":
-            return said_n("{count}-week streak", "{count}-week streak", self.threshold)
-        return said_n("{count}-day streak", "{count}-day streak", self.threshold)
+            return said("{count}-week streak", count=self.threshold)
+        return said("{count}-day streak", count=self.threshold)
 
 
 @dataclass(frozen=True)

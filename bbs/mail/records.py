@@ -206,7 +206,7 @@ def new_member_wait_message(lifts_at: datetime, wait: timedelta) -> str:
         "you, and post on the boards. This is a community setting against spam, not about "
         "the person you chose.",
         hours,
-        when=f"{lifts_at:%Y-%m-%d %H:%M}",
+        when=lifts_at.strftime("%Y-%m-%d %H:%M"),
     )
 
 
