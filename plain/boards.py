@@ -165,6 +165,11 @@ NONE_WORD = N_("none")
 FOLLOWING_MARK = N_(" (following)")
 
 
+def name_of(s: PlainSession, name: str) -> str:
+    """A member's name as it is; the core's words for someone gone (a `Said`) translated."""
+    return s.t(name) if isinstance(name, Said) else name
+
+
 def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
@@ -222,7 +227,7 @@ async def run(s: PlainSession) -> None:
 def _thread_line(s: PlainSession, t: ThreadView) -> str:
     return s.t(THREAD_LINE).format(
         title=t.title,
-        author=t.author,
+        author=name_of(s, t.author),
         posts=_counted(s, _posts(t.post_count), unread=t.unread),
         warning=s.t(THREAD_WARNING).format(warning=t.warning) if t.warning else "",
         held=s.t(THREAD_HELD) if t.status is PostStatus.HELD else "",
@@ -289,7 +294,7 @@ def post_text(s: PlainSession, post: PostView, *, opened: bool) -> str:
     lines = [
         s.t(POST_HEADER).format(
             seq=post.seq,
-            author=post.author,
+            author=name_of(s, post.author),
             when=when(post.created_at),
             edited=s.t(EDITED) if post.edited else "",
         )

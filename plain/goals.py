@@ -19,6 +19,7 @@ from bbs.goals.records import (
 from bbs.goals.service import CheckInOutcome
 from bbs.goals.streaks import CheckInStatus, Progress
 from bbs.i18n import DEFAULT_LANGUAGE, N_, said_n
+from plain.boards import name_of
 from plain.forms import KIND_ERRORS, confirm
 from plain.menus import Command, command, list_loop, listing, numbered
 
@@ -564,7 +565,9 @@ async def partners(s: PlainSession) -> None:
         if cheers:
             lines.append(s.t(CHEERS_TITLE))
             lines.extend(
-                s.t(CHEER_LINE).format(sender=c.sender, goal=c.goal_title or "-", body=c.body)
+                s.t(CHEER_LINE).format(
+                    sender=name_of(s, c.sender), goal=c.goal_title or "-", body=c.body
+                )
                 for c in cheers[:10]
             )
         lines.append(s.t(PARTNERS_TITLE))

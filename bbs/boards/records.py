@@ -63,6 +63,8 @@ REACTIONS: tuple[tuple[str, str], ...] = (
     ("thanks", N_("thank you")),
 )
 REACTION_LABELS = dict(REACTIONS)
+# Shown for the author of writing whose account is gone (a Said: front ends translate it).
+FORMER_MEMBER = N_("a former member")
 
 _MENTION = re.compile(r"(?<![\w@])@([\w.\-]{2,40})")
 
@@ -659,7 +661,7 @@ def _thread_views(
                 board_name=board_name,
                 title=thread.title,
                 warning=thread.warning,
-                author=author or "a former member",
+                author=author or said(FORMER_MEMBER),
                 author_id=thread.author_id,
                 status=PostStatus(thread.status),
                 post_count=max(0, thread.post_count - (hidden or 0)),
@@ -913,7 +915,7 @@ def _page_post(
         id=post.id,
         thread_id=post.thread_id,
         seq=post.seq,
-        author=author or "a former member",
+        author=author or said(FORMER_MEMBER),
         author_id=post.author_id,
         body="" if status in GONE_STATUSES else post.body,
         warning=post.warning,
@@ -1385,7 +1387,7 @@ def get_post(session: Session, *, member_id: int, post_id: int) -> PostView:
     post, author = row
     if post.status in AUTHOR_ONLY and post.author_id != member_id:
         raise PostError(said("That post no longer exists."))
-    return _post_view(post, author or "a former member", member_id)
+    return _post_view(post, author or said(FORMER_MEMBER), member_id)
 
 
 def toggle_reaction(session: Session, *, member_id: int, post_id: int, kind: str) -> bool:
@@ -1685,4 +1687,4 @@ def posts_by(session: Session, *, author_id: int, limit: int = 10) -> list[PostV
         .order_by(col(Post.id).desc())
         .limit(limit)
     ).all()
-    return [_post_view(p, name or "a former member", -1) for p, name in rows]
+    return [_post_view(p, name or said(FORMER_MEMBER), -1) for p, name in rows]

@@ -55,6 +55,9 @@ CHEERS_PER_HOUR = 20
 DECLINE_QUIET = timedelta(days=30)
 CHART_DAYS = 30
 
+# The sender of a cheer whose account is gone (a Said: front ends translate it).
+FORMER_MEMBER = N_("a former member")
+
 CATEGORIES: tuple[str, ...] = ("sleep", "movement", "sobriety", "mood", "social", "custom")
 MEASURES: tuple[str, ...] = ("", "minutes", "count")
 
@@ -1066,7 +1069,7 @@ def _cheer_view(session: Session, row: Cheer) -> CheerView:
     goal = session.get(Goal, row.goal_id) if row.goal_id is not None else None
     return CheerView(
         row.id,
-        sender.pseudonym if sender else "a former member",
+        sender.pseudonym if sender else said(FORMER_MEMBER),
         goal.title if goal else "",
         row.body,
         row.status == CheerStatus.HELD.value,

@@ -36,6 +36,8 @@ from bbs.text_safety import clean_line, clean_text
 
 # Said the same way for "nobody", "only people I've talked with" and a block, so that a
 # blocked member cannot tell they were blocked.
+# The other side of a conversation whose account is gone.
+GONE_NAME = N_("(gone)")
 NOT_ACCEPTING = N_("{name} is not taking private messages from you right now.")
 
 
@@ -322,7 +324,7 @@ def _conversation_view(session: Session, conv: Conversation, member_id: int) -> 
     )
     return ConversationView(
         conv.id,
-        partner.pseudonym if partner else "(gone)",
+        partner.pseudonym if partner else said(GONE_NAME),
         partner_id,
         conv.last_at,
         int(unread),
