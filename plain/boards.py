@@ -22,7 +22,7 @@ from bbs.boards.records import (
     ThreadView,
 )
 from bbs.boards.service import Outcome
-from bbs.i18n import N_, Said, said_n
+from bbs.i18n import N_, Said
 from plain.forms import confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing, numbered
 
@@ -162,6 +162,10 @@ WARNINGS_WORDS = N_(
 )
 WARNINGS_SAVED = N_("Saved.")
 NONE_WORD = N_("none")
+# Singular and plural as two messages, as the boards screen and the privacy summary say
+# them (one catalogue id cannot be both a single message and a plural entry).
+THREADS_COUNT = (N_("{count} thread"), N_("{count} threads"))
+POSTS_COUNT = (N_("{count} post"), N_("{count} posts"))
 FOLLOWING_MARK = N_(" (following)")
 
 
@@ -174,18 +178,10 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _threads(count: int) -> Said:
-    return said_n("{count} thread", "{count} threads", count)
-
-
-def _posts(count: int) -> Said:
-    return said_n("{count} post", "{count} posts", count)
-
-
-def _counted(s: PlainSession, counted: Said, *, unread: int = 0) -> str:
+def _counted(s: PlainSession, forms: tuple[str, str], count: int, *, unread: int = 0) -> str:
     """`3 threads`, `1 post`, and how many of them are unread when some are."""
-    text = s.t(counted)
-    return text + s.t(UNREAD).format(count=unread) if unread else text
+    said = s.console.counted(forms, count)
+    return said + s.t(UNREAD).format(count=unread) if unread else said
 
 
 # -- boards ---------------------------------------------------------------------------
@@ -193,7 +189,7 @@ def _board_line(s: PlainSession, b: BoardView) -> str:
     return s.t(BOARD_LINE).format(
         name=b.name,
         description=b.description,
-        threads=_counted(s, _threads(b.threads), unread=b.unread),
+        threads=_counted(s, THREADS_COUNT, b.threads, unread=b.unread),
         following=s.t(FOLLOWING) if b.following else "",
     )
 
@@ -228,7 +224,7 @@ def _thread_line(s: PlainSession, t: ThreadView) -> str:
     return s.t(THREAD_LINE).format(
         title=t.title,
         author=name_of(s, t.author),
-        posts=_counted(s, _posts(t.post_count), unread=t.unread),
+        posts=_counted(s, POSTS_COUNT, t.post_count, unread=t.unread),
         warning=s.t(THREAD_WARNING).format(warning=t.warning) if t.warning else "",
         held=s.t(THREAD_HELD) if t.status is PostStatus.HELD else "",
         blocked=s.t(THREAD_BLOCKED) if t.blocked else "",
@@ -377,7 +373,7 @@ async def read_thread(s: PlainSession, thread_id: int, *, at_seq: int | None = N
         s.t(THREAD_TITLE).format(
             title=thread.title,
             board=thread.board_name,
-            posts=_counted(s, _posts(thread.post_count)),
+            posts=_counted(s, POSTS_COUNT, thread.post_count),
             warning=s.t(THREAD_WARNING).format(warning=thread.warning) if thread.warning else "",
         )
     )
