@@ -22,7 +22,7 @@ from bbs.boards.records import (
     ThreadView,
 )
 from bbs.boards.service import Outcome
-from bbs.i18n import N_
+from bbs.i18n import N_, Said
 from plain.forms import confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing, numbered
 
@@ -162,9 +162,16 @@ WARNINGS_WORDS = N_(
 )
 WARNINGS_SAVED = N_("Saved.")
 NONE_WORD = N_("none")
+# Singular and plural as two messages, as the boards screen and the privacy summary say
+# them (one catalogue id cannot be both a single message and a plural entry).
 THREADS_COUNT = (N_("{count} thread"), N_("{count} threads"))
 POSTS_COUNT = (N_("{count} post"), N_("{count} posts"))
 FOLLOWING_MARK = N_(" (following)")
+
+
+def name_of(s: PlainSession, name: str) -> str:
+    """A member's name as it is; the core's words for someone gone (a `Said`) translated."""
+    return s.t(name) if isinstance(name, Said) else name
 
 
 def when(moment: datetime) -> str:
@@ -216,7 +223,7 @@ async def run(s: PlainSession) -> None:
 def _thread_line(s: PlainSession, t: ThreadView) -> str:
     return s.t(THREAD_LINE).format(
         title=t.title,
-        author=t.author,
+        author=name_of(s, t.author),
         posts=_counted(s, POSTS_COUNT, t.post_count, unread=t.unread),
         warning=s.t(THREAD_WARNING).format(warning=t.warning) if t.warning else "",
         held=s.t(THREAD_HELD) if t.status is PostStatus.HELD else "",
@@ -283,7 +290,7 @@ def post_text(s: PlainSession, post: PostView, *, opened: bool) -> str:
     lines = [
         s.t(POST_HEADER).format(
             seq=post.seq,
-            author=post.author,
+            author=name_of(s, post.author),
             when=when(post.created_at),
             edited=s.t(EDITED) if post.edited else "",
         )
@@ -313,7 +320,7 @@ def post_text(s: PlainSession, post: PostView, *, opened: bool) -> str:
         lines.append(
             s.t(REACTION_LINE).format(
                 reactions=", ".join(
-                    f"{r.label} {r.count}" + (s.t(REACTION_MINE) if r.mine else "")
+                    f"{s.t(r.label)} {r.count}" + (s.t(REACTION_MINE) if r.mine else "")
                     for r in post.reactions
                 )
             )
@@ -467,7 +474,7 @@ async def react(s: PlainSession, reader: _Thread, post: PostView) -> None:
     await console.say(
         listing(
             s.t(REACT_TITLE).format(seq=post.seq, author=post.author),
-            [label for _kind, label in REACTIONS],
+            [s.t(label) for _kind, label in REACTIONS],
         )
     )
     chosen = command(await console.ask(s.t(REACT_PROMPT))).pick(len(REACTIONS))
@@ -475,13 +482,13 @@ async def react(s: PlainSession, reader: _Thread, post: PostView) -> None:
         return
     kind, label = REACTIONS[chosen]
     on_now = await s.services.boards.react(s.member.id, post.id, kind)
-    await console.say((s.t(REACTED) if on_now else s.t(UNREACTED)).format(label=label))
+    await console.say((s.t(REACTED) if on_now else s.t(UNREACTED)).format(label=s.t(label)))
     await reader.load(after_seq=post.seq - 1)
 
 
 async def tell_outcome(s: PlainSession, outcome: Outcome, done: str) -> None:
     """The crisis note or the hold note when there is one (at once), else `done`."""
-    await s.console.say(outcome.note if outcome.note else done)
+    await s.console.say(s.t(outcome.note) if outcome.note else done)
 
 
 async def _write_post(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bbs.i18n import N_
 from bbs.suggestions.records import ForYou, Suggestion
-from plain.forms import KIND_ERRORS, confirm, error_said
+from plain.forms import KIND_ERRORS, confirm
 from plain.menus import command, numbered
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ async def run(s: PlainSession) -> None:
                 await console.say(s.t(HINT))
                 continue
         except KIND_ERRORS as error:
-            await console.say(error_said(console, error))
+            await console.say(s.t(error))
             continue
         shown = await s.services.suggestions.for_you(s.member.id)
         await console.say(_text(s, shown))
@@ -89,7 +89,7 @@ def _text(s: PlainSession, shown: ForYou) -> str:
         lines.append(s.t(OFF))
         return "\n".join(lines)
     if shown.message:
-        lines.append(shown.message)
+        lines.append(s.t(shown.message))
     elif shown.themes:
         lines.append(s.t(THEMES).format(themes=", ".join(shown.themes[:5])))
     if shown.suggestions:
@@ -100,7 +100,7 @@ def _text(s: PlainSession, shown: ForYou) -> str:
                         kind=s.t(KINDS[x.kind]) if x.kind in KINDS else x.kind,
                         title=x.title,
                         where=s.t(ON_BOARD).format(board=x.where) if x.where else "",
-                        why=x.why,
+                        why=s.t(x.why),
                     )
                     for x in shown.suggestions
                 ]
@@ -160,7 +160,7 @@ async def settings(s: PlainSession) -> None:
     console, service = s.console, s.services.suggestions
     current = await service.settings(s.member.id)
     await console.say(
-        service.opt_in_text()
+        s.t(service.opt_in_text())
         + "\n\n"
         + s.t(NOW).format(
             suggestions=s.t(ON) if current.suggestions else s.t(OFF_WORD),

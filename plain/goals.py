@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING
 
+from bbs.goals.companion import badge_words
 from bbs.goals.records import (
     CATEGORIES,
     NOTE_MAX,
@@ -17,7 +18,8 @@ from bbs.goals.records import (
 )
 from bbs.goals.service import CheckInOutcome
 from bbs.goals.streaks import CheckInStatus, Progress
-from bbs.i18n import DEFAULT_LANGUAGE, N_
+from bbs.i18n import DEFAULT_LANGUAGE, N_, said_n
+from plain.boards import name_of
 from plain.forms import KIND_ERRORS, confirm
 from plain.menus import Command, command, list_loop, listing, numbered
 
@@ -66,15 +68,11 @@ SEEN_BY = {
 }
 # How a check-in went, as said (what is typed stays D, P, M or the English words).
 STATUS_NAMES = {"done": N_("done"), "partial": N_("partial"), "missed": N_("missed")}
-# A streak's length: the unit is the goal's cadence ("day" or "week").
-UNITS = {
-    "day": (N_("{count} day"), N_("{count} days")),
-    "week": (N_("{count} week"), N_("{count} weeks")),
-}
+# A goal's measure, as said (what is typed stays the English word).
+MEASURE_NAMES = {"minutes": N_("minutes"), "count": N_("count")}
 MEASURED_IN = N_(", measured in {measure}")
 TARGET = N_(", target {target}")
 MOOD = N_(", mood {mood}")
-CHECK_INS = (N_("{count} check-in in all."), N_("{count} check-ins in all."))
 DETAIL_TITLE = "{title}"
 DETAIL_WHAT = N_("{category}, {cadence}{measure}{target}, {seen}. Since {since}. Owner: {owner}.")
 DETAIL_STREAK = "{streak}. {checkins}"
@@ -180,8 +178,15 @@ STATUS_KEYS = {
 
 
 def _length(s: PlainSession, n: int, unit: str) -> str:
-    forms = UNITS.get(unit)
-    return s.console.counted(forms, n) if forms else f"{n} {unit}"
+    """A streak's length: the unit is the goal's cadence ("day" or "week")."""
+    if unit == "week":
+        return s.t(said_n("{count} week", "{count} weeks", n))
+    return s.t(said_n("{count} day", "{count} days", n))
+
+
+def _measure(s: PlainSession, measure: str) -> str:
+    name = MEASURE_NAMES.get(measure)
+    return s.t(name) if name else measure
 
 
 def _status(s: PlainSession, status: CheckInStatus) -> str:
@@ -196,6 +201,15 @@ def day_text(s: PlainSession, day: date, *, long: bool = False) -> str:
     from babel.dates import format_date
 
     return format_date(day, "EEEE d MMMM" if long else "EEE d MMM", locale=s.language)
+
+
+def _date(s: PlainSession, day: date) -> str:
+    """`04 Dec 2026` in the session's language."""
+    if s.language == DEFAULT_LANGUAGE:
+        return f"{day:%d %b %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, "d MMM y", locale=s.language)
 
 
 def streak_text(s: PlainSession, p: Progress) -> str:
@@ -218,7 +232,7 @@ def goal_line(s: PlainSession, summary: GoalSummary) -> str:
     g, p = summary.goal, summary.progress
     return GOAL_LINE.format(
         title=g.title,
-        cadence=g.cadence.describe(),
+        cadence=s.t(g.cadence.describe()),
         seen=s.t(SEEN_BY[g.visibility.value]),
         streak=streak_text(s, p),
         today=today_text(s, p),
@@ -291,16 +305,18 @@ def detail_text(s: PlainSession, d: GoalDetail) -> str:
         DETAIL_TITLE.format(title=g.title),
         s.t(DETAIL_WHAT).format(
             category=g.category,
-            cadence=g.cadence.describe(),
-            measure=s.t(MEASURED_IN).format(measure=g.measure) if g.measure else "",
+            cadence=s.t(g.cadence.describe()),
+            measure=s.t(MEASURED_IN).format(measure=_measure(s, g.measure)) if g.measure else "",
             target=s.t(TARGET).format(target=g.target) if g.target else "",
             seen=s.t(SEEN_BY[g.visibility.value]),
-            since=f"{g.start_date:%d %b %Y}",
+            since=_date(s, g.start_date),
             owner=d.owner,
         ),
         DETAIL_STREAK.format(
             streak=streak_text(s, p),
-            checkins=s.console.counted(CHECK_INS, p.total_check_ins),
+            checkins=s.t(
+                said_n("{count} check-in in all.", "{count} check-ins in all.", p.total_check_ins)
+            ),
         )
         + today_text(s, p),
         s.t(DETAIL_DAYS).format(
@@ -330,7 +346,7 @@ def detail_text(s: PlainSession, d: GoalDetail) -> str:
     else:
         lines.append(s.t(DETAIL_NO_MOOD))
     if d.badges:
-        lines.append(s.t(BADGES).format(badges=", ".join(b.label(p.unit) for b in d.badges)))
+        lines.append(s.t(BADGES).format(badges=s.t(badge_words(d.badges, p.unit))))
     if d.recent:
         lines.append(s.t(RECENT))
         for c in d.recent[:5]:
@@ -338,7 +354,7 @@ def detail_text(s: PlainSession, d: GoalDetail) -> str:
                 RECENT_LINE.format(
                     day=day_text(s, c.local_date),
                     status=_status(s, c.status),
-                    value=f", {c.value} {g.measure}" if c.value is not None else "",
+                    value=f", {c.value} {_measure(s, g.measure)}" if c.value is not None else "",
                     mood=s.t(MOOD).format(mood=c.mood) if c.mood else "",
                     note=f": {c.note}" if c.note else "",
                 )
@@ -393,7 +409,9 @@ async def check_in(s: PlainSession, goal: GoalView) -> None:
     value: int | None = None
     if goal.measure:
         while True:
-            answer = (await console.ask(s.t(VALUE_PROMPT).format(measure=goal.measure))).strip()
+            answer = (
+                await console.ask(s.t(VALUE_PROMPT).format(measure=_measure(s, goal.measure)))
+            ).strip()
             if not answer:
                 break
             if answer.isdigit() and len(answer) <= 8:
@@ -413,7 +431,7 @@ async def tell_check_in(s: PlainSession, o: CheckInOutcome) -> None:
     console = s.console
     if o.crisis:
         # Someone may be in danger: the crisis note alone, with nothing cheerful beside it.
-        await console.say(o.help)
+        await console.say(s.t(o.help))
         return
     r, p = o.result, o.result.after
     lines = [
@@ -424,10 +442,10 @@ async def tell_check_in(s: PlainSession, o: CheckInOutcome) -> None:
         )
     ]
     if o.companion:
-        lines.append(o.companion)
+        lines.append(s.t(o.companion))
     if o.help:
         lines.append("")
-        lines.append(o.help)
+        lines.append(s.t(o.help))
     await console.say("\n".join(lines))
     if r.new_badges:
         answer = (await console.ask(s.t(SHARE_PROMPT))).strip().lower()
@@ -456,7 +474,7 @@ async def new_goal(s: PlainSession) -> None:
     saved = await s.services.goals.create_goal(s.member.id, **fields)
     if saved.crisis:
         # The title sounded like its author may be in danger: the crisis lines, now.
-        await console.say(saved.crisis_words)
+        await console.say(s.t(saved.crisis_words))
         return
     await console.say(s.t(GOAL_SET).format(title=saved.title))
 
@@ -485,7 +503,7 @@ async def edit_goal(s: PlainSession, goal: GoalView) -> None:
         fields[name] = "" if answer.lower() in console.words(NONE_WORD, NONE_WORD) else answer
     saved = await s.services.goals.update_goal(s.member.id, goal.id, **fields)
     if saved.crisis:
-        await console.say(saved.crisis_words)
+        await console.say(s.t(saved.crisis_words))
         return
     await console.say(s.t(EDIT_SAVED))
 
@@ -547,7 +565,9 @@ async def partners(s: PlainSession) -> None:
         if cheers:
             lines.append(s.t(CHEERS_TITLE))
             lines.extend(
-                s.t(CHEER_LINE).format(sender=c.sender, goal=c.goal_title or "-", body=c.body)
+                s.t(CHEER_LINE).format(
+                    sender=name_of(s, c.sender), goal=c.goal_title or "-", body=c.body
+                )
                 for c in cheers[:10]
             )
         lines.append(s.t(PARTNERS_TITLE))
@@ -635,4 +655,4 @@ async def cheer(s: PlainSession, recipient_id: int, name: str, goal_id: int | No
     if not body or body == "0":
         return
     outcome = await s.services.goals.cheer(s.member.id, recipient_id, body, goal_id=goal_id)
-    await s.console.say(outcome.note or s.t(CHEER_SENT).format(name=name))
+    await s.console.say(s.t(outcome.note) if outcome.note else s.t(CHEER_SENT).format(name=name))

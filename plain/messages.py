@@ -8,7 +8,7 @@ from bbs.accounts.blocks import BlockKind
 from bbs.boards.records import BODY_MAX, PostStatus
 from bbs.i18n import N_
 from bbs.mail.records import ConversationView, MessagePage, WhoMayWrite
-from plain.boards import CONCERN_THANKS, WORRIED_PROMPT, tell_outcome, when
+from plain.boards import CONCERN_THANKS, WORRIED_PROMPT, name_of, tell_outcome, when
 from plain.forms import confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing
 
@@ -103,7 +103,7 @@ async def run(s: PlainSession) -> None:
 
 def _line(s: PlainSession, c: ConversationView) -> str:
     return s.t(CONVERSATION_LINE).format(
-        partner=c.partner,
+        partner=name_of(s, c.partner),
         when=when(c.last_at),
         unread=s.t(UNREAD).format(count=c.unread) if c.unread else "",
         state=s.t(BLOCKED) if c.blocked else s.t(MUTED) if c.muted else "",
@@ -138,7 +138,8 @@ def _page_text(s: PlainSession, page: MessagePage) -> str:
     c = page.conversation
     lines = [
         s.t(WITH).format(
-            partner=c.partner, state=s.t(BLOCKED) if c.blocked else s.t(MUTED) if c.muted else ""
+            partner=name_of(s, c.partner),
+            state=s.t(BLOCKED) if c.blocked else s.t(MUTED) if c.muted else "",
         )
     ]
     if page.has_before:
@@ -146,7 +147,9 @@ def _page_text(s: PlainSession, page: MessagePage) -> str:
     for number, m in enumerate(page.messages, start=1):
         lines.append(
             MESSAGE_HEADER.format(
-                number=number, sender=s.t(YOU) if m.mine else m.sender, when=when(m.created_at)
+                number=number,
+                sender=s.t(YOU) if m.mine else name_of(s, m.sender),
+                when=when(m.created_at),
             )
         )
         if m.status is PostStatus.HELD:

@@ -16,6 +16,7 @@ from bbs import places
 from bbs.accounts.blocks import blocked_ids, has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import search
+from bbs.i18n import N_, said, said_n
 from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AuditEntry
 from bbs.moderation_queue.flags import (
@@ -56,12 +57,14 @@ DEFAULT_BOARDS: tuple[tuple[str, str], ...] = (
 
 # The fixed, supportive set: no downvotes, nothing to pile on with.
 REACTIONS: tuple[tuple[str, str], ...] = (
-    ("hug", "hug"),
-    ("metoo", "me too"),
-    ("proud", "proud of you"),
-    ("thanks", "thank you"),
+    ("hug", N_("hug")),
+    ("metoo", N_("me too")),
+    ("proud", N_("proud of you")),
+    ("thanks", N_("thank you")),
 )
 REACTION_LABELS = dict(REACTIONS)
+# Shown for the author of writing whose account is gone (a Said: front ends translate it).
+FORMER_MEMBER = N_("a former member")
 
 _MENTION = re.compile(r"(?<![\w@])@([\w.\-]{2,40})")
 
@@ -387,24 +390,35 @@ def clean_post(title: str | None, body: str, warning: str) -> CleanPost:
     cleaned_warning = clean_line(warning).strip()
     if title is not None:
         if not cleaned_title:
-            raise PostError("Your thread needs a title. Your text is still here.")
+            raise PostError(said("Your thread needs a title. Your text is still here."))
         if len(cleaned_title) > TITLE_MAX:
             raise PostError(
-                f"Titles can be up to {TITLE_MAX} characters; yours has {len(cleaned_title)}. "
-                "Please shorten it; your text is still here."
+                said(
+                    "Titles can be up to {most} characters; yours has {count}. "
+                    "Please shorten it; your text is still here.",
+                    most=TITLE_MAX,
+                    count=len(cleaned_title),
+                )
             )
     if not cleaned_body.strip():
-        raise PostError("Your post is empty. Write something, or press Esc to leave.")
+        raise PostError(said("Your post is empty. Write something, or press Esc to leave."))
     if len(cleaned_body) > BODY_MAX:
         raise PostError(
-            f"Posts can be up to {BODY_MAX:,} characters; yours has {len(cleaned_body):,}. "
-            "Nothing is lost: your text is still in the editor. You could split it into "
-            "two posts."
+            said(
+                "Posts can be up to {most} characters; yours has {count}. "
+                "Nothing is lost: your text is still in the editor. You could split it into "
+                "two posts.",
+                most=BODY_MAX,
+                count=len(cleaned_body),
+            )
         )
     if len(cleaned_warning) > WARNING_MAX:
         raise PostError(
-            f"Content warnings can be up to {WARNING_MAX} characters; "
-            f"yours has {len(cleaned_warning)}."
+            said(
+                "Content warnings can be up to {most} characters; yours has {count}.",
+                most=WARNING_MAX,
+                count=len(cleaned_warning),
+            )
         )
     return CleanPost(cleaned_title, cleaned_body, cleaned_warning, mentions_in_body(cleaned_body))
 
@@ -448,7 +462,7 @@ def _board_by_name(session: Session, name: str) -> Board | None:
 def _require_board(session: Session, name: str) -> Board:
     board = _board_by_name(session, name)
     if board is None:
-        raise PostError(f"There is no board called {name!r}.")
+        raise PostError(said("There is no board called {name}.", name=repr(name)))
     return board
 
 
@@ -466,10 +480,10 @@ def _free_board_name(session: Session, name: str, board_id: int | None = None) -
     """The cleaned name, if it fits and no other board (than `board_id`) has it."""
     clean_name = clean_line(name).strip()
     if not clean_name or len(clean_name) > BOARD_NAME_MAX:
-        raise PostError(f"Board names need 1 to {BOARD_NAME_MAX} characters.")
+        raise PostError(said("Board names need 1 to {most} characters.", most=BOARD_NAME_MAX))
     other = _board_by_name(session, clean_name)
     if other is not None and other.id != board_id:
-        raise PostError(f"A board called {clean_name!r} exists already.")
+        raise PostError(said("A board called {name} exists already.", name=repr(clean_name)))
     return clean_name
 
 
@@ -626,7 +640,7 @@ def _followed(session: Session, member_id: int, kind: str) -> set[int]:
 
 
 def get_board(session: Session, board_id: int, member_id: int) -> BoardView:
-    board = row_or_raise(session, Board, board_id, PostError("That board no longer exists."))
+    board = row_or_raise(session, Board, board_id, PostError(said("That board no longer exists.")))
     return _board_view(board, following=board_id in _followed(session, member_id, "board"))
 
 
@@ -647,7 +661,7 @@ def _thread_views(
                 board_name=board_name,
                 title=thread.title,
                 warning=thread.warning,
-                author=author or "a former member",
+                author=author or said(FORMER_MEMBER),
                 author_id=thread.author_id,
                 status=PostStatus(thread.status),
                 post_count=max(0, thread.post_count - (hidden or 0)),
@@ -726,10 +740,10 @@ def thread_list(
 def get_thread(session: Session, *, member_id: int, thread_id: int) -> ThreadView:
     row = session.exec(_thread_query(member_id).where(Thread.id == thread_id)).first()
     if row is None:
-        raise PostError("That thread no longer exists.")
+        raise PostError(said("That thread no longer exists."))
     thread = row[0]
     if thread.status in AUTHOR_ONLY and thread.author_id != member_id:
-        raise PostError("That thread no longer exists.")
+        raise PostError(said("That thread no longer exists."))
     return _thread_views(session, member_id, [row])[0]
 
 
@@ -901,7 +915,7 @@ def _page_post(
         id=post.id,
         thread_id=post.thread_id,
         seq=post.seq,
-        author=author or "a former member",
+        author=author or said(FORMER_MEMBER),
         author_id=post.author_id,
         body="" if status in GONE_STATUSES else post.body,
         warning=post.warning,
@@ -1000,10 +1014,22 @@ def _check_rate(session: Session, author: Member, rules: PostingRules, now: date
     last = session.exec(select(func.max(Post.created_at)).where(Post.author_id == author.id)).one()
     seconds, young = rules.seconds_to_wait(author.created_at, last, now)
     if seconds:
-        why = " (new accounts wait a little longer between posts)" if young else ""
+        if young:
+            raise PostError(
+                said_n(
+                    "Please wait {count} more second before posting again (new accounts "
+                    "wait a little longer between posts). Your text is still here.",
+                    "Please wait {count} more seconds before posting again (new accounts "
+                    "wait a little longer between posts). Your text is still here.",
+                    seconds,
+                )
+            )
         raise PostError(
-            f"Please wait {seconds} more second{'s' if seconds != 1 else ''} before posting "
-            f"again{why}. Your text is still here."
+            said_n(
+                "Please wait {count} more second before posting again. Your text is still here.",
+                "Please wait {count} more seconds before posting again. Your text is still here.",
+                seconds,
+            )
         )
 
 
@@ -1011,7 +1037,9 @@ def _author(session: Session, author_id: int, action: Action) -> tuple[Member, A
     """The writer, and the gate's action once any mute is counted: a muted member can
     read but not post (the admin screen's mute), except that crisis words wait for a
     moderator instead of being refused."""
-    author = row_or_raise(session, Member, author_id, PostError("Your account no longer exists."))
+    author = row_or_raise(
+        session, Member, author_id, PostError(said("Your account no longer exists."))
+    )
     action, muted = mute_decides(session, author_id, action)
     if muted is not None:
         raise PostError(muted)
@@ -1059,9 +1087,10 @@ def _after_publish(
 
 
 def _open_board(session: Session, board_id: int, kept: str) -> Board:
+    """The board, open for posts; `kept` (an `N_` message) says where the text is."""
     board = session.get(Board, board_id)
     if board is None or board.archived:
-        raise PostError(f"That board is closed for new posts now. {kept}")
+        raise PostError(said("That board is closed for new posts now. {kept}", kept=said(kept)))
     return board
 
 
@@ -1164,7 +1193,7 @@ def create_thread(
     """Start a thread with its first post, as the moderation gate decided."""
     now = now or utcnow()
     author, action = _author(session, author_id, action)
-    _open_board(session, board_id, kept="Your text is still here.")
+    _open_board(session, board_id, kept=N_("Your text is still here."))
     _check_rate(session, author, rules or PostingRules(), now)
     status = _status_for(action)
     thread = Thread(
@@ -1211,10 +1240,12 @@ def create_reply(
         or (thread.status in AUTHOR_ONLY and thread.author_id != author_id)
     ):
         raise PostError(
-            "That thread was removed while you were writing, so your reply could not be "
-            "posted. Your text is kept as a draft."
+            said(
+                "That thread was removed while you were writing, so your reply could not be "
+                "posted. Your text is kept as a draft."
+            )
         )
-    _open_board(session, thread.board_id, kept="Your text is kept as a draft.")
+    _open_board(session, thread.board_id, kept=N_("Your text is kept as a draft."))
     _check_rate(session, author, rules or PostingRules(), now)
     status = _status_for(action)
     # The write lock (BEGIN IMMEDIATE / row lock) makes this read-then-increment safe.
@@ -1256,9 +1287,9 @@ def _post_view(post: Post, author: str, viewer: int) -> PostView:
 def _own_post(session: Session, member_id: int, post_id: int) -> Post:
     post = session.get(Post, post_id)
     if post is None or post.status in GONE_STATUSES:
-        raise PostError("That post no longer exists.")
+        raise PostError(said("That post no longer exists."))
     if post.author_id != member_id:
-        raise PostError("You can only change your own posts.")
+        raise PostError(said("You can only change your own posts."))
     return post
 
 
@@ -1281,8 +1312,13 @@ def edit_post(
     if now - post.created_at > rules.edit_window:
         minutes = int(rules.edit_window.total_seconds() // 60)
         raise PostError(
-            f"Posts can be edited for {minutes} minutes after posting, and that time has "
-            "passed. You could add a reply instead; your text is still here."
+            said_n(
+                "Posts can be edited for {count} minute after posting, and that time has "
+                "passed. You could add a reply instead; your text is still here.",
+                "Posts can be edited for {count} minutes after posting, and that time has "
+                "passed. You could add a reply instead; your text is still here.",
+                minutes,
+            )
         )
     thread = session.get(Thread, post.thread_id)
     assert thread is not None and thread.id is not None
@@ -1347,23 +1383,23 @@ def get_post(session: Session, *, member_id: int, post_id: int) -> PostView:
         .where(Post.id == post_id)
     ).first()
     if row is None:
-        raise PostError("That post no longer exists.")
+        raise PostError(said("That post no longer exists."))
     post, author = row
     if post.status in AUTHOR_ONLY and post.author_id != member_id:
-        raise PostError("That post no longer exists.")
-    return _post_view(post, author or "a former member", member_id)
+        raise PostError(said("That post no longer exists."))
+    return _post_view(post, author or said(FORMER_MEMBER), member_id)
 
 
 def toggle_reaction(session: Session, *, member_id: int, post_id: int, kind: str) -> bool:
     """Add the reaction, or take it back if it was there; returns whether it is on now."""
     if kind not in REACTION_LABELS:
-        raise PostError("That reaction is not one we have.")
+        raise PostError(said("That reaction is not one we have."))
     post = session.get(Post, post_id)
     if post is None or post.status != PostStatus.VISIBLE.value:
-        raise PostError("That post no longer exists.")
+        raise PostError(said("That post no longer exists."))
     if post.author_id is not None and has_blocked(session, post.author_id, member_id):
         # Said plainly but without naming the block: the author chose not to hear from you.
-        raise PostError("You can't react to this member's posts.")
+        raise PostError(said("You can't react to this member's posts."))
     existing = session.get(Reaction, (post_id, member_id, kind))
     if existing is not None:
         session.delete(existing)
@@ -1394,7 +1430,8 @@ def concern_about_writing(
             note=clean_line(note, 400),
         )
     except ValueError as error:
-        raise PostError(str(error)) from None
+        # The flag's own words, as the moderation queue said them.
+        raise PostError(error.args[0] if error.args else str(error)) from None
 
 
 def report_writing(
@@ -1413,7 +1450,7 @@ def report_writing(
     """
     why = clean_line(reason).strip()
     if not why:
-        raise PostError("Please say in a few words what is wrong, so a moderator can help.")
+        raise PostError(said("Please say in a few words what is wrong, so a moderator can help."))
     return add_flag(
         session,
         kind=FlagKind.REPORT,
@@ -1432,7 +1469,7 @@ def raise_concern_for_post(
     post = session.get(Post, post_id)
     unseen = (*AUTHOR_ONLY, *(g.value for g in GONE_STATUSES))
     if post is None or (post.status in unseen and post.author_id != member_id):
-        raise PostError("That post no longer exists.")
+        raise PostError(said("That post no longer exists."))
     return concern_about_writing(
         session,
         member_id=member_id,
@@ -1447,7 +1484,7 @@ def report_post(session: Session, *, reporter_id: int, post_id: int, reason: str
     """A member asks moderators to look at a post; returns the flag's id."""
 
     def author() -> int | None:
-        post = row_or_raise(session, Post, post_id, PostError("That post no longer exists."))
+        post = row_or_raise(session, Post, post_id, PostError(said("That post no longer exists.")))
         return post.author_id
 
     return report_writing(
@@ -1650,4 +1687,4 @@ def posts_by(session: Session, *, author_id: int, limit: int = 10) -> list[PostV
         .order_by(col(Post.id).desc())
         .limit(limit)
     ).all()
-    return [_post_view(p, name or "a former member", -1) for p, name in rows]
+    return [_post_view(p, name or said(FORMER_MEMBER), -1) for p, name in rows]

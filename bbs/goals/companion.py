@@ -9,49 +9,54 @@ from datetime import date
 
 from bbs.goals.records import BadgeView, CheckInResult, GoalSummary
 from bbs.goals.streaks import CheckInStatus
-from bbs.i18n import DEFAULT_LANGUAGE, N_, translator
+from bbs.i18n import DEFAULT_LANGUAGE, N_, Said, said, said_n, translator
 from bbs.moderation_queue.policy import NO_CRISIS_LINES, crisis_message
 
 LABEL = "(automated)"
 
 # Safe-messaging rules these texts follow: no methods, no numbers of harm, no judgement of
 # a missed day, no "you should"; low moods get people, not advice.
+# Each is said in the member's language where it is shown (`Said`, `N_`).
 _GREETINGS = (
-    "Hello, {name}. Good to see you.",
-    "Hi {name}, welcome back.",
-    "Hello again, {name}.",
+    N_("Hello, {name}. Good to see you."),
+    N_("Hi {name}, welcome back."),
+    N_("Hello again, {name}."),
 )
-_FIRST_HELLO = "Welcome, {name}. When you set yourself a goal, I'll help you keep track of it."
+_FIRST_HELLO = N_("Welcome, {name}. When you set yourself a goal, I'll help you keep track of it.")
 _NOTHING_DUE = (
-    "Nothing is due today. Rest counts too.",
-    "You're all caught up for today.",
+    N_("Nothing is due today. Rest counts too."),
+    N_("You're all caught up for today."),
 )
 _KEPT = (
-    "Checked in. That's {streak} in a row: nice and steady.",
-    "Done, and your streak is {streak}. Small steps add up.",
-    "Noted. {streak} in a row now; keep being kind to yourself.",
+    N_("Checked in. That's {streak} in a row: nice and steady."),
+    N_("Done, and your streak is {streak}. Small steps add up."),
+    N_("Noted. {streak} in a row now; keep being kind to yourself."),
 )
 _STARTED = (
-    "Checked in. Every streak starts with one.",
-    "Noted. A fresh start is still a start.",
+    N_("Checked in. Every streak starts with one."),
+    N_("Noted. A fresh start is still a start."),
 )
 _RESTARTED = (
-    "Welcome back. Picking it up again is the part that matters.",
-    "Good to see you back at it. Today counts, and so do you.",
+    N_("Welcome back. Picking it up again is the part that matters."),
+    N_("Good to see you back at it. Today counts, and so do you."),
 )
 _PARTIAL = (
-    "Some is more than none. It still counts toward your streak.",
-    "A partial day is still showing up. Well done.",
+    N_("Some is more than none. It still counts toward your streak."),
+    N_("A partial day is still showing up. Well done."),
 )
 _MISSED = (
-    "Thanks for being honest about today. Tomorrow is a new page.",
-    "Noted, no judgement. Showing up to say so counts for something.",
+    N_("Thanks for being honest about today. Tomorrow is a new page."),
+    N_("Noted, no judgement. Showing up to say so counts for something."),
 )
-_LOW_MOOD = (
+_LOW_MOOD = N_(
     "Thank you for telling us it's a hard day. You don't have to carry it alone: "
     "the help screen (F1) lists people you can talk to, any time."
 )
-_MILESTONE = "Milestone: {badges}!"
+_MILESTONE = N_("Milestone: {badges}!")
+# Two sentences one after the other (a language that joins them differently may say so).
+_THEN = N_("{first} {then}")
+# Items of a short list, such as badge names.
+_AND = N_("{first}, {then}")
 
 
 def _pick(options: Sequence[str], *seed: object) -> str:
@@ -60,13 +65,23 @@ def _pick(options: Sequence[str], *seed: object) -> str:
     return options[zlib.crc32(key) % len(options)]
 
 
-def label(text: str) -> str:
+def _joined(template: str, parts: Sequence[str]) -> Said:
+    """`parts` (each a `Said` or an `N_` message) one after another, as one message."""
+    joined = parts[0] if isinstance(parts[0], Said) else said(parts[0])
+    for part in parts[1:]:
+        joined = said(template, first=joined, then=part if isinstance(part, Said) else said(part))
+    return joined
+
+
+def label(text: str) -> Said:
     """Mark text as the companion's, so no one mistakes it for a person."""
-    return f"Companion {LABEL}: {text}"
+    return said("Companion (automated): {text}", text=text)
 
 
-def _unit(n: int, unit: str) -> str:
-    return f"{n} {unit}{'' if n == 1 else 's'}"
+def _unit(n: int, unit: str) -> Said:
+    if unit == "week":
+        return said_n("{count} week", "{count} weeks", n)
+    return said_n("{count} day", "{count} days", n)
 
 
 def greeting(
@@ -74,22 +89,35 @@ def greeting(
 ) -> str:
     """What the companion says on login: hello, and what is due today."""
     if first_visit and not due:
-        return label(_FIRST_HELLO.format(name=name))
+        return label(said(_FIRST_HELLO, name=name))
     if first_visit:
-        hello = f"Welcome, {name}."
+        hello = said("Welcome, {name}.", name=name)
     else:
-        hello = _pick(_GREETINGS, name, today).format(name=name)
+        hello = said(_pick(_GREETINGS, name, today), name=name)
     if not due:
-        return label(f"{hello} {_pick(_NOTHING_DUE, name, today)}")
+        return label(_joined(_THEN, [hello, _pick(_NOTHING_DUE, name, today)]))
     if len(due) == 1:
-        what = f"“{due[0].goal.title}” is ready for a check-in today."
-    else:
-        what = f"{len(due)} goals are ready for a check-in today."
-    return label(f"{hello} {what} Press C to check in.")
+        return label(
+            said(
+                "{hello} “{title}” is ready for a check-in today. Press C to check in.",
+                hello=hello,
+                title=due[0].goal.title,
+            )
+        )
+    return label(
+        said_n(
+            "{hello} {count} goal is ready for a check-in today. Press C to check in.",
+            "{hello} {count} goals are ready for a check-in today. Press C to check in.",
+            len(due),
+            hello=hello,
+        )
+    )
 
 
 def badge_words(badges: Sequence[BadgeView], unit: str) -> str:
-    return ", ".join(b.label(unit) for b in badges)
+    if not badges:
+        return ""
+    return _joined(_AND, [b.label(unit) for b in badges])
 
 
 @dataclass(frozen=True)
@@ -112,18 +140,18 @@ def reply(result: CheckInResult) -> CompanionReply:
     elif check_in.status is CheckInStatus.PARTIAL:
         parts.append(_pick(_PARTIAL, *seed))
     elif after.current_streak >= 2:
-        parts.append(_pick(_KEPT, *seed).format(streak=_unit(after.current_streak, after.unit)))
+        parts.append(said(_pick(_KEPT, *seed), streak=_unit(after.current_streak, after.unit)))
     elif before.best_streak >= 2:
         parts.append(_pick(_RESTARTED, *seed))
     else:
         parts.append(_pick(_STARTED, *seed))
     if result.new_badges:
-        parts.append(_MILESTONE.format(badges=badge_words(result.new_badges, after.unit)))
+        parts.append(said(_MILESTONE, badges=badge_words(result.new_badges, after.unit)))
     low = check_in.mood is not None and check_in.mood <= 2
     if low:
         # Gently, after the encouragement, not instead of it.
         parts.append(_LOW_MOOD)
-    return CompanionReply(label(" ".join(parts)), offer_help=low)
+    return CompanionReply(label(_joined(_THEN, parts)), offer_help=low)
 
 
 CHECK_IN_SAVED = N_("Your check-in is saved.")

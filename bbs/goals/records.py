@@ -25,6 +25,7 @@ from bbs.goals.streaks import (
     reached_milestones,
     zone_for,
 )
+from bbs.i18n import N_, said, said_n
 from bbs.models import Member, UTCDateTime, count_rows, utcnow
 from bbs.moderation_queue.flags import (
     GONE,
@@ -53,6 +54,9 @@ CHEERS_PER_HOUR = 20
 # After a "no", the same person cannot ask again for this long: a decline is an answer.
 DECLINE_QUIET = timedelta(days=30)
 CHART_DAYS = 30
+
+# The sender of a cheer whose account is gone (a Said: front ends translate it).
+FORMER_MEMBER = N_("a former member")
 
 CATEGORIES: tuple[str, ...] = ("sleep", "movement", "sobriety", "mood", "social", "custom")
 MEASURES: tuple[str, ...] = ("", "minutes", "count")
@@ -253,8 +257,13 @@ class BadgeView:
 
     def label(self, unit: str = "day") -> str:
         if self.kind == "check-ins":
-            return "First check-in" if self.threshold == 1 else f"{self.threshold} check-ins"
-        return f"{self.threshold}-{unit} streak"
+            if self.threshold == 1:
+                return said("First check-in")
+            return said_n("{count} check-in", "{count} check-ins", self.threshold)
+        # Streak badges start at 3 periods: the template is always plural.
+        if unit == "week":
+            return said("{count}-week streak", count=self.threshold)
+        return said("{count}-day streak", count=self.threshold)
 
 
 @dataclass(frozen=True)
@@ -341,32 +350,36 @@ def clean_goal(
     """Check a goal's fields as typed; raises GoalError with a kind message."""
     cleaned = clean_line(title).strip()
     if not cleaned:
-        raise GoalError("Your goal needs a title, like “Walk after lunch”.")
+        raise GoalError(said("Your goal needs a title, like “Walk after lunch”."))
     if len(cleaned) > TITLE_MAX:
         raise GoalError(
-            f"Goal titles can be up to {TITLE_MAX} characters; yours has {len(cleaned):,}. "
-            "A short title is easier to see at a glance."
+            said(
+                "Goal titles can be up to {most} characters; yours has {count}. "
+                "A short title is easier to see at a glance.",
+                most=TITLE_MAX,
+                count=len(cleaned),
+            )
         )
     cat = clean_line(category).strip().lower() or "custom"
     if cat not in CATEGORIES:
-        raise GoalError("Category can be " + ", ".join(CATEGORIES) + ".")
+        raise GoalError(said("Category can be {choices}.", choices=", ".join(CATEGORIES)))
     unit = clean_line(measure).strip().lower()
     if unit in ("none", "-"):
         unit = ""
     if unit not in MEASURES:
-        raise GoalError("Measure can be minutes, count, or left empty.")
+        raise GoalError(said("Measure can be minutes, count, or left empty."))
     goal_target: int | None = None
     raw_target = clean_line(target).strip()
     if raw_target:
         if not unit:
-            raise GoalError("A target needs a measure (minutes or count).")
+            raise GoalError(said("A target needs a measure (minutes or count)."))
         if not raw_target.isdigit() or len(raw_target) > 7 or not 1 <= int(raw_target) <= VALUE_MAX:
-            raise GoalError(f"Target is a whole number from 1 to {VALUE_MAX:,}.")
+            raise GoalError(said("Target is a whole number from 1 to {most}.", most=VALUE_MAX))
         goal_target = int(raw_target)
     try:
         seen = Visibility(clean_line(visibility).strip().lower() or "private")
     except ValueError:
-        raise GoalError("Visibility can be private, partners or community.") from None
+        raise GoalError(said("Visibility can be private, partners or community.")) from None
     return GoalDraft(cleaned, cat, Cadence.parse(cadence), unit, goal_target, seen)
 
 
@@ -408,7 +421,9 @@ def create_goal(
         ).all()
     )
     if count >= GOALS_MAX:
-        raise GoalError(f"You have {GOALS_MAX} goals already; archive one to make room.")
+        raise GoalError(
+            said("You have {count} goals already; archive one to make room.", count=GOALS_MAX)
+        )
     goal = Goal(member_id=member_id, title="", start_date=member_today(session, member_id, now))
     _apply(goal, draft)
     session.add(goal)
@@ -419,7 +434,7 @@ def create_goal(
 def _own_goal(session: Session, member_id: int, goal_id: int) -> Goal:
     goal = session.get(Goal, goal_id)
     if goal is None or goal.member_id != member_id:
-        raise GoalError("That goal isn't there any more.")
+        raise GoalError(said("That goal isn't there any more."))
     return goal
 
 
@@ -550,7 +565,7 @@ def goal_detail(
     """One goal as its owner, or a partner it is shared with, sees it."""
     goal = session.get(Goal, goal_id)
     if goal is None or not _may_see(session, viewer_id, goal):
-        raise GoalError("That goal isn't shared with you.")
+        raise GoalError(said("That goal isn't shared with you."))
     owner = session.get(Member, goal.member_id)
     today = member_today(session, goal.member_id, now)
     rests = _rests(session, goal.member_id)
@@ -584,12 +599,14 @@ def check_in_date(today: date, day: date) -> date:
     """`day` if a check-in may be made for it today; raises GoalError kindly otherwise."""
     if day > today:
         raise GoalError(
-            "That day hasn't come yet. You can check in for today or the two days before it."
+            said("That day hasn't come yet. You can check in for today or the two days before it.")
         )
     if day < today - timedelta(days=BACKFILL_DAYS):
         raise GoalError(
-            "Check-ins can be added for today and the two days before. Older days "
-            "stay as they are, and that's fine: today is what counts."
+            said(
+                "Check-ins can be added for today and the two days before. Older days "
+                "stay as they are, and that's fine: today is what counts."
+            )
         )
     return day
 
@@ -597,15 +614,21 @@ def check_in_date(today: date, day: date) -> date:
 def clean_note(note: str) -> str:
     cleaned = clean_line(note).strip()
     if len(cleaned) > NOTE_MAX:
-        raise GoalError(f"Notes can be up to {NOTE_MAX} characters; yours has {len(cleaned):,}.")
+        raise GoalError(
+            said(
+                "Notes can be up to {most} characters; yours has {count}.",
+                most=NOTE_MAX,
+                count=len(cleaned),
+            )
+        )
     return cleaned
 
 
 def _check_value(value: int | None, mood: int | None) -> None:
     if value is not None and not 0 <= value <= VALUE_MAX:
-        raise GoalError(f"The value is a whole number from 0 to {VALUE_MAX:,}.")
+        raise GoalError(said("The value is a whole number from 0 to {most}.", most=VALUE_MAX))
     if mood is not None and not 1 <= mood <= 5:
-        raise GoalError("Mood is from 1 (very low) to 5 (very good).")
+        raise GoalError(said("Mood is from 1 (very low) to 5 (very good)."))
 
 
 def record_check_in(
@@ -629,7 +652,7 @@ def record_check_in(
     """
     goal = _own_goal(session, member_id, goal_id)
     if goal.archived:
-        raise GoalError("That goal is archived. Bring it back from the archive to check in.")
+        raise GoalError(said("That goal is archived. Bring it back from the archive to check in."))
     today = member_today(session, member_id, now)
     when = check_in_date(today, day or today)
     _check_value(value, mood)
@@ -672,10 +695,44 @@ def record_check_in(
     return CheckInResult(_check_in_view(row), view, before, after, new, today)
 
 
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+
+
 def already_checked_in(day: date, today: date) -> GoalError:
-    when = "today" if day == today else day.strftime("%A %d %B")
+    if day == today:
+        return GoalError(
+            said("There's already a check-in for today on this goal, so nothing was added twice.")
+        )
     return GoalError(
-        f"There's already a check-in for {when} on this goal, so nothing was added twice."
+        said(
+            "There's already a check-in for {weekday} {day} {month} on this goal, so nothing "
+            "was added twice.",
+            weekday=said(WEEKDAYS[day.weekday()]),
+            day=day.day,
+            month=said(MONTHS[day.month - 1]),
+        )
     )
 
 
@@ -723,7 +780,7 @@ def start_rest(
 ) -> RestRange:
     """Rest from today for `days` days (1-30): streaks wait, nothing is due."""
     if not 1 <= days <= REST_MAX_DAYS:
-        raise GoalError(f"Rest can be from 1 to {REST_MAX_DAYS} days at a time.")
+        raise GoalError(said("Rest can be from 1 to {most} days at a time.", most=REST_MAX_DAYS))
     today = member_today(session, member_id, now)
     end_rest(session, member_id=member_id, now=now)
     rest = GoalRest(
@@ -762,7 +819,7 @@ def find_member_id(session: Session, pseudonym: str) -> int:
     key = normalize_pseudonym(clean_line(pseudonym).strip().lstrip("@"))
     member = session.exec(select(Member).where(Member.pseudonym_key == key)).first()
     if member is None or member.id is None:
-        raise GoalError("There is no member by that name. Check the spelling?")
+        raise GoalError(said("There is no member by that name. Check the spelling?"))
     return member.id
 
 
@@ -782,23 +839,23 @@ def invite_partner(session: Session, *, member_id: int, pseudonym: str) -> Partn
     """Ask a member to be an accountability partner."""
     other_id = find_member_id(session, pseudonym)
     if other_id == member_id:
-        raise GoalError("You can't be your own partner, though you are on your own side.")
+        raise GoalError(said("You can't be your own partner, though you are on your own side."))
     if has_blocked(session, other_id, member_id) or has_blocked(session, member_id, other_id):
-        raise GoalError("You can't invite this member to be a partner.")
+        raise GoalError(said("You can't invite this member to be a partner."))
     existing = _open_between(session, member_id, other_id)
     if existing is not None:
         if existing.status == PartnerStatus.ACTIVE.value:
-            raise GoalError("You are partners already.")
+            raise GoalError(said("You are partners already."))
         if existing.inviter_id == other_id:
-            raise GoalError("They have already invited you: accept it in your partner list.")
-        raise GoalError("Your invitation is waiting for their answer.")
+            raise GoalError(said("They have already invited you: accept it in your partner list."))
+        raise GoalError(said("Your invitation is waiting for their answer."))
     pending = session.exec(
         select(Partnership.id).where(
             Partnership.inviter_id == member_id, Partnership.status == PartnerStatus.PENDING.value
         )
     ).all()
     if len(pending) >= PENDING_INVITES_MAX:
-        raise GoalError("You have many invitations waiting already; give them some time.")
+        raise GoalError(said("You have many invitations waiting already; give them some time."))
     declined = session.exec(
         select(Partnership.id).where(
             Partnership.inviter_id == member_id,
@@ -808,7 +865,7 @@ def invite_partner(session: Session, *, member_id: int, pseudonym: str) -> Partn
         )
     ).first()
     if declined is not None:
-        raise GoalError("They answered your last invitation recently; please let it rest.")
+        raise GoalError(said("They answered your last invitation recently; please let it rest."))
     row = Partnership(inviter_id=member_id, invitee_id=other_id)
     session.add(row)
     session.flush()
@@ -831,7 +888,7 @@ def _partnership_view(session: Session, row: Partnership, member_id: int) -> Par
 def _my_partnership(session: Session, member_id: int, partnership_id: int) -> Partnership:
     row = session.get(Partnership, partnership_id)
     if row is None or member_id not in (row.inviter_id, row.invitee_id):
-        raise GoalError("That partnership isn't there any more.")
+        raise GoalError(said("That partnership isn't there any more."))
     return row
 
 
@@ -841,9 +898,9 @@ def answer_invitation(
     """Accept or decline an invitation addressed to this member."""
     row = _my_partnership(session, member_id, partnership_id)
     if row.invitee_id != member_id or row.status != PartnerStatus.PENDING.value:
-        raise GoalError("There is no invitation waiting for your answer there.")
+        raise GoalError(said("There is no invitation waiting for your answer there."))
     if accept and has_blocked(session, member_id, row.inviter_id):
-        raise GoalError("You have blocked this member; unblock them first to partner up.")
+        raise GoalError(said("You have blocked this member; unblock them first to partner up."))
     row.status = (PartnerStatus.ACTIVE if accept else PartnerStatus.DECLINED).value
     row.responded_at = utcnow()
     session.add(row)
@@ -897,7 +954,7 @@ def partner_goals(
 ) -> list[GoalSummary]:
     """The goals a partner shares, with progress in their own time zone."""
     if not _partners(session, viewer_id, partner_id):
-        raise GoalError("You are not partners with this member now.")
+        raise GoalError(said("You are not partners with this member now."))
     return _open_goals(session, partner_id, (Visibility.PARTNERS, Visibility.COMMUNITY), now)
 
 
@@ -934,9 +991,15 @@ def _open_goals(
 def clean_cheer(body: str) -> str:
     cleaned = clean_line(body).strip()
     if not cleaned:
-        raise GoalError("A cheer needs a few words, like “Proud of you!”.")
+        raise GoalError(said("A cheer needs a few words, like “Proud of you!”."))
     if len(cleaned) > CHEER_MAX:
-        raise GoalError(f"Cheers can be up to {CHEER_MAX} characters; yours has {len(cleaned)}.")
+        raise GoalError(
+            said(
+                "Cheers can be up to {most} characters; yours has {count}.",
+                most=CHEER_MAX,
+                count=len(cleaned),
+            )
+        )
     return cleaned
 
 
@@ -944,7 +1007,7 @@ def check_may_cheer(session: Session, *, sender_id: int, recipient_id: int) -> N
     if has_blocked(session, recipient_id, sender_id) or not _partners(
         session, sender_id, recipient_id
     ):
-        raise GoalError("You can cheer your partners only.")
+        raise GoalError(said("You can cheer your partners only."))
 
 
 def send_cheer(
@@ -970,7 +1033,9 @@ def send_cheer(
         select(Cheer.id).where(Cheer.sender_id == sender_id, col(Cheer.created_at) >= since)
     ).all()
     if len(sent) >= CHEERS_PER_HOUR:
-        raise GoalError("You've sent a lot of cheers this hour. Lovely; give it a little while.")
+        raise GoalError(
+            said("You've sent a lot of cheers this hour. Lovely; give it a little while.")
+        )
     if goal_id is not None:
         goal = session.get(Goal, goal_id)
         if goal is None or goal.member_id != recipient_id or not _may_see(session, sender_id, goal):
@@ -1004,7 +1069,7 @@ def _cheer_view(session: Session, row: Cheer) -> CheerView:
     goal = session.get(Goal, row.goal_id) if row.goal_id is not None else None
     return CheerView(
         row.id,
-        sender.pseudonym if sender else "a former member",
+        sender.pseudonym if sender else said(FORMER_MEMBER),
         goal.title if goal else "",
         row.body,
         row.status == CheerStatus.HELD.value,

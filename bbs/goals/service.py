@@ -31,6 +31,7 @@ from bbs.goals.records import (
     set_goal_settings,
 )
 from bbs.goals.streaks import CheckInStatus, GoalError, RestRange
+from bbs.i18n import localise, said
 from bbs.moderated import ModeratedService, WritingPorts, as_stored
 from bbs.moderation_queue.gate import Verdict
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
@@ -143,9 +144,11 @@ class GoalService(ModeratedService):
             return verdict
         if verdict.action is Action.HOLD and draft.visibility is not Visibility.PRIVATE:
             raise GoalError(
-                "Others would see this title, and it reads like something a moderator would "
-                "look at first. Keep the goal private, or reword the title; nothing you typed "
-                "is lost."
+                said(
+                    "Others would see this title, and it reads like something a moderator would "
+                    "look at first. Keep the goal private, or reword the title; nothing you typed "
+                    "is lost."
+                )
             )
         return verdict
 
@@ -239,7 +242,9 @@ class GoalService(ModeratedService):
             when = day
             if when is None:
                 if not 0 <= days_ago <= goals.BACKFILL_DAYS:
-                    raise GoalError("Check-ins can be added for today and the two days before.")
+                    raise GoalError(
+                        said("Check-ins can be added for today and the two days before.")
+                    )
                 when = goals.member_today(s, member_id) - timedelta(days=days_ago)
             result = goals.record_check_in(
                 s,
@@ -294,10 +299,19 @@ class GoalService(ModeratedService):
             None,
         )
         if board is None:
-            raise GoalError("There is no Wins board here to share it on.")
+            raise GoalError(said("There is no Wins board here to share it on."))
+        # Written once, in the member's own language, as a post of theirs.
+        lang = await self._texts.member_language(member_id)
         what = badge.label(unit)
-        title = f"Milestone: {what}"
-        body = f"I reached a milestone on my goal “{badge.goal_title}”: {what}."
+        title = localise(said("Milestone: {what}", what=what), lang)
+        body = localise(
+            said(
+                "I reached a milestone on my goal “{goal}”: {what}.",
+                goal=badge.goal_title,
+                what=what,
+            ),
+            lang,
+        )
         return await boards.create_thread(member_id, board.id, title=title, body=body)
 
     # -- rest days --------------------------------------------------------------------

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bbs.i18n import said
+
 __all__ = [
     "MILESTONES",
     "Cadence",
@@ -59,14 +61,17 @@ class Cadence:
     def __post_init__(self) -> None:
         if self.kind is CadenceKind.PER_WEEK:
             if isinstance(self.times, bool) or not isinstance(self.times, int):
-                raise GoalError("Times a week must be a whole number from 1 to 7.")
+                raise GoalError(said("Times a week must be a whole number from 1 to 7."))
             if not 1 <= self.times <= 7:
                 raise GoalError(
-                    f"Times a week can be from 1 to 7; {self.times} doesn't fit in a week. "
-                    "Pick a number from 1 to 7, or choose daily."
+                    said(
+                        "Times a week can be from 1 to 7; {times} doesn't fit in a week. "
+                        "Pick a number from 1 to 7, or choose daily.",
+                        times=self.times,
+                    )
                 )
         elif self.times != 1:
-            raise GoalError("Daily and weekly goals ask for one check-in a period.")
+            raise GoalError(said("Daily and weekly goals ask for one check-in a period."))
 
     @classmethod
     def parse(cls, raw: str) -> Cadence:
@@ -79,7 +84,7 @@ class Cadence:
         if text.isdigit() and len(text) <= 6:
             return cls(CadenceKind.PER_WEEK, int(text))
         raise GoalError(
-            "Cadence can be daily, weekly, or a number of times a week from 1 to 7 (like 3)."
+            said("Cadence can be daily, weekly, or a number of times a week from 1 to 7 (like 3).")
         )
 
     @property
@@ -97,10 +102,10 @@ class Cadence:
 
     def describe(self) -> str:
         if self.kind is CadenceKind.DAILY:
-            return "daily"
+            return said("daily")
         if self.kind is CadenceKind.WEEKLY:
-            return "weekly"
-        return f"{self.times}x a week"
+            return said("weekly")
+        return said("{times}x a week", times=self.times)
 
     def period_start(self, day: date) -> date:
         """The first day of the period holding `day` (weeks start on Monday)."""
@@ -157,13 +162,18 @@ def zone_for(name: str) -> ZoneInfo:
     """The IANA zone called `name`; raises GoalError kindly when there is none."""
     cleaned = name.strip()
     if not cleaned or len(cleaned) > 64:
-        raise GoalError("Please give a time zone name such as Europe/Berlin or America/Chicago.")
+        raise GoalError(
+            said("Please give a time zone name such as Europe/Berlin or America/Chicago.")
+        )
     try:
         return ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise GoalError(
-            f"We don't know a time zone called {cleaned!r}. Names look like Europe/Berlin, "
-            "America/Chicago or UTC."
+            said(
+                "We don't know a time zone called {zone}. Names look like Europe/Berlin, "
+                "America/Chicago or UTC.",
+                zone=repr(cleaned),
+            )
         ) from None
 
 

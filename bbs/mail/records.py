@@ -20,6 +20,7 @@ from bbs.boards.records import (
     concern_about_writing,
     report_writing,
 )
+from bbs.i18n import N_, said, said_n
 from bbs.models import Member, Role, UTCDateTime, count_rows, utcnow
 from bbs.moderation_queue.flags import (
     GONE,
@@ -35,7 +36,9 @@ from bbs.text_safety import clean_line, clean_text
 
 # Said the same way for "nobody", "only people I've talked with" and a block, so that a
 # blocked member cannot tell they were blocked.
-NOT_ACCEPTING = "{name} is not taking private messages from you right now."
+# The other side of a conversation whose account is gone.
+GONE_NAME = N_("(gone)")
+NOT_ACCEPTING = N_("{name} is not taking private messages from you right now.")
 
 
 class WhoMayWrite(StrEnum):
@@ -134,7 +137,7 @@ def find_member(session: Session, pseudonym: str) -> Member:
     key = normalize_pseudonym(clean_line(pseudonym).strip().lstrip("@"))
     member = session.exec(select(Member).where(Member.pseudonym_key == key)).first()
     if member is None:
-        raise PostError("There is no member by that name. Check the spelling?")
+        raise PostError(said("There is no member by that name. Check the spelling?"))
     return member
 
 
@@ -165,15 +168,15 @@ def check_may_write(
     sender = session.get(Member, sender_id)
     recipient = session.get(Member, recipient_id)
     if sender is None or recipient is None:
-        raise PostError("That member is no longer here.")
+        raise PostError(said("That member is no longer here."))
     if sender_id == recipient_id:
-        raise PostError("You can't send a private message to yourself.")
+        raise PostError(said("You can't send a private message to yourself."))
     low, high = _pair(sender_id, recipient_id)
     conv = session.exec(
         select(Conversation).where(Conversation.low_id == low, Conversation.high_id == high)
     ).first()
     conv_id = conv.id if conv else None
-    refused = PostError(NOT_ACCEPTING.format(name=recipient.pseudonym))
+    refused = PostError(said(NOT_ACCEPTING, name=recipient.pseudonym))
     if has_blocked(session, recipient_id, sender_id):
         raise refused
     they_wrote = _has_written(session, conv_id, recipient_id)
@@ -195,11 +198,17 @@ def check_may_write(
 def new_member_wait_message(lifts_at: datetime, wait: timedelta) -> str:
     """Why a new member cannot start a conversation yet, and when that changes."""
     hours = round(wait.total_seconds() / 3600)
-    return (
-        f"New members here can start private conversations after their first {hours} "
-        f"hour{'s' if hours != 1 else ''}: yours open at {lifts_at:%Y-%m-%d %H:%M} UTC. "
-        "Until then you can reply when someone writes to you, and post on the boards. "
-        "This is a community setting against spam, not about the person you chose."
+    return said_n(
+        "New members here can start private conversations after their first {count} hour: "
+        "yours open at {when} UTC. Until then you can reply when someone writes to you, "
+        "and post on the boards. This is a community setting against spam, not about the "
+        "person you chose.",
+        "New members here can start private conversations after their first {count} "
+        "hours: yours open at {when} UTC. Until then you can reply when someone writes to "
+        "you, and post on the boards. This is a community setting against spam, not about "
+        "the person you chose.",
+        hours,
+        when=lifts_at.strftime("%Y-%m-%d %H:%M"),
     )
 
 
@@ -210,18 +219,26 @@ def _check_rate(session: Session, sender: Member, rules: PostingRules, now: date
     seconds, _young = rules.seconds_to_wait(sender.created_at, last, now)
     if seconds:
         raise PostError(
-            f"Please wait {seconds} more seconds before sending again. Your text is still here."
+            said_n(
+                "Please wait {count} more second before sending again. Your text is still here.",
+                "Please wait {count} more seconds before sending again. Your text is still here.",
+                seconds,
+            )
         )
 
 
 def clean_message(body: str) -> str:
     cleaned = clean_text(body).strip("\n").rstrip()
     if not cleaned.strip():
-        raise PostError("Your message is empty.")
+        raise PostError(said("Your message is empty."))
     if len(cleaned) > BODY_MAX:
         raise PostError(
-            f"Messages can be up to {BODY_MAX:,} characters; yours has "
-            f"{len(cleaned):,}. Your text is still in the editor."
+            said(
+                "Messages can be up to {most} characters; yours has {count}. "
+                "Your text is still in the editor.",
+                most=BODY_MAX,
+                count=len(cleaned),
+            )
         )
     return cleaned
 
@@ -307,7 +324,7 @@ def _conversation_view(session: Session, conv: Conversation, member_id: int) -> 
     )
     return ConversationView(
         conv.id,
-        partner.pseudonym if partner else "(gone)",
+        partner.pseudonym if partner else said(GONE_NAME),
         partner_id,
         conv.last_at,
         int(unread),
@@ -363,7 +380,7 @@ def message_page(
     """The newest page of a conversation (or the page before `before_id`), oldest first."""
     conv = session.get(Conversation, conversation_id)
     if conv is None or member_id not in (conv.low_id, conv.high_id):
-        raise PostError("That conversation no longer exists.")
+        raise PostError(said("That conversation no longer exists."))
     view = _conversation_view(session, conv, member_id)
     query = select(PrivateMessage).where(
         PrivateMessage.conversation_id == conversation_id, _visible_to(member_id)
@@ -404,7 +421,7 @@ def _sender_as_seen_by(session: Session, message_id: int, member_id: int) -> int
     message = session.get(PrivateMessage, message_id)
     conv = session.get(Conversation, message.conversation_id) if message else None
     if message is None or conv is None or member_id not in (conv.low_id, conv.high_id):
-        raise PostError("That message no longer exists.")
+        raise PostError(said("That message no longer exists."))
     return message.sender_id
 
 

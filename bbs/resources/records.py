@@ -19,6 +19,7 @@ from typing import Any, TypedDict
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from bbs.i18n import said
 from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import audit_action, require_staff
 from bbs.sysop_settings import get_setting, put_setting
@@ -129,19 +130,32 @@ def clean_tags(raw: str | Iterable[str]) -> tuple[str, ...]:
             continue
         if len(tag) > TAG_MAX:
             raise ResourceError(
-                f"The tag {tag[:TAG_MAX]!r}… is long: tags can have up to {TAG_MAX} characters."
+                said(
+                    "The tag {tag}… is long: tags can have up to {most} characters.",
+                    tag=repr(tag[:TAG_MAX]),
+                    most=TAG_MAX,
+                )
             )
         if not all(ch.isalnum() or ch in " -" for ch in tag):
             raise ResourceError(
-                f"The tag {tag!r} has a character tags cannot use: please use "
-                "letters, digits, spaces and hyphens, with commas between tags."
+                said(
+                    "The tag {tag} has a character tags cannot use: please use "
+                    "letters, digits, spaces and hyphens, with commas between tags.",
+                    tag=repr(tag),
+                )
             )
         if tag not in found:
             found.append(tag)
     if not found:
-        raise ResourceError("Please give at least one tag, for example: sleep, anxiety.")
+        raise ResourceError(said("Please give at least one tag, for example: sleep, anxiety."))
     if len(found) > TAGS_MAX:
-        raise ResourceError(f"That is {len(found)} tags; an entry can have up to {TAGS_MAX}.")
+        raise ResourceError(
+            said(
+                "That is {count} tags; an entry can have up to {most}.",
+                count=len(found),
+                most=TAGS_MAX,
+            )
+        )
     return tuple(found)
 
 
@@ -150,11 +164,17 @@ def check_body(body: str) -> str:
     lines = [line.rstrip() for line in clean_text(body).split("\n")]
     clean_body = "\n".join(lines).strip("\n")
     if not clean_body.strip():
-        raise ResourceError("Please write the body of the entry: the steps or the idea itself.")
+        raise ResourceError(
+            said("Please write the body of the entry: the steps or the idea itself.")
+        )
     if len(clean_body) > BODY_MAX:
         raise ResourceError(
-            f"The body has {len(clean_body):,} characters; the limit is "
-            f"{BODY_MAX:,}. Please shorten it a little (nothing was saved)."
+            said(
+                "The body has {count} characters; the limit is {most}. "
+                "Please shorten it a little (nothing was saved).",
+                count=len(clean_body),
+                most=BODY_MAX,
+            )
         )
     return clean_body
 
@@ -181,26 +201,38 @@ def check_draft(*, title: str, body: str, source: str, tags: str | Iterable[str]
     """Clean and check an entry's fields; raises ResourceError with a kind message."""
     clean_title = _SPACES.sub(" ", clean_line(title).strip())
     if not clean_title:
-        raise ResourceError("Please give the entry a title.")
+        raise ResourceError(said("Please give the entry a title."))
     if len(clean_title) > TITLE_MAX:
         raise ResourceError(
-            f"The title has {len(clean_title)} characters; the limit is "
-            f"{TITLE_MAX}. A shorter title is easier to find."
+            said(
+                "The title has {count} characters; the limit is {most}. "
+                "A shorter title is easier to find.",
+                count=len(clean_title),
+                most=TITLE_MAX,
+            )
         )
     clean_body = check_body(body)
     clean_source = _SPACES.sub(" ", clean_line(source).strip())
     if not clean_source:
         raise ResourceError(
-            'Please give a source line, for example "Written for this '
-            'community" or where the technique comes from.'
+            said(
+                'Please give a source line, for example "Written for this '
+                'community" or where the technique comes from.'
+            )
         )
     if len(clean_source) > SOURCE_MAX:
         raise ResourceError(
-            f"The source line has {len(clean_source)} characters; the limit is {SOURCE_MAX}."
+            said(
+                "The source line has {count} characters; the limit is {most}.",
+                count=len(clean_source),
+                most=SOURCE_MAX,
+            )
         )
     tag_tuple = clean_tags(tags)
     if len(",".join(tag_tuple)) > TAGS_FIELD_MAX:
-        raise ResourceError("Those tags are too long together; please use fewer or shorter ones.")
+        raise ResourceError(
+            said("Those tags are too long together; please use fewer or shorter ones.")
+        )
     return ResourceDraft(clean_title, tag_tuple, clean_body, clean_source)
 
 
@@ -255,7 +287,9 @@ def find_resource(session: Session, key: str) -> ResourceRecord:
     if row is None:
         row = session.exec(select(Resource).where(Resource.slug == key.lower())).first()
     if row is None:
-        raise ResourceError(f"There is no resource {key!r} (give its number or its slug).")
+        raise ResourceError(
+            said("There is no resource {key} (give its number or its slug).", key=repr(key))
+        )
     return _record(row)
 
 
@@ -302,7 +336,7 @@ def set_favourite(session: Session, member_id: int, resource_id: int, on: bool) 
     if existing is not None:
         return True
     if get_resource(session, resource_id) is None:
-        raise ResourceError("That entry is no longer in the library.")
+        raise ResourceError(said("That entry is no longer in the library."))
     try:
         with session.begin_nested():
             session.add(ResourceFavourite(member_id=member_id, resource_id=resource_id))
@@ -314,7 +348,10 @@ def set_favourite(session: Session, member_id: int, resource_id: int, on: bool) 
 # -- sysop work ---------------------------------------------------------------------------------
 def _row(session: Session, resource_id: int) -> Resource:
     return row_or_raise(
-        session, Resource, resource_id, ResourceError("That entry is not in the library any more.")
+        session,
+        Resource,
+        resource_id,
+        ResourceError(said("That entry is not in the library any more.")),
     )
 
 

@@ -28,6 +28,7 @@ from sqlmodel import Field, Session, SQLModel, col, delete, select
 from bbs.accounts.blocks import BlockKind, MemberBlock
 from bbs.boards.records import Board, Post, PostStatus, Thread
 from bbs.goals.records import CheckIn, Goal, Visibility
+from bbs.i18n import N_, said
 from bbs.models import Member, UTCDateTime, row_or_raise, utcnow
 from bbs.resources import records as resources
 
@@ -52,7 +53,7 @@ SHOWN = 10
 PEERS_SHOWN = 5
 KINDS = ("board", "thread", "resource", "peer")
 
-OPT_IN_TEXT = (
+OPT_IN_TEXT = N_(
     "Suggestions for you\n"
     "\n"
     "If you say yes, this server reads your own posts, your goals and your check-in notes "
@@ -70,11 +71,11 @@ OPT_IN_TEXT = (
     "Turning suggestions off deletes everything they learned about you."
 )
 
-NOTHING_YET = (
+NOTHING_YET = N_(
     "Nothing yet. Once you write a post, set a goal or add a note to a check-in, "
     "suggestions will appear here."
 )
-NO_THEMES = (
+NO_THEMES = N_(
     "We could not find themes in what you wrote yet (perhaps it is in a language we do "
     "not read yet), so here is what is popular."
 )
@@ -251,7 +252,7 @@ def set_settings(
 ) -> SuggestionSettingsView:
     """Say yes or no. Peer matching needs suggestions on; off deletes what was learned."""
     if session.get(Member, member_id) is None:
-        raise SuggestionError("That member is no longer here.")
+        raise SuggestionError(said("That member is no longer here."))
     row = session.get(SuggestionSettings, member_id) or SuggestionSettings(member_id=member_id)
     turned_on = suggestions and not row.suggestions
     row.suggestions = suggestions
@@ -324,16 +325,31 @@ def member_texts(session: Session, member_id: int) -> MemberTexts:
     return found
 
 
+WHY_SOBRIETY = N_("because your goal is sobriety")
+WHY_GOAL = N_("because your goal is about {theme}")
+WHY_CHECK_IN = N_("because your check-in notes mention {theme}")
+WHY_WROTE = N_("because you wrote about {theme}")
+
+
 def _why(source: str, theme: str, category: str = "") -> str:
     if source == "goal":
-        return (
-            "because your goal is sobriety"
-            if category == "sobriety"
-            else f"because your goal is about {theme}"
-        )
+        if category == "sobriety":
+            return said(WHY_SOBRIETY)
+        return said(WHY_GOAL, theme=theme)
     if source == "checkin":
-        return f"because your check-in notes mention {theme}"
-    return f"because you wrote about {theme}"
+        return said(WHY_CHECK_IN, theme=theme)
+    return said(WHY_WROTE, theme=theme)
+
+
+def _why_again(stored: str) -> str:
+    """A reason stored in English (the profile's evidence), said again in any language."""
+    if stored == WHY_SOBRIETY:
+        return said(WHY_SOBRIETY)
+    for template in (WHY_GOAL, WHY_CHECK_IN, WHY_WROTE):
+        prefix = template.removesuffix("{theme}")
+        if stored.startswith(prefix) and len(stored) > len(prefix):
+            return said(template, theme=stored.removeprefix(prefix))
+    return stored
 
 
 def _normalised(totals: dict[str, float]) -> dict[str, float]:
@@ -695,9 +711,11 @@ def for_you(session: Session, member_id: int, thread_cache: ThreadThemes | None 
         return ForYou(False, False)
     profile = session.get(SuggestionProfile, member_id)
     if profile is None:
-        return ForYou(True, settings.peers, "Working out your suggestions; look again in a moment.")
+        return ForYou(
+            True, settings.peers, said("Working out your suggestions; look again in a moment.")
+        )
     themes = _loads(profile.themes)
-    evidence = {k: str(v) for k, v in json.loads(profile.evidence or "{}").items()}
+    evidence = {k: _why_again(str(v)) for k, v in json.loads(profile.evidence or "{}").items()}
     dismissed = list(
         session.exec(
             select(SuggestionDismissal).where(SuggestionDismissal.member_id == member_id)
@@ -726,7 +744,7 @@ def for_you(session: Session, member_id: int, thread_cache: ThreadThemes | None 
         score, theme = _rank(themes, penalties, item_cache[kind].get(item_id, {}))
         if score <= 0 or not theme:
             continue
-        why = evidence.get(theme, f"because you wrote about {theme}")
+        why = evidence.get(theme) or said(WHY_WROTE, theme=theme)
         by_kind.setdefault(kind, []).append(
             Suggestion(kind, item_id, title, why, theme, round(score, 4), where)
         )
@@ -747,9 +765,9 @@ def for_you(session: Session, member_id: int, thread_cache: ThreadThemes | None 
 def dismiss(session: Session, *, member_id: int, kind: str, item_id: int, theme: str) -> None:
     """Never offer this item again, and weigh its theme less from now on."""
     if kind not in KINDS:
-        raise SuggestionError("That cannot be dismissed.")
+        raise SuggestionError(said("That cannot be dismissed."))
     if not get_settings(session, member_id).suggestions:
-        raise SuggestionError("Suggestions are off, so there is nothing to dismiss.")
+        raise SuggestionError(said("Suggestions are off, so there is nothing to dismiss."))
     if session.get(SuggestionDismissal, (member_id, kind, item_id)) is None:
         session.add(
             SuggestionDismissal(member_id=member_id, kind=kind, item_id=item_id, theme=theme[:40])
@@ -846,13 +864,13 @@ def peer_matches(
 def may_contact(session: Session, member_id: int, other_id: int) -> str:
     """The other's pseudonym when they are a peer match the member may act on; else raise."""
     if not get_settings(session, member_id).peers:
-        raise SuggestionError("Turn on peer matching first.")
+        raise SuggestionError(said("Turn on peer matching first."))
     if not get_settings(session, other_id).peers or other_id in _blocked_either_way(
         session, member_id
     ):
-        raise SuggestionError("That member is no longer in peer matching.")
+        raise SuggestionError(said("That member is no longer in peer matching."))
     other = row_or_raise(
-        session, Member, other_id, SuggestionError("That member is no longer here.")
+        session, Member, other_id, SuggestionError(said("That member is no longer here."))
     )
     return other.pseudonym
 

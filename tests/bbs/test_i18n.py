@@ -17,10 +17,14 @@ from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, LOCALE_DIR, language_from_enviro
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 # Translations that are rightly the same as their English source, per language.
+# Two sentences, or two items of a list, one after the other (the companion's words).
+_JOINS = {"{first} {then}", "{first}, {then}"}
 SAME_AS_ENGLISH: dict[str, set[str]] = {
-    "de": {"Pseudonym: ", "Thread"},
+    "de": {"Pseudonym: ", "Thread", "April", "August", "September", "November", *_JOINS},
     # The word a member types for no (plain line mode's yes/no prompts).
-    "es": {"no"},
+    "es": {"no", *_JOINS},
+    "fr": {"minutes", *_JOINS},
+    "pt": _JOINS,
 }
 PLACEHOLDER = re.compile(r"\{\w*\}")
 # The README's extraction keywords: -k N_ -k said -k said_n:1,2 (with _ and ngettext).

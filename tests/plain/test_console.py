@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bbs.i18n import translator
+from bbs.i18n import localise, said_n, translator
 from plain.console import HIDDEN_LINE, MORE_PROMPT, Console
 from plain.forms import confirm
 from plain.layout import rows
@@ -196,8 +196,9 @@ async def test_in_spanish_the_words_typed_work_in_spanish_and_in_english() -> No
         io.prompts[-1] == "Escribe S para sí o N para no: "
         and "Escribe S o N, por favor." in io.out
     )
-    assert console.counted(("{count} day", "{count} days"), 1) == "1 día"
-    assert console.counted(("{count} day", "{count} days"), 3) == "3 días"
+    # Counted things are real plurals now (said_n), said in the session's language.
+    assert localise(said_n("{count} day", "{count} days", 1), "es") == "1 día"
+    assert localise(said_n("{count} day", "{count} days", 3), "es") == "3 días"
 
 
 def test_layout_wraps_long_words_and_keeps_blank_lines() -> None:
