@@ -544,8 +544,10 @@ class ReviewQueueScreen(BBSScreen[None]):
 def audit_line(e: AuditView, say: Say = english) -> str:
     why = ": ".join(p for p in (say(e.category) if e.category else "", e.reason) if p)
     action = named(say, ACTION_NAMES, e.action)
+    # The action's column as wide as the language's longest action name, up to 18.
+    width = min(18, max(len(say(name)) for name in ACTION_NAMES.values()))
     line = (
-        f"{e.created_at:%m-%d %H:%M} {e.actor[:10]:<10} {action[:8]:<8} "
+        f"{e.created_at:%m-%d %H:%M} {e.actor[:10]:<10} {action[:width]:<{width}} "
         f"{e.member[:10]:<10} {why}" + (f" | {e.detail}" if e.detail else "")
     )
     # One entry a line at 80 columns; the CSV export keeps everything in full.

@@ -43,9 +43,11 @@ def record_line(record: ResourceRecord, lang: str = DEFAULT_LANGUAGE) -> Content
     """One entry in the sysop's list, within 76 cells: state, title, tags."""
     view = record.view
     retired = truncate_display(localise(RETIRED, lang), 12)
-    state = (retired if record.retired else "").ljust(max(8, len(retired) + 1))
+    # A longer word for "retired" takes its room from the tags.
+    width = max(8, len(retired) + 1)
+    state = (retired if record.retired else "").ljust(width)
     title = truncate_display(clean_line(view.title), 36).ljust(37)
-    tags = tags_text(view.tags, 30)
+    tags = tags_text(view.tags, 30 - (width - 8))
     return styled_line((state, "bold"), (title, "dim" if record.retired else ""), (tags, "dim"))
 
 
