@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 
 from bbs.admin.dashboard import DAYS, DashboardStats, sparkline
 from bbs.errors import StoreBusyError
-from bbs.i18n import DEFAULT_LANGUAGE, N_, localise, normalise_language
+from bbs.i18n import DEFAULT_LANGUAGE, N_, format_number, localise, normalise_language
 from bbs.moderation_queue.audit import AdminError
 from screens.admin import ago
 from screens.base import AdminPanel
@@ -32,16 +32,19 @@ def dashboard_text(d: DashboardStats, lang: str = DEFAULT_LANGUAGE) -> str:
     def t(message: object) -> str:
         return localise(message, lang)
 
+    def number(value: int) -> str:
+        return format_number(value, lang)
+
     lines = [
         t(N_("Members {members}   active today {today}   this week {week}")).format(
-            members=d.members, today=d.active_today, week=d.active_week
+            members=number(d.members), today=number(d.active_today), week=number(d.active_week)
         ),
         (
             t(N_("Queue {open} open, oldest {age}   7 days: flag rate {flags}, hold rate {holds}"))
             if d.queue_oldest
             else t(N_("Queue {open} open   7 days: flag rate {flags}, hold rate {holds}"))
         ).format(
-            open=d.queue_open,
+            open=number(d.queue_open),
             age=ago(d.queue_oldest, say=t) if d.queue_oldest else "",
             flags=_percent(d.flag_rate, lang),
             holds=_percent(d.hold_rate, lang),
