@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from bbs.admin.review import AuditFilter, AuditView, Decision, QueueItem
 from bbs.errors import StoreBusyError
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES
+from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, localise
 from bbs.models import utcnow
 from bbs.moderation_queue.audit import AdminError
 from bbs.moderation_queue.flags import STAFF_TOPIC, FlagKind
@@ -31,7 +31,7 @@ from bbs.text_safety import clean_line, truncate_display
 from screens.base import SAVE_KEY, AdminPanel, BBSScreen, Got, PanelScreen
 from screens.live import Live
 from screens.tcss import default_css
-from screens.widgets import BBSTextArea, KeyBar, PlainText, TextField, literal
+from screens.widgets import BBSTextArea, KeyBar, PlainText, TextField, literal, session_text
 
 # What each key does on a queue item, and what the dialog asks for it.
 QUEUE_KEYS: tuple[tuple[str, Decision, str], ...] = (
@@ -56,15 +56,86 @@ if TYPE_CHECKING:
 _TIMED = (Decision.MUTE, Decision.SUSPEND)
 T = TypeVar("T")
 
+# Says one of our messages in a language (a screen's `t`); English where none is given.
+Say = Callable[[object], str]
 
-def ago(when: datetime, now: datetime | None = None) -> str:
-    """A short age: 5m, 3h, 2d."""
+
+def english(message: object) -> str:
+    return localise(message, DEFAULT_LANGUAGE)
+
+
+# What moderators do, as the screens name it (the audit log stores the English value).
+ACTION_NAMES: dict[str, str] = {
+    "approve": N_("approve"),
+    "hide": N_("hide"),
+    "delete": N_("delete"),
+    "warn": N_("warn"),
+    "mute": N_("mute"),
+    "suspend": N_("suspend"),
+    "ban": N_("ban"),
+    "lift": N_("lift"),
+    "acknowledge": N_("acknowledge"),
+    "uphold": N_("uphold"),
+    "overturn": N_("overturn"),
+    "note": N_("note"),
+    "setting": N_("setting"),
+}
+
+# Why something is in the queue, short enough for the queue's first column.
+KIND_NAMES: dict[FlagKind, str] = {
+    FlagKind.CRISIS: N_("CRISIS"),
+    FlagKind.HOLD: N_("HOLD"),
+    FlagKind.REPORT: N_("REPORT"),
+    FlagKind.APPEAL: N_("APPEAL"),
+}
+
+# What a queue item points at.
+TARGET_NAMES: dict[str, str] = {
+    "post": N_("post"),
+    "message": N_("message"),
+    "room_line": N_("room line"),
+    "check_in": N_("check-in note"),
+    "cheer": N_("cheer"),
+    "goal": N_("goal title"),
+    "action": N_("moderator action"),
+}
+
+ROLE_NAMES: dict[str, str] = {
+    "member": N_("member"),
+    "moderator": N_("moderator"),
+    "sysop": N_("sysop"),
+}
+
+# The default reason categories (bbs.admin.review.DEFAULT_REASON_CATEGORIES), shown in the
+# moderator's language; a sysop's own categories are shown as written.
+_CATEGORY_NAMES = (
+    N_("Harassment"),
+    N_("Spam"),
+    N_("Hate"),
+    N_("Self-harm instructions"),
+    N_("Privacy (outing someone)"),
+    N_("Off-topic"),
+    N_("Other"),
+)
+
+
+def named(say: Say, names: dict[str, str], value: str) -> str:
+    """`value` (an action, a role...) by its name in `say`'s language; unknown: as it is."""
+    return say(names[value]) if value in names else value
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def ago(when: datetime, now: datetime | None = None, say: Say = english) -> str:
+    """A short age: 5m, 3h, 2d (in `say`'s language)."""
     seconds = max(0, int(((now or utcnow()) - when).total_seconds()))
     if seconds < 3600:
-        return f"{seconds // 60}m"
+        return say(N_("{n}m")).format(n=seconds // 60)
     if seconds < 86400:
-        return f"{seconds // 3600}h"
-    return f"{seconds // 86400}d"
+        return say(N_("{n}h")).format(n=seconds // 3600)
+    return say(N_("{n}d")).format(n=seconds // 86400)
 
 
 @dataclass(frozen=True)
@@ -100,32 +171,40 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
         self.reason_needed = reason_needed
         self.category = ""
 
+    def t(self, message: object) -> str:
+        return session_text(self, message)
+
     def compose(self) -> ComposeResult:
+        t = self.t
         with VerticalScroll():
             yield PlainText(self.title_text, classes="title")
             if self.reason_needed:
                 yield PlainText(
-                    "Category (Up/Down, Enter): none chosen yet", id="category", classes="note"
+                    t(N_("Category (Up/Down, Enter): none chosen yet")),
+                    id="category",
+                    classes="note",
                 )
                 yield OptionList(
-                    *(Option(literal(c), id=f"c{i}") for i, c in enumerate(self.categories)),
+                    *(Option(literal(t(c)), id=f"c{i}") for i, c in enumerate(self.categories)),
                     id="categories",
                 )
-            yield TextField(placeholder="Reason in your own words", id="reason", max_length=500)
+            yield TextField(
+                placeholder=t(N_("Reason in your own words")), id="reason", max_length=500
+            )
             if self.ask_length:
                 yield TextField(
-                    placeholder="How long: 24h, 7d, 30d (empty: the default)",
+                    placeholder=t(N_("How long: 24h, 7d, 30d (empty: the default)")),
                     id="length",
                     max_length=12,
                 )
             if self.ask_support:
                 yield TextField(
-                    placeholder="Private supportive message, with resources (optional)",
+                    placeholder=t(N_("Private supportive message, with resources (optional)")),
                     id="support",
                     max_length=1000,
                 )
             yield PlainText("", id="dialog-error", classes="error")
-            yield KeyBar(" Enter next/confirm   Esc cancel")
+            yield KeyBar(N_(" Enter next/confirm   Esc cancel"))
 
     def on_mount(self) -> None:
         if self.reason_needed:
@@ -136,7 +215,9 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
     @on(OptionList.OptionSelected, "#categories")
     def _category(self, event: OptionList.OptionSelected) -> None:
         self.category = self.categories[event.option_index]
-        self.query_one("#category", PlainText).show(f"Category: {self.category}")
+        self.query_one("#category", PlainText).show(
+            self.t(N_("Category: {category}")).format(category=self.t(self.category))
+        )
         self.query_one("#reason", TextField).focus()
 
     @on(TextField.Submitted)
@@ -147,7 +228,7 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
         reason = self.query_one("#reason", TextField).value.strip()
         if self.reason_needed and not self.category and not reason:
             self.query_one("#dialog-error", PlainText).show(
-                "Every action needs a reason: choose a category or write one."
+                self.t(N_("Every action needs a reason: choose a category or write one."))
             )
             return
         length = None
@@ -155,7 +236,7 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
             try:
                 length = parse_length(self.query_one("#length", TextField).value)
             except ValueError as error:
-                self.query_one("#dialog-error", PlainText).show(str(error))
+                self.query_one("#dialog-error", PlainText).show(self.t(error))
                 return
         support = self.query_one("#support", TextField).value if self.ask_support else ""
         self.dismiss(ReasonChoice(self.category, reason, length, support))
@@ -164,7 +245,7 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
         self.dismiss(None)
 
 
-STAFF_ONLY = "Only moderators and sysops can use this screen."
+STAFF_ONLY = N_("Only moderators and sysops can use this screen.")
 
 
 async def staff_read(
@@ -177,42 +258,54 @@ async def staff_read(
     `out`, for anyone else, or when it raises one of `refusals` or the store is busy."""
     member = screen.bbs.member
     if member is None or not member.is_staff:
-        out.show(STAFF_ONLY)
+        out.show(screen.t(STAFF_ONLY))
         return None
     problems: tuple[type[Exception], ...] = (*refusals, StoreBusyError)
     try:
         return Got(await read(member.id))
     except problems as error:
-        out.show(str(error))
+        out.show(screen.t(error))
         return None
 
 
-def describe_item(item: QueueItem, terms: str = "") -> str:
-    """Everything about one queue item, as plain lines (shown literally)."""
+def describe_item(item: QueueItem, terms: str = "", say: Say = english) -> str:
+    """Everything about one queue item, as plain lines (shown literally), in `say`'s
+    language (the member's words as they wrote them)."""
+    t = say
     lines = [
-        f"{item.kind.value.upper()}  {item.target_kind} by {item.author}, "
-        f"{ago(item.created_at)} ago",
-        f"Where: {item.item.where}",
+        t(N_("{kind}  {what} by {author}, {age} ago")).format(
+            kind=t(KIND_NAMES[item.kind]),
+            what=named(t, TARGET_NAMES, item.target_kind),
+            author=item.author,
+            age=ago(item.created_at, say=t),
+        ),
+        t(N_("Where: {where}")).format(where=t(item.item.where)),
     ]
     if item.kind is FlagKind.REPORT:
-        lines.append(f"Reported by {item.reporter or '(gone)'}: {item.reason}")
+        lines.append(
+            t(N_("Reported by {reporter}: {reason}")).format(
+                reporter=item.reporter or t(N_("(gone)")), reason=item.reason
+            )
+        )
     elif item.reason and item.kind is not FlagKind.APPEAL:
-        lines.append(f"Note: {item.reason}")
+        lines.append(t(N_("Note: {note}")).format(note=item.reason))
     if item.scores:
-        lines.append(f"Model scores: {item.scores}")
+        lines.append(t(N_("Model scores: {scores}")).format(scores=item.scores))
     if terms:
-        lines.append(f"Terms behind them: {terms}")
+        lines.append(t(N_("Terms behind them: {terms}")).format(terms=terms))
     lines.append("")
-    lines.append("Appeal message:" if item.kind is FlagKind.APPEAL else "Text:")
-    lines.extend("  " + line for line in (item.item.text or "(empty)").splitlines())
+    lines.append(t(N_("Appeal message:")) if item.kind is FlagKind.APPEAL else t(N_("Text:")))
+    lines.extend("  " + line for line in (item.item.text or t(N_("(empty)"))).splitlines())
     if item.item.context:
         lines.append("")
-        lines.append("Around it:")
+        lines.append(t(N_("Around it:")))
         lines.extend("  " + line for line in item.item.context)
     if item.history or item.suggestion:
         lines.append("")
-        lines.append(f"Author's history ({item.suggestion}):")
-        lines.extend("  " + line for line in item.history)
+        lines.append(
+            t(N_("Author's history ({suggestion}):")).format(suggestion=t(item.suggestion))
+        )
+        lines.extend("  " + t(line) for line in item.history)
     return "\n".join(lines)
 
 
@@ -245,18 +338,22 @@ class ReviewQueueScreen(BBSScreen[None]):
         self._staff: Live | None = None
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Review queue", classes="title", id="queue-title")
+        yield PlainText(self.t(N_("Review queue")), classes="title", id="queue-title")
         yield PlainText(
-            "L lookup  T audit  C community  E boards/rooms  G dashboard  P model  R reload",
+            self.t(
+                N_("L lookup  T audit  C community  E boards/rooms  G dashboard  P model  R reload")
+            ),
             classes="note",
         )
         yield OptionList(id="queue")
         with VerticalScroll(id="detail-scroll"):
             yield PlainText("", id="detail")
         yield KeyBar(
-            " A approve  H hide  D delete  W warn  M mute  S suspend  B ban"
-            "  K acknowledge\n"
-            " U/O uphold or overturn an appeal  I resource library  Esc back  F1 help"
+            N_(
+                " A approve  H hide  D delete  W warn  M mute  S suspend  B ban"
+                "  K acknowledge\n"
+                " U/O uphold or overturn an appeal  I resource library  Esc back  F1 help"
+            )
         )
 
     async def on_mount(self) -> None:
@@ -288,7 +385,11 @@ class ReviewQueueScreen(BBSScreen[None]):
             return
         self.items = got.value
         crisis = sum(1 for i in self.items if i.kind is FlagKind.CRISIS)
-        title.show(f"Review queue: {len(self.items)} open, {crisis} crisis")
+        title.show(
+            self.t(N_("Review queue: {open} open, {crisis} crisis")).format(
+                open=len(self.items), crisis=crisis
+            )
+        )
         queue = self.query_one("#queue", OptionList)
         # A reload (a new item arrived) keeps the moderator on the item they were reading.
         was = queue.highlighted
@@ -298,18 +399,23 @@ class ReviewQueueScreen(BBSScreen[None]):
             else None
         )
         queue.clear_options()
-        queue.add_options([Option(literal(self._line(i)), id=f"f{i.flag_id}") for i in self.items])
+        queue.add_options(
+            [Option(literal(self._line(i, self.t)), id=f"f{i.flag_id}") for i in self.items]
+        )
         if self.items:
             ids = [f"f{i.flag_id}" for i in self.items]
             queue.highlighted = ids.index(chosen) if chosen in ids else 0
             queue.focus()
         else:
-            self.query_one("#detail", PlainText).show("Nothing waiting. Thank you.")
+            self.query_one("#detail", PlainText).show(self.t(N_("Nothing waiting. Thank you.")))
 
     @staticmethod
-    def _line(item: QueueItem) -> str:
+    def _line(item: QueueItem, say: Say = english) -> str:
         text = clean_line(item.item.text.replace("\n", " "))
-        head = f"{item.kind.value[:6].upper():<7}{ago(item.created_at):>4} {item.author[:14]}: "
+        # The kind's column as wide as its longest name in this language.
+        width = max(len(say(k)) for k in KIND_NAMES.values()) + 1
+        kind = say(KIND_NAMES[item.kind])
+        head = f"{kind:<{width}}{ago(item.created_at, say=say):>4} {item.author[:14]}: "
         return head + truncate_display(text, 72 - len(head))
 
     def current(self) -> QueueItem | None:
@@ -320,7 +426,7 @@ class ReviewQueueScreen(BBSScreen[None]):
         item = self.current()
         if item is None:
             return
-        self.query_one("#detail", PlainText).show(describe_item(item))
+        self.query_one("#detail", PlainText).show(describe_item(item, say=self.t))
         if item.kind in (FlagKind.HOLD, FlagKind.CRISIS) and item.item.text:
             self._explain(item)
 
@@ -328,7 +434,7 @@ class ReviewQueueScreen(BBSScreen[None]):
     async def _explain(self, item: QueueItem) -> None:
         terms = await self._admin.terms_behind(item.item.text)
         if terms and self.current() is item:
-            self.query_one("#detail", PlainText).show(describe_item(item, terms))
+            self.query_one("#detail", PlainText).show(describe_item(item, terms, self.t))
 
     @work(exclusive=True, group="dialog")
     async def action_decide(self, value: str) -> None:
@@ -339,14 +445,19 @@ class ReviewQueueScreen(BBSScreen[None]):
             return
         if item.kind is FlagKind.CRISIS and decision is not Decision.ACKNOWLEDGE:
             self.notify(
-                "A crisis alert is never a strike: press K to acknowledge it.", markup=False
+                self.t(N_("A crisis alert is never a strike: press K to acknowledge it.")),
+                markup=False,
             )
             return
         categories = await self._admin.reason_categories()
         crisis = decision is Decision.ACKNOWLEDGE and item.kind is FlagKind.CRISIS
         choice = await self.app.push_screen_wait(
             ReasonDialog(
-                f"{decision.value.capitalize()}: {item.target_kind} by {item.author}",
+                self.t(N_("{action}: {what} by {author}")).format(
+                    action=capitalised(named(self.t, ACTION_NAMES, decision.value)),
+                    what=named(self.t, TARGET_NAMES, item.target_kind),
+                    author=item.author,
+                ),
                 categories,
                 ask_length=decision in _TIMED,
                 ask_support=crisis,
@@ -366,10 +477,13 @@ class ReviewQueueScreen(BBSScreen[None]):
                 support=choice.support,
             )
         except (AdminError, StoreBusyError) as error:
-            self.notify(str(error), severity="warning", markup=False)
+            self.notify(self.t(error), severity="warning", markup=False)
             return
         self.notify(
-            f"Done: {entry.action} ({entry.member or 'no member'}). It is in the audit log.",
+            self.t(N_("Done: {action} ({member}). It is in the audit log.")).format(
+                action=named(self.t, ACTION_NAMES, entry.action),
+                member=entry.member or self.t(N_("no member")),
+            ),
             markup=False,
         )
         await self.load()
@@ -388,26 +502,26 @@ class ReviewQueueScreen(BBSScreen[None]):
         """Open `screen()` for a sysop; anyone else is told `refusal`."""
         member = self.bbs.member
         if member is None or member.role.value != "sysop":
-            self.notify(refusal, markup=False)
+            self.notify(self.t(refusal), markup=False)
             return
         self.app.push_screen(screen())
 
     def action_community(self) -> None:
         self._for_sysops(
-            "Community settings are for sysops.",
+            N_("Community settings are for sysops."),
             lambda: CommunitySettingsScreen(admin=self._admin, texts=self._texts),
         )
 
     def action_places(self) -> None:
         self._for_sysops(
-            "Boards and rooms are managed by sysops.", lambda: PlacesScreen(admin=self._admin)
+            N_("Boards and rooms are managed by sysops."), lambda: PlacesScreen(admin=self._admin)
         )
 
     def action_resources(self) -> None:
         from screens.resources_admin import ResourceAdminScreen
 
         self._for_sysops(
-            "The resource library is managed by sysops.",
+            N_("The resource library is managed by sysops."),
             lambda: ResourceAdminScreen(resources=self._resources),
         )
 
@@ -415,7 +529,7 @@ class ReviewQueueScreen(BBSScreen[None]):
         from screens.model_panel import ModelPanelScreen
 
         self._for_sysops(
-            "The model panel is for sysops.", lambda: ModelPanelScreen(admin=self._admin)
+            N_("The model panel is for sysops."), lambda: ModelPanelScreen(admin=self._admin)
         )
 
     def action_dashboard(self) -> None:
@@ -427,10 +541,13 @@ class ReviewQueueScreen(BBSScreen[None]):
         self.dismiss(None)
 
 
-def audit_line(e: AuditView) -> str:
-    why = ": ".join(p for p in (e.category, e.reason) if p)
+def audit_line(e: AuditView, say: Say = english) -> str:
+    why = ": ".join(p for p in (say(e.category) if e.category else "", e.reason) if p)
+    action = named(say, ACTION_NAMES, e.action)
+    # The action's column as wide as the language's longest action name, up to 18.
+    width = min(18, max(len(say(name)) for name in ACTION_NAMES.values()))
     line = (
-        f"{e.created_at:%m-%d %H:%M} {e.actor[:10]:<10} {e.action[:8]:<8} "
+        f"{e.created_at:%m-%d %H:%M} {e.actor[:10]:<10} {action[:width]:<{width}} "
         f"{e.member[:10]:<10} {why}" + (f" | {e.detail}" if e.detail else "")
     )
     # One entry a line at 80 columns; the CSV export keeps everything in full.
@@ -444,15 +561,20 @@ def parse_filter(text: str) -> AuditFilter:
         key, _, value = word.partition(":")
         if not value or key not in ("mod", "member", "action", "since", "until"):
             raise ValueError(
-                "Filter words are mod:NAME member:NAME action:WHAT "
-                "since:YYYY-MM-DD until:YYYY-MM-DD"
+                N_(
+                    "Filter words are mod:NAME member:NAME action:WHAT "
+                    "since:YYYY-MM-DD until:YYYY-MM-DD"
+                )
             )
         values[key] = value
 
     def day(key: str) -> datetime | None:
         if key not in values:
             return None
-        return datetime.strptime(values[key], "%Y-%m-%d").replace(tzinfo=UTC)
+        try:
+            return datetime.strptime(values[key], "%Y-%m-%d").replace(tzinfo=UTC)
+        except ValueError:
+            raise ValueError(N_("Write dates as YYYY-MM-DD, e.g. since:2026-11-01.")) from None
 
     return AuditFilter(
         moderator=values.get("mod"),
@@ -467,15 +589,15 @@ class AuditLogScreen(AdminPanel):
     """The audit log, newest first, with a filter line."""
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Audit log", classes="title")
+        yield PlainText(self.t(N_("Audit log")), classes="title")
         yield TextField(
-            placeholder="Filter: mod:NAME member:NAME action:ban since:2026-11-01",
+            placeholder=self.t(N_("Filter: mod:NAME member:NAME action:ban since:2026-11-01")),
             id="filter",
             max_length=200,
         )
         with VerticalScroll(id="audit-scroll"):
             yield PlainText("", id="audit", classes="body")
-        yield KeyBar(" Enter apply filter   Up/Down scroll   Esc back")
+        yield KeyBar(N_(" Enter apply filter   Up/Down scroll   Esc back"))
 
     async def on_mount(self) -> None:
         await self.load("")
@@ -490,7 +612,10 @@ class AuditLogScreen(AdminPanel):
             self, out, lambda actor: self._admin.audit(actor, parse_filter(text)), ValueError
         )
         if entries is not None:
-            out.show("\n".join(audit_line(e) for e in entries.value) or "No entries match.")
+            out.show(
+                "\n".join(audit_line(e, self.t) for e in entries.value)
+                or self.t(N_("No entries match."))
+            )
 
 
 # Plain letters work once the record has focus (Enter moves it there; / goes back to the name).
@@ -519,12 +644,14 @@ class MemberLookupScreen(PanelScreen):
         self.name_shown = ""
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Member lookup", classes="title")
-        yield TextField(value=self.start_name, placeholder="Pseudonym", id="who", max_length=64)
+        yield PlainText(self.t(N_("Member lookup")), classes="title")
+        yield TextField(
+            value=self.start_name, placeholder=self.t(N_("Pseudonym")), id="who", max_length=64
+        )
         with VerticalScroll(id="record-scroll", can_focus=True):
             yield PlainText("", id="record", classes="body")
         yield KeyBar(
-            " Enter look up  W warn M mute S suspend B ban U lift N note  / name  Esc back"
+            N_(" Enter look up  W warn M mute S suspend B ban U lift N note  / name  Esc back")
         )
 
     async def on_mount(self) -> None:
@@ -545,21 +672,36 @@ class MemberLookupScreen(PanelScreen):
         r = got.value
         self.name_shown = r.pseudonym
         now = utcnow()
-        last = f"{r.last_login_at:%Y-%m-%d}" if r.last_login_at else "never"
+        t, day = self.t, self.bbs.moment
+        none = "  " + t(N_("none"))
+        last = day(r.last_login_at, time=False) if r.last_login_at else t(N_("never"))
         lines = [
-            f"{r.pseudonym} ({r.role}), joined {r.created_at:%Y-%m-%d}, last login {last}",
-            f"Warnings: {r.suggestion}; reports made: {r.reports_made}",
+            t(N_("{name} ({role}), joined {joined}, last login {last}")).format(
+                name=r.pseudonym,
+                role=named(t, ROLE_NAMES, r.role),
+                joined=day(r.created_at, time=False),
+                last=last,
+            ),
+            t(N_("Warnings: {suggestion}; reports made: {reports}")).format(
+                suggestion=t(r.suggestion), reports=r.reports_made
+            ),
             "",
-            "Sanctions:",
+            t(N_("Sanctions:")),
         ]
         lines += [
-            f"  {s.created_at:%Y-%m-%d} {s.kind.value} "
-            f"{'IN FORCE' if s.in_force(now) else 'ended'}: {s.category} {s.reason}"
+            "  "
+            + t(N_("{date} {kind} {state}: {category} {reason}")).format(
+                date=day(s.created_at, time=False),
+                kind=named(t, ACTION_NAMES, s.kind.value),
+                state=t(N_("IN FORCE")) if s.in_force(now) else t(N_("ended")),
+                category=t(s.category),
+                reason=s.reason,
+            )
             for s in r.sanctions
-        ] or ["  none"]
-        lines += ["", "Private moderator notes:"] + [f"  {n}" for n in r.notes or ("none",)]
-        lines += ["", "Flags:"] + [f"  {f}" for f in r.flags or ("none",)]
-        lines += ["", "Recent posts:"] + [f"  {p}" for p in r.posts or ("none",)]
+        ] or [none]
+        lines += ["", t(N_("Private moderator notes:"))] + ([f"  {n}" for n in r.notes] or [none])
+        lines += ["", t(N_("Flags:"))] + ([f"  {t(f)}" for f in r.flags] or [none])
+        lines += ["", t(N_("Recent posts:"))] + ([f"  {p}" for p in r.posts] or [none])
         out.show("\n".join(lines))
         self.query_one("#record-scroll").focus()
 
@@ -570,13 +712,15 @@ class MemberLookupScreen(PanelScreen):
     async def action_act(self, what: str) -> None:
         member = self.bbs.member
         if member is None or not member.is_staff or not self.name_shown:
-            self.notify("Look a member up first.", markup=False)
+            self.notify(self.t(N_("Look a member up first.")), markup=False)
             return
         admin = self._admin
         note = what == "note"
         choice = await self.app.push_screen_wait(
             ReasonDialog(
-                f"{what.capitalize()}: {self.name_shown}",
+                self.t(N_("{action}: {name}")).format(
+                    action=capitalised(named(self.t, ACTION_NAMES, what)), name=self.name_shown
+                ),
                 [] if note else await admin.reason_categories(),
                 ask_length=what in ("mute", "suspend"),
                 reason_needed=not note,
@@ -601,24 +745,37 @@ class MemberLookupScreen(PanelScreen):
                     length=choice.length,
                 )
         except (AdminError, StoreBusyError) as error:
-            self.notify(str(error), severity="warning", markup=False)
+            self.notify(self.t(error), severity="warning", markup=False)
             return
-        self.notify(f"Done: {what} {self.name_shown}. It is in the audit log.", markup=False)
+        self.notify(
+            self.t(N_("Done: {action} {name}. It is in the audit log.")).format(
+                action=named(self.t, ACTION_NAMES, what), name=self.name_shown
+            ),
+            markup=False,
+        )
         await self.load(self.name_shown)
 
 
 # Field id, setting key, label: each saved on its own with Enter.
 _SETTING_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("announcement", "announcement", "Announcement banner for everyone (empty: none)"),
-    ("on-call", "on_call_note", "On-call note shown in Help (e.g. who is around tonight)"),
-    ("reasons", "reason_categories", "Reason categories, separated by commas"),
-    ("public-log", "public_moderation_log", "Public moderation log, names hidden: on or off"),
+    ("announcement", "announcement", N_("Announcement banner for everyone (empty: none)")),
+    ("on-call", "on_call_note", N_("On-call note shown in Help (e.g. who is around tonight)")),
+    ("reasons", "reason_categories", N_("Reason categories, separated by commas")),
+    ("public-log", "public_moderation_log", N_("Public moderation log, names hidden: on or off")),
     (
         "message-hours",
         NEW_MEMBER_MESSAGE_HOURS,
-        "Hours before new members may start private messages (0: at once; staff never wait)",
+        N_("Hours before new members may start private messages (0: at once; staff never wait)"),
     ),
 )
+# What "Saved: ..." calls each field.
+_SAVED_NAMES: dict[str, str] = {
+    "announcement": N_("announcement"),
+    "on-call": N_("on-call note"),
+    "reasons": N_("reason categories"),
+    "public-log": N_("public moderation log"),
+    "message-hours": N_("new members' private messages"),
+}
 
 
 class CommunitySettingsScreen(PanelScreen):
@@ -635,11 +792,13 @@ class CommunitySettingsScreen(PanelScreen):
     ]
     DEFAULT_CSS = default_css(__file__, "CommunitySettingsScreen")
     # What the editor holds in turn: the guidelines, then each language's help.
+    # (each label a template given the language's own name as {language})
     TEXTS: ClassVar[dict[str, str]] = {
-        "guidelines": "Guidelines (members agree again when they change):",
+        "guidelines": N_("Guidelines (members agree again when they change):"),
         **{
-            f"help.{lang}": f"Help and crisis lines in {LANGUAGE_NAMES[lang]} "
-            f"(behind F1 for members reading {LANGUAGE_NAMES[lang]}):"
+            f"help.{lang}": N_(
+                "Help and crisis lines in {language} (behind F1 for members reading {language}):"
+            )
             for lang in LANGUAGES
         },
     }
@@ -653,13 +812,18 @@ class CommunitySettingsScreen(PanelScreen):
         self.editing = "guidelines"
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Community settings (sysops)", classes="title")
+        yield PlainText(self.t(N_("Community settings (sysops)")), classes="title")
         for field_id, _key, label in _SETTING_FIELDS:
-            yield PlainText(label, classes="note")
+            yield PlainText(self.t(label), classes="note")
             yield TextField(id=field_id, max_length=1000)
-        yield PlainText(self.TEXTS["guidelines"], classes="note", id="editor-label")
+        yield PlainText(self._label("guidelines"), classes="note", id="editor-label")
         yield BBSTextArea(id="text-editor", soft_wrap=True)
-        yield KeyBar(" Tab next  Ctrl+E next text  Ctrl+S save what changed  Esc back")
+        yield KeyBar(N_(" Tab next  Ctrl+E next text  Ctrl+S save what changed  Esc back"))
+
+    def _label(self, text: str) -> str:
+        """What the editor says it holds: the guidelines or one language's help."""
+        lang = text.partition(".")[2]
+        return self.t(self.TEXTS[text]).format(language=LANGUAGE_NAMES.get(lang, lang))
 
     def _values(self) -> dict[str, str]:
         from textual.widgets import TextArea
@@ -699,7 +863,7 @@ class CommunitySettingsScreen(PanelScreen):
         order = list(self.TEXTS)
         self.editing = order[(order.index(self.editing) + 1) % len(order)]
         editor.text = self.texts[self.editing]
-        self.query_one("#editor-label", PlainText).show(self.TEXTS[self.editing])
+        self.query_one("#editor-label", PlainText).show(self._label(self.editing))
         editor.focus()
 
     async def action_save(self) -> None:
@@ -708,12 +872,17 @@ class CommunitySettingsScreen(PanelScreen):
             return
         values = self._values()
         if values["public-log"] not in ("on", "off"):
-            self.notify("Public moderation log: type on or off.", markup=False)
+            self.notify(self.t(N_("Public moderation log: type on or off.")), markup=False)
             return
         try:
             values["message-hours"] = str(parse_message_hours(values["message-hours"]))
         except ValueError as error:
-            self.notify(f"New members' private messages: {error}", markup=False)
+            self.notify(
+                self.t(N_("New members' private messages: {problem}")).format(
+                    problem=self.t(error)
+                ),
+                markup=False,
+            )
             return
         admin = self._admin
         saved: list[str] = []
@@ -725,22 +894,24 @@ class CommunitySettingsScreen(PanelScreen):
                 if field_id == "reasons":
                     value = "\n".join(p.strip() for p in value.split(",") if p.strip())
                 await admin.set_setting(member.id, key, value)
-                saved.append(field_id)
+                saved.append(self.t(_SAVED_NAMES[field_id]))
             for lang in LANGUAGES:
                 if values[f"help.{lang}"] != self.loaded.get(f"help.{lang}"):
                     await admin.set_help_text(member.id, values[f"help.{lang}"], lang=lang)
-                    saved.append(f"help ({LANGUAGE_NAMES[lang]})")
+                    saved.append(
+                        self.t(N_("help ({language})")).format(language=LANGUAGE_NAMES[lang])
+                    )
             if values["guidelines"] != self.loaded.get("guidelines"):
                 version = await admin.publish_guidelines(member.id, values["guidelines"])
-                saved.append(f"guidelines (version {version})")
+                saved.append(self.t(N_("guidelines (version {version})")).format(version=version))
         except (AdminError, StoreBusyError) as error:
-            self.notify(str(error), severity="warning", markup=False)
+            self.notify(self.t(error), severity="warning", markup=False)
             return
         self.loaded = values
         self.notify(
-            ("Saved: " + ", ".join(saved) + ". It is in the audit log.")
+            self.t(N_("Saved: {what}. It is in the audit log.")).format(what=", ".join(saved))
             if saved
-            else "Nothing changed.",
+            else self.t(N_("Nothing changed.")),
             markup=False,
         )
 
@@ -771,11 +942,11 @@ class PlacesScreen(BBSScreen[None]):
         self.pending = ""
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Boards and rooms (sysops)", classes="title")
+        yield PlainText(self.t(N_("Boards and rooms (sysops)")), classes="title")
         yield OptionList(id="places")
         yield PlainText("", id="place-prompt", classes="note")
         yield TextField(id="place-input", max_length=200)
-        yield KeyBar(" N new board  M new room  E rename/topic  X archive/close  Esc back")
+        yield KeyBar(N_(" N new board  M new room  E rename/topic  X archive/close  Esc back"))
 
     async def on_mount(self) -> None:
         self.query_one("#place-input", TextField).display = False
@@ -788,14 +959,25 @@ class PlacesScreen(BBSScreen[None]):
         try:
             board_list, room_list = await self._admin.places(member.id)
         except (AdminError, StoreBusyError) as error:
-            self.query_one("#place-prompt", PlainText).show(str(error))
+            self.query_one("#place-prompt", PlainText).show(self.t(error))
             return
         self.places = [_Place("board", b.name) for b in board_list] + [
             _Place("room", r.name, r.id) for r in room_list
         ]
-        labels = [f"Board  {b.name}{'  (archived)' if b.archived else ''}" for b in board_list]
+        t = self.t
+        labels = [
+            (t(N_("Board  {name}  (archived)")) if b.archived else t(N_("Board  {name}"))).format(
+                name=b.name
+            )
+            for b in board_list
+        ]
         labels += [
-            f"Room   {r.name}{'  (closed)' if r.closed else ''}  {r.topic}" for r in room_list
+            (
+                t(N_("Room   {name}  (closed)  {topic}"))
+                if r.closed
+                else t(N_("Room   {name}  {topic}"))
+            ).format(name=r.name, topic=r.topic)
+            for r in room_list
         ]
         places = self.query_one("#places", OptionList)
         places.clear_options()
@@ -817,13 +999,15 @@ class PlacesScreen(BBSScreen[None]):
                 return
             what = "rename_board" if place.kind == "board" else "room_topic"
         prompts = {
-            "add_board": "Name of the new board (Enter adds, Esc cancels):",
-            "add_room": "Name of the new room (Enter adds, Esc cancels):",
-            "rename_board": f"New name for the board {place.name if place else ''}:",
-            "room_topic": f"New topic for the room {place.name if place else ''}:",
+            "add_board": N_("Name of the new board (Enter adds, Esc cancels):"),
+            "add_room": N_("Name of the new room (Enter adds, Esc cancels):"),
+            "rename_board": N_("New name for the board {name}:"),
+            "room_topic": N_("New topic for the room {name}:"),
         }
         self.pending = what
-        self.query_one("#place-prompt", PlainText).show(prompts[what])
+        self.query_one("#place-prompt", PlainText).show(
+            self.t(prompts[what]).format(name=place.name if place else "")
+        )
         field = self.query_one("#place-input", TextField)
         field.value = ""
         field.display = True
@@ -854,9 +1038,11 @@ class PlacesScreen(BBSScreen[None]):
                 value=value,
             )
         except (ValueError, StoreBusyError) as error:
-            self.query_one("#place-prompt", PlainText).show(str(error))
+            self.query_one("#place-prompt", PlainText).show(self.t(error))
             return
-        self.query_one("#place-prompt", PlainText).show(f"Done: {done}.")
+        self.query_one("#place-prompt", PlainText).show(
+            self.t(N_("Done: {done}.")).format(done=self.t(done))
+        )
         await self.load()
 
     def action_back(self) -> None:

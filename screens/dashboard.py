@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 
 from bbs.admin.dashboard import DAYS, DashboardStats, sparkline
 from bbs.errors import StoreBusyError
+from bbs.i18n import DEFAULT_LANGUAGE, N_, format_number, localise, normalise_language
 from bbs.moderation_queue.audit import AdminError
 from screens.admin import ago
 from screens.base import AdminPanel
@@ -19,27 +20,58 @@ if TYPE_CHECKING:
     pass
 
 
-def dashboard_text(d: DashboardStats) -> str:
-    """The dashboard as plain lines, none wider than 78 columns."""
-    oldest = f", oldest {ago(d.queue_oldest)}" if d.queue_oldest else ""
+def _percent(value: float, lang: str) -> str:
+    from babel.numbers import format_percent
+
+    return str(format_percent(value, "#,##0.0%", locale=normalise_language(lang)))
+
+
+def dashboard_text(d: DashboardStats, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The dashboard as plain lines, none wider than 78 columns, in the reader's language."""
+
+    def t(message: object) -> str:
+        return localise(message, lang)
+
+    def number(value: int) -> str:
+        return format_number(value, lang)
+
     lines = [
-        f"Members {d.members}   active today {d.active_today}   this week {d.active_week}",
-        f"Queue {d.queue_open} open{oldest}   7 days: flag rate {d.flag_rate:.1%}, "
-        f"hold rate {d.hold_rate:.1%}",
+        t(N_("Members {members}   active today {today}   this week {week}")).format(
+            members=number(d.members), today=number(d.active_today), week=number(d.active_week)
+        ),
+        (
+            t(N_("Queue {open} open, oldest {age}   7 days: flag rate {flags}, hold rate {holds}"))
+            if d.queue_oldest
+            else t(N_("Queue {open} open   7 days: flag rate {flags}, hold rate {holds}"))
+        ).format(
+            open=number(d.queue_open),
+            age=ago(d.queue_oldest, say=t) if d.queue_oldest else "",
+            flags=_percent(d.flag_rate, lang),
+            holds=_percent(d.hold_rate, lang),
+        ),
         "",
-        f"{'':<12}{d.days[0]:%m-%d}{'':>{DAYS - 10}}{d.days[-1]:%m-%d}  today  7 days",
     ]
-    for label, series in (
-        ("Posts", d.posts),
-        ("Chat lines", d.chat_lines),
-        ("Check-ins", d.check_ins),
-        ("Flags", d.flags),
-        ("Holds", d.holds),
-    ):
-        lines.append(f"{label:<12}{sparkline(series)}  {series[-1]:>5}  {sum(series[-7:]):>6}")
+    # The chart's columns: the label, 14 days of bars, today's count, the week's.
+    labels = [
+        (t(N_("Posts")), d.posts),
+        (t(N_("Chat lines")), d.chat_lines),
+        (t(N_("Check-ins")), d.check_ins),
+        (t(N_("Flags")), d.flags),
+        (t(N_("Holds")), d.holds),
+    ]
+    width = max(12, *(len(label) + 1 for label, _series in labels))
+    today, week = t(N_("today")), t(N_("7 days"))
+    lines.append(
+        f"{'':<{width}}{d.days[0]:%m-%d}{'':>{DAYS - 10}}{d.days[-1]:%m-%d}  {today}  {week}"
+    )
+    for label, series in labels:
+        lines.append(
+            f"{label:<{width}}{sparkline(series)}  {series[-1]:>{max(5, len(today))}}  "
+            f"{sum(series[-7:]):>{max(6, len(week))}}"
+        )
     lines.append("")
     if d.trending:
-        lines.append("Trending this week (posts mentioning it):")
+        lines.append(t(N_("Trending this week (posts mentioning it):")))
         row = ""
         for term, n in d.trending:
             piece = f"{term} ({n})   "
@@ -49,7 +81,7 @@ def dashboard_text(d: DashboardStats) -> str:
             row += piece
         lines.append("  " + row.rstrip())
     else:
-        lines.append("Trending this week: nothing stands out yet.")
+        lines.append(t(N_("Trending this week: nothing stands out yet.")))
     themes = ""
     for theme, n in d.themes:
         piece = f"{theme} ({n})"
@@ -57,9 +89,9 @@ def dashboard_text(d: DashboardStats) -> str:
             break
         themes += ("   " if themes else "") + piece
     lines.append(
-        f"Themes this week (threads): {themes}"
+        t(N_("Themes this week (threads): {themes}")).format(themes=themes)
         if themes
-        else "Themes this week: none stand out yet."
+        else t(N_("Themes this week: none stand out yet."))
     )
     return "\n".join(lines)
 
@@ -73,10 +105,10 @@ class DashboardScreen(AdminPanel):
     STATUS_ID = "dashboard"
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Dashboard (last 14 days, UTC)", classes="title")
+        yield PlainText(self.t(N_("Dashboard (last 14 days, UTC)")), classes="title")
         with VerticalScroll(id="dashboard-scroll"):
-            yield PlainText("Counting...", id="dashboard", classes="body")
-        yield KeyBar(" R reload   Esc back")
+            yield PlainText(self.t(N_("Counting...")), id="dashboard", classes="body")
+        yield KeyBar(N_(" R reload   Esc back"))
 
     async def on_mount(self) -> None:
         await self.action_reload()
@@ -84,4 +116,4 @@ class DashboardScreen(AdminPanel):
     async def action_reload(self) -> None:
         stats = await self.tried(self._admin.dashboard(self.member_id), AdminError, StoreBusyError)
         if stats is not None:
-            self.say(dashboard_text(stats.value))
+            self.say(dashboard_text(stats.value, self.bbs.language))

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import ProgressBar
 
 from bbs.errors import StoreBusyError
+from bbs.i18n import N_
 from bbs.moderation_queue.audit import AdminError
 from screens.base import AdminPanel
 from screens.tcss import default_css
@@ -36,14 +37,14 @@ class ModelPanelScreen(AdminPanel):
     output: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Moderation model (sysops)", classes="title")
+        yield PlainText(self.t(N_("Moderation model (sysops)")), classes="title")
         with VerticalScroll(id="model-scroll"):
-            yield PlainText("Reading...", id="model-status", classes="body")
+            yield PlainText(self.t(N_("Reading...")), id="model-status", classes="body")
             yield PlainText("", id="model-output", classes="body")
         bar = ProgressBar(total=None, show_eta=False, id="model-progress")
         bar.display = False
         yield bar
-        yield KeyBar(" T retrain from decisions   B roll back   Esc back")
+        yield KeyBar(N_(" T retrain from decisions   B roll back   Esc back"))
 
     async def on_mount(self) -> None:
         await self.load()
@@ -55,14 +56,18 @@ class ModelPanelScreen(AdminPanel):
         if status is None:
             return
         st = status.value
+        t = self.t
         lines = [
-            f"In use: {st.current}    versions kept: {', '.join(st.versions)}",
-            f"Sysop decisions gathered: {st.decisions_total}, "
-            f"{st.decisions_since} since this model was trained",
+            t(N_("In use: {current}    versions kept: {versions}")).format(
+                current=st.current, versions=", ".join(st.versions)
+            ),
+            t(N_("Sysop decisions gathered: {total}, {since} since this model was trained")).format(
+                total=st.decisions_total, since=st.decisions_since
+            ),
             "",
-            "Evaluation (seed validation split):",
+            t(N_("Evaluation (seed validation split):")),
         ]
-        lines += [f"  {line}" for line in st.evaluation]
+        lines += [f"  {t(line)}" for line in st.evaluation]
         self.say("\n".join(lines))
 
     def _line(self, line: str) -> None:
@@ -85,20 +90,25 @@ class ModelPanelScreen(AdminPanel):
         bar = self.query_one("#model-progress", ProgressBar)
         bar.display = True
         self.output = ()
-        self._line("Retraining: this takes a minute or two..." if retrain else "Rolling back...")
+        self._line(
+            self.t(N_("Retraining: this takes a minute or two..."))
+            if retrain
+            else self.t(N_("Rolling back..."))
+        )
         admin = self._admin
         try:
             if retrain:
                 kept = await admin.retrain_model(member.id, self._line)
                 self._line(
-                    "The new model is in use."
+                    self.t(N_("The new model is in use."))
                     if kept
-                    else "The new model was no better, so the current one stays."
+                    else self.t(N_("The new model was no better, so the current one stays."))
                 )
             else:
-                self._line(f"Now using {await admin.rollback_model(member.id)}.")
+                version = await admin.rollback_model(member.id)
+                self._line(self.t(N_("Now using {version}.")).format(version=version))
         except (AdminError, StoreBusyError, ValueError) as error:
-            self._line(str(error))
+            self._line(self.t(error))
         finally:
             self.busy = False
             bar.display = False

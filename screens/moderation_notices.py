@@ -21,15 +21,17 @@ from bbs.admin.service import (
 )
 from bbs.errors import StoreBusyError
 from bbs.events import Event
+from bbs.i18n import N_
 from bbs.moderation_queue.audit import AdminError
 from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
 from bbs.moderation_queue.sanctions import NoticeView
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
+from screens.admin import ACTION_NAMES, named
 from screens.base import AdminPanel, BBSScreen
 from screens.live import Live
 from screens.tcss import default_css
-from screens.widgets import KeyBar, PlainText, TextField, literal
+from screens.widgets import KeyBar, PlainText, TextField, literal, session_text
 
 if TYPE_CHECKING:
     from bbs.admin.service import AdminService
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
 
 # A crisis alert stays on screen this long (a toast over whatever screen is open).
 CRISIS_ALERT_SECONDS = 60.0
+
+CRISIS_TITLE = N_("Crisis alert")
 
 NOTICE_BINDINGS: list[BindingType] = [Binding("n", "notices", "Notes from moderators", show=False)]
 
@@ -88,14 +92,27 @@ class ModerationNews(Static):
         if crisis:
             # Wherever the moderator is, before any read: someone may be in danger.
             self.app.notify(
-                "Crisis alert: someone may be in danger. Press A on the home screen to review.",
-                title="Crisis alert",
+                self.t(
+                    N_(
+                        "Crisis alert: someone may be in danger. "
+                        "Press A on the home screen to review."
+                    )
+                ),
+                title=self.t(CRISIS_TITLE),
                 severity="error",
                 timeout=CRISIS_ALERT_SECONDS,
                 markup=False,
             )
             self._crisis_seen += crisis
         self.reload()
+
+    def t(self, message: object) -> str:
+        return session_text(self, message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        screen = self.screen
+        assert isinstance(screen, BBSScreen)
+        return screen.bbs.ngettext(singular, plural, count)
 
     @work(exclusive=True, group="moderation-news")
     async def reload(self) -> None:
@@ -129,32 +146,43 @@ class ModerationNews(Static):
             # Alerts that arrived while this moderator was away from the bus (a fresh
             # login, or after a busy moment): say so wherever they are.
             self.app.notify(
-                f"{crisis} crisis alert{'s' if crisis != 1 else ''} waiting in "
-                "the review queue (A on the home screen).",
+                self.ngettext(
+                    "{count} crisis alert waiting in the review queue (A on the home screen).",
+                    "{count} crisis alerts waiting in the review queue (A on the home screen).",
+                    crisis,
+                ).format(count=crisis),
                 markup=False,
-                title="Crisis alert",
+                title=self.t(CRISIS_TITLE),
                 severity="error",
                 timeout=CRISIS_ALERT_SECONDS,
             )
         self._crisis_seen = crisis
         lines: list[Content] = []
         if banner.strip():
+            heading = self.t(N_("Announcement: "))
             lines.append(
-                Content("Announcement: ").stylize("bold")
-                + literal(truncate_display(clean_line(banner), 62))
+                Content(heading).stylize("bold")
+                + literal(truncate_display(clean_line(banner), 76 - len(heading)))
             )
         if self.notices:
             count = len(self.notices)
             lines.append(
                 Content(
-                    f"{count} note{'s' if count != 1 else ''} from the moderators "
-                    "for you: press N to read."
+                    self.ngettext(
+                        "{count} note from the moderators for you: press N to read.",
+                        "{count} notes from the moderators for you: press N to read.",
+                        count,
+                    ).format(count=count)
                 ).stylize("bold")
             )
         if crisis:
             lines.append(
                 Content(
-                    f"{crisis} crisis alert{'s' if crisis != 1 else ''} waiting: press A to review."
+                    self.ngettext(
+                        "{count} crisis alert waiting: press A to review.",
+                        "{count} crisis alerts waiting: press A to review.",
+                        crisis,
+                    ).format(count=crisis)
                 ).stylize("bold reverse")
             )
         shown = Content("\n").join(lines)
@@ -185,21 +213,21 @@ class NoticesScreen(BBSScreen[None]):
         self.notices = notices
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Notes from the moderators", classes="title")
+        yield PlainText(self.t(N_("Notes from the moderators")), classes="title")
         yield OptionList(
             *(
-                Option(literal(f"{n.created_at:%Y-%m-%d %H:%M}  {n.text}"), id=f"n{n.id}")
+                Option(literal(f"{self.bbs.moment(n.created_at)}  {self.t(n.text)}"), id=f"n{n.id}")
                 for n in self.notices
             ),
             id="notices",
         )
         yield TextField(
-            placeholder="Why you think this was a mistake (Enter sends)",
+            placeholder=self.t(N_("Why you think this was a mistake (Enter sends)")),
             id="appeal",
             max_length=500,
         )
         yield PlainText("", id="notice-status", classes="note")
-        yield KeyBar(" P appeal the chosen note (once)   Esc back")
+        yield KeyBar(N_(" P appeal the chosen note (once)   Esc back"))
 
     def on_mount(self) -> None:
         self.query_one("#appeal", TextField).display = False
@@ -213,7 +241,7 @@ class NoticesScreen(BBSScreen[None]):
         notice = self._chosen()
         status = self.query_one("#notice-status", PlainText)
         if notice is None or not notice.appealable or notice.audit_id is None:
-            status.show("That note is not about an action you can appeal.")
+            status.show(self.t(N_("That note is not about an action you can appeal.")))
             return
         field = self.query_one("#appeal", TextField)
         field.display = True
@@ -233,7 +261,7 @@ class NoticesScreen(BBSScreen[None]):
         try:
             sent = await self._admin.appeal(member.id, notice.audit_id, text)
         except (AdminError, StoreBusyError) as error:
-            status.show(str(error))
+            status.show(self.t(error))
             return
         self.notices = [
             replace(n, appealable=False) if n.audit_id == notice.audit_id else n
@@ -242,7 +270,7 @@ class NoticesScreen(BBSScreen[None]):
         field = self.query_one("#appeal", TextField)
         field.value = ""
         field.display = False
-        status.show(sent.message)
+        status.show(self.t(sent.message))
         self.query_one("#notices", OptionList).focus()
 
     async def action_back(self) -> None:
@@ -270,11 +298,13 @@ class GuidelinesAgainScreen(BBSScreen[None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        yield PlainText("The community guidelines have changed", classes="title")
-        yield PlainText("Please read them again; they apply to everyone here.", classes="note")
+        yield PlainText(self.t(N_("The community guidelines have changed")), classes="title")
+        yield PlainText(
+            self.t(N_("Please read them again; they apply to everyone here.")), classes="note"
+        )
         with VerticalScroll(id="guidelines-scroll"):
             yield PlainText(reflow(self.text), id="guidelines", classes="body")
-        yield KeyBar(" A I agree   Q leave for now   Up/Down scroll")
+        yield KeyBar(N_(" A I agree   Q leave for now   Up/Down scroll"))
 
     async def action_agree(self) -> None:
         member = self.bbs.member
@@ -282,7 +312,7 @@ class GuidelinesAgainScreen(BBSScreen[None]):
             try:
                 await self._admin.agree(member.id)
             except StoreBusyError:
-                self.notify("The BBS is busy; please press A again.", markup=False)
+                self.notify(self.t(N_("The BBS is busy; please press A again.")), markup=False)
                 return
         self.dismiss(None)
 
@@ -294,30 +324,39 @@ class PublicLogScreen(AdminPanel):
     """The member-facing moderation log (when a sysop turns it on): what, why, never who."""
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Moderation log", classes="title")
+        yield PlainText(self.t(N_("Moderation log")), classes="title")
         yield PlainText(
-            "What moderators did and why. Moderators' names are not shown.", classes="note"
+            self.t(N_("What moderators did and why. Moderators' names are not shown.")),
+            classes="note",
         )
         with VerticalScroll(id="public-log-scroll"):
-            yield PlainText("Reading...", id="public-log", classes="body")
-        yield KeyBar(" Up/Down scroll   Esc back")
+            yield PlainText(self.t(N_("Reading...")), id="public-log", classes="body")
+        yield KeyBar(N_(" Up/Down scroll   Esc back"))
 
     async def on_mount(self) -> None:
         out = self.query_one("#public-log", PlainText)
         try:
             entries = await self._admin.public_log()
         except StoreBusyError:
-            out.show("The BBS is busy; please try again in a moment.")
+            out.show(self.t(N_("The BBS is busy; please try again in a moment.")))
             return
         if not entries:
-            out.show("This community does not publish its moderation log.")
+            out.show(self.t(N_("This community does not publish its moderation log.")))
             return
+        t = self.t
         out.show(
             "\n".join(
                 truncate_display(
                     clean_line(
-                        f"{e.created_at:%Y-%m-%d} {e.action} {e.member}: "
-                        + (": ".join(p for p in (e.category, e.reason) if p) or "no reason given")
+                        t(N_("{date} {action} {member}: {why}")).format(
+                            date=self.bbs.moment(e.created_at, time=False),
+                            action=named(t, ACTION_NAMES, e.action),
+                            member=e.member,
+                            why=": ".join(
+                                p for p in (t(e.category) if e.category else "", e.reason) if p
+                            )
+                            or t(N_("no reason given")),
+                        )
                     ),
                     74,
                 )

@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError
+from bbs.i18n import DEFAULT_LANGUAGE, N_, format_number, localise
 from bbs.moderation_queue.audit import AdminError
 from bbs.resources.records import (
     BODY_MAX,
@@ -33,14 +34,20 @@ if TYPE_CHECKING:
 
 
 _PROBLEMS = (ResourceError, AdminError, StoreBusyError)
+# A new entry's source line until the sysop writes another (stored as written).
+DEFAULT_SOURCE = N_("Written for this community")
+RETIRED = N_("retired")
 
 
-def record_line(record: ResourceRecord) -> Content:
+def record_line(record: ResourceRecord, lang: str = DEFAULT_LANGUAGE) -> Content:
     """One entry in the sysop's list, within 76 cells: state, title, tags."""
     view = record.view
-    state = "retired " if record.retired else "        "
+    retired = truncate_display(localise(RETIRED, lang), 12)
+    # A longer word for "retired" takes its room from the tags.
+    width = max(8, len(retired) + 1)
+    state = (retired if record.retired else "").ljust(width)
     title = truncate_display(clean_line(view.title), 36).ljust(37)
-    tags = tags_text(view.tags, 30)
+    tags = tags_text(view.tags, 30 - (width - 8))
     return styled_line((state, "bold"), (title, "dim" if record.retired else ""), (tags, "dim"))
 
 
@@ -62,22 +69,36 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
     def _original(self) -> tuple[str, str, str, str]:
         e = self.entry
         if e is None:
-            return ("", "", "Written for this community", "")
+            return ("", "", self.t(DEFAULT_SOURCE), "")
         return (e.title, ", ".join(e.tags), e.source, e.body)
 
     def compose(self) -> ComposeResult:
         title, tags, source, body = self._original()
-        yield PlainText("Edit resource" if self.entry else "New resource", classes="title")
-        yield PlainText(f"Title (up to {TITLE_MAX} characters)", classes="field-label")
+        t = self.t
+        yield PlainText(
+            t(N_("Edit resource")) if self.entry else t(N_("New resource")), classes="title"
+        )
+        yield PlainText(
+            t(N_("Title (up to {most} characters)")).format(most=self._number(TITLE_MAX)),
+            classes="field-label",
+        )
         yield TextField(title, id="res-title", max_length=TITLE_MAX * 2)
-        yield PlainText("Tags, separated by commas (e.g. sleep, anxiety)", classes="field-label")
+        yield PlainText(
+            t(N_("Tags, separated by commas (e.g. sleep, anxiety)")), classes="field-label"
+        )
         yield TextField(tags, id="res-tags", max_length=400)
-        yield PlainText("Source line (honest: where it comes from)", classes="field-label")
+        yield PlainText(t(N_("Source line (honest: where it comes from)")), classes="field-label")
         yield TextField(source, id="res-source", max_length=SOURCE_MAX * 2)
-        yield PlainText(f"Body (up to {BODY_MAX:,} characters; plain text)", classes="field-label")
+        yield PlainText(
+            t(N_("Body (up to {most} characters; plain text)")).format(most=self._number(BODY_MAX)),
+            classes="field-label",
+        )
         yield PostEditor(body, id="res-body", soft_wrap=True, tab_behavior="focus")
         yield PlainText("", id="res-error", classes="error")
-        yield KeyBar(" Tab next field   Ctrl+S save   Esc cancel")
+        yield KeyBar(N_(" Tab next field   Ctrl+S save   Esc cancel"))
+
+    def _number(self, value: int) -> str:
+        return format_number(value, self.bbs.language)
 
     def values(self) -> tuple[str, str, str, str]:
         return (
@@ -94,12 +115,16 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
     @on(PostEditor.TooLong)
     def _too_long(self, event: PostEditor.TooLong) -> None:
         self._error(
-            f"That paste is {event.size:,} characters, far beyond the "
-            f"{BODY_MAX:,} a resource takes, so nothing was pasted."
+            self.t(
+                N_(
+                    "That paste is {size} characters, far beyond the {most} a resource "
+                    "takes, so nothing was pasted."
+                )
+            ).format(size=self._number(event.size), most=self._number(BODY_MAX))
         )
 
-    def _error(self, text: str) -> None:
-        self.query_one("#res-error", PlainText).show(text)
+    def _error(self, text: object) -> None:
+        self.query_one("#res-error", PlainText).show(self.t(text))
 
     async def action_save(self) -> None:
         member = self.bbs.member
@@ -117,14 +142,14 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
                     member.id, self.entry.id, title=title, body=body, source=source, tags=tags
                 )
         except _PROBLEMS as error:
-            self._error(str(error))
+            self._error(error)
             return
         self.dismiss(saved)
 
     @work(exclusive=True, group="dialog")
     async def action_cancel(self) -> None:
         if self.values() != self._original() and not await self.app.push_screen_wait(
-            ConfirmScreen("Leave without saving? What you typed here will be lost.")
+            ConfirmScreen(self.t(N_("Leave without saving? What you typed here will be lost.")))
         ):
             return
         self.dismiss(None)
@@ -148,15 +173,21 @@ class ResourceAdminScreen(LoadingPanel):
         self.records: list[ResourceRecord] = []
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Resource library (sysops)", classes="title", id="res-admin-title")
         yield PlainText(
-            "Retired entries stay here and can be restored; members' favourites "
-            "come back with them.",
+            self.t(N_("Resource library (sysops)")), classes="title", id="res-admin-title"
+        )
+        yield PlainText(
+            self.t(
+                N_(
+                    "Retired entries stay here and can be restored; members' favourites "
+                    "come back with them."
+                )
+            ),
             classes="note",
         )
         yield OptionList(id="res-records")
         yield PlainText("", id="res-admin-status", classes="note")
-        yield KeyBar(" Enter read  N new  E edit  X retire/restore  Esc back")
+        yield KeyBar(N_(" Enter read  N new  E edit  X retire/restore  Esc back"))
 
     def _actor(self) -> int | None:
         member = self.bbs.member
@@ -169,18 +200,25 @@ class ResourceAdminScreen(LoadingPanel):
         try:
             self.records = await self._resources.all(actor)
         except _PROBLEMS as error:
-            self.say(BUSY if isinstance(error, StoreBusyError) else str(error))
+            self.say(BUSY if isinstance(error, StoreBusyError) else error)
             return
         retired = sum(1 for r in self.records if r.retired)
         self.query_one("#res-admin-title", PlainText).show(
-            f"Resource library (sysops): {len(self.records) - retired} shown, {retired} retired"
+            self.t(N_("Resource library (sysops): {shown} shown, {retired} retired")).format(
+                shown=len(self.records) - retired, retired=retired
+            )
         )
         options = self.query_one("#res-records", OptionList)
         keep = options.highlighted
         options.clear_options()
-        options.add_options([Option(record_line(r), id=f"r{r.view.id}") for r in self.records])
+        lang = self.bbs.language
+        options.add_options(
+            [Option(record_line(r, lang), id=f"r{r.view.id}") for r in self.records]
+        )
         if not self.records:
-            options.add_option(Option(Content("No entries. Press N to write one."), disabled=True))
+            options.add_option(
+                Option(Content(self.t(N_("No entries. Press N to write one."))), disabled=True)
+            )
         else:
             options.highlighted = min(keep, len(self.records) - 1) if keep is not None else 0
 
@@ -200,7 +238,9 @@ class ResourceAdminScreen(LoadingPanel):
     async def action_new(self) -> None:
         await self.reload_after(
             ResourceFormScreen(None, resources=self._resources),
-            lambda saved: f"Added: {clean_line(saved.title)}. It is in the audit log.",
+            lambda saved: self.t(N_("Added: {title}. It is in the audit log.")).format(
+                title=clean_line(saved.title)
+            ),
         )
 
     @work(exclusive=True, group="dialog")
@@ -210,7 +250,7 @@ class ResourceAdminScreen(LoadingPanel):
             return
         await self.reload_after(
             ResourceFormScreen(record.view, resources=self._resources),
-            lambda saved: f"Saved: {clean_line(saved.title)}.",
+            lambda saved: self.t(N_("Saved: {title}.")).format(title=clean_line(saved.title)),
         )
 
     @work(exclusive=True, group="dialog")
@@ -221,16 +261,22 @@ class ResourceAdminScreen(LoadingPanel):
             return
         title = truncate_display(clean_line(record.view.title), 40)
         question = (
-            f"Restore {title!r} to the library?"
+            self.t(N_("Restore \u201c{title}\u201d to the library?"))
             if record.retired
-            else f"Retire {title!r}? Members stop seeing it; you can restore it later."
-        )
+            else self.t(
+                N_("Retire \u201c{title}\u201d? Members stop seeing it; you can restore it later.")
+            )
+        ).format(title=title)
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
         try:
             done = await self._resources.retire(actor, record.view.id, retired=not record.retired)
         except _PROBLEMS as error:
-            self.say(str(error))
+            self.say(error)
             return
-        self.say(("Retired: " if done.retired else "Restored: ") + title)
+        self.say(
+            (
+                self.t(N_("Retired: {title}")) if done.retired else self.t(N_("Restored: {title}"))
+            ).format(title=title)
+        )
         await self.reload()
