@@ -18,13 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 # Translations that are rightly the same as their English source, per language.
 # Two sentences, or two items of a list, one after the other (the companion's words).
-_JOINS = {"{first} {then}", "{first}, {then}"}
 SAME_AS_ENGLISH: dict[str, set[str]] = {
-    "de": {"Pseudonym: ", "Thread", "April", "August", "September", "November", *_JOINS},
-    # The word a member types for no (plain line mode's yes/no prompts).
-    "es": {"no", *_JOINS},
-    "fr": {"minutes", *_JOINS},
-    "pt": _JOINS,
+    "de": {
+        *("Pseudonym: ", "Pseudonym", "Thread", "Text:", "Spam"),
+        *("April", "August", "September", "November"),
+        "Filter: mod:NAME member:NAME action:ban since:2026-11-01",
+    },
+    # "no": the word a member types for no (plain line mode's yes/no prompts).
+    "es": {"no", "CRISIS", "Spam"},
+    "fr": {"minutes", "note", "Spam"},
+    "pt": {"Spam"},
 }
 PLACEHOLDER = re.compile(r"\{\w*\}")
 # The README's extraction keywords: -k N_ -k said -k said_n:1,2 (with _ and ngettext).
@@ -35,6 +38,12 @@ README_KEYWORDS = ["-k", "N_", "-k", "said", "-k", "said_n:1,2"]
 def _catalogue(lang: str):  # type: ignore[no-untyped-def]
     with (LOCALE_DIR / lang / "LC_MESSAGES" / "bbs.po").open("rb") as f:
         return read_po(f, locale=lang)
+
+
+def _has_words(message: str) -> bool:
+    """A message with words of its own, not only placeholders and punctuation (those
+    are in the catalogue for their order, which a language may change)."""
+    return bool(re.search(r"[^\W\d_]", PLACEHOLDER.sub("", message)))
 
 
 def _singular(message_id: str | tuple[str, ...]) -> str:
@@ -81,7 +90,7 @@ def test_every_catalogue_translates_every_message_and_none_is_fuzzy(lang: str) -
         for index, form in enumerate(forms):
             source = sources[min(index, len(sources) - 1)]
             assert form, f"{lang}: untranslated: {key!r}"
-            if form == source:
+            if form == source and _has_words(source):
                 assert source in SAME_AS_ENGLISH.get(lang, set()), (
                     f"{lang}: identical to the English: {source!r}"
                 )
