@@ -17,7 +17,6 @@ from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, LOCALE_DIR, language_from_enviro
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 # Translations that are rightly the same as their English source, per language.
-# Two sentences, or two items of a list, one after the other (the companion's words).
 SAME_AS_ENGLISH: dict[str, set[str]] = {
     "de": {
         *("Pseudonym: ", "Pseudonym", "Thread", "Text:", "Spam"),
