@@ -923,13 +923,18 @@ class _Place:
     room_id: int = 0
 
 
+LANGUAGE_PROMPT = N_("Language for {name}: en, es, fr, de, pt, or - for any:")
+
+
 class PlacesScreen(BBSScreen[None]):
-    """Sysops: boards and rooms. N new board, M new room, E rename/topic, X archive/close."""
+    """Sysops: boards and rooms. N new board, M new room, E rename/topic, L language (so
+    members find the places in theirs), X archive/close."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "ask('add_board')", "New board", show=False),
         Binding("m", "ask('add_room')", "New room", show=False),
         Binding("e", "ask('edit')", "Rename or topic", show=False),
+        Binding("l", "ask('language')", "Language", show=False),
         Binding("x", "archive_or_close", "Archive or close", show=False),
         Binding("escape", "back", "Back"),
     ]
@@ -946,7 +951,9 @@ class PlacesScreen(BBSScreen[None]):
         yield OptionList(id="places")
         yield PlainText("", id="place-prompt", classes="note")
         yield TextField(id="place-input", max_length=200)
-        yield KeyBar(N_(" N new board  M new room  E rename/topic  X archive/close  Esc back"))
+        yield KeyBar(
+            N_(" N new board  M new room  E rename/topic  L language\n X archive/close  Esc back")
+        )
 
     async def on_mount(self) -> None:
         self.query_one("#place-input", TextField).display = False
@@ -981,6 +988,12 @@ class PlacesScreen(BBSScreen[None]):
         ]
         places = self.query_one("#places", OptionList)
         places.clear_options()
+        # The language a place is marked with, in its own name (issue 20).
+        marks = [b.language for b in board_list] + [r.language for r in room_list]
+        labels = [
+            f"{label}  · {LANGUAGE_NAMES[mark]}" if mark in LANGUAGE_NAMES else label
+            for label, mark in zip(labels, marks, strict=True)
+        ]
         places.add_options(
             [Option(literal(truncate_display(clean_line(label), 74))) for label in labels]
         )
@@ -998,11 +1011,17 @@ class PlacesScreen(BBSScreen[None]):
             if place is None:
                 return
             what = "rename_board" if place.kind == "board" else "room_topic"
+        elif what == "language":
+            if place is None:
+                return
+            what = "board_language" if place.kind == "board" else "room_language"
         prompts = {
             "add_board": N_("Name of the new board (Enter adds, Esc cancels):"),
             "add_room": N_("Name of the new room (Enter adds, Esc cancels):"),
             "rename_board": N_("New name for the board {name}:"),
             "room_topic": N_("New topic for the room {name}:"),
+            "board_language": LANGUAGE_PROMPT,
+            "room_language": LANGUAGE_PROMPT,
         }
         self.pending = what
         self.query_one("#place-prompt", PlainText).show(

@@ -462,6 +462,15 @@ async def test_sysop_adds_and_archives_a_board_and_closes_a_room(community: Comm
         await pilot.press("x")
         await settle(pilot, lambda: "closed" in text_of(app, "#place-prompt"), "closed")
         assert "room Lobby closed" in text_of(app, "#place-prompt")
+        # L marks the room with a language; the list shows it by its own name.
+        screen.query_one("#places", OptionList).highlighted = rooms_at[0]
+        await pilot.press("l")
+        await settle(pilot, lambda: "Language for Lobby" in text_of(app, "#place-prompt"), "ask")
+        await pilot.press("e", "s", "enter")
+        await settle(pilot, lambda: "Done" in text_of(app, "#place-prompt"), "the language set")
+        options = screen.query_one("#places", OptionList)
+        lobby = str(options.get_option_at_index(rooms_at[0]).prompt)
+        assert lobby.startswith("Room   Lobby") and lobby.endswith("· Español"), lobby
     with community.database.read() as session:
         grief = [b for b in boards.all_boards(session) if b.name == "Grief"]
         assert grief and grief[0].archived
