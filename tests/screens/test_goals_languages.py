@@ -41,7 +41,7 @@ async def test_the_goals_screen_speaks_spanish_and_keeps_the_members_words(
         assert "check in" not in _keys(app)
         assert text_of(app, "#reminder") == "1 registro pendiente hoy."
         prompt = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
-        assert "Caminar después de comer" in prompt and "cada día" in prompt
+        assert "Caminar después de comer" in prompt and "diario" in prompt
         assert "aún sin racha" in prompt and "toca hoy" in prompt
         await pilot.press("c")
         await reach(pilot, CheckInScreen)
