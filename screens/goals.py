@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from bbs.boards.records import PostError
 from bbs.errors import StoreBusyError
 from bbs.events import Event
+from bbs.goals.companion import badge_words
 from bbs.goals.records import (
     CATEGORIES,
     NOTE_MAX,
@@ -31,7 +32,7 @@ from bbs.goals.records import (
     Visibility,
 )
 from bbs.goals.service import CheckInOutcome, CheerEvent, Greeting
-from bbs.goals.streaks import Cadence, CadenceKind, CheckInStatus, DayMark, GoalError, Progress
+from bbs.goals.streaks import Cadence, CheckInStatus, DayMark, GoalError, Progress
 from bbs.i18n import DEFAULT_LANGUAGE, N_, format_day, localise, translator
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
@@ -184,22 +185,12 @@ def status_text(w: Speaks, status: CheckInStatus) -> str:
 
 def cadence_text(w: Speaks, cadence: Cadence) -> str:
     """ "daily", "weekly" or "3x a week", in the member's language."""
-    if cadence.kind is CadenceKind.DAILY:
-        return w.t(N_("daily"))
-    if cadence.kind is CadenceKind.WEEKLY:
-        return w.t(N_("weekly"))
-    return w.t(N_("{times}x a week")).format(times=cadence.times)
+    return w.t(cadence.describe())
 
 
 def badge_text(w: Speaks, badge: BadgeView, unit: str) -> str:
     """A badge's name: "First check-in", "10 check-ins", "7-day streak"."""
-    if badge.kind == "check-ins":
-        if badge.threshold == 1:
-            return w.t(N_("First check-in"))
-        return w.t(N_("{count} check-ins")).format(count=badge.threshold)
-    if unit == "week":
-        return w.t(N_("{count}-week streak")).format(count=badge.threshold)
-    return w.t(N_("{count}-day streak")).format(count=badge.threshold)
+    return w.t(badge.label(unit))
 
 
 def _mood_number(w: Speaks, value: float) -> str:
@@ -383,7 +374,7 @@ def detail_text(detail: GoalDetail, w: Speaks = ENGLISH) -> Content:
         _line(mood_trend(detail.marks, w)),
     ]
     if detail.badges:
-        badges = ", ".join(badge_text(w, b, p.unit) for b in detail.badges)
+        badges = w.t(badge_words(detail.badges, p.unit))
         lines.append(_line(w.t(N_("Badges: {badges}.")).format(badges=badges)))
     if detail.recent:
         lines.append(Content(w.t(N_("Recent check-ins:"))).stylize("bold"))
