@@ -8,7 +8,14 @@ from textual.widgets import OptionList, Static
 
 from bbs.community import Community
 from screens.app import BBSApp, SessionContext
-from screens.goals import CheckInReplyScreen, CheckInScreen, GoalDetailScreen, GoalsScreen
+from screens.goals import (
+    CheckInReplyScreen,
+    CheckInScreen,
+    CheckInsDue,
+    GoalDetailScreen,
+    GoalFormScreen,
+    GoalsScreen,
+)
 from screens.menu import MainMenuScreen
 from screens.profile import ProfileScreen
 from screens.widgets import KeyBar
@@ -33,6 +40,10 @@ async def test_the_goals_screen_speaks_spanish_and_keeps_the_members_words(
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, MainMenuScreen)
         assert "Objetivos y registros" in str(app.screen.query_one("#menu").render())
+        await until(pilot, lambda: bool(app.screen.query_one(CheckInsDue).due))
+        due = text_of(app, "#checkins-due", Static)
+        assert "Registros pendientes: Caminar después de comer  (C registrar)" in due
+        assert due.startswith("Acompañante (automático): ")  # the core's words, said again
         await pilot.press("g")
         await reach(pilot, GoalsScreen)
         await until(pilot, lambda: len(app.screen.summaries) == 1)  # type: ignore[attr-defined]
@@ -78,3 +89,17 @@ async def test_the_profile_speaks_spanish(community: Community) -> None:
         assert "S guardar" in _keys(app)
         await until(pilot, lambda: "Zona horaria" in text_of(app, "#profile-badges"))
         assert text_of(app, "#profile-badges").startswith("Aún no hay insignias.")
+
+
+async def test_a_core_refusal_on_the_goal_form_is_said_in_spanish(community: Community) -> None:
+    app = await _spanish_app(community, "Nora")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")
+        await reach(pilot, GoalsScreen)
+        await pilot.press("n")
+        await reach(pilot, GoalFormScreen)
+        assert text_of(app, ".title") == "Objetivo nuevo"
+        assert "[propio]" in str(app.screen.query_one("#category").render())
+        await app.screen.action_save()  # type: ignore[attr-defined]
+        await until(pilot, lambda: text_of(app, "#error").startswith("Tu objetivo necesita"))
+        assert isinstance(app.screen, GoalFormScreen)
