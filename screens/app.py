@@ -21,7 +21,7 @@ from bbs.accounts.members import MemberView, PublicKeyInfo
 from bbs.errors import StoreBusyError
 from bbs.events import Event
 from bbs.home import HomeSnapshot
-from bbs.i18n import DEFAULT_LANGUAGE, format_moment, localise, translator
+from bbs.i18n import DEFAULT_LANGUAGE, N_, format_moment, localise, translator
 from bbs.models import ColourMode
 from bbs.moderation_queue.sanctions import AccessChanged, member_topic
 from bbs.services import Services
@@ -31,6 +31,17 @@ from screens.tcss import module_css
 from screens.textual_compat import QuietCrashApp, set_color_system, use_line_filter
 
 log = logging.getLogger(__name__)
+
+# Said on the plain terminal as the session ends.
+SIGNUP_EXPIRED = N_(
+    "Sign-up has a time limit and it ran out, so we closed it. Nothing was saved. "
+    "Connect again whenever you are ready."
+)
+CRASHED = N_(
+    "Sorry, something went wrong on our side and this session had to close. "
+    "Anything you saw saved is safe. Please connect again."
+)
+GOODBYE = N_("Goodbye. Take care of yourself.")
 
 _COLOR_SYSTEMS = {
     ColourDepth.TRUECOLOR: ColorSystem.TRUECOLOR,
@@ -167,10 +178,7 @@ class BBSApp(QuietCrashApp[int]):
 
     def _signup_expired(self) -> None:
         if self.context.member is None:
-            self.farewell = self.gettext(
-                "Sign-up has a time limit and it ran out, so we closed it. Nothing was saved. "
-                "Connect again whenever you are ready."
-            )
+            self.farewell = self.t(SIGNUP_EXPIRED)
             self.exit(return_code=1)
 
     def signed_in(self, member: MemberView) -> None:
@@ -212,7 +220,7 @@ class BBSApp(QuietCrashApp[int]):
             self.set_timer(1.0, self._access_changed_again)
             return
         if line is not None:
-            self.farewell = line
+            self.farewell = self.t(line)
             self.exit(1, return_code=1)
 
     def _access_changed_again(self) -> None:
@@ -239,10 +247,7 @@ class BBSApp(QuietCrashApp[int]):
         # server's stderr: that could print a password or a private message. Log the
         # stack without locals, and tell the member plainly.
         log.error("session app crashed", exc_info=error)
-        self.farewell = (
-            "Sorry, something went wrong on our side and this session had to close. "
-            "Anything you saw saved is safe. Please connect again."
-        )
+        self.farewell = self.t(CRASHED)
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
@@ -293,5 +298,5 @@ class BBSApp(QuietCrashApp[int]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_goodbye(self) -> None:
-        self.farewell = "Goodbye. Take care of yourself."
+        self.farewell = self.t(GOODBYE)
         self.exit(0)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -23,6 +24,7 @@ from bbs.goals.records import (
     CATEGORIES,
     NOTE_MAX,
     TITLE_MAX,
+    BadgeView,
     GoalDetail,
     GoalSummary,
     GoalView,
@@ -30,18 +32,53 @@ from bbs.goals.records import (
     Visibility,
 )
 from bbs.goals.service import CheckInOutcome, CheerEvent, Greeting
-from bbs.goals.streaks import CheckInStatus, DayMark, GoalError, Progress
+from bbs.goals.streaks import Cadence, CheckInStatus, DayMark, GoalError, Progress
+from bbs.i18n import DEFAULT_LANGUAGE, N_, format_day, localise, translator
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import SAVE_KEY, BBSScreen, LoadingPanel, PanelScreen, ReloadingPanel
 from screens.compose import AskScreen, ConfirmScreen, NoteScreen, ask_then
 from screens.live import Live
 from screens.tcss import default_css
-from screens.widgets import BUSY, ChoiceField, KeyBar, PlainText, TextField, Tick
+from screens.widgets import BUSY, ChoiceField, KeyBar, PlainText, TextField, Tick, session_text
 from screens.widgets import styled_line as _line
 
 if TYPE_CHECKING:
     from bbs.goals.service import GoalService
+
+
+class Speaks(Protocol):
+    """What says our words in a member's language: the session's app (`BBSApp`)."""
+
+    language: str
+
+    def t(self, message: object) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str: ...
+
+
+class _InLanguage:
+    """A `Speaks` for one language, where no session is at hand (English by default)."""
+
+    def __init__(self, language: str = DEFAULT_LANGUAGE) -> None:
+        self.language = language
+
+    def t(self, message: object) -> str:
+        return localise(message, self.language)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return translator(self.language).ngettext(singular, plural, count)
+
+
+ENGLISH: Speaks = _InLanguage()
+
+
+def speaker(widget: Widget) -> Speaks:
+    """The session showing `widget`, as something that speaks its language."""
+    from screens.app import BBSApp
+
+    app = widget.app
+    return app if isinstance(app, BBSApp) else ENGLISH
 
 
 # Chart glyphs: shape and letter carry the meaning; colour only repeats it.
@@ -52,136 +89,306 @@ GLYPHS: dict[CheckInStatus | None, tuple[str, str]] = {
     None: ("·", "dim"),
 }
 REST_GLYPH = ("z", "blue")
-LEGEND = "■ done  □ partial  x missed  z rest  · none"
+LEGEND = N_("■ done  □ partial  x missed  z rest  · none")
 MOOD_BARS = " ▁▃▅▇█"
 SEEN_BY = {
-    "private": "private",
-    "partners": "shared with partners",
-    "community": "shared with partners and the community",
+    "private": N_("private"),
+    "partners": N_("shared with partners"),
+    "community": N_("shared with partners and the community"),
 }
-MOOD_WORDS = {1: "very low", 2: "low", 3: "okay", 4: "good", 5: "very good"}
+MOOD_WORDS = {1: N_("very low"), 2: N_("low"), 3: N_("okay"), 4: N_("good"), 5: N_("very good")}
+# How a check-in went, as said (the keys and stored values stay D, P, M / English).
+STATUS_NAMES = {"done": N_("done"), "partial": N_("partial"), "missed": N_("missed")}
+# The choices of the goal form, as said; what is stored stays the English value.
+CATEGORY_NAMES = {
+    "sleep": N_("sleep"),
+    "movement": N_("movement"),
+    "sobriety": N_("sobriety"),
+    "mood": N_("mood"),
+    "social": N_("social"),
+    "custom": N_("custom"),
+}
+MEASURE_NAMES = {"minutes": N_("minutes"), "count": N_("count")}
+VISIBILITY_NAMES = {
+    "private": N_("private"),
+    "partners": N_("partners"),
+    "community": N_("community"),
+}
 
 # Bound on the home screen: the one-key check-in.
 CHECK_IN_BINDINGS: list[BindingType] = [Binding("c", "check_in", "Check in", show=False)]
 
+GOALS_TITLE = N_("Goals and check-ins")
+LOADING = N_("Loading...")
+SAVE = N_("Save")
+CLOSE_KEY = N_("Enter close")
+SHARE_KEYS = N_("W share this milestone on the Wins board (only if you want)   Enter close")
 
-def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit}{'' if n == 1 else 's'}"
+
+class NamedChoiceField(ChoiceField):
+    """A ChoiceField whose values (stored, English) are shown by their names in the
+    member's language; a first letter chooses by the name shown."""
+
+    def __init__(
+        self, options: Sequence[str], names: dict[str, str], value: str, *, id: str | None = None
+    ) -> None:
+        super().__init__(options, value, id=id)
+        self._names = names
+
+    def _label(self, option: str) -> str:
+        name = self._names.get(option)
+        return session_text(self, name) if name else option
+
+    def render(self) -> Content:
+        parts = []
+        for option in self.options:
+            if option == self.value:
+                chosen = Content(f"[{self._label(option)}]").stylize("bold")
+                parts.append(chosen.stylize("reverse") if self.has_focus else chosen)
+            else:
+                parts.append(Content(f" {self._label(option)} "))
+        return Content(" ").join(parts)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.is_printable and event.character != " ":
+            letter = event.character.lower()
+            start = self.options.index(self.value)
+            for offset in range(1, len(self.options) + 1):
+                option = self.options[(start + offset) % len(self.options)]
+                if self._label(option).lower().startswith(letter):
+                    self.value = option
+                    event.stop()
+                    break
 
 
-def streak_text(p: Progress) -> str:
+def day_text(w: Speaks, day: date, *, long: bool = False) -> str:
+    """ "Fri 4 Dec" (or "Friday 4 December") as the member's language writes it."""
+    return format_day(day, w.language, long=long)
+
+
+def short_date(w: Speaks, day: date, *, year: bool = False) -> str:
+    """ "4 Dec" (or "4 Dec 2026") as the member's language writes it."""
+    from babel.dates import format_date
+
+    return str(format_date(day, "d MMM y" if year else "d MMM", locale=w.language))
+
+
+def measure_text(w: Speaks, measure: str) -> str:
+    name = MEASURE_NAMES.get(measure)
+    return w.t(name) if name else measure
+
+
+def status_text(w: Speaks, status: CheckInStatus) -> str:
+    name = STATUS_NAMES.get(status.value)
+    return w.t(name) if name else status.value
+
+
+def cadence_text(w: Speaks, cadence: Cadence) -> str:
+    """ "daily", "weekly" or "3x a week", in the member's language."""
+    return w.t(cadence.describe())
+
+
+def badge_text(w: Speaks, badge: BadgeView, unit: str) -> str:
+    """A badge's name: "First check-in", "10 check-ins", "7-day streak"."""
+    return w.t(badge.label(unit))
+
+
+def _mood_number(w: Speaks, value: float) -> str:
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, format="0.0", locale=w.language))
+
+
+def streak_text(p: Progress, w: Speaks = ENGLISH) -> str:
     """'streak 3 days, best 5' in words, for lists and screen readers alike."""
     if p.current_streak == 0 and p.best_streak == 0:
-        return "no streak yet"
-    return f"streak {_plural(p.current_streak, p.unit)}, best {p.best_streak}"
+        return w.t(N_("no streak yet"))
+    n = p.current_streak
+    if p.unit == "week":
+        text = w.ngettext(
+            "streak {count} week, best {best}", "streak {count} weeks, best {best}", n
+        )
+    else:
+        text = w.ngettext("streak {count} day, best {best}", "streak {count} days, best {best}", n)
+    return text.format(count=n, best=p.best_streak)
 
 
-def period_text(p: Progress) -> str:
+def streak_length(p: Progress, w: Speaks = ENGLISH) -> str:
+    """'3 days (best 5)': the streak's length and the best one."""
+    n = p.current_streak
+    if p.unit == "week":
+        text = w.ngettext("{count} week (best {best})", "{count} weeks (best {best})", n)
+    else:
+        text = w.ngettext("{count} day (best {best})", "{count} days (best {best})", n)
+    return text.format(count=n, best=p.best_streak)
+
+
+def period_text(p: Progress, w: Speaks = ENGLISH) -> str:
     if p.resting_today:
-        return "resting"
+        return w.t(N_("resting"))
     if p.required > 1:
-        return f"{p.this_period}/{p.required} this week"
+        return w.t(N_("{done}/{required} this week")).format(
+            done=p.this_period, required=p.required
+        )
     if p.period_met:
-        return "done " + ("this week" if p.unit == "week" else "today")
-    return "due" if p.due_today else ""
+        return w.t(N_("done this week")) if p.unit == "week" else w.t(N_("done today"))
+    return w.t(N_("due")) if p.due_today else ""
 
 
-def goal_line(summary: GoalSummary) -> Content:
+def goal_line(summary: GoalSummary, w: Speaks = ENGLISH) -> Content:
     """One goal in a list, within 74 cells: title, cadence, streak and what is due."""
     g, p = summary.goal, summary.progress
     mark = "■" if p.period_met else ("z" if p.resting_today else "·")
     title = truncate_display(clean_line(g.title), 29).ljust(30)
-    streak = (
-        f"{_plural(p.current_streak, p.unit)}, best {p.best_streak}"
-        if p.best_streak
-        else "no streak yet"
-    )
-    due = period_text(p)
+    n = p.current_streak
+    if not p.best_streak:
+        streak = w.t(N_("no streak yet"))
+    elif p.unit == "week":
+        streak = w.ngettext("{count} week, best {best}", "{count} weeks, best {best}", n)
+    else:
+        streak = w.ngettext("{count} day, best {best}", "{count} days, best {best}", n)
+    streak = streak.format(count=n, best=p.best_streak)
+    cadence = truncate_display(cadence_text(w, g.cadence), 10)
+    due = period_text(p, w)
     return _line(
         (mark + " ", "bold"),
         (title, "bold" if p.due_today else ""),
-        f"{g.cadence.describe():<11}{streak:<19}",
+        f"{cadence:<11}{truncate_display(streak, 18):<19}",
         (due, "bold" if p.due_today else ""),
     )
 
 
-def chart(marks: Sequence[DayMark]) -> Content:
+def _weekday_initials(w: Speaks) -> list[str]:
+    """Monday's to Sunday's initial in the member's language ("MTWTFSS" in English)."""
+    from babel.dates import get_day_names
+
+    names = get_day_names("narrow", locale=w.language)
+    return [str(names[i])[:1] for i in range(7)]
+
+
+def chart(marks: Sequence[DayMark], w: Speaks = ENGLISH) -> Content:
     """The last days as glyphs, weekday initials under them, then mood as bars and digits."""
     glyphs: list[Content] = []
     for m in marks:
         glyph, style = REST_GLYPH if m.resting and m.status is None else GLYPHS[m.status]
         glyphs.append(Content(glyph + " ").stylize(style))
-    days = " ".join("MTWTFSS"[m.day.weekday()] for m in marks)
+    initials = _weekday_initials(w)
+    days = " ".join(initials[m.day.weekday()] for m in marks)
     bars = " ".join(MOOD_BARS[m.mood] if m.mood else "·" for m in marks)
     digits = " ".join(str(m.mood) if m.mood else " " for m in marks)
     first, last = marks[0].day, marks[-1].day
+    days_label, mood_label = w.t(N_("Days")), w.t(N_("Mood"))
+    width = max(len(days_label), len(mood_label)) + 2
+    heading = w.t(N_("Last {count} days, {first} to {last}  ({legend})")).format(
+        count=len(marks),
+        first=short_date(w, first),
+        last=short_date(w, last),
+        legend=w.t(LEGEND),
+    )
     lines = [
-        Content(f"Last {len(marks)} days, {first:%d %b} to {last:%d %b}  ({LEGEND})"),
-        Content("Days  ") + Content("").join(glyphs),
-        Content("      " + days),
-        Content("Mood  " + bars),
-        Content("      " + digits.rstrip()),
+        Content(heading),
+        Content(days_label.ljust(width)) + Content("").join(glyphs),
+        Content(" " * width + days),
+        Content(mood_label.ljust(width) + bars),
+        Content(" " * width + digits.rstrip()),
     ]
     return Content("\n").join(lines)
 
 
-def mood_trend(marks: Sequence[DayMark]) -> str:
+def mood_trend(marks: Sequence[DayMark], w: Speaks = ENGLISH) -> str:
     """The mood trend in words: last 7 days against the 7 before."""
     recent = [m.mood for m in marks[-7:] if m.mood]
     earlier = [m.mood for m in marks[-14:-7] if m.mood]
     if not recent:
-        return "Mood: no moods noted in the last 7 days."
+        return w.t(N_("Mood: no moods noted in the last 7 days."))
     now = sum(recent) / len(recent)
-    text = f"Mood: {now:.1f} of 5 on average over the last 7 days"
+    trend = ""
     if earlier:
         before = sum(earlier) / len(earlier)
         if now - before >= 0.5:
-            text += f", up from {before:.1f}"
+            trend = w.t(N_(", up from {before}"))
         elif before - now >= 0.5:
-            text += f", down from {before:.1f}; be gentle with yourself"
+            trend = w.t(N_(", down from {before}; be gentle with yourself"))
         else:
-            text += ", about the same as the week before"
-    return text + "."
+            trend = w.t(N_(", about the same as the week before"))
+        trend = trend.format(before=_mood_number(w, before))
+    return w.t(N_("Mood: {average} of 5 on average over the last 7 days{trend}.")).format(
+        average=_mood_number(w, now), trend=trend
+    )
 
 
-def detail_text(detail: GoalDetail) -> Content:
+def detail_text(detail: GoalDetail, w: Speaks = ENGLISH) -> Content:
     """Everything about one goal, as lines of literal text."""
     s = detail.summary
     g, p = s.goal, s.progress
-    measure = f", measured in {g.measure}" if g.measure else ""
-    target = f", target {g.target}" if g.target else ""
-    met = (
-        f"{p.met_recently} of {p.counted_recently} recent {p.unit}s met"
-        if p.counted_recently
-        else "no full " + p.unit + " yet"
+    measure = (
+        w.t(N_(", measured in {measure}")).format(measure=measure_text(w, g.measure))
+        if g.measure
+        else ""
+    )
+    target = w.t(N_(", target {target}")).format(target=g.target) if g.target else ""
+    if not p.counted_recently:
+        met = w.t(N_("no full week yet")) if p.unit == "week" else w.t(N_("no full day yet"))
+    elif p.unit == "week":
+        met = w.ngettext(
+            "{met} of {count} recent week met",
+            "{met} of {count} recent weeks met",
+            p.counted_recently,
+        )
+    else:
+        met = w.ngettext(
+            "{met} of {count} recent day met",
+            "{met} of {count} recent days met",
+            p.counted_recently,
+        )
+    met = met.format(met=p.met_recently, count=p.counted_recently)
+    category = w.t(CATEGORY_NAMES[g.category]) if g.category in CATEGORY_NAMES else g.category
+    check_ins = w.ngettext("{count} check-in", "{count} check-ins", p.total_check_ins).format(
+        count=p.total_check_ins
     )
     lines = [
         _line((truncate_display(clean_line(g.title), 74), "bold")),
         _line(
-            f"{g.category}, {g.cadence.describe()}{measure}{target}, "
-            f"{SEEN_BY[g.visibility.value]}. Since {g.start_date:%d %b %Y}."
+            w.t(N_("{category}, {cadence}{measure}{target}, {seen}. Since {since}.")).format(
+                category=category,
+                cadence=cadence_text(w, g.cadence),
+                measure=measure,
+                target=target,
+                seen=w.t(SEEN_BY[g.visibility.value]),
+                since=short_date(w, g.start_date, year=True),
+            )
         ),
         _line(
-            f"Streak: {_plural(p.current_streak, p.unit)} (best {p.best_streak}). "
-            f"{_plural(p.total_check_ins, 'check-in')}; {met}."
+            w.t(N_("Streak: {streak}. {checkins}; {met}.")).format(
+                streak=streak_length(p, w), checkins=check_ins, met=met
+            )
         ),
-        _line(("Today: " + (period_text(p) or "nothing due"), "bold" if p.due_today else "")),
+        _line(
+            (
+                w.t(N_("Today: {what}")).format(what=period_text(p, w) or w.t(N_("nothing due"))),
+                "bold" if p.due_today else "",
+            )
+        ),
         Content(""),
-        chart(detail.marks),
-        _line(mood_trend(detail.marks)),
+        chart(detail.marks, w),
+        _line(mood_trend(detail.marks, w)),
     ]
     if detail.badges:
-        lines.append(_line("Badges: " + badge_words(detail.badges, p.unit)))
+        badges = w.t(badge_words(detail.badges, p.unit))
+        lines.append(_line(w.t(N_("Badges: {badges}.")).format(badges=badges)))
     if detail.recent:
-        lines.append(Content("Recent check-ins:").stylize("bold"))
+        lines.append(Content(w.t(N_("Recent check-ins:"))).stylize("bold"))
         for c in detail.recent[:5]:
-            value = f" {c.value} {g.measure}" if c.value is not None else ""
-            mood = f", mood {c.mood}" if c.mood else ""
+            value = f" {c.value} {measure_text(w, g.measure)}" if c.value is not None else ""
+            mood = w.t(N_(", mood {mood}")).format(mood=c.mood) if c.mood else ""
             note = f": {c.note}" if c.note else ""
             lines.append(
                 _line(
                     truncate_display(
-                        clean_line(f"{c.local_date:%a %d %b} {c.status.value}{value}{mood}{note}"),
+                        clean_line(
+                            f"{day_text(w, c.local_date)} {status_text(w, c.status)}"
+                            f"{value}{mood}{note}"
+                        ),
                         76,
                     )
                 )
@@ -220,13 +427,15 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
     _reloads = 0
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Goals and check-ins", classes="title", id="goals-title")
+        yield PlainText(self.t(GOALS_TITLE), classes="title", id="goals-title")
         yield PlainText("", id="reminder", classes="note")
         yield OptionList(id="goals")
         yield PlainText("", id="status", classes="note")
         yield KeyBar(
-            " Enter open  C check in  N new goal  E edit  A archive  Esc back  F1 help\n"
-            " P partners  R rest days  S settings  V archived goals"
+            N_(
+                " Enter open  C check in  N new goal  E edit  A archive  Esc back  F1 help\n"
+                " P partners  R rest days  S settings  V archived goals"
+            )
         )
 
     async def reload(self) -> None:
@@ -244,32 +453,47 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
         if ticket != self._reloads:
             return  # a later reload draws what is true now
         self.summaries = summaries
+        w = self.bbs
         self.query_one("#goals-title", PlainText).show(
-            "Archived goals (V to go back)" if self.archived else "Goals and check-ins"
+            self.t(N_("Archived goals (V to go back)")) if self.archived else self.t(GOALS_TITLE)
         )
         due = sum(1 for s in self.summaries if s.progress.due_today)
         parts = []
         if resting is not None:
-            parts.append(f"Resting until {resting:%a %d %b}: streaks wait for you (R to end).")
+            parts.append(
+                self.t(N_("Resting until {day}: streaks wait for you (R to end).")).format(
+                    day=day_text(w, resting)
+                )
+            )
         elif due:
-            parts.append(f"{_plural(due, 'check-in')} due today.")
+            parts.append(
+                w.ngettext(
+                    "{count} check-in due today.", "{count} check-ins due today.", due
+                ).format(count=due)
+            )
         elif self.summaries and not self.archived:
-            parts.append("Nothing due today.")
+            parts.append(self.t(N_("Nothing due today.")))
         if cheers:
-            parts.append(f"{_plural(cheers, 'new cheer')} from your partners (P to read).")
+            parts.append(
+                w.ngettext(
+                    "{count} new cheer from your partners (P to read).",
+                    "{count} new cheers from your partners (P to read).",
+                    cheers,
+                ).format(count=cheers)
+            )
         self.query_one("#reminder", PlainText).show(" ".join(parts))
         options = self.query_one("#goals", OptionList)
         keep = options.highlighted
         options.clear_options()
         for s in self.summaries:
-            options.add_option(Option(goal_line(s), id=str(s.goal.id)))
+            options.add_option(Option(goal_line(s, w), id=str(s.goal.id)))
         if not self.summaries:
             options.add_option(
                 Option(
                     Content(
-                        "No archived goals."
+                        self.t(N_("No archived goals."))
                         if self.archived
-                        else "No goals yet. Press N to set one: small is good."
+                        else self.t(N_("No goals yet. Press N to set one: small is good."))
                     ),
                     disabled=True,
                 )
@@ -293,7 +517,9 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
             return
         await self.reload_after(
             GoalFormScreen(None, goals=self._goals),
-            lambda made: f"Goal set: {clean_line(made.title)}. Press C to check in when ready.",
+            lambda made: self.t(N_("Goal set: {title}. Press C to check in when ready.")).format(
+                title=clean_line(made.title)
+            ),
         )
 
     @work(exclusive=True, group="dialog")
@@ -302,7 +528,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
         if selected is None:
             return
         await self.reload_after(
-            GoalFormScreen(selected.goal, goals=self._goals), lambda _goal: "Saved."
+            GoalFormScreen(selected.goal, goals=self._goals), lambda _goal: self.t(N_("Saved."))
         )
 
     @work(exclusive=True, group="dialog")
@@ -320,10 +546,14 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
             return
         bring_back = self.archived
         question = (
-            "Bring this goal back from the archive?"
+            self.t(N_("Bring this goal back from the archive?"))
             if bring_back
-            else "Archive this goal? Its check-ins and badges are kept, and you can bring "
-            "it back with V."
+            else self.t(
+                N_(
+                    "Archive this goal? Its check-ins and badges are kept, and you can bring "
+                    "it back with V."
+                )
+            )
         )
         if not await self.app.push_screen_wait(ConfirmScreen(question)):
             return
@@ -332,9 +562,9 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
                 self.member_id, selected.goal.id, archived=not bring_back
             )
         except (GoalError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
-        self.say("Brought back." if bring_back else "Archived.")
+        self.say(N_("Brought back.") if bring_back else N_("Archived."))
         await self.reload()
 
     async def action_toggle_archived(self) -> None:
@@ -354,28 +584,36 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
         member_id = self.member_id
         try:
             if await service.resting_until(member_id) is not None:
-                if await self.app.push_screen_wait(ConfirmScreen("End your rest now?")):
+                if await self.app.push_screen_wait(ConfirmScreen(self.t(N_("End your rest now?")))):
                     await service.end_rest(member_id)
-                    self.say("Welcome back. Check-ins are due again from today.")
+                    self.say(N_("Welcome back. Check-ins are due again from today."))
                 await self.reload()
                 return
             answer = await self.app.push_screen_wait(
                 AskScreen(
-                    "Rest for how many days, starting today (1-30)? Streaks wait while you rest; "
-                    "nothing is due.",
+                    self.t(
+                        N_(
+                            "Rest for how many days, starting today (1-30)? Streaks wait while "
+                            "you rest; nothing is due."
+                        )
+                    ),
                     max_length=2,
                 )
             )
             if not answer:
                 return
             if not answer.strip().isdigit():
-                self.say("Please give a number of days from 1 to 30.")
+                self.say(N_("Please give a number of days from 1 to 30."))
                 return
             rest = await service.rest(member_id, int(answer.strip()))
         except (GoalError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
-        self.say(f"Resting until {rest.end:%a %d %b}. Take care of yourself.")
+        self.say(
+            self.t(N_("Resting until {day}. Take care of yourself.")).format(
+                day=day_text(self.bbs, rest.end)
+            )
+        )
         await self.reload()
 
 
@@ -397,12 +635,19 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
 
     def compose(self) -> ComposeResult:
         g = self.goal
-        yield PlainText("Edit goal" if g else "New goal", classes="title")
-        yield PlainText(f"Title (up to {TITLE_MAX} characters)", classes="field-label")
+        yield PlainText(self.t(N_("Edit goal")) if g else self.t(N_("New goal")), classes="title")
+        yield PlainText(
+            self.t(N_("Title (up to {count} characters)")).format(count=TITLE_MAX),
+            classes="field-label",
+        )
         yield TextField(g.title if g else "", id="title", max_length=TITLE_MAX * 2)
-        yield PlainText("Category (Left/Right to choose)", classes="field-label")
-        yield ChoiceField(CATEGORIES, g.category if g else "custom", id="category")
-        yield PlainText("How often: daily, weekly, or times a week (1-7)", classes="field-label")
+        yield PlainText(self.t(N_("Category (Left/Right to choose)")), classes="field-label")
+        yield NamedChoiceField(
+            CATEGORIES, CATEGORY_NAMES, g.category if g else "custom", id="category"
+        )
+        yield PlainText(
+            self.t(N_("How often: daily, weekly, or times a week (1-7)")), classes="field-label"
+        )
         cadence = ""
         if g:
             cadence = (
@@ -411,16 +656,21 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
                 else (g.cadence.kind.value)
             )
         yield TextField(cadence or "daily", id="cadence", max_length=16)
-        yield PlainText("Measure (optional): minutes or count", classes="field-label")
+        yield PlainText(self.t(N_("Measure (optional): minutes or count")), classes="field-label")
         yield TextField(g.measure if g else "", id="measure", max_length=16)
-        yield PlainText("Target per check-in (optional, a number)", classes="field-label")
+        yield PlainText(
+            self.t(N_("Target per check-in (optional, a number)")), classes="field-label"
+        )
         yield TextField(str(g.target) if g and g.target else "", id="target", max_length=8)
-        yield PlainText("Who sees it (Left/Right to choose)", classes="field-label")
-        yield ChoiceField(
-            [v.value for v in Visibility], g.visibility.value if g else "private", id="visibility"
+        yield PlainText(self.t(N_("Who sees it (Left/Right to choose)")), classes="field-label")
+        yield NamedChoiceField(
+            [v.value for v in Visibility],
+            VISIBILITY_NAMES,
+            g.visibility.value if g else "private",
+            id="visibility",
         )
         yield PlainText("", id="error", classes="error")
-        yield KeyBar(" Enter next / save   Ctrl+S save   Esc cancel   F1 help")
+        yield KeyBar(N_(" Enter next / save   Ctrl+S save   Esc cancel   F1 help"))
 
     def _value(self, name: str) -> str:
         field = self.query_one(f"#{name}")
@@ -444,7 +694,7 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
             else:
                 saved = await service.update_goal(self.member_id, self.goal.id, **fields)
         except (GoalError, StoreBusyError) as error:
-            self.query_one("#error", PlainText).show(str(error))
+            self.query_one("#error", PlainText).show(self.t(error))
             return
         if saved.crisis:
             # The title sounded like its author may be in danger: the crisis lines, now.
@@ -491,47 +741,65 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
         self.today: date | None = None
 
     def compose(self) -> ComposeResult:
-        yield PlainText(f"Check in: {self.goal.title}", classes="title")
+        yield PlainText(
+            self.t(N_("Check in: {title}")).format(title=self.goal.title), classes="title"
+        )
         yield Static("", id="form", markup=False)
-        unit = f" ({self.goal.measure})" if self.goal.measure else ""
-        yield PlainText(f"Value{unit}, optional: V", classes="field-label")
+        value = (
+            self.t(N_("Value ({measure}), optional: V")).format(
+                measure=measure_text(self.bbs, self.goal.measure)
+            )
+            if self.goal.measure
+            else self.t(N_("Value, optional: V"))
+        )
+        yield PlainText(value, classes="field-label")
         yield TextField("", id="value", max_length=8)
-        yield PlainText(f"Note, optional (up to {NOTE_MAX}): N", classes="field-label")
+        yield PlainText(
+            self.t(N_("Note, optional (up to {count}): N")).format(count=NOTE_MAX),
+            classes="field-label",
+        )
         yield TextField("", id="note", max_length=NOTE_MAX * 2)
         yield PlainText("", id="error", classes="error")
-        yield KeyBar(" D done P partial M missed  1-5 mood  ←/→ day  Enter save  Esc cancel")
+        yield KeyBar(N_(" D done P partial M missed  1-5 mood  ←/→ day  Enter save  Esc cancel"))
 
     async def on_mount(self) -> None:
         try:
             self.today = await self._goals.today(self.member_id)
         except StoreBusyError:
-            self.query_one("#error", PlainText).show(BUSY)
+            self.query_one("#error", PlainText).show(self.t(BUSY))
         self._draw()
 
     def _draw(self) -> None:
         day = (self.today or date.today()) - timedelta(days=self.days_ago)
-        which = ["today", "yesterday", "2 days ago"][self.days_ago]
+        which = [N_("today, {day}"), N_("yesterday, {day}"), N_("2 days ago, {day}")]
         choices = []
         for status, key in (
             (CheckInStatus.DONE, "D"),
             (CheckInStatus.PARTIAL, "P"),
             (CheckInStatus.MISSED, "M"),
         ):
-            label = f"{key} {status.value}"
+            label = f"{key} {status_text(self.bbs, status)}"
             choices.append(
                 Content(f"[{label}]" if status is self.status else f" {label} ").stylize(
                     "bold reverse" if status is self.status else ""
                 )
             )
         mood = (
-            f"{self.mood} ({MOOD_WORDS[self.mood]})"
+            f"{self.mood} ({self.t(MOOD_WORDS[self.mood])})"
             if self.mood
-            else "not noted (press 1 very low ... 5 very good)"
+            else self.t(N_("not noted (press 1 very low ... 5 very good)"))
         )
+        labels = [self.t(N_("Day:")), self.t(N_("How:")), self.t(N_("Mood:"))]
+        width = max(len(label) for label in labels) + 2
         lines = [
-            Content(f"Day:   {which}, {day:%A %d %B}   (←/→ to back-fill up to 2 days)"),
-            Content("How:   ") + Content(" ").join(choices),
-            Content(f"Mood:  {mood}"),
+            Content(
+                labels[0].ljust(width)
+                + self.t(N_("{when}   (←/→ to back-fill up to 2 days)")).format(
+                    when=self.t(which[self.days_ago]).format(day=day_text(self.bbs, day, long=True))
+                )
+            ),
+            Content(labels[1].ljust(width)) + Content(" ").join(choices),
+            Content(labels[2].ljust(width) + mood),
         ]
         self.query_one("#form", Static).update(Content("\n").join(lines))
 
@@ -558,7 +826,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
         error = self.query_one("#error", PlainText)
         raw = self.query_one("#value", TextField).value.strip()
         if raw and not raw.isdigit():
-            error.show("The value is a whole number, like 20. Or leave it empty.")
+            error.show(self.t(N_("The value is a whole number, like 20. Or leave it empty.")))
             return
         try:
             outcome = await self._goals.check_in(
@@ -571,7 +839,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
                 note=self.query_one("#note", TextField).value,
             )
         except (GoalError, StoreBusyError) as problem:
-            error.show(str(problem))
+            error.show(self.t(problem))
             return
         self.dismiss(outcome)
 
@@ -598,28 +866,31 @@ class CheckInReplyScreen(ModalScreen[None]):
         o = self.outcome
         r = o.result
         p = r.after
+        w = speaker(self)
         if o.crisis:
             # Someone may be in danger: the crisis note alone, with nothing cheerful beside it.
             with Vertical(), VerticalScroll():
-                yield PlainText(reflow(o.help), id="help-lines")
-            yield PlainText("Enter close", classes="note", id="reply-keys")
+                yield PlainText(reflow(w.t(o.help)), id="help-lines")
+            yield PlainText(w.t(CLOSE_KEY), classes="note", id="reply-keys")
             return
         with Vertical():
             with VerticalScroll():
                 yield PlainText(
-                    f"Checked in for {r.check_in.local_date:%A %d %B}: "
-                    f"{r.check_in.status.value}. Streak: "
-                    f"{_plural(p.current_streak, p.unit)} (best {p.best_streak}).",
+                    w.t(N_("Checked in for {day}: {status}. Streak: {streak}.")).format(
+                        day=day_text(w, r.check_in.local_date, long=True),
+                        status=status_text(w, r.check_in.status),
+                        streak=streak_length(p, w),
+                    ),
                     id="reply-summary",
                 )
                 if o.companion:
-                    yield PlainText(o.companion, id="companion")
+                    yield PlainText(w.t(o.companion), id="companion")
                 if o.help:
                     yield PlainText("", classes="note")
-                    yield PlainText(reflow(o.help), id="help-lines")
-            keys = "Enter close"
+                    yield PlainText(reflow(w.t(o.help)), id="help-lines")
+            keys = w.t(CLOSE_KEY)
             if r.new_badges:
-                keys = "W share this milestone on the Wins board (only if you want)   " + keys
+                keys = w.t(SHARE_KEYS)
             yield PlainText(keys, classes="note", id="reply-keys")
 
     def action_close(self) -> None:
@@ -633,20 +904,20 @@ class CheckInReplyScreen(ModalScreen[None]):
         app: Any = self.app
         badge = r.new_badges[-1]
         keys = self.query_one("#reply-keys", PlainText)
+        w = speaker(self)
+        then_close = N_("{said}  Enter close")
         try:
             outcome = await self._goals.announce(app.member.id, badge, r.after.unit)
         except (GoalError, PostError, StoreBusyError) as error:
-            keys.show(f"{error}  Enter close")
+            keys.show(w.t(then_close).format(said=w.t(error)))
             return
         self.shared = True
-        keys.show(
-            (
-                "Held for a moderator to look at first."
-                if outcome.held
-                else "Shared on the Wins board."
-            )
-            + "  Enter close"
+        said = (
+            N_("Held for a moderator to look at first.")
+            if outcome.held
+            else N_("Shared on the Wins board.")
         )
+        keys.show(w.t(then_close).format(said=w.t(said)))
 
 
 async def check_in(screen: Screen[Any], goal: GoalView, *, goals: GoalService) -> bool:
@@ -677,20 +948,24 @@ class GoalDetailScreen(LoadingPanel):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll"):
-            yield Static("Loading...", id="detail", markup=False)
+            yield Static(self.t(LOADING), id="detail", markup=False)
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" C check in   Up/Down scroll   Esc back   F1 help", id="detail-keys")
+        yield KeyBar(N_(" C check in   Up/Down scroll   Esc back   F1 help"), id="detail-keys")
 
     async def reload(self) -> None:
         try:
             self.detail = await self._goals.detail(self.member_id, self.goal_id)
         except (GoalError, StoreBusyError) as error:
-            self.query_one("#detail", Static).update(Content(clean_line(str(error))))
+            self.query_one("#detail", Static).update(Content(clean_line(self.t(error))))
             return
-        self.query_one("#detail", Static).update(detail_text(self.detail))
+        self.query_one("#detail", Static).update(detail_text(self.detail, self.bbs))
         if not self._mine():
             self.query_one("#detail-keys", KeyBar).update(
-                Content(f" X cheer {clean_line(self.detail.owner)}   Up/Down scroll   Esc back")
+                Content(
+                    self.t(N_(" X cheer {name}   Up/Down scroll   Esc back")).format(
+                        name=clean_line(self.detail.owner)
+                    )
+                )
             )
 
     def _mine(self) -> bool:
@@ -717,7 +992,9 @@ async def send_cheer(
     """Ask for a cheer's words, send it through moderation, and say what happened."""
     sent = await ask_then(
         screen,
-        f"A cheer for {clean_line(name)} (a few kind words, up to 200 characters):",
+        screen.t(N_("A cheer for {name} (a few kind words, up to 200 characters):")).format(
+            name=clean_line(name)
+        ),
         lambda words: goals.cheer(screen.member_id, recipient_id, words, goal_id=goal_id),
         GoalError,
         StoreBusyError,
@@ -725,8 +1002,8 @@ async def send_cheer(
     if sent is None:
         return
     if sent.value.note:
-        await screen.app.push_screen(NoteScreen(sent.value.note))
-    screen.say("Held for a moderator first." if sent.value.cheer.held else "Cheer sent.")
+        await screen.app.push_screen(NoteScreen(screen.t(sent.value.note)))
+    screen.say(N_("Held for a moderator first.") if sent.value.cheer.held else N_("Cheer sent."))
 
 
 # -- partners -------------------------------------------------------------------------
@@ -746,17 +1023,23 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
     partners: Sequence[PartnershipView] = ()
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Accountability partners", classes="title")
+        yield PlainText(self.t(N_("Accountability partners")), classes="title")
         yield PlainText(
-            "Partners see the goals you share with them (visibility partners or "
-            "community) and their check-ins, and can cheer you on.",
+            self.t(
+                N_(
+                    "Partners see the goals you share with them (visibility partners or "
+                    "community) and their check-ins, and can cheer you on."
+                )
+            ),
             classes="note",
         )
         yield OptionList(id="partners")
         yield PlainText("", id="status", classes="note")
         with VerticalScroll(id="cheers-scroll"):
             yield Static("", id="cheers", markup=False)
-        yield KeyBar(" Enter goals I invite A accept D decline X end C cheer L look up Esc back")
+        yield KeyBar(
+            N_(" Enter goals I invite A accept D decline X end C cheer L look up Esc back")
+        )
 
     async def reload(self) -> None:
         member_id = self.member_id
@@ -773,26 +1056,31 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
         for p in self.partners:
             name = truncate_display(clean_line(p.other), 30).ljust(32)
             if p.status.value == "active":
-                state = "partner"
+                state = self.t(N_("partner"))
             elif p.incoming:
-                state = "invited you: A accept, D decline"
+                state = self.t(N_("invited you: A accept, D decline"))
             else:
-                state = "invitation sent, waiting"
+                state = self.t(N_("invitation sent, waiting"))
             options.add_option(Option(_line((name, "bold"), state), id=str(p.id)))
         if not self.partners:
             options.add_option(
                 Option(
-                    Content("No partners yet. Press I to invite someone you trust."), disabled=True
+                    Content(self.t(N_("No partners yet. Press I to invite someone you trust."))),
+                    disabled=True,
                 )
             )
         else:
             options.highlighted = min(keep or 0, len(self.partners) - 1)
-        lines = [Content("Cheers for you:").stylize("bold")]
+        lines = [Content(self.t(N_("Cheers for you:"))).stylize("bold")]
         for c in cheers:
-            about = f" (on “{c.goal_title}”)" if c.goal_title else ""
-            lines.append(_line((c.sender, "bold"), f"{about}: {c.body}"))
+            said = (
+                self.t(N_(" (on “{goal}”): {words}")).format(goal=c.goal_title, words=c.body)
+                if c.goal_title
+                else f": {c.body}"
+            )
+            lines.append(_line((c.sender, "bold"), said))
         if not cheers:
-            lines.append(Content("None yet."))
+            lines.append(Content(self.t(N_("None yet."))))
         self.query_one("#cheers", Static).update(Content("\n").join(lines))
 
     def _selected(self) -> PartnershipView | None:
@@ -806,13 +1094,13 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
                 PartnerGoalsScreen(p.other_id, p.other, partner=True, goals=self._goals)
             )
         elif p is not None:
-            self.say("Once they accept, you can see each other's shared goals here.")
+            self.say(N_("Once they accept, you can see each other's shared goals here."))
 
     @work(exclusive=True, group="dialog")
     async def action_look_up(self) -> None:
         found = await ask_then(
             self,
-            "Whose community goals would you like to see? (their pseudonym)",
+            self.t(N_("Whose community goals would you like to see? (their pseudonym)")),
             self._goals.find_member,
             GoalError,
             StoreBusyError,
@@ -830,7 +1118,7 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
     async def action_invite(self) -> None:
         invited = await ask_then(
             self,
-            "Invite whom to be your accountability partner? (their pseudonym)",
+            self.t(N_("Invite whom to be your accountability partner? (their pseudonym)")),
             lambda name: self._goals.invite(self.member_id, name),
             GoalError,
             StoreBusyError,
@@ -838,7 +1126,9 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
         )
         if invited is None:
             return
-        self.say(f"Invitation sent to {clean_line(invited.value.other)}.")
+        self.say(
+            self.t(N_("Invitation sent to {name}.")).format(name=clean_line(invited.value.other))
+        )
         await self.reload()
 
     async def action_answer(self, accept: bool) -> None:
@@ -848,12 +1138,12 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
         try:
             await self._goals.answer(self.member_id, p.id, accept)
         except (GoalError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
         self.say(
-            f"You and {clean_line(p.other)} are partners now."
+            self.t(N_("You and {name} are partners now.")).format(name=clean_line(p.other))
             if accept
-            else "Declined. They are not told why."
+            else self.t(N_("Declined. They are not told why."))
         )
         await self.reload()
 
@@ -864,17 +1154,18 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
             return
         if not await self.app.push_screen_wait(
             ConfirmScreen(
-                f"End the partnership with {clean_line(p.other)}? They will no longer see "
-                "your goals."
+                self.t(
+                    N_("End the partnership with {name}? They will no longer see your goals.")
+                ).format(name=clean_line(p.other))
             )
         ):
             return
         try:
             await self._goals.end_partnership(self.member_id, p.id)
         except (GoalError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
-        self.say("Ended.")
+        self.say(N_("Ended."))
         await self.reload()
 
     @work(exclusive=True, group="dialog")
@@ -903,17 +1194,17 @@ class PartnerGoalsScreen(PanelScreen):
 
     def compose(self) -> ComposeResult:
         title = (
-            f"Goals {self.other_name} shares with you"
+            self.t(N_("Goals {name} shares with you"))
             if self.partner
-            else f"{self.other_name}'s goals shared with the community"
+            else self.t(N_("{name}'s goals shared with the community"))
         )
-        yield PlainText(title, classes="title")
+        yield PlainText(title.format(name=self.other_name), classes="title")
         yield OptionList(id="partner-goals")
         yield PlainText("", id="status", classes="note")
         yield KeyBar(
-            " Enter open   C cheer   Esc back   F1 help"
+            N_(" Enter open   C cheer   Esc back   F1 help")
             if self.partner
-            else " Enter open   Esc back   F1 help"
+            else N_(" Enter open   Esc back   F1 help")
         )
 
     async def on_mount(self) -> None:
@@ -921,12 +1212,14 @@ class PartnerGoalsScreen(PanelScreen):
         try:
             self.summaries = await self._goals.shared_goals(self.member_id, self.other_id)
         except (GoalError, StoreBusyError) as error:
-            self.say(str(error))
+            self.say(error)
             return
         for s in self.summaries:
-            options.add_option(Option(goal_line(s), id=str(s.goal.id)))
+            options.add_option(Option(goal_line(s, self.bbs), id=str(s.goal.id)))
         if not self.summaries:
-            options.add_option(Option(Content("No goals are shared with you here."), disabled=True))
+            options.add_option(
+                Option(Content(self.t(N_("No goals are shared with you here."))), disabled=True)
+            )
         else:
             options.highlighted = 0
         options.focus()
@@ -956,22 +1249,29 @@ class GoalSettingsScreen(_GoalsPanel):
     BINDINGS: ClassVar[list[BindingType]] = [SAVE_KEY]
 
     def compose(self) -> ComposeResult:
-        yield PlainText("Goal settings", classes="title")
+        yield PlainText(self.t(N_("Goal settings")), classes="title")
         yield PlainText(
-            "Your time zone, like Europe/Berlin or America/Chicago. Your days, "
-            "check-ins and streaks follow it.",
+            self.t(
+                N_(
+                    "Your time zone, like Europe/Berlin or America/Chicago. Your days, "
+                    "check-ins and streaks follow it."
+                )
+            ),
             classes="note",
         )
         yield TextField("", id="time-zone", max_length=64)
         yield Tick(
-            "Check-in companion (automated greetings and encouragement)", value=True, id="companion"
+            self.t(N_("Check-in companion (automated greetings and encouragement)")),
+            value=True,
+            id="companion",
         )
         yield PlainText(
-            "Help lines after a low mood or a worrying note are always shown.", classes="note"
+            self.t(N_("Help lines after a low mood or a worrying note are always shown.")),
+            classes="note",
         )
-        yield Button("Save", id="save", compact=True)
+        yield Button(self.t(SAVE), id="save", compact=True)
         yield PlainText("", id="status", classes="note")
-        yield KeyBar(" Tab move   Space tick   Enter/Ctrl+S save   Esc back   F1 help")
+        yield KeyBar(N_(" Tab move   Space tick   Enter/Ctrl+S save   Esc back   F1 help"))
 
     async def on_mount(self) -> None:
         if (got := await self.tried(self._goals.settings(self.member_id))) is None:
@@ -995,12 +1295,13 @@ class GoalSettingsScreen(_GoalsPanel):
                 companion=self.query_one("#companion", Checkbox).value,
             )
         except (GoalError, StoreBusyError) as error:
-            status.show(str(error))
+            status.show(self.t(error))
             return
-        status.show(
-            f"Saved. Your time zone is {prefs.time_zone}; the companion is "
-            f"{'on' if prefs.companion else 'off'}."
-        )
+        if prefs.companion:
+            saved = N_("Saved. Your time zone is {zone}; the companion is on.")
+        else:
+            saved = N_("Saved. Your time zone is {zone}; the companion is off.")
+        status.show(self.t(saved).format(zone=prefs.time_zone))
 
 
 # -- the home screen ------------------------------------------------------------------
@@ -1036,8 +1337,10 @@ class CheckInsDue(Static):
         for event in events:
             if isinstance(event, CheerEvent):
                 self.app.notify(
-                    f"{clean_line(event.sender)} cheered you on: {clean_line(event.body)}",
-                    title="Cheer",
+                    session_text(self, N_("{name} cheered you on: {words}")).format(
+                        name=clean_line(event.sender), words=clean_line(event.body)
+                    ),
+                    title=session_text(self, N_("Cheer")),
                     markup=False,
                     timeout=8,
                 )
@@ -1056,16 +1359,22 @@ class CheckInsDue(Static):
 
     def show_greeting(self, greeting: Greeting) -> None:
         self.due = greeting.due
+        w = speaker(self)
         lines: list[Content] = []
         if greeting.text:
-            lines.append(Content(clean_line(greeting.text)))
+            lines.append(Content(clean_line(w.t(greeting.text))))
         if self.due:
             titles = ", ".join(truncate_display(clean_line(s.goal.title), 24) for s in self.due[:3])
-            more = f" and {len(self.due) - 3} more" if len(self.due) > 3 else ""
+            others = len(self.due) - 3
+            more = (
+                w.ngettext(" and {count} more", " and {count} more", others).format(count=others)
+                if others > 0
+                else ""
+            )
             lines.append(
-                Content("Check-ins due: ").stylize("bold")
+                Content(w.t(N_("Check-ins due: "))).stylize("bold")
                 + Content(titles + more)
-                + Content("  (C check in)").stylize("bold")
+                + Content(w.t(N_("  (C check in)"))).stylize("bold")
             )
         self.update(Content("\n").join(lines))
         self.display = bool(lines)
@@ -1085,7 +1394,7 @@ async def quick_check_in(screen: Screen[Any], *, goals: GoalService) -> None:
     try:
         outcome = await goals.check_in(app.member.id, goal.id, CheckInStatus.DONE)
     except (GoalError, StoreBusyError) as error:
-        app.notify(clean_line(str(error)), markup=False)
+        app.notify(clean_line(session_text(screen, error)), markup=False)
         await due_widget.refresh_due()
         return
     await due_widget.refresh_due()
@@ -1117,9 +1426,24 @@ class ProfileBadges(PlainText):
             prefs = await self._goals.settings(member_id)
         except StoreBusyError:
             return
+        w = speaker(self)
         shown = ", ".join(
-            f"{b.label()} ({truncate_display(clean_line(b.goal_title), 20)})" for b in badges[-4:]
+            f"{badge_text(w, b, 'day')} ({truncate_display(clean_line(b.goal_title), 20)})"
+            for b in badges[-4:]
         )
-        more = f" and {len(badges) - 4} more" if len(badges) > 4 else ""
-        badge_text = f"Badges: {shown}{more}." if badges else "No badges yet."
-        self.show(f"{badge_text} Time zone: {prefs.time_zone} (change it in Goals, S).")
+        others = len(badges) - 4
+        more = (
+            w.ngettext(" and {count} more", " and {count} more", others).format(count=others)
+            if others > 0
+            else ""
+        )
+        badges_said = (
+            w.t(N_("Badges: {badges}.")).format(badges=shown + more)
+            if badges
+            else w.t(N_("No badges yet."))
+        )
+        self.show(
+            w.t(N_("{badges} Time zone: {zone} (change it in Goals, S).")).format(
+                badges=badges_said, zone=prefs.time_zone
+            )
+        )

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
 from bbs.errors import StoreBusyError
+from bbs.i18n import N_
 from bbs.reflow import reflow
 from screens.base import BBSScreen
 from screens.widgets import KeyBar, PlainText
@@ -37,15 +38,17 @@ class HelpScreen(BBSScreen[None]):
         self._resources = resources
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.bbs.gettext("Help and crisis lines"), classes="title")
+        yield PlainText(self.t(N_("Help and crisis lines")), classes="title")
         yield PlainText(
-            "R  Resource library: grounding, breathing, sleep and other self-help",
+            self.t(N_("R  Resource library: grounding, breathing, sleep and other self-help")),
             classes="note",
             id="help-resources",
         )
         with VerticalScroll(id="help-scroll"):
-            yield PlainText("Loading...", id="help-text", classes="body")
-        yield KeyBar(" Esc back   Up/Down/PgUp/PgDn scroll   R resource library   L moderation log")
+            yield PlainText(self.t(N_("Loading...")), id="help-text", classes="body")
+        yield KeyBar(
+            N_(" Esc back   Up/Down/PgUp/PgDn scroll   R resource library   L moderation log")
+        )
 
     async def on_mount(self) -> None:
         # In the member's language (a visitor's: the one chosen at sign-up).
@@ -56,7 +59,7 @@ class HelpScreen(BBSScreen[None]):
         except StoreBusyError:
             on_call = ""  # the help text itself must always show
         if on_call.strip():
-            text = f"On call now: {on_call.strip()}\n\n{text}"
+            text = self.t(N_("On call now: {note}")).format(note=on_call.strip()) + f"\n\n{text}"
         # Written wrapped; shown as paragraphs the screen wraps at its own width.
         self.query_one("#help-text", PlainText).show(reflow(text))
         self.query_one("#help-scroll").focus()

@@ -10,8 +10,10 @@ from textual.content import Content
 from textual.widgets import Static
 
 from bbs.boards.records import DraftView, NewsItem
+from bbs.i18n import N_
 from bbs.text_safety import clean_line, truncate_display
 from screens.compose import ComposeTarget, write
+from screens.goals import speaker
 from screens.tcss import default_css
 
 if TYPE_CHECKING:
@@ -63,29 +65,31 @@ class WhatsNew(Static):
         invitations: int = 0,
         cheers: int = 0,
     ) -> None:
+        w = speaker(self)
         items: list[_Item] = []
         if unread_mail:
-            plural = "s" if unread_mail != 1 else ""
-            items.append(_Item(f"{unread_mail} new private message{plural}", messages=True))
+            mail = w.ngettext(
+                "{count} new private message", "{count} new private messages", unread_mail
+            )
+            items.append(_Item(mail.format(count=unread_mail), messages=True))
         if invitations:
-            items.append(
-                _Item(
-                    f"{invitations} accountability partner invitation"
-                    f"{'s' if invitations != 1 else ''} waiting for your answer",
-                    partners=True,
-                )
+            waiting = w.ngettext(
+                "{count} accountability partner invitation waiting for your answer",
+                "{count} accountability partner invitations waiting for your answer",
+                invitations,
             )
+            items.append(_Item(waiting.format(count=invitations), partners=True))
         if cheers:
-            items.append(
-                _Item(
-                    f"{cheers} new cheer{'s' if cheers != 1 else ''} from your partners",
-                    partners=True,
-                )
+            cheered = w.ngettext(
+                "{count} new cheer from your partners",
+                "{count} new cheers from your partners",
+                cheers,
             )
+            items.append(_Item(cheered.format(count=cheers), partners=True))
         for d in drafts[:2]:
             items.append(
                 _Item(
-                    f"Unsent draft: {d.label}",
+                    w.t(N_("Unsent draft: {label}")).format(label=d.label),
                     draft_context=d.context,
                     draft_label=d.label,
                     draft_title=bool(d.title),
@@ -95,19 +99,22 @@ class WhatsNew(Static):
             title = truncate_display(clean_line(n.thread_title), 34)
             actor = truncate_display(clean_line(n.actor), 16)
             if n.kind == "mention":
-                text = f"{actor} mentioned you in “{title}”"
+                text = w.t(N_("{name} mentioned you in “{title}”")).format(name=actor, title=title)
             elif n.kind == "new_thread":
-                text = f"New thread “{title}” in {truncate_display(n.board_name, 14)}"
+                text = w.t(N_("New thread “{title}” in {board}")).format(
+                    title=title, board=truncate_display(n.board_name, 14)
+                )
             else:
-                text = f"{actor} replied in “{title}”"
+                text = w.t(N_("{name} replied in “{title}”")).format(name=actor, title=title)
             items.append(_Item(text, thread_id=n.thread_id, seq=n.seq))
         self.items = items[:NEWS_MAX]
         self.update(self._render_items())
 
     def _render_items(self) -> Content:
+        w = speaker(self)
         if not self.items:
-            return Content("Nothing new for you since your last visit.").stylize("italic")
-        lines = [Content("What is new for you (press its number):").stylize("bold")]
+            return Content(w.t(N_("Nothing new for you since your last visit."))).stylize("italic")
+        lines = [Content(w.t(N_("What is new for you (press its number):"))).stylize("bold")]
         for number, item in enumerate(self.items, start=1):
             lines.append(
                 Content(f"{number}  ").stylize("bold")

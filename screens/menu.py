@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 
 from bbs.errors import StoreBusyError
 from bbs.home import HomeSnapshot
+from bbs.i18n import N_
 from screens.base import BBSScreen
 from screens.goals import CHECK_IN_BINDINGS, CheckInsDue
 from screens.home import NEWS_BINDINGS, WhatsNew
@@ -22,18 +23,19 @@ if TYPE_CHECKING:
     from bbs.services import Services
 
 
-# Sections in menu order: key, action, label. Later sections add themselves here.
+# Sections in menu order: key, action, label (said in the member's language). Later
+# sections add themselves here.
 SECTIONS: list[tuple[str, str, str]] = [
-    ("b", "boards", "Boards"),
-    ("m", "messages", "Messages"),
-    ("s", "search", "Search"),
-    ("r", "rooms", "Rooms"),
-    ("g", "goals", "Goals and check-ins"),
-    ("f", "suggestions", "For you: suggestions and peers"),
-    ("p", "profile", "Profile and privacy"),
-    ("h", "help", "Help and crisis lines"),
-    ("a", "admin", "Admin"),
-    ("q", "goodbye", "Goodbye"),
+    ("b", "boards", N_("Boards")),
+    ("m", "messages", N_("Messages")),
+    ("s", "search", N_("Search")),
+    ("r", "rooms", N_("Rooms")),
+    ("g", "goals", N_("Goals and check-ins")),
+    ("f", "suggestions", N_("For you: suggestions and peers")),
+    ("p", "profile", N_("Profile and privacy")),
+    ("h", "help", N_("Help and crisis lines")),
+    ("a", "admin", N_("Admin")),
+    ("q", "goodbye", N_("Goodbye")),
 ]
 # Sections only moderators and sysops see (each one checks the role again server-side).
 STAFF_SECTIONS = {"admin"}
@@ -67,7 +69,11 @@ class MainMenuScreen(BBSScreen[None]):
         member = self.bbs.member
         name = member.pseudonym if member else ""
         community = self._services.settings().community_name
-        yield PlainText(f"{community}: welcome, {name}", classes="title", id="greeting")
+        yield PlainText(
+            self.t(N_("{community}: welcome, {name}")).format(community=community, name=name),
+            classes="title",
+            id="greeting",
+        )
         yield PlainText(self._last_visit_line(), classes="note", id="last-visit")
         yield WhatsNew(
             id="whats-new",
@@ -82,18 +88,22 @@ class MainMenuScreen(BBSScreen[None]):
             id="moderation-news", events=self._services.events, admin=self._services.admin
         )
         yield KeyMenu(
-            [(action, f" {key.upper()}  {label} ") for key, action, label in shown], id="menu"
+            [(action, f" {key.upper()}  {self.t(label)} ") for key, action, label in shown],
+            id="menu",
         )
         # The sections are listed above with their names; the bar only reminds of keys,
         # so it fits 80 columns however many sections there are.
         keys = " ".join(k.upper() for k, _a, _l in shown)
-        yield KeyBar(f" Keys: {keys}   1-9 open what is new   F1 help")
+        # Said already (the bar finds no translation of a translated text, and keeps it).
+        yield KeyBar(self.t(N_(" Keys: {keys}   1-9 open what is new   F1 help")).format(keys=keys))
 
     def _last_visit_line(self) -> str:
         member = self.bbs.member
         if member is None or member.last_login_at is None:
-            return "Good to have you here."
-        return "Last visit: " + member.last_login_at.strftime("%Y-%m-%d %H:%M UTC")
+            return self.t(N_("Good to have you here."))
+        return self.t(N_("Last visit: {when} UTC.")).format(
+            when=self.bbs.moment(member.last_login_at)
+        )
 
     @on(KeyMenu.Chosen, "#menu")
     async def _chosen(self, event: KeyMenu.Chosen) -> None:

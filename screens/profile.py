@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Button, Checkbox, RadioSet
 
 from bbs.errors import StoreBusyError
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bbs.models import ColourMode, FrontEnd
 from screens.base import PanelScreen
 from screens.goals import ProfileBadges
@@ -25,12 +25,14 @@ if TYPE_CHECKING:
 
 
 # A second front end of plain lines (see plain/): screen readers, braille, the slowest links.
-_PLAIN_LABEL = "Plain line mode from my next login (screen readers, slow links)"
+_PLAIN_LABEL = N_("Plain line mode from my next login (screen readers, slow links)")
 _COLOUR_LABELS = {
-    ColourMode.AUTO: "Automatic (from your terminal)",
-    ColourMode.SIXTEEN: "16 colours",
-    ColourMode.MONOCHROME: "Monochrome",
+    ColourMode.AUTO: N_("Automatic (from your terminal)"),
+    ColourMode.SIXTEEN: N_("16 colours"),
+    ColourMode.MONOCHROME: N_("Monochrome"),
 }
+# A member's role, as said (stored and checked in English).
+_ROLE_NAMES = {"member": N_("member"), "moderator": N_("moderator"), "sysop": N_("sysop")}
 
 
 class ProfileScreen(PanelScreen):
@@ -61,34 +63,48 @@ class ProfileScreen(PanelScreen):
 
     def compose(self) -> ComposeResult:
         member = self.member
-        yield PlainText(f"Profile: {member.pseudonym}", classes="title")
-        since = member.created_at.strftime("%Y-%m-%d")
-        keys = "one SSH key" if member.key_count == 1 else f"{member.key_count} SSH keys"
         yield PlainText(
-            f"Role: {member.role.value}. Member since {since}. {keys} can log you in.",
+            self.t(N_("Profile: {name}")).format(name=member.pseudonym), classes="title"
+        )
+        role = _ROLE_NAMES.get(member.role.value)
+        about = self.bbs.ngettext(
+            "Role: {role}. Member since {since}. {count} SSH key can log you in.",
+            "Role: {role}. Member since {since}. {count} SSH keys can log you in.",
+            member.key_count,
+        )
+        yield PlainText(
+            about.format(
+                role=self.t(role) if role else member.role.value,
+                since=self.bbs.moment(member.created_at, time=False),
+                count=member.key_count,
+            ),
             classes="note",
         )
         yield ProfileBadges(goals=self._goals, classes="note", id="profile-badges")
-        yield PlainText("Colours", classes="heading")
+        yield PlainText(self.t(N_("Colours")), classes="heading")
         with RadioSet(id="colour", compact=True):
             for mode, label in _COLOUR_LABELS.items():
-                yield Choice(label, value=member.colour_mode is mode, id=f"colour-{mode.name}")
-        yield Tick("Mouse clicks", value=member.mouse, id="mouse")
-        yield PlainText("Mouse changes apply from your next login.", classes="note")
-        yield Tick(_PLAIN_LABEL, value=member.front_end is FrontEnd.PLAIN, id="plain-mode")
+                yield Choice(
+                    self.t(label), value=member.colour_mode is mode, id=f"colour-{mode.name}"
+                )
+        yield Tick(self.t(N_("Mouse clicks")), value=member.mouse, id="mouse")
+        yield PlainText(self.t(N_("Mouse changes apply from your next login.")), classes="note")
+        yield Tick(self.t(_PLAIN_LABEL), value=member.front_end is FrontEnd.PLAIN, id="plain-mode")
         # Each language in its own name, on one line: the form fits 24 lines.
         with RadioSet(id="language", compact=True):
             for lang in LANGUAGES:
                 yield Choice(
                     LANGUAGE_NAMES[lang], value=member.language == lang, id=f"language-{lang}"
                 )
-        yield Button("Save", id="save", compact=True)
+        yield Button(self.t(N_("Save")), id="save", compact=True)
         yield PlainText("", id="status", classes="note")
         yield PlainText(
-            "P: privacy and your data (export, password, keys, sessions, delete account).",
+            self.t(
+                N_("P: privacy and your data (export, password, keys, sessions, delete account).")
+            ),
             classes="note",
         )
-        yield KeyBar(" Up/Down choose  Space select  S save  F for you  P privacy  Esc back")
+        yield KeyBar(N_(" Up/Down choose  Space select  S save  F for you  P privacy  Esc back"))
 
     def _chosen_language(self, now: str) -> str:
         pressed = self.query_one("#language", RadioSet).pressed_button
@@ -123,12 +139,16 @@ class ProfileScreen(PanelScreen):
             if language != updated.language:
                 updated = await self._accounts.set_language(member.id, language)
         except StoreBusyError:
-            status.show("The server is busy right now; your settings were not saved. Try again.")
+            status.show(
+                self.t(N_("The server is busy right now; your settings were not saved. Try again."))
+            )
             return
+        # Said in the language this screen is shown in; the next screens speak the new one.
+        saved = self.t(N_("Saved."))
         app.context.member = updated
         app.language = updated.language
         app.apply_colour_mode(updated.colour_mode)
-        status.show("Saved.")
+        status.show(saved)
 
     def action_suggestions(self) -> None:
         from screens.suggestions import SuggestionSettingsScreen
