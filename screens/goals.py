@@ -1269,7 +1269,7 @@ class GoalSettingsScreen(_GoalsPanel):
             self.t(N_("Help lines after a low mood or a worrying note are always shown.")),
             classes="note",
         )
-        yield Button(self.t(SAVE), id="save", compact=True)
+        yield Button(Content(self.t(SAVE)), id="save", compact=True)
         yield PlainText("", id="status", classes="note")
         yield KeyBar(N_(" Tab move   Space tick   Enter/Ctrl+S save   Esc back   F1 help"))
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Button, Checkbox, RadioSet
 
 from bbs.errors import StoreBusyError
@@ -96,7 +97,7 @@ class ProfileScreen(PanelScreen):
                 yield Choice(
                     LANGUAGE_NAMES[lang], value=member.language == lang, id=f"language-{lang}"
                 )
-        yield Button(self.t(N_("Save")), id="save", compact=True)
+        yield Button(Content(self.t(N_("Save"))), id="save", compact=True)
         yield PlainText("", id="status", classes="note")
         yield PlainText(
             self.t(
