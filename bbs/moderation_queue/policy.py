@@ -92,8 +92,8 @@ class ModerationThresholds:
     """
 
     harassment: float = 0.74
-    spam: float = 0.55
-    crisis: float = 0.16
+    spam: float = 0.54
+    crisis: float = 0.15
 
     def __post_init__(self) -> None:
         for f in fields(self):
