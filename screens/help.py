@@ -51,8 +51,10 @@ class HelpScreen(BBSScreen[None]):
         )
 
     async def on_mount(self) -> None:
-        # In the member's language (a visitor's: the one chosen at sign-up).
-        text = await self._texts.help_text(self.bbs.language)
+        # In the member's language (a visitor's: the one chosen at sign-up), with the crisis
+        # lines of the country they gave on the Profile screen where a sysop wrote them.
+        member = self.bbs.member
+        text = await self._texts.help_text(self.bbs.language, member.country if member else "")
         # The sysop's on-call note (admin screen): who is around to help right now.
         try:
             on_call = await self._admin.on_call_note()

@@ -7,16 +7,19 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button, Checkbox, RadioSet
 
+from bbs.accounts.members import AccountError
+from bbs.accounts.service import checked_country
 from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bbs.models import ColourMode, FrontEnd
 from screens.base import PanelScreen
 from screens.goals import ProfileBadges
 from screens.tcss import default_css
-from screens.widgets import Choice, KeyBar, PlainText, Tick
+from screens.widgets import Choice, KeyBar, PlainText, TextField, Tick
 
 if TYPE_CHECKING:
     from bbs.accounts.service import AccountService
@@ -32,6 +35,7 @@ _COLOUR_LABELS = {
     ColourMode.SIXTEEN: N_("16 colours"),
     ColourMode.MONOCHROME: N_("Monochrome"),
 }
+COUNTRY_LABEL = N_("Country for crisis lines (2 letters, e.g. DE; optional):")
 # A member's role, as said (stored and checked in English).
 _ROLE_NAMES = {"member": N_("member"), "moderator": N_("moderator"), "sysop": N_("sysop")}
 
@@ -97,6 +101,10 @@ class ProfileScreen(PanelScreen):
                 yield Choice(
                     LANGUAGE_NAMES[lang], value=member.language == lang, id=f"language-{lang}"
                 )
+        # A country only chooses which crisis lines help shows (where a sysop wrote them).
+        with Horizontal(id="country-row"):
+            yield PlainText(self.t(COUNTRY_LABEL), id="country-label")
+            yield TextField(member.country, id="country", max_length=2, placeholder="--")
         yield Button(Content(self.t(N_("Save"))), id="save", compact=True)
         yield PlainText("", id="status", classes="note")
         yield PlainText(
@@ -125,6 +133,14 @@ class ProfileScreen(PanelScreen):
         member = app.member
         assert member is not None
         status = self.query_one("#status", PlainText)
+        field = self.query_one("#country", TextField)
+        try:
+            country = checked_country(field.value)
+        except AccountError as error:
+            # Nothing is saved until the country reads right (or is left empty).
+            status.show(self.t(error))
+            field.focus()
+            return
         try:
             updated = await self._accounts.update_display(
                 member.id,
@@ -139,6 +155,8 @@ class ProfileScreen(PanelScreen):
             language = self._chosen_language(updated.language)
             if language != updated.language:
                 updated = await self._accounts.set_language(member.id, language)
+            if country != updated.country:
+                updated = await self._accounts.set_country(member.id, country)
         except StoreBusyError:
             status.show(
                 self.t(N_("The server is busy right now; your settings were not saved. Try again."))

@@ -7,6 +7,7 @@ from support import PASSWORD, reach, sign_up, text_of, until
 from textual.widgets import Input, OptionList, RadioSet
 
 from bbs.community import Community
+from bbs.models import Role
 from screens.app import BBSApp, SessionContext
 from screens.help import HelpScreen
 from screens.menu import MainMenuScreen
@@ -135,3 +136,38 @@ async def test_sign_up_shows_the_guidelines_in_the_chosen_language_where_a_sysop
         await reach(pilot, WelcomeScreen)
         await until(pilot, lambda: "Seid freundlich" not in text_of(app, "#guidelines"))
         assert text_of(app, "#guidelines").strip()
+
+
+async def test_a_country_on_the_profile_brings_that_countrys_crisis_lines(
+    community: Community,
+) -> None:
+    keeper = await sign_up(community, "Keeper", Role.SYSOP)
+    await community.admin.set_help_text(
+        keeper.id, "Ayuda en México: Línea de la Vida.", lang="es", country="MX"
+    )
+    member = await sign_up(community, "Itzel")
+    member = await community.accounts.set_language(member.id, "es")
+    app = BBSApp(SessionContext(community.services, member))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(
+            ProfileScreen(
+                accounts=community.accounts,
+                goals=community.goals,
+                privacy=community.privacy,
+                suggestions=community.suggestions,
+            )
+        )
+        await reach(pilot, ProfileScreen)
+        country = app.screen.query_one("#country", Input)
+        # A code that names no country: said kindly, in Spanish, and nothing is saved.
+        country.value = "XQ"
+        await app.screen.action_save()  # type: ignore[attr-defined]
+        assert "XQ" in text_of(app, "#status") and "Saved" not in text_of(app, "#status")
+        assert (await community.accounts.member(member.id)).country == ""  # type: ignore[union-attr]
+        country.value = "mx"
+        await app.screen.action_save()  # type: ignore[attr-defined]
+        assert text_of(app, "#status") == "Guardado."
+        await pilot.press("f1")
+        await reach(pilot, HelpScreen)
+        await until(pilot, lambda: "Línea de la Vida" in text_of(app, "#help-text"))
+    assert (await community.accounts.member(member.id)).country == "MX"  # type: ignore[union-attr]
