@@ -10,12 +10,12 @@ def listed(items: list[str]) -> str:
     """Items (a member's own words, or `Said`) as one list "A, B, C": a `Said` when there
     are several, so our own words among them are said in the reader's language too.
 
-    Built as a balanced tree of "{names}, {more}", so a long list stays shallow.
+    Built as a balanced tree of "{first}, {then}", so a long list stays shallow.
     """
     if len(items) <= 1:
         return items[0] if items else ""
     half = len(items) // 2
-    return said("{names}, {more}", names=listed(items[:half]), more=listed(items[half:]))
+    return said("{first}, {then}", first=listed(items[:half]), then=listed(items[half:]))
 
 
 def sentences(*parts: str) -> str:

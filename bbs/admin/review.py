@@ -325,13 +325,18 @@ def _describe(session: Session, flag: ModerationFlag) -> ModeratedItem:
         entry = session.get(AuditEntry, flag.target_id)
         if entry is None:
             return GONE
-        what = f"{entry.action} by {entry.actor_name} on {entry.created_at:%Y-%m-%d %H:%M}"
+        what = said(
+            "{action} by {name} on {when}",
+            action=entry.action,
+            name=entry.actor_name,
+            when=entry.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
         return ModeratedItem(
             text=flag.reason,
-            where=f"appeal against: {what}",
+            where=said("appeal against: {what}", what=what),
             context=(
-                f"reason given: {why_text(entry.category, entry.reason)}",
-                f"about: {entry.detail}",
+                said("reason given: {why}", why=why_text(entry.category, entry.reason)),
+                said("about: {detail}", detail=entry.detail),
             ),
         )
     reviewer = _REVIEWERS.get(flag.target_kind)
@@ -351,14 +356,19 @@ def _history(session: Session, member_id: int | None) -> tuple[tuple[str, ...], 
     ).all()
     for row in rows:
         view = sanction_view(row)
-        state = "in force" if view.in_force(now) else "ended"
+        when, why = f"{row.created_at:%Y-%m-%d}", why_text(row.category, row.reason)
         lines.append(
-            f"{row.created_at:%Y-%m-%d} {row.kind} ({state}): {why_text(row.category, row.reason)}"
+            said("{when} {kind} (in force): {why}", when=when, kind=row.kind, why=why)
+            if view.in_force(now)
+            else said("{when} {kind} (ended): {why}", when=when, kind=row.kind, why=why)
         )
     flagged = count_rows(session, ModerationFlag, ModerationFlag.author_id == member_id)
     posts = boards.posts_by(session, author_id=member_id, limit=3)
-    lines.append(f"flagged {int(flagged)} time(s) in all")
-    lines.extend(f"recent post ({p.status.value}): {p.body[:60]}" for p in posts)
+    lines.append(said("flagged {count} time(s) in all", count=int(flagged)))
+    lines.extend(
+        said("recent post ({status}): {text}", status=p.status.value, text=p.body[:60])
+        for p in posts
+    )
     return tuple(lines), suggested_step(warning_count(session, member_id, now))
 
 

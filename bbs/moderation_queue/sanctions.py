@@ -11,7 +11,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel, col, or_, select
 
 from bbs.events import Event, announce, event_type
-from bbs.i18n import localise, said
+from bbs.i18n import localise, said, said_n
 from bbs.models import Member, UTCDateTime, utcnow
 from bbs.moderation_queue.policy import Action
 
@@ -301,12 +301,21 @@ def warning_count(session: Session, member_id: int, now: datetime | None = None)
 def suggested_step(warnings: int) -> str:
     """What the warnings so far suggest, in words for the moderator."""
     if warnings <= 0:
-        return "no warnings: a warning would be the first step"
+        return said("no warnings: a warning would be the first step")
     kind, length = ESCALATION[min(warnings, len(ESCALATION)) - 1]
     days = length.days
-    span = f"{days} d" if days >= 2 else f"{int(length.total_seconds() // 3600)} h"
-    plural = "s" if warnings != 1 else ""
-    return f"{warnings} warning{plural}: suggest {kind.value} for {span}"
+    span = (
+        said("{days} d", days=days)
+        if days >= 2
+        else said("{hours} h", hours=int(length.total_seconds() // 3600))
+    )
+    return said_n(
+        "{count} warning: suggest {kind} for {span}",
+        "{count} warnings: suggest {kind} for {span}",
+        warnings,
+        kind=kind.value,
+        span=span,
+    )
 
 
 # -- notices ----------------------------------------------------------------------------

@@ -294,7 +294,7 @@ def describe_storage(
             "- Your name ({name}), when you joined ({joined}) and when you last logged in "
             "({last}). Only the last login is kept, not a history of them.",
             name=c.pseudonym,
-            joined=f"{c.created_at:%Y-%m-%d}",
+            joined=c.created_at.strftime("%Y-%m-%d"),
             last=last,
         ),
         said(
@@ -311,8 +311,13 @@ def describe_storage(
         said(
             "- {posts} and {threads} you started on the boards, {reactions}, {follows}, "
             "{drafts} and {notifications}.",
-            posts=said_n("{count} post", "{count} posts", c.posts),
-            threads=said_n("{count} thread", "{count} threads", c.threads),
+            # The boards' own counts (plain/boards.py marks these two forms with N_).
+            posts=said("{count} post", count=1)
+            if c.posts == 1
+            else said("{count} posts", count=c.posts),
+            threads=said("{count} thread", count=1)
+            if c.threads == 1
+            else said("{count} threads", count=c.threads),
             reactions=said_n("{count} reaction", "{count} reactions", c.reactions),
             follows=said_n("{count} follow", "{count} follows", c.follows),
             drafts=said_n("{count} saved draft", "{count} saved drafts", c.drafts),

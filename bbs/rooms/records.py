@@ -572,7 +572,7 @@ def review_line(session: Session, *, line_id: int) -> ModeratedItem:
     context = tuple(f"{r.author}: {r.text}" for r in [*reversed(before), *after])
     return ModeratedItem(
         text=line.text,
-        where=f"room {room.name if room else '?'}",
+        where=said("room {name}", name=room.name if room else "?"),
         context=context,
         status="held" if line.held else "visible",
     )
