@@ -123,3 +123,20 @@ def test_account_errors_and_the_store_full_message_are_translated() -> None:
         check_new_password("abc", "abc")
     assert localise(short.value, "de").startswith("Bitte nimm mindestens ")
     assert localise(StoreFullError(), "es").startswith("El servidor no pudo guardar ahora")
+
+
+def test_line_mode_says_a_core_error_in_the_members_language() -> None:
+    from bbs.accounts.members import AccountError
+    from bbs.i18n import said
+    from plain.forms import error_said
+
+    class FrenchConsole:
+        def t(self, message: object) -> str:
+            return localise(message, "fr")
+
+    error = AccountError(said("No member is called {name}.", name="'Robin'"))
+    assert str(error) == "No member is called 'Robin'."
+    assert error_said(FrenchConsole(), error) == "Aucun membre ne s'appelle 'Robin'."  # type: ignore[arg-type]
+    assert error_said(FrenchConsole(), StoreFullError()).startswith(  # type: ignore[arg-type]
+        "Le serveur n'a pas pu enregistrer"
+    )
