@@ -195,7 +195,7 @@ def room_key(name: str) -> str:
 def clean_room_name(raw: str) -> str:
     name = clean_line(raw).strip()
     if not name or len(name) > MAX_ROOM_NAME_CHARS:
-        raise RoomError(f"A room name needs 1 to {MAX_ROOM_NAME_CHARS} characters.")
+        raise RoomError(said("A room name needs 1 to {most} characters.", most=MAX_ROOM_NAME_CHARS))
     return name
 
 
@@ -432,9 +432,9 @@ def add_event(
     room = _room(session, room_id)
     topic = clean_line(topic, MAX_TOPIC_CHARS).strip()
     if not topic:
-        raise RoomError("A session needs a topic.")
+        raise RoomError(said("A session needs a topic."))
     if not 5 <= duration_minutes <= 24 * 60:
-        raise RoomError("A session lasts 5 minutes to 24 hours.")
+        raise RoomError(said("A session lasts 5 minutes to 24 hours."))
     event = RoomEvent(
         room_id=room_id,
         starts_at=starts_at,
