@@ -232,12 +232,13 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._registry.member_arrived(self, member)
 
     def goodbye(self, line: str) -> None:
-        """Server shutdown: end the app and leave a last line on the member's terminal."""
+        """Server shutdown, or the member ended this session from another: end the app and
+        leave a last line on the member's terminal (a core message: in their language)."""
         if self._plain is not None:
             self._plain.end(line)
         app = self._app
         if app is not None:
-            app.farewell = line
+            app.farewell = app.t(line)
             if app.is_running:
                 app.exit(0)
 

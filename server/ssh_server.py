@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 import asyncssh
 
 from bbs.accounts.members import MemberView, PublicKeyInfo
-from bbs.accounts.sessions import LiveSessions
+from bbs.accounts.sessions import LiveSessions, server_full, too_many_sessions
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
-from bbs.i18n import said
 from bbs.text_safety import clean_text
 from server.session import BBSSession
 from server.wiring import build_community
@@ -263,15 +262,12 @@ class BBSServer(asyncssh.SSHServer):
         if member is not None and self._login_block is not None:
             refusal = self._login_block
         elif len(registry.sessions) >= limits.max_sessions:
-            refusal = said("The BBS is full right now. Please try again in a few minutes.")
+            refusal = server_full()
         elif (
             member is not None
             and registry.live.count_of(member.id) >= limits.max_sessions_per_member
         ):
-            refusal = said(
-                "You already have {count} sessions open here; please close one first.",
-                count=limits.max_sessions_per_member,
-            )
+            refusal = too_many_sessions(limits.max_sessions_per_member)
         offered = key_info(self._pending_key) if self._pending_key is not None else None
         session = BBSSession(
             registry,
