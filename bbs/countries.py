@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from bbs.i18n import normalise_language
+from bbs.i18n import normalise_language, said
 
 # CLDR regions that are two letters but no country a person lives in: groupings, unknown,
 # the pseudo-locales, and codes ISO 3166 only reserves.
@@ -23,7 +23,7 @@ def normalise_country(country: str | None) -> str:
     """'' (any country) or a two-letter code in upper case; raises ValueError otherwise."""
     code = (country or "").strip().upper()
     if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
-        raise ValueError("A country is a two-letter code such as DE or BR (or none).")
+        raise ValueError(said("A country is a two-letter code such as DE or BR (or none)."))
     return code
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
-from bbs.errors import StoreBusyError, StoreFullError
+from bbs.errors import BUSY_MESSAGE, StoreBusyError, StoreFullError
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def store_error(error: OperationalError) -> StoreBusyError | None:
         log.error("the store is full: writes fail until space returns")
         return StoreFullError()
     if "locked" in text or "busy" in text:
-        return StoreBusyError("the database is busy; please try again")
+        return StoreBusyError(BUSY_MESSAGE)
     return None
 
 
@@ -193,7 +193,7 @@ class Database:
 
     def _take_turn(self) -> None:
         if not self._write_turn.acquire(timeout=self._write_wait):
-            raise StoreBusyError("the database is busy; please try again")
+            raise StoreBusyError(BUSY_MESSAGE)
         if self._turn_depth == 0 and self._lock_path is not None:
             try:
                 if self._lock_fd is None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from bbs.i18n import N_
+
+# What a member reads when the database stayed locked (front ends say it in their language).
+BUSY_MESSAGE = N_("the database is busy; please try again")
+
 
 class StoreBusyError(RuntimeError):
     """The database stayed locked longer than we wait; the caller should say so and retry."""
@@ -14,10 +19,11 @@ class StoreFullError(StoreBusyError):
     keeps it here as well; its message is written to be shown to the member as it is.
     """
 
-    MESSAGE = (
+    MESSAGE = N_(
         "The server could not save right now, as its storage is full; "
         "your text is kept. Please try again later."
     )
 
     def __init__(self, message: str = MESSAGE) -> None:
+        # MESSAGE is marked with N_: front ends say it in the member's language.
         super().__init__(message)

@@ -9,6 +9,7 @@ from typing import ClassVar
 from sqlmodel import Field, Session, SQLModel
 
 from bbs.events import Event, announce, event_type
+from bbs.i18n import said
 from bbs.models import UTCDateTime, utcnow
 
 # The banner everyone online sees, and the topic its changes are told on.
@@ -60,9 +61,13 @@ def parse_message_hours(raw: str) -> int:
     try:
         hours = int(text)
     except ValueError:
-        raise ValueError("Type a number of hours, for example 24, or 0 for no wait.") from None
+        raise ValueError(
+            said("Type a number of hours, for example 24, or 0 for no wait.")
+        ) from None
     if not 0 <= hours <= MAX_NEW_MEMBER_MESSAGE_HOURS:
-        raise ValueError(f"The wait can be 0 to {MAX_NEW_MEMBER_MESSAGE_HOURS} hours.")
+        raise ValueError(
+            said("The wait can be 0 to {most} hours.", most=MAX_NEW_MEMBER_MESSAGE_HOURS)
+        )
     return hours
 
 

@@ -70,10 +70,11 @@ def error_text(error: Exception) -> str:
 
 
 def error_said(console: Console, error: Exception) -> str:
-    """`error_text` in the session's language (the core's own messages stay as written)."""
+    """`error_text` in the session's language: the core's own messages (built with `said`,
+    or marked with `N_`) are said again in it."""
     if isinstance(error, StoreBusyError) and not isinstance(error, StoreFullError):
         return console.t(BUSY)
-    return error_text(error)
+    return console.t(error)
 
 
 async def confirm(console: Console, question: str) -> bool:

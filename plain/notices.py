@@ -35,7 +35,7 @@ async def run(s: PlainSession) -> None:
     lines = [
         LINE.format(
             when=f"{n.created_at:%Y-%m-%d %H:%M}",
-            text=n.text,
+            text=s.t(n.text),
             appeal=s.t(APPEALABLE) if n.appealable and n.audit_id is not None else "",
         )
         for n in notices
@@ -62,4 +62,4 @@ async def run(s: PlainSession) -> None:
         notices = [
             replace(n, appealable=False) if n.audit_id == notice.audit_id else n for n in notices
         ]
-        await console.say(sent.message)
+        await console.say(s.t(sent.message))

@@ -156,7 +156,7 @@ async def _choice(s: PlainSession, number: int) -> None:
     if number == 1:
         await _front_end(s)
     elif number == 2:
-        await console.say(await privacy.what_we_store(member.id))
+        await console.say(s.t(await privacy.what_we_store(member.id)))
     elif number == 3:
         await console.say(s.t(EXPORT).format(command=privacy.export_command(member)))
     elif number == 4:
@@ -315,7 +315,7 @@ async def _delete(s: PlainSession) -> None:
         try:
             await s.services.privacy.delete_account(member, typed, choice)
         except (AccountError, PasswordError) as error:
-            await console.say(str(error))
+            await console.say(error_said(console, error))
             continue
         # The server ended this session's other windows; this one says goodbye now.
-        raise Goodbye(ACCOUNT_DELETED_FAREWELL)
+        raise Goodbye(s.t(ACCOUNT_DELETED_FAREWELL))

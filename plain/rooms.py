@@ -70,8 +70,8 @@ QUIET_JOIN_LIMIT = 20
 OWN_LINES = 8
 
 
-def events_line(events: list[RoomEventView]) -> str:
-    return "; ".join(event.describe() for event in events[:4])
+def events_line(t: Callable[[object], str], events: list[RoomEventView]) -> str:
+    return "; ".join(t(event.describe()) for event in events[:4])
 
 
 async def run(s: PlainSession) -> None:
@@ -87,7 +87,7 @@ async def run(s: PlainSession) -> None:
             lines = [t(ROOMS_TITLE), t(NO_ROOMS)]
         events = await rooms.events_today()
         if events:
-            lines.append(t(TODAY).format(events=events_line(events)))
+            lines.append(t(TODAY).format(events=events_line(t, events)))
         return "\n".join(lines)
 
     async def act(answer: Command, found: list[tuple[RoomView, int]]) -> bool | None:
@@ -174,7 +174,7 @@ class Room:
         ]
         lines.append(t(HOW))
         for event in self.visit.events[:2]:
-            lines.append(t(SCHEDULED).format(event=event.describe()))
+            lines.append(t(SCHEDULED).format(event=t(event.describe())))
         await self.s.console.say("\n".join(lines))
         await self._history(all_lines=False)
 
@@ -224,7 +224,8 @@ class Room:
             return False, line
         if reply.notes:
             notes = [
-                note + ("\n" + s.t(HELP_MORE) if note == HELP_TEXT else "") for note in reply.notes
+                s.t(note) + ("\n" + s.t(HELP_MORE) if note == HELP_TEXT else "")
+                for note in reply.notes
             ]
             await s.console.say("\n".join(notes))
         if reply.crisis:

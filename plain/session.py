@@ -270,7 +270,7 @@ class PlainSession:
         if home.greeting.text:
             lines.append(home.greeting.text)
         if home.events_today:
-            lines.append(t(TODAY).format(events=events_line(home.events_today)))
+            lines.append(t(TODAY).format(events=events_line(t, home.events_today)))
         counted = self.console.counted
         if home.news:
             lines.append(counted(NEWS_COUNT, len(home.news)))
@@ -421,7 +421,7 @@ class PlainSession:
                     self.t(CHEER_ARRIVED).format(sender=event.sender, body=event.body)
                 )
             elif isinstance(event, SessionStartingEvent):
-                self.console.live(event.describe())
+                self.console.live(self.t(event.describe()))
             elif isinstance(event, StaffAlert) and event.about == "crisis":
                 self.console.live(self.t(CRISIS_ALERT), bell=True)
 
@@ -437,7 +437,8 @@ class PlainSession:
 
     # -- ending -----------------------------------------------------------------------
     def end(self, farewell: str, *, status: int = 0) -> None:
-        """End the session from outside its own flow (the SSH side cancels the run)."""
-        self.farewell = farewell
+        """End the session from outside its own flow (the SSH side cancels the run); the
+        farewell (a core message, or one marked with N_) is said in the session's language."""
+        self.farewell = self.t(farewell)
         self.status = status
         self.on_end()

@@ -13,7 +13,7 @@ import asyncssh
 from bbs.accounts.members import MemberView, PublicKeyInfo
 from bbs.accounts.sessions import SessionInfo
 from bbs.errors import StoreBusyError
-from bbs.i18n import language_from_environment
+from bbs.i18n import language_from_environment, localise
 from bbs.models import FrontEnd, utcnow
 from bbs.terminal_caps import detect_colour_depth
 from screens.app import BBSApp, SessionContext
@@ -112,7 +112,14 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
     def session_started(self) -> None:
         assert self._chan is not None
         if self._refusal is not None:
-            self._chan.write(self._refusal.encode() + b"\r\n")
+            # In the member's language, or the one their client's locale asks for.
+            language = (
+                self._member.language
+                if self._member is not None
+                else language_from_environment(dict(self._chan.get_environment()))
+            )
+            refusal = localise(self._refusal, language or "en")
+            self._chan.write(refusal.encode() + b"\r\n")
             self._chan.exit(1)
             return
         if (
@@ -225,12 +232,13 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._registry.member_arrived(self, member)
 
     def goodbye(self, line: str) -> None:
-        """Server shutdown: end the app and leave a last line on the member's terminal."""
+        """Server shutdown, or the member ended this session from another: end the app and
+        leave a last line on the member's terminal (a core message: in their language)."""
         if self._plain is not None:
             self._plain.end(line)
         app = self._app
         if app is not None:
-            app.farewell = line
+            app.farewell = app.t(line)
             if app.is_running:
                 app.exit(0)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import asyncssh
 
 from bbs.accounts.members import MemberView, PublicKeyInfo
-from bbs.accounts.sessions import LiveSessions
+from bbs.accounts.sessions import LiveSessions, server_full, too_many_sessions
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
 from bbs.text_safety import clean_text
@@ -262,15 +262,12 @@ class BBSServer(asyncssh.SSHServer):
         if member is not None and self._login_block is not None:
             refusal = self._login_block
         elif len(registry.sessions) >= limits.max_sessions:
-            refusal = "The BBS is full right now. Please try again in a few minutes."
+            refusal = server_full()
         elif (
             member is not None
             and registry.live.count_of(member.id) >= limits.max_sessions_per_member
         ):
-            refusal = (
-                f"You already have {limits.max_sessions_per_member} sessions open here; "
-                "please close one first."
-            )
+            refusal = too_many_sessions(limits.max_sessions_per_member)
         offered = key_info(self._pending_key) if self._pending_key is not None else None
         session = BBSSession(
             registry,

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from bbs.clock import Clock
 from bbs.config import LoginLimits
+from bbs.i18n import said
 
 # Bound the memory an attacker can make us spend on remembering sources.
 MAX_TRACKED_SOURCES = 50_000
@@ -77,7 +78,7 @@ class LoginGuard:
         limits = self.limits
         held = self._unauthenticated.get(source, 0)
         if held >= limits.unauthenticated_per_source:
-            return Admission(False, "too many connections from your address are logging in")
+            return Admission(False, said("too many connections from your address are logging in"))
         total = self.unauthenticated_total
         hoarder = self._hoarder() if held == 0 and total >= limits.startups_begin else None
         if hoarder is not None and total >= limits.startups_full:
@@ -85,14 +86,16 @@ class LoginGuard:
                 hoarder = None
         if hoarder is None:
             if total >= limits.startups_full:
-                return Admission(False, "the server is busy; please try again in a minute")
+                return Admission(False, said("the server is busy; please try again in a minute"))
             if total >= limits.startups_begin:
                 span = max(1, limits.startups_full - limits.startups_begin)
                 drop = limits.startups_rate + (100 - limits.startups_rate) * (
                     (total - limits.startups_begin) / span
                 )
                 if self._rng.random() * 100 < drop:
-                    return Admission(False, "the server is busy; please try again in a minute")
+                    return Admission(
+                        False, said("the server is busy; please try again in a minute")
+                    )
         self._unauthenticated[source] = held + 1
         self.unauthenticated_total += 1
         self._next_ticket += 1
@@ -148,7 +151,7 @@ class LoginGuard:
     async def penalised(self, source: str) -> str:
         """Why this source may not try now (it failed too often), or "" if it may."""
         if await self._throttle.penalty(source) >= self.limits.max_penalty_seconds:
-            return "too many failed logins from your address; wait a little"
+            return said("too many failed logins from your address; wait a little")
         return ""
 
     async def penalty(self, source: str) -> float:

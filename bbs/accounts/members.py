@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from bbs.accounts.pseudonyms import Pseudonym, normalize_pseudonym
+from bbs.i18n import said
 from bbs.models import (
     ColourMode,
     FrontEnd,
@@ -174,7 +175,9 @@ def create_member(
 ) -> MemberView:
     """Add a member; raises AccountError when the name or a lookalike is taken."""
     if pseudonym_taken(session, pseudonym):
-        raise AccountError("That name, or one that looks just like it, is taken. Try another.")
+        raise AccountError(
+            said("That name, or one that looks just like it, is taken. Try another.")
+        )
     member = Member(
         pseudonym=pseudonym.display,
         pseudonym_key=pseudonym.key,
@@ -192,7 +195,7 @@ def create_member(
     try:
         session.flush()
     except IntegrityError as error:
-        raise AccountError("That name was taken a moment ago. Try another.") from error
+        raise AccountError(said("That name was taken a moment ago. Try another.")) from error
     assert member.id is not None
     if key is not None:
         bind_key(session, member_id=member.id, key=key)
@@ -207,7 +210,7 @@ def bind_key(session: Session, *, member_id: int, key: PublicKeyInfo) -> None:
     if existing is not None:
         if existing.member_id == member_id:
             return
-        raise AccountError("That key already belongs to another account.")
+        raise AccountError(said("That key already belongs to another account."))
     session.add(
         MemberKey(
             member_id=member_id,
@@ -255,7 +258,7 @@ def list_members(session: Session) -> list[MemberView]:
 def _require(session: Session, pseudonym: str) -> Member:
     member = _by_name(session, pseudonym)
     if member is None:
-        raise AccountError(f"No member is called {pseudonym!r}.")
+        raise AccountError(said("No member is called {name}.", name=repr(pseudonym)))
     return member
 
 
@@ -268,7 +271,9 @@ def set_role(session: Session, pseudonym: str, role: Role) -> MemberView:
 
 def existing_member(session: Session, member_id: int) -> Member:
     """The member's row; AccountError when the account no longer exists."""
-    return row_or_raise(session, Member, member_id, AccountError("That account no longer exists."))
+    return row_or_raise(
+        session, Member, member_id, AccountError(said("That account no longer exists."))
+    )
 
 
 def _update(session: Session, member_id: int, **values: object) -> MemberView:

@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from bbs.config import Argon2Cost
+from bbs.i18n import said
 
 MIN_PASSWORD_LENGTH = 10
 # Longer input is cut before hashing: argon2 cost does not depend on it, but memory does.
@@ -26,14 +27,18 @@ class PasswordError(ValueError):
 def check_new_password(password: str, repeated: str) -> None:
     """Raise PasswordError unless the two typings agree and are long enough."""
     if password != repeated:
-        raise PasswordError("The two passwords are not the same. Please type them again.")
+        raise PasswordError(said("The two passwords are not the same. Please type them again."))
     if len(password) < MIN_PASSWORD_LENGTH:
         raise PasswordError(
-            f"Please use at least {MIN_PASSWORD_LENGTH} characters; "
-            "a few ordinary words in a row work well."
+            said(
+                "Please use at least {least} characters; a few ordinary words in a row work well.",
+                least=MIN_PASSWORD_LENGTH,
+            )
         )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise PasswordError(f"Please keep the password under {MAX_PASSWORD_LENGTH} characters.")
+        raise PasswordError(
+            said("Please keep the password under {most} characters.", most=MAX_PASSWORD_LENGTH)
+        )
 
 
 def new_recovery_code() -> str:

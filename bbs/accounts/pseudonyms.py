@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from bbs.i18n import said
+
 __all__ = [
     "MAX_LENGTH",
     "MIN_LENGTH",
@@ -273,15 +275,21 @@ def _check_characters(display: str) -> None:
         if category in ("Cc", "Cf", "Cs", "Zl", "Zp") or ord(char) in _INVISIBLE:
             raise PseudonymError(
                 "invisible",
-                f"Your name has an invisible or control character in it ({_code(char)}). "
-                "Invisible characters can make one name look like another, so please "
-                "type your name again using only characters you can see.",
+                said(
+                    "Your name has an invisible or control character in it ({code}). "
+                    "Invisible characters can make one name look like another, so please "
+                    "type your name again using only characters you can see.",
+                    code=_code(char),
+                ),
             )
     for char in display:
         if unicodedata.category(char) == "Zs" or char.isspace():
             raise PseudonymError(
                 "whitespace",
-                "Names can't contain spaces. You could use _ or - or . instead, like quiet_river.",
+                said(
+                    "Names can't contain spaces. You could use _ or - or . instead, like "
+                    "quiet_river."
+                ),
             )
     for char in display:
         category = unicodedata.category(char)
@@ -295,7 +303,10 @@ def _check_characters(display: str) -> None:
             shown = f"“{char}”" if category[0] in "LMNPS" else _code(char)
             raise PseudonymError(
                 "character",
-                f"Names can use letters, numbers and _ - . only, so {shown} can't be used.",
+                said(
+                    "Names can use letters, numbers and _ - . only, so {shown} can't be used.",
+                    shown=shown,
+                ),
             )
 
 
@@ -311,16 +322,20 @@ def _check_marks(display: str) -> None:
             if not previous or unicodedata.category(previous)[0] not in "LM":
                 raise PseudonymError(
                     "marks",
-                    "An accent or mark in your name isn't attached to a letter. "
-                    "Please check how the name is typed.",
+                    said(
+                        "An accent or mark in your name isn't attached to a letter. "
+                        "Please check how the name is typed."
+                    ),
                 )
             if category == "Mn":
                 run += 1
                 if run > MAX_MARKS_IN_A_ROW or char == previous:
                     raise PseudonymError(
                         "marks",
-                        "Your name has too many accents or marks stacked on one letter. "
-                        "Please simplify it.",
+                        said(
+                            "Your name has too many accents or marks stacked on one letter. "
+                            "Please simplify it."
+                        ),
                     )
             else:
                 run = 0
@@ -349,8 +364,10 @@ def _check_scripts(display: str) -> None:
         return
     raise PseudonymError(
         "mixed_scripts",
-        "Names can't mix alphabets (for example Latin and Cyrillic letters), because "
-        "mixed names can imitate other people's. Please use one alphabet.",
+        said(
+            "Names can't mix alphabets (for example Latin and Cyrillic letters), because "
+            "mixed names can imitate other people's. Please use one alphabet."
+        ),
     )
 
 
@@ -360,7 +377,12 @@ _LONGEST_CHECKED = 16 * MAX_LENGTH
 def _length_error(display: str) -> PseudonymError:
     return PseudonymError(
         "length",
-        f"Names need {MIN_LENGTH} to {MAX_LENGTH} characters; this one has {len(display)}.",
+        said(
+            "Names need {least} to {most} characters; this one has {length}.",
+            least=MIN_LENGTH,
+            most=MAX_LENGTH,
+            length=len(display),
+        ),
     )
 
 
@@ -391,7 +413,7 @@ def validate_pseudonym(
     """
     display = _display_form(raw)
     if not display:
-        raise PseudonymError("empty", "Please choose a name. It can't be blank.")
+        raise PseudonymError("empty", said("Please choose a name. It can't be blank."))
     # The character checks below walk the name in Python: refuse a pasted
     # essay before that, not after.
     if len(display) > _LONGEST_CHECKED:
@@ -400,21 +422,25 @@ def validate_pseudonym(
     if not MIN_LENGTH <= len(display) <= MAX_LENGTH:
         raise _length_error(display)
     if unicodedata.category(display[0])[0] not in "LN":
-        raise PseudonymError("start", "Names need to start with a letter or a number.")
+        raise PseudonymError("start", said("Names need to start with a letter or a number."))
     _check_marks(display)
     key = normalize_pseudonym(display)
     if not allow_reserved and _is_reserved(key):
         raise PseudonymError(
             "reserved",
-            "That name is kept for the board and the people who run it, or looks too "
-            "much like one, so nobody can be mistaken for them. Please choose another.",
+            said(
+                "That name is kept for the board and the people who run it, or looks too "
+                "much like one, so nobody can be mistaken for them. Please choose another."
+            ),
         )
     _check_scripts(display)
     shape = skeleton(key)
     if shape in taken_skeletons:
         raise PseudonymError(
             "taken",
-            "That name is too close to an existing member's. Please choose another; "
-            "adding something of your own often works.",
+            said(
+                "That name is too close to an existing member's. Please choose another; "
+                "adding something of your own often works."
+            ),
         )
     return Pseudonym(display=display, key=key, skeleton=shape)

@@ -89,7 +89,9 @@ class AccountService:
         """Validate a wished-for pseudonym; raises PseudonymError or AccountError kindly."""
         pseudonym = validate_pseudonym(raw)
         if await self._store.read(lambda s: accounts.pseudonym_taken(s, pseudonym)):
-            raise AccountError("That name, or one that looks just like it, is taken. Try another.")
+            raise AccountError(
+                said("That name, or one that looks just like it, is taken. Try another.")
+            )
         return pseudonym
 
     async def sign_up(
@@ -116,8 +118,10 @@ class AccountService:
         country = checked_country(country)
         if source is not None and not await self._guard.signup_allowed(source):
             raise AccountError(
-                "Several accounts were made from your connection in the last hour, which is "
-                "our limit. Please try again later."
+                said(
+                    "Several accounts were made from your connection in the last hour, which is "
+                    "our limit. Please try again later."
+                )
             )
         pseudonym = await self.check_pseudonym(raw_pseudonym)
         check_new_password(password, repeated)
@@ -171,7 +175,7 @@ class AccountService:
         ):
             if source is not None:
                 await self._guard.record_failure(source)
-            raise AccountError("That name and recovery code do not match.")
+            raise AccountError(said("That name and recovery code do not match."))
         new_code = new_recovery_code()
         password_hash = await self._hasher.run(self._passwords.hash, password)
         recovery_hash = await self._hasher.run(
@@ -196,7 +200,7 @@ class AccountService:
     async def set_language(self, member_id: int, language: str) -> MemberView:
         """The language the member reads the board in, from now on (the profile's choice)."""
         if language not in LANGUAGES:
-            raise AccountError("That language is not one we have.")
+            raise AccountError(said("That language is not one we have."))
         return await self._store.write(lambda s: accounts.set_language(s, member_id, language))
 
     async def set_country(self, member_id: int, country: str) -> MemberView:

@@ -8,6 +8,17 @@ from datetime import datetime
 from typing import Protocol
 
 from bbs.clock import Clock
+from bbs.i18n import said
+
+
+# What the door says to someone it turns away after login, in their language (the
+# server says it with bbs.i18n.localise; these live here so the catalogues hold them).
+def server_full() -> str:
+    return said("The BBS is full right now. Please try again in a few minutes.")
+
+
+def too_many_sessions(count: int) -> str:
+    return said("You already have {count} sessions open here; please close one first.", count=count)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sqlmodel import Field, Session, SQLModel, col, func, select
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import records as boards
 from bbs.goals import records as goals
+from bbs.i18n import N_, said
 from bbs.mail import records as messages
 from bbs.models import Member, Role, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AdminError, AuditEntry, audit_action, require_staff
@@ -36,26 +37,27 @@ from bbs.moderation_queue.sanctions import (
     SanctionView,
     add_notice,
     announce_access,
-    because,
     sanction_view,
     suggested_step,
     until_text,
     warning_count,
+    why_said,
     why_text,
 )
+from bbs.phrases import listed, sentences
 from bbs.rooms import records as rooms
 from bbs.sysop_settings import get_setting, put_setting
 from bbs.text_safety import clean_line, clean_text
 
 # The reason categories a moderator picks from (plus free text); a sysop may replace them.
 DEFAULT_REASON_CATEGORIES: tuple[str, ...] = (
-    "Harassment",
-    "Spam",
-    "Hate",
-    "Self-harm instructions",
-    "Privacy (outing someone)",
-    "Off-topic",
-    "Other",
+    N_("Harassment"),
+    N_("Spam"),
+    N_("Hate"),
+    N_("Self-harm instructions"),
+    N_("Privacy (outing someone)"),
+    N_("Off-topic"),
+    N_("Other"),
 )
 SUPPORT_MAX = 1000
 NOTE_MAX = 2000
@@ -183,7 +185,7 @@ def _member_named(session: Session, name: str) -> Member:
         select(Member).where(Member.pseudonym_key == normalize_pseudonym(name))
     ).first()
     if member is None:
-        raise AdminError(f"There is no member called {clean_line(name)!r}.")
+        raise AdminError(said("There is no member called {name}.", name=repr(clean_line(name))))
     return member
 
 
@@ -191,7 +193,7 @@ def _clean_reason(category: str, reason: str) -> tuple[str, str]:
     category = clean_line(category).strip()[:64]
     reason = clean_text(reason).strip()[:REASON_MAX]
     if not category and not reason:
-        raise AdminError("Every action needs a reason: pick a category or write one.")
+        raise AdminError(said("Every action needs a reason: pick a category or write one."))
     return category, reason
 
 
@@ -323,13 +325,18 @@ def _describe(session: Session, flag: ModerationFlag) -> ModeratedItem:
         entry = session.get(AuditEntry, flag.target_id)
         if entry is None:
             return GONE
-        what = f"{entry.action} by {entry.actor_name} on {entry.created_at:%Y-%m-%d %H:%M}"
+        what = said(
+            "{action} by {name} on {when}",
+            action=entry.action,
+            name=entry.actor_name,
+            when=entry.created_at.strftime("%Y-%m-%d %H:%M"),
+        )
         return ModeratedItem(
             text=flag.reason,
-            where=f"appeal against: {what}",
+            where=said("appeal against: {what}", what=what),
             context=(
-                f"reason given: {why_text(entry.category, entry.reason)}",
-                f"about: {entry.detail}",
+                said("reason given: {why}", why=why_text(entry.category, entry.reason)),
+                said("about: {detail}", detail=entry.detail),
             ),
         )
     reviewer = _REVIEWERS.get(flag.target_kind)
@@ -349,14 +356,19 @@ def _history(session: Session, member_id: int | None) -> tuple[tuple[str, ...], 
     ).all()
     for row in rows:
         view = sanction_view(row)
-        state = "in force" if view.in_force(now) else "ended"
+        when, why = f"{row.created_at:%Y-%m-%d}", why_text(row.category, row.reason)
         lines.append(
-            f"{row.created_at:%Y-%m-%d} {row.kind} ({state}): {why_text(row.category, row.reason)}"
+            said("{when} {kind} (in force): {why}", when=when, kind=row.kind, why=why)
+            if view.in_force(now)
+            else said("{when} {kind} (ended): {why}", when=when, kind=row.kind, why=why)
         )
     flagged = count_rows(session, ModerationFlag, ModerationFlag.author_id == member_id)
     posts = boards.posts_by(session, author_id=member_id, limit=3)
-    lines.append(f"flagged {int(flagged)} time(s) in all")
-    lines.extend(f"recent post ({p.status.value}): {p.body[:60]}" for p in posts)
+    lines.append(said("flagged {count} time(s) in all", count=int(flagged)))
+    lines.extend(
+        said("recent post ({status}): {text}", status=p.status.value, text=p.body[:60])
+        for p in posts
+    )
     return tuple(lines), suggested_step(warning_count(session, member_id, now))
 
 
@@ -434,15 +446,28 @@ def queue_size(session: Session) -> tuple[int, datetime | None]:
 
 
 # -- actions --------------------------------------------------------------------------------
+# What a member's text is, as they read it in a notice ("your post").
 _WHERE = {
-    FlagTarget.POST.value: "post",
-    FlagTarget.MESSAGE.value: "private message",
-    FlagTarget.ROOM_LINE.value: "line in a room",
-    FlagTarget.CHEER.value: "cheer",
-    FlagTarget.CHECK_IN.value: "check-in",
-    FlagTarget.GOAL.value: "goal",
+    FlagTarget.POST.value: N_("your post"),
+    FlagTarget.MESSAGE.value: N_("your private message"),
+    FlagTarget.ROOM_LINE.value: N_("your line in a room"),
+    FlagTarget.CHEER.value: N_("your cheer"),
+    FlagTarget.CHECK_IN.value: N_("your check-in"),
+    FlagTarget.GOAL.value: N_("your goal"),
 }
-APPEAL_HINT = " If you think this was a mistake, you can appeal once from your home screen."
+YOUR_TEXT = N_("your text")
+APPEAL_HINT = N_("If you think this was a mistake, you can appeal once from your home screen.")
+# The kinds of sanction as a member reads them ("A moderator lifted your mute").
+_KIND_WORDS = {
+    SanctionKind.WARN.value: N_("warn"),
+    SanctionKind.MUTE.value: N_("mute"),
+    SanctionKind.SUSPEND.value: N_("suspend"),
+    SanctionKind.BAN.value: N_("ban"),
+}
+
+
+def _your(target_kind: str) -> str:
+    return said(_WHERE.get(target_kind, YOUR_TEXT))
 
 
 def _resolve_target(session: Session, flag: ModerationFlag) -> None:
@@ -507,9 +532,9 @@ def _sanction(
     about: str = "",
 ) -> AuditEntry:
     if member.id == actor.id:
-        raise AdminError("You cannot act on your own account.")
+        raise AdminError(said("You cannot act on your own account."))
     if member.role == Role.SYSOP.value and actor.role != Role.SYSOP.value:
-        raise AdminError("Only a sysop can act on a sysop.")
+        raise AdminError(said("Only a sysop can act on a sysop."))
     now = utcnow()
     if length is None:
         length = DEFAULT_LENGTHS.get(kind)
@@ -537,28 +562,40 @@ def _sanction(
         detail=detail,
         sanction_id=row.id,
     )
-    why = because(category, reason)
-    told = {
-        SanctionKind.WARN: f"A moderator has warned you {why}",
-        SanctionKind.MUTE: (
-            f"A moderator has muted you until {until_text(ends)} {why} "
-            "You can still read everything, but not post or chat."
-        ),
-        SanctionKind.SUSPEND: (
-            f"A moderator has suspended your account until {until_text(ends)} {why}"
-        ),
-        SanctionKind.BAN: f"A moderator has banned your account {why}",
-    }[kind]
+    why = why_said(category, reason)
+    until = until_text(ends)
+    told: list[str] = [
+        {
+            SanctionKind.WARN: said("A moderator has warned you because {why}", why=why),
+            SanctionKind.MUTE: said(
+                "A moderator has muted you until {until} because {why} "
+                "You can still read everything, but not post or chat.",
+                until=until,
+                why=why,
+            ),
+            SanctionKind.SUSPEND: said(
+                "A moderator has suspended your account until {until} because {why}",
+                until=until,
+                why=why,
+            ),
+            SanctionKind.BAN: said("A moderator has banned your account because {why}", why=why),
+        }[kind]
+    ]
     if kind is SanctionKind.WARN:
         count = warning_count(session, member.id or 0, now)
         if count > 1:
-            told += f" This is warning {count}: further warnings lead to a mute or suspension."
+            told.append(
+                said(
+                    "This is warning {count}: further warnings lead to a mute or suspension.",
+                    count=count,
+                )
+            )
     if about:
-        told += f" It was about {about}, which is no longer shown to others."
+        told.append(said("It was about {what}, which is no longer shown to others.", what=about))
     add_notice(
         session,
         member_id=member.id or 0,
-        text=told + APPEAL_HINT,
+        text=sentences(*told, said(APPEAL_HINT)),
         audit_id=entry.id,
         appealable=True,
     )
@@ -581,10 +618,10 @@ def decide(
     """Act on one queue item, with a reason; the member is told and the audit log keeps it."""
     actor = require_staff(session, actor_id)
     flag = row_or_raise(
-        session, ModerationFlag, flag_id, AdminError("That item is no longer in the queue.")
+        session, ModerationFlag, flag_id, AdminError(said("That item is no longer in the queue."))
     )
     if flag.resolved:
-        raise AdminError("Someone has already dealt with that item.")
+        raise AdminError(said("Someone has already dealt with that item."))
     if flag.kind == FlagKind.APPEAL.value:
         return _decide_appeal(
             session, actor=actor, flag=flag, decision=decision, category=category, reason=reason
@@ -592,13 +629,18 @@ def decide(
     if flag.kind == FlagKind.CRISIS.value:
         if decision is not Decision.ACKNOWLEDGE:
             raise AdminError(
-                "A crisis alert is never a strike: acknowledge it, and send support if you like."
+                said(
+                    "A crisis alert is never a strike: acknowledge it, and send support if "
+                    "you like."
+                )
             )
         return _acknowledge(session, actor=actor, flag=flag, support=support, reason=reason)
     if decision is Decision.ACKNOWLEDGE:
         decision = Decision.APPROVE
     if decision not in _CONTENT and decision not in _SANCTIONS:
-        raise AdminError(f"{decision.value} is not something to do with this item.")
+        raise AdminError(
+            said("{decision} is not something to do with this item.", decision=decision.value)
+        )
     category, reason = _clean_reason(category, reason)
     author = session.get(Member, flag.author_id) if flag.author_id else None
     item = _describe(session, flag)
@@ -612,8 +654,8 @@ def decide(
     excerpt = item.text.replace("\n", " ")[:120]
     if decision in _SANCTIONS:
         if author is None:
-            raise AdminError("The author's account no longer exists.")
-        about = f"your {_WHERE.get(flag.target_kind, 'text')} ({item.where})"
+            raise AdminError(said("The author's account no longer exists."))
+        about = said("{what} ({where})", what=_your(flag.target_kind), where=item.where)
         entry = _sanction(
             session,
             actor=actor,
@@ -639,22 +681,39 @@ def decide(
         detail=excerpt,
     )
     if author is not None and author.id is not None:
-        what = _WHERE.get(flag.target_kind, "text")
-        why = because(category, reason)
+        what = _your(flag.target_kind)
+        why = why_said(category, reason)
         if decision is Decision.APPROVE:
             if flag.kind == FlagKind.HOLD.value:
                 add_notice(
                     session,
                     member_id=author.id,
-                    text=f"A moderator reviewed your {what} held for review and it is "
-                    "now visible. Thank you for your patience.",
+                    text=said(
+                        "A moderator reviewed {what} held for review and it is now visible. "
+                        "Thank you for your patience.",
+                        what=what,
+                    ),
                 )
         else:
-            verb = "hid" if decision is Decision.HIDE else "removed"
+            done = (
+                said(
+                    "A moderator hid {what} ({where}) because {why}",
+                    what=what,
+                    where=item.where,
+                    why=why,
+                )
+                if decision is Decision.HIDE
+                else said(
+                    "A moderator removed {what} ({where}) because {why}",
+                    what=what,
+                    where=item.where,
+                    why=why,
+                )
+            )
             add_notice(
                 session,
                 member_id=author.id,
-                text=f"A moderator {verb} your {what} ({item.where}) {why}" + APPEAL_HINT,
+                text=sentences(done, said(APPEAL_HINT)),
                 audit_id=entry.id,
                 appealable=True,
             )
@@ -751,7 +810,7 @@ def lift(
         and (v.kind is kind if kind is not None else v.kind is not SanctionKind.WARN)
     ]
     if not lifted:
-        raise AdminError(f"{member.pseudonym} has nothing in force to lift.")
+        raise AdminError(said("{name} has nothing in force to lift.", name=member.pseudonym))
     for view in lifted:
         row = session.get(Sanction, view.id)
         assert row is not None
@@ -771,7 +830,13 @@ def lift(
     add_notice(
         session,
         member_id=member.id,
-        text=f"A moderator lifted your {kinds} {because(category, reason)}",
+        text=said(
+            "A moderator lifted your {kinds} because {why}",
+            kinds=listed(
+                [said(_KIND_WORDS.get(k, k)) for k in sorted({v.kind.value for v in lifted})]
+            ),
+            why=why_said(category, reason),
+        ),
     )
     announce_access(session, member.id, Decision.LIFT.value, why_text(category, reason))
     return _audit_view(entry)
@@ -789,11 +854,11 @@ class AppealSent:
     @property
     def message(self) -> str:
         if self.another_moderator:
-            return (
+            return said(
                 "Your appeal is with the moderators; a moderator other than the one who "
                 "acted will decide it."
             )
-        return (
+        return said(
             "Your appeal is with the moderators. This community has no other moderator, "
             "so the moderator who acted will look at it again, with your words in front "
             "of them."
@@ -817,10 +882,10 @@ def appeal(session: Session, *, member_id: int, audit_id: int, message: str) -> 
     """A member appeals an action about them, once; it lands in the queue."""
     entry = session.get(AuditEntry, audit_id)
     if entry is None or entry.member_id != member_id:
-        raise AdminError("That action cannot be appealed.")
+        raise AdminError(said("That action cannot be appealed."))
     text = clean_text(message).strip()[:APPEAL_MAX]
     if not text:
-        raise AdminError("Please say in a few words why you are appealing.")
+        raise AdminError(said("Please say in a few words why you are appealing."))
     earlier = session.exec(
         select(ModerationFlag.id).where(
             ModerationFlag.kind == FlagKind.APPEAL.value,
@@ -829,7 +894,9 @@ def appeal(session: Session, *, member_id: int, audit_id: int, message: str) -> 
         )
     ).first()
     if earlier is not None:
-        raise AdminError("You have already appealed this action; a moderator will look at it.")
+        raise AdminError(
+            said("You have already appealed this action; a moderator will look at it.")
+        )
     flag = ModerationFlag(
         kind=FlagKind.APPEAL.value,
         priority=2,
@@ -856,12 +923,12 @@ def appeal(session: Session, *, member_id: int, audit_id: int, message: str) -> 
 
 # How a member reads the action they appealed against.
 _APPEALED_ACTION = {
-    Decision.HIDE.value: "the hiding of your post",
-    Decision.DELETE.value: "the removal of your post",
-    Decision.WARN.value: "the warning",
-    Decision.MUTE.value: "the mute",
-    Decision.SUSPEND.value: "the suspension",
-    Decision.BAN.value: "the ban",
+    Decision.HIDE.value: N_("the hiding of your post"),
+    Decision.DELETE.value: N_("the removal of your post"),
+    Decision.WARN.value: N_("the warning"),
+    Decision.MUTE.value: N_("the mute"),
+    Decision.SUSPEND.value: N_("the suspension"),
+    Decision.BAN.value: N_("the ban"),
 }
 
 
@@ -875,17 +942,22 @@ def _decide_appeal(
     reason: str,
 ) -> AuditView:
     if decision not in (Decision.UPHOLD, Decision.OVERTURN):
-        raise AdminError("An appeal is upheld or overturned.")
+        raise AdminError(said("An appeal is upheld or overturned."))
     category, reason = _clean_reason(category, reason)
     original = row_or_raise(
-        session, AuditEntry, flag.target_id, AdminError("The action appealed no longer exists.")
+        session,
+        AuditEntry,
+        flag.target_id,
+        AdminError(said("The action appealed no longer exists.")),
     )
     alone = False
     if original.actor_id == actor.id:
         if _other_deciders(session, actor_id=actor.id, member_id=flag.author_id) > 0:
             raise AdminError(
-                "Another moderator should decide the appeal of your own action: "
-                "the member was promised someone else would look at it."
+                said(
+                    "Another moderator should decide the appeal of your own action: "
+                    "the member was promised someone else would look at it."
+                )
             )
         alone = True
     member = session.get(Member, flag.author_id) if flag.author_id else None
@@ -924,21 +996,35 @@ def _decide_appeal(
         detail=f"appeal of {original.action} #{original.id}",
     )
     if member is not None and member.id is not None:
-        what = _APPEALED_ACTION.get(original.action, f"the {original.action}")
+        known = _APPEALED_ACTION.get(original.action)
+        what = said(known) if known else said("the {action}", action=original.action)
+        why = why_said(category, reason)
         if decision is Decision.UPHOLD:
-            result = f"Your appeal against {what} was not accepted: the action stands"
+            result = said(
+                "Your appeal against {what} was not accepted: the action stands, because {why}",
+                what=what,
+                why=why,
+            )
         elif original.action == Decision.DELETE.value:
             # Deleted words are gone for good; the decision is withdrawn all the same.
-            result = (
-                f"Your appeal against {what} was accepted: the decision is withdrawn, "
-                "though the removed text is gone"
+            result = said(
+                "Your appeal against {what} was accepted: the decision is withdrawn, "
+                "though the removed text is gone, because {why}",
+                what=what,
+                why=why,
             )
         else:
-            result = f"Your appeal against {what} was accepted: the action was undone"
+            result = said(
+                "Your appeal against {what} was accepted: the action was undone, because {why}",
+                what=what,
+                why=why,
+            )
         who = (
-            " The moderator who acted decided it, as this community has no other." if alone else ""
+            said("The moderator who acted decided it, as this community has no other.")
+            if alone
+            else ""
         )
-        add_notice(session, member_id=member.id, text=f"{result}, {because(category, reason)}{who}")
+        add_notice(session, member_id=member.id, text=sentences(result, who))
     return _audit_view(entry)
 
 
@@ -949,7 +1035,7 @@ def add_note(session: Session, *, actor_id: int, pseudonym: str, text: str) -> N
     member = _member_named(session, pseudonym)
     cleaned = clean_text(text).strip()[:NOTE_MAX]
     if not cleaned:
-        raise AdminError("The note is empty.")
+        raise AdminError(said("The note is empty."))
     session.add(
         ModeratorNote(
             member_id=member.id or 0, author_id=actor.id, author_name=actor.pseudonym, text=cleaned

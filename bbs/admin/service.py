@@ -14,6 +14,7 @@ from bbs.admin import review as admin
 from bbs.admin.review import AuditFilter, AuditView, Decision, MemberRecord, QueueItem
 from bbs.boards import records as boards
 from bbs.boards.records import BoardView
+from bbs.i18n import said
 from bbs.moderated import ModeratedService, WritingPorts
 from bbs.moderation_queue import sanctions
 from bbs.moderation_queue.audit import AdminError, audit_action, require_staff
@@ -190,7 +191,7 @@ class AdminService(ModeratedService):
     # -- the model panel ----------------------------------------------------------------
     def _ops(self) -> ModelOperations:
         if self.model_ops is None:
-            raise AdminError("The model panel is not available in this process.")
+            raise AdminError(said("The model panel is not available in this process."))
         return self.model_ops
 
     async def _require_sysop(self, actor_id: int) -> None:
@@ -239,14 +240,14 @@ class AdminService(ModeratedService):
         and for one country where given), on every node."""
         cleaned = clean_text(text).strip()
         if not cleaned:
-            raise AdminError("The help text cannot be empty: it holds the crisis lines.")
+            raise AdminError(said("The help text cannot be empty: it holds the crisis lines."))
 
         def write(s: Session) -> None:
             actor = require_staff(s, actor_id, sysop=True)
             try:
                 shared_texts.put_text(s, shared_texts.HELP, lang, cleaned + "\n", country)
             except ValueError as error:
-                raise AdminError(str(error)) from None
+                raise AdminError(error.args[0] if error.args else str(error)) from None
             where = f"help text {lang}" + (f" {country.upper()}" if country else "")
             audit_action(
                 s, actor=actor, action=Decision.SETTING.value, reason=where, detail=cleaned[:120]
@@ -306,7 +307,11 @@ class AdminService(ModeratedService):
             elif change == "archive_board":
                 view = next(b for b in boards.all_boards(s) if b.name == board)
                 after = boards.archive_board(s, board, not view.archived)
-                done = f"board {board} {'archived' if after.archived else 'reopened'}"
+                done = (
+                    said("board {board} archived", board=board)
+                    if after.archived
+                    else said("board {board} reopened", board=board)
+                )
             elif change == "add_room":
                 room = rooms.create_room(s, name=value, language=language or "")
                 done = f"room {room.name} added{marked(room.language)}"
@@ -319,12 +324,18 @@ class AdminService(ModeratedService):
             elif change == "close_room":
                 current = rooms.get_room(s, room_id)
                 if current is None:
-                    raise AdminError("That room no longer exists.")
+                    raise AdminError(said("That room no longer exists."))
                 room = rooms.update_room(s, room_id, closed=not current.closed)
-                done = f"room {room.name} {'closed' if room.closed else 'reopened'}"
+                done = (
+                    said("room {room} closed", room=room.name)
+                    if room.closed
+                    else said("room {room} reopened", room=room.name)
+                )
             else:
-                raise AdminError(f"Unknown change {change!r}.")
-            audit_action(s, actor=actor, action=Decision.SETTING.value, reason=change, detail=done)
+                raise AdminError(said("Unknown change {change}.", change=repr(change)))
+            audit_action(
+                s, actor=actor, action=Decision.SETTING.value, reason=change, detail=str(done)
+            )
             return done
 
         # People inside the room hear of a new topic or the closing once this commits
@@ -344,14 +355,14 @@ class AdminService(ModeratedService):
         agrees to again."""
         cleaned = clean_text(text).strip()
         if not cleaned:
-            raise AdminError("The guidelines cannot be empty.")
+            raise AdminError(said("The guidelines cannot be empty."))
 
         def write(s: Session) -> int:
             require_staff(s, actor_id, sysop=True)
             try:
                 shared_texts.put_text(s, shared_texts.GUIDELINES, lang, cleaned + "\n")
             except ValueError as error:
-                raise AdminError(str(error)) from None
+                raise AdminError(error.args[0] if error.args else str(error)) from None
             return admin.publish_guidelines_version(s, actor_id=actor_id)
 
         version = await self._store.write(write)

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Field, Session, SQLModel
 
+from bbs.i18n import said
 from bbs.models import Member, Role, UTCDateTime, utcnow
 from bbs.moderation_queue.flags import ModerationFlag
 from bbs.moderation_queue.sanctions import REASON_MAX
@@ -48,7 +49,9 @@ def require_staff(session: Session, actor_id: int, *, sysop: bool = False) -> Me
     allowed = (Role.SYSOP.value,) if sysop else (Role.MODERATOR.value, Role.SYSOP.value)
     if actor is None or actor.role not in allowed:
         raise AdminError(
-            "Only " + ("sysops" if sysop else "moderators and sysops") + " can do that."
+            said("Only sysops can do that.")
+            if sysop
+            else said("Only moderators and sysops can do that.")
         )
     return actor
 

@@ -11,6 +11,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.events import Event, announce, event_type
+from bbs.i18n import N_, said
 from bbs.models import UTCDateTime, utcnow
 from bbs.moderation_queue.policy import Action
 
@@ -83,10 +84,10 @@ def announce_flag(session: Session, flag: ModerationFlag) -> None:
     """Tell moderators online about a new queue item once its transaction commits."""
     about = FlagKind(flag.kind)
     text = {
-        FlagKind.CRISIS: "Crisis alert: someone may be in danger. Press A, then review.",
-        FlagKind.HOLD: "A post is held for review.",
-        FlagKind.REPORT: "A member reported something.",
-        FlagKind.APPEAL: "A member appealed a moderator's action.",
+        FlagKind.CRISIS: N_("Crisis alert: someone may be in danger. Press A, then review."),
+        FlagKind.HOLD: N_("A post is held for review."),
+        FlagKind.REPORT: N_("A member reported something."),
+        FlagKind.APPEAL: N_("A member appealed a moderator's action."),
     }[about]
     announce(session, STAFF_TOPIC, StaffAlert(about.value, text))
 
@@ -111,8 +112,10 @@ def raise_concern(
     """
     if author_id is not None and author_id == reporter_id:
         raise ValueError(
-            "That is your own writing: if you are struggling, F1 has people "
-            "you can talk to right now."
+            said(
+                "That is your own writing: if you are struggling, F1 has people "
+                "you can talk to right now."
+            )
         )
     earlier = session.exec(
         select(ModerationFlag.id).where(
@@ -137,7 +140,7 @@ def raise_concern(
     )
 
 
-CONCERN_THANKS = (
+CONCERN_THANKS = N_(
     "Thank you for looking out for them. The moderators have a priority alert and will "
     "check in with them; they are not told who asked. If someone is in danger right now, "
     "F1 lists crisis lines you can call for them, or for yourself."

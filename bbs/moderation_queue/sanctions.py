@@ -11,7 +11,8 @@ from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel, col, or_, select
 
 from bbs.events import Event, announce, event_type
-from bbs.models import UTCDateTime, utcnow
+from bbs.i18n import localise, said, said_n
+from bbs.models import Member, UTCDateTime, utcnow
 from bbs.moderation_queue.policy import Action
 
 REASON_MAX = 500
@@ -141,7 +142,7 @@ def sanction_view(row: Sanction) -> SanctionView:
 def until_text(ends_at: datetime | None) -> str:
     """How an end time reads to a member: a UTC time, or "further notice"."""
     if ends_at is None:
-        return "further notice"
+        return said("further notice")
     return ends_at.strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -165,9 +166,24 @@ def full_stop(text: str) -> str:
     return text + "."
 
 
+def why_said(category: str, reason: str) -> str:
+    """ "<category: reason>." as a member reads it after "because", with exactly one stop
+    at its end; a category of our own (the defaults) is said in the reader's language."""
+    reason = reason.strip()
+    named = said(category) if category else ""
+    if reason:
+        reason = full_stop(reason)
+        return said("{category}: {reason}", category=named, reason=reason) if named else reason
+    if named:
+        if category.rstrip().rstrip(_CLOSING).endswith(_STOPS):
+            return named
+        return said("{category}.", category=named)
+    return said("no reason given.")
+
+
 def because(category: str, reason: str) -> str:
     """ "because <category: reason>." with exactly one stop at its end."""
-    return "because " + full_stop(why_text(category, reason))
+    return said("because {why}", why=why_said(category, reason))
 
 
 def active_sanctions(
@@ -216,10 +232,13 @@ def login_block(session: Session, member_id: int, now: datetime | None = None) -
     if found is None:
         return None
     if found.kind is SanctionKind.BAN:
-        return f"This account is banned {because(found.category, found.reason)}"
-    return (
-        f"Your account is suspended until {until_text(found.ends_at)} "
-        f"{because(found.category, found.reason)}"
+        return said(
+            "This account is banned because {why}", why=why_said(found.category, found.reason)
+        )
+    return said(
+        "Your account is suspended until {until} because {why}",
+        until=until_text(found.ends_at),
+        why=why_said(found.category, found.reason),
     )
 
 
@@ -231,10 +250,11 @@ def posting_block(session: Session, member_id: int, now: datetime | None = None)
     )
     if found is None:
         return None
-    return (
-        f"You are muted until {until_text(found.ends_at)} "
-        f"{because(found.category, found.reason)} You can still read everything; "
-        "your text is kept so nothing is lost."
+    return said(
+        "You are muted until {until} because {why} You can still read everything; "
+        "your text is kept so nothing is lost.",
+        until=until_text(found.ends_at),
+        why=why_said(found.category, found.reason),
     )
 
 
@@ -281,12 +301,21 @@ def warning_count(session: Session, member_id: int, now: datetime | None = None)
 def suggested_step(warnings: int) -> str:
     """What the warnings so far suggest, in words for the moderator."""
     if warnings <= 0:
-        return "no warnings: a warning would be the first step"
+        return said("no warnings: a warning would be the first step")
     kind, length = ESCALATION[min(warnings, len(ESCALATION)) - 1]
     days = length.days
-    span = f"{days} d" if days >= 2 else f"{int(length.total_seconds() // 3600)} h"
-    plural = "s" if warnings != 1 else ""
-    return f"{warnings} warning{plural}: suggest {kind.value} for {span}"
+    span = (
+        said("{days} d", days=days)
+        if days >= 2
+        else said("{hours} h", hours=int(length.total_seconds() // 3600))
+    )
+    return said_n(
+        "{count} warning: suggest {kind} for {span}",
+        "{count} warnings: suggest {kind} for {span}",
+        warnings,
+        kind=kind.value,
+        span=span,
+    )
 
 
 # -- notices ----------------------------------------------------------------------------
@@ -298,8 +327,11 @@ def add_notice(
     audit_id: int | None = None,
     appealable: bool = False,
 ) -> int:
+    # Kept as the member reads it: in their language (a `Said`) when they have chosen one.
+    language = session.exec(select(Member.language).where(Member.id == member_id)).first()
+    told = localise(text, language or "en")
     row = ModerationNotice(
-        member_id=member_id, text=text[:NOTICE_MAX], audit_id=audit_id, appealable=appealable
+        member_id=member_id, text=told[:NOTICE_MAX], audit_id=audit_id, appealable=appealable
     )
     session.add(row)
     session.flush()
@@ -345,5 +377,5 @@ def parse_length(text: str) -> timedelta | None:
     }
     number, unit = raw[:-1], raw[-1]
     if unit not in units or not number.isdigit() or not 0 < int(number) <= 100_000:
-        raise ValueError("Write a length like 90m, 24h, 7d or 2w.")
+        raise ValueError(said("Write a length like 90m, 24h, 7d or 2w."))
     return int(number) * units[unit]

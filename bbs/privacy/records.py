@@ -59,12 +59,13 @@ from bbs.goals.records import (
     GoalSettings,
     Partnership,
 )
-from bbs.i18n import LANGUAGE_NAMES
+from bbs.i18n import LANGUAGE_NAMES, said, said_n
 from bbs.mail.records import Conversation, MessagePrefs, PrivateMessage
 from bbs.models import Member, MemberKey, ModerationExample, count_rows, utcnow
 from bbs.moderation_queue.audit import AuditEntry
 from bbs.moderation_queue.flags import ModerationFlag
 from bbs.moderation_queue.sanctions import ModerationNotice, Sanction
+from bbs.phrases import lines_of
 from bbs.resources.records import Resource, ResourceFavourite
 from bbs.rooms.records import Room, RoomIgnore, RoomLine, RoomMember, RoomPreference
 from bbs.suggestions.records import SuggestionDismissal, SuggestionProfile, SuggestionSettings
@@ -273,12 +274,6 @@ def stored_counts(session: Session, member_id: int) -> StoredCounts:
     )
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
-    if count == 1:
-        return f"1 {one}"
-    return f"{count} {many or one + 's'}"
-
-
 def describe_storage(
     counts: StoredCounts,
     *,
@@ -291,73 +286,128 @@ def describe_storage(
 
     `shared_salt`: several nodes share the source salt in the database (issue 19)."""
     c = counts
-    last = c.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if c.last_login_at else "not yet"
+    last = c.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if c.last_login_at else said("not yet")
+    keys = said_n("{count} SSH public key", "{count} SSH public keys", c.keys)
     lines = [
-        "What we keep about you",
-        f"- Your name ({c.pseudonym}), when you joined ({c.created_at:%Y-%m-%d}) and when "
-        f"you last logged in ({last}). Only the last login is kept, not a history of them.",
-        "- Your password and recovery code, only as argon2 hashes: nobody here can read them.",
-        f"- {_n(c.keys, 'SSH public key')} that can log you in"
-        + (
-            f" ({c.key_logins} used to log in; we keep the time of its last use only)."
-            if c.keys
-            else "."
+        said("What we keep about you"),
+        said(
+            "- Your name ({name}), when you joined ({joined}) and when you last logged in "
+            "({last}). Only the last login is kept, not a history of them.",
+            name=c.pseudonym,
+            joined=c.created_at.strftime("%Y-%m-%d"),
+            last=last,
         ),
-        f"- {_n(c.posts, 'post')} and {_n(c.threads, 'thread')} you started on the boards, "
-        f"{_n(c.reactions, 'reaction')}, {_n(c.follows, 'follow')}, "
-        f"{_n(c.drafts, 'saved draft')} and {_n(c.notifications, 'notification')}.",
-        f"- {_n(c.favourites, 'favourite')} in the resource library.",
-        f"- {_n(c.messages_sent, 'private message')} you sent and "
-        f"{c.messages_received} you received, in {_n(c.conversations, 'conversation')}.",
-        f"- {_n(c.goals, 'goal')}, {_n(c.check_ins, 'check-in')}, "
-        f"{_n(c.partners, 'partnership')}, {_n(c.cheers_sent, 'cheer')} sent and "
-        f"{c.cheers_received} received.",
-        f"- {_n(c.room_lines, 'line')} you said in live rooms (rooms forget lines after "
-        f"{chat_days} days).",
-        f"- {_n(c.reports_filed, 'report')} you made, "
-        f"{_n(c.blocks, 'block or mute', 'blocks and mutes')} you set, and "
-        f"{_n(c.moderation_notices, 'moderation notice')} sent to you.",
-        "- Suggestions: "
-        + (
-            "on; the themes learned from your writing are kept and shown to you."
-            if c.suggestions_on
-            else "off; nothing is learned about you."
+        said(
+            "- Your password and recovery code, only as argon2 hashes: nobody here can read them."
         ),
-        "- Appear offline: " + ("on." if c.appear_offline else "off."),
-        f"- Your language ({LANGUAGE_NAMES.get(c.language, c.language)}) and "
-        + (
-            f"your country ({country_name(c.country, 'en')}, {c.country}), which you gave "
-            "so that help shows its crisis lines; you can remove it on the Profile."
-            if c.country
-            else "no country: you have not given one (it is optional, and only chooses "
-            "which crisis lines help shows)."
+        said(
+            "- {keys} that can log you in ({used} used to log in; we keep the time of its "
+            "last use only).",
+            keys=keys,
+            used=c.key_logins,
+        )
+        if c.keys
+        else said("- {keys} that can log you in.", keys=keys),
+        said(
+            "- {posts} and {threads} you started on the boards, {reactions}, {follows}, "
+            "{drafts} and {notifications}.",
+            # The boards' own counts (plain/boards.py marks these two forms with N_).
+            posts=said("{count} post", count=1)
+            if c.posts == 1
+            else said("{count} posts", count=c.posts),
+            threads=said("{count} thread", count=1)
+            if c.threads == 1
+            else said("{count} threads", count=c.threads),
+            reactions=said_n("{count} reaction", "{count} reactions", c.reactions),
+            follows=said_n("{count} follow", "{count} follows", c.follows),
+            drafts=said_n("{count} saved draft", "{count} saved drafts", c.drafts),
+            notifications=said_n("{count} notification", "{count} notifications", c.notifications),
+        ),
+        said(
+            "- {favourites} in the resource library.",
+            favourites=said_n("{count} favourite", "{count} favourites", c.favourites),
+        ),
+        said(
+            "- {sent} you sent and {received} you received, in {conversations}.",
+            sent=said_n("{count} private message", "{count} private messages", c.messages_sent),
+            received=c.messages_received,
+            conversations=said_n("{count} conversation", "{count} conversations", c.conversations),
+        ),
+        said(
+            "- {goals}, {check_ins}, {partners}, {cheers} sent and {received} received.",
+            goals=said_n("{count} goal", "{count} goals", c.goals),
+            check_ins=said_n("{count} check-in", "{count} check-ins", c.check_ins),
+            partners=said_n("{count} partnership", "{count} partnerships", c.partners),
+            cheers=said_n("{count} cheer", "{count} cheers", c.cheers_sent),
+            received=c.cheers_received,
+        ),
+        said(
+            "- {lines} you said in live rooms (rooms forget lines after {days} days).",
+            lines=said_n("{count} line", "{count} lines", c.room_lines),
+            days=chat_days,
+        ),
+        said(
+            "- {reports} you made, {blocks} you set, and {notices} sent to you.",
+            reports=said_n("{count} report", "{count} reports", c.reports_filed),
+            blocks=said_n("{count} block or mute", "{count} blocks and mutes", c.blocks),
+            notices=said_n(
+                "{count} moderation notice", "{count} moderation notices", c.moderation_notices
+            ),
+        ),
+        said("- Suggestions: on; the themes learned from your writing are kept and shown to you.")
+        if c.suggestions_on
+        else said("- Suggestions: off; nothing is learned about you."),
+        said("- Appear offline: on.") if c.appear_offline else said("- Appear offline: off."),
+        said(
+            "- Your language ({language}) and your country ({country}, {code}), which you "
+            "gave so that help shows its crisis lines; you can remove it on the Profile.",
+            language=LANGUAGE_NAMES.get(c.language, c.language),
+            country=country_name(c.country, "en"),
+            code=c.country,
+        )
+        if c.country
+        else said(
+            "- Your language ({language}) and no country: you have not given one (it is "
+            "optional, and only chooses which crisis lines help shows).",
+            language=LANGUAGE_NAMES.get(c.language, c.language),
         ),
         "",
-        "What we do not keep",
-        "- No IP addresses. To slow down password guessing we keep a salted, one-way key of "
-        "where a connection came from, for at most an hour"
-        + (
-            ". This community runs on several servers, so that key and its salt are kept in "
-            "the database, in UNLOGGED tables: left out of its log and backups, but "
-            "PostgreSQL may still write them to disk. The salt is replaced every hour and "
-            "old ones are deleted, after which a key cannot be linked to an address."
-            if shared_salt
-            else ", in memory only; it is gone when the server restarts."
+        said("What we do not keep"),
+        said(
+            "- No IP addresses. To slow down password guessing we keep a salted, one-way key "
+            "of where a connection came from, for at most an hour. This community runs on "
+            "several servers, so that key and its salt are kept in the database, in UNLOGGED "
+            "tables: left out of its log and backups, but PostgreSQL may still write them to "
+            "disk. The salt is replaced every hour and old ones are deleted, after which a key "
+            "cannot be linked to an address."
+        )
+        if shared_salt
+        else said(
+            "- No IP addresses. To slow down password guessing we keep a salted, one-way key "
+            "of where a connection came from, for at most an hour, in memory only; it is gone "
+            "when the server restarts."
         ),
-        "- No email, phone number, real name or location"
-        + (" beyond the country you gave." if c.country else "."),
-        "- No record of what you read, beyond how far you have read each thread.",
-        "- Server logs never hold passwords, messages or addresses"
-        + (
-            f", and are deleted after {log_days} days."
-            if logs_to_file
-            else "; the host's service manager keeps them for its own configured time."
+        said("- No email, phone number, real name or location beyond the country you gave.")
+        if c.country
+        else said("- No email, phone number, real name or location."),
+        said("- No record of what you read, beyond how far you have read each thread."),
+        said(
+            "- Server logs never hold passwords, messages or addresses, and are deleted after "
+            "{days} days.",
+            days=log_days,
+        )
+        if logs_to_file
+        else said(
+            "- Server logs never hold passwords, messages or addresses; the host's service "
+            "manager keeps them for its own configured time."
         ),
         "",
-        "Moderators keep a log of their own actions (which may name you) so that every "
-        "decision stays accountable; it stays if you delete your account.",
+        said(
+            "Moderators keep a log of their own actions (which may name you) so that every "
+            "decision stays accountable; it stays if you delete your account."
+        ),
     ]
-    return "\n".join(lines)
+    return lines_of(lines)
 
 
 # -- export ---------------------------------------------------------------------------
@@ -674,7 +724,7 @@ def delete_account(
 
     if normalize_pseudonym(confirm.strip()) != member.pseudonym_key:
         raise AccountError(
-            "To delete your account, type your name exactly as it is. Nothing was deleted."
+            said("To delete your account, type your name exactly as it is. Nothing was deleted.")
         )
     now = now or utcnow()
     name = member.pseudonym

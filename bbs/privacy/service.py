@@ -19,6 +19,7 @@ from bbs.accounts import members as accounts
 from bbs.accounts.members import AccountError, MemberView, PublicKeyInfo
 from bbs.accounts.passwords import check_new_password, new_recovery_code, normalise_recovery_code
 from bbs.accounts.sessions import LiveSessions, SessionInfo
+from bbs.i18n import N_, said
 from bbs.privacy import records as privacy
 from bbs.privacy.records import DeleteChoice, DeletedAccount, KeyView, StoredCounts
 from bbs.rooms import records as rooms
@@ -46,12 +47,12 @@ KEY_TYPES = frozenset(
     }
 )
 MAX_KEY_LINE = 16_000
-ACCOUNT_DELETED_FAREWELL = (
+ACCOUNT_DELETED_FAREWELL = N_(
     "Your account has been deleted. Thank you for being part of this community. "
     "Take good care of yourself."
 )
-SESSION_ENDED_FAREWELL = "You ended this session from another one. Goodbye for now."
-WRONG_PASSWORD = "That is not your current password. Nothing was changed."
+SESSION_ENDED_FAREWELL = N_("You ended this session from another one. Goodbye for now.")
+WRONG_PASSWORD = N_("That is not your current password. Nothing was changed.")
 
 
 def parse_public_key(line: str) -> PublicKeyInfo:
@@ -61,31 +62,35 @@ def parse_public_key(line: str) -> PublicKeyInfo:
     """
     text = line.strip()
     if not text:
-        raise AccountError("Paste a public key line: it starts with ssh-ed25519 or ssh-rsa.")
+        raise AccountError(said("Paste a public key line: it starts with ssh-ed25519 or ssh-rsa."))
     if len(text) > MAX_KEY_LINE or "\n" in text or "PRIVATE KEY" in text:
         raise AccountError(
-            "That is not a public key line. Paste the one line of your .pub "
-            "file (never the private key)."
+            said(
+                "That is not a public key line. Paste the one line of your .pub "
+                "file (never the private key)."
+            )
         )
     parts = text.split(None, 2)
     if len(parts) < 2 or parts[0] not in KEY_TYPES:
         raise AccountError(
-            "That does not look like a public key. It should start with "
-            "ssh-ed25519, ssh-rsa or ecdsa-sha2-..., then a long code."
+            said(
+                "That does not look like a public key. It should start with "
+                "ssh-ed25519, ssh-rsa or ecdsa-sha2-..., then a long code."
+            )
         )
     algorithm, encoded = parts[0], parts[1]
     try:
         blob = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as error:
         raise AccountError(
-            "The long code in that key is damaged; copy the whole line again."
+            said("The long code in that key is damaged; copy the whole line again.")
         ) from error
     if len(blob) < 4:
-        raise AccountError("The long code in that key is damaged; copy the whole line again.")
+        raise AccountError(said("The long code in that key is damaged; copy the whole line again."))
     (length,) = struct.unpack(">I", blob[:4])
     if blob[4 : 4 + length] != algorithm.encode():
         raise AccountError(
-            "The long code in that key does not match its type; copy the whole line again."
+            said("The long code in that key does not match its type; copy the whole line again.")
         )
     digest = hashlib.sha256(blob).digest()
     fingerprint = "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
@@ -149,7 +154,7 @@ class PrivacyService:
         credentials = await self._store.read(lambda s: accounts.get_credentials_by_id(s, member_id))
         stored = credentials.password_hash if credentials else None
         if not await self._hasher.run(self._hasher.passwords.verify, stored, password):
-            raise AccountError(WRONG_PASSWORD)
+            raise AccountError(said(WRONG_PASSWORD))
 
     async def change_password(self, member_id: int, current: str, new: str, repeated: str) -> None:
         """A new password, with the current one required; raises PasswordError/AccountError."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bbs.events import Event, event_type
+from bbs.i18n import said
 
 
 def room_topic(room_id: int) -> str:
@@ -91,8 +92,20 @@ class SessionStartingEvent(Event):
     minutes: int
 
     def describe(self) -> str:
-        host = f", hosted by {self.host}" if self.host else ""
-        return f"Starting now in {self.room_name}: {self.topic}{host} ({self.minutes} min)."
+        if self.host:
+            return said(
+                "Starting now in {room}: {topic}, hosted by {host} ({minutes} min).",
+                room=self.room_name,
+                topic=self.topic,
+                host=self.host,
+                minutes=self.minutes,
+            )
+        return said(
+            "Starting now in {room}: {topic} ({minutes} min).",
+            room=self.room_name,
+            topic=self.topic,
+            minutes=self.minutes,
+        )
 
 
 # Everyone online hears here when a scheduled session starts (the home screen listens).

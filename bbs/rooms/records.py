@@ -11,6 +11,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from bbs import places
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.events import announce
+from bbs.i18n import said
 from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.flags import GONE, ModeratedItem, ReviewOutcome
 from bbs.rooms.events import RoomChangedEvent, room_topic
@@ -155,8 +156,16 @@ class RoomEventView:
         return self.starts_at <= now < self.ends_at
 
     def describe(self) -> str:
-        host = f", host {self.host_name}" if self.host_name else ""
-        return f"{self.starts_at:%a %H:%M} UTC {self.room_name}: {self.topic}{host}"
+        when = f"{self.starts_at:%a %H:%M}"
+        if self.host_name:
+            return said(
+                "{when} UTC {room}: {topic}, host {host}",
+                when=when,
+                room=self.room_name,
+                topic=self.topic,
+                host=self.host_name,
+            )
+        return said("{when} UTC {room}: {topic}", when=when, room=self.room_name, topic=self.topic)
 
 
 def _room_view(room: Room) -> RoomView:
@@ -186,7 +195,7 @@ def room_key(name: str) -> str:
 def clean_room_name(raw: str) -> str:
     name = clean_line(raw).strip()
     if not name or len(name) > MAX_ROOM_NAME_CHARS:
-        raise RoomError(f"A room name needs 1 to {MAX_ROOM_NAME_CHARS} characters.")
+        raise RoomError(said("A room name needs 1 to {most} characters.", most=MAX_ROOM_NAME_CHARS))
     return name
 
 
@@ -214,7 +223,7 @@ def create_room(
     """A new room; `language` one of bbs.i18n.LANGUAGES or '' (any; '-' and 'any' too)."""
     name = clean_room_name(name)
     if session.exec(select(Room).where(Room.name_key == room_key(name))).first():
-        raise RoomError(f"A room called {name!r} exists already.")
+        raise RoomError(said("A room called {name} exists already.", name=repr(name)))
     room = Room(
         name=name,
         name_key=room_key(name),
@@ -231,7 +240,7 @@ def create_room(
 
 
 def _room(session: Session, room_id: int) -> Room:
-    return row_or_raise(session, Room, room_id, RoomError("That room does not exist."))
+    return row_or_raise(session, Room, room_id, RoomError(said("That room does not exist.")))
 
 
 def room_by_name(session: Session, name: str) -> RoomView | None:
@@ -269,11 +278,11 @@ def may_enter(session: Session, room_id: int, *, member_id: int, staff: bool) ->
     """The room, if this member may go in; otherwise a RoomError that says why."""
     room = _room(session, room_id)
     if room.closed:
-        raise RoomError(f"{room.name} is closed.")
+        raise RoomError(said("{name} is closed.", name=room.name))
     if room.private and not staff:
         standing = session.get(RoomMember, (room_id, member_id))
         if standing is None or not standing.invited:
-            raise RoomError(f"{room.name} is private: a host can invite you.")
+            raise RoomError(said("{name} is private: a host can invite you.", name=room.name))
     return _room_view(room)
 
 
@@ -296,7 +305,7 @@ def update_room(
         room.topic = clean_line(topic, MAX_TOPIC_CHARS).strip()
     if slow_mode_seconds is not None:
         if not 0 <= slow_mode_seconds <= MAX_SLOW_MODE_SECONDS:
-            raise RoomError(f"Slow mode is 0 to {MAX_SLOW_MODE_SECONDS} seconds.")
+            raise RoomError(said("Slow mode is 0 to {most} seconds.", most=MAX_SLOW_MODE_SECONDS))
         room.slow_mode_seconds = slow_mode_seconds
     if closed is not None:
         room.closed = closed
@@ -423,9 +432,9 @@ def add_event(
     room = _room(session, room_id)
     topic = clean_line(topic, MAX_TOPIC_CHARS).strip()
     if not topic:
-        raise RoomError("A session needs a topic.")
+        raise RoomError(said("A session needs a topic."))
     if not 5 <= duration_minutes <= 24 * 60:
-        raise RoomError("A session lasts 5 minutes to 24 hours.")
+        raise RoomError(said("A session lasts 5 minutes to 24 hours."))
     event = RoomEvent(
         room_id=room_id,
         starts_at=starts_at,
@@ -460,7 +469,10 @@ def _event_view(
 def remove_event(session: Session, event_id: int) -> RoomEventView:
     """Cancel a scheduled session; returns what it was (raises RoomError if unknown)."""
     event = row_or_raise(
-        session, RoomEvent, event_id, RoomError(f"There is no scheduled session #{event_id}.")
+        session,
+        RoomEvent,
+        event_id,
+        RoomError(said("There is no scheduled session #{number}.", number=str(event_id))),
     )
     view = _event_view(session, event, _room(session, event.room_id))
     session.delete(event)
@@ -560,7 +572,7 @@ def review_line(session: Session, *, line_id: int) -> ModeratedItem:
     context = tuple(f"{r.author}: {r.text}" for r in [*reversed(before), *after])
     return ModeratedItem(
         text=line.text,
-        where=f"room {room.name if room else '?'}",
+        where=said("room {name}", name=room.name if room else "?"),
         context=context,
         status="held" if line.held else "visible",
     )

@@ -18,10 +18,12 @@ from bbs.accounts.members import MemberView
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.errors import StoreBusyError
 from bbs.events import Event, Subscription
+from bbs.i18n import N_, said, said_n
 from bbs.moderated import ModeratedService, WritingPorts
 from bbs.moderation_queue import flags
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
 from bbs.moderation_queue.sanctions import mute_decides
+from bbs.phrases import listed
 from bbs.rooms import records as rooms
 from bbs.rooms.events import (
     MODERATION_TOPIC,
@@ -54,8 +56,8 @@ THROTTLE_NOTE_SECONDS = 5.0
 PURGE_EVERY_SECONDS = 3600.0
 _MENTION = re.compile(r"@([^\s@,.;:!?()\[\]{}<>\"']{1,64})")
 
-HELP_LINE = "/help /me /who /ignore NAME /report NAME  PgUp history  Esc leave"
-HELP_TEXT = (
+HELP_LINE = N_("/help /me /who /ignore NAME /report NAME  PgUp history  Esc leave")
+HELP_TEXT = N_(
     "Commands: /me ACTION (say it as an action) · /away [NOTE] and /back · /who (who is here) "
     "· /ignore NAME and /unignore NAME (hide someone's lines from you) · /offline and "
     "/online (appear offline or not) · /report NAME [REASON] (their last line goes to the "
@@ -108,9 +110,12 @@ class Reply:
 
 
 def paste_hint(line_count: int) -> str:
-    return (
-        f"That paste had {line_count} lines, so it was not sent. Rooms take one line at a "
-        "time; longer pieces fit better as a board post."
+    return said_n(
+        "That paste had {count} line, so it was not sent. Rooms take one line at a "
+        "time; longer pieces fit better as a board post.",
+        "That paste had {count} lines, so it was not sent. Rooms take one line at a "
+        "time; longer pieces fit better as a board post.",
+        line_count,
     )
 
 
@@ -348,10 +353,10 @@ class RoomService(ModeratedService):
     async def say(self, visit: RoomVisit, raw: str, *, kind: str = "say") -> Reply:
         """Flood control, then the moderation gate, then the store, then everyone's screen."""
         if visit.left:
-            return Reply(("You are not in this room any more.",))
+            return Reply((said("You are not in this room any more."),))
         room = visit.room
         if room.closed:
-            return Reply((f"{room.name} is closed.",))
+            return Reply((said("{name} is closed.", name=room.name),))
         text = clean_line(raw).strip()
         verdict = await self.flood.check(
             visit.member.id,
@@ -376,7 +381,7 @@ class RoomService(ModeratedService):
                 return muted
             # Closed on another node, or from a shell, before this member's screen heard.
             if rooms.room_closed(s, room.id):
-                return f"{room.name} is closed."
+                return said("{name} is closed.", name=room.name)
             line = rooms.add_line(
                 s,
                 room_id=room.id,
@@ -460,13 +465,17 @@ class RoomService(ModeratedService):
         if reason is FloodReason.TOO_LONG:
             return Reply(
                 (
-                    f"Lines can be up to {self.flood.max_chars} characters; that one "
-                    f"has {length}. Try splitting it.",
+                    said(
+                        "Lines can be up to {most} characters; that one has {length}. "
+                        "Try splitting it.",
+                        most=self.flood.max_chars,
+                        length=length,
+                    ),
                 ),
                 keep_input=True,
             )
         if reason is FloodReason.DUPLICATE:
-            return Reply(("You just said that; it was not sent twice.",))
+            return Reply((said("You just said that; it was not sent twice."),))
         seconds = max(1, round(wait))
         if reason is FloodReason.COOLING_OFF:
             now = self._clock.monotonic()
@@ -477,16 +486,26 @@ class RoomService(ModeratedService):
             minutes = max(1, round(wait / 60))
             return Reply(
                 (
-                    f"You kept sending lines after being asked to wait, so you are muted "
-                    f"in the rooms for {minutes} minute{'s' if minutes != 1 else ''}. You "
-                    "can still read along. This is automatic and is not a warning on "
-                    "your record.",
+                    said_n(
+                        "You kept sending lines after being asked to wait, so you are muted "
+                        "in the rooms for {count} minute. You can still read along. This is "
+                        "automatic and is not a warning on your record.",
+                        "You kept sending lines after being asked to wait, so you are muted "
+                        "in the rooms for {count} minutes. You can still read along. This is "
+                        "automatic and is not a warning on your record.",
+                        minutes,
+                    ),
                 ),
                 keep_input=True,
             )
         if reason is FloodReason.SLOW_MODE:
             return Reply(
-                (f"Slow mode is on here: you can speak again in {seconds} s.",), keep_input=True
+                (
+                    said(
+                        "Slow mode is on here: you can speak again in {seconds} s.", seconds=seconds
+                    ),
+                ),
+                keep_input=True,
             )
         now = self._clock.monotonic()
         if now - self._throttle_told.get(visit.member.id, 0.0) < THROTTLE_NOTE_SECONDS:
@@ -494,8 +513,11 @@ class RoomService(ModeratedService):
         self._throttle_told[visit.member.id] = now
         return Reply(
             (
-                f"That is a lot of lines quickly, so the room gets a breather: try again "
-                f"in {seconds} s. Nothing you sent was shown twice.",
+                said(
+                    "That is a lot of lines quickly, so the room gets a breather: try again "
+                    "in {seconds} s. Nothing you sent was shown twice.",
+                    seconds=seconds,
+                ),
             ),
             keep_input=True,
         )
@@ -509,7 +531,7 @@ class RoomService(ModeratedService):
         member = visit.member
         if name == "me":
             if not arg:
-                return Reply(("Type an action after /me, e.g. /me waves.",))
+                return Reply((said("Type an action after /me, e.g. /me waves."),))
             return await self.say(visit, arg, kind="me")
         if name in ("help", "h", "?"):
             return Reply((HELP_TEXT,))
@@ -522,14 +544,14 @@ class RoomService(ModeratedService):
                 self._publish(
                     room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym, "away")
                 )
-            return Reply(("You are marked away; /back when you return.",))
+            return Reply((said("You are marked away; /back when you return."),))
         if name == "back":
             await self.presence.set_away(room_id, member.id, False)
             if not visit.hidden:
                 self._publish(
                     room_id, RoomPresenceEvent(room_id, member.id, member.pseudonym, "back")
                 )
-            return Reply(("Welcome back.",))
+            return Reply((said("Welcome back."),))
         if name in ("ignore", "unignore"):
             return await self._ignore(visit, arg, name == "ignore")
         if name in ("offline", "online"):
@@ -542,22 +564,26 @@ class RoomService(ModeratedService):
             return Reply(leave=True)
         if name == "close":
             if not member.is_staff:
-                return Reply(("Only staff can close a room.",))
+                return Reply((said("Only staff can close a room."),))
             by = member.pseudonym
             await self._store.write(lambda s: rooms.update_room(s, room_id, closed=True, by=by))
             return Reply()
         if name in ("topic", "slow", "invite"):
             if not self._may_steer(visit):
-                return Reply(("Only staff, or the host of a session while it runs, can do that.",))
+                return Reply(
+                    (said("Only staff, or the host of a session while it runs, can do that."),)
+                )
             return await self._steer(visit, name, arg)
-        return Reply((f"There is no /{clean_line(name, 20)} command. /help lists them.",))
+        return Reply(
+            (said("There is no /{name} command. /help lists them.", name=clean_line(name, 20)),)
+        )
 
     def who_line(self, room_id: int) -> str:
         here = self.presence.who(room_id)
         if not here:
-            return "Nobody else is here right now."
-        names = [e.name + (" (away)" if e.away else "") for e in here]
-        return f"Here now ({len(names)}): " + ", ".join(names)
+            return said("Nobody else is here right now.")
+        names = [said("{name} (away)", name=e.name) if e.away else e.name for e in here]
+        return said("Here now ({count}): {names}", count=len(names), names=listed(names))
 
     async def _named(
         self, name: str, usage: str, *, not_me: int | None = None
@@ -568,11 +594,11 @@ class RoomService(ModeratedService):
             return Reply((usage,))
         found = await self._store.read(lambda s: rooms.member_id_by_name(s, name))
         if found is None or found[0] == not_me:
-            return Reply((f"Nobody here is called {clean_line(name, 64)}.",))
+            return Reply((said("Nobody here is called {name}.", name=clean_line(name, 64)),))
         return found
 
     async def _ignore(self, visit: RoomVisit, name: str, on: bool) -> Reply:
-        usage = f"Type a name: /{'ignore' if on else 'unignore'} NAME"
+        usage = said("Type a name: /ignore NAME") if on else said("Type a name: /unignore NAME")
         found = await self._named(name, usage, not_me=visit.member.id)
         if isinstance(found, Reply):
             return found
@@ -581,10 +607,15 @@ class RoomService(ModeratedService):
         if on:
             visit.ignored.add(other_id)
             return Reply(
-                (f"You will not see {other_name}'s lines. /unignore {other_name} undoes it.",)
+                (
+                    said(
+                        "You will not see {name}'s lines. /unignore {name} undoes it.",
+                        name=other_name,
+                    ),
+                )
             )
         visit.ignored.discard(other_id)
-        return Reply((f"You see {other_name}'s lines again.",))
+        return Reply((said("You see {name}'s lines again.", name=other_name),))
 
     async def set_appear_offline(self, member: MemberView, hidden: bool) -> None:
         """The privacy screen's switch: saved, and applied in every room at once."""
@@ -610,13 +641,18 @@ class RoomService(ModeratedService):
             )
         if hidden:
             return Reply(
-                ("You appear offline: you are not listed, and your lines still show your name.",)
+                (
+                    said(
+                        "You appear offline: you are not listed, and your lines still show "
+                        "your name."
+                    ),
+                )
             )
-        return Reply(("You appear online again.",))
+        return Reply((said("You appear online again."),))
 
     async def _report(self, visit: RoomVisit, arg: str) -> Reply:
         name, _, reason = arg.partition(" ")
-        found = await self._named(name, "Type whose line to report: /report NAME [reason]")
+        found = await self._named(name, said("Type whose line to report: /report NAME [reason]"))
         if isinstance(found, Reply):
             return found
         other_id, other_name = found
@@ -639,23 +675,25 @@ class RoomService(ModeratedService):
 
         line_id = await self._store.write(report)
         if line_id is None:
-            return Reply((f"{other_name} has said nothing here to report.",))
+            return Reply((said("{name} has said nothing here to report.", name=other_name),))
         self._events.publish(
             MODERATION_TOPIC, ModerationAlertEvent("report", room_id, line_id, other_name)
         )
-        return Reply((f"Thank you. {other_name}'s last line here went to the moderators.",))
+        return Reply(
+            (said("Thank you. {name}'s last line here went to the moderators.", name=other_name),)
+        )
 
     async def _concern(self, visit: RoomVisit, arg: str) -> Reply:
         """ "/worried NAME [what worries you]": a crisis alert about them, never a report."""
         name, _, note = arg.partition(" ")
         found = await self._named(
-            name, "Type who you are worried about: /worried NAME [what worries you]"
+            name, said("Type who you are worried about: /worried NAME [what worries you]")
         )
         if isinstance(found, Reply):
             return found
         other_id, other_name = found
         if other_id == visit.member.id:
-            return Reply(("If you are struggling, F1 has people you can talk to right now.",))
+            return Reply((said("If you are struggling, F1 has people you can talk to right now."),))
         room_id = visit.room.id
 
         def concern(s: Session) -> int | None:
@@ -674,8 +712,11 @@ class RoomService(ModeratedService):
         if await self._store.write(concern) is None:
             return Reply(
                 (
-                    f"{other_name} has said nothing here yet; if they are in danger, "
-                    "F1 lists crisis lines you can call for them.",
+                    said(
+                        "{name} has said nothing here yet; if they are in danger, "
+                        "F1 lists crisis lines you can call for them.",
+                        name=other_name,
+                    ),
                 )
             )
         return Reply((flags.CONCERN_THANKS,))
@@ -685,9 +726,11 @@ class RoomService(ModeratedService):
         if name == "invite":
             found = await self._store.read(lambda s: rooms.member_id_by_name(s, arg))
             if found is None:
-                return Reply((f"Nobody is called {clean_line(arg, 64)}.",))
+                return Reply((said("Nobody is called {name}.", name=clean_line(arg, 64)),))
             await self._store.write(lambda s: rooms.invite(s, room_id, found[0]))
-            return Reply((f"{found[1]} is invited to {visit.room.name}.",))
+            return Reply(
+                (said("{name} is invited to {room}.", name=found[1], room=visit.room.name),)
+            )
         by = visit.member.pseudonym
         try:
             if name == "topic":
@@ -698,7 +741,11 @@ class RoomService(ModeratedService):
                     lambda s: rooms.update_room(s, room_id, slow_mode_seconds=seconds, by=by)
                 )
         except ValueError as error:
-            message = str(error) if isinstance(error, RoomError) else "Slow mode takes seconds."
+            message = (
+                error.args[0]
+                if isinstance(error, RoomError) and error.args
+                else said("Slow mode takes seconds.")
+            )
             return Reply((message,))
         # Everyone inside, this member too, hears the change from the bus
         # (records.update_room announces it as it commits).

@@ -6,7 +6,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-WHAT_WE_STORE = """\
+from bbs.i18n import N_
+
+WHAT_WE_STORE = N_("""\
 What we store about you
 =======================
 - The pseudonym you choose. No e-mail, no real name, no phone number.
@@ -39,7 +41,7 @@ What we do not store
   no third parties. The moderation model runs here, on this machine.
 
 You can see, export and delete what is kept about you from the Profile menu
-(P, then P again), or ask a sysop."""
+(P, then P again), or ask a sysop.""")
 
 
 def default_text(name: str) -> str:

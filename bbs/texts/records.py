@@ -24,7 +24,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.countries import normalise_country
 from bbs.events import Event, announce, event_type
-from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, said
 from bbs.models import UTCDateTime, utcnow
 from bbs.texts.notices import default_text, read_optional_text_file
 
@@ -63,7 +63,7 @@ class CommunityText(SQLModel, table=True):
 def check_language(lang: str) -> str:
     code = lang.strip().lower()
     if code not in LANGUAGES:
-        raise ValueError(f"The languages are {', '.join(LANGUAGES)}.")
+        raise ValueError(said("The languages are {languages}.", languages=", ".join(LANGUAGES)))
     return code
 
 
@@ -79,7 +79,7 @@ def put_text(session: Session, kind: str, lang: str, body: str, country: str = "
         raise ValueError(f"unknown text {kind!r}")
     lang, country = check_language(lang), normalise_country(country)
     if kind == GUIDELINES and country:
-        raise ValueError("Guidelines are per language, not per country.")
+        raise ValueError(said("Guidelines are per language, not per country."))
     row = session.get(CommunityText, (kind, lang, country)) or CommunityText(
         kind=kind, lang=lang, country=country, body=""
     )
@@ -94,7 +94,7 @@ def remove_country_text(session: Session, lang: str, country: str) -> bool:
     """Drop one country's help (that country then reads the language's own); True if gone."""
     country = normalise_country(country)
     if not country:
-        raise ValueError("The help for any country cannot be removed, only replaced.")
+        raise ValueError(said("The help for any country cannot be removed, only replaced."))
     result = session.execute(
         delete(CommunityText).where(
             col(CommunityText.kind) == HELP,

@@ -172,3 +172,25 @@ async def test_an_idle_member_in_a_text_field_costs_zero_bytes(connect: Any) -> 
     before = len(term.received)
     await asyncio.sleep(2.0)  # kept: a negative check, nothing may be sent while idle
     assert len(term.received) == before
+
+
+async def test_the_too_many_sessions_line_is_in_the_members_language(
+    connect: Any, server: RunningServer
+) -> None:
+    from bbs.accounts import members as accounts
+
+    await _member(connect, "Muchas")
+    community = server.registry.community
+    with community.database.write() as session:
+        found = accounts.get_member(session, "Muchas")
+        assert found is not None
+        accounts.set_language(session, found.id, "es")
+    limit = server.registry.settings.login.max_sessions_per_member
+    open_ones = []
+    for _ in range(limit):
+        term = await connect("muchas", password=PASSWORD)
+        await term.wait_for("Muchas")
+        open_ones.append(term)
+    extra = await connect("muchas", password=PASSWORD)
+    assert await extra.wait_closed() == 1
+    assert "sesiones abiertas aquí".encode() in bytes(extra.received)

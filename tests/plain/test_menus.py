@@ -27,6 +27,10 @@ class ScriptedConsole:
         self.prompts.append(prompt)
         return self.answers.pop(0)
 
+    def t(self, message: object) -> str:
+        """In English, as the real console before a language is set."""
+        return str(message)
+
 
 def test_a_number_alone_picks_an_item_from_one_and_a_word_with_it_picks_for_that_word() -> None:
     assert command("2").pick(3) == 1
