@@ -20,6 +20,7 @@ from bbs.admin import review as admin
 from bbs.admin.review import AuditFilter, AuditView
 from bbs.config import default_data_dir, load_settings
 from bbs.db import Database
+from bbs.i18n import LANGUAGES
 from bbs.models import Member, Role
 from bbs.moderation_queue.audit import AdminError, audit_action, require_staff
 from bbs.moderation_queue.sanctions import SanctionKind, parse_length
@@ -464,7 +465,7 @@ def _resource_line(record: Any) -> str:
     view = record.view
     state = "retired" if record.retired else "shown"
     return (
-        f"{view.id:<5}{state:<9}{clean_line(view.slug)[:28]:<29}"
+        f"{view.id:<5}{view.lang:<5}{state:<9}{clean_line(view.slug)[:28]:<29}"
         f"{clean_line(view.title)[:40]:<41}{clean_line(', '.join(view.tags))}"
     ).rstrip()
 
@@ -486,15 +487,19 @@ def cmd_resource(args: argparse.Namespace) -> int:
             resources.seed_default_resources(session)
         if what == "list":
             with database.read() as session:
-                records = [r for r in resources.all_resources(session) if args.all or not r.retired]
-            _out(f"{'id':<5}{'state':<9}{'slug':<29}{'title':<41}tags")
+                records = [
+                    r
+                    for r in resources.all_resources(session)
+                    if (args.all or not r.retired) and args.lang in (None, r.view.lang)
+                ]
+            _out(f"{'id':<5}{'lang':<5}{'state':<9}{'slug':<29}{'title':<41}tags")
             for record in records:
                 _out(_resource_line(record))
             _out(f"{len(records)} entries.")
             return 0
         if what == "show":
             with database.read() as session:
-                record = resources.find_resource(session, args.key)
+                record = resources.find_resource(session, args.key, args.lang)
             view = record.view
             _out(_resource_line(record))
             _out(f"Source: {clean_line(view.source)}\n\n{clean_text(view.body)}")
@@ -508,11 +513,15 @@ def cmd_resource(args: argparse.Namespace) -> int:
                         "Give the body with --body-file FILE (or --body-file - for stdin)."
                     )
                 view = resources.add_resource(
-                    session, actor_id=actor, slug=args.slug or "", **_resource_fields(args, body)
+                    session,
+                    actor_id=actor,
+                    slug=args.slug or "",
+                    lang=args.lang,
+                    **_resource_fields(args, body),
                 )
                 _out(f"Added {view.id} ({view.slug}): {clean_line(view.title)}.")
                 return 0
-            record = resources.find_resource(session, args.key)
+            record = resources.find_resource(session, args.key, args.lang)
             if what == "edit":
                 fields = _resource_fields(args, body)
                 if all(v is None for v in fields.values()):
@@ -547,9 +556,13 @@ def _register_resources(
 
     listing = sub.add_parser("list", help="entries members see (--all: retired ones too)")
     listing.add_argument("--all", action="store_true", help="include retired entries")
+    listing.add_argument(
+        "--lang", default=None, choices=LANGUAGES, help="one language only (default: all)"
+    )
     common(listing)
     show = sub.add_parser("show", help="one entry in full")
     show.add_argument("key", help="the entry's number or slug")
+    _slug_language(show)
     common(show)
     add = sub.add_parser("add", help="add an entry (audited)")
     add.add_argument("--title", required=True, help="up to 80 characters")
@@ -562,7 +575,14 @@ def _register_resources(
         required=True,
         help="file with the body (up to 4,000 characters); - reads stdin",
     )
-    add.add_argument("--slug", default=None, help="short name (default: from the title)")
+    add.add_argument(
+        "--slug",
+        default=None,
+        help="short name (default: from the title); another language's slug makes a translation",
+    )
+    add.add_argument(
+        "--lang", default="en", choices=LANGUAGES, help="the entry's language (default: en)"
+    )
     common(add)
     edit = sub.add_parser("edit", help="change an entry's fields (audited)")
     edit.add_argument("key", help="the entry's number or slug")
@@ -570,6 +590,7 @@ def _register_resources(
     edit.add_argument("--tags", default=None)
     edit.add_argument("--source", default=None)
     edit.add_argument("--body-file", default=None, help="file with the new body; - reads stdin")
+    _slug_language(edit)
     common(edit)
     for name, blurb in (
         ("retire", "hide an entry from members (audited; can be restored)"),
@@ -577,4 +598,14 @@ def _register_resources(
     ):
         p = sub.add_parser(name, help=blurb)
         p.add_argument("key", help="the entry's number or slug")
+        _slug_language(p)
         common(p)
+
+
+def _slug_language(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        default="en",
+        choices=LANGUAGES,
+        help="the language of the entry a slug names (default: en)",
+    )

@@ -1,4 +1,8 @@
-"""The async front door of the resource library, for screens and the CLI."""
+"""The async front door of the resource library, for screens and the CLI.
+
+Members' reads take the member's language (`lang`, English by default): the entries
+written in it, and the English entry of each slug that has none in it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from sqlmodel import Session
 
+from bbs.i18n import DEFAULT_LANGUAGE
 from bbs.moderation_queue.audit import require_staff
 from bbs.resources import records as resources
 from bbs.resources.records import (
@@ -32,23 +37,27 @@ class ResourceService:
         self._store = store
 
     def ensure_defaults(self) -> int:
-        """Blocking: write the default set the first time the community starts."""
+        """Blocking: write each language's default set the first time the community
+        starts with it (new communities, and upgrades that ship a language)."""
         return self._store.write_blocking(resources.seed_default_resources)
 
     # -- members ----------------------------------------------------------------------
-    async def library(self) -> list[ResourceView]:
-        """Active entries, by title."""
-        return await self._store.read(resources.active_resources)
+    async def library(self, lang: str = DEFAULT_LANGUAGE) -> list[ResourceView]:
+        """Active entries a reader of `lang` sees, by title."""
+        return await self._store.read(lambda s: resources.active_resources(s, lang))
 
-    async def get(self, resource_id: int) -> ResourceView | None:
-        """One active entry, or None when it is gone or retired."""
-        return await self._store.read(lambda s: resources.get_resource(s, resource_id))
+    async def get(self, resource_id: int, lang: str = DEFAULT_LANGUAGE) -> ResourceView | None:
+        """One active entry as a reader of `lang` sees it (the same slug in their language
+        when there is one), or None when it is gone or retired."""
+        return await self._store.read(lambda s: resources.get_resource(s, resource_id, lang=lang))
 
-    async def favourites(self, member_id: int) -> list[ResourceView]:
-        return await self._store.read(lambda s: resources.favourites(s, member_id))
+    async def favourites(self, member_id: int, lang: str = DEFAULT_LANGUAGE) -> list[ResourceView]:
+        """The member's kept entries still in the library, as a reader of `lang` sees them."""
+        return await self._store.read(lambda s: resources.favourites(s, member_id, lang))
 
-    async def favourite_ids(self, member_id: int) -> set[int]:
-        return await self._store.read(lambda s: resources.favourite_ids(s, member_id))
+    async def favourite_ids(self, member_id: int, lang: str = DEFAULT_LANGUAGE) -> set[int]:
+        """Ids of kept entries, and of the same entries in `lang` (to mark a library)."""
+        return await self._store.read(lambda s: resources.favourite_ids(s, member_id, lang))
 
     async def set_favourite(self, member_id: int, resource_id: int, on: bool) -> bool:
         """Keep or let go of an entry; returns whether it is now a favourite."""
@@ -58,7 +67,7 @@ class ResourceService:
 
     # -- sysops -----------------------------------------------------------------------
     async def all(self, actor_id: int) -> list[ResourceRecord]:
-        """Every entry, retired ones too (sysops only)."""
+        """Every entry in every language (`view.lang`), retired ones too (sysops only)."""
 
         def run(s: Session) -> list[ResourceRecord]:
             require_staff(s, actor_id, sysop=True)
@@ -72,8 +81,15 @@ class ResourceService:
         return await asyncio.to_thread(lambda: resources.check_draft(**entry))
 
     async def add(
-        self, actor_id: int, *, slug: str = "", **entry: Unpack[EntryText]
+        self,
+        actor_id: int,
+        *,
+        slug: str = "",
+        lang: str = DEFAULT_LANGUAGE,
+        **entry: Unpack[EntryText],
     ) -> ResourceView:
+        """Add an entry written in `lang` (the slug of another language's entry makes it
+        that entry's translation)."""
         draft = await self.check(**entry)
         return await self._store.write(
             lambda s: resources.add_resource(
@@ -84,19 +100,26 @@ class ResourceService:
                 source=draft.source,
                 tags=draft.tags,
                 slug=slug,
+                lang=lang,
             )
         )
 
     async def edit(
-        self, actor_id: int, resource_id: int, **changes: Unpack[EntryChanges]
+        self,
+        actor_id: int,
+        resource_id: int,
+        *,
+        lang: str | None = None,
+        **changes: Unpack[EntryChanges],
     ) -> ResourceView:
+        """Change some fields; `lang` says the entry is written in another language."""
         body = changes.get("body")
         if body is not None:
             # Cleaned in a thread first, so the write transaction never cleans a huge paste.
             changes["body"] = await asyncio.to_thread(resources.check_body, body)
         return await self._store.write(
             lambda s: resources.edit_resource(
-                s, actor_id=actor_id, resource_id=resource_id, **changes
+                s, actor_id=actor_id, resource_id=resource_id, lang=lang, **changes
             )
         )
 
@@ -112,6 +135,6 @@ class ResourceService:
         """Bring a retired entry back (members' favourites of it come back too)."""
         return await self.retire(actor_id, resource_id, retired=False)
 
-    async def find(self, key: str) -> ResourceRecord:
-        """An entry by number or slug (for the CLI), retired ones too."""
-        return await self._store.read(lambda s: resources.find_resource(s, key))
+    async def find(self, key: str, lang: str = DEFAULT_LANGUAGE) -> ResourceRecord:
+        """An entry by number, or by slug in `lang` (for the CLI), retired ones too."""
+        return await self._store.read(lambda s: resources.find_resource(s, key, lang))

@@ -14,6 +14,7 @@ from bbs.admin.review import AuditFilter
 from bbs.community import Community
 from bbs.config import Settings
 from bbs.db import Database
+from bbs.i18n import LANGUAGES
 from bbs.models import Role
 from bbs.moderation_queue.audit import AdminError
 from bbs.resources import records as resources
@@ -71,7 +72,7 @@ def test_seeded_once_and_retirement_and_edits_survive_restarts(tmp_path: Path) -
     database = _db(url)
     with database.write() as session:
         made = resources.seed_default_resources(session)
-    assert made == len(resources.default_entries())
+    assert made == sum(len(resources.default_entries(lang)) for lang in LANGUAGES)
     sysop = add_member(database, "Keeper", Role.SYSOP, age=None)
     with database.read() as session:
         library = resources.active_resources(session)

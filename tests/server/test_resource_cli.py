@@ -13,6 +13,7 @@ from bbs.admin.review import AuditFilter
 from bbs.community import Community
 from bbs.config import load_settings
 from bbs.db import Database
+from bbs.i18n import LANGUAGES
 from bbs.models import Role
 from bbs.resources import records as resources
 from server.cli import main
@@ -37,7 +38,12 @@ async def test_resource_commands_while_the_server_runs(
 
     assert _run(data_dir, "list") == 0
     out = capsys.readouterr().out
-    assert "box-breathing" in out and f"{defaults} entries." in out
+    assert "box-breathing" in out and f"{defaults * len(LANGUAGES)} entries." in out
+    assert _run(data_dir, "list", "--lang", "fr") == 0
+    out = capsys.readouterr().out
+    assert f"{defaults} entries." in out and "fr   shown    box-breathing" in out
+    assert _run(data_dir, "show", "box-breathing", "--lang", "de") == 0
+    assert "Box-Atmung" in capsys.readouterr().out
 
     body = tmp_path / "body.txt"
     body.write_text("Stand up.\nStretch your arms [b]slowly[/b].\x1b[2J\n", encoding="utf-8")
@@ -76,7 +82,7 @@ async def test_resource_commands_while_the_server_runs(
     assert _run(data_dir, "list") == 0
     assert "desk-stretch" not in capsys.readouterr().out
     assert _run(data_dir, "list", "--all") == 0
-    assert "retired  desk-stretch" in capsys.readouterr().out
+    assert "en   retired  desk-stretch" in capsys.readouterr().out
     assert _run(data_dir, "restore", "desk-stretch") == 0
     assert await community.resources.get(added.id) is not None
     assert _run(data_dir, "show", "desk-stretch") == 0
@@ -90,6 +96,27 @@ async def test_resource_commands_while_the_server_runs(
         "resource-restore",
     ]
     assert all(e.actor == "Harbourmaster" for e in log)
+
+    # Its translation: the same slug in another language, read instead of the English.
+    body.write_text("Ponte de pie y estírate.", encoding="utf-8")
+    args = ["--title", "Estirar", "--tags", "estrés", "--source", "Escrito para esta comunidad"]
+    assert (
+        _run(
+            data_dir,
+            "add",
+            *args,
+            "--body-file",
+            str(body),
+            "--lang",
+            "es",
+            "--slug",
+            "desk-stretch",
+        )
+        == 0
+    )
+    assert "(desk-stretch)" in capsys.readouterr().out
+    spanish = [v for v in await community.resources.library("es") if v.slug == "desk-stretch"]
+    assert [(v.title, v.lang) for v in spanish] == [("Estirar", "es")]
 
 
 async def test_refusals_are_kind_one_liners_and_change_nothing(
