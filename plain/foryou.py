@@ -149,7 +149,7 @@ async def open_suggestion(s: PlainSession, item: Suggestion) -> None:
     elif item.kind == "thread":
         await boards.read_thread(s, item.item_id)
     elif item.kind == "resource":
-        entry = await s.services.resources.get(item.item_id)
+        entry = await s.services.resources.get(item.item_id, s.language)
         if entry is None:
             await s.console.say(s.t(GONE))
             return

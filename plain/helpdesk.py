@@ -61,12 +61,14 @@ async def library(s: PlainSession) -> None:
     entries: list[ResourceView] = []
 
     async def load() -> set[int]:
-        return await resources.favourite_ids(member.id)
+        return await resources.favourite_ids(member.id, s.language)
 
     async def show(favourites: set[int]) -> str:
         nonlocal entries
         entries = await (
-            resources.favourites(member.id) if only_favourites else resources.library()
+            resources.favourites(member.id, s.language)
+            if only_favourites
+            else resources.library(s.language)
         )
         if not entries:
             return t(NO_FAVOURITES if only_favourites else LIBRARY_EMPTY)

@@ -190,9 +190,11 @@ class ResourceLibraryScreen(ReloadingPanel):
         service = self._resources
         member_id = _member_id(self)
         try:
-            self.library = await service.library()
+            self.library = await service.library(self.bbs.language)
             self.favourites = (
-                await service.favourite_ids(member_id) if member_id is not None else set()
+                await service.favourite_ids(member_id, self.bbs.language)
+                if member_id is not None
+                else set()
             )
         except StoreBusyError:
             self.say(BUSY)

@@ -40,15 +40,17 @@ RETIRED = N_("retired")
 
 
 def record_line(record: ResourceRecord, lang: str = DEFAULT_LANGUAGE) -> Content:
-    """One entry in the sysop's list, within 76 cells: state, title, tags."""
+    """One entry in the sysop's list, within 76 cells: state, language, title, tags."""
     view = record.view
     retired = truncate_display(localise(RETIRED, lang), 12)
     # A longer word for "retired" takes its room from the tags.
     width = max(8, len(retired) + 1)
     state = (retired if record.retired else "").ljust(width)
-    title = truncate_display(clean_line(view.title), 36).ljust(37)
+    title = truncate_display(clean_line(view.title), 33).ljust(34)
     tags = tags_text(view.tags, 30 - (width - 8))
-    return styled_line((state, "bold"), (title, "dim" if record.retired else ""), (tags, "dim"))
+    return styled_line(
+        (state, "bold"), f"{view.lang} ", (title, "dim" if record.retired else ""), (tags, "dim")
+    )
 
 
 class ResourceFormScreen(BBSScreen[ResourceView | None]):
@@ -134,8 +136,14 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         service = self._resources
         try:
             if self.entry is None:
+                # A new entry is in the language the sysop is working in.
                 saved = await service.add(
-                    member.id, title=title, body=body, source=source, tags=tags
+                    member.id,
+                    title=title,
+                    body=body,
+                    source=source,
+                    tags=tags,
+                    lang=self.bbs.language,
                 )
             else:
                 saved = await service.edit(

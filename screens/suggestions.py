@@ -182,9 +182,12 @@ class ForYouScreen(PanelScreen):
             member = self.bbs.member
             library = self._resources
             try:
-                view = await library.get(s.item_id)
-                favourite = member is not None and s.item_id in await library.favourite_ids(
-                    member.id
+                # The same entry in the member's language where the library has it.
+                view = await library.get(s.item_id, self.bbs.language)
+                favourite = (
+                    member is not None
+                    and view is not None
+                    and view.id in await library.favourite_ids(member.id, self.bbs.language)
                 )
             except StoreBusyError:
                 self.say(BUSY)

@@ -124,6 +124,9 @@ async def test_messages_and_the_library_speak_spanish(community: Community) -> N
         assert text_of(app, "#library-title") == "Biblioteca de recursos"
         assert text_of(app, "#library-filter").startswith("Todas las entradas: ")
         assert "Enter leer  F favorita" in _keys(app)
+        # The default library itself is in Spanish (each entry in the member's language).
+        entries = " ".join(_options(app, "resources"))
+        assert "Anclaje 5-4-3-2-1" in entries and "5-4-3-2-1 grounding" not in entries
 
 
 def test_every_key_bar_of_these_screens_fits_80_columns_in_every_language() -> None:
