@@ -22,7 +22,7 @@ from bbs.boards.records import (
     ThreadView,
 )
 from bbs.boards.service import Outcome
-from bbs.i18n import N_, Said
+from bbs.i18n import LANGUAGE_NAMES, N_, Said
 from plain.forms import confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing, numbered
 
@@ -186,8 +186,10 @@ def _counted(s: PlainSession, forms: tuple[str, str], count: int, *, unread: int
 
 # -- boards ---------------------------------------------------------------------------
 def _board_line(s: PlainSession, b: BoardView) -> str:
+    # A board marked with a language says so in that language's own name (issue 20).
+    mark = LANGUAGE_NAMES.get(b.language, "")
     return s.t(BOARD_LINE).format(
-        name=b.name,
+        name=f"{b.name} ({mark})" if mark else b.name,
         description=b.description,
         threads=_counted(s, THREADS_COUNT, b.threads, unread=b.unread),
         following=s.t(FOLLOWING) if b.following else "",
@@ -199,7 +201,7 @@ async def run(s: PlainSession) -> None:
     console, boards = s.console, s.services.boards
 
     async def load() -> list[BoardView]:
-        return await boards.board_list(s.member.id)
+        return await boards.board_list(s.member.id, first_language=s.language)
 
     async def show(found: list[BoardView]) -> str:
         return listing(s.t(BOARDS_TITLE), [_board_line(s, b) for b in found])

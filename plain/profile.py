@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bbs.accounts.members import AccountError, MemberView
 from bbs.accounts.passwords import PasswordError
+from bbs.countries import country_name
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
 from bbs.models import FrontEnd
 from bbs.privacy.records import DeleteChoice, KeyView
@@ -36,7 +37,16 @@ MENU = [
     # Translated with the English word kept beside it, and the language named in its own
     # words: someone who chose a language by mistake still finds the way back.
     N_("Language: now {language}"),
+    # Only chooses which crisis lines help shows (where a sysop wrote a country's own).
+    N_("Country: now {country}"),
 ]
+NOT_GIVEN = N_("not given")
+COUNTRY_PROMPT = N_(
+    "Your country as two letters, such as DE or BR (it only chooses the crisis lines help "
+    "shows), - to remove it, 0 to go back: "
+)
+COUNTRY_SAVED = N_("Saved: help shows the crisis lines for {country} where we have them.")
+NO_COUNTRY_SAVED = N_("Saved: no country.")
 ROLES = {"member": N_("member"), "moderator": N_("moderator"), "sysop": N_("sysop")}
 PLAIN_NAME = N_("plain lines")
 FULL_NAME = N_("the full screen")
@@ -130,6 +140,9 @@ async def run(s: PlainSession) -> None:
                 front_end=_front_end_name(s, member.front_end),
                 offline=s.t(YES) if offline else s.t(NO),
                 language=LANGUAGE_NAMES[member.language],
+                country=country_name(member.country, s.language)
+                if member.country
+                else s.t(NOT_GIVEN),
             )
             for item in MENU
         ]
@@ -143,7 +156,7 @@ async def run(s: PlainSession) -> None:
             await _choice(s, chosen + 1)
         except KIND_ERRORS as error:
             await console.say(error_said(console, error))
-        return chosen + 1 in (1, 8, 11)
+        return chosen + 1 in (1, 8, 11, 12)
 
     # Said afresh each time: choosing a language here changes them at once.
     await list_loop(
@@ -187,6 +200,24 @@ async def _choice(s: PlainSession, number: int) -> None:
         await _delete(s)
     elif number == 11:
         await _language(s)
+    elif number == 12:
+        await _country(s)
+
+
+async def _country(s: PlainSession) -> None:
+    """The member's country, for the crisis lines help shows; '-' says none."""
+    console, member = s.console, s.member
+    answer = (await console.ask(s.t(COUNTRY_PROMPT))).strip()
+    if answer in ("", "0"):
+        return
+    code = "" if answer in ("-", "none") else answer
+    s.context.member = await s.services.accounts.set_country(member.id, code)
+    country = s.context.member.country
+    await console.say(
+        s.t(COUNTRY_SAVED).format(country=country_name(country, s.language))
+        if country
+        else s.t(NO_COUNTRY_SAVED)
+    )
 
 
 async def _language(s: PlainSession) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
-from bbs.i18n import N_
+from bbs.i18n import LANGUAGE_NAMES, N_
 from bbs.rooms.events import RoomChangedEvent, RoomLineEvent, RoomPresenceEvent
 from bbs.rooms.records import LineView, RoomEventView, RoomView
 from bbs.rooms.service import HELP_TEXT, RoomVisit
@@ -53,6 +53,8 @@ A_HOST = N_("A host")
 SLOW_ON = N_("Slow mode: one line per {seconds} s.")
 SLOW_OFF = N_("Slow mode is off.")
 CLOSED = N_("This room has been closed. Press Enter to go back to the list of rooms.")
+LANGUAGE_NOW = N_("This room's language is now {language}.")
+ANY_LANGUAGE_NOW = N_("This room is now open to every language.")
 HELP_MORE = N_(
     "In line mode, help alone on a line (no slash) shows the help and crisis lines, "
     "and /history shows the earlier lines."
@@ -78,7 +80,7 @@ async def run(s: PlainSession) -> None:
     console, rooms, member, t = s.console, s.services.rooms, s.member, s.t
 
     async def load() -> list[tuple[RoomView, int]]:
-        return await rooms.list_rooms(member)
+        return await rooms.list_rooms(member, first_language=s.language)
 
     async def show(found: list[tuple[RoomView, int]]) -> str:
         if found:
@@ -102,8 +104,9 @@ async def run(s: PlainSession) -> None:
 
 
 def _room_line(t: Callable[[str], str], room: RoomView, count: int) -> str:
+    mark = LANGUAGE_NAMES.get(room.language, "")
     return t(ROOM_LINE).format(
-        name=room.name,
+        name=f"{room.name} ({mark})" if mark else room.name,
         count=count,
         private=t(PRIVATE) if room.private else "",
         topic=t(TOPIC).format(topic=room.topic) if room.topic else "",
@@ -277,7 +280,11 @@ class Room:
     def _changed(self, event: RoomChangedEvent) -> list[str]:
         old = self.visit.room
         room = replace(
-            old, topic=event.topic, slow_mode_seconds=event.slow_mode_seconds, closed=event.closed
+            old,
+            topic=event.topic,
+            slow_mode_seconds=event.slow_mode_seconds,
+            closed=event.closed,
+            language=event.language,
         )
         self.visit.room = room
         lines = []
@@ -289,6 +296,12 @@ class Room:
                 t(SLOW_ON).format(seconds=room.slow_mode_seconds)
                 if room.slow_mode_seconds
                 else t(SLOW_OFF)
+            )
+        if room.language != old.language:
+            lines.append(
+                t(LANGUAGE_NOW).format(language=LANGUAGE_NAMES[room.language])
+                if room.language in LANGUAGE_NAMES
+                else t(ANY_LANGUAGE_NOW)
             )
         if room.closed:
             self.closed = True

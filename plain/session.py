@@ -377,7 +377,10 @@ class PlainSession:
     # -- help, from any prompt --------------------------------------------------------
     async def show_help(self) -> None:
         """The help text and crisis lines, with the on-call note first when there is one."""
-        text = await self.services.texts.help_text(self.language)
+        # With the crisis lines of the member's country where a sysop wrote them.
+        member = self.context.member
+        country = member.country if member else ""
+        text = await self.services.texts.help_text(self.language, country)
         try:
             on_call = (await self.services.admin.on_call_note()).strip()
         except StoreBusyError:

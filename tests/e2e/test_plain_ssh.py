@@ -770,3 +770,27 @@ async def _pane_wait(pane: str, pattern: str, timeout: float = 15.0) -> str:
             return screen
         await asyncio.sleep(0.1)  # poll interval, not a wait for something to happen
     raise AssertionError(f"{pattern!r} never appeared in the ssh window:\n{screen}")
+
+
+async def test_a_country_in_the_profile_brings_its_crisis_lines_to_help(
+    plain: Connect, server: RunningServer
+) -> None:
+    community = _community(server)
+    keeper = await _member(server, "Warden", Role.SYSOP)
+    await community.admin.set_help_text(keeper, "Help in Ireland: call Pieta.", country="IE")
+    await _member(server, "Tern")
+    term = await _login(plain, "Tern")
+    term.send("9\r")
+    read = await term.answer("Profile: type a number", "12")
+    assert "12. Country: now not given" in read
+    # A code that names no country: said kindly, nothing saved, the menu again.
+    await term.answer("Your country as two letters", "QQ")
+    await term.expect("We do not know the country QQ")
+    term.send("12\r")
+    await term.answer("Your country as two letters", "ie")
+    read = await term.expect("Profile: type")
+    assert "Saved: help shows the crisis lines for Ireland where we have them." in read
+    term.send("0\r")
+    await term.answer(MENU, "8")
+    read = await term.page_through("Help: R for the resource library")
+    assert "Help in Ireland: call Pieta." in read
