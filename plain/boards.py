@@ -20,6 +20,7 @@ from bbs.boards.records import (
     ThreadListPage,
     ThreadPage,
     ThreadView,
+    quote_head,
 )
 from bbs.boards.service import Outcome
 from bbs.i18n import LANGUAGE_NAMES, N_, Said
@@ -97,7 +98,7 @@ WARNING_PROMPT = N_(
 BODY_INTRO_THREAD = N_("Now the text of your first post.")
 BODY_INTRO_REPLY = N_("Your reply to {title}.")
 BODY_INTRO_QUOTE = N_("Your reply begins with the quote from post {seq}; type what follows it.")
-QUOTE_HEAD = N_("{author} wrote:")
+
 POSTED_THREAD = N_("Your thread is posted.")
 POSTED_REPLY = N_("Your reply is posted as post {seq}.")
 EDIT_INTRO = N_("Post {seq} now reads as below. Type the whole new text.")
@@ -513,7 +514,7 @@ async def reply(s: PlainSession, reader: _Thread, *, quote: PostView | None = No
     start = ""
     if quote is not None and quote.status is not PostStatus.DELETED:
         quoted = "\n".join("> " + line for line in quote.body.splitlines()[:20])
-        start = s.t(QUOTE_HEAD).format(author=quote.author) + "\n" + quoted + "\n\n"
+        start = quote_head(quote.author, s.language) + "\n" + quoted + "\n\n"
         intro = s.t(BODY_INTRO_QUOTE).format(seq=quote.seq)
     outcome = await _write_post(
         s,

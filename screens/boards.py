@@ -27,6 +27,7 @@ from bbs.boards.records import (
     PostView,
     ThreadPage,
     ThreadView,
+    quote_head,
 )
 from bbs.boards.search import SearchHit
 from bbs.errors import StoreBusyError
@@ -664,11 +665,12 @@ class ThreadScreen(PanelScreen):
         if self.page is None or widget is None or widget.post.status in GONE_STATUSES:
             return
         quoted = "\n".join("> " + line for line in widget.post.body.splitlines()[:20])
-        # The attribution stays in English: it is stored in the post, and deleting an
-        # account finds "NAME wrote:" there to make the quote anonymous (bbs.privacy).
+        # Stored in the post in the writer's language; deleting an account finds it in
+        # any language to make the quote anonymous (bbs.privacy).
+        head = quote_head(widget.post.author, self.bbs.language)
         await self._open_editor(
             ComposeTarget("reply", self.thread_id, self._reply_label()),
-            body=f"{widget.post.author} wrote:\n{quoted}\n\n",
+            body=f"{head}\n{quoted}\n\n",
         )
 
     def _reply_label(self) -> str:

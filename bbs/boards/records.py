@@ -16,7 +16,7 @@ from bbs import places
 from bbs.accounts.blocks import blocked_ids, has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import search
-from bbs.i18n import N_, said, said_n
+from bbs.i18n import N_, said, said_n, translator
 from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AuditEntry
 from bbs.moderation_queue.flags import (
@@ -65,6 +65,16 @@ REACTIONS: tuple[tuple[str, str], ...] = (
 REACTION_LABELS = dict(REACTIONS)
 # Shown for the author of writing whose account is gone (a Said: front ends translate it).
 FORMER_MEMBER = N_("a former member")
+# The attribution above a quote, stored in the post in its writer's language; deleting an
+# account finds it (in any language) to make the quote anonymous (bbs.privacy).
+QUOTE_HEAD = N_("{author} wrote:")
+QUOTE_REMOVED = N_("> (removed by its author)")
+
+
+def quote_head(author: str, lang: str) -> str:
+    """The line above a quote of `author`, in `lang`."""
+    return translator(lang).gettext(QUOTE_HEAD).format(author=author)
+
 
 _MENTION = re.compile(r"(?<![\w@])@([\w.\-]{2,40})")
 

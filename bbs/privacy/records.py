@@ -36,6 +36,7 @@ from bbs.accounts.members import AccountError, existing_member
 from bbs.admin.review import ModeratorNote
 from bbs.boards import search
 from bbs.boards.records import (
+    QUOTE_REMOVED,
     Board,
     Draft,
     Follow,
@@ -47,6 +48,7 @@ from bbs.boards.records import (
     ReadMark,
     Thread,
     blank_post,
+    quote_head,
 )
 from bbs.countries import country_name
 from bbs.goals.records import (
@@ -59,7 +61,7 @@ from bbs.goals.records import (
     GoalSettings,
     Partnership,
 )
-from bbs.i18n import LANGUAGE_NAMES, said, said_n
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, said, said_n, translator
 from bbs.mail.records import Conversation, MessagePrefs, PrivateMessage
 from bbs.models import Member, MemberKey, ModerationExample, count_rows, utcnow
 from bbs.moderation_queue.audit import AuditEntry
@@ -773,18 +775,21 @@ def delete_account(
 def unquote(body: str, name: str, *, removed: bool) -> str:
     """A post's body with quotes of `name` ("NAME wrote:" then "> " lines) made anonymous.
 
-    The attribution becomes "a former member wrote:"; when the member removed their
-    posts, the quoted words go too (one "> (removed by its author)" line stays).
+    The attribution (in whichever language the quoting member wrote it) becomes "a former
+    member wrote:" in that language; when the member removed their posts, the quoted words
+    go too (one "> (removed by its author)" line stays, in that language too).
     """
-    attribution = f"{name} wrote:"
+    heads = {quote_head(name, lang): lang for lang in reversed(LANGUAGES)}
     out: list[str] = []
     quoting = False
     for line in body.split("\n"):
-        if line == attribution:
-            out.append(f"{FORMER_MEMBER} wrote:")
+        lang = heads.get(line)
+        if lang is not None:
+            gettext = translator(lang).gettext
+            out.append(quote_head(gettext(FORMER_MEMBER), lang))
             quoting = removed
             if removed:
-                out.append("> (removed by its author)")
+                out.append(gettext(QUOTE_REMOVED))
             continue
         if quoting and line.startswith(">"):
             continue
@@ -799,7 +804,8 @@ def _scrub_quotes(session: Session, name: str, *, removed: bool) -> None:
     rows = session.exec(
         select(Post, Thread)
         .join(Thread, col(Thread.id) == Post.thread_id)
-        .where(col(Post.body).like(pattern + " wrote:%", escape="\\"))
+        # The attribution's words differ by language: every post naming them is read.
+        .where(col(Post.body).like(pattern + "%", escape="\\"))
     ).all()
     for post, thread in rows:
         body = unquote(post.body, name, removed=removed)

@@ -569,3 +569,19 @@ def test_unquote_leaves_other_quotes_and_look_alike_lines_alone() -> None:
         "Rowan wrote:\n> hi\nWillow wrote: not a quote line\na former member wrote:\n"
         "> (removed by its author)\nok"
     )
+
+
+def test_a_quote_written_in_any_language_is_made_anonymous_in_that_language() -> None:
+    from bbs.boards.records import quote_head
+    from bbs.i18n import translator
+
+    for lang in ("es", "fr", "de", "pt"):
+        head = quote_head("Willow", lang)
+        assert "Willow" in head and head != "Willow wrote:"
+        body = f"{head}\n> the nights are long\n\nSame here."
+        kept = privacy.unquote(body, "Willow", removed=False)
+        former = translator(lang).gettext("a former member")
+        assert kept == f"{quote_head(former, lang)}\n> the nights are long\n\nSame here."
+        gone = privacy.unquote(body, "Willow", removed=True)
+        assert "Willow" not in gone and "nights" not in gone
+        assert translator(lang).gettext("> (removed by its author)") in gone
