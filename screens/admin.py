@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bbs.admin.review import AuditFilter, AuditView, Decision, QueueItem
+from bbs.countries import country_name, is_country
 from bbs.errors import StoreBusyError
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, localise
 from bbs.models import utcnow
@@ -783,7 +784,9 @@ class CommunitySettingsScreen(PanelScreen):
 
     Ctrl+S saves what changed; changed guidelines start a version members agree to again.
     Ctrl+E moves the editor from the guidelines to the help and crisis lines in each
-    language (English first), then back to the guidelines.
+    language (English first), then to the guidelines in each other language, and back.
+    A country typed above the editor (two letters) turns the help into that country's own,
+    for members who gave it on their Profile; empty is the help for every country.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -801,6 +804,13 @@ class CommunitySettingsScreen(PanelScreen):
             )
             for lang in LANGUAGES
         },
+        **{
+            f"guidelines.{lang}": N_(
+                "Guidelines in {language} (members agree again when they change):"
+            )
+            for lang in LANGUAGES
+            if lang != DEFAULT_LANGUAGE
+        },
     }
 
     def __init__(self, *, admin: AdminService, texts: Texts) -> None:
@@ -810,20 +820,31 @@ class CommunitySettingsScreen(PanelScreen):
         self.loaded: dict[str, str] = {}
         self.texts: dict[str, str] = {}
         self.editing = "guidelines"
+        # The country whose own help the editor holds ('' for every country).
+        self.country = ""
 
     def compose(self) -> ComposeResult:
         yield PlainText(self.t(N_("Community settings (sysops)")), classes="title")
         for field_id, _key, label in _SETTING_FIELDS:
             yield PlainText(self.t(label), classes="note")
             yield TextField(id=field_id, max_length=1000)
+        with Horizontal(id="country-row"):
+            yield PlainText(self.t(HELP_COUNTRY), classes="note", id="country-label")
+            yield TextField(id="help-country", max_length=2, placeholder="--")
         yield PlainText(self._label("guidelines"), classes="note", id="editor-label")
         yield BBSTextArea(id="text-editor", soft_wrap=True)
         yield KeyBar(N_(" Tab next  Ctrl+E next text  Ctrl+S save what changed  Esc back"))
 
     def _label(self, text: str) -> str:
-        """What the editor says it holds: the guidelines or one language's help."""
+        """What the editor says it holds: the guidelines or one language's help (and for
+        which country)."""
         lang = text.partition(".")[2]
-        return self.t(self.TEXTS[text]).format(language=LANGUAGE_NAMES.get(lang, lang))
+        language = LANGUAGE_NAMES.get(lang, lang)
+        if text.startswith("help.") and self.country:
+            return self.t(HELP_FOR_COUNTRY).format(
+                language=language, country=country_name(self.country, self.bbs.language)
+            )
+        return self.t(self.TEXTS[text]).format(language=language)
 
     def _values(self) -> dict[str, str]:
         from textual.widgets import TextArea
@@ -851,9 +872,31 @@ class CommunitySettingsScreen(PanelScreen):
         self.texts = {"guidelines": await self._texts.guidelines_text()}
         for lang in LANGUAGES:
             self.texts[f"help.{lang}"] = await self._texts.help_text(lang)
+            if lang != DEFAULT_LANGUAGE:
+                self.texts[f"guidelines.{lang}"] = await self._texts.guidelines_text(lang)
         self.query_one(TextArea).text = self.texts["guidelines"]
         self.loaded = self._values()
         self.query_one("#announcement", TextField).focus()
+
+    @on(TextField.Changed, "#help-country")
+    async def _country_changed(self, event: TextField.Changed) -> None:
+        from textual.widgets import TextArea
+
+        code = event.value.strip().upper()
+        if code == self.country or (code and not is_country(code)):
+            return  # half typed, or not a country: the editor stays as it is
+        values = self._values()
+        if any(values[f"help.{lang}"] != self.loaded.get(f"help.{lang}") for lang in LANGUAGES):
+            self.notify(self.t(SAVE_HELP_FIRST), severity="warning", markup=False)
+            event.input.value = self.country
+            return
+        self.country = code
+        for lang in LANGUAGES:
+            text = await self._texts.help_text(lang, code)
+            self.texts[f"help.{lang}"] = self.loaded[f"help.{lang}"] = text.strip()
+        if self.editing.startswith("help."):
+            self.query_one(TextArea).text = self.texts[self.editing]
+        self.query_one("#editor-label", PlainText).show(self._label(self.editing))
 
     def action_switch_text(self) -> None:
         from textual.widgets import TextArea
@@ -897,13 +940,19 @@ class CommunitySettingsScreen(PanelScreen):
                 saved.append(self.t(_SAVED_NAMES[field_id]))
             for lang in LANGUAGES:
                 if values[f"help.{lang}"] != self.loaded.get(f"help.{lang}"):
-                    await admin.set_help_text(member.id, values[f"help.{lang}"], lang=lang)
+                    await admin.set_help_text(
+                        member.id, values[f"help.{lang}"], lang=lang, country=self.country
+                    )
                     saved.append(
                         self.t(N_("help ({language})")).format(language=LANGUAGE_NAMES[lang])
                     )
-            if values["guidelines"] != self.loaded.get("guidelines"):
-                version = await admin.publish_guidelines(member.id, values["guidelines"])
-                saved.append(self.t(N_("guidelines (version {version})")).format(version=version))
+            for key in ("guidelines", *(f"guidelines.{lang}" for lang in LANGUAGES)):
+                if key in values and values[key] != self.loaded.get(key):
+                    lang = key.partition(".")[2] or DEFAULT_LANGUAGE
+                    version = await admin.publish_guidelines(member.id, values[key], lang=lang)
+                    saved.append(
+                        self.t(N_("guidelines (version {version})")).format(version=version)
+                    )
         except (AdminError, StoreBusyError) as error:
             self.notify(self.t(error), severity="warning", markup=False)
             return
@@ -923,6 +972,9 @@ class _Place:
     room_id: int = 0
 
 
+HELP_COUNTRY = N_("Help for one country only (two letters, as IE; empty: every country):")
+HELP_FOR_COUNTRY = N_("Help and crisis lines in {language} for members in {country}:")
+SAVE_HELP_FIRST = N_("Save the help you changed first (Ctrl+S), then choose another country.")
 LANGUAGE_PROMPT = N_("Language for {name}: en, es, fr, de, pt, or - for any:")
 
 

@@ -310,12 +310,31 @@ async def test_dashboard_and_community_settings_at_80x24(community: Community) -
         app.screen.query_one(TextArea).text = "Llama al 024 a cualquier hora."
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: _has(community.texts.help_text(), "116 123"), "help text saved")
+        # One country's own help: typed above the editor, the help becomes that country's.
+        app.screen.query_one("#help-country", TextField).value = "ie"
+        await settle(pilot, lambda: "Ireland" in text_of(app, "#editor-label"), "Ireland's help")
+        assert "Español" in text_of(app, "#editor-label")
+        app.screen.query_one(TextArea).text = "En Irlanda: Samaritans 116 123."
+        # Then the guidelines in each other language, after the help.
+        for _ in range(4):
+            await pilot.press("ctrl+e")
+        await settle(pilot, lambda: "Guidelines in Español" in text_of(app, "#editor-label"), "es")
+        assert "Sé amable" in app.screen.query_one(TextArea).text
+        app.screen.query_one(TextArea).text = "Sé amable. Nada de hablar de dietas."
+        await pilot.press("ctrl+s")
+        await settle(
+            pilot, lambda: _has(community.texts.guidelines_text("es"), "dietas"), "es guidelines"
+        )
     assert await community.admin.on_call_note() == "Ash tonight"
+    assert "Samaritans" in await community.texts.help_text("es", "IE")
+    assert "Samaritans" not in await community.texts.help_text("es")
+    assert "Sé amable" in await community.texts.guidelines_text("es")
     assert (await community.texts.help_text()).strip() == "Call 116 123 any time."
     assert (await community.texts.help_text("es")).strip() == "Llama al 024 a cualquier hora."
     # The other languages are as they were.
     assert "findahelpline.com" in await community.texts.help_text("fr")
-    assert not await community.admin.needs_agreement(author.id)  # guidelines unchanged
+    # The English guidelines are as they were (the Spanish ones changed).
+    assert "Be kind. Everyone" in await community.texts.guidelines_text()
 
 
 async def test_a_member_suspended_while_online_is_told_why_and_leaves(community: Community) -> None:
