@@ -60,18 +60,9 @@ KIND_ERRORS: tuple[type[Exception], ...] = (
 SEND_ERRORS: tuple[type[Exception], ...] = (*KIND_ERRORS, StoreBusyError)
 
 
-def error_text(error: Exception) -> str:
-    """What to tell a member about an error from the core."""
-    if isinstance(error, StoreFullError):
-        return str(error)
-    if isinstance(error, StoreBusyError):
-        return BUSY
-    return str(error)
-
-
 def error_said(console: Console, error: Exception) -> str:
-    """`error_text` in the session's language: the core's own messages (built with `said`,
-    or marked with `N_`) are said again in it."""
+    """What to tell a member about an error from the core, in the session's language: the
+    core's own messages (built with `said`, or marked with `N_`) are said again in it."""
     if isinstance(error, StoreBusyError) and not isinstance(error, StoreFullError):
         return console.t(BUSY)
     return console.t(error)

@@ -130,7 +130,7 @@ async def _arrive(s: PlainSession) -> tuple[SignUpResult, bool]:
         _(WELCOME).format(community=s.services.settings().community_name) + "\n" + _(INTRO)
     )
     if await console.say(guidelines.strip()):
-        await console.say("\n" + s.services.texts.what_we_store_text())
+        await console.say("\n" + s.t(s.services.texts.what_we_store_text()))
     while True:
         answer = (await console.ask(_(CHOOSE))).strip().lower()
         if answer in ("a", "agree", "yes", "y"):
@@ -154,7 +154,7 @@ async def _password(s: PlainSession, prompt: str) -> tuple[str, str]:
         try:
             check_new_password(password, repeated)
         except PasswordError as error:
-            await s.console.say(str(error))
+            await s.console.say(s.t(error))
             continue
         return password, repeated
 
