@@ -17,6 +17,7 @@ from bbs.accounts.members import MemberView, PublicKeyInfo
 from bbs.accounts.sessions import LiveSessions, server_full, too_many_sessions
 from bbs.community import Community
 from bbs.config import Settings, with_overrides
+from bbs.i18n import preload_languages
 from bbs.text_safety import clean_text
 from server.session import BBSSession
 from server.wiring import build_community
@@ -321,8 +322,11 @@ async def start_server(settings: Settings, community: Community | None = None) -
     """Prepare the data directory and database, then listen. Returns once listening."""
     community = community or build_community(settings)
     await asyncio.to_thread(community.prepare)
-    # Build the text-cleaning tables now, not during the first member's first screen.
+    # Build the text-cleaning tables now, not during the first member's first screen; and
+    # read every language's catalogue (and Babel's locale data for dates and numbers) off
+    # the loop, not during the first Spanish or German member's first screen.
     await asyncio.to_thread(clean_text, "\x1b")
+    await asyncio.to_thread(preload_languages)
     # The moderation model every node shares (server.model_sync): the database's version.
     from server.model_sync import SharedModel
 

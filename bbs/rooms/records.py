@@ -11,7 +11,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from bbs import places
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.events import announce
-from bbs.i18n import said
+from bbs.i18n import Moment, said
 from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.flags import GONE, ModeratedItem, ReviewOutcome
 from bbs.rooms.events import RoomChangedEvent, room_topic
@@ -156,7 +156,7 @@ class RoomEventView:
         return self.starts_at <= now < self.ends_at
 
     def describe(self) -> str:
-        when = f"{self.starts_at:%a %H:%M}"
+        when = Moment(self.starts_at)  # "Fri 19:00", the day in the reader's language
         if self.host_name:
             return said(
                 "{when} UTC {room}: {topic}, host {host}",

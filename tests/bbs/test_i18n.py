@@ -179,3 +179,15 @@ def test_a_core_message_is_english_as_text_and_said_again_in_each_language() -> 
     # Plain text is looked up as it is; a member's own words pass unchanged.
     assert localise("Create my account", "es") == "Crear mi cuenta"
     assert localise("my own words", "es") == "my own words"
+
+
+def test_a_time_in_a_message_is_written_the_readers_way() -> None:
+    from datetime import UTC, datetime
+
+    from bbs.i18n import Moment, localise, said
+
+    friday = Moment(datetime(2026, 12, 4, 19, 0, tzinfo=UTC))
+    message = said("{when} UTC {room}: {topic}", when=friday, room="Lobby", topic="Tea")
+    assert message == "Fri 19:00 UTC Lobby: Tea"
+    assert localise(message, "fr").startswith("ven. 19:00")
+    assert localise(message, "de").startswith("Fr. 19:00")
