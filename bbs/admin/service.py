@@ -292,18 +292,40 @@ class AdminService(ModeratedService):
         def write(s: Session) -> str:
             actor = require_staff(s, actor_id, sysop=True)
 
-            def marked(code: str) -> str:
-                return "" if language is None else f", language {code or 'any'}"
+            def code(lang: str) -> str:
+                return lang or said("any")
 
+            done: str
             if change == "add_board":
                 added = boards.add_board(s, value, language=language or "")
-                done = f"board {added.name} added{marked(added.language)}"
+                done = (
+                    said("board {board} added", board=added.name)
+                    if language is None
+                    else said(
+                        "board {board} added, language {language}",
+                        board=added.name,
+                        language=code(added.language),
+                    )
+                )
             elif change == "rename_board":
                 renamed = boards.rename_board(s, board, value, language)
-                done = f"board {board} renamed {renamed.name}{marked(renamed.language)}"
+                done = (
+                    said("board {board} renamed {name}", board=board, name=renamed.name)
+                    if language is None
+                    else said(
+                        "board {board} renamed {name}, language {language}",
+                        board=board,
+                        name=renamed.name,
+                        language=code(renamed.language),
+                    )
+                )
             elif change == "board_language":
                 marked_board = boards.set_board_language(s, board, value)
-                done = f"board {board} language {marked_board.language or 'any'}"
+                done = said(
+                    "board {board} language {language}",
+                    board=board,
+                    language=code(marked_board.language),
+                )
             elif change == "archive_board":
                 view = next(b for b in boards.all_boards(s) if b.name == board)
                 after = boards.archive_board(s, board, not view.archived)
@@ -314,13 +336,31 @@ class AdminService(ModeratedService):
                 )
             elif change == "add_room":
                 room = rooms.create_room(s, name=value, language=language or "")
-                done = f"room {room.name} added{marked(room.language)}"
+                done = (
+                    said("room {room} added", room=room.name)
+                    if language is None
+                    else said(
+                        "room {room} added, language {language}",
+                        room=room.name,
+                        language=code(room.language),
+                    )
+                )
             elif change == "room_topic":
                 room = rooms.update_room(s, room_id, topic=value, language=language)
-                done = f"room {room.name} topic set{marked(room.language)}"
+                done = (
+                    said("room {room} topic set", room=room.name)
+                    if language is None
+                    else said(
+                        "room {room} topic set, language {language}",
+                        room=room.name,
+                        language=code(room.language),
+                    )
+                )
             elif change == "room_language":
                 room = rooms.update_room(s, room_id, language=value)
-                done = f"room {room.name} language {room.language or 'any'}"
+                done = said(
+                    "room {room} language {language}", room=room.name, language=code(room.language)
+                )
             elif change == "close_room":
                 current = rooms.get_room(s, room_id)
                 if current is None:
