@@ -20,7 +20,9 @@ from bbs.boards.records import (
     ThreadListPage,
     ThreadPage,
     ThreadView,
+    posts_count,
     quote_head,
+    threads_count,
 )
 from bbs.boards.service import Outcome
 from bbs.i18n import LANGUAGE_NAMES, N_, Said
@@ -165,8 +167,6 @@ WARNINGS_SAVED = N_("Saved.")
 NONE_WORD = N_("none")
 # Singular and plural as two messages, as the boards screen and the privacy summary say
 # them (one catalogue id cannot be both a single message and a plural entry).
-THREADS_COUNT = (N_("{count} thread"), N_("{count} threads"))
-POSTS_COUNT = (N_("{count} post"), N_("{count} posts"))
 FOLLOWING_MARK = N_(" (following)")
 
 
@@ -179,9 +179,9 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _counted(s: PlainSession, forms: tuple[str, str], count: int, *, unread: int = 0) -> str:
+def _counted(s: PlainSession, count: Said, *, unread: int = 0) -> str:
     """`3 threads`, `1 post`, and how many of them are unread when some are."""
-    said = s.console.counted(forms, count)
+    said = s.t(count)
     return said + s.t(UNREAD).format(count=unread) if unread else said
 
 
@@ -192,7 +192,7 @@ def _board_line(s: PlainSession, b: BoardView) -> str:
     return s.t(BOARD_LINE).format(
         name=f"{b.name} ({mark})" if mark else b.name,
         description=b.description,
-        threads=_counted(s, THREADS_COUNT, b.threads, unread=b.unread),
+        threads=_counted(s, threads_count(b.threads), unread=b.unread),
         following=s.t(FOLLOWING) if b.following else "",
     )
 
@@ -227,7 +227,7 @@ def _thread_line(s: PlainSession, t: ThreadView) -> str:
     return s.t(THREAD_LINE).format(
         title=t.title,
         author=name_of(s, t.author),
-        posts=_counted(s, POSTS_COUNT, t.post_count, unread=t.unread),
+        posts=_counted(s, posts_count(t.post_count), unread=t.unread),
         warning=s.t(THREAD_WARNING).format(warning=t.warning) if t.warning else "",
         held=s.t(THREAD_HELD) if t.status is PostStatus.HELD else "",
         blocked=s.t(THREAD_BLOCKED) if t.blocked else "",
@@ -376,7 +376,7 @@ async def read_thread(s: PlainSession, thread_id: int, *, at_seq: int | None = N
         s.t(THREAD_TITLE).format(
             title=thread.title,
             board=thread.board_name,
-            posts=_counted(s, POSTS_COUNT, thread.post_count),
+            posts=_counted(s, posts_count(thread.post_count)),
             warning=s.t(THREAD_WARNING).format(warning=thread.warning) if thread.warning else "",
         )
     )

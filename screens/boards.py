@@ -27,11 +27,13 @@ from bbs.boards.records import (
     PostView,
     ThreadPage,
     ThreadView,
+    posts_count,
     quote_head,
+    threads_count,
 )
 from bbs.boards.search import SearchHit
 from bbs.errors import StoreBusyError
-from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, N_, format_moment, format_number
+from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, N_, Said, format_moment, format_number
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_line, clean_text, truncate_display
 from screens.base import SAVE_KEY, BBSScreen, PanelScreen, ReloadingPanel
@@ -61,8 +63,6 @@ FOLLOWING = N_(" (following)")
 REACTION_NAMES = (N_("hug"), N_("me too"), N_("proud of you"), N_("thank you"))
 # Counts shared with plain/boards.py, whose catalogue entries are one message each (not
 # ngettext pairs: the same msgid cannot be both), chosen by `_counted`.
-THREADS_COUNT = (N_("{count} thread"), N_("{count} threads"))
-POSTS_COUNT = (N_("{count} post"), N_("{count} posts"))
 
 
 def _when(widget: Widget, when: datetime) -> str:
@@ -76,10 +76,9 @@ def _number(screen: BBSScreen[Any], count: int) -> str:
     return format_number(count, screen.bbs.language)
 
 
-def _counted(screen: BBSScreen[Any], forms: tuple[str, str], count: int) -> str:
-    """The first of `forms` for 1, the second for any other count, in the member's
-    language, with the count written as they write numbers."""
-    return screen.t(forms[0] if count == 1 else forms[1]).format(count=_number(screen, count))
+def _counted(screen: BBSScreen[Any], said: Said) -> str:
+    """A count said in the member's language (its plural form, its way of writing numbers)."""
+    return screen.t(said)
 
 
 class BoardsScreen(ReloadingPanel):
@@ -124,7 +123,7 @@ class BoardsScreen(ReloadingPanel):
                 if board.unread
                 else ""
             )
-            threads = _counted(self, THREADS_COUNT, board.threads)
+            threads = _counted(self, threads_count(board.threads))
             prompt = _line(
                 (name.ljust(26), "bold" if board.unread else ""),
                 f"{threads:>13}  ",
@@ -275,7 +274,7 @@ def _thread_line(screen: BBSScreen[Any], thread: ThreadView) -> Content:
     }.get(thread.status)
     held = t(held) if held else ""
     width = 44 - len(warning) - len(held)
-    counts = _counted(screen, POSTS_COUNT, thread.post_count)
+    counts = _counted(screen, posts_count(thread.post_count))
     if thread.unread:
         unread = ngettext("{count} new", "{count} new", thread.unread)
         counts += ", " + unread.format(count=_number(screen, thread.unread))

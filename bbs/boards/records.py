@@ -16,7 +16,7 @@ from bbs import places
 from bbs.accounts.blocks import blocked_ids, has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import search
-from bbs.i18n import N_, said, said_n, translator
+from bbs.i18n import N_, Said, said, said_n, translator
 from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AuditEntry
 from bbs.moderation_queue.flags import (
@@ -69,6 +69,16 @@ FORMER_MEMBER = N_("a former member")
 # account finds it (in any language) to make the quote anonymous (bbs.privacy).
 QUOTE_HEAD = N_("{author} wrote:")
 QUOTE_REMOVED = N_("> (removed by its author)")
+
+
+def threads_count(count: int) -> Said:
+    """ "3 threads", said with each language's plural rules."""
+    return said_n("{count} thread", "{count} threads", count)
+
+
+def posts_count(count: int) -> Said:
+    """ "1 post", said with each language's plural rules."""
+    return said_n("{count} post", "{count} posts", count)
 
 
 def quote_head(author: str, lang: str) -> str:

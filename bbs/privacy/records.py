@@ -48,7 +48,9 @@ from bbs.boards.records import (
     ReadMark,
     Thread,
     blank_post,
+    posts_count,
     quote_head,
+    threads_count,
 )
 from bbs.countries import country_name
 from bbs.goals.records import (
@@ -313,13 +315,8 @@ def describe_storage(
         said(
             "- {posts} and {threads} you started on the boards, {reactions}, {follows}, "
             "{drafts} and {notifications}.",
-            # The boards' own counts (plain/boards.py marks these two forms with N_).
-            posts=said("{count} post", count=1)
-            if c.posts == 1
-            else said("{count} posts", count=c.posts),
-            threads=said("{count} thread", count=1)
-            if c.threads == 1
-            else said("{count} threads", count=c.threads),
+            posts=posts_count(c.posts),
+            threads=threads_count(c.threads),
             reactions=said_n("{count} reaction", "{count} reactions", c.reactions),
             follows=said_n("{count} follow", "{count} follows", c.follows),
             drafts=said_n("{count} saved draft", "{count} saved drafts", c.drafts),
