@@ -62,11 +62,6 @@ class Console:
         base = {english} if isinstance(english, str) else set(english)
         return frozenset(base | {self.t(word).lower() for word in translated})
 
-    def counted(self, forms: tuple[str, str], count: int, **more: object) -> str:
-        """The first of `forms` (one) for 1, the second for any other count, translated and
-        formatted with `count` (and `more`)."""
-        return self.t(forms[0] if count == 1 else forms[1]).format(count=count, **more)
-
     # -- out --------------------------------------------------------------------------
     @property
     def page(self) -> int:
