@@ -85,8 +85,10 @@ def notices_count(count: int) -> Said:
 
 def crisis_waiting(count: int) -> Said:
     return said_n(
-        "{count} crisis alert waiting in the review queue. Review it on the full screen: ssh -t NAME@host full",
-        "{count} crisis alerts waiting in the review queue. Review it on the full screen: ssh -t NAME@host full",
+        "{count} crisis alert waiting in the review queue. Review it on the "
+        "full screen: ssh -t NAME@host full",
+        "{count} crisis alerts waiting in the review queue. Review it on the "
+        "full screen: ssh -t NAME@host full",
         count,
     )
 

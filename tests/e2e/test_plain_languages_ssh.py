@@ -143,7 +143,8 @@ async def test_a_room_line_and_a_check_in_in_french_and_german(server: RunningSe
         await merle.answer("Qui le voit :", "")
         await merle.expect("Objectif créé : Marcher dehors.")
         read = _words(await merle.answer("Objectifs : le numéro d'un objectif", "c1"))
-        assert "1. Marcher dehors: quotidien, privé. Pas encore de série. Prévu aujourd'hui." in read
+        line = "1. Marcher dehors: quotidien, privé. Pas encore de série. Prévu aujourd'hui."
+        assert line in read
         await merle.answer("Comment ça s'est passé ?", "d")
         await merle.answer("Votre humeur, de 1", "4")
         await merle.answer("Quel jour ?", "")
