@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -123,42 +123,6 @@ LOADING = N_("Loading...")
 SAVE = N_("Save")
 CLOSE_KEY = N_("Enter close")
 SHARE_KEYS = N_("W share this milestone on the Wins board (only if you want)   Enter close")
-
-
-class NamedChoiceField(ChoiceField):
-    """A ChoiceField whose values (stored, English) are shown by their names in the
-    member's language; a first letter chooses by the name shown."""
-
-    def __init__(
-        self, options: Sequence[str], names: dict[str, str], value: str, *, id: str | None = None
-    ) -> None:
-        super().__init__(options, value, id=id)
-        self._names = names
-
-    def _label(self, option: str) -> str:
-        name = self._names.get(option)
-        return session_text(self, name) if name else option
-
-    def render(self) -> Content:
-        parts = []
-        for option in self.options:
-            if option == self.value:
-                chosen = Content(f"[{self._label(option)}]").stylize("bold")
-                parts.append(chosen.stylize("reverse") if self.has_focus else chosen)
-            else:
-                parts.append(Content(f" {self._label(option)} "))
-        return Content(" ").join(parts)
-
-    def on_key(self, event: events.Key) -> None:
-        if event.character and event.is_printable and event.character != " ":
-            letter = event.character.lower()
-            start = self.options.index(self.value)
-            for offset in range(1, len(self.options) + 1):
-                option = self.options[(start + offset) % len(self.options)]
-                if self._label(option).lower().startswith(letter):
-                    self.value = option
-                    event.stop()
-                    break
 
 
 def day_text(w: Speaks, day: date, *, long: bool = False) -> str:
@@ -642,8 +606,9 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         )
         yield TextField(g.title if g else "", id="title", max_length=TITLE_MAX * 2)
         yield PlainText(self.t(N_("Category (Left/Right to choose)")), classes="field-label")
-        yield NamedChoiceField(
-            CATEGORIES, CATEGORY_NAMES, g.category if g else "custom", id="category"
+        # Shown by their names in the member's language, stored as the English values.
+        yield ChoiceField(
+            CATEGORIES, g.category if g else "custom", labels=CATEGORY_NAMES, id="category"
         )
         yield PlainText(
             self.t(N_("How often: daily, weekly, or times a week (1-7)")), classes="field-label"
@@ -663,10 +628,10 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
         )
         yield TextField(str(g.target) if g and g.target else "", id="target", max_length=8)
         yield PlainText(self.t(N_("Who sees it (Left/Right to choose)")), classes="field-label")
-        yield NamedChoiceField(
+        yield ChoiceField(
             [v.value for v in Visibility],
-            VISIBILITY_NAMES,
             g.visibility.value if g else "private",
+            labels=VISIBILITY_NAMES,
             id="visibility",
         )
         yield PlainText("", id="error", classes="error")

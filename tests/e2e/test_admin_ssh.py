@@ -104,7 +104,8 @@ async def test_sysop_hides_a_held_post_author_is_told_then_banned_author_refused
     await sysop.type("calling everyone names\r")
     await sysop.wait_for("Review queue: 0 open")
     await sysop.type("t")
-    screen = await sysop.wait_for("Harassment: calling everyone")
+    # The action column is as wide as the language's longest action: the reason is cut.
+    screen = await sysop.wait_for("Harassment: calling")
     assert "sysop" in screen and "hide" in screen and "Thorn" in screen
 
     # The author is told, without the moderator's name, and can appeal from there.

@@ -77,14 +77,14 @@ async def test_a_spanish_client_signs_up_in_spanish_and_gets_the_crisis_lines_in
     await term.wait_for("Te damos la bienvenida, Lucia", timeout=20)
     await _wait_words(term, "Este es tu código de recuperación")
     term.send("\r")
-    await term.wait_for("welcome, Lucia")
+    await term.wait_for("te damos la bienvenida, Lucia")
 
     term.send("b")
-    await term.wait_for("Introductions")
+    await term.wait_for("Introductions")  # the board's own name
     term.send("\r")
-    await term.wait_for("No threads yet")
+    await term.wait_for("Aún no hay hilos")
     term.send("n")
-    await term.wait_for("New thread in Introductions")
+    await term.wait_for("Hilo nuevo en Introductions")
     term.send("Esta noche")
     term.send(TAB + TAB)
     term.send("no puedo más, quiero acabar con todo")

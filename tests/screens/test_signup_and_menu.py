@@ -209,8 +209,10 @@ async def test_profile_choices_read_without_colour_and_arrows_move_between_them(
         # The languages, on one row: Tab leaves them (their arrows move between languages).
         assert app.screen.focused is app.screen.query_one("#language")
         await pilot.press("tab")
+        assert app.screen.focused is app.screen.query_one("#country")  # for crisis lines
+        await pilot.press("tab")
         assert app.screen.focused is app.screen.query_one("#save")
-        await pilot.press("shift+tab", "shift+tab", "up", "up")
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "up", "up")
         assert app.screen.focused is app.screen.query_one("#colour")
 
 
