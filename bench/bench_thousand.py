@@ -16,7 +16,11 @@ this process pinned to core 1. In order:
    per delivered line per recipient;
 4. with the chat still going, --paint more members log in by key, 8 at a time: first
    paint p50/p95 (connect until the home screen is complete) and server CPU per session
-   start (the CPU over the logins, less the chat's CPU rate measured in step 3).
+   start (the CPU over the logins, less the chat's CPU rate measured in step 3). Each
+   login keeps its slot --hold seconds after its paint (0.3, as bench_sessions.py does);
+   --hold 0 keeps 8 logins in flight all the time.
+5. everyone disconnects: the server must end every session (if an app outlives its
+   session, a last line says which screen it was on and what holds it).
 
 Members are written through the core before the server starts, one ed25519 key each and
 a dummy password hash: no argon2 at sign-up or login. Every session is a different
