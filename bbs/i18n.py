@@ -179,8 +179,21 @@ class Moment:
         return str(format_datetime(when, self.pattern, tzinfo=UTC, locale=lang))
 
 
+@dataclass(frozen=True)
+class CountryName:
+    """A country given to `said` by its code, named in the reader's language ("Ireland",
+    "Irlanda", "Irland")."""
+
+    code: str
+
+    def text(self, lang: str) -> str:
+        from bbs.countries import country_name
+
+        return country_name(self.code, lang)
+
+
 def _param(value: object, tr: Translator) -> object:
-    if isinstance(value, Moment):
+    if isinstance(value, (Moment, CountryName)):
         return value.text(tr.lang)
     if isinstance(value, Said):
         return _compose(tr, value.template, value.plural, value.number, value.params)

@@ -52,7 +52,6 @@ from bbs.boards.records import (
     quote_head,
     threads_count,
 )
-from bbs.countries import country_name
 from bbs.goals.records import (
     CheckIn,
     Cheer,
@@ -63,7 +62,7 @@ from bbs.goals.records import (
     GoalSettings,
     Partnership,
 )
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, said, said_n, translator
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, CountryName, Moment, said, said_n, translator
 from bbs.mail.records import Conversation, MessagePrefs, PrivateMessage
 from bbs.models import Member, MemberKey, ModerationExample, count_rows, utcnow
 from bbs.moderation_queue.audit import AuditEntry
@@ -290,7 +289,7 @@ def describe_storage(
 
     `shared_salt`: several nodes share the source salt in the database (issue 19)."""
     c = counts
-    last = c.last_login_at.strftime("%Y-%m-%d %H:%M UTC") if c.last_login_at else said("not yet")
+    last = Moment(c.last_login_at, "yyyy-MM-dd HH:mm 'UTC'") if c.last_login_at else said("not yet")
     keys = said_n("{count} SSH public key", "{count} SSH public keys", c.keys)
     lines = [
         said("What we keep about you"),
@@ -361,7 +360,7 @@ def describe_storage(
             "- Your language ({language}) and your country ({country}, {code}), which you "
             "gave so that help shows its crisis lines; you can remove it on the Profile.",
             language=LANGUAGE_NAMES.get(c.language, c.language),
-            country=country_name(c.country, "en"),
+            country=CountryName(c.country),
             code=c.country,
         )
         if c.country

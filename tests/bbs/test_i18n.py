@@ -191,3 +191,12 @@ def test_a_time_in_a_message_is_written_the_readers_way() -> None:
     assert message == "Fri 19:00 UTC Lobby: Tea"
     assert localise(message, "fr").startswith("ven. 19:00")
     assert localise(message, "de").startswith("Fr. 19:00")
+
+
+def test_a_country_in_a_message_is_named_in_the_readers_language() -> None:
+    from bbs.i18n import CountryName, localise, said
+
+    message = said("Lines for {country}.", country=CountryName("IE"))
+    assert message == "Lines for Ireland."
+    assert localise(message, "de") == "Lines for Irland."  # the template has no German
+    assert localise(message, "es") == "Lines for Irlanda."
