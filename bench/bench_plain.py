@@ -229,10 +229,11 @@ def members_in(url: str, count: int) -> list[tuple[str, asyncssh.SSHKey]]:
 
     database = Database(url)
     database.migrate()
+    digits = max(3, len(str(count - 1)))  # member000, or member0000 past a thousand
     members = []
     with database.write() as session:
         for i in range(count):
-            name = f"member{i:03d}"
+            name = f"member{i:0{digits}d}"
             key = asyncssh.generate_private_key("ssh-ed25519")
             accounts.create_member(
                 session,

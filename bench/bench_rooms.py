@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import asyncssh
+from bench_plain import prepare_members
 from server_process import ServerProcess
 
 HARNESS = r"""
@@ -171,38 +172,6 @@ class Member:
             await self.conn.wait_closed()
         if self._reader is not None:
             self._reader.cancel()
-
-
-def prepare_members(data_dir: Path, count: int) -> list[tuple[str, asyncssh.SSHKey]]:
-    """Members with one key each, written through the core before the server starts."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bbs.accounts import members as accounts
-    from bbs.accounts.pseudonyms import validate_pseudonym
-    from bbs.db import Database
-    from server.ssh_server import key_info
-
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    database = Database(f"sqlite:///{data_dir / 'bbs.sqlite3'}")
-    database.migrate()
-    # Tables whose migrations other work has not landed yet (moderation queue, sanctions).
-
-    import bbs.rooms.service  # noqa: F401
-
-    members = []
-    with database.write() as session:
-        for i in range(count):
-            name = f"member{i:03d}"
-            key = asyncssh.generate_private_key("ssh-ed25519")
-            accounts.create_member(
-                session,
-                pseudonym=validate_pseudonym(name),
-                password_hash="x",
-                recovery_hash="x",
-                key=key_info(key),
-            )
-            members.append((name, key))
-    database.dispose()
-    return members
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncssh
+from bench_plain import prepare_members
 from server_process import ServerProcess
 
 HARNESS = r"""
@@ -352,34 +353,6 @@ class Member:
             await self.conn.wait_closed()
         if self._reader is not None:
             self._reader.cancel()
-
-
-def prepare_members(data_dir: Path, count: int) -> list[tuple[str, asyncssh.SSHKey]]:
-    """Members with one key each, written through the core before the server starts."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bbs.accounts import members as accounts
-    from bbs.accounts.pseudonyms import validate_pseudonym
-    from bbs.db import Database
-    from server.ssh_server import key_info
-
-    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    database = Database(f"sqlite:///{data_dir / 'bbs.sqlite3'}")
-    database.migrate()
-    members = []
-    with database.write() as session:
-        for i in range(count):
-            name = f"member{i:04d}"
-            key = asyncssh.generate_private_key("ssh-ed25519")
-            accounts.create_member(
-                session,
-                pseudonym=validate_pseudonym(name),
-                password_hash="x",
-                recovery_hash="x",
-                key=key_info(key),
-            )
-            members.append((name, key))
-    database.dispose()
-    return members
 
 
 def is_plain(index: int, share: float) -> bool:
