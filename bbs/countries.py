@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 from bbs.i18n import normalise_language, said
 
@@ -60,6 +61,17 @@ def countries(lang: str) -> list[tuple[str, str]]:
 
 # LANG=pt_BR.UTF-8, LC_ALL=de_DE@euro: the territory after the language and "_".
 _LOCALE_COUNTRY = re.compile(r"^[A-Za-z]{2,3}_([A-Za-z]{2})(?:[.@:]|$)")
+
+
+@dataclass(frozen=True)
+class CountryName:
+    """A country given to `said` by its code, named in the reader's language ("Ireland",
+    "Irlanda", "Irland"): a `bbs.i18n.SaysItself`."""
+
+    code: str
+
+    def text(self, lang: str) -> str:
+        return country_name(self.code, lang)
 
 
 def country_from_environment(env: dict[str, str]) -> str | None:

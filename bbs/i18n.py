@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 DOMAIN = "bbs"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -179,21 +180,16 @@ class Moment:
         return str(format_datetime(when, self.pattern, tzinfo=UTC, locale=lang))
 
 
-@dataclass(frozen=True)
-class CountryName:
-    """A country given to `said` by its code, named in the reader's language ("Ireland",
-    "Irlanda", "Irland")."""
+@runtime_checkable
+class SaysItself(Protocol):
+    """A parameter of `said` that writes itself in the reader's language (a `Moment`, or
+    `bbs.countries.CountryName`)."""
 
-    code: str
-
-    def text(self, lang: str) -> str:
-        from bbs.countries import country_name
-
-        return country_name(self.code, lang)
+    def text(self, lang: str) -> str: ...
 
 
 def _param(value: object, tr: Translator) -> object:
-    if isinstance(value, (Moment, CountryName)):
+    if isinstance(value, SaysItself):
         return value.text(tr.lang)
     if isinstance(value, Said):
         return _compose(tr, value.template, value.plural, value.number, value.params)

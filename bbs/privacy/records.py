@@ -52,6 +52,7 @@ from bbs.boards.records import (
     quote_head,
     threads_count,
 )
+from bbs.countries import CountryName
 from bbs.goals.records import (
     CheckIn,
     Cheer,
@@ -62,7 +63,7 @@ from bbs.goals.records import (
     GoalSettings,
     Partnership,
 )
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, CountryName, Moment, said, said_n, translator
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, Moment, said, said_n, translator
 from bbs.mail.records import Conversation, MessagePrefs, PrivateMessage
 from bbs.models import Member, MemberKey, ModerationExample, count_rows, utcnow
 from bbs.moderation_queue.audit import AuditEntry

@@ -194,7 +194,8 @@ def test_a_time_in_a_message_is_written_the_readers_way() -> None:
 
 
 def test_a_country_in_a_message_is_named_in_the_readers_language() -> None:
-    from bbs.i18n import CountryName, localise, said
+    from bbs.countries import CountryName
+    from bbs.i18n import localise, said
 
     message = said("Lines for {country}.", country=CountryName("IE"))
     assert message == "Lines for Ireland."
