@@ -27,7 +27,7 @@ import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar, Protocol, TypedDict, TypeVar
+from typing import Any, ClassVar, Protocol, TypedDict, TypeVar, dataclass_transform
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +47,17 @@ class Event:
     kind: ClassVar[str] = "event"
 
 
-def event_type(cls: E) -> E:
-    """Register an event class so `decode_event` can rebuild it from JSON."""
-    _EVENT_TYPES[cls.kind] = cls
-    return cls
+@dataclass_transform(frozen_default=True)
+def event_type(kind: str) -> Callable[[E], E]:
+    """Declare an event: a frozen dataclass of `kind`, registered for `decode_event`."""
+
+    def declare(cls: E) -> E:
+        cls.kind = kind
+        dataclass(frozen=True)(cls)  # in place: no slots
+        _EVENT_TYPES[kind] = cls
+        return cls
+
+    return declare
 
 
 def encode_event(event: Event) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
 from sqlalchemy import LargeBinary, Text
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -28,12 +27,10 @@ MODEL_TOPIC = "moderation_model"
 _IN_USE = 1
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("model_changed")
 class ModelChanged(Event):
     """Another model version is in use now: load it."""
 
-    kind: ClassVar[str] = "model_changed"
     name: str
 
 

@@ -12,7 +12,6 @@ member's own language first with `language_first`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from bbs.events import Event, announce, event_type
@@ -31,12 +30,10 @@ ROOM = "room"
 ANY_LANGUAGE = ("", "-", "any", "none", "*")
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("place.changed")
 class PlaceChanged(Event):
     """A board's or room's language was set: lists showing it read the places again."""
 
-    kind = "place.changed"
     place: str  # BOARD or ROOM
     place_id: int
     name: str

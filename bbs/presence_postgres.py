@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -63,12 +63,10 @@ MIN_TICK_SECONDS = 0.1
 
 
 # -- events ---------------------------------------------------------------------------
-@event_type
-@dataclass(frozen=True)
+@event_type("live.presence")
 class PresenceRow(Event):
     """A node's row for one member in one room, as it is now (`sessions` 0: gone)."""
 
-    kind: ClassVar[str] = "live.presence"
     node: str
     room_id: int
     member_id: int
@@ -80,34 +78,28 @@ class PresenceRow(Event):
     away_note: str = ""
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("live.away")
 class PresenceAway(Event):
     """A member stepped away from a room (or came back), on whichever node."""
 
-    kind: ClassVar[str] = "live.away"
     room_id: int
     member_id: int
     away: bool
     note: str
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("live.hidden")
 class PresenceHidden(Event):
     """A member chose to appear offline (or not), everywhere."""
 
-    kind: ClassVar[str] = "live.hidden"
     member_id: int
     hidden: bool
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("live.session")
 class SessionRow(Event):
     """A node's session of a member began (`live`) or ended."""
 
-    kind: ClassVar[str] = "live.session"
     node: str
     session_id: str
     member_id: int
@@ -117,12 +109,10 @@ class SessionRow(Event):
     live: bool
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("live.end_sessions")
 class EndSessions(Event):
     """End the member's session `session_id` (empty: every session) wherever it is."""
 
-    kind: ClassVar[str] = "live.end_sessions"
     node: str
     member_id: int
     session_id: str

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ClassVar
 
 from sqlmodel import Field, Session, SQLModel
 
@@ -22,12 +20,10 @@ DEFAULT_NEW_MEMBER_MESSAGE_HOURS = 24
 MAX_NEW_MEMBER_MESSAGE_HOURS = 24 * 30
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("announcement")
 class AnnouncementChanged(Event):
     """Told to everyone online: the banner changed (empty: taken down)."""
 
-    kind: ClassVar[str] = "announcement"
     text: str
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+
+from bbs.i18n import Said, said
 
 __all__ = ["cell_width", "clean_line", "clean_text", "truncate_display"]
 
@@ -158,6 +160,25 @@ def clean_text(text: str, *, multiline: bool = True, max_length: int | None = No
 def clean_line(text: str, max_length: int | None = None) -> str:
     """`clean_text` for one-line fields (names, titles): newlines become spaces."""
     return clean_text(text, multiline=False, max_length=max_length)
+
+
+def fitting(
+    text: str,
+    most: int,
+    error: Callable[[Said], Exception],
+    too_long: str,
+    missing: str | None = None,
+) -> str:
+    """`text`, already cleaned, if it fits in `most` characters and (when `missing` says
+    what to write) is not blank; else `error` with that kind message. Never truncates.
+
+    `too_long` is given {count} (the text's length) and {most}.
+    """
+    if missing is not None and not text.strip():
+        raise error(said(missing))
+    if len(text) > most:
+        raise error(said(too_long, count=len(text), most=most))
+    return text
 
 
 # Characters that became wide after Unicode 14.0 (Python 3.11's tables) or

@@ -98,28 +98,28 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _update(args: argparse.Namespace, **change: Any) -> RoomView:
+    """Change the room `args.name` (keywords of `rooms.update_room`). Members inside hear
+    of it, and a new language reaches every node's room lists (bbs.places), once it commits."""
+    with write_for_server(_database(args)) as session:
+        return rooms.update_room(session, _room(session, args.name).id, **change)
+
+
 def cmd_language(args: argparse.Namespace) -> int:
-    database = _database(args)
-    # Members inside hear of it, and every node's room lists (bbs.places), once it commits.
-    with write_for_server(database) as session:
-        room = rooms.update_room(session, _room(session, args.name).id, language=args.language)
+    room = _update(args, language=args.language)
     _out(f"{room.name}: {for_whom(room.language)}.")
     return 0
 
 
 def cmd_theme(args: argparse.Namespace) -> int:
-    database = _database(args)
-    with write_for_server(database) as session:
-        room = rooms.update_room(session, _room(session, args.name).id, topic=args.topic)
+    room = _update(args, topic=args.topic)
     _out(f"{room.name}: {room.topic}")
     return 0
 
 
 def _set_closed(closed: bool) -> Handler:
     def handler(args: argparse.Namespace) -> int:
-        database = _database(args)
-        with write_for_server(database) as session:
-            room = rooms.update_room(session, _room(session, args.name).id, closed=closed)
+        room = _update(args, closed=closed)
         _out(f"{room.name} is {'closed' if room.closed else 'open again'}.")
         return 0
 
@@ -127,11 +127,7 @@ def _set_closed(closed: bool) -> Handler:
 
 
 def cmd_slow(args: argparse.Namespace) -> int:
-    database = _database(args)
-    with write_for_server(database) as session:
-        room = rooms.update_room(
-            session, _room(session, args.name).id, slow_mode_seconds=args.seconds
-        )
+    room = _update(args, slow_mode_seconds=args.seconds)
     _out(f"{room.name}: slow mode {room.slow_mode_seconds} s.")
     return 0
 

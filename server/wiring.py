@@ -21,6 +21,7 @@ from bbs.events import EventBus, LocalEventBus
 from bbs.goals.service import GoalService
 from bbs.home import HomeService
 from bbs.mail.service import MailService
+from bbs.moderated import WritingPorts
 from bbs.moderation_queue.gate import ModerationGate
 from bbs.moderation_queue.policy import ModerationThresholds, TextScorer
 from bbs.privacy.service import PrivacyService
@@ -98,33 +99,25 @@ def build_services(
     moderation = ModerationGate(scorer, ModerationThresholds.from_mapping(settings.moderation))
     texts = Texts(store, live, moderation, events)
     singletons = Singletons(settings.database_url if _cluster(settings) is not None else None)
+    # What every service that takes members' writing is built with.
+    writing = WritingPorts(store=store, moderation=moderation, texts=texts)
     # Boards, threads, private messages and search.
-    boards = BoardService(store=store, moderation=moderation, texts=texts)
-    mail = MailService(store=store, moderation=moderation, texts=texts, rules=lambda: boards.rules)
+    boards = BoardService(**writing)
+    mail = MailService(rules=lambda: boards.rules, **writing)
     # Live rooms.
     rooms = RoomService(
-        store=store,
         events=events,
-        moderation=moderation,
-        texts=texts,
         settings=live,
         singletons=singletons,
         clock=clock,
         presence=presence,
         flood=flood,
+        **writing,
     )
     # Moderation work: review queue, sanctions, audit log, sysop settings.
-    admin = AdminService(
-        store=store,
-        events=events,
-        moderation=moderation,
-        texts=texts,
-        settings=live,
-    )
+    admin = AdminService(events=events, settings=live, **writing)
     # Goals, check-ins, partners and the companion.
-    goals = GoalService(
-        store=store, events=events, moderation=moderation, texts=texts, boards=boards
-    )
+    goals = GoalService(events=events, boards=boards, **writing)
     # Personal suggestions and peer matching (opt-in); the server injects the engine.
     suggestions = SuggestionService(store=store, singletons=singletons, goals=goals, mail=mail)
     hasher = Hasher(settings)

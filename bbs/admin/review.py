@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from sqlalchemy import case
 from sqlmodel import Field, Session, SQLModel, col, func, select
@@ -1051,30 +1052,26 @@ def add_note(session: Session, *, actor_id: int, pseudonym: str, text: str) -> N
     )
 
 
+# The kinds of rows a member's record lists the newest of.
+Row = TypeVar("Row", Sanction, ModerationFlag, ModeratorNote)
+
+
+def _latest(session: Session, table: type[Row], where: Any, limit: int = 20) -> Sequence[Row]:
+    """The newest `limit` rows of `table` that meet `where`, newest first."""
+    return session.exec(
+        select(table).where(where).order_by(col(table.id).desc()).limit(limit)
+    ).all()
+
+
 def member_record(session: Session, *, actor_id: int, pseudonym: str) -> MemberRecord:
     """Everything moderators know about a member, for the lookup screen."""
     require_staff(session, actor_id)
     member = _member_named(session, pseudonym)
     assert member.id is not None
-    sanctions = session.exec(
-        select(Sanction)
-        .where(Sanction.member_id == member.id)
-        .order_by(col(Sanction.id).desc())
-        .limit(20)
-    ).all()
-    flags = session.exec(
-        select(ModerationFlag)
-        .where(ModerationFlag.author_id == member.id)
-        .order_by(col(ModerationFlag.id).desc())
-        .limit(20)
-    ).all()
+    sanctions = _latest(session, Sanction, Sanction.member_id == member.id)
+    flags = _latest(session, ModerationFlag, ModerationFlag.author_id == member.id)
     reports = count_rows(session, ModerationFlag, ModerationFlag.reporter_id == member.id)
-    notes = session.exec(
-        select(ModeratorNote)
-        .where(ModeratorNote.member_id == member.id)
-        .order_by(col(ModeratorNote.id).desc())
-        .limit(20)
-    ).all()
+    notes = _latest(session, ModeratorNote, ModeratorNote.member_id == member.id)
     posts = boards.posts_by(session, author_id=member.id, limit=10)
     return MemberRecord(
         id=member.id,

@@ -31,7 +31,7 @@ from bbs.moderation_queue.flags import (
 )
 from bbs.moderation_queue.policy import Action
 from bbs.moderation_queue.sanctions import mute_decides, why_text
-from bbs.text_safety import clean_line, clean_text
+from bbs.text_safety import clean_line, clean_text, fitting
 
 TITLE_MAX = 120
 BODY_MAX = 20_000
@@ -405,41 +405,35 @@ class CleanPost:
 # -- checking what is written ---------------------------------------------------------
 def clean_post(title: str | None, body: str, warning: str) -> CleanPost:
     """Clean and check a post; raises PostError with a kind message. Never truncates."""
-    cleaned_title = clean_line(title).strip() if title is not None else ""
-    cleaned_body = clean_text(body).strip("\n").rstrip()
-    cleaned_warning = clean_line(warning).strip()
+    cleaned_title = ""
     if title is not None:
-        if not cleaned_title:
-            raise PostError(said("Your thread needs a title. Your text is still here."))
-        if len(cleaned_title) > TITLE_MAX:
-            raise PostError(
-                said(
-                    "Titles can be up to {most} characters; yours has {count}. "
-                    "Please shorten it; your text is still here.",
-                    most=TITLE_MAX,
-                    count=len(cleaned_title),
-                )
-            )
-    if not cleaned_body.strip():
-        raise PostError(said("Your post is empty. Write something, or press Esc to leave."))
-    if len(cleaned_body) > BODY_MAX:
-        raise PostError(
-            said(
-                "Posts can be up to {most} characters; yours has {count}. "
-                "Nothing is lost: your text is still in the editor. You could split it into "
-                "two posts.",
-                most=BODY_MAX,
-                count=len(cleaned_body),
-            )
+        cleaned_title = fitting(
+            clean_line(title).strip(),
+            TITLE_MAX,
+            PostError,
+            N_(
+                "Titles can be up to {most} characters; yours has {count}. "
+                "Please shorten it; your text is still here."
+            ),
+            missing=N_("Your thread needs a title. Your text is still here."),
         )
-    if len(cleaned_warning) > WARNING_MAX:
-        raise PostError(
-            said(
-                "Content warnings can be up to {most} characters; yours has {count}.",
-                most=WARNING_MAX,
-                count=len(cleaned_warning),
-            )
-        )
+    cleaned_body = fitting(
+        clean_text(body).strip("\n").rstrip(),
+        BODY_MAX,
+        PostError,
+        N_(
+            "Posts can be up to {most} characters; yours has {count}. "
+            "Nothing is lost: your text is still in the editor. You could split it into "
+            "two posts."
+        ),
+        missing=N_("Your post is empty. Write something, or press Esc to leave."),
+    )
+    cleaned_warning = fitting(
+        clean_line(warning).strip(),
+        WARNING_MAX,
+        PostError,
+        N_("Content warnings can be up to {most} characters; yours has {count}."),
+    )
     return CleanPost(cleaned_title, cleaned_body, cleaned_warning, mentions_in_body(cleaned_body))
 
 

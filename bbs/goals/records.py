@@ -38,7 +38,7 @@ from bbs.moderation_queue.flags import (
 )
 from bbs.moderation_queue.policy import Action
 from bbs.moderation_queue.sanctions import mute_decides
-from bbs.text_safety import clean_line
+from bbs.text_safety import clean_line, fitting
 
 TITLE_MAX = 120
 NOTE_MAX = 500
@@ -348,18 +348,16 @@ def clean_goal(
     visibility: str = "private",
 ) -> GoalDraft:
     """Check a goal's fields as typed; raises GoalError with a kind message."""
-    cleaned = clean_line(title).strip()
-    if not cleaned:
-        raise GoalError(said("Your goal needs a title, like “Walk after lunch”."))
-    if len(cleaned) > TITLE_MAX:
-        raise GoalError(
-            said(
-                "Goal titles can be up to {most} characters; yours has {count}. "
-                "A short title is easier to see at a glance.",
-                most=TITLE_MAX,
-                count=len(cleaned),
-            )
-        )
+    cleaned = fitting(
+        clean_line(title).strip(),
+        TITLE_MAX,
+        GoalError,
+        N_(
+            "Goal titles can be up to {most} characters; yours has {count}. "
+            "A short title is easier to see at a glance."
+        ),
+        missing=N_("Your goal needs a title, like “Walk after lunch”."),
+    )
     cat = clean_line(category).strip().lower() or "custom"
     if cat not in CATEGORIES:
         raise GoalError(said("Category can be {choices}.", choices=", ".join(CATEGORIES)))
@@ -612,16 +610,12 @@ def check_in_date(today: date, day: date) -> date:
 
 
 def clean_note(note: str) -> str:
-    cleaned = clean_line(note).strip()
-    if len(cleaned) > NOTE_MAX:
-        raise GoalError(
-            said(
-                "Notes can be up to {most} characters; yours has {count}.",
-                most=NOTE_MAX,
-                count=len(cleaned),
-            )
-        )
-    return cleaned
+    return fitting(
+        clean_line(note).strip(),
+        NOTE_MAX,
+        GoalError,
+        N_("Notes can be up to {most} characters; yours has {count}."),
+    )
 
 
 def _check_value(value: int | None, mood: int | None) -> None:
@@ -989,18 +983,13 @@ def _open_goals(
 
 # -- cheers ---------------------------------------------------------------------------
 def clean_cheer(body: str) -> str:
-    cleaned = clean_line(body).strip()
-    if not cleaned:
-        raise GoalError(said("A cheer needs a few words, like “Proud of you!”."))
-    if len(cleaned) > CHEER_MAX:
-        raise GoalError(
-            said(
-                "Cheers can be up to {most} characters; yours has {count}.",
-                most=CHEER_MAX,
-                count=len(cleaned),
-            )
-        )
-    return cleaned
+    return fitting(
+        clean_line(body).strip(),
+        CHEER_MAX,
+        GoalError,
+        N_("Cheers can be up to {most} characters; yours has {count}."),
+        missing=N_("A cheer needs a few words, like “Proud of you!”."),
+    )
 
 
 def check_may_cheer(session: Session, *, sender_id: int, recipient_id: int) -> None:

@@ -51,12 +51,10 @@ def cheer_topic(member_id: int) -> str:
     return f"cheers.{member_id}"
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("goals.cheer")
 class CheerEvent(Event):
     """A visible cheer for the topic's member (held cheers are never published)."""
 
-    kind = "goals.cheer"
     cheer_id: int
     sender: str
     body: str

@@ -32,7 +32,7 @@ from bbs.moderation_queue.flags import (
 from bbs.moderation_queue.policy import Action
 from bbs.moderation_queue.sanctions import mute_decides
 from bbs.sysop_settings import new_member_message_wait
-from bbs.text_safety import clean_line, clean_text
+from bbs.text_safety import clean_line, clean_text, fitting
 
 # Said the same way for "nobody", "only people I've talked with" and a block, so that a
 # blocked member cannot tell they were blocked.
@@ -228,19 +228,16 @@ def _check_rate(session: Session, sender: Member, rules: PostingRules, now: date
 
 
 def clean_message(body: str) -> str:
-    cleaned = clean_text(body).strip("\n").rstrip()
-    if not cleaned.strip():
-        raise PostError(said("Your message is empty."))
-    if len(cleaned) > BODY_MAX:
-        raise PostError(
-            said(
-                "Messages can be up to {most} characters; yours has {count}. "
-                "Your text is still in the editor.",
-                most=BODY_MAX,
-                count=len(cleaned),
-            )
-        )
-    return cleaned
+    return fitting(
+        clean_text(body).strip("\n").rstrip(),
+        BODY_MAX,
+        PostError,
+        N_(
+            "Messages can be up to {most} characters; yours has {count}. "
+            "Your text is still in the editor."
+        ),
+        missing=N_("Your message is empty."),
+    )
 
 
 def send_message(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
 
 from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -70,12 +69,10 @@ class ModerationFlag(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("staff_alert")
 class StaffAlert(Event):
     """Told to moderators online: something new waits in the queue (`about`: its kind)."""
 
-    kind: ClassVar[str] = "staff_alert"
     about: str
     text: str
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import ClassVar
 
 from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel, col, or_, select
@@ -25,8 +24,7 @@ def member_topic(member_id: int) -> str:
     return f"member:{member_id}"
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("access_changed")
 class AccessChanged(Event):
     """Told to a member's own sessions: a sanction on them began or was lifted.
 
@@ -34,18 +32,15 @@ class AccessChanged(Event):
     or ban ends it; a mute applies to the next line); the event only says "look again".
     """
 
-    kind: ClassVar[str] = "access_changed"
     member_id: int
     sanction: str = ""
     reason: str = ""
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("notice_arrived")
 class NoticeArrived(Event):
     """Told to a member's own sessions: a note from the moderators is waiting."""
 
-    kind: ClassVar[str] = "notice_arrived"
     member_id: int
 
 

@@ -22,11 +22,11 @@ from sqlalchemy import UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, said
+from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, said
 from bbs.models import Member, UTCDateTime, row_or_raise, utcnow
 from bbs.moderation_queue.audit import audit_action, require_staff
 from bbs.sysop_settings import get_setting, put_setting
-from bbs.text_safety import clean_line, clean_text
+from bbs.text_safety import clean_line, clean_text, fitting
 
 TITLE_MAX = 80
 BODY_MAX = 4000
@@ -187,21 +187,16 @@ def clean_tags(raw: str | Iterable[str]) -> tuple[str, ...]:
 def check_body(body: str) -> str:
     """A cleaned body (no control characters, no trailing spaces); ResourceError if unfit."""
     lines = [line.rstrip() for line in clean_text(body).split("\n")]
-    clean_body = "\n".join(lines).strip("\n")
-    if not clean_body.strip():
-        raise ResourceError(
-            said("Please write the body of the entry: the steps or the idea itself.")
-        )
-    if len(clean_body) > BODY_MAX:
-        raise ResourceError(
-            said(
-                "The body has {count} characters; the limit is {most}. "
-                "Please shorten it a little (nothing was saved).",
-                count=len(clean_body),
-                most=BODY_MAX,
-            )
-        )
-    return clean_body
+    return fitting(
+        "\n".join(lines).strip("\n"),
+        BODY_MAX,
+        ResourceError,
+        N_(
+            "The body has {count} characters; the limit is {most}. "
+            "Please shorten it a little (nothing was saved)."
+        ),
+        missing=N_("Please write the body of the entry: the steps or the idea itself."),
+    )
 
 
 class EntryText(TypedDict):
@@ -224,35 +219,27 @@ class EntryChanges(TypedDict, total=False):
 
 def check_draft(*, title: str, body: str, source: str, tags: str | Iterable[str]) -> ResourceDraft:
     """Clean and check an entry's fields; raises ResourceError with a kind message."""
-    clean_title = _SPACES.sub(" ", clean_line(title).strip())
-    if not clean_title:
-        raise ResourceError(said("Please give the entry a title."))
-    if len(clean_title) > TITLE_MAX:
-        raise ResourceError(
-            said(
-                "The title has {count} characters; the limit is {most}. "
-                "A shorter title is easier to find.",
-                count=len(clean_title),
-                most=TITLE_MAX,
-            )
-        )
+    clean_title = fitting(
+        _SPACES.sub(" ", clean_line(title).strip()),
+        TITLE_MAX,
+        ResourceError,
+        N_(
+            "The title has {count} characters; the limit is {most}. "
+            "A shorter title is easier to find."
+        ),
+        missing=N_("Please give the entry a title."),
+    )
     clean_body = check_body(body)
-    clean_source = _SPACES.sub(" ", clean_line(source).strip())
-    if not clean_source:
-        raise ResourceError(
-            said(
-                'Please give a source line, for example "Written for this '
-                'community" or where the technique comes from.'
-            )
-        )
-    if len(clean_source) > SOURCE_MAX:
-        raise ResourceError(
-            said(
-                "The source line has {count} characters; the limit is {most}.",
-                count=len(clean_source),
-                most=SOURCE_MAX,
-            )
-        )
+    clean_source = fitting(
+        _SPACES.sub(" ", clean_line(source).strip()),
+        SOURCE_MAX,
+        ResourceError,
+        N_("The source line has {count} characters; the limit is {most}."),
+        missing=N_(
+            'Please give a source line, for example "Written for this '
+            'community" or where the technique comes from.'
+        ),
+    )
     tag_tuple = clean_tags(tags)
     if len(",".join(tag_tuple)) > TAGS_FIELD_MAX:
         raise ResourceError(

@@ -8,8 +8,6 @@ shell all reach the members inside the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bbs.events import Event, event_type
 from bbs.i18n import said
 
@@ -20,12 +18,10 @@ def room_topic(room_id: int) -> str:
 
 
 # -- events ---------------------------------------------------------------------------
-@event_type
-@dataclass(frozen=True)
+@event_type("room.line")
 class RoomLineEvent(Event):
     """A line said in a room; `mentions` are normalised pseudonyms."""
 
-    kind = "room.line"
     room_id: int
     line_id: int
     member_id: int | None
@@ -36,24 +32,20 @@ class RoomLineEvent(Event):
     mentions: tuple[str, ...] = ()
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("room.presence")
 class RoomPresenceEvent(Event):
     """Someone came, went, stepped away or came back."""
 
-    kind = "room.presence"
     room_id: int
     member_id: int
     name: str
     state: str
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("room.changed")
 class RoomChangedEvent(Event):
     """A room's topic, slow mode, open state or language changed."""
 
-    kind = "room.changed"
     room_id: int
     topic: str
     slow_mode_seconds: int
@@ -63,12 +55,10 @@ class RoomChangedEvent(Event):
     language: str = ""
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("moderation.alert")
 class ModerationAlertEvent(Event):
     """Something in a room needs a moderator (crisis first); published on MODERATION_TOPIC."""
 
-    kind = "moderation.alert"
     flag: str
     room_id: int
     line_id: int
@@ -79,12 +69,10 @@ class ModerationAlertEvent(Event):
 MODERATION_TOPIC = "moderation"
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("room.session_starting")
 class SessionStartingEvent(Event):
     """A scheduled session starts now: said in its room and to everyone online."""
 
-    kind = "room.session_starting"
     room_id: int
     room_name: str
     topic: str

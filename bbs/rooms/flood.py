@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from bbs.clock import Clock
 from bbs.rooms.records import MAX_LINE_CHARS
@@ -115,6 +115,19 @@ class RoomFlood(Protocol):
     async def close(self) -> None: ...
 
 
+class FloodLimits(TypedDict, total=False):
+    """`FloodControl`'s settings, for a flood control that keeps one (`PostgresFlood`)."""
+
+    lines: int
+    per_seconds: float
+    duplicate_seconds: float
+    max_chars: int
+    refusal_limit: int
+    refusal_seconds: float
+    cool_off_seconds: float
+
+
+@dataclass(eq=False)
 class FloodControl:
     """Room flood control in this process's memory (one node).
 
@@ -125,27 +138,16 @@ class FloodControl:
     are then refused at once, before any other work, and they are told so once.
     """
 
-    def __init__(
-        self,
-        clock: Clock,
-        *,
-        lines: int = 5,
-        per_seconds: float = 10.0,
-        duplicate_seconds: float = 60.0,
-        max_chars: int = MAX_LINE_CHARS,
-        refusal_limit: int = 20,
-        refusal_seconds: float = 60.0,
-        cool_off_seconds: float = 300.0,
-    ) -> None:
-        self.lines = lines
-        self.per_seconds = per_seconds
-        self.duplicate_seconds = duplicate_seconds
-        self.max_chars = max_chars
-        self.refusal_limit = refusal_limit
-        self.refusal_seconds = refusal_seconds
-        self.cool_off_seconds = cool_off_seconds
-        self._clock = clock
-        self._members: dict[int, _MemberFlood] = {}
+    clock: Clock
+    _: KW_ONLY
+    lines: int = 5
+    per_seconds: float = 10.0
+    duplicate_seconds: float = 60.0
+    max_chars: int = MAX_LINE_CHARS
+    refusal_limit: int = 20
+    refusal_seconds: float = 60.0
+    cool_off_seconds: float = 300.0
+    _members: dict[int, _MemberFlood] = field(default_factory=dict, init=False, repr=False)
 
     def _state(self, member_id: int) -> _MemberFlood:
         state = self._members.get(member_id)
@@ -166,7 +168,7 @@ class FloodControl:
         exempt_from_slow_mode: bool = False,
     ) -> FloodVerdict:
         """Accept (and count) a line, or say why not and when to try again."""
-        now = self._clock.monotonic()
+        now = self.clock.monotonic()
         stripped = text.strip()
         if not stripped:
             return FloodVerdict(FloodReason.EMPTY)
@@ -234,7 +236,7 @@ class FloodControl:
 
     async def forget_idle(self, older_than: float = 3600.0) -> None:
         """Drop state of members who have not spoken for a while (bounded memory)."""
-        now = self._clock.monotonic()
+        now = self.clock.monotonic()
         for member_id in [
             m
             for m, s in self._members.items()

@@ -13,11 +13,18 @@ the log says so once), so the rooms keep their limits without waiting on it.
 from __future__ import annotations
 
 import hashlib
+from typing import Unpack
 
 from bbs.clock import Clock
 from bbs.pg_link import Connection, LinkDown, PgLink
-from bbs.rooms.flood import RECENT_LINES, FloodControl, FloodReason, FloodVerdict, repeat_key
-from bbs.rooms.records import MAX_LINE_CHARS
+from bbs.rooms.flood import (
+    RECENT_LINES,
+    FloodControl,
+    FloodLimits,
+    FloodReason,
+    FloodVerdict,
+    repeat_key,
+)
 
 __all__ = ["PostgresFlood"]
 
@@ -34,29 +41,14 @@ class PostgresFlood:
         url: str,
         clock: Clock,
         *,
-        lines: int = 5,
-        per_seconds: float = 10.0,
-        duplicate_seconds: float = 60.0,
-        max_chars: int = MAX_LINE_CHARS,
-        refusal_limit: int = 20,
-        refusal_seconds: float = 60.0,
-        cool_off_seconds: float = 300.0,
         link: PgLink | None = None,
+        **limits: Unpack[FloodLimits],
     ) -> None:
         self._clock = clock
         self._link = link or PgLink(url, "room flood control")
         # This node's own, for while the database is away; it holds the settings too.
-        self._local = FloodControl(
-            clock,
-            lines=lines,
-            per_seconds=per_seconds,
-            duplicate_seconds=duplicate_seconds,
-            max_chars=max_chars,
-            refusal_limit=refusal_limit,
-            refusal_seconds=refusal_seconds,
-            cool_off_seconds=cool_off_seconds,
-        )
-        self.max_chars = max_chars
+        self._local = FloodControl(clock, **limits)
+        self.max_chars = self._local.max_chars
 
     async def check(
         self,

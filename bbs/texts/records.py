@@ -14,10 +14,8 @@ shell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
 
 from sqlalchemy import delete
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -36,12 +34,10 @@ TEXTS_TOPIC = "texts"
 MAX_TEXT = 20_000
 
 
-@event_type
-@dataclass(frozen=True)
+@event_type("texts_changed")
 class TextsChanged(Event):
     """A sysop saved the help or the guidelines: read them again."""
 
-    kind: ClassVar[str] = "texts_changed"
     text_kind: str
     lang: str
     country: str = ""
