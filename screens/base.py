@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -78,6 +78,14 @@ class BBSScreen(Screen[ResultType]):
         if index is None or not 0 <= index < len(items):
             return None
         return items[index]
+
+    def open_chosen(
+        self, event: OptionList.OptionSelected, screen: Callable[[int], Screen[Any]]
+    ) -> None:
+        """Open `screen(id)` for the option chosen in a list whose option ids are record
+        ids (an option without an id, such as an "empty" line, opens nothing)."""
+        if event.option.id:
+            self.app.push_screen(screen(int(event.option.id)))
 
     def fill_list(self, list_id: str, prompts: Sequence[Content], *, empty: str) -> None:
         """Show `prompts` in the OptionList `list_id`, the first highlighted; with none, say

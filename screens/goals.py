@@ -472,8 +472,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
 
     @on(OptionList.OptionSelected, "#goals")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.push_screen(GoalDetailScreen(int(event.option.id), goals=self._goals))
+        self.open_chosen(event, lambda n: GoalDetailScreen(n, goals=self._goals))
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
@@ -1191,8 +1190,7 @@ class PartnerGoalsScreen(PanelScreen):
 
     @on(OptionList.OptionSelected, "#partner-goals")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.push_screen(GoalDetailScreen(int(event.option.id), goals=self._goals))
+        self.open_chosen(event, lambda n: GoalDetailScreen(n, goals=self._goals))
 
     @work(exclusive=True, group="dialog")
     async def action_cheer(self) -> None:
