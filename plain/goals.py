@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bbs.goals.companion import badge_words
+from bbs.goals.names import MEASURE_NAMES, SEEN_BY, STATUS_NAMES, value_name
 from bbs.goals.records import (
     CATEGORIES,
     NOTE_MAX,
@@ -61,15 +62,6 @@ EDIT_QUESTIONS = {
     "target": N_("Target per check-in (a number, or none)"),
     "visibility": N_("Who sees it (private, partners or community)"),
 }
-SEEN_BY = {
-    "private": N_("private"),
-    "partners": N_("shared with partners"),
-    "community": N_("shared with partners and the community"),
-}
-# How a check-in went, as said (what is typed stays D, P, M or the English words).
-STATUS_NAMES = {"done": N_("done"), "partial": N_("partial"), "missed": N_("missed")}
-# A goal's measure, as said (what is typed stays the English word).
-MEASURE_NAMES = {"minutes": N_("minutes"), "count": N_("count")}
 MEASURED_IN = N_(", measured in {measure}")
 TARGET = N_(", target {target}")
 MOOD = N_(", mood {mood}")
@@ -185,13 +177,11 @@ def _length(s: PlainSession, n: int, unit: str) -> str:
 
 
 def _measure(s: PlainSession, measure: str) -> str:
-    name = MEASURE_NAMES.get(measure)
-    return s.t(name) if name else measure
+    return value_name(s.t, MEASURE_NAMES, measure)
 
 
 def _status(s: PlainSession, status: CheckInStatus) -> str:
-    name = STATUS_NAMES.get(status.value)
-    return s.t(name) if name else status.value
+    return value_name(s.t, STATUS_NAMES, status.value)
 
 
 def day_text(s: PlainSession, day: date, *, long: bool = False) -> str:
