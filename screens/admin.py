@@ -107,18 +107,6 @@ ROLE_NAMES: dict[str, str] = {
     "sysop": N_("sysop"),
 }
 
-# The default reason categories (bbs.admin.review.DEFAULT_REASON_CATEGORIES), shown in the
-# moderator's language; a sysop's own categories are shown as written.
-_CATEGORY_NAMES = (
-    N_("Harassment"),
-    N_("Spam"),
-    N_("Hate"),
-    N_("Self-harm instructions"),
-    N_("Privacy (outing someone)"),
-    N_("Off-topic"),
-    N_("Other"),
-)
-
 
 def named(say: Say, names: dict[str, str], value: str) -> str:
     """`value` (an action, a role...) by its name in `say`'s language; unknown: as it is."""
