@@ -71,6 +71,11 @@ class BBSScreen(Screen[ResultType]):
         pass a core error itself, not `str(error)`, so its parameters are kept."""
         self.query_one(f"#{self.STATUS_ID}", PlainText).show(self.t(text))
 
+    def heading(self, title: str, note: str) -> tuple[PlainText, PlainText]:
+        """A page's title and the note under it, both `N_` messages said in the member's
+        language: `yield from self.heading(...)` in `compose`."""
+        return PlainText(self.t(title), classes="title"), PlainText(self.t(note), classes="note")
+
     def highlighted_item(self, list_id: str, items: Sequence[T]) -> T | None:
         """The item of `items` that the OptionList `list_id` (one option an item) has
         highlighted, if any."""
@@ -158,8 +163,7 @@ class ListPanel(LoadingPanel):
     KEYS: ClassVar[str]
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(self.HEADING), classes="title")
-        yield PlainText(self.t(self.NOTE), classes="note")
+        yield from self.heading(self.HEADING, self.NOTE)
         yield OptionList(id=self.FOCUS_ID)
         yield PlainText("", id=self.STATUS_ID, classes="note")
         yield KeyBar(self.KEYS)

@@ -857,10 +857,9 @@ class WarningPrefsScreen(PanelScreen):
         self._boards = boards
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(N_("Content warnings")), classes="title")
-        yield PlainText(
-            self.t(N_("Posts with a warning start folded so you can choose to open them.")),
-            classes="note",
+        yield from self.heading(
+            N_("Content warnings"),
+            N_("Posts with a warning start folded so you can choose to open them."),
         )
         yield Tick(
             self.t(N_("Open warned posts for me, except the warnings listed below")), id="expand"

@@ -978,15 +978,12 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
     partners: Sequence[PartnershipView] = ()
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(N_("Accountability partners")), classes="title")
-        yield PlainText(
-            self.t(
-                N_(
-                    "Partners see the goals you share with them (visibility partners or "
-                    "community) and their check-ins, and can cheer you on."
-                )
+        yield from self.heading(
+            N_("Accountability partners"),
+            N_(
+                "Partners see the goals you share with them (visibility partners or "
+                "community) and their check-ins, and can cheer you on."
             ),
-            classes="note",
         )
         yield OptionList(id="partners")
         yield PlainText("", id="status", classes="note")
@@ -1203,15 +1200,12 @@ class GoalSettingsScreen(_GoalsPanel):
     BINDINGS: ClassVar[list[BindingType]] = [SAVE_KEY]
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(N_("Goal settings")), classes="title")
-        yield PlainText(
-            self.t(
-                N_(
-                    "Your time zone, like Europe/Berlin or America/Chicago. Your days, "
-                    "check-ins and streaks follow it."
-                )
+        yield from self.heading(
+            N_("Goal settings"),
+            N_(
+                "Your time zone, like Europe/Berlin or America/Chicago. Your days, "
+                "check-ins and streaks follow it."
             ),
-            classes="note",
         )
         yield TextField("", id="time-zone", max_length=64)
         yield Tick(

@@ -288,8 +288,7 @@ class NewRecoveryCodeScreen(_PrivacyPanel):
     DEFAULT_CSS = default_css(__file__, "NewRecoveryCodeScreen")
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(CODE_TITLE), classes="title")
-        yield PlainText(self.t(CODE_HOW), classes="note")
+        yield from self.heading(CODE_TITLE, CODE_HOW)
         yield TextField(password=True, id="current", max_length=1024)
         yield PlainText("", id="code", classes="code")
         yield PlainText("", id="status", classes="error")
