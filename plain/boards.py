@@ -26,7 +26,7 @@ from bbs.boards.records import (
 )
 from bbs.boards.service import Outcome
 from bbs.i18n import LANGUAGE_NAMES, N_, Said
-from plain.forms import confirm, read_body, send_kept
+from plain.forms import NONE_WORD, REPORTED, SAVED, TITLE_PROMPT, confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing, numbered
 
 if TYPE_CHECKING:
@@ -93,7 +93,6 @@ END_OF_THREAD = N_("That is the last post for now. R replies; 0 goes back.")
 START_OF_THREAD = N_("This is the first page.")
 NO_SUCH_POST = N_("There is no post {seq} on this page. Type K for the commands.")
 NEW_THREAD_TITLE = N_("New thread in {board}.")
-TITLE_PROMPT = N_("Title (up to 120 characters), or 0 to go back: ")
 WARNING_PROMPT = N_(
     "Content warning, if your post needs one (for example: self-harm), or Enter for none: "
 )
@@ -119,7 +118,6 @@ REPORT_PROMPT = N_(
     "What is wrong with post {seq}? A moderator will look at it; the author is "
     "not told who reported it. Type the reason, or 0 to go back: "
 )
-REPORTED = N_("Thank you. A moderator will look at it.")
 WORRIED_PROMPT = N_(
     "Worried about {name}? The moderators get a priority alert and check in with them; "
     "they are not told who asked. What worries you (optional: Enter alone sends it "
@@ -163,8 +161,6 @@ WARNINGS_PROMPT = N_("Type 1 or 2, or 0 to keep things as they are: ")
 WARNINGS_WORDS = N_(
     "Which warnings should always stay folded? Words separated by commas (Enter for none): "
 )
-WARNINGS_SAVED = N_("Saved.")
-NONE_WORD = N_("none")
 # Singular and plural as two messages, as the boards screen and the privacy summary say
 # them (one catalogue id cannot be both a single message and a plural entry).
 FOLLOWING_MARK = N_(" (following)")
@@ -667,4 +663,4 @@ async def warnings(s: PlainSession) -> None:
         await boards.set_reader_prefs(s.member.id, expand_warnings=True, always_collapsed=words)
     else:
         return
-    await console.say(s.t(WARNINGS_SAVED))
+    await console.say(s.t(SAVED))

@@ -25,6 +25,13 @@ BUSY = N_("The server is busy right now; nothing was lost. Try again in a moment
 YES_NO = N_("Type Y for yes or N for no: ")
 YES_NO_AGAIN = N_("Please type Y or N.")
 NOT_A_CHOICE = N_("There is no {answer} here. {hint}")
+# Said by several sections alike.
+SAVED = N_("Saved.")
+REPORTED = N_("Thank you. A moderator will look at it.")
+TITLE_PROMPT = N_("Title (up to 120 characters), or 0 to go back: ")
+NONE_WORD = N_("none")
+ON_WORD = N_("on")
+OFF_WORD = N_("off")
 BODY_HOW = N_(
     "Type your text. Enter starts a new line. When you have finished, type a dot (.) "
     "alone on a line to send it, or type cancel alone on a line to stop without "

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bbs.i18n import N_
 from bbs.suggestions.records import ForYou, Suggestion
-from plain.forms import KIND_ERRORS, confirm
+from plain.forms import KIND_ERRORS, OFF_WORD, ON_WORD, SAVED, confirm
 from plain.menus import command, numbered
 
 if TYPE_CHECKING:
@@ -39,14 +39,11 @@ PEER_DISMISSED = N_("{name} will not be suggested to you again.")
 INVITED = N_("Invitation sent to {name}. They can accept it in their partner list.")
 GONE = N_("That resource is no longer in the library.")
 NOW = N_("Now: suggestions {suggestions}, peer matching {peers}.")
-ON = N_("on")
-OFF_WORD = N_("off")
 ASK_SUGGESTIONS = N_("Turn suggestions on? (No turns them off and deletes what they learned.)")
 ASK_PEERS = N_(
     "Turn peer matching on too? Others who also said yes may see your pseudonym and "
     "the themes you share."
 )
-SAVED = N_("Saved.")
 
 
 async def run(s: PlainSession) -> None:
@@ -163,8 +160,8 @@ async def settings(s: PlainSession) -> None:
         s.t(service.opt_in_text())
         + "\n\n"
         + s.t(NOW).format(
-            suggestions=s.t(ON) if current.suggestions else s.t(OFF_WORD),
-            peers=s.t(ON) if current.peers else s.t(OFF_WORD),
+            suggestions=s.t(ON_WORD) if current.suggestions else s.t(OFF_WORD),
+            peers=s.t(ON_WORD) if current.peers else s.t(OFF_WORD),
         )
     )
     on = await confirm(console, s.t(ASK_SUGGESTIONS))

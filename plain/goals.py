@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bbs.goals.companion import badge_words
+from bbs.goals.names import MEASURE_NAMES, SEEN_BY, STATUS_NAMES, value_name
 from bbs.goals.records import (
     CATEGORIES,
     NOTE_MAX,
@@ -20,7 +21,7 @@ from bbs.goals.service import CheckInOutcome
 from bbs.goals.streaks import CheckInStatus, Progress
 from bbs.i18n import DEFAULT_LANGUAGE, N_, said_n
 from plain.boards import name_of
-from plain.forms import KIND_ERRORS, confirm
+from plain.forms import KIND_ERRORS, NONE_WORD, OFF_WORD, ON_WORD, SAVED, TITLE_PROMPT, confirm
 from plain.menus import Command, command, list_loop, listing, numbered
 
 if TYPE_CHECKING:
@@ -51,8 +52,6 @@ ARCHIVED_PROMPT = N_(
 LIST_HINT = N_("Type a goal's number, C or E and a number, N, P, R, S, V or 0.")
 EDIT_TITLE = N_("Edit {title}. Enter keeps what is in brackets.")
 KEEP = " [{value}]: "
-EDIT_SAVED = N_("Saved.")
-NONE_WORD = N_("none")
 EDIT_QUESTIONS = {
     "title": N_("Title"),
     "category": N_("Category ({choices})"),
@@ -61,15 +60,6 @@ EDIT_QUESTIONS = {
     "target": N_("Target per check-in (a number, or none)"),
     "visibility": N_("Who sees it (private, partners or community)"),
 }
-SEEN_BY = {
-    "private": N_("private"),
-    "partners": N_("shared with partners"),
-    "community": N_("shared with partners and the community"),
-}
-# How a check-in went, as said (what is typed stays D, P, M or the English words).
-STATUS_NAMES = {"done": N_("done"), "partial": N_("partial"), "missed": N_("missed")}
-# A goal's measure, as said (what is typed stays the English word).
-MEASURE_NAMES = {"minutes": N_("minutes"), "count": N_("count")}
 MEASURED_IN = N_(", measured in {measure}")
 TARGET = N_(", target {target}")
 MOOD = N_(", mood {mood}")
@@ -107,7 +97,6 @@ SHARE_PROMPT = N_(
 SHARED = N_("Shared on the Wins board.")
 HELD_SHARE = N_("Held for a moderator to look at first.")
 NEW_TITLE = N_("A new goal.")
-TITLE_PROMPT = N_("Title (up to 120 characters), or 0 to go back: ")
 CATEGORY_PROMPT = N_("Category: {choices}. Type one, or Enter for custom: ")
 CADENCE_PROMPT = N_(
     "How often: daily, weekly, or a number of times a week (1 to 7). Enter for daily: "
@@ -131,8 +120,6 @@ REST_PROMPT = N_(
 REST_AGAIN = N_("Please give a number of days from 1 to 30.")
 RESTING_NOW = N_("Resting until {day}. Take care of yourself.")
 SETTINGS_NOW = N_("Your time zone is {zone}; the companion is {state}.")
-ON = N_("on")
-OFF = N_("off")
 ZONE_PROMPT = N_(
     "Time zone, like Europe/Paris or America/Chicago (days and streaks follow it). "
     "Enter keeps {zone}: "
@@ -185,13 +172,11 @@ def _length(s: PlainSession, n: int, unit: str) -> str:
 
 
 def _measure(s: PlainSession, measure: str) -> str:
-    name = MEASURE_NAMES.get(measure)
-    return s.t(name) if name else measure
+    return value_name(s.t, MEASURE_NAMES, measure)
 
 
 def _status(s: PlainSession, status: CheckInStatus) -> str:
-    name = STATUS_NAMES.get(status.value)
-    return s.t(name) if name else status.value
+    return value_name(s.t, STATUS_NAMES, status.value)
 
 
 def day_text(s: PlainSession, day: date, *, long: bool = False) -> str:
@@ -505,7 +490,7 @@ async def edit_goal(s: PlainSession, goal: GoalView) -> None:
     if saved.crisis:
         await console.say(s.t(saved.crisis_words))
         return
-    await console.say(s.t(EDIT_SAVED))
+    await console.say(s.t(SAVED))
 
 
 async def archive(s: PlainSession, goal: GoalView) -> None:
@@ -538,7 +523,7 @@ async def settings(s: PlainSession) -> None:
     prefs = await goals.settings(member.id)
     await console.say(
         s.t(SETTINGS_NOW).format(
-            zone=prefs.time_zone, state=s.t(ON) if prefs.companion else s.t(OFF)
+            zone=prefs.time_zone, state=s.t(ON_WORD) if prefs.companion else s.t(OFF_WORD)
         )
     )
     zone = (
@@ -548,7 +533,7 @@ async def settings(s: PlainSession) -> None:
     saved = await goals.set_settings(member.id, time_zone=zone, companion=companion)
     await console.say(
         s.t(SETTINGS_NOW).format(
-            zone=saved.time_zone, state=s.t(ON) if saved.companion else s.t(OFF)
+            zone=saved.time_zone, state=s.t(ON_WORD) if saved.companion else s.t(OFF_WORD)
         )
     )
 

@@ -9,7 +9,7 @@ from bbs.boards.records import BODY_MAX, PostStatus
 from bbs.i18n import N_
 from bbs.mail.records import ConversationView, MessagePage, WhoMayWrite
 from plain.boards import CONCERN_THANKS, WORRIED_PROMPT, name_of, tell_outcome, when
-from plain.forms import confirm, read_body, send_kept
+from plain.forms import REPORTED, confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing
 
 if TYPE_CHECKING:
@@ -55,7 +55,6 @@ REPORT_PROMPT = N_(
     "What is wrong with message {number}? A moderator will look at it. Type the "
     "reason, or 0 to go back: "
 )
-REPORTED = N_("Thank you. A moderator will look at it.")
 NOT_WRITTEN_YET = N_("{partner} has not written here yet.")
 NO_SUCH_MESSAGE = N_("There is no message {number} here.")
 

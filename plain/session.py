@@ -19,7 +19,7 @@ from bbs.errors import StoreBusyError
 from bbs.events import Subscription
 from bbs.goals.service import CheerEvent, cheer_topic
 from bbs.home import HomeSnapshot
-from bbs.i18n import DEFAULT_LANGUAGE, N_, Said, localise, normalise_language, said_n
+from bbs.i18n import DEFAULT_LANGUAGE, N_, localise, normalise_language, said_n
 from bbs.moderation_queue.flags import STAFF_TOPIC, StaffAlert
 from bbs.rooms.events import SESSIONS_TOPIC, SessionStartingEvent
 from bbs.services import Services
@@ -39,60 +39,6 @@ HOW_IT_WORKS = N_(
     "lines, or hide to hide the screen (back brings it back)."
 )
 ANNOUNCEMENT = N_("Announcement: {text}")
-
-
-# One message for exactly one, another for any other count (the catalogues hold no plural
-# forms; "{count}" is in both so that each language may say the number where it likes).
-def unread_mail(count: int) -> Said:
-    return said_n(
-        "You have {count} unread private message (choice 3).",
-        "You have {count} unread private messages (choice 3).",
-        count,
-    )
-
-
-def invitations(count: int) -> Said:
-    return said_n(
-        "{count} accountability partner invitation waiting for your answer (Goals, P).",
-        "{count} accountability partner invitations waiting for your answer (Goals, P).",
-        count,
-    )
-
-
-def cheers(count: int) -> Said:
-    return said_n(
-        "{count} new cheer from your partners (Goals, X).",
-        "{count} new cheers from your partners (Goals, X).",
-        count,
-    )
-
-
-def news_count(count: int) -> Said:
-    return said_n(
-        "{count} new thing for you on the boards (choice 1).",
-        "{count} new things for you on the boards (choice 1).",
-        count,
-    )
-
-
-def notices_count(count: int) -> Said:
-    return said_n(
-        "{count} note from the moderators for you (choice 10).",
-        "{count} notes from the moderators for you (choice 10).",
-        count,
-    )
-
-
-def crisis_waiting(count: int) -> Said:
-    return said_n(
-        "{count} crisis alert waiting in the review queue. Review it on the "
-        "full screen: ssh -t NAME@host full",
-        "{count} crisis alerts waiting in the review queue. Review it on the "
-        "full screen: ssh -t NAME@host full",
-        count,
-    )
-
-
 TODAY = N_("Today in the rooms: {events}")
 MENU_TITLE = N_("Main menu:")
 MENU_AGAIN = N_("Main menu.")
@@ -293,18 +239,44 @@ class PlainSession:
             lines.append(t(home.greeting.text))
         if home.events_today:
             lines.append(t(TODAY).format(events=events_line(t, home.events_today)))
-        if home.news:
-            lines.append(t(news_count(len(home.news))))
-        if home.unread_mail:
-            lines.append(t(unread_mail(home.unread_mail)))
-        if home.invitations:
-            lines.append(t(invitations(home.invitations)))
-        if home.cheers:
-            lines.append(t(cheers(home.cheers)))
-        if home.notices:
-            lines.append(t(notices_count(len(home.notices))))
-        if home.crisis_waiting:
-            lines.append(t(crisis_waiting(home.crisis_waiting)))
+        # One message for exactly one, another for any other count (the catalogues hold no
+        # plural forms; "{count}" is in both so that each language may say the number where
+        # it likes); a count of none is not said.
+        counts = [
+            said_n(
+                "{count} new thing for you on the boards (choice 1).",
+                "{count} new things for you on the boards (choice 1).",
+                len(home.news),
+            ),
+            said_n(
+                "You have {count} unread private message (choice 3).",
+                "You have {count} unread private messages (choice 3).",
+                home.unread_mail,
+            ),
+            said_n(
+                "{count} accountability partner invitation waiting for your answer (Goals, P).",
+                "{count} accountability partner invitations waiting for your answer (Goals, P).",
+                home.invitations,
+            ),
+            said_n(
+                "{count} new cheer from your partners (Goals, X).",
+                "{count} new cheers from your partners (Goals, X).",
+                home.cheers,
+            ),
+            said_n(
+                "{count} note from the moderators for you (choice 10).",
+                "{count} notes from the moderators for you (choice 10).",
+                len(home.notices),
+            ),
+            said_n(
+                "{count} crisis alert waiting in the review queue. Review it on the "
+                "full screen: ssh -t NAME@host full",
+                "{count} crisis alerts waiting in the review queue. Review it on the "
+                "full screen: ssh -t NAME@host full",
+                home.crisis_waiting,
+            ),
+        ]
+        lines.extend(t(message) for message in counts if message.number)
         return lines
 
     async def _agree_again(self) -> None:

@@ -298,7 +298,7 @@ def describe_item(item: QueueItem, terms: str = "", say: Say = english) -> str:
     return "\n".join(lines)
 
 
-class ReviewQueueScreen(BBSScreen[None]):
+class ReviewQueueScreen(AdminPanel):
     """The review queue: crisis first, then reports, appeals and holds; one key per action."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -311,15 +311,13 @@ class ReviewQueueScreen(BBSScreen[None]):
         Binding("p", "model_panel", "Model panel", show=False),
         Binding("e", "places", "Boards and rooms", show=False),
         Binding("i", "resources", "Resource library", show=False),
-        Binding("escape", "back", "Back", show=False),
     ]
     DEFAULT_CSS = default_css(__file__, "ReviewQueueScreen")
 
     def __init__(
         self, *, admin: AdminService, events: EventBus, texts: Texts, resources: ResourceService
     ) -> None:
-        super().__init__()
-        self._admin = admin
+        super().__init__(admin=admin)
         self._events = events
         self._texts = texts
         self._resources = resources
@@ -526,9 +524,6 @@ class ReviewQueueScreen(BBSScreen[None]):
 
         self.app.push_screen(DashboardScreen(admin=self._admin))
 
-    def action_back(self) -> None:
-        self.dismiss(None)
-
 
 def audit_line(e: AuditView, say: Say = english) -> str:
     why = ": ".join(p for p in (say(e.category) if e.category else "", e.reason) if p)
@@ -618,7 +613,7 @@ _LOOKUP_KEYS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class MemberLookupScreen(PanelScreen):
+class MemberLookupScreen(AdminPanel):
     """Look a member up: profile, sanctions, flags, notes, posts; act on them with a reason."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -627,8 +622,7 @@ class MemberLookupScreen(PanelScreen):
     ]
 
     def __init__(self, name: str = "", *, admin: AdminService) -> None:
-        super().__init__()
-        self._admin = admin
+        super().__init__(admin=admin)
         self.start_name = name
         self.name_shown = ""
 
@@ -966,7 +960,7 @@ SAVE_HELP_FIRST = N_("Save the help you changed first (Ctrl+S), then choose anot
 LANGUAGE_PROMPT = N_("Language for {name}: en, es, fr, de, pt, or - for any:")
 
 
-class PlacesScreen(BBSScreen[None]):
+class PlacesScreen(AdminPanel):
     """Sysops: boards and rooms. N new board, M new room, E rename/topic, L language (so
     members find the places in theirs), X archive/close."""
 
@@ -976,13 +970,11 @@ class PlacesScreen(BBSScreen[None]):
         Binding("e", "ask('edit')", "Rename or topic", show=False),
         Binding("l", "ask('language')", "Language", show=False),
         Binding("x", "archive_or_close", "Archive or close", show=False),
-        Binding("escape", "back", "Back"),
     ]
     DEFAULT_CSS = default_css(__file__, "PlacesScreen")
 
     def __init__(self, *, admin: AdminService) -> None:
-        super().__init__()
-        self._admin = admin
+        super().__init__(admin=admin)
         self.places: list[_Place] = []
         self.pending = ""
 

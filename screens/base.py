@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -71,6 +71,11 @@ class BBSScreen(Screen[ResultType]):
         pass a core error itself, not `str(error)`, so its parameters are kept."""
         self.query_one(f"#{self.STATUS_ID}", PlainText).show(self.t(text))
 
+    def heading(self, title: str, note: str) -> tuple[PlainText, PlainText]:
+        """A page's title and the note under it, both `N_` messages said in the member's
+        language: `yield from self.heading(...)` in `compose`."""
+        return PlainText(self.t(title), classes="title"), PlainText(self.t(note), classes="note")
+
     def highlighted_item(self, list_id: str, items: Sequence[T]) -> T | None:
         """The item of `items` that the OptionList `list_id` (one option an item) has
         highlighted, if any."""
@@ -78,6 +83,14 @@ class BBSScreen(Screen[ResultType]):
         if index is None or not 0 <= index < len(items):
             return None
         return items[index]
+
+    def open_chosen(
+        self, event: OptionList.OptionSelected, screen: Callable[[int], Screen[Any]]
+    ) -> None:
+        """Open `screen(id)` for the option chosen in a list whose option ids are record
+        ids (an option without an id, such as an "empty" line, opens nothing)."""
+        if event.option.id:
+            self.app.push_screen(screen(int(event.option.id)))
 
     def fill_list(self, list_id: str, prompts: Sequence[Content], *, empty: str) -> None:
         """Show `prompts` in the OptionList `list_id`, the first highlighted; with none, say
@@ -150,8 +163,7 @@ class ListPanel(LoadingPanel):
     KEYS: ClassVar[str]
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(self.HEADING), classes="title")
-        yield PlainText(self.t(self.NOTE), classes="note")
+        yield from self.heading(self.HEADING, self.NOTE)
         yield OptionList(id=self.FOCUS_ID)
         yield PlainText("", id=self.STATUS_ID, classes="note")
         yield KeyBar(self.KEYS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -138,10 +138,7 @@ class BoardsScreen(ReloadingPanel):
 
     @on(OptionList.OptionSelected, "#boards")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.push_screen(
-                ThreadListScreen(int(event.option.id), boards=self._boards, mail=self._mail)
-            )
+        self.open_chosen(event, lambda n: ThreadListScreen(n, boards=self._boards, mail=self._mail))
 
     async def action_follow(self) -> None:
         options = self.query_one("#boards", OptionList)
@@ -235,10 +232,7 @@ class ThreadListScreen(PanelScreen):
 
     @on(OptionList.OptionSelected, "#threads")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.push_screen(
-                ThreadScreen(int(event.option.id), boards=self._boards, mail=self._mail)
-            )
+        self.open_chosen(event, lambda n: ThreadScreen(n, boards=self._boards, mail=self._mail))
 
     async def action_older(self) -> None:
         if self._older is not None:
@@ -290,6 +284,29 @@ def _thread_line(screen: BBSScreen[Any], thread: ThreadView) -> Content:
     )
 
 
+REPORT_QUESTION = N_(
+    "What is wrong with this post? A moderator will look at it. "
+    "The author is not told who reported it."
+)
+WORRIED_QUESTION = N_(
+    "Worried about {name}? Moderators get a priority alert and "
+    "check in with them; they are not told who asked. What worries you "
+    "(optional, Enter sends, Esc cancels)?"
+)
+# A post's state as noted under its header, and the label before the moderators' reason
+# (which only the author is shown); a post deleted or removed shows nothing more.
+STATUS_NOTES: dict[PostStatus, tuple[str, str | None]] = {
+    PostStatus.DELETED: (N_("(This post was deleted by its author.)"), None),
+    PostStatus.REMOVED: (
+        N_("(This post was removed by the moderators.)"),
+        N_("Why, shown only to you: "),
+    ),
+    PostStatus.HELD: (N_("(Held for review: only you can see this for now.)"), None),
+    PostStatus.HIDDEN: (N_("(Hidden by the moderators: only you can see it.)"), N_("Why: ")),
+}
+GONE = (PostStatus.DELETED, PostStatus.REMOVED)
+
+
 class PostWidget(Static, can_focus=True):
     """One post; warned and blocked posts are folded until the reader opens them."""
 
@@ -319,26 +336,12 @@ class PostWidget(Static, can_focus=True):
             "  " + t(N_("(edited)")) if post.edited else "",
         )
         parts = [header]
-        if post.status is PostStatus.DELETED:
-            parts.append(note(N_("(This post was deleted by its author.)")))
-        elif post.status is PostStatus.REMOVED:
-            parts.append(note(N_("(This post was removed by the moderators.)")))
-            if post.removed_because:
-                parts.append(
-                    _line(
-                        (t(N_("Why, shown only to you: ")), "italic"),
-                        clean_line(post.removed_because),
-                    )
-                )
-        else:
-            if post.status is PostStatus.HELD:
-                parts.append(note(N_("(Held for review: only you can see this for now.)")))
-            elif post.status is PostStatus.HIDDEN:
-                parts.append(note(N_("(Hidden by the moderators: only you can see it.)")))
-                if post.removed_because:
-                    parts.append(
-                        _line((t(N_("Why: ")), "italic"), clean_line(post.removed_because))
-                    )
+        if post.status in STATUS_NOTES:
+            said, why = STATUS_NOTES[post.status]
+            parts.append(note(said))
+            if why and post.removed_because:
+                parts.append(_line((t(why), "italic"), clean_line(post.removed_because)))
+        if post.status not in GONE:
             if post.warning:
                 parts.append(_line((t(CONTENT_WARNING), "bold"), post.warning))
             if not self.opened:
@@ -735,37 +738,34 @@ class ThreadScreen(PanelScreen):
 
     @work(exclusive=True, group="dialog")
     async def action_report(self) -> None:
-        if (widget := self._focused()) is None:
-            return
-        await tell_moderators(
-            self,
-            self.t(
-                N_(
-                    "What is wrong with this post? A moderator will look at it. "
-                    "The author is not told who reported it."
-                )
-            ),
-            lambda reason: self._boards.report_post(self.member_id, widget.post.id, reason),
-            REPORT_THANKS,
-        )
+        await self._tell_moderators(REPORT_QUESTION, self._boards.report_post, REPORT_THANKS)
 
     @work(exclusive=True, group="dialog")
     async def action_worried(self) -> None:
         """A member is worried about a post's author: a crisis alert, never a report."""
+        await self._tell_moderators(
+            WORRIED_QUESTION, self._boards.raise_concern, CONCERN_THANKS, optional=True
+        )
+
+    async def _tell_moderators(
+        self,
+        question: str,
+        send: Callable[[int, int, str], Awaitable[object]],
+        thanks: str,
+        *,
+        optional: bool = False,
+    ) -> None:
+        """A report or a concern about the focused post: `question` (its author is {name}),
+        then `send(member id, post id, what they typed)`."""
         if (widget := self._focused()) is None:
             return
+        post = widget.post
         await tell_moderators(
             self,
-            self.t(
-                N_(
-                    "Worried about {name}? Moderators get a priority alert and "
-                    "check in with them; they are not told who asked. What worries you "
-                    "(optional, Enter sends, Esc cancels)?"
-                )
-            ).format(name=widget.post.author),
-            lambda note: self._boards.raise_concern(self.member_id, widget.post.id, note),
-            CONCERN_THANKS,
-            optional=True,
+            self.t(question).format(name=post.author),
+            lambda text: send(self.member_id, post.id, text),
+            thanks,
+            optional=optional,
         )
 
     @work(exclusive=True, group="dialog")
@@ -857,10 +857,9 @@ class WarningPrefsScreen(PanelScreen):
         self._boards = boards
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(N_("Content warnings")), classes="title")
-        yield PlainText(
-            self.t(N_("Posts with a warning start folded so you can choose to open them.")),
-            classes="note",
+        yield from self.heading(
+            N_("Content warnings"),
+            N_("Posts with a warning start folded so you can choose to open them."),
         )
         yield Tick(
             self.t(N_("Open warned posts for me, except the warnings listed below")), id="expand"

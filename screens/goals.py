@@ -20,6 +20,7 @@ from bbs.boards.records import PostError
 from bbs.errors import StoreBusyError
 from bbs.events import Event
 from bbs.goals.companion import badge_words
+from bbs.goals.names import MEASURE_NAMES, SEEN_BY, STATUS_NAMES, value_name
 from bbs.goals.records import (
     CATEGORIES,
     NOTE_MAX,
@@ -91,14 +92,7 @@ GLYPHS: dict[CheckInStatus | None, tuple[str, str]] = {
 REST_GLYPH = ("z", "blue")
 LEGEND = N_("■ done  □ partial  x missed  z rest  · none")
 MOOD_BARS = " ▁▃▅▇█"
-SEEN_BY = {
-    "private": N_("private"),
-    "partners": N_("shared with partners"),
-    "community": N_("shared with partners and the community"),
-}
 MOOD_WORDS = {1: N_("very low"), 2: N_("low"), 3: N_("okay"), 4: N_("good"), 5: N_("very good")}
-# How a check-in went, as said (the keys and stored values stay D, P, M / English).
-STATUS_NAMES = {"done": N_("done"), "partial": N_("partial"), "missed": N_("missed")}
 # The choices of the goal form, as said; what is stored stays the English value.
 CATEGORY_NAMES = {
     "sleep": N_("sleep"),
@@ -108,7 +102,6 @@ CATEGORY_NAMES = {
     "social": N_("social"),
     "custom": N_("custom"),
 }
-MEASURE_NAMES = {"minutes": N_("minutes"), "count": N_("count")}
 VISIBILITY_NAMES = {
     "private": N_("private"),
     "partners": N_("partners"),
@@ -138,13 +131,11 @@ def short_date(w: Speaks, day: date, *, year: bool = False) -> str:
 
 
 def measure_text(w: Speaks, measure: str) -> str:
-    name = MEASURE_NAMES.get(measure)
-    return w.t(name) if name else measure
+    return value_name(w.t, MEASURE_NAMES, measure)
 
 
 def status_text(w: Speaks, status: CheckInStatus) -> str:
-    name = STATUS_NAMES.get(status.value)
-    return w.t(name) if name else status.value
+    return value_name(w.t, STATUS_NAMES, status.value)
 
 
 def cadence_text(w: Speaks, cadence: Cadence) -> str:
@@ -472,8 +463,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
 
     @on(OptionList.OptionSelected, "#goals")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.push_screen(GoalDetailScreen(int(event.option.id), goals=self._goals))
+        self.open_chosen(event, lambda n: GoalDetailScreen(n, goals=self._goals))
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:
@@ -988,15 +978,12 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
     partners: Sequence[PartnershipView] = ()
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(N_("Accountability partners")), classes="title")
-        yield PlainText(
-            self.t(
-                N_(
-                    "Partners see the goals you share with them (visibility partners or "
-                    "community) and their check-ins, and can cheer you on."
-                )
+        yield from self.heading(
+            N_("Accountability partners"),
+            N_(
+                "Partners see the goals you share with them (visibility partners or "
+                "community) and their check-ins, and can cheer you on."
             ),
-            classes="note",
         )
         yield OptionList(id="partners")
         yield PlainText("", id="status", classes="note")
@@ -1191,8 +1178,7 @@ class PartnerGoalsScreen(PanelScreen):
 
     @on(OptionList.OptionSelected, "#partner-goals")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.push_screen(GoalDetailScreen(int(event.option.id), goals=self._goals))
+        self.open_chosen(event, lambda n: GoalDetailScreen(n, goals=self._goals))
 
     @work(exclusive=True, group="dialog")
     async def action_cheer(self) -> None:
@@ -1214,15 +1200,12 @@ class GoalSettingsScreen(_GoalsPanel):
     BINDINGS: ClassVar[list[BindingType]] = [SAVE_KEY]
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(N_("Goal settings")), classes="title")
-        yield PlainText(
-            self.t(
-                N_(
-                    "Your time zone, like Europe/Berlin or America/Chicago. Your days, "
-                    "check-ins and streaks follow it."
-                )
+        yield from self.heading(
+            N_("Goal settings"),
+            N_(
+                "Your time zone, like Europe/Berlin or America/Chicago. Your days, "
+                "check-ins and streaks follow it."
             ),
-            classes="note",
         )
         yield TextField("", id="time-zone", max_length=64)
         yield Tick(

@@ -110,10 +110,9 @@ class MessagesScreen(ReloadingPanel):
 
     @on(OptionList.OptionSelected, "#conversations")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.push_screen(
-                ConversationScreen(int(event.option.id), mail=self._mail, boards=self._boards)
-            )
+        self.open_chosen(
+            event, lambda n: ConversationScreen(n, mail=self._mail, boards=self._boards)
+        )
 
     @work(exclusive=True, group="dialog")
     async def action_new(self) -> None:

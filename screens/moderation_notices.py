@@ -298,9 +298,9 @@ class GuidelinesAgainScreen(BBSScreen[None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(N_("The community guidelines have changed")), classes="title")
-        yield PlainText(
-            self.t(N_("Please read them again; they apply to everyone here.")), classes="note"
+        yield from self.heading(
+            N_("The community guidelines have changed"),
+            N_("Please read them again; they apply to everyone here."),
         )
         with VerticalScroll(id="guidelines-scroll"):
             yield PlainText(reflow(self.text), id="guidelines", classes="body")
@@ -324,10 +324,9 @@ class PublicLogScreen(AdminPanel):
     """The member-facing moderation log (when a sysop turns it on): what, why, never who."""
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(N_("Moderation log")), classes="title")
-        yield PlainText(
-            self.t(N_("What moderators did and why. Moderators' names are not shown.")),
-            classes="note",
+        yield from self.heading(
+            N_("Moderation log"),
+            N_("What moderators did and why. Moderators' names are not shown."),
         )
         with VerticalScroll(id="public-log-scroll"):
             yield PlainText(self.t(N_("Reading...")), id="public-log", classes="body")

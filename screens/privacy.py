@@ -114,32 +114,31 @@ class _PrivacyPanel(PanelScreen):
         self._privacy = privacy
 
 
+# The hub's entries, each one key away: the key, its action, the binding's description and
+# the entry as the menu shows it (Appear offline shows whether it is on).
+HUB: tuple[tuple[str, str, str, str], ...] = (
+    ("w", "stored", "What we store", MENU_STORED),
+    ("c", "password", "Change password", MENU_PASSWORD),
+    ("k", "keys", "Keys", MENU_KEYS),
+    ("r", "recovery", "Recovery code", MENU_RECOVERY),
+    ("s", "sessions", "Sessions", MENU_SESSIONS),
+    ("o", "offline", "Appear offline", MENU_OFFLINE_OFF),
+    ("d", "delete", "Delete account", MENU_DELETE),
+)
+
+
 class PrivacyScreen(_PrivacyPanel):
     """The hub: each part one key away, the export command always in view."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "stored", "What we store", show=False),
-        Binding("c", "password", "Change password", show=False),
-        Binding("k", "keys", "Keys", show=False),
-        Binding("r", "recovery", "Recovery code", show=False),
-        Binding("s", "sessions", "Sessions", show=False),
-        Binding("o", "offline", "Appear offline", show=False),
-        Binding("d", "delete", "Delete account", show=False),
+        Binding(key, action, description, show=False) for key, action, description, _ in HUB
     ]
     DEFAULT_CSS = default_css(__file__, "PrivacyScreen")
     offline = False
 
     def _entries(self) -> list[tuple[str, str]]:
-        t = self.t
-        return [
-            ("stored", t(MENU_STORED)),
-            ("password", t(MENU_PASSWORD)),
-            ("keys", t(MENU_KEYS)),
-            ("recovery", t(MENU_RECOVERY)),
-            ("sessions", t(MENU_SESSIONS)),
-            ("offline", t(MENU_OFFLINE_ON if self.offline else MENU_OFFLINE_OFF)),
-            ("delete", t(MENU_DELETE)),
-        ]
+        shown = {"offline": MENU_OFFLINE_ON if self.offline else MENU_OFFLINE_OFF}
+        return [(action, self.t(shown.get(action, entry))) for _, action, _, entry in HUB]
 
     def compose(self) -> ComposeResult:
         member = self.member
@@ -289,8 +288,7 @@ class NewRecoveryCodeScreen(_PrivacyPanel):
     DEFAULT_CSS = default_css(__file__, "NewRecoveryCodeScreen")
 
     def compose(self) -> ComposeResult:
-        yield PlainText(self.t(CODE_TITLE), classes="title")
-        yield PlainText(self.t(CODE_HOW), classes="note")
+        yield from self.heading(CODE_TITLE, CODE_HOW)
         yield TextField(password=True, id="current", max_length=1024)
         yield PlainText("", id="code", classes="code")
         yield PlainText("", id="status", classes="error")

@@ -501,3 +501,40 @@ async def test_sysop_adds_and_archives_a_board_and_closes_a_room(community: Comm
         pass
     else:
         raise AssertionError("a moderator could list places for change")
+
+
+async def test_esc_leaves_the_queue_lookup_and_places_and_first_closes_a_places_prompt(
+    community: Community,
+) -> None:
+    from screens.admin import PlacesScreen
+
+    sysop = await sign_up(community, "Harbourmaster", Role.SYSOP)
+    app = BBSApp(SessionContext(community.services, sysop))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await reach(pilot, MainMenuScreen)
+        app.push_screen(
+            ReviewQueueScreen(
+                admin=community.admin,
+                events=community.events,
+                texts=community.texts,
+                resources=community.resources,
+            )
+        )
+        await reach(pilot, ReviewQueueScreen)
+        await pilot.press("l")
+        await reach(pilot, MemberLookupScreen)
+        await pilot.press("escape")
+        await reach(pilot, ReviewQueueScreen)
+        await pilot.press("e")
+        await reach(pilot, PlacesScreen)
+        await settle(pilot, lambda: app.screen.places, "the places to load")
+        await pilot.press("n")
+        field = app.screen.query_one("#place-input", TextField)
+        await settle(pilot, lambda: field.display and app.focused is field, "the prompt")
+        await pilot.press("escape")
+        await settle(pilot, lambda: not field.display, "the prompt closed")
+        assert isinstance(app.screen, PlacesScreen)
+        await pilot.press("escape")
+        await reach(pilot, ReviewQueueScreen)
+        await pilot.press("escape")
+        await reach(pilot, MainMenuScreen)
