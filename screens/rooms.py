@@ -160,6 +160,8 @@ class RoomFeed(Widget):
         # the entries they belong to.
         self._unsent = 0
         self._unsent_entries: list[FeedEntry] = []
+        # The last look worked out (`_look`), by what it was worked out for.
+        self._looks: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._retries = 0
         self._retry_handle: asyncio.Handle | None = None
         # How each update went out, for tests and the benchmark's curiosity.
@@ -262,17 +264,26 @@ class RoomFeed(Widget):
 
     def _look(self, width: int) -> tuple[object, ...]:
         """What a row's rendering depends on beyond its entry: every reader whose feed has
-        the same look gets the same bytes for the same line."""
+        the same look gets the same bytes for the same line. Worked out again when the
+        width, colour system, theme or filters (a member's colour mode) change."""
         app = self.app
-        return (
+        key = (
             width,
             app.console.color_system,
+            app.theme,
             tuple(type(line_filter) for line_filter in app.get_line_filters()),
-            self.background_colors,
-            app.ansi_theme,
-            app.native_ansi_color,
-            self.opacity,
         )
+        look = self._looks.get(key)
+        if look is None:
+            look = (
+                *key,
+                self.background_colors,
+                app.ansi_theme,
+                app.native_ansi_color,
+                self.opacity,
+            )
+            self._looks = {key: look}
+        return look
 
     def _new_rows(self, count: int, width: int, height: int) -> list[str]:
         """The bottom `count` rows as the terminal gets them: rendered once per line and
@@ -518,7 +529,7 @@ class RoomScreen(BBSScreen[None]):
             entries.append(note_entry(self.t(SKIPPED)))
         mentioned = False
         presence_changed = False
-        quiet = self._rooms.presence.count(visit.room.id) < QUIET_JOIN_LIMIT
+        quiet: bool | None = None
         for event in events:
             if isinstance(event, RoomLineEvent):
                 if event.member_id in visit.ignored:
@@ -537,6 +548,8 @@ class RoomScreen(BBSScreen[None]):
                 )
             elif isinstance(event, RoomPresenceEvent):
                 presence_changed = True
+                if quiet is None:
+                    quiet = self._rooms.presence.count(visit.room.id) < QUIET_JOIN_LIMIT
                 if (
                     quiet
                     and event.member_id != visit.member.id
