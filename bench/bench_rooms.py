@@ -8,7 +8,12 @@ Measures, per delivered line per recipient: post-to-visible latency (send until 
 line's token arrives in that recipient's output), bytes of screen output, and server
 CPU (/proc/<pid>/stat utime+stime delta); plus server memory and idle bytes a second.
 
-    .venv/bin/python bench/bench_rooms.py [--members 100] [--rate 5] [--seconds 60]
+    .venv/bin/python bench/bench_rooms.py [--members 100] [--rate 5] [--seconds 60] [--paste]
+
+Each line is typed (its keys sent together, then Enter) unless --paste says it as one
+bracketed paste: the difference between the two is what typing the line cost the speaker's
+session, shared out over the recipients. Run the server's code from its own directory (the
+harness is `python -c`, which imports from the working directory first).
 
 BENCH_PROFILE=FILE writes a cProfile of the server over the chat only (from the members
 being in the room until the last line has landed); BENCH_DUMP=FILE writes what one
@@ -204,7 +209,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(len(ordered) * share + 0.5) - 1))]
 
 
-async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> None:
+async def run(
+    count: int, rate: float, seconds: float, idle_seconds: float, paste: bool = False
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         credentials = prepare_members(data_dir, count)
@@ -242,7 +249,10 @@ async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> N
                     await asyncio.sleep(delay)
                 sender = members[k % count]
                 sent[k] = time.perf_counter()
-                sender.send(f"feeling a bit better today, thanks all tok{k:06d}z\r")
+                line = f"feeling a bit better today, thanks all tok{k:06d}z"
+                # Typed, the line is one key a character (as a client sends them when they
+                # arrive together); pasted, one bracketed paste: the fan-out without typing.
+                sender.send(f"\x1b[200~{line}\x1b[201~\r" if paste else f"{line}\r")
             # Let the last lines land everywhere.
             deadline = time.perf_counter() + 10
             while time.perf_counter() < deadline:
@@ -279,6 +289,7 @@ async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> N
             delivered = len(latencies)
             expected = total * count
             rows.append(("members in the room", str(count), ""))
+            rows.append(("each line", "pasted" if paste else "typed", ""))
             rows.append((f"lines said ({rate:g}/s for {seconds:g} s)", str(total), ""))
             rows.append(
                 (
@@ -370,8 +381,15 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=5.0, help="lines a second, room-wide")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long they chat")
     parser.add_argument("--idle", type=float, default=5.0, help="seconds to measure idle bytes")
+    parser.add_argument(
+        "--paste", action="store_true", help="say each line as one paste, not typed key by key"
+    )
     args = parser.parse_args()
-    asyncio.run(asyncio.wait_for(run(args.members, args.rate, args.seconds, args.idle), 900))
+    asyncio.run(
+        asyncio.wait_for(
+            run(args.members, args.rate, args.seconds, args.idle, paste=args.paste), 900
+        )
+    )
 
 
 if __name__ == "__main__":
