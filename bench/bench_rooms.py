@@ -8,7 +8,17 @@ Measures, per delivered line per recipient: post-to-visible latency (send until 
 line's token arrives in that recipient's output), bytes of screen output, and server
 CPU (/proc/<pid>/stat utime+stime delta); plus server memory and idle bytes a second.
 
-    .venv/bin/python bench/bench_rooms.py [--members 100] [--rate 5] [--seconds 60]
+    .venv/bin/python bench/bench_rooms.py [--members 100] [--rate 5] [--seconds 60] [--paste]
+
+Each line is typed (its keys sent together, then Enter) unless --paste says it as one
+bracketed paste: the difference between the two is what typing the line cost the speaker's
+session, shared out over the recipients. Run the server's code from its own directory (the
+harness is `python -c`, which imports from the working directory first).
+
+BENCH_PROFILE=FILE writes a cProfile of the server over the chat only (from the members
+being in the room until the last line has landed); BENCH_DUMP=FILE writes what one
+recipient (the second member) received over the chat, bytes as Python reprs, one read a
+line, so each escape sequence a line costs can be looked at.
 """
 
 from __future__ import annotations
@@ -53,6 +63,10 @@ if os.environ.get("BENCH_DEBUG"):
     gc.callbacks.append(_gc_log)
 
 async def main():
+    profile = None
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        profile = cProfile.Profile()
     apply_textual_patches()
     settings = load_settings(Path(sys.argv[1]), port=0)
     settings = with_overrides(settings, login=LoginLimits(max_sessions_per_member=10000,
@@ -63,10 +77,17 @@ async def main():
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    calls = 0
     while True:
         line = await reader.readline()
         if not line or line.strip() == b"quit":
             break
+        calls += 1
+        if profile is not None and calls == 2:
+            profile.enable()  # the members are in the room: the chat starts
+        if profile is not None and calls == 3:
+            profile.disable()
+            profile.dump_stats(os.environ["BENCH_PROFILE"])
         gc.collect()
         feeds = [s._app.screen for s in running.registry.sessions
                  if s._app is not None and hasattr(s._app.screen, "feed")]
@@ -104,6 +125,8 @@ class Member:
         self._tail = b""
         self._screen = bytearray()
         self._watch: tuple[bytes, asyncio.Event] | None = None
+        # Every read, kept while `recording` (BENCH_DUMP).
+        self.recording: list[bytes] | None = None
         self._reader: asyncio.Task[None] | None = None
 
     async def open(self, port: int) -> None:
@@ -129,6 +152,8 @@ class Member:
                 return
             now = time.perf_counter()
             self.received += len(data)
+            if self.recording is not None:
+                self.recording.append(data)
             chunk = self._tail + data
             for match in TOKEN.finditer(chunk):
                 self.arrivals.setdefault(int(match.group(1)), now)
@@ -174,12 +199,19 @@ class Member:
             self._reader.cancel()
 
 
+def write_dump(path: str, chunks: list[bytes]) -> None:
+    """One recipient's reads, one a line, as Python bytes reprs (BENCH_DUMP)."""
+    Path(path).write_text("".join(f"{chunk!r}\n" for chunk in chunks))
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, int(len(ordered) * share + 0.5) - 1))]
 
 
-async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> None:
+async def run(
+    count: int, rate: float, seconds: float, idle_seconds: float, paste: bool = False
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         credentials = prepare_members(data_dir, count)
@@ -205,6 +237,9 @@ async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> N
             total = int(rate * seconds)
             sent: dict[int, float] = {}
             bytes_before = sum(m.received for m in members)
+            dump = os.environ.get("BENCH_DUMP")
+            if dump:
+                members[min(1, count - 1)].recording = []
             cpu_before = cpu_seconds(server.pid)
             t0 = time.perf_counter()
             for k in range(total):
@@ -214,7 +249,10 @@ async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> N
                     await asyncio.sleep(delay)
                 sender = members[k % count]
                 sent[k] = time.perf_counter()
-                sender.send(f"feeling a bit better today, thanks all tok{k:06d}z\r")
+                line = f"feeling a bit better today, thanks all tok{k:06d}z"
+                # Typed, the line is one key a character (as a client sends them when they
+                # arrive together); pasted, one bracketed paste: the fan-out without typing.
+                sender.send(f"\x1b[200~{line}\x1b[201~\r" if paste else f"{line}\r")
             # Let the last lines land everywhere.
             deadline = time.perf_counter() + 10
             while time.perf_counter() < deadline:
@@ -224,6 +262,10 @@ async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> N
             await asyncio.sleep(0.5)
             cpu_used = cpu_seconds(server.pid) - cpu_before
             bytes_used = sum(m.received for m in members) - bytes_before
+            recorded = members[min(1, count - 1)].recording
+            if dump and recorded is not None:
+                write_dump(dump, recorded)
+                members[min(1, count - 1)].recording = None
             after_chat = await server.stats()
 
             latencies = [
@@ -247,6 +289,7 @@ async def run(count: int, rate: float, seconds: float, idle_seconds: float) -> N
             delivered = len(latencies)
             expected = total * count
             rows.append(("members in the room", str(count), ""))
+            rows.append(("each line", "pasted" if paste else "typed", ""))
             rows.append((f"lines said ({rate:g}/s for {seconds:g} s)", str(total), ""))
             rows.append(
                 (
@@ -338,8 +381,15 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=5.0, help="lines a second, room-wide")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long they chat")
     parser.add_argument("--idle", type=float, default=5.0, help="seconds to measure idle bytes")
+    parser.add_argument(
+        "--paste", action="store_true", help="say each line as one paste, not typed key by key"
+    )
     args = parser.parse_args()
-    asyncio.run(asyncio.wait_for(run(args.members, args.rate, args.seconds, args.idle), 900))
+    asyncio.run(
+        asyncio.wait_for(
+            run(args.members, args.rate, args.seconds, args.idle, paste=args.paste), 900
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import re
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -76,6 +77,9 @@ class FeedEntry:
 
     content: Content
     rows: dict[int, tuple[Strip, ...]] = field(default_factory=dict)
+    # The rows as the terminal gets them, per width and look (`RoomFeed._look`): rendered
+    # by the first reader who shows the line, sent as they are to every other reader.
+    sent: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
 
     def rows_for(self, width: int) -> tuple[Strip, ...]:
         rows = self.rows.get(width)
@@ -107,13 +111,15 @@ def shared_line_entry(
     return entry
 
 
-def _erase_trailing_blanks(rendered: str) -> str:
-    """A row's unstyled trailing spaces as one erase-to-end-of-line (the row starts blank)."""
-    text = rendered.rstrip(" ")
-    if len(rendered) - len(text) < 4:
-        return rendered
-    # Every styled segment ends in a reset, so the erase uses the default background.
-    return text + "\x1b[K"
+def row_for_blank_line(rendered: str) -> str:
+    """A rendered row as written into a row that starts blank (`scroll_rows_in`): its
+    unstyled trailing spaces left off (every styled segment ends in a reset, so spaces
+    after the last sequence are unstyled), and a reset followed by new attributes said in
+    one sequence."""
+    return _RESET_THEN_STYLE.sub("\x1b[0;\\1m", rendered.rstrip(" ")).replace("\x1b[0m", "\x1b[m")
+
+
+_RESET_THEN_STYLE = re.compile(r"\x1b\[0m\x1b\[([0-9;]+)m")
 
 
 def line_entry(author: str, text: str, kind: str, at: str, *, mention: bool = False) -> FeedEntry:
@@ -150,8 +156,12 @@ class RoomFeed(Widget):
         self._rows_width = -1
         self.scroll_back = 0
         self.unseen = 0
-        # Rows added to the buffer but not yet on the terminal, waiting for a layout.
+        # Rows added to the buffer but not yet on the terminal, waiting for a layout, and
+        # the entries they belong to.
         self._unsent = 0
+        self._unsent_entries: list[FeedEntry] = []
+        # The last look worked out (`_look`), by what it was worked out for.
+        self._looks: dict[tuple[object, ...], tuple[object, ...]] = {}
         self._retries = 0
         self._retry_handle: asyncio.Handle | None = None
         # How each update went out, for tests and the benchmark's curiosity.
@@ -194,10 +204,12 @@ class RoomFeed(Widget):
             self.unseen += len(entries)
             return
         self._unsent += len(new_rows)
+        self._unsent_entries.extend(entries)
         self._send()
 
     def _repaint(self) -> None:
         self._unsent = 0
+        self._unsent_entries.clear()
         self._retries = 0
         self.full_updates += 1
         self.refresh()
@@ -209,6 +221,7 @@ class RoomFeed(Widget):
         outcome = self._scroll_in_place(self._unsent, width, height)
         if outcome == "sent":
             self._unsent = 0
+            self._unsent_entries.clear()
             self._retries = 0
         elif outcome == "later" and self._retries < 5:
             # A layout is pending (the member's own input just changed): try again shortly
@@ -243,20 +256,63 @@ class RoomFeed(Widget):
         if region.x != 0 or region.width != app.size.width or region.height != height:
             # A scroll region spans whole rows: only a full-width feed can use one.
             return "repaint"
-        driver.scroll_rows(region.y, region.bottom - 1, count)
-        # Every cached line moved: drop Textual's per-widget cache, render only the new rows.
+        # Every cached line moved: drop Textual's per-widget cache.
         forget_rendered_lines(self)
-        strips = self.render_lines(Region(0, height - count, width, count))
-        console = app.console
-        top = region.bottom - count + 1
-        driver.write(
-            "".join(
-                f"\x1b[{top + i};1H" + _erase_trailing_blanks(strip.render(console))
-                for i, strip in enumerate(strips)
-            )
-        )
+        driver.scroll_rows_in(region.y, region.bottom - 1, self._new_rows(count, width, height))
         self.fast_updates += 1
         return "sent"
+
+    def _look(self, width: int) -> tuple[object, ...]:
+        """What a row's rendering depends on beyond its entry: every reader whose feed has
+        the same look gets the same bytes for the same line. Worked out again when the
+        width, colour system, theme or filters (a member's colour mode) change."""
+        app = self.app
+        key = (
+            width,
+            app.console.color_system,
+            app.theme,
+            tuple(type(line_filter) for line_filter in app.get_line_filters()),
+        )
+        look = self._looks.get(key)
+        if look is None:
+            look = (
+                *key,
+                self.background_colors,
+                app.ansi_theme,
+                app.native_ansi_color,
+                self.opacity,
+            )
+            self._looks = {key: look}
+        return look
+
+    def _new_rows(self, count: int, width: int, height: int) -> list[str]:
+        """The bottom `count` rows as the terminal gets them: rendered once per line and
+        look, then shared by every reader of that line."""
+        entries = self._unsent_entries
+        look = self._look(width)
+        rows: list[str] = []
+        for entry in entries:
+            sent = entry.sent.get(look)
+            if sent is None:
+                break
+            rows.extend(sent)
+        if len(rows) == count:
+            return rows
+        # Textual renders them (the feed's styles and the app's filters applied).
+        console = self.app.console
+        rendered = [
+            row_for_blank_line(strip.render(console))
+            for strip in self.render_lines(Region(0, height - count, width, count))
+        ]
+        if sum(len(entry.rows_for(width)) for entry in entries) == count:
+            at = 0
+            for entry in entries:
+                size = len(entry.rows_for(width))
+                if len(entry.sent) >= 4:
+                    entry.sent.clear()
+                entry.sent[look] = tuple(rendered[at : at + size])
+                at += size
+        return rendered
 
     def page(self, direction: int) -> None:
         """Look back (direction -1) or forward (+1) by a screenful."""
@@ -404,6 +460,7 @@ class RoomScreen(BBSScreen[None]):
         self._live: Live | None = None
         self._presence_handle: asyncio.Handle | None = None
         self._status = ""
+        self._feed: RoomFeed | None = None
 
     def compose(self) -> ComposeResult:
         yield PlainText(self._topic_line(), id="room-topic")
@@ -415,7 +472,9 @@ class RoomScreen(BBSScreen[None]):
 
     @property
     def feed(self) -> RoomFeed:
-        return self.query_one("#feed", RoomFeed)
+        if self._feed is None:
+            self._feed = self.query_one("#feed", RoomFeed)
+        return self._feed
 
     def on_mount(self) -> None:
         visit = self.visit
@@ -470,7 +529,7 @@ class RoomScreen(BBSScreen[None]):
             entries.append(note_entry(self.t(SKIPPED)))
         mentioned = False
         presence_changed = False
-        quiet = self._rooms.presence.count(visit.room.id) < QUIET_JOIN_LIMIT
+        quiet: bool | None = None
         for event in events:
             if isinstance(event, RoomLineEvent):
                 if event.member_id in visit.ignored:
@@ -489,6 +548,8 @@ class RoomScreen(BBSScreen[None]):
                 )
             elif isinstance(event, RoomPresenceEvent):
                 presence_changed = True
+                if quiet is None:
+                    quiet = self._rooms.presence.count(visit.room.id) < QUIET_JOIN_LIMIT
                 if (
                     quiet
                     and event.member_id != visit.member.id

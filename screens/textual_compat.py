@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -85,6 +85,10 @@ class RowScroller(Protocol):
 
     def scroll_rows(self, top: int, bottom: int, rows: int) -> None:
         """Rows top..bottom (0-based, inclusive) move up by `rows`; the freed rows blank."""
+
+    def scroll_rows_in(self, top: int, bottom: int, rows: Sequence[str]) -> None:
+        """Rows top..bottom move up by len(rows); `rows` (rendered strips, text and SGR
+        only, trailing blanks left off) fill the freed bottom rows."""
 
     def write(self, data: str) -> None:
         """Write terminal output, in order with the scroll."""

@@ -73,6 +73,11 @@ class TextField(Input):
     """
 
     cursor_blink = reactive(False, init=False)
+    # Textual's Input sets its virtual size (the value's width) on every key, and a widget's
+    # virtual size asks for a layout of the whole screen. An Input keeps its own virtual
+    # size through a layout (a ScrollView), and one sized by its text asks for a layout
+    # itself, so a key repaints the field only.
+    virtual_size = reactive(Size(0, 0), layout=False)
 
     def validate_value(self, value: str) -> str:
         return value if self.password else clean_line(value)

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 from codecs import getincrementaldecoder
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -284,8 +284,9 @@ class SSHDriver(Driver):
         self._frames = FrameFilter(width, height)
         self._decode = getincrementaldecoder("utf-8")("replace").decode
         self._out: list[str] = []
-        # Scrolls asked for this loop pass: where in _out each goes, top, bottom, rows.
-        self._scrolls: list[tuple[int, int, int, int]] = []
+        # Scrolls asked for this loop pass: where in _out each goes, top, bottom, rows, and
+        # the new bottom rows' text when they go with the scroll.
+        self._scrolls: list[tuple[int, int, int, int, Sequence[str] | None]] = []
         self._flush_scheduled = False
         self._pending: deque[str] = deque()
         self._ready: deque[Message] = deque()
@@ -334,9 +335,12 @@ class SSHDriver(Driver):
             # comes after against the rows shifted.
             parts: list[str] = []
             start = 0
-            for at, top, bottom, rows in scrolls:
+            for at, top, bottom, rows, new_rows in scrolls:
                 parts.append(frames.filter("".join(out[start:at])))
-                parts.append(frames.scroll(top, bottom, rows))
+                if new_rows is None:
+                    parts.append(frames.scroll(top, bottom, rows))
+                else:
+                    parts.append(frames.scroll_in(top, bottom, new_rows))
                 start = at
             parts.append(frames.filter("".join(out[start:])))
             text = "".join(parts)
@@ -368,7 +372,22 @@ class SSHDriver(Driver):
         """
         if self._closed:
             return
-        self._scrolls.append((len(self._out), top, bottom, rows))
+        self._scrolls.append((len(self._out), top, bottom, rows, None))
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._event_loop.call_soon(self.flush)
+
+    def scroll_rows_in(self, top: int, bottom: int, rows: Sequence[str]) -> None:
+        """Shift screen rows top..bottom (0-based, inclusive) up by len(rows) and show `rows`
+        in the freed bottom rows, in fewer bytes than a scroll and a write of each row.
+
+        Each row is what a strip renders to (text and SGR sequences only, ending reset, no
+        wider than the screen), its trailing blanks left off: the freed rows start blank
+        (`scroll_in_sequence`). The frame filter remembers what they show.
+        """
+        if self._closed:
+            return
+        self._scrolls.append((len(self._out), top, bottom, len(rows), rows))
         if not self._flush_scheduled:
             self._flush_scheduled = True
             self._event_loop.call_soon(self.flush)

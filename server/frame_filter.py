@@ -8,13 +8,15 @@ narrow run over a full-width row), and turns a line's trailing blanks into one
 erase-to-end-of-line. It never changes what the member
 ends up seeing: anything it does not fully understand passes through untouched and
 makes it forget what it knew. A scroll of a band of rows is not parsed from the data:
-the driver calls `scroll`, which writes the scroll and shifts the rows remembered.
+the driver calls `scroll`, which writes the scroll and shifts the rows remembered, or
+`scroll_in`, which also writes the new bottom rows in the same few bytes.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from itertools import repeat
 
 from bbs.text_safety import cell_width
@@ -35,6 +37,15 @@ def scroll_sequence(top: int, bottom: int, rows: int) -> str:
     column, a count of one) take their default, 1."""
     count = "" if rows == 1 else str(rows)
     return f"\x1b[{top + 1};{bottom + 1}r\x1b[{top + 1}H\x1b[{count}M\x1b[r"
+
+
+def scroll_in_sequence(top: int, bottom: int, rows: Sequence[str]) -> str:
+    """Rows top..bottom (0-based) move up by len(rows) and `rows` fill the freed bottom
+    rows: DECSTBM, the cursor to the band's last row, one line feed per row (a line feed
+    on a band's last row scrolls the band; the new row starts blank), the margins reset
+    (the cursor ends at home). Each row is text and SGR only, ending reset, no wider than
+    the screen; its trailing blanks need not be sent."""
+    return f"\x1b[{top + 1};{bottom + 1}r\x1b[{bottom + 1}H\n" + "\r\n".join(rows) + "\x1b[r"
 
 
 class FrameFilter:
@@ -73,6 +84,38 @@ class FrameFilter:
             self._rows.clear()
         return sequence
 
+    def scroll_in(self, top: int, bottom: int, rows: Sequence[str]) -> str:
+        """What to send to shift rows top..bottom (0-based, inclusive) up by len(rows) and
+        show `rows` (see `scroll_in_sequence`) in the freed bottom rows; what the terminal
+        shows is remembered as for any other run."""
+        sequence = scroll_in_sequence(top, bottom, rows)
+        self.bytes_in += len(sequence)
+        self.bytes_out += len(sequence)
+        count = len(rows)
+        if not (0 <= top <= bottom and 0 < count <= bottom - top + 1):
+            self._rows.clear()
+            return sequence
+        self._shift(top + 1, bottom + 1, count)
+        first = bottom + 2 - count
+        for index, run in enumerate(rows):
+            self._remember(first + index, run)
+        return sequence
+
+    def _remember(self, row: int, run: str) -> None:
+        """`run` was written from the first column of a blank row: remember its cells, and
+        the rest of the row as unstyled blanks."""
+        if self._check_controls(run) or "\r" in run or "\n" in run:
+            self._rows.clear()
+            return
+        cells = _cells(run)
+        if cells is None or len(cells[1]) > self.width:
+            return  # not modelled: the row stays unknown
+        styles, chars = cells
+        shown = self._rows[row] = _Row(self.width)
+        blanks = self.width - len(chars)
+        shown.chars = chars + " " * blanks
+        shown.styles = [*styles, *repeat("", blanks)]
+
     def _shift(self, top: int, bottom: int, count: int) -> None:
         """Rows top..bottom (1-based) moved up by `count`; the freed bottom rows are blank."""
         rows = self._rows
@@ -97,6 +140,9 @@ class FrameFilter:
         for index, move in enumerate(moves):
             end = moves[index + 1].start() if index + 1 < len(moves) else len(data)
             run = data[move.end() : end]
+            if not run and end < len(data):
+                # A cursor move straight followed by another: only the last one counts.
+                continue
             row, col = int(move.group(1)), int(move.group(2))
             out.append(self._run(move.group(0), row, col, run))
         result = "".join(out)
@@ -138,6 +184,16 @@ class FrameFilter:
         elif chars and shown.chars[start:end] == chars and shown.styles[start:end] == styles:
             # The terminal shows exactly this already.
             return ""
+        else:
+            changed = _changed_span(shown, start, styles, chars)
+            if changed is not None and _ends_reset(run):
+                # Part of the run is on the terminal already: send the cells between the
+                # first and the last that differ (the run ends reset, so may the part).
+                first, last = changed
+                shown.chars = shown.chars[:start] + chars + shown.chars[end:]
+                shown.styles[start:end] = styles
+                newline = "\n" if run.endswith("\n") else ""
+                return f"\x1b[{row};{col + first}H" + _span(styles, chars, first, last) + newline
         shown.chars = shown.chars[:start] + chars + shown.chars[end:]
         shown.styles[start:end] = styles
         if end == self.width:
@@ -151,6 +207,57 @@ class FrameFilter:
                 ):
                     run = run[: match.start()] + "\x1b[0m\x1b[K" + match.group(2)
         return move + run
+
+
+def _changed_span(shown: _Row, start: int, styles: list[str], chars: str) -> tuple[int, int] | None:
+    """The first and one past the last cell of a run that differ from what `shown` has from
+    `start` on; None when they all differ, or the span would save little."""
+    count = len(chars)
+    if count < 8:
+        return None
+    old_chars, old_styles = shown.chars, shown.styles
+    first = 0
+    while first < count and (
+        chars[first] == old_chars[start + first] and styles[first] == old_styles[start + first]
+    ):
+        first += 1
+    last = count
+    while last > first and (
+        chars[last - 1] == old_chars[start + last - 1]
+        and styles[last - 1] == old_styles[start + last - 1]
+    ):
+        last -= 1
+    if last - first > count - 4:
+        return None
+    return first, last
+
+
+def _ends_reset(run: str) -> bool:
+    """Whether a run leaves no SGR attribute in force (nothing set, or a reset last)."""
+    run = run.rstrip("\n")
+    return "\x1b" not in run or run.endswith(("\x1b[0m", "\x1b[m"))
+
+
+def _span(styles: list[str], chars: str, first: int, last: int) -> str:
+    """Cells first..last-1 of a run (`_cells`) written afresh, ending reset."""
+    out: list[str] = []
+    current = ""
+    at = first
+    while at < last:
+        style = styles[at]
+        end = at + 1
+        while end < last and styles[end] == style:
+            end += 1
+        if style != current:
+            if current:
+                out.append("\x1b[0m")
+            out.append(style)
+            current = style
+        out.append(chars[at:end])
+        at = end
+    if current:
+        out.append("\x1b[0m")
+    return "".join(out)
 
 
 class _Row:
@@ -185,7 +292,13 @@ def _cells(run: str) -> tuple[list[str], str] | None:
         styles.extend(repeat(style, len(text)))
         sequence = escape.group(0)
         # Interned: rows of every session share their few style strings.
-        style = "" if sequence in ("\x1b[0m", "\x1b[m") else sys.intern(style + sequence)
+        if sequence in ("\x1b[0m", "\x1b[m"):
+            style = ""
+        elif sequence.startswith("\x1b[0;"):
+            # A reset and new attributes in one sequence: the same as the two apart.
+            style = sys.intern("\x1b[" + sequence[4:])
+        else:
+            style = sys.intern(style + sequence)
         at = escape.end()
     text = run[at:].rstrip("\n")
     if not _one_cell_each(text):

@@ -117,4 +117,5 @@ class LocalPresence:
         )
 
     def count(self, room_id: int) -> int:
-        return len(self.who(room_id))
+        # Every reader of every line may ask: counted, not sorted by name as `who` is.
+        return sum(not e.hidden for e in self._rooms.get(room_id, {}).values())

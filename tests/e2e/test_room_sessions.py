@@ -103,6 +103,45 @@ async def test_two_members_see_each_others_lines_cheaply(
     )
 
 
+async def test_a_line_is_rendered_once_and_costs_its_text_and_few_bytes_more(
+    connect: Any, server: RunningServer
+) -> None:
+    names = ("Cyra", "Dina", "Edda")
+    await _members(server, *names)
+    terms = {name: await _into_lobby(connect, name) for name in names}
+    for name, term in terms.items():
+        await wait_until(
+            lambda name=name: _presence_settled(server, name), f"{name}'s presence update"
+        )
+        await term.wait_for("Here (3): Cyra, Dina, Edda")
+    text = "a line for everyone here"
+    dina = terms["Dina"]
+    before = len(dina.received)
+    await terms["Cyra"].type(text + "\r")
+    for term in terms.values():
+        await term.wait_for(f"Cyra: {text}")
+    await asyncio.sleep(0.06)  # bounds the bytes counted, so waiting less never fails
+    # The line, its time ("12:34 "), and a scroll with three styles around them: no cursor
+    # move per row, no erase, no reset before each new style.
+    cost = len(dina.received) - before
+    assert cost <= len(f"Cyra: {text}") + 6 + 32, bytes(dina.received[before:])
+    # Every reader got the same entry, rendered once for all of them.
+    feeds = [_feed_of(server, name) for name in names]
+    entry = feeds[0]._entries[-1]
+    assert all(feed._entries[-1] is entry for feed in feeds)
+    assert len(entry.sent) == 1
+    for name, feed in zip(names, feeds, strict=True):
+
+        def shown(name: str = name, feed: RoomFeed = feed) -> list[str]:
+            rows = terms[name].screen.display[feed.region.y : feed.region.bottom]
+            return [r.rstrip() for r in rows]
+
+        def held(feed: RoomFeed = feed) -> list[str]:
+            return [r.rstrip() for r in feed.visible_text().split("\n")]
+
+        await wait_until(lambda s=shown, h=held: s() == h(), f"{name}'s terminal to show the feed")
+
+
 async def test_twenty_members_chat_while_a_flooder_is_slowed(
     connect: Any, server: RunningServer
 ) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from rich.color import ColorSystem
 from sqlmodel import select
 from support import FixedScorer, settle, sign_up
+from textual.app import App, ComposeResult
 from textual.events import Key, Paste
+from textual.filter import NoColor
 
 from bbs.community import Community
 from bbs.moderation_queue.flags import ModerationFlag
@@ -15,6 +18,7 @@ from bbs.rooms import records as rooms
 from bbs.rooms.events import MODERATION_TOPIC, ModerationAlertEvent
 from screens.app import BBSApp, SessionContext
 from screens.rooms import RoomFeed, RoomInput, RoomListScreen, RoomScreen
+from screens.textual_compat import set_color_system, use_line_filter
 from screens.widgets import PlainText
 
 
@@ -288,3 +292,24 @@ async def test_a_scheduled_session_starting_is_said_in_its_room_and_to_everyone_
         )
         # Announced once: the next look finds nothing new in its window.
         assert await community.rooms.announce_starting(start, start + timedelta(seconds=20)) == 0
+
+
+class _OneFeed(App[None]):
+    def compose(self) -> ComposeResult:
+        yield RoomFeed(id="feed")
+
+
+async def test_readers_share_a_lines_rendering_only_when_their_feeds_look_the_same() -> None:
+    app = _OneFeed()
+    async with app.run_test():
+        feed = app.query_one(RoomFeed)
+        set_color_system(app.console, ColorSystem.EIGHT_BIT)
+        colour = feed._look(80)
+        assert feed._look(80) == colour
+        assert feed._look(60) != colour  # another width
+        set_color_system(app.console, ColorSystem.STANDARD)
+        assert feed._look(80) != colour
+        set_color_system(app.console, ColorSystem.EIGHT_BIT)
+        assert feed._look(80) == colour
+        use_line_filter(app, NoColor(), True)  # a member in monochrome
+        assert feed._look(80) != colour

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.events import Paste
+from textual.widgets import Input
 
 from screens.compose import PostEditor
+from screens.textual_compat import layout_pending
 from screens.widgets import ONE_LINE_KEPT, SafeTextArea, TextField
 
 # OSC (set the title) and CSI (clear the screen) as C1 bytes, DEL, a lone ESC, a bidi
@@ -100,3 +102,43 @@ async def test_a_single_line_field_says_when_a_paste_lost_its_other_lines() -> N
         await pilot.pause()
         assert line.value == "first linejust one line"
         assert len(app._notifications) == 1  # nothing lost, nothing said
+
+
+class Typing(App[None]):
+    CSS = "Input { width: 20; }"
+
+    def compose(self) -> ComposeResult:
+        yield TextField(id="field")
+        yield Input(id="plain")
+
+
+async def test_typing_in_a_field_repaints_it_without_a_layout_and_scrolls_as_textual_does() -> None:
+    app = Typing()
+    async with app.run_test() as pilot:
+        field = app.query_one("#field", TextField)
+        plain = app.query_one("#plain", Input)
+        await pilot.pause()
+        # A key in Textual's own Input asks for a layout of the whole screen; in ours, not.
+        plain.insert_text_at_cursor("x")
+        assert layout_pending(plain)
+        await pilot.pause()
+        plain.value = ""
+        await pilot.pause()
+        assert not layout_pending(field)
+        field.insert_text_at_cursor("x")
+        assert not layout_pending(field)
+        field.value = ""
+        # Longer than the field: both scroll to keep the cursor in sight, the same way.
+        text = "a line longer than the field it is typed in"
+        for widget in (field, plain):
+            widget.focus()
+            await pilot.press(*text)
+            await pilot.pause()
+        assert field.value == plain.value == text
+        assert field.scroll_offset == plain.scroll_offset != (0, 0)
+        assert field.render_line(0).text == plain.render_line(0).text
+        assert text[-10:] in field.render_line(0).text
+        field.cursor_position = 0
+        plain.cursor_position = 0
+        await pilot.pause()
+        assert field.scroll_offset == plain.scroll_offset == (0, 0)

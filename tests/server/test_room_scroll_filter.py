@@ -84,3 +84,52 @@ def test_a_scroll_written_as_text_makes_the_filter_forget() -> None:
     for written in (scroll_sequence(TOP, BOTTOM, 1), "\x1b[3;8r\x1b[5;1H\x1b[1M\x1b[r"):
         assert frames.filter(written) == written
         assert frames.filter(frame) == frame
+
+
+def _bare_row(text: str) -> str:
+    """A row as `scroll_in` takes it: no cursor move, trailing blanks left off."""
+    return f"\x1b[1m{text[:8]}\x1b[m{text[8:]}".rstrip(" ")
+
+
+def test_scrolling_rows_in_shows_what_a_scroll_and_a_write_of_each_row_show() -> None:
+    rng = random.Random(7)
+    lines = [f"line {i} " + "x" * rng.randrange(10) for i in range(6)]
+    frames = FrameFilter(WIDTH, HEIGHT)
+    filtered: list[str] = [frames.filter(_full_frame(lines))]
+    for step in range(40):
+        count = rng.choice((1, 1, 1, 2, 3))
+        new = [f"new {step}.{j} " + "y" * rng.randrange(12) for j in range(count)]
+        lines += new
+        out = frames.scroll_in(TOP, BOTTOM, [_bare_row(text) for text in new])
+        # The band moves and the new rows show in fewer bytes than a scroll and the rows.
+        old_way = scroll_sequence(TOP, BOTTOM, count) + "".join(
+            _row(BOTTOM - count + 1 + j, text) for j, text in enumerate(new)
+        )
+        assert len(out) < len(old_way)
+        filtered.append(out)
+        assert _screen(filtered) == _screen([_full_frame(lines)])
+        # The filter knows what the new rows show: a repaint of everything sends nothing.
+        assert frames.filter(_full_frame(lines)) == ""
+
+
+def test_a_row_scrolled_in_with_a_reset_and_style_in_one_sequence_is_known() -> None:
+    frames = FrameFilter(WIDTH, HEIGHT)
+    frames.filter(_full_frame(["a"]))
+    frames.scroll_in(TOP, BOTTOM, ["\x1b[2mdim \x1b[0;1mbold\x1b[m plain"])
+    # Textual would write the same cells with a reset between the two styles.
+    assert frames.filter(f"\x1b[{BOTTOM + 1};1H\x1b[2mdim \x1b[0m\x1b[1mbold\x1b[0m plain") == ""
+
+
+def test_a_run_that_changed_in_part_sends_only_the_cells_that_changed() -> None:
+    frames = FrameFilter(WIDTH, HEIGHT)
+    before = "\x1b[5;1H\x1b[4mSay something, or /help      \x1b[0m"
+    after = "\x1b[5;1H\x1b[4mSay nothing!!, or /help      \x1b[0m"
+    assert frames.filter(before) == before
+    out = frames.filter(after)
+    assert out == "\x1b[5;5H\x1b[4mnothing!!\x1b[0m"
+    assert _screen([before, out]) == _screen([before, after])
+
+
+def test_a_cursor_move_straight_followed_by_another_is_left_out() -> None:
+    frames = FrameFilter(WIDTH, HEIGHT)
+    assert frames.filter("\x1b[1;1Hab\x1b[5;30H\x1b[5;3H") == "\x1b[1;1Hab\x1b[5;3H"
