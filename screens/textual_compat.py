@@ -274,6 +274,7 @@ def apply_textual_patches() -> None:
     _skip_same_size_relayout()
     _quiet_empty_toast_rack()
     _style_a_new_screen_once()
+    _one_layout_as_a_screen_comes_up()
     # No patch drops a Layout or Update message. One that skipped layouts "already done"
     # saved a few ms of CPU a session start but left grown widgets at their old height: a
     # full layout that runs after a widget changes and before the widget's idle moment
@@ -728,6 +729,68 @@ def _style_a_new_screen_once() -> None:
         resume(self, event)
 
     Stylesheet.apply = apply_noting_the_rules  # type: ignore[method-assign]
+    Screen._on_screen_resume = _on_screen_resume  # type: ignore[method-assign]
+
+
+def _one_layout_as_a_screen_comes_up() -> None:
+    """A screen's full layout also does the layout and repaint the screen asked for before it.
+
+    Mounting a screen's widgets asks the screen for a layout, which Textual runs on the
+    screen's update timer; by then the screen's first resume has laid it out and drawn
+    it, at its size, with those widgets: a second full layout and frame of the same
+    screen (and the resume's own `refresh()` after its layout a third), for every
+    session that starts. Now a full layout clears the screen's own "layout needed" flag
+    when that was set before the layout began, and a resume that laid the screen out
+    does not ask to draw it all again. What widgets ask for is untouched: their Layout
+    and Update messages arrive after the layout and run as before (a widget that grew
+    meanwhile is laid out again: tests/server/test_layout_under_load.py).
+    """
+    from textual import events
+    from textual.geometry import Size
+    from textual.screen import Screen
+
+    patch = "one_layout_as_a_screen_comes_up"
+    resume = _target(Screen, "_on_screen_resume", patch)
+    refresh_layout = _method(Screen, "_refresh_layout", patch, ("self", "size", "scroll"))
+    source = inspect.getsource(refresh_layout)
+    if refresh_layout.__module__ != __name__ and (
+        "self._compositor.reflow(self, size)" not in source or "self._layout_widgets" not in source
+    ):
+        raise TextualChanged("Screen._refresh_layout changed: patch " + repr(patch))
+    textual_resume = _originals.get("style_a_new_screen_once_resume")
+    if textual_resume is None or "self._refresh_layout(size)\n            self.refresh()" not in (
+        inspect.getsource(textual_resume)
+    ):
+        raise TextualChanged("Screen._on_screen_resume changed: patch " + repr(patch))
+
+    def _drawn_whole(self: Screen[Any], size: Size | None) -> bool:
+        """Whether a full layout at `size` is drawn as it ends (not deferred, not inline)."""
+        app = self.app
+        return bool(
+            (self.outer_size if size is None else size)
+            and not app.is_inline
+            and not app._batch_count
+            and self.is_current
+        )
+
+    def _refresh_layout(self: Screen[Any], size: Size | None = None, scroll: bool = False) -> None:
+        full = not scroll or bool(self._layout_widgets)
+        layout, repaint = self._layout_required, self._repaint_required
+        refresh_layout(self, size, scroll)
+        if full and _drawn_whole(self, size):
+            # Done: this layout and its frame came after they were asked for.
+            if layout:
+                self._layout_required = False
+            if repaint:
+                self._repaint_required = False
+
+    def _on_screen_resume(self: Screen[Any], event: events.ScreenResume) -> None:
+        lays_out = self.is_attached and self._size != self.app.size
+        resume(self, event)
+        if lays_out and _drawn_whole(self, None):
+            self._repaint_required = False  # its refresh() after the layout: drawn whole
+
+    Screen._refresh_layout = _refresh_layout  # type: ignore[method-assign]
     Screen._on_screen_resume = _on_screen_resume  # type: ignore[method-assign]
 
 

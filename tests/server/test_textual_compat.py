@@ -80,6 +80,7 @@ ORIGINALS = {
     "style_a_new_screen_once": "1faf3687bbba428feb76c648ce131943e14cbb86cfa8f081a18f7edb6cd5fb03",
     "style_a_new_screen_once_resume": "f39caa8ec4424d3cade603cf3bd714950323ca9bf16e922ba0dcad147fb9b9cf",  # noqa: E501
     "style_a_new_screen_once_update_nodes": "386367db2e9d8dee93d6f604a5a80d71d2a30093404b7329decb7963de27776b",  # noqa: E501
+    "one_layout_as_a_screen_comes_up": "889715478130b7e06cbb02a266d699b5abb68053f767327b86ffc995ebe38bfb",  # noqa: E501
 }
 
 
@@ -118,6 +119,8 @@ INSTALLERS = [
     (compat._keep_reverse_in_visual_styles, Widget, "get_visual_style"),
     (compat._style_a_new_screen_once, Stylesheet, "apply"),
     (compat._style_a_new_screen_once, Screen, "_on_screen_resume"),
+    (compat._one_layout_as_a_screen_comes_up, Screen, "_refresh_layout"),
+    (compat._one_layout_as_a_screen_comes_up, Screen, "_on_screen_resume"),
 ]
 
 
@@ -354,6 +357,70 @@ async def test_on_a_first_resume_only_nodes_styled_with_older_rules_are_styled_a
         screen.stack_updates = 1  # a screen coming back up gets the full pass
         screen._on_screen_resume(events.ScreenResume())
         assert len(whole) == 1
+
+
+class _FlatScreen(Screen[None]):
+    """A few texts, as the home screen has: no container whose own mount asks for more."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("one")
+        yield Static("two\nlines", id="second")
+        yield Static("three")
+
+
+class _FlatApp(App[None]):
+    """Opens on a `_FlatScreen` (its first screen, as our app's home screen is)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layouts: list[object] = []
+        self.frames: list[object] = []
+
+    def get_default_screen(self) -> Screen[None]:
+        screen = _FlatScreen()
+        layout, frame = screen._refresh_layout, screen._compositor_refresh
+        screen._refresh_layout = lambda *a, **k: (self.layouts.append(a), layout(*a, **k))[1]  # type: ignore[method-assign]
+        screen._compositor_refresh = lambda: (self.frames.append(1), frame())[1]  # type: ignore[method-assign]
+        return screen
+
+
+async def test_a_new_screen_is_laid_out_and_drawn_once_as_it_comes_up() -> None:
+    apply_textual_patches()
+    app = _FlatApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await wait_until(lambda: app.screen.stack_updates > 0)
+        for _ in range(3):
+            await pilot.pause()
+        # Mounting its widgets asked for a layout and a repaint: the resume's layout did both.
+        assert len(app.layouts) == 1 and len(app.frames) == 1
+        assert not app.screen._layout_required and not app.screen._repaint_required
+        assert app.screen.query_one("#second").size.height == 2
+
+
+async def test_what_is_asked_during_or_after_a_layout_still_runs() -> None:
+    apply_textual_patches()
+    app = App[None]()
+    async with app.run_test(size=(40, 10)) as pilot:
+        screen = _StyledScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        text = screen.query_one("#second", Static)
+        layout = screen._refresh_layout
+
+        def growing(*a: Any, **k: Any) -> None:
+            layout(*a, **k)
+            text.update("two\nlines")  # asked after the layout began: a layout of its own
+
+        screen._refresh_layout = growing  # type: ignore[method-assign]
+        screen.refresh(layout=True)
+        await wait_until(lambda: text.size.height == 2)
+        screen._refresh_layout = layout  # type: ignore[method-assign]
+        # A scroll-only pass is no full layout: what was asked before it still runs.
+        screen._layout_required = True
+        screen._layout_widgets.clear()
+        screen._refresh_layout(scroll=True)
+        assert screen._layout_required
+        await pilot.pause()
 
 
 async def test_app_driver_and_row_scroller_under_a_headless_driver() -> None:
