@@ -16,8 +16,10 @@ differs from what the patch was written for.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
@@ -68,6 +70,7 @@ __all__ = [
     "takes_no_arguments",
     "terminal_size",
     "use_line_filter",
+    "without_tooltips",
 ]
 
 ReturnType = TypeVar("ReturnType")
@@ -103,6 +106,13 @@ def row_scroller(app: App[Any]) -> RowScroller | None:
         return None
     scroller: RowScroller = driver
     return scroller
+
+
+def without_tooltips(app: App[Any]) -> None:
+    """The app's screens have no tooltip widget (as `App.run_test(tooltips=False)` does):
+    a widget, with its message pump, styles and caches, less on every screen, for an
+    app whose widgets have no tooltips and whose members have no mouse to hover with."""
+    app._disable_tooltips = True
 
 
 def has_notifications(app: App[Any]) -> bool:
@@ -275,6 +285,8 @@ def apply_textual_patches() -> None:
     _quiet_empty_toast_rack()
     _style_a_new_screen_once()
     _one_layout_as_a_screen_comes_up()
+    _light_message_queues()
+    _parameters_counted_from_the_code()
     # No patch drops a Layout or Update message. One that skipped layouts "already done"
     # saved a few ms of CPU a session start but left grown widgets at their old height: a
     # full layout that runs after a widget changes and before the widget's idle moment
@@ -739,11 +751,13 @@ def _one_layout_as_a_screen_comes_up() -> None:
     screen's update timer; by then the screen's first resume has laid it out and drawn
     it, at its size, with those widgets: a second full layout and frame of the same
     screen (and the resume's own `refresh()` after its layout a third), for every
-    session that starts. Now a full layout clears the screen's own "layout needed" flag
-    when that was set before the layout began, and a resume that laid the screen out
-    does not ask to draw it all again. What widgets ask for is untouched: their Layout
-    and Update messages arrive after the layout and run as before (a widget that grew
-    meanwhile is laid out again: tests/server/test_layout_under_load.py).
+    session that starts. Now a screen's first layout, which places every widget and
+    draws the whole screen, clears the screen's own "layout needed" and "repaint
+    needed" flags when they were set before it began, and a resume that laid the screen
+    out for the first time does not ask to draw it all again. Later layouts draw only
+    what moved, and are left as they are. What widgets ask for is untouched: their
+    Layout and Update messages arrive after the layout and run as before (a widget that
+    grew meanwhile is laid out again: tests/server/test_layout_under_load.py).
     """
     from textual import events
     from textual.geometry import Size
@@ -764,20 +778,25 @@ def _one_layout_as_a_screen_comes_up() -> None:
         raise TextualChanged("Screen._on_screen_resume changed: patch " + repr(patch))
 
     def _drawn_whole(self: Screen[Any], size: Size | None) -> bool:
-        """Whether a full layout at `size` is drawn as it ends (not deferred, not inline)."""
+        """Whether a layout at `size` is drawn as it ends: the top screen, not inline,
+        not deferred by a batch."""
         app = self.app
         return bool(
             (self.outer_size if size is None else size)
             and not app.is_inline
             and not app._batch_count
-            and self.is_current
+            and app.screen_stack
+            and app.screen_stack[-1] is self
         )
 
     def _refresh_layout(self: Screen[Any], size: Size | None = None, scroll: bool = False) -> None:
-        full = not scroll or bool(self._layout_widgets)
+        # A screen's first layout places every widget anew, and its frame draws the whole
+        # screen (the screen itself is among the widgets placed); later ones draw only
+        # what moved, so what was asked before them is left to run.
+        first = not scroll and not self._compositor.widgets
         layout, repaint = self._layout_required, self._repaint_required
         refresh_layout(self, size, scroll)
-        if full and _drawn_whole(self, size):
+        if first and self._compositor.widgets and _drawn_whole(self, size):
             # Done: this layout and its frame came after they were asked for.
             if layout:
                 self._layout_required = False
@@ -785,13 +804,213 @@ def _one_layout_as_a_screen_comes_up() -> None:
                 self._repaint_required = False
 
     def _on_screen_resume(self: Screen[Any], event: events.ScreenResume) -> None:
-        lays_out = self.is_attached and self._size != self.app.size
+        first = self.is_attached and not self._compositor.widgets
         resume(self, event)
-        if lays_out and _drawn_whole(self, None):
-            self._repaint_required = False  # its refresh() after the layout: drawn whole
+        if first and self._compositor.widgets and _drawn_whole(self, None):
+            self._repaint_required = False  # its refresh() after its first layout: drawn
+
+    # A widget hidden now and at the last layout takes no room before or after: the
+    # layout it asks for would place the same widgets in the same places. (A toast rack,
+    # hidden while there are no toasts, asks for one as it mounts, after the first.)
+    on_layout = _method(Screen, "_on_layout", patch + "_on_layout", ("self", "message"))
+
+    async def _on_layout(self: Screen[Any], message: Any) -> None:
+        widget = message.widget
+        if (
+            isinstance(widget, Widget)
+            and widget is not self
+            and not widget.display
+            and self._compositor.widgets
+            and widget not in self._compositor.widgets
+        ):
+            message.stop()
+            message.prevent_default()
+            return
+        await on_layout(self, message)
 
     Screen._refresh_layout = _refresh_layout  # type: ignore[method-assign]
     Screen._on_screen_resume = _on_screen_resume  # type: ignore[method-assign]
+    Screen._on_layout = _on_layout  # type: ignore[method-assign]
+
+
+class _LightEvent:
+    """`asyncio.Event` as a message pump uses it (set, is_set, clear, wait), with no
+    deque of waiters until something waits."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = False
+        self._waiters: list[asyncio.Future[None]] | None = None
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        if not self._set:
+            self._set = True
+            for waiter in self._waiters or ():
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._set = False
+
+    async def wait(self) -> bool:
+        if self._set:
+            return True
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        waiters = self._waiters
+        waiters.append(waiter)
+        try:
+            await waiter
+            return True
+        finally:
+            waiters.remove(waiter)
+            if not waiters and self._waiters is waiters:
+                self._waiters = None
+
+
+class _LightQueue:
+    """Textual's message queue (put_nowait, get, get_nowait, qsize, empty, task_done),
+    holding a deque only while messages wait and an event only while a reader waits."""
+
+    __slots__ = ("_readers", "_values")
+
+    def __init__(self) -> None:
+        self._values: deque[Any] | None = None
+        self._readers: list[asyncio.Future[None]] | None = None
+
+    def put_nowait(self, value: Any) -> None:
+        if self._values is None:
+            self._values = deque()
+        self._values.append(value)
+        for reader in self._readers or ():
+            if not reader.done():
+                reader.set_result(None)
+
+    def qsize(self) -> int:
+        return len(self._values) if self._values is not None else 0
+
+    def empty(self) -> bool:
+        return not self._values
+
+    def task_done(self) -> None:
+        pass
+
+    def get_nowait(self) -> Any:
+        values = self._values
+        if not values:
+            raise asyncio.QueueEmpty()
+        value = values.popleft()
+        if not values:
+            self._values = None
+        return value
+
+    async def get(self) -> Any:
+        while not self._values:
+            reader: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            if self._readers is None:
+                self._readers = []
+            readers = self._readers
+            readers.append(reader)
+            try:
+                await reader
+            finally:
+                readers.remove(reader)
+                if not readers and self._readers is readers:
+                    self._readers = None
+        return self.get_nowait()
+
+
+def _light_message_queues() -> None:
+    """A message pump's queue and "mounted" event hold no deque while nothing waits.
+
+    Every widget, screen and app is a message pump with a queue (a deque and an
+    `asyncio.Event`, itself with a deque) and a "mounted" event (another deque): about
+    2 KiB a pump, most of it empty deques, for the dozen or more pumps of every session
+    (tracemalloc: `asyncio/locks.py` and `textual/_queue.py`, 34 KiB a home session).
+    These do the same with a deque only while messages wait, and a future only while a
+    reader waits.
+    """
+    from textual.message_pump import MessagePump
+
+    patch = "light_message_queues"
+    for name, made in (("_message_queue", "return Queue()"), ("_mounted_event", "Event()")):
+        original = _target(MessagePump, name, patch + name)
+        function = getattr(original, "func", None)
+        if function is None or (
+            function.__module__ != __name__ and made not in inspect.getsource(function)
+        ):
+            raise TextualChanged(f"MessagePump.{name} changed: patch {patch!r}")
+        kind = type(original)  # Textual's cached_property
+        if function.__module__ != __name__:  # not installed already (tests install again)
+            _originals[patch + name] = function
+
+    def _message_queue(self: MessagePump) -> _LightQueue:
+        return _LightQueue()
+
+    def _mounted_event(self: MessagePump) -> _LightEvent:
+        return _LightEvent()
+
+    for name, made_by in (("_message_queue", _message_queue), ("_mounted_event", _mounted_event)):
+        replacement = kind(made_by)
+        replacement.__set_name__(MessagePump, name)
+        setattr(MessagePump, name, replacement)
+
+
+_VARARGS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
+
+
+def _parameters_counted_from_the_code() -> None:
+    """Textual counts a callback's parameters with `inspect.signature` each time the
+    callback is a new object (a `partial`, a closure made per call): about 18 times a
+    session start. A plain function's parameters are all in its code object; counted
+    from there, the count is the same (`tests/server/test_textual_compat.py` compares),
+    and anything else (wrapped, with a signature of its own, not a function) goes to
+    Textual's count as before.
+    """
+    from types import FunctionType, MethodType
+
+    import textual._callback as callback
+
+    patch = "parameters_counted_from_the_code"
+    original = _target(callback, "_count_parameters", patch)
+    if original.__module__ != __name__:
+        if tuple(inspect.signature(original).parameters) != ("func",):
+            raise TextualChanged("textual._callback._count_parameters changed: " + repr(patch))
+        _originals[patch] = original
+    counted = _originals.get(patch, original)
+
+    def from_the_code(function: Any) -> int | None:
+        if type(function) is not FunctionType or "__wrapped__" in function.__dict__:
+            return None
+        if "__signature__" in function.__dict__:
+            return None
+        code = function.__code__
+        flags = code.co_flags & _VARARGS
+        return (
+            code.co_argcount
+            + code.co_kwonlyargcount
+            + bool(flags & inspect.CO_VARARGS)
+            + bool(flags & inspect.CO_VARKEYWORDS)
+        )
+
+    def _count_parameters(func: Callable[..., Any]) -> int:
+        count = from_the_code(func)
+        if count is None and type(func) is MethodType:
+            underneath = from_the_code(func.__func__)
+            # The instance fills the first positional parameter (if there is one).
+            if underneath is not None and func.__func__.__code__.co_argcount:
+                count = underneath - 1
+        if count is None:
+            result: int = counted(func)
+            return result
+        return count
+
+    callback._count_parameters = _count_parameters
 
 
 def _keep_reverse_in_visual_styles() -> None:

@@ -8,14 +8,19 @@ written for, an installer raises TextualChanged, or an accessor's answer is wron
 from __future__ import annotations
 
 import ast
+import asyncio
+import functools
 import hashlib
 import inspect
 import weakref
+from collections import deque
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pytest
+import textual._callback as textual_callback
 from rich.color import ColorSystem
 from rich.segment import Segment
 from textual import events
@@ -28,6 +33,7 @@ from textual.containers import VerticalScroll
 from textual.css.stylesheet import Stylesheet
 from textual.filter import NoColor
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
@@ -57,6 +63,7 @@ from screens.textual_compat import (
     takes_no_arguments,
     terminal_size,
     use_line_filter,
+    without_tooltips,
 )
 from screens.widgets import BBSTextArea
 from server.driver import SSHDriver, TerminalLink
@@ -81,6 +88,10 @@ ORIGINALS = {
     "style_a_new_screen_once_resume": "f39caa8ec4424d3cade603cf3bd714950323ca9bf16e922ba0dcad147fb9b9cf",  # noqa: E501
     "style_a_new_screen_once_update_nodes": "386367db2e9d8dee93d6f604a5a80d71d2a30093404b7329decb7963de27776b",  # noqa: E501
     "one_layout_as_a_screen_comes_up": "889715478130b7e06cbb02a266d699b5abb68053f767327b86ffc995ebe38bfb",  # noqa: E501
+    "one_layout_as_a_screen_comes_up_on_layout": "55209a37fad6f883be69ba32281e3fd7b36ba7f661c4bc619f6a7435ca2e6799",  # noqa: E501
+    "parameters_counted_from_the_code": "645475a994d72349717663a6f72456b3b8eb540dca0ebffcf28cde8bf988b9e9",  # noqa: E501
+    "light_message_queues_message_queue": "031379438d26e6dc96a07da302e374dbab344ac6a4c6ae6d9a79a300cfaea059",  # noqa: E501
+    "light_message_queues_mounted_event": "43fba6a72279d8e5a98119c3c992e0113d7655bd7971b1c797674b6f2cc5d142",  # noqa: E501
 }
 
 
@@ -121,6 +132,10 @@ INSTALLERS = [
     (compat._style_a_new_screen_once, Screen, "_on_screen_resume"),
     (compat._one_layout_as_a_screen_comes_up, Screen, "_refresh_layout"),
     (compat._one_layout_as_a_screen_comes_up, Screen, "_on_screen_resume"),
+    (compat._one_layout_as_a_screen_comes_up, Screen, "_on_layout"),
+    (compat._light_message_queues, MessagePump, "_message_queue"),
+    (compat._parameters_counted_from_the_code, textual_callback, "_count_parameters"),
+    (compat._light_message_queues, MessagePump, "_mounted_event"),
 ]
 
 
@@ -397,6 +412,30 @@ async def test_a_new_screen_is_laid_out_and_drawn_once_as_it_comes_up() -> None:
         assert app.screen.query_one("#second").size.height == 2
 
 
+async def test_a_widget_hidden_before_and_after_asks_for_no_layout() -> None:
+    apply_textual_patches()
+    app = _FlatApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await wait_until(lambda: app.screen.stack_updates > 0)
+        await pilot.pause()
+        screen = app.screen
+        hidden = Static("never shown")
+        hidden.display = False
+        await screen.mount(hidden)
+        await pilot.pause()
+        before = len(app.layouts)
+        hidden.refresh(layout=True)  # as a toast rack's scroll bar setting does on mount
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.layouts) == before
+        # One that was shown and hides is laid out: its room goes to the others.
+        third = screen.query_one("#second", Static)
+        third.display = False
+        await wait_until(lambda: len(app.layouts) > before)
+        await pilot.pause()
+        assert third not in screen._compositor.widgets
+
+
 async def test_what_is_asked_during_or_after_a_layout_still_runs() -> None:
     apply_textual_patches()
     app = App[None]()
@@ -421,6 +460,113 @@ async def test_what_is_asked_during_or_after_a_layout_still_runs() -> None:
         screen._refresh_layout(scroll=True)
         assert screen._layout_required
         await pilot.pause()
+
+
+async def test_message_pumps_hold_no_deque_while_nothing_waits() -> None:
+    apply_textual_patches()
+    app = _FlatApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        pumps = [app, app.screen, *app.screen.walk_children()]
+        for pump in pumps:
+            assert not any(isinstance(v, deque) for v in _reachable(pump._message_queue))
+            assert not any(isinstance(v, deque) for v in _reachable(pump._mounted_event))
+            assert pump._mounted_event.is_set()
+        # Messages still arrive, in order, and a pump waits for the next one.
+        text = app.screen.query_one("#second", Static)
+        for n in range(5):
+            text.update(f"line {n}")
+        await pilot.pause()
+        assert str(text.render()) == "line 4"
+        await pilot.press("tab")
+        await pilot.pause()
+
+
+def _reachable(obj: Any) -> list[Any]:
+    """What an object holds in its slots or attributes."""
+    slots = getattr(type(obj), "__slots__", ())
+    held = [getattr(obj, name, None) for name in slots]
+    return held + list(getattr(obj, "__dict__", {}).values())
+
+
+async def test_a_light_queue_and_event_behave_as_asyncio_s() -> None:
+    queue = compat._LightQueue()
+    assert queue.empty() and queue.qsize() == 0
+    with pytest.raises(asyncio.QueueEmpty):
+        queue.get_nowait()
+    reader = asyncio.ensure_future(queue.get())
+    await asyncio.sleep(0)
+    assert not reader.done()
+    queue.put_nowait(1)
+    queue.put_nowait(2)
+    assert await reader == 1 and queue.qsize() == 1 and not queue.empty()
+    assert queue.get_nowait() == 2 and queue.empty()
+    cancelled = asyncio.ensure_future(queue.get())
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    await asyncio.sleep(0)
+    queue.put_nowait(3)  # not lost to the cancelled reader
+    assert await queue.get() == 3
+    event = compat._LightEvent()
+    waiters = [asyncio.ensure_future(event.wait()) for _ in range(2)]
+    await asyncio.sleep(0)
+    assert not event.is_set() and not any(w.done() for w in waiters)
+    event.set()
+    assert await asyncio.gather(*waiters) == [True, True] and event.is_set()
+    assert await event.wait()
+    event.clear()
+    assert not event.is_set()
+
+
+def test_parameters_are_counted_as_inspect_counts_them() -> None:
+    apply_textual_patches()
+
+    def wrapped(a: int, b: int) -> None: ...
+
+    @functools.wraps(wrapped)
+    def wrapper(*args: Any) -> None: ...
+
+    def signed(a: int) -> None: ...
+
+    signed.__signature__ = inspect.signature(wrapped)  # type: ignore[attr-defined]
+
+    class Holder:
+        def method(self, a: int, b: int = 0, *rest: int, c: int, **more: int) -> None: ...
+
+        def only_rest(*args: Any) -> None: ...
+
+        def __call__(self, a: int) -> None: ...
+
+    def outer(n: int) -> Callable[..., None]:
+        def closure(a: int, /, b: int, *, c: int = n) -> None: ...
+
+        return closure
+
+    holder = Holder()
+    callables: list[Callable[..., Any]] = [
+        lambda: None,
+        lambda a, b=1: None,
+        outer(1),
+        outer(2),
+        wrapper,
+        signed,
+        holder.method,
+        holder.only_rest,
+        Holder.method,
+        holder,
+        print,
+        functools.partial(holder.method, 1),
+        functools.partial(outer(3), 1, c=2),
+    ]
+    counted = textual_callback._count_parameters
+    textual_s = patched_originals()["parameters_counted_from_the_code"]
+    assert counted is not textual_s
+    for function in callables:
+        # Textual's count_parameters hands a partial's function, and a bound method's
+        # function, to _count_parameters: each is counted as Textual counts it.
+        for one in (function, getattr(function, "func", None), getattr(function, "__func__", None)):
+            if one is not None:
+                assert counted(one) == textual_s(one) == len(inspect.signature(one).parameters)
 
 
 async def test_app_driver_and_row_scroller_under_a_headless_driver() -> None:
@@ -462,6 +608,28 @@ async def test_has_notifications() -> None:
         assert not has_notifications(app)
         app.notify("hello")
         await wait_until(lambda: has_notifications(app), what="the notification")
+
+
+async def test_without_tooltips() -> None:
+    async def children(tooltips: bool) -> list[str]:
+        app = _Probe()
+        if not tooltips:
+            without_tooltips(app)
+        seen: list[str] = []
+
+        async def look() -> None:
+            await wait_until(lambda: app.is_running and app.screen.is_mounted, what="the app")
+            seen.extend(type(child).__name__ for child in app.screen.children)
+            app.exit()
+
+        task = asyncio.get_running_loop().create_task(look())
+        await app.run_async(headless=True, size=(40, 10))
+        await task
+        return seen
+
+    assert "Tooltip" in await children(tooltips=True)
+    shown = await children(tooltips=False)
+    assert "Tooltip" not in shown and "ToastRack" in shown  # notifications still shown
 
 
 async def test_layout_and_repaint_pending() -> None:
