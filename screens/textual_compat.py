@@ -287,6 +287,7 @@ def apply_textual_patches() -> None:
     _one_layout_as_a_screen_comes_up()
     _light_message_queues()
     _parameters_counted_from_the_code()
+    _dispatch_planned_once_per_class()
     # No patch drops a Layout or Update message. One that skipped layouts "already done"
     # saved a few ms of CPU a session start but left grown widgets at their old height: a
     # full layout that runs after a widget changes and before the widget's idle moment
@@ -1011,6 +1012,88 @@ def _parameters_counted_from_the_code() -> None:
         return count
 
     callback._count_parameters = _count_parameters
+
+
+def _dispatch_planned_once_per_class() -> None:
+    """Which handlers a message reaches is worked out once per pump class and message
+    class, not for every message.
+
+    For each message, Textual walks the receiver's class hierarchy and the message's,
+    looking up decorated (`@on`) handlers and `on_`/`_on_` methods in each class's
+    dictionary: about 220 walks a session start. The classes do not change while the
+    server runs, so the walk's result (per class: the decorated handlers that may apply,
+    and the named handler) is kept; what depends on the message itself is still checked
+    for each one, as before: an `@on` handler's selectors, whether the message was
+    stopped from reaching further classes (`prevent_default`), and a handler reached
+    twice is called once.
+    """
+    from textual._on import OnNoWidget
+    from textual.css.match import match
+    from textual.message_pump import MessagePump
+
+    patch = "dispatch_planned_once_per_class"
+    original = _method(
+        MessagePump, "_get_dispatch_methods", patch, ("self", "method_name", "message")
+    )
+    if original.__module__ != __name__:
+        source = inspect.getsource(original)
+        for needed in ('cls.__dict__.get("_decorated_handlers")', "message._no_default_action"):
+            if needed not in source:
+                raise TextualChanged("MessagePump._get_dispatch_methods changed: " + repr(patch))
+
+    Plan = tuple[tuple[type, tuple[tuple[Any, Any], ...], Any], ...]
+    plans: dict[tuple[type, type, str], Plan] = {}
+
+    def plan_for(pump: type, message: type, method_name: str) -> Plan:
+        message_mro = [kind for kind in message.__mro__ if issubclass(kind, Message)]
+        steps = []
+        for cls in pump.__mro__:
+            decorated: list[tuple[Any, Any]] = []
+            handlers = cls.__dict__.get("_decorated_handlers")
+            if handlers:
+                for message_class in message_mro:
+                    decorated.extend(handlers.get(message_class, []))
+            named = cls.__dict__.get(f"_{method_name}") or cls.__dict__.get(method_name)
+            if named is not None and getattr(named, "_textual_on", None):
+                named = None
+            if decorated or named is not None:
+                steps.append((cls, tuple(decorated), named))
+        return tuple(steps)
+
+    def _get_dispatch_methods(self: MessagePump, method_name: str, message: Message) -> Any:
+        key = (type(self), type(message), method_name)
+        steps = plans.get(key)
+        if steps is None:
+            steps = plans[key] = plan_for(type(self), type(message), method_name)
+        dispatched: set[Any] = set()
+        for cls, decorated, named in steps:
+            if message._no_default_action:
+                break
+            for method, selectors in decorated:
+                if method in dispatched:
+                    continue
+                if not selectors:
+                    yield cls, method.__get__(self, cls)
+                    dispatched.add(method)
+                elif message._sender:
+                    for attribute, selector in selectors.items():
+                        node = getattr(message, attribute)
+                        if node is None:
+                            break
+                        if not isinstance(node, Widget):
+                            raise OnNoWidget(
+                                f"on decorator can't match against {attribute!r} as it is "
+                                "not a widget."
+                            )
+                        if not match(selector, node):
+                            break
+                    else:
+                        yield cls, method.__get__(self, cls)
+                        dispatched.add(method)
+            if named is not None:
+                yield cls, named.__get__(self, cls)
+
+    MessagePump._get_dispatch_methods = _get_dispatch_methods  # type: ignore[method-assign]
 
 
 def _keep_reverse_in_visual_styles() -> None:

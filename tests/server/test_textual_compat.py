@@ -23,7 +23,7 @@ import pytest
 import textual._callback as textual_callback
 from rich.color import ColorSystem
 from rich.segment import Segment
-from textual import events
+from textual import events, on
 from textual._callback import count_parameters
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
@@ -38,7 +38,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 from textual.widgets._toast import ToastRack
 
 import screens.textual_compat as compat
@@ -90,6 +90,7 @@ ORIGINALS = {
     "one_layout_as_a_screen_comes_up": "889715478130b7e06cbb02a266d699b5abb68053f767327b86ffc995ebe38bfb",  # noqa: E501
     "one_layout_as_a_screen_comes_up_on_layout": "55209a37fad6f883be69ba32281e3fd7b36ba7f661c4bc619f6a7435ca2e6799",  # noqa: E501
     "parameters_counted_from_the_code": "645475a994d72349717663a6f72456b3b8eb540dca0ebffcf28cde8bf988b9e9",  # noqa: E501
+    "dispatch_planned_once_per_class": "42cf0aeddecf314f6e7557e1aee0003f91b0aec2a8309a5c9595e8a98f94e073",  # noqa: E501
     "light_message_queues_message_queue": "031379438d26e6dc96a07da302e374dbab344ac6a4c6ae6d9a79a300cfaea059",  # noqa: E501
     "light_message_queues_mounted_event": "43fba6a72279d8e5a98119c3c992e0113d7655bd7971b1c797674b6f2cc5d142",  # noqa: E501
 }
@@ -135,6 +136,7 @@ INSTALLERS = [
     (compat._one_layout_as_a_screen_comes_up, Screen, "_on_layout"),
     (compat._light_message_queues, MessagePump, "_message_queue"),
     (compat._parameters_counted_from_the_code, textual_callback, "_count_parameters"),
+    (compat._dispatch_planned_once_per_class, MessagePump, "_get_dispatch_methods"),
     (compat._light_message_queues, MessagePump, "_mounted_event"),
 ]
 
@@ -567,6 +569,73 @@ def test_parameters_are_counted_as_inspect_counts_them() -> None:
         for one in (function, getattr(function, "func", None), getattr(function, "__func__", None)):
             if one is not None:
                 assert counted(one) == textual_s(one) == len(inspect.signature(one).parameters)
+
+
+class _Handled(Static):
+    def on_key(self, event: events.Key) -> None: ...
+
+    @on(Button.Pressed)
+    def any_press(self, event: Button.Pressed) -> None: ...
+
+
+class _HandledMore(_Handled):
+    def _on_key(self, event: events.Key) -> None: ...
+
+    @on(Button.Pressed, "#ok")
+    def ok_pressed(self, event: Button.Pressed) -> None: ...
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self, event: Button.Pressed) -> None: ...
+
+    @on(events.Key)
+    def any_key(self, event: events.Key) -> None: ...
+
+
+class _Buttons(App[None]):
+    def compose(self) -> ComposeResult:
+        yield _HandledMore(id="handled")
+        yield Button("OK", id="ok")
+        yield Button("Cancel", id="cancel")
+
+
+async def test_a_message_reaches_the_handlers_textual_s_walk_finds() -> None:
+    apply_textual_patches()
+    walk = patched_originals()["dispatch_planned_once_per_class"]
+    app = _Buttons()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        handled = app.query_one(_HandledMore)
+        ok, cancel = app.query_one("#ok", Button), app.query_one("#cancel", Button)
+
+        def planned(name: str, message: Message) -> Any:
+            return handled._get_dispatch_methods(name, message)
+
+        def walked(name: str, message: Message) -> Any:
+            return walk(handled, name, message)
+
+        def reached(method: Any, name: str, message: Message, stop_after: int = 99) -> list[Any]:
+            found = []
+            for cls, handler in method(name, message):
+                found.append((cls, handler.__func__))
+                if len(found) == stop_after:
+                    message.prevent_default()  # no further classes
+            return found
+
+        for _ in range(2):  # planned, then from the plan
+            for make in (
+                lambda: events.Key("a", "a"),
+                lambda: Button.Pressed(ok),
+                lambda: Button.Pressed(cancel),
+                lambda: events.Mount(),
+            ):
+                for stop_after in (99, 1, 2):
+                    message = make()
+                    name = message.handler_name
+                    assert reached(planned, name, message, stop_after) == reached(
+                        walked, name, make(), stop_after
+                    ), (message, stop_after)
+        pressed = reached(planned, "on_button_pressed", Button.Pressed(ok))
+        assert [function.__name__ for _cls, function in pressed] == ["ok_pressed", "any_press"]
 
 
 async def test_app_driver_and_row_scroller_under_a_headless_driver() -> None:
