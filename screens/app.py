@@ -28,7 +28,12 @@ from bbs.services import Services
 from bbs.terminal_caps import ColourDepth, effective_depth
 from screens.live import Live
 from screens.tcss import module_css
-from screens.textual_compat import QuietCrashApp, set_color_system, use_line_filter
+from screens.textual_compat import (
+    QuietCrashApp,
+    set_color_system,
+    use_line_filter,
+    without_tooltips,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +100,7 @@ class BBSApp(QuietCrashApp[int]):
         terminal_link: Any = None,
     ) -> None:
         super().__init__(driver_class=driver_class, ansi_color=True)
+        without_tooltips(self)  # no widget of ours has one: one widget less on every screen
         self.context = context
         # The BBS's services: the app hands each screen the ones it uses.
         self._services = context.services

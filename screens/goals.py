@@ -1258,11 +1258,23 @@ class CheckInsDue(Static):
 
     DEFAULT_CSS = default_css(__file__, "CheckInsDue")
 
-    def __init__(self, *, id: str | None = None, goals: GoalService) -> None:
-        super().__init__("", id=id, markup=False)
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        goals: GoalService,
+        greeting: Greeting | None = None,
+        speaks: Speaks = ENGLISH,
+    ) -> None:
+        # Composed with the session's greeting (said by `speaks`), the widget is drawn
+        # complete by the screen's first layout: no update, no second layout.
+        shown = _greeting_lines(speaks, greeting) if greeting is not None else []
+        super().__init__(Content("\n").join(shown), id=id, markup=False)
         self._goals = goals
-        self.due: list[GoalSummary] = []
+        self.due: list[GoalSummary] = greeting.due if greeting is not None else []
         self._cheers: Live | None = None
+        if greeting is not None:
+            self.display = bool(shown)  # not mounted yet: no refresh asked
 
     def on_mount(self) -> None:
         # The home screen hands over what is due (one read for the whole screen).
@@ -1307,25 +1319,31 @@ class CheckInsDue(Static):
 
     def show_greeting(self, greeting: Greeting) -> None:
         self.due = greeting.due
-        w = speaker(self)
-        lines: list[Content] = []
-        if greeting.text:
-            lines.append(Content(clean_line(w.t(greeting.text))))
-        if self.due:
-            titles = ", ".join(truncate_display(clean_line(s.goal.title), 24) for s in self.due[:3])
-            others = len(self.due) - 3
-            more = (
-                w.ngettext(" and {count} more", " and {count} more", others).format(count=others)
-                if others > 0
-                else ""
-            )
-            lines.append(
-                Content(w.t(N_("Check-ins due: "))).stylize("bold")
-                + Content(titles + more)
-                + Content(w.t(N_("  (C check in)"))).stylize("bold")
-            )
+        lines = _greeting_lines(speaker(self), greeting)
         self.update(Content("\n").join(lines))
         self.display = bool(lines)
+
+
+def _greeting_lines(w: Speaks, greeting: Greeting) -> list[Content]:
+    """The companion's hello and what is due, C to check in (no lines: nothing to say)."""
+    due = greeting.due
+    lines: list[Content] = []
+    if greeting.text:
+        lines.append(Content(clean_line(w.t(greeting.text))))
+    if due:
+        titles = ", ".join(truncate_display(clean_line(s.goal.title), 24) for s in due[:3])
+        others = len(due) - 3
+        more = (
+            w.ngettext(" and {count} more", " and {count} more", others).format(count=others)
+            if others > 0
+            else ""
+        )
+        lines.append(
+            Content(w.t(N_("Check-ins due: "))).stylize("bold")
+            + Content(titles + more)
+            + Content(w.t(N_("  (C check in)"))).stylize("bold")
+        )
+    return lines
 
 
 async def quick_check_in(screen: Screen[Any], *, goals: GoalService) -> None:

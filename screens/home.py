@@ -13,12 +13,13 @@ from bbs.boards.records import DraftView, NewsItem
 from bbs.i18n import N_
 from bbs.text_safety import clean_line, truncate_display
 from screens.compose import ComposeTarget, write
-from screens.goals import speaker
+from screens.goals import ENGLISH, Speaks, speaker
 from screens.tcss import default_css
 
 if TYPE_CHECKING:
     from bbs.boards.service import BoardService
     from bbs.goals.service import GoalService
+    from bbs.home import HomeSnapshot
     from bbs.mail.service import MailService
 
 
@@ -48,13 +49,32 @@ class WhatsNew(Static):
     DEFAULT_CSS = default_css(__file__, "WhatsNew")
 
     def __init__(
-        self, *, id: str | None = None, boards: BoardService, mail: MailService, goals: GoalService
+        self,
+        *,
+        id: str | None = None,
+        boards: BoardService,
+        mail: MailService,
+        goals: GoalService,
+        home: HomeSnapshot | None = None,
+        speaks: Speaks = ENGLISH,
     ) -> None:
-        super().__init__("", id=id, markup=False)
+        # Composed with the session's snapshot (`home`, said by `speaks`), the widget is
+        # drawn complete by the screen's first layout: no update, no second layout.
+        items: list[_Item] = []
+        if home is not None:
+            items = _news_items(
+                speaks,
+                home.news,
+                home.drafts,
+                home.unread_mail,
+                invitations=home.invitations,
+                cheers=home.cheers,
+            )
+        super().__init__(_render_items(speaks, items) if home else "", id=id, markup=False)
         self._boards = boards
         self._mail = mail
         self._goals = goals
-        self.items: list[_Item] = []
+        self.items: list[_Item] = items
 
     def show_news(
         self,
@@ -66,61 +86,10 @@ class WhatsNew(Static):
         cheers: int = 0,
     ) -> None:
         w = speaker(self)
-        items: list[_Item] = []
-        if unread_mail:
-            mail = w.ngettext(
-                "{count} new private message", "{count} new private messages", unread_mail
-            )
-            items.append(_Item(mail.format(count=unread_mail), messages=True))
-        if invitations:
-            waiting = w.ngettext(
-                "{count} accountability partner invitation waiting for your answer",
-                "{count} accountability partner invitations waiting for your answer",
-                invitations,
-            )
-            items.append(_Item(waiting.format(count=invitations), partners=True))
-        if cheers:
-            cheered = w.ngettext(
-                "{count} new cheer from your partners",
-                "{count} new cheers from your partners",
-                cheers,
-            )
-            items.append(_Item(cheered.format(count=cheers), partners=True))
-        for d in drafts[:2]:
-            items.append(
-                _Item(
-                    w.t(N_("Unsent draft: {label}")).format(label=d.label),
-                    draft_context=d.context,
-                    draft_label=d.label,
-                    draft_title=bool(d.title),
-                )
-            )
-        for n in news:
-            title = truncate_display(clean_line(n.thread_title), 34)
-            actor = truncate_display(clean_line(n.actor), 16)
-            if n.kind == "mention":
-                text = w.t(N_("{name} mentioned you in “{title}”")).format(name=actor, title=title)
-            elif n.kind == "new_thread":
-                text = w.t(N_("New thread “{title}” in {board}")).format(
-                    title=title, board=truncate_display(n.board_name, 14)
-                )
-            else:
-                text = w.t(N_("{name} replied in “{title}”")).format(name=actor, title=title)
-            items.append(_Item(text, thread_id=n.thread_id, seq=n.seq))
-        self.items = items[:NEWS_MAX]
-        self.update(self._render_items())
-
-    def _render_items(self) -> Content:
-        w = speaker(self)
-        if not self.items:
-            return Content(w.t(N_("Nothing new for you since your last visit."))).stylize("italic")
-        lines = [Content(w.t(N_("What is new for you (press its number):"))).stylize("bold")]
-        for number, item in enumerate(self.items, start=1):
-            lines.append(
-                Content(f"{number}  ").stylize("bold")
-                + Content(truncate_display(clean_line(item.text), 72))
-            )
-        return Content("\n").join(lines)
+        self.items = _news_items(
+            w, news, drafts, unread_mail, invitations=invitations, cheers=cheers
+        )
+        self.update(_render_items(w, self.items))
 
     async def open(self, number: int) -> None:
         """Open item `number` (1-based): a thread at the post, a draft, or the mailbox."""
@@ -152,3 +121,69 @@ class WhatsNew(Static):
 
     async def _write_draft(self, target: ComposeTarget) -> None:
         await write(self.screen, target, boards=self._boards, mail=self._mail)
+
+
+def _news_items(
+    w: Speaks,
+    news: list[NewsItem],
+    drafts: list[DraftView],
+    unread_mail: int,
+    *,
+    invitations: int = 0,
+    cheers: int = 0,
+) -> list[_Item]:
+    """What is new, numbered in this order: mail, partners, drafts, then board news."""
+    items: list[_Item] = []
+    if unread_mail:
+        mail = w.ngettext(
+            "{count} new private message", "{count} new private messages", unread_mail
+        )
+        items.append(_Item(mail.format(count=unread_mail), messages=True))
+    if invitations:
+        waiting = w.ngettext(
+            "{count} accountability partner invitation waiting for your answer",
+            "{count} accountability partner invitations waiting for your answer",
+            invitations,
+        )
+        items.append(_Item(waiting.format(count=invitations), partners=True))
+    if cheers:
+        cheered = w.ngettext(
+            "{count} new cheer from your partners",
+            "{count} new cheers from your partners",
+            cheers,
+        )
+        items.append(_Item(cheered.format(count=cheers), partners=True))
+    for d in drafts[:2]:
+        items.append(
+            _Item(
+                w.t(N_("Unsent draft: {label}")).format(label=d.label),
+                draft_context=d.context,
+                draft_label=d.label,
+                draft_title=bool(d.title),
+            )
+        )
+    for n in news:
+        title = truncate_display(clean_line(n.thread_title), 34)
+        actor = truncate_display(clean_line(n.actor), 16)
+        if n.kind == "mention":
+            text = w.t(N_("{name} mentioned you in “{title}”")).format(name=actor, title=title)
+        elif n.kind == "new_thread":
+            text = w.t(N_("New thread “{title}” in {board}")).format(
+                title=title, board=truncate_display(n.board_name, 14)
+            )
+        else:
+            text = w.t(N_("{name} replied in “{title}”")).format(name=actor, title=title)
+        items.append(_Item(text, thread_id=n.thread_id, seq=n.seq))
+    return items[:NEWS_MAX]
+
+
+def _render_items(w: Speaks, items: list[_Item]) -> Content:
+    if not items:
+        return Content(w.t(N_("Nothing new for you since your last visit."))).stylize("italic")
+    lines = [Content(w.t(N_("What is new for you (press its number):"))).stylize("bold")]
+    for number, item in enumerate(items, start=1):
+        lines.append(
+            Content(f"{number}  ").stylize("bold")
+            + Content(truncate_display(clean_line(item.text), 72))
+        )
+    return Content("\n").join(lines)

@@ -51,6 +51,7 @@ class MainMenuScreen(BBSScreen[None]):
 
     _shown_once = False
     _asked_to_agree = False
+    _composed_with: HomeSnapshot | None = None
 
     BINDINGS: ClassVar[list[BindingType]] = (
         [Binding(key, action, label, show=False) for key, action, label in SECTIONS]
@@ -66,6 +67,13 @@ class MainMenuScreen(BBSScreen[None]):
         self._services = services
 
     def compose(self) -> ComposeResult:
+        # The session read the home screen's data while the app was starting: composed
+        # with it, the first screen is laid out and drawn once, complete (an update after
+        # mounting would ask for a second layout and frame, for every member logging in).
+        context = self.bbs.context
+        home, context.home = context.home, None
+        self._composed_with = home
+        said_by = self.bbs
         member = self.bbs.member
         name = member.pseudonym if member else ""
         community = self._services.settings().community_name
@@ -80,12 +88,28 @@ class MainMenuScreen(BBSScreen[None]):
             boards=self._services.boards,
             mail=self._services.mail,
             goals=self._services.goals,
+            home=home,
+            speaks=said_by,
         )
-        yield RoomEventsToday(id="room-events-today", events=self._services.events)
-        yield CheckInsDue(id="checkins-due", goals=self._services.goals)
+        yield RoomEventsToday(
+            id="room-events-today",
+            events=self._services.events,
+            today=home.events_today if home is not None else None,
+            t=self.t,
+        )
+        yield CheckInsDue(
+            id="checkins-due",
+            goals=self._services.goals,
+            greeting=home.greeting if home is not None else None,
+            speaks=said_by,
+        )
         shown = sections_for(member is not None and member.is_staff)
         yield ModerationNews(
-            id="moderation-news", events=self._services.events, admin=self._services.admin
+            id="moderation-news",
+            events=self._services.events,
+            admin=self._services.admin,
+            home=home,
+            speaks=said_by,
         )
         yield KeyMenu(
             [(action, f" {key.upper()}  {self.t(label)} ") for key, action, label in shown],
@@ -115,14 +139,12 @@ class MainMenuScreen(BBSScreen[None]):
         self.app.push_screen(RoomListScreen(rooms=self._services.rooms))
 
     def on_mount(self) -> None:
-        # The session read the home screen's data while the app was starting: shown now,
-        # before the first layout, the first screen is drawn once and complete.
-        context = self.bbs.context
-        snapshot, context.home = context.home, None
-        if snapshot is not None:
-            self._show_home(snapshot)
-        else:
+        home, self._composed_with = self._composed_with, None
+        if home is None:
             self._load_home()
+        elif home.needs_agreement and not self._asked_to_agree:
+            self._asked_to_agree = True
+            self._agree_again()
 
     async def on_screen_resume(self) -> None:
         if not self._shown_once:

@@ -29,6 +29,7 @@ from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
 from screens.admin import ACTION_NAMES, named
 from screens.base import AdminPanel, BBSScreen
+from screens.goals import ENGLISH, Speaks, speaker
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, literal, session_text
@@ -36,6 +37,7 @@ from screens.widgets import KeyBar, PlainText, TextField, literal, session_text
 if TYPE_CHECKING:
     from bbs.admin.service import AdminService
     from bbs.events import EventBus
+    from bbs.home import HomeSnapshot
 
 
 # A crisis alert stays on screen this long (a toast over whatever screen is open).
@@ -51,21 +53,41 @@ class ModerationNews(Static):
 
     DEFAULT_CSS = default_css(__file__, "ModerationNews")
 
-    def __init__(self, *, id: str | None = None, events: EventBus, admin: AdminService) -> None:
-        super().__init__("", id=id, markup=False)
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        events: EventBus,
+        admin: AdminService,
+        home: HomeSnapshot | None = None,
+        speaks: Speaks = ENGLISH,
+    ) -> None:
+        # Composed with the session's snapshot (`home`, said by `speaks`), the widget is
+        # drawn complete by the screen's first layout: no update, no second layout.
+        lines = (
+            _news_lines(speaks, home.banner, home.notices, home.crisis_waiting)
+            if home is not None
+            else []
+        )
+        shown = Content("\n").join(lines)
+        super().__init__(shown, id=id, markup=False)
         self._events = events
         self._admin = admin
-        self.notices: list[NoticeView] = []
+        self.notices: list[NoticeView] = home.notices if home is not None else []
         self._live: Live | None = None
-        self._shown = ""
+        self._shown = shown.plain
         self._crisis_seen = 0
+        # Alerts waiting at login, said once the widget is on screen (see `show_news`).
+        self._crisis_at_start = home.crisis_waiting if home is not None else 0
         # Counts the news's own reads: a home snapshot read before the latest of them is
         # older than what they show, and must not overwrite it (see `reads_started`).
         self.reads_started = 0
         # Nothing to say takes no room on a 24-line home screen.
-        self.display = False
+        self.display = bool(lines)  # not mounted yet: no refresh asked
 
     def on_mount(self) -> None:
+        if self._crisis_at_start:
+            self._say_crisis_waiting(self._crisis_at_start)
         screen = self.screen
         assert isinstance(screen, BBSScreen)
         member = screen.bbs.member
@@ -143,59 +165,69 @@ class ModerationNews(Static):
             return
         self.notices = notices
         if crisis > self._crisis_seen:
-            # Alerts that arrived while this moderator was away from the bus (a fresh
-            # login, or after a busy moment): say so wherever they are.
-            self.app.notify(
-                self.ngettext(
-                    "{count} crisis alert waiting in the review queue (A on the home screen).",
-                    "{count} crisis alerts waiting in the review queue (A on the home screen).",
-                    crisis,
-                ).format(count=crisis),
-                markup=False,
-                title=self.t(CRISIS_TITLE),
-                severity="error",
-                timeout=CRISIS_ALERT_SECONDS,
-            )
+            self._say_crisis_waiting(crisis)
         self._crisis_seen = crisis
-        lines: list[Content] = []
-        if banner.strip():
-            heading = self.t(N_("Announcement: "))
-            lines.append(
-                Content(heading).stylize("bold")
-                + literal(truncate_display(clean_line(banner), 76 - len(heading)))
-            )
-        if self.notices:
-            count = len(self.notices)
-            lines.append(
-                Content(
-                    self.ngettext(
-                        "{count} note from the moderators for you: press N to read.",
-                        "{count} notes from the moderators for you: press N to read.",
-                        count,
-                    ).format(count=count)
-                ).stylize("bold")
-            )
-        if crisis:
-            lines.append(
-                Content(
-                    self.ngettext(
-                        "{count} crisis alert waiting: press A to review.",
-                        "{count} crisis alerts waiting: press A to review.",
-                        crisis,
-                    ).format(count=crisis)
-                ).stylize("bold reverse")
-            )
+        lines = _news_lines(speaker(self), banner, notices, crisis)
         shown = Content("\n").join(lines)
         if shown.plain != self._shown:
             self._shown = shown.plain
             self.update(shown)
             self.display = bool(lines)
 
+    def _say_crisis_waiting(self, crisis: int) -> None:
+        # Alerts that arrived while this moderator was away from the bus (a fresh
+        # login, or after a busy moment): say so wherever they are.
+        self._crisis_seen = crisis
+        self.app.notify(
+            self.ngettext(
+                "{count} crisis alert waiting in the review queue (A on the home screen).",
+                "{count} crisis alerts waiting in the review queue (A on the home screen).",
+                crisis,
+            ).format(count=crisis),
+            markup=False,
+            title=self.t(CRISIS_TITLE),
+            severity="error",
+            timeout=CRISIS_ALERT_SECONDS,
+        )
+
     def open(self) -> None:
         if self.notices:
             self.app.push_screen(
                 NoticesScreen(self.notices, admin=self._admin), lambda _r: self._changed()
             )
+
+
+def _news_lines(w: Speaks, banner: str, notices: list[NoticeView], crisis: int) -> list[Content]:
+    """The banner, notes from moderators and (staff) alerts waiting: one line each, if any."""
+    lines: list[Content] = []
+    if banner.strip():
+        heading = w.t(N_("Announcement: "))
+        lines.append(
+            Content(heading).stylize("bold")
+            + literal(truncate_display(clean_line(banner), 76 - len(heading)))
+        )
+    if notices:
+        count = len(notices)
+        lines.append(
+            Content(
+                w.ngettext(
+                    "{count} note from the moderators for you: press N to read.",
+                    "{count} notes from the moderators for you: press N to read.",
+                    count,
+                ).format(count=count)
+            ).stylize("bold")
+        )
+    if crisis:
+        lines.append(
+            Content(
+                w.ngettext(
+                    "{count} crisis alert waiting: press A to review.",
+                    "{count} crisis alerts waiting: press A to review.",
+                    crisis,
+                ).format(count=crisis)
+            ).stylize("bold reverse")
+        )
+    return lines
 
 
 class NoticesScreen(BBSScreen[None]):

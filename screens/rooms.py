@@ -803,14 +803,22 @@ class RoomEventsToday(PlainText):
 
     DEFAULT_CSS = default_css(__file__, "RoomEventsToday")
 
-    def __init__(self, *, id: str | None = None, events: EventBus) -> None:
-        super().__init__(id=id)
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        events: EventBus,
+        today: list[RoomEventView] | None = None,
+        t: Callable[[object], str] = str,
+    ) -> None:
+        # Composed with today's events (`today`, said by `t`), drawn complete by the
+        # screen's first layout; nothing today takes no room.
+        super().__init__(events_today_text(today or [], t), id=id)
         self._events = events
         self._starting: Live | None = None
+        self.display = bool(today)  # not mounted yet: no refresh asked
 
     def on_mount(self) -> None:
-        # Nothing today takes no room; the home screen hands over today's events.
-        self.display = False
         # The home screen lives as long as the session: a session starting is said on
         # whatever screen the member is on (`Live` runs `_started` in this session).
         screen = self.screen

@@ -16,8 +16,10 @@ differs from what the patch was written for.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -68,6 +70,7 @@ __all__ = [
     "takes_no_arguments",
     "terminal_size",
     "use_line_filter",
+    "without_tooltips",
 ]
 
 ReturnType = TypeVar("ReturnType")
@@ -107,6 +110,13 @@ def row_scroller(app: App[Any]) -> RowScroller | None:
         return None
     scroller: RowScroller = driver
     return scroller
+
+
+def without_tooltips(app: App[Any]) -> None:
+    """The app's screens have no tooltip widget (as `App.run_test(tooltips=False)` does):
+    a widget, with its message pump, styles and caches, less on every screen, for an
+    app whose widgets have no tooltips and whose members have no mouse to hover with."""
+    app._disable_tooltips = True
 
 
 def has_notifications(app: App[Any]) -> bool:
@@ -278,6 +288,10 @@ def apply_textual_patches() -> None:
     _skip_same_size_relayout()
     _quiet_empty_toast_rack()
     _style_a_new_screen_once()
+    _one_layout_as_a_screen_comes_up()
+    _light_message_queues()
+    _parameters_counted_from_the_code()
+    _dispatch_planned_once_per_class()
     # No patch drops a Layout or Update message. One that skipped layouts "already done"
     # saved a few ms of CPU a session start but left grown widgets at their old height: a
     # full layout that runs after a widget changes and before the widget's idle moment
@@ -733,6 +747,357 @@ def _style_a_new_screen_once() -> None:
 
     Stylesheet.apply = apply_noting_the_rules  # type: ignore[method-assign]
     Screen._on_screen_resume = _on_screen_resume  # type: ignore[method-assign]
+
+
+def _one_layout_as_a_screen_comes_up() -> None:
+    """A screen's full layout also does the layout and repaint the screen asked for before it.
+
+    Mounting a screen's widgets asks the screen for a layout, which Textual runs on the
+    screen's update timer; by then the screen's first resume has laid it out and drawn
+    it, at its size, with those widgets: a second full layout and frame of the same
+    screen (and the resume's own `refresh()` after its layout a third), for every
+    session that starts. Now a screen's first layout, which places every widget and
+    draws the whole screen, clears the screen's own "layout needed" and "repaint
+    needed" flags when they were set before it began, and a resume that laid the screen
+    out for the first time does not ask to draw it all again. Later layouts draw only
+    what moved, and are left as they are. What widgets ask for is untouched: their
+    Layout and Update messages arrive after the layout and run as before (a widget that
+    grew meanwhile is laid out again: tests/server/test_layout_under_load.py).
+    """
+    from textual import events
+    from textual.geometry import Size
+    from textual.screen import Screen
+
+    patch = "one_layout_as_a_screen_comes_up"
+    resume = _target(Screen, "_on_screen_resume", patch)
+    refresh_layout = _method(Screen, "_refresh_layout", patch, ("self", "size", "scroll"))
+    source = inspect.getsource(refresh_layout)
+    if refresh_layout.__module__ != __name__ and (
+        "self._compositor.reflow(self, size)" not in source or "self._layout_widgets" not in source
+    ):
+        raise TextualChanged("Screen._refresh_layout changed: patch " + repr(patch))
+    textual_resume = _originals.get("style_a_new_screen_once_resume")
+    if textual_resume is None or "self._refresh_layout(size)\n            self.refresh()" not in (
+        inspect.getsource(textual_resume)
+    ):
+        raise TextualChanged("Screen._on_screen_resume changed: patch " + repr(patch))
+
+    def _drawn_whole(self: Screen[Any], size: Size | None) -> bool:
+        """Whether a layout at `size` is drawn as it ends: the top screen, not inline,
+        not deferred by a batch."""
+        app = self.app
+        return bool(
+            (self.outer_size if size is None else size)
+            and not app.is_inline
+            and not app._batch_count
+            and app.screen_stack
+            and app.screen_stack[-1] is self
+        )
+
+    def _refresh_layout(self: Screen[Any], size: Size | None = None, scroll: bool = False) -> None:
+        # A screen's first layout places every widget anew, and its frame draws the whole
+        # screen (the screen itself is among the widgets placed); later ones draw only
+        # what moved, so what was asked before them is left to run.
+        first = not scroll and not self._compositor.widgets
+        layout, repaint = self._layout_required, self._repaint_required
+        refresh_layout(self, size, scroll)
+        if first and self._compositor.widgets and _drawn_whole(self, size):
+            # Done: this layout and its frame came after they were asked for.
+            if layout:
+                self._layout_required = False
+            if repaint:
+                self._repaint_required = False
+
+    def _on_screen_resume(self: Screen[Any], event: events.ScreenResume) -> None:
+        first = self.is_attached and not self._compositor.widgets
+        resume(self, event)
+        if first and self._compositor.widgets and _drawn_whole(self, None):
+            self._repaint_required = False  # its refresh() after its first layout: drawn
+
+    # A widget hidden now and at the last layout takes no room before or after: the
+    # layout it asks for would place the same widgets in the same places. (A toast rack,
+    # hidden while there are no toasts, asks for one as it mounts, after the first.)
+    on_layout = _method(Screen, "_on_layout", patch + "_on_layout", ("self", "message"))
+
+    async def _on_layout(self: Screen[Any], message: Any) -> None:
+        widget = message.widget
+        if (
+            isinstance(widget, Widget)
+            and widget is not self
+            and not widget.display
+            and self._compositor.widgets
+            and widget not in self._compositor.widgets
+        ):
+            message.stop()
+            message.prevent_default()
+            return
+        await on_layout(self, message)
+
+    Screen._refresh_layout = _refresh_layout  # type: ignore[method-assign]
+    Screen._on_screen_resume = _on_screen_resume  # type: ignore[method-assign]
+    Screen._on_layout = _on_layout  # type: ignore[method-assign]
+
+
+class _LightEvent:
+    """`asyncio.Event` as a message pump uses it (set, is_set, clear, wait), with no
+    deque of waiters until something waits."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = False
+        self._waiters: list[asyncio.Future[None]] | None = None
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        if not self._set:
+            self._set = True
+            for waiter in self._waiters or ():
+                if not waiter.done():
+                    waiter.set_result(None)
+
+    def clear(self) -> None:
+        self._set = False
+
+    async def wait(self) -> bool:
+        if self._set:
+            return True
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        waiters = self._waiters
+        waiters.append(waiter)
+        try:
+            await waiter
+            return True
+        finally:
+            waiters.remove(waiter)
+            if not waiters and self._waiters is waiters:
+                self._waiters = None
+
+
+class _LightQueue:
+    """Textual's message queue (put_nowait, get, get_nowait, qsize, empty, task_done),
+    holding a deque only while messages wait and an event only while a reader waits."""
+
+    __slots__ = ("_readers", "_values")
+
+    def __init__(self) -> None:
+        self._values: deque[Any] | None = None
+        self._readers: list[asyncio.Future[None]] | None = None
+
+    def put_nowait(self, value: Any) -> None:
+        if self._values is None:
+            self._values = deque()
+        self._values.append(value)
+        for reader in self._readers or ():
+            if not reader.done():
+                reader.set_result(None)
+
+    def qsize(self) -> int:
+        return len(self._values) if self._values is not None else 0
+
+    def empty(self) -> bool:
+        return not self._values
+
+    def task_done(self) -> None:
+        pass
+
+    def get_nowait(self) -> Any:
+        values = self._values
+        if not values:
+            raise asyncio.QueueEmpty()
+        value = values.popleft()
+        if not values:
+            self._values = None
+        return value
+
+    async def get(self) -> Any:
+        while not self._values:
+            reader: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            if self._readers is None:
+                self._readers = []
+            readers = self._readers
+            readers.append(reader)
+            try:
+                await reader
+            finally:
+                readers.remove(reader)
+                if not readers and self._readers is readers:
+                    self._readers = None
+        return self.get_nowait()
+
+
+def _light_message_queues() -> None:
+    """A message pump's queue and "mounted" event hold no deque while nothing waits.
+
+    Every widget, screen and app is a message pump with a queue (a deque and an
+    `asyncio.Event`, itself with a deque) and a "mounted" event (another deque): about
+    2 KiB a pump, most of it empty deques, for the dozen or more pumps of every session
+    (tracemalloc: `asyncio/locks.py` and `textual/_queue.py`, 34 KiB a home session).
+    These do the same with a deque only while messages wait, and a future only while a
+    reader waits.
+    """
+    from textual.message_pump import MessagePump
+
+    patch = "light_message_queues"
+    for name, made in (("_message_queue", "return Queue()"), ("_mounted_event", "Event()")):
+        original = _target(MessagePump, name, patch + name)
+        function = getattr(original, "func", None)
+        if function is None or (
+            function.__module__ != __name__ and made not in inspect.getsource(function)
+        ):
+            raise TextualChanged(f"MessagePump.{name} changed: patch {patch!r}")
+        kind = type(original)  # Textual's cached_property
+        if function.__module__ != __name__:  # not installed already (tests install again)
+            _originals[patch + name] = function
+
+    def _message_queue(self: MessagePump) -> _LightQueue:
+        return _LightQueue()
+
+    def _mounted_event(self: MessagePump) -> _LightEvent:
+        return _LightEvent()
+
+    for name, made_by in (("_message_queue", _message_queue), ("_mounted_event", _mounted_event)):
+        replacement = kind(made_by)
+        replacement.__set_name__(MessagePump, name)
+        setattr(MessagePump, name, replacement)
+
+
+_VARARGS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS
+
+
+def _parameters_counted_from_the_code() -> None:
+    """Textual counts a callback's parameters with `inspect.signature` each time the
+    callback is a new object (a `partial`, a closure made per call): about 18 times a
+    session start. A plain function's parameters are all in its code object; counted
+    from there, the count is the same (`tests/server/test_textual_compat.py` compares),
+    and anything else (wrapped, with a signature of its own, not a function) goes to
+    Textual's count as before.
+    """
+    from types import FunctionType, MethodType
+
+    import textual._callback as callback
+
+    patch = "parameters_counted_from_the_code"
+    original = _target(callback, "_count_parameters", patch)
+    if original.__module__ != __name__:
+        if tuple(inspect.signature(original).parameters) != ("func",):
+            raise TextualChanged("textual._callback._count_parameters changed: " + repr(patch))
+        _originals[patch] = original
+    counted = _originals.get(patch, original)
+
+    def from_the_code(function: Any) -> int | None:
+        if type(function) is not FunctionType or "__wrapped__" in function.__dict__:
+            return None
+        if "__signature__" in function.__dict__:
+            return None
+        code = function.__code__
+        flags = code.co_flags & _VARARGS
+        return (
+            code.co_argcount
+            + code.co_kwonlyargcount
+            + bool(flags & inspect.CO_VARARGS)
+            + bool(flags & inspect.CO_VARKEYWORDS)
+        )
+
+    def _count_parameters(func: Callable[..., Any]) -> int:
+        count = from_the_code(func)
+        if count is None and type(func) is MethodType:
+            underneath = from_the_code(func.__func__)
+            # The instance fills the first positional parameter (if there is one).
+            if underneath is not None and func.__func__.__code__.co_argcount:
+                count = underneath - 1
+        if count is None:
+            result: int = counted(func)
+            return result
+        return count
+
+    callback._count_parameters = _count_parameters
+
+
+def _dispatch_planned_once_per_class() -> None:
+    """Which handlers a message reaches is worked out once per pump class and message
+    class, not for every message.
+
+    For each message, Textual walks the receiver's class hierarchy and the message's,
+    looking up decorated (`@on`) handlers and `on_`/`_on_` methods in each class's
+    dictionary: about 220 walks a session start. The classes do not change while the
+    server runs, so the walk's result (per class: the decorated handlers that may apply,
+    and the named handler) is kept; what depends on the message itself is still checked
+    for each one, as before: an `@on` handler's selectors, whether the message was
+    stopped from reaching further classes (`prevent_default`), and a handler reached
+    twice is called once.
+    """
+    from textual._on import OnNoWidget
+    from textual.css.match import match
+    from textual.message_pump import MessagePump
+
+    patch = "dispatch_planned_once_per_class"
+    original = _method(
+        MessagePump, "_get_dispatch_methods", patch, ("self", "method_name", "message")
+    )
+    if original.__module__ != __name__:
+        source = inspect.getsource(original)
+        for needed in ('cls.__dict__.get("_decorated_handlers")', "message._no_default_action"):
+            if needed not in source:
+                raise TextualChanged("MessagePump._get_dispatch_methods changed: " + repr(patch))
+
+    Plan = tuple[tuple[type, tuple[tuple[Any, Any], ...], Any], ...]
+    plans: dict[tuple[type, type, str], Plan] = {}
+
+    def plan_for(pump: type, message: type, method_name: str) -> Plan:
+        message_mro = [kind for kind in message.__mro__ if issubclass(kind, Message)]
+        steps = []
+        for cls in pump.__mro__:
+            decorated: list[tuple[Any, Any]] = []
+            handlers = cls.__dict__.get("_decorated_handlers")
+            if handlers:
+                for message_class in message_mro:
+                    decorated.extend(handlers.get(message_class, []))
+            named = cls.__dict__.get(f"_{method_name}") or cls.__dict__.get(method_name)
+            if named is not None and getattr(named, "_textual_on", None):
+                named = None
+            if decorated or named is not None:
+                steps.append((cls, tuple(decorated), named))
+        return tuple(steps)
+
+    def _get_dispatch_methods(self: MessagePump, method_name: str, message: Message) -> Any:
+        key = (type(self), type(message), method_name)
+        steps = plans.get(key)
+        if steps is None:
+            steps = plans[key] = plan_for(type(self), type(message), method_name)
+        dispatched: set[Any] = set()
+        for cls, decorated, named in steps:
+            if message._no_default_action:
+                break
+            for method, selectors in decorated:
+                if method in dispatched:
+                    continue
+                if not selectors:
+                    yield cls, method.__get__(self, cls)
+                    dispatched.add(method)
+                elif message._sender:
+                    for attribute, selector in selectors.items():
+                        node = getattr(message, attribute)
+                        if node is None:
+                            break
+                        if not isinstance(node, Widget):
+                            raise OnNoWidget(
+                                f"on decorator can't match against {attribute!r} as it is "
+                                "not a widget."
+                            )
+                        if not match(selector, node):
+                            break
+                    else:
+                        yield cls, method.__get__(self, cls)
+                        dispatched.add(method)
+            if named is not None:
+                yield cls, named.__get__(self, cls)
+
+    MessagePump._get_dispatch_methods = _get_dispatch_methods  # type: ignore[method-assign]
 
 
 def _keep_reverse_in_visual_styles() -> None:

@@ -224,8 +224,11 @@ class KeyBar(Static):
 
     def on_mount(self) -> None:
         # Our own words, never a member's: said in the session's language (mark the text
-        # with N_ where it is written so the catalogues carry it).
-        self.update(Content(session_text(self, self._keys)))
+        # with N_ where it is written so the catalogues carry it). Said already (English,
+        # or a text the screen translated): nothing to change, and no second layout.
+        said = session_text(self, self._keys)
+        if said != self._keys:
+            self.update(Content(said))
 
 
 def form_fields(screen: Widget) -> list[Widget]:

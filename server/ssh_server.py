@@ -320,6 +320,9 @@ class RunningServer:
 
 async def start_server(settings: Settings, community: Community | None = None) -> RunningServer:
     """Prepare the data directory and database, then listen. Returns once listening."""
+    from server.asyncssh_compat import apply_asyncssh_patches
+
+    apply_asyncssh_patches()  # fewer writes per packet, the same bytes
     community = community or build_community(settings)
     await asyncio.to_thread(community.prepare)
     # Build the text-cleaning tables now, not during the first member's first screen; and

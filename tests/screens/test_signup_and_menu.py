@@ -9,7 +9,7 @@ from support import PASSWORD, drawn_lines, settle, sign_up, text_of
 from textual.widgets import Input
 
 from bbs.community import Community
-from bbs.models import ColourMode
+from bbs.models import ColourMode, Role
 from bbs.terminal_caps import ColourDepth
 from screens.app import BBSApp, SessionContext
 from screens.boards import SearchScreen
@@ -326,6 +326,46 @@ async def test_home_is_drawn_once_and_complete_from_the_sessions_snapshot(
         assert all(frame == frames[0] for frame in frames), frames
         assert "Nothing new for you" in str(app.screen.query_one("#whats-new").render())
         assert app.context.home is None  # taken once; later visits read afresh
+
+
+async def test_home_is_laid_out_once_with_every_part_at_its_height(community: Community) -> None:
+    # Composed with the session's snapshot, the home screen's parts need no update after
+    # mounting: the screen's first layout is its only one (each more is a full layout and
+    # frame for every member logging in), and grown parts end at their right height.
+    member = await sign_up(community, "Sedge")
+    sysop = await sign_up(community, "Juniper", Role.SYSOP)
+    for n in range(3):
+        await community.goals.create_goal(member.id, title=f"Walk {n}", category="movement")
+    await community.admin.set_setting(sysop.id, "announcement", "Tea at five in the Lobby")
+    snapshot = await community.home.snapshot(member)
+    app = BBSApp(SessionContext(community.services, member, home=snapshot))
+    layouts: list[object] = []
+
+    def counting(screen: Any) -> Any:
+        layout = screen._refresh_layout
+        screen._refresh_layout = lambda *a, **k: (layouts.append(a), layout(*a, **k))[1]
+        return screen
+
+    default_screen = app.get_default_screen
+    app.get_default_screen = lambda: counting(default_screen())  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: layouts, "the first layout")
+        for _ in range(3):
+            await pilot.pause()
+        assert len(layouts) == 1
+        screen = app.screen
+        parts = list(screen.query("#whats-new, #checkins-due, #moderation-news"))
+        assert all(part.display for part in parts)
+        sizes = [part.size for part in parts]
+        assert sizes[1].height > 1  # a hello and what is due: grown past one line
+        # Laid out afresh, every part keeps the size it has.
+        for part in parts:
+            part.refresh(layout=True)
+        await settle(pilot, lambda: len(layouts) > 1, "a second layout")
+        await pilot.pause()
+        assert [part.size for part in parts] == sizes
+        assert "Tea at five" in str(screen.query_one("#moderation-news").render())
+        assert "Check-ins due" in str(screen.query_one("#checkins-due").render())
 
 
 async def test_first_screens_have_the_styles_a_full_style_pass_gives(community: Community) -> None:

@@ -8,17 +8,22 @@ written for, an installer raises TextualChanged, or an accessor's answer is wron
 from __future__ import annotations
 
 import ast
+import asyncio
+import functools
 import hashlib
 import inspect
 import weakref
+from collections import deque
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pytest
+import textual._callback as textual_callback
 from rich.color import ColorSystem
 from rich.segment import Segment
-from textual import events
+from textual import events, on
 from textual._callback import count_parameters
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
@@ -28,11 +33,12 @@ from textual.containers import VerticalScroll
 from textual.css.stylesheet import Stylesheet
 from textual.filter import NoColor
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 from textual.widgets._toast import ToastRack
 
 import screens.textual_compat as compat
@@ -57,6 +63,7 @@ from screens.textual_compat import (
     takes_no_arguments,
     terminal_size,
     use_line_filter,
+    without_tooltips,
 )
 from screens.widgets import BBSTextArea
 from server.driver import SSHDriver, TerminalLink
@@ -80,6 +87,12 @@ ORIGINALS = {
     "style_a_new_screen_once": "1faf3687bbba428feb76c648ce131943e14cbb86cfa8f081a18f7edb6cd5fb03",
     "style_a_new_screen_once_resume": "f39caa8ec4424d3cade603cf3bd714950323ca9bf16e922ba0dcad147fb9b9cf",  # noqa: E501
     "style_a_new_screen_once_update_nodes": "386367db2e9d8dee93d6f604a5a80d71d2a30093404b7329decb7963de27776b",  # noqa: E501
+    "one_layout_as_a_screen_comes_up": "889715478130b7e06cbb02a266d699b5abb68053f767327b86ffc995ebe38bfb",  # noqa: E501
+    "one_layout_as_a_screen_comes_up_on_layout": "55209a37fad6f883be69ba32281e3fd7b36ba7f661c4bc619f6a7435ca2e6799",  # noqa: E501
+    "parameters_counted_from_the_code": "645475a994d72349717663a6f72456b3b8eb540dca0ebffcf28cde8bf988b9e9",  # noqa: E501
+    "dispatch_planned_once_per_class": "42cf0aeddecf314f6e7557e1aee0003f91b0aec2a8309a5c9595e8a98f94e073",  # noqa: E501
+    "light_message_queues_message_queue": "031379438d26e6dc96a07da302e374dbab344ac6a4c6ae6d9a79a300cfaea059",  # noqa: E501
+    "light_message_queues_mounted_event": "43fba6a72279d8e5a98119c3c992e0113d7655bd7971b1c797674b6f2cc5d142",  # noqa: E501
 }
 
 
@@ -118,6 +131,13 @@ INSTALLERS = [
     (compat._keep_reverse_in_visual_styles, Widget, "get_visual_style"),
     (compat._style_a_new_screen_once, Stylesheet, "apply"),
     (compat._style_a_new_screen_once, Screen, "_on_screen_resume"),
+    (compat._one_layout_as_a_screen_comes_up, Screen, "_refresh_layout"),
+    (compat._one_layout_as_a_screen_comes_up, Screen, "_on_screen_resume"),
+    (compat._one_layout_as_a_screen_comes_up, Screen, "_on_layout"),
+    (compat._light_message_queues, MessagePump, "_message_queue"),
+    (compat._parameters_counted_from_the_code, textual_callback, "_count_parameters"),
+    (compat._dispatch_planned_once_per_class, MessagePump, "_get_dispatch_methods"),
+    (compat._light_message_queues, MessagePump, "_mounted_event"),
 ]
 
 
@@ -356,6 +376,268 @@ async def test_on_a_first_resume_only_nodes_styled_with_older_rules_are_styled_a
         assert len(whole) == 1
 
 
+class _FlatScreen(Screen[None]):
+    """A few texts, as the home screen has: no container whose own mount asks for more."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("one")
+        yield Static("two\nlines", id="second")
+        yield Static("three")
+
+
+class _FlatApp(App[None]):
+    """Opens on a `_FlatScreen` (its first screen, as our app's home screen is)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layouts: list[object] = []
+        self.frames: list[object] = []
+
+    def get_default_screen(self) -> Screen[None]:
+        screen = _FlatScreen()
+        layout, frame = screen._refresh_layout, screen._compositor_refresh
+        screen._refresh_layout = lambda *a, **k: (self.layouts.append(a), layout(*a, **k))[1]  # type: ignore[method-assign]
+        screen._compositor_refresh = lambda: (self.frames.append(1), frame())[1]  # type: ignore[method-assign]
+        return screen
+
+
+async def test_a_new_screen_is_laid_out_and_drawn_once_as_it_comes_up() -> None:
+    apply_textual_patches()
+    app = _FlatApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await wait_until(lambda: app.screen.stack_updates > 0)
+        for _ in range(3):
+            await pilot.pause()
+        # Mounting its widgets asked for a layout and a repaint: the resume's layout did both.
+        assert len(app.layouts) == 1 and len(app.frames) == 1
+        assert not app.screen._layout_required and not app.screen._repaint_required
+        assert app.screen.query_one("#second").size.height == 2
+
+
+async def test_a_widget_hidden_before_and_after_asks_for_no_layout() -> None:
+    apply_textual_patches()
+    app = _FlatApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await wait_until(lambda: app.screen.stack_updates > 0)
+        await pilot.pause()
+        screen = app.screen
+        hidden = Static("never shown")
+        hidden.display = False
+        await screen.mount(hidden)
+        await pilot.pause()
+        before = len(app.layouts)
+        hidden.refresh(layout=True)  # as a toast rack's scroll bar setting does on mount
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.layouts) == before
+        # One that was shown and hides is laid out: its room goes to the others.
+        third = screen.query_one("#second", Static)
+        third.display = False
+        await wait_until(lambda: len(app.layouts) > before)
+        await pilot.pause()
+        assert third not in screen._compositor.widgets
+
+
+async def test_what_is_asked_during_or_after_a_layout_still_runs() -> None:
+    apply_textual_patches()
+    app = App[None]()
+    async with app.run_test(size=(40, 10)) as pilot:
+        screen = _StyledScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        text = screen.query_one("#second", Static)
+        layout = screen._refresh_layout
+
+        def growing(*a: Any, **k: Any) -> None:
+            layout(*a, **k)
+            text.update("two\nlines")  # asked after the layout began: a layout of its own
+
+        screen._refresh_layout = growing  # type: ignore[method-assign]
+        screen.refresh(layout=True)
+        await wait_until(lambda: text.size.height == 2)
+        screen._refresh_layout = layout  # type: ignore[method-assign]
+        # A scroll-only pass is no full layout: what was asked before it still runs.
+        screen._layout_required = True
+        screen._layout_widgets.clear()
+        screen._refresh_layout(scroll=True)
+        assert screen._layout_required
+        await pilot.pause()
+
+
+async def test_message_pumps_hold_no_deque_while_nothing_waits() -> None:
+    apply_textual_patches()
+    app = _FlatApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        pumps = [app, app.screen, *app.screen.walk_children()]
+        for pump in pumps:
+            assert not any(isinstance(v, deque) for v in _reachable(pump._message_queue))
+            assert not any(isinstance(v, deque) for v in _reachable(pump._mounted_event))
+            assert pump._mounted_event.is_set()
+        # Messages still arrive, in order, and a pump waits for the next one.
+        text = app.screen.query_one("#second", Static)
+        for n in range(5):
+            text.update(f"line {n}")
+        await pilot.pause()
+        assert str(text.render()) == "line 4"
+        await pilot.press("tab")
+        await pilot.pause()
+
+
+def _reachable(obj: Any) -> list[Any]:
+    """What an object holds in its slots or attributes."""
+    slots = getattr(type(obj), "__slots__", ())
+    held = [getattr(obj, name, None) for name in slots]
+    return held + list(getattr(obj, "__dict__", {}).values())
+
+
+async def test_a_light_queue_and_event_behave_as_asyncio_s() -> None:
+    queue = compat._LightQueue()
+    assert queue.empty() and queue.qsize() == 0
+    with pytest.raises(asyncio.QueueEmpty):
+        queue.get_nowait()
+    reader = asyncio.ensure_future(queue.get())
+    await asyncio.sleep(0)
+    assert not reader.done()
+    queue.put_nowait(1)
+    queue.put_nowait(2)
+    assert await reader == 1 and queue.qsize() == 1 and not queue.empty()
+    assert queue.get_nowait() == 2 and queue.empty()
+    cancelled = asyncio.ensure_future(queue.get())
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    await asyncio.sleep(0)
+    queue.put_nowait(3)  # not lost to the cancelled reader
+    assert await queue.get() == 3
+    event = compat._LightEvent()
+    waiters = [asyncio.ensure_future(event.wait()) for _ in range(2)]
+    await asyncio.sleep(0)
+    assert not event.is_set() and not any(w.done() for w in waiters)
+    event.set()
+    assert await asyncio.gather(*waiters) == [True, True] and event.is_set()
+    assert await event.wait()
+    event.clear()
+    assert not event.is_set()
+
+
+def test_parameters_are_counted_as_inspect_counts_them() -> None:
+    apply_textual_patches()
+
+    def wrapped(a: int, b: int) -> None: ...
+
+    @functools.wraps(wrapped)
+    def wrapper(*args: Any) -> None: ...
+
+    def signed(a: int) -> None: ...
+
+    signed.__signature__ = inspect.signature(wrapped)  # type: ignore[attr-defined]
+
+    class Holder:
+        def method(self, a: int, b: int = 0, *rest: int, c: int, **more: int) -> None: ...
+
+        def only_rest(*args: Any) -> None: ...
+
+        def __call__(self, a: int) -> None: ...
+
+    def outer(n: int) -> Callable[..., None]:
+        def closure(a: int, /, b: int, *, c: int = n) -> None: ...
+
+        return closure
+
+    holder = Holder()
+    callables: list[Callable[..., Any]] = [
+        lambda: None,
+        lambda a, b=1: None,
+        outer(1),
+        outer(2),
+        wrapper,
+        signed,
+        holder.method,
+        holder.only_rest,
+        Holder.method,
+        holder,
+        print,
+        functools.partial(holder.method, 1),
+        functools.partial(outer(3), 1, c=2),
+    ]
+    counted = textual_callback._count_parameters
+    textual_s = patched_originals()["parameters_counted_from_the_code"]
+    assert counted is not textual_s
+    for function in callables:
+        # Textual's count_parameters hands a partial's function, and a bound method's
+        # function, to _count_parameters: each is counted as Textual counts it.
+        for one in (function, getattr(function, "func", None), getattr(function, "__func__", None)):
+            if one is not None:
+                assert counted(one) == textual_s(one) == len(inspect.signature(one).parameters)
+
+
+class _Handled(Static):
+    def on_key(self, event: events.Key) -> None: ...
+
+    @on(Button.Pressed)
+    def any_press(self, event: Button.Pressed) -> None: ...
+
+
+class _HandledMore(_Handled):
+    def _on_key(self, event: events.Key) -> None: ...
+
+    @on(Button.Pressed, "#ok")
+    def ok_pressed(self, event: Button.Pressed) -> None: ...
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self, event: Button.Pressed) -> None: ...
+
+    @on(events.Key)
+    def any_key(self, event: events.Key) -> None: ...
+
+
+class _Buttons(App[None]):
+    def compose(self) -> ComposeResult:
+        yield _HandledMore(id="handled")
+        yield Button("OK", id="ok")
+        yield Button("Cancel", id="cancel")
+
+
+async def test_a_message_reaches_the_handlers_textual_s_walk_finds() -> None:
+    apply_textual_patches()
+    walk = patched_originals()["dispatch_planned_once_per_class"]
+    app = _Buttons()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        handled = app.query_one(_HandledMore)
+        ok, cancel = app.query_one("#ok", Button), app.query_one("#cancel", Button)
+
+        def planned(name: str, message: Message) -> Any:
+            return handled._get_dispatch_methods(name, message)
+
+        def walked(name: str, message: Message) -> Any:
+            return walk(handled, name, message)
+
+        def reached(method: Any, name: str, message: Message, stop_after: int = 99) -> list[Any]:
+            found = []
+            for cls, handler in method(name, message):
+                found.append((cls, handler.__func__))
+                if len(found) == stop_after:
+                    message.prevent_default()  # no further classes
+            return found
+
+        for _ in range(2):  # planned, then from the plan
+            for make in (
+                lambda: events.Key("a", "a"),
+                lambda: Button.Pressed(ok),
+                lambda: Button.Pressed(cancel),
+                lambda: events.Mount(),
+            ):
+                for stop_after in (99, 1, 2):
+                    message = make()
+                    name = message.handler_name
+                    assert reached(planned, name, message, stop_after) == reached(
+                        walked, name, make(), stop_after
+                    ), (message, stop_after)
+        pressed = reached(planned, "on_button_pressed", Button.Pressed(ok))
+        assert [function.__name__ for _cls, function in pressed] == ["ok_pressed", "any_press"]
+
+
 async def test_app_driver_and_row_scroller_under_a_headless_driver() -> None:
     app = _Probe()
     assert app_driver(app) is None
@@ -395,6 +677,28 @@ async def test_has_notifications() -> None:
         assert not has_notifications(app)
         app.notify("hello")
         await wait_until(lambda: has_notifications(app), what="the notification")
+
+
+async def test_without_tooltips() -> None:
+    async def children(tooltips: bool) -> list[str]:
+        app = _Probe()
+        if not tooltips:
+            without_tooltips(app)
+        seen: list[str] = []
+
+        async def look() -> None:
+            await wait_until(lambda: app.is_running and app.screen.is_mounted, what="the app")
+            seen.extend(type(child).__name__ for child in app.screen.children)
+            app.exit()
+
+        task = asyncio.get_running_loop().create_task(look())
+        await app.run_async(headless=True, size=(40, 10))
+        await task
+        return seen
+
+    assert "Tooltip" in await children(tooltips=True)
+    shown = await children(tooltips=False)
+    assert "Tooltip" not in shown and "ToastRack" in shown  # notifications still shown
 
 
 async def test_layout_and_repaint_pending() -> None:

@@ -1,0 +1,130 @@
+"""server/asyncssh_compat.py: each patch checks its target, and does what it says."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+from importlib.metadata import version
+from typing import Any
+
+import asyncssh
+import pytest
+from asyncssh.connection import SSHConnection
+
+import server.asyncssh_compat as compat
+from server.asyncssh_compat import AsyncSSHChanged, apply_asyncssh_patches, patched_originals
+
+# sha256 of the source of each asyncssh function a patch replaces, as in asyncssh 2.24.1.
+# A mismatch means asyncssh changed it: read the new source, check the patch still does
+# what it says, then update the hash.
+ORIGINALS = {
+    "one_write_per_packet_and_its_ignore": "fb9da7bec6dd395a2f379f8a0f4dbfc5f194ff80e1ed8630d9a6dbf291359406",  # noqa: E501
+    "one_write_per_packet_and_its_ignore_send": "c6698a37eb80f574e53595c650f493b6ef52576a411dabc1b2977ba2e3e7b5b3",  # noqa: E501
+}
+
+
+def _sha256(function: Any) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+def test_the_compat_module_is_written_for_the_pinned_asyncssh() -> None:
+    assert version("asyncssh") == "2.24.1"
+
+
+def test_every_patched_original_is_the_source_the_patch_was_written_for() -> None:
+    apply_asyncssh_patches()
+    originals = patched_originals()
+    assert set(originals) == set(ORIGINALS)
+    changed = {
+        name: _sha256(fn) for name, fn in originals.items() if _sha256(fn) != ORIGINALS[name]
+    }
+    assert not changed, f"asyncssh changed what these patches replace: {changed}"
+
+
+@pytest.mark.parametrize("name", ["send_packet", "_send"])
+def test_a_patch_whose_target_is_gone_refuses_to_install(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(SSHConnection, name)
+    with pytest.raises(AsyncSSHChanged, match=name):
+        compat._one_write_per_packet_and_its_ignore()
+
+
+def test_a_patch_whose_target_takes_other_parameters_refuses_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(SSHConnection, "send_packet", lambda self, pkttype: None)
+    with pytest.raises(AsyncSSHChanged, match="send_packet"):
+        compat._one_write_per_packet_and_its_ignore()
+
+
+async def _one_session(monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, int]:
+    """A session that logs in and reads a few lines: what it read, and how many writes
+    the server's socket took."""
+    writes: list[int] = []
+    transport_class: Any = asyncio.selector_events._SelectorSocketTransport  # type: ignore[attr-defined]
+    write = transport_class.write
+    ports: list[int] = []
+
+    def counting(self: Any, data: Any) -> None:
+        if ports and self.get_extra_info("sockname")[1] == ports[0]:
+            writes.append(len(data))
+        write(self, data)
+
+    monkeypatch.setattr(transport_class, "write", counting)
+    key = asyncssh.generate_private_key("ssh-ed25519")
+
+    class Server(asyncssh.SSHServer):
+        def begin_auth(self, username: str) -> bool:
+            return False  # no authentication: the session opens at once
+
+    async def handler(process: asyncssh.SSHServerProcess[bytes]) -> None:
+        for n in range(3):
+            process.stdout.write(b"line %d\n" % n)
+            await process.stdout.drain()
+        process.exit(0)
+
+    server = await asyncssh.listen(
+        "127.0.0.1",
+        0,
+        server_host_keys=[key],
+        server_factory=Server,
+        process_factory=handler,
+        encoding=None,
+    )
+    ports.append(server.get_port())
+    try:
+        async with asyncssh.connect(
+            "127.0.0.1",
+            ports[0],
+            known_hosts=None,
+            username="x",
+            agent_path=None,
+            client_keys=None,
+        ) as conn:
+            result = await conn.run(encoding=None)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert isinstance(result.stdout, bytes)
+    return result.stdout, len(writes)
+
+
+async def test_an_encrypted_packet_leaves_with_its_ignore_packet_in_one_write(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apply_asyncssh_patches()
+    read, writes = await _one_session(monkeypatch)
+    originals = patched_originals()
+    with monkeypatch.context() as unpatched:
+        unpatched.setattr(
+            SSHConnection, "send_packet", originals["one_write_per_packet_and_its_ignore"]
+        )
+        unpatched.setattr(
+            SSHConnection, "_send", originals["one_write_per_packet_and_its_ignore_send"]
+        )
+        read_before, writes_before = await _one_session(unpatched)
+    assert read == read_before == b"line 0\nline 1\nline 2\n"
+    # Every packet after the key exchange had an ignore packet written before it.
+    assert writes_before >= 10 and writes_before - writes >= 6, (writes, writes_before)
