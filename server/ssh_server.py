@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import logging
 import os
@@ -323,8 +324,8 @@ async def start_server(settings: Settings, community: Community | None = None) -
     community = community or build_community(settings)
     await asyncio.to_thread(community.prepare)
     # Build the text-cleaning tables now, not during the first member's first screen; and
-    # read every language's catalogue (and Babel's locale data for dates and numbers) off
-    # the loop, not during the first Spanish or German member's first screen.
+    # read English and Babel's locale data for dates and numbers off the loop. Another
+    # language is read (in a thread) when its first member arrives (`ready_language`).
     await asyncio.to_thread(clean_text, "\x1b")
     await asyncio.to_thread(preload_languages)
     # The moderation model every node shares (server.model_sync): the database's version.
@@ -369,6 +370,7 @@ async def start_server(settings: Settings, community: Community | None = None) -
     registry = SessionRegistry(settings, community)
     # Chat retention holds even if nobody opens Rooms for a while after a restart.
     await community.rooms.purge_expired()
+    await asyncio.to_thread(return_freed_memory)
     # The front door: PROXY protocol v2 behind a load balancer, a port shared by workers.
     from server.proxy_protocol import listen_options
 
@@ -394,6 +396,17 @@ async def start_server(settings: Settings, community: Community | None = None) -
         actual = with_overrides(settings, port=int(acceptor.get_port()))
         registry.settings = community.settings = actual
     return RunningServer(acceptor, registry, host_key, shared_model)
+
+
+def return_freed_memory() -> None:
+    """Hand back to the system the memory that loading freed (the model's file and its
+    dense arrays, read in worker threads): glibc keeps freed heap pages for reuse, about
+    6 MiB after start. A no-op where the C library has no malloc_trim."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def tune_garbage_collector() -> None:
