@@ -24,10 +24,12 @@ from pathlib import Path
 async def main() -> None:
     from bbs import i18n
     from bbs.config import load_settings
-    from server.ssh_server import start_server
+    from server.ssh_server import migrate_apart, start_server
     from server.wiring import build_community
 
     settings = dataclasses.replace(load_settings(Path(sys.argv[1])), port=0)
+    if sys.argv[3] == "apart":
+        await asyncio.to_thread(migrate_apart, settings)  # as `bbs serve` does
     running = await start_server(settings, build_community(settings))
     try:
         loaded = {name.split(".")[0] for name in sys.modules}
@@ -44,9 +46,10 @@ asyncio.run(main())
 """
 
 
-def _start(data: Path) -> dict[str, list[str]]:
+def _start(data: Path, *, apart: bool = False) -> dict[str, list[str]]:
+    how = "apart" if apart else "here"
     out = subprocess.run(
-        [sys.executable, "-c", START, str(data), json.dumps(OPTIONAL)],
+        [sys.executable, "-c", START, str(data), json.dumps(OPTIONAL), how],
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,
         text=True,
@@ -65,6 +68,12 @@ def test_a_sqlite_server_starts_without_psycopg_and_with_english_alone(tmp_path:
     again = _start(tmp_path)  # a restart: the schema is at the shipped heads already
     assert again["optional"] == []
     assert again["languages"] == ["en"]
+
+
+def test_bbs_serve_migrates_a_new_data_directory_in_a_child_process(tmp_path: Path) -> None:
+    first = _start(tmp_path, apart=True)
+    assert first["optional"] == []
+    assert first["languages"] == ["en"]
 
 
 def test_the_shipped_heads_are_read_as_alembic_reads_them() -> None:
