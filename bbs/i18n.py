@@ -7,11 +7,11 @@ them. English is the source language: it needs no catalogue and is every fallbac
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import gettext
 import logging
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -124,11 +124,16 @@ def forget_languages() -> None:
 async def ready_language(lang: str | None) -> None:
     """Make sure `lang` is read before a session says anything in it: the first member in
     a language waits for its files in a worker thread, never on the event loop."""
+    import asyncio
+
     if not language_loaded(lang):
         await asyncio.to_thread(load_language, lang)
 
 
 def _on_event_loop() -> bool:
+    asyncio = sys.modules.get("asyncio")  # not imported: no loop runs (command-line tools)
+    if asyncio is None:
+        return False
     try:
         asyncio.get_running_loop()
     except RuntimeError:
