@@ -56,11 +56,6 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
 
-# Rows handled at a time while loading: temporaries stay small (under 1 MiB), so that
-# what loading frees goes back to the system instead of staying in the heap.
-_CHUNK = 1 << 15
-
-
 def _sigmoid(z: FloatArray) -> FloatArray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0))), dtype=np.float64)
 
@@ -109,14 +104,11 @@ class FeatureSpace:
             raise ValueError(f"idf shape {values.shape} does not match the feature space")
         # An idf takes one value per document frequency, so a few thousand distinct
         # values at most: kept as a uint16 index into them (1 MiB, not 2), the same numbers.
-        distinct = np.unique(values)
+        distinct, codes = np.unique(values, return_inverse=True)
         self._idf_values: np.ndarray[Any, np.dtype[np.float32]]
         self._idf_codes: np.ndarray[Any, np.dtype[np.uint16]] | None
         if len(distinct) <= 1 << 16:
-            codes = np.empty(len(values), dtype=np.uint16)
-            for lo in range(0, len(values), _CHUNK):  # small temporaries, not 4 MiB ones
-                codes[lo : lo + _CHUNK] = np.searchsorted(distinct, values[lo : lo + _CHUNK])
-            self._idf_values, self._idf_codes = distinct, codes
+            self._idf_values, self._idf_codes = distinct, codes.astype(np.uint16)
         else:
             self._idf_values, self._idf_codes = values, None
 
@@ -227,16 +219,9 @@ class ModerationModel:
         # the other rows are kept (3 MiB instead of 6.3 for the shipped model), with the
         # sorted columns they belong to; a column not among them weighs zero, as before.
         dense = np.asarray(weights, dtype=np.float32)
-        kept = np.concatenate(
-            [
-                lo + np.flatnonzero(np.any(dense[lo : lo + _CHUNK] != 0, axis=1))
-                for lo in range(0, len(dense), _CHUNK)
-            ]
-            or [np.zeros(0, dtype=np.int64)]
-        )
+        kept = np.flatnonzero(np.any(dense != 0, axis=1))
         self._w_cols = kept.astype(np.int32 if len(dense) < 2**31 else np.int64)
-        self._w_rows = np.zeros((len(kept) + 1, dense.shape[1]), dtype=np.float32)
-        np.take(dense, kept, axis=0, out=self._w_rows[:-1])
+        self._w_rows = np.vstack([dense[kept], np.zeros((1, dense.shape[1]), np.float32)])
         self._w_shape = dense.shape
         self._bias = np.asarray(bias, dtype=np.float64)
         self._calibration = np.asarray(calibration, dtype=np.float64)  # rows: (slope, offset)
