@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import logging
 import zlib
+from typing import TYPE_CHECKING
 
-import psycopg
-from psycopg.rows import TupleRow
+from bbs.db import libpq_url
 
-from bbs.events_postgres import libpq_url
+if TYPE_CHECKING:  # psycopg is imported only with [cluster] (a PostgreSQL URL)
+    import psycopg
+    from psycopg.rows import TupleRow
 
 __all__ = ["Singletons"]
 
@@ -38,6 +40,8 @@ class Singletons:
         """Whether this node should run `job` now; never raises (a lost database says no)."""
         if self._conninfo is None:
             return True
+        import psycopg
+
         try:
             conn = await self._connection()
             if job in self._held:
@@ -63,6 +67,8 @@ class Singletons:
         conn = self._conn
         if conn is None or conn.closed:
             return
+        import psycopg
+
         try:
             await conn.execute("SELECT pg_advisory_unlock(%s)", (self._key(job),))
         except psycopg.Error as error:
@@ -78,6 +84,8 @@ class Singletons:
             self._conn, self._held = None, set()
         if self._conn is None:
             assert self._conninfo is not None
+            import psycopg
+
             self._conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
             row = await (await self._conn.execute("SELECT current_schema()")).fetchone()
             self._schema = str(row[0]) if row else "public"
@@ -87,6 +95,8 @@ class Singletons:
         """Release every job (closing the connection releases its locks)."""
         conn, self._conn, self._held = self._conn, None, set()
         if conn is not None:
+            import psycopg
+
             try:
                 await conn.close()
             except psycopg.Error:

@@ -8,19 +8,24 @@ The services, the store and the event bus are built by the composition root
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlmodel import Session
 
 from bbs.cluster import Singletons
 from bbs.config import Settings
+from bbs.db import libpq_url
 from bbs.events import Event
-from bbs.events_postgres import libpq_url
 from bbs.posted_events import PostedEventFollower
 from bbs.rooms import records as rooms
 from bbs.services import Services
 from bbs.texts import records as shared_texts
+
+if TYPE_CHECKING:  # psycopg: only on PostgreSQL
+    from bbs.events_postgres import PostgresEventBus
+    from bbs.presence_postgres import PostgresPresence
 
 log = logging.getLogger(__name__)
 
@@ -114,39 +119,51 @@ class Community:
         """Which single jobs (announcing sessions, refreshing suggestions) this node runs."""
         return self._singletons
 
+    def _postgres_live(self) -> tuple[PostgresEventBus | None, PostgresPresence | None]:
+        """The bus and the presence shared with other nodes, where they are (PostgreSQL
+        with [cluster]). Neither can exist before its module is imported, so asking
+        imports nothing (psycopg, 10 MiB, stays out of a SQLite server)."""
+        bus_module = sys.modules.get("bbs.events_postgres")
+        presence_module = sys.modules.get("bbs.presence_postgres")
+        events, presence = self.events, self.services.presence
+        return (
+            events
+            if bus_module is not None and isinstance(events, bus_module.PostgresEventBus)
+            else None,
+            presence
+            if presence_module is not None
+            and isinstance(presence, presence_module.PostgresPresence)
+            else None,
+        )
+
     def _publish_here(self, topic: str, event: Event) -> int:
         """Publish to this process's subscribers only (every node follows posted events)."""
-        from bbs.events_postgres import PostgresEventBus
-
-        if isinstance(self.events, PostgresEventBus):
-            return self.events.publish_local(topic, event)
+        shared, _ = self._postgres_live()
+        if shared is not None:
+            return shared.publish_local(topic, event)
         return self.events.publish(topic, event)
 
     async def start_live(self) -> None:
         """Join the other nodes' live events (with [cluster]), and follow what `bbs admin`
         posts from a shell."""
-        from bbs.events_postgres import PostgresEventBus
-        from bbs.presence_postgres import PostgresPresence
-
-        if isinstance(self.events, PostgresEventBus):
-            await self.events.start()
+        shared, presence = self._postgres_live()
+        if shared is not None:
+            await shared.start()
         # Presence and live sessions shared with the other nodes (with [cluster]).
-        if isinstance(self.services.presence, PostgresPresence):
-            await self.services.presence.live.start()
+        if presence is not None:
+            await presence.live.start()
         await self.services.throttle.start()
         await self.posted.start()
 
     async def stop_live(self) -> None:
-        from bbs.events_postgres import PostgresEventBus
-        from bbs.presence_postgres import PostgresPresence
-
+        shared, presence = self._postgres_live()
         await self.posted.stop()
-        if isinstance(self.services.presence, PostgresPresence):
-            await self.services.presence.live.stop()
+        if presence is not None:
+            await presence.live.stop()
         await self.services.throttle.close()
         await self.services.flood.close()
-        if isinstance(self.events, PostgresEventBus):
-            await self.events.close()
+        if shared is not None:
+            await shared.close()
         await self._singletons.close()
 
     def close(self) -> None:

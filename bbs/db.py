@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import logging
 import os
@@ -10,17 +11,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, event, make_url, text
+from sqlalchemy import Engine, event, inspect, make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from bbs.errors import BUSY_MESSAGE, StoreBusyError, StoreFullError
+
+if TYPE_CHECKING:  # Alembic (with Mako and Pygments, about 12 MiB) is imported only to migrate
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -227,8 +228,13 @@ class Database:
         """Bring the schema up to the newest migration (creating it on first start).
 
         One process at a time: nodes started together on an empty database would each
-        try to create the same tables.
+        try to create the same tables. A database already at the shipped heads (every
+        restart) is left alone without importing Alembic.
         """
+        if self.at_shipped_heads():
+            return
+        from alembic import command
+
         with self.one_at_a_time("migrate"), self.engine.begin() as conn:
             config = alembic_config(self.url)
             config.attributes["connection"] = conn
@@ -263,7 +269,20 @@ class Database:
             finally:
                 conn.execute(text(f"SELECT pg_advisory_unlock({key})"), {"job": job})
 
+    def at_shipped_heads(self) -> bool:
+        """Whether the schema already carries every migration that ships (and no other)."""
+        shipped = shipped_heads()
+        if shipped is None:
+            return False
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return False
+            stored = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+            return frozenset(stored) == shipped
+
     def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as conn:
             # Side-by-side feature migrations (before their merge) are several heads.
             heads = MigrationContext.configure(conn).get_current_heads()
@@ -288,8 +307,48 @@ class Database:
             self._lock_fd = None
 
 
+def libpq_url(url: str) -> str:
+    """A SQLAlchemy URL ("postgresql+psycopg://...") as psycopg wants it."""
+    scheme, sep, rest = url.partition("://")
+    return ("postgresql" + sep + rest) if scheme.startswith("postgresql") else url
+
+
+def shipped_heads() -> frozenset[str] | None:
+    """The head revisions of bbs/migrations/versions, read from each file's `revision` and
+    `down_revision` assignments without importing Alembic; None when a file does not say
+    them as plain literals (then Alembic decides)."""
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for path in (resources.files("bbs") / "migrations" / "versions").iterdir():
+        if not path.name.endswith(".py") or path.name == "__init__.py":
+            continue
+        said: dict[str, Any] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets: list[ast.expr]
+            if isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            elif isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            else:
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                    try:
+                        said[target.id] = ast.literal_eval(value)
+                    except ValueError:
+                        return None
+        revision, down = said.get("revision"), said.get("down_revision")
+        if not isinstance(revision, str):
+            return None
+        revisions.add(revision)
+        revised.update([down] if isinstance(down, str) else down or ())
+    return frozenset(revisions - revised) or None
+
+
 def alembic_config(url: str) -> Config:
     """An Alembic configuration pointing at our migrations, for the given URL."""
+    from alembic.config import Config
+
     config = Config()
     location = resources.files("bbs") / "migrations"
     config.set_main_option("script_location", str(location))

@@ -30,6 +30,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import TupleRow
 
+from bbs.db import libpq_url
 from bbs.events import (
     Event,
     LocalEventBus,
@@ -58,12 +59,6 @@ SELECT pg_notify(%s, e.id::text) FROM e
 """
 _READ = "SELECT id, topic, body FROM live_event WHERE id > %s ORDER BY id LIMIT 1000"
 _PURGE = "DELETE FROM live_event WHERE at < now() - make_interval(secs => %s)"
-
-
-def libpq_url(url: str) -> str:
-    """A SQLAlchemy URL ("postgresql+psycopg://...") as psycopg wants it."""
-    scheme, sep, rest = url.partition("://")
-    return ("postgresql" + sep + rest) if scheme.startswith("postgresql") else url
 
 
 Connection = psycopg.AsyncConnection[TupleRow]

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import functools
 import gettext
+import logging
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+log = logging.getLogger(__name__)
 
 DOMAIN = "bbs"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -55,32 +59,93 @@ def normalise_language(code: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+# The languages whose catalogue and Babel data are read (`load_language`). Reading them
+# for a language nobody uses costs about 1.5 MiB each, so only English is read at start.
+_loaded: set[str] = set()
+_catalogues: set[str] = set()  # every language `translator` was asked for
+# Languages whose catalogue was read on a thread running an event loop: some session said
+# something in a language it had not readied. Tests check that this stays empty.
+read_on_event_loop: list[str] = []
+
+
 @functools.cache
 def translator(lang: str) -> Translator:
     """The translations for `lang` (English for an unknown code or a missing catalogue)."""
     lang = normalise_language(lang)
+    _catalogues.add(lang)
     catalogue: gettext.NullTranslations
     if lang == DEFAULT_LANGUAGE:
         catalogue = gettext.NullTranslations()
     else:
+        if _on_event_loop():
+            # Still right, but every session waited for the file: `ready_language` first.
+            read_on_event_loop.append(lang)
+            log.warning("catalogue %s read on the event loop", lang)
         catalogue = gettext.translation(
             DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True
         )
     return Translator(lang, catalogue.gettext, catalogue.ngettext)
 
 
-def preload_languages() -> None:
-    """Read every catalogue, and Babel's data for each locale's dates and numbers, now:
-    a server calls this off its event loop at start, so no member's first screen in a
-    language waits for a file to be read."""
+def load_language(lang: str | None) -> str:
+    """Read `lang`'s catalogue and Babel's data for its dates and numbers now (blocking:
+    10-75 ms of files; on a server, call it through `ready_language`). Returns the code."""
     from datetime import UTC
 
-    moment = datetime(2026, 1, 1, tzinfo=UTC)
-    for lang in LANGUAGES:
-        translator(lang)
-        format_number(1000, lang)
-        format_moment(moment, lang)
-        format_day(moment.date(), lang)
+    code = normalise_language(lang)
+    if code not in _loaded:
+        moment = datetime(2026, 1, 1, tzinfo=UTC)
+        translator(code)
+        format_number(1000, code)
+        format_moment(moment, code)
+        format_day(moment.date(), code)
+        _loaded.add(code)
+    return code
+
+
+def language_loaded(lang: str | None) -> bool:
+    """Whether `lang` is read already (`load_language`): saying things in it reads no file."""
+    return normalise_language(lang) in _loaded
+
+
+def loaded_languages() -> frozenset[str]:
+    """The languages whose catalogue or locale data was read so far (tests, benchmarks)."""
+    return frozenset(_loaded | _catalogues)
+
+
+def forget_languages() -> None:
+    """Forget every catalogue read, as in a fresh process (tests and benchmarks)."""
+    translator.cache_clear()
+    _loaded.clear()
+    _catalogues.clear()
+    read_on_event_loop.clear()
+
+
+async def ready_language(lang: str | None) -> None:
+    """Make sure `lang` is read before a session says anything in it: the first member in
+    a language waits for its files in a worker thread, never on the event loop."""
+    import asyncio
+
+    if not language_loaded(lang):
+        await asyncio.to_thread(load_language, lang)
+
+
+def _on_event_loop() -> bool:
+    asyncio = sys.modules.get("asyncio")  # not imported: no loop runs (command-line tools)
+    if asyncio is None:
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def preload_languages() -> None:
+    """Read English (the fallback of every language, and Babel itself) now: a server calls
+    this off its event loop at start. Other languages are read the first time a member of
+    that language appears (`ready_language`)."""
+    load_language(DEFAULT_LANGUAGE)
 
 
 def _(message: str, lang: str) -> str:

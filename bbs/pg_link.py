@@ -19,7 +19,7 @@ from typing import TypeVar
 import psycopg
 from psycopg.rows import TupleRow
 
-from bbs.events_postgres import libpq_url
+from bbs.db import libpq_url
 
 __all__ = ["LinkDown", "PgLink"]
 

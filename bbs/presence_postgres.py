@@ -39,8 +39,8 @@ from psycopg.rows import TupleRow
 from bbs.accounts.sessions import LiveSession, SessionInfo
 from bbs.clock import Clock
 from bbs.config import ClusterSettings
+from bbs.db import libpq_url
 from bbs.events import Event, EventBus, Subscription, event_type
-from bbs.events_postgres import libpq_url
 from bbs.rooms.events import RoomPresenceEvent, room_topic
 from bbs.rooms.presence import PresenceEntry
 

@@ -31,7 +31,7 @@ _LINE_BREAKS = ("\u2028", "\u2029")
 class _Tables:
     drop_bmp: re.Pattern[str]  # runs of BMP characters clean_text deletes
     drop_astral: tuple[str, ...]  # the few such characters beyond the BMP
-    translate_bmp: list[int | str | None]  # str.translate table for the BMP
+    dropped_bmp: tuple[int, ...]  # the BMP code points deleted (for `_translate_table`)
 
 
 def _class_item(start: int, end: int) -> str:
@@ -63,25 +63,36 @@ def _tables() -> _Tables:
     compares string kinds first) and ~0.05 ms a megabyte on text with them.
     """
     items: list[str] = []
-    table: list[int | str | None] = list(range(0x10000))
+    dropped: list[int] = []
     start = -1
     for cp in range(0x10001):
         drop = cp < 0x10000 and _dropped(cp)
         if drop:
-            table[cp] = None
+            dropped.append(cp)
         if drop and start < 0:
             start = cp
         elif not drop and start >= 0:
             items.append(_class_item(start, cp - 1))
             start = -1
-    for cp in range(0xD800, 0xE000):
-        table[cp] = REPLACEMENT
     astral = tuple(chr(cp) for cp in range(0x10000, 0x110000) if _dropped(cp))
     return _Tables(
         drop_bmp=re.compile(f"[{''.join(items)}]+"),
         drop_astral=astral,
-        translate_bmp=table,
+        dropped_bmp=tuple(dropped),
     )
+
+
+@cache
+def _translate_table() -> list[int | str | None]:
+    """The str.translate table for the BMP: built (in under a millisecond) the first time
+    text dense with junk or holding surrogates comes in, since its 65,536 entries hold
+    2.3 MiB that a server whose members paste no such text never needs."""
+    table: list[int | str | None] = list(range(0x10000))
+    for cp in _tables().dropped_bmp:
+        table[cp] = None
+    for cp in range(0xD800, 0xE000):
+        table[cp] = REPLACEMENT
+    return table
 
 
 # A surrogate code point in a Python str is always an error (decoders such as
@@ -106,7 +117,7 @@ def _delete_and_replace(text: str, tables: _Tables) -> str:
             return cleaned
     # Astral characters raise IndexError in the BMP-sized list, which
     # str.translate treats as "leave unchanged".
-    return text.translate(tables.translate_bmp)
+    return text.translate(_translate_table())
 
 
 def clean_text(text: str, *, multiline: bool = True, max_length: int | None = None) -> str:

@@ -1,11 +1,12 @@
-"""What five languages cost: reading the catalogues and Babel's locale data at server start,
-and saying a core message again in a member's language. A fresh process; prints a table.
+"""What five languages cost: reading the catalogues and Babel's locale data, and saying a
+core message again in a member's language. A fresh process; prints a table.
 
     .venv/bin/python bench/bench_languages.py
 
-The server reads everything at start (`bbs.i18n.preload_languages`, off its event loop),
-so no member's first screen in a language waits for a file; the table says what that
-costs in time and memory, language by language, and what each message costs afterwards.
+The server reads English at start (`bbs.i18n.preload_languages`, off its event loop) and
+each other language when its first member arrives (`bbs.i18n.ready_language`, in a worker
+thread): the table says what each costs in time and memory, language by language, and
+what each message costs afterwards.
 """
 
 from __future__ import annotations

@@ -87,14 +87,36 @@ class FeatureSpace:
         self.off_pattern = self.n_char + self.n_word
         self.off_lang = self.off_pattern + len(patterns)
         self.n_features = self.off_lang
-        self.idf = (
-            np.ones(self.off_pattern, dtype=np.float32)
-            if idf is None
-            else np.asarray(idf, dtype=np.float32)
-        )
-        if self.idf.shape != (self.off_pattern,):
-            raise ValueError(f"idf shape {self.idf.shape} does not match the feature space")
+        self.idf = np.ones(self.off_pattern, dtype=np.float32) if idf is None else idf
         self._trusted = TrustedItems()
+
+    @property
+    def idf(self) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """The idf of each n-gram column (float32), as trained and saved."""
+        if self._idf_codes is None:
+            return self._idf_values
+        return np.take(self._idf_values, self._idf_codes)
+
+    @idf.setter
+    def idf(self, idf: np.ndarray[Any, Any]) -> None:
+        values = np.asarray(idf, dtype=np.float32)
+        if values.shape != (self.off_pattern,):
+            raise ValueError(f"idf shape {values.shape} does not match the feature space")
+        # An idf takes one value per document frequency, so a few thousand distinct
+        # values at most: kept as a uint16 index into them (1 MiB, not 2), the same numbers.
+        distinct, codes = np.unique(values, return_inverse=True)
+        self._idf_values: np.ndarray[Any, np.dtype[np.float32]]
+        self._idf_codes: np.ndarray[Any, np.dtype[np.uint16]] | None
+        if len(distinct) <= 1 << 16:
+            self._idf_values, self._idf_codes = distinct, codes.astype(np.uint16)
+        else:
+            self._idf_values, self._idf_codes = values, None
+
+    def idf_of(self, cols: IntArray) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """The idf of n-gram columns `cols` (the values `idf[cols]` holds)."""
+        if self._idf_codes is None:
+            return self._idf_values[cols]
+        return self._idf_values[self._idf_codes[cols]]
 
     def set_trusted(self, trusted: TrustedItems) -> None:
         self._trusted = trusted  # one attribute swap: scoring threads see old or new, whole
@@ -152,7 +174,7 @@ class FeatureSpace:
         pattern and language columns stay 1."""
         vals = counts.copy()
         ngram = cols < self.off_pattern
-        vals[ngram] = (1.0 + np.log(counts[ngram])) * self.idf[cols[ngram]].astype(np.float64)
+        vals[ngram] = (1.0 + np.log(counts[ngram])) * self.idf_of(cols[ngram]).astype(np.float64)
         for lo, hi in ((0, self.n_char), (self.n_char, self.off_pattern)):
             block = (cols >= lo) & (cols < hi)
             norms = np.bincount(rows[block], vals[block] ** 2, minlength=n)
@@ -193,7 +215,14 @@ class ModerationModel:
         if weights.shape != (space.n_features, len(LABELS)):
             raise ValueError(f"weights shape {weights.shape} does not match the features")
         self.space = space
-        self._w = np.asarray(weights, dtype=np.float32)
+        # Most hashed columns never met a training text: their weights are all zero. Only
+        # the other rows are kept (3 MiB instead of 6.3 for the shipped model), with the
+        # sorted columns they belong to; a column not among them weighs zero, as before.
+        dense = np.asarray(weights, dtype=np.float32)
+        kept = np.flatnonzero(np.any(dense != 0, axis=1))
+        self._w_cols = kept.astype(np.int32 if len(dense) < 2**31 else np.int64)
+        self._w_rows = np.vstack([dense[kept], np.zeros((1, dense.shape[1]), np.float32)])
+        self._w_shape = dense.shape
         self._bias = np.asarray(bias, dtype=np.float64)
         self._calibration = np.asarray(calibration, dtype=np.float64)  # rows: (slope, offset)
         self.thresholds: dict[str, float] = dict(thresholds or {})
@@ -218,12 +247,29 @@ class ModerationModel:
         n = len(texts)
         rows, cols, vals, read = self.space.transform(texts, langs)
         z = np.tile(self._bias, (n, 1))
-        contrib = vals[:, None] * self._w[cols].astype(np.float64)
+        contrib = vals[:, None] * self._weights_of(cols).astype(np.float64)
         for li in range(len(LABELS)):
             z[:, li] += np.bincount(rows, contrib[:, li], minlength=n)
         # A text with no feature at all (empty, only symbols) says nothing: score it 0.
         z[np.bincount(rows, minlength=n) == 0] = -np.inf
         return z, read
+
+    def _weights_of(self, cols: IntArray) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """The weight rows of columns `cols` (n, 3): zeros for a column none was kept for."""
+        # Needles of the haystack's dtype: numpy would otherwise convert all of it per call.
+        at = np.searchsorted(self._w_cols, cols.astype(self._w_cols.dtype, copy=False))
+        last = len(self._w_cols)
+        found = at < last
+        found[found] = self._w_cols[at[found]] == cols[found]
+        at[~found] = last  # the zero row
+        return self._w_rows[at]
+
+    @property
+    def weights(self) -> np.ndarray[Any, np.dtype[np.float32]]:
+        """Every column's weights (n_features, 3), as trained and saved."""
+        dense = np.zeros(self._w_shape, dtype=np.float32)
+        dense[self._w_cols] = self._w_rows[:-1]
+        return dense
 
     def decision(self, texts: Sequence[str]) -> tuple[FloatArray, list[str]]:
         """Uncalibrated log-odds (n, 3) and the language read for each text ("" if unsure)."""
@@ -267,6 +313,7 @@ class ModerationModel:
         rows, cols, counts = space.raw_counts(normed, langs)
         vals = space.weigh(rows, cols, counts, 1)
         value = dict(zip(cols.tolist(), vals.tolist(), strict=True))
+        weight = dict(zip(cols.tolist(), self._weights_of(cols).tolist(), strict=True))
         doc = normed[0]
         # Which words each char bucket came from (one share per occurrence).
         _, c_bucket, c_word, words = char_grams([doc], space.char_ngrams, space.char_bits)
@@ -289,7 +336,7 @@ class ModerationModel:
                     terms[term] = terms.get(term, 0.0) + c
 
             for col, v in value.items():
-                c = v * float(self._w[col, li]) * slope
+                c = v * float(weight[col][li]) * slope
                 if col < space.n_char:
                     ws = owners.get(col, [])
                     for w in ws:
@@ -310,7 +357,7 @@ class ModerationModel:
     def arrays(self) -> dict[str, np.ndarray[Any, Any]]:
         ref = self.meta.get("reference_texts", [])
         return {
-            "weights": self._w,
+            "weights": self.weights,
             "bias": self._bias,
             "calibration": self._calibration,
             "idf": self.space.idf,

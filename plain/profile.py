@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from bbs.accounts.members import AccountError, MemberView
 from bbs.accounts.passwords import PasswordError
 from bbs.countries import country_name
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, ready_language
 from bbs.models import FrontEnd
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
@@ -232,6 +232,7 @@ async def _language(s: PlainSession) -> None:
     if index is None:
         return
     chosen = LANGUAGES[index]
+    await ready_language(chosen)  # its catalogue read in a thread, the first time
     s.context.member = await s.services.accounts.set_language(member.id, chosen)
     s.language = chosen
     await console.say(s.t(LANGUAGE_SAVED).format(language=LANGUAGE_NAMES[chosen]))

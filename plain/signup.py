@@ -13,7 +13,7 @@ from bbs.accounts.passwords import PasswordError, check_new_password
 from bbs.accounts.pseudonyms import PseudonymError
 from bbs.accounts.service import SignUpResult
 from bbs.errors import StoreBusyError
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, ready_language
 from bbs.models import FrontEnd
 from plain.forms import confirm, error_said
 from plain.session import Goodbye
@@ -82,6 +82,7 @@ async def arrive(s: PlainSession) -> None:
             result, first = await _arrive(s)
     except TimeoutError:
         raise Goodbye(s.t(EXPIRED), status=1) from None
+    await ready_language(result.member.language)  # a recovered member's own
     s.became(result.member)
     _ = s.t
     title = _(WELCOME_NEW) if first else _(NEW_PASSWORD_SET)
@@ -114,10 +115,11 @@ async def choose_language(s: PlainSession) -> None:
         if not answer:
             return
         if answer.isdigit() and 1 <= int(answer) <= len(LANGUAGES):
-            s.language = LANGUAGES[int(answer) - 1]
-            return
-        named = [lang for lang in LANGUAGES if answer in (lang, LANGUAGE_NAMES[lang].lower())]
+            named = [LANGUAGES[int(answer) - 1]]
+        else:
+            named = [lang for lang in LANGUAGES if answer in (lang, LANGUAGE_NAMES[lang].lower())]
         if named:
+            await ready_language(named[0])  # its catalogue read in a thread, the first time
             s.language = named[0]
             return
 

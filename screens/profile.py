@@ -14,7 +14,7 @@ from textual.widgets import Button, Checkbox, RadioSet
 from bbs.accounts.members import AccountError
 from bbs.accounts.service import checked_country
 from bbs.errors import StoreBusyError
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, ready_language
 from bbs.models import ColourMode, FrontEnd
 from screens.base import PanelScreen
 from screens.goals import ProfileBadges
@@ -164,6 +164,7 @@ class ProfileScreen(PanelScreen):
             return
         # Said in the language this screen is shown in; the next screens speak the new one.
         saved = self.t(N_("Saved."))
+        await ready_language(updated.language)  # read in a thread, the first time
         app.context.member = updated
         app.language = updated.language
         app.apply_colour_mode(updated.colour_mode)

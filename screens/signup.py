@@ -17,7 +17,7 @@ from bbs.accounts.passwords import MAX_PASSWORD_LENGTH, PasswordError
 from bbs.accounts.pseudonyms import PseudonymError
 from bbs.accounts.service import SignUpResult
 from bbs.errors import StoreBusyError
-from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_
+from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, ready_language
 from bbs.reflow import reflow
 from screens.base import BBSScreen, PanelScreen
 from screens.tcss import default_css
@@ -91,14 +91,15 @@ class LanguageScreen(_SignUpStep):
         self.query_one(KeyBar).update(Content(self.t(LANGUAGE_KEYS)))
 
     @on(OptionList.OptionSelected, "#languages")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.choose(event.option.id or LANGUAGES[0])
+    async def _chosen(self, event: OptionList.OptionSelected) -> None:
+        await self.choose(event.option.id or LANGUAGES[0])
 
-    def action_pick(self, index: int) -> None:
-        self.choose(LANGUAGES[index])
+    async def action_pick(self, index: int) -> None:
+        await self.choose(LANGUAGES[index])
 
-    def choose(self, lang: str) -> None:
+    async def choose(self, lang: str) -> None:
         """Sign-up goes on in `lang`; Escape on the next screen comes back here."""
+        await ready_language(lang)  # its catalogue read in a thread, the first time
         self.bbs.language = lang
         self.app.push_screen(
             WelcomeScreen(settings=self._settings, texts=self._texts, accounts=self._accounts)
@@ -201,6 +202,7 @@ class _FormScreen(PanelScreen):
             self.log.error("form failed")
             self.show_error(self.bbs.gettext(_SORRY))
         else:
+            await ready_language(result.member.language)  # a recovered member's own
             self.bbs.signed_in(result.member)
             code_screen = RecoveryCodeScreen(
                 result.recovery_code, first_time=self.first_time, settings=self._settings

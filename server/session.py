@@ -13,7 +13,7 @@ import asyncssh
 from bbs.accounts.members import MemberView, PublicKeyInfo
 from bbs.accounts.sessions import SessionInfo
 from bbs.errors import StoreBusyError
-from bbs.i18n import language_from_environment, localise
+from bbs.i18n import language_from_environment, localise, ready_language
 from bbs.models import FrontEnd, utcnow
 from bbs.terminal_caps import detect_colour_depth
 from screens.app import BBSApp, SessionContext
@@ -118,9 +118,9 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
                 if self._member is not None
                 else language_from_environment(dict(self._chan.get_environment()))
             )
-            refusal = localise(self._refusal, language or "en")
-            self._chan.write(refusal.encode() + b"\r\n")
-            self._chan.exit(1)
+            self.task = asyncio.get_running_loop().create_task(
+                self._refuse(self._refusal, language)
+            )
             return
         if (
             self._command is not None
@@ -175,6 +175,18 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._end_app()
         if self.task is None:
             # No app ever ran (no pty, or a command): nothing else will say we ended.
+            self._registry.session_ended(self)
+
+    async def _refuse(self, refusal: str, language: str | None) -> None:
+        chan = self._chan
+        assert chan is not None
+        try:
+            await ready_language(language)  # read in a thread, the first time
+            chan.write(localise(refusal, language or "en").encode() + b"\r\n")
+            chan.exit(1)
+        except (OSError, asyncssh.Error):
+            pass
+        finally:
             self._registry.session_ended(self)
 
     async def _export(self, member: MemberView) -> None:
@@ -257,6 +269,10 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             on_overflow=self._overflow,
             clock=self._registry.community.services.clock,
         )
+        preferred = language_from_environment(dict(chan.get_environment()))
+        # The member's language (or the one their client asks for) is read in a thread the
+        # first time anyone uses it: nothing below reads a catalogue on the event loop.
+        await ready_language(self._member.language if self._member else preferred)
         run = self._plain = PlainRun(io)
         if self._member is not None:
             self._registry.member_arrived(self, self._member)
@@ -267,7 +283,7 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             source=self._source,
             session_id=self.session_id,
             on_member=self._became_member,
-            preferred_language=language_from_environment(dict(chan.get_environment())),
+            preferred_language=preferred,
         )
         status = 1
         try:
@@ -288,6 +304,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         settings = self._registry.settings
         environment = dict(chan.get_environment())
         services = self._registry.community.services
+        preferred = language_from_environment(environment)
+        await ready_language(self._member.language if self._member else preferred)
         home = None
         if self._member is not None:
             # One read for the whole home screen before the app starts: its first frame
@@ -306,7 +324,7 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             session_id=self.session_id,
             on_member=self._became_member,
             # OpenSSH sends LANG and LC_* with `SendEnv LANG LC_*` (Debian's default).
-            preferred_language=language_from_environment(environment),
+            preferred_language=preferred,
         )
         limits = settings.terminal
         link = TerminalLink(

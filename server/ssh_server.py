@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import logging
 import os
@@ -326,8 +327,8 @@ async def start_server(settings: Settings, community: Community | None = None) -
     community = community or build_community(settings)
     await asyncio.to_thread(community.prepare)
     # Build the text-cleaning tables now, not during the first member's first screen; and
-    # read every language's catalogue (and Babel's locale data for dates and numbers) off
-    # the loop, not during the first Spanish or German member's first screen.
+    # read English and Babel's locale data for dates and numbers off the loop. Another
+    # language is read (in a thread) when its first member arrives (`ready_language`).
     await asyncio.to_thread(clean_text, "\x1b")
     await asyncio.to_thread(preload_languages)
     # The moderation model every node shares (server.model_sync): the database's version.
@@ -372,6 +373,7 @@ async def start_server(settings: Settings, community: Community | None = None) -
     registry = SessionRegistry(settings, community)
     # Chat retention holds even if nobody opens Rooms for a while after a restart.
     await community.rooms.purge_expired()
+    await asyncio.to_thread(return_freed_memory)
     # The front door: PROXY protocol v2 behind a load balancer, a port shared by workers.
     from server.proxy_protocol import listen_options
 
@@ -399,6 +401,58 @@ async def start_server(settings: Settings, community: Community | None = None) -
     return RunningServer(acceptor, registry, host_key, shared_model)
 
 
+# Run by `migrate_apart` in a child process: the URL comes on stdin (never on a command
+# line, where `ps` would show a password).
+_MIGRATE = (
+    "import sys\n"
+    "from bbs.db import Database\n"
+    "database = Database(sys.stdin.read(), pool_size=1)\n"
+    "try:\n"
+    "    database.migrate()\n"
+    "finally:\n"
+    "    database.dispose()\n"
+)
+
+
+def migrate_apart(settings: Settings) -> None:
+    """Bring a schema behind the shipped migrations (a new data directory, an upgrade) up
+    to them in a child process (blocking: call it off the loop). Alembic, Mako and Pygments
+    (about 12 MiB) then never load into the server, whose `prepare` finds the schema
+    current. Should the child fail, `prepare` migrates in the server and says why."""
+    import subprocess
+    import sys
+
+    from bbs.db import Database
+
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        if database.at_shipped_heads():
+            return
+    finally:
+        database.dispose()
+    done = subprocess.run(
+        [sys.executable, "-c", _MIGRATE],
+        input=settings.database_url,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        log.warning("migrating in a child process failed; migrating here: %s", done.stderr[-2000:])
+
+
+def return_freed_memory() -> None:
+    """Hand back to the system the memory that loading freed (the model's file and its
+    dense arrays, read in worker threads): glibc keeps freed heap pages for reuse, about
+    6 MiB after start. A no-op where the C library has no malloc_trim."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
 def tune_garbage_collector() -> None:
     """Keep the cyclic collector from pausing every session at once.
 
@@ -417,6 +471,7 @@ async def serve_forever(settings: Settings) -> None:
     from server.textual_patches import apply_textual_patches
 
     apply_textual_patches()
+    await asyncio.to_thread(migrate_apart, settings)
     running = await start_server(settings)
     tune_garbage_collector()
     fingerprint = running.host_key.get_fingerprint("sha256")

@@ -17,7 +17,7 @@ from typing import Protocol
 from bbs.accounts import members as accounts
 from bbs.config import Settings
 from bbs.events import EventBus
-from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
+from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, ready_language
 from bbs.moderation_queue.gate import ModerationGate, Verdict
 from bbs.moderation_queue.policy import (
     CRISIS_HOLD_KEPT,
@@ -161,14 +161,18 @@ class Texts:
         note.
         """
         lang, country = await self.member_language_and_country(member_id)
+        await ready_language(lang)  # each language's catalogue read in a thread, once
         words = [note(await self.help_text(lang, country), kept, lang=lang)]
         if text_lang in LANGUAGES and text_lang != lang:
+            await ready_language(text_lang)
             words.append(note(await self.help_text(text_lang, country), kept, lang=text_lang))
         return "\n\n".join(words)
 
     async def hold_words(self, member_id: int) -> str:
         """The kind note for a held message, in the member's language."""
-        return hold_message(await self.member_language(member_id))
+        lang = await self.member_language(member_id)
+        await ready_language(lang)
+        return hold_message(lang)
 
     async def note_for(self, verdict: Verdict, member_id: int) -> str:
         """What to tell a writer privately about their post or message: nothing when it

@@ -11,8 +11,8 @@ import pytest
 from support import cluster_nodes, sign_up, wait_until
 
 from bbs.config import Settings
-from bbs.db import Database
-from bbs.events_postgres import PostgresEventBus, libpq_url
+from bbs.db import Database, libpq_url
+from bbs.events_postgres import PostgresEventBus
 from bbs.rooms.events import RoomLineEvent, RoomPresenceEvent
 
 POSTGRES_URL = os.environ.get("BBS_TEST_POSTGRES_URL")

@@ -287,7 +287,7 @@ async def test_on_postgresql_a_posting_commit_wakes_the_follower_at_once(
 ) -> None:
     """NOTIFY, sent when the shell's transaction commits, wakes the follower: with its
     fallback poll a minute away, the suspension still arrives within seconds."""
-    from bbs.events_postgres import libpq_url
+    from bbs.db import libpq_url
 
     database = Database(postgres_url)
     database.migrate()

@@ -18,7 +18,7 @@ from support import cluster_nodes, sign_up, sign_up_id, wait_until
 from bbs.accounts.sessions import SessionInfo
 from bbs.community import Community
 from bbs.config import ClusterSettings, Settings
-from bbs.events_postgres import libpq_url
+from bbs.db import libpq_url
 from bbs.models import utcnow
 from bbs.presence_postgres import ClusterLive, PostgresPresence
 from bbs.privacy.service import DeleteChoice

@@ -21,8 +21,7 @@ from bbs.accounts.login_guard import LoginGuard
 from bbs.clock import ManualClock
 from bbs.community import Community
 from bbs.config import LoginLimits, Settings
-from bbs.db import Database, alembic_config
-from bbs.events_postgres import libpq_url
+from bbs.db import Database, alembic_config, libpq_url
 from bbs.rooms.flood import FloodControl, FloodReason, RoomFlood
 from bbs.rooms.flood_postgres import PostgresFlood
 from bbs.texts.notices import WHAT_WE_STORE

@@ -82,6 +82,21 @@ def test_shipped_files_reproduce_training_time_scores(shipped: ModerationModel) 
     np.testing.assert_allclose(shipped.probabilities(texts), stored, rtol=0, atol=1e-6)
 
 
+def test_a_loaded_model_keeps_every_weight_and_idf_of_its_file(shipped: ModerationModel) -> None:
+    # Only the non-zero weight rows are held in memory, and the idf as indices into its
+    # few distinct values: what the model would save again is its file's arrays exactly.
+    from moderation.model import ARRAYS_FILE
+    from moderation.store import SHIPPED_DIR
+
+    with np.load(SHIPPED_DIR / ARRAYS_FILE, allow_pickle=False) as npz:
+        weights, idf = npz["weights"], npz["idf"]
+    arrays = shipped.arrays()
+    assert arrays["weights"].dtype == weights.dtype and arrays["idf"].dtype == idf.dtype
+    assert np.array_equal(arrays["weights"], weights)
+    assert np.array_equal(arrays["idf"], idf)
+    assert np.count_nonzero(np.any(weights != 0, axis=1)) < len(weights) // 2
+
+
 def test_portable_round_trip(tmp_path: Path, shipped: ModerationModel) -> None:
     save_dir(shipped, tmp_path / "m")
     again = load_dir(tmp_path / "m")

@@ -7,8 +7,18 @@ from __future__ import annotations
 from typing import Any, cast
 
 from bbs.accounts.members import AccountError
-from plain.console import Console
-from plain.menus import Command, command, list_loop, listing
+from bbs.i18n import LANGUAGES, translator
+from plain.console import BACK_WORD, Console
+from plain.menus import BACK_WORDS, Command, command, list_loop, listing
+
+
+def test_back_in_every_language_takes_a_member_back_from_any_list() -> None:
+    # BACK_WORDS is written out (importing the menus reads no catalogue): it must still
+    # hold "back" as every catalogue says it.
+    for lang in LANGUAGES:
+        word = translator(lang).gettext(BACK_WORD).lower()
+        assert word in BACK_WORDS, (lang, word)
+        assert command(word).back
 
 
 class ScriptedConsole:
