@@ -53,6 +53,10 @@ MAX_PENDING_INPUT = 1024 * 1024
 # A bracketed paste longer than this is cut off and skipped whole: the parser would hold
 # an unterminated one in memory for ever.
 MAX_PASTE_BYTES = 1024 * 1024
+# A member whose input was skipped is told so (a note on screen for 5 s); a flood that
+# goes on is told again at most this often, not once a burst: each note is a widget
+# mounted, laid out and removed, which is work the flood would buy on the shared loop.
+DROPPED_NOTE_SECONDS = 10.0
 # Window changes arriving faster than this are folded into one resize.
 RESIZE_COALESCE_SECONDS = 0.05
 PASTE_START = b"\x1b[200~"
@@ -303,6 +307,7 @@ class SSHDriver(Driver):
             link.max_input_event_burst, link.max_input_events_per_second, link.clock
         )
         self._dropped_reported = False
+        self._next_dropped_note = float("-inf")
         self._paste_cut = False
         # Where the input stands as the parser will see it: inside a paste, and how long.
         self._in_paste = False
@@ -445,8 +450,14 @@ class SSHDriver(Driver):
         self._session_app.post_message(message)
 
     def _dropped(self) -> None:
-        if not self._dropped_reported:
-            self._dropped_reported = True
+        # Once per flood (the flag is lowered when the input has all been handled), and
+        # not again before DROPPED_NOTE_SECONDS: a flooder sees one note, not one a burst.
+        if self._dropped_reported:
+            return
+        self._dropped_reported = True
+        now = self._link.clock.monotonic()
+        if now >= self._next_dropped_note:
+            self._next_dropped_note = now + DROPPED_NOTE_SECONDS
             self._link.on_input_dropped()
 
     def feed(self, data: bytes) -> None:

@@ -12,7 +12,8 @@ import itertools
 
 from driver_harness import Channel, Recorder, driver_of, input_idle, run_with, wait_until
 
-from server.driver import EVENTS_PER_PASS, MAX_PASTE_BYTES, TerminalLink
+from bbs.clock import ManualClock
+from server.driver import DROPPED_NOTE_SECONDS, EVENTS_PER_PASS, MAX_PASTE_BYTES, TerminalLink
 
 
 async def test_a_burst_of_keys_reaches_the_app_a_few_at_a_time() -> None:
@@ -105,3 +106,29 @@ async def test_an_endless_paste_is_held_to_a_bound_and_skipped() -> None:
     assert dropped == [1]
     assert app.pastes == []  # it lost its middle, so none of it is pasted
     assert app.keys == ["h", "i"]
+
+
+async def test_a_flood_that_goes_on_is_told_again_only_every_few_seconds() -> None:
+    # Each note is a widget mounted and removed on the shared loop: a flooder's bursts,
+    # a second apart, are told once, and again only after DROPPED_NOTE_SECONDS.
+    clock = ManualClock()
+    dropped: list[int] = []
+    link = TerminalLink(Channel(), 80, 24, on_input_dropped=lambda: dropped.append(1), clock=clock)
+
+    async def burst(app: Recorder, word: str) -> None:
+        driver_of(link).feed(b"q" * 32 * 1024)  # over the burst allowed: skipped whole
+        driver_of(link).feed(word.encode())  # typing after it still arrives
+        await wait_until(lambda: "".join(app.keys).endswith(word) and input_idle(link), what=word)
+
+    async def script(app: Recorder) -> None:
+        await burst(app, "one")
+        for word in ("two", "three", "four"):
+            clock.advance(1.0)
+            await burst(app, word)
+        assert dropped == [1]
+        clock.advance(DROPPED_NOTE_SECONDS)
+        await burst(app, "five")
+
+    app = await run_with(link, script)
+    assert dropped == [1, 1]
+    assert "".join(app.keys) == "onetwothreefourfive"
