@@ -97,6 +97,8 @@ DEBUG = bool(os.environ.get("BENCH_DEBUG"))
 measuring = [False]
 last_tick = [time.monotonic()]
 STALLS = os.environ.get("BENCH_STALLS")  # a file: the loop's stacks while it is >100 ms late
+# BENCH_STALL_MS=0 samples the loop all the time: a profile of where its time goes.
+STALL_S = (float(os.environ.get("BENCH_STALL_MS", "100")) + 10) / 1000
 
 def stall_sampler(main_id):
     # A watchdog thread (the harness's, not the server's): every 5 ms, if the ticker is
@@ -111,7 +113,7 @@ def stall_sampler(main_id):
         while True:
             time.sleep(0.005)
             samples[0] += 1
-            if time.monotonic() - last_tick[0] < 0.11:
+            if time.monotonic() - last_tick[0] < STALL_S:
                 continue
             frame = sys._current_frames().get(main_id)
             if frame is None:
