@@ -19,6 +19,11 @@ BENCH_DEBUG=1 also prints where the memory sits (malloc in use and free, pymallo
 and the bytes live in them), what the full collection at each sample freed, by type, the
 RSS steps over time, and each failed post's step and screens. BENCH_GC=a,b,c sets other
 collector thresholds; BENCH_FULL_GC_EVERY=N adds a full collection every N seconds.
+BENCH_STALLS=FILE has a watchdog thread in the server process write, at the end, the
+server loop's stacks sampled every 5 ms while the loop was more than 100 ms late
+(BENCH_STALL_MS sets the lateness; a negative one samples all the time). The thread gets
+to sample when the loop's thread lets go of the GIL (at the 5 ms switch interval, or at
+once in a system call), so the counts lean towards system calls such as socket writes.
 
     .venv/bin/python bench/bench_abuse.py [--seconds 120]
 """
