@@ -36,5 +36,10 @@ class TokenBucket:
         self.tokens -= amount
         return True
 
+    def empty(self) -> None:
+        """Spend every token there is now: what comes next waits for the refill."""
+        self.refill()
+        self.tokens = 0.0
+
 
 __all__ = ["TokenBucket"]

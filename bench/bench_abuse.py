@@ -19,6 +19,11 @@ BENCH_DEBUG=1 also prints where the memory sits (malloc in use and free, pymallo
 and the bytes live in them), what the full collection at each sample freed, by type, the
 RSS steps over time, and each failed post's step and screens. BENCH_GC=a,b,c sets other
 collector thresholds; BENCH_FULL_GC_EVERY=N adds a full collection every N seconds.
+BENCH_STALLS=FILE has a watchdog thread in the server process write, at the end, the
+server loop's stacks sampled every 5 ms while the loop was more than 100 ms late
+(BENCH_STALL_MS sets the lateness; a negative one samples all the time). The thread gets
+to sample when the loop's thread lets go of the GIL (at the 5 ms switch interval, or at
+once in a system call), so the counts lean towards system calls such as socket writes.
 
     .venv/bin/python bench/bench_abuse.py [--seconds 120]
 """
@@ -95,10 +100,58 @@ series = []
 DEBUG = bool(os.environ.get("BENCH_DEBUG"))
 
 measuring = [False]
+last_tick = [time.monotonic()]
+STALLS = os.environ.get("BENCH_STALLS")  # a file: the loop's stacks while it is >100 ms late
+# BENCH_STALL_MS=0 samples the loop all the time: a profile of where its time goes.
+STALL_S = (float(os.environ.get("BENCH_STALL_MS", "100")) + 10) / 1000
+
+def stall_sampler(main_id):
+    # A watchdog thread (the harness's, not the server's): every 5 ms, if the ticker is
+    # more than 100 ms late, the main thread's stack is counted (inclusive, by function,
+    # and by the innermost 14 frames).
+    import collections, threading, traceback
+    inclusive = collections.Counter()
+    stacks = collections.Counter()
+    samples = [0, 0]
+
+    def run():
+        while True:
+            time.sleep(0.005)
+            samples[0] += 1
+            if time.monotonic() - last_tick[0] < STALL_S:
+                continue
+            frame = sys._current_frames().get(main_id)
+            if frame is None:
+                continue
+            samples[1] += 1
+            names = []
+            seen = set()
+            while frame is not None:
+                code = frame.f_code
+                name = f"{code.co_filename.split('site-packages/')[-1]}:{code.co_name}"
+                names.append(f"{name}:{frame.f_lineno}")
+                if name not in seen:
+                    seen.add(name)
+                    inclusive[name] += 1
+                frame = frame.f_back
+            stacks["\n    ".join(names[:14])] += 1
+
+    def dump():
+        with open(STALLS, "w") as out:
+            out.write(f"samples {samples[0]}, in stalls {samples[1]}\n\ninclusive:\n")
+            for name, count in inclusive.most_common(80):
+                out.write(f"{count:6d} {name}\n")
+            out.write("\nstacks:\n")
+            for stack, count in stacks.most_common(40):
+                out.write(f"{count:6d}\n    {stack}\n")
+
+    threading.Thread(target=run, daemon=True).start()
+    return dump
 
 async def ticker():
     loop = asyncio.get_running_loop()
     while True:
+        last_tick[0] = time.monotonic()
         before = loop.time()
         await asyncio.sleep(0.01)
         if measuring[0]:
@@ -121,6 +174,9 @@ async def main():
     if os.environ.get("BENCH_GC"):  # other collector thresholds, to compare
         gc.set_threshold(*map(int, os.environ["BENCH_GC"].split(",")))
     tick = asyncio.get_running_loop().create_task(ticker())
+    if STALLS:
+        import threading
+        dump_stalls = stall_sampler(threading.get_ident())
     every = float(os.environ.get("BENCH_FULL_GC_EVERY", "0"))  # a full collection every N s
 
     async def full_gc():
@@ -141,6 +197,7 @@ async def main():
         if not line or line.strip() == b"quit":
             break
         measuring[0] = True
+        last_tick[0] = time.monotonic() + 1e9  # the stats below are not the server's stall
         cpu_s = time.process_time()  # before this request's own collection and walk
         collections = [g["collections"] for g in gc.get_stats()]
         started = time.perf_counter()
@@ -175,10 +232,13 @@ async def main():
                           "series": series[:], "full_gc_ms": round(full_ms, 1), "garbage": garbage,
                           "periodic_ms": [round(t) for t in full_times]}),
               flush=True)
+        last_tick[0] = time.monotonic()
         lateness.clear()
         series.clear()
         full_times.clear()
     tick.cancel()
+    if STALLS:
+        dump_stalls()
     await running.shutdown(grace=1.0)
 
 asyncio.run(main())

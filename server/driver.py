@@ -53,6 +53,10 @@ MAX_PENDING_INPUT = 1024 * 1024
 # A bracketed paste longer than this is cut off and skipped whole: the parser would hold
 # an unterminated one in memory for ever.
 MAX_PASTE_BYTES = 1024 * 1024
+# A member whose input was skipped is told so (a note on screen for 5 s); a flood that
+# goes on is told again at most this often, not once a burst: each note is a widget
+# mounted, laid out and removed, which is work the flood would buy on the shared loop.
+DROPPED_NOTE_SECONDS = 10.0
 # Window changes arriving faster than this are folded into one resize.
 RESIZE_COALESCE_SECONDS = 0.05
 PASTE_START = b"\x1b[200~"
@@ -303,6 +307,7 @@ class SSHDriver(Driver):
             link.max_input_event_burst, link.max_input_events_per_second, link.clock
         )
         self._dropped_reported = False
+        self._next_dropped_note = float("-inf")
         self._paste_cut = False
         # Where the input stands as the parser will see it: inside a paste, and how long.
         self._in_paste = False
@@ -445,8 +450,14 @@ class SSHDriver(Driver):
         self._session_app.post_message(message)
 
     def _dropped(self) -> None:
-        if not self._dropped_reported:
-            self._dropped_reported = True
+        # Once per flood (the flag is lowered when the input has all been handled), and
+        # not again before DROPPED_NOTE_SECONDS: a flooder sees one note, not one a burst.
+        if self._dropped_reported:
+            return
+        self._dropped_reported = True
+        now = self._link.clock.monotonic()
+        if now >= self._next_dropped_note:
+            self._next_dropped_note = now + DROPPED_NOTE_SECONDS
             self._link.on_input_dropped()
 
     def feed(self, data: bytes) -> None:
@@ -459,13 +470,19 @@ class SSHDriver(Driver):
             return
         cost, in_paste, pasted = input_cost(data, self._in_paste)
         paste_bytes = (self._paste_bytes if self._in_paste else 0) + pasted
+        too_many_keys = cost > self._input_events.refill()
         if (
-            cost > self._input_events.refill()
+            too_many_keys
             or paste_bytes > MAX_PASTE_BYTES
             or self._pending_chars + len(data) > MAX_PENDING_INPUT
             or not self._input_bytes.take(len(data))
         ):
             self._drop(data)
+            if too_many_keys:
+                # More keys than the allowance spends it: a flooder's small reads right
+                # behind its big ones are skipped too, and a key flood that goes on never
+                # earns a burst back. Typing after it waits 5 ms a key (the refill rate).
+                self._input_events.empty()
             return
         self._input_events.take(cost)
         self._in_paste, self._paste_bytes = in_paste, paste_bytes if in_paste else 0
@@ -476,16 +493,24 @@ class SSHDriver(Driver):
         self._dropped()
         # A paste cut in the middle must not arrive half (the member would think all of
         # it did) and its end marker must not be lost (later typing would join the paste).
-        # Keys dropped on their own leave the next paste alone.
-        if self._in_paste or PASTE_START in data:
+        # So the parser is told where the skipped bytes left the client: in a paste or
+        # not. Typing after the end of a cut paste is kept if the key allowance pays for
+        # it; nothing else of a skipped read is parsed (keys after a paste that began and
+        # ended in it were once handed over unpaid: a flooder's chat lines got through).
+        before = self._in_paste
+        _cost, after, _pasted = input_cost(data, before)
+        if before or after:
+            # The parser's next paste has lost part of itself: skipped whole.
             self._paste_cut = True
-        end = data.rfind(PASTE_END)
-        if end >= 0:
+        self._in_paste, self._paste_bytes = after, 0
+        if before != after:
             self._decode(b"", final=True)
-            tail = data[end:]
-            _cost, self._in_paste, _pasted = input_cost(tail, True)
-            self._paste_bytes = 0
-            self._queue(tail.decode("utf-8", "replace"))
+            text = PASTE_START_TEXT if after else PASTE_END_TEXT
+            if not after:
+                typed = data[data.rfind(PASTE_END) + len(PASTE_END) :]
+                if typed and self._input_events.take(len(typed)):
+                    text += self._decode(typed)
+            self._queue(text)
 
     def _queue(self, text: str) -> None:
         if not text:

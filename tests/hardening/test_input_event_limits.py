@@ -12,7 +12,8 @@ import itertools
 
 from driver_harness import Channel, Recorder, driver_of, input_idle, run_with, wait_until
 
-from server.driver import EVENTS_PER_PASS, MAX_PASTE_BYTES, TerminalLink
+from bbs.clock import ManualClock
+from server.driver import DROPPED_NOTE_SECONDS, EVENTS_PER_PASS, MAX_PASTE_BYTES, TerminalLink
 
 
 async def test_a_burst_of_keys_reaches_the_app_a_few_at_a_time() -> None:
@@ -61,13 +62,15 @@ async def test_keys_beyond_the_burst_are_dropped_said_once_and_typing_resumes() 
 
 
 async def test_a_read_bigger_than_the_allowance_is_skipped_whole_before_parsing() -> None:
+    clock = ManualClock()
     dropped: list[int] = []
-    link = TerminalLink(Channel(), 80, 24, on_input_dropped=lambda: dropped.append(1))
+    link = TerminalLink(Channel(), 80, 24, on_input_dropped=lambda: dropped.append(1), clock=clock)
 
     async def script(app: Recorder) -> None:
         driver_of(link).feed(b"q" * 32 * 1024)  # a flooder's burst: over the 4,096 allowed
         await wait_until(lambda: input_idle(link), what="the driver to be idle")
         assert app.keys == []  # none of it was parsed into keys
+        clock.advance(0.1)  # the allowance it spent refills: 20 events
         driver_of(link).feed(b"\x1b[200~" + b"a long paste " * 5000 + b"\x1b[201~")
         driver_of(link).feed(b"ok")
         await wait_until(lambda: app.keys[-1:] == ["k"] and input_idle(link), what="o and k")
@@ -105,3 +108,82 @@ async def test_an_endless_paste_is_held_to_a_bound_and_skipped() -> None:
     assert dropped == [1]
     assert app.pastes == []  # it lost its middle, so none of it is pasted
     assert app.keys == ["h", "i"]
+
+
+async def test_a_flood_that_goes_on_is_told_again_only_every_few_seconds() -> None:
+    # Each note is a widget mounted and removed on the shared loop: a flooder's bursts,
+    # a second apart, are told once, and again only after DROPPED_NOTE_SECONDS.
+    clock = ManualClock()
+    dropped: list[int] = []
+    link = TerminalLink(Channel(), 80, 24, on_input_dropped=lambda: dropped.append(1), clock=clock)
+
+    async def burst(app: Recorder, word: str) -> None:
+        driver_of(link).feed(b"q" * 32 * 1024)  # over the burst allowed: skipped whole
+        clock.advance(0.1)  # the allowance it spent refills a little: 20 keys
+        driver_of(link).feed(word.encode())  # typing after it arrives
+        await wait_until(lambda: "".join(app.keys).endswith(word) and input_idle(link), what=word)
+
+    async def script(app: Recorder) -> None:
+        await burst(app, "one")
+        for word in ("two", "three", "four"):
+            clock.advance(1.0)
+            await burst(app, word)
+        assert dropped == [1]
+        clock.advance(DROPPED_NOTE_SECONDS)
+        await burst(app, "five")
+
+    app = await run_with(link, script)
+    assert dropped == [1, 1]
+    assert "".join(app.keys) == "onetwothreefourfive"
+
+
+async def test_a_flooders_small_reads_behind_its_big_ones_are_skipped_too() -> None:
+    # The abuse bench's flooder: every second a 32 KB burst, then a paste and chat lines.
+    # The burst is over the allowance; what follows it at once must not get through on
+    # the allowance the burst did not spend, or the flood buys Textual work every second.
+    clock = ManualClock()
+    dropped: list[int] = []
+    link = TerminalLink(Channel(), 80, 24, on_input_dropped=lambda: dropped.append(1), clock=clock)
+
+    async def script(app: Recorder) -> None:
+        for n in range(5):
+            driver_of(link).feed(b"x" * 32 * 1024)
+            driver_of(link).feed(b"\x1b[200~paste\x1b[201~" + b"spam %d\r" % n)
+            await wait_until(lambda: input_idle(link), what="the flood to be handled")
+            clock.advance(1.0)
+        assert app.keys == [] and app.pastes == []
+        # The flood over, the allowance refills at its rate and typing goes on.
+        clock.advance(0.1)
+        driver_of(link).feed(b"\x1b[200~kept\x1b[201~")
+        driver_of(link).feed(b"ok")
+        await wait_until(lambda: app.keys[-1:] == ["k"] and input_idle(link), what="o and k")
+
+    app = await run_with(link, script)
+    assert dropped
+    assert app.pastes == ["kept"] and app.keys == ["o", "k"]
+
+
+async def test_a_skipped_read_with_a_whole_paste_hands_over_none_of_it() -> None:
+    # A read over the byte allowance holding a paste that begins and ends in it, and keys
+    # after: none of it is parsed (the keys after its end used to go through unpaid).
+    clock = ManualClock()
+    dropped: list[int] = []
+    link = TerminalLink(
+        Channel(),
+        80,
+        24,
+        max_input_bytes_per_second=100,
+        max_input_byte_burst=100,
+        on_input_dropped=lambda: dropped.append(1),
+        clock=clock,
+    )
+
+    async def script(app: Recorder) -> None:
+        driver_of(link).feed(b"\x1b[200~" + b"p" * 200 + b"\x1b[201~spam\r")
+        await wait_until(lambda: dropped and input_idle(link), what="the read to be skipped")
+        clock.advance(1.0)
+        driver_of(link).feed(b"\x1b[200~kept\x1b[201~ok")
+        await wait_until(lambda: app.keys[-1:] == ["k"] and input_idle(link), what="o and k")
+
+    app = await run_with(link, script)
+    assert app.pastes == ["kept"] and app.keys == ["o", "k"]
