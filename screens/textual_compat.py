@@ -287,6 +287,7 @@ def apply_textual_patches() -> None:
     _lazy_strip_caches()
     _skip_same_size_relayout()
     _quiet_empty_toast_rack()
+    _no_tooltip_no_search()
     _style_a_new_screen_once()
     _one_layout_as_a_screen_comes_up()
     _light_message_queues()
@@ -687,6 +688,27 @@ def _quiet_empty_toast_rack() -> None:
         original(self, notifications)
 
     ToastRack.show = show  # type: ignore[method-assign]
+
+
+def _no_tooltip_no_search() -> None:
+    """A key on a screen without a tooltip widget (`without_tooltips`) costs no search.
+
+    The app clears the screen's tooltip on every key: `get_child_by_type(Tooltip)`, which
+    on a screen without one raises NoMatches with the repr of every child in its message,
+    ~50 us a key typed. With a tooltip child, Textual's own method runs as before.
+    """
+    from textual.screen import Screen
+    from textual.widgets._tooltip import Tooltip
+
+    original = _method(Screen, "_clear_tooltip", "no_tooltip_no_search", ("self",))
+
+    def _clear_tooltip(self: Screen[Any]) -> None:
+        for child in self._nodes:
+            if type(child) is Tooltip:
+                original(self)
+                return
+
+    Screen._clear_tooltip = _clear_tooltip  # type: ignore[method-assign]
 
 
 def _style_a_new_screen_once() -> None:

@@ -81,6 +81,7 @@ ORIGINALS = {
     "skip_same_size_relayout": "9ac8cd9df56307829154c091a9e9b0b4bfa5eece40941ddb994165fe51f5e895",
     "skip_same_size_relayout_size_updated": "21ffb00b8a9833150e0faafd8ed4854f683814efd042832f4b5eeacc00c01f64",  # noqa: E501
     "quiet_empty_toast_rack": "764c33fbdc911fd0bec03abdc23605ef53ff5020e66ac6ab63eb2315c79dbd80",
+    "no_tooltip_no_search": "adad90a438d65ae565b1dfb5cf8760c87f1bc004cfe27b00807ef553ea655eef",
     "inner_outer_without_the_cache": "d2509f3e796680df9e74d7abc9df50afba9be6d4903f6731daa037476a17277b",  # noqa: E501
     "box_models_of_the_current_layout": "2af27ebacc60142be3782279f67a61898501b40a1238d9307bf0e3670bdba1f6",  # noqa: E501
     "keep_reverse_in_visual_styles": "89a34466ed64d4bf6da3c93fed5cd38673ab359b2edf702efa4ab65be0a5048e",  # noqa: E501
@@ -126,6 +127,7 @@ INSTALLERS = [
     (compat._skip_same_size_relayout, Screen, "_screen_resized"),
     (compat._skip_same_size_relayout, Widget, "_size_updated"),
     (compat._quiet_empty_toast_rack, ToastRack, "show"),
+    (compat._no_tooltip_no_search, Screen, "_clear_tooltip"),
     (compat._inner_outer_without_the_cache, StylesCache, "get_inner_outer"),
     (compat._box_models_of_the_current_layout, Widget, "_get_box_model"),
     (compat._keep_reverse_in_visual_styles, Widget, "get_visual_style"),
@@ -699,6 +701,32 @@ async def test_without_tooltips() -> None:
     assert "Tooltip" in await children(tooltips=True)
     shown = await children(tooltips=False)
     assert "Tooltip" not in shown and "ToastRack" in shown  # notifications still shown
+
+
+async def test_a_key_on_a_screen_without_a_tooltip_searches_no_children(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apply_textual_patches()
+    searched: list[type] = []
+    search = Widget.get_child_by_type
+
+    def counting(self: Widget, expect_type: type[Any]) -> Any:
+        searched.append(expect_type)
+        return search(self, expect_type)
+
+    monkeypatch.setattr(Widget, "get_child_by_type", counting)
+    app = _Probe()
+    async with app.run_test(size=(40, 10), tooltips=False) as pilot:
+        await pilot.press("a", "b")
+        assert app.query_one("#field", Input).value == "ab"
+        assert "Tooltip" not in [kind.__name__ for kind in searched]
+    app = _Probe()
+    async with app.run_test(size=(40, 10), tooltips=True) as pilot:
+        # With a tooltip widget, a key still hides a shown tooltip.
+        (tooltip,) = [c for c in app.screen.children if type(c).__name__ == "Tooltip"]
+        tooltip.display = True
+        await pilot.press("a")
+        assert "Tooltip" in [kind.__name__ for kind in searched] and not tooltip.display
 
 
 async def test_layout_and_repaint_pending() -> None:
