@@ -16,6 +16,10 @@ the key and the payload from one stream, so two a packet: the same keys, nonces,
 and tags (a received packet is still checked before its plaintext is returned), at under
 half the cost (~39 -> ~17 us a packet, two packets a room line per reader).
 
+Every packet sent or received is described for the packet log (its type's name, its size
+in words) before the logger finds that packet logging (debug level 3) is off; the patch
+asks first, and describes nothing when nothing would be logged.
+
 tests/server/test_asyncssh_compat.py hashes the patched originals' source, so an
 asyncssh upgrade that changes them fails loudly.
 """
@@ -28,6 +32,8 @@ from typing import Any
 
 from asyncssh.connection import SSHConnection
 from asyncssh.crypto.chacha import ChachaCipher
+from asyncssh.logging import SSHLogger
+from asyncssh.packet import SSHPacketLogger
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.ciphers import Cipher
 from cryptography.hazmat.primitives.ciphers.algorithms import ChaCha20
@@ -72,6 +78,7 @@ def apply_asyncssh_patches() -> None:
         return
     _one_write_per_packet_and_its_ignore()
     _one_chacha_stream_for_key_and_payload()
+    _no_packet_log_lines_unless_logged()
     _applied = True
 
 
@@ -167,3 +174,26 @@ def _one_chacha_stream_for_key_and_payload() -> None:
 
     ChachaCipher.encrypt_and_sign = encrypt_and_sign  # type: ignore[method-assign]
     ChachaCipher.verify_and_decrypt = verify_and_decrypt  # type: ignore[method-assign]
+
+
+def _no_packet_log_lines_unless_logged() -> None:
+    patch = "no_packet_log_lines_unless_logged"
+    original = SSHPacketLogger.__dict__.get("_log_packet")
+    if original is None:
+        raise AsyncSSHChanged(f"SSHPacketLogger._log_packet is gone: patch {patch!r}")
+    found = tuple(inspect.signature(original).parameters)
+    if found != ("self", "msg", "pkttype", "pktid", "packet", "note"):
+        raise AsyncSSHChanged(f"SSHPacketLogger._log_packet now takes {found}: patch {patch!r}")
+    gate = SSHLogger.__dict__.get("packet")
+    if gate is None or "if self._debug_level >= 3:" not in inspect.getsource(gate):
+        raise AsyncSSHChanged(f"SSHLogger.packet changed: patch {patch!r}")
+    _originals[patch] = original
+    _originals[patch + "_gate"] = gate
+
+    def _log_packet(
+        self: SSHPacketLogger, msg: str, pkttype: int, pktid: Any, packet: Any, note: str
+    ) -> None:
+        if self.logger._debug_level >= 3:
+            original(self, msg, pkttype, pktid, packet, note)
+
+    SSHPacketLogger._log_packet = _log_packet  # type: ignore[method-assign]

@@ -13,6 +13,8 @@ import asyncssh
 import pytest
 from asyncssh.connection import SSHConnection
 from asyncssh.crypto.chacha import ChachaCipher
+from asyncssh.logging import SSHLogger
+from asyncssh.packet import SSHPacketLogger
 from cryptography.hazmat.primitives.ciphers import Cipher
 
 import server.asyncssh_compat as compat
@@ -26,6 +28,8 @@ ORIGINALS = {
     "one_write_per_packet_and_its_ignore_send": "c6698a37eb80f574e53595c650f493b6ef52576a411dabc1b2977ba2e3e7b5b3",  # noqa: E501
     "one_chacha_stream_for_key_and_payload": "f9b87e5614981c32190223455e784f7bed0f87d8a1461e9723df0c5719f26f47",  # noqa: E501
     "one_chacha_stream_for_key_and_payload_verify": "0ab7b7420976f2f68e01144c30453a0a6c1a11ce04d35f54d30ddb53e41c9e21",  # noqa: E501
+    "no_packet_log_lines_unless_logged": "f3263d7da93663f1a3825d53a0ef71122da1168957e28d0b84dc20a3bba0c45c",  # noqa: E501
+    "no_packet_log_lines_unless_logged_gate": "a4baf6329fa97dcf3c7a915989c3d72dc08d01e7c4ae63182ebba6017cf45408",  # noqa: E501
 }
 
 
@@ -63,6 +67,17 @@ def test_a_cipher_patch_whose_target_is_gone_refuses_to_install(
     monkeypatch.delattr(ChachaCipher, name)
     with pytest.raises(AsyncSSHChanged, match=name):
         compat._one_chacha_stream_for_key_and_payload()
+
+
+@pytest.mark.parametrize(
+    ("owner", "name"), [(SSHPacketLogger, "_log_packet"), (SSHLogger, "packet")]
+)
+def test_a_log_patch_whose_target_is_gone_refuses_to_install(
+    owner: type, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(owner, name)
+    with pytest.raises(AsyncSSHChanged, match=name):
+        compat._no_packet_log_lines_unless_logged()
 
 
 def test_a_patch_whose_target_takes_other_parameters_refuses_to_install(
@@ -192,3 +207,31 @@ def test_a_chacha_packet_takes_two_streams_not_three(monkeypatch: pytest.MonkeyP
     streams.clear()
     assert cipher.verify_and_decrypt(packet[:4], packet[4:], nonce, tag) == data
     assert len(streams) == 1
+
+
+async def test_packets_are_described_only_when_packet_logging_is_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import asyncssh.packet
+
+    apply_asyncssh_patches()
+    described: list[int] = []
+    plural = asyncssh.packet.plural
+
+    def counting(length: int, label: str, suffix: str = "s") -> str:
+        described.append(length)
+        return plural(length, label, suffix)
+
+    monkeypatch.setattr(asyncssh.packet, "plural", counting)
+    read, _ = await _one_session(monkeypatch)
+    assert read == b"line 0\nline 1\nline 2\n"
+    assert described == []
+    # With packet logging on, every packet is logged as before.
+    asyncssh.set_debug_level(3)
+    try:
+        with caplog.at_level("DEBUG", logger="asyncssh"):
+            await _one_session(monkeypatch)
+    finally:
+        asyncssh.set_debug_level(1)
+    assert described
+    assert any("Sent MSG_CHANNEL_DATA" in record.getMessage() for record in caplog.records)
