@@ -288,6 +288,7 @@ def apply_textual_patches() -> None:
     _skip_same_size_relayout()
     _quiet_empty_toast_rack()
     _no_tooltip_no_search()
+    _reactive_reads_from_the_instance()
     _style_a_new_screen_once()
     _one_layout_as_a_screen_comes_up()
     _light_message_queues()
@@ -709,6 +710,42 @@ def _no_tooltip_no_search() -> None:
                 return
 
     Screen._clear_tooltip = _clear_tooltip  # type: ignore[method-assign]
+
+
+def _reactive_reads_from_the_instance() -> None:
+    """Reading a reactive with no compute method is a look-up of the value it holds.
+
+    `Reactive.__get__` checks, on every read, that the node was initialised, that the
+    value was, and that the node's class has no compute method (three `hasattr`s): ~60
+    reads a key typed in an Input. Once a read of a reactive by a node of some class has
+    gone through it and found no compute method, later reads by nodes of that class whose
+    value is set return the value at once; anything else goes through Textual's own code.
+    """
+    from textual.reactive import Reactive
+
+    patch = "reactive_reads_from_the_instance"
+    original = _method(Reactive, "__get__", patch, ("self", "obj", "obj_type"))
+    source = inspect.getsource(original)
+    if "hasattr(obj, self.compute_name)" not in source or "internal_name" not in source:
+        raise TextualChanged(f"Reactive.__get__ changed: patch {patch!r}")
+    # Per reactive: the node classes found to have no compute method for it.
+    plain_types: dict[Reactive[Any], set[type]] = {}
+
+    def __get__(self: Reactive[Any], obj: Any, obj_type: Any) -> Any:
+        if obj is not None:
+            plain = plain_types.get(self)
+            if plain is not None and type(obj) in plain:
+                try:
+                    return obj.__dict__[self.internal_name]
+                except (AttributeError, KeyError):
+                    pass
+            value = original(self, obj, obj_type)
+            if not hasattr(obj, self.compute_name):
+                plain_types.setdefault(self, set()).add(type(obj))
+            return value
+        return original(self, obj, obj_type)
+
+    Reactive.__get__ = __get__  # type: ignore[method-assign]
 
 
 def _style_a_new_screen_once() -> None:

@@ -34,6 +34,7 @@ from textual.css.stylesheet import Stylesheet
 from textual.filter import NoColor
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.reactive import Reactive, ReactiveError, reactive
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
@@ -82,6 +83,7 @@ ORIGINALS = {
     "skip_same_size_relayout_size_updated": "21ffb00b8a9833150e0faafd8ed4854f683814efd042832f4b5eeacc00c01f64",  # noqa: E501
     "quiet_empty_toast_rack": "764c33fbdc911fd0bec03abdc23605ef53ff5020e66ac6ab63eb2315c79dbd80",
     "no_tooltip_no_search": "adad90a438d65ae565b1dfb5cf8760c87f1bc004cfe27b00807ef553ea655eef",
+    "reactive_reads_from_the_instance": "ff6b9ac5076ff7a73729a27d08b2082eff38c5d0c3d82db646a02c5e60aae710",  # noqa: E501
     "inner_outer_without_the_cache": "d2509f3e796680df9e74d7abc9df50afba9be6d4903f6731daa037476a17277b",  # noqa: E501
     "box_models_of_the_current_layout": "2af27ebacc60142be3782279f67a61898501b40a1238d9307bf0e3670bdba1f6",  # noqa: E501
     "keep_reverse_in_visual_styles": "89a34466ed64d4bf6da3c93fed5cd38673ab359b2edf702efa4ab65be0a5048e",  # noqa: E501
@@ -128,6 +130,7 @@ INSTALLERS = [
     (compat._skip_same_size_relayout, Widget, "_size_updated"),
     (compat._quiet_empty_toast_rack, ToastRack, "show"),
     (compat._no_tooltip_no_search, Screen, "_clear_tooltip"),
+    (compat._reactive_reads_from_the_instance, Reactive, "__get__"),
     (compat._inner_outer_without_the_cache, StylesCache, "get_inner_outer"),
     (compat._box_models_of_the_current_layout, Widget, "_get_box_model"),
     (compat._keep_reverse_in_visual_styles, Widget, "get_visual_style"),
@@ -727,6 +730,60 @@ async def test_a_key_on_a_screen_without_a_tooltip_searches_no_children(
         tooltip.display = True
         await pilot.press("a")
         assert "Tooltip" in [kind.__name__ for kind in searched] and not tooltip.display
+
+
+class _Reactives(Widget):
+    plain = reactive(1)
+    doubled = reactive(0)
+    reads = 0
+
+    def compute_doubled(self) -> int:
+        self.reads += 1
+        return self.plain * 2
+
+
+class _Unstarted(Widget):
+    plain = reactive(1)
+
+    def __init__(self) -> None:
+        pass  # no Widget.__init__: reading a reactive must still say so
+
+
+async def test_reactive_reads_from_the_instance_still_compute_and_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apply_textual_patches()
+    originals = patched_originals()
+    first, second = _Reactives(), _Reactives()
+    for node in (first, second):
+        assert node.plain == 1
+    first.plain = 5
+    assert (first.plain, second.plain) == (5, 1)
+    # A reactive with a compute method is computed on every read, as before.
+    assert first.doubled == 10 and first.doubled == 10 and first.reads >= 2
+    first.set_reactive(_Reactives.plain, 7)
+    assert first.plain == 7 and first.doubled == 14
+    with pytest.raises(ReactiveError):
+        _ = _Unstarted().plain
+    # A second read of a plain reactive no longer goes through Textual's checks.
+    calls: list[str] = []
+    original = originals["reactive_reads_from_the_instance"]
+
+    def counting(self: Any, obj: Any, obj_type: Any) -> Any:
+        calls.append(self.name)
+        return original(self, obj, obj_type)
+
+    closure = {
+        name: cell
+        for name, cell in zip(
+            Reactive.__get__.__code__.co_freevars,
+            Reactive.__get__.__closure__ or (),
+            strict=True,
+        )
+    }
+    monkeypatch.setattr(closure["original"], "cell_contents", counting)
+    assert second.plain == 1 and first.doubled == 14
+    assert calls == ["doubled"]
 
 
 async def test_layout_and_repaint_pending() -> None:
