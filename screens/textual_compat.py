@@ -65,6 +65,7 @@ __all__ = [
     "row_scroller",
     "set_color_system",
     "set_terminal_size",
+    "shift_rendered_lines",
     "stop_watching",
     "stopped_before",
     "takes_no_arguments",
@@ -139,6 +140,19 @@ def forget_rendered_lines(widget: Widget) -> None:
 
     For a widget that moved its own rows on the terminal (the room feed's scroll)."""
     widget._styles_cache.clear()
+
+
+def shift_rendered_lines(widget: Widget, rows: int) -> None:
+    """The lines Textual cached for a widget move up by `rows`, as the widget's own rows
+    did on the terminal (the room feed's scroll): the rows still shown keep their render,
+    the freed bottom rows are drawn afresh when next asked for. For a widget with no
+    vertical border or padding (its row y is its content's line y). With any line marked
+    dirty, everything is forgotten instead."""
+    cache = widget._styles_cache
+    if cache._dirty_lines or rows <= 0:
+        cache.clear()
+        return
+    cache._cache = {y - rows: strip for y, strip in cache._cache.items() if y >= rows}
 
 
 def own_key_bindings(widget: Widget, key: str) -> list[Binding]:

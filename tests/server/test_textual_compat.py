@@ -32,6 +32,7 @@ from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.css.stylesheet import Stylesheet
 from textual.filter import NoColor
+from textual.geometry import Region
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.reactive import Reactive, ReactiveError, reactive
@@ -59,6 +60,7 @@ from screens.textual_compat import (
     row_scroller,
     set_color_system,
     set_terminal_size,
+    shift_rendered_lines,
     stop_watching,
     stopped_before,
     takes_no_arguments,
@@ -808,6 +810,48 @@ async def test_forget_rendered_lines() -> None:
         assert text._styles_cache._cache
         forget_rendered_lines(text)
         assert not text._styles_cache._cache
+
+
+class _Lines(Widget):
+    """Rows that scroll up by one on `add` (as the room feed's do)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows = [f"row {n}" for n in range(20)]
+
+    def render_line(self, y: int) -> Strip:
+        return Strip([Segment(self.rows[len(self.rows) - self.size.height + y])])
+
+
+class _LinesApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield _Lines()
+
+
+async def test_shift_rendered_lines_keeps_the_rows_still_shown_and_draws_the_new_ones() -> None:
+    app = _LinesApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        lines = app.query_one(_Lines)
+        height = lines.size.height
+        full = lines.region.reset_offset
+        lines.render_lines(full)
+        before = dict(lines._styles_cache._cache)
+        assert len(before) == height
+        lines.rows.append("row new")
+        shift_rendered_lines(lines, 1)
+        cached = dict(lines._styles_cache._cache)
+        # The rows still shown kept their render, moved up; the freed bottom row is not kept.
+        assert all(cached[y] is before[y + 1] for y in range(height - 1))
+        assert height - 1 not in cached
+        after = lines.render_lines(full)
+        assert [strip.text.rstrip() for strip in after] == [f"row {n}" for n in range(11, 20)] + [
+            "row new"
+        ]
+        # With a line marked dirty, the cache is forgotten instead.
+        lines._styles_cache.set_dirty(Region(0, 2, 40, 1))
+        shift_rendered_lines(lines, 1)
+        assert not lines._styles_cache._cache
 
 
 async def test_own_key_bindings() -> None:
