@@ -48,11 +48,11 @@ from screens.base import BBSScreen, PanelScreen
 from screens.live import Live
 from screens.tcss import default_css
 from screens.textual_compat import (
-    forget_rendered_lines,
     has_notifications,
     layout_pending,
     repaint_pending,
     row_scroller,
+    shift_rendered_lines,
 )
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, session_text
 
@@ -256,8 +256,9 @@ class RoomFeed(Widget):
         if region.x != 0 or region.width != app.size.width or region.height != height:
             # A scroll region spans whole rows: only a full-width feed can use one.
             return "repaint"
-        # Every cached line moved: drop Textual's per-widget cache.
-        forget_rendered_lines(self)
+        # Every cached line moved up: so do Textual's cached renders of them (the next
+        # repaint of this member's screen, a key typed, draws only the new rows again).
+        shift_rendered_lines(self, count)
         driver.scroll_rows_in(region.y, region.bottom - 1, self._new_rows(count, width, height))
         self.fast_updates += 1
         return "sent"

@@ -65,6 +65,7 @@ __all__ = [
     "row_scroller",
     "set_color_system",
     "set_terminal_size",
+    "shift_rendered_lines",
     "stop_watching",
     "stopped_before",
     "takes_no_arguments",
@@ -139,6 +140,19 @@ def forget_rendered_lines(widget: Widget) -> None:
 
     For a widget that moved its own rows on the terminal (the room feed's scroll)."""
     widget._styles_cache.clear()
+
+
+def shift_rendered_lines(widget: Widget, rows: int) -> None:
+    """The lines Textual cached for a widget move up by `rows`, as the widget's own rows
+    did on the terminal (the room feed's scroll): the rows still shown keep their render,
+    the freed bottom rows are drawn afresh when next asked for. For a widget with no
+    vertical border or padding (its row y is its content's line y). With any line marked
+    dirty, everything is forgotten instead."""
+    cache = widget._styles_cache
+    if cache._dirty_lines or rows <= 0:
+        cache.clear()
+        return
+    cache._cache = {y - rows: strip for y, strip in cache._cache.items() if y >= rows}
 
 
 def own_key_bindings(widget: Widget, key: str) -> list[Binding]:
@@ -287,6 +301,8 @@ def apply_textual_patches() -> None:
     _lazy_strip_caches()
     _skip_same_size_relayout()
     _quiet_empty_toast_rack()
+    _no_tooltip_no_search()
+    _reactive_reads_from_the_instance()
     _style_a_new_screen_once()
     _one_layout_as_a_screen_comes_up()
     _light_message_queues()
@@ -687,6 +703,63 @@ def _quiet_empty_toast_rack() -> None:
         original(self, notifications)
 
     ToastRack.show = show  # type: ignore[method-assign]
+
+
+def _no_tooltip_no_search() -> None:
+    """A key on a screen without a tooltip widget (`without_tooltips`) costs no search.
+
+    The app clears the screen's tooltip on every key: `get_child_by_type(Tooltip)`, which
+    on a screen without one raises NoMatches with the repr of every child in its message,
+    ~50 us a key typed. With a tooltip child, Textual's own method runs as before.
+    """
+    from textual.screen import Screen
+    from textual.widgets._tooltip import Tooltip
+
+    original = _method(Screen, "_clear_tooltip", "no_tooltip_no_search", ("self",))
+
+    def _clear_tooltip(self: Screen[Any]) -> None:
+        for child in self._nodes:
+            if type(child) is Tooltip:
+                original(self)
+                return
+
+    Screen._clear_tooltip = _clear_tooltip  # type: ignore[method-assign]
+
+
+def _reactive_reads_from_the_instance() -> None:
+    """Reading a reactive with no compute method is a look-up of the value it holds.
+
+    `Reactive.__get__` checks, on every read, that the node was initialised, that the
+    value was, and that the node's class has no compute method (three `hasattr`s): ~60
+    reads a key typed in an Input. Once a read of a reactive by a node of some class has
+    gone through it and found no compute method, later reads by nodes of that class whose
+    value is set return the value at once; anything else goes through Textual's own code.
+    """
+    from textual.reactive import Reactive
+
+    patch = "reactive_reads_from_the_instance"
+    original = _method(Reactive, "__get__", patch, ("self", "obj", "obj_type"))
+    source = inspect.getsource(original)
+    if "hasattr(obj, self.compute_name)" not in source or "internal_name" not in source:
+        raise TextualChanged(f"Reactive.__get__ changed: patch {patch!r}")
+    # Per reactive: the node classes found to have no compute method for it.
+    plain_types: dict[Reactive[Any], set[type]] = {}
+
+    def __get__(self: Reactive[Any], obj: Any, obj_type: Any) -> Any:
+        if obj is not None:
+            plain = plain_types.get(self)
+            if plain is not None and type(obj) in plain:
+                try:
+                    return obj.__dict__[self.internal_name]
+                except (AttributeError, KeyError):
+                    pass
+            value = original(self, obj, obj_type)
+            if not hasattr(obj, self.compute_name):
+                plain_types.setdefault(self, set()).add(type(obj))
+            return value
+        return original(self, obj, obj_type)
+
+    Reactive.__get__ = __get__  # type: ignore[method-assign]
 
 
 def _style_a_new_screen_once() -> None:

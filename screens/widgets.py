@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.validation import ValidationResult
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton, Static, TextArea
 from textual.widgets.text_area import Edit, EditResult
@@ -81,6 +82,14 @@ class TextField(Input):
 
     def validate_value(self, value: str) -> str:
         return value if self.password else clean_line(value)
+
+    def validate(self, value: str) -> ValidationResult | None:
+        # Textual validates on every key; a field without validators is valid whatever it
+        # holds, and once marked so (`-valid`) has nothing to mark again: no class set and
+        # checked twice a key.
+        if not self.validators and self.has_class("-valid") and not self.has_class("-invalid"):
+            return None
+        return super().validate(value)
 
     def replace(self, text: str, start: int, end: int) -> None:
         super().replace(text if self.password else clean_line(text), start, end)

@@ -104,17 +104,25 @@ class FrameFilter:
     def _remember(self, row: int, run: str) -> None:
         """`run` was written from the first column of a blank row: remember its cells, and
         the rest of the row as unstyled blanks."""
-        if self._check_controls(run) or "\r" in run or "\n" in run:
+        width = self.width
+        key = (run, width)
+        if key in _SCROLLED_IN:
+            known = _SCROLLED_IN[key]
+        else:
+            # A room line goes to every reader with the same look as the same string:
+            # parsed once, not once a reader.
+            if len(_SCROLLED_IN) >= _SCROLLED_IN_KEPT:
+                _SCROLLED_IN.clear()
+            known = _SCROLLED_IN[key] = _blank_row_after(run, width)
+        if known is _FORGETS:
             self._rows.clear()
             return
-        cells = _cells(run)
-        if cells is None or len(cells[1]) > self.width:
+        if known is None:
             return  # not modelled: the row stays unknown
-        styles, chars = cells
-        shown = self._rows[row] = _Row(self.width)
-        blanks = self.width - len(chars)
-        shown.chars = chars + " " * blanks
-        shown.styles = [*styles, *repeat("", blanks)]
+        chars, styles = known
+        shown = self._rows[row] = _Row(0)
+        shown.chars = chars
+        shown.styles = list(styles)
 
     def _shift(self, top: int, bottom: int, count: int) -> None:
         """Rows top..bottom (1-based) moved up by `count`; the freed bottom rows are blank."""
@@ -207,6 +215,29 @@ class FrameFilter:
                 ):
                     run = run[: match.start()] + "\x1b[0m\x1b[K" + match.group(2)
         return move + run
+
+
+# What a row starts blank shows after a run is written into it (`_blank_row_after`), by
+# run and width: the last few hundred rows scrolled in, shared by every session.
+# The run holds a sequence beyond SGR, a carriage return or a line feed: forget every row.
+_FORGETS = ("", ())
+_SCROLLED_IN: dict[tuple[str, int], tuple[str, tuple[str, ...]] | None] = {}
+_SCROLLED_IN_KEPT = 512
+
+
+def _blank_row_after(run: str, width: int) -> tuple[str, tuple[str, ...]] | None:
+    """(chars, styles) of a blank row of `width` cells once `run` is written from its first
+    column; _FORGETS if the run holds more than text and SGR; None if it is not modelled
+    (a character not one cell wide, or wider than the row)."""
+    rest = _ESCAPE.sub("", run)
+    if "\x1b" in rest or "\r" in run or "\n" in run:
+        return _FORGETS
+    cells = _cells(run)
+    if cells is None or len(cells[1]) > width:
+        return None
+    styles, chars = cells
+    blanks = width - len(chars)
+    return chars + " " * blanks, (*styles, *repeat("", blanks))
 
 
 def _changed_span(shown: _Row, start: int, styles: list[str], chars: str) -> tuple[int, int] | None:

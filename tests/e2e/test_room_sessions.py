@@ -234,3 +234,47 @@ async def test_no_room_session_outlives_its_connection(connect: Any, server: Run
     assert community.events.subscriber_count("room.1") == 0
     assert community.rooms.who(1) == []
     assert len(LIVE_APPS) == 0, f"{len(LIVE_APPS)} apps still alive"
+
+
+async def test_a_key_typed_after_lines_arrive_draws_only_the_new_feed_rows_again(
+    connect: Any, server: RunningServer
+) -> None:
+    await _members(server, "Fay", "Gil")
+    fay = await _into_lobby(connect, "Fay")
+    gil = await _into_lobby(connect, "Gil")
+    await fay.wait_for("Gil came in")
+    for name in ("Fay", "Gil"):
+        await wait_until(lambda name=name: _presence_settled(server, name), f"{name}'s presence")
+    feed = _feed_of(server, "Gil")
+    drawn: list[int] = []
+    render_line = feed.render_line
+
+    def counting(y: int) -> Any:
+        drawn.append(y)
+        return render_line(y)
+
+    feed.render_line = counting  # type: ignore[method-assign]
+    row = _input_row(server, "Gil")
+    typed = ""
+    for i in range(3):
+        fast = feed.fast_updates
+        await fay.type(f"news {i} for gil\r")
+        await gil.wait_for(f"Fay: news {i} for gil")
+        await wait_until(lambda fast=fast: feed.fast_updates > fast, "the line scrolled in")
+        drawn.clear()
+        typed += "abc"[i]
+        await gil.type("abc"[i])
+        await wait_until(
+            lambda typed=typed: typed in gil.screen.display[row], "Gil's key on his screen"
+        )
+        # The feed's rows moved up on the terminal and in Textual's cache alike: repainting
+        # Gil's input draws at most the new row again, not the whole feed.
+        assert len(drawn) <= 1, drawn
+
+    def shown() -> list[str]:
+        return [r.rstrip() for r in gil.screen.display[feed.region.y : feed.region.bottom]]
+
+    def held() -> list[str]:
+        return [r.rstrip() for r in feed.visible_text().split("\n")]
+
+    await wait_until(lambda: shown() == held(), "the terminal to show the feed")

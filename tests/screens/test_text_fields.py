@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.events import Paste
+from textual.validation import Number
 from textual.widgets import Input
 
 from screens.compose import PostEditor
@@ -142,3 +143,35 @@ async def test_typing_in_a_field_repaints_it_without_a_layout_and_scrolls_as_tex
         plain.cursor_position = 0
         await pilot.pause()
         assert field.scroll_offset == plain.scroll_offset == (0, 0)
+
+
+class Validated(App[None]):
+    def compose(self) -> ComposeResult:
+        yield TextField(id="free")
+        yield TextField(id="number", validators=[Number()])
+
+
+async def test_a_field_without_validators_is_marked_valid_once_and_validators_still_mark() -> None:
+    app = Validated()
+    async with app.run_test() as pilot:
+        free = app.query_one("#free", TextField)
+        number = app.query_one("#number", TextField)
+        free.focus()
+        await pilot.press("a")
+        assert free.has_class("-valid") and not free.has_class("-invalid") and free.is_valid
+        marked: list[tuple[bool, tuple[str, ...]]] = []
+        set_class = free.set_class
+
+        def counting(add: bool, *names: str, update: bool = True) -> TextField:
+            marked.append((add, names))
+            return set_class(add, *names, update=update)
+
+        free.set_class = counting  # type: ignore[method-assign]
+        await pilot.press("b", "c")
+        assert free.value == "abc" and marked == [] and free.is_valid
+        # A field with validators is checked and marked on every key, as before.
+        number.focus()
+        await pilot.press("x")
+        assert number.has_class("-invalid") and not number.is_valid
+        await pilot.press("backspace", "4")
+        assert number.has_class("-valid") and not number.has_class("-invalid")

@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import inspect
+import os
 from importlib.metadata import version
 from typing import Any
 
 import asyncssh
 import pytest
 from asyncssh.connection import SSHConnection
+from asyncssh.crypto.chacha import ChachaCipher
+from asyncssh.logging import SSHLogger
+from asyncssh.packet import SSHPacketLogger
+from cryptography.hazmat.primitives.ciphers import Cipher
 
 import server.asyncssh_compat as compat
 from server.asyncssh_compat import AsyncSSHChanged, apply_asyncssh_patches, patched_originals
@@ -21,6 +26,10 @@ from server.asyncssh_compat import AsyncSSHChanged, apply_asyncssh_patches, patc
 ORIGINALS = {
     "one_write_per_packet_and_its_ignore": "fb9da7bec6dd395a2f379f8a0f4dbfc5f194ff80e1ed8630d9a6dbf291359406",  # noqa: E501
     "one_write_per_packet_and_its_ignore_send": "c6698a37eb80f574e53595c650f493b6ef52576a411dabc1b2977ba2e3e7b5b3",  # noqa: E501
+    "one_chacha_stream_for_key_and_payload": "f9b87e5614981c32190223455e784f7bed0f87d8a1461e9723df0c5719f26f47",  # noqa: E501
+    "one_chacha_stream_for_key_and_payload_verify": "0ab7b7420976f2f68e01144c30453a0a6c1a11ce04d35f54d30ddb53e41c9e21",  # noqa: E501
+    "no_packet_log_lines_unless_logged": "f3263d7da93663f1a3825d53a0ef71122da1168957e28d0b84dc20a3bba0c45c",  # noqa: E501
+    "no_packet_log_lines_unless_logged_gate": "a4baf6329fa97dcf3c7a915989c3d72dc08d01e7c4ae63182ebba6017cf45408",  # noqa: E501
 }
 
 
@@ -49,6 +58,26 @@ def test_a_patch_whose_target_is_gone_refuses_to_install(
     monkeypatch.delattr(SSHConnection, name)
     with pytest.raises(AsyncSSHChanged, match=name):
         compat._one_write_per_packet_and_its_ignore()
+
+
+@pytest.mark.parametrize("name", ["encrypt_and_sign", "verify_and_decrypt"])
+def test_a_cipher_patch_whose_target_is_gone_refuses_to_install(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(ChachaCipher, name)
+    with pytest.raises(AsyncSSHChanged, match=name):
+        compat._one_chacha_stream_for_key_and_payload()
+
+
+@pytest.mark.parametrize(
+    ("owner", "name"), [(SSHPacketLogger, "_log_packet"), (SSHLogger, "packet")]
+)
+def test_a_log_patch_whose_target_is_gone_refuses_to_install(
+    owner: type, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(owner, name)
+    with pytest.raises(AsyncSSHChanged, match=name):
+        compat._no_packet_log_lines_unless_logged()
 
 
 def test_a_patch_whose_target_takes_other_parameters_refuses_to_install(
@@ -128,3 +157,81 @@ async def test_an_encrypted_packet_leaves_with_its_ignore_packet_in_one_write(
     assert read == read_before == b"line 0\nline 1\nline 2\n"
     # Every packet after the key exchange had an ignore packet written before it.
     assert writes_before >= 10 and writes_before - writes >= 6, (writes, writes_before)
+
+
+def _packets() -> list[tuple[bytes, bytes, bytes]]:
+    """(length header, payload, nonce) as asyncssh encrypts them: payloads a multiple of
+    the block size less the header, the nonce the sequence number."""
+    return [
+        (os.urandom(4), os.urandom(size), seq.to_bytes(8, "big"))
+        for size, seq in ((12, 0), (28, 1), (140, 7), (1020, 2**32 - 1), (32764, 2**32 + 5))
+    ]
+
+
+def test_chacha_packets_are_the_bytes_and_tags_asyncssh_makes() -> None:
+    apply_asyncssh_patches()
+    originals = patched_originals()
+    encrypt = originals["one_chacha_stream_for_key_and_payload"]
+    decrypt = originals["one_chacha_stream_for_key_and_payload_verify"]
+    cipher = ChachaCipher(os.urandom(64))
+    for header, data, nonce in _packets():
+        packet, tag = cipher.encrypt_and_sign(header, data, nonce)
+        assert (packet, tag) == encrypt(cipher, header, data, nonce)
+        sealed = packet[4:]
+        assert cipher.verify_and_decrypt(packet[:4], sealed, nonce, tag) == data
+        assert decrypt(cipher, packet[:4], sealed, nonce, tag) == data
+        # A packet altered anywhere, or checked under another sequence number, is refused.
+        bad = bytes([tag[0] ^ 1]) + tag[1:]
+        assert cipher.verify_and_decrypt(packet[:4], sealed, nonce, bad) is None
+        flipped = bytes([sealed[0] ^ 0x80]) + sealed[1:]
+        assert cipher.verify_and_decrypt(packet[:4], flipped, nonce, tag) is None
+        assert cipher.verify_and_decrypt(bytes(4), sealed, nonce, tag) is None
+        other = (int.from_bytes(nonce, "big") + 1).to_bytes(8, "big")
+        assert cipher.verify_and_decrypt(packet[:4], sealed, other, tag) is None
+
+
+def test_a_chacha_packet_takes_two_streams_not_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    apply_asyncssh_patches()
+    streams: list[int] = []
+    encryptor = Cipher.encryptor
+
+    def counting(self: Any) -> Any:
+        streams.append(1)
+        return encryptor(self)
+
+    monkeypatch.setattr(Cipher, "encryptor", counting)
+    cipher = ChachaCipher(os.urandom(64))
+    header, data, nonce = _packets()[2]
+    packet, tag = cipher.encrypt_and_sign(header, data, nonce)
+    assert len(streams) == 2
+    streams.clear()
+    assert cipher.verify_and_decrypt(packet[:4], packet[4:], nonce, tag) == data
+    assert len(streams) == 1
+
+
+async def test_packets_are_described_only_when_packet_logging_is_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import asyncssh.packet
+
+    apply_asyncssh_patches()
+    described: list[int] = []
+    plural = asyncssh.packet.plural
+
+    def counting(length: int, label: str, suffix: str = "s") -> str:
+        described.append(length)
+        return plural(length, label, suffix)
+
+    monkeypatch.setattr(asyncssh.packet, "plural", counting)
+    read, _ = await _one_session(monkeypatch)
+    assert read == b"line 0\nline 1\nline 2\n"
+    assert described == []
+    # With packet logging on, every packet is logged as before.
+    asyncssh.set_debug_level(3)
+    try:
+        with caplog.at_level("DEBUG", logger="asyncssh"):
+            await _one_session(monkeypatch)
+    finally:
+        asyncssh.set_debug_level(1)
+    assert described
+    assert any("Sent MSG_CHANNEL_DATA" in record.getMessage() for record in caplog.records)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pyte
+import pytest
 
 from server.frame_filter import FrameFilter, scroll_sequence
 
@@ -133,3 +135,37 @@ def test_a_run_that_changed_in_part_sends_only_the_cells_that_changed() -> None:
 def test_a_cursor_move_straight_followed_by_another_is_left_out() -> None:
     frames = FrameFilter(WIDTH, HEIGHT)
     assert frames.filter("\x1b[1;1Hab\x1b[5;30H\x1b[5;3H") == "\x1b[1;1Hab\x1b[5;3H"
+
+
+def test_a_row_scrolled_in_to_many_readers_is_parsed_once_and_each_remembers_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import server.frame_filter as frame_filter
+
+    parsed: list[str] = []
+    cells = frame_filter._cells
+
+    def counting(run: str) -> Any:
+        parsed.append(run)
+        return cells(run)
+
+    monkeypatch.setattr(frame_filter, "_cells", counting)
+    text = f"shared line {random.randrange(10**9)}"
+    row = _bare_row(text)
+    lines = [f"line {i}" for i in range(6)]
+    readers = [FrameFilter(WIDTH, HEIGHT) for _ in range(5)]
+    for frames in readers:
+        frames.filter(_full_frame(lines))
+        frames.scroll_in(TOP, BOTTOM, [row])
+    assert parsed.count(row) == 1
+    # Each reader's memory is its own: a repaint of one row changes only that reader's.
+    lines.append(text)
+    assert all(frames.filter(_full_frame(lines)) == "" for frames in readers)
+    assert readers[0].filter(_row(BOTTOM, "changed")) != ""
+    assert readers[0].filter(_row(BOTTOM, "changed")) == ""
+    assert readers[1].filter(_row(BOTTOM, "changed")) != ""
+    # A row holding more than text and SGR still makes every reader forget.
+    odd = "\x1b[2Jodd"
+    for frames in readers:
+        frames.scroll_in(TOP, BOTTOM, [odd])
+        assert frames.filter(_full_frame(lines)) != ""

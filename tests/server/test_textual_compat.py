@@ -32,8 +32,10 @@ from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.css.stylesheet import Stylesheet
 from textual.filter import NoColor
+from textual.geometry import Region
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.reactive import Reactive, ReactiveError, reactive
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
@@ -58,6 +60,7 @@ from screens.textual_compat import (
     row_scroller,
     set_color_system,
     set_terminal_size,
+    shift_rendered_lines,
     stop_watching,
     stopped_before,
     takes_no_arguments,
@@ -81,6 +84,8 @@ ORIGINALS = {
     "skip_same_size_relayout": "9ac8cd9df56307829154c091a9e9b0b4bfa5eece40941ddb994165fe51f5e895",
     "skip_same_size_relayout_size_updated": "21ffb00b8a9833150e0faafd8ed4854f683814efd042832f4b5eeacc00c01f64",  # noqa: E501
     "quiet_empty_toast_rack": "764c33fbdc911fd0bec03abdc23605ef53ff5020e66ac6ab63eb2315c79dbd80",
+    "no_tooltip_no_search": "adad90a438d65ae565b1dfb5cf8760c87f1bc004cfe27b00807ef553ea655eef",
+    "reactive_reads_from_the_instance": "ff6b9ac5076ff7a73729a27d08b2082eff38c5d0c3d82db646a02c5e60aae710",  # noqa: E501
     "inner_outer_without_the_cache": "d2509f3e796680df9e74d7abc9df50afba9be6d4903f6731daa037476a17277b",  # noqa: E501
     "box_models_of_the_current_layout": "2af27ebacc60142be3782279f67a61898501b40a1238d9307bf0e3670bdba1f6",  # noqa: E501
     "keep_reverse_in_visual_styles": "89a34466ed64d4bf6da3c93fed5cd38673ab359b2edf702efa4ab65be0a5048e",  # noqa: E501
@@ -126,6 +131,8 @@ INSTALLERS = [
     (compat._skip_same_size_relayout, Screen, "_screen_resized"),
     (compat._skip_same_size_relayout, Widget, "_size_updated"),
     (compat._quiet_empty_toast_rack, ToastRack, "show"),
+    (compat._no_tooltip_no_search, Screen, "_clear_tooltip"),
+    (compat._reactive_reads_from_the_instance, Reactive, "__get__"),
     (compat._inner_outer_without_the_cache, StylesCache, "get_inner_outer"),
     (compat._box_models_of_the_current_layout, Widget, "_get_box_model"),
     (compat._keep_reverse_in_visual_styles, Widget, "get_visual_style"),
@@ -701,6 +708,86 @@ async def test_without_tooltips() -> None:
     assert "Tooltip" not in shown and "ToastRack" in shown  # notifications still shown
 
 
+async def test_a_key_on_a_screen_without_a_tooltip_searches_no_children(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apply_textual_patches()
+    searched: list[type] = []
+    search = Widget.get_child_by_type
+
+    def counting(self: Widget, expect_type: type[Any]) -> Any:
+        searched.append(expect_type)
+        return search(self, expect_type)
+
+    monkeypatch.setattr(Widget, "get_child_by_type", counting)
+    app = _Probe()
+    async with app.run_test(size=(40, 10), tooltips=False) as pilot:
+        await pilot.press("a", "b")
+        assert app.query_one("#field", Input).value == "ab"
+        assert "Tooltip" not in [kind.__name__ for kind in searched]
+    app = _Probe()
+    async with app.run_test(size=(40, 10), tooltips=True) as pilot:
+        # With a tooltip widget, a key still hides a shown tooltip.
+        (tooltip,) = [c for c in app.screen.children if type(c).__name__ == "Tooltip"]
+        tooltip.display = True
+        await pilot.press("a")
+        assert "Tooltip" in [kind.__name__ for kind in searched] and not tooltip.display
+
+
+class _Reactives(Widget):
+    plain = reactive(1)
+    doubled = reactive(0)
+    reads = 0
+
+    def compute_doubled(self) -> int:
+        self.reads += 1
+        return self.plain * 2
+
+
+class _Unstarted(Widget):
+    plain = reactive(1)
+
+    def __init__(self) -> None:
+        pass  # no Widget.__init__: reading a reactive must still say so
+
+
+async def test_reactive_reads_from_the_instance_still_compute_and_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apply_textual_patches()
+    originals = patched_originals()
+    first, second = _Reactives(), _Reactives()
+    for node in (first, second):
+        assert node.plain == 1
+    first.plain = 5
+    assert (first.plain, second.plain) == (5, 1)
+    # A reactive with a compute method is computed on every read, as before.
+    assert first.doubled == 10 and first.doubled == 10 and first.reads >= 2
+    first.set_reactive(_Reactives.plain, 7)
+    assert first.plain == 7 and first.doubled == 14
+    with pytest.raises(ReactiveError):
+        _ = _Unstarted().plain
+    # A second read of a plain reactive no longer goes through Textual's checks.
+    calls: list[str] = []
+    original = originals["reactive_reads_from_the_instance"]
+
+    def counting(self: Any, obj: Any, obj_type: Any) -> Any:
+        calls.append(self.name)
+        return original(self, obj, obj_type)
+
+    closure = {
+        name: cell
+        for name, cell in zip(
+            Reactive.__get__.__code__.co_freevars,
+            Reactive.__get__.__closure__ or (),
+            strict=True,
+        )
+    }
+    monkeypatch.setattr(closure["original"], "cell_contents", counting)
+    assert second.plain == 1 and first.doubled == 14
+    assert calls == ["doubled"]
+
+
 async def test_layout_and_repaint_pending() -> None:
     app = _Probe()
     async with app.run_test(size=(40, 10)) as pilot:
@@ -723,6 +810,48 @@ async def test_forget_rendered_lines() -> None:
         assert text._styles_cache._cache
         forget_rendered_lines(text)
         assert not text._styles_cache._cache
+
+
+class _Lines(Widget):
+    """Rows that scroll up by one on `add` (as the room feed's do)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows = [f"row {n}" for n in range(20)]
+
+    def render_line(self, y: int) -> Strip:
+        return Strip([Segment(self.rows[len(self.rows) - self.size.height + y])])
+
+
+class _LinesApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield _Lines()
+
+
+async def test_shift_rendered_lines_keeps_the_rows_still_shown_and_draws_the_new_ones() -> None:
+    app = _LinesApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        lines = app.query_one(_Lines)
+        height = lines.size.height
+        full = lines.region.reset_offset
+        lines.render_lines(full)
+        before = dict(lines._styles_cache._cache)
+        assert len(before) == height
+        lines.rows.append("row new")
+        shift_rendered_lines(lines, 1)
+        cached = dict(lines._styles_cache._cache)
+        # The rows still shown kept their render, moved up; the freed bottom row is not kept.
+        assert all(cached[y] is before[y + 1] for y in range(height - 1))
+        assert height - 1 not in cached
+        after = lines.render_lines(full)
+        assert [strip.text.rstrip() for strip in after] == [f"row {n}" for n in range(11, 20)] + [
+            "row new"
+        ]
+        # With a line marked dirty, the cache is forgotten instead.
+        lines._styles_cache.set_dirty(Region(0, 2, 40, 1))
+        shift_rendered_lines(lines, 1)
+        assert not lines._styles_cache._cache
 
 
 async def test_own_key_bindings() -> None:
