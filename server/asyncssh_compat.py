@@ -56,16 +56,16 @@ def patched_originals() -> dict[str, Callable[..., Any]]:
     return dict(_originals)
 
 
-def _method(name: str, patch: str, parameters: tuple[str, ...]) -> Any:
-    """`SSHConnection.name`, checked to take exactly `parameters`, or AsyncSSHChanged."""
-    original = SSHConnection.__dict__.get(name)
+def _method(name: str, patch: str, parameters: tuple[str, ...], owner: type = SSHConnection) -> Any:
+    """`owner.name`, checked to take exactly `parameters`, or AsyncSSHChanged."""
+    where = f"{owner.__name__}.{name}"
+    original = owner.__dict__.get(name)
     if original is None:
-        raise AsyncSSHChanged(f"SSHConnection.{name} is gone: patch {patch!r} cannot be installed")
+        raise AsyncSSHChanged(f"{where} is gone: patch {patch!r} cannot be installed")
     found = tuple(inspect.signature(original).parameters)
     if found != parameters:
         raise AsyncSSHChanged(
-            f"SSHConnection.{name} now takes {found}, not {parameters}: "
-            f"patch {patch!r} cannot be installed"
+            f"{where} now takes {found}, not {parameters}: patch {patch!r} cannot be installed"
         )
     _originals[patch] = original
     return original
@@ -116,21 +116,6 @@ def _one_write_per_packet_and_its_ignore() -> None:
     SSHConnection._send = _send  # type: ignore[method-assign]
 
 
-def _cipher_method(name: str, patch: str, parameters: tuple[str, ...]) -> Any:
-    """`ChachaCipher.name`, checked to take exactly `parameters`, or AsyncSSHChanged."""
-    original = ChachaCipher.__dict__.get(name)
-    if original is None:
-        raise AsyncSSHChanged(f"ChachaCipher.{name} is gone: patch {patch!r} cannot be installed")
-    found = tuple(inspect.signature(original).parameters)
-    if found != parameters:
-        raise AsyncSSHChanged(
-            f"ChachaCipher.{name} now takes {found}, not {parameters}: "
-            f"patch {patch!r} cannot be installed"
-        )
-    _originals[patch] = original
-    return original
-
-
 # The stream's counter starts at block 0 (the Poly1305 key's); the payload's starts at 1,
 # 64 bytes on.
 _COUNTER_0 = bytes(8)
@@ -140,9 +125,12 @@ _POLY1305_KEY = 32
 
 def _one_chacha_stream_for_key_and_payload() -> None:
     patch = "one_chacha_stream_for_key_and_payload"
-    encrypt = _cipher_method("encrypt_and_sign", patch, ("self", "header", "data", "nonce"))
-    decrypt = _cipher_method(
-        "verify_and_decrypt", patch + "_verify", ("self", "header", "data", "nonce", "tag")
+    encrypt = _method("encrypt_and_sign", patch, ("self", "header", "data", "nonce"), ChachaCipher)
+    decrypt = _method(
+        "verify_and_decrypt",
+        patch + "_verify",
+        ("self", "header", "data", "nonce", "tag"),
+        ChachaCipher,
     )
     for what, source in (("encrypt_and_sign", encrypt), ("verify_and_decrypt", decrypt)):
         text = inspect.getsource(source)
