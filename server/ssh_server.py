@@ -432,7 +432,8 @@ def migrate_apart(settings: Settings) -> None:
     finally:
         database.dispose()
     done = subprocess.run(
-        [sys.executable, "-c", _MIGRATE],
+        # -P: the working directory is not put on the child's import path.
+        [sys.executable, "-P", "-c", _MIGRATE],
         input=settings.database_url,
         capture_output=True,
         text=True,
