@@ -378,8 +378,11 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
     archived = False
     summaries: Sequence[GoalSummary] = ()
     # Reloads overlap (a dialog closing resumes the screen while its action reloads too):
-    # only the one started last may draw, or an older read could win.
+    # one never draws over what a later one drew, or an older read could win. A reload
+    # may also never finish (a key pressed at once starts another action, which cancels
+    # the worker it ran in), so an earlier one still draws if no later one has.
     _reloads = 0
+    _drawn = 0
 
     def compose(self) -> ComposeResult:
         yield PlainText(self.t(GOALS_TITLE), classes="title", id="goals-title")
@@ -405,8 +408,9 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
         except StoreBusyError:
             self.say(BUSY)
             return
-        if ticket != self._reloads:
-            return  # a later reload draws what is true now
+        if ticket < self._drawn:
+            return  # a later reload drew what is true now
+        self._drawn = ticket
         self.summaries = summaries
         w = self.bbs
         self.query_one("#goals-title", PlainText).show(
