@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from support import PASSWORD, member_app, sign_up, text_of, until
 from textual.widgets import OptionList, Static
 
@@ -293,3 +296,50 @@ async def test_goal_titles_others_see_are_moderated_and_crisis_titles_bring_help
 
         flags = [(f.kind, f.target_kind) for f in session.exec(select(ModerationFlag))]
     assert flags == [("crisis", "goal")]
+
+
+async def test_a_reload_cut_short_leaves_the_earlier_reloads_list_drawn(
+    community: Community,
+) -> None:
+    # A key pressed right after "Goal set" starts another action, which cancels the
+    # worker whose reload was in flight: a reload that finished must still draw.
+    app = await member_app(community, "Wren")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await community.goals.create_goal(app.member.id, title="Stretch at noon")  # type: ignore[union-attr]
+        await pilot.press("g")
+        await until(pilot, lambda: isinstance(app.screen, GoalsScreen))
+        screen = app.screen
+        assert isinstance(screen, GoalsScreen)
+
+        def first_line() -> str:
+            return str(screen.query_one(OptionList).get_option_at_index(0).prompt)
+
+        await until(pilot, lambda: "Stretch at noon" in first_line())
+        await pilot.pause()  # the screen's own reloads (mount, resume) have drawn
+        service = screen._goals
+        read = service.goals
+        never, go = asyncio.Event(), asyncio.Event()
+        calls = 0
+
+        async def reads(*args: Any, **kwargs: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                await go.wait()  # finishes once the later reload has begun
+                return []  # what the reload that finishes found
+            await never.wait()  # the reload whose worker is cancelled
+            return await read(*args, **kwargs)
+
+        service.goals = reads  # type: ignore[method-assign]
+        try:
+            first = asyncio.create_task(screen.reload())
+            await until(pilot, lambda: calls == 1)
+            second = asyncio.create_task(screen.reload())
+            await until(pilot, lambda: calls == 2)
+            go.set()
+            await first
+            second.cancel()
+            await until(pilot, second.done)
+        finally:
+            service.goals = read  # type: ignore[method-assign]
+        await until(pilot, lambda: "No goals yet" in first_line())
