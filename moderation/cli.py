@@ -206,59 +206,72 @@ def cmd_versions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    func: Handler,
+    *,
+    help: str,
+    description: str,
+    thresholds: bool = False,
+) -> argparse.ArgumentParser:
+    """One subcommand: its help, the options every command takes, and what it runs."""
+    p = sub.add_parser(name, help=help, description=description)
+    _add_common(p, thresholds=thresholds)
+    p.set_defaults(func=func)
+    return p
+
+
+def _flag(p: argparse.ArgumentParser, name: str, help: str) -> None:
+    p.add_argument(name, action="store_true", help=help)
+
+
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the moderation subcommands to the `bbs moderation` parser."""
     sub = parser.add_subparsers(dest="moderation_command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "train",
+        cmd_train,
         help="train the model on the training data and save it as a new version",
         description="Train on the training split of all training data (seed + written, five "
         "languages; deterministic, a minute or two) and save it as a new version in the data "
         "directory, made current.",
     )
-    _add_common(p)
-    p.add_argument(
+    _flag(
+        p,
         "--ship",
-        action="store_true",
-        help="write the shipped model in the package (moderation/model/) instead (maintainers)",
+        "write the shipped model in the package (moderation/model/) instead (maintainers)",
     )
-    p.add_argument(
-        "--no-activate", action="store_true", help="save the version without making it current"
-    )
-    p.set_defaults(func=cmd_train)
+    _flag(p, "--no-activate", "save the version without making it current")
 
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "evaluate",
+        cmd_evaluate,
         help="print per-label precision/recall/F1/ROC-AUC and write a model card",
         description="Evaluate the current model on the frozen independent test set (first; "
         "sha256-checked) and the validation split of the training data; print the targets "
         "and tables and write a model card (Markdown).",
+        thresholds=True,
     )
-    _add_common(p, thresholds=True)
-    p.add_argument(
-        "--shipped",
-        action="store_true",
-        help="evaluate the shipped model and write moderation/MODEL_CARD.md",
-    )
+    _flag(p, "--shipped", "evaluate the shipped model and write moderation/MODEL_CARD.md")
     p.add_argument("--card", type=Path, default=None, help="where to write the model card")
-    p.add_argument(
-        "--no-independent",
-        action="store_true",
-        help="skip the independent test set (validation split only)",
-    )
+    _flag(p, "--no-independent", "skip the independent test set (validation split only)")
     p.add_argument(
         "--errors", type=int, default=0, metavar="N", help="also list N wrong actions per set"
     )
-    p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "score",
+        cmd_score,
         help="score one text per stdin line, one JSON object per stdout line",
         description='Read one text per line on stdin; write {"text", "scores", "action", '
         '"why"} as one JSON object per line.',
+        thresholds=True,
     )
-    _add_common(p, thresholds=True)
     p.add_argument(
         "--top",
         type=int,
@@ -266,40 +279,38 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="terms per label in the explanation ('why'); 0 to skip (faster)",
     )
-    p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "retrain",
+        cmd_retrain,
         help="train on the training data + sysop decisions; keep only if no worse",
         description="Train on the training split plus labelled sysop decisions. The new "
         "model is kept (as a new, current version) only if it is no worse than the current "
         "one on the validation split of the training data (ROC-AUC of harassment and spam "
         "within 0.002; crisis recall and hard-negative rates within 0.01); the output names "
         "the figure that decided. Earlier versions are kept for rollback.",
+        thresholds=True,
     )
-    _add_common(p, thresholds=True)
-    p.add_argument(
-        "--strict", action="store_true", help="exit with status 3 when the new model is not kept"
-    )
-    p.set_defaults(func=cmd_retrain)
+    _flag(p, "--strict", "exit with status 3 when the new model is not kept")
 
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "rollback",
+        cmd_rollback,
         help="go back to the previous model version (or a named one)",
         description="Point the current model at the version before it, or at --to VERSION "
         "('shipped' for the model in the package). Versions are never deleted.",
     )
-    _add_common(p)
     p.add_argument("--to", default=None, metavar="VERSION", help="e.g. v0002 or shipped")
-    p.set_defaults(func=cmd_rollback)
 
-    p = sub.add_parser(
+    _command(
+        sub,
         "versions",
+        cmd_versions,
         help="list saved model versions; * marks the current one",
         description="List the shipped model and the versions in the data directory.",
     )
-    _add_common(p)
-    p.set_defaults(func=cmd_versions)
 
 
 def main(argv: list[str] | None = None) -> int:
