@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import TypeVar
 
 from bbs.accounts.members import AccountError
@@ -86,6 +86,32 @@ async def confirm(console: Console, question: str) -> bool:
         if answer in no:
             return False
         await console.say(console.t(YES_NO_AGAIN))
+
+
+async def ask_until(
+    console: Console,
+    prompt: str,
+    again: str,
+    parse: Callable[[str], T | None],
+    *,
+    stop: Collection[str],
+) -> T | None:
+    """What `parse` makes of the answer to `prompt` (stripped); `again` is said and the
+    question asked again while it makes nothing of it. None when the answer, in lower
+    case, is one of `stop` (Enter to leave it out, or 0 to go back)."""
+    while True:
+        answer = (await console.ask(prompt)).strip()
+        if answer.lower() in stop:
+            return None
+        value = parse(answer)
+        if value is not None:
+            return value
+        await console.say(again)
+
+
+def whole_number(answer: str, low: int, high: int) -> int | None:
+    """`answer` as a whole number from `low` to `high`; None when it is not one."""
+    return int(answer) if answer.isdigit() and low <= int(answer) <= high else None
 
 
 async def read_body(console: Console, intro: str, *, limit: int) -> str | None:

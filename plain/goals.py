@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bbs.goals.companion import badge_words
@@ -21,7 +22,17 @@ from bbs.goals.service import CheckInOutcome
 from bbs.goals.streaks import CheckInStatus, Progress
 from bbs.i18n import DEFAULT_LANGUAGE, N_, said_n
 from plain.boards import name_of
-from plain.forms import KIND_ERRORS, NONE_WORD, OFF_WORD, ON_WORD, SAVED, TITLE_PROMPT, confirm
+from plain.forms import (
+    KIND_ERRORS,
+    NONE_WORD,
+    OFF_WORD,
+    ON_WORD,
+    SAVED,
+    TITLE_PROMPT,
+    ask_until,
+    confirm,
+    whole_number,
+)
 from plain.menus import Command, command, list_loop, listing, numbered
 
 if TYPE_CHECKING:
@@ -374,35 +385,29 @@ async def check_in(s: PlainSession, goal: GoalView) -> None:
     """How it went, mood, value, day and note; then the companion, or the crisis note alone."""
     console = s.console
     await console.say(s.t(CHECK_TITLE).format(title=goal.title))
-    while True:
-        how = (await console.ask(s.t(HOW_PROMPT))).strip().lower()
-        if how in ("0", "back", "cancel"):
-            return
-        if how in STATUS_KEYS:
-            status = STATUS_KEYS[how]
-            break
-        await console.say(s.t(HOW_AGAIN))
-    mood: int | None = None
-    while True:
-        answer = (await console.ask(s.t(MOOD_PROMPT))).strip()
-        if not answer:
-            break
-        if answer.isdigit() and 1 <= int(answer) <= 5:
-            mood = int(answer)
-            break
-        await console.say(s.t(MOOD_AGAIN))
-    value: int | None = None
-    if goal.measure:
-        while True:
-            answer = (
-                await console.ask(s.t(VALUE_PROMPT).format(measure=_measure(s, goal.measure)))
-            ).strip()
-            if not answer:
-                break
-            if answer.isdigit() and len(answer) <= 8:
-                value = int(answer)
-                break
-            await console.say(s.t(VALUE_AGAIN))
+    status = await ask_until(
+        console,
+        s.t(HOW_PROMPT),
+        s.t(HOW_AGAIN),
+        lambda answer: STATUS_KEYS.get(answer.lower()),
+        stop=("0", "back", "cancel"),
+    )
+    if status is None:
+        return
+    mood = await ask_until(
+        console, s.t(MOOD_PROMPT), s.t(MOOD_AGAIN), lambda a: whole_number(a, 1, 5), stop=("",)
+    )
+    value = (
+        await ask_until(
+            console,
+            s.t(VALUE_PROMPT).format(measure=_measure(s, goal.measure)),
+            s.t(VALUE_AGAIN),
+            lambda a: int(a) if a.isdigit() and len(a) <= 8 else None,
+            stop=("",),
+        )
+        if goal.measure
+        else None
+    )
     day = (await console.ask(s.t(DAY_PROMPT))).strip().lower()
     days_ago = {"y": 1, "yesterday": 1, "2": 2}.get(day, 0)
     note = await console.ask(s.t(NOTE_PROMPT).format(max=NOTE_MAX))
@@ -507,14 +512,12 @@ async def rest(s: PlainSession) -> None:
             await goals.end_rest(member.id)
             await console.say(s.t(REST_ENDED))
         return
-    while True:
-        answer = (await console.ask(s.t(REST_PROMPT))).strip()
-        if not answer or answer == "0":
-            return
-        if answer.isdigit() and 1 <= int(answer) <= 30:
-            break
-        await console.say(s.t(REST_AGAIN))
-    resting = await goals.rest(member.id, int(answer))
+    days = await ask_until(
+        console, s.t(REST_PROMPT), s.t(REST_AGAIN), lambda a: whole_number(a, 1, 30), stop=("", "0")
+    )
+    if days is None:
+        return
+    resting = await goals.rest(member.id, days)
     await console.say(s.t(RESTING_NOW).format(day=day_text(s, resting.end)))
 
 
@@ -571,16 +574,13 @@ async def partners(s: PlainSession) -> None:
             lines.append(s.t(NO_PARTNERS))
         return "\n".join(lines)
 
-    async def act(answer: Command, found: list[PartnershipView]) -> bool | None:
-        return await _on_partner(s, answer, found)
-
     await list_loop(
         console,
         s.t(PARTNERS_PROMPT),
         s.t(PARTNERS_HINT),
         load=load,
         show=show,
-        act=act,
+        act=partial(_on_partner, s),
         errors=KIND_ERRORS,
     )
 

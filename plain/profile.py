@@ -3,6 +3,7 @@ recovery code, SSH keys, sessions, appearing offline, and deleting the account."
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bbs.accounts.members import AccountError, MemberView
@@ -262,16 +263,13 @@ async def _keys(s: PlainSession) -> None:
     async def show(keys: list[KeyView]) -> str:
         return listing(s.t(KEYS_TITLE), [_key_line(s, k) for k in keys]) if keys else s.t(NO_KEYS)
 
-    async def act(answer: Command, keys: list[KeyView]) -> bool | None:
-        return await _on_key(s, answer, keys)
-
     await list_loop(
         console,
         s.t(KEYS_PROMPT),
         s.t(KEYS_HINT),
         load=load,
         show=show,
-        act=act,
+        act=partial(_on_key, s),
         errors=(AccountError,),
     )
 
