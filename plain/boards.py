@@ -26,7 +26,16 @@ from bbs.boards.records import (
 )
 from bbs.boards.service import Outcome
 from bbs.i18n import LANGUAGE_NAMES, N_, Said
-from plain.forms import NONE_WORD, REPORTED, SAVED, TITLE_PROMPT, confirm, read_body, send_kept
+from plain.forms import (
+    NONE_WORD,
+    REPORTED,
+    SAVED,
+    TITLE_PROMPT,
+    ask_text,
+    confirm,
+    read_body,
+    send_kept,
+)
 from plain.menus import Command, command, list_loop, listing, numbered
 
 if TYPE_CHECKING:
@@ -435,8 +444,8 @@ async def _on_post(s: PlainSession, reader: _Thread, word: str, post: PostView) 
     if word in ("a", "react"):
         await react(s, reader, post)
     elif word in ("x", "report"):
-        reason = (await console.ask(s.t(REPORT_PROMPT).format(seq=post.seq))).strip()
-        if reason and reason != "0":
+        reason = await ask_text(console, s.t(REPORT_PROMPT).format(seq=post.seq))
+        if reason is not None:
             await boards.report_post(member.id, post.id, reason)
             await console.say(s.t(REPORTED))
     elif word in ("w", "worried"):
@@ -529,8 +538,8 @@ async def reply(s: PlainSession, reader: _Thread, *, quote: PostView | None = No
 async def new_thread(s: PlainSession, board_id: int, board_name: str) -> None:
     console = s.console
     await console.say(s.t(NEW_THREAD_TITLE).format(board=board_name))
-    title = (await console.ask(s.t(TITLE_PROMPT))).strip()
-    if not title or title == "0":
+    title = await ask_text(console, s.t(TITLE_PROMPT))
+    if title is None:
         return
     outcome = await _write_post(
         s,
@@ -609,8 +618,8 @@ async def whats_new(s: PlainSession) -> None:
 async def search(s: PlainSession) -> None:
     console = s.console
     while True:
-        query = (await console.ask(s.t(SEARCH_PROMPT))).strip()
-        if not query or query == "0":
+        query = await ask_text(console, s.t(SEARCH_PROMPT))
+        if query is None:
             return
         hits = await s.services.boards.search(s.member.id, query)
         if not hits:

@@ -88,6 +88,12 @@ async def confirm(console: Console, question: str) -> bool:
         await console.say(console.t(YES_NO_AGAIN))
 
 
+async def ask_text(console: Console, prompt: str) -> str | None:
+    """The answer to `prompt`, stripped; None when it is empty or 0 (the member goes back)."""
+    answer = (await console.ask(prompt)).strip()
+    return answer if answer and answer != "0" else None
+
+
 async def ask_until(
     console: Console,
     prompt: str,

@@ -29,6 +29,7 @@ from plain.forms import (
     ON_WORD,
     SAVED,
     TITLE_PROMPT,
+    ask_text,
     ask_until,
     confirm,
     whole_number,
@@ -447,8 +448,8 @@ async def tell_check_in(s: PlainSession, o: CheckInOutcome) -> None:
 async def new_goal(s: PlainSession) -> None:
     console = s.console
     await console.say(s.t(NEW_TITLE))
-    title = (await console.ask(s.t(TITLE_PROMPT))).strip()
-    if not title or title == "0":
+    title = await ask_text(console, s.t(TITLE_PROMPT))
+    if title is None:
         return
     fields = {
         "title": title,
@@ -595,8 +596,8 @@ async def _on_partner(
     index = answer.index(len(found))
     chosen = found[index] if index is not None else None
     if answer.is_word("i", "invite"):
-        name = (await console.ask(s.t(INVITE_PROMPT))).strip()
-        if name and name != "0":
+        name = await ask_text(console, s.t(INVITE_PROMPT))
+        if name is not None:
             made = await goals.invite(member.id, name)
             await console.say(s.t(INVITED).format(name=made.other))
             return True
@@ -636,8 +637,8 @@ def _state(s: PlainSession, status: str, incoming: bool) -> str:
 
 
 async def cheer(s: PlainSession, recipient_id: int, name: str, goal_id: int | None) -> None:
-    body = (await s.console.ask(s.t(CHEER_PROMPT).format(name=name))).strip()
-    if not body or body == "0":
+    body = await ask_text(s.console, s.t(CHEER_PROMPT).format(name=name))
+    if body is None:
         return
     outcome = await s.services.goals.cheer(s.member.id, recipient_id, body, goal_id=goal_id)
     await s.console.say(s.t(outcome.note) if outcome.note else s.t(CHEER_SENT).format(name=name))

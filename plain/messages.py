@@ -9,7 +9,7 @@ from bbs.boards.records import BODY_MAX, PostStatus
 from bbs.i18n import N_
 from bbs.mail.records import ConversationView, MessagePage, WhoMayWrite
 from plain.boards import CONCERN_THANKS, WORRIED_PROMPT, name_of, tell_outcome, when
-from plain.forms import REPORTED, confirm, read_body, send_kept
+from plain.forms import REPORTED, ask_text, confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing
 
 if TYPE_CHECKING:
@@ -100,12 +100,17 @@ async def run(s: PlainSession) -> None:
     await list_loop(console, s.t(LIST_PROMPT), s.t(LIST_HINT), load=load, show=show, act=act)
 
 
+def _state(s: PlainSession, c: ConversationView) -> str:
+    """` (blocked)` or ` (muted)` after the partner's name, when they are."""
+    return s.t(BLOCKED) if c.blocked else s.t(MUTED) if c.muted else ""
+
+
 def _line(s: PlainSession, c: ConversationView) -> str:
     return s.t(CONVERSATION_LINE).format(
         partner=name_of(s, c.partner),
         when=when(c.last_at),
         unread=s.t(UNREAD).format(count=c.unread) if c.unread else "",
-        state=s.t(BLOCKED) if c.blocked else s.t(MUTED) if c.muted else "",
+        state=_state(s, c),
     )
 
 
@@ -138,7 +143,7 @@ def _page_text(s: PlainSession, page: MessagePage) -> str:
     lines = [
         s.t(WITH).format(
             partner=name_of(s, c.partner),
-            state=s.t(BLOCKED) if c.blocked else s.t(MUTED) if c.muted else "",
+            state=_state(s, c),
         )
     ]
     if page.has_before:
@@ -205,8 +210,8 @@ async def conversation(s: PlainSession, conversation_id: int) -> None:
                 await console.say(s.t(NO_SUCH_MESSAGE).format(number=answer.number))
                 continue
             message = page.messages[answer.number - 1]
-            reason = (await console.ask(s.t(REPORT_PROMPT).format(number=answer.number))).strip()
-            if reason and reason != "0":
+            reason = await ask_text(console, s.t(REPORT_PROMPT).format(number=answer.number))
+            if reason is not None:
                 await boards.report_message(member.id, message.id, reason)
                 await console.say(s.t(REPORTED))
         else:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bbs.i18n import N_
+from plain.forms import ask_text
 from plain.menus import command, listing
 
 if TYPE_CHECKING:
@@ -55,8 +56,8 @@ async def run(s: PlainSession) -> None:
         if not notice.appealable or notice.audit_id is None:
             await console.say(s.t(NOT_APPEALABLE))
             continue
-        why = (await console.ask(s.t(WHY_PROMPT))).strip()
-        if not why or why == "0":
+        why = await ask_text(console, s.t(WHY_PROMPT))
+        if why is None:
             continue
         sent = await admin.appeal(member.id, notice.audit_id, why)
         notices = [

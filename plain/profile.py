@@ -13,7 +13,7 @@ from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, ready_language
 from bbs.models import FrontEnd
 from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
-from plain.forms import KIND_ERRORS, confirm, error_said
+from plain.forms import KIND_ERRORS, ask_text, confirm, error_said
 from plain.menus import Command, command, list_loop, listing
 from plain.session import Goodbye
 
@@ -208,8 +208,8 @@ async def _choice(s: PlainSession, number: int) -> None:
 async def _country(s: PlainSession) -> None:
     """The member's country, for the crisis lines help shows; '-' says none."""
     console, member = s.console, s.member
-    answer = (await console.ask(s.t(COUNTRY_PROMPT))).strip()
-    if answer in ("", "0"):
+    answer = await ask_text(console, s.t(COUNTRY_PROMPT))
+    if answer is None:
         return
     code = "" if answer in ("-", "none") else answer
     s.context.member = await s.services.accounts.set_country(member.id, code)
@@ -290,8 +290,8 @@ async def _on_key(s: PlainSession, answer: Command, keys: list[KeyView]) -> bool
     console, privacy = s.console, s.services.privacy
     removing = answer.pick(len(keys), "r", "remove")
     if answer.is_word("a", "add"):
-        line = (await console.ask(s.t(PASTE_KEY))).strip()
-        if line and line != "0":
+        line = await ask_text(console, s.t(PASTE_KEY))
+        if line is not None:
             added = await privacy.add_key(s.member.id, line)
             await console.say(s.t(KEY_ADDED).format(fingerprint=added.fingerprint))
             return True
@@ -338,8 +338,8 @@ async def _delete(s: PlainSession) -> None:
         return
     choice = DeleteChoice.REMOVE if answer.number == 1 else DeleteChoice.ANONYMISE
     while True:
-        typed = (await console.ask(s.t(DELETE_CONFIRM).format(name=member.pseudonym))).strip()
-        if not typed or typed == "0":
+        typed = await ask_text(console, s.t(DELETE_CONFIRM).format(name=member.pseudonym))
+        if typed is None:
             await console.say(s.t(NOT_DELETED))
             return
         try:
