@@ -3,8 +3,9 @@ recovery code, SSH keys, sessions, appearing offline, and deleting the account."
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from bbs.accounts.members import AccountError, MemberView
 from bbs.accounts.passwords import PasswordError
@@ -24,23 +25,6 @@ if TYPE_CHECKING:
 TITLE = N_("Profile: {name}. Role: {role}. Member since {since}. {keys} can log you in.")
 ONE_KEY = N_("One SSH key")
 KEYS = N_("{count} SSH keys")
-MENU = [
-    N_("Front end: now {front_end}. Choose which one your next login opens"),
-    N_("What we store about you"),
-    N_("Export your data"),
-    N_("Change your password"),
-    N_("A new recovery code"),
-    N_("SSH keys that log you in"),
-    N_("Your sessions"),
-    N_("Appear offline in rooms: now {offline}"),
-    N_("Suggestions for you: settings"),
-    N_("Delete my account"),
-    # Translated with the English word kept beside it, and the language named in its own
-    # words: someone who chose a language by mistake still finds the way back.
-    N_("Language: now {language}"),
-    # Only chooses which crisis lines help shows (where a sysop wrote a country's own).
-    N_("Country: now {country}"),
-]
 NOT_GIVEN = N_("not given")
 COUNTRY_PROMPT = N_(
     "Your country as two letters, such as DE or BR (it only chooses the crisis lines help "
@@ -137,7 +121,7 @@ async def run(s: PlainSession) -> None:
             keys=keys,
         )
         items = [
-            s.t(item).format(
+            s.t(choice.label).format(
                 front_end=_front_end_name(s, member.front_end),
                 offline=s.t(YES) if offline else s.t(NO),
                 language=LANGUAGE_NAMES[member.language],
@@ -145,7 +129,7 @@ async def run(s: PlainSession) -> None:
                 if member.country
                 else s.t(NOT_GIVEN),
             )
-            for item in MENU
+            for choice in MENU
         ]
         return listing(title, items)
 
@@ -154,10 +138,10 @@ async def run(s: PlainSession) -> None:
         if chosen is None:
             return None
         try:
-            await _choice(s, chosen + 1)
+            await MENU[chosen].run(s)
         except KIND_ERRORS as error:
             await console.say(error_said(console, error))
-        return chosen + 1 in (1, 8, 11, 12)
+        return MENU[chosen].shows_setting
 
     # Said afresh each time: choosing a language here changes them at once.
     await list_loop(
@@ -165,44 +149,43 @@ async def run(s: PlainSession) -> None:
     )
 
 
-async def _choice(s: PlainSession, number: int) -> None:
-    console, privacy, member = s.console, s.services.privacy, s.member
-    if number == 1:
-        await _front_end(s)
-    elif number == 2:
-        await console.say(s.t(await privacy.what_we_store(member.id)))
-    elif number == 3:
-        await console.say(s.t(EXPORT).format(command=privacy.export_command(member)))
-    elif number == 4:
-        current = await console.ask(s.t(CURRENT_PASSWORD), secret=True)
-        new = await console.ask(s.t(NEW_PASSWORD), secret=True)
-        repeated = await console.ask(s.t(REPEAT_PASSWORD), secret=True)
-        await privacy.change_password(member.id, current, new, repeated)
-        await console.say(s.t(PASSWORD_CHANGED))
-    elif number == 5:
-        if await confirm(console, s.t(CODE_QUESTION)):
-            current = await console.ask(s.t(CURRENT_PASSWORD), secret=True)
-            code = await privacy.regenerate_recovery_code(member.id, current)
-            await console.say(s.t(NEW_CODE).format(code=code))
-    elif number == 6:
-        await _keys(s)
-    elif number == 7:
-        await _sessions(s)
-    elif number == 8:
-        hidden = await privacy.appear_offline(member.id)
-        if hidden or await confirm(console, s.t(OFFLINE_QUESTION)):
-            await privacy.set_appear_offline(member, not hidden)
-            await console.say(s.t(ONLINE_NOW) if hidden else s.t(OFFLINE_NOW))
-    elif number == 9:
-        from plain.foryou import settings
+async def _what_we_store(s: PlainSession) -> None:
+    await s.console.say(s.t(await s.services.privacy.what_we_store(s.member.id)))
 
-        await settings(s)
-    elif number == 10:
-        await _delete(s)
-    elif number == 11:
-        await _language(s)
-    elif number == 12:
-        await _country(s)
+
+async def _export(s: PlainSession) -> None:
+    await s.console.say(s.t(EXPORT).format(command=s.services.privacy.export_command(s.member)))
+
+
+async def _password(s: PlainSession) -> None:
+    console = s.console
+    current = await console.ask(s.t(CURRENT_PASSWORD), secret=True)
+    new = await console.ask(s.t(NEW_PASSWORD), secret=True)
+    repeated = await console.ask(s.t(REPEAT_PASSWORD), secret=True)
+    await s.services.privacy.change_password(s.member.id, current, new, repeated)
+    await console.say(s.t(PASSWORD_CHANGED))
+
+
+async def _recovery_code(s: PlainSession) -> None:
+    console = s.console
+    if await confirm(console, s.t(CODE_QUESTION)):
+        current = await console.ask(s.t(CURRENT_PASSWORD), secret=True)
+        code = await s.services.privacy.regenerate_recovery_code(s.member.id, current)
+        await console.say(s.t(NEW_CODE).format(code=code))
+
+
+async def _appear_offline(s: PlainSession) -> None:
+    console, privacy, member = s.console, s.services.privacy, s.member
+    hidden = await privacy.appear_offline(member.id)
+    if hidden or await confirm(console, s.t(OFFLINE_QUESTION)):
+        await privacy.set_appear_offline(member, not hidden)
+        await console.say(s.t(ONLINE_NOW) if hidden else s.t(OFFLINE_NOW))
+
+
+async def _suggestions(s: PlainSession) -> None:
+    from plain.foryou import settings
+
+    await settings(s)
 
 
 async def _country(s: PlainSession) -> None:
@@ -349,3 +332,37 @@ async def _delete(s: PlainSession) -> None:
             continue
         # The server ended this session's other windows; this one says goodbye now.
         raise Goodbye(s.t(ACCOUNT_DELETED_FAREWELL))
+
+
+class Choice(NamedTuple):
+    """One numbered choice of the profile menu."""
+
+    # Marked for translation, and formatted with the member's settings when shown.
+    label: str
+    run: Callable[[PlainSession], Awaitable[None]]
+    # Its label shows a setting the choice may change: the menu is said again after it.
+    shows_setting: bool = False
+
+
+# The profile menu, in the order it is numbered.
+MENU = (
+    Choice(
+        N_("Front end: now {front_end}. Choose which one your next login opens"),
+        _front_end,
+        shows_setting=True,
+    ),
+    Choice(N_("What we store about you"), _what_we_store),
+    Choice(N_("Export your data"), _export),
+    Choice(N_("Change your password"), _password),
+    Choice(N_("A new recovery code"), _recovery_code),
+    Choice(N_("SSH keys that log you in"), _keys),
+    Choice(N_("Your sessions"), _sessions),
+    Choice(N_("Appear offline in rooms: now {offline}"), _appear_offline, shows_setting=True),
+    Choice(N_("Suggestions for you: settings"), _suggestions),
+    Choice(N_("Delete my account"), _delete),
+    # Translated with the English word kept beside it, and the language named in its own
+    # words: someone who chose a language by mistake still finds the way back.
+    Choice(N_("Language: now {language}"), _language, shows_setting=True),
+    # Only chooses which crisis lines help shows (where a sysop wrote a country's own).
+    Choice(N_("Country: now {country}"), _country, shows_setting=True),
+)
