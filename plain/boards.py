@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from bbs.accounts.blocks import BlockKind
 from bbs.boards.records import (
@@ -37,9 +37,7 @@ from plain.forms import (
     send_kept,
 )
 from plain.menus import Command, command, list_loop, listing, numbered
-
-if TYPE_CHECKING:
-    from plain.session import PlainSession
+from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
 BOARDS_TITLE = N_("Boards:")

@@ -3,15 +3,11 @@ plain opt-in (nothing is read for suggestions until the member says yes)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bbs.i18n import N_
 from bbs.suggestions.records import ForYou, Suggestion
 from plain.forms import KIND_ERRORS, OFF_WORD, ON_WORD, SAVED, confirm
 from plain.menus import command, numbered
-
-if TYPE_CHECKING:
-    from plain.session import PlainSession
+from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
 TITLE = N_("For you:")

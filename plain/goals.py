@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING
 
 from bbs.goals.companion import badge_words
 from bbs.goals.names import MEASURE_NAMES, SEEN_BY, STATUS_NAMES, value_name
@@ -35,9 +34,7 @@ from plain.forms import (
     whole_number,
 )
 from plain.menus import Command, command, list_loop, listing, numbered
-
-if TYPE_CHECKING:
-    from plain.session import PlainSession
+from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
 TITLE = N_("Goals and check-ins:")

@@ -3,14 +3,10 @@ moderation log. (`help` or `?` at any prompt shows the help and crisis lines too
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bbs.i18n import N_
 from bbs.resources.records import ResourceView
 from plain.menus import Command, command, list_loop, listing
-
-if TYPE_CHECKING:
-    from plain.session import PlainSession
+from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
 PROMPT = N_(

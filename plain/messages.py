@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bbs.accounts.blocks import BlockKind
 from bbs.boards.records import BODY_MAX, PostStatus
 from bbs.i18n import N_
@@ -11,9 +9,7 @@ from bbs.mail.records import ConversationView, MessagePage, WhoMayWrite
 from plain.boards import CONCERN_THANKS, WORRIED_PROMPT, name_of, tell_outcome, when
 from plain.forms import REPORTED, ask_text, confirm, read_body, send_kept
 from plain.menus import Command, command, list_loop, listing
-
-if TYPE_CHECKING:
-    from plain.session import PlainSession
+from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
 TITLE = N_("Private messages. Who may start a conversation with you: {who}.")

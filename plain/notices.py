@@ -4,14 +4,11 @@ why; each action may be appealed once."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from bbs.i18n import N_
 from plain.forms import ask_text
 from plain.menus import command, listing
-
-if TYPE_CHECKING:
-    from plain.session import PlainSession
+from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
 TITLE = N_("Notes from the moderators:")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from bbs.accounts.members import AccountError, MemberView
 from bbs.accounts.passwords import PasswordError
@@ -16,10 +16,7 @@ from bbs.privacy.records import DeleteChoice, KeyView
 from bbs.privacy.service import ACCOUNT_DELETED_FAREWELL
 from plain.forms import KIND_ERRORS, ask_text, confirm, error_said
 from plain.menus import Command, command, list_loop, listing
-from plain.session import Goodbye
-
-if TYPE_CHECKING:
-    from plain.session import PlainSession
+from plain.session import Goodbye, PlainSession
 
 # -- what members read ----------------------------------------------------------------
 TITLE = N_("Profile: {name}. Role: {role}. Member since {since}. {keys} can log you in.")

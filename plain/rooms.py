@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
@@ -17,9 +16,7 @@ from bbs.rooms.service import HELP_TEXT, RoomVisit
 from bbs.text_safety import clean_line
 from plain.forms import error_said
 from plain.menus import Command, list_loop, listing
-
-if TYPE_CHECKING:
-    from plain.session import PlainSession
+from plain.session import PlainSession
 
 # -- what members read ----------------------------------------------------------------
 ROOMS_TITLE = N_("Rooms: live chat.")

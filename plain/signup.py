@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from bbs.accounts.members import AccountError
 from bbs.accounts.passwords import PasswordError, check_new_password
@@ -16,10 +15,7 @@ from bbs.errors import StoreBusyError
 from bbs.i18n import LANGUAGE_NAMES, LANGUAGES, N_, ready_language
 from bbs.models import FrontEnd
 from plain.forms import confirm, error_said
-from plain.session import Goodbye
-
-if TYPE_CHECKING:
-    from plain.session import PlainSession
+from plain.session import Goodbye, PlainSession
 
 # -- what members read ----------------------------------------------------------------
 WELCOME = N_("Welcome to {community}.")
