@@ -117,7 +117,7 @@ async def ask_until(
 
 def whole_number(answer: str, low: int, high: int) -> int | None:
     """`answer` as a whole number from `low` to `high`; None when it is not one."""
-    return int(answer) if answer.isdigit() and low <= int(answer) <= high else None
+    return int(answer) if answer.isdecimal() and low <= int(answer) <= high else None
 
 
 async def read_body(console: Console, intro: str, *, limit: int) -> str | None:

@@ -400,7 +400,7 @@ async def check_in(s: PlainSession, goal: GoalView) -> None:
             console,
             s.t(VALUE_PROMPT).format(measure=_measure(s, goal.measure)),
             s.t(VALUE_AGAIN),
-            lambda a: int(a) if a.isdigit() and len(a) <= 8 else None,
+            lambda a: int(a) if a.isdecimal() and len(a) <= 8 else None,
             stop=("",),
         )
         if goal.measure

@@ -110,7 +110,7 @@ async def choose_language(s: PlainSession) -> None:
         )
         if not answer:
             return
-        if answer.isdigit() and 1 <= int(answer) <= len(LANGUAGES):
+        if answer.isdecimal() and 1 <= int(answer) <= len(LANGUAGES):
             named = [LANGUAGES[int(answer) - 1]]
         else:
             named = [lang for lang in LANGUAGES if answer in (lang, LANGUAGE_NAMES[lang].lower())]

@@ -85,7 +85,7 @@ class ComposeTarget:
     @classmethod
     def from_context(cls, context: str, label: str, with_title: bool) -> ComposeTarget | None:
         kind, _, number = context.partition(":")
-        if kind not in ("thread", "reply", "edit", "pm") or not number.isdigit():
+        if kind not in ("thread", "reply", "edit", "pm") or not number.isdecimal():
             return None
         return cls(kind, int(number), label, with_title or kind == "thread")  # type: ignore[arg-type]
 

@@ -560,7 +560,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
             )
             if not answer:
                 return
-            if not answer.strip().isdigit():
+            if not answer.strip().isdecimal():
                 self.say(N_("Please give a number of days from 1 to 30."))
                 return
             rest = await service.rest(member_id, int(answer.strip()))
@@ -784,7 +784,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
     async def action_save(self) -> None:
         error = self.query_one("#error", PlainText)
         raw = self.query_one("#value", TextField).value.strip()
-        if raw and not raw.isdigit():
+        if raw and not raw.isdecimal():
             error.show(self.t(N_("The value is a whole number, like 20. Or leave it empty.")))
             return
         try:

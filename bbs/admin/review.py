@@ -1105,7 +1105,7 @@ GUIDELINES_VERSION_KEY = "guidelines_version"
 def guidelines_version(session: Session) -> int:
     """The current guidelines version: 1 until a sysop publishes a change."""
     raw = get_setting(session, GUIDELINES_VERSION_KEY, "1")
-    return int(raw) if raw.isdigit() else 1
+    return int(raw) if raw.isdecimal() else 1
 
 
 def needs_agreement(session: Session, member_id: int) -> bool:

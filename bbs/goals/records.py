@@ -371,7 +371,11 @@ def clean_goal(
     if raw_target:
         if not unit:
             raise GoalError(said("A target needs a measure (minutes or count)."))
-        if not raw_target.isdigit() or len(raw_target) > 7 or not 1 <= int(raw_target) <= VALUE_MAX:
+        if (
+            not raw_target.isdecimal()
+            or len(raw_target) > 7
+            or not 1 <= int(raw_target) <= VALUE_MAX
+        ):
             raise GoalError(said("Target is a whole number from 1 to {most}.", most=VALUE_MAX))
         goal_target = int(raw_target)
     try:

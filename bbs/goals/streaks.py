@@ -81,7 +81,7 @@ class Cadence:
             return cls(CadenceKind.DAILY)
         if text in ("weekly", "w", "once a week"):
             return cls(CadenceKind.WEEKLY)
-        if text.isdigit() and len(text) <= 6:
+        if text.isdecimal() and len(text) <= 6:
             return cls(CadenceKind.PER_WEEK, int(text))
         raise GoalError(
             said("Cadence can be daily, weekly, or a number of times a week from 1 to 7 (like 3).")

@@ -371,6 +371,6 @@ def parse_length(text: str) -> timedelta | None:
         "w": timedelta(weeks=1),
     }
     number, unit = raw[:-1], raw[-1]
-    if unit not in units or not number.isdigit() or not 0 < int(number) <= 100_000:
+    if unit not in units or not number.isdecimal() or not 0 < int(number) <= 100_000:
         raise ValueError(said("Write a length like 90m, 24h, 7d or 2w."))
     return int(number) * units[unit]

@@ -367,7 +367,7 @@ def find_resource(session: Session, key: str, lang: str = DEFAULT_LANGUAGE) -> R
     """An entry by its number, or by its slug in `lang` (the CLI's way of naming one)."""
     key = clean_line(key).strip()
     row: Resource | None = None
-    if key.isdigit():
+    if key.isdecimal():
         row = session.get(Resource, int(key))
     if row is None:
         row = session.exec(

@@ -318,3 +318,18 @@ async def test_a_crisis_check_in_gets_the_crisis_note_alone(scored_community: Co
     assert outcome.crisis and outcome.result.new_badges
     assert outcome.companion == ""  # no "a fresh start is still a start", no milestone
     assert "not in trouble" in outcome.help and "Milestone" not in outcome.help
+
+
+@pytest.mark.parametrize("typed", ["²", "³x", "½", "1²"])
+def test_digit_like_characters_that_are_no_number_get_the_kind_message(typed: str) -> None:
+    # str.isdigit() says yes to superscripts, and int() then raised ValueError.
+    with pytest.raises(GoalError, match="Cadence can be"):
+        goals.clean_goal(title="Walk", cadence=typed)
+    with pytest.raises(GoalError, match="Target is a whole number"):
+        goals.clean_goal(title="Walk", measure="count", target=typed)
+
+
+def test_numbers_in_other_scripts_are_still_numbers() -> None:
+    draft = goals.clean_goal(title="Walk", cadence="٣", measure="count", target="१२")
+    assert draft.cadence.required == 3
+    assert draft.target == 12

@@ -36,3 +36,9 @@ async def test_ask_until_asks_again_until_the_answer_parses_or_stops() -> None:
     asked = asyncio.ensure_future(ask_until(console, "How? ", "D or M.", str.upper, stop=("back",)))
     await io.answer(" BACK ")
     assert await asyncio.wait_for(asked, 2) is None
+
+
+def test_whole_number_refuses_digit_like_characters_kindly() -> None:
+    assert whole_number("²", 1, 5) is None
+    assert whole_number("3", 1, 5) == 3
+    assert whole_number("٣", 1, 5) == 3
