@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from bbs.i18n import normalise_language, said
+from bbs.i18n import locale_values, normalise_language, said
 
 # CLDR regions that are two letters but no country a person lives in: groupings, unknown,
 # the pseudo-locales, and codes ISO 3166 only reserves.
@@ -78,18 +78,15 @@ def country_from_environment(env: dict[str, str]) -> str | None:
     """The country an SSH client's locale names (pt_BR: "BR"), as a suggestion to offer
     a member, never to store unasked; None when it names none or one we do not know.
 
-    The same variables, in the same order, as `bbs.i18n.language_from_environment`.
+    The same variables, in the same order, as `bbs.i18n.language_from_environment`:
+    the strongest that names a locale decides.
     """
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name, "").strip()
-        if not value or value in ("C", "POSIX") or value.startswith(("C.", "POSIX.")):
-            continue
-        found = _LOCALE_COUNTRY.match(value)
-        if found is None:
-            return None
-        code = found.group(1).upper()
-        return code if is_country(code) else None
-    return None
+    value = next(locale_values(env), None)
+    found = None if value is None else _LOCALE_COUNTRY.match(value)
+    if found is None:
+        return None
+    code = found.group(1).upper()
+    return code if is_country(code) else None
 
 
 __all__ = [

@@ -12,7 +12,7 @@ import gettext
 import logging
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -157,16 +157,21 @@ def _(message: str, lang: str) -> str:
 _LOCALE = re.compile(r"^([A-Za-z]{2,3})(?:[_.@:-]|$)")
 
 
-def language_from_environment(env: dict[str, str]) -> str | None:
-    """The language an SSH client's locale variables ask for, if we have it.
+def locale_values(env: dict[str, str]) -> Iterator[str]:
+    """An SSH client's locale variables that name a locale, strongest first.
 
     The order is POSIX's: LC_ALL overrides LC_MESSAGES, which overrides LANG. "C" and
-    "POSIX" say nothing about language and are passed over.
+    "POSIX" say nothing about language or country and are passed over.
     """
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name, "").strip()
-        if not value or value in ("C", "POSIX") or value.startswith(("C.", "POSIX.")):
-            continue
+        if value and value not in ("C", "POSIX") and not value.startswith(("C.", "POSIX.")):
+            yield value
+
+
+def language_from_environment(env: dict[str, str]) -> str | None:
+    """The language an SSH client's locale variables ask for, if we have it."""
+    for value in locale_values(env):
         found = _LOCALE.match(value)
         if found is None:
             continue

@@ -46,6 +46,7 @@ def prepare(data_dir: Path) -> asyncssh.SSHKey:
     from bbs.boards import records as boards
     from bbs.db import Database
     from bbs.models import Member, utcnow
+    from bbs.moderation_queue.flags import Written
     from bbs.moderation_queue.policy import Action
     from server.ssh_server import key_info
 
@@ -77,8 +78,9 @@ def prepare(data_dir: Path) -> asyncssh.SSHKey:
                 session,
                 author_id=writer.id,
                 board_id=board,
-                text=boards.clean_post(title, f"{title} post 1 of {POSTS}.", ""),
-                action=Action.ALLOW,
+                written=Written(
+                    boards.clean_post(title, f"{title} post 1 of {POSTS}.", ""), Action.ALLOW
+                ),
                 rules=rules,
             )
             for seq in range(2, POSTS + 1):
@@ -86,8 +88,9 @@ def prepare(data_dir: Path) -> asyncssh.SSHKey:
                     session,
                     author_id=writer.id,
                     thread_id=thread.thread_id,
-                    text=boards.clean_post(None, f"{title} post {seq} of {POSTS}.", ""),
-                    action=Action.ALLOW,
+                    written=Written(
+                        boards.clean_post(None, f"{title} post {seq} of {POSTS}.", ""), Action.ALLOW
+                    ),
                     rules=rules,
                 )
             boards.mark_read(

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import secrets
 import weakref
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import asyncssh
@@ -39,28 +40,29 @@ EXPORT_COMMAND = "export"
 EXPORT_FAILED = "Sorry, the export could not be made just now; nothing was changed. Try again.\r\n"
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """Who opened an SSH channel, as the login left it: what each of its sessions starts from."""
+
+    # None for someone signing up (they become a member during the session).
+    member: MemberView | None
+    username: str
+    # The key someone signing up offered, to add to their new account.
+    offered_key: PublicKeyInfo | None
+    source: str
+    # Set when a limit turns this session away: said in one line, then exit status 1.
+    refusal: str | None = None
+
+
 class BBSSession(asyncssh.SSHServerSession[bytes]):
     """The session behind one SSH channel: runs the member's app until either side leaves."""
 
-    def __init__(
-        self,
-        registry: SessionRegistry,
-        *,
-        server: BBSServer,
-        member: MemberView | None,
-        username: str,
-        offered_key: PublicKeyInfo | None,
-        source: str,
-        refusal: str | None = None,
-    ) -> None:
+    def __init__(self, registry: SessionRegistry, *, server: BBSServer, arrival: Arrival) -> None:
         self._registry = registry
         self._server = server
-        self._member = member
-        self._username = username
-        self._offered_key = offered_key
-        self._source = source
-        # Set when a limit turns this session away: said in one line, then exit status 1.
-        self._refusal = refusal
+        self._arrival = arrival
+        # The member once they have logged in or signed up.
+        self._member = arrival.member
         self._chan: asyncssh.SSHServerChannel[bytes] | None = None
         self._term: str | None = None
         self._size = (80, 24)
@@ -111,16 +113,15 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
 
     def session_started(self) -> None:
         assert self._chan is not None
-        if self._refusal is not None:
+        refusal = self._arrival.refusal
+        if refusal is not None:
             # In the member's language, or the one their client's locale asks for.
             language = (
                 self._member.language
                 if self._member is not None
                 else language_from_environment(dict(self._chan.get_environment()))
             )
-            self.task = asyncio.get_running_loop().create_task(
-                self._refuse(self._refusal, language)
-            )
+            self.task = asyncio.get_running_loop().create_task(self._refuse(refusal, language))
             return
         if (
             self._command is not None
@@ -134,7 +135,7 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         if front_end is None:
             # Not a terminal session, or a command we do not offer: say how to connect.
             port = self._registry.settings.port
-            user = self._username if self._member else "new"
+            user = self._arrival.username if self._member else "new"
             self._chan.write(NEEDS_TERMINAL.format(port=port, user=user).encode())
             self._chan.exit(1)
             return
@@ -279,8 +280,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         context = PlainContext(
             services=self._registry.community.services,
             member=self._member,
-            offered_key=self._offered_key,
-            source=self._source,
+            offered_key=self._arrival.offered_key,
+            source=self._arrival.source,
             session_id=self.session_id,
             on_member=self._became_member,
             preferred_language=preferred,
@@ -319,8 +320,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             home=home,
             member=self._member,
             detected_depth=detect_colour_depth(self._term, environment),
-            offered_key=self._offered_key,
-            source=self._source,
+            offered_key=self._arrival.offered_key,
+            source=self._arrival.source,
             session_id=self.session_id,
             on_member=self._became_member,
             # OpenSSH sends LANG and LC_* with `SendEnv LANG LC_*` (Debian's default).

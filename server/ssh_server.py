@@ -20,7 +20,7 @@ from bbs.community import Community
 from bbs.config import Settings, with_overrides
 from bbs.i18n import preload_languages
 from bbs.text_safety import clean_text
-from server.session import BBSSession
+from server.session import Arrival, BBSSession
 from server.wiring import build_community
 
 if TYPE_CHECKING:
@@ -271,15 +271,14 @@ class BBSServer(asyncssh.SSHServer):
         ):
             refusal = too_many_sessions(limits.max_sessions_per_member)
         offered = key_info(self._pending_key) if self._pending_key is not None else None
-        session = BBSSession(
-            registry,
-            server=self,
-            member=member,
-            username=self._username,
+        arrival = Arrival(
+            member,
+            self._username,
             offered_key=offered if member is None else None,
             source=self._source,
             refusal=refusal,
         )
+        session = BBSSession(registry, server=self, arrival=arrival)
         registry.sessions.add(session)
         if member is not None and refusal is None:
             fingerprint = offered.fingerprint if offered else None

@@ -14,7 +14,7 @@ from bbs.admin import review as admin
 from bbs.admin.review import AuditFilter, AuditView, Decision, MemberRecord, QueueItem
 from bbs.boards import records as boards
 from bbs.boards.records import BoardView
-from bbs.i18n import said
+from bbs.i18n import N_, Said, said
 from bbs.moderated import ModeratedService, WritingPorts
 from bbs.moderation_queue import sanctions
 from bbs.moderation_queue.audit import AdminError, audit_action, require_staff
@@ -40,6 +40,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 ON_CALL_KEY = "on_call_note"
+
+# What a change of place says once done: as it is, and when it also set the language.
+_PLACE_DONE: dict[str, tuple[str, str]] = {
+    "add_board": (N_("board {board} added"), N_("board {board} added, language {language}")),
+    "rename_board": (
+        N_("board {board} renamed {name}"),
+        N_("board {board} renamed {name}, language {language}"),
+    ),
+    "add_room": (N_("room {room} added"), N_("room {room} added, language {language}")),
+    "room_topic": (N_("room {room} topic set"), N_("room {room} topic set, language {language}")),
+}
 
 
 @dataclass(frozen=True)
@@ -295,30 +306,20 @@ class AdminService(ModeratedService):
             def code(lang: str) -> str:
                 return lang or said("any")
 
+            def done_with(set_to: str, **names: object) -> Said:
+                """What `change` says once done, naming the language when it set one."""
+                plain, with_language = _PLACE_DONE[change]
+                if language is None:
+                    return said(plain, **names)
+                return said(with_language, language=code(set_to), **names)
+
             done: str
             if change == "add_board":
                 added = boards.add_board(s, value, language=language or "")
-                done = (
-                    said("board {board} added", board=added.name)
-                    if language is None
-                    else said(
-                        "board {board} added, language {language}",
-                        board=added.name,
-                        language=code(added.language),
-                    )
-                )
+                done = done_with(added.language, board=added.name)
             elif change == "rename_board":
                 renamed = boards.rename_board(s, board, value, language)
-                done = (
-                    said("board {board} renamed {name}", board=board, name=renamed.name)
-                    if language is None
-                    else said(
-                        "board {board} renamed {name}, language {language}",
-                        board=board,
-                        name=renamed.name,
-                        language=code(renamed.language),
-                    )
-                )
+                done = done_with(renamed.language, board=board, name=renamed.name)
             elif change == "board_language":
                 marked_board = boards.set_board_language(s, board, value)
                 done = said(
@@ -336,26 +337,10 @@ class AdminService(ModeratedService):
                 )
             elif change == "add_room":
                 room = rooms.create_room(s, name=value, language=language or "")
-                done = (
-                    said("room {room} added", room=room.name)
-                    if language is None
-                    else said(
-                        "room {room} added, language {language}",
-                        room=room.name,
-                        language=code(room.language),
-                    )
-                )
+                done = done_with(room.language, room=room.name)
             elif change == "room_topic":
                 room = rooms.update_room(s, room_id, topic=value, language=language)
-                done = (
-                    said("room {room} topic set", room=room.name)
-                    if language is None
-                    else said(
-                        "room {room} topic set, language {language}",
-                        room=room.name,
-                        language=code(room.language),
-                    )
-                )
+                done = done_with(room.language, room=room.name)
             elif change == "room_language":
                 room = rooms.update_room(s, room_id, language=value)
                 done = said(

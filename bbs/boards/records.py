@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypedDict
@@ -25,6 +25,7 @@ from bbs.moderation_queue.flags import (
     FlagTarget,
     ModeratedItem,
     ReviewOutcome,
+    Written,
     add_flag,
     flag_verdict,
     raise_concern,
@@ -1047,17 +1048,19 @@ def _check_rate(session: Session, author: Member, rules: PostingRules, now: date
         )
 
 
-def _author(session: Session, author_id: int, action: Action) -> tuple[Member, Action]:
-    """The writer, and the gate's action once any mute is counted: a muted member can
-    read but not post (the admin screen's mute), except that crisis words wait for a
-    moderator instead of being refused."""
+def _author(
+    session: Session, author_id: int, written: Written[CleanPost]
+) -> tuple[Member, Written[CleanPost]]:
+    """The writer, and the writing with the gate's action once any mute is counted: a
+    muted member can read but not post (the admin screen's mute), except that crisis
+    words wait for a moderator instead of being refused."""
     author = row_or_raise(
         session, Member, author_id, PostError(said("Your account no longer exists."))
     )
-    action, muted = mute_decides(session, author_id, action)
+    action, muted = mute_decides(session, author_id, written.action)
     if muted is not None:
         raise PostError(muted)
-    return author, action
+    return author, replace(written, action=action)
 
 
 def _after_publish(
@@ -1066,9 +1069,7 @@ def _after_publish(
     author: Member,
     thread: Thread,
     post: Post,
-    text: CleanPost,
-    action: Action,
-    scores: str,
+    written: Written[CleanPost],
     mentions_only: bool = False,
 ) -> PostView:
     """Flags, search index and notifications for a freshly written or edited post; its view.
@@ -1079,13 +1080,13 @@ def _after_publish(
     assert post.id is not None and thread.id is not None and author.id is not None
     flag_verdict(
         session,
-        action,
+        written.action,
         target_kind=FlagTarget.POST,
         target_id=post.id,
         author_id=author.id,
-        scores=scores,
+        scores=written.scores,
     )
-    if not action.holds:
+    if not written.action.holds:
         first = post.seq == 1
         search.index_post(session, post.id, (thread.title + "\n" if first else "") + post.body)
         _notify(
@@ -1093,7 +1094,7 @@ def _after_publish(
             author_id=author.id,
             thread=thread,
             post=post,
-            mentions=text.mentions,
+            mentions=written.text.mentions,
             new_thread=first,
             mentions_only=mentions_only,
         )
@@ -1198,18 +1199,16 @@ def create_thread(
     *,
     author_id: int,
     board_id: int,
-    text: CleanPost,
-    action: Action,
-    scores: str = "",
+    written: Written[CleanPost],
     rules: PostingRules | None = None,
-    now: datetime | None = None,
 ) -> PostView:
     """Start a thread with its first post, as the moderation gate decided."""
-    now = now or utcnow()
-    author, action = _author(session, author_id, action)
+    now = written.now or utcnow()
+    author, written = _author(session, author_id, written)
+    text = written.text
     _open_board(session, board_id, kept=N_("Your text is still here."))
     _check_rate(session, author, rules or PostingRules(), now)
-    status = _status_for(action)
+    status = _status_for(written.action)
     thread = Thread(
         board_id=board_id,
         author_id=author_id,
@@ -1228,9 +1227,7 @@ def create_thread(
     )
     session.add(Follow(member_id=author_id, target_kind="thread", target_id=thread.id))
     session.add(ReadMark(member_id=author_id, thread_id=thread.id, last_read_seq=1))
-    return _after_publish(
-        session, author=author, thread=thread, post=post, text=text, action=action, scores=scores
-    )
+    return _after_publish(session, author=author, thread=thread, post=post, written=written)
 
 
 def create_reply(
@@ -1238,15 +1235,12 @@ def create_reply(
     *,
     author_id: int,
     thread_id: int,
-    text: CleanPost,
-    action: Action,
-    scores: str = "",
+    written: Written[CleanPost],
     rules: PostingRules | None = None,
-    now: datetime | None = None,
 ) -> PostView:
     """Add a reply to a thread, as the moderation gate decided."""
-    now = now or utcnow()
-    author, action = _author(session, author_id, action)
+    now = written.now or utcnow()
+    author, written = _author(session, author_id, written)
     thread = session.get(Thread, thread_id)
     if (
         thread is None
@@ -1261,7 +1255,7 @@ def create_reply(
         )
     _open_board(session, thread.board_id, kept=N_("Your text is kept as a draft."))
     _check_rate(session, author, rules or PostingRules(), now)
-    status = _status_for(action)
+    status = _status_for(written.action)
     # The write lock (BEGIN IMMEDIATE / row lock) makes this read-then-increment safe.
     if not session.get_bind().dialect.name == "sqlite":
         session.refresh(thread, with_for_update=True)
@@ -1271,14 +1265,12 @@ def create_reply(
         thread=thread,
         seq=thread.post_count,
         author_id=author_id,
-        text=text,
+        text=written.text,
         status=status,
         now=now,
     )
     mark_read(session, member_id=author_id, thread_id=thread_id, seq=post.seq)
-    return _after_publish(
-        session, author=author, thread=thread, post=post, text=text, action=action, scores=scores
-    )
+    return _after_publish(session, author=author, thread=thread, post=post, written=written)
 
 
 def _post_view(post: Post, author: str, viewer: int) -> PostView:
@@ -1312,17 +1304,15 @@ def edit_post(
     *,
     member_id: int,
     post_id: int,
-    text: CleanPost,
-    action: Action,
-    scores: str = "",
+    written: Written[CleanPost],
     rules: PostingRules | None = None,
-    now: datetime | None = None,
 ) -> PostView:
     """Change your own post within the edit window; it is marked edited and moderated again."""
-    now = now or utcnow()
+    now = written.now or utcnow()
     rules = rules or PostingRules()
     post = _own_post(session, member_id, post_id)
-    author, action = _author(session, member_id, action)
+    author, written = _author(session, member_id, written)
+    text = written.text
     if now - post.created_at > rules.edit_window:
         minutes = int(rules.edit_window.total_seconds() // 60)
         raise PostError(
@@ -1336,7 +1326,7 @@ def edit_post(
         )
     thread = session.get(Thread, post.thread_id)
     assert thread is not None and thread.id is not None
-    status = _status_for(action)
+    status = _status_for(written.action)
     post.body = text.body
     post.warning = text.warning
     post.edited_at = now
@@ -1356,9 +1346,7 @@ def edit_post(
         author=author,
         thread=thread,
         post=post,
-        text=text,
-        action=action,
-        scores=scores,
+        written=written,
         mentions_only=True,
     )
 

@@ -28,6 +28,7 @@ from bbs.boards.records import (
 )
 from bbs.boards.search import SearchHit
 from bbs.moderated import ModeratedService, WritingPorts, as_stored
+from bbs.moderation_queue.flags import Written
 from bbs.moderation_queue.gate import Verdict
 from bbs.moderation_queue.policy import Action
 from bbs.store import writes
@@ -86,7 +87,7 @@ class BoardService(ModeratedService):
         """Check, score, then store a post through `store`, dropping the draft `context`.
 
         `store` is a boards writer (create_thread, create_reply, edit_post) with its target
-        already bound; it gets the session, the text, the gate's action and the rules.
+        already bound; it gets the session, the text with the gate's decision, and the rules.
         """
         verdict = await self._check(text)
         post = await self._store.write(
@@ -94,9 +95,7 @@ class BoardService(ModeratedService):
                 s,
                 member_id,
                 context,
-                store(
-                    s, text=text, action=verdict.action, scores=_scores(verdict), rules=self.rules
-                ),
+                store(s, written=Written(text, verdict.action, _scores(verdict)), rules=self.rules),
             )
         )
         verdict = as_stored(verdict, post.status is PostStatus.HELD)

@@ -33,10 +33,10 @@ from bbs.moderation_queue.flags import (
     FlagTarget,
     ModeratedItem,
     ReviewOutcome,
+    Written,
     add_flag,
     flag_verdict,
 )
-from bbs.moderation_queue.policy import Action
 from bbs.moderation_queue.sanctions import mute_decides
 from bbs.text_safety import clean_line, fitting
 
@@ -1008,19 +1008,17 @@ def send_cheer(
     *,
     sender_id: int,
     recipient_id: int,
-    body: str,
-    action: Action,
-    scores: str = "",
+    written: Written[str],
     goal_id: int | None = None,
 ) -> CheerView:
     """Store a cheer as the moderation gate decided: held ones wait for a moderator."""
     # A muted member can read but not write to others (the admin screen's mute); crisis
     # words wait for a moderator instead of being refused.
-    action, muted = mute_decides(session, sender_id, action)
+    action, muted = mute_decides(session, sender_id, written.action, written.now)
     if muted is not None:
         raise GoalError(muted)
     check_may_cheer(session, sender_id=sender_id, recipient_id=recipient_id)
-    cleaned = clean_cheer(body)
+    cleaned = clean_cheer(written.text)
     since = utcnow() - timedelta(hours=1)
     sent = session.exec(
         select(Cheer.id).where(Cheer.sender_id == sender_id, col(Cheer.created_at) >= since)
@@ -1051,7 +1049,7 @@ def send_cheer(
         target_id=row.id,
         author_id=sender_id,
         reason="model: cheer",
-        scores=scores,
+        scores=written.scores,
     )
     return _cheer_view(session, row)
 

@@ -33,6 +33,7 @@ from bbs.goals.records import (
 from bbs.goals.streaks import CheckInStatus, GoalError, RestRange
 from bbs.i18n import localise, said
 from bbs.moderated import ModeratedService, WritingPorts, as_stored
+from bbs.moderation_queue.flags import Written
 from bbs.moderation_queue.gate import Verdict
 from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT, Action
 from bbs.store import reads, writes
@@ -378,9 +379,7 @@ class GoalService(ModeratedService):
                 s,
                 sender_id=sender_id,
                 recipient_id=recipient_id,
-                body=cleaned,
-                action=verdict.action,
-                scores=_scores(verdict),
+                written=Written(cleaned, verdict.action, _scores(verdict)),
                 goal_id=goal_id,
             )
         )

@@ -27,9 +27,9 @@ from bbs.moderation_queue.flags import (
     FlagTarget,
     ModeratedItem,
     ReviewOutcome,
+    Written,
     flag_verdict,
 )
-from bbs.moderation_queue.policy import Action
 from bbs.moderation_queue.sanctions import mute_decides
 from bbs.sysop_settings import new_member_message_wait
 from bbs.text_safety import clean_line, clean_text, fitting
@@ -245,21 +245,19 @@ def send_message(
     *,
     sender_id: int,
     recipient_id: int,
-    body: str,
-    action: Action,
-    scores: str = "",
+    written: Written[str],
     rules: PostingRules | None = None,
-    now: datetime | None = None,
 ) -> MessageView:
     """Store a message as the moderation gate decided (held ones only the sender sees)."""
     rules = rules or PostingRules()
-    now = now or utcnow()
+    now = written.now or utcnow()
+    body = written.text
     check_may_write(session, sender_id=sender_id, recipient_id=recipient_id, rules=rules, now=now)
     sender = session.get(Member, sender_id)
     assert sender is not None
     # A muted member can read but not write (the admin screen's mute); crisis words wait
     # for a moderator instead of being refused.
-    action, muted = mute_decides(session, sender_id, action, now)
+    action, muted = mute_decides(session, sender_id, written.action, now)
     if muted is not None:
         raise PostError(muted)
     _check_rate(session, sender, rules, now)
@@ -293,7 +291,7 @@ def send_message(
         target_kind=FlagTarget.MESSAGE,
         target_id=message.id,
         author_id=sender_id,
-        scores=scores,
+        scores=written.scores,
     )
     session.flush()
     return MessageView(message.id, sender.pseudonym, True, body, status, now)

@@ -17,6 +17,7 @@ from bbs.boards.service import Outcome, stored_and_draft_dropped
 from bbs.mail import records as messages
 from bbs.mail.records import ConversationView, MessagePage, MessageView, WhoMayWrite
 from bbs.moderated import ModeratedService, WritingPorts, as_stored
+from bbs.moderation_queue.flags import Written
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,7 @@ class MailService(ModeratedService):
                     s,
                     sender_id=member_id,
                     recipient_id=recipient_id,
-                    body=cleaned,
-                    action=verdict.action,
-                    scores=verdict.scores.summary(),
+                    written=Written(cleaned, verdict.action, verdict.scores.summary()),
                     rules=self._rules(),
                 ),
             )

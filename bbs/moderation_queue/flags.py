@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 from sqlalchemy import Index
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -19,6 +20,21 @@ from bbs.moderation_queue.policy import Action
 STAFF_TOPIC = "staff"
 
 REASON_MAX = 500
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Written(Generic[T]):
+    """What a member wrote, with what the moderation gate decided about it: the one
+    argument that carries writing into the record function storing it."""
+
+    text: T
+    action: Action
+    # The gate's scores, kept on any flag it raises ("" when unscored).
+    scores: str = ""
+    # When it was written; None: now, read in the transaction that stores it.
+    now: datetime | None = None
 
 
 class FlagKind(StrEnum):

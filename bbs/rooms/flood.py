@@ -34,6 +34,20 @@ class FloodVerdict:
         return self.reason is FloodReason.OK
 
 
+@dataclass(frozen=True)
+class LineAttempt:
+    """A line a member wants to say in a room, with the room's slow mode as it applies to
+    them: what flood control checks."""
+
+    member_id: int
+    room_id: int
+    text: str
+    _: KW_ONLY
+    slow_mode_seconds: int = 0
+    # Hosts and moderators steer the room: slow mode does not hold them back.
+    exempt_from_slow_mode: bool = False
+
+
 @dataclass
 class TokenBucket:
     """`capacity` lines at once, refilled at `rate` lines a second."""
@@ -92,15 +106,7 @@ class RoomFlood(Protocol):
     # The longest line accepted (a setting, not state: read without waiting).
     max_chars: int
 
-    async def check(
-        self,
-        member_id: int,
-        room_id: int,
-        text: str,
-        *,
-        slow_mode_seconds: int = 0,
-        exempt_from_slow_mode: bool = False,
-    ) -> FloodVerdict:
+    async def check(self, line: LineAttempt) -> FloodVerdict:
         """Accept (and count) a line, or say why not and when to try again."""
         ...
 
@@ -158,23 +164,15 @@ class FloodControl:
             )
         return state
 
-    async def check(
-        self,
-        member_id: int,
-        room_id: int,
-        text: str,
-        *,
-        slow_mode_seconds: int = 0,
-        exempt_from_slow_mode: bool = False,
-    ) -> FloodVerdict:
+    async def check(self, line: LineAttempt) -> FloodVerdict:
         """Accept (and count) a line, or say why not and when to try again."""
         now = self.clock.monotonic()
-        stripped = text.strip()
+        stripped = line.text.strip()
         if not stripped:
             return FloodVerdict(FloodReason.EMPTY)
-        if len(text) > self.max_chars:
+        if len(line.text) > self.max_chars:
             return FloodVerdict(FloodReason.TOO_LONG)
-        state = self._state(member_id)
+        state = self._state(line.member_id)
         if now < state.cooling_until:
             return FloodVerdict(FloodReason.COOLING_OFF, state.cooling_until - now)
         key = repeat_key(stripped)
@@ -185,17 +183,18 @@ class FloodControl:
                     now,
                     FloodVerdict(FloodReason.DUPLICATE, self.duplicate_seconds - (now - at)),
                 )
-        if slow_mode_seconds > 0 and not exempt_from_slow_mode:
-            last = state.last_in_room.get(room_id)
-            if last is not None and now - last < slow_mode_seconds:
-                return FloodVerdict(FloodReason.SLOW_MODE, slow_mode_seconds - (now - last))
+        slow = line.slow_mode_seconds
+        if slow > 0 and not line.exempt_from_slow_mode:
+            last = state.last_in_room.get(line.room_id)
+            if last is not None and now - last < slow:
+                return FloodVerdict(FloodReason.SLOW_MODE, slow - (now - last))
         wait = state.bucket.wait_time(now)
         if wait > 0:
             return self._refused(state, now, FloodVerdict(FloodReason.THROTTLED, wait))
         state.bucket.take(now)
         state.recent.append((now, key))
-        state.undo_room = (room_id, state.last_in_room.get(room_id))
-        state.last_in_room[room_id] = now
+        state.undo_room = (line.room_id, state.last_in_room.get(line.room_id))
+        state.last_in_room[line.room_id] = now
         return FloodVerdict(FloodReason.OK)
 
     def _refused(self, state: _MemberFlood, now: float, verdict: FloodVerdict) -> FloodVerdict:

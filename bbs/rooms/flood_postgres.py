@@ -23,6 +23,7 @@ from bbs.rooms.flood import (
     FloodLimits,
     FloodReason,
     FloodVerdict,
+    LineAttempt,
     repeat_key,
 )
 
@@ -50,27 +51,19 @@ class PostgresFlood:
         self._local = FloodControl(clock, **limits)
         self.max_chars = self._local.max_chars
 
-    async def check(
-        self,
-        member_id: int,
-        room_id: int,
-        text: str,
-        *,
-        slow_mode_seconds: int = 0,
-        exempt_from_slow_mode: bool = False,
-    ) -> FloodVerdict:
-        if not text.strip():
+    async def check(self, line: LineAttempt) -> FloodVerdict:
+        if not line.text.strip():
             return FloodVerdict(FloodReason.EMPTY)
-        if len(text) > self.max_chars:
+        if len(line.text) > self.max_chars:
             return FloodVerdict(FloodReason.TOO_LONG)
         f = self._local
         args = (
-            member_id,
-            room_id,
-            _hashed(text),
+            line.member_id,
+            line.room_id,
+            _hashed(line.text),
             self._clock.now().timestamp(),
-            float(slow_mode_seconds),
-            exempt_from_slow_mode,
+            float(line.slow_mode_seconds),
+            line.exempt_from_slow_mode,
             float(f.lines),
             f.lines / f.per_seconds,
             f.duplicate_seconds,
@@ -93,13 +86,7 @@ class PostgresFlood:
         try:
             reason, retry_after = await self._link.run(work)
         except LinkDown:
-            return await f.check(
-                member_id,
-                room_id,
-                text,
-                slow_mode_seconds=slow_mode_seconds,
-                exempt_from_slow_mode=exempt_from_slow_mode,
-            )
+            return await f.check(line)
         return FloodVerdict(FloodReason(reason), retry_after)
 
     async def unsay(self, member_id: int, text: str) -> None:

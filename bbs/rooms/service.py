@@ -34,7 +34,7 @@ from bbs.rooms.events import (
     SessionStartingEvent,
     room_topic,
 )
-from bbs.rooms.flood import FloodReason, RoomFlood
+from bbs.rooms.flood import FloodReason, LineAttempt, RoomFlood
 from bbs.rooms.presence import Presence, PresenceEntry
 from bbs.rooms.records import LineView, RoomError, RoomEventView, RoomView
 from bbs.text_safety import clean_line
@@ -359,11 +359,13 @@ class RoomService(ModeratedService):
             return Reply((said("{name} is closed.", name=room.name),))
         text = clean_line(raw).strip()
         verdict = await self.flood.check(
-            visit.member.id,
-            room.id,
-            text,
-            slow_mode_seconds=room.slow_mode_seconds,
-            exempt_from_slow_mode=self._may_steer(visit),
+            LineAttempt(
+                visit.member.id,
+                room.id,
+                text,
+                slow_mode_seconds=room.slow_mode_seconds,
+                exempt_from_slow_mode=self._may_steer(visit),
+            )
         )
         if not verdict.ok:
             return self._flood_reply(visit, verdict.reason, verdict.retry_after, len(text))

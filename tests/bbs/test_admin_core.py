@@ -18,7 +18,7 @@ from bbs.mail import records as messages
 from bbs.models import ModerationExample, Role, utcnow
 from bbs.moderation_queue import sanctions
 from bbs.moderation_queue.audit import AdminError
-from bbs.moderation_queue.flags import FlagKind, FlagTarget, ModerationFlag, add_flag
+from bbs.moderation_queue.flags import FlagKind, FlagTarget, ModerationFlag, Written, add_flag
 from bbs.moderation_queue.policy import Action
 from bbs.moderation_queue.sanctions import SanctionKind
 from bbs.rooms import records as rooms
@@ -32,9 +32,11 @@ def _post(db: Database, author: int, body: str, action: Action = Action.ALLOW) -
             session,
             author_id=author,
             board_id=board_id,
-            text=boards.clean_post("Title", body, ""),
-            action=action,
-            scores="harassment=0.91 spam=0.01 crisis=0.02",
+            written=Written(
+                boards.clean_post("Title", body, ""),
+                action,
+                "harassment=0.91 spam=0.01 crisis=0.02",
+            ),
             rules=NO_WAIT,
         )
     return post.id
@@ -188,8 +190,7 @@ def test_mute_blocks_posting_messages_rooms_and_cheers_but_not_reading(
             session,
             author_id=troll,
             thread_id=_thread_of(db, post),
-            text=boards.clean_post(None, "more", ""),
-            action=Action.ALLOW,
+            written=Written(boards.clean_post(None, "more", ""), Action.ALLOW),
             rules=NO_WAIT,
         )
     with pytest.raises(PostError, match="muted"), db.write() as session:
@@ -197,13 +198,15 @@ def test_mute_blocks_posting_messages_rooms_and_cheers_but_not_reading(
             session,
             sender_id=troll,
             recipient_id=sysop,
-            body="hi",
-            action=Action.ALLOW,
+            written=Written("hi", Action.ALLOW),
             rules=NO_WAIT,
         )
     with pytest.raises(goals.GoalError, match="muted"), db.write() as session:
         goals.send_cheer(
-            session, sender_id=troll, recipient_id=sysop, body="go", action=Action.ALLOW
+            session,
+            sender_id=troll,
+            recipient_id=sysop,
+            written=Written("go", Action.ALLOW),
         )
     with db.read() as session:
         assert boards.get_post(session, member_id=troll, post_id=post).body == "first"
@@ -450,8 +453,7 @@ def test_room_lines_messages_and_cheers_are_moderated_through_their_modules(
             session,
             sender_id=troll,
             recipient_id=sysop,
-            body="psst",
-            action=Action.HOLD,
+            written=Written("psst", Action.HOLD),
             rules=NO_WAIT,
         )
     with db.read() as session:

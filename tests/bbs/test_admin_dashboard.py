@@ -13,6 +13,7 @@ from bbs.boards import records as boards
 from bbs.db import Database
 from bbs.models import Member, Role, utcnow
 from bbs.moderation_queue.audit import AdminError
+from bbs.moderation_queue.flags import Written
 from bbs.moderation_queue.policy import Action
 
 
@@ -51,8 +52,7 @@ def test_dashboard_counts_activity_queue_and_rates(db: Database) -> None:
                 session,
                 author_id=author,
                 board_id=board_id,
-                text=boards.clean_post("t", body, ""),
-                action=action,
+                written=Written(boards.clean_post("t", body, ""), action),
                 rules=NO_WAIT,
             )
         fern = session.get(Member, author)

@@ -17,7 +17,7 @@ from bbs.db import Database
 from bbs.mail import records as messages
 from bbs.mail.records import WhoMayWrite
 from bbs.models import Member, Role, utcnow
-from bbs.moderation_queue.flags import ModerationFlag
+from bbs.moderation_queue.flags import ModerationFlag, Written
 from bbs.moderation_queue.policy import Action
 
 
@@ -47,8 +47,7 @@ def _thread(
             session,
             author_id=author,
             board_id=board_id,
-            text=boards.clean_post(title, body, warning),
-            action=action,
+            written=Written(boards.clean_post(title, body, warning), action),
             rules=NO_WAIT,
         )
 
@@ -67,8 +66,7 @@ def _reply(
             session,
             author_id=author,
             thread_id=thread_id,
-            text=boards.clean_post(None, body, warning),
-            action=action,
+            written=Written(boards.clean_post(None, body, warning), action),
             rules=NO_WAIT,
         )
 
@@ -231,19 +229,15 @@ def test_posting_too_fast_is_refused_with_the_wait(db: Database) -> None:
             session,
             author_id=old,
             board_id=board,
-            text=boards.clean_post("t", "b", ""),
-            action=Action.ALLOW,
+            written=Written(boards.clean_post("t", "b", ""), Action.ALLOW, now=now),
             rules=rules,
-            now=now,
         )
         boards.create_thread(
             session,
             author_id=new,
             board_id=board,
-            text=boards.clean_post("t", "b", ""),
-            action=Action.ALLOW,
+            written=Written(boards.clean_post("t", "b", ""), Action.ALLOW, now=now),
             rules=rules,
-            now=now,
         )
     for member, later, ok in ((old, 3, False), (old, 6, True), (new, 20, False), (new, 31, True)):
         with db.write() as session:
@@ -251,10 +245,10 @@ def test_posting_too_fast_is_refused_with_the_wait(db: Database) -> None:
                 s,
                 author_id=m,
                 board_id=board,
-                text=boards.clean_post("t", "b", ""),
-                action=Action.ALLOW,
+                written=Written(
+                    boards.clean_post("t", "b", ""), Action.ALLOW, now=now + timedelta(seconds=t)
+                ),
                 rules=rules,
-                now=now + timedelta(seconds=t),
             )
             if ok:
                 attempt()
@@ -297,15 +291,13 @@ def test_edit_within_window_is_marked_and_moderated_again(db: Database) -> None:
                 session,
                 member_id=bea,
                 post_id=post.id,
-                text=boards.clean_post(None, "mine now", ""),
-                action=Action.ALLOW,
+                written=Written(boards.clean_post(None, "mine now", ""), Action.ALLOW),
             )
         edited = boards.edit_post(
             session,
             member_id=alice,
             post_id=post.id,
-            text=boards.clean_post("Hello again", "better words", ""),
-            action=Action.HOLD,
+            written=Written(boards.clean_post("Hello again", "better words", ""), Action.HOLD),
         )
     assert edited.edited and edited.status is PostStatus.HELD
     assert ("hold", post.id) in _flags(db)
@@ -314,9 +306,11 @@ def test_edit_within_window_is_marked_and_moderated_again(db: Database) -> None:
             session,
             member_id=alice,
             post_id=post.id,
-            text=boards.clean_post(None, "late", ""),
-            action=Action.ALLOW,
-            now=utcnow() + timedelta(minutes=31),
+            written=Written(
+                boards.clean_post(None, "late", ""),
+                Action.ALLOW,
+                now=utcnow() + timedelta(minutes=31),
+            ),
         )
 
 
@@ -441,8 +435,9 @@ def test_an_edit_tells_newly_mentioned_members_and_nobody_twice(db: Database) ->
             session,
             member_id=alice,
             post_id=post.id,
-            text=boards.clean_post("Plans", "walk tomorrow, @bea and @cy?", ""),
-            action=Action.ALLOW,
+            written=Written(
+                boards.clean_post("Plans", "walk tomorrow, @bea and @cy?", ""), Action.ALLOW
+            ),
             rules=NO_WAIT,
         )
     with db.read() as session:
@@ -549,7 +544,11 @@ def _send(
     session: Session, sender: int, recipient: int, body: str = "hi", action: Action = Action.ALLOW
 ) -> messages.MessageView:
     return messages.send_message(
-        session, sender_id=sender, recipient_id=recipient, body=body, action=action, rules=NO_WAIT
+        session,
+        sender_id=sender,
+        recipient_id=recipient,
+        written=Written(body, action),
+        rules=NO_WAIT,
     )
 
 

@@ -19,6 +19,7 @@ from bbs.config import Settings, with_overrides
 from bbs.db import Database
 from bbs.mail import records as messages
 from bbs.models import Member, utcnow
+from bbs.moderation_queue.flags import Written
 from bbs.moderation_queue.policy import Action
 from bbs.move_store import MoveError, move_to_postgres, tables_in_order
 from bbs.node_lock import hold_server_lock
@@ -58,32 +59,31 @@ def _community(settings: Settings) -> dict[str, int]:
                 session,
                 author_id=ids["Café_Sam"],
                 board_id=board,
-                text=boards.clean_post("Crème brûlée nights", "Sleeping badly at the café", ""),
-                action=Action.ALLOW,
+                written=Written(
+                    boards.clean_post("Crème brûlée nights", "Sleeping badly at the café", ""),
+                    Action.ALLOW,
+                ),
                 rules=NO_WAIT,
             )
             boards.create_reply(
                 session,
                 author_id=ids["Lee"],
                 thread_id=thread.thread_id,
-                text=boards.clean_post(None, "Same here, insomnia", ""),
-                action=Action.ALLOW,
+                written=Written(boards.clean_post(None, "Same here, insomnia", ""), Action.ALLOW),
                 rules=NO_WAIT,
             )
             boards.create_reply(
                 session,
                 author_id=ids["Lee"],
                 thread_id=thread.thread_id,
-                text=boards.clean_post(None, "held words", ""),
-                action=Action.HOLD,
+                written=Written(boards.clean_post(None, "held words", ""), Action.HOLD),
                 rules=NO_WAIT,
             )
             messages.send_message(
                 session,
                 sender_id=ids["Lee"],
                 recipient_id=ids["Café_Sam"],
-                body="hello there",
-                action=Action.ALLOW,
+                written=Written("hello there", Action.ALLOW),
                 rules=NO_WAIT,
             )
             rooms.seed_default_rooms(session)
@@ -169,8 +169,7 @@ def test_a_community_moves_whole_and_works_there(settings: Settings, postgres_ur
                 session,
                 author_id=ids["Robin"],
                 thread_id=ids["thread"],
-                text=boards.clean_post(None, "welcome", ""),
-                action=Action.ALLOW,
+                written=Written(boards.clean_post(None, "welcome", ""), Action.ALLOW),
                 rules=NO_WAIT,
             )
             assert reply.id > ids["post"] + 2

@@ -10,7 +10,7 @@ from bbs.moderation_queue.policy import CRISIS_HOLD_KEPT
 from bbs.moderation_queue.sanctions import SanctionKind
 from bbs.rooms import records as rooms
 from bbs.rooms.events import room_topic
-from bbs.rooms.flood import FloodControl, FloodReason
+from bbs.rooms.flood import FloodControl, FloodReason, LineAttempt
 
 PASSWORD = "a long enough password"
 
@@ -44,18 +44,20 @@ async def test_a_mute_refuses_the_next_line_and_a_lift_lets_the_same_line_throug
 async def test_unsay_gives_back_the_pace_the_repeat_and_the_slow_mode() -> None:
     clock = ManualClock(monotonic=100.0)
     flood = FloodControl(clock, lines=1, per_seconds=60.0)
-    ok = await flood.check(1, 7, "first", slow_mode_seconds=30)
+    ok = await flood.check(LineAttempt(1, 7, "first", slow_mode_seconds=30))
     assert ok.reason is FloodReason.OK
     clock.set(101.0)
-    second = await flood.check(1, 7, "second", slow_mode_seconds=30)
+    second = await flood.check(LineAttempt(1, 7, "second", slow_mode_seconds=30))
     assert second.reason is FloodReason.SLOW_MODE
     await flood.unsay(1, "first")
     clock.set(102.0)
-    assert (await flood.check(1, 7, "first", slow_mode_seconds=30)).reason is FloodReason.OK
+    assert (
+        await flood.check(LineAttempt(1, 7, "first", slow_mode_seconds=30))
+    ).reason is FloodReason.OK
     # Unsaying a line that was never accepted gives nothing back.
     await flood.unsay(1, "never said")
     clock.set(103.0)
-    assert (await flood.check(1, 8, "other")).reason is FloodReason.THROTTLED
+    assert (await flood.check(LineAttempt(1, 8, "other"))).reason is FloodReason.THROTTLED
 
 
 async def test_a_room_line_is_one_store_transaction_with_the_mute_read_inside_it(

@@ -15,7 +15,7 @@ from bbs.boards import records as boards
 from bbs.db import Database
 from bbs.models import Role
 from bbs.moderation_queue import sanctions
-from bbs.moderation_queue.flags import ModerationFlag
+from bbs.moderation_queue.flags import ModerationFlag, Written
 from bbs.moderation_queue.policy import Action
 from bbs.moderation_queue.sanctions import SanctionKind, full_stop
 
@@ -46,9 +46,9 @@ def _held_post(db: Database, author: int) -> int:
             session,
             author_id=author,
             board_id=board_id,
-            text=boards.clean_post("Title", "you idiot", ""),
-            action=Action.HOLD,
-            scores="harassment=0.91",
+            written=Written(
+                boards.clean_post("Title", "you idiot", ""), Action.HOLD, "harassment=0.91"
+            ),
             rules=NO_WAIT,
         )
         flag = session.exec(select(ModerationFlag).where(ModerationFlag.target_id == post.id)).one()

@@ -27,6 +27,7 @@ from bbs.goals.streaks import CheckInStatus
 from bbs.mail import records as messages
 from bbs.mail.records import Conversation, PrivateMessage
 from bbs.models import MemberKey, RetiredPseudonym, utcnow
+from bbs.moderation_queue.flags import Written
 from bbs.moderation_queue.policy import Action
 from bbs.privacy import records as privacy
 from bbs.privacy.records import DeleteChoice
@@ -66,32 +67,30 @@ async def _fill(c: Community) -> dict[str, int]:
             s,
             author_id=w,
             board_id=board,
-            text=boards.clean_post("Willow's thread", "my first post", ""),
-            action=Action.ALLOW,
+            written=Written(
+                boards.clean_post("Willow's thread", "my first post", ""), Action.ALLOW
+            ),
             rules=NO_WAIT,
         )
         boards.create_reply(
             s,
             author_id=a,
             thread_id=t1.thread_id,
-            text=boards.clean_post(None, "Ash replies to Willow", ""),
-            action=Action.ALLOW,
+            written=Written(boards.clean_post(None, "Ash replies to Willow", ""), Action.ALLOW),
             rules=NO_WAIT,
         )
         t2 = boards.create_thread(
             s,
             author_id=a,
             board_id=board,
-            text=boards.clean_post("Ash's thread", "ash opens", ""),
-            action=Action.ALLOW,
+            written=Written(boards.clean_post("Ash's thread", "ash opens", ""), Action.ALLOW),
             rules=NO_WAIT,
         )
         boards.create_reply(
             s,
             author_id=w,
             thread_id=t2.thread_id,
-            text=boards.clean_post(None, "willow answers ash", ""),
-            action=Action.ALLOW,
+            written=Written(boards.clean_post(None, "willow answers ash", ""), Action.ALLOW),
             rules=NO_WAIT,
         )
         boards.toggle_reaction(s, member_id=w, post_id=t2.id, kind="hug")
@@ -107,18 +106,21 @@ async def _fill(c: Community) -> dict[str, int]:
         )
         boards.report_post(s, reporter_id=w, post_id=t2.id, reason="just checking")
         messages.send_message(
-            s, sender_id=w, recipient_id=a, body="hello ash", action=Action.ALLOW, rules=NO_WAIT
+            s,
+            sender_id=w,
+            recipient_id=a,
+            written=Written("hello ash", Action.ALLOW),
+            rules=NO_WAIT,
         )
         messages.send_message(
-            s, sender_id=a, recipient_id=w, body=SECRET, action=Action.ALLOW, rules=NO_WAIT
+            s, sender_id=a, recipient_id=w, written=Written(SECRET, Action.ALLOW), rules=NO_WAIT
         )
         # A conversation Willow is not in: none of it may reach her export.
         messages.send_message(
             s,
             sender_id=a,
             recipient_id=r,
-            body="ash to rowan, private",
-            action=Action.ALLOW,
+            written=Written("ash to rowan, private", Action.ALLOW),
             rules=NO_WAIT,
         )
         blocks.set_block(s, member_id=w, other_id=r, kind=BlockKind.MUTE, on=True)
@@ -534,18 +536,23 @@ async def test_a_deleted_members_name_leaves_other_members_quotes(
             s,
             author_id=willow,
             board_id=board,
-            text=boards.clean_post("Nights", "the nights are long\nand quiet", ""),
-            action=Action.ALLOW,
+            written=Written(
+                boards.clean_post("Nights", "the nights are long\nand quiet", ""), Action.ALLOW
+            ),
             rules=NO_WAIT,
         )
         reply = boards.create_reply(
             s,
             author_id=ash,
             thread_id=first.thread_id,
-            text=boards.clean_post(
-                None, "Willow wrote:\n> the nights are long\n> and quiet\n\nSame here, hang on.", ""
+            written=Written(
+                boards.clean_post(
+                    None,
+                    "Willow wrote:\n> the nights are long\n> and quiet\n\nSame here, hang on.",
+                    "",
+                ),
+                Action.ALLOW,
             ),
-            action=Action.ALLOW,
             rules=NO_WAIT,
         )
         return reply.id

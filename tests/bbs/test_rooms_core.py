@@ -16,7 +16,7 @@ from bbs.config import load_settings
 from bbs.events import LocalEventBus, decode_event, encode_event
 from bbs.models import utcnow
 from bbs.rooms.events import RoomChangedEvent, RoomLineEvent, RoomPresenceEvent, room_topic
-from bbs.rooms.flood import FloodControl, FloodReason, FloodVerdict
+from bbs.rooms.flood import FloodControl, FloodReason, FloodVerdict, LineAttempt
 from bbs.rooms.presence import LocalPresence
 from bbs.rooms.records import (
     DEFAULT_ROOMS,
@@ -147,7 +147,7 @@ async def test_token_bucket_allows_five_lines_in_ten_seconds() -> None:
 
     async def at(now: float, member: int, text: str) -> FloodVerdict:
         clock.set(now)
-        return await flood.check(member, 1, text)
+        return await flood.check(LineAttempt(member, 1, text))
 
     results = [(await at(100.0 + i * 0.1, 1, f"line {i}")).reason for i in range(7)]
     assert results[:5] == [FloodReason.OK] * 5
@@ -165,24 +165,24 @@ async def test_a_member_who_keeps_flooding_is_muted_in_rooms_for_a_while() -> No
     reasons = []
     for i in range(15):
         clock.set(100.0 + i * 0.05)
-        reasons.append((await flood.check(1, 1, f"spam {i}")).reason)
+        reasons.append((await flood.check(LineAttempt(1, 1, f"spam {i}"))).reason)
     assert reasons[:5] == [FloodReason.OK] * 5
     assert reasons[5:14] == [FloodReason.THROTTLED] * 9
     assert reasons[14] is FloodReason.COOLING_OFF  # the tenth refusal in a minute
     # Muted for five minutes, even once the bucket has refilled; then welcome back.
     clock.set(200.0)
-    later = await flood.check(1, 2, "calm now")
+    later = await flood.check(LineAttempt(1, 2, "calm now"))
     assert later.reason is FloodReason.COOLING_OFF and 200 <= later.retry_after <= 201
-    assert (await flood.check(2, 1, "someone else")).ok
+    assert (await flood.check(LineAttempt(2, 1, "someone else"))).ok
     clock.set(401.0)
-    assert (await flood.check(1, 1, "calm now")).ok
+    assert (await flood.check(LineAttempt(1, 1, "calm now"))).ok
 
 
 async def test_refusals_spread_over_time_never_add_up_to_a_mute() -> None:
     clock = ManualClock(monotonic=0.0)
     flood = FloodControl(clock, refusal_limit=10, refusal_seconds=60.0)
     for _ in range(40):  # one refused line every ten seconds, for several minutes
-        assert (await flood.check(1, 1, "same again")).reason in (
+        assert (await flood.check(LineAttempt(1, 1, "same again"))).reason in (
             FloodReason.OK,
             FloodReason.DUPLICATE,
         )
@@ -192,41 +192,45 @@ async def test_refusals_spread_over_time_never_add_up_to_a_mute() -> None:
 async def test_duplicates_length_and_blank_lines() -> None:
     clock = ManualClock(monotonic=1.0)
     flood = FloodControl(clock)
-    assert (await flood.check(1, 1, "Hello there")).ok
+    assert (await flood.check(LineAttempt(1, 1, "Hello there"))).ok
     clock.set(2.0)
-    assert (await flood.check(1, 1, "hello   THERE")).reason is FloodReason.DUPLICATE
+    assert (await flood.check(LineAttempt(1, 1, "hello   THERE"))).reason is FloodReason.DUPLICATE
     clock.set(100.0)
-    assert (await flood.check(1, 1, "hello there")).ok
+    assert (await flood.check(LineAttempt(1, 1, "hello there"))).ok
     clock.set(101.0)
-    assert (await flood.check(1, 1, "x" * 501)).reason is FloodReason.TOO_LONG
-    assert (await flood.check(1, 1, "x" * 500)).ok
+    assert (await flood.check(LineAttempt(1, 1, "x" * 501))).reason is FloodReason.TOO_LONG
+    assert (await flood.check(LineAttempt(1, 1, "x" * 500))).ok
     clock.set(102.0)
-    assert (await flood.check(1, 1, "   ")).reason is FloodReason.EMPTY
+    assert (await flood.check(LineAttempt(1, 1, "   "))).reason is FloodReason.EMPTY
 
 
 async def test_slow_mode_spaces_a_members_lines_unless_exempt() -> None:
     clock = ManualClock(monotonic=10.0)
     flood = FloodControl(clock)
-    assert (await flood.check(1, 1, "one", slow_mode_seconds=30)).ok
+    assert (await flood.check(LineAttempt(1, 1, "one", slow_mode_seconds=30))).ok
     clock.set(20.0)
-    verdict = await flood.check(1, 1, "two", slow_mode_seconds=30)
+    verdict = await flood.check(LineAttempt(1, 1, "two", slow_mode_seconds=30))
     assert verdict.reason is FloodReason.SLOW_MODE and round(verdict.retry_after) == 20
-    assert (await flood.check(1, 2, "elsewhere", slow_mode_seconds=30)).ok
+    assert (await flood.check(LineAttempt(1, 2, "elsewhere", slow_mode_seconds=30))).ok
     clock.set(21.0)
-    assert (await flood.check(1, 1, "host", slow_mode_seconds=30, exempt_from_slow_mode=True)).ok
+    assert (
+        await flood.check(
+            LineAttempt(1, 1, "host", slow_mode_seconds=30, exempt_from_slow_mode=True)
+        )
+    ).ok
     clock.set(52.0)
-    assert (await flood.check(1, 1, "three", slow_mode_seconds=30)).ok
+    assert (await flood.check(LineAttempt(1, 1, "three", slow_mode_seconds=30))).ok
 
 
 async def test_members_quiet_for_an_hour_are_forgotten_unless_cooling_off() -> None:
     clock = ManualClock(monotonic=0.0)
     flood = FloodControl(clock, lines=1, per_seconds=60.0)
-    assert (await flood.check(1, 1, "hello")).ok
-    assert (await flood.check(1, 1, "again")).reason is FloodReason.THROTTLED
+    assert (await flood.check(LineAttempt(1, 1, "hello"))).ok
+    assert (await flood.check(LineAttempt(1, 1, "again"))).reason is FloodReason.THROTTLED
     clock.advance(3601.0)
     await flood.forget_idle()
     # Forgotten: the same line is no repeat, and a fresh bucket is full.
-    assert (await flood.check(1, 1, "hello")).ok
+    assert (await flood.check(LineAttempt(1, 1, "hello"))).ok
 
 
 def test_mentions_are_normalised_names() -> None:

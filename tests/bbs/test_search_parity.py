@@ -20,6 +20,7 @@ from bbs.boards import records as boards
 from bbs.boards import search
 from bbs.db import Database, alembic_config
 from bbs.models import utcnow
+from bbs.moderation_queue.flags import Written
 from bbs.moderation_queue.policy import Action
 
 MIGRATION = Path(__file__).parents[2] / "bbs" / "migrations" / "versions" / "0012_search_parity.py"
@@ -35,8 +36,7 @@ def _thread(
             session,
             author_id=author,
             board_id=board_id,
-            text=boards.clean_post(title, body, ""),
-            action=action,
+            written=Written(boards.clean_post(title, body, ""), action),
             rules=NO_WAIT,
         )
 
@@ -47,8 +47,7 @@ def _reply(db: Database, author: int, thread_id: int, body: str) -> boards.PostV
             session,
             author_id=author,
             thread_id=thread_id,
-            text=boards.clean_post(None, body, ""),
-            action=Action.ALLOW,
+            written=Written(boards.clean_post(None, body, ""), Action.ALLOW),
             rules=NO_WAIT,
         )
 
@@ -99,8 +98,9 @@ def test_an_edited_title_is_what_search_finds(store: Database) -> None:
             session,
             member_id=alice,
             post_id=post.id,
-            text=boards.clean_post("Restless again", "Another long night", ""),
-            action=Action.ALLOW,
+            written=Written(
+                boards.clean_post("Restless again", "Another long night", ""), Action.ALLOW
+            ),
             rules=NO_WAIT,
         )
     assert _found(store, alice, "insomnia") == set()

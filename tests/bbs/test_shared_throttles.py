@@ -22,7 +22,7 @@ from bbs.clock import ManualClock
 from bbs.community import Community
 from bbs.config import LoginLimits, Settings
 from bbs.db import Database, alembic_config, libpq_url
-from bbs.rooms.flood import FloodControl, FloodReason, RoomFlood
+from bbs.rooms.flood import FloodControl, FloodReason, LineAttempt, RoomFlood
 from bbs.rooms.flood_postgres import PostgresFlood
 from bbs.texts.notices import WHAT_WE_STORE
 
@@ -175,15 +175,15 @@ async def test_a_members_pace_is_one_across_nodes(
 ) -> None:
     async with cluster_nodes(settings, postgres_url, tmp_path) as (one, two):
         a, b = one.services.flood, two.services.flood
-        assert (await a.check(7, 1, "hello there")).ok
+        assert (await a.check(LineAttempt(7, 1, "hello there"))).ok
         # The same line on the other node is a repeat.
-        assert (await b.check(7, 1, "Hello  there")).reason is FloodReason.DUPLICATE
+        assert (await b.check(LineAttempt(7, 1, "Hello  there"))).reason is FloodReason.DUPLICATE
         for i in range(4):
-            assert (await (a if i % 2 else b).check(7, 1, f"line {i}")).ok
+            assert (await (a if i % 2 else b).check(LineAttempt(7, 1, f"line {i}"))).ok
         # Five lines in ten seconds, spread over two nodes: the sixth waits.
-        verdict = await b.check(7, 1, "one more")
+        verdict = await b.check(LineAttempt(7, 1, "one more"))
         assert verdict.reason is FloodReason.THROTTLED and verdict.retry_after > 0
-        assert (await a.check(8, 1, "someone else")).ok
+        assert (await a.check(LineAttempt(8, 1, "someone else"))).ok
 
 
 async def _script(flood: RoomFlood, clock: ManualClock) -> list[tuple[str, float]]:
@@ -191,7 +191,7 @@ async def _script(flood: RoomFlood, clock: ManualClock) -> list[tuple[str, float
     out: list[tuple[str, float]] = []
 
     async def say(member: int, room: int, text: str, slow: int = 0) -> None:
-        verdict = await flood.check(member, room, text, slow_mode_seconds=slow)
+        verdict = await flood.check(LineAttempt(member, room, text, slow_mode_seconds=slow))
         out.append((verdict.reason.value, round(verdict.retry_after, 3)))
 
     await say(1, 1, "")
@@ -239,8 +239,8 @@ async def test_flood_control_falls_back_to_the_nodes_own_when_the_database_is_aw
     flood = PostgresFlood(NOWHERE, clock)
     try:
         for i in range(5):
-            assert (await flood.check(1, 1, f"line {i}")).ok
-        assert (await flood.check(1, 1, "sixth")).reason is FloodReason.THROTTLED
+            assert (await flood.check(LineAttempt(1, 1, f"line {i}"))).ok
+        assert (await flood.check(LineAttempt(1, 1, "sixth"))).reason is FloodReason.THROTTLED
     finally:
         await flood.close()
 
@@ -252,15 +252,15 @@ async def test_a_check_cancelled_midway_leaves_the_connection_usable(
     caplog.set_level(logging.WARNING)
     flood = PostgresFlood(migrated, ManualClock())
     try:
-        assert (await flood.check(1, 1, "warm up")).ok
+        assert (await flood.check(LineAttempt(1, 1, "warm up"))).ok
         for i in range(30):
-            task = asyncio.create_task(flood.check(2 + i, 1, "cut short"))
+            task = asyncio.create_task(flood.check(LineAttempt(2 + i, 1, "cut short")))
             for _ in range(i % 4):
                 await asyncio.sleep(0)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        assert (await flood.check(1, 1, "still counted here")).ok
+        assert (await flood.check(LineAttempt(1, 1, "still counted here"))).ok
         assert "did not answer" not in caplog.text
     finally:
         await flood.close()

@@ -14,6 +14,7 @@ from bbs.community import Community
 from bbs.i18n import localise
 from bbs.models import Role, utcnow
 from bbs.moderation_queue import sanctions
+from bbs.moderation_queue.flags import Written
 from bbs.moderation_queue.policy import Action
 from screens.admin import ReasonDialog, ReviewQueueScreen, ago
 from screens.app import BBSApp, SessionContext
@@ -34,9 +35,7 @@ def _held_post(community: Community, author: int, body: str) -> None:
             session,
             author_id=author,
             board_id=board_id,
-            text=boards.clean_post("Title", body, ""),
-            action=Action.HOLD,
-            scores="harassment=0.93",
+            written=Written(boards.clean_post("Title", body, ""), Action.HOLD, "harassment=0.93"),
             rules=NO_WAIT,
         )
 

@@ -15,6 +15,7 @@ from bbs.boards.records import PostStatus
 from bbs.community import Community
 from bbs.models import Role
 from bbs.moderation_queue import sanctions
+from bbs.moderation_queue.flags import Written
 from bbs.moderation_queue.policy import Action
 from bbs.rooms import records as rooms
 from screens.admin import MemberLookupScreen, ReasonDialog, ReviewQueueScreen
@@ -34,9 +35,11 @@ def _post(community: Community, author: int, body: str, action: Action) -> int:
             session,
             author_id=author,
             board_id=board_id,
-            text=boards.clean_post("Title", body, ""),
-            action=action,
-            scores="harassment=0.93 spam=0.01 crisis=0.01",
+            written=Written(
+                boards.clean_post("Title", body, ""),
+                action,
+                "harassment=0.93 spam=0.01 crisis=0.01",
+            ),
             rules=NO_WAIT,
         ).id
 

@@ -11,6 +11,7 @@ from textual.widgets import OptionList
 from bbs.accounts.members import MemberView
 from bbs.boards.records import PostError
 from bbs.community import Community
+from bbs.moderation_queue.flags import Written
 from screens.app import BBSApp, SessionContext
 from screens.boards import BoardsScreen, PostWidget, ThreadListScreen, ThreadScreen
 from screens.compose import ComposeScreen, NoteScreen, PostEditor
@@ -565,8 +566,7 @@ async def _held_reply(community: Community, author: MemberView, thread_id: int) 
             session,
             author_id=author.id,
             thread_id=thread_id,
-            text=boards.clean_post(None, "held words", ""),
-            action=Action.HOLD,
+            written=Written(boards.clean_post(None, "held words", ""), Action.HOLD),
             rules=NO_WAIT,
         )
 

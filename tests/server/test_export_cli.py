@@ -13,6 +13,7 @@ from bbs.boards import records as boards
 from bbs.boards.records import PostingRules
 from bbs.config import load_settings
 from bbs.db import Database
+from bbs.moderation_queue.flags import Written
 from bbs.moderation_queue.policy import Action
 from server.cli import main
 
@@ -34,8 +35,9 @@ def data_dir(tmp_path: Path) -> Path:
                 session,
                 author_id=member.id,
                 board_id=board,
-                text=boards.clean_post(f"{name}'s title", f"{name} wrote this", ""),
-                action=Action.ALLOW,
+                written=Written(
+                    boards.clean_post(f"{name}'s title", f"{name} wrote this", ""), Action.ALLOW
+                ),
                 rules=PostingRules(),
             )
     database.dispose()
