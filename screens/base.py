@@ -76,6 +76,11 @@ class BBSScreen(Screen[ResultType]):
         language: `yield from self.heading(...)` in `compose`."""
         return PlainText(self.t(title), classes="title"), PlainText(self.t(note), classes="note")
 
+    def footer(self, keys: str, *, keys_id: str | None = None) -> tuple[PlainText, KeyBar]:
+        """What ends a page: the status line (`STATUS_ID`, empty until `say`) and the key
+        bar (`keys`, an `N_` message): `yield from self.footer(...)` in `compose`."""
+        return PlainText("", id=self.STATUS_ID, classes="note"), KeyBar(keys, id=keys_id)
+
     def highlighted_item(self, list_id: str, items: Sequence[T]) -> T | None:
         """The item of `items` that the OptionList `list_id` (one option an item) has
         highlighted, if any."""
@@ -165,8 +170,7 @@ class ListPanel(LoadingPanel):
     def compose(self) -> ComposeResult:
         yield from self.heading(self.HEADING, self.NOTE)
         yield OptionList(id=self.FOCUS_ID)
-        yield PlainText("", id=self.STATUS_ID, classes="note")
-        yield KeyBar(self.KEYS)
+        yield from self.footer(self.KEYS)
 
 
 class ReloadingPanel(LoadingPanel):

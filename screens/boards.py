@@ -45,7 +45,7 @@ from screens.compose import (
     write,
 )
 from screens.tcss import default_css
-from screens.widgets import KeyBar, PlainText, TextField, Tick, session_text
+from screens.widgets import PlainText, TextField, Tick, session_text
 from screens.widgets import styled_line as _line
 
 if TYPE_CHECKING:
@@ -101,8 +101,9 @@ class BoardsScreen(ReloadingPanel):
     def compose(self) -> ComposeResult:
         yield PlainText(self.t(N_("Boards")), classes="title")
         yield OptionList(id="boards")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Enter open  F follow  / search  W content warnings  Esc back  F1 help"))
+        yield from self.footer(
+            N_(" Enter open  F follow  / search  W content warnings  Esc back  F1 help")
+        )
 
     async def reload(self) -> None:
         # Boards marked with the member's language come first (issue 20: finding one's people).
@@ -188,8 +189,9 @@ class ThreadListScreen(PanelScreen):
     def compose(self) -> ComposeResult:
         yield PlainText("", classes="title", id="board-title")
         yield OptionList(id="threads")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Enter read  N new thread  ]/[ older/newer page  F follow  Esc back"))
+        yield from self.footer(
+            N_(" Enter read  N new thread  ]/[ older/newer page  F follow  Esc back")
+        )
 
     async def on_mount(self) -> None:
         await self.load()
@@ -475,8 +477,7 @@ class ThreadScreen(PanelScreen):
     def compose(self) -> ComposeResult:
         yield PlainText("", classes="title", id="thread-title")
         yield PostsBox(id="posts")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(
                 " R reply  C quote  A react  O open  E edit  D delete  N/P next/previous page\n"
                 " W worried about them  ! report  B block  F follow  Esc back  F1 help"
@@ -868,8 +869,7 @@ class WarningPrefsScreen(PanelScreen):
             self.t(N_("Always fold these warnings (separate with commas):")), classes="body"
         )
         yield TextField(id="always", max_length=400)
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Tab move  Space tick  Ctrl+S save  Esc back  F1 help"))
+        yield from self.footer(N_(" Tab move  Space tick  Ctrl+S save  Esc back  F1 help"))
 
     async def on_mount(self) -> None:
         prefs = await self._boards.reader_prefs(self.member_id)
@@ -935,8 +935,7 @@ class SearchScreen(PanelScreen):
             placeholder=self.t(N_("words to find, then Enter")), id="query", max_length=200
         )
         yield OptionList(id="results")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Enter search / open  Tab results or words  Esc back  F1 help"))
+        yield from self.footer(N_(" Enter search / open  Tab results or words  Esc back  F1 help"))
 
     @on(Input.Submitted, "#query")
     async def _search(self, event: Input.Submitted) -> None:

@@ -25,7 +25,7 @@ from bbs.reflow import reflow
 from bbs.text_safety import clean_text
 from screens.base import BBSScreen, Got
 from screens.tcss import default_css
-from screens.widgets import KeyBar, PlainText, SafeTextArea, TextField, session_text
+from screens.widgets import PlainText, SafeTextArea, TextField, session_text
 
 if TYPE_CHECKING:
     from bbs.boards.service import BoardService
@@ -143,8 +143,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         yield PostEditor(body, id="body", soft_wrap=True, tab_behavior="focus")
         with VerticalScroll(id="preview"):
             yield PlainText("", id="preview-text", classes="body")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(" Ctrl+S send  F2 preview  Tab next field  Esc leave (draft kept)  F1 help")
         )
 

@@ -388,8 +388,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
         yield PlainText(self.t(GOALS_TITLE), classes="title", id="goals-title")
         yield PlainText("", id="reminder", classes="note")
         yield OptionList(id="goals")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(
                 " Enter open  C check in  N new goal  E edit  A archive  Esc back  F1 help\n"
                 " P partners  R rest days  S settings  V archived goals"
@@ -908,8 +907,9 @@ class GoalDetailScreen(LoadingPanel):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll"):
             yield Static(self.t(LOADING), id="detail", markup=False)
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" C check in   Up/Down scroll   Esc back   F1 help"), id="detail-keys")
+        yield from self.footer(
+            N_(" C check in   Up/Down scroll   Esc back   F1 help"), keys_id="detail-keys"
+        )
 
     async def reload(self) -> None:
         try:
@@ -1156,8 +1156,7 @@ class PartnerGoalsScreen(PanelScreen):
         )
         yield PlainText(title.format(name=self.other_name), classes="title")
         yield OptionList(id="partner-goals")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(" Enter open   C cheer   Esc back   F1 help")
             if self.partner
             else N_(" Enter open   Esc back   F1 help")
@@ -1222,8 +1221,9 @@ class GoalSettingsScreen(_GoalsPanel):
             classes="note",
         )
         yield Button(Content(self.t(SAVE)), id="save", compact=True)
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Tab move   Space tick   Enter/Ctrl+S save   Esc back   F1 help"))
+        yield from self.footer(
+            N_(" Tab move   Space tick   Enter/Ctrl+S save   Esc back   F1 help")
+        )
 
     async def on_mount(self) -> None:
         if (got := await self.tried(self._goals.settings(self.member_id))) is None:

@@ -29,7 +29,7 @@ from screens.compose import (
     write_message,
 )
 from screens.tcss import default_css
-from screens.widgets import BUSY, KeyBar, PlainText, session_text
+from screens.widgets import BUSY, PlainText, session_text
 from screens.widgets import styled_line as _line
 
 if TYPE_CHECKING:
@@ -61,8 +61,9 @@ class MessagesScreen(ReloadingPanel):
         yield PlainText(self.t(N_("Private messages")), classes="title")
         yield PlainText("", id="who", classes="note")
         yield OptionList(id="conversations")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Enter open  N new message  W who may write to me  Esc back  F1 help"))
+        yield from self.footer(
+            N_(" Enter open  N new message  W who may write to me  Esc back  F1 help")
+        )
 
     async def reload(self) -> None:
         service = self._mail
@@ -187,8 +188,7 @@ class ConversationScreen(PanelScreen):
     def compose(self) -> ComposeResult:
         yield PlainText("", classes="title", id="partner")
         yield VerticalScroll(id="messages")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(
                 " R reply  P older  W worried about them  ! report  B block  M mute\n"
                 " Esc back  F1 help"

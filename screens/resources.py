@@ -19,7 +19,7 @@ from bbs.resources.records import ResourceError, ResourceView, library_tags, wit
 from bbs.text_safety import cell_width, clean_line, truncate_display
 from screens.base import BBSScreen, PanelScreen, ReloadingPanel
 from screens.tcss import default_css
-from screens.widgets import BUSY, KeyBar, PlainText, session_text, styled_line
+from screens.widgets import BUSY, PlainText, session_text, styled_line
 
 if TYPE_CHECKING:
     from bbs.resources.service import ResourceService
@@ -97,6 +97,7 @@ class ResourceReadScreen(PanelScreen):
         Binding("f", "favourite", "Favourite"),
     ]
     DEFAULT_CSS = default_css(__file__, "ResourceReadScreen")
+    STATUS_ID = "resource-status"
 
     def __init__(self, view: ResourceView, favourite: bool, *, resources: ResourceService) -> None:
         super().__init__()
@@ -112,8 +113,7 @@ class ResourceReadScreen(PanelScreen):
             yield PlainText(self.entry.body, id="resource-body", classes="body")
             source = self.t(N_("Source: {source}")).format(source=self.entry.source)
             yield PlainText("\n" + source, id="resource-source", classes="note")
-        yield PlainText("", id="resource-status", classes="note")
-        yield KeyBar(N_(" Esc back   F favourite   Up/Down/PgUp/PgDn scroll   F1 help"))
+        yield from self.footer(N_(" Esc back   F favourite   Up/Down/PgUp/PgDn scroll   F1 help"))
 
     def on_mount(self) -> None:
         self._show_state()
@@ -132,7 +132,7 @@ class ResourceReadScreen(PanelScreen):
                 if changed
                 else N_("F keeps this in your favourites.")
             )
-        self.query_one("#resource-status", PlainText).show(self.t(state))
+        self.say(state)
 
     async def action_favourite(self) -> None:
         member_id = _member_id(self)
@@ -143,7 +143,7 @@ class ResourceReadScreen(PanelScreen):
                 member_id, self.entry.id, not self.favourite
             )
         except (ResourceError, StoreBusyError) as error:
-            self.query_one("#resource-status", PlainText).show(self.t(error))
+            self.say(error)
             return
         self._show_state(changed=True)
 
@@ -183,8 +183,9 @@ class ResourceLibraryScreen(ReloadingPanel):
         )
         yield PlainText("", id="library-filter", classes="note")
         yield OptionList(id="resources")
-        yield PlainText("", id="library-status", classes="note")
-        yield KeyBar(N_(" Enter read  F favourite  T tag  V favourites  A all  Esc back  F1 help"))
+        yield from self.footer(
+            N_(" Enter read  F favourite  T tag  V favourites  A all  Esc back  F1 help")
+        )
 
     async def reload(self) -> None:
         service = self._resources

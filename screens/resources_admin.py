@@ -194,8 +194,7 @@ class ResourceAdminScreen(LoadingPanel):
             classes="note",
         )
         yield OptionList(id="res-records")
-        yield PlainText("", id="res-admin-status", classes="note")
-        yield KeyBar(N_(" Enter read  N new  E edit  X retire/restore  Esc back"))
+        yield from self.footer(N_(" Enter read  N new  E edit  X retire/restore  Esc back"))
 
     def _actor(self) -> int | None:
         member = self.bbs.member

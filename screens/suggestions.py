@@ -21,7 +21,7 @@ from bbs.suggestions.records import ForYou, PeerMatch, Suggestion, SuggestionErr
 from bbs.text_safety import truncate_display
 from screens.base import SAVE_KEY, PanelScreen
 from screens.tcss import default_css
-from screens.widgets import BUSY, KeyBar, PlainText, Tick, styled_line
+from screens.widgets import BUSY, PlainText, Tick, styled_line
 
 KIND_LABELS = {"board": N_("Board"), "thread": N_("Thread"), "resource": N_("Resource")}
 OFF_TEXT = N_(
@@ -88,8 +88,7 @@ class ForYouScreen(PanelScreen):
             self.t(N_("People working on similar things")), id="peers-heading", classes="heading"
         )
         yield OptionList(id="peers")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(" Enter open  D dismiss  Tab peers  I invite  M message  O settings  Esc back")
         )
 
@@ -270,8 +269,7 @@ class SuggestionSettingsScreen(PanelScreen):
         yield Tick(self.t(N_("Suggestions for me")), value=False, id="suggestions-on")
         yield Tick(self.t(N_("Peer matching (needs suggestions on)")), value=False, id="peers-on")
         yield Button(Content(self.t(N_("Save"))), id="save", compact=True)
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Space tick  Tab move  Enter/Ctrl+S save  Esc back  F1 help"))
+        yield from self.footer(N_(" Space tick  Tab move  Enter/Ctrl+S save  Esc back  F1 help"))
 
     async def on_mount(self) -> None:
         self.query_one("#suggestions-on", Checkbox).focus()
