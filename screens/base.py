@@ -97,15 +97,31 @@ class BBSScreen(Screen[ResultType]):
         if event.option.id:
             self.app.push_screen(screen(int(event.option.id)))
 
+    def show_options(
+        self,
+        list_id: str,
+        options: Sequence[Option],
+        *,
+        empty: str | None = None,
+        keep: bool = False,
+    ) -> None:
+        """Show `options` in the OptionList `list_id`, the first highlighted or, with
+        `keep`, the line that was (the last if the list is shorter now); with none, the
+        one disabled line `empty` (an `N_` message) when given."""
+        listing = self.query_one(f"#{list_id}", OptionList)
+        was = listing.highlighted if keep else None
+        listing.clear_options()
+        listing.add_options(options)
+        if options:
+            listing.highlighted = min(was or 0, len(options) - 1)
+        elif empty is not None:
+            listing.add_option(Option(Content(self.t(empty)), disabled=True))
+
     def fill_list(self, list_id: str, prompts: Sequence[Content], *, empty: str) -> None:
         """Show `prompts` in the OptionList `list_id`, the first highlighted; with none, say
         `empty` on the status line."""
-        listing = self.query_one(f"#{list_id}", OptionList)
-        listing.clear_options()
-        listing.add_options([Option(prompt) for prompt in prompts])
-        if prompts:
-            listing.highlighted = 0
-        else:
+        self.show_options(list_id, [Option(prompt) for prompt in prompts])
+        if not prompts:
             self.say(empty)
 
     async def tried(self, call: Awaitable[T], *refusals: type[Exception]) -> Got[T] | None:

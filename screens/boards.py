@@ -111,10 +111,8 @@ class BoardsScreen(ReloadingPanel):
         if (got := await self.tried(listed)) is None:
             return
         listing = got.value
-        options = self.query_one("#boards", OptionList)
-        keep = options.highlighted
-        options.clear_options()
         self._following = {board.id for board in listing if board.following}
+        options = []
         for board in listing:
             name = truncate_display(board.name, 24)
             unread = (
@@ -133,9 +131,8 @@ class BoardsScreen(ReloadingPanel):
                 # A language's own name, so its speakers find it whatever they read in.
                 f"  · {LANGUAGE_NAMES[board.language]}" if board.language in LANGUAGE_NAMES else "",
             )
-            options.add_option(Option(prompt, id=str(board.id)))
-        if listing:
-            options.highlighted = min(keep or 0, len(listing) - 1)
+            options.append(Option(prompt, id=str(board.id)))
+        self.show_options("boards", options, keep=True)
 
     @on(OptionList.OptionSelected, "#boards")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -215,10 +212,10 @@ class ThreadListScreen(PanelScreen):
         self.query_one("#board-title", PlainText).show(
             page.board.name + (self.t(FOLLOWING) if page.board.following else "")
         )
-        options = self.query_one("#threads", OptionList)
-        options.clear_options()
-        for thread in page.threads:
-            options.add_option(Option(_thread_line(self, thread), id=str(thread.id)))
+        self.show_options(
+            "threads",
+            [Option(_thread_line(self, thread), id=str(thread.id)) for thread in page.threads],
+        )
         if not page.threads:
             self.say(N_("No threads yet. Press N to start one."))
         else:
@@ -230,7 +227,6 @@ class ThreadListScreen(PanelScreen):
                 self.say(N_("[ newer"))
             else:
                 self.say("")
-            options.highlighted = 0
 
     @on(OptionList.OptionSelected, "#threads")
     def _open(self, event: OptionList.OptionSelected) -> None:

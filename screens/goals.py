@@ -440,26 +440,14 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
                 ).format(count=cheers)
             )
         self.query_one("#reminder", PlainText).show(" ".join(parts))
-        options = self.query_one("#goals", OptionList)
-        keep = options.highlighted
-        options.clear_options()
-        for s in self.summaries:
-            options.add_option(Option(goal_line(s, w), id=str(s.goal.id)))
-        if not self.summaries:
-            options.add_option(
-                Option(
-                    Content(
-                        self.t(N_("No archived goals."))
-                        if self.archived
-                        else self.t(N_("No goals yet. Press N to set one: small is good."))
-                    ),
-                    disabled=True,
-                )
-            )
-        elif keep is not None:
-            options.highlighted = min(keep, len(self.summaries) - 1)
-        else:
-            options.highlighted = 0
+        self.show_options(
+            "goals",
+            [Option(goal_line(s, w), id=str(s.goal.id)) for s in self.summaries],
+            empty=N_("No archived goals.")
+            if self.archived
+            else N_("No goals yet. Press N to set one: small is good."),
+            keep=True,
+        )
 
     def _selected(self) -> GoalSummary | None:
         return self.highlighted_item("goals", self.summaries)
@@ -1006,9 +994,7 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
         except StoreBusyError:
             self.say(BUSY)
             return
-        options = self.query_one("#partners", OptionList)
-        keep = options.highlighted
-        options.clear_options()
+        options = []
         for p in self.partners:
             name = truncate_display(clean_line(p.other), 30).ljust(32)
             if p.status.value == "active":
@@ -1017,16 +1003,13 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
                 state = self.t(N_("invited you: A accept, D decline"))
             else:
                 state = self.t(N_("invitation sent, waiting"))
-            options.add_option(Option(_line((name, "bold"), state), id=str(p.id)))
-        if not self.partners:
-            options.add_option(
-                Option(
-                    Content(self.t(N_("No partners yet. Press I to invite someone you trust."))),
-                    disabled=True,
-                )
-            )
-        else:
-            options.highlighted = min(keep or 0, len(self.partners) - 1)
+            options.append(Option(_line((name, "bold"), state), id=str(p.id)))
+        self.show_options(
+            "partners",
+            options,
+            empty=N_("No partners yet. Press I to invite someone you trust."),
+            keep=True,
+        )
         lines = [Content(self.t(N_("Cheers for you:"))).stylize("bold")]
         for c in cheers:
             said = (
@@ -1169,14 +1152,11 @@ class PartnerGoalsScreen(PanelScreen):
         except (GoalError, StoreBusyError) as error:
             self.say(error)
             return
-        for s in self.summaries:
-            options.add_option(Option(goal_line(s, self.bbs), id=str(s.goal.id)))
-        if not self.summaries:
-            options.add_option(
-                Option(Content(self.t(N_("No goals are shared with you here."))), disabled=True)
-            )
-        else:
-            options.highlighted = 0
+        self.show_options(
+            "partner-goals",
+            [Option(goal_line(s, self.bbs), id=str(s.goal.id)) for s in self.summaries],
+            empty=N_("No goals are shared with you here."),
+        )
         options.focus()
 
     @on(OptionList.OptionSelected, "#partner-goals")

@@ -78,8 +78,7 @@ class MessagesScreen(ReloadingPanel):
                 who=self.t(WHO_LABELS[who])
             )
         )
-        options = self.query_one("#conversations", OptionList)
-        options.clear_options()
+        options = []
         for c in conversations:
             state = self.t(BLOCKED) if c.blocked else self.t(MUTED) if c.muted else ""
             unread = (
@@ -96,18 +95,14 @@ class MessagesScreen(ReloadingPanel):
                 (unread, "bold"),
                 state,
             )
-            options.add_option(Option(prompt, id=str(c.id)))
-        if not conversations:
-            # In the list, not the status line: the status keeps what the member was told
-            # (a refusal, "sent") across this reload.
-            options.add_option(
-                Option(
-                    Content(self.t(N_("No conversations yet. Press N to write to someone."))),
-                    disabled=True,
-                )
-            )
-        else:
-            options.highlighted = 0
+            options.append(Option(prompt, id=str(c.id)))
+        # None: said in the list, not the status line: the status keeps what the member
+        # was told (a refusal, "sent") across this reload.
+        self.show_options(
+            "conversations",
+            options,
+            empty=N_("No conversations yet. Press N to write to someone."),
+        )
 
     @on(OptionList.OptionSelected, "#conversations")
     def _open(self, event: OptionList.OptionSelected) -> None:

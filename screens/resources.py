@@ -229,24 +229,16 @@ class ResourceLibraryScreen(ReloadingPanel):
                 total=format_number(len(self.library), language),
             )
         )
-        options = self.query_one("#resources", OptionList)
-        keep = options.highlighted
-        options.clear_options()
-        for view in shown:
-            options.add_option(
-                Option(resource_line(view, view.id in self.favourites), id=f"r{view.id}")
-            )
-        if not shown:
-            empty = (
-                N_("No favourites yet. Open an entry and press F to keep it here.")
-                if self.only_favourites
-                else N_("Nothing here yet.")
-                if not self.library
-                else N_("No entries match. Press A to show them all.")
-            )
-            options.add_option(Option(Content(self.t(empty)), disabled=True))
-        else:
-            options.highlighted = min(keep, len(shown) - 1) if keep is not None else 0
+        self.show_options(
+            "resources",
+            [Option(resource_line(v, v.id in self.favourites), id=f"r{v.id}") for v in shown],
+            empty=N_("No favourites yet. Open an entry and press F to keep it here.")
+            if self.only_favourites
+            else N_("Nothing here yet.")
+            if not self.library
+            else N_("No entries match. Press A to show them all."),
+            keep=True,
+        )
 
     def _selected(self) -> ResourceView | None:
         return self.highlighted_item("resources", self.shown)

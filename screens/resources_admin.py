@@ -215,19 +215,13 @@ class ResourceAdminScreen(LoadingPanel):
                 shown=len(self.records) - retired, retired=retired
             )
         )
-        options = self.query_one("#res-records", OptionList)
-        keep = options.highlighted
-        options.clear_options()
         lang = self.bbs.language
-        options.add_options(
-            [Option(record_line(r, lang), id=f"r{r.view.id}") for r in self.records]
+        self.show_options(
+            "res-records",
+            [Option(record_line(r, lang), id=f"r{r.view.id}") for r in self.records],
+            empty=N_("No entries. Press N to write one."),
+            keep=True,
         )
-        if not self.records:
-            options.add_option(
-                Option(Content(self.t(N_("No entries. Press N to write one."))), disabled=True)
-            )
-        else:
-            options.highlighted = min(keep, len(self.records) - 1) if keep is not None else 0
 
     def _selected(self) -> ResourceRecord | None:
         return self.highlighted_item("res-records", self.records)

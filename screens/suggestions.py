@@ -117,20 +117,19 @@ class ForYouScreen(PanelScreen):
             themes = ", ".join(self.t(theme) for theme in shown.themes[:5])
             message = self.t(N_("Your themes: {themes}")).format(themes=themes)
         self.query_one("#message", PlainText).show(message)
-        options = self.query_one("#suggestions", OptionList)
-        keep = options.highlighted
-        options.clear_options()
-        for s in shown.suggestions:
-            options.add_option(Option(suggestion_prompt(s, self.t), id=f"{s.kind}:{s.item_id}"))
-        if shown.suggestions:
-            options.highlighted = min(keep or 0, len(shown.suggestions) - 1)
-        peers = self.query_one("#peers", OptionList)
-        keep = peers.highlighted
-        peers.clear_options()
-        for p in shown.peers:
-            peers.add_option(Option(peer_prompt(p, self.t), id=str(p.member_id)))
-        if shown.peers:
-            peers.highlighted = min(keep or 0, len(shown.peers) - 1)
+        self.show_options(
+            "suggestions",
+            [
+                Option(suggestion_prompt(s, self.t), id=f"{s.kind}:{s.item_id}")
+                for s in shown.suggestions
+            ],
+            keep=True,
+        )
+        self.show_options(
+            "peers",
+            [Option(peer_prompt(p, self.t), id=str(p.member_id)) for p in shown.peers],
+            keep=True,
+        )
         heading = self.query_one("#peers-heading", PlainText)
         if not shown.peers_enabled:
             heading.show(self.t(N_("Peer matching is off (O to change).")))
@@ -138,7 +137,7 @@ class ForYouScreen(PanelScreen):
             heading.show(self.t(N_("People working on similar things: nobody yet.")))
         else:
             heading.show(self.t(N_("People working on similar things (I invite, M message)")))
-        peers.display = bool(shown.peers)
+        self.query_one("#peers", OptionList).display = bool(shown.peers)
 
     def _current(self) -> Suggestion | None:
         options = self.query_one("#suggestions", OptionList)
