@@ -29,7 +29,7 @@ from bbs.sysop_settings import (
     parse_message_hours,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import SAVE_KEY, AdminPanel, BBSScreen, Got, PanelScreen
+from screens.base import SAVE_KEY, AdminPanel, BBSScreen, Got
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import BBSTextArea, KeyBar, PlainText, TextField, literal, session_text
@@ -761,7 +761,7 @@ _SAVED_NAMES: dict[str, str] = {
 }
 
 
-class CommunitySettingsScreen(PanelScreen):
+class CommunitySettingsScreen(AdminPanel):
     """Sysops: banner, on-call note, reason categories, public log, guidelines and help.
 
     Ctrl+S saves what changed; changed guidelines start a version members agree to again.
@@ -796,8 +796,7 @@ class CommunitySettingsScreen(PanelScreen):
     }
 
     def __init__(self, *, admin: AdminService, texts: Texts) -> None:
-        super().__init__()
-        self._admin = admin
+        super().__init__(admin=admin)
         self._texts = texts
         self.loaded: dict[str, str] = {}
         self.texts: dict[str, str] = {}

@@ -20,6 +20,8 @@ from screens.widgets import BUSY, KeyBar, PlainText
 if TYPE_CHECKING:
     from bbs.accounts.members import MemberView
     from bbs.admin.service import AdminService
+    from bbs.boards.service import BoardService
+    from bbs.mail.service import MailService
     from screens.app import BBSApp
 
 ResultType = TypeVar("ResultType")
@@ -151,6 +153,16 @@ class AdminPanel(PanelScreen):
     def __init__(self, *, admin: AdminService) -> None:
         super().__init__()
         self._admin = admin
+
+
+class ForumPanel(PanelScreen):
+    """A panel that works with the boards and private mail (whoever wrote a post or a
+    message can be written to, and what opens from one needs both)."""
+
+    def __init__(self, *, boards: BoardService, mail: MailService) -> None:
+        super().__init__()
+        self._boards = boards
+        self._mail = mail
 
 
 class LoadingPanel(PanelScreen):

@@ -36,7 +36,7 @@ from bbs.errors import StoreBusyError
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, N_, Said, format_moment, format_number
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_line, clean_text, truncate_display
-from screens.base import SAVE_KEY, BBSScreen, PanelScreen, ReloadingPanel
+from screens.base import SAVE_KEY, BBSScreen, ForumPanel, PanelScreen, ReloadingPanel
 from screens.compose import (
     REPORT_THANKS,
     ComposeTarget,
@@ -81,7 +81,7 @@ def _counted(screen: BBSScreen[Any], said: Said) -> str:
     return screen.t(said)
 
 
-class BoardsScreen(ReloadingPanel):
+class BoardsScreen(ForumPanel, ReloadingPanel):
     """Every open board with its unread count; Enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -93,9 +93,7 @@ class BoardsScreen(ReloadingPanel):
     FOCUS_ID = "boards"
 
     def __init__(self, *, boards: BoardService, mail: MailService) -> None:
-        super().__init__()
-        self._boards = boards
-        self._mail = mail
+        super().__init__(boards=boards, mail=mail)
         self._following: set[int] = set()  # the boards listed that the member follows
 
     def compose(self) -> ComposeResult:
@@ -161,7 +159,7 @@ class BoardsScreen(ReloadingPanel):
         self.app.push_screen(WarningPrefsScreen(boards=self._boards))
 
 
-class ThreadListScreen(PanelScreen):
+class ThreadListScreen(ForumPanel):
     """A board's threads, most recently active first, one page at a time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -173,9 +171,7 @@ class ThreadListScreen(PanelScreen):
     DEFAULT_CSS = default_css(__file__, "ThreadListScreen")
 
     def __init__(self, board_id: int, *, boards: BoardService, mail: MailService) -> None:
-        super().__init__()
-        self._boards = boards
-        self._mail = mail
+        super().__init__(boards=boards, mail=mail)
         self.board_id = board_id
         self.board_name = ""
         self._older: int | None = None
@@ -438,7 +434,7 @@ class PostsBox(VerticalScroll):
                 self.vertical_scrollbar.set_reactive(ScrollBar.position, float(y))
 
 
-class ThreadScreen(PanelScreen):
+class ThreadScreen(ForumPanel):
     """A thread, a page of posts at a time, opening at the first unread post: under the
     thread's first post and after the posts just before it."""
 
@@ -463,9 +459,7 @@ class ThreadScreen(PanelScreen):
     def __init__(
         self, thread_id: int, *, at_seq: int | None = None, boards: BoardService, mail: MailService
     ) -> None:
-        super().__init__()
-        self._boards = boards
-        self._mail = mail
+        super().__init__(boards=boards, mail=mail)
         self.thread_id = thread_id
         self.page: ThreadPage | None = None
         self._at_seq = at_seq
@@ -913,16 +907,14 @@ def hit_line(hit: SearchHit, t: Callable[[str], str] = str) -> Content:
     return Content("\n").join([where, Content("  ") + snippet])
 
 
-class SearchScreen(PanelScreen):
+class SearchScreen(ForumPanel):
     """Search every board you can read; results ranked, matching words highlighted."""
 
     AUTO_FOCUS = "#query"
     DEFAULT_CSS = default_css(__file__, "SearchScreen")
 
     def __init__(self, *, boards: BoardService, mail: MailService) -> None:
-        super().__init__()
-        self._boards = boards
-        self._mail = mail
+        super().__init__(boards=boards, mail=mail)
         self._listed = ""  # the query whose results are listed
 
     def compose(self) -> ComposeResult:

@@ -876,7 +876,7 @@ async def check_in(screen: Screen[Any], goal: GoalView, *, goals: GoalService) -
 
 
 # -- one goal -------------------------------------------------------------------------
-class GoalDetailScreen(LoadingPanel):
+class GoalDetailScreen(_GoalsPanel, LoadingPanel):
     """One goal: streak, progress, the 30-day chart, mood trend, badges and recent notes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -887,8 +887,7 @@ class GoalDetailScreen(LoadingPanel):
     FOCUS_ID = "detail-scroll"
 
     def __init__(self, goal_id: int, *, goals: GoalService) -> None:
-        super().__init__()
-        self._goals = goals
+        super().__init__(goals=goals)
         self.goal_id = goal_id
         self.detail: GoalDetail | None = None
 
@@ -1115,7 +1114,7 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
         await send_cheer(self, p.other_id, p.other, None, goals=self._goals)
 
 
-class PartnerGoalsScreen(PanelScreen):
+class PartnerGoalsScreen(_GoalsPanel):
     """A partner's shared goals, or any member's community goals; Enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -1124,8 +1123,7 @@ class PartnerGoalsScreen(PanelScreen):
     DEFAULT_CSS = default_css(__file__, "PartnerGoalsScreen")
 
     def __init__(self, other_id: int, name: str, *, partner: bool, goals: GoalService) -> None:
-        super().__init__()
-        self._goals = goals
+        super().__init__(goals=goals)
         self.other_id = other_id
         self.other_name = name
         self.partner = partner

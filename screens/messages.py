@@ -19,7 +19,7 @@ from bbs.i18n import N_, format_number
 from bbs.mail.records import WHO_LABELS, ConversationView, MessagePage, MessageView, WhoMayWrite
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_text, truncate_display
-from screens.base import PanelScreen, ReloadingPanel
+from screens.base import ForumPanel, ReloadingPanel
 from screens.boards import _when
 from screens.compose import (
     REPORT_THANKS,
@@ -42,7 +42,7 @@ BLOCKED = N_(" (blocked)")
 MUTED = N_(" (muted)")
 
 
-class MessagesScreen(ReloadingPanel):
+class MessagesScreen(ForumPanel, ReloadingPanel):
     """Your conversations, newest first; N writes to someone new."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,11 +51,6 @@ class MessagesScreen(ReloadingPanel):
     ]
     DEFAULT_CSS = default_css(__file__, "MessagesScreen")
     FOCUS_ID = "conversations"
-
-    def __init__(self, *, mail: MailService, boards: BoardService) -> None:
-        super().__init__()
-        self._mail = mail
-        self._boards = boards
 
     def compose(self) -> ComposeResult:
         yield PlainText(self.t(N_("Private messages")), classes="title")
@@ -158,7 +153,7 @@ class MessageWidget(Static, can_focus=True):
         self.update(Content("\n").join(parts))
 
 
-class ConversationScreen(PanelScreen):
+class ConversationScreen(ForumPanel):
     """One conversation, newest page first; R replies, B blocks, M mutes, ! reports."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -174,9 +169,7 @@ class ConversationScreen(PanelScreen):
     DEFAULT_CSS = default_css(__file__, "ConversationScreen")
 
     def __init__(self, conversation_id: int, *, mail: MailService, boards: BoardService) -> None:
-        super().__init__()
-        self._mail = mail
-        self._boards = boards
+        super().__init__(boards=boards, mail=mail)
         self.conversation_id = conversation_id
         self.page: MessagePage | None = None
 

@@ -56,6 +56,14 @@ def _member_id(screen: BBSScreen[Any]) -> int | None:
     return member.id if member is not None else None
 
 
+class ResourcePanel(PanelScreen):
+    """A panel that works with the resource library."""
+
+    def __init__(self, *, resources: ResourceService) -> None:
+        super().__init__()
+        self._resources = resources
+
+
 class TagPickerScreen(ModalScreen[str | None]):
     """Pick one tag to show only the entries that have it."""
 
@@ -89,7 +97,7 @@ class TagPickerScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ResourceReadScreen(PanelScreen):
+class ResourceReadScreen(ResourcePanel):
     """One entry to read, in a scroll view; F keeps it as a favourite (or lets it go)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,8 +108,7 @@ class ResourceReadScreen(PanelScreen):
     STATUS_ID = "resource-status"
 
     def __init__(self, view: ResourceView, favourite: bool, *, resources: ResourceService) -> None:
-        super().__init__()
-        self._resources = resources
+        super().__init__(resources=resources)
         self.entry = view
         self.favourite = favourite
 
@@ -148,7 +155,7 @@ class ResourceReadScreen(PanelScreen):
         self._show_state(changed=True)
 
 
-class ResourceLibraryScreen(ReloadingPanel):
+class ResourceLibraryScreen(ResourcePanel, ReloadingPanel):
     """Every entry with its tags; filter by a tag or by favourites, Enter to read."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -162,8 +169,7 @@ class ResourceLibraryScreen(ReloadingPanel):
     FOCUS_ID = "resources"
 
     def __init__(self, *, resources: ResourceService) -> None:
-        super().__init__()
-        self._resources = resources
+        super().__init__(resources=resources)
         self.library: list[ResourceView] = []
         self.favourites: set[int] = set()
         self.shown: list[ResourceView] = []

@@ -25,7 +25,7 @@ from bbs.resources.records import (
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import SAVE_KEY, BBSScreen, LoadingPanel
 from screens.compose import ConfirmScreen, PostEditor
-from screens.resources import ResourceReadScreen, tags_text
+from screens.resources import ResourcePanel, ResourceReadScreen, tags_text
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, styled_line
 
@@ -163,7 +163,7 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         self.dismiss(None)
 
 
-class ResourceAdminScreen(LoadingPanel):
+class ResourceAdminScreen(ResourcePanel, LoadingPanel):
     """Every entry, retired ones too: N new, E edit, X retire or restore, Enter read."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -176,8 +176,7 @@ class ResourceAdminScreen(LoadingPanel):
     FOCUS_ID = "res-records"
 
     def __init__(self, *, resources: ResourceService) -> None:
-        super().__init__()
-        self._resources = resources
+        super().__init__(resources=resources)
         self.records: list[ResourceRecord] = []
 
     def compose(self) -> ComposeResult:

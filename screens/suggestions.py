@@ -19,7 +19,7 @@ from bbs.goals.streaks import GoalError
 from bbs.i18n import N_
 from bbs.suggestions.records import ForYou, PeerMatch, Suggestion, SuggestionError
 from bbs.text_safety import truncate_display
-from screens.base import SAVE_KEY, PanelScreen
+from screens.base import SAVE_KEY, ForumPanel, PanelScreen
 from screens.tcss import default_css
 from screens.widgets import BUSY, PlainText, Tick, styled_line
 
@@ -53,7 +53,7 @@ def peer_prompt(p: PeerMatch, t: Callable[[object], str] = str) -> Content:
     return styled_line((f"{truncate_display(p.pseudonym, 24):<26}", "bold"), shared)
 
 
-class ForYouScreen(PanelScreen):
+class ForYouScreen(ForumPanel):
     """Suggestions (Enter opens, D dismisses) and peers (I invite, M message); Tab between."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -73,11 +73,9 @@ class ForYouScreen(PanelScreen):
         boards: BoardService,
         mail: MailService,
     ) -> None:
-        super().__init__()
+        super().__init__(boards=boards, mail=mail)
         self._suggestions = suggestions
         self._resources = resources
-        self._boards = boards
-        self._mail = mail
         self.shown: ForYou | None = None
 
     def compose(self) -> ComposeResult:
