@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,6 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError
+from bbs.text_safety import clean_line
 from screens.widgets import BUSY, KeyBar, PlainText
 
 if TYPE_CHECKING:
@@ -26,6 +27,16 @@ if TYPE_CHECKING:
 
 ResultType = TypeVar("ResultType")
 T = TypeVar("T")
+
+
+class Titled(Protocol):
+    """What a form returns when it saved something with a title (a goal, an entry)."""
+
+    @property
+    def title(self) -> str: ...
+
+
+TitledT = TypeVar("TitledT", bound=Titled)
 
 # Ctrl+S saves a form, from any of its fields (priority: before a field takes the key).
 SAVE_KEY = Binding("ctrl+s", "save", "Save", priority=True)
@@ -177,12 +188,12 @@ class LoadingPanel(PanelScreen):
         await self.reload()
         self.query_one(f"#{self.FOCUS_ID}").focus()
 
-    async def reload_after(self, dialog: Screen[T | None], said: Callable[[T], str]) -> None:
-        """Show `dialog` and wait; when it returns something, say `said(it)` and load
-        again."""
+    async def reload_after(self, dialog: Screen[TitledT | None], said: str) -> None:
+        """Show `dialog` and wait; when it returns something, say `said` (an `N_`
+        message, given the title of what came back as {title}) and load again."""
         result = await self.app.push_screen_wait(dialog)
         if result is not None:
-            self.say(said(result))
+            self.say(self.t(said).format(title=clean_line(result.title)))
             await self.reload()
 
 

@@ -462,9 +462,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
             return
         await self.reload_after(
             GoalFormScreen(None, goals=self._goals),
-            lambda made: self.t(N_("Goal set: {title}. Press C to check in when ready.")).format(
-                title=clean_line(made.title)
-            ),
+            N_("Goal set: {title}. Press C to check in when ready."),
         )
 
     @work(exclusive=True, group="dialog")
@@ -472,9 +470,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
         selected = self._selected()
         if selected is None:
             return
-        await self.reload_after(
-            GoalFormScreen(selected.goal, goals=self._goals), lambda _goal: self.t(N_("Saved."))
-        )
+        await self.reload_after(GoalFormScreen(selected.goal, goals=self._goals), N_("Saved."))
 
     @work(exclusive=True, group="dialog")
     async def action_check_in(self) -> None:

@@ -238,9 +238,7 @@ class ResourceAdminScreen(ResourcePanel, LoadingPanel):
     async def action_new(self) -> None:
         await self.reload_after(
             ResourceFormScreen(None, resources=self._resources),
-            lambda saved: self.t(N_("Added: {title}. It is in the audit log.")).format(
-                title=clean_line(saved.title)
-            ),
+            N_("Added: {title}. It is in the audit log."),
         )
 
     @work(exclusive=True, group="dialog")
@@ -250,7 +248,7 @@ class ResourceAdminScreen(ResourcePanel, LoadingPanel):
             return
         await self.reload_after(
             ResourceFormScreen(record.view, resources=self._resources),
-            lambda saved: self.t(N_("Saved: {title}.")).format(title=clean_line(saved.title)),
+            N_("Saved: {title}."),
         )
 
     @work(exclusive=True, group="dialog")
