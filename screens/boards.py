@@ -41,6 +41,7 @@ from screens.compose import (
     REPORT_THANKS,
     ComposeTarget,
     ConfirmScreen,
+    confirm_then,
     tell_moderators,
     write,
 )
@@ -693,18 +694,16 @@ class ThreadScreen(ForumPanel):
         if widget is None or member is None or not widget.post.mine:
             self.say(N_("Move to one of your own posts to delete it."))
             return
-        if not await self.app.push_screen_wait(
-            ConfirmScreen(
-                self.t(
-                    N_("Delete this post? Its words go for good; a note that it was deleted stays.")
-                )
-            )
-        ):
-            return
-        try:
-            await self._boards.delete(member.id, widget.post.id)
-        except (PostError, StoreBusyError) as error:
-            self.say(error)
+        deleted = await confirm_then(
+            self,
+            self.t(
+                N_("Delete this post? Its words go for good; a note that it was deleted stays.")
+            ),
+            lambda: self._boards.delete(member.id, widget.post.id),
+            PostError,
+            StoreBusyError,
+        )
+        if deleted is None:
             return
         await self._reload(focus_seq=widget.post.seq, note=self.t(N_("Your post is deleted.")))
 

@@ -433,6 +433,21 @@ async def ask_then(
     return await screen.tried(send(answer), *refusals)
 
 
+async def confirm_then(
+    screen: BBSScreen[Any],
+    question: str,
+    act: Callable[[], Awaitable[T]],
+    *refusals: type[Exception],
+) -> Got[T] | None:
+    """Ask `question` (ConfirmScreen), then, on yes, `act` through `screen.tried`.
+
+    None when the member says no or the act is refused (the status line says why).
+    """
+    if not await screen.app.push_screen_wait(ConfirmScreen(question)):
+        return None
+    return await screen.tried(act(), *refusals)
+
+
 async def write_message(
     screen: Screen[Any], member_id: int, name: str, *, boards: BoardService, mail: MailService
 ) -> None:

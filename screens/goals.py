@@ -38,7 +38,7 @@ from bbs.i18n import DEFAULT_LANGUAGE, N_, format_day, localise, translator
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import SAVE_KEY, BBSScreen, LoadingPanel, PanelScreen, ReloadingPanel
-from screens.compose import AskScreen, ConfirmScreen, NoteScreen, ask_then
+from screens.compose import AskScreen, ConfirmScreen, NoteScreen, ask_then, confirm_then
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import BUSY, ChoiceField, KeyBar, PlainText, TextField, Tick, session_text
@@ -496,14 +496,16 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
                 )
             )
         )
-        if not await self.app.push_screen_wait(ConfirmScreen(question)):
-            return
-        try:
-            await self._goals.archive_goal(
+        archived = await confirm_then(
+            self,
+            question,
+            lambda: self._goals.archive_goal(
                 self.member_id, selected.goal.id, archived=not bring_back
-            )
-        except (GoalError, StoreBusyError) as error:
-            self.say(error)
+            ),
+            GoalError,
+            StoreBusyError,
+        )
+        if archived is None:
             return
         self.say(N_("Brought back.") if bring_back else N_("Archived."))
         await self.reload()
@@ -1086,18 +1088,16 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
         p = self._selected()
         if p is None:
             return
-        if not await self.app.push_screen_wait(
-            ConfirmScreen(
-                self.t(
-                    N_("End the partnership with {name}? They will no longer see your goals.")
-                ).format(name=clean_line(p.other))
-            )
-        ):
-            return
-        try:
-            await self._goals.end_partnership(self.member_id, p.id)
-        except (GoalError, StoreBusyError) as error:
-            self.say(error)
+        ended = await confirm_then(
+            self,
+            self.t(
+                N_("End the partnership with {name}? They will no longer see your goals.")
+            ).format(name=clean_line(p.other)),
+            lambda: self._goals.end_partnership(self.member_id, p.id),
+            GoalError,
+            StoreBusyError,
+        )
+        if ended is None:
             return
         self.say(N_("Ended."))
         await self.reload()

@@ -24,7 +24,7 @@ from bbs.resources.records import (
 )
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import SAVE_KEY, BBSScreen, LoadingPanel
-from screens.compose import ConfirmScreen, PostEditor
+from screens.compose import ConfirmScreen, PostEditor, confirm_then
 from screens.resources import ResourcePanel, ResourceReadScreen, tags_text
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, styled_line
@@ -265,16 +265,19 @@ class ResourceAdminScreen(ResourcePanel, LoadingPanel):
                 N_("Retire \u201c{title}\u201d? Members stop seeing it; you can restore it later.")
             )
         ).format(title=title)
-        if not await self.app.push_screen_wait(ConfirmScreen(question)):
-            return
-        try:
-            done = await self._resources.retire(actor, record.view.id, retired=not record.retired)
-        except _PROBLEMS as error:
-            self.say(error)
+        done = await confirm_then(
+            self,
+            question,
+            lambda: self._resources.retire(actor, record.view.id, retired=not record.retired),
+            *_PROBLEMS,
+        )
+        if done is None:
             return
         self.say(
             (
-                self.t(N_("Retired: {title}")) if done.retired else self.t(N_("Restored: {title}"))
+                self.t(N_("Retired: {title}"))
+                if done.value.retired
+                else self.t(N_("Restored: {title}"))
             ).format(title=title)
         )
         await self.reload()
