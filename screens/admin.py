@@ -140,7 +140,7 @@ class ReasonChoice:
 class ReasonDialog(ModalScreen[ReasonChoice | None]):
     """Pick a category (Up/Down, Enter), add words, confirm with Enter; Esc cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "ReasonDialog")
 
     def __init__(
@@ -229,9 +229,6 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
                 return
         support = self.query_one("#support", TextField).value if self.ask_support else ""
         self.dismiss(ReasonChoice(self.category, reason, length, support))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 STAFF_ONLY = N_("Only moderators and sysops can use this screen.")

@@ -336,7 +336,7 @@ class NoteScreen(ModalScreen[None]):
     """A private note to the author (held for review, or crisis lines), closed with Enter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,escape,space", "close", "Close"),
+        Binding("enter,escape,space", "dismiss", "Close"),
     ]
     DEFAULT_CSS = default_css(__file__, "NoteScreen")
 
@@ -350,9 +350,6 @@ class NoteScreen(ModalScreen[None]):
                 # Ours (the core's note, `said` or marked with N_): in the reader's language.
                 yield PlainText(reflow(session_text(self, self.text)), id="note-text")
             yield PlainText(session_text(self, CLOSE_NOTE), classes="note")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class _QuestionScreen(ModalScreen[AnswerType]):
@@ -381,7 +378,7 @@ class AskScreen(_QuestionScreen[str | None]):
     """One line of input (a reason for a report, a member's name); Esc cancels."""
 
     AUTO_FOCUS = "#answer"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "AskScreen")
     HOW = N_("Enter to send, Esc to cancel")
 
@@ -395,9 +392,6 @@ class AskScreen(_QuestionScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConfirmScreen(_QuestionScreen[bool]):

@@ -566,7 +566,7 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
 
     AUTO_FOCUS = "#title"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "dismiss", "Cancel"),
         SAVE_KEY,
     ]
     DEFAULT_CSS = default_css(__file__, "GoalFormScreen")
@@ -650,9 +650,6 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
             return
         self.dismiss(saved)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 # -- checking in ----------------------------------------------------------------------
 class CheckInScreen(BBSScreen[CheckInOutcome | None]):
@@ -661,7 +658,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
     # Status and mood are keys on the screen; the text fields wait until asked for.
     AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "dismiss", "Cancel"),
         Binding("d", "status('done')", "Done"),
         Binding("p", "status('partial')", "Partial"),
         Binding("m", "status('missed')", "Missed"),
@@ -787,15 +784,12 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
             return
         self.dismiss(outcome)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class CheckInReplyScreen(ModalScreen[None]):
     """The companion's answer, new badges, and the help lines when they are needed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,escape", "close", "Close"),
+        Binding("enter,escape", "dismiss", "Close"),
         Binding("w", "share", "Share on Wins"),
     ]
     DEFAULT_CSS = default_css(__file__, "CheckInReplyScreen")
@@ -836,9 +830,6 @@ class CheckInReplyScreen(ModalScreen[None]):
             if r.new_badges:
                 keys = w.t(SHARE_KEYS)
             yield PlainText(keys, classes="note", id="reply-keys")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     @work(exclusive=True, group="share")
     async def action_share(self) -> None:

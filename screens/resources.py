@@ -68,7 +68,7 @@ class TagPickerScreen(ModalScreen[str | None]):
     """Pick one tag to show only the entries that have it."""
 
     AUTO_FOCUS = "#tags"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "TagPickerScreen")
 
     def __init__(self, tags: list[tuple[str, int]]) -> None:
@@ -92,9 +92,6 @@ class TagPickerScreen(ModalScreen[str | None]):
     @on(OptionList.OptionSelected, "#tags")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.tags[event.option_index][0])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ResourceReadScreen(ResourcePanel):
