@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bbs.admin.service import AdminService
     from bbs.boards.service import BoardService
     from bbs.mail.service import MailService
+    from bbs.resources.service import ResourceService
     from screens.app import BBSApp
 
 ResultType = TypeVar("ResultType")
@@ -174,6 +175,14 @@ class ForumPanel(PanelScreen):
         super().__init__()
         self._boards = boards
         self._mail = mail
+
+
+class ResourcePanel(PanelScreen):
+    """A panel that works with the resource library."""
+
+    def __init__(self, *, resources: ResourceService) -> None:
+        super().__init__()
+        self._resources = resources
 
 
 class LoadingPanel(PanelScreen):

@@ -17,7 +17,7 @@ from bbs.errors import StoreBusyError
 from bbs.i18n import N_, format_number
 from bbs.resources.records import ResourceError, ResourceView, library_tags, with_tag
 from bbs.text_safety import cell_width, clean_line, truncate_display
-from screens.base import BBSScreen, PanelScreen, ReloadingPanel
+from screens.base import BBSScreen, ReloadingPanel, ResourcePanel
 from screens.tcss import default_css
 from screens.widgets import BUSY, PlainText, session_text, styled_line
 
@@ -54,14 +54,6 @@ def resource_line(view: ResourceView, favourite: bool) -> Content:
 def _member_id(screen: BBSScreen[Any]) -> int | None:
     member = screen.bbs.member
     return member.id if member is not None else None
-
-
-class ResourcePanel(PanelScreen):
-    """A panel that works with the resource library."""
-
-    def __init__(self, *, resources: ResourceService) -> None:
-        super().__init__()
-        self._resources = resources
 
 
 class TagPickerScreen(ModalScreen[str | None]):

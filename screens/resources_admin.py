@@ -23,9 +23,9 @@ from bbs.resources.records import (
     ResourceView,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import SAVE_KEY, BBSScreen, LoadingPanel
+from screens.base import SAVE_KEY, BBSScreen, LoadingPanel, ResourcePanel
 from screens.compose import ConfirmScreen, PostEditor, confirm_then
-from screens.resources import ResourcePanel, ResourceReadScreen, tags_text
+from screens.resources import ResourceReadScreen, tags_text
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, styled_line
 
