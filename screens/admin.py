@@ -29,7 +29,7 @@ from bbs.sysop_settings import (
     parse_message_hours,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import SAVE_KEY, AdminPanel, BBSScreen, Got, PanelScreen
+from screens.base import SAVE_KEY, AdminPanel, BBSScreen, Got
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import BBSTextArea, KeyBar, PlainText, TextField, literal, session_text
@@ -140,7 +140,7 @@ class ReasonChoice:
 class ReasonDialog(ModalScreen[ReasonChoice | None]):
     """Pick a category (Up/Down, Enter), add words, confirm with Enter; Esc cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "ReasonDialog")
 
     def __init__(
@@ -229,9 +229,6 @@ class ReasonDialog(ModalScreen[ReasonChoice | None]):
                 return
         support = self.query_one("#support", TextField).value if self.ask_support else ""
         self.dismiss(ReasonChoice(self.category, reason, length, support))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 STAFF_ONLY = N_("Only moderators and sysops can use this screen.")
@@ -761,7 +758,7 @@ _SAVED_NAMES: dict[str, str] = {
 }
 
 
-class CommunitySettingsScreen(PanelScreen):
+class CommunitySettingsScreen(AdminPanel):
     """Sysops: banner, on-call note, reason categories, public log, guidelines and help.
 
     Ctrl+S saves what changed; changed guidelines start a version members agree to again.
@@ -796,8 +793,7 @@ class CommunitySettingsScreen(PanelScreen):
     }
 
     def __init__(self, *, admin: AdminService, texts: Texts) -> None:
-        super().__init__()
-        self._admin = admin
+        super().__init__(admin=admin)
         self._texts = texts
         self.loaded: dict[str, str] = {}
         self.texts: dict[str, str] = {}

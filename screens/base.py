@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,15 +15,29 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bbs.errors import StoreBusyError
+from bbs.text_safety import clean_line
 from screens.widgets import BUSY, KeyBar, PlainText
 
 if TYPE_CHECKING:
     from bbs.accounts.members import MemberView
     from bbs.admin.service import AdminService
+    from bbs.boards.service import BoardService
+    from bbs.mail.service import MailService
+    from bbs.resources.service import ResourceService
     from screens.app import BBSApp
 
 ResultType = TypeVar("ResultType")
 T = TypeVar("T")
+
+
+class Titled(Protocol):
+    """What a form returns when it saved something with a title (a goal, an entry)."""
+
+    @property
+    def title(self) -> str: ...
+
+
+TitledT = TypeVar("TitledT", bound=Titled)
 
 # Ctrl+S saves a form, from any of its fields (priority: before a field takes the key).
 SAVE_KEY = Binding("ctrl+s", "save", "Save", priority=True)
@@ -76,6 +90,11 @@ class BBSScreen(Screen[ResultType]):
         language: `yield from self.heading(...)` in `compose`."""
         return PlainText(self.t(title), classes="title"), PlainText(self.t(note), classes="note")
 
+    def footer(self, keys: str, *, keys_id: str | None = None) -> tuple[PlainText, KeyBar]:
+        """What ends a page: the status line (`STATUS_ID`, empty until `say`) and the key
+        bar (`keys`, an `N_` message): `yield from self.footer(...)` in `compose`."""
+        return PlainText("", id=self.STATUS_ID, classes="note"), KeyBar(keys, id=keys_id)
+
     def highlighted_item(self, list_id: str, items: Sequence[T]) -> T | None:
         """The item of `items` that the OptionList `list_id` (one option an item) has
         highlighted, if any."""
@@ -92,15 +111,31 @@ class BBSScreen(Screen[ResultType]):
         if event.option.id:
             self.app.push_screen(screen(int(event.option.id)))
 
+    def show_options(
+        self,
+        list_id: str,
+        options: Sequence[Option],
+        *,
+        empty: str | None = None,
+        keep: bool = False,
+    ) -> None:
+        """Show `options` in the OptionList `list_id`, the first highlighted or, with
+        `keep`, the line that was (the last if the list is shorter now); with none, the
+        one disabled line `empty` (an `N_` message) when given."""
+        listing = self.query_one(f"#{list_id}", OptionList)
+        was = listing.highlighted if keep else None
+        listing.clear_options()
+        listing.add_options(options)
+        if options:
+            listing.highlighted = min(was or 0, len(options) - 1)
+        elif empty is not None:
+            listing.add_option(Option(Content(self.t(empty)), disabled=True))
+
     def fill_list(self, list_id: str, prompts: Sequence[Content], *, empty: str) -> None:
         """Show `prompts` in the OptionList `list_id`, the first highlighted; with none, say
         `empty` on the status line."""
-        listing = self.query_one(f"#{list_id}", OptionList)
-        listing.clear_options()
-        listing.add_options([Option(prompt) for prompt in prompts])
-        if prompts:
-            listing.highlighted = 0
-        else:
+        self.show_options(list_id, [Option(prompt) for prompt in prompts])
+        if not prompts:
             self.say(empty)
 
     async def tried(self, call: Awaitable[T], *refusals: type[Exception]) -> Got[T] | None:
@@ -132,6 +167,24 @@ class AdminPanel(PanelScreen):
         self._admin = admin
 
 
+class ForumPanel(PanelScreen):
+    """A panel that works with the boards and private mail (whoever wrote a post or a
+    message can be written to, and what opens from one needs both)."""
+
+    def __init__(self, *, boards: BoardService, mail: MailService) -> None:
+        super().__init__()
+        self._boards = boards
+        self._mail = mail
+
+
+class ResourcePanel(PanelScreen):
+    """A panel that works with the resource library."""
+
+    def __init__(self, *, resources: ResourceService) -> None:
+        super().__init__()
+        self._resources = resources
+
+
 class LoadingPanel(PanelScreen):
     """A PanelScreen that loads its data (`reload`) when shown, then focuses `FOCUS_ID`."""
 
@@ -144,12 +197,12 @@ class LoadingPanel(PanelScreen):
         await self.reload()
         self.query_one(f"#{self.FOCUS_ID}").focus()
 
-    async def reload_after(self, dialog: Screen[T | None], said: Callable[[T], str]) -> None:
-        """Show `dialog` and wait; when it returns something, say `said(it)` and load
-        again."""
+    async def reload_after(self, dialog: Screen[TitledT | None], said: str) -> None:
+        """Show `dialog` and wait; when it returns something, say `said` (an `N_`
+        message, given the title of what came back as {title}) and load again."""
         result = await self.app.push_screen_wait(dialog)
         if result is not None:
-            self.say(said(result))
+            self.say(self.t(said).format(title=clean_line(result.title)))
             await self.reload()
 
 
@@ -165,8 +218,7 @@ class ListPanel(LoadingPanel):
     def compose(self) -> ComposeResult:
         yield from self.heading(self.HEADING, self.NOTE)
         yield OptionList(id=self.FOCUS_ID)
-        yield PlainText("", id=self.STATUS_ID, classes="note")
-        yield KeyBar(self.KEYS)
+        yield from self.footer(self.KEYS)
 
 
 class ReloadingPanel(LoadingPanel):

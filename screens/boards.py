@@ -36,16 +36,17 @@ from bbs.errors import StoreBusyError
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, N_, Said, format_moment, format_number
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_line, clean_text, truncate_display
-from screens.base import SAVE_KEY, BBSScreen, PanelScreen, ReloadingPanel
+from screens.base import SAVE_KEY, BBSScreen, ForumPanel, PanelScreen, ReloadingPanel
 from screens.compose import (
     REPORT_THANKS,
     ComposeTarget,
     ConfirmScreen,
+    confirm_then,
     tell_moderators,
     write,
 )
 from screens.tcss import default_css
-from screens.widgets import KeyBar, PlainText, TextField, Tick, session_text
+from screens.widgets import PlainText, TextField, Tick, session_text
 from screens.widgets import styled_line as _line
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def _counted(screen: BBSScreen[Any], said: Said) -> str:
     return screen.t(said)
 
 
-class BoardsScreen(ReloadingPanel):
+class BoardsScreen(ForumPanel, ReloadingPanel):
     """Every open board with its unread count; Enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -93,16 +94,15 @@ class BoardsScreen(ReloadingPanel):
     FOCUS_ID = "boards"
 
     def __init__(self, *, boards: BoardService, mail: MailService) -> None:
-        super().__init__()
-        self._boards = boards
-        self._mail = mail
+        super().__init__(boards=boards, mail=mail)
         self._following: set[int] = set()  # the boards listed that the member follows
 
     def compose(self) -> ComposeResult:
         yield PlainText(self.t(N_("Boards")), classes="title")
         yield OptionList(id="boards")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Enter open  F follow  / search  W content warnings  Esc back  F1 help"))
+        yield from self.footer(
+            N_(" Enter open  F follow  / search  W content warnings  Esc back  F1 help")
+        )
 
     async def reload(self) -> None:
         # Boards marked with the member's language come first (issue 20: finding one's people).
@@ -110,10 +110,8 @@ class BoardsScreen(ReloadingPanel):
         if (got := await self.tried(listed)) is None:
             return
         listing = got.value
-        options = self.query_one("#boards", OptionList)
-        keep = options.highlighted
-        options.clear_options()
         self._following = {board.id for board in listing if board.following}
+        options = []
         for board in listing:
             name = truncate_display(board.name, 24)
             unread = (
@@ -132,9 +130,8 @@ class BoardsScreen(ReloadingPanel):
                 # A language's own name, so its speakers find it whatever they read in.
                 f"  · {LANGUAGE_NAMES[board.language]}" if board.language in LANGUAGE_NAMES else "",
             )
-            options.add_option(Option(prompt, id=str(board.id)))
-        if listing:
-            options.highlighted = min(keep or 0, len(listing) - 1)
+            options.append(Option(prompt, id=str(board.id)))
+        self.show_options("boards", options, keep=True)
 
     @on(OptionList.OptionSelected, "#boards")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -163,7 +160,7 @@ class BoardsScreen(ReloadingPanel):
         self.app.push_screen(WarningPrefsScreen(boards=self._boards))
 
 
-class ThreadListScreen(PanelScreen):
+class ThreadListScreen(ForumPanel):
     """A board's threads, most recently active first, one page at a time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -175,9 +172,7 @@ class ThreadListScreen(PanelScreen):
     DEFAULT_CSS = default_css(__file__, "ThreadListScreen")
 
     def __init__(self, board_id: int, *, boards: BoardService, mail: MailService) -> None:
-        super().__init__()
-        self._boards = boards
-        self._mail = mail
+        super().__init__(boards=boards, mail=mail)
         self.board_id = board_id
         self.board_name = ""
         self._older: int | None = None
@@ -188,8 +183,9 @@ class ThreadListScreen(PanelScreen):
     def compose(self) -> ComposeResult:
         yield PlainText("", classes="title", id="board-title")
         yield OptionList(id="threads")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Enter read  N new thread  ]/[ older/newer page  F follow  Esc back"))
+        yield from self.footer(
+            N_(" Enter read  N new thread  ]/[ older/newer page  F follow  Esc back")
+        )
 
     async def on_mount(self) -> None:
         await self.load()
@@ -213,10 +209,10 @@ class ThreadListScreen(PanelScreen):
         self.query_one("#board-title", PlainText).show(
             page.board.name + (self.t(FOLLOWING) if page.board.following else "")
         )
-        options = self.query_one("#threads", OptionList)
-        options.clear_options()
-        for thread in page.threads:
-            options.add_option(Option(_thread_line(self, thread), id=str(thread.id)))
+        self.show_options(
+            "threads",
+            [Option(_thread_line(self, thread), id=str(thread.id)) for thread in page.threads],
+        )
         if not page.threads:
             self.say(N_("No threads yet. Press N to start one."))
         else:
@@ -228,7 +224,6 @@ class ThreadListScreen(PanelScreen):
                 self.say(N_("[ newer"))
             else:
                 self.say("")
-            options.highlighted = 0
 
     @on(OptionList.OptionSelected, "#threads")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -440,7 +435,7 @@ class PostsBox(VerticalScroll):
                 self.vertical_scrollbar.set_reactive(ScrollBar.position, float(y))
 
 
-class ThreadScreen(PanelScreen):
+class ThreadScreen(ForumPanel):
     """A thread, a page of posts at a time, opening at the first unread post: under the
     thread's first post and after the posts just before it."""
 
@@ -465,9 +460,7 @@ class ThreadScreen(PanelScreen):
     def __init__(
         self, thread_id: int, *, at_seq: int | None = None, boards: BoardService, mail: MailService
     ) -> None:
-        super().__init__()
-        self._boards = boards
-        self._mail = mail
+        super().__init__(boards=boards, mail=mail)
         self.thread_id = thread_id
         self.page: ThreadPage | None = None
         self._at_seq = at_seq
@@ -475,8 +468,7 @@ class ThreadScreen(PanelScreen):
     def compose(self) -> ComposeResult:
         yield PlainText("", classes="title", id="thread-title")
         yield PostsBox(id="posts")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(
                 " R reply  C quote  A react  O open  E edit  D delete  N/P next/previous page\n"
                 " W worried about them  ! report  B block  F follow  Esc back  F1 help"
@@ -702,18 +694,16 @@ class ThreadScreen(PanelScreen):
         if widget is None or member is None or not widget.post.mine:
             self.say(N_("Move to one of your own posts to delete it."))
             return
-        if not await self.app.push_screen_wait(
-            ConfirmScreen(
-                self.t(
-                    N_("Delete this post? Its words go for good; a note that it was deleted stays.")
-                )
-            )
-        ):
-            return
-        try:
-            await self._boards.delete(member.id, widget.post.id)
-        except (PostError, StoreBusyError) as error:
-            self.say(error)
+        deleted = await confirm_then(
+            self,
+            self.t(
+                N_("Delete this post? Its words go for good; a note that it was deleted stays.")
+            ),
+            lambda: self._boards.delete(member.id, widget.post.id),
+            PostError,
+            StoreBusyError,
+        )
+        if deleted is None:
             return
         await self._reload(focus_seq=widget.post.seq, note=self.t(N_("Your post is deleted.")))
 
@@ -868,8 +858,7 @@ class WarningPrefsScreen(PanelScreen):
             self.t(N_("Always fold these warnings (separate with commas):")), classes="body"
         )
         yield TextField(id="always", max_length=400)
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Tab move  Space tick  Ctrl+S save  Esc back  F1 help"))
+        yield from self.footer(N_(" Tab move  Space tick  Ctrl+S save  Esc back  F1 help"))
 
     async def on_mount(self) -> None:
         prefs = await self._boards.reader_prefs(self.member_id)
@@ -917,16 +906,14 @@ def hit_line(hit: SearchHit, t: Callable[[str], str] = str) -> Content:
     return Content("\n").join([where, Content("  ") + snippet])
 
 
-class SearchScreen(PanelScreen):
+class SearchScreen(ForumPanel):
     """Search every board you can read; results ranked, matching words highlighted."""
 
     AUTO_FOCUS = "#query"
     DEFAULT_CSS = default_css(__file__, "SearchScreen")
 
     def __init__(self, *, boards: BoardService, mail: MailService) -> None:
-        super().__init__()
-        self._boards = boards
-        self._mail = mail
+        super().__init__(boards=boards, mail=mail)
         self._listed = ""  # the query whose results are listed
 
     def compose(self) -> ComposeResult:
@@ -935,8 +922,7 @@ class SearchScreen(PanelScreen):
             placeholder=self.t(N_("words to find, then Enter")), id="query", max_length=200
         )
         yield OptionList(id="results")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Enter search / open  Tab results or words  Esc back  F1 help"))
+        yield from self.footer(N_(" Enter search / open  Tab results or words  Esc back  F1 help"))
 
     @on(Input.Submitted, "#query")
     async def _search(self, event: Input.Submitted) -> None:

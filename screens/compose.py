@@ -25,7 +25,7 @@ from bbs.reflow import reflow
 from bbs.text_safety import clean_text
 from screens.base import BBSScreen, Got
 from screens.tcss import default_css
-from screens.widgets import KeyBar, PlainText, SafeTextArea, TextField, session_text
+from screens.widgets import PlainText, SafeTextArea, TextField, session_text
 
 if TYPE_CHECKING:
     from bbs.boards.service import BoardService
@@ -143,8 +143,7 @@ class ComposeScreen(BBSScreen[Outcome | None]):
         yield PostEditor(body, id="body", soft_wrap=True, tab_behavior="focus")
         with VerticalScroll(id="preview"):
             yield PlainText("", id="preview-text", classes="body")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(" Ctrl+S send  F2 preview  Tab next field  Esc leave (draft kept)  F1 help")
         )
 
@@ -337,7 +336,7 @@ class NoteScreen(ModalScreen[None]):
     """A private note to the author (held for review, or crisis lines), closed with Enter."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,escape,space", "close", "Close"),
+        Binding("enter,escape,space", "dismiss", "Close"),
     ]
     DEFAULT_CSS = default_css(__file__, "NoteScreen")
 
@@ -351,9 +350,6 @@ class NoteScreen(ModalScreen[None]):
                 # Ours (the core's note, `said` or marked with N_): in the reader's language.
                 yield PlainText(reflow(session_text(self, self.text)), id="note-text")
             yield PlainText(session_text(self, CLOSE_NOTE), classes="note")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class _QuestionScreen(ModalScreen[AnswerType]):
@@ -382,7 +378,7 @@ class AskScreen(_QuestionScreen[str | None]):
     """One line of input (a reason for a report, a member's name); Esc cancels."""
 
     AUTO_FOCUS = "#answer"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "AskScreen")
     HOW = N_("Enter to send, Esc to cancel")
 
@@ -396,9 +392,6 @@ class AskScreen(_QuestionScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConfirmScreen(_QuestionScreen[bool]):
@@ -432,6 +425,21 @@ async def ask_then(
     if answer is None or not (answer or optional):
         return None
     return await screen.tried(send(answer), *refusals)
+
+
+async def confirm_then(
+    screen: BBSScreen[Any],
+    question: str,
+    act: Callable[[], Awaitable[T]],
+    *refusals: type[Exception],
+) -> Got[T] | None:
+    """Ask `question` (ConfirmScreen), then, on yes, `act` through `screen.tried`.
+
+    None when the member says no or the act is refused (the status line says why).
+    """
+    if not await screen.app.push_screen_wait(ConfirmScreen(question)):
+        return None
+    return await screen.tried(act(), *refusals)
 
 
 async def write_message(

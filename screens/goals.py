@@ -38,7 +38,7 @@ from bbs.i18n import DEFAULT_LANGUAGE, N_, format_day, localise, translator
 from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import SAVE_KEY, BBSScreen, LoadingPanel, PanelScreen, ReloadingPanel
-from screens.compose import AskScreen, ConfirmScreen, NoteScreen, ask_then
+from screens.compose import AskScreen, ConfirmScreen, NoteScreen, ask_then, confirm_then
 from screens.live import Live
 from screens.tcss import default_css
 from screens.widgets import BUSY, ChoiceField, KeyBar, PlainText, TextField, Tick, session_text
@@ -388,8 +388,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
         yield PlainText(self.t(GOALS_TITLE), classes="title", id="goals-title")
         yield PlainText("", id="reminder", classes="note")
         yield OptionList(id="goals")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(
                 " Enter open  C check in  N new goal  E edit  A archive  Esc back  F1 help\n"
                 " P partners  R rest days  S settings  V archived goals"
@@ -441,26 +440,14 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
                 ).format(count=cheers)
             )
         self.query_one("#reminder", PlainText).show(" ".join(parts))
-        options = self.query_one("#goals", OptionList)
-        keep = options.highlighted
-        options.clear_options()
-        for s in self.summaries:
-            options.add_option(Option(goal_line(s, w), id=str(s.goal.id)))
-        if not self.summaries:
-            options.add_option(
-                Option(
-                    Content(
-                        self.t(N_("No archived goals."))
-                        if self.archived
-                        else self.t(N_("No goals yet. Press N to set one: small is good."))
-                    ),
-                    disabled=True,
-                )
-            )
-        elif keep is not None:
-            options.highlighted = min(keep, len(self.summaries) - 1)
-        else:
-            options.highlighted = 0
+        self.show_options(
+            "goals",
+            [Option(goal_line(s, w), id=str(s.goal.id)) for s in self.summaries],
+            empty=N_("No archived goals.")
+            if self.archived
+            else N_("No goals yet. Press N to set one: small is good."),
+            keep=True,
+        )
 
     def _selected(self) -> GoalSummary | None:
         return self.highlighted_item("goals", self.summaries)
@@ -475,9 +462,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
             return
         await self.reload_after(
             GoalFormScreen(None, goals=self._goals),
-            lambda made: self.t(N_("Goal set: {title}. Press C to check in when ready.")).format(
-                title=clean_line(made.title)
-            ),
+            N_("Goal set: {title}. Press C to check in when ready."),
         )
 
     @work(exclusive=True, group="dialog")
@@ -485,9 +470,7 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
         selected = self._selected()
         if selected is None:
             return
-        await self.reload_after(
-            GoalFormScreen(selected.goal, goals=self._goals), lambda _goal: self.t(N_("Saved."))
-        )
+        await self.reload_after(GoalFormScreen(selected.goal, goals=self._goals), N_("Saved."))
 
     @work(exclusive=True, group="dialog")
     async def action_check_in(self) -> None:
@@ -513,14 +496,16 @@ class GoalsScreen(_GoalsPanel, ReloadingPanel):
                 )
             )
         )
-        if not await self.app.push_screen_wait(ConfirmScreen(question)):
-            return
-        try:
-            await self._goals.archive_goal(
+        archived = await confirm_then(
+            self,
+            question,
+            lambda: self._goals.archive_goal(
                 self.member_id, selected.goal.id, archived=not bring_back
-            )
-        except (GoalError, StoreBusyError) as error:
-            self.say(error)
+            ),
+            GoalError,
+            StoreBusyError,
+        )
+        if archived is None:
             return
         self.say(N_("Brought back.") if bring_back else N_("Archived."))
         await self.reload()
@@ -581,7 +566,7 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
 
     AUTO_FOCUS = "#title"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "dismiss", "Cancel"),
         SAVE_KEY,
     ]
     DEFAULT_CSS = default_css(__file__, "GoalFormScreen")
@@ -665,9 +650,6 @@ class GoalFormScreen(BBSScreen[GoalView | None]):
             return
         self.dismiss(saved)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 # -- checking in ----------------------------------------------------------------------
 class CheckInScreen(BBSScreen[CheckInOutcome | None]):
@@ -676,7 +658,7 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
     # Status and mood are keys on the screen; the text fields wait until asked for.
     AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "dismiss", "Cancel"),
         Binding("d", "status('done')", "Done"),
         Binding("p", "status('partial')", "Partial"),
         Binding("m", "status('missed')", "Missed"),
@@ -802,15 +784,12 @@ class CheckInScreen(BBSScreen[CheckInOutcome | None]):
             return
         self.dismiss(outcome)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class CheckInReplyScreen(ModalScreen[None]):
     """The companion's answer, new badges, and the help lines when they are needed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,escape", "close", "Close"),
+        Binding("enter,escape", "dismiss", "Close"),
         Binding("w", "share", "Share on Wins"),
     ]
     DEFAULT_CSS = default_css(__file__, "CheckInReplyScreen")
@@ -852,9 +831,6 @@ class CheckInReplyScreen(ModalScreen[None]):
                 keys = w.t(SHARE_KEYS)
             yield PlainText(keys, classes="note", id="reply-keys")
 
-    def action_close(self) -> None:
-        self.dismiss(None)
-
     @work(exclusive=True, group="share")
     async def action_share(self) -> None:
         r = self.outcome.result
@@ -889,7 +865,7 @@ async def check_in(screen: Screen[Any], goal: GoalView, *, goals: GoalService) -
 
 
 # -- one goal -------------------------------------------------------------------------
-class GoalDetailScreen(LoadingPanel):
+class GoalDetailScreen(_GoalsPanel, LoadingPanel):
     """One goal: streak, progress, the 30-day chart, mood trend, badges and recent notes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -900,16 +876,16 @@ class GoalDetailScreen(LoadingPanel):
     FOCUS_ID = "detail-scroll"
 
     def __init__(self, goal_id: int, *, goals: GoalService) -> None:
-        super().__init__()
-        self._goals = goals
+        super().__init__(goals=goals)
         self.goal_id = goal_id
         self.detail: GoalDetail | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll"):
             yield Static(self.t(LOADING), id="detail", markup=False)
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" C check in   Up/Down scroll   Esc back   F1 help"), id="detail-keys")
+        yield from self.footer(
+            N_(" C check in   Up/Down scroll   Esc back   F1 help"), keys_id="detail-keys"
+        )
 
     async def reload(self) -> None:
         try:
@@ -1006,9 +982,7 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
         except StoreBusyError:
             self.say(BUSY)
             return
-        options = self.query_one("#partners", OptionList)
-        keep = options.highlighted
-        options.clear_options()
+        options = []
         for p in self.partners:
             name = truncate_display(clean_line(p.other), 30).ljust(32)
             if p.status.value == "active":
@@ -1017,16 +991,13 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
                 state = self.t(N_("invited you: A accept, D decline"))
             else:
                 state = self.t(N_("invitation sent, waiting"))
-            options.add_option(Option(_line((name, "bold"), state), id=str(p.id)))
-        if not self.partners:
-            options.add_option(
-                Option(
-                    Content(self.t(N_("No partners yet. Press I to invite someone you trust."))),
-                    disabled=True,
-                )
-            )
-        else:
-            options.highlighted = min(keep or 0, len(self.partners) - 1)
+            options.append(Option(_line((name, "bold"), state), id=str(p.id)))
+        self.show_options(
+            "partners",
+            options,
+            empty=N_("No partners yet. Press I to invite someone you trust."),
+            keep=True,
+        )
         lines = [Content(self.t(N_("Cheers for you:"))).stylize("bold")]
         for c in cheers:
             said = (
@@ -1108,18 +1079,16 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
         p = self._selected()
         if p is None:
             return
-        if not await self.app.push_screen_wait(
-            ConfirmScreen(
-                self.t(
-                    N_("End the partnership with {name}? They will no longer see your goals.")
-                ).format(name=clean_line(p.other))
-            )
-        ):
-            return
-        try:
-            await self._goals.end_partnership(self.member_id, p.id)
-        except (GoalError, StoreBusyError) as error:
-            self.say(error)
+        ended = await confirm_then(
+            self,
+            self.t(
+                N_("End the partnership with {name}? They will no longer see your goals.")
+            ).format(name=clean_line(p.other)),
+            lambda: self._goals.end_partnership(self.member_id, p.id),
+            GoalError,
+            StoreBusyError,
+        )
+        if ended is None:
             return
         self.say(N_("Ended."))
         await self.reload()
@@ -1132,7 +1101,7 @@ class PartnersScreen(_GoalsPanel, ReloadingPanel):
         await send_cheer(self, p.other_id, p.other, None, goals=self._goals)
 
 
-class PartnerGoalsScreen(PanelScreen):
+class PartnerGoalsScreen(_GoalsPanel):
     """A partner's shared goals, or any member's community goals; Enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -1141,8 +1110,7 @@ class PartnerGoalsScreen(PanelScreen):
     DEFAULT_CSS = default_css(__file__, "PartnerGoalsScreen")
 
     def __init__(self, other_id: int, name: str, *, partner: bool, goals: GoalService) -> None:
-        super().__init__()
-        self._goals = goals
+        super().__init__(goals=goals)
         self.other_id = other_id
         self.other_name = name
         self.partner = partner
@@ -1156,8 +1124,7 @@ class PartnerGoalsScreen(PanelScreen):
         )
         yield PlainText(title.format(name=self.other_name), classes="title")
         yield OptionList(id="partner-goals")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(" Enter open   C cheer   Esc back   F1 help")
             if self.partner
             else N_(" Enter open   Esc back   F1 help")
@@ -1170,14 +1137,11 @@ class PartnerGoalsScreen(PanelScreen):
         except (GoalError, StoreBusyError) as error:
             self.say(error)
             return
-        for s in self.summaries:
-            options.add_option(Option(goal_line(s, self.bbs), id=str(s.goal.id)))
-        if not self.summaries:
-            options.add_option(
-                Option(Content(self.t(N_("No goals are shared with you here."))), disabled=True)
-            )
-        else:
-            options.highlighted = 0
+        self.show_options(
+            "partner-goals",
+            [Option(goal_line(s, self.bbs), id=str(s.goal.id)) for s in self.summaries],
+            empty=N_("No goals are shared with you here."),
+        )
         options.focus()
 
     @on(OptionList.OptionSelected, "#partner-goals")
@@ -1222,8 +1186,9 @@ class GoalSettingsScreen(_GoalsPanel):
             classes="note",
         )
         yield Button(Content(self.t(SAVE)), id="save", compact=True)
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Tab move   Space tick   Enter/Ctrl+S save   Esc back   F1 help"))
+        yield from self.footer(
+            N_(" Tab move   Space tick   Enter/Ctrl+S save   Esc back   F1 help")
+        )
 
     async def on_mount(self) -> None:
         if (got := await self.tried(self._goals.settings(self.member_id))) is None:

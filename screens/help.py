@@ -24,9 +24,9 @@ class HelpScreen(BBSScreen[None]):
     """Shows the sysop's help file, read fresh each time, in calm plain text."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back"),
-        Binding("q", "close", "Back", show=False),
-        Binding("f1", "close", "Back", show=False),
+        Binding("escape", "dismiss", "Back"),
+        Binding("q", "dismiss", "Back", show=False),
+        Binding("f1", "dismiss", "Back", show=False),
         Binding("l", "moderation_log", "Moderation log", show=False),
         Binding("r", "resources", "Resource library", show=False),
     ]
@@ -75,6 +75,3 @@ class HelpScreen(BBSScreen[None]):
         from screens.resources import ResourceLibraryScreen
 
         self.app.push_screen(ResourceLibraryScreen(resources=self._resources))
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from bbs.boards.records import DraftView, NewsItem
-from bbs.i18n import N_
+from bbs.i18n import N_, said_n
 from bbs.text_safety import clean_line, truncate_display
 from screens.compose import ComposeTarget, write
 from screens.goals import ENGLISH, Speaks, speaker
@@ -133,26 +133,30 @@ def _news_items(
     cheers: int = 0,
 ) -> list[_Item]:
     """What is new, numbered in this order: mail, partners, drafts, then board news."""
-    items: list[_Item] = []
-    if unread_mail:
-        mail = w.ngettext(
-            "{count} new private message", "{count} new private messages", unread_mail
-        )
-        items.append(_Item(mail.format(count=unread_mail), messages=True))
-    if invitations:
-        waiting = w.ngettext(
-            "{count} accountability partner invitation waiting for your answer",
-            "{count} accountability partner invitations waiting for your answer",
-            invitations,
-        )
-        items.append(_Item(waiting.format(count=invitations), partners=True))
-    if cheers:
-        cheered = w.ngettext(
-            "{count} new cheer from your partners",
-            "{count} new cheers from your partners",
-            cheers,
-        )
-        items.append(_Item(cheered.format(count=cheers), partners=True))
+    # The counts, each said only when there is something: mail opens the mailbox, the
+    # others the partners page.
+    counts = (
+        (said_n("{count} new private message", "{count} new private messages", unread_mail), True),
+        (
+            said_n(
+                "{count} accountability partner invitation waiting for your answer",
+                "{count} accountability partner invitations waiting for your answer",
+                invitations,
+            ),
+            False,
+        ),
+        (
+            said_n(
+                "{count} new cheer from your partners",
+                "{count} new cheers from your partners",
+                cheers,
+            ),
+            False,
+        ),
+    )
+    items = [
+        _Item(w.t(line), messages=mail, partners=not mail) for line, mail in counts if line.number
+    ]
     for d in drafts[:2]:
         items.append(
             _Item(

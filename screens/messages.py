@@ -19,7 +19,7 @@ from bbs.i18n import N_, format_number
 from bbs.mail.records import WHO_LABELS, ConversationView, MessagePage, MessageView, WhoMayWrite
 from bbs.moderation_queue.flags import CONCERN_THANKS
 from bbs.text_safety import clean_text, truncate_display
-from screens.base import PanelScreen, ReloadingPanel
+from screens.base import ForumPanel, ReloadingPanel
 from screens.boards import _when
 from screens.compose import (
     REPORT_THANKS,
@@ -29,7 +29,7 @@ from screens.compose import (
     write_message,
 )
 from screens.tcss import default_css
-from screens.widgets import BUSY, KeyBar, PlainText, session_text
+from screens.widgets import BUSY, PlainText, session_text
 from screens.widgets import styled_line as _line
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ BLOCKED = N_(" (blocked)")
 MUTED = N_(" (muted)")
 
 
-class MessagesScreen(ReloadingPanel):
+class MessagesScreen(ForumPanel, ReloadingPanel):
     """Your conversations, newest first; N writes to someone new."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,17 +52,13 @@ class MessagesScreen(ReloadingPanel):
     DEFAULT_CSS = default_css(__file__, "MessagesScreen")
     FOCUS_ID = "conversations"
 
-    def __init__(self, *, mail: MailService, boards: BoardService) -> None:
-        super().__init__()
-        self._mail = mail
-        self._boards = boards
-
     def compose(self) -> ComposeResult:
         yield PlainText(self.t(N_("Private messages")), classes="title")
         yield PlainText("", id="who", classes="note")
         yield OptionList(id="conversations")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Enter open  N new message  W who may write to me  Esc back  F1 help"))
+        yield from self.footer(
+            N_(" Enter open  N new message  W who may write to me  Esc back  F1 help")
+        )
 
     async def reload(self) -> None:
         service = self._mail
@@ -77,8 +73,7 @@ class MessagesScreen(ReloadingPanel):
                 who=self.t(WHO_LABELS[who])
             )
         )
-        options = self.query_one("#conversations", OptionList)
-        options.clear_options()
+        options = []
         for c in conversations:
             state = self.t(BLOCKED) if c.blocked else self.t(MUTED) if c.muted else ""
             unread = (
@@ -95,18 +90,14 @@ class MessagesScreen(ReloadingPanel):
                 (unread, "bold"),
                 state,
             )
-            options.add_option(Option(prompt, id=str(c.id)))
-        if not conversations:
-            # In the list, not the status line: the status keeps what the member was told
-            # (a refusal, "sent") across this reload.
-            options.add_option(
-                Option(
-                    Content(self.t(N_("No conversations yet. Press N to write to someone."))),
-                    disabled=True,
-                )
-            )
-        else:
-            options.highlighted = 0
+            options.append(Option(prompt, id=str(c.id)))
+        # None: said in the list, not the status line: the status keeps what the member
+        # was told (a refusal, "sent") across this reload.
+        self.show_options(
+            "conversations",
+            options,
+            empty=N_("No conversations yet. Press N to write to someone."),
+        )
 
     @on(OptionList.OptionSelected, "#conversations")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -162,7 +153,7 @@ class MessageWidget(Static, can_focus=True):
         self.update(Content("\n").join(parts))
 
 
-class ConversationScreen(PanelScreen):
+class ConversationScreen(ForumPanel):
     """One conversation, newest page first; R replies, B blocks, M mutes, ! reports."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -178,17 +169,14 @@ class ConversationScreen(PanelScreen):
     DEFAULT_CSS = default_css(__file__, "ConversationScreen")
 
     def __init__(self, conversation_id: int, *, mail: MailService, boards: BoardService) -> None:
-        super().__init__()
-        self._mail = mail
-        self._boards = boards
+        super().__init__(boards=boards, mail=mail)
         self.conversation_id = conversation_id
         self.page: MessagePage | None = None
 
     def compose(self) -> ComposeResult:
         yield PlainText("", classes="title", id="partner")
         yield VerticalScroll(id="messages")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(
                 " R reply  P older  W worried about them  ! report  B block  M mute\n"
                 " Esc back  F1 help"

@@ -238,6 +238,7 @@ class NoticesScreen(BBSScreen[None]):
         Binding("escape", "back", "Back"),
     ]
     DEFAULT_CSS = default_css(__file__, "NoticesScreen")
+    STATUS_ID = "notice-status"
 
     def __init__(self, notices: list[NoticeView], *, admin: AdminService) -> None:
         super().__init__()
@@ -258,8 +259,7 @@ class NoticesScreen(BBSScreen[None]):
             id="appeal",
             max_length=500,
         )
-        yield PlainText("", id="notice-status", classes="note")
-        yield KeyBar(N_(" P appeal the chosen note (once)   Esc back"))
+        yield from self.footer(N_(" P appeal the chosen note (once)   Esc back"))
 
     def on_mount(self) -> None:
         self.query_one("#appeal", TextField).display = False

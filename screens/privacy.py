@@ -149,8 +149,7 @@ class PrivacyScreen(_PrivacyPanel):
         yield PlainText(
             self.t(QUICK_HIDE_NOTE).format(keys=self.t(QUICK_HIDE_NAME)), classes="note"
         )
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(PRIVACY_KEYS)
+        yield from self.footer(PRIVACY_KEYS)
 
     async def on_mount(self) -> None:
         self.query_one("#menu", KeyMenu).focus()

@@ -17,9 +17,9 @@ from bbs.errors import StoreBusyError
 from bbs.i18n import N_, format_number
 from bbs.resources.records import ResourceError, ResourceView, library_tags, with_tag
 from bbs.text_safety import cell_width, clean_line, truncate_display
-from screens.base import BBSScreen, PanelScreen, ReloadingPanel
+from screens.base import BBSScreen, ReloadingPanel, ResourcePanel
 from screens.tcss import default_css
-from screens.widgets import BUSY, KeyBar, PlainText, session_text, styled_line
+from screens.widgets import BUSY, PlainText, session_text, styled_line
 
 if TYPE_CHECKING:
     from bbs.resources.service import ResourceService
@@ -60,7 +60,7 @@ class TagPickerScreen(ModalScreen[str | None]):
     """Pick one tag to show only the entries that have it."""
 
     AUTO_FOCUS = "#tags"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Cancel")]
     DEFAULT_CSS = default_css(__file__, "TagPickerScreen")
 
     def __init__(self, tags: list[tuple[str, int]]) -> None:
@@ -85,11 +85,8 @@ class TagPickerScreen(ModalScreen[str | None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.tags[event.option_index][0])
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class ResourceReadScreen(PanelScreen):
+class ResourceReadScreen(ResourcePanel):
     """One entry to read, in a scroll view; F keeps it as a favourite (or lets it go)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -97,10 +94,10 @@ class ResourceReadScreen(PanelScreen):
         Binding("f", "favourite", "Favourite"),
     ]
     DEFAULT_CSS = default_css(__file__, "ResourceReadScreen")
+    STATUS_ID = "resource-status"
 
     def __init__(self, view: ResourceView, favourite: bool, *, resources: ResourceService) -> None:
-        super().__init__()
-        self._resources = resources
+        super().__init__(resources=resources)
         self.entry = view
         self.favourite = favourite
 
@@ -112,8 +109,7 @@ class ResourceReadScreen(PanelScreen):
             yield PlainText(self.entry.body, id="resource-body", classes="body")
             source = self.t(N_("Source: {source}")).format(source=self.entry.source)
             yield PlainText("\n" + source, id="resource-source", classes="note")
-        yield PlainText("", id="resource-status", classes="note")
-        yield KeyBar(N_(" Esc back   F favourite   Up/Down/PgUp/PgDn scroll   F1 help"))
+        yield from self.footer(N_(" Esc back   F favourite   Up/Down/PgUp/PgDn scroll   F1 help"))
 
     def on_mount(self) -> None:
         self._show_state()
@@ -132,7 +128,7 @@ class ResourceReadScreen(PanelScreen):
                 if changed
                 else N_("F keeps this in your favourites.")
             )
-        self.query_one("#resource-status", PlainText).show(self.t(state))
+        self.say(state)
 
     async def action_favourite(self) -> None:
         member_id = _member_id(self)
@@ -143,12 +139,12 @@ class ResourceReadScreen(PanelScreen):
                 member_id, self.entry.id, not self.favourite
             )
         except (ResourceError, StoreBusyError) as error:
-            self.query_one("#resource-status", PlainText).show(self.t(error))
+            self.say(error)
             return
         self._show_state(changed=True)
 
 
-class ResourceLibraryScreen(ReloadingPanel):
+class ResourceLibraryScreen(ResourcePanel, ReloadingPanel):
     """Every entry with its tags; filter by a tag or by favourites, Enter to read."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -162,8 +158,7 @@ class ResourceLibraryScreen(ReloadingPanel):
     FOCUS_ID = "resources"
 
     def __init__(self, *, resources: ResourceService) -> None:
-        super().__init__()
-        self._resources = resources
+        super().__init__(resources=resources)
         self.library: list[ResourceView] = []
         self.favourites: set[int] = set()
         self.shown: list[ResourceView] = []
@@ -183,8 +178,9 @@ class ResourceLibraryScreen(ReloadingPanel):
         )
         yield PlainText("", id="library-filter", classes="note")
         yield OptionList(id="resources")
-        yield PlainText("", id="library-status", classes="note")
-        yield KeyBar(N_(" Enter read  F favourite  T tag  V favourites  A all  Esc back  F1 help"))
+        yield from self.footer(
+            N_(" Enter read  F favourite  T tag  V favourites  A all  Esc back  F1 help")
+        )
 
     async def reload(self) -> None:
         service = self._resources
@@ -228,24 +224,16 @@ class ResourceLibraryScreen(ReloadingPanel):
                 total=format_number(len(self.library), language),
             )
         )
-        options = self.query_one("#resources", OptionList)
-        keep = options.highlighted
-        options.clear_options()
-        for view in shown:
-            options.add_option(
-                Option(resource_line(view, view.id in self.favourites), id=f"r{view.id}")
-            )
-        if not shown:
-            empty = (
-                N_("No favourites yet. Open an entry and press F to keep it here.")
-                if self.only_favourites
-                else N_("Nothing here yet.")
-                if not self.library
-                else N_("No entries match. Press A to show them all.")
-            )
-            options.add_option(Option(Content(self.t(empty)), disabled=True))
-        else:
-            options.highlighted = min(keep, len(shown) - 1) if keep is not None else 0
+        self.show_options(
+            "resources",
+            [Option(resource_line(v, v.id in self.favourites), id=f"r{v.id}") for v in shown],
+            empty=N_("No favourites yet. Open an entry and press F to keep it here.")
+            if self.only_favourites
+            else N_("Nothing here yet.")
+            if not self.library
+            else N_("No entries match. Press A to show them all."),
+            keep=True,
+        )
 
     def _selected(self) -> ResourceView | None:
         return self.highlighted_item("resources", self.shown)

@@ -23,8 +23,8 @@ from bbs.resources.records import (
     ResourceView,
 )
 from bbs.text_safety import clean_line, truncate_display
-from screens.base import SAVE_KEY, BBSScreen, LoadingPanel
-from screens.compose import ConfirmScreen, PostEditor
+from screens.base import SAVE_KEY, BBSScreen, LoadingPanel, ResourcePanel
+from screens.compose import ConfirmScreen, PostEditor, confirm_then
 from screens.resources import ResourceReadScreen, tags_text
 from screens.tcss import default_css
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, styled_line
@@ -163,7 +163,7 @@ class ResourceFormScreen(BBSScreen[ResourceView | None]):
         self.dismiss(None)
 
 
-class ResourceAdminScreen(LoadingPanel):
+class ResourceAdminScreen(ResourcePanel, LoadingPanel):
     """Every entry, retired ones too: N new, E edit, X retire or restore, Enter read."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -176,8 +176,7 @@ class ResourceAdminScreen(LoadingPanel):
     FOCUS_ID = "res-records"
 
     def __init__(self, *, resources: ResourceService) -> None:
-        super().__init__()
-        self._resources = resources
+        super().__init__(resources=resources)
         self.records: list[ResourceRecord] = []
 
     def compose(self) -> ComposeResult:
@@ -194,8 +193,7 @@ class ResourceAdminScreen(LoadingPanel):
             classes="note",
         )
         yield OptionList(id="res-records")
-        yield PlainText("", id="res-admin-status", classes="note")
-        yield KeyBar(N_(" Enter read  N new  E edit  X retire/restore  Esc back"))
+        yield from self.footer(N_(" Enter read  N new  E edit  X retire/restore  Esc back"))
 
     def _actor(self) -> int | None:
         member = self.bbs.member
@@ -216,19 +214,13 @@ class ResourceAdminScreen(LoadingPanel):
                 shown=len(self.records) - retired, retired=retired
             )
         )
-        options = self.query_one("#res-records", OptionList)
-        keep = options.highlighted
-        options.clear_options()
         lang = self.bbs.language
-        options.add_options(
-            [Option(record_line(r, lang), id=f"r{r.view.id}") for r in self.records]
+        self.show_options(
+            "res-records",
+            [Option(record_line(r, lang), id=f"r{r.view.id}") for r in self.records],
+            empty=N_("No entries. Press N to write one."),
+            keep=True,
         )
-        if not self.records:
-            options.add_option(
-                Option(Content(self.t(N_("No entries. Press N to write one."))), disabled=True)
-            )
-        else:
-            options.highlighted = min(keep, len(self.records) - 1) if keep is not None else 0
 
     def _selected(self) -> ResourceRecord | None:
         return self.highlighted_item("res-records", self.records)
@@ -246,9 +238,7 @@ class ResourceAdminScreen(LoadingPanel):
     async def action_new(self) -> None:
         await self.reload_after(
             ResourceFormScreen(None, resources=self._resources),
-            lambda saved: self.t(N_("Added: {title}. It is in the audit log.")).format(
-                title=clean_line(saved.title)
-            ),
+            N_("Added: {title}. It is in the audit log."),
         )
 
     @work(exclusive=True, group="dialog")
@@ -258,7 +248,7 @@ class ResourceAdminScreen(LoadingPanel):
             return
         await self.reload_after(
             ResourceFormScreen(record.view, resources=self._resources),
-            lambda saved: self.t(N_("Saved: {title}.")).format(title=clean_line(saved.title)),
+            N_("Saved: {title}."),
         )
 
     @work(exclusive=True, group="dialog")
@@ -275,16 +265,19 @@ class ResourceAdminScreen(LoadingPanel):
                 N_("Retire \u201c{title}\u201d? Members stop seeing it; you can restore it later.")
             )
         ).format(title=title)
-        if not await self.app.push_screen_wait(ConfirmScreen(question)):
-            return
-        try:
-            done = await self._resources.retire(actor, record.view.id, retired=not record.retired)
-        except _PROBLEMS as error:
-            self.say(error)
+        done = await confirm_then(
+            self,
+            question,
+            lambda: self._resources.retire(actor, record.view.id, retired=not record.retired),
+            *_PROBLEMS,
+        )
+        if done is None:
             return
         self.say(
             (
-                self.t(N_("Retired: {title}")) if done.retired else self.t(N_("Restored: {title}"))
+                self.t(N_("Retired: {title}"))
+                if done.value.retired
+                else self.t(N_("Restored: {title}"))
             ).format(title=title)
         )
         await self.reload()

@@ -19,9 +19,9 @@ from bbs.goals.streaks import GoalError
 from bbs.i18n import N_
 from bbs.suggestions.records import ForYou, PeerMatch, Suggestion, SuggestionError
 from bbs.text_safety import truncate_display
-from screens.base import SAVE_KEY, PanelScreen
+from screens.base import SAVE_KEY, ForumPanel, PanelScreen
 from screens.tcss import default_css
-from screens.widgets import BUSY, KeyBar, PlainText, Tick, styled_line
+from screens.widgets import BUSY, PlainText, Tick, styled_line
 
 KIND_LABELS = {"board": N_("Board"), "thread": N_("Thread"), "resource": N_("Resource")}
 OFF_TEXT = N_(
@@ -53,7 +53,7 @@ def peer_prompt(p: PeerMatch, t: Callable[[object], str] = str) -> Content:
     return styled_line((f"{truncate_display(p.pseudonym, 24):<26}", "bold"), shared)
 
 
-class ForYouScreen(PanelScreen):
+class ForYouScreen(ForumPanel):
     """Suggestions (Enter opens, D dismisses) and peers (I invite, M message); Tab between."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -73,11 +73,9 @@ class ForYouScreen(PanelScreen):
         boards: BoardService,
         mail: MailService,
     ) -> None:
-        super().__init__()
+        super().__init__(boards=boards, mail=mail)
         self._suggestions = suggestions
         self._resources = resources
-        self._boards = boards
-        self._mail = mail
         self.shown: ForYou | None = None
 
     def compose(self) -> ComposeResult:
@@ -88,8 +86,7 @@ class ForYouScreen(PanelScreen):
             self.t(N_("People working on similar things")), id="peers-heading", classes="heading"
         )
         yield OptionList(id="peers")
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(
+        yield from self.footer(
             N_(" Enter open  D dismiss  Tab peers  I invite  M message  O settings  Esc back")
         )
 
@@ -118,20 +115,19 @@ class ForYouScreen(PanelScreen):
             themes = ", ".join(self.t(theme) for theme in shown.themes[:5])
             message = self.t(N_("Your themes: {themes}")).format(themes=themes)
         self.query_one("#message", PlainText).show(message)
-        options = self.query_one("#suggestions", OptionList)
-        keep = options.highlighted
-        options.clear_options()
-        for s in shown.suggestions:
-            options.add_option(Option(suggestion_prompt(s, self.t), id=f"{s.kind}:{s.item_id}"))
-        if shown.suggestions:
-            options.highlighted = min(keep or 0, len(shown.suggestions) - 1)
-        peers = self.query_one("#peers", OptionList)
-        keep = peers.highlighted
-        peers.clear_options()
-        for p in shown.peers:
-            peers.add_option(Option(peer_prompt(p, self.t), id=str(p.member_id)))
-        if shown.peers:
-            peers.highlighted = min(keep or 0, len(shown.peers) - 1)
+        self.show_options(
+            "suggestions",
+            [
+                Option(suggestion_prompt(s, self.t), id=f"{s.kind}:{s.item_id}")
+                for s in shown.suggestions
+            ],
+            keep=True,
+        )
+        self.show_options(
+            "peers",
+            [Option(peer_prompt(p, self.t), id=str(p.member_id)) for p in shown.peers],
+            keep=True,
+        )
         heading = self.query_one("#peers-heading", PlainText)
         if not shown.peers_enabled:
             heading.show(self.t(N_("Peer matching is off (O to change).")))
@@ -139,7 +135,7 @@ class ForYouScreen(PanelScreen):
             heading.show(self.t(N_("People working on similar things: nobody yet.")))
         else:
             heading.show(self.t(N_("People working on similar things (I invite, M message)")))
-        peers.display = bool(shown.peers)
+        self.query_one("#peers", OptionList).display = bool(shown.peers)
 
     def _current(self) -> Suggestion | None:
         options = self.query_one("#suggestions", OptionList)
@@ -270,8 +266,7 @@ class SuggestionSettingsScreen(PanelScreen):
         yield Tick(self.t(N_("Suggestions for me")), value=False, id="suggestions-on")
         yield Tick(self.t(N_("Peer matching (needs suggestions on)")), value=False, id="peers-on")
         yield Button(Content(self.t(N_("Save"))), id="save", compact=True)
-        yield PlainText("", id="status", classes="note")
-        yield KeyBar(N_(" Space tick  Tab move  Enter/Ctrl+S save  Esc back  F1 help"))
+        yield from self.footer(N_(" Space tick  Tab move  Enter/Ctrl+S save  Esc back  F1 help"))
 
     async def on_mount(self) -> None:
         self.query_one("#suggestions-on", Checkbox).focus()
