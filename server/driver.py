@@ -52,6 +52,9 @@ INPUT_SLICE = 2048
 # Hand the app at most this many events per loop pass: it handles everything queued
 # without yielding, at ~0.1-0.3 ms a key, so a long queue would hold everyone up.
 EVENTS_PER_PASS = 32
+# Keys typed together go to a field that takes them as one message, of at most this many
+# (one event of EVENTS_PER_PASS: a room line is 500 characters at most).
+TYPED_RUN_KEYS = 512
 # Input waiting to be parsed beyond this is dropped (with a note to the member).
 MAX_PENDING_INPUT = 1024 * 1024
 # A bracketed paste longer than this is cut off and skipped whole: the parser would hold
@@ -571,7 +574,7 @@ class SSHDriver(Driver):
             event = ready[0]
             typing = self._typed_into_focus(event)
             joins = typing and self._typed_together(event)
-            if together and not joins:
+            if together and (not joins or len(together) >= TYPED_RUN_KEYS):
                 run_end = self._hand_together(together)
                 together = []
             if run_end is not None and not typing:
@@ -583,8 +586,9 @@ class SSHDriver(Driver):
             ready.popleft()
             if joins:
                 assert isinstance(event, events.Key)
+                if not together:
+                    delivered += 1  # the run is one message, and costs about one key
                 together.append(event)
-                delivered += 1
                 continue
             if not self._deliver(event):
                 continue
