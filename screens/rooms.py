@@ -359,10 +359,14 @@ class RoomInput(TextField):
         if event.key == "enter":
             event.stop()
             event.prevent_default()
-            value, self.value = self.value, ""
-            self.post_message(self.Submitted(self, value, None))
+            self.enter_typed()
             return
         await super()._on_key(event)
+
+    def enter_typed(self) -> None:
+        """Enter: the line goes, and the field is empty for the next."""
+        value, self.value = self.value, ""
+        self.post_message(self.Submitted(self, value, None))
 
     def type_text(self, text: str) -> None:
         """Printable keys that came together, typed in as one (see `TypedText`)."""
@@ -371,6 +375,9 @@ class RoomInput(TextField):
     def _on_typed_text(self, message: TypedText) -> None:
         message.stop()
         self.type_text(message.text)
+        if message.enter:
+            # In the same handler: no frame of the typed line between it and its Enter.
+            self.enter_typed()
 
     def _on_paste(self, event: Paste) -> None:
         lines = [line for line in event.text.splitlines() if line.strip()]

@@ -51,6 +51,7 @@ __all__ = [
     "QuietCrashApp",
     "Read1",
     "RowScroller",
+    "TakesTypedLine",
     "TakesTypedText",
     "TextualChanged",
     "TokenCallback",
@@ -270,7 +271,10 @@ class TypedText(Message, bubble=False):
     def __init__(self, keys: Sequence[Key]) -> None:
         super().__init__()
         self.keys = tuple(keys)
-        self.text = "".join(key.character or "" for key in self.keys)
+        # An Enter that came right behind them, for a field that takes it so (`enter`).
+        self.enter = bool(self.keys) and self.keys[-1].key == "enter"
+        typed = self.keys[:-1] if self.enter else self.keys
+        self.text = "".join(key.character or "" for key in typed)
 
 
 @runtime_checkable
@@ -278,6 +282,13 @@ class TakesTypedText(Protocol):
     """A field that takes a `TypedText` as its keys one by one would have typed."""
 
     def type_text(self, text: str) -> None: ...
+
+
+@runtime_checkable
+class TakesTypedLine(TakesTypedText, Protocol):
+    """A field that also takes the Enter right behind typed text as its Enter key."""
+
+    def enter_typed(self) -> None: ...
 
 
 def hand_typed_text(app: App[Any], typed: TypedText, field: Widget) -> None:

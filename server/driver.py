@@ -28,6 +28,7 @@ from screens.textual_compat import (
     ParseTimeout,
     Peek1,
     Read1,
+    TakesTypedLine,
     TakesTypedText,
     TokenCallback,
     TypedText,
@@ -575,6 +576,17 @@ class SSHDriver(Driver):
             typing = self._typed_into_focus(event)
             joins = typing and self._typed_together(event)
             if together and (not joins or len(together) >= TYPED_RUN_KEYS):
+                if not joins and self._enter_after_typed(event):
+                    # The Enter behind them goes with them, and is followed as an Enter
+                    # (what it sets off settles before the next key goes).
+                    assert isinstance(event, events.Key)
+                    ready.popleft()
+                    typed = self._hand_together([*together, event])
+                    together = []
+                    run_end = None
+                    self._follow(typed, typing=False)
+                    delivered += 1
+                    continue
                 run_end = self._hand_together(together)
                 together = []
             if run_end is not None and not typing:
@@ -658,6 +670,15 @@ class SSHDriver(Driver):
             isinstance(event, events.Key)
             and event.is_printable
             and isinstance(self._session_app.focused, TakesTypedText)
+        )
+
+    def _enter_after_typed(self, event: Message) -> bool:
+        """Is this an Enter right behind keys typed together, for a field that takes it
+        with them?"""
+        return (
+            isinstance(event, events.Key)
+            and event.key == "enter"
+            and isinstance(self._session_app.focused, TakesTypedLine)
         )
 
     def _hand_together(self, keys: list[events.Key]) -> Message:

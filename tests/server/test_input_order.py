@@ -179,19 +179,19 @@ async def test_keys_typed_behind_a_key_whose_worker_opens_a_dialog_land_in_the_d
 
 
 async def test_keys_that_came_together_reach_a_room_line_as_one_in_their_order() -> None:
-    # A line typed ahead arrives in one read: the room's field takes its printable keys as
-    # one message (textual_compat.TypedText), and an Enter in the middle still ends a line
-    # with only the keys before it.
+    # A line typed ahead arrives in one read: the room's field takes its printable keys
+    # and the Enter behind them as one message (textual_compat.TypedText), and each Enter
+    # still ends a line with only the keys before it.
     from textual.widgets import Input
 
     from screens.rooms import RoomInput
     from screens.textual_compat import TypedText
 
-    runs: list[str] = []
+    runs: list[tuple[str, bool]] = []
 
     class Counting(RoomInput):
         def _on_typed_text(self, message: TypedText) -> None:
-            runs.append(message.text)  # RoomInput's own handler runs after this one
+            runs.append((message.text, message.enter))  # RoomInput's handler runs next
 
     class Room(App[None]):
         def __init__(self, link: TerminalLink) -> None:
@@ -226,5 +226,6 @@ async def test_keys_that_came_together_reach_a_room_line_as_one_in_their_order()
     await app.run_async()
     await task
     assert app.said == lines
-    # Runs of more than one key go as one; a lone key ("x") as itself.
-    assert runs == [lines[0], lines[2], "after"]
+    # Each line's keys go as one, with the Enter behind them (in the same handler, so no
+    # frame shows a typed line a moment before it goes); the last keys have no Enter yet.
+    assert runs == [(lines[0], True), ("x", True), (lines[2], True), ("after", False)]

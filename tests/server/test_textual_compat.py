@@ -378,6 +378,50 @@ async def test_typed_text_goes_to_the_field_while_it_has_focus_and_else_key_by_k
         assert got == ["hello", "axb"] and other.value == "yes"
 
 
+async def test_typed_text_with_its_enter_goes_key_by_key_when_a_priority_binding_has_enter() -> (
+    None
+):
+    apply_textual_patches()
+    got: list[str] = []
+
+    class Line(TextField):
+        def type_text(self, text: str) -> None:
+            got.append(text)
+
+        def enter_typed(self) -> None:
+            got.append("enter")
+
+        def _on_typed_text(self, message: compat.TypedText) -> None:
+            self.type_text(message.text)
+            if message.enter:
+                self.enter_typed()
+
+    class Bound(App[None]):
+        BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "mark", "Mark", priority=True)]
+        marks = 0
+
+        def compose(self) -> ComposeResult:
+            yield Line()
+
+        def action_mark(self) -> None:
+            self.marks += 1
+
+    app = Bound()
+    async with app.run_test(size=(40, 6)) as pilot:
+        field = app.query_one(Line)
+        field.focus()
+        await pilot.pause()
+        typed = compat.TypedText(
+            [events.Key("h", "h"), events.Key("i", "i"), events.Key("enter", "\r")]
+        )
+        assert (typed.text, typed.enter) == ("hi", True)
+        assert isinstance(field, compat.TakesTypedLine)
+        compat.hand_typed_text(app, typed, field)
+        await pilot.pause()
+        # As Textual handles them one by one: the keys typed, the Enter to the binding.
+        assert got == [] and field.value == "hi" and app.marks == 1
+
+
 def test_an_empty_toast_rack_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     apply_textual_patches()
     looked: list[object] = []
