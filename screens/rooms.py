@@ -48,11 +48,13 @@ from screens.base import BBSScreen, PanelScreen
 from screens.live import Live
 from screens.tcss import default_css
 from screens.textual_compat import (
+    TypedText,
     has_notifications,
     layout_pending,
     repaint_pending,
     row_scroller,
     shift_rendered_lines,
+    type_as_keys,
 )
 from screens.widgets import BUSY, KeyBar, PlainText, TextField, session_text
 
@@ -357,10 +359,25 @@ class RoomInput(TextField):
         if event.key == "enter":
             event.stop()
             event.prevent_default()
-            value, self.value = self.value, ""
-            self.post_message(self.Submitted(self, value, None))
+            self.enter_typed()
             return
         await super()._on_key(event)
+
+    def enter_typed(self) -> None:
+        """Enter: the line goes, and the field is empty for the next."""
+        value, self.value = self.value, ""
+        self.post_message(self.Submitted(self, value, None))
+
+    def type_text(self, text: str) -> None:
+        """Printable keys that came together, typed in as one (see `TypedText`)."""
+        type_as_keys(self, text, clean_line)
+
+    def _on_typed_text(self, message: TypedText) -> None:
+        message.stop()
+        self.type_text(message.text)
+        if message.enter:
+            # In the same handler: no frame of the typed line between it and its Enter.
+            self.enter_typed()
 
     def _on_paste(self, event: Paste) -> None:
         lines = [line for line in event.text.splitlines() if line.strip()]

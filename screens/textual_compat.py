@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 import textual.app as textual_app
 from rich.color import ColorSystem
@@ -36,6 +36,8 @@ from textual.events import Key
 from textual.filter import LineFilter
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import Input
+from textual.widgets.input import Selection
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -49,13 +51,17 @@ __all__ = [
     "QuietCrashApp",
     "Read1",
     "RowScroller",
+    "TakesTypedLine",
+    "TakesTypedText",
     "TextualChanged",
     "TokenCallback",
+    "TypedText",
     "UncachedXTermParser",
     "XTermParser",
     "app_driver",
     "apply_textual_patches",
     "forget_rendered_lines",
+    "hand_typed_text",
     "has_notifications",
     "is_closing",
     "layout_pending",
@@ -70,6 +76,7 @@ __all__ = [
     "stopped_before",
     "takes_no_arguments",
     "terminal_size",
+    "type_as_keys",
     "use_line_filter",
     "without_tooltips",
 ]
@@ -251,6 +258,103 @@ def takes_no_arguments(cls: C) -> C:
     return cls
 
 
+# -- keys that came together ------------------------------------------------------------
+class TypedText(Message, bubble=False):
+    """Printable keys that reached the server in one read, for the field that has focus.
+
+    A line typed ahead (a slow link, a client that sends a line at once) arrives as a run
+    of keys; a field that takes it as one (`TakesTypedText`) types them in the order they
+    came, as Input does key by key, with one change of its value and cursor instead of
+    one per key (each sets off a dozen reactives, a Changed message and a scroll).
+    """
+
+    def __init__(self, keys: Sequence[Key]) -> None:
+        super().__init__()
+        self.keys = tuple(keys)
+        # An Enter that came right behind them, for a field that takes it so (`enter`).
+        self.enter = bool(self.keys) and self.keys[-1].key == "enter"
+        typed = self.keys[:-1] if self.enter else self.keys
+        self.text = "".join(key.character or "" for key in typed)
+
+
+@runtime_checkable
+class TakesTypedText(Protocol):
+    """A field that takes a `TypedText` as its keys one by one would have typed."""
+
+    def type_text(self, text: str) -> None: ...
+
+
+@runtime_checkable
+class TakesTypedLine(TakesTypedText, Protocol):
+    """A field that also takes the Enter right behind typed text as its Enter key."""
+
+    def enter_typed(self) -> None: ...
+
+
+def hand_typed_text(app: App[Any], typed: TypedText, field: Widget) -> None:
+    """Where the app would look at the first of `typed.keys`: to `field` as one if it
+    still has focus and no priority binding takes one of the keys (App.on_event runs
+    those first); otherwise the keys go back to the app one by one, in order."""
+    priority = {
+        key
+        for _namespace, bindings in app.screen._binding_chain
+        for key, found in bindings.key_to_bindings.items()
+        if any(binding.priority for binding in found)
+    }
+    if app.focused is field and not any(key.key in priority for key in typed.keys):
+        typed._set_forwarded()  # as App.on_event forwards a key
+        field.post_message(typed)
+        return
+    for key in typed.keys:
+        app.post_message(key)
+
+
+def type_as_keys(field: Input, text: str, clean: Callable[[str], str]) -> None:
+    """Type `text` into `field` as its printable keys would have one by one.
+
+    Each character as `Input._on_key` then `Input.replace` (after `clean`, as the
+    field's own `replace` does) would: over a selection or at the cursor, refused with
+    the bell past `max_length`, the value through `validate_value`, the cursor after it;
+    but the value and the cursor are set once, at the end. A field restricted by a
+    pattern or a type takes the characters one key at a time instead.
+    """
+    field._restart_blink()
+    if field.restrict is not None or field.type != "text":
+        for character in text:
+            selection = field.selection
+            if selection.is_empty:
+                field.insert_text_at_cursor(character)
+            else:
+                field.replace(character, *selection)
+        return
+    # As Reactive._set validates a value set.
+    validators = [
+        function
+        for function in (
+            getattr(field, "_validate_value", None),
+            getattr(field, "validate_value", None),
+        )
+        if callable(function)
+    ]
+    value = field.value
+    selection = field.selection
+    for character in text:
+        start, end = (selection.end, selection.end) if selection.is_empty else selection
+        piece = clean(character)
+        start, end = sorted((max(0, start), min(len(value), end)))
+        new_value = f"{value[:start]}{piece}{value[end:]}"
+        if field.max_length and len(new_value) > field.max_length:
+            field.restricted()
+            continue
+        for validate in validators:
+            new_value = validate(new_value)
+        value = new_value
+        cursor = min(max(0, start + len(piece)), len(value))
+        selection = Selection.cursor(cursor)
+    field.value = value
+    field.selection = selection
+
+
 # -- process-wide patches -----------------------------------------------------------------
 _applied = False
 # What each patch replaced, by name: tests hash their source against the pinned Textual.
@@ -315,6 +419,7 @@ def apply_textual_patches() -> None:
     _inner_outer_without_the_cache()
     _box_models_of_the_current_layout()
     _keep_reverse_in_visual_styles()
+    _typing_as_input_types()
     _applied = True
 
 
@@ -1209,3 +1314,11 @@ def _keep_reverse_in_visual_styles() -> None:
         return style
 
     Widget.get_visual_style = get_visual_style  # type: ignore[method-assign]
+
+
+def _typing_as_input_types() -> None:
+    """No patch: `type_as_keys` does what these do for each printable key, so their
+    source is hashed with the patches' (a Textual that changes them fails the test)."""
+    _method(Input, "_on_key", "typing_as_input_types_on_key", ("self", "event"))
+    _method(Input, "replace", "typing_as_input_types_replace", ("self", "text", "start", "end"))
+    _method(Input, "validate_selection", "typing_as_input_types_selection", ("self", "selection"))

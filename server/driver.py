@@ -28,9 +28,13 @@ from screens.textual_compat import (
     ParseTimeout,
     Peek1,
     Read1,
+    TakesTypedLine,
+    TakesTypedText,
     TokenCallback,
+    TypedText,
     UncachedXTermParser,
     XTermParser,
+    hand_typed_text,
     is_closing,
     set_terminal_size,
     stopped_before,
@@ -42,12 +46,16 @@ from server.frame_filter import FrameFilter
 if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
+    from textual.widget import Widget
 
 # Parse at most this many characters per loop pass; others' sessions run in between.
 INPUT_SLICE = 2048
 # Hand the app at most this many events per loop pass: it handles everything queued
 # without yielding, at ~0.1-0.3 ms a key, so a long queue would hold everyone up.
 EVENTS_PER_PASS = 32
+# Keys typed together go to a field that takes them as one message, of at most this many
+# (one event of EVENTS_PER_PASS: a room line is 500 characters at most).
+TYPED_RUN_KEYS = 512
 # Input waiting to be parsed beyond this is dropped (with a note to the member).
 MAX_PENDING_INPUT = 1024 * 1024
 # A bracketed paste longer than this is cut off and skipped whole: the parser would hold
@@ -219,6 +227,22 @@ class _SessionParser(UncachedXTermParser):
                     held = ESC
                 else:
                     request = textual.send(char)
+
+
+@takes_no_arguments
+class _HandTyped:
+    """Runs in the app's queue where the first of a run of typed keys would: hands the
+    run to the field as one (`hand_typed_text`)."""
+
+    __slots__ = ("app", "field", "typed")
+
+    def __init__(self, app: App[Any], typed: TypedText, field: Widget) -> None:
+        self.app = app
+        self.typed = typed
+        self.field = field
+
+    def __call__(self) -> None:
+        hand_typed_text(self.app, self.typed, self.field)
 
 
 @takes_no_arguments  # Textual's invoke() need not inspect the callback's signature
@@ -543,10 +567,28 @@ class SSHDriver(Driver):
         # Keys the focused field types in go to it back to back (they stop there, and its
         # queue keeps their order); the last of such a run is followed, so that the key
         # after it (Tab, Ctrl+S) waits until they are all in.
+        # Printable keys of such a run that came in together go to a field that takes
+        # them so as one message (`TypedText`), typed in as it would key by key.
         run_end: Message | None = None
+        together: list[events.Key] = []
         while ready and delivered < EVENTS_PER_PASS:
             event = ready[0]
             typing = self._typed_into_focus(event)
+            joins = typing and self._typed_together(event)
+            if together and (not joins or len(together) >= TYPED_RUN_KEYS):
+                if not joins and self._enter_after_typed(event):
+                    # The Enter behind them goes with them, and is followed as an Enter
+                    # (what it sets off settles before the next key goes).
+                    assert isinstance(event, events.Key)
+                    ready.popleft()
+                    typed = self._hand_together([*together, event])
+                    together = []
+                    run_end = None
+                    self._follow(typed, typing=False)
+                    delivered += 1
+                    continue
+                run_end = self._hand_together(together)
+                together = []
             if run_end is not None and not typing:
                 self._follow(run_end, typing=True)
                 run_end = None
@@ -554,6 +596,12 @@ class SSHDriver(Driver):
             if following is not None and not (typing and following.typing):
                 break
             ready.popleft()
+            if joins:
+                assert isinstance(event, events.Key)
+                if not together:
+                    delivered += 1  # the run is one message, and costs about one key
+                together.append(event)
+                continue
             if not self._deliver(event):
                 continue
             delivered += 1
@@ -561,6 +609,8 @@ class SSHDriver(Driver):
                 run_end = event
             elif isinstance(event, (events.Key, events.Paste)):
                 self._follow(event, typing=False)
+        if together:
+            run_end = self._hand_together(together)
         if run_end is not None:
             self._follow(run_end, typing=True)
         if self._following is not None:
@@ -612,6 +662,38 @@ class SSHDriver(Driver):
         except Exception:
             return False
         return focused is not None and focused.check_consume_key(event.key, event.character)
+
+    def _typed_together(self, event: Message) -> bool:
+        """Is this key, typed into the focused field, printable, and does the field take
+        keys that came together as one?"""
+        return (
+            isinstance(event, events.Key)
+            and event.is_printable
+            and isinstance(self._session_app.focused, TakesTypedText)
+        )
+
+    def _enter_after_typed(self, event: Message) -> bool:
+        """Is this an Enter right behind keys typed together, for a field that takes it
+        with them?"""
+        return (
+            isinstance(event, events.Key)
+            and event.key == "enter"
+            and isinstance(self._session_app.focused, TakesTypedLine)
+        )
+
+    def _hand_together(self, keys: list[events.Key]) -> Message:
+        """Hand the app keys typed together; returns the message to follow."""
+        focused = self._session_app.focused
+        if len(keys) == 1 or focused is None:
+            for key in keys:
+                self._deliver(key)
+            return keys[-1]
+        self._paste_cut = False  # as _deliver: a key after cut input goes on
+        typed = TypedText(keys)
+        self.process_message(
+            events.Callback(callback=_HandTyped(self._session_app, typed, focused))
+        )
+        return typed
 
     def _follow(self, event: Message, *, typing: bool) -> None:
         # A later key of a run of typing replaces the follower of the one before it: both

@@ -33,6 +33,13 @@ ORIGINALS = {
 }
 
 
+# asyncssh's own send_packet and _send, taken before any test here runs an installer
+# again (one whose second target is gone has recorded the patched first one by then).
+apply_asyncssh_patches()
+ASYNCSSH_SEND_PACKET = patched_originals()["one_write_per_packet_and_its_ignore"]
+ASYNCSSH_SEND = patched_originals()["one_write_per_packet_and_its_ignore_send"]
+
+
 def _sha256(function: Any) -> str:
     return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
 
@@ -88,9 +95,11 @@ def test_a_patch_whose_target_takes_other_parameters_refuses_to_install(
         compat._one_write_per_packet_and_its_ignore()
 
 
-async def _one_session(monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, int]:
+async def _one_session(
+    monkeypatch: pytest.MonkeyPatch, ciphers: tuple[str, ...] = (), sizes: list[int] | None = None
+) -> tuple[bytes, int]:
     """A session that logs in and reads a few lines: what it read, and how many writes
-    the server's socket took."""
+    the server's socket took (their sizes in `sizes`); `ciphers` the client offers."""
     writes: list[int] = []
     transport_class: Any = asyncio.selector_events._SelectorSocketTransport  # type: ignore[attr-defined]
     write = transport_class.write
@@ -103,6 +112,7 @@ async def _one_session(monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, int]:
 
     monkeypatch.setattr(transport_class, "write", counting)
     key = asyncssh.generate_private_key("ssh-ed25519")
+    options: dict[str, Any] = {"encryption_algs": list(ciphers)} if ciphers else {}
 
     class Server(asyncssh.SSHServer):
         def begin_auth(self, username: str) -> bool:
@@ -131,12 +141,15 @@ async def _one_session(monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, int]:
             username="x",
             agent_path=None,
             client_keys=None,
+            **options,
         ) as conn:
             result = await conn.run(encoding=None)
     finally:
         server.close()
         await server.wait_closed()
     assert isinstance(result.stdout, bytes)
+    if sizes is not None:
+        sizes.extend(writes)
     return result.stdout, len(writes)
 
 
@@ -145,18 +158,43 @@ async def test_an_encrypted_packet_leaves_with_its_ignore_packet_in_one_write(
 ) -> None:
     apply_asyncssh_patches()
     read, writes = await _one_session(monkeypatch)
-    originals = patched_originals()
     with monkeypatch.context() as unpatched:
-        unpatched.setattr(
-            SSHConnection, "send_packet", originals["one_write_per_packet_and_its_ignore"]
-        )
-        unpatched.setattr(
-            SSHConnection, "_send", originals["one_write_per_packet_and_its_ignore_send"]
-        )
+        unpatched.setattr(SSHConnection, "send_packet", ASYNCSSH_SEND_PACKET)
+        unpatched.setattr(SSHConnection, "_send", ASYNCSSH_SEND)
         read_before, writes_before = await _one_session(unpatched)
     assert read == read_before == b"line 0\nline 1\nline 2\n"
     # Every packet after the key exchange had an ignore packet written before it.
     assert writes_before >= 10 and writes_before - writes >= 6, (writes, writes_before)
+
+
+@pytest.mark.parametrize(
+    ("cipher", "aead"),
+    [
+        ("chacha20-poly1305@openssh.com", True),
+        ("aes256-gcm@openssh.com", True),
+        ("aes256-ctr", False),  # (the server offers no CBC cipher)
+    ],
+)
+async def test_no_ignore_packet_goes_before_a_packet_sent_with_an_aead_cipher(
+    monkeypatch: pytest.MonkeyPatch, cipher: str, aead: bool
+) -> None:
+    apply_asyncssh_patches()
+    sizes: list[int] = []
+    read, writes = await _one_session(monkeypatch, (cipher,), sizes)
+    with monkeypatch.context() as with_ignore:
+        # Only the one-write patch, as it was installed.
+        with_ignore.setattr(SSHConnection, "send_packet", compat._one_write_send_packet)
+        sizes_before: list[int] = []
+        read_before, writes_before = await _one_session(with_ignore, (cipher,), sizes_before)
+    assert read == read_before == b"line 0\nline 1\nline 2\n"
+    assert writes == writes_before
+    if aead:
+        # An empty ignore packet is 16 bytes and a 16-byte tag: one fewer a write after
+        # the key exchange.
+        fewer = sum(sizes_before) - sum(sizes)
+        assert fewer % 32 == 0 and fewer // 32 >= 6, (sizes, sizes_before)
+    else:
+        assert sizes == sizes_before
 
 
 def _packets() -> list[tuple[bytes, bytes, bytes]]:

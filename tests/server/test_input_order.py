@@ -176,3 +176,56 @@ async def test_keys_typed_behind_a_key_whose_worker_opens_a_dialog_land_in_the_d
     await app.run_async()
     await task
     assert typed == ["hello"]
+
+
+async def test_keys_that_came_together_reach_a_room_line_as_one_in_their_order() -> None:
+    # A line typed ahead arrives in one read: the room's field takes its printable keys
+    # and the Enter behind them as one message (textual_compat.TypedText), and each Enter
+    # still ends a line with only the keys before it.
+    from textual.widgets import Input
+
+    from screens.rooms import RoomInput
+    from screens.textual_compat import TypedText
+
+    runs: list[tuple[str, bool]] = []
+
+    class Counting(RoomInput):
+        def _on_typed_text(self, message: TypedText) -> None:
+            runs.append((message.text, message.enter))  # RoomInput's handler runs next
+
+    class Room(App[None]):
+        def __init__(self, link: TerminalLink) -> None:
+            super().__init__(driver_class=SSHDriver)
+            self.terminal_link = link
+            self.said: list[str] = []
+
+        def compose(self) -> ComposeResult:
+            yield Counting(id="say")
+
+        def on_mount(self) -> None:
+            self.query_one(Counting).focus()
+
+        def on_input_submitted(self, event: Input.Submitted) -> None:
+            self.said.append(event.value)
+
+    apply_textual_patches()
+    link = TerminalLink(Channel(), 80, 24)
+    app = Room(link)
+    lines = ["feeling a bit better today, thanks all", "x", "ünïcode and 😊 too"]
+
+    async def drive() -> None:
+        try:
+            await wait_until(lambda: link.driver is not None and app.focused is not None)
+            driver_of(link).feed("\r".join(lines).encode() + b"\r" + b"after")
+            await wait_until(lambda: len(app.said) == 3, what="three lines")
+            await wait_until(lambda: app.query_one(Counting).value == "after", what="the rest")
+        finally:
+            app.exit()
+
+    task = asyncio.get_running_loop().create_task(drive())
+    await app.run_async()
+    await task
+    assert app.said == lines
+    # Each line's keys go as one, with the Enter behind them (in the same handler, so no
+    # frame shows a typed line a moment before it goes); the last keys have no Enter yet.
+    assert runs == [(lines[0], True), ("x", True), (lines[2], True), ("after", False)]

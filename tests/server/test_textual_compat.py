@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import textual._callback as textual_callback
@@ -27,7 +27,7 @@ from textual import events, on
 from textual._callback import count_parameters
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.css.stylesheet import Stylesheet
@@ -68,7 +68,7 @@ from screens.textual_compat import (
     use_line_filter,
     without_tooltips,
 )
-from screens.widgets import BBSTextArea
+from screens.widgets import BBSTextArea, TextField
 from server.driver import SSHDriver, TerminalLink
 from server.frame_filter import scroll_sequence
 from tests.driver_harness import Channel, run_with, wait_until
@@ -98,6 +98,9 @@ ORIGINALS = {
     "dispatch_planned_once_per_class": "42cf0aeddecf314f6e7557e1aee0003f91b0aec2a8309a5c9595e8a98f94e073",  # noqa: E501
     "light_message_queues_message_queue": "031379438d26e6dc96a07da302e374dbab344ac6a4c6ae6d9a79a300cfaea059",  # noqa: E501
     "light_message_queues_mounted_event": "43fba6a72279d8e5a98119c3c992e0113d7655bd7971b1c797674b6f2cc5d142",  # noqa: E501
+    "typing_as_input_types_on_key": "55068e7ce456e598b6417ac86e9c08abfaa76139e068a46bd3c49c4d9a7f43b1",  # noqa: E501
+    "typing_as_input_types_replace": "d376372fe3de18e49d19ad647cbb1525843c463af0deaed2544e9454b25e94fd",  # noqa: E501
+    "typing_as_input_types_selection": "5d486f03bb822568198b12d691d656486f4795b7fdec69ed5b214698a9a9f25d",  # noqa: E501
 }
 
 
@@ -145,6 +148,9 @@ INSTALLERS = [
     (compat._parameters_counted_from_the_code, textual_callback, "_count_parameters"),
     (compat._dispatch_planned_once_per_class, MessagePump, "_get_dispatch_methods"),
     (compat._light_message_queues, MessagePump, "_mounted_event"),
+    (compat._typing_as_input_types, Input, "_on_key"),
+    (compat._typing_as_input_types, Input, "replace"),
+    (compat._typing_as_input_types, Input, "validate_selection"),
 ]
 
 
@@ -269,6 +275,151 @@ async def test_a_same_size_resize_does_not_lay_the_screen_out_again() -> None:
         screen._refresh_layout = lambda *a, **k: (calls.append(a), original(*a, **k))[1]  # type: ignore[method-assign]
         screen._screen_resized(screen.size)
         assert calls == []
+
+
+class _Counted(TextField):
+    """A field that counts its bells and the values its Changed messages carried."""
+
+    def __init__(self, value: str, max_length: int) -> None:
+        super().__init__(value, max_length=max_length)
+        self.bells = 0
+        self.changes: list[str] = []
+
+    def restricted(self) -> None:
+        self.bells += 1
+
+    def _on_input_changed(self, event: Input.Changed) -> None:
+        self.changes.append(event.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "selection", "text", "max_length"),
+    [
+        ("", (0, 0), "feeling better today", 0),
+        ("abc", (1, 1), "xyz", 0),  # in the middle
+        ("abcdef", (4, 1), "Q!", 0),  # over a selection made backwards
+        ("abc", (3, 3), "defghij", 6),  # the field fills up: the bell for each key over
+        ("abcdef", (0, 6), "ün 😊 字", 0),  # replaces it all; wide and astral characters
+    ],
+)
+async def test_keys_typed_as_one_end_as_the_same_keys_typed_one_by_one(
+    value: str, selection: tuple[int, int], text: str, max_length: int
+) -> None:
+    from textual.widgets.input import Selection
+
+    from bbs.text_safety import clean_line
+
+    apply_textual_patches()
+
+    class Two(App[None]):
+        def compose(self) -> ComposeResult:
+            yield _Counted(value, max_length)
+            yield _Counted(value, max_length)
+
+    app = Two()
+    async with app.run_test(size=(40, 6)) as pilot:
+        one, other = app.query(_Counted).results(_Counted)
+        for field in (one, other):
+            field.selection = Selection(*selection)
+        await pilot.pause()
+        for field in (one, other):
+            field.changes.clear()
+        for character in text:
+            await Input._on_key(one, events.Key(character, character))
+        compat.type_as_keys(other, text, clean_line)
+        await pilot.pause()
+        assert (other.value, other.selection, other.bells) == (one.value, one.selection, one.bells)
+        assert other.changes[-1:] == one.changes[-1:]  # one Changed, with the last value
+        assert len(other.changes) <= 1
+
+
+async def test_typed_text_goes_to_the_field_while_it_has_focus_and_else_key_by_key() -> None:
+    apply_textual_patches()
+    got: list[str] = []
+
+    class Taking(TextField):
+        def type_text(self, text: str) -> None:
+            got.append(text)
+
+        def _on_typed_text(self, message: compat.TypedText) -> None:
+            self.type_text(message.text)
+
+    class Bound(App[None]):
+        BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "mark", "Mark", priority=True)]
+        marks = 0
+
+        def compose(self) -> ComposeResult:
+            yield Taking()
+            yield TextField(id="other")
+
+        def action_mark(self) -> None:
+            self.marks += 1
+
+    app = Bound()
+    async with app.run_test(size=(40, 6)) as pilot:
+        field = app.query_one(Taking)
+        field.focus()
+        await pilot.pause()
+        keys = [events.Key(c, c) for c in "hello"]
+        compat.hand_typed_text(app, compat.TypedText(keys), field)
+        await pilot.pause()
+        assert got == ["hello"] and field.value == ""
+        # A printable priority binding is dropped from the chain while a field that
+        # types the key has focus (Screen._binding_chain): the key is typed, as one by one.
+        compat.hand_typed_text(app, compat.TypedText([events.Key(c, c) for c in "axb"]), field)
+        await pilot.pause()
+        assert got == ["hello", "axb"] and app.marks == 0
+        # Focus moved on before the app got to them: they go where focus is now.
+        other = app.query_one("#other", TextField)
+        other.focus()
+        await pilot.pause()
+        compat.hand_typed_text(app, compat.TypedText([events.Key(c, c) for c in "yes"]), field)
+        await pilot.pause()
+        assert got == ["hello", "axb"] and other.value == "yes"
+
+
+async def test_typed_text_with_its_enter_goes_key_by_key_when_a_priority_binding_has_enter() -> (
+    None
+):
+    apply_textual_patches()
+    got: list[str] = []
+
+    class Line(TextField):
+        def type_text(self, text: str) -> None:
+            got.append(text)
+
+        def enter_typed(self) -> None:
+            got.append("enter")
+
+        def _on_typed_text(self, message: compat.TypedText) -> None:
+            self.type_text(message.text)
+            if message.enter:
+                self.enter_typed()
+
+    class Bound(App[None]):
+        BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "mark", "Mark", priority=True)]
+        marks = 0
+
+        def compose(self) -> ComposeResult:
+            yield Line()
+
+        def action_mark(self) -> None:
+            self.marks += 1
+
+    app = Bound()
+    async with app.run_test(size=(40, 6)) as pilot:
+        field = app.query_one(Line)
+        field.focus()
+        await pilot.pause()
+        typed = compat.TypedText(
+            [events.Key("h", "h"), events.Key("i", "i"), events.Key("enter", "\r")]
+        )
+        assert (typed.text, typed.enter) == ("hi", True)
+        assert isinstance(field, compat.TakesTypedLine)
+        compat.hand_typed_text(app, typed, field)
+        await pilot.pause()
+        # As Textual handles them one by one: the keys typed, the Enter to the binding.
+        assert got == [] and field.value == "hi" and app.marks == 1
 
 
 def test_an_empty_toast_rack_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
