@@ -946,6 +946,8 @@ def _styles_shared_across_apps() -> None:
                 ),
                 "odd" in pseudo or "even" in pseudo,
             )
+            if len(_candidates) >= _SHARED_STYLES_LIMIT:
+                _candidates.clear()
             candidates = _candidates[kind] = (tuple(sorted(pseudo)), flags)
         names, flags = candidates
         path: list[Any] = [kind]

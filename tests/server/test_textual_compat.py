@@ -499,6 +499,7 @@ def test_shared_styles_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     apply_textual_patches()
     monkeypatch.setattr(compat, "_SHARED_STYLES_LIMIT", 2)
     monkeypatch.setattr(compat, "_shared_styles", {})
+    monkeypatch.setattr(compat, "_candidates", {})
 
     class Three(App[None]):
         def compose(self) -> ComposeResult:
@@ -512,6 +513,7 @@ def test_shared_styles_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 
     asyncio.run(run())
     assert 0 < len(compat._shared_styles) <= 2
+    assert 0 < len(compat._candidates) <= 2
 
 
 class _ContentApp(App[None]):
