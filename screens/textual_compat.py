@@ -1395,8 +1395,11 @@ def _keep_reverse_in_visual_styles() -> None:
 
 # Content rendered to strips, shared by every app (see _content_rendered_once_for_every_app).
 _RENDERED_LIMIT = 256  # entries, least recently used out first: a menu is a few KiB
+# Only short texts are kept (menus, notes, key bars): a long post's render, kept for every
+# app, would hold its strips after every reader has gone.
+_SHARED_TEXT_LIMIT = 1024  # characters
 _content_heights: dict[tuple[Any, ...], int] = {}
-_CONTENT_HEIGHTS_LIMIT = 4096
+_CONTENT_HEIGHTS_LIMIT = 1024
 
 
 def _content_rendered_once_for_every_app() -> None:
@@ -1411,7 +1414,8 @@ def _content_rendered_once_for_every_app() -> None:
     styles given as strings parse (the app's CSS variables). With those as the key, the
     strips made for one app are handed to the next (Strips are never changed once made).
     A content with a selection, a style after rendering, or a span naming a component
-    class (".name", which depends on the widget) is rendered by Textual as before.
+    class (".name", which depends on the widget) is rendered by Textual as before, and so
+    is a long one (over 1,024 characters: a post), so that what is kept stays small.
     """
     from textual._context import active_app
     from textual.cache import LRUCache
@@ -1437,7 +1441,11 @@ def _content_rendered_once_for_every_app() -> None:
     def shared_render_strips(
         self: Content, width: int, height: int | None, style: Any, options: Any
     ) -> list[Any]:
-        if options.selection is not None or options.post_style is not None:
+        if (
+            options.selection is not None
+            or options.post_style is not None
+            or len(self._text) > _SHARED_TEXT_LIMIT
+        ):
             return list(render_strips(self, width, height, style, options))
         spans = tuple(self._spans)
         variables = None
@@ -1475,6 +1483,9 @@ def _content_rendered_once_for_every_app() -> None:
         return list(strips)
 
     def shared_get_height(self: Content, rules: Any, width: int) -> int:
+        if len(self._text) > _SHARED_TEXT_LIMIT:
+            own: int = get_height(self, rules, width)
+            return own
         get_rule = rules.get
         key = (
             type(self),

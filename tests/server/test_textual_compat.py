@@ -618,6 +618,16 @@ def test_theme_colours_are_textual_s_and_each_app_gets_its_own_copy() -> None:
     assert ThemeColours("#ff0000", dark=True).generate() != ThemeColours("#ff0000").generate()
 
 
+def test_a_long_content_is_not_kept_for_every_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    apply_textual_patches()
+    monkeypatch.setattr(compat, "_content_heights", {})
+    long = Content("word " * 300)
+    short = Content("word " * 10)
+    for content in (long, short):
+        content.get_height({}, 40)
+    assert [key[1] for key in compat._content_heights] == [short.plain]
+
+
 class _FlatScreen(Screen[None]):
     """A few texts, as the home screen has: no container whose own mount asks for more."""
 
