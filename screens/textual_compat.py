@@ -408,6 +408,7 @@ def apply_textual_patches() -> None:
     _no_tooltip_no_search()
     _reactive_reads_from_the_instance()
     _style_a_new_screen_once()
+    _styles_shared_across_apps()
     _one_layout_as_a_screen_comes_up()
     _light_message_queues()
     _parameters_counted_from_the_code()
@@ -420,6 +421,8 @@ def apply_textual_patches() -> None:
     _box_models_of_the_current_layout()
     _keep_reverse_in_visual_styles()
     _typing_as_input_types()
+    _content_rendered_once_for_every_app()
+    _theme_colours_worked_out_once()
     _applied = True
 
 
@@ -927,6 +930,185 @@ def _style_a_new_screen_once() -> None:
     Screen._on_screen_resume = _on_screen_resume  # type: ignore[method-assign]
 
 
+# What `Stylesheet.apply` worked out for a node, shared by every app (see
+# _styles_shared_across_apps): the candidate rules of a kind of node, then the rules that
+# won for a node at a given place in a given DOM.
+_NO_RULES: Any = object()  # no rule matched: Textual leaves the node's styles as they are
+_StylesEntry = tuple[Any, tuple[bool, bool, bool, bool]]
+_rule_lists: dict[tuple[int, ...], int] = {}
+_rule_lists_kept: list[list[Any]] = []  # their rules, alive, so that no id is reused
+_rule_list_numbers = iter(range(1 << 62))
+_candidates: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[bool, bool, bool, bool]]] = {}
+_shared_styles: dict[tuple[Any, ...], _StylesEntry] = {}
+_SHARED_STYLES_LIMIT = 4096  # entries; a home screen has about 20, every screen a few hundred
+_RULE_LISTS_LIMIT = 64  # stylesheets in use: one per theme, colour mode and set of widgets
+# The rules a `replace_rules` call gets while a node is styled the first time: [node, rules].
+_capturing: list[list[Any]] = []
+
+
+def _forget_shared_styles() -> None:
+    _rule_lists.clear()
+    _rule_lists_kept.clear()
+    _candidates.clear()
+    _shared_styles.clear()
+
+
+def _rule_list_number(stylesheet: Any) -> int:
+    """A number for the stylesheet's rule list (the same parsed rules in the same order get
+    the same number in every app), worked out again only when the rules change."""
+    rules_map = stylesheet.rules_map
+    noted = getattr(stylesheet, "_bbs_rule_list", None)
+    if noted is not None and noted[0] is rules_map:
+        number: int = noted[1]
+        return number
+    rules = stylesheet.rules
+    ids = tuple(map(id, rules))
+    found = _rule_lists.get(ids)
+    if found is None:
+        if len(_rule_lists) >= _RULE_LISTS_LIMIT:
+            _forget_shared_styles()
+        found = _rule_lists[ids] = next(_rule_list_numbers)
+        _rule_lists_kept.append(list(rules))
+    stylesheet._bbs_rule_list = (rules_map, found)
+    return found
+
+
+def _styles_shared_across_apps() -> None:
+    """A node styled like one already styled in another app gets the same rules without
+    matching every selector again.
+
+    Every session's home screen is the same DOM: the same kinds of widget, with the same
+    ids and classes, in the same places, styled by the same parsed rules (shared by every
+    app: _share_parsed_css). Textual matches every candidate rule's selectors against the
+    node's path for every node of every app (`Stylesheet.apply`: 13% of a session start's
+    CPU, profiled). What decides the outcome is only this: the stylesheet's rules, in
+    order; and, for the node and each of its ancestors, its type (the CSS type names and
+    pseudo-class checks), its id, its classes, and whether it has each pseudo-class that
+    any candidate rule names. With those as the key, the outcome (the rules that won, or
+    none, and the four "has a hover/focus-within/order/odd-even style" flags) is kept and
+    handed to the next node with the same key, through Textual's own `replace_rules` and
+    component-class pass as before. A key that cannot be worked out (a pseudo-class check
+    that raises) goes to Textual's apply, as does everything the first time.
+    """
+    from textual.css.match import _check_selectors
+    from textual.css.model import Selector
+    from textual.css.stylesheet import Stylesheet
+    from textual.dom import DOMNode
+
+    patch = "styles_shared_across_apps"
+    replace = _method(
+        Stylesheet, "replace_rules", patch + "_replace_rules", ("cls", "node", "rules", "animate")
+    )
+    replace_rules = replace.__func__
+    if replace_rules.__module__ == __name__:  # installed already (tests install again)
+        replace_rules = replace_rules._bbs_inner
+        _originals[patch + "_replace_rules"] = replace_rules
+    styled: Any = Stylesheet.apply  # Textual's, wrapped by _style_a_new_screen_once
+    styled = getattr(styled, "_bbs_inner", styled)  # installed already (tests install again)
+    textual_apply = _originals.get("style_a_new_screen_once")
+    if textual_apply is None:
+        raise TextualChanged("Stylesheet.apply is not known: patch " + repr(patch))
+    if textual_apply.__module__ != __name__:
+        source = inspect.getsource(textual_apply)
+        for needed in (
+            "for name in rules_map.keys() & node._selector_names",
+            "all_pseudo_classes = set().union(*[rule.pseudo_classes for rule in rules])",
+            'node._has_hover_style = "hover" in all_pseudo_classes',
+            "css_path_nodes = node.css_path_nodes",
+            "if rule_attributes:",
+            "self.replace_rules(node, node_rules, animate=animate)",
+            "self._process_component_classes(node)",
+        ):
+            if needed not in source:
+                raise TextualChanged("Stylesheet.apply changed: patch " + repr(patch))
+    # What the outcome depends on: how selectors match a path, and a node's selector names.
+    _originals[patch + "_check_selectors"] = _check_selectors
+    _method(Selector, "check", patch + "_selector_check", ("self", "node"))
+    _method(DOMNode, "_selector_names", patch + "_selector_names", ("self",))
+    _method(DOMNode, "has_pseudo_class", patch + "_has_pseudo_class", ("self", "class_name"))
+
+    def capturing_replace_rules(cls: Any, node: DOMNode, rules: Any, animate: bool = False) -> None:
+        if _capturing and _capturing[-1][0] is node:
+            _capturing[-1][1] = rules
+        replace_rules(cls, node, rules, animate)
+
+    def key_of(stylesheet: Stylesheet, node: DOMNode) -> tuple[tuple[Any, ...], Any] | None:
+        number = _rule_list_number(stylesheet)
+        classes = frozenset(node._classes)
+        kind = (number, type(node), node._id, classes)
+        candidates = _candidates.get(kind)
+        if candidates is None:
+            rules_map = stylesheet.rules_map
+            pseudo: set[str] = set()
+            for name in rules_map.keys() & node._selector_names:
+                for rule in rules_map[name]:
+                    pseudo.update(rule.pseudo_classes)
+            flags = (
+                "hover" in pseudo,
+                "focus-within" in pseudo,
+                not pseudo.isdisjoint(
+                    {"first-of-type", "last-of-type", "first-child", "last-child", "empty"}
+                ),
+                "odd" in pseudo or "even" in pseudo,
+            )
+            if len(_candidates) >= _SHARED_STYLES_LIMIT:
+                _candidates.clear()
+            candidates = _candidates[kind] = (tuple(sorted(pseudo)), flags)
+        names, flags = candidates
+        path: list[Any] = [kind]
+        ancestor = node._parent
+        while isinstance(ancestor, DOMNode):
+            path.append((type(ancestor), ancestor._id, frozenset(ancestor._classes)))
+            ancestor = ancestor._parent
+        if names:
+            node_path = node.css_path_nodes
+            path.append(
+                tuple(
+                    tuple(path_node.has_pseudo_class(name) for name in names)
+                    for path_node in node_path
+                )
+            )
+        return tuple(path), flags
+
+    def apply(self: Stylesheet, node: DOMNode, *, animate: bool = False, cache: Any = None) -> None:
+        try:
+            found = key_of(self, node)
+        except Exception:
+            found = None  # a pseudo-class check that cannot be made here: Textual's way
+        if found is None:
+            styled(self, node, animate=animate, cache=cache)
+            return
+        key, flags = found
+        entry = _shared_styles.get(key)
+        if entry is not None:
+            rules, flags = entry
+            (
+                node._has_hover_style,
+                node._has_focus_within,
+                node._has_order_style,
+                node._has_odd_or_even,
+            ) = flags
+            if rules is not _NO_RULES:
+                self.replace_rules(node, rules, animate=animate)
+            self._process_component_classes(node)
+            node._bbs_styled_with = self._rules_map  # type: ignore[attr-defined]
+            return
+        frame: list[Any] = [node, _NO_RULES]
+        _capturing.append(frame)
+        try:
+            styled(self, node, animate=animate, cache=cache)
+        finally:
+            _capturing.pop()
+        if len(_shared_styles) >= _SHARED_STYLES_LIMIT:
+            _shared_styles.clear()
+        _shared_styles[key] = (frame[1], flags)
+
+    capturing_replace_rules._bbs_inner = replace_rules  # type: ignore[attr-defined]
+    apply._bbs_inner = styled  # type: ignore[attr-defined]
+    Stylesheet.replace_rules = classmethod(capturing_replace_rules)  # type: ignore[method-assign,assignment]
+    Stylesheet.apply = apply  # type: ignore[method-assign]
+
+
 def _one_layout_as_a_screen_comes_up() -> None:
     """A screen's full layout also does the layout and repaint the screen asked for before it.
 
@@ -1322,3 +1504,170 @@ def _typing_as_input_types() -> None:
     _method(Input, "_on_key", "typing_as_input_types_on_key", ("self", "event"))
     _method(Input, "replace", "typing_as_input_types_replace", ("self", "text", "start", "end"))
     _method(Input, "validate_selection", "typing_as_input_types_selection", ("self", "selection"))
+
+
+# Content rendered to strips, shared by every app (see _content_rendered_once_for_every_app).
+_RENDERED_LIMIT = 256  # entries, least recently used out first: a menu is a few KiB
+# Only short texts are kept (menus, notes, key bars): a long post's render, kept for every
+# app, would hold its strips after every reader has gone.
+_SHARED_TEXT_LIMIT = 1024  # characters
+_content_heights: dict[tuple[Any, ...], int] = {}
+_CONTENT_HEIGHTS_LIMIT = 1024
+
+
+def _content_rendered_once_for_every_app() -> None:
+    """The same text in the same style at the same width is wrapped and rendered once for
+    every app, not once per session.
+
+    Every session's home screen shows the same menu, key bar and notes: Textual wraps
+    and renders each of them again in every app (`Content.render_strips` and
+    `Content.get_height`, ~9% of a session start's CPU, profiled). A content's height at
+    a width depends only on its text and three wrapping rules; its strips only on its
+    text and spans, the width and height, the base style, four text rules, and how span
+    styles given as strings parse (the app's CSS variables). With those as the key, the
+    strips made for one app are handed to the next (Strips are never changed once made).
+    A content with a selection, a style after rendering, or a span naming a component
+    class (".name", which depends on the widget) is rendered by Textual as before, and so
+    is a long one (over 1,024 characters: a post), so that what is kept stays small.
+    """
+    from textual._context import active_app
+    from textual.cache import LRUCache
+    from textual.content import Content
+
+    patch = "content_rendered_once_for_every_app"
+    render_strips = _method(
+        Content, "render_strips", patch, ("self", "width", "height", "style", "options")
+    )
+    get_height = _method(Content, "get_height", patch + "_get_height", ("self", "rules", "width"))
+    for function, needed in (
+        (render_strips, ("self._wrap_and_format(", 'get_rule("text_align", "left")')),
+        (get_height, ("cache_key = (width + line_pad, overflow, no_wrap)", "self.without_spans")),
+    ):
+        if function.__module__ != __name__ and not all(
+            text in inspect.getsource(function) for text in needed
+        ):
+            raise TextualChanged("Content changed: patch " + repr(patch))
+    render_strips = getattr(render_strips, "_bbs_inner", render_strips)
+    get_height = getattr(get_height, "_bbs_inner", get_height)
+    rendered: LRUCache[tuple[Any, ...], list[Any]] = LRUCache(_RENDERED_LIMIT)
+
+    def shared_render_strips(
+        self: Content, width: int, height: int | None, style: Any, options: Any
+    ) -> list[Any]:
+        if (
+            options.selection is not None
+            or options.post_style is not None
+            or len(self._text) > _SHARED_TEXT_LIMIT
+        ):
+            return list(render_strips(self, width, height, style, options))
+        spans = tuple(self._spans)
+        variables = None
+        for span in spans:
+            if isinstance(span.style, str):
+                if span.style.startswith("."):
+                    return list(render_strips(self, width, height, style, options))
+                if variables is None:
+                    try:
+                        variables = _variables_key(active_app.get().stylesheet)
+                    except LookupError:
+                        return list(render_strips(self, width, height, style, options))
+        get_rule = options.rules.get
+        key = (
+            type(self),
+            self._text,
+            spans,
+            width,
+            height,
+            style,
+            get_rule("text_align", "left"),
+            get_rule("text_overflow", "fold"),
+            get_rule("text_wrap", "wrap"),
+            get_rule("line_pad", 0),
+            options.selection_style,
+            variables,
+        )
+        try:
+            strips = rendered.get(key)
+        except TypeError:  # a span style that cannot be a key
+            return list(render_strips(self, width, height, style, options))
+        if strips is None:
+            strips = render_strips(self, width, height, style, options)
+            rendered.set(key, strips)
+        return list(strips)
+
+    def shared_get_height(self: Content, rules: Any, width: int) -> int:
+        if len(self._text) > _SHARED_TEXT_LIMIT:
+            own: int = get_height(self, rules, width)
+            return own
+        get_rule = rules.get
+        key = (
+            type(self),
+            self._text,
+            width,
+            get_rule("line_pad", 0),
+            get_rule("text_overflow", "fold"),
+            get_rule("text_wrap", "wrap"),
+        )
+        height = _content_heights.get(key)
+        if height is None:
+            height = get_height(self, rules, width)
+            if len(_content_heights) >= _CONTENT_HEIGHTS_LIMIT:
+                _content_heights.clear()
+            _content_heights[key] = height
+        return height
+
+    shared_render_strips._bbs_inner = render_strips  # type: ignore[attr-defined]
+    shared_get_height._bbs_inner = get_height  # type: ignore[attr-defined]
+    Content.render_strips = shared_render_strips  # type: ignore[method-assign]
+    Content.get_height = shared_get_height  # type: ignore[method-assign]
+
+
+_theme_colours: dict[tuple[Any, ...], dict[str, str]] = {}
+
+
+def _theme_colours_worked_out_once() -> None:
+    """A theme's colour variables are worked out once, not in every app.
+
+    Each app works out its theme's ~150 colour variables (shades of every colour) twice as
+    it starts: for the default theme, then for ours (`ColorSystem.generate`, 3% of a
+    session start's CPU, profiled). They depend only on the colour system's colours and
+    settings, so apps with the same ones share the outcome (each gets its own copy).
+    """
+    from textual.design import ColorSystem
+
+    patch = "theme_colours_worked_out_once"
+    original = _method(ColorSystem, "generate", patch, ("self",))
+    original = getattr(original, "_bbs_inner", original)
+    init = inspect.getsource(ColorSystem.__init__)
+    if "self.ansi = ansi" not in init or "self.variables = variables or {}" not in init:
+        raise TextualChanged("ColorSystem.__init__ changed: patch " + repr(patch))
+
+    def generate(self: ColorSystem) -> dict[str, str]:
+        key = (
+            type(self),
+            self.primary,
+            self.secondary,
+            self.warning,
+            self.error,
+            self.success,
+            self.accent,
+            self.foreground,
+            self.background,
+            self.surface,
+            self.panel,
+            self.boost,
+            self.dark,
+            self.luminosity_spread,
+            self.text_alpha,
+            tuple(sorted(self.variables.items())),
+            self.ansi,
+        )
+        colours = _theme_colours.get(key)
+        if colours is None:
+            if len(_theme_colours) >= 64:  # themes in use: a handful
+                _theme_colours.clear()
+            colours = _theme_colours[key] = dict(original(self))
+        return dict(colours)
+
+    generate._bbs_inner = original  # type: ignore[attr-defined]
+    ColorSystem.generate = generate  # type: ignore[method-assign]

@@ -29,8 +29,10 @@ from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.css.stylesheet import Stylesheet
+from textual.design import ColorSystem as ThemeColours
 from textual.filter import NoColor
 from textual.geometry import Region
 from textual.message import Message
@@ -39,8 +41,9 @@ from textual.reactive import Reactive, ReactiveError, reactive
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
+from textual.theme import BUILTIN_THEMES
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets._toast import ToastRack
 
 import screens.textual_compat as compat
@@ -101,6 +104,14 @@ ORIGINALS = {
     "typing_as_input_types_on_key": "55068e7ce456e598b6417ac86e9c08abfaa76139e068a46bd3c49c4d9a7f43b1",  # noqa: E501
     "typing_as_input_types_replace": "d376372fe3de18e49d19ad647cbb1525843c463af0deaed2544e9454b25e94fd",  # noqa: E501
     "typing_as_input_types_selection": "5d486f03bb822568198b12d691d656486f4795b7fdec69ed5b214698a9a9f25d",  # noqa: E501
+    "styles_shared_across_apps_replace_rules": "2db1c7976ac6aa11bfdffd06d75088613f003da60a87ef392284511ffdc210b9",  # noqa: E501
+    "styles_shared_across_apps_check_selectors": "2dbc95b0ca2b377a4d1aacd5442355678aa03ca9ba71326268e49d96de680f8b",  # noqa: E501
+    "styles_shared_across_apps_selector_check": "d016c4a383cb1d75e1103586580562669caf6463c0435c5b2d2a3f5d9455baf1",  # noqa: E501
+    "styles_shared_across_apps_selector_names": "c8a0af3ed6ba049be286baabdbd1a1c27ceba257fa4b7b58154d564ed81c4126",  # noqa: E501
+    "styles_shared_across_apps_has_pseudo_class": "13e807ac79d4d7d62f43a9e9ef9900eada829e0d4c75818627e8f323bcf4e0ff",  # noqa: E501
+    "content_rendered_once_for_every_app": "5595f673f3a2e010a5300137739aa9e73cc78e40bb70d36201fc84e8ad7fcc3a",  # noqa: E501
+    "theme_colours_worked_out_once": "43f6d916b5607ef856c73e2eb2c8cde2ea9d1aede43d95624345c55e921aea27",  # noqa: E501
+    "content_rendered_once_for_every_app_get_height": "fba238f42046182152862cfe200949a7b5c4f84be1cfb2d5593c158be58d529f",  # noqa: E501
 }
 
 
@@ -141,6 +152,10 @@ INSTALLERS = [
     (compat._keep_reverse_in_visual_styles, Widget, "get_visual_style"),
     (compat._style_a_new_screen_once, Stylesheet, "apply"),
     (compat._style_a_new_screen_once, Screen, "_on_screen_resume"),
+    (compat._styles_shared_across_apps, Stylesheet, "replace_rules"),
+    (compat._content_rendered_once_for_every_app, Content, "render_strips"),
+    (compat._content_rendered_once_for_every_app, Content, "get_height"),
+    (compat._theme_colours_worked_out_once, ThemeColours, "generate"),
     (compat._one_layout_as_a_screen_comes_up, Screen, "_refresh_layout"),
     (compat._one_layout_as_a_screen_comes_up, Screen, "_on_screen_resume"),
     (compat._one_layout_as_a_screen_comes_up, Screen, "_on_layout"),
@@ -532,6 +547,236 @@ async def test_on_a_first_resume_only_nodes_styled_with_older_rules_are_styled_a
         screen.stack_updates = 1  # a screen coming back up gets the full pass
         screen._on_screen_resume(events.ScreenResume())
         assert len(whole) == 1
+
+
+class _SharedStylesApp(App[None]):
+    """Rules of every kind a match depends on: types, ids, classes, child and descendant
+    combinators, pseudo-classes of the node and of its ancestors (the app's too),
+    component classes, and `initial`."""
+
+    CSS = """
+    Static.warn { color: red; }
+    #second { text-style: bold; }
+    Vertical > Static { margin: 0 1; }
+    Vertical Static:last-child { background: blue; }
+    Static:first-child { height: initial; }
+    Input:focus { text-style: underline; }
+    .mono Input:focus { text-style: reverse; }
+    Vertical:focus-within Static { color: green; }
+    Button:disabled { color: grey; }
+    OptionList > .option-list--option-highlighted { text-style: italic; }
+    App:ansi Static#last { color: ansi_red; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("one", classes="warn")
+        yield Static("two", id="second")
+        yield Static("two and a half")
+        with Vertical():
+            yield Static("three", classes="warn")
+            yield Input(id="field")
+            yield Static("four", id="last")
+        yield Button("off", disabled=True)
+        yield OptionList("a", "b")
+
+
+def _node_styles(node: Any) -> tuple[dict[str, Any], dict[str, Any], tuple[bool, ...]]:
+    """A node's CSS rules, its component styles' rules, and its four style flags."""
+    return (
+        dict(node._css_styles.get_rules()),
+        {name: dict(styles.get_rules()) for name, styles in node._component_styles.items()},
+        (
+            node._has_hover_style,
+            node._has_focus_within,
+            node._has_order_style,
+            node._has_odd_or_even,
+        ),
+    )
+
+
+async def test_nodes_styled_as_in_another_app_get_the_styles_textual_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apply_textual_patches()
+    textual_apply = patched_originals()["style_a_new_screen_once"]
+    shared_apply = Stylesheet.apply
+    checked: list[Any] = []
+    wrong: list[Any] = []
+
+    def checking(self: Stylesheet, node: Any, *, animate: bool = False, cache: Any = None) -> None:
+        # Each styling, shared or not, is what Textual's own apply gives the node then.
+        shared_apply(self, node, animate=animate, cache=cache)
+        got = _node_styles(node)
+        textual_apply(self, node, animate=False)
+        if _node_styles(node) != got:
+            wrong.append(node)  # (an assert here would be caught by the app, not the test)
+        checked.append(node)
+
+    monkeypatch.setattr(compat, "_shared_styles", {})
+    for run in range(2):
+        known = len(compat._shared_styles)
+        app = _SharedStylesApp()
+        async with app.run_test(size=(40, 20)) as pilot:
+            await pilot.pause()
+            if run == 1:
+                # The same DOM in a second app: every node styled from what the first
+                # app's nodes found (no new entry: nothing was matched afresh).
+                assert len(compat._shared_styles) == known
+                for node in app.screen.walk_children(with_self=True):
+                    got = _node_styles(node)
+                    textual_apply(app.stylesheet, node)
+                    assert _node_styles(node) == got, node
+            with monkeypatch.context() as each_checked:
+                each_checked.setattr(Stylesheet, "apply", checking)
+                for change in ("focus", "mono", "enable", "blur"):
+                    before = len(checked)
+                    if change == "focus":
+                        app.screen.query_one("#field").focus()
+                    elif change == "mono":
+                        app.set_class(True, "mono")
+                    elif change == "enable":
+                        app.screen.query_one(Button).disabled = False
+                    else:
+                        app.screen.set_focus(None)
+                    await pilot.pause()
+                    assert len(checked) > before, change  # restyled, and checked
+                # And all over again, as a theme change or a new screen's pass does it.
+                app.stylesheet.update(app)
+                assert len(checked) >= len(list(app.screen.walk_children(with_self=True)))
+        assert wrong == []
+
+
+def test_shared_styles_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    apply_textual_patches()
+    monkeypatch.setattr(compat, "_SHARED_STYLES_LIMIT", 2)
+    monkeypatch.setattr(compat, "_shared_styles", {})
+    monkeypatch.setattr(compat, "_candidates", {})
+
+    class Three(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("a", id="a")
+            yield Static("b", id="b")
+            yield Static("c", id="c")
+
+    async def run() -> None:
+        async with Three().run_test() as pilot:
+            await pilot.pause()
+
+    asyncio.run(run())
+    assert 0 < len(compat._shared_styles) <= 2
+    assert 0 < len(compat._candidates) <= 2
+
+
+class _ContentApp(App[None]):
+    """The same texts in every app: a menu (its chosen line in reverse), a note in a theme
+    colour, a line in a component class's style, a right-aligned line, and one too long."""
+
+    CSS = """
+    #right { text-align: right; }
+    #long { text-wrap: wrap; }
+    """
+
+    def __init__(self, theme: str = "textual-dark") -> None:
+        super().__init__()
+        self._theme_name = theme
+
+    def on_mount(self) -> None:
+        self.theme = self._theme_name
+
+    def compose(self) -> ComposeResult:
+        menu = Content("\n").join(
+            [Content(" B  Boards ").stylize("reverse"), Content(" M  Messages ")]
+        )
+        yield Static(menu, id="menu")
+        yield Static(Content("a note").stylize("$accent"), id="accent")
+        yield Static(Content("component").stylize(".no-such-class"), id="component")
+        yield Static(Content("right"), id="right")
+        yield Static(Content("word " * 30), id="long")
+
+
+def _drawn(app: App[Any]) -> dict[str, list[list[Segment]]]:
+    return {
+        str(widget.id): [list(strip) for strip in widget.render_lines(widget.size.region)]
+        for widget in app.screen.query(Static)
+    }
+
+
+async def test_content_is_rendered_once_for_every_app_and_drawn_as_textual_draws_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apply_textual_patches()
+    textual_render = patched_originals()["content_rendered_once_for_every_app"]
+    textual_height = patched_originals()["content_rendered_once_for_every_app_get_height"]
+    rendered: list[str] = []
+
+    def counting(self: Content, *args: Any) -> Any:
+        rendered.append(self.plain)
+        return textual_render(self, *args)
+
+    # Installed again, over Textual's render counted (all put back after the test).
+    for name in ("render_strips", "get_height"):
+        monkeypatch.setattr(Content, name, getattr(Content, name))
+    monkeypatch.setattr(Content.render_strips, "_bbs_inner", counting, raising=False)
+    monkeypatch.setattr(compat, "_originals", dict(compat._originals))
+    monkeypatch.setattr(compat, "_content_heights", {})
+    compat._content_rendered_once_for_every_app()
+    drawings = []
+    for theme in ("textual-dark", "textual-dark", "textual-light"):
+        rendered.clear()
+        app = _ContentApp(theme)
+        async with app.run_test(size=(40, 20)) as pilot:
+            await pilot.pause()
+            shared = _drawn(app)
+            drawings.append((rendered[:], shared))
+            # What Textual itself draws: the same.
+            with monkeypatch.context() as textual_only:
+                textual_only.setattr(Content, "render_strips", textual_render)
+                textual_only.setattr(Content, "get_height", textual_height)
+                for widget in app.screen.query(Static):
+                    widget._styles_cache.clear()
+                    widget._dirty_regions.add(widget.size.region)
+                assert _drawn(app) == shared
+    first, again, light = drawings
+    assert again[1] == first[1]
+    # The second app rendered only what cannot be shared (a component class's style).
+    assert again[0] == ["component"] and "a note" in first[0]
+    # Another theme: a theme colour parses afresh, and draws in that theme's colour.
+    assert "a note" in light[0] and light[1]["accent"] != first[1]["accent"]
+
+
+def test_a_content_s_height_is_textual_s_at_every_width() -> None:
+    apply_textual_patches()
+    textual_height = patched_originals()["content_rendered_once_for_every_app_get_height"]
+    content = Content("a few words and one longwordthatmustfold\n\n\tand a tab")
+    for rules in ({}, {"text_wrap": "nowrap"}, {"text_overflow": "ellipsis"}, {"line_pad": 2}):
+        for width in range(5, 60):
+            expected = textual_height(Content(content.plain), rules, width)
+            assert content.get_height(rules, width) == expected, (rules, width)
+            assert content.get_height(rules, width) == expected  # the shared one too
+
+
+def test_theme_colours_are_textual_s_and_each_app_gets_its_own_copy() -> None:
+    apply_textual_patches()
+    textual_generate = patched_originals()["theme_colours_worked_out_once"]
+    for theme in BUILTIN_THEMES.values():
+        colours = theme.to_color_system()
+        expected = textual_generate(colours)
+        first = colours.generate()
+        assert first == expected, theme.name
+        first["primary"] = "changed"  # an app's own copy
+        assert theme.to_color_system().generate() == expected, theme.name
+    assert ThemeColours("#ff0000").generate() != ThemeColours("#00ff00").generate()
+    assert ThemeColours("#ff0000", dark=True).generate() != ThemeColours("#ff0000").generate()
+
+
+def test_a_long_content_is_not_kept_for_every_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    apply_textual_patches()
+    monkeypatch.setattr(compat, "_content_heights", {})
+    long = Content("word " * 300)
+    short = Content("word " * 10)
+    for content in (long, short):
+        content.get_height({}, 40)
+    assert [key[1] for key in compat._content_heights] == [short.plain]
 
 
 class _FlatScreen(Screen[None]):
