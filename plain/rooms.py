@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import replace
 
 from bbs.errors import StoreBusyError
 from bbs.events import Subscription
 from bbs.i18n import LANGUAGE_NAMES, N_
+from bbs.rooms.changes import room_changed
 from bbs.rooms.events import RoomChangedEvent, RoomLineEvent, RoomPresenceEvent
 from bbs.rooms.records import LineView, RoomEventView, RoomView
 from bbs.rooms.service import HELP_TEXT, RoomVisit
@@ -45,13 +45,7 @@ ACTION = "* {name} {text}"
 AT = "{time} "
 CAME_IN = N_("{name} came in.")
 WENT = N_("{name} left.")
-TOPIC_SET = N_("{by} set the topic: {topic}")
-A_HOST = N_("A host")
-SLOW_ON = N_("Slow mode: one line per {seconds} s.")
-SLOW_OFF = N_("Slow mode is off.")
 CLOSED = N_("This room has been closed. Press Enter to go back to the list of rooms.")
-LANGUAGE_NOW = N_("This room's language is now {language}.")
-ANY_LANGUAGE_NOW = N_("This room is now open to every language.")
 HELP_MORE = N_(
     "In line mode, help alone on a line (no slash) shows the help and crisis lines, "
     "and /history shows the earlier lines."
@@ -275,32 +269,9 @@ class Room:
             self.s.console.live("\n".join(lines), bell=mentioned)
 
     def _changed(self, event: RoomChangedEvent) -> list[str]:
-        old = self.visit.room
-        room = replace(
-            old,
-            topic=event.topic,
-            slow_mode_seconds=event.slow_mode_seconds,
-            closed=event.closed,
-            language=event.language,
-        )
+        room, lines = room_changed(self.visit.room, event, self.s.t)
         self.visit.room = room
-        lines = []
-        t = self.s.t
-        if room.topic != old.topic:
-            lines.append(t(TOPIC_SET).format(by=event.by or t(A_HOST), topic=room.topic))
-        if room.slow_mode_seconds != old.slow_mode_seconds:
-            lines.append(
-                t(SLOW_ON).format(seconds=room.slow_mode_seconds)
-                if room.slow_mode_seconds
-                else t(SLOW_OFF)
-            )
-        if room.language != old.language:
-            lines.append(
-                t(LANGUAGE_NOW).format(language=LANGUAGE_NAMES[room.language])
-                if room.language in LANGUAGE_NAMES
-                else t(ANY_LANGUAGE_NOW)
-            )
         if room.closed:
             self.closed = True
-            lines.append(t(CLOSED))
+            lines.append(self.s.t(CLOSED))
         return lines

@@ -14,7 +14,7 @@ import contextvars
 import re
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -34,6 +34,7 @@ from bbs.errors import StoreBusyError, StoreFullError
 from bbs.events import Event
 from bbs.i18n import LANGUAGE_NAMES, N_, said
 from bbs.reflow import reflow
+from bbs.rooms.changes import room_changed
 from bbs.rooms.events import (
     SESSIONS_TOPIC,
     RoomChangedEvent,
@@ -422,13 +423,7 @@ SKIPPED = N_("Some lines were skipped while your screen caught up.")
 CAME_IN = N_("{name} came in.")
 WENT = N_("{name} left.")
 MENTIONED = N_("You were mentioned.")
-TOPIC_SET = N_("{by} set the topic: {topic}")
-A_HOST = N_("A host")
-SLOW_ON = N_("Slow mode: one line per {seconds} s.")
-SLOW_OFF = N_("Slow mode is off.")
 CLOSED = N_("This room has been closed. Esc takes you back.")
-LANGUAGE_NOW = N_("This room's language is now {language}.")
-ANY_LANGUAGE_NOW = N_("This room is now open to every language.")
 AWAY = N_("{name} (away)")
 HERE = N_("Here ({count}): {names}")
 NOBODY_HERE = N_("Nobody else is here.")
@@ -598,37 +593,11 @@ class RoomScreen(BBSScreen[None]):
             )
 
     def _room_changed(self, event: RoomChangedEvent, entries: list[FeedEntry]) -> None:
-        old = self.visit.room
-        room = replace(
-            old,
-            topic=event.topic,
-            slow_mode_seconds=event.slow_mode_seconds,
-            closed=event.closed,
-            language=event.language,
-        )
+        room, said = room_changed(self.visit.room, event, self.t)
         self.visit.room = room
-        by = clean_line(event.by, 64)
-        t = self.t
-        if room.topic != old.topic:
-            entries.append(note_entry(t(TOPIC_SET).format(by=by or t(A_HOST), topic=room.topic)))
-        if room.slow_mode_seconds != old.slow_mode_seconds:
-            entries.append(
-                note_entry(
-                    t(SLOW_ON).format(seconds=room.slow_mode_seconds)
-                    if room.slow_mode_seconds
-                    else t(SLOW_OFF)
-                )
-            )
-        if room.language != old.language:
-            entries.append(
-                note_entry(
-                    t(LANGUAGE_NOW).format(language=LANGUAGE_NAMES[room.language])
-                    if room.language in LANGUAGE_NAMES
-                    else t(ANY_LANGUAGE_NOW)
-                )
-            )
+        entries.extend(note_entry(line) for line in said)
         if room.closed:
-            entries.append(note_entry(t(CLOSED)))
+            entries.append(note_entry(self.t(CLOSED)))
             self.query_one("#say", RoomInput).disabled = True
         self.query_one("#room-topic", PlainText).show(self._topic_line())
 
