@@ -76,7 +76,7 @@ FOLLOW_GIVE_UP_SECONDS = 2.0
 OUTPUT_CHECK_SECONDS = 0.25
 # A client that takes nothing of the output waiting for it for this long is cut off: it
 # has stopped reading. One on a slow link takes some, and stays. Input waits meanwhile.
-OUTPUT_STALL_SECONDS = 15.0
+OUTPUT_STALL_SECONDS = 10.0
 PASTE_START_TEXT = PASTE_START.decode()
 PASTE_END_TEXT = PASTE_END.decode()
 
