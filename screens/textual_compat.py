@@ -306,6 +306,8 @@ def apply_textual_patches() -> None:
     _style_a_new_screen_once()
     _one_layout_as_a_screen_comes_up()
     _light_message_queues()
+    _lazy_signal_subscriptions()
+    _lazy_pump_timers()
     _parameters_counted_from_the_code()
     _dispatch_planned_once_per_class()
     # No patch drops a Layout or Update message. One that skipped layouts "already done"
@@ -1037,6 +1039,116 @@ def _light_message_queues() -> None:
         replacement = kind(made_by)
         replacement.__set_name__(MessagePump, name)
         setattr(MessagePump, name, replacement)
+
+
+class _NoSubscriptions:
+    """A signal's subscriptions while it has none: empty, shared, and read-only."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __len__(self) -> int:
+        return 0
+
+    def keys(self) -> tuple[()]:
+        return ()
+
+    def items(self) -> tuple[()]:
+        return ()
+
+    def pop(self, _key: object, default: object = None) -> object:
+        return default
+
+
+_NO_SUBSCRIPTIONS = _NoSubscriptions()
+
+
+def _lazy_signal_subscriptions() -> None:
+    """A signal holds no WeakKeyDictionary until something subscribes to it.
+
+    Every message pump has a `message_signal` (for devtools), the app eight signals more
+    and a screen two: each with a WeakKeyDictionary of subscribers (a dict, two sets, a
+    list, a closure and a weak reference: about 0.7 KiB), two dozen a session, nearly
+    all never subscribed to. Publishing, unsubscribing and listing read the shared empty
+    `_NO_SUBSCRIPTIONS` until a first subscriber makes the dictionary Textual would have.
+    """
+    from weakref import WeakKeyDictionary
+
+    from textual.signal import Signal
+
+    patch = "lazy_signal_subscriptions"
+    for name in ("__init__", "subscribe", "publish", "unsubscribe"):
+        _target(Signal, name, patch)
+    if getattr(Signal.__dict__["__init__"], "__module__", None) == __name__:
+        return  # installed already (tests install again)
+    original_init = _method(Signal, "__init__", patch, ("self", "owner", "name"))
+    original_subscribe = _method(
+        Signal, "subscribe", patch + "_subscribe", ("self", "node", "callback", "immediate")
+    )
+    # Relied on: they read the subscriptions only as the shared empty one allows.
+    _method(Signal, "publish", patch + "_publish", ("self", "data"))
+    _method(Signal, "unsubscribe", patch + "_unsubscribe", ("self", "node"))
+    source = inspect.getsource(original_init)
+    if "WeakKeyDictionary()" not in source:
+        raise TextualChanged(f"Signal.__init__ changed: patch {patch!r}")
+
+    def __init__(self: Signal[Any], owner: DOMNode, name: str) -> None:
+        original_init(self, owner, name)
+        self._subscriptions = _NO_SUBSCRIPTIONS  # type: ignore[assignment]
+
+    def subscribe(self: Signal[Any], node: DOMNode, callback: Any, immediate: bool = False) -> None:
+        subscriptions: object = self._subscriptions
+        if subscriptions is _NO_SUBSCRIPTIONS:
+            self._subscriptions = WeakKeyDictionary()
+        original_subscribe(self, node, callback, immediate)
+
+    Signal.__init__ = __init__  # type: ignore[method-assign]
+    Signal.subscribe = subscribe  # type: ignore[method-assign]
+
+
+class _LazyTimers:
+    """MessagePump._timers: the WeakSet of a pump's timers, made when first read."""
+
+    def __get__(self, pump: Any, owner: type | None = None) -> Any:
+        if pump is None:
+            return self
+        timers = pump.__dict__.get("_timers")
+        if timers is None:
+            from weakref import WeakSet
+
+            timers = pump.__dict__["_timers"] = WeakSet()
+        return timers
+
+    def __set__(self, pump: Any, timers: Any) -> None:
+        if not timers:
+            # The empty set every pump is born with: made again only if it is read.
+            pump.__dict__.pop("_timers", None)
+        else:
+            pump.__dict__["_timers"] = timers
+
+
+def _lazy_pump_timers() -> None:
+    """A message pump holds no WeakSet of timers until it has one or is closed.
+
+    Each widget, screen and app is born with an empty WeakSet (two sets, a list, a
+    closure and a weak reference: about 0.8 KiB), a dozen or more a session, and most
+    never start a timer. The set is made where Textual reads it first: a timer started,
+    or the pump closing (which stops them).
+    """
+    from textual.message_pump import MessagePump
+
+    patch = "lazy_pump_timers"
+    original = _method(MessagePump, "__init__", patch, ("self", "parent"))
+    if "self._timers: WeakSet[Timer] = WeakSet()" not in inspect.getsource(original):
+        raise TextualChanged(f"MessagePump.__init__ changed: patch {patch!r}")
+    present = MessagePump.__dict__.get("_timers")
+    if isinstance(present, _LazyTimers):
+        return  # installed already (tests install again)
+    if present is not None:
+        raise TextualChanged(f"MessagePump._timers is a class attribute: patch {patch!r}")
+    MessagePump._timers = _LazyTimers()  # type: ignore[assignment]
 
 
 _VARARGS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS

@@ -37,6 +37,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.reactive import Reactive, ReactiveError, reactive
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
@@ -98,6 +99,11 @@ ORIGINALS = {
     "dispatch_planned_once_per_class": "42cf0aeddecf314f6e7557e1aee0003f91b0aec2a8309a5c9595e8a98f94e073",  # noqa: E501
     "light_message_queues_message_queue": "031379438d26e6dc96a07da302e374dbab344ac6a4c6ae6d9a79a300cfaea059",  # noqa: E501
     "light_message_queues_mounted_event": "43fba6a72279d8e5a98119c3c992e0113d7655bd7971b1c797674b6f2cc5d142",  # noqa: E501
+    "lazy_signal_subscriptions": "108464ea40464e1ad4c909796afa3446c1266110a77251ce4673ccd88303b490",
+    "lazy_signal_subscriptions_subscribe": "3d4f81854bf22f29bed5cec949547cf50f83c7462795eb071652b7a7e7f068fb",  # noqa: E501
+    "lazy_signal_subscriptions_publish": "aa62c809b0289a205bcb6faee83cd761ce01779cdf9185d6e2b5dfca216df655",  # noqa: E501
+    "lazy_signal_subscriptions_unsubscribe": "a108d414075e1cef9eba7319cd8d090c28a75b8483064ac520d80d48180eb769",  # noqa: E501
+    "lazy_pump_timers": "4c13f534c77c6b67fdba6e9232f1e247320e50ac5c1a97eaf77694680bbb343f",
 }
 
 
@@ -145,6 +151,10 @@ INSTALLERS = [
     (compat._parameters_counted_from_the_code, textual_callback, "_count_parameters"),
     (compat._dispatch_planned_once_per_class, MessagePump, "_get_dispatch_methods"),
     (compat._light_message_queues, MessagePump, "_mounted_event"),
+    (compat._lazy_signal_subscriptions, Signal, "__init__"),
+    (compat._lazy_signal_subscriptions, Signal, "subscribe"),
+    (compat._lazy_signal_subscriptions, Signal, "publish"),
+    (compat._lazy_pump_timers, MessagePump, "__init__"),
 ]
 
 
@@ -167,6 +177,47 @@ def test_a_patch_whose_target_takes_other_parameters_refuses_to_install(
     monkeypatch.setattr(ToastRack, "show", show)
     with pytest.raises(TextualChanged, match="animate"):
         compat._quiet_empty_toast_rack()
+
+
+async def test_a_signal_without_subscribers_holds_no_dictionary_and_one_with_them_works() -> None:
+    apply_textual_patches()
+    seen: list[str] = []
+
+    class Subscriber(App[None]):
+        def on_mount(self) -> None:
+            assert not self.theme_changed_signal._subscriptions
+            self.theme_changed_signal.subscribe(self, lambda theme: seen.append(theme.name))
+
+    app = Subscriber()
+    async with app.run_test() as pilot:
+        # A pump's message signal nobody listens to: the shared empty record, no dictionary.
+        assert app.screen.message_signal._subscriptions is compat._NO_SUBSCRIPTIONS
+        app.screen.message_signal.publish(Message())
+        app.screen.message_signal.unsubscribe(app)
+        app.theme = "textual-light"
+        await pilot.pause()
+        await wait_until(lambda: seen == ["textual-light"], what="the signal's callback")
+
+
+async def test_a_pump_holds_no_timer_set_until_it_starts_a_timer_and_its_timers_stop() -> None:
+    apply_textual_patches()
+    ticks: list[int] = []
+
+    class Ticking(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("tick")
+
+    app = Ticking()
+    async with app.run_test() as pilot:
+        static = app.screen.query_one(Static)
+        assert "_timers" not in vars(static)  # the screen has its update timer
+        timer = static.set_interval(0.01, lambda: ticks.append(1))
+        assert timer in static._timers
+        await wait_until(lambda: len(ticks) >= 2, what="the timer to tick")
+        await static.remove()
+        await pilot.pause()
+        # Stopped with its widget (the closing pump read its set and stopped them).
+        await wait_until(lambda: timer._task is None or timer._task.done(), what="the stop")
 
 
 def test_the_stdout_swap_is_gone() -> None:
