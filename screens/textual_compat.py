@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -308,6 +309,8 @@ def apply_textual_patches() -> None:
     _light_message_queues()
     _lazy_signal_subscriptions()
     _lazy_pump_timers()
+    _instance_defaults_on_the_class()
+    _apps_share_environment_and_theme_variables()
     _parameters_counted_from_the_code()
     _dispatch_planned_once_per_class()
     # No patch drops a Layout or Update message. One that skipped layouts "already done"
@@ -1149,6 +1152,184 @@ def _lazy_pump_timers() -> None:
     if present is not None:
         raise TextualChanged(f"MessagePump._timers is a class attribute: patch {patch!r}")
     MessagePump._timers = _LazyTimers()  # type: ignore[assignment]
+
+
+# Attributes every widget is born with, set to a constant its life mostly leaves alone,
+# by the class whose __init__ sets them (`_instance_defaults_on_the_class`).
+_BORN_WITH: dict[str, dict[str, bool | None]] = {
+    "MessagePump": {
+        "_closing": False,
+        "_closed": False,
+        "_pending_message": None,
+        "_max_idle": None,
+    },
+    "DOMNode": {
+        "_auto_refresh": None,
+        "_auto_refresh_timer": None,
+        "_has_hover_style": False,
+        "_has_focus_within": False,
+        "_has_order_style": False,
+        "_has_odd_or_even": False,
+        "_pruning": False,
+        "_trap_focus": False,
+    },
+    "Widget": {
+        "_layout_required": False,
+        "_repaint_required": False,
+        "_scroll_required": False,
+        "_recompose_required": False,
+        "_refresh_styles_required": False,
+        "_animate": None,
+        "highlight_style": None,
+        "_vertical_scrollbar": None,
+        "_horizontal_scrollbar": None,
+        "_scrollbar_corner": None,
+        "_border_title": None,
+        "_border_subtitle": None,
+        "_tooltip": None,
+        "absolute_offset": None,
+        "_anchored": False,
+        "_anchor_released": False,
+        "_cover_widget": None,
+    },
+}
+# Per widget class: which of those its instances may leave to the class (none that the
+# class or one between it and Widget defines otherwise).
+_LEFT_TO_THE_CLASS: dict[type, tuple[tuple[str, bool | None], ...]] = {}
+
+
+def _left_to_the_class(cls: type) -> tuple[tuple[str, bool | None], ...]:
+    names = _LEFT_TO_THE_CLASS.get(cls)
+    if names is None:
+        missing = object()
+        names = _LEFT_TO_THE_CLASS[cls] = tuple(
+            (name, value)
+            for defaults in _BORN_WITH.values()
+            for name, value in defaults.items()
+            if getattr(cls, name, missing) is value
+        )
+    return names
+
+
+def _instance_defaults_on_the_class() -> None:
+    """A widget's instance dictionary holds what differs from its class, in half the room.
+
+    A widget is born with about 86 attributes and has 100 or more once mounted, past the
+    85 a dictionary of 128 slots takes: each widget's dictionary is a 256-slot table,
+    3.3 KiB, for a dozen widgets a session (tracemalloc: `textual/widgets/_static.py:50`,
+    22 KiB a home session for its seven Statics alone). Twenty-nine of those attributes
+    are None or False at birth and mostly stay so: they become class attributes of the
+    same value, each widget's dictionary drops them when it is born (`is` the class's)
+    and is made anew at its size: 128 slots, 1.6 KiB, with room for what mounting adds.
+    A later assignment puts the attribute back in the instance, as Textual's would.
+    """
+    from textual.dom import DOMNode
+    from textual.message_pump import MessagePump
+
+    patch = "instance_defaults_on_the_class"
+    owners: dict[str, type] = {"MessagePump": MessagePump, "DOMNode": DOMNode, "Widget": Widget}
+    installed = getattr(Widget.__dict__.get("__init__"), "__module__", None) == __name__
+    original = Widget.__dict__.get("__init__") if installed else None
+    for owner_name, owner in owners.items():
+        suffix = "" if owner is Widget else "_" + owner_name.lower()
+        if owner is Widget and installed:
+            continue
+        init = _method(
+            owner,
+            "__init__",
+            patch + suffix,
+            ("self", "children", "name", "id", "classes", "disabled", "markup")
+            if owner is Widget
+            else ("self", "parent")
+            if owner is MessagePump
+            else ("self", "name", "id", "classes"),
+        )
+        if owner is Widget:
+            original = init
+        source = inspect.getsource(init)
+        for name, value in _BORN_WITH[owner_name].items():
+            if not re.search(rf"\n\s+self\.{name}(: [^=\n]+)? = {value}\n", source):
+                raise TextualChanged(
+                    f"{owner_name}.__init__ no longer sets {name} = {value}: patch {patch!r}"
+                )
+            present = owner.__dict__.get(name, _MISSING)
+            if present is not _MISSING and present is not value:
+                raise TextualChanged(f"{owner_name}.{name} is a class attribute: patch {patch!r}")
+            setattr(owner, name, value)
+    if installed:
+        return
+    assert original is not None
+    widget_init = original
+
+    def __init__(self: Widget, *children: Widget, **options: Any) -> None:
+        widget_init(self, *children, **options)
+        attributes = self.__dict__
+        for name, value in _left_to_the_class(type(self)):
+            if attributes.get(name, _MISSING) is value:
+                del attributes[name]
+        # A new dictionary, sized for what is left (the old one never shrinks).
+        self.__dict__ = dict(attributes)
+
+    Widget.__init__ = __init__  # type: ignore[method-assign]
+
+
+_MISSING = object()
+
+# Mappings every app would hold a copy of (the environment its console reads, the theme's
+# CSS variables): the distinct ones seen, each shared by every app whose own is equal.
+_SHARED_MAPPINGS: list[dict[str, str]] = []
+_SHARED_MAPPINGS_KEPT = 16
+
+
+def _shared_mapping(mapping: dict[str, str]) -> dict[str, str]:
+    """The kept mapping equal to `mapping` (which is kept, if none is): never mutated."""
+    for kept in _SHARED_MAPPINGS:
+        if kept == mapping:
+            return kept
+    if len(_SHARED_MAPPINGS) >= _SHARED_MAPPINGS_KEPT:
+        del _SHARED_MAPPINGS[0]
+    _SHARED_MAPPINGS.append(mapping)
+    return mapping
+
+
+def _apps_share_environment_and_theme_variables() -> None:
+    """Apps share one copy of the process environment and of a theme's CSS variables.
+
+    Each app copies the whole process environment for its console (`dict(os.environ)`,
+    about 7 KiB here: every key and value decoded again) and keeps the ~150 CSS variables
+    its theme generates (about 8 KiB). Both are only read (rich's Console reads its
+    `_environ`; the stylesheet its variables, replaced whole on a theme change): every
+    app whose copy is equal to one already kept holds that one, and its own is freed.
+    """
+    patch = "apps_share_environment_and_theme_variables"
+    for name in ("__init__", "get_css_variables"):
+        _target(App, name, patch)
+    if getattr(App.__dict__["__init__"], "__module__", None) == __name__:
+        return  # installed already (tests install again)
+    original_init = _method(
+        App, "__init__", patch, ("self", "driver_class", "css_path", "watch_css", "ansi_color")
+    )
+    original_variables = _method(App, "get_css_variables", patch + "_variables", ("self",))
+    source = inspect.getsource(original_init)
+    if "_environ=environ," not in source or "self.console = Console(" not in source:
+        raise TextualChanged(f"App.__init__ changed: patch {patch!r}")
+    if "self.theme_variables = combined_variables" not in inspect.getsource(original_variables):
+        raise TextualChanged(f"App.get_css_variables changed: patch {patch!r}")
+
+    def __init__(self: App[Any], *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        console = self.console
+        environ = console._environ
+        if isinstance(environ, dict):
+            console._environ = _shared_mapping(environ)
+
+    def get_css_variables(self: App[Any]) -> dict[str, str]:
+        variables = _shared_mapping(original_variables(self))
+        self.theme_variables = variables
+        return variables
+
+    App.__init__ = __init__  # type: ignore[method-assign]
+    App.get_css_variables = get_css_variables  # type: ignore[method-assign]
 
 
 _VARARGS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS

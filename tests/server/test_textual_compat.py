@@ -12,6 +12,7 @@ import asyncio
 import functools
 import hashlib
 import inspect
+import sys
 import weakref
 from collections import deque
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from textual.binding import Binding
 from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.filter import NoColor
 from textual.geometry import Region
 from textual.message import Message
@@ -104,6 +106,11 @@ ORIGINALS = {
     "lazy_signal_subscriptions_publish": "aa62c809b0289a205bcb6faee83cd761ce01779cdf9185d6e2b5dfca216df655",  # noqa: E501
     "lazy_signal_subscriptions_unsubscribe": "a108d414075e1cef9eba7319cd8d090c28a75b8483064ac520d80d48180eb769",  # noqa: E501
     "lazy_pump_timers": "4c13f534c77c6b67fdba6e9232f1e247320e50ac5c1a97eaf77694680bbb343f",
+    "instance_defaults_on_the_class_messagepump": "4c13f534c77c6b67fdba6e9232f1e247320e50ac5c1a97eaf77694680bbb343f",  # noqa: E501
+    "instance_defaults_on_the_class_domnode": "92386cf024a399a8c5f01a5d5947b9877993b2512f044c546cd0fa62b0073229",  # noqa: E501
+    "instance_defaults_on_the_class": "853c53fbb948443785bedd144bd083f53838a60e1ca5fdff2e2ffbbf24a5ac66",  # noqa: E501
+    "apps_share_environment_and_theme_variables": "252ebc810445207decd53173f00ca97bdad1cf0949ab96903fb9db93c442e601",  # noqa: E501
+    "apps_share_environment_and_theme_variables_variables": "48b7c7e5d5af1c5c5b0eab888049fd83b63fd0fe4ec75561e35e17481f2f2bc3",  # noqa: E501
 }
 
 
@@ -155,6 +162,9 @@ INSTALLERS = [
     (compat._lazy_signal_subscriptions, Signal, "subscribe"),
     (compat._lazy_signal_subscriptions, Signal, "publish"),
     (compat._lazy_pump_timers, MessagePump, "__init__"),
+    (compat._instance_defaults_on_the_class, DOMNode, "__init__"),
+    (compat._apps_share_environment_and_theme_variables, App, "__init__"),
+    (compat._apps_share_environment_and_theme_variables, App, "get_css_variables"),
 ]
 
 
@@ -218,6 +228,48 @@ async def test_a_pump_holds_no_timer_set_until_it_starts_a_timer_and_its_timers_
         await pilot.pause()
         # Stopped with its widget (the closing pump read its set and stopped them).
         await wait_until(lambda: timer._task is None or timer._task.done(), what="the stop")
+
+
+async def test_a_mounted_widget_keeps_in_its_dictionary_only_what_differs_from_its_class() -> None:
+    apply_textual_patches()
+
+    class Marked(Static):
+        # A subclass's own value for one of them: the instance's None must stay.
+        highlight_style = Style(bold=True)  # type: ignore[assignment]
+
+    class Two(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("one")
+            yield Marked("two")
+
+    app = Two()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        plain, marked = app.screen.query(Static)
+        assert type(marked) is Marked
+        assert "_tooltip" not in vars(plain) and plain._tooltip is None
+        assert plain.highlight_style is None and marked.highlight_style is None
+        # 128 slots, not 256: 1.6 KiB, not 3.3.
+        assert sys.getsizeof(vars(plain)) < 2048, (len(vars(plain)), sys.getsizeof(vars(plain)))
+        # Set again, it is the instance's own, as Textual's would be.
+        plain._tooltip = "tip"
+        assert plain._tooltip == "tip" and Widget._tooltip is None  # type: ignore[attr-defined]
+        plain.refresh(layout=True)
+        await pilot.pause()
+        assert not plain._layout_required
+
+
+def test_apps_share_one_copy_of_the_environment_and_of_a_themes_variables() -> None:
+    apply_textual_patches()
+    one, two = App(), App()
+    assert one.console._environ is two.console._environ
+    assert one.get_css_variables() is two.get_css_variables()
+    assert one.theme_variables is two.theme_variables
+    dark = dict(one.theme_variables)
+    two.theme = "textual-light"
+    light = two.get_css_variables()
+    assert light != dark and one.theme_variables == dark
+    assert App(ansi_color=True).console._environ is one.console._environ
 
 
 def test_the_stdout_swap_is_gone() -> None:
