@@ -42,6 +42,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.strip import Strip
 from textual.style import Style
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static, TextArea
 from textual.widgets._toast import ToastRack
@@ -111,6 +112,7 @@ ORIGINALS = {
     "instance_defaults_on_the_class": "853c53fbb948443785bedd144bd083f53838a60e1ca5fdff2e2ffbbf24a5ac66",  # noqa: E501
     "apps_share_environment_and_theme_variables": "252ebc810445207decd53173f00ca97bdad1cf0949ab96903fb9db93c442e601",  # noqa: E501
     "apps_share_environment_and_theme_variables_variables": "48b7c7e5d5af1c5c5b0eab888049fd83b63fd0fe4ec75561e35e17481f2f2bc3",  # noqa: E501
+    "light_timer_events": "75cd6ea84600bab9fe8353c34b7a740f166753f2da8bf74d766ddd97af95e3c6",
 }
 
 
@@ -165,6 +167,7 @@ INSTALLERS = [
     (compat._instance_defaults_on_the_class, DOMNode, "__init__"),
     (compat._apps_share_environment_and_theme_variables, App, "__init__"),
     (compat._apps_share_environment_and_theme_variables, App, "get_css_variables"),
+    (compat._light_timer_events, Timer, "_active"),
 ]
 
 
@@ -223,7 +226,12 @@ async def test_a_pump_holds_no_timer_set_until_it_starts_a_timer_and_its_timers_
         assert "_timers" not in vars(static)  # the screen has its update timer
         timer = static.set_interval(0.01, lambda: ticks.append(1))
         assert timer in static._timers
+        assert isinstance(timer._active, compat._LightEvent)
         await wait_until(lambda: len(ticks) >= 2, what="the timer to tick")
+        timer.pause()
+        paused_at = len(ticks)
+        timer.resume()
+        await wait_until(lambda: len(ticks) > paused_at, what="the timer resumed")
         await static.remove()
         await pilot.pause()
         # Stopped with its widget (the closing pump read its set and stopped them).
