@@ -310,6 +310,7 @@ def apply_textual_patches() -> None:
     _lazy_signal_subscriptions()
     _lazy_pump_timers()
     _light_timer_events()
+    _pump_tasks_named_by_class()
     _instance_defaults_on_the_class()
     _apps_share_environment_and_theme_variables()
     _parameters_counted_from_the_code()
@@ -1073,6 +1074,45 @@ def _light_timer_events() -> None:
     replacement = type(original)(_active)
     replacement.__set_name__(Timer, "_active")
     Timer._active = replacement  # type: ignore[method-assign]
+
+
+# "message pump Static", one string per class, shared by every pump's task.
+_PUMP_TASK_NAMES: dict[type, str] = {}
+
+
+def _pump_tasks_named_by_class() -> None:
+    """A pump's task is named after its class, not after the pump's repr.
+
+    Textual names each pump's task `f"message pump {self}"`: the widget's rich repr
+    (its id, classes and more) built at every mount, ~0.2 KiB a task, two dozen a
+    session, read by nothing but a debugger. The name is now one string per class.
+    """
+    from asyncio import create_task
+
+    from textual.message_pump import MessagePump
+
+    patch = "pump_tasks_named_by_class"
+    if getattr(MessagePump.__dict__.get("_start_messages"), "__module__", None) == __name__:
+        return  # installed already (tests install again)
+    original = _method(MessagePump, "_start_messages", patch, ("self",))
+    if 'name=f"message pump {self}"' not in inspect.getsource(original):
+        raise TextualChanged(f"MessagePump._start_messages changed: patch {patch!r}")
+
+    def _start_messages(self: MessagePump) -> None:
+        """Start messages task."""
+        self._thread_init()  # type: ignore[no-untyped-call]
+
+        if self.app._running:
+            cls = type(self)
+            name = _PUMP_TASK_NAMES.get(cls)
+            if name is None:
+                name = _PUMP_TASK_NAMES[cls] = f"message pump {cls.__name__}"
+            self._task = create_task(self._process_messages(), name=name)
+        else:
+            self._closing = True
+            self._closed = True
+
+    MessagePump._start_messages = _start_messages  # type: ignore[method-assign]
 
 
 class _NoSubscriptions:

@@ -113,6 +113,7 @@ ORIGINALS = {
     "apps_share_environment_and_theme_variables": "252ebc810445207decd53173f00ca97bdad1cf0949ab96903fb9db93c442e601",  # noqa: E501
     "apps_share_environment_and_theme_variables_variables": "48b7c7e5d5af1c5c5b0eab888049fd83b63fd0fe4ec75561e35e17481f2f2bc3",  # noqa: E501
     "light_timer_events": "75cd6ea84600bab9fe8353c34b7a740f166753f2da8bf74d766ddd97af95e3c6",
+    "pump_tasks_named_by_class": "3510c4c50d026583aad03dc6538fdf14d1b13e19c4ca4f9249259c4206451991",
 }
 
 
@@ -168,6 +169,7 @@ INSTALLERS = [
     (compat._apps_share_environment_and_theme_variables, App, "__init__"),
     (compat._apps_share_environment_and_theme_variables, App, "get_css_variables"),
     (compat._light_timer_events, Timer, "_active"),
+    (compat._pump_tasks_named_by_class, MessagePump, "_start_messages"),
 ]
 
 
@@ -224,6 +226,7 @@ async def test_a_pump_holds_no_timer_set_until_it_starts_a_timer_and_its_timers_
     async with app.run_test() as pilot:
         static = app.screen.query_one(Static)
         assert "_timers" not in vars(static)  # the screen has its update timer
+        assert static._task is not None and static._task.get_name() == "message pump Static"
         timer = static.set_interval(0.01, lambda: ticks.append(1))
         assert timer in static._timers
         assert isinstance(timer._active, compat._LightEvent)
