@@ -59,6 +59,8 @@ class FrameFilter:
         self.height = height
         # Row (1-based) -> what the terminal shows on it, where known.
         self._rows: dict[int, _Row] = {}
+        # Rows written this frame: their styles are lists of their own until it ends.
+        self._touched: list[_Row] = []
         self.bytes_in = 0
         self.bytes_out = 0
 
@@ -158,7 +160,18 @@ class FrameFilter:
             out.append(self._run(move.group(0), row, col, run))
         result = "".join(out)
         self.bytes_out += len(result)
+        for shown in self._touched:
+            shown.styles = _shared(tuple(shown.styles))
+        self._touched.clear()
         return result
+
+    def _own_styles(self, shown: _Row) -> list[str | None]:
+        """The row's styles as a list to change in place (shared again when the frame ends)."""
+        styles = shown.styles
+        if isinstance(styles, tuple):
+            styles = shown.styles = list(styles)
+            self._touched.append(shown)
+        return styles
 
     def _check_controls(self, text: str) -> bool:
         """True if text holds escapes beyond SGR; forgets everything if any could move cells."""
@@ -192,7 +205,7 @@ class FrameFilter:
         shown = self._rows.get(row)
         if shown is None:
             shown = self._rows[row] = _Row(self.width)
-        elif chars and shown.chars[start:end] == chars and shown.styles[start:end] == styles:
+        elif chars and shown.chars[start:end] == chars and _same(shown.styles, start, styles):
             # The terminal shows exactly this already.
             return ""
         else:
@@ -202,11 +215,11 @@ class FrameFilter:
                 # first and the last that differ (the run ends reset, so may the part).
                 first, last = changed
                 shown.chars = shown.chars[:start] + chars + shown.chars[end:]
-                shown.styles = _shared(shown.styles[:start] + styles + shown.styles[end:])
+                self._own_styles(shown)[start:end] = styles
                 newline = "\n" if run.endswith("\n") else ""
                 return f"\x1b[{row};{col + first}H" + _span(styles, chars, first, last) + newline
         shown.chars = shown.chars[:start] + chars + shown.chars[end:]
-        shown.styles = _shared(shown.styles[:start] + styles + shown.styles[end:])
+        self._own_styles(shown)[start:end] = styles
         if end == self.width:
             match = _TRAILING_BLANKS.search(run)
             # Only blanks on the default background with nothing else in force (a reverse
@@ -241,6 +254,12 @@ def _blank_row_after(run: str, width: int) -> tuple[str, Styles] | None:
     styles, chars = cells
     blanks = width - len(chars)
     return chars + " " * blanks, _shared((*styles, *repeat("", blanks)))
+
+
+def _same(row: Styles | list[str | None], start: int, styles: tuple[str, ...]) -> bool:
+    """Whether the row's styles from `start` on are `styles`."""
+    part = row[start : start + len(styles)]
+    return (part if isinstance(part, tuple) else tuple(part)) == styles
 
 
 def _changed_span(shown: _Row, start: int, styles: Styles, chars: str) -> tuple[int, int] | None:
@@ -297,19 +316,26 @@ def _span(styles: tuple[str, ...], chars: str, first: int, last: int) -> str:
 # Rows' style tuples, shared by every session: most rows of most screens are styled alike
 # (the home screen of a thousand members differs in names, not colours), so a thousand
 # filters hold a few dozen tuples, not a thousand copies (an 80-cell tuple is 700 bytes).
-# Bounded: when full it starts again (the rows keep theirs, later ones share anew).
+# Bounded by cells (8 bytes each): when full it starts again (the rows keep theirs,
+# later ones share anew). A row changed by a frame is a list of its own until the frame
+# ends (`FrameFilter._own_styles`), then shared: a 400-cell row written in ten runs is
+# copied and hashed once, not ten times.
 _SHARED_STYLES: dict[Styles, Styles] = {}
-_SHARED_STYLES_KEPT = 1024
+_SHARED_STYLES_CELLS = 64 * 1024
+_shared_cells = 0
 
 
 def _shared(styles: Styles) -> Styles:
     """The shared tuple equal to `styles` (which becomes it, if there is none yet)."""
+    global _shared_cells
     known = _SHARED_STYLES.get(styles)
     if known is not None:
         return known
-    if len(_SHARED_STYLES) >= _SHARED_STYLES_KEPT:
+    if _shared_cells + len(styles) > _SHARED_STYLES_CELLS:
         _SHARED_STYLES.clear()
+        _shared_cells = 0
     _SHARED_STYLES[styles] = styles
+    _shared_cells += len(styles)
     return styles
 
 
@@ -327,7 +353,7 @@ class _Row:
 
     def __init__(self, width: int) -> None:
         self.chars = UNKNOWN * width
-        self.styles: Styles = _unknown_styles(width)
+        self.styles: Styles | list[str | None] = _unknown_styles(width)
 
 
 # A cell not known: NUL is never remembered as shown (it is not one cell wide).
