@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -411,6 +412,12 @@ def apply_textual_patches() -> None:
     _styles_shared_across_apps()
     _one_layout_as_a_screen_comes_up()
     _light_message_queues()
+    _lazy_signal_subscriptions()
+    _lazy_pump_timers()
+    _light_timer_events()
+    _pump_tasks_named_by_class()
+    _instance_defaults_on_the_class()
+    _apps_share_environment_and_theme_variables()
     _parameters_counted_from_the_code()
     _dispatch_planned_once_per_class()
     # No patch drops a Layout or Update message. One that skipped layouts "already done"
@@ -1324,6 +1331,363 @@ def _light_message_queues() -> None:
         replacement = kind(made_by)
         replacement.__set_name__(MessagePump, name)
         setattr(MessagePump, name, replacement)
+
+
+def _light_timer_events() -> None:
+    """A timer's "active" event is a `_LightEvent`: no deque of waiters while none waits.
+
+    Every screen's update timer and every other timer holds an `asyncio.Event` with its
+    deque (about 370 bytes; tracemalloc: `asyncio/locks.py:168`, 14 a home session).
+    """
+    from textual.timer import Timer
+
+    patch = "light_timer_events"
+    original = _target(Timer, "_active", patch)
+    function = getattr(original, "func", None)
+    if function is None or (
+        function.__module__ != __name__ and "event = Event()" not in inspect.getsource(function)
+    ):
+        raise TextualChanged(f"Timer._active changed: patch {patch!r}")
+    if function.__module__ == __name__:
+        return  # installed already (tests install again)
+    _originals[patch] = function
+
+    def _active(self: Timer) -> _LightEvent:
+        event = _LightEvent()
+        if not self._original_pause:
+            event.set()
+        return event
+
+    replacement = type(original)(_active)
+    replacement.__set_name__(Timer, "_active")
+    Timer._active = replacement  # type: ignore[method-assign]
+
+
+# "message pump Static", one string per class, shared by every pump's task.
+_PUMP_TASK_NAMES: dict[type, str] = {}
+
+
+def _pump_tasks_named_by_class() -> None:
+    """A pump's task is named after its class, not after the pump's repr.
+
+    Textual names each pump's task `f"message pump {self}"`: the widget's rich repr
+    (its id, classes and more) built at every mount, ~0.2 KiB a task, two dozen a
+    session, read by nothing but a debugger. The name is now one string per class.
+    """
+    from asyncio import create_task
+
+    from textual.message_pump import MessagePump
+
+    patch = "pump_tasks_named_by_class"
+    if getattr(MessagePump.__dict__.get("_start_messages"), "__module__", None) == __name__:
+        return  # installed already (tests install again)
+    original = _method(MessagePump, "_start_messages", patch, ("self",))
+    if 'name=f"message pump {self}"' not in inspect.getsource(original):
+        raise TextualChanged(f"MessagePump._start_messages changed: patch {patch!r}")
+
+    def _start_messages(self: MessagePump) -> None:
+        """Start messages task."""
+        self._thread_init()  # type: ignore[no-untyped-call]
+
+        if self.app._running:
+            cls = type(self)
+            name = _PUMP_TASK_NAMES.get(cls)
+            if name is None:
+                name = _PUMP_TASK_NAMES[cls] = f"message pump {cls.__name__}"
+            self._task = create_task(self._process_messages(), name=name)
+        else:
+            self._closing = True
+            self._closed = True
+
+    MessagePump._start_messages = _start_messages  # type: ignore[method-assign]
+
+
+class _NoSubscriptions:
+    """A signal's subscriptions while it has none: empty, shared, and read-only."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __len__(self) -> int:
+        return 0
+
+    def keys(self) -> tuple[()]:
+        return ()
+
+    def items(self) -> tuple[()]:
+        return ()
+
+    def pop(self, _key: object, default: object = None) -> object:
+        return default
+
+
+_NO_SUBSCRIPTIONS = _NoSubscriptions()
+
+
+def _lazy_signal_subscriptions() -> None:
+    """A signal holds no WeakKeyDictionary until something subscribes to it.
+
+    Every message pump has a `message_signal` (for devtools), the app eight signals more
+    and a screen two: each with a WeakKeyDictionary of subscribers (a dict, two sets, a
+    list, a closure and a weak reference: about 0.7 KiB), two dozen a session, nearly
+    all never subscribed to. Publishing, unsubscribing and listing read the shared empty
+    `_NO_SUBSCRIPTIONS` until a first subscriber makes the dictionary Textual would have.
+    """
+    from weakref import WeakKeyDictionary
+
+    from textual.signal import Signal
+
+    patch = "lazy_signal_subscriptions"
+    for name in ("__init__", "subscribe", "publish", "unsubscribe"):
+        _target(Signal, name, patch)
+    if getattr(Signal.__dict__["__init__"], "__module__", None) == __name__:
+        return  # installed already (tests install again)
+    original_init = _method(Signal, "__init__", patch, ("self", "owner", "name"))
+    original_subscribe = _method(
+        Signal, "subscribe", patch + "_subscribe", ("self", "node", "callback", "immediate")
+    )
+    # Relied on: they read the subscriptions only as the shared empty one allows.
+    _method(Signal, "publish", patch + "_publish", ("self", "data"))
+    _method(Signal, "unsubscribe", patch + "_unsubscribe", ("self", "node"))
+    source = inspect.getsource(original_init)
+    if "WeakKeyDictionary()" not in source:
+        raise TextualChanged(f"Signal.__init__ changed: patch {patch!r}")
+
+    def __init__(self: Signal[Any], owner: DOMNode, name: str) -> None:
+        original_init(self, owner, name)
+        self._subscriptions = _NO_SUBSCRIPTIONS  # type: ignore[assignment]
+
+    def subscribe(self: Signal[Any], node: DOMNode, callback: Any, immediate: bool = False) -> None:
+        subscriptions: object = self._subscriptions
+        if subscriptions is _NO_SUBSCRIPTIONS:
+            self._subscriptions = WeakKeyDictionary()
+        original_subscribe(self, node, callback, immediate)
+
+    Signal.__init__ = __init__  # type: ignore[method-assign]
+    Signal.subscribe = subscribe  # type: ignore[method-assign]
+
+
+class _LazyTimers:
+    """MessagePump._timers: the WeakSet of a pump's timers, made when first read."""
+
+    def __get__(self, pump: Any, owner: type | None = None) -> Any:
+        if pump is None:
+            return self
+        timers = pump.__dict__.get("_timers")
+        if timers is None:
+            from weakref import WeakSet
+
+            timers = pump.__dict__["_timers"] = WeakSet()
+        return timers
+
+    def __set__(self, pump: Any, timers: Any) -> None:
+        if not timers:
+            # The empty set every pump is born with: made again only if it is read.
+            pump.__dict__.pop("_timers", None)
+        else:
+            pump.__dict__["_timers"] = timers
+
+
+def _lazy_pump_timers() -> None:
+    """A message pump holds no WeakSet of timers until it has one or is closed.
+
+    Each widget, screen and app is born with an empty WeakSet (two sets, a list, a
+    closure and a weak reference: about 0.8 KiB), a dozen or more a session, and most
+    never start a timer. The set is made where Textual reads it first: a timer started,
+    or the pump closing (which stops them).
+    """
+    from textual.message_pump import MessagePump
+
+    patch = "lazy_pump_timers"
+    original = _method(MessagePump, "__init__", patch, ("self", "parent"))
+    if "self._timers: WeakSet[Timer] = WeakSet()" not in inspect.getsource(original):
+        raise TextualChanged(f"MessagePump.__init__ changed: patch {patch!r}")
+    present = MessagePump.__dict__.get("_timers")
+    if isinstance(present, _LazyTimers):
+        return  # installed already (tests install again)
+    if present is not None:
+        raise TextualChanged(f"MessagePump._timers is a class attribute: patch {patch!r}")
+    MessagePump._timers = _LazyTimers()  # type: ignore[assignment]
+
+
+# Attributes every widget is born with, set to a constant its life mostly leaves alone,
+# by the class whose __init__ sets them (`_instance_defaults_on_the_class`).
+_BORN_WITH: dict[str, dict[str, bool | None]] = {
+    "MessagePump": {
+        "_closing": False,
+        "_closed": False,
+        "_pending_message": None,
+        "_max_idle": None,
+    },
+    "DOMNode": {
+        "_auto_refresh": None,
+        "_auto_refresh_timer": None,
+        "_has_hover_style": False,
+        "_has_focus_within": False,
+        "_has_order_style": False,
+        "_has_odd_or_even": False,
+        "_pruning": False,
+        "_trap_focus": False,
+    },
+    "Widget": {
+        "_layout_required": False,
+        "_repaint_required": False,
+        "_scroll_required": False,
+        "_recompose_required": False,
+        "_refresh_styles_required": False,
+        "_animate": None,
+        "highlight_style": None,
+        "_vertical_scrollbar": None,
+        "_horizontal_scrollbar": None,
+        "_scrollbar_corner": None,
+        "_border_title": None,
+        "_border_subtitle": None,
+        "_tooltip": None,
+        "absolute_offset": None,
+        "_anchored": False,
+        "_anchor_released": False,
+        "_cover_widget": None,
+    },
+}
+# Per widget class: which of those its instances may leave to the class (none that the
+# class or one between it and Widget defines otherwise).
+_LEFT_TO_THE_CLASS: dict[type, tuple[tuple[str, bool | None], ...]] = {}
+
+
+def _left_to_the_class(cls: type) -> tuple[tuple[str, bool | None], ...]:
+    names = _LEFT_TO_THE_CLASS.get(cls)
+    if names is None:
+        missing = object()
+        names = _LEFT_TO_THE_CLASS[cls] = tuple(
+            (name, value)
+            for defaults in _BORN_WITH.values()
+            for name, value in defaults.items()
+            if getattr(cls, name, missing) is value
+        )
+    return names
+
+
+def _instance_defaults_on_the_class() -> None:
+    """A widget's instance dictionary holds what differs from its class, in half the room.
+
+    A widget is born with about 86 attributes and has 100 or more once mounted, past the
+    85 a dictionary of 128 slots takes: each widget's dictionary is a 256-slot table,
+    3.3 KiB, for a dozen widgets a session (tracemalloc: `textual/widgets/_static.py:50`,
+    22 KiB a home session for its seven Statics alone). Twenty-nine of those attributes
+    are None or False at birth and mostly stay so: they become class attributes of the
+    same value, each widget's dictionary drops them when it is born (`is` the class's)
+    and is made anew at its size: 128 slots, 1.6 KiB, with room for what mounting adds.
+    A later assignment puts the attribute back in the instance, as Textual's would.
+    """
+    from textual.dom import DOMNode
+    from textual.message_pump import MessagePump
+
+    patch = "instance_defaults_on_the_class"
+    owners: dict[str, type] = {"MessagePump": MessagePump, "DOMNode": DOMNode, "Widget": Widget}
+    installed = getattr(Widget.__dict__.get("__init__"), "__module__", None) == __name__
+    original = Widget.__dict__.get("__init__") if installed else None
+    for owner_name, owner in owners.items():
+        suffix = "" if owner is Widget else "_" + owner_name.lower()
+        if owner is Widget and installed:
+            continue
+        init = _method(
+            owner,
+            "__init__",
+            patch + suffix,
+            ("self", "children", "name", "id", "classes", "disabled", "markup")
+            if owner is Widget
+            else ("self", "parent")
+            if owner is MessagePump
+            else ("self", "name", "id", "classes"),
+        )
+        if owner is Widget:
+            original = init
+        source = inspect.getsource(init)
+        for name, value in _BORN_WITH[owner_name].items():
+            if not re.search(rf"\n\s+self\.{name}(: [^=\n]+)? = {value}\n", source):
+                raise TextualChanged(
+                    f"{owner_name}.__init__ no longer sets {name} = {value}: patch {patch!r}"
+                )
+            present = owner.__dict__.get(name, _MISSING)
+            if present is not _MISSING and present is not value:
+                raise TextualChanged(f"{owner_name}.{name} is a class attribute: patch {patch!r}")
+            setattr(owner, name, value)
+    if installed:
+        return
+    assert original is not None
+    widget_init = original
+
+    def __init__(self: Widget, *children: Widget, **options: Any) -> None:
+        widget_init(self, *children, **options)
+        attributes = self.__dict__
+        for name, value in _left_to_the_class(type(self)):
+            if attributes.get(name, _MISSING) is value:
+                del attributes[name]
+        # A new dictionary, sized for what is left (the old one never shrinks).
+        self.__dict__ = dict(attributes)
+
+    Widget.__init__ = __init__  # type: ignore[method-assign]
+
+
+_MISSING = object()
+
+# Mappings every app would hold a copy of (the environment its console reads, the theme's
+# CSS variables): the distinct ones seen, each shared by every app whose own is equal.
+_SHARED_MAPPINGS: list[dict[str, str]] = []
+_SHARED_MAPPINGS_KEPT = 16
+
+
+def _shared_mapping(mapping: dict[str, str]) -> dict[str, str]:
+    """The kept mapping equal to `mapping` (which is kept, if none is): never mutated."""
+    for kept in _SHARED_MAPPINGS:
+        if kept == mapping:
+            return kept
+    if len(_SHARED_MAPPINGS) >= _SHARED_MAPPINGS_KEPT:
+        del _SHARED_MAPPINGS[0]
+    _SHARED_MAPPINGS.append(mapping)
+    return mapping
+
+
+def _apps_share_environment_and_theme_variables() -> None:
+    """Apps share one copy of the process environment and of a theme's CSS variables.
+
+    Each app copies the whole process environment for its console (`dict(os.environ)`,
+    about 7 KiB here: every key and value decoded again) and keeps the ~150 CSS variables
+    its theme generates (about 8 KiB). Both are only read (rich's Console reads its
+    `_environ`; the stylesheet its variables, replaced whole on a theme change): every
+    app whose copy is equal to one already kept holds that one, and its own is freed.
+    """
+    patch = "apps_share_environment_and_theme_variables"
+    for name in ("__init__", "get_css_variables"):
+        _target(App, name, patch)
+    if getattr(App.__dict__["__init__"], "__module__", None) == __name__:
+        return  # installed already (tests install again)
+    original_init = _method(
+        App, "__init__", patch, ("self", "driver_class", "css_path", "watch_css", "ansi_color")
+    )
+    original_variables = _method(App, "get_css_variables", patch + "_variables", ("self",))
+    source = inspect.getsource(original_init)
+    if "_environ=environ," not in source or "self.console = Console(" not in source:
+        raise TextualChanged(f"App.__init__ changed: patch {patch!r}")
+    if "self.theme_variables = combined_variables" not in inspect.getsource(original_variables):
+        raise TextualChanged(f"App.get_css_variables changed: patch {patch!r}")
+
+    def __init__(self: App[Any], *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        console = self.console
+        environ = console._environ
+        if isinstance(environ, dict):
+            console._environ = _shared_mapping(environ)
+
+    def get_css_variables(self: App[Any]) -> dict[str, str]:
+        variables = _shared_mapping(original_variables(self))
+        self.theme_variables = variables
+        return variables
+
+    App.__init__ = __init__  # type: ignore[method-assign]
+    App.get_css_variables = get_css_variables  # type: ignore[method-assign]
 
 
 _VARARGS = inspect.CO_VARARGS | inspect.CO_VARKEYWORDS

@@ -77,6 +77,14 @@ ESCAPE_TIMEOUT_SECONDS = 0.11
 FOLLOW_CHECK_SECONDS = 0.05
 # After this long the next input goes anyway: order is worth a wait, not a frozen session.
 FOLLOW_GIVE_UP_SECONDS = 2.0
+# Output waits in the SSH channel only when the client's window is full: it has not read
+# what it was sent (2 MiB with OpenSSH and asyncssh). Frames are then not queued behind
+# it: they are skipped, and once the channel has room again the screen is sent whole, as
+# it is then (one repaint owed, not every frame in between). Looked at this often.
+OUTPUT_CHECK_SECONDS = 0.25
+# A client that takes nothing of the output waiting for it for this long is cut off: it
+# has stopped reading. One on a slow link takes some, and stays. Input waits meanwhile.
+OUTPUT_STALL_SECONDS = 10.0
 PASTE_START_TEXT = PASTE_START.decode()
 PASTE_END_TEXT = PASTE_END.decode()
 
@@ -316,6 +324,15 @@ class SSHDriver(Driver):
         # the new bottom rows' text when they go with the scroll.
         self._scrolls: list[tuple[int, int, int, int, Sequence[str] | None]] = []
         self._flush_scheduled = False
+        # Output waiting in the channel (see OUTPUT_CHECK_SECONDS): frames are skipped
+        # until it has gone, then the screen is repainted whole. The backlog last seen,
+        # and when it last went down.
+        self._held = False
+        self._held_backlog = 0
+        self._held_progress = 0.0
+        self._held_check: asyncio.TimerHandle | None = None
+        # The last writes of a session (leaving the alternate screen): never skipped.
+        self._final = False
         self._pending: deque[str] = deque()
         self._ready: deque[Message] = deque()
         self._pending_chars = 0
@@ -354,7 +371,9 @@ class SSHDriver(Driver):
     def flush(self) -> None:
         self._flush_scheduled = False
         out, scrolls = self._out, self._scrolls
-        if not (out or scrolls) or self._closed:
+        if not (out or scrolls) or self._closed or (self._held and not self._final):
+            # While output waits for the client, a frame is skipped: the screen is
+            # repainted whole when the client has read what waits (_check_held).
             out.clear()
             scrolls.clear()
             return
@@ -387,10 +406,52 @@ class SSHDriver(Driver):
                 self._closed = True
                 self._link.on_overflow()
                 return
+            if backlog and not self._final:
+                # The client's window is full: this frame and the next wait for a repaint.
+                self._hold(backlog)
+                return
             self._link.channel.write(data)
             self._link.bytes_written += len(data)
         except (BrokenPipeError, ConnectionError, OSError):
             self._closed = True
+
+    def _hold(self, backlog: int) -> None:
+        self._held = True
+        self._held_backlog = backlog
+        self._held_progress = self._link.clock.monotonic()
+        # What was skipped is not on the terminal: the filter must not trim the repaint.
+        self._frames.reset()
+        if self._held_check is None:
+            self._held_check = self._event_loop.call_later(OUTPUT_CHECK_SECONDS, self._check_held)
+
+    def _check_held(self) -> None:
+        """Output waits for the client: has it gone (repaint), moved (wait on), or stuck?"""
+        self._held_check = None
+        if not self._held or self._closed:
+            return
+        try:
+            backlog = self._link.channel.get_write_buffer_size()
+        except (BrokenPipeError, ConnectionError, OSError):
+            self._closed = True
+            return
+        now = self._link.clock.monotonic()
+        if not backlog:
+            self._held = False
+            # The screen as it is now, whole (the filter forgot what the terminal shows),
+            # then the input typed ahead.
+            self._session_app.refresh()
+            if (self._pending or self._ready) and not self._draining:
+                self._draining = True
+                self._drain()
+            return
+        if backlog < self._held_backlog:
+            self._held_backlog, self._held_progress = backlog, now
+        elif now - self._held_progress >= OUTPUT_STALL_SECONDS:
+            # It has stopped reading: cut off, as when the buffer overflows.
+            self._closed = True
+            self._link.on_overflow()
+            return
+        self._held_check = self._event_loop.call_later(OUTPUT_CHECK_SECONDS, self._check_held)
 
     def scroll_rows(self, top: int, bottom: int, rows: int) -> None:
         """Shift screen rows top..bottom (0-based, inclusive) up by `rows`, blanking the last.
@@ -451,6 +512,7 @@ class SSHDriver(Driver):
     def stop_application_mode(self) -> None:
         self.disable_input()
         self._release_parser()
+        self._stop_holding()
         write = self.write
         write("\x1b[?2004l\x1b[?7h")
         if self._mouse_reporting:
@@ -461,7 +523,16 @@ class SSHDriver(Driver):
     def close(self) -> None:
         self.disable_input()
         self._release_parser()
+        self._stop_holding()
         self._link.driver = None
+
+    def _stop_holding(self) -> None:
+        # What is written from now on (leaving the alternate screen) goes out whatever
+        # waits before it: a full repaint would not bring those modes back.
+        self._final = True
+        if self._held_check is not None:
+            self._held_check.cancel()
+            self._held_check = None
 
     def _release_parser(self) -> None:
         parser, self._parser = self._parser, None
@@ -548,9 +619,11 @@ class SSHDriver(Driver):
     def _drain(self) -> None:
         # Parse one slice now, hand the app what it may have, schedule the rest for later
         # loop passes. While a key or paste is being followed, nothing more is handed
-        # over: its end (_followed) drains again.
+        # over: its end (_followed) drains again. While output waits for the client, input
+        # waits too (typed ahead, in order): a client that reads nothing does not get
+        # screen after screen made for it. The repaint (_check_held) drains again.
         parser = self._parser
-        if parser is None or not self._input_enabled:
+        if parser is None or not self._input_enabled or self._held:
             self._draining = False
             return
         budget = INPUT_SLICE

@@ -30,6 +30,9 @@ _HARMLESS = re.compile(r"\x1b\[\?(?:25|2026)[hl]|\x1b\]22;[^\x07\x1b]*(?:\x07|\x
 # Trailing blanks on the terminal's default background, then a reset.
 _TRAILING_BLANKS = re.compile(r"\x1b\[49m( {4,})\x1b\[0m(\n?)$")
 
+# The SGR sequences in force on each cell of a row or run (None where not known).
+Styles = tuple[str | None, ...]
+
 
 def scroll_sequence(top: int, bottom: int, rows: int) -> str:
     """Rows top..bottom (0-based) move up by `rows`: DECSTBM, the cursor to the band's top,
@@ -56,6 +59,8 @@ class FrameFilter:
         self.height = height
         # Row (1-based) -> what the terminal shows on it, where known.
         self._rows: dict[int, _Row] = {}
+        # Rows written this frame: their styles are lists of their own until it ends.
+        self._touched: list[_Row] = []
         self.bytes_in = 0
         self.bytes_out = 0
 
@@ -122,7 +127,7 @@ class FrameFilter:
         chars, styles = known
         shown = self._rows[row] = _Row(0)
         shown.chars = chars
-        shown.styles = list(styles)
+        shown.styles = styles
 
     def _shift(self, top: int, bottom: int, count: int) -> None:
         """Rows top..bottom (1-based) moved up by `count`; the freed bottom rows are blank."""
@@ -155,7 +160,18 @@ class FrameFilter:
             out.append(self._run(move.group(0), row, col, run))
         result = "".join(out)
         self.bytes_out += len(result)
+        for shown in self._touched:
+            shown.styles = _shared(tuple(shown.styles))
+        self._touched.clear()
         return result
+
+    def _own_styles(self, shown: _Row) -> list[str | None]:
+        """The row's styles as a list to change in place (shared again when the frame ends)."""
+        styles = shown.styles
+        if isinstance(styles, tuple):
+            styles = shown.styles = list(styles)
+            self._touched.append(shown)
+        return styles
 
     def _check_controls(self, text: str) -> bool:
         """True if text holds escapes beyond SGR; forgets everything if any could move cells."""
@@ -189,7 +205,7 @@ class FrameFilter:
         shown = self._rows.get(row)
         if shown is None:
             shown = self._rows[row] = _Row(self.width)
-        elif chars and shown.chars[start:end] == chars and shown.styles[start:end] == styles:
+        elif chars and shown.chars[start:end] == chars and _same(shown.styles, start, styles):
             # The terminal shows exactly this already.
             return ""
         else:
@@ -199,11 +215,11 @@ class FrameFilter:
                 # first and the last that differ (the run ends reset, so may the part).
                 first, last = changed
                 shown.chars = shown.chars[:start] + chars + shown.chars[end:]
-                shown.styles[start:end] = styles
+                self._own_styles(shown)[start:end] = styles
                 newline = "\n" if run.endswith("\n") else ""
                 return f"\x1b[{row};{col + first}H" + _span(styles, chars, first, last) + newline
         shown.chars = shown.chars[:start] + chars + shown.chars[end:]
-        shown.styles[start:end] = styles
+        self._own_styles(shown)[start:end] = styles
         if end == self.width:
             match = _TRAILING_BLANKS.search(run)
             # Only blanks on the default background with nothing else in force (a reverse
@@ -221,11 +237,11 @@ class FrameFilter:
 # run and width: the last few hundred rows scrolled in, shared by every session.
 # The run holds a sequence beyond SGR, a carriage return or a line feed: forget every row.
 _FORGETS = ("", ())
-_SCROLLED_IN: dict[tuple[str, int], tuple[str, tuple[str, ...]] | None] = {}
+_SCROLLED_IN: dict[tuple[str, int], tuple[str, Styles] | None] = {}
 _SCROLLED_IN_KEPT = 512
 
 
-def _blank_row_after(run: str, width: int) -> tuple[str, tuple[str, ...]] | None:
+def _blank_row_after(run: str, width: int) -> tuple[str, Styles] | None:
     """(chars, styles) of a blank row of `width` cells once `run` is written from its first
     column; _FORGETS if the run holds more than text and SGR; None if it is not modelled
     (a character not one cell wide, or wider than the row)."""
@@ -237,10 +253,16 @@ def _blank_row_after(run: str, width: int) -> tuple[str, tuple[str, ...]] | None
         return None
     styles, chars = cells
     blanks = width - len(chars)
-    return chars + " " * blanks, (*styles, *repeat("", blanks))
+    return chars + " " * blanks, _shared((*styles, *repeat("", blanks)))
 
 
-def _changed_span(shown: _Row, start: int, styles: list[str], chars: str) -> tuple[int, int] | None:
+def _same(row: Styles | list[str | None], start: int, styles: tuple[str, ...]) -> bool:
+    """Whether the row's styles from `start` on are `styles`."""
+    part = row[start : start + len(styles)]
+    return (part if isinstance(part, tuple) else tuple(part)) == styles
+
+
+def _changed_span(shown: _Row, start: int, styles: Styles, chars: str) -> tuple[int, int] | None:
     """The first and one past the last cell of a run that differ from what `shown` has from
     `start` on; None when they all differ, or the span would save little."""
     count = len(chars)
@@ -269,7 +291,7 @@ def _ends_reset(run: str) -> bool:
     return "\x1b" not in run or run.endswith(("\x1b[0m", "\x1b[m"))
 
 
-def _span(styles: list[str], chars: str, first: int, last: int) -> str:
+def _span(styles: tuple[str, ...], chars: str, first: int, last: int) -> str:
     """Cells first..last-1 of a run (`_cells`) written afresh, ending reset."""
     out: list[str] = []
     current = ""
@@ -291,23 +313,54 @@ def _span(styles: list[str], chars: str, first: int, last: int) -> str:
     return "".join(out)
 
 
+# Rows' style tuples, shared by every session: most rows of most screens are styled alike
+# (the home screen of a thousand members differs in names, not colours), so a thousand
+# filters hold a few dozen tuples, not a thousand copies (an 80-cell tuple is 700 bytes).
+# Bounded by cells (8 bytes each): when full it starts again (the rows keep theirs,
+# later ones share anew). A row changed by a frame is a list of its own until the frame
+# ends (`FrameFilter._own_styles`), then shared: a 400-cell row written in ten runs is
+# copied and hashed once, not ten times.
+_SHARED_STYLES: dict[Styles, Styles] = {}
+_SHARED_STYLES_CELLS = 64 * 1024
+_shared_cells = 0
+
+
+def _shared(styles: Styles) -> Styles:
+    """The shared tuple equal to `styles` (which becomes it, if there is none yet)."""
+    global _shared_cells
+    known = _SHARED_STYLES.get(styles)
+    if known is not None:
+        return known
+    if _shared_cells + len(styles) > _SHARED_STYLES_CELLS:
+        _SHARED_STYLES.clear()
+        _shared_cells = 0
+    _SHARED_STYLES[styles] = styles
+    _shared_cells += len(styles)
+    return styles
+
+
+def _unknown_styles(width: int) -> Styles:
+    return _shared((None,) * width)
+
+
 class _Row:
     """One row as the terminal shows it: its characters (UNKNOWN where not known) and the
-    SGR sequences in force on each cell. A string and a list of shared style strings
-    hold a row in about a tenth of the memory a cell-by-cell mapping took."""
+    SGR sequences in force on each cell. A string and a tuple of style strings, the tuple
+    shared with every row styled alike (`_shared`), hold a row in a fraction of the memory
+    a cell-by-cell mapping took; a change to a row makes a new tuple."""
 
     __slots__ = ("chars", "styles")
 
     def __init__(self, width: int) -> None:
         self.chars = UNKNOWN * width
-        self.styles: list[str | None] = [None] * width
+        self.styles: Styles | list[str | None] = _unknown_styles(width)
 
 
 # A cell not known: NUL is never remembered as shown (it is not one cell wide).
 UNKNOWN = "\x00"
 
 
-def _cells(run: str) -> tuple[list[str], str] | None:
+def _cells(run: str) -> tuple[tuple[str, ...], str] | None:
     """What each cell of `run` shows: the SGR sequences in force since the last reset (a
     run starts reset, as Textual ends every segment with one), and the characters. None
     when a character is not exactly one cell wide."""
@@ -336,7 +389,7 @@ def _cells(run: str) -> tuple[list[str], str] | None:
         return None
     chars.append(text)
     styles.extend(repeat(style, len(text)))
-    return styles, "".join(chars)
+    return tuple(styles), "".join(chars)
 
 
 def _one_cell_each(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import Any
 
@@ -11,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from bbs.clock import ManualClock
-from server.driver import SSHDriver, TerminalLink
+from server.driver import OUTPUT_STALL_SECONDS, SSHDriver, TerminalLink
 from server.textual_patches import apply_textual_patches
 
 
@@ -110,6 +111,53 @@ async def test_a_client_that_stops_reading_is_cut_off_not_buffered() -> None:
     await run_with(link, script)
     assert overflowed
     assert len(channel.data) == 0
+
+
+async def test_a_client_behind_on_its_output_gets_the_latest_screen_whole_not_every_frame() -> None:
+    # Output waits in the channel only when the client's SSH window is full. Frames made
+    # meanwhile are not queued behind it, and its keys wait (typed ahead, in order): when
+    # it has read what waited, the screen goes whole, as it is then, and the keys follow.
+    clock = ManualClock()
+    channel = Channel()
+    overflowed: list[int] = []
+    link = TerminalLink(channel, 80, 24, clock=clock, on_overflow=lambda: overflowed.append(1))
+
+    async def script(app: Recorder) -> None:
+        await wait_until(lambda: b"hello" in channel.data, what="the first screen")
+        driver = driver_of(link)
+        static = app.screen.query_one(Static)
+        channel.backlog = 1
+        sent = len(channel.data)
+        static.update("frame one")
+        await wait_until(lambda: driver._held, what="the output held")
+        static.update("frame two")
+        driver.feed(b"ab")
+        assert app.keys == [] and driver._pending
+        static.update("frame three")
+        await wait_until(lambda: not static._repaint_required, what="the last frame made")
+        assert len(channel.data) == sent
+        channel.backlog = 0
+        await wait_until(lambda: b"frame three" in channel.data, what="the repaint")
+        repaint = bytes(channel.data[sent:])
+        assert b"frame one" not in repaint and b"frame two" not in repaint
+        # Whole: every row of the screen, the filter having forgotten what it showed.
+        rows = {int(row) for row in re.findall(rb"\x1b\[(\d+);1H", repaint)}
+        assert rows >= set(range(1, 25)), sorted(rows)
+        await wait_until(lambda: app.keys == ["a", "b"], what="the keys typed ahead")
+        # A client that takes nothing of what waits for OUTPUT_STALL_SECONDS is cut off.
+        channel.backlog = 2
+        static.update("frame four")
+        await wait_until(lambda: driver._held, what="the output held again")
+        clock.advance(OUTPUT_STALL_SECONDS / 2)
+        channel.backlog = 1  # it read some: not cut off yet
+        await wait_until(lambda: driver._held_backlog == 1, what="the progress seen")
+        clock.advance(OUTPUT_STALL_SECONDS - 1)
+        assert not overflowed
+        clock.advance(2)
+        await wait_until(lambda: overflowed, what="the cut-off")
+
+    await run_with(link, script)
+    assert b"frame four" not in channel.data
 
 
 async def test_window_sizes_are_clamped_and_storms_coalesced() -> None:

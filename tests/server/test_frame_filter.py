@@ -40,6 +40,25 @@ def test_an_identical_repaint_sends_nothing() -> None:
     assert _screen(out) == _screen([frame, frame])
 
 
+def test_sessions_shown_rows_styled_alike_share_one_record_of_the_styles() -> None:
+    # A thousand members' home screens differ in names, not colours: their filters keep
+    # one tuple of styles for rows styled alike, not one each.
+    def frame(name: str) -> str:
+        return f"\x1b[1;1H\x1b[1mHello {name}\x1b[0m\x1b[49m" + " " * 29 + "\x1b[0m"
+
+    first, second = FrameFilter(40, 6), FrameFilter(40, 6)
+    first.filter(frame("Ash"))
+    second.filter(frame("Elm"))
+    assert first._rows[1].chars != second._rows[1].chars
+    assert first._rows[1].styles is second._rows[1].styles
+    # A change to a row does not reach the other session's record.
+    first.filter("\x1b[1;3H\x1b[4mxy\x1b[0m")
+    assert first._rows[1].styles is not second._rows[1].styles
+    assert second._rows[1].styles[2] == "\x1b[1m" and first._rows[1].styles[2] == "\x1b[4m"
+    out, _ = _filtered([frame("Ash"), frame("Ash")])
+    assert out[1] == ""
+
+
 def test_trailing_blanks_become_one_erase_to_end_of_line() -> None:
     before = "\x1b[1;1H" + "x" * 40
     frame = "\x1b[1;1Hhi\x1b[49m" + " " * 38 + "\x1b[0m\n"

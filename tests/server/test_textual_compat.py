@@ -12,6 +12,7 @@ import asyncio
 import functools
 import hashlib
 import inspect
+import sys
 import weakref
 from collections import deque
 from collections.abc import Callable
@@ -33,15 +34,18 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.stylesheet import Stylesheet
 from textual.design import ColorSystem as ThemeColours
+from textual.dom import DOMNode
 from textual.filter import NoColor
 from textual.geometry import Region
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.reactive import Reactive, ReactiveError, reactive
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.strip import Strip
 from textual.style import Style
 from textual.theme import BUILTIN_THEMES
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets._toast import ToastRack
@@ -112,6 +116,18 @@ ORIGINALS = {
     "content_rendered_once_for_every_app": "5595f673f3a2e010a5300137739aa9e73cc78e40bb70d36201fc84e8ad7fcc3a",  # noqa: E501
     "theme_colours_worked_out_once": "43f6d916b5607ef856c73e2eb2c8cde2ea9d1aede43d95624345c55e921aea27",  # noqa: E501
     "content_rendered_once_for_every_app_get_height": "fba238f42046182152862cfe200949a7b5c4f84be1cfb2d5593c158be58d529f",  # noqa: E501
+    "lazy_signal_subscriptions": "108464ea40464e1ad4c909796afa3446c1266110a77251ce4673ccd88303b490",
+    "lazy_signal_subscriptions_subscribe": "3d4f81854bf22f29bed5cec949547cf50f83c7462795eb071652b7a7e7f068fb",  # noqa: E501
+    "lazy_signal_subscriptions_publish": "aa62c809b0289a205bcb6faee83cd761ce01779cdf9185d6e2b5dfca216df655",  # noqa: E501
+    "lazy_signal_subscriptions_unsubscribe": "a108d414075e1cef9eba7319cd8d090c28a75b8483064ac520d80d48180eb769",  # noqa: E501
+    "lazy_pump_timers": "4c13f534c77c6b67fdba6e9232f1e247320e50ac5c1a97eaf77694680bbb343f",
+    "instance_defaults_on_the_class_messagepump": "4c13f534c77c6b67fdba6e9232f1e247320e50ac5c1a97eaf77694680bbb343f",  # noqa: E501
+    "instance_defaults_on_the_class_domnode": "92386cf024a399a8c5f01a5d5947b9877993b2512f044c546cd0fa62b0073229",  # noqa: E501
+    "instance_defaults_on_the_class": "853c53fbb948443785bedd144bd083f53838a60e1ca5fdff2e2ffbbf24a5ac66",  # noqa: E501
+    "apps_share_environment_and_theme_variables": "252ebc810445207decd53173f00ca97bdad1cf0949ab96903fb9db93c442e601",  # noqa: E501
+    "apps_share_environment_and_theme_variables_variables": "48b7c7e5d5af1c5c5b0eab888049fd83b63fd0fe4ec75561e35e17481f2f2bc3",  # noqa: E501
+    "light_timer_events": "75cd6ea84600bab9fe8353c34b7a740f166753f2da8bf74d766ddd97af95e3c6",
+    "pump_tasks_named_by_class": "3510c4c50d026583aad03dc6538fdf14d1b13e19c4ca4f9249259c4206451991",
 }
 
 
@@ -166,6 +182,15 @@ INSTALLERS = [
     (compat._typing_as_input_types, Input, "_on_key"),
     (compat._typing_as_input_types, Input, "replace"),
     (compat._typing_as_input_types, Input, "validate_selection"),
+    (compat._lazy_signal_subscriptions, Signal, "__init__"),
+    (compat._lazy_signal_subscriptions, Signal, "subscribe"),
+    (compat._lazy_signal_subscriptions, Signal, "publish"),
+    (compat._lazy_pump_timers, MessagePump, "__init__"),
+    (compat._instance_defaults_on_the_class, DOMNode, "__init__"),
+    (compat._apps_share_environment_and_theme_variables, App, "__init__"),
+    (compat._apps_share_environment_and_theme_variables, App, "get_css_variables"),
+    (compat._light_timer_events, Timer, "_active"),
+    (compat._pump_tasks_named_by_class, MessagePump, "_start_messages"),
 ]
 
 
@@ -188,6 +213,95 @@ def test_a_patch_whose_target_takes_other_parameters_refuses_to_install(
     monkeypatch.setattr(ToastRack, "show", show)
     with pytest.raises(TextualChanged, match="animate"):
         compat._quiet_empty_toast_rack()
+
+
+async def test_a_signal_without_subscribers_holds_no_dictionary_and_one_with_them_works() -> None:
+    apply_textual_patches()
+    seen: list[str] = []
+
+    class Subscriber(App[None]):
+        def on_mount(self) -> None:
+            assert not self.theme_changed_signal._subscriptions
+            self.theme_changed_signal.subscribe(self, lambda theme: seen.append(theme.name))
+
+    app = Subscriber()
+    async with app.run_test() as pilot:
+        # A pump's message signal nobody listens to: the shared empty record, no dictionary.
+        assert app.screen.message_signal._subscriptions is compat._NO_SUBSCRIPTIONS
+        app.screen.message_signal.publish(Message())
+        app.screen.message_signal.unsubscribe(app)
+        app.theme = "textual-light"
+        await pilot.pause()
+        await wait_until(lambda: seen == ["textual-light"], what="the signal's callback")
+
+
+async def test_a_pump_holds_no_timer_set_until_it_starts_a_timer_and_its_timers_stop() -> None:
+    apply_textual_patches()
+    ticks: list[int] = []
+
+    class Ticking(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("tick")
+
+    app = Ticking()
+    async with app.run_test() as pilot:
+        static = app.screen.query_one(Static)
+        assert "_timers" not in vars(static)  # the screen has its update timer
+        assert static._task is not None and static._task.get_name() == "message pump Static"
+        timer = static.set_interval(0.01, lambda: ticks.append(1))
+        assert timer in static._timers
+        assert isinstance(timer._active, compat._LightEvent)
+        await wait_until(lambda: len(ticks) >= 2, what="the timer to tick")
+        timer.pause()
+        paused_at = len(ticks)
+        timer.resume()
+        await wait_until(lambda: len(ticks) > paused_at, what="the timer resumed")
+        await static.remove()
+        await pilot.pause()
+        # Stopped with its widget (the closing pump read its set and stopped them).
+        await wait_until(lambda: timer._task is None or timer._task.done(), what="the stop")
+
+
+async def test_a_mounted_widget_keeps_in_its_dictionary_only_what_differs_from_its_class() -> None:
+    apply_textual_patches()
+
+    class Marked(Static):
+        # A subclass's own value for one of them: the instance's None must stay.
+        highlight_style = Style(bold=True)  # type: ignore[assignment]
+
+    class Two(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("one")
+            yield Marked("two")
+
+    app = Two()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        plain, marked = app.screen.query(Static)
+        assert type(marked) is Marked
+        assert "_tooltip" not in vars(plain) and plain._tooltip is None
+        assert plain.highlight_style is None and marked.highlight_style is None
+        # 128 slots, not 256: 1.6 KiB, not 3.3.
+        assert sys.getsizeof(vars(plain)) < 2048, (len(vars(plain)), sys.getsizeof(vars(plain)))
+        # Set again, it is the instance's own, as Textual's would be.
+        plain._tooltip = "tip"
+        assert plain._tooltip == "tip" and Widget._tooltip is None  # type: ignore[attr-defined]
+        plain.refresh(layout=True)
+        await pilot.pause()
+        assert not plain._layout_required
+
+
+def test_apps_share_one_copy_of_the_environment_and_of_a_themes_variables() -> None:
+    apply_textual_patches()
+    one, two = App(), App()
+    assert one.console._environ is two.console._environ
+    assert one.get_css_variables() is two.get_css_variables()
+    assert one.theme_variables is two.theme_variables
+    dark = dict(one.theme_variables)
+    two.theme = "textual-light"
+    light = two.get_css_variables()
+    assert light != dark and one.theme_variables == dark
+    assert App(ansi_color=True).console._environ is one.console._environ
 
 
 def test_the_stdout_swap_is_gone() -> None:
