@@ -59,16 +59,13 @@ def load_home(
     """Read the home screen's data for one member (a read transaction)."""
     now = utcnow()
     end_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    prefs = goals.goal_settings(session, member_id)
-    today = goals.settings_today(prefs, now)
-    due = goals.due_goals(session, member_id=member_id, now=now, today=today)
-    text = companion.greeting(name, due, today, first_visit=first_visit) if prefs.companion else ""
-    # The counts, the banner and the guidelines step: one statement, not one each (on the
-    # session's connection: plain columns, nothing for the ORM to build).
-    invitations, cheers, crisis, banner, agreed, guidelines = (
+    # The goal settings, the counts, the banner and the guidelines step: one statement,
+    # not one each (on the session's connection: plain columns, no ORM objects).
+    row = (
         session.connection()
         .execute(
             select(
+                *goals.goal_settings_columns(member_id),
                 goals.pending_invitations_counted(member_id),
                 goals.unseen_cheers_counted(member_id),
                 admin.open_crisis_alerts_counted() if is_staff else literal(0),
@@ -79,6 +76,11 @@ def load_home(
         )
         .one()
     )
+    time_zone, companion_on, invitations, cheers, crisis, banner, agreed, guidelines = row
+    prefs = goals.settings_view(time_zone, companion_on)
+    today = goals.settings_today(prefs, now)
+    due = goals.due_goals(session, member_id=member_id, now=now, today=today)
+    text = companion.greeting(name, due, today, first_visit=first_visit) if prefs.companion else ""
     return HomeSnapshot(
         news=boards.whats_new(session, member_id=member_id),
         drafts=boards.drafts(session, member_id=member_id),

@@ -313,8 +313,24 @@ class CheerView:
 def goal_settings(session: Session, member_id: int) -> GoalSettingsView:
     row = session.get(GoalSettings, member_id)
     if row is None:
+        return settings_view(None, None)
+    return settings_view(row.time_zone, row.companion)
+
+
+def goal_settings_columns(member_id: int) -> tuple[ScalarSelect[str], ScalarSelect[bool]]:
+    """`goal_settings` as two subqueries (NULL without a row: see `settings_view`)."""
+    mine = col(GoalSettings.member_id) == member_id
+    return (
+        select(GoalSettings.time_zone).where(mine).scalar_subquery(),
+        select(GoalSettings.companion).where(mine).scalar_subquery(),
+    )
+
+
+def settings_view(time_zone: str | None, companion: bool | None) -> GoalSettingsView:
+    """A member's goal settings from their row's values (None: no row, the defaults)."""
+    if time_zone is None or companion is None:
         return GoalSettingsView("UTC", True)
-    return GoalSettingsView(row.time_zone, row.companion)
+    return GoalSettingsView(time_zone, bool(companion))
 
 
 def set_goal_settings(

@@ -82,3 +82,17 @@ def test_a_busy_home_reads_as_its_pieces(store: Database) -> None:
     # A member sees no crisis count, and the same banner and guidelines step.
     assert _home(store, other, False) == (1, 0, 0, "Maintenance at noon", True)
     assert _home(store, other, False) == _pieces(store, other, False)
+
+
+def test_the_companion_follows_the_members_goal_settings(store: Database) -> None:
+    quiet = _member(store, "Alder")
+    chatty = _member(store, "Birch")
+    with store.write() as session:
+        session.add(GoalSettings(member_id=quiet, time_zone="Pacific/Auckland", companion=False))
+    with store.read() as session:
+        off = load_home(session, member_id=quiet, name="Alder", is_staff=False)
+        on = load_home(session, member_id=chatty, name="Birch", is_staff=False, first_visit=True)
+        # No settings row: the defaults (UTC, the companion speaks).
+        assert goals.goal_settings(session, chatty) == goals.settings_view(None, None)
+    assert off.greeting.text == ""
+    assert on.greeting.text != ""
