@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import literal, select
 from sqlmodel import Session
 
 from bbs import sysop_settings
@@ -58,22 +59,40 @@ def load_home(
     """Read the home screen's data for one member (a read transaction)."""
     now = utcnow()
     end_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    due = goals.due_goals(session, member_id=member_id)
-    prefs = goals.goal_settings(session, member_id)
-    today = goals.member_today(session, member_id)
+    # The goal settings, the counts, the banner and the guidelines step: one statement,
+    # not one each (on the session's connection: plain columns, no ORM objects).
+    row = (
+        session.connection()
+        .execute(
+            select(
+                *goals.goal_settings_columns(member_id),
+                goals.pending_invitations_counted(member_id),
+                goals.unseen_cheers_counted(member_id),
+                admin.open_crisis_alerts_counted() if is_staff else literal(0),
+                sysop_settings.setting_value(BANNER_KEY),
+                admin.agreed_guidelines(member_id),
+                sysop_settings.setting_value(admin.GUIDELINES_VERSION_KEY),
+            )
+        )
+        .one()
+    )
+    time_zone, companion_on, invitations, cheers, crisis, banner, agreed, guidelines = row
+    prefs = goals.settings_view(time_zone, companion_on)
+    today = goals.settings_today(prefs, now)
+    due = goals.due_goals(session, member_id=member_id, now=now, today=today)
     text = companion.greeting(name, due, today, first_visit=first_visit) if prefs.companion else ""
     return HomeSnapshot(
         news=boards.whats_new(session, member_id=member_id),
         drafts=boards.drafts(session, member_id=member_id),
         unread_mail=messages.unread_total(session, member_id=member_id),
-        invitations=goals.pending_invitations(session, member_id),
-        cheers=goals.unseen_cheers(session, member_id=member_id),
+        invitations=int(invitations),
+        cheers=int(cheers),
         events_today=rooms.events_between(session, now, end_of_day, None),
         greeting=Greeting(due, text),
-        banner=sysop_settings.get_setting(session, BANNER_KEY),
+        banner=banner or "",
         notices=sanctions.unseen_notices(session, member_id),
-        crisis_waiting=admin.open_crisis_alerts(session) if is_staff else 0,
-        needs_agreement=admin.needs_agreement(session, member_id),
+        crisis_waiting=int(crisis),
+        needs_agreement=admin.agreement_needed(agreed, guidelines),
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy import ScalarSelect
+from sqlmodel import Field, Session, SQLModel, select
 
 from bbs.events import Event, announce, event_type
 from bbs.i18n import said
@@ -38,6 +39,11 @@ class AdminSetting(SQLModel, table=True):
 def get_setting(session: Session, key: str, default: str = "") -> str:
     row = session.get(AdminSetting, key)
     return row.value if row is not None else default
+
+
+def setting_value(key: str) -> ScalarSelect[str]:
+    """`get_setting` as a subquery (NULL when unset, for the caller's default)."""
+    return select(AdminSetting.value).where(AdminSetting.key == key).scalar_subquery()
 
 
 def put_setting(session: Session, key: str, value: str) -> None:

@@ -186,9 +186,8 @@ class BBSServer(asyncssh.SSHServer):
             # The signed attempt for the key we just looked up: no second query.
             self._pending_key = key
             return True
-        member = await self._refuse_banned(
-            await self._community.accounts.member_for_key(username, info.fingerprint)
-        )
+        # The key's member and their ban or suspension, in one read.
+        member = self._admit(await self._community.admin.key_login(username, info.fingerprint))
         if member is None:
             self._key_failures += 1
             if self._key_failures >= self._limits.max_key_tries:
@@ -229,7 +228,13 @@ class BBSServer(asyncssh.SSHServer):
         """A banned pseudonym and its keys fail exactly like a wrong password or key."""
         if member is None:
             return None
-        banned, self._login_block = await self._community.admin.login_status(member.id)
+        return self._admit((member, *await self._community.admin.login_status(member.id)))
+
+    def _admit(self, found: tuple[MemberView, bool, str | None] | None) -> MemberView | None:
+        """The member unless banned, remembering a suspended member's line for later."""
+        if found is None:
+            return None
+        member, banned, self._login_block = found
         return None if banned else member
 
     def _too_many(self) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
 
 from bbs.accounts.pseudonyms import Pseudonym, normalize_pseudonym
@@ -149,16 +151,28 @@ def retire_pseudonym(session: Session, member_id: int, until: datetime) -> None:
 
 
 def member_for_key(session: Session, pseudonym: str, fingerprint: str) -> MemberView | None:
-    """The member, if this key is bound to them (and only to them)."""
-    member = _by_name(session, pseudonym)
-    if member is None:
-        return None
-    key = session.exec(
-        select(MemberKey).where(
-            MemberKey.member_id == member.id, MemberKey.fingerprint == fingerprint
+    """The member, if this key is bound to them (and only to them).
+
+    One statement: the member, joined to the key, with their count of keys (logins pay
+    for every query here).
+    """
+    others = aliased(MemberKey)
+    key_count = (
+        select(func.count())
+        .select_from(others)
+        .where(others.member_id == Member.id)
+        .correlate(Member)
+        .scalar_subquery()
+    )
+    row = session.exec(
+        select(Member, key_count)
+        .join(MemberKey, col(MemberKey.member_id) == col(Member.id))
+        .where(
+            Member.pseudonym_key == normalize_pseudonym(pseudonym),
+            MemberKey.fingerprint == fingerprint,
         )
     ).first()
-    return None if key is None else _view(member, _key_count(session, member.id))
+    return None if row is None else _view(row[0], int(row[1]))
 
 
 def create_member(
@@ -297,17 +311,15 @@ def set_password(
 
 def record_login(session: Session, member_id: int, fingerprint: str | None) -> None:
     """Note when a member last arrived (and with which key); nothing about where from."""
+    # Two UPDATE statements, no rows loaded first: every login pays for this write.
     now = utcnow()
-    member = session.get(Member, member_id)
-    if member is None:
-        return
-    member.last_login_at = now
-    session.add(member)
+    session.exec(update(Member).where(col(Member.id) == member_id).values(last_login_at=now))
     if fingerprint:
-        key = session.exec(select(MemberKey).where(MemberKey.fingerprint == fingerprint)).first()
-        if key is not None:
-            key.last_used_at = now
-            session.add(key)
+        session.exec(
+            update(MemberKey)
+            .where(col(MemberKey.fingerprint) == fingerprint)
+            .values(last_used_at=now)
+        )
 
 
 def update_display_settings(

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import case
+from sqlalchemy import ScalarSelect, case
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
 from bbs.accounts.pseudonyms import normalize_pseudonym
@@ -18,7 +18,7 @@ from bbs.boards import records as boards
 from bbs.goals import records as goals
 from bbs.i18n import N_, said
 from bbs.mail import records as messages
-from bbs.models import Member, Role, UTCDateTime, count_rows, row_or_raise, utcnow
+from bbs.models import Member, Role, UTCDateTime, count_rows, counted, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AdminError, AuditEntry, audit_action, require_staff
 from bbs.moderation_queue.examples import record_decision
 from bbs.moderation_queue.flags import (
@@ -47,7 +47,7 @@ from bbs.moderation_queue.sanctions import (
 )
 from bbs.phrases import listed, sentences
 from bbs.rooms import records as rooms
-from bbs.sysop_settings import get_setting, put_setting
+from bbs.sysop_settings import get_setting, put_setting, setting_value
 from bbs.text_safety import clean_line, clean_text
 
 # The reason categories a moderator picks from (plus free text); a sysop may replace them.
@@ -424,8 +424,12 @@ def review_queue(
 
 
 def open_crisis_alerts(session: Session) -> int:
-    return count_rows(
-        session,
+    return int(session.exec(select(open_crisis_alerts_counted())).one())
+
+
+def open_crisis_alerts_counted() -> ScalarSelect[int]:
+    """`open_crisis_alerts` as a subquery (the home screen reads its counts at once)."""
+    return counted(
         ModerationFlag,
         col(ModerationFlag.resolved).is_(False),
         ModerationFlag.kind == FlagKind.CRISIS.value,
@@ -1104,8 +1108,11 @@ GUIDELINES_VERSION_KEY = "guidelines_version"
 
 def guidelines_version(session: Session) -> int:
     """The current guidelines version: 1 until a sysop publishes a change."""
-    raw = get_setting(session, GUIDELINES_VERSION_KEY, "1")
-    return int(raw) if raw.isdecimal() else 1
+    return _version(get_setting(session, GUIDELINES_VERSION_KEY, "1"))
+
+
+def _version(raw: str | None) -> int:
+    return int(raw) if raw is not None and raw.isdecimal() else 1
 
 
 def needs_agreement(session: Session, member_id: int) -> bool:
@@ -1114,10 +1121,20 @@ def needs_agreement(session: Session, member_id: int) -> bool:
     Sign-up agreement counts as version 1 (members signed up before versions were kept
     store 0), so nobody is asked again until a sysop actually changes the guidelines.
     """
-    member = session.get(Member, member_id)
-    if member is None:
-        return False
-    return max(member.guidelines_version, 1) < guidelines_version(session)
+    agreed, current = session.exec(
+        select(agreed_guidelines(member_id), setting_value(GUIDELINES_VERSION_KEY))
+    ).one()
+    return agreement_needed(agreed, current)
+
+
+def agreed_guidelines(member_id: int) -> ScalarSelect[int]:
+    """The guidelines version a member agreed to, as a subquery (NULL: no such member)."""
+    return select(Member.guidelines_version).where(Member.id == member_id).scalar_subquery()
+
+
+def agreement_needed(agreed: int | None, current: str | None) -> bool:
+    """`needs_agreement` from the member's `agreed_guidelines` and the raw setting."""
+    return agreed is not None and max(agreed, 1) < _version(current)
 
 
 def agree_to_guidelines(session: Session, member_id: int) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar, Unpack
 from sqlmodel import Session
 
 from bbs import sysop_settings
+from bbs.accounts import members as accounts
 from bbs.admin import review as admin
 from bbs.admin.review import AuditFilter, AuditView, Decision, MemberRecord, QueueItem
 from bbs.boards import records as boards
@@ -33,6 +34,7 @@ from bbs.text_safety import clean_text
 from bbs.texts import records as shared_texts
 
 if TYPE_CHECKING:
+    from bbs.accounts.members import MemberView
     from bbs.admin.dashboard import DashboardStats
     from bbs.config import Settings
     from bbs.events import EventBus
@@ -102,13 +104,21 @@ class AdminService(ModeratedService):
 
     async def login_status(self, member_id: int) -> tuple[bool, str | None]:
         """At login, in one query: is the member banned, and if suspended, the line to show."""
+        return await self._store.read(lambda s: sanctions.login_status(s, member_id))
 
-        def status(session: Session) -> tuple[bool, str | None]:
-            if sanctions.is_banned(session, member_id):
-                return True, None
-            return False, sanctions.login_block(session, member_id)
+    async def key_login(
+        self, pseudonym: str, fingerprint: str
+    ) -> tuple[MemberView, bool, str | None] | None:
+        """At the SSH door, in one read: the member this key is bound to (None if none)
+        with their `login_status`."""
 
-        return await self._store.read(status)
+        def door(session: Session) -> tuple[MemberView, bool, str | None] | None:
+            member = accounts.member_for_key(session, pseudonym, fingerprint)
+            if member is None:
+                return None
+            return (member, *sanctions.login_status(session, member.id))
+
+        return await self._store.read(door)
 
     async def login_block(self, member_id: int) -> str | None:
         """One line for a suspended (or banned) member at login, else None."""

@@ -1512,9 +1512,13 @@ def set_follow(session: Session, *, member_id: int, kind: str, target_id: int, o
 
 
 # -- what is new for me ---------------------------------------------------------------
+# Who caused a notification: made once (every login's home screen reads the news).
+_ACTOR = Member.__table__.alias("actor")  # type: ignore[attr-defined]
+
+
 def whats_new(session: Session, *, member_id: int, limit: int = 9) -> list[NewsItem]:
     """Unseen notifications, newest first, from members not blocked since."""
-    actor = Member.__table__.alias("actor")  # type: ignore[attr-defined]
+    actor = _ACTOR
     blocked = blocked_ids(session, member_id)
     rows = session.exec(
         select(Notification, actor.c.pseudonym, Thread.title, Board.name)

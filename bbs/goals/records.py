@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint, or_
+from sqlalchemy import Index, ScalarSelect, UniqueConstraint, or_
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.accounts.blocks import has_blocked
@@ -26,7 +26,7 @@ from bbs.goals.streaks import (
     zone_for,
 )
 from bbs.i18n import N_, said, said_n
-from bbs.models import Member, UTCDateTime, count_rows, utcnow
+from bbs.models import Member, UTCDateTime, counted, utcnow
 from bbs.moderation_queue.flags import (
     GONE,
     FlagKind,
@@ -313,8 +313,24 @@ class CheerView:
 def goal_settings(session: Session, member_id: int) -> GoalSettingsView:
     row = session.get(GoalSettings, member_id)
     if row is None:
+        return settings_view(None, None)
+    return settings_view(row.time_zone, row.companion)
+
+
+def goal_settings_columns(member_id: int) -> tuple[ScalarSelect[str], ScalarSelect[bool]]:
+    """`goal_settings` as two subqueries (NULL without a row: see `settings_view`)."""
+    mine = col(GoalSettings.member_id) == member_id
+    return (
+        select(GoalSettings.time_zone).where(mine).scalar_subquery(),
+        select(GoalSettings.companion).where(mine).scalar_subquery(),
+    )
+
+
+def settings_view(time_zone: str | None, companion: bool | None) -> GoalSettingsView:
+    """A member's goal settings from their row's values (None: no row, the defaults)."""
+    if time_zone is None or companion is None:
         return GoalSettingsView("UTC", True)
-    return GoalSettingsView(row.time_zone, row.companion)
+    return GoalSettingsView(time_zone, bool(companion))
 
 
 def set_goal_settings(
@@ -334,7 +350,12 @@ def set_goal_settings(
 
 def member_today(session: Session, member_id: int, now: datetime | None = None) -> date:
     """The member's own calendar date now."""
-    return local_today(now or utcnow(), zone_for(goal_settings(session, member_id).time_zone))
+    return settings_today(goal_settings(session, member_id), now or utcnow())
+
+
+def settings_today(settings: GoalSettingsView, now: datetime) -> date:
+    """The calendar date at `now` in the time zone of a member's goal settings."""
+    return local_today(now, zone_for(settings.time_zone))
 
 
 # -- goals ----------------------------------------------------------------------------
@@ -498,10 +519,19 @@ def _summary(session: Session, goal: Goal, today: date, rests: list[RestRange]) 
 
 
 def goal_list(
-    session: Session, *, member_id: int, archived: bool = False, now: datetime | None = None
+    session: Session,
+    *,
+    member_id: int,
+    archived: bool = False,
+    now: datetime | None = None,
+    today: date | None = None,
 ) -> list[GoalSummary]:
-    """A member's goals (or archived ones) with today's progress, oldest first."""
-    today = member_today(session, member_id, now)
+    """A member's goals (or archived ones) with today's progress, oldest first.
+
+    `today` is the member's date now when the caller has it already (`settings_today`).
+    """
+    if today is None:
+        today = member_today(session, member_id, now)
     rests = _rests(session, member_id)
     goals = session.exec(
         select(Goal)
@@ -512,10 +542,12 @@ def goal_list(
 
 
 def due_goals(
-    session: Session, *, member_id: int, now: datetime | None = None
+    session: Session, *, member_id: int, now: datetime | None = None, today: date | None = None
 ) -> list[GoalSummary]:
-    """Goals with a check-in due today, in the order they were made."""
-    return [s for s in goal_list(session, member_id=member_id, now=now) if s.progress.due_today]
+    """Goals with a check-in due today, in the order they were made (`today` as in
+    `goal_list`)."""
+    listed = goal_list(session, member_id=member_id, now=now, today=today)
+    return [s for s in listed if s.progress.due_today]
 
 
 def _partners(session: Session, a: int, b: int) -> bool:
@@ -939,8 +971,12 @@ def partnerships(session: Session, member_id: int) -> list[PartnershipView]:
 
 def pending_invitations(session: Session, member_id: int) -> int:
     """Partner invitations waiting for this member's answer."""
-    return count_rows(
-        session,
+    return int(session.exec(select(pending_invitations_counted(member_id))).one())
+
+
+def pending_invitations_counted(member_id: int) -> ScalarSelect[int]:
+    """`pending_invitations` as a subquery (the home screen reads its counts at once)."""
+    return counted(
         Partnership,
         Partnership.invitee_id == member_id,
         Partnership.status == PartnerStatus.PENDING.value,
@@ -1089,8 +1125,12 @@ def cheers_for(
 
 
 def unseen_cheers(session: Session, *, member_id: int) -> int:
-    return count_rows(
-        session,
+    return int(session.exec(select(unseen_cheers_counted(member_id))).one())
+
+
+def unseen_cheers_counted(member_id: int) -> ScalarSelect[int]:
+    """`unseen_cheers` as a subquery (the home screen reads its counts at once)."""
+    return counted(
         Cheer,
         Cheer.recipient_id == member_id,
         Cheer.status == CheerStatus.VISIBLE.value,

@@ -221,9 +221,22 @@ def login_block(session: Session, member_id: int, now: datetime | None = None) -
     Bans are refused earlier, at authentication; a banned member who gets this far
     (a session open when the ban came) is told plainly as well.
     """
-    found = _strongest(
-        active_sanctions(session, member_id, now), (SanctionKind.BAN, SanctionKind.SUSPEND)
-    )
+    return _login_line(active_sanctions(session, member_id, now))
+
+
+def login_status(
+    session: Session, member_id: int, now: datetime | None = None
+) -> tuple[bool, str | None]:
+    """At login, from one query: is the member banned (`is_banned`), and if not, the line
+    a suspended member is shown (`login_block`), else None."""
+    active = active_sanctions(session, member_id, now)
+    if any(s.kind is SanctionKind.BAN for s in active):
+        return True, None
+    return False, _login_line(active)
+
+
+def _login_line(active: list[SanctionView]) -> str | None:
+    found = _strongest(active, (SanctionKind.BAN, SanctionKind.SUSPEND))
     if found is None:
         return None
     if found.kind is SanctionKind.BAN:

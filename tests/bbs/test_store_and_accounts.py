@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from bbs.accounts import members as accounts
 from bbs.accounts.members import AccountError, PublicKeyInfo
 from bbs.accounts.pseudonyms import validate_pseudonym
 from bbs.db import Database, StoreBusyError, alembic_config
-from bbs.models import ColourMode, Member, Role
+from bbs.models import ColourMode, Member, MemberKey, Role
 from bbs.schema import from_the_models
 
 
@@ -85,6 +85,26 @@ def test_a_key_belongs_to_one_member_only(database: Database) -> None:
         assert accounts.member_for_key(session, "birch", KEY.fingerprint) is None
         assert accounts.member_for_key(session, "nobody", KEY.fingerprint) is None
     assert first.id != second.id
+
+
+def test_a_key_login_counts_every_key_and_is_recorded(database: Database) -> None:
+    other = PublicKeyInfo("ssh-ed25519", "SHA256:def", "ssh-ed25519 BBBB")
+    alder = _add(database, "Alder", key=KEY)
+    birch = _add(database, "Birch", key=PublicKeyInfo("ssh-ed25519", "SHA256:x", "ssh-ed25519 X"))
+    with database.write() as session:
+        accounts.bind_key(session, member_id=alder.id, key=other)
+        accounts.record_login(session, alder.id, other.fingerprint)
+    with database.read() as session:
+        found = accounts.member_for_key(session, "ALDER", other.fingerprint)
+        assert found is not None and found.id == alder.id and found.key_count == 2
+        alder_row = session.get(Member, alder.id)
+        birch_row = session.get(Member, birch.id)
+        assert alder_row is not None and birch_row is not None
+        assert alder_row.last_login_at is not None and alder_row.last_login_at > alder.created_at
+        assert birch_row.last_login_at == birch.last_login_at  # nobody else's login moved
+        used = {k.fingerprint: k.last_used_at for k in session.exec(select(MemberKey)).all()}
+    assert used[other.fingerprint] is not None
+    assert used[KEY.fingerprint] is None and used["SHA256:x"] is None
 
 
 def test_roles_and_listing(database: Database) -> None:
