@@ -351,7 +351,11 @@ class RoomInput(TextField):
     """One line to say; a paste of many lines becomes a hint instead of a flood."""
 
     def __init__(self, *, placeholder: str = SAY_PLACEHOLDER, id: str | None = None) -> None:
-        super().__init__(placeholder=placeholder, max_length=MAX_LINE_CHARS, id=id)
+        # Valid from the start, as it will be after the first key (it has no validators,
+        # and no style reads the class): a member's first key does not restyle the field.
+        super().__init__(
+            placeholder=placeholder, max_length=MAX_LINE_CHARS, id=id, classes="-valid"
+        )
 
     async def _on_key(self, event: Key) -> None:
         # Enter is taken here, in order with the keys typed before it. As a binding it
