@@ -112,6 +112,12 @@ def cpu_split(pid: int) -> tuple[float, float]:
     return int(fields[11]) / CLOCK_TICK, int(fields[12]) / CLOCK_TICK
 
 
+def main_thread_cpu(pid: int) -> float:
+    """utime+stime of the process's main thread (the event loop), not its workers'."""
+    fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
+
+
 class Member:
     """One member's SSH session: reads everything, notes when each line's token arrives."""
 
@@ -241,6 +247,7 @@ async def run(
             if dump:
                 members[min(1, count - 1)].recording = []
             split_before = cpu_split(server.pid)
+            main_before = main_thread_cpu(server.pid)
             cpu_before = sum(split_before)
             t0 = time.perf_counter()
             for k in range(total):
@@ -262,6 +269,7 @@ async def run(
                 await asyncio.sleep(0.1)
             await asyncio.sleep(0.5)
             split_after = cpu_split(server.pid)
+            main_used = main_thread_cpu(server.pid) - main_before
             cpu_used = sum(split_after) - cpu_before
             user_used = split_after[0] - split_before[0]
             bytes_used = sum(m.received for m in members) - bytes_before
@@ -323,6 +331,13 @@ async def run(
                 )
             )
             rows.append(("server CPU over the chat", f"{cpu_used:.1f} s of {seconds:g} s", ""))
+            rows.append(
+                (
+                    "  of which the main thread (event loop), per line per recipient",
+                    f"{main_used * 1000 / per:.3f} ms",
+                    "",
+                )
+            )
             rows.append(
                 (
                     "  of which in the kernel (system time)",

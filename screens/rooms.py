@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Key, Paste
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -189,7 +189,8 @@ class RoomFeed(Widget):
         """Add lines at the bottom: scrolled in place when safe, else a normal repaint."""
         if not entries:
             return
-        width = self.size.width
+        size = self.size
+        width = size.width
         # Entries beyond FEED_LINES drop off the front; their rows go when _rows is trimmed.
         self._entries.extend(entries)
         if width <= 0 or self._rows_width != width:
@@ -208,7 +209,7 @@ class RoomFeed(Widget):
             return
         self._unsent += len(new_rows)
         self._unsent_entries.extend(entries)
-        self._send()
+        self._send(size)
 
     def _repaint(self) -> None:
         self._unsent = 0
@@ -217,10 +218,11 @@ class RoomFeed(Widget):
         self.full_updates += 1
         self.refresh()
 
-    def _send(self) -> None:
+    def _send(self, size: Size | None = None) -> None:
+        """Send the rows not yet on the terminal; `size` is the feed's, if just read."""
         if not self._unsent or not self.is_attached:
             return
-        width, height = self.size
+        width, height = self.size if size is None else size
         outcome = self._scroll_in_place(self._unsent, width, height)
         if outcome == "sent":
             self._unsent = 0
@@ -351,7 +353,11 @@ class RoomInput(TextField):
     """One line to say; a paste of many lines becomes a hint instead of a flood."""
 
     def __init__(self, *, placeholder: str = SAY_PLACEHOLDER, id: str | None = None) -> None:
-        super().__init__(placeholder=placeholder, max_length=MAX_LINE_CHARS, id=id)
+        # Valid from the start, as it will be after the first key (it has no validators,
+        # and no style reads the class): a member's first key does not restyle the field.
+        super().__init__(
+            placeholder=placeholder, max_length=MAX_LINE_CHARS, id=id, classes="-valid"
+        )
 
     async def _on_key(self, event: Key) -> None:
         # Enter is taken here, in order with the keys typed before it. As a binding it

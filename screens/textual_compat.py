@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 import textual.app as textual_app
 from rich.color import ColorSystem
@@ -35,6 +35,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.events import Key
 from textual.filter import LineFilter
+from textual.keys import Keys
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
@@ -76,6 +77,7 @@ __all__ = [
     "stop_watching",
     "stopped_before",
     "takes_no_arguments",
+    "takes_typed",
     "terminal_size",
     "type_as_keys",
     "use_line_filter",
@@ -227,6 +229,22 @@ class UncachedXTermParser(XTermParser):
         result: list[Key] | None = uncached(self, sequence)
         return result
 
+    # Per printable ASCII character: the (key, character) of each key the parser makes of
+    # it outside a sequence (the same for every parser: no state is read).
+    _PRINTABLE: ClassVar[dict[str, tuple[tuple[str, str | None], ...]]] = {}
+
+    def printable_keys(self, char: str) -> tuple[tuple[str, str | None], ...]:
+        """The keys (name, character) Textual's parser makes of `char`, a printable ASCII
+        character read while no escape sequence is begun, found once per character."""
+        keys = self._PRINTABLE.get(char)
+        if keys is None:
+            keys = self._PRINTABLE[char] = tuple(
+                (event.key, event.character)
+                for event in self._sequence_to_key_events(char)
+                if event.key != Keys.Ignore
+            )
+        return keys
+
     @property
     def waiting_for_more(self) -> bool:
         """Whether the parser is waiting to see if an escape sequence goes on (call tick)."""
@@ -290,6 +308,25 @@ class TakesTypedLine(TakesTypedText, Protocol):
     """A field that also takes the Enter right behind typed text as its Enter key."""
 
     def enter_typed(self) -> None: ...
+
+
+# Per widget class: (takes typed text, takes a typed line). A runtime protocol's isinstance
+# looks the protocol's members up on every call (about 7 us), and the driver asks it for
+# every key typed; whether a field has the methods is a matter of its class.
+_TYPED_KINDS: dict[type, tuple[bool, bool]] = {}
+
+
+def takes_typed(widget: object) -> tuple[bool, bool]:
+    """Whether `widget` is a `TakesTypedText`, and a `TakesTypedLine` (decided once per
+    class)."""
+    kind = type(widget)
+    found = _TYPED_KINDS.get(kind)
+    if found is None:
+        found = _TYPED_KINDS[kind] = (
+            isinstance(widget, TakesTypedText),
+            isinstance(widget, TakesTypedLine),
+        )
+    return found
 
 
 def hand_typed_text(app: App[Any], typed: TypedText, field: Widget) -> None:

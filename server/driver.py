@@ -28,8 +28,6 @@ from screens.textual_compat import (
     ParseTimeout,
     Peek1,
     Read1,
-    TakesTypedLine,
-    TakesTypedText,
     TokenCallback,
     TypedText,
     UncachedXTermParser,
@@ -39,6 +37,7 @@ from screens.textual_compat import (
     set_terminal_size,
     stopped_before,
     takes_no_arguments,
+    takes_typed,
     terminal_size,
 )
 from server.frame_filter import FrameFilter
@@ -217,6 +216,13 @@ class _SessionParser(UncachedXTermParser):
                     textual.throw(ParseEOF())
                 return
             if not held and char != ESC:
+                if request.timeout is None and " " <= char <= "~":
+                    # A printable ASCII key while Textual's parser waits for a new key
+                    # (no sequence begun): the keys it would make, without its per-key
+                    # generator step, debug strings and key-table look-ups.
+                    for key, character in self.printable_keys(char):
+                        token_callback(events.Key(key, character))
+                    continue
                 request = textual.send(char)
                 continue
             candidate = held + char
@@ -742,7 +748,7 @@ class SSHDriver(Driver):
         return (
             isinstance(event, events.Key)
             and event.is_printable
-            and isinstance(self._session_app.focused, TakesTypedText)
+            and takes_typed(self._session_app.focused)[0]
         )
 
     def _enter_after_typed(self, event: Message) -> bool:
@@ -751,7 +757,7 @@ class SSHDriver(Driver):
         return (
             isinstance(event, events.Key)
             and event.key == "enter"
-            and isinstance(self._session_app.focused, TakesTypedLine)
+            and takes_typed(self._session_app.focused)[1]
         )
 
     def _hand_together(self, keys: list[events.Key]) -> Message:

@@ -313,3 +313,13 @@ async def test_readers_share_a_lines_rendering_only_when_their_feeds_look_the_sa
         assert feed._look(80) == colour
         use_line_filter(app, NoColor(), True)  # a member in monochrome
         assert feed._look(80) != colour
+
+
+def test_the_line_field_is_marked_valid_from_the_start_as_a_first_key_would() -> None:
+    # It has no validators, so Textual's first key marks it -valid (a restyle of the
+    # field); it carries the mark from the start instead, and nothing styles by it.
+    field = RoomInput()
+    assert not field.validators
+    assert field.has_class("-valid") and not field.has_class("-invalid")
+    assert field.validate("anything") is None
+    assert field.has_class("-valid") and not field.has_class("-invalid")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import pytest
 from driver_harness import Channel, Recorder, driver_of, run_with, wait_until
+from textual.events import Key
 
-from server.driver import TerminalLink
+from screens.textual_compat import UncachedXTermParser, XTermParser
+from server.driver import TerminalLink, _SessionParser
 
 START, END = b"\x1b[200~", b"\x1b[201~"
 # Colours, a title change, a long sequence (Textual gave up on those after 32 characters
@@ -52,3 +54,29 @@ async def test_keys_that_begin_like_a_paste_marker_are_still_keys() -> None:
     # F9 is ESC [20~, Insert ESC [2~: both start as a paste marker does.
     inputs = await _inputs(b"\x1b[20~\x1b[2~z", expect=3)
     assert inputs == [("key", "f9"), ("key", "insert"), ("key", "z")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "".join(chr(code) for code in range(32, 127)) + "\r",
+        # Sequences and alt keys around printable keys, split mid-sequence or not.
+        "ab\x1b[Acd\x1bxe\x1b[1;5Cf\x1b\x1bg\x7fh\ti\x01j",
+        "caf\u00e9 \u4e2d\u6587 \U0001f600 ok\r",
+    ],
+)
+def test_printable_keys_come_out_as_textuals_own_parser_makes_them(text: str) -> None:
+    # Printable ASCII outside a sequence skips Textual's per-key parsing step: the keys
+    # (names, characters, order) are the ones its parser makes, whole or byte by byte.
+    def keys(parser: XTermParser, chunks: list[str]) -> list[tuple[str, str | None]]:
+        found = [event for chunk in chunks for event in parser.feed(chunk)]
+        found.extend(parser.tick())
+        return [(event.key, event.character) for event in found if isinstance(event, Key)]
+
+    expected = keys(UncachedXTermParser(), [text])
+    assert expected
+    assert keys(_SessionParser(), [text]) == expected
+    split = keys(_SessionParser(), list(text))
+    # Byte by byte, Textual's parser times out the ESC of an alt key as it would; what
+    # it would have made of the rest is the same.
+    assert split == keys(UncachedXTermParser(), list(text))

@@ -1532,3 +1532,32 @@ def test_no_module_but_the_compat_module_touches_textual_s_private_attributes() 
             ):
                 found.append(f"{path.relative_to(root)}:{node.lineno}")
     assert not found, f"Textual private access outside screens/textual_compat.py: {found}"
+
+
+def test_takes_typed_answers_as_the_protocols_do_once_per_class() -> None:
+    from textual.widgets import Input
+
+    from screens.rooms import RoomInput
+    from screens.textual_compat import TakesTypedLine, TakesTypedText, takes_typed
+    from screens.widgets import TextField
+
+    class TextOnly:
+        def type_text(self, text: str) -> None:
+            pass
+
+    for widget in (
+        Input(),
+        TextField(),
+        RoomInput(),
+        TextOnly(),
+        None,
+        TextOnly(),
+        RoomInput(),
+    ):
+        assert takes_typed(widget) == (
+            isinstance(widget, TakesTypedText),
+            isinstance(widget, TakesTypedLine),
+        )
+    assert takes_typed(RoomInput()) == (True, True)
+    assert takes_typed(TextOnly()) == (True, False)
+    assert takes_typed(None) == (False, False)
