@@ -420,6 +420,7 @@ def apply_textual_patches() -> None:
     _pump_tasks_named_by_class()
     _a_gone_widget_leaves_no_cycles()
     _lru_caches_leave_no_rings()
+    _replaced_component_styles_leave_no_cycles()
     _a_whole_strip_is_not_cached_in_itself()
     _an_arrangement_is_not_kept_by_its_helper()
     _a_finished_worker_lets_go_of_its_task()
@@ -1531,6 +1532,39 @@ def _unlink_lru_ring(cache: Any) -> None:
     if links:
         for link in links.values():
             link.clear()
+
+
+def _replaced_component_styles_leave_no_cycles() -> None:
+    """A widget's component styles, replaced when it is styled again, are freed at once.
+
+    Each restyle of a widget with component classes (a text area's cursor and selection,
+    an option list's highlight) builds a virtual node per class, whose styles point back
+    at it: the ones replaced were reference-cycle garbage, a node with its styles,
+    bindings and signals each. Their links are cut once the new ones are in place.
+    """
+    from textual.css.stylesheet import Stylesheet
+
+    patch = "replaced_component_styles_leave_no_cycles"
+    if getattr(Stylesheet.__dict__.get("_process_component_classes"), "__module__", None) == (
+        __name__
+    ):
+        return  # installed already (tests install again)
+    original = _method(Stylesheet, "_process_component_classes", patch, ("self", "node"))
+    if "node._component_styles.clear()" not in inspect.getsource(original):
+        raise TextualChanged(f"Stylesheet._process_component_classes changed: patch {patch!r}")
+
+    def _process_component_classes(self: Stylesheet, node: DOMNode) -> None:
+        replaced = list(node._component_styles.values())
+        original(self, node)
+        if replaced:
+            kept = {id(styles) for styles in node._component_styles.values()}
+            for styles in replaced:
+                if id(styles) not in kept:
+                    styles.base.node = None
+                    styles.inline.node = None
+
+    _process_component_classes.__doc__ = original.__doc__
+    Stylesheet._process_component_classes = _process_component_classes  # type: ignore[method-assign]
 
 
 def _lru_caches_leave_no_rings() -> None:

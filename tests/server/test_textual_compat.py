@@ -137,6 +137,7 @@ ORIGINALS = {
     "lru_caches_leave_no_rings": "840350756f822f0dc709d3ed6295d527f636c81cd6cba29c7378c754eed60efc",
     "a_whole_strip_is_not_cached_in_itself": "f6764f25c39e144b942b4358ca8d3d7afe98dd01c23514ac55b2b6b9bc57ad3a",  # noqa: E501
     "an_arrangement_is_not_kept_by_its_helper": "e893dcd84bf247f80b560016dd8bd5259571fce7641b0d2e6642bf6fb766a27e",  # noqa: E501
+    "replaced_component_styles_leave_no_cycles": "852b5e4b93c6fc25fa6f081923063399ddb6ac9d45f2365079cb825529926c02",  # noqa: E501
     "a_finished_worker_lets_go_of_its_task": "c67d4befbb469182f0de89a7cb462b9f5849725fb18ce44e52ca3ae22bd2cd46",  # noqa: E501
 }
 
@@ -204,6 +205,7 @@ INSTALLERS = [
     (compat._a_gone_widget_leaves_no_cycles, Widget, "_message_loop_exit"),
     (compat._a_gone_widget_leaves_no_cycles, Screen, "_message_loop_exit"),
     (compat._lru_caches_leave_no_rings, LRUCache, "clear"),
+    (compat._replaced_component_styles_leave_no_cycles, Stylesheet, "_process_component_classes"),
     (compat._a_whole_strip_is_not_cached_in_itself, Strip, "divide"),
     (compat._an_arrangement_is_not_kept_by_its_helper, Compositor, "_arrange_root"),
     (compat._a_finished_worker_lets_go_of_its_task, Worker, "_start"),
@@ -313,6 +315,30 @@ async def test_a_popped_screen_and_its_widgets_are_freed_without_a_collection() 
             finally:
                 gc.enable()
         await wait_until(lambda: not app.screen.query(Static), what="the default screen")
+
+
+async def test_a_widget_styled_again_frees_its_old_component_styles_at_once() -> None:
+    apply_textual_patches()
+
+    class Listing(App[None]):
+        def compose(self) -> ComposeResult:
+            yield OptionList("one", "two")
+
+    app = Listing()
+    async with app.run_test() as pilot:
+        listing = app.query_one(OptionList)
+        old = [weakref.ref(styles.node) for styles in listing._component_styles.values()]
+        assert old and all(r() is not None for r in old)
+        gc.disable()
+        try:
+            app.stylesheet.apply(listing)
+            assert all(r() is None for r in old)
+        finally:
+            gc.enable()
+        new = list(listing._component_styles.values())
+        assert new and all(styles.node is not None for styles in new)
+        assert listing.get_component_styles("option-list--option-highlighted").node is not None
+        await pilot.pause()
 
 
 def test_an_lru_cache_cleared_or_dropped_leaves_no_ring_behind() -> None:
