@@ -15,11 +15,13 @@ differs from what the patch was written for.
 """
 
 from __future__ import annotations
+import __future__
 
 import asyncio
 import contextlib
 import inspect
 import re
+import textwrap
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -453,6 +455,12 @@ def apply_textual_patches() -> None:
     _lazy_pump_timers()
     _light_timer_events()
     _pump_tasks_named_by_class()
+    _a_gone_widget_leaves_no_cycles()
+    _lru_caches_leave_no_rings()
+    _replaced_component_styles_leave_no_cycles()
+    _a_whole_strip_is_not_cached_in_itself()
+    _an_arrangement_is_not_kept_by_its_helper()
+    _a_finished_worker_lets_go_of_its_task()
     _instance_defaults_on_the_class()
     _apps_share_environment_and_theme_variables()
     _parameters_counted_from_the_code()
@@ -700,6 +708,72 @@ def _lazy_strip_caches() -> None:
     for name, size in _STRIP_CACHES.items():
         setattr(Strip, name, _LazyCache(slots[name], size, FIFOCache))
     Strip.__init__ = __init__  # type: ignore[method-assign]
+
+
+def _a_whole_strip_is_not_cached_in_itself() -> None:
+    """`Strip.divide` at the strip's own length answers `[strip]` without caching it.
+
+    The compositor divides every line it draws at the widgets' edges; a line one widget
+    fills is "divided" at its own length, and Textual cached `[self]` in the strip's
+    own cache: a reference cycle, so each such line, with its segments, stayed until a
+    full collection. The answer is the same list, made afresh (no caller keeps it).
+    """
+    from textual.strip import Strip
+
+    patch = "a_whole_strip_is_not_cached_in_itself"
+    if getattr(Strip.__dict__.get("divide"), "__module__", None) == __name__:
+        return  # installed already (tests install again)
+    original = _method(Strip, "divide", patch, ("self", "cuts"))
+    if "strips = [self]" not in inspect.getsource(original):
+        raise TextualChanged(f"Strip.divide changed: patch {patch!r}")
+
+    def divide(self: Strip, cuts: Any) -> Sequence[Strip]:
+        cell_length = self.cell_length
+        cuts = [cut for cut in cuts if cut <= cell_length]
+        if cuts == [cell_length]:
+            return [self]
+        divided: Sequence[Strip] = original(self, cuts)
+        return divided
+
+    divide.__doc__ = original.__doc__
+    Strip.divide = divide  # type: ignore[method-assign]
+
+
+_ARRANGE_END = "    widgets -= invisible_widgets\n    return map, widgets\n"
+
+
+def _an_arrangement_is_not_kept_by_its_helper() -> None:
+    """Each arrangement of a screen is freed as soon as the compositor has a newer one.
+
+    `Compositor._arrange_root` places widgets with a nested function that calls itself:
+    a closure that refers to itself is a reference cycle, and it held the map and widget
+    set it filled, so every layout's map (each widget's geometry, and the widgets, even
+    removed ones) stayed until a full collection. This is Textual's own function,
+    compiled from its source with one line added: the helper is dropped before the
+    result is returned.
+    """
+    import textual._compositor as compositor_module
+    from textual._compositor import Compositor
+
+    patch = "an_arrangement_is_not_kept_by_its_helper"
+    if getattr(Compositor.__dict__.get("_arrange_root"), "__module__", None) == __name__:
+        return  # installed already (tests install again)
+    original = _method(Compositor, "_arrange_root", patch, ("self", "root", "size", "visible_only"))
+    source = textwrap.dedent(inspect.getsource(original))
+    if source.count(_ARRANGE_END) != 1 or "def add_widget(" not in source:
+        raise TextualChanged(f"Compositor._arrange_root changed: patch {patch!r}")
+    source = source.replace(
+        _ARRANGE_END,
+        "    widgets -= invisible_widgets\n    del add_widget\n    return map, widgets\n",
+    )
+    flags = __future__.annotations.compiler_flag
+    code = compile(source, inspect.getsourcefile(original) or "<textual>", "exec", flags, True)
+    namespace: dict[str, Any] = {}
+    exec(code, vars(compositor_module), namespace)  # Textual's own source, one line added
+    arrange_root = namespace["_arrange_root"]
+    arrange_root.__module__ = __name__
+    arrange_root.__qualname__ = original.__qualname__
+    Compositor._arrange_root = arrange_root  # type: ignore[method-assign]
 
 
 def _inner_outer_without_the_cache() -> None:
@@ -1437,6 +1511,161 @@ def _pump_tasks_named_by_class() -> None:
             self._closed = True
 
     MessagePump._start_messages = _start_messages  # type: ignore[method-assign]
+
+
+def _a_gone_widget_leaves_no_cycles() -> None:
+    """A widget whose message loop has ended lets go of itself, so reference counting
+    frees it (and a removed screen, with all its widgets) at once.
+
+    Each widget's styles point back at it (`Styles.node`), its component styles' virtual
+    nodes at themselves, a screen's compositor at the screen (`root`), and a timer kept
+    in an attribute (a screen's update timer, an input's cursor blink) at a method:
+    every removed widget was reference-cycle garbage, ~100 objects and their caches
+    each, freed only by a full collection (rare, and 300-900 ms with many sessions, so
+    a busy server's memory grew meanwhile). Once the
+    loop has ended, and Textual has done its own clean-up (Unmount handled, the widget
+    out of the DOM), those links are cut. A widget never runs again after its loop ends;
+    its styles' refresh and animate already do nothing without a node.
+    """
+    from textual.screen import Screen
+    from textual.timer import Timer
+
+    patch = "a_gone_widget_leaves_no_cycles"
+    targets = [_target(owner, "_message_loop_exit", patch) for owner in (Widget, Screen)]
+    if all(getattr(target, "__module__", None) == __name__ for target in targets):
+        return  # installed already (tests install again)
+    widget_exit = _method(Widget, "_message_loop_exit", patch, ("self",))
+    screen_exit = _method(Screen, "_message_loop_exit", f"{patch}_screen", ("self",))
+    if "self._component_styles.clear()" not in inspect.getsource(widget_exit):
+        raise TextualChanged(f"Widget._message_loop_exit changed: patch {patch!r}")
+    if "self._compositor.clear()" not in inspect.getsource(screen_exit):
+        raise TextualChanged(f"Screen._message_loop_exit changed: patch {patch!r}")
+
+    async def _widget_loop_exit(self: Widget) -> None:
+        components = list(self._component_styles.values())
+        await widget_exit(self)
+        for styles in components:  # each on a virtual node of its own, gone with the widget
+            styles.base.node = None
+            styles.inline.node = None
+        self._css_styles.node = None
+        self._inline_styles.node = None
+        for value in vars(self).values():
+            if isinstance(value, Timer):  # stopped with the pump; kept in an attribute
+                value._callback = None
+
+    async def _screen_loop_exit(self: Screen[Any]) -> None:
+        await screen_exit(self)
+        self._compositor.root = None
+
+    _widget_loop_exit.__doc__ = widget_exit.__doc__
+    _screen_loop_exit.__doc__ = screen_exit.__doc__
+    Widget._message_loop_exit = _widget_loop_exit  # type: ignore[method-assign]
+    Screen._message_loop_exit = _screen_loop_exit  # type: ignore[method-assign]
+
+
+def _unlink_lru_ring(cache: Any) -> None:
+    """Empty each link of an LRUCache's ring (a cycle of lists), so its entries go now."""
+    links = getattr(cache, "_cache", None)
+    if links:
+        for link in links.values():
+            link.clear()
+
+
+def _replaced_component_styles_leave_no_cycles() -> None:
+    """A widget's component styles, replaced when it is styled again, are freed at once.
+
+    Each restyle of a widget with component classes (a text area's cursor and selection,
+    an option list's highlight) builds a virtual node per class, whose styles point back
+    at it: the ones replaced were reference-cycle garbage, a node with its styles,
+    bindings and signals each. Their links are cut once the new ones are in place.
+    """
+    from textual.css.stylesheet import Stylesheet
+
+    patch = "replaced_component_styles_leave_no_cycles"
+    if getattr(Stylesheet.__dict__.get("_process_component_classes"), "__module__", None) == (
+        __name__
+    ):
+        return  # installed already (tests install again)
+    original = _method(Stylesheet, "_process_component_classes", patch, ("self", "node"))
+    if "node._component_styles.clear()" not in inspect.getsource(original):
+        raise TextualChanged(f"Stylesheet._process_component_classes changed: patch {patch!r}")
+
+    def _process_component_classes(self: Stylesheet, node: DOMNode) -> None:
+        replaced = list(node._component_styles.values())
+        original(self, node)
+        if replaced:
+            kept = {id(styles) for styles in node._component_styles.values()}
+            for styles in replaced:
+                if id(styles) not in kept:
+                    styles.base.node = None
+                    styles.inline.node = None
+
+    _process_component_classes.__doc__ = original.__doc__
+    Stylesheet._process_component_classes = _process_component_classes  # type: ignore[method-assign]
+
+
+def _lru_caches_leave_no_rings() -> None:
+    """An LRUCache that is cleared or dropped frees its entries at once.
+
+    Textual's LRUCache keeps its entries in a ring of linked lists, a reference cycle:
+    `clear()` only let go of the ring, and a cache dropped with its widget left it too,
+    so the entries (a screen's widgets in its query cache, rendered lines, box models)
+    waited for a full collection. Both now empty the ring's links first.
+    """
+    from textual.cache import LRUCache
+
+    patch = "lru_caches_leave_no_rings"
+    if getattr(LRUCache.__dict__.get("clear"), "__module__", None) == __name__:
+        return  # installed already (tests install again)
+    original = _method(LRUCache, "clear", patch, ("self",))
+    if LRUCache.__dict__.get("__del__", _unlink_lru_ring) is not _unlink_lru_ring:
+        raise TextualChanged(f"LRUCache has a __del__ of its own: patch {patch!r}")
+
+    def clear(self: LRUCache[Any, Any]) -> None:
+        _unlink_lru_ring(self)
+        original(self)
+
+    clear.__doc__ = original.__doc__
+    LRUCache.clear = clear  # type: ignore[method-assign]
+    LRUCache.__del__ = _unlink_lru_ring  # type: ignore[attr-defined]
+
+
+def _a_finished_worker_lets_go_of_its_task() -> None:
+    """A worker that has finished (succeeded or failed) drops its task.
+
+    A worker's task runs with `active_worker` set to the worker in the task's context,
+    and the worker holds its task: a reference cycle that kept each finished worker, its
+    coroutine and the work's bound method (and so its screen, even a removed one) until
+    a full collection. Once the task is done and the worker's state says how it ended,
+    the task is not needed: `wait()` answers from the state and result, `cancel()` of a
+    finished task did nothing. A cancelled worker keeps its task (`wait()` reads it).
+    """
+    from textual.worker import Worker, WorkerState
+
+    patch = "a_finished_worker_lets_go_of_its_task"
+    if getattr(Worker.__dict__.get("_start"), "__module__", None) == __name__:
+        return  # installed already (tests install again)
+    original = _method(Worker, "_start", patch, ("self", "app", "done_callback"))
+    if "self._task.add_done_callback(task_done_callback)" not in inspect.getsource(original):
+        raise TextualChanged(f"Worker._start changed: patch {patch!r}")
+    ended = (WorkerState.SUCCESS, WorkerState.ERROR)
+
+    def _start(
+        self: Worker[Any], app: App[Any], done_callback: Callable[[Worker[Any]], None] | None = None
+    ) -> None:
+        started = self._task is None
+        original(self, app, done_callback)
+        task = self._task
+        if started and task is not None:
+
+            def drop_task(_task: asyncio.Task[None]) -> None:
+                if self.state in ended:
+                    self._task = None
+
+            task.add_done_callback(drop_task)
+
+    _start.__doc__ = original.__doc__
+    Worker._start = _start  # type: ignore[method-assign]
 
 
 class _NoSubscriptions:

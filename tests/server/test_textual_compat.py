@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import functools
+import gc
 import hashlib
 import inspect
 import sys
@@ -26,9 +27,11 @@ from rich.color import ColorSystem
 from rich.segment import Segment
 from textual import events, on
 from textual._callback import count_parameters
+from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.color import Color
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -49,6 +52,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Static, TextArea
 from textual.widgets._toast import ToastRack
+from textual.worker import Worker, WorkerState
 
 import screens.textual_compat as compat
 from screens.textual_compat import (
@@ -128,6 +132,13 @@ ORIGINALS = {
     "apps_share_environment_and_theme_variables_variables": "48b7c7e5d5af1c5c5b0eab888049fd83b63fd0fe4ec75561e35e17481f2f2bc3",  # noqa: E501
     "light_timer_events": "75cd6ea84600bab9fe8353c34b7a740f166753f2da8bf74d766ddd97af95e3c6",
     "pump_tasks_named_by_class": "3510c4c50d026583aad03dc6538fdf14d1b13e19c4ca4f9249259c4206451991",
+    "a_gone_widget_leaves_no_cycles": "f11bec54df4efd84e7a1094cb5619888a5fda05b6780a45508b368d4faab3f3e",  # noqa: E501
+    "a_gone_widget_leaves_no_cycles_screen": "ca1d23f5bb411ad8c92bbe158d0859186a031f859b15e382ca63bf7a8e57092b",  # noqa: E501
+    "lru_caches_leave_no_rings": "840350756f822f0dc709d3ed6295d527f636c81cd6cba29c7378c754eed60efc",
+    "a_whole_strip_is_not_cached_in_itself": "f6764f25c39e144b942b4358ca8d3d7afe98dd01c23514ac55b2b6b9bc57ad3a",  # noqa: E501
+    "an_arrangement_is_not_kept_by_its_helper": "e893dcd84bf247f80b560016dd8bd5259571fce7641b0d2e6642bf6fb766a27e",  # noqa: E501
+    "replaced_component_styles_leave_no_cycles": "852b5e4b93c6fc25fa6f081923063399ddb6ac9d45f2365079cb825529926c02",  # noqa: E501
+    "a_finished_worker_lets_go_of_its_task": "c67d4befbb469182f0de89a7cb462b9f5849725fb18ce44e52ca3ae22bd2cd46",  # noqa: E501
 }
 
 
@@ -191,6 +202,13 @@ INSTALLERS = [
     (compat._apps_share_environment_and_theme_variables, App, "get_css_variables"),
     (compat._light_timer_events, Timer, "_active"),
     (compat._pump_tasks_named_by_class, MessagePump, "_start_messages"),
+    (compat._a_gone_widget_leaves_no_cycles, Widget, "_message_loop_exit"),
+    (compat._a_gone_widget_leaves_no_cycles, Screen, "_message_loop_exit"),
+    (compat._lru_caches_leave_no_rings, LRUCache, "clear"),
+    (compat._replaced_component_styles_leave_no_cycles, Stylesheet, "_process_component_classes"),
+    (compat._a_whole_strip_is_not_cached_in_itself, Strip, "divide"),
+    (compat._an_arrangement_is_not_kept_by_its_helper, Compositor, "_arrange_root"),
+    (compat._a_finished_worker_lets_go_of_its_task, Worker, "_start"),
 ]
 
 
@@ -260,6 +278,129 @@ async def test_a_pump_holds_no_timer_set_until_it_starts_a_timer_and_its_timers_
         await pilot.pause()
         # Stopped with its widget (the closing pump read its set and stopped them).
         await wait_until(lambda: timer._task is None or timer._task.done(), what="the stop")
+
+
+async def test_a_popped_screen_and_its_widgets_are_freed_without_a_collection() -> None:
+    # Reference counting alone frees them: no cycle left for a full collection to find.
+    apply_textual_patches()
+
+    class Page(Screen[None]):
+        def compose(self) -> ComposeResult:
+            with VerticalScroll():
+                yield Static("loading", id="body")
+            yield OptionList("one", "two", "three")
+            yield Input("typed")
+
+        def on_mount(self) -> None:
+            self.run_worker(self._load(), group="load")
+
+        async def _load(self) -> None:
+            self.query_one("#body", Static).update("a line\n" * 60)
+
+    app: App[None] = App()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(2):  # the first push also makes what the app keeps for the next
+            page = Page()
+            await app.push_screen(page)
+            await wait_until(lambda: not app.workers._workers, what="the page's worker")
+            await pilot.pause()
+            gone = [weakref.ref(node) for node in page.walk_children(with_self=True)]
+            del page
+            gc.collect()
+            gc.disable()
+            try:
+                await app.pop_screen()
+                await pilot.pause()
+                await wait_until(lambda: all(r() is None for r in gone), what="all freed")  # noqa: B023
+            finally:
+                gc.enable()
+        await wait_until(lambda: not app.screen.query(Static), what="the default screen")
+
+
+async def test_a_widget_styled_again_frees_its_old_component_styles_at_once() -> None:
+    apply_textual_patches()
+
+    class Listing(App[None]):
+        def compose(self) -> ComposeResult:
+            yield OptionList("one", "two")
+
+    app = Listing()
+    async with app.run_test() as pilot:
+        listing = app.query_one(OptionList)
+        old = [weakref.ref(styles.node) for styles in listing._component_styles.values()]
+        assert old and all(r() is not None for r in old)
+        gc.disable()
+        try:
+            app.stylesheet.apply(listing)
+            assert all(r() is None for r in old)
+        finally:
+            gc.enable()
+        new = list(listing._component_styles.values())
+        assert new and all(styles.node is not None for styles in new)
+        assert listing.get_component_styles("option-list--option-highlighted").node is not None
+        await pilot.pause()
+
+
+def test_an_lru_cache_cleared_or_dropped_leaves_no_ring_behind() -> None:
+    apply_textual_patches()
+
+    class Entry:
+        pass
+
+    cache: LRUCache[int, Entry] = LRUCache(2)
+    entries = [Entry() for _ in range(3)]
+    for key, entry in enumerate(entries):
+        cache[key] = entry
+    assert cache.get(2) is entries[2] and cache.get(1) is entries[1] and 0 not in cache
+    gone = [weakref.ref(e) for e in entries]
+    del entries, entry
+    gc.disable()
+    try:
+        cache.clear()
+        assert all(r() is None for r in gone) and len(cache) == 0
+        cache[5] = kept = Entry()
+        assert cache[5] is kept
+        still = weakref.ref(kept)
+        del kept, cache
+        assert still() is None
+    finally:
+        gc.enable()
+
+
+def test_a_strip_divided_at_its_own_length_is_itself_and_not_cached_in_itself() -> None:
+    apply_textual_patches()
+    strip = Strip([Segment("hello "), Segment("world")])
+    references = sys.getrefcount(strip)
+    assert strip.divide([11]) == [strip] and strip.divide([11, 20]) == [strip]
+    assert [s.text for s in strip.divide([6, 11])] == ["hello ", "world"]
+    assert sys.getrefcount(strip) == references  # no cache holds it: no cycle through it
+
+
+async def test_a_finished_worker_answers_from_its_state_and_a_cancelled_one_keeps_a_task() -> None:
+    apply_textual_patches()
+
+    async def work() -> str:
+        return "done"
+
+    async def fail() -> str:
+        raise ValueError("no")
+
+    async def forever() -> str:
+        await asyncio.Event().wait()
+        return "never"
+
+    app: App[None] = App()
+    async with app.run_test():
+        done = app.run_worker(work(), exit_on_error=False)
+        failed = app.run_worker(fail(), exit_on_error=False)
+        cancelled = app.run_worker(forever())
+        await wait_until(lambda: done._task is None and failed._task is None, what="the ends")
+        assert await done.wait() == "done" and done.state == WorkerState.SUCCESS
+        with pytest.raises(Exception, match="no"):
+            await failed.wait()
+        cancelled.cancel()
+        await wait_until(lambda: cancelled.state == WorkerState.CANCELLED, what="the cancel")
+        assert cancelled._task is not None
 
 
 async def test_a_mounted_widget_keeps_in_its_dictionary_only_what_differs_from_its_class() -> None:
