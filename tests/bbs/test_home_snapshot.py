@@ -4,10 +4,9 @@ combined statement gives the same numbers as each piece read on its own."""
 from __future__ import annotations
 
 import pytest
+from support import add_member
 
 from bbs import sysop_settings
-from bbs.accounts import members as accounts
-from bbs.accounts.pseudonyms import validate_pseudonym
 from bbs.admin import review as admin
 from bbs.admin.service import BANNER_KEY
 from bbs.db import Database
@@ -16,17 +15,6 @@ from bbs.goals.records import Cheer, GoalSettings, Partnership
 from bbs.home import load_home
 from bbs.models import Role
 from bbs.moderation_queue.flags import FlagKind, ModerationFlag
-
-
-def _member(database: Database, name: str, role: Role = Role.MEMBER) -> int:
-    with database.write() as session:
-        return accounts.create_member(
-            session,
-            pseudonym=validate_pseudonym(name),
-            password_hash="h",
-            recovery_hash="r",
-            role=role,
-        ).id
 
 
 def _pieces(database: Database, member_id: int, is_staff: bool) -> tuple[object, ...]:
@@ -55,14 +43,14 @@ def _home(database: Database, member_id: int, is_staff: bool) -> tuple[object, .
 
 @pytest.mark.parametrize("is_staff", [False, True])
 def test_a_quiet_home_reads_as_its_pieces(store: Database, is_staff: bool) -> None:
-    member = _member(store, "Alder", Role.MODERATOR if is_staff else Role.MEMBER)
+    member = add_member(store, "Alder", Role.MODERATOR if is_staff else Role.MEMBER, age=None)
     assert _home(store, member, is_staff) == (0, 0, 0, "", False)
     assert _home(store, member, is_staff) == _pieces(store, member, is_staff)
 
 
 def test_a_busy_home_reads_as_its_pieces(store: Database) -> None:
-    member = _member(store, "Alder", Role.SYSOP)
-    other = _member(store, "Birch")
+    member = add_member(store, "Alder", Role.SYSOP, age=None)
+    other = add_member(store, "Birch", age=None)
     with store.write() as session:
         session.add(Partnership(inviter_id=other, invitee_id=member))
         session.add(Partnership(inviter_id=member, invitee_id=other))  # theirs to answer
@@ -85,8 +73,8 @@ def test_a_busy_home_reads_as_its_pieces(store: Database) -> None:
 
 
 def test_the_companion_follows_the_members_goal_settings(store: Database) -> None:
-    quiet = _member(store, "Alder")
-    chatty = _member(store, "Birch")
+    quiet = add_member(store, "Alder", age=None)
+    chatty = add_member(store, "Birch", age=None)
     with store.write() as session:
         session.add(GoalSettings(member_id=quiet, time_zone="Pacific/Auckland", companion=False))
     with store.read() as session:
