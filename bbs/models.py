@@ -59,8 +59,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Stamped(SQLModel):
     """The base of a table whose rows keep when they were made (`created_at`, in UTC).
 
-    Inherited columns come first in the table; the export lists them after the table's
-    own (`bbs.privacy.records.export_columns`), where they stood before this base."""
+    Inherited fields come first in the model (the database keeps the migrations' order);
+    the export lists them after the table's own (`bbs.privacy.records.export_columns`),
+    where they stood before this base."""
 
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
