@@ -20,7 +20,7 @@ from sqlalchemy import LargeBinary, Text
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.events import Event, announce, event_type
-from bbs.models import UTCDateTime, utcnow
+from bbs.models import Stamped, UTCDateTime, utcnow
 
 SHIPPED = "shipped"
 MODEL_TOPIC = "moderation_model"
@@ -34,7 +34,7 @@ class ModelChanged(Event):
     name: str
 
 
-class ModelVersion(SQLModel, table=True):
+class ModelVersion(Stamped, table=True):
     """One retrained model version: manifest.json and model.npz as they were written."""
 
     __tablename__ = "moderation_model"
@@ -43,7 +43,6 @@ class ModelVersion(SQLModel, table=True):
     manifest: str = Field(sa_type=Text)
     arrays: bytes = Field(sa_type=LargeBinary)
     arrays_sha256: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class ModelInUse(SQLModel, table=True):

@@ -56,6 +56,16 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class Stamped(SQLModel):
+    """The base of a table whose rows keep when they were made (`created_at`, in UTC).
+
+    Inherited fields come first in the model (the database keeps the migrations' order);
+    the export lists them after the table's own (`bbs.privacy.records.export_columns`),
+    where they stood before this base."""
+
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class Role(StrEnum):
     """What a member may do: members post, moderators review, sysops run the place."""
 
@@ -118,7 +128,7 @@ class MemberKey(SQLModel, table=True):
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class ModerationExample(SQLModel, table=True):
+class ModerationExample(Stamped, table=True):
     """A text labelled by a person (a sysop's decision), for retraining the model."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -130,7 +140,6 @@ class ModerationExample(SQLModel, table=True):
     decided_by_id: int | None = Field(
         default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class RetiredPseudonym(SQLModel, table=True):

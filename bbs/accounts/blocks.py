@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, col, select
 
-from bbs.models import UTCDateTime, utcnow
+from bbs.models import Stamped
 
 
 class BlockKind(StrEnum):
@@ -17,13 +16,12 @@ class BlockKind(StrEnum):
     MUTE = "mute"
 
 
-class MemberBlock(SQLModel, table=True):
+class MemberBlock(Stamped, table=True):
     """`member_id` blocks (or mutes) `other_id`; one row per kind."""
 
     member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
     other_id: int = Field(foreign_key="member.id", primary_key=True, index=True, ondelete="CASCADE")
     kind: str = Field(primary_key=True, max_length=8)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 def set_block(

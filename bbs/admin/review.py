@@ -11,14 +11,14 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import ScalarSelect, case
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel import Field, Session, col, func, select
 
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import records as boards
 from bbs.goals import records as goals
 from bbs.i18n import N_, said
 from bbs.mail import records as messages
-from bbs.models import Member, Role, UTCDateTime, count_rows, counted, row_or_raise, utcnow
+from bbs.models import Member, Role, Stamped, count_rows, counted, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AdminError, AuditEntry, audit_action, require_staff
 from bbs.moderation_queue.examples import record_decision
 from bbs.moderation_queue.flags import (
@@ -107,7 +107,7 @@ DEFAULT_LENGTHS = {SanctionKind.MUTE: timedelta(hours=24), SanctionKind.SUSPEND:
 
 
 # -- tables -------------------------------------------------------------------------------
-class ModeratorNote(SQLModel, table=True):
+class ModeratorNote(Stamped, table=True):
     """A private note about a member, for moderators only."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -115,7 +115,6 @@ class ModeratorNote(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     author_name: str = Field(default="", max_length=64)
     text: str = Field(max_length=NOTE_MAX)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # -- views ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from bbs.accounts.blocks import blocked_ids, has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import search
 from bbs.i18n import N_, Said, said, said_n, translator
-from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
+from bbs.models import Member, Stamped, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.audit import AuditEntry
 from bbs.moderation_queue.flags import (
     GONE,
@@ -138,7 +138,7 @@ class PostingRules:
 
 
 # -- tables ---------------------------------------------------------------------------
-class Board(SQLModel, table=True):
+class Board(Stamped, table=True):
     """A topic board; archived boards are read-only and left off the list."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,10 +148,9 @@ class Board(SQLModel, table=True):
     archived: bool = Field(default=False)
     # The language the board is for (one of bbs.i18n.LANGUAGES), or '' for any.
     language: str = Field(default="", max_length=8)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class Thread(SQLModel, table=True):
+class Thread(Stamped, table=True):
     """A conversation in a board; `post_count` is the highest post number in it."""
 
     __table_args__ = (Index("ix_thread_board_last", "board_id", "last_post_id"),)
@@ -168,7 +167,6 @@ class Thread(SQLModel, table=True):
     # Bumped by visible posts only: held replies do not lift a thread for others.
     last_post_id: int = Field(default=0)
     last_post_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Post(SQLModel, table=True):
@@ -192,13 +190,12 @@ class Post(SQLModel, table=True):
     edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Reaction(SQLModel, table=True):
+class Reaction(Stamped, table=True):
     """One member's supportive reaction to one post."""
 
     post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
     member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
     kind: str = Field(primary_key=True, max_length=16)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class ReadMark(SQLModel, table=True):
@@ -221,7 +218,7 @@ class Follow(SQLModel, table=True):
     target_id: int = Field(primary_key=True)
 
 
-class Notification(SQLModel, table=True):
+class Notification(Stamped, table=True):
     """Something new for one member: a mention, a reply, a new thread in a followed board."""
 
     __table_args__ = (
@@ -237,7 +234,6 @@ class Notification(SQLModel, table=True):
     post_id: int | None = Field(default=None)
     seq: int = Field(default=1)
     seen: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Draft(SQLModel, table=True):

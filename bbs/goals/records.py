@@ -26,7 +26,7 @@ from bbs.goals.streaks import (
     zone_for,
 )
 from bbs.i18n import N_, said, said_n
-from bbs.models import Member, UTCDateTime, counted, utcnow
+from bbs.models import Member, Stamped, UTCDateTime, counted, utcnow
 from bbs.moderation_queue.flags import (
     GONE,
     FlagKind,
@@ -96,7 +96,7 @@ class GoalSettings(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class Goal(SQLModel, table=True):
+class Goal(Stamped, table=True):
     """Something a member is working on, and how often they mean to check in."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -110,10 +110,9 @@ class Goal(SQLModel, table=True):
     start_date: date
     visibility: str = Field(default=Visibility.PRIVATE.value, max_length=16)
     archived: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class CheckIn(SQLModel, table=True):
+class CheckIn(Stamped, table=True):
     """One check-in for one goal on one of the member's local dates (never two)."""
 
     # The constraint, not a read-then-insert, keeps two connections from both checking in.
@@ -129,20 +128,18 @@ class CheckIn(SQLModel, table=True):
     note: str = Field(default="", max_length=NOTE_MAX)
     # False when the moderation gate held the note: the member sees it, partners do not.
     note_shared: bool = Field(default=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class GoalRest(SQLModel, table=True):
+class GoalRest(Stamped, table=True):
     """Rest days for all of a member's goals: streaks wait, progress does not grow."""
 
     id: int | None = Field(default=None, primary_key=True)
     member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
     start_date: date
     end_date: date
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class GoalBadge(SQLModel, table=True):
+class GoalBadge(Stamped, table=True):
     """A milestone a goal reached: `kind` is "check-ins" or "streak", `threshold` the count."""
 
     __table_args__ = (
@@ -156,7 +153,6 @@ class GoalBadge(SQLModel, table=True):
     threshold: int
     earned_on: date
     announced: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Partnership(SQLModel, table=True):
@@ -173,7 +169,7 @@ class Partnership(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class Cheer(SQLModel, table=True):
+class Cheer(Stamped, table=True):
     """A short, moderated message of encouragement from a partner."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -185,7 +181,6 @@ class Cheer(SQLModel, table=True):
     body: str = Field(max_length=CHEER_MAX)
     status: str = Field(default=CheerStatus.VISIBLE.value, max_length=16)
     seen: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # -- views ----------------------------------------------------------------------------

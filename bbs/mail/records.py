@@ -21,7 +21,7 @@ from bbs.boards.records import (
     report_writing,
 )
 from bbs.i18n import N_, said, said_n
-from bbs.models import Member, Role, UTCDateTime, count_rows, utcnow
+from bbs.models import Member, Role, Stamped, UTCDateTime, count_rows, utcnow
 from bbs.moderation_queue.flags import (
     GONE,
     FlagTarget,
@@ -75,7 +75,7 @@ class Conversation(SQLModel, table=True):
     high_read_id: int = Field(default=0)
 
 
-class PrivateMessage(SQLModel, table=True):
+class PrivateMessage(Stamped, table=True):
     __table_args__ = (
         Index("ix_privatemessage_conversation", "conversation_id", "id"),
         Index("ix_privatemessage_sender_created", "sender_id", "created_at"),
@@ -86,7 +86,6 @@ class PrivateMessage(SQLModel, table=True):
     sender_id: int = Field(foreign_key="member.id", ondelete="CASCADE")
     body: str = Field(max_length=BODY_MAX)
     status: str = Field(default=PostStatus.VISIBLE.value, max_length=16)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from sqlalchemy import Index
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, col, select
 
 from bbs.events import Event, announce, event_type
 from bbs.i18n import N_, said
-from bbs.models import UTCDateTime, utcnow
+from bbs.models import Stamped
 from bbs.moderation_queue.policy import Action
 
 # Moderators' sessions listen here: a new queue item (a crisis alert first of all) shows
@@ -62,7 +62,7 @@ class FlagTarget(StrEnum):
     ACTION = "action"
 
 
-class ModerationFlag(SQLModel, table=True):
+class ModerationFlag(Stamped, table=True):
     """One item for moderators: what, whose, why, and whether someone has dealt with it."""
 
     __table_args__ = (Index("ix_moderationflag_open", "resolved", "priority", "created_at"),)
@@ -82,7 +82,6 @@ class ModerationFlag(SQLModel, table=True):
     # crisis=0.80 lang=es" (Scores.summary), for the reviewer.
     scores: str = Field(default="", max_length=200)
     resolved: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 @event_type("staff_alert")

@@ -11,7 +11,7 @@ from sqlmodel import Field, Session, SQLModel, col, or_, select
 
 from bbs.events import Event, announce, event_type
 from bbs.i18n import localise, said, said_n
-from bbs.models import Member, UTCDateTime, utcnow
+from bbs.models import Member, Stamped, UTCDateTime, utcnow
 from bbs.moderation_queue.policy import Action
 
 REASON_MAX = 500
@@ -77,7 +77,7 @@ class Sanction(SQLModel, table=True):
     lifted_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
 
 
-class ModerationNotice(SQLModel, table=True):
+class ModerationNotice(Stamped, table=True):
     """Something a member is told about a moderator's action (no silent removals).
 
     `audit_id` is the action it is about, so the member can appeal that action once.
@@ -89,7 +89,6 @@ class ModerationNotice(SQLModel, table=True):
     audit_id: int | None = Field(default=None)
     appealable: bool = Field(default=False)
     seen: bool = Field(default=False)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 @dataclass(frozen=True)

@@ -416,9 +416,23 @@ def _json(value: Any) -> Any:
     return value
 
 
+def export_columns(table: type[SQLModel]) -> list[str]:
+    """The order an exported row lists `table`'s columns in: the table's own, as declared,
+    then those it takes from a base (`Stamped`'s `created_at`), so that the files keep the
+    key order they had when every table declared its own creation time last."""
+    inherited = {
+        name
+        for base in table.__mro__[1:]
+        if isinstance(base, type) and issubclass(base, SQLModel)
+        for name in base.model_fields
+    }
+    names = list(table.model_fields)
+    return [n for n in names if n not in inherited] + [n for n in names if n in inherited]
+
+
 def _row(obj: SQLModel, *, drop: Iterable[str] = ()) -> dict[str, Any]:
     skip = set(drop)
-    return {k: _json(v) for k, v in obj.model_dump().items() if k not in skip}
+    return {k: _json(getattr(obj, k)) for k in export_columns(type(obj)) if k not in skip}
 
 
 def _rows(

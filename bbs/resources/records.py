@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, said
-from bbs.models import Member, UTCDateTime, row_or_raise, utcnow
+from bbs.models import Member, Stamped, UTCDateTime, row_or_raise, utcnow
 from bbs.moderation_queue.audit import audit_action, require_staff
 from bbs.sysop_settings import get_setting, put_setting
 from bbs.text_safety import clean_line, clean_text, fitting
@@ -79,14 +79,13 @@ class Resource(SQLModel, table=True):
     retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class ResourceFavourite(SQLModel, table=True):
+class ResourceFavourite(Stamped, table=True):
     """A member kept this entry; the pair is the key, so it is never kept twice."""
 
     member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
     resource_id: int = Field(
         foreign_key="resource.id", primary_key=True, index=True, ondelete="CASCADE"
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # -- views --------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from bbs import places
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.events import announce
 from bbs.i18n import Moment, said
-from bbs.models import Member, UTCDateTime, count_rows, row_or_raise, utcnow
+from bbs.models import Member, Stamped, UTCDateTime, count_rows, row_or_raise, utcnow
 from bbs.moderation_queue.flags import GONE, ModeratedItem, ReviewOutcome
 from bbs.rooms.events import RoomChangedEvent, room_topic
 from bbs.text_safety import clean_line
@@ -35,7 +35,7 @@ class RoomError(ValueError):
 
 
 # -- tables ---------------------------------------------------------------------------
-class Room(SQLModel, table=True):
+class Room(Stamped, table=True):
     """A live chat room; private rooms are open to invited members and staff only."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -47,7 +47,6 @@ class Room(SQLModel, table=True):
     slow_mode_seconds: int = Field(default=0)
     # The language the room is for (one of bbs.i18n.LANGUAGES), or '' for any.
     language: str = Field(default="", max_length=8)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class RoomMember(SQLModel, table=True):

@@ -29,7 +29,7 @@ from bbs.accounts.blocks import BlockKind, MemberBlock
 from bbs.boards.records import Board, Post, PostStatus, Thread
 from bbs.goals.records import CheckIn, Goal, Visibility
 from bbs.i18n import N_, said
-from bbs.models import Member, UTCDateTime, row_or_raise, utcnow
+from bbs.models import Member, Stamped, UTCDateTime, row_or_raise, utcnow
 from bbs.resources import records as resources
 
 # Most recent texts read per member: thousands of posts from one member cost no more.
@@ -139,14 +139,13 @@ class SuggestionProfile(SQLModel, table=True):
     refreshed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class SuggestionDismissal(SQLModel, table=True):
+class SuggestionDismissal(Stamped, table=True):
     """An item a member dismissed: it never comes back, and its theme weighs less."""
 
     member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
     kind: str = Field(primary_key=True, max_length=16)
     item_id: int = Field(primary_key=True)
     theme: str = Field(default="", max_length=40)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class SuggestionItem(SQLModel, table=True):

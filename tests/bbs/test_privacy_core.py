@@ -22,19 +22,21 @@ from bbs.boards import records as boards
 from bbs.boards.records import Follow, Post, PostingRules, PostStatus, Thread
 from bbs.community import Community
 from bbs.config import with_overrides
-from bbs.goals.records import CheckIn, Goal, Partnership
+from bbs.goals.records import CheckIn, Goal, GoalBadge, GoalRest, Partnership
 from bbs.goals.streaks import CheckInStatus
 from bbs.mail import records as messages
 from bbs.mail.records import Conversation, PrivateMessage
 from bbs.models import MemberKey, RetiredPseudonym, utcnow
 from bbs.moderation_queue.flags import Written
 from bbs.moderation_queue.policy import Action
+from bbs.moderation_queue.sanctions import ModerationNotice, Sanction
 from bbs.privacy import records as privacy
 from bbs.privacy.records import DeleteChoice
 from bbs.privacy.service import parse_public_key
 from bbs.resources.records import Resource, ResourceFavourite
 from bbs.rooms import records as rooms
 from bbs.rooms.records import RoomLine
+from bbs.suggestions.records import SuggestionDismissal
 
 NO_WAIT = PostingRules(
     interval=timedelta(0), new_account_interval=timedelta(0), new_account_age=timedelta(0)
@@ -231,6 +233,51 @@ async def test_export_holds_everything_of_theirs_and_nothing_private_of_others(
     ):
         assert private not in text, private
     assert '"block"' not in text  # Rowan's block of Willow stays Rowan's
+
+
+# The key order of the export's row documents, as the files have listed them since format 1
+# (tables that take `created_at` from `Stamped` still list it after their own columns).
+EXPORT_KEYS = {
+    "threads": ["id", "board_id", "title", "warning", "status", "created_at", "board"],
+    "posts": [
+        *("id", "thread_id", "seq", "body", "warning", "status", "created_at", "edited_at"),
+        "thread_title",
+    ],
+    "reactions": ["post_id", "kind", "created_at"],
+    "notifications": ["id", "kind", "thread_id", "post_id", "seq", "seen", "created_at"],
+    "goals": [
+        *("id", "title", "category", "cadence", "times_per_week", "measure", "target"),
+        *("start_date", "visibility", "archived", "created_at", "check_ins", "badges"),
+    ],
+    "check_ins": [
+        *("id", "local_date", "status", "value", "mood", "note", "note_shared", "created_at")
+    ],
+}
+EXPORT_COLUMNS = {
+    GoalBadge: [
+        *("id", "goal_id", "member_id", "kind", "threshold", "earned_on", "announced"),
+        "created_at",
+    ],
+    GoalRest: ["id", "member_id", "start_date", "end_date", "created_at"],
+    ModerationNotice: ["id", "member_id", "text", "audit_id", "appealable", "seen", "created_at"],
+    SuggestionDismissal: ["member_id", "kind", "item_id", "theme", "created_at"],
+    Sanction: [
+        *("id", "member_id", "kind", "category", "reason", "created_by_id", "created_at"),
+        *("ends_at", "lifted_at", "lifted_by_id"),
+    ],
+}
+
+
+async def test_export_documents_keep_their_key_order(pcommunity: Community) -> None:
+    c = pcommunity
+    ids = await _fill(c)
+    doc = json.loads(await c.privacy.export_json(ids["Willow"]))
+    sections = {**doc, "check_ins": doc["goals"][0]["check_ins"]}
+    for section, keys in EXPORT_KEYS.items():
+        assert sections[section], section
+        assert [list(row) for row in sections[section]] == [keys] * len(sections[section])
+    for table, columns in EXPORT_COLUMNS.items():
+        assert privacy.export_columns(table) == columns, table.__name__
 
 
 def test_every_column_pointing_at_a_member_is_exported_or_left_out_on_purpose() -> None:
