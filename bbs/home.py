@@ -54,8 +54,8 @@ class HomeSnapshot:
 
 
 def _counts_statement(is_staff: bool) -> Executable:
-    """The goal settings, the counts, the banner and the guidelines step: one statement,
-    not one each."""
+    """The goal settings, the counts (unread mail too), the banner and the guidelines
+    step: one statement, not one each."""
     member = bindparam("member_id", type_=Integer)
     return select(
         *goals.goal_settings_columns(member),
@@ -65,6 +65,7 @@ def _counts_statement(is_staff: bool) -> Executable:
         sysop_settings.setting_value(BANNER_KEY),
         admin.agreed_guidelines(member),
         sysop_settings.setting_value(admin.GUIDELINES_VERSION_KEY),
+        messages.unread_total_counted(member),
     )
 
 
@@ -80,7 +81,7 @@ def load_home(
     end_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     # On the session's connection: plain columns, no ORM objects.
     row = session.connection().execute(_COUNTS[is_staff], {"member_id": member_id}).one()
-    time_zone, companion_on, invitations, cheers, crisis, banner, agreed, guidelines = row
+    time_zone, companion_on, invitations, cheers, crisis, banner, agreed, guidelines, mail = row
     prefs = goals.settings_view(time_zone, companion_on)
     today = goals.settings_today(prefs, now)
     due = goals.due_goals(session, member_id=member_id, now=now, today=today)
@@ -88,7 +89,7 @@ def load_home(
     return HomeSnapshot(
         news=boards.whats_new(session, member_id=member_id),
         drafts=boards.drafts(session, member_id=member_id),
-        unread_mail=messages.unread_total(session, member_id=member_id),
+        unread_mail=int(mail),
         invitations=int(invitations),
         cheers=int(cheers),
         events_today=rooms.events_between(session, now, end_of_day, None),

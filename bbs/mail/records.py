@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Executable, Index, Integer, UniqueConstraint, bindparam, case, func, or_
+from sqlalchemy import (
+    BindParameter,
+    Index,
+    Integer,
+    ScalarSelect,
+    UniqueConstraint,
+    bindparam,
+    case,
+    func,
+    or_,
+)
 from sqlalchemy import select as sa_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -349,11 +359,13 @@ def conversations(session: Session, *, member_id: int, limit: int = 50) -> list[
     ]
 
 
-def _unread_total_statement() -> Executable:
-    """What `unread_total` counts, in one statement: over the member's `conversations`
+def unread_total_counted(me: BindParameter[int]) -> ScalarSelect[int]:
+    """What `unread_total` counts, as one subquery: over the member's `conversations`
     (the same 50, most recent first), the partner's visible messages after the member's
-    read mark, leaving out partners the member has muted or blocked (`has_muted`)."""
-    me = bindparam("member_id", type_=Integer)
+    read mark, leaving out partners the member has muted or blocked (`has_muted`).
+
+    `me` is a bind parameter: the member appears several times (the home screen reads
+    it beside its other counts)."""
     recent = (
         sa_select(
             col(Conversation.id),
@@ -395,11 +407,15 @@ def _unread_total_statement() -> Executable:
         )
         .exists()
     )
-    return select(func.coalesce(func.sum(unread), 0)).select_from(recent).where(~silenced)
+    return (
+        sa_select(func.coalesce(func.sum(unread), 0))
+        .select_from(recent)
+        .where(~silenced)
+        .scalar_subquery()
+    )
 
 
-# Built once: the home screen reads it at every login.
-_UNREAD_TOTAL = _unread_total_statement()
+_UNREAD_TOTAL = sa_select(unread_total_counted(bindparam("member_id", type_=Integer)))
 
 
 def unread_total(session: Session, *, member_id: int) -> int:
