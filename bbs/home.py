@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import literal, select
+from sqlalchemy import Executable, Integer, bindparam, literal, select
 from sqlmodel import Session
 
 from bbs import sysop_settings
@@ -53,30 +53,35 @@ class HomeSnapshot:
     needs_agreement: bool
 
 
+def _counts_statement(is_staff: bool) -> Executable:
+    """The goal settings, the counts (unread mail too), the banner and the guidelines
+    step: one statement, not one each."""
+    member = bindparam("member_id", type_=Integer)
+    return select(
+        *goals.goal_settings_columns(member),
+        goals.pending_invitations_counted(member),
+        goals.unseen_cheers_counted(member),
+        admin.open_crisis_alerts_counted() if is_staff else literal(0),
+        sysop_settings.setting_value(BANNER_KEY),
+        admin.agreed_guidelines(member),
+        sysop_settings.setting_value(admin.GUIDELINES_VERSION_KEY),
+        messages.unread_total_counted(member),
+    )
+
+
+# Built once (every login reads it), for a member and for staff (who see crisis alerts).
+_COUNTS = (_counts_statement(False), _counts_statement(True))
+
+
 def load_home(
     session: Session, *, member_id: int, name: str, is_staff: bool, first_visit: bool = False
 ) -> HomeSnapshot:
     """Read the home screen's data for one member (a read transaction)."""
     now = utcnow()
     end_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    # The goal settings, the counts, the banner and the guidelines step: one statement,
-    # not one each (on the session's connection: plain columns, no ORM objects).
-    row = (
-        session.connection()
-        .execute(
-            select(
-                *goals.goal_settings_columns(member_id),
-                goals.pending_invitations_counted(member_id),
-                goals.unseen_cheers_counted(member_id),
-                admin.open_crisis_alerts_counted() if is_staff else literal(0),
-                sysop_settings.setting_value(BANNER_KEY),
-                admin.agreed_guidelines(member_id),
-                sysop_settings.setting_value(admin.GUIDELINES_VERSION_KEY),
-            )
-        )
-        .one()
-    )
-    time_zone, companion_on, invitations, cheers, crisis, banner, agreed, guidelines = row
+    # On the session's connection: plain columns, no ORM objects.
+    row = session.connection().execute(_COUNTS[is_staff], {"member_id": member_id}).one()
+    time_zone, companion_on, invitations, cheers, crisis, banner, agreed, guidelines, mail = row
     prefs = goals.settings_view(time_zone, companion_on)
     today = goals.settings_today(prefs, now)
     due = goals.due_goals(session, member_id=member_id, now=now, today=today)
@@ -84,7 +89,7 @@ def load_home(
     return HomeSnapshot(
         news=boards.whats_new(session, member_id=member_id),
         drafts=boards.drafts(session, member_id=member_id),
-        unread_mail=messages.unread_total(session, member_id=member_id),
+        unread_mail=int(mail),
         invitations=int(invitations),
         cheers=int(cheers),
         events_today=rooms.events_between(session, now, end_of_day, None),

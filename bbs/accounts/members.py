@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import Integer, String, bindparam, func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, or_, select
@@ -19,6 +20,7 @@ from bbs.models import (
     MemberKey,
     RetiredPseudonym,
     Role,
+    UTCDateTime,
     count_rows,
     row_or_raise,
     utcnow,
@@ -150,29 +152,65 @@ def retire_pseudonym(session: Session, member_id: int, until: datetime) -> None:
     )
 
 
+# The key login's statement, built once (logins pay for every query here): the member's
+# view columns, joined to the key, with their count of keys.
+_OTHER_KEYS = aliased(MemberKey)
+_KEY_LOGIN = (
+    sa_select(
+        col(Member.id),
+        col(Member.pseudonym),
+        col(Member.role),
+        col(Member.colour_mode),
+        col(Member.mouse),
+        col(Member.created_at),
+        col(Member.last_login_at),
+        select(func.count())
+        .select_from(_OTHER_KEYS)
+        .where(_OTHER_KEYS.member_id == Member.id)
+        .correlate(Member)
+        .scalar_subquery(),
+        col(Member.front_end),
+        col(Member.language),
+        col(Member.country),
+    )
+    .join(MemberKey, col(MemberKey.member_id) == col(Member.id))
+    .where(
+        col(Member.pseudonym_key) == bindparam("pseudonym_key", type_=String),
+        col(MemberKey.fingerprint) == bindparam("fingerprint", type_=String),
+    )
+)
+
+
 def member_for_key(session: Session, pseudonym: str, fingerprint: str) -> MemberView | None:
     """The member, if this key is bound to them (and only to them).
 
-    One statement: the member, joined to the key, with their count of keys (logins pay
-    for every query here).
+    One statement, built once, read as plain columns: the member, joined to the key, with
+    their count of keys.
     """
-    others = aliased(MemberKey)
-    key_count = (
-        select(func.count())
-        .select_from(others)
-        .where(others.member_id == Member.id)
-        .correlate(Member)
-        .scalar_subquery()
-    )
-    row = session.exec(
-        select(Member, key_count)
-        .join(MemberKey, col(MemberKey.member_id) == col(Member.id))
-        .where(
-            Member.pseudonym_key == normalize_pseudonym(pseudonym),
-            MemberKey.fingerprint == fingerprint,
+    row = (
+        session.connection()
+        .execute(
+            _KEY_LOGIN,
+            {"pseudonym_key": normalize_pseudonym(pseudonym), "fingerprint": fingerprint},
         )
-    ).first()
-    return None if row is None else _view(row[0], int(row[1]))
+        .first()
+    )
+    if row is None:
+        return None
+    member_id, name, role, colours, mouse, created, last_login, keys, front, language, country = row
+    return MemberView(
+        id=member_id,
+        pseudonym=name,
+        role=Role(role),
+        colour_mode=ColourMode(colours),
+        mouse=bool(mouse),
+        created_at=created,
+        last_login_at=last_login,
+        key_count=int(keys),
+        front_end=FrontEnd(front),
+        language=language,
+        country=country,
+    )
 
 
 def create_member(
@@ -309,17 +347,28 @@ def set_password(
     session.add(member)
 
 
+# The login record's two UPDATEs, built once (no rows loaded first, no ORM bookkeeping:
+# the write transaction holds nothing else).
+_MEMBER_ARRIVED = (
+    update(Member)
+    .where(col(Member.id) == bindparam("member_id", type_=Integer))
+    .values(last_login_at=bindparam("at", type_=UTCDateTime))
+)
+_KEY_USED = (
+    update(MemberKey)
+    .where(col(MemberKey.fingerprint) == bindparam("key", type_=String))
+    .values(last_used_at=bindparam("at", type_=UTCDateTime))
+)
+
+
 def record_login(session: Session, member_id: int, fingerprint: str | None) -> None:
     """Note when a member last arrived (and with which key); nothing about where from."""
     # Two UPDATE statements, no rows loaded first: every login pays for this write.
     now = utcnow()
-    session.exec(update(Member).where(col(Member.id) == member_id).values(last_login_at=now))
+    connection = session.connection()
+    connection.execute(_MEMBER_ARRIVED, {"member_id": member_id, "at": now})
     if fingerprint:
-        session.exec(
-            update(MemberKey)
-            .where(col(MemberKey.fingerprint) == fingerprint)
-            .values(last_used_at=now)
-        )
+        connection.execute(_KEY_USED, {"key": fingerprint, "at": now})
 
 
 def update_display_settings(

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import ScalarSelect, case
+from sqlalchemy import BindParameter, ScalarSelect, case
 from sqlmodel import Field, Session, col, func, select
 
 from bbs.accounts.pseudonyms import normalize_pseudonym
@@ -1126,7 +1126,7 @@ def needs_agreement(session: Session, member_id: int) -> bool:
     return agreement_needed(agreed, current)
 
 
-def agreed_guidelines(member_id: int) -> ScalarSelect[int]:
+def agreed_guidelines(member_id: int | BindParameter[int]) -> ScalarSelect[int]:
     """The guidelines version a member agreed to, as a subquery (NULL: no such member)."""
     return select(Member.guidelines_version).where(Member.id == member_id).scalar_subquery()
 

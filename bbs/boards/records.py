@@ -9,11 +9,21 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypedDict
 
-from sqlalchemy import Index, UniqueConstraint, and_, func, or_
+from sqlalchemy import (
+    Executable,
+    Index,
+    Integer,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    func,
+    or_,
+)
+from sqlalchemy import select as sa_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs import places
-from bbs.accounts.blocks import blocked_ids, has_blocked, has_muted
+from bbs.accounts.blocks import BlockKind, MemberBlock, blocked_ids, has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards import search
 from bbs.i18n import N_, Said, said, said_n, translator
@@ -1512,31 +1522,58 @@ def set_follow(session: Session, *, member_id: int, kind: str, target_id: int, o
 _ACTOR = Member.__table__.alias("actor")  # type: ignore[attr-defined]
 
 
-def whats_new(session: Session, *, member_id: int, limit: int = 9) -> list[NewsItem]:
-    """Unseen notifications, newest first, from members not blocked since."""
+def _whats_new_statement() -> Executable:
+    """`whats_new`'s rows: unseen notifications, newest first, with whether the member has
+    blocked the actor (`blocked_ids`) beside each."""
+    me = bindparam("member_id", type_=Integer)
     actor = _ACTOR
-    blocked = blocked_ids(session, member_id)
-    rows = session.exec(
-        select(Notification, actor.c.pseudonym, Thread.title, Board.name)
+    blocked = (
+        select(col(MemberBlock.other_id))
+        .where(
+            col(MemberBlock.member_id) == me,
+            col(MemberBlock.other_id) == col(Notification.actor_id),
+            col(MemberBlock.kind) == BlockKind.BLOCK.value,
+        )
+        .exists()
+    )
+    return (
+        sa_select(
+            col(Notification.id),
+            col(Notification.kind),
+            col(Notification.actor_id),
+            col(Notification.thread_id),
+            col(Notification.seq),
+            blocked,
+            actor.c.pseudonym,
+            col(Thread.title),
+            col(Board.name),
+        )
         .join(Thread, col(Thread.id) == Notification.thread_id)
         .join(Board, col(Board.id) == Thread.board_id)
         .join(actor, actor.c.id == Notification.actor_id, isouter=True)
         .where(
-            Notification.member_id == member_id,
+            col(Notification.member_id) == me,
             col(Notification.seen).is_(False),
             col(Thread.status) != PostStatus.DELETED.value,
         )
         .order_by(col(Notification.id).desc())
-        .limit(limit * 2)
-    ).all()
-    items = []
-    for note, who, title, board in rows:
-        if note.actor_id in blocked:
-            continue
-        assert note.id is not None
-        items.append(
-            NewsItem(note.id, note.kind, who or "someone", note.thread_id, title, board, note.seq)
-        )
+        .limit(bindparam("rows", type_=Integer))
+    )
+
+
+# Built once: the home screen reads it at every login.
+_WHATS_NEW = _whats_new_statement()
+
+
+def whats_new(session: Session, *, member_id: int, limit: int = 9) -> list[NewsItem]:
+    """Unseen notifications, newest first, from members not blocked since (a read: one
+    statement, read as plain rows)."""
+    rows = session.connection().execute(_WHATS_NEW, {"member_id": member_id, "rows": limit * 2})
+    items = [
+        NewsItem(note_id, kind, who or "someone", thread_id, title, board, seq)
+        for note_id, kind, _actor, thread_id, seq, blocked, who, title, board in rows
+        if not blocked
+    ]
     return items[:limit]
 
 
@@ -1580,11 +1617,25 @@ def save_draft(
     session.flush()
 
 
+# Built once: the home screen reads it at every login.
+_DRAFTS = (
+    sa_select(
+        col(Draft.context),
+        col(Draft.label),
+        col(Draft.title),
+        col(Draft.body),
+        col(Draft.warning),
+        col(Draft.updated_at),
+    )
+    .where(col(Draft.member_id) == bindparam("member_id", type_=Integer))
+    .order_by(col(Draft.updated_at).desc())
+)
+
+
 def drafts(session: Session, *, member_id: int) -> list[DraftView]:
-    rows = session.exec(
-        select(Draft).where(Draft.member_id == member_id).order_by(col(Draft.updated_at).desc())
-    ).all()
-    return [DraftView(d.context, d.label, d.title, d.body, d.warning, d.updated_at) for d in rows]
+    """The member's drafts, newest first (a read: plain rows)."""
+    rows = session.connection().execute(_DRAFTS, {"member_id": member_id})
+    return [DraftView(*row) for row in rows]
 
 
 def get_draft(session: Session, *, member_id: int, context: str) -> DraftView | None:

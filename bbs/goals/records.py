@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Index, ScalarSelect, UniqueConstraint, or_
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    Index,
+    Integer,
+    ScalarSelect,
+    UniqueConstraint,
+    bindparam,
+    or_,
+)
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs.accounts.blocks import has_blocked
@@ -312,7 +322,9 @@ def goal_settings(session: Session, member_id: int) -> GoalSettingsView:
     return settings_view(row.time_zone, row.companion)
 
 
-def goal_settings_columns(member_id: int) -> tuple[ScalarSelect[str], ScalarSelect[bool]]:
+def goal_settings_columns(
+    member_id: int | BindParameter[int],
+) -> tuple[ScalarSelect[str], ScalarSelect[bool]]:
     """`goal_settings` as two subqueries (NULL without a row: see `settings_view`)."""
     mine = col(GoalSettings.member_id) == member_id
     return (
@@ -491,9 +503,14 @@ def _check_ins(session: Session, goal_id: int) -> list[CheckIn]:
     )
 
 
+_RESTS = select(col(GoalRest.start_date), col(GoalRest.end_date)).where(
+    col(GoalRest.member_id) == bindparam("member_id", type_=Integer)
+)
+
+
 def _rests(session: Session, member_id: int) -> list[RestRange]:
-    rows = session.exec(select(GoalRest).where(GoalRest.member_id == member_id)).all()
-    return [RestRange(r.start_date, r.end_date) for r in rows]
+    rows = session.exec(_RESTS, params={"member_id": member_id})
+    return [RestRange(start, end) for start, end in rows]
 
 
 def _progress(goal: GoalView, rows: list[CheckIn], rests: list[RestRange], today: date) -> Progress:
@@ -506,11 +523,37 @@ def _progress(goal: GoalView, rows: list[CheckIn], rests: list[RestRange], today
     )
 
 
-def _summary(session: Session, goal: Goal, today: date, rests: list[RestRange]) -> GoalSummary:
+def _summary(goal: Goal, rows: list[CheckIn], today: date, rests: list[RestRange]) -> GoalSummary:
+    """A goal with its check-ins (oldest first) and today's progress."""
     view = _goal_view(goal)
-    rows = _check_ins(session, view.id)
     last = _check_in_view(rows[-1]) if rows else None
     return GoalSummary(view, _progress(view, rows, rests, today), today, last)
+
+
+# Built once (the home screen lists the goals due at every login): a member's goals, and
+# the check-ins of several goals in one statement (`_check_ins`' order within each goal).
+_GOALS = (
+    select(Goal)
+    .where(
+        col(Goal.member_id) == bindparam("member_id", type_=Integer),
+        col(Goal.archived) == bindparam("archived", type_=Boolean),
+    )
+    .order_by(col(Goal.id))
+)
+_CHECK_INS_OF_GOALS = (
+    select(CheckIn)
+    .where(col(CheckIn.goal_id).in_(bindparam("goal_ids", expanding=True)))
+    .order_by(col(CheckIn.goal_id), col(CheckIn.local_date))
+)
+
+
+def _check_ins_of(session: Session, goals: Sequence[Goal]) -> dict[int | None, list[CheckIn]]:
+    """Each goal's check-ins, oldest first (as `_check_ins`), in one statement."""
+    rows: dict[int | None, list[CheckIn]] = {g.id: [] for g in goals}
+    if rows:
+        for row in session.exec(_CHECK_INS_OF_GOALS, params={"goal_ids": list(rows)}):
+            rows[row.goal_id].append(row)
+    return rows
 
 
 def goal_list(
@@ -527,13 +570,12 @@ def goal_list(
     """
     if today is None:
         today = member_today(session, member_id, now)
+    goals = session.exec(_GOALS, params={"member_id": member_id, "archived": archived}).all()
+    if not goals:
+        return []
     rests = _rests(session, member_id)
-    goals = session.exec(
-        select(Goal)
-        .where(Goal.member_id == member_id, Goal.archived == archived)
-        .order_by(col(Goal.id))
-    ).all()
-    return [_summary(session, g, today, rests) for g in goals]
+    rows = _check_ins_of(session, goals)
+    return [_summary(g, rows[g.id], today, rests) for g in goals]
 
 
 def due_goals(
@@ -598,8 +640,8 @@ def goal_detail(
     owner = session.get(Member, goal.member_id)
     today = member_today(session, goal.member_id, now)
     rests = _rests(session, goal.member_id)
-    summary = _summary(session, goal, today, rests)
-    rows = _check_ins(session, summary.goal.id)
+    rows = _check_ins(session, goal_id)
+    summary = _summary(goal, rows, today, rests)
     marks = day_marks(
         today=today,
         days=CHART_DAYS,
@@ -969,7 +1011,7 @@ def pending_invitations(session: Session, member_id: int) -> int:
     return int(session.exec(select(pending_invitations_counted(member_id))).one())
 
 
-def pending_invitations_counted(member_id: int) -> ScalarSelect[int]:
+def pending_invitations_counted(member_id: int | BindParameter[int]) -> ScalarSelect[int]:
     """`pending_invitations` as a subquery (the home screen reads its counts at once)."""
     return counted(
         Partnership,
@@ -1013,7 +1055,8 @@ def _open_goals(
         )
         .order_by(col(Goal.id))
     ).all()
-    return [_summary(session, g, today, rests) for g in goals]
+    rows = _check_ins_of(session, goals)
+    return [_summary(g, rows[g.id], today, rests) for g in goals]
 
 
 # -- cheers ---------------------------------------------------------------------------
@@ -1123,7 +1166,7 @@ def unseen_cheers(session: Session, *, member_id: int) -> int:
     return int(session.exec(select(unseen_cheers_counted(member_id))).one())
 
 
-def unseen_cheers_counted(member_id: int) -> ScalarSelect[int]:
+def unseen_cheers_counted(member_id: int | BindParameter[int]) -> ScalarSelect[int]:
     """`unseen_cheers` as a subquery (the home screen reads its counts at once)."""
     return counted(
         Cheer,

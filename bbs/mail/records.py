@@ -6,10 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint, func, or_
+from sqlalchemy import (
+    BindParameter,
+    Index,
+    Integer,
+    ScalarSelect,
+    UniqueConstraint,
+    bindparam,
+    case,
+    func,
+    or_,
+)
+from sqlalchemy import select as sa_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from bbs.accounts.blocks import has_blocked, has_muted
+from bbs.accounts.blocks import BlockKind, MemberBlock, has_blocked, has_muted
 from bbs.accounts.pseudonyms import normalize_pseudonym
 from bbs.boards.records import (
     BODY_MAX,
@@ -348,8 +359,69 @@ def conversations(session: Session, *, member_id: int, limit: int = 50) -> list[
     ]
 
 
+def unread_total_counted(me: BindParameter[int]) -> ScalarSelect[int]:
+    """What `unread_total` counts, as one subquery: over the member's `conversations`
+    (the same 50, most recent first), the partner's visible messages after the member's
+    read mark, leaving out partners the member has muted or blocked (`has_muted`).
+
+    `me` is a bind parameter: the member appears several times (the home screen reads
+    it beside its other counts)."""
+    recent = (
+        sa_select(
+            col(Conversation.id),
+            col(Conversation.low_id),
+            col(Conversation.high_id),
+            col(Conversation.low_read_id),
+            col(Conversation.high_read_id),
+        )
+        .where(
+            or_(col(Conversation.low_id) == me, col(Conversation.high_id) == me),
+            col(Conversation.last_message_id) > 0,
+        )
+        .order_by(col(Conversation.last_at).desc())
+        .limit(50)
+        .subquery()
+    )
+    partner = case((recent.c.low_id == me, recent.c.high_id), else_=recent.c.low_id)
+    read = case((recent.c.low_id == me, recent.c.low_read_id), else_=recent.c.high_read_id)
+    unread = (
+        select(func.count())
+        .select_from(PrivateMessage)
+        .where(
+            col(PrivateMessage.conversation_id) == recent.c.id,
+            col(PrivateMessage.id) > read,
+            col(PrivateMessage.sender_id) == partner,
+            col(PrivateMessage.status) == PostStatus.VISIBLE.value,
+        )
+        .scalar_subquery()
+    )
+    silenced = (
+        select(col(MemberBlock.other_id))
+        .where(
+            col(MemberBlock.member_id) == me,
+            col(MemberBlock.other_id) == partner,
+            or_(
+                col(MemberBlock.kind) == BlockKind.BLOCK.value,
+                col(MemberBlock.kind) == BlockKind.MUTE.value,
+            ),
+        )
+        .exists()
+    )
+    return (
+        sa_select(func.coalesce(func.sum(unread), 0))
+        .select_from(recent)
+        .where(~silenced)
+        .scalar_subquery()
+    )
+
+
+_UNREAD_TOTAL = sa_select(unread_total_counted(bindparam("member_id", type_=Integer)))
+
+
 def unread_total(session: Session, *, member_id: int) -> int:
-    return sum(c.unread for c in conversations(session, member_id=member_id) if not c.muted)
+    """Unread messages in the member's conversations, leaving out muted and blocked
+    partners (a read: one statement, where reading each conversation took four)."""
+    return int(session.connection().execute(_UNREAD_TOTAL, {"member_id": member_id}).scalar_one())
 
 
 def conversation_with(

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Index
+from sqlalchemy import Executable, Index, Integer, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Field, Session, SQLModel, col, or_, select
 
 from bbs.events import Event, announce, event_type
@@ -180,21 +181,28 @@ def because(category: str, reason: str) -> str:
     return said("because {why}", why=why_said(category, reason))
 
 
+# Built once (every login and every line a member writes asks). Read through the session
+# as ORM rows, as before: a sanction added in this transaction is flushed and counted.
+_ACTIVE_SANCTIONS = (
+    select(Sanction)
+    .where(
+        col(Sanction.member_id) == bindparam("member_id", type_=Integer),
+        col(Sanction.kind) != SanctionKind.WARN.value,
+        col(Sanction.lifted_at).is_(None),
+        or_(
+            col(Sanction.ends_at).is_(None),
+            col(Sanction.ends_at) > bindparam("now", type_=UTCDateTime),
+        ),
+    )
+    .order_by(col(Sanction.id).desc())
+)
+
+
 def active_sanctions(
     session: Session, member_id: int, now: datetime | None = None
 ) -> list[SanctionView]:
     """The restricting sanctions in force now (warnings excluded), newest first."""
-    now = now or utcnow()
-    rows = session.exec(
-        select(Sanction)
-        .where(
-            Sanction.member_id == member_id,
-            col(Sanction.kind) != SanctionKind.WARN.value,
-            col(Sanction.lifted_at).is_(None),
-            or_(col(Sanction.ends_at).is_(None), col(Sanction.ends_at) > now),
-        )
-        .order_by(col(Sanction.id).desc())
-    ).all()
+    rows = session.exec(_ACTIVE_SANCTIONS, params={"member_id": member_id, "now": now or utcnow()})
     return [sanction_view(r) for r in rows]
 
 
@@ -347,17 +355,27 @@ def add_notice(
     return row.id
 
 
+_UNSEEN_NOTICES: Executable = (
+    sa_select(
+        col(ModerationNotice.id),
+        col(ModerationNotice.text),
+        col(ModerationNotice.audit_id),
+        col(ModerationNotice.appealable),
+        col(ModerationNotice.created_at),
+    )
+    .where(
+        col(ModerationNotice.member_id) == bindparam("member_id", type_=Integer),
+        col(ModerationNotice.seen).is_(False),
+    )
+    .order_by(col(ModerationNotice.id))
+)
+
+
 def unseen_notices(session: Session, member_id: int) -> list[NoticeView]:
-    rows = session.exec(
-        select(ModerationNotice)
-        .where(ModerationNotice.member_id == member_id, col(ModerationNotice.seen).is_(False))
-        .order_by(col(ModerationNotice.id))
-    ).all()
-    return [
-        NoticeView(r.id, r.text, r.audit_id, r.appealable, r.created_at)
-        for r in rows
-        if r.id is not None
-    ]
+    """A member's notes from the moderators not yet seen, oldest first (a read: its one
+    statement is built once and read as plain rows)."""
+    rows = session.connection().execute(_UNSEEN_NOTICES, {"member_id": member_id})
+    return [NoticeView(*row) for row in rows]
 
 
 def mark_notices_seen(session: Session, member_id: int, notice_ids: list[int]) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Index, delete
+from sqlalchemy import Executable, Index, Integer, bindparam, delete
+from sqlalchemy import select as sa_select
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from bbs import places
@@ -488,27 +489,50 @@ def events_starting(session: Session, after: datetime, until: datetime) -> list[
     ]
 
 
-def events_between(
-    session: Session, start: datetime, end: datetime, room_id: int | None = None
-) -> list[RoomEventView]:
-    """Sessions overlapping [start, end), soonest first (only in rooms still open)."""
-    # A session that started up to a day before `start` may still be running.
+def _events_between_statement(one_room: bool) -> Executable:
+    """`events_between`'s rows: a session's view columns, in rooms still open."""
     query = (
-        select(RoomEvent, Room, Member)
+        sa_select(
+            col(RoomEvent.id),
+            col(Room.id),
+            col(Room.name),
+            col(RoomEvent.starts_at),
+            col(RoomEvent.duration_minutes),
+            col(RoomEvent.host_id),
+            col(Member.pseudonym),
+            col(RoomEvent.topic),
+        )
         .join(Room, col(Room.id) == RoomEvent.room_id)
         .join(Member, col(Member.id) == RoomEvent.host_id, isouter=True)
         .where(
-            col(RoomEvent.starts_at) < end,
-            col(RoomEvent.starts_at) >= start - timedelta(days=1),
+            col(RoomEvent.starts_at) < bindparam("end", type_=UTCDateTime),
+            col(RoomEvent.starts_at) >= bindparam("since", type_=UTCDateTime),
             col(Room.closed).is_(False),
         )
         .order_by(col(RoomEvent.starts_at))
     )
+    if one_room:
+        query = query.where(col(RoomEvent.room_id) == bindparam("room_id", type_=Integer))
+    return query
+
+
+# Built once (the home screen reads today's sessions at every login): any room, one room.
+_EVENTS_BETWEEN = (_events_between_statement(False), _events_between_statement(True))
+
+
+def events_between(
+    session: Session, start: datetime, end: datetime, room_id: int | None = None
+) -> list[RoomEventView]:
+    """Sessions overlapping [start, end), soonest first (only in rooms still open; a read:
+    one statement, read as plain rows)."""
+    # A session that started up to a day before `start` may still be running.
+    params: dict[str, object] = {"end": end, "since": start - timedelta(days=1)}
     if room_id is not None:
-        query = query.where(RoomEvent.room_id == room_id)
+        params["room_id"] = room_id
+    rows = session.connection().execute(_EVENTS_BETWEEN[room_id is not None], params)
     views = []
-    for event, room, host in session.exec(query).all():
-        view = _event_view(session, event, room, host)
+    for event_id, room, room_name, starts, minutes, host_id, host, topic in rows:
+        view = RoomEventView(event_id, room, room_name, starts, minutes, host_id, host or "", topic)
         if view.ends_at > start:
             views.append(view)
     return views

@@ -7,12 +7,16 @@ import pytest
 from support import add_member
 
 from bbs import sysop_settings
+from bbs.accounts.blocks import BlockKind, MemberBlock
 from bbs.admin import review as admin
 from bbs.admin.service import BANNER_KEY
+from bbs.boards.records import PostStatus
 from bbs.db import Database
 from bbs.goals import records as goals
 from bbs.goals.records import Cheer, GoalSettings, Partnership
 from bbs.home import load_home
+from bbs.mail import records as messages
+from bbs.mail.records import Conversation, PrivateMessage
 from bbs.models import Role
 from bbs.moderation_queue.flags import FlagKind, ModerationFlag
 
@@ -84,3 +88,57 @@ def test_the_companion_follows_the_members_goal_settings(store: Database) -> Non
         assert goals.goal_settings(session, chatty) == goals.settings_view(None, None)
     assert off.greeting.text == ""
     assert on.greeting.text != ""
+
+
+def test_unread_mail_counts_as_each_conversation_read_on_its_own(store: Database) -> None:
+    """The home screen's one-statement count of unread mail gives what summing the member's
+    conversations (leaving out muted and blocked partners) gave."""
+    me = add_member(store, "Alder", age=None)
+    quiet, chatty, muted, blocked, gone, held = (
+        add_member(store, name, age=None)
+        for name in ("Birch", "Cedar", "Damson", "Elder", "Fir", "Gorse")
+    )
+    with store.write() as session:
+
+        def conversation(partner: int, senders: list[int], *, read: int = 0) -> None:
+            low, high = min(me, partner), max(me, partner)
+            conv = Conversation(low_id=low, high_id=high)
+            session.add(conv)
+            session.flush()
+            ids = []
+            for sender in senders:
+                status = PostStatus.HELD if partner == held else PostStatus.VISIBLE
+                message = PrivateMessage(
+                    conversation_id=conv.id, sender_id=sender, body="hi", status=status.value
+                )
+                session.add(message)
+                session.flush()
+                ids.append(message.id)
+            conv.last_message_id = ids[-1] if ids else 0
+            mark = ids[read - 1] if read else 0
+            if low == me:
+                conv.low_read_id = mark
+            else:
+                conv.high_read_id = mark
+            session.add(conv)
+
+        conversation(quiet, [quiet, me, quiet], read=2)  # one unread, after my reply
+        conversation(chatty, [chatty, chatty, me, chatty])  # three unread
+        conversation(muted, [muted, muted])
+        conversation(blocked, [blocked])
+        conversation(gone, [])  # never written in: not listed
+        conversation(held, [held])  # held for review: not shown to me
+        session.add(MemberBlock(member_id=me, other_id=muted, kind=BlockKind.MUTE.value))
+        session.add(MemberBlock(member_id=me, other_id=blocked, kind=BlockKind.BLOCK.value))
+        # Their own blocks and mutes change nothing for me.
+        session.add(MemberBlock(member_id=chatty, other_id=me, kind=BlockKind.BLOCK.value))
+    with store.read() as session:
+        listed = messages.conversations(session, member_id=me)
+        by_listing = sum(c.unread for c in listed if not c.muted)
+        assert messages.unread_total(session, member_id=me) == by_listing == 4
+        # The other side of each conversation counts the same way.
+        for other in (quiet, chatty, muted, blocked):
+            listed = messages.conversations(session, member_id=other)
+            expected = sum(c.unread for c in listed if not c.muted)
+            assert messages.unread_total(session, member_id=other) == expected
+        assert load_home(session, member_id=me, name="Alder", is_staff=False).unread_mail == 4
