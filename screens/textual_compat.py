@@ -475,6 +475,7 @@ def apply_textual_patches() -> None:
     _typing_as_input_types()
     _content_rendered_once_for_every_app()
     _theme_colours_worked_out_once()
+    _theme_looked_up_without_copies()
     _applied = True
 
 
@@ -2425,3 +2426,45 @@ def _theme_colours_worked_out_once() -> None:
 
     generate._bbs_inner = original  # type: ignore[attr-defined]
     ColorSystem.generate = generate  # type: ignore[method-assign]
+
+
+def _theme_looked_up_without_copies() -> None:
+    """A theme is looked up by name without copying the table of every theme, twice.
+
+    `App.get_theme` asks `available_themes` (a new dict of every registered theme, about
+    20) whether the name is there, then again for it; `current_theme` and `ansi_theme`
+    call it, and a widget's every rendered line reads `ansi_theme` (47 look-ups, 94
+    copies, as a home screen comes up). A single name (no comma) is now looked up in the
+    registered themes themselves, for an app whose `available_themes` is Textual's own;
+    a list of names, or an app with its own `available_themes`, goes to Textual's.
+    """
+    from textual.app import App
+
+    patch = "theme_looked_up_without_copies"
+    original = _method(App, "get_theme", patch, ("self", "theme_name"))
+    original = getattr(original, "_bbs_inner", original)
+    available: Any = _target(App, "available_themes", patch)
+    if not isinstance(available, property) or "self.available_themes" not in (
+        inspect.getsource(original)
+    ):
+        raise TextualChanged("App.get_theme changed: patch " + repr(patch))
+    listed = available.fget
+    if listed is None or "return {**self._registered_themes}" not in inspect.getsource(listed):
+        raise TextualChanged("App.available_themes changed: patch " + repr(patch))
+    _originals[patch + "_available_themes"] = listed
+
+    textual_lists: dict[type, bool] = {}  # app class -> its available_themes is Textual's
+
+    def get_theme(self: App[Any], theme_name: str) -> Any:
+        kind = type(self)
+        textual_list = textual_lists.get(kind)
+        if textual_list is None:
+            textual_list = textual_lists[kind] = (
+                inspect.getattr_static(kind, "available_themes") is available
+            )
+        if "," in theme_name or not textual_list:
+            return original(self, theme_name)
+        return self._registered_themes.get(theme_name.strip())
+
+    get_theme._bbs_inner = original  # type: ignore[attr-defined]
+    App.get_theme = get_theme  # type: ignore[method-assign]

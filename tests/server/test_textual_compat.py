@@ -122,6 +122,8 @@ ORIGINALS = {
     "styles_shared_across_apps_styles_clear_rule": "1f364accab3461eb71a2c5ee37baa2ba8dbe76c08864787f5f35f14036232639",  # noqa: E501
     "styles_shared_across_apps_has_pseudo_class": "13e807ac79d4d7d62f43a9e9ef9900eada829e0d4c75818627e8f323bcf4e0ff",  # noqa: E501
     "content_rendered_once_for_every_app": "5595f673f3a2e010a5300137739aa9e73cc78e40bb70d36201fc84e8ad7fcc3a",  # noqa: E501
+    "theme_looked_up_without_copies": "7b6497d645b8063af3ddbeca7aa39adff4bcce08ce560e16f9d2413abb1a1777",  # noqa: E501
+    "theme_looked_up_without_copies_available_themes": "6f546efe7dd74dd86a1f60ed677d920bda0449add55287b793b4c08a2f296bb1",  # noqa: E501
     "theme_colours_worked_out_once": "43f6d916b5607ef856c73e2eb2c8cde2ea9d1aede43d95624345c55e921aea27",  # noqa: E501
     "content_rendered_once_for_every_app_get_height": "fba238f42046182152862cfe200949a7b5c4f84be1cfb2d5593c158be58d529f",  # noqa: E501
     "lazy_signal_subscriptions": "108464ea40464e1ad4c909796afa3446c1266110a77251ce4673ccd88303b490",
@@ -213,6 +215,8 @@ INSTALLERS = [
     (compat._a_whole_strip_is_not_cached_in_itself, Strip, "divide"),
     (compat._an_arrangement_is_not_kept_by_its_helper, Compositor, "_arrange_root"),
     (compat._a_finished_worker_lets_go_of_its_task, Worker, "_start"),
+    (compat._theme_looked_up_without_copies, App, "get_theme"),
+    (compat._theme_looked_up_without_copies, App, "available_themes"),
 ]
 
 
@@ -225,6 +229,27 @@ def test_a_patch_whose_target_is_gone_refuses_to_install(
     monkeypatch.delattr(owner, name)
     with pytest.raises(TextualChanged, match=name):
         install()
+
+
+def test_a_theme_is_looked_up_as_textual_does_without_copying_them_all() -> None:
+    apply_textual_patches()
+    textual_get_theme = patched_originals()["theme_looked_up_without_copies"]
+    copies: list[int] = []
+
+    class Listed(App[None]):
+        # An app with its own available_themes: Textual's way.
+        @property
+        def available_themes(self) -> Any:
+            copies.append(1)
+            return {**self._registered_themes}
+
+    app = App[None]()
+    for name in ("ansi-dark", " textual-light ", "none-such", "", "none-such, ansi-dark", ","):
+        assert app.get_theme(name) is textual_get_theme(app, name), name
+    assert app.current_theme is textual_get_theme(app, app.theme)
+    listed = Listed()
+    assert listed.get_theme("ansi-dark") is textual_get_theme(listed, "ansi-dark")
+    assert copies
 
 
 def test_a_patch_whose_target_takes_other_parameters_refuses_to_install(
