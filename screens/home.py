@@ -134,29 +134,24 @@ def _news_items(
 ) -> list[_Item]:
     """What is new, numbered in this order: mail, partners, drafts, then board news."""
     # The counts, each said only when there is something: mail opens the mailbox, the
-    # others the partners page.
-    counts = (
-        (said_n("{count} new private message", "{count} new private messages", unread_mail), True),
-        (
-            said_n(
-                "{count} accountability partner invitation waiting for your answer",
-                "{count} accountability partner invitations waiting for your answer",
-                invitations,
-            ),
-            False,
-        ),
-        (
-            said_n(
-                "{count} new cheer from your partners",
-                "{count} new cheers from your partners",
-                cheers,
-            ),
-            False,
-        ),
-    )
-    items = [
-        _Item(w.t(line), messages=mail, partners=not mail) for line, mail in counts if line.number
-    ]
+    # others the partners page. (A count of 0 is not said, so not built: a `said_n` formats
+    # its English at once, and most members log in with nothing waiting.)
+    items: list[_Item] = []
+    if unread_mail:
+        line = said_n("{count} new private message", "{count} new private messages", unread_mail)
+        items.append(_Item(w.t(line), messages=True, partners=False))
+    if invitations:
+        line = said_n(
+            "{count} accountability partner invitation waiting for your answer",
+            "{count} accountability partner invitations waiting for your answer",
+            invitations,
+        )
+        items.append(_Item(w.t(line), messages=False, partners=True))
+    if cheers:
+        line = said_n(
+            "{count} new cheer from your partners", "{count} new cheers from your partners", cheers
+        )
+        items.append(_Item(w.t(line), messages=False, partners=True))
     for d in drafts[:2]:
         items.append(
             _Item(

@@ -475,6 +475,7 @@ def apply_textual_patches() -> None:
     _typing_as_input_types()
     _content_rendered_once_for_every_app()
     _theme_colours_worked_out_once()
+    _theme_looked_up_without_copies()
     _applied = True
 
 
@@ -1069,6 +1070,106 @@ def _forget_shared_styles() -> None:
     _rule_lists_kept.clear()
     _candidates.clear()
     _shared_styles.clear()
+    _fresh_plans.clear()
+
+
+# What Textual's `replace_rules` leaves in a new node's styles for a shared entry's rules
+# (see _styled_fresh), by the rules' id: (the rules, kept alive; the plan or None).
+_FreshPlan = tuple[dict[str, Any], int, bool, dict[str, Any]]
+_fresh_plans: dict[int, tuple[Any, _FreshPlan | None]] = {}
+# Style properties whose setting does more than set the rule and ask an unmounted node
+# for nothing (`Styles.refresh` returns at once for it): `display` updates the parent's
+# node list, `pointer` the screen's pointer, `overflow-x/y` the widget's scroll bars.
+_STYLE_PROPERTIES: dict[str, Any] = {}
+
+
+def _style_property(name: str) -> Any:
+    """The descriptor `Styles.name` (None if there is none)."""
+    found = _STYLE_PROPERTIES.get(name, _NO_RULES)
+    if found is _NO_RULES:
+        from textual.css.styles import Styles
+
+        found = None
+        for klass in Styles.__mro__:
+            candidate = klass.__dict__.get(name)
+            if candidate is not None:
+                found = candidate if hasattr(type(candidate), "__set__") else None
+                break
+        _STYLE_PROPERTIES[name] = found
+    return found
+
+
+def _fresh_plan(rules: Any) -> _FreshPlan | None:
+    """What `Stylesheet.replace_rules(node, rules)` leaves in the base styles of a node
+    never styled and not mounted: the rules as set, the count of changes (`_updates`),
+    and whether any is a scroll bar colour (which refreshes the node's scroll bars when it
+    shows any). Worked out by Textual's own properties on styles of no node, which do
+    exactly that and nothing else; and the names among the rules that are no style
+    property, which it sets as plain attributes of the styles. None when a rule is one
+    whose setting does more (`display`, `pointer`, `overflow-x/y`)."""
+    from textual.css._style_properties import (
+        OverflowProperty,
+        ScrollbarColorProperty,
+        StringEnumProperty,
+    )
+    from textual.css.styles import Styles
+
+    scroll_bars = False
+    # Names that are no style property (the `auto_*` flags Textual's CSS builder puts
+    # among the rules): replace_rules sets them as attributes of the styles object.
+    plain: dict[str, Any] = {}
+    for name, value in rules.items():
+        prop = _style_property(name)
+        if prop is None:
+            plain[name] = value
+            continue
+        if value is None:
+            continue  # cleared on a node that has no rule: nothing happens
+        if isinstance(prop, OverflowProperty):
+            return None
+        if isinstance(prop, StringEnumProperty) and (prop._display or prop._pointer):
+            return None
+        if isinstance(prop, ScrollbarColorProperty):
+            scroll_bars = True
+    styles = Styles()
+    get_rule = rules.get
+    for name in styles._rules.keys() | rules.keys():  # as replace_rules, not animated
+        setattr(styles, name, get_rule(name))
+    return dict(styles._rules), styles._updates, scroll_bars, plain
+
+
+def _styled_fresh(node: Any, rules: Any) -> bool:
+    """Give a node never styled and not mounted the styles Textual's `replace_rules` would
+    (not animated), in one step: its base styles' rules and change count as that leaves
+    them, then `notify_style_update` as it ends. False (nothing done) for any other node,
+    or rules `_fresh_plan` does not cover: Textual's own `replace_rules` does it then."""
+    if node._is_mounted:
+        return False
+    base = node.styles.base
+    if base._rules:
+        return False
+    known = _fresh_plans.get(id(rules))
+    if known is None or known[0] is not rules:
+        if len(_fresh_plans) >= _SHARED_STYLES_LIMIT:
+            _fresh_plans.clear()
+        known = _fresh_plans[id(rules)] = (rules, _fresh_plan(rules))
+    plan = known[1]
+    if plan is None:
+        return False
+    values, updates, scroll_bars, plain = plan
+    if scroll_bars:
+        from textual.widget import Widget
+
+        if isinstance(node, Widget) and (
+            node.show_horizontal_scrollbar or node.show_vertical_scrollbar
+        ):
+            return False  # a scroll bar colour set refreshes a shown scroll bar
+    base._rules.update(values)
+    base._updates += updates
+    if plain:
+        vars(base).update(plain)
+    node.notify_style_update()
+    return True
 
 
 def _rule_list_number(stylesheet: Any) -> int:
@@ -1121,6 +1222,30 @@ def _styles_shared_across_apps() -> None:
     if replace_rules.__module__ == __name__:  # installed already (tests install again)
         replace_rules = replace_rules._bbs_inner
         _originals[patch + "_replace_rules"] = replace_rules
+    # A new node's styles in one step (_styled_fresh) rely on what replace_rules does
+    # unanimated, and on what each style property's setter does (the whole module).
+    from textual.css import _style_properties
+    from textual.css.styles import Styles
+
+    replace_source = inspect.getsource(replace_rules)
+    for needed in (
+        "modified_rule_keys = base_styles._rules.keys() | rules.keys()",
+        "setattr(base_styles, key, get_rule(key))",
+        "node.notify_style_update()",
+    ):
+        if needed not in replace_source:
+            raise TextualChanged("Stylesheet.replace_rules changed: patch " + repr(patch))
+    _originals[patch + "_style_properties"] = _style_properties  # type: ignore[assignment]
+    if any("__setattr__" in vars(klass) for klass in Styles.__mro__[:-1]):
+        raise TextualChanged("Styles sets its attributes its own way: patch " + repr(patch))
+    _method(
+        Styles,
+        "refresh",
+        patch + "_styles_refresh",
+        ("self", "layout", "children", "parent", "repaint"),
+    )
+    _method(Styles, "set_rule", patch + "_styles_set_rule", ("self", "rule", "value"))
+    _method(Styles, "clear_rule", patch + "_styles_clear_rule", ("self", "rule_name"))
     styled: Any = Stylesheet.apply  # Textual's, wrapped by _style_a_new_screen_once
     styled = getattr(styled, "_bbs_inner", styled)  # installed already (tests install again)
     textual_apply = _originals.get("style_a_new_screen_once")
@@ -1206,7 +1331,7 @@ def _styles_shared_across_apps() -> None:
                 node._has_order_style,
                 node._has_odd_or_even,
             ) = flags
-            if rules is not _NO_RULES:
+            if rules is not _NO_RULES and (animate or not _styled_fresh(node, rules)):
                 self.replace_rules(node, rules, animate=animate)
             self._process_component_classes(node)
             node._bbs_styled_with = self._rules_map  # type: ignore[attr-defined]
@@ -2301,3 +2426,45 @@ def _theme_colours_worked_out_once() -> None:
 
     generate._bbs_inner = original  # type: ignore[attr-defined]
     ColorSystem.generate = generate  # type: ignore[method-assign]
+
+
+def _theme_looked_up_without_copies() -> None:
+    """A theme is looked up by name without copying the table of every theme, twice.
+
+    `App.get_theme` asks `available_themes` (a new dict of every registered theme, about
+    20) whether the name is there, then again for it; `current_theme` and `ansi_theme`
+    call it, and a widget's every rendered line reads `ansi_theme` (47 look-ups, 94
+    copies, as a home screen comes up). A single name (no comma) is now looked up in the
+    registered themes themselves, for an app whose `available_themes` is Textual's own;
+    a list of names, or an app with its own `available_themes`, goes to Textual's.
+    """
+    from textual.app import App
+
+    patch = "theme_looked_up_without_copies"
+    original = _method(App, "get_theme", patch, ("self", "theme_name"))
+    original = getattr(original, "_bbs_inner", original)
+    available: Any = _target(App, "available_themes", patch)
+    if not isinstance(available, property) or "self.available_themes" not in (
+        inspect.getsource(original)
+    ):
+        raise TextualChanged("App.get_theme changed: patch " + repr(patch))
+    listed = available.fget
+    if listed is None or "return {**self._registered_themes}" not in inspect.getsource(listed):
+        raise TextualChanged("App.available_themes changed: patch " + repr(patch))
+    _originals[patch + "_available_themes"] = listed
+
+    textual_lists: dict[type, bool] = {}  # app class -> its available_themes is Textual's
+
+    def get_theme(self: App[Any], theme_name: str) -> Any:
+        kind = type(self)
+        textual_list = textual_lists.get(kind)
+        if textual_list is None:
+            textual_list = textual_lists[kind] = (
+                inspect.getattr_static(kind, "available_themes") is available
+            )
+        if "," in theme_name or not textual_list:
+            return original(self, theme_name)
+        return self._registered_themes.get(theme_name.strip())
+
+    get_theme._bbs_inner = original  # type: ignore[attr-defined]
+    App.get_theme = get_theme  # type: ignore[method-assign]

@@ -22,6 +22,11 @@ ignore packet asyncssh adds is left out: one packet a write instead of two, half
 encryption a room line costs per reader, 32 bytes less on the wire. CBC and CTR ciphers
 (if a client picks one) keep it.
 
+The server's answer to the client's key exchange is three packets (the reply with the
+host key's signature, NEWKEYS, then EXT_INFO), sent one after the other in the same call,
+each with a write of its own; they now leave in one write, the same bytes in the same
+order (two sends fewer a session).
+
 Every packet sent or received is described for the packet log (its type's name, its size
 in words) before the logger finds that packet logging (debug level 3) is off; the patch
 asks first, and describes nothing when nothing would be logged.
@@ -40,6 +45,7 @@ from asyncssh.connection import SSHConnection
 from asyncssh.constants import MSG_IGNORE
 from asyncssh.crypto.chacha import ChachaCipher
 from asyncssh.encryption import ChachaEncryption, GCMEncryption
+from asyncssh.kex_dh import _KexDHBase
 from asyncssh.logging import SSHLogger
 from asyncssh.packet import SSHPacketLogger
 from cryptography.exceptions import InvalidSignature
@@ -88,6 +94,7 @@ def apply_asyncssh_patches() -> None:
         return
     _one_write_per_packet_and_its_ignore()
     _no_ignore_packet_with_an_aead_cipher()
+    _key_exchange_reply_in_one_write()
     _one_chacha_stream_for_key_and_payload()
     _no_packet_log_lines_unless_logged()
     _applied = True
@@ -127,6 +134,36 @@ def _one_write_per_packet_and_its_ignore() -> None:
     global _one_write_send_packet
     _one_write_send_packet = send_packet_in_one_write
     SSHConnection._send = _send  # type: ignore[method-assign]
+
+
+def _key_exchange_reply_in_one_write() -> None:
+    """The reply, NEWKEYS and EXT_INFO a server sends in `_perform_reply`, in one write
+    (installed after, and relying on, the one-write patch: while `_bbs_held` is set, a
+    packet's writes are appended to it)."""
+    patch = "key_exchange_reply_in_one_write"
+    perform_reply = _method("_perform_reply", patch, ("self", "key", "key_data"), _KexDHBase)
+    source = inspect.getsource(perform_reply)
+    if "self._send_reply(" not in source or "self._conn.send_newkeys(k, h)" not in source:
+        raise AsyncSSHChanged("_KexDHBase._perform_reply changed: patch " + repr(patch))
+    send = _originals["one_write_per_packet_and_its_ignore_send"]
+
+    def _perform_reply(self: _KexDHBase, key: Any, key_data: bytes) -> None:
+        conn: SSHConnection = self._conn
+        if getattr(conn, "_bbs_held", None) is not None:
+            perform_reply(self, key, key_data)
+            return
+        held: list[bytes] = []
+        conn._bbs_held = held  # type: ignore[attr-defined]
+        try:
+            perform_reply(self, key, key_data)
+        finally:
+            # Sent even when the key exchange fails half way: what was written before
+            # the failure goes out before anything that is written about it.
+            conn._bbs_held = None  # type: ignore[attr-defined]
+            if held:
+                send(conn, b"".join(held))
+
+    _KexDHBase._perform_reply = _perform_reply  # type: ignore[method-assign]
 
 
 # The packet asyncssh puts before each packet it encrypts (`String(b"")`: its length, 0).

@@ -330,6 +330,10 @@ class SSHDriver(Driver):
         # the new bottom rows' text when they go with the scroll.
         self._scrolls: list[tuple[int, int, int, int, Sequence[str] | None]] = []
         self._flush_scheduled = False
+        # Until Textual sends its first frame (its own `flush`), what is written waits
+        # for it: the modes a session starts with and the pointer shape leave with the
+        # first frame in one channel write (one SSH packet and send instead of three).
+        self._first_frame_sent = False
         # Output waiting in the channel (see OUTPUT_CHECK_SECONDS): frames are skipped
         # until it has gone, then the screen is repainted whole. The backlog last seen,
         # and when it last went down.
@@ -370,12 +374,13 @@ class SSHDriver(Driver):
         if self._closed:
             return
         self._out.append(data)
-        if not self._flush_scheduled:
+        if not self._flush_scheduled and self._first_frame_sent:
             self._flush_scheduled = True
             self._event_loop.call_soon(self.flush)
 
     def flush(self) -> None:
         self._flush_scheduled = False
+        self._first_frame_sent = True
         out, scrolls = self._out, self._scrolls
         if not (out or scrolls) or self._closed or (self._held and not self._final):
             # While output waits for the client, a frame is skipped: the screen is

@@ -32,6 +32,8 @@ _TRAILING_BLANKS = re.compile(r"\x1b\[49m( {4,})\x1b\[0m(\n?)$")
 
 # The SGR sequences in force on each cell of a row or run (None where not known).
 Styles = tuple[str | None, ...]
+# See `_run_facts`.
+_RunFacts = tuple[int, int | None, tuple[tuple[str, ...], str] | None, str | None]
 
 
 def scroll_sequence(top: int, bottom: int, rows: int) -> str:
@@ -184,18 +186,22 @@ class FrameFilter:
         return True
 
     def _run(self, move: str, row: int, col: int, run: str) -> str:
-        if self._check_controls(run) or "\r" in run:
+        facts = _RUN_FACTS.get(run)
+        if facts is None:
+            if len(_RUN_FACTS) >= _RUN_FACTS_KEPT:
+                _RUN_FACTS.clear()
+            facts = _RUN_FACTS[run] = _run_facts(run)
+        controls, width, cells, trimmed = facts
+        if controls:
+            if controls == _FORGET_ALL:
+                self._rows.clear()
             self._rows.pop(row, None)
             return move + run
-        text = _ESCAPE.sub("", run).rstrip("\n")
-        if "\n" in text:
+        if width is None or col + width - 1 > self.width:
+            # A line feed inside, or it wraps onto the next row: beyond what this filter
+            # models.
             self._rows.clear()
             return move + run
-        if col + cell_width(text) - 1 > self.width:
-            # It wraps onto the next row: beyond what this filter models.
-            self._rows.clear()
-            return move + run
-        cells = _cells(run)
         if cells is None or col < 1:
             # Wide or zero-width characters: not modelled cell by cell; forget the row.
             self._rows.pop(row, None)
@@ -220,17 +226,54 @@ class FrameFilter:
                 return f"\x1b[{row};{col + first}H" + _span(styles, chars, first, last) + newline
         shown.chars = shown.chars[:start] + chars + shown.chars[end:]
         self._own_styles(shown)[start:end] = styles
-        if end == self.width:
-            match = _TRAILING_BLANKS.search(run)
-            # Only blanks on the default background with nothing else in force (a reverse
-            # or underline still set would show on them) are what an erase leaves.
-            if match:
-                blanks = len(match.group(1))
-                if chars.endswith(" " * blanks) and all(
-                    style == "\x1b[49m" for style in styles[-blanks:]
-                ):
-                    run = run[: match.start()] + "\x1b[0m\x1b[K" + match.group(2)
+        if end == self.width and trimmed is not None:
+            run = trimmed
         return move + run
+
+
+# What `FrameFilter._run` works out from a run alone, by run, shared by every session:
+# most rows of a screen are the same text in the same colours for every member (a home
+# screen's menu, blank rows and key bar), parsed once, not once a session (about 30 us a
+# run: three quarters of the filter's time on a first frame). Bounded: when full it
+# starts again.
+_RUN_FACTS: dict[str, _RunFacts] = {}
+_RUN_FACTS_KEPT = 512
+# A run's controls: none, only ones that change no cell (the run's row is forgotten), or
+# ones that may move cells (every row is forgotten).
+_NO_CONTROLS = 0
+_ROW_ONLY = 1
+_FORGET_ALL = 2
+
+
+def _run_facts(run: str) -> _RunFacts:
+    """(controls, width, cells, trimmed) of a run written after a cursor move: which
+    controls it holds beyond SGR (or a carriage return); its width in cells, None if a
+    line feed is inside it; its cells (`_cells`); and the run with its trailing blanks as
+    one erase to the end of the line, for a run that ends at the last column (None when
+    they are not only blanks on the default background)."""
+    rest = _ESCAPE.sub("", run)
+    if "\x1b" in rest:
+        controls = _FORGET_ALL if "\x1b" in _HARMLESS.sub("", rest) else _ROW_ONLY
+        return controls, None, None, None
+    if "\r" in run:
+        return _ROW_ONLY, None, None, None
+    text = rest.rstrip("\n")
+    if "\n" in text:
+        return _NO_CONTROLS, None, None, None
+    cells = _cells(run)
+    trimmed = None
+    if cells is not None:
+        styles, chars = cells
+        match = _TRAILING_BLANKS.search(run)
+        # Only blanks on the default background with nothing else in force (a reverse or
+        # underline still set would show on them) are what an erase leaves.
+        if match:
+            blanks = len(match.group(1))
+            if chars.endswith(" " * blanks) and all(
+                style == "\x1b[49m" for style in styles[-blanks:]
+            ):
+                trimmed = run[: match.start()] + "\x1b[0m\x1b[K" + match.group(2)
+    return _NO_CONTROLS, cell_width(text), cells, trimmed
 
 
 # What a row starts blank shows after a run is written into it (`_blank_row_after`), by

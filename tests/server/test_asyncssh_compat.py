@@ -13,6 +13,7 @@ import asyncssh
 import pytest
 from asyncssh.connection import SSHConnection
 from asyncssh.crypto.chacha import ChachaCipher
+from asyncssh.kex_dh import _KexDHBase
 from asyncssh.logging import SSHLogger
 from asyncssh.packet import SSHPacketLogger
 from cryptography.hazmat.primitives.ciphers import Cipher
@@ -28,6 +29,7 @@ ORIGINALS = {
     "one_write_per_packet_and_its_ignore_send": "c6698a37eb80f574e53595c650f493b6ef52576a411dabc1b2977ba2e3e7b5b3",  # noqa: E501
     "one_chacha_stream_for_key_and_payload": "f9b87e5614981c32190223455e784f7bed0f87d8a1461e9723df0c5719f26f47",  # noqa: E501
     "one_chacha_stream_for_key_and_payload_verify": "0ab7b7420976f2f68e01144c30453a0a6c1a11ce04d35f54d30ddb53e41c9e21",  # noqa: E501
+    "key_exchange_reply_in_one_write": "cf86e9e34ac9a4da90b7d925ddf3ced843461c88a9639b041aa8db74e56619e1",  # noqa: E501
     "no_packet_log_lines_unless_logged": "f3263d7da93663f1a3825d53a0ef71122da1168957e28d0b84dc20a3bba0c45c",  # noqa: E501
     "no_packet_log_lines_unless_logged_gate": "a4baf6329fa97dcf3c7a915989c3d72dc08d01e7c4ae63182ebba6017cf45408",  # noqa: E501
 }
@@ -96,7 +98,10 @@ def test_a_patch_whose_target_takes_other_parameters_refuses_to_install(
 
 
 async def _one_session(
-    monkeypatch: pytest.MonkeyPatch, ciphers: tuple[str, ...] = (), sizes: list[int] | None = None
+    monkeypatch: pytest.MonkeyPatch,
+    ciphers: tuple[str, ...] = (),
+    sizes: list[int] | None = None,
+    kex: str | None = None,
 ) -> tuple[bytes, int]:
     """A session that logs in and reads a few lines: what it read, and how many writes
     the server's socket took (their sizes in `sizes`); `ciphers` the client offers."""
@@ -113,6 +118,8 @@ async def _one_session(
     monkeypatch.setattr(transport_class, "write", counting)
     key = asyncssh.generate_private_key("ssh-ed25519")
     options: dict[str, Any] = {"encryption_algs": list(ciphers)} if ciphers else {}
+    if kex is not None:
+        options["kex_algs"] = [kex]
 
     class Server(asyncssh.SSHServer):
         def begin_auth(self, username: str) -> bool:
@@ -195,6 +202,35 @@ async def test_no_ignore_packet_goes_before_a_packet_sent_with_an_aead_cipher(
         assert fewer % 32 == 0 and fewer // 32 >= 6, (sizes, sizes_before)
     else:
         assert sizes == sizes_before
+
+
+@pytest.mark.parametrize("kex", ["curve25519-sha256", "ecdh-sha2-nistp256"])
+async def test_the_key_exchange_reply_newkeys_and_ext_info_leave_in_one_write(
+    monkeypatch: pytest.MonkeyPatch, kex: str
+) -> None:
+    apply_asyncssh_patches()
+    sizes: list[int] = []
+    read, writes = await _one_session(monkeypatch, sizes=sizes, kex=kex)
+    with monkeypatch.context() as unpatched:
+        original = patched_originals()["key_exchange_reply_in_one_write"]
+        unpatched.setattr(_KexDHBase, "_perform_reply", original)
+        sizes_before: list[int] = []
+        read_before, writes_before = await _one_session(unpatched, sizes=sizes_before, kex=kex)
+    assert read == read_before == b"line 0\nline 1\nline 2\n"
+    assert writes_before - writes == 2, (sizes, sizes_before)
+    # The same bytes: the three writes of the reply are one, of their summed size.
+    assert sum(sizes) == sum(sizes_before)
+    at = next(i for i, (a, b) in enumerate(zip(sizes, sizes_before, strict=False)) if a != b)
+    assert sizes[at] == sum(sizes_before[at : at + 3])
+    assert sizes[at + 1 :] == sizes_before[at + 3 :]
+
+
+def test_a_key_exchange_patch_whose_target_changed_refuses_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_KexDHBase, "_perform_reply", lambda self, key, key_data: None)
+    with pytest.raises(AsyncSSHChanged, match="_perform_reply"):
+        compat._key_exchange_reply_in_one_write()
 
 
 def _packets() -> list[tuple[bytes, bytes, bytes]]:

@@ -191,6 +191,50 @@ async def test_idle_sends_nothing() -> None:
     await run_with(link, script)
 
 
+class CountedChannel(Channel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        super().write(data)
+        self.writes.append(data)
+
+
+async def test_the_modes_a_session_starts_with_leave_with_its_first_frame() -> None:
+    # One channel write (one SSH packet) for the modes, the pointer shape and the frame,
+    # in that order; what is written afterwards goes out as before, in its loop pass.
+    channel = CountedChannel()
+    link = TerminalLink(channel, 80, 24)
+
+    async def script(app: Recorder) -> None:
+        await wait_until(lambda: b"hello" in channel.data, what="the first frame")
+        first = channel.writes[0]
+        assert first.startswith(b"\x1b[?1049h")
+        assert b"\x1b[?2004h" in first and b"\x1b[?7l" in first
+        assert first.index(b"\x1b[?7l") < first.index(b"hello")
+        assert len(channel.writes) == 1
+        app.bell()
+        await wait_until(lambda: len(channel.writes) == 2, what="the bell")
+        assert channel.writes[1] == b"\x07"
+
+    await run_with(link, script)
+
+
+async def test_modes_written_before_a_session_ends_unpainted_still_go_in_order() -> None:
+    channel = CountedChannel()
+    link = TerminalLink(channel, 80, 24)
+    app = Recorder(link)
+    driver = SSHDriver(app)
+    driver.start_application_mode()
+    await asyncio.sleep(0)  # kept: a loop pass, in which nothing may be sent yet
+    assert channel.writes == []
+    driver.stop_application_mode()
+    assert len(channel.writes) == 1
+    data = channel.writes[0]
+    assert data.index(b"\x1b[?1049h") < data.index(b"\x1b[?1049l")
+
+
 async def test_the_event_loop_is_not_stalled_by_a_big_paste() -> None:
     link = TerminalLink(
         Channel(), 80, 24, max_input_bytes_per_second=2_000_000, max_input_byte_burst=2_000_000
@@ -218,6 +262,7 @@ async def test_synchronized_output_is_used_once_the_terminal_says_it_supports_it
     link = TerminalLink(channel, 80, 24)
 
     async def script(app: Recorder) -> None:
+        await wait_until(lambda: b"hello" in channel.data, what="the first frame")
         assert b"\x1b[?2026$p" in channel.data  # the question
         assert b"\x1b[?2026h" not in channel.data
         driver_of(link).feed(b"\x1b[?2026;1$y")  # the terminal's answer: supported

@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 
 import pyte
+import pytest
 from driver_harness import started, wait_until
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import server.frame_filter as frame_filter
 from bbs.community import Community
 from server.driver import SSHDriver, TerminalLink
 from server.frame_filter import FrameFilter
@@ -129,6 +131,32 @@ CONTROL = st.sampled_from(["\x1b[?25l", "\x1b[?2026h", "\x1b[?2026l", "\x1b[2J",
 def test_any_sequence_of_runs_ends_with_the_same_colours_and_weights(chunks: list[str]) -> None:
     out, _ = _filtered(chunks)
     assert _styled(out) == _styled(chunks)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(RUN, RUN, RUN, CONTROL), max_size=30))
+def test_what_is_known_of_a_run_from_another_session_changes_nothing(chunks: list[str]) -> None:
+    # Each run's facts are worked out once for every session: a filter that finds them
+    # known sends what one that works them out sends, and remembers the same.
+    frame_filter._RUN_FACTS.clear()
+    first = FrameFilter(40, 6)
+    out_first = [first.filter(c) for c in chunks]
+    assert len(frame_filter._RUN_FACTS) <= frame_filter._RUN_FACTS_KEPT
+    second = FrameFilter(40, 6)
+    out_second = [second.filter(c) for c in chunks]
+    assert out_second == out_first
+    assert {row: (r.chars, tuple(r.styles)) for row, r in second._rows.items()} == {
+        row: (r.chars, tuple(r.styles)) for row, r in first._rows.items()
+    }
+
+
+def test_the_runs_known_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(frame_filter, "_RUN_FACTS_KEPT", 4)
+    frame_filter._RUN_FACTS.clear()
+    frames = FrameFilter(40, 6)
+    for n in range(10):
+        frames.filter(f"\x1b[1;1Hrun {n}\x1b[0m")
+    assert 1 <= len(frame_filter._RUN_FACTS) <= 4
 
 
 @settings(max_examples=300, deadline=None)

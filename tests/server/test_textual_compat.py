@@ -116,8 +116,14 @@ ORIGINALS = {
     "styles_shared_across_apps_check_selectors": "2dbc95b0ca2b377a4d1aacd5442355678aa03ca9ba71326268e49d96de680f8b",  # noqa: E501
     "styles_shared_across_apps_selector_check": "d016c4a383cb1d75e1103586580562669caf6463c0435c5b2d2a3f5d9455baf1",  # noqa: E501
     "styles_shared_across_apps_selector_names": "c8a0af3ed6ba049be286baabdbd1a1c27ceba257fa4b7b58154d564ed81c4126",  # noqa: E501
+    "styles_shared_across_apps_style_properties": "394c7c4079fc8859705c7ecabf10636b7bead638c5af3c5f451e066af85105f7",  # noqa: E501
+    "styles_shared_across_apps_styles_refresh": "3a1044b8cab3c778fa2679186901d3fb19c2eaf0bb0f66bba0a2d916d70216ee",  # noqa: E501
+    "styles_shared_across_apps_styles_set_rule": "61760a8fcaf2790edcd5f07562533f9da4e22d259ecda39214b8199858190d3e",  # noqa: E501
+    "styles_shared_across_apps_styles_clear_rule": "1f364accab3461eb71a2c5ee37baa2ba8dbe76c08864787f5f35f14036232639",  # noqa: E501
     "styles_shared_across_apps_has_pseudo_class": "13e807ac79d4d7d62f43a9e9ef9900eada829e0d4c75818627e8f323bcf4e0ff",  # noqa: E501
     "content_rendered_once_for_every_app": "5595f673f3a2e010a5300137739aa9e73cc78e40bb70d36201fc84e8ad7fcc3a",  # noqa: E501
+    "theme_looked_up_without_copies": "7b6497d645b8063af3ddbeca7aa39adff4bcce08ce560e16f9d2413abb1a1777",  # noqa: E501
+    "theme_looked_up_without_copies_available_themes": "6f546efe7dd74dd86a1f60ed677d920bda0449add55287b793b4c08a2f296bb1",  # noqa: E501
     "theme_colours_worked_out_once": "43f6d916b5607ef856c73e2eb2c8cde2ea9d1aede43d95624345c55e921aea27",  # noqa: E501
     "content_rendered_once_for_every_app_get_height": "fba238f42046182152862cfe200949a7b5c4f84be1cfb2d5593c158be58d529f",  # noqa: E501
     "lazy_signal_subscriptions": "108464ea40464e1ad4c909796afa3446c1266110a77251ce4673ccd88303b490",
@@ -209,6 +215,8 @@ INSTALLERS = [
     (compat._a_whole_strip_is_not_cached_in_itself, Strip, "divide"),
     (compat._an_arrangement_is_not_kept_by_its_helper, Compositor, "_arrange_root"),
     (compat._a_finished_worker_lets_go_of_its_task, Worker, "_start"),
+    (compat._theme_looked_up_without_copies, App, "get_theme"),
+    (compat._theme_looked_up_without_copies, App, "available_themes"),
 ]
 
 
@@ -221,6 +229,27 @@ def test_a_patch_whose_target_is_gone_refuses_to_install(
     monkeypatch.delattr(owner, name)
     with pytest.raises(TextualChanged, match=name):
         install()
+
+
+def test_a_theme_is_looked_up_as_textual_does_without_copying_them_all() -> None:
+    apply_textual_patches()
+    textual_get_theme = patched_originals()["theme_looked_up_without_copies"]
+    copies: list[int] = []
+
+    class Listed(App[None]):
+        # An app with its own available_themes: Textual's way.
+        @property
+        def available_themes(self) -> Any:
+            copies.append(1)
+            return {**self._registered_themes}
+
+    app = App[None]()
+    for name in ("ansi-dark", " textual-light ", "none-such", "", "none-such, ansi-dark", ","):
+        assert app.get_theme(name) is textual_get_theme(app, name), name
+    assert app.current_theme is textual_get_theme(app, app.theme)
+    listed = Listed()
+    assert listed.get_theme("ansi-dark") is textual_get_theme(listed, "ansi-dark")
+    assert copies
 
 
 def test_a_patch_whose_target_takes_other_parameters_refuses_to_install(
@@ -899,6 +928,78 @@ async def test_nodes_styled_as_in_another_app_get_the_styles_textual_gives(
                 app.stylesheet.update(app)
                 assert len(checked) >= len(list(app.screen.walk_children(with_self=True)))
         assert wrong == []
+
+
+def _base_state(node: Any) -> tuple[Any, ...]:
+    """What styling leaves on a node: its base rules (in order), their change count, and
+    (a widget's) scroll bars shown."""
+    base = node.styles.base
+    shown = (
+        (node.show_horizontal_scrollbar, node.show_vertical_scrollbar)
+        if isinstance(node, Widget)
+        else ()
+    )
+    attributes = {
+        name: value
+        for name, value in vars(base).items()
+        if name not in ("_rules", "_updates", "get_rule", "has_rule")
+    }
+    return list(base._rules.items()), base._updates, shown, attributes
+
+
+async def test_a_new_node_styled_in_one_step_gets_what_textual_s_replace_rules_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apply_textual_patches()
+    in_one_step = compat._styled_fresh
+    textual_replace = patched_originals()["styles_shared_across_apps_replace_rules"]
+    done: list[Any] = []
+    wrong: list[Any] = []
+
+    def checking(node: Any, rules: Any) -> bool:
+        base = node.styles.base
+        before = base._updates
+        if not in_one_step(node, rules):
+            return False
+        got = _base_state(node)
+        # The same node, as it was, styled by Textual's own replace_rules.
+        base._rules.clear()
+        base._updates = before
+        textual_replace(Stylesheet, node, rules)
+        expected = _base_state(node)
+        if sorted(got[0], key=repr) != sorted(expected[0], key=repr) or got[1:] != expected[1:]:
+            wrong.append((node, got, expected))
+        done.append(node)
+        return True
+
+    monkeypatch.setattr(compat, "_styled_fresh", checking)
+    monkeypatch.setattr(compat, "_shared_styles", {})
+    monkeypatch.setattr(compat, "_fresh_plans", {})
+    for _run in range(2):
+        app = _SharedStylesApp()
+        async with app.run_test(size=(40, 20)) as pilot:
+            await pilot.pause()
+            app.screen.query_one("#field").focus()
+            await pilot.pause()
+    assert done and wrong == []
+    # Rules that do more than set themselves are left to Textual.
+    assert compat._fresh_plan({"display": "none"}) is None
+    assert compat._fresh_plan({"overflow_y": "scroll"}) is None
+    assert compat._fresh_plan({"pointer": "text"}) is None
+    assert compat._fresh_plan({"auto_background": True})[3] == {"auto_background": True}
+    assert compat._fresh_plan({"display": None}) is not None
+
+
+async def test_a_node_styled_in_one_step_keeps_its_scroll_bars_refreshed() -> None:
+    # A widget that shows a scroll bar before it is styled gets Textual's replace_rules
+    # (a scroll bar colour set refreshes shown scroll bars): the step is not taken.
+    apply_textual_patches()
+    node = Static("x")
+    node.show_vertical_scrollbar = True
+    rules = {"scrollbar_color": Color(1, 2, 3)}
+    assert compat._styled_fresh(node, rules) is False
+    assert not node.styles.base._rules
+    assert compat._styled_fresh(Static("y"), rules) is True
 
 
 def test_shared_styles_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
