@@ -347,7 +347,7 @@ DROPPED_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\b(?:buy|order|click|claim|sign up|subscribe|limited|offer|discount|"
         r"cheap|guaranteed|no prescription|free)\b",
     ),
-    ("[second person]", r"\b(?:you|your|you're|yourself|mentionuser)\b"),
+    ("[second person]", r"\b(?:you|your|you're|yourself)\b"),
 )
 DROP_REASONS: dict[str, str] = {
     "[link]": "dropped: spam proxy (a link is not spam; helplines share links)",

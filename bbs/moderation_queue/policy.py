@@ -91,9 +91,9 @@ class ModerationThresholds:
     venting drives members away.
     """
 
-    harassment: float = 0.70
-    spam: float = 0.55
-    crisis: float = 0.16
+    harassment: float = 0.71
+    spam: float = 0.54
+    crisis: float = 0.17
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -270,7 +270,9 @@ async def test_boards_threads_folded_warnings_reactions_replies_and_pages(
     # (a line marks where the new ones begin), "more" between screenfuls.
     page = await community.boards.thread_list(birch_id, 2)
     for i in range(3, 26):
-        await community.boards.reply(birch_id, page.threads[0].id, body=f"Numbered reply {i}.")
+        await community.boards.reply(
+            birch_id, page.threads[0].id, body=f"Reply number {i}, thanks for the tips."
+        )
     alder.send("2\r")
     await alder.answer("Boards: type", "2")
     await alder.answer("Threads: type", "1")
@@ -278,15 +280,15 @@ async def test_boards_threads_folded_warnings_reactions_replies_and_pages(
     assert "-- More" in read
     assert read.index("Post 2 by") < read.index("New since you last read")
     assert read.index("New since you last read") < read.index("Post 3 by Birch")
-    assert "Numbered reply 20." in read and "Numbered reply 21." not in read
+    assert "Reply number 20," in read and "Reply number 21," not in read
     alder.send("\r")
     read = await alder.page_through("Thread: Enter for the next posts")
-    assert "Numbered reply 23." in read and "Numbered reply 25." in read
+    assert "Reply number 23," in read and "Reply number 25," in read
     alder.send("\r")
     await alder.expect("That is the last post for now.")
     await alder.answer("Thread: Enter", "p")  # the page before
     read = await alder.page_through("Thread: Enter for the next posts")
-    assert "Post 3 by Birch" in read and "Numbered reply 23." not in read
+    assert "Post 3 by Birch" in read and "Reply number 23," not in read
     alder.send("0\r0\r0\r")
     await alder.expect(MENU)
     await birch.answer("Threads: type", "0")

@@ -188,9 +188,10 @@ async def test_hostile_lines_reach_others_as_literal_text(
     await viv.wait_for("52;c;ZXZpbA==b evil [red]x[/] [2Jc31m")
     await mal.wait_for("52;c;ZXZpbA==b evil [red]x[/] [2Jc31m")
     # Typed, not pasted: within the driver's allowance of keys, far over a line's length.
-    await mal.type("x" * 3_000 + "\r")
-    await viv.wait_for("x" * 80)
-    await mal.wait_for("x" * 80)  # its own feed; the input shows fewer than 80
+    # (Words, not one letter repeated: the model may hold a flood of "xxxx" as spam.)
+    await mal.type("rain again " * 300 + "\r")
+    await viv.wait_for("rain again " * 5)
+    await mal.wait_for("rain again " * 5)  # its own feed; the input shows fewer than 80
     # ~200 KB: under the driver's input rate limit (a 1 MB paste is covered by the Pilot test).
     mal.send("\x1b[200~" + ("paste line\n" * 18_000) + "\x1b[201~")
     await mal.wait_for("paste had", timeout=30)

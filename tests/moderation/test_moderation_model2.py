@@ -164,6 +164,18 @@ def test_sad_venting_with_you_is_not_held(shipped: ModerationModel) -> None:
         assert not decide(shipped.score_one(text)).holds, text
 
 
+def test_a_mention_is_not_what_gets_a_line_held(shipped: ModerationModel) -> None:
+    # Whom a chat line is aimed at is left out of the features: the same words score the
+    # same with or without "@name", and ordinary lines to someone pass.
+    for text in ("are you still there?", "node three hears you", "you coming to the quiz?"):
+        alone = shipped.score_one(text)
+        for aimed in (f"@Moss {text}", f"{text} @river_k"):
+            assert shipped.score_one(aimed) == alone, aimed
+        assert not decide(alone).holds, text
+        assert not decide(shipped.score_one(f"@Ada, {text}")).holds, text
+    assert decide(shipped.score_one("@Moss you absolute waste of space, get lost")).holds
+
+
 HELP_TEXT = (
     "If you are in danger call 988 or 111. Samaritans: 116 123. "
     "Find a line near you: https://findahelpline.com"

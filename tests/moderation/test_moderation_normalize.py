@@ -80,3 +80,14 @@ def test_safe_text_coerces() -> None:
 @given(st.text(max_size=200))
 def test_never_raises(text: str) -> None:
     normalize(text).encode("utf-8")
+
+
+@pytest.mark.parametrize("english", [True, False])
+def test_a_mention_is_left_out(english: bool) -> None:
+    assert normalize("@Moss are you there?", english) == normalize("are you there?", english)
+    assert normalize("hi @xXkaiXx, @lua.azul!", english) == normalize("hi , !", english)
+    assert "mention" not in normalize("@Ada hello", english)
+
+
+def test_an_at_sign_spelling_an_english_word_stays_a_word() -> None:
+    assert normalize("look at this @ss") == "look at this ass"
