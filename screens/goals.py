@@ -39,12 +39,13 @@ from bbs.reflow import reflow
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import SAVE_KEY, BBSScreen, LoadingPanel, PanelScreen, ReloadingPanel
 from screens.compose import AskScreen, ConfirmScreen, NoteScreen, ask_then, confirm_then
-from screens.live import Live
+from screens.live import HomePart, Live
 from screens.tcss import default_css
 from screens.widgets import BUSY, ChoiceField, KeyBar, PlainText, TextField, Tick, session_text
 from screens.widgets import styled_line as _line
 
 if TYPE_CHECKING:
+    from bbs.accounts.members import MemberView
     from bbs.goals.service import GoalService
 
 
@@ -1223,63 +1224,75 @@ class GoalSettingsScreen(_GoalsPanel):
 
 # -- the home screen ------------------------------------------------------------------
 class CheckInsDue(Static):
-    """Home screen reminder: the companion's hello and what is due, C to check in."""
+    """Home screen reminder: the companion's hello and what is due, C to check in (see
+    `CheckInsPart`)."""
 
     DEFAULT_CSS = default_css(__file__, "CheckInsDue")
+
+
+class CheckInsPart(HomePart[CheckInsDue]):
+    """The home screen's check-ins due: the reminder, built only when there is something
+    to say, and the cheers from partners (heard by the screen, on whatever screen is shown)."""
 
     def __init__(
         self,
         *,
-        id: str | None = None,
+        id: str,
         goals: GoalService,
         greeting: Greeting | None = None,
         speaks: Speaks = ENGLISH,
     ) -> None:
-        # Composed with the session's greeting (said by `speaks`), the widget is drawn
-        # complete by the screen's first layout: no update, no second layout.
-        shown = _greeting_lines(speaks, greeting) if greeting is not None else []
-        super().__init__(Content("\n").join(shown), id=id, markup=False)
+        # With the session's greeting (said by `speaks`), composed with the screen and
+        # drawn complete by its first layout; nothing to say is not built at all.
+        super().__init__()
+        self._id = id
         self._goals = goals
+        self._lines = _greeting_lines(speaks, greeting) if greeting is not None else []
         self.due: list[GoalSummary] = greeting.due if greeting is not None else []
+        self._screen: Screen[Any] | None = None
         self._cheers: Live | None = None
-        if greeting is not None:
-            self.display = bool(shown)  # not mounted yet: no refresh asked
 
-    def on_mount(self) -> None:
-        # The home screen hands over what is due (one read for the whole screen).
-        screen = self.screen
-        assert isinstance(screen, BBSScreen)
-        member = screen.bbs.member
+    @property
+    def visible(self) -> bool:
+        return bool(self._lines)
+
+    def build(self) -> CheckInsDue:
+        return CheckInsDue(Content("\n").join(self._lines), id=self._id, markup=False)
+
+    def paint(self, widget: CheckInsDue) -> None:
+        widget.update(Content("\n").join(self._lines))
+
+    def start(self, screen: Screen[Any], member: MemberView | None) -> None:
+        """Hear `member`'s cheers on `screen` (mounted; the home screen lives as long as the
+        session, so cheers reach the member anywhere)."""
+        self._screen = screen
         if member is not None:
-            # The home screen lives as long as the session: cheers reach it anywhere.
             goals = self._goals
-            self._cheers = Live(self, self._cheered)
-            self._cheers.follow(lambda wake: goals.subscribe_cheers(member.id, wake))
+            member_id = member.id
+            # `Live` runs `_cheered` in this member's own session, whoever sent the cheer.
+            self._cheers = Live(screen, self._cheered)
+            self._cheers.follow(lambda wake: goals.subscribe_cheers(member_id, wake))
 
-    def on_unmount(self) -> None:
+    def close(self) -> None:
         if self._cheers is not None:
             self._cheers.close()
             self._cheers = None
 
     def _cheered(self, events: list[Event]) -> None:
-        # `Live` runs this in this member's own session, whoever sent the cheer.
+        screen = self._screen
+        assert screen is not None
         for event in events:
             if isinstance(event, CheerEvent):
-                self.app.notify(
-                    session_text(self, N_("{name} cheered you on: {words}")).format(
+                screen.app.notify(
+                    session_text(screen, N_("{name} cheered you on: {words}")).format(
                         name=clean_line(event.sender), words=clean_line(event.body)
                     ),
-                    title=session_text(self, N_("Cheer")),
+                    title=session_text(screen, N_("Cheer")),
                     markup=False,
                     timeout=8,
                 )
 
-    async def refresh_due(self) -> None:
-        screen = self.screen
-        assert isinstance(screen, BBSScreen)
-        member = screen.bbs.member
-        if member is None:
-            return
+    async def refresh_due(self, member: MemberView) -> None:
         try:
             greeting = await self._goals.greeting(member.id, member.pseudonym)
         except StoreBusyError:
@@ -1287,10 +1300,11 @@ class CheckInsDue(Static):
         self.show_greeting(greeting)
 
     def show_greeting(self, greeting: Greeting) -> None:
+        screen = self._screen
+        assert screen is not None
         self.due = greeting.due
-        lines = _greeting_lines(speaker(self), greeting)
-        self.update(Content("\n").join(lines))
-        self.display = bool(lines)
+        self._lines = _greeting_lines(speaker(screen), greeting)
+        self.changed()
 
 
 def _greeting_lines(w: Speaks, greeting: Greeting) -> list[Content]:
@@ -1315,24 +1329,21 @@ def _greeting_lines(w: Speaks, greeting: Greeting) -> list[Content]:
     return lines
 
 
-async def quick_check_in(screen: Screen[Any], *, goals: GoalService) -> None:
+async def quick_check_in(screen: Screen[Any], due: CheckInsPart, *, goals: GoalService) -> None:
     """The one-key check-in: the first goal due today, marked done, and the reply shown."""
-    widgets = screen.query(CheckInsDue)
-    if not widgets:
-        return
-    due_widget = widgets.first()
     app: Any = screen.app
-    if not due_widget.due:
+    if not due.due:
         app.push_screen(GoalsScreen(goals=goals))
         return
-    goal = due_widget.due[0].goal
+    goal = due.due[0].goal
+    member = app.member
     try:
-        outcome = await goals.check_in(app.member.id, goal.id, CheckInStatus.DONE)
+        outcome = await goals.check_in(member.id, goal.id, CheckInStatus.DONE)
     except (GoalError, StoreBusyError) as error:
         app.notify(clean_line(session_text(screen, error)), markup=False)
-        await due_widget.refresh_due()
+        await due.refresh_due(member)
         return
-    await due_widget.refresh_due()
+    await due.refresh_due(member)
     await app.push_screen(CheckInReplyScreen(outcome, goals=goals))
 
 

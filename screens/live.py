@@ -32,6 +32,7 @@ import contextvars
 import logging
 import time
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from textual.app import App
 from textual.message_pump import MessagePump
@@ -155,4 +156,57 @@ class Live:
             log.exception("live event handler failed")
 
 
-__all__ = ["Live"]
+W = TypeVar("W", bound=Widget)
+
+
+class HomePart(Generic[W]):
+    """A part of the home screen that is built only once it has something to show.
+
+    Most members log in with no room event today, no check-in due and no news from the
+    moderators: widgets composed only to be hidden would cost every login their compose,
+    mount, style and layout. The part (not a widget) keeps the data, and the screen keeps
+    the part's live subscriptions (a `Live` on the screen: still run in the receiving
+    member's own session). The widget is composed with the screen when there is something
+    to show at login, or built and mounted in its place (`place`) when the first content
+    arrives later; from then on it is updated, and hidden again when empty, as before.
+    """
+
+    def __init__(self) -> None:
+        self.widget: W | None = None
+        self._place: Callable[[W], object] | None = None
+
+    @property
+    def visible(self) -> bool:
+        """True when there is something to show."""
+        raise NotImplementedError
+
+    def build(self) -> W:
+        """The widget, drawn with what there is to show now."""
+        raise NotImplementedError
+
+    def paint(self, widget: W) -> None:
+        """Show the current content on the built widget."""
+        raise NotImplementedError
+
+    def composed(self) -> W | None:
+        """The widget to compose with the screen, if there is something to show at once."""
+        if self.widget is None and self.visible:
+            self.widget = self.build()
+        return self.widget
+
+    def placed_by(self, place: Callable[[W], object]) -> None:
+        """From now on a widget built later is mounted by `place` (the screen's own)."""
+        self._place = place
+
+    def changed(self) -> None:
+        """The content changed: update the widget, or build and place it if it is due."""
+        widget = self.widget
+        if widget is not None:
+            self.paint(widget)
+            widget.display = self.visible
+        elif self.visible and self._place is not None:
+            self.widget = self.build()
+            self._place(self.widget)
+
+
+__all__ = ["HomePart", "Live"]

@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 
 from bbs.errors import StoreBusyError
 from bbs.home import HomeSnapshot
 from bbs.i18n import N_
 from screens.base import BBSScreen
-from screens.goals import CHECK_IN_BINDINGS, CheckInsDue
+from screens.goals import CHECK_IN_BINDINGS, CheckInsPart
 from screens.home import NEWS_BINDINGS, WhatsNew
-from screens.moderation_notices import NOTICE_BINDINGS, ModerationNews
-from screens.rooms import RoomEventsToday
+from screens.moderation_notices import NOTICE_BINDINGS, ModerationPart
+from screens.rooms import RoomEventsPart
 from screens.tcss import default_css
 from screens.widgets import KeyBar, KeyMenu, PlainText
 
@@ -52,6 +53,7 @@ class MainMenuScreen(BBSScreen[None]):
     _shown_once = False
     _asked_to_agree = False
     _composed_with: HomeSnapshot | None = None
+    _listening = False
 
     BINDINGS: ClassVar[list[BindingType]] = (
         [Binding(key, action, label, show=False) for key, action, label in SECTIONS]
@@ -91,26 +93,33 @@ class MainMenuScreen(BBSScreen[None]):
             home=home,
             speaks=said_by,
         )
-        yield RoomEventsToday(
+        # Today's room sessions, check-ins due and news from the moderators: most members
+        # have none, and a part with nothing to show is not built (see `HomePart`) until
+        # its first content arrives, when `_place` mounts it here, in this order.
+        self.room_events = RoomEventsPart(
             id="room-events-today",
             events=self._services.events,
             today=home.events_today if home is not None else None,
             t=self.t,
         )
-        yield CheckInsDue(
+        self.check_ins = CheckInsPart(
             id="checkins-due",
             goals=self._services.goals,
             greeting=home.greeting if home is not None else None,
             speaks=said_by,
         )
-        shown = sections_for(member is not None and member.is_staff)
-        yield ModerationNews(
+        self.moderation_news = ModerationPart(
             id="moderation-news",
             events=self._services.events,
             admin=self._services.admin,
             home=home,
             speaks=said_by,
         )
+        for part in self._parts():
+            widget = part.composed()
+            if widget is not None:
+                yield widget
+        shown = sections_for(member is not None and member.is_staff)
         yield KeyMenu(
             [(action, f" {key.upper()}  {self.t(label)} ") for key, action, label in shown],
             id="menu",
@@ -138,13 +147,37 @@ class MainMenuScreen(BBSScreen[None]):
 
         self.app.push_screen(RoomListScreen(rooms=self._services.rooms))
 
+    def _parts(self) -> tuple[RoomEventsPart, CheckInsPart, ModerationPart]:
+        # In their order on the screen, between what is new and the menu.
+        return (self.room_events, self.check_ins, self.moderation_news)
+
+    def _place(self, widget: Widget) -> None:
+        # A part's first content arrived after composing: its widget goes where it would
+        # have been composed, before the next part already built (or the menu).
+        parts = self._parts()
+        later = [p.widget for p in parts]
+        index = next(i for i, w in enumerate(later) if w is widget)
+        before = next((w for w in later[index + 1 :] if w is not None), None)
+        self.mount(widget, before=before if before is not None else "#menu")
+
     def on_mount(self) -> None:
+        self._listening = True
+        self.room_events.start(self)
+        self.check_ins.start(self, self.bbs.member)
+        self.moderation_news.start(self)
+        for part in self._parts():
+            part.placed_by(self._place)
         home, self._composed_with = self._composed_with, None
         if home is None:
             self._load_home()
         elif home.needs_agreement and not self._asked_to_agree:
             self._asked_to_agree = True
             self._agree_again()
+
+    def on_unmount(self) -> None:
+        if self._listening:
+            for part in self._parts():
+                part.close()
 
     async def on_screen_resume(self) -> None:
         if not self._shown_once:
@@ -158,7 +191,7 @@ class MainMenuScreen(BBSScreen[None]):
         member = self.bbs.member
         if member is None:
             return
-        reads = self.query_one(ModerationNews).reads_started
+        reads = self.moderation_news.reads_started
         try:
             snapshot = await self._services.home.snapshot(member)
         except StoreBusyError:
@@ -173,9 +206,9 @@ class MainMenuScreen(BBSScreen[None]):
             invitations=home.invitations,
             cheers=home.cheers,
         )
-        self.query_one(RoomEventsToday).show_events(home.events_today)
-        self.query_one(CheckInsDue).show_greeting(home.greeting)
-        self.query_one(ModerationNews).show_news(
+        self.room_events.show_events(home.events_today)
+        self.check_ins.show_greeting(home.greeting)
+        self.moderation_news.show_news(
             home.banner, home.notices, home.crisis_waiting, read_after=news_reads
         )
         if home.needs_agreement and not self._asked_to_agree:
@@ -216,7 +249,7 @@ class MainMenuScreen(BBSScreen[None]):
     async def action_check_in(self) -> None:
         from screens.goals import quick_check_in
 
-        await quick_check_in(self, goals=self._services.goals)
+        await quick_check_in(self, self.check_ins, goals=self._services.goals)
 
     def action_admin(self) -> None:
         member = self.bbs.member
@@ -234,7 +267,7 @@ class MainMenuScreen(BBSScreen[None]):
         )
 
     def action_notices(self) -> None:
-        self.query_one(ModerationNews).open()
+        self.moderation_news.open()
 
     def action_suggestions(self) -> None:
         from screens.suggestions import ForYouScreen

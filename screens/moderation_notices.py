@@ -30,7 +30,7 @@ from bbs.text_safety import clean_line, truncate_display
 from screens.admin import ACTION_NAMES, named
 from screens.base import AdminPanel, BBSScreen
 from screens.goals import ENGLISH, Speaks, speaker
-from screens.live import Live
+from screens.live import HomePart, Live
 from screens.tcss import default_css
 from screens.widgets import KeyBar, PlainText, TextField, literal, session_text
 
@@ -49,47 +49,64 @@ NOTICE_BINDINGS: list[BindingType] = [Binding("n", "notices", "Notes from modera
 
 
 class ModerationNews(Static):
-    """Up to three lines: the banner, notes from moderators, and (staff) alerts waiting."""
+    """Up to three lines: the banner, notes from moderators, and (staff) alerts waiting
+    (see `ModerationPart`)."""
 
     DEFAULT_CSS = default_css(__file__, "ModerationNews")
+
+
+class ModerationPart(HomePart[ModerationNews]):
+    """The home screen's news from the moderators: the lines, built only when there is
+    something to say, and the live banner, notes and alerts (heard by the screen)."""
 
     def __init__(
         self,
         *,
-        id: str | None = None,
+        id: str,
         events: EventBus,
         admin: AdminService,
         home: HomeSnapshot | None = None,
         speaks: Speaks = ENGLISH,
     ) -> None:
-        # Composed with the session's snapshot (`home`, said by `speaks`), the widget is
-        # drawn complete by the screen's first layout: no update, no second layout.
-        lines = (
+        # With the session's snapshot (`home`, said by `speaks`), composed with the screen
+        # and drawn complete by its first layout; nothing to say is not built at all.
+        super().__init__()
+        self._id = id
+        self._lines = (
             _news_lines(speaks, home.banner, home.notices, home.crisis_waiting)
             if home is not None
             else []
         )
-        shown = Content("\n").join(lines)
-        super().__init__(shown, id=id, markup=False)
         self._events = events
         self._admin = admin
         self.notices: list[NoticeView] = home.notices if home is not None else []
+        self._screen: BBSScreen[None] | None = None
         self._live: Live | None = None
-        self._shown = shown.plain
+        # What is shown (plain), "" while nothing is.
+        self.shown = Content("\n").join(self._lines).plain
         self._crisis_seen = 0
-        # Alerts waiting at login, said once the widget is on screen (see `show_news`).
+        # Alerts waiting at login, said once the screen is shown (see `show_news`).
         self._crisis_at_start = home.crisis_waiting if home is not None else 0
         # Counts the news's own reads: a home snapshot read before the latest of them is
         # older than what they show, and must not overwrite it (see `reads_started`).
         self.reads_started = 0
-        # Nothing to say takes no room on a 24-line home screen.
-        self.display = bool(lines)  # not mounted yet: no refresh asked
 
-    def on_mount(self) -> None:
+    @property
+    def visible(self) -> bool:
+        # Nothing to say takes no room on a 24-line home screen.
+        return bool(self._lines)
+
+    def build(self) -> ModerationNews:
+        return ModerationNews(Content("\n").join(self._lines), id=self._id, markup=False)
+
+    def paint(self, widget: ModerationNews) -> None:
+        widget.update(Content("\n").join(self._lines))
+
+    def start(self, screen: BBSScreen[None]) -> None:
+        """Hear the banner, notes and alerts on `screen` (mounted)."""
+        self._screen = screen
         if self._crisis_at_start:
             self._say_crisis_waiting(self._crisis_at_start)
-        screen = self.screen
-        assert isinstance(screen, BBSScreen)
         member = screen.bbs.member
         events = self._events
         topics = [ANNOUNCE_TOPIC] + ([STAFF_TOPIC] if member and member.is_staff else [])
@@ -97,23 +114,24 @@ class ModerationNews(Static):
             topics.append(member_topic(member.id))
         # Live: a new banner, a note from moderators or a new queue item (a crisis alert
         # first of all) shows at once, read by this session for its own member.
-        self._live = Live(self, self._changed)
+        self._live = Live(screen, self._changed)
         for topic in topics:
             self._live.topic(events, topic)
         # The home screen hands over the first banner, notes and alerts (one read).
 
-    def on_unmount(self) -> None:
+    def close(self) -> None:
         if self._live is not None:
             self._live.close()
             self._live = None
 
     def _changed(self, events: Sequence[Event] = ()) -> None:
         crisis = sum(isinstance(e, StaffAlert) and e.about == "crisis" for e in events)
-        if not self.is_attached:
+        screen = self._screen
+        if screen is None or not screen.is_attached:
             return
         if crisis:
             # Wherever the moderator is, before any read: someone may be in danger.
-            self.app.notify(
+            screen.app.notify(
                 self.t(
                     N_(
                         "Crisis alert: someone may be in danger. "
@@ -129,22 +147,18 @@ class ModerationNews(Static):
         self.reload()
 
     def t(self, message: object) -> str:
-        return session_text(self, message)
+        assert self._screen is not None
+        return session_text(self._screen, message)
 
-    def ngettext(self, singular: str, plural: str, count: int) -> str:
-        screen = self.screen
-        assert isinstance(screen, BBSScreen)
-        return screen.bbs.ngettext(singular, plural, count)
-
-    @work(exclusive=True, group="moderation-news")
-    async def reload(self) -> None:
+    def reload(self) -> None:
         """Read the banner, notices and alerts again, in a worker (one at a time)."""
-        await self.refresh_news()
+        assert self._screen is not None
+        self._screen.run_worker(self.refresh_news(), exclusive=True, group="moderation-news")
 
     async def refresh_news(self) -> None:
         self.reads_started += 1
-        screen = self.screen
-        assert isinstance(screen, BBSScreen)
+        screen = self._screen
+        assert screen is not None
         member = screen.bbs.member
         if member is None:
             return
@@ -163,23 +177,27 @@ class ModerationNews(Static):
         """Show what was read; `read_after` (a `reads_started` value) drops a stale read."""
         if read_after is not None and read_after != self.reads_started:
             return
+        screen = self._screen
+        assert screen is not None
         self.notices = notices
         if crisis > self._crisis_seen:
             self._say_crisis_waiting(crisis)
         self._crisis_seen = crisis
-        lines = _news_lines(speaker(self), banner, notices, crisis)
-        shown = Content("\n").join(lines)
-        if shown.plain != self._shown:
-            self._shown = shown.plain
-            self.update(shown)
-            self.display = bool(lines)
+        lines = _news_lines(speaker(screen), banner, notices, crisis)
+        shown = Content("\n").join(lines).plain
+        if shown != self.shown:
+            self.shown = shown
+            self._lines = lines
+            self.changed()
 
     def _say_crisis_waiting(self, crisis: int) -> None:
         # Alerts that arrived while this moderator was away from the bus (a fresh
         # login, or after a busy moment): say so wherever they are.
+        screen = self._screen
+        assert screen is not None
         self._crisis_seen = crisis
-        self.app.notify(
-            self.ngettext(
+        screen.app.notify(
+            screen.bbs.ngettext(
                 "{count} crisis alert waiting in the review queue (A on the home screen).",
                 "{count} crisis alerts waiting in the review queue (A on the home screen).",
                 crisis,
@@ -191,8 +209,9 @@ class ModerationNews(Static):
         )
 
     def open(self) -> None:
-        if self.notices:
-            self.app.push_screen(
+        screen = self._screen
+        if self.notices and screen is not None:
+            screen.app.push_screen(
                 NoticesScreen(self.notices, admin=self._admin), lambda _r: self._changed()
             )
 

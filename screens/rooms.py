@@ -15,7 +15,7 @@ import re
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,7 +24,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Key, Paste
 from textual.geometry import Region, Size
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
@@ -46,7 +46,7 @@ from bbs.rooms.records import MAX_LINE_CHARS, LineView, RoomError, RoomEventView
 from bbs.rooms.service import MAX_PASTE_LINES, RoomVisit, paste_hint
 from bbs.text_safety import clean_line, truncate_display
 from screens.base import BBSScreen, PanelScreen
-from screens.live import Live
+from screens.live import HomePart, Live
 from screens.tcss import default_css
 from screens.textual_compat import (
     TypedText,
@@ -792,50 +792,73 @@ def events_today_text(events: list[RoomEventView], t: Callable[[object], str]) -
 
 
 class RoomEventsToday(PlainText):
-    """One line for the home screen: today's scheduled room sessions (empty if none)."""
+    """One line for the home screen: today's scheduled room sessions (see `RoomEventsPart`)."""
 
     DEFAULT_CSS = default_css(__file__, "RoomEventsToday")
+
+
+class RoomEventsPart(HomePart[RoomEventsToday]):
+    """The home screen's room sessions today: the line, built only when there are some, and
+    the toast when a session starts (heard by the screen, on whatever screen is shown)."""
 
     def __init__(
         self,
         *,
-        id: str | None = None,
+        id: str,
         events: EventBus,
         today: list[RoomEventView] | None = None,
         t: Callable[[object], str] = str,
     ) -> None:
-        # Composed with today's events (`today`, said by `t`), drawn complete by the
-        # screen's first layout; nothing today takes no room.
-        super().__init__(events_today_text(today or [], t), id=id)
+        # With today's events (`today`, said by `t`), composed with the screen and drawn
+        # complete by its first layout; nothing today is not built at all.
+        super().__init__()
+        self._id = id
         self._events = events
+        self._text = events_today_text(today or [], t)
+        self._any = bool(today)
+        self._screen: Screen[Any] | None = None
         self._starting: Live | None = None
-        self.display = bool(today)  # not mounted yet: no refresh asked
 
-    def on_mount(self) -> None:
-        # The home screen lives as long as the session: a session starting is said on
-        # whatever screen the member is on (`Live` runs `_started` in this session).
-        screen = self.screen
-        assert isinstance(screen, BBSScreen)
-        self._starting = Live(self, self._started)
+    @property
+    def visible(self) -> bool:
+        return self._any
+
+    def build(self) -> RoomEventsToday:
+        return RoomEventsToday(self._text, id=self._id)
+
+    def paint(self, widget: RoomEventsToday) -> None:
+        widget.show(self._text)
+
+    def start(self, screen: Screen[Any]) -> None:
+        """Hear sessions starting, on `screen` (mounted; the home screen lives as long as
+        the session, so a session starting is said on whatever screen the member is on)."""
+        self._screen = screen
+        # `Live` runs `_started` in this session.
+        self._starting = Live(screen, self._started)
         self._starting.topic(self._events, SESSIONS_TOPIC, maxsize=8)
 
-    def on_unmount(self) -> None:
+    def close(self) -> None:
         if self._starting is not None:
             self._starting.close()
             self._starting = None
 
     def _started(self, events: list[Event]) -> None:
+        screen = self._screen
+        assert screen is not None
         for event in events:
             if isinstance(event, SessionStartingEvent):
-                self.app.notify(
-                    session_text(self, SESSION_STARTING).format(
-                        event=session_text(self, event.describe())
+                screen.app.notify(
+                    session_text(screen, SESSION_STARTING).format(
+                        event=session_text(screen, event.describe())
                     ),
-                    title=session_text(self, SESSION_TITLE),
+                    title=session_text(screen, SESSION_TITLE),
                     timeout=20,
                     markup=False,
                 )
 
     def show_events(self, events: list[RoomEventView]) -> None:
-        self.show(events_today_text(events, lambda message: session_text(self, message)))
-        self.display = bool(events)
+        screen = self._screen
+        assert screen is not None
+        self._text = events_today_text(events, lambda message: session_text(screen, message))
+        self._any = bool(events)
+        self.changed()

@@ -85,8 +85,12 @@ async def test_a_spanish_member_reads_the_moderators_notes_in_spanish(
     )
     app = BBSApp(SessionContext(community.services, wren))
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(
+            pilot,
+            lambda: any("nota" in str(n.render()) for n in app.screen.query(ModerationNews)),
+            "the note on the home screen",
+        )
         news = app.screen.query_one(ModerationNews)
-        await settle(pilot, lambda: "nota" in str(news.render()), "the note on the home screen")
         assert "1 nota de los moderadores para ti: pulsa N para leerla." in str(news.render())
         await pilot.press("n")
         await reach(pilot, NoticesScreen)

@@ -11,7 +11,6 @@ from screens.app import BBSApp, SessionContext
 from screens.goals import (
     CheckInReplyScreen,
     CheckInScreen,
-    CheckInsDue,
     GoalDetailScreen,
     GoalFormScreen,
     GoalsScreen,
@@ -19,6 +18,12 @@ from screens.goals import (
 from screens.menu import MainMenuScreen
 from screens.profile import ProfileScreen
 from screens.widgets import KeyBar
+
+
+def _due(app: BBSApp) -> bool:
+    """Check-ins are due on the home screen (what C checks in first)."""
+    screen = app.screen
+    return isinstance(screen, MainMenuScreen) and bool(screen.check_ins.due)
 
 
 def _keys(app: BBSApp) -> str:
@@ -40,7 +45,7 @@ async def test_the_goals_screen_speaks_spanish_and_keeps_the_members_words(
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, MainMenuScreen)
         assert "Objetivos y registros" in str(app.screen.query_one("#menu").render())
-        await until(pilot, lambda: bool(app.screen.query_one(CheckInsDue).due))
+        await until(pilot, lambda: _due(app))
         due = text_of(app, "#checkins-due", Static)
         assert "Registros pendientes: Caminar después de comer  (C registrar)" in due
         assert due.startswith("Acompañante (automático): ")  # the core's words, said again

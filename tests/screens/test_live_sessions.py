@@ -11,7 +11,8 @@ from bbs.community import Community
 from bbs.models import Role
 from bbs.moderation_queue.sanctions import SanctionKind
 from screens.app import BBSApp, SessionContext
-from screens.moderation_notices import ModerationNews
+from screens.menu import MainMenuScreen
+from screens.moderation_notices import ModerationNews, ModerationPart
 
 
 async def _until(pilot: Any, check: Callable[[], bool], what: str) -> None:
@@ -25,6 +26,16 @@ def _run_in(app: BBSApp, work: Callable[[], Awaitable[object]]) -> None:
         await work()
 
     app.run_worker(job(), group="test")
+
+
+def _home(app: BBSApp) -> MainMenuScreen:
+    screen = app.screen
+    assert isinstance(screen, MainMenuScreen)
+    return screen
+
+
+def _news(app: BBSApp) -> ModerationPart:
+    return _home(app).moderation_news
 
 
 def _toasts(app: BBSApp) -> list[str]:
@@ -49,8 +60,9 @@ async def test_a_suspension_made_on_a_sysop_screen_ends_the_members_session(
         staff_app.run_test(size=(80, 24)) as staff,
         member_app.run_test(size=(80, 24)) as mine,
     ):
-        news = member_app.screen.query_one(ModerationNews)
-        await _until(mine, lambda: news.is_mounted, "the member's home is shown")
+        home = _home(member_app)
+        news = home.moderation_news
+        await _until(mine, lambda: home.is_mounted, "the member's home is shown")
         _run_in(
             staff_app,
             lambda: community.admin.sanction(
@@ -68,7 +80,7 @@ async def test_a_suspension_made_on_a_sysop_screen_ends_the_members_session(
             "the member's session ended",
         )
         assert "suspended" in member_app.farewell and "repeated insults" in member_app.farewell
-        assert "crisis" not in news._shown
+        assert "crisis" not in news.shown
         assert not any("crisis" in t.lower() for t in _toasts(member_app))
         assert staff_app.is_running and not staff_app._exit
         await staff.pause()
@@ -91,17 +103,25 @@ async def test_a_banner_change_reloads_each_session_with_its_own_data(
         staff_app.run_test(size=(80, 24)) as staff,
         member_app.run_test(size=(80, 24)) as mine,
     ):
-        member_news = member_app.screen.query_one(ModerationNews)
-        staff_news = staff_app.screen.query_one(ModerationNews)
-        await _until(mine, lambda: member_news.is_mounted and staff_news.is_mounted, "homes")
+        member_home, staff_home = _home(member_app), _home(staff_app)
+        member_news, staff_news = _news(member_app), _news(staff_app)
+        await _until(mine, lambda: member_home.is_mounted and staff_home.is_mounted, "homes")
+        # Nothing from the moderators for the member: not built; the staff's alert is.
+        assert not member_home.query(ModerationNews) and staff_home.query(ModerationNews)
         _run_in(
             staff_app,
             lambda: community.admin.set_setting(sysop.id, "announcement", "Quiet hours tonight"),
         )
-        await _until(mine, lambda: "Quiet hours" in member_news._shown, "member banner")
-        await _until(staff, lambda: "Quiet hours" in staff_news._shown, "staff banner")
-        assert "crisis alert" in staff_news._shown
-        assert "crisis" not in member_news._shown
+        await _until(mine, lambda: "Quiet hours" in member_news.shown, "member banner")
+        await _until(staff, lambda: "Quiet hours" in staff_news.shown, "staff banner")
+        assert "crisis alert" in staff_news.shown
+        assert "crisis" not in member_news.shown
+        # The member's first news came live: its widget is built and shown, in its place.
+        await _until(
+            mine,
+            lambda: "Quiet hours" in str(member_home.query_one(ModerationNews).render()),
+            "the member's news shown",
+        )
 
 
 async def test_a_crisis_alert_reaches_a_moderator_on_any_screen_at_once(

@@ -13,7 +13,10 @@ from bbs.models import ColourMode, Role
 from bbs.terminal_caps import ColourDepth
 from screens.app import BBSApp, SessionContext
 from screens.boards import SearchScreen
+from screens.goals import CheckInsDue
 from screens.menu import MainMenuScreen
+from screens.moderation_notices import ModerationNews
+from screens.rooms import RoomEventsToday
 from screens.signup import LanguageScreen, RecoveryCodeScreen, SignUpFormScreen, WelcomeScreen
 from screens.widgets import KeyMenu
 
@@ -394,3 +397,132 @@ async def test_first_screens_have_the_styles_a_full_style_pass_gives(community: 
             once = styles_of(app)
             app.screen.update_node_styles(animate=False)
             assert styles_of(app) == once
+
+
+async def test_a_start_with_nothing_waiting_composes_none_of_the_parts_kept_for_later(
+    community: Community,
+) -> None:
+    # No room session today, no check-in due (and the companion off, so no hello), no news
+    # from the moderators: the three parts are not built at all (each would cost every
+    # login its compose, mount, style and layout only to be hidden). Their live
+    # subscriptions are on the screen.
+    member = await sign_up(community, "Rush")
+    await community.goals.set_settings(member.id, time_zone="UTC", companion=False)
+    snapshot = await community.home.snapshot(member)
+    app = BBSApp(SessionContext(community.services, member, home=snapshot))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.screen.query("#menu"), "the home screen")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainMenuScreen)
+        assert not screen.query("#room-events-today, #checkins-due, #moderation-news")
+        assert not screen.query(RoomEventsToday) and not screen.query(CheckInsDue)
+        assert not screen.query(ModerationNews)
+        assert "Nothing new for you" in str(screen.query_one("#whats-new").render())
+
+
+async def test_parts_arriving_after_the_start_are_drawn_as_if_composed_with_it(
+    community: Community,
+) -> None:
+    # Each part's first content after the start (live, or a later read of the home) builds
+    # its widget in its place: the screen is then drawn exactly as a start with that data.
+    from datetime import timedelta
+
+    from bbs.models import utcnow
+    from bbs.rooms.records import add_event
+
+    member = await sign_up(community, "Sorrel")
+    sysop = await sign_up(community, "Juniper", Role.SYSOP)
+    # The companion off: nothing is due, so the check-ins part has nothing to say either.
+    await community.goals.set_settings(member.id, time_zone="UTC", companion=False)
+    await community.rooms.ensure_ready()
+    snapshot = await community.home.snapshot(member)
+    app = BBSApp(SessionContext(community.services, member, home=snapshot))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.screen.query("#menu"), "the home screen")
+        screen = app.screen
+        assert isinstance(screen, MainMenuScreen)
+        assert not screen.query("#room-events-today, #checkins-due, #moderation-news")
+        # Live: the sysop's banner reaches this member's session and builds the news.
+        await community.admin.set_setting(sysop.id, "announcement", "Tea at five in the Lobby")
+        await settle(
+            pilot,
+            lambda: any("Tea at five" in str(n.render()) for n in screen.query(ModerationNews)),
+            "the banner, live",
+        )
+        # Then check-ins due and a room session today, read with the home again: each
+        # goes in its place, before the parts already there.
+        await community.goals.create_goal(member.id, title="Walk at noon", category="movement")
+        with community.database.write() as s:
+            add_event(
+                s,
+                room_id=1,
+                starts_at=utcnow() + timedelta(minutes=1),
+                topic="Evening check-in",
+                host_id=sysop.id,
+            )
+        screen._load_home()
+        await settle(
+            pilot,
+            lambda: screen.query(RoomEventsToday) and screen.query(CheckInsDue),
+            "check-ins due and today's room session",
+        )
+        await pilot.pause()
+        ids = [child.id for child in screen.children]
+        assert ids[:7] == [
+            "greeting",
+            "last-visit",
+            "whats-new",
+            "room-events-today",
+            "checkins-due",
+            "moderation-news",
+            "menu",
+        ]
+        live = drawn_lines(screen)
+    # A fresh start with the same data is drawn the same, line for line.
+    snapshot = await community.home.snapshot(member)
+    again = BBSApp(SessionContext(community.services, member, home=snapshot))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: again.screen.query("#menu"), "the home screen again")
+        await pilot.pause()
+        assert again.screen.query(RoomEventsToday) and again.screen.query(CheckInsDue)
+        assert again.screen.query(ModerationNews)
+        assert drawn_lines(again.screen) == live
+
+
+async def test_cheers_and_sessions_starting_are_said_with_none_of_the_parts_built(
+    community: Community,
+) -> None:
+    # The screen keeps the parts' live subscriptions: with nothing shown at all, a cheer
+    # and a room session starting are still said, in this member's session.
+    from bbs.goals.service import CheerEvent, cheer_topic
+    from bbs.rooms.events import SESSIONS_TOPIC, SessionStartingEvent
+
+    member = await sign_up(community, "Wren")
+    await community.goals.set_settings(member.id, time_zone="UTC", companion=False)
+    snapshot = await community.home.snapshot(member)
+    app = BBSApp(SessionContext(community.services, member, home=snapshot))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.screen.query("#menu"), "the home screen")
+        assert not app.screen.query("#room-events-today, #checkins-due, #moderation-news")
+        community.events.publish(cheer_topic(member.id), CheerEvent(1, "Sage", "Proud of you!"))
+        community.events.publish(
+            SESSIONS_TOPIC,
+            SessionStartingEvent(
+                room_id=1, room_name="Lobby", topic="Evening check-in", host="Tansy", minutes=30
+            ),
+        )
+
+        def toasts() -> list[str]:
+            return [str(n.message) for n in app._notifications]
+
+        await settle(
+            pilot,
+            lambda: (
+                "Sage cheered you on: Proud of you!" in toasts()
+                and any("Evening check-in" in t for t in toasts())
+            ),
+            "the cheer and the session starting, said",
+        )
+        # Toasts only: nothing of the parts was built for them.
+        assert not app.screen.query("#room-events-today, #checkins-due, #moderation-news")
