@@ -2471,18 +2471,31 @@ def _theme_looked_up_without_copies() -> None:
     App.get_theme = get_theme  # type: ignore[method-assign]
 
 
-_LINES_LIMIT = 256  # widgets' drawn lines, least recently used out first
-_LINES_HEIGHT_LIMIT = 200  # lines: a taller widget (a long list) is drawn by Textual alone
+# Widgets' drawn lines, least recently used out first. An entry for the home screen's
+# widgets is 0.6-5.2 KiB of lines and ~1.2 KiB of key of its own (its rules are shared
+# with the other entries for that kind of widget); a tall one at most ~40 KiB.
+_LINES_LIMIT = 128
+_LINES_HEIGHT_LIMIT = 100  # lines: a taller widget (a long list) is drawn by Textual alone
+_drawn_rule_sets: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_DRAWN_RULE_SETS_LIMIT = 1024
 
 
 def _drawn_rules(rules: dict[str, Any]) -> tuple[Any, ...]:
     """A widget's own rules as part of a key: by value, its layout by kind (each node has a
     layout object of its own; how it lays children out draws no line of the widget's)."""
     if "layout" not in rules:
-        return tuple(rules.items())
-    return tuple(
-        (name, type(value)) if name == "layout" else (name, value) for name, value in rules.items()
-    )
+        found = tuple(rules.items())
+    else:
+        found = tuple(
+            (name, type(value)) if name == "layout" else (name, value)
+            for name, value in rules.items()
+        )
+    kept = _drawn_rule_sets.get(found)
+    if kept is None:  # one copy for every entry of that kind of widget
+        if len(_drawn_rule_sets) >= _DRAWN_RULE_SETS_LIMIT:
+            _drawn_rule_sets.clear()
+        kept = _drawn_rule_sets[found] = found
+    return kept
 
 
 def _widget_lines_drawn_once_for_every_app() -> None:
@@ -2505,7 +2518,7 @@ def _widget_lines_drawn_once_for_every_app() -> None:
 
     Drawn by Textual as before: a widget with its own `render_line`, a selection, a crop
     narrower than the whole widget, another kind of visual, a span naming a component
-    class, a text over 1,024 characters, a widget over 200 lines, a key that cannot be
+    class, a text over 1,024 characters, a widget over 100 lines, a key that cannot be
     hashed. The widget's own content cache is left stale-marked, so a later partial
     redraw renders its content as Textual would.
     """

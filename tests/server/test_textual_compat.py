@@ -1920,4 +1920,14 @@ async def test_lines_drawn_for_one_colour_system_are_not_handed_to_another() -> 
 def test_widget_lines_kept_for_every_app_are_bounded() -> None:
     apply_textual_patches()
     drawn = StylesCache.render._bbs_drawn  # type: ignore[attr-defined]
-    assert isinstance(drawn, LRUCache) and drawn.maxsize == compat._LINES_LIMIT == 256
+    assert isinstance(drawn, LRUCache) and drawn.maxsize == compat._LINES_LIMIT == 128
+
+
+def test_the_rule_sets_shared_by_drawn_lines_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compat, "_DRAWN_RULE_SETS_LIMIT", 2)
+    monkeypatch.setattr(compat, "_drawn_rule_sets", {})
+    first = compat._drawn_rules({"color": Color(1, 2, 3)})
+    assert compat._drawn_rules({"color": Color(1, 2, 3)}) is first  # one copy
+    for n in range(5):
+        compat._drawn_rules({"padding": n})
+    assert len(compat._drawn_rule_sets) <= 2
