@@ -476,6 +476,7 @@ def apply_textual_patches() -> None:
     _content_rendered_once_for_every_app()
     _theme_colours_worked_out_once()
     _theme_looked_up_without_copies()
+    _widget_lines_drawn_once_for_every_app()
     _applied = True
 
 
@@ -2468,3 +2469,245 @@ def _theme_looked_up_without_copies() -> None:
 
     get_theme._bbs_inner = original  # type: ignore[attr-defined]
     App.get_theme = get_theme  # type: ignore[method-assign]
+
+
+# Widgets' drawn lines, least recently used out first. An entry for the home screen's
+# widgets is 0.6-5.2 KiB of lines and ~1.2 KiB of key of its own (its rules are shared
+# with the other entries for that kind of widget); a tall one at most ~40 KiB.
+_LINES_LIMIT = 128
+_LINES_HEIGHT_LIMIT = 100  # lines: a taller widget (a long list) is drawn by Textual alone
+_drawn_rule_sets: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_DRAWN_RULE_SETS_LIMIT = 1024
+
+
+def _drawn_rules(rules: dict[str, Any]) -> tuple[Any, ...]:
+    """A widget's own rules as part of a key: by value, its layout by kind (each node has a
+    layout object of its own; how it lays children out draws no line of the widget's)."""
+    if "layout" not in rules:
+        found = tuple(rules.items())
+    else:
+        found = tuple(
+            (name, type(value)) if name == "layout" else (name, value)
+            for name, value in rules.items()
+        )
+    kept = _drawn_rule_sets.get(found)
+    if kept is None:  # one copy for every entry of that kind of widget
+        if len(_drawn_rule_sets) >= _DRAWN_RULE_SETS_LIMIT:
+            _drawn_rule_sets.clear()
+        kept = _drawn_rule_sets[found] = found
+    return kept
+
+
+def _widget_lines_drawn_once_for_every_app() -> None:
+    """A widget drawn exactly like one already drawn in another app gets that app's lines.
+
+    Every session's first frame draws the same key bar, menu and screen background, and
+    Textual draws each line of each anew in every app (`StylesCache.render`: its border,
+    padding and style lookups line by line, then the widget's text; ~15% of a session
+    start's CPU, profiled). A whole widget's lines (before the app's line filters) depend
+    only on: the widget's class; what it shows (a `Content`: its text and spans, with the
+    app's CSS variables where a span names a style by string; or a `Blank`: its colour);
+    the widget's own rules (its stylesheet and inline rules, by value); the style it
+    inherits (`visual_style`), its background colours and opacity, which cover what its
+    ancestors give it; its size, content size and padding; its border titles; the ANSI
+    theme, native ANSI and the console's colour system (a Strip keeps its first escape
+    codes). With those as the key, the lines drawn for one app are handed to the next
+    (Strips are never changed once made), its own line filters applied as Textual does.
+    The key holds the text itself, so a hit is the same text: member text drawn in one
+    session can only be shown in another that shows that very text.
+
+    Drawn by Textual as before: a widget with its own `render_line`, a selection, a crop
+    narrower than the whole widget, another kind of visual, a span naming a component
+    class, a text over 1,024 characters, a widget over 100 lines, a key that cannot be
+    hashed. The widget's own content cache is left stale-marked, so a later partial
+    redraw renders its content as Textual would.
+    """
+    from rich.terminal_theme import DEFAULT_TERMINAL_THEME
+    from textual._styles_cache import StylesCache
+    from textual.cache import LRUCache
+    from textual.content import Content
+    from textual.renderables.blank import Blank
+    from textual.visual import Visual
+
+    patch = "widget_lines_drawn_once_for_every_app"
+    render = _method(
+        StylesCache,
+        "render",
+        patch,
+        (
+            "self",
+            "styles",
+            "size",
+            "base_background",
+            "background",
+            "render_content_line",
+            "filters",
+            "border_title",
+            "border_subtitle",
+            "content_size",
+            "padding",
+            "crop",
+            "opacity",
+            "ansi_theme",
+            "native_ansi",
+        ),
+    )
+    render = getattr(render, "_bbs_inner", render)
+    _originals[patch] = render
+    if render.__module__ == StylesCache.__module__:  # (a test installs over a stand-in)
+        source = inspect.getsource(render)
+        for needed in (
+            "if width != self._width:",
+            "self._cache[y] = strip",
+            "strip = strip.apply_filter(filter, background)",
+            "self._dirty_lines.difference_update(crop.line_range)",
+        ):
+            if needed not in source:
+                raise TextualChanged("StylesCache.render changed: patch " + repr(patch))
+    textual_render_line = _method(Widget, "render_line", patch + "_render_line", ("self", "y"))
+    _method(Widget, "_render_content", patch + "_render_content", ("self",))
+    # What the key stands for: the style a widget inherits, and how its text is drawn.
+    _method(Widget, "visual_style", patch + "_visual_style", ("self",))
+    _method(
+        Visual,
+        "to_strips",
+        patch + "_to_strips",
+        (
+            "cls",
+            "widget",
+            "visual",
+            "width",
+            "height",
+            "style",
+            "apply_selection",
+            "pad",
+            "post_style",
+        ),
+    )
+    drawn: LRUCache[tuple[Any, ...], list[Any]] = LRUCache(_LINES_LIMIT)
+
+    def key_of(widget: Widget, styles: Any, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        visual: Any = widget._render()
+        kind = type(visual)
+        if kind is Content:
+            text = visual._text
+            if len(text) > _SHARED_TEXT_LIMIT:
+                return None
+            spans = tuple(visual._spans)
+            variables = None
+            for span in spans:
+                if isinstance(span.style, str):
+                    if span.style.startswith("."):
+                        return None
+                    if variables is None:
+                        variables = _variables_key(widget.app.stylesheet)
+            shown: tuple[Any, ...] = (kind, text, spans, variables)
+        elif kind is Blank:
+            shown = (kind, visual._rich_style)
+        else:
+            return None
+        if widget.text_selection is not None or widget.screen._selecting:
+            return None
+        return (
+            type(widget),
+            shown,
+            _drawn_rules(styles.base._rules),
+            _drawn_rules(styles.inline._rules),
+            widget.visual_style,
+            widget.auto_links,
+            widget.is_container,
+            widget.app.console._color_system,
+            args,
+        )
+
+    def shared_render(
+        self: StylesCache,
+        styles: Any,
+        size: Any,
+        base_background: Any,
+        background: Any,
+        render_content_line: Any,
+        filters: Any,
+        border_title: Any,
+        border_subtitle: Any,
+        content_size: Any = None,
+        padding: Any = None,
+        crop: Any = None,
+        opacity: float = 1.0,
+        ansi_theme: Any = DEFAULT_TERMINAL_THEME,
+        native_ansi: bool = False,
+    ) -> list[Any]:
+        arguments = (
+            styles,
+            size,
+            base_background,
+            background,
+            render_content_line,
+            filters,
+            border_title,
+            border_subtitle,
+            content_size,
+            padding,
+            crop,
+            opacity,
+            ansi_theme,
+            native_ansi,
+        )
+        widget = getattr(render_content_line, "__self__", None)
+        if (
+            getattr(render_content_line, "__func__", None) is not textual_render_line
+            or not isinstance(widget, Widget)
+            or crop != size.region
+            or not 0 < size.height <= _LINES_HEIGHT_LIMIT
+        ):
+            return list(render(self, *arguments))
+        try:
+            key = key_of(
+                widget,
+                styles,
+                (
+                    size,
+                    base_background,
+                    background,
+                    border_title,
+                    border_subtitle,
+                    content_size,
+                    padding,
+                    opacity,
+                    ansi_theme,
+                    native_ansi,
+                ),
+            )
+            lines = None if key is None else drawn.get(key)
+        except TypeError:  # a rule or title that cannot be a key
+            key = None
+        if key is None:
+            return list(render(self, *arguments))
+        if lines is None:
+            # Drawn afresh (no line of an earlier drawing reused): what the key says.
+            content_fresh = bool(widget._dirty_regions) and not self._cache
+            # Drawn by Textual without the app's filters (added below, as Textual does).
+            lines = list(render(self, *arguments[:5], (), *arguments[6:]))
+            if content_fresh and len(lines) == size.height:
+                drawn.set(key, lines)
+        else:
+            width = size.width
+            if width != self._width:
+                self.clear()
+                self._width = width
+            cache = self._cache
+            for y, line in enumerate(lines):
+                cache[y] = line
+            self._dirty_lines.difference_update(crop.line_range)
+        if not filters:
+            return list(lines)
+        filtered = []
+        for line in lines:
+            for line_filter in filters:
+                line = line.apply_filter(line_filter, background)
+            filtered.append(line)
+        return filtered
+
+    shared_render._bbs_inner = render  # type: ignore[attr-defined]
+    shared_render._bbs_drawn = drawn  # type: ignore[attr-defined]
+    StylesCache.render = shared_render  # type: ignore[method-assign]

@@ -145,6 +145,11 @@ ORIGINALS = {
     "an_arrangement_is_not_kept_by_its_helper": "e893dcd84bf247f80b560016dd8bd5259571fce7641b0d2e6642bf6fb766a27e",  # noqa: E501
     "replaced_component_styles_leave_no_cycles": "852b5e4b93c6fc25fa6f081923063399ddb6ac9d45f2365079cb825529926c02",  # noqa: E501
     "a_finished_worker_lets_go_of_its_task": "c67d4befbb469182f0de89a7cb462b9f5849725fb18ce44e52ca3ae22bd2cd46",  # noqa: E501
+    "widget_lines_drawn_once_for_every_app": "0945715ef8aede9b146da2418519f70dcab14ae9d7d26f53f8f29432ef5afa1c",  # noqa: E501
+    "widget_lines_drawn_once_for_every_app_render_line": "36df21323c2e9fea2cd914461e7160c44316cf2f75d3717308627a5a216439e1",  # noqa: E501
+    "widget_lines_drawn_once_for_every_app_render_content": "50c545576ca20403ea37ea3c1fbee8b96032c81573c4cd71104b3992f49a208f",  # noqa: E501
+    "widget_lines_drawn_once_for_every_app_visual_style": "f6a5383aa110dc875f7155a44c97cb5e6eb9cb016f07a35669dedd33e080e98d",  # noqa: E501
+    "widget_lines_drawn_once_for_every_app_to_strips": "237262d432caa6c454336c6784d0f0ef9734757992a0dd50fa4cdc7c1d168c06",  # noqa: E501
 }
 
 
@@ -217,6 +222,8 @@ INSTALLERS = [
     (compat._a_finished_worker_lets_go_of_its_task, Worker, "_start"),
     (compat._theme_looked_up_without_copies, App, "get_theme"),
     (compat._theme_looked_up_without_copies, App, "available_themes"),
+    (compat._widget_lines_drawn_once_for_every_app, StylesCache, "render"),
+    (compat._widget_lines_drawn_once_for_every_app, Widget, "render_line"),
 ]
 
 
@@ -1803,3 +1810,124 @@ def test_takes_typed_answers_as_the_protocols_do_once_per_class() -> None:
     assert takes_typed(RoomInput()) == (True, True)
     assert takes_typed(TextOnly()) == (True, False)
     assert takes_typed(None) == (False, False)
+
+
+class _SameLinesApp(App[None]):
+    """Widgets every session draws alike (a menu, a bordered and titled note, a padded
+    line in a theme colour), and one line that differs per app (a member's name)."""
+
+    CSS = """
+    #boxed { border: round $accent; border-title-align: center; height: 5; }
+    #padded { padding: 0 2; background: $panel; }
+    """
+
+    def __init__(self, name: str, theme: str = "textual-dark", mono: bool = False) -> None:
+        super().__init__()
+        self._member = name
+        self._theme_name = theme
+        self._mono = mono
+
+    def on_mount(self) -> None:
+        self.theme = self._theme_name
+        if self._mono:
+            use_line_filter(self, NoColor(), True)
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("\n").join([Content(" B  Boards ").stylize("reverse")]), id="menu")
+        boxed = Static(Content("a note"), id="boxed")
+        boxed.border_title = "Title"
+        yield boxed
+        yield Static(Content("padded").stylize("$accent"), id="padded")
+        yield Static(Content(self._member), id="member")
+
+
+def _all_drawn(app: App[Any]) -> dict[str, list[list[Segment]]]:
+    drawn = _drawn(app)
+    drawn["screen"] = [list(line) for line in app.screen.render_lines(app.screen.size.region)]
+    return drawn
+
+
+async def test_widget_lines_are_drawn_once_for_every_app_as_textual_draws_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apply_textual_patches()
+    textual_render = patched_originals()["widget_lines_drawn_once_for_every_app"]
+    drawn_by_textual: list[str] = []
+
+    def counting(self: StylesCache, *args: Any) -> Any:
+        size, crop = args[1], args[10]
+        if crop == size.region:  # a whole widget (a part is always Textual's to draw)
+            drawn_by_textual.append(str(getattr(args[4].__self__, "id", None)))
+        return textual_render(self, *args)
+
+    # Installed again, over Textual's render counted (all put back after the test).
+    monkeypatch.setattr(StylesCache, "render", StylesCache.render)
+    monkeypatch.setattr(StylesCache.render, "_bbs_inner", counting, raising=False)
+    monkeypatch.setattr(compat, "_originals", dict(compat._originals))
+    compat._widget_lines_drawn_once_for_every_app()
+    drawings = []
+    for name, theme, mono in (
+        ("alice", "textual-dark", False),
+        ("bob", "textual-dark", False),
+        ("alice", "textual-dark", True),
+        ("alice", "textual-light", False),
+    ):
+        drawn_by_textual.clear()
+        app = _SameLinesApp(name, theme, mono)
+        async with app.run_test(size=(40, 20)) as pilot:
+            await pilot.pause()
+            shared = _all_drawn(app)
+            drawings.append((sorted(set(drawn_by_textual)), shared))
+            # What Textual itself draws: the same, line filters included.
+            with monkeypatch.context() as textual_only:
+                textual_only.setattr(StylesCache, "render", textual_render)
+                for widget in [app.screen, *app.screen.query(Static)]:
+                    widget._styles_cache.clear()
+                    widget._dirty_regions.add(widget.size.region)
+                assert _all_drawn(app) == shared
+    alice, bob, mono, light = drawings
+    assert {"menu", "boxed", "padded", "member", "_default"} <= set(alice[0])
+    # The next app drew only its member's line; each member sees their own name.
+    assert bob[0] == ["member"]
+    assert "bob" in Strip(bob[1]["member"][0]).text
+    assert "alice" in Strip(alice[1]["member"][0]).text
+    assert "bob" not in str(alice[1]) and "alice" not in str(bob[1])
+    # Monochrome: the shared lines, with the app's own filter applied; nothing drawn anew.
+    assert mono[0] == [] and mono[1] != alice[1]
+    # Another theme: drawn anew, in its colours.
+    assert {"menu", "boxed", "padded"} <= set(light[0]) and light[1]["padded"] != alice[1]["padded"]
+
+
+async def test_lines_drawn_for_one_colour_system_are_not_handed_to_another() -> None:
+    # A Strip keeps the escape codes of the first console that writes it out.
+    apply_textual_patches()
+    drawn = StylesCache.render._bbs_drawn  # type: ignore[attr-defined]
+    systems = []
+    for system in (ColorSystem.TRUECOLOR, ColorSystem.EIGHT_BIT):
+        app = _SameLinesApp("alice")
+        async with app.run_test(size=(40, 20)) as pilot:
+            await pilot.pause()
+            set_color_system(app.console, system)
+            padded = app.query_one("#padded", Static)
+            padded._styles_cache.clear()
+            padded._dirty_regions.add(padded.size.region)
+            padded.render_lines(padded.region.size.region)
+            systems.append({key[7] for key in drawn.keys() if key[1][1] == "padded"})
+    assert ColorSystem.TRUECOLOR in systems[0]
+    assert ColorSystem.EIGHT_BIT in systems[1] - systems[0]
+
+
+def test_widget_lines_kept_for_every_app_are_bounded() -> None:
+    apply_textual_patches()
+    drawn = StylesCache.render._bbs_drawn  # type: ignore[attr-defined]
+    assert isinstance(drawn, LRUCache) and drawn.maxsize == compat._LINES_LIMIT == 128
+
+
+def test_the_rule_sets_shared_by_drawn_lines_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compat, "_DRAWN_RULE_SETS_LIMIT", 2)
+    monkeypatch.setattr(compat, "_drawn_rule_sets", {})
+    first = compat._drawn_rules({"color": Color(1, 2, 3)})
+    assert compat._drawn_rules({"color": Color(1, 2, 3)}) is first  # one copy
+    for n in range(5):
+        compat._drawn_rules({"padding": n})
+    assert len(compat._drawn_rule_sets) <= 2
