@@ -27,6 +27,11 @@ host key's signature, NEWKEYS, then EXT_INFO), sent one after the other in the s
 each with a write of its own; they now leave in one write, the same bytes in the same
 order (two sends fewer a session).
 
+What the server sends while it handles one read from the client leaves in one write: an
+OpenSSH client sends its pty, environment and shell requests together, and the two
+replies (and anything else answered to that read) went out in a write each. A connection
+closed while handling the read first writes what was held, as before the close.
+
 The server sends its KEXINIT with its version line, in one write, as RFC 4253 (section
 7.1) allows and OpenSSH's client does: not one round trip later, once the client's version
 line has come. asyncssh's own call at that point then sends nothing; nothing in a KEXINIT
@@ -108,6 +113,7 @@ def apply_asyncssh_patches() -> None:
     _no_ignore_packet_with_an_aead_cipher()
     _key_exchange_reply_in_one_write()
     _kexinit_with_the_version()
+    _one_write_per_read()
     _printable_ascii_needs_no_saslprep()
     _one_chacha_stream_for_key_and_payload()
     _no_packet_log_lines_unless_logged()
@@ -221,6 +227,43 @@ def _kexinit_with_the_version() -> None:
 
     SSHConnection._send_version = _send_version  # type: ignore[method-assign]
     SSHConnection._send_kexinit = _send_kexinit  # type: ignore[method-assign]
+
+
+def _one_write_per_read() -> None:
+    """What is sent while one read is handled, in one write (installed after, and relying
+    on, the one-write patch)."""
+    patch = "one_write_per_read"
+    recv_data = _method("_recv_data", patch, ("self",))
+    force_close = _method("_force_close", patch + "_force_close", ("self", "exc"))
+    if "while self._inpbuf and self._recv_handler():" not in inspect.getsource(recv_data):
+        raise AsyncSSHChanged("SSHConnection._recv_data changed: patch " + repr(patch))
+    if "self._transport = None" not in inspect.getsource(force_close):
+        raise AsyncSSHChanged("SSHConnection._force_close changed: patch " + repr(patch))
+    send = _originals["one_write_per_packet_and_its_ignore_send"]
+
+    def _recv_data(self: SSHConnection) -> None:
+        if not self.is_server() or getattr(self, "_bbs_held", None) is not None:
+            recv_data(self)
+            return
+        held: list[bytes] = []
+        self._bbs_held = held  # type: ignore[attr-defined]
+        try:
+            recv_data(self)
+        finally:
+            self._bbs_held = None  # type: ignore[attr-defined]
+            if held:
+                send(self, b"".join(held))
+
+    def _force_close(self: SSHConnection, exc: Exception | None) -> None:
+        held: list[bytes] | None = getattr(self, "_bbs_held", None)
+        if held:
+            # What was written before the close (a disconnect's reason) leaves first.
+            send(self, b"".join(held))
+            held.clear()
+        force_close(self, exc)
+
+    SSHConnection._recv_data = _recv_data  # type: ignore[method-assign]
+    SSHConnection._force_close = _force_close  # type: ignore[method-assign]
 
 
 def _printable_ascii_needs_no_saslprep() -> None:

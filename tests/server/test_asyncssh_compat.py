@@ -6,7 +6,9 @@ import asyncio
 import hashlib
 import inspect
 import os
+import shutil
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import asyncssh
@@ -33,6 +35,8 @@ ORIGINALS = {
     "kexinit_with_the_version": "ef838b54b482aa55ac4d61095ebb456b411001c0b0e361224fdbe2c49773adea",
     "kexinit_with_the_version_recv": "05573b0ac8886bf3ee44d2fc23e3a72257c3b3a085115bfe2cf9584fdb681b84",  # noqa: E501
     "kexinit_with_the_version_send_kexinit": "275ddc818b59f44b24a3b9d0ccc8cdd1d283a449f75c5d36e5a57cb70d9d90e3",  # noqa: E501
+    "one_write_per_read": "fc4e0735191bb0fdd7fa8f91761067015989bfa47246ac1843c9abaeef7d243f",
+    "one_write_per_read_force_close": "264b4367525f4f864cf63d560aab5e027527a95d5225ede1dba01161010e07dc",  # noqa: E501
     "printable_ascii_needs_no_saslprep": "5eccc371a868121637cede307521735ae61fbfb0df43e0bfa484e1996cd3321b",  # noqa: E501
     "no_packet_log_lines_unless_logged": "f3263d7da93663f1a3825d53a0ef71122da1168957e28d0b84dc20a3bba0c45c",  # noqa: E501
     "no_packet_log_lines_unless_logged_gate": "a4baf6329fa97dcf3c7a915989c3d72dc08d01e7c4ae63182ebba6017cf45408",  # noqa: E501
@@ -213,6 +217,8 @@ async def test_the_key_exchange_reply_newkeys_and_ext_info_leave_in_one_write(
     monkeypatch: pytest.MonkeyPatch, kex: str
 ) -> None:
     apply_asyncssh_patches()
+    # Without the read-wide patch, which would hold these writes too.
+    monkeypatch.setattr(SSHConnection, "_recv_data", patched_originals()["one_write_per_read"])
     sizes: list[int] = []
     read, writes = await _one_session(monkeypatch, sizes=sizes, kex=kex)
     with monkeypatch.context() as unpatched:
@@ -312,6 +318,140 @@ async def test_a_client_still_sends_its_own_kexinit_first_and_rekeys(
     # One KEXINIT from each side a key exchange: the first, then the server's rekeys.
     assert sent[0] is True, sent  # the server's, with its version line
     assert sent.count(True) == sent.count(False) >= 2, sent
+
+
+async def _openssh_session(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sizes: list[int]
+) -> bytes:
+    """OpenSSH's client with a pty (it sends its pty and shell requests together) against
+    a server that writes one line: what it read; the server's write sizes in `sizes`."""
+    transport_class: Any = asyncio.selector_events._SelectorSocketTransport  # type: ignore[attr-defined]
+    write = transport_class.write
+    ports: list[int] = []
+
+    def counting(self: Any, data: Any) -> None:
+        if ports and self.get_extra_info("sockname")[1] == ports[0]:
+            sizes.append(len(data))
+        write(self, data)
+
+    monkeypatch.setattr(transport_class, "write", counting)
+    host_key = asyncssh.generate_private_key("ssh-ed25519")
+
+    class Server(asyncssh.SSHServer):
+        def begin_auth(self, username: str) -> bool:
+            return False
+
+    async def handler(process: asyncssh.SSHServerProcess[bytes]) -> None:
+        process.stdout.write(b"hello from the server\r\n")
+        await process.stdout.drain()
+        process.exit(0)
+
+    server = await asyncssh.listen(
+        "127.0.0.1",
+        0,
+        server_host_keys=[host_key],
+        server_factory=Server,
+        process_factory=handler,
+        encoding=None,
+    )
+    ports.append(server.get_port())
+    try:
+        client = await asyncio.create_subprocess_exec(
+            "ssh",
+            "-tt",
+            "-F",
+            "/dev/null",
+            "-p",
+            str(ports[0]),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            f"UserKnownHostsFile={tmp_path / 'known_hosts'}",
+            "-o",
+            "BatchMode=yes",
+            "x@127.0.0.1",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        out, _ = await asyncio.wait_for(client.communicate(), 20)
+    finally:
+        server.close()
+        await server.wait_closed()
+    return out
+
+
+@pytest.mark.skipif(shutil.which("ssh") is None, reason="needs OpenSSH's ssh")
+async def test_the_replies_to_one_read_leave_in_one_write(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    apply_asyncssh_patches()
+    sizes: list[int] = []
+    read = await _openssh_session(monkeypatch, tmp_path, sizes)
+    with monkeypatch.context() as unpatched:
+        originals = patched_originals()
+        unpatched.setattr(SSHConnection, "_recv_data", originals["one_write_per_read"])
+        unpatched.setattr(
+            SSHConnection, "_force_close", originals["one_write_per_read_force_close"]
+        )
+        sizes_before: list[int] = []
+        read_before = await _openssh_session(unpatched, tmp_path, sizes_before)
+    assert b"hello from the server" in read and b"hello from the server" in read_before
+    # The replies to the pty and shell requests (one read): one write, not two.
+    assert len(sizes_before) - len(sizes) >= 1, (sizes, sizes_before)
+    assert sum(sizes) == sum(sizes_before), (sizes, sizes_before)
+
+
+async def test_a_disconnect_while_a_read_is_handled_still_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server's disconnect (its reason) leaves before the connection closes, though it
+    was sent while a read (the pty request) was being handled."""
+    apply_asyncssh_patches()
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    said: list[str] = []
+
+    class Session(asyncssh.SSHServerSession[bytes]):
+        def connection_made(self, chan: Any) -> None:
+            self._chan = chan
+
+        def pty_requested(self, *args: Any) -> bool:
+            self._chan.get_extra_info("connection").disconnect(
+                asyncssh.DISC_TOO_MANY_CONNECTIONS, "go away"
+            )
+            return True
+
+    class Server(asyncssh.SSHServer):
+        def begin_auth(self, username: str) -> bool:
+            return False
+
+        def session_requested(self) -> Session:
+            return Session()
+
+    class Client(asyncssh.SSHClient):
+        def connection_lost(self, exc: Exception | None) -> None:
+            said.append(str(exc))
+
+    server = await asyncssh.listen(
+        "127.0.0.1", 0, server_host_keys=[key], server_factory=Server, encoding=None
+    )
+    try:
+        conn, _ = await asyncssh.create_connection(
+            Client,
+            "127.0.0.1",
+            server.get_port(),
+            known_hosts=None,
+            username="x",
+            agent_path=None,
+            client_keys=None,
+        )
+        with pytest.raises((asyncssh.Error, OSError)):
+            await conn.create_process(term_type="xterm", encoding=None)
+        await conn.wait_closed()
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert said == ["go away (error 12)"]  # not "Connection lost"
 
 
 def test_saslprep_of_printable_ascii_is_asyncssh_s_own() -> None:
