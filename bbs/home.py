@@ -16,6 +16,7 @@ from sqlalchemy import Executable, Integer, bindparam, literal, select
 from sqlmodel import Session
 
 from bbs import sysop_settings
+from bbs.accounts import members as accounts
 from bbs.admin import review as admin
 from bbs.admin.service import BANNER_KEY
 from bbs.boards import records as boards
@@ -109,12 +110,24 @@ class HomeService:
 
     async def snapshot(self, member: MemberView) -> HomeSnapshot:
         """The home screen's data for `member` (raises StoreBusyError)."""
-        return await self._store.read(
-            lambda s: load_home(
-                s,
-                member_id=member.id,
-                name=member.pseudonym,
-                is_staff=member.is_staff,
-                first_visit=member.last_login_at is None,
-            )
+        return await self._store.read(lambda s: self._load(s, member))
+
+    async def arrive(self, member: MemberView, fingerprint: str | None) -> HomeSnapshot:
+        """At login: note the member's arrival (`record_login`: when, and with which key),
+        then read their home screen's data, in one trip to the store (raises
+        StoreBusyError; if the note fails, nothing is read)."""
+        _, home = await self._store.write_then_read(
+            lambda s: accounts.record_login(s, member.id, fingerprint),
+            lambda s: self._load(s, member),
+        )
+        return home
+
+    @staticmethod
+    def _load(session: Session, member: MemberView) -> HomeSnapshot:
+        return load_home(
+            session,
+            member_id=member.id,
+            name=member.pseudonym,
+            is_staff=member.is_staff,
+            first_visit=member.last_login_at is None,
         )

@@ -27,6 +27,21 @@ host key's signature, NEWKEYS, then EXT_INFO), sent one after the other in the s
 each with a write of its own; they now leave in one write, the same bytes in the same
 order (two sends fewer a session).
 
+What the server sends while it handles one read from the client leaves in one write: an
+OpenSSH client sends its pty, environment and shell requests together, and the two
+replies (and anything else answered to that read) went out in a write each. A connection
+closed while handling the read first writes what was held, as before the close.
+
+The server sends its KEXINIT with its version line, in one write, as RFC 4253 (section
+7.1) allows and OpenSSH's client does: not one round trip later, once the client's version
+line has come. asyncssh's own call at that point then sends nothing; nothing in a KEXINIT
+depends on the client's version.
+
+asyncssh prepares every user name (and password) it receives with SASLprep (RFC 4013),
+about 40 us a login: printable ASCII is left as it is by every step of SASLprep (no
+mapping, no change under NFKC, nothing prohibited or bidirectional), so such a string is
+returned at once; anything else goes through asyncssh's own.
+
 Every packet sent or received is described for the packet log (its type's name, its size
 in words) before the logger finds that packet logging (debug level 3) is off; the patch
 asks first, and describes nothing when nothing would be logged.
@@ -39,8 +54,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
+import asyncssh.auth
+import asyncssh.connection
 from asyncssh.connection import SSHConnection
 from asyncssh.constants import MSG_IGNORE
 from asyncssh.crypto.chacha import ChachaCipher
@@ -95,6 +112,9 @@ def apply_asyncssh_patches() -> None:
     _one_write_per_packet_and_its_ignore()
     _no_ignore_packet_with_an_aead_cipher()
     _key_exchange_reply_in_one_write()
+    _kexinit_with_the_version()
+    _one_write_per_read()
+    _printable_ascii_needs_no_saslprep()
     _one_chacha_stream_for_key_and_payload()
     _no_packet_log_lines_unless_logged()
     _applied = True
@@ -164,6 +184,108 @@ def _key_exchange_reply_in_one_write() -> None:
                 send(conn, b"".join(held))
 
     _KexDHBase._perform_reply = _perform_reply  # type: ignore[method-assign]
+
+
+def _kexinit_with_the_version() -> None:
+    """A server's KEXINIT leaves with its version line, in one write (installed after, and
+    relying on, the one-write patch)."""
+    patch = "kexinit_with_the_version"
+    send_version = _method("_send_version", patch, ("self",))
+    recv_version = _method("_recv_version", patch + "_recv", ("self",))
+    send_kexinit = _method("_send_kexinit", patch + "_send_kexinit", ("self",))
+    if "self._send(version + b'\\r\\n')" not in inspect.getsource(send_version):
+        raise AsyncSSHChanged("SSHConnection._send_version changed: patch " + repr(patch))
+    if "self._send_kexinit()\n            self._kexinit_sent = True" not in inspect.getsource(
+        recv_version
+    ):
+        raise AsyncSSHChanged("SSHConnection._recv_version changed: patch " + repr(patch))
+    send = _originals["one_write_per_packet_and_its_ignore_send"]
+
+    def _send_version(self: SSHConnection) -> None:
+        if not self.is_server() or getattr(self, "_bbs_held", None) is not None:
+            send_version(self)
+            return
+        held: list[bytes] = []
+        self._bbs_held = held  # type: ignore[attr-defined]
+        try:
+            send_version(self)
+            send_kexinit(self)
+            # The call `_recv_version` makes when the client's version line comes.
+            self._bbs_kexinit_early = True  # type: ignore[attr-defined]
+        finally:
+            self._bbs_held = None  # type: ignore[attr-defined]
+            if held:
+                send(self, b"".join(held))
+
+    def _send_kexinit(self: SSHConnection) -> None:
+        # Until the client's version line has come, nothing else can start a key
+        # exchange: the next call is `_recv_version`'s, for the KEXINIT already sent.
+        if getattr(self, "_bbs_kexinit_early", False):
+            self._bbs_kexinit_early = False  # type: ignore[attr-defined]
+            return
+        send_kexinit(self)
+
+    SSHConnection._send_version = _send_version  # type: ignore[method-assign]
+    SSHConnection._send_kexinit = _send_kexinit  # type: ignore[method-assign]
+
+
+def _one_write_per_read() -> None:
+    """What is sent while one read is handled, in one write (installed after, and relying
+    on, the one-write patch)."""
+    patch = "one_write_per_read"
+    recv_data = _method("_recv_data", patch, ("self",))
+    force_close = _method("_force_close", patch + "_force_close", ("self", "exc"))
+    if "while self._inpbuf and self._recv_handler():" not in inspect.getsource(recv_data):
+        raise AsyncSSHChanged("SSHConnection._recv_data changed: patch " + repr(patch))
+    if "self._transport = None" not in inspect.getsource(force_close):
+        raise AsyncSSHChanged("SSHConnection._force_close changed: patch " + repr(patch))
+    send = _originals["one_write_per_packet_and_its_ignore_send"]
+
+    def _recv_data(self: SSHConnection) -> None:
+        if not self.is_server() or getattr(self, "_bbs_held", None) is not None:
+            recv_data(self)
+            return
+        held: list[bytes] = []
+        self._bbs_held = held  # type: ignore[attr-defined]
+        try:
+            recv_data(self)
+        finally:
+            self._bbs_held = None  # type: ignore[attr-defined]
+            if held:
+                send(self, b"".join(held))
+
+    def _force_close(self: SSHConnection, exc: Exception | None) -> None:
+        held: list[bytes] | None = getattr(self, "_bbs_held", None)
+        if held:
+            # What was written before the close (a disconnect's reason) leaves first.
+            send(self, b"".join(held))
+            held.clear()
+        force_close(self, exc)
+
+    SSHConnection._recv_data = _recv_data  # type: ignore[method-assign]
+    SSHConnection._force_close = _force_close  # type: ignore[method-assign]
+
+
+def _printable_ascii_needs_no_saslprep() -> None:
+    patch = "printable_ascii_needs_no_saslprep"
+    # Each module's own name for it (neither exports it).
+    users = (vars(asyncssh.connection), vars(asyncssh.auth))
+    found_saslprep = users[0].get("saslprep")
+    if found_saslprep is None or users[1].get("saslprep") is not found_saslprep:
+        raise AsyncSSHChanged("asyncssh.auth and asyncssh.connection use other saslpreps")
+    saslprep = cast("Callable[[str], str]", found_saslprep)
+    found = tuple(inspect.signature(saslprep).parameters)
+    if found != ("s",):
+        raise AsyncSSHChanged(f"saslprep now takes {found}: patch {patch!r}")
+    _originals[patch] = saslprep
+
+    def printable_ascii_saslprep(s: str) -> str:
+        if s.isascii() and s.isprintable():
+            return s  # what SASLprep makes of it
+        return saslprep(s)
+
+    for names in users:
+        names["saslprep"] = printable_ascii_saslprep
 
 
 # The packet asyncssh puts before each packet it encrypts (`String(b"")`: its length, 0).

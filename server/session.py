@@ -52,6 +52,10 @@ class Arrival:
     source: str
     # Set when a limit turns this session away: said in one line, then exit status 1.
     refusal: str | None = None
+    # Whether the session notes a member's login (`record_login`), and the fingerprint
+    # of the key they logged in with (None for a password).
+    note_login: bool = False
+    login_key: str | None = None
 
 
 class BBSSession(asyncssh.SSHServerSession[bytes]):
@@ -63,6 +67,8 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         self._arrival = arrival
         # The member once they have logged in or signed up.
         self._member = arrival.member
+        # The login still to note: with the full screen, by the read of its home screen.
+        self._login_to_note = arrival.note_login and arrival.member is not None
         self._chan: asyncssh.SSHServerChannel[bytes] | None = None
         self._term: str | None = None
         self._size = (80, 24)
@@ -129,17 +135,23 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
             and self._member is not None
         ):
             # With or without a pty: the member's data as JSON on stdout, then exit 0.
+            self._note_login()
             self.task = asyncio.get_running_loop().create_task(self._export(self._member))
             return
         front_end = front_end_for(self._command, self._term, self._has_pty, self._member)
         if front_end is None:
             # Not a terminal session, or a command we do not offer: say how to connect.
+            self._note_login()
             port = self._registry.settings.port
             user = self._arrival.username if self._member else "new"
             self._chan.write(NEEDS_TERMINAL.format(port=port, user=user).encode())
             self._chan.exit(1)
             return
-        run = self._run_plain() if front_end is FrontEnd.PLAIN else self._run()
+        if front_end is FrontEnd.PLAIN:
+            self._note_login()
+            run = self._run_plain()
+        else:
+            run = self._run()  # notes the login in the trip that reads the home screen
         self.task = asyncio.get_running_loop().create_task(run)
 
     def data_received(self, data: bytes, datatype: int | None) -> None:
@@ -172,11 +184,21 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         return True
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._note_login()  # a channel closed before it asked for anything
         self._closing = True
         self._end_app()
         if self.task is None:
             # No app ever ran (no pty, or a command): nothing else will say we ended.
             self._registry.session_ended(self)
+
+    def _note_login(self) -> None:
+        """Note the member's login (when, with which key) in the background, once."""
+        if self._login_to_note and self._member is not None:
+            self._login_to_note = False
+            accounts = self._registry.community.accounts
+            asyncio.get_running_loop().create_task(
+                accounts.record_login(self._member.id, self._arrival.login_key)
+            )
 
     async def _refuse(self, refusal: str, language: str | None) -> None:
         chan = self._chan
@@ -310,9 +332,14 @@ class BBSSession(asyncssh.SSHServerSession[bytes]):
         home = None
         if self._member is not None:
             # One read for the whole home screen before the app starts: its first frame
-            # is then complete, instead of five partial frames as each part arrives.
+            # is then complete, instead of five partial frames as each part arrives. The
+            # login is noted in the same trip to the store, just before.
             try:
-                home = await services.home.snapshot(self._member)
+                if self._login_to_note:
+                    self._login_to_note = False
+                    home = await services.home.arrive(self._member, self._arrival.login_key)
+                else:
+                    home = await services.home.snapshot(self._member)
             except StoreBusyError:
                 home = None  # the home screen reads it again itself
         context = SessionContext(

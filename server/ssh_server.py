@@ -282,14 +282,13 @@ class BBSServer(asyncssh.SSHServer):
             offered_key=offered if member is None else None,
             source=self._source,
             refusal=refusal,
+            # The session notes the login (for the full screen, in the trip that reads
+            # the home screen's data).
+            note_login=member is not None and refusal is None,
+            login_key=offered.fingerprint if offered else None,
         )
         session = BBSSession(registry, server=self, arrival=arrival)
         registry.sessions.add(session)
-        if member is not None and refusal is None:
-            fingerprint = offered.fingerprint if offered else None
-            asyncio.get_running_loop().create_task(
-                self._community.accounts.record_login(member.id, fingerprint)
-            )
         return session
 
 

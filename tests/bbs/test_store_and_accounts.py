@@ -227,3 +227,50 @@ def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
         assert accounts.get_member(session, "rowan") is not None
     copy.dispose()
     db.dispose()
+
+
+async def test_a_login_is_noted_and_the_home_screen_read_in_one_trip(database: Database) -> None:
+    from bbs.events import LocalEventBus
+    from bbs.home import HomeService
+    from bbs.store import Store
+
+    alder = _add(database, "Alder", key=KEY)
+    store = Store(database, LocalEventBus())
+    trips: list[str] = []
+    db = store._db
+
+    async def counting(fn: object, *args: object) -> object:
+        trips.append(getattr(fn, "__name__", "?"))
+        return await db(fn, *args)  # type: ignore[arg-type]
+
+    store._db = counting  # type: ignore[method-assign, assignment]
+    home = HomeService(store=store)
+    try:
+        arrived = await home.arrive(alder, KEY.fingerprint)
+        assert trips == ["_write_then_read"]
+        assert arrived == await home.snapshot(alder)
+        with database.read() as session:
+            row = session.get(Member, alder.id)
+            assert row is not None and row.last_login_at is not None
+            key_row = session.exec(select(MemberKey)).one()
+            assert key_row.last_used_at == row.last_login_at
+        # A read sees what the write before it committed; a failed write reads nothing.
+        read: list[int] = []
+
+        def fails(_session: object) -> None:
+            raise ValueError("no")
+
+        def reads(session: object) -> int:
+            read.append(1)
+            return 1
+
+        with pytest.raises(ValueError):
+            await store.write_then_read(fails, reads)
+        assert read == []
+        written, seen = await store.write_then_read(
+            lambda s: accounts.set_language(s, alder.id, "de"),
+            lambda s: accounts.member_language(s, alder.id),
+        )
+        assert written.language == seen == "de"
+    finally:
+        store.close()

@@ -65,6 +65,37 @@ async def test_signup_key_is_remembered_and_logs_in(connect: Any) -> None:
     await again.wait_for("welcome, Keyholder")
 
 
+async def test_every_session_of_a_member_notes_their_login(
+    connect: Any, server: RunningServer
+) -> None:
+    """The full screen notes it in the trip that reads the home screen; the line mode, a
+    command and a channel without a terminal note it too; with the key that was used."""
+    from sqlmodel import select
+
+    from bbs.models import Member, MemberKey
+
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    term, _code = await sign_up(connect, "Notary", client_keys=[key])
+    await term.type("\r")
+    await term.wait_for("welcome, Notary")
+    await term.close()
+    database = server.registry.community.database
+
+    def noted() -> tuple[object, object]:
+        with database.read() as session:
+            member = session.exec(select(Member).where(Member.pseudonym == "Notary")).one()
+            key_row = session.exec(select(MemberKey).where(MemberKey.member_id == member.id)).one()
+            return member.last_login_at, key_row.last_used_at
+
+    for kwargs in ({}, {"command": "plain"}, {"command": "ls -la"}, {"pty": False}):
+        before = noted()
+        session = await connect("notary", client_keys=[key], **kwargs)
+        await wait_until(lambda b=before: noted() != b, f"the login noted for {kwargs}")
+        login, used = noted()
+        assert login is not None and login == used
+        await session.close()
+
+
 async def test_wrong_password_and_unknown_name_fail_alike(connect: Any) -> None:
     await (await sign_up(connect, "Sam"))[0].close()
     for name in ("sam", "nobody-here"):

@@ -6,7 +6,9 @@ import asyncio
 import hashlib
 import inspect
 import os
+import shutil
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import asyncssh
@@ -30,6 +32,12 @@ ORIGINALS = {
     "one_chacha_stream_for_key_and_payload": "f9b87e5614981c32190223455e784f7bed0f87d8a1461e9723df0c5719f26f47",  # noqa: E501
     "one_chacha_stream_for_key_and_payload_verify": "0ab7b7420976f2f68e01144c30453a0a6c1a11ce04d35f54d30ddb53e41c9e21",  # noqa: E501
     "key_exchange_reply_in_one_write": "cf86e9e34ac9a4da90b7d925ddf3ced843461c88a9639b041aa8db74e56619e1",  # noqa: E501
+    "kexinit_with_the_version": "ef838b54b482aa55ac4d61095ebb456b411001c0b0e361224fdbe2c49773adea",
+    "kexinit_with_the_version_recv": "05573b0ac8886bf3ee44d2fc23e3a72257c3b3a085115bfe2cf9584fdb681b84",  # noqa: E501
+    "kexinit_with_the_version_send_kexinit": "275ddc818b59f44b24a3b9d0ccc8cdd1d283a449f75c5d36e5a57cb70d9d90e3",  # noqa: E501
+    "one_write_per_read": "fc4e0735191bb0fdd7fa8f91761067015989bfa47246ac1843c9abaeef7d243f",
+    "one_write_per_read_force_close": "264b4367525f4f864cf63d560aab5e027527a95d5225ede1dba01161010e07dc",  # noqa: E501
+    "printable_ascii_needs_no_saslprep": "5eccc371a868121637cede307521735ae61fbfb0df43e0bfa484e1996cd3321b",  # noqa: E501
     "no_packet_log_lines_unless_logged": "f3263d7da93663f1a3825d53a0ef71122da1168957e28d0b84dc20a3bba0c45c",  # noqa: E501
     "no_packet_log_lines_unless_logged_gate": "a4baf6329fa97dcf3c7a915989c3d72dc08d01e7c4ae63182ebba6017cf45408",  # noqa: E501
 }
@@ -209,6 +217,8 @@ async def test_the_key_exchange_reply_newkeys_and_ext_info_leave_in_one_write(
     monkeypatch: pytest.MonkeyPatch, kex: str
 ) -> None:
     apply_asyncssh_patches()
+    # Without the read-wide patch, which would hold these writes too.
+    monkeypatch.setattr(SSHConnection, "_recv_data", patched_originals()["one_write_per_read"])
     sizes: list[int] = []
     read, writes = await _one_session(monkeypatch, sizes=sizes, kex=kex)
     with monkeypatch.context() as unpatched:
@@ -231,6 +241,252 @@ def test_a_key_exchange_patch_whose_target_changed_refuses_to_install(
     monkeypatch.setattr(_KexDHBase, "_perform_reply", lambda self, key, key_data: None)
     with pytest.raises(AsyncSSHChanged, match="_perform_reply"):
         compat._key_exchange_reply_in_one_write()
+
+
+async def test_the_kexinit_leaves_with_the_version_line_in_one_write(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apply_asyncssh_patches()
+    sizes: list[int] = []
+    read, writes = await _one_session(monkeypatch, sizes=sizes)
+    with monkeypatch.context() as unpatched:
+        originals = patched_originals()
+        unpatched.setattr(SSHConnection, "_send_version", originals["kexinit_with_the_version"])
+        unpatched.setattr(
+            SSHConnection, "_send_kexinit", originals["kexinit_with_the_version_send_kexinit"]
+        )
+        sizes_before: list[int] = []
+        read_before, writes_before = await _one_session(unpatched, sizes=sizes_before)
+    assert read == read_before == b"line 0\nline 1\nline 2\n"
+    assert writes_before - writes == 1, (sizes, sizes_before)
+    # The version line and the KEXINIT, then the same writes as before.
+    assert sizes[0] == sizes_before[0] + sizes_before[1]
+    assert sizes[1:] == sizes_before[2:]
+
+
+async def test_a_client_still_sends_its_own_kexinit_first_and_rekeys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The client's side is untouched (it sends its KEXINIT when the server's version line
+    comes), and a later key exchange still sends a KEXINIT from each side."""
+    from asyncssh.constants import MSG_KEXINIT
+
+    apply_asyncssh_patches()
+    sent: list[bool] = []
+    send_packet = SSHConnection.send_packet
+
+    def counting(self: SSHConnection, pkttype: int, *args: bytes, handler: Any = None) -> None:
+        if pkttype == MSG_KEXINIT:
+            sent.append(self.is_server())
+        send_packet(self, pkttype, *args, handler=handler)
+
+    monkeypatch.setattr(SSHConnection, "send_packet", counting)
+    key = asyncssh.generate_private_key("ssh-ed25519")
+
+    class Server(asyncssh.SSHServer):
+        def begin_auth(self, username: str) -> bool:
+            return False
+
+    async def handler(process: asyncssh.SSHServerProcess[bytes]) -> None:
+        process.stdout.write(bytes(4096))  # past the server's rekey limit
+        await process.stdout.drain()
+        process.exit(0)
+
+    server = await asyncssh.listen(
+        "127.0.0.1",
+        0,
+        server_host_keys=[key],
+        server_factory=Server,
+        process_factory=handler,
+        encoding=None,
+        rekey_bytes=1024,
+    )
+    try:
+        async with asyncssh.connect(
+            "127.0.0.1",
+            server.get_port(),
+            known_hosts=None,
+            username="x",
+            agent_path=None,
+            client_keys=None,
+        ) as conn:
+            for _ in range(2):
+                assert (await conn.run(encoding=None)).stdout == bytes(4096)
+    finally:
+        server.close()
+        await server.wait_closed()
+    # One KEXINIT from each side a key exchange: the first, then the server's rekeys.
+    assert sent[0] is True, sent  # the server's, with its version line
+    assert sent.count(True) == sent.count(False) >= 2, sent
+
+
+async def _openssh_session(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sizes: list[int]
+) -> bytes:
+    """OpenSSH's client with a pty (it sends its pty and shell requests together) against
+    a server that writes one line: what it read; the server's write sizes in `sizes`."""
+    transport_class: Any = asyncio.selector_events._SelectorSocketTransport  # type: ignore[attr-defined]
+    write = transport_class.write
+    ports: list[int] = []
+
+    def counting(self: Any, data: Any) -> None:
+        if ports and self.get_extra_info("sockname")[1] == ports[0]:
+            sizes.append(len(data))
+        write(self, data)
+
+    monkeypatch.setattr(transport_class, "write", counting)
+    host_key = asyncssh.generate_private_key("ssh-ed25519")
+
+    class Server(asyncssh.SSHServer):
+        def begin_auth(self, username: str) -> bool:
+            return False
+
+    async def handler(process: asyncssh.SSHServerProcess[bytes]) -> None:
+        process.stdout.write(b"hello from the server\r\n")
+        await process.stdout.drain()
+        process.exit(0)
+
+    server = await asyncssh.listen(
+        "127.0.0.1",
+        0,
+        server_host_keys=[host_key],
+        server_factory=Server,
+        process_factory=handler,
+        encoding=None,
+    )
+    ports.append(server.get_port())
+    try:
+        client = await asyncio.create_subprocess_exec(
+            "ssh",
+            "-tt",
+            "-F",
+            "/dev/null",
+            "-p",
+            str(ports[0]),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            f"UserKnownHostsFile={tmp_path / 'known_hosts'}",
+            "-o",
+            "BatchMode=yes",
+            "x@127.0.0.1",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        out, _ = await asyncio.wait_for(client.communicate(), 20)
+    finally:
+        server.close()
+        await server.wait_closed()
+    return out
+
+
+@pytest.mark.skipif(shutil.which("ssh") is None, reason="needs OpenSSH's ssh")
+async def test_the_replies_to_one_read_leave_in_one_write(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    apply_asyncssh_patches()
+    sizes: list[int] = []
+    read = await _openssh_session(monkeypatch, tmp_path, sizes)
+    with monkeypatch.context() as unpatched:
+        originals = patched_originals()
+        unpatched.setattr(SSHConnection, "_recv_data", originals["one_write_per_read"])
+        unpatched.setattr(
+            SSHConnection, "_force_close", originals["one_write_per_read_force_close"]
+        )
+        sizes_before: list[int] = []
+        read_before = await _openssh_session(unpatched, tmp_path, sizes_before)
+    assert b"hello from the server" in read and b"hello from the server" in read_before
+    # The replies to the pty and shell requests (one read): one write, not two.
+    assert len(sizes_before) - len(sizes) >= 1, (sizes, sizes_before)
+    assert sum(sizes) == sum(sizes_before), (sizes, sizes_before)
+
+
+async def test_a_disconnect_while_a_read_is_handled_still_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server's disconnect (its reason) leaves before the connection closes, though it
+    was sent while a read (the pty request) was being handled."""
+    apply_asyncssh_patches()
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    said: list[str] = []
+
+    class Session(asyncssh.SSHServerSession[bytes]):
+        def connection_made(self, chan: Any) -> None:
+            self._chan = chan
+
+        def pty_requested(self, *args: Any) -> bool:
+            self._chan.get_extra_info("connection").disconnect(
+                asyncssh.DISC_TOO_MANY_CONNECTIONS, "go away"
+            )
+            return True
+
+    class Server(asyncssh.SSHServer):
+        def begin_auth(self, username: str) -> bool:
+            return False
+
+        def session_requested(self) -> Session:
+            return Session()
+
+    class Client(asyncssh.SSHClient):
+        def connection_lost(self, exc: Exception | None) -> None:
+            said.append(str(exc))
+
+    server = await asyncssh.listen(
+        "127.0.0.1", 0, server_host_keys=[key], server_factory=Server, encoding=None
+    )
+    try:
+        conn, _ = await asyncssh.create_connection(
+            Client,
+            "127.0.0.1",
+            server.get_port(),
+            known_hosts=None,
+            username="x",
+            agent_path=None,
+            client_keys=None,
+        )
+        with pytest.raises((asyncssh.Error, OSError)):
+            await conn.create_process(term_type="xterm", encoding=None)
+        await conn.wait_closed()
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert said == ["go away (error 12)"]  # not "Connection lost"
+
+
+def test_saslprep_of_printable_ascii_is_asyncssh_s_own() -> None:
+    import asyncssh.auth
+    import asyncssh.connection
+    from asyncssh.saslprep import SASLPrepError
+
+    apply_asyncssh_patches()
+    ours = vars(asyncssh.connection)["saslprep"]
+    assert vars(asyncssh.auth)["saslprep"] is ours
+    original = patched_originals()["printable_ascii_needs_no_saslprep"]
+    samples = [chr(c) for c in range(128)] + [
+        "bench",
+        "new",
+        "a b",
+        "Ada_Lovelace-1",
+        "tab\there",
+        "del\x7f",
+        "\u00e9l\u00e8ve",
+        "\uff21",  # NFKC makes it A
+        "a\u00adb",  # mapped to nothing
+        "a\u00a0b",  # mapped to a space
+        "\u0627\u0644",  # right to left
+        "",
+    ]
+    for sample in samples:
+        try:
+            expected: str | type[Exception] = original(sample)
+        except SASLPrepError:
+            expected = SASLPrepError
+        try:
+            got: str | type[Exception] = ours(sample)
+        except SASLPrepError:
+            got = SASLPrepError
+        assert got == expected, repr(sample)
 
 
 def _packets() -> list[tuple[bytes, bytes, bytes]]:
