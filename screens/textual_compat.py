@@ -477,6 +477,7 @@ def apply_textual_patches() -> None:
     _theme_colours_worked_out_once()
     _theme_looked_up_without_copies()
     _widget_lines_drawn_once_for_every_app()
+    _escape_codes_for_each_colour_system()
     _applied = True
 
 
@@ -2711,3 +2712,62 @@ def _widget_lines_drawn_once_for_every_app() -> None:
     shared_render._bbs_inner = render  # type: ignore[attr-defined]
     shared_render._bbs_drawn = drawn  # type: ignore[attr-defined]
     StylesCache.render = shared_render  # type: ignore[method-assign]
+
+
+def _escape_codes_for_each_colour_system() -> None:
+    """A session on a 256- or 16-colour terminal gets its own terminal's colour codes,
+    even for a style or a line another session has drawn first.
+
+    Textual turns a style into escape codes once and keeps them on the style
+    (`Style._ansi`) and a whole line once and keeps it on the strip (`_render_cache`),
+    whatever console asked first. With one app per member in one process, styles and
+    strips are shared across apps, so a member whose terminal takes 16 colours could get
+    the truecolor codes of the member who logged in first (a Linux console reads
+    `38;2;r;g;b` as other attributes). The codes now come from `Strip.render_ansi`, which
+    Textual already caches per style and colour system. A line is kept on its strip for one
+    colour system only, 256 colours (what OpenSSH clients get: they send no COLORTERM), so
+    every line kept there, and every line `Strip.join` makes of kept lines, is in 256
+    colours; lines for truecolor and 16-colour sessions are made anew each time.
+    """
+    from textual.strip import Strip
+
+    patch = "escape_codes_for_each_colour_system"
+    _method(Strip, "render_style", patch, ("cls", "style", "text", "color_system"))
+    _method(Strip, "render", patch + "_render", ("self", "console"))
+    render_ansi = _method(
+        Strip, "render_ansi", patch + "_render_ansi", ("cls", "style", "color_system")
+    )
+    for name, needed in (
+        (patch, "if (ansi := style._ansi) is None:"),
+        (patch + "_render", "if self._render_cache is None:"),
+        (patch + "_render_ansi", "ansi = style._ansi ="),
+    ):
+        if needed not in inspect.getsource(_originals[name]):
+            raise TextualChanged(f"Strip changed: patch {name!r} cannot be installed")
+    truecolor = ColorSystem.TRUECOLOR
+    kept = ColorSystem.EIGHT_BIT
+    codes_for = render_ansi.__func__ if isinstance(render_ansi, classmethod) else render_ansi
+
+    def render_style(cls: type[Strip], style: Any, text: str, color_system: ColorSystem) -> str:
+        ansi = codes_for(cls, style, color_system)
+        output = f"\x1b[{ansi}m{text}\x1b[0m" if ansi else text
+        if style._link:
+            output = f"\x1b]8;id={style._link_id};{style._link}\x1b\\{output}\x1b]8;;\x1b\\"
+        return output
+
+    def render(self: Strip, console: Console) -> str:
+        color_system = console._color_system or truecolor
+        if color_system is kept and self._render_cache is not None:
+            return self._render_cache
+        line = "".join(
+            [
+                text if style is None else render_style(Strip, style, text, color_system)
+                for text, style, _ in self._segments
+            ]
+        )
+        if color_system is kept:
+            self._render_cache = line
+        return line
+
+    Strip.render_style = classmethod(render_style)  # type: ignore[method-assign,assignment]
+    Strip.render = render  # type: ignore[method-assign]

@@ -150,6 +150,9 @@ ORIGINALS = {
     "widget_lines_drawn_once_for_every_app_render_content": "50c545576ca20403ea37ea3c1fbee8b96032c81573c4cd71104b3992f49a208f",  # noqa: E501
     "widget_lines_drawn_once_for_every_app_visual_style": "f6a5383aa110dc875f7155a44c97cb5e6eb9cb016f07a35669dedd33e080e98d",  # noqa: E501
     "widget_lines_drawn_once_for_every_app_to_strips": "237262d432caa6c454336c6784d0f0ef9734757992a0dd50fa4cdc7c1d168c06",  # noqa: E501
+    "escape_codes_for_each_colour_system": "749d890bb5c4351064d76c77f5140acad8ff8fa41dd003e9528a44df468c5fea",  # noqa: E501
+    "escape_codes_for_each_colour_system_render": "2ba7a4913a72125d28739c6e4186ada18de833b8376b3a72ae227fdaa4ee7f69",  # noqa: E501
+    "escape_codes_for_each_colour_system_render_ansi": "08043dedb90d50a7489d1f049229139f98d344eb2e6b732c8c09f1eb9b920405",  # noqa: E501
 }
 
 
@@ -223,6 +226,9 @@ INSTALLERS = [
     (compat._theme_looked_up_without_copies, App, "get_theme"),
     (compat._theme_looked_up_without_copies, App, "available_themes"),
     (compat._widget_lines_drawn_once_for_every_app, StylesCache, "render"),
+    (compat._escape_codes_for_each_colour_system, Strip, "render_style"),
+    (compat._escape_codes_for_each_colour_system, Strip, "render"),
+    (compat._escape_codes_for_each_colour_system, Strip, "render_ansi"),
     (compat._widget_lines_drawn_once_for_every_app, Widget, "render_line"),
 ]
 
@@ -1931,3 +1937,40 @@ def test_the_rule_sets_shared_by_drawn_lines_are_bounded(monkeypatch: pytest.Mon
     for n in range(5):
         compat._drawn_rules({"padding": n})
     assert len(compat._drawn_rule_sets) <= 2
+
+
+def _console_for(system: ColorSystem) -> Any:
+    from rich.console import Console
+
+    console = Console(force_terminal=True, color_system="truecolor", width=40)
+    compat.set_color_system(console, system)
+    return console
+
+
+def test_each_colour_system_gets_its_own_codes_for_a_shared_style_and_line() -> None:
+    # One style object and one strip, as apps share them, drawn first for a truecolor
+    # session and then for a 256- and a 16-colour one: each gets its own terminal's codes.
+    apply_textual_patches()
+    from rich.style import Style as RichStyle
+
+    style = RichStyle(color="#a1b2c3", bgcolor="#102030", bold=True)
+    strip = Strip([Segment("hello ", style), Segment("there")])
+    truecolor = strip.render(_console_for(ColorSystem.TRUECOLOR))
+    eight_bit = strip.render(_console_for(ColorSystem.EIGHT_BIT))
+    standard = strip.render(_console_for(ColorSystem.STANDARD))
+    assert "38;2;161;178;195" in truecolor and "48;2;16;32;48" in truecolor
+    assert "38;2;" not in eight_bit and "38;5;" in eight_bit and "48;5;" in eight_bit
+    assert "38;2;" not in standard and "38;5;" not in standard and "48;5;" not in standard
+    assert all("hello " in line and line.endswith("there") for line in (eight_bit, standard))
+    # And back: each again, in any order (a line is kept on the strip for 256 colours).
+    assert strip.render(_console_for(ColorSystem.TRUECOLOR)) == truecolor
+    assert strip.render(_console_for(ColorSystem.EIGHT_BIT)) == eight_bit
+    joined = Strip.join([strip, Strip([Segment("!", style)])])
+    assert "38;2;" not in joined.render(_console_for(ColorSystem.EIGHT_BIT))
+    assert "38;5;" not in joined.render(_console_for(ColorSystem.TRUECOLOR))
+    fresh = Strip([Segment("y", style)])
+    assert "38;5;" in fresh.render(_console_for(ColorSystem.EIGHT_BIT))
+    assert "38;2;" in fresh.render(_console_for(ColorSystem.TRUECOLOR))
+    assert Strip([Segment("x", style)]).render(_console_for(ColorSystem.EIGHT_BIT)) == (
+        Strip.render_style(style, "x", ColorSystem.EIGHT_BIT)
+    )
