@@ -173,7 +173,7 @@ class HomePart(Generic[W]):
 
     def __init__(self) -> None:
         self.widget: W | None = None
-        self._place: Callable[[W], object] | None = None
+        self._place: Callable[[W], bool] | None = None
 
     @property
     def visible(self) -> bool:
@@ -194,8 +194,9 @@ class HomePart(Generic[W]):
             self.widget = self.build()
         return self.widget
 
-    def placed_by(self, place: Callable[[W], object]) -> None:
-        """From now on a widget built later is mounted by `place` (the screen's own)."""
+    def placed_by(self, place: Callable[[W], bool]) -> None:
+        """From now on a widget built later is mounted by `place` (the screen's own), which
+        says whether it could (not once the screen has left the app: a session ending)."""
         self._place = place
 
     def changed(self) -> None:
@@ -206,7 +207,8 @@ class HomePart(Generic[W]):
             widget.display = self.visible
         elif self.visible and self._place is not None:
             self.widget = self.build()
-            self._place(self.widget)
+            if not self._place(self.widget):
+                self.widget = None  # built again if the content comes back to a live screen
 
 
 __all__ = ["HomePart", "Live"]

@@ -18,6 +18,7 @@ from screens.home import NEWS_BINDINGS, WhatsNew
 from screens.moderation_notices import NOTICE_BINDINGS, ModerationPart
 from screens.rooms import RoomEventsPart
 from screens.tcss import default_css
+from screens.textual_compat import is_closing
 from screens.widgets import KeyBar, KeyMenu, PlainText
 
 if TYPE_CHECKING:
@@ -151,14 +152,19 @@ class MainMenuScreen(BBSScreen[None]):
         # In their order on the screen, between what is new and the menu.
         return (self.room_events, self.check_ins, self.moderation_news)
 
-    def _place(self, widget: Widget) -> None:
+    def _place(self, widget: Widget) -> bool:
         # A part's first content arrived after composing: its widget goes where it would
-        # have been composed, before the next part already built (or the menu).
+        # have been composed, before the next part already built (or the menu). A screen
+        # that has left the app (the session is ending: a suspension's news arrives as it
+        # closes) has nowhere to put it.
+        if not self.is_attached or is_closing(self) or is_closing(self.app):
+            return False
         parts = self._parts()
         later = [p.widget for p in parts]
         index = next(i for i, w in enumerate(later) if w is widget)
         before = next((w for w in later[index + 1 :] if w is not None), None)
         self.mount(widget, before=before if before is not None else "#menu")
+        return True
 
     def on_mount(self) -> None:
         self._listening = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support import PASSWORD, drawn_lines, settle, sign_up, text_of
+from support import PASSWORD, drawn_lines, settle, sign_up, text_of, wait_until
 from textual.widgets import Input
 
 from bbs.community import Community
@@ -419,6 +419,31 @@ async def test_a_start_with_nothing_waiting_composes_none_of_the_parts_kept_for_
         assert not screen.query(RoomEventsToday) and not screen.query(CheckInsDue)
         assert not screen.query(ModerationNews)
         assert "Nothing new for you" in str(screen.query_one("#whats-new").render())
+
+
+async def test_a_part_whose_first_news_comes_as_its_screen_leaves_is_not_placed(
+    community: Community,
+) -> None:
+    # A suspension's news can reach a session as the session closes: the home screen has
+    # left the app by then, and building the news there must not crash the session (it
+    # did: MountError, and the member saw "something went wrong" instead of the reason).
+    member = await sign_up(community, "Tamsin")
+    await community.goals.set_settings(member.id, time_zone="UTC", companion=False)
+    snapshot = await community.home.snapshot(member)
+    app = BBSApp(SessionContext(community.services, member, home=snapshot))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.screen.query("#menu"), "the home screen")
+        screen = app.screen
+        assert isinstance(screen, MainMenuScreen)
+        part = screen.moderation_news
+        assert part.widget is None
+        # The session ends and its home screen leaves the app; news read just before
+        # arrives now.
+        app.exit()
+        await wait_until(lambda: not screen.is_attached, "the home screen gone")
+        part.show_news("Your account is suspended", [], 0)
+        assert part.widget is None
+        assert "Your account is suspended" in part.shown
 
 
 async def test_parts_arriving_after_the_start_are_drawn_as_if_composed_with_it(
