@@ -120,6 +120,30 @@ def apply_asyncssh_patches() -> None:
     _applied = True
 
 
+# asyncssh's own `_send` (one socket write), kept by the one-write patch.
+_socket_send: Callable[[SSHConnection, bytes], None] | None = None
+
+
+def _in_one_write(
+    conn: SSHConnection, call: Callable[..., None], *args: Any, **kwargs: Any
+) -> None:
+    """`call(*args, **kwargs)`, with everything it makes `conn` write sent in one write at
+    the end, even when it raises (what was written goes out before anything written about
+    the failure). Inside another such call, it joins that one's write."""
+    if getattr(conn, "_bbs_held", None) is not None:
+        call(*args, **kwargs)
+        return
+    held: list[bytes] = []
+    conn._bbs_held = held  # type: ignore[attr-defined]
+    try:
+        call(*args, **kwargs)
+    finally:
+        conn._bbs_held = None  # type: ignore[attr-defined]
+        if held:
+            assert _socket_send is not None
+            _socket_send(conn, held[0] if len(held) == 1 else b"".join(held))
+
+
 def _one_write_per_packet_and_its_ignore() -> None:
     patch = "one_write_per_packet_and_its_ignore"
     send_packet = _method("send_packet", patch, ("self", "pkttype", "args", "handler"))
@@ -131,17 +155,8 @@ def _one_write_per_packet_and_its_ignore() -> None:
     def send_packet_in_one_write(
         self: SSHConnection, pkttype: int, *args: bytes, handler: Any = None
     ) -> None:
-        if getattr(self, "_bbs_held", None) is not None:
-            send_packet(self, pkttype, *args, handler=handler)  # the ignore packet, inside
-            return
-        held: list[bytes] = []
-        self._bbs_held = held  # type: ignore[attr-defined]
-        try:
-            send_packet(self, pkttype, *args, handler=handler)
-        finally:
-            self._bbs_held = None  # type: ignore[attr-defined]
-            if held:
-                send(self, held[0] if len(held) == 1 else b"".join(held))
+        # The ignore packet send_packet sends first joins this one's write.
+        _in_one_write(self, send_packet, self, pkttype, *args, handler=handler)
 
     def _send(self: SSHConnection, data: bytes) -> None:
         held: list[bytes] | None = getattr(self, "_bbs_held", None)
@@ -151,7 +166,8 @@ def _one_write_per_packet_and_its_ignore() -> None:
             send(self, data)
 
     SSHConnection.send_packet = send_packet_in_one_write  # type: ignore[method-assign]
-    global _one_write_send_packet
+    global _one_write_send_packet, _socket_send
+    _socket_send = send
     _one_write_send_packet = send_packet_in_one_write
     SSHConnection._send = _send  # type: ignore[method-assign]
 
@@ -165,23 +181,10 @@ def _key_exchange_reply_in_one_write() -> None:
     source = inspect.getsource(perform_reply)
     if "self._send_reply(" not in source or "self._conn.send_newkeys(k, h)" not in source:
         raise AsyncSSHChanged("_KexDHBase._perform_reply changed: patch " + repr(patch))
-    send = _originals["one_write_per_packet_and_its_ignore_send"]
 
     def _perform_reply(self: _KexDHBase, key: Any, key_data: bytes) -> None:
-        conn: SSHConnection = self._conn
-        if getattr(conn, "_bbs_held", None) is not None:
-            perform_reply(self, key, key_data)
-            return
-        held: list[bytes] = []
-        conn._bbs_held = held  # type: ignore[attr-defined]
-        try:
-            perform_reply(self, key, key_data)
-        finally:
-            # Sent even when the key exchange fails half way: what was written before
-            # the failure goes out before anything that is written about it.
-            conn._bbs_held = None  # type: ignore[attr-defined]
-            if held:
-                send(conn, b"".join(held))
+        # Sent even when the key exchange fails half way (see `_in_one_write`).
+        _in_one_write(self._conn, perform_reply, self, key, key_data)
 
     _KexDHBase._perform_reply = _perform_reply  # type: ignore[method-assign]
 
@@ -199,23 +202,18 @@ def _kexinit_with_the_version() -> None:
         recv_version
     ):
         raise AsyncSSHChanged("SSHConnection._recv_version changed: patch " + repr(patch))
-    send = _originals["one_write_per_packet_and_its_ignore_send"]
+
+    def version_then_kexinit(self: SSHConnection) -> None:
+        send_version(self)
+        send_kexinit(self)
+        # The call `_recv_version` makes when the client's version line comes.
+        self._bbs_kexinit_early = True  # type: ignore[attr-defined]
 
     def _send_version(self: SSHConnection) -> None:
         if not self.is_server() or getattr(self, "_bbs_held", None) is not None:
             send_version(self)
             return
-        held: list[bytes] = []
-        self._bbs_held = held  # type: ignore[attr-defined]
-        try:
-            send_version(self)
-            send_kexinit(self)
-            # The call `_recv_version` makes when the client's version line comes.
-            self._bbs_kexinit_early = True  # type: ignore[attr-defined]
-        finally:
-            self._bbs_held = None  # type: ignore[attr-defined]
-            if held:
-                send(self, b"".join(held))
+        _in_one_write(self, version_then_kexinit, self)
 
     def _send_kexinit(self: SSHConnection) -> None:
         # Until the client's version line has come, nothing else can start a key
@@ -242,17 +240,10 @@ def _one_write_per_read() -> None:
     send = _originals["one_write_per_packet_and_its_ignore_send"]
 
     def _recv_data(self: SSHConnection) -> None:
-        if not self.is_server() or getattr(self, "_bbs_held", None) is not None:
+        if self.is_server():
+            _in_one_write(self, recv_data, self)
+        else:
             recv_data(self)
-            return
-        held: list[bytes] = []
-        self._bbs_held = held  # type: ignore[attr-defined]
-        try:
-            recv_data(self)
-        finally:
-            self._bbs_held = None  # type: ignore[attr-defined]
-            if held:
-                send(self, b"".join(held))
 
     def _force_close(self: SSHConnection, exc: Exception | None) -> None:
         held: list[bytes] | None = getattr(self, "_bbs_held", None)
