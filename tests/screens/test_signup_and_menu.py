@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from support import PASSWORD, drawn_lines, settle, sign_up, text_of, wait_until
 from textual.widgets import Input
 
+from bbs.accounts.members import MemberView
 from bbs.community import Community
 from bbs.models import ColourMode, Role
 from bbs.terminal_caps import ColourDepth
@@ -399,6 +402,22 @@ async def test_first_screens_have_the_styles_a_full_style_pass_gives(community: 
             assert styles_of(app) == once
 
 
+@asynccontextmanager
+async def _quiet_home(
+    community: Community, member: MemberView
+) -> AsyncIterator[tuple[BBSApp, Any, MainMenuScreen]]:
+    """The member's home screen at 80x24 with the companion off (so no hello is due),
+    started from the home snapshot as a login is: (app, pilot, screen)."""
+    await community.goals.set_settings(member.id, time_zone="UTC", companion=False)
+    snapshot = await community.home.snapshot(member)
+    app = BBSApp(SessionContext(community.services, member, home=snapshot))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.screen.query("#menu"), "the home screen")
+        screen = app.screen
+        assert isinstance(screen, MainMenuScreen)
+        yield app, pilot, screen
+
+
 async def test_a_start_with_nothing_waiting_composes_none_of_the_parts_kept_for_later(
     community: Community,
 ) -> None:
@@ -406,15 +425,8 @@ async def test_a_start_with_nothing_waiting_composes_none_of_the_parts_kept_for_
     # from the moderators: the three parts are not built at all (each would cost every
     # login its compose, mount, style and layout only to be hidden). Their live
     # subscriptions are on the screen.
-    member = await sign_up(community, "Rush")
-    await community.goals.set_settings(member.id, time_zone="UTC", companion=False)
-    snapshot = await community.home.snapshot(member)
-    app = BBSApp(SessionContext(community.services, member, home=snapshot))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.screen.query("#menu"), "the home screen")
+    async with _quiet_home(community, await sign_up(community, "Rush")) as (_, pilot, screen):
         await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, MainMenuScreen)
         assert not screen.query("#room-events-today, #checkins-due, #moderation-news")
         assert not screen.query(RoomEventsToday) and not screen.query(CheckInsDue)
         assert not screen.query(ModerationNews)
@@ -427,14 +439,7 @@ async def test_a_part_whose_first_news_comes_as_its_screen_leaves_is_not_placed(
     # A suspension's news can reach a session as the session closes: the home screen has
     # left the app by then, and building the news there must not crash the session (it
     # did: MountError, and the member saw "something went wrong" instead of the reason).
-    member = await sign_up(community, "Tamsin")
-    await community.goals.set_settings(member.id, time_zone="UTC", companion=False)
-    snapshot = await community.home.snapshot(member)
-    app = BBSApp(SessionContext(community.services, member, home=snapshot))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.screen.query("#menu"), "the home screen")
-        screen = app.screen
-        assert isinstance(screen, MainMenuScreen)
+    async with _quiet_home(community, await sign_up(community, "Tamsin")) as (app, _, screen):
         part = screen.moderation_news
         assert part.widget is None
         # The session ends and its home screen leaves the app; news read just before
@@ -459,14 +464,8 @@ async def test_parts_arriving_after_the_start_are_drawn_as_if_composed_with_it(
     member = await sign_up(community, "Sorrel")
     sysop = await sign_up(community, "Juniper", Role.SYSOP)
     # The companion off: nothing is due, so the check-ins part has nothing to say either.
-    await community.goals.set_settings(member.id, time_zone="UTC", companion=False)
     await community.rooms.ensure_ready()
-    snapshot = await community.home.snapshot(member)
-    app = BBSApp(SessionContext(community.services, member, home=snapshot))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.screen.query("#menu"), "the home screen")
-        screen = app.screen
-        assert isinstance(screen, MainMenuScreen)
+    async with _quiet_home(community, member) as (_, pilot, screen):
         assert not screen.query("#room-events-today, #checkins-due, #moderation-news")
         # Live: the sysop's banner reaches this member's session and builds the news.
         await community.admin.set_setting(sysop.id, "announcement", "Tea at five in the Lobby")
